@@ -1,0 +1,3 @@
+//! The code generator: spec (YAML) → validated IR → Rust source, as pure stages.
+
+pub mod spec;

@@ -1,0 +1,179 @@
+//! The YAML spec as written on disk: serde mirrors of `spec/<service>/service.yaml` and
+//! `spec/<service>/operations/<Action>.yaml`. Nothing here is checked beyond what serde checks;
+//! `validate` turns these into diagnostics and `ir` into resolved names. Keys that a person
+//! may forget are `Option` so that validation can report every missing key at once.
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+/// `service.yaml`: what is common to every operation of one API version.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// Product code as Alibaba Cloud spells it (`oos`).
+    pub product: Spanned<String>,
+    /// API version, sent as `x-acs-version` (`2019-06-01`).
+    pub api_version: Spanned<String>,
+    /// Request style; only `rpc` is generated.
+    pub style: Spanned<String>,
+    /// Default protocol of endpoints (`https`).
+    pub protocol: Spanned<String>,
+    /// Signature algorithm; only `ACS3-HMAC-SHA256` is supported.
+    pub signature: Spanned<String>,
+    pub endpoints: EndpointsSpec,
+    /// Waiters: polling loops the generator turns into `Client::wait_until_<name>()`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiters: Vec<WaiterSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointsSpec {
+    /// Host for a region without an entry below; `{region}` is replaced by the region id.
+    pub rule: Spanned<String>,
+    /// Known regions and their hosts, as the service publishes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<RegionEndpoint>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEndpoint {
+    pub region: String,
+    pub endpoint: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterSpec {
+    /// PascalCase name; the client method is `wait_until_<snake_case name>`.
+    pub name: Spanned<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The operation polled.
+    pub operation: Spanned<String>,
+    /// Request parameters the waiter takes (wire names of the polled operation).
+    #[serde(default)]
+    pub input: Vec<Spanned<String>>,
+    /// Path into the response to the value compared: field wire names joined by `.`,
+    /// `[0]` selecting the first element of an array (`Executions[0].Status`).
+    pub path: Spanned<String>,
+    /// Values that end the wait successfully.
+    pub success: Vec<String>,
+    /// Values that end the wait with an error.
+    #[serde(default)]
+    pub failure: Vec<String>,
+    /// Seconds between polls.
+    pub delay_seconds: u64,
+    /// Seconds before the waiter gives up with a timeout error.
+    pub timeout_seconds: u64,
+}
+
+/// `operations/<Action>.yaml`: one API operation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    /// The action name, sent as `x-acs-action`; must equal the file stem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// HTTP methods the API reference allows; requests are sent with the first.
+    #[serde(default)]
+    pub methods: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ram: Option<RamSpec>,
+    #[serde(default)]
+    pub request: Vec<Shape>,
+    #[serde(default)]
+    pub response: Vec<Shape>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationSpec>,
+    /// The API reference's sample success response (JSON), kept verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_example: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RamSpec {
+    /// RAM action authorising the call (`oos:ListInstancePatchStates`).
+    pub action: String,
+    /// RAM access level (`list`, `get`, `create`, `update`, `delete`).
+    pub access_level: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSpec {
+    /// Request parameter that carries the token.
+    pub input_token: Spanned<String>,
+    /// Response field that carries the next token.
+    pub output_token: Spanned<String>,
+    /// Request parameter that sets the page size, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<Spanned<String>>,
+    /// Response field holding the page's items; `.` descends into objects.
+    pub items: Spanned<String>,
+}
+
+/// A request parameter, a response field, an object field, or the element of an array or map.
+/// One struct serves them all; `validate` checks which keys each position allows.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    /// Wire name (parameters and fields only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Spanned<String>>,
+    /// Parameter location: `query`, `body`, `formData`, `path` or `header`.
+    #[serde(rename = "in", skip_serializing_if = "Option::is_none")]
+    pub location: Option<Spanned<String>>,
+    /// Parameter encoding: `simple` (default), `json`, `repeatList` or `flat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// `string`, `boolean`, `int32`, `int64`, `float`, `double`, `object`, `array`, `map`
+    /// or `any` (free-form JSON).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub ty: Option<Spanned<String>>,
+    /// Rust name of an `object`'s struct.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    #[serde(rename = "enum", default, skip_serializing_if = "Vec::is_empty")]
+    pub enum_values: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Secret values: redacted from `Debug` output and the CLI's `--dry-run`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
+    /// Fields of an `object`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Shape>,
+    /// Element of an `array`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Shape>>,
+    /// Value of a `map` (keys are strings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Box<Shape>>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
