@@ -1,0 +1,103 @@
+//! Rustdoc text from spec descriptions and examples, as `#[doc]` attributes (token streams
+//! cannot carry comments).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Docs, Member};
+
+/// `#[doc = …]` attributes, one per line of `text`.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = …]` attributes (module or crate documentation), one per line of `text`.
+pub fn inner_doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Documentation of a parameter or field: description, example, constraints, wire name.
+pub fn member_doc(member: &Member) -> String {
+    let docs: &Docs = &member.docs;
+    let mut paragraphs = Vec::new();
+    if let Some(description) = docs.description.as_deref().filter(|text| !text.is_empty()) {
+        paragraphs.push(description.to_string());
+    }
+    let mut facts = vec![format!("Wire name: `{}`", member.wire_name)];
+    if member.required {
+        facts.push("required".to_string());
+    }
+    if docs.deprecated {
+        facts.push("deprecated".to_string());
+    }
+    if let Some(default) = &docs.default {
+        facts.push(format!("default {}", inline_code(default)));
+    }
+    if let Some(minimum) = docs.minimum {
+        facts.push(format!("minimum {minimum}"));
+    }
+    if let Some(maximum) = docs.maximum {
+        facts.push(format!("maximum {maximum}"));
+    }
+    if let Some(max_items) = docs.max_items {
+        facts.push(format!("at most {max_items} items"));
+    }
+    if member.sensitive {
+        facts.push("sensitive: redacted from `Debug` output".to_string());
+    }
+    paragraphs.push(format!("{}.", facts.join("; ")));
+    if !docs.enum_values.is_empty() {
+        let values: Vec<String> = docs.enum_values.iter().map(|value| inline_code(value)).collect();
+        paragraphs.push(format!("Valid values: {}.", values.join(", ")));
+    }
+    if let Some(example) = docs.example.as_deref().filter(|text| !text.trim().is_empty()) {
+        paragraphs.push(example_doc(example));
+    }
+    paragraphs.join("\n\n")
+}
+
+fn example_doc(example: &str) -> String {
+    if example.contains('\n') || example.contains("```") {
+        format!("Example:\n\n```text\n{}\n```", example.trim_end())
+    } else {
+        format!("Example: {}", inline_code(example))
+    }
+}
+
+/// `text` as inline code, with a fence longer than any run of backticks inside it.
+fn inline_code(text: &str) -> String {
+    let longest_run = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_code_fences_around_backticks() {
+        assert_eq!(inline_code("cn-hangzhou"), "`cn-hangzhou`");
+        assert_eq!(inline_code("a`b"), "``a`b``");
+        assert_eq!(inline_code("`x`"), "`` `x` ``");
+    }
+
+    #[test]
+    fn multi_line_examples_become_code_blocks() {
+        assert_eq!(example_doc("{\n}"), "Example:\n\n```text\n{\n}\n```");
+        assert_eq!(example_doc("50"), "Example: `50`");
+    }
+}

@@ -1,0 +1,80 @@
+//! IR → files. One small function per item kind; the map keeps output ordered by path, so
+//! generation is deterministic by construction.
+
+mod docs;
+mod examples;
+mod operation;
+mod sdk_crate;
+mod types;
+mod waiters;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+
+use crate::ir::Service;
+use crate::render;
+
+/// A generated file that failed the syntax gate: a generator bug, never a spec problem.
+#[derive(Debug)]
+pub struct EmitError {
+    pub path: PathBuf,
+    pub error: syn::Error,
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "generated {} is not valid Rust: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for EmitError {}
+
+/// Every file of the SDK crate `generated/<service>/`, keyed by path from the workspace root.
+pub fn sdk_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
+    let root = Path::new("generated").join(&service.dir_name);
+    let service_spec = spec_path(&service.spec_path);
+    let mut files = Files::default();
+    files.text(
+        root.join("Cargo.toml"),
+        format!("{}{}", render::header("#", &service_spec), sdk_crate::cargo_toml(service)),
+    );
+    files.rust(root.join("src/lib.rs"), &service_spec, sdk_crate::lib_rs(service))?;
+    files.rust(root.join("src/client.rs"), &service_spec, sdk_crate::client_rs(service))?;
+    let operations_dir = format!("{}/operations/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
+    files.rust(root.join("src/operation/mod.rs"), &operations_dir, sdk_crate::operation_mod_rs(service))?;
+    for operation in &service.operations {
+        let path = root.join(format!("src/operation/{}.rs", operation.snake_name));
+        files.rust(path, &spec_path(&operation.spec_path), operation::emit_operation(operation))?;
+    }
+    let operations_spec = format!("{}/operations/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
+    files.rust(root.join("tests/examples.rs"), &operations_spec, examples::emit_examples(service))?;
+    if !service.waiters.is_empty() {
+        files.rust(root.join("src/waiters.rs"), &service_spec, waiters::emit_waiters(&service.waiters))?;
+    }
+    Ok(files.0)
+}
+
+/// Spec paths in headers use `/` whatever the platform, so output is the same everywhere.
+fn spec_path(path: &Path) -> String {
+    path.components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[derive(Default)]
+struct Files(BTreeMap<PathBuf, String>);
+
+impl Files {
+    fn text(&mut self, path: PathBuf, text: String) {
+        self.0.insert(path, text);
+    }
+
+    fn rust(&mut self, path: PathBuf, spec: &str, tokens: TokenStream) -> Result<(), EmitError> {
+        let text = render::rust_file(spec, tokens).map_err(|error| EmitError { path: path.clone(), error })?;
+        self.0.insert(path, text);
+        Ok(())
+    }
+}

@@ -1,0 +1,143 @@
+//! The SDK crate's fixed files: `Cargo.toml`, `lib.rs`, `client.rs` and `operation/mod.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::inner_doc_attrs;
+use crate::ir::Service;
+use crate::naming::ident;
+
+pub fn cargo_toml(service: &Service) -> String {
+    format!(
+        r#"[package]
+name = "{crate_name}"
+description = "Alibaba Cloud {upper} SDK for Rust (API {version}), generated from the spec."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[dependencies]
+acs-runtime.workspace = true
+serde.workspace = true
+serde_json.workspace = true
+
+[dev-dependencies]
+acs-runtime = {{ workspace = true, features = ["testing"] }}
+futures-util.workspace = true
+tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
+"#,
+        crate_name = service.crate_name,
+        upper = service.product.to_uppercase(),
+        version = service.api_version,
+    )
+}
+
+pub fn lib_rs(service: &Service) -> TokenStream {
+    let crate_ident = service.crate_name.replace('-', "_");
+    let example_operation = service
+        .operations
+        .iter()
+        .find(|operation| operation.pagination.is_some())
+        .or(service.operations.first());
+    let example = example_operation.map(|operation| {
+        format!(
+            "\n\n```no_run\n# async fn example() -> Result<(), {crate_ident}::Error> {{\n\
+             let client = {crate_ident}::Client::from_env()?;\n\
+             let response = client.{}().send().await?;\n\
+             println!(\"{{response:?}}\");\n# Ok(())\n# }}\n```",
+            operation.snake_name
+        )
+    });
+    let doc = inner_doc_attrs(&format!(
+        "Alibaba Cloud {} SDK for Rust, API version {}.\n\n\
+         One module per operation under [`operation`]; each is called through [`Client`] in the \
+         fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries, \
+         credentials and endpoints come from [`acs_runtime`].{}",
+        service.product.to_uppercase(),
+        service.api_version,
+        example.unwrap_or_default(),
+    ));
+    let waiters = (!service.waiters.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod waiters;
+        }
+    });
+    quote! {
+        #doc
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        pub mod operation;
+        #waiters
+        pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
+        pub use client::{Client, SERVICE};
+    }
+}
+
+pub fn client_rs(service: &Service) -> TokenStream {
+    let product = &service.product;
+    let version = &service.api_version;
+    let rule = &service.endpoint_rule;
+    let protocol = &service.protocol;
+    let crate_name = &service.crate_name;
+    let regions = service.regions.iter().map(|(region, host)| quote!((#region, #host)));
+    quote! {
+        //! The client: one per application, cheap to clone, shared across tasks.
+
+        /// What the runtime needs to know about this service: product, version, endpoints.
+        pub static SERVICE: ::acs_runtime::Service = ::acs_runtime::Service {
+            product: #product,
+            api_version: #version,
+            endpoint_rule: #rule,
+            protocol: #protocol,
+            regional_endpoints: &[#(#regions),*],
+            sdk_name: #crate_name,
+            sdk_version: ::std::env!("CARGO_PKG_VERSION"),
+        };
+
+        /// Client for the service. Clones share one connection pool and credential cache.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            runtime: ::acs_runtime::Client,
+        }
+
+        impl Client {
+            /// A client with this configuration.
+            pub fn from_conf(config: ::acs_runtime::Config) -> Self {
+                Self { runtime: ::acs_runtime::Client::new(&SERVICE, config) }
+            }
+
+            /// A client configured from the environment: region from `ALIBABA_CLOUD_REGION_ID`,
+            /// credentials from the default chain (see [`acs_runtime::credentials`]).
+            pub fn from_env() -> ::std::result::Result<Self, ::acs_runtime::Error> {
+                ::std::result::Result::Ok(Self::from_conf(::acs_runtime::Config::from_env()?))
+            }
+
+            /// The configuration this client was built with.
+            pub fn config(&self) -> &::acs_runtime::Config {
+                self.runtime.config()
+            }
+
+            /// The runtime client, for calls the spec lacks: `client.runtime().call("Action", params)`.
+            pub fn runtime(&self) -> &::acs_runtime::Client {
+                &self.runtime
+            }
+        }
+    }
+}
+
+pub fn operation_mod_rs(service: &Service) -> TokenStream {
+    let modules = service.operations.iter().map(|operation| {
+        let module = ident(&operation.snake_name);
+        quote!(pub mod #module;)
+    });
+    quote! {
+        //! One module per operation: its request, builders, response and nested types.
+        #(#modules)*
+    }
+}

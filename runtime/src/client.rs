@@ -1,0 +1,463 @@
+//! The generic send path every operation goes through: encode, sign, send, retry, decode.
+//!
+//! Generated operations describe themselves with an [`Operation`] and an [`EncodeRequest`]
+//! implementation; [`Client::send`] does the rest. The retry loop is not generic, so it is
+//! compiled once however many operations a crate has.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::config::{CallOptions, Config};
+use crate::credentials::ProvideCredentials;
+use crate::endpoint::{self, Endpoint};
+use crate::error::{ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind};
+use crate::http::{HttpClient, HttpErrorKind};
+use crate::params::Params;
+use crate::retry::{RetryConfig, RetryReason};
+use crate::sign;
+
+/// What the runtime needs to know about a service. Written by generated code.
+#[derive(Debug)]
+pub struct Service {
+    /// Product code (`oos`).
+    pub product: &'static str,
+    /// Sent as `x-acs-version`.
+    pub api_version: &'static str,
+    /// Host for a region not in `regional_endpoints`; `{region}` is replaced.
+    pub endpoint_rule: &'static str,
+    /// `https` or `http`.
+    pub protocol: &'static str,
+    pub regional_endpoints: &'static [(&'static str, &'static str)],
+    /// The generated crate, for the User-Agent.
+    pub sdk_name: &'static str,
+    pub sdk_version: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    fn as_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+        }
+    }
+}
+
+/// Describes one operation to the runtime.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    action: &'static str,
+    method: Method,
+    idempotency_token: Option<&'static str>,
+    pagination_token: Option<&'static str>,
+}
+
+impl Operation {
+    pub const fn new(action: &'static str, method: Method) -> Self {
+        Operation { action, method, idempotency_token: None, pagination_token: None }
+    }
+
+    /// A parameter (`ClientToken`) that the client fills with a fresh UUID when the caller
+    /// leaves it empty, and keeps across the retries of one call.
+    pub const fn with_idempotency_token(mut self, parameter: &'static str) -> Self {
+        self.idempotency_token = Some(parameter);
+        self
+    }
+
+    /// The request parameter that carries the page token (`NextToken`).
+    pub const fn with_pagination_token(mut self, parameter: &'static str) -> Self {
+        self.pagination_token = Some(parameter);
+        self
+    }
+
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    pub fn pagination_token(&self) -> Option<&'static str> {
+        self.pagination_token
+    }
+}
+
+/// A request's parameters by location: the query string, and (rarely, for RPC) a
+/// form-encoded body.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RequestParams {
+    pub query: Params,
+    pub body: Params,
+}
+
+/// Implemented by every generated request: writes its fields as wire parameters.
+pub trait EncodeRequest {
+    fn encode(&self, params: &mut RequestParams);
+
+    fn to_params(&self) -> RequestParams {
+        let mut params = RequestParams::default();
+        self.encode(&mut params);
+        params
+    }
+}
+
+/// A successful response, before decoding.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// The request id from the `x-acs-request-id` header, else from the body.
+    pub fn request_id(&self) -> Option<String> {
+        header_request_id(&self.headers).or_else(|| body_request_id(&self.body))
+    }
+
+    /// Decodes the body tolerantly (see [`crate::de`]).
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        crate::de::from_slice(&self.body).map_err(|source| {
+            Error::Decode(DecodeError::new(self.status, self.request_id(), &self.body, source))
+        })
+    }
+}
+
+/// A signed request ready to send, with what went into its signature (for `--dry-run` and
+/// for explaining `SignatureDoesNotMatch`).
+#[derive(Clone, Debug)]
+pub struct SignedRequest {
+    pub request: http::Request<Bytes>,
+    pub canonical_request: String,
+    pub string_to_sign: String,
+}
+
+/// The runtime half of a generated client: configuration, service description and the
+/// send path. Clones share everything.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+#[derive(Debug)]
+struct ClientInner {
+    service: &'static Service,
+    config: Config,
+    user_agent: String,
+}
+
+/// One call as the send path sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct CallSpec<'a> {
+    pub action: &'a str,
+    pub method: Method,
+    pub idempotency_token: Option<&'a str>,
+}
+
+impl From<&Operation> for CallSpec<'static> {
+    fn from(operation: &Operation) -> Self {
+        CallSpec {
+            action: operation.action,
+            method: operation.method,
+            idempotency_token: operation.idempotency_token,
+        }
+    }
+}
+
+impl Client {
+    pub fn new(service: &'static Service, config: Config) -> Self {
+        let user_agent = format!(
+            "AlibabaCloud ({}; {}) Rust {}/{} acs-runtime/{}",
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            service.sdk_name,
+            service.sdk_version,
+            env!("CARGO_PKG_VERSION"),
+        );
+        Client { inner: Arc::new(ClientInner { service, config, user_agent }) }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn service(&self) -> &'static Service {
+        self.inner.service
+    }
+
+    /// Sends a generated operation's request and decodes its response.
+    pub async fn send<R, T>(&self, operation: &'static Operation, request: &R, options: &CallOptions) -> Result<T, Error>
+    where
+        R: EncodeRequest + ?Sized,
+        T: DeserializeOwned,
+    {
+        let response = self.invoke(operation.into(), request.to_params(), options).await?;
+        response.decode()
+    }
+
+    /// Calls any action with parameters built by hand, for operations the generated code
+    /// lacks: `POST` with the parameters in the query, the response as JSON.
+    pub async fn call(&self, action: &str, params: Params) -> Result<serde_json::Value, Error> {
+        let call = CallSpec { action, method: Method::Post, idempotency_token: None };
+        let params = RequestParams { query: params, body: Params::default() };
+        self.invoke(call, params, &CallOptions::default()).await?.decode()
+    }
+
+    /// Encodes, signs and sends one call with retries; returns the successful response.
+    pub async fn invoke(
+        &self,
+        call: CallSpec<'_>,
+        mut params: RequestParams,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
+        let config = &self.inner.config;
+        let endpoint = endpoint::resolve(self.inner.service, config.region(), config.endpoint())?;
+        if let Some(token) = call.idempotency_token
+            && params.query.get(token).is_none_or(str::is_empty)
+        {
+            params.query.insert(token.to_string(), uuid::Uuid::new_v4().to_string());
+        }
+        let span = tracing::debug_span!(
+            "acs_call",
+            action = call.action,
+            region = config.region().unwrap_or(""),
+            endpoint = %endpoint.authority,
+        );
+        let attempts = self.attempts(call, &endpoint, &params, options).instrument(span);
+        match options.call_timeout.or(config.timeouts.call) {
+            Some(limit) => tokio::time::timeout(limit, attempts)
+                .await
+                .unwrap_or(Err(Error::Timeout(TimeoutError { kind: TimeoutKind::Call, after: limit }))),
+            None => attempts.await,
+        }
+    }
+
+    async fn attempts(
+        &self,
+        call: CallSpec<'_>,
+        endpoint: &Endpoint,
+        params: &RequestParams,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
+        let config = &self.inner.config;
+        let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
+        let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);
+        // The body does not change between attempts: encode it once.
+        let body = form_body(&params.body);
+        let mut attempt = 1;
+        loop {
+            let result = self
+                .attempt(call, endpoint, &params.query, &body, read_timeout)
+                .instrument(tracing::debug_span!("acs_attempt", attempt))
+                .await;
+            let (error, retry_after) = match result {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
+            };
+            let Some(reason) = retry_reason(&error) else { return Err(error) };
+            if attempt >= retry.max_attempts() {
+                return Err(error);
+            }
+            attempt += 1;
+            let backoff = retry.backoff(attempt);
+            let wait = match retry_after {
+                Some(asked) if asked > retry.max_backoff() => {
+                    tracing::debug!(?reason, asked_ms = asked.as_millis() as u64, "retry-after exceeds the retry budget");
+                    return Err(error);
+                }
+                Some(asked) => asked.max(backoff),
+                None => backoff,
+            };
+            tracing::debug!(?reason, wait_ms = wait.as_millis() as u64, next_attempt = attempt, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt: fresh credentials, date and nonce; a signature; the exchange.
+    /// On failure, also the `x-acs-retry-after` the service asked for.
+    async fn attempt(
+        &self,
+        call: CallSpec<'_>,
+        endpoint: &Endpoint,
+        query: &Params,
+        body: &Bytes,
+        read_timeout: Duration,
+    ) -> Result<RawResponse, (Error, Option<Duration>)> {
+        let credentials = self
+            .inner
+            .config
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|error| (Error::Credentials(error), None))?;
+        let signed = self.sign(call, endpoint, query, body.clone(), &credentials, SystemTime::now());
+        let exchange = self.inner.config.http_client.send(signed.request);
+        let response = match tokio::time::timeout(read_timeout, exchange).await {
+            Err(_) => {
+                let error = TimeoutError { kind: TimeoutKind::Read, after: read_timeout };
+                return Err((Error::Timeout(error), None));
+            }
+            Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
+                let error = TimeoutError { kind: TimeoutKind::Read, after: read_timeout };
+                return Err((Error::Timeout(error), None));
+            }
+            Ok(Err(error)) => {
+                let message = match error.kind() {
+                    HttpErrorKind::Connect => "could not connect",
+                    HttpErrorKind::Io => "the connection broke",
+                    HttpErrorKind::ResponseTooLarge => "the response is too large",
+                    _ => "the request failed",
+                };
+                let source = Some(error.into_source());
+                return Err((Error::Connection(ConnectionError { message: message.into(), source }), None));
+            }
+            Ok(Ok(response)) => response,
+        };
+        let (parts, body) = response.into_parts();
+        let response = RawResponse { status: parts.status.as_u16(), headers: parts.headers, body };
+        let request_id = response.request_id();
+        tracing::debug!(status = response.status, request_id = request_id.as_deref().unwrap_or(""), "response");
+        if parts.status.is_success() {
+            return Ok(response);
+        }
+        let mut error = ServiceError::from_body(response.status, &response.body)
+            .unwrap_or_else(|| ServiceError::from_status(response.status, request_id));
+        if error.code == "SignatureDoesNotMatch" {
+            error.client_string_to_sign = Some(signed.string_to_sign);
+        }
+        Err((Error::Service(error), retry_after(&response.headers)))
+    }
+
+    /// Signs one attempt's request with `credentials` at `now`, without sending it.
+    pub fn sign(
+        &self,
+        call: CallSpec<'_>,
+        endpoint: &Endpoint,
+        query: &Params,
+        body: Bytes,
+        credentials: &crate::credentials::Credentials,
+        now: SystemTime,
+    ) -> SignedRequest {
+        let date = format_date(now);
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let content_sha256 = sign::hex_sha256(&body);
+        let mut headers: Vec<(&str, Cow<'_, str>)> = vec![
+            ("host", Cow::Borrowed(endpoint.authority.as_str())),
+            ("x-acs-action", Cow::Borrowed(call.action)),
+            ("x-acs-content-sha256", Cow::Owned(content_sha256)),
+            ("x-acs-date", Cow::Owned(date)),
+            ("x-acs-signature-nonce", Cow::Owned(nonce)),
+            ("x-acs-version", Cow::Borrowed(self.inner.service.api_version)),
+        ];
+        if let Some(token) = credentials.security_token() {
+            headers.push(("x-acs-security-token", Cow::Borrowed(token)));
+        }
+        if !body.is_empty() {
+            headers.push(("content-type", Cow::Borrowed("application/x-www-form-urlencoded")));
+        }
+        let signing_headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_ref())).collect();
+        let query_pairs: Vec<(&str, &str)> = query.iter().collect();
+        let signature = sign::sign(
+            &sign::SigningRequest {
+                method: call.method.as_http().as_str(),
+                path: "/",
+                query: &query_pairs,
+                headers: &signing_headers,
+                body: &body,
+            },
+            credentials.access_key_id(),
+            credentials.access_key_secret(),
+        );
+        let url = match signature.canonical_query() {
+            "" => endpoint.url(),
+            query => format!("{}?{query}", endpoint.url()),
+        };
+        let mut builder = http::Request::builder().method(call.method.as_http()).uri(url);
+        for (name, value) in &headers {
+            if *name != "host" {
+                builder = builder.header(*name, value.as_ref());
+            }
+        }
+        builder = builder
+            .header("authorization", signature.authorization.as_str())
+            .header("user-agent", self.inner.user_agent.as_str());
+        let request = builder.body(body).expect("a request from a valid endpoint and header values");
+        SignedRequest {
+            request,
+            canonical_request: signature.canonical_request,
+            string_to_sign: signature.string_to_sign,
+        }
+    }
+}
+
+fn retry_reason(error: &Error) -> Option<RetryReason> {
+    match error {
+        Error::Service(error) if error.is_throttling() => Some(RetryReason::Throttled),
+        Error::Service(error) if error.status >= 500 => Some(RetryReason::ServerError),
+        Error::Connection(_) => Some(RetryReason::Connection),
+        _ => None,
+    }
+}
+
+/// `x-acs-retry-after`, in milliseconds.
+fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get("x-acs-retry-after")?.to_str().ok()?.trim().parse::<u64>().ok()?;
+    (value > 0).then(|| Duration::from_millis(value))
+}
+
+fn form_body(params: &Params) -> Bytes {
+    if params.is_empty() {
+        Bytes::new()
+    } else {
+        Bytes::from(sign::canonical_query(params.iter()))
+    }
+}
+
+fn header_request_id(headers: &http::HeaderMap) -> Option<String> {
+    headers.get("x-acs-request-id")?.to_str().ok().map(str::to_string)
+}
+
+fn body_request_id(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct WithRequestId {
+        #[serde(rename = "RequestId")]
+        request_id: Option<String>,
+    }
+    crate::de::from_slice::<WithRequestId>(body).ok()?.request_id
+}
+
+/// `x-acs-date`: UTC, `%Y-%m-%dT%H:%M:%SZ`.
+fn format_date(now: SystemTime) -> String {
+    const FORMAT: &[time::format_description::FormatItem<'static>] =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::OffsetDateTime::from(now)
+        .format(FORMAT)
+        .expect("a UTC date always formats")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_seconds() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
+        assert_eq!(format_date(at), "2024-05-01T08:30:00Z");
+    }
+
+    #[test]
+    fn retry_after_is_milliseconds() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-acs-retry-after", " 1500 ".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_millis(1500)));
+        headers.insert("x-acs-retry-after", "0".parse().unwrap());
+        assert_eq!(retry_after(&headers), None);
+    }
+}

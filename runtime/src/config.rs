@@ -1,0 +1,210 @@
+//! Client configuration: region, endpoint, credentials, retries, timeouts, HTTP client.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::credentials::{self, Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider};
+use crate::error::{ConfigError, Error};
+use crate::http::{HttpClient, ReqwestClient, ReqwestClientSettings, SharedHttpClient};
+use crate::retry::RetryConfig;
+
+/// Region id from the environment, as Alibaba Cloud's tools name it.
+pub const REGION_ENV: &str = "ALIBABA_CLOUD_REGION_ID";
+
+/// Time limits. The connect timeout belongs to the HTTP client; the others apply per call
+/// and can be overridden with [`CallOptions`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    /// Establishing a connection (default 5 s).
+    pub connect: Duration,
+    /// One attempt, from sending the request to the end of the response (default 10 s).
+    pub read: Duration,
+    /// The whole call including retries and backoff (default: none).
+    pub call: Option<Duration>,
+}
+
+impl Default for TimeoutConfig {
+    fn default() -> Self {
+        TimeoutConfig { connect: Duration::from_secs(5), read: Duration::from_secs(10), call: None }
+    }
+}
+
+/// Per-call overrides of the client's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    pub(crate) read_timeout: Option<Duration>,
+    pub(crate) call_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryConfig>,
+}
+
+impl CallOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+}
+
+/// Everything a client needs besides the service description. Cheap to clone.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) credentials: SharedCredentialsProvider,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: TimeoutConfig,
+    pub(crate) http_client: SharedHttpClient,
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Region from `ALIBABA_CLOUD_REGION_ID`, credentials from the default chain
+    /// ([`credentials::DefaultChain`]), everything else default.
+    pub fn from_env() -> Result<Config, Error> {
+        let mut builder = Config::builder().credentials_provider(credentials::DefaultChain::new());
+        if let Some(region) = std::env::var(REGION_ENV).ok().filter(|region| !region.is_empty()) {
+            builder = builder.region(region);
+        }
+        builder.build()
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    pub fn timeout_config(&self) -> &TimeoutConfig {
+        &self.timeouts
+    }
+
+    pub fn credentials_provider(&self) -> &SharedCredentialsProvider {
+        &self.credentials
+    }
+
+    pub fn http_client(&self) -> &SharedHttpClient {
+        &self.http_client
+    }
+}
+
+/// Shows the provider, never the credentials it holds.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("http_client", &self.http_client)
+            .finish()
+    }
+}
+
+#[derive(Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    retry: Option<RetryConfig>,
+    timeouts: Option<TimeoutConfig>,
+    http_client: Option<SharedHttpClient>,
+    danger_accept_invalid_certificates: bool,
+}
+
+impl ConfigBuilder {
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends every call to this endpoint instead of the region's: a URL
+    /// (`http://127.0.0.1:8080`) or a host (`oos-vpc.cn-hangzhou.aliyuncs.com`).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(StaticProvider::new(credentials))
+    }
+
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// Replaces the default HTTP client (its connect timeout is then the client's own).
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.http_client = Some(SharedHttpClient::new(client));
+        self
+    }
+
+    /// Accept any TLS certificate with the default HTTP client. Only for tests against a
+    /// self-signed endpoint: it removes the protection TLS gives.
+    pub fn danger_accept_invalid_certificates(mut self, accept: bool) -> Self {
+        self.danger_accept_invalid_certificates = accept;
+        self
+    }
+
+    /// Builds the configuration; credentials default to the default chain.
+    pub fn build(self) -> Result<Config, Error> {
+        let timeouts = self.timeouts.unwrap_or_default();
+        let http_client = match self.http_client {
+            Some(client) => client,
+            None => {
+                let settings = ReqwestClientSettings {
+                    connect_timeout: timeouts.connect,
+                    danger_accept_invalid_certificates: self.danger_accept_invalid_certificates,
+                    ..ReqwestClientSettings::default()
+                };
+                let client = ReqwestClient::new(&settings)
+                    .map_err(|error| ConfigError::new(format!("cannot build the HTTP client: {error}")))?;
+                SharedHttpClient::new(client)
+            }
+        };
+        Ok(Config {
+            region: self.region,
+            endpoint: self.endpoint,
+            credentials: self
+                .credentials
+                .unwrap_or_else(|| SharedCredentialsProvider::new(credentials::DefaultChain::new())),
+            retry: self.retry.unwrap_or_default(),
+            timeouts,
+            http_client,
+        })
+    }
+}

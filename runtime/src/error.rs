@@ -1,0 +1,413 @@
+//! The one error type every call returns, and its parts.
+//!
+//! [`Error`] tells apart what a caller reacts to differently: the service said no
+//! ([`ServiceError`], with code, message and request id), the call took too long, the
+//! connection failed, the response could not be decoded, a required parameter was missing,
+//! or credentials could not be had. `Display` is one line with what a person needs first.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::credentials::CredentialsError;
+
+/// Error codes that mean "slow down": retried with backoff.
+const THROTTLING_CODES: &[&str] =
+    &["Throttling", "Throttling.User", "Throttling.Api", "ServiceUnavailable"];
+
+/// How much of an undecodable body an error keeps.
+const BODY_EXCERPT_CHARS: usize = 512;
+
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with an error.
+    Service(ServiceError),
+    /// The call or one attempt took longer than allowed.
+    Timeout(TimeoutError),
+    /// No response: the connection could not be made or broke.
+    Connection(ConnectionError),
+    /// A response arrived but is not what the operation returns.
+    Decode(DecodeError),
+    /// The request could not be built (a required parameter is missing).
+    Build(BuildError),
+    /// No credentials could be resolved.
+    Credentials(CredentialsError),
+    /// The client is misconfigured (no region, a bad endpoint).
+    Config(ConfigError),
+}
+
+impl Error {
+    /// The service's error code (`InvalidParameter`), for service errors.
+    pub fn code(&self) -> Option<&str> {
+        self.as_service_error().map(|error| error.code.as_str())
+    }
+
+    /// The service's error message, for service errors.
+    pub fn message(&self) -> Option<&str> {
+        self.as_service_error().map(|error| error.message.as_str())
+    }
+
+    /// The request id of the failed call, where the service sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(error) => error.request_id.as_deref(),
+            Error::Decode(error) => error.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, where a response arrived.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Service(error) => Some(error.status),
+            Error::Decode(error) => Some(error.status),
+            _ => None,
+        }
+    }
+
+    pub fn as_service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the service asked the client to slow down.
+    pub fn is_throttling(&self) -> bool {
+        self.as_service_error().is_some_and(ServiceError::is_throttling)
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection(_))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service(error) => error.fmt(f),
+            Error::Timeout(error) => error.fmt(f),
+            Error::Connection(error) => error.fmt(f),
+            Error::Decode(error) => error.fmt(f),
+            Error::Build(error) => error.fmt(f),
+            Error::Credentials(error) => write!(f, "credentials: {error}"),
+            Error::Config(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connection(error) => error.source.as_deref().map(|source| source as _),
+            Error::Decode(error) => Some(&error.source),
+            Error::Credentials(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(error: BuildError) -> Self {
+        Error::Build(error)
+    }
+}
+
+impl From<CredentialsError> for Error {
+    fn from(error: CredentialsError) -> Self {
+        Error::Credentials(error)
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
+    }
+}
+
+/// An error response from the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub host_id: Option<String>,
+    /// A link to the service's troubleshooting page for this error.
+    pub recommend: Option<String>,
+    /// Which policy denied the call, for `NoPermission`-style errors (as the service sent it).
+    pub access_denied_detail: Option<serde_json::Value>,
+    /// For `SignatureDoesNotMatch`: the string to sign this client computed, to compare with
+    /// the one the service quotes in the message.
+    pub client_string_to_sign: Option<String>,
+}
+
+impl ServiceError {
+    pub fn is_throttling(&self) -> bool {
+        THROTTLING_CODES.contains(&self.code.as_str()) || self.code.starts_with("Throttling.")
+    }
+
+    /// Parses an error body, JSON or XML. `None` when the body is neither, so the caller
+    /// can report the raw status instead.
+    pub fn from_body(status: u16, body: &[u8]) -> Option<Self> {
+        let fields = parse_json_error(body).or_else(|| parse_xml_error(body))?;
+        Some(ServiceError {
+            status,
+            code: fields.code?,
+            message: fields.message.unwrap_or_default(),
+            request_id: fields.request_id,
+            host_id: fields.host_id,
+            recommend: fields.recommend,
+            access_denied_detail: fields.access_denied_detail,
+            client_string_to_sign: None,
+        })
+    }
+
+    /// An error for a status with a body that carries no error code.
+    pub fn from_status(status: u16, request_id: Option<String>) -> Self {
+        ServiceError {
+            status,
+            code: format!("HTTP{status}"),
+            message: format!("the service answered HTTP {status} without an error code"),
+            request_id,
+            host_id: None,
+            recommend: None,
+            access_denied_detail: None,
+            client_string_to_sign: None,
+        }
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} (HTTP {}", self.code, self.message, self.status)?;
+        if let Some(request_id) = &self.request_id {
+            write!(f, ", request id {request_id}")?;
+        }
+        write!(f, ")")?;
+        if let Some(ours) = &self.client_string_to_sign {
+            write!(f, "; client string to sign was: {}", ours.replace('\n', "\\n"))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+#[derive(Default, Deserialize)]
+struct ErrorFields {
+    #[serde(rename = "Code", alias = "code")]
+    code: Option<String>,
+    #[serde(rename = "Message", alias = "message")]
+    message: Option<String>,
+    #[serde(rename = "RequestId", alias = "requestId")]
+    request_id: Option<String>,
+    #[serde(rename = "HostId", alias = "hostId")]
+    host_id: Option<String>,
+    #[serde(rename = "Recommend", alias = "recommend")]
+    recommend: Option<String>,
+    #[serde(rename = "AccessDeniedDetail")]
+    access_denied_detail: Option<serde_json::Value>,
+}
+
+fn parse_json_error(body: &[u8]) -> Option<ErrorFields> {
+    let fields: ErrorFields = crate::de::from_slice(body).ok()?;
+    fields.code.is_some().then_some(fields)
+}
+
+/// `<Error><Code>…</Code>…</Error>` (with or without an XML declaration).
+fn parse_xml_error(body: &[u8]) -> Option<ErrorFields> {
+    let text = std::str::from_utf8(body).ok()?;
+    let element = |name: &str| -> Option<String> {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{name}>"))?;
+        Some(unescape_xml(&text[start..end]))
+    };
+    let fields = ErrorFields {
+        code: element("Code"),
+        message: element("Message"),
+        request_id: element("RequestId"),
+        host_id: element("HostId"),
+        recommend: element("Recommend"),
+        access_denied_detail: None,
+    };
+    fields.code.is_some().then_some(fields)
+}
+
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// One attempt waited longer than the read timeout for its response.
+    Read,
+    /// The whole call, retries included, took longer than the call timeout.
+    Call,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    pub kind: TimeoutKind,
+    pub after: Duration,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TimeoutKind::Read => "no response within the read timeout",
+            TimeoutKind::Call => "the call did not finish within the call timeout",
+        };
+        write!(f, "timed out: {what} ({} ms)", self.after.as_millis())
+    }
+}
+
+#[derive(Debug)]
+pub struct ConnectionError {
+    pub message: String,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for ConnectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "connection failed: {}", self.message)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response body that does not decode as the operation's response.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// The start of the body, at most 512 characters.
+    pub body_excerpt: String,
+    pub source: serde_json::Error,
+}
+
+impl DecodeError {
+    pub fn new(status: u16, request_id: Option<String>, body: &[u8], source: serde_json::Error) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let mut body_excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
+        if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
+            body_excerpt.push('…');
+        }
+        DecodeError { status, request_id, body_excerpt, source }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode the response (HTTP {}", self.status)?;
+        if let Some(request_id) = &self.request_id {
+            write!(f, ", request id {request_id}")?;
+        }
+        write!(f, "): {}; body starts: {}", self.source, self.body_excerpt)
+    }
+}
+
+/// A request that cannot be sent as built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A required parameter, by wire name, was not set.
+    MissingParameter(&'static str),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingParameter(name) => {
+                write!(f, "missing required parameter `{name}`")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ConfigError { message: message.into() }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_json_error_bodies() {
+        let body = br#"{"RequestId":"R-1","HostId":"oos.cn-hangzhou.aliyuncs.com","Code":"InvalidParameter","Message":"The parameter is invalid.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidParameter"}"#;
+        let error = ServiceError::from_body(400, body).unwrap();
+        assert_eq!(error.code, "InvalidParameter");
+        assert_eq!(error.message, "The parameter is invalid.");
+        assert_eq!(error.request_id.as_deref(), Some("R-1"));
+        assert_eq!(error.host_id.as_deref(), Some("oos.cn-hangzhou.aliyuncs.com"));
+        assert!(error.recommend.unwrap().contains("troubleshoot"));
+    }
+
+    #[test]
+    fn parses_xml_error_bodies() {
+        let body = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><RequestId>R-2</RequestId><HostId>oos.aliyuncs.com</HostId><Code>Throttling.User</Code><Message>Request was denied &amp; throttled.</Message></Error>";
+        let error = ServiceError::from_body(400, body).unwrap();
+        assert_eq!(error.code, "Throttling.User");
+        assert_eq!(error.message, "Request was denied & throttled.");
+        assert_eq!(error.request_id.as_deref(), Some("R-2"));
+        assert!(error.is_throttling());
+    }
+
+    #[test]
+    fn bodies_without_a_code_are_not_service_errors() {
+        assert!(ServiceError::from_body(500, b"<html>bad gateway</html>").is_none());
+        assert!(ServiceError::from_body(500, br#"{"RequestId":"R"}"#).is_none());
+    }
+
+    #[test]
+    fn display_is_one_line_with_code_message_and_request_id() {
+        let error = Error::Service(
+            ServiceError::from_body(400, br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"R-3"}"#).unwrap(),
+        );
+        assert_eq!(error.to_string(), "InvalidParameter: bad (HTTP 400, request id R-3)");
+        assert_eq!(error.code(), Some("InvalidParameter"));
+        assert_eq!(error.request_id(), Some("R-3"));
+        assert_eq!(error.http_status(), Some(400));
+    }
+
+    #[test]
+    fn decode_errors_keep_a_truncated_body() {
+        let body = "x".repeat(2000);
+        let source = serde_json::from_str::<u8>("x").unwrap_err();
+        let error = DecodeError::new(200, Some("R-4".into()), body.as_bytes(), source);
+        assert_eq!(error.body_excerpt.chars().count(), BODY_EXCERPT_CHARS + 1);
+        assert!(error.to_string().contains("request id R-4"));
+    }
+}

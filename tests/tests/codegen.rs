@@ -1,0 +1,143 @@
+//! The generator against the real spec and against broken copies of it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use acs_codegen::{Error, Mode};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+}
+
+/// `generated/` must be exactly what `cargo xtask codegen` makes from `spec/`.
+#[test]
+fn generated_code_is_up_to_date() {
+    let report = acs_codegen::codegen(&workspace_root(), Mode::Check).expect("the spec is valid");
+    assert!(
+        report.drift.is_empty(),
+        "generated/ is stale; run `cargo xtask codegen` and commit:\n{}",
+        report.drift.join("\n")
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let first = acs_codegen::generate(&workspace_root()).unwrap();
+    let second = acs_codegen::generate(&workspace_root()).unwrap();
+    assert_eq!(first, second);
+}
+
+/// A scratch copy of the spec and generated tree, for tests that break the spec.
+struct Scratch {
+    root: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let root = std::env::temp_dir().join(format!("oos-codegen-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        copy_tree(&workspace_root().join("spec"), &root.join("spec"));
+        copy_tree(&workspace_root().join("generated"), &root.join("generated"));
+        Scratch { root }
+    }
+
+    fn edit(&self, relative: &str, edit: impl FnOnce(String) -> String) {
+        let path = self.root.join(relative);
+        let text = fs::read_to_string(&path).unwrap();
+        let edited = edit(text.clone());
+        assert_ne!(text, edited, "the edit must change {relative}");
+        fs::write(path, edited).unwrap();
+    }
+
+    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut pending = vec![self.root.join("generated")];
+        while let Some(dir) = pending.pop() {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    files.push((path.clone(), fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+const OPERATION: &str = "spec/oos/operations/ListInstancePatchStates.yaml";
+
+fn spec_errors(scratch: &Scratch) -> Vec<String> {
+    let before = scratch.snapshot();
+    let result = acs_codegen::codegen(&scratch.root, Mode::Write);
+    assert_eq!(before, scratch.snapshot(), "generated/ must be untouched when the spec has errors");
+    match result {
+        Err(Error::Spec(diagnostics)) => diagnostics.iter().map(ToString::to_string).collect(),
+        other => panic!("expected spec errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn adding_a_parameter_makes_the_check_fail_naming_the_file() {
+    let scratch = Scratch::new("drift");
+    scratch.edit(OPERATION, |text| {
+        text.replacen(
+            "request:\n",
+            "request:\n  - name: PatchGroup\n    in: query\n    type: string\n    description: A new parameter.\n",
+            1,
+        )
+    });
+    let report = acs_codegen::codegen(&scratch.root, Mode::Check).unwrap();
+    let drift = report.drift.join("\n");
+    assert!(drift.contains("stale: generated/oos/src/operation/list_instance_patch_states.rs"), "{drift}");
+    let written = acs_codegen::codegen(&scratch.root, Mode::Write).unwrap();
+    assert!(!written.written.is_empty());
+    let again = acs_codegen::codegen(&scratch.root, Mode::Write).unwrap();
+    assert!(again.written.is_empty() && again.removed.is_empty(), "a second run changes nothing");
+}
+
+#[test]
+fn an_unknown_type_is_reported_with_position_and_hint() {
+    let scratch = Scratch::new("unknown-type");
+    scratch.edit(OPERATION, |text| text.replacen("    type: int32\n", "    type: strng\n", 1));
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let line = &errors[0];
+    assert!(line.starts_with(&format!("{OPERATION}:")), "{line}");
+    assert!(line.contains("unknown type `strng`"), "{line}");
+    assert!(line.contains("did you mean `string`?"), "{line}");
+    assert_eq!(line.lines().count(), 1);
+}
+
+#[test]
+fn a_duplicate_parameter_is_reported() {
+    let scratch = Scratch::new("duplicate");
+    scratch.edit(OPERATION, |text| {
+        text.replacen("request:\n", "request:\n  - name: RegionId\n    in: query\n    type: string\n", 1)
+    });
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("duplicate name `RegionId`"), "{}", errors[0]);
+    assert!(errors[0].contains("first declared at line"), "{}", errors[0]);
+}
