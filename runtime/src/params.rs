@@ -1,1 +1,1075 @@
-//! placeholder
+//! Request parameters of RPC-style calls and the encoding styles of their values.
+//!
+//! Every parameter travels as one `key=value` pair of text. The API metadata gives each request
+//! field a style:
+//! - `simple`: scalars as text (`true`/`false` for booleans, decimal numbers);
+//! - `json`: the value as compact JSON text, non-ASCII characters unescaped;
+//! - `repeatList` and `flat`: the value flattened into several keys, `Name.1`, `Name.1.Field`,
+//!   `Name.1.Field.1`, …, with arrays counting from 1, objects by key and nulls left out.
+//!
+//! Floating-point numbers are written as JSON writes them (`1.0`, `0.1`) in every style, so the
+//! typed and the dynamic encoders agree; NaN and infinities, which JSON cannot express, are left
+//! out like nulls.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use serde::ser::{self, Impossible, Serialize};
+use serde_json::Value;
+
+/// Request parameters: an ordered list of `(key, value)` pairs with unique keys.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Params {
+    entries: Vec<(Cow<'static, str>, String)>,
+}
+
+impl Params {
+    /// No parameters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// No parameters, with room for `capacity` of them.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Sets `key` to `value`, keeping the key's position if it was already set, and returns the
+    /// previous value.
+    pub fn insert(
+        &mut self,
+        key: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Option<String> {
+        let key = key.into();
+        let value = value.into();
+        match self
+            .entries
+            .iter_mut()
+            .find(|(existing, _)| *existing == key)
+        {
+            Some((_, existing)) => Some(std::mem::replace(existing, value)),
+            None => {
+                self.entries.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(existing, _)| existing == key)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Removes `key` and returns its value, if it was set.
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        let index = self
+            .entries
+            .iter()
+            .position(|(existing, _)| existing == key)?;
+        Some(self.entries.remove(index).1)
+    }
+
+    /// The parameters in the order they were first set.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.entries
+            .iter()
+            .map(|(key, value)| (key.as_ref(), value.as_str()))
+    }
+
+    /// How many parameters are set.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no parameter is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Sets a `simple`-style parameter from a scalar; `None` sets nothing.
+    pub fn put<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        if let Some(text) = value.to_param() {
+            self.insert(name, text);
+        }
+    }
+
+    /// Sets a `json`-style parameter to `value` as compact JSON text; a value that serialises
+    /// to `null` (such as `None`) sets nothing.
+    ///
+    /// # Errors
+    /// When `value` cannot be expressed as JSON (a map with non-scalar keys, or a `Serialize`
+    /// implementation that fails).
+    pub fn put_json<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        let text = serde_json::to_string(value)?;
+        if text != "null" {
+            self.insert(name, text);
+        }
+        Ok(())
+    }
+
+    /// Sets the parameters of a `repeatList`-style field: `Name.1=…`, `Name.1.Field=…`,
+    /// `Name.1.Field.1=…`; nulls set nothing. A scalar sets `Name` itself.
+    ///
+    /// # Errors
+    /// When `value` has a map with non-scalar keys, or its `Serialize` implementation fails.
+    pub fn put_repeat_list<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.put_flattened(name, value)
+    }
+
+    /// Sets the parameters of a `flat`-style field: `Name.Key=…` for each key of an object,
+    /// flattened like [`put_repeat_list`](Self::put_repeat_list) below that.
+    ///
+    /// # Errors
+    /// When `value` has a map with non-scalar keys, or its `Serialize` implementation fails.
+    pub fn put_flat<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.put_flattened(name, value)
+    }
+
+    fn put_flattened<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        let mut key = String::from(name);
+        value.serialize(&mut Flattener {
+            params: self,
+            key: &mut key,
+        })
+    }
+
+    /// Sets a parameter from a dynamically typed value, in the given style: for `Simple`,
+    /// strings are written as they are, numbers and booleans as text, and arrays and objects as
+    /// compact JSON. Null sets nothing in every style.
+    pub fn put_value(&mut self, name: &str, style: Style, value: &Value) {
+        match (style, value) {
+            (_, Value::Null) => {}
+            (Style::Simple, Value::String(text)) => {
+                self.insert(name.to_owned(), text.as_str());
+            }
+            (Style::Simple | Style::Json, value) => {
+                self.insert(name.to_owned(), value.to_string());
+            }
+            (Style::RepeatList | Style::Flat, value) => {
+                let mut key = String::from(name);
+                self.put_flattened_value(&mut key, value);
+            }
+        }
+    }
+
+    fn put_flattened_value(&mut self, key: &mut String, value: &Value) {
+        let parent_length = key.len();
+        match value {
+            Value::Null => {}
+            Value::Bool(flag) => {
+                self.insert(key.clone(), bool_text(*flag));
+            }
+            Value::Number(number) => {
+                self.insert(key.clone(), number.to_string());
+            }
+            Value::String(text) => {
+                self.insert(key.clone(), text.as_str());
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    write!(key, ".{}", index + 1).expect("writing to a String cannot fail");
+                    self.put_flattened_value(key, item);
+                    key.truncate(parent_length);
+                }
+            }
+            Value::Object(fields) => {
+                for (field, item) in fields {
+                    key.push('.');
+                    key.push_str(field);
+                    self.put_flattened_value(key, item);
+                    key.truncate(parent_length);
+                }
+            }
+        }
+    }
+}
+
+/// How a parameter's value is encoded; the `style` of a request field in the API metadata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// Scalars as text (metadata style `simple`, or none).
+    Simple,
+    /// Compact JSON text (metadata style `json`).
+    Json,
+    /// Flattened into `Name.N…` keys (metadata style `repeatList`).
+    RepeatList,
+    /// Flattened into `Name.Key…` keys (metadata style `flat`).
+    Flat,
+}
+
+/// A scalar that can be a `simple`-style parameter.
+pub trait ParamValue {
+    /// The parameter's text, or `None` to leave the parameter out.
+    fn to_param(&self) -> Option<String>;
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl ParamValue for bool {
+    fn to_param(&self) -> Option<String> {
+        Some(bool_text(*self).to_owned())
+    }
+}
+
+impl ParamValue for i32 {
+    fn to_param(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+impl ParamValue for i64 {
+    fn to_param(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+impl ParamValue for f32 {
+    fn to_param(&self) -> Option<String> {
+        float_text(*self)
+    }
+}
+
+impl ParamValue for f64 {
+    fn to_param(&self) -> Option<String> {
+        float_text(*self)
+    }
+}
+
+impl<T: ParamValue> ParamValue for Option<T> {
+    fn to_param(&self) -> Option<String> {
+        self.as_ref().and_then(T::to_param)
+    }
+}
+
+fn bool_text(flag: bool) -> &'static str {
+    if flag { "true" } else { "false" }
+}
+
+/// JSON's text for a finite float; `None` for NaN and infinities.
+fn float_text<F: Serialize + Into<f64> + Copy>(value: F) -> Option<String> {
+    if value.into().is_finite() {
+        serde_json::to_string(&value).ok()
+    } else {
+        None
+    }
+}
+
+/// Writes a value's scalars as parameters named by their path below `key`.
+///
+/// The key is one buffer shared by the whole walk: each level appends `.index` or `.field` and
+/// truncates it back afterwards.
+struct Flattener<'a> {
+    params: &'a mut Params,
+    key: &'a mut String,
+}
+
+impl Flattener<'_> {
+    fn write(&mut self, text: impl Into<String>) -> Result<(), serde_json::Error> {
+        self.params.insert(self.key.clone(), text);
+        Ok(())
+    }
+
+    fn push_index(&mut self, index: usize) {
+        write!(self.key, ".{index}").expect("writing to a String cannot fail");
+    }
+
+    fn push_field(&mut self, field: &str) {
+        self.key.push('.');
+        self.key.push_str(field);
+    }
+}
+
+impl<'f, 'a> ser::Serializer for &'f mut Flattener<'a> {
+    type Ok = ();
+    type Error = serde_json::Error;
+    type SerializeSeq = Nested<'f, 'a>;
+    type SerializeTuple = Nested<'f, 'a>;
+    type SerializeTupleStruct = Nested<'f, 'a>;
+    type SerializeTupleVariant = Nested<'f, 'a>;
+    type SerializeMap = Nested<'f, 'a>;
+    type SerializeStruct = Nested<'f, 'a>;
+    type SerializeStructVariant = Nested<'f, 'a>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), serde_json::Error> {
+        self.write(bool_text(value))
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_i128(self, value: i128) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_u64(self, value: u64) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_u128(self, value: u128) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_f32(self, value: f32) -> Result<(), serde_json::Error> {
+        match float_text(value) {
+            Some(text) => self.write(text),
+            None => Ok(()),
+        }
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), serde_json::Error> {
+        match float_text(value) {
+            Some(text) => self.write(text),
+            None => Ok(()),
+        }
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), serde_json::Error> {
+        self.write(value.to_string())
+    }
+
+    fn serialize_str(self, value: &str) -> Result<(), serde_json::Error> {
+        self.write(value)
+    }
+
+    /// Bytes flatten like an array of numbers, as JSON would write them.
+    fn serialize_bytes(self, value: &[u8]) -> Result<(), serde_json::Error> {
+        let parent_length = self.key.len();
+        for (index, byte) in value.iter().enumerate() {
+            self.push_index(index + 1);
+            self.write(byte.to_string())?;
+            self.key.truncate(parent_length);
+        }
+        Ok(())
+    }
+
+    fn serialize_none(self) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), serde_json::Error> {
+        self.write(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+
+    /// Variants carrying data flatten as JSON writes them: `{"Variant": value}`.
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        let parent_length = self.key.len();
+        self.push_field(variant);
+        value.serialize(&mut *self)?;
+        self.key.truncate(parent_length);
+        Ok(())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Nested<'f, 'a>, serde_json::Error> {
+        Ok(Nested::new(self))
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Nested<'f, 'a>, serde_json::Error> {
+        Ok(Nested::new(self))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
+        Ok(Nested::new(self))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
+        Ok(Nested::in_variant(self, variant))
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Nested<'f, 'a>, serde_json::Error> {
+        Ok(Nested::new(self))
+    }
+
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
+        Ok(Nested::new(self))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
+        Ok(Nested::in_variant(self, variant))
+    }
+}
+
+/// The members of a sequence, map or struct being flattened.
+struct Nested<'f, 'a> {
+    flattener: &'f mut Flattener<'a>,
+    /// Length of the key that names this value; members append to it.
+    base_length: usize,
+    /// Length to restore at the end: shorter than `base_length` inside an enum variant.
+    outer_length: usize,
+    items_written: usize,
+}
+
+impl<'f, 'a> Nested<'f, 'a> {
+    fn new(flattener: &'f mut Flattener<'a>) -> Self {
+        let length = flattener.key.len();
+        Self {
+            flattener,
+            base_length: length,
+            outer_length: length,
+            items_written: 0,
+        }
+    }
+
+    fn in_variant(flattener: &'f mut Flattener<'a>, variant: &str) -> Self {
+        let outer_length = flattener.key.len();
+        flattener.push_field(variant);
+        Self {
+            outer_length,
+            ..Self::new(flattener)
+        }
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
+        self.items_written += 1;
+        self.flattener.push_index(self.items_written);
+        self.member_value(value)
+    }
+
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.flattener.push_field(name);
+        self.member_value(value)
+    }
+
+    fn member_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
+        let result = value.serialize(&mut *self.flattener);
+        self.flattener.key.truncate(self.base_length);
+        result
+    }
+
+    fn finish(self) -> Result<(), serde_json::Error> {
+        self.flattener.key.truncate(self.outer_length);
+        Ok(())
+    }
+}
+
+impl ser::SerializeSeq for Nested<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for Nested<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Nested<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for Nested<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Nested<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    /// Appends `.key` to the shared key; the value that follows writes below it.
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), serde_json::Error> {
+        self.flattener.key.push('.');
+        key.serialize(MapKey(self.flattener.key))
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.member_value(value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Nested<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.field(name, value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for Nested<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        self.field(name, value)
+    }
+
+    fn end(self) -> Result<(), serde_json::Error> {
+        self.finish()
+    }
+}
+
+/// Appends a map key's text to the parameter key; keys must be scalars.
+struct MapKey<'k>(&'k mut String);
+
+impl MapKey<'_> {
+    fn append(self, text: impl std::fmt::Display) -> Result<(), serde_json::Error> {
+        write!(self.0, "{text}").expect("writing to a String cannot fail");
+        Ok(())
+    }
+}
+
+fn key_must_be_scalar() -> serde_json::Error {
+    ser::Error::custom("a flattened map's keys must be strings, numbers, booleans or unit variants")
+}
+
+impl ser::Serializer for MapKey<'_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+    type SerializeSeq = Impossible<(), serde_json::Error>;
+    type SerializeTuple = Impossible<(), serde_json::Error>;
+    type SerializeTupleStruct = Impossible<(), serde_json::Error>;
+    type SerializeTupleVariant = Impossible<(), serde_json::Error>;
+    type SerializeMap = Impossible<(), serde_json::Error>;
+    type SerializeStruct = Impossible<(), serde_json::Error>;
+    type SerializeStructVariant = Impossible<(), serde_json::Error>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), serde_json::Error> {
+        self.append(bool_text(value))
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_i128(self, value: i128) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_u64(self, value: u64) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_u128(self, value: u128) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_f32(self, _value: f32) -> Result<(), serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_f64(self, _value: f64) -> Result<(), serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), serde_json::Error> {
+        self.append(value)
+    }
+
+    fn serialize_str(self, value: &str) -> Result<(), serde_json::Error> {
+        self.0.push_str(value);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, _value: &[u8]) -> Result<(), serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_none(self) -> Result<(), serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), serde_json::Error> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, serde_json::Error> {
+        Err(key_must_be_scalar())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Serialize;
+    use serde_json::json;
+
+    use super::*;
+
+    fn pairs(params: &Params) -> Vec<(&str, &str)> {
+        params.iter().collect()
+    }
+
+    #[test]
+    fn insert_replaces_in_place_and_remove_keeps_order() {
+        let mut params = Params::with_capacity(3);
+        assert!(params.is_empty());
+        assert_eq!(params.insert("B", "1"), None);
+        assert_eq!(params.insert("A", String::from("2")), None);
+        assert_eq!(params.insert(String::from("C"), "3"), None);
+        assert_eq!(params.insert("B", "4"), Some("1".to_owned()));
+        assert_eq!(pairs(&params), [("B", "4"), ("A", "2"), ("C", "3")]);
+        assert_eq!(params.get("A"), Some("2"));
+        assert_eq!(params.get("D"), None);
+        assert_eq!(params.remove("A"), Some("2".to_owned()));
+        assert_eq!(params.remove("A"), None);
+        assert_eq!(pairs(&params), [("B", "4"), ("C", "3")]);
+        assert_eq!(params.len(), 2);
+    }
+
+    #[test]
+    fn simple_scalars_render_as_text() {
+        let mut params = Params::new();
+        params.put("Str", "a b");
+        params.put("String", &String::from("s"));
+        params.put("True", &true);
+        params.put("False", &false);
+        params.put("I32", &-7i32);
+        params.put("I64", &9_007_199_254_740_993i64);
+        params.put("F32", &0.1f32);
+        params.put("F64", &1.0f64);
+        params.put("Some", &Some(5i32));
+        params.put("None", &None::<String>);
+        params.put("NaN", &f64::NAN);
+        params.put("Infinite", &f32::INFINITY);
+        assert_eq!(
+            pairs(&params),
+            [
+                ("Str", "a b"),
+                ("String", "s"),
+                ("True", "true"),
+                ("False", "false"),
+                ("I32", "-7"),
+                ("I64", "9007199254740993"),
+                ("F32", "0.1"),
+                ("F64", "1.0"),
+                ("Some", "5"),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_is_compact_with_unescaped_non_ascii_and_skips_null() {
+        let mut params = Params::new();
+        params.put_json("List", &["中文", "a\"b"]).unwrap();
+        params
+            .put_json("Map", &BTreeMap::from([("k", 1.5)]))
+            .unwrap();
+        params.put_json("Text", "plain").unwrap();
+        params.put_json("Absent", &None::<Vec<String>>).unwrap();
+        assert_eq!(
+            pairs(&params),
+            [
+                ("List", r#"["中文","a\"b"]"#),
+                ("Map", r#"{"k":1.5}"#),
+                ("Text", r#""plain""#)
+            ]
+        );
+    }
+
+    #[derive(Serialize)]
+    enum Shape {
+        Dot,
+        Circle(f64),
+        Pair(i32, i32),
+        Box { width: u8 },
+    }
+
+    #[derive(Serialize)]
+    struct Item {
+        #[serde(rename = "Name")]
+        name: Option<String>,
+        #[serde(rename = "Values")]
+        values: Vec<Option<i64>>,
+        #[serde(rename = "Enabled")]
+        enabled: bool,
+        #[serde(rename = "Nested")]
+        nested: Option<BTreeMap<u16, Shape>>,
+    }
+
+    #[test]
+    fn repeat_list_flattens_every_level_and_skips_nulls() {
+        let items = vec![
+            Item {
+                name: Some("first".into()),
+                values: vec![Some(1), None, Some(3)],
+                enabled: true,
+                nested: None,
+            },
+            Item {
+                name: None,
+                values: vec![],
+                enabled: false,
+                nested: Some(BTreeMap::from([
+                    (1, Shape::Dot),
+                    (2, Shape::Circle(2.5)),
+                    (3, Shape::Pair(4, 5)),
+                    (4, Shape::Box { width: 6 }),
+                ])),
+            },
+        ];
+        let mut params = Params::new();
+        params.put_repeat_list("Item", &items).unwrap();
+        params.put_repeat_list("Bytes", &Bytes(&[7, 8])).unwrap();
+        assert_eq!(
+            pairs(&params),
+            [
+                ("Item.1.Name", "first"),
+                ("Item.1.Values.1", "1"),
+                ("Item.1.Values.3", "3"),
+                ("Item.1.Enabled", "true"),
+                ("Item.2.Enabled", "false"),
+                ("Item.2.Nested.1", "Dot"),
+                ("Item.2.Nested.2.Circle", "2.5"),
+                ("Item.2.Nested.3.Pair.1", "4"),
+                ("Item.2.Nested.3.Pair.2", "5"),
+                ("Item.2.Nested.4.Box.width", "6"),
+                ("Bytes.1", "7"),
+                ("Bytes.2", "8"),
+            ]
+        );
+    }
+
+    /// Serialises through `serialize_bytes`, as `serde_bytes` would.
+    struct Bytes<'b>(&'b [u8]);
+
+    impl Serialize for Bytes<'_> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_bytes(self.0)
+        }
+    }
+
+    #[test]
+    fn flat_writes_object_keys_and_scalars_at_the_top() {
+        let mut params = Params::new();
+        params
+            .put_flat("Tag", &json!({"b": {"c": [true, null, 2]}, "a": "x"}))
+            .unwrap();
+        params.put_flat("Scalar", &3u8).unwrap();
+        params.put_flat("Nothing", &()).unwrap();
+        assert_eq!(
+            pairs(&params),
+            [
+                ("Tag.b.c.1", "true"),
+                ("Tag.b.c.3", "2"),
+                ("Tag.a", "x"),
+                ("Scalar", "3")
+            ]
+        );
+    }
+
+    #[test]
+    fn flattening_rejects_maps_with_compound_keys() {
+        let mut params = Params::new();
+        let map = BTreeMap::from([(vec![1], "x")]);
+        let error = params.put_flat("Bad", &map).unwrap_err();
+        assert!(error.to_string().contains("keys must be"), "{error}");
+    }
+
+    #[test]
+    fn dynamic_values_follow_their_style() {
+        let value = json!({"k": [1, {"b": false}], "z": null, "f": 1.0});
+        let mut params = Params::new();
+        params.put_value("Simple", Style::Simple, &json!("raw \"text\""));
+        params.put_value("SimpleNumber", Style::Simple, &json!(42));
+        params.put_value("SimpleBool", Style::Simple, &json!(true));
+        params.put_value("SimpleObject", Style::Simple, &value);
+        params.put_value("Json", Style::Json, &json!("quoted"));
+        params.put_value("Null", Style::Json, &Value::Null);
+        params.put_value("Repeat", Style::RepeatList, &value);
+        params.put_value("Flat", Style::Flat, &json!({"a": "b"}));
+        assert_eq!(
+            pairs(&params),
+            [
+                ("Simple", "raw \"text\""),
+                ("SimpleNumber", "42"),
+                ("SimpleBool", "true"),
+                ("SimpleObject", r#"{"k":[1,{"b":false}],"z":null,"f":1.0}"#),
+                ("Json", r#""quoted""#),
+                ("Repeat.k.1", "1"),
+                ("Repeat.k.2.b", "false"),
+                ("Repeat.f", "1.0"),
+                ("Flat.a", "b"),
+            ]
+        );
+    }
+
+    #[test]
+    fn typed_and_dynamic_flattening_agree() {
+        let value = json!([{"N": 1.5, "L": ["x", null, {"D": 0.1}]}, null, 7]);
+        let mut typed = Params::new();
+        typed.put_repeat_list("V", &value).unwrap();
+        let mut dynamic = Params::new();
+        dynamic.put_value("V", Style::RepeatList, &value);
+        assert_eq!(typed, dynamic);
+        assert_eq!(typed.len(), 4);
+    }
+}
