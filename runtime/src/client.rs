@@ -332,7 +332,7 @@ impl Client {
         if error.code == "SignatureDoesNotMatch" {
             error.client_string_to_sign = Some(signed.string_to_sign);
         }
-        Err((Error::Service(error), retry_after(&response.headers)))
+        Err((Error::Service(Box::new(error)), retry_after(&response.headers)))
     }
 
     /// Signs one attempt's request with `credentials` at `now`, without sending it.

@@ -23,7 +23,7 @@ const BODY_EXCERPT_CHARS: usize = 512;
 #[non_exhaustive]
 pub enum Error {
     /// The service answered with an error.
-    Service(ServiceError),
+    Service(Box<ServiceError>),
     /// The call or one attempt took longer than allowed.
     Timeout(TimeoutError),
     /// No response: the connection could not be made or broke.
@@ -393,9 +393,9 @@ mod tests {
 
     #[test]
     fn display_is_one_line_with_code_message_and_request_id() {
-        let error = Error::Service(
+        let error = Error::Service(Box::new(
             ServiceError::from_body(400, br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"R-3"}"#).unwrap(),
-        );
+        ));
         assert_eq!(error.to_string(), "InvalidParameter: bad (HTTP 400, request id R-3)");
         assert_eq!(error.code(), Some("InvalidParameter"));
         assert_eq!(error.request_id(), Some("R-3"));

@@ -231,7 +231,7 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
 
 fn emit_fluent_builder(operation: &Operation) -> TokenStream {
     let (_, builder, fluent, response) = types(operation);
-    let delegates = operation.request.iter().map(|member| fluent_delegates(member));
+    let delegates = operation.request.iter().map(fluent_delegates);
     let paginator = operation.pagination.as_ref().map(|_| {
         quote! {
             /// Streams every page, following `NextToken` until the service returns none.
