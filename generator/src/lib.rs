@@ -69,6 +69,7 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
     let mut files = BTreeMap::new();
     for service in &lowered {
         files.extend(emit::sdk_files(service).map_err(Error::Emit)?);
+        files.extend(emit::cli_files(service).map_err(Error::Emit)?);
     }
     Ok(files)
 }

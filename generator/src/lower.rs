@@ -604,7 +604,9 @@ impl OperationLowering<'_> {
             input_token: input_token?.field_name.clone(),
             input_token_wire: spec.input_token.value.clone(),
             output_token: output_token?.field_name.clone(),
+            output_token_wire: spec.output_token.value.clone(),
             page_size,
+            items_wire_path: spec.items.value.split('.').map(str::to_string).collect(),
             items_path,
             item_type,
         })

@@ -335,8 +335,21 @@ impl Client {
         Err((Error::Service(Box::new(error)), retry_after(&response.headers)))
     }
 
-    /// Signs one attempt's request with `credentials` at `now`, without sending it.
-    pub fn sign(
+    /// The signed request a call would send with `credentials` at `now`, without sending it.
+    pub fn prepare(
+        &self,
+        call: CallSpec<'_>,
+        params: &RequestParams,
+        credentials: &crate::credentials::Credentials,
+        now: SystemTime,
+    ) -> Result<SignedRequest, Error> {
+        let config = &self.inner.config;
+        let endpoint = endpoint::resolve(self.inner.service, config.region(), config.endpoint())?;
+        Ok(self.sign(call, &endpoint, &params.query, form_body(&params.body), credentials, now))
+    }
+
+    /// Signs one attempt's request with `credentials` at `now`.
+    fn sign(
         &self,
         call: CallSpec<'_>,
         endpoint: &Endpoint,

@@ -1,6 +1,7 @@
 //! IR → files. One small function per item kind; the map keeps output ordered by path, so
 //! generation is deterministic by construction.
 
+mod cli_crate;
 mod docs;
 mod examples;
 mod operation;
@@ -42,17 +43,26 @@ pub fn sdk_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitErr
     );
     files.rust(root.join("src/lib.rs"), &service_spec, sdk_crate::lib_rs(service))?;
     files.rust(root.join("src/client.rs"), &service_spec, sdk_crate::client_rs(service))?;
-    let operations_dir = format!("{}/operations/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
-    files.rust(root.join("src/operation/mod.rs"), &operations_dir, sdk_crate::operation_mod_rs(service))?;
+    let operations_spec = format!("{}/operations/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
+    files.rust(root.join("src/operation/mod.rs"), &operations_spec, sdk_crate::operation_mod_rs(service))?;
     for operation in &service.operations {
         let path = root.join(format!("src/operation/{}.rs", operation.snake_name));
         files.rust(path, &spec_path(&operation.spec_path), operation::emit_operation(operation))?;
     }
-    let operations_spec = format!("{}/operations/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
     files.rust(root.join("tests/examples.rs"), &operations_spec, examples::emit_examples(service))?;
     if !service.waiters.is_empty() {
         files.rust(root.join("src/waiters.rs"), &service_spec, waiters::emit_waiters(&service.waiters))?;
     }
+    Ok(files.0)
+}
+
+/// Every file of the command-line crate `generated/<service>-cli/`.
+pub fn cli_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
+    let root = Path::new("generated").join(format!("{}-cli", service.dir_name));
+    let spec = format!("{}/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
+    let mut files = Files::default();
+    files.text(root.join("Cargo.toml"), format!("{}{}", render::header("#", &spec), cli_crate::cargo_toml(service)));
+    files.rust(root.join("src/main.rs"), &spec, cli_crate::main_rs(service))?;
     Ok(files.0)
 }
 

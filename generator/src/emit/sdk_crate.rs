@@ -79,16 +79,14 @@ pub fn lib_rs(service: &Service) -> TokenStream {
     }
 }
 
-pub fn client_rs(service: &Service) -> TokenStream {
+/// The `SERVICE` static: what the runtime needs to know about the service.
+pub fn service_static(service: &Service, crate_name: &str) -> TokenStream {
     let product = &service.product;
     let version = &service.api_version;
     let rule = &service.endpoint_rule;
     let protocol = &service.protocol;
-    let crate_name = &service.crate_name;
     let regions = service.regions.iter().map(|(region, host)| quote!((#region, #host)));
     quote! {
-        //! The client: one per application, cheap to clone, shared across tasks.
-
         /// What the runtime needs to know about this service: product, version, endpoints.
         pub static SERVICE: ::acs_runtime::Service = ::acs_runtime::Service {
             product: #product,
@@ -99,6 +97,15 @@ pub fn client_rs(service: &Service) -> TokenStream {
             sdk_name: #crate_name,
             sdk_version: ::std::env!("CARGO_PKG_VERSION"),
         };
+    }
+}
+
+pub fn client_rs(service: &Service) -> TokenStream {
+    let service_static = service_static(service, &service.crate_name);
+    quote! {
+        //! The client: one per application, cheap to clone, shared across tasks.
+
+        #service_static
 
         /// Client for the service. Clones share one connection pool and credential cache.
         #[derive(Clone, Debug)]
