@@ -1,6 +1,7 @@
 //! Importer tests on hand-written OpenMeta fixtures (`tests/fixtures/openmeta/`); none reads
 //! the published metadata.
 
+mod committed_spec;
 mod errors;
 mod files;
 mod mapping;
