@@ -7,6 +7,7 @@
 
 pub mod diagnostics;
 mod emit;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod lower;

@@ -15,7 +15,7 @@ use tracing::Instrument;
 use crate::config::{CallOptions, Config};
 use crate::credentials::ProvideCredentials;
 use crate::endpoint::{self, Endpoint};
-use crate::error::{ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind};
+use crate::error::{BuildError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind};
 use crate::http::{HttpClient, HttpErrorKind};
 use crate::params::Params;
 use crate::retry::{RetryConfig, RetryReason};
@@ -99,12 +99,13 @@ pub struct RequestParams {
 
 /// Implemented by every generated request: writes its fields as wire parameters.
 pub trait EncodeRequest {
-    fn encode(&self, params: &mut RequestParams);
+    /// Fails only for a value JSON cannot express, which generated types never hold.
+    fn encode(&self, params: &mut RequestParams) -> Result<(), serde_json::Error>;
 
-    fn to_params(&self) -> RequestParams {
+    fn to_params(&self) -> Result<RequestParams, BuildError> {
         let mut params = RequestParams::default();
-        self.encode(&mut params);
-        params
+        self.encode(&mut params).map_err(|error| BuildError::Encode(error.to_string()))?;
+        Ok(params)
     }
 }
 
@@ -198,7 +199,7 @@ impl Client {
         R: EncodeRequest + ?Sized,
         T: DeserializeOwned,
     {
-        let response = self.invoke(operation.into(), request.to_params(), options).await?;
+        let response = self.invoke(operation.into(), request.to_params()?, options).await?;
         response.decode()
     }
 

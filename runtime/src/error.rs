@@ -327,6 +327,8 @@ impl fmt::Display for DecodeError {
 pub enum BuildError {
     /// A required parameter, by wire name, was not set.
     MissingParameter(&'static str),
+    /// A parameter value cannot be encoded (JSON cannot express it).
+    Encode(String),
 }
 
 impl fmt::Display for BuildError {
@@ -335,6 +337,7 @@ impl fmt::Display for BuildError {
             BuildError::MissingParameter(name) => {
                 write!(f, "missing required parameter `{name}`")
             }
+            BuildError::Encode(reason) => write!(f, "cannot encode a parameter: {reason}"),
         }
     }
 }

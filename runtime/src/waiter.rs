@@ -88,8 +88,11 @@ where
 mod tests {
     use super::*;
 
-    fn status(response: &String) -> Option<&str> {
-        Some(response.as_str())
+    #[derive(Debug)]
+    struct Execution(&'static str);
+
+    fn status(response: &Execution) -> Option<&str> {
+        Some(response.0)
     }
 
     const RULE: WaitRule = WaitRule {
@@ -106,23 +109,23 @@ mod tests {
         let result = wait(
             || {
                 polls += 1;
-                let answer = answers.next().unwrap().to_string();
+                let answer = Execution(answers.next().unwrap());
                 async move { Ok(answer) }
             },
             status,
             RULE,
         )
         .await;
-        assert_eq!(result.unwrap(), "Success");
+        assert_eq!(result.unwrap().0, "Success");
         assert_eq!(polls, 3);
     }
 
     #[tokio::test(start_paused = true)]
     async fn stops_on_failure_and_on_timeout() {
-        let failed = wait(|| async { Ok("Cancelled".to_string()) }, status, RULE).await;
+        let failed = wait(|| async { Ok(Execution("Cancelled")) }, status, RULE).await;
         assert!(matches!(failed, Err(WaiterError::Failed { ref status, .. }) if status == "Cancelled"));
         let started = Instant::now();
-        let timed_out = wait(|| async { Ok("Running".to_string()) }, status, RULE).await;
+        let timed_out = wait(|| async { Ok(Execution("Running")) }, status, RULE).await;
         assert!(matches!(timed_out, Err(WaiterError::TimedOut { last_status: Some(ref s), .. }) if s == "Running"));
         assert!(started.elapsed() <= Duration::from_secs(60));
     }

@@ -104,7 +104,7 @@ fn adding_a_parameter_makes_the_check_fail_naming_the_file() {
     scratch.edit(OPERATION, |text| {
         text.replacen(
             "request:\n",
-            "request:\n  - name: PatchGroup\n    in: query\n    type: string\n    description: A new parameter.\n",
+            "request:\n- name: PatchGroup\n  in: query\n  type: string\n  description: A new parameter.\n",
             1,
         )
     });
@@ -120,7 +120,7 @@ fn adding_a_parameter_makes_the_check_fail_naming_the_file() {
 #[test]
 fn an_unknown_type_is_reported_with_position_and_hint() {
     let scratch = Scratch::new("unknown-type");
-    scratch.edit(OPERATION, |text| text.replacen("    type: int32\n", "    type: strng\n", 1));
+    scratch.edit(OPERATION, |text| text.replacen("  type: int32\n", "  type: strng\n", 1));
     let errors = spec_errors(&scratch);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let line = &errors[0];
@@ -134,7 +134,7 @@ fn an_unknown_type_is_reported_with_position_and_hint() {
 fn a_duplicate_parameter_is_reported() {
     let scratch = Scratch::new("duplicate");
     scratch.edit(OPERATION, |text| {
-        text.replacen("request:\n", "request:\n  - name: RegionId\n    in: query\n    type: string\n", 1)
+        text.replacen("request:\n", "request:\n- name: RegionId\n  in: query\n  type: string\n", 1)
     });
     let errors = spec_errors(&scratch);
     assert_eq!(errors.len(), 1, "{errors:#?}");

@@ -6,7 +6,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), alibabacloud_oos::Error> {
 //! let client = alibabacloud_oos::Client::from_env()?;
-//! let response = client.list_instance_patch_states().send().await?;
+//! let response = client.describe_application_group_bill().send().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
@@ -21,5 +21,7 @@
 mod client;
 #[rustfmt::skip]
 pub mod operation;
+#[rustfmt::skip]
+pub mod waiters;
 pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
 pub use client::{Client, SERVICE};

@@ -16,13 +16,1814 @@ fn check_response<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(example
     }
 }
 fn check_params(request: &impl ::acs_runtime::EncodeRequest, expected: &[(&str, &str)]) {
-    let params = request.to_params();
+    let params = request.to_params().expect("the request encodes");
     let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
     let expected: ::std::collections::BTreeMap<&str, &str> = expected
         .iter()
         .copied()
         .collect();
     assert_eq!(actual, expected);
+}
+#[test]
+fn cancel_execution_response_example_decodes() {
+    check_response::<
+        operation::cancel_execution::CancelExecutionResponse,
+    >("{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}");
+}
+#[test]
+fn cancel_execution_request_example_encodes() {
+    use operation::cancel_execution::*;
+    let request = CancelExecutionRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-xxx")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("ExecutionId", "exec-xxx"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn change_resource_group_response_example_decodes() {
+    check_response::<
+        operation::change_resource_group::ChangeResourceGroupResponse,
+    >("{\n  \"RequestId\": \"0620E49F-B884-5F98-A834-69D72922E5CF\"\n}");
+}
+#[test]
+fn change_resource_group_request_example_encodes() {
+    use operation::change_resource_group::*;
+    let request = ChangeResourceGroupRequest::builder()
+        .region_id("cn-hangzhou")
+        .resource_id("TemplateName")
+        .new_resource_group_id("rg-acfm3peow3k****")
+        .resource_type("template")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("NewResourceGroupId", "rg-acfm3peow3k****"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceId", "TemplateName"),
+            ("ResourceType", "template"),
+        ],
+    );
+}
+#[test]
+fn check_git_repo_file_exists_response_example_decodes() {
+    check_response::<
+        operation::check_git_repo_file_exists::CheckGitRepoFileExistsResponse,
+    >(
+        "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"FileExists\": true\n}",
+    );
+}
+#[test]
+fn check_git_repo_file_exists_request_example_encodes() {
+    use operation::check_git_repo_file_exists::*;
+    let request = CheckGitRepoFileExistsRequest::builder()
+        .client_token("-")
+        .platform("gitee")
+        .owner("hujue")
+        .repo_full_name("alibaba/fastjson")
+        .file_path("src/main/resources/config/promql_capacity.yaml")
+        .branch("test")
+        .region_id("cn-hangzhou")
+        .org_id("5f9f9f6122a8c7ff3934f99a")
+        .repo_id(2835387i64)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Branch", "test"),
+            ("ClientToken", "-"),
+            ("FilePath", "src/main/resources/config/promql_capacity.yaml"),
+            ("OrgId", "5f9f9f6122a8c7ff3934f99a"),
+            ("Owner", "hujue"),
+            ("Platform", "gitee"),
+            ("RegionId", "cn-hangzhou"),
+            ("RepoFullName", "alibaba/fastjson"),
+            ("RepoId", "2835387"),
+        ],
+    );
+}
+#[test]
+fn check_git_repository_exists_response_example_decodes() {
+    check_response::<
+        operation::check_git_repository_exists::CheckGitRepositoryExistsResponse,
+    >(
+        "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"RepoExists\": true\n}",
+    );
+}
+#[test]
+fn check_git_repository_exists_request_example_encodes() {
+    use operation::check_git_repository_exists::*;
+    let request = CheckGitRepositoryExistsRequest::builder()
+        .client_token("123e4567-e89b-12d3-a456-42665544****")
+        .platform("gitee")
+        .owner("ir9SK9n1u")
+        .repo_full_name("LYH-RAIN/vue-color-avatar")
+        .region_id("cn-hangzhou")
+        .org_id("5ffd468b1e45db3c1cc26ad6")
+        .repo_id(2859382i64)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("OrgId", "5ffd468b1e45db3c1cc26ad6"),
+            ("Owner", "ir9SK9n1u"),
+            ("Platform", "gitee"),
+            ("RegionId", "cn-hangzhou"),
+            ("RepoFullName", "LYH-RAIN/vue-color-avatar"),
+            ("RepoId", "2859382"),
+        ],
+    );
+}
+#[test]
+fn continue_deploy_application_group_response_example_decodes() {
+    check_response::<
+        operation::continue_deploy_application_group::ContinueDeployApplicationGroupResponse,
+    >("{\n  \"RequestId\": \"8AF4800A-A316-589A-90C4-313B1FEEB084\"\n}");
+}
+#[test]
+fn continue_deploy_application_group_request_example_encodes() {
+    use operation::continue_deploy_application_group::*;
+    let request = ContinueDeployApplicationGroupRequest::builder()
+        .region_id("cn-hangzhou")
+        .application_name("MyApplication")
+        .deploy_parameters(
+            "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
+        )
+        .name("MyApplicationGroup")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "MyApplication"),
+            (
+                "DeployParameters",
+                "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
+            ),
+            ("Name", "MyApplicationGroup"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn create_application_response_example_decodes() {
+    check_response::<
+        operation::create_application::CreateApplicationResponse,
+    >(
+        "{\n  \"RequestId\": \"274917E8-8E74-5928-A82F-4940F52F7ACB\",\n  \"Application\": {\n    \"Tags\": {\n      \"key\": \"{\\\"k1\\\":\\\"v1\\\",\\\"k2\\\":\\\"v2\\\"}\"\n    },\n    \"Name\": \"Myapplication\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"Description\": \"application\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\"\n  }\n}",
+    );
+}
+#[test]
+fn create_application_request_example_encodes() {
+    use operation::create_application::*;
+    let request = CreateApplicationRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyApplication")
+        .description("application")
+        .resource_group_id("rg-acfmxsn4m******")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .client_token("TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d")
+        .alarm_config(AlarmConfig::new().health_check_url("/healthcheck/tcp50122"))
+        .service_id("service-79538e30e44541b699d8")
+        .application_source(
+            "{\"Platform\":\"github\",\"Owner\":\"githubUser\",\"RepoName\":\"githubUser/repoName\"}",
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("AlarmConfig", "{\"HealthCheckUrl\":\"/healthcheck/tcp50122\"}"),
+            (
+                "ApplicationSource",
+                "{\"Platform\":\"github\",\"Owner\":\"githubUser\",\"RepoName\":\"githubUser/repoName\"}",
+            ),
+            (
+                "ClientToken",
+                "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
+            ),
+            ("Description", "application"),
+            ("Name", "MyApplication"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m******"),
+            ("ServiceId", "service-79538e30e44541b699d8"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn create_application_group_response_example_decodes() {
+    check_response::<
+        operation::create_application_group::CreateApplicationGroupResponse,
+    >(
+        "{\n  \"RequestId\": \"0E6BEBD3-7F9E-5878-834B-097633AB5F33\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"1245768\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\"\n  }\n}",
+    );
+}
+#[test]
+fn create_application_group_request_example_encodes() {
+    use operation::create_application_group::*;
+    let request = CreateApplicationGroupRequest::builder()
+        .region_id("cn-hangzhou")
+        .description("ApplicationGroup")
+        .deploy_region_id("cn-hangzhou")
+        .import_tag_key("k1")
+        .import_tag_value("v1")
+        .name("MyApplicationGroup")
+        .client_token("-")
+        .application_name("MyApplication")
+        .cms_group_id("218026174")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "MyApplication"),
+            ("ClientToken", "-"),
+            ("CmsGroupId", "218026174"),
+            ("DeployRegionId", "cn-hangzhou"),
+            ("Description", "ApplicationGroup"),
+            ("ImportTagKey", "k1"),
+            ("ImportTagValue", "v1"),
+            ("Name", "MyApplicationGroup"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn create_git_repository_response_example_decodes() {
+    check_response::<
+        operation::create_git_repository::CreateGitRepositoryResponse,
+    >(
+        "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"GitRepo\": {\n    \"FullName\": \"aliyun-computest/lingo\",\n    \"Description\": \"Test parameter for security testing\",\n    \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n    \"IsPrivate\": \"False\"\n  }\n}",
+    );
+}
+#[test]
+fn create_git_repository_request_example_encodes() {
+    use operation::create_git_repository::*;
+    let request = CreateGitRepositoryRequest::builder()
+        .client_token("TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d")
+        .platform("gitee")
+        .owner("JJGGu")
+        .source_repo_owner("aliyun-computenest")
+        .source_repo_name("test-repo")
+        .source_repo_branch("main")
+        .target_repo_owner("namexx")
+        .target_repo_name("test-repo")
+        .region_id("cn-hangzhou")
+        .org_id("5ffd468b1e45db3c1cc26ad6")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "ClientToken",
+                "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
+            ),
+            ("OrgId", "5ffd468b1e45db3c1cc26ad6"),
+            ("Owner", "JJGGu"),
+            ("Platform", "gitee"),
+            ("RegionId", "cn-hangzhou"),
+            ("SourceRepoBranch", "main"),
+            ("SourceRepoName", "test-repo"),
+            ("SourceRepoOwner", "aliyun-computenest"),
+            ("TargetRepoName", "test-repo"),
+            ("TargetRepoOwner", "namexx"),
+        ],
+    );
+}
+#[test]
+fn create_ops_item_response_example_decodes() {
+    check_response::<
+        operation::create_ops_item::CreateOpsItemResponse,
+    >(
+        "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItem\": {\n    \"Tags\": {\n      \"k1\": \"v1\"\n    },\n    \"UpdateDate\": \"2023-03-24T03:55Z\",\n    \"Description\": \"OpsItem\",\n    \"OpsItemId\": \"oi-dba9c6eec9254a4d87c1\",\n    \"CreateDate\": \"2023-03-24T03:55Z\",\n    \"Title\": \"ECS reboot is scheduled\",\n    \"Status\": \"Running\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/ecs\",\n    \"Priority\": 2,\n    \"Solutions\": \"[{\\\\n    \\\\\\\"priority\\\\\\\":3,\\\\n    \\\\\\\"type\\\\\\\":\\\\\\\"url\\\\\\\",\\\\n    \\\\\\\"url\\\\\\\":\\\\\\\"https://example.com\\\\\\\",\\\\n    \\\\\\\"description\\\\\\\":\\\\\\\"请对集群设置跨可用区高可用。\\\\\\\"\\\\n}]\",\n    \"Resources\": \"[\\\\\\\"acs:oos:cn-hangzhou:1563457855438522:application/dingTest/applicationgroup/fltest\\\\\\\"]\",\n    \"Attributes\": \"{\\\\\\\"regionId\\\\\\\":\\\\\\\"cn-zhangjiakou\\\\\\\",\\\\\\\"appId\\\\\\\":\\\\\\\"992BKO1X75GRQ4E8\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-8vbcymxagqsyyyjppbr4\\\\\\\",\\\\\\\"instance_name\\\\\\\":\\\\\\\"cdae\\\\\\\"}\",\n    \"CreatedBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"root(130900000)\\n\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\"\n  }\n}",
+    );
+}
+#[test]
+fn create_ops_item_request_example_encodes() {
+    use operation::create_ops_item::*;
+    let request = CreateOpsItemRequest::builder()
+        .region_id("cn-hangzhou")
+        .title("ECS reboot is scheduled")
+        .description("OpsItem")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .client_token("123e56767-e89b-12d3-a456-426655440000")
+        .severity("Medium")
+        .source("/aliyun/ecs")
+        .category("Security")
+        .priority(4i32)
+        .solutions(
+            "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"SingleAZEcs\\\\\",\\n \\\\\"url\\\\\":\\\\\"http://ecs.consle.aliyuncs.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\\\\"\\n}]\n",
+        )
+        .dedup_string("ecs_instance_Sys")
+        .resources(
+            "[\\\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\\\"]",
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Category", "Security"),
+            ("ClientToken", "123e56767-e89b-12d3-a456-426655440000"),
+            ("DedupString", "ecs_instance_Sys"),
+            ("Description", "OpsItem"),
+            ("Priority", "4"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            (
+                "Resources",
+                "[\\\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\\\"]",
+            ),
+            ("Severity", "Medium"),
+            (
+                "Solutions",
+                "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"SingleAZEcs\\\\\",\\n \\\\\"url\\\\\":\\\\\"http://ecs.consle.aliyuncs.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\\\\"\\n}]\n",
+            ),
+            ("Source", "/aliyun/ecs"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("Title", "ECS reboot is scheduled"),
+        ],
+    );
+}
+#[test]
+fn create_parameter_response_example_decodes() {
+    check_response::<
+        operation::create_parameter::CreateParameterResponse,
+    >(
+        "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Description\": \"parameter\",\n    \"Constraints\": \"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+}
+#[test]
+fn create_parameter_request_example_encodes() {
+    use operation::create_parameter::*;
+    let request = CreateParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyParameter")
+        .r#type("String")
+        .value("parameter")
+        .description("parameter")
+        .client_token("123e4567-e89b-12d3-a456-42665544****")
+        .constraints(
+            "{\n    \"AllowedValues\": [\n        \"parameter\"\n    ],\n    \"AllowedPattern\": \"parameter\",\n    \"MinLength\": 0,\n    \"MaxLength\": 20\n}",
+        )
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            (
+                "Constraints",
+                "{\n    \"AllowedValues\": [\n        \"parameter\"\n    ],\n    \"AllowedPattern\": \"parameter\",\n    \"MinLength\": 0,\n    \"MaxLength\": 20\n}",
+            ),
+            ("Description", "parameter"),
+            ("Name", "MyParameter"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("Type", "String"),
+            ("Value", "parameter"),
+        ],
+    );
+}
+#[test]
+fn create_patch_baseline_response_example_decodes() {
+    check_response::<
+        operation::create_patch_baseline::CreatePatchBaselineResponse,
+    >(
+        "{\n  \"RequestId\": \"A5173FF6-D10D-5E8C-8F71-943C2A3E25C0\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"Description\": \"PatchBaseline\",\n    \"UpdatedDate\": \"2021-09-08T06:25:41Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-08T06:25:41Z\",\n    \"Name\": \"MyPatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-0a0aeda72ed147eb97ea\",\n    \"ShareType\": \"Private\",\n    \"RejectedPatches\": [\n      \"RejectedPatch1\"\n    ],\n    \"RejectedPatchesAction\": \"\\\"ALLOW_AS_DEPENDENCY\\\"\",\n    \"ApprovedPatches\": [\n      \"ApprovedPatch1\"\n    ],\n    \"ApprovedPatchesEnableNonSecurity\": true,\n    \"Sources\": [\n      \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n    ],\n    \"Tags\": [\n      {\n        \"TagKey\": \"key\",\n        \"TagValue\": \"value\"\n      }\n    ],\n    \"ResourceGroupId\": \"rg-acfm3comlufxpva\"\n  }\n}",
+    );
+}
+#[test]
+fn create_patch_baseline_request_example_encodes() {
+    use operation::create_patch_baseline::*;
+    let request = CreatePatchBaselineRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyPatchBaseline")
+        .description("PatchBaseline")
+        .client_token("-")
+        .operation_system("Windows")
+        .approval_rules(
+            "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
+        )
+        .rejected_patches_action("ALLOW_AS_DEPENDENCY")
+        .approved_patches_enable_non_security(true)
+        .tags(TagInput::new().key("key").value("value"))
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "ApprovalRules",
+                "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
+            ),
+            ("ApprovedPatchesEnableNonSecurity", "true"),
+            ("ClientToken", "-"),
+            ("Description", "PatchBaseline"),
+            ("Name", "MyPatchBaseline"),
+            ("OperationSystem", "Windows"),
+            ("RegionId", "cn-hangzhou"),
+            ("RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
+        ],
+    );
+}
+#[test]
+fn create_secret_parameter_response_example_decodes() {
+    check_response::<
+        operation::create_secret_parameter::CreateSecretParameterResponse,
+    >(
+        "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:30:36Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{ \\t\\\"AllowedValues\\\": [\\\"secretparameter\\\"], \\t\\\"AllowedPattern\\\": \\\"secretparameter\\\", \\t\\\"MinLength\\\": 0, \\t\\\"MaxLength\\\": 20 }'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:30:36Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-0b0fff9919c946xxxxxx\",\n    \"ShareType\": \"Private\",\n    \"DKMSInstanceId\": \"kst-hzz****\"\n  }\n}",
+    );
+}
+#[test]
+fn create_secret_parameter_request_example_encodes() {
+    use operation::create_secret_parameter::*;
+    let request = CreateSecretParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MySecretParameter")
+        .r#type("Secret")
+        .value("SecretParameter")
+        .description("SecretParameter")
+        .key_id("80e9409f-78fa-42ab-84bd-83f40c******")
+        .client_token("123e4567-e89b-12d3-a456-42665544****")
+        .constraints(
+            "'{''AllowedValues\":[\"secretparameter\"],\"AllowedPattern\":\"secretparameter\",\"MinLength\":0,\"MaxLength\":20}'",
+        )
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .dkms_instance_id("kst-hzz****")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            (
+                "Constraints",
+                "'{''AllowedValues\":[\"secretparameter\"],\"AllowedPattern\":\"secretparameter\",\"MinLength\":0,\"MaxLength\":20}'",
+            ),
+            ("DKMSInstanceId", "kst-hzz****"),
+            ("Description", "SecretParameter"),
+            ("KeyId", "80e9409f-78fa-42ab-84bd-83f40c******"),
+            ("Name", "MySecretParameter"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("Type", "Secret"),
+            ("Value", "SecretParameter"),
+        ],
+    );
+}
+#[test]
+fn create_state_configuration_response_example_decodes() {
+    check_response::<
+        operation::create_state_configuration::CreateStateConfigurationResponse,
+    >(
+        "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-DA13E8B00BE9\",\n  \"StateConfiguration\": {\n    \"CreateTime\": \"2021-03-22T03:13:32Z\",\n    \"Targets\": \"{     \\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\",     \\\"Filters\\\": [       {         \\\"Type\\\": \\\"All\\\",         \\\"RegionId\\\": \\\"cn-hangzhou\\\",         \\\"Parameters\\\": {           \\\"RegionId\\\": \\\"cn-hangzhou\\\",           \\\"Status\\\": \\\"Running\\\"         }       }     ]   }\",\n    \"Tags\": {\n      \"Key\": \"oos\",\n      \"Value\": \"inventory\"\n    },\n    \"StateConfigurationId\": \"sc-a538febe18fabcdef\",\n    \"ScheduleExpression\": \"1 hour\",\n    \"TemplateName\": \"ACS-ECS-InventoryDataCollection\",\n    \"TemplateVersion\": \"v1\",\n    \"ConfigureMode\": \"ApplyAndAutoCorrect\",\n    \"ScheduleType\": \"rate\",\n    \"Parameters\": {\n      \"policy\": {\n        \"ACS:Network\": {\n          \"Collection\": \"Enabled\"\n        },\n        \"ACS:Application\": {\n          \"Collection\": \"Enabled\"\n        }\n      }\n    },\n    \"Description\": \"collect inventory data\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"TemplateId\": \"t-1234asadf\"\n  }\n}",
+    );
+}
+#[test]
+fn create_state_configuration_request_example_encodes() {
+    use operation::create_state_configuration::*;
+    let request = CreateStateConfigurationRequest::builder()
+        .region_id("cn-hangzhou")
+        .description("The region ID.\n")
+        .template_name("ACS-ECS-InventoryDataCollection")
+        .template_version("v1")
+        .parameters(
+            "{     \"policy\": {       \"ACS:Application\": {         \"Collection\": \"Enabled\"       },       \"ACS:Network\": {         \"Collection\": \"Enabled\"       }     }   }",
+        )
+        .configure_mode("ApplyOnce")
+        .schedule_type("rate")
+        .schedule_expression("The ID of the resource group.\n")
+        .targets(
+            "{     \"ResourceType\": \"ALIYUN::ECS::Instance\",     \"Filters\": [       {         \"Type\": \"All\",         \"RegionId\": \"cn-hangzhou\",         \"Parameters\": {           \"RegionId\": \"cn-hangzhou\",           \"Status\": \"Running\"         }       }     ]   }",
+        )
+        .client_token("DASKJJLKADS-AHKLJHJSAKL-AJK")
+        .tags("Key", "oos")
+        .tags("Value", "inventory")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
+            ("ConfigureMode", "ApplyOnce"),
+            ("Description", "The region ID.\n"),
+            (
+                "Parameters",
+                "{     \"policy\": {       \"ACS:Application\": {         \"Collection\": \"Enabled\"       },       \"ACS:Network\": {         \"Collection\": \"Enabled\"       }     }   }",
+            ),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("ScheduleExpression", "The ID of the resource group.\n"),
+            ("ScheduleType", "rate"),
+            ("Tags", "{\"Key\":\"oos\",\"Value\":\"inventory\"}"),
+            (
+                "Targets",
+                "{     \"ResourceType\": \"ALIYUN::ECS::Instance\",     \"Filters\": [       {         \"Type\": \"All\",         \"RegionId\": \"cn-hangzhou\",         \"Parameters\": {           \"RegionId\": \"cn-hangzhou\",           \"Status\": \"Running\"         }       }     ]   }",
+            ),
+            ("TemplateName", "ACS-ECS-InventoryDataCollection"),
+            ("TemplateVersion", "v1"),
+        ],
+    );
+}
+#[test]
+fn create_template_response_example_decodes() {
+    check_response::<
+        operation::create_template::CreateTemplateResponse,
+    >(
+        "{\n  \"TemplateType\": \"Private\",\n  \"RequestId\": \"20758A-585D-4A41-A9B2-28DA8F4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+}
+#[test]
+fn create_template_request_example_encodes() {
+    use operation::create_template::*;
+    let request = CreateTemplateRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("MyTemplate")
+        .content(
+            "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
+        )
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .version_name("v2")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "Content",
+                "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
+            ),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("TemplateName", "MyTemplate"),
+            ("VersionName", "v2"),
+        ],
+    );
+}
+#[test]
+fn delete_application_response_example_decodes() {
+    check_response::<
+        operation::delete_application::DeleteApplicationResponse,
+    >("{\n  \"RequestId\": \"37A9F0FD-51D0-58D5-B91F-DF570281556B\"\n}");
+}
+#[test]
+fn delete_application_request_example_encodes() {
+    use operation::delete_application::*;
+    let request = DeleteApplicationRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyApplication")
+        .retain_resource(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Name", "MyApplication"),
+            ("RegionId", "cn-hangzhou"),
+            ("RetainResource", "false"),
+        ],
+    );
+}
+#[test]
+fn delete_application_group_response_example_decodes() {
+    check_response::<
+        operation::delete_application_group::DeleteApplicationGroupResponse,
+    >("{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\"\n}");
+}
+#[test]
+fn delete_application_group_request_example_encodes() {
+    use operation::delete_application_group::*;
+    let request = DeleteApplicationGroupRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyApplicationGroup")
+        .application_name("MyApplication")
+        .retain_resource(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "MyApplication"),
+            ("Name", "MyApplicationGroup"),
+            ("RegionId", "cn-hangzhou"),
+            ("RetainResource", "false"),
+        ],
+    );
+}
+#[test]
+fn delete_executions_response_example_decodes() {
+    check_response::<
+        operation::delete_executions::DeleteExecutionsResponse,
+    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}");
+}
+#[test]
+fn delete_executions_request_example_encodes() {
+    use operation::delete_executions::*;
+    let request = DeleteExecutionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_ids("[\"exec-xxx\"]")
+        .force(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ExecutionIds", "[\"exec-xxx\"]"),
+            ("Force", "false"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn delete_ops_items_response_example_decodes() {
+    check_response::<
+        operation::delete_ops_items::DeleteOpsItemsResponse,
+    >("{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\"\n}");
+}
+#[test]
+fn delete_ops_items_request_example_encodes() {
+    use operation::delete_ops_items::*;
+    let request = DeleteOpsItemsRequest::builder()
+        .region_id("cn-hangzhou")
+        .ops_item_ids("example")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("OpsItemIds.1", "example"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn delete_parameter_response_example_decodes() {
+    check_response::<
+        operation::delete_parameter::DeleteParameterResponse,
+    >("{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D2979\"\n}");
+}
+#[test]
+fn delete_parameter_request_example_encodes() {
+    use operation::delete_parameter::*;
+    let request = DeleteParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyParameter")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("Name", "MyParameter"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn delete_patch_baseline_response_example_decodes() {
+    check_response::<
+        operation::delete_patch_baseline::DeletePatchBaselineResponse,
+    >("{\n  \"RequestId\": \"85197066-0209-5775-BBED-99DF9DA44E48\"\n}");
+}
+#[test]
+fn delete_patch_baseline_request_example_encodes() {
+    use operation::delete_patch_baseline::*;
+    let request = DeletePatchBaselineRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyPatchBaseline")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn delete_secret_parameter_response_example_decodes() {
+    check_response::<
+        operation::delete_secret_parameter::DeleteSecretParameterResponse,
+    >("{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D1944\"\n}");
+}
+#[test]
+fn delete_secret_parameter_request_example_encodes() {
+    use operation::delete_secret_parameter::*;
+    let request = DeleteSecretParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MySecretParameter")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("Name", "MySecretParameter"), ("RegionId", "cn-hangzhou")],
+    );
+}
+#[test]
+fn delete_state_configurations_response_example_decodes() {
+    check_response::<
+        operation::delete_state_configurations::DeleteStateConfigurationsResponse,
+    >("{\n  \"RequestId\": \"12345B731-0FCE-48BA-8D42-605abcde\"\n}");
+}
+#[test]
+fn delete_state_configurations_request_example_encodes() {
+    use operation::delete_state_configurations::*;
+    let request = DeleteStateConfigurationsRequest::builder()
+        .region_id("cn-hangzhou")
+        .state_configuration_ids("[\"sc-asfgdhj12345\"]")
+        .client_token("abcde3OARpx77No54nv6")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "abcde3OARpx77No54nv6"),
+            ("RegionId", "cn-hangzhou"),
+            ("StateConfigurationIds", "[\"sc-asfgdhj12345\"]"),
+        ],
+    );
+}
+#[test]
+fn delete_template_response_example_decodes() {
+    check_response::<
+        operation::delete_template::DeleteTemplateResponse,
+    >("{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534F\"\n}");
+}
+#[test]
+fn delete_template_request_example_encodes() {
+    use operation::delete_template::*;
+    let request = DeleteTemplateRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("MyTemplate")
+        .auto_delete_executions(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("AutoDeleteExecutions", "false"),
+            ("RegionId", "cn-hangzhou"),
+            ("TemplateName", "MyTemplate"),
+        ],
+    );
+}
+#[test]
+fn delete_templates_response_example_decodes() {
+    check_response::<
+        operation::delete_templates::DeleteTemplatesResponse,
+    >("{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\"\n}");
+}
+#[test]
+fn delete_templates_request_example_encodes() {
+    use operation::delete_templates::*;
+    let request = DeleteTemplatesRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_names("[\"t1\",\"t2\"]")
+        .auto_delete_executions(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("AutoDeleteExecutions", "false"),
+            ("RegionId", "cn-hangzhou"),
+            ("TemplateNames", "[\"t1\",\"t2\"]"),
+        ],
+    );
+}
+#[test]
+fn deploy_application_group_response_example_decodes() {
+    check_response::<
+        operation::deploy_application_group::DeployApplicationGroupResponse,
+    >("{\n  \"RequestId\": \"8AF4800A-A316-589A-90C4-313B1FEEB084\"\n}");
+}
+#[test]
+fn deploy_application_group_request_example_encodes() {
+    use operation::deploy_application_group::*;
+    let request = DeployApplicationGroupRequest::builder()
+        .region_id("cn-hangzhou")
+        .application_name("MyApplication")
+        .deploy_parameters(
+            "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
+        )
+        .name("MyApplicationGroup")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "MyApplication"),
+            (
+                "DeployParameters",
+                "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
+            ),
+            ("Name", "MyApplicationGroup"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn describe_application_group_bill_response_example_decodes() {
+    check_response::<
+        operation::describe_application_group_bill::DescribeApplicationGroupBillResponse,
+    >(
+        "{\n  \"NextToken\": \"\\\"\\\"\",\n  \"RequestId\": \"E897A1AB-4701-5B71-93AD-38FD703763A3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroupConsume\": [\n    {\n      \"InstanceId\": \"i-0jl781czrhqey0s5zpsj\",\n      \"InstanceName\": \"test-\",\n      \"InstanceType\": \"ALIYUN::ECS::INSTANCE\",\n      \"CreationTime\": \"2023-06-10T06:00Z\",\n      \"Status\": \"Running\",\n      \"Amount\": 18.88,\n      \"Currency\": \"CNY\",\n      \"Performance\": \"\\\"{\\\\\\\"mem\\\\\\\":\\\\\\\"6.82\\\\\\\",\\\\\\\"cpu\\\\\\\":\\\\\\\"0.55\\\\\\\"}\\\"\",\n      \"Optimization\": \"1\",\n      \"PeakType\": \"WHITE\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn describe_application_group_bill_request_example_encodes() {
+    use operation::describe_application_group_bill::*;
+    let request = DescribeApplicationGroupBillRequest::builder()
+        .region_id("cn-hangzhou")
+        .application_name("test_application")
+        .name("test_application_group")
+        .billing_cycle("2023-06")
+        .resource_type("ALIYUN::ECS::INSTANCE")
+        .max_results(10i32)
+        .next_token("-")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "test_application"),
+            ("BillingCycle", "2023-06"),
+            ("MaxResults", "10"),
+            ("Name", "test_application_group"),
+            ("NextToken", "-"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceType", "ALIYUN::ECS::INSTANCE"),
+        ],
+    );
+}
+#[test]
+fn describe_regions_response_example_decodes() {
+    check_response::<
+        operation::describe_regions::DescribeRegionsResponse,
+    >(
+        "{\n  \"RequestId\": \"469E79B1-90A3-4A57-B7C4-2FE0C8B5175E\",\n  \"Regions\": [\n    {\n      \"RegionEndpoint\": \"oos.cn-shenzhen.aliyuncs.com\",\n      \"LocalName\": \"China (Shenzhen)\",\n      \"RegionId\": \"cn-shenzhen\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn describe_regions_request_example_encodes() {
+    use operation::describe_regions::*;
+    let request = DescribeRegionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .accept_language("zh-CN")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("AcceptLanguage", "zh-CN"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn generate_execution_policy_response_example_decodes() {
+    check_response::<
+        operation::generate_execution_policy::GenerateExecutionPolicyResponse,
+    >(
+        "{\n  \"Policy\": \"{}\",\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\",\n  \"MissingPolicy\": \"[{'Action': ['ecs:DescribeInvocationResults', 'ecs:DescribeInstances', 'ecs:RunCommand', 'ecs:DescribeInvocations'], 'ServiceName': 'ecs', 'Resources': '*'}]\"\n}",
+    );
+}
+#[test]
+fn generate_execution_policy_request_example_encodes() {
+    use operation::generate_execution_policy::*;
+    let request = GenerateExecutionPolicyRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("vmeixme")
+        .template_version("v2")
+        .ram_role("AliyunServiceRoleForOOSBandwidthScheduler")
+        .template_content(
+            "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("RamRole", "AliyunServiceRoleForOOSBandwidthScheduler"),
+            ("RegionId", "cn-hangzhou"),
+            (
+                "TemplateContent",
+                "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
+            ),
+            ("TemplateName", "vmeixme"),
+            ("TemplateVersion", "v2"),
+        ],
+    );
+}
+#[test]
+fn generate_ops_item_response_example_decodes() {
+    check_response::<
+        operation::generate_ops_item::GenerateOpsItemResponse,
+    >(
+        "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItemIds\": [\n    \"{\\n\\t'OpsItemId': 'oi-4423b****1f477fb862',\\n\\t'CreateDate': '2024-12-25T07:15:09Z',\\n\\t'UpdateDate': '2024-12-25T07:15:09Z',\\n\\t'Title': 'ECS instance i-wz****bmem8 cpu usage has exceeded limit',\\n\\t'Status': 'Open',\\n\\t'Severity': 'Critical',\\n\\t'Category': 'Availability',\\n\\t'Source': '/aliyun/ecs',\\n\\t'Priority': 1,\\n\\t'Tags': {},\\n\\t'ResourceGroupId': 'sg-xxx',\\n\\t'Solutions': [{\\n\\t\\t'priority': 1,\\n\\t\\t'type': 'oosTemplate',\\n\\t\\t'templateName': 'ACS-ECS-BulkyRestartInstances',\\n\\t\\t'parameters': {\\n\\t\\t\\t'regionId': 'cn-hangzhou',\\n\\t\\t\\t'targets': {\\n\\t\\t\\t\\t'Type': 'ResourceIds',\\n\\t\\t\\t\\t'ResourceIds': ['i-wz****bmem8'],\\n\\t\\t\\t\\t'RegionId': 'cn-hangzhou'\\n\\t\\t\\t}\\n\\t\\t},\\n\\t\\t'description': '立即重新启动ECS实例'\\n\\t}],\\n\\t'Resources': ['acs:ecs:cn-hangzhou:13****371:instance/i-wz****bmem8'],\\n\\t'Attributes': {\\n\\t\\t'config_id': 'oic-019****c4684ba42',\\n\\t\\t'rule_name': 'ecs_instance_cpu_exceed_90_ut2_cn-hangzhou'\\n\\t},\\n\\t'CreatedBy': 'customer:13****371:root',\\n\\t'LastModifiedBy': 'customer:13****371:root',\\n\\t'Description': 'ECS instance i-wz****bmem8 has high cpu usage, check your service status'\\n}\"\n  ]\n}",
+    );
+}
+#[test]
+fn generate_ops_item_request_example_encodes() {
+    use operation::generate_ops_item::*;
+    let request = GenerateOpsItemRequest::builder()
+        .region_id("cn-hangzhou")
+        .data("/aliyun/ecs")
+        .data_source("/aliyun/eventbridge/event")
+        .configuration_id("oic-ae4f******2c682e3")
+        .client_token("123e4567-e89b-12d3-a456-42665544****")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("ConfigurationId", "oic-ae4f******2c682e3"),
+            ("Data", "/aliyun/ecs"),
+            ("DataSource", "/aliyun/eventbridge/event"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn get_application_response_example_decodes() {
+    check_response::<
+        operation::get_application::GetApplicationResponse,
+    >(
+        "{\n  \"RequestId\": \"51004B8A-6D9A-5ACB-9158-6C6794496AD0\",\n  \"Application\": {\n    \"Description\": \"Application\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"MyApplication\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\",\n    \"ApplicationType\": \"DingTalk\",\n    \"AlarmConfig\": {\n      \"ContactGroups\": [\n        \"报警联系人组名称\\n\"\n      ],\n      \"TemplateIds\": [\n        \"18ad7c9ddff24d1ba34aa76ec3944507\"\n      ],\n      \"HealthCheckUrl\": \"/api/health/\"\n    },\n    \"ServiceId\": \"service-79538e30e44541b699d8\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"gitee\\\",\\\"Owner\\\":\\\"aliyun-computenest\\\",\\\"RepoName\\\":\\\"aliyun-computenest/java-springboot-demo\\\",\\\"Name\\\":\\\"java-springboot-demo\\\"}\"\n  }\n}",
+    );
+}
+#[test]
+fn get_application_request_example_encodes() {
+    use operation::get_application::*;
+    let request = GetApplicationRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyApplication")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("Name", "MyApplication"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn get_application_group_response_example_decodes() {
+    check_response::<
+        operation::get_application_group::GetApplicationGroupResponse,
+    >(
+        "{\n  \"RequestId\": \"92EA60ED-544D-55E9-93D9-237BE9976C0D\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"12345678\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\",\n    \"DeployParameters\": \"{       \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",       \\\"Parameters\\\": {         \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",         \\\"ProjectName\\\": \\\"test\\\",         \\\"SystemDiskSize\\\": 40,         \\\"InstanceChargeType\\\": \\\"PostPaid\\\",         \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",         \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",         \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",         \\\"InstancePassword\\\": \\\"******\\\",         \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",         \\\"InstanceCount\\\": 1,         \\\"InternetMaxBandwidthOut\\\": 0,         \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",         \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",         \\\"DataDiskSize\\\": 100,         \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",         \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",         \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"       }\",\n    \"Status\": \"Created\",\n    \"StatusReason\": \"Stack CREATE completed successfully\",\n    \"DeployOutputs\": \"{       \\\"Outputs\\\": [         {           \\\"Description\\\": \\\"No description given\\\",           \\\"OutputKey\\\": \\\"InstanceIds\\\"         }       ],       \\\"StackId\\\": \\\"6ef4b860-f6e7-4145-8d22-f4a2a32363e1\\\"     }   }\",\n    \"Progress\": \"100\",\n    \"OperationMetadata\": \"{\\\\\\\"PrometheusConfigMap\\\\\\\":{\\\\\\\"模板1\\\\\\\":{\\\\\\\"EnablePrometheus\\\\\\\":false}}}\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"github\\\",\\\"RepoName\\\":\\\"wenle/springboot-ecs-sourcecode-demo\\\",\\\"Owner\\\":\\\"wenle\\\",\\\"Branch\\\":\\\"main\\\",\\\"CommitHash\\\":\\\"8559ff3ac7568fc7951ff63f841883ee3f06c6fe\\\",\\\"CommitMessage\\\":\\\"Init computenest project\\\"}\",\n    \"ErrorType\": \"Build\",\n    \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n    \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\",\n    \"ExecutionId\": \"exec-f5dee943869c436a9f57\"\n  }\n}",
+    );
+}
+#[test]
+fn get_application_group_request_example_encodes() {
+    use operation::get_application_group::*;
+    let request = GetApplicationGroupRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyApplicationGroup")
+        .application_name("MyApplication")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "MyApplication"),
+            ("Name", "MyApplicationGroup"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn get_execution_template_response_example_decodes() {
+    check_response::<
+        operation::get_execution_template::GetExecutionTemplateResponse,
+    >(
+        "{\n  \"Content\": \"\\\"{\\\\n \\\\\\\"FormatVersion\\\\\\\": \\\\\\\"OOS-2019-06-01\\\\\\\",\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": {\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"String\\\\\\\",\\\\n \\\\\\\"Description\\\\\\\": \\\\\\\"(Required) The ID of the ECS instance.\\\\\\\"\\\\n }\\\\n },\\\\n \\\\\\\"Tasks\\\\\\\": [\\\\n {\\\\n \\\\\\\"Name\\\\\\\": \\\\\\\"bar\\\\\\\",\\\\n \\\\\\\"Properties\\\\\\\": {\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": \\\\\\\"{{ Status }}\\\\\\\"\\\\n },\\\\n \\\\\\\"API\\\\\\\": \\\\\\\"DescribeInstances\\\\\\\",\\\\n \\\\\\\"Service\\\\\\\": \\\\\\\"Ecs\\\\\\\"\\\\n },\\\\n \\\\\\\"Action\\\\\\\": \\\\\\\"acs::ExecuteAPI\\\\\\\",\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\", {\\\\n \\\\\\\"ValueSelector\\\\\\\": \\\\\\\".Instances.Instance[].InstanceId\\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n }\\\\n ],\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\": {\\\\n \\\\\\\"Value\\\\\\\": \\\\\\\" {{ bar.InstanceIds }} \\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n}\\\\n\\\"\",\n  \"RequestId\": \"14A60-EBE7-47CA-9757-12C1D47A\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(13090000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Descirbe instances of given status\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d4d828d38\",\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+}
+#[test]
+fn get_execution_template_request_example_encodes() {
+    use operation::get_execution_template::*;
+    let request = GetExecutionTemplateRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-046490ff88f242")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("ExecutionId", "exec-046490ff88f242"), ("RegionId", "cn-hangzhou")],
+    );
+}
+#[test]
+fn get_git_branch_response_example_decodes() {
+    check_response::<
+        operation::get_git_branch::GetGitBranchResponse,
+    >(
+        "{\n  \"Commit\": {\n    \"Sha\": \"51417755\",\n    \"Message\": \"OK\"\n  },\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\"\n}",
+    );
+}
+#[test]
+fn get_git_branch_request_example_encodes() {
+    use operation::get_git_branch::*;
+    let request = GetGitBranchRequest::builder()
+        .platform("github")
+        .owner("namexxx")
+        .repo_full_name("alibaba/fastjson")
+        .region_id("cn-hangzhou")
+        .branch("main")
+        .org_id("5ffd468b1e45db3c1cc26ad6")
+        .repo_id(2823742i64)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Branch", "main"),
+            ("OrgId", "5ffd468b1e45db3c1cc26ad6"),
+            ("Owner", "namexxx"),
+            ("Platform", "github"),
+            ("RegionId", "cn-hangzhou"),
+            ("RepoFullName", "alibaba/fastjson"),
+            ("RepoId", "2823742"),
+        ],
+    );
+}
+#[test]
+fn get_git_repository_response_example_decodes() {
+    check_response::<
+        operation::get_git_repository::GetGitRepositoryResponse,
+    >(
+        "{\n  \"RequestId\": \"13B71887-D215-53B5-8818-4D3190604B26\",\n  \"Description\": \"FASTJSON 2.0.x has been released, faster and more secure, recommend you upgrade.\",\n  \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n  \"IsPrivate\": true\n}",
+    );
+}
+#[test]
+fn get_git_repository_request_example_encodes() {
+    use operation::get_git_repository::*;
+    let request = GetGitRepositoryRequest::builder()
+        .platform("github")
+        .owner("testowner")
+        .repo_full_name("alibaba/fastjson")
+        .region_id("cn-hangzhou")
+        .org_id("5e9ee15af89c9700014a558a")
+        .repo_id(286584i64)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("OrgId", "5e9ee15af89c9700014a558a"),
+            ("Owner", "testowner"),
+            ("Platform", "github"),
+            ("RegionId", "cn-hangzhou"),
+            ("RepoFullName", "alibaba/fastjson"),
+            ("RepoId", "286584"),
+        ],
+    );
+}
+#[test]
+fn get_inventory_schema_response_example_decodes() {
+    check_response::<
+        operation::get_inventory_schema::GetInventorySchemaResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1\",\n  \"RequestId\": \"89117642-7167-4F4D-B7F1-876582279E3E\",\n  \"MaxResults\": \"1\",\n  \"Schemas\": [\n    {\n      \"Version\": \"1.0\",\n      \"TypeName\": \"ACS:Application\",\n      \"Attributes\": [\n        {\n          \"Name\": \"ApplicationType\",\n          \"DataType\": \"STRING\"\n        }\n      ]\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn get_inventory_schema_request_example_encodes() {
+    use operation::get_inventory_schema::*;
+    let request = GetInventorySchemaRequest::builder()
+        .region_id("cn-hangzhou")
+        .aggregator(false)
+        .type_name("ACS:Application")
+        .max_results(50i32)
+        .next_token("gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Aggregator", "false"),
+            ("MaxResults", "50"),
+            ("NextToken", "gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1"),
+            ("RegionId", "cn-hangzhou"),
+            ("TypeName", "ACS:Application"),
+        ],
+    );
+}
+#[test]
+fn get_ops_item_response_example_decodes() {
+    check_response::<
+        operation::get_ops_item::GetOpsItemResponse,
+    >(
+        "{\n  \"RequestId\": \"8BED4C16-BD30-5E27-94D4-7EBCCECF70C1\",\n  \"OpsItem\": {\n    \"OpsItemId\": \"oi-d52b08695e2b46ae8413\\n\",\n    \"CreateDate\": \"2023-04-10T06:15Z\",\n    \"UpdateDate\": \"2023-04-10T06:15Z\\n\",\n    \"Title\": \"test\",\n    \"Status\": \"Open\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/appManager\",\n    \"Priority\": 1,\n    \"Tags\": {\n      \"K1\": \"V1\"\n    },\n    \"Solutions\": [\n      {\n        \"test\": \"test\",\n        \"test2\": 1\n      }\n    ],\n    \"Resources\": [\n      \"[\\\\\\\"arn:acs:ecs:cn-hangzhou:1770150251620858:instance/i-bp12tnoea6nwofva06e8\\\\\\\"]\"\n    ],\n    \"ResourceGroupId\": \"rg-aekzxkofnlxtn2i\",\n    \"Description\": \"test-update\",\n    \"CreateBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"modifiedBy\",\n    \"Attributes\": {\n      \"test\": \"test\",\n      \"test2\": 1\n    }\n  }\n}",
+    );
+}
+#[test]
+fn get_ops_item_request_example_encodes() {
+    use operation::get_ops_item::*;
+    let request = GetOpsItemRequest::builder()
+        .region_id("cn-hangzhou")
+        .ops_item_id("oi-d52b08695e2b46ae8413")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("OpsItemId", "oi-d52b08695e2b46ae8413"), ("RegionId", "cn-hangzhou")],
+    );
+}
+#[test]
+fn get_parameter_response_example_decodes() {
+    check_response::<
+        operation::get_parameter::GetParameterResponse,
+    >(
+        "{\n  \"RequestId\": \"BA326372-2A10-4C3B-BE3E-6439DB7557CC\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Value\": \"parameter\",\n    \"Description\": \"parameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"parameter\\\"],\\\"AllowedPattern\\\":\\\"parameter\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m*****\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+}
+#[test]
+fn get_parameter_request_example_encodes() {
+    use operation::get_parameter::*;
+    let request = GetParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyParameter")
+        .parameter_version(1i32)
+        .resource_group_id("rg-acfmxsn4m*****")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Name", "MyParameter"),
+            ("ParameterVersion", "1"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m*****"),
+        ],
+    );
+}
+#[test]
+fn get_parameters_response_example_decodes() {
+    check_response::<
+        operation::get_parameters::GetParametersResponse,
+    >(
+        "{\n  \"RequestId\": \"2597E94B-5346-42D1-BB58-D3333EDD0975\",\n  \"InvalidParameters\": [\n    \"InvalidParameter\"\n  ],\n  \"Parameters\": [\n    {\n      \"Type\": \"StringList\",\n      \"UpdatedDate\": \"2020-10-22T03:30:45Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Value\": \"parameter,parameter1\",\n      \"Description\": \"parameter\",\n      \"Constraints\": \"{\\\\\\\"MaxLength\\\\\\\": 2}\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-22T03:30:45Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"MyParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn get_parameters_request_example_encodes() {
+    use operation::get_parameters::*;
+    let request = GetParametersRequest::builder()
+        .region_id("cn-hangzhou")
+        .names("[\"parameter1\",\"parameter2\"]")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("Names", "[\"parameter1\",\"parameter2\"]"), ("RegionId", "cn-hangzhou")],
+    );
+}
+#[test]
+fn get_parameters_by_path_response_example_decodes() {
+    check_response::<
+        operation::get_parameters_by_path::GetParametersByPathResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"25156E99-7437-4590-AA58-2ACA17DE405C\",\n  \"TotalCount\": 1,\n  \"MaxResults\": 10,\n  \"Parameters\": [\n    {\n      \"Type\": \"StringList\",\n      \"UpdatedDate\": \"2020-10-21T04:03:12Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"Value\": \"\\\"parameter1,parameter2\\\"\",\n      \"Description\": \"parameter\",\n      \"Constraints\": \"{\\\\\\\"MaxLength\\\\\\\": 2}\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-21T04:03:12Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"myParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      }\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn get_parameters_by_path_request_example_encodes() {
+    use operation::get_parameters_by_path::*;
+    let request = GetParametersByPathRequest::builder()
+        .region_id("cn-hangzhou")
+        .path("/parameter")
+        .recursive(false)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA")
+        .max_results(10i32)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "10"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("Path", "/parameter"),
+            ("Recursive", "false"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn get_patch_baseline_response_example_decodes() {
+    check_response::<
+        operation::get_patch_baseline::GetPatchBaselineResponse,
+    >(
+        "{\n  \"RequestId\": \"2C630E64-7273-57AC-A598-1B2B8B35CEA5\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"IsDefault\": false,\n    \"Description\": \"UpdatePatchBaseline\",\n    \"UpdatedDate\": \"2021-09-08T07:26:38Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-07T03:42:56Z\",\n    \"Name\": \"MypatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-445340b5c6504a85a300\",\n    \"ShareType\": \"Private\",\n    \"RejectedPatches\": [\n      \"RejectedPatch1\"\n    ],\n    \"RejectedPatchesAction\": \"ALLOW_AS_DEPENDENCY\",\n    \"ApprovedPatches\": [\n      \"ApprovedPatch1\"\n    ],\n    \"ApprovedPatchesEnableNonSecurity\": true,\n    \"Sources\": [\n      \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n    ],\n    \"Tags\": [\n      {\n        \"TagKey\": \"key\",\n        \"TagValue\": \"value\"\n      }\n    ],\n    \"ResourceGroupId\": \"rg-acfmzmhzoaad5oq\"\n  }\n}",
+    );
+}
+#[test]
+fn get_patch_baseline_request_example_encodes() {
+    use operation::get_patch_baseline::*;
+    let request = GetPatchBaselineRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyPatchBaseline")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn get_secret_parameter_response_example_decodes() {
+    check_response::<
+        operation::get_secret_parameter::GetSecretParameterResponse,
+    >(
+        "{\n  \"RequestId\": \"7F14FB7C-C9BE-44AE-92ED-21ACC02FBFD2\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:35:17Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Value\": \"SecretParameter\",\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:28:47Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MySecretParameter\",\n    \"Id\": \"p-14ed150fdcd048xxxxxx\",\n    \"ShareType\": \"Private\",\n    \"DKMSInstanceId\": \"kst-hzz****\"\n  }\n}",
+    );
+}
+#[test]
+fn get_secret_parameter_request_example_encodes() {
+    use operation::get_secret_parameter::*;
+    let request = GetSecretParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MySecretParameter")
+        .parameter_version(1i32)
+        .with_decryption(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Name", "MySecretParameter"),
+            ("ParameterVersion", "1"),
+            ("RegionId", "cn-hangzhou"),
+            ("WithDecryption", "false"),
+        ],
+    );
+}
+#[test]
+fn get_secret_parameters_response_example_decodes() {
+    check_response::<
+        operation::get_secret_parameters::GetSecretParametersResponse,
+    >(
+        "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"InvalidParameters\": [\n    \"[ \\\"InvalidSecretParameter\\\"]\"\n  ],\n  \"Parameters\": [\n    {\n      \"Type\": \"Secret\",\n      \"UpdatedDate\": \"2020-10-22T03:11:13Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"KeyId\": \"ssh-bp67acfmxazb4p****\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Value\": \"secretParameter,secretParameter1\",\n      \"Description\": \"secretParameter\",\n      \"Constraints\": \"{\\\\\\\"AllowedValues\\\\\\\": [\\\\\\\"test\\\\\\\"]}\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-22T03:11:13Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"MySecretParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn get_secret_parameters_request_example_encodes() {
+    use operation::get_secret_parameters::*;
+    let request = GetSecretParametersRequest::builder()
+        .region_id("cn-hangzhou")
+        .names("[\"secretParameter\",\"secretParameter1\"]")
+        .with_decryption(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Names", "[\"secretParameter\",\"secretParameter1\"]"),
+            ("RegionId", "cn-hangzhou"),
+            ("WithDecryption", "false"),
+        ],
+    );
+}
+#[test]
+fn get_secret_parameters_by_path_response_example_decodes() {
+    check_response::<
+        operation::get_secret_parameters_by_path::GetSecretParametersByPathResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"25156E99-7437-4590-AA58-2ACA17DE405C\",\n  \"TotalCount\": 10,\n  \"MaxResults\": 10,\n  \"Parameters\": [\n    {\n      \"Type\": \"Secret\",\n      \"UpdatedDate\": \"2020-10-21T06:22:48Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"KeyId\": \"090xxbex-xexx-xxxx-axfc-ddxxcxxxxcex\",\n      \"Value\": \"secretParameter\",\n      \"Description\": \"secretParameter\",\n      \"Constraints\": \"{\\\\\\\"AllowedPattern\\\\\\\": \\\\\\\"^[a-g]*$\\\\\\\"}\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-21T06:22:48Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"mySecretParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn get_secret_parameters_by_path_request_example_encodes() {
+    use operation::get_secret_parameters_by_path::*;
+    let request = GetSecretParametersByPathRequest::builder()
+        .region_id("cn-hangzhou")
+        .path("/secretParameter")
+        .recursive(false)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA")
+        .max_results(10i32)
+        .with_decryption(true)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "10"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("Path", "/secretParameter"),
+            ("Recursive", "false"),
+            ("RegionId", "cn-hangzhou"),
+            ("WithDecryption", "true"),
+        ],
+    );
+}
+#[test]
+fn get_service_settings_response_example_decodes() {
+    check_response::<
+        operation::get_service_settings::GetServiceSettingsResponse,
+    >(
+        "{\n  \"RequestId\": \"9F755DC9-C0CF-4598-B2E3-2CC763F18CB2\",\n  \"ServiceSettings\": [\n    {\n      \"DeliveryOssBucketName\": \"OssBucketName\",\n      \"DeliveryOssKeyPrefix\": \"oos/execution\",\n      \"DeliveryOssEnabled\": false,\n      \"DeliverySlsEnabled\": false,\n      \"DeliverySlsProjectName\": \"SlsProjectName\",\n      \"RdcEnterpriseId\": \"RdcEnterpriseId\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn get_service_settings_request_example_encodes() {
+    use operation::get_service_settings::*;
+    let request = GetServiceSettingsRequest::builder()
+        .region_id("cn-hangzhou")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn get_template_response_example_decodes() {
+    check_response::<
+        operation::get_template::GetTemplateResponse,
+    >(
+        "{\n  \"Content\": \"\\\"FormatVersion: OOS-2019-06-01\\\\nDescription:\\\\n  en:  Creates an ECS image\\\\n  zh-cn: 创建一个ECS镜像\\\\n  name-en: Create Image\\\\n  name-zh-cn: 创建镜像\\\\n  categories:\\\\n    - image_manage\\\\n    - application_manage\\\\nParameters:\\\\n  regionId:\\\\n    Type: String\\\\n    Label:\\\\n      en: RegionId\\\\n      zh-cn: 地域ID\\\\n    AssociationProperty: RegionId\\\\n    Default: '{{ ACS::RegionId }}'\\\\n  instanceId:\\\\n    Label:\\\\n      en: InstanceId\\\\n      zh-cn: ECS实例ID\\\\n    Type: String\\\\n    AssociationProperty: ALIYUN::ECS::Instance::InstanceId\\\\n    AssociationPropertyMetadata:\\\\n      RegionId: regionId\\\\n  imageName:\\\\n    Label:\\\\n      en: ImageName\\\\n      zh-cn: 新镜像的名称\\\\n    Type: String\\\\n    Description:\\\\n      en: <p class=\\\\\\\"p\\\\\\\">Note:</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">Length is 2~128 English or Chinese characters</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>must start with big or small letters or Chinese, not http:// and https://. </font></li> <li class=\\\\\\\"li\\\\\\\">Can contain numbers, colons (:), underscores (_), or dashes (-). </li> </ul>\\\\n      zh-cn: <p class=\\\\\\\"p\\\\\\\">注意：</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">长度为2~128个英文或中文字符</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>必须以大小字母或中文开头，不能以http://和https://开头。</font></li> <li class=\\\\\\\"li\\\\\\\">可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。</li> </ul>\\\\n  tags:\\\\n    Label:\\\\n      en: Tags\\\\n      zh-cn: 镜像标签\\\\n    Type: Json\\\\n    AssociationProperty: Tags\\\\n    AssociationPropertyMetadata:\\\\n      ShowSystem: false\\\\n    Default: []\\\\n  OOSAssumeRole:\\\\n    Label:\\\\n      en: OOSAssumeRole\\\\n      zh-cn: OOS扮演的RAM角色\\\\n    Type: String\\\\n    Default: OOSServiceRole\\\\nRamRole: '{{ OOSAssumeRole }}'\\\\nTasks:\\\\n- Name: createImage\\\\n  Action: ACS::ECS::CreateImage\\\\n  Description:\\\\n    en: Create new image with the specified image name and instance ID\\\\n    zh-cn: 通过指定实例ID和镜像名称创建新的镜像\\\\n  Properties:\\\\n    regionId: '{{ regionId }}'\\\\n    imageName: '{{ imageName }}__on_{{ ACS::ExecutionId }}_at_{{ Acs::CurrentDate }}'\\\\n    instanceId: '{{ instanceId }}'\\\\n    tags: '{{tags}}'\\\\n  Outputs:\\\\n    imageId:\\\\n      ValueSelector: imageId\\\\n      Type: String\\\\nOutputs:\\\\n  imageId:\\\\n    Type: String\\\\n    Value: '{{ createImage.imageId }}'\\\\nMetadata:\\\\n  ALIYUN::OOS::Interface:\\\\n    ParameterGroups:\\\\n      - Parameters:\\\\n          - regionId\\\\n          - instanceId\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 选择实例\\\\n            en: Select Ecs Instances\\\\n      - Parameters:\\\\n          - imageName\\\\n          - tags\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 镜像设置\\\\n            en: Image Configure\\\\n      - Parameters:\\\\n          - OOSAssumeRole\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 高级选项\\\\n            en: Control Options\\\"\",\n  \"RequestId\": \"5BBE2663-A18E-5261-9BBB-F4832F5294D9\",\n  \"Template\": {\n    \"Hash\": \"40fb5e3e08ef6c8a499ff7cd8441194f518028ad08338a84cb70c023a64576f1\",\n    \"UpdatedDate\": \"2022-04-26T08:37:07Z\",\n    \"UpdatedBy\": \"ACS\",\n    \"TemplateType\": \"Automation\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"ACS-ECS-CreateImage\",\n    \"TemplateVersion\": \"v15\",\n    \"TemplateFormat\": \"YAML\",\n    \"Description\": \"\\\"{\\\\\\\"en\\\\\\\": \\\\\\\"Creates an ECS image\\\\\\\", \\\\\\\"zh-cn\\\\\\\": \\\\\\\"创建一个ECS镜像\\\\\\\", \\\\\\\"name-en\\\\\\\": \\\\\\\"Create Image\\\\\\\", \\\\\\\"name-zh-cn\\\\\\\": \\\\\\\"创建镜像\\\\\\\", \\\\\\\"categories\\\\\\\": [\\\\\\\"image_manage\\\\\\\", \\\\\\\"application_manage\\\\\\\"]}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"ACS\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"VersionName\": \"version15\",\n    \"TemplateId\": \"t-4bdb1745c171401883a2\",\n    \"HasTrigger\": false,\n    \"ShareType\": \"Public\",\n    \"SharedAccounts\": \"\"\n  }\n}",
+    );
+}
+#[test]
+fn get_template_request_example_encodes() {
+    use operation::get_template::*;
+    let request = GetTemplateRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("MyTemplate")
+        .template_version("v1")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("TemplateName", "MyTemplate"),
+            ("TemplateVersion", "v1"),
+        ],
+    );
+}
+#[test]
+fn get_template_parameter_constraints_response_example_decodes() {
+    check_response::<
+        operation::get_template_parameter_constraints::GetTemplateParameterConstraintsResponse,
+    >(
+        "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ParameterConstraints\": [\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [\n        \"ecs.n1.tiny\",\n        \"ecs.r8a.4xlarge\",\n        \"ecs.n2.xlarge\",\n        \"ecs.c7.2xlarge\",\n        \"ecs.c8i.4xlarge\",\n        \"ecs.g8i.48xlarge\",\n        \"ecs.c8a.4xlarge\",\n        \"ecs.i2.4xlarge\",\n        \"ecs.r8y.2xlarge\"\n      ],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\"\n      ],\n      \"ParameterKey\": \"instanceType\"\n    },\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\",\n        \"InstanceType\"\n      ],\n      \"ParameterKey\": \"systemDiskCategory\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn get_template_parameter_constraints_request_example_encodes() {
+    use operation::get_template_parameter_constraints::*;
+    let request = GetTemplateParameterConstraintsRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_version("v1")
+        .template_content(
+            "{\n\t\"Description\": \"Example template, describe instances in some status\",\n\t\"FormatVersion\": \"OOS-2019-06-01\",\n\t\"Parameters\": {},\n\t\"Tasks\": [{\n\t\t\"Name\": \"describeInstances\",\n\t\t\"Action\": \"ACS::ExecuteAPI\",\n\t\t\"Description\": \"desc-en\",\n\t\t\"Properties\": {\n\t\t\t\"Service\": \"ECS\",\n\t\t\t\"API\": \"DescribeInstances\",\n\t\t\t\"Parameters\": {\n\t\t\t\t\"Status\": \"Running\"\n\t\t\t}\n\t\t}\n\t}]\n}",
+        )
+        .template_name("MyTemplate")
+        .template_url(
+            "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
+        )
+        .parameters(
+            "{\\\"endDate\\\": \\\"2022-04-13T03:31:20Z\\\", \\\"Status\\\": \\\"Stopped\\\"}",
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "Parameters",
+                "{\\\"endDate\\\": \\\"2022-04-13T03:31:20Z\\\", \\\"Status\\\": \\\"Stopped\\\"}",
+            ),
+            ("RegionId", "cn-hangzhou"),
+            (
+                "TemplateContent",
+                "{\n\t\"Description\": \"Example template, describe instances in some status\",\n\t\"FormatVersion\": \"OOS-2019-06-01\",\n\t\"Parameters\": {},\n\t\"Tasks\": [{\n\t\t\"Name\": \"describeInstances\",\n\t\t\"Action\": \"ACS::ExecuteAPI\",\n\t\t\"Description\": \"desc-en\",\n\t\t\"Properties\": {\n\t\t\t\"Service\": \"ECS\",\n\t\t\t\"API\": \"DescribeInstances\",\n\t\t\t\"Parameters\": {\n\t\t\t\t\"Status\": \"Running\"\n\t\t\t}\n\t\t}\n\t}]\n}",
+            ),
+            ("TemplateName", "MyTemplate"),
+            (
+                "TemplateURL",
+                "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
+            ),
+            ("TemplateVersion", "v1"),
+        ],
+    );
+}
+#[test]
+fn list_actions_response_example_decodes() {
+    check_response::<
+        operation::list_actions::ListActionsResponse,
+    >(
+        "{\n  \"NextToken\": \"xxx\",\n  \"RequestId\": \"F9154C02-F847-4563-BB6A-6DD01A4F0\",\n  \"MaxResults\": 50,\n  \"Actions\": [\n    {\n      \"Popularity\": 5,\n      \"ActionType\": \"ACS::Template\",\n      \"Description\": \"ReplaceSystemDisk\",\n      \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n      \"TemplateVersion\": \"v1\",\n      \"OOSActionName\": \"ACS::ECS::ReplaceSystemDisk\",\n      \"Properties\": \"{ \\\"ImageId\\\": { \\\"Description\\\": \\\"The mirror ID you will use when resetting the system\\\", \\\"Type\\\": \\\"String\\\" }, \\\"InstanceId\\\": { \\\"Description\\\": \\\"the instance id that you will handle .\\\", \\\"Type\\\": \\\"String\\\" } }\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_actions_request_example_encodes() {
+    use operation::list_actions::*;
+    let request = ListActionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .oos_action_name("MyTemplate")
+        .max_results(50i32)
+        .next_token("-")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "50"),
+            ("NextToken", "-"),
+            ("OOSActionName", "MyTemplate"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn list_application_groups_response_example_decodes() {
+    check_response::<
+        operation::list_application_groups::ListApplicationGroupsResponse,
+    >(
+        "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"69D97BF2-5DF2-544C-A650-36A474E17BC3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroups\": [\n    {\n      \"CmsGroupId\": \"12345678\",\n      \"DeployRegionId\": \"cn-hangzhou\",\n      \"UpdateDate\": \"2021-09-08T03:01:53Z\",\n      \"Description\": \"ApplicationGroup\",\n      \"ImportTagKey\": \"k1\",\n      \"ApplicationName\": \"MyApplication\",\n      \"ImportTagValue\": \"v1\",\n      \"Name\": \"UpdateMyApplicationGroup\",\n      \"CreateDate\": \"2021-09-07T10:28:25Z\",\n      \"Status\": \"Created\",\n      \"DeployParameters\": \"{   \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",   \\\"Parameters\\\": {     \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",     \\\"ProjectName\\\": \\\"test\\\",     \\\"SystemDiskSize\\\": 40,     \\\"InstanceChargeType\\\": \\\"PostPaid\\\",     \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",     \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",     \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",     \\\"InstancePassword\\\": \\\"******\\\",     \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",     \\\"InstanceCount\\\": 1,     \\\"InternetMaxBandwidthOut\\\": 0,     \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",     \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",     \\\"DataDiskSize\\\": 100,     \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",     \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",     \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"   },   \\\"RegionId\\\": \\\"cn-hangzhou\\\",   \\\"StackName\\\": \\\"stack-1645688523068-3no_AKhOJ\\\",   \\\"DisableRollback\\\": true }\",\n      \"StatusReason\": \"ApplicationGroup is Created.\",\n      \"ErrorType\": \"Build\\n\",\n      \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n      \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\\n\",\n      \"ExecutionId\": \"exec-661daf82ad024953a40a\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_application_groups_request_example_encodes() {
+    use operation::list_application_groups::*;
+    let request = ListApplicationGroupsRequest::builder()
+        .region_id("cn-hangzhou")
+        .application_name("MyApplication")
+        .deploy_region_id("cn-hangzhou")
+        .max_results(10i32)
+        .next_token("-")
+        .resource_type("instance")
+        .resource_id("i-2vcj9raxrhxb48zz3whw")
+        .resource_product("ecs")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "MyApplication"),
+            ("DeployRegionId", "cn-hangzhou"),
+            ("MaxResults", "10"),
+            ("NextToken", "-"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceId", "i-2vcj9raxrhxb48zz3whw"),
+            ("ResourceProduct", "ecs"),
+            ("ResourceType", "instance"),
+        ],
+    );
+}
+#[test]
+fn list_applications_response_example_decodes() {
+    check_response::<
+        operation::list_applications::ListApplicationsResponse,
+    >(
+        "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"12067D53-56A9-561B-ADD6-61429D207117\",\n  \"MaxResults\": 10,\n  \"Applications\": [\n    {\n      \"Description\": \"Application\",\n      \"UpdateDate\": \"2021-09-07T09:09:59Z\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Name\": \"MyApplication\",\n      \"CreateDate\": \"2021-09-07T09:09:59Z\",\n      \"ApplicationType\": \"DingTalk\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_applications_request_example_encodes() {
+    use operation::list_applications::*;
+    let request = ListApplicationsRequest::builder()
+        .region_id("cn-hangzhou")
+        .max_results(10i32)
+        .next_token("-")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .names("[\"MyApplication\"]")
+        .name("\"MyApplications\"")
+        .application_type("DingTalk")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationType", "DingTalk"),
+            ("MaxResults", "10"),
+            ("Name", "\"MyApplications\""),
+            ("Names", "[\"MyApplication\"]"),
+            ("NextToken", "-"),
+            ("RegionId", "cn-hangzhou"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn list_execution_logs_response_example_decodes() {
+    check_response::<
+        operation::list_execution_logs::ListExecutionLogsResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJ：J0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==\",\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\",\n  \"IsTruncated\": true,\n  \"MaxResults\": 50,\n  \"ExecutionLogs\": [\n    {\n      \"TaskExecutionId\": \"exec-1234567zxcvb.t0010\",\n      \"Message\": \"The task CheckDiskCategory completed.\",\n      \"LogType\": \" System\",\n      \"Timestamp\": \"2019-05-24T:02:29:07Z\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_execution_logs_request_example_encodes() {
+    use operation::list_execution_logs::*;
+    let request = ListExecutionLogsRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-xxx")
+        .task_execution_id("exec-1234567zxcvb.t0010")
+        .log_type("System")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ExecutionId", "exec-xxx"),
+            ("LogType", "System"),
+            ("MaxResults", "50"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("RegionId", "cn-hangzhou"),
+            ("TaskExecutionId", "exec-1234567zxcvb.t0010"),
+        ],
+    );
+}
+#[test]
+fn list_execution_risky_tasks_response_example_decodes() {
+    check_response::<
+        operation::list_execution_risky_tasks::ListExecutionRiskyTasksResponse,
+    >(
+        "{\n  \"RequestId\": \"C04B668D-D2DD-4B40-B6E9-0E3C4F53D5B5\",\n  \"RiskyTasks\": [\n    {\n      \"Service\": \"ECS\",\n      \"API\": \"DeleteInstance\",\n      \"Task\": [\n        \"parenttask1\"\n      ],\n      \"Template\": [\n        \"deleteInstanceTask1\"\n      ]\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_execution_risky_tasks_request_example_encodes() {
+    use operation::list_execution_risky_tasks::*;
+    let request = ListExecutionRiskyTasksRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("myTemplate")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("RegionId", "cn-hangzhou"), ("TemplateName", "myTemplate")],
+    );
+}
+#[test]
+fn list_executions_response_example_decodes() {
+    check_response::<
+        operation::list_executions::ListExecutionsResponse,
+    >(
+        "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"14A074-47CA-9757-12CC4761D47A\",\n  \"MaxResults\": 50,\n  \"Executions\": [\n    {\n      \"Status\": \"Success\",\n      \"WaitingStatus\": \"\\\"\\\"\",\n      \"Targets\": \"\\\"{\\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [{\\\"ResourceIds\\\": [\\\"i-bp14z07dg3464980x72o\\\"], \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Type\\\": \\\"ResourceIds\\\"}]}\\\"\",\n      \"StatusReason\": \"\\\"\\\"\",\n      \"Tags\": {},\n      \"LastSuccessfulTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"Mode\": \"Automatic\",\n      \"SafetyCheck\": \"Skip\",\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"CreateDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n      \"Description\": \"MyDescription\",\n      \"LastTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"ParentExecutionId\": \"exec-xxx\",\n      \"LastTriggerStatus\": \"Success\",\n      \"StatusMessage\": \"“”\",\n      \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n      \"ExecutedBy\": \"1309252800\",\n      \"EndDate\": \"2019-05-16T10:26:14Z\",\n      \"IsParent\": false,\n      \"StartDate\": \"2019-05-16T10:26:14Z\",\n      \"ExecutionId\": \"exec-44d32b45d2a449e\",\n      \"Parameters\": {\n        \"Status\": \"Running\"\n      },\n      \"Counters\": {\n        \"Failed\": 0,\n        \"Success\": 1,\n        \"Total\": 2\n      },\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"Category\": \"Other\",\n      \"TemplateId\": \"123\",\n      \"RamRole\": \"OOSServiceRole\",\n      \"ResourceStatus\": \"{ \\t\\t\\t\\\"Success\\\": 1 \\t\\t}\",\n      \"CurrentTasks\": [\n        {\n          \"TaskExecutionId\": \"task-exec-44d32b45d2a49899#1\",\n          \"TaskName\": \"installSLSILogtail\",\n          \"TaskAction\": \"acs::Template\"\n        }\n      ],\n      \"LastTriggerStatusMessage\": \"\\\"\\\"\",\n      \"LastTriggerOutputs\": \"{\\n      \\\"InstanceId\\\": \\\"i-xxx\\\"\\n}\",\n      \"NextScheduleTime\": \"2019-05-16T10:26:14Z\"\n    }\n  ],\n  \"TotalCount\": 30\n}",
+    );
+}
+#[test]
+fn list_executions_request_example_encodes() {
+    use operation::list_executions::*;
+    let request = ListExecutionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("MyTemplate")
+        .status("Running")
+        .execution_id("exec-xxx")
+        .start_date_before("2019-05-16T10:26:14Z")
+        .start_date_after("2019-05-16T10:26:14Z")
+        .end_date_before("2019-05-16T10:26:14Z")
+        .end_date_after("2019-05-16T10:26:14Z")
+        .mode("Automatic")
+        .executed_by("vme")
+        .parent_execution_id("exec-xxx")
+        .ram_role("OOSServiceRole")
+        .include_child_execution(true)
+        .category("Other")
+        .tags("k1", "v2")
+        .tags("k2", "v2")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ")
+        .sort_field("StartDate")
+        .sort_order("Ascending")
+        .resource_id("i-xxx")
+        .resource_template_name("ACS-ECS-TEST")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .description("MyDescription")
+        .depth("RootDepth")
+        .categories("[\"TimerTrigger\"、\"EventTrigger\"]")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Categories", "[\"TimerTrigger\"、\"EventTrigger\"]"),
+            ("Category", "Other"),
+            ("Depth", "RootDepth"),
+            ("Description", "MyDescription"),
+            ("EndDateAfter", "2019-05-16T10:26:14Z"),
+            ("EndDateBefore", "2019-05-16T10:26:14Z"),
+            ("ExecutedBy", "vme"),
+            ("ExecutionId", "exec-xxx"),
+            ("IncludeChildExecution", "true"),
+            ("MaxResults", "50"),
+            ("Mode", "Automatic"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
+            ("ParentExecutionId", "exec-xxx"),
+            ("RamRole", "OOSServiceRole"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("ResourceId", "i-xxx"),
+            ("ResourceTemplateName", "ACS-ECS-TEST"),
+            ("SortField", "StartDate"),
+            ("SortOrder", "Ascending"),
+            ("StartDateAfter", "2019-05-16T10:26:14Z"),
+            ("StartDateBefore", "2019-05-16T10:26:14Z"),
+            ("Status", "Running"),
+            ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
+            ("TemplateName", "MyTemplate"),
+        ],
+    );
+}
+#[test]
+fn list_git_accounts_response_example_decodes() {
+    check_response::<
+        operation::list_git_accounts::ListGitAccountsResponse,
+    >(
+        "{\n  \"RequestId\": \"1457F46C-7AAE-59FA-BD12-0BDB3751E6F8\",\n  \"GitAccounts\": [\n    {\n      \"Owner\": \"LYH-RAIN\",\n      \"IsActive\": true\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+}
+#[test]
+fn list_git_accounts_request_example_encodes() {
+    use operation::list_git_accounts::*;
+    let request = ListGitAccountsRequest::builder()
+        .client_token("-")
+        .platform("github")
+        .region_id("cn-hangzhou")
+        .role_name("roleName")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "-"),
+            ("Platform", "github"),
+            ("RegionId", "cn-hangzhou"),
+            ("RoleName", "roleName"),
+        ],
+    );
+}
+#[test]
+fn list_git_branches_response_example_decodes() {
+    check_response::<
+        operation::list_git_branches::ListGitBranchesResponse,
+    >(
+        "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitBranches\": [\n    {\n      \"Name\": \"master\"\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+}
+#[test]
+fn list_git_branches_request_example_encodes() {
+    use operation::list_git_branches::*;
+    let request = ListGitBranchesRequest::builder()
+        .client_token("TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d")
+        .platform("gitee")
+        .owner("geegenw-j-imwinmtuej")
+        .repo_full_name("alibaba/fastjson")
+        .region_id("cn-hangzhou")
+        .org_id("6fekfmnfll135123kdf33")
+        .repo_id(2642213i64)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "ClientToken",
+                "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
+            ),
+            ("OrgId", "6fekfmnfll135123kdf33"),
+            ("Owner", "geegenw-j-imwinmtuej"),
+            ("Platform", "gitee"),
+            ("RegionId", "cn-hangzhou"),
+            ("RepoFullName", "alibaba/fastjson"),
+            ("RepoId", "2642213"),
+        ],
+    );
+}
+#[test]
+fn list_git_organizations_response_example_decodes() {
+    check_response::<
+        operation::list_git_organizations::ListGitOrganizationsResponse,
+    >(
+        "{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\",\n  \"GitOrgs\": [\n    {\n      \"OrgName\": \"aliyun-computenest\",\n      \"OrgId\": \"dfj3535\"\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+}
+#[test]
+fn list_git_organizations_request_example_encodes() {
+    use operation::list_git_organizations::*;
+    let request = ListGitOrganizationsRequest::builder()
+        .client_token("-")
+        .platform("github")
+        .owner("geegenw-j-imwinmtuej")
+        .region_id("cn-hangzhou")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "-"),
+            ("Owner", "geegenw-j-imwinmtuej"),
+            ("Platform", "github"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn list_git_repositories_response_example_decodes() {
+    check_response::<
+        operation::list_git_repositories::ListGitRepositoriesResponse,
+    >(
+        "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitRepos\": [\n    {\n      \"FullName\": \"aliyun/repo\",\n      \"Description\": \"Test secret parameter for vulnerability testing - 1757298077.453695\",\n      \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n      \"IsPrivate\": true,\n      \"RepoId\": 22351123\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+}
+#[test]
+fn list_git_repositories_request_example_encodes() {
+    use operation::list_git_repositories::*;
+    let request = ListGitRepositoriesRequest::builder()
+        .client_token("TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d")
+        .platform("github")
+        .owner("dhuai")
+        .page_number(1i32)
+        .page_size(1i32)
+        .org_name("aliyun-computenest")
+        .region_id("cn-hangzhou")
+        .org_id("6fekfmnfll135123kdf33")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "ClientToken",
+                "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
+            ),
+            ("OrgId", "6fekfmnfll135123kdf33"),
+            ("OrgName", "aliyun-computenest"),
+            ("Owner", "dhuai"),
+            ("PageNumber", "1"),
+            ("PageSize", "1"),
+            ("Platform", "github"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn list_git_repository_contents_response_example_decodes() {
+    check_response::<
+        operation::list_git_repository_contents::ListGitRepositoryContentsResponse,
+    >(
+        "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\",\n  \"Contents\": [\n    {\n      \"Name\": \"mydir\",\n      \"Path\": \"dir1\",\n      \"Type\": \"dir\",\n      \"Content\": \"mydir\"\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+}
+#[test]
+fn list_git_repository_contents_request_example_encodes() {
+    use operation::list_git_repository_contents::*;
+    let request = ListGitRepositoryContentsRequest::builder()
+        .client_token("-")
+        .region_id("cn-hangzhou")
+        .platform("gitee")
+        .owner("dhuai")
+        .org_id("6fekfmnfll135123kdf33")
+        .repo_full_name("LYH-RAIN/vue-color-avatar")
+        .branch("dev")
+        .path("dir1")
+        .content_type("dir")
+        .repo_id(2642213i64)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Branch", "dev"),
+            ("ClientToken", "-"),
+            ("ContentType", "dir"),
+            ("OrgId", "6fekfmnfll135123kdf33"),
+            ("Owner", "dhuai"),
+            ("Path", "dir1"),
+            ("Platform", "gitee"),
+            ("RegionId", "cn-hangzhou"),
+            ("RepoFullName", "LYH-RAIN/vue-color-avatar"),
+            ("RepoId", "2642213"),
+        ],
+    );
+}
+#[test]
+fn list_instance_package_states_response_example_decodes() {
+    check_response::<
+        operation::list_instance_package_states::ListInstancePackageStatesResponse,
+    >(
+        "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-XXXXXX\",\n  \"MaxResults\": \"50\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx\",\n  \"PackageStates\": [\n    {\n      \"TemplateId\": \"087b1e11072a40259f6fxxxxxxxxx\",\n      \"TemplateName\": \"ACS-ECS-Docker\",\n      \"TemplateVersion\": \"v3\",\n      \"TemplateVersionName\": \"fix bug\",\n      \"TemplateCategory\": \"Package\",\n      \"UpdateTime\": \"2024-05-04T11:17:28\",\n      \"Description\": \"template description\",\n      \"Publisher\": \"Alibaba Cloud\",\n      \"Parameters\": \"{}\",\n      \"ConfigurationInfo\": \"{\\\\\\\"publicUrl\\\\\\\": \\\\\\\"https://47.110.64.186:8888/5eff94f8\\\\\\\", \\\\\\\"privateUrl\\\\\\\": \\\\\\\"https://172.20.160.110:8888/5eff94f8\\\\\\\", \\\\\\\"username\\\\\\\": \\\\\\\"user\\\\\\\", \\\\\\\"password\\\\\\\": \\\\\\\"baotaOSuaOHt\\\\\\\"}\\\\n\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_instance_package_states_request_example_encodes() {
+    use operation::list_instance_package_states::*;
+    let request = ListInstancePackageStatesRequest::builder()
+        .template_names("[\"template1\",\"template2\"]")
+        .region_id("cn-hangzhou")
+        .instance_id("i-bp1cpoxxxwxxxxxxxxxx")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("InstanceId", "i-bp1cpoxxxwxxxxxxxxxx"),
+            ("MaxResults", "50"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx"),
+            ("RegionId", "cn-hangzhou"),
+            ("TemplateNames", "[\"template1\",\"template2\"]"),
+        ],
+    );
 }
 #[test]
 fn list_instance_patch_states_response_example_decodes() {
@@ -54,6 +1855,1297 @@ fn list_instance_patch_states_request_example_encodes() {
             ("MaxResults", "50"),
             ("NextToken", "-"),
             ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn list_instance_patches_response_example_decodes() {
+    check_response::<
+        operation::list_instance_patches::ListInstancePatchesResponse,
+    >(
+        "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"0A615755-9C86-5EA6-BF9E-6E8F1AFF9403\",\n  \"MaxResults\": 50,\n  \"Patches\": [\n    {\n      \"Severity\": \"important\",\n      \"Status\": \"Installed\",\n      \"InstalledTime\": \"2021-01-28T07:07:20Z\",\n      \"KBId\": \"apt-utils.amd64\",\n      \"Title\": \"isc-dhcp-common.amd64:4.3.5-3ubuntu7.3\",\n      \"Classification\": \"“”\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_instance_patches_request_example_encodes() {
+    use operation::list_instance_patches::*;
+    let request = ListInstancePatchesRequest::builder()
+        .region_id("cn-hangzhou")
+        .instance_id("i-bp1jaxa2bs4bps7*****")
+        .max_results(50i32)
+        .next_token("gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb")
+        .patch_statuses("Installed")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("InstanceId", "i-bp1jaxa2bs4bps7*****"),
+            ("MaxResults", "50"),
+            ("NextToken", "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb"),
+            ("PatchStatuses", "Installed"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn list_inventory_entries_response_example_decodes() {
+    check_response::<
+        operation::list_inventory_entries::ListInventoryEntriesResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"A81E4B2E-6B33-4BAE-9856-55DB7C893E01\",\n  \"SchemaVersion\": \"1.0\",\n  \"MaxResults\": 50,\n  \"CaptureTime\": \"2020-09-17T12:28:13Z\",\n  \"TypeName\": \"ACS:InstanceInformation\",\n  \"InstanceId\": \"i-bp1cpoxxxwxxxxxxxxxx\",\n  \"Entries\": [\n    {\n      \"RequestId\": \"1DF96445-5E18-4524-A4AE-3A218D0C345A\",\n      \"Entries\": [\n        {\n          \"PlatformName\": \"ubuntu\",\n          \"PlatformVersion\": \"20.04\",\n          \"Status\": \"Running\",\n          \"InstanceId\": \"i-bp1cpoxxxwxxxxxxxxxx\",\n          \"AgentVersion\": \"v1.5\",\n          \"ComputerName\": \"i-bp1cpoxxxwxxxxxxxxxx\",\n          \"IpAddress\": \"192.000.00.000\",\n          \"AgentName\": \"oosutil\",\n          \"PlatformType\": \"linux\"\n        }\n      ]\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_inventory_entries_request_example_encodes() {
+    use operation::list_inventory_entries::*;
+    let request = ListInventoryEntriesRequest::builder()
+        .instance_id("i-bp1cpoxxxwxxxxxxxxxx")
+        .type_name("ACS:InstanceInformation")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA")
+        .filter(Filter::new().value("test").operator("Equal").name("PlatformName"))
+        .region_id("cn-hangzhou")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Filter.1.Name", "PlatformName"),
+            ("Filter.1.Operator", "Equal"),
+            ("Filter.1.Value.1", "test"),
+            ("InstanceId", "i-bp1cpoxxxwxxxxxxxxxx"),
+            ("MaxResults", "50"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("RegionId", "cn-hangzhou"),
+            ("TypeName", "ACS:InstanceInformation"),
+        ],
+    );
+}
+#[test]
+fn list_ops_items_response_example_decodes() {
+    check_response::<
+        operation::list_ops_items::ListOpsItemsResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb\",\n  \"RequestId\": \"113DD533-389C-5F83-9C69-F64D5BAB10B2\",\n  \"MaxResults\": 50,\n  \"OpsItems\": [\n    {\n      \"OpsItemId\": \"oi-d52b08695e2b46ae8413\",\n      \"CreateDate\": \"2023-07-09T10:01Z\",\n      \"UpdateDate\": \"2023-07-09T10:01Z\",\n      \"Title\": \"Test\",\n      \"Status\": \"Open\",\n      \"Severity\": \"Medium\",\n      \"Category\": \"Security\",\n      \"Source\": \"/aliyun/ecs\",\n      \"Priority\": 1,\n      \"Tags\": {\n        \"k1\": \"v1\"\n      },\n      \"Resources\": [\n        \"[\\\\\\\"arn:acs:ecs:cn-beijing:1770150251620858:instance/i-2zef6yild47noprhuzv4\\\\\\\",\\\\\\\"arn:acs:ecs:cn-beijing:1770150251620858:instance/i-2zef6yild47noprhuzv3\\\\\\\"]\"\n      ]\n    }\n  ],\n  \"TotalCount\": 1\n}",
+    );
+}
+#[test]
+fn list_ops_items_request_example_encodes() {
+    use operation::list_ops_items::*;
+    let request = ListOpsItemsRequest::builder()
+        .region_id("cn-hangzhou")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB")
+        .filter(Filter::new().operator("Equal").name("Status"))
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .resource_tags("k1", "v1")
+        .resource_tags("k2", "v2")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Filter.1.Name", "Status"),
+            ("Filter.1.Operator", "Equal"),
+            ("MaxResults", "50"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceTags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn list_parameter_versions_response_example_decodes() {
+    check_response::<
+        operation::list_parameter_versions::ListParameterVersionsResponse,
+    >(
+        "{\n  \"Type\": \"String\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB\",\n  \"RequestId\": \"FD08D89D-B6C8-4AA2-A2B4-521D3F4A39FA\",\n  \"Description\": \"parameter-description\",\n  \"MaxResults\": 50,\n  \"CreatedBy\": \"root(130900000)\",\n  \"CreatedDate\": \"2020-09-07T11:37:29Z\",\n  \"Name\": \"MyParameter\",\n  \"TotalCount\": 50,\n  \"Id\": \"p-a483b520e0axxxxxxxxx\",\n  \"ParameterVersions\": [\n    {\n      \"ParameterVersion\": 1,\n      \"Value\": \"MyParameter\",\n      \"UpdatedDate\": \"2020-09-07T11:37:29Z\",\n      \"UpdatedBy\": \"root(130900000)\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_parameter_versions_request_example_encodes() {
+    use operation::list_parameter_versions::*;
+    let request = ListParameterVersionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyParameter")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB")
+        .share_type("Private")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "50"),
+            ("Name", "MyParameter"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("RegionId", "cn-hangzhou"),
+            ("ShareType", "Private"),
+        ],
+    );
+}
+#[test]
+fn list_parameters_response_example_decodes() {
+    check_response::<
+        operation::list_parameters::ListParametersResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb\",\n  \"RequestId\": \"A81E4B2E-6B33-4BAE-9856-55DB7C893E01\",\n  \"TotalCount\": 5,\n  \"MaxResults\": 50,\n  \"Parameters\": [\n    {\n      \"Type\": \"String\",\n      \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Description\": \"parameter\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n      \"ParameterVersion\": \"1\",\n      \"Name\": \"MyParameter\",\n      \"Id\": \"p-4c4b401cab6747xxxxxx\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_parameters_request_example_encodes() {
+    use operation::list_parameters::*;
+    let request = ListParametersRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyParameter")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA")
+        .sort_field("Name")
+        .sort_order("Descending")
+        .r#type("String")
+        .path("/path1/path2/")
+        .recursive(false)
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .share_type("‘Private’")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "50"),
+            ("Name", "MyParameter"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("Path", "/path1/path2/"),
+            ("Recursive", "false"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("ShareType", "‘Private’"),
+            ("SortField", "Name"),
+            ("SortOrder", "Descending"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("Type", "String"),
+        ],
+    );
+}
+#[test]
+fn list_patch_baselines_response_example_decodes() {
+    check_response::<
+        operation::list_patch_baselines::ListPatchBaselinesResponse,
+    >(
+        "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"432996A1-03C0-5C4C-A8E6-66C4110765B8\",\n  \"MaxResults\": 50,\n  \"PatchBaselines\": [\n    {\n      \"OperationSystem\": \"AliyunLinux\",\n      \"IsDefault\": false,\n      \"Description\": \"ListPatchBaseline\",\n      \"UpdatedDate\": \"2021-09-08T03:44:34Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2021-09-08T03:41:23Z\",\n      \"Name\": \"MyPatchBaseline\",\n      \"Id\": \"pb-c2838b5d89b540e19ee6\",\n      \"ShareType\": \"Private\",\n      \"Tags\": [\n        {\n          \"TagKey\": \"key\",\n          \"TagValue\": \"value\"\n        }\n      ],\n      \"ApprovedPatches\": [\n        \"ApprovedPatch1\"\n      ],\n      \"ApprovedPatchesEnableNonSecurity\": true,\n      \"Sources\": [\n        \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n      ],\n      \"ResourceGroupId\": \"rg-aek256ia6vhsndy\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_patch_baselines_request_example_encodes() {
+    use operation::list_patch_baselines::*;
+    let request = ListPatchBaselinesRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyPatchBaseline")
+        .operation_system("AliyunLinux")
+        .share_type("Private")
+        .max_results(50i32)
+        .next_token("-")
+        .tags(TagInput::new().key("key").value("value"))
+        .approved_patches_enable_non_security(true)
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApprovedPatchesEnableNonSecurity", "true"),
+            ("MaxResults", "50"),
+            ("Name", "MyPatchBaseline"),
+            ("NextToken", "-"),
+            ("OperationSystem", "AliyunLinux"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("ShareType", "Private"),
+            ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
+        ],
+    );
+}
+#[test]
+fn list_resource_execution_status_response_example_decodes() {
+    check_response::<
+        operation::list_resource_execution_status::ListResourceExecutionStatusResponse,
+    >(
+        "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"ED571CBD-9F96-419D-B919-CF340BBCA157\",\n  \"MaxResults\": 50,\n  \"ResourceExecutionStatus\": [\n    {\n      \"Outputs\": \"{ \\t\\t\\t\\t\\\"commandOutput\\\": \\\"hello\\\\n\\\" \\t\\t\\t}\",\n      \"Status\": \"Success\",\n      \"ExecutionTime\": \"2020-11-13T08:48:34Z\",\n      \"ResourceId\": \"i-bp1e1bxxxxxxxxxxxxxx\",\n      \"ExecutionId\": \"exec-6be6d6ff805349d9ac13\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_resource_execution_status_request_example_encodes() {
+    use operation::list_resource_execution_status::*;
+    let request = ListResourceExecutionStatusRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-xxxxxxxxxxxx")
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ExecutionId", "exec-xxxxxxxxxxxx"),
+            ("MaxResults", "50"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn list_secret_parameter_versions_response_example_decodes() {
+    check_response::<
+        operation::list_secret_parameter_versions::ListSecretParameterVersionsResponse,
+    >(
+        "{\n  \"Type\": \"Secret\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB\",\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"Description\": \"SecretParameter\",\n  \"MaxResults\": 50,\n  \"CreatedBy\": \"root(130900000)\",\n  \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n  \"Name\": \"MySecretParameter\",\n  \"TotalCount\": 1,\n  \"Id\": \"p-4c4b401cab6747xxxxxx\",\n  \"ParameterVersions\": [\n    {\n      \"ParameterVersion\": 1,\n      \"Value\": \"SecretParameter\",\n      \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n      \"UpdatedBy\": \"root(130900000)\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_secret_parameter_versions_request_example_encodes() {
+    use operation::list_secret_parameter_versions::*;
+    let request = ListSecretParameterVersionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MySecretParameter")
+        .max_results(10i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB")
+        .share_type("Private")
+        .with_decryption(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "10"),
+            ("Name", "MySecretParameter"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("RegionId", "cn-hangzhou"),
+            ("ShareType", "Private"),
+            ("WithDecryption", "false"),
+        ],
+    );
+}
+#[test]
+fn list_secret_parameters_response_example_decodes() {
+    check_response::<
+        operation::list_secret_parameters::ListSecretParametersResponse,
+    >(
+        "{\n  \"NextToken\": \"sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA\",\n  \"RequestId\": \"CA9C6248-AF2A-4AE9-A166-88FD901BBB90\",\n  \"MaxResults\": 50,\n  \"Parameters\": [\n    {\n      \"Type\": \"Secret\",\n      \"UpdatedDate\": \"2020-09-01T09:35:17Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Description\": \"SecretParameter\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-09-01T09:28:47Z\",\n      \"ParameterVersion\": \"1\",\n      \"Name\": \"MySecretParameter\",\n      \"Id\": \"p-14ed150fdcd048xxxxxx\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_secret_parameters_request_example_encodes() {
+    use operation::list_secret_parameters::*;
+    let request = ListSecretParametersRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MySecretParameter")
+        .max_results(50i32)
+        .next_token("sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA")
+        .sort_field("Name")
+        .sort_order("Descending")
+        .path("/path1/path2/")
+        .recursive(false)
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "50"),
+            ("Name", "MySecretParameter"),
+            ("NextToken", "sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA"),
+            ("Path", "/path1/path2/"),
+            ("Recursive", "false"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("SortField", "Name"),
+            ("SortOrder", "Descending"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn list_state_configurations_response_example_decodes() {
+    check_response::<
+        operation::list_state_configurations::ListStateConfigurationsResponse,
+    >(
+        "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-DA13E8B00BE9\",\n  \"StateConfigurations\": [\n    {\n      \"UpdateTime\": \"2021-04-22T03:13:32Z\",\n      \"CreateTime\": \"2021-03-22T03:13:32Z\",\n      \"Targets\": \"{ \\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [ { \\\"Type\\\": \\\"All\\\", \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Parameters\\\": { \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Status\\\": \\\"Running\\\" } } ] }\",\n      \"Tags\": {\n        \"Key\": \"oos\",\n        \"Value\": \"inventory\"\n      },\n      \"StateConfigurationId\": \"sc-a538febe18fabcdef\",\n      \"ScheduleExpression\": \"1 hour\",\n      \"TemplateName\": \"ACS-ECS-InventoryDataCollection\",\n      \"TemplateVersion\": \"v2\",\n      \"ConfigureMode\": \"ApplyAndAutoCorrect\",\n      \"ScheduleType\": \"rate\",\n      \"Parameters\": \"{\\\"policy\\\": {\\\"ACS:Network\\\": {\\\"Collection\\\": \\\"Enabled\\\"}, \\\"ACS:Application\\\": {\\\"Collection\\\": \\\"Enabled\\\"}}}\",\n      \"Description\": \" inventory数据收集\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"TemplateId\": \"t-ajshjalscfhjk2214\"\n    }\n  ],\n  \"NextToken\": \"AAAAASO3cL82+b5iji7bfPNpMh8=\"\n}",
+    );
+}
+#[test]
+fn list_state_configurations_request_example_encodes() {
+    use operation::list_state_configurations::*;
+    let request = ListStateConfigurationsRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("ACS-ECS-InventoryDataCollection")
+        .template_version("v1")
+        .state_configuration_ids("[\"sc-asfgdhj12345\"]")
+        .tags("Key", "oos")
+        .tags("Value", "inventory")
+        .max_results(50i32)
+        .next_token("AHJKH-AHKJHDJK-AKHDIOWJL")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "50"),
+            ("NextToken", "AHJKH-AHKJHDJK-AKHDIOWJL"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("StateConfigurationIds", "[\"sc-asfgdhj12345\"]"),
+            ("Tags", "{\"Key\":\"oos\",\"Value\":\"inventory\"}"),
+            ("TemplateName", "ACS-ECS-InventoryDataCollection"),
+            ("TemplateVersion", "v1"),
+        ],
+    );
+}
+#[test]
+fn list_tag_keys_response_example_decodes() {
+    check_response::<
+        operation::list_tag_keys::ListTagKeysResponse,
+    >(
+        "{\n  \"NextToken\": \"87y29h80h20h3f2\",\n  \"RequestId\": \"36210B73-8262-4D08-9D3A-7F96789733C8\",\n  \"MaxResults\": 50,\n  \"Keys\": [\n    \"k3\"\n  ]\n}",
+    );
+}
+#[test]
+fn list_tag_keys_request_example_encodes() {
+    use operation::list_tag_keys::*;
+    let request = ListTagKeysRequest::builder()
+        .region_id("cn-hangzhou")
+        .max_results(50i32)
+        .next_token("djsdlkasd")
+        .resource_type("template")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "50"),
+            ("NextToken", "djsdlkasd"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceType", "template"),
+        ],
+    );
+}
+#[test]
+fn list_tag_resources_response_example_decodes() {
+    check_response::<
+        operation::list_tag_resources::ListTagResourcesResponse,
+    >(
+        "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"A5EF78C1-67FC-4E36-A6A8-7DF9C51726DF\",\n  \"TagResources\": {\n    \"TagResource\": [\n      {\n        \"ResourceType\": \"template\",\n        \"TagValue\": \"v1\",\n        \"ResourceId\": \"TagTest2\",\n        \"TagKey\": \"k1\"\n      }\n    ]\n  }\n}",
+    );
+}
+#[test]
+fn list_tag_resources_request_example_encodes() {
+    use operation::list_tag_resources::*;
+    let request = ListTagResourcesRequest::builder()
+        .region_id("cn-hangzhou")
+        .resource_ids("templateNam1")
+        .resource_ids("templateName2")
+        .resource_type("template")
+        .tags("k1", "v2")
+        .tags("k2", "v2")
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceIds", "[\"templateNam1\",\"templateName2\"]"),
+            ("ResourceType", "template"),
+            ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn list_tag_values_response_example_decodes() {
+    check_response::<
+        operation::list_tag_values::ListTagValuesResponse,
+    >(
+        "{\n  \"NextToken\": \"83u29j2dj3dskds\",\n  \"RequestId\": \"65591133-1188-4935-B78F-20F72\",\n  \"MaxResults\": 50,\n  \"Values\": [\n    \"v1\"\n  ]\n}",
+    );
+}
+#[test]
+fn list_tag_values_request_example_encodes() {
+    use operation::list_tag_values::*;
+    let request = ListTagValuesRequest::builder()
+        .region_id("cn-hangzhou")
+        .max_results(50i32)
+        .next_token("3272h923879hsaksad")
+        .resource_type("template")
+        .key("k1")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Key", "k1"),
+            ("MaxResults", "50"),
+            ("NextToken", "3272h923879hsaksad"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceType", "template"),
+        ],
+    );
+}
+#[test]
+fn list_task_executions_response_example_decodes() {
+    check_response::<
+        operation::list_task_executions::ListTaskExecutionsResponse,
+    >(
+        "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB\",\n  \"RequestId\": \"CDABABABAB-FC28-4D9C-8FB5-68DC6F0486FC\",\n  \"MaxResults\": 50,\n  \"TaskExecutions\": [\n    {\n      \"ChildExecutionId\": \"exec-xxx\",\n      \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n      \"Status\": \"Running\",\n      \"EndDate\": \"2019-05-16T10:26:14Z\",\n      \"ParentTaskExecutionId\": \"task-exec-xxx\",\n      \"TaskName\": \"describeInstance\\t\",\n      \"StartDate\": \"2019-05-16T10:26:14Z\",\n      \"LoopItem\": \"i-1234566zxcvvb\",\n      \"CreateDate\": \"2019-05-16T10:26:14Z\",\n      \"ExecutionId\": \"exec-44d32b45d2a449e49899\",\n      \"TaskAction\": \"ACS::Sleep\",\n      \"TaskExecutionId\": \"task-exec-xxx\",\n      \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n      \"Loop\": {},\n      \"TemplateId\": \"xxx\",\n      \"LoopBatchNumber\": 2,\n      \"StatusMessage\": \"\\\"\\\"\",\n      \"ExtraData\": {\n        \"NotifyNote\": \"\"\n      },\n      \"Properties\": \"{ \\\"Status\\\":\\\"Running\\\" }\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_task_executions_request_example_encodes() {
+    use operation::list_task_executions::*;
+    let request = ListTaskExecutionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-xxx")
+        .status("Running")
+        .start_date_before("2019-05-16T10:26:14Z")
+        .start_date_after("2019-05-16T10:26:14Z")
+        .end_date_before("2019-05-16T10:26:14Z")
+        .end_date_after("2019-05-16T10:26:14Z")
+        .task_execution_id("task-exec-xxx")
+        .task_name("describeInstance")
+        .task_action("ACS::Sleep")
+        .parent_task_execution_id("task-exec-xxx")
+        .include_child_task_execution(false)
+        .max_results(50i32)
+        .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB")
+        .sort_field("StartDate")
+        .sort_order("Ascending")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("EndDateAfter", "2019-05-16T10:26:14Z"),
+            ("EndDateBefore", "2019-05-16T10:26:14Z"),
+            ("ExecutionId", "exec-xxx"),
+            ("IncludeChildTaskExecution", "false"),
+            ("MaxResults", "50"),
+            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("ParentTaskExecutionId", "task-exec-xxx"),
+            ("RegionId", "cn-hangzhou"),
+            ("SortField", "StartDate"),
+            ("SortOrder", "Ascending"),
+            ("StartDateAfter", "2019-05-16T10:26:14Z"),
+            ("StartDateBefore", "2019-05-16T10:26:14Z"),
+            ("Status", "Running"),
+            ("TaskAction", "ACS::Sleep"),
+            ("TaskExecutionId", "task-exec-xxx"),
+            ("TaskName", "describeInstance"),
+        ],
+    );
+}
+#[test]
+fn list_template_versions_response_example_decodes() {
+    check_response::<
+        operation::list_template_versions::ListTemplateVersionsResponse,
+    >(
+        "{\n  \"NextToken\": \"NJSNDKLJS-SJKJDO090k30-JSDK232\",\n  \"RequestId\": \"E6CD612B-5889-4F1A-823F-8A4029E46\",\n  \"MaxResults\": 50,\n  \"TemplateVersions\": [\n    {\n      \"Description\": \"Detach the eip from the special instance.\",\n      \"UpdatedDate\": \"2020-05-19T06:05:41Z\",\n      \"UpdatedBy\": \"foo\",\n      \"VersionName\": \"baz\",\n      \"TemplateVersion\": \"v2\",\n      \"TemplateFormat\": \"YAML\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_template_versions_request_example_encodes() {
+    use operation::list_template_versions::*;
+    let request = ListTemplateVersionsRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("describeinstances")
+        .max_results(50i32)
+        .next_token("H8xj9c-398djs9-39ajd9asdjjJ")
+        .share_type("Private")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("MaxResults", "50"),
+            ("NextToken", "H8xj9c-398djs9-39ajd9asdjjJ"),
+            ("RegionId", "cn-hangzhou"),
+            ("ShareType", "Private"),
+            ("TemplateName", "describeinstances"),
+        ],
+    );
+}
+#[test]
+fn list_templates_response_example_decodes() {
+    check_response::<
+        operation::list_templates::ListTemplatesResponse,
+    >(
+        "{\n  \"NextToken\": \"xxx\",\n  \"RequestId\": \"BEF54BA-17B6-449F-A219-49ACB157E3\",\n  \"MaxResults\": 50,\n  \"Templates\": [\n    {\n      \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n      \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdatedBy\": \"root(13092000)\",\n      \"TemplateType\": \"private\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"TemplateFormat\": \"JSON\",\n      \"Popularity\": 8,\n      \"TotalExecutionCount\": 5,\n      \"Description\": \"Describe instances of given status\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(1309200)\",\n      \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n      \"Category\": \"TimerTrigger\",\n      \"HasTrigger\": true,\n      \"TemplateId\": \"t-94753deed38\",\n      \"ShareType\": \"Public\",\n      \"IsFavorite\": true,\n      \"Publisher\": \"aliyun\",\n      \"Constraints\": \"{\\n  \\\"InstanceTypeFamilies\\\": [\\\"ecs.g8y\\\", \\\"ecs.c8y\\\"],\\n  \\\"ImageTypes\\\": [\\\"system\\\"],\\n  \\\"OSPlatforms\\\": [\\\"CentOS\\\", \\\"Ubuntu\\\"],\\n  \\\"OSVersions\\\": [\\\"CentOS7.9 64bit\\\"]\\n}\",\n      \"VersionName\": \"3\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn list_templates_request_example_encodes() {
+    use operation::list_templates::*;
+    let request = ListTemplatesRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("MyTemplate")
+        .template_format("YAML")
+        .share_type("Private")
+        .created_by("ACS")
+        .created_date_before("2019-05-16T10:26:14Z")
+        .created_date_after("2019-05-16T10:26:14Z")
+        .tags("k1", "k2")
+        .tags("k2", "v2")
+        .category("TimerTrigger")
+        .max_results(50i32)
+        .next_token("xxx")
+        .sort_field("Popularity")
+        .sort_order("Descending")
+        .has_trigger(true)
+        .template_type("private")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .is_favorite(true)
+        .is_example(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Category", "TimerTrigger"),
+            ("CreatedBy", "ACS"),
+            ("CreatedDateAfter", "2019-05-16T10:26:14Z"),
+            ("CreatedDateBefore", "2019-05-16T10:26:14Z"),
+            ("HasTrigger", "true"),
+            ("IsExample", "false"),
+            ("IsFavorite", "true"),
+            ("MaxResults", "50"),
+            ("NextToken", "xxx"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("ShareType", "Private"),
+            ("SortField", "Popularity"),
+            ("SortOrder", "Descending"),
+            ("Tags", "{\"k1\":\"k2\",\"k2\":\"v2\"}"),
+            ("TemplateFormat", "YAML"),
+            ("TemplateName", "MyTemplate"),
+            ("TemplateType", "private"),
+        ],
+    );
+}
+#[test]
+fn notify_execution_response_example_decodes() {
+    check_response::<
+        operation::notify_execution::NotifyExecutionResponse,
+    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}");
+}
+#[test]
+fn notify_execution_request_example_encodes() {
+    use operation::notify_execution::*;
+    let request = NotifyExecutionRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-xxx")
+        .notify_type("Approve")
+        .notify_note("Note\n")
+        .task_name("describeInstance")
+        .task_execution_id("task-exec-xxx")
+        .execution_status("Success")
+        .parameters("{}\t")
+        .loop_item("i-xxx")
+        .task_execution_ids("[\"exec-79c321c11003a97c\",\"exec-79c321c11003aqw97cz\"]")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ExecutionId", "exec-xxx"),
+            ("ExecutionStatus", "Success"),
+            ("LoopItem", "i-xxx"),
+            ("NotifyNote", "Note\n"),
+            ("NotifyType", "Approve"),
+            ("Parameters", "{}\t"),
+            ("RegionId", "cn-hangzhou"),
+            ("TaskExecutionId", "task-exec-xxx"),
+            (
+                "TaskExecutionIds",
+                "[\"exec-79c321c11003a97c\",\"exec-79c321c11003aqw97cz\"]",
+            ),
+            ("TaskName", "describeInstance"),
+        ],
+    );
+}
+#[test]
+fn register_default_patch_baseline_response_example_decodes() {
+    check_response::<
+        operation::register_default_patch_baseline::RegisterDefaultPatchBaselineResponse,
+    >(
+        "{\n  \"RequestId\": \"D6850689-348D-59FC-AE13-BB0EDB7C4BE8\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"Description\": \"RegisterPatchBaseline\",\n    \"UpdatedDate\": \"2021-09-07T03:42:56Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-07T03:42:56Z\",\n    \"Name\": \"MyPatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"ApproveUntilDate\\\":\\\"\\\",\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-445340b5c6504a85a300\",\n    \"ShareType\": \"Private\",\n    \"ResourceGroupId\": \"rg-acfm4dpaq2yox6q\"\n  }\n}",
+    );
+}
+#[test]
+fn register_default_patch_baseline_request_example_encodes() {
+    use operation::register_default_patch_baseline::*;
+    let request = RegisterDefaultPatchBaselineRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyPatchBaseline")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")]);
+}
+#[test]
+fn search_inventory_response_example_decodes() {
+    check_response::<
+        operation::search_inventory::SearchInventoryResponse,
+    >(
+        "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"A81E4B2E-6B33-4BAE-9856-55DB7C893E01\",\n  \"MaxResults\": 50,\n  \"Entities\": [\n    {\n      \"test\": \"test\",\n      \"test2\": 1\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn search_inventory_request_example_encodes() {
+    use operation::search_inventory::*;
+    let request = SearchInventoryRequest::builder()
+        .region_id("cn-hangzhou")
+        .next_token("gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC")
+        .max_results(50i32)
+        .filter(
+            Filter::new()
+                .value("i-bp1cpoxxxxxxxxxxxxxx")
+                .operator("Equal")
+                .name("ACS:InstanceInformation.InstanceId"),
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Filter.1.Name", "ACS:InstanceInformation.InstanceId"),
+            ("Filter.1.Operator", "Equal"),
+            ("Filter.1.Value.1", "i-bp1cpoxxxxxxxxxxxxxx"),
+            ("MaxResults", "50"),
+            ("NextToken", "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn set_service_settings_response_example_decodes() {
+    check_response::<
+        operation::set_service_settings::SetServiceSettingsResponse,
+    >(
+        "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ServiceSettings\": [\n    {\n      \"DeliveryOssBucketName\": \"OssBucketName\",\n      \"DeliveryOssKeyPrefix\": \"oos/execution\",\n      \"DeliveryOssEnabled\": true,\n      \"DeliverySlsEnabled\": false,\n      \"DeliverySlsProjectName\": \"SlsProjectName\",\n      \"RdcEnterpriseId\": \"RdcEnterpriseId\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn set_service_settings_request_example_encodes() {
+    use operation::set_service_settings::*;
+    let request = SetServiceSettingsRequest::builder()
+        .delivery_oss_enabled(false)
+        .delivery_oss_bucket_name("OssBucketName")
+        .delivery_oss_key_prefix("oos/execution")
+        .delivery_sls_project_name("SlsProjectName")
+        .delivery_sls_enabled(false)
+        .region_id("cn-hangzhou")
+        .rdc_enterprise_id("RdcEnterpriseId")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("DeliveryOssBucketName", "OssBucketName"),
+            ("DeliveryOssEnabled", "false"),
+            ("DeliveryOssKeyPrefix", "oos/execution"),
+            ("DeliverySlsEnabled", "false"),
+            ("DeliverySlsProjectName", "SlsProjectName"),
+            ("RdcEnterpriseId", "RdcEnterpriseId"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn start_execution_response_example_decodes() {
+    check_response::<
+        operation::start_execution::StartExecutionResponse,
+    >(
+        "{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\",\n  \"Execution\": {\n    \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n    \"Status\": \"Success\",\n    \"EndDate\": \"2019-05-16T10:26:14Z\",\n    \"ExecutedBy\": \"root(13092080xx12344)\",\n    \"IsParent\": false,\n    \"Tags\": {\n      \"k1\": \"v2\",\n      \"k2\": \"v2\"\n    },\n    \"StartDate\": \"2019-05-16T10:26:14Z\",\n    \"SafetyCheck\": \"Skip\",\n    \"Mode\": \"Automatic\",\n    \"TemplateName\": \"MyTemplate\",\n    \"CreateDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateVersion\": \"v1\",\n    \"ExecutionId\": \"exec-xxxyyy\",\n    \"Parameters\": \"{ \\\"Status\\\":\\\"Running\\\" }\",\n    \"Description\": \"test execution.\",\n    \"Counters\": 1,\n    \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"ParentExecutionId\": \"exec-xxxx\",\n    \"RamRole\": \"OOSServiceRole\",\n    \"TemplateId\": \"t-1bd341007f\",\n    \"StatusMessage\": \"\\\"\\\"\",\n    \"LoopMode\": \"Automatic\",\n    \"CurrentTasks\": [\n      {\n        \"TaskExecutionId\": \"exec-dsadasdawq\",\n        \"TaskName\": \"testTask\",\n        \"TaskAction\": \"ACS::TimerTrigger\"\n      }\n    ]\n  }\n}",
+    );
+}
+#[test]
+fn start_execution_request_example_encodes() {
+    use operation::start_execution::*;
+    let request = StartExecutionRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("vmeixme")
+        .template_version("v1")
+        .mode("Automatic")
+        .loop_mode("Automatic")
+        .parent_execution_id("exec-xxx")
+        .safety_check("Skip")
+        .parameters("{\"Status\":\"Running\"}")
+        .client_token("123e56767-e89b-12d3-a456-426655440000")
+        .tags("k1", "v2")
+        .tags("k2", "v2")
+        .description("test execution.")
+        .template_content(
+            "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
+        )
+        .resource_group_id("rg-acfmxsn4m4******")
+        .template_url(
+            "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "123e56767-e89b-12d3-a456-426655440000"),
+            ("Description", "test execution."),
+            ("LoopMode", "Automatic"),
+            ("Mode", "Automatic"),
+            ("Parameters", "{\"Status\":\"Running\"}"),
+            ("ParentExecutionId", "exec-xxx"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("SafetyCheck", "Skip"),
+            ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
+            (
+                "TemplateContent",
+                "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
+            ),
+            ("TemplateName", "vmeixme"),
+            (
+                "TemplateURL",
+                "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
+            ),
+            ("TemplateVersion", "v1"),
+        ],
+    );
+}
+#[test]
+fn tag_resources_response_example_decodes() {
+    check_response::<
+        operation::tag_resources::TagResourcesResponse,
+    >("{\n  \"RequestId\": \"B19AE203-FD99-49C7-9253-FAAACAD46F4A\"\n}");
+}
+#[test]
+fn tag_resources_request_example_encodes() {
+    use operation::tag_resources::*;
+    let request = TagResourcesRequest::builder()
+        .region_id("cn-hangzhou")
+        .resource_ids("templateName1")
+        .resource_ids("templateName2")
+        .resource_type("template")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceIds", "[\"templateName1\",\"templateName2\"]"),
+            ("ResourceType", "template"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn trigger_execution_response_example_decodes() {
+    check_response::<
+        operation::trigger_execution::TriggerExecutionResponse,
+    >("{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}");
+}
+#[test]
+fn trigger_execution_request_example_encodes() {
+    use operation::trigger_execution::*;
+    let request = TriggerExecutionRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-sadw3f23rsad")
+        .r#type("Event")
+        .content(
+            "{\"eventTime\": \"20181226T220114.058+0800\", \"id\": \"9435EAD6-3CF6-4494-8F7A-3A********77\",\"level\": \"INFO\",\"name\": \"Instance:StateChange\",\"product\": \"ECS\",\"regionId\":\"cn-hangzhou\",\"resourceId\": \"acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go\",\"userId\": \"169070********30\",\"ver\": \"1.0\",\"content\": {\"resourceId\": \"i-bp1ecr********5go2go\", \"resourceType\": \"ALIYUN::ECS::Instance\",\"state\": \"Stopping\"} }",
+        )
+        .client_token("dswe2-3i0-029")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "dswe2-3i0-029"),
+            (
+                "Content",
+                "{\"eventTime\": \"20181226T220114.058+0800\", \"id\": \"9435EAD6-3CF6-4494-8F7A-3A********77\",\"level\": \"INFO\",\"name\": \"Instance:StateChange\",\"product\": \"ECS\",\"regionId\":\"cn-hangzhou\",\"resourceId\": \"acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go\",\"userId\": \"169070********30\",\"ver\": \"1.0\",\"content\": {\"resourceId\": \"i-bp1ecr********5go2go\", \"resourceType\": \"ALIYUN::ECS::Instance\",\"state\": \"Stopping\"} }",
+            ),
+            ("ExecutionId", "exec-sadw3f23rsad"),
+            ("RegionId", "cn-hangzhou"),
+            ("Type", "Event"),
+        ],
+    );
+}
+#[test]
+fn untag_resources_response_example_decodes() {
+    check_response::<
+        operation::untag_resources::UntagResourcesResponse,
+    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}");
+}
+#[test]
+fn untag_resources_request_example_encodes() {
+    use operation::untag_resources::*;
+    let request = UntagResourcesRequest::builder()
+        .region_id("cn-hangzhou")
+        .resource_ids("templateName1")
+        .resource_ids("templateName2")
+        .resource_type("template")
+        .tag_keys("k1")
+        .tag_keys("k2")
+        .all(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("All", "false"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceIds", "[\"templateName1\",\"templateName2\"]"),
+            ("ResourceType", "template"),
+            ("TagKeys", "[\"k1\",\"k2\"]"),
+        ],
+    );
+}
+#[test]
+fn update_application_response_example_decodes() {
+    check_response::<
+        operation::update_application::UpdateApplicationResponse,
+    >(
+        "{\n  \"RequestId\": \"F1F00F41-D24C-5377-831B-C97F739CE1AB\",\n  \"Application\": {\n    \"Description\": \"test application\",\n    \"UpdatedDate\": \"2021-09-07T10:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m*****\",\n    \"CreatedDate\": \"2021-09-07T09:17:46Z\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"My-Application\"\n  }\n}",
+    );
+}
+#[test]
+fn update_application_request_example_encodes() {
+    use operation::update_application::*;
+    let request = UpdateApplicationRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("My-Application")
+        .description("test application")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .alarm_config(AlarmConfig::new().health_check_url("/healthcheck/tcp50122"))
+        .delete_alarm_rules_before_update(false)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("AlarmConfig", "{\"HealthCheckUrl\":\"/healthcheck/tcp50122\"}"),
+            ("DeleteAlarmRulesBeforeUpdate", "false"),
+            ("Description", "test application"),
+            ("Name", "My-Application"),
+            ("RegionId", "cn-hangzhou"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn update_application_group_response_example_decodes() {
+    check_response::<
+        operation::update_application_group::UpdateApplicationGroupResponse,
+    >(
+        "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"ApplicationGroup\": {\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"ImportTagKey\": \"k1\",\n    \"UpdatedDate\": \"2021-09-08T03:01:53Z\",\n    \"ApplicationName\": \"MyApplication\",\n    \"CreatedDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"UpdateMyApplicationGroup\"\n  }\n}",
+    );
+}
+#[test]
+fn update_application_group_request_example_encodes() {
+    use operation::update_application_group::*;
+    let request = UpdateApplicationGroupRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyApplicationGroup")
+        .new_name("UpdateMyApplicationGroup")
+        .application_name("MyApplication")
+        .operation_name("/business/v1/product/spus/{spu_id}")
+        .parameters(
+            ::serde_json::from_str::<::serde_json::Value>("{\"username\":\"xx\"}")
+                .unwrap(),
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ApplicationName", "MyApplication"),
+            ("Name", "MyApplicationGroup"),
+            ("NewName", "UpdateMyApplicationGroup"),
+            ("OperationName", "/business/v1/product/spus/{spu_id}"),
+            ("Parameters", "{\"username\":\"xx\"}"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+}
+#[test]
+fn update_execution_response_example_decodes() {
+    check_response::<
+        operation::update_execution::UpdateExecutionResponse,
+    >("{\n  \"RequestId\": \"C8345E88-5334-469E-901D-F912C8CB9C55\"\n}");
+}
+#[test]
+fn update_execution_request_example_encodes() {
+    use operation::update_execution::*;
+    let request = UpdateExecutionRequest::builder()
+        .region_id("cn-hangzhou")
+        .execution_id("exec-c223xxxxxxxxxxxxxxxx")
+        .parameters("{\"Status\":\"Running\"}")
+        .client_token("123e4567-e89b-12d3-a456-42665544****")
+        .description("Execution description")
+        .tags("{\"k1\": \"v1\", \"k2\": \"v2\"}")
+        .resource_group_id("rg-acfmxsn4m*****")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("Description", "Execution description"),
+            ("ExecutionId", "exec-c223xxxxxxxxxxxxxxxx"),
+            ("Parameters", "{\"Status\":\"Running\"}"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m*****"),
+            ("Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
+        ],
+    );
+}
+#[test]
+fn update_instance_package_state_response_example_decodes() {
+    check_response::<
+        operation::update_instance_package_state::UpdateInstancePackageStateResponse,
+    >("{\n  \"RequestId\": \"2597E94B-5346-42D1-BB58-XXXXXXXXXXX\"\n}");
+}
+#[test]
+fn update_instance_package_state_request_example_encodes() {
+    use operation::update_instance_package_state::*;
+    let request = UpdateInstancePackageStateRequest::builder()
+        .template_name("ACS-ECS-InventoryDataCollection")
+        .region_id("cn-hangzhou")
+        .instance_id("i-bp1jaxa2bs4bps7*****")
+        .template_version("v1")
+        .configure_action("install")
+        .parameters(
+            ::serde_json::from_str::<::serde_json::Value>("{\"username\":\"xx\"}")
+                .unwrap(),
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ConfigureAction", "install"),
+            ("InstanceId", "i-bp1jaxa2bs4bps7*****"),
+            ("Parameters", "{\"username\":\"xx\"}"),
+            ("RegionId", "cn-hangzhou"),
+            ("TemplateName", "ACS-ECS-InventoryDataCollection"),
+            ("TemplateVersion", "v1"),
+        ],
+    );
+}
+#[test]
+fn update_ops_item_response_example_decodes() {
+    check_response::<
+        operation::update_ops_item::UpdateOpsItemResponse,
+    >(
+        "{\n  \"RequestId\": \"C996DECB-3D2B-5321-B359-BE7031B6399E\",\n  \"OpsItem\": {\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"UpdateDate\": \"2023-03-16T08:04Z\",\n    \"Description\": \"test-update\",\n    \"OpsItemId\": \"oi-e2264dcf040c472598e9\",\n    \"CreateDate\": \"2023-03-16T07:04Z\",\n    \"Title\": \"Test\",\n    \"Status\": \"Open\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/ecs\",\n    \"Priority\": 2,\n    \"Solutions\": [\n      \"[{\\\\n    \\\\\\\"priority\\\\\\\":2,\\\\n    \\\\\\\"type\\\\\\\":\\\\\\\"SlbNeedEcs\\\\\\\",\\\\n    \\\\\\\"url\\\\\\\":\\\\\\\"https://computenest.console.aliyun.com/app\\\\\\\",\\\\n    \\\\\\\"description\\\\\\\":\\\\\\\"请将SLB实例下所有的ECS实例导入到应用分组中\\\\\\\"\\\\n}]\"\n    ],\n    \"Resources\": [\n      \"[\\\\\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\\\\\"]\"\n    ],\n    \"Attributes\": \"[{'Attribute': {'Weight': 100}, 'RealServer': 'uaejc8hnqzqz5valyh8dibolpvza48ik.yundunwaf5.com'}]\",\n    \"CreatedBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"root(130900000)\\n\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\"\n  }\n}",
+    );
+}
+#[test]
+fn update_ops_item_request_example_encodes() {
+    use operation::update_ops_item::*;
+    let request = UpdateOpsItemRequest::builder()
+        .region_id("cn-hangzhou")
+        .title("Test")
+        .description("test-update")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .client_token("DASKJJLKADS-AHKLJHJSAKL-AJK")
+        .severity("Medium")
+        .source("/aliyun/ecs")
+        .category("Security")
+        .priority(2i32)
+        .solutions(
+            "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"url\\\\\",\\n \\\\\"url\\\\\":\\\\\"https://example.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Specify a cross-zone high availability cluster. \\\\\"\\n}]\n",
+        )
+        .dedup_string("ecs_instance_SystemMaintenance.Reboot")
+        .resources(
+            "[\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\"]",
+        )
+        .ops_item_id("oi-e2264dcf040c472598e9")
+        .status("Open")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Category", "Security"),
+            ("ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
+            ("DedupString", "ecs_instance_SystemMaintenance.Reboot"),
+            ("Description", "test-update"),
+            ("OpsItemId", "oi-e2264dcf040c472598e9"),
+            ("Priority", "2"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            (
+                "Resources",
+                "[\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\"]",
+            ),
+            ("Severity", "Medium"),
+            (
+                "Solutions",
+                "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"url\\\\\",\\n \\\\\"url\\\\\":\\\\\"https://example.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Specify a cross-zone high availability cluster. \\\\\"\\n}]\n",
+            ),
+            ("Source", "/aliyun/ecs"),
+            ("Status", "Open"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("Title", "Test"),
+        ],
+    );
+}
+#[test]
+fn update_parameter_response_example_decodes() {
+    check_response::<
+        operation::update_parameter::UpdateParameterResponse,
+    >(
+        "{\n  \"RequestId\": \"AF1AE6DE-61C4-435E-8687-072CFACCCEC7\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:04:23Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"update\",\n    \"Constraints\": \"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+}
+#[test]
+fn update_parameter_request_example_encodes() {
+    use operation::update_parameter::*;
+    let request = UpdateParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyParameter")
+        .value("update")
+        .description("update")
+        .tags("{\"k1\": \"v1\", \"k2\": \"v2\"}")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Description", "update"),
+            ("Name", "MyParameter"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
+            ("Value", "update"),
+        ],
+    );
+}
+#[test]
+fn update_patch_baseline_response_example_decodes() {
+    check_response::<
+        operation::update_patch_baseline::UpdatePatchBaselineResponse,
+    >(
+        "{\n  \"RequestId\": \"1457F46C-7AAE-59FA-BD12-0BDB3751E6F8\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"Description\": \"UpdatePatchBaseline\",\n    \"UpdatedDate\": \"2021-09-08T07:26:37Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-07T03:42:56Z\",\n    \"Name\": \"MyPatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-445340b5c6504a85a300\",\n    \"ShareType\": \"Private\",\n    \"RejectedPatches\": [\n      \"RejectedPatch1\"\n    ],\n    \"RejectedPatchesAction\": \"ALLOW_AS_DEPENDENCY\",\n    \"ApprovedPatches\": [\n      \"ApprovedPatch1\"\n    ],\n    \"ApprovedPatchesEnableNonSecurity\": true,\n    \"Sources\": [\n      \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n    ],\n    \"Tags\": [\n      {\n        \"TagKey\": \"key\",\n        \"TagValue\": \"value\"\n      }\n    ],\n    \"ResourceGroupId\": \"rg-acfmy2zdbbjplii\"\n  }\n}",
+    );
+}
+#[test]
+fn update_patch_baseline_request_example_encodes() {
+    use operation::update_patch_baseline::*;
+    let request = UpdatePatchBaselineRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MyPatchBaseline")
+        .description("UpdatePatchBaseline")
+        .client_token("-")
+        .approval_rules(
+            "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
+        )
+        .rejected_patches_action("ALLOW_AS_DEPENDENCY")
+        .approved_patches_enable_non_security(true)
+        .tags(TagInput::new().key("key").value("value"))
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "ApprovalRules",
+                "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
+            ),
+            ("ApprovedPatchesEnableNonSecurity", "true"),
+            ("ClientToken", "-"),
+            ("Description", "UpdatePatchBaseline"),
+            ("Name", "MyPatchBaseline"),
+            ("RegionId", "cn-hangzhou"),
+            ("RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
+        ],
+    );
+}
+#[test]
+fn update_secret_parameter_response_example_decodes() {
+    check_response::<
+        operation::update_secret_parameter::UpdateSecretParameterResponse,
+    >(
+        "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:33:11Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:30:36Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-0b0fff9919c946xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+}
+#[test]
+fn update_secret_parameter_request_example_encodes() {
+    use operation::update_secret_parameter::*;
+    let request = UpdateSecretParameterRequest::builder()
+        .region_id("cn-hangzhou")
+        .name("MySecretParameter")
+        .value("update")
+        .description("SecretParameter")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("Description", "SecretParameter"),
+            ("Name", "MySecretParameter"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("Value", "update"),
+        ],
+    );
+}
+#[test]
+fn update_state_configuration_response_example_decodes() {
+    check_response::<
+        operation::update_state_configuration::UpdateStateConfigurationResponse,
+    >(
+        "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-DA13E8B00BE9\",\n  \"StateConfiguration\": [\n    {\n      \"UpdateTime\": \"2021-03-22T03:13:32Z\",\n      \"CreateTime\": \"2021-03-22T03:13:32Z\",\n      \"Targets\": \"{ \\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [ { \\\"Type\\\": \\\"All\\\", \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Parameters\\\": { \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Status\\\": \\\"Running\\\" } } ] }\",\n      \"Tags\": {\n        \"Key\": \"oos\",\n        \"Value\": \"inventory\"\n      },\n      \"StateConfigurationId\": \"StateConfigurationId\",\n      \"ScheduleExpression\": \"1 hour\",\n      \"TemplateName\": \"ACS-ECS-InventoryDataCollection\",\n      \"TemplateVersion\": \"v1\",\n      \"ConfigureMode\": \"ApplyAndAutoCorrect\",\n      \"ScheduleType\": \"rate\",\n      \"Parameters\": \"{\\\"policy\\\": {\\\"ACS:Network\\\": {\\\"Collection\\\": \\\"Enabled\\\"}, \\\"ACS:Application\\\": {\\\"Collection\\\": \\\"Enabled\\\"}}}\",\n      \"Description\": \"收集Inventory数据\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"TemplateId\": \"t-1234asadf\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn update_state_configuration_request_example_encodes() {
+    use operation::update_state_configuration::*;
+    let request = UpdateStateConfigurationRequest::builder()
+        .region_id("cn-hangzhou")
+        .description("ACS-ECS-InventoryDataCollection")
+        .parameters(
+            ::serde_json::from_str::<
+                ::serde_json::Value,
+            >(
+                    "{\"policy\":{\"ACS:Application\":{\"Collection\":\"Enabled\"},\"ACS:Network\":{\"Collection\":\"Enabled\"}}}",
+                )
+                .unwrap(),
+        )
+        .configure_mode("ApplyOnce")
+        .schedule_type("rate")
+        .schedule_expression("1 hour")
+        .targets(
+            "{ \"ResourceType\": \"ALIYUN::ECS::Instance\", \"Filters\": [ { \"Type\": \"All\", \"RegionId\": \"cn-hangzhou\", \"Parameters\": { \"RegionId\": \"cn-hangzhou\", \"Status\": \"Running\" } } ] }",
+        )
+        .client_token("DASKJJLKADS-AHKLJHJSAKL-AJK")
+        .state_configuration_id("sc-asfgdhj12345")
+        .tags("Key", "oos")
+        .tags("Value", "sc")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
+            ("ConfigureMode", "ApplyOnce"),
+            ("Description", "ACS-ECS-InventoryDataCollection"),
+            (
+                "Parameters",
+                "{\"policy\":{\"ACS:Application\":{\"Collection\":\"Enabled\"},\"ACS:Network\":{\"Collection\":\"Enabled\"}}}",
+            ),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("ScheduleExpression", "1 hour"),
+            ("ScheduleType", "rate"),
+            ("StateConfigurationId", "sc-asfgdhj12345"),
+            ("Tags", "{\"Key\":\"oos\",\"Value\":\"sc\"}"),
+            (
+                "Targets",
+                "{ \"ResourceType\": \"ALIYUN::ECS::Instance\", \"Filters\": [ { \"Type\": \"All\", \"RegionId\": \"cn-hangzhou\", \"Parameters\": { \"RegionId\": \"cn-hangzhou\", \"Status\": \"Running\" } } ] }",
+            ),
+        ],
+    );
+}
+#[test]
+fn update_template_response_example_decodes() {
+    check_response::<
+        operation::update_template::UpdateTemplateResponse,
+    >(
+        "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DF4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(1309000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v2\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130920000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753deed38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+}
+#[test]
+fn update_template_request_example_encodes() {
+    use operation::update_template::*;
+    let request = UpdateTemplateRequest::builder()
+        .region_id("cn-hangzhou")
+        .template_name("MyTemplate")
+        .content(
+            "{ \"FormatVersion\": \"OOS-2019-06-01\", \"Description\": { \"en\": \"Bulky starts the ECS instances\", \"name-en\": \"Bulky Start Instances\", }, \"Parameters\": { \"regionId\": { \"Type\": \"String\", \"Label\": { \"en\": \"RegionId\", }, \"AssociationProperty\": \"RegionId\", \"Default\": \"{{ ACS::RegionId }}\" }, \"targets\": { \"Type\": \"Json\", \"Label\": { \"en\": \"TargetInstance\", }, \"AssociationProperty\": \"Targets\", \"AssociationPropertyMetadata\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"regionId\" } }, \"rateControl\": { \"Label\": { \"en\": \"RateControl\", }, \"Type\": \"Json\", \"AssociationProperty\": \"RateControl\", \"Default\": { \"Mode\": \"Concurrency\", \"MaxErrors\": 0, \"Concurrency\": 10 } }, \"OOSAssumeRole\": { \"Label\": { \"en\": \"OOSAssumeRole\", }, \"Type\": \"String\", \"Default\": \"OOSServiceRole\" } }, \"RamRole\": \"{{ OOSAssumeRole }}\", \"Tasks\": \\[ { \"Name\": \"getInstance\", \"Description\": { \"en\": \"Views the ECS instances\", }, \"Action\": \"ACS::SelectTargets\", \"Properties\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"{{ regionId }}\", \"Filters\": \\[ \"{{ targets }}\" ] }, \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"ValueSelector\": \"Instances.Instance\\[].InstanceId\" } } }, { \"Name\": \"startInstance\", \"Action\": \"ACS::ECS::StartInstance\", \"Description\": { \"en\": \"Starts the ECS instances\", }, \"Properties\": { \"regionId\": \"{{ regionId }}\", \"instanceId\": \"{{ ACS::TaskLoopItem }}\" }, \"Loop\": { \"RateControl\": \"{{ rateControl }}\", \"Items\": \"{{ getInstance.instanceIds }}\" } } ], \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"Value\": \"{{ getInstance.instanceIds }}\" } } }\n",
+        )
+        .tags("k1", "k2")
+        .tags("k2", "v2")
+        .version_name("v2")
+        .resource_group_id("rg-acfmxsn4m4******")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "Content",
+                "{ \"FormatVersion\": \"OOS-2019-06-01\", \"Description\": { \"en\": \"Bulky starts the ECS instances\", \"name-en\": \"Bulky Start Instances\", }, \"Parameters\": { \"regionId\": { \"Type\": \"String\", \"Label\": { \"en\": \"RegionId\", }, \"AssociationProperty\": \"RegionId\", \"Default\": \"{{ ACS::RegionId }}\" }, \"targets\": { \"Type\": \"Json\", \"Label\": { \"en\": \"TargetInstance\", }, \"AssociationProperty\": \"Targets\", \"AssociationPropertyMetadata\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"regionId\" } }, \"rateControl\": { \"Label\": { \"en\": \"RateControl\", }, \"Type\": \"Json\", \"AssociationProperty\": \"RateControl\", \"Default\": { \"Mode\": \"Concurrency\", \"MaxErrors\": 0, \"Concurrency\": 10 } }, \"OOSAssumeRole\": { \"Label\": { \"en\": \"OOSAssumeRole\", }, \"Type\": \"String\", \"Default\": \"OOSServiceRole\" } }, \"RamRole\": \"{{ OOSAssumeRole }}\", \"Tasks\": \\[ { \"Name\": \"getInstance\", \"Description\": { \"en\": \"Views the ECS instances\", }, \"Action\": \"ACS::SelectTargets\", \"Properties\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"{{ regionId }}\", \"Filters\": \\[ \"{{ targets }}\" ] }, \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"ValueSelector\": \"Instances.Instance\\[].InstanceId\" } } }, { \"Name\": \"startInstance\", \"Action\": \"ACS::ECS::StartInstance\", \"Description\": { \"en\": \"Starts the ECS instances\", }, \"Properties\": { \"regionId\": \"{{ regionId }}\", \"instanceId\": \"{{ ACS::TaskLoopItem }}\" }, \"Loop\": { \"RateControl\": \"{{ rateControl }}\", \"Items\": \"{{ getInstance.instanceIds }}\" } } ], \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"Value\": \"{{ getInstance.instanceIds }}\" } } }\n",
+            ),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("Tags", "{\"k1\":\"k2\",\"k2\":\"v2\"}"),
+            ("TemplateName", "MyTemplate"),
+            ("VersionName", "v2"),
+        ],
+    );
+}
+#[test]
+fn validate_template_content_response_example_decodes() {
+    check_response::<
+        operation::validate_template_content::ValidateTemplateContentResponse,
+    >(
+        "{\n  \"Outputs\": \"{}\",\n  \"RequestId\": \"D5EE9591-1F2D-573E-8751-7F08BBB388D4\",\n  \"Parameters\": \"{ \\\"Status\\\": { \\\"Description\\\": \\\"(Required) The status of the Ecs instance.\\\", \\\"Type\\\": \\\"String\\\" } }\",\n  \"RamRole\": \"OOSServiceRole\",\n  \"Tasks\": [\n    {\n      \"Outputs\": \".instanceId\",\n      \"Type\": \"ACS::ExecuteAPI\",\n      \"Description\": \"(Required) The status of the Ecs instance.\",\n      \"Name\": \"foo\",\n      \"Properties\": \"{\\\"API\\\": \\\"DescribeInstances\\\",\\\"Parameters\\\": {\\\"Status\\\": \\\"{{ Status }}\\\"},\\\"Service\\\": \\\"Ecs\\\"}\"\n    }\n  ]\n}",
+    );
+}
+#[test]
+fn validate_template_content_request_example_encodes() {
+    use operation::validate_template_content::*;
+    let request = ValidateTemplateContentRequest::builder()
+        .region_id("cn-hangzhou")
+        .content(
+            "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
+        )
+        .template_url(
+            "http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json",
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            (
+                "Content",
+                "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
+            ),
+            ("RegionId", "cn-hangzhou"),
+            (
+                "TemplateURL",
+                "http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json",
+            ),
         ],
     );
 }

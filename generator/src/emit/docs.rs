@@ -8,6 +8,8 @@ use crate::ir::{Docs, Member};
 
 /// `#[doc = …]` attributes, one per line of `text`.
 pub fn doc_attrs(text: &str) -> TokenStream {
+    // Tabs in examples would trip clippy's `tabs_in_doc_comments` in the generated crate.
+    let text = text.replace('\t', "    ");
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#[doc = #line])

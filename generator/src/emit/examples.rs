@@ -32,7 +32,7 @@ pub fn emit_examples(service: &Service) -> TokenStream {
         }
 
         fn check_params(request: &impl ::acs_runtime::EncodeRequest, expected: &[(&str, &str)]) {
-            let params = request.to_params();
+            let params = request.to_params().expect("the request encodes");
             let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
             let expected: ::std::collections::BTreeMap<&str, &str> = expected.iter().copied().collect();
             assert_eq!(actual, expected);

@@ -162,11 +162,11 @@ fn emit_encode(operation: &Operation) -> TokenStream {
             Style::Flat => quote!(put_flat),
         };
         if member.required {
-            quote!(#target.#put(#wire, &self.#name);)
+            quote!(#target.#put(#wire, &self.#name)?;)
         } else {
             quote! {
                 if let ::std::option::Option::Some(value) = &self.#name {
-                    #target.#put(#wire, value);
+                    #target.#put(#wire, value)?;
                 }
             }
         }
@@ -174,8 +174,9 @@ fn emit_encode(operation: &Operation) -> TokenStream {
     let params = if operation.request.is_empty() { quote!(_params) } else { quote!(params) };
     quote! {
         impl ::acs_runtime::EncodeRequest for #request {
-            fn encode(&self, #params: &mut ::acs_runtime::RequestParams) {
+            fn encode(&self, #params: &mut ::acs_runtime::RequestParams) -> ::std::result::Result<(), ::serde_json::Error> {
                 #(#statements)*
+                ::std::result::Result::Ok(())
             }
         }
     }
@@ -237,7 +238,7 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
             /// Streams every page, following `NextToken` until the service returns none.
             /// A parameter error surfaces as the stream's first item.
             pub fn into_paginator(self) -> ::acs_runtime::Paginator<#response> {
-                let params = self.inner.build().map(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+                let params = self.inner.build().and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
                 ::acs_runtime::Paginator::new(self.client.runtime().clone(), &OPERATION, params, self.options)
             }
         }

@@ -51,11 +51,15 @@ impl ListInstancePatchStatesRequest {
     }
 }
 impl ::acs_runtime::EncodeRequest for ListInstancePatchStatesRequest {
-    fn encode(&self, params: &mut ::acs_runtime::RequestParams) {
+    fn encode(
+        &self,
+        params: &mut ::acs_runtime::RequestParams,
+    ) -> ::std::result::Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
         params.query.put("InstanceIds", &self.instance_ids);
+        ::std::result::Result::Ok(())
     }
 }
 /// Builds a [`ListInstancePatchStatesRequest`].
@@ -211,7 +215,7 @@ impl ListInstancePatchStatesFluentBuilder {
         let params = self
             .inner
             .build()
-            .map(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
         ::acs_runtime::Paginator::new(
             self.client.runtime().clone(),
             &OPERATION,
