@@ -14,8 +14,17 @@ pub const ACCESS_KEY_SECRET: &str = "access-key-secret";
 pub const PAGER: &str = "pager";
 pub const OUTPUT: &str = "output";
 pub const DRY_RUN: &str = "dry-run";
-const GLOBAL_FLAGS: &[&str] =
-    &[REGION, PROFILE, ENDPOINT, ACCESS_KEY_ID, ACCESS_KEY_SECRET, PAGER, OUTPUT, DRY_RUN, "help"];
+const GLOBAL_FLAGS: &[&str] = &[
+    REGION,
+    PROFILE,
+    ENDPOINT,
+    ACCESS_KEY_ID,
+    ACCESS_KEY_SECRET,
+    PAGER,
+    OUTPUT,
+    DRY_RUN,
+    "help",
+];
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 unexpected response; 2 usage error; \
 3 service error; 4 network error or timeout; 5 credentials or configuration problem.";
@@ -27,15 +36,24 @@ pub fn build(cli: &Cli) -> Command {
         .after_help(EXIT_CODES)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(global(Arg::new(REGION).long(REGION).value_name("REGION_ID").help(
-            "Region id (default: ALIBABA_CLOUD_REGION_ID, then the profile's region)",
-        )))
-        .arg(global(Arg::new(PROFILE).long(PROFILE).value_name("NAME").help(
-            "Profile of ~/.aliyun/config.json to take credentials and region from",
-        )))
-        .arg(global(Arg::new(ENDPOINT).long(ENDPOINT).value_name("URL").help(
-            "Endpoint to call instead of the region's, e.g. http://127.0.0.1:8080",
-        )))
+        .arg(global(
+            Arg::new(REGION)
+                .long(REGION)
+                .value_name("REGION_ID")
+                .help("Region id (default: ALIBABA_CLOUD_REGION_ID, then the profile's region)"),
+        ))
+        .arg(global(
+            Arg::new(PROFILE)
+                .long(PROFILE)
+                .value_name("NAME")
+                .help("Profile of ~/.aliyun/config.json to take credentials and region from"),
+        ))
+        .arg(global(
+            Arg::new(ENDPOINT)
+                .long(ENDPOINT)
+                .value_name("URL")
+                .help("Endpoint to call instead of the region's, e.g. http://127.0.0.1:8080"),
+        ))
         .arg(global(
             Arg::new(ACCESS_KEY_ID)
                 .long(ACCESS_KEY_ID)
@@ -50,9 +68,11 @@ pub fn build(cli: &Cli) -> Command {
                 .requires(ACCESS_KEY_ID)
                 .help("AccessKey secret, with --access-key-id"),
         ))
-        .arg(global(Arg::new(PAGER).long(PAGER).action(ArgAction::SetTrue).help(
-            "Fetch every page of a paginated operation and merge the items into one document",
-        )))
+        .arg(global(
+            Arg::new(PAGER).long(PAGER).action(ArgAction::SetTrue).help(
+                "Fetch every page of a paginated operation and merge the items into one document",
+            ),
+        ))
         .arg(global(
             Arg::new(OUTPUT)
                 .long(OUTPUT)
@@ -61,9 +81,12 @@ pub fn build(cli: &Cli) -> Command {
                 .default_value("json")
                 .help("Response format: pretty JSON or compact JSON"),
         ))
-        .arg(global(Arg::new(DRY_RUN).long(DRY_RUN).action(ArgAction::SetTrue).help(
-            "Print the parameters and the canonical request instead of sending",
-        )))
+        .arg(global(
+            Arg::new(DRY_RUN)
+                .long(DRY_RUN)
+                .action(ArgAction::SetTrue)
+                .help("Print the parameters and the canonical request instead of sending"),
+        ))
         .subcommands(cli.operations.iter().map(operation_command))
 }
 
@@ -90,7 +113,11 @@ fn parameter_arg(parameter: &Parameter) -> Arg {
         .required(parameter.required)
         .value_parser(values::parser(parameter.kind))
         .help(format!("{summary} [{}]", details.join("; ")))
-        .long_help(format!("{}\n[{}]", parameter.description, details.join("; ")));
+        .long_help(format!(
+            "{}\n[{}]",
+            parameter.description,
+            details.join("; ")
+        ));
     // A kebab spelling that a global option already uses stays out; the API spelling works.
     if parameter.kebab != parameter.name && !GLOBAL_FLAGS.contains(&parameter.kebab) {
         arg.visible_alias(parameter.kebab)

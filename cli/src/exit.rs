@@ -22,7 +22,9 @@ impl ExitStatus {
     pub fn of(error: &acs_runtime::Error) -> Self {
         match error {
             acs_runtime::Error::Service(_) => ExitStatus::Service,
-            acs_runtime::Error::Timeout(_) | acs_runtime::Error::Connection(_) => ExitStatus::Network,
+            acs_runtime::Error::Timeout(_) | acs_runtime::Error::Connection(_) => {
+                ExitStatus::Network
+            }
             acs_runtime::Error::Credentials(_) | acs_runtime::Error::Config(_) => {
                 ExitStatus::Configuration
             }

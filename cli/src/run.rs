@@ -7,7 +7,9 @@ use acs_runtime::{CallOptions, CallSpec, Client, Config, Credentials, Error, Req
 use clap::ArgMatches;
 use serde_json::Value;
 
-use crate::command::{self, ACCESS_KEY_ID, ACCESS_KEY_SECRET, DRY_RUN, ENDPOINT, OUTPUT, PAGER, REGION};
+use crate::command::{
+    self, ACCESS_KEY_ID, ACCESS_KEY_SECRET, DRY_RUN, ENDPOINT, OUTPUT, PAGER, REGION,
+};
 use crate::exit::ExitStatus;
 use crate::model::{Cli, Location, Operation};
 
@@ -19,14 +21,27 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
         Err(error) => {
             let usage_error = error.use_stderr();
             let _ = error.print();
-            return if usage_error { ExitStatus::Usage } else { ExitStatus::Success };
+            return if usage_error {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            };
         }
     };
-    let Some((name, arguments)) = matches.subcommand() else { return ExitStatus::Usage };
-    let Some(operation) = cli.operations.iter().find(|operation| operation.name == name) else {
+    let Some((name, arguments)) = matches.subcommand() else {
         return ExitStatus::Usage;
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let Some(operation) = cli
+        .operations
+        .iter()
+        .find(|operation| operation.name == name)
+    else {
+        return ExitStatus::Usage;
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("ERROR: cannot start the async runtime: {error}");
@@ -57,8 +72,14 @@ async fn execute(cli: &'static Cli, operation: &Operation, arguments: &ArgMatche
     };
     match document {
         Ok(document) => {
-            let compact = arguments.get_one::<String>(OUTPUT).is_some_and(|format| format == "compact");
-            let text = if compact { document.to_string() } else { pretty(&document) };
+            let compact = arguments
+                .get_one::<String>(OUTPUT)
+                .is_some_and(|format| format == "compact");
+            let text = if compact {
+                document.to_string()
+            } else {
+                pretty(&document)
+            };
             println!("{text}");
             ExitStatus::Success
         }
@@ -83,26 +104,35 @@ fn collect_params(operation: &Operation, arguments: &ArgMatches) -> RequestParam
 
 fn configure(cli: &Cli, arguments: &ArgMatches) -> Result<Client, Error> {
     let mut builder = Config::builder();
-    let region = arguments
-        .get_one::<String>(REGION)
-        .cloned()
-        .or_else(|| std::env::var(acs_runtime::config::REGION_ENV).ok().filter(|region| !region.is_empty()));
+    let region = arguments.get_one::<String>(REGION).cloned().or_else(|| {
+        std::env::var(acs_runtime::config::REGION_ENV)
+            .ok()
+            .filter(|region| !region.is_empty())
+    });
     if let Some(region) = region {
         builder = builder.region(region);
     }
     if let Some(endpoint) = arguments.get_one::<String>(ENDPOINT) {
         builder = builder.endpoint(endpoint.clone());
     }
-    if let (Some(id), Some(secret)) =
-        (arguments.get_one::<String>(ACCESS_KEY_ID), arguments.get_one::<String>(ACCESS_KEY_SECRET))
-    {
+    if let (Some(id), Some(secret)) = (
+        arguments.get_one::<String>(ACCESS_KEY_ID),
+        arguments.get_one::<String>(ACCESS_KEY_SECRET),
+    ) {
         builder = builder.credentials(Credentials::new(id.clone(), secret.clone(), "command line"));
     }
     Ok(Client::new(cli.service, builder.build()?))
 }
 
-async fn one_page(client: &Client, call: CallSpec<'_>, params: RequestParams) -> Result<Value, Error> {
-    client.invoke(call, params, &CallOptions::default()).await?.decode()
+async fn one_page(
+    client: &Client,
+    call: CallSpec<'_>,
+    params: RequestParams,
+) -> Result<Value, Error> {
+    client
+        .invoke(call, params, &CallOptions::default())
+        .await?
+        .decode()
 }
 
 /// Follows the next token to the last page and returns the first page's document with the
@@ -113,7 +143,9 @@ async fn all_pages(
     operation: &Operation,
     mut params: RequestParams,
 ) -> Result<Value, Error> {
-    let Some(pagination) = &operation.pagination else { return one_page(client, call, params).await };
+    let Some(pagination) = &operation.pagination else {
+        return one_page(client, call, params).await;
+    };
     let mut document: Option<Value> = None;
     let mut items = Vec::new();
     loop {
@@ -124,7 +156,9 @@ async fn all_pages(
         let next = page
             .get(pagination.output_token)
             .and_then(Value::as_str)
-            .filter(|token| !token.is_empty() && params.query.get(pagination.input_token) != Some(*token))
+            .filter(|token| {
+                !token.is_empty() && params.query.get(pagination.input_token) != Some(*token)
+            })
             .map(str::to_string);
         document.get_or_insert(page);
         match next {
@@ -152,11 +186,17 @@ fn take_at(document: &mut Value, path: &[&str]) -> Option<Value> {
 }
 
 fn put_at(document: &mut Value, path: &[&str], value: Value) {
-    let Some((last, parents)) = path.split_last() else { return };
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
     let mut current = document;
     for key in parents {
-        let Value::Object(fields) = current else { return };
-        current = fields.entry(key.to_string()).or_insert_with(|| Value::Object(Default::default()));
+        let Value::Object(fields) = current else {
+            return;
+        };
+        current = fields
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Object(Default::default()));
     }
     if let Value::Object(fields) = current {
         fields.insert(last.to_string(), value);
@@ -165,14 +205,25 @@ fn put_at(document: &mut Value, path: &[&str], value: Value) {
 
 /// Prints what would be sent. Sensitive values are redacted; no credentials are resolved, so
 /// a placeholder access key id stands in and no security token appears.
-fn dry_run(client: &Client, call: CallSpec<'_>, operation: &Operation, params: &RequestParams) -> ExitStatus {
+fn dry_run(
+    client: &Client,
+    call: CallSpec<'_>,
+    operation: &Operation,
+    params: &RequestParams,
+) -> ExitStatus {
     let mut shown = params.clone();
-    for parameter in operation.parameters.iter().filter(|parameter| parameter.sensitive) {
+    for parameter in operation
+        .parameters
+        .iter()
+        .filter(|parameter| parameter.sensitive)
+    {
         for target in [&mut shown.query, &mut shown.body] {
             let keys: Vec<String> = target
                 .iter()
                 .map(|(key, _)| key)
-                .filter(|key| *key == parameter.name || key.starts_with(&format!("{}.", parameter.name)))
+                .filter(|key| {
+                    *key == parameter.name || key.starts_with(&format!("{}.", parameter.name))
+                })
                 .map(str::to_string)
                 .collect();
             for key in keys {
@@ -202,7 +253,10 @@ fn report(error: &Error) -> ExitStatus {
         Some(service) => {
             eprintln!("ERROR: {}", service.code);
             eprintln!("Message: {}", service.message);
-            eprintln!("RequestId: {}", service.request_id.as_deref().unwrap_or("-"));
+            eprintln!(
+                "RequestId: {}",
+                service.request_id.as_deref().unwrap_or("-")
+            );
             eprintln!("HTTP status: {}", service.status);
             if let Some(recommend) = &service.recommend {
                 eprintln!("Recommend: {recommend}");
@@ -227,7 +281,10 @@ mod tests {
     #[test]
     fn items_move_between_nested_paths() {
         let mut page: Value = serde_json::json!({"A": {"B": [1, 2]}, "NextToken": "t"});
-        assert_eq!(take_at(&mut page, &["A", "B"]), Some(serde_json::json!([1, 2])));
+        assert_eq!(
+            take_at(&mut page, &["A", "B"]),
+            Some(serde_json::json!([1, 2]))
+        );
         put_at(&mut page, &["A", "B"], serde_json::json!([1, 2, 3]));
         assert_eq!(page["A"]["B"], serde_json::json!([1, 2, 3]));
     }

@@ -9,7 +9,9 @@ use crate::model::Kind;
 /// as they are, numbers and booleans checked, JSON parsed.
 pub fn parser(kind: Kind) -> ValueParser {
     match kind {
-        Kind::String => ValueParser::new(clap::builder::StringValueParser::new().map(Value::String)),
+        Kind::String => {
+            ValueParser::new(clap::builder::StringValueParser::new().map(Value::String))
+        }
         Kind::Int32 => ValueParser::new(clap::value_parser!(i32).map(Value::from)),
         Kind::Int64 => ValueParser::new(clap::value_parser!(i64).map(Value::from)),
         Kind::Float => ValueParser::new(parse_number),

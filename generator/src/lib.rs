@@ -43,7 +43,11 @@ impl fmt::Display for Error {
                 for diagnostic in diagnostics {
                     writeln!(f, "{diagnostic}")?;
                 }
-                write!(f, "{} problem(s) in the spec; nothing was written", diagnostics.len())
+                write!(
+                    f,
+                    "{} problem(s) in the spec; nothing was written",
+                    diagnostics.len()
+                )
             }
             Error::Emit(error) => write!(f, "{error}"),
             Error::Io(error) => write!(f, "{error}"),

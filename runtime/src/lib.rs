@@ -23,7 +23,10 @@ pub mod retry;
 pub mod sign;
 pub mod waiter;
 
-pub use client::{CallSpec, Client, EncodeRequest, Method, Operation, RawResponse, RequestParams, Service, SignedRequest};
+pub use client::{
+    CallSpec, Client, EncodeRequest, Method, Operation, RawResponse, RequestParams, Service,
+    SignedRequest,
+};
 pub use config::{CallOptions, Config, ConfigBuilder, TimeoutConfig};
 pub use credentials::Credentials;
 pub use error::{BuildError, Error, ServiceError};

@@ -26,7 +26,12 @@ pub struct EmitError {
 
 impl std::fmt::Display for EmitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "generated {} is not valid Rust: {}", self.path.display(), self.error)
+        write!(
+            f,
+            "generated {} is not valid Rust: {}",
+            self.path.display(),
+            self.error
+        )
     }
 }
 
@@ -39,19 +44,50 @@ pub fn sdk_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitErr
     let mut files = Files::default();
     files.text(
         root.join("Cargo.toml"),
-        format!("{}{}", render::header("#", &service_spec), sdk_crate::cargo_toml(service)),
+        format!(
+            "{}{}",
+            render::header("#", &service_spec),
+            sdk_crate::cargo_toml(service)
+        ),
     );
-    files.rust(root.join("src/lib.rs"), &service_spec, sdk_crate::lib_rs(service))?;
-    files.rust(root.join("src/client.rs"), &service_spec, sdk_crate::client_rs(service))?;
-    let operations_spec = format!("{}/operations/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
-    files.rust(root.join("src/operation/mod.rs"), &operations_spec, sdk_crate::operation_mod_rs(service))?;
+    files.rust(
+        root.join("src/lib.rs"),
+        &service_spec,
+        sdk_crate::lib_rs(service),
+    )?;
+    files.rust(
+        root.join("src/client.rs"),
+        &service_spec,
+        sdk_crate::client_rs(service),
+    )?;
+    let operations_spec = format!(
+        "{}/operations/",
+        spec_path(service.spec_path.parent().unwrap_or(Path::new("")))
+    );
+    files.rust(
+        root.join("src/operation/mod.rs"),
+        &operations_spec,
+        sdk_crate::operation_mod_rs(service),
+    )?;
     for operation in &service.operations {
         let path = root.join(format!("src/operation/{}.rs", operation.snake_name));
-        files.rust(path, &spec_path(&operation.spec_path), operation::emit_operation(operation))?;
+        files.rust(
+            path,
+            &spec_path(&operation.spec_path),
+            operation::emit_operation(operation),
+        )?;
     }
-    files.rust(root.join("tests/examples.rs"), &operations_spec, examples::emit_examples(service))?;
+    files.rust(
+        root.join("tests/examples.rs"),
+        &operations_spec,
+        examples::emit_examples(service),
+    )?;
     if !service.waiters.is_empty() {
-        files.rust(root.join("src/waiters.rs"), &service_spec, waiters::emit_waiters(&service.waiters))?;
+        files.rust(
+            root.join("src/waiters.rs"),
+            &service_spec,
+            waiters::emit_waiters(&service.waiters),
+        )?;
     }
     Ok(files.0)
 }
@@ -59,9 +95,19 @@ pub fn sdk_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitErr
 /// Every file of the command-line crate `generated/<service>-cli/`.
 pub fn cli_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
     let root = Path::new("generated").join(format!("{}-cli", service.dir_name));
-    let spec = format!("{}/", spec_path(service.spec_path.parent().unwrap_or(Path::new(""))));
+    let spec = format!(
+        "{}/",
+        spec_path(service.spec_path.parent().unwrap_or(Path::new("")))
+    );
     let mut files = Files::default();
-    files.text(root.join("Cargo.toml"), format!("{}{}", render::header("#", &spec), cli_crate::cargo_toml(service)));
+    files.text(
+        root.join("Cargo.toml"),
+        format!(
+            "{}{}",
+            render::header("#", &spec),
+            cli_crate::cargo_toml(service)
+        ),
+    );
     files.rust(root.join("src/main.rs"), &spec, cli_crate::main_rs(service))?;
     Ok(files.0)
 }
@@ -83,7 +129,10 @@ impl Files {
     }
 
     fn rust(&mut self, path: PathBuf, spec: &str, tokens: TokenStream) -> Result<(), EmitError> {
-        let text = render::rust_file(spec, tokens).map_err(|error| EmitError { path: path.clone(), error })?;
+        let text = render::rust_file(spec, tokens).map_err(|error| EmitError {
+            path: path.clone(),
+            error,
+        })?;
         self.0.insert(path, text);
         Ok(())
     }

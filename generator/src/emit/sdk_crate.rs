@@ -61,7 +61,6 @@ pub fn lib_rs(service: &Service) -> TokenStream {
     ));
     let waiters = (!service.waiters.is_empty()).then(|| {
         quote! {
-            #[rustfmt::skip]
             pub mod waiters;
         }
     });
@@ -69,9 +68,7 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         #doc
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
-        #[rustfmt::skip]
         mod client;
-        #[rustfmt::skip]
         pub mod operation;
         #waiters
         pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
@@ -85,7 +82,10 @@ pub fn service_static(service: &Service, crate_name: &str) -> TokenStream {
     let version = &service.api_version;
     let rule = &service.endpoint_rule;
     let protocol = &service.protocol;
-    let regions = service.regions.iter().map(|(region, host)| quote!((#region, #host)));
+    let regions = service
+        .regions
+        .iter()
+        .map(|(region, host)| quote!((#region, #host)));
     quote! {
         /// What the runtime needs to know about this service: product, version, endpoints.
         pub static SERVICE: ::acs_runtime::Service = ::acs_runtime::Service {

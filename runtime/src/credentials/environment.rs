@@ -23,7 +23,8 @@ impl EnvironmentProvider {
     }
 
     fn read() -> Result<Credentials, CredentialsError> {
-        let missing = |name: &str| CredentialsError::new("environment", format!("{name} is not set"));
+        let missing =
+            |name: &str| CredentialsError::new("environment", format!("{name} is not set"));
         let id = non_empty(ACCESS_KEY_ID).ok_or_else(|| missing(ACCESS_KEY_ID))?;
         let secret = non_empty(ACCESS_KEY_SECRET).ok_or_else(|| missing(ACCESS_KEY_SECRET))?;
         let credentials = Credentials::new(id, secret, "environment");

@@ -110,7 +110,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &redact_key_id(&self.access_key_id))
             .field("access_key_secret", &"** redacted **")
-            .field("security_token", &self.security_token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "** redacted **"),
+            )
             .field("expiry", &self.expiry)
             .field("provider", &self.provider)
             .finish()
@@ -133,7 +136,10 @@ pub struct CredentialsError {
 
 impl CredentialsError {
     pub fn new(provider: &'static str, message: impl Into<String>) -> Self {
-        CredentialsError { provider, message: message.into() }
+        CredentialsError {
+            provider,
+            message: message.into(),
+        }
     }
 
     pub fn provider(&self) -> &'static str {
