@@ -7,3 +7,5 @@
 pub mod de;
 pub mod params;
 pub mod sign;
+#[cfg(feature = "testing")]
+pub mod testing;
