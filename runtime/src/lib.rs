@@ -21,6 +21,8 @@ pub mod paginator;
 pub mod params;
 pub mod retry;
 pub mod sign;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod waiter;
 
 pub use client::{
