@@ -20,6 +20,8 @@
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 mod client;
 pub mod operation;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod waiters;
 pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
 pub use client::{Client, SERVICE};

@@ -188,11 +188,7 @@ impl Examples<'_> {
                 let number = number.as_i64().unwrap_or_default();
                 quote!(#number)
             }
-            (Type::Float, Value::Number(number)) => {
-                let number = number.as_f64().unwrap_or_default() as f32;
-                quote!(#number)
-            }
-            (Type::Double, Value::Number(number)) => {
+            (Type::Float | Type::Double, Value::Number(number)) => {
                 let number = number.as_f64().unwrap_or_default();
                 quote!(#number)
             }

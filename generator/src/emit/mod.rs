@@ -41,14 +41,12 @@ impl std::error::Error for EmitError {}
 pub fn sdk_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
     let root = Path::new("generated").join(&service.dir_name);
     let service_spec = spec_path(&service.spec_path);
+    let operations_spec = format!("{}operations/", spec_dir(service));
     let mut files = Files::default();
+    let manifest = sdk_crate::cargo_toml(service);
     files.text(
         root.join("Cargo.toml"),
-        format!(
-            "{}{}",
-            render::header("#", &service_spec),
-            sdk_crate::cargo_toml(service)
-        ),
+        format!("{}{manifest}", render::header("#", &service_spec)),
     );
     files.rust(
         root.join("src/lib.rs"),
@@ -60,56 +58,54 @@ pub fn sdk_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitErr
         &service_spec,
         sdk_crate::client_rs(service),
     )?;
-    let operations_spec = format!(
-        "{}/operations/",
-        spec_path(service.spec_path.parent().unwrap_or(Path::new("")))
-    );
+    let operation_mod = sdk_crate::operation_mod_rs(service);
     files.rust(
         root.join("src/operation/mod.rs"),
         &operations_spec,
-        sdk_crate::operation_mod_rs(service),
+        operation_mod,
     )?;
     for operation in &service.operations {
         let path = root.join(format!("src/operation/{}.rs", operation.snake_name));
-        files.rust(
-            path,
-            &spec_path(&operation.spec_path),
-            operation::emit_operation(operation),
-        )?;
+        let spec = spec_path(&operation.spec_path);
+        files.rust(path, &spec, operation::emit_operation(operation))?;
     }
+    if !service.waiters.is_empty() {
+        let waiters = waiters::emit_waiters(&service.waiters);
+        files.rust(root.join("src/waiters.rs"), &service_spec, waiters)?;
+    }
+    files.rust(
+        root.join("src/testing.rs"),
+        &operations_spec,
+        sdk_crate::testing_rs(service),
+    )?;
     files.rust(
         root.join("tests/examples.rs"),
         &operations_spec,
         examples::emit_examples(service),
     )?;
-    if !service.waiters.is_empty() {
-        files.rust(
-            root.join("src/waiters.rs"),
-            &service_spec,
-            waiters::emit_waiters(&service.waiters),
-        )?;
-    }
     Ok(files.0)
 }
 
 /// Every file of the command-line crate `generated/<service>-cli/`.
 pub fn cli_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
     let root = Path::new("generated").join(format!("{}-cli", service.dir_name));
-    let spec = format!(
-        "{}/",
-        spec_path(service.spec_path.parent().unwrap_or(Path::new("")))
-    );
+    let spec = spec_dir(service);
     let mut files = Files::default();
+    let manifest = cli_crate::cargo_toml(service);
     files.text(
         root.join("Cargo.toml"),
-        format!(
-            "{}{}",
-            render::header("#", &spec),
-            cli_crate::cargo_toml(service)
-        ),
+        format!("{}{manifest}", render::header("#", &spec)),
     );
     files.rust(root.join("src/main.rs"), &spec, cli_crate::main_rs(service))?;
     Ok(files.0)
+}
+
+/// `spec/<service>/`.
+fn spec_dir(service: &Service) -> String {
+    format!(
+        "{}/",
+        spec_path(service.spec_path.parent().unwrap_or(Path::new("")))
+    )
 }
 
 /// Spec paths in headers use `/` whatever the platform, so output is the same everywhere.

@@ -18,6 +18,10 @@ rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
 
+[features]
+# The reference's sample responses, served by acs-runtime's test server, for users' own tests.
+testing = ["acs-runtime/testing"]
+
 [dependencies]
 acs-runtime.workspace = true
 serde.workspace = true
@@ -70,6 +74,8 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         mod client;
         pub mod operation;
+        #[cfg(feature = "testing")]
+        pub mod testing;
         #waiters
         pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
         pub use client::{Client, SERVICE};
@@ -133,6 +139,31 @@ pub fn client_rs(service: &Service) -> TokenStream {
             /// The runtime client, for calls the spec lacks: `client.runtime().call("Action", params)`.
             pub fn runtime(&self) -> &::acs_runtime::Client {
                 &self.runtime
+            }
+        }
+    }
+}
+
+/// `testing.rs` (feature `testing`): every operation's sample response, and a helper that
+/// makes the runtime's test server answer each action with it.
+pub fn testing_rs(service: &Service) -> TokenStream {
+    let examples = service.operations.iter().filter_map(|operation| {
+        let example = operation.response_example.as_ref()?;
+        let action = &operation.name;
+        Some(quote!((#action, #example)))
+    });
+    quote! {
+        //! Test support: the API reference's sample responses, served by
+        //! [`acs_runtime::testing::TestServer`].
+
+        /// `(action, sample response JSON)` for every operation whose reference has one.
+        pub const RESPONSE_EXAMPLES: &[(&str, &str)] = &[#(#examples),*];
+
+        /// Makes `server` answer every action with its sample response unless a test scripts
+        /// another reply.
+        pub fn serve_examples(server: &::acs_runtime::testing::TestServer) {
+            for (action, example) in RESPONSE_EXAMPLES {
+                server.set_default(action, ::acs_runtime::testing::Reply::json(200, *example));
             }
         }
     }

@@ -15,8 +15,8 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Boolean => quote!(bool),
         Type::Int32 => quote!(i32),
         Type::Int64 => quote!(i64),
-        Type::Float => quote!(f32),
-        Type::Double => quote!(f64),
+        // JSON numbers are doubles; `f32` would round decimals such as 18.88 on the way in.
+        Type::Float | Type::Double => quote!(f64),
         Type::Any => quote!(::serde_json::Value),
         Type::Array(item) => {
             let item = rust_type(item);

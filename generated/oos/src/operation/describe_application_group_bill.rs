@@ -608,7 +608,7 @@ pub struct ApplicationGroupConsume {
     ///
     /// Example: `18.88`
     #[serde(rename = "Amount", skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<f32>,
+    pub amount: ::std::option::Option<f64>,
     /// The currency unit.
     ///
     /// Wire name: `Currency`.
