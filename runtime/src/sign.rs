@@ -32,8 +32,15 @@ type HmacSha256 = Hmac<Sha256>;
 const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Hex SHA-256 of an empty body, the payload hash of nearly every RPC call.
+pub const EMPTY_PAYLOAD_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// Lower-case hex SHA-256 of `data`, as used for the payload hash and the string to sign.
 pub fn hex_sha256(data: &[u8]) -> String {
+    if data.is_empty() {
+        return EMPTY_PAYLOAD_SHA256.to_owned();
+    }
     let mut out = String::with_capacity(64);
     push_lower_hex(&mut out, &Sha256::digest(data));
     out
@@ -485,6 +492,18 @@ pub fn verify<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_empty_payload_hash_is_the_hash_of_nothing() {
+        let mut computed = String::new();
+        push_lower_hex(&mut computed, &Sha256::digest(b""));
+        assert_eq!(computed, EMPTY_PAYLOAD_SHA256);
+        assert_eq!(hex_sha256(b""), EMPTY_PAYLOAD_SHA256);
+        assert_eq!(
+            hex_sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn percent_encoding_keeps_only_unreserved_bytes() {
