@@ -7,11 +7,14 @@
 //! around `serde_json`'s deserializer that accepts, at every depth (in nested structs, arrays and
 //! map values alike):
 //!
-//! - for a string: a string, a number or a boolean (numbers and booleans become their JSON text);
+//! - for a string: a string, a number or a boolean, as its JSON text (a float as serde_json
+//!   writes it, so `1.50` becomes `"1.5"`);
 //! - for an integer or a float: a number or a string holding one (surrounding whitespace allowed);
 //! - for a boolean: a boolean or the string `"true"` or `"false"` in any letter case;
 //! - for `serde_json::Value` (or anything that asks for "any"): the value as sent;
 //! - `null` for an absent optional value, and unknown fields, which are skipped.
+//!
+//! Enums, which generated responses do not use, are decoded by `serde_json` as they are.
 //!
 //! An empty string where a number or a boolean is expected is an error, including inside an
 //! `Option`: the choice between `None` and `Some` is made before the inner type asks for a number,

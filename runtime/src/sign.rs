@@ -32,8 +32,15 @@ type HmacSha256 = Hmac<Sha256>;
 const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Hex SHA-256 of an empty body, the payload hash of nearly every RPC call.
+pub const EMPTY_PAYLOAD_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// Lower-case hex SHA-256 of `data`, as used for the payload hash and the string to sign.
 pub fn hex_sha256(data: &[u8]) -> String {
+    if data.is_empty() {
+        return EMPTY_PAYLOAD_SHA256.to_owned();
+    }
     let mut out = String::with_capacity(64);
     push_lower_hex(&mut out, &Sha256::digest(data));
     out
@@ -46,9 +53,36 @@ fn push_lower_hex(out: &mut String, bytes: &[u8]) {
     }
 }
 
-fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
-}
+/// Whether each byte stays as it is in a percent-encoded value: `A-Z a-z 0-9 - _ . ~`.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] =
+            (byte as u8).is_ascii_alphanumeric() || matches!(byte as u8, b'-' | b'_' | b'.' | b'~');
+        byte += 1;
+    }
+    table
+};
+
+/// `%00%01…%FF`: the escape of byte `b` is at `3 * b`, so that it is appended in one copy.
+const PERCENT_ESCAPES: &str = {
+    const BYTES: [u8; 768] = {
+        let mut bytes = [0u8; 768];
+        let mut byte = 0;
+        while byte < 256 {
+            bytes[3 * byte] = b'%';
+            bytes[3 * byte + 1] = UPPER_HEX[byte >> 4];
+            bytes[3 * byte + 2] = UPPER_HEX[byte & 0x0f];
+            byte += 1;
+        }
+        bytes
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(escapes) => escapes,
+        Err(_) => panic!("percent escapes are ASCII"),
+    }
+};
 
 /// Appends `value` to `out` percent-encoded as UTF-8: `A-Z a-z 0-9 - _ . ~` stay as they are,
 /// every other byte becomes `%XX` with upper-case hex (so space is `%20`, never `+`).
@@ -59,15 +93,14 @@ pub fn percent_encode_into(out: &mut String, value: &str) {
     // are character boundaries.
     let mut run_start = 0;
     for (index, &byte) in bytes.iter().enumerate() {
-        if is_unreserved(byte) {
+        if UNRESERVED[usize::from(byte)] {
             continue;
         }
         if run_start < index {
             out.push_str(&value[run_start..index]);
         }
-        out.push('%');
-        out.push(char::from(UPPER_HEX[usize::from(byte >> 4)]));
-        out.push(char::from(UPPER_HEX[usize::from(byte & 0x0f)]));
+        let escape = 3 * usize::from(byte);
+        out.push_str(&PERCENT_ESCAPES[escape..escape + 3]);
         run_start = index + 1;
     }
     if run_start < bytes.len() {
@@ -485,6 +518,18 @@ pub fn verify<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_empty_payload_hash_is_the_hash_of_nothing() {
+        let mut computed = String::new();
+        push_lower_hex(&mut computed, &Sha256::digest(b""));
+        assert_eq!(computed, EMPTY_PAYLOAD_SHA256);
+        assert_eq!(hex_sha256(b""), EMPTY_PAYLOAD_SHA256);
+        assert_eq!(
+            hex_sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn percent_encoding_keeps_only_unreserved_bytes() {
