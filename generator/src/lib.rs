@@ -59,9 +59,8 @@ impl std::error::Error for Error {}
 
 /// Every generated file for the spec under `root/spec`, keyed by path from `root`.
 pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
-    let services = load::load_services(root).map_err(Error::Spec)?;
+    let (services, mut diagnostics) = load::load_services(root);
     let mut lowered = Vec::new();
-    let mut diagnostics = Vec::new();
     for service in &services {
         match lower::lower(service) {
             Ok(service) => lowered.push(service),
@@ -69,6 +68,7 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
         }
     }
     if !diagnostics.is_empty() {
+        diagnostics.sort();
         return Err(Error::Spec(diagnostics));
     }
     let mut files = BTreeMap::new();

@@ -18,6 +18,9 @@ pub struct ServiceFiles {
     pub service: ServiceSpec,
     /// Sorted by file name.
     pub operations: Vec<OperationFile>,
+    /// Stems of operation files that did not parse (already reported), so that references
+    /// to them are not reported again.
+    pub unparsed_operations: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,8 +30,8 @@ pub struct OperationFile {
 }
 
 /// Loads every service under `<root>/spec`. Files that do not parse are reported, and the
-/// rest are still loaded so that one run shows every problem.
-pub fn load_services(root: &Path) -> Result<Vec<ServiceFiles>, Vec<Diagnostic>> {
+/// rest are still returned so that one run shows every problem.
+pub fn load_services(root: &Path) -> (Vec<ServiceFiles>, Vec<Diagnostic>) {
     let mut diagnostics = Diagnostics::default();
     let mut services = Vec::new();
     let spec_dir = root.join("spec");
@@ -49,22 +52,23 @@ pub fn load_services(root: &Path) -> Result<Vec<ServiceFiles>, Vec<Diagnostic>> 
             .with_hint("create spec/<service>/service.yaml (see spec/README.md)"),
         );
     }
-    if diagnostics.is_empty() {
-        Ok(services)
-    } else {
-        Err(diagnostics.into_sorted())
-    }
+    (services, diagnostics.into_sorted())
 }
 
 fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<ServiceFiles> {
     let service_path = relative(root, &dir.join("service.yaml"));
     let service = parse_file::<ServiceSpec>(root, &service_path, diagnostics);
     let mut operations = Vec::new();
+    let mut unparsed_operations = Vec::new();
     for path in sorted_entries(&dir.join("operations"), diagnostics) {
         if path.extension().is_some_and(|ext| ext == "yaml") {
             let path = relative(root, &path);
-            if let Some(spec) = parse_file::<OperationSpec>(root, &path, diagnostics) {
-                operations.push(OperationFile { path, spec });
+            match parse_file::<OperationSpec>(root, &path, diagnostics) {
+                Some(spec) => operations.push(OperationFile { path, spec }),
+                None => unparsed_operations.extend(
+                    path.file_stem()
+                        .map(|stem| stem.to_string_lossy().into_owned()),
+                ),
             }
         }
     }
@@ -73,6 +77,7 @@ fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Optio
         service_path,
         service: service?,
         operations,
+        unparsed_operations,
     })
 }
 

@@ -79,6 +79,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
     let waiters = spec
         .waiters
         .iter()
+        .filter(|waiter| !files.unparsed_operations.contains(&waiter.operation.value))
         .filter_map(|waiter| lower_waiter(file, waiter, &operations, diagnostics))
         .collect();
 
@@ -278,7 +279,7 @@ impl OperationLowering<'_> {
     /// are unique and that their Rust names and accessor names do not collide.
     fn lower_members(&mut self, shapes: &[Shape], position: Position) -> Vec<ir::Member> {
         let mut wire_names: BTreeMap<String, SourceLocation> = BTreeMap::new();
-        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
         let mut members = Vec::new();
         for shape in shapes {
             let Some(member) = self.lower_member(shape, position) else {
@@ -299,18 +300,20 @@ impl OperationLowering<'_> {
             }
             wire_names.insert(member.wire_name.clone(), location.clone());
             let base = naming::unraw(&member.field_name).to_string();
-            for rust_name in [base.clone(), format!("set_{base}"), format!("get_{base}")] {
-                if let Some(other) = rust_names.get(&rust_name) {
-                    let message = format!(
-                        "`{}` and `{other}` both become the Rust name `{rust_name}`",
-                        member.wire_name
-                    );
-                    let hint = "rename one of them in the spec (or the overlay)".to_string();
-                    self.report(location.clone(), message, Some(hint));
-                }
+            let rust_names = [base.clone(), format!("set_{base}"), format!("get_{base}")];
+            if let Some((rust_name, other)) = rust_names
+                .iter()
+                .find_map(|name| Some((name, taken.get(name)?)))
+            {
+                let message = format!(
+                    "`{}` and `{other}` both become the Rust name `{rust_name}`",
+                    member.wire_name
+                );
+                let hint = "rename one of them in the spec (or the overlay)".to_string();
+                self.report(location.clone(), message, Some(hint));
             }
-            for rust_name in [base.clone(), format!("set_{base}"), format!("get_{base}")] {
-                rust_names
+            for rust_name in rust_names {
+                taken
                     .entry(rust_name)
                     .or_insert_with(|| member.wire_name.clone());
             }

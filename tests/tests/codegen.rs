@@ -168,3 +168,92 @@ fn a_duplicate_parameter_is_reported() {
         errors[0]
     );
 }
+
+#[test]
+fn five_different_mistakes_give_five_diagnostics_and_write_nothing() {
+    let scratch = Scratch::new("five-mistakes");
+    scratch.edit(OPERATION, |text| {
+        text.replacen("  type: int32\n", "  type: strng\n", 1) // unknown type
+            .replacen(
+                "request:\n",
+                concat!(
+                    "request:\n",
+                    "- name: RegionId\n  in: query\n  type: string\n", // duplicate parameter
+                    "- name: instanceIds\n  in: query\n  type: string\n", // collides with InstanceIds
+                    "- name: Filter\n  in: query\n  style: repeatlist\n  type: string\n", // unknown style
+                    "- name: Owner\n  type: string\n", // missing `in`
+                ),
+                1,
+            )
+    });
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    let expected = [
+        "unknown type `strng`",
+        "duplicate name `RegionId`",
+        "both become the Rust name `instance_ids`",
+        "unknown style `repeatlist` (hint: did you mean `repeatList`?)",
+        "missing key `in`",
+    ];
+    for fragment in expected {
+        assert_eq!(
+            errors.iter().filter(|line| line.contains(fragment)).count(),
+            1,
+            "{fragment}: {errors:#?}"
+        );
+    }
+    for line in &errors {
+        assert!(line.starts_with(&format!("{OPERATION}:")), "{line}");
+        assert!(
+            line.contains("(hint: ") || line.contains("missing key"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn pagination_naming_a_missing_field_is_reported() {
+    let scratch = Scratch::new("pagination");
+    scratch.edit(OPERATION, |text| {
+        text.replacen(
+            "  items: InstancePatchStates\n",
+            "  items: InstancePatchState\n",
+            1,
+        )
+    });
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("pagination items `InstancePatchState`: no field `InstancePatchState`"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("did you mean `InstancePatchStates`?"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn errors_in_several_files_are_all_reported() {
+    let scratch = Scratch::new("several-files");
+    scratch.edit(OPERATION, |text| {
+        text.replacen("  type: int32\n", "  type: integer\n", 1)
+    });
+    scratch.edit("spec/oos/operations/GetTemplate.yaml", |text| {
+        text.replacen(
+            "name: GetTemplate\n",
+            "name: GetTemplate\nsumary: typo\n",
+            1,
+        )
+    });
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("spec/oos/operations/GetTemplate.yaml:"),
+        "{errors:#?}"
+    );
+    assert!(errors[0].contains("unknown field `sumary`"), "{errors:#?}");
+    assert!(errors[1].contains("unknown type `integer`"), "{errors:#?}");
+}
