@@ -70,6 +70,17 @@ impl Credentials {
         }
     }
 
+    /// No credentials: the client sends requests without an `Authorization` header, for the
+    /// few calls that take none (STS `AssumeRoleWithOIDC`).
+    pub fn anonymous() -> Self {
+        Credentials::new("", "", "anonymous")
+    }
+
+    /// Whether these are [`Credentials::anonymous`] (no access key id).
+    pub fn is_anonymous(&self) -> bool {
+        self.access_key_id.is_empty()
+    }
+
     /// Adds the security token of temporary credentials.
     pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
         self.security_token = Some(security_token.into());
@@ -166,5 +177,13 @@ mod tests {
         assert!(!shown.contains("exampleKeyId"));
         assert!(!shown.contains("VerySecretValue"));
         assert!(!shown.contains("TokenSecretValue"));
+    }
+
+    #[test]
+    fn anonymous_credentials_have_no_key() {
+        let anonymous = Credentials::anonymous();
+        assert!(anonymous.is_anonymous());
+        assert_eq!(anonymous.provider(), "anonymous");
+        assert!(!Credentials::new("LTAIkey", "secret", "test").is_anonymous());
     }
 }
