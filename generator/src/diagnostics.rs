@@ -13,7 +13,11 @@ pub struct SourceLocation {
 
 impl SourceLocation {
     pub fn new(file: &Path, line: u64, column: u64) -> Self {
-        Self { file: file.to_path_buf(), line, column }
+        Self {
+            file: file.to_path_buf(),
+            line,
+            column,
+        }
     }
 
     /// The start of the file, for problems no single node carries.
@@ -31,7 +35,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(location: SourceLocation, message: impl Into<String>) -> Self {
-        Self { location, message: message.into(), hint: None }
+        Self {
+            location,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -43,7 +51,12 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let SourceLocation { file, line, column } = &self.location;
-        write!(f, "{}:{line}:{column}: error: {}", file.display(), self.message)?;
+        write!(
+            f,
+            "{}:{line}:{column}: error: {}",
+            file.display(),
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, " (hint: {hint})")?;
         }

@@ -144,9 +144,12 @@ pub struct Pagination {
     pub input_token_wire: String,
     /// Response field carrying the next token.
     pub output_token: String,
+    pub output_token_wire: String,
     pub page_size: Option<String>,
     /// Response field names from the response down to the item list.
     pub items_path: Vec<String>,
+    /// The same path in wire names.
+    pub items_wire_path: Vec<String>,
     pub item_type: Type,
 }
 

@@ -7,6 +7,7 @@
 
 pub mod diagnostics;
 mod emit;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -42,7 +43,11 @@ impl fmt::Display for Error {
                 for diagnostic in diagnostics {
                     writeln!(f, "{diagnostic}")?;
                 }
-                write!(f, "{} problem(s) in the spec; nothing was written", diagnostics.len())
+                write!(
+                    f,
+                    "{} problem(s) in the spec; nothing was written",
+                    diagnostics.len()
+                )
             }
             Error::Emit(error) => write!(f, "{error}"),
             Error::Io(error) => write!(f, "{error}"),
@@ -69,6 +74,7 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
     let mut files = BTreeMap::new();
     for service in &lowered {
         files.extend(emit::sdk_files(service).map_err(Error::Emit)?);
+        files.extend(emit::cli_files(service).map_err(Error::Emit)?);
     }
     Ok(files)
 }

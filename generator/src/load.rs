@@ -41,13 +41,19 @@ pub fn load_services(root: &Path) -> Result<Vec<ServiceFiles>, Vec<Diagnostic>> 
         }
     }
     if services.is_empty() && diagnostics.is_empty() {
-        diagnostics.push(Diagnostic::new(
-            SourceLocation::new(Path::new("spec"), 0, 0),
-            "no service found",
-        )
-        .with_hint("create spec/<service>/service.yaml (see spec/README.md)"));
+        diagnostics.push(
+            Diagnostic::new(
+                SourceLocation::new(Path::new("spec"), 0, 0),
+                "no service found",
+            )
+            .with_hint("create spec/<service>/service.yaml (see spec/README.md)"),
+        );
     }
-    if diagnostics.is_empty() { Ok(services) } else { Err(diagnostics.into_sorted()) }
+    if diagnostics.is_empty() {
+        Ok(services)
+    } else {
+        Err(diagnostics.into_sorted())
+    }
 }
 
 fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<ServiceFiles> {
@@ -85,7 +91,9 @@ fn parse_file<T: serde::de::DeserializeOwned>(
             return None;
         }
     };
-    yaml::parse(path, &text).map_err(|diagnostic| diagnostics.push(diagnostic)).ok()
+    yaml::parse(path, &text)
+        .map_err(|diagnostic| diagnostics.push(diagnostic))
+        .ok()
 }
 
 fn sorted_entries(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
@@ -99,7 +107,9 @@ fn sorted_entries(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
             return Vec::new();
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|entry| Some(entry.ok()?.path())).collect();
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .collect();
     paths.sort();
     paths
 }

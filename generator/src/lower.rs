@@ -11,8 +11,9 @@ use crate::naming;
 use crate::spec::{OperationSpec, PaginationSpec, Shape, WaiterSpec};
 use crate::yaml::{self, Spanned};
 
-const TYPES: &[&str] =
-    &["string", "boolean", "int32", "int64", "float", "double", "object", "array", "map", "any"];
+const TYPES: &[&str] = &[
+    "string", "boolean", "int32", "int64", "float", "double", "object", "array", "map", "any",
+];
 const STYLES: &[&str] = &["simple", "json", "repeatList", "flat"];
 const LOCATIONS: &[&str] = &["query", "body", "formData", "path", "header"];
 const METHODS: &[&str] = &["POST", "GET"];
@@ -23,7 +24,11 @@ const CLIENT_METHODS: &[&str] = &["new", "from_conf", "from_env", "config", "run
 pub fn lower(files: &ServiceFiles) -> Result<ir::Service, Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::default();
     let service = lower_service(files, &mut diagnostics);
-    if diagnostics.is_empty() { Ok(service) } else { Err(diagnostics.into_sorted()) }
+    if diagnostics.is_empty() {
+        Ok(service)
+    } else {
+        Err(diagnostics.into_sorted())
+    }
 }
 
 fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Service {
@@ -57,7 +62,10 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         if regions.insert(region.region.as_str(), ()).is_some() {
             diagnostics.push(Diagnostic::new(
                 SourceLocation::file_start(file),
-                format!("region `{}` is listed twice under endpoints.regions", region.region),
+                format!(
+                    "region `{}` is listed twice under endpoints.regions",
+                    region.region
+                ),
             ));
         }
     }
@@ -128,7 +136,10 @@ impl Position {
 fn lower_operation(file: &OperationFile, diagnostics: &mut Diagnostics) -> Option<ir::Operation> {
     let path = file.path.as_path();
     let spec = &file.spec;
-    let stem = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = match &spec.name {
         None => {
             diagnostics.push(
@@ -142,7 +153,10 @@ fn lower_operation(file: &OperationFile, diagnostics: &mut Diagnostics) -> Optio
                 diagnostics.push(
                     Diagnostic::new(
                         yaml::location_of(path, name),
-                        format!("operation `{}` is in a file named `{stem}.yaml`", name.value),
+                        format!(
+                            "operation `{}` is in a file named `{stem}.yaml`",
+                            name.value
+                        ),
                     )
                     .with_hint(format!("rename the file to `{}.yaml`", name.value)),
                 );
@@ -175,7 +189,9 @@ fn lower_operation(file: &OperationFile, diagnostics: &mut Diagnostics) -> Optio
         broken: BTreeSet::new(),
     };
     for suffix in ["Request", "Response", "RequestBuilder", "FluentBuilder"] {
-        lowering.type_names.insert(format!("{name}{suffix}"), SourceLocation::file_start(path));
+        lowering
+            .type_names
+            .insert(format!("{name}{suffix}"), SourceLocation::file_start(path));
     }
     lowering.check_methods(spec);
     let request = lowering.lower_members(&spec.request, Position::Parameter);
@@ -222,7 +238,12 @@ fn lower_operation(file: &OperationFile, diagnostics: &mut Diagnostics) -> Optio
 }
 
 impl OperationLowering<'_> {
-    fn report(&mut self, location: SourceLocation, message: impl Into<String>, hint: Option<String>) {
+    fn report(
+        &mut self,
+        location: SourceLocation,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         let diagnostic = Diagnostic::new(location, message);
         self.diagnostics.push(match hint {
             Some(hint) => diagnostic.with_hint(hint),
@@ -289,7 +310,9 @@ impl OperationLowering<'_> {
                 }
             }
             for rust_name in [base.clone(), format!("set_{base}"), format!("get_{base}")] {
-                rust_names.entry(rust_name).or_insert_with(|| member.wire_name.clone());
+                rust_names
+                    .entry(rust_name)
+                    .or_insert_with(|| member.wire_name.clone());
             }
             members.push(member);
         }
@@ -338,7 +361,11 @@ impl OperationLowering<'_> {
         if let (Some(minimum), Some(maximum)) = (shape.minimum, shape.maximum)
             && minimum > maximum
         {
-            self.report(location, format!("minimum {minimum} exceeds maximum {maximum}"), None);
+            self.report(
+                location,
+                format!("minimum {minimum} exceeds maximum {maximum}"),
+                None,
+            );
         }
         Some(ir::Member {
             field_name: naming::field_name(&wire_name),
@@ -438,7 +465,11 @@ impl OperationLowering<'_> {
         if position != Position::Parameter {
             return;
         }
-        let at = shape.style.as_ref().map(|style| self.at(style)).unwrap_or(location.clone());
+        let at = shape
+            .style
+            .as_ref()
+            .map(|style| self.at(style))
+            .unwrap_or(location.clone());
         match (style, ty.is_scalar()) {
             (Style::Simple, false) => self.report(
                 at,
@@ -496,7 +527,9 @@ impl OperationLowering<'_> {
                 self.report(
                     type_location.clone(),
                     format!("`{key}` applies to `{applies_to}`, not `{kind}`"),
-                    Some(format!("remove `{key}` or change the type to `{applies_to}`")),
+                    Some(format!(
+                        "remove `{key}` or change the type to `{applies_to}`"
+                    )),
                 );
             }
         }
@@ -535,7 +568,11 @@ impl OperationLowering<'_> {
         type_location: SourceLocation,
     ) -> Option<Type> {
         let Some(type_name) = &shape.type_name else {
-            let guess = if wire_name.is_empty() { "Item".to_string() } else { wire_name.to_string() };
+            let guess = if wire_name.is_empty() {
+                "Item".to_string()
+            } else {
+                wire_name.to_string()
+            };
             self.report(
                 type_location,
                 "an object needs a `type_name`",
@@ -562,7 +599,8 @@ impl OperationLowering<'_> {
                 Some(hint),
             );
         }
-        self.type_names.insert(type_name.value.clone(), name_location.clone());
+        self.type_names
+            .insert(type_name.value.clone(), name_location.clone());
         if shape.fields.is_empty() {
             self.report(
                 name_location,
@@ -586,15 +624,23 @@ impl OperationLowering<'_> {
         request: &[ir::Member],
         response: &[ir::Member],
     ) -> Option<ir::Pagination> {
-        let input_token = self.find_member(request, &spec.input_token, "request parameter", Type::String);
+        let input_token = self.find_member(
+            request,
+            &spec.input_token,
+            "request parameter",
+            Type::String,
+        );
         let output_token =
             self.find_member(response, &spec.output_token, "response field", Type::String);
         let page_size = match &spec.page_size {
             Some(page_size) => {
-                let found = self.find_member(request, page_size, "request parameter", Type::Int32)
-                    .or_else(|| request.iter().find(|member| {
-                        member.wire_name == page_size.value && member.ty == Type::Int64
-                    }));
+                let found = self
+                    .find_member(request, page_size, "request parameter", Type::Int32)
+                    .or_else(|| {
+                        request.iter().find(|member| {
+                            member.wire_name == page_size.value && member.ty == Type::Int64
+                        })
+                    });
                 Some(found?.field_name.clone())
             }
             None => None,
@@ -604,7 +650,9 @@ impl OperationLowering<'_> {
             input_token: input_token?.field_name.clone(),
             input_token_wire: spec.input_token.value.clone(),
             output_token: output_token?.field_name.clone(),
+            output_token_wire: spec.output_token.value.clone(),
             page_size,
+            items_wire_path: spec.items.value.split('.').map(str::to_string).collect(),
             items_path,
             item_type,
         })
@@ -622,7 +670,10 @@ impl OperationLowering<'_> {
                 Some(member)
             }
             Some(_) => {
-                let message = format!("pagination names `{}`, which is not of type {ty:?}", name.value);
+                let message = format!(
+                    "pagination names `{}`, which is not of type {ty:?}",
+                    name.value
+                );
                 self.report(self.at(name), message, None);
                 None
             }
@@ -630,7 +681,11 @@ impl OperationLowering<'_> {
             None => {
                 let names: Vec<&str> = members.iter().map(|m| m.wire_name.as_str()).collect();
                 let message = format!("pagination names `{}`, which is no {what}", name.value);
-                self.report(self.at(name), message, Some(suggestion(&name.value, &names)));
+                self.report(
+                    self.at(name),
+                    message,
+                    Some(suggestion(&name.value, &names)),
+                );
                 None
             }
         }
@@ -674,7 +729,10 @@ impl OperationLowering<'_> {
                     let expected = if last { "an array" } else { "an object" };
                     self.report(
                         self.at(path),
-                        format!("pagination items `{}`: `{segment}` is not {expected}", path.value),
+                        format!(
+                            "pagination items `{}`: `{segment}` is not {expected}",
+                            path.value
+                        ),
                         None,
                     );
                     return None;
@@ -699,32 +757,55 @@ fn lower_waiter(
         });
     };
     if !naming::is_type_name(&spec.name.value) {
-        report(&spec.name, format!("waiter name `{}` is not PascalCase", spec.name.value), None);
+        report(
+            &spec.name,
+            format!("waiter name `{}` is not PascalCase", spec.name.value),
+            None,
+        );
     }
     let Some(operation) = operations.iter().find(|op| op.name == spec.operation.value) else {
         let names: Vec<&str> = operations.iter().map(|op| op.name.as_str()).collect();
         let hint = suggestion(&spec.operation.value, &names);
-        report(&spec.operation, format!("waiter polls unknown operation `{}`", spec.operation.value), Some(hint));
+        report(
+            &spec.operation,
+            format!("waiter polls unknown operation `{}`", spec.operation.value),
+            Some(hint),
+        );
         return None;
     };
     let mut inputs = Vec::new();
     for input in &spec.input {
-        match operation.request.iter().find(|member| member.wire_name == input.value) {
+        match operation
+            .request
+            .iter()
+            .find(|member| member.wire_name == input.value)
+        {
             Some(member) => inputs.push(member.clone()),
             None => report(
                 input,
-                format!("`{}` is not a request parameter of {}", input.value, operation.name),
+                format!(
+                    "`{}` is not a request parameter of {}",
+                    input.value, operation.name
+                ),
                 None,
             ),
         }
     }
     if spec.success.is_empty() {
-        report(&spec.name, "a waiter needs at least one `success` value".into(), None);
+        report(
+            &spec.name,
+            "a waiter needs at least one `success` value".into(),
+            None,
+        );
     }
     let path = match resolve_waiter_path(&spec.path.value, operation) {
         Ok(path) => path,
         Err(problem) => {
-            report(&spec.path, format!("waiter path `{}`: {problem}", spec.path.value), None);
+            report(
+                &spec.path,
+                format!("waiter path `{}`: {problem}", spec.path.value),
+                None,
+            );
             return None;
         }
     };
@@ -770,7 +851,9 @@ fn resolve_waiter_path(path: &str, operation: &ir::Operation) -> Result<Vec<Path
         steps.push(PathStep::Field(member.field_name.clone()));
         let mut ty = member.ty.clone();
         if first_element {
-            let Type::Array(item) = ty else { return Err(format!("`{field}` is not an array")) };
+            let Type::Array(item) = ty else {
+                return Err(format!("`{field}` is not an array"));
+            };
             steps.push(PathStep::FirstElement);
             ty = *item;
         }
@@ -786,7 +869,12 @@ fn resolve_waiter_path(path: &str, operation: &ir::Operation) -> Result<Vec<Path
 fn suggestion(got: &str, candidates: &[&str]) -> String {
     let closest = candidates
         .iter()
-        .map(|candidate| (strsim::levenshtein(&got.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&got.to_lowercase(), &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .min();
     match closest {
         Some((distance, candidate)) if distance <= 3 => format!("did you mean `{candidate}`?"),
@@ -807,7 +895,10 @@ mod tests {
     #[test]
     fn suggests_the_nearest_name() {
         assert_eq!(suggestion("strng", TYPES), "did you mean `string`?");
-        assert_eq!(suggestion("repeatlist", STYLES), "did you mean `repeatList`?");
+        assert_eq!(
+            suggestion("repeatlist", STYLES),
+            "did you mean `repeatList`?"
+        );
         assert!(suggestion("zzzzzzzzzz", TYPES).starts_with("expected one of"));
     }
 }

@@ -11,8 +11,17 @@ pub fn header(comment: &str, spec_path: &str) -> String {
 }
 
 /// Parses `tokens` as a Rust file (so malformed output fails here, not in rustc) and formats
-/// it with prettyplease behind the header.
+/// it with prettyplease behind the header. Every file tells rustfmt to keep off, so that
+/// `cargo fmt` never fights prettyplease; rustc ignores the attribute (`rustfmt` is never a
+/// cfg it sets), which works even in crate roots where `#![rustfmt::skip]` does not compile.
 pub fn rust_file(spec_path: &str, tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!("{}{}", header("//", spec_path), prettyplease::unparse(&file)))
+    let file: syn::File = syn::parse2(quote::quote! {
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #tokens
+    })?;
+    Ok(format!(
+        "{}{}",
+        header("//", spec_path),
+        prettyplease::unparse(&file)
+    ))
 }

@@ -43,7 +43,11 @@ pub fn sync(
         match (current, mode) {
             (Some(current), _) if current == *contents => report.unchanged += 1,
             (current, Mode::Check) => report.drift.push(match current {
-                Some(current) => format!("stale: {}\n{}", path.display(), short_diff(&current, contents)),
+                Some(current) => format!(
+                    "stale: {}\n{}",
+                    path.display(),
+                    short_diff(&current, contents)
+                ),
                 None => format!("missing: {}", path.display()),
             }),
             (_, Mode::Write) => {
@@ -92,7 +96,11 @@ fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
         };
         for entry in entries {
             let path = entry?.path();
-            if path.is_dir() { pending.push(path) } else { found.push(path) }
+            if path.is_dir() {
+                pending.push(path)
+            } else {
+                found.push(path)
+            }
         }
     }
     found.sort();
@@ -104,10 +112,26 @@ fn short_diff(current: &str, wanted: &str) -> String {
     const MAX_LINES: usize = 6;
     let current: Vec<&str> = current.lines().collect();
     let wanted: Vec<&str> = wanted.lines().collect();
-    let first = current.iter().zip(&wanted).position(|(a, b)| a != b).unwrap_or(current.len().min(wanted.len()));
+    let first = current
+        .iter()
+        .zip(&wanted)
+        .position(|(a, b)| a != b)
+        .unwrap_or(current.len().min(wanted.len()));
     let mut diff = vec![format!("  @@ line {} @@", first + 1)];
-    diff.extend(current.iter().skip(first).take(MAX_LINES / 2).map(|line| format!("  - {line}")));
-    diff.extend(wanted.iter().skip(first).take(MAX_LINES / 2).map(|line| format!("  + {line}")));
+    diff.extend(
+        current
+            .iter()
+            .skip(first)
+            .take(MAX_LINES / 2)
+            .map(|line| format!("  - {line}")),
+    );
+    diff.extend(
+        wanted
+            .iter()
+            .skip(first)
+            .take(MAX_LINES / 2)
+            .map(|line| format!("  + {line}")),
+    );
     diff.join("\n")
 }
 
@@ -116,7 +140,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("acs-codegen-sync-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("acs-codegen-sync-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("out")).unwrap();
         dir
@@ -133,8 +158,17 @@ mod tests {
         let owned = [PathBuf::from("out")];
 
         let check = sync(&root, &owned, &files, Mode::Check).unwrap();
-        assert_eq!(check.drift, vec!["missing: out/new.rs".to_string(), "extra: out/orphan.rs".to_string()]);
-        assert!(!root.join("out/new.rs").exists(), "check mode must not write");
+        assert_eq!(
+            check.drift,
+            vec![
+                "missing: out/new.rs".to_string(),
+                "extra: out/orphan.rs".to_string()
+            ]
+        );
+        assert!(
+            !root.join("out/new.rs").exists(),
+            "check mode must not write"
+        );
 
         let write = sync(&root, &owned, &files, Mode::Write).unwrap();
         assert_eq!(write.written, vec![PathBuf::from("out/new.rs")]);

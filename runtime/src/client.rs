@@ -15,7 +15,9 @@ use tracing::Instrument;
 use crate::config::{CallOptions, Config};
 use crate::credentials::ProvideCredentials;
 use crate::endpoint::{self, Endpoint};
-use crate::error::{ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind};
+use crate::error::{
+    BuildError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind,
+};
 use crate::http::{HttpClient, HttpErrorKind};
 use crate::params::Params;
 use crate::retry::{RetryConfig, RetryReason};
@@ -64,7 +66,12 @@ pub struct Operation {
 
 impl Operation {
     pub const fn new(action: &'static str, method: Method) -> Self {
-        Operation { action, method, idempotency_token: None, pagination_token: None }
+        Operation {
+            action,
+            method,
+            idempotency_token: None,
+            pagination_token: None,
+        }
     }
 
     /// A parameter (`ClientToken`) that the client fills with a fresh UUID when the caller
@@ -99,12 +106,14 @@ pub struct RequestParams {
 
 /// Implemented by every generated request: writes its fields as wire parameters.
 pub trait EncodeRequest {
-    fn encode(&self, params: &mut RequestParams);
+    /// Fails only for a value JSON cannot express, which generated types never hold.
+    fn encode(&self, params: &mut RequestParams) -> Result<(), serde_json::Error>;
 
-    fn to_params(&self) -> RequestParams {
+    fn to_params(&self) -> Result<RequestParams, BuildError> {
         let mut params = RequestParams::default();
-        self.encode(&mut params);
-        params
+        self.encode(&mut params)
+            .map_err(|error| BuildError::Encode(error.to_string()))?;
+        Ok(params)
     }
 }
 
@@ -125,7 +134,12 @@ impl RawResponse {
     /// Decodes the body tolerantly (see [`crate::de`]).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
         crate::de::from_slice(&self.body).map_err(|source| {
-            Error::Decode(DecodeError::new(self.status, self.request_id(), &self.body, source))
+            Error::Decode(DecodeError::new(
+                self.status,
+                self.request_id(),
+                &self.body,
+                source,
+            ))
         })
     }
 }
@@ -181,7 +195,13 @@ impl Client {
             service.sdk_version,
             env!("CARGO_PKG_VERSION"),
         );
-        Client { inner: Arc::new(ClientInner { service, config, user_agent }) }
+        Client {
+            inner: Arc::new(ClientInner {
+                service,
+                config,
+                user_agent,
+            }),
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -193,21 +213,37 @@ impl Client {
     }
 
     /// Sends a generated operation's request and decodes its response.
-    pub async fn send<R, T>(&self, operation: &'static Operation, request: &R, options: &CallOptions) -> Result<T, Error>
+    pub async fn send<R, T>(
+        &self,
+        operation: &'static Operation,
+        request: &R,
+        options: &CallOptions,
+    ) -> Result<T, Error>
     where
         R: EncodeRequest + ?Sized,
         T: DeserializeOwned,
     {
-        let response = self.invoke(operation.into(), request.to_params(), options).await?;
+        let response = self
+            .invoke(operation.into(), request.to_params()?, options)
+            .await?;
         response.decode()
     }
 
     /// Calls any action with parameters built by hand, for operations the generated code
     /// lacks: `POST` with the parameters in the query, the response as JSON.
     pub async fn call(&self, action: &str, params: Params) -> Result<serde_json::Value, Error> {
-        let call = CallSpec { action, method: Method::Post, idempotency_token: None };
-        let params = RequestParams { query: params, body: Params::default() };
-        self.invoke(call, params, &CallOptions::default()).await?.decode()
+        let call = CallSpec {
+            action,
+            method: Method::Post,
+            idempotency_token: None,
+        };
+        let params = RequestParams {
+            query: params,
+            body: Params::default(),
+        };
+        self.invoke(call, params, &CallOptions::default())
+            .await?
+            .decode()
     }
 
     /// Encodes, signs and sends one call with retries; returns the successful response.
@@ -222,7 +258,9 @@ impl Client {
         if let Some(token) = call.idempotency_token
             && params.query.get(token).is_none_or(str::is_empty)
         {
-            params.query.insert(token.to_string(), uuid::Uuid::new_v4().to_string());
+            params
+                .query
+                .insert(token.to_string(), uuid::Uuid::new_v4().to_string());
         }
         let span = tracing::debug_span!(
             "acs_call",
@@ -230,11 +268,18 @@ impl Client {
             region = config.region().unwrap_or(""),
             endpoint = %endpoint.authority,
         );
-        let attempts = self.attempts(call, &endpoint, &params, options).instrument(span);
+        let attempts = self
+            .attempts(call, &endpoint, &params, options)
+            .instrument(span);
         match options.call_timeout.or(config.timeouts.call) {
-            Some(limit) => tokio::time::timeout(limit, attempts)
-                .await
-                .unwrap_or(Err(Error::Timeout(TimeoutError { kind: TimeoutKind::Call, after: limit }))),
+            Some(limit) => {
+                tokio::time::timeout(limit, attempts)
+                    .await
+                    .unwrap_or(Err(Error::Timeout(TimeoutError {
+                        kind: TimeoutKind::Call,
+                        after: limit,
+                    })))
+            }
             None => attempts.await,
         }
     }
@@ -261,7 +306,9 @@ impl Client {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            let Some(reason) = retry_reason(&error) else { return Err(error) };
+            let Some(reason) = retry_reason(&error) else {
+                return Err(error);
+            };
             if attempt >= retry.max_attempts() {
                 return Err(error);
             }
@@ -269,13 +316,22 @@ impl Client {
             let backoff = retry.backoff(attempt);
             let wait = match retry_after {
                 Some(asked) if asked > retry.max_backoff() => {
-                    tracing::debug!(?reason, asked_ms = asked.as_millis() as u64, "retry-after exceeds the retry budget");
+                    tracing::debug!(
+                        ?reason,
+                        asked_ms = asked.as_millis() as u64,
+                        "retry-after exceeds the retry budget"
+                    );
                     return Err(error);
                 }
                 Some(asked) => asked.max(backoff),
                 None => backoff,
             };
-            tracing::debug!(?reason, wait_ms = wait.as_millis() as u64, next_attempt = attempt, "retrying");
+            tracing::debug!(
+                ?reason,
+                wait_ms = wait.as_millis() as u64,
+                next_attempt = attempt,
+                "retrying"
+            );
             tokio::time::sleep(wait).await;
         }
     }
@@ -297,15 +353,28 @@ impl Client {
             .provide_credentials()
             .await
             .map_err(|error| (Error::Credentials(error), None))?;
-        let signed = self.sign(call, endpoint, query, body.clone(), &credentials, SystemTime::now());
+        let signed = self.sign(
+            call,
+            endpoint,
+            query,
+            body.clone(),
+            &credentials,
+            SystemTime::now(),
+        );
         let exchange = self.inner.config.http_client.send(signed.request);
         let response = match tokio::time::timeout(read_timeout, exchange).await {
             Err(_) => {
-                let error = TimeoutError { kind: TimeoutKind::Read, after: read_timeout };
+                let error = TimeoutError {
+                    kind: TimeoutKind::Read,
+                    after: read_timeout,
+                };
                 return Err((Error::Timeout(error), None));
             }
             Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
-                let error = TimeoutError { kind: TimeoutKind::Read, after: read_timeout };
+                let error = TimeoutError {
+                    kind: TimeoutKind::Read,
+                    after: read_timeout,
+                };
                 return Err((Error::Timeout(error), None));
             }
             Ok(Err(error)) => {
@@ -316,14 +385,28 @@ impl Client {
                     _ => "the request failed",
                 };
                 let source = Some(error.into_source());
-                return Err((Error::Connection(ConnectionError { message: message.into(), source }), None));
+                return Err((
+                    Error::Connection(ConnectionError {
+                        message: message.into(),
+                        source,
+                    }),
+                    None,
+                ));
             }
             Ok(Ok(response)) => response,
         };
         let (parts, body) = response.into_parts();
-        let response = RawResponse { status: parts.status.as_u16(), headers: parts.headers, body };
+        let response = RawResponse {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body,
+        };
         let request_id = response.request_id();
-        tracing::debug!(status = response.status, request_id = request_id.as_deref().unwrap_or(""), "response");
+        tracing::debug!(
+            status = response.status,
+            request_id = request_id.as_deref().unwrap_or(""),
+            "response"
+        );
         if parts.status.is_success() {
             return Ok(response);
         }
@@ -332,11 +415,34 @@ impl Client {
         if error.code == "SignatureDoesNotMatch" {
             error.client_string_to_sign = Some(signed.string_to_sign);
         }
-        Err((Error::Service(Box::new(error)), retry_after(&response.headers)))
+        Err((
+            Error::Service(Box::new(error)),
+            retry_after(&response.headers),
+        ))
     }
 
-    /// Signs one attempt's request with `credentials` at `now`, without sending it.
-    pub fn sign(
+    /// The signed request a call would send with `credentials` at `now`, without sending it.
+    pub fn prepare(
+        &self,
+        call: CallSpec<'_>,
+        params: &RequestParams,
+        credentials: &crate::credentials::Credentials,
+        now: SystemTime,
+    ) -> Result<SignedRequest, Error> {
+        let config = &self.inner.config;
+        let endpoint = endpoint::resolve(self.inner.service, config.region(), config.endpoint())?;
+        Ok(self.sign(
+            call,
+            &endpoint,
+            &params.query,
+            form_body(&params.body),
+            credentials,
+            now,
+        ))
+    }
+
+    /// Signs one attempt's request with `credentials` at `now`.
+    fn sign(
         &self,
         call: CallSpec<'_>,
         endpoint: &Endpoint,
@@ -354,15 +460,24 @@ impl Client {
             ("x-acs-content-sha256", Cow::Owned(content_sha256)),
             ("x-acs-date", Cow::Owned(date)),
             ("x-acs-signature-nonce", Cow::Owned(nonce)),
-            ("x-acs-version", Cow::Borrowed(self.inner.service.api_version)),
+            (
+                "x-acs-version",
+                Cow::Borrowed(self.inner.service.api_version),
+            ),
         ];
         if let Some(token) = credentials.security_token() {
             headers.push(("x-acs-security-token", Cow::Borrowed(token)));
         }
         if !body.is_empty() {
-            headers.push(("content-type", Cow::Borrowed("application/x-www-form-urlencoded")));
+            headers.push((
+                "content-type",
+                Cow::Borrowed("application/x-www-form-urlencoded"),
+            ));
         }
-        let signing_headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_ref())).collect();
+        let signing_headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_ref()))
+            .collect();
         let query_pairs: Vec<(&str, &str)> = query.iter().collect();
         let signature = sign::sign(
             &sign::SigningRequest {
@@ -379,7 +494,9 @@ impl Client {
             "" => endpoint.url(),
             query => format!("{}?{query}", endpoint.url()),
         };
-        let mut builder = http::Request::builder().method(call.method.as_http()).uri(url);
+        let mut builder = http::Request::builder()
+            .method(call.method.as_http())
+            .uri(url);
         for (name, value) in &headers {
             if *name != "host" {
                 builder = builder.header(*name, value.as_ref());
@@ -390,7 +507,9 @@ impl Client {
             builder = builder.header("authorization", signature.authorization.as_str());
         }
         builder = builder.header("user-agent", self.inner.user_agent.as_str());
-        let request = builder.body(body).expect("a request from a valid endpoint and header values");
+        let request = builder
+            .body(body)
+            .expect("a request from a valid endpoint and header values");
         SignedRequest {
             request,
             canonical_request: signature.canonical_request,
@@ -410,7 +529,13 @@ fn retry_reason(error: &Error) -> Option<RetryReason> {
 
 /// `x-acs-retry-after`, in milliseconds.
 fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    let value = headers.get("x-acs-retry-after")?.to_str().ok()?.trim().parse::<u64>().ok()?;
+    let value = headers
+        .get("x-acs-retry-after")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
     (value > 0).then(|| Duration::from_millis(value))
 }
 
@@ -423,7 +548,11 @@ fn form_body(params: &Params) -> Bytes {
 }
 
 fn header_request_id(headers: &http::HeaderMap) -> Option<String> {
-    headers.get("x-acs-request-id")?.to_str().ok().map(str::to_string)
+    headers
+        .get("x-acs-request-id")?
+        .to_str()
+        .ok()
+        .map(str::to_string)
 }
 
 fn body_request_id(body: &[u8]) -> Option<String> {
@@ -432,7 +561,9 @@ fn body_request_id(body: &[u8]) -> Option<String> {
         #[serde(rename = "RequestId")]
         request_id: Option<String>,
     }
-    crate::de::from_slice::<WithRequestId>(body).ok()?.request_id
+    crate::de::from_slice::<WithRequestId>(body)
+        .ok()?
+        .request_id
 }
 
 /// `x-acs-date`: UTC, `%Y-%m-%dT%H:%M:%SZ`.

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::credentials::{self, Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider};
+use crate::credentials::{
+    self, Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
+};
 use crate::error::{ConfigError, Error};
 use crate::http::{HttpClient, ReqwestClient, ReqwestClientSettings, SharedHttpClient};
 use crate::retry::RetryConfig;
@@ -25,7 +27,11 @@ pub struct TimeoutConfig {
 
 impl Default for TimeoutConfig {
     fn default() -> Self {
-        TimeoutConfig { connect: Duration::from_secs(5), read: Duration::from_secs(10), call: None }
+        TimeoutConfig {
+            connect: Duration::from_secs(5),
+            read: Duration::from_secs(10),
+            call: None,
+        }
     }
 }
 
@@ -78,7 +84,10 @@ impl Config {
     /// ([`credentials::DefaultChain`]), everything else default.
     pub fn from_env() -> Result<Config, Error> {
         let mut builder = Config::builder().credentials_provider(credentials::DefaultChain::new());
-        if let Some(region) = std::env::var(REGION_ENV).ok().filter(|region| !region.is_empty()) {
+        if let Some(region) = std::env::var(REGION_ENV)
+            .ok()
+            .filter(|region| !region.is_empty())
+        {
             builder = builder.region(region);
         }
         builder.build()
@@ -191,17 +200,18 @@ impl ConfigBuilder {
                     danger_accept_invalid_certificates: self.danger_accept_invalid_certificates,
                     ..ReqwestClientSettings::default()
                 };
-                let client = ReqwestClient::new(&settings)
-                    .map_err(|error| ConfigError::new(format!("cannot build the HTTP client: {error}")))?;
+                let client = ReqwestClient::new(&settings).map_err(|error| {
+                    ConfigError::new(format!("cannot build the HTTP client: {error}"))
+                })?;
                 SharedHttpClient::new(client)
             }
         };
         Ok(Config {
             region: self.region,
             endpoint: self.endpoint,
-            credentials: self
-                .credentials
-                .unwrap_or_else(|| SharedCredentialsProvider::new(credentials::DefaultChain::new())),
+            credentials: self.credentials.unwrap_or_else(|| {
+                SharedCredentialsProvider::new(credentials::DefaultChain::new())
+            }),
             retry: self.retry.unwrap_or_default(),
             timeouts,
             http_client,

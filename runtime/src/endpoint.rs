@@ -25,7 +25,11 @@ pub fn resolve(
     region: Option<&str>,
     explicit: Option<&str>,
 ) -> Result<Endpoint, ConfigError> {
-    let default_scheme = if service.protocol == "http" { "http" } else { "https" };
+    let default_scheme = if service.protocol == "http" {
+        "http"
+    } else {
+        "https"
+    };
     if let Some(explicit) = explicit {
         return parse_explicit(explicit, default_scheme);
     }
@@ -35,7 +39,11 @@ pub fn resolve(
             service.product
         ))
     })?;
-    if region.is_empty() || !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if region.is_empty()
+        || !region
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         return Err(ConfigError::new(format!("`{region}` is not a region id")));
     }
     let authority = service
@@ -44,7 +52,10 @@ pub fn resolve(
         .find(|(known, _)| *known == region)
         .map(|(_, host)| host.to_string())
         .unwrap_or_else(|| service.endpoint_rule.replace("{region}", region));
-    Ok(Endpoint { scheme: default_scheme, authority })
+    Ok(Endpoint {
+        scheme: default_scheme,
+        authority,
+    })
 }
 
 fn parse_explicit(explicit: &str, default_scheme: &'static str) -> Result<Endpoint, ConfigError> {
@@ -52,7 +63,9 @@ fn parse_explicit(explicit: &str, default_scheme: &'static str) -> Result<Endpoi
         Some(("https", rest)) => ("https", rest),
         Some(("http", rest)) => ("http", rest),
         Some((other, _)) => {
-            return Err(ConfigError::new(format!("endpoint scheme `{other}` is not http or https")));
+            return Err(ConfigError::new(format!(
+                "endpoint scheme `{other}` is not http or https"
+            )));
         }
         None => (default_scheme, explicit),
     };
@@ -62,7 +75,10 @@ fn parse_explicit(explicit: &str, default_scheme: &'static str) -> Result<Endpoi
             "endpoint `{explicit}` must be a scheme and host[:port] only"
         )));
     }
-    Ok(Endpoint { scheme, authority: authority.to_string() })
+    Ok(Endpoint {
+        scheme,
+        authority: authority.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -86,14 +102,25 @@ mod tests {
         let table = resolve(&SERVICE, Some("cn-special"), None).unwrap();
         assert_eq!(table.authority, "oos-special.example.com");
         let local = resolve(&SERVICE, Some("cn-hangzhou"), Some("http://127.0.0.1:8080")).unwrap();
-        assert_eq!(local, Endpoint { scheme: "http", authority: "127.0.0.1:8080".into() });
+        assert_eq!(
+            local,
+            Endpoint {
+                scheme: "http",
+                authority: "127.0.0.1:8080".into()
+            }
+        );
         let host = resolve(&SERVICE, None, Some("oos-vpc.cn-hangzhou.aliyuncs.com")).unwrap();
         assert_eq!(host.url(), "https://oos-vpc.cn-hangzhou.aliyuncs.com/");
     }
 
     #[test]
     fn rejects_missing_region_and_bad_endpoints() {
-        assert!(resolve(&SERVICE, None, None).unwrap_err().message.contains("no region"));
+        assert!(
+            resolve(&SERVICE, None, None)
+                .unwrap_err()
+                .message
+                .contains("no region")
+        );
         assert!(resolve(&SERVICE, Some("cn-hangzhou/evil"), None).is_err());
         assert!(resolve(&SERVICE, None, Some("ftp://host")).is_err());
         assert!(resolve(&SERVICE, None, Some("http://host/path")).is_err());

@@ -13,8 +13,12 @@ use serde::Deserialize;
 use crate::credentials::CredentialsError;
 
 /// Error codes that mean "slow down": retried with backoff.
-const THROTTLING_CODES: &[&str] =
-    &["Throttling", "Throttling.User", "Throttling.Api", "ServiceUnavailable"];
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "Throttling.User",
+    "Throttling.Api",
+    "ServiceUnavailable",
+];
 
 /// How much of an undecodable body an error keeps.
 const BODY_EXCERPT_CHARS: usize = 512;
@@ -76,7 +80,8 @@ impl Error {
 
     /// Whether the service asked the client to slow down.
     pub fn is_throttling(&self) -> bool {
-        self.as_service_error().is_some_and(ServiceError::is_throttling)
+        self.as_service_error()
+            .is_some_and(ServiceError::is_throttling)
     }
 
     pub fn is_timeout(&self) -> bool {
@@ -193,7 +198,11 @@ impl fmt::Display for ServiceError {
         }
         write!(f, ")")?;
         if let Some(ours) = &self.client_string_to_sign {
-            write!(f, "; client string to sign was: {}", ours.replace('\n', "\\n"))?;
+            write!(
+                f,
+                "; client string to sign was: {}",
+                ours.replace('\n', "\\n")
+            )?;
         }
         Ok(())
     }
@@ -301,13 +310,23 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    pub fn new(status: u16, request_id: Option<String>, body: &[u8], source: serde_json::Error) -> Self {
+    pub fn new(
+        status: u16,
+        request_id: Option<String>,
+        body: &[u8],
+        source: serde_json::Error,
+    ) -> Self {
         let text = String::from_utf8_lossy(body);
         let mut body_excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
         if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
             body_excerpt.push('…');
         }
-        DecodeError { status, request_id, body_excerpt, source }
+        DecodeError {
+            status,
+            request_id,
+            body_excerpt,
+            source,
+        }
     }
 }
 
@@ -327,6 +346,8 @@ impl fmt::Display for DecodeError {
 pub enum BuildError {
     /// A required parameter, by wire name, was not set.
     MissingParameter(&'static str),
+    /// A parameter value cannot be encoded (JSON cannot express it).
+    Encode(String),
 }
 
 impl fmt::Display for BuildError {
@@ -335,6 +356,7 @@ impl fmt::Display for BuildError {
             BuildError::MissingParameter(name) => {
                 write!(f, "missing required parameter `{name}`")
             }
+            BuildError::Encode(reason) => write!(f, "cannot encode a parameter: {reason}"),
         }
     }
 }
@@ -348,7 +370,9 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn new(message: impl Into<String>) -> Self {
-        ConfigError { message: message.into() }
+        ConfigError {
+            message: message.into(),
+        }
     }
 }
 
@@ -371,7 +395,10 @@ mod tests {
         assert_eq!(error.code, "InvalidParameter");
         assert_eq!(error.message, "The parameter is invalid.");
         assert_eq!(error.request_id.as_deref(), Some("R-1"));
-        assert_eq!(error.host_id.as_deref(), Some("oos.cn-hangzhou.aliyuncs.com"));
+        assert_eq!(
+            error.host_id.as_deref(),
+            Some("oos.cn-hangzhou.aliyuncs.com")
+        );
         assert!(error.recommend.unwrap().contains("troubleshoot"));
     }
 
@@ -394,9 +421,16 @@ mod tests {
     #[test]
     fn display_is_one_line_with_code_message_and_request_id() {
         let error = Error::Service(Box::new(
-            ServiceError::from_body(400, br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"R-3"}"#).unwrap(),
+            ServiceError::from_body(
+                400,
+                br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"R-3"}"#,
+            )
+            .unwrap(),
         ));
-        assert_eq!(error.to_string(), "InvalidParameter: bad (HTTP 400, request id R-3)");
+        assert_eq!(
+            error.to_string(),
+            "InvalidParameter: bad (HTTP 400, request id R-3)"
+        );
         assert_eq!(error.code(), Some("InvalidParameter"));
         assert_eq!(error.request_id(), Some("R-3"));
         assert_eq!(error.http_status(), Some(400));

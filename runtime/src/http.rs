@@ -62,8 +62,14 @@ pub enum HttpErrorKind {
 }
 
 impl HttpError {
-    pub fn new(kind: HttpErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        HttpError { kind, source: source.into() }
+    pub fn new(
+        kind: HttpErrorKind,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        HttpError {
+            kind,
+            source: source.into(),
+        }
     }
 
     pub fn kind(&self) -> HttpErrorKind {
@@ -130,7 +136,10 @@ impl ReqwestClient {
             .pool_idle_timeout(Duration::from_secs(90))
             .build()
             .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?;
-        Ok(ReqwestClient { client, max_response_bytes: settings.max_response_bytes })
+        Ok(ReqwestClient {
+            client,
+            max_response_bytes: settings.max_response_bytes,
+        })
     }
 }
 

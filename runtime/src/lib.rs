@@ -21,9 +21,14 @@ pub mod paginator;
 pub mod params;
 pub mod retry;
 pub mod sign;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod waiter;
 
-pub use client::{CallSpec, Client, EncodeRequest, Method, Operation, RawResponse, RequestParams, Service, SignedRequest};
+pub use client::{
+    CallSpec, Client, EncodeRequest, Method, Operation, RawResponse, RequestParams, Service,
+    SignedRequest,
+};
 pub use config::{CallOptions, Config, ConfigBuilder, TimeoutConfig};
 pub use credentials::Credentials;
 pub use error::{BuildError, Error, ServiceError};

@@ -32,7 +32,9 @@ pub struct Paginator<P> {
 
 impl<P> std::fmt::Debug for Paginator<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Paginator").field("action", &self.operation.action()).finish()
+        f.debug_struct("Paginator")
+            .field("action", &self.operation.action())
+            .finish()
     }
 }
 
@@ -53,7 +55,13 @@ impl<P: Page> Paginator<P> {
         params: Result<RequestParams, BuildError>,
         options: CallOptions,
     ) -> Self {
-        Paginator { client, operation, params, options, page: PhantomData }
+        Paginator {
+            client,
+            operation,
+            params,
+            options,
+            page: PhantomData,
+        }
     }
 
     /// A stream of pages. It ends after the page without a next token, or after the first
@@ -103,8 +111,14 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
         None => state.done = true,
         Some(token) if state.previous_token.as_deref() == Some(token) => {
             state.done = true;
-            let source = serde::de::Error::custom(format!("the service returned the token `{token}` twice"));
-            let error = crate::error::DecodeError::new(response.status, response.request_id(), &response.body, source);
+            let source =
+                serde::de::Error::custom(format!("the service returned the token `{token}` twice"));
+            let error = crate::error::DecodeError::new(
+                response.status,
+                response.request_id(),
+                &response.body,
+                source,
+            );
             return Some((Err(Error::Decode(error)), state));
         }
         Some(token) => {

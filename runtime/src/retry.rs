@@ -31,7 +31,10 @@ impl Default for RetryConfig {
 impl RetryConfig {
     /// One attempt only.
     pub fn disabled() -> Self {
-        RetryConfig { max_attempts: 1, ..Self::default() }
+        RetryConfig {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// Total attempts including the first; at least 1.
@@ -62,7 +65,10 @@ impl RetryConfig {
     /// between half and all of `initial * 2^(retry-1)`, capped at the maximum.
     pub fn backoff(&self, next_attempt: u32) -> Duration {
         let exponent = next_attempt.saturating_sub(2).min(20);
-        let ceiling = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
         let half = ceiling / 2;
         half + half.mul_f64(jitter())
     }
@@ -104,7 +110,10 @@ mod tests {
 
     #[test]
     fn max_attempts_is_at_least_one() {
-        assert_eq!(RetryConfig::default().with_max_attempts(0).max_attempts(), 1);
+        assert_eq!(
+            RetryConfig::default().with_max_attempts(0).max_attempts(),
+            1
+        );
         assert_eq!(RetryConfig::disabled().max_attempts(), 1);
     }
 }

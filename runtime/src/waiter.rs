@@ -23,7 +23,10 @@ pub enum WaiterError<R> {
     /// The status reached a failure value; the last response is kept.
     Failed { status: String, response: Box<R> },
     /// No final status within the timeout.
-    TimedOut { last_status: Option<String>, waited: Duration },
+    TimedOut {
+        last_status: Option<String>,
+        waited: Duration,
+    },
     /// A poll failed (after the call's own retries).
     Call(Error),
 }
@@ -32,7 +35,10 @@ impl<R: fmt::Debug> fmt::Display for WaiterError<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaiterError::Failed { status, .. } => write!(f, "wait failed: status is `{status}`"),
-            WaiterError::TimedOut { last_status, waited } => write!(
+            WaiterError::TimedOut {
+                last_status,
+                waited,
+            } => write!(
                 f,
                 "wait timed out after {} s (last status: {})",
                 waited.as_secs(),
@@ -71,13 +77,19 @@ where
         match current.as_deref() {
             Some(value) if rule.success.contains(&value) => return Ok(response),
             Some(value) if rule.failure.contains(&value) => {
-                return Err(WaiterError::Failed { status: value.to_string(), response: Box::new(response) });
+                return Err(WaiterError::Failed {
+                    status: value.to_string(),
+                    response: Box::new(response),
+                });
             }
             _ => {}
         }
         let now = Instant::now();
         if now + rule.delay > deadline {
-            return Err(WaiterError::TimedOut { last_status: current, waited: now - started });
+            return Err(WaiterError::TimedOut {
+                last_status: current,
+                waited: now - started,
+            });
         }
         tracing::debug!(status = current.as_deref().unwrap_or(""), "waiting");
         tokio::time::sleep(rule.delay).await;
@@ -88,8 +100,11 @@ where
 mod tests {
     use super::*;
 
-    fn status(response: &String) -> Option<&str> {
-        Some(response.as_str())
+    #[derive(Debug)]
+    struct Execution(&'static str);
+
+    fn status(response: &Execution) -> Option<&str> {
+        Some(response.0)
     }
 
     const RULE: WaitRule = WaitRule {
@@ -106,24 +121,28 @@ mod tests {
         let result = wait(
             || {
                 polls += 1;
-                let answer = answers.next().unwrap().to_string();
+                let answer = Execution(answers.next().unwrap());
                 async move { Ok(answer) }
             },
             status,
             RULE,
         )
         .await;
-        assert_eq!(result.unwrap(), "Success");
+        assert_eq!(result.unwrap().0, "Success");
         assert_eq!(polls, 3);
     }
 
     #[tokio::test(start_paused = true)]
     async fn stops_on_failure_and_on_timeout() {
-        let failed = wait(|| async { Ok("Cancelled".to_string()) }, status, RULE).await;
-        assert!(matches!(failed, Err(WaiterError::Failed { ref status, .. }) if status == "Cancelled"));
+        let failed = wait(|| async { Ok(Execution("Cancelled")) }, status, RULE).await;
+        assert!(
+            matches!(failed, Err(WaiterError::Failed { ref status, .. }) if status == "Cancelled")
+        );
         let started = Instant::now();
-        let timed_out = wait(|| async { Ok("Running".to_string()) }, status, RULE).await;
-        assert!(matches!(timed_out, Err(WaiterError::TimedOut { last_status: Some(ref s), .. }) if s == "Running"));
+        let timed_out = wait(|| async { Ok(Execution("Running")) }, status, RULE).await;
+        assert!(
+            matches!(timed_out, Err(WaiterError::TimedOut { last_status: Some(ref s), .. }) if s == "Running")
+        );
         assert!(started.elapsed() <= Duration::from_secs(60));
     }
 }

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use acs_codegen::{Error, Mode};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+        .to_path_buf()
 }
 
 /// `generated/` must be exactly what `cargo xtask codegen` makes from `spec/`.
@@ -91,7 +94,11 @@ const OPERATION: &str = "spec/oos/operations/ListInstancePatchStates.yaml";
 fn spec_errors(scratch: &Scratch) -> Vec<String> {
     let before = scratch.snapshot();
     let result = acs_codegen::codegen(&scratch.root, Mode::Write);
-    assert_eq!(before, scratch.snapshot(), "generated/ must be untouched when the spec has errors");
+    assert_eq!(
+        before,
+        scratch.snapshot(),
+        "generated/ must be untouched when the spec has errors"
+    );
     match result {
         Err(Error::Spec(diagnostics)) => diagnostics.iter().map(ToString::to_string).collect(),
         other => panic!("expected spec errors, got {other:?}"),
@@ -104,23 +111,31 @@ fn adding_a_parameter_makes_the_check_fail_naming_the_file() {
     scratch.edit(OPERATION, |text| {
         text.replacen(
             "request:\n",
-            "request:\n  - name: PatchGroup\n    in: query\n    type: string\n    description: A new parameter.\n",
+            "request:\n- name: PatchGroup\n  in: query\n  type: string\n  description: A new parameter.\n",
             1,
         )
     });
     let report = acs_codegen::codegen(&scratch.root, Mode::Check).unwrap();
     let drift = report.drift.join("\n");
-    assert!(drift.contains("stale: generated/oos/src/operation/list_instance_patch_states.rs"), "{drift}");
+    assert!(
+        drift.contains("stale: generated/oos/src/operation/list_instance_patch_states.rs"),
+        "{drift}"
+    );
     let written = acs_codegen::codegen(&scratch.root, Mode::Write).unwrap();
     assert!(!written.written.is_empty());
     let again = acs_codegen::codegen(&scratch.root, Mode::Write).unwrap();
-    assert!(again.written.is_empty() && again.removed.is_empty(), "a second run changes nothing");
+    assert!(
+        again.written.is_empty() && again.removed.is_empty(),
+        "a second run changes nothing"
+    );
 }
 
 #[test]
 fn an_unknown_type_is_reported_with_position_and_hint() {
     let scratch = Scratch::new("unknown-type");
-    scratch.edit(OPERATION, |text| text.replacen("    type: int32\n", "    type: strng\n", 1));
+    scratch.edit(OPERATION, |text| {
+        text.replacen("  type: int32\n", "  type: strng\n", 1)
+    });
     let errors = spec_errors(&scratch);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let line = &errors[0];
@@ -134,10 +149,22 @@ fn an_unknown_type_is_reported_with_position_and_hint() {
 fn a_duplicate_parameter_is_reported() {
     let scratch = Scratch::new("duplicate");
     scratch.edit(OPERATION, |text| {
-        text.replacen("request:\n", "request:\n  - name: RegionId\n    in: query\n    type: string\n", 1)
+        text.replacen(
+            "request:\n",
+            "request:\n- name: RegionId\n  in: query\n  type: string\n",
+            1,
+        )
     });
     let errors = spec_errors(&scratch);
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].contains("duplicate name `RegionId`"), "{}", errors[0]);
-    assert!(errors[0].contains("first declared at line"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("duplicate name `RegionId`"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("first declared at line"),
+        "{}",
+        errors[0]
+    );
 }

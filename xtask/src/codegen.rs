@@ -24,7 +24,11 @@ pub fn run(root: &Path, mode: Mode) -> ExitCode {
         }
         Ok(report) => {
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-            let verb = if mode == Mode::Check { "checked" } else { "generated" };
+            let verb = if mode == Mode::Check {
+                "checked"
+            } else {
+                "generated"
+            };
             println!(
                 "codegen {verb}: {} written, {} unchanged, {} removed in {elapsed:.0} ms",
                 report.written.len(),

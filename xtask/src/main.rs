@@ -1,20 +1,22 @@
-//! Project automation: `cargo xtask codegen [--check]`.
+//! Project tasks: `cargo xtask <task> [options]`.
 
 mod codegen;
+mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask <task>\ntasks:\n  codegen [--check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
         ["codegen"] => codegen::run(&workspace_root(), acs_codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&workspace_root(), acs_codegen::Mode::Check),
+        ["import", ..] => import::run(&args[1..]),
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{USAGE}\n  {}", import::USAGE);
             ExitCode::from(2)
         }
     }
@@ -23,5 +25,8 @@ fn main() -> ExitCode {
 /// xtask lives one level below the workspace root.
 fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
 }

@@ -8,8 +8,14 @@ use crate::ir::{Docs, Member};
 
 /// `#[doc = …]` attributes, one per line of `text`.
 pub fn doc_attrs(text: &str) -> TokenStream {
+    // Tabs in examples would trip clippy's `tabs_in_doc_comments` in the generated crate.
+    let text = text.replace('\t', "    ");
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -18,7 +24,11 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 /// `#![doc = …]` attributes (module or crate documentation), one per line of `text`.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -55,10 +65,18 @@ pub fn member_doc(member: &Member) -> String {
     }
     paragraphs.push(format!("{}.", facts.join("; ")));
     if !docs.enum_values.is_empty() {
-        let values: Vec<String> = docs.enum_values.iter().map(|value| inline_code(value)).collect();
+        let values: Vec<String> = docs
+            .enum_values
+            .iter()
+            .map(|value| inline_code(value))
+            .collect();
         paragraphs.push(format!("Valid values: {}.", values.join(", ")));
     }
-    if let Some(example) = docs.example.as_deref().filter(|text| !text.trim().is_empty()) {
+    if let Some(example) = docs
+        .example
+        .as_deref()
+        .filter(|text| !text.trim().is_empty())
+    {
         paragraphs.push(example_doc(example));
     }
     paragraphs.join("\n\n")
@@ -74,13 +92,13 @@ fn example_doc(example: &str) -> String {
 
 /// `text` as inline code, with a fence longer than any run of backticks inside it.
 fn inline_code(text: &str) -> String {
-    let longest_run = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 

@@ -32,7 +32,7 @@ pub fn emit_examples(service: &Service) -> TokenStream {
         }
 
         fn check_params(request: &impl ::acs_runtime::EncodeRequest, expected: &[(&str, &str)]) {
-            let params = request.to_params();
+            let params = request.to_params().expect("the request encodes");
             let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
             let expected: ::std::collections::BTreeMap<&str, &str> = expected.iter().copied().collect();
             assert_eq!(actual, expected);
@@ -63,7 +63,9 @@ fn request_test(operation: &Operation) -> TokenStream {
     let mut setters = Vec::new();
     let mut expected = Vec::new();
     for member in &operation.request {
-        let Some((setter, value)) = examples.top_level(member) else { continue };
+        let Some((setter, value)) = examples.top_level(member) else {
+            continue;
+        };
         setters.push(setter);
         encode(&member.wire_name, member.style, &value, &mut expected);
     }
@@ -115,12 +117,21 @@ impl Examples<'_> {
     /// The member's example as the JSON value it encodes from, or a placeholder when a
     /// required member has none.
     fn example_value(&self, member: &Member) -> Option<Value> {
-        let parsed = member.docs.example.as_deref().and_then(|text| parse_example(&member.ty, text));
+        let parsed = member
+            .docs
+            .example
+            .as_deref()
+            .and_then(|text| parse_example(&member.ty, text));
         let value = match (&member.ty, parsed) {
             (_, Some(value)) => Some(value),
             (Type::Array(item), None) => {
-                let item_member = Member { ty: (**item).clone(), docs: Default::default(), ..member.clone() };
-                self.element_value(&item_member).map(|item| Value::Array(vec![item]))
+                let item_member = Member {
+                    ty: (**item).clone(),
+                    docs: Default::default(),
+                    ..member.clone()
+                };
+                self.element_value(&item_member)
+                    .map(|item| Value::Array(vec![item]))
             }
             (Type::Struct(name), None) => self.struct_value(name),
             _ => None,
@@ -136,16 +147,24 @@ impl Examples<'_> {
     }
 
     fn struct_value(&self, name: &str) -> Option<Value> {
-        let item = self.operation.structs.iter().find(|item| item.name == name)?;
+        let item = self
+            .operation
+            .structs
+            .iter()
+            .find(|item| item.name == name)?;
         let mut object = Map::new();
         for field in &item.fields {
             let element = match &field.ty {
                 Type::Array(element_type) => {
-                    let element_member = Member { ty: (**element_type).clone(), ..field.clone() };
-                    self.element_value(&element_member).map(|value| match value {
-                        Value::Array(values) => Value::Array(values),
-                        single => Value::Array(vec![single]),
-                    })
+                    let element_member = Member {
+                        ty: (**element_type).clone(),
+                        ..field.clone()
+                    };
+                    self.element_value(&element_member)
+                        .map(|value| match value {
+                            Value::Array(values) => Value::Array(values),
+                            single => Value::Array(vec![single]),
+                        })
                 }
                 _ => self.example_value(field),
             };
@@ -169,11 +188,7 @@ impl Examples<'_> {
                 let number = number.as_i64().unwrap_or_default();
                 quote!(#number)
             }
-            (Type::Float, Value::Number(number)) => {
-                let number = number.as_f64().unwrap_or_default() as f32;
-                quote!(#number)
-            }
-            (Type::Double, Value::Number(number)) => {
+            (Type::Float | Type::Double, Value::Number(number)) => {
                 let number = number.as_f64().unwrap_or_default();
                 quote!(#number)
             }
@@ -239,10 +254,17 @@ fn parse_example(ty: &Type, text: &str) -> Option<Value> {
         },
         Type::Int32 => text.trim().parse::<i32>().ok().map(Value::from),
         Type::Int64 => text.trim().parse::<i64>().ok().map(Value::from),
-        Type::Float | Type::Double => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::from),
+        Type::Float | Type::Double => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Value::from),
         Type::Any => serde_json::from_str(text).ok(),
         Type::Array(item) => match serde_json::from_str::<Value>(text).ok()? {
-            Value::Array(items) if items.iter().all(|value| fits(item, value)) => Some(Value::Array(items)),
+            Value::Array(items) if items.iter().all(|value| fits(item, value)) => {
+                Some(Value::Array(items))
+            }
             _ => None,
         },
         Type::Map(values) => match serde_json::from_str::<Value>(text).ok()? {

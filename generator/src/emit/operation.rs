@@ -39,7 +39,14 @@ fn module_doc(operation: &Operation) -> String {
     text
 }
 
-fn types(operation: &Operation) -> (proc_macro2::Ident, proc_macro2::Ident, proc_macro2::Ident, proc_macro2::Ident) {
+fn types(
+    operation: &Operation,
+) -> (
+    proc_macro2::Ident,
+    proc_macro2::Ident,
+    proc_macro2::Ident,
+    proc_macro2::Ident,
+) {
     (
         format_ident!("{}Request", operation.name),
         format_ident!("{}RequestBuilder", operation.name),
@@ -70,7 +77,10 @@ fn emit_operation_static(operation: &Operation) -> TokenStream {
 fn emit_client_method(operation: &Operation) -> TokenStream {
     let (_, _, fluent, _) = types(operation);
     let method = ident(&operation.snake_name);
-    let mut text = operation.summary.clone().unwrap_or_else(|| format!("Calls `{}`.", operation.name));
+    let mut text = operation
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("Calls `{}`.", operation.name));
     if let Some(description) = operation.description.as_deref().filter(|d| !d.is_empty()) {
         text.push_str("\n\n");
         text.push_str(description);
@@ -104,12 +114,19 @@ fn emit_client_method(operation: &Operation) -> TokenStream {
 
 fn field_type(member: &Member) -> TokenStream {
     let ty = rust_type(&member.ty);
-    if member.required { ty } else { quote!(::std::option::Option<#ty>) }
+    if member.required {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
 }
 
 fn emit_request(operation: &Operation) -> TokenStream {
     let (request, builder, _, _) = types(operation);
-    let doc = format!("Parameters of `{}`. Build one with [`{request}::builder`].", operation.name);
+    let doc = format!(
+        "Parameters of `{}`. Build one with [`{request}::builder`].",
+        operation.name
+    );
     let doc_tokens = doc_attrs(&doc);
     let fields = operation.request.iter().map(|member| {
         let doc = doc_attrs(&member_doc(member));
@@ -162,20 +179,25 @@ fn emit_encode(operation: &Operation) -> TokenStream {
             Style::Flat => quote!(put_flat),
         };
         if member.required {
-            quote!(#target.#put(#wire, &self.#name);)
+            quote!(#target.#put(#wire, &self.#name)?;)
         } else {
             quote! {
                 if let ::std::option::Option::Some(value) = &self.#name {
-                    #target.#put(#wire, value);
+                    #target.#put(#wire, value)?;
                 }
             }
         }
     });
-    let params = if operation.request.is_empty() { quote!(_params) } else { quote!(params) };
+    let params = if operation.request.is_empty() {
+        quote!(_params)
+    } else {
+        quote!(params)
+    };
     quote! {
         impl ::acs_runtime::EncodeRequest for #request {
-            fn encode(&self, #params: &mut ::acs_runtime::RequestParams) {
+            fn encode(&self, #params: &mut ::acs_runtime::RequestParams) -> ::std::result::Result<(), ::serde_json::Error> {
                 #(#statements)*
+                ::std::result::Result::Ok(())
             }
         }
     }
@@ -206,7 +228,11 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
         }
     });
     let sensitive = operation.request.iter().any(|member| member.sensitive);
-    let derives = if sensitive { quote!(Clone, Default) } else { quote!(Clone, Debug, Default) };
+    let derives = if sensitive {
+        quote!(Clone, Default)
+    } else {
+        quote!(Clone, Debug, Default)
+    };
     let debug = sensitive.then(|| redacting_debug(&builder, &operation.request, false));
     let doc = format!("Builds a [`{request}`].");
     let doc_tokens = doc_attrs(&doc);
@@ -237,7 +263,7 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
             /// Streams every page, following `NextToken` until the service returns none.
             /// A parameter error surfaces as the stream's first item.
             pub fn into_paginator(self) -> ::acs_runtime::Paginator<#response> {
-                let params = self.inner.build().map(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+                let params = self.inner.build().and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
                 ::acs_runtime::Paginator::new(self.client.runtime().clone(), &OPERATION, params, self.options)
             }
         }

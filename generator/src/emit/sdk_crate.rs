@@ -18,6 +18,10 @@ rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
 
+[features]
+# The reference's sample responses, served by acs-runtime's test server, for users' own tests.
+testing = ["acs-runtime/testing"]
+
 [dependencies]
 acs-runtime.workspace = true
 serde.workspace = true
@@ -61,7 +65,6 @@ pub fn lib_rs(service: &Service) -> TokenStream {
     ));
     let waiters = (!service.waiters.is_empty()).then(|| {
         quote! {
-            #[rustfmt::skip]
             pub mod waiters;
         }
     });
@@ -69,26 +72,27 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         #doc
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
-        #[rustfmt::skip]
         mod client;
-        #[rustfmt::skip]
         pub mod operation;
+        #[cfg(feature = "testing")]
+        pub mod testing;
         #waiters
         pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
         pub use client::{Client, SERVICE};
     }
 }
 
-pub fn client_rs(service: &Service) -> TokenStream {
+/// The `SERVICE` static: what the runtime needs to know about the service.
+pub fn service_static(service: &Service, crate_name: &str) -> TokenStream {
     let product = &service.product;
     let version = &service.api_version;
     let rule = &service.endpoint_rule;
     let protocol = &service.protocol;
-    let crate_name = &service.crate_name;
-    let regions = service.regions.iter().map(|(region, host)| quote!((#region, #host)));
+    let regions = service
+        .regions
+        .iter()
+        .map(|(region, host)| quote!((#region, #host)));
     quote! {
-        //! The client: one per application, cheap to clone, shared across tasks.
-
         /// What the runtime needs to know about this service: product, version, endpoints.
         pub static SERVICE: ::acs_runtime::Service = ::acs_runtime::Service {
             product: #product,
@@ -99,6 +103,15 @@ pub fn client_rs(service: &Service) -> TokenStream {
             sdk_name: #crate_name,
             sdk_version: ::std::env!("CARGO_PKG_VERSION"),
         };
+    }
+}
+
+pub fn client_rs(service: &Service) -> TokenStream {
+    let service_static = service_static(service, &service.crate_name);
+    quote! {
+        //! The client: one per application, cheap to clone, shared across tasks.
+
+        #service_static
 
         /// Client for the service. Clones share one connection pool and credential cache.
         #[derive(Clone, Debug)]
@@ -126,6 +139,31 @@ pub fn client_rs(service: &Service) -> TokenStream {
             /// The runtime client, for calls the spec lacks: `client.runtime().call("Action", params)`.
             pub fn runtime(&self) -> &::acs_runtime::Client {
                 &self.runtime
+            }
+        }
+    }
+}
+
+/// `testing.rs` (feature `testing`): every operation's sample response, and a helper that
+/// makes the runtime's test server answer each action with it.
+pub fn testing_rs(service: &Service) -> TokenStream {
+    let examples = service.operations.iter().filter_map(|operation| {
+        let example = operation.response_example.as_ref()?;
+        let action = &operation.name;
+        Some(quote!((#action, #example)))
+    });
+    quote! {
+        //! Test support: the API reference's sample responses, served by
+        //! [`acs_runtime::testing::TestServer`].
+
+        /// `(action, sample response JSON)` for every operation whose reference has one.
+        pub const RESPONSE_EXAMPLES: &[(&str, &str)] = &[#(#examples),*];
+
+        /// Makes `server` answer every action with its sample response unless a test scripts
+        /// another reply.
+        pub fn serve_examples(server: &::acs_runtime::testing::TestServer) {
+            for (action, example) in RESPONSE_EXAMPLES {
+                server.set_default(action, ::acs_runtime::testing::Reply::json(200, *example));
             }
         }
     }

@@ -15,8 +15,8 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Boolean => quote!(bool),
         Type::Int32 => quote!(i32),
         Type::Int64 => quote!(i64),
-        Type::Float => quote!(f32),
-        Type::Double => quote!(f64),
+        // JSON numbers are doubles; `f32` would round decimals such as 18.88 on the way in.
+        Type::Float | Type::Double => quote!(f64),
         Type::Any => quote!(::serde_json::Value),
         Type::Array(item) => {
             let item = rust_type(item);
@@ -40,7 +40,10 @@ pub fn setter_argument(ty: &Type, name: &TokenStream) -> (TokenStream, TokenStre
             quote!(impl ::std::convert::Into<::std::string::String>),
             quote!(#name.into()),
         ),
-        Type::Any => (quote!(impl ::std::convert::Into<::serde_json::Value>), quote!(#name.into())),
+        Type::Any => (
+            quote!(impl ::std::convert::Into<::serde_json::Value>),
+            quote!(#name.into()),
+        ),
         other => (rust_type(other), quote!(#name)),
     }
 }
@@ -104,7 +107,12 @@ pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
 /// anything. Request-side structs serialize for encoding and get chainable setters.
 pub fn emit_struct(item: &Struct) -> TokenStream {
     let name = ident(&item.name);
-    let doc = doc_attrs(item.description.as_deref().filter(|d| !d.is_empty()).unwrap_or(&item.name));
+    let doc = doc_attrs(
+        item.description
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .unwrap_or(&item.name),
+    );
     let fields = item.fields.iter().map(|field| {
         let doc = doc_attrs(&member_doc(field));
         let field_name = ident(&field.field_name);
@@ -120,10 +128,23 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
         (Side::Request, false) => quote!(Clone, Debug, Default, PartialEq, ::serde::Serialize),
         (Side::Request, true) => quote!(Clone, Default, PartialEq, ::serde::Serialize),
         (Side::Response, false) => {
-            quote!(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)
+            quote!(
+                Clone,
+                Debug,
+                Default,
+                PartialEq,
+                ::serde::Deserialize,
+                ::serde::Serialize
+            )
         }
         (Side::Response, true) => {
-            quote!(Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)
+            quote!(
+                Clone,
+                Default,
+                PartialEq,
+                ::serde::Deserialize,
+                ::serde::Serialize
+            )
         }
     };
     let setters = (item.side == Side::Request).then(|| {
@@ -141,7 +162,9 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
             }
         }
     });
-    let debug = item.has_sensitive_fields().then(|| redacting_debug(&name, &item.fields, false));
+    let debug = item
+        .has_sensitive_fields()
+        .then(|| redacting_debug(&name, &item.fields, false));
     quote! {
         #doc
         #[derive(#derives)]
@@ -156,7 +179,11 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
 
 /// A `Debug` that prints `"** redacted **"` in place of sensitive fields. `required_known`
 /// says whether required fields are plain values rather than options (request structs).
-pub fn redacting_debug(name: &proc_macro2::Ident, fields: &[Member], required_known: bool) -> TokenStream {
+pub fn redacting_debug(
+    name: &proc_macro2::Ident,
+    fields: &[Member],
+    required_known: bool,
+) -> TokenStream {
     let label = name.to_string();
     let entries = fields.iter().map(|field| {
         let field_name = ident(&field.field_name);
@@ -182,12 +209,20 @@ pub fn redacting_debug(name: &proc_macro2::Ident, fields: &[Member], required_kn
 }
 
 /// `set_x` and `get_x` accessors of a builder field held as an `Option`.
-pub fn option_accessors(member: &Member, target: &TokenStream, target_ref: &TokenStream) -> TokenStream {
+pub fn option_accessors(
+    member: &Member,
+    target: &TokenStream,
+    target_ref: &TokenStream,
+) -> TokenStream {
     let base = unraw(&member.field_name);
     let set = format_ident!("set_{}", base);
     let get = format_ident!("get_{}", base);
     let ty = rust_type(&member.ty);
-    let doc = doc_attrs(&format!("Sets or clears `{}`. {}", member.wire_name, first_sentence(member)));
+    let doc = doc_attrs(&format!(
+        "Sets or clears `{}`. {}",
+        member.wire_name,
+        first_sentence(member)
+    ));
     quote! {
         #doc
         pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {

@@ -28,13 +28,20 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
     let timeout = waiter.timeout_seconds;
     let success = &waiter.success;
     let failure = &waiter.failure;
-    let description = waiter.description.clone().unwrap_or_else(|| format!("Waits for {}.", waiter.name));
+    let description = waiter
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Waits for {}.", waiter.name));
     let doc = doc_attrs(&format!(
         "{description}\n\nPolls `{}` every {delay} s until the status is one of {} (success) or {} \
          (failure), for at most {timeout} s; both can be changed on the returned waiter.",
         waiter.operation_name,
         quoted_list(success),
-        if failure.is_empty() { "none".to_string() } else { quoted_list(failure) },
+        if failure.is_empty() {
+            "none".to_string()
+        } else {
+            quoted_list(failure)
+        },
     ));
     let inputs = waiter.inputs.iter().map(|member| {
         let doc = doc_attrs(&member_doc(member));
@@ -127,5 +134,9 @@ fn status_expression(path: &[PathStep]) -> TokenStream {
 }
 
 fn quoted_list(values: &[String]) -> String {
-    values.iter().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(", ")
+    values
+        .iter()
+        .map(|value| format!("`{value}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,0 +1,93 @@
+//! The operation table a generated CLI provides: plain static data.
+
+use acs_runtime::params::Style;
+
+/// A generated command-line tool.
+#[derive(Debug)]
+pub struct Cli {
+    /// Binary name (`oos`).
+    pub name: &'static str,
+    pub about: &'static str,
+    pub service: &'static acs_runtime::Service,
+    pub operations: &'static [Operation],
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    /// Action name, also the subcommand (`ListInstancePatchStates`).
+    pub name: &'static str,
+    /// Kebab-case alias (`list-instance-patch-states`).
+    pub kebab: &'static str,
+    pub summary: &'static str,
+    pub method: acs_runtime::Method,
+    pub idempotency_token: Option<&'static str>,
+    pub pagination: Option<Pagination>,
+    pub parameters: &'static [Parameter],
+}
+
+#[derive(Debug)]
+pub struct Pagination {
+    /// Request parameter carrying the token (`NextToken`).
+    pub input_token: &'static str,
+    /// Response field carrying the next token (`NextToken`).
+    pub output_token: &'static str,
+    /// Response fields from the top down to the item list.
+    pub items: &'static [&'static str],
+}
+
+#[derive(Debug)]
+pub struct Parameter {
+    /// Wire name, also the flag (`--RegionId`).
+    pub name: &'static str,
+    /// Kebab-case alias (`--region-id`).
+    pub kebab: &'static str,
+    pub kind: Kind,
+    pub style: Style,
+    pub location: Location,
+    pub required: bool,
+    pub description: &'static str,
+    pub example: Option<&'static str>,
+    /// Shown as `** redacted **` by `--dry-run`.
+    pub sensitive: bool,
+}
+
+/// What a flag's value must look like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Int32,
+    Int64,
+    Float,
+    Boolean,
+    /// Objects, arrays, maps and free-form values, given as JSON text.
+    Json,
+}
+
+impl Kind {
+    pub(crate) fn value_name(self) -> &'static str {
+        match self {
+            Kind::String => "STRING",
+            Kind::Int32 | Kind::Int64 => "INTEGER",
+            Kind::Float => "NUMBER",
+            Kind::Boolean => "BOOLEAN",
+            Kind::Json => "JSON",
+        }
+    }
+
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::Int32 => "integer (32-bit)",
+            Kind::Int64 => "integer (64-bit)",
+            Kind::Float => "number",
+            Kind::Boolean => "boolean (true or false)",
+            Kind::Json => "JSON",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Query,
+    Body,
+}

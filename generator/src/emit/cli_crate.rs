@@ -1,0 +1,144 @@
+//! The command-line crate `generated/<service>-cli/`: a table of every operation and its
+//! parameters for the hand-written engine in `cli/` (`acs-cli`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::sdk_crate::service_static;
+use crate::ir::{Location, Member, Operation, Service, Style, Type};
+use heck::ToKebabCase;
+
+pub fn cargo_toml(service: &Service) -> String {
+    format!(
+        r#"[package]
+name = "{crate_name}-cli"
+description = "`{binary}`: the Alibaba Cloud {upper} command-line tool, generated from the spec."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[[bin]]
+name = "{binary}"
+path = "src/main.rs"
+
+[dependencies]
+acs-cli.workspace = true
+acs-runtime.workspace = true
+"#,
+        crate_name = service.crate_name,
+        binary = service.product,
+        upper = service.product.to_uppercase(),
+    )
+}
+
+pub fn main_rs(service: &Service) -> TokenStream {
+    let service_static = service_static(service, &format!("{}-cli", service.crate_name));
+    let binary = &service.product;
+    let about = format!(
+        "Alibaba Cloud {} (API {}): one subcommand per operation, one flag per parameter.",
+        service.product.to_uppercase(),
+        service.api_version
+    );
+    let operations = service.operations.iter().map(operation_entry);
+    quote! {
+        //! The command-line tool: every operation of the spec, run by `acs_cli`.
+
+        #service_static
+
+        static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
+            name: #binary,
+            about: #about,
+            service: &SERVICE,
+            operations: &[#(#operations),*],
+        };
+
+        fn main() -> ::std::process::ExitCode {
+            ::acs_cli::main(&CLI)
+        }
+    }
+}
+
+fn operation_entry(operation: &Operation) -> TokenStream {
+    let name = &operation.name;
+    let kebab = operation.name.to_kebab_case();
+    let summary = operation.summary.clone().unwrap_or_default();
+    let method = match operation.methods.first().map(String::as_str) {
+        Some("GET") => quote!(::acs_runtime::Method::Get),
+        _ => quote!(::acs_runtime::Method::Post),
+    };
+    let idempotency_token = option(operation.idempotency_token.as_deref());
+    let pagination = match &operation.pagination {
+        Some(pagination) => {
+            let input = &pagination.input_token_wire;
+            let output = &pagination.output_token_wire;
+            let items = &pagination.items_wire_path;
+            quote!(::std::option::Option::Some(::acs_cli::Pagination {
+                input_token: #input,
+                output_token: #output,
+                items: &[#(#items),*],
+            }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let parameters = operation.request.iter().map(parameter_entry);
+    quote! {
+        ::acs_cli::Operation {
+            name: #name,
+            kebab: #kebab,
+            summary: #summary,
+            method: #method,
+            idempotency_token: #idempotency_token,
+            pagination: #pagination,
+            parameters: &[#(#parameters),*],
+        }
+    }
+}
+
+fn parameter_entry(member: &Member) -> TokenStream {
+    let name = &member.wire_name;
+    let kebab = member.wire_name.to_kebab_case();
+    let kind = match member.ty {
+        Type::String => quote!(String),
+        Type::Boolean => quote!(Boolean),
+        Type::Int32 => quote!(Int32),
+        Type::Int64 => quote!(Int64),
+        Type::Float | Type::Double => quote!(Float),
+        Type::Any | Type::Array(_) | Type::Map(_) | Type::Struct(_) => quote!(Json),
+    };
+    let style = match member.style {
+        Style::Simple => quote!(Simple),
+        Style::Json => quote!(Json),
+        Style::RepeatList => quote!(RepeatList),
+        Style::Flat => quote!(Flat),
+    };
+    let location = match member.location {
+        Location::Query => quote!(Query),
+        Location::Body => quote!(Body),
+    };
+    let required = member.required;
+    let description = member.docs.description.clone().unwrap_or_default();
+    let example = option(member.docs.example.as_deref());
+    let sensitive = member.sensitive;
+    quote! {
+        ::acs_cli::Parameter {
+            name: #name,
+            kebab: #kebab,
+            kind: ::acs_cli::Kind::#kind,
+            style: ::acs_runtime::params::Style::#style,
+            location: ::acs_cli::Location::#location,
+            required: #required,
+            description: #description,
+            example: #example,
+            sensitive: #sensitive,
+        }
+    }
+}
+
+fn option(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
+    }
+}

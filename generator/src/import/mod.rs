@@ -1,0 +1,166 @@
+//! The importer: Alibaba Cloud OpenMeta metadata (`api-docs.json`) → spec files, as a pure
+//! function of the metadata and an optional overlay. The same input gives the same bytes.
+//!
+//! # Mapping
+//!
+//! `service.yaml` takes the product, `info.version` as `api_version`, `info.style` lower-cased,
+//! protocol `https`, signature `ACS3-HMAC-SHA256`, the endpoint rule
+//! `<product>.{region}.aliyuncs.com`, the `endpoints` list in the metadata's order, and the
+//! overlay's waiters.
+//!
+//! `operations/<Action>.yaml` takes, per API: the name, summary, description, `deprecated`,
+//! the methods upper-cased in the metadata's order, the RAM action `<product>:<Action>` with
+//! `systemTags.operationType` as access level, every parameter (name, `in`, `style`,
+//! `required`, type, description, example, enum, default, minimum, maximum, `maxItems`,
+//! `deprecated`), the fields of the `200` response at any depth, the `json` sample of
+//! `responseDemo` verbatim, and pagination (see `pagination`). Descriptions lose trailing
+//! whitespace; one without any letter or digit (`****`) is a placeholder and is dropped, as
+//! is an empty example. `enum` comes from `enum`, else from the keys of `enumValueTitles`.
+//!
+//! Types: `string`, `boolean`; `integer` is `int32` with format `int32`, else `int64`;
+//! `number` is `float` with format `float`, else `double`; `array` has `items`; an `object`
+//! with properties is `object` with `fields` and a `type_name` (see `naming`), one with an
+//! `additionalProperties` schema is `map` with `values`, any other is `any` (free-form JSON).
+//! Any other type or format is an error naming the API and parameter.
+//!
+//! # Overlay
+//!
+//! Hand refinements live in `spec/<product>/overlay.yaml` and are applied on every import:
+//!
+//! ```yaml
+//! waiters:                       # copied into service.yaml (keys as in service.yaml)
+//!   - name: ExecutionFinished
+//!     operation: ListExecutions
+//!     input: [ExecutionId]
+//!     path: "Executions[0].Status"
+//!     success: [Success]
+//!     failure: [Failed, Cancelled]
+//!     delay_seconds: 5
+//!     timeout_seconds: 1800
+//! operations:
+//!   ListTagResources:            # the action
+//!     request:                   # patches keyed by path of a request parameter
+//!       ResourceIds:
+//!         type: array
+//!         items: {type: string}
+//!     response:                  # patches keyed by path of a response field
+//!       "TagResources.TagResource[].TagValue":
+//!         description: The tag value.
+//!     pagination: null           # null: none; a mapping: replaces the detected one
+//! ```
+//!
+//! A path names parameters and fields by wire name, joined by `.`; `[]` steps into an
+//! array's items and `{}` into a map's values (`Executions[].Status`, `Labels{}.Name`).
+//! A patch takes any key of a shape but `name`; the keys it gives replace the imported ones
+//! (see [`overlay`](self::overlay) for how `type`, `items`, `values` and `fields` combine).
+//! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, and
+//! before pagination is detected and type names are chosen. An operation, path, parameter
+//! or field that the metadata lacks is an error, so an overlay cannot silently rot.
+
+mod convert;
+mod emit;
+mod error;
+mod naming;
+mod openmeta;
+mod overlay;
+mod pagination;
+mod path;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_saphyr::{Location, Spanned};
+
+pub use emit::HEADER;
+pub use error::{ApiProblem, ImportError, OverlayProblem};
+
+use crate::spec::{OperationSpec, ServiceSpec};
+use overlay::Overlay;
+
+/// The specs of one product, before they are written as files.
+#[derive(Debug, Clone)]
+pub struct ImportedSpecs {
+    pub service: ServiceSpec,
+    /// Keyed by action.
+    pub operations: BTreeMap<String, OperationSpec>,
+}
+
+/// Spec files (`service.yaml`, `operations/<Action>.yaml`, relative to `spec/<product>/`)
+/// and their contents.
+pub fn import(
+    openmeta_json: &str,
+    overlay_yaml: Option<&str>,
+) -> Result<BTreeMap<PathBuf, String>, ImportError> {
+    import_specs(openmeta_json, overlay_yaml)?.to_files()
+}
+
+/// The product code (`oos`) of the metadata, which names its spec directory.
+pub fn product_code(openmeta_json: &str) -> Result<String, ImportError> {
+    let header: openmeta::Header =
+        serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
+    Ok(header.info.product)
+}
+
+/// The specs before they are written, for callers that inspect them.
+pub fn import_specs(
+    openmeta_json: &str,
+    overlay_yaml: Option<&str>,
+) -> Result<ImportedSpecs, ImportError> {
+    let document: openmeta::Document =
+        serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
+    let overlay = overlay_yaml
+        .map(Overlay::parse)
+        .transpose()?
+        .unwrap_or_default();
+    let mut operations = document
+        .apis
+        .iter()
+        .map(|(action, api)| {
+            convert::operation(&document.info.product, action, api)
+                .map(|operation| (action.clone(), operation))
+        })
+        .collect::<Result<BTreeMap<_, _>, _>>()?;
+    overlay.check_operations_exist(&operations)?;
+    for (action, operation) in &mut operations {
+        let refinements = overlay.operations.get(action);
+        if let Some(refinements) = refinements {
+            refinements.patch_shapes(action, operation)?;
+        }
+        operation.pagination = pagination::detect(operation);
+        if let Some(refinements) = refinements {
+            refinements.override_pagination(action, operation)?;
+        }
+        naming::assign_type_names(action, operation);
+    }
+    let service = ServiceSpec {
+        waiters: overlay.checked_waiters(&mut operations)?,
+        ..convert::service(&document)
+    };
+    Ok(ImportedSpecs {
+        service,
+        operations,
+    })
+}
+
+impl ImportedSpecs {
+    /// The files of these specs, as [`import`] returns them.
+    pub fn to_files(&self) -> Result<BTreeMap<PathBuf, String>, ImportError> {
+        let service_file = PathBuf::from("service.yaml");
+        let mut files = BTreeMap::new();
+        files.insert(
+            service_file.clone(),
+            emit::yaml_file(&service_file, &self.service)?,
+        );
+        for (action, operation) in &self.operations {
+            let file = PathBuf::from("operations").join(format!("{action}.yaml"));
+            let text = emit::yaml_file(&file, operation)?;
+            files.insert(file, text);
+        }
+        Ok(files)
+    }
+}
+
+/// A value made here rather than read from a file, so it has no source location.
+fn spanned<T>(value: T) -> Spanned<T> {
+    Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
+}

@@ -1,0 +1,189 @@
+//! Rust type names (`type_name`) for every `object` shape of an operation.
+//!
+//! An object field is named after the field (`Parameter`); the object inside an array or map
+//! field after the field's singular (`InstancePatchStates` → `InstancePatchState`, `Policies` →
+//! `Policy`, `Statuses` → `Status`; a name that is not plural, such as `Filter`, stays as is).
+//! Names are unique within an operation and never one of the names the generator derives from
+//! the action (`<Action>Request`, `<Action>Response`, `<Action>RequestBuilder`,
+//! `<Action>FluentBuilder`, `<Action>Paginator`). Response types are named first, in document
+//! order, then request types. A clash is resolved by trying, in turn:
+//!
+//! 1. the name itself, or for a request type whose name a response type already has, the name
+//!    suffixed with `Input` (`Tag` → `TagInput`), so that response types keep the plain names
+//!    users read most;
+//! 2. that name prefixed with the parent object's type name (`PatchBaselineTag`); for top-level
+//!    parameters and fields the parent is `<Action>Request` or `<Action>Response`;
+//! 3. that prefixed name followed by `2`, `3`, … .
+//!
+//! Type names already present (set by the overlay) are kept and reserved first.
+
+use std::collections::BTreeSet;
+
+use heck::ToUpperCamelCase;
+
+use super::spanned;
+use crate::spec::{OperationSpec, Shape};
+
+/// Names the generator derives from the action itself.
+const RESERVED_SUFFIXES: [&str; 5] = [
+    "Request",
+    "Response",
+    "RequestBuilder",
+    "FluentBuilder",
+    "Paginator",
+];
+
+/// Fills in `type_name` of every object shape of `operation` that has none.
+pub(crate) fn assign_type_names(action: &str, operation: &mut OperationSpec) {
+    let mut taken = RESERVED_SUFFIXES
+        .iter()
+        .map(|suffix| format!("{action}{suffix}"))
+        .collect();
+    collect_type_names(
+        operation.request.iter().chain(&operation.response),
+        &mut taken,
+    );
+    let mut namer = Namer {
+        taken,
+        input_clashes: BTreeSet::new(),
+    };
+    namer.name_fields(&mut operation.response, &format!("{action}Response"));
+    collect_type_names(&operation.response, &mut namer.input_clashes);
+    namer.name_fields(&mut operation.request, &format!("{action}Request"));
+}
+
+fn collect_type_names<'a>(
+    shapes: impl IntoIterator<Item = &'a Shape>,
+    names: &mut BTreeSet<String>,
+) {
+    for shape in shapes {
+        if let Some(type_name) = &shape.type_name {
+            names.insert(type_name.value.clone());
+        }
+        let children = shape
+            .fields
+            .iter()
+            .chain(shape.items.as_deref())
+            .chain(shape.values.as_deref());
+        collect_type_names(children, names);
+    }
+}
+
+/// The singular of a PascalCase plural, judged by its last word's ending.
+fn singular(name: &str) -> String {
+    const ENDINGS: [(&str, &str); 6] = [
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("uses", "us"),
+        ("xes", "x"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+    ];
+    for (plural, singular) in ENDINGS {
+        if let Some(stem) = name.strip_suffix(plural) {
+            return format!("{stem}{singular}");
+        }
+    }
+    // `Address`, `Status`, `Analysis` end in `s` without being plural.
+    let not_plural = ["ss", "us", "is"]
+        .iter()
+        .any(|ending| name.ends_with(ending));
+    match name.strip_suffix('s') {
+        Some(stem) if !not_plural && !stem.is_empty() => stem.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+struct Namer {
+    taken: BTreeSet<String>,
+    /// While naming request types: the response's type names, which a request type
+    /// avoids by taking the `Input` suffix.
+    input_clashes: BTreeSet<String>,
+}
+
+impl Namer {
+    fn name_fields(&mut self, fields: &mut [Shape], parent: &str) {
+        for field in fields {
+            let field_name = field
+                .name
+                .as_ref()
+                .map(|name| name.value.to_upper_camel_case())
+                .unwrap_or_default();
+            self.name_shape(field, &field_name, false, parent);
+        }
+    }
+
+    /// `base` is the field's name, or its singular once inside an array or map.
+    fn name_shape(&mut self, shape: &mut Shape, base: &str, element: bool, parent: &str) {
+        match shape.ty.as_ref().map(|ty| ty.value.as_str()) {
+            Some("object") => {
+                let type_name = match &shape.type_name {
+                    Some(existing) => existing.value.clone(),
+                    None => {
+                        let fresh = self.fresh_name(base, parent);
+                        shape.type_name = Some(spanned(fresh.clone()));
+                        fresh
+                    }
+                };
+                self.name_fields(&mut shape.fields, &type_name);
+            }
+            Some("array" | "map") => {
+                let element_base = if element {
+                    base.to_owned()
+                } else {
+                    singular(base)
+                };
+                for child in shape.items.iter_mut().chain(shape.values.iter_mut()) {
+                    self.name_shape(child, &element_base, true, parent);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn fresh_name(&mut self, base: &str, parent: &str) -> String {
+        let stem = if self.input_clashes.contains(base) {
+            format!("{base}Input")
+        } else {
+            base.to_owned()
+        };
+        let prefixed = format!("{parent}{stem}");
+        let chosen = [stem, prefixed.clone()]
+            .into_iter()
+            .chain((2..).map(|counter| format!("{prefixed}{counter}")))
+            .find(|candidate| !self.taken.contains(candidate))
+            .expect("an unbounded sequence of distinct names has one not taken");
+        self.taken.insert(chosen.clone());
+        chosen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    #[test]
+    fn singular_of_plurals_and_non_plurals() {
+        let cases = [
+            ("InstancePatchStates", "InstancePatchState"),
+            ("Policies", "Policy"),
+            ("Statuses", "Status"),
+            ("Entries", "Entry"),
+            ("Addresses", "Address"),
+            ("Boxes", "Box"),
+            ("Branches", "Branch"),
+            ("Hashes", "Hash"),
+            ("Tags", "Tag"),
+            ("Values", "Value"),
+            ("Filter", "Filter"),
+            ("TagResource", "TagResource"),
+            ("Status", "Status"),
+            ("Address", "Address"),
+            ("Analysis", "Analysis"),
+            ("S", "S"),
+        ];
+        for (plural, expected) in cases {
+            assert_eq!(singular(plural), expected, "singular of {plural}");
+        }
+    }
+}

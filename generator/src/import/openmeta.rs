@@ -1,0 +1,150 @@
+//! Serde mirror of Alibaba Cloud's OpenMeta `api-docs.json`, limited to the keys the importer
+//! reads. Other keys are ignored so that metadata growing a key does not break an import.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Document {
+    pub info: Info,
+    #[serde(default)]
+    pub endpoints: Vec<Endpoint>,
+    pub apis: BTreeMap<String, Api>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Info {
+    pub style: String,
+    pub product: String,
+    pub version: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Endpoint {
+    pub region_id: String,
+    pub endpoint: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Api {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub methods: Vec<String>,
+    #[serde(default)]
+    pub system_tags: SystemTags,
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    #[serde(default)]
+    pub responses: BTreeMap<String, Response>,
+    /// A JSON list, serialised into a string, of `{type, example}` samples (`json`, `xml`).
+    pub response_demo: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SystemTags {
+    /// RAM access level: `get`, `list`, `create`, `update` or `delete`.
+    pub operation_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Parameter {
+    pub name: String,
+    #[serde(rename = "in")]
+    pub location: String,
+    pub style: Option<String>,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Response {
+    pub schema: Option<Schema>,
+}
+
+/// One entry of the decoded `responseDemo` list.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ResponseDemo {
+    #[serde(rename = "type")]
+    pub format: String,
+    #[serde(default)]
+    pub example: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Schema {
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub format: Option<String>,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(rename = "enum", default)]
+    pub enum_values: Vec<Value>,
+    /// Display titles keyed by the allowed values; only the keys are imported.
+    pub enum_value_titles: Option<Ordered<IgnoredAny>>,
+    pub default: Option<Value>,
+    /// A number, or (as OpenMeta usually writes it) a string holding one.
+    pub minimum: Option<Value>,
+    pub maximum: Option<Value>,
+    pub max_items: Option<Value>,
+    #[serde(default)]
+    pub deprecated: bool,
+    pub properties: Option<Ordered<Schema>>,
+    pub items: Option<Box<Schema>>,
+    pub additional_properties: Option<AdditionalProperties>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum AdditionalProperties {
+    Schema(Box<Schema>),
+    /// `true` or `false`: says nothing about the values' shape, so it is recognised only.
+    Flag(#[expect(dead_code, reason = "a flag carries no shape to import")] bool),
+}
+
+/// A JSON object whose entries keep the metadata's order; serde_json's own map sorts them
+/// unless a feature is on, and fields in documentation order read better than sorted ones.
+#[derive(Debug)]
+pub(crate) struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<V>(PhantomData<V>);
+
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
+            type Value = Ordered<V>;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+
+        deserializer.deserialize_map(OrderedVisitor(PhantomData))
+    }
+}
+
+/// Just enough of the document to know whose it is.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Header {
+    pub info: Info,
+}

@@ -1,0 +1,263 @@
+//! The overlay: hand refinements to imported specs, kept in `spec/<product>/overlay.yaml`
+//! so that they survive re-import. See the module documentation of `import` for the format.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use super::error::{ImportError, OverlayProblem};
+use super::{path, spanned};
+use crate::spec::{OperationSpec, PaginationSpec, Shape, WaiterSpec};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Overlay {
+    /// Copied into `service.yaml` once their operation, inputs and path are found.
+    #[serde(default)]
+    pub waiters: Vec<WaiterSpec>,
+    /// Keyed by action.
+    #[serde(default)]
+    pub operations: BTreeMap<String, OperationOverlay>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OperationOverlay {
+    /// Patches keyed by the path of a request parameter.
+    #[serde(default)]
+    request: BTreeMap<String, ShapePatch>,
+    /// Patches keyed by the path of a response field.
+    #[serde(default)]
+    response: BTreeMap<String, ShapePatch>,
+    /// Absent: keep what was detected; `null`: no pagination; a mapping: this pagination.
+    #[serde(default, deserialize_with = "present")]
+    pagination: Option<Option<PaginationSpec>>,
+}
+
+/// Keys of a `Shape` to set; absent keys keep their imported value. A `type` different from
+/// the imported one first drops what belonged to the old type (`fields`, `type_name`, `items`,
+/// `values`). `items` and `values` patch the element in place (creating it if missing);
+/// `fields` replaces the object's fields whole.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ShapePatch {
+    #[serde(rename = "in")]
+    location: Option<String>,
+    style: Option<String>,
+    required: Option<bool>,
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    type_name: Option<String>,
+    description: Option<String>,
+    example: Option<String>,
+    #[serde(rename = "enum")]
+    enum_values: Option<Vec<String>>,
+    default: Option<String>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    max_items: Option<u64>,
+    deprecated: Option<bool>,
+    sensitive: Option<bool>,
+    fields: Option<Vec<Shape>>,
+    items: Option<Box<ShapePatch>>,
+    values: Option<Box<ShapePatch>>,
+}
+
+/// Tells a key given as `null` (`Some(None)`) from an absent one (`None`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+impl Overlay {
+    pub(crate) fn parse(yaml: &str) -> Result<Self, ImportError> {
+        serde_saphyr::from_str(yaml).map_err(ImportError::OverlaySyntax)
+    }
+
+    /// Every operation the overlay names must exist, so that no entry silently stops applying.
+    pub(crate) fn check_operations_exist(
+        &self,
+        operations: &BTreeMap<String, OperationSpec>,
+    ) -> Result<(), ImportError> {
+        match self
+            .operations
+            .keys()
+            .find(|action| !operations.contains_key(*action))
+        {
+            Some(action) => Err(ImportError::Overlay {
+                at: format!("operation `{action}`"),
+                problem: OverlayProblem::UnknownOperation,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The waiters, each checked against the operation it polls. `operations` is mutable
+    /// only because paths resolve through the same resolver that patches use.
+    pub(crate) fn checked_waiters(
+        &self,
+        operations: &mut BTreeMap<String, OperationSpec>,
+    ) -> Result<Vec<WaiterSpec>, ImportError> {
+        for waiter in &self.waiters {
+            let action = &waiter.operation.value;
+            let error = |entry: String, problem| ImportError::Overlay {
+                at: format!("waiter `{}`, {entry}", waiter.name.value),
+                problem,
+            };
+            let Some(operation) = operations.get_mut(action) else {
+                return Err(error(
+                    format!("operation `{action}`"),
+                    OverlayProblem::UnknownOperation,
+                ));
+            };
+            for input in &waiter.input {
+                require_parameter(&operation.request, &input.value)
+                    .map_err(|problem| error("input".to_owned(), problem))?;
+            }
+            path::resolve(&mut operation.response, &waiter.path.value)
+                .map_err(|problem| error(format!("path `{}`", waiter.path.value), problem))?;
+        }
+        Ok(self.waiters.clone())
+    }
+}
+
+impl OperationOverlay {
+    pub(crate) fn patch_shapes(
+        &self,
+        action: &str,
+        operation: &mut OperationSpec,
+    ) -> Result<(), ImportError> {
+        let sides = [
+            ("request", &self.request, &mut operation.request),
+            ("response", &self.response, &mut operation.response),
+        ];
+        for (side, patches, shapes) in sides {
+            for (shape_path, patch) in patches {
+                let target =
+                    path::resolve(shapes, shape_path).map_err(|problem| ImportError::Overlay {
+                        at: format!("operation `{action}`, {side} path `{shape_path}`"),
+                        problem,
+                    })?;
+                patch.apply(target);
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces or removes the detected pagination, after checking that a replacement's
+    /// parameters and fields exist.
+    pub(crate) fn override_pagination(
+        &self,
+        action: &str,
+        operation: &mut OperationSpec,
+    ) -> Result<(), ImportError> {
+        let Some(pagination) = &self.pagination else {
+            return Ok(());
+        };
+        if let Some(pagination) = pagination {
+            let error = |key: &str, problem| ImportError::Overlay {
+                at: format!("operation `{action}`, pagination `{key}`"),
+                problem,
+            };
+            require_parameter(&operation.request, &pagination.input_token.value)
+                .map_err(|problem| error("input_token", problem))?;
+            if let Some(page_size) = &pagination.page_size {
+                require_parameter(&operation.request, &page_size.value)
+                    .map_err(|problem| error("page_size", problem))?;
+            }
+            path::resolve(&mut operation.response, &pagination.output_token.value)
+                .map_err(|problem| error("output_token", problem))?;
+            let items = path::resolve(&mut operation.response, &pagination.items.value)
+                .map_err(|problem| error("items", problem))?;
+            if items.ty.as_ref().is_none_or(|ty| ty.value != "array") {
+                return Err(error(
+                    "items",
+                    OverlayProblem::NotAnArray {
+                        name: pagination.items.value.clone(),
+                    },
+                ));
+            }
+        }
+        operation.pagination = pagination.clone();
+        Ok(())
+    }
+}
+
+fn require_parameter(request: &[Shape], name: &str) -> Result<(), OverlayProblem> {
+    let known = request.iter().any(|parameter| {
+        parameter
+            .name
+            .as_ref()
+            .is_some_and(|wire| wire.value == name)
+    });
+    if known {
+        Ok(())
+    } else {
+        Err(OverlayProblem::UnknownParameter {
+            name: name.to_owned(),
+        })
+    }
+}
+
+impl ShapePatch {
+    fn apply(&self, shape: &mut Shape) {
+        if let Some(ty) = &self.ty {
+            if shape.ty.as_ref().is_none_or(|current| &current.value != ty) {
+                shape.fields.clear();
+                shape.type_name = None;
+                shape.items = None;
+                shape.values = None;
+            }
+            shape.ty = Some(spanned(ty.clone()));
+        }
+        if let Some(location) = &self.location {
+            shape.location = Some(spanned(location.clone()));
+        }
+        if let Some(style) = &self.style {
+            shape.style = Some(spanned(style.clone()));
+        }
+        if let Some(type_name) = &self.type_name {
+            shape.type_name = Some(spanned(type_name.clone()));
+        }
+        if let Some(required) = self.required {
+            shape.required = required;
+        }
+        if let Some(deprecated) = self.deprecated {
+            shape.deprecated = deprecated;
+        }
+        if let Some(sensitive) = self.sensitive {
+            shape.sensitive = sensitive;
+        }
+        if let Some(description) = &self.description {
+            shape.description = Some(description.clone());
+        }
+        if let Some(example) = &self.example {
+            shape.example = Some(example.clone());
+        }
+        if let Some(enum_values) = &self.enum_values {
+            shape.enum_values = enum_values.clone();
+        }
+        if let Some(default) = &self.default {
+            shape.default = Some(default.clone());
+        }
+        if let Some(minimum) = self.minimum {
+            shape.minimum = Some(minimum);
+        }
+        if let Some(maximum) = self.maximum {
+            shape.maximum = Some(maximum);
+        }
+        if let Some(max_items) = self.max_items {
+            shape.max_items = Some(max_items);
+        }
+        if let Some(fields) = &self.fields {
+            shape.fields = fields.clone();
+        }
+        if let Some(items) = &self.items {
+            items.apply(shape.items.get_or_insert_with(Box::default));
+        }
+        if let Some(values) = &self.values {
+            values.apply(shape.values.get_or_insert_with(Box::default));
+        }
+    }
+}

@@ -1,0 +1,492 @@
+//! An in-process stand-in for an Alibaba Cloud RPC endpoint, for testing code that calls one.
+//!
+//! [`TestServer`] listens on `127.0.0.1`, checks the ACS3-HMAC-SHA256 signature of every RPC
+//! request (`POST /` or `GET /` with the parameters in the query string and the action in
+//! `x-acs-action`) against known credentials, answers with scripted [`Reply`]s (faults included),
+//! and records what it received. It also serves unsigned routes by method and path, for
+//! endpoints such as the ECS instance metadata service.
+//!
+//! ```no_run
+//! # async fn example() -> std::io::Result<()> {
+//! use acs_runtime::testing::{Reply, TestServer};
+//!
+//! let server = TestServer::start().await?;
+//! server.enqueue("ListTemplates", Reply::throttled(None));
+//! server.set_default("ListTemplates", Reply::json(200, r#"{"RequestId":"1","Templates":[]}"#));
+//! // Point a client at `server.endpoint()` with `DEFAULT_ACCESS_KEY_ID` and
+//! // `DEFAULT_ACCESS_KEY_SECRET`, call ListTemplates, then inspect `server.requests()`.
+//! # Ok(())
+//! # }
+//! ```
+
+mod diff;
+mod reply;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request, Response};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+pub use diff::lenient_json_diff;
+use reply::ReplyBody;
+pub use reply::{JsonBody, Reply};
+
+use crate::sign::{self, SigningRequest, VerifyError};
+
+/// Access key id the server knows unless told otherwise.
+pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tTestServerAccessKey";
+
+/// Secret of [`DEFAULT_ACCESS_KEY_ID`].
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "test-server-access-key-secret";
+
+/// A request the server received.
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Path of the URL.
+    pub path: String,
+    /// The `x-acs-action` header, for RPC requests that carry one.
+    pub action: Option<String>,
+    /// Query parameters, decoded; of a repeated key, the last value.
+    pub query: BTreeMap<String, String>,
+    /// Every header received.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+    /// Whether the request carried a valid ACS3-HMAC-SHA256 signature; always `false` on
+    /// unsigned routes.
+    pub signature_verified: bool,
+}
+
+/// Configures a [`TestServer`] before it starts.
+#[derive(Clone, Debug)]
+pub struct TestServerBuilder {
+    credentials: HashMap<String, String>,
+}
+
+impl TestServerBuilder {
+    /// Also accepts requests signed with this access key.
+    pub fn with_credentials(
+        mut self,
+        access_key_id: impl Into<String>,
+        access_key_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials
+            .insert(access_key_id.into(), access_key_secret.into());
+        self
+    }
+
+    /// Binds `127.0.0.1` on a free port and starts serving on the current tokio runtime.
+    ///
+    /// # Errors
+    /// When the port cannot be bound.
+    pub async fn start(self) -> std::io::Result<TestServer> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let address = listener.local_addr()?;
+        let state = Arc::new(State {
+            credentials: self.credentials,
+            scripts: Mutex::default(),
+            requests: Mutex::default(),
+        });
+        let accept_loop = tokio::spawn(accept_connections(listener, Arc::clone(&state)));
+        Ok(TestServer {
+            address,
+            state,
+            accept_loop,
+        })
+    }
+}
+
+/// An in-process Alibaba Cloud RPC endpoint on `127.0.0.1`; see the [module docs](self).
+///
+/// Dropping it stops the server and closes its connections.
+pub struct TestServer {
+    address: SocketAddr,
+    state: Arc<State>,
+    accept_loop: JoinHandle<()>,
+}
+
+impl fmt::Debug for TestServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestServer")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // The accept loop owns the connection tasks; aborting it ends them too.
+        self.accept_loop.abort();
+    }
+}
+
+impl TestServer {
+    /// A server that knows only the default credentials.
+    pub fn builder() -> TestServerBuilder {
+        TestServerBuilder {
+            credentials: HashMap::from([(
+                DEFAULT_ACCESS_KEY_ID.to_owned(),
+                DEFAULT_ACCESS_KEY_SECRET.to_owned(),
+            )]),
+        }
+    }
+
+    /// Starts a server that knows only the default credentials.
+    ///
+    /// # Errors
+    /// When the port cannot be bound.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Queues a reply for the next call of `action` not yet answered; queued replies go out in
+    /// the order they were queued, before the default.
+    pub fn enqueue(&self, action: &str, reply: Reply) {
+        self.scripts()
+            .actions
+            .entry(action.to_owned())
+            .or_default()
+            .queued
+            .push_back(reply);
+    }
+
+    /// Sets the reply for calls of `action` once its queue is empty. Without one, such calls get
+    /// HTTP 404 `InvalidAction.NotFound`.
+    pub fn set_default(&self, action: &str, reply: Reply) {
+        self.scripts()
+            .actions
+            .entry(action.to_owned())
+            .or_default()
+            .default = Some(reply);
+    }
+
+    /// Serves `method path` without checking signatures, with `reply` once the route's queue is
+    /// empty.
+    pub fn route(&self, method: Method, path: &str, reply: Reply) {
+        self.scripts()
+            .routes
+            .entry((method, path.to_owned()))
+            .or_default()
+            .default = Some(reply);
+    }
+
+    /// Serves `method path` without checking signatures, queueing `reply` like
+    /// [`enqueue`](Self::enqueue). A route with nothing left to send answers HTTP 404.
+    pub fn enqueue_route(&self, method: Method, path: &str, reply: Reply) {
+        self.scripts()
+            .routes
+            .entry((method, path.to_owned()))
+            .or_default()
+            .queued
+            .push_back(reply);
+    }
+
+    /// Every request received so far, in the order they arrived.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state.requests).clone()
+    }
+
+    fn scripts(&self) -> MutexGuard<'_, Scripts> {
+        lock(&self.state.scripts)
+    }
+}
+
+/// A panic in a test must not hide what the server saw, so poisoning is ignored.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+struct State {
+    credentials: HashMap<String, String>,
+    scripts: Mutex<Scripts>,
+    requests: Mutex<Vec<RecordedRequest>>,
+}
+
+#[derive(Default)]
+struct Scripts {
+    actions: HashMap<String, Script>,
+    routes: HashMap<(Method, String), Script>,
+}
+
+#[derive(Default)]
+struct Script {
+    queued: VecDeque<Reply>,
+    default: Option<Reply>,
+}
+
+impl Script {
+    fn next_reply(&mut self) -> Option<Reply> {
+        self.queued.pop_front().or_else(|| self.default.clone())
+    }
+}
+
+async fn accept_connections(listener: TcpListener, state: Arc<State>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                }
+                Err(error) => {
+                    // Such as running out of file descriptors: wait for connections to close.
+                    tracing::warn!(%error, "test server could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+async fn serve_connection(stream: TcpStream, state: Arc<State>) {
+    let service = service_fn(move |request| answer(Arc::clone(&state), request));
+    if let Err(error) = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await
+    {
+        tracing::debug!(%error, "test server connection ended");
+    }
+}
+
+/// Returned by the service to make hyper close the connection without a response.
+#[derive(Debug)]
+struct DroppedOnPurpose;
+
+impl fmt::Display for DroppedOnPurpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for DroppedOnPurpose {}
+
+async fn answer(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<ReplyBody>, DroppedOnPurpose> {
+    let (parts, body) = request.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|_| DroppedOnPurpose)?
+        .to_bytes();
+    let query = decode_query(parts.uri.query().unwrap_or(""));
+    let host_id = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned();
+    let mut recorded = RecordedRequest {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        action: None,
+        query: query.iter().cloned().collect(),
+        headers: parts.headers,
+        body,
+        signature_verified: false,
+    };
+
+    let route = (recorded.method.clone(), recorded.path.clone());
+    let route_reply = lock(&state.scripts)
+        .routes
+        .get_mut(&route)
+        .map(Script::next_reply);
+    let reply = match route_reply {
+        Some(reply) => reply.unwrap_or_else(|| {
+            Reply::error(
+                404,
+                "InvalidRoute.NotFound",
+                format!("No more replies for {} {}.", route.0, route.1),
+            )
+        }),
+        None => rpc_reply(&state, &mut recorded, &query),
+    };
+    lock(&state.requests).push(recorded);
+
+    if let Some(delay) = reply.delay() {
+        tokio::time::sleep(delay).await;
+    }
+    reply.into_response(&host_id).ok_or(DroppedOnPurpose)
+}
+
+/// Checks the signature, records the action and picks the reply for an RPC request.
+fn rpc_reply(state: &State, recorded: &mut RecordedRequest, query: &[(String, String)]) -> Reply {
+    let query: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let header_texts: Vec<(&str, Cow<'_, str>)> = recorded
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), String::from_utf8_lossy(value.as_bytes())))
+        .collect();
+    let headers: Vec<(&str, &str)> = header_texts
+        .iter()
+        .map(|(name, value)| (*name, value.as_ref()))
+        .collect();
+    let received = SigningRequest {
+        method: recorded.method.as_str(),
+        path: &recorded.path,
+        query: &query,
+        headers: &headers,
+        body: &recorded.body,
+    };
+    let verified = sign::verify(&received, |access_key_id| {
+        state.credentials.get(access_key_id)
+    });
+    let action = recorded
+        .headers
+        .get("x-acs-action")
+        .map(|action| String::from_utf8_lossy(action.as_bytes()).into_owned());
+    recorded.action.clone_from(&action);
+    if let Err(error) = verified {
+        return signature_error_reply(error);
+    }
+    recorded.signature_verified = true;
+
+    let scripted = action.and_then(|action| {
+        lock(&state.scripts)
+            .actions
+            .get_mut(&action)
+            .and_then(Script::next_reply)
+    });
+    scripted.unwrap_or_else(|| {
+        Reply::error(
+            404,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+        )
+    })
+}
+
+fn signature_error_reply(error: VerifyError) -> Reply {
+    match error {
+        VerifyError::MissingAuthorization | VerifyError::UnknownAccessKey { .. } => Reply::error(
+            404,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+        ),
+        VerifyError::SignatureMismatch { string_to_sign } => Reply::error(
+            400,
+            "SignatureDoesNotMatch",
+            format!(
+                "Specified signature does not match our calculation. server string to sign is:{string_to_sign}"
+            ),
+        ),
+        VerifyError::PayloadHashMismatch { .. } => Reply::error(
+            400,
+            "SignatureDoesNotMatch",
+            format!("Specified signature does not match our calculation. {error}"),
+        ),
+        VerifyError::MalformedAuthorization { .. } | VerifyError::MissingSignedHeader { .. } => {
+            Reply::error(
+                400,
+                "IncompleteSignature",
+                format!("The request signature does not conform to Aliyun standards. {error}"),
+            )
+        }
+    }
+}
+
+/// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte; invalid
+/// UTF-8 is replaced rather than refused, so that the signature check reports the mismatch.
+fn decode_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    fn hex_value(digit: u8) -> Option<u8> {
+        char::from(digit)
+            .to_digit(16)
+            .and_then(|value| u8::try_from(value).ok())
+    }
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'+' => decoded.push(b' '),
+            b'%' => {
+                let escaped = bytes
+                    .get(index + 1..index + 3)
+                    .and_then(|digits| Some((hex_value(digits[0])? << 4) | hex_value(digits[1])?));
+                if let Some(byte) = escaped {
+                    decoded.push(byte);
+                    index += 3;
+                    continue;
+                }
+                decoded.push(b'%');
+            }
+            byte => decoded.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_decoding_handles_plus_escapes_and_bad_escapes() {
+        assert_eq!(
+            decode_query("a=1+2&b=%E4%B8%AD%2b&c&=x&d=100%&e=%zz"),
+            [
+                ("a".to_owned(), "1 2".to_owned()),
+                ("b".to_owned(), "中+".to_owned()),
+                ("c".to_owned(), String::new()),
+                (String::new(), "x".to_owned()),
+                ("d".to_owned(), "100%".to_owned()),
+                ("e".to_owned(), "%zz".to_owned()),
+            ]
+        );
+        assert!(decode_query("").is_empty());
+    }
+
+    #[test]
+    fn scripts_send_queued_replies_before_the_default() {
+        let mut script = Script::default();
+        assert!(script.next_reply().is_none());
+        script.queued.push_back(Reply::drop_connection());
+        script.default = Some(Reply::service_unavailable());
+        assert!(format!("{:?}", script.next_reply()).contains("DropConnection"));
+        assert!(format!("{:?}", script.next_reply()).contains("ServiceUnavailable"));
+        assert!(format!("{:?}", script.next_reply()).contains("ServiceUnavailable"));
+    }
+}
