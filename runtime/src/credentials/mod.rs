@@ -202,6 +202,14 @@ pub(crate) fn redact_key_id(access_key_id: &str) -> String {
     format!("{shown}****")
 }
 
+/// `a`, `a and b`, `a, b and c`: what an error says is missing.
+pub(crate) fn list_names(names: &[&str]) -> String {
+    match names {
+        [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => names.concat(),
+    }
+}
+
 /// Why credentials could not be had. Messages name the provider and what is missing, never
 /// a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,6 +266,13 @@ mod tests {
         assert!(anonymous.is_anonymous());
         assert_eq!(anonymous.provider(), "anonymous");
         assert!(!Credentials::new("LTAIkey", "secret", "test").is_anonymous());
+    }
+
+    #[test]
+    fn missing_names_read_as_a_list() {
+        assert_eq!(list_names(&["a"]), "a");
+        assert_eq!(list_names(&["a", "b"]), "a and b");
+        assert_eq!(list_names(&["a", "b", "c"]), "a, b and c");
     }
 
     #[test]

@@ -123,11 +123,8 @@ impl OidcRoleProvider {
 
 /// `A is`, `A and B are`, `A, B and C are`.
 fn describe_missing(names: &[&str]) -> String {
-    match names {
-        [one] => format!("{one} is"),
-        [init @ .., last] => format!("{} and {last} are", init.join(", ")),
-        [] => String::new(),
-    }
+    let verb = if names.len() == 1 { "is" } else { "are" };
+    format!("{} {verb}", super::list_names(names))
 }
 
 impl ProvideCredentials for OidcRoleProvider {

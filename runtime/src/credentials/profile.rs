@@ -349,7 +349,7 @@ impl ProfileContext<'_> {
             .map(|(name, _)| *name)
             .collect();
         if !missing.is_empty() {
-            return Err(self.error(format!("mode {mode} needs {}", missing.join(" and "))));
+            return Err(self.error(format!("mode {mode} needs {}", super::list_names(&missing))));
         }
         Ok(fields.map(|(_, value)| non_empty(value).unwrap_or_default()))
     }
