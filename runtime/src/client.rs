@@ -502,9 +502,11 @@ impl Client {
                 builder = builder.header(*name, value.as_ref());
             }
         }
-        builder = builder
-            .header("authorization", signature.authorization.as_str())
-            .header("user-agent", self.inner.user_agent.as_str());
+        // Anonymous calls (STS `AssumeRoleWithOIDC`) are authenticated otherwise: no signature.
+        if !credentials.is_anonymous() {
+            builder = builder.header("authorization", signature.authorization.as_str());
+        }
+        builder = builder.header("user-agent", self.inner.user_agent.as_str());
         let request = builder
             .body(body)
             .expect("a request from a valid endpoint and header values");
@@ -581,6 +583,53 @@ mod tests {
     fn dates_are_utc_seconds() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
         assert_eq!(format_date(at), "2024-05-01T08:30:00Z");
+    }
+
+    #[test]
+    fn anonymous_credentials_send_no_authorization() {
+        use crate::credentials::Credentials;
+
+        static SERVICE: Service = Service {
+            product: "sts",
+            api_version: "2015-04-01",
+            endpoint_rule: "sts.{region}.aliyuncs.com",
+            protocol: "https",
+            regional_endpoints: &[],
+            sdk_name: "test",
+            sdk_version: "0",
+        };
+        let client = Client::new(&SERVICE, Config::builder().build().unwrap());
+        let endpoint = Endpoint {
+            scheme: "https",
+            authority: "sts.aliyuncs.com".into(),
+        };
+        let call = CallSpec {
+            action: "AssumeRoleWithOIDC",
+            method: Method::Post,
+            idempotency_token: None,
+        };
+        let now = SystemTime::UNIX_EPOCH;
+        let sign = |credentials: Credentials| {
+            client.sign(
+                call,
+                &endpoint,
+                &Params::new(),
+                Bytes::new(),
+                &credentials,
+                now,
+            )
+        };
+
+        let anonymous = sign(Credentials::anonymous()).request;
+        assert!(anonymous.headers().get("authorization").is_none());
+        assert_eq!(anonymous.headers()["x-acs-action"], "AssumeRoleWithOIDC");
+        let keyed = sign(Credentials::new("LTAIid", "secret", "test")).request;
+        assert!(
+            keyed.headers()["authorization"]
+                .to_str()
+                .unwrap()
+                .starts_with("ACS3-HMAC-SHA256 Credential=LTAIid,")
+        );
     }
 
     #[test]

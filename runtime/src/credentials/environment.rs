@@ -1,15 +1,18 @@
+use super::env::Env;
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
-pub const ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
-pub const ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
-pub const SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+pub(crate) const ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
+pub(crate) const ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
+pub(crate) const SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+
+const PROVIDER: &str = "environment";
 
 /// `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, for temporary
 /// credentials, `ALIBABA_CLOUD_SECURITY_TOKEN`, read at every call so a changed environment
 /// takes effect.
 #[derive(Clone, Debug, Default)]
 pub struct EnvironmentProvider {
-    _private: (),
+    env: Env,
 }
 
 impl EnvironmentProvider {
@@ -17,18 +20,30 @@ impl EnvironmentProvider {
         Self::default()
     }
 
-    /// Whether the environment names an access key at all (the default chain moves on if not).
-    pub fn is_configured() -> bool {
-        non_empty(ACCESS_KEY_ID).is_some()
+    pub(crate) fn with_env(env: Env) -> Self {
+        EnvironmentProvider { env }
     }
 
-    fn read() -> Result<Credentials, CredentialsError> {
-        let missing =
-            |name: &str| CredentialsError::new("environment", format!("{name} is not set"));
-        let id = non_empty(ACCESS_KEY_ID).ok_or_else(|| missing(ACCESS_KEY_ID))?;
-        let secret = non_empty(ACCESS_KEY_SECRET).ok_or_else(|| missing(ACCESS_KEY_SECRET))?;
-        let credentials = Credentials::new(id, secret, "environment");
-        Ok(match non_empty(SECURITY_TOKEN) {
+    /// Whether any of the variables is set: the default chain moves on only when none is, so
+    /// that a half-set environment is reported rather than silently passed over.
+    pub fn is_configured(&self) -> bool {
+        [ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN]
+            .iter()
+            .any(|name| self.env.get(name).is_some())
+    }
+
+    fn read(&self) -> Result<Credentials, CredentialsError> {
+        let missing = |name: &str| CredentialsError::new(PROVIDER, format!("{name} is not set"));
+        let id = self
+            .env
+            .get(ACCESS_KEY_ID)
+            .ok_or_else(|| missing(ACCESS_KEY_ID))?;
+        let secret = self
+            .env
+            .get(ACCESS_KEY_SECRET)
+            .ok_or_else(|| missing(ACCESS_KEY_SECRET))?;
+        let credentials = Credentials::new(id, secret, PROVIDER);
+        Ok(match self.env.get(SECURITY_TOKEN) {
             Some(token) => credentials.with_security_token(token),
             None => credentials,
         })
@@ -37,10 +52,44 @@ impl EnvironmentProvider {
 
 impl ProvideCredentials for EnvironmentProvider {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
-        Box::pin(async { Self::read() })
+        Box::pin(async { self.read() })
     }
 }
 
-fn non_empty(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn reads_keys_and_token() {
+        let env = Env::fixed(&[
+            (ACCESS_KEY_ID, "LTAIenvId"),
+            (ACCESS_KEY_SECRET, "env-secret"),
+            (SECURITY_TOKEN, "env-token"),
+        ]);
+        let credentials = EnvironmentProvider::with_env(env)
+            .provide_credentials()
+            .await
+            .unwrap();
+        assert_eq!(credentials.access_key_id(), "LTAIenvId");
+        assert_eq!(credentials.access_key_secret(), "env-secret");
+        assert_eq!(credentials.security_token(), Some("env-token"));
+        assert_eq!(credentials.provider(), "environment");
+    }
+
+    #[tokio::test]
+    async fn half_set_is_configured_and_names_what_is_missing() {
+        let provider =
+            EnvironmentProvider::with_env(Env::fixed(&[(ACCESS_KEY_SECRET, "env-secret")]));
+        assert!(provider.is_configured());
+        let error = provider.provide_credentials().await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "environment: ALIBABA_CLOUD_ACCESS_KEY_ID is not set"
+        );
+        assert!(
+            !EnvironmentProvider::with_env(Env::fixed(&[("ALIBABA_CLOUD_ACCESS_KEY_ID", "")]))
+                .is_configured()
+        );
+    }
 }

@@ -1,0 +1,259 @@
+//! STS, the service that hands out temporary credentials: `AssumeRole` (signed with the
+//! caller's AccessKey) and `AssumeRoleWithOIDC` (unsigned), sent through this runtime's
+//! [`Client`] like any other call, retries included.
+
+use std::time::SystemTime;
+
+use serde::Deserialize;
+
+use super::env::Env;
+use super::wire::{TemporaryCredentials, describe_json_error};
+use super::{Credentials, CredentialsError, SharedCredentialsProvider};
+use crate::client::{CallSpec, Client, Method, RequestParams, Service};
+use crate::config::{CallOptions, Config};
+use crate::http::SharedHttpClient;
+use crate::params::Params;
+
+/// Sends STS calls to this endpoint (a host or URL) instead of the region's.
+pub const STS_ENDPOINT_ENV: &str = "ALIBABA_CLOUD_STS_ENDPOINT";
+/// Sends STS calls to `sts.<region>.aliyuncs.com` instead of the central `sts.aliyuncs.com`.
+pub const STS_REGION_ENV: &str = "ALIBABA_CLOUD_STS_REGION";
+
+/// How long temporary credentials last unless asked otherwise (one hour).
+pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
+/// The shortest lifetime STS grants (15 minutes).
+pub(crate) const MIN_DURATION_SECONDS: u32 = 900;
+
+const CENTRAL_ENDPOINT: &str = "sts.aliyuncs.com";
+
+static STS: Service = Service {
+    product: "sts",
+    api_version: "2015-04-01",
+    endpoint_rule: "sts.{region}.aliyuncs.com",
+    protocol: "https",
+    regional_endpoints: &[],
+    sdk_name: "acs-runtime-credentials",
+    sdk_version: env!("CARGO_PKG_VERSION"),
+};
+
+/// Where STS is and how to reach it; shared by the providers that call it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StsSettings {
+    pub(crate) endpoint: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) http_client: Option<SharedHttpClient>,
+}
+
+impl StsSettings {
+    /// The endpoint given, else `ALIBABA_CLOUD_STS_ENDPOINT`, else the STS region's (given or
+    /// `ALIBABA_CLOUD_STS_REGION`), else the central one.
+    fn endpoint(&self, env: &Env) -> String {
+        if let Some(endpoint) = self.endpoint.clone().or_else(|| env.get(STS_ENDPOINT_ENV)) {
+            return endpoint;
+        }
+        match self.region.clone().or_else(|| env.get(STS_REGION_ENV)) {
+            Some(region) => STS.endpoint_rule.replace("{region}", &region),
+            None => CENTRAL_ENDPOINT.to_string(),
+        }
+    }
+
+    /// A client for STS that signs with `signer`'s credentials.
+    pub(crate) fn client(
+        &self,
+        env: &Env,
+        signer: SharedCredentialsProvider,
+        provider: &'static str,
+    ) -> Result<Client, CredentialsError> {
+        let mut builder = Config::builder()
+            .endpoint(self.endpoint(env))
+            .credentials_provider(signer);
+        if let Some(http_client) = &self.http_client {
+            builder = builder.http_client(http_client.clone());
+        }
+        let config = builder.build().map_err(|error| {
+            CredentialsError::new(provider, format!("cannot set up the STS client: {error}"))
+        })?;
+        Ok(Client::new(&STS, config))
+    }
+}
+
+/// The parameters both role calls share.
+pub(crate) struct RoleSession<'a> {
+    pub(crate) role_arn: &'a str,
+    pub(crate) session_name: &'a str,
+    pub(crate) duration_seconds: u32,
+    pub(crate) policy: Option<&'a str>,
+}
+
+impl RoleSession<'_> {
+    fn params(&self) -> Params {
+        let mut params = Params::new();
+        params.insert("RoleArn", self.role_arn);
+        params.insert("RoleSessionName", self.session_name);
+        params.insert("DurationSeconds", self.duration_seconds.to_string());
+        if let Some(policy) = self.policy {
+            params.insert("Policy", policy);
+        }
+        params
+    }
+}
+
+/// `AssumeRole`, signed with the client's credentials.
+pub(crate) async fn assume_role(
+    client: &Client,
+    session: &RoleSession<'_>,
+    external_id: Option<&str>,
+    provider: &'static str,
+) -> Result<Credentials, CredentialsError> {
+    let mut query = session.params();
+    if let Some(external_id) = external_id {
+        query.insert("ExternalId", external_id);
+    }
+    send(
+        client,
+        "AssumeRole",
+        RequestParams {
+            query,
+            body: Params::new(),
+        },
+        provider,
+    )
+    .await
+}
+
+/// `AssumeRoleWithOIDC`, with a client whose credentials are anonymous. The token travels in
+/// the form body, not the URL, where proxies and servers log it.
+pub(crate) async fn assume_role_with_oidc(
+    client: &Client,
+    session: &RoleSession<'_>,
+    oidc_provider_arn: &str,
+    oidc_token: &str,
+    provider: &'static str,
+) -> Result<Credentials, CredentialsError> {
+    let mut query = session.params();
+    query.insert("OIDCProviderArn", oidc_provider_arn);
+    let mut body = Params::new();
+    body.insert("OIDCToken", oidc_token);
+    send(
+        client,
+        "AssumeRoleWithOIDC",
+        RequestParams { query, body },
+        provider,
+    )
+    .await
+}
+
+async fn send(
+    client: &Client,
+    action: &'static str,
+    params: RequestParams,
+    provider: &'static str,
+) -> Result<Credentials, CredentialsError> {
+    let call = CallSpec {
+        action,
+        method: Method::Post,
+        idempotency_token: None,
+    };
+    // `invoke`, not `call`: a body that fails to decode must not be quoted in the error.
+    let response = client
+        .invoke(call, params, &CallOptions::default())
+        .await
+        .map_err(|error| {
+            CredentialsError::new(provider, format!("STS {action} failed: {error}"))
+        })?;
+
+    #[derive(Deserialize)]
+    struct Response {
+        #[serde(rename = "Credentials")]
+        credentials: Option<TemporaryCredentials>,
+    }
+    let what = format!("the STS {action} response");
+    let parsed: Response = serde_json::from_slice(&response.body).map_err(|error| {
+        CredentialsError::new(provider, format!("{what} {}", describe_json_error(&error)))
+    })?;
+    let credentials = parsed
+        .credentials
+        .ok_or_else(|| CredentialsError::new(provider, format!("{what} has no Credentials")))?;
+    credentials.into_credentials(provider, &format!("{what}'s Credentials"))
+}
+
+/// A session name for callers that give none: `acs-runtime-<unix seconds>`, within STS's
+/// 2 to 64 characters of letters, digits and `.@-_`.
+pub(crate) fn default_session_name() -> String {
+    let seconds = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|since| since.as_secs())
+        .unwrap_or(0);
+    format!("acs-runtime-{seconds}")
+}
+
+/// Checks a requested lifetime against STS's minimum.
+pub(crate) fn check_duration(
+    provider: &'static str,
+    setting: &str,
+    seconds: u32,
+) -> Result<u32, CredentialsError> {
+    if seconds < MIN_DURATION_SECONDS {
+        return Err(CredentialsError::new(
+            provider,
+            format!("{setting} must be at least {MIN_DURATION_SECONDS} seconds, not {seconds}"),
+        ));
+    }
+    Ok(seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_precedence() {
+        let settings = StsSettings::default();
+        assert_eq!(settings.endpoint(&Env::fixed(&[])), "sts.aliyuncs.com");
+        assert_eq!(
+            settings.endpoint(&Env::fixed(&[(STS_REGION_ENV, "cn-shanghai")])),
+            "sts.cn-shanghai.aliyuncs.com"
+        );
+        let from_env = Env::fixed(&[
+            (STS_REGION_ENV, "cn-shanghai"),
+            (STS_ENDPOINT_ENV, "http://127.0.0.1:9"),
+        ]);
+        assert_eq!(settings.endpoint(&from_env), "http://127.0.0.1:9");
+        let regional = StsSettings {
+            region: Some("cn-beijing".into()),
+            ..StsSettings::default()
+        };
+        assert_eq!(
+            regional.endpoint(&Env::fixed(&[(STS_REGION_ENV, "cn-shanghai")])),
+            "sts.cn-beijing.aliyuncs.com"
+        );
+        let explicit = StsSettings {
+            endpoint: Some("sts-vpc.cn-beijing.aliyuncs.com".into()),
+            ..regional
+        };
+        assert_eq!(
+            explicit.endpoint(&from_env),
+            "sts-vpc.cn-beijing.aliyuncs.com"
+        );
+    }
+
+    #[test]
+    fn durations_below_the_minimum_are_refused() {
+        assert_eq!(check_duration("test", "expired_seconds", 900), Ok(900));
+        let error = check_duration("test", "expired_seconds", 60).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "test: expired_seconds must be at least 900 seconds, not 60"
+        );
+    }
+
+    #[test]
+    fn default_session_names_are_valid() {
+        let name = default_session_name();
+        assert!(name.starts_with("acs-runtime-") && name.len() <= 64);
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.@_".contains(c))
+        );
+    }
+}

@@ -1,0 +1,364 @@
+//! Test doubles for the credential providers: a scripted HTTP client that records what it
+//! is sent, a local HTTP server, temporary files, a settable clock and a log recorder.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::cache::Clock;
+use crate::http::{HttpClient, HttpError, HttpFuture};
+use crate::sign::{self, SigningRequest, VerifyError};
+
+/// One request as a server sees it.
+#[derive(Clone, Debug)]
+pub(crate) struct Recorded {
+    pub(crate) method: http::Method,
+    pub(crate) uri: http::Uri,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Recorded {
+    pub(crate) fn path(&self) -> &str {
+        self.uri.path()
+    }
+
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(name)
+            .map(|value| value.to_str().expect("a text header"))
+    }
+
+    pub(crate) fn query(&self) -> Vec<(String, String)> {
+        decode_form(self.uri.query().unwrap_or(""))
+    }
+
+    pub(crate) fn query_param(&self, name: &str) -> Option<String> {
+        self.query()
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    pub(crate) fn form_param(&self, name: &str) -> Option<String> {
+        let body = std::str::from_utf8(&self.body).expect("a text body");
+        decode_form(body)
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    /// Checks the ACS3-HMAC-SHA256 signature as the service would, `host` included.
+    pub(crate) fn verify_signature(
+        &self,
+        access_key_id: &str,
+        secret: &str,
+    ) -> Result<(), VerifyError> {
+        let host = self
+            .uri
+            .authority()
+            .expect("an absolute URL")
+            .as_str()
+            .to_string();
+        let mut headers: Vec<(String, String)> = vec![("host".to_string(), host)];
+        for (name, value) in &self.headers {
+            headers.push((
+                name.as_str().to_string(),
+                value.to_str().expect("a text header").to_string(),
+            ));
+        }
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        let query = self.query();
+        let query: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+            .collect();
+        let request = SigningRequest {
+            method: self.method.as_str(),
+            path: self.uri.path(),
+            query: &query,
+            headers: &headers,
+            body: &self.body,
+        };
+        sign::verify(&request, |id| (id == access_key_id).then_some(secret))
+    }
+}
+
+/// `a=1&b=x%20y` as pairs, percent-decoded.
+fn decode_form(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).expect("ASCII hex");
+            out.push(u8::from_str_radix(hex, 16).expect("a percent escape"));
+            index += 3;
+        } else {
+            out.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8(out).expect("UTF-8 after decoding")
+}
+
+type Respond = dyn Fn(&Recorded) -> Result<http::Response<Bytes>, HttpError> + Send + Sync;
+
+/// An [`HttpClient`] that records every request and answers as the test scripts it.
+#[derive(Clone)]
+pub(crate) struct FakeHttp {
+    respond: Arc<Respond>,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+    delay: Duration,
+}
+
+impl FakeHttp {
+    pub(crate) fn new(
+        respond: impl Fn(&Recorded) -> Result<http::Response<Bytes>, HttpError> + Send + Sync + 'static,
+    ) -> Self {
+        FakeHttp {
+            respond: Arc::new(respond),
+            recorded: Arc::default(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Answers only after `delay`, so that concurrent callers overlap.
+    pub(crate) fn with_delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    pub(crate) fn requests(&self) -> Vec<Recorded> {
+        self.recorded.lock().unwrap().clone()
+    }
+}
+
+impl fmt::Debug for FakeHttp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FakeHttp")
+    }
+}
+
+impl HttpClient for FakeHttp {
+    fn send(&self, request: http::Request<Bytes>) -> HttpFuture<'_> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let recorded = Recorded {
+                method: parts.method,
+                uri: parts.uri,
+                headers: parts.headers,
+                body,
+            };
+            self.recorded.lock().unwrap().push(recorded.clone());
+            if !self.delay.is_zero() {
+                tokio::time::sleep(self.delay).await;
+            }
+            (self.respond)(&recorded)
+        })
+    }
+}
+
+pub(crate) fn respond(
+    status: u16,
+    body: impl Into<Bytes>,
+) -> Result<http::Response<Bytes>, HttpError> {
+    Ok(http::Response::builder()
+        .status(status)
+        .body(body.into())
+        .unwrap())
+}
+
+/// `2021-10-20T04:27:09Z`.
+pub(crate) fn format_time(at: SystemTime) -> String {
+    OffsetDateTime::from(at)
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+/// The `Credentials` object STS and the metadata service send.
+pub(crate) fn credentials_json(
+    id: &str,
+    secret: &str,
+    token: &str,
+    expiry: SystemTime,
+) -> serde_json::Value {
+    serde_json::json!({
+        "AccessKeyId": id,
+        "AccessKeySecret": secret,
+        "SecurityToken": token,
+        "Expiration": format_time(expiry),
+    })
+}
+
+/// A successful STS `AssumeRole`/`AssumeRoleWithOIDC` response body.
+pub(crate) fn sts_body(id: &str, secret: &str, token: &str, expiry: SystemTime) -> String {
+    serde_json::json!({
+        "RequestId": "sts-request-1",
+        "AssumedRoleUser": {"Arn": "acs:ram::100:role/test/session", "AssumedRoleId": "300:session"},
+        "Credentials": credentials_json(id, secret, token, expiry),
+    })
+    .to_string()
+}
+
+pub(crate) fn in_one_hour() -> SystemTime {
+    SystemTime::now() + Duration::from_secs(3600)
+}
+
+/// A directory under the system's temporary one, removed when dropped.
+pub(crate) struct TempDir(PathBuf);
+
+impl TempDir {
+    pub(crate) fn new() -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "acs-runtime-test-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub(crate) fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A clock that moves only when told to.
+#[derive(Clone)]
+pub(crate) struct ManualClock(Arc<Mutex<SystemTime>>);
+
+impl ManualClock {
+    pub(crate) fn new(start: SystemTime) -> Self {
+        ManualClock(Arc::new(Mutex::new(start)))
+    }
+
+    pub(crate) fn clock(&self) -> Clock {
+        let now = self.0.clone();
+        Clock::from_fn(move || *now.lock().unwrap())
+    }
+
+    pub(crate) fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+/// Serves HTTP/1 on 127.0.0.1 for as long as the test's runtime runs; returns its base URL
+/// and what it received.
+pub(crate) async fn serve_locally(
+    respond: impl Fn(&Recorded) -> (u16, String) + Send + Sync + 'static,
+) -> (String, Arc<Mutex<Vec<Recorded>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let recorded: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+    let respond = Arc::new(respond);
+    let log = recorded.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (respond, log) = (respond.clone(), log.clone());
+            let service =
+                hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
+                    let (respond, log) = (respond.clone(), log.clone());
+                    async move {
+                        let (parts, body) = request.into_parts();
+                        let body = body
+                            .collect()
+                            .await
+                            .map(|collected| collected.to_bytes())
+                            .unwrap_or_default();
+                        let recorded = Recorded {
+                            method: parts.method,
+                            uri: parts.uri,
+                            headers: parts.headers,
+                            body,
+                        };
+                        let (status, text) = respond(&recorded);
+                        log.lock().unwrap().push(recorded);
+                        let response = http::Response::builder()
+                            .status(status)
+                            .body(Full::new(Bytes::from(text)))
+                            .unwrap();
+                        Ok::<_, Infallible>(response)
+                    }
+                });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::spawn(connection);
+        }
+    });
+    (base_url, recorded)
+}
+
+/// Records every event's fields as text, to check what logs would show.
+#[derive(Clone, Default)]
+pub(crate) struct LogRecorder(Arc<Mutex<Vec<String>>>);
+
+impl LogRecorder {
+    pub(crate) fn lines(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl tracing::Subscriber for LogRecorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+                self.0.push_str(&format!(" {}={value:?}", field.name()));
+            }
+        }
+        let mut fields = Fields(event.metadata().level().to_string());
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
