@@ -3,12 +3,13 @@
 use std::ffi::OsString;
 use std::time::SystemTime;
 
+use acs_runtime::credentials::{ProfileProvider, StaticProvider};
 use acs_runtime::{CallOptions, CallSpec, Client, Config, Credentials, Error, RequestParams};
 use clap::ArgMatches;
 use serde_json::Value;
 
 use crate::command::{
-    self, ACCESS_KEY_ID, ACCESS_KEY_SECRET, DRY_RUN, ENDPOINT, OUTPUT, PAGER, REGION,
+    self, ACCESS_KEY_ID, ACCESS_KEY_SECRET, DRY_RUN, ENDPOINT, OUTPUT, PAGER, PROFILE, REGION,
 };
 use crate::exit::ExitStatus;
 use crate::model::{Cli, Location, Operation};
@@ -102,24 +103,56 @@ fn collect_params(operation: &Operation, arguments: &ArgMatches) -> RequestParam
     params
 }
 
+/// Credentials: the key flags, else the named profile, else the default chain. Region: the
+/// flag, else `ALIBABA_CLOUD_REGION_ID`, else the profile's `region_id` (the named profile's,
+/// or the current one of `~/.aliyun/config.json` when that file exists).
 fn configure(cli: &Cli, arguments: &ArgMatches) -> Result<Client, Error> {
     let mut builder = Config::builder();
-    let region = arguments.get_one::<String>(REGION).cloned().or_else(|| {
-        std::env::var(acs_runtime::config::REGION_ENV)
-            .ok()
-            .filter(|region| !region.is_empty())
-    });
+    let profile_name = arguments.get_one::<String>(PROFILE);
+    let profile = match profile_name {
+        Some(name) => Some(
+            ProfileProvider::builder()
+                .profile_name(name.clone())
+                .build()?,
+        ),
+        None if ProfileProvider::default_config_file().is_some_and(|file| file.exists()) => {
+            ProfileProvider::builder().build().ok()
+        }
+        None => None,
+    };
+    let region = arguments
+        .get_one::<String>(REGION)
+        .cloned()
+        .or_else(|| {
+            std::env::var(acs_runtime::config::REGION_ENV)
+                .ok()
+                .filter(|region| !region.is_empty())
+        })
+        .or_else(|| {
+            profile
+                .as_ref()
+                .and_then(|profile| profile.region_id())
+                .map(str::to_string)
+        });
     if let Some(region) = region {
         builder = builder.region(region);
     }
     if let Some(endpoint) = arguments.get_one::<String>(ENDPOINT) {
         builder = builder.endpoint(endpoint.clone());
     }
-    if let (Some(id), Some(secret)) = (
+    let keys = (
         arguments.get_one::<String>(ACCESS_KEY_ID),
         arguments.get_one::<String>(ACCESS_KEY_SECRET),
-    ) {
-        builder = builder.credentials(Credentials::new(id.clone(), secret.clone(), "command line"));
+    );
+    if let (Some(id), Some(secret)) = keys {
+        builder = builder.credentials_provider(StaticProvider::from_access_key(
+            id,
+            secret,
+            None,
+            "command line",
+        )?);
+    } else if let (Some(profile), Some(_)) = (profile, profile_name) {
+        builder = builder.credentials_provider(profile);
     }
     Ok(Client::new(cli.service, builder.build()?))
 }

@@ -387,3 +387,75 @@ async fn http_proxy_is_honoured_and_no_proxy_bypasses_it() {
     assert_eq!(stdout_json(&bypassing), example("GetTemplate"));
     assert_eq!(direct.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_named_profile_supplies_credentials_and_region() {
+    let server = server().await;
+    let home = std::env::temp_dir().join(format!("oos-cli-profile-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aliyun")).unwrap();
+    let config = json!({
+        "current": "default",
+        "profiles": [
+            {"name": "default", "mode": "AK", "access_key_id": "LTAIwrong", "access_key_secret": "wrong", "region_id": "cn-beijing"},
+            {"name": "dev", "mode": "AK", "access_key_id": DEFAULT_ACCESS_KEY_ID,
+             "access_key_secret": DEFAULT_ACCESS_KEY_SECRET, "region_id": "ap-southeast-1"}
+        ]
+    });
+    std::fs::write(home.join(".aliyun/config.json"), config.to_string()).unwrap();
+    let oos_at = |args: &[&str]| {
+        tokio::process::Command::new(oos())
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .output()
+    };
+
+    let called = oos_at(&[
+        "--profile",
+        "dev",
+        "GetTemplate",
+        "--TemplateName",
+        "T",
+        "--endpoint",
+        &server.endpoint(),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(stdout_json(&called), example("GetTemplate"));
+    assert!(server.requests()[0].signature_verified);
+
+    let dry_run = oos_at(&[
+        "--profile",
+        "dev",
+        "GetTemplate",
+        "--TemplateName",
+        "T",
+        "--dry-run",
+    ])
+    .await
+    .unwrap();
+    let printed = String::from_utf8_lossy(&dry_run.stdout);
+    assert!(
+        printed.starts_with("POST https://oos.ap-southeast-1.aliyuncs.com/?"),
+        "{printed}"
+    );
+    let current = oos_at(&["GetTemplate", "--TemplateName", "T", "--dry-run"])
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&current.stdout)
+            .starts_with("POST https://oos.cn-beijing.aliyuncs.com/?")
+    );
+
+    let unknown = oos_at(&["--profile", "nope", "GetTemplate", "--TemplateName", "T"])
+        .await
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(5));
+    assert!(
+        stderr(&unknown).contains("profile \"nope\""),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(!stderr(&unknown).contains(DEFAULT_ACCESS_KEY_SECRET));
+    std::fs::remove_dir_all(&home).unwrap();
+}

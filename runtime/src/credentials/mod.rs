@@ -117,6 +117,9 @@ pub struct Credentials {
     security_token: Option<String>,
     expiry: Option<SystemTime>,
     provider: &'static str,
+    /// Set only by [`Credentials::anonymous`]: an empty key given by mistake still signs
+    /// (and fails at the service) rather than silently sending an unsigned request.
+    anonymous: bool,
 }
 
 impl Credentials {
@@ -132,18 +135,22 @@ impl Credentials {
             security_token: None,
             expiry: None,
             provider,
+            anonymous: false,
         }
     }
 
     /// No credentials: the client sends requests without an `Authorization` header, for the
     /// few calls that take none (STS `AssumeRoleWithOIDC`).
     pub fn anonymous() -> Self {
-        Credentials::new("", "", "anonymous")
+        Credentials {
+            anonymous: true,
+            ..Credentials::new("", "", "anonymous")
+        }
     }
 
-    /// Whether these are [`Credentials::anonymous`] (no access key id).
+    /// Whether these are [`Credentials::anonymous`].
     pub fn is_anonymous(&self) -> bool {
-        self.access_key_id.is_empty()
+        self.anonymous
     }
 
     /// Adds the security token of temporary credentials.
@@ -266,6 +273,10 @@ mod tests {
         assert!(anonymous.is_anonymous());
         assert_eq!(anonymous.provider(), "anonymous");
         assert!(!Credentials::new("LTAIkey", "secret", "test").is_anonymous());
+        assert!(
+            !Credentials::new("", "", "test").is_anonymous(),
+            "only anonymous() is anonymous"
+        );
     }
 
     #[test]
