@@ -3,7 +3,13 @@
 //! Every operation's examples, checked: responses decode losslessly, requests encode
 //! as the official SDKs encode them.
 use alibabacloud_oos::operation;
-fn check_response<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(example: &str) {
+/// The sample decodes with nothing lost, and so does every variation of it whose
+/// scalars keep their JSON kind: decode → encode → decode gives the same value.
+fn check_response<T>(example: &str)
+where
+    T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::cmp::PartialEq
+        + ::std::fmt::Debug,
+{
     let typed: T = ::acs_runtime::de::from_slice(example.as_bytes())
         .expect("the example decodes");
     let expected: ::serde_json::Value = ::serde_json::from_str(example)
@@ -14,6 +20,65 @@ fn check_response<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(example
         &actual,
     ) {
         panic!("the decoded response lost or changed data: {difference}");
+    }
+    let mut runner = ::proptest::test_runner::TestRunner::new(::proptest::test_runner::Config {
+        cases: 16,
+        failure_persistence: None,
+        ..::proptest::test_runner::Config::default()
+    });
+    let seeds = ::proptest::collection::vec(::proptest::prelude::any::<u64>(), 1..64);
+    runner
+        .run(
+            &seeds,
+            |seeds| {
+                let varied = vary(&expected, &mut seeds.into_iter().cycle());
+                let once: T = ::acs_runtime::de::from_slice(
+                        varied.to_string().as_bytes(),
+                    )
+                    .expect("a variation decodes");
+                let text = ::serde_json::to_vec(&once).expect("the response serializes");
+                let twice: T = ::acs_runtime::de::from_slice(&text)
+                    .expect("its encoding decodes");
+                ::proptest::prop_assert_eq!(once, twice);
+                ::std::result::Result::Ok(())
+            },
+        )
+        .unwrap();
+}
+/// `value` with every scalar replaced by another of the same JSON kind.
+fn vary(
+    value: &::serde_json::Value,
+    seeds: &mut impl ::std::iter::Iterator<Item = u64>,
+) -> ::serde_json::Value {
+    use ::serde_json::Value;
+    let seed = seeds.next().unwrap_or_default();
+    match value {
+        Value::Bool(_) => Value::Bool(seed % 2 == 0),
+        Value::Number(number) if number.is_i64() || number.is_u64() => {
+            Value::from(seed % 1000)
+        }
+        Value::Number(_) => Value::from((seed % 100_000) as f64 / 100.0),
+        Value::String(_) => {
+            let alphabet = ['a', 'Z', '0', ' ', '"', '\\', '中', '😀', '&', '='];
+            let length = (seed % 12) as usize;
+            Value::String(
+                (0..length)
+                    .map(|i| alphabet[((seed >> (i * 4)) % 10) as usize])
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|item| vary(item, seeds)).collect())
+        }
+        Value::Object(fields) => {
+            Value::Object(
+                fields
+                    .iter()
+                    .map(|(key, field)| (key.clone(), vary(field, seeds)))
+                    .collect(),
+            )
+        }
+        Value::Null => Value::Null,
     }
 }
 fn check_params(request: &impl ::acs_runtime::EncodeRequest, expected: &[(&str, &str)]) {

@@ -30,6 +30,7 @@ serde_json.workspace = true
 [dev-dependencies]
 acs-runtime = {{ workspace = true, features = ["testing"] }}
 futures-util.workspace = true
+proptest = {{ version = "1", default-features = false, features = ["std"] }}
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 "#,
         crate_name = service.crate_name,
