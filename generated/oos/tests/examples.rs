@@ -53,7 +53,7 @@ fn vary(
     use ::serde_json::Value;
     let seed = seeds.next().unwrap_or_default();
     match value {
-        Value::Bool(_) => Value::Bool(seed % 2 == 0),
+        Value::Bool(_) => Value::Bool(seed.is_multiple_of(2)),
         Value::Number(number) if number.is_i64() || number.is_u64() => {
             Value::from(seed % 1000)
         }

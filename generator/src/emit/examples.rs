@@ -57,7 +57,7 @@ pub fn emit_examples(service: &Service) -> TokenStream {
             use ::serde_json::Value;
             let seed = seeds.next().unwrap_or_default();
             match value {
-                Value::Bool(_) => Value::Bool(seed % 2 == 0),
+                Value::Bool(_) => Value::Bool(seed.is_multiple_of(2)),
                 Value::Number(number) if number.is_i64() || number.is_u64() => Value::from(seed % 1000),
                 Value::Number(_) => Value::from((seed % 100_000) as f64 / 100.0),
                 Value::String(_) => {
