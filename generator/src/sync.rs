@@ -66,12 +66,27 @@ pub fn sync(
                 Mode::Check => report.drift.push(format!("extra: {}", relative.display())),
                 Mode::Write => {
                     fs::remove_file(&orphan)?;
+                    remove_empty_parents(&orphan, &root.join(dir))?;
                     report.removed.push(relative);
                 }
             }
         }
     }
     Ok(report)
+}
+
+/// Removes the directories above `removed` that it left empty, up to `stop`: a crate
+/// directory without files would break the workspace's `generated/*` member glob.
+fn remove_empty_parents(removed: &Path, stop: &Path) -> io::Result<()> {
+    let mut dir = removed.parent();
+    while let Some(current) = dir {
+        if current == stop || fs::read_dir(current)?.next().is_some() {
+            break;
+        }
+        fs::remove_dir(current)?;
+        dir = current.parent();
+    }
+    Ok(())
 }
 
 fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
@@ -151,6 +166,8 @@ mod tests {
     fn writes_changes_removes_orphans_and_reports_drift() {
         let root = scratch("cycle");
         fs::write(root.join("out/orphan.rs"), "old").unwrap();
+        fs::create_dir_all(root.join("out/gone/src")).unwrap();
+        fs::write(root.join("out/gone/src/lib.rs"), "old").unwrap();
         fs::write(root.join("out/same.rs"), "same\n").unwrap();
         let mut files = BTreeMap::new();
         files.insert(PathBuf::from("out/same.rs"), "same\n".to_string());
@@ -161,8 +178,9 @@ mod tests {
         assert_eq!(
             check.drift,
             vec![
-                "missing: out/new.rs".to_string(),
-                "extra: out/orphan.rs".to_string()
+                "missing: out/new.rs",
+                "extra: out/gone/src/lib.rs",
+                "extra: out/orphan.rs"
             ]
         );
         assert!(
@@ -172,7 +190,18 @@ mod tests {
 
         let write = sync(&root, &owned, &files, Mode::Write).unwrap();
         assert_eq!(write.written, vec![PathBuf::from("out/new.rs")]);
-        assert_eq!(write.removed, vec![PathBuf::from("out/orphan.rs")]);
+        assert_eq!(
+            write.removed,
+            vec![
+                PathBuf::from("out/gone/src/lib.rs"),
+                PathBuf::from("out/orphan.rs")
+            ]
+        );
+        assert!(
+            !root.join("out/gone").exists(),
+            "emptied directories are removed"
+        );
+        assert!(root.join("out").exists());
         assert_eq!(write.unchanged, 1);
 
         let again = sync(&root, &owned, &files, Mode::Write).unwrap();
