@@ -26,6 +26,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -100,6 +101,7 @@ impl TestServerBuilder {
             credentials: self.credentials,
             scripts: Mutex::default(),
             requests: Mutex::default(),
+            connections_accepted: AtomicUsize::new(0),
         });
         let accept_loop = tokio::spawn(accept_connections(listener, Arc::clone(&state)));
         Ok(TestServer {
@@ -210,6 +212,12 @@ impl TestServer {
         lock(&self.state.requests).clone()
     }
 
+    /// How many TCP connections the server has accepted so far: fewer than
+    /// [`requests`](Self::requests) means clients kept connections alive and reused them.
+    pub fn connections_accepted(&self) -> usize {
+        self.state.connections_accepted.load(Ordering::SeqCst)
+    }
+
     fn scripts(&self) -> MutexGuard<'_, Scripts> {
         lock(&self.state.scripts)
     }
@@ -226,6 +234,7 @@ struct State {
     credentials: HashMap<String, String>,
     scripts: Mutex<Scripts>,
     requests: Mutex<Vec<RecordedRequest>>,
+    connections_accepted: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -252,6 +261,7 @@ async fn accept_connections(listener: TcpListener, state: Arc<State>) {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    state.connections_accepted.fetch_add(1, Ordering::SeqCst);
                     connections.spawn(serve_connection(stream, Arc::clone(&state)));
                 }
                 Err(error) => {
