@@ -18,7 +18,7 @@ use crate::endpoint::{self, Endpoint};
 use crate::error::{
     BuildError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind,
 };
-use crate::http::{HttpClient, HttpErrorKind};
+use crate::http::{HttpClient, HttpError, HttpErrorKind};
 use crate::params::Params;
 use crate::retry::{RetryConfig, RetryReason};
 use crate::sign;
@@ -302,11 +302,15 @@ impl Client {
                 .attempt(call, endpoint, &params.query, &body, read_timeout)
                 .instrument(tracing::debug_span!("acs_attempt", attempt))
                 .await;
-            let (error, retry_after) = match result {
+            let AttemptFailure {
+                error,
+                retry: reason,
+                retry_after,
+            } = match result {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            let Some(reason) = retry_reason(&error) else {
+            let Some(reason) = reason else {
                 return Err(error);
             };
             if attempt >= retry.max_attempts() {
@@ -337,7 +341,11 @@ impl Client {
     }
 
     /// One attempt: fresh credentials, date and nonce; a signature; the exchange.
-    /// On failure, also the `x-acs-retry-after` the service asked for.
+    ///
+    /// A 2xx response whose body is an error document (see
+    /// [`ServiceError::from_success_body`]) fails like an error status does: the service
+    /// sometimes reports `InternalError` that way, and decoding it as the operation's response
+    /// would hand the caller an empty success.
     async fn attempt(
         &self,
         call: CallSpec<'_>,
@@ -345,14 +353,14 @@ impl Client {
         query: &Params,
         body: &Bytes,
         read_timeout: Duration,
-    ) -> Result<RawResponse, (Error, Option<Duration>)> {
+    ) -> Result<RawResponse, AttemptFailure> {
         let credentials = self
             .inner
             .config
             .credentials
             .provide_credentials()
             .await
-            .map_err(|error| (Error::Credentials(error), None))?;
+            .map_err(|error| AttemptFailure::final_error(Error::Credentials(error)))?;
         let signed = self.sign(
             call,
             endpoint,
@@ -362,37 +370,18 @@ impl Client {
             SystemTime::now(),
         );
         let exchange = self.inner.config.http_client.send(signed.request);
+        let read_timed_out = || {
+            AttemptFailure::final_error(Error::Timeout(TimeoutError {
+                kind: TimeoutKind::Read,
+                after: read_timeout,
+            }))
+        };
         let response = match tokio::time::timeout(read_timeout, exchange).await {
-            Err(_) => {
-                let error = TimeoutError {
-                    kind: TimeoutKind::Read,
-                    after: read_timeout,
-                };
-                return Err((Error::Timeout(error), None));
-            }
+            Err(_) => return Err(read_timed_out()),
             Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
-                let error = TimeoutError {
-                    kind: TimeoutKind::Read,
-                    after: read_timeout,
-                };
-                return Err((Error::Timeout(error), None));
+                return Err(read_timed_out());
             }
-            Ok(Err(error)) => {
-                let message = match error.kind() {
-                    HttpErrorKind::Connect => "could not connect",
-                    HttpErrorKind::Io => "the connection broke",
-                    HttpErrorKind::ResponseTooLarge => "the response is too large",
-                    _ => "the request failed",
-                };
-                let source = Some(error.into_source());
-                return Err((
-                    Error::Connection(ConnectionError {
-                        message: message.into(),
-                        source,
-                    }),
-                    None,
-                ));
-            }
+            Ok(Err(error)) => return Err(AttemptFailure::from_http(error)),
             Ok(Ok(response)) => response,
         };
         let (parts, body) = response.into_parts();
@@ -407,18 +396,24 @@ impl Client {
             request_id = request_id.as_deref().unwrap_or(""),
             "response"
         );
-        if parts.status.is_success() {
-            return Ok(response);
-        }
-        let mut error = ServiceError::from_body(response.status, &response.body)
-            .unwrap_or_else(|| ServiceError::from_status(response.status, request_id));
+        let mut error = if parts.status.is_success() {
+            match ServiceError::from_success_body(response.status, &response.body) {
+                Some(error) => error,
+                None => return Ok(response),
+            }
+        } else {
+            ServiceError::from_body(response.status, &response.body)
+                .unwrap_or_else(|| ServiceError::from_status(response.status, request_id))
+        };
         if error.code == "SignatureDoesNotMatch" {
             error.client_string_to_sign = Some(signed.string_to_sign);
         }
-        Err((
-            Error::Service(Box::new(error)),
-            retry_after(&response.headers),
-        ))
+        let error = Error::Service(Box::new(error));
+        Err(AttemptFailure {
+            retry: retry_reason(&error),
+            error,
+            retry_after: retry_after(&response.headers),
+        })
     }
 
     /// The signed request a call would send with `credentials` at `now`, without sending it.
@@ -516,11 +511,49 @@ impl Client {
     }
 }
 
+/// A failed attempt: the error, whether another attempt may help, and the wait the service
+/// asked for (`x-acs-retry-after`).
+struct AttemptFailure {
+    error: Error,
+    retry: Option<RetryReason>,
+    retry_after: Option<Duration>,
+}
+
+impl AttemptFailure {
+    fn final_error(error: Error) -> Self {
+        AttemptFailure {
+            error,
+            retry: None,
+            retry_after: None,
+        }
+    }
+
+    /// A failed exchange is retried unless the response was too large: the same request
+    /// would bring the same body again.
+    fn from_http(error: HttpError) -> Self {
+        let (message, retry) = match error.kind() {
+            HttpErrorKind::Connect => ("could not connect", Some(RetryReason::Connection)),
+            HttpErrorKind::Io => ("the connection broke", Some(RetryReason::Connection)),
+            HttpErrorKind::ResponseTooLarge => ("the response is too large", None),
+            _ => ("the request failed", Some(RetryReason::Connection)),
+        };
+        AttemptFailure {
+            error: Error::Connection(ConnectionError {
+                message: message.into(),
+                source: Some(error.into_source()),
+            }),
+            retry,
+            retry_after: None,
+        }
+    }
+}
+
+/// Whether a service error is worth another attempt. Only the status and the code count: a
+/// 2xx error body is retried for throttling codes only.
 fn retry_reason(error: &Error) -> Option<RetryReason> {
     match error {
         Error::Service(error) if error.is_throttling() => Some(RetryReason::Throttled),
         Error::Service(error) if error.status >= 500 => Some(RetryReason::ServerError),
-        Error::Connection(_) => Some(RetryReason::Connection),
         _ => None,
     }
 }
