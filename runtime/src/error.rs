@@ -314,11 +314,23 @@ pub struct ConnectionError {
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// What failed, the transport's error, and the root cause of that error.
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "connection failed: {}", self.message)?;
         if let Some(source) = &self.source {
             write!(f, ": {source}")?;
+            // The transport's own message is generic ("error sending request"); what happened
+            // (a reset, an untrusted certificate) is at the end of its chain of sources.
+            let mut root: &(dyn std::error::Error + 'static) = source.as_ref();
+            let mut depth = 0;
+            while let Some(cause) = root.source() {
+                root = cause;
+                depth += 1;
+            }
+            if depth > 0 {
+                write!(f, ": {root}")?;
+            }
         }
         Ok(())
     }
