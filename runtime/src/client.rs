@@ -5,6 +5,7 @@
 //! compiled once however many operations a crate has.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -13,10 +14,11 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::config::{CallOptions, Config};
-use crate::credentials::ProvideCredentials;
+use crate::credentials::{CredentialsError, ProvideCredentials};
 use crate::endpoint::{self, Endpoint};
 use crate::error::{
-    BuildError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind,
+    BuildError, ConfigError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError,
+    TimeoutKind,
 };
 use crate::http::{HttpClient, HttpError, HttpErrorKind};
 use crate::params::Params;
@@ -146,11 +148,41 @@ impl RawResponse {
 
 /// A signed request ready to send, with what went into its signature (for `--dry-run` and
 /// for explaining `SignatureDoesNotMatch`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SignedRequest {
     pub request: http::Request<Bytes>,
+    /// Holds the security token of temporary credentials, as a signed header.
     pub canonical_request: String,
     pub string_to_sign: String,
+}
+
+/// Headers that carry a credential or the signature.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-acs-security-token"];
+
+/// Shows the method, URL, headers and string to sign; the signature and the security token
+/// are redacted, and the canonical request (which repeats the token) is left out.
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+                    "** redacted **"
+                } else {
+                    value.to_str().unwrap_or("** not text **")
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", self.request.method())
+            .field("uri", self.request.uri())
+            .field("headers", &headers)
+            .field("string_to_sign", &self.string_to_sign)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The runtime half of a generated client: configuration, service description and the
@@ -361,14 +393,16 @@ impl Client {
             .provide_credentials()
             .await
             .map_err(|error| AttemptFailure::final_error(Error::Credentials(error)))?;
-        let signed = self.sign(
-            call,
-            endpoint,
-            query,
-            body.clone(),
-            &credentials,
-            SystemTime::now(),
-        );
+        let signed = self
+            .sign(
+                call,
+                endpoint,
+                query,
+                body.clone(),
+                &credentials,
+                SystemTime::now(),
+            )
+            .map_err(AttemptFailure::final_error)?;
         let exchange = self.inner.config.http_client.send(signed.request);
         let read_timed_out = || {
             AttemptFailure::final_error(Error::Timeout(TimeoutError {
@@ -426,14 +460,14 @@ impl Client {
     ) -> Result<SignedRequest, Error> {
         let config = &self.inner.config;
         let endpoint = endpoint::resolve(self.inner.service, config.region(), config.endpoint())?;
-        Ok(self.sign(
+        self.sign(
             call,
             &endpoint,
             &params.query,
             form_body(&params.body),
             credentials,
             now,
-        ))
+        )
     }
 
     /// Signs one attempt's request with `credentials` at `now`.
@@ -445,7 +479,7 @@ impl Client {
         body: Bytes,
         credentials: &crate::credentials::Credentials,
         now: SystemTime,
-    ) -> SignedRequest {
+    ) -> Result<SignedRequest, Error> {
         let date = format_date(now);
         let nonce = uuid::Uuid::new_v4().simple().to_string();
         let content_sha256 = sign::hex_sha256(&body);
@@ -502,12 +536,40 @@ impl Client {
             .header("user-agent", self.inner.user_agent.as_str());
         let request = builder
             .body(body)
-            .expect("a request from a valid endpoint and header values");
-        SignedRequest {
+            .map_err(|_| unsendable(call, endpoint, credentials))?;
+        Ok(SignedRequest {
             request,
             canonical_request: signature.canonical_request,
             string_to_sign: signature.string_to_sign,
-        }
+        })
+    }
+}
+
+/// Why a request could not be built: one of its inputs holds characters HTTP cannot carry
+/// (a line break at the end of an access key read from a file, say). The message names the
+/// input but never quotes it: it may be a credential.
+fn unsendable(
+    call: CallSpec<'_>,
+    endpoint: &Endpoint,
+    credentials: &crate::credentials::Credentials,
+) -> Error {
+    let fits_a_header = |value: &str| http::HeaderValue::from_str(value).is_ok();
+    if !fits_a_header(credentials.access_key_id())
+        || !credentials.security_token().is_none_or(fits_a_header)
+    {
+        Error::Credentials(CredentialsError::new(
+            credentials.provider(),
+            "the access key id or security token holds characters an HTTP header cannot carry",
+        ))
+    } else if !fits_a_header(call.action) {
+        Error::Build(BuildError::Encode(
+            "the action name holds characters an HTTP header cannot carry".into(),
+        ))
+    } else {
+        Error::Config(ConfigError::new(format!(
+            "the endpoint `{}` does not make a valid URL",
+            endpoint.authority.escape_debug()
+        )))
     }
 }
 
