@@ -375,9 +375,9 @@ impl Client {
     /// One attempt: fresh credentials, date and nonce; a signature; the exchange.
     ///
     /// A 2xx response whose body is an error document (see
-    /// [`ServiceError::from_success_body`]) fails like an error status does: the service
-    /// sometimes reports `InternalError` that way, and decoding it as the operation's response
-    /// would hand the caller an empty success.
+    /// [`ServiceError::from_success_body`]) fails like an error status does: decoding
+    /// `{"Code":"InternalError",…}` as the operation's response would hand the caller an
+    /// empty success.
     async fn attempt(
         &self,
         call: CallSpec<'_>,

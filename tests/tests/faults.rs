@@ -453,7 +453,7 @@ fn a_call_dropped_mid_flight_leaves_no_task_no_broken_connection_and_no_lock() {
     client_runtime().block_on(async {
         let client = client(&server);
         get_template(&client).await.unwrap();
-        // The pooled connection's task; nothing else of the client's is running.
+        // The connection pool's tasks (its idle connection, its idle timer), and nothing else.
         let idle_tasks = tokio::runtime::Handle::current()
             .metrics()
             .num_alive_tasks();
