@@ -588,23 +588,34 @@ async fn one_connection_serves_several_requests() {
         }
         assert!(received.starts_with(b"HTTP/1.1 200"));
     }
-    assert_eq!(server.requests().len(), 3);
-    assert_eq!(server.connections_accepted(), 1);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    let local = stream.local_addr().unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.client_address == local)
+    );
 }
 
 #[tokio::test]
-async fn every_accepted_connection_is_counted() {
+async fn requests_on_separate_connections_have_separate_client_addresses() {
     let server = TestServer::start().await.unwrap();
     server.set_default("DescribeRegions", Reply::json(200, "{}"));
-    assert_eq!(server.connections_accepted(), 0);
     for _ in 0..2 {
         let call = Call::new("DescribeRegions", &[]);
         let request = raw_request(&call, &server, "connection: close\r\n");
         let received = raw_exchange(server.address(), &request).await;
         assert!(received.starts_with(b"HTTP/1.1 200"));
     }
-    assert_eq!(server.requests().len(), 2);
-    assert_eq!(server.connections_accepted(), 2);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_ne!(requests[0].client_address, requests[1].client_address);
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.client_address.ip().is_loopback())
+    );
 }
 
 #[tokio::test]
