@@ -5,6 +5,7 @@
 //! compiled once however many operations a crate has.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -13,12 +14,13 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::config::{CallOptions, Config};
-use crate::credentials::ProvideCredentials;
+use crate::credentials::{CredentialsError, ProvideCredentials};
 use crate::endpoint::{self, Endpoint};
 use crate::error::{
-    BuildError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError, TimeoutKind,
+    BuildError, ConfigError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError,
+    TimeoutKind,
 };
-use crate::http::{HttpClient, HttpErrorKind};
+use crate::http::{HttpClient, HttpError, HttpErrorKind};
 use crate::params::Params;
 use crate::retry::{RetryConfig, RetryReason};
 use crate::sign;
@@ -146,11 +148,41 @@ impl RawResponse {
 
 /// A signed request ready to send, with what went into its signature (for `--dry-run` and
 /// for explaining `SignatureDoesNotMatch`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SignedRequest {
     pub request: http::Request<Bytes>,
+    /// Holds the security token of temporary credentials, as a signed header.
     pub canonical_request: String,
     pub string_to_sign: String,
+}
+
+/// Headers that carry a credential or the signature.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-acs-security-token"];
+
+/// Shows the method, URL, headers and string to sign; the signature and the security token
+/// are redacted, and the canonical request (which repeats the token) is left out.
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+                    "** redacted **"
+                } else {
+                    value.to_str().unwrap_or("** not text **")
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", self.request.method())
+            .field("uri", self.request.uri())
+            .field("headers", &headers)
+            .field("string_to_sign", &self.string_to_sign)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The runtime half of a generated client: configuration, service description and the
@@ -302,11 +334,15 @@ impl Client {
                 .attempt(call, endpoint, &params.query, &body, read_timeout)
                 .instrument(tracing::debug_span!("acs_attempt", attempt))
                 .await;
-            let (error, retry_after) = match result {
+            let AttemptFailure {
+                error,
+                retry: reason,
+                retry_after,
+            } = match result {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            let Some(reason) = retry_reason(&error) else {
+            let Some(reason) = reason else {
                 return Err(error);
             };
             if attempt >= retry.max_attempts() {
@@ -337,7 +373,11 @@ impl Client {
     }
 
     /// One attempt: fresh credentials, date and nonce; a signature; the exchange.
-    /// On failure, also the `x-acs-retry-after` the service asked for.
+    ///
+    /// A 2xx response whose body is an error document (see
+    /// [`ServiceError::from_success_body`]) fails like an error status does: decoding
+    /// `{"Code":"InternalError",…}` as the operation's response would hand the caller an
+    /// empty success.
     async fn attempt(
         &self,
         call: CallSpec<'_>,
@@ -345,54 +385,37 @@ impl Client {
         query: &Params,
         body: &Bytes,
         read_timeout: Duration,
-    ) -> Result<RawResponse, (Error, Option<Duration>)> {
+    ) -> Result<RawResponse, AttemptFailure> {
         let credentials = self
             .inner
             .config
             .credentials
             .provide_credentials()
             .await
-            .map_err(|error| (Error::Credentials(error), None))?;
-        let signed = self.sign(
-            call,
-            endpoint,
-            query,
-            body.clone(),
-            &credentials,
-            SystemTime::now(),
-        );
+            .map_err(|error| AttemptFailure::final_error(Error::Credentials(error)))?;
+        let signed = self
+            .sign(
+                call,
+                endpoint,
+                query,
+                body.clone(),
+                &credentials,
+                SystemTime::now(),
+            )
+            .map_err(AttemptFailure::final_error)?;
         let exchange = self.inner.config.http_client.send(signed.request);
+        let read_timed_out = || {
+            AttemptFailure::final_error(Error::Timeout(TimeoutError {
+                kind: TimeoutKind::Read,
+                after: read_timeout,
+            }))
+        };
         let response = match tokio::time::timeout(read_timeout, exchange).await {
-            Err(_) => {
-                let error = TimeoutError {
-                    kind: TimeoutKind::Read,
-                    after: read_timeout,
-                };
-                return Err((Error::Timeout(error), None));
-            }
+            Err(_) => return Err(read_timed_out()),
             Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
-                let error = TimeoutError {
-                    kind: TimeoutKind::Read,
-                    after: read_timeout,
-                };
-                return Err((Error::Timeout(error), None));
+                return Err(read_timed_out());
             }
-            Ok(Err(error)) => {
-                let message = match error.kind() {
-                    HttpErrorKind::Connect => "could not connect",
-                    HttpErrorKind::Io => "the connection broke",
-                    HttpErrorKind::ResponseTooLarge => "the response is too large",
-                    _ => "the request failed",
-                };
-                let source = Some(error.into_source());
-                return Err((
-                    Error::Connection(ConnectionError {
-                        message: message.into(),
-                        source,
-                    }),
-                    None,
-                ));
-            }
+            Ok(Err(error)) => return Err(AttemptFailure::from_http(error)),
             Ok(Ok(response)) => response,
         };
         let (parts, body) = response.into_parts();
@@ -407,18 +430,24 @@ impl Client {
             request_id = request_id.as_deref().unwrap_or(""),
             "response"
         );
-        if parts.status.is_success() {
-            return Ok(response);
-        }
-        let mut error = ServiceError::from_body(response.status, &response.body)
-            .unwrap_or_else(|| ServiceError::from_status(response.status, request_id));
+        let mut error = if parts.status.is_success() {
+            match ServiceError::from_success_body(response.status, &response.body) {
+                Some(error) => error,
+                None => return Ok(response),
+            }
+        } else {
+            ServiceError::from_body(response.status, &response.body)
+                .unwrap_or_else(|| ServiceError::from_status(response.status, request_id))
+        };
         if error.code == "SignatureDoesNotMatch" {
             error.client_string_to_sign = Some(signed.string_to_sign);
         }
-        Err((
-            Error::Service(Box::new(error)),
-            retry_after(&response.headers),
-        ))
+        let error = Error::Service(Box::new(error));
+        Err(AttemptFailure {
+            retry: retry_reason(&error),
+            error,
+            retry_after: retry_after(&response.headers),
+        })
     }
 
     /// The signed request a call would send with `credentials` at `now`, without sending it.
@@ -431,14 +460,14 @@ impl Client {
     ) -> Result<SignedRequest, Error> {
         let config = &self.inner.config;
         let endpoint = endpoint::resolve(self.inner.service, config.region(), config.endpoint())?;
-        Ok(self.sign(
+        self.sign(
             call,
             &endpoint,
             &params.query,
             form_body(&params.body),
             credentials,
             now,
-        ))
+        )
     }
 
     /// Signs one attempt's request with `credentials` at `now`.
@@ -450,7 +479,7 @@ impl Client {
         body: Bytes,
         credentials: &crate::credentials::Credentials,
         now: SystemTime,
-    ) -> SignedRequest {
+    ) -> Result<SignedRequest, Error> {
         let date = format_date(now);
         let nonce = uuid::Uuid::new_v4().simple().to_string();
         let content_sha256 = sign::hex_sha256(&body);
@@ -509,20 +538,86 @@ impl Client {
         builder = builder.header("user-agent", self.inner.user_agent.as_str());
         let request = builder
             .body(body)
-            .expect("a request from a valid endpoint and header values");
-        SignedRequest {
+            .map_err(|_| unsendable(call, endpoint, credentials))?;
+        Ok(SignedRequest {
             request,
             canonical_request: signature.canonical_request,
             string_to_sign: signature.string_to_sign,
+        })
+    }
+}
+
+/// Why a request could not be built: one of its inputs holds characters HTTP cannot carry
+/// (a line break at the end of an access key read from a file, say). The message names the
+/// input but never quotes it: it may be a credential.
+fn unsendable(
+    call: CallSpec<'_>,
+    endpoint: &Endpoint,
+    credentials: &crate::credentials::Credentials,
+) -> Error {
+    let fits_a_header = |value: &str| http::HeaderValue::from_str(value).is_ok();
+    if !fits_a_header(credentials.access_key_id())
+        || !credentials.security_token().is_none_or(fits_a_header)
+    {
+        Error::Credentials(CredentialsError::new(
+            credentials.provider(),
+            "the access key id or security token holds characters an HTTP header cannot carry",
+        ))
+    } else if !fits_a_header(call.action) {
+        Error::Build(BuildError::Encode(
+            "the action name holds characters an HTTP header cannot carry".into(),
+        ))
+    } else {
+        Error::Config(ConfigError::new(format!(
+            "the endpoint `{}` does not make a valid URL",
+            endpoint.authority.escape_debug()
+        )))
+    }
+}
+
+/// A failed attempt: the error, whether another attempt may help, and the wait the service
+/// asked for (`x-acs-retry-after`).
+struct AttemptFailure {
+    error: Error,
+    retry: Option<RetryReason>,
+    retry_after: Option<Duration>,
+}
+
+impl AttemptFailure {
+    fn final_error(error: Error) -> Self {
+        AttemptFailure {
+            error,
+            retry: None,
+            retry_after: None,
+        }
+    }
+
+    /// A failed exchange is retried unless the response was too large: the same request
+    /// would bring the same body again.
+    fn from_http(error: HttpError) -> Self {
+        let (message, retry) = match error.kind() {
+            HttpErrorKind::Connect => ("could not connect", Some(RetryReason::Connection)),
+            HttpErrorKind::Io => ("the connection broke", Some(RetryReason::Connection)),
+            HttpErrorKind::ResponseTooLarge => ("the response is too large", None),
+            _ => ("the request failed", Some(RetryReason::Connection)),
+        };
+        AttemptFailure {
+            error: Error::Connection(ConnectionError {
+                message: message.into(),
+                source: Some(error.into_source()),
+            }),
+            retry,
+            retry_after: None,
         }
     }
 }
 
+/// Whether a service error is worth another attempt. Only the status and the code count: a
+/// 2xx error body is retried for throttling codes only.
 fn retry_reason(error: &Error) -> Option<RetryReason> {
     match error {
         Error::Service(error) if error.is_throttling() => Some(RetryReason::Throttled),
         Error::Service(error) if error.status >= 500 => Some(RetryReason::ServerError),
-        Error::Connection(_) => Some(RetryReason::Connection),
         _ => None,
     }
 }

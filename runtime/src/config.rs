@@ -7,7 +7,9 @@ use crate::credentials::{
     self, Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
 };
 use crate::error::{ConfigError, Error};
-use crate::http::{HttpClient, ReqwestClient, ReqwestClientSettings, SharedHttpClient};
+use crate::http::{
+    DEFAULT_MAX_RESPONSE_BYTES, HttpClient, ReqwestClient, ReqwestClientSettings, SharedHttpClient,
+};
 use crate::retry::RetryConfig;
 
 /// Region id from the environment, as Alibaba Cloud's tools name it.
@@ -140,6 +142,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     timeouts: Option<TimeoutConfig>,
     http_client: Option<SharedHttpClient>,
+    max_response_bytes: Option<usize>,
     danger_accept_invalid_certificates: bool,
 }
 
@@ -176,9 +179,18 @@ impl ConfigBuilder {
         self
     }
 
-    /// Replaces the default HTTP client (its connect timeout is then the client's own).
+    /// Replaces the default HTTP client (its connect timeout, response size limit and
+    /// certificate checks are then the client's own).
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.http_client = Some(SharedHttpClient::new(client));
+        self
+    }
+
+    /// The largest response body the default HTTP client accepts (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB). A larger one fails the call with a connection
+    /// error, without being retried, after reading at most this many bytes.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -197,8 +209,10 @@ impl ConfigBuilder {
             None => {
                 let settings = ReqwestClientSettings {
                     connect_timeout: timeouts.connect,
+                    max_response_bytes: self
+                        .max_response_bytes
+                        .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                     danger_accept_invalid_certificates: self.danger_accept_invalid_certificates,
-                    ..ReqwestClientSettings::default()
                 };
                 let client = ReqwestClient::new(&settings).map_err(|error| {
                     ConfigError::new(format!("cannot build the HTTP client: {error}"))

@@ -175,6 +175,31 @@ impl ServiceError {
         })
     }
 
+    /// An error document sent with a 2xx status: a JSON object whose top-level `Code` and
+    /// `Message` are both strings, such as
+    /// `{"Code":"InternalError","Message":"…","RequestId":"…"}`. No OOS response declares a
+    /// top-level `Code`, so a successful response is never taken for an error; and only a body
+    /// that contains the bytes `"Code"` is parsed at all, so successes pay one scan.
+    pub fn from_success_body(status: u16, body: &[u8]) -> Option<Self> {
+        const CODE_KEY: &[u8] = b"\"Code\"";
+        #[derive(Deserialize)]
+        struct ErrorDocument {
+            #[serde(rename = "Code")]
+            _code: String,
+            #[serde(rename = "Message")]
+            _message: String,
+        }
+        if !body
+            .windows(CODE_KEY.len())
+            .any(|window| window == CODE_KEY)
+        {
+            return None;
+        }
+        // Strict JSON here: the tolerant decoder would accept a number as the code.
+        serde_json::from_slice::<ErrorDocument>(body).ok()?;
+        Self::from_body(status, body)
+    }
+
     /// An error for a status with a body that carries no error code.
     pub fn from_status(status: u16, request_id: Option<String>) -> Self {
         ServiceError {
@@ -289,11 +314,23 @@ pub struct ConnectionError {
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// What failed, the transport's error, and the root cause of that error.
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "connection failed: {}", self.message)?;
         if let Some(source) = &self.source {
             write!(f, ": {source}")?;
+            // The transport's own message is generic ("error sending request"); what happened
+            // (a reset, an untrusted certificate) is at the end of its chain of sources.
+            let mut root: &(dyn std::error::Error + 'static) = source.as_ref();
+            let mut depth = 0;
+            while let Some(cause) = root.source() {
+                root = cause;
+                depth += 1;
+            }
+            if depth > 0 {
+                write!(f, ": {root}")?;
+            }
         }
         Ok(())
     }
@@ -416,6 +453,35 @@ mod tests {
     fn bodies_without_a_code_are_not_service_errors() {
         assert!(ServiceError::from_body(500, b"<html>bad gateway</html>").is_none());
         assert!(ServiceError::from_body(500, br#"{"RequestId":"R"}"#).is_none());
+    }
+
+    #[test]
+    fn success_bodies_are_errors_only_with_top_level_string_code_and_message() {
+        let error = ServiceError::from_success_body(
+            200,
+            br#"{"RequestId":"R-5","Code":"InternalError","Message":"The request processing has failed."}"#,
+        )
+        .unwrap();
+        assert_eq!(error.status, 200);
+        assert_eq!(error.code, "InternalError");
+        assert_eq!(error.message, "The request processing has failed.");
+        assert_eq!(error.request_id.as_deref(), Some("R-5"));
+
+        for success in [
+            &br#"{"RequestId":"R","Templates":[{"Code":"x","Message":"y"}]}"#[..],
+            br#"{"RequestId":"R","Code":"InternalError"}"#,
+            br#"{"RequestId":"R","Code":500,"Message":"numeric code"}"#,
+            br#"{"RequestId":"R","Code":"X","Message":null}"#,
+            br#"[{"Code":"X","Message":"in an array"}]"#,
+            br#"{"RequestId":"R","Content":"{\"Code\":\"X\",\"Message\":\"quoted\"}"}"#,
+            b"<Error><Code>X</Code><Message>xml</Message></Error>",
+        ] {
+            assert!(
+                ServiceError::from_success_body(200, success).is_none(),
+                "{}",
+                String::from_utf8_lossy(success)
+            );
+        }
     }
 
     #[test]

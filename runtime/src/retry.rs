@@ -3,9 +3,14 @@
 //! Retried: throttling codes (`Throttling`, `Throttling.User`, `Throttling.Api`,
 //! `ServiceUnavailable`), HTTP 5xx, and connection failures. Not retried: other service
 //! errors (the request was wrong), read timeouts (the service may have acted on the request;
-//! the caller decides), and decoding errors. Backoff is capped exponential with jitter; an
+//! the caller decides), responses over the size limit (the same request brings the same
+//! body), and decoding errors. Backoff is capped exponential with jitter; an
 //! `x-acs-retry-after` header (milliseconds) is honoured, and if it asks for more than the
 //! maximum backoff the call fails at once rather than sleeping past its budget.
+//!
+//! An error document sent with HTTP 2xx (`{"Code":"InternalError","Message":…}`: top-level
+//! string `Code` and `Message`) is a service error like any other, never decoded as an empty
+//! response; as its status says nothing, it is retried only for a throttling code.
 
 use std::time::Duration;
 

@@ -529,6 +529,12 @@ async fn malformed_and_oversized_bodies() {
     assert_eq!(oversized.status(), 200);
     assert_eq!(oversized.content_length(), Some(3 * 1024 * 1024 + 7));
     assert_eq!(oversized.bytes().await.unwrap().len(), 3 * 1024 * 1024 + 7);
+
+    server.enqueue("ListTemplates", Reply::oversized_chunked(200_003));
+    let chunked = call_once(&server).await;
+    assert_eq!(chunked.content_length(), None);
+    assert_eq!(chunked.headers()["transfer-encoding"], "chunked");
+    assert_eq!(chunked.bytes().await.unwrap().len(), 200_003);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -582,7 +588,34 @@ async fn one_connection_serves_several_requests() {
         }
         assert!(received.starts_with(b"HTTP/1.1 200"));
     }
-    assert_eq!(server.requests().len(), 3);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    let local = stream.local_addr().unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.client_address == local)
+    );
+}
+
+#[tokio::test]
+async fn requests_on_separate_connections_have_separate_client_addresses() {
+    let server = TestServer::start().await.unwrap();
+    server.set_default("DescribeRegions", Reply::json(200, "{}"));
+    for _ in 0..2 {
+        let call = Call::new("DescribeRegions", &[]);
+        let request = raw_request(&call, &server, "connection: close\r\n");
+        let received = raw_exchange(server.address(), &request).await;
+        assert!(received.starts_with(b"HTTP/1.1 200"));
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_ne!(requests[0].client_address, requests[1].client_address);
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.client_address.ip().is_loopback())
+    );
 }
 
 #[tokio::test]

@@ -54,6 +54,9 @@ pub const DEFAULT_ACCESS_KEY_SECRET: &str = "test-server-access-key-secret";
 /// A request the server received.
 #[derive(Clone, Debug)]
 pub struct RecordedRequest {
+    /// The client's end of the connection that carried the request: requests with the same
+    /// address came over one kept-alive connection.
+    pub client_address: SocketAddr,
     /// HTTP method.
     pub method: Method,
     /// Path of the URL.
@@ -251,8 +254,8 @@ async fn accept_connections(listener: TcpListener, state: Arc<State>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                Ok((stream, client_address)) => {
+                    connections.spawn(serve_connection(stream, client_address, Arc::clone(&state)));
                 }
                 Err(error) => {
                     // Such as running out of file descriptors: wait for connections to close.
@@ -265,8 +268,8 @@ async fn accept_connections(listener: TcpListener, state: Arc<State>) {
     }
 }
 
-async fn serve_connection(stream: TcpStream, state: Arc<State>) {
-    let service = service_fn(move |request| answer(Arc::clone(&state), request));
+async fn serve_connection(stream: TcpStream, client_address: SocketAddr, state: Arc<State>) {
+    let service = service_fn(move |request| answer(Arc::clone(&state), client_address, request));
     if let Err(error) = http1::Builder::new()
         .serve_connection(TokioIo::new(stream), service)
         .await
@@ -289,6 +292,7 @@ impl std::error::Error for DroppedOnPurpose {}
 
 async fn answer(
     state: Arc<State>,
+    client_address: SocketAddr,
     request: Request<Incoming>,
 ) -> Result<Response<ReplyBody>, DroppedOnPurpose> {
     let (parts, body) = request.into_parts();
@@ -305,6 +309,7 @@ async fn answer(
         .unwrap_or("127.0.0.1")
         .to_owned();
     let mut recorded = RecordedRequest {
+        client_address,
         method: parts.method,
         path: parts.uri.path().to_owned(),
         action: None,

@@ -39,6 +39,7 @@ enum ReplyKind {
     },
     Oversized {
         length: u64,
+        announced: bool,
     },
     DropConnection,
 }
@@ -190,7 +191,19 @@ impl Reply {
     /// HTTP 200 with a JSON content type and a body of exactly `bytes` filler bytes, streamed, for
     /// testing a client's response size limit.
     pub fn oversized(bytes: u64) -> Self {
-        Self::new(ReplyKind::Oversized { length: bytes })
+        Self::new(ReplyKind::Oversized {
+            length: bytes,
+            announced: true,
+        })
+    }
+
+    /// Like [`oversized`](Self::oversized), but chunked, without a `Content-Length`: a client
+    /// learns the size only by reading.
+    pub fn oversized_chunked(bytes: u64) -> Self {
+        Self::new(ReplyKind::Oversized {
+            length: bytes,
+            announced: false,
+        })
     }
 
     /// The same reply, sent after waiting `delay` (for a dropped connection: dropped after it).
@@ -260,9 +273,12 @@ impl Reply {
                 ReplyBody::truncated(declared_length, sent),
                 None,
             ),
-            ReplyKind::Oversized { length } => {
-                (StatusCode::OK, JSON, ReplyBody::filler(length), None)
-            }
+            ReplyKind::Oversized { length, announced } => (
+                StatusCode::OK,
+                JSON,
+                ReplyBody::filler(length, announced),
+                None,
+            ),
         };
         let mut response = Response::new(body);
         *response.status_mut() = status;
@@ -329,6 +345,8 @@ fn push_xml_escaped(out: &mut String, text: &str) {
 /// The body of a reply: complete, streamed filler, or cut short on purpose.
 pub(super) struct ReplyBody {
     remaining_length: u64,
+    /// Whether the length is declared up front (`Content-Length`) rather than chunked.
+    announced: bool,
     state: BodyState,
 }
 
@@ -352,13 +370,15 @@ impl ReplyBody {
     fn complete(body: Bytes) -> Self {
         Self {
             remaining_length: body.len() as u64,
+            announced: true,
             state: BodyState::Data(Some(body)),
         }
     }
 
-    fn filler(length: u64) -> Self {
+    fn filler(length: u64, announced: bool) -> Self {
         Self {
             remaining_length: length,
+            announced,
             state: BodyState::Filler(Bytes::from(vec![b' '; FILLER_CHUNK])),
         }
     }
@@ -366,6 +386,7 @@ impl ReplyBody {
     fn truncated(declared_length: u64, sent: Bytes) -> Self {
         Self {
             remaining_length: declared_length,
+            announced: true,
             state: BodyState::Truncated {
                 sent: Some(sent),
                 pause: Box::pin(tokio::time::sleep(TRUNCATION_PAUSE)),
@@ -432,6 +453,10 @@ impl Body for ReplyBody {
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.remaining_length)
+        if self.announced {
+            SizeHint::with_exact(self.remaining_length)
+        } else {
+            SizeHint::default()
+        }
     }
 }
