@@ -705,14 +705,16 @@ mod tests {
         };
         let now = SystemTime::UNIX_EPOCH;
         let sign = |credentials: Credentials| {
-            client.sign(
-                call,
-                &endpoint,
-                &Params::new(),
-                Bytes::new(),
-                &credentials,
-                now,
-            )
+            client
+                .sign(
+                    call,
+                    &endpoint,
+                    &Params::new(),
+                    Bytes::new(),
+                    &credentials,
+                    now,
+                )
+                .expect("valid header values")
         };
 
         let anonymous = sign(Credentials::anonymous()).request;

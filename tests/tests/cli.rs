@@ -1,39 +1,11 @@
 //! The `oos` binary end to end against the runtime's signature-verifying test server.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
-use std::sync::OnceLock;
 
 use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
 use serde_json::{Value, json};
-
-/// The `oos` binary of this build: `cargo test --workspace` builds it next to the test
-/// executables; run alone, this test builds it first.
-fn oos() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let test_executable = std::env::current_exe().unwrap();
-        let target_dir = test_executable.parent().and_then(Path::parent).unwrap();
-        let binary = target_dir.join(format!("oos{}", std::env::consts::EXE_SUFFIX));
-        if !binary.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = std::process::Command::new(cargo)
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "alibabacloud-oos-cli",
-                    "--bin",
-                    "oos",
-                ])
-                .status()
-                .unwrap();
-            assert!(status.success(), "building oos failed");
-        }
-        binary
-    })
-}
 
 async fn server() -> TestServer {
     let server = TestServer::start().await.unwrap();
@@ -345,7 +317,7 @@ async fn help_lists_every_operation_and_explains_each_parameter() {
 /// Runs `oos` against `endpoint` with the test server's credentials and `env` as the only
 /// other environment.
 async fn run_with_env(endpoint: &str, env: &[(&str, String)], args: &[&str]) -> Output {
-    let mut command = tokio::process::Command::new(oos());
+    let mut command = tokio::process::Command::new(integration_tests::oos_binary());
     command
         .args(args)
         .args(["--endpoint", endpoint])
@@ -403,7 +375,7 @@ async fn a_named_profile_supplies_credentials_and_region() {
     });
     std::fs::write(home.join(".aliyun/config.json"), config.to_string()).unwrap();
     let oos_at = |args: &[&str]| {
-        tokio::process::Command::new(oos())
+        tokio::process::Command::new(integration_tests::oos_binary())
             .args(args)
             .env_clear()
             .env("HOME", &home)

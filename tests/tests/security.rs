@@ -389,40 +389,10 @@ async fn trace_level_output_shows_calls_but_no_secret_signature_or_sensitive_val
     assert_no_secret(&log, &signatures);
 }
 
-/// The `oos` binary of this build (`cargo test --workspace` builds it next to the test
-/// executables; a run of this test alone builds it first).
-fn oos() -> &'static std::path::Path {
-    static BINARY: OnceLock<std::path::PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let test_executable = std::env::current_exe().unwrap();
-        let target_dir = test_executable
-            .parent()
-            .and_then(|deps| deps.parent())
-            .unwrap();
-        let binary = target_dir.join(format!("oos{}", std::env::consts::EXE_SUFFIX));
-        if !binary.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let built = std::process::Command::new(cargo)
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "alibabacloud-oos-cli",
-                    "--bin",
-                    "oos",
-                ])
-                .status()
-                .unwrap();
-            assert!(built.success(), "building oos failed");
-        }
-        binary
-    })
-}
-
 /// Runs `oos` against `server` with the tests' temporary credentials in the environment and
 /// nothing else from the machine; returns its exit code and everything it printed.
 async fn run_oos(server: &TestServer, args: &[&str]) -> (Option<i32>, String) {
-    let output = tokio::process::Command::new(oos())
+    let output = tokio::process::Command::new(integration_tests::oos_binary())
         .args(args)
         .args(["--endpoint", &server.endpoint()])
         .env_clear()
