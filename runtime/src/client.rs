@@ -6,7 +6,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -146,6 +150,30 @@ impl RawResponse {
     }
 }
 
+/// The response of one call of a generated operation: await it for the decoded response.
+#[must_use = "a call does nothing until awaited"]
+pub struct ResponseFuture<T> {
+    sending: Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>,
+    decoded: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned> Future for ResponseFuture<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.sending
+            .as_mut()
+            .poll(cx)
+            .map(|response| response?.decode())
+    }
+}
+
 /// A signed request ready to send, with what went into its signature (for `--dry-run` and
 /// for explaining `SignatureDoesNotMatch`).
 #[derive(Clone)]
@@ -244,21 +272,29 @@ impl Client {
         self.inner.service
     }
 
-    /// Sends a generated operation's request and decodes its response.
-    pub async fn send<R, T>(
+    /// Sends a generated operation's request (or reports why it could not be built) and
+    /// decodes its response. Only the decoding is generic: the sending future is the same
+    /// for every operation, so each one costs little to compile.
+    pub fn send<T: DeserializeOwned>(
         &self,
         operation: &'static Operation,
-        request: &R,
-        options: &CallOptions,
-    ) -> Result<T, Error>
-    where
-        R: EncodeRequest + ?Sized,
-        T: DeserializeOwned,
-    {
-        let response = self
-            .invoke(operation.into(), request.to_params()?, options)
-            .await?;
-        response.decode()
+        params: Result<RequestParams, BuildError>,
+        options: CallOptions,
+    ) -> ResponseFuture<T> {
+        ResponseFuture {
+            sending: self.invoke_owned(operation.into(), params, options),
+            decoded: PhantomData,
+        }
+    }
+
+    fn invoke_owned(
+        &self,
+        call: CallSpec<'static>,
+        params: Result<RequestParams, BuildError>,
+        options: CallOptions,
+    ) -> Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>> {
+        let client = self.clone();
+        Box::pin(async move { client.invoke(call, params?, &options).await })
     }
 
     /// Calls any action with parameters built by hand, for operations the generated code

@@ -354,3 +354,38 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for BoolFromText<V> {
         }
     }
 }
+
+/// An object key, borrowed from the input unless it had escapes: what generated
+/// `Deserialize` implementations match field names against, without allocating.
+#[derive(Debug)]
+pub struct FieldName<'de>(std::borrow::Cow<'de, str>);
+
+impl FieldName<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> de::Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldNameVisitor;
+
+        impl<'de> Visitor<'de> for FieldNameVisitor {
+            type Value = FieldName<'de>;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Borrowed(name)))
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Owned(name.to_owned())))
+            }
+        }
+
+        deserializer.deserialize_str(FieldNameVisitor)
+    }
+}

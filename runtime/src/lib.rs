@@ -26,8 +26,8 @@ pub mod testing;
 pub mod waiter;
 
 pub use client::{
-    CallSpec, Client, EncodeRequest, Method, Operation, RawResponse, RequestParams, Service,
-    SignedRequest,
+    CallSpec, Client, EncodeRequest, Method, Operation, RawResponse, RequestParams, ResponseFuture,
+    Service, SignedRequest,
 };
 pub use config::{CallOptions, Config, ConfigBuilder, TimeoutConfig};
 pub use credentials::Credentials;

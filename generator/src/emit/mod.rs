@@ -6,6 +6,7 @@ mod docs;
 mod examples;
 mod operation;
 mod sdk_crate;
+mod serde_impls;
 mod types;
 mod waiters;
 

@@ -294,10 +294,11 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
                 self.options = options;
                 self
             }
-            /// Signs and sends the request, retrying transient failures, and decodes the response.
-            pub async fn send(self) -> ::std::result::Result<#response, ::acs_runtime::Error> {
-                let request = self.inner.build()?;
-                self.client.runtime().send(&OPERATION, &request, &self.options).await
+            /// Signs and sends the request, retrying transient failures, and decodes the
+            /// response; a parameter error comes back without anything being sent.
+            pub fn send(self) -> ::acs_runtime::ResponseFuture<#response> {
+                let params = self.inner.build().and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+                self.client.runtime().send(&OPERATION, params, self.options)
             }
             #paginator
             #(#delegates)*

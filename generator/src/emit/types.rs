@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, member_doc};
+use super::serde_impls::{deserialize_impl, serialize_impl};
 use crate::ir::{Member, Side, Struct, Type};
 use crate::naming::{ident, unraw};
 
@@ -116,37 +117,19 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
     let fields = item.fields.iter().map(|field| {
         let doc = doc_attrs(&member_doc(field));
         let field_name = ident(&field.field_name);
-        let wire = &field.wire_name;
         let ty = rust_type(&field.ty);
         quote! {
             #doc
-            #[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")]
             pub #field_name: ::std::option::Option<#ty>,
         }
     });
-    let derives = match (item.side, item.has_sensitive_fields()) {
-        (Side::Request, false) => quote!(Clone, Debug, Default, PartialEq, ::serde::Serialize),
-        (Side::Request, true) => quote!(Clone, Default, PartialEq, ::serde::Serialize),
-        (Side::Response, false) => {
-            quote!(
-                Clone,
-                Debug,
-                Default,
-                PartialEq,
-                ::serde::Deserialize,
-                ::serde::Serialize
-            )
-        }
-        (Side::Response, true) => {
-            quote!(
-                Clone,
-                Default,
-                PartialEq,
-                ::serde::Deserialize,
-                ::serde::Serialize
-            )
-        }
+    let derives = if item.has_sensitive_fields() {
+        quote!(Clone, Default, PartialEq)
+    } else {
+        quote!(Clone, Debug, Default, PartialEq)
     };
+    let serialize = serialize_impl(&name, &item.fields);
+    let deserialize = (item.side == Side::Response).then(|| deserialize_impl(&name, &item.fields));
     let setters = (item.side == Side::Request).then(|| {
         let setters = item.fields.iter().map(|field| {
             let field_name = ident(&field.field_name);
@@ -172,6 +155,8 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+        #serialize
+        #deserialize
         #setters
         #debug
     }

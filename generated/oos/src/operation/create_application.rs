@@ -385,12 +385,14 @@ impl CreateApplicationFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<CreateApplicationResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateApplicationResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -616,7 +618,7 @@ impl CreateApplicationFluentBuilder {
     }
 }
 /// What `CreateApplication` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApplicationResponse {
     /// The ID of the request.
@@ -624,50 +626,106 @@ pub struct CreateApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `274917E8-8E74-5928-A82F-4940F52F7ACB`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
-    #[serde(
-        rename = "Application",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application: ::std::option::Option<Application>,
 }
+impl ::serde::Serialize for CreateApplicationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Application", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateApplicationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateApplicationResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateApplicationResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateApplicationResponse, A::Error> {
+                let mut value = CreateApplicationResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Application" => value.application = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The configurations of application alerts.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmConfig {
     /// The alert contact groups.
     ///
     /// Wire name: `ContactGroups`.
-    #[serde(
-        rename = "ContactGroups",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The alert templates.
     ///
     /// Wire name: `TemplateIds`.
-    #[serde(
-        rename = "TemplateIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The health check URL of the application.
     ///
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/healthcheck/tcp50122`
-    #[serde(
-        rename = "HealthCheckUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub health_check_url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AlarmConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.contact_groups {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ContactGroups",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_ids {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.health_check_url {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "HealthCheckUrl",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
 }
 impl AlarmConfig {
     /// An empty value; fill it with the chainable setters.
@@ -712,7 +770,7 @@ impl AlarmConfig {
     }
 }
 /// The information about the application.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Application {
     /// The tags.
@@ -720,7 +778,6 @@ pub struct Application {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -729,36 +786,85 @@ pub struct Application {
     /// Wire name: `Name`.
     ///
     /// Example: `Myapplication`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The description of the application.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `application`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Application {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Application {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Application;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Application object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Application, A::Error> {
+                let mut value = Application::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Tags" => value.tags = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -376,12 +376,14 @@ impl CreateApplicationGroupFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<CreateApplicationGroupResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateApplicationGroupResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -601,7 +603,7 @@ impl CreateApplicationGroupFluentBuilder {
     }
 }
 /// What `CreateApplicationGroup` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApplicationGroupResponse {
     /// The ID of the request.
@@ -609,22 +611,68 @@ pub struct CreateApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `0E6BEBD3-7F9E-5878-834B-097633AB5F33`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
-    #[serde(
-        rename = "ApplicationGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_group: ::std::option::Option<ApplicationGroup>,
 }
+impl ::serde::Serialize for CreateApplicationGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_group {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationGroup",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateApplicationGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateApplicationGroupResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateApplicationGroupResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateApplicationGroupResponse, A::Error> {
+                let mut value = CreateApplicationGroupResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "ApplicationGroup" => value.application_group = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The information about the application group.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplicationGroup {
     /// The ID of the application group in CloudMonitor.
@@ -632,86 +680,147 @@ pub struct ApplicationGroup {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `1245768`
-    #[serde(
-        rename = "CmsGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cms_group_id: ::std::option::Option<::std::string::String>,
     /// The ID of the region in which the related sources reside.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    #[serde(
-        rename = "DeployRegionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deploy_region_id: ::std::option::Option<::std::string::String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the application group was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The key of the tag.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    #[serde(
-        rename = "ImportTagKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub import_tag_key: ::std::option::Option<::std::string::String>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    #[serde(
-        rename = "ApplicationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_name: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "ImportTagValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub import_tag_value: ::std::option::Option<::std::string::String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplicationGroup`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ApplicationGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.cms_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CmsGroupId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deploy_region_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeployRegionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.import_tag_key {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ImportTagKey",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.import_tag_value {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ImportTagValue",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApplicationGroup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ApplicationGroup object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationGroup, A::Error> {
+                let mut value = ApplicationGroup::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "CmsGroupId" => value.cms_group_id = map.next_value()?,
+                        "DeployRegionId" => value.deploy_region_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "ImportTagKey" => value.import_tag_key = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "ImportTagValue" => value.import_tag_value = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

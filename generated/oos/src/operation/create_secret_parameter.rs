@@ -500,12 +500,14 @@ impl CreateSecretParameterFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<CreateSecretParameterResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateSecretParameterResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region.
     ///
@@ -787,7 +789,7 @@ impl CreateSecretParameterFluentBuilder {
     }
 }
 /// What `CreateSecretParameter` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecretParameterResponse {
     /// The ID of the request.
@@ -795,22 +797,64 @@ pub struct CreateSecretParameterResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the encryption parameter.
     ///
     /// Wire name: `Parameter`.
-    #[serde(
-        rename = "Parameter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter: ::std::option::Option<Parameter>,
 }
+impl ::serde::Serialize for CreateSecretParameterResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameter", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateSecretParameterResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateSecretParameterResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateSecretParameterResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateSecretParameterResponse, A::Error> {
+                let mut value = CreateSecretParameterResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Parameter" => value.parameter = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The information about the encryption parameter.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameter {
     /// The type of the parameter.
@@ -818,134 +862,203 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T09:30:36Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The key ID of KMS that is used to encrypt the parameter.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
-    #[serde(rename = "KeyId", skip_serializing_if = "::std::option::Option::is_none")]
     pub key_id: ::std::option::Option<::std::string::String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The constraints of the encryption parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `'{     "AllowedValues": ["secretparameter"],     "AllowedPattern": "secretparameter",     "MinLength": 0,     "MaxLength": 20 }'`
-    #[serde(
-        rename = "Constraints",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub constraints: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the encryption parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T09:30:36Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The version number of the encryption parameter.
     ///
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "ParameterVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter_version: ::std::option::Option<i32>,
     /// The name of the encryption parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyParameter`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-0b0fff9919c946xxxxxx`
-    #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The share type of the encryption parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    #[serde(
-        rename = "ShareType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// The instance ID of the KMS instance.
     ///
     /// Wire name: `DKMSInstanceId`.
     ///
     /// Example: `kst-hzz****`
-    #[serde(
-        rename = "DKMSInstanceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkms_instance_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Parameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "KeyId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.constraints {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Constraints", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParameterVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.dkms_instance_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DKMSInstanceId",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Parameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Parameter;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Parameter object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Parameter, A::Error> {
+                let mut value = Parameter::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Type" => value.r#type = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "KeyId" => value.key_id = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "Constraints" => value.constraints = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "ParameterVersion" => value.parameter_version = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "DKMSInstanceId" => value.dkms_instance_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

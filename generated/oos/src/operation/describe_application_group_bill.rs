@@ -308,15 +308,16 @@ impl DescribeApplicationGroupBillFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        DescribeApplicationGroupBillResponse,
-        ::acs_runtime::Error,
-    > {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    ) -> ::acs_runtime::ResponseFuture<DescribeApplicationGroupBillResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -498,7 +499,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     }
 }
 /// What `DescribeApplicationGroupBill` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationGroupBillResponse {
     /// The token that is used to retrieve the next page of results.
@@ -506,41 +507,89 @@ pub struct DescribeApplicationGroupBillResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `""`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `E897A1AB-4701-5B71-93AD-38FD703763A3`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The consume of application group.
     ///
     /// Wire name: `ApplicationGroupConsume`.
-    #[serde(
-        rename = "ApplicationGroupConsume",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_group_consume: ::std::option::Option<
         ::std::vec::Vec<ApplicationGroupConsume>,
     >,
+}
+impl ::serde::Serialize for DescribeApplicationGroupBillResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_group_consume {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationGroupConsume",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeApplicationGroupBillResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeApplicationGroupBillResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DescribeApplicationGroupBillResponse, A::Error> {
+                let mut value = DescribeApplicationGroupBillResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "ApplicationGroupConsume" => {
+                            value.application_group_consume = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for DescribeApplicationGroupBillResponse {
     type Item = ApplicationGroupConsume;
@@ -552,7 +601,7 @@ impl ::acs_runtime::Page for DescribeApplicationGroupBillResponse {
     }
 }
 /// ApplicationGroupConsume
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplicationGroupConsume {
     /// The ID of the instance.
@@ -560,54 +609,36 @@ pub struct ApplicationGroupConsume {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-0jl781czrhqey0s5zpsj`
-    #[serde(
-        rename = "InstanceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The name of the instance.
     ///
     /// Wire name: `InstanceName`.
     ///
     /// Example: `test-`
-    #[serde(
-        rename = "InstanceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// The instance type.
     ///
     /// Wire name: `InstanceType`.
     ///
     /// Example: `ALIYUN::ECS::INSTANCE`
-    #[serde(
-        rename = "InstanceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// The time when the instance was created.
     ///
     /// Wire name: `CreationTime`.
     ///
     /// Example: `2023-06-10T06:00Z`
-    #[serde(
-        rename = "CreationTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// The status of instance.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The amount consumed by the instance.
     ///
     /// Wire name: `Amount`.
     ///
     /// Example: `18.88`
-    #[serde(rename = "Amount", skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<f64>,
     /// The currency unit.
     ///
@@ -616,27 +647,18 @@ pub struct ApplicationGroupConsume {
     /// Valid values: `JPY`, `USD`, `CNY`.
     ///
     /// Example: `CNY`
-    #[serde(rename = "Currency", skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The performance of the data synchronization instance.
     ///
     /// Wire name: `Performance`.
     ///
     /// Example: `"{\"mem\":\"6.82\",\"cpu\":\"0.55\"}"`
-    #[serde(
-        rename = "Performance",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub performance: ::std::option::Option<::std::string::String>,
     /// Optimization suggestions.
     ///
     /// Wire name: `Optimization`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Optimization",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub optimization: ::std::option::Option<::std::string::String>,
     /// The peak type.
     ///
@@ -645,6 +667,103 @@ pub struct ApplicationGroupConsume {
     /// Valid values: `WHITE`, `NIGHT`, `AVERAGE`.
     ///
     /// Example: `WHITE`
-    #[serde(rename = "PeakType", skip_serializing_if = "::std::option::Option::is_none")]
     pub peak_type: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ApplicationGroupConsume {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.instance_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "InstanceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.instance_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstanceName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.instance_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstanceType",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.creation_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "CreationTime",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.amount {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Amount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.currency {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Currency", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.performance {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Performance", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.optimization {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Optimization",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.peak_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PeakType", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationGroupConsume {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApplicationGroupConsume;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ApplicationGroupConsume object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationGroupConsume, A::Error> {
+                let mut value = ApplicationGroupConsume::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "InstanceName" => value.instance_name = map.next_value()?,
+                        "InstanceType" => value.instance_type = map.next_value()?,
+                        "CreationTime" => value.creation_time = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "Amount" => value.amount = map.next_value()?,
+                        "Currency" => value.currency = map.next_value()?,
+                        "Performance" => value.performance = map.next_value()?,
+                        "Optimization" => value.optimization = map.next_value()?,
+                        "PeakType" => value.peak_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

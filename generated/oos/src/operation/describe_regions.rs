@@ -141,12 +141,14 @@ impl DescribeRegionsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<DescribeRegionsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeRegionsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID.
     ///
@@ -201,7 +203,7 @@ impl DescribeRegionsFluentBuilder {
     }
 }
 /// What `DescribeRegions` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
     /// The request ID.
@@ -209,19 +211,64 @@ pub struct DescribeRegionsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `469E79B1-90A3-4A57-B7C4-2FE0C8B5175E`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The details of the regions.
     ///
     /// Wire name: `Regions`.
-    #[serde(rename = "Regions", skip_serializing_if = "::std::option::Option::is_none")]
     pub regions: ::std::option::Option<::std::vec::Vec<Region>>,
 }
+impl ::serde::Serialize for DescribeRegionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.regions {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Regions", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeRegionsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeRegionsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DescribeRegionsResponse, A::Error> {
+                let mut value = DescribeRegionsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Regions" => value.regions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// Region
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Region {
     /// The endpoint of the region.
@@ -229,26 +276,75 @@ pub struct Region {
     /// Wire name: `RegionEndpoint`.
     ///
     /// Example: `oos.cn-shenzhen.aliyuncs.com`
-    #[serde(
-        rename = "RegionEndpoint",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub region_endpoint: ::std::option::Option<::std::string::String>,
     /// The name of the region.
     ///
     /// Wire name: `LocalName`.
     ///
     /// Example: `China (Shenzhen)`
-    #[serde(
-        rename = "LocalName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_name: ::std::option::Option<::std::string::String>,
     /// The region ID.
     ///
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-shenzhen`
-    #[serde(rename = "RegionId", skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Region {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.region_endpoint {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "RegionEndpoint",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "LocalName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.region_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RegionId", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Region {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Region;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Region object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Region, A::Error> {
+                let mut value = Region::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionEndpoint" => value.region_endpoint = map.next_value()?,
+                        "LocalName" => value.local_name = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

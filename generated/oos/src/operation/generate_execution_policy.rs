@@ -237,12 +237,14 @@ impl GenerateExecutionPolicyFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<GenerateExecutionPolicyResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<GenerateExecutionPolicyResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region.
     ///
@@ -366,7 +368,7 @@ impl GenerateExecutionPolicyFluentBuilder {
     }
 }
 /// What `GenerateExecutionPolicy` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateExecutionPolicyResponse {
     /// The RAM policy.
@@ -374,26 +376,75 @@ pub struct GenerateExecutionPolicyResponse {
     /// Wire name: `Policy`.
     ///
     /// Example: `{}`
-    #[serde(rename = "Policy", skip_serializing_if = "::std::option::Option::is_none")]
     pub policy: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The policies that are missing.
     ///
     /// Wire name: `MissingPolicy`.
     ///
     /// Example: `[{'Action': ['ecs:DescribeInvocationResults', 'ecs:DescribeInstances', 'ecs:RunCommand', 'ecs:DescribeInvocations'], 'ServiceName': 'ecs', 'Resources': '*'}]`
-    #[serde(
-        rename = "MissingPolicy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub missing_policy: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for GenerateExecutionPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.policy {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Policy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.missing_policy {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MissingPolicy",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GenerateExecutionPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GenerateExecutionPolicyResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GenerateExecutionPolicyResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GenerateExecutionPolicyResponse, A::Error> {
+                let mut value = GenerateExecutionPolicyResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Policy" => value.policy = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MissingPolicy" => value.missing_policy = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

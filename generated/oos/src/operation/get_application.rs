@@ -135,12 +135,14 @@ impl GetApplicationFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<GetApplicationResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<GetApplicationResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -192,7 +194,7 @@ impl GetApplicationFluentBuilder {
     }
 }
 /// What `GetApplication` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApplicationResponse {
     /// The ID of the request.
@@ -200,53 +202,145 @@ pub struct GetApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `51004B8A-6D9A-5ACB-9158-6C6794496AD0`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
-    #[serde(
-        rename = "Application",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application: ::std::option::Option<Application>,
 }
+impl ::serde::Serialize for GetApplicationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Application", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetApplicationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetApplicationResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetApplicationResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetApplicationResponse, A::Error> {
+                let mut value = GetApplicationResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Application" => value.application = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The configurations of application alerts.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmConfig {
     /// The alert contact list.
     ///
     /// Wire name: `ContactGroups`.
-    #[serde(
-        rename = "ContactGroups",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The ID of the alert template.
     ///
     /// Wire name: `TemplateIds`.
-    #[serde(
-        rename = "TemplateIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The health check URL of the application.
     ///
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/api/health/`
-    #[serde(
-        rename = "HealthCheckUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub health_check_url: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for AlarmConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.contact_groups {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ContactGroups",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_ids {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.health_check_url {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "HealthCheckUrl",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AlarmConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AlarmConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AlarmConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AlarmConfig, A::Error> {
+                let mut value = AlarmConfig::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ContactGroups" => value.contact_groups = map.next_value()?,
+                        "TemplateIds" => value.template_ids = map.next_value()?,
+                        "HealthCheckUrl" => value.health_check_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The information about the application.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Application {
     /// The description of the application.
@@ -254,54 +348,36 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `Application`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplication`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
     /// The type of the application.
     ///
@@ -334,37 +410,117 @@ pub struct Application {
     /// Wire name: `ApplicationType`.
     ///
     /// Example: `DingTalk`
-    #[serde(
-        rename = "ApplicationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_type: ::std::option::Option<::std::string::String>,
     /// The configurations of application alerts.
     ///
     /// Wire name: `AlarmConfig`.
-    #[serde(
-        rename = "AlarmConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alarm_config: ::std::option::Option<AlarmConfig>,
     /// The ID of the Compute Nest service that corresponds to the application template.
     ///
     /// Wire name: `ServiceId`.
     ///
     /// Example: `service-79538e30e44541b699d8`
-    #[serde(
-        rename = "ServiceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service_id: ::std::option::Option<::std::string::String>,
     /// The source of application.
     ///
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"gitee","Owner":"aliyun-computenest","RepoName":"aliyun-computenest/java-springboot-demo","Name":"java-springboot-demo"}`
-    #[serde(
-        rename = "ApplicationSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_source: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Application {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationType",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.alarm_config {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "AlarmConfig", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.service_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ServiceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_source {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationSource",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Application {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Application;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Application object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Application, A::Error> {
+                let mut value = Application::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => value.description = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "ApplicationType" => value.application_type = map.next_value()?,
+                        "AlarmConfig" => value.alarm_config = map.next_value()?,
+                        "ServiceId" => value.service_id = map.next_value()?,
+                        "ApplicationSource" => {
+                            value.application_source = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -170,12 +170,14 @@ impl GetApplicationGroupFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<GetApplicationGroupResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<GetApplicationGroupResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region. Set the value to cn-hangzhou.
     ///
@@ -251,7 +253,7 @@ impl GetApplicationGroupFluentBuilder {
     }
 }
 /// What `GetApplicationGroup` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApplicationGroupResponse {
     /// The ID of the request.
@@ -259,22 +261,68 @@ pub struct GetApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `92EA60ED-544D-55E9-93D9-237BE9976C0D`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
-    #[serde(
-        rename = "ApplicationGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_group: ::std::option::Option<ApplicationGroup>,
 }
+impl ::serde::Serialize for GetApplicationGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_group {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationGroup",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetApplicationGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetApplicationGroupResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetApplicationGroupResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetApplicationGroupResponse, A::Error> {
+                let mut value = GetApplicationGroupResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "ApplicationGroup" => value.application_group = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The information about the application group.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplicationGroup {
     /// The ID of the application group in CloudMonitor.
@@ -282,131 +330,84 @@ pub struct ApplicationGroup {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `12345678`
-    #[serde(
-        rename = "CmsGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cms_group_id: ::std::option::Option<::std::string::String>,
     /// The ID of the region in which you deploy the application group.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    #[serde(
-        rename = "DeployRegionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deploy_region_id: ::std::option::Option<::std::string::String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the application group was last modified.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The tag key.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    #[serde(
-        rename = "ImportTagKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub import_tag_key: ::std::option::Option<::std::string::String>,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    #[serde(
-        rename = "ApplicationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_name: ::std::option::Option<::std::string::String>,
     /// The tag value.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "ImportTagValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub import_tag_value: ::std::option::Option<::std::string::String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplicationGroup`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
     /// The configuration information of the application group.
     ///
     /// Wire name: `DeployParameters`.
     ///
     /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
-    #[serde(
-        rename = "DeployParameters",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deploy_parameters: ::std::option::Option<::std::string::String>,
     /// The state of the application group.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Created`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The state information of the application group.
     ///
     /// Wire name: `StatusReason`.
     ///
     /// Example: `Stack CREATE completed successfully`
-    #[serde(
-        rename = "StatusReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_reason: ::std::option::Option<::std::string::String>,
     /// The output of the deployment result.
     ///
     /// Wire name: `DeployOutputs`.
     ///
     /// Example: `{       "Outputs": [         {           "Description": "No description given",           "OutputKey": "InstanceIds"         }       ],       "StackId": "6ef4b860-f6e7-4145-8d22-f4a2a32363e1"     }   }`
-    #[serde(
-        rename = "DeployOutputs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deploy_outputs: ::std::option::Option<::std::string::String>,
     /// The creation progress of the application instance.
     ///
     /// Wire name: `Progress`.
     ///
     /// Example: `100`
-    #[serde(rename = "Progress", skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<::std::string::String>,
     /// The hosted O\&M configurations.
     ///
@@ -417,43 +418,187 @@ pub struct ApplicationGroup {
     /// ```text
     /// {\\"PrometheusConfigMap\\":{\\"Template 1\\":{\\"EnablePrometheus\\":false}}}
     /// ```
-    #[serde(
-        rename = "OperationMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_metadata: ::std::option::Option<::std::string::String>,
     /// The source of application.
     ///
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"github","RepoName":"wenle/springboot-ecs-sourcecode-demo","Owner":"wenle","Branch":"main","CommitHash":"8559ff3ac7568fc7951ff63f841883ee3f06c6fe","CommitMessage":"Init computenest project"}`
-    #[serde(
-        rename = "ApplicationSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_source: ::std::option::Option<::std::string::String>,
     /// Wire name: `ErrorType`.
-    #[serde(
-        rename = "ErrorType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_type: ::std::option::Option<::std::string::String>,
     /// Wire name: `ErrorDetail`.
-    #[serde(
-        rename = "ErrorDetail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_detail: ::std::option::Option<::std::string::String>,
     /// Wire name: `DeployedRevisionIds`.
-    #[serde(
-        rename = "DeployedRevisionIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deployed_revision_ids: ::std::option::Option<::std::string::String>,
     /// Wire name: `ExecutionId`.
-    #[serde(
-        rename = "ExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ApplicationGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.cms_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CmsGroupId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deploy_region_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeployRegionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.import_tag_key {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ImportTagKey",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.import_tag_value {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ImportTagValue",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deploy_parameters {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeployParameters",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_reason {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StatusReason",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deploy_outputs {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeployOutputs",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.progress {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Progress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operation_metadata {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OperationMetadata",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_source {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationSource",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.error_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ErrorType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.error_detail {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ErrorDetail", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deployed_revision_ids {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeployedRevisionIds",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApplicationGroup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ApplicationGroup object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationGroup, A::Error> {
+                let mut value = ApplicationGroup::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "CmsGroupId" => value.cms_group_id = map.next_value()?,
+                        "DeployRegionId" => value.deploy_region_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "ImportTagKey" => value.import_tag_key = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "ImportTagValue" => value.import_tag_value = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "DeployParameters" => value.deploy_parameters = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "StatusReason" => value.status_reason = map.next_value()?,
+                        "DeployOutputs" => value.deploy_outputs = map.next_value()?,
+                        "Progress" => value.progress = map.next_value()?,
+                        "OperationMetadata" => {
+                            value.operation_metadata = map.next_value()?;
+                        }
+                        "ApplicationSource" => {
+                            value.application_source = map.next_value()?;
+                        }
+                        "ErrorType" => value.error_type = map.next_value()?,
+                        "ErrorDetail" => value.error_detail = map.next_value()?,
+                        "DeployedRevisionIds" => {
+                            value.deployed_revision_ids = map.next_value()?;
+                        }
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

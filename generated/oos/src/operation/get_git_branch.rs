@@ -272,12 +272,14 @@ impl GetGitBranchFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<GetGitBranchResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<GetGitBranchResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Wire name: `Platform`; required.
     ///
@@ -429,23 +431,68 @@ impl GetGitBranchFluentBuilder {
     }
 }
 /// What `GetGitBranch` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGitBranchResponse {
     /// Wire name: `Commit`.
-    #[serde(rename = "Commit", skip_serializing_if = "::std::option::Option::is_none")]
     pub commit: ::std::option::Option<Commit>,
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for GetGitBranchResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.commit {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Commit", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetGitBranchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetGitBranchResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetGitBranchResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetGitBranchResponse, A::Error> {
+                let mut value = GetGitBranchResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Commit" => value.commit = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// Commit
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Commit {
     /// git commit hash
@@ -453,13 +500,61 @@ pub struct Commit {
     /// Wire name: `Sha`.
     ///
     /// Example: `51417755`
-    #[serde(rename = "Sha", skip_serializing_if = "::std::option::Option::is_none")]
     pub sha: ::std::option::Option<::std::string::String>,
     /// git commit message
     ///
     /// Wire name: `Message`.
     ///
     /// Example: `OK`
-    #[serde(rename = "Message", skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Commit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.sha {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sha", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.message {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Message", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Commit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Commit;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Commit object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Commit, A::Error> {
+                let mut value = Commit::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Sha" => value.sha = map.next_value()?,
+                        "Message" => value.message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -137,12 +137,14 @@ impl GetOpsItemFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<GetOpsItemResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<GetOpsItemResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID.
     ///
@@ -194,7 +196,7 @@ impl GetOpsItemFluentBuilder {
     }
 }
 /// What `GetOpsItem` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOpsItemResponse {
     /// The request ID.
@@ -202,19 +204,64 @@ pub struct GetOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `8BED4C16-BD30-5E27-94D4-7EBCCECF70C1`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the O\&M item.
     ///
     /// Wire name: `OpsItem`.
-    #[serde(rename = "OpsItem", skip_serializing_if = "::std::option::Option::is_none")]
     pub ops_item: ::std::option::Option<OpsItem>,
 }
+impl ::serde::Serialize for GetOpsItemResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ops_item {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItem", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetOpsItemResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetOpsItemResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetOpsItemResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetOpsItemResponse, A::Error> {
+                let mut value = GetOpsItemResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "OpsItem" => value.ops_item = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The information about the O\&M item.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpsItem {
     /// The O\&M item ID.
@@ -226,20 +273,12 @@ pub struct OpsItem {
     /// ```text
     /// oi-d52b08695e2b46ae8413
     /// ```
-    #[serde(
-        rename = "OpsItemId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ops_item_id: ::std::option::Option<::std::string::String>,
     /// The time when the O\&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-04-10T06:15Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
     /// The time when the O\&M item was updated.
     ///
@@ -250,95 +289,68 @@ pub struct OpsItem {
     /// ```text
     /// 2023-04-10T06:15Z
     /// ```
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `test`
-    #[serde(rename = "Title", skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The status of the O\&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The severity level of the O\&M item.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    #[serde(rename = "Severity", skip_serializing_if = "::std::option::Option::is_none")]
     pub severity: ::std::option::Option<::std::string::String>,
     /// The category of the O\&M item.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     /// The source business of the O\&M item.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/appManager`
-    #[serde(rename = "Source", skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// The priority of the O\&M item.
     ///
     /// Wire name: `Priority`.
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i32>,
     /// The tags attached to the O\&M item.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"K1":"V1"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The solutions to the O\&M item.
     ///
     /// Wire name: `Solutions`.
-    #[serde(
-        rename = "Solutions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub solutions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
-    #[serde(
-        rename = "Resources",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-aekzxkofnlxtn2i`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The user who created the O\&M item.
     ///
@@ -349,24 +361,133 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    #[serde(rename = "CreateBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub create_by: ::std::option::Option<::std::string::String>,
     /// The user who last modified the O\&M item.
     ///
     /// Wire name: `LastModifiedBy`.
     ///
     /// Example: `modifiedBy`
-    #[serde(
-        rename = "LastModifiedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_by: ::std::option::Option<::std::string::String>,
     /// The information about the attributes of the O\&M item.
     ///
     /// Wire name: `Attributes`.
-    #[serde(
-        rename = "Attributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attributes: ::std::option::Option<::serde_json::Value>,
+}
+impl ::serde::Serialize for OpsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.ops_item_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItemId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.title {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.severity {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.category {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.source {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Source", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.priority {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Priority", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.solutions {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Solutions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resources {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Resources", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_modified_by {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "LastModifiedBy",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attributes {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Attributes", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OpsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OpsItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a OpsItem object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OpsItem, A::Error> {
+                let mut value = OpsItem::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OpsItemId" => value.ops_item_id = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "Title" => value.title = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "Severity" => value.severity = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "Source" => value.source = map.next_value()?,
+                        "Priority" => value.priority = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "Solutions" => value.solutions = map.next_value()?,
+                        "Resources" => value.resources = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "CreateBy" => value.create_by = map.next_value()?,
+                        "LastModifiedBy" => value.last_modified_by = map.next_value()?,
+                        "Attributes" => value.attributes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

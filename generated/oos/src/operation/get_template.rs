@@ -170,12 +170,14 @@ impl GetTemplateFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<GetTemplateResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<GetTemplateResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID.
     ///
@@ -251,7 +253,7 @@ impl GetTemplateFluentBuilder {
     }
 }
 /// What `GetTemplate` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateResponse {
     /// The content of the template.
@@ -259,26 +261,74 @@ pub struct GetTemplateResponse {
     /// Wire name: `Content`.
     ///
     /// Example: `"FormatVersion: OOS-2019-06-01\nDescription:\n  en:  Creates an ECS image\n  zh-cn: 创建一个ECS镜像\n  name-en: Create Image\n  name-zh-cn: 创建镜像\n  categories:\n    - image_manage\n    - application_manage\nParameters:\n  regionId:\n    Type: String\n    Label:\n      en: RegionId\n      zh-cn: 地域ID\n    AssociationProperty: RegionId\n    Default: '{{ ACS::RegionId }}'\n  instanceId:\n    Label:\n      en: InstanceId\n      zh-cn: ECS实例ID\n    Type: String\n    AssociationProperty: ALIYUN::ECS::Instance::InstanceId\n    AssociationPropertyMetadata:\n      RegionId: regionId\n  imageName:\n    Label:\n      en: ImageName\n      zh-cn: 新镜像的名称\n    Type: String\n    Description:\n      en: <p class=\"p\">Note:</p> <ul class=\"ul\"> <li class=\"li\">Length is 2~128 English or Chinese characters</li> <li class=\"li\"><font color='red'>must start with big or small letters or Chinese, not http:// and https://. </font></li> <li class=\"li\">Can contain numbers, colons (:), underscores (_), or dashes (-). </li> </ul>\n      zh-cn: <p class=\"p\">注意：</p> <ul class=\"ul\"> <li class=\"li\">长度为2~128个英文或中文字符</li> <li class=\"li\"><font color='red'>必须以大小字母或中文开头，不能以http://和https://开头。</font></li> <li class=\"li\">可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。</li> </ul>\n  tags:\n    Label:\n      en: Tags\n      zh-cn: 镜像标签\n    Type: Json\n    AssociationProperty: Tags\n    AssociationPropertyMetadata:\n      ShowSystem: false\n    Default: []\n  OOSAssumeRole:\n    Label:\n      en: OOSAssumeRole\n      zh-cn: OOS扮演的RAM角色\n    Type: String\n    Default: OOSServiceRole\nRamRole: '{{ OOSAssumeRole }}'\nTasks:\n- Name: createImage\n  Action: ACS::ECS::CreateImage\n  Description:\n    en: Create new image with the specified image name and instance ID\n    zh-cn: 通过指定实例ID和镜像名称创建新的镜像\n  Properties:\n    regionId: '{{ regionId }}'\n    imageName: '{{ imageName }}__on_{{ ACS::ExecutionId }}_at_{{ Acs::CurrentDate }}'\n    instanceId: '{{ instanceId }}'\n    tags: '{{tags}}'\n  Outputs:\n    imageId:\n      ValueSelector: imageId\n      Type: String\nOutputs:\n  imageId:\n    Type: String\n    Value: '{{ createImage.imageId }}'\nMetadata:\n  ALIYUN::OOS::Interface:\n    ParameterGroups:\n      - Parameters:\n          - regionId\n          - instanceId\n        Label:\n          default:\n            zh-cn: 选择实例\n            en: Select Ecs Instances\n      - Parameters:\n          - imageName\n          - tags\n        Label:\n          default:\n            zh-cn: 镜像设置\n            en: Image Configure\n      - Parameters:\n          - OOSAssumeRole\n        Label:\n          default:\n            zh-cn: 高级选项\n            en: Control Options"`
-    #[serde(rename = "Content", skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `5BBE2663-A18E-5261-9BBB-F4832F5294D9`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The metadata of the template.
     ///
     /// Wire name: `Template`.
-    #[serde(rename = "Template", skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<Template>,
 }
+impl ::serde::Serialize for GetTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.content {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Content", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Template", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetTemplateResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetTemplateResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetTemplateResponse, A::Error> {
+                let mut value = GetTemplateResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Content" => value.content = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Template" => value.template = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The metadata of the template.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
     /// The SHA-256 value of the template content.
@@ -286,159 +336,231 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `40fb5e3e08ef6c8a499ff7cd8441194f518028ad08338a84cb70c023a64576f1`
-    #[serde(rename = "Hash", skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2022-04-26T08:37:07Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who last updated the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `ACS`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The type of the template.
     ///
     /// Wire name: `TemplateType`.
     ///
     /// Example: `Automation`
-    #[serde(
-        rename = "TemplateType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_type: ::std::option::Option<::std::string::String>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-CreateImage`
-    #[serde(
-        rename = "TemplateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// The version of the template. The name of the version consists of the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v15`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The format of the template. The system automatically determines whether the format is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    #[serde(
-        rename = "TemplateFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_format: ::std::option::Option<::std::string::String>,
     /// The description of the template.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `"{\"en\": \"Creates an ECS image\", \"zh-cn\": \"创建一个ECS镜像\", \"name-en\": \"Create Image\", \"name-zh-cn\": \"创建镜像\", \"categories\": [\"image_manage\", \"application_manage\"]}"`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The creator of the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `ACS`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the template was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The name of the version of the template.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `version15`
-    #[serde(
-        rename = "VersionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_name: ::std::option::Option<::std::string::String>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-4bdb1745c171401883a2`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the template was configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "HasTrigger",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_trigger: ::std::option::Option<bool>,
     /// The share type of the template. The share type of a user-created template is **Private**.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Public`
-    #[serde(
-        rename = "ShareType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// Wire name: `SharedAccounts`.
-    #[serde(
-        rename = "SharedAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub shared_accounts: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.hash {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Hash", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateType",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_format {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateFormat",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.version_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "VersionName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_trigger {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HasTrigger", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.shared_accounts {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "SharedAccounts",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Template {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Template;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Template object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Template, A::Error> {
+                let mut value = Template::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hash" => value.hash = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "TemplateType" => value.template_type = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "TemplateFormat" => value.template_format = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "VersionName" => value.version_name = map.next_value()?,
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "HasTrigger" => value.has_trigger = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "SharedAccounts" => value.shared_accounts = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

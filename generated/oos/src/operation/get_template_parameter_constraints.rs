@@ -312,15 +312,16 @@ impl GetTemplateParameterConstraintsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        GetTemplateParameterConstraintsResponse,
-        ::acs_runtime::Error,
-    > {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    ) -> ::acs_runtime::ResponseFuture<GetTemplateParameterConstraintsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID.
     ///
@@ -488,7 +489,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     }
 }
 /// What `GetTemplateParameterConstraints` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateParameterConstraintsResponse {
     /// The request ID.
@@ -496,10 +497,6 @@ pub struct GetTemplateParameterConstraintsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `CBEC8072-BEC2-478E-8EAE-E723BA79CF19`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The constraints of the parameters.
     ///
@@ -540,9 +537,64 @@ pub struct GetTemplateParameterConstraintsResponse {
     ///     }
     ///   ]
     /// ```
-    #[serde(
-        rename = "ParameterConstraints",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter_constraints: ::std::option::Option<::serde_json::Value>,
+}
+impl ::serde::Serialize for GetTemplateParameterConstraintsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_constraints {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParameterConstraints",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetTemplateParameterConstraintsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetTemplateParameterConstraintsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetTemplateParameterConstraintsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                GetTemplateParameterConstraintsResponse,
+                A::Error,
+            > {
+                let mut value = GetTemplateParameterConstraintsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "ParameterConstraints" => {
+                            value.parameter_constraints = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

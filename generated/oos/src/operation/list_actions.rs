@@ -198,12 +198,14 @@ impl ListActionsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListActionsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListActionsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -311,7 +313,7 @@ impl ListActionsFluentBuilder {
     }
 }
 /// What `ListActions` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListActionsResponse {
     /// The token that is used to retrieve the next page of results.
@@ -319,36 +321,81 @@ pub struct ListActionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `F9154C02-F847-4563-BB6A-6DD01A4F0`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The details of the actions.
     ///
     /// Wire name: `Actions`.
-    #[serde(rename = "Actions", skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<Action>>,
+}
+impl ::serde::Serialize for ListActionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.actions {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Actions", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListActionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListActionsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListActionsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListActionsResponse, A::Error> {
+                let mut value = ListActionsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "Actions" => value.actions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListActionsResponse {
     type Item = Action;
@@ -360,7 +407,7 @@ impl ::acs_runtime::Page for ListActionsResponse {
     }
 }
 /// Action
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Action {
     /// The number of times that the action is used.
@@ -368,10 +415,6 @@ pub struct Action {
     /// Wire name: `Popularity`.
     ///
     /// Example: `5`
-    #[serde(
-        rename = "Popularity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub popularity: ::std::option::Option<i32>,
     /// The type of the action.
     ///
@@ -393,30 +436,18 @@ pub struct Action {
     /// Wire name: `ActionType`.
     ///
     /// Example: `ACS::Template`
-    #[serde(
-        rename = "ActionType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_type: ::std::option::Option<::std::string::String>,
     /// The description of the action.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ReplaceSystemDisk`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the action was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The version of the template that corresponds to the action.
     ///
@@ -425,29 +456,95 @@ pub struct Action {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The name of the action.
     ///
     /// Wire name: `OOSActionName`.
     ///
     /// Example: `ACS::ECS::ReplaceSystemDisk`
-    #[serde(
-        rename = "OOSActionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub oos_action_name: ::std::option::Option<::std::string::String>,
     /// The parameters of the action.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{ "ImageId": { "Description": "The mirror ID you will use when resetting the system", "Type": "String" }, "InstanceId": { "Description": "the instance id that you will handle .", "Type": "String" } }`
-    #[serde(
-        rename = "Properties",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub properties: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Action {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.popularity {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Popularity", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.action_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ActionType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.oos_action_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OOSActionName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Properties", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Action {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Action;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Action object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Action, A::Error> {
+                let mut value = Action::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Popularity" => value.popularity = map.next_value()?,
+                        "ActionType" => value.action_type = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "OOSActionName" => value.oos_action_name = map.next_value()?,
+                        "Properties" => value.properties = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -268,12 +268,14 @@ impl ListExecutionLogsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListExecutionLogsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionLogsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -431,7 +433,7 @@ impl ListExecutionLogsFluentBuilder {
     }
 }
 /// What `ListExecutionLogs` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExecutionLogsResponse {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -439,49 +441,95 @@ pub struct ListExecutionLogsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJJ0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the log is truncated.
     ///
     /// Wire name: `IsTruncated`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "IsTruncated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_truncated: ::std::option::Option<bool>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The logs of the execution.
     ///
     /// Wire name: `ExecutionLogs`.
-    #[serde(
-        rename = "ExecutionLogs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_logs: ::std::option::Option<::std::vec::Vec<ExecutionLog>>,
+}
+impl ::serde::Serialize for ListExecutionLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_truncated {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsTruncated", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution_logs {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ExecutionLogs",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListExecutionLogsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListExecutionLogsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListExecutionLogsResponse, A::Error> {
+                let mut value = ListExecutionLogsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "IsTruncated" => value.is_truncated = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "ExecutionLogs" => value.execution_logs = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListExecutionLogsResponse {
     type Item = ExecutionLog;
@@ -493,7 +541,7 @@ impl ::acs_runtime::Page for ListExecutionLogsResponse {
     }
 }
 /// ExecutionLog
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionLog {
     /// The task execution ID.
@@ -501,33 +549,85 @@ pub struct ExecutionLog {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-1234567zxcvb.t0010`
-    #[serde(
-        rename = "TaskExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_execution_id: ::std::option::Option<::std::string::String>,
     /// The details of the task execution.
     ///
     /// Wire name: `Message`.
     ///
     /// Example: `The task CheckDiskCategory completed.`
-    #[serde(rename = "Message", skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// The log type.
     ///
     /// Wire name: `LogType`.
     ///
     /// Example: ` System`
-    #[serde(rename = "LogType", skip_serializing_if = "::std::option::Option::is_none")]
     pub log_type: ::std::option::Option<::std::string::String>,
     /// The timestamp when the task was run.
     ///
     /// Wire name: `Timestamp`.
     ///
     /// Example: `2019-05-24T:02:29:07Z`
-    #[serde(
-        rename = "Timestamp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timestamp: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ExecutionLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TaskExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.message {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Message", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.log_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "LogType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.timestamp {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Timestamp", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExecutionLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ExecutionLog;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ExecutionLog object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ExecutionLog, A::Error> {
+                let mut value = ExecutionLog::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TaskExecutionId" => value.task_execution_id = map.next_value()?,
+                        "Message" => value.message = map.next_value()?,
+                        "LogType" => value.log_type = map.next_value()?,
+                        "Timestamp" => value.timestamp = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -140,12 +140,14 @@ impl ListExecutionRiskyTasksFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListExecutionRiskyTasksResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionRiskyTasksResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region.
     ///
@@ -197,7 +199,7 @@ impl ListExecutionRiskyTasksFluentBuilder {
     }
 }
 /// What `ListExecutionRiskyTasks` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExecutionRiskyTasksResponse {
     /// The ID of the request.
@@ -205,22 +207,64 @@ pub struct ListExecutionRiskyTasksResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C04B668D-D2DD-4B40-B6E9-0E3C4F53D5B5`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about high-risk tasks.
     ///
     /// Wire name: `RiskyTasks`.
-    #[serde(
-        rename = "RiskyTasks",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risky_tasks: ::std::option::Option<::std::vec::Vec<RiskyTask>>,
 }
+impl ::serde::Serialize for ListExecutionRiskyTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.risky_tasks {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RiskyTasks", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListExecutionRiskyTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListExecutionRiskyTasksResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListExecutionRiskyTasksResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListExecutionRiskyTasksResponse, A::Error> {
+                let mut value = ListExecutionRiskyTasksResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "RiskyTasks" => value.risky_tasks = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// RiskyTask
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RiskyTask {
     /// The cloud service in which the high-risk task runs.
@@ -228,23 +272,77 @@ pub struct RiskyTask {
     /// Wire name: `Service`.
     ///
     /// Example: `ECS`
-    #[serde(rename = "Service", skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
     /// The name of the operation that the high-risk task calls.
     ///
     /// Wire name: `API`.
     ///
     /// Example: `DeleteInstance`
-    #[serde(rename = "API", skip_serializing_if = "::std::option::Option::is_none")]
     pub api: ::std::option::Option<::std::string::String>,
     /// The details of the high-risk task.
     ///
     /// Wire name: `Task`.
-    #[serde(rename = "Task", skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The details of templates to which the high-risk task belongs.
     ///
     /// Wire name: `Template`.
-    #[serde(rename = "Template", skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for RiskyTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.service {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Service", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.api {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "API", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Task", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Template", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RiskyTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RiskyTask;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RiskyTask object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RiskyTask, A::Error> {
+                let mut value = RiskyTask::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Service" => value.service = map.next_value()?,
+                        "API" => value.api = map.next_value()?,
+                        "Task" => value.task = map.next_value()?,
+                        "Template" => value.template = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

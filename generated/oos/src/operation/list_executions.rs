@@ -933,12 +933,14 @@ impl ListExecutionsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListExecutionsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -1572,7 +1574,7 @@ impl ListExecutionsFluentBuilder {
     }
 }
 /// What `ListExecutions` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListExecutionsResponse {
     /// The token that is used to retrieve the next page of results.
@@ -1580,49 +1582,91 @@ pub struct ListExecutionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A074-47CA-9757-12CC4761D47A`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The details of the task executions.
     ///
     /// Wire name: `Executions`.
-    #[serde(
-        rename = "Executions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub executions: ::std::option::Option<::std::vec::Vec<Execution>>,
     /// The total number of the executions.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `30`
-    #[serde(
-        rename = "TotalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for ListExecutionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.executions {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Executions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total_count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListExecutionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListExecutionsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListExecutionsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListExecutionsResponse, A::Error> {
+                let mut value = ListExecutionsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "Executions" => value.executions = map.next_value()?,
+                        "TotalCount" => value.total_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListExecutionsResponse {
     type Item = Execution;
@@ -1634,7 +1678,7 @@ impl ::acs_runtime::Page for ListExecutionsResponse {
     }
 }
 /// CurrentTask
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentTask {
     /// The ID of the task execution.
@@ -1642,31 +1686,80 @@ pub struct CurrentTask {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-44d32b45d2a49899#1`
-    #[serde(
-        rename = "TaskExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_execution_id: ::std::option::Option<::std::string::String>,
     /// The name of the task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `installSLSILogtail`
-    #[serde(rename = "TaskName", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_name: ::std::option::Option<::std::string::String>,
     /// The execution template of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `acs::Template`
-    #[serde(
-        rename = "TaskAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_action: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for CurrentTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TaskExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_action {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskAction", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CurrentTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CurrentTask;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CurrentTask object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CurrentTask, A::Error> {
+                let mut value = CurrentTask::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TaskExecutionId" => value.task_execution_id = map.next_value()?,
+                        "TaskName" => value.task_name = map.next_value()?,
+                        "TaskAction" => value.task_action = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// Execution
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Execution {
     /// The status of the execution. Valid values: Started, Queued, Running, Waiting, Success, Failed, and Cancelled.
@@ -1674,288 +1767,190 @@ pub struct Execution {
     /// Wire name: `Status`.
     ///
     /// Example: `Success`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The Waiting state.
     ///
     /// Wire name: `WaitingStatus`.
     ///
     /// Example: `""`
-    #[serde(
-        rename = "WaitingStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub waiting_status: ::std::option::Option<::std::string::String>,
     /// The target resource.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `"{"ResourceType": "ALIYUN::ECS::Instance", "Filters": [{"ResourceIds": ["i-bp14z07dg3464980x72o"], "RegionId": "cn-hangzhou", "Type": "ResourceIds"}]}"`
-    #[serde(rename = "Targets", skip_serializing_if = "::std::option::Option::is_none")]
     pub targets: ::std::option::Option<::std::string::String>,
     /// The reason for which the status occurs.
     ///
     /// Wire name: `StatusReason`.
     ///
     /// Example: `""`
-    #[serde(
-        rename = "StatusReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_reason: ::std::option::Option<::std::string::String>,
     /// The tags of the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The time when the template was last successfully triggered.
     ///
     /// Wire name: `LastSuccessfulTriggerTime`.
     ///
     /// Example: `2019-05-27T09:29:18Z`
-    #[serde(
-        rename = "LastSuccessfulTriggerTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_successful_trigger_time: ::std::option::Option<::std::string::String>,
     /// The execution mode.
     ///
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
     /// The security check mode. Valid values: Skip, and ConfirmEveryHighRiskAction.
     ///
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    #[serde(
-        rename = "SafetyCheck",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub safety_check: ::std::option::Option<::std::string::String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    #[serde(
-        rename = "TemplateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// The version number of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The time when the execution was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
     /// The time when the execution was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the template was last successfully triggered.
     ///
     /// Wire name: `LastTriggerTime`.
     ///
     /// Example: `2019-05-27T09:29:18Z`
-    #[serde(
-        rename = "LastTriggerTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_trigger_time: ::std::option::Option<::std::string::String>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    #[serde(
-        rename = "ParentExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_execution_id: ::std::option::Option<::std::string::String>,
     /// The status of the execution after the template was last triggered.
     ///
     /// Wire name: `LastTriggerStatus`.
     ///
     /// Example: `Success`
-    #[serde(
-        rename = "LastTriggerStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_trigger_status: ::std::option::Option<::std::string::String>,
     /// The status of the task execution.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `“”`
-    #[serde(
-        rename = "StatusMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_message: ::std::option::Option<::std::string::String>,
     /// The output of the execution.
     ///
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    #[serde(rename = "Outputs", skip_serializing_if = "::std::option::Option::is_none")]
     pub outputs: ::std::option::Option<::std::string::String>,
     /// The account ID of the user who started the execution of the template.
     ///
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `1309252800`
-    #[serde(
-        rename = "ExecutedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub executed_by: ::std::option::Option<::std::string::String>,
     /// The time when the execution stops running.
     ///
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(rename = "EndDate", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// Indicates whether the execution contains child executions.
     ///
     /// Wire name: `IsParent`.
     ///
     /// Example: `false`
-    #[serde(rename = "IsParent", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_parent: ::std::option::Option<bool>,
     /// The time when the execution was started.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "StartDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
     /// The unique ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-44d32b45d2a449e`
-    #[serde(
-        rename = "ExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_id: ::std::option::Option<::std::string::String>,
     /// The input parameters of the execution.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status":"Running" }`
-    #[serde(
-        rename = "Parameters",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameters: ::std::option::Option<::serde_json::Value>,
     /// The number of tasks that are counted by execution status.
     ///
     /// Wire name: `Counters`.
     ///
     /// Example: `{"Failed": 0,"Success": 1,"Total": 2}`
-    #[serde(rename = "Counters", skip_serializing_if = "::std::option::Option::is_none")]
     pub counters: ::std::option::Option<::serde_json::Value>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Other`
-    #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `123`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// The role that started the execution of the template.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    #[serde(rename = "RamRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_role: ::std::option::Option<::std::string::String>,
     /// The status of the resource.
     ///
     /// Wire name: `ResourceStatus`.
     ///
     /// Example: `{             "Success": 1         }`
-    #[serde(
-        rename = "ResourceStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_status: ::std::option::Option<::std::string::String>,
     /// The information about the tasks that are running.
     ///
     /// Wire name: `CurrentTasks`.
-    #[serde(
-        rename = "CurrentTasks",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_tasks: ::std::option::Option<::std::vec::Vec<CurrentTask>>,
     /// The status message of last trigger.
     ///
     /// Wire name: `LastTriggerStatusMessage`.
     ///
     /// Example: `""`
-    #[serde(
-        rename = "LastTriggerStatusMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_trigger_status_message: ::std::option::Option<::std::string::String>,
     /// The outputs of last trigger.
     ///
@@ -1968,19 +1963,261 @@ pub struct Execution {
     ///       "InstanceId": "i-xxx"
     /// }
     /// ```
-    #[serde(
-        rename = "LastTriggerOutputs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_trigger_outputs: ::std::option::Option<::std::string::String>,
     /// The next schedule time for timer trigger execution.
     ///
     /// Wire name: `NextScheduleTime`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "NextScheduleTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_schedule_time: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Execution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.waiting_status {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "WaitingStatus",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.targets {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Targets", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_reason {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StatusReason",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_successful_trigger_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "LastSuccessfulTriggerTime",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.mode {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Mode", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.safety_check {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "SafetyCheck", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_trigger_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "LastTriggerTime",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParentExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_trigger_status {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "LastTriggerStatus",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_message {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StatusMessage",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.outputs {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.executed_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.end_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_parent {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsParent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "StartDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.counters {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Counters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.category {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ram_role {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RamRole", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_status {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceStatus",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.current_tasks {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "CurrentTasks",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_trigger_status_message {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "LastTriggerStatusMessage",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_trigger_outputs {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "LastTriggerOutputs",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.next_schedule_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "NextScheduleTime",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Execution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Execution;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Execution object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Execution, A::Error> {
+                let mut value = Execution::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Status" => value.status = map.next_value()?,
+                        "WaitingStatus" => value.waiting_status = map.next_value()?,
+                        "Targets" => value.targets = map.next_value()?,
+                        "StatusReason" => value.status_reason = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "LastSuccessfulTriggerTime" => {
+                            value.last_successful_trigger_time = map.next_value()?;
+                        }
+                        "Mode" => value.mode = map.next_value()?,
+                        "SafetyCheck" => value.safety_check = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "LastTriggerTime" => value.last_trigger_time = map.next_value()?,
+                        "ParentExecutionId" => {
+                            value.parent_execution_id = map.next_value()?;
+                        }
+                        "LastTriggerStatus" => {
+                            value.last_trigger_status = map.next_value()?;
+                        }
+                        "StatusMessage" => value.status_message = map.next_value()?,
+                        "Outputs" => value.outputs = map.next_value()?,
+                        "ExecutedBy" => value.executed_by = map.next_value()?,
+                        "EndDate" => value.end_date = map.next_value()?,
+                        "IsParent" => value.is_parent = map.next_value()?,
+                        "StartDate" => value.start_date = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "Counters" => value.counters = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "RamRole" => value.ram_role = map.next_value()?,
+                        "ResourceStatus" => value.resource_status = map.next_value()?,
+                        "CurrentTasks" => value.current_tasks = map.next_value()?,
+                        "LastTriggerStatusMessage" => {
+                            value.last_trigger_status_message = map.next_value()?;
+                        }
+                        "LastTriggerOutputs" => {
+                            value.last_trigger_outputs = map.next_value()?;
+                        }
+                        "NextScheduleTime" => {
+                            value.next_schedule_time = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

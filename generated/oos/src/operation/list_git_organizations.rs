@@ -217,12 +217,14 @@ impl ListGitOrganizationsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListGitOrganizationsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListGitOrganizationsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Wire name: `ClientToken`.
     ///
@@ -334,38 +336,134 @@ impl ListGitOrganizationsFluentBuilder {
     }
 }
 /// What `ListGitOrganizations` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGitOrganizationsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name: `GitOrgs`.
-    #[serde(rename = "GitOrgs", skip_serializing_if = "::std::option::Option::is_none")]
     pub git_orgs: ::std::option::Option<::std::vec::Vec<GitOrg>>,
     /// Wire name: `Count`.
     ///
     /// Example: `1`
-    #[serde(rename = "Count", skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i32>,
 }
+impl ::serde::Serialize for ListGitOrganizationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.git_orgs {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "GitOrgs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Count", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListGitOrganizationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListGitOrganizationsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListGitOrganizationsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListGitOrganizationsResponse, A::Error> {
+                let mut value = ListGitOrganizationsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "GitOrgs" => value.git_orgs = map.next_value()?,
+                        "Count" => value.count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// GitOrg
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GitOrg {
     /// Wire name: `OrgName`.
     ///
     /// Example: `aliyun-computenest`
-    #[serde(rename = "OrgName", skip_serializing_if = "::std::option::Option::is_none")]
     pub org_name: ::std::option::Option<::std::string::String>,
     /// Wire name: `OrgId`.
     ///
     /// Example: `dfj3535`
-    #[serde(rename = "OrgId", skip_serializing_if = "::std::option::Option::is_none")]
     pub org_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for GitOrg {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.org_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "OrgName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.org_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "OrgId", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GitOrg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GitOrg;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GitOrg object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GitOrg, A::Error> {
+                let mut value = GitOrg::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OrgName" => value.org_name = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -296,12 +296,14 @@ impl ListGitRepositoriesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListGitRepositoriesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListGitRepositoriesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Wire name: `ClientToken`.
     ///
@@ -469,59 +471,158 @@ impl ListGitRepositoriesFluentBuilder {
     }
 }
 /// What `ListGitRepositories` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGitRepositoriesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name: `GitRepos`.
-    #[serde(rename = "GitRepos", skip_serializing_if = "::std::option::Option::is_none")]
     pub git_repos: ::std::option::Option<::std::vec::Vec<GitRepo>>,
     /// Wire name: `Count`.
     ///
     /// Example: `1`
-    #[serde(rename = "Count", skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i32>,
 }
+impl ::serde::Serialize for ListGitRepositoriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.git_repos {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "GitRepos", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Count", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListGitRepositoriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListGitRepositoriesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListGitRepositoriesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListGitRepositoriesResponse, A::Error> {
+                let mut value = ListGitRepositoriesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "GitRepos" => value.git_repos = map.next_value()?,
+                        "Count" => value.count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// GitRepo
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GitRepo {
     /// Wire name: `FullName`.
     ///
     /// Example: `aliyun/repo`
-    #[serde(rename = "FullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// Wire name: `Description`.
     ///
     /// Example: `Test secret parameter for vulnerability testing - 1757298077.453695`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name: `HtmlUrl`.
     ///
     /// Example: `https://github.com/alibaba/fastjson`
-    #[serde(rename = "HtmlUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub html_url: ::std::option::Option<::std::string::String>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`
-    #[serde(
-        rename = "IsPrivate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_private: ::std::option::Option<bool>,
     /// Wire name: `RepoId`.
     ///
     /// Example: `22351123`
-    #[serde(rename = "RepoId", skip_serializing_if = "::std::option::Option::is_none")]
     pub repo_id: ::std::option::Option<i64>,
+}
+impl ::serde::Serialize for GitRepo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.full_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "FullName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.html_url {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HtmlUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_private {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsPrivate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.repo_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RepoId", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GitRepo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GitRepo;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GitRepo object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GitRepo, A::Error> {
+                let mut value = GitRepo::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "FullName" => value.full_name = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "HtmlUrl" => value.html_url = map.next_value()?,
+                        "IsPrivate" => value.is_private = map.next_value()?,
+                        "RepoId" => value.repo_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

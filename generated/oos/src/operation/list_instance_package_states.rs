@@ -238,12 +238,16 @@ impl ListInstancePackageStatesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<ListInstancePackageStatesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    ) -> ::acs_runtime::ResponseFuture<ListInstancePackageStatesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -377,7 +381,7 @@ impl ListInstancePackageStatesFluentBuilder {
     }
 }
 /// What `ListInstancePackageStates` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstancePackageStatesResponse {
     /// ID of the request
@@ -385,39 +389,85 @@ pub struct ListInstancePackageStatesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1306108F-610C-40FD-AAD5-XXXXXX`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Page size.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<::std::string::String>,
     /// Token string for pagination.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// List of extensions
     ///
     /// Wire name: `PackageStates`.
-    #[serde(
-        rename = "PackageStates",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub package_states: ::std::option::Option<::std::vec::Vec<PackageState>>,
+}
+impl ::serde::Serialize for ListInstancePackageStatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.package_states {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "PackageStates",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInstancePackageStatesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInstancePackageStatesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListInstancePackageStatesResponse, A::Error> {
+                let mut value = ListInstancePackageStatesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "PackageStates" => value.package_states = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListInstancePackageStatesResponse {
     type Item = PackageState;
@@ -429,7 +479,7 @@ impl ::acs_runtime::Page for ListInstancePackageStatesResponse {
     }
 }
 /// PackageState
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PackageState {
     /// Template ID
@@ -437,95 +487,161 @@ pub struct PackageState {
     /// Wire name: `TemplateId`.
     ///
     /// Example: `087b1e11072a40259f6fxxxxxxxxx`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// Template name.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-Docker`
-    #[serde(
-        rename = "TemplateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// Template version number
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v3`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// Template version name
     ///
     /// Wire name: `TemplateVersionName`.
     ///
     /// Example: `fix bug`
-    #[serde(
-        rename = "TemplateVersionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version_name: ::std::option::Option<::std::string::String>,
     /// Template type
     ///
     /// Wire name: `TemplateCategory`.
     ///
     /// Example: `Package`
-    #[serde(
-        rename = "TemplateCategory",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_category: ::std::option::Option<::std::string::String>,
     /// Update time.
     ///
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2024-05-04T11:17:28`
-    #[serde(
-        rename = "UpdateTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_time: ::std::option::Option<::std::string::String>,
     /// Description
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `template description`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// Publisher
     ///
     /// Wire name: `Publisher`.
     ///
     /// Example: `Alibaba Cloud`
-    #[serde(
-        rename = "Publisher",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub publisher: ::std::option::Option<::std::string::String>,
     /// Parameters
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{}`
-    #[serde(
-        rename = "Parameters",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameters: ::std::option::Option<::std::string::String>,
     /// Wire name: `ConfigurationInfo`.
-    #[serde(
-        rename = "ConfigurationInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configuration_info: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PackageState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersionName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_category {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateCategory",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_time {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateTime", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.publisher {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Publisher", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.configuration_info {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ConfigurationInfo",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PackageState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PackageState;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PackageState object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PackageState, A::Error> {
+                let mut value = PackageState::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "TemplateVersionName" => {
+                            value.template_version_name = map.next_value()?;
+                        }
+                        "TemplateCategory" => value.template_category = map.next_value()?,
+                        "UpdateTime" => value.update_time = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "Publisher" => value.publisher = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "ConfigurationInfo" => {
+                            value.configuration_info = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

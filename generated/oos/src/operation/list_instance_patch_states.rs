@@ -201,12 +201,14 @@ impl ListInstancePatchStatesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListInstancePatchStatesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListInstancePatchStatesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -316,7 +318,7 @@ impl ListInstancePatchStatesFluentBuilder {
     }
 }
 /// What `ListInstancePatchStates` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstancePatchStatesResponse {
     /// The token that is used to retrieve the next page of results.
@@ -324,41 +326,89 @@ pub struct ListInstancePatchStatesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `9A47C086-E64D-52EE-8B2C-EFD23877C55E`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The details of patches of the instance.
     ///
     /// Wire name: `InstancePatchStates`.
-    #[serde(
-        rename = "InstancePatchStates",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_patch_states: ::std::option::Option<
         ::std::vec::Vec<InstancePatchState>,
     >,
+}
+impl ::serde::Serialize for ListInstancePatchStatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.instance_patch_states {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstancePatchStates",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInstancePatchStatesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInstancePatchStatesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListInstancePatchStatesResponse, A::Error> {
+                let mut value = ListInstancePatchStatesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "InstancePatchStates" => {
+                            value.instance_patch_states = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListInstancePatchStatesResponse {
     type Item = InstancePatchState;
@@ -370,7 +420,7 @@ impl ::acs_runtime::Page for ListInstancePatchStatesResponse {
     }
 }
 /// InstancePatchState
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstancePatchState {
     /// The number of patches that are not installed.
@@ -378,129 +428,218 @@ pub struct InstancePatchState {
     /// Wire name: `MissingCount`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "MissingCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub missing_count: ::std::option::Option<::std::string::String>,
     /// The time when the operation ended.
     ///
     /// Wire name: `OperationEndTime`.
     ///
     /// Example: `2021-09-10T11:42:22Z`
-    #[serde(
-        rename = "OperationEndTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_end_time: ::std::option::Option<::std::string::String>,
     /// The information about the user.
     ///
     /// Wire name: `OwnerInformation`.
     ///
     /// Example: `“”`
-    #[serde(
-        rename = "OwnerInformation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub owner_information: ::std::option::Option<::std::string::String>,
     /// The number of patches that do not meet the baseline.
     ///
     /// Wire name: `InstalledOtherCount`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "InstalledOtherCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub installed_other_count: ::std::option::Option<::std::string::String>,
     /// The ID of the ECS instance.
     ///
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    #[serde(
-        rename = "InstanceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The operation type.
     ///
     /// Wire name: `OperationType`.
     ///
     /// Example: `scan`
-    #[serde(
-        rename = "OperationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_type: ::std::option::Option<::std::string::String>,
     /// The time when the operation was initiated.
     ///
     /// Wire name: `OperationStartTime`.
     ///
     /// Example: `2021-09-10T11:42:22Z`
-    #[serde(
-        rename = "OperationStartTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_start_time: ::std::option::Option<::std::string::String>,
     /// The number of patches that failed to be installed.
     ///
     /// Wire name: `FailedCount`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "FailedCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failed_count: ::std::option::Option<::std::string::String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `BaselineId`.
     ///
     /// Example: `pb-f9393021b7a049e1b34e`
-    #[serde(
-        rename = "BaselineId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub baseline_id: ::std::option::Option<::std::string::String>,
     /// The number of patches that have been installed but require a restart to take effect.
     ///
     /// Wire name: `InstalledPendingRebootCount`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "InstalledPendingRebootCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub installed_pending_reboot_count: ::std::option::Option<::std::string::String>,
     /// The number of patches that are rejected by the user.
     ///
     /// Wire name: `InstalledRejectedCount`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "InstalledRejectedCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub installed_rejected_count: ::std::option::Option<::std::string::String>,
     /// The patch group.
     ///
     /// Wire name: `PatchGroup`.
     ///
     /// Example: `null`
-    #[serde(
-        rename = "PatchGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub patch_group: ::std::option::Option<::std::string::String>,
     /// The number of installed patches.
     ///
     /// Wire name: `InstalledCount`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "InstalledCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub installed_count: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for InstancePatchState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.missing_count {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MissingCount",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operation_end_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OperationEndTime",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.owner_information {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OwnerInformation",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.installed_other_count {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstalledOtherCount",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.instance_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "InstanceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operation_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OperationType",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operation_start_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OperationStartTime",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.failed_count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "FailedCount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.baseline_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "BaselineId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.installed_pending_reboot_count
+        {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstalledPendingRebootCount",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.installed_rejected_count {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstalledRejectedCount",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.patch_group {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PatchGroup", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.installed_count {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstalledCount",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstancePatchState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = InstancePatchState;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a InstancePatchState object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<InstancePatchState, A::Error> {
+                let mut value = InstancePatchState::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "MissingCount" => value.missing_count = map.next_value()?,
+                        "OperationEndTime" => {
+                            value.operation_end_time = map.next_value()?;
+                        }
+                        "OwnerInformation" => value.owner_information = map.next_value()?,
+                        "InstalledOtherCount" => {
+                            value.installed_other_count = map.next_value()?;
+                        }
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "OperationType" => value.operation_type = map.next_value()?,
+                        "OperationStartTime" => {
+                            value.operation_start_time = map.next_value()?;
+                        }
+                        "FailedCount" => value.failed_count = map.next_value()?,
+                        "BaselineId" => value.baseline_id = map.next_value()?,
+                        "InstalledPendingRebootCount" => {
+                            value.installed_pending_reboot_count = map.next_value()?;
+                        }
+                        "InstalledRejectedCount" => {
+                            value.installed_rejected_count = map.next_value()?;
+                        }
+                        "PatchGroup" => value.patch_group = map.next_value()?,
+                        "InstalledCount" => value.installed_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

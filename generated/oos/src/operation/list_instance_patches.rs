@@ -231,12 +231,14 @@ impl ListInstancePatchesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListInstancePatchesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListInstancePatchesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -370,7 +372,7 @@ impl ListInstancePatchesFluentBuilder {
     }
 }
 /// What `ListInstancePatches` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstancePatchesResponse {
     /// The token that is used to retrieve the next page of results.
@@ -378,36 +380,81 @@ pub struct ListInstancePatchesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `0A615755-9C86-5EA6-BF9E-6E8F1AFF9403`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The information about the patch.
     ///
     /// Wire name: `Patches`.
-    #[serde(rename = "Patches", skip_serializing_if = "::std::option::Option::is_none")]
     pub patches: ::std::option::Option<::std::vec::Vec<Patch>>,
+}
+impl ::serde::Serialize for ListInstancePatchesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.patches {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Patches", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInstancePatchesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInstancePatchesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListInstancePatchesResponse, A::Error> {
+                let mut value = ListInstancePatchesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "Patches" => value.patches = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListInstancePatchesResponse {
     type Item = Patch;
@@ -419,7 +466,7 @@ impl ::acs_runtime::Page for ListInstancePatchesResponse {
     }
 }
 /// Patch
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Patch {
     /// The level of the severity.
@@ -427,47 +474,109 @@ pub struct Patch {
     /// Wire name: `Severity`.
     ///
     /// Example: `important`
-    #[serde(rename = "Severity", skip_serializing_if = "::std::option::Option::is_none")]
     pub severity: ::std::option::Option<::std::string::String>,
     /// The status of the installation.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Installed`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The time when the patch was installed.
     ///
     /// Wire name: `InstalledTime`.
     ///
     /// Example: `2021-01-28T07:07:20Z`
-    #[serde(
-        rename = "InstalledTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub installed_time: ::std::option::Option<::std::string::String>,
     /// The Id of KBId.
     ///
     /// Wire name: `KBId`.
     ///
     /// Example: `apt-utils.amd64`
-    #[serde(rename = "KBId", skip_serializing_if = "::std::option::Option::is_none")]
     pub kb_id: ::std::option::Option<::std::string::String>,
     /// The name of the patch.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `isc-dhcp-common.amd64:4.3.5-3ubuntu7.3`
-    #[serde(rename = "Title", skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The classification of the patch.
     ///
     /// Wire name: `Classification`.
     ///
     /// Example: `“”`
-    #[serde(
-        rename = "Classification",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub classification: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Patch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.severity {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.installed_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "InstalledTime",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.kb_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "KBId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.title {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.classification {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Classification",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Patch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Patch;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Patch object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Patch, A::Error> {
+                let mut value = Patch::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Severity" => value.severity = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "InstalledTime" => value.installed_time = map.next_value()?,
+                        "KBId" => value.kb_id = map.next_value()?,
+                        "Title" => value.title = map.next_value()?,
+                        "Classification" => value.classification = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -283,12 +283,14 @@ impl ListInventoryEntriesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListInventoryEntriesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListInventoryEntriesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -450,7 +452,7 @@ impl ListInventoryEntriesFluentBuilder {
     }
 }
 /// What `ListInventoryEntries` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInventoryEntriesResponse {
     /// The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results.
@@ -458,73 +460,125 @@ pub struct ListInventoryEntriesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A81E4B2E-6B33-4BAE-9856-55DB7C893E01`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The version number of the component.
     ///
     /// Wire name: `SchemaVersion`.
     ///
     /// Example: `1.0`
-    #[serde(
-        rename = "SchemaVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schema_version: ::std::option::Option<::std::string::String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The time when the request was sent.
     ///
     /// Wire name: `CaptureTime`.
     ///
     /// Example: `2020-09-17T12:28:13Z`
-    #[serde(
-        rename = "CaptureTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub capture_time: ::std::option::Option<::std::string::String>,
     /// The name of the component.
     ///
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:InstanceInformation`
-    #[serde(rename = "TypeName", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_name: ::std::option::Option<::std::string::String>,
     /// The ID of the ECS instance.
     ///
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    #[serde(
-        rename = "InstanceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The configurations of the component.
     ///
     /// Wire name: `Entries`.
-    #[serde(rename = "Entries", skip_serializing_if = "::std::option::Option::is_none")]
     pub entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+impl ::serde::Serialize for ListInventoryEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schema_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "SchemaVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.capture_time {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CaptureTime", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TypeName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.instance_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "InstanceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.entries {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Entries", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInventoryEntriesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInventoryEntriesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListInventoryEntriesResponse, A::Error> {
+                let mut value = ListInventoryEntriesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "SchemaVersion" => value.schema_version = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "CaptureTime" => value.capture_time = map.next_value()?,
+                        "TypeName" => value.type_name = map.next_value()?,
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "Entries" => value.entries = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListInventoryEntriesResponse {
     type Item = ::serde_json::Value;
@@ -536,7 +590,7 @@ impl ::acs_runtime::Page for ListInventoryEntriesResponse {
     }
 }
 /// Filter
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// The values of properties. Valid values of the first N: 1 to 5. Valid values of the second N: 1 to 20.
@@ -544,7 +598,6 @@ pub struct Filter {
     /// Wire name: `Value`; at most 20 items.
     ///
     /// Example: `test`
-    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
     ///
@@ -557,15 +610,31 @@ pub struct Filter {
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    #[serde(rename = "Operator", skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
     /// The name of the component property. Valid values of N: 1 to 5.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `PlatformName`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operator {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
 }
 impl Filter {
     /// An empty value; fill it with the chainable setters.

@@ -309,12 +309,14 @@ impl ListOpsItemsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListOpsItemsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListOpsItemsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -486,7 +488,7 @@ impl ListOpsItemsFluentBuilder {
     }
 }
 /// What `ListOpsItems` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOpsItemsResponse {
     /// The pagination token that can be used in the next request to retrieve a new page of results.
@@ -494,46 +496,91 @@ pub struct ListOpsItemsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `113DD533-389C-5F83-9C69-F64D5BAB10B2`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The list of O\&M items.
     ///
     /// Wire name: `OpsItems`.
-    #[serde(rename = "OpsItems", skip_serializing_if = "::std::option::Option::is_none")]
     pub ops_items: ::std::option::Option<::std::vec::Vec<OpsItem>>,
     /// The total number of entries returned.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "TotalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for ListOpsItemsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ops_items {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItems", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total_count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListOpsItemsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListOpsItemsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListOpsItemsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListOpsItemsResponse, A::Error> {
+                let mut value = ListOpsItemsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "OpsItems" => value.ops_items = map.next_value()?,
+                        "TotalCount" => value.total_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListOpsItemsResponse {
     type Item = OpsItem;
@@ -545,28 +592,43 @@ impl ::acs_runtime::Page for ListOpsItemsResponse {
     }
 }
 /// Filter
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// The parameter values of the filter.
     ///
     /// Wire name: `Value`; at most 100 items.
-    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The comparison operator that is used to filter property values.
     ///
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    #[serde(rename = "Operator", skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
     /// The parameter name of the filter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `Status`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operator {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
 }
 impl Filter {
     /// An empty value; fill it with the chainable setters.
@@ -611,7 +673,7 @@ impl Filter {
     }
 }
 /// OpsItem
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpsItem {
     /// The ID of the O\&M item.
@@ -619,86 +681,149 @@ pub struct OpsItem {
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-d52b08695e2b46ae8413`
-    #[serde(
-        rename = "OpsItemId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ops_item_id: ::std::option::Option<::std::string::String>,
     /// The time when the O\&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-07-09T10:01Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
     /// The time when the O\&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2023-07-09T10:01Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    #[serde(rename = "Title", skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The status of the O\&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The severity level.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    #[serde(rename = "Severity", skip_serializing_if = "::std::option::Option::is_none")]
     pub severity: ::std::option::Option<::std::string::String>,
     /// The category.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     /// The source business.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    #[serde(rename = "Source", skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// The priority.
     ///
     /// Wire name: `Priority`.
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i32>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The Alibaba Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
-    #[serde(
-        rename = "Resources",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for OpsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.ops_item_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItemId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.title {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.severity {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.category {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.source {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Source", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.priority {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Priority", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resources {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Resources", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OpsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OpsItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a OpsItem object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OpsItem, A::Error> {
+                let mut value = OpsItem::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OpsItemId" => value.ops_item_id = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "Title" => value.title = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "Severity" => value.severity = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "Source" => value.source = map.next_value()?,
+                        "Priority" => value.priority = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "Resources" => value.resources = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -231,12 +231,14 @@ impl ListParameterVersionsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListParameterVersionsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListParameterVersionsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -370,7 +372,7 @@ impl ListParameterVersionsFluentBuilder {
     }
 }
 /// What `ListParameterVersions` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListParameterVersionsResponse {
     /// The data type of the common parameter.
@@ -378,100 +380,157 @@ pub struct ListParameterVersionsResponse {
     /// Wire name: `Type`.
     ///
     /// Example: `String`
-    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The pagination token that was used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `FD08D89D-B6C8-4AA2-A2B4-521D3F4A39FA`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `parameter-description`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The user who created the common parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the common parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-07T11:37:29Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The name of the common parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyParameter`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The total number of entries returned.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "TotalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
     /// The ID of the common parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-a483b520e0axxxxxxxxx`
-    #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The information about the version of the common parameter.
     ///
     /// Wire name: `ParameterVersions`.
-    #[serde(
-        rename = "ParameterVersions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter_versions: ::std::option::Option<::std::vec::Vec<ParameterVersion>>,
+}
+impl ::serde::Serialize for ListParameterVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total_count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_versions {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParameterVersions",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListParameterVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListParameterVersionsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListParameterVersionsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListParameterVersionsResponse, A::Error> {
+                let mut value = ListParameterVersionsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Type" => value.r#type = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "TotalCount" => value.total_count = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        "ParameterVersions" => {
+                            value.parameter_versions = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListParameterVersionsResponse {
     type Item = ParameterVersion;
@@ -483,7 +542,7 @@ impl ::acs_runtime::Page for ListParameterVersionsResponse {
     }
 }
 /// ParameterVersion
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterVersion {
     /// The version number of the common parameter.
@@ -491,36 +550,85 @@ pub struct ParameterVersion {
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "ParameterVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter_version: ::std::option::Option<i32>,
     /// The value of the common parameter.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `MyParameter`
-    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The time when the common parameter was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-07T11:37:29Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who updated the common parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ParameterVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.parameter_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParameterVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParameterVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ParameterVersion;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ParameterVersion object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ParameterVersion, A::Error> {
+                let mut value = ParameterVersion::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ParameterVersion" => value.parameter_version = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -463,12 +463,14 @@ impl ListPatchBaselinesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListPatchBaselinesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListPatchBaselinesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -752,7 +754,7 @@ impl ListPatchBaselinesFluentBuilder {
     }
 }
 /// What `ListPatchBaselines` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPatchBaselinesResponse {
     /// The token that is used to retrieve the next page of results.
@@ -764,39 +766,85 @@ pub struct ListPatchBaselinesResponse {
     /// ```text
     /// The number of entries returned on each page.
     /// ```
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `432996A1-03C0-5C4C-A8E6-66C4110765B8`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The patch baselines.
     ///
     /// Wire name: `PatchBaselines`.
-    #[serde(
-        rename = "PatchBaselines",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub patch_baselines: ::std::option::Option<::std::vec::Vec<PatchBaseline>>,
+}
+impl ::serde::Serialize for ListPatchBaselinesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.patch_baselines {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "PatchBaselines",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListPatchBaselinesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListPatchBaselinesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListPatchBaselinesResponse, A::Error> {
+                let mut value = ListPatchBaselinesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "PatchBaselines" => value.patch_baselines = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListPatchBaselinesResponse {
     type Item = PatchBaseline;
@@ -808,7 +856,7 @@ impl ::acs_runtime::Page for ListPatchBaselinesResponse {
     }
 }
 /// The tag.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagInput {
     /// The key of the tag.
@@ -816,15 +864,28 @@ pub struct TagInput {
     /// Wire name: `Key`.
     ///
     /// Example: `key`
-    #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `value`
-    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for TagInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.key {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
 }
 impl TagInput {
     /// An empty value; fill it with the chainable setters.
@@ -857,7 +918,7 @@ impl TagInput {
     }
 }
 /// Tag
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// The key of the tag.
@@ -865,18 +926,66 @@ pub struct Tag {
     /// Wire name: `TagKey`.
     ///
     /// Example: `key`
-    #[serde(rename = "TagKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `value`
-    #[serde(rename = "TagValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.tag_key {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tag_value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Tag object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Tag, A::Error> {
+                let mut value = Tag::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TagKey" => value.tag_key = map.next_value()?,
+                        "TagValue" => value.tag_value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// PatchBaseline
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchBaseline {
     /// The type of the operating system.
@@ -884,131 +993,206 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `AliyunLinux`
-    #[serde(
-        rename = "OperationSystem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_system: ::std::option::Option<::std::string::String>,
     /// Indicates whether the patch baseline is set as the default patch baseline.
     ///
     /// Wire name: `IsDefault`.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "IsDefault",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_default: ::std::option::Option<bool>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ListPatchBaseline`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the patch baseline was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T03:44:34Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who last updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The user who created the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-08T03:41:23Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-c2838b5d89b540e19ee6`
-    #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    #[serde(
-        rename = "ShareType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// The tags of the patch baseline.
     ///
     /// Wire name: `Tags`.
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    #[serde(
-        rename = "ApprovedPatches",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "ApprovedPatchesEnableNonSecurity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approved_patches_enable_non_security: ::std::option::Option<bool>,
     /// The configurations of patch sources.
     ///
     /// Wire name: `Sources`.
-    #[serde(rename = "Sources", skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-aek256ia6vhsndy`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PatchBaseline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.operation_system {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OperationSystem",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_default {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsDefault", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.approved_patches {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApprovedPatches",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .approved_patches_enable_non_security
+        {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApprovedPatchesEnableNonSecurity",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.sources {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sources", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PatchBaseline;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PatchBaseline object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PatchBaseline, A::Error> {
+                let mut value = PatchBaseline::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OperationSystem" => value.operation_system = map.next_value()?,
+                        "IsDefault" => value.is_default = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ApprovedPatches" => value.approved_patches = map.next_value()?,
+                        "ApprovedPatchesEnableNonSecurity" => {
+                            value.approved_patches_enable_non_security = map
+                                .next_value()?;
+                        }
+                        "Sources" => value.sources = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -205,15 +205,16 @@ impl ListResourceExecutionStatusFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ListResourceExecutionStatusResponse,
-        ::acs_runtime::Error,
-    > {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    ) -> ::acs_runtime::ResponseFuture<ListResourceExecutionStatusResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -323,7 +324,7 @@ impl ListResourceExecutionStatusFluentBuilder {
     }
 }
 /// What `ListResourceExecutionStatus` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceExecutionStatusResponse {
     /// The pagination token that is used in the next request to retrieve a new page of results.
@@ -331,41 +332,89 @@ pub struct ListResourceExecutionStatusResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `ED571CBD-9F96-419D-B919-CF340BBCA157`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The execution information of the resource.
     ///
     /// Wire name: `ResourceExecutionStatus`.
-    #[serde(
-        rename = "ResourceExecutionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_execution_status: ::std::option::Option<
         ::std::vec::Vec<ResourceExecutionStatus>,
     >,
+}
+impl ::serde::Serialize for ListResourceExecutionStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_execution_status {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceExecutionStatus",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListResourceExecutionStatusResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListResourceExecutionStatusResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListResourceExecutionStatusResponse, A::Error> {
+                let mut value = ListResourceExecutionStatusResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "ResourceExecutionStatus" => {
+                            value.resource_execution_status = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListResourceExecutionStatusResponse {
     type Item = ResourceExecutionStatus;
@@ -377,7 +426,7 @@ impl ::acs_runtime::Page for ListResourceExecutionStatusResponse {
     }
 }
 /// ResourceExecutionStatus
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceExecutionStatus {
     /// The output of the template.
@@ -385,43 +434,95 @@ pub struct ResourceExecutionStatus {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{                 "commandOutput": "hello\n"             }`
-    #[serde(rename = "Outputs", skip_serializing_if = "::std::option::Option::is_none")]
     pub outputs: ::std::option::Option<::std::string::String>,
     /// The status of the execution.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Success`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The time when the execution started running.
     ///
     /// Wire name: `ExecutionTime`.
     ///
     /// Example: `2020-11-13T08:48:34Z`
-    #[serde(
-        rename = "ExecutionTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_time: ::std::option::Option<::std::string::String>,
     /// The ID of the resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-bp1e1bxxxxxxxxxxxxxx`
-    #[serde(
-        rename = "ResourceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-6be6d6ff805349d9ac13`
-    #[serde(
-        rename = "ExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ResourceExecutionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.outputs {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ExecutionTime",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ResourceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceExecutionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ResourceExecutionStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ResourceExecutionStatus object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ResourceExecutionStatus, A::Error> {
+                let mut value = ResourceExecutionStatus::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Outputs" => value.outputs = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "ExecutionTime" => value.execution_time = map.next_value()?,
+                        "ResourceId" => value.resource_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

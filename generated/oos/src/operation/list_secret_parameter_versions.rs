@@ -263,15 +263,16 @@ impl ListSecretParameterVersionsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ListSecretParameterVersionsResponse,
-        ::acs_runtime::Error,
-    > {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    ) -> ::acs_runtime::ResponseFuture<ListSecretParameterVersionsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -423,7 +424,7 @@ impl ListSecretParameterVersionsFluentBuilder {
     }
 }
 /// What `ListSecretParameterVersions` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSecretParameterVersionsResponse {
     /// The type of the encryption parameter.
@@ -431,100 +432,157 @@ pub struct ListSecretParameterVersionsResponse {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the encryption parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T08:01:43Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The name of the encryption parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The total number of entries returned.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "TotalCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-4c4b401cab6747xxxxxx`
-    #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The information about the version of the encryption parameter.
     ///
     /// Wire name: `ParameterVersions`.
-    #[serde(
-        rename = "ParameterVersions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter_versions: ::std::option::Option<::std::vec::Vec<ParameterVersion>>,
+}
+impl ::serde::Serialize for ListSecretParameterVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total_count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_versions {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParameterVersions",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListSecretParameterVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListSecretParameterVersionsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListSecretParameterVersionsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListSecretParameterVersionsResponse, A::Error> {
+                let mut value = ListSecretParameterVersionsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Type" => value.r#type = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "TotalCount" => value.total_count = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        "ParameterVersions" => {
+                            value.parameter_versions = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListSecretParameterVersionsResponse {
     type Item = ParameterVersion;
@@ -536,7 +594,7 @@ impl ::acs_runtime::Page for ListSecretParameterVersionsResponse {
     }
 }
 /// The version information.
-#[derive(Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterVersion {
     /// The version number of the encryption parameter.
@@ -544,38 +602,87 @@ pub struct ParameterVersion {
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "ParameterVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter_version: ::std::option::Option<i32>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `SecretParameter`
-    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T08:01:43Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ParameterVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.parameter_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParameterVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParameterVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ParameterVersion;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ParameterVersion object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ParameterVersion, A::Error> {
+                let mut value = ParameterVersion::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ParameterVersion" => value.parameter_version = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::std::fmt::Debug for ParameterVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

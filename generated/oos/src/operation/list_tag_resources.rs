@@ -264,12 +264,14 @@ impl ListTagResourcesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListTagResourcesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTagResourcesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -416,7 +418,7 @@ impl ListTagResourcesFluentBuilder {
     }
 }
 /// What `ListTagResources` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagResourcesResponse {
     /// The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results. If the return value of the NextToken parameter is empty, the next page does not exist.
@@ -424,27 +426,73 @@ pub struct ListTagResourcesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A5EF78C1-67FC-4E36-A6A8-7DF9C51726DF`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name: `TagResources`.
-    #[serde(
-        rename = "TagResources",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tag_resources: ::std::option::Option<TagResources>,
+}
+impl ::serde::Serialize for ListTagResourcesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tag_resources {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TagResources",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTagResourcesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTagResourcesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListTagResourcesResponse, A::Error> {
+                let mut value = ListTagResourcesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "TagResources" => value.tag_resources = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListTagResourcesResponse {
     type Item = TagResource;
@@ -456,7 +504,7 @@ impl ::acs_runtime::Page for ListTagResourcesResponse {
     }
 }
 /// TagResource
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResource {
     /// The type of the resource.
@@ -464,46 +512,140 @@ pub struct TagResource {
     /// Wire name: `ResourceType`.
     ///
     /// Example: `template`
-    #[serde(
-        rename = "ResourceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// The tag value.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `v1`
-    #[serde(rename = "TagValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_value: ::std::option::Option<::std::string::String>,
     /// The ID of the resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `TagTest2`
-    #[serde(
-        rename = "ResourceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// The tag key.
     ///
     /// Wire name: `TagKey`.
     ///
     /// Example: `k1`
-    #[serde(rename = "TagKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for TagResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.resource_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceType",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tag_value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ResourceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tag_key {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TagResource;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TagResource object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TagResource, A::Error> {
+                let mut value = TagResource::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "TagValue" => value.tag_value = map.next_value()?,
+                        "ResourceId" => value.resource_id = map.next_value()?,
+                        "TagKey" => value.tag_key = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// TagResources
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResources {
     /// The set of resources and the tags that are added to the resources.
     ///
     /// Wire name: `TagResource`.
-    #[serde(
-        rename = "TagResource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResource>>,
+}
+impl ::serde::Serialize for TagResources {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.tag_resource {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagResource", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagResources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TagResources;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TagResources object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TagResources, A::Error> {
+                let mut value = TagResources::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TagResource" => value.tag_resource = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

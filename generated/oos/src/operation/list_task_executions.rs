@@ -613,12 +613,14 @@ impl ListTaskExecutionsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListTaskExecutionsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTaskExecutionsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -1024,7 +1026,7 @@ impl ListTaskExecutionsFluentBuilder {
     }
 }
 /// What `ListTaskExecutions` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTaskExecutionsResponse {
     /// The ID of the request.
@@ -1032,39 +1034,85 @@ pub struct ListTaskExecutionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `CDABABABAB-FC28-4D9C-8FB5-68DC6F0486FC`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The details of the task executions.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The execution ID of the child node.
     ///
     /// Wire name: `TaskExecutions`.
-    #[serde(
-        rename = "TaskExecutions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_executions: ::std::option::Option<::std::vec::Vec<TaskExecution>>,
+}
+impl ::serde::Serialize for ListTaskExecutionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_executions {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TaskExecutions",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTaskExecutionsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTaskExecutionsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListTaskExecutionsResponse, A::Error> {
+                let mut value = ListTaskExecutionsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "TaskExecutions" => value.task_executions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListTaskExecutionsResponse {
     type Item = TaskExecution;
@@ -1076,7 +1124,7 @@ impl ::acs_runtime::Page for ListTaskExecutionsResponse {
     }
 }
 /// TaskExecution
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskExecution {
     /// The output of the execution.
@@ -1084,171 +1132,255 @@ pub struct TaskExecution {
     /// Wire name: `ChildExecutionId`.
     ///
     /// Example: `exec-xxx`
-    #[serde(
-        rename = "ChildExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub child_execution_id: ::std::option::Option<::std::string::String>,
     /// The status of the task.
     ///
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    #[serde(rename = "Outputs", skip_serializing_if = "::std::option::Option::is_none")]
     pub outputs: ::std::option::Option<::std::string::String>,
     /// The time when the task execution stopped running.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The execution ID of the parent node.
     ///
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(rename = "EndDate", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// The name of the task.
     ///
     /// Wire name: `ParentTaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    #[serde(
-        rename = "ParentTaskExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_task_execution_id: ::std::option::Option<::std::string::String>,
     /// The time when the execution started.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance    `
-    #[serde(rename = "TaskName", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_name: ::std::option::Option<::std::string::String>,
     /// The elements in the loop task.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "StartDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
     /// The time when the execution was created.
     ///
     /// Wire name: `LoopItem`.
     ///
     /// Example: `i-1234566zxcvvb`
-    #[serde(rename = "LoopItem", skip_serializing_if = "::std::option::Option::is_none")]
     pub loop_item: ::std::option::Option<::std::string::String>,
     /// The ID of the execution.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
     /// The action of the task.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-44d32b45d2a449e49899`
-    #[serde(
-        rename = "ExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_id: ::std::option::Option<::std::string::String>,
     /// The execution ID of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::Sleep`
-    #[serde(
-        rename = "TaskAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_action: ::std::option::Option<::std::string::String>,
     /// The time when the execution was last updated.
     ///
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    #[serde(
-        rename = "TaskExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_execution_id: ::std::option::Option<::std::string::String>,
     /// The configuration and statistics information of the loop task. This parameter is returned only for the parent node of the loop task.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The ID of the template.
     ///
     /// Wire name: `Loop`.
     ///
     /// Example: `{}`
-    #[serde(rename = "Loop", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#loop: ::std::option::Option<::serde_json::Value>,
     /// The number of times for which the loop task is run.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `xxx`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// The status information of the task execution.
     ///
     /// Wire name: `LoopBatchNumber`.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "LoopBatchNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub loop_batch_number: ::std::option::Option<i32>,
     /// The additional information.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `""`
-    #[serde(
-        rename = "StatusMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_message: ::std::option::Option<::std::string::String>,
     /// The Input parameters of the task execution.
     ///
     /// Wire name: `ExtraData`.
     ///
     /// Example: `{                     "NotifyNote":""                 }`
-    #[serde(
-        rename = "ExtraData",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extra_data: ::std::option::Option<::serde_json::Value>,
     /// Queries task executions. Multiple methods are supported to filter task executions.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{ "Status":"Running" }`
-    #[serde(
-        rename = "Properties",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub properties: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for TaskExecution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.child_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ChildExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.outputs {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.end_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent_task_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParentTaskExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "StartDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.loop_item {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "LoopItem", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_action {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskAction", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TaskExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.r#loop {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Loop", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.loop_batch_number {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "LoopBatchNumber",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_message {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StatusMessage",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.extra_data {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExtraData", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Properties", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskExecution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TaskExecution;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TaskExecution object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TaskExecution, A::Error> {
+                let mut value = TaskExecution::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ChildExecutionId" => {
+                            value.child_execution_id = map.next_value()?;
+                        }
+                        "Outputs" => value.outputs = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "EndDate" => value.end_date = map.next_value()?,
+                        "ParentTaskExecutionId" => {
+                            value.parent_task_execution_id = map.next_value()?;
+                        }
+                        "TaskName" => value.task_name = map.next_value()?,
+                        "StartDate" => value.start_date = map.next_value()?,
+                        "LoopItem" => value.loop_item = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "TaskAction" => value.task_action = map.next_value()?,
+                        "TaskExecutionId" => value.task_execution_id = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "Loop" => value.r#loop = map.next_value()?,
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "LoopBatchNumber" => value.loop_batch_number = map.next_value()?,
+                        "StatusMessage" => value.status_message = map.next_value()?,
+                        "ExtraData" => value.extra_data = map.next_value()?,
+                        "Properties" => value.properties = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -233,12 +233,14 @@ impl ListTemplateVersionsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListTemplateVersionsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTemplateVersionsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -372,7 +374,7 @@ impl ListTemplateVersionsFluentBuilder {
     }
 }
 /// What `ListTemplateVersions` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTemplateVersionsResponse {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -380,39 +382,85 @@ pub struct ListTemplateVersionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `NJSNDKLJS-SJKJDO090k30-JSDK232`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `E6CD612B-5889-4F1A-823F-8A4029E46`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The versions of the template.
     ///
     /// Wire name: `TemplateVersions`.
-    #[serde(
-        rename = "TemplateVersions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_versions: ::std::option::Option<::std::vec::Vec<TemplateVersion>>,
+}
+impl ::serde::Serialize for ListTemplateVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_versions {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersions",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTemplateVersionsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTemplateVersionsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListTemplateVersionsResponse, A::Error> {
+                let mut value = ListTemplateVersionsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "TemplateVersions" => value.template_versions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListTemplateVersionsResponse {
     type Item = TemplateVersion;
@@ -424,7 +472,7 @@ impl ::acs_runtime::Page for ListTemplateVersionsResponse {
     }
 }
 /// TemplateVersion
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TemplateVersion {
     /// The description of the version.
@@ -432,59 +480,109 @@ pub struct TemplateVersion {
     /// Wire name: `Description`.
     ///
     /// Example: `Detach the eip from the special instance.`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the version was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-05-19T06:05:41Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who last updated the version.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `foo`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The name of the version.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `baz`
-    #[serde(
-        rename = "VersionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_name: ::std::option::Option<::std::string::String>,
     /// The number of the version.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The format of the template content. Valid values: YAML and JSON.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    #[serde(
-        rename = "TemplateFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_format: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for TemplateVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.version_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "VersionName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_format {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateFormat",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TemplateVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TemplateVersion;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TemplateVersion object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TemplateVersion, A::Error> {
+                let mut value = TemplateVersion::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => value.description = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "VersionName" => value.version_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "TemplateFormat" => value.template_format = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -721,12 +721,14 @@ impl ListTemplatesFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListTemplatesResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTemplatesResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -1193,7 +1195,7 @@ impl ListTemplatesFluentBuilder {
     }
 }
 /// What `ListTemplates` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// The token that is used to retrieve the next page of results.
@@ -1201,39 +1203,81 @@ pub struct ListTemplatesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `BEF54BA-17B6-449F-A219-49ACB157E3`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The template metadata.
     ///
     /// Wire name: `Templates`.
-    #[serde(
-        rename = "Templates",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub templates: ::std::option::Option<::std::vec::Vec<Template>>,
+}
+impl ::serde::Serialize for ListTemplatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.templates {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Templates", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListTemplatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTemplatesResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTemplatesResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListTemplatesResponse, A::Error> {
+                let mut value = ListTemplatesResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "Templates" => value.templates = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for ListTemplatesResponse {
     type Item = Template;
@@ -1245,7 +1289,7 @@ impl ::acs_runtime::Page for ListTemplatesResponse {
     }
 }
 /// Template
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
     /// The SHA256 value of the template content.
@@ -1253,74 +1297,48 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4`
-    #[serde(rename = "Hash", skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who last updated the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(13092000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The template type.
     ///
     /// Wire name: `TemplateType`.
     ///
     /// Example: `private`
-    #[serde(
-        rename = "TemplateType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_type: ::std::option::Option<::std::string::String>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The template name.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    #[serde(
-        rename = "TemplateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// The template version. The version contains the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The template format. The system automatically determines whether the format of the template is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `JSON`
-    #[serde(
-        rename = "TemplateFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_format: ::std::option::Option<::std::string::String>,
     /// The popularity of the public template. Valid values: **1-10**. A greater value indicates higher popularity. If **ShareType** is set to **Private**, the value of this parameter is `-1`.
     ///
@@ -1329,10 +1347,6 @@ pub struct Template {
     /// Wire name: `Popularity`.
     ///
     /// Example: `8`
-    #[serde(
-        rename = "Popularity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub popularity: ::std::option::Option<i32>,
     /// The number of times for which the private template is executed. If **ShareType** is set to **Public**, the value of this parameter is `-1`.
     ///
@@ -1341,77 +1355,48 @@ pub struct Template {
     /// Wire name: `TotalExecutionCount`.
     ///
     /// Example: `5`
-    #[serde(
-        rename = "TotalExecutionCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_execution_count: ::std::option::Option<i32>,
     /// The template description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `Describe instances of given status`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The user who created the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(1309200)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The creation time of the template.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The template type.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `TimerTrigger`
-    #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     /// Indicates whether the template was configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "HasTrigger",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_trigger: ::std::option::Option<bool>,
     /// The template ID.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-94753deed38`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// The share type of the template. The share type of a template created by a user is **Private**. Valid values:
     ///
@@ -1421,30 +1406,18 @@ pub struct Template {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Public`
-    #[serde(
-        rename = "ShareType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// Indicates whether the template is added to favorites.
     ///
     /// Wire name: `IsFavorite`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "IsFavorite",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_favorite: ::std::option::Option<bool>,
     /// The user who published the template.
     ///
     /// Wire name: `Publisher`.
     ///
     /// Example: `aliyun`
-    #[serde(
-        rename = "Publisher",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub publisher: ::std::option::Option<::std::string::String>,
     /// The template constraints.
     ///
@@ -1460,19 +1433,167 @@ pub struct Template {
     ///   "OSVersions": ["CentOS7.9 64bit"]
     /// }
     /// ```
-    #[serde(
-        rename = "Constraints",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub constraints: ::std::option::Option<::std::string::String>,
     /// The version name.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `v2.1`
-    #[serde(
-        rename = "VersionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.hash {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Hash", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateType",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_format {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateFormat",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.popularity {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Popularity", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total_execution_count {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TotalExecutionCount",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.category {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_trigger {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HasTrigger", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_favorite {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsFavorite", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.publisher {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Publisher", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.constraints {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Constraints", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.version_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "VersionName", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Template {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Template;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Template object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Template, A::Error> {
+                let mut value = Template::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hash" => value.hash = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "TemplateType" => value.template_type = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "TemplateFormat" => value.template_format = map.next_value()?,
+                        "Popularity" => value.popularity = map.next_value()?,
+                        "TotalExecutionCount" => {
+                            value.total_execution_count = map.next_value()?;
+                        }
+                        "Description" => value.description = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "HasTrigger" => value.has_trigger = map.next_value()?,
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "IsFavorite" => value.is_favorite = map.next_value()?,
+                        "Publisher" => value.publisher = map.next_value()?,
+                        "Constraints" => value.constraints = map.next_value()?,
+                        "VersionName" => value.version_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -140,15 +140,16 @@ impl RegisterDefaultPatchBaselineFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        RegisterDefaultPatchBaselineResponse,
-        ::acs_runtime::Error,
-    > {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    ) -> ::acs_runtime::ResponseFuture<RegisterDefaultPatchBaselineResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region.
     ///
@@ -200,7 +201,7 @@ impl RegisterDefaultPatchBaselineFluentBuilder {
     }
 }
 /// What `RegisterDefaultPatchBaseline` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterDefaultPatchBaselineResponse {
     /// The request ID.
@@ -208,22 +209,68 @@ pub struct RegisterDefaultPatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `D6850689-348D-59FC-AE13-BB0EDB7C4BE8`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The details of the patch baseline.
     ///
     /// Wire name: `PatchBaseline`.
-    #[serde(
-        rename = "PatchBaseline",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub patch_baseline: ::std::option::Option<PatchBaseline>,
 }
+impl ::serde::Serialize for RegisterDefaultPatchBaselineResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.patch_baseline {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "PatchBaseline",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegisterDefaultPatchBaselineResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RegisterDefaultPatchBaselineResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RegisterDefaultPatchBaselineResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RegisterDefaultPatchBaselineResponse, A::Error> {
+                let mut value = RegisterDefaultPatchBaselineResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "PatchBaseline" => value.patch_baseline = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The details of the patch baseline.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchBaseline {
     /// The operating system.
@@ -231,103 +278,163 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `Windows`
-    #[serde(
-        rename = "OperationSystem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_system: ::std::option::Option<::std::string::String>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `RegisterPatchBaseline`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the patch baseline was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who last updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The user who created the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    #[serde(
-        rename = "ApprovalRules",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_rules: ::std::option::Option<::std::string::String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-445340b5c6504a85a300`
-    #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    #[serde(
-        rename = "ShareType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfm4dpaq2yox6q`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PatchBaseline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.operation_system {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OperationSystem",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.approval_rules {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApprovalRules",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PatchBaseline;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PatchBaseline object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PatchBaseline, A::Error> {
+                let mut value = PatchBaseline::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OperationSystem" => value.operation_system = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "ApprovalRules" => value.approval_rules = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -240,12 +240,14 @@ impl SearchInventoryFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<SearchInventoryResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<SearchInventoryResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
@@ -377,7 +379,7 @@ impl SearchInventoryFluentBuilder {
     }
 }
 /// What `SearchInventory` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchInventoryResponse {
     /// The token that is used to retrieve the next page of results.
@@ -385,34 +387,79 @@ pub struct SearchInventoryResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    #[serde(
-        rename = "NextToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A81E4B2E-6B33-4BAE-9856-55DB7C893E01`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "MaxResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Wire name: `Entities`.
-    #[serde(rename = "Entities", skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+impl ::serde::Serialize for SearchInventoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.entities {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Entities", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SearchInventoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SearchInventoryResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SearchInventoryResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SearchInventoryResponse, A::Error> {
+                let mut value = SearchInventoryResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "Entities" => value.entities = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ::acs_runtime::Page for SearchInventoryResponse {
     type Item = ::serde_json::Value;
@@ -424,7 +471,7 @@ impl ::acs_runtime::Page for SearchInventoryResponse {
     }
 }
 /// Filter
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// The property values to query.
@@ -432,7 +479,6 @@ pub struct Filter {
     /// Wire name: `Value`; at most 20 items.
     ///
     /// Example: `i-bp1cpoxxxxxxxxxxxxxx`
-    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
     ///
@@ -445,15 +491,31 @@ pub struct Filter {
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    #[serde(rename = "Operator", skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
     /// The name of the component property. Valid values of N: 1 to 5. Different components have different property names. You can call the [GetInventorySchema](https://api.aliyun.com/#/?product=oos\&version=2019-06-01\&api=GetInventorySchema) operation to query the property names of different components. For example, the ACS:InstanceInformation component has the InstanceId property. Therefore, you can set this parameter to ACS:InstanceInformation.InstanceId.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `ACS:InstanceInformation.InstanceId`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operator {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
 }
 impl Filter {
     /// An empty value; fill it with the chainable setters.

@@ -302,12 +302,14 @@ impl SetServiceSettingsFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<SetServiceSettingsResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<SetServiceSettingsResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// Whether to enable OSS delivery.
     ///
@@ -481,7 +483,7 @@ impl SetServiceSettingsFluentBuilder {
     }
 }
 /// What `SetServiceSettings` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetServiceSettingsResponse {
     /// The ID of the request.
@@ -489,22 +491,68 @@ pub struct SetServiceSettingsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `CBEC8072-BEC2-478E-8EAE-E723BA79CF19`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information of service settings.
     ///
     /// Wire name: `ServiceSettings`.
-    #[serde(
-        rename = "ServiceSettings",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service_settings: ::std::option::Option<::std::vec::Vec<ServiceSetting>>,
 }
+impl ::serde::Serialize for SetServiceSettingsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.service_settings {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ServiceSettings",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetServiceSettingsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SetServiceSettingsResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SetServiceSettingsResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetServiceSettingsResponse, A::Error> {
+                let mut value = SetServiceSettingsResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "ServiceSettings" => value.service_settings = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// ServiceSetting
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceSetting {
     /// The name of OSS bucket to deliver.
@@ -512,59 +560,135 @@ pub struct ServiceSetting {
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    #[serde(
-        rename = "DeliveryOssBucketName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_oss_bucket_name: ::std::option::Option<::std::string::String>,
     /// The key prefix of OSS to deliver.
     ///
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    #[serde(
-        rename = "DeliveryOssKeyPrefix",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_oss_key_prefix: ::std::option::Option<::std::string::String>,
     /// Whether to enable OSS delivery.
     ///
     /// Wire name: `DeliveryOssEnabled`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "DeliveryOssEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_oss_enabled: ::std::option::Option<bool>,
     /// Whether to enable SLS delivery.
     ///
     /// Wire name: `DeliverySlsEnabled`.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "DeliverySlsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_sls_enabled: ::std::option::Option<bool>,
     /// The name of SLS project to deliver.
     ///
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    #[serde(
-        rename = "DeliverySlsProjectName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_sls_project_name: ::std::option::Option<::std::string::String>,
     /// The id of RDC Enterprise.
     ///
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    #[serde(
-        rename = "RdcEnterpriseId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rdc_enterprise_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ServiceSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.delivery_oss_bucket_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeliveryOssBucketName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.delivery_oss_key_prefix {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeliveryOssKeyPrefix",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.delivery_oss_enabled {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeliveryOssEnabled",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.delivery_sls_enabled {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeliverySlsEnabled",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.delivery_sls_project_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeliverySlsProjectName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rdc_enterprise_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "RdcEnterpriseId",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ServiceSetting;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ServiceSetting object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ServiceSetting, A::Error> {
+                let mut value = ServiceSetting::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "DeliveryOssBucketName" => {
+                            value.delivery_oss_bucket_name = map.next_value()?;
+                        }
+                        "DeliveryOssKeyPrefix" => {
+                            value.delivery_oss_key_prefix = map.next_value()?;
+                        }
+                        "DeliveryOssEnabled" => {
+                            value.delivery_oss_enabled = map.next_value()?;
+                        }
+                        "DeliverySlsEnabled" => {
+                            value.delivery_sls_enabled = map.next_value()?;
+                        }
+                        "DeliverySlsProjectName" => {
+                            value.delivery_sls_project_name = map.next_value()?;
+                        }
+                        "RdcEnterpriseId" => value.rdc_enterprise_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -577,12 +577,14 @@ impl StartExecutionFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<StartExecutionResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<StartExecutionResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region in which the execution resides.
     ///
@@ -944,7 +946,7 @@ impl StartExecutionFluentBuilder {
     }
 }
 /// What `StartExecution` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartExecutionResponse {
     /// The ID of the request.
@@ -952,22 +954,64 @@ pub struct StartExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The details of the execution.
     ///
     /// Wire name: `Execution`.
-    #[serde(
-        rename = "Execution",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution: ::std::option::Option<Execution>,
 }
+impl ::serde::Serialize for StartExecutionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Execution", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StartExecutionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = StartExecutionResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a StartExecutionResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StartExecutionResponse, A::Error> {
+                let mut value = StartExecutionResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Execution" => value.execution = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// CurrentTask
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentTask {
     /// The execution ID of the task.
@@ -975,31 +1019,80 @@ pub struct CurrentTask {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-dsadasdawq`
-    #[serde(
-        rename = "TaskExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_execution_id: ::std::option::Option<::std::string::String>,
     /// The name of the task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `testTask`
-    #[serde(rename = "TaskName", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_name: ::std::option::Option<::std::string::String>,
     /// The action of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::TimerTrigger`
-    #[serde(
-        rename = "TaskAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_action: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for CurrentTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TaskExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.task_action {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskAction", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CurrentTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CurrentTask;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CurrentTask object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CurrentTask, A::Error> {
+                let mut value = CurrentTask::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TaskExecutionId" => value.task_execution_id = map.next_value()?,
+                        "TaskName" => value.task_name = map.next_value()?,
+                        "TaskAction" => value.task_action = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The details of the execution.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Execution {
     /// The output of the execution.
@@ -1007,210 +1100,305 @@ pub struct Execution {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    #[serde(rename = "Outputs", skip_serializing_if = "::std::option::Option::is_none")]
     pub outputs: ::std::option::Option<::std::string::String>,
     /// The status of the execution.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Success`
-    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The time when the execution stopped.
     ///
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(rename = "EndDate", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// The account ID of the user who started the execution of the template.
     ///
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `root(13092080xx12344)`
-    #[serde(
-        rename = "ExecutedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub executed_by: ::std::option::Option<::std::string::String>,
     /// Indicates whether the execution is a parent execution.
     ///
     /// Wire name: `IsParent`.
     ///
     /// Example: `false`
-    #[serde(rename = "IsParent", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_parent: ::std::option::Option<bool>,
     /// The tags of the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The time when the execution was started.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "StartDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
     /// The security check mode.
     ///
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    #[serde(
-        rename = "SafetyCheck",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub safety_check: ::std::option::Option<::std::string::String>,
     /// The execution mode.
     ///
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    #[serde(
-        rename = "TemplateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// The time when the execution was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "CreateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::std::string::String>,
     /// The version number of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The GUID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxxyyy`
-    #[serde(
-        rename = "ExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_id: ::std::option::Option<::std::string::String>,
     /// The input parameters of the execution.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status":"Running" }`
-    #[serde(
-        rename = "Parameters",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameters: ::std::option::Option<::std::string::String>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The number of executions.
     ///
     /// Wire name: `Counters`.
     ///
     /// Example: `1`
-    #[serde(rename = "Counters", skip_serializing_if = "::std::option::Option::is_none")]
     pub counters: ::std::option::Option<::serde_json::Value>,
     /// The time when the execution was last updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "UpdateDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_date: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxxx`
-    #[serde(
-        rename = "ParentExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_execution_id: ::std::option::Option<::std::string::String>,
     /// The role that started the execution of the template.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    #[serde(rename = "RamRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_role: ::std::option::Option<::std::string::String>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-1bd341007f`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// The status information of the execution.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `""`
-    #[serde(
-        rename = "StatusMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_message: ::std::option::Option<::std::string::String>,
     /// The loop mode.
     ///
     /// Wire name: `LoopMode`.
     ///
     /// Example: `Automatic`
-    #[serde(rename = "LoopMode", skip_serializing_if = "::std::option::Option::is_none")]
     pub loop_mode: ::std::option::Option<::std::string::String>,
     /// The information about in-progress tasks.
     ///
     /// Wire name: `CurrentTasks`.
-    #[serde(
-        rename = "CurrentTasks",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_tasks: ::std::option::Option<::std::vec::Vec<CurrentTask>>,
+}
+impl ::serde::Serialize for Execution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.outputs {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.end_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.executed_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_parent {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsParent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "StartDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.safety_check {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "SafetyCheck", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.mode {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Mode", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.counters {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Counters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent_execution_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ParentExecutionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ram_role {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RamRole", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_message {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StatusMessage",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.loop_mode {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "LoopMode", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.current_tasks {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "CurrentTasks",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Execution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Execution;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Execution object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Execution, A::Error> {
+                let mut value = Execution::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Outputs" => value.outputs = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "EndDate" => value.end_date = map.next_value()?,
+                        "ExecutedBy" => value.executed_by = map.next_value()?,
+                        "IsParent" => value.is_parent = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "StartDate" => value.start_date = map.next_value()?,
+                        "SafetyCheck" => value.safety_check = map.next_value()?,
+                        "Mode" => value.mode = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "Counters" => value.counters = map.next_value()?,
+                        "UpdateDate" => value.update_date = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "ParentExecutionId" => {
+                            value.parent_execution_id = map.next_value()?;
+                        }
+                        "RamRole" => value.ram_role = map.next_value()?,
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "StatusMessage" => value.status_message = map.next_value()?,
+                        "LoopMode" => value.loop_mode = map.next_value()?,
+                        "CurrentTasks" => value.current_tasks = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -278,12 +278,14 @@ impl UpdateApplicationFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<UpdateApplicationResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateApplicationResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -430,7 +432,7 @@ impl UpdateApplicationFluentBuilder {
     }
 }
 /// What `UpdateApplication` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApplicationResponse {
     /// The ID of the request.
@@ -438,50 +440,106 @@ pub struct UpdateApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `F1F00F41-D24C-5377-831B-C97F739CE1AB`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
-    #[serde(
-        rename = "Application",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application: ::std::option::Option<Application>,
 }
+impl ::serde::Serialize for UpdateApplicationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Application", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateApplicationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateApplicationResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateApplicationResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateApplicationResponse, A::Error> {
+                let mut value = UpdateApplicationResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Application" => value.application = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The configurations of application alerts.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmConfig {
     /// The alert contact groups.
     ///
     /// Wire name: `ContactGroups`.
-    #[serde(
-        rename = "ContactGroups",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The alert templates.
     ///
     /// Wire name: `TemplateIds`.
-    #[serde(
-        rename = "TemplateIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The health check URL of the application.
     ///
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/healthcheck/tcp50122`
-    #[serde(
-        rename = "HealthCheckUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub health_check_url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AlarmConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.contact_groups {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ContactGroups",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_ids {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.health_check_url {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "HealthCheckUrl",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
 }
 impl AlarmConfig {
     /// An empty value; fill it with the chainable setters.
@@ -526,7 +584,7 @@ impl AlarmConfig {
     }
 }
 /// The information about the application.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Application {
     /// The description of the application.
@@ -534,53 +592,105 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `test application`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-07T10:17:46Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m*****`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `My-Application`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Application {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Application {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Application;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Application object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Application, A::Error> {
+                let mut value = Application::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Description" => value.description = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -301,12 +301,14 @@ impl UpdateApplicationGroupFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<UpdateApplicationGroupResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateApplicationGroupResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -476,7 +478,7 @@ impl UpdateApplicationGroupFluentBuilder {
     }
 }
 /// What `UpdateApplicationGroup` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApplicationGroupResponse {
     /// The ID of the request.
@@ -484,22 +486,68 @@ pub struct UpdateApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
-    #[serde(
-        rename = "ApplicationGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_group: ::std::option::Option<ApplicationGroup>,
 }
+impl ::serde::Serialize for UpdateApplicationGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_group {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationGroup",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateApplicationGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateApplicationGroupResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateApplicationGroupResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateApplicationGroupResponse, A::Error> {
+                let mut value = UpdateApplicationGroupResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "ApplicationGroup" => value.application_group = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The information about the application group.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplicationGroup {
     /// The ID of the region in which the related resources reside.
@@ -507,76 +555,137 @@ pub struct ApplicationGroup {
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    #[serde(
-        rename = "DeployRegionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deploy_region_id: ::std::option::Option<::std::string::String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The key of the tag.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    #[serde(
-        rename = "ImportTagKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub import_tag_key: ::std::option::Option<::std::string::String>,
     /// The time when the application group was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T03:01:53Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    #[serde(
-        rename = "ApplicationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_name: ::std::option::Option<::std::string::String>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "ImportTagValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub import_tag_value: ::std::option::Option<::std::string::String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `UpdateMyApplicationGroup`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ApplicationGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.deploy_region_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeployRegionId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.import_tag_key {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ImportTagKey",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApplicationName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.import_tag_value {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ImportTagValue",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApplicationGroup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ApplicationGroup object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationGroup, A::Error> {
+                let mut value = ApplicationGroup::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "DeployRegionId" => value.deploy_region_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ImportTagKey" => value.import_tag_key = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "ImportTagValue" => value.import_tag_value = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -484,12 +484,14 @@ impl UpdatePatchBaselineFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<UpdatePatchBaselineResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdatePatchBaselineResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region.
     ///
@@ -779,7 +781,7 @@ impl UpdatePatchBaselineFluentBuilder {
     }
 }
 /// What `UpdatePatchBaseline` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePatchBaselineResponse {
     /// The ID of the request.
@@ -787,22 +789,68 @@ pub struct UpdatePatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1457F46C-7AAE-59FA-BD12-0BDB3751E6F8`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The details of the patch baseline.
     ///
     /// Wire name: `PatchBaseline`.
-    #[serde(
-        rename = "PatchBaseline",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub patch_baseline: ::std::option::Option<PatchBaseline>,
 }
+impl ::serde::Serialize for UpdatePatchBaselineResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.patch_baseline {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "PatchBaseline",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdatePatchBaselineResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdatePatchBaselineResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdatePatchBaselineResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdatePatchBaselineResponse, A::Error> {
+                let mut value = UpdatePatchBaselineResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "PatchBaseline" => value.patch_baseline = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// TagInput
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagInput {
     /// The key of the tag.
@@ -810,15 +858,28 @@ pub struct TagInput {
     /// Wire name: `Key`.
     ///
     /// Example: `key`
-    #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `value`
-    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for TagInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.key {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
 }
 impl TagInput {
     /// An empty value; fill it with the chainable setters.
@@ -851,7 +912,7 @@ impl TagInput {
     }
 }
 /// Tag
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// The key of the tag.
@@ -859,18 +920,66 @@ pub struct Tag {
     /// Wire name: `TagKey`.
     ///
     /// Example: `key`
-    #[serde(rename = "TagKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// The value of the tag.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `value`
-    #[serde(rename = "TagValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.tag_key {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tag_value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Tag object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Tag, A::Error> {
+                let mut value = Tag::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TagKey" => value.tag_key = map.next_value()?,
+                        "TagValue" => value.tag_value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The details of the patch baseline.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchBaseline {
     /// The operating system.
@@ -878,149 +987,238 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `Windows`
-    #[serde(
-        rename = "OperationSystem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation_system: ::std::option::Option<::std::string::String>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the patch baseline was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T07:26:37Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The creator of the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    #[serde(
-        rename = "ApprovalRules",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_rules: ::std::option::Option<::std::string::String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-445340b5c6504a85a300`
-    #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    #[serde(
-        rename = "ShareType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
-    #[serde(
-        rename = "RejectedPatches",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rejected_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The action of the rejected patch.
     ///
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    #[serde(
-        rename = "RejectedPatchesAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rejected_patches_action: ::std::option::Option<::std::string::String>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    #[serde(
-        rename = "ApprovedPatches",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "ApprovedPatchesEnableNonSecurity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approved_patches_enable_non_security: ::std::option::Option<bool>,
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    #[serde(rename = "Sources", skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmy2zdbbjplii`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PatchBaseline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.operation_system {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "OperationSystem",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.approval_rules {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApprovalRules",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rejected_patches {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "RejectedPatches",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rejected_patches_action {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "RejectedPatchesAction",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.approved_patches {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApprovedPatches",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .approved_patches_enable_non_security
+        {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApprovedPatchesEnableNonSecurity",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.sources {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sources", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PatchBaseline;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PatchBaseline object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PatchBaseline, A::Error> {
+                let mut value = PatchBaseline::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OperationSystem" => value.operation_system = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "ApprovalRules" => value.approval_rules = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "RejectedPatches" => value.rejected_patches = map.next_value()?,
+                        "RejectedPatchesAction" => {
+                            value.rejected_patches_action = map.next_value()?;
+                        }
+                        "ApprovedPatches" => value.approved_patches = map.next_value()?,
+                        "ApprovedPatchesEnableNonSecurity" => {
+                            value.approved_patches_enable_non_security = map
+                                .next_value()?;
+                        }
+                        "Sources" => value.sources = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

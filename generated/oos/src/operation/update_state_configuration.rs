@@ -467,12 +467,16 @@ impl UpdateStateConfigurationFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(
         self,
-    ) -> ::std::result::Result<UpdateStateConfigurationResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    ) -> ::acs_runtime::ResponseFuture<UpdateStateConfigurationResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The region ID.
     ///
@@ -753,7 +757,7 @@ impl UpdateStateConfigurationFluentBuilder {
     }
 }
 /// What `UpdateStateConfiguration` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStateConfigurationResponse {
     /// The request ID.
@@ -761,22 +765,70 @@ pub struct UpdateStateConfigurationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1306108F-610C-40FD-AAD5-DA13E8B00BE9`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The details of the configuration.
     ///
     /// Wire name: `StateConfiguration`.
-    #[serde(
-        rename = "StateConfiguration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub state_configuration: ::std::option::Option<::std::vec::Vec<StateConfiguration>>,
 }
+impl ::serde::Serialize for UpdateStateConfigurationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.state_configuration {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StateConfiguration",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateStateConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateStateConfigurationResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateStateConfigurationResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateStateConfigurationResponse, A::Error> {
+                let mut value = UpdateStateConfigurationResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "StateConfiguration" => {
+                            value.state_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// StateConfiguration
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StateConfiguration {
     /// The time when the configuration was updated.
@@ -784,133 +836,213 @@ pub struct StateConfiguration {
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2021-03-22T03:13:32Z`
-    #[serde(
-        rename = "UpdateTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_time: ::std::option::Option<::std::string::String>,
     /// The time when the configuration was created.
     ///
     /// Wire name: `CreateTime`.
     ///
     /// Example: `2021-03-22T03:13:32Z`
-    #[serde(
-        rename = "CreateTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The queried resources.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
-    #[serde(rename = "Targets", skip_serializing_if = "::std::option::Option::is_none")]
     pub targets: ::std::option::Option<::std::string::String>,
     /// The tags added to the configuration.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationId`.
     ///
     /// Example: `StateConfigurationId`
-    #[serde(
-        rename = "StateConfigurationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub state_configuration_id: ::std::option::Option<::std::string::String>,
     /// The CRON expression.
     ///
     /// Wire name: `ScheduleExpression`.
     ///
     /// Example: `1 hour`
-    #[serde(
-        rename = "ScheduleExpression",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_expression: ::std::option::Option<::std::string::String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    #[serde(
-        rename = "TemplateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// The name of the template version.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The configuration mode. Valid values:
     ///
     /// Wire name: `ConfigureMode`.
     ///
     /// Example: `ApplyAndAutoCorrect`
-    #[serde(
-        rename = "ConfigureMode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configure_mode: ::std::option::Option<::std::string::String>,
     /// The schedule type.
     ///
     /// Wire name: `ScheduleType`.
     ///
     /// Example: `rate`
-    #[serde(
-        rename = "ScheduleType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_type: ::std::option::Option<::std::string::String>,
     /// The parameters.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"policy": {"ACS:Network": {"Collection": "Enabled"}, "ACS:Application": {"Collection": "Enabled"}}}`
-    #[serde(
-        rename = "Parameters",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameters: ::std::option::Option<::std::string::String>,
     /// The description of the desired-state configuration.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `collect inventory data`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The template ID.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-1234asadf`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for StateConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.update_time {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateTime", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.create_time {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateTime", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.targets {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Targets", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.state_configuration_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StateConfigurationId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schedule_expression {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ScheduleExpression",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.configure_mode {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ConfigureMode",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schedule_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ScheduleType",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = StateConfiguration;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a StateConfiguration object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StateConfiguration, A::Error> {
+                let mut value = StateConfiguration::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "UpdateTime" => value.update_time = map.next_value()?,
+                        "CreateTime" => value.create_time = map.next_value()?,
+                        "Targets" => value.targets = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "StateConfigurationId" => {
+                            value.state_configuration_id = map.next_value()?;
+                        }
+                        "ScheduleExpression" => {
+                            value.schedule_expression = map.next_value()?;
+                        }
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "ConfigureMode" => value.configure_mode = map.next_value()?,
+                        "ScheduleType" => value.schedule_type = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

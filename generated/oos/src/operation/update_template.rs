@@ -298,12 +298,14 @@ impl UpdateTemplateFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<UpdateTemplateResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateTemplateResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region.
     ///
@@ -464,7 +466,7 @@ impl UpdateTemplateFluentBuilder {
     }
 }
 /// What `UpdateTemplate` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTemplateResponse {
     /// The ID of the request.
@@ -472,19 +474,64 @@ pub struct UpdateTemplateResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2075899A-585D-4A41-A9B2-28DF4F534F`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The metadata of the template.
     ///
     /// Wire name: `Template`.
-    #[serde(rename = "Template", skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<Template>,
 }
+impl ::serde::Serialize for UpdateTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Template", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateTemplateResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateTemplateResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateTemplateResponse, A::Error> {
+                let mut value = UpdateTemplateResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Template" => value.template = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// The metadata of the template.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
     /// The SHA-256 value of the template content.
@@ -492,133 +539,197 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4`
-    #[serde(rename = "Hash", skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     /// The time when the information about the template was last modified.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "UpdatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_date: ::std::option::Option<::std::string::String>,
     /// The user who last modified the information about the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(1309000)`
-    #[serde(
-        rename = "UpdatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    #[serde(rename = "Tags", skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    #[serde(
-        rename = "TemplateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// The version of the template. The name of the version consists of the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    #[serde(
-        rename = "TemplateVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_version: ::std::option::Option<::std::string::String>,
     /// The format of the template. The system automatically determines whether the format is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `JSON`
-    #[serde(
-        rename = "TemplateFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_format: ::std::option::Option<::std::string::String>,
     /// The description of the template.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `Describe instances of given status`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    #[serde(
-        rename = "ResourceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// The user who created the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130920000)`
-    #[serde(
-        rename = "CreatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The time when the template was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    #[serde(
-        rename = "CreatedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-94753deed38`
-    #[serde(
-        rename = "TemplateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// Indicates whether the template is configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "HasTrigger",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_trigger: ::std::option::Option<bool>,
     /// The share type of the template. The share type of a user-created template is **Private**.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    #[serde(
-        rename = "ShareType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_type: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.hash {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Hash", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_name {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateName",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_version {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateVersion",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_format {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "TemplateFormat",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ResourceGroupId",
+                value,
+            )?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_by {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_trigger {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HasTrigger", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Template {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Template;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Template object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Template, A::Error> {
+                let mut value = Template::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Hash" => value.hash = map.next_value()?,
+                        "UpdatedDate" => value.updated_date = map.next_value()?,
+                        "UpdatedBy" => value.updated_by = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "TemplateFormat" => value.template_format = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDate" => value.created_date = map.next_value()?,
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "HasTrigger" => value.has_trigger = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -171,12 +171,14 @@ impl ValidateTemplateContentFluentBuilder {
         self.options = options;
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ValidateTemplateContentResponse, ::acs_runtime::Error> {
-        let request = self.inner.build()?;
-        self.client.runtime().send(&OPERATION, &request, &self.options).await
+    /// Signs and sends the request, retrying transient failures, and decodes the
+    /// response; a parameter error comes back without anything being sent.
+    pub fn send(self) -> ::acs_runtime::ResponseFuture<ValidateTemplateContentResponse> {
+        let params = self
+            .inner
+            .build()
+            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
+        self.client.runtime().send(&OPERATION, params, self.options)
     }
     /// The ID of the region.
     ///
@@ -252,7 +254,7 @@ impl ValidateTemplateContentFluentBuilder {
     }
 }
 /// What `ValidateTemplateContent` returns.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateTemplateContentResponse {
     /// The outputs of the template.
@@ -260,43 +262,94 @@ pub struct ValidateTemplateContentResponse {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{}`
-    #[serde(rename = "Outputs", skip_serializing_if = "::std::option::Option::is_none")]
     pub outputs: ::std::option::Option<::std::string::String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `D5EE9591-1F2D-573E-8751-7F08BBB388D4`
-    #[serde(
-        rename = "RequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The parameters of the template.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status": { "Description": "(Required) The status of the Ecs instance.", "Type": "String" } }`
-    #[serde(
-        rename = "Parameters",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameters: ::std::option::Option<::std::string::String>,
     /// The RAM role.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    #[serde(rename = "RamRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub ram_role: ::std::option::Option<::std::string::String>,
     /// The task defined in the template.
     ///
     /// Wire name: `Tasks`.
-    #[serde(rename = "Tasks", skip_serializing_if = "::std::option::Option::is_none")]
     pub tasks: ::std::option::Option<::std::vec::Vec<Task>>,
 }
+impl ::serde::Serialize for ValidateTemplateContentResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.outputs {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.request_id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.ram_role {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RamRole", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tasks {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tasks", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValidateTemplateContentResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ValidateTemplateContentResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ValidateTemplateContentResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ValidateTemplateContentResponse, A::Error> {
+                let mut value = ValidateTemplateContentResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Outputs" => value.outputs = map.next_value()?,
+                        "RequestId" => value.request_id = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "RamRole" => value.ram_role = map.next_value()?,
+                        "Tasks" => value.tasks = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 /// Task
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Task {
     /// The outputs of the task.
@@ -304,40 +357,91 @@ pub struct Task {
     /// Wire name: `Outputs`.
     ///
     /// Example: `.instanceId`
-    #[serde(rename = "Outputs", skip_serializing_if = "::std::option::Option::is_none")]
     pub outputs: ::std::option::Option<::std::string::String>,
     /// The type of the task.
     ///
     /// Wire name: `Type`.
     ///
     /// Example: `ACS::ExecuteAPI`
-    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The description of the task.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `(Required) The status of the Ecs instance.`
-    #[serde(
-        rename = "Description",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the task.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `foo`
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The properties of the task.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{"API": "DescribeInstances","Parameters": {"Status": "{{ Status }}"},"Service": "Ecs"}`
-    #[serde(
-        rename = "Properties",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub properties: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Task {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.outputs {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Properties", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Task {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Task;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Task object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Task, A::Error> {
+                let mut value = Task::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Outputs" => value.outputs = map.next_value()?,
+                        "Type" => value.r#type = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Properties" => value.properties = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

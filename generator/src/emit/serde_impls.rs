@@ -1,0 +1,79 @@
+//! `Serialize` and `Deserialize` for generated structs, written out rather than derived: an
+//! object of optional fields needs only a map loop, and serde's derive also emits a field
+//! enum, a sequence visitor and per-field bookkeeping that cost compile time in a crate with
+//! hundreds of structs. Semantics match the derive for such structs, with one difference:
+//! a key sent twice keeps its last value instead of being an error.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::ir::Member;
+use crate::naming::ident;
+
+/// Writes every present field under its wire name; absent fields are left out.
+pub fn serialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
+    let entries = fields.iter().map(|field| {
+        let field_name = ident(&field.field_name);
+        let wire = &field.wire_name;
+        quote! {
+            if let ::std::option::Option::Some(value) = &self.#field_name {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, value)?;
+            }
+        }
+    });
+    let map = if fields.is_empty() {
+        quote!(map)
+    } else {
+        quote!(mut map)
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let #map = serializer.serialize_map(::std::option::Option::None)?;
+                #(#entries)*
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+    }
+}
+
+/// Reads an object, setting the fields whose wire names it knows and skipping the rest.
+pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
+    let expecting = format!("a {name} object");
+    let arms = fields.iter().map(|field| {
+        let field_name = ident(&field.field_name);
+        let wire = &field.wire_name;
+        quote!(#wire => value.#field_name = map.next_value()?,)
+    });
+    let value = if fields.is_empty() {
+        quote!(value)
+    } else {
+        quote!(mut value)
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = #name;
+                    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        formatter.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        let #value = #name::default();
+                        while let ::std::option::Option::Some(key) = map.next_key::<::acs_runtime::de::FieldName<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    }
+}
