@@ -188,12 +188,9 @@ impl Bench {
         self.machine = machine();
         self.machine
             .push(format!("load average at start: {}", load_average()));
-        if ["generation", "client", "load", "paginate"]
-            .iter()
-            .any(|section| self.options.wants(section))
-        {
-            self.build_benches()?;
-        }
+        // Every section runs a bench; `compile` uses `load` as the server for the one-call
+        // binary's smoke run.
+        self.build_benches()?;
         if self.options.wants("generation") {
             self.generation()?;
         }
@@ -561,12 +558,8 @@ impl Bench {
                 .iter()
                 .take(12)
                 .map(|unit| {
-                    format!(
-                        "{} {} {:.1} s",
-                        unit.name,
-                        unit.target.trim(),
-                        unit.duration
-                    )
+                    let name = format!("{} {} {}", unit.name, unit.version, unit.target.trim());
+                    format!("{} {:.1} s", name.trim(), unit.duration)
                 })
                 .collect();
             top.insert(
@@ -985,6 +978,7 @@ fn collect_criterion_samples(
 /// One compilation unit of a `cargo build --timings` report.
 struct Unit {
     name: String,
+    version: String,
     target: String,
     duration: f64,
     sections: Vec<(String, f64)>,
@@ -1018,6 +1012,7 @@ fn read_timings(directory: &Path) -> Result<Vec<Unit>, String> {
         .filter(|unit| unit["duration"].as_f64().is_some_and(|d| d > 0.0))
         .map(|unit| Unit {
             name: unit["name"].as_str().unwrap_or("").to_string(),
+            version: unit["version"].as_str().unwrap_or("").to_string(),
             target: unit["target"].as_str().unwrap_or("").to_string(),
             duration: unit["duration"].as_f64().unwrap_or(0.0),
             sections: unit["sections"]
