@@ -330,7 +330,8 @@ impl Bench {
                 };
                 command.current_dir(&self.root).args(args);
                 let output = checked(&mut command)?;
-                self.log(&format!("{name}-{}-{run}", args.join("_")), &output);
+                let pinned = if pin { "-pinned" } else { "" };
+                self.log(&format!("{name}{pinned}{}-{run}", args.join("_")), &output);
                 parse_result(&String::from_utf8_lossy(&output.stdout))
             })
             .collect()
