@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask <task> [options]`.
 
+mod bench;
 mod codegen;
 mod import;
 
@@ -15,8 +16,9 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(&workspace_root(), acs_codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&workspace_root(), acs_codegen::Mode::Check),
         ["import", ..] => import::run(&args[1..]),
+        ["bench", ..] => bench::run(&workspace_root(), &args[1..]),
         _ => {
-            eprintln!("{USAGE}\n  {}", import::USAGE);
+            eprintln!("{USAGE}\n  {}\n  {}", import::USAGE, bench::USAGE);
             ExitCode::from(2)
         }
     }
