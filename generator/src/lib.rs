@@ -12,6 +12,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+mod parallel;
 mod render;
 pub mod spec;
 pub mod sync;
@@ -73,8 +74,7 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
     }
     let mut files = BTreeMap::new();
     for service in &lowered {
-        files.extend(emit::sdk_files(service).map_err(Error::Emit)?);
-        files.extend(emit::cli_files(service).map_err(Error::Emit)?);
+        files.extend(emit::service_files(service).map_err(Error::Emit)?);
     }
     Ok(files)
 }

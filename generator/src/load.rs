@@ -58,18 +58,25 @@ pub fn load_services(root: &Path) -> (Vec<ServiceFiles>, Vec<Diagnostic>) {
 fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<ServiceFiles> {
     let service_path = relative(root, &dir.join("service.yaml"));
     let service = parse_file::<ServiceSpec>(root, &service_path, diagnostics);
+    let paths: Vec<PathBuf> = sorted_entries(&dir.join("operations"), diagnostics)
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .map(|path| relative(root, &path))
+        .collect();
+    let parsed = crate::parallel::map(&paths, |path| {
+        let mut found = Diagnostics::default();
+        (parse_file::<OperationSpec>(root, path, &mut found), found)
+    });
     let mut operations = Vec::new();
     let mut unparsed_operations = Vec::new();
-    for path in sorted_entries(&dir.join("operations"), diagnostics) {
-        if path.extension().is_some_and(|ext| ext == "yaml") {
-            let path = relative(root, &path);
-            match parse_file::<OperationSpec>(root, &path, diagnostics) {
-                Some(spec) => operations.push(OperationFile { path, spec }),
-                None => unparsed_operations.extend(
-                    path.file_stem()
-                        .map(|stem| stem.to_string_lossy().into_owned()),
-                ),
-            }
+    for (path, (spec, found)) in paths.into_iter().zip(parsed) {
+        diagnostics.extend(found);
+        match spec {
+            Some(spec) => operations.push(OperationFile { path, spec }),
+            None => unparsed_operations.extend(
+                path.file_stem()
+                    .map(|stem| stem.to_string_lossy().into_owned()),
+            ),
         }
     }
     Some(ServiceFiles {

@@ -13,8 +13,6 @@ mod waiters;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use proc_macro2::TokenStream;
-
 use crate::ir::Service;
 use crate::render;
 
@@ -38,67 +36,113 @@ impl std::fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
-/// Every file of the SDK crate `generated/<service>/`, keyed by path from the workspace root.
-pub fn sdk_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
-    let root = Path::new("generated").join(&service.dir_name);
+/// Every generated file of one service: the SDK crate `generated/<service>/` and the
+/// command-line crate `generated/<service>-cli/`, keyed by path from the workspace root.
+/// Rust files are emitted and rendered on every available core: they are independent, and
+/// rendering (parsing and formatting) is most of the generator's time.
+pub fn service_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
+    let sdk = Path::new("generated").join(&service.dir_name);
+    let cli = Path::new("generated").join(format!("{}-cli", service.dir_name));
     let service_spec = spec_path(&service.spec_path);
     let operations_spec = format!("{}operations/", spec_dir(service));
-    let mut files = Files::default();
-    let manifest = sdk_crate::cargo_toml(service);
-    files.text(
-        root.join("Cargo.toml"),
-        format!("{}{manifest}", render::header("#", &service_spec)),
-    );
-    files.rust(
-        root.join("src/lib.rs"),
-        &service_spec,
-        sdk_crate::lib_rs(service),
-    )?;
-    files.rust(
-        root.join("src/client.rs"),
-        &service_spec,
-        sdk_crate::client_rs(service),
-    )?;
-    let operation_mod = sdk_crate::operation_mod_rs(service);
-    files.rust(
-        root.join("src/operation/mod.rs"),
-        &operations_spec,
-        operation_mod,
-    )?;
-    for operation in &service.operations {
-        let path = root.join(format!("src/operation/{}.rs", operation.snake_name));
-        let spec = spec_path(&operation.spec_path);
-        files.rust(path, &spec, operation::emit_operation(operation))?;
-    }
+    let mut jobs = vec![
+        Job::new(sdk.join("src/lib.rs"), &service_spec, Item::Lib),
+        Job::new(sdk.join("src/client.rs"), &service_spec, Item::Client),
+        Job::new(
+            sdk.join("src/operation/mod.rs"),
+            &operations_spec,
+            Item::OperationModule,
+        ),
+        Job::new(sdk.join("src/testing.rs"), &operations_spec, Item::Testing),
+        Job::new(
+            sdk.join("tests/examples.rs"),
+            &operations_spec,
+            Item::Examples,
+        ),
+        Job::new(cli.join("src/main.rs"), &spec_dir(service), Item::CliMain),
+    ];
     if !service.waiters.is_empty() {
-        let waiters = waiters::emit_waiters(&service.waiters);
-        files.rust(root.join("src/waiters.rs"), &service_spec, waiters)?;
+        jobs.push(Job::new(
+            sdk.join("src/waiters.rs"),
+            &service_spec,
+            Item::Waiters,
+        ));
     }
-    files.rust(
-        root.join("src/testing.rs"),
-        &operations_spec,
-        sdk_crate::testing_rs(service),
-    )?;
-    files.rust(
-        root.join("tests/examples.rs"),
-        &operations_spec,
-        examples::emit_examples(service),
-    )?;
-    Ok(files.0)
+    for operation in &service.operations {
+        let path = sdk.join(format!("src/operation/{}.rs", operation.snake_name));
+        jobs.push(Job::new(
+            path,
+            &spec_path(&operation.spec_path),
+            Item::Operation(operation),
+        ));
+    }
+    let mut files = render_in_parallel(service, &jobs)?;
+    let sdk_manifest = sdk_crate::cargo_toml(service);
+    let header = render::header("#", &service_spec);
+    files.insert(sdk.join("Cargo.toml"), format!("{header}{sdk_manifest}"));
+    let cli_manifest = cli_crate::cargo_toml(service);
+    let header = render::header("#", &spec_dir(service));
+    files.insert(cli.join("Cargo.toml"), format!("{header}{cli_manifest}"));
+    Ok(files)
 }
 
-/// Every file of the command-line crate `generated/<service>-cli/`.
-pub fn cli_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
-    let root = Path::new("generated").join(format!("{}-cli", service.dir_name));
-    let spec = spec_dir(service);
-    let mut files = Files::default();
-    let manifest = cli_crate::cargo_toml(service);
-    files.text(
-        root.join("Cargo.toml"),
-        format!("{}{manifest}", render::header("#", &spec)),
-    );
-    files.rust(root.join("src/main.rs"), &spec, cli_crate::main_rs(service))?;
-    Ok(files.0)
+/// One Rust file to emit: what it holds, where it goes, and the spec it comes from.
+struct Job<'a> {
+    path: PathBuf,
+    spec: String,
+    item: Item<'a>,
+}
+
+impl<'a> Job<'a> {
+    fn new(path: PathBuf, spec: &str, item: Item<'a>) -> Self {
+        Job {
+            path,
+            spec: spec.to_string(),
+            item,
+        }
+    }
+
+    fn render(&self, service: &Service) -> Result<String, EmitError> {
+        let tokens = match self.item {
+            Item::Lib => sdk_crate::lib_rs(service),
+            Item::Client => sdk_crate::client_rs(service),
+            Item::OperationModule => sdk_crate::operation_mod_rs(service),
+            Item::Testing => sdk_crate::testing_rs(service),
+            Item::Waiters => waiters::emit_waiters(&service.waiters),
+            Item::Examples => examples::emit_examples(service),
+            Item::CliMain => cli_crate::main_rs(service),
+            Item::Operation(operation) => operation::emit_operation(operation),
+        };
+        render::rust_file(&self.spec, tokens).map_err(|error| EmitError {
+            path: self.path.clone(),
+            error,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Item<'a> {
+    Lib,
+    Client,
+    OperationModule,
+    Testing,
+    Waiters,
+    Examples,
+    CliMain,
+    Operation(&'a crate::ir::Operation),
+}
+
+/// Renders every job on every core (token streams are not `Send`, so each job is emitted
+/// where it is rendered); the first error in job order wins.
+fn render_in_parallel(
+    service: &Service,
+    jobs: &[Job<'_>],
+) -> Result<BTreeMap<PathBuf, String>, EmitError> {
+    let texts = crate::parallel::map(jobs, |job| job.render(service));
+    jobs.iter()
+        .zip(texts)
+        .map(|(job, text)| Ok((job.path.clone(), text?)))
+        .collect()
 }
 
 /// `spec/<service>/`.
@@ -115,22 +159,4 @@ fn spec_path(path: &Path) -> String {
         .map(|component| component.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-#[derive(Default)]
-struct Files(BTreeMap<PathBuf, String>);
-
-impl Files {
-    fn text(&mut self, path: PathBuf, text: String) {
-        self.0.insert(path, text);
-    }
-
-    fn rust(&mut self, path: PathBuf, spec: &str, tokens: TokenStream) -> Result<(), EmitError> {
-        let text = render::rust_file(spec, tokens).map_err(|error| EmitError {
-            path: path.clone(),
-            error,
-        })?;
-        self.0.insert(path, text);
-        Ok(())
-    }
 }
