@@ -23,5 +23,8 @@ pub mod operation;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod waiters;
-pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
+pub use acs_runtime::{
+    BuildError, CallOptions, Config, Credentials, Error, Paginator, ResponseFuture,
+    RetryConfig, TimeoutConfig,
+};
 pub use client::{Client, SERVICE};

@@ -78,7 +78,10 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         #[cfg(feature = "testing")]
         pub mod testing;
         #waiters
-        pub use acs_runtime::{BuildError, CallOptions, Config, Error, Paginator};
+        pub use acs_runtime::{
+            BuildError, CallOptions, Config, Credentials, Error, Paginator, ResponseFuture, RetryConfig,
+            TimeoutConfig,
+        };
         pub use client::{Client, SERVICE};
     }
 }
