@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use futures_util::future;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
@@ -66,10 +67,10 @@ impl<P: Page> Paginator<P> {
 
     /// A stream of pages. It ends after the page without a next token, or after the first
     /// error (which it yields).
-    pub fn send(self) -> impl Stream<Item = Result<P, Error>> + Send {
+    pub fn send(self) -> impl Stream<Item = Result<P, Error>> + Send + Unpin {
         let params = match self.params {
             Ok(params) => params,
-            Err(error) => return stream::once(async { Err(Error::Build(error)) }).boxed(),
+            Err(error) => return stream::once(future::ready(Err(Error::Build(error)))).boxed(),
         };
         let state = State {
             client: self.client,
@@ -83,10 +84,10 @@ impl<P: Page> Paginator<P> {
     }
 
     /// A stream of every item of every page, in order.
-    pub fn items(self) -> impl Stream<Item = Result<P::Item, Error>> + Send {
+    pub fn items(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + Unpin {
         self.send().flat_map(|page| match page {
             Ok(page) => stream::iter(page.into_items().into_iter().map(Ok)).left_stream(),
-            Err(error) => stream::once(async { Err(error) }).right_stream(),
+            Err(error) => stream::once(future::ready(Err(error))).right_stream(),
         })
     }
 }

@@ -1,4 +1,8 @@
-//! Support shared by the end-to-end tests in `tests/tests/`.
+//! Support shared by the end-to-end tests in `tests/tests/`; the README's Rust examples are
+//! compiled as this crate's doctests, so they cannot drift from the API.
+
+#[doc = include_str!("../../README.md")]
+mod readme {}
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
