@@ -180,8 +180,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Replaces the default HTTP client (its connect timeout, response size limit and
-    /// certificate checks are then the client's own).
+    /// Replaces the default HTTP client (its connect timeout, response size limit, certificate
+    /// checks and proxies are then the client's own).
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.http_client = Some(SharedHttpClient::new(client));
         self

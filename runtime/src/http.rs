@@ -599,11 +599,13 @@ mod tests {
             head
         });
 
-        let response = client_through(&proxy)
+        let client = client_through(&proxy);
+        let response = client
             .send(get("http://oos.example.invalid/?Action=Describe"))
             .await
             .unwrap();
 
+        assert!(!format!("{client:?}").contains("proxy-password"));
         assert_eq!(&response.body()[..], b"forwarded");
         let head = forwarding_proxy.await.unwrap();
         assert!(
