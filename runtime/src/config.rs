@@ -8,7 +8,8 @@ use crate::credentials::{
 };
 use crate::error::{ConfigError, Error};
 use crate::http::{
-    DEFAULT_MAX_RESPONSE_BYTES, HttpClient, ReqwestClient, ReqwestClientSettings, SharedHttpClient,
+    DEFAULT_MAX_RESPONSE_BYTES, DefaultHttpClient, DefaultHttpClientSettings, HttpClient,
+    SharedHttpClient,
 };
 use crate::retry::RetryConfig;
 
@@ -179,8 +180,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Replaces the default HTTP client (its connect timeout, response size limit and
-    /// certificate checks are then the client's own).
+    /// Replaces the default HTTP client (its connect timeout, response size limit, certificate
+    /// checks and proxies are then the client's own).
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.http_client = Some(SharedHttpClient::new(client));
         self
@@ -207,14 +208,14 @@ impl ConfigBuilder {
         let http_client = match self.http_client {
             Some(client) => client,
             None => {
-                let settings = ReqwestClientSettings {
+                let settings = DefaultHttpClientSettings {
                     connect_timeout: timeouts.connect,
                     max_response_bytes: self
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                     danger_accept_invalid_certificates: self.danger_accept_invalid_certificates,
                 };
-                let client = ReqwestClient::new(&settings).map_err(|error| {
+                let client = DefaultHttpClient::new(&settings).map_err(|error| {
                     ConfigError::new(format!("cannot build the HTTP client: {error}"))
                 })?;
                 SharedHttpClient::new(client)

@@ -1,20 +1,55 @@
-//! The HTTP layer: a small trait so users can bring their own client, and the default one
-//! (reqwest over rustls with the *ring* provider and the platform's certificate store: nothing
-//! to build beyond Rust and a C compiler; `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` honoured).
+//! The HTTP layer: a small trait so users can bring their own client, and the default one.
 //!
-//! The default client verifies certificates unless
-//! [`ReqwestClientSettings::danger_accept_invalid_certificates`] is set, refuses response
-//! bodies over [`ReqwestClientSettings::max_response_bytes`] after reading at most that many
-//! bytes, and strips the query (the call's parameters) from the URL its errors show.
+//! [`DefaultHttpClient`] is hyper-util's pooling client, HTTP/1.1 only, over rustls with the
+//! *ring* provider: nothing to build beyond Rust and a C compiler. It sends the
+//! `http::Request` the runtime signed as it is, with no second parse of its URL and no
+//! redirect handling (the API answers every call itself).
+//!
+//! **Certificates** are verified unless
+//! [`DefaultHttpClientSettings::danger_accept_invalid_certificates`] is set, by
+//! rustls-platform-verifier: against the operating system's trust store, through the system's
+//! own verifier on macOS, Windows and Android. A root CA that an organisation installs on its
+//! machines (for a TLS-inspecting proxy, say) is then trusted here as by every other program
+//! there, and the roots follow the system's updates. webpki-roots would instead build one
+//! fixed copy of Mozilla's list into every binary and ignore the machine's own roots.
+//!
+//! **Proxies** come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+//! lower-case forms), read when the client is built and applied as curl applies them
+//! (hyper-util's [`Matcher`]). An https destination is reached through a `CONNECT` tunnel; an
+//! http one by handing the request to the proxy in absolute form. A user and password in the
+//! proxy's URL are sent as `Proxy-Authorization: Basic`, with `CONNECT` for a tunnel and with
+//! each request otherwise. The proxy itself may be reached over `http://` or `https://`; SOCKS
+//! proxies are not supported.
+//!
+//! **Responses** over [`DefaultHttpClientSettings::max_response_bytes`] are refused after
+//! reading at most that many bytes (none, when `Content-Length` announces too many), and
+//! errors name the URL without its query, which holds the call's parameters.
 
+use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
+use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
+use http::Uri;
+use http::header::PROXY_AUTHORIZATION;
+use http::uri::Scheme;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body as _;
+use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use rustls_platform_verifier::BuilderVerifierExt;
+use tokio::net::TcpStream;
+use tower_service::Service;
 
 /// A response body larger than this is refused rather than buffered (64 MiB): OOS responses
 /// are at most a few megabytes, and a runaway body must not exhaust memory.
@@ -100,7 +135,8 @@ impl std::error::Error for HttpError {
 
 /// Settings of the default HTTP client.
 #[derive(Clone, Debug)]
-pub struct ReqwestClientSettings {
+pub struct DefaultHttpClientSettings {
+    /// Reaching the destination: TCP, the proxy's tunnel if any, and the TLS handshake.
     pub connect_timeout: Duration,
     pub max_response_bytes: usize,
     /// Accept any certificate. Only for tests against a self-signed endpoint; never in
@@ -108,9 +144,9 @@ pub struct ReqwestClientSettings {
     pub danger_accept_invalid_certificates: bool,
 }
 
-impl Default for ReqwestClientSettings {
+impl Default for DefaultHttpClientSettings {
     fn default() -> Self {
-        ReqwestClientSettings {
+        DefaultHttpClientSettings {
             connect_timeout: Duration::from_secs(5),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             danger_accept_invalid_certificates: false,
@@ -118,69 +154,105 @@ impl Default for ReqwestClientSettings {
     }
 }
 
-/// The default client: reqwest with a connection pool, rustls and the *ring* provider.
+/// An unused pooled connection is closed after this long; servers drop idle ones themselves
+/// after a while, and a request that meets such a connection before it was written is sent
+/// again on a new one by hyper-util.
+const IDLE_CONNECTION_LIFETIME: Duration = Duration::from_secs(90);
+
+/// TCP keepalive probes on pooled connections keep NAT and firewall entries for them alive
+/// and reveal a peer that went away.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(15);
+
+type BoxError = Box<dyn StdError + Send + Sync>;
+type Connecting<T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>;
+
+/// The default client (see the [module documentation](self)). Clones share the connection
+/// pool.
 #[derive(Clone, Debug)]
-pub struct ReqwestClient {
-    client: reqwest::Client,
+pub struct DefaultHttpClient {
+    client: Client<Connector, Full<Bytes>>,
+    proxies: Arc<Matcher>,
     max_response_bytes: usize,
 }
 
-impl ReqwestClient {
-    pub fn new(settings: &ReqwestClientSettings) -> Result<Self, HttpError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
-            .with_safe_default_protocol_versions()
-            .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?;
-        // reqwest ignores its own `tls_danger_accept_invalid_certs` for a preconfigured TLS
-        // backend, so the opt-in is applied here, to the rustls configuration itself.
-        let tls = if settings.danger_accept_invalid_certificates {
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider }))
-                .with_no_client_auth()
-        } else {
-            builder
-                .with_platform_verifier()
-                .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?
-                .with_no_client_auth()
+impl DefaultHttpClient {
+    /// A client with the proxies the environment names (see the [module documentation](self)).
+    pub fn new(settings: &DefaultHttpClientSettings) -> Result<Self, HttpError> {
+        Self::with_proxies(settings, Matcher::from_env())
+    }
+
+    fn with_proxies(
+        settings: &DefaultHttpClientSettings,
+        proxies: Matcher,
+    ) -> Result<Self, HttpError> {
+        let tls = Arc::new(tls_config(settings.danger_accept_invalid_certificates)?);
+        let proxies = Arc::new(proxies);
+        let route = Route {
+            direct: tcp_connector(),
+            to_proxy: HttpsConnector::from((tcp_connector(), Arc::clone(&tls))),
+            proxies: Arc::clone(&proxies),
         };
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .connect_timeout(settings.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?;
-        Ok(ReqwestClient {
+        let connector = Connector {
+            tls: HttpsConnector::from((route, tls)),
+            timeout: settings.connect_timeout,
+        };
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(IDLE_CONNECTION_LIFETIME)
+            .build(connector);
+        Ok(DefaultHttpClient {
             client,
+            proxies,
             max_response_bytes: settings.max_response_bytes,
         })
     }
+
+    /// A proxy that forwards requests to an http destination reads its credentials from each
+    /// request; a tunnelling one gets them with `CONNECT` instead (see [`Route`]).
+    fn authorize_to_forwarding_proxy<B>(&self, request: &mut http::Request<B>) {
+        if request.uri().scheme() != Some(&Scheme::HTTP) {
+            return;
+        }
+        if let Some(proxy) = self.proxies.intercept(request.uri())
+            && let Some(credentials) = proxy.basic_auth()
+        {
+            request
+                .headers_mut()
+                .insert(PROXY_AUTHORIZATION, credentials.clone());
+        }
+    }
 }
 
-impl HttpClient for ReqwestClient {
+impl HttpClient for DefaultHttpClient {
     fn send(&self, request: http::Request<Bytes>) -> HttpFuture<'_> {
         Box::pin(async move {
-            let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
-                .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?;
-            let mut response = self.client.execute(request).await.map_err(classify)?;
-            let mut builder = http::Response::builder().status(response.status());
-            if let Some(headers) = builder.headers_mut() {
-                *headers = std::mem::take(response.headers_mut());
+            // Only for an error's message: hyper takes the request itself.
+            let destination = request.uri().clone();
+            let mut request = request.map(Full::new);
+            self.authorize_to_forwarding_proxy(&mut request);
+            let response = self.client.request(request).await.map_err(|error| {
+                HttpError::new(
+                    kind_of_failed_send(&error),
+                    ExchangeError::new("sending the request to", &destination, error),
+                )
+            })?;
+            let (parts, body) = response.into_parts();
+            let limit = self.max_response_bytes;
+            // The lower bound is the `Content-Length`, where there is one.
+            if body.size_hint().lower() > limit as u64 {
+                return Err(too_large(limit));
             }
-            let declared = response.content_length().unwrap_or(0) as usize;
-            if declared > self.max_response_bytes {
-                return Err(too_large(self.max_response_bytes));
-            }
-            let mut body = BytesMut::with_capacity(declared);
-            while let Some(chunk) = response.chunk().await.map_err(classify)? {
-                if body.len() + chunk.len() > self.max_response_bytes {
-                    return Err(too_large(self.max_response_bytes));
+            let body = Limited::new(body, limit).collect().await.map_err(|error| {
+                if error.is::<LengthLimitError>() {
+                    too_large(limit)
+                } else {
+                    HttpError::new(
+                        HttpErrorKind::Io,
+                        ExchangeError::new("reading the response from", &destination, error),
+                    )
                 }
-                body.extend_from_slice(&chunk);
-            }
-            builder
-                .body(body.freeze())
-                .map_err(|error| HttpError::new(HttpErrorKind::Other, error))
+            })?;
+            Ok(http::Response::from_parts(parts, body.to_bytes()))
         })
     }
 }
@@ -192,7 +264,230 @@ fn too_large(limit: usize) -> HttpError {
     )
 }
 
-/// The certificate check of [`ReqwestClientSettings::danger_accept_invalid_certificates`]:
+/// A connection that fails is a [`HttpErrorKind::Connect`]; hyper refusing the request
+/// itself, or the client refusing it before it reached hyper (a URL without a host), is
+/// [`HttpErrorKind::Other`]; anything else happened on the wire.
+fn kind_of_failed_send(error: &hyper_util::client::legacy::Error) -> HttpErrorKind {
+    if error.is_connect() {
+        return HttpErrorKind::Connect;
+    }
+    match error
+        .source()
+        .and_then(|cause| cause.downcast_ref::<hyper::Error>())
+    {
+        Some(cause) if !cause.is_user() => HttpErrorKind::Io,
+        _ => HttpErrorKind::Other,
+    }
+}
+
+/// A failed exchange and where it was going: scheme, host, port and path. The query is left
+/// out, since it holds the call's parameters, sensitive ones included.
+#[derive(Debug)]
+struct ExchangeError {
+    doing: &'static str,
+    destination: String,
+    cause: BoxError,
+}
+
+impl ExchangeError {
+    fn new(doing: &'static str, destination: &Uri, cause: impl Into<BoxError>) -> Self {
+        let destination = format!(
+            "{}://{}{}",
+            destination.scheme_str().unwrap_or_default(),
+            destination
+                .authority()
+                .map_or("", http::uri::Authority::as_str),
+            destination.path()
+        );
+        ExchangeError {
+            doing,
+            destination,
+            cause: cause.into(),
+        }
+    }
+}
+
+/// Says where; what went wrong is the cause's to say (see `ConnectionError`'s `Display`).
+impl fmt::Display for ExchangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error {} {}", self.doing, self.destination)
+    }
+}
+
+impl StdError for ExchangeError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(self.cause.as_ref())
+    }
+}
+
+/// rustls with the *ring* provider and TLS 1.2 and 1.3, verifying certificates with the
+/// platform's verifier unless told to accept any.
+fn tls_config(accept_invalid_certificates: bool) -> Result<rustls::ClientConfig, HttpError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?;
+    let config = if accept_invalid_certificates {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider }))
+            .with_no_client_auth()
+    } else {
+        builder
+            .with_platform_verifier()
+            .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?
+            .with_no_client_auth()
+    };
+    Ok(config)
+}
+
+fn tcp_connector() -> HttpConnector {
+    let mut connector = HttpConnector::new();
+    // https URLs come here too: the TLS on top is `HttpsConnector`'s.
+    connector.enforce_http(false);
+    // A request is written at once; holding it back to fill a segment only adds latency.
+    connector.set_nodelay(true);
+    connector.set_keepalive(Some(TCP_KEEPALIVE));
+    connector
+}
+
+/// Opens the pool's connections: a [`Route`] to the destination, then TLS to it for https,
+/// all within the connect timeout.
+#[derive(Clone)]
+struct Connector {
+    tls: HttpsConnector<Route>,
+    timeout: Duration,
+}
+
+impl Service<Uri> for Connector {
+    type Response = MaybeHttpsStream<RoutedStream>;
+    type Error = BoxError;
+    type Future = Connecting<Self::Response>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.tls.poll_ready(cx)
+    }
+
+    fn call(&mut self, destination: Uri) -> Self::Future {
+        let connecting = self.tls.call(destination);
+        let limit = self.timeout;
+        Box::pin(async move {
+            tokio::time::timeout(limit, connecting)
+                .await
+                .unwrap_or_else(|_| {
+                    let message = format!("not connected within {} ms", limit.as_millis());
+                    Err(io::Error::new(io::ErrorKind::TimedOut, message).into())
+                })
+        })
+    }
+}
+
+/// Reaches a destination directly, or through the proxy the environment names for it: a
+/// `CONNECT` tunnel through it for https, a connection to it for http, which it forwards.
+#[derive(Clone)]
+struct Route {
+    direct: HttpConnector,
+    /// Reaches a proxy, over TLS when its URL is `https://`.
+    to_proxy: HttpsConnector<HttpConnector>,
+    proxies: Arc<Matcher>,
+}
+
+impl Service<Uri> for Route {
+    type Response = RoutedStream;
+    type Error = BoxError;
+    type Future = Connecting<RoutedStream>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        ready!(self.direct.poll_ready(cx))?;
+        self.to_proxy.poll_ready(cx)
+    }
+
+    fn call(&mut self, destination: Uri) -> Self::Future {
+        let Some(proxy) = self.proxies.intercept(&destination) else {
+            let connecting = self.direct.call(destination);
+            return Box::pin(async move {
+                let stream = connecting.await?;
+                Ok::<_, BoxError>(RoutedStream::new(MaybeHttpsStream::Http(stream), false))
+            });
+        };
+        if destination.scheme() == Some(&Scheme::HTTPS) {
+            let mut tunnel = Tunnel::new(proxy.uri().clone(), self.to_proxy.clone());
+            if let Some(credentials) = proxy.basic_auth() {
+                tunnel = tunnel.with_auth(credentials.clone());
+            }
+            let connecting = tunnel.call(destination);
+            Box::pin(async move { Ok::<_, BoxError>(RoutedStream::new(connecting.await?, false)) })
+        } else {
+            let connecting = self.to_proxy.call(proxy.uri().clone());
+            Box::pin(async move { Ok::<_, BoxError>(RoutedStream::new(connecting.await?, true)) })
+        }
+    }
+}
+
+/// A connection as [`Route`] made it, before any TLS to the destination.
+struct RoutedStream {
+    stream: MaybeHttpsStream<TokioIo<TcpStream>>,
+    /// Connected to a proxy that forwards requests: hyper then writes their URL in absolute
+    /// form (`POST http://host/?… HTTP/1.1`), so that the proxy knows where they go.
+    forwarding: bool,
+}
+
+impl RoutedStream {
+    fn new(stream: MaybeHttpsStream<TokioIo<TcpStream>>, forwarding: bool) -> Self {
+        RoutedStream { stream, forwarding }
+    }
+}
+
+impl Connection for RoutedStream {
+    /// Says nothing more: the TCP stream's own answer would have hyper-util copy its addresses
+    /// into every response's extensions, an allocation per call that nothing reads.
+    fn connected(&self) -> Connected {
+        Connected::new().proxy(self.forwarding)
+    }
+}
+
+impl Read for RoutedStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl Write for RoutedStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+
+    /// Passed on, so that hyper writes a request's head and body with one `writev`.
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+}
+
+/// The certificate check of [`DefaultHttpClientSettings::danger_accept_invalid_certificates`]:
 /// any certificate for any name is accepted. Handshake signatures are still checked, so the
 /// peer must hold the key of the certificate it shows, whatever that certificate is.
 #[derive(Debug)]
@@ -247,20 +542,191 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
     }
 }
 
-fn classify(mut error: reqwest::Error) -> HttpError {
-    // reqwest's errors show the URL, whose query holds the call's parameters, sensitive ones
-    // included; scheme, host and port are enough to tell where a call went.
-    if let Some(url) = error.url_mut() {
-        url.set_query(None);
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// `Basic` and the base64 of `proxy-user:proxy-password`.
+    const PROXY_CREDENTIALS: &str = "Basic cHJveHktdXNlcjpwcm94eS1wYXNzd29yZA==";
+
+    fn client_through(proxy: &str) -> DefaultHttpClient {
+        let settings = DefaultHttpClientSettings {
+            danger_accept_invalid_certificates: true,
+            ..DefaultHttpClientSettings::default()
+        };
+        DefaultHttpClient::with_proxies(&settings, Matcher::builder().all(proxy).build()).unwrap()
     }
-    let kind = if error.is_connect() {
-        HttpErrorKind::Connect
-    } else if error.is_timeout() {
-        HttpErrorKind::Timeout
-    } else if error.is_request() || error.is_body() || error.is_decode() {
-        HttpErrorKind::Io
-    } else {
-        HttpErrorKind::Other
-    };
-    HttpError::new(kind, error)
+
+    fn get(url: &str) -> http::Request<Bytes> {
+        http::Request::get(url).body(Bytes::new()).unwrap()
+    }
+
+    /// A listener on 127.0.0.1 and the URL of a proxy there with credentials.
+    async fn proxy_listener() -> (TcpListener, String) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "http://proxy-user:proxy-password@{}",
+            listener.local_addr().unwrap()
+        );
+        (listener, url)
+    }
+
+    /// A request's or `CONNECT`'s head, up to and with the empty line, read byte by byte so
+    /// that nothing after it is taken from the stream.
+    async fn read_head(stream: &mut (impl AsyncRead + Unpin)) -> String {
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            head.push(stream.read_u8().await.unwrap());
+        }
+        String::from_utf8(head).unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_http_destination_is_handed_to_the_proxy_in_absolute_form_with_its_credentials() {
+        let (listener, proxy) = proxy_listener().await;
+        let forwarding_proxy = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let head = read_head(&mut stream).await;
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nforwarded")
+                .await
+                .unwrap();
+            head
+        });
+
+        let client = client_through(&proxy);
+        let response = client
+            .send(get("http://oos.example.invalid/?Action=Describe"))
+            .await
+            .unwrap();
+
+        assert!(!format!("{client:?}").contains("proxy-password"));
+        assert_eq!(&response.body()[..], b"forwarded");
+        let head = forwarding_proxy.await.unwrap();
+        assert!(
+            head.starts_with("GET http://oos.example.invalid/?Action=Describe HTTP/1.1\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("host: oos.example.invalid\r\n"), "{head}");
+        assert!(
+            head.contains(&format!("proxy-authorization: {PROXY_CREDENTIALS}\r\n")),
+            "{head}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_https_destination_is_tunnelled_and_the_proxy_credentials_stay_with_the_proxy() {
+        let (listener, proxy) = proxy_listener().await;
+        let certified =
+            rcgen::generate_simple_self_signed(vec!["oos.example.invalid".to_owned()]).unwrap();
+        let key =
+            rustls::pki_types::PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der());
+        let server_config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key.into())
+        .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
+        // The proxy and, inside the tunnel it opens, the destination.
+        let tunnelling_proxy = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let connect = read_head(&mut stream).await;
+            stream
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .await
+                .unwrap();
+            let mut tls = acceptor.accept(stream).await.unwrap();
+            let request = read_head(&mut tls).await;
+            tls.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\ntunnelled!")
+                .await
+                .unwrap();
+            tls.flush().await.unwrap();
+            (connect, request)
+        });
+
+        let response = client_through(&proxy)
+            .send(get("https://oos.example.invalid/?Action=Describe"))
+            .await
+            .unwrap();
+
+        assert_eq!(&response.body()[..], b"tunnelled!");
+        let (connect, request) = tunnelling_proxy.await.unwrap();
+        assert!(
+            connect.starts_with("CONNECT oos.example.invalid:443 HTTP/1.1\r\n"),
+            "{connect}"
+        );
+        assert!(
+            connect.contains(&format!("Proxy-Authorization: {PROXY_CREDENTIALS}\r\n")),
+            "{connect}"
+        );
+        assert!(
+            request.starts_with("GET /?Action=Describe HTTP/1.1\r\n"),
+            "{request}"
+        );
+        assert!(
+            !request.to_ascii_lowercase().contains("proxy-authorization"),
+            "{request}"
+        );
+    }
+
+    /// The error and its sources, as `ConnectionError` shows them.
+    fn shown_with_causes(error: HttpError) -> String {
+        let source = error.into_source();
+        let mut shown = source.to_string();
+        let mut cause = source.source();
+        while let Some(next) = cause {
+            shown = format!("{shown}: {next}");
+            cause = next.source();
+        }
+        shown
+    }
+
+    #[tokio::test]
+    async fn the_connect_timeout_covers_the_tls_handshake_and_the_error_leaves_out_the_query() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        // Takes the connection and never answers the client's hello.
+        let silent_server = tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            drop(stream);
+        });
+        let settings = DefaultHttpClientSettings {
+            connect_timeout: Duration::from_millis(200),
+            ..DefaultHttpClientSettings::default()
+        };
+        let client =
+            DefaultHttpClient::with_proxies(&settings, Matcher::builder().build()).unwrap();
+
+        let started = Instant::now();
+        let error = client
+            .send(get(&format!("https://{address}/?Secret=parameter-value")))
+            .await
+            .unwrap_err();
+
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(error.kind(), HttpErrorKind::Connect);
+        let shown = shown_with_causes(error);
+        assert!(
+            shown.starts_with(&format!(
+                "error sending the request to https://{address}/: "
+            )),
+            "{shown}"
+        );
+        assert!(shown.ends_with("not connected within 200 ms"), "{shown}");
+        assert!(!shown.contains("parameter-value"), "{shown}");
+        silent_server.abort();
+    }
 }

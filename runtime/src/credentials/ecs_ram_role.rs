@@ -8,7 +8,7 @@ use super::env::Env;
 use super::wire::{TemporaryCredentials, describe_json_error};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 use crate::http::{
-    HttpClient, HttpErrorKind, ReqwestClient, ReqwestClientSettings, SharedHttpClient,
+    DefaultHttpClient, DefaultHttpClientSettings, HttpClient, HttpErrorKind, SharedHttpClient,
 };
 
 /// The instance metadata service of ECS (and ECI, and ACK worker nodes).
@@ -276,11 +276,11 @@ impl EcsRamRoleProviderBuilder {
         let http = match self.http_client {
             Some(client) => client,
             None => {
-                let settings = ReqwestClientSettings {
+                let settings = DefaultHttpClientSettings {
                     connect_timeout: self.timeout,
-                    ..ReqwestClientSettings::default()
+                    ..DefaultHttpClientSettings::default()
                 };
-                let client = ReqwestClient::new(&settings).map_err(|failure| {
+                let client = DefaultHttpClient::new(&settings).map_err(|failure| {
                     error(format!("cannot set up the HTTP client: {failure}"))
                 })?;
                 SharedHttpClient::new(client)
