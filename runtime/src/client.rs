@@ -14,11 +14,12 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use tracing::Instrument;
 
 use crate::config::{CallOptions, Config};
 use crate::credentials::{CredentialsError, ProvideCredentials};
+use crate::de::FieldName;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{
     BuildError, ConfigError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError,
@@ -687,14 +688,39 @@ fn header_request_id(headers: &http::HeaderMap) -> Option<String> {
 }
 
 fn body_request_id(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct WithRequestId {
-        #[serde(rename = "RequestId")]
-        request_id: Option<String>,
+    crate::de::from_slice::<BodyRequestId>(body).ok()?.0
+}
+
+/// The `RequestId` of a JSON object (a number taken as its text, as the tolerant decoder
+/// does), every other field skipped without being built.
+struct BodyRequestId(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for BodyRequestId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RequestIdVisitor;
+
+        impl<'de> Visitor<'de> for RequestIdVisitor {
+            type Value = BodyRequestId;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Self::Value, A::Error> {
+                let mut request_id = None;
+                while let Some(name) = fields.next_key::<FieldName<'de>>()? {
+                    if name.as_str() == "RequestId" {
+                        request_id = fields.next_value()?;
+                    } else {
+                        fields.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(BodyRequestId(request_id))
+            }
+        }
+
+        deserializer.deserialize_map(RequestIdVisitor)
     }
-    crate::de::from_slice::<WithRequestId>(body)
-        .ok()?
-        .request_id
 }
 
 /// `x-acs-date`: UTC, `%Y-%m-%dT%H:%M:%SZ`.
@@ -763,6 +789,18 @@ mod tests {
                 .unwrap()
                 .starts_with("ACS3-HMAC-SHA256 Credential=LTAIid,")
         );
+    }
+
+    #[test]
+    fn the_request_id_is_read_from_the_top_level_of_a_body() {
+        assert_eq!(
+            body_request_id(br#"{"Nested":{"RequestId":"inner"},"RequestId":"R-1","N":[1]}"#),
+            Some("R-1".to_string())
+        );
+        assert_eq!(body_request_id(br#"{"RequestId":123}"#), Some("123".into()));
+        assert_eq!(body_request_id(br#"{"Items":[]}"#), None);
+        assert_eq!(body_request_id(b"<Error/>"), None);
+        assert_eq!(body_request_id(br#"["RequestId"]"#), None);
     }
 
     #[test]
