@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::fmt::Write as _;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -14,11 +15,15 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use serde::de::DeserializeOwned;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::uri::{Authority, Scheme};
+use http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use tracing::Instrument;
 
 use crate::config::{CallOptions, Config};
-use crate::credentials::{CredentialsError, ProvideCredentials};
+use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use crate::de::FieldName;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{
     BuildError, ConfigError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError,
@@ -27,7 +32,7 @@ use crate::error::{
 use crate::http::{HttpClient, HttpError, HttpErrorKind};
 use crate::params::Params;
 use crate::retry::{RetryConfig, RetryReason};
-use crate::sign;
+use crate::{nonce, sign};
 
 /// What the runtime needs to know about a service. Written by generated code.
 #[derive(Debug)]
@@ -224,8 +229,94 @@ pub struct Client {
 struct ClientInner {
     service: &'static Service,
     config: Config,
-    user_agent: String,
+    /// Neither the service nor the configuration changes, so this is resolved and checked once;
+    /// every call reports the error.
+    base: Result<RequestBase, ConfigError>,
 }
+
+/// What every request of one client has in common, ready to be copied into each attempt's
+/// request without parsing or validating it again.
+#[derive(Debug)]
+struct RequestBase {
+    endpoint: Endpoint,
+    scheme: Scheme,
+    authority: Authority,
+    api_version: HeaderValue,
+    user_agent: HeaderValue,
+}
+
+impl RequestBase {
+    fn new(service: &'static Service, config: &Config) -> Result<Self, ConfigError> {
+        let endpoint = endpoint::resolve(service, config.region(), config.endpoint())?;
+        let not_a_url = || {
+            ConfigError::new(format!(
+                "the endpoint `{}` does not make a valid URL",
+                endpoint.authority.escape_debug()
+            ))
+        };
+        let scheme = Scheme::try_from(endpoint.scheme).map_err(|_| not_a_url())?;
+        let authority =
+            Authority::try_from(endpoint.authority.as_str()).map_err(|_| not_a_url())?;
+        let api_version = HeaderValue::from_str(service.api_version).map_err(|_| {
+            ConfigError::new(
+                "the service's API version holds characters an HTTP header cannot carry",
+            )
+        })?;
+        let user_agent = HeaderValue::try_from(format!(
+            "AlibabaCloud ({}; {}) Rust {}/{} acs-runtime/{}",
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            service.sdk_name,
+            service.sdk_version,
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .map_err(|_| {
+            ConfigError::new(
+                "the SDK's name or version holds characters an HTTP header cannot carry",
+            )
+        })?;
+        Ok(RequestBase {
+            endpoint,
+            scheme,
+            authority,
+            api_version,
+            user_agent,
+        })
+    }
+
+    /// `scheme://authority/?query` from parts already checked: only the query is validated.
+    /// `query` is the canonical query, percent-encoded but for its keys, which are sent as
+    /// given, so a key with a space (from [`Client::call`]) fails here.
+    fn uri(&self, query: &str) -> Result<Uri, Error> {
+        let mut path_and_query = String::with_capacity(2 + query.len());
+        path_and_query.push('/');
+        if !query.is_empty() {
+            path_and_query.push('?');
+            path_and_query.push_str(query);
+        }
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path_and_query)
+            .build()
+            .map_err(|_| {
+                Error::Build(BuildError::Encode(
+                    "a parameter name holds characters a URL cannot carry".into(),
+                ))
+            })
+    }
+}
+
+// Statics rather than constants, so that their names are `&'static str` for the signature
+// and each request's copy shares the static bytes.
+static X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+static X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static(sign::CONTENT_SHA256_HEADER);
+static X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
+static X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+static X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+static X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
+
+const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// One call as the send path sees it.
 #[derive(Clone, Copy, Debug)]
@@ -247,19 +338,12 @@ impl From<&Operation> for CallSpec<'static> {
 
 impl Client {
     pub fn new(service: &'static Service, config: Config) -> Self {
-        let user_agent = format!(
-            "AlibabaCloud ({}; {}) Rust {}/{} acs-runtime/{}",
-            std::env::consts::OS,
-            std::env::consts::ARCH,
-            service.sdk_name,
-            service.sdk_version,
-            env!("CARGO_PKG_VERSION"),
-        );
+        let base = RequestBase::new(service, &config);
         Client {
             inner: Arc::new(ClientInner {
                 service,
                 config,
-                user_agent,
+                base,
             }),
         }
     }
@@ -270,6 +354,13 @@ impl Client {
 
     pub fn service(&self) -> &'static Service {
         self.inner.service
+    }
+
+    fn request_base(&self) -> Result<&RequestBase, Error> {
+        self.inner
+            .base
+            .as_ref()
+            .map_err(|error| Error::Config(error.clone()))
     }
 
     /// Sends a generated operation's request (or reports why it could not be built) and
@@ -322,7 +413,7 @@ impl Client {
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
-        let endpoint = endpoint::resolve(self.inner.service, config.region(), config.endpoint())?;
+        let base = self.request_base()?;
         if let Some(token) = call.idempotency_token
             && params.query.get(token).is_none_or(str::is_empty)
         {
@@ -334,11 +425,9 @@ impl Client {
             "acs_call",
             action = call.action,
             region = config.region().unwrap_or(""),
-            endpoint = %endpoint.authority,
+            endpoint = %base.endpoint.authority,
         );
-        let attempts = self
-            .attempts(call, &endpoint, &params, options)
-            .instrument(span);
+        let attempts = self.attempts(call, base, &params, options).instrument(span);
         match options.call_timeout.or(config.timeouts.call) {
             Some(limit) => {
                 tokio::time::timeout(limit, attempts)
@@ -355,7 +444,7 @@ impl Client {
     async fn attempts(
         &self,
         call: CallSpec<'_>,
-        endpoint: &Endpoint,
+        base: &RequestBase,
         params: &RequestParams,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
@@ -367,7 +456,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             let result = self
-                .attempt(call, endpoint, &params.query, &body, read_timeout)
+                .attempt(call, base, &params.query, &body, read_timeout)
                 .instrument(tracing::debug_span!("acs_attempt", attempt))
                 .await;
             let AttemptFailure {
@@ -417,7 +506,7 @@ impl Client {
     async fn attempt(
         &self,
         call: CallSpec<'_>,
-        endpoint: &Endpoint,
+        base: &RequestBase,
         query: &Params,
         body: &Bytes,
         read_timeout: Duration,
@@ -432,7 +521,7 @@ impl Client {
         let signed = self
             .sign(
                 call,
-                endpoint,
+                base,
                 query,
                 body.clone(),
                 &credentials,
@@ -460,10 +549,11 @@ impl Client {
             headers: parts.headers,
             body,
         };
-        let request_id = response.request_id();
+        // Tracing evaluates the fields only when a subscriber wants the event: finding the
+        // request id allocates, and without the header it parses the body.
         tracing::debug!(
             status = response.status,
-            request_id = request_id.as_deref().unwrap_or(""),
+            request_id = response.request_id().as_deref().unwrap_or(""),
             "response"
         );
         let mut error = if parts.status.is_success() {
@@ -472,8 +562,9 @@ impl Client {
                 None => return Ok(response),
             }
         } else {
-            ServiceError::from_body(response.status, &response.body)
-                .unwrap_or_else(|| ServiceError::from_status(response.status, request_id))
+            ServiceError::from_body(response.status, &response.body).unwrap_or_else(|| {
+                ServiceError::from_status(response.status, response.request_id())
+            })
         };
         if error.code == "SignatureDoesNotMatch" {
             error.client_string_to_sign = Some(signed.string_to_sign);
@@ -491,14 +582,12 @@ impl Client {
         &self,
         call: CallSpec<'_>,
         params: &RequestParams,
-        credentials: &crate::credentials::Credentials,
+        credentials: &Credentials,
         now: SystemTime,
     ) -> Result<SignedRequest, Error> {
-        let config = &self.inner.config;
-        let endpoint = endpoint::resolve(self.inner.service, config.region(), config.endpoint())?;
         self.sign(
             call,
-            &endpoint,
+            self.request_base()?,
             &params.query,
             form_body(&params.body),
             credentials,
@@ -506,109 +595,113 @@ impl Client {
         )
     }
 
-    /// Signs one attempt's request with `credentials` at `now`.
+    /// Signs one attempt's request with `credentials` at `now`: a fresh date and nonce, the
+    /// signature, and the request with the endpoint's parts and header names made beforehand.
     fn sign(
         &self,
         call: CallSpec<'_>,
-        endpoint: &Endpoint,
+        base: &RequestBase,
         query: &Params,
         body: Bytes,
-        credentials: &crate::credentials::Credentials,
+        credentials: &Credentials,
         now: SystemTime,
     ) -> Result<SignedRequest, Error> {
         let date = format_date(now);
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
-        let content_sha256 = sign::hex_sha256(&body);
-        let mut headers: Vec<(&str, Cow<'_, str>)> = vec![
-            ("host", Cow::Borrowed(endpoint.authority.as_str())),
-            ("x-acs-action", Cow::Borrowed(call.action)),
-            ("x-acs-content-sha256", Cow::Owned(content_sha256)),
-            ("x-acs-date", Cow::Owned(date)),
-            ("x-acs-signature-nonce", Cow::Owned(nonce)),
-            (
-                "x-acs-version",
-                Cow::Borrowed(self.inner.service.api_version),
-            ),
-        ];
+        let nonce = nonce::next(now);
+        let payload_hash = sign::hex_sha256(&body);
+        let mut signed_headers: Vec<(&str, &str)> = Vec::with_capacity(8);
+        signed_headers.extend([
+            ("host", base.endpoint.authority.as_str()),
+            (X_ACS_ACTION.as_str(), call.action),
+            (X_ACS_CONTENT_SHA256.as_str(), &payload_hash),
+            (X_ACS_DATE.as_str(), &date),
+            (X_ACS_SIGNATURE_NONCE.as_str(), &nonce),
+            (X_ACS_VERSION.as_str(), self.inner.service.api_version),
+        ]);
         if let Some(token) = credentials.security_token() {
-            headers.push(("x-acs-security-token", Cow::Borrowed(token)));
+            signed_headers.push((X_ACS_SECURITY_TOKEN.as_str(), token));
         }
         if !body.is_empty() {
-            headers.push((
-                "content-type",
-                Cow::Borrowed("application/x-www-form-urlencoded"),
-            ));
+            signed_headers.push((CONTENT_TYPE.as_str(), FORM_CONTENT_TYPE));
         }
-        let signing_headers: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(name, value)| (*name, value.as_ref()))
-            .collect();
         let query_pairs: Vec<(&str, &str)> = query.iter().collect();
-        let signature = sign::sign(
+        let signature = sign::sign_with_payload_hash(
             &sign::SigningRequest {
                 method: call.method.as_http().as_str(),
                 path: "/",
                 query: &query_pairs,
-                headers: &signing_headers,
+                headers: &signed_headers,
                 body: &body,
             },
+            &payload_hash,
             credentials.access_key_id(),
             credentials.access_key_secret(),
         );
-        let url = match signature.canonical_query() {
-            "" => endpoint.url(),
-            query => format!("{}?{query}", endpoint.url()),
-        };
-        let mut builder = http::Request::builder()
-            .method(call.method.as_http())
-            .uri(url);
-        for (name, value) in &headers {
-            if *name != "host" {
-                builder = builder.header(*name, value.as_ref());
-            }
+        let uri = base.uri(signature.canonical_query())?;
+
+        // The same headers in the same order, but `host`, which the HTTP client writes from
+        // the URI.
+        let mut headers = HeaderMap::with_capacity(signed_headers.len() + 2);
+        let action = HeaderValue::from_str(call.action).map_err(|_| {
+            Error::Build(BuildError::Encode(
+                "the action name holds characters an HTTP header cannot carry".into(),
+            ))
+        })?;
+        headers.insert(X_ACS_ACTION.clone(), action);
+        headers.insert(X_ACS_CONTENT_SHA256.clone(), generated_value(payload_hash));
+        headers.insert(X_ACS_DATE.clone(), generated_value(date.into()));
+        headers.insert(X_ACS_SIGNATURE_NONCE.clone(), generated_value(nonce.into()));
+        headers.insert(X_ACS_VERSION.clone(), base.api_version.clone());
+        if let Some(token) = credentials.security_token() {
+            let token = HeaderValue::from_str(token).map_err(|_| unsendable(credentials))?;
+            headers.insert(X_ACS_SECURITY_TOKEN.clone(), token);
         }
+        if !body.is_empty() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
+        }
+        let sign::Signature {
+            canonical_request,
+            string_to_sign,
+            authorization,
+            ..
+        } = signature;
         // Anonymous calls (STS `AssumeRoleWithOIDC`) are authenticated otherwise: no signature.
         if !credentials.is_anonymous() {
-            builder = builder.header("authorization", signature.authorization.as_str());
+            let authorization =
+                HeaderValue::try_from(authorization).map_err(|_| unsendable(credentials))?;
+            headers.insert(AUTHORIZATION, authorization);
         }
-        builder = builder.header("user-agent", self.inner.user_agent.as_str());
-        let request = builder
-            .body(body)
-            .map_err(|_| unsendable(call, endpoint, credentials))?;
+        headers.insert(USER_AGENT, base.user_agent.clone());
+
+        let mut request = http::Request::new(body);
+        *request.method_mut() = call.method.as_http();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
         Ok(SignedRequest {
             request,
-            canonical_request: signature.canonical_request,
-            string_to_sign: signature.string_to_sign,
+            canonical_request,
+            string_to_sign,
         })
     }
 }
 
-/// Why a request could not be built: one of its inputs holds characters HTTP cannot carry
-/// (a line break at the end of an access key read from a file, say). The message names the
-/// input but never quotes it: it may be a credential.
-fn unsendable(
-    call: CallSpec<'_>,
-    endpoint: &Endpoint,
-    credentials: &crate::credentials::Credentials,
-) -> Error {
-    let fits_a_header = |value: &str| http::HeaderValue::from_str(value).is_ok();
-    if !fits_a_header(credentials.access_key_id())
-        || !credentials.security_token().is_none_or(fits_a_header)
-    {
-        Error::Credentials(CredentialsError::new(
-            credentials.provider(),
-            "the access key id or security token holds characters an HTTP header cannot carry",
-        ))
-    } else if !fits_a_header(call.action) {
-        Error::Build(BuildError::Encode(
-            "the action name holds characters an HTTP header cannot carry".into(),
-        ))
-    } else {
-        Error::Config(ConfigError::new(format!(
-            "the endpoint `{}` does not make a valid URL",
-            endpoint.authority.escape_debug()
-        )))
-    }
+/// A header value the client made itself (a date, a nonce, a hex digest): ASCII letters,
+/// digits and punctuation only. An owned string becomes the value without being copied.
+fn generated_value(text: Cow<'static, str>) -> HeaderValue {
+    let value = match text {
+        Cow::Borrowed(text) => Ok(HeaderValue::from_static(text)),
+        Cow::Owned(text) => HeaderValue::try_from(text),
+    };
+    value.expect("dates, nonces and digests are printable ASCII")
+}
+
+/// Credentials HTTP cannot carry (a line break at the end of an access key read from a file,
+/// say). The message never quotes them.
+fn unsendable(credentials: &Credentials) -> Error {
+    Error::Credentials(CredentialsError::new(
+        credentials.provider(),
+        "the access key id or security token holds characters an HTTP header cannot carry",
+    ))
 }
 
 /// A failed attempt: the error, whether another attempt may help, and the wait the service
@@ -687,23 +780,61 @@ fn header_request_id(headers: &http::HeaderMap) -> Option<String> {
 }
 
 fn body_request_id(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct WithRequestId {
-        #[serde(rename = "RequestId")]
-        request_id: Option<String>,
-    }
-    crate::de::from_slice::<WithRequestId>(body)
-        .ok()?
-        .request_id
+    crate::de::from_slice::<BodyRequestId>(body).ok()?.0
 }
 
-/// `x-acs-date`: UTC, `%Y-%m-%dT%H:%M:%SZ`.
+/// The `RequestId` of a JSON object (a number taken as its text, as the tolerant decoder
+/// does), every other field skipped without being built.
+struct BodyRequestId(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for BodyRequestId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RequestIdVisitor;
+
+        impl<'de> Visitor<'de> for RequestIdVisitor {
+            type Value = BodyRequestId;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Self::Value, A::Error> {
+                let mut request_id = None;
+                while let Some(name) = fields.next_key::<FieldName<'de>>()? {
+                    if name.as_str() == "RequestId" {
+                        request_id = fields.next_value()?;
+                    } else {
+                        fields.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(BodyRequestId(request_id))
+            }
+        }
+
+        deserializer.deserialize_map(RequestIdVisitor)
+    }
+}
+
+/// `x-acs-date`: UTC to the second, `2024-05-01T08:30:00Z`. The two-digit fields are
+/// appended as digits rather than formatted, as this runs for every attempt.
 fn format_date(now: SystemTime) -> String {
-    const FORMAT: &[time::format_description::FormatItem<'static>] =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    time::OffsetDateTime::from(now)
-        .format(FORMAT)
-        .expect("a UTC date always formats")
+    let utc = time::OffsetDateTime::from(now);
+    let mut date = String::with_capacity(20);
+    write!(date, "{:04}", utc.year()).expect("writing to a String cannot fail");
+    let (hour, minute, second) = utc.to_hms();
+    for (separator, field) in [
+        ('-', u8::from(utc.month())),
+        ('-', utc.day()),
+        ('T', hour),
+        (':', minute),
+        (':', second),
+    ] {
+        date.push(separator);
+        date.push(char::from(b'0' + field / 10));
+        date.push(char::from(b'0' + field % 10));
+    }
+    date.push('Z');
+    date
 }
 
 #[cfg(test)]
@@ -714,41 +845,43 @@ mod tests {
     fn dates_are_utc_seconds() {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
         assert_eq!(format_date(at), "2024-05-01T08:30:00Z");
+        let later = SystemTime::UNIX_EPOCH + Duration::new(4_102_444_799, 999_999_999);
+        assert_eq!(format_date(later), "2099-12-31T23:59:59Z");
+        assert_eq!(format_date(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+    }
+
+    static STS: Service = Service {
+        product: "sts",
+        api_version: "2015-04-01",
+        endpoint_rule: "sts.{region}.aliyuncs.com",
+        protocol: "https",
+        regional_endpoints: &[],
+        sdk_name: "test",
+        sdk_version: "0",
+    };
+
+    fn sts_client(endpoint: &str) -> Client {
+        Client::new(&STS, Config::builder().endpoint(endpoint).build().unwrap())
+    }
+
+    fn call(action: &str) -> CallSpec<'_> {
+        CallSpec {
+            action,
+            method: Method::Post,
+            idempotency_token: None,
+        }
     }
 
     #[test]
     fn anonymous_credentials_send_no_authorization() {
-        use crate::credentials::Credentials;
-
-        static SERVICE: Service = Service {
-            product: "sts",
-            api_version: "2015-04-01",
-            endpoint_rule: "sts.{region}.aliyuncs.com",
-            protocol: "https",
-            regional_endpoints: &[],
-            sdk_name: "test",
-            sdk_version: "0",
-        };
-        let client = Client::new(&SERVICE, Config::builder().build().unwrap());
-        let endpoint = Endpoint {
-            scheme: "https",
-            authority: "sts.aliyuncs.com".into(),
-        };
-        let call = CallSpec {
-            action: "AssumeRoleWithOIDC",
-            method: Method::Post,
-            idempotency_token: None,
-        };
-        let now = SystemTime::UNIX_EPOCH;
+        let client = sts_client("sts.aliyuncs.com");
         let sign = |credentials: Credentials| {
             client
-                .sign(
-                    call,
-                    &endpoint,
-                    &Params::new(),
-                    Bytes::new(),
+                .prepare(
+                    call("AssumeRoleWithOIDC"),
+                    &RequestParams::default(),
                     &credentials,
-                    now,
+                    SystemTime::UNIX_EPOCH,
                 )
                 .expect("valid header values")
         };
@@ -763,6 +896,116 @@ mod tests {
                 .unwrap()
                 .starts_with("ACS3-HMAC-SHA256 Credential=LTAIid,")
         );
+    }
+
+    #[test]
+    fn requests_carry_the_signed_headers_in_order_and_the_canonical_query() {
+        let client = sts_client("http://127.0.0.1:8080");
+        let mut params = RequestParams::default();
+        params.query.insert("RoleSessionName", "a b");
+        params.query.insert("DurationSeconds", "900");
+        params.body.insert("OIDCToken", "token");
+        let credentials =
+            Credentials::new("LTAIid", "secret", "test").with_security_token("sts-token");
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
+        let signed = client
+            .prepare(call("AssumeRole"), &params, &credentials, at)
+            .unwrap();
+
+        let request = &signed.request;
+        assert_eq!(request.method(), http::Method::POST);
+        assert_eq!(
+            request.uri(),
+            "http://127.0.0.1:8080/?DurationSeconds=900&RoleSessionName=a%20b"
+        );
+        let names: Vec<&str> = request.headers().keys().map(HeaderName::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "x-acs-action",
+                "x-acs-content-sha256",
+                "x-acs-date",
+                "x-acs-signature-nonce",
+                "x-acs-version",
+                "x-acs-security-token",
+                "content-type",
+                "authorization",
+                "user-agent",
+            ]
+        );
+        let header = |name: &str| request.headers()[name].to_str().unwrap();
+        assert_eq!(header("x-acs-date"), "2024-05-01T08:30:00Z");
+        assert_eq!(
+            header("x-acs-content-sha256"),
+            sign::hex_sha256(b"OIDCToken=token")
+        );
+        assert_eq!(request.body().as_ref(), b"OIDCToken=token");
+        assert!(
+            header("authorization").contains(
+                ",SignedHeaders=content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;\
+                 x-acs-security-token;x-acs-signature-nonce;x-acs-version,"
+            ),
+            "{}",
+            header("authorization")
+        );
+        assert!(signed.canonical_request.contains("\nhost:127.0.0.1:8080\n"));
+
+        let again = client
+            .prepare(call("AssumeRole"), &params, &credentials, at)
+            .unwrap();
+        assert_ne!(
+            again.request.headers()["x-acs-signature-nonce"],
+            request.headers()["x-acs-signature-nonce"],
+            "each attempt has its own nonce, even at the same time"
+        );
+    }
+
+    #[test]
+    fn what_a_request_cannot_carry_is_an_error_naming_the_input() {
+        let params = RequestParams::default();
+        let credentials = Credentials::new("LTAIid\n", "secret", "test");
+        let error = sts_client("sts.aliyuncs.com")
+            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .unwrap_err();
+        assert!(matches!(error, Error::Credentials(_)), "{error:?}");
+
+        let credentials = Credentials::new("LTAIid", "secret", "test");
+        let error = sts_client("sts.aliyuncs.com")
+            .prepare(
+                call("Assume\nRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+            )
+            .unwrap_err();
+        assert!(matches!(error, Error::Build(_)), "{error:?}");
+
+        let mut spaced = RequestParams::default();
+        spaced.query.insert("Role Arn", "x");
+        let error = sts_client("sts.aliyuncs.com")
+            .prepare(call("AssumeRole"), &spaced, &credentials, SystemTime::now())
+            .unwrap_err();
+        assert!(matches!(error, Error::Build(_)), "{error:?}");
+
+        let error = sts_client("sts.aliyuncs.com\n")
+            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid configuration: the endpoint `sts.aliyuncs.com\\n` does not make a valid URL"
+        );
+    }
+
+    #[test]
+    fn the_request_id_is_read_from_the_top_level_of_a_body() {
+        assert_eq!(
+            body_request_id(br#"{"Nested":{"RequestId":"inner"},"RequestId":"R-1","N":[1]}"#),
+            Some("R-1".to_string())
+        );
+        assert_eq!(body_request_id(br#"{"RequestId":123}"#), Some("123".into()));
+        assert_eq!(body_request_id(br#"{"Items":[]}"#), None);
+        assert_eq!(body_request_id(b"<Error/>"), None);
+        assert_eq!(body_request_id(br#"["RequestId"]"#), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::credentials::CredentialsError;
 
@@ -163,6 +163,10 @@ impl ServiceError {
     /// can report the raw status instead.
     pub fn from_body(status: u16, body: &[u8]) -> Option<Self> {
         let fields = parse_json_error(body).or_else(|| parse_xml_error(body))?;
+        Self::from_fields(status, fields)
+    }
+
+    fn from_fields(status: u16, fields: ErrorFields) -> Option<Self> {
         Some(ServiceError {
             status,
             code: fields.code?,
@@ -182,22 +186,21 @@ impl ServiceError {
     /// that contains the bytes `"Code"` is parsed at all, so successes pay one scan.
     pub fn from_success_body(status: u16, body: &[u8]) -> Option<Self> {
         const CODE_KEY: &[u8] = b"\"Code\"";
-        #[derive(Deserialize)]
-        struct ErrorDocument {
-            #[serde(rename = "Code")]
-            _code: String,
-            #[serde(rename = "Message")]
-            _message: String,
-        }
         if !body
             .windows(CODE_KEY.len())
             .any(|window| window == CODE_KEY)
         {
             return None;
         }
-        // Strict JSON here: the tolerant decoder would accept a number as the code.
-        serde_json::from_slice::<ErrorDocument>(body).ok()?;
-        Self::from_body(status, body)
+        let Ok(Value::Object(document)) = serde_json::from_slice(body) else {
+            return None;
+        };
+        // Strings only here, where an error body may carry a number as its code.
+        let is_text = |name: &str| document.get(name).is_some_and(Value::is_string);
+        if !(is_text("Code") && is_text("Message")) {
+            return None;
+        }
+        Self::from_fields(status, ErrorFields::from_json(document)?)
     }
 
     /// An error for a status with a body that carries no error code.
@@ -235,25 +238,55 @@ impl fmt::Display for ServiceError {
 
 impl std::error::Error for ServiceError {}
 
-#[derive(Default, Deserialize)]
 struct ErrorFields {
-    #[serde(rename = "Code", alias = "code")]
     code: Option<String>,
-    #[serde(rename = "Message", alias = "message")]
     message: Option<String>,
-    #[serde(rename = "RequestId", alias = "requestId")]
     request_id: Option<String>,
-    #[serde(rename = "HostId", alias = "hostId")]
     host_id: Option<String>,
-    #[serde(rename = "Recommend", alias = "recommend")]
     recommend: Option<String>,
-    #[serde(rename = "AccessDeniedDetail")]
-    access_denied_detail: Option<serde_json::Value>,
+    access_denied_detail: Option<Value>,
+}
+
+impl ErrorFields {
+    /// The fields of a JSON error document, under their PascalCase or camelCase names; `None`
+    /// without a code. A number or boolean counts as its text, as the tolerant decoder reads
+    /// it; an object or array where text belongs counts as absent.
+    fn from_json(mut document: Map<String, Value>) -> Option<Self> {
+        let access_denied_detail = document
+            .remove("AccessDeniedDetail")
+            .filter(|detail| !detail.is_null());
+        let text = |names: [&str; 2]| {
+            names
+                .into_iter()
+                .find_map(|name| document.get(name))
+                .and_then(scalar_text)
+        };
+        let fields = ErrorFields {
+            code: text(["Code", "code"]),
+            message: text(["Message", "message"]),
+            request_id: text(["RequestId", "requestId"]),
+            host_id: text(["HostId", "hostId"]),
+            recommend: text(["Recommend", "recommend"]),
+            access_denied_detail,
+        };
+        fields.code.is_some().then_some(fields)
+    }
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
 }
 
 fn parse_json_error(body: &[u8]) -> Option<ErrorFields> {
-    let fields: ErrorFields = crate::de::from_slice(body).ok()?;
-    fields.code.is_some().then_some(fields)
+    match serde_json::from_slice(body).ok()? {
+        Value::Object(document) => ErrorFields::from_json(document),
+        _ => None,
+    }
 }
 
 /// `<Error><Code>…</Code>…</Error>` (with or without an XML declaration).
@@ -447,6 +480,22 @@ mod tests {
         assert_eq!(error.message, "Request was denied & throttled.");
         assert_eq!(error.request_id.as_deref(), Some("R-2"));
         assert!(error.is_throttling());
+    }
+
+    #[test]
+    fn json_error_fields_take_camel_case_names_numbers_and_the_access_denied_detail() {
+        let body = br#"{"code":500,"message":"boom","requestId":"R-6","HostId":null,"AccessDeniedDetail":{"PolicyType":"AccountLevelIdentityBasedPolicy"}}"#;
+        let error = ServiceError::from_body(403, body).unwrap();
+        assert_eq!(
+            (error.code.as_str(), error.message.as_str()),
+            ("500", "boom")
+        );
+        assert_eq!(error.request_id.as_deref(), Some("R-6"));
+        assert_eq!(error.host_id, None);
+        assert_eq!(
+            error.access_denied_detail.unwrap()["PolicyType"],
+            "AccountLevelIdentityBasedPolicy"
+        );
     }
 
     #[test]

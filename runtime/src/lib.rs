@@ -17,6 +17,7 @@ pub mod de;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+mod nonce;
 pub mod paginator;
 pub mod params;
 pub mod retry;

@@ -36,17 +36,18 @@ const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 pub const EMPTY_PAYLOAD_SHA256: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// Lower-case hex SHA-256 of `data`, as used for the payload hash and the string to sign.
-pub fn hex_sha256(data: &[u8]) -> String {
+/// Lower-case hex SHA-256 of `data`, as used for the payload hash: for an empty body, the
+/// constant [`EMPTY_PAYLOAD_SHA256`], neither hashed nor copied.
+pub fn hex_sha256(data: &[u8]) -> Cow<'static, str> {
     if data.is_empty() {
-        return EMPTY_PAYLOAD_SHA256.to_owned();
+        return Cow::Borrowed(EMPTY_PAYLOAD_SHA256);
     }
     let mut out = String::with_capacity(64);
     push_lower_hex(&mut out, &Sha256::digest(data));
-    out
+    Cow::Owned(out)
 }
 
-fn push_lower_hex(out: &mut String, bytes: &[u8]) {
+pub(crate) fn push_lower_hex(out: &mut String, bytes: &[u8]) {
     for &byte in bytes {
         out.push(char::from(LOWER_HEX[usize::from(byte >> 4)]));
         out.push(char::from(LOWER_HEX[usize::from(byte & 0x0f)]));
@@ -186,15 +187,27 @@ pub fn sign(
     access_key_id: &str,
     access_key_secret: &str,
 ) -> Signature {
+    sign_with_payload_hash(
+        request,
+        &hex_sha256(request.body),
+        access_key_id,
+        access_key_secret,
+    )
+}
+
+/// [`sign`] for a caller that has already hashed the body for `x-acs-content-sha256`:
+/// `payload_hash` must be [`hex_sha256`] of `request.body`, or the signature is wrong.
+pub fn sign_with_payload_hash(
+    request: &SigningRequest<'_>,
+    payload_hash: &str,
+    access_key_id: &str,
+    access_key_secret: &str,
+) -> Signature {
     let mut headers: Vec<HeaderLine<'_>> = request.headers.iter().map(HeaderLine::new).collect();
-    let hashed_payload = hex_sha256(request.body);
-    let canonical = CanonicalRequest::build(request, &mut headers, &hashed_payload);
+    let canonical = CanonicalRequest::build(request, &mut headers, payload_hash);
     let string_to_sign = string_to_sign(&canonical.text);
     let signature = hex_hmac_sha256(access_key_secret.as_bytes(), string_to_sign.as_bytes());
-    let authorization = format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
-        canonical.signed_headers
-    );
+    let authorization = authorization(access_key_id, &canonical.signed_headers, &signature);
     Signature {
         canonical_request: canonical.text,
         string_to_sign,
@@ -203,6 +216,35 @@ pub fn sign(
         authorization,
         query_range: canonical.query_range,
     }
+}
+
+/// `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`, appended into one allocation
+/// of the right size rather than formatted: it is built for every attempt.
+fn authorization(access_key_id: &str, signed_headers: &str, signature: &str) -> String {
+    const CREDENTIAL: &str = " Credential=";
+    const SIGNED_HEADERS: &str = ",SignedHeaders=";
+    const SIGNATURE: &str = ",Signature=";
+    let mut out = String::with_capacity(
+        ALGORITHM.len()
+            + CREDENTIAL.len()
+            + access_key_id.len()
+            + SIGNED_HEADERS.len()
+            + signed_headers.len()
+            + SIGNATURE.len()
+            + signature.len(),
+    );
+    for part in [
+        ALGORITHM,
+        CREDENTIAL,
+        access_key_id,
+        SIGNED_HEADERS,
+        signed_headers,
+        SIGNATURE,
+        signature,
+    ] {
+        out.push_str(part);
+    }
+    out
 }
 
 fn string_to_sign(canonical_request: &str) -> String {
@@ -282,7 +324,8 @@ impl CanonicalRequest {
         let query_range = query_start..text.len();
         text.push('\n');
 
-        let mut signed_headers = String::new();
+        let mut signed_headers =
+            String::with_capacity(headers.iter().map(|line| line.name.len() + 1).sum());
         let mut index = 0;
         while index < headers.len() {
             let name = &headers[index].name;
@@ -501,7 +544,7 @@ pub fn verify<S: AsRef<str>>(
         declared => {
             return Err(VerifyError::PayloadHashMismatch {
                 declared: declared.map(str::to_owned),
-                actual: actual_payload_hash,
+                actual: actual_payload_hash.into_owned(),
             });
         }
     }

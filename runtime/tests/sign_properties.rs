@@ -186,7 +186,7 @@ proptest! {
         body in proptest::collection::vec(any::<u8>(), 0..64),
         secret in any::<String>(),
     ) {
-        headers.push(("x-acs-content-sha256".to_owned(), sign::hex_sha256(&body)));
+        headers.push(("x-acs-content-sha256".to_owned(), sign::hex_sha256(&body).into_owned()));
         let query_refs = borrowed(&query);
         let header_refs = borrowed(&headers);
         let request = SigningRequest { method: &method, path: "/", query: &query_refs, headers: &header_refs, body: &body };

@@ -299,7 +299,7 @@ fn verifier_rejects_a_body_that_does_not_match_its_hash() {
             request.verify(&vector.access_key_id, &vector.access_key_secret),
             Err(VerifyError::PayloadHashMismatch {
                 declared: Some(vector.expected.hashed_payload.clone()),
-                actual: sign::hex_sha256(&request.body),
+                actual: sign::hex_sha256(&request.body).into_owned(),
             }),
             "{}",
             vector.name

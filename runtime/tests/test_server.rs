@@ -79,7 +79,10 @@ impl<'a> Call<'a> {
             ("x-acs-version".to_owned(), "2019-06-01".to_owned()),
             ("x-acs-date".to_owned(), "2024-05-01T08:30:00Z".to_owned()),
             ("x-acs-signature-nonce".to_owned(), self.nonce.clone()),
-            ("x-acs-content-sha256".to_owned(), sign::hex_sha256(b"")),
+            (
+                "x-acs-content-sha256".to_owned(),
+                sign::hex_sha256(b"").into_owned(),
+            ),
         ];
         let header_refs: Vec<(&str, &str)> = headers
             .iter()

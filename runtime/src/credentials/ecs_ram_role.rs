@@ -1,11 +1,10 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use serde::Deserialize;
 
 use super::cache::CredentialsCache;
 use super::env::Env;
-use super::wire::{TemporaryCredentials, describe_json_error};
+use super::wire::{parse_object, temporary_credentials, text_field};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 use crate::http::{
     DefaultHttpClient, DefaultHttpClientSettings, HttpClient, HttpErrorKind, SharedHttpClient,
@@ -82,18 +81,11 @@ impl EcsRamRoleProvider {
             .get(&format!("{ROLES_PATH}{role_name}"), token.as_deref())
             .await?;
 
-        #[derive(Deserialize)]
-        struct Response {
-            #[serde(rename = "Code")]
-            code: Option<String>,
-            #[serde(flatten)]
-            credentials: TemporaryCredentials,
-        }
         let what = format!("the metadata service's credentials for role {role_name}");
-        let parsed: Response = serde_json::from_slice(&body)
-            .map_err(|json_error| error(format!("{what} {}", describe_json_error(&json_error))))?;
-        match parsed.code.as_deref() {
-            Some("Success") => parsed.credentials.into_credentials(PROVIDER, &what),
+        let invalid = |reason: String| error(format!("{what} {reason}"));
+        let document = parse_object(&body).map_err(invalid)?;
+        match text_field(&document, "Code").map_err(invalid)? {
+            Some("Success") => temporary_credentials(&document, PROVIDER, &what),
             Some(code) => Err(error(format!(
                 "{what} came with code {code:?} instead of \"Success\""
             ))),

@@ -1,13 +1,13 @@
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::ecs_ram_role::EcsRamRoleProvider;
 use super::env::Env;
 use super::oidc::OidcRoleProvider;
 use super::ram_role_arn::RamRoleArnProvider;
 use super::sts::{self, StsSettings};
-use super::wire::describe_json_error;
+use super::wire::{parse_object, text_field, wrong_type};
 use super::{
     Credentials, CredentialsError, ProvideCredentials, ProvideFuture, SharedCredentialsProvider,
     StaticProvider,
@@ -371,14 +371,35 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 
 /// The parts of the CLI's config file this runtime reads; the CLI writes `""` for unset
 /// fields and has more of them, which are ignored.
-#[derive(Deserialize)]
 struct ConfigFile {
     current: Option<String>,
-    #[serde(default)]
     profiles: Vec<Profile>,
 }
 
-#[derive(Deserialize)]
+impl ConfigFile {
+    /// Reads the whole file, so that a value of the wrong type anywhere is reported whichever
+    /// profile is used; the error names the field and never quotes a value.
+    fn parse(document: &[u8]) -> Result<Self, String> {
+        let file = parse_object(document)?;
+        let profiles = match file.get("profiles") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(profiles)) => profiles
+                .iter()
+                .enumerate()
+                .map(|(index, profile)| {
+                    Profile::parse(profile)
+                        .map_err(|reason| format!("{reason} in profiles[{index}]"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(wrong_type("profiles", "an array")),
+        };
+        Ok(ConfigFile {
+            current: owned_text(&file, "current")?,
+            profiles,
+        })
+    }
+}
+
 struct Profile {
     name: Option<String>,
     mode: Option<String>,
@@ -397,6 +418,45 @@ struct Profile {
     oidc_token_file: Option<String>,
 }
 
+impl Profile {
+    fn parse(profile: &Value) -> Result<Self, String> {
+        let Value::Object(profile) = profile else {
+            return Err(wrong_type("a profile", "an object"));
+        };
+        let text = |field: &str| owned_text(profile, field);
+        let expired_seconds = match profile.get("expired_seconds") {
+            None | Some(Value::Null) => None,
+            Some(seconds) => Some(
+                seconds
+                    .as_u64()
+                    .and_then(|seconds| u32::try_from(seconds).ok())
+                    .ok_or_else(|| wrong_type("expired_seconds", "a number of seconds"))?,
+            ),
+        };
+        Ok(Profile {
+            name: text("name")?,
+            mode: text("mode")?,
+            access_key_id: text("access_key_id")?,
+            access_key_secret: text("access_key_secret")?,
+            sts_token: text("sts_token")?,
+            ram_role_arn: text("ram_role_arn")?,
+            ram_session_name: text("ram_session_name")?,
+            ram_role_name: text("ram_role_name")?,
+            expired_seconds,
+            region_id: text("region_id")?,
+            sts_region: text("sts_region")?,
+            external_id: text("external_id")?,
+            policy: text("policy")?,
+            oidc_provider_arn: text("oidc_provider_arn")?,
+            oidc_token_file: text("oidc_token_file")?,
+        })
+    }
+}
+
+fn owned_text(object: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
+    text_field(object, field).map(|text| text.map(str::to_string))
+}
+
 fn read_config_file(path: &Path) -> Result<ConfigFile, CredentialsError> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|error| {
@@ -407,9 +467,8 @@ fn read_config_file(path: &Path) -> Result<ConfigFile, CredentialsError> {
         };
         CredentialsError::new(PROVIDER, format!("cannot read {shown}: {error}{hint}"))
     })?;
-    serde_json::from_slice(&bytes).map_err(|error| {
-        CredentialsError::new(PROVIDER, format!("{shown} {}", describe_json_error(&error)))
-    })
+    ConfigFile::parse(&bytes)
+        .map_err(|reason| CredentialsError::new(PROVIDER, format!("{shown} {reason}")))
 }
 
 #[cfg(test)]
@@ -733,7 +792,12 @@ mod tests {
                 .env(Env::fixed(&[]))
                 .build(),
         );
-        assert!(error.contains("has a value of the wrong type"), "{error}");
+        assert!(
+            error.ends_with(
+                "has a value of the wrong type: access_key_secret is not a string in profiles[0]"
+            ),
+            "{error}"
+        );
         assert!(!error.contains("98765432123"), "{error}");
 
         let no_home = error_of(ProfileProvider::builder().env(Env::fixed(&[])).build());

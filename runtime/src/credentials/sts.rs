@@ -4,10 +4,10 @@
 
 use std::time::SystemTime;
 
-use serde::Deserialize;
+use serde_json::Value;
 
 use super::env::Env;
-use super::wire::{TemporaryCredentials, describe_json_error};
+use super::wire::{parse_object, temporary_credentials, wrong_type};
 use super::{Credentials, CredentialsError, SharedCredentialsProvider};
 use crate::client::{CallSpec, Client, Method, RequestParams, Service};
 use crate::config::{CallOptions, Config};
@@ -162,19 +162,16 @@ async fn send(
             CredentialsError::new(provider, format!("STS {action} failed: {error}"))
         })?;
 
-    #[derive(Deserialize)]
-    struct Response {
-        #[serde(rename = "Credentials")]
-        credentials: Option<TemporaryCredentials>,
-    }
     let what = format!("the STS {action} response");
-    let parsed: Response = serde_json::from_slice(&response.body).map_err(|error| {
-        CredentialsError::new(provider, format!("{what} {}", describe_json_error(&error)))
-    })?;
-    let credentials = parsed
-        .credentials
-        .ok_or_else(|| CredentialsError::new(provider, format!("{what} has no Credentials")))?;
-    credentials.into_credentials(provider, &format!("{what}'s Credentials"))
+    let error = |reason: String| CredentialsError::new(provider, format!("{what} {reason}"));
+    let body = parse_object(&response.body).map_err(error)?;
+    match body.get("Credentials") {
+        Some(Value::Object(credentials)) => {
+            temporary_credentials(credentials, provider, &format!("{what}'s Credentials"))
+        }
+        None | Some(Value::Null) => Err(error("has no Credentials".to_string())),
+        Some(_) => Err(error(wrong_type("Credentials", "an object"))),
+    }
 }
 
 /// A session name for callers that give none: `acs-runtime-<unix seconds>`, within STS's

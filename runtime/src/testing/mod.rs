@@ -249,22 +249,23 @@ impl Script {
     }
 }
 
+/// Serves connections until the server is dropped, which aborts this task and, with the
+/// `JoinSet`, every connection still open.
 async fn accept_connections(listener: TcpListener, state: Arc<State>) {
     let mut connections = JoinSet::new();
     loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, client_address)) => {
-                    connections.spawn(serve_connection(stream, client_address, Arc::clone(&state)));
-                }
-                Err(error) => {
-                    // Such as running out of file descriptors: wait for connections to close.
-                    tracing::warn!(%error, "test server could not accept a connection");
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-            },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        match listener.accept().await {
+            Ok((stream, client_address)) => {
+                connections.spawn(serve_connection(stream, client_address, Arc::clone(&state)));
+            }
+            Err(error) => {
+                // Such as running out of file descriptors: wait for connections to close.
+                tracing::warn!(%error, "test server could not accept a connection");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
         }
+        // Forgets the connections that have ended, so that the set holds only open ones.
+        while connections.try_join_next().is_some() {}
     }
 }
 
