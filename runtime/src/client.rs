@@ -457,7 +457,12 @@ impl Client {
         loop {
             let result = self
                 .attempt(call, base, &params.query, &body, read_timeout)
-                .instrument(tracing::debug_span!("acs_attempt", attempt))
+                .instrument(tracing::debug_span!(
+                    "acs_attempt",
+                    attempt,
+                    status = tracing::field::Empty,
+                    request_id = tracing::field::Empty,
+                ))
                 .await;
             let AttemptFailure {
                 error,
@@ -549,13 +554,14 @@ impl Client {
             headers: parts.headers,
             body,
         };
-        // Tracing evaluates the fields only when a subscriber wants the event: finding the
-        // request id allocates, and without the header it parses the body.
-        tracing::debug!(
-            status = response.status,
-            request_id = response.request_id().as_deref().unwrap_or(""),
-            "response"
-        );
+        // The attempt's span carries what the response said. Only when a subscriber wants the
+        // span: finding the request id allocates, and without the header it parses the body.
+        let span = tracing::Span::current();
+        if !span.is_disabled() {
+            span.record("status", response.status);
+            span.record("request_id", response.request_id().as_deref().unwrap_or(""));
+        }
+        tracing::debug!("response");
         let mut error = if parts.status.is_success() {
             match ServiceError::from_success_body(response.status, &response.body) {
                 Some(error) => error,

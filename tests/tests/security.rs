@@ -367,7 +367,7 @@ async fn trace_level_output_shows_calls_but_no_secret_signature_or_sensitive_val
         "GetTemplate",
         Reply::error(400, "InvalidParameter", "The parameter is invalid."),
     );
-    temporary_client(&server)
+    let error = temporary_client(&server)
         .get_template()
         .template_name("T")
         .send()
@@ -380,10 +380,15 @@ async fn trace_level_output_shows_calls_but_no_secret_signature_or_sensitive_val
         "acs_call",
         "CreateSecretParameter",
         "retrying",
-        "status=400",
     ] {
         assert!(log.contains(expected), "no `{expected}` in:\n{log}");
     }
+    // The second attempt's span names its status and the service's request id.
+    let attempt = format!(
+        "acs_attempt{{attempt=2 status=400 request_id=\"{}\"}}",
+        error.request_id().unwrap()
+    );
+    assert!(log.contains(&attempt), "no `{attempt}` in:\n{log}");
     let signatures = signatures(&server);
     assert_eq!(signatures.len(), 4);
     assert_no_secret(&log, &signatures);
