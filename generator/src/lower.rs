@@ -591,6 +591,19 @@ impl OperationLowering<'_> {
                 None,
             );
         }
+        if naming::PRELUDE_NAMES.contains(&type_name.value.as_str()) {
+            self.report(
+                name_location.clone(),
+                format!(
+                    "type name `{}` would hide the standard `{}` the generated code uses",
+                    type_name.value, type_name.value
+                ),
+                Some(format!(
+                    "pick another `type_name`, e.g. `{}Value`",
+                    type_name.value
+                )),
+            );
+        }
         if let Some(first) = self.type_names.get(&type_name.value) {
             let hint = format!(
                 "already used at line {} of this operation; pick another `type_name`",

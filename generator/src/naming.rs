@@ -16,6 +16,12 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "Self", "super", "_"];
 
+/// Prelude names the generated code uses unqualified (`Option<String>`, `Ok(())`): a spec type
+/// with one of these names would shadow them in its module.
+pub const PRELUDE_NAMES: &[&str] = &[
+    "Default", "Err", "Into", "None", "Ok", "Option", "Result", "Some", "String", "Vec",
+];
+
 /// Method names the generated builders define themselves; a field with one of these names
 /// gets a `_value` suffix so its setter does not shadow them.
 const BUILDER_METHODS: &[&str] = &["build", "send", "into_paginator", "options", "new", "wait"];

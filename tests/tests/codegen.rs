@@ -236,6 +236,22 @@ fn pagination_naming_a_missing_field_is_reported() {
 }
 
 #[test]
+fn a_type_named_like_a_prelude_type_is_reported() {
+    let scratch = Scratch::new("prelude-name");
+    scratch.edit(OPERATION, |text| {
+        text.replacen("type_name: InstancePatchState\n", "type_name: Option\n", 1)
+    });
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("type name `Option` would hide the standard `Option`"),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].contains("e.g. `OptionValue`"), "{}", errors[0]);
+}
+
+#[test]
 fn errors_in_several_files_are_all_reported() {
     let scratch = Scratch::new("several-files");
     scratch.edit(OPERATION, |text| {

@@ -376,11 +376,7 @@ async fn trace_level_output_shows_calls_but_no_secret_signature_or_sensitive_val
 
     // Other tests of this file print here too; none may show a secret either.
     let log = trace_log();
-    for expected in [
-        "acs_call",
-        "CreateSecretParameter",
-        "retrying",
-    ] {
+    for expected in ["acs_call", "CreateSecretParameter", "retrying"] {
         assert!(log.contains(expected), "no `{expected}` in:\n{log}");
     }
     // The second attempt's span names its status and the service's request id.

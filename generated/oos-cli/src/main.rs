@@ -61,8 +61,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "cancel-execution",
             summary: "Cancels an execution.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -72,7 +72,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -83,7 +83,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("exec-xxx"),
+                    example: Some("exec-xxx"),
                     sensitive: false,
                 },
             ],
@@ -93,8 +93,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "change-resource-group",
             summary: "Modifies the resource group to which a cloud resource belongs.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -104,7 +104,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -115,7 +115,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the cloud resource that you want to move to another resource group.\n\n*   If the ResourceType parameter is set to template, set the ResourceId parameter to the name of the template.\n*   If the ResourceType parameter is set to parameter, set the ResourceId parameter to the name of the parameter.\n*   If the ResourceType parameter is set to secretparameter, set the ResourceId parameter to the name of the encryption parameter.\n*   If the ResourceType parameter is set to stateconfiguration, set the ResourceId parameter to the ID of the desired-state configuration.\n*   If the ResourceType parameter is set to application, set the ResourceId parameter to the name of the application.",
-                    example: ::std::option::Option::Some("TemplateName"),
+                    example: Some("TemplateName"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -126,7 +126,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](~~94475~~)",
-                    example: ::std::option::Option::Some("rg-acfm3peow3k****"),
+                    example: Some("rg-acfm3peow3k****"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -137,7 +137,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the cloud resource. Valid values:\n\n*   template: template\n*   parameter: parameter\n*   secretparameter: encryption parameter\n*   stateconfiguration: desired-state configuration\n*   application: application",
-                    example: ::std::option::Option::Some("template"),
+                    example: Some("template"),
                     sensitive: false,
                 },
             ],
@@ -147,8 +147,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "check-git-repo-file-exists",
             summary: "检测仓库中文件是否存在",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -158,7 +158,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -169,7 +169,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("gitee"),
+                    example: Some("gitee"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -180,7 +180,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("hujue"),
+                    example: Some("hujue"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -191,7 +191,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("alibaba/fastjson"),
+                    example: Some("alibaba/fastjson"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -202,9 +202,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some(
-                        "src/main/resources/config/promql_capacity.yaml",
-                    ),
+                    example: Some("src/main/resources/config/promql_capacity.yaml"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -215,7 +213,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("test"),
+                    example: Some("test"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -226,7 +224,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -237,7 +235,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("5f9f9f6122a8c7ff3934f99a"),
+                    example: Some("5f9f9f6122a8c7ff3934f99a"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -248,7 +246,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("2835387"),
+                    example: Some("2835387"),
                     sensitive: false,
                 },
             ],
@@ -258,8 +256,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "check-git-repository-exists",
             summary: "检测仓库是否存在",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -269,9 +267,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some(
-                        "123e4567-e89b-12d3-a456-42665544****",
-                    ),
+                    example: Some("123e4567-e89b-12d3-a456-42665544****"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -282,7 +278,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("gitee"),
+                    example: Some("gitee"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -293,7 +289,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("ir9SK9n1u"),
+                    example: Some("ir9SK9n1u"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -304,7 +300,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("LYH-RAIN/vue-color-avatar"),
+                    example: Some("LYH-RAIN/vue-color-avatar"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -315,7 +311,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -326,7 +322,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("5ffd468b1e45db3c1cc26ad6"),
+                    example: Some("5ffd468b1e45db3c1cc26ad6"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -337,7 +333,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("2859382"),
+                    example: Some("2859382"),
                     sensitive: false,
                 },
             ],
@@ -347,8 +343,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "continue-deploy-application-group",
             summary: "Continues deploying an application group when an error occurs for calling the DeployApplicationGroup operation. You can call this operation only for the applications which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -358,7 +354,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -369,7 +365,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -380,7 +376,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The deployment information about the application group.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
                     ),
                     sensitive: false,
@@ -393,7 +389,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application group.",
-                    example: ::std::option::Option::Some("MyApplicationGroup"),
+                    example: Some("MyApplicationGroup"),
                     sensitive: false,
                 },
             ],
@@ -403,8 +399,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-application",
             summary: "Creates an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -414,7 +410,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -425,7 +421,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application name.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -436,7 +432,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the application.",
-                    example: ::std::option::Option::Some("application"),
+                    example: Some("application"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -447,7 +443,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m******"),
+                    example: Some("rg-acfmxsn4m******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -458,9 +454,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"v1\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"v1\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -471,7 +465,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
                     ),
                     sensitive: false,
@@ -484,7 +478,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The configurations of application alerts.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -495,7 +489,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the Compute Nest service that corresponds to the application template.",
-                    example: ::std::option::Option::Some("service-79538e30e44541b699d8"),
+                    example: Some("service-79538e30e44541b699d8"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -506,7 +500,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The source of application.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\"Platform\":\"github\",\"Owner\":\"githubUser\",\"RepoName\":\"githubUser/repoName\"}",
                     ),
                     sensitive: false,
@@ -518,8 +512,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-application-group",
             summary: "Creates an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -529,7 +523,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -540,7 +534,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the application group.",
-                    example: ::std::option::Option::Some("ApplicationGroup"),
+                    example: Some("ApplicationGroup"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -551,7 +545,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the region in which the related sources reside.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -562,7 +556,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The key of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application name is used for this parameter by default.",
-                    example: ::std::option::Option::Some("k1"),
+                    example: Some("k1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -573,7 +567,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The value of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application group name is used for this parameter by default.",
-                    example: ::std::option::Option::Some("v1"),
+                    example: Some("v1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -584,7 +578,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application group.",
-                    example: ::std::option::Option::Some("MyApplicationGroup"),
+                    example: Some("MyApplicationGroup"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -595,7 +589,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -606,7 +600,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application name.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -617,7 +611,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the application group in CloudMonitor.",
-                    example: ::std::option::Option::Some("218026174"),
+                    example: Some("218026174"),
                     sensitive: false,
                 },
             ],
@@ -627,8 +621,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-git-repository",
             summary: "创建仓库",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -638,7 +632,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
                     ),
                     sensitive: false,
@@ -651,7 +645,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("gitee"),
+                    example: Some("gitee"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -662,7 +656,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("JJGGu"),
+                    example: Some("JJGGu"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -673,7 +667,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("aliyun-computenest"),
+                    example: Some("aliyun-computenest"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -684,7 +678,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("test-repo"),
+                    example: Some("test-repo"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -695,7 +689,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("main"),
+                    example: Some("main"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -706,7 +700,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("namexx"),
+                    example: Some("namexx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -717,7 +711,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("test-repo"),
+                    example: Some("test-repo"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -728,7 +722,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("False"),
+                    example: Some("False"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -739,7 +733,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -750,7 +744,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("5ffd468b1e45db3c1cc26ad6"),
+                    example: Some("5ffd468b1e45db3c1cc26ad6"),
                     sensitive: false,
                 },
             ],
@@ -760,8 +754,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-ops-item",
             summary: "Creates an O\\\\\\\\\\\\\\\\\\\\&M Item.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -771,7 +765,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -782,7 +776,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The title of the O\\&M item.",
-                    example: ::std::option::Option::Some("ECS reboot is scheduled"),
+                    example: Some("ECS reboot is scheduled"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -793,7 +787,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the operation.",
-                    example: ::std::option::Option::Some("OpsItem"),
+                    example: Some("OpsItem"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -804,7 +798,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -815,9 +809,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n}",
-                    ),
+                    example: Some("{\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -828,9 +820,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some(
-                        "123e56767-e89b-12d3-a456-426655440000",
-                    ),
+                    example: Some("123e56767-e89b-12d3-a456-426655440000"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -841,7 +831,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The severity level.\n\nValid values:\n\n*   High\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Low\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Medium\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Critical\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->",
-                    example: ::std::option::Option::Some("Medium"),
+                    example: Some("Medium"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -852,7 +842,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The source business.",
-                    example: ::std::option::Option::Some("/aliyun/ecs"),
+                    example: Some("/aliyun/ecs"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -863,7 +853,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The category.\n\nValid values:\n\n*   Availability\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Performance\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Security\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Cost\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Recovery\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->",
-                    example: ::std::option::Option::Some("Security"),
+                    example: Some("Security"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -874,7 +864,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The priority. Valid values: 1 to 5. 1 indicates the highest priority.",
-                    example: ::std::option::Option::Some("4"),
+                    example: Some("4"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -885,7 +875,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The solutions.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"SingleAZEcs\\\\\",\\n \\\\\"url\\\\\":\\\\\"http://ecs.consle.aliyuncs.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\\\\"\\n}]\n",
                     ),
                     sensitive: false,
@@ -898,7 +888,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The string to be deduplicated.",
-                    example: ::std::option::Option::Some("ecs_instance_Sys"),
+                    example: Some("ecs_instance_Sys"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -909,7 +899,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The Alibaba Cloud Resource Names (ARNs) of the associated resources.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "[\\\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\\\"]",
                     ),
                     sensitive: false,
@@ -921,8 +911,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-parameter",
             summary: "Creates a common parameter.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -932,7 +922,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -943,7 +933,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.",
-                    example: ::std::option::Option::Some("MyParameter"),
+                    example: Some("MyParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -954,7 +944,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The data type of the parameter. Valid values: String and StringList.",
-                    example: ::std::option::Option::Some("String"),
+                    example: Some("String"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -965,7 +955,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The value of the common parameter. The value must be 1 to 4096 characters in length.",
-                    example: ::std::option::Option::Some("parameter"),
+                    example: Some("parameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -976,7 +966,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the common parameter. The description must be 1 to 200 characters in length.",
-                    example: ::std::option::Option::Some("parameter"),
+                    example: Some("parameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -987,9 +977,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_). For more information, see \"How to ensure idempotence\".",
-                    example: ::std::option::Option::Some(
-                        "123e4567-e89b-12d3-a456-42665544****",
-                    ),
+                    example: Some("123e4567-e89b-12d3-a456-42665544****"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1000,7 +988,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The constraints of the common parameter. By default, this parameter is null. Valid values:\n\n*   AllowedValues: The value that is allowed for the common parameter. It must be an array string.\n*   AllowedPattern: The pattern that is allowed for the common parameter. It must be a regular expression.\n*   MinLength: The minimum length of the common parameter.\n*   MaxLength: The maximum length of the common parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\n    \"AllowedValues\": [\n        \"parameter\"\n    ],\n    \"AllowedPattern\": \"parameter\",\n    \"MinLength\": 0,\n    \"MaxLength\": 20\n}",
                     ),
                     sensitive: false,
@@ -1013,9 +1001,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1026,7 +1012,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -1036,8 +1022,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-patch-baseline",
             summary: "Creates a patch baseline.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1047,7 +1033,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which you want to create a patch baseline.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1058,7 +1044,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the patch baseline.",
-                    example: ::std::option::Option::Some("MyPatchBaseline"),
+                    example: Some("MyPatchBaseline"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1069,7 +1055,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the patch baseline.",
-                    example: ::std::option::Option::Some("PatchBaseline"),
+                    example: Some("PatchBaseline"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1080,7 +1066,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1091,7 +1077,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the operating system. Valid values:\n\n*   Windows\n*   Ubuntu\n*   CentOS\n*   Debian\n*   AliyunLinux\n*   RedhatEnterpriseLinux\n*   Anolis\n*   AlmaLinux",
-                    example: ::std::option::Option::Some("Windows"),
+                    example: Some("Windows"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1102,7 +1088,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The rules of scanning and installing patches for the specified operating system.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
                     ),
                     sensitive: false,
@@ -1115,7 +1101,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The rejected patches.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1126,7 +1112,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The action of the rejected patch.",
-                    example: ::std::option::Option::Some("ALLOW_AS_DEPENDENCY"),
+                    example: Some("ALLOW_AS_DEPENDENCY"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1137,7 +1123,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The approved patches.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1148,7 +1134,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether the approved patch involves updates other than security-related updates.",
-                    example: ::std::option::Option::Some("true"),
+                    example: Some("true"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1159,7 +1145,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The patch source configurations.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1170,7 +1156,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1181,7 +1167,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -1191,8 +1177,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-secret-parameter",
             summary: "Creates an encryption parameter. Make sure that you have the permissions to call the CreateSecret operation of Key Management Service (KMS) before you call this operation.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1202,7 +1188,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1213,7 +1199,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.",
-                    example: ::std::option::Option::Some("MySecretParameter"),
+                    example: Some("MySecretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1224,7 +1210,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the parameter. Set the value to Secret.",
-                    example: ::std::option::Option::Some("Secret"),
+                    example: Some("Secret"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1235,7 +1221,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The value of the encryption parameter. The value must be 1 to 4096 characters in length.",
-                    example: ::std::option::Option::Some("SecretParameter"),
+                    example: Some("SecretParameter"),
                     sensitive: true,
                 },
                 ::acs_cli::Parameter {
@@ -1246,7 +1232,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the encryption parameter. The description must be 1 to 200 characters in length.",
-                    example: ::std::option::Option::Some("SecretParameter"),
+                    example: Some("SecretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1257,9 +1243,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The key ID of Key Management Service (KMS) that is used to encrypt the parameter.",
-                    example: ::std::option::Option::Some(
-                        "80e9409f-78fa-42ab-84bd-83f40c******",
-                    ),
+                    example: Some("80e9409f-78fa-42ab-84bd-83f40c******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1270,9 +1254,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_). For more information, see \"How to ensure idempotence\".",
-                    example: ::std::option::Option::Some(
-                        "123e4567-e89b-12d3-a456-42665544****",
-                    ),
+                    example: Some("123e4567-e89b-12d3-a456-42665544****"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1283,7 +1265,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The constraints of the encryption parameter. By default, this parameter is null. Valid values:\n\n*   AllowedValues: The value that is allowed for the encryption parameter. It must be an array string.\n*   AllowedPattern: The pattern that is allowed for the encryption parameter. It must be a regular expression.\n*   MinLength: The minimum length of the encryption parameter.\n*   MaxLength: The maximum length of the encryption parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "'{''AllowedValues\":[\"secretparameter\"],\"AllowedPattern\":\"secretparameter\",\"MinLength\":0,\"MaxLength\":20}'",
                     ),
                     sensitive: false,
@@ -1296,9 +1278,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1309,7 +1289,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1320,7 +1300,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The instance ID of the KMS instance.",
-                    example: ::std::option::Option::Some("kst-hzz****"),
+                    example: Some("kst-hzz****"),
                     sensitive: false,
                 },
             ],
@@ -1330,8 +1310,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-state-configuration",
             summary: "Creates a desired-state configuration.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1341,7 +1321,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1352,7 +1332,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the desired-state configuration.",
-                    example: ::std::option::Option::Some("The region ID.\n"),
+                    example: Some("The region ID.\n"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1363,9 +1343,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_).",
-                    example: ::std::option::Option::Some(
-                        "ACS-ECS-InventoryDataCollection",
-                    ),
+                    example: Some("ACS-ECS-InventoryDataCollection"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1376,7 +1354,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version number of the template. If you do not specify this parameter, the latest version of the template is used.",
-                    example: ::std::option::Option::Some("v1"),
+                    example: Some("v1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1387,7 +1365,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The parameters.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{     \"policy\": {       \"ACS:Application\": {         \"Collection\": \"Enabled\"       },       \"ACS:Network\": {         \"Collection\": \"Enabled\"       }     }   }",
                     ),
                     sensitive: false,
@@ -1400,7 +1378,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.",
-                    example: ::std::option::Option::Some("ApplyOnce"),
+                    example: Some("ApplyOnce"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1411,7 +1389,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The schedule type. Set the value to rate.",
-                    example: ::std::option::Option::Some("rate"),
+                    example: Some("rate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1422,9 +1400,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The schedule expression. The interval between two schedules must be a minimum of 30 minutes.",
-                    example: ::std::option::Option::Some(
-                        "The ID of the resource group.\n",
-                    ),
+                    example: Some("The ID of the resource group.\n"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1435,7 +1411,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The resources to be queried.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{     \"ResourceType\": \"ALIYUN::ECS::Instance\",     \"Filters\": [       {         \"Type\": \"All\",         \"RegionId\": \"cn-hangzhou\",         \"Parameters\": {           \"RegionId\": \"cn-hangzhou\",           \"Status\": \"Running\"         }       }     ]   }",
                     ),
                     sensitive: false,
@@ -1448,7 +1424,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("DASKJJLKADS-AHKLJHJSAKL-AJK"),
+                    example: Some("DASKJJLKADS-AHKLJHJSAKL-AJK"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1459,9 +1435,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags to be added to the configuration.",
-                    example: ::std::option::Option::Some(
-                        "{\"Key\": \"oos\", \"Value\": \"inventory\"}",
-                    ),
+                    example: Some("{\"Key\": \"oos\", \"Value\": \"inventory\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1472,7 +1446,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The resource group ID.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -1482,8 +1456,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "create-template",
             summary: "Creates a template.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1493,7 +1467,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1504,7 +1478,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1515,7 +1489,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The content of the template. The content must be in the JSON or YAML format, and its maximum size is 64 KB.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
                     ),
                     sensitive: false,
@@ -1528,9 +1502,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tag keys and tag values. The number of key-value pairs ranges from 1 to 20.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"v1\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"v1\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1541,7 +1513,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the version of the template.",
-                    example: ::std::option::Option::Some("v2"),
+                    example: Some("v2"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1552,7 +1524,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -1562,8 +1534,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-application",
             summary: "Deletes an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1573,7 +1545,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1584,7 +1556,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application name.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1595,7 +1567,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to forcibly delete the application. Valid values:\n\n*   true\n*   false",
-                    example: ::std::option::Option::Some("False"),
+                    example: Some("False"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1606,7 +1578,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to retain resources created by application manager when deleting the application. Valid values:\n- true\n- false",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -1616,8 +1588,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-application-group",
             summary: "Deletes an application group. You can call this operation only for the application groups which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1627,7 +1599,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1638,7 +1610,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application group.",
-                    example: ::std::option::Option::Some("MyApplicationGroup"),
+                    example: Some("MyApplicationGroup"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1649,7 +1621,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1660,7 +1632,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to retain resources created by application manager when deleting the application. Valid values:\n- true\n- false",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -1670,8 +1642,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-executions",
             summary: "Deletes executions.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1681,7 +1653,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1692,7 +1664,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The execution IDs.\n\nYou can specify multiple execution IDs in a JSON array in the format of `[\"xxxxxxxxx\", \"yyyyyyyyy\", ... \"zzzzzzzzz\"]`. You can specify up to 100 execution IDs at a time. Separate multiple IDs with commas (,).",
-                    example: ::std::option::Option::Some("[\"exec-xxx\"]"),
+                    example: Some("[\"exec-xxx\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1703,7 +1675,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Whether to force delete the running task, the default value is false.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -1713,8 +1685,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-ops-items",
             summary: "Deletes O\\\\\\&M Items.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1724,7 +1696,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1735,7 +1707,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The IDs of O\\&M items.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
             ],
@@ -1745,8 +1717,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-parameter",
             summary: "Deletes a common parameter.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1756,7 +1728,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1767,7 +1739,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (\\_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.",
-                    example: ::std::option::Option::Some("MyParameter"),
+                    example: Some("MyParameter"),
                     sensitive: false,
                 },
             ],
@@ -1777,8 +1749,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-patch-baseline",
             summary: "Deletes a patch baseline.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1788,7 +1760,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1799,7 +1771,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the patch baseline.",
-                    example: ::std::option::Option::Some("MyPatchBaseline"),
+                    example: Some("MyPatchBaseline"),
                     sensitive: false,
                 },
             ],
@@ -1809,8 +1781,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-secret-parameter",
             summary: "Deletes an encryption parameter. Make sure that you have the permissions to call the DeleteSecret operation of Key Management Service (KMS) before you call this operation.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1820,7 +1792,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1831,7 +1803,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the encryption parameter. The name must be 1 to 180 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.",
-                    example: ::std::option::Option::Some("MySecretParameter"),
+                    example: Some("MySecretParameter"),
                     sensitive: false,
                 },
             ],
@@ -1841,8 +1813,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-state-configurations",
             summary: "Deletes multiple desired-state configurations at a time.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1852,7 +1824,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1863,7 +1835,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The IDs of desired-state configurations.",
-                    example: ::std::option::Option::Some("[\"sc-asfgdhj12345\"]"),
+                    example: Some("[\"sc-asfgdhj12345\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1874,7 +1846,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("abcde3OARpx77No54nv6"),
+                    example: Some("abcde3OARpx77No54nv6"),
                     sensitive: false,
                 },
             ],
@@ -1884,8 +1856,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-template",
             summary: "Deletes a template.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1895,7 +1867,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1906,7 +1878,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_). It cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1917,7 +1889,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to delete the related executions when a template is deleted.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -1927,8 +1899,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "delete-templates",
             summary: "Deletes multiple templates.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1938,7 +1910,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1949,7 +1921,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The names of the templates to be deleted.",
-                    example: ::std::option::Option::Some("[\"t1\",\"t2\"]"),
+                    example: Some("[\"t1\",\"t2\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1960,7 +1932,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to delete the related executions when a template is deleted.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -1970,8 +1942,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "deploy-application-group",
             summary: "Deploys an application group. You can call this operation only for the applications which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -1981,7 +1953,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which you want to deploy the application group.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -1992,7 +1964,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2003,7 +1975,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The deployment information about the application group.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
                     ),
                     sensitive: false,
@@ -2016,7 +1988,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application group.",
-                    example: ::std::option::Option::Some("MyApplicationGroup"),
+                    example: Some("MyApplicationGroup"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2027,7 +1999,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
             ],
@@ -2037,8 +2009,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "describe-application-group-bill",
             summary: "Queries the resource costs of an application group.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ApplicationGroupConsume"],
@@ -2052,7 +2024,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2063,7 +2035,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application name.",
-                    example: ::std::option::Option::Some("test_application"),
+                    example: Some("test_application"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2074,7 +2046,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application group name.",
-                    example: ::std::option::Option::Some("test_application_group"),
+                    example: Some("test_application_group"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2085,7 +2057,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The billing cycle, in the YYYY-MM format.",
-                    example: ::std::option::Option::Some("2023-06"),
+                    example: Some("2023-06"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2096,7 +2068,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the cloud resource.",
-                    example: ::std::option::Option::Some("ALIYUN::ECS::INSTANCE"),
+                    example: Some("ALIYUN::ECS::INSTANCE"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2107,7 +2079,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page.",
-                    example: ::std::option::Option::Some("10"),
+                    example: Some("10"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2118,7 +2090,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
             ],
@@ -2128,8 +2100,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "describe-regions",
             summary: "Queries supported regions.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2139,7 +2111,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2150,7 +2122,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The supported natural language. Valid values:\n\n*   zh-CN: Chinese\n*   en-US: English",
-                    example: ::std::option::Option::Some("zh-CN"),
+                    example: Some("zh-CN"),
                     sensitive: false,
                 },
             ],
@@ -2160,8 +2132,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "generate-execution-policy",
             summary: "Queries the Resource Access Management (RAM) policy required for template execution.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2171,7 +2143,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2182,7 +2154,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the template.",
-                    example: ::std::option::Option::Some("vmeixme"),
+                    example: Some("vmeixme"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2193,7 +2165,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version of the template. The default value is the latest version of the template.",
-                    example: ::std::option::Option::Some("v2"),
+                    example: Some("v2"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2204,9 +2176,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The RAM role.",
-                    example: ::std::option::Option::Some(
-                        "AliyunServiceRoleForOOSBandwidthScheduler",
-                    ),
+                    example: Some("AliyunServiceRoleForOOSBandwidthScheduler"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2217,7 +2187,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
                     ),
                     sensitive: false,
@@ -2229,8 +2199,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "generate-ops-item",
             summary: "Generates an O\\\\\\&M item.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2240,7 +2210,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2251,7 +2221,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The source system data.",
-                    example: ::std::option::Option::Some("/aliyun/ecs"),
+                    example: Some("/aliyun/ecs"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2262,7 +2232,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The data source system.",
-                    example: ::std::option::Option::Some("/aliyun/eventbridge/event"),
+                    example: Some("/aliyun/eventbridge/event"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2273,7 +2243,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The configuration ID of the O\\&M item.",
-                    example: ::std::option::Option::Some("oic-ae4f******2c682e3"),
+                    example: Some("oic-ae4f******2c682e3"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2284,9 +2254,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to ensure the idempotency.",
-                    example: ::std::option::Option::Some(
-                        "123e4567-e89b-12d3-a456-42665544****",
-                    ),
+                    example: Some("123e4567-e89b-12d3-a456-42665544****"),
                     sensitive: false,
                 },
             ],
@@ -2296,8 +2264,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-application",
             summary: "Queries the information of an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2307,7 +2275,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2318,7 +2286,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application name.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
             ],
@@ -2328,8 +2296,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-application-group",
             summary: "Queries the information about an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2339,7 +2307,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2350,7 +2318,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application group.",
-                    example: ::std::option::Option::Some("MyApplicationGroup"),
+                    example: Some("MyApplicationGroup"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2361,7 +2329,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
             ],
@@ -2371,8 +2339,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-execution-template",
             summary: "Queries the information about the template of an execution, including the content of the template.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2382,7 +2350,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2393,7 +2361,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("exec-046490ff88f242"),
+                    example: Some("exec-046490ff88f242"),
                     sensitive: false,
                 },
             ],
@@ -2403,8 +2371,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-git-branch",
             summary: "查询Git分支详情",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "Platform",
@@ -2414,7 +2382,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("github"),
+                    example: Some("github"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2425,7 +2393,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("namexxx"),
+                    example: Some("namexxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2436,7 +2404,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("alibaba/fastjson"),
+                    example: Some("alibaba/fastjson"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2447,7 +2415,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2458,7 +2426,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("main"),
+                    example: Some("main"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2469,7 +2437,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("5ffd468b1e45db3c1cc26ad6"),
+                    example: Some("5ffd468b1e45db3c1cc26ad6"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2480,7 +2448,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("2823742"),
+                    example: Some("2823742"),
                     sensitive: false,
                 },
             ],
@@ -2490,8 +2458,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-git-repository",
             summary: "查询Git仓库详情",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "Platform",
@@ -2501,7 +2469,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("github"),
+                    example: Some("github"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2512,7 +2480,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("testowner"),
+                    example: Some("testowner"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2523,7 +2491,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("alibaba/fastjson"),
+                    example: Some("alibaba/fastjson"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2534,7 +2502,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2545,7 +2513,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("5e9ee15af89c9700014a558a"),
+                    example: Some("5e9ee15af89c9700014a558a"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2556,7 +2524,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("286584"),
+                    example: Some("286584"),
                     sensitive: false,
                 },
             ],
@@ -2566,8 +2534,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-inventory-schema",
             summary: "Queries the properties of a configuration list.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Schemas"],
@@ -2581,7 +2549,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2592,7 +2560,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to return only properties that support the aggregate feature in the configuration list. Valid values:\n\n*   true: only returns properties that support the aggregate feature in the configuration list.\n*   false: returns all properties in the configuration list.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2603,7 +2571,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The configuration list type name. Valid values:\n\n*   ACS:InstanceInformation\n*   ACS:Application\n*   ACS:File\n*   ACS:Network\n*   ACS:WindowsRole\n*   ACS:Service\n*   ACS:WindowsUpdate\n*   ACS:WindowsRegistry",
-                    example: ::std::option::Option::Some("ACS:Application"),
+                    example: Some("ACS:Application"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2614,7 +2582,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 1 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2625,9 +2593,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "A pagination token. It can be used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some(
-                        "gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1",
-                    ),
+                    example: Some("gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1"),
                     sensitive: false,
                 },
             ],
@@ -2637,8 +2603,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-ops-item",
             summary: "Queries the details of an O\\\\\\\\\\\\\\\\\\\\&M item.",
             method: ::acs_runtime::Method::Get,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2648,7 +2614,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2659,7 +2625,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The O\\&M item ID.",
-                    example: ::std::option::Option::Some("oi-d52b08695e2b46ae8413"),
+                    example: Some("oi-d52b08695e2b46ae8413"),
                     sensitive: false,
                 },
             ],
@@ -2669,8 +2635,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-parameter",
             summary: "Queries a common parameter and its value.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2680,7 +2646,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2691,7 +2657,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the common parameter. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_).",
-                    example: ::std::option::Option::Some("MyParameter"),
+                    example: Some("MyParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2702,7 +2668,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version number of the common parameter. Valid values: 1 to 100.",
-                    example: ::std::option::Option::Some("1"),
+                    example: Some("1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2713,7 +2679,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The resource group ID.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m*****"),
+                    example: Some("rg-acfmxsn4m*****"),
                     sensitive: false,
                 },
             ],
@@ -2723,8 +2689,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-parameters",
             summary: "Queries the information about one or more parameters.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2734,7 +2700,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2745,9 +2711,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The names of the common parameters.",
-                    example: ::std::option::Option::Some(
-                        "[\"parameter1\",\"parameter2\"]",
-                    ),
+                    example: Some("[\"parameter1\",\"parameter2\"]"),
                     sensitive: false,
                 },
             ],
@@ -2757,8 +2721,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-parameters-by-path",
             summary: "Queries one or more parameters by path.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -2772,7 +2736,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2783,7 +2747,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.",
-                    example: ::std::option::Option::Some("/parameter"),
+                    example: Some("/parameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2794,7 +2758,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.\n\n*   true: returns both of the /secretParameter/mySecretParameter and /secretParameter/secretParameter1/mySecretParameter parameters.\n*   false: returns only the /secretParameter/mySecretParameter parameter.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2805,9 +2769,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "A pagination token. It can be used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2818,7 +2780,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page.",
-                    example: ::std::option::Option::Some("10"),
+                    example: Some("10"),
                     sensitive: false,
                 },
             ],
@@ -2828,8 +2790,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-patch-baseline",
             summary: "Queries the information of a patch baseline.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2839,7 +2801,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which the patch baseline whose details you want to query resides.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2850,7 +2812,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the patch baseline.",
-                    example: ::std::option::Option::Some("MyPatchBaseline"),
+                    example: Some("MyPatchBaseline"),
                     sensitive: false,
                 },
             ],
@@ -2860,8 +2822,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-secret-parameter",
             summary: "Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
             method: ::acs_runtime::Method::Get,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2871,7 +2833,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2882,7 +2844,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.",
-                    example: ::std::option::Option::Some("MySecretParameter"),
+                    example: Some("MySecretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2893,7 +2855,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version number of the common parameter. Valid values: 1 to 100.",
-                    example: ::std::option::Option::Some("1"),
+                    example: Some("1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2904,7 +2866,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -2914,8 +2876,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-secret-parameters",
             summary: "Queries the information about one or more encryption parameters. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -2925,7 +2887,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2936,9 +2898,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of \\[\"xxxxxxxxx\", \"yyyyyyyyy\", … \"zzzzzzzzz\"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).",
-                    example: ::std::option::Option::Some(
-                        "[\"secretParameter\",\"secretParameter1\"]",
-                    ),
+                    example: Some("[\"secretParameter\",\"secretParameter1\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2949,7 +2909,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to decrypt the parameter value. Default value: false. Valid values:\n\n*   true\n*   false",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -2959,8 +2919,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-secret-parameters-by-path",
             summary: "Queries encryption parameters by path. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -2974,7 +2934,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2985,7 +2945,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The path of the encryption parameter. The path must be 1 to 200 characters in length. For example, if the name of an encryption parameter is /secretParameter/mySecretParameter, the path of the encryption parameter is /secretParameter.",
-                    example: ::std::option::Option::Some("/secretParameter"),
+                    example: Some("/secretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -2996,7 +2956,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.\n\n*   true: returns both of the /secretParameter/mySecretParameter and /secretParameter/secretParameter1/mySecretParameter parameters.\n*   false: returns only the /secretParameter/mySecretParameter parameter.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3007,9 +2967,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "A pagination token. It can be used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3020,7 +2978,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 1 to 10. Default value: 10.",
-                    example: ::std::option::Option::Some("10"),
+                    example: Some("10"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3031,7 +2989,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to decrypt the parameter value. Default value: false. Valid values:\n\n*   true\n*   false",
-                    example: ::std::option::Option::Some("true"),
+                    example: Some("true"),
                     sensitive: false,
                 },
             ],
@@ -3041,8 +2999,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-service-settings",
             summary: "Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.",
             method: ::acs_runtime::Method::Get,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -3052,7 +3010,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
             ],
@@ -3062,8 +3020,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-template",
             summary: "Queries the information about a template, including the content of the template.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -3073,7 +3031,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3084,7 +3042,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3095,7 +3053,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version of the template. The default value is the latest version of the template.",
-                    example: ::std::option::Option::Some("v1"),
+                    example: Some("v1"),
                     sensitive: false,
                 },
             ],
@@ -3105,8 +3063,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-template-parameter-constraints",
             summary: "Obtains available values of parameters.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -3116,7 +3074,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3127,7 +3085,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version of the template. The default value is the latest version of the template.",
-                    example: ::std::option::Option::Some("v1"),
+                    example: Some("v1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3138,7 +3096,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\n\t\"Description\": \"Example template, describe instances in some status\",\n\t\"FormatVersion\": \"OOS-2019-06-01\",\n\t\"Parameters\": {},\n\t\"Tasks\": [{\n\t\t\"Name\": \"describeInstances\",\n\t\t\"Action\": \"ACS::ExecuteAPI\",\n\t\t\"Description\": \"desc-en\",\n\t\t\"Properties\": {\n\t\t\t\"Service\": \"ECS\",\n\t\t\t\"API\": \"DescribeInstances\",\n\t\t\t\"Parameters\": {\n\t\t\t\t\"Status\": \"Running\"\n\t\t\t}\n\t\t}\n\t}]\n}",
                     ),
                     sensitive: false,
@@ -3151,7 +3109,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the template.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3162,7 +3120,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
                     ),
                     sensitive: false,
@@ -3175,7 +3133,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The information about the parameters.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\\\"endDate\\\": \\\"2022-04-13T03:31:20Z\\\", \\\"Status\\\": \\\"Stopped\\\"}",
                     ),
                     sensitive: false,
@@ -3187,8 +3145,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-actions",
             summary: "Queries the available actions, including atomic actions and cloud product actions.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Actions"],
@@ -3202,7 +3160,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3213,7 +3171,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the action. All actions whose names contain the specified action name are returned.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3224,7 +3182,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3235,7 +3193,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
             ],
@@ -3245,8 +3203,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-application-groups",
             summary: "Queries a list of application groups. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ApplicationGroups"],
@@ -3260,7 +3218,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3271,7 +3229,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the application.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3282,7 +3240,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which the related resources reside.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3293,7 +3251,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page.",
-                    example: ::std::option::Option::Some("10"),
+                    example: Some("10"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3304,7 +3262,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3315,7 +3273,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the cloud resource.",
-                    example: ::std::option::Option::Some("instance"),
+                    example: Some("instance"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3326,7 +3284,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the cloud resource.",
-                    example: ::std::option::Option::Some("i-2vcj9raxrhxb48zz3whw"),
+                    example: Some("i-2vcj9raxrhxb48zz3whw"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3337,7 +3295,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The code of the product to which the cloud resource belongs.",
-                    example: ::std::option::Option::Some("ecs"),
+                    example: Some("ecs"),
                     sensitive: false,
                 },
             ],
@@ -3347,8 +3305,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-applications",
             summary: "Queries a list of applications. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Applications"],
@@ -3362,7 +3320,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3373,7 +3331,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("10"),
+                    example: Some("10"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3384,7 +3342,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The pagination token that is used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3395,9 +3353,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\",\"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\",\"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3408,7 +3364,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The names of the applications.",
-                    example: ::std::option::Option::Some("[\"MyApplication\"]"),
+                    example: Some("[\"MyApplication\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3419,7 +3375,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the application.",
-                    example: ::std::option::Option::Some("\"MyApplications\""),
+                    example: Some("\"MyApplications\""),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3430,7 +3386,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the application.\n\nValid values:\n\n*   ComputeNest\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   Custom\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->\n\n*   DingTalk\n\n    <!-- -->\n\n    <!-- -->\n\n    <!-- -->",
-                    example: ::std::option::Option::Some("DingTalk"),
+                    example: Some("DingTalk"),
                     sensitive: false,
                 },
             ],
@@ -3440,8 +3396,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-execution-logs",
             summary: "Queries the logs of an execution.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ExecutionLogs"],
@@ -3455,7 +3411,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which you want to query the logs of the execution.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3466,7 +3422,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("exec-xxx"),
+                    example: Some("exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3477,7 +3433,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The execution ID of the task.",
-                    example: ::std::option::Option::Some("exec-1234567zxcvb.t0010"),
+                    example: Some("exec-1234567zxcvb.t0010"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3488,7 +3444,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the log.",
-                    example: ::std::option::Option::Some("System"),
+                    example: Some("System"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3499,7 +3455,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3510,9 +3466,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
                     sensitive: false,
                 },
             ],
@@ -3522,8 +3476,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-execution-risky-tasks",
             summary: "Queries high-risk tasks in the execution of a template.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -3533,7 +3487,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3544,7 +3498,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template.",
-                    example: ::std::option::Option::Some("myTemplate"),
+                    example: Some("myTemplate"),
                     sensitive: false,
                 },
             ],
@@ -3554,8 +3508,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-executions",
             summary: "Queries executions. Multiple methods are supported to filter executions.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Executions"],
@@ -3569,7 +3523,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3580,7 +3534,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the template. All templates whose names contain the specified template name are queried.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3591,7 +3545,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.",
-                    example: ::std::option::Option::Some("Running"),
+                    example: Some("Running"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3602,7 +3556,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("exec-xxx"),
+                    example: Some("exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3613,7 +3567,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The latest start time. The executions that start to run at or earlier than the specified point in time are queried.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3624,7 +3578,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The earliest start time. The executions that start to run at or later than the specified time are queried.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3635,7 +3589,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The latest end time. The executions that stop running at or earlier than the specified time are queried.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3646,7 +3600,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The earliest end time. The executions that stop running at or later than the specified time are queried.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3657,7 +3611,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The execution mode. Valid values:\n\n*   **Automatic**\n*   **Debug**",
-                    example: ::std::option::Option::Some("Automatic"),
+                    example: Some("Automatic"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3668,7 +3622,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The executor.",
-                    example: ::std::option::Option::Some("vme"),
+                    example: Some("vme"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3679,7 +3633,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the parent execution.",
-                    example: ::std::option::Option::Some("exec-xxx"),
+                    example: Some("exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3690,7 +3644,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The RAM role.",
-                    example: ::std::option::Option::Some("OOSServiceRole"),
+                    example: Some("OOSServiceRole"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3701,7 +3655,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to include child executions. Default value: False.",
-                    example: ::std::option::Option::Some("true"),
+                    example: Some("true"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3712,7 +3666,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.",
-                    example: ::std::option::Option::Some("Other"),
+                    example: Some("Other"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3723,9 +3677,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags for the execution.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"v2\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"v2\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3736,7 +3688,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3747,9 +3699,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3760,7 +3710,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The field that is used to sort the executions to query. Valid values:\n\n*   **StartDate**: specifies that the executions are sorted based on the time when they are created. This is the default value.\n*   **EndDate**: specifies that the executions are sorted based on the time when they stop running.\n*   **Status**: specifies that the executions are sorted based on their states.",
-                    example: ::std::option::Option::Some("StartDate"),
+                    example: Some("StartDate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3771,7 +3721,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The order in which you want to sort the results. Valid values:\n\n*   **Ascending**: ascending order.\n*   **Descending**: descending order. This is the default value.",
-                    example: ::std::option::Option::Some("Ascending"),
+                    example: Some("Ascending"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3782,7 +3732,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the Elastic Compute Service (ECS) resource.",
-                    example: ::std::option::Option::Some("i-xxx"),
+                    example: Some("i-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3793,7 +3743,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the resource template.",
-                    example: ::std::option::Option::Some("ACS-ECS-TEST"),
+                    example: Some("ACS-ECS-TEST"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3804,7 +3754,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group to which the instances you want to query belong.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3815,7 +3765,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the execution.",
-                    example: ::std::option::Option::Some("MyDescription"),
+                    example: Some("MyDescription"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3826,7 +3776,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The depth of execution. Valid values: RootDepth and FirstChildDepth. If you set this parameter to RootDepth, only the parent execution is returned. If you set this parameter to FirstChildDepth, only the child executions at the first level are returned. You can specify only one of the Depth and IncludeChildExecution parameters. We recommend that you specify Depth.",
-                    example: ::std::option::Option::Some("RootDepth"),
+                    example: Some("RootDepth"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3837,9 +3787,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The types of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger. You can specify only one of the Categories and Category parameters. We recommend that you specify Categories.",
-                    example: ::std::option::Option::Some(
-                        "[\"TimerTrigger\"、\"EventTrigger\"]",
-                    ),
+                    example: Some("[\"TimerTrigger\"、\"EventTrigger\"]"),
                     sensitive: false,
                 },
             ],
@@ -3849,8 +3797,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-git-accounts",
             summary: "获取当前阿里云用户已授权在应用管理的托管平台账户",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -3860,7 +3808,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3871,7 +3819,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("github"),
+                    example: Some("github"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3882,7 +3830,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3893,7 +3841,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("roleName"),
+                    example: Some("roleName"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3904,7 +3852,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
             ],
@@ -3914,8 +3862,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-git-branches",
             summary: "获取指定Git仓库的所有分支",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -3925,7 +3873,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
                     ),
                     sensitive: false,
@@ -3938,7 +3886,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("gitee"),
+                    example: Some("gitee"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3949,7 +3897,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("geegenw-j-imwinmtuej"),
+                    example: Some("geegenw-j-imwinmtuej"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3960,7 +3908,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("alibaba/fastjson"),
+                    example: Some("alibaba/fastjson"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3971,7 +3919,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3982,7 +3930,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("6fekfmnfll135123kdf33"),
+                    example: Some("6fekfmnfll135123kdf33"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -3993,7 +3941,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("2642213"),
+                    example: Some("2642213"),
                     sensitive: false,
                 },
             ],
@@ -4003,8 +3951,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-git-organizations",
             summary: "获取已授权用户的组织",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -4014,7 +3962,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4025,7 +3973,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("github"),
+                    example: Some("github"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4036,7 +3984,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("geegenw-j-imwinmtuej"),
+                    example: Some("geegenw-j-imwinmtuej"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4047,7 +3995,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4058,7 +4006,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
             ],
@@ -4068,8 +4016,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-git-repositories",
             summary: "查询Git仓库列表",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -4079,7 +4027,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
                     ),
                     sensitive: false,
@@ -4092,7 +4040,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("github"),
+                    example: Some("github"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4103,7 +4051,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("dhuai"),
+                    example: Some("dhuai"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4114,7 +4062,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("1"),
+                    example: Some("1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4125,7 +4073,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("1"),
+                    example: Some("1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4136,7 +4084,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("aliyun-computenest"),
+                    example: Some("aliyun-computenest"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4147,7 +4095,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4158,7 +4106,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("6fekfmnfll135123kdf33"),
+                    example: Some("6fekfmnfll135123kdf33"),
                     sensitive: false,
                 },
             ],
@@ -4168,8 +4116,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-git-repository-contents",
             summary: "获取仓库文件与目录信息",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -4179,7 +4127,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4190,7 +4138,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4201,7 +4149,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("gitee"),
+                    example: Some("gitee"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4212,7 +4160,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "",
-                    example: ::std::option::Option::Some("dhuai"),
+                    example: Some("dhuai"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4223,7 +4171,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("6fekfmnfll135123kdf33"),
+                    example: Some("6fekfmnfll135123kdf33"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4234,7 +4182,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("LYH-RAIN/vue-color-avatar"),
+                    example: Some("LYH-RAIN/vue-color-avatar"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4245,7 +4193,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("dev"),
+                    example: Some("dev"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4256,7 +4204,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("dir1"),
+                    example: Some("dir1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4267,7 +4215,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("dir"),
+                    example: Some("dir"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4278,7 +4226,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::Some("2642213"),
+                    example: Some("2642213"),
                     sensitive: false,
                 },
             ],
@@ -4288,8 +4236,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-instance-package-states",
             summary: "List Instance Package States",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["PackageStates"],
@@ -4303,9 +4251,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "List of extension names",
-                    example: ::std::option::Option::Some(
-                        "[\"template1\",\"template2\"]",
-                    ),
+                    example: Some("[\"template1\",\"template2\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4316,7 +4262,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4327,7 +4273,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "ECS instance ID",
-                    example: ::std::option::Option::Some("i-bp1cpoxxxwxxxxxxxxxx"),
+                    example: Some("i-bp1cpoxxxwxxxxxxxxxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4338,7 +4284,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Page size.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4349,9 +4295,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Pagination token.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx"),
                     sensitive: false,
                 },
             ],
@@ -4361,8 +4305,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-instance-patch-states",
             summary: "Queries the information about the patches of an instance.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["InstancePatchStates"],
@@ -4376,7 +4320,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which the instance whose patches you want to query resides.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4387,7 +4331,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4398,7 +4342,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4409,7 +4353,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the Elastic Compute Service (ECS) instance. The value can be a JSON array that consists of up to 100 instance IDs. Separate the instance IDs with commas (,).",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "[\"i-bp1jaxa2bs4bps7*****\", \"i-bp67acfmxazb4p****\", … \"i-bp67acfmxazb4p****\"]",
                     ),
                     sensitive: false,
@@ -4421,8 +4365,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-instance-patches",
             summary: "Queries the patches of an instance.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Patches"],
@@ -4436,7 +4380,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which the instance whose patches you want to query resides.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4447,7 +4391,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the instance.",
-                    example: ::std::option::Option::Some("i-bp1jaxa2bs4bps7*****"),
+                    example: Some("i-bp1jaxa2bs4bps7*****"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4458,7 +4402,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4469,7 +4413,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb",
                     ),
                     sensitive: false,
@@ -4482,7 +4426,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The status of the patches that you want to query. If you do not set this parameter, patches are not filtered.",
-                    example: ::std::option::Option::Some("Installed"),
+                    example: Some("Installed"),
                     sensitive: false,
                 },
             ],
@@ -4492,8 +4436,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-inventory-entries",
             summary: "Queries the configurations of an Elastic Compute Service (ECS) instance.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Entries"],
@@ -4507,7 +4451,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the instance.",
-                    example: ::std::option::Option::Some("i-bp1cpoxxxwxxxxxxxxxx"),
+                    example: Some("i-bp1cpoxxxwxxxxxxxxxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4518,7 +4462,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the component. Valid values:\n\n*   ACS:InstanceInformation\n*   ACS:Application\n*   ACS:File\n*   ACS:Network\n*   ACS:WindowsRole\n*   ACS:Service\n*   ACS:WindowsRegistry\n*   ACS:WindowsUpdate",
-                    example: ::std::option::Option::Some("ACS:InstanceInformation"),
+                    example: Some("ACS:InstanceInformation"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4529,7 +4473,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 1 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4540,9 +4484,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4553,7 +4495,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The filter rules for the component.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4564,7 +4506,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which the instance resides.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
             ],
@@ -4574,8 +4516,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-ops-items",
             summary: "Queries O\\\\\\&M items.",
             method: ::acs_runtime::Method::Get,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["OpsItems"],
@@ -4589,7 +4531,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4600,7 +4542,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4611,9 +4553,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4624,7 +4564,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The filter rules for the component.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4635,9 +4575,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4648,9 +4586,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The information about resource tags.",
-                    example: ::std::option::Option::Some(
-                        "{\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n}",
-                    ),
+                    example: Some("{\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n}"),
                     sensitive: false,
                 },
             ],
@@ -4660,8 +4596,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-parameter-versions",
             summary: "Queries the versions of a common parameter.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ParameterVersions"],
@@ -4675,7 +4611,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4686,7 +4622,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the common parameter.",
-                    example: ::std::option::Option::Some("MyParameter"),
+                    example: Some("MyParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4697,7 +4633,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4708,9 +4644,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "A pagination token. It can be used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4721,7 +4655,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The share type of the common parameter.",
-                    example: ::std::option::Option::Some("Private"),
+                    example: Some("Private"),
                     sensitive: false,
                 },
             ],
@@ -4731,8 +4665,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-parameters",
             summary: "Queries common parameters. Multiple methods are supported to filter common parameters.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -4746,7 +4680,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4757,7 +4691,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the common parameter.",
-                    example: ::std::option::Option::Some("MyParameter"),
+                    example: Some("MyParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4768,7 +4702,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4779,9 +4713,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The pagination token that can be used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4792,7 +4724,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The field used to sort the query results. Valid values:\n\n*   Name\n*   CreatedDate",
-                    example: ::std::option::Option::Some("Name"),
+                    example: Some("Name"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4803,7 +4735,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The order in which the entries are sorted. Valid values:\n\n*   Ascending\n*   Descending (Default)",
-                    example: ::std::option::Option::Some("Descending"),
+                    example: Some("Descending"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4814,7 +4746,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The data type of the common parameter.",
-                    example: ::std::option::Option::Some("String"),
+                    example: Some("String"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4825,7 +4757,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.",
-                    example: ::std::option::Option::Some("/path1/path2/"),
+                    example: Some("/path1/path2/"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4836,7 +4768,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4847,9 +4779,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4860,7 +4790,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The resource group ID.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4871,7 +4801,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The share type of the common parameter. Valid values:\n\n*   Public\n*   Private\n\nDefault value: Private.",
-                    example: ::std::option::Option::Some("‘Private’"),
+                    example: Some("‘Private’"),
                     sensitive: false,
                 },
             ],
@@ -4881,8 +4811,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-patch-baselines",
             summary: "Queries a list of patch baselines.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["PatchBaselines"],
@@ -4896,7 +4826,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4907,7 +4837,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the patch baseline.",
-                    example: ::std::option::Option::Some("MyPatchBaseline"),
+                    example: Some("MyPatchBaseline"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4918,7 +4848,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the operating system. Valid values:\n\n*   Windows\n*   Ubuntu\n*   CentOS\n*   Debian\n*   AliyunLinux\n*   RedhatEnterpriseLinux\n*   Anolis\n*   AlmaLinux",
-                    example: ::std::option::Option::Some("AliyunLinux"),
+                    example: Some("AliyunLinux"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4929,7 +4859,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The share type of the template. Valid values:\n\n*   **Public**\n*   **Private**",
-                    example: ::std::option::Option::Some("Private"),
+                    example: Some("Private"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4940,7 +4870,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries returned per page.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4951,7 +4881,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4962,7 +4892,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4973,7 +4903,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The approved patches.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4984,7 +4914,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether the approved patch involves updates other than security-related updates.",
-                    example: ::std::option::Option::Some("true"),
+                    example: Some("true"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -4995,7 +4925,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The patch source configurations.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5006,7 +4936,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -5016,8 +4946,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-resource-execution-status",
             summary: "Queries the information about a scheduled execution that involves O\\&M operations on Elastic Compute Service (ECS) instances.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ResourceExecutionStatus"],
@@ -5031,7 +4961,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5042,7 +4972,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("exec-xxxxxxxxxxxx"),
+                    example: Some("exec-xxxxxxxxxxxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5053,7 +4983,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5064,9 +4994,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The pagination token that is used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
                     sensitive: false,
                 },
             ],
@@ -5076,8 +5004,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-secret-parameter-versions",
             summary: "Queries versions of an encryption parameter.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ParameterVersions"],
@@ -5091,7 +5019,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5102,7 +5030,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the encryption parameter.",
-                    example: ::std::option::Option::Some("MySecretParameter"),
+                    example: Some("MySecretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5113,7 +5041,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("10"),
+                    example: Some("10"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5124,9 +5052,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The pagination token that is used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5137,7 +5063,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The share type of the encryption parameter.",
-                    example: ::std::option::Option::Some("Private"),
+                    example: Some("Private"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5148,7 +5074,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -5158,8 +5084,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-secret-parameters",
             summary: "Queries common parameters. Multiple types of queries are supported.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -5173,7 +5099,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5184,7 +5110,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the parameter. **You can enter a keyword to query parameter names in fuzzy match mode.",
-                    example: ::std::option::Option::Some("MySecretParameter"),
+                    example: Some("MySecretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5195,7 +5121,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5206,9 +5132,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some(
-                        "sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA",
-                    ),
+                    example: Some("sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5219,7 +5143,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The field used to sort the query results. Valid values:\n\n*   Name\n*   CreatedDate",
-                    example: ::std::option::Option::Some("Name"),
+                    example: Some("Name"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5230,7 +5154,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The order in which the entries are sorted. Valid values:\n\n*   Ascending\n*   Descending (Default)",
-                    example: ::std::option::Option::Some("Descending"),
+                    example: Some("Descending"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5241,7 +5165,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.",
-                    example: ::std::option::Option::Some("/path1/path2/"),
+                    example: Some("/path1/path2/"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5252,7 +5176,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5263,9 +5187,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags of the parameter.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5276,7 +5198,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -5286,8 +5208,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-state-configurations",
             summary: "Queries desired-state configurations.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["StateConfigurations"],
@@ -5301,7 +5223,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5312,9 +5234,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_).",
-                    example: ::std::option::Option::Some(
-                        "ACS-ECS-InventoryDataCollection",
-                    ),
+                    example: Some("ACS-ECS-InventoryDataCollection"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5325,7 +5245,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version number of the template. If you do not specify this parameter, the latest version of the template is used.",
-                    example: ::std::option::Option::Some("v1"),
+                    example: Some("v1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5336,7 +5256,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the desired-state configuration.",
-                    example: ::std::option::Option::Some("[\"sc-asfgdhj12345\"]"),
+                    example: Some("[\"sc-asfgdhj12345\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5347,9 +5267,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags to be added to the configuration.",
-                    example: ::std::option::Option::Some(
-                        "{\"Key\": \"oos\", \"Value\": \"inventory\"}",
-                    ),
+                    example: Some("{\"Key\": \"oos\", \"Value\": \"inventory\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5360,7 +5278,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The maximum number of entries per page.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5371,7 +5289,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "A pagination token. It can be used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some("AHJKH-AHKJHDJK-AKHDIOWJL"),
+                    example: Some("AHJKH-AHKJHDJK-AKHDIOWJL"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5382,7 +5300,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The resource group ID.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -5392,8 +5310,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-tag-keys",
             summary: "Queries the tags.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Keys"],
@@ -5407,7 +5325,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5418,7 +5336,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The maximum number of entries to return on each page. Valid value: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5429,7 +5347,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page.",
-                    example: ::std::option::Option::Some("djsdlkasd"),
+                    example: Some("djsdlkasd"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5440,7 +5358,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the resource to which the tag is added.",
-                    example: ::std::option::Option::Some("template"),
+                    example: Some("template"),
                     sensitive: false,
                 },
             ],
@@ -5450,8 +5368,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-tag-resources",
             summary: "Queries the tags that are added to one or more resources.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["TagResources", "TagResource"],
@@ -5465,7 +5383,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5476,9 +5394,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The IDs of resources. The number of resource IDs ranges from 1 to 50.",
-                    example: ::std::option::Option::Some(
-                        "[\"templateNam1\",\"templateName2\"]",
-                    ),
+                    example: Some("[\"templateNam1\",\"templateName2\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5489,7 +5405,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the resource. Valid values: template execution",
-                    example: ::std::option::Option::Some("template"),
+                    example: Some("template"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5500,9 +5416,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tag keys and values. The number of key-value pairs ranges from 1 to 20.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"v2\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"v2\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5513,9 +5427,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
                     sensitive: false,
                 },
             ],
@@ -5525,8 +5437,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-tag-values",
             summary: "Queries the values of created tags.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Values"],
@@ -5540,7 +5452,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5551,7 +5463,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The maximum number of results on each page.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5562,7 +5474,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.",
-                    example: ::std::option::Option::Some("3272h923879hsaksad"),
+                    example: Some("3272h923879hsaksad"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5573,7 +5485,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the tagged resource.",
-                    example: ::std::option::Option::Some("template"),
+                    example: Some("template"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5584,7 +5496,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tag key to query.",
-                    example: ::std::option::Option::Some("k1"),
+                    example: Some("k1"),
                     sensitive: false,
                 },
             ],
@@ -5594,8 +5506,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-task-executions",
             summary: "Queries task executions. Multiple methods are supported to filter task executions.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["TaskExecutions"],
@@ -5609,7 +5521,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5620,7 +5532,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.",
-                    example: ::std::option::Option::Some("exec-xxx"),
+                    example: Some("exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5631,7 +5543,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies to query task executions that start to run at or before the specified time.",
-                    example: ::std::option::Option::Some("Running"),
+                    example: Some("Running"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5642,7 +5554,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies to query task executions that start to run at or later than the specified time.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5653,7 +5565,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies to query task executions that stop running at or before the specified time.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5664,7 +5576,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies to query task executions that stop running at or later than the specified time.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5675,7 +5587,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The execution ID of the task.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5686,7 +5598,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the task.",
-                    example: ::std::option::Option::Some("task-exec-xxx"),
+                    example: Some("task-exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5697,7 +5609,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The action of the task.",
-                    example: ::std::option::Option::Some("describeInstance"),
+                    example: Some("describeInstance"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5708,7 +5620,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The execution ID of the parent node. In a loop task, set this parameter to the execution ID of the parent node.",
-                    example: ::std::option::Option::Some("ACS::Sleep"),
+                    example: Some("ACS::Sleep"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5719,7 +5631,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to show the child nodes in the loop task. Default value: False.",
-                    example: ::std::option::Option::Some("task-exec-xxx"),
+                    example: Some("task-exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5730,7 +5642,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5741,7 +5653,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5752,9 +5664,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Sorts the task executions to query. Valid values:\n\n*   **StartDate**: specifies that the task executions are sorted based on the time when they are created. This is the default value.\n*   **EndDate**: specifies that the task executions are sorted based on the time when the time when they stop running.\n*   **Status**: specifies that the task executions are sorted based on their statuses.",
-                    example: ::std::option::Option::Some(
-                        "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB",
-                    ),
+                    example: Some("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5765,7 +5675,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The order in which you want to sort the task executions to query. Valid values:\n\n*   **Ascending**: ascending order.\n*   **Descending**: descending order. This is the default value.",
-                    example: ::std::option::Option::Some("StartDate"),
+                    example: Some("StartDate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5776,7 +5686,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("Ascending"),
+                    example: Some("Ascending"),
                     sensitive: false,
                 },
             ],
@@ -5786,8 +5696,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-template-versions",
             summary: "Queries the versions of a template.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["TemplateVersions"],
@@ -5801,7 +5711,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5812,7 +5722,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template.",
-                    example: ::std::option::Option::Some("describeinstances"),
+                    example: Some("describeinstances"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5823,7 +5733,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 10 to 100",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5834,7 +5744,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "A pagination token. It can be used in the next request to retrieve a new page of results.",
-                    example: ::std::option::Option::Some("H8xj9c-398djs9-39ajd9asdjjJ"),
+                    example: Some("H8xj9c-398djs9-39ajd9asdjjJ"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5845,7 +5755,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the template. Valid values: Private and Public.",
-                    example: ::std::option::Option::Some("Private"),
+                    example: Some("Private"),
                     sensitive: false,
                 },
             ],
@@ -5855,8 +5765,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-templates",
             summary: "Queries templates. Multiple methods are supported to filter templates.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Templates"],
@@ -5870,7 +5780,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which you want to query templates.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5881,7 +5791,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the template. All templates whose names contain the specified template name are to be returned.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5892,7 +5802,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The format of the template. Valid values:\n\n*   **JSON**\n*   **YAML**",
-                    example: ::std::option::Option::Some("YAML"),
+                    example: Some("YAML"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5903,7 +5813,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The share type of the template. Valid values:\n\n*   **Public**\n*   **Private**",
-                    example: ::std::option::Option::Some("Private"),
+                    example: Some("Private"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5914,7 +5824,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The creator of the template.\n\n*   To query the template provided by Alibaba Cloud, set this parameter to **ACS**.\n*   To query the template created by a user, set this parameter to the **ID** of the template or the **name of the user** who creates the template.",
-                    example: ::std::option::Option::Some("ACS"),
+                    example: Some("ACS"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5925,7 +5835,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies to query the template that is created at or before the specified time.\n\nThe value must be in the YYYY-MM-DDThh:mm::ssZ format.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5936,7 +5846,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies to query the template that is created at or later than the specified time.\n\nThe value must be in the YYYY-MM-DDThh:mm:ssZ format.",
-                    example: ::std::option::Option::Some("2019-05-16T10:26:14Z"),
+                    example: Some("2019-05-16T10:26:14Z"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5947,9 +5857,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tag keys and values. The number of key-value pairs ranges from 1 to 20.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"k2\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"k2\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5960,7 +5868,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the template. Valid values include TimerTrigger, EventTrigger, AlarmTrigger, and Other.",
-                    example: ::std::option::Option::Some("TimerTrigger"),
+                    example: Some("TimerTrigger"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5971,7 +5879,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 10 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5982,7 +5890,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some("xxx"),
+                    example: Some("xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -5993,7 +5901,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The field that is used to sort the templates to be queried. Valid values:\n\n*   **TotalExecutionCount** (default): The system sorts the returned templates based on the total number of times that the templates are used.\n*   **Popularity**: The system sorts the returned templates based on the popularity of the templates.\n*   **TemplateName**: The system sorts the returned templates based on the names of the templates.\n*   **CreatedDate**: The system sorts the returned templates based on the points in time when the templates are created.\n*   **UpdatedDate**: The system sorts the returned templates based on the points in time when the templates are updated.",
-                    example: ::std::option::Option::Some("Popularity"),
+                    example: Some("Popularity"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6004,7 +5912,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The order in which you want to sort the results. Valid values:\n\n*   **Ascending**: ascending order.\n*   **Descending**: descending order. This is the default value.",
-                    example: ::std::option::Option::Some("Descending"),
+                    example: Some("Descending"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6015,7 +5923,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to query the template that is configured with a trigger.",
-                    example: ::std::option::Option::Some("true"),
+                    example: Some("true"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6026,7 +5934,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The type of the template. Valid values:\n\n*   Automation: the template for automated tasks.\n*   State: the template for configuration inventories.\n*   Package: the template for software packages.",
-                    example: ::std::option::Option::Some("private"),
+                    example: Some("private"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6037,7 +5945,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6048,7 +5956,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether the template is added to favorites.",
-                    example: ::std::option::Option::Some("true"),
+                    example: Some("true"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6059,7 +5967,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether the template is an example template.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -6069,8 +5977,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "notify-execution",
             summary: "Notifies an execution in the Waiting state of the subsequent operations.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6080,7 +5988,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which the execution resides.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6091,7 +5999,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("exec-xxx"),
+                    example: Some("exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6102,7 +6010,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the notification. Valid values:\n\n*   **ExecuteTask**: starts to run a specific task. This value is used if you perform debugging in the Debug mode. If you set this parameter to ExecuteTask, you also need to set the Parameters parameter.\n*   **CancelTask**: cancels a current task. This value is used if you perform debugging in the Debug mode.\n*   **CompleteExecution**: manually terminates an execution if you perform debugging in the Debug mode. You can specify the state of the terminated execution by using the **ExecutionStatus** parameter.\n*   **Approve**: approves an execution. For example, you are aware of the risks of an operation task and agree to approve the execution.\n*   **Reject**: rejects an execution. For example, you want to reject the execution of a high-risk operation task.\n*   **RetryTask**: retries a failed task whose execution mode is Suspend upon Failure.\n*   **SkipTask**: skips a failed task whose execution mode is Suspend upon Failure.",
-                    example: ::std::option::Option::Some("Approve"),
+                    example: Some("Approve"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6113,7 +6021,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description for the notification.",
-                    example: ::std::option::Option::Some("Note\n"),
+                    example: Some("Note\n"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6124,7 +6032,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the subsequent task.",
-                    example: ::std::option::Option::Some("describeInstance"),
+                    example: Some("describeInstance"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6135,7 +6043,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The execution ID of the task.",
-                    example: ::std::option::Option::Some("task-exec-xxx"),
+                    example: Some("task-exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6146,7 +6054,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The state of the terminated execution. This parameter is valid if you set the NotifyType parameter to CompleteExecution.",
-                    example: ::std::option::Option::Some("Success"),
+                    example: Some("Success"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6157,7 +6065,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The parameters of the subsequent task. This parameter is valid if you set the NotifyType parameter to ExecuteTask.",
-                    example: ::std::option::Option::Some("{}\t"),
+                    example: Some("{}\t"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6168,7 +6076,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The items of the child node in the loop task.",
-                    example: ::std::option::Option::Some("i-xxx"),
+                    example: Some("i-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6179,7 +6087,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The execution IDs of the tasks.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "[\"exec-79c321c11003a97c\",\"exec-79c321c11003aqw97cz\"]",
                     ),
                     sensitive: false,
@@ -6191,8 +6099,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "register-default-patch-baseline",
             summary: "Registers the default patch baseline.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6202,7 +6110,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6213,7 +6121,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the patch baseline.",
-                    example: ::std::option::Option::Some("MyPatchBaseline"),
+                    example: Some("MyPatchBaseline"),
                     sensitive: false,
                 },
             ],
@@ -6223,8 +6131,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "search-inventory",
             summary: "Queries the details or aggregate information of a configuration inventory.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::Some(::acs_cli::Pagination {
+            idempotency_token: None,
+            pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Entities"],
@@ -6238,7 +6146,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6249,9 +6157,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The token that is used to retrieve the next page of results.",
-                    example: ::std::option::Option::Some(
-                        "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC",
-                    ),
+                    example: Some("gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6262,7 +6168,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The number of entries per page. Valid values: 1 to 100. Default value: 50.",
-                    example: ::std::option::Option::Some("50"),
+                    example: Some("50"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6273,7 +6179,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The filter rules for the component.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6284,7 +6190,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The information about aggregators. You can use one or more aggregators to query the aggregate information of an instance. Valid values:\n\n*   ACS:Application.Name\n*   ACS:Application.Version",
-                    example: ::std::option::Option::Some("ACS:Application.Name"),
+                    example: Some("ACS:Application.Name"),
                     sensitive: false,
                 },
             ],
@@ -6294,8 +6200,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "set-service-settings",
             summary: "Enables or disables the feature of delivering template execution records and sets the storage location and organization ID.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "DeliveryOssEnabled",
@@ -6305,7 +6211,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Whether to enable OSS delivery.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6316,7 +6222,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of OSS bucket to deliver.",
-                    example: ::std::option::Option::Some("OssBucketName"),
+                    example: Some("OssBucketName"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6327,7 +6233,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The key prefix of OSS to deliver.",
-                    example: ::std::option::Option::Some("oos/execution"),
+                    example: Some("oos/execution"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6338,7 +6244,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of SLS project to deliver.",
-                    example: ::std::option::Option::Some("SlsProjectName"),
+                    example: Some("SlsProjectName"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6349,7 +6255,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Whether to enable SLS delivery.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6360,7 +6266,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6371,7 +6277,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The id of RDC Enterprise.",
-                    example: ::std::option::Option::Some("RdcEnterpriseId"),
+                    example: Some("RdcEnterpriseId"),
                     sensitive: false,
                 },
             ],
@@ -6381,8 +6287,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "start-execution",
             summary: "Starts an execution.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6392,7 +6298,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region in which the execution resides.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6403,7 +6309,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_).",
-                    example: ::std::option::Option::Some("vmeixme"),
+                    example: Some("vmeixme"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6414,7 +6320,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version number of the template. If you do not specify this parameter, the system uses the latest version.",
-                    example: ::std::option::Option::Some("v1"),
+                    example: Some("v1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6425,7 +6331,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The execution mode. Valid values:\n\n*   Automatic: automatically starts the execution of the template. This is the default value.\n*   FailurePause: suspends the execution of the template upon a failure.\n*   Debug: manually starts the execution of the template.",
-                    example: ::std::option::Option::Some("Automatic"),
+                    example: Some("Automatic"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6436,7 +6342,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The loop mode. Valid values:\n\n*   Automatic: does not suspend the execution of the template. This is the default value.\n*   FirstBatchPause: suspends the execution of the template after the first batch is complete.\n*   EveryBatchPause: suspends the execution of the template after each batch is complete.",
-                    example: ::std::option::Option::Some("Automatic"),
+                    example: Some("Automatic"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6447,7 +6353,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the parent execution.",
-                    example: ::std::option::Option::Some("exec-xxx"),
+                    example: Some("exec-xxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6458,7 +6364,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The security check mode. Valid values:\n\n*   Skip: specifies that you are aware of the risks. The system performs all actions in the execution without manual confirmation, regardless of the risk level. This parameter is valid only if the `Mode` parameter is set to Automatic.\n*   ConfirmEveryHighRiskAction: requires you to confirm each high-risk action. This is the default value. You can call the **NotifyExecution** operation to confirm or cancel an action.",
-                    example: ::std::option::Option::Some("Skip"),
+                    example: Some("Skip"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6469,7 +6375,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The JSON string that consists of a set of parameters. Default value: {}.",
-                    example: ::std::option::Option::Some("{\"Status\":\"Running\"}"),
+                    example: Some("{\"Status\":\"Running\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6480,9 +6386,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The access token.",
-                    example: ::std::option::Option::Some(
-                        "123e56767-e89b-12d3-a456-426655440000",
-                    ),
+                    example: Some("123e56767-e89b-12d3-a456-426655440000"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6493,9 +6397,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags for the execution.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"v2\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"v2\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6506,7 +6408,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the execution.",
-                    example: ::std::option::Option::Some("test execution."),
+                    example: Some("test execution."),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6517,7 +6419,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
                     ),
                     sensitive: false,
@@ -6530,7 +6432,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6541,7 +6443,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The Object Storage Service (OSS) URL of the object that stores the content of the Operation Orchestration Service (OOS) template. The access control list (ACL) of the object must be public-read. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
                     ),
                     sensitive: false,
@@ -6553,8 +6455,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "tag-resources",
             summary: "Adds tags to one or more resources.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6564,7 +6466,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6575,9 +6477,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.\n\n*   If you set ResourceType to template, specify ResourceIds in the \\[\"TemplateName1\",\"TemplateName2\"] format.\n*   If you set ResourceType to parameter, specify ResourceIds in the \\[\"Name1\",\"Name2\"] format.\n*   If you set ResourceType to secretparameter, specify ResourceIds in the \\[\"Name1\",\"Name2\"] format.\n*   If you set ResourceType to stateconfiguration, specify ResourceIds in the \\[\"StateConfigurationId 1\",\"StateConfigurationId 2\"] format.\n*   If you set ResourceType to application, specify ResourceIds in the \\[\"Name1\",\"Name2\"] format.",
-                    example: ::std::option::Option::Some(
-                        "[\"templateName1\",\"templateName2\"]",
-                    ),
+                    example: Some("[\"templateName1\",\"templateName2\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6588,7 +6488,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the resource for which you want to modify the resource group. Valid values:\n\n*   template: template.\n*   parameter: parameter.\n*   secretparameter: encryption parameter.\n*   stateconfiguration: desired-state configuration.\n*   application: application.",
-                    example: ::std::option::Option::Some("template"),
+                    example: Some("template"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6599,9 +6499,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The tag keys and values. The number of key-value pairs ranges from 1 to 20.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"v1\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"v1\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
             ],
@@ -6611,8 +6509,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "trigger-execution",
             summary: "Debugs a started execution that contains an event trigger task or alert trigger task. If the operation is called, a message body is sent to the event trigger task or alert trigger task. After the trigger task receives the message body, the trigger task generates a new child execution.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6622,7 +6520,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6633,7 +6531,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the event-, alert-, or timer-triggered execution.",
-                    example: ::std::option::Option::Some("exec-sadw3f23rsad"),
+                    example: Some("exec-sadw3f23rsad"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6644,7 +6542,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the trigger. Valid values:\n\n*   Event\n*   Alarm\n*   Timer",
-                    example: ::std::option::Option::Some("Event"),
+                    example: Some("Event"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6655,7 +6553,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The message body to be sent to the trigger task.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\"eventTime\": \"20181226T220114.058+0800\", \"id\": \"9435EAD6-3CF6-4494-8F7A-3A********77\",\"level\": \"INFO\",\"name\": \"Instance:StateChange\",\"product\": \"ECS\",\"regionId\":\"cn-hangzhou\",\"resourceId\": \"acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go\",\"userId\": \"169070********30\",\"ver\": \"1.0\",\"content\": {\"resourceId\": \"i-bp1ecr********5go2go\", \"resourceType\": \"ALIYUN::ECS::Instance\",\"state\": \"Stopping\"} }",
                     ),
                     sensitive: false,
@@ -6668,7 +6566,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("dswe2-3i0-029"),
+                    example: Some("dswe2-3i0-029"),
                     sensitive: false,
                 },
             ],
@@ -6678,8 +6576,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "untag-resources",
             summary: "Removes tags from one or more resources.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6689,7 +6587,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6700,9 +6598,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.\n\n*   If you set ResourceType to template, specify ResourceIds in the \\[\"TemplateName1\",\"TemplateName2\"] format.\n*   If you set ResourceType to parameter, specify ResourceIds in the \\[\"Name1\",\"Name2\"] format.\n*   If you set ResourceType to secretparameter, specify ResourceIds in the \\[\"Name1\",\"Name2\"] format.\n*   If you set ResourceType to stateconfiguration, specify ResourceIds in the \\[\"StateConfigurationId 1\",\"StateConfigurationId 2\"] format.\n*   If you set ResourceType to application, specify ResourceIds in the \\[\"Name1\",\"Name2\"] format.",
-                    example: ::std::option::Option::Some(
-                        "[\"templateName1\",\"templateName2\"]",
-                    ),
+                    example: Some("[\"templateName1\",\"templateName2\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6713,7 +6609,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The type of the resource for which you want to modify the resource group. Valid values:\n\n*   template: template.\n*   parameter: parameter.\n*   secretparameter: encryption parameter.\n*   stateconfiguration: desired-state configuration.\n*   application: application.",
-                    example: ::std::option::Option::Some("template"),
+                    example: Some("template"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6724,7 +6620,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tag keys. The number of keys ranges from 1 to 20.",
-                    example: ::std::option::Option::Some("[\"k1\",\"k2\"]"),
+                    example: Some("[\"k1\",\"k2\"]"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6735,7 +6631,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to remove all tags. This parameter takes effect only if TagKeys is left empty. Valid values: true and false. Default value: false. TagKeys is required if this parameter is set to false.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -6745,8 +6641,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-application",
             summary: "Updates an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6756,7 +6652,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6767,7 +6663,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application name.",
-                    example: ::std::option::Option::Some("My-Application"),
+                    example: Some("My-Application"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6778,7 +6674,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description to be updated for the application.",
-                    example: ::std::option::Option::Some("test application"),
+                    example: Some("test application"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6789,9 +6685,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"v1\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"v1\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6802,7 +6696,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The configurations of application alerts.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6813,7 +6707,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Specifies whether to delete existing alert rules before applying the alert template. Default value: false.",
-                    example: ::std::option::Option::Some("false"),
+                    example: Some("false"),
                     sensitive: false,
                 },
             ],
@@ -6823,8 +6717,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-application-group",
             summary: "Updates the information of an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6834,7 +6728,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID. Set the value to cn-hangzhou.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6845,7 +6739,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the application group.",
-                    example: ::std::option::Option::Some("MyApplicationGroup"),
+                    example: Some("MyApplicationGroup"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6856,7 +6750,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The new name of the application group.",
-                    example: ::std::option::Option::Some("UpdateMyApplicationGroup"),
+                    example: Some("UpdateMyApplicationGroup"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6867,7 +6761,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The application name.",
-                    example: ::std::option::Option::Some("MyApplication"),
+                    example: Some("MyApplication"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6878,9 +6772,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the configuration update operation.",
-                    example: ::std::option::Option::Some(
-                        "/business/v1/product/spus/{spu_id}",
-                    ),
+                    example: Some("/business/v1/product/spus/{spu_id}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6891,7 +6783,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The JSON string that consists of a set of parameters. Default value: {}.",
-                    example: ::std::option::Option::Some("{\"username\": \"xx\"}"),
+                    example: Some("{\"username\": \"xx\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6902,7 +6794,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
             ],
@@ -6912,8 +6804,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-execution",
             summary: "Updates an execution in the Running or Waiting state.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -6923,7 +6815,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6934,7 +6826,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the execution.",
-                    example: ::std::option::Option::Some("exec-c223xxxxxxxxxxxxxxxx"),
+                    example: Some("exec-c223xxxxxxxxxxxxxxxx"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6945,7 +6837,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The information about the parameters.",
-                    example: ::std::option::Option::Some("{\"Status\":\"Running\"}"),
+                    example: Some("{\"Status\":\"Running\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6956,9 +6848,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some(
-                        "123e4567-e89b-12d3-a456-42665544****",
-                    ),
+                    example: Some("123e4567-e89b-12d3-a456-42665544****"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6969,7 +6859,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the execution.",
-                    example: ::std::option::Option::Some("Execution description"),
+                    example: Some("Execution description"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6980,9 +6870,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags of the execution.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -6993,7 +6881,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m*****"),
+                    example: Some("rg-acfmxsn4m*****"),
                     sensitive: false,
                 },
             ],
@@ -7003,8 +6891,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-instance-package-state",
             summary: "Updates the installed extensions of an instance.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "TemplateName",
@@ -7014,9 +6902,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template.",
-                    example: ::std::option::Option::Some(
-                        "ACS-ECS-InventoryDataCollection",
-                    ),
+                    example: Some("ACS-ECS-InventoryDataCollection"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7027,7 +6913,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7038,7 +6924,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the Elastic Compute Service (ECS) instance.",
-                    example: ::std::option::Option::Some("i-bp1jaxa2bs4bps7*****"),
+                    example: Some("i-bp1jaxa2bs4bps7*****"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7049,7 +6935,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The version of the template.",
-                    example: ::std::option::Option::Some("v1"),
+                    example: Some("v1"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7060,7 +6946,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The operation type.\n\nValid values:\n\n*   uninstall\n*   install",
-                    example: ::std::option::Option::Some("install"),
+                    example: Some("install"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7071,7 +6957,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The parameters for installing or uninstalling the extensions.",
-                    example: ::std::option::Option::Some("{\"username\": \"xx\"}"),
+                    example: Some("{\"username\": \"xx\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7082,7 +6968,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
             ],
@@ -7092,8 +6978,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-ops-item",
             summary: "Modifies an O\\\\\\\\\\\\\\\\\\\\&M item.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -7103,7 +6989,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7114,7 +7000,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The title of the O\\&M item.",
-                    example: ::std::option::Option::Some("Test"),
+                    example: Some("Test"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7125,7 +7011,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the O\\&M item.",
-                    example: ::std::option::Option::Some("test-update"),
+                    example: Some("test-update"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7136,7 +7022,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7147,9 +7033,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::Some(
-                        "{\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n}",
-                    ),
+                    example: Some("{\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7160,7 +7044,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("DASKJJLKADS-AHKLJHJSAKL-AJK"),
+                    example: Some("DASKJJLKADS-AHKLJHJSAKL-AJK"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7171,7 +7055,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The severity level.",
-                    example: ::std::option::Option::Some("Medium"),
+                    example: Some("Medium"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7182,7 +7066,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The source business.",
-                    example: ::std::option::Option::Some("/aliyun/ecs"),
+                    example: Some("/aliyun/ecs"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7193,7 +7077,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The category.",
-                    example: ::std::option::Option::Some("Security"),
+                    example: Some("Security"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7204,7 +7088,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The priority.",
-                    example: ::std::option::Option::Some("2"),
+                    example: Some("2"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7215,7 +7099,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The solutions.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"url\\\\\",\\n \\\\\"url\\\\\":\\\\\"https://example.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Specify a cross-zone high availability cluster. \\\\\"\\n}]\n",
                     ),
                     sensitive: false,
@@ -7228,9 +7112,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The string to be deduplicated.",
-                    example: ::std::option::Option::Some(
-                        "ecs_instance_SystemMaintenance.Reboot",
-                    ),
+                    example: Some("ecs_instance_SystemMaintenance.Reboot"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7241,7 +7123,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The Alibaba Resource Names (ARNs) of the associated resources.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "[\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\"]",
                     ),
                     sensitive: false,
@@ -7254,7 +7136,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the O\\&M item.",
-                    example: ::std::option::Option::Some("oi-e2264dcf040c472598e9"),
+                    example: Some("oi-e2264dcf040c472598e9"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7265,7 +7147,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The status.",
-                    example: ::std::option::Option::Some("Open"),
+                    example: Some("Open"),
                     sensitive: false,
                 },
             ],
@@ -7275,8 +7157,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-parameter",
             summary: "Updates a common parameter.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -7286,7 +7168,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7297,7 +7179,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.",
-                    example: ::std::option::Option::Some("MyParameter"),
+                    example: Some("MyParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7308,7 +7190,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The value of the common parameter. The value must be 1 to 4,096 characters in length.",
-                    example: ::std::option::Option::Some("update"),
+                    example: Some("update"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7319,7 +7201,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the common parameter. The description must be 1 to 200 characters in length.",
-                    example: ::std::option::Option::Some("update"),
+                    example: Some("update"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7330,9 +7212,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags to be added to common parameter.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7343,7 +7223,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The resource group ID.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -7353,8 +7233,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-patch-baseline",
             summary: "Updates a patch baseline.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -7364,7 +7244,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7375,7 +7255,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the patch baseline.",
-                    example: ::std::option::Option::Some("MyPatchBaseline"),
+                    example: Some("MyPatchBaseline"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7386,7 +7266,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the patch baseline.",
-                    example: ::std::option::Option::Some("UpdatePatchBaseline"),
+                    example: Some("UpdatePatchBaseline"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7397,7 +7277,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("-"),
+                    example: Some("-"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7408,7 +7288,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The rules of scanning and installing patches for the specified operating system.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
                     ),
                     sensitive: false,
@@ -7421,7 +7301,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The rejected patches.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7432,7 +7312,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The action of the rejected patch.",
-                    example: ::std::option::Option::Some("ALLOW_AS_DEPENDENCY"),
+                    example: Some("ALLOW_AS_DEPENDENCY"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7443,7 +7323,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The approved patches.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7454,7 +7334,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "Indicates whether the approved patch involves updates other than security-related updates.",
-                    example: ::std::option::Option::Some("true"),
+                    example: Some("true"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7465,7 +7345,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The patch source configurations.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7476,7 +7356,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags.",
-                    example: ::std::option::Option::None,
+                    example: None,
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7487,7 +7367,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -7497,8 +7377,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-secret-parameter",
             summary: "Updates an encryption parameter. Make sure that you have the permissions to call the UpdateSecretValue operation of Key Management Service (KMS) before you call this operation.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -7508,7 +7388,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7519,7 +7399,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.",
-                    example: ::std::option::Option::Some("MySecretParameter"),
+                    example: Some("MySecretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7530,7 +7410,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The value of the parameter. The value must be 1 to 4096 characters in length.",
-                    example: ::std::option::Option::Some("update"),
+                    example: Some("update"),
                     sensitive: true,
                 },
                 ::acs_cli::Parameter {
@@ -7541,7 +7421,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description of the parameter. The description must be 1 to 200 characters in length.",
-                    example: ::std::option::Option::Some("SecretParameter"),
+                    example: Some("SecretParameter"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7552,9 +7432,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags of the parameter.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\": \"v1\", \"k2\": \"v2\"}",
-                    ),
+                    example: Some("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7565,7 +7443,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -7575,8 +7453,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-state-configuration",
             summary: "Updates a desired-state configuration.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::Some("ClientToken"),
-            pagination: ::std::option::Option::None,
+            idempotency_token: Some("ClientToken"),
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -7586,7 +7464,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The region ID.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7597,9 +7475,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The description.",
-                    example: ::std::option::Option::Some(
-                        "ACS-ECS-InventoryDataCollection",
-                    ),
+                    example: Some("ACS-ECS-InventoryDataCollection"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7610,7 +7486,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The parameters.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{ \"policy\": { \"ACS:Application\": { \"Collection\": \"Enabled\" }, \"ACS:Network\": { \"Collection\": \"Enabled\" } } }",
                     ),
                     sensitive: false,
@@ -7623,7 +7499,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.",
-                    example: ::std::option::Option::Some("ApplyOnce"),
+                    example: Some("ApplyOnce"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7634,7 +7510,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The schedule type.",
-                    example: ::std::option::Option::Some("rate"),
+                    example: Some("rate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7645,7 +7521,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The schedule expression.",
-                    example: ::std::option::Option::Some("1 hour"),
+                    example: Some("1 hour"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7656,7 +7532,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The resources to be queried.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{ \"ResourceType\": \"ALIYUN::ECS::Instance\", \"Filters\": [ { \"Type\": \"All\", \"RegionId\": \"cn-hangzhou\", \"Parameters\": { \"RegionId\": \"cn-hangzhou\", \"Status\": \"Running\" } } ] }",
                     ),
                     sensitive: false,
@@ -7669,7 +7545,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The client token that is used to ensure the idempotence of the request.",
-                    example: ::std::option::Option::Some("DASKJJLKADS-AHKLJHJSAKL-AJK"),
+                    example: Some("DASKJJLKADS-AHKLJHJSAKL-AJK"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7680,7 +7556,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The ID of the desired-state configuration.",
-                    example: ::std::option::Option::Some("sc-asfgdhj12345"),
+                    example: Some("sc-asfgdhj12345"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7691,9 +7567,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tags to be added to the configuration.",
-                    example: ::std::option::Option::Some(
-                        "{\"Key\": \"oos\", \"Value\": \"sc\"}",
-                    ),
+                    example: Some("{\"Key\": \"oos\", \"Value\": \"sc\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7704,7 +7578,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The resource group ID.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -7714,8 +7588,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "update-template",
             summary: "Updates the information about an existing template.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -7725,7 +7599,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7736,7 +7610,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The name of the template. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.",
-                    example: ::std::option::Option::Some("MyTemplate"),
+                    example: Some("MyTemplate"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7747,7 +7621,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: true,
                     description: "The content of the template. The content must be in the JSON or YAML format, and its maximum size is 64 KB.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{ \"FormatVersion\": \"OOS-2019-06-01\", \"Description\": { \"en\": \"Bulky starts the ECS instances\", \"name-en\": \"Bulky Start Instances\", }, \"Parameters\": { \"regionId\": { \"Type\": \"String\", \"Label\": { \"en\": \"RegionId\", }, \"AssociationProperty\": \"RegionId\", \"Default\": \"{{ ACS::RegionId }}\" }, \"targets\": { \"Type\": \"Json\", \"Label\": { \"en\": \"TargetInstance\", }, \"AssociationProperty\": \"Targets\", \"AssociationPropertyMetadata\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"regionId\" } }, \"rateControl\": { \"Label\": { \"en\": \"RateControl\", }, \"Type\": \"Json\", \"AssociationProperty\": \"RateControl\", \"Default\": { \"Mode\": \"Concurrency\", \"MaxErrors\": 0, \"Concurrency\": 10 } }, \"OOSAssumeRole\": { \"Label\": { \"en\": \"OOSAssumeRole\", }, \"Type\": \"String\", \"Default\": \"OOSServiceRole\" } }, \"RamRole\": \"{{ OOSAssumeRole }}\", \"Tasks\": \\[ { \"Name\": \"getInstance\", \"Description\": { \"en\": \"Views the ECS instances\", }, \"Action\": \"ACS::SelectTargets\", \"Properties\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"{{ regionId }}\", \"Filters\": \\[ \"{{ targets }}\" ] }, \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"ValueSelector\": \"Instances.Instance\\[].InstanceId\" } } }, { \"Name\": \"startInstance\", \"Action\": \"ACS::ECS::StartInstance\", \"Description\": { \"en\": \"Starts the ECS instances\", }, \"Properties\": { \"regionId\": \"{{ regionId }}\", \"instanceId\": \"{{ ACS::TaskLoopItem }}\" }, \"Loop\": { \"RateControl\": \"{{ rateControl }}\", \"Items\": \"{{ getInstance.instanceIds }}\" } } ], \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"Value\": \"{{ getInstance.instanceIds }}\" } } }\n",
                     ),
                     sensitive: false,
@@ -7760,9 +7634,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The tag keys and values. The number of key-value pairs ranges from 1 to 20.",
-                    example: ::std::option::Option::Some(
-                        "{\"k1\":\"k2\",\"k2\":\"v2\"}",
-                    ),
+                    example: Some("{\"k1\":\"k2\",\"k2\":\"v2\"}"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7773,7 +7645,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The name of the template version.",
-                    example: ::std::option::Option::Some("v2"),
+                    example: Some("v2"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7784,7 +7656,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the resource group.",
-                    example: ::std::option::Option::Some("rg-acfmxsn4m4******"),
+                    example: Some("rg-acfmxsn4m4******"),
                     sensitive: false,
                 },
             ],
@@ -7794,8 +7666,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "validate-template-content",
             summary: "Check whether a template is valid.",
             method: ::acs_runtime::Method::Post,
-            idempotency_token: ::std::option::Option::None,
-            pagination: ::std::option::Option::None,
+            idempotency_token: None,
+            pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "RegionId",
@@ -7805,7 +7677,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The ID of the region.",
-                    example: ::std::option::Option::Some("cn-hangzhou"),
+                    example: Some("cn-hangzhou"),
                     sensitive: false,
                 },
                 ::acs_cli::Parameter {
@@ -7816,7 +7688,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The content of the template.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
                     ),
                     sensitive: false,
@@ -7829,7 +7701,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     location: ::acs_cli::Location::Query,
                     required: false,
                     description: "The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.",
-                    example: ::std::option::Option::Some(
+                    example: Some(
                         "http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json",
                     ),
                     sensitive: false,

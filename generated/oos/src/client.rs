@@ -65,8 +65,8 @@ impl Client {
     }
     /// A client configured from the environment: region from `ALIBABA_CLOUD_REGION_ID`,
     /// credentials from the default chain (see [`acs_runtime::credentials`]).
-    pub fn from_env() -> ::std::result::Result<Self, ::acs_runtime::Error> {
-        ::std::result::Result::Ok(Self::from_conf(::acs_runtime::Config::from_env()?))
+    pub fn from_env() -> Result<Self, ::acs_runtime::Error> {
+        Ok(Self::from_conf(::acs_runtime::Config::from_env()?))
     }
     /// The configuration this client was built with.
     pub fn config(&self) -> &::acs_runtime::Config {

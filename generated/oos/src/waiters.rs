@@ -28,10 +28,7 @@ impl ExecutionFinishedWaiter {
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.poll = self.poll.execution_id(input);
         self
     }
@@ -49,7 +46,7 @@ impl ExecutionFinishedWaiter {
     /// on a failure status, a failed call or the timeout.
     pub async fn wait(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::operation::list_executions::ListExecutionsResponse,
         ::acs_runtime::WaiterError<
             crate::operation::list_executions::ListExecutionsResponse,
@@ -68,6 +65,6 @@ impl ExecutionFinishedWaiter {
 }
 fn execution_finished_status(
     response: &crate::operation::list_executions::ListExecutionsResponse,
-) -> ::std::option::Option<&str> {
+) -> Option<&str> {
     response.executions.as_ref()?.first()?.status.as_deref()
 }

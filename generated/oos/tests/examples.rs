@@ -40,7 +40,7 @@ where
                 let twice: T = ::acs_runtime::de::from_slice(&text)
                     .expect("its encoding decodes");
                 ::proptest::prop_assert_eq!(once, twice);
-                ::std::result::Result::Ok(())
+                Ok(())
             },
         )
         .unwrap();

@@ -74,13 +74,13 @@ fn operation_entry(operation: &Operation) -> TokenStream {
             let input = &pagination.input_token_wire;
             let output = &pagination.output_token_wire;
             let items = &pagination.items_wire_path;
-            quote!(::std::option::Option::Some(::acs_cli::Pagination {
+            quote!(Some(::acs_cli::Pagination {
                 input_token: #input,
                 output_token: #output,
                 items: &[#(#items),*],
             }))
         }
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     };
     let parameters = operation.request.iter().map(parameter_entry);
     quote! {
@@ -138,7 +138,7 @@ fn parameter_entry(member: &Member) -> TokenStream {
 
 fn option(value: Option<&str>) -> TokenStream {
     match value {
-        Some(value) => quote!(::std::option::Option::Some(#value)),
-        None => quote!(::std::option::Option::None),
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
     }
 }

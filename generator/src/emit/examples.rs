@@ -47,7 +47,7 @@ pub fn emit_examples(service: &Service) -> TokenStream {
                     let text = ::serde_json::to_vec(&once).expect("the response serializes");
                     let twice: T = ::acs_runtime::de::from_slice(&text).expect("its encoding decodes");
                     ::proptest::prop_assert_eq!(once, twice);
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 })
                 .unwrap();
         }
@@ -236,12 +236,12 @@ impl Examples<'_> {
             }
             (Type::Array(item), Value::Array(items)) => {
                 let items = items.iter().map(|value| self.expression(item, value));
-                quote!(::std::vec![#(#items),*])
+                quote!(vec![#(#items),*])
             }
             (Type::Map(values), Value::Object(entries)) => {
                 let entries = entries.iter().map(|(key, value)| {
                     let value = self.expression(values, value);
-                    quote!((::std::string::String::from(#key), #value))
+                    quote!((String::from(#key), #value))
                 });
                 quote!(::std::collections::BTreeMap::from([#(#entries),*]))
             }

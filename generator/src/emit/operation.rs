@@ -117,7 +117,7 @@ fn field_type(member: &Member) -> TokenStream {
     if member.required {
         ty
     } else {
-        quote!(::std::option::Option<#ty>)
+        quote!(Option<#ty>)
     }
 }
 
@@ -182,7 +182,7 @@ fn emit_encode(operation: &Operation) -> TokenStream {
             quote!(#target.#put(#wire, &self.#name)?;)
         } else {
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#name {
+                if let Some(value) = &self.#name {
                     #target.#put(#wire, value)?;
                 }
             }
@@ -195,9 +195,9 @@ fn emit_encode(operation: &Operation) -> TokenStream {
     };
     quote! {
         impl ::acs_runtime::EncodeRequest for #request {
-            fn encode(&self, #params: &mut ::acs_runtime::RequestParams) -> ::std::result::Result<(), ::serde_json::Error> {
+            fn encode(&self, #params: &mut ::acs_runtime::RequestParams) -> Result<(), ::serde_json::Error> {
                 #(#statements)*
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }
@@ -208,7 +208,7 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
     let fields = operation.request.iter().map(|member| {
         let name = ident(&member.field_name);
         let ty = rust_type(&member.ty);
-        quote!(#name: ::std::option::Option<#ty>,)
+        quote!(#name: Option<#ty>,)
     });
     let accessors = operation.request.iter().map(|member| {
         let name = ident(&member.field_name);
@@ -246,8 +246,8 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
         impl #builder {
             #(#accessors)*
             /// The request, or an error naming the first required parameter left unset.
-            pub fn build(self) -> ::std::result::Result<#request, ::acs_runtime::BuildError> {
-                ::std::result::Result::Ok(#request {
+            pub fn build(self) -> Result<#request, ::acs_runtime::BuildError> {
+                Ok(#request {
                     #(#assignments)*
                 })
             }
@@ -283,7 +283,7 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
         }
         impl #fluent {
             fn new(client: crate::Client) -> Self {
-                Self { client, inner: ::std::default::Default::default(), options: ::std::default::Default::default() }
+                Self { client, inner: Default::default(), options: Default::default() }
             }
             /// The parameters set so far.
             pub fn as_input(&self) -> &#builder {
@@ -330,7 +330,7 @@ fn fluent_delegates(member: &Member) -> TokenStream {
             let (arg, _) = super::types::setter_argument(value, &quote!(value));
             quote! {
                 #doc
-                pub fn #method(mut self, key: impl ::std::convert::Into<::std::string::String>, value: #arg) -> Self {
+                pub fn #method(mut self, key: impl Into<String>, value: #arg) -> Self {
                     self.inner = self.inner.#method(key, value);
                     self
                 }
@@ -350,12 +350,12 @@ fn fluent_delegates(member: &Member) -> TokenStream {
     quote! {
         #setter
         #[doc = #set_doc]
-        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+        pub fn #set(mut self, input: Option<#ty>) -> Self {
             self.inner = self.inner.#set(input);
             self
         }
         #[doc = " The value set for this parameter, if any."]
-        pub fn #get(&self) -> &::std::option::Option<#ty> {
+        pub fn #get(&self) -> &Option<#ty> {
             self.inner.#get()
         }
     }
@@ -379,10 +379,10 @@ fn emit_response(operation: &Operation) -> TokenStream {
         quote! {
             impl ::acs_runtime::Page for #response {
                 type Item = #item_type;
-                fn next_token(&self) -> ::std::option::Option<&str> {
+                fn next_token(&self) -> Option<&str> {
                     self.#token.as_deref()
                 }
-                fn into_items(self) -> ::std::vec::Vec<#item_type> {
+                fn into_items(self) -> Vec<#item_type> {
                     self.#first #(#rest)* .unwrap_or_default()
                 }
             }

@@ -16,7 +16,7 @@ pub fn serialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
         let field_name = ident(&field.field_name);
         let wire = &field.wire_name;
         quote! {
-            if let ::std::option::Option::Some(value) = &self.#field_name {
+            if let Some(value) = &self.#field_name {
                 ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, value)?;
             }
         }
@@ -28,8 +28,8 @@ pub fn serialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
     };
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let #map = serializer.serialize_map(::std::option::Option::None)?;
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let #map = serializer.serialize_map(None)?;
                 #(#entries)*
                 ::serde::ser::SerializeMap::end(map)
             }
@@ -52,16 +52,16 @@ pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
     };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct ObjectVisitor;
                 impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
                     type Value = #name;
                     fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         formatter.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         let #value = #name::default();
-                        while let ::std::option::Option::Some(key) = map.next_key::<::acs_runtime::de::FieldName<'de>>()? {
+                        while let Some(key) = map.next_key::<::acs_runtime::de::FieldName<'de>>()? {
                             match key.as_str() {
                                 #(#arms)*
                                 _ => {
@@ -69,7 +69,7 @@ pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
                                 }
                             }
                         }
-                        ::std::result::Result::Ok(value)
+                        Ok(value)
                     }
                 }
                 deserializer.deserialize_map(ObjectVisitor)

@@ -12,7 +12,7 @@ use crate::naming::{ident, unraw};
 /// shadow them.
 pub fn rust_type(ty: &Type) -> TokenStream {
     match ty {
-        Type::String => quote!(::std::string::String),
+        Type::String => quote!(String),
         Type::Boolean => quote!(bool),
         Type::Int32 => quote!(i32),
         Type::Int64 => quote!(i64),
@@ -21,11 +21,11 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Any => quote!(::serde_json::Value),
         Type::Array(item) => {
             let item = rust_type(item);
-            quote!(::std::vec::Vec<#item>)
+            quote!(Vec<#item>)
         }
         Type::Map(value) => {
             let value = rust_type(value);
-            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+            quote!(::std::collections::BTreeMap<String, #value>)
         }
         Type::Struct(name) => {
             let name = ident(name);
@@ -37,14 +37,8 @@ pub fn rust_type(ty: &Type) -> TokenStream {
 /// The argument a setter takes for one value of `ty`, and the expression that converts it.
 pub fn setter_argument(ty: &Type, name: &TokenStream) -> (TokenStream, TokenStream) {
     match ty {
-        Type::String => (
-            quote!(impl ::std::convert::Into<::std::string::String>),
-            quote!(#name.into()),
-        ),
-        Type::Any => (
-            quote!(impl ::std::convert::Into<::serde_json::Value>),
-            quote!(#name.into()),
-        ),
+        Type::String => (quote!(impl Into<String>), quote!(#name.into())),
+        Type::Any => (quote!(impl Into<::serde_json::Value>), quote!(#name.into())),
         other => (rust_type(other), quote!(#name)),
     }
 }
@@ -65,7 +59,7 @@ pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
                 #doc
                 #note
                 pub fn #method(mut self, input: #arg) -> Self {
-                    #target.get_or_insert_with(::std::vec::Vec::new).push(#value);
+                    #target.get_or_insert_with(Vec::new).push(#value);
                     self
                 }
             }
@@ -81,7 +75,7 @@ pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
                 #note
                 pub fn #method(
                     mut self,
-                    key: impl ::std::convert::Into<::std::string::String>,
+                    key: impl Into<String>,
                     value: #arg,
                 ) -> Self {
                     #target
@@ -96,7 +90,7 @@ pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
             quote! {
                 #doc
                 pub fn #method(mut self, input: #arg) -> Self {
-                    #target = ::std::option::Option::Some(#value);
+                    #target = Some(#value);
                     self
                 }
             }
@@ -120,7 +114,7 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
         let ty = rust_type(&field.ty);
         quote! {
             #doc
-            pub #field_name: ::std::option::Option<#ty>,
+            pub #field_name: Option<#ty>,
         }
     });
     let derives = if item.has_sensitive_fields() {
@@ -210,12 +204,12 @@ pub fn option_accessors(
     ));
     quote! {
         #doc
-        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+        pub fn #set(mut self, input: Option<#ty>) -> Self {
             #target = input;
             self
         }
         #[doc = " The value set for this parameter, if any."]
-        pub fn #get(&self) -> &::std::option::Option<#ty> {
+        pub fn #get(&self) -> &Option<#ty> {
             &#target_ref
         }
     }

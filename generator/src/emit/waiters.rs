@@ -92,7 +92,7 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
             /// on a failure status, a failed call or the timeout.
             pub async fn wait(
                 self,
-            ) -> ::std::result::Result<
+            ) -> Result<
                 crate::operation::#module::#response,
                 ::acs_runtime::WaiterError<crate::operation::#module::#response>,
             > {
@@ -107,7 +107,7 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
             }
         }
 
-        fn #status_fn(response: &crate::operation::#module::#response) -> ::std::option::Option<&str> {
+        fn #status_fn(response: &crate::operation::#module::#response) -> Option<&str> {
             #status_path
         }
     }

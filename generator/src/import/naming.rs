@@ -5,7 +5,8 @@
 //! `Policy`, `Statuses` → `Status`; a name that is not plural, such as `Filter`, stays as is).
 //! Names are unique within an operation and never one of the names the generator derives from
 //! the action (`<Action>Request`, `<Action>Response`, `<Action>RequestBuilder`,
-//! `<Action>FluentBuilder`, `<Action>Paginator`). Response types are named first, in document
+//! `<Action>FluentBuilder`, `<Action>Paginator`) or a prelude name the generated code uses
+//! (`Result`, `Option`, …: a `Results` array's item becomes `<Parent>Result`). Response types are named first, in document
 //! order, then request types. A clash is resolved by trying, in turn:
 //!
 //! 1. the name itself, or for a request type whose name a response type already has, the name
@@ -38,6 +39,11 @@ pub(crate) fn assign_type_names(action: &str, operation: &mut OperationSpec) {
     let mut taken = RESERVED_SUFFIXES
         .iter()
         .map(|suffix| format!("{action}{suffix}"))
+        .chain(
+            crate::naming::PRELUDE_NAMES
+                .iter()
+                .map(|name| name.to_string()),
+        )
         .collect();
     collect_type_names(
         operation.request.iter().chain(&operation.response),

@@ -106,3 +106,11 @@ fn taken_prefixed_name_gets_a_counter() {
         ])
     );
 }
+
+#[test]
+fn prelude_names_are_never_used() {
+    assert_eq!(
+        names_of("ListResults"),
+        expected(&[("response Results[]", "ListResultsResponseResult")])
+    );
+}

@@ -22,7 +22,7 @@ pub struct ChangeResourceGroupRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The ID of the cloud resource that you want to move to another resource group.
     ///
     /// *   If the ResourceType parameter is set to template, set the ResourceId parameter to the name of the template.
@@ -34,13 +34,13 @@ pub struct ChangeResourceGroupRequest {
     /// Wire name: `ResourceId`; required.
     ///
     /// Example: `TemplateName`
-    pub resource_id: ::std::string::String,
+    pub resource_id: String,
     /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](~~94475~~)
     ///
     /// Wire name: `NewResourceGroupId`; required.
     ///
     /// Example: `rg-acfm3peow3k****`
-    pub new_resource_group_id: ::std::string::String,
+    pub new_resource_group_id: String,
     /// The type of the cloud resource. Valid values:
     ///
     /// *   template: template
@@ -52,7 +52,7 @@ pub struct ChangeResourceGroupRequest {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
 }
 impl ChangeResourceGroupRequest {
     /// A builder for this request.
@@ -64,21 +64,21 @@ impl ::acs_runtime::EncodeRequest for ChangeResourceGroupRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ResourceId", &self.resource_id);
         params.query.put("NewResourceGroupId", &self.new_resource_group_id);
         params.query.put("ResourceType", &self.resource_type);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ChangeResourceGroupRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ChangeResourceGroupRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    resource_id: ::std::option::Option<::std::string::String>,
-    new_resource_group_id: ::std::option::Option<::std::string::String>,
-    resource_type: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    resource_id: Option<String>,
+    new_resource_group_id: Option<String>,
+    resource_type: Option<String>,
 }
 impl ChangeResourceGroupRequestBuilder {
     /// The ID of the region.
@@ -86,23 +86,17 @@ impl ChangeResourceGroupRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the cloud resource that you want to move to another resource group.
@@ -116,23 +110,17 @@ impl ChangeResourceGroupRequestBuilder {
     /// Wire name: `ResourceId`; required.
     ///
     /// Example: `TemplateName`
-    pub fn resource_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_id = ::std::option::Option::Some(input.into());
+    pub fn resource_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceId`. The ID of the cloud resource that you want to move to another resource group.
-    pub fn set_resource_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.resource_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
     /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](~~94475~~)
@@ -140,25 +128,17 @@ impl ChangeResourceGroupRequestBuilder {
     /// Wire name: `NewResourceGroupId`; required.
     ///
     /// Example: `rg-acfm3peow3k****`
-    pub fn new_resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.new_resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn new_resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.new_resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `NewResourceGroupId`. The ID of the resource group to which the cloud resource is to be moved.
-    pub fn set_new_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_new_resource_group_id(mut self, input: Option<String>) -> Self {
         self.new_resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_new_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_new_resource_group_id(&self) -> &Option<String> {
         &self.new_resource_group_id
     }
     /// The type of the cloud resource. Valid values:
@@ -172,30 +152,22 @@ impl ChangeResourceGroupRequestBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`. The type of the cloud resource.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ChangeResourceGroupRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ChangeResourceGroupRequest {
+    pub fn build(self) -> Result<ChangeResourceGroupRequest, ::acs_runtime::BuildError> {
+        Ok(ChangeResourceGroupRequest {
             region_id: self.region_id,
             resource_id: self
                 .resource_id
@@ -222,8 +194,8 @@ impl ChangeResourceGroupFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -249,23 +221,17 @@ impl ChangeResourceGroupFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the cloud resource that you want to move to another resource group.
@@ -279,23 +245,17 @@ impl ChangeResourceGroupFluentBuilder {
     /// Wire name: `ResourceId`; required.
     ///
     /// Example: `TemplateName`
-    pub fn resource_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_id(input);
         self
     }
     /// Sets or clears `ResourceId`.
-    pub fn set_resource_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_id(&self) -> &Option<String> {
         self.inner.get_resource_id()
     }
     /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](~~94475~~)
@@ -303,25 +263,17 @@ impl ChangeResourceGroupFluentBuilder {
     /// Wire name: `NewResourceGroupId`; required.
     ///
     /// Example: `rg-acfm3peow3k****`
-    pub fn new_resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new_resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.new_resource_group_id(input);
         self
     }
     /// Sets or clears `NewResourceGroupId`.
-    pub fn set_new_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_new_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_new_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_new_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_new_resource_group_id(&self) -> &Option<String> {
         self.inner.get_new_resource_group_id()
     }
     /// The type of the cloud resource. Valid values:
@@ -335,23 +287,17 @@ impl ChangeResourceGroupFluentBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
 }
@@ -364,15 +310,15 @@ pub struct ChangeResourceGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `0620E49F-B884-5F98-A834-69D72922E5CF`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for ChangeResourceGroupResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -381,7 +327,7 @@ impl ::serde::Serialize for ChangeResourceGroupResponse {
 impl<'de> ::serde::Deserialize<'de> for ChangeResourceGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ChangeResourceGroupResponse;
@@ -394,9 +340,9 @@ impl<'de> ::serde::Deserialize<'de> for ChangeResourceGroupResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ChangeResourceGroupResponse, A::Error> {
+            ) -> Result<ChangeResourceGroupResponse, A::Error> {
                 let mut value = ChangeResourceGroupResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -406,7 +352,7 @@ impl<'de> ::serde::Deserialize<'de> for ChangeResourceGroupResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

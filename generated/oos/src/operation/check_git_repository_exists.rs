@@ -23,31 +23,31 @@ pub struct CheckGitRepositoryExistsRequest {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `Owner`; required.
     ///
     /// Example: `ir9SK9n1u`
-    pub owner: ::std::string::String,
+    pub owner: String,
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `LYH-RAIN/vue-color-avatar`
-    pub repo_full_name: ::std::string::String,
+    pub repo_full_name: String,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub org_id: ::std::option::Option<::std::string::String>,
+    pub org_id: Option<String>,
     /// Wire name: `RepoId`.
     ///
     /// Example: `2859382`
-    pub repo_id: ::std::option::Option<i64>,
+    pub repo_id: Option<i64>,
 }
 impl CheckGitRepositoryExistsRequest {
     /// A builder for this request.
@@ -59,7 +59,7 @@ impl ::acs_runtime::EncodeRequest for CheckGitRepositoryExistsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("ClientToken", &self.client_token);
         params.query.put("Platform", &self.platform);
         params.query.put("Owner", &self.owner);
@@ -67,177 +67,138 @@ impl ::acs_runtime::EncodeRequest for CheckGitRepositoryExistsRequest {
         params.query.put("RegionId", &self.region_id);
         params.query.put("OrgId", &self.org_id);
         params.query.put("RepoId", &self.repo_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`CheckGitRepositoryExistsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct CheckGitRepositoryExistsRequestBuilder {
-    client_token: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    owner: ::std::option::Option<::std::string::String>,
-    repo_full_name: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    org_id: ::std::option::Option<::std::string::String>,
-    repo_id: ::std::option::Option<i64>,
+    client_token: Option<String>,
+    platform: Option<String>,
+    owner: Option<String>,
+    repo_full_name: Option<String>,
+    region_id: Option<String>,
+    org_id: Option<String>,
+    repo_id: Option<i64>,
 }
 impl CheckGitRepositoryExistsRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `ir9SK9n1u`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner = ::std::option::Option::Some(input.into());
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
+        self.owner = Some(input.into());
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `LYH-RAIN/vue-color-avatar`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repo_full_name = ::std::option::Option::Some(input.into());
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
+        self.repo_full_name = Some(input.into());
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.repo_full_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.org_id = ::std::option::Option::Some(input.into());
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
+        self.org_id = Some(input.into());
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.org_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
     /// Wire name: `RepoId`.
     ///
     /// Example: `2859382`
     pub fn repo_id(mut self, input: i64) -> Self {
-        self.repo_id = ::std::option::Option::Some(input);
+        self.repo_id = Some(input);
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.repo_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         &self.repo_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CheckGitRepositoryExistsRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(CheckGitRepositoryExistsRequest {
+    ) -> Result<CheckGitRepositoryExistsRequest, ::acs_runtime::BuildError> {
+        Ok(CheckGitRepositoryExistsRequest {
             client_token: self.client_token,
             platform: self
                 .platform
@@ -265,8 +226,8 @@ impl CheckGitRepositoryExistsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -292,133 +253,97 @@ impl CheckGitRepositoryExistsFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `ir9SK9n1u`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `LYH-RAIN/vue-color-avatar`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_repo_full_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_org_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
     /// Wire name: `RepoId`.
@@ -429,12 +354,12 @@ impl CheckGitRepositoryExistsFluentBuilder {
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.inner = self.inner.set_repo_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         self.inner.get_repo_id()
     }
 }
@@ -445,22 +370,22 @@ pub struct CheckGitRepositoryExistsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `RepoExists`.
     ///
     /// Example: `true`
-    pub repo_exists: ::std::option::Option<bool>,
+    pub repo_exists: Option<bool>,
 }
 impl ::serde::Serialize for CheckGitRepositoryExistsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.repo_exists {
+        if let Some(value) = &self.repo_exists {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RepoExists", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -469,7 +394,7 @@ impl ::serde::Serialize for CheckGitRepositoryExistsResponse {
 impl<'de> ::serde::Deserialize<'de> for CheckGitRepositoryExistsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = CheckGitRepositoryExistsResponse;
@@ -482,9 +407,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckGitRepositoryExistsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<CheckGitRepositoryExistsResponse, A::Error> {
+            ) -> Result<CheckGitRepositoryExistsResponse, A::Error> {
                 let mut value = CheckGitRepositoryExistsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -495,7 +420,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckGitRepositoryExistsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,55 +25,53 @@ pub struct CreateApplicationRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The application name.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the application.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `application`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The configurations of application alerts.
     ///
     /// Wire name: `AlarmConfig`.
-    pub alarm_config: ::std::option::Option<AlarmConfig>,
+    pub alarm_config: Option<AlarmConfig>,
     /// The ID of the Compute Nest service that corresponds to the application template.
     ///
     /// Wire name: `ServiceId`.
     ///
     /// Example: `service-79538e30e44541b699d8`
-    pub service_id: ::std::option::Option<::std::string::String>,
+    pub service_id: Option<String>,
     /// The source of application.
     ///
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"github","Owner":"githubUser","RepoName":"githubUser/repoName"}`
-    pub application_source: ::std::option::Option<::std::string::String>,
+    pub application_source: Option<String>,
 }
 impl CreateApplicationRequest {
     /// A builder for this request.
@@ -85,37 +83,35 @@ impl ::acs_runtime::EncodeRequest for CreateApplicationRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("Description", &self.description);
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("ClientToken", &self.client_token);
-        if let ::std::option::Option::Some(value) = &self.alarm_config {
+        if let Some(value) = &self.alarm_config {
             params.query.put_json("AlarmConfig", value)?;
         }
         params.query.put("ServiceId", &self.service_id);
         params.query.put("ApplicationSource", &self.application_source);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`CreateApplicationRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct CreateApplicationRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    client_token: ::std::option::Option<::std::string::String>,
-    alarm_config: ::std::option::Option<AlarmConfig>,
-    service_id: ::std::option::Option<::std::string::String>,
-    application_source: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    resource_group_id: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    client_token: Option<String>,
+    alarm_config: Option<AlarmConfig>,
+    service_id: Option<String>,
+    application_source: Option<String>,
 }
 impl CreateApplicationRequestBuilder {
     /// The region ID. Set the value to cn-hangzhou.
@@ -123,23 +119,17 @@ impl CreateApplicationRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The application name.
@@ -147,23 +137,17 @@ impl CreateApplicationRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The application name.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The description of the application.
@@ -171,23 +155,17 @@ impl CreateApplicationRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `application`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the application.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The ID of the resource group.
@@ -195,25 +173,17 @@ impl CreateApplicationRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The tags.
@@ -223,11 +193,7 @@ impl CreateApplicationRequestBuilder {
     /// Example: `{"k1":"v1","k2":"v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -236,19 +202,13 @@ impl CreateApplicationRequestBuilder {
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -256,42 +216,33 @@ impl CreateApplicationRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The configurations of application alerts.
     ///
     /// Wire name: `AlarmConfig`.
     pub fn alarm_config(mut self, input: AlarmConfig) -> Self {
-        self.alarm_config = ::std::option::Option::Some(input);
+        self.alarm_config = Some(input);
         self
     }
     /// Sets or clears `AlarmConfig`. The configurations of application alerts.
-    pub fn set_alarm_config(
-        mut self,
-        input: ::std::option::Option<AlarmConfig>,
-    ) -> Self {
+    pub fn set_alarm_config(mut self, input: Option<AlarmConfig>) -> Self {
         self.alarm_config = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_alarm_config(&self) -> &::std::option::Option<AlarmConfig> {
+    pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         &self.alarm_config
     }
     /// The ID of the Compute Nest service that corresponds to the application template.
@@ -299,23 +250,17 @@ impl CreateApplicationRequestBuilder {
     /// Wire name: `ServiceId`.
     ///
     /// Example: `service-79538e30e44541b699d8`
-    pub fn service_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.service_id = ::std::option::Option::Some(input.into());
+    pub fn service_id(mut self, input: impl Into<String>) -> Self {
+        self.service_id = Some(input.into());
         self
     }
     /// Sets or clears `ServiceId`. The ID of the Compute Nest service that corresponds to the application template.
-    pub fn set_service_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_service_id(mut self, input: Option<String>) -> Self {
         self.service_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_service_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_service_id(&self) -> &Option<String> {
         &self.service_id
     }
     /// The source of application.
@@ -323,32 +268,22 @@ impl CreateApplicationRequestBuilder {
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"github","Owner":"githubUser","RepoName":"githubUser/repoName"}`
-    pub fn application_source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_source = ::std::option::Option::Some(input.into());
+    pub fn application_source(mut self, input: impl Into<String>) -> Self {
+        self.application_source = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationSource`. The source of application.
-    pub fn set_application_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_source(mut self, input: Option<String>) -> Self {
         self.application_source = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_source(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_source(&self) -> &Option<String> {
         &self.application_source
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<CreateApplicationRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(CreateApplicationRequest {
+    pub fn build(self) -> Result<CreateApplicationRequest, ::acs_runtime::BuildError> {
+        Ok(CreateApplicationRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             description: self.description,
@@ -372,8 +307,8 @@ impl CreateApplicationFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -399,23 +334,17 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The application name.
@@ -423,23 +352,17 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The description of the application.
@@ -447,23 +370,17 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `application`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The ID of the resource group.
@@ -471,25 +388,17 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
     /// The tags.
@@ -497,30 +406,20 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -528,23 +427,17 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The configurations of application alerts.
@@ -555,15 +448,12 @@ impl CreateApplicationFluentBuilder {
         self
     }
     /// Sets or clears `AlarmConfig`.
-    pub fn set_alarm_config(
-        mut self,
-        input: ::std::option::Option<AlarmConfig>,
-    ) -> Self {
+    pub fn set_alarm_config(mut self, input: Option<AlarmConfig>) -> Self {
         self.inner = self.inner.set_alarm_config(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_alarm_config(&self) -> &::std::option::Option<AlarmConfig> {
+    pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         self.inner.get_alarm_config()
     }
     /// The ID of the Compute Nest service that corresponds to the application template.
@@ -571,23 +461,17 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `ServiceId`.
     ///
     /// Example: `service-79538e30e44541b699d8`
-    pub fn service_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn service_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.service_id(input);
         self
     }
     /// Sets or clears `ServiceId`.
-    pub fn set_service_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_service_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_service_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_service_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_service_id(&self) -> &Option<String> {
         self.inner.get_service_id()
     }
     /// The source of application.
@@ -595,25 +479,17 @@ impl CreateApplicationFluentBuilder {
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"github","Owner":"githubUser","RepoName":"githubUser/repoName"}`
-    pub fn application_source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_source(input);
         self
     }
     /// Sets or clears `ApplicationSource`.
-    pub fn set_application_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_source(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_source(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_source(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_source(&self) -> &Option<String> {
         self.inner.get_application_source()
     }
 }
@@ -626,22 +502,22 @@ pub struct CreateApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `274917E8-8E74-5928-A82F-4940F52F7ACB`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
-    pub application: ::std::option::Option<Application>,
+    pub application: Option<Application>,
 }
 impl ::serde::Serialize for CreateApplicationResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application {
+        if let Some(value) = &self.application {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Application", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -650,7 +526,7 @@ impl ::serde::Serialize for CreateApplicationResponse {
 impl<'de> ::serde::Deserialize<'de> for CreateApplicationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = CreateApplicationResponse;
@@ -663,9 +539,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateApplicationResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<CreateApplicationResponse, A::Error> {
+            ) -> Result<CreateApplicationResponse, A::Error> {
                 let mut value = CreateApplicationResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -676,7 +552,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApplicationResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -689,35 +565,35 @@ pub struct AlarmConfig {
     /// The alert contact groups.
     ///
     /// Wire name: `ContactGroups`.
-    pub contact_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub contact_groups: Option<Vec<String>>,
     /// The alert templates.
     ///
     /// Wire name: `TemplateIds`.
-    pub template_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub template_ids: Option<Vec<String>>,
     /// The health check URL of the application.
     ///
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/healthcheck/tcp50122`
-    pub health_check_url: ::std::option::Option<::std::string::String>,
+    pub health_check_url: Option<String>,
 }
 impl ::serde::Serialize for AlarmConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.contact_groups {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.contact_groups {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ContactGroups",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_ids {
+        if let Some(value) = &self.template_ids {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.health_check_url {
+        if let Some(value) = &self.health_check_url {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "HealthCheckUrl",
@@ -737,11 +613,8 @@ impl AlarmConfig {
     /// Wire name: `ContactGroups`.
     ///
     /// Appends one item; `set_contact_groups` replaces the whole list.
-    pub fn contact_groups(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.contact_groups.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn contact_groups(mut self, input: impl Into<String>) -> Self {
+        self.contact_groups.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// The alert templates.
@@ -749,11 +622,8 @@ impl AlarmConfig {
     /// Wire name: `TemplateIds`.
     ///
     /// Appends one item; `set_template_ids` replaces the whole list.
-    pub fn template_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_ids.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn template_ids(mut self, input: impl Into<String>) -> Self {
+        self.template_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// The health check URL of the application.
@@ -761,11 +631,8 @@ impl AlarmConfig {
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/healthcheck/tcp50122`
-    pub fn health_check_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.health_check_url = ::std::option::Option::Some(input.into());
+    pub fn health_check_url(mut self, input: impl Into<String>) -> Self {
+        self.health_check_url = Some(input.into());
         self
     }
 }
@@ -778,53 +645,51 @@ pub struct Application {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `Myapplication`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The description of the application.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `application`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.tags {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -833,7 +698,7 @@ impl ::serde::Serialize for Application {
 impl<'de> ::serde::Deserialize<'de> for Application {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Application;
@@ -846,9 +711,9 @@ impl<'de> ::serde::Deserialize<'de> for Application {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Application, A::Error> {
+            ) -> Result<Application, A::Error> {
                 let mut value = Application::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -862,7 +727,7 @@ impl<'de> ::serde::Deserialize<'de> for Application {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,55 +25,55 @@ pub struct CreateApplicationGroupRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the region in which the related sources reside.
     ///
     /// Wire name: `DeployRegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: ::std::string::String,
+    pub deploy_region_id: String,
     /// The key of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application name is used for this parameter by default.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: ::std::option::Option<::std::string::String>,
+    pub import_tag_key: Option<String>,
     /// The value of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application group name is used for this parameter by default.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: ::std::option::Option<::std::string::String>,
+    pub import_tag_value: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::string::String,
+    pub application_name: String,
     /// The ID of the application group in CloudMonitor.
     ///
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `218026174`
-    pub cms_group_id: ::std::option::Option<::std::string::String>,
+    pub cms_group_id: Option<String>,
 }
 impl CreateApplicationGroupRequest {
     /// A builder for this request.
@@ -85,7 +85,7 @@ impl ::acs_runtime::EncodeRequest for CreateApplicationGroupRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Description", &self.description);
         params.query.put("DeployRegionId", &self.deploy_region_id);
@@ -95,21 +95,21 @@ impl ::acs_runtime::EncodeRequest for CreateApplicationGroupRequest {
         params.query.put("ClientToken", &self.client_token);
         params.query.put("ApplicationName", &self.application_name);
         params.query.put("CmsGroupId", &self.cms_group_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`CreateApplicationGroupRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct CreateApplicationGroupRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    deploy_region_id: ::std::option::Option<::std::string::String>,
-    import_tag_key: ::std::option::Option<::std::string::String>,
-    import_tag_value: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    application_name: ::std::option::Option<::std::string::String>,
-    cms_group_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    description: Option<String>,
+    deploy_region_id: Option<String>,
+    import_tag_key: Option<String>,
+    import_tag_value: Option<String>,
+    name: Option<String>,
+    client_token: Option<String>,
+    application_name: Option<String>,
+    cms_group_id: Option<String>,
 }
 impl CreateApplicationGroupRequestBuilder {
     /// The region ID. Set the value to cn-hangzhou.
@@ -117,23 +117,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The description of the application group.
@@ -141,23 +135,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the application group.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The ID of the region in which the related sources reside.
@@ -165,23 +153,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `DeployRegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn deploy_region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deploy_region_id = ::std::option::Option::Some(input.into());
+    pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
+        self.deploy_region_id = Some(input.into());
         self
     }
     /// Sets or clears `DeployRegionId`. The ID of the region in which the related sources reside.
-    pub fn set_deploy_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deploy_region_id(mut self, input: Option<String>) -> Self {
         self.deploy_region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deploy_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deploy_region_id(&self) -> &Option<String> {
         &self.deploy_region_id
     }
     /// The key of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application name is used for this parameter by default.
@@ -189,23 +171,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub fn import_tag_key(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.import_tag_key = ::std::option::Option::Some(input.into());
+    pub fn import_tag_key(mut self, input: impl Into<String>) -> Self {
+        self.import_tag_key = Some(input.into());
         self
     }
     /// Sets or clears `ImportTagKey`. The key of the tag.
-    pub fn set_import_tag_key(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_import_tag_key(mut self, input: Option<String>) -> Self {
         self.import_tag_key = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_import_tag_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_import_tag_key(&self) -> &Option<String> {
         &self.import_tag_key
     }
     /// The value of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application group name is used for this parameter by default.
@@ -213,23 +189,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub fn import_tag_value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.import_tag_value = ::std::option::Option::Some(input.into());
+    pub fn import_tag_value(mut self, input: impl Into<String>) -> Self {
+        self.import_tag_value = Some(input.into());
         self
     }
     /// Sets or clears `ImportTagValue`. The value of the tag.
-    pub fn set_import_tag_value(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_import_tag_value(mut self, input: Option<String>) -> Self {
         self.import_tag_value = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_import_tag_value(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_import_tag_value(&self) -> &Option<String> {
         &self.import_tag_value
     }
     /// The name of the application group.
@@ -237,23 +207,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the application group.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -261,23 +225,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The application name.
@@ -285,23 +243,17 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_name = ::std::option::Option::Some(input.into());
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
+        self.application_name = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationName`. The application name.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.application_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
     /// The ID of the application group in CloudMonitor.
@@ -309,33 +261,24 @@ impl CreateApplicationGroupRequestBuilder {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `218026174`
-    pub fn cms_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cms_group_id = ::std::option::Option::Some(input.into());
+    pub fn cms_group_id(mut self, input: impl Into<String>) -> Self {
+        self.cms_group_id = Some(input.into());
         self
     }
     /// Sets or clears `CmsGroupId`. The ID of the application group in CloudMonitor.
-    pub fn set_cms_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cms_group_id(mut self, input: Option<String>) -> Self {
         self.cms_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_cms_group_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cms_group_id(&self) -> &Option<String> {
         &self.cms_group_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CreateApplicationGroupRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(CreateApplicationGroupRequest {
+    ) -> Result<CreateApplicationGroupRequest, ::acs_runtime::BuildError> {
+        Ok(CreateApplicationGroupRequest {
             region_id: self.region_id,
             description: self.description,
             deploy_region_id: self
@@ -363,8 +306,8 @@ impl CreateApplicationGroupFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -390,23 +333,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The description of the application group.
@@ -414,23 +351,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The ID of the region in which the related sources reside.
@@ -438,23 +369,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `DeployRegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn deploy_region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deploy_region_id(input);
         self
     }
     /// Sets or clears `DeployRegionId`.
-    pub fn set_deploy_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deploy_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_deploy_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deploy_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deploy_region_id(&self) -> &Option<String> {
         self.inner.get_deploy_region_id()
     }
     /// The key of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application name is used for this parameter by default.
@@ -462,23 +387,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub fn import_tag_key(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn import_tag_key(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.import_tag_key(input);
         self
     }
     /// Sets or clears `ImportTagKey`.
-    pub fn set_import_tag_key(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_import_tag_key(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_import_tag_key(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_import_tag_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_import_tag_key(&self) -> &Option<String> {
         self.inner.get_import_tag_key()
     }
     /// The value of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application group name is used for this parameter by default.
@@ -486,23 +405,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub fn import_tag_value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn import_tag_value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.import_tag_value(input);
         self
     }
     /// Sets or clears `ImportTagValue`.
-    pub fn set_import_tag_value(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_import_tag_value(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_import_tag_value(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_import_tag_value(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_import_tag_value(&self) -> &Option<String> {
         self.inner.get_import_tag_value()
     }
     /// The name of the application group.
@@ -510,23 +423,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -534,23 +441,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The application name.
@@ -558,23 +459,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
     }
     /// Sets or clears `ApplicationName`.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
     /// The ID of the application group in CloudMonitor.
@@ -582,23 +477,17 @@ impl CreateApplicationGroupFluentBuilder {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `218026174`
-    pub fn cms_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cms_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cms_group_id(input);
         self
     }
     /// Sets or clears `CmsGroupId`.
-    pub fn set_cms_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cms_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cms_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_cms_group_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cms_group_id(&self) -> &Option<String> {
         self.inner.get_cms_group_id()
     }
 }
@@ -611,22 +500,22 @@ pub struct CreateApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `0E6BEBD3-7F9E-5878-834B-097633AB5F33`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
-    pub application_group: ::std::option::Option<ApplicationGroup>,
+    pub application_group: Option<ApplicationGroup>,
 }
 impl ::serde::Serialize for CreateApplicationGroupResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_group {
+        if let Some(value) = &self.application_group {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationGroup",
@@ -639,7 +528,7 @@ impl ::serde::Serialize for CreateApplicationGroupResponse {
 impl<'de> ::serde::Deserialize<'de> for CreateApplicationGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = CreateApplicationGroupResponse;
@@ -652,9 +541,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateApplicationGroupResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<CreateApplicationGroupResponse, A::Error> {
+            ) -> Result<CreateApplicationGroupResponse, A::Error> {
                 let mut value = CreateApplicationGroupResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -665,7 +554,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateApplicationGroupResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -680,103 +569,103 @@ pub struct ApplicationGroup {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `1245768`
-    pub cms_group_id: ::std::option::Option<::std::string::String>,
+    pub cms_group_id: Option<String>,
     /// The ID of the region in which the related sources reside.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: ::std::option::Option<::std::string::String>,
+    pub deploy_region_id: Option<String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the application group was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The key of the tag.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: ::std::option::Option<::std::string::String>,
+    pub import_tag_key: Option<String>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::option::Option<::std::string::String>,
+    pub application_name: Option<String>,
     /// The value of the tag.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: ::std::option::Option<::std::string::String>,
+    pub import_tag_value: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
 }
 impl ::serde::Serialize for ApplicationGroup {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.cms_group_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cms_group_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CmsGroupId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.deploy_region_id {
+        if let Some(value) = &self.deploy_region_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployRegionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_key {
+        if let Some(value) = &self.import_tag_key {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagKey",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_name {
+        if let Some(value) = &self.application_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_value {
+        if let Some(value) = &self.import_tag_value {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagValue",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -785,7 +674,7 @@ impl ::serde::Serialize for ApplicationGroup {
 impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ApplicationGroup;
@@ -798,9 +687,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ApplicationGroup, A::Error> {
+            ) -> Result<ApplicationGroup, A::Error> {
                 let mut value = ApplicationGroup::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -818,7 +707,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -23,47 +23,47 @@ pub struct CreateGitRepositoryRequest {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `Owner`; required.
     ///
     /// Example: `JJGGu`
-    pub owner: ::std::string::String,
+    pub owner: String,
     /// Wire name: `SourceRepoOwner`.
     ///
     /// Example: `aliyun-computenest`
-    pub source_repo_owner: ::std::option::Option<::std::string::String>,
+    pub source_repo_owner: Option<String>,
     /// Wire name: `SourceRepoName`.
     ///
     /// Example: `test-repo`
-    pub source_repo_name: ::std::option::Option<::std::string::String>,
+    pub source_repo_name: Option<String>,
     /// Wire name: `SourceRepoBranch`.
     ///
     /// Example: `main`
-    pub source_repo_branch: ::std::option::Option<::std::string::String>,
+    pub source_repo_branch: Option<String>,
     /// Wire name: `TargetRepoOwner`.
     ///
     /// Example: `namexx`
-    pub target_repo_owner: ::std::option::Option<::std::string::String>,
+    pub target_repo_owner: Option<String>,
     /// Wire name: `TargetRepoName`.
     ///
     /// Example: `test-repo`
-    pub target_repo_name: ::std::option::Option<::std::string::String>,
+    pub target_repo_name: Option<String>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`
-    pub is_private: ::std::option::Option<bool>,
+    pub is_private: Option<bool>,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub org_id: ::std::option::Option<::std::string::String>,
+    pub org_id: Option<String>,
 }
 impl CreateGitRepositoryRequest {
     /// A builder for this request.
@@ -75,7 +75,7 @@ impl ::acs_runtime::EncodeRequest for CreateGitRepositoryRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("ClientToken", &self.client_token);
         params.query.put("Platform", &self.platform);
         params.query.put("Owner", &self.owner);
@@ -87,272 +87,204 @@ impl ::acs_runtime::EncodeRequest for CreateGitRepositoryRequest {
         params.query.put("IsPrivate", &self.is_private);
         params.query.put("RegionId", &self.region_id);
         params.query.put("OrgId", &self.org_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`CreateGitRepositoryRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct CreateGitRepositoryRequestBuilder {
-    client_token: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    owner: ::std::option::Option<::std::string::String>,
-    source_repo_owner: ::std::option::Option<::std::string::String>,
-    source_repo_name: ::std::option::Option<::std::string::String>,
-    source_repo_branch: ::std::option::Option<::std::string::String>,
-    target_repo_owner: ::std::option::Option<::std::string::String>,
-    target_repo_name: ::std::option::Option<::std::string::String>,
-    is_private: ::std::option::Option<bool>,
-    region_id: ::std::option::Option<::std::string::String>,
-    org_id: ::std::option::Option<::std::string::String>,
+    client_token: Option<String>,
+    platform: Option<String>,
+    owner: Option<String>,
+    source_repo_owner: Option<String>,
+    source_repo_name: Option<String>,
+    source_repo_branch: Option<String>,
+    target_repo_owner: Option<String>,
+    target_repo_name: Option<String>,
+    is_private: Option<bool>,
+    region_id: Option<String>,
+    org_id: Option<String>,
 }
 impl CreateGitRepositoryRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `JJGGu`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner = ::std::option::Option::Some(input.into());
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
+        self.owner = Some(input.into());
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
     /// Wire name: `SourceRepoOwner`.
     ///
     /// Example: `aliyun-computenest`
-    pub fn source_repo_owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_repo_owner = ::std::option::Option::Some(input.into());
+    pub fn source_repo_owner(mut self, input: impl Into<String>) -> Self {
+        self.source_repo_owner = Some(input.into());
         self
     }
     /// Sets or clears `SourceRepoOwner`.
-    pub fn set_source_repo_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_repo_owner(mut self, input: Option<String>) -> Self {
         self.source_repo_owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source_repo_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source_repo_owner(&self) -> &Option<String> {
         &self.source_repo_owner
     }
     /// Wire name: `SourceRepoName`.
     ///
     /// Example: `test-repo`
-    pub fn source_repo_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_repo_name = ::std::option::Option::Some(input.into());
+    pub fn source_repo_name(mut self, input: impl Into<String>) -> Self {
+        self.source_repo_name = Some(input.into());
         self
     }
     /// Sets or clears `SourceRepoName`.
-    pub fn set_source_repo_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_repo_name(mut self, input: Option<String>) -> Self {
         self.source_repo_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source_repo_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source_repo_name(&self) -> &Option<String> {
         &self.source_repo_name
     }
     /// Wire name: `SourceRepoBranch`.
     ///
     /// Example: `main`
-    pub fn source_repo_branch(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_repo_branch = ::std::option::Option::Some(input.into());
+    pub fn source_repo_branch(mut self, input: impl Into<String>) -> Self {
+        self.source_repo_branch = Some(input.into());
         self
     }
     /// Sets or clears `SourceRepoBranch`.
-    pub fn set_source_repo_branch(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_repo_branch(mut self, input: Option<String>) -> Self {
         self.source_repo_branch = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source_repo_branch(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source_repo_branch(&self) -> &Option<String> {
         &self.source_repo_branch
     }
     /// Wire name: `TargetRepoOwner`.
     ///
     /// Example: `namexx`
-    pub fn target_repo_owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target_repo_owner = ::std::option::Option::Some(input.into());
+    pub fn target_repo_owner(mut self, input: impl Into<String>) -> Self {
+        self.target_repo_owner = Some(input.into());
         self
     }
     /// Sets or clears `TargetRepoOwner`.
-    pub fn set_target_repo_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_repo_owner(mut self, input: Option<String>) -> Self {
         self.target_repo_owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_target_repo_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_target_repo_owner(&self) -> &Option<String> {
         &self.target_repo_owner
     }
     /// Wire name: `TargetRepoName`.
     ///
     /// Example: `test-repo`
-    pub fn target_repo_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target_repo_name = ::std::option::Option::Some(input.into());
+    pub fn target_repo_name(mut self, input: impl Into<String>) -> Self {
+        self.target_repo_name = Some(input.into());
         self
     }
     /// Sets or clears `TargetRepoName`.
-    pub fn set_target_repo_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_repo_name(mut self, input: Option<String>) -> Self {
         self.target_repo_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_target_repo_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_target_repo_name(&self) -> &Option<String> {
         &self.target_repo_name
     }
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`
     pub fn is_private(mut self, input: bool) -> Self {
-        self.is_private = ::std::option::Option::Some(input);
+        self.is_private = Some(input);
         self
     }
     /// Sets or clears `IsPrivate`.
-    pub fn set_is_private(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_is_private(mut self, input: Option<bool>) -> Self {
         self.is_private = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_is_private(&self) -> &::std::option::Option<bool> {
+    pub fn get_is_private(&self) -> &Option<bool> {
         &self.is_private
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.org_id = ::std::option::Option::Some(input.into());
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
+        self.org_id = Some(input.into());
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.org_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<CreateGitRepositoryRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(CreateGitRepositoryRequest {
+    pub fn build(self) -> Result<CreateGitRepositoryRequest, ::acs_runtime::BuildError> {
+        Ok(CreateGitRepositoryRequest {
             client_token: self.client_token,
             platform: self
                 .platform
@@ -382,8 +314,8 @@ impl CreateGitRepositoryFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -407,183 +339,129 @@ impl CreateGitRepositoryFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `JJGGu`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
     /// Wire name: `SourceRepoOwner`.
     ///
     /// Example: `aliyun-computenest`
-    pub fn source_repo_owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source_repo_owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_repo_owner(input);
         self
     }
     /// Sets or clears `SourceRepoOwner`.
-    pub fn set_source_repo_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_repo_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source_repo_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source_repo_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source_repo_owner(&self) -> &Option<String> {
         self.inner.get_source_repo_owner()
     }
     /// Wire name: `SourceRepoName`.
     ///
     /// Example: `test-repo`
-    pub fn source_repo_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source_repo_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_repo_name(input);
         self
     }
     /// Sets or clears `SourceRepoName`.
-    pub fn set_source_repo_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_repo_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source_repo_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source_repo_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source_repo_name(&self) -> &Option<String> {
         self.inner.get_source_repo_name()
     }
     /// Wire name: `SourceRepoBranch`.
     ///
     /// Example: `main`
-    pub fn source_repo_branch(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source_repo_branch(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_repo_branch(input);
         self
     }
     /// Sets or clears `SourceRepoBranch`.
-    pub fn set_source_repo_branch(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_repo_branch(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source_repo_branch(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source_repo_branch(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source_repo_branch(&self) -> &Option<String> {
         self.inner.get_source_repo_branch()
     }
     /// Wire name: `TargetRepoOwner`.
     ///
     /// Example: `namexx`
-    pub fn target_repo_owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn target_repo_owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_repo_owner(input);
         self
     }
     /// Sets or clears `TargetRepoOwner`.
-    pub fn set_target_repo_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_repo_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_target_repo_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_target_repo_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_target_repo_owner(&self) -> &Option<String> {
         self.inner.get_target_repo_owner()
     }
     /// Wire name: `TargetRepoName`.
     ///
     /// Example: `test-repo`
-    pub fn target_repo_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn target_repo_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_repo_name(input);
         self
     }
     /// Sets or clears `TargetRepoName`.
-    pub fn set_target_repo_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_repo_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_target_repo_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_target_repo_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_target_repo_name(&self) -> &Option<String> {
         self.inner.get_target_repo_name()
     }
     /// Wire name: `IsPrivate`.
@@ -594,56 +472,44 @@ impl CreateGitRepositoryFluentBuilder {
         self
     }
     /// Sets or clears `IsPrivate`.
-    pub fn set_is_private(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_is_private(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_is_private(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_is_private(&self) -> &::std::option::Option<bool> {
+    pub fn get_is_private(&self) -> &Option<bool> {
         self.inner.get_is_private()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_org_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
 }
@@ -654,20 +520,20 @@ pub struct CreateGitRepositoryResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `GitRepo`.
-    pub git_repo: ::std::option::Option<GitRepo>,
+    pub git_repo: Option<GitRepo>,
 }
 impl ::serde::Serialize for CreateGitRepositoryResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.git_repo {
+        if let Some(value) = &self.git_repo {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "GitRepo", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -676,7 +542,7 @@ impl ::serde::Serialize for CreateGitRepositoryResponse {
 impl<'de> ::serde::Deserialize<'de> for CreateGitRepositoryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = CreateGitRepositoryResponse;
@@ -689,9 +555,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateGitRepositoryResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<CreateGitRepositoryResponse, A::Error> {
+            ) -> Result<CreateGitRepositoryResponse, A::Error> {
                 let mut value = CreateGitRepositoryResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -702,7 +568,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateGitRepositoryResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -715,36 +581,36 @@ pub struct GitRepo {
     /// Wire name: `FullName`.
     ///
     /// Example: `aliyun-computest/lingo`
-    pub full_name: ::std::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// Wire name: `Description`.
     ///
     /// Example: `Test parameter for security testing`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Wire name: `HtmlUrl`.
     ///
     /// Example: `https://github.com/alibaba/fastjson`
-    pub html_url: ::std::option::Option<::std::string::String>,
+    pub html_url: Option<String>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`
-    pub is_private: ::std::option::Option<::std::string::String>,
+    pub is_private: Option<String>,
 }
 impl ::serde::Serialize for GitRepo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.full_name {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.full_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "FullName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.html_url {
+        if let Some(value) = &self.html_url {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "HtmlUrl", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_private {
+        if let Some(value) = &self.is_private {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsPrivate", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -753,7 +619,7 @@ impl ::serde::Serialize for GitRepo {
 impl<'de> ::serde::Deserialize<'de> for GitRepo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GitRepo;
@@ -766,9 +632,9 @@ impl<'de> ::serde::Deserialize<'de> for GitRepo {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GitRepo, A::Error> {
+            ) -> Result<GitRepo, A::Error> {
                 let mut value = GitRepo::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -781,7 +647,7 @@ impl<'de> ::serde::Deserialize<'de> for GitRepo {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

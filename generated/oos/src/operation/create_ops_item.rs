@@ -25,25 +25,25 @@ pub struct CreateOpsItemRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`; required.
     ///
     /// Example: `ECS reboot is scheduled`
-    pub title: ::std::string::String,
+    pub title: String,
     /// The description of the operation.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `OpsItem`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
@@ -56,15 +56,13 @@ pub struct CreateOpsItemRequest {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e56767-e89b-12d3-a456-426655440000`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The severity level.
     ///
     /// Valid values:
@@ -106,13 +104,13 @@ pub struct CreateOpsItemRequest {
     /// Valid values: `High`, `Low`, `Medium`, `Critical`.
     ///
     /// Example: `Medium`
-    pub severity: ::std::string::String,
+    pub severity: String,
     /// The source business.
     ///
     /// Wire name: `Source`; required.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: ::std::string::String,
+    pub source: String,
     /// The category.
     ///
     /// Valid values:
@@ -162,7 +160,7 @@ pub struct CreateOpsItemRequest {
     /// Valid values: `Availability`, `Performance`, `Security`, `Cost`, `Recovery`.
     ///
     /// Example: `Security`
-    pub category: ::std::string::String,
+    pub category: String,
     /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
     ///
     /// Wire name: `Priority`.
@@ -170,7 +168,7 @@ pub struct CreateOpsItemRequest {
     /// Valid values: `1`, `2`, `3`, `4`, `5`.
     ///
     /// Example: `4`
-    pub priority: ::std::option::Option<i32>,
+    pub priority: Option<i32>,
     /// The solutions.
     ///
     /// Wire name: `Solutions`.
@@ -180,19 +178,19 @@ pub struct CreateOpsItemRequest {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"SingleAZEcs\\",\n \\"url\\":\\"http://ecs.consle.aliyuncs.com\\",\n \\"description\\":\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\"\n}]
     /// ```
-    pub solutions: ::std::option::Option<::std::string::String>,
+    pub solutions: Option<String>,
     /// The string to be deduplicated.
     ///
     /// Wire name: `DedupString`.
     ///
     /// Example: `ecs_instance_Sys`
-    pub dedup_string: ::std::option::Option<::std::string::String>,
+    pub dedup_string: Option<String>,
     /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\"]`
-    pub resources: ::std::option::Option<::std::string::String>,
+    pub resources: Option<String>,
 }
 impl CreateOpsItemRequest {
     /// A builder for this request.
@@ -204,12 +202,12 @@ impl ::acs_runtime::EncodeRequest for CreateOpsItemRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Title", &self.title);
         params.query.put("Description", &self.description);
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("ClientToken", &self.client_token);
@@ -220,27 +218,25 @@ impl ::acs_runtime::EncodeRequest for CreateOpsItemRequest {
         params.query.put("Solutions", &self.solutions);
         params.query.put("DedupString", &self.dedup_string);
         params.query.put("Resources", &self.resources);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`CreateOpsItemRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct CreateOpsItemRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    title: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    client_token: ::std::option::Option<::std::string::String>,
-    severity: ::std::option::Option<::std::string::String>,
-    source: ::std::option::Option<::std::string::String>,
-    category: ::std::option::Option<::std::string::String>,
-    priority: ::std::option::Option<i32>,
-    solutions: ::std::option::Option<::std::string::String>,
-    dedup_string: ::std::option::Option<::std::string::String>,
-    resources: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    resource_group_id: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    client_token: Option<String>,
+    severity: Option<String>,
+    source: Option<String>,
+    category: Option<String>,
+    priority: Option<i32>,
+    solutions: Option<String>,
+    dedup_string: Option<String>,
+    resources: Option<String>,
 }
 impl CreateOpsItemRequestBuilder {
     /// The region ID.
@@ -248,23 +244,17 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The title of the O\&M item.
@@ -272,23 +262,17 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `Title`; required.
     ///
     /// Example: `ECS reboot is scheduled`
-    pub fn title(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(input.into());
+    pub fn title(mut self, input: impl Into<String>) -> Self {
+        self.title = Some(input.into());
         self
     }
     /// Sets or clears `Title`. The title of the O\&M item.
-    pub fn set_title(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_title(mut self, input: Option<String>) -> Self {
         self.title = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_title(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_title(&self) -> &Option<String> {
         &self.title
     }
     /// The description of the operation.
@@ -296,23 +280,17 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `OpsItem`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the operation.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The ID of the resource group.
@@ -320,25 +298,17 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The tags.
@@ -355,11 +325,7 @@ impl CreateOpsItemRequestBuilder {
     /// ```
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -368,19 +334,13 @@ impl CreateOpsItemRequestBuilder {
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -388,23 +348,17 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e56767-e89b-12d3-a456-426655440000`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The severity level.
@@ -448,23 +402,17 @@ impl CreateOpsItemRequestBuilder {
     /// Valid values: `High`, `Low`, `Medium`, `Critical`.
     ///
     /// Example: `Medium`
-    pub fn severity(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.severity = ::std::option::Option::Some(input.into());
+    pub fn severity(mut self, input: impl Into<String>) -> Self {
+        self.severity = Some(input.into());
         self
     }
     /// Sets or clears `Severity`. The severity level.
-    pub fn set_severity(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_severity(mut self, input: Option<String>) -> Self {
         self.severity = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_severity(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_severity(&self) -> &Option<String> {
         &self.severity
     }
     /// The source business.
@@ -472,23 +420,17 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `Source`; required.
     ///
     /// Example: `/aliyun/ecs`
-    pub fn source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source = ::std::option::Option::Some(input.into());
+    pub fn source(mut self, input: impl Into<String>) -> Self {
+        self.source = Some(input.into());
         self
     }
     /// Sets or clears `Source`. The source business.
-    pub fn set_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source(mut self, input: Option<String>) -> Self {
         self.source = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source(&self) -> &Option<String> {
         &self.source
     }
     /// The category.
@@ -540,23 +482,17 @@ impl CreateOpsItemRequestBuilder {
     /// Valid values: `Availability`, `Performance`, `Security`, `Cost`, `Recovery`.
     ///
     /// Example: `Security`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.category = ::std::option::Option::Some(input.into());
+    pub fn category(mut self, input: impl Into<String>) -> Self {
+        self.category = Some(input.into());
         self
     }
     /// Sets or clears `Category`. The category.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.category = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
     /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
@@ -567,16 +503,16 @@ impl CreateOpsItemRequestBuilder {
     ///
     /// Example: `4`
     pub fn priority(mut self, input: i32) -> Self {
-        self.priority = ::std::option::Option::Some(input);
+        self.priority = Some(input);
         self
     }
     /// Sets or clears `Priority`. The priority.
-    pub fn set_priority(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_priority(mut self, input: Option<i32>) -> Self {
         self.priority = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_priority(&self) -> &::std::option::Option<i32> {
+    pub fn get_priority(&self) -> &Option<i32> {
         &self.priority
     }
     /// The solutions.
@@ -588,23 +524,17 @@ impl CreateOpsItemRequestBuilder {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"SingleAZEcs\\",\n \\"url\\":\\"http://ecs.consle.aliyuncs.com\\",\n \\"description\\":\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\"\n}]
     /// ```
-    pub fn solutions(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.solutions = ::std::option::Option::Some(input.into());
+    pub fn solutions(mut self, input: impl Into<String>) -> Self {
+        self.solutions = Some(input.into());
         self
     }
     /// Sets or clears `Solutions`. The solutions.
-    pub fn set_solutions(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_solutions(mut self, input: Option<String>) -> Self {
         self.solutions = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_solutions(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_solutions(&self) -> &Option<String> {
         &self.solutions
     }
     /// The string to be deduplicated.
@@ -612,23 +542,17 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `DedupString`.
     ///
     /// Example: `ecs_instance_Sys`
-    pub fn dedup_string(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.dedup_string = ::std::option::Option::Some(input.into());
+    pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
+        self.dedup_string = Some(input.into());
         self
     }
     /// Sets or clears `DedupString`. The string to be deduplicated.
-    pub fn set_dedup_string(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_dedup_string(mut self, input: Option<String>) -> Self {
         self.dedup_string = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_dedup_string(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_dedup_string(&self) -> &Option<String> {
         &self.dedup_string
     }
     /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
@@ -636,30 +560,22 @@ impl CreateOpsItemRequestBuilder {
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\"]`
-    pub fn resources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resources = ::std::option::Option::Some(input.into());
+    pub fn resources(mut self, input: impl Into<String>) -> Self {
+        self.resources = Some(input.into());
         self
     }
     /// Sets or clears `Resources`. The Alibaba Cloud Resource Names (ARNs) of the associated resources.
-    pub fn set_resources(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resources(mut self, input: Option<String>) -> Self {
         self.resources = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resources(&self) -> &Option<String> {
         &self.resources
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<CreateOpsItemRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(CreateOpsItemRequest {
+    pub fn build(self) -> Result<CreateOpsItemRequest, ::acs_runtime::BuildError> {
+        Ok(CreateOpsItemRequest {
             region_id: self.region_id,
             title: self
                 .title
@@ -695,8 +611,8 @@ impl CreateOpsItemFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -722,23 +638,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The title of the O\&M item.
@@ -746,23 +656,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `Title`; required.
     ///
     /// Example: `ECS reboot is scheduled`
-    pub fn title(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn title(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.title(input);
         self
     }
     /// Sets or clears `Title`.
-    pub fn set_title(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_title(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_title(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_title(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_title(&self) -> &Option<String> {
         self.inner.get_title()
     }
     /// The description of the operation.
@@ -770,23 +674,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `OpsItem`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The ID of the resource group.
@@ -794,25 +692,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
     /// The tags.
@@ -827,30 +717,20 @@ impl CreateOpsItemFluentBuilder {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -858,23 +738,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e56767-e89b-12d3-a456-426655440000`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The severity level.
@@ -918,23 +792,17 @@ impl CreateOpsItemFluentBuilder {
     /// Valid values: `High`, `Low`, `Medium`, `Critical`.
     ///
     /// Example: `Medium`
-    pub fn severity(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn severity(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.severity(input);
         self
     }
     /// Sets or clears `Severity`.
-    pub fn set_severity(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_severity(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_severity(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_severity(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_severity(&self) -> &Option<String> {
         self.inner.get_severity()
     }
     /// The source business.
@@ -942,23 +810,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `Source`; required.
     ///
     /// Example: `/aliyun/ecs`
-    pub fn source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source(input);
         self
     }
     /// Sets or clears `Source`.
-    pub fn set_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source(&self) -> &Option<String> {
         self.inner.get_source()
     }
     /// The category.
@@ -1010,23 +872,17 @@ impl CreateOpsItemFluentBuilder {
     /// Valid values: `Availability`, `Performance`, `Security`, `Cost`, `Recovery`.
     ///
     /// Example: `Security`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
     }
     /// Sets or clears `Category`.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_category(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
     /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
@@ -1041,12 +897,12 @@ impl CreateOpsItemFluentBuilder {
         self
     }
     /// Sets or clears `Priority`.
-    pub fn set_priority(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_priority(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_priority(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_priority(&self) -> &::std::option::Option<i32> {
+    pub fn get_priority(&self) -> &Option<i32> {
         self.inner.get_priority()
     }
     /// The solutions.
@@ -1058,23 +914,17 @@ impl CreateOpsItemFluentBuilder {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"SingleAZEcs\\",\n \\"url\\":\\"http://ecs.consle.aliyuncs.com\\",\n \\"description\\":\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\"\n}]
     /// ```
-    pub fn solutions(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn solutions(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.solutions(input);
         self
     }
     /// Sets or clears `Solutions`.
-    pub fn set_solutions(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_solutions(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_solutions(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_solutions(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_solutions(&self) -> &Option<String> {
         self.inner.get_solutions()
     }
     /// The string to be deduplicated.
@@ -1082,23 +932,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `DedupString`.
     ///
     /// Example: `ecs_instance_Sys`
-    pub fn dedup_string(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.dedup_string(input);
         self
     }
     /// Sets or clears `DedupString`.
-    pub fn set_dedup_string(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_dedup_string(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_dedup_string(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_dedup_string(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_dedup_string(&self) -> &Option<String> {
         self.inner.get_dedup_string()
     }
     /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
@@ -1106,23 +950,17 @@ impl CreateOpsItemFluentBuilder {
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\"]`
-    pub fn resources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resources(input);
         self
     }
     /// Sets or clears `Resources`.
-    pub fn set_resources(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resources(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resources(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resources(&self) -> &Option<String> {
         self.inner.get_resources()
     }
 }
@@ -1135,22 +973,22 @@ pub struct CreateOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DA4F08D4-DA54-5407-84B9-108C71D75B17`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the O\&M item.
     ///
     /// Wire name: `OpsItem`.
-    pub ops_item: ::std::option::Option<OpsItem>,
+    pub ops_item: Option<OpsItem>,
 }
 impl ::serde::Serialize for CreateOpsItemResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ops_item {
+        if let Some(value) = &self.ops_item {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItem", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1159,7 +997,7 @@ impl ::serde::Serialize for CreateOpsItemResponse {
 impl<'de> ::serde::Deserialize<'de> for CreateOpsItemResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = CreateOpsItemResponse;
@@ -1172,9 +1010,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateOpsItemResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<CreateOpsItemResponse, A::Error> {
+            ) -> Result<CreateOpsItemResponse, A::Error> {
                 let mut value = CreateOpsItemResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1185,7 +1023,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateOpsItemResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1200,67 +1038,67 @@ pub struct OpsItem {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The time when the O\&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2023-03-24T03:55Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The description of the O\&M item.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `OpsItem`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the O\&M item.
     ///
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-dba9c6eec9254a4d87c1`
-    pub ops_item_id: ::std::option::Option<::std::string::String>,
+    pub ops_item_id: Option<String>,
     /// The time when the O\&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-03-24T03:55Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `ECS reboot is scheduled`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The state of the O\&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The severity level of the O\&M item.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: ::std::option::Option<::std::string::String>,
+    pub severity: Option<String>,
     /// The category of the O\&M item.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The source business of the O\&M item.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// The priority of the O\&M item.
     ///
     /// Wire name: `Priority`.
     ///
     /// Example: `2`
-    pub priority: ::std::option::Option<i32>,
+    pub priority: Option<i32>,
     /// The solutions.
     ///
     /// Wire name: `Solutions`.
@@ -1270,19 +1108,19 @@ pub struct OpsItem {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example..com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}]
     /// ```
-    pub solutions: ::std::option::Option<::std::string::String>,
+    pub solutions: Option<String>,
     /// The ARNs of the associated resources.
     ///
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/dingTest/applicationgroup/fltest\"]`
-    pub resources: ::std::option::Option<::std::string::String>,
+    pub resources: Option<String>,
     /// The attributes of the O\&M item.
     ///
     /// Wire name: `Attributes`.
     ///
     /// Example: `{\"regionId\":\"cn-zhangjiakou\",\"appId\":\"992BKO1X75GRQ4E8\",\"instanceId\":\"i-8vbcymxagqsyyyjppbr4\",\"instance_name\":\"cdae\"}`
-    pub attributes: ::std::option::Option<::std::string::String>,
+    pub attributes: Option<String>,
     /// The user who created the O\&M item.
     ///
     /// Wire name: `CreatedBy`.
@@ -1292,7 +1130,7 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The user who last modified the O\&M item.
     ///
     /// Wire name: `LastModifiedBy`.
@@ -1302,73 +1140,73 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub last_modified_by: ::std::option::Option<::std::string::String>,
+    pub last_modified_by: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ::serde::Serialize for OpsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.tags {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ops_item_id {
+        if let Some(value) = &self.ops_item_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItemId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.title {
+        if let Some(value) = &self.title {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.severity {
+        if let Some(value) = &self.severity {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.category {
+        if let Some(value) = &self.category {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.source {
+        if let Some(value) = &self.source {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Source", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.priority {
+        if let Some(value) = &self.priority {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Priority", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.solutions {
+        if let Some(value) = &self.solutions {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Solutions", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resources {
+        if let Some(value) = &self.resources {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Resources", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attributes {
+        if let Some(value) = &self.attributes {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Attributes", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_modified_by {
+        if let Some(value) = &self.last_modified_by {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastModifiedBy",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
@@ -1381,7 +1219,7 @@ impl ::serde::Serialize for OpsItem {
 impl<'de> ::serde::Deserialize<'de> for OpsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = OpsItem;
@@ -1394,9 +1232,9 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<OpsItem, A::Error> {
+            ) -> Result<OpsItem, A::Error> {
                 let mut value = OpsItem::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1422,7 +1260,7 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

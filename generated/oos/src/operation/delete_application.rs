@@ -22,13 +22,13 @@ pub struct DeleteApplicationRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The application name.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub name: ::std::string::String,
+    pub name: String,
     /// Specifies whether to forcibly delete the application. Valid values:
     ///
     /// *   true
@@ -37,7 +37,7 @@ pub struct DeleteApplicationRequest {
     /// Wire name: `Force`.
     ///
     /// Example: `False`
-    pub force: ::std::option::Option<bool>,
+    pub force: Option<bool>,
     /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
     /// - true
     /// - false
@@ -45,7 +45,7 @@ pub struct DeleteApplicationRequest {
     /// Wire name: `RetainResource`.
     ///
     /// Example: `false`
-    pub retain_resource: ::std::option::Option<bool>,
+    pub retain_resource: Option<bool>,
 }
 impl DeleteApplicationRequest {
     /// A builder for this request.
@@ -57,21 +57,21 @@ impl ::acs_runtime::EncodeRequest for DeleteApplicationRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("Force", &self.force);
         params.query.put("RetainResource", &self.retain_resource);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteApplicationRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteApplicationRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    force: ::std::option::Option<bool>,
-    retain_resource: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    name: Option<String>,
+    force: Option<bool>,
+    retain_resource: Option<bool>,
 }
 impl DeleteApplicationRequestBuilder {
     /// The region ID. Set the value to cn-hangzhou.
@@ -79,23 +79,17 @@ impl DeleteApplicationRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The application name.
@@ -103,23 +97,17 @@ impl DeleteApplicationRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The application name.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// Specifies whether to forcibly delete the application. Valid values:
@@ -131,16 +119,16 @@ impl DeleteApplicationRequestBuilder {
     ///
     /// Example: `False`
     pub fn force(mut self, input: bool) -> Self {
-        self.force = ::std::option::Option::Some(input);
+        self.force = Some(input);
         self
     }
     /// Sets or clears `Force`. Specifies whether to forcibly delete the application.
-    pub fn set_force(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_force(mut self, input: Option<bool>) -> Self {
         self.force = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_force(&self) -> &::std::option::Option<bool> {
+    pub fn get_force(&self) -> &Option<bool> {
         &self.force
     }
     /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
@@ -151,23 +139,21 @@ impl DeleteApplicationRequestBuilder {
     ///
     /// Example: `false`
     pub fn retain_resource(mut self, input: bool) -> Self {
-        self.retain_resource = ::std::option::Option::Some(input);
+        self.retain_resource = Some(input);
         self
     }
     /// Sets or clears `RetainResource`. Specifies whether to retain resources created by application manager when deleting the application.
-    pub fn set_retain_resource(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_retain_resource(mut self, input: Option<bool>) -> Self {
         self.retain_resource = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_retain_resource(&self) -> &::std::option::Option<bool> {
+    pub fn get_retain_resource(&self) -> &Option<bool> {
         &self.retain_resource
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DeleteApplicationRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(DeleteApplicationRequest {
+    pub fn build(self) -> Result<DeleteApplicationRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteApplicationRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             force: self.force,
@@ -186,8 +172,8 @@ impl DeleteApplicationFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -213,23 +199,17 @@ impl DeleteApplicationFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The application name.
@@ -237,23 +217,17 @@ impl DeleteApplicationFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// Specifies whether to forcibly delete the application. Valid values:
@@ -269,12 +243,12 @@ impl DeleteApplicationFluentBuilder {
         self
     }
     /// Sets or clears `Force`.
-    pub fn set_force(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_force(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_force(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_force(&self) -> &::std::option::Option<bool> {
+    pub fn get_force(&self) -> &Option<bool> {
         self.inner.get_force()
     }
     /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
@@ -289,12 +263,12 @@ impl DeleteApplicationFluentBuilder {
         self
     }
     /// Sets or clears `RetainResource`.
-    pub fn set_retain_resource(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_retain_resource(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_retain_resource(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_retain_resource(&self) -> &::std::option::Option<bool> {
+    pub fn get_retain_resource(&self) -> &Option<bool> {
         self.inner.get_retain_resource()
     }
 }
@@ -307,15 +281,15 @@ pub struct DeleteApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `37A9F0FD-51D0-58D5-B91F-DF570281556B`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteApplicationResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -324,7 +298,7 @@ impl ::serde::Serialize for DeleteApplicationResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteApplicationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteApplicationResponse;
@@ -337,9 +311,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApplicationResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteApplicationResponse, A::Error> {
+            ) -> Result<DeleteApplicationResponse, A::Error> {
                 let mut value = DeleteApplicationResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -349,7 +323,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApplicationResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

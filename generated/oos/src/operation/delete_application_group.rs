@@ -22,19 +22,19 @@ pub struct DeleteApplicationGroupRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::string::String,
+    pub application_name: String,
     /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
     /// - true
     /// - false
@@ -42,7 +42,7 @@ pub struct DeleteApplicationGroupRequest {
     /// Wire name: `RetainResource`.
     ///
     /// Example: `false`
-    pub retain_resource: ::std::option::Option<bool>,
+    pub retain_resource: Option<bool>,
 }
 impl DeleteApplicationGroupRequest {
     /// A builder for this request.
@@ -54,21 +54,21 @@ impl ::acs_runtime::EncodeRequest for DeleteApplicationGroupRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("ApplicationName", &self.application_name);
         params.query.put("RetainResource", &self.retain_resource);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteApplicationGroupRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteApplicationGroupRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    application_name: ::std::option::Option<::std::string::String>,
-    retain_resource: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    name: Option<String>,
+    application_name: Option<String>,
+    retain_resource: Option<bool>,
 }
 impl DeleteApplicationGroupRequestBuilder {
     /// The ID of the region. Set the value to cn-hangzhou.
@@ -76,23 +76,17 @@ impl DeleteApplicationGroupRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the application group.
@@ -100,23 +94,17 @@ impl DeleteApplicationGroupRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the application group.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The name of the application.
@@ -124,23 +112,17 @@ impl DeleteApplicationGroupRequestBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_name = ::std::option::Option::Some(input.into());
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
+        self.application_name = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationName`. The name of the application.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.application_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
     /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
@@ -151,26 +133,23 @@ impl DeleteApplicationGroupRequestBuilder {
     ///
     /// Example: `false`
     pub fn retain_resource(mut self, input: bool) -> Self {
-        self.retain_resource = ::std::option::Option::Some(input);
+        self.retain_resource = Some(input);
         self
     }
     /// Sets or clears `RetainResource`. Specifies whether to retain resources created by application manager when deleting the application.
-    pub fn set_retain_resource(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_retain_resource(mut self, input: Option<bool>) -> Self {
         self.retain_resource = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_retain_resource(&self) -> &::std::option::Option<bool> {
+    pub fn get_retain_resource(&self) -> &Option<bool> {
         &self.retain_resource
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DeleteApplicationGroupRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(DeleteApplicationGroupRequest {
+    ) -> Result<DeleteApplicationGroupRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteApplicationGroupRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             application_name: self
@@ -191,8 +170,8 @@ impl DeleteApplicationGroupFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -218,23 +197,17 @@ impl DeleteApplicationGroupFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the application group.
@@ -242,23 +215,17 @@ impl DeleteApplicationGroupFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The name of the application.
@@ -266,23 +233,17 @@ impl DeleteApplicationGroupFluentBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
     }
     /// Sets or clears `ApplicationName`.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
     /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
@@ -297,12 +258,12 @@ impl DeleteApplicationGroupFluentBuilder {
         self
     }
     /// Sets or clears `RetainResource`.
-    pub fn set_retain_resource(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_retain_resource(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_retain_resource(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_retain_resource(&self) -> &::std::option::Option<bool> {
+    pub fn get_retain_resource(&self) -> &Option<bool> {
         self.inner.get_retain_resource()
     }
 }
@@ -315,15 +276,15 @@ pub struct DeleteApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteApplicationGroupResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -332,7 +293,7 @@ impl ::serde::Serialize for DeleteApplicationGroupResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteApplicationGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteApplicationGroupResponse;
@@ -345,9 +306,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApplicationGroupResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteApplicationGroupResponse, A::Error> {
+            ) -> Result<DeleteApplicationGroupResponse, A::Error> {
                 let mut value = DeleteApplicationGroupResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -357,7 +318,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApplicationGroupResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

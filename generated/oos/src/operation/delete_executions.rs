@@ -22,7 +22,7 @@ pub struct DeleteExecutionsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The execution IDs.
     ///
     /// You can specify multiple execution IDs in a JSON array in the format of `["xxxxxxxxx", "yyyyyyyyy", ... "zzzzzzzzz"]`. You can specify up to 100 execution IDs at a time. Separate multiple IDs with commas (,).
@@ -30,13 +30,13 @@ pub struct DeleteExecutionsRequest {
     /// Wire name: `ExecutionIds`; required.
     ///
     /// Example: `["exec-xxx"]`
-    pub execution_ids: ::std::string::String,
+    pub execution_ids: String,
     /// Whether to force delete the running task, the default value is false.
     ///
     /// Wire name: `Force`.
     ///
     /// Example: `false`
-    pub force: ::std::option::Option<bool>,
+    pub force: Option<bool>,
 }
 impl DeleteExecutionsRequest {
     /// A builder for this request.
@@ -48,19 +48,19 @@ impl ::acs_runtime::EncodeRequest for DeleteExecutionsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ExecutionIds", &self.execution_ids);
         params.query.put("Force", &self.force);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteExecutionsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteExecutionsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    execution_ids: ::std::option::Option<::std::string::String>,
-    force: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    execution_ids: Option<String>,
+    force: Option<bool>,
 }
 impl DeleteExecutionsRequestBuilder {
     /// The region ID.
@@ -68,23 +68,17 @@ impl DeleteExecutionsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The execution IDs.
@@ -94,23 +88,17 @@ impl DeleteExecutionsRequestBuilder {
     /// Wire name: `ExecutionIds`; required.
     ///
     /// Example: `["exec-xxx"]`
-    pub fn execution_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_ids = ::std::option::Option::Some(input.into());
+    pub fn execution_ids(mut self, input: impl Into<String>) -> Self {
+        self.execution_ids = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionIds`. The execution IDs.
-    pub fn set_execution_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_ids(mut self, input: Option<String>) -> Self {
         self.execution_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_ids(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_ids(&self) -> &Option<String> {
         &self.execution_ids
     }
     /// Whether to force delete the running task, the default value is false.
@@ -119,23 +107,21 @@ impl DeleteExecutionsRequestBuilder {
     ///
     /// Example: `false`
     pub fn force(mut self, input: bool) -> Self {
-        self.force = ::std::option::Option::Some(input);
+        self.force = Some(input);
         self
     }
     /// Sets or clears `Force`. Whether to force delete the running task, the default value is false.
-    pub fn set_force(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_force(mut self, input: Option<bool>) -> Self {
         self.force = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_force(&self) -> &::std::option::Option<bool> {
+    pub fn get_force(&self) -> &Option<bool> {
         &self.force
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DeleteExecutionsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(DeleteExecutionsRequest {
+    pub fn build(self) -> Result<DeleteExecutionsRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteExecutionsRequest {
             region_id: self.region_id,
             execution_ids: self
                 .execution_ids
@@ -155,8 +141,8 @@ impl DeleteExecutionsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -182,23 +168,17 @@ impl DeleteExecutionsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The execution IDs.
@@ -208,23 +188,17 @@ impl DeleteExecutionsFluentBuilder {
     /// Wire name: `ExecutionIds`; required.
     ///
     /// Example: `["exec-xxx"]`
-    pub fn execution_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_ids(input);
         self
     }
     /// Sets or clears `ExecutionIds`.
-    pub fn set_execution_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_ids(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_ids(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_ids(&self) -> &Option<String> {
         self.inner.get_execution_ids()
     }
     /// Whether to force delete the running task, the default value is false.
@@ -237,12 +211,12 @@ impl DeleteExecutionsFluentBuilder {
         self
     }
     /// Sets or clears `Force`.
-    pub fn set_force(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_force(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_force(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_force(&self) -> &::std::option::Option<bool> {
+    pub fn get_force(&self) -> &Option<bool> {
         self.inner.get_force()
     }
 }
@@ -255,15 +229,15 @@ pub struct DeleteExecutionsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `491DF8C2-34C9-4679-9DB3-4C0F49B129AC`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteExecutionsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -272,7 +246,7 @@ impl ::serde::Serialize for DeleteExecutionsResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteExecutionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteExecutionsResponse;
@@ -285,9 +259,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteExecutionsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteExecutionsResponse, A::Error> {
+            ) -> Result<DeleteExecutionsResponse, A::Error> {
                 let mut value = DeleteExecutionsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -297,7 +271,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteExecutionsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,11 +22,11 @@ pub struct DeleteOpsItemsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The IDs of O\&M items.
     ///
     /// Wire name: `OpsItemIds`; required; at most 100 items.
-    pub ops_item_ids: ::std::vec::Vec<::std::string::String>,
+    pub ops_item_ids: Vec<String>,
 }
 impl DeleteOpsItemsRequest {
     /// A builder for this request.
@@ -38,17 +38,17 @@ impl ::acs_runtime::EncodeRequest for DeleteOpsItemsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put_repeat_list("OpsItemIds", &self.ops_item_ids)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteOpsItemsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteOpsItemsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    ops_item_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    region_id: Option<String>,
+    ops_item_ids: Option<Vec<String>>,
 }
 impl DeleteOpsItemsRequestBuilder {
     /// The region ID.
@@ -56,23 +56,17 @@ impl DeleteOpsItemsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The IDs of O\&M items.
@@ -80,32 +74,22 @@ impl DeleteOpsItemsRequestBuilder {
     /// Wire name: `OpsItemIds`; required; at most 100 items.
     ///
     /// Appends one item; `set_ops_item_ids` replaces the whole list.
-    pub fn ops_item_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ops_item_ids.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn ops_item_ids(mut self, input: impl Into<String>) -> Self {
+        self.ops_item_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `OpsItemIds`. The IDs of O\&M items.
-    pub fn set_ops_item_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_ops_item_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.ops_item_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ops_item_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_ops_item_ids(&self) -> &Option<Vec<String>> {
         &self.ops_item_ids
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DeleteOpsItemsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(DeleteOpsItemsRequest {
+    pub fn build(self) -> Result<DeleteOpsItemsRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteOpsItemsRequest {
             region_id: self.region_id,
             ops_item_ids: self
                 .ops_item_ids
@@ -124,8 +108,8 @@ impl DeleteOpsItemsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -151,47 +135,33 @@ impl DeleteOpsItemsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The IDs of O\&M items.
     ///
     /// Wire name: `OpsItemIds`; required; at most 100 items.
-    pub fn ops_item_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ops_item_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ops_item_ids(input);
         self
     }
     /// Sets or clears `OpsItemIds`.
-    pub fn set_ops_item_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_ops_item_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_ops_item_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ops_item_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_ops_item_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_ops_item_ids()
     }
 }
@@ -204,15 +174,15 @@ pub struct DeleteOpsItemsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteOpsItemsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -221,7 +191,7 @@ impl ::serde::Serialize for DeleteOpsItemsResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteOpsItemsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteOpsItemsResponse;
@@ -234,9 +204,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteOpsItemsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteOpsItemsResponse, A::Error> {
+            ) -> Result<DeleteOpsItemsResponse, A::Error> {
                 let mut value = DeleteOpsItemsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -246,7 +216,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteOpsItemsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,13 +22,13 @@ pub struct DeleteParameterRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (\_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyParameter`
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl DeleteParameterRequest {
     /// A builder for this request.
@@ -40,17 +40,17 @@ impl ::acs_runtime::EncodeRequest for DeleteParameterRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteParameterRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteParameterRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
 }
 impl DeleteParameterRequestBuilder {
     /// The region ID.
@@ -58,23 +58,17 @@ impl DeleteParameterRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (\_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.
@@ -82,30 +76,22 @@ impl DeleteParameterRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the common parameter.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DeleteParameterRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(DeleteParameterRequest {
+    pub fn build(self) -> Result<DeleteParameterRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteParameterRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
         })
@@ -122,8 +108,8 @@ impl DeleteParameterFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -149,23 +135,17 @@ impl DeleteParameterFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (\_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.
@@ -173,23 +153,17 @@ impl DeleteParameterFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
 }
@@ -202,15 +176,15 @@ pub struct DeleteParameterResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C0D02BDF-77F6-49F2-95C9-8E87121D2979`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteParameterResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -219,7 +193,7 @@ impl ::serde::Serialize for DeleteParameterResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteParameterResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteParameterResponse;
@@ -232,9 +206,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteParameterResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteParameterResponse, A::Error> {
+            ) -> Result<DeleteParameterResponse, A::Error> {
                 let mut value = DeleteParameterResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -244,7 +218,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteParameterResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,13 +22,13 @@ pub struct DeleteSecretParameterRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the encryption parameter. The name must be 1 to 180 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MySecretParameter`
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl DeleteSecretParameterRequest {
     /// A builder for this request.
@@ -40,17 +40,17 @@ impl ::acs_runtime::EncodeRequest for DeleteSecretParameterRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteSecretParameterRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteSecretParameterRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
 }
 impl DeleteSecretParameterRequestBuilder {
     /// The region ID.
@@ -58,23 +58,17 @@ impl DeleteSecretParameterRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the encryption parameter. The name must be 1 to 180 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
@@ -82,30 +76,24 @@ impl DeleteSecretParameterRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MySecretParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the encryption parameter.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<DeleteSecretParameterRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(DeleteSecretParameterRequest {
+    ) -> Result<DeleteSecretParameterRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteSecretParameterRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
         })
@@ -122,8 +110,8 @@ impl DeleteSecretParameterFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -149,23 +137,17 @@ impl DeleteSecretParameterFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the encryption parameter. The name must be 1 to 180 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
@@ -173,23 +155,17 @@ impl DeleteSecretParameterFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MySecretParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
 }
@@ -202,15 +178,15 @@ pub struct DeleteSecretParameterResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C0D02BDF-77F6-49F2-95C9-8E87121D1944`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteSecretParameterResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -219,7 +195,7 @@ impl ::serde::Serialize for DeleteSecretParameterResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteSecretParameterResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteSecretParameterResponse;
@@ -232,9 +208,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteSecretParameterResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteSecretParameterResponse, A::Error> {
+            ) -> Result<DeleteSecretParameterResponse, A::Error> {
                 let mut value = DeleteSecretParameterResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -244,7 +220,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteSecretParameterResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,19 +25,19 @@ pub struct DeleteStateConfigurationsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The IDs of desired-state configurations.
     ///
     /// Wire name: `StateConfigurationIds`; required.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub state_configuration_ids: ::std::string::String,
+    pub state_configuration_ids: String,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `abcde3OARpx77No54nv6`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
 }
 impl DeleteStateConfigurationsRequest {
     /// A builder for this request.
@@ -49,19 +49,19 @@ impl ::acs_runtime::EncodeRequest for DeleteStateConfigurationsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("StateConfigurationIds", &self.state_configuration_ids);
         params.query.put("ClientToken", &self.client_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteStateConfigurationsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteStateConfigurationsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    state_configuration_ids: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    state_configuration_ids: Option<String>,
+    client_token: Option<String>,
 }
 impl DeleteStateConfigurationsRequestBuilder {
     /// The region ID.
@@ -69,23 +69,17 @@ impl DeleteStateConfigurationsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The IDs of desired-state configurations.
@@ -93,25 +87,17 @@ impl DeleteStateConfigurationsRequestBuilder {
     /// Wire name: `StateConfigurationIds`; required.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub fn state_configuration_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_configuration_ids = ::std::option::Option::Some(input.into());
+    pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
+        self.state_configuration_ids = Some(input.into());
         self
     }
     /// Sets or clears `StateConfigurationIds`. The IDs of desired-state configurations.
-    pub fn set_state_configuration_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
         self.state_configuration_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<String> {
         &self.state_configuration_ids
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -119,33 +105,24 @@ impl DeleteStateConfigurationsRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `abcde3OARpx77No54nv6`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DeleteStateConfigurationsRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(DeleteStateConfigurationsRequest {
+    ) -> Result<DeleteStateConfigurationsRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteStateConfigurationsRequest {
             region_id: self.region_id,
             state_configuration_ids: self
                 .state_configuration_ids
@@ -167,8 +144,8 @@ impl DeleteStateConfigurationsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -196,23 +173,17 @@ impl DeleteStateConfigurationsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The IDs of desired-state configurations.
@@ -220,25 +191,17 @@ impl DeleteStateConfigurationsFluentBuilder {
     /// Wire name: `StateConfigurationIds`; required.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub fn state_configuration_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_configuration_ids(input);
         self
     }
     /// Sets or clears `StateConfigurationIds`.
-    pub fn set_state_configuration_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_configuration_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<String> {
         self.inner.get_state_configuration_ids()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -246,23 +209,17 @@ impl DeleteStateConfigurationsFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `abcde3OARpx77No54nv6`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
 }
@@ -275,15 +232,15 @@ pub struct DeleteStateConfigurationsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `12345B731-0FCE-48BA-8D42-605abcde`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteStateConfigurationsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -292,7 +249,7 @@ impl ::serde::Serialize for DeleteStateConfigurationsResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteStateConfigurationsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteStateConfigurationsResponse;
@@ -305,9 +262,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStateConfigurationsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteStateConfigurationsResponse, A::Error> {
+            ) -> Result<DeleteStateConfigurationsResponse, A::Error> {
                 let mut value = DeleteStateConfigurationsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -317,7 +274,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStateConfigurationsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

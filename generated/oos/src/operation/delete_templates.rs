@@ -22,19 +22,19 @@ pub struct DeleteTemplatesRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The names of the templates to be deleted.
     ///
     /// Wire name: `TemplateNames`; required.
     ///
     /// Example: `["t1","t2"]`
-    pub template_names: ::std::string::String,
+    pub template_names: String,
     /// Specifies whether to delete the related executions when a template is deleted.
     ///
     /// Wire name: `AutoDeleteExecutions`.
     ///
     /// Example: `false`
-    pub auto_delete_executions: ::std::option::Option<bool>,
+    pub auto_delete_executions: Option<bool>,
 }
 impl DeleteTemplatesRequest {
     /// A builder for this request.
@@ -46,19 +46,19 @@ impl ::acs_runtime::EncodeRequest for DeleteTemplatesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateNames", &self.template_names);
         params.query.put("AutoDeleteExecutions", &self.auto_delete_executions);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeleteTemplatesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeleteTemplatesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_names: ::std::option::Option<::std::string::String>,
-    auto_delete_executions: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    template_names: Option<String>,
+    auto_delete_executions: Option<bool>,
 }
 impl DeleteTemplatesRequestBuilder {
     /// The region ID.
@@ -66,23 +66,17 @@ impl DeleteTemplatesRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The names of the templates to be deleted.
@@ -90,23 +84,17 @@ impl DeleteTemplatesRequestBuilder {
     /// Wire name: `TemplateNames`; required.
     ///
     /// Example: `["t1","t2"]`
-    pub fn template_names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_names = ::std::option::Option::Some(input.into());
+    pub fn template_names(mut self, input: impl Into<String>) -> Self {
+        self.template_names = Some(input.into());
         self
     }
     /// Sets or clears `TemplateNames`. The names of the templates to be deleted.
-    pub fn set_template_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_names(mut self, input: Option<String>) -> Self {
         self.template_names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_names(&self) -> &Option<String> {
         &self.template_names
     }
     /// Specifies whether to delete the related executions when a template is deleted.
@@ -115,26 +103,21 @@ impl DeleteTemplatesRequestBuilder {
     ///
     /// Example: `false`
     pub fn auto_delete_executions(mut self, input: bool) -> Self {
-        self.auto_delete_executions = ::std::option::Option::Some(input);
+        self.auto_delete_executions = Some(input);
         self
     }
     /// Sets or clears `AutoDeleteExecutions`. Specifies whether to delete the related executions when a template is deleted.
-    pub fn set_auto_delete_executions(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_auto_delete_executions(mut self, input: Option<bool>) -> Self {
         self.auto_delete_executions = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_auto_delete_executions(&self) -> &::std::option::Option<bool> {
+    pub fn get_auto_delete_executions(&self) -> &Option<bool> {
         &self.auto_delete_executions
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DeleteTemplatesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(DeleteTemplatesRequest {
+    pub fn build(self) -> Result<DeleteTemplatesRequest, ::acs_runtime::BuildError> {
+        Ok(DeleteTemplatesRequest {
             region_id: self.region_id,
             template_names: self
                 .template_names
@@ -154,8 +137,8 @@ impl DeleteTemplatesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -181,23 +164,17 @@ impl DeleteTemplatesFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The names of the templates to be deleted.
@@ -205,23 +182,17 @@ impl DeleteTemplatesFluentBuilder {
     /// Wire name: `TemplateNames`; required.
     ///
     /// Example: `["t1","t2"]`
-    pub fn template_names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_names(input);
         self
     }
     /// Sets or clears `TemplateNames`.
-    pub fn set_template_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_names(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_names(&self) -> &Option<String> {
         self.inner.get_template_names()
     }
     /// Specifies whether to delete the related executions when a template is deleted.
@@ -234,15 +205,12 @@ impl DeleteTemplatesFluentBuilder {
         self
     }
     /// Sets or clears `AutoDeleteExecutions`.
-    pub fn set_auto_delete_executions(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_auto_delete_executions(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_auto_delete_executions(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_auto_delete_executions(&self) -> &::std::option::Option<bool> {
+    pub fn get_auto_delete_executions(&self) -> &Option<bool> {
         self.inner.get_auto_delete_executions()
     }
 }
@@ -255,15 +223,15 @@ pub struct DeleteTemplatesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2075899A-585D-4A41-A9B2-28DA8534`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeleteTemplatesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -272,7 +240,7 @@ impl ::serde::Serialize for DeleteTemplatesResponse {
 impl<'de> ::serde::Deserialize<'de> for DeleteTemplatesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeleteTemplatesResponse;
@@ -285,9 +253,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTemplatesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeleteTemplatesResponse, A::Error> {
+            ) -> Result<DeleteTemplatesResponse, A::Error> {
                 let mut value = DeleteTemplatesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -297,7 +265,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTemplatesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

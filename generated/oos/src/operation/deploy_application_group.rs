@@ -22,27 +22,27 @@ pub struct DeployApplicationGroupRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::string::String,
+    pub application_name: String,
     /// The deployment information about the application group.
     ///
     /// Wire name: `DeployParameters`; required.
     ///
     /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
-    pub deploy_parameters: ::std::string::String,
+    pub deploy_parameters: String,
     /// The name of the application group.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: ::std::string::String,
+    pub name: String,
     /// Wire name: `RevisionId`.
-    pub revision_id: ::std::option::Option<::std::string::String>,
+    pub revision_id: Option<String>,
 }
 impl DeployApplicationGroupRequest {
     /// A builder for this request.
@@ -54,23 +54,23 @@ impl ::acs_runtime::EncodeRequest for DeployApplicationGroupRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ApplicationName", &self.application_name);
         params.query.put("DeployParameters", &self.deploy_parameters);
         params.query.put("Name", &self.name);
         params.query.put("RevisionId", &self.revision_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DeployApplicationGroupRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DeployApplicationGroupRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    application_name: ::std::option::Option<::std::string::String>,
-    deploy_parameters: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    revision_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    application_name: Option<String>,
+    deploy_parameters: Option<String>,
+    name: Option<String>,
+    revision_id: Option<String>,
 }
 impl DeployApplicationGroupRequestBuilder {
     /// The ID of the region in which you want to deploy the application group.
@@ -78,23 +78,17 @@ impl DeployApplicationGroupRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which you want to deploy the application group.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the application.
@@ -102,23 +96,17 @@ impl DeployApplicationGroupRequestBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_name = ::std::option::Option::Some(input.into());
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
+        self.application_name = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationName`. The name of the application.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.application_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
     /// The deployment information about the application group.
@@ -126,25 +114,17 @@ impl DeployApplicationGroupRequestBuilder {
     /// Wire name: `DeployParameters`; required.
     ///
     /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
-    pub fn deploy_parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deploy_parameters = ::std::option::Option::Some(input.into());
+    pub fn deploy_parameters(mut self, input: impl Into<String>) -> Self {
+        self.deploy_parameters = Some(input.into());
         self
     }
     /// Sets or clears `DeployParameters`. The deployment information about the application group.
-    pub fn set_deploy_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deploy_parameters(mut self, input: Option<String>) -> Self {
         self.deploy_parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deploy_parameters(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deploy_parameters(&self) -> &Option<String> {
         &self.deploy_parameters
     }
     /// The name of the application group.
@@ -152,53 +132,38 @@ impl DeployApplicationGroupRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the application group.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// Wire name: `RevisionId`.
-    pub fn revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.revision_id = ::std::option::Option::Some(input.into());
+    pub fn revision_id(mut self, input: impl Into<String>) -> Self {
+        self.revision_id = Some(input.into());
         self
     }
     /// Sets or clears `RevisionId`.
-    pub fn set_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_id(mut self, input: Option<String>) -> Self {
         self.revision_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_revision_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_revision_id(&self) -> &Option<String> {
         &self.revision_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DeployApplicationGroupRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(DeployApplicationGroupRequest {
+    ) -> Result<DeployApplicationGroupRequest, ::acs_runtime::BuildError> {
+        Ok(DeployApplicationGroupRequest {
             region_id: self.region_id,
             application_name: self
                 .application_name
@@ -222,8 +187,8 @@ impl DeployApplicationGroupFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -249,23 +214,17 @@ impl DeployApplicationGroupFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the application.
@@ -273,23 +232,17 @@ impl DeployApplicationGroupFluentBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
     }
     /// Sets or clears `ApplicationName`.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
     /// The deployment information about the application group.
@@ -297,25 +250,17 @@ impl DeployApplicationGroupFluentBuilder {
     /// Wire name: `DeployParameters`; required.
     ///
     /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
-    pub fn deploy_parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn deploy_parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deploy_parameters(input);
         self
     }
     /// Sets or clears `DeployParameters`.
-    pub fn set_deploy_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deploy_parameters(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_deploy_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deploy_parameters(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deploy_parameters(&self) -> &Option<String> {
         self.inner.get_deploy_parameters()
     }
     /// The name of the application group.
@@ -323,43 +268,31 @@ impl DeployApplicationGroupFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// Wire name: `RevisionId`.
-    pub fn revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn revision_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.revision_id(input);
         self
     }
     /// Sets or clears `RevisionId`.
-    pub fn set_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_revision_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_revision_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_revision_id(&self) -> &Option<String> {
         self.inner.get_revision_id()
     }
 }
@@ -372,15 +305,15 @@ pub struct DeployApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `8AF4800A-A316-589A-90C4-313B1FEEB084`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for DeployApplicationGroupResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -389,7 +322,7 @@ impl ::serde::Serialize for DeployApplicationGroupResponse {
 impl<'de> ::serde::Deserialize<'de> for DeployApplicationGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DeployApplicationGroupResponse;
@@ -402,9 +335,9 @@ impl<'de> ::serde::Deserialize<'de> for DeployApplicationGroupResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DeployApplicationGroupResponse, A::Error> {
+            ) -> Result<DeployApplicationGroupResponse, A::Error> {
                 let mut value = DeployApplicationGroupResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -414,7 +347,7 @@ impl<'de> ::serde::Deserialize<'de> for DeployApplicationGroupResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -27,43 +27,43 @@ pub struct DescribeApplicationGroupBillRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `test_application`
-    pub application_name: ::std::string::String,
+    pub application_name: String,
     /// The application group name.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `test_application_group`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The billing cycle, in the YYYY-MM format.
     ///
     /// Wire name: `BillingCycle`; required.
     ///
     /// Example: `2023-06`
-    pub billing_cycle: ::std::string::String,
+    pub billing_cycle: String,
     /// The type of the cloud resource.
     ///
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `ALIYUN::ECS::INSTANCE`
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`; default `10`; maximum 50.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl DescribeApplicationGroupBillRequest {
     /// A builder for this request.
@@ -75,7 +75,7 @@ impl ::acs_runtime::EncodeRequest for DescribeApplicationGroupBillRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ApplicationName", &self.application_name);
         params.query.put("Name", &self.name);
@@ -83,19 +83,19 @@ impl ::acs_runtime::EncodeRequest for DescribeApplicationGroupBillRequest {
         params.query.put("ResourceType", &self.resource_type);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DescribeApplicationGroupBillRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DescribeApplicationGroupBillRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    application_name: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    billing_cycle: ::std::option::Option<::std::string::String>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    application_name: Option<String>,
+    name: Option<String>,
+    billing_cycle: Option<String>,
+    resource_type: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
 }
 impl DescribeApplicationGroupBillRequestBuilder {
     /// The ID of the region.
@@ -103,23 +103,17 @@ impl DescribeApplicationGroupBillRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The application name.
@@ -127,23 +121,17 @@ impl DescribeApplicationGroupBillRequestBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `test_application`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_name = ::std::option::Option::Some(input.into());
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
+        self.application_name = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationName`. The application name.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.application_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
     /// The application group name.
@@ -151,23 +139,17 @@ impl DescribeApplicationGroupBillRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `test_application_group`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The application group name.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The billing cycle, in the YYYY-MM format.
@@ -175,23 +157,17 @@ impl DescribeApplicationGroupBillRequestBuilder {
     /// Wire name: `BillingCycle`; required.
     ///
     /// Example: `2023-06`
-    pub fn billing_cycle(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.billing_cycle = ::std::option::Option::Some(input.into());
+    pub fn billing_cycle(mut self, input: impl Into<String>) -> Self {
+        self.billing_cycle = Some(input.into());
         self
     }
     /// Sets or clears `BillingCycle`. The billing cycle, in the YYYY-MM format.
-    pub fn set_billing_cycle(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_billing_cycle(mut self, input: Option<String>) -> Self {
         self.billing_cycle = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_billing_cycle(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_billing_cycle(&self) -> &Option<String> {
         &self.billing_cycle
     }
     /// The type of the cloud resource.
@@ -199,23 +175,17 @@ impl DescribeApplicationGroupBillRequestBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `ALIYUN::ECS::INSTANCE`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`. The type of the cloud resource.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The number of entries per page.
@@ -224,16 +194,16 @@ impl DescribeApplicationGroupBillRequestBuilder {
     ///
     /// Example: `10`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -241,33 +211,24 @@ impl DescribeApplicationGroupBillRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeApplicationGroupBillRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(DescribeApplicationGroupBillRequest {
+    ) -> Result<DescribeApplicationGroupBillRequest, ::acs_runtime::BuildError> {
+        Ok(DescribeApplicationGroupBillRequest {
             region_id: self.region_id,
             application_name: self
                 .application_name
@@ -295,8 +256,8 @@ impl DescribeApplicationGroupBillFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -340,23 +301,17 @@ impl DescribeApplicationGroupBillFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The application name.
@@ -364,23 +319,17 @@ impl DescribeApplicationGroupBillFluentBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `test_application`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
     }
     /// Sets or clears `ApplicationName`.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
     /// The application group name.
@@ -388,23 +337,17 @@ impl DescribeApplicationGroupBillFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `test_application_group`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The billing cycle, in the YYYY-MM format.
@@ -412,23 +355,17 @@ impl DescribeApplicationGroupBillFluentBuilder {
     /// Wire name: `BillingCycle`; required.
     ///
     /// Example: `2023-06`
-    pub fn billing_cycle(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn billing_cycle(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.billing_cycle(input);
         self
     }
     /// Sets or clears `BillingCycle`.
-    pub fn set_billing_cycle(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_billing_cycle(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_billing_cycle(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_billing_cycle(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_billing_cycle(&self) -> &Option<String> {
         self.inner.get_billing_cycle()
     }
     /// The type of the cloud resource.
@@ -436,23 +373,17 @@ impl DescribeApplicationGroupBillFluentBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `ALIYUN::ECS::INSTANCE`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
     /// The number of entries per page.
@@ -465,12 +396,12 @@ impl DescribeApplicationGroupBillFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -478,23 +409,17 @@ impl DescribeApplicationGroupBillFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }
@@ -507,42 +432,40 @@ pub struct DescribeApplicationGroupBillResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `""`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `E897A1AB-4701-5B71-93AD-38FD703763A3`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The consume of application group.
     ///
     /// Wire name: `ApplicationGroupConsume`.
-    pub application_group_consume: ::std::option::Option<
-        ::std::vec::Vec<ApplicationGroupConsume>,
-    >,
+    pub application_group_consume: Option<Vec<ApplicationGroupConsume>>,
 }
 impl ::serde::Serialize for DescribeApplicationGroupBillResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_group_consume {
+        if let Some(value) = &self.application_group_consume {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationGroupConsume",
@@ -555,7 +478,7 @@ impl ::serde::Serialize for DescribeApplicationGroupBillResponse {
 impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DescribeApplicationGroupBillResponse;
@@ -568,9 +491,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DescribeApplicationGroupBillResponse, A::Error> {
+            ) -> Result<DescribeApplicationGroupBillResponse, A::Error> {
                 let mut value = DescribeApplicationGroupBillResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -585,7 +508,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -593,10 +516,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillResponse {
 }
 impl ::acs_runtime::Page for DescribeApplicationGroupBillResponse {
     type Item = ApplicationGroupConsume;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<ApplicationGroupConsume> {
+    fn into_items(self) -> Vec<ApplicationGroupConsume> {
         self.application_group_consume.unwrap_or_default()
     }
 }
@@ -609,37 +532,37 @@ pub struct ApplicationGroupConsume {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-0jl781czrhqey0s5zpsj`
-    pub instance_id: ::std::option::Option<::std::string::String>,
+    pub instance_id: Option<String>,
     /// The name of the instance.
     ///
     /// Wire name: `InstanceName`.
     ///
     /// Example: `test-`
-    pub instance_name: ::std::option::Option<::std::string::String>,
+    pub instance_name: Option<String>,
     /// The instance type.
     ///
     /// Wire name: `InstanceType`.
     ///
     /// Example: `ALIYUN::ECS::INSTANCE`
-    pub instance_type: ::std::option::Option<::std::string::String>,
+    pub instance_type: Option<String>,
     /// The time when the instance was created.
     ///
     /// Wire name: `CreationTime`.
     ///
     /// Example: `2023-06-10T06:00Z`
-    pub creation_time: ::std::option::Option<::std::string::String>,
+    pub creation_time: Option<String>,
     /// The status of instance.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The amount consumed by the instance.
     ///
     /// Wire name: `Amount`.
     ///
     /// Example: `18.88`
-    pub amount: ::std::option::Option<f64>,
+    pub amount: Option<f64>,
     /// The currency unit.
     ///
     /// Wire name: `Currency`.
@@ -647,19 +570,19 @@ pub struct ApplicationGroupConsume {
     /// Valid values: `JPY`, `USD`, `CNY`.
     ///
     /// Example: `CNY`
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// The performance of the data synchronization instance.
     ///
     /// Wire name: `Performance`.
     ///
     /// Example: `"{\"mem\":\"6.82\",\"cpu\":\"0.55\"}"`
-    pub performance: ::std::option::Option<::std::string::String>,
+    pub performance: Option<String>,
     /// Optimization suggestions.
     ///
     /// Wire name: `Optimization`.
     ///
     /// Example: `1`
-    pub optimization: ::std::option::Option<::std::string::String>,
+    pub optimization: Option<String>,
     /// The peak type.
     ///
     /// Wire name: `PeakType`.
@@ -667,58 +590,58 @@ pub struct ApplicationGroupConsume {
     /// Valid values: `WHITE`, `NIGHT`, `AVERAGE`.
     ///
     /// Example: `WHITE`
-    pub peak_type: ::std::option::Option<::std::string::String>,
+    pub peak_type: Option<String>,
 }
 impl ::serde::Serialize for ApplicationGroupConsume {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.instance_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.instance_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "InstanceId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.instance_name {
+        if let Some(value) = &self.instance_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstanceName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.instance_type {
+        if let Some(value) = &self.instance_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstanceType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.creation_time {
+        if let Some(value) = &self.creation_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CreationTime",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.amount {
+        if let Some(value) = &self.amount {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Amount", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.currency {
+        if let Some(value) = &self.currency {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Currency", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.performance {
+        if let Some(value) = &self.performance {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Performance", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.optimization {
+        if let Some(value) = &self.optimization {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "Optimization",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.peak_type {
+        if let Some(value) = &self.peak_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "PeakType", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -727,7 +650,7 @@ impl ::serde::Serialize for ApplicationGroupConsume {
 impl<'de> ::serde::Deserialize<'de> for ApplicationGroupConsume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ApplicationGroupConsume;
@@ -740,9 +663,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroupConsume {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ApplicationGroupConsume, A::Error> {
+            ) -> Result<ApplicationGroupConsume, A::Error> {
                 let mut value = ApplicationGroupConsume::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -761,7 +684,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroupConsume {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

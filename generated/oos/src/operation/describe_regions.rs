@@ -22,7 +22,7 @@ pub struct DescribeRegionsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The supported natural language. Valid values:
     ///
     /// *   zh-CN: Chinese
@@ -31,7 +31,7 @@ pub struct DescribeRegionsRequest {
     /// Wire name: `AcceptLanguage`.
     ///
     /// Example: `zh-CN`
-    pub accept_language: ::std::option::Option<::std::string::String>,
+    pub accept_language: Option<String>,
 }
 impl DescribeRegionsRequest {
     /// A builder for this request.
@@ -43,17 +43,17 @@ impl ::acs_runtime::EncodeRequest for DescribeRegionsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("AcceptLanguage", &self.accept_language);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`DescribeRegionsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct DescribeRegionsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    accept_language: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    accept_language: Option<String>,
 }
 impl DescribeRegionsRequestBuilder {
     /// The region ID.
@@ -61,23 +61,17 @@ impl DescribeRegionsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The supported natural language. Valid values:
@@ -88,30 +82,22 @@ impl DescribeRegionsRequestBuilder {
     /// Wire name: `AcceptLanguage`.
     ///
     /// Example: `zh-CN`
-    pub fn accept_language(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.accept_language = ::std::option::Option::Some(input.into());
+    pub fn accept_language(mut self, input: impl Into<String>) -> Self {
+        self.accept_language = Some(input.into());
         self
     }
     /// Sets or clears `AcceptLanguage`. The supported natural language.
-    pub fn set_accept_language(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_accept_language(mut self, input: Option<String>) -> Self {
         self.accept_language = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_accept_language(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_accept_language(&self) -> &Option<String> {
         &self.accept_language
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DescribeRegionsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(DescribeRegionsRequest {
+    pub fn build(self) -> Result<DescribeRegionsRequest, ::acs_runtime::BuildError> {
+        Ok(DescribeRegionsRequest {
             region_id: self.region_id,
             accept_language: self.accept_language,
         })
@@ -128,8 +114,8 @@ impl DescribeRegionsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -155,23 +141,17 @@ impl DescribeRegionsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The supported natural language. Valid values:
@@ -182,23 +162,17 @@ impl DescribeRegionsFluentBuilder {
     /// Wire name: `AcceptLanguage`.
     ///
     /// Example: `zh-CN`
-    pub fn accept_language(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn accept_language(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.accept_language(input);
         self
     }
     /// Sets or clears `AcceptLanguage`.
-    pub fn set_accept_language(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_accept_language(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_accept_language(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_accept_language(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_accept_language(&self) -> &Option<String> {
         self.inner.get_accept_language()
     }
 }
@@ -211,22 +185,22 @@ pub struct DescribeRegionsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `469E79B1-90A3-4A57-B7C4-2FE0C8B5175E`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The details of the regions.
     ///
     /// Wire name: `Regions`.
-    pub regions: ::std::option::Option<::std::vec::Vec<Region>>,
+    pub regions: Option<Vec<Region>>,
 }
 impl ::serde::Serialize for DescribeRegionsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.regions {
+        if let Some(value) = &self.regions {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Regions", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -235,7 +209,7 @@ impl ::serde::Serialize for DescribeRegionsResponse {
 impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = DescribeRegionsResponse;
@@ -248,9 +222,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<DescribeRegionsResponse, A::Error> {
+            ) -> Result<DescribeRegionsResponse, A::Error> {
                 let mut value = DescribeRegionsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -261,7 +235,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -276,37 +250,37 @@ pub struct Region {
     /// Wire name: `RegionEndpoint`.
     ///
     /// Example: `oos.cn-shenzhen.aliyuncs.com`
-    pub region_endpoint: ::std::option::Option<::std::string::String>,
+    pub region_endpoint: Option<String>,
     /// The name of the region.
     ///
     /// Wire name: `LocalName`.
     ///
     /// Example: `China (Shenzhen)`
-    pub local_name: ::std::option::Option<::std::string::String>,
+    pub local_name: Option<String>,
     /// The region ID.
     ///
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-shenzhen`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
 }
 impl ::serde::Serialize for Region {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.region_endpoint {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.region_endpoint {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RegionEndpoint",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.local_name {
+        if let Some(value) = &self.local_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "LocalName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.region_id {
+        if let Some(value) = &self.region_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RegionId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -315,7 +289,7 @@ impl ::serde::Serialize for Region {
 impl<'de> ::serde::Deserialize<'de> for Region {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Region;
@@ -328,9 +302,9 @@ impl<'de> ::serde::Deserialize<'de> for Region {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Region, A::Error> {
+            ) -> Result<Region, A::Error> {
                 let mut value = Region::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -342,7 +316,7 @@ impl<'de> ::serde::Deserialize<'de> for Region {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

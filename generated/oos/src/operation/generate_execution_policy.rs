@@ -22,31 +22,31 @@ pub struct GenerateExecutionPolicyRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `vmeixme`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The version of the template. The default value is the latest version of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The RAM role.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `AliyunServiceRoleForOOSBandwidthScheduler`
-    pub ram_role: ::std::option::Option<::std::string::String>,
+    pub ram_role: Option<String>,
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
     ///
     /// Wire name: `TemplateContent`.
     ///
     /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
-    pub template_content: ::std::option::Option<::std::string::String>,
+    pub template_content: Option<String>,
 }
 impl GenerateExecutionPolicyRequest {
     /// A builder for this request.
@@ -58,23 +58,23 @@ impl ::acs_runtime::EncodeRequest for GenerateExecutionPolicyRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("TemplateVersion", &self.template_version);
         params.query.put("RamRole", &self.ram_role);
         params.query.put("TemplateContent", &self.template_content);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GenerateExecutionPolicyRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GenerateExecutionPolicyRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    template_version: ::std::option::Option<::std::string::String>,
-    ram_role: ::std::option::Option<::std::string::String>,
-    template_content: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_name: Option<String>,
+    template_version: Option<String>,
+    ram_role: Option<String>,
+    template_content: Option<String>,
 }
 impl GenerateExecutionPolicyRequestBuilder {
     /// The ID of the region.
@@ -82,23 +82,17 @@ impl GenerateExecutionPolicyRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template.
@@ -106,23 +100,17 @@ impl GenerateExecutionPolicyRequestBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `vmeixme`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The version of the template. The default value is the latest version of the template.
@@ -130,23 +118,17 @@ impl GenerateExecutionPolicyRequestBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_version = ::std::option::Option::Some(input.into());
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
+        self.template_version = Some(input.into());
         self
     }
     /// Sets or clears `TemplateVersion`. The version of the template.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.template_version = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
     /// The RAM role.
@@ -154,23 +136,17 @@ impl GenerateExecutionPolicyRequestBuilder {
     /// Wire name: `RamRole`.
     ///
     /// Example: `AliyunServiceRoleForOOSBandwidthScheduler`
-    pub fn ram_role(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ram_role = ::std::option::Option::Some(input.into());
+    pub fn ram_role(mut self, input: impl Into<String>) -> Self {
+        self.ram_role = Some(input.into());
         self
     }
     /// Sets or clears `RamRole`. The RAM role.
-    pub fn set_ram_role(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ram_role(mut self, input: Option<String>) -> Self {
         self.ram_role = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ram_role(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ram_role(&self) -> &Option<String> {
         &self.ram_role
     }
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -178,33 +154,24 @@ impl GenerateExecutionPolicyRequestBuilder {
     /// Wire name: `TemplateContent`.
     ///
     /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
-    pub fn template_content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_content = ::std::option::Option::Some(input.into());
+    pub fn template_content(mut self, input: impl Into<String>) -> Self {
+        self.template_content = Some(input.into());
         self
     }
     /// Sets or clears `TemplateContent`. The content of the template in the JSON or YAML format.
-    pub fn set_template_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_content(mut self, input: Option<String>) -> Self {
         self.template_content = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_content(&self) -> &Option<String> {
         &self.template_content
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        GenerateExecutionPolicyRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(GenerateExecutionPolicyRequest {
+    ) -> Result<GenerateExecutionPolicyRequest, ::acs_runtime::BuildError> {
+        Ok(GenerateExecutionPolicyRequest {
             region_id: self.region_id,
             template_name: self.template_name,
             template_version: self.template_version,
@@ -224,8 +191,8 @@ impl GenerateExecutionPolicyFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -251,23 +218,17 @@ impl GenerateExecutionPolicyFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template.
@@ -275,23 +236,17 @@ impl GenerateExecutionPolicyFluentBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `vmeixme`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The version of the template. The default value is the latest version of the template.
@@ -299,23 +254,17 @@ impl GenerateExecutionPolicyFluentBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
     }
     /// Sets or clears `TemplateVersion`.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_version(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
     /// The RAM role.
@@ -323,23 +272,17 @@ impl GenerateExecutionPolicyFluentBuilder {
     /// Wire name: `RamRole`.
     ///
     /// Example: `AliyunServiceRoleForOOSBandwidthScheduler`
-    pub fn ram_role(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ram_role(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ram_role(input);
         self
     }
     /// Sets or clears `RamRole`.
-    pub fn set_ram_role(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ram_role(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ram_role(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ram_role(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ram_role(&self) -> &Option<String> {
         self.inner.get_ram_role()
     }
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -347,23 +290,17 @@ impl GenerateExecutionPolicyFluentBuilder {
     /// Wire name: `TemplateContent`.
     ///
     /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
-    pub fn template_content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_content(input);
         self
     }
     /// Sets or clears `TemplateContent`.
-    pub fn set_template_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_content(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_content(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_content(&self) -> &Option<String> {
         self.inner.get_template_content()
     }
 }
@@ -376,33 +313,33 @@ pub struct GenerateExecutionPolicyResponse {
     /// Wire name: `Policy`.
     ///
     /// Example: `{}`
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The policies that are missing.
     ///
     /// Wire name: `MissingPolicy`.
     ///
     /// Example: `[{'Action': ['ecs:DescribeInvocationResults', 'ecs:DescribeInstances', 'ecs:RunCommand', 'ecs:DescribeInvocations'], 'ServiceName': 'ecs', 'Resources': '*'}]`
-    pub missing_policy: ::std::option::Option<::std::string::String>,
+    pub missing_policy: Option<String>,
 }
 impl ::serde::Serialize for GenerateExecutionPolicyResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.policy {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.policy {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Policy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.missing_policy {
+        if let Some(value) = &self.missing_policy {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "MissingPolicy",
@@ -415,7 +352,7 @@ impl ::serde::Serialize for GenerateExecutionPolicyResponse {
 impl<'de> ::serde::Deserialize<'de> for GenerateExecutionPolicyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GenerateExecutionPolicyResponse;
@@ -428,9 +365,9 @@ impl<'de> ::serde::Deserialize<'de> for GenerateExecutionPolicyResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GenerateExecutionPolicyResponse, A::Error> {
+            ) -> Result<GenerateExecutionPolicyResponse, A::Error> {
                 let mut value = GenerateExecutionPolicyResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -442,7 +379,7 @@ impl<'de> ::serde::Deserialize<'de> for GenerateExecutionPolicyResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

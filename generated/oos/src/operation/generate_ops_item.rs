@@ -25,31 +25,31 @@ pub struct GenerateOpsItemRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The source system data.
     ///
     /// Wire name: `Data`; required.
     ///
     /// Example: `/aliyun/ecs`
-    pub data: ::std::string::String,
+    pub data: String,
     /// The data source system.
     ///
     /// Wire name: `DataSource`.
     ///
     /// Example: `/aliyun/eventbridge/event`
-    pub data_source: ::std::option::Option<::std::string::String>,
+    pub data_source: Option<String>,
     /// The configuration ID of the O\&M item.
     ///
     /// Wire name: `ConfigurationId`.
     ///
     /// Example: `oic-ae4f******2c682e3`
-    pub configuration_id: ::std::option::Option<::std::string::String>,
+    pub configuration_id: Option<String>,
     /// The token that is used to ensure the idempotency.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
 }
 impl GenerateOpsItemRequest {
     /// A builder for this request.
@@ -61,23 +61,23 @@ impl ::acs_runtime::EncodeRequest for GenerateOpsItemRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Data", &self.data);
         params.query.put("DataSource", &self.data_source);
         params.query.put("ConfigurationId", &self.configuration_id);
         params.query.put("ClientToken", &self.client_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GenerateOpsItemRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOpsItemRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    data: ::std::option::Option<::std::string::String>,
-    data_source: ::std::option::Option<::std::string::String>,
-    configuration_id: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    data: Option<String>,
+    data_source: Option<String>,
+    configuration_id: Option<String>,
+    client_token: Option<String>,
 }
 impl GenerateOpsItemRequestBuilder {
     /// The region ID.
@@ -85,23 +85,17 @@ impl GenerateOpsItemRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The source system data.
@@ -109,23 +103,17 @@ impl GenerateOpsItemRequestBuilder {
     /// Wire name: `Data`; required.
     ///
     /// Example: `/aliyun/ecs`
-    pub fn data(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.data = ::std::option::Option::Some(input.into());
+    pub fn data(mut self, input: impl Into<String>) -> Self {
+        self.data = Some(input.into());
         self
     }
     /// Sets or clears `Data`. The source system data.
-    pub fn set_data(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_data(mut self, input: Option<String>) -> Self {
         self.data = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_data(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_data(&self) -> &Option<String> {
         &self.data
     }
     /// The data source system.
@@ -133,23 +121,17 @@ impl GenerateOpsItemRequestBuilder {
     /// Wire name: `DataSource`.
     ///
     /// Example: `/aliyun/eventbridge/event`
-    pub fn data_source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.data_source = ::std::option::Option::Some(input.into());
+    pub fn data_source(mut self, input: impl Into<String>) -> Self {
+        self.data_source = Some(input.into());
         self
     }
     /// Sets or clears `DataSource`. The data source system.
-    pub fn set_data_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_data_source(mut self, input: Option<String>) -> Self {
         self.data_source = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_data_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_data_source(&self) -> &Option<String> {
         &self.data_source
     }
     /// The configuration ID of the O\&M item.
@@ -157,23 +139,17 @@ impl GenerateOpsItemRequestBuilder {
     /// Wire name: `ConfigurationId`.
     ///
     /// Example: `oic-ae4f******2c682e3`
-    pub fn configuration_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.configuration_id = ::std::option::Option::Some(input.into());
+    pub fn configuration_id(mut self, input: impl Into<String>) -> Self {
+        self.configuration_id = Some(input.into());
         self
     }
     /// Sets or clears `ConfigurationId`. The configuration ID of the O\&M item.
-    pub fn set_configuration_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configuration_id(mut self, input: Option<String>) -> Self {
         self.configuration_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configuration_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configuration_id(&self) -> &Option<String> {
         &self.configuration_id
     }
     /// The token that is used to ensure the idempotency.
@@ -181,30 +157,22 @@ impl GenerateOpsItemRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The token that is used to ensure the idempotency.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GenerateOpsItemRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GenerateOpsItemRequest {
+    pub fn build(self) -> Result<GenerateOpsItemRequest, ::acs_runtime::BuildError> {
+        Ok(GenerateOpsItemRequest {
             region_id: self.region_id,
             data: self.data.ok_or(::acs_runtime::BuildError::MissingParameter("Data"))?,
             data_source: self.data_source,
@@ -224,8 +192,8 @@ impl GenerateOpsItemFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -251,23 +219,17 @@ impl GenerateOpsItemFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The source system data.
@@ -275,23 +237,17 @@ impl GenerateOpsItemFluentBuilder {
     /// Wire name: `Data`; required.
     ///
     /// Example: `/aliyun/ecs`
-    pub fn data(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn data(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data(input);
         self
     }
     /// Sets or clears `Data`.
-    pub fn set_data(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_data(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_data(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_data(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_data(&self) -> &Option<String> {
         self.inner.get_data()
     }
     /// The data source system.
@@ -299,23 +255,17 @@ impl GenerateOpsItemFluentBuilder {
     /// Wire name: `DataSource`.
     ///
     /// Example: `/aliyun/eventbridge/event`
-    pub fn data_source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn data_source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data_source(input);
         self
     }
     /// Sets or clears `DataSource`.
-    pub fn set_data_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_data_source(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_data_source(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_data_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_data_source(&self) -> &Option<String> {
         self.inner.get_data_source()
     }
     /// The configuration ID of the O\&M item.
@@ -323,23 +273,17 @@ impl GenerateOpsItemFluentBuilder {
     /// Wire name: `ConfigurationId`.
     ///
     /// Example: `oic-ae4f******2c682e3`
-    pub fn configuration_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configuration_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configuration_id(input);
         self
     }
     /// Sets or clears `ConfigurationId`.
-    pub fn set_configuration_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configuration_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_configuration_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configuration_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configuration_id(&self) -> &Option<String> {
         self.inner.get_configuration_id()
     }
     /// The token that is used to ensure the idempotency.
@@ -347,23 +291,17 @@ impl GenerateOpsItemFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
 }
@@ -376,22 +314,22 @@ pub struct GenerateOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DA4F08D4-DA54-5407-84B9-108C71D75B17`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The O\&M item list.
     ///
     /// Wire name: `OpsItemIds`.
-    pub ops_item_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ops_item_ids: Option<Vec<String>>,
 }
 impl ::serde::Serialize for GenerateOpsItemResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ops_item_ids {
+        if let Some(value) = &self.ops_item_ids {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItemIds", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -400,7 +338,7 @@ impl ::serde::Serialize for GenerateOpsItemResponse {
 impl<'de> ::serde::Deserialize<'de> for GenerateOpsItemResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GenerateOpsItemResponse;
@@ -413,9 +351,9 @@ impl<'de> ::serde::Deserialize<'de> for GenerateOpsItemResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GenerateOpsItemResponse, A::Error> {
+            ) -> Result<GenerateOpsItemResponse, A::Error> {
                 let mut value = GenerateOpsItemResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -426,7 +364,7 @@ impl<'de> ::serde::Deserialize<'de> for GenerateOpsItemResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,13 +22,13 @@ pub struct GetApplicationRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The application name.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl GetApplicationRequest {
     /// A builder for this request.
@@ -40,17 +40,17 @@ impl ::acs_runtime::EncodeRequest for GetApplicationRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetApplicationRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetApplicationRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
 }
 impl GetApplicationRequestBuilder {
     /// The region ID. Set the value to cn-hangzhou.
@@ -58,23 +58,17 @@ impl GetApplicationRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The application name.
@@ -82,30 +76,22 @@ impl GetApplicationRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The application name.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetApplicationRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetApplicationRequest {
+    pub fn build(self) -> Result<GetApplicationRequest, ::acs_runtime::BuildError> {
+        Ok(GetApplicationRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
         })
@@ -122,8 +108,8 @@ impl GetApplicationFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -149,23 +135,17 @@ impl GetApplicationFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The application name.
@@ -173,23 +153,17 @@ impl GetApplicationFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplication`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
 }
@@ -202,22 +176,22 @@ pub struct GetApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `51004B8A-6D9A-5ACB-9158-6C6794496AD0`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
-    pub application: ::std::option::Option<Application>,
+    pub application: Option<Application>,
 }
 impl ::serde::Serialize for GetApplicationResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application {
+        if let Some(value) = &self.application {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Application", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -226,7 +200,7 @@ impl ::serde::Serialize for GetApplicationResponse {
 impl<'de> ::serde::Deserialize<'de> for GetApplicationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetApplicationResponse;
@@ -239,9 +213,9 @@ impl<'de> ::serde::Deserialize<'de> for GetApplicationResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetApplicationResponse, A::Error> {
+            ) -> Result<GetApplicationResponse, A::Error> {
                 let mut value = GetApplicationResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -252,7 +226,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApplicationResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -265,35 +239,35 @@ pub struct AlarmConfig {
     /// The alert contact list.
     ///
     /// Wire name: `ContactGroups`.
-    pub contact_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub contact_groups: Option<Vec<String>>,
     /// The ID of the alert template.
     ///
     /// Wire name: `TemplateIds`.
-    pub template_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub template_ids: Option<Vec<String>>,
     /// The health check URL of the application.
     ///
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/api/health/`
-    pub health_check_url: ::std::option::Option<::std::string::String>,
+    pub health_check_url: Option<String>,
 }
 impl ::serde::Serialize for AlarmConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.contact_groups {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.contact_groups {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ContactGroups",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_ids {
+        if let Some(value) = &self.template_ids {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.health_check_url {
+        if let Some(value) = &self.health_check_url {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "HealthCheckUrl",
@@ -306,7 +280,7 @@ impl ::serde::Serialize for AlarmConfig {
 impl<'de> ::serde::Deserialize<'de> for AlarmConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = AlarmConfig;
@@ -319,9 +293,9 @@ impl<'de> ::serde::Deserialize<'de> for AlarmConfig {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<AlarmConfig, A::Error> {
+            ) -> Result<AlarmConfig, A::Error> {
                 let mut value = AlarmConfig::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -333,7 +307,7 @@ impl<'de> ::serde::Deserialize<'de> for AlarmConfig {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -348,37 +322,37 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `Application`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplication`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The type of the application.
     ///
     /// Valid values:
@@ -410,66 +384,66 @@ pub struct Application {
     /// Wire name: `ApplicationType`.
     ///
     /// Example: `DingTalk`
-    pub application_type: ::std::option::Option<::std::string::String>,
+    pub application_type: Option<String>,
     /// The configurations of application alerts.
     ///
     /// Wire name: `AlarmConfig`.
-    pub alarm_config: ::std::option::Option<AlarmConfig>,
+    pub alarm_config: Option<AlarmConfig>,
     /// The ID of the Compute Nest service that corresponds to the application template.
     ///
     /// Wire name: `ServiceId`.
     ///
     /// Example: `service-79538e30e44541b699d8`
-    pub service_id: ::std::option::Option<::std::string::String>,
+    pub service_id: Option<String>,
     /// The source of application.
     ///
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"gitee","Owner":"aliyun-computenest","RepoName":"aliyun-computenest/java-springboot-demo","Name":"java-springboot-demo"}`
-    pub application_source: ::std::option::Option<::std::string::String>,
+    pub application_source: Option<String>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_type {
+        if let Some(value) = &self.application_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.alarm_config {
+        if let Some(value) = &self.alarm_config {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "AlarmConfig", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.service_id {
+        if let Some(value) = &self.service_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ServiceId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_source {
+        if let Some(value) = &self.application_source {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationSource",
@@ -482,7 +456,7 @@ impl ::serde::Serialize for Application {
 impl<'de> ::serde::Deserialize<'de> for Application {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Application;
@@ -495,9 +469,9 @@ impl<'de> ::serde::Deserialize<'de> for Application {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Application, A::Error> {
+            ) -> Result<Application, A::Error> {
                 let mut value = Application::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -518,7 +492,7 @@ impl<'de> ::serde::Deserialize<'de> for Application {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,19 +22,19 @@ pub struct GetApplicationGroupRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::string::String,
+    pub application_name: String,
 }
 impl GetApplicationGroupRequest {
     /// A builder for this request.
@@ -46,19 +46,19 @@ impl ::acs_runtime::EncodeRequest for GetApplicationGroupRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("ApplicationName", &self.application_name);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetApplicationGroupRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetApplicationGroupRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    application_name: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
+    application_name: Option<String>,
 }
 impl GetApplicationGroupRequestBuilder {
     /// The ID of the region. Set the value to cn-hangzhou.
@@ -66,23 +66,17 @@ impl GetApplicationGroupRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the application group.
@@ -90,23 +84,17 @@ impl GetApplicationGroupRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the application group.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The name of the application.
@@ -114,30 +102,22 @@ impl GetApplicationGroupRequestBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_name = ::std::option::Option::Some(input.into());
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
+        self.application_name = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationName`. The name of the application.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.application_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetApplicationGroupRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetApplicationGroupRequest {
+    pub fn build(self) -> Result<GetApplicationGroupRequest, ::acs_runtime::BuildError> {
+        Ok(GetApplicationGroupRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             application_name: self
@@ -157,8 +137,8 @@ impl GetApplicationGroupFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -184,23 +164,17 @@ impl GetApplicationGroupFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the application group.
@@ -208,23 +182,17 @@ impl GetApplicationGroupFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The name of the application.
@@ -232,23 +200,17 @@ impl GetApplicationGroupFluentBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
     }
     /// Sets or clears `ApplicationName`.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
 }
@@ -261,22 +223,22 @@ pub struct GetApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `92EA60ED-544D-55E9-93D9-237BE9976C0D`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
-    pub application_group: ::std::option::Option<ApplicationGroup>,
+    pub application_group: Option<ApplicationGroup>,
 }
 impl ::serde::Serialize for GetApplicationGroupResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_group {
+        if let Some(value) = &self.application_group {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationGroup",
@@ -289,7 +251,7 @@ impl ::serde::Serialize for GetApplicationGroupResponse {
 impl<'de> ::serde::Deserialize<'de> for GetApplicationGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetApplicationGroupResponse;
@@ -302,9 +264,9 @@ impl<'de> ::serde::Deserialize<'de> for GetApplicationGroupResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetApplicationGroupResponse, A::Error> {
+            ) -> Result<GetApplicationGroupResponse, A::Error> {
                 let mut value = GetApplicationGroupResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -315,7 +277,7 @@ impl<'de> ::serde::Deserialize<'de> for GetApplicationGroupResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -330,85 +292,85 @@ pub struct ApplicationGroup {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `12345678`
-    pub cms_group_id: ::std::option::Option<::std::string::String>,
+    pub cms_group_id: Option<String>,
     /// The ID of the region in which you deploy the application group.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: ::std::option::Option<::std::string::String>,
+    pub deploy_region_id: Option<String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the application group was last modified.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The tag key.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: ::std::option::Option<::std::string::String>,
+    pub import_tag_key: Option<String>,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::option::Option<::std::string::String>,
+    pub application_name: Option<String>,
     /// The tag value.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: ::std::option::Option<::std::string::String>,
+    pub import_tag_value: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The configuration information of the application group.
     ///
     /// Wire name: `DeployParameters`.
     ///
     /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
-    pub deploy_parameters: ::std::option::Option<::std::string::String>,
+    pub deploy_parameters: Option<String>,
     /// The state of the application group.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Created`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The state information of the application group.
     ///
     /// Wire name: `StatusReason`.
     ///
     /// Example: `Stack CREATE completed successfully`
-    pub status_reason: ::std::option::Option<::std::string::String>,
+    pub status_reason: Option<String>,
     /// The output of the deployment result.
     ///
     /// Wire name: `DeployOutputs`.
     ///
     /// Example: `{       "Outputs": [         {           "Description": "No description given",           "OutputKey": "InstanceIds"         }       ],       "StackId": "6ef4b860-f6e7-4145-8d22-f4a2a32363e1"     }   }`
-    pub deploy_outputs: ::std::option::Option<::std::string::String>,
+    pub deploy_outputs: Option<String>,
     /// The creation progress of the application instance.
     ///
     /// Wire name: `Progress`.
     ///
     /// Example: `100`
-    pub progress: ::std::option::Option<::std::string::String>,
+    pub progress: Option<String>,
     /// The hosted O\&M configurations.
     ///
     /// Wire name: `OperationMetadata`.
@@ -418,126 +380,126 @@ pub struct ApplicationGroup {
     /// ```text
     /// {\\"PrometheusConfigMap\\":{\\"Template 1\\":{\\"EnablePrometheus\\":false}}}
     /// ```
-    pub operation_metadata: ::std::option::Option<::std::string::String>,
+    pub operation_metadata: Option<String>,
     /// The source of application.
     ///
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"github","RepoName":"wenle/springboot-ecs-sourcecode-demo","Owner":"wenle","Branch":"main","CommitHash":"8559ff3ac7568fc7951ff63f841883ee3f06c6fe","CommitMessage":"Init computenest project"}`
-    pub application_source: ::std::option::Option<::std::string::String>,
+    pub application_source: Option<String>,
     /// Wire name: `ErrorType`.
-    pub error_type: ::std::option::Option<::std::string::String>,
+    pub error_type: Option<String>,
     /// Wire name: `ErrorDetail`.
-    pub error_detail: ::std::option::Option<::std::string::String>,
+    pub error_detail: Option<String>,
     /// Wire name: `DeployedRevisionIds`.
-    pub deployed_revision_ids: ::std::option::Option<::std::string::String>,
+    pub deployed_revision_ids: Option<String>,
     /// Wire name: `ExecutionId`.
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
 }
 impl ::serde::Serialize for ApplicationGroup {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.cms_group_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cms_group_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CmsGroupId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.deploy_region_id {
+        if let Some(value) = &self.deploy_region_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployRegionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_key {
+        if let Some(value) = &self.import_tag_key {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagKey",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_name {
+        if let Some(value) = &self.application_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_value {
+        if let Some(value) = &self.import_tag_value {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagValue",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.deploy_parameters {
+        if let Some(value) = &self.deploy_parameters {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployParameters",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status_reason {
+        if let Some(value) = &self.status_reason {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StatusReason",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.deploy_outputs {
+        if let Some(value) = &self.deploy_outputs {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployOutputs",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.progress {
+        if let Some(value) = &self.progress {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Progress", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.operation_metadata {
+        if let Some(value) = &self.operation_metadata {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OperationMetadata",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_source {
+        if let Some(value) = &self.application_source {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationSource",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.error_type {
+        if let Some(value) = &self.error_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ErrorType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.error_detail {
+        if let Some(value) = &self.error_detail {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ErrorDetail", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.deployed_revision_ids {
+        if let Some(value) = &self.deployed_revision_ids {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployedRevisionIds",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_id {
+        if let Some(value) = &self.execution_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -546,7 +508,7 @@ impl ::serde::Serialize for ApplicationGroup {
 impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ApplicationGroup;
@@ -559,9 +521,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ApplicationGroup, A::Error> {
+            ) -> Result<ApplicationGroup, A::Error> {
                 let mut value = ApplicationGroup::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -596,7 +558,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -20,31 +20,31 @@ pub struct GetGitBranchRequest {
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `Owner`.
     ///
     /// Example: `namexxx`
-    pub owner: ::std::option::Option<::std::string::String>,
+    pub owner: Option<String>,
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `alibaba/fastjson`
-    pub repo_full_name: ::std::string::String,
+    pub repo_full_name: String,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `Branch`; required.
     ///
     /// Example: `main`
-    pub branch: ::std::string::String,
+    pub branch: String,
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub org_id: ::std::option::Option<::std::string::String>,
+    pub org_id: Option<String>,
     /// Wire name: `RepoId`.
     ///
     /// Example: `2823742`
-    pub repo_id: ::std::option::Option<i64>,
+    pub repo_id: Option<i64>,
 }
 impl GetGitBranchRequest {
     /// A builder for this request.
@@ -56,7 +56,7 @@ impl ::acs_runtime::EncodeRequest for GetGitBranchRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("Platform", &self.platform);
         params.query.put("Owner", &self.owner);
         params.query.put("RepoFullName", &self.repo_full_name);
@@ -64,174 +64,136 @@ impl ::acs_runtime::EncodeRequest for GetGitBranchRequest {
         params.query.put("Branch", &self.branch);
         params.query.put("OrgId", &self.org_id);
         params.query.put("RepoId", &self.repo_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetGitBranchRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetGitBranchRequestBuilder {
-    platform: ::std::option::Option<::std::string::String>,
-    owner: ::std::option::Option<::std::string::String>,
-    repo_full_name: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    branch: ::std::option::Option<::std::string::String>,
-    org_id: ::std::option::Option<::std::string::String>,
-    repo_id: ::std::option::Option<i64>,
+    platform: Option<String>,
+    owner: Option<String>,
+    repo_full_name: Option<String>,
+    region_id: Option<String>,
+    branch: Option<String>,
+    org_id: Option<String>,
+    repo_id: Option<i64>,
 }
 impl GetGitBranchRequestBuilder {
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `Owner`.
     ///
     /// Example: `namexxx`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner = ::std::option::Option::Some(input.into());
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
+        self.owner = Some(input.into());
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `alibaba/fastjson`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repo_full_name = ::std::option::Option::Some(input.into());
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
+        self.repo_full_name = Some(input.into());
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.repo_full_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `Branch`; required.
     ///
     /// Example: `main`
-    pub fn branch(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.branch = ::std::option::Option::Some(input.into());
+    pub fn branch(mut self, input: impl Into<String>) -> Self {
+        self.branch = Some(input.into());
         self
     }
     /// Sets or clears `Branch`.
-    pub fn set_branch(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_branch(mut self, input: Option<String>) -> Self {
         self.branch = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_branch(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_branch(&self) -> &Option<String> {
         &self.branch
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.org_id = ::std::option::Option::Some(input.into());
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
+        self.org_id = Some(input.into());
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.org_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
     /// Wire name: `RepoId`.
     ///
     /// Example: `2823742`
     pub fn repo_id(mut self, input: i64) -> Self {
-        self.repo_id = ::std::option::Option::Some(input);
+        self.repo_id = Some(input);
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.repo_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         &self.repo_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetGitBranchRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetGitBranchRequest {
+    pub fn build(self) -> Result<GetGitBranchRequest, ::acs_runtime::BuildError> {
+        Ok(GetGitBranchRequest {
             platform: self
                 .platform
                 .ok_or(::acs_runtime::BuildError::MissingParameter("Platform"))?,
@@ -259,8 +221,8 @@ impl GetGitBranchFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -284,133 +246,97 @@ impl GetGitBranchFluentBuilder {
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `Owner`.
     ///
     /// Example: `namexxx`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `alibaba/fastjson`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_repo_full_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `Branch`; required.
     ///
     /// Example: `main`
-    pub fn branch(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.branch(input);
         self
     }
     /// Sets or clears `Branch`.
-    pub fn set_branch(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_branch(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_branch(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_branch(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_branch(&self) -> &Option<String> {
         self.inner.get_branch()
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5ffd468b1e45db3c1cc26ad6`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_org_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
     /// Wire name: `RepoId`.
@@ -421,12 +347,12 @@ impl GetGitBranchFluentBuilder {
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.inner = self.inner.set_repo_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         self.inner.get_repo_id()
     }
 }
@@ -435,22 +361,22 @@ impl GetGitBranchFluentBuilder {
 #[non_exhaustive]
 pub struct GetGitBranchResponse {
     /// Wire name: `Commit`.
-    pub commit: ::std::option::Option<Commit>,
+    pub commit: Option<Commit>,
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for GetGitBranchResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.commit {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.commit {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Commit", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -459,7 +385,7 @@ impl ::serde::Serialize for GetGitBranchResponse {
 impl<'de> ::serde::Deserialize<'de> for GetGitBranchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetGitBranchResponse;
@@ -472,9 +398,9 @@ impl<'de> ::serde::Deserialize<'de> for GetGitBranchResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetGitBranchResponse, A::Error> {
+            ) -> Result<GetGitBranchResponse, A::Error> {
                 let mut value = GetGitBranchResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -485,7 +411,7 @@ impl<'de> ::serde::Deserialize<'de> for GetGitBranchResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -500,24 +426,24 @@ pub struct Commit {
     /// Wire name: `Sha`.
     ///
     /// Example: `51417755`
-    pub sha: ::std::option::Option<::std::string::String>,
+    pub sha: Option<String>,
     /// git commit message
     ///
     /// Wire name: `Message`.
     ///
     /// Example: `OK`
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 impl ::serde::Serialize for Commit {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.sha {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sha {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sha", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.message {
+        if let Some(value) = &self.message {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Message", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -526,7 +452,7 @@ impl ::serde::Serialize for Commit {
 impl<'de> ::serde::Deserialize<'de> for Commit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Commit;
@@ -539,9 +465,9 @@ impl<'de> ::serde::Deserialize<'de> for Commit {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Commit, A::Error> {
+            ) -> Result<Commit, A::Error> {
                 let mut value = Commit::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -552,7 +478,7 @@ impl<'de> ::serde::Deserialize<'de> for Commit {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -20,27 +20,27 @@ pub struct GetGitRepositoryRequest {
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `Owner`.
     ///
     /// Example: `testowner`
-    pub owner: ::std::option::Option<::std::string::String>,
+    pub owner: Option<String>,
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `alibaba/fastjson`
-    pub repo_full_name: ::std::string::String,
+    pub repo_full_name: String,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `OrgId`.
     ///
     /// Example: `5e9ee15af89c9700014a558a`
-    pub org_id: ::std::option::Option<::std::string::String>,
+    pub org_id: Option<String>,
     /// Wire name: `RepoId`.
     ///
     /// Example: `286584`
-    pub repo_id: ::std::option::Option<i64>,
+    pub repo_id: Option<i64>,
 }
 impl GetGitRepositoryRequest {
     /// A builder for this request.
@@ -52,158 +52,126 @@ impl ::acs_runtime::EncodeRequest for GetGitRepositoryRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("Platform", &self.platform);
         params.query.put("Owner", &self.owner);
         params.query.put("RepoFullName", &self.repo_full_name);
         params.query.put("RegionId", &self.region_id);
         params.query.put("OrgId", &self.org_id);
         params.query.put("RepoId", &self.repo_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetGitRepositoryRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetGitRepositoryRequestBuilder {
-    platform: ::std::option::Option<::std::string::String>,
-    owner: ::std::option::Option<::std::string::String>,
-    repo_full_name: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    org_id: ::std::option::Option<::std::string::String>,
-    repo_id: ::std::option::Option<i64>,
+    platform: Option<String>,
+    owner: Option<String>,
+    repo_full_name: Option<String>,
+    region_id: Option<String>,
+    org_id: Option<String>,
+    repo_id: Option<i64>,
 }
 impl GetGitRepositoryRequestBuilder {
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `Owner`.
     ///
     /// Example: `testowner`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner = ::std::option::Option::Some(input.into());
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
+        self.owner = Some(input.into());
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `alibaba/fastjson`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repo_full_name = ::std::option::Option::Some(input.into());
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
+        self.repo_full_name = Some(input.into());
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.repo_full_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5e9ee15af89c9700014a558a`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.org_id = ::std::option::Option::Some(input.into());
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
+        self.org_id = Some(input.into());
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.org_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
     /// Wire name: `RepoId`.
     ///
     /// Example: `286584`
     pub fn repo_id(mut self, input: i64) -> Self {
-        self.repo_id = ::std::option::Option::Some(input);
+        self.repo_id = Some(input);
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.repo_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         &self.repo_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetGitRepositoryRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetGitRepositoryRequest {
+    pub fn build(self) -> Result<GetGitRepositoryRequest, ::acs_runtime::BuildError> {
+        Ok(GetGitRepositoryRequest {
             platform: self
                 .platform
                 .ok_or(::acs_runtime::BuildError::MissingParameter("Platform"))?,
@@ -228,8 +196,8 @@ impl GetGitRepositoryFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -253,111 +221,81 @@ impl GetGitRepositoryFluentBuilder {
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `Owner`.
     ///
     /// Example: `testowner`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
     /// Wire name: `RepoFullName`; required.
     ///
     /// Example: `alibaba/fastjson`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_repo_full_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `5e9ee15af89c9700014a558a`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_org_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
     /// Wire name: `RepoId`.
@@ -368,12 +306,12 @@ impl GetGitRepositoryFluentBuilder {
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.inner = self.inner.set_repo_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         self.inner.get_repo_id()
     }
 }
@@ -384,36 +322,36 @@ pub struct GetGitRepositoryResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `13B71887-D215-53B5-8818-4D3190604B26`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `Description`.
     ///
     /// Example: `FASTJSON 2.0.x has been released, faster and more secure, recommend you upgrade.`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Wire name: `HtmlUrl`.
     ///
     /// Example: `https://github.com/alibaba/fastjson`
-    pub html_url: ::std::option::Option<::std::string::String>,
+    pub html_url: Option<String>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`
-    pub is_private: ::std::option::Option<bool>,
+    pub is_private: Option<bool>,
 }
 impl ::serde::Serialize for GetGitRepositoryResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.html_url {
+        if let Some(value) = &self.html_url {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "HtmlUrl", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_private {
+        if let Some(value) = &self.is_private {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsPrivate", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -422,7 +360,7 @@ impl ::serde::Serialize for GetGitRepositoryResponse {
 impl<'de> ::serde::Deserialize<'de> for GetGitRepositoryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetGitRepositoryResponse;
@@ -435,9 +373,9 @@ impl<'de> ::serde::Deserialize<'de> for GetGitRepositoryResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetGitRepositoryResponse, A::Error> {
+            ) -> Result<GetGitRepositoryResponse, A::Error> {
                 let mut value = GetGitRepositoryResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -450,7 +388,7 @@ impl<'de> ::serde::Deserialize<'de> for GetGitRepositoryResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,7 +25,7 @@ pub struct GetInventorySchemaRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Specifies whether to return only properties that support the aggregate feature in the configuration list. Valid values:
     ///
     /// *   true: only returns properties that support the aggregate feature in the configuration list.
@@ -34,7 +34,7 @@ pub struct GetInventorySchemaRequest {
     /// Wire name: `Aggregator`.
     ///
     /// Example: `false`
-    pub aggregator: ::std::option::Option<bool>,
+    pub aggregator: Option<bool>,
     /// The configuration list type name. Valid values:
     ///
     /// *   ACS:InstanceInformation
@@ -49,19 +49,19 @@ pub struct GetInventorySchemaRequest {
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:Application`
-    pub type_name: ::std::option::Option<::std::string::String>,
+    pub type_name: Option<String>,
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl GetInventorySchemaRequest {
     /// A builder for this request.
@@ -73,23 +73,23 @@ impl ::acs_runtime::EncodeRequest for GetInventorySchemaRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Aggregator", &self.aggregator);
         params.query.put("TypeName", &self.type_name);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetInventorySchemaRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetInventorySchemaRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    aggregator: ::std::option::Option<bool>,
-    type_name: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    aggregator: Option<bool>,
+    type_name: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
 }
 impl GetInventorySchemaRequestBuilder {
     /// The region ID.
@@ -97,23 +97,17 @@ impl GetInventorySchemaRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Specifies whether to return only properties that support the aggregate feature in the configuration list. Valid values:
@@ -125,16 +119,16 @@ impl GetInventorySchemaRequestBuilder {
     ///
     /// Example: `false`
     pub fn aggregator(mut self, input: bool) -> Self {
-        self.aggregator = ::std::option::Option::Some(input);
+        self.aggregator = Some(input);
         self
     }
     /// Sets or clears `Aggregator`. Specifies whether to return only properties that support the aggregate feature in the configuration list.
-    pub fn set_aggregator(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_aggregator(mut self, input: Option<bool>) -> Self {
         self.aggregator = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_aggregator(&self) -> &::std::option::Option<bool> {
+    pub fn get_aggregator(&self) -> &Option<bool> {
         &self.aggregator
     }
     /// The configuration list type name. Valid values:
@@ -151,23 +145,17 @@ impl GetInventorySchemaRequestBuilder {
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:Application`
-    pub fn type_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.type_name = ::std::option::Option::Some(input.into());
+    pub fn type_name(mut self, input: impl Into<String>) -> Self {
+        self.type_name = Some(input.into());
         self
     }
     /// Sets or clears `TypeName`. The configuration list type name.
-    pub fn set_type_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_type_name(mut self, input: Option<String>) -> Self {
         self.type_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_type_name(&self) -> &Option<String> {
         &self.type_name
     }
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
@@ -176,16 +164,16 @@ impl GetInventorySchemaRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -193,30 +181,22 @@ impl GetInventorySchemaRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. A pagination token.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetInventorySchemaRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetInventorySchemaRequest {
+    pub fn build(self) -> Result<GetInventorySchemaRequest, ::acs_runtime::BuildError> {
+        Ok(GetInventorySchemaRequest {
             region_id: self.region_id,
             aggregator: self.aggregator,
             type_name: self.type_name,
@@ -236,8 +216,8 @@ impl GetInventorySchemaFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -277,23 +257,17 @@ impl GetInventorySchemaFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Specifies whether to return only properties that support the aggregate feature in the configuration list. Valid values:
@@ -309,12 +283,12 @@ impl GetInventorySchemaFluentBuilder {
         self
     }
     /// Sets or clears `Aggregator`.
-    pub fn set_aggregator(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_aggregator(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_aggregator(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_aggregator(&self) -> &::std::option::Option<bool> {
+    pub fn get_aggregator(&self) -> &Option<bool> {
         self.inner.get_aggregator()
     }
     /// The configuration list type name. Valid values:
@@ -331,23 +305,17 @@ impl GetInventorySchemaFluentBuilder {
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:Application`
-    pub fn type_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn type_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.type_name(input);
         self
     }
     /// Sets or clears `TypeName`.
-    pub fn set_type_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_type_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_type_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_type_name(&self) -> &Option<String> {
         self.inner.get_type_name()
     }
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
@@ -360,12 +328,12 @@ impl GetInventorySchemaFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -373,23 +341,17 @@ impl GetInventorySchemaFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }
@@ -402,40 +364,40 @@ pub struct GetInventorySchemaResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `89117642-7167-4F4D-B7F1-876582279E3E`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `1`
-    pub max_results: ::std::option::Option<::std::string::String>,
+    pub max_results: Option<String>,
     /// The detailed configurations of the configuration list.
     ///
     /// Wire name: `Schemas`.
-    pub schemas: ::std::option::Option<::std::vec::Vec<Schema>>,
+    pub schemas: Option<Vec<Schema>>,
 }
 impl ::serde::Serialize for GetInventorySchemaResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.schemas {
+        if let Some(value) = &self.schemas {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Schemas", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -444,7 +406,7 @@ impl ::serde::Serialize for GetInventorySchemaResponse {
 impl<'de> ::serde::Deserialize<'de> for GetInventorySchemaResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetInventorySchemaResponse;
@@ -457,9 +419,9 @@ impl<'de> ::serde::Deserialize<'de> for GetInventorySchemaResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetInventorySchemaResponse, A::Error> {
+            ) -> Result<GetInventorySchemaResponse, A::Error> {
                 let mut value = GetInventorySchemaResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -472,7 +434,7 @@ impl<'de> ::serde::Deserialize<'de> for GetInventorySchemaResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -480,10 +442,10 @@ impl<'de> ::serde::Deserialize<'de> for GetInventorySchemaResponse {
 }
 impl ::acs_runtime::Page for GetInventorySchemaResponse {
     type Item = Schema;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Schema> {
+    fn into_items(self) -> Vec<Schema> {
         self.schemas.unwrap_or_default()
     }
 }
@@ -496,24 +458,24 @@ pub struct Attribute {
     /// Wire name: `Name`.
     ///
     /// Example: `ApplicationType`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The data type of the property.
     ///
     /// Wire name: `DataType`.
     ///
     /// Example: `STRING`
-    pub data_type: ::std::option::Option<::std::string::String>,
+    pub data_type: Option<String>,
 }
 impl ::serde::Serialize for Attribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.name {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.data_type {
+        if let Some(value) = &self.data_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "DataType", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -522,7 +484,7 @@ impl ::serde::Serialize for Attribute {
 impl<'de> ::serde::Deserialize<'de> for Attribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Attribute;
@@ -535,9 +497,9 @@ impl<'de> ::serde::Deserialize<'de> for Attribute {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Attribute, A::Error> {
+            ) -> Result<Attribute, A::Error> {
                 let mut value = Attribute::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -548,7 +510,7 @@ impl<'de> ::serde::Deserialize<'de> for Attribute {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -563,31 +525,31 @@ pub struct Schema {
     /// Wire name: `Version`.
     ///
     /// Example: `1.0`
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The name of the configuration list.
     ///
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:Application`
-    pub type_name: ::std::option::Option<::std::string::String>,
+    pub type_name: Option<String>,
     /// The properties of the configuration list.
     ///
     /// Wire name: `Attributes`.
-    pub attributes: ::std::option::Option<::std::vec::Vec<Attribute>>,
+    pub attributes: Option<Vec<Attribute>>,
 }
 impl ::serde::Serialize for Schema {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.version {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.version {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Version", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.type_name {
+        if let Some(value) = &self.type_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TypeName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attributes {
+        if let Some(value) = &self.attributes {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Attributes", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -596,7 +558,7 @@ impl ::serde::Serialize for Schema {
 impl<'de> ::serde::Deserialize<'de> for Schema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Schema;
@@ -609,9 +571,9 @@ impl<'de> ::serde::Deserialize<'de> for Schema {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Schema, A::Error> {
+            ) -> Result<Schema, A::Error> {
                 let mut value = Schema::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -623,7 +585,7 @@ impl<'de> ::serde::Deserialize<'de> for Schema {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,13 +22,13 @@ pub struct GetOpsItemRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The O\&M item ID.
     ///
     /// Wire name: `OpsItemId`; required.
     ///
     /// Example: `oi-d52b08695e2b46ae8413`
-    pub ops_item_id: ::std::string::String,
+    pub ops_item_id: String,
 }
 impl GetOpsItemRequest {
     /// A builder for this request.
@@ -40,17 +40,17 @@ impl ::acs_runtime::EncodeRequest for GetOpsItemRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("OpsItemId", &self.ops_item_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetOpsItemRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetOpsItemRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    ops_item_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    ops_item_id: Option<String>,
 }
 impl GetOpsItemRequestBuilder {
     /// The region ID.
@@ -58,23 +58,17 @@ impl GetOpsItemRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The O\&M item ID.
@@ -82,30 +76,22 @@ impl GetOpsItemRequestBuilder {
     /// Wire name: `OpsItemId`; required.
     ///
     /// Example: `oi-d52b08695e2b46ae8413`
-    pub fn ops_item_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ops_item_id = ::std::option::Option::Some(input.into());
+    pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
+        self.ops_item_id = Some(input.into());
         self
     }
     /// Sets or clears `OpsItemId`. The O\&M item ID.
-    pub fn set_ops_item_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ops_item_id(mut self, input: Option<String>) -> Self {
         self.ops_item_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ops_item_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ops_item_id(&self) -> &Option<String> {
         &self.ops_item_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetOpsItemRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetOpsItemRequest {
+    pub fn build(self) -> Result<GetOpsItemRequest, ::acs_runtime::BuildError> {
+        Ok(GetOpsItemRequest {
             region_id: self.region_id,
             ops_item_id: self
                 .ops_item_id
@@ -124,8 +110,8 @@ impl GetOpsItemFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -151,23 +137,17 @@ impl GetOpsItemFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The O\&M item ID.
@@ -175,23 +155,17 @@ impl GetOpsItemFluentBuilder {
     /// Wire name: `OpsItemId`; required.
     ///
     /// Example: `oi-d52b08695e2b46ae8413`
-    pub fn ops_item_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ops_item_id(input);
         self
     }
     /// Sets or clears `OpsItemId`.
-    pub fn set_ops_item_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ops_item_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ops_item_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ops_item_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ops_item_id(&self) -> &Option<String> {
         self.inner.get_ops_item_id()
     }
 }
@@ -204,22 +178,22 @@ pub struct GetOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `8BED4C16-BD30-5E27-94D4-7EBCCECF70C1`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the O\&M item.
     ///
     /// Wire name: `OpsItem`.
-    pub ops_item: ::std::option::Option<OpsItem>,
+    pub ops_item: Option<OpsItem>,
 }
 impl ::serde::Serialize for GetOpsItemResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ops_item {
+        if let Some(value) = &self.ops_item {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItem", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -228,7 +202,7 @@ impl ::serde::Serialize for GetOpsItemResponse {
 impl<'de> ::serde::Deserialize<'de> for GetOpsItemResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetOpsItemResponse;
@@ -241,9 +215,9 @@ impl<'de> ::serde::Deserialize<'de> for GetOpsItemResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetOpsItemResponse, A::Error> {
+            ) -> Result<GetOpsItemResponse, A::Error> {
                 let mut value = GetOpsItemResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -254,7 +228,7 @@ impl<'de> ::serde::Deserialize<'de> for GetOpsItemResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -273,13 +247,13 @@ pub struct OpsItem {
     /// ```text
     /// oi-d52b08695e2b46ae8413
     /// ```
-    pub ops_item_id: ::std::option::Option<::std::string::String>,
+    pub ops_item_id: Option<String>,
     /// The time when the O\&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-04-10T06:15Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The time when the O\&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
@@ -289,69 +263,69 @@ pub struct OpsItem {
     /// ```text
     /// 2023-04-10T06:15Z
     /// ```
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `test`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The status of the O\&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The severity level of the O\&M item.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: ::std::option::Option<::std::string::String>,
+    pub severity: Option<String>,
     /// The category of the O\&M item.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The source business of the O\&M item.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/appManager`
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// The priority of the O\&M item.
     ///
     /// Wire name: `Priority`.
     ///
     /// Example: `1`
-    pub priority: ::std::option::Option<i32>,
+    pub priority: Option<i32>,
     /// The tags attached to the O\&M item.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"K1":"V1"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The solutions to the O\&M item.
     ///
     /// Wire name: `Solutions`.
-    pub solutions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub solutions: Option<Vec<::serde_json::Value>>,
     /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
-    pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub resources: Option<Vec<String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-aekzxkofnlxtn2i`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The user who created the O\&M item.
     ///
     /// Wire name: `CreateBy`.
@@ -361,81 +335,81 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub create_by: ::std::option::Option<::std::string::String>,
+    pub create_by: Option<String>,
     /// The user who last modified the O\&M item.
     ///
     /// Wire name: `LastModifiedBy`.
     ///
     /// Example: `modifiedBy`
-    pub last_modified_by: ::std::option::Option<::std::string::String>,
+    pub last_modified_by: Option<String>,
     /// The information about the attributes of the O\&M item.
     ///
     /// Wire name: `Attributes`.
-    pub attributes: ::std::option::Option<::serde_json::Value>,
+    pub attributes: Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for OpsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.ops_item_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ops_item_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItemId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.title {
+        if let Some(value) = &self.title {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.severity {
+        if let Some(value) = &self.severity {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.category {
+        if let Some(value) = &self.category {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.source {
+        if let Some(value) = &self.source {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Source", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.priority {
+        if let Some(value) = &self.priority {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Priority", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.solutions {
+        if let Some(value) = &self.solutions {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Solutions", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resources {
+        if let Some(value) = &self.resources {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Resources", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_by {
+        if let Some(value) = &self.create_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_modified_by {
+        if let Some(value) = &self.last_modified_by {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastModifiedBy",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.attributes {
+        if let Some(value) = &self.attributes {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Attributes", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -444,7 +418,7 @@ impl ::serde::Serialize for OpsItem {
 impl<'de> ::serde::Deserialize<'de> for OpsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = OpsItem;
@@ -457,9 +431,9 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<OpsItem, A::Error> {
+            ) -> Result<OpsItem, A::Error> {
                 let mut value = OpsItem::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -485,7 +459,7 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

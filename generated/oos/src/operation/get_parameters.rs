@@ -22,13 +22,13 @@ pub struct GetParametersRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The names of the common parameters.
     ///
     /// Wire name: `Names`; required.
     ///
     /// Example: `["parameter1","parameter2"]`
-    pub names: ::std::string::String,
+    pub names: String,
 }
 impl GetParametersRequest {
     /// A builder for this request.
@@ -40,17 +40,17 @@ impl ::acs_runtime::EncodeRequest for GetParametersRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Names", &self.names);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetParametersRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetParametersRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    names: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    names: Option<String>,
 }
 impl GetParametersRequestBuilder {
     /// The ID of the region.
@@ -58,23 +58,17 @@ impl GetParametersRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The names of the common parameters.
@@ -82,30 +76,22 @@ impl GetParametersRequestBuilder {
     /// Wire name: `Names`; required.
     ///
     /// Example: `["parameter1","parameter2"]`
-    pub fn names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.names = ::std::option::Option::Some(input.into());
+    pub fn names(mut self, input: impl Into<String>) -> Self {
+        self.names = Some(input.into());
         self
     }
     /// Sets or clears `Names`. The names of the common parameters.
-    pub fn set_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_names(mut self, input: Option<String>) -> Self {
         self.names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_names(&self) -> &Option<String> {
         &self.names
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetParametersRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetParametersRequest {
+    pub fn build(self) -> Result<GetParametersRequest, ::acs_runtime::BuildError> {
+        Ok(GetParametersRequest {
             region_id: self.region_id,
             names: self
                 .names
@@ -124,8 +110,8 @@ impl GetParametersFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -151,23 +137,17 @@ impl GetParametersFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The names of the common parameters.
@@ -175,23 +155,17 @@ impl GetParametersFluentBuilder {
     /// Wire name: `Names`; required.
     ///
     /// Example: `["parameter1","parameter2"]`
-    pub fn names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.names(input);
         self
     }
     /// Sets or clears `Names`.
-    pub fn set_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_names(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_names(&self) -> &Option<String> {
         self.inner.get_names()
     }
 }
@@ -204,35 +178,33 @@ pub struct GetParametersResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2597E94B-5346-42D1-BB58-D3333EDD0975`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Invalid parameters.
     ///
     /// Wire name: `InvalidParameters`.
-    pub invalid_parameters: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub invalid_parameters: Option<Vec<String>>,
     /// The information about the common parameters.
     ///
     /// Wire name: `Parameters`.
-    pub parameters: ::std::option::Option<::std::vec::Vec<Parameter>>,
+    pub parameters: Option<Vec<Parameter>>,
 }
 impl ::serde::Serialize for GetParametersResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.invalid_parameters {
+        if let Some(value) = &self.invalid_parameters {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InvalidParameters",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -241,7 +213,7 @@ impl ::serde::Serialize for GetParametersResponse {
 impl<'de> ::serde::Deserialize<'de> for GetParametersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetParametersResponse;
@@ -254,9 +226,9 @@ impl<'de> ::serde::Deserialize<'de> for GetParametersResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetParametersResponse, A::Error> {
+            ) -> Result<GetParametersResponse, A::Error> {
                 let mut value = GetParametersResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -270,7 +242,7 @@ impl<'de> ::serde::Deserialize<'de> for GetParametersResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -285,140 +257,140 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `StringList`
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The time when the parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-10-22T03:30:45Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who updated the common parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The value of the common parameter.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `parameter,parameter1`
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `parameter`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The constraints of the common parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `{\"MaxLength\": 2}`
-    pub constraints: ::std::option::Option<::std::string::String>,
+    pub constraints: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The user who created the common parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the common parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-10-22T03:30:45Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The version number of the common parameter.
     ///
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    pub parameter_version: ::std::option::Option<i32>,
+    pub parameter_version: Option<i32>,
     /// The name of the common parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyParameter`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The ID of the common parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-7cdc0000000000000000`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The share type of the common parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.value {
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.constraints {
+        if let Some(value) = &self.constraints {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Constraints", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameter_version {
+        if let Some(value) = &self.parameter_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParameterVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -427,7 +399,7 @@ impl ::serde::Serialize for Parameter {
 impl<'de> ::serde::Deserialize<'de> for Parameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Parameter;
@@ -440,9 +412,9 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Parameter, A::Error> {
+            ) -> Result<Parameter, A::Error> {
                 let mut value = Parameter::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -465,7 +437,7 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,13 +22,13 @@ pub struct GetPatchBaselineRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl GetPatchBaselineRequest {
     /// A builder for this request.
@@ -40,17 +40,17 @@ impl ::acs_runtime::EncodeRequest for GetPatchBaselineRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetPatchBaselineRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetPatchBaselineRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
 }
 impl GetPatchBaselineRequestBuilder {
     /// The ID of the region in which the patch baseline whose details you want to query resides.
@@ -58,23 +58,17 @@ impl GetPatchBaselineRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which the patch baseline whose details you want to query resides.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the patch baseline.
@@ -82,30 +76,22 @@ impl GetPatchBaselineRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyPatchBaseline`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the patch baseline.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetPatchBaselineRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetPatchBaselineRequest {
+    pub fn build(self) -> Result<GetPatchBaselineRequest, ::acs_runtime::BuildError> {
+        Ok(GetPatchBaselineRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
         })
@@ -122,8 +108,8 @@ impl GetPatchBaselineFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -149,23 +135,17 @@ impl GetPatchBaselineFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the patch baseline.
@@ -173,23 +153,17 @@ impl GetPatchBaselineFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyPatchBaseline`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
 }
@@ -202,22 +176,22 @@ pub struct GetPatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2C630E64-7273-57AC-A598-1B2B8B35CEA5`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The details of the patch baseline.
     ///
     /// Wire name: `PatchBaseline`.
-    pub patch_baseline: ::std::option::Option<PatchBaseline>,
+    pub patch_baseline: Option<PatchBaseline>,
 }
 impl ::serde::Serialize for GetPatchBaselineResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.patch_baseline {
+        if let Some(value) = &self.patch_baseline {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "PatchBaseline",
@@ -230,7 +204,7 @@ impl ::serde::Serialize for GetPatchBaselineResponse {
 impl<'de> ::serde::Deserialize<'de> for GetPatchBaselineResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetPatchBaselineResponse;
@@ -243,9 +217,9 @@ impl<'de> ::serde::Deserialize<'de> for GetPatchBaselineResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetPatchBaselineResponse, A::Error> {
+            ) -> Result<GetPatchBaselineResponse, A::Error> {
                 let mut value = GetPatchBaselineResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -256,7 +230,7 @@ impl<'de> ::serde::Deserialize<'de> for GetPatchBaselineResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -271,24 +245,24 @@ pub struct Tag {
     /// Wire name: `TagKey`.
     ///
     /// Example: `key`
-    pub tag_key: ::std::option::Option<::std::string::String>,
+    pub tag_key: Option<String>,
     /// The value of the tag.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `value`
-    pub tag_value: ::std::option::Option<::std::string::String>,
+    pub tag_value: Option<String>,
 }
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.tag_key {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag_key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tag_value {
+        if let Some(value) = &self.tag_value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -297,7 +271,7 @@ impl ::serde::Serialize for Tag {
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Tag;
@@ -310,9 +284,9 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Tag, A::Error> {
+            ) -> Result<Tag, A::Error> {
                 let mut value = Tag::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -323,7 +297,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -338,186 +312,184 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `Windows`
-    pub operation_system: ::std::option::Option<::std::string::String>,
+    pub operation_system: Option<String>,
     /// Indicates whether the patch baseline is set as the default patch baseline.
     ///
     /// Wire name: `IsDefault`.
     ///
     /// Example: `false`
-    pub is_default: ::std::option::Option<bool>,
+    pub is_default: Option<bool>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the patch baseline was last modified.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T07:26:38Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who last modified the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The creator of the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MypatchBaseline`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub approval_rules: ::std::option::Option<::std::string::String>,
+    pub approval_rules: Option<String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-445340b5c6504a85a300`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
-    pub rejected_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub rejected_patches: Option<Vec<String>>,
     /// The action of the rejected patch.
     ///
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    pub rejected_patches_action: ::std::option::Option<::std::string::String>,
+    pub rejected_patches_action: Option<String>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub approved_patches: Option<Vec<String>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
     ///
     /// Example: `true`
-    pub approved_patches_enable_non_security: ::std::option::Option<bool>,
+    pub approved_patches_enable_non_security: Option<bool>,
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub sources: Option<Vec<String>>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+    pub tags: Option<Vec<Tag>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmzmhzoaad5oq`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ::serde::Serialize for PatchBaseline {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.operation_system {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.operation_system {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OperationSystem",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_default {
+        if let Some(value) = &self.is_default {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsDefault", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.approval_rules {
+        if let Some(value) = &self.approval_rules {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovalRules",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.rejected_patches {
+        if let Some(value) = &self.rejected_patches {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RejectedPatches",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.rejected_patches_action {
+        if let Some(value) = &self.rejected_patches_action {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RejectedPatchesAction",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.approved_patches {
+        if let Some(value) = &self.approved_patches {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovedPatches",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self
-            .approved_patches_enable_non_security
-        {
+        if let Some(value) = &self.approved_patches_enable_non_security {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovedPatchesEnableNonSecurity",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.sources {
+        if let Some(value) = &self.sources {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sources", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
@@ -530,7 +502,7 @@ impl ::serde::Serialize for PatchBaseline {
 impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = PatchBaseline;
@@ -543,9 +515,9 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<PatchBaseline, A::Error> {
+            ) -> Result<PatchBaseline, A::Error> {
                 let mut value = PatchBaseline::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -577,7 +549,7 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,13 +22,13 @@ pub struct GetSecretParametersRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of \["xxxxxxxxx", "yyyyyyyyy", … "zzzzzzzzz"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).
     ///
     /// Wire name: `Names`; required.
     ///
     /// Example: `["secretParameter","secretParameter1"]`
-    pub names: ::std::string::String,
+    pub names: String,
     /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
     ///
     /// *   true
@@ -37,7 +37,7 @@ pub struct GetSecretParametersRequest {
     /// Wire name: `WithDecryption`.
     ///
     /// Example: `false`
-    pub with_decryption: ::std::option::Option<bool>,
+    pub with_decryption: Option<bool>,
 }
 impl GetSecretParametersRequest {
     /// A builder for this request.
@@ -49,19 +49,19 @@ impl ::acs_runtime::EncodeRequest for GetSecretParametersRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Names", &self.names);
         params.query.put("WithDecryption", &self.with_decryption);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetSecretParametersRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetSecretParametersRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    names: ::std::option::Option<::std::string::String>,
-    with_decryption: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    names: Option<String>,
+    with_decryption: Option<bool>,
 }
 impl GetSecretParametersRequestBuilder {
     /// The ID of the region.
@@ -69,23 +69,17 @@ impl GetSecretParametersRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of \["xxxxxxxxx", "yyyyyyyyy", … "zzzzzzzzz"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).
@@ -93,23 +87,17 @@ impl GetSecretParametersRequestBuilder {
     /// Wire name: `Names`; required.
     ///
     /// Example: `["secretParameter","secretParameter1"]`
-    pub fn names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.names = ::std::option::Option::Some(input.into());
+    pub fn names(mut self, input: impl Into<String>) -> Self {
+        self.names = Some(input.into());
         self
     }
     /// Sets or clears `Names`. The name of the encryption parameter.
-    pub fn set_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_names(mut self, input: Option<String>) -> Self {
         self.names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_names(&self) -> &Option<String> {
         &self.names
     }
     /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
@@ -121,23 +109,21 @@ impl GetSecretParametersRequestBuilder {
     ///
     /// Example: `false`
     pub fn with_decryption(mut self, input: bool) -> Self {
-        self.with_decryption = ::std::option::Option::Some(input);
+        self.with_decryption = Some(input);
         self
     }
     /// Sets or clears `WithDecryption`. Specifies whether to decrypt the parameter value.
-    pub fn set_with_decryption(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_with_decryption(mut self, input: Option<bool>) -> Self {
         self.with_decryption = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_with_decryption(&self) -> &::std::option::Option<bool> {
+    pub fn get_with_decryption(&self) -> &Option<bool> {
         &self.with_decryption
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetSecretParametersRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetSecretParametersRequest {
+    pub fn build(self) -> Result<GetSecretParametersRequest, ::acs_runtime::BuildError> {
+        Ok(GetSecretParametersRequest {
             region_id: self.region_id,
             names: self
                 .names
@@ -157,8 +143,8 @@ impl GetSecretParametersFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -184,23 +170,17 @@ impl GetSecretParametersFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of \["xxxxxxxxx", "yyyyyyyyy", … "zzzzzzzzz"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).
@@ -208,23 +188,17 @@ impl GetSecretParametersFluentBuilder {
     /// Wire name: `Names`; required.
     ///
     /// Example: `["secretParameter","secretParameter1"]`
-    pub fn names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.names(input);
         self
     }
     /// Sets or clears `Names`.
-    pub fn set_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_names(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_names(&self) -> &Option<String> {
         self.inner.get_names()
     }
     /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
@@ -240,12 +214,12 @@ impl GetSecretParametersFluentBuilder {
         self
     }
     /// Sets or clears `WithDecryption`.
-    pub fn set_with_decryption(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_with_decryption(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_with_decryption(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_with_decryption(&self) -> &::std::option::Option<bool> {
+    pub fn get_with_decryption(&self) -> &Option<bool> {
         self.inner.get_with_decryption()
     }
 }
@@ -258,35 +232,33 @@ pub struct GetSecretParametersResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `A5320F1D-92D9-44BB-A416-5FC525ED6D57`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Invalid encryption parameter.
     ///
     /// Wire name: `InvalidParameters`.
-    pub invalid_parameters: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub invalid_parameters: Option<Vec<String>>,
     /// The information about the encryption parameter.
     ///
     /// Wire name: `Parameters`.
-    pub parameters: ::std::option::Option<::std::vec::Vec<Parameter>>,
+    pub parameters: Option<Vec<Parameter>>,
 }
 impl ::serde::Serialize for GetSecretParametersResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.invalid_parameters {
+        if let Some(value) = &self.invalid_parameters {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InvalidParameters",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -295,7 +267,7 @@ impl ::serde::Serialize for GetSecretParametersResponse {
 impl<'de> ::serde::Deserialize<'de> for GetSecretParametersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetSecretParametersResponse;
@@ -308,9 +280,9 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetSecretParametersResponse, A::Error> {
+            ) -> Result<GetSecretParametersResponse, A::Error> {
                 let mut value = GetSecretParametersResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -324,7 +296,7 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -339,149 +311,149 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-10-22T03:11:13Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The ID of the key.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `ssh-bp67acfmxazb4p****`
-    pub key_id: ::std::option::Option<::std::string::String>,
+    pub key_id: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `secretParameter,secretParameter1`
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `secretParameter`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The constraints of the encryption parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `{\"AllowedValues\": [\"test\"]}`
-    pub constraints: ::std::option::Option<::std::string::String>,
+    pub constraints: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the encryption parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-10-22T03:11:13Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The version number of the encryption parameter.
     ///
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    pub parameter_version: ::std::option::Option<i32>,
+    pub parameter_version: Option<i32>,
     /// The name of the encryption parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-7cdc0000000000000000`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The share type of the encryption parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.key_id {
+        if let Some(value) = &self.key_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "KeyId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.value {
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.constraints {
+        if let Some(value) = &self.constraints {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Constraints", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameter_version {
+        if let Some(value) = &self.parameter_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParameterVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -490,7 +462,7 @@ impl ::serde::Serialize for Parameter {
 impl<'de> ::serde::Deserialize<'de> for Parameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Parameter;
@@ -503,9 +475,9 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Parameter, A::Error> {
+            ) -> Result<Parameter, A::Error> {
                 let mut value = Parameter::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -529,7 +501,7 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -27,13 +27,13 @@ pub struct GetSecretParametersByPathRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The path of the encryption parameter. The path must be 1 to 200 characters in length. For example, if the name of an encryption parameter is /secretParameter/mySecretParameter, the path of the encryption parameter is /secretParameter.
     ///
     /// Wire name: `Path`; required.
     ///
     /// Example: `/secretParameter`
-    pub path: ::std::string::String,
+    pub path: String,
     /// Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.
     ///
     /// *   true: returns both of the /secretParameter/mySecretParameter and /secretParameter/secretParameter1/mySecretParameter parameters.
@@ -42,19 +42,19 @@ pub struct GetSecretParametersByPathRequest {
     /// Wire name: `Recursive`.
     ///
     /// Example: `false`
-    pub recursive: ::std::option::Option<bool>,
+    pub recursive: Option<bool>,
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The number of entries per page. Valid values: 1 to 10. Default value: 10.
     ///
     /// Wire name: `MaxResults`; minimum 1; maximum 100.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
     ///
     /// *   true
@@ -63,7 +63,7 @@ pub struct GetSecretParametersByPathRequest {
     /// Wire name: `WithDecryption`.
     ///
     /// Example: `true`
-    pub with_decryption: ::std::option::Option<bool>,
+    pub with_decryption: Option<bool>,
 }
 impl GetSecretParametersByPathRequest {
     /// A builder for this request.
@@ -75,25 +75,25 @@ impl ::acs_runtime::EncodeRequest for GetSecretParametersByPathRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Path", &self.path);
         params.query.put("Recursive", &self.recursive);
         params.query.put("NextToken", &self.next_token);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("WithDecryption", &self.with_decryption);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetSecretParametersByPathRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetSecretParametersByPathRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    path: ::std::option::Option<::std::string::String>,
-    recursive: ::std::option::Option<bool>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    with_decryption: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    path: Option<String>,
+    recursive: Option<bool>,
+    next_token: Option<String>,
+    max_results: Option<i32>,
+    with_decryption: Option<bool>,
 }
 impl GetSecretParametersByPathRequestBuilder {
     /// The region ID.
@@ -101,23 +101,17 @@ impl GetSecretParametersByPathRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The path of the encryption parameter. The path must be 1 to 200 characters in length. For example, if the name of an encryption parameter is /secretParameter/mySecretParameter, the path of the encryption parameter is /secretParameter.
@@ -125,23 +119,17 @@ impl GetSecretParametersByPathRequestBuilder {
     /// Wire name: `Path`; required.
     ///
     /// Example: `/secretParameter`
-    pub fn path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = ::std::option::Option::Some(input.into());
+    pub fn path(mut self, input: impl Into<String>) -> Self {
+        self.path = Some(input.into());
         self
     }
     /// Sets or clears `Path`. The path of the encryption parameter.
-    pub fn set_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_path(mut self, input: Option<String>) -> Self {
         self.path = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
     /// Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.
@@ -153,16 +141,16 @@ impl GetSecretParametersByPathRequestBuilder {
     ///
     /// Example: `false`
     pub fn recursive(mut self, input: bool) -> Self {
-        self.recursive = ::std::option::Option::Some(input);
+        self.recursive = Some(input);
         self
     }
     /// Sets or clears `Recursive`. Specifies whether to recursively query encryption parameters from all levels of directories in the specified path.
-    pub fn set_recursive(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_recursive(mut self, input: Option<bool>) -> Self {
         self.recursive = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_recursive(&self) -> &::std::option::Option<bool> {
+    pub fn get_recursive(&self) -> &Option<bool> {
         &self.recursive
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -170,23 +158,17 @@ impl GetSecretParametersByPathRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. A pagination token.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The number of entries per page. Valid values: 1 to 10. Default value: 10.
@@ -195,16 +177,16 @@ impl GetSecretParametersByPathRequestBuilder {
     ///
     /// Example: `10`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
@@ -216,26 +198,23 @@ impl GetSecretParametersByPathRequestBuilder {
     ///
     /// Example: `true`
     pub fn with_decryption(mut self, input: bool) -> Self {
-        self.with_decryption = ::std::option::Option::Some(input);
+        self.with_decryption = Some(input);
         self
     }
     /// Sets or clears `WithDecryption`. Specifies whether to decrypt the parameter value.
-    pub fn set_with_decryption(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_with_decryption(mut self, input: Option<bool>) -> Self {
         self.with_decryption = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_with_decryption(&self) -> &::std::option::Option<bool> {
+    pub fn get_with_decryption(&self) -> &Option<bool> {
         &self.with_decryption
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        GetSecretParametersByPathRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(GetSecretParametersByPathRequest {
+    ) -> Result<GetSecretParametersByPathRequest, ::acs_runtime::BuildError> {
+        Ok(GetSecretParametersByPathRequest {
             region_id: self.region_id,
             path: self.path.ok_or(::acs_runtime::BuildError::MissingParameter("Path"))?,
             recursive: self.recursive,
@@ -256,8 +235,8 @@ impl GetSecretParametersByPathFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -301,23 +280,17 @@ impl GetSecretParametersByPathFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The path of the encryption parameter. The path must be 1 to 200 characters in length. For example, if the name of an encryption parameter is /secretParameter/mySecretParameter, the path of the encryption parameter is /secretParameter.
@@ -325,23 +298,17 @@ impl GetSecretParametersByPathFluentBuilder {
     /// Wire name: `Path`; required.
     ///
     /// Example: `/secretParameter`
-    pub fn path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
     }
     /// Sets or clears `Path`.
-    pub fn set_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_path(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_path(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
     /// Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.
@@ -357,12 +324,12 @@ impl GetSecretParametersByPathFluentBuilder {
         self
     }
     /// Sets or clears `Recursive`.
-    pub fn set_recursive(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_recursive(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_recursive(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_recursive(&self) -> &::std::option::Option<bool> {
+    pub fn get_recursive(&self) -> &Option<bool> {
         self.inner.get_recursive()
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -370,23 +337,17 @@ impl GetSecretParametersByPathFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The number of entries per page. Valid values: 1 to 10. Default value: 10.
@@ -399,12 +360,12 @@ impl GetSecretParametersByPathFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
@@ -420,12 +381,12 @@ impl GetSecretParametersByPathFluentBuilder {
         self
     }
     /// Sets or clears `WithDecryption`.
-    pub fn set_with_decryption(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_with_decryption(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_with_decryption(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_with_decryption(&self) -> &::std::option::Option<bool> {
+    pub fn get_with_decryption(&self) -> &Option<bool> {
         self.inner.get_with_decryption()
     }
 }
@@ -438,49 +399,49 @@ pub struct GetSecretParametersByPathResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `25156E99-7437-4590-AA58-2ACA17DE405C`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The total number of returned entries.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `10`
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The information about the encryption parameters.
     ///
     /// Wire name: `Parameters`.
-    pub parameters: ::std::option::Option<::std::vec::Vec<Parameter>>,
+    pub parameters: Option<Vec<Parameter>>,
 }
 impl ::serde::Serialize for GetSecretParametersByPathResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.total_count {
+        if let Some(value) = &self.total_count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -489,7 +450,7 @@ impl ::serde::Serialize for GetSecretParametersByPathResponse {
 impl<'de> ::serde::Deserialize<'de> for GetSecretParametersByPathResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetSecretParametersByPathResponse;
@@ -502,9 +463,9 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersByPathResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetSecretParametersByPathResponse, A::Error> {
+            ) -> Result<GetSecretParametersByPathResponse, A::Error> {
                 let mut value = GetSecretParametersByPathResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -518,7 +479,7 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersByPathResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -526,10 +487,10 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersByPathResponse {
 }
 impl ::acs_runtime::Page for GetSecretParametersByPathResponse {
     type Item = Parameter;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Parameter> {
+    fn into_items(self) -> Vec<Parameter> {
         self.parameters.unwrap_or_default()
     }
 }
@@ -542,127 +503,127 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-10-21T06:22:48Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The ID of the key.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `090xxbex-xexx-xxxx-axfc-ddxxcxxxxcex`
-    pub key_id: ::std::option::Option<::std::string::String>,
+    pub key_id: Option<String>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `secretParameter`
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `secretParameter`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The constraints of the encryption parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `{\"AllowedPattern\": \"^[a-g]*$\"}`
-    pub constraints: ::std::option::Option<::std::string::String>,
+    pub constraints: Option<String>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-10-21T06:22:48Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The version number of the encryption parameter.
     ///
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    pub parameter_version: ::std::option::Option<i32>,
+    pub parameter_version: Option<i32>,
     /// The name of the encryption parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `mySecretParameter`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-7cdc0000000000000000`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The share type of the encryption parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.key_id {
+        if let Some(value) = &self.key_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "KeyId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.value {
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.constraints {
+        if let Some(value) = &self.constraints {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Constraints", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameter_version {
+        if let Some(value) = &self.parameter_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParameterVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -671,7 +632,7 @@ impl ::serde::Serialize for Parameter {
 impl<'de> ::serde::Deserialize<'de> for Parameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Parameter;
@@ -684,9 +645,9 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Parameter, A::Error> {
+            ) -> Result<Parameter, A::Error> {
                 let mut value = Parameter::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -708,7 +669,7 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

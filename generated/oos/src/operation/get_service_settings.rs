@@ -22,7 +22,7 @@ pub struct GetServiceSettingsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
 }
 impl GetServiceSettingsRequest {
     /// A builder for this request.
@@ -34,15 +34,15 @@ impl ::acs_runtime::EncodeRequest for GetServiceSettingsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetServiceSettingsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetServiceSettingsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
 }
 impl GetServiceSettingsRequestBuilder {
     /// The ID of the region.
@@ -50,30 +50,22 @@ impl GetServiceSettingsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetServiceSettingsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetServiceSettingsRequest {
+    pub fn build(self) -> Result<GetServiceSettingsRequest, ::acs_runtime::BuildError> {
+        Ok(GetServiceSettingsRequest {
             region_id: self.region_id,
         })
     }
@@ -89,8 +81,8 @@ impl GetServiceSettingsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -116,23 +108,17 @@ impl GetServiceSettingsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
 }
@@ -145,22 +131,22 @@ pub struct GetServiceSettingsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `9F755DC9-C0CF-4598-B2E3-2CC763F18CB2`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information of service settings.
     ///
     /// Wire name: `ServiceSettings`.
-    pub service_settings: ::std::option::Option<::std::vec::Vec<ServiceSetting>>,
+    pub service_settings: Option<Vec<ServiceSetting>>,
 }
 impl ::serde::Serialize for GetServiceSettingsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.service_settings {
+        if let Some(value) = &self.service_settings {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ServiceSettings",
@@ -173,7 +159,7 @@ impl ::serde::Serialize for GetServiceSettingsResponse {
 impl<'de> ::serde::Deserialize<'de> for GetServiceSettingsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetServiceSettingsResponse;
@@ -186,9 +172,9 @@ impl<'de> ::serde::Deserialize<'de> for GetServiceSettingsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetServiceSettingsResponse, A::Error> {
+            ) -> Result<GetServiceSettingsResponse, A::Error> {
                 let mut value = GetServiceSettingsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -199,7 +185,7 @@ impl<'de> ::serde::Deserialize<'de> for GetServiceSettingsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -214,80 +200,80 @@ pub struct ServiceSetting {
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    pub delivery_oss_bucket_name: ::std::option::Option<::std::string::String>,
+    pub delivery_oss_bucket_name: Option<String>,
     /// The key prefix of OSS to deliver.
     ///
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    pub delivery_oss_key_prefix: ::std::option::Option<::std::string::String>,
+    pub delivery_oss_key_prefix: Option<String>,
     /// Whether to enable OSS delivery.
     ///
     /// Wire name: `DeliveryOssEnabled`.
     ///
     /// Example: `false`
-    pub delivery_oss_enabled: ::std::option::Option<bool>,
+    pub delivery_oss_enabled: Option<bool>,
     /// Whether to enable SLS delivery.
     ///
     /// Wire name: `DeliverySlsEnabled`.
     ///
     /// Example: `false`
-    pub delivery_sls_enabled: ::std::option::Option<bool>,
+    pub delivery_sls_enabled: Option<bool>,
     /// The name of SLS project to deliver.
     ///
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    pub delivery_sls_project_name: ::std::option::Option<::std::string::String>,
+    pub delivery_sls_project_name: Option<String>,
     /// The id of RDC Enterprise.
     ///
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    pub rdc_enterprise_id: ::std::option::Option<::std::string::String>,
+    pub rdc_enterprise_id: Option<String>,
 }
 impl ::serde::Serialize for ServiceSetting {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.delivery_oss_bucket_name {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delivery_oss_bucket_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliveryOssBucketName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_oss_key_prefix {
+        if let Some(value) = &self.delivery_oss_key_prefix {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliveryOssKeyPrefix",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_oss_enabled {
+        if let Some(value) = &self.delivery_oss_enabled {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliveryOssEnabled",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_sls_enabled {
+        if let Some(value) = &self.delivery_sls_enabled {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliverySlsEnabled",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_sls_project_name {
+        if let Some(value) = &self.delivery_sls_project_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliverySlsProjectName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.rdc_enterprise_id {
+        if let Some(value) = &self.rdc_enterprise_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RdcEnterpriseId",
@@ -300,7 +286,7 @@ impl ::serde::Serialize for ServiceSetting {
 impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ServiceSetting;
@@ -313,9 +299,9 @@ impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ServiceSetting, A::Error> {
+            ) -> Result<ServiceSetting, A::Error> {
                 let mut value = ServiceSetting::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -340,7 +326,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,19 +22,19 @@ pub struct GetTemplateRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
     ///
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `MyTemplate`
-    pub template_name: ::std::string::String,
+    pub template_name: String,
     /// The version of the template. The default value is the latest version of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
 }
 impl GetTemplateRequest {
     /// A builder for this request.
@@ -46,19 +46,19 @@ impl ::acs_runtime::EncodeRequest for GetTemplateRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("TemplateVersion", &self.template_version);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetTemplateRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetTemplateRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    template_version: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_name: Option<String>,
+    template_version: Option<String>,
 }
 impl GetTemplateRequestBuilder {
     /// The region ID.
@@ -66,23 +66,17 @@ impl GetTemplateRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
@@ -90,23 +84,17 @@ impl GetTemplateRequestBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The version of the template. The default value is the latest version of the template.
@@ -114,30 +102,22 @@ impl GetTemplateRequestBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_version = ::std::option::Option::Some(input.into());
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
+        self.template_version = Some(input.into());
         self
     }
     /// Sets or clears `TemplateVersion`. The version of the template.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.template_version = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetTemplateRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(GetTemplateRequest {
+    pub fn build(self) -> Result<GetTemplateRequest, ::acs_runtime::BuildError> {
+        Ok(GetTemplateRequest {
             region_id: self.region_id,
             template_name: self
                 .template_name
@@ -157,8 +137,8 @@ impl GetTemplateFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -184,23 +164,17 @@ impl GetTemplateFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
@@ -208,23 +182,17 @@ impl GetTemplateFluentBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The version of the template. The default value is the latest version of the template.
@@ -232,23 +200,17 @@ impl GetTemplateFluentBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
     }
     /// Sets or clears `TemplateVersion`.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_version(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
 }
@@ -261,31 +223,31 @@ pub struct GetTemplateResponse {
     /// Wire name: `Content`.
     ///
     /// Example: `"FormatVersion: OOS-2019-06-01\nDescription:\n  en:  Creates an ECS image\n  zh-cn: 创建一个ECS镜像\n  name-en: Create Image\n  name-zh-cn: 创建镜像\n  categories:\n    - image_manage\n    - application_manage\nParameters:\n  regionId:\n    Type: String\n    Label:\n      en: RegionId\n      zh-cn: 地域ID\n    AssociationProperty: RegionId\n    Default: '{{ ACS::RegionId }}'\n  instanceId:\n    Label:\n      en: InstanceId\n      zh-cn: ECS实例ID\n    Type: String\n    AssociationProperty: ALIYUN::ECS::Instance::InstanceId\n    AssociationPropertyMetadata:\n      RegionId: regionId\n  imageName:\n    Label:\n      en: ImageName\n      zh-cn: 新镜像的名称\n    Type: String\n    Description:\n      en: <p class=\"p\">Note:</p> <ul class=\"ul\"> <li class=\"li\">Length is 2~128 English or Chinese characters</li> <li class=\"li\"><font color='red'>must start with big or small letters or Chinese, not http:// and https://. </font></li> <li class=\"li\">Can contain numbers, colons (:), underscores (_), or dashes (-). </li> </ul>\n      zh-cn: <p class=\"p\">注意：</p> <ul class=\"ul\"> <li class=\"li\">长度为2~128个英文或中文字符</li> <li class=\"li\"><font color='red'>必须以大小字母或中文开头，不能以http://和https://开头。</font></li> <li class=\"li\">可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。</li> </ul>\n  tags:\n    Label:\n      en: Tags\n      zh-cn: 镜像标签\n    Type: Json\n    AssociationProperty: Tags\n    AssociationPropertyMetadata:\n      ShowSystem: false\n    Default: []\n  OOSAssumeRole:\n    Label:\n      en: OOSAssumeRole\n      zh-cn: OOS扮演的RAM角色\n    Type: String\n    Default: OOSServiceRole\nRamRole: '{{ OOSAssumeRole }}'\nTasks:\n- Name: createImage\n  Action: ACS::ECS::CreateImage\n  Description:\n    en: Create new image with the specified image name and instance ID\n    zh-cn: 通过指定实例ID和镜像名称创建新的镜像\n  Properties:\n    regionId: '{{ regionId }}'\n    imageName: '{{ imageName }}__on_{{ ACS::ExecutionId }}_at_{{ Acs::CurrentDate }}'\n    instanceId: '{{ instanceId }}'\n    tags: '{{tags}}'\n  Outputs:\n    imageId:\n      ValueSelector: imageId\n      Type: String\nOutputs:\n  imageId:\n    Type: String\n    Value: '{{ createImage.imageId }}'\nMetadata:\n  ALIYUN::OOS::Interface:\n    ParameterGroups:\n      - Parameters:\n          - regionId\n          - instanceId\n        Label:\n          default:\n            zh-cn: 选择实例\n            en: Select Ecs Instances\n      - Parameters:\n          - imageName\n          - tags\n        Label:\n          default:\n            zh-cn: 镜像设置\n            en: Image Configure\n      - Parameters:\n          - OOSAssumeRole\n        Label:\n          default:\n            zh-cn: 高级选项\n            en: Control Options"`
-    pub content: ::std::option::Option<::std::string::String>,
+    pub content: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `5BBE2663-A18E-5261-9BBB-F4832F5294D9`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The metadata of the template.
     ///
     /// Wire name: `Template`.
-    pub template: ::std::option::Option<Template>,
+    pub template: Option<Template>,
 }
 impl ::serde::Serialize for GetTemplateResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.content {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.content {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Content", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template {
+        if let Some(value) = &self.template {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Template", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -294,7 +256,7 @@ impl ::serde::Serialize for GetTemplateResponse {
 impl<'de> ::serde::Deserialize<'de> for GetTemplateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetTemplateResponse;
@@ -307,9 +269,9 @@ impl<'de> ::serde::Deserialize<'de> for GetTemplateResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GetTemplateResponse, A::Error> {
+            ) -> Result<GetTemplateResponse, A::Error> {
                 let mut value = GetTemplateResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -321,7 +283,7 @@ impl<'de> ::serde::Deserialize<'de> for GetTemplateResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -336,175 +298,175 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `40fb5e3e08ef6c8a499ff7cd8441194f518028ad08338a84cb70c023a64576f1`
-    pub hash: ::std::option::Option<::std::string::String>,
+    pub hash: Option<String>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2022-04-26T08:37:07Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who last updated the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `ACS`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The type of the template.
     ///
     /// Wire name: `TemplateType`.
     ///
     /// Example: `Automation`
-    pub template_type: ::std::option::Option<::std::string::String>,
+    pub template_type: Option<String>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-CreateImage`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The version of the template. The name of the version consists of the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v15`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The format of the template. The system automatically determines whether the format is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    pub template_format: ::std::option::Option<::std::string::String>,
+    pub template_format: Option<String>,
     /// The description of the template.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `"{\"en\": \"Creates an ECS image\", \"zh-cn\": \"创建一个ECS镜像\", \"name-en\": \"Create Image\", \"name-zh-cn\": \"创建镜像\", \"categories\": [\"image_manage\", \"application_manage\"]}"`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The creator of the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `ACS`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the template was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The name of the version of the template.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `version15`
-    pub version_name: ::std::option::Option<::std::string::String>,
+    pub version_name: Option<String>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-4bdb1745c171401883a2`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// Indicates whether the template was configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
     ///
     /// Example: `false`
-    pub has_trigger: ::std::option::Option<bool>,
+    pub has_trigger: Option<bool>,
     /// The share type of the template. The share type of a user-created template is **Private**.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Public`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// Wire name: `SharedAccounts`.
-    pub shared_accounts: ::std::option::Option<::std::string::String>,
+    pub shared_accounts: Option<String>,
 }
 impl ::serde::Serialize for Template {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.hash {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hash {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Hash", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_type {
+        if let Some(value) = &self.template_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_name {
+        if let Some(value) = &self.template_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_format {
+        if let Some(value) = &self.template_format {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateFormat",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.version_name {
+        if let Some(value) = &self.version_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "VersionName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_id {
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.has_trigger {
+        if let Some(value) = &self.has_trigger {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "HasTrigger", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.shared_accounts {
+        if let Some(value) = &self.shared_accounts {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "SharedAccounts",
@@ -517,7 +479,7 @@ impl ::serde::Serialize for Template {
 impl<'de> ::serde::Deserialize<'de> for Template {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Template;
@@ -530,9 +492,9 @@ impl<'de> ::serde::Deserialize<'de> for Template {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Template, A::Error> {
+            ) -> Result<Template, A::Error> {
                 let mut value = Template::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -558,7 +520,7 @@ impl<'de> ::serde::Deserialize<'de> for Template {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -24,13 +24,13 @@ pub struct GetTemplateParameterConstraintsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The version of the template. The default value is the latest version of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
     ///
     /// Wire name: `TemplateContent`.
@@ -56,25 +56,25 @@ pub struct GetTemplateParameterConstraintsRequest {
     ///     }]
     /// }
     /// ```
-    pub template_content: ::std::option::Option<::std::string::String>,
+    pub template_content: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
     ///
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
-    pub template_url: ::std::option::Option<::std::string::String>,
+    pub template_url: Option<String>,
     /// The information about the parameters.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{\"endDate\": \"2022-04-13T03:31:20Z\", \"Status\": \"Stopped\"}`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
 }
 impl GetTemplateParameterConstraintsRequest {
     /// A builder for this request.
@@ -86,25 +86,25 @@ impl ::acs_runtime::EncodeRequest for GetTemplateParameterConstraintsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateVersion", &self.template_version);
         params.query.put("TemplateContent", &self.template_content);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("TemplateURL", &self.template_url);
         params.query.put("Parameters", &self.parameters);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`GetTemplateParameterConstraintsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct GetTemplateParameterConstraintsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_version: ::std::option::Option<::std::string::String>,
-    template_content: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    template_url: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_version: Option<String>,
+    template_content: Option<String>,
+    template_name: Option<String>,
+    template_url: Option<String>,
+    parameters: Option<String>,
 }
 impl GetTemplateParameterConstraintsRequestBuilder {
     /// The region ID.
@@ -112,23 +112,17 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The version of the template. The default value is the latest version of the template.
@@ -136,23 +130,17 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_version = ::std::option::Option::Some(input.into());
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
+        self.template_version = Some(input.into());
         self
     }
     /// Sets or clears `TemplateVersion`. The version of the template.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.template_version = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -180,23 +168,17 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     ///     }]
     /// }
     /// ```
-    pub fn template_content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_content = ::std::option::Option::Some(input.into());
+    pub fn template_content(mut self, input: impl Into<String>) -> Self {
+        self.template_content = Some(input.into());
         self
     }
     /// Sets or clears `TemplateContent`. The content of the template in the JSON or YAML format.
-    pub fn set_template_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_content(mut self, input: Option<String>) -> Self {
         self.template_content = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_content(&self) -> &Option<String> {
         &self.template_content
     }
     /// The name of the template.
@@ -204,23 +186,17 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -228,23 +204,17 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
-    pub fn template_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_url = ::std::option::Option::Some(input.into());
+    pub fn template_url(mut self, input: impl Into<String>) -> Self {
+        self.template_url = Some(input.into());
         self
     }
     /// Sets or clears `TemplateURL`. The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS).
-    pub fn set_template_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_url(mut self, input: Option<String>) -> Self {
         self.template_url = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_url(&self) -> &Option<String> {
         &self.template_url
     }
     /// The information about the parameters.
@@ -252,33 +222,24 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{\"endDate\": \"2022-04-13T03:31:20Z\", \"Status\": \"Stopped\"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets or clears `Parameters`. The information about the parameters.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        GetTemplateParameterConstraintsRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(GetTemplateParameterConstraintsRequest {
+    ) -> Result<GetTemplateParameterConstraintsRequest, ::acs_runtime::BuildError> {
+        Ok(GetTemplateParameterConstraintsRequest {
             region_id: self.region_id,
             template_version: self.template_version,
             template_content: self.template_content,
@@ -299,8 +260,8 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -328,23 +289,17 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The version of the template. The default value is the latest version of the template.
@@ -352,23 +307,17 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
     }
     /// Sets or clears `TemplateVersion`.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_version(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -396,23 +345,17 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     ///     }]
     /// }
     /// ```
-    pub fn template_content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_content(input);
         self
     }
     /// Sets or clears `TemplateContent`.
-    pub fn set_template_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_content(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_content(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_content(&self) -> &Option<String> {
         self.inner.get_template_content()
     }
     /// The name of the template.
@@ -420,23 +363,17 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -444,23 +381,17 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
-    pub fn template_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_url(input);
         self
     }
     /// Sets or clears `TemplateURL`.
-    pub fn set_template_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_url(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_url(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_url(&self) -> &Option<String> {
         self.inner.get_template_url()
     }
     /// The information about the parameters.
@@ -468,23 +399,17 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{\"endDate\": \"2022-04-13T03:31:20Z\", \"Status\": \"Stopped\"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
     }
     /// Sets or clears `Parameters`.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
 }
@@ -497,7 +422,7 @@ pub struct GetTemplateParameterConstraintsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `CBEC8072-BEC2-478E-8EAE-E723BA79CF19`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The constraints of the parameters.
     ///
     /// Wire name: `ParameterConstraints`.
@@ -537,18 +462,18 @@ pub struct GetTemplateParameterConstraintsResponse {
     ///     }
     ///   ]
     /// ```
-    pub parameter_constraints: ::std::option::Option<::serde_json::Value>,
+    pub parameter_constraints: Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for GetTemplateParameterConstraintsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameter_constraints {
+        if let Some(value) = &self.parameter_constraints {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParameterConstraints",
@@ -561,7 +486,7 @@ impl ::serde::Serialize for GetTemplateParameterConstraintsResponse {
 impl<'de> ::serde::Deserialize<'de> for GetTemplateParameterConstraintsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GetTemplateParameterConstraintsResponse;
@@ -574,12 +499,9 @@ impl<'de> ::serde::Deserialize<'de> for GetTemplateParameterConstraintsResponse 
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<
-                GetTemplateParameterConstraintsResponse,
-                A::Error,
-            > {
+            ) -> Result<GetTemplateParameterConstraintsResponse, A::Error> {
                 let mut value = GetTemplateParameterConstraintsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -592,7 +514,7 @@ impl<'de> ::serde::Deserialize<'de> for GetTemplateParameterConstraintsResponse 
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

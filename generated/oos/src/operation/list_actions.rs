@@ -25,25 +25,25 @@ pub struct ListActionsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the action. All actions whose names contain the specified action name are returned.
     ///
     /// Wire name: `OOSActionName`.
     ///
     /// Example: `MyTemplate`
-    pub oos_action_name: ::std::option::Option<::std::string::String>,
+    pub oos_action_name: Option<String>,
     /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListActionsRequest {
     /// A builder for this request.
@@ -55,21 +55,21 @@ impl ::acs_runtime::EncodeRequest for ListActionsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("OOSActionName", &self.oos_action_name);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListActionsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListActionsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    oos_action_name: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    oos_action_name: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
 }
 impl ListActionsRequestBuilder {
     /// The ID of the region.
@@ -77,23 +77,17 @@ impl ListActionsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the action. All actions whose names contain the specified action name are returned.
@@ -101,23 +95,17 @@ impl ListActionsRequestBuilder {
     /// Wire name: `OOSActionName`.
     ///
     /// Example: `MyTemplate`
-    pub fn oos_action_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.oos_action_name = ::std::option::Option::Some(input.into());
+    pub fn oos_action_name(mut self, input: impl Into<String>) -> Self {
+        self.oos_action_name = Some(input.into());
         self
     }
     /// Sets or clears `OOSActionName`. The name of the action.
-    pub fn set_oos_action_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_oos_action_name(mut self, input: Option<String>) -> Self {
         self.oos_action_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_oos_action_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_oos_action_name(&self) -> &Option<String> {
         &self.oos_action_name
     }
     /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
@@ -126,16 +114,16 @@ impl ListActionsRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -143,30 +131,22 @@ impl ListActionsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListActionsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListActionsRequest {
+    pub fn build(self) -> Result<ListActionsRequest, ::acs_runtime::BuildError> {
+        Ok(ListActionsRequest {
             region_id: self.region_id,
             oos_action_name: self.oos_action_name,
             max_results: self.max_results,
@@ -185,8 +165,8 @@ impl ListActionsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -226,23 +206,17 @@ impl ListActionsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the action. All actions whose names contain the specified action name are returned.
@@ -250,23 +224,17 @@ impl ListActionsFluentBuilder {
     /// Wire name: `OOSActionName`.
     ///
     /// Example: `MyTemplate`
-    pub fn oos_action_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn oos_action_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.oos_action_name(input);
         self
     }
     /// Sets or clears `OOSActionName`.
-    pub fn set_oos_action_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_oos_action_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_oos_action_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_oos_action_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_oos_action_name(&self) -> &Option<String> {
         self.inner.get_oos_action_name()
     }
     /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
@@ -279,12 +247,12 @@ impl ListActionsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -292,23 +260,17 @@ impl ListActionsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }
@@ -321,40 +283,40 @@ pub struct ListActionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `F9154C02-F847-4563-BB6A-6DD01A4F0`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The details of the actions.
     ///
     /// Wire name: `Actions`.
-    pub actions: ::std::option::Option<::std::vec::Vec<Action>>,
+    pub actions: Option<Vec<Action>>,
 }
 impl ::serde::Serialize for ListActionsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.actions {
+        if let Some(value) = &self.actions {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Actions", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -363,7 +325,7 @@ impl ::serde::Serialize for ListActionsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListActionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListActionsResponse;
@@ -376,9 +338,9 @@ impl<'de> ::serde::Deserialize<'de> for ListActionsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListActionsResponse, A::Error> {
+            ) -> Result<ListActionsResponse, A::Error> {
                 let mut value = ListActionsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -391,7 +353,7 @@ impl<'de> ::serde::Deserialize<'de> for ListActionsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -399,10 +361,10 @@ impl<'de> ::serde::Deserialize<'de> for ListActionsResponse {
 }
 impl ::acs_runtime::Page for ListActionsResponse {
     type Item = Action;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Action> {
+    fn into_items(self) -> Vec<Action> {
         self.actions.unwrap_or_default()
     }
 }
@@ -415,7 +377,7 @@ pub struct Action {
     /// Wire name: `Popularity`.
     ///
     /// Example: `5`
-    pub popularity: ::std::option::Option<i32>,
+    pub popularity: Option<i32>,
     /// The type of the action.
     ///
     /// 1.  Atomic actions
@@ -436,19 +398,19 @@ pub struct Action {
     /// Wire name: `ActionType`.
     ///
     /// Example: `ACS::Template`
-    pub action_type: ::std::option::Option<::std::string::String>,
+    pub action_type: Option<String>,
     /// The description of the action.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ReplaceSystemDisk`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the action was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The version of the template that corresponds to the action.
     ///
     /// >  For atomic actions, this parameter is not returned.
@@ -456,53 +418,53 @@ pub struct Action {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The name of the action.
     ///
     /// Wire name: `OOSActionName`.
     ///
     /// Example: `ACS::ECS::ReplaceSystemDisk`
-    pub oos_action_name: ::std::option::Option<::std::string::String>,
+    pub oos_action_name: Option<String>,
     /// The parameters of the action.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{ "ImageId": { "Description": "The mirror ID you will use when resetting the system", "Type": "String" }, "InstanceId": { "Description": "the instance id that you will handle .", "Type": "String" } }`
-    pub properties: ::std::option::Option<::std::string::String>,
+    pub properties: Option<String>,
 }
 impl ::serde::Serialize for Action {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.popularity {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.popularity {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Popularity", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.action_type {
+        if let Some(value) = &self.action_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ActionType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.oos_action_name {
+        if let Some(value) = &self.oos_action_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OOSActionName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.properties {
+        if let Some(value) = &self.properties {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Properties", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -511,7 +473,7 @@ impl ::serde::Serialize for Action {
 impl<'de> ::serde::Deserialize<'de> for Action {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Action;
@@ -524,9 +486,9 @@ impl<'de> ::serde::Deserialize<'de> for Action {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Action, A::Error> {
+            ) -> Result<Action, A::Error> {
                 let mut value = Action::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -542,7 +504,7 @@ impl<'de> ::serde::Deserialize<'de> for Action {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

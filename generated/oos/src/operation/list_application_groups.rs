@@ -25,49 +25,49 @@ pub struct ListApplicationGroupsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::option::Option<::std::string::String>,
+    pub application_name: Option<String>,
     /// The ID of the region in which the related resources reside.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: ::std::option::Option<::std::string::String>,
+    pub deploy_region_id: Option<String>,
     /// The number of entries to return on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The type of the cloud resource.
     ///
     /// Wire name: `ResourceType`.
     ///
     /// Example: `instance`
-    pub resource_type: ::std::option::Option<::std::string::String>,
+    pub resource_type: Option<String>,
     /// The ID of the cloud resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-2vcj9raxrhxb48zz3whw`
-    pub resource_id: ::std::option::Option<::std::string::String>,
+    pub resource_id: Option<String>,
     /// The code of the product to which the cloud resource belongs.
     ///
     /// Wire name: `ResourceProduct`.
     ///
     /// Example: `ecs`
-    pub resource_product: ::std::option::Option<::std::string::String>,
+    pub resource_product: Option<String>,
 }
 impl ListApplicationGroupsRequest {
     /// A builder for this request.
@@ -79,7 +79,7 @@ impl ::acs_runtime::EncodeRequest for ListApplicationGroupsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ApplicationName", &self.application_name);
         params.query.put("DeployRegionId", &self.deploy_region_id);
@@ -88,20 +88,20 @@ impl ::acs_runtime::EncodeRequest for ListApplicationGroupsRequest {
         params.query.put("ResourceType", &self.resource_type);
         params.query.put("ResourceId", &self.resource_id);
         params.query.put("ResourceProduct", &self.resource_product);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListApplicationGroupsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListApplicationGroupsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    application_name: ::std::option::Option<::std::string::String>,
-    deploy_region_id: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    resource_id: ::std::option::Option<::std::string::String>,
-    resource_product: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    application_name: Option<String>,
+    deploy_region_id: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    resource_type: Option<String>,
+    resource_id: Option<String>,
+    resource_product: Option<String>,
 }
 impl ListApplicationGroupsRequestBuilder {
     /// The ID of the region. Set the value to cn-hangzhou.
@@ -109,23 +109,17 @@ impl ListApplicationGroupsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the application.
@@ -133,23 +127,17 @@ impl ListApplicationGroupsRequestBuilder {
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_name = ::std::option::Option::Some(input.into());
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
+        self.application_name = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationName`. The name of the application.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.application_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
     /// The ID of the region in which the related resources reside.
@@ -157,23 +145,17 @@ impl ListApplicationGroupsRequestBuilder {
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn deploy_region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deploy_region_id = ::std::option::Option::Some(input.into());
+    pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
+        self.deploy_region_id = Some(input.into());
         self
     }
     /// Sets or clears `DeployRegionId`. The ID of the region in which the related resources reside.
-    pub fn set_deploy_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deploy_region_id(mut self, input: Option<String>) -> Self {
         self.deploy_region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deploy_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deploy_region_id(&self) -> &Option<String> {
         &self.deploy_region_id
     }
     /// The number of entries to return on each page.
@@ -182,16 +164,16 @@ impl ListApplicationGroupsRequestBuilder {
     ///
     /// Example: `10`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -199,23 +181,17 @@ impl ListApplicationGroupsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The type of the cloud resource.
@@ -223,23 +199,17 @@ impl ListApplicationGroupsRequestBuilder {
     /// Wire name: `ResourceType`.
     ///
     /// Example: `instance`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`. The type of the cloud resource.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The ID of the cloud resource.
@@ -247,23 +217,17 @@ impl ListApplicationGroupsRequestBuilder {
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-2vcj9raxrhxb48zz3whw`
-    pub fn resource_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_id = ::std::option::Option::Some(input.into());
+    pub fn resource_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceId`. The ID of the cloud resource.
-    pub fn set_resource_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.resource_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
     /// The code of the product to which the cloud resource belongs.
@@ -271,30 +235,24 @@ impl ListApplicationGroupsRequestBuilder {
     /// Wire name: `ResourceProduct`.
     ///
     /// Example: `ecs`
-    pub fn resource_product(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_product = ::std::option::Option::Some(input.into());
+    pub fn resource_product(mut self, input: impl Into<String>) -> Self {
+        self.resource_product = Some(input.into());
         self
     }
     /// Sets or clears `ResourceProduct`. The code of the product to which the cloud resource belongs.
-    pub fn set_resource_product(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_product(mut self, input: Option<String>) -> Self {
         self.resource_product = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_product(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_product(&self) -> &Option<String> {
         &self.resource_product
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListApplicationGroupsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListApplicationGroupsRequest {
+    ) -> Result<ListApplicationGroupsRequest, ::acs_runtime::BuildError> {
+        Ok(ListApplicationGroupsRequest {
             region_id: self.region_id,
             application_name: self.application_name,
             deploy_region_id: self.deploy_region_id,
@@ -317,8 +275,8 @@ impl ListApplicationGroupsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -360,23 +318,17 @@ impl ListApplicationGroupsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the application.
@@ -384,23 +336,17 @@ impl ListApplicationGroupsFluentBuilder {
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
     }
     /// Sets or clears `ApplicationName`.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
     /// The ID of the region in which the related resources reside.
@@ -408,23 +354,17 @@ impl ListApplicationGroupsFluentBuilder {
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn deploy_region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deploy_region_id(input);
         self
     }
     /// Sets or clears `DeployRegionId`.
-    pub fn set_deploy_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deploy_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_deploy_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deploy_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deploy_region_id(&self) -> &Option<String> {
         self.inner.get_deploy_region_id()
     }
     /// The number of entries to return on each page.
@@ -437,12 +377,12 @@ impl ListApplicationGroupsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -450,23 +390,17 @@ impl ListApplicationGroupsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The type of the cloud resource.
@@ -474,23 +408,17 @@ impl ListApplicationGroupsFluentBuilder {
     /// Wire name: `ResourceType`.
     ///
     /// Example: `instance`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
     /// The ID of the cloud resource.
@@ -498,23 +426,17 @@ impl ListApplicationGroupsFluentBuilder {
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-2vcj9raxrhxb48zz3whw`
-    pub fn resource_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_id(input);
         self
     }
     /// Sets or clears `ResourceId`.
-    pub fn set_resource_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_id(&self) -> &Option<String> {
         self.inner.get_resource_id()
     }
     /// The code of the product to which the cloud resource belongs.
@@ -522,23 +444,17 @@ impl ListApplicationGroupsFluentBuilder {
     /// Wire name: `ResourceProduct`.
     ///
     /// Example: `ecs`
-    pub fn resource_product(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_product(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_product(input);
         self
     }
     /// Sets or clears `ResourceProduct`.
-    pub fn set_resource_product(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_product(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_product(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_product(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_product(&self) -> &Option<String> {
         self.inner.get_resource_product()
     }
 }
@@ -551,40 +467,40 @@ pub struct ListApplicationGroupsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `69D97BF2-5DF2-544C-A650-36A474E17BC3`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The details of the application group.
     ///
     /// Wire name: `ApplicationGroups`.
-    pub application_groups: ::std::option::Option<::std::vec::Vec<ApplicationGroup>>,
+    pub application_groups: Option<Vec<ApplicationGroup>>,
 }
 impl ::serde::Serialize for ListApplicationGroupsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_groups {
+        if let Some(value) = &self.application_groups {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationGroups",
@@ -597,7 +513,7 @@ impl ::serde::Serialize for ListApplicationGroupsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListApplicationGroupsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListApplicationGroupsResponse;
@@ -610,9 +526,9 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationGroupsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListApplicationGroupsResponse, A::Error> {
+            ) -> Result<ListApplicationGroupsResponse, A::Error> {
                 let mut value = ListApplicationGroupsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -627,7 +543,7 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationGroupsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -635,10 +551,10 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationGroupsResponse {
 }
 impl ::acs_runtime::Page for ListApplicationGroupsResponse {
     type Item = ApplicationGroup;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<ApplicationGroup> {
+    fn into_items(self) -> Vec<ApplicationGroup> {
         self.application_groups.unwrap_or_default()
     }
 }
@@ -651,162 +567,162 @@ pub struct ApplicationGroup {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `12345678`
-    pub cms_group_id: ::std::option::Option<::std::string::String>,
+    pub cms_group_id: Option<String>,
     /// The ID of the region in which the related resources reside.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: ::std::option::Option<::std::string::String>,
+    pub deploy_region_id: Option<String>,
     /// The time when the application group was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-08T03:01:53Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The tag key.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: ::std::option::Option<::std::string::String>,
+    pub import_tag_key: Option<String>,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::option::Option<::std::string::String>,
+    pub application_name: Option<String>,
     /// The tag value.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: ::std::option::Option<::std::string::String>,
+    pub import_tag_value: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `UpdateMyApplicationGroup`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The state of the application group.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Created`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The configuration information of the application group.
     ///
     /// Wire name: `DeployParameters`.
     ///
     /// Example: `{   "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",   "Parameters": {     "ZoneId": "cn-hangzhou-k",     "ProjectName": "test",     "SystemDiskSize": 40,     "InstanceChargeType": "PostPaid",     "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",     "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",     "SystemDiskCategory": "cloud_essd",     "InstancePassword": "******",     "InternetChargeType": "PayByTraffic",     "InstanceCount": 1,     "InternetMaxBandwidthOut": 0,     "VpcId": "vpc-bp1i99boyas8i8m9t3skp",     "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",     "DataDiskSize": 100,     "EcsInstanceType": "ecs.s6-c1m4.small",     "DataDiskCategory": "cloud_efficiency",     "EnvironmentCommandId": "c-hz028fc3g031gcg"   },   "RegionId": "cn-hangzhou",   "StackName": "stack-1645688523068-3no_AKhOJ",   "DisableRollback": true }`
-    pub deploy_parameters: ::std::option::Option<::std::string::String>,
+    pub deploy_parameters: Option<String>,
     /// The state information of the application group.
     ///
     /// Wire name: `StatusReason`.
     ///
     /// Example: `ApplicationGroup is Created.`
-    pub status_reason: ::std::option::Option<::std::string::String>,
+    pub status_reason: Option<String>,
     /// Wire name: `ErrorType`.
-    pub error_type: ::std::option::Option<::std::string::String>,
+    pub error_type: Option<String>,
     /// Wire name: `ErrorDetail`.
-    pub error_detail: ::std::option::Option<::std::string::String>,
+    pub error_detail: Option<String>,
     /// Wire name: `DeployedRevisionIds`.
-    pub deployed_revision_ids: ::std::option::Option<::std::string::String>,
+    pub deployed_revision_ids: Option<String>,
     /// Wire name: `ExecutionId`.
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
 }
 impl ::serde::Serialize for ApplicationGroup {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.cms_group_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cms_group_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CmsGroupId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.deploy_region_id {
+        if let Some(value) = &self.deploy_region_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployRegionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_key {
+        if let Some(value) = &self.import_tag_key {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagKey",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_name {
+        if let Some(value) = &self.application_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_value {
+        if let Some(value) = &self.import_tag_value {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagValue",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.deploy_parameters {
+        if let Some(value) = &self.deploy_parameters {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployParameters",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.status_reason {
+        if let Some(value) = &self.status_reason {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StatusReason",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.error_type {
+        if let Some(value) = &self.error_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ErrorType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.error_detail {
+        if let Some(value) = &self.error_detail {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ErrorDetail", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.deployed_revision_ids {
+        if let Some(value) = &self.deployed_revision_ids {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployedRevisionIds",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_id {
+        if let Some(value) = &self.execution_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -815,7 +731,7 @@ impl ::serde::Serialize for ApplicationGroup {
 impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ApplicationGroup;
@@ -828,9 +744,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ApplicationGroup, A::Error> {
+            ) -> Result<ApplicationGroup, A::Error> {
                 let mut value = ApplicationGroup::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -857,7 +773,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,39 +25,37 @@ pub struct ListApplicationsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1","k2": "v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The names of the applications.
     ///
     /// Wire name: `Names`.
     ///
     /// Example: `["MyApplication"]`
-    pub names: ::std::option::Option<::std::string::String>,
+    pub names: Option<String>,
     /// The name of the application.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `"MyApplications"`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The type of the application.
     ///
     /// Valid values:
@@ -91,7 +89,7 @@ pub struct ListApplicationsRequest {
     /// Valid values: `ComputeNest`, `Custom`, `DingTalk`.
     ///
     /// Example: `DingTalk`
-    pub application_type: ::std::option::Option<::std::string::String>,
+    pub application_type: Option<String>,
 }
 impl ListApplicationsRequest {
     /// A builder for this request.
@@ -103,31 +101,29 @@ impl ::acs_runtime::EncodeRequest for ListApplicationsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("Names", &self.names);
         params.query.put("Name", &self.name);
         params.query.put("ApplicationType", &self.application_type);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListApplicationsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListApplicationsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    names: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    application_type: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    names: Option<String>,
+    name: Option<String>,
+    application_type: Option<String>,
 }
 impl ListApplicationsRequestBuilder {
     /// The region ID. Set the value to cn-hangzhou.
@@ -135,23 +131,17 @@ impl ListApplicationsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -160,16 +150,16 @@ impl ListApplicationsRequestBuilder {
     ///
     /// Example: `10`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The pagination token that is used in the next request to retrieve a new page of results.
@@ -177,23 +167,17 @@ impl ListApplicationsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The tags.
@@ -203,11 +187,7 @@ impl ListApplicationsRequestBuilder {
     /// Example: `{"k1": "v1","k2": "v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -216,19 +196,13 @@ impl ListApplicationsRequestBuilder {
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The names of the applications.
@@ -236,23 +210,17 @@ impl ListApplicationsRequestBuilder {
     /// Wire name: `Names`.
     ///
     /// Example: `["MyApplication"]`
-    pub fn names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.names = ::std::option::Option::Some(input.into());
+    pub fn names(mut self, input: impl Into<String>) -> Self {
+        self.names = Some(input.into());
         self
     }
     /// Sets or clears `Names`. The names of the applications.
-    pub fn set_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_names(mut self, input: Option<String>) -> Self {
         self.names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_names(&self) -> &Option<String> {
         &self.names
     }
     /// The name of the application.
@@ -260,23 +228,17 @@ impl ListApplicationsRequestBuilder {
     /// Wire name: `Name`.
     ///
     /// Example: `"MyApplications"`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the application.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The type of the application.
@@ -312,30 +274,22 @@ impl ListApplicationsRequestBuilder {
     /// Valid values: `ComputeNest`, `Custom`, `DingTalk`.
     ///
     /// Example: `DingTalk`
-    pub fn application_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_type = ::std::option::Option::Some(input.into());
+    pub fn application_type(mut self, input: impl Into<String>) -> Self {
+        self.application_type = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationType`. The type of the application.
-    pub fn set_application_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_type(mut self, input: Option<String>) -> Self {
         self.application_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_type(&self) -> &Option<String> {
         &self.application_type
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListApplicationsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListApplicationsRequest {
+    pub fn build(self) -> Result<ListApplicationsRequest, ::acs_runtime::BuildError> {
+        Ok(ListApplicationsRequest {
             region_id: self.region_id,
             max_results: self.max_results,
             next_token: self.next_token,
@@ -357,8 +311,8 @@ impl ListApplicationsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -398,23 +352,17 @@ impl ListApplicationsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -427,12 +375,12 @@ impl ListApplicationsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The pagination token that is used in the next request to retrieve a new page of results.
@@ -440,23 +388,17 @@ impl ListApplicationsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The tags.
@@ -464,30 +406,20 @@ impl ListApplicationsFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1","k2": "v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The names of the applications.
@@ -495,23 +427,17 @@ impl ListApplicationsFluentBuilder {
     /// Wire name: `Names`.
     ///
     /// Example: `["MyApplication"]`
-    pub fn names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.names(input);
         self
     }
     /// Sets or clears `Names`.
-    pub fn set_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_names(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_names(&self) -> &Option<String> {
         self.inner.get_names()
     }
     /// The name of the application.
@@ -519,23 +445,17 @@ impl ListApplicationsFluentBuilder {
     /// Wire name: `Name`.
     ///
     /// Example: `"MyApplications"`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The type of the application.
@@ -571,23 +491,17 @@ impl ListApplicationsFluentBuilder {
     /// Valid values: `ComputeNest`, `Custom`, `DingTalk`.
     ///
     /// Example: `DingTalk`
-    pub fn application_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_type(input);
         self
     }
     /// Sets or clears `ApplicationType`.
-    pub fn set_application_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_type(&self) -> &Option<String> {
         self.inner.get_application_type()
     }
 }
@@ -600,40 +514,40 @@ pub struct ListApplicationsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `12067D53-56A9-561B-ADD6-61429D207117`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The details of the application.
     ///
     /// Wire name: `Applications`.
-    pub applications: ::std::option::Option<::std::vec::Vec<Application>>,
+    pub applications: Option<Vec<Application>>,
 }
 impl ::serde::Serialize for ListApplicationsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.applications {
+        if let Some(value) = &self.applications {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "Applications",
@@ -646,7 +560,7 @@ impl ::serde::Serialize for ListApplicationsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListApplicationsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListApplicationsResponse;
@@ -659,9 +573,9 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListApplicationsResponse, A::Error> {
+            ) -> Result<ListApplicationsResponse, A::Error> {
                 let mut value = ListApplicationsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -674,7 +588,7 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -682,10 +596,10 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationsResponse {
 }
 impl ::acs_runtime::Page for ListApplicationsResponse {
     type Item = Application;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Application> {
+    fn into_items(self) -> Vec<Application> {
         self.applications.unwrap_or_default()
     }
 }
@@ -698,73 +612,73 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `Application`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:09:59Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The tags added to the application.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1","k2": "v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The name of the application.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplication`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:09:59Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The type of the application.
     ///
     /// Wire name: `ApplicationType`.
     ///
     /// Example: `DingTalk`
-    pub application_type: ::std::option::Option<::std::string::String>,
+    pub application_type: Option<String>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_type {
+        if let Some(value) = &self.application_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationType",
@@ -777,7 +691,7 @@ impl ::serde::Serialize for Application {
 impl<'de> ::serde::Deserialize<'de> for Application {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Application;
@@ -790,9 +704,9 @@ impl<'de> ::serde::Deserialize<'de> for Application {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Application, A::Error> {
+            ) -> Result<Application, A::Error> {
                 let mut value = Application::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -808,7 +722,7 @@ impl<'de> ::serde::Deserialize<'de> for Application {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

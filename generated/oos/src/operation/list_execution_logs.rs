@@ -25,37 +25,37 @@ pub struct ListExecutionLogsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxx`
-    pub execution_id: ::std::string::String,
+    pub execution_id: String,
     /// The execution ID of the task.
     ///
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-1234567zxcvb.t0010`
-    pub task_execution_id: ::std::option::Option<::std::string::String>,
+    pub task_execution_id: Option<String>,
     /// The type of the log.
     ///
     /// Wire name: `LogType`.
     ///
     /// Example: `System`
-    pub log_type: ::std::option::Option<::std::string::String>,
+    pub log_type: Option<String>,
     /// The number of entries to return on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListExecutionLogsRequest {
     /// A builder for this request.
@@ -67,25 +67,25 @@ impl ::acs_runtime::EncodeRequest for ListExecutionLogsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ExecutionId", &self.execution_id);
         params.query.put("TaskExecutionId", &self.task_execution_id);
         params.query.put("LogType", &self.log_type);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListExecutionLogsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListExecutionLogsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    task_execution_id: ::std::option::Option<::std::string::String>,
-    log_type: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    execution_id: Option<String>,
+    task_execution_id: Option<String>,
+    log_type: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
 }
 impl ListExecutionLogsRequestBuilder {
     /// The ID of the region in which you want to query the logs of the execution.
@@ -93,23 +93,17 @@ impl ListExecutionLogsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which you want to query the logs of the execution.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the execution.
@@ -117,23 +111,17 @@ impl ListExecutionLogsRequestBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_id = ::std::option::Option::Some(input.into());
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
+        self.execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionId`. The ID of the execution.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
     /// The execution ID of the task.
@@ -141,25 +129,17 @@ impl ListExecutionLogsRequestBuilder {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-1234567zxcvb.t0010`
-    pub fn task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_execution_id = ::std::option::Option::Some(input.into());
+    pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
+        self.task_execution_id = Some(input.into());
         self
     }
     /// Sets or clears `TaskExecutionId`. The execution ID of the task.
-    pub fn set_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_id(mut self, input: Option<String>) -> Self {
         self.task_execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_id(&self) -> &Option<String> {
         &self.task_execution_id
     }
     /// The type of the log.
@@ -167,23 +147,17 @@ impl ListExecutionLogsRequestBuilder {
     /// Wire name: `LogType`.
     ///
     /// Example: `System`
-    pub fn log_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.log_type = ::std::option::Option::Some(input.into());
+    pub fn log_type(mut self, input: impl Into<String>) -> Self {
+        self.log_type = Some(input.into());
         self
     }
     /// Sets or clears `LogType`. The type of the log.
-    pub fn set_log_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_log_type(mut self, input: Option<String>) -> Self {
         self.log_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_log_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_log_type(&self) -> &Option<String> {
         &self.log_type
     }
     /// The number of entries to return on each page.
@@ -192,16 +166,16 @@ impl ListExecutionLogsRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -209,30 +183,22 @@ impl ListExecutionLogsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListExecutionLogsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListExecutionLogsRequest {
+    pub fn build(self) -> Result<ListExecutionLogsRequest, ::acs_runtime::BuildError> {
+        Ok(ListExecutionLogsRequest {
             region_id: self.region_id,
             execution_id: self
                 .execution_id
@@ -255,8 +221,8 @@ impl ListExecutionLogsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -296,23 +262,17 @@ impl ListExecutionLogsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the execution.
@@ -320,23 +280,17 @@ impl ListExecutionLogsFluentBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
     }
     /// Sets or clears `ExecutionId`.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
     /// The execution ID of the task.
@@ -344,25 +298,17 @@ impl ListExecutionLogsFluentBuilder {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-1234567zxcvb.t0010`
-    pub fn task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_id(input);
         self
     }
     /// Sets or clears `TaskExecutionId`.
-    pub fn set_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_task_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_id(&self) -> &Option<String> {
         self.inner.get_task_execution_id()
     }
     /// The type of the log.
@@ -370,23 +316,17 @@ impl ListExecutionLogsFluentBuilder {
     /// Wire name: `LogType`.
     ///
     /// Example: `System`
-    pub fn log_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn log_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.log_type(input);
         self
     }
     /// Sets or clears `LogType`.
-    pub fn set_log_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_log_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_log_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_log_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_log_type(&self) -> &Option<String> {
         self.inner.get_log_type()
     }
     /// The number of entries to return on each page.
@@ -399,12 +339,12 @@ impl ListExecutionLogsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -412,23 +352,17 @@ impl ListExecutionLogsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }
@@ -441,49 +375,49 @@ pub struct ListExecutionLogsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJJ0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Indicates whether the log is truncated.
     ///
     /// Wire name: `IsTruncated`.
     ///
     /// Example: `true`
-    pub is_truncated: ::std::option::Option<bool>,
+    pub is_truncated: Option<bool>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The logs of the execution.
     ///
     /// Wire name: `ExecutionLogs`.
-    pub execution_logs: ::std::option::Option<::std::vec::Vec<ExecutionLog>>,
+    pub execution_logs: Option<Vec<ExecutionLog>>,
 }
 impl ::serde::Serialize for ListExecutionLogsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_truncated {
+        if let Some(value) = &self.is_truncated {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsTruncated", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_logs {
+        if let Some(value) = &self.execution_logs {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ExecutionLogs",
@@ -496,7 +430,7 @@ impl ::serde::Serialize for ListExecutionLogsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListExecutionLogsResponse;
@@ -509,9 +443,9 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListExecutionLogsResponse, A::Error> {
+            ) -> Result<ListExecutionLogsResponse, A::Error> {
                 let mut value = ListExecutionLogsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -525,7 +459,7 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -533,10 +467,10 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsResponse {
 }
 impl ::acs_runtime::Page for ListExecutionLogsResponse {
     type Item = ExecutionLog;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<ExecutionLog> {
+    fn into_items(self) -> Vec<ExecutionLog> {
         self.execution_logs.unwrap_or_default()
     }
 }
@@ -549,46 +483,46 @@ pub struct ExecutionLog {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-1234567zxcvb.t0010`
-    pub task_execution_id: ::std::option::Option<::std::string::String>,
+    pub task_execution_id: Option<String>,
     /// The details of the task execution.
     ///
     /// Wire name: `Message`.
     ///
     /// Example: `The task CheckDiskCategory completed.`
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The log type.
     ///
     /// Wire name: `LogType`.
     ///
     /// Example: ` System`
-    pub log_type: ::std::option::Option<::std::string::String>,
+    pub log_type: Option<String>,
     /// The timestamp when the task was run.
     ///
     /// Wire name: `Timestamp`.
     ///
     /// Example: `2019-05-24T:02:29:07Z`
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: Option<String>,
 }
 impl ::serde::Serialize for ExecutionLog {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.task_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TaskExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.message {
+        if let Some(value) = &self.message {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Message", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.log_type {
+        if let Some(value) = &self.log_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "LogType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.timestamp {
+        if let Some(value) = &self.timestamp {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Timestamp", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -597,7 +531,7 @@ impl ::serde::Serialize for ExecutionLog {
 impl<'de> ::serde::Deserialize<'de> for ExecutionLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ExecutionLog;
@@ -610,9 +544,9 @@ impl<'de> ::serde::Deserialize<'de> for ExecutionLog {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ExecutionLog, A::Error> {
+            ) -> Result<ExecutionLog, A::Error> {
                 let mut value = ExecutionLog::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -625,7 +559,7 @@ impl<'de> ::serde::Deserialize<'de> for ExecutionLog {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

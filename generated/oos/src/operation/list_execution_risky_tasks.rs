@@ -22,13 +22,13 @@ pub struct ListExecutionRiskyTasksRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `myTemplate`
-    pub template_name: ::std::string::String,
+    pub template_name: String,
 }
 impl ListExecutionRiskyTasksRequest {
     /// A builder for this request.
@@ -40,17 +40,17 @@ impl ::acs_runtime::EncodeRequest for ListExecutionRiskyTasksRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListExecutionRiskyTasksRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListExecutionRiskyTasksRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_name: Option<String>,
 }
 impl ListExecutionRiskyTasksRequestBuilder {
     /// The ID of the region.
@@ -58,23 +58,17 @@ impl ListExecutionRiskyTasksRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template.
@@ -82,33 +76,24 @@ impl ListExecutionRiskyTasksRequestBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `myTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListExecutionRiskyTasksRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ListExecutionRiskyTasksRequest {
+    ) -> Result<ListExecutionRiskyTasksRequest, ::acs_runtime::BuildError> {
+        Ok(ListExecutionRiskyTasksRequest {
             region_id: self.region_id,
             template_name: self
                 .template_name
@@ -127,8 +112,8 @@ impl ListExecutionRiskyTasksFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -154,23 +139,17 @@ impl ListExecutionRiskyTasksFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template.
@@ -178,23 +157,17 @@ impl ListExecutionRiskyTasksFluentBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `myTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
 }
@@ -207,22 +180,22 @@ pub struct ListExecutionRiskyTasksResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C04B668D-D2DD-4B40-B6E9-0E3C4F53D5B5`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about high-risk tasks.
     ///
     /// Wire name: `RiskyTasks`.
-    pub risky_tasks: ::std::option::Option<::std::vec::Vec<RiskyTask>>,
+    pub risky_tasks: Option<Vec<RiskyTask>>,
 }
 impl ::serde::Serialize for ListExecutionRiskyTasksResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.risky_tasks {
+        if let Some(value) = &self.risky_tasks {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RiskyTasks", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -231,7 +204,7 @@ impl ::serde::Serialize for ListExecutionRiskyTasksResponse {
 impl<'de> ::serde::Deserialize<'de> for ListExecutionRiskyTasksResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListExecutionRiskyTasksResponse;
@@ -244,9 +217,9 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionRiskyTasksResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListExecutionRiskyTasksResponse, A::Error> {
+            ) -> Result<ListExecutionRiskyTasksResponse, A::Error> {
                 let mut value = ListExecutionRiskyTasksResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -257,7 +230,7 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionRiskyTasksResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -272,38 +245,38 @@ pub struct RiskyTask {
     /// Wire name: `Service`.
     ///
     /// Example: `ECS`
-    pub service: ::std::option::Option<::std::string::String>,
+    pub service: Option<String>,
     /// The name of the operation that the high-risk task calls.
     ///
     /// Wire name: `API`.
     ///
     /// Example: `DeleteInstance`
-    pub api: ::std::option::Option<::std::string::String>,
+    pub api: Option<String>,
     /// The details of the high-risk task.
     ///
     /// Wire name: `Task`.
-    pub task: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub task: Option<Vec<String>>,
     /// The details of templates to which the high-risk task belongs.
     ///
     /// Wire name: `Template`.
-    pub template: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub template: Option<Vec<String>>,
 }
 impl ::serde::Serialize for RiskyTask {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.service {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.service {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Service", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.api {
+        if let Some(value) = &self.api {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "API", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.task {
+        if let Some(value) = &self.task {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Task", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template {
+        if let Some(value) = &self.template {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Template", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -312,7 +285,7 @@ impl ::serde::Serialize for RiskyTask {
 impl<'de> ::serde::Deserialize<'de> for RiskyTask {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = RiskyTask;
@@ -325,9 +298,9 @@ impl<'de> ::serde::Deserialize<'de> for RiskyTask {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<RiskyTask, A::Error> {
+            ) -> Result<RiskyTask, A::Error> {
                 let mut value = RiskyTask::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -340,7 +313,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskyTask {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,49 +25,49 @@ pub struct ListExecutionsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template. All templates whose names contain the specified template name are queried.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
     /// The latest start time. The executions that start to run at or earlier than the specified point in time are queried.
     ///
     /// Wire name: `StartDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date_before: ::std::option::Option<::std::string::String>,
+    pub start_date_before: Option<String>,
     /// The earliest start time. The executions that start to run at or later than the specified time are queried.
     ///
     /// Wire name: `StartDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date_after: ::std::option::Option<::std::string::String>,
+    pub start_date_after: Option<String>,
     /// The latest end time. The executions that stop running at or earlier than the specified time are queried.
     ///
     /// Wire name: `EndDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date_before: ::std::option::Option<::std::string::String>,
+    pub end_date_before: Option<String>,
     /// The earliest end time. The executions that stop running at or later than the specified time are queried.
     ///
     /// Wire name: `EndDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date_after: ::std::option::Option<::std::string::String>,
+    pub end_date_after: Option<String>,
     /// The execution mode. Valid values:
     ///
     /// *   **Automatic**
@@ -76,57 +76,55 @@ pub struct ListExecutionsRequest {
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: Option<String>,
     /// The executor.
     ///
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `vme`
-    pub executed_by: ::std::option::Option<::std::string::String>,
+    pub executed_by: Option<String>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub parent_execution_id: ::std::option::Option<::std::string::String>,
+    pub parent_execution_id: Option<String>,
     /// The RAM role.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub ram_role: ::std::option::Option<::std::string::String>,
+    pub ram_role: Option<String>,
     /// Specifies whether to include child executions. Default value: False.
     ///
     /// Wire name: `IncludeChildExecution`.
     ///
     /// Example: `true`
-    pub include_child_execution: ::std::option::Option<bool>,
+    pub include_child_execution: Option<bool>,
     /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Other`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The tags for the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The field that is used to sort the executions to query. Valid values:
     ///
     /// *   **StartDate**: specifies that the executions are sorted based on the time when they are created. This is the default value.
@@ -136,7 +134,7 @@ pub struct ListExecutionsRequest {
     /// Wire name: `SortField`.
     ///
     /// Example: `StartDate`
-    pub sort_field: ::std::option::Option<::std::string::String>,
+    pub sort_field: Option<String>,
     /// The order in which you want to sort the results. Valid values:
     ///
     /// *   **Ascending**: ascending order.
@@ -145,43 +143,43 @@ pub struct ListExecutionsRequest {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Ascending`
-    pub sort_order: ::std::option::Option<::std::string::String>,
+    pub sort_order: Option<String>,
     /// The ID of the Elastic Compute Service (ECS) resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-xxx`
-    pub resource_id: ::std::option::Option<::std::string::String>,
+    pub resource_id: Option<String>,
     /// The name of the resource template.
     ///
     /// Wire name: `ResourceTemplateName`.
     ///
     /// Example: `ACS-ECS-TEST`
-    pub resource_template_name: ::std::option::Option<::std::string::String>,
+    pub resource_template_name: Option<String>,
     /// The ID of the resource group to which the instances you want to query belong.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `MyDescription`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The depth of execution. Valid values: RootDepth and FirstChildDepth. If you set this parameter to RootDepth, only the parent execution is returned. If you set this parameter to FirstChildDepth, only the child executions at the first level are returned. You can specify only one of the Depth and IncludeChildExecution parameters. We recommend that you specify Depth.
     ///
     /// Wire name: `Depth`.
     ///
     /// Example: `RootDepth`
-    pub depth: ::std::option::Option<::std::string::String>,
+    pub depth: Option<String>,
     /// The types of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger. You can specify only one of the Categories and Category parameters. We recommend that you specify Categories.
     ///
     /// Wire name: `Categories`.
     ///
     /// Example: `["TimerTrigger"、"EventTrigger"]`
-    pub categories: ::std::option::Option<::std::string::String>,
+    pub categories: Option<String>,
 }
 impl ListExecutionsRequest {
     /// A builder for this request.
@@ -193,7 +191,7 @@ impl ::acs_runtime::EncodeRequest for ListExecutionsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("Status", &self.status);
@@ -208,7 +206,7 @@ impl ::acs_runtime::EncodeRequest for ListExecutionsRequest {
         params.query.put("RamRole", &self.ram_role);
         params.query.put("IncludeChildExecution", &self.include_child_execution);
         params.query.put("Category", &self.category);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("MaxResults", &self.max_results);
@@ -221,39 +219,37 @@ impl ::acs_runtime::EncodeRequest for ListExecutionsRequest {
         params.query.put("Description", &self.description);
         params.query.put("Depth", &self.depth);
         params.query.put("Categories", &self.categories);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListExecutionsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListExecutionsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    start_date_before: ::std::option::Option<::std::string::String>,
-    start_date_after: ::std::option::Option<::std::string::String>,
-    end_date_before: ::std::option::Option<::std::string::String>,
-    end_date_after: ::std::option::Option<::std::string::String>,
-    mode: ::std::option::Option<::std::string::String>,
-    executed_by: ::std::option::Option<::std::string::String>,
-    parent_execution_id: ::std::option::Option<::std::string::String>,
-    ram_role: ::std::option::Option<::std::string::String>,
-    include_child_execution: ::std::option::Option<bool>,
-    category: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    sort_field: ::std::option::Option<::std::string::String>,
-    sort_order: ::std::option::Option<::std::string::String>,
-    resource_id: ::std::option::Option<::std::string::String>,
-    resource_template_name: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    depth: ::std::option::Option<::std::string::String>,
-    categories: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_name: Option<String>,
+    status: Option<String>,
+    execution_id: Option<String>,
+    start_date_before: Option<String>,
+    start_date_after: Option<String>,
+    end_date_before: Option<String>,
+    end_date_after: Option<String>,
+    mode: Option<String>,
+    executed_by: Option<String>,
+    parent_execution_id: Option<String>,
+    ram_role: Option<String>,
+    include_child_execution: Option<bool>,
+    category: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    sort_field: Option<String>,
+    sort_order: Option<String>,
+    resource_id: Option<String>,
+    resource_template_name: Option<String>,
+    resource_group_id: Option<String>,
+    description: Option<String>,
+    depth: Option<String>,
+    categories: Option<String>,
 }
 impl ListExecutionsRequestBuilder {
     /// The ID of the region.
@@ -261,23 +257,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template. All templates whose names contain the specified template name are queried.
@@ -285,23 +275,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
@@ -309,23 +293,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<String>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets or clears `Status`. The status of the execution.
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<String>) -> Self {
         self.status = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status(&self) -> &Option<String> {
         &self.status
     }
     /// The ID of the execution.
@@ -333,23 +311,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_id = ::std::option::Option::Some(input.into());
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
+        self.execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionId`. The ID of the execution.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
     /// The latest start time. The executions that start to run at or earlier than the specified point in time are queried.
@@ -357,25 +329,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `StartDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.start_date_before = ::std::option::Option::Some(input.into());
+    pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
+        self.start_date_before = Some(input.into());
         self
     }
     /// Sets or clears `StartDateBefore`. The latest start time.
-    pub fn set_start_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_before(mut self, input: Option<String>) -> Self {
         self.start_date_before = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_before(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_before(&self) -> &Option<String> {
         &self.start_date_before
     }
     /// The earliest start time. The executions that start to run at or later than the specified time are queried.
@@ -383,23 +347,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `StartDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.start_date_after = ::std::option::Option::Some(input.into());
+    pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
+        self.start_date_after = Some(input.into());
         self
     }
     /// Sets or clears `StartDateAfter`. The earliest start time.
-    pub fn set_start_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_after(mut self, input: Option<String>) -> Self {
         self.start_date_after = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_after(&self) -> &Option<String> {
         &self.start_date_after
     }
     /// The latest end time. The executions that stop running at or earlier than the specified time are queried.
@@ -407,23 +365,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `EndDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.end_date_before = ::std::option::Option::Some(input.into());
+    pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
+        self.end_date_before = Some(input.into());
         self
     }
     /// Sets or clears `EndDateBefore`. The latest end time.
-    pub fn set_end_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_before(mut self, input: Option<String>) -> Self {
         self.end_date_before = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_before(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_before(&self) -> &Option<String> {
         &self.end_date_before
     }
     /// The earliest end time. The executions that stop running at or later than the specified time are queried.
@@ -431,23 +383,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `EndDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.end_date_after = ::std::option::Option::Some(input.into());
+    pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
+        self.end_date_after = Some(input.into());
         self
     }
     /// Sets or clears `EndDateAfter`. The earliest end time.
-    pub fn set_end_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_after(mut self, input: Option<String>) -> Self {
         self.end_date_after = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_after(&self) -> &Option<String> {
         &self.end_date_after
     }
     /// The execution mode. Valid values:
@@ -458,23 +404,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub fn mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mode = ::std::option::Option::Some(input.into());
+    pub fn mode(mut self, input: impl Into<String>) -> Self {
+        self.mode = Some(input.into());
         self
     }
     /// Sets or clears `Mode`. The execution mode.
-    pub fn set_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_mode(mut self, input: Option<String>) -> Self {
         self.mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_mode(&self) -> &Option<String> {
         &self.mode
     }
     /// The executor.
@@ -482,23 +422,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `vme`
-    pub fn executed_by(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.executed_by = ::std::option::Option::Some(input.into());
+    pub fn executed_by(mut self, input: impl Into<String>) -> Self {
+        self.executed_by = Some(input.into());
         self
     }
     /// Sets or clears `ExecutedBy`. The executor.
-    pub fn set_executed_by(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_executed_by(mut self, input: Option<String>) -> Self {
         self.executed_by = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_executed_by(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_executed_by(&self) -> &Option<String> {
         &self.executed_by
     }
     /// The ID of the parent execution.
@@ -506,25 +440,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn parent_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parent_execution_id = ::std::option::Option::Some(input.into());
+    pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
+        self.parent_execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ParentExecutionId`. The ID of the parent execution.
-    pub fn set_parent_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parent_execution_id(mut self, input: Option<String>) -> Self {
         self.parent_execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parent_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parent_execution_id(&self) -> &Option<String> {
         &self.parent_execution_id
     }
     /// The RAM role.
@@ -532,23 +458,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub fn ram_role(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ram_role = ::std::option::Option::Some(input.into());
+    pub fn ram_role(mut self, input: impl Into<String>) -> Self {
+        self.ram_role = Some(input.into());
         self
     }
     /// Sets or clears `RamRole`. The RAM role.
-    pub fn set_ram_role(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ram_role(mut self, input: Option<String>) -> Self {
         self.ram_role = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ram_role(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ram_role(&self) -> &Option<String> {
         &self.ram_role
     }
     /// Specifies whether to include child executions. Default value: False.
@@ -557,19 +477,16 @@ impl ListExecutionsRequestBuilder {
     ///
     /// Example: `true`
     pub fn include_child_execution(mut self, input: bool) -> Self {
-        self.include_child_execution = ::std::option::Option::Some(input);
+        self.include_child_execution = Some(input);
         self
     }
     /// Sets or clears `IncludeChildExecution`. Specifies whether to include child executions.
-    pub fn set_include_child_execution(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_include_child_execution(mut self, input: Option<bool>) -> Self {
         self.include_child_execution = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_include_child_execution(&self) -> &::std::option::Option<bool> {
+    pub fn get_include_child_execution(&self) -> &Option<bool> {
         &self.include_child_execution
     }
     /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
@@ -577,23 +494,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `Category`.
     ///
     /// Example: `Other`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.category = ::std::option::Option::Some(input.into());
+    pub fn category(mut self, input: impl Into<String>) -> Self {
+        self.category = Some(input.into());
         self
     }
     /// Sets or clears `Category`. The type of the execution template.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.category = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
     /// The tags for the execution.
@@ -603,11 +514,7 @@ impl ListExecutionsRequestBuilder {
     /// Example: `{"k1":"v2","k2":"v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -616,19 +523,13 @@ impl ListExecutionsRequestBuilder {
     /// Sets or clears `Tags`. The tags for the execution.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -637,16 +538,16 @@ impl ListExecutionsRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -654,23 +555,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The field that is used to sort the executions to query. Valid values:
@@ -682,23 +577,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `StartDate`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_field = ::std::option::Option::Some(input.into());
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
+        self.sort_field = Some(input.into());
         self
     }
     /// Sets or clears `SortField`. The field that is used to sort the executions to query.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.sort_field = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
     /// The order in which you want to sort the results. Valid values:
@@ -709,23 +598,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Ascending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_order = ::std::option::Option::Some(input.into());
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
+        self.sort_order = Some(input.into());
         self
     }
     /// Sets or clears `SortOrder`. The order in which you want to sort the results.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.sort_order = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
     /// The ID of the Elastic Compute Service (ECS) resource.
@@ -733,23 +616,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-xxx`
-    pub fn resource_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_id = ::std::option::Option::Some(input.into());
+    pub fn resource_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceId`. The ID of the Elastic Compute Service (ECS) resource.
-    pub fn set_resource_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.resource_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
     /// The name of the resource template.
@@ -757,25 +634,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `ResourceTemplateName`.
     ///
     /// Example: `ACS-ECS-TEST`
-    pub fn resource_template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_template_name = ::std::option::Option::Some(input.into());
+    pub fn resource_template_name(mut self, input: impl Into<String>) -> Self {
+        self.resource_template_name = Some(input.into());
         self
     }
     /// Sets or clears `ResourceTemplateName`. The name of the resource template.
-    pub fn set_resource_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_template_name(mut self, input: Option<String>) -> Self {
         self.resource_template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_template_name(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_template_name(&self) -> &Option<String> {
         &self.resource_template_name
     }
     /// The ID of the resource group to which the instances you want to query belong.
@@ -783,25 +652,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group to which the instances you want to query belong.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The description of the execution.
@@ -809,23 +670,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `MyDescription`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the execution.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The depth of execution. Valid values: RootDepth and FirstChildDepth. If you set this parameter to RootDepth, only the parent execution is returned. If you set this parameter to FirstChildDepth, only the child executions at the first level are returned. You can specify only one of the Depth and IncludeChildExecution parameters. We recommend that you specify Depth.
@@ -833,23 +688,17 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `Depth`.
     ///
     /// Example: `RootDepth`
-    pub fn depth(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.depth = ::std::option::Option::Some(input.into());
+    pub fn depth(mut self, input: impl Into<String>) -> Self {
+        self.depth = Some(input.into());
         self
     }
     /// Sets or clears `Depth`. The depth of execution.
-    pub fn set_depth(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_depth(mut self, input: Option<String>) -> Self {
         self.depth = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_depth(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_depth(&self) -> &Option<String> {
         &self.depth
     }
     /// The types of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger. You can specify only one of the Categories and Category parameters. We recommend that you specify Categories.
@@ -857,30 +706,22 @@ impl ListExecutionsRequestBuilder {
     /// Wire name: `Categories`.
     ///
     /// Example: `["TimerTrigger"、"EventTrigger"]`
-    pub fn categories(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.categories = ::std::option::Option::Some(input.into());
+    pub fn categories(mut self, input: impl Into<String>) -> Self {
+        self.categories = Some(input.into());
         self
     }
     /// Sets or clears `Categories`. The types of the execution template.
-    pub fn set_categories(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_categories(mut self, input: Option<String>) -> Self {
         self.categories = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_categories(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_categories(&self) -> &Option<String> {
         &self.categories
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListExecutionsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListExecutionsRequest {
+    pub fn build(self) -> Result<ListExecutionsRequest, ::acs_runtime::BuildError> {
+        Ok(ListExecutionsRequest {
             region_id: self.region_id,
             template_name: self.template_name,
             status: self.status,
@@ -920,8 +761,8 @@ impl ListExecutionsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -961,23 +802,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template. All templates whose names contain the specified template name are queried.
@@ -985,23 +820,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
@@ -1009,23 +838,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.status(input);
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_status(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status(&self) -> &Option<String> {
         self.inner.get_status()
     }
     /// The ID of the execution.
@@ -1033,23 +856,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
     }
     /// Sets or clears `ExecutionId`.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
     /// The latest start time. The executions that start to run at or earlier than the specified point in time are queried.
@@ -1057,25 +874,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `StartDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_before(input);
         self
     }
     /// Sets or clears `StartDateBefore`.
-    pub fn set_start_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_before(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_start_date_before(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_before(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_before(&self) -> &Option<String> {
         self.inner.get_start_date_before()
     }
     /// The earliest start time. The executions that start to run at or later than the specified time are queried.
@@ -1083,23 +892,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `StartDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_after(input);
         self
     }
     /// Sets or clears `StartDateAfter`.
-    pub fn set_start_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_after(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_start_date_after(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_after(&self) -> &Option<String> {
         self.inner.get_start_date_after()
     }
     /// The latest end time. The executions that stop running at or earlier than the specified time are queried.
@@ -1107,23 +910,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `EndDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_before(input);
         self
     }
     /// Sets or clears `EndDateBefore`.
-    pub fn set_end_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_before(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_end_date_before(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_before(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_before(&self) -> &Option<String> {
         self.inner.get_end_date_before()
     }
     /// The earliest end time. The executions that stop running at or later than the specified time are queried.
@@ -1131,23 +928,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `EndDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_after(input);
         self
     }
     /// Sets or clears `EndDateAfter`.
-    pub fn set_end_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_after(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_end_date_after(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_after(&self) -> &Option<String> {
         self.inner.get_end_date_after()
     }
     /// The execution mode. Valid values:
@@ -1158,23 +949,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub fn mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.mode(input);
         self
     }
     /// Sets or clears `Mode`.
-    pub fn set_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_mode(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_mode(&self) -> &Option<String> {
         self.inner.get_mode()
     }
     /// The executor.
@@ -1182,23 +967,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `vme`
-    pub fn executed_by(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn executed_by(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.executed_by(input);
         self
     }
     /// Sets or clears `ExecutedBy`.
-    pub fn set_executed_by(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_executed_by(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_executed_by(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_executed_by(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_executed_by(&self) -> &Option<String> {
         self.inner.get_executed_by()
     }
     /// The ID of the parent execution.
@@ -1206,25 +985,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn parent_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parent_execution_id(input);
         self
     }
     /// Sets or clears `ParentExecutionId`.
-    pub fn set_parent_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parent_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_parent_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parent_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parent_execution_id(&self) -> &Option<String> {
         self.inner.get_parent_execution_id()
     }
     /// The RAM role.
@@ -1232,23 +1003,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub fn ram_role(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ram_role(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ram_role(input);
         self
     }
     /// Sets or clears `RamRole`.
-    pub fn set_ram_role(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ram_role(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ram_role(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ram_role(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ram_role(&self) -> &Option<String> {
         self.inner.get_ram_role()
     }
     /// Specifies whether to include child executions. Default value: False.
@@ -1261,15 +1026,12 @@ impl ListExecutionsFluentBuilder {
         self
     }
     /// Sets or clears `IncludeChildExecution`.
-    pub fn set_include_child_execution(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_include_child_execution(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_include_child_execution(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_include_child_execution(&self) -> &::std::option::Option<bool> {
+    pub fn get_include_child_execution(&self) -> &Option<bool> {
         self.inner.get_include_child_execution()
     }
     /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
@@ -1277,23 +1039,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `Category`.
     ///
     /// Example: `Other`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
     }
     /// Sets or clears `Category`.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_category(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
     /// The tags for the execution.
@@ -1301,30 +1057,20 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -1337,12 +1083,12 @@ impl ListExecutionsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -1350,23 +1096,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The field that is used to sort the executions to query. Valid values:
@@ -1378,23 +1118,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `StartDate`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
     }
     /// Sets or clears `SortField`.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_field(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
     /// The order in which you want to sort the results. Valid values:
@@ -1405,23 +1139,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Ascending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
     }
     /// Sets or clears `SortOrder`.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_order(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
     /// The ID of the Elastic Compute Service (ECS) resource.
@@ -1429,23 +1157,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-xxx`
-    pub fn resource_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_id(input);
         self
     }
     /// Sets or clears `ResourceId`.
-    pub fn set_resource_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_id(&self) -> &Option<String> {
         self.inner.get_resource_id()
     }
     /// The name of the resource template.
@@ -1453,25 +1175,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `ResourceTemplateName`.
     ///
     /// Example: `ACS-ECS-TEST`
-    pub fn resource_template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_template_name(input);
         self
     }
     /// Sets or clears `ResourceTemplateName`.
-    pub fn set_resource_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_template_name(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_template_name(&self) -> &Option<String> {
         self.inner.get_resource_template_name()
     }
     /// The ID of the resource group to which the instances you want to query belong.
@@ -1479,25 +1193,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
     /// The description of the execution.
@@ -1505,23 +1211,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `MyDescription`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The depth of execution. Valid values: RootDepth and FirstChildDepth. If you set this parameter to RootDepth, only the parent execution is returned. If you set this parameter to FirstChildDepth, only the child executions at the first level are returned. You can specify only one of the Depth and IncludeChildExecution parameters. We recommend that you specify Depth.
@@ -1529,23 +1229,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `Depth`.
     ///
     /// Example: `RootDepth`
-    pub fn depth(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn depth(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.depth(input);
         self
     }
     /// Sets or clears `Depth`.
-    pub fn set_depth(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_depth(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_depth(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_depth(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_depth(&self) -> &Option<String> {
         self.inner.get_depth()
     }
     /// The types of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger. You can specify only one of the Categories and Category parameters. We recommend that you specify Categories.
@@ -1553,23 +1247,17 @@ impl ListExecutionsFluentBuilder {
     /// Wire name: `Categories`.
     ///
     /// Example: `["TimerTrigger"、"EventTrigger"]`
-    pub fn categories(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn categories(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.categories(input);
         self
     }
     /// Sets or clears `Categories`.
-    pub fn set_categories(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_categories(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_categories(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_categories(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_categories(&self) -> &Option<String> {
         self.inner.get_categories()
     }
 }
@@ -1582,49 +1270,49 @@ pub struct ListExecutionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A074-47CA-9757-12CC4761D47A`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The details of the task executions.
     ///
     /// Wire name: `Executions`.
-    pub executions: ::std::option::Option<::std::vec::Vec<Execution>>,
+    pub executions: Option<Vec<Execution>>,
     /// The total number of the executions.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `30`
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 impl ::serde::Serialize for ListExecutionsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.executions {
+        if let Some(value) = &self.executions {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Executions", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.total_count {
+        if let Some(value) = &self.total_count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1633,7 +1321,7 @@ impl ::serde::Serialize for ListExecutionsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListExecutionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListExecutionsResponse;
@@ -1646,9 +1334,9 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListExecutionsResponse, A::Error> {
+            ) -> Result<ListExecutionsResponse, A::Error> {
                 let mut value = ListExecutionsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1662,7 +1350,7 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1670,10 +1358,10 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionsResponse {
 }
 impl ::acs_runtime::Page for ListExecutionsResponse {
     type Item = Execution;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Execution> {
+    fn into_items(self) -> Vec<Execution> {
         self.executions.unwrap_or_default()
     }
 }
@@ -1686,37 +1374,37 @@ pub struct CurrentTask {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-44d32b45d2a49899#1`
-    pub task_execution_id: ::std::option::Option<::std::string::String>,
+    pub task_execution_id: Option<String>,
     /// The name of the task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `installSLSILogtail`
-    pub task_name: ::std::option::Option<::std::string::String>,
+    pub task_name: Option<String>,
     /// The execution template of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `acs::Template`
-    pub task_action: ::std::option::Option<::std::string::String>,
+    pub task_action: Option<String>,
 }
 impl ::serde::Serialize for CurrentTask {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.task_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TaskExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_name {
+        if let Some(value) = &self.task_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_action {
+        if let Some(value) = &self.task_action {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskAction", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1725,7 +1413,7 @@ impl ::serde::Serialize for CurrentTask {
 impl<'de> ::serde::Deserialize<'de> for CurrentTask {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = CurrentTask;
@@ -1738,9 +1426,9 @@ impl<'de> ::serde::Deserialize<'de> for CurrentTask {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<CurrentTask, A::Error> {
+            ) -> Result<CurrentTask, A::Error> {
                 let mut value = CurrentTask::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1752,7 +1440,7 @@ impl<'de> ::serde::Deserialize<'de> for CurrentTask {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1767,191 +1455,191 @@ pub struct Execution {
     /// Wire name: `Status`.
     ///
     /// Example: `Success`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The Waiting state.
     ///
     /// Wire name: `WaitingStatus`.
     ///
     /// Example: `""`
-    pub waiting_status: ::std::option::Option<::std::string::String>,
+    pub waiting_status: Option<String>,
     /// The target resource.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `"{"ResourceType": "ALIYUN::ECS::Instance", "Filters": [{"ResourceIds": ["i-bp14z07dg3464980x72o"], "RegionId": "cn-hangzhou", "Type": "ResourceIds"}]}"`
-    pub targets: ::std::option::Option<::std::string::String>,
+    pub targets: Option<String>,
     /// The reason for which the status occurs.
     ///
     /// Wire name: `StatusReason`.
     ///
     /// Example: `""`
-    pub status_reason: ::std::option::Option<::std::string::String>,
+    pub status_reason: Option<String>,
     /// The tags of the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The time when the template was last successfully triggered.
     ///
     /// Wire name: `LastSuccessfulTriggerTime`.
     ///
     /// Example: `2019-05-27T09:29:18Z`
-    pub last_successful_trigger_time: ::std::option::Option<::std::string::String>,
+    pub last_successful_trigger_time: Option<String>,
     /// The execution mode.
     ///
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: Option<String>,
     /// The security check mode. Valid values: Skip, and ConfirmEveryHighRiskAction.
     ///
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    pub safety_check: ::std::option::Option<::std::string::String>,
+    pub safety_check: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The version number of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The time when the execution was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The time when the execution was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the template was last successfully triggered.
     ///
     /// Wire name: `LastTriggerTime`.
     ///
     /// Example: `2019-05-27T09:29:18Z`
-    pub last_trigger_time: ::std::option::Option<::std::string::String>,
+    pub last_trigger_time: Option<String>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub parent_execution_id: ::std::option::Option<::std::string::String>,
+    pub parent_execution_id: Option<String>,
     /// The status of the execution after the template was last triggered.
     ///
     /// Wire name: `LastTriggerStatus`.
     ///
     /// Example: `Success`
-    pub last_trigger_status: ::std::option::Option<::std::string::String>,
+    pub last_trigger_status: Option<String>,
     /// The status of the task execution.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `“”`
-    pub status_message: ::std::option::Option<::std::string::String>,
+    pub status_message: Option<String>,
     /// The output of the execution.
     ///
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    pub outputs: ::std::option::Option<::std::string::String>,
+    pub outputs: Option<String>,
     /// The account ID of the user who started the execution of the template.
     ///
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `1309252800`
-    pub executed_by: ::std::option::Option<::std::string::String>,
+    pub executed_by: Option<String>,
     /// The time when the execution stops running.
     ///
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date: ::std::option::Option<::std::string::String>,
+    pub end_date: Option<String>,
     /// Indicates whether the execution contains child executions.
     ///
     /// Wire name: `IsParent`.
     ///
     /// Example: `false`
-    pub is_parent: ::std::option::Option<bool>,
+    pub is_parent: Option<bool>,
     /// The time when the execution was started.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// The unique ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-44d32b45d2a449e`
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
     /// The input parameters of the execution.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status":"Running" }`
-    pub parameters: ::std::option::Option<::serde_json::Value>,
+    pub parameters: Option<::serde_json::Value>,
     /// The number of tasks that are counted by execution status.
     ///
     /// Wire name: `Counters`.
     ///
     /// Example: `{"Failed": 0,"Success": 1,"Total": 2}`
-    pub counters: ::std::option::Option<::serde_json::Value>,
+    pub counters: Option<::serde_json::Value>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Other`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `123`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// The role that started the execution of the template.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub ram_role: ::std::option::Option<::std::string::String>,
+    pub ram_role: Option<String>,
     /// The status of the resource.
     ///
     /// Wire name: `ResourceStatus`.
     ///
     /// Example: `{             "Success": 1         }`
-    pub resource_status: ::std::option::Option<::std::string::String>,
+    pub resource_status: Option<String>,
     /// The information about the tasks that are running.
     ///
     /// Wire name: `CurrentTasks`.
-    pub current_tasks: ::std::option::Option<::std::vec::Vec<CurrentTask>>,
+    pub current_tasks: Option<Vec<CurrentTask>>,
     /// The status message of last trigger.
     ///
     /// Wire name: `LastTriggerStatusMessage`.
     ///
     /// Example: `""`
-    pub last_trigger_status_message: ::std::option::Option<::std::string::String>,
+    pub last_trigger_status_message: Option<String>,
     /// The outputs of last trigger.
     ///
     /// Wire name: `LastTriggerOutputs`.
@@ -1963,176 +1651,176 @@ pub struct Execution {
     ///       "InstanceId": "i-xxx"
     /// }
     /// ```
-    pub last_trigger_outputs: ::std::option::Option<::std::string::String>,
+    pub last_trigger_outputs: Option<String>,
     /// The next schedule time for timer trigger execution.
     ///
     /// Wire name: `NextScheduleTime`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub next_schedule_time: ::std::option::Option<::std::string::String>,
+    pub next_schedule_time: Option<String>,
 }
 impl ::serde::Serialize for Execution {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.status {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.waiting_status {
+        if let Some(value) = &self.waiting_status {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "WaitingStatus",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.targets {
+        if let Some(value) = &self.targets {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Targets", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status_reason {
+        if let Some(value) = &self.status_reason {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StatusReason",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_successful_trigger_time {
+        if let Some(value) = &self.last_successful_trigger_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastSuccessfulTriggerTime",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.mode {
+        if let Some(value) = &self.mode {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Mode", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.safety_check {
+        if let Some(value) = &self.safety_check {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "SafetyCheck", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_name {
+        if let Some(value) = &self.template_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_trigger_time {
+        if let Some(value) = &self.last_trigger_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastTriggerTime",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.parent_execution_id {
+        if let Some(value) = &self.parent_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParentExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_trigger_status {
+        if let Some(value) = &self.last_trigger_status {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastTriggerStatus",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.status_message {
+        if let Some(value) = &self.status_message {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StatusMessage",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.outputs {
+        if let Some(value) = &self.outputs {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.executed_by {
+        if let Some(value) = &self.executed_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.end_date {
+        if let Some(value) = &self.end_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_parent {
+        if let Some(value) = &self.is_parent {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsParent", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.start_date {
+        if let Some(value) = &self.start_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "StartDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_id {
+        if let Some(value) = &self.execution_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.counters {
+        if let Some(value) = &self.counters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Counters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.category {
+        if let Some(value) = &self.category {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_id {
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ram_role {
+        if let Some(value) = &self.ram_role {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RamRole", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_status {
+        if let Some(value) = &self.resource_status {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceStatus",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.current_tasks {
+        if let Some(value) = &self.current_tasks {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CurrentTasks",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_trigger_status_message {
+        if let Some(value) = &self.last_trigger_status_message {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastTriggerStatusMessage",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_trigger_outputs {
+        if let Some(value) = &self.last_trigger_outputs {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastTriggerOutputs",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.next_schedule_time {
+        if let Some(value) = &self.next_schedule_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "NextScheduleTime",
@@ -2145,7 +1833,7 @@ impl ::serde::Serialize for Execution {
 impl<'de> ::serde::Deserialize<'de> for Execution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Execution;
@@ -2158,9 +1846,9 @@ impl<'de> ::serde::Deserialize<'de> for Execution {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Execution, A::Error> {
+            ) -> Result<Execution, A::Error> {
                 let mut value = Execution::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -2215,7 +1903,7 @@ impl<'de> ::serde::Deserialize<'de> for Execution {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

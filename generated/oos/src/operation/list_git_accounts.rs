@@ -23,21 +23,21 @@ pub struct ListGitAccountsRequest {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `RoleName`.
     ///
     /// Example: `roleName`
-    pub role_name: ::std::option::Option<::std::string::String>,
+    pub role_name: Option<String>,
     /// Wire name: `BindType`.
-    pub bind_type: ::std::option::Option<::std::string::String>,
+    pub bind_type: Option<String>,
 }
 impl ListGitAccountsRequest {
     /// A builder for this request.
@@ -49,138 +49,106 @@ impl ::acs_runtime::EncodeRequest for ListGitAccountsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("ClientToken", &self.client_token);
         params.query.put("Platform", &self.platform);
         params.query.put("RegionId", &self.region_id);
         params.query.put("RoleName", &self.role_name);
         params.query.put("BindType", &self.bind_type);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListGitAccountsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListGitAccountsRequestBuilder {
-    client_token: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    role_name: ::std::option::Option<::std::string::String>,
-    bind_type: ::std::option::Option<::std::string::String>,
+    client_token: Option<String>,
+    platform: Option<String>,
+    region_id: Option<String>,
+    role_name: Option<String>,
+    bind_type: Option<String>,
 }
 impl ListGitAccountsRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `RoleName`.
     ///
     /// Example: `roleName`
-    pub fn role_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_name = ::std::option::Option::Some(input.into());
+    pub fn role_name(mut self, input: impl Into<String>) -> Self {
+        self.role_name = Some(input.into());
         self
     }
     /// Sets or clears `RoleName`.
-    pub fn set_role_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_name(mut self, input: Option<String>) -> Self {
         self.role_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_role_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_name(&self) -> &Option<String> {
         &self.role_name
     }
     /// Wire name: `BindType`.
-    pub fn bind_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.bind_type = ::std::option::Option::Some(input.into());
+    pub fn bind_type(mut self, input: impl Into<String>) -> Self {
+        self.bind_type = Some(input.into());
         self
     }
     /// Sets or clears `BindType`.
-    pub fn set_bind_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bind_type(mut self, input: Option<String>) -> Self {
         self.bind_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_bind_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bind_type(&self) -> &Option<String> {
         &self.bind_type
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListGitAccountsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListGitAccountsRequest {
+    pub fn build(self) -> Result<ListGitAccountsRequest, ::acs_runtime::BuildError> {
+        Ok(ListGitAccountsRequest {
             client_token: self.client_token,
             platform: self
                 .platform
@@ -202,8 +170,8 @@ impl ListGitAccountsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -227,109 +195,79 @@ impl ListGitAccountsFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `RoleName`.
     ///
     /// Example: `roleName`
-    pub fn role_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.role_name(input);
         self
     }
     /// Sets or clears `RoleName`.
-    pub fn set_role_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_role_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_role_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_name(&self) -> &Option<String> {
         self.inner.get_role_name()
     }
     /// Wire name: `BindType`.
-    pub fn bind_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn bind_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.bind_type(input);
         self
     }
     /// Sets or clears `BindType`.
-    pub fn set_bind_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bind_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_bind_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_bind_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bind_type(&self) -> &Option<String> {
         self.inner.get_bind_type()
     }
 }
@@ -340,27 +278,27 @@ pub struct ListGitAccountsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1457F46C-7AAE-59FA-BD12-0BDB3751E6F8`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `GitAccounts`.
-    pub git_accounts: ::std::option::Option<::std::vec::Vec<GitAccount>>,
+    pub git_accounts: Option<Vec<GitAccount>>,
     /// Wire name: `Count`.
     ///
     /// Example: `1`
-    pub count: ::std::option::Option<i32>,
+    pub count: Option<i32>,
 }
 impl ::serde::Serialize for ListGitAccountsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.git_accounts {
+        if let Some(value) = &self.git_accounts {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "GitAccounts", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.count {
+        if let Some(value) = &self.count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Count", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -369,7 +307,7 @@ impl ::serde::Serialize for ListGitAccountsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListGitAccountsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListGitAccountsResponse;
@@ -382,9 +320,9 @@ impl<'de> ::serde::Deserialize<'de> for ListGitAccountsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListGitAccountsResponse, A::Error> {
+            ) -> Result<ListGitAccountsResponse, A::Error> {
                 let mut value = ListGitAccountsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -396,7 +334,7 @@ impl<'de> ::serde::Deserialize<'de> for ListGitAccountsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -409,22 +347,22 @@ pub struct GitAccount {
     /// Wire name: `Owner`.
     ///
     /// Example: `LYH-RAIN`
-    pub owner: ::std::option::Option<::std::string::String>,
+    pub owner: Option<String>,
     /// Wire name: `IsActive`.
     ///
     /// Example: `true`
-    pub is_active: ::std::option::Option<bool>,
+    pub is_active: Option<bool>,
 }
 impl ::serde::Serialize for GitAccount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.owner {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owner {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Owner", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_active {
+        if let Some(value) = &self.is_active {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsActive", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -433,7 +371,7 @@ impl ::serde::Serialize for GitAccount {
 impl<'de> ::serde::Deserialize<'de> for GitAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GitAccount;
@@ -446,9 +384,9 @@ impl<'de> ::serde::Deserialize<'de> for GitAccount {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GitAccount, A::Error> {
+            ) -> Result<GitAccount, A::Error> {
                 let mut value = GitAccount::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -459,7 +397,7 @@ impl<'de> ::serde::Deserialize<'de> for GitAccount {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -23,21 +23,21 @@ pub struct ListGitOrganizationsRequest {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `Owner`; required.
     ///
     /// Example: `geegenw-j-imwinmtuej`
-    pub owner: ::std::string::String,
+    pub owner: String,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `BindType`.
-    pub bind_type: ::std::option::Option<::std::string::String>,
+    pub bind_type: Option<String>,
 }
 impl ListGitOrganizationsRequest {
     /// A builder for this request.
@@ -49,138 +49,108 @@ impl ::acs_runtime::EncodeRequest for ListGitOrganizationsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("ClientToken", &self.client_token);
         params.query.put("Platform", &self.platform);
         params.query.put("Owner", &self.owner);
         params.query.put("RegionId", &self.region_id);
         params.query.put("BindType", &self.bind_type);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListGitOrganizationsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListGitOrganizationsRequestBuilder {
-    client_token: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    owner: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    bind_type: ::std::option::Option<::std::string::String>,
+    client_token: Option<String>,
+    platform: Option<String>,
+    owner: Option<String>,
+    region_id: Option<String>,
+    bind_type: Option<String>,
 }
 impl ListGitOrganizationsRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `geegenw-j-imwinmtuej`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner = ::std::option::Option::Some(input.into());
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
+        self.owner = Some(input.into());
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `BindType`.
-    pub fn bind_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.bind_type = ::std::option::Option::Some(input.into());
+    pub fn bind_type(mut self, input: impl Into<String>) -> Self {
+        self.bind_type = Some(input.into());
         self
     }
     /// Sets or clears `BindType`.
-    pub fn set_bind_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bind_type(mut self, input: Option<String>) -> Self {
         self.bind_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_bind_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bind_type(&self) -> &Option<String> {
         &self.bind_type
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListGitOrganizationsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListGitOrganizationsRequest {
+    ) -> Result<ListGitOrganizationsRequest, ::acs_runtime::BuildError> {
+        Ok(ListGitOrganizationsRequest {
             client_token: self.client_token,
             platform: self
                 .platform
@@ -204,8 +174,8 @@ impl ListGitOrganizationsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -229,109 +199,79 @@ impl ListGitOrganizationsFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `geegenw-j-imwinmtuej`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `BindType`.
-    pub fn bind_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn bind_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.bind_type(input);
         self
     }
     /// Sets or clears `BindType`.
-    pub fn set_bind_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bind_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_bind_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_bind_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bind_type(&self) -> &Option<String> {
         self.inner.get_bind_type()
     }
 }
@@ -342,27 +282,27 @@ pub struct ListGitOrganizationsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `GitOrgs`.
-    pub git_orgs: ::std::option::Option<::std::vec::Vec<GitOrg>>,
+    pub git_orgs: Option<Vec<GitOrg>>,
     /// Wire name: `Count`.
     ///
     /// Example: `1`
-    pub count: ::std::option::Option<i32>,
+    pub count: Option<i32>,
 }
 impl ::serde::Serialize for ListGitOrganizationsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.git_orgs {
+        if let Some(value) = &self.git_orgs {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "GitOrgs", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.count {
+        if let Some(value) = &self.count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Count", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -371,7 +311,7 @@ impl ::serde::Serialize for ListGitOrganizationsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListGitOrganizationsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListGitOrganizationsResponse;
@@ -384,9 +324,9 @@ impl<'de> ::serde::Deserialize<'de> for ListGitOrganizationsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListGitOrganizationsResponse, A::Error> {
+            ) -> Result<ListGitOrganizationsResponse, A::Error> {
                 let mut value = ListGitOrganizationsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -398,7 +338,7 @@ impl<'de> ::serde::Deserialize<'de> for ListGitOrganizationsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -411,22 +351,22 @@ pub struct GitOrg {
     /// Wire name: `OrgName`.
     ///
     /// Example: `aliyun-computenest`
-    pub org_name: ::std::option::Option<::std::string::String>,
+    pub org_name: Option<String>,
     /// Wire name: `OrgId`.
     ///
     /// Example: `dfj3535`
-    pub org_id: ::std::option::Option<::std::string::String>,
+    pub org_id: Option<String>,
 }
 impl ::serde::Serialize for GitOrg {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.org_name {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.org_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OrgName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.org_id {
+        if let Some(value) = &self.org_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OrgId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -435,7 +375,7 @@ impl ::serde::Serialize for GitOrg {
 impl<'de> ::serde::Deserialize<'de> for GitOrg {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GitOrg;
@@ -448,9 +388,9 @@ impl<'de> ::serde::Deserialize<'de> for GitOrg {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GitOrg, A::Error> {
+            ) -> Result<GitOrg, A::Error> {
                 let mut value = GitOrg::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -461,7 +401,7 @@ impl<'de> ::serde::Deserialize<'de> for GitOrg {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

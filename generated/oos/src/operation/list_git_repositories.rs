@@ -23,35 +23,35 @@ pub struct ListGitRepositoriesRequest {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `Owner`; required.
     ///
     /// Example: `dhuai`
-    pub owner: ::std::string::String,
+    pub owner: String,
     /// Wire name: `PageNumber`.
     ///
     /// Example: `1`
-    pub page_number: ::std::option::Option<i32>,
+    pub page_number: Option<i32>,
     /// Wire name: `PageSize`.
     ///
     /// Example: `1`
-    pub page_size: ::std::option::Option<i32>,
+    pub page_size: Option<i32>,
     /// Wire name: `OrgName`.
     ///
     /// Example: `aliyun-computenest`
-    pub org_name: ::std::option::Option<::std::string::String>,
+    pub org_name: Option<String>,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `OrgId`.
     ///
     /// Example: `6fekfmnfll135123kdf33`
-    pub org_id: ::std::option::Option<::std::string::String>,
+    pub org_id: Option<String>,
 }
 impl ListGitRepositoriesRequest {
     /// A builder for this request.
@@ -63,7 +63,7 @@ impl ::acs_runtime::EncodeRequest for ListGitRepositoriesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("ClientToken", &self.client_token);
         params.query.put("Platform", &self.platform);
         params.query.put("Owner", &self.owner);
@@ -72,191 +72,153 @@ impl ::acs_runtime::EncodeRequest for ListGitRepositoriesRequest {
         params.query.put("OrgName", &self.org_name);
         params.query.put("RegionId", &self.region_id);
         params.query.put("OrgId", &self.org_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListGitRepositoriesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListGitRepositoriesRequestBuilder {
-    client_token: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    owner: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    org_name: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    org_id: ::std::option::Option<::std::string::String>,
+    client_token: Option<String>,
+    platform: Option<String>,
+    owner: Option<String>,
+    page_number: Option<i32>,
+    page_size: Option<i32>,
+    org_name: Option<String>,
+    region_id: Option<String>,
+    org_id: Option<String>,
 }
 impl ListGitRepositoriesRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `dhuai`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner = ::std::option::Option::Some(input.into());
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
+        self.owner = Some(input.into());
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
     /// Wire name: `PageNumber`.
     ///
     /// Example: `1`
     pub fn page_number(mut self, input: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(input);
+        self.page_number = Some(input);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_page_number(mut self, input: Option<i32>) -> Self {
         self.page_number = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_page_number(&self) -> &::std::option::Option<i32> {
+    pub fn get_page_number(&self) -> &Option<i32> {
         &self.page_number
     }
     /// Wire name: `PageSize`.
     ///
     /// Example: `1`
     pub fn page_size(mut self, input: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(input);
+        self.page_size = Some(input);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_page_size(mut self, input: Option<i32>) -> Self {
         self.page_size = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_page_size(&self) -> &::std::option::Option<i32> {
+    pub fn get_page_size(&self) -> &Option<i32> {
         &self.page_size
     }
     /// Wire name: `OrgName`.
     ///
     /// Example: `aliyun-computenest`
-    pub fn org_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.org_name = ::std::option::Option::Some(input.into());
+    pub fn org_name(mut self, input: impl Into<String>) -> Self {
+        self.org_name = Some(input.into());
         self
     }
     /// Sets or clears `OrgName`.
-    pub fn set_org_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_name(mut self, input: Option<String>) -> Self {
         self.org_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_name(&self) -> &Option<String> {
         &self.org_name
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `6fekfmnfll135123kdf33`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.org_id = ::std::option::Option::Some(input.into());
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
+        self.org_id = Some(input.into());
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.org_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListGitRepositoriesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListGitRepositoriesRequest {
+    pub fn build(self) -> Result<ListGitRepositoriesRequest, ::acs_runtime::BuildError> {
+        Ok(ListGitRepositoriesRequest {
             client_token: self.client_token,
             platform: self
                 .platform
@@ -283,8 +245,8 @@ impl ListGitRepositoriesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -308,67 +270,49 @@ impl ListGitRepositoriesFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `github`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `dhuai`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
     /// Wire name: `PageNumber`.
@@ -379,12 +323,12 @@ impl ListGitRepositoriesFluentBuilder {
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_page_number(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_page_number(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_page_number(&self) -> &::std::option::Option<i32> {
+    pub fn get_page_number(&self) -> &Option<i32> {
         self.inner.get_page_number()
     }
     /// Wire name: `PageSize`.
@@ -395,78 +339,60 @@ impl ListGitRepositoriesFluentBuilder {
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_page_size(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_page_size(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_page_size(&self) -> &::std::option::Option<i32> {
+    pub fn get_page_size(&self) -> &Option<i32> {
         self.inner.get_page_size()
     }
     /// Wire name: `OrgName`.
     ///
     /// Example: `aliyun-computenest`
-    pub fn org_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn org_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_name(input);
         self
     }
     /// Sets or clears `OrgName`.
-    pub fn set_org_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_org_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_name(&self) -> &Option<String> {
         self.inner.get_org_name()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `6fekfmnfll135123kdf33`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_org_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
 }
@@ -477,27 +403,27 @@ pub struct ListGitRepositoriesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `GitRepos`.
-    pub git_repos: ::std::option::Option<::std::vec::Vec<GitRepo>>,
+    pub git_repos: Option<Vec<GitRepo>>,
     /// Wire name: `Count`.
     ///
     /// Example: `1`
-    pub count: ::std::option::Option<i32>,
+    pub count: Option<i32>,
 }
 impl ::serde::Serialize for ListGitRepositoriesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.git_repos {
+        if let Some(value) = &self.git_repos {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "GitRepos", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.count {
+        if let Some(value) = &self.count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Count", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -506,7 +432,7 @@ impl ::serde::Serialize for ListGitRepositoriesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListGitRepositoriesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListGitRepositoriesResponse;
@@ -519,9 +445,9 @@ impl<'de> ::serde::Deserialize<'de> for ListGitRepositoriesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListGitRepositoriesResponse, A::Error> {
+            ) -> Result<ListGitRepositoriesResponse, A::Error> {
                 let mut value = ListGitRepositoriesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -533,7 +459,7 @@ impl<'de> ::serde::Deserialize<'de> for ListGitRepositoriesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -546,43 +472,43 @@ pub struct GitRepo {
     /// Wire name: `FullName`.
     ///
     /// Example: `aliyun/repo`
-    pub full_name: ::std::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// Wire name: `Description`.
     ///
     /// Example: `Test secret parameter for vulnerability testing - 1757298077.453695`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Wire name: `HtmlUrl`.
     ///
     /// Example: `https://github.com/alibaba/fastjson`
-    pub html_url: ::std::option::Option<::std::string::String>,
+    pub html_url: Option<String>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`
-    pub is_private: ::std::option::Option<bool>,
+    pub is_private: Option<bool>,
     /// Wire name: `RepoId`.
     ///
     /// Example: `22351123`
-    pub repo_id: ::std::option::Option<i64>,
+    pub repo_id: Option<i64>,
 }
 impl ::serde::Serialize for GitRepo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.full_name {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.full_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "FullName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.html_url {
+        if let Some(value) = &self.html_url {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "HtmlUrl", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_private {
+        if let Some(value) = &self.is_private {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsPrivate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.repo_id {
+        if let Some(value) = &self.repo_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RepoId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -591,7 +517,7 @@ impl ::serde::Serialize for GitRepo {
 impl<'de> ::serde::Deserialize<'de> for GitRepo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = GitRepo;
@@ -604,9 +530,9 @@ impl<'de> ::serde::Deserialize<'de> for GitRepo {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<GitRepo, A::Error> {
+            ) -> Result<GitRepo, A::Error> {
                 let mut value = GitRepo::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -620,7 +546,7 @@ impl<'de> ::serde::Deserialize<'de> for GitRepo {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

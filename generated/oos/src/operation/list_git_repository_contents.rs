@@ -25,43 +25,43 @@ pub struct ListGitRepositoryContentsRequest {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub platform: ::std::string::String,
+    pub platform: String,
     /// Wire name: `Owner`; required.
     ///
     /// Example: `dhuai`
-    pub owner: ::std::string::String,
+    pub owner: String,
     /// Wire name: `OrgId`.
     ///
     /// Example: `6fekfmnfll135123kdf33`
-    pub org_id: ::std::option::Option<::std::string::String>,
+    pub org_id: Option<String>,
     /// Wire name: `RepoFullName`.
     ///
     /// Example: `LYH-RAIN/vue-color-avatar`
-    pub repo_full_name: ::std::option::Option<::std::string::String>,
+    pub repo_full_name: Option<String>,
     /// Wire name: `Branch`.
     ///
     /// Example: `dev`
-    pub branch: ::std::option::Option<::std::string::String>,
+    pub branch: Option<String>,
     /// Wire name: `Path`.
     ///
     /// Example: `dir1`
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: Option<String>,
     /// Wire name: `ContentType`.
     ///
     /// Example: `dir`
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// Wire name: `RepoId`.
     ///
     /// Example: `2642213`
-    pub repo_id: ::std::option::Option<i64>,
+    pub repo_id: Option<i64>,
 }
 impl ListGitRepositoryContentsRequest {
     /// A builder for this request.
@@ -73,7 +73,7 @@ impl ::acs_runtime::EncodeRequest for ListGitRepositoryContentsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("ClientToken", &self.client_token);
         params.query.put("RegionId", &self.region_id);
         params.query.put("Platform", &self.platform);
@@ -84,246 +84,189 @@ impl ::acs_runtime::EncodeRequest for ListGitRepositoryContentsRequest {
         params.query.put("Path", &self.path);
         params.query.put("ContentType", &self.content_type);
         params.query.put("RepoId", &self.repo_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListGitRepositoryContentsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListGitRepositoryContentsRequestBuilder {
-    client_token: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    owner: ::std::option::Option<::std::string::String>,
-    org_id: ::std::option::Option<::std::string::String>,
-    repo_full_name: ::std::option::Option<::std::string::String>,
-    branch: ::std::option::Option<::std::string::String>,
-    path: ::std::option::Option<::std::string::String>,
-    content_type: ::std::option::Option<::std::string::String>,
-    repo_id: ::std::option::Option<i64>,
+    client_token: Option<String>,
+    region_id: Option<String>,
+    platform: Option<String>,
+    owner: Option<String>,
+    org_id: Option<String>,
+    repo_full_name: Option<String>,
+    branch: Option<String>,
+    path: Option<String>,
+    content_type: Option<String>,
+    repo_id: Option<i64>,
 }
 impl ListGitRepositoryContentsRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.platform = ::std::option::Option::Some(input.into());
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
+        self.platform = Some(input.into());
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `dhuai`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.owner = ::std::option::Option::Some(input.into());
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
+        self.owner = Some(input.into());
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.owner = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `6fekfmnfll135123kdf33`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.org_id = ::std::option::Option::Some(input.into());
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
+        self.org_id = Some(input.into());
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.org_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
     /// Wire name: `RepoFullName`.
     ///
     /// Example: `LYH-RAIN/vue-color-avatar`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repo_full_name = ::std::option::Option::Some(input.into());
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
+        self.repo_full_name = Some(input.into());
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.repo_full_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
     /// Wire name: `Branch`.
     ///
     /// Example: `dev`
-    pub fn branch(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.branch = ::std::option::Option::Some(input.into());
+    pub fn branch(mut self, input: impl Into<String>) -> Self {
+        self.branch = Some(input.into());
         self
     }
     /// Sets or clears `Branch`.
-    pub fn set_branch(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_branch(mut self, input: Option<String>) -> Self {
         self.branch = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_branch(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_branch(&self) -> &Option<String> {
         &self.branch
     }
     /// Wire name: `Path`.
     ///
     /// Example: `dir1`
-    pub fn path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = ::std::option::Option::Some(input.into());
+    pub fn path(mut self, input: impl Into<String>) -> Self {
+        self.path = Some(input.into());
         self
     }
     /// Sets or clears `Path`.
-    pub fn set_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_path(mut self, input: Option<String>) -> Self {
         self.path = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
     /// Wire name: `ContentType`.
     ///
     /// Example: `dir`
-    pub fn content_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.content_type = ::std::option::Option::Some(input.into());
+    pub fn content_type(mut self, input: impl Into<String>) -> Self {
+        self.content_type = Some(input.into());
         self
     }
     /// Sets or clears `ContentType`.
-    pub fn set_content_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_type(mut self, input: Option<String>) -> Self {
         self.content_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_type(&self) -> &Option<String> {
         &self.content_type
     }
     /// Wire name: `RepoId`.
     ///
     /// Example: `2642213`
     pub fn repo_id(mut self, input: i64) -> Self {
-        self.repo_id = ::std::option::Option::Some(input);
+        self.repo_id = Some(input);
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.repo_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         &self.repo_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListGitRepositoryContentsRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ListGitRepositoryContentsRequest {
+    ) -> Result<ListGitRepositoryContentsRequest, ::acs_runtime::BuildError> {
+        Ok(ListGitRepositoryContentsRequest {
             client_token: self.client_token,
             region_id: self.region_id,
             platform: self
@@ -352,8 +295,8 @@ impl ListGitRepositoryContentsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -379,199 +322,145 @@ impl ListGitRepositoryContentsFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// Wire name: `Platform`; required.
     ///
     /// Example: `gitee`
-    pub fn platform(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
     }
     /// Sets or clears `Platform`.
-    pub fn set_platform(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_platform(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_platform(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
     /// Wire name: `Owner`; required.
     ///
     /// Example: `dhuai`
-    pub fn owner(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
     }
     /// Sets or clears `Owner`.
-    pub fn set_owner(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_owner(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_owner(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_owner(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
     /// Wire name: `OrgId`.
     ///
     /// Example: `6fekfmnfll135123kdf33`
-    pub fn org_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
     }
     /// Sets or clears `OrgId`.
-    pub fn set_org_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_org_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_org_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_org_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
     /// Wire name: `RepoFullName`.
     ///
     /// Example: `LYH-RAIN/vue-color-avatar`
-    pub fn repo_full_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
     }
     /// Sets or clears `RepoFullName`.
-    pub fn set_repo_full_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_repo_full_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_repo_full_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_full_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
     /// Wire name: `Branch`.
     ///
     /// Example: `dev`
-    pub fn branch(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.branch(input);
         self
     }
     /// Sets or clears `Branch`.
-    pub fn set_branch(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_branch(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_branch(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_branch(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_branch(&self) -> &Option<String> {
         self.inner.get_branch()
     }
     /// Wire name: `Path`.
     ///
     /// Example: `dir1`
-    pub fn path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
     }
     /// Sets or clears `Path`.
-    pub fn set_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_path(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_path(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
     /// Wire name: `ContentType`.
     ///
     /// Example: `dir`
-    pub fn content_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content_type(input);
         self
     }
     /// Sets or clears `ContentType`.
-    pub fn set_content_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_content_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_type(&self) -> &Option<String> {
         self.inner.get_content_type()
     }
     /// Wire name: `RepoId`.
@@ -582,12 +471,12 @@ impl ListGitRepositoryContentsFluentBuilder {
         self
     }
     /// Sets or clears `RepoId`.
-    pub fn set_repo_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_repo_id(mut self, input: Option<i64>) -> Self {
         self.inner = self.inner.set_repo_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_repo_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_repo_id(&self) -> &Option<i64> {
         self.inner.get_repo_id()
     }
 }
@@ -598,27 +487,27 @@ pub struct ListGitRepositoryContentsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2075899A-585D-4A41-A9B2-28DA8534`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `Contents`.
-    pub contents: ::std::option::Option<::std::vec::Vec<Content>>,
+    pub contents: Option<Vec<Content>>,
     /// Wire name: `Count`.
     ///
     /// Example: `1`
-    pub count: ::std::option::Option<i32>,
+    pub count: Option<i32>,
 }
 impl ::serde::Serialize for ListGitRepositoryContentsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.contents {
+        if let Some(value) = &self.contents {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Contents", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.count {
+        if let Some(value) = &self.count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Count", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -627,7 +516,7 @@ impl ::serde::Serialize for ListGitRepositoryContentsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListGitRepositoryContentsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListGitRepositoryContentsResponse;
@@ -640,9 +529,9 @@ impl<'de> ::serde::Deserialize<'de> for ListGitRepositoryContentsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListGitRepositoryContentsResponse, A::Error> {
+            ) -> Result<ListGitRepositoryContentsResponse, A::Error> {
                 let mut value = ListGitRepositoryContentsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -654,7 +543,7 @@ impl<'de> ::serde::Deserialize<'de> for ListGitRepositoryContentsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -667,36 +556,36 @@ pub struct Content {
     /// Wire name: `Name`.
     ///
     /// Example: `mydir`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Wire name: `Path`.
     ///
     /// Example: `dir1`
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: Option<String>,
     /// Wire name: `Type`.
     ///
     /// Example: `dir`
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Wire name: `Content`.
     ///
     /// Example: `mydir`
-    pub content: ::std::option::Option<::std::string::String>,
+    pub content: Option<String>,
 }
 impl ::serde::Serialize for Content {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.name {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.path {
+        if let Some(value) = &self.path {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Path", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.r#type {
+        if let Some(value) = &self.r#type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.content {
+        if let Some(value) = &self.content {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Content", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -705,7 +594,7 @@ impl ::serde::Serialize for Content {
 impl<'de> ::serde::Deserialize<'de> for Content {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Content;
@@ -718,9 +607,9 @@ impl<'de> ::serde::Deserialize<'de> for Content {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Content, A::Error> {
+            ) -> Result<Content, A::Error> {
                 let mut value = Content::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -733,7 +622,7 @@ impl<'de> ::serde::Deserialize<'de> for Content {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

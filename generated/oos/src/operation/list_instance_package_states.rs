@@ -27,31 +27,31 @@ pub struct ListInstancePackageStatesRequest {
     /// Wire name: `TemplateNames`.
     ///
     /// Example: `["template1","template2"]`
-    pub template_names: ::std::option::Option<::std::string::String>,
+    pub template_names: Option<String>,
     /// Region ID.
     ///
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// ECS instance ID
     ///
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub instance_id: ::std::string::String,
+    pub instance_id: String,
     /// Page size.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// Pagination token.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListInstancePackageStatesRequest {
     /// A builder for this request.
@@ -63,23 +63,23 @@ impl ::acs_runtime::EncodeRequest for ListInstancePackageStatesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("TemplateNames", &self.template_names);
         params.query.put("RegionId", &self.region_id);
         params.query.put("InstanceId", &self.instance_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListInstancePackageStatesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListInstancePackageStatesRequestBuilder {
-    template_names: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    template_names: Option<String>,
+    region_id: Option<String>,
+    instance_id: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
 }
 impl ListInstancePackageStatesRequestBuilder {
     /// List of extension names
@@ -87,23 +87,17 @@ impl ListInstancePackageStatesRequestBuilder {
     /// Wire name: `TemplateNames`.
     ///
     /// Example: `["template1","template2"]`
-    pub fn template_names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_names = ::std::option::Option::Some(input.into());
+    pub fn template_names(mut self, input: impl Into<String>) -> Self {
+        self.template_names = Some(input.into());
         self
     }
     /// Sets or clears `TemplateNames`. List of extension names
-    pub fn set_template_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_names(mut self, input: Option<String>) -> Self {
         self.template_names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_names(&self) -> &Option<String> {
         &self.template_names
     }
     /// Region ID.
@@ -111,23 +105,17 @@ impl ListInstancePackageStatesRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. Region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// ECS instance ID
@@ -135,23 +123,17 @@ impl ListInstancePackageStatesRequestBuilder {
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(input.into());
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
+        self.instance_id = Some(input.into());
         self
     }
     /// Sets or clears `InstanceId`. ECS instance ID
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.instance_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
     /// Page size.
@@ -160,16 +142,16 @@ impl ListInstancePackageStatesRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. Page size.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// Pagination token.
@@ -177,33 +159,24 @@ impl ListInstancePackageStatesRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. Pagination token.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListInstancePackageStatesRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ListInstancePackageStatesRequest {
+    ) -> Result<ListInstancePackageStatesRequest, ::acs_runtime::BuildError> {
+        Ok(ListInstancePackageStatesRequest {
             template_names: self.template_names,
             region_id: self.region_id,
             instance_id: self
@@ -225,8 +198,8 @@ impl ListInstancePackageStatesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -270,23 +243,17 @@ impl ListInstancePackageStatesFluentBuilder {
     /// Wire name: `TemplateNames`.
     ///
     /// Example: `["template1","template2"]`
-    pub fn template_names(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_names(input);
         self
     }
     /// Sets or clears `TemplateNames`.
-    pub fn set_template_names(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_names(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_names(&self) -> &Option<String> {
         self.inner.get_template_names()
     }
     /// Region ID.
@@ -294,23 +261,17 @@ impl ListInstancePackageStatesFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// ECS instance ID
@@ -318,23 +279,17 @@ impl ListInstancePackageStatesFluentBuilder {
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
     }
     /// Sets or clears `InstanceId`.
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_instance_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
     /// Page size.
@@ -347,12 +302,12 @@ impl ListInstancePackageStatesFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// Pagination token.
@@ -360,23 +315,17 @@ impl ListInstancePackageStatesFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }
@@ -389,40 +338,40 @@ pub struct ListInstancePackageStatesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1306108F-610C-40FD-AAD5-XXXXXX`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Page size.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<::std::string::String>,
+    pub max_results: Option<String>,
     /// Token string for pagination.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// List of extensions
     ///
     /// Wire name: `PackageStates`.
-    pub package_states: ::std::option::Option<::std::vec::Vec<PackageState>>,
+    pub package_states: Option<Vec<PackageState>>,
 }
 impl ::serde::Serialize for ListInstancePackageStatesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.next_token {
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.package_states {
+        if let Some(value) = &self.package_states {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "PackageStates",
@@ -435,7 +384,7 @@ impl ::serde::Serialize for ListInstancePackageStatesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListInstancePackageStatesResponse;
@@ -448,9 +397,9 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListInstancePackageStatesResponse, A::Error> {
+            ) -> Result<ListInstancePackageStatesResponse, A::Error> {
                 let mut value = ListInstancePackageStatesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -463,7 +412,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -471,10 +420,10 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesResponse {
 }
 impl ::acs_runtime::Page for ListInstancePackageStatesResponse {
     type Item = PackageState;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<PackageState> {
+    fn into_items(self) -> Vec<PackageState> {
         self.package_states.unwrap_or_default()
     }
 }
@@ -487,108 +436,108 @@ pub struct PackageState {
     /// Wire name: `TemplateId`.
     ///
     /// Example: `087b1e11072a40259f6fxxxxxxxxx`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// Template name.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-Docker`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// Template version number
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v3`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// Template version name
     ///
     /// Wire name: `TemplateVersionName`.
     ///
     /// Example: `fix bug`
-    pub template_version_name: ::std::option::Option<::std::string::String>,
+    pub template_version_name: Option<String>,
     /// Template type
     ///
     /// Wire name: `TemplateCategory`.
     ///
     /// Example: `Package`
-    pub template_category: ::std::option::Option<::std::string::String>,
+    pub template_category: Option<String>,
     /// Update time.
     ///
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2024-05-04T11:17:28`
-    pub update_time: ::std::option::Option<::std::string::String>,
+    pub update_time: Option<String>,
     /// Description
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `template description`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Publisher
     ///
     /// Wire name: `Publisher`.
     ///
     /// Example: `Alibaba Cloud`
-    pub publisher: ::std::option::Option<::std::string::String>,
+    pub publisher: Option<String>,
     /// Parameters
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{}`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// Wire name: `ConfigurationInfo`.
-    pub configuration_info: ::std::option::Option<::std::string::String>,
+    pub configuration_info: Option<String>,
 }
 impl ::serde::Serialize for PackageState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.template_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_name {
+        if let Some(value) = &self.template_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version_name {
+        if let Some(value) = &self.template_version_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersionName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_category {
+        if let Some(value) = &self.template_category {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateCategory",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_time {
+        if let Some(value) = &self.update_time {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateTime", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.publisher {
+        if let Some(value) = &self.publisher {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Publisher", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.configuration_info {
+        if let Some(value) = &self.configuration_info {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ConfigurationInfo",
@@ -601,7 +550,7 @@ impl ::serde::Serialize for PackageState {
 impl<'de> ::serde::Deserialize<'de> for PackageState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = PackageState;
@@ -614,9 +563,9 @@ impl<'de> ::serde::Deserialize<'de> for PackageState {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<PackageState, A::Error> {
+            ) -> Result<PackageState, A::Error> {
                 let mut value = PackageState::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -639,7 +588,7 @@ impl<'de> ::serde::Deserialize<'de> for PackageState {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

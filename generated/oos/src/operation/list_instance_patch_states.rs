@@ -25,25 +25,25 @@ pub struct ListInstancePatchStatesRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The number of entries to return on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the Elastic Compute Service (ECS) instance. The value can be a JSON array that consists of up to 100 instance IDs. Separate the instance IDs with commas (,).
     ///
     /// Wire name: `InstanceIds`.
     ///
     /// Example: `["i-bp1jaxa2bs4bps7*****", "i-bp67acfmxazb4p****", … "i-bp67acfmxazb4p****"]`
-    pub instance_ids: ::std::option::Option<::std::string::String>,
+    pub instance_ids: Option<String>,
 }
 impl ListInstancePatchStatesRequest {
     /// A builder for this request.
@@ -55,21 +55,21 @@ impl ::acs_runtime::EncodeRequest for ListInstancePatchStatesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
         params.query.put("InstanceIds", &self.instance_ids);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListInstancePatchStatesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListInstancePatchStatesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    instance_ids: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    instance_ids: Option<String>,
 }
 impl ListInstancePatchStatesRequestBuilder {
     /// The ID of the region in which the instance whose patches you want to query resides.
@@ -77,23 +77,17 @@ impl ListInstancePatchStatesRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which the instance whose patches you want to query resides.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The number of entries to return on each page.
@@ -102,16 +96,16 @@ impl ListInstancePatchStatesRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -119,23 +113,17 @@ impl ListInstancePatchStatesRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The ID of the Elastic Compute Service (ECS) instance. The value can be a JSON array that consists of up to 100 instance IDs. Separate the instance IDs with commas (,).
@@ -143,33 +131,24 @@ impl ListInstancePatchStatesRequestBuilder {
     /// Wire name: `InstanceIds`.
     ///
     /// Example: `["i-bp1jaxa2bs4bps7*****", "i-bp67acfmxazb4p****", … "i-bp67acfmxazb4p****"]`
-    pub fn instance_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_ids = ::std::option::Option::Some(input.into());
+    pub fn instance_ids(mut self, input: impl Into<String>) -> Self {
+        self.instance_ids = Some(input.into());
         self
     }
     /// Sets or clears `InstanceIds`. The ID of the Elastic Compute Service (ECS) instance.
-    pub fn set_instance_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_ids(mut self, input: Option<String>) -> Self {
         self.instance_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_ids(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_ids(&self) -> &Option<String> {
         &self.instance_ids
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListInstancePatchStatesRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ListInstancePatchStatesRequest {
+    ) -> Result<ListInstancePatchStatesRequest, ::acs_runtime::BuildError> {
+        Ok(ListInstancePatchStatesRequest {
             region_id: self.region_id,
             max_results: self.max_results,
             next_token: self.next_token,
@@ -188,8 +167,8 @@ impl ListInstancePatchStatesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -231,23 +210,17 @@ impl ListInstancePatchStatesFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The number of entries to return on each page.
@@ -260,12 +233,12 @@ impl ListInstancePatchStatesFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -273,23 +246,17 @@ impl ListInstancePatchStatesFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The ID of the Elastic Compute Service (ECS) instance. The value can be a JSON array that consists of up to 100 instance IDs. Separate the instance IDs with commas (,).
@@ -297,23 +264,17 @@ impl ListInstancePatchStatesFluentBuilder {
     /// Wire name: `InstanceIds`.
     ///
     /// Example: `["i-bp1jaxa2bs4bps7*****", "i-bp67acfmxazb4p****", … "i-bp67acfmxazb4p****"]`
-    pub fn instance_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_ids(input);
         self
     }
     /// Sets or clears `InstanceIds`.
-    pub fn set_instance_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_ids(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_instance_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_ids(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_ids(&self) -> &Option<String> {
         self.inner.get_instance_ids()
     }
 }
@@ -326,42 +287,40 @@ pub struct ListInstancePatchStatesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `9A47C086-E64D-52EE-8B2C-EFD23877C55E`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The details of patches of the instance.
     ///
     /// Wire name: `InstancePatchStates`.
-    pub instance_patch_states: ::std::option::Option<
-        ::std::vec::Vec<InstancePatchState>,
-    >,
+    pub instance_patch_states: Option<Vec<InstancePatchState>>,
 }
 impl ::serde::Serialize for ListInstancePatchStatesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.instance_patch_states {
+        if let Some(value) = &self.instance_patch_states {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstancePatchStates",
@@ -374,7 +333,7 @@ impl ::serde::Serialize for ListInstancePatchStatesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListInstancePatchStatesResponse;
@@ -387,9 +346,9 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListInstancePatchStatesResponse, A::Error> {
+            ) -> Result<ListInstancePatchStatesResponse, A::Error> {
                 let mut value = ListInstancePatchStatesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -404,7 +363,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -412,10 +371,10 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesResponse {
 }
 impl ::acs_runtime::Page for ListInstancePatchStatesResponse {
     type Item = InstancePatchState;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<InstancePatchState> {
+    fn into_items(self) -> Vec<InstancePatchState> {
         self.instance_patch_states.unwrap_or_default()
     }
 }
@@ -428,156 +387,155 @@ pub struct InstancePatchState {
     /// Wire name: `MissingCount`.
     ///
     /// Example: `0`
-    pub missing_count: ::std::option::Option<::std::string::String>,
+    pub missing_count: Option<String>,
     /// The time when the operation ended.
     ///
     /// Wire name: `OperationEndTime`.
     ///
     /// Example: `2021-09-10T11:42:22Z`
-    pub operation_end_time: ::std::option::Option<::std::string::String>,
+    pub operation_end_time: Option<String>,
     /// The information about the user.
     ///
     /// Wire name: `OwnerInformation`.
     ///
     /// Example: `“”`
-    pub owner_information: ::std::option::Option<::std::string::String>,
+    pub owner_information: Option<String>,
     /// The number of patches that do not meet the baseline.
     ///
     /// Wire name: `InstalledOtherCount`.
     ///
     /// Example: `0`
-    pub installed_other_count: ::std::option::Option<::std::string::String>,
+    pub installed_other_count: Option<String>,
     /// The ID of the ECS instance.
     ///
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub instance_id: ::std::option::Option<::std::string::String>,
+    pub instance_id: Option<String>,
     /// The operation type.
     ///
     /// Wire name: `OperationType`.
     ///
     /// Example: `scan`
-    pub operation_type: ::std::option::Option<::std::string::String>,
+    pub operation_type: Option<String>,
     /// The time when the operation was initiated.
     ///
     /// Wire name: `OperationStartTime`.
     ///
     /// Example: `2021-09-10T11:42:22Z`
-    pub operation_start_time: ::std::option::Option<::std::string::String>,
+    pub operation_start_time: Option<String>,
     /// The number of patches that failed to be installed.
     ///
     /// Wire name: `FailedCount`.
     ///
     /// Example: `0`
-    pub failed_count: ::std::option::Option<::std::string::String>,
+    pub failed_count: Option<String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `BaselineId`.
     ///
     /// Example: `pb-f9393021b7a049e1b34e`
-    pub baseline_id: ::std::option::Option<::std::string::String>,
+    pub baseline_id: Option<String>,
     /// The number of patches that have been installed but require a restart to take effect.
     ///
     /// Wire name: `InstalledPendingRebootCount`.
     ///
     /// Example: `0`
-    pub installed_pending_reboot_count: ::std::option::Option<::std::string::String>,
+    pub installed_pending_reboot_count: Option<String>,
     /// The number of patches that are rejected by the user.
     ///
     /// Wire name: `InstalledRejectedCount`.
     ///
     /// Example: `0`
-    pub installed_rejected_count: ::std::option::Option<::std::string::String>,
+    pub installed_rejected_count: Option<String>,
     /// The patch group.
     ///
     /// Wire name: `PatchGroup`.
     ///
     /// Example: `null`
-    pub patch_group: ::std::option::Option<::std::string::String>,
+    pub patch_group: Option<String>,
     /// The number of installed patches.
     ///
     /// Wire name: `InstalledCount`.
     ///
     /// Example: `0`
-    pub installed_count: ::std::option::Option<::std::string::String>,
+    pub installed_count: Option<String>,
 }
 impl ::serde::Serialize for InstancePatchState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.missing_count {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.missing_count {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "MissingCount",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.operation_end_time {
+        if let Some(value) = &self.operation_end_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OperationEndTime",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.owner_information {
+        if let Some(value) = &self.owner_information {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OwnerInformation",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.installed_other_count {
+        if let Some(value) = &self.installed_other_count {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstalledOtherCount",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.instance_id {
+        if let Some(value) = &self.instance_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "InstanceId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.operation_type {
+        if let Some(value) = &self.operation_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OperationType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.operation_start_time {
+        if let Some(value) = &self.operation_start_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OperationStartTime",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.failed_count {
+        if let Some(value) = &self.failed_count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "FailedCount", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.baseline_id {
+        if let Some(value) = &self.baseline_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "BaselineId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.installed_pending_reboot_count
-        {
+        if let Some(value) = &self.installed_pending_reboot_count {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstalledPendingRebootCount",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.installed_rejected_count {
+        if let Some(value) = &self.installed_rejected_count {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstalledRejectedCount",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.patch_group {
+        if let Some(value) = &self.patch_group {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "PatchGroup", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.installed_count {
+        if let Some(value) = &self.installed_count {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstalledCount",
@@ -590,7 +548,7 @@ impl ::serde::Serialize for InstancePatchState {
 impl<'de> ::serde::Deserialize<'de> for InstancePatchState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = InstancePatchState;
@@ -603,9 +561,9 @@ impl<'de> ::serde::Deserialize<'de> for InstancePatchState {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<InstancePatchState, A::Error> {
+            ) -> Result<InstancePatchState, A::Error> {
                 let mut value = InstancePatchState::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -637,7 +595,7 @@ impl<'de> ::serde::Deserialize<'de> for InstancePatchState {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,31 +25,31 @@ pub struct ListInstancePatchesRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The ID of the instance.
     ///
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub instance_id: ::std::option::Option<::std::string::String>,
+    pub instance_id: Option<String>,
     /// The number of entries to return on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The status of the patches that you want to query. If you do not set this parameter, patches are not filtered.
     ///
     /// Wire name: `PatchStatuses`.
     ///
     /// Example: `Installed`
-    pub patch_statuses: ::std::option::Option<::std::string::String>,
+    pub patch_statuses: Option<String>,
 }
 impl ListInstancePatchesRequest {
     /// A builder for this request.
@@ -61,23 +61,23 @@ impl ::acs_runtime::EncodeRequest for ListInstancePatchesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("InstanceId", &self.instance_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
         params.query.put("PatchStatuses", &self.patch_statuses);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListInstancePatchesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListInstancePatchesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    patch_statuses: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    instance_id: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    patch_statuses: Option<String>,
 }
 impl ListInstancePatchesRequestBuilder {
     /// The ID of the region in which the instance whose patches you want to query resides.
@@ -85,23 +85,17 @@ impl ListInstancePatchesRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which the instance whose patches you want to query resides.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the instance.
@@ -109,23 +103,17 @@ impl ListInstancePatchesRequestBuilder {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(input.into());
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
+        self.instance_id = Some(input.into());
         self
     }
     /// Sets or clears `InstanceId`. The ID of the instance.
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.instance_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
     /// The number of entries to return on each page.
@@ -134,16 +122,16 @@ impl ListInstancePatchesRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -151,23 +139,17 @@ impl ListInstancePatchesRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The status of the patches that you want to query. If you do not set this parameter, patches are not filtered.
@@ -175,30 +157,22 @@ impl ListInstancePatchesRequestBuilder {
     /// Wire name: `PatchStatuses`.
     ///
     /// Example: `Installed`
-    pub fn patch_statuses(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.patch_statuses = ::std::option::Option::Some(input.into());
+    pub fn patch_statuses(mut self, input: impl Into<String>) -> Self {
+        self.patch_statuses = Some(input.into());
         self
     }
     /// Sets or clears `PatchStatuses`. The status of the patches that you want to query.
-    pub fn set_patch_statuses(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_patch_statuses(mut self, input: Option<String>) -> Self {
         self.patch_statuses = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_patch_statuses(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_patch_statuses(&self) -> &Option<String> {
         &self.patch_statuses
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListInstancePatchesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListInstancePatchesRequest {
+    pub fn build(self) -> Result<ListInstancePatchesRequest, ::acs_runtime::BuildError> {
+        Ok(ListInstancePatchesRequest {
             region_id: self.region_id,
             instance_id: self.instance_id,
             max_results: self.max_results,
@@ -218,8 +192,8 @@ impl ListInstancePatchesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -261,23 +235,17 @@ impl ListInstancePatchesFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the instance.
@@ -285,23 +253,17 @@ impl ListInstancePatchesFluentBuilder {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
     }
     /// Sets or clears `InstanceId`.
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_instance_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
     /// The number of entries to return on each page.
@@ -314,12 +276,12 @@ impl ListInstancePatchesFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -327,23 +289,17 @@ impl ListInstancePatchesFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The status of the patches that you want to query. If you do not set this parameter, patches are not filtered.
@@ -351,23 +307,17 @@ impl ListInstancePatchesFluentBuilder {
     /// Wire name: `PatchStatuses`.
     ///
     /// Example: `Installed`
-    pub fn patch_statuses(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn patch_statuses(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.patch_statuses(input);
         self
     }
     /// Sets or clears `PatchStatuses`.
-    pub fn set_patch_statuses(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_patch_statuses(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_patch_statuses(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_patch_statuses(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_patch_statuses(&self) -> &Option<String> {
         self.inner.get_patch_statuses()
     }
 }
@@ -380,40 +330,40 @@ pub struct ListInstancePatchesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `0A615755-9C86-5EA6-BF9E-6E8F1AFF9403`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The information about the patch.
     ///
     /// Wire name: `Patches`.
-    pub patches: ::std::option::Option<::std::vec::Vec<Patch>>,
+    pub patches: Option<Vec<Patch>>,
 }
 impl ::serde::Serialize for ListInstancePatchesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.patches {
+        if let Some(value) = &self.patches {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Patches", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -422,7 +372,7 @@ impl ::serde::Serialize for ListInstancePatchesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListInstancePatchesResponse;
@@ -435,9 +385,9 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListInstancePatchesResponse, A::Error> {
+            ) -> Result<ListInstancePatchesResponse, A::Error> {
                 let mut value = ListInstancePatchesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -450,7 +400,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -458,10 +408,10 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesResponse {
 }
 impl ::acs_runtime::Page for ListInstancePatchesResponse {
     type Item = Patch;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Patch> {
+    fn into_items(self) -> Vec<Patch> {
         self.patches.unwrap_or_default()
     }
 }
@@ -474,64 +424,64 @@ pub struct Patch {
     /// Wire name: `Severity`.
     ///
     /// Example: `important`
-    pub severity: ::std::option::Option<::std::string::String>,
+    pub severity: Option<String>,
     /// The status of the installation.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Installed`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The time when the patch was installed.
     ///
     /// Wire name: `InstalledTime`.
     ///
     /// Example: `2021-01-28T07:07:20Z`
-    pub installed_time: ::std::option::Option<::std::string::String>,
+    pub installed_time: Option<String>,
     /// The Id of KBId.
     ///
     /// Wire name: `KBId`.
     ///
     /// Example: `apt-utils.amd64`
-    pub kb_id: ::std::option::Option<::std::string::String>,
+    pub kb_id: Option<String>,
     /// The name of the patch.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `isc-dhcp-common.amd64:4.3.5-3ubuntu7.3`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The classification of the patch.
     ///
     /// Wire name: `Classification`.
     ///
     /// Example: `“”`
-    pub classification: ::std::option::Option<::std::string::String>,
+    pub classification: Option<String>,
 }
 impl ::serde::Serialize for Patch {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.severity {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.severity {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.installed_time {
+        if let Some(value) = &self.installed_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "InstalledTime",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.kb_id {
+        if let Some(value) = &self.kb_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "KBId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.title {
+        if let Some(value) = &self.title {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.classification {
+        if let Some(value) = &self.classification {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "Classification",
@@ -544,7 +494,7 @@ impl ::serde::Serialize for Patch {
 impl<'de> ::serde::Deserialize<'de> for Patch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Patch;
@@ -557,9 +507,9 @@ impl<'de> ::serde::Deserialize<'de> for Patch {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Patch, A::Error> {
+            ) -> Result<Patch, A::Error> {
                 let mut value = Patch::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -574,7 +524,7 @@ impl<'de> ::serde::Deserialize<'de> for Patch {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,7 +25,7 @@ pub struct ListInventoryEntriesRequest {
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub instance_id: ::std::string::String,
+    pub instance_id: String,
     /// The name of the component. Valid values:
     ///
     /// *   ACS:InstanceInformation
@@ -40,29 +40,29 @@ pub struct ListInventoryEntriesRequest {
     /// Wire name: `TypeName`; required.
     ///
     /// Example: `ACS:InstanceInformation`
-    pub type_name: ::std::string::String,
+    pub type_name: String,
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The filter rules for the component.
     ///
     /// Wire name: `Filter`; at most 5 items.
-    pub filter: ::std::option::Option<::std::vec::Vec<Filter>>,
+    pub filter: Option<Vec<Filter>>,
     /// The ID of the region in which the instance resides.
     ///
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
 }
 impl ListInventoryEntriesRequest {
     /// A builder for this request.
@@ -74,27 +74,27 @@ impl ::acs_runtime::EncodeRequest for ListInventoryEntriesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("InstanceId", &self.instance_id);
         params.query.put("TypeName", &self.type_name);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        if let ::std::option::Option::Some(value) = &self.filter {
+        if let Some(value) = &self.filter {
             params.query.put_repeat_list("Filter", value)?;
         }
         params.query.put("RegionId", &self.region_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListInventoryEntriesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListInventoryEntriesRequestBuilder {
-    instance_id: ::std::option::Option<::std::string::String>,
-    type_name: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    filter: ::std::option::Option<::std::vec::Vec<Filter>>,
-    region_id: ::std::option::Option<::std::string::String>,
+    instance_id: Option<String>,
+    type_name: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    filter: Option<Vec<Filter>>,
+    region_id: Option<String>,
 }
 impl ListInventoryEntriesRequestBuilder {
     /// The ID of the instance.
@@ -102,23 +102,17 @@ impl ListInventoryEntriesRequestBuilder {
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(input.into());
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
+        self.instance_id = Some(input.into());
         self
     }
     /// Sets or clears `InstanceId`. The ID of the instance.
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.instance_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
     /// The name of the component. Valid values:
@@ -135,23 +129,17 @@ impl ListInventoryEntriesRequestBuilder {
     /// Wire name: `TypeName`; required.
     ///
     /// Example: `ACS:InstanceInformation`
-    pub fn type_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.type_name = ::std::option::Option::Some(input.into());
+    pub fn type_name(mut self, input: impl Into<String>) -> Self {
+        self.type_name = Some(input.into());
         self
     }
     /// Sets or clears `TypeName`. The name of the component.
-    pub fn set_type_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_type_name(mut self, input: Option<String>) -> Self {
         self.type_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_type_name(&self) -> &Option<String> {
         &self.type_name
     }
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
@@ -160,16 +148,16 @@ impl ListInventoryEntriesRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
@@ -177,23 +165,17 @@ impl ListInventoryEntriesRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The filter rules for the component.
@@ -202,19 +184,16 @@ impl ListInventoryEntriesRequestBuilder {
     ///
     /// Appends one item; `set_filter` replaces the whole list.
     pub fn filter(mut self, input: Filter) -> Self {
-        self.filter.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.filter.get_or_insert_with(Vec::new).push(input);
         self
     }
     /// Sets or clears `Filter`. The filter rules for the component.
-    pub fn set_filter(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<Filter>>,
-    ) -> Self {
+    pub fn set_filter(mut self, input: Option<Vec<Filter>>) -> Self {
         self.filter = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_filter(&self) -> &::std::option::Option<::std::vec::Vec<Filter>> {
+    pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         &self.filter
     }
     /// The ID of the region in which the instance resides.
@@ -222,30 +201,24 @@ impl ListInventoryEntriesRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which the instance resides.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListInventoryEntriesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListInventoryEntriesRequest {
+    ) -> Result<ListInventoryEntriesRequest, ::acs_runtime::BuildError> {
+        Ok(ListInventoryEntriesRequest {
             instance_id: self
                 .instance_id
                 .ok_or(::acs_runtime::BuildError::MissingParameter("InstanceId"))?,
@@ -270,8 +243,8 @@ impl ListInventoryEntriesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -313,23 +286,17 @@ impl ListInventoryEntriesFluentBuilder {
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
     }
     /// Sets or clears `InstanceId`.
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_instance_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
     /// The name of the component. Valid values:
@@ -346,23 +313,17 @@ impl ListInventoryEntriesFluentBuilder {
     /// Wire name: `TypeName`; required.
     ///
     /// Example: `ACS:InstanceInformation`
-    pub fn type_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn type_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.type_name(input);
         self
     }
     /// Sets or clears `TypeName`.
-    pub fn set_type_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_type_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_type_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_type_name(&self) -> &Option<String> {
         self.inner.get_type_name()
     }
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
@@ -375,12 +336,12 @@ impl ListInventoryEntriesFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
@@ -388,23 +349,17 @@ impl ListInventoryEntriesFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The filter rules for the component.
@@ -415,15 +370,12 @@ impl ListInventoryEntriesFluentBuilder {
         self
     }
     /// Sets or clears `Filter`.
-    pub fn set_filter(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<Filter>>,
-    ) -> Self {
+    pub fn set_filter(mut self, input: Option<Vec<Filter>>) -> Self {
         self.inner = self.inner.set_filter(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_filter(&self) -> &::std::option::Option<::std::vec::Vec<Filter>> {
+    pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         self.inner.get_filter()
     }
     /// The ID of the region in which the instance resides.
@@ -431,23 +383,17 @@ impl ListInventoryEntriesFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
 }
@@ -460,80 +406,80 @@ pub struct ListInventoryEntriesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A81E4B2E-6B33-4BAE-9856-55DB7C893E01`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The version number of the component.
     ///
     /// Wire name: `SchemaVersion`.
     ///
     /// Example: `1.0`
-    pub schema_version: ::std::option::Option<::std::string::String>,
+    pub schema_version: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The time when the request was sent.
     ///
     /// Wire name: `CaptureTime`.
     ///
     /// Example: `2020-09-17T12:28:13Z`
-    pub capture_time: ::std::option::Option<::std::string::String>,
+    pub capture_time: Option<String>,
     /// The name of the component.
     ///
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:InstanceInformation`
-    pub type_name: ::std::option::Option<::std::string::String>,
+    pub type_name: Option<String>,
     /// The ID of the ECS instance.
     ///
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub instance_id: ::std::option::Option<::std::string::String>,
+    pub instance_id: Option<String>,
     /// The configurations of the component.
     ///
     /// Wire name: `Entries`.
-    pub entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub entries: Option<Vec<::serde_json::Value>>,
 }
 impl ::serde::Serialize for ListInventoryEntriesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.schema_version {
+        if let Some(value) = &self.schema_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "SchemaVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.capture_time {
+        if let Some(value) = &self.capture_time {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CaptureTime", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.type_name {
+        if let Some(value) = &self.type_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TypeName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.instance_id {
+        if let Some(value) = &self.instance_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "InstanceId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.entries {
+        if let Some(value) = &self.entries {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Entries", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -542,7 +488,7 @@ impl ::serde::Serialize for ListInventoryEntriesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListInventoryEntriesResponse;
@@ -555,9 +501,9 @@ impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListInventoryEntriesResponse, A::Error> {
+            ) -> Result<ListInventoryEntriesResponse, A::Error> {
                 let mut value = ListInventoryEntriesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -574,7 +520,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -582,10 +528,10 @@ impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesResponse {
 }
 impl ::acs_runtime::Page for ListInventoryEntriesResponse {
     type Item = ::serde_json::Value;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<::serde_json::Value> {
+    fn into_items(self) -> Vec<::serde_json::Value> {
         self.entries.unwrap_or_default()
     }
 }
@@ -598,7 +544,7 @@ pub struct Filter {
     /// Wire name: `Value`; at most 20 items.
     ///
     /// Example: `test`
-    pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub value: Option<Vec<String>>,
     /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
     ///
     /// *   Equal
@@ -610,27 +556,27 @@ pub struct Filter {
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    pub operator: ::std::option::Option<::std::string::String>,
+    pub operator: Option<String>,
     /// The name of the component property. Valid values of N: 1 to 5.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `PlatformName`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.value {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.operator {
+        if let Some(value) = &self.operator {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -648,11 +594,8 @@ impl Filter {
     /// Example: `test`
     ///
     /// Appends one item; `set_value` replaces the whole list.
-    pub fn value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn value(mut self, input: impl Into<String>) -> Self {
+        self.value.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
@@ -666,11 +609,8 @@ impl Filter {
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    pub fn operator(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.operator = ::std::option::Option::Some(input.into());
+    pub fn operator(mut self, input: impl Into<String>) -> Self {
+        self.operator = Some(input.into());
         self
     }
     /// The name of the component property. Valid values of N: 1 to 5.
@@ -678,11 +618,8 @@ impl Filter {
     /// Wire name: `Name`.
     ///
     /// Example: `PlatformName`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
 }

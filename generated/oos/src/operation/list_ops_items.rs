@@ -25,31 +25,29 @@ pub struct ListOpsItemsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The filter rules for the component.
     ///
     /// Wire name: `Filter`; at most 5 items.
-    pub filter: ::std::option::Option<::std::vec::Vec<Filter>>,
+    pub filter: Option<Vec<Filter>>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The information about resource tags.
     ///
     /// Wire name: `ResourceTags`.
@@ -62,9 +60,7 @@ pub struct ListOpsItemsRequest {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub resource_tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub resource_tags: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ListOpsItemsRequest {
     /// A builder for this request.
@@ -76,35 +72,31 @@ impl ::acs_runtime::EncodeRequest for ListOpsItemsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        if let ::std::option::Option::Some(value) = &self.filter {
+        if let Some(value) = &self.filter {
             params.query.put_repeat_list("Filter", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_tags {
+        if let Some(value) = &self.resource_tags {
             params.query.put_json("ResourceTags", value)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListOpsItemsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListOpsItemsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    filter: ::std::option::Option<::std::vec::Vec<Filter>>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    resource_tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    region_id: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    filter: Option<Vec<Filter>>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    resource_tags: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ListOpsItemsRequestBuilder {
     /// The region ID.
@@ -112,23 +104,17 @@ impl ListOpsItemsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -137,16 +123,16 @@ impl ListOpsItemsRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -154,23 +140,17 @@ impl ListOpsItemsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The filter rules for the component.
@@ -179,19 +159,16 @@ impl ListOpsItemsRequestBuilder {
     ///
     /// Appends one item; `set_filter` replaces the whole list.
     pub fn filter(mut self, input: Filter) -> Self {
-        self.filter.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.filter.get_or_insert_with(Vec::new).push(input);
         self
     }
     /// Sets or clears `Filter`. The filter rules for the component.
-    pub fn set_filter(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<Filter>>,
-    ) -> Self {
+    pub fn set_filter(mut self, input: Option<Vec<Filter>>) -> Self {
         self.filter = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_filter(&self) -> &::std::option::Option<::std::vec::Vec<Filter>> {
+    pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         &self.filter
     }
     /// The tags.
@@ -201,11 +178,7 @@ impl ListOpsItemsRequestBuilder {
     /// Example: `{"k1": "v1", "k2": "v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -214,19 +187,13 @@ impl ListOpsItemsRequestBuilder {
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The information about resource tags.
@@ -245,8 +212,8 @@ impl ListOpsItemsRequestBuilder {
     /// Inserts one entry; `set_resource_tags` replaces the whole map.
     pub fn resource_tags(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.resource_tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
@@ -256,9 +223,7 @@ impl ListOpsItemsRequestBuilder {
     /// Sets or clears `ResourceTags`. The information about resource tags.
     pub fn set_resource_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.resource_tags = input;
         self
@@ -266,16 +231,12 @@ impl ListOpsItemsRequestBuilder {
     /// The value set for this parameter, if any.
     pub fn get_resource_tags(
         &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    ) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.resource_tags
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListOpsItemsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListOpsItemsRequest {
+    pub fn build(self) -> Result<ListOpsItemsRequest, ::acs_runtime::BuildError> {
+        Ok(ListOpsItemsRequest {
             region_id: self.region_id,
             max_results: self.max_results,
             next_token: self.next_token,
@@ -296,8 +257,8 @@ impl ListOpsItemsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -337,23 +298,17 @@ impl ListOpsItemsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -366,12 +321,12 @@ impl ListOpsItemsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -379,23 +334,17 @@ impl ListOpsItemsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The filter rules for the component.
@@ -406,15 +355,12 @@ impl ListOpsItemsFluentBuilder {
         self
     }
     /// Sets or clears `Filter`.
-    pub fn set_filter(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<Filter>>,
-    ) -> Self {
+    pub fn set_filter(mut self, input: Option<Vec<Filter>>) -> Self {
         self.inner = self.inner.set_filter(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_filter(&self) -> &::std::option::Option<::std::vec::Vec<Filter>> {
+    pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         self.inner.get_filter()
     }
     /// The tags.
@@ -422,30 +368,20 @@ impl ListOpsItemsFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The information about resource tags.
@@ -462,8 +398,8 @@ impl ListOpsItemsFluentBuilder {
     /// ```
     pub fn resource_tags(
         mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.inner = self.inner.resource_tags(key, value);
         self
@@ -471,9 +407,7 @@ impl ListOpsItemsFluentBuilder {
     /// Sets or clears `ResourceTags`.
     pub fn set_resource_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_resource_tags(input);
         self
@@ -481,9 +415,7 @@ impl ListOpsItemsFluentBuilder {
     /// The value set for this parameter, if any.
     pub fn get_resource_tags(
         &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    ) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_resource_tags()
     }
 }
@@ -496,49 +428,49 @@ pub struct ListOpsItemsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `113DD533-389C-5F83-9C69-F64D5BAB10B2`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The list of O\&M items.
     ///
     /// Wire name: `OpsItems`.
-    pub ops_items: ::std::option::Option<::std::vec::Vec<OpsItem>>,
+    pub ops_items: Option<Vec<OpsItem>>,
     /// The total number of entries returned.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `1`
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
 }
 impl ::serde::Serialize for ListOpsItemsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ops_items {
+        if let Some(value) = &self.ops_items {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItems", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.total_count {
+        if let Some(value) = &self.total_count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -547,7 +479,7 @@ impl ::serde::Serialize for ListOpsItemsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListOpsItemsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListOpsItemsResponse;
@@ -560,9 +492,9 @@ impl<'de> ::serde::Deserialize<'de> for ListOpsItemsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListOpsItemsResponse, A::Error> {
+            ) -> Result<ListOpsItemsResponse, A::Error> {
                 let mut value = ListOpsItemsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -576,7 +508,7 @@ impl<'de> ::serde::Deserialize<'de> for ListOpsItemsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -584,10 +516,10 @@ impl<'de> ::serde::Deserialize<'de> for ListOpsItemsResponse {
 }
 impl ::acs_runtime::Page for ListOpsItemsResponse {
     type Item = OpsItem;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<OpsItem> {
+    fn into_items(self) -> Vec<OpsItem> {
         self.ops_items.unwrap_or_default()
     }
 }
@@ -598,33 +530,33 @@ pub struct Filter {
     /// The parameter values of the filter.
     ///
     /// Wire name: `Value`; at most 100 items.
-    pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub value: Option<Vec<String>>,
     /// The comparison operator that is used to filter property values.
     ///
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    pub operator: ::std::option::Option<::std::string::String>,
+    pub operator: Option<String>,
     /// The parameter name of the filter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `Status`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.value {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.operator {
+        if let Some(value) = &self.operator {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -640,11 +572,8 @@ impl Filter {
     /// Wire name: `Value`; at most 100 items.
     ///
     /// Appends one item; `set_value` replaces the whole list.
-    pub fn value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn value(mut self, input: impl Into<String>) -> Self {
+        self.value.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// The comparison operator that is used to filter property values.
@@ -652,11 +581,8 @@ impl Filter {
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    pub fn operator(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.operator = ::std::option::Option::Some(input.into());
+    pub fn operator(mut self, input: impl Into<String>) -> Self {
+        self.operator = Some(input.into());
         self
     }
     /// The parameter name of the filter.
@@ -664,11 +590,8 @@ impl Filter {
     /// Wire name: `Name`.
     ///
     /// Example: `Status`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
 }
@@ -681,103 +604,103 @@ pub struct OpsItem {
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-d52b08695e2b46ae8413`
-    pub ops_item_id: ::std::option::Option<::std::string::String>,
+    pub ops_item_id: Option<String>,
     /// The time when the O\&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-07-09T10:01Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The time when the O\&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2023-07-09T10:01Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The status of the O\&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The severity level.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: ::std::option::Option<::std::string::String>,
+    pub severity: Option<String>,
     /// The category.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The source business.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// The priority.
     ///
     /// Wire name: `Priority`.
     ///
     /// Example: `1`
-    pub priority: ::std::option::Option<i32>,
+    pub priority: Option<i32>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The Alibaba Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
-    pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub resources: Option<Vec<String>>,
 }
 impl ::serde::Serialize for OpsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.ops_item_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ops_item_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItemId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.title {
+        if let Some(value) = &self.title {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.severity {
+        if let Some(value) = &self.severity {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.category {
+        if let Some(value) = &self.category {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.source {
+        if let Some(value) = &self.source {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Source", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.priority {
+        if let Some(value) = &self.priority {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Priority", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resources {
+        if let Some(value) = &self.resources {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Resources", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -786,7 +709,7 @@ impl ::serde::Serialize for OpsItem {
 impl<'de> ::serde::Deserialize<'de> for OpsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = OpsItem;
@@ -799,9 +722,9 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<OpsItem, A::Error> {
+            ) -> Result<OpsItem, A::Error> {
                 let mut value = OpsItem::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -821,7 +744,7 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,13 +25,13 @@ pub struct ListPatchBaselinesRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The type of the operating system. Valid values:
     ///
     /// *   Windows
@@ -46,7 +46,7 @@ pub struct ListPatchBaselinesRequest {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `AliyunLinux`
-    pub operation_system: ::std::option::Option<::std::string::String>,
+    pub operation_system: Option<String>,
     /// The share type of the template. Valid values:
     ///
     /// *   **Public**
@@ -55,43 +55,43 @@ pub struct ListPatchBaselinesRequest {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: ::std::option::Option<::std::vec::Vec<TagInput>>,
+    pub tags: Option<Vec<TagInput>>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub approved_patches: Option<Vec<String>>,
     /// Specifies whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
     ///
     /// Example: `true`
-    pub approved_patches_enable_non_security: ::std::option::Option<bool>,
+    pub approved_patches_enable_non_security: Option<bool>,
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub sources: Option<Vec<String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ListPatchBaselinesRequest {
     /// A builder for this request.
@@ -103,17 +103,17 @@ impl ::acs_runtime::EncodeRequest for ListPatchBaselinesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("OperationSystem", &self.operation_system);
         params.query.put("ShareType", &self.share_type);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.approved_patches {
+        if let Some(value) = &self.approved_patches {
             params.query.put_json("ApprovedPatches", value)?;
         }
         params
@@ -122,27 +122,27 @@ impl ::acs_runtime::EncodeRequest for ListPatchBaselinesRequest {
                 "ApprovedPatchesEnableNonSecurity",
                 &self.approved_patches_enable_non_security,
             );
-        if let ::std::option::Option::Some(value) = &self.sources {
+        if let Some(value) = &self.sources {
             params.query.put_json("Sources", value)?;
         }
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListPatchBaselinesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListPatchBaselinesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    operation_system: ::std::option::Option<::std::string::String>,
-    share_type: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::vec::Vec<TagInput>>,
-    approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    approved_patches_enable_non_security: ::std::option::Option<bool>,
-    sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
+    operation_system: Option<String>,
+    share_type: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    tags: Option<Vec<TagInput>>,
+    approved_patches: Option<Vec<String>>,
+    approved_patches_enable_non_security: Option<bool>,
+    sources: Option<Vec<String>>,
+    resource_group_id: Option<String>,
 }
 impl ListPatchBaselinesRequestBuilder {
     /// The ID of the region.
@@ -150,23 +150,17 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the patch baseline.
@@ -174,23 +168,17 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the patch baseline.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The type of the operating system. Valid values:
@@ -207,23 +195,17 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `AliyunLinux`
-    pub fn operation_system(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.operation_system = ::std::option::Option::Some(input.into());
+    pub fn operation_system(mut self, input: impl Into<String>) -> Self {
+        self.operation_system = Some(input.into());
         self
     }
     /// Sets or clears `OperationSystem`. The type of the operating system.
-    pub fn set_operation_system(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_operation_system(mut self, input: Option<String>) -> Self {
         self.operation_system = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_operation_system(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_operation_system(&self) -> &Option<String> {
         &self.operation_system
     }
     /// The share type of the template. Valid values:
@@ -234,23 +216,17 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.share_type = ::std::option::Option::Some(input.into());
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
+        self.share_type = Some(input.into());
         self
     }
     /// Sets or clears `ShareType`. The share type of the template.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.share_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         &self.share_type
     }
     /// The number of entries returned per page.
@@ -259,16 +235,16 @@ impl ListPatchBaselinesRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries returned per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -276,23 +252,17 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The tags.
@@ -301,19 +271,16 @@ impl ListPatchBaselinesRequestBuilder {
     ///
     /// Appends one item; `set_tags` replaces the whole list.
     pub fn tags(mut self, input: TagInput) -> Self {
-        self.tags.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.tags.get_or_insert_with(Vec::new).push(input);
         self
     }
     /// Sets or clears `Tags`. The tags.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<TagInput>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         &self.tags
     }
     /// The approved patches.
@@ -321,27 +288,17 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `ApprovedPatches`.
     ///
     /// Appends one item; `set_approved_patches` replaces the whole list.
-    pub fn approved_patches(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_patches
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+    pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
+        self.approved_patches.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `ApprovedPatches`. The approved patches.
-    pub fn set_approved_patches(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_approved_patches(mut self, input: Option<Vec<String>>) -> Self {
         self.approved_patches = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         &self.approved_patches
     }
     /// Specifies whether the approved patch involves updates other than security-related updates.
@@ -350,21 +307,19 @@ impl ListPatchBaselinesRequestBuilder {
     ///
     /// Example: `true`
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
-        self.approved_patches_enable_non_security = ::std::option::Option::Some(input);
+        self.approved_patches_enable_non_security = Some(input);
         self
     }
     /// Sets or clears `ApprovedPatchesEnableNonSecurity`. Specifies whether the approved patch involves updates other than security-related updates.
     pub fn set_approved_patches_enable_non_security(
         mut self,
-        input: ::std::option::Option<bool>,
+        input: Option<bool>,
     ) -> Self {
         self.approved_patches_enable_non_security = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches_enable_non_security(
-        &self,
-    ) -> &::std::option::Option<bool> {
+    pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         &self.approved_patches_enable_non_security
     }
     /// The patch source configurations.
@@ -372,25 +327,17 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `Sources`.
     ///
     /// Appends one item; `set_sources` replaces the whole list.
-    pub fn sources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sources.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn sources(mut self, input: impl Into<String>) -> Self {
+        self.sources.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Sources`. The patch source configurations.
-    pub fn set_sources(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_sources(mut self, input: Option<Vec<String>>) -> Self {
         self.sources = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sources(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_sources(&self) -> &Option<Vec<String>> {
         &self.sources
     }
     /// The ID of the resource group.
@@ -398,32 +345,22 @@ impl ListPatchBaselinesRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListPatchBaselinesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListPatchBaselinesRequest {
+    pub fn build(self) -> Result<ListPatchBaselinesRequest, ::acs_runtime::BuildError> {
+        Ok(ListPatchBaselinesRequest {
             region_id: self.region_id,
             name: self.name,
             operation_system: self.operation_system,
@@ -450,8 +387,8 @@ impl ListPatchBaselinesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -491,23 +428,17 @@ impl ListPatchBaselinesFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the patch baseline.
@@ -515,23 +446,17 @@ impl ListPatchBaselinesFluentBuilder {
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The type of the operating system. Valid values:
@@ -548,23 +473,17 @@ impl ListPatchBaselinesFluentBuilder {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `AliyunLinux`
-    pub fn operation_system(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn operation_system(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.operation_system(input);
         self
     }
     /// Sets or clears `OperationSystem`.
-    pub fn set_operation_system(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_operation_system(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_operation_system(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_operation_system(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_operation_system(&self) -> &Option<String> {
         self.inner.get_operation_system()
     }
     /// The share type of the template. Valid values:
@@ -575,23 +494,17 @@ impl ListPatchBaselinesFluentBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
     }
     /// Sets or clears `ShareType`.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_share_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         self.inner.get_share_type()
     }
     /// The number of entries returned per page.
@@ -604,12 +517,12 @@ impl ListPatchBaselinesFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -617,23 +530,17 @@ impl ListPatchBaselinesFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The tags.
@@ -644,39 +551,28 @@ impl ListPatchBaselinesFluentBuilder {
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<TagInput>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         self.inner.get_tags()
     }
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub fn approved_patches(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approved_patches(input);
         self
     }
     /// Sets or clears `ApprovedPatches`.
-    pub fn set_approved_patches(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_approved_patches(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_approved_patches(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_approved_patches()
     }
     /// Specifies whether the approved patch involves updates other than security-related updates.
@@ -691,39 +587,29 @@ impl ListPatchBaselinesFluentBuilder {
     /// Sets or clears `ApprovedPatchesEnableNonSecurity`.
     pub fn set_approved_patches_enable_non_security(
         mut self,
-        input: ::std::option::Option<bool>,
+        input: Option<bool>,
     ) -> Self {
         self.inner = self.inner.set_approved_patches_enable_non_security(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches_enable_non_security(
-        &self,
-    ) -> &::std::option::Option<bool> {
+    pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         self.inner.get_approved_patches_enable_non_security()
     }
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub fn sources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sources(input);
         self
     }
     /// Sets or clears `Sources`.
-    pub fn set_sources(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_sources(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_sources(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sources(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_sources(&self) -> &Option<Vec<String>> {
         self.inner.get_sources()
     }
     /// The ID of the resource group.
@@ -731,25 +617,17 @@ impl ListPatchBaselinesFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
 }
@@ -766,40 +644,40 @@ pub struct ListPatchBaselinesResponse {
     /// ```text
     /// The number of entries returned on each page.
     /// ```
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `432996A1-03C0-5C4C-A8E6-66C4110765B8`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The patch baselines.
     ///
     /// Wire name: `PatchBaselines`.
-    pub patch_baselines: ::std::option::Option<::std::vec::Vec<PatchBaseline>>,
+    pub patch_baselines: Option<Vec<PatchBaseline>>,
 }
 impl ::serde::Serialize for ListPatchBaselinesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.patch_baselines {
+        if let Some(value) = &self.patch_baselines {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "PatchBaselines",
@@ -812,7 +690,7 @@ impl ::serde::Serialize for ListPatchBaselinesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListPatchBaselinesResponse;
@@ -825,9 +703,9 @@ impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListPatchBaselinesResponse, A::Error> {
+            ) -> Result<ListPatchBaselinesResponse, A::Error> {
                 let mut value = ListPatchBaselinesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -840,7 +718,7 @@ impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -848,10 +726,10 @@ impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesResponse {
 }
 impl ::acs_runtime::Page for ListPatchBaselinesResponse {
     type Item = PatchBaseline;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<PatchBaseline> {
+    fn into_items(self) -> Vec<PatchBaseline> {
         self.patch_baselines.unwrap_or_default()
     }
 }
@@ -864,24 +742,24 @@ pub struct TagInput {
     /// Wire name: `Key`.
     ///
     /// Example: `key`
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// The value of the tag.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `value`
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl ::serde::Serialize for TagInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.key {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.value {
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -897,11 +775,8 @@ impl TagInput {
     /// Wire name: `Key`.
     ///
     /// Example: `key`
-    pub fn key(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(input.into());
+    pub fn key(mut self, input: impl Into<String>) -> Self {
+        self.key = Some(input.into());
         self
     }
     /// The value of the tag.
@@ -909,11 +784,8 @@ impl TagInput {
     /// Wire name: `Value`.
     ///
     /// Example: `value`
-    pub fn value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(input.into());
+    pub fn value(mut self, input: impl Into<String>) -> Self {
+        self.value = Some(input.into());
         self
     }
 }
@@ -926,24 +798,24 @@ pub struct Tag {
     /// Wire name: `TagKey`.
     ///
     /// Example: `key`
-    pub tag_key: ::std::option::Option<::std::string::String>,
+    pub tag_key: Option<String>,
     /// The value of the tag.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `value`
-    pub tag_value: ::std::option::Option<::std::string::String>,
+    pub tag_value: Option<String>,
 }
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.tag_key {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag_key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tag_value {
+        if let Some(value) = &self.tag_value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -952,7 +824,7 @@ impl ::serde::Serialize for Tag {
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Tag;
@@ -965,9 +837,9 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Tag, A::Error> {
+            ) -> Result<Tag, A::Error> {
                 let mut value = Tag::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -978,7 +850,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -993,149 +865,147 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `AliyunLinux`
-    pub operation_system: ::std::option::Option<::std::string::String>,
+    pub operation_system: Option<String>,
     /// Indicates whether the patch baseline is set as the default patch baseline.
     ///
     /// Wire name: `IsDefault`.
     ///
     /// Example: `false`
-    pub is_default: ::std::option::Option<bool>,
+    pub is_default: Option<bool>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ListPatchBaseline`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the patch baseline was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T03:44:34Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who last updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The user who created the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-08T03:41:23Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-c2838b5d89b540e19ee6`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// The tags of the patch baseline.
     ///
     /// Wire name: `Tags`.
-    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+    pub tags: Option<Vec<Tag>>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub approved_patches: Option<Vec<String>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
     ///
     /// Example: `true`
-    pub approved_patches_enable_non_security: ::std::option::Option<bool>,
+    pub approved_patches_enable_non_security: Option<bool>,
     /// The configurations of patch sources.
     ///
     /// Wire name: `Sources`.
-    pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub sources: Option<Vec<String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-aek256ia6vhsndy`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ::serde::Serialize for PatchBaseline {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.operation_system {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.operation_system {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OperationSystem",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_default {
+        if let Some(value) = &self.is_default {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsDefault", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.approved_patches {
+        if let Some(value) = &self.approved_patches {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovedPatches",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self
-            .approved_patches_enable_non_security
-        {
+        if let Some(value) = &self.approved_patches_enable_non_security {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovedPatchesEnableNonSecurity",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.sources {
+        if let Some(value) = &self.sources {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sources", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
@@ -1148,7 +1018,7 @@ impl ::serde::Serialize for PatchBaseline {
 impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = PatchBaseline;
@@ -1161,9 +1031,9 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<PatchBaseline, A::Error> {
+            ) -> Result<PatchBaseline, A::Error> {
                 let mut value = PatchBaseline::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1190,7 +1060,7 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -27,25 +27,25 @@ pub struct ListResourceExecutionStatusRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxxxxxxxxxxx`
-    pub execution_id: ::std::string::String,
+    pub execution_id: String,
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`; minimum 10; maximum 100.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListResourceExecutionStatusRequest {
     /// A builder for this request.
@@ -57,21 +57,21 @@ impl ::acs_runtime::EncodeRequest for ListResourceExecutionStatusRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ExecutionId", &self.execution_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListResourceExecutionStatusRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListResourceExecutionStatusRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    execution_id: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
 }
 impl ListResourceExecutionStatusRequestBuilder {
     /// The ID of the region.
@@ -79,23 +79,17 @@ impl ListResourceExecutionStatusRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the execution.
@@ -103,23 +97,17 @@ impl ListResourceExecutionStatusRequestBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxxxxxxxxxxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_id = ::std::option::Option::Some(input.into());
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
+        self.execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionId`. The ID of the execution.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -128,16 +116,16 @@ impl ListResourceExecutionStatusRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries to return on each page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The pagination token that is used in the next request to retrieve a new page of results.
@@ -145,33 +133,24 @@ impl ListResourceExecutionStatusRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListResourceExecutionStatusRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ListResourceExecutionStatusRequest {
+    ) -> Result<ListResourceExecutionStatusRequest, ::acs_runtime::BuildError> {
+        Ok(ListResourceExecutionStatusRequest {
             region_id: self.region_id,
             execution_id: self
                 .execution_id
@@ -192,8 +171,8 @@ impl ListResourceExecutionStatusFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -237,23 +216,17 @@ impl ListResourceExecutionStatusFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the execution.
@@ -261,23 +234,17 @@ impl ListResourceExecutionStatusFluentBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxxxxxxxxxxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
     }
     /// Sets or clears `ExecutionId`.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
@@ -290,12 +257,12 @@ impl ListResourceExecutionStatusFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The pagination token that is used in the next request to retrieve a new page of results.
@@ -303,23 +270,17 @@ impl ListResourceExecutionStatusFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }
@@ -332,42 +293,40 @@ pub struct ListResourceExecutionStatusResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `ED571CBD-9F96-419D-B919-CF340BBCA157`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The execution information of the resource.
     ///
     /// Wire name: `ResourceExecutionStatus`.
-    pub resource_execution_status: ::std::option::Option<
-        ::std::vec::Vec<ResourceExecutionStatus>,
-    >,
+    pub resource_execution_status: Option<Vec<ResourceExecutionStatus>>,
 }
 impl ::serde::Serialize for ListResourceExecutionStatusResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_execution_status {
+        if let Some(value) = &self.resource_execution_status {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceExecutionStatus",
@@ -380,7 +339,7 @@ impl ::serde::Serialize for ListResourceExecutionStatusResponse {
 impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListResourceExecutionStatusResponse;
@@ -393,9 +352,9 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListResourceExecutionStatusResponse, A::Error> {
+            ) -> Result<ListResourceExecutionStatusResponse, A::Error> {
                 let mut value = ListResourceExecutionStatusResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -410,7 +369,7 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -418,10 +377,10 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusResponse {
 }
 impl ::acs_runtime::Page for ListResourceExecutionStatusResponse {
     type Item = ResourceExecutionStatus;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<ResourceExecutionStatus> {
+    fn into_items(self) -> Vec<ResourceExecutionStatus> {
         self.resource_execution_status.unwrap_or_default()
     }
 }
@@ -434,55 +393,55 @@ pub struct ResourceExecutionStatus {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{                 "commandOutput": "hello\n"             }`
-    pub outputs: ::std::option::Option<::std::string::String>,
+    pub outputs: Option<String>,
     /// The status of the execution.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Success`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The time when the execution started running.
     ///
     /// Wire name: `ExecutionTime`.
     ///
     /// Example: `2020-11-13T08:48:34Z`
-    pub execution_time: ::std::option::Option<::std::string::String>,
+    pub execution_time: Option<String>,
     /// The ID of the resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-bp1e1bxxxxxxxxxxxxxx`
-    pub resource_id: ::std::option::Option<::std::string::String>,
+    pub resource_id: Option<String>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-6be6d6ff805349d9ac13`
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
 }
 impl ::serde::Serialize for ResourceExecutionStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.outputs {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.outputs {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_time {
+        if let Some(value) = &self.execution_time {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ExecutionTime",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_id {
+        if let Some(value) = &self.resource_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ResourceId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_id {
+        if let Some(value) = &self.execution_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -491,7 +450,7 @@ impl ::serde::Serialize for ResourceExecutionStatus {
 impl<'de> ::serde::Deserialize<'de> for ResourceExecutionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ResourceExecutionStatus;
@@ -504,9 +463,9 @@ impl<'de> ::serde::Deserialize<'de> for ResourceExecutionStatus {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ResourceExecutionStatus, A::Error> {
+            ) -> Result<ResourceExecutionStatus, A::Error> {
                 let mut value = ResourceExecutionStatus::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -520,7 +479,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceExecutionStatus {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -27,37 +27,37 @@ pub struct ListSecretParameterVersionsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the encryption parameter.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MySecretParameter`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
     ///
     /// Example: `10`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The share type of the encryption parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.
     ///
     /// Wire name: `WithDecryption`.
     ///
     /// Example: `false`
-    pub with_decryption: ::std::option::Option<bool>,
+    pub with_decryption: Option<bool>,
 }
 impl ListSecretParameterVersionsRequest {
     /// A builder for this request.
@@ -69,25 +69,25 @@ impl ::acs_runtime::EncodeRequest for ListSecretParameterVersionsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
         params.query.put("ShareType", &self.share_type);
         params.query.put("WithDecryption", &self.with_decryption);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListSecretParameterVersionsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListSecretParameterVersionsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    share_type: ::std::option::Option<::std::string::String>,
-    with_decryption: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    name: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    share_type: Option<String>,
+    with_decryption: Option<bool>,
 }
 impl ListSecretParameterVersionsRequestBuilder {
     /// The ID of the region.
@@ -95,23 +95,17 @@ impl ListSecretParameterVersionsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the encryption parameter.
@@ -119,23 +113,17 @@ impl ListSecretParameterVersionsRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MySecretParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the encryption parameter.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
@@ -144,16 +132,16 @@ impl ListSecretParameterVersionsRequestBuilder {
     ///
     /// Example: `10`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The pagination token that is used in the next request to retrieve a new page of results.
@@ -161,23 +149,17 @@ impl ListSecretParameterVersionsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The share type of the encryption parameter.
@@ -185,23 +167,17 @@ impl ListSecretParameterVersionsRequestBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.share_type = ::std::option::Option::Some(input.into());
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
+        self.share_type = Some(input.into());
         self
     }
     /// Sets or clears `ShareType`. The share type of the encryption parameter.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.share_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         &self.share_type
     }
     /// Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.
@@ -210,26 +186,23 @@ impl ListSecretParameterVersionsRequestBuilder {
     ///
     /// Example: `false`
     pub fn with_decryption(mut self, input: bool) -> Self {
-        self.with_decryption = ::std::option::Option::Some(input);
+        self.with_decryption = Some(input);
         self
     }
     /// Sets or clears `WithDecryption`. Specifies whether to decrypt the parameter value.
-    pub fn set_with_decryption(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_with_decryption(mut self, input: Option<bool>) -> Self {
         self.with_decryption = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_with_decryption(&self) -> &::std::option::Option<bool> {
+    pub fn get_with_decryption(&self) -> &Option<bool> {
         &self.with_decryption
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListSecretParameterVersionsRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ListSecretParameterVersionsRequest {
+    ) -> Result<ListSecretParameterVersionsRequest, ::acs_runtime::BuildError> {
+        Ok(ListSecretParameterVersionsRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             max_results: self.max_results,
@@ -250,8 +223,8 @@ impl ListSecretParameterVersionsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -295,23 +268,17 @@ impl ListSecretParameterVersionsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the encryption parameter.
@@ -319,23 +286,17 @@ impl ListSecretParameterVersionsFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MySecretParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
@@ -348,12 +309,12 @@ impl ListSecretParameterVersionsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The pagination token that is used in the next request to retrieve a new page of results.
@@ -361,23 +322,17 @@ impl ListSecretParameterVersionsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The share type of the encryption parameter.
@@ -385,23 +340,17 @@ impl ListSecretParameterVersionsFluentBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
     }
     /// Sets or clears `ShareType`.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_share_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         self.inner.get_share_type()
     }
     /// Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.
@@ -414,12 +363,12 @@ impl ListSecretParameterVersionsFluentBuilder {
         self
     }
     /// Sets or clears `WithDecryption`.
-    pub fn set_with_decryption(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_with_decryption(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_with_decryption(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_with_decryption(&self) -> &::std::option::Option<bool> {
+    pub fn get_with_decryption(&self) -> &Option<bool> {
         self.inner.get_with_decryption()
     }
 }
@@ -432,103 +381,103 @@ pub struct ListSecretParameterVersionsResponse {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the encryption parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T08:01:43Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The name of the encryption parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The total number of entries returned.
     ///
     /// Wire name: `TotalCount`.
     ///
     /// Example: `1`
-    pub total_count: ::std::option::Option<i32>,
+    pub total_count: Option<i32>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-4c4b401cab6747xxxxxx`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The information about the version of the encryption parameter.
     ///
     /// Wire name: `ParameterVersions`.
-    pub parameter_versions: ::std::option::Option<::std::vec::Vec<ParameterVersion>>,
+    pub parameter_versions: Option<Vec<ParameterVersion>>,
 }
 impl ::serde::Serialize for ListSecretParameterVersionsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.next_token {
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.total_count {
+        if let Some(value) = &self.total_count {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TotalCount", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameter_versions {
+        if let Some(value) = &self.parameter_versions {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParameterVersions",
@@ -541,7 +490,7 @@ impl ::serde::Serialize for ListSecretParameterVersionsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListSecretParameterVersionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListSecretParameterVersionsResponse;
@@ -554,9 +503,9 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParameterVersionsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListSecretParameterVersionsResponse, A::Error> {
+            ) -> Result<ListSecretParameterVersionsResponse, A::Error> {
                 let mut value = ListSecretParameterVersionsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -578,7 +527,7 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParameterVersionsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -586,10 +535,10 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParameterVersionsResponse {
 }
 impl ::acs_runtime::Page for ListSecretParameterVersionsResponse {
     type Item = ParameterVersion;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<ParameterVersion> {
+    fn into_items(self) -> Vec<ParameterVersion> {
         self.parameter_versions.unwrap_or_default()
     }
 }
@@ -602,46 +551,46 @@ pub struct ParameterVersion {
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    pub parameter_version: ::std::option::Option<i32>,
+    pub parameter_version: Option<i32>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `SecretParameter`
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T08:01:43Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
 }
 impl ::serde::Serialize for ParameterVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.parameter_version {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.parameter_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParameterVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.value {
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -650,7 +599,7 @@ impl ::serde::Serialize for ParameterVersion {
 impl<'de> ::serde::Deserialize<'de> for ParameterVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ParameterVersion;
@@ -663,9 +612,9 @@ impl<'de> ::serde::Deserialize<'de> for ParameterVersion {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ParameterVersion, A::Error> {
+            ) -> Result<ParameterVersion, A::Error> {
                 let mut value = ParameterVersion::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -678,7 +627,7 @@ impl<'de> ::serde::Deserialize<'de> for ParameterVersion {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

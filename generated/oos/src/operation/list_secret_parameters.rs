@@ -27,25 +27,25 @@ pub struct ListSecretParametersRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the parameter. **You can enter a keyword to query parameter names in fuzzy match mode.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The field used to sort the query results. Valid values:
     ///
     /// *   Name
@@ -54,7 +54,7 @@ pub struct ListSecretParametersRequest {
     /// Wire name: `SortField`.
     ///
     /// Example: `Name`
-    pub sort_field: ::std::option::Option<::std::string::String>,
+    pub sort_field: Option<String>,
     /// The order in which the entries are sorted. Valid values:
     ///
     /// *   Ascending
@@ -63,33 +63,31 @@ pub struct ListSecretParametersRequest {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Descending`
-    pub sort_order: ::std::option::Option<::std::string::String>,
+    pub sort_order: Option<String>,
     /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
     ///
     /// Wire name: `Path`.
     ///
     /// Example: `/path1/path2/`
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: Option<String>,
     /// Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.
     ///
     /// Wire name: `Recursive`.
     ///
     /// Example: `false`
-    pub recursive: ::std::option::Option<bool>,
+    pub recursive: Option<bool>,
     /// The tags of the parameter.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ListSecretParametersRequest {
     /// A builder for this request.
@@ -101,7 +99,7 @@ impl ::acs_runtime::EncodeRequest for ListSecretParametersRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("MaxResults", &self.max_results);
@@ -110,28 +108,26 @@ impl ::acs_runtime::EncodeRequest for ListSecretParametersRequest {
         params.query.put("SortOrder", &self.sort_order);
         params.query.put("Path", &self.path);
         params.query.put("Recursive", &self.recursive);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListSecretParametersRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListSecretParametersRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    sort_field: ::std::option::Option<::std::string::String>,
-    sort_order: ::std::option::Option<::std::string::String>,
-    path: ::std::option::Option<::std::string::String>,
-    recursive: ::std::option::Option<bool>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    sort_field: Option<String>,
+    sort_order: Option<String>,
+    path: Option<String>,
+    recursive: Option<bool>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    resource_group_id: Option<String>,
 }
 impl ListSecretParametersRequestBuilder {
     /// The ID of the region.
@@ -139,23 +135,17 @@ impl ListSecretParametersRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the parameter. **You can enter a keyword to query parameter names in fuzzy match mode.
@@ -163,23 +153,17 @@ impl ListSecretParametersRequestBuilder {
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the parameter.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
@@ -188,16 +172,16 @@ impl ListSecretParametersRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -205,23 +189,17 @@ impl ListSecretParametersRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The field used to sort the query results. Valid values:
@@ -232,23 +210,17 @@ impl ListSecretParametersRequestBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `Name`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_field = ::std::option::Option::Some(input.into());
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
+        self.sort_field = Some(input.into());
         self
     }
     /// Sets or clears `SortField`. The field used to sort the query results.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.sort_field = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
     /// The order in which the entries are sorted. Valid values:
@@ -259,23 +231,17 @@ impl ListSecretParametersRequestBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Descending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_order = ::std::option::Option::Some(input.into());
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
+        self.sort_order = Some(input.into());
         self
     }
     /// Sets or clears `SortOrder`. The order in which the entries are sorted.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.sort_order = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
     /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
@@ -283,23 +249,17 @@ impl ListSecretParametersRequestBuilder {
     /// Wire name: `Path`.
     ///
     /// Example: `/path1/path2/`
-    pub fn path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = ::std::option::Option::Some(input.into());
+    pub fn path(mut self, input: impl Into<String>) -> Self {
+        self.path = Some(input.into());
         self
     }
     /// Sets or clears `Path`. The path of the parameter.
-    pub fn set_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_path(mut self, input: Option<String>) -> Self {
         self.path = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
     /// Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.
@@ -308,16 +268,16 @@ impl ListSecretParametersRequestBuilder {
     ///
     /// Example: `false`
     pub fn recursive(mut self, input: bool) -> Self {
-        self.recursive = ::std::option::Option::Some(input);
+        self.recursive = Some(input);
         self
     }
     /// Sets or clears `Recursive`. Specifies whether to query parameters from all levels of directories in the specified path.
-    pub fn set_recursive(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_recursive(mut self, input: Option<bool>) -> Self {
         self.recursive = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_recursive(&self) -> &::std::option::Option<bool> {
+    pub fn get_recursive(&self) -> &Option<bool> {
         &self.recursive
     }
     /// The tags of the parameter.
@@ -327,11 +287,7 @@ impl ListSecretParametersRequestBuilder {
     /// Example: `{"k1": "v1", "k2": "v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -340,19 +296,13 @@ impl ListSecretParametersRequestBuilder {
     /// Sets or clears `Tags`. The tags of the parameter.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The ID of the resource group.
@@ -360,32 +310,24 @@ impl ListSecretParametersRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListSecretParametersRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListSecretParametersRequest {
+    ) -> Result<ListSecretParametersRequest, ::acs_runtime::BuildError> {
+        Ok(ListSecretParametersRequest {
             region_id: self.region_id,
             name: self.name,
             max_results: self.max_results,
@@ -410,8 +352,8 @@ impl ListSecretParametersFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -453,23 +395,17 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the parameter. **You can enter a keyword to query parameter names in fuzzy match mode.
@@ -477,23 +413,17 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
@@ -506,12 +436,12 @@ impl ListSecretParametersFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -519,23 +449,17 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The field used to sort the query results. Valid values:
@@ -546,23 +470,17 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `Name`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
     }
     /// Sets or clears `SortField`.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_field(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
     /// The order in which the entries are sorted. Valid values:
@@ -573,23 +491,17 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Descending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
     }
     /// Sets or clears `SortOrder`.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_order(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
     /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
@@ -597,23 +509,17 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `Path`.
     ///
     /// Example: `/path1/path2/`
-    pub fn path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
     }
     /// Sets or clears `Path`.
-    pub fn set_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_path(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_path(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
     /// Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.
@@ -626,12 +532,12 @@ impl ListSecretParametersFluentBuilder {
         self
     }
     /// Sets or clears `Recursive`.
-    pub fn set_recursive(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_recursive(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_recursive(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_recursive(&self) -> &::std::option::Option<bool> {
+    pub fn get_recursive(&self) -> &Option<bool> {
         self.inner.get_recursive()
     }
     /// The tags of the parameter.
@@ -639,30 +545,20 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The ID of the resource group.
@@ -670,25 +566,17 @@ impl ListSecretParametersFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
 }
@@ -701,40 +589,40 @@ pub struct ListSecretParametersResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `CA9C6248-AF2A-4AE9-A166-88FD901BBB90`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The information about the parameters.
     ///
     /// Wire name: `Parameters`.
-    pub parameters: ::std::option::Option<::std::vec::Vec<Parameter>>,
+    pub parameters: Option<Vec<Parameter>>,
 }
 impl ::serde::Serialize for ListSecretParametersResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -743,7 +631,7 @@ impl ::serde::Serialize for ListSecretParametersResponse {
 impl<'de> ::serde::Deserialize<'de> for ListSecretParametersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListSecretParametersResponse;
@@ -756,9 +644,9 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParametersResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListSecretParametersResponse, A::Error> {
+            ) -> Result<ListSecretParametersResponse, A::Error> {
                 let mut value = ListSecretParametersResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -771,7 +659,7 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParametersResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -779,10 +667,10 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParametersResponse {
 }
 impl ::acs_runtime::Page for ListSecretParametersResponse {
     type Item = Parameter;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Parameter> {
+    fn into_items(self) -> Vec<Parameter> {
         self.parameters.unwrap_or_default()
     }
 }
@@ -795,131 +683,131 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The time when the parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T09:35:17Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who updated the parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The ID of the KMS customer master key (CMK) that is used for encryption.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
-    pub key_id: ::std::option::Option<::std::string::String>,
+    pub key_id: Option<String>,
     /// The tags of the parameter.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The description of the parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The user who created the parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T09:28:47Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The version number of the parameter.
     ///
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    pub parameter_version: ::std::option::Option<::std::string::String>,
+    pub parameter_version: Option<String>,
     /// The name of the parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The ID of the parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-14ed150fdcd048xxxxxx`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The share type of the parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.r#type {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.key_id {
+        if let Some(value) = &self.key_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "KeyId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameter_version {
+        if let Some(value) = &self.parameter_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParameterVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -928,7 +816,7 @@ impl ::serde::Serialize for Parameter {
 impl<'de> ::serde::Deserialize<'de> for Parameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Parameter;
@@ -941,9 +829,9 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Parameter, A::Error> {
+            ) -> Result<Parameter, A::Error> {
                 let mut value = Parameter::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -965,7 +853,7 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

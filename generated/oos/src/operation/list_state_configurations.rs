@@ -25,51 +25,49 @@ pub struct ListStateConfigurationsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The version number of the template. If you do not specify this parameter, the latest version of the template is used.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationIds`.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub state_configuration_ids: ::std::option::Option<::std::string::String>,
+    pub state_configuration_ids: Option<String>,
     /// The tags to be added to the configuration.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The maximum number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `AHJKH-AHKJHDJK-AKHDIOWJL`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ListStateConfigurationsRequest {
     /// A builder for this request.
@@ -81,33 +79,31 @@ impl ::acs_runtime::EncodeRequest for ListStateConfigurationsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("TemplateVersion", &self.template_version);
         params.query.put("StateConfigurationIds", &self.state_configuration_ids);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListStateConfigurationsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListStateConfigurationsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    template_version: ::std::option::Option<::std::string::String>,
-    state_configuration_ids: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_name: Option<String>,
+    template_version: Option<String>,
+    state_configuration_ids: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    resource_group_id: Option<String>,
 }
 impl ListStateConfigurationsRequestBuilder {
     /// The region ID.
@@ -115,23 +111,17 @@ impl ListStateConfigurationsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
@@ -139,23 +129,17 @@ impl ListStateConfigurationsRequestBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The version number of the template. If you do not specify this parameter, the latest version of the template is used.
@@ -163,23 +147,17 @@ impl ListStateConfigurationsRequestBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_version = ::std::option::Option::Some(input.into());
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
+        self.template_version = Some(input.into());
         self
     }
     /// Sets or clears `TemplateVersion`. The version number of the template.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.template_version = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
     /// The ID of the desired-state configuration.
@@ -187,25 +165,17 @@ impl ListStateConfigurationsRequestBuilder {
     /// Wire name: `StateConfigurationIds`.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub fn state_configuration_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_configuration_ids = ::std::option::Option::Some(input.into());
+    pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
+        self.state_configuration_ids = Some(input.into());
         self
     }
     /// Sets or clears `StateConfigurationIds`. The ID of the desired-state configuration.
-    pub fn set_state_configuration_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
         self.state_configuration_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<String> {
         &self.state_configuration_ids
     }
     /// The tags to be added to the configuration.
@@ -215,11 +185,7 @@ impl ListStateConfigurationsRequestBuilder {
     /// Example: `{"Key": "oos", "Value": "inventory"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -228,19 +194,13 @@ impl ListStateConfigurationsRequestBuilder {
     /// Sets or clears `Tags`. The tags to be added to the configuration.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The maximum number of entries per page.
@@ -249,16 +209,16 @@ impl ListStateConfigurationsRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The maximum number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -266,23 +226,17 @@ impl ListStateConfigurationsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `AHJKH-AHKJHDJK-AKHDIOWJL`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. A pagination token.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The resource group ID.
@@ -290,35 +244,24 @@ impl ListStateConfigurationsRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The resource group ID.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListStateConfigurationsRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ListStateConfigurationsRequest {
+    ) -> Result<ListStateConfigurationsRequest, ::acs_runtime::BuildError> {
+        Ok(ListStateConfigurationsRequest {
             region_id: self.region_id,
             template_name: self.template_name,
             template_version: self.template_version,
@@ -341,8 +284,8 @@ impl ListStateConfigurationsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -384,23 +327,17 @@ impl ListStateConfigurationsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
@@ -408,23 +345,17 @@ impl ListStateConfigurationsFluentBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The version number of the template. If you do not specify this parameter, the latest version of the template is used.
@@ -432,23 +363,17 @@ impl ListStateConfigurationsFluentBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
     }
     /// Sets or clears `TemplateVersion`.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_version(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
     /// The ID of the desired-state configuration.
@@ -456,25 +381,17 @@ impl ListStateConfigurationsFluentBuilder {
     /// Wire name: `StateConfigurationIds`.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub fn state_configuration_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_configuration_ids(input);
         self
     }
     /// Sets or clears `StateConfigurationIds`.
-    pub fn set_state_configuration_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_configuration_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<String> {
         self.inner.get_state_configuration_ids()
     }
     /// The tags to be added to the configuration.
@@ -482,30 +399,20 @@ impl ListStateConfigurationsFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The maximum number of entries per page.
@@ -518,12 +425,12 @@ impl ListStateConfigurationsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -531,23 +438,17 @@ impl ListStateConfigurationsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `AHJKH-AHKJHDJK-AKHDIOWJL`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The resource group ID.
@@ -555,25 +456,17 @@ impl ListStateConfigurationsFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
 }
@@ -586,35 +479,35 @@ pub struct ListStateConfigurationsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1306108F-610C-40FD-AAD5-DA13E8B00BE9`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the desired-state configurations.
     ///
     /// Wire name: `StateConfigurations`.
-    pub state_configurations: ::std::option::Option<::std::vec::Vec<StateConfiguration>>,
+    pub state_configurations: Option<Vec<StateConfiguration>>,
     /// The pagination token that was used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `AAAAASO3cL82+b5iji7bfPNpMh8=`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ::serde::Serialize for ListStateConfigurationsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.state_configurations {
+        if let Some(value) = &self.state_configurations {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StateConfigurations",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.next_token {
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -623,7 +516,7 @@ impl ::serde::Serialize for ListStateConfigurationsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListStateConfigurationsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListStateConfigurationsResponse;
@@ -636,9 +529,9 @@ impl<'de> ::serde::Deserialize<'de> for ListStateConfigurationsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListStateConfigurationsResponse, A::Error> {
+            ) -> Result<ListStateConfigurationsResponse, A::Error> {
                 let mut value = ListStateConfigurationsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -652,7 +545,7 @@ impl<'de> ::serde::Deserialize<'de> for ListStateConfigurationsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -660,10 +553,10 @@ impl<'de> ::serde::Deserialize<'de> for ListStateConfigurationsResponse {
 }
 impl ::acs_runtime::Page for ListStateConfigurationsResponse {
     type Item = StateConfiguration;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<StateConfiguration> {
+    fn into_items(self) -> Vec<StateConfiguration> {
         self.state_configurations.unwrap_or_default()
     }
 }
@@ -676,160 +569,160 @@ pub struct StateConfiguration {
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2021-04-22T03:13:32Z`
-    pub update_time: ::std::option::Option<::std::string::String>,
+    pub update_time: Option<String>,
     /// The time when the desired-state configuration was created.
     ///
     /// Wire name: `CreateTime`.
     ///
     /// Example: `2021-03-22T03:13:32Z`
-    pub create_time: ::std::option::Option<::std::string::String>,
+    pub create_time: Option<String>,
     /// The queried resources.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
-    pub targets: ::std::option::Option<::std::string::String>,
+    pub targets: Option<String>,
     /// The tags added to the configuration.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationId`.
     ///
     /// Example: `sc-a538febe18fabcdef`
-    pub state_configuration_id: ::std::option::Option<::std::string::String>,
+    pub state_configuration_id: Option<String>,
     /// The schedule expression.
     ///
     /// Wire name: `ScheduleExpression`.
     ///
     /// Example: `1 hour`
-    pub schedule_expression: ::std::option::Option<::std::string::String>,
+    pub schedule_expression: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The version of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The configuration mode. Valid values:
     ///
     /// Wire name: `ConfigureMode`.
     ///
     /// Example: `ApplyAndAutoCorrect`
-    pub configure_mode: ::std::option::Option<::std::string::String>,
+    pub configure_mode: Option<String>,
     /// The schedule type.
     ///
     /// Wire name: `ScheduleType`.
     ///
     /// Example: `rate`
-    pub schedule_type: ::std::option::Option<::std::string::String>,
+    pub schedule_type: Option<String>,
     /// The parameters.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"policy": {"ACS:Network": {"Collection": "Enabled"}, "ACS:Application": {"Collection": "Enabled"}}}`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// The description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `Collect inventory data`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The template ID.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-ajshjalscfhjk2214`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
 }
 impl ::serde::Serialize for StateConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.update_time {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.update_time {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateTime", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_time {
+        if let Some(value) = &self.create_time {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateTime", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.targets {
+        if let Some(value) = &self.targets {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Targets", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.state_configuration_id {
+        if let Some(value) = &self.state_configuration_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StateConfigurationId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.schedule_expression {
+        if let Some(value) = &self.schedule_expression {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ScheduleExpression",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_name {
+        if let Some(value) = &self.template_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.configure_mode {
+        if let Some(value) = &self.configure_mode {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ConfigureMode",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.schedule_type {
+        if let Some(value) = &self.schedule_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ScheduleType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_id {
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -838,7 +731,7 @@ impl ::serde::Serialize for StateConfiguration {
 impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = StateConfiguration;
@@ -851,9 +744,9 @@ impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<StateConfiguration, A::Error> {
+            ) -> Result<StateConfiguration, A::Error> {
                 let mut value = StateConfiguration::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -880,7 +773,7 @@ impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,33 +25,31 @@ pub struct ListTagResourcesRequest {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::string::String,
+    pub region_id: String,
     /// The IDs of resources. The number of resource IDs ranges from 1 to 50.
     ///
     /// Wire name: `ResourceIds`.
     ///
     /// Example: `["templateNam1","templateName2"]`
-    pub resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub resource_ids: Option<Vec<String>>,
     /// The type of the resource. Valid values: template execution
     ///
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListTagResourcesRequest {
     /// A builder for this request.
@@ -63,29 +61,27 @@ impl ::acs_runtime::EncodeRequest for ListTagResourcesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
-        if let ::std::option::Option::Some(value) = &self.resource_ids {
+        if let Some(value) = &self.resource_ids {
             params.query.put_json("ResourceIds", value)?;
         }
         params.query.put("ResourceType", &self.resource_type);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("NextToken", &self.next_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListTagResourcesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListTagResourcesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    next_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    resource_ids: Option<Vec<String>>,
+    resource_type: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    next_token: Option<String>,
 }
 impl ListTagResourcesRequestBuilder {
     /// The ID of the region.
@@ -93,23 +89,17 @@ impl ListTagResourcesRequestBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The IDs of resources. The number of resource IDs ranges from 1 to 50.
@@ -119,25 +109,17 @@ impl ListTagResourcesRequestBuilder {
     /// Example: `["templateNam1","templateName2"]`
     ///
     /// Appends one item; `set_resource_ids` replaces the whole list.
-    pub fn resource_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_ids.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
+        self.resource_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `ResourceIds`. The IDs of resources.
-    pub fn set_resource_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_resource_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.resource_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         &self.resource_ids
     }
     /// The type of the resource. Valid values: template execution
@@ -145,23 +127,17 @@ impl ListTagResourcesRequestBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`. The type of the resource.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
@@ -171,11 +147,7 @@ impl ListTagResourcesRequestBuilder {
     /// Example: `{"k1":"v2","k2":"v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -184,19 +156,13 @@ impl ListTagResourcesRequestBuilder {
     /// Sets or clears `Tags`. The tag keys and values.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
@@ -204,30 +170,22 @@ impl ListTagResourcesRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListTagResourcesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListTagResourcesRequest {
+    pub fn build(self) -> Result<ListTagResourcesRequest, ::acs_runtime::BuildError> {
+        Ok(ListTagResourcesRequest {
             region_id: self
                 .region_id
                 .ok_or(::acs_runtime::BuildError::MissingParameter("RegionId"))?,
@@ -251,8 +209,8 @@ impl ListTagResourcesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -292,23 +250,17 @@ impl ListTagResourcesFluentBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The IDs of resources. The number of resource IDs ranges from 1 to 50.
@@ -316,25 +268,17 @@ impl ListTagResourcesFluentBuilder {
     /// Wire name: `ResourceIds`.
     ///
     /// Example: `["templateNam1","templateName2"]`
-    pub fn resource_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_ids(input);
         self
     }
     /// Sets or clears `ResourceIds`.
-    pub fn set_resource_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_resource_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_resource_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_resource_ids()
     }
     /// The type of the resource. Valid values: template execution
@@ -342,23 +286,17 @@ impl ListTagResourcesFluentBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
@@ -366,30 +304,20 @@ impl ListTagResourcesFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
@@ -397,23 +325,17 @@ impl ListTagResourcesFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }
@@ -426,29 +348,29 @@ pub struct ListTagResourcesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A5EF78C1-67FC-4E36-A6A8-7DF9C51726DF`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// Wire name: `TagResources`.
-    pub tag_resources: ::std::option::Option<TagResources>,
+    pub tag_resources: Option<TagResources>,
 }
 impl ::serde::Serialize for ListTagResourcesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tag_resources {
+        if let Some(value) = &self.tag_resources {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TagResources",
@@ -461,7 +383,7 @@ impl ::serde::Serialize for ListTagResourcesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListTagResourcesResponse;
@@ -474,9 +396,9 @@ impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListTagResourcesResponse, A::Error> {
+            ) -> Result<ListTagResourcesResponse, A::Error> {
                 let mut value = ListTagResourcesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -488,7 +410,7 @@ impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -496,10 +418,10 @@ impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
 }
 impl ::acs_runtime::Page for ListTagResourcesResponse {
     type Item = TagResource;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<TagResource> {
+    fn into_items(self) -> Vec<TagResource> {
         self.tag_resources.and_then(|value| value.tag_resource).unwrap_or_default()
     }
 }
@@ -512,46 +434,46 @@ pub struct TagResource {
     /// Wire name: `ResourceType`.
     ///
     /// Example: `template`
-    pub resource_type: ::std::option::Option<::std::string::String>,
+    pub resource_type: Option<String>,
     /// The tag value.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `v1`
-    pub tag_value: ::std::option::Option<::std::string::String>,
+    pub tag_value: Option<String>,
     /// The ID of the resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `TagTest2`
-    pub resource_id: ::std::option::Option<::std::string::String>,
+    pub resource_id: Option<String>,
     /// The tag key.
     ///
     /// Wire name: `TagKey`.
     ///
     /// Example: `k1`
-    pub tag_key: ::std::option::Option<::std::string::String>,
+    pub tag_key: Option<String>,
 }
 impl ::serde::Serialize for TagResource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.resource_type {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.resource_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.tag_value {
+        if let Some(value) = &self.tag_value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_id {
+        if let Some(value) = &self.resource_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ResourceId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tag_key {
+        if let Some(value) = &self.tag_key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -560,7 +482,7 @@ impl ::serde::Serialize for TagResource {
 impl<'de> ::serde::Deserialize<'de> for TagResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = TagResource;
@@ -573,9 +495,9 @@ impl<'de> ::serde::Deserialize<'de> for TagResource {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<TagResource, A::Error> {
+            ) -> Result<TagResource, A::Error> {
                 let mut value = TagResource::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -588,7 +510,7 @@ impl<'de> ::serde::Deserialize<'de> for TagResource {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -601,15 +523,15 @@ pub struct TagResources {
     /// The set of resources and the tags that are added to the resources.
     ///
     /// Wire name: `TagResource`.
-    pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResource>>,
+    pub tag_resource: Option<Vec<TagResource>>,
 }
 impl ::serde::Serialize for TagResources {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.tag_resource {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag_resource {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagResource", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -618,7 +540,7 @@ impl ::serde::Serialize for TagResources {
 impl<'de> ::serde::Deserialize<'de> for TagResources {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = TagResources;
@@ -631,9 +553,9 @@ impl<'de> ::serde::Deserialize<'de> for TagResources {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<TagResources, A::Error> {
+            ) -> Result<TagResources, A::Error> {
                 let mut value = TagResources::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -643,7 +565,7 @@ impl<'de> ::serde::Deserialize<'de> for TagResources {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

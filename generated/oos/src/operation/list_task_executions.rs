@@ -25,79 +25,79 @@ pub struct ListTaskExecutionsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
     /// Specifies to query task executions that start to run at or before the specified time.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Specifies to query task executions that start to run at or later than the specified time.
     ///
     /// Wire name: `StartDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date_before: ::std::option::Option<::std::string::String>,
+    pub start_date_before: Option<String>,
     /// Specifies to query task executions that stop running at or before the specified time.
     ///
     /// Wire name: `StartDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date_after: ::std::option::Option<::std::string::String>,
+    pub start_date_after: Option<String>,
     /// Specifies to query task executions that stop running at or later than the specified time.
     ///
     /// Wire name: `EndDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date_before: ::std::option::Option<::std::string::String>,
+    pub end_date_before: Option<String>,
     /// The execution ID of the task.
     ///
     /// Wire name: `EndDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date_after: ::std::option::Option<::std::string::String>,
+    pub end_date_after: Option<String>,
     /// The name of the task.
     ///
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub task_execution_id: ::std::option::Option<::std::string::String>,
+    pub task_execution_id: Option<String>,
     /// The action of the task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance`
-    pub task_name: ::std::option::Option<::std::string::String>,
+    pub task_name: Option<String>,
     /// The execution ID of the parent node. In a loop task, set this parameter to the execution ID of the parent node.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::Sleep`
-    pub task_action: ::std::option::Option<::std::string::String>,
+    pub task_action: Option<String>,
     /// Specifies whether to show the child nodes in the loop task. Default value: False.
     ///
     /// Wire name: `ParentTaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub parent_task_execution_id: ::std::option::Option<::std::string::String>,
+    pub parent_task_execution_id: Option<String>,
     /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
     ///
     /// Wire name: `IncludeChildTaskExecution`.
     ///
     /// Example: `false`
-    pub include_child_task_execution: ::std::option::Option<bool>,
+    pub include_child_task_execution: Option<bool>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// Sorts the task executions to query. Valid values:
     ///
     /// *   **StartDate**: specifies that the task executions are sorted based on the time when they are created. This is the default value.
@@ -107,7 +107,7 @@ pub struct ListTaskExecutionsRequest {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The order in which you want to sort the task executions to query. Valid values:
     ///
     /// *   **Ascending**: ascending order.
@@ -116,13 +116,13 @@ pub struct ListTaskExecutionsRequest {
     /// Wire name: `SortField`.
     ///
     /// Example: `StartDate`
-    pub sort_field: ::std::option::Option<::std::string::String>,
+    pub sort_field: Option<String>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Ascending`
-    pub sort_order: ::std::option::Option<::std::string::String>,
+    pub sort_order: Option<String>,
 }
 impl ListTaskExecutionsRequest {
     /// A builder for this request.
@@ -134,7 +134,7 @@ impl ::acs_runtime::EncodeRequest for ListTaskExecutionsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ExecutionId", &self.execution_id);
         params.query.put("Status", &self.status);
@@ -153,28 +153,28 @@ impl ::acs_runtime::EncodeRequest for ListTaskExecutionsRequest {
         params.query.put("NextToken", &self.next_token);
         params.query.put("SortField", &self.sort_field);
         params.query.put("SortOrder", &self.sort_order);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListTaskExecutionsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListTaskExecutionsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    start_date_before: ::std::option::Option<::std::string::String>,
-    start_date_after: ::std::option::Option<::std::string::String>,
-    end_date_before: ::std::option::Option<::std::string::String>,
-    end_date_after: ::std::option::Option<::std::string::String>,
-    task_execution_id: ::std::option::Option<::std::string::String>,
-    task_name: ::std::option::Option<::std::string::String>,
-    task_action: ::std::option::Option<::std::string::String>,
-    parent_task_execution_id: ::std::option::Option<::std::string::String>,
-    include_child_task_execution: ::std::option::Option<bool>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    sort_field: ::std::option::Option<::std::string::String>,
-    sort_order: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    execution_id: Option<String>,
+    status: Option<String>,
+    start_date_before: Option<String>,
+    start_date_after: Option<String>,
+    end_date_before: Option<String>,
+    end_date_after: Option<String>,
+    task_execution_id: Option<String>,
+    task_name: Option<String>,
+    task_action: Option<String>,
+    parent_task_execution_id: Option<String>,
+    include_child_task_execution: Option<bool>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    sort_field: Option<String>,
+    sort_order: Option<String>,
 }
 impl ListTaskExecutionsRequestBuilder {
     /// The ID of the execution.
@@ -182,23 +182,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the execution.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
@@ -206,23 +200,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_id = ::std::option::Option::Some(input.into());
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
+        self.execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionId`. The status of the execution.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
     /// Specifies to query task executions that start to run at or before the specified time.
@@ -230,23 +218,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<String>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets or clears `Status`. Specifies to query task executions that start to run at or before the specified time.
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<String>) -> Self {
         self.status = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status(&self) -> &Option<String> {
         &self.status
     }
     /// Specifies to query task executions that start to run at or later than the specified time.
@@ -254,25 +236,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `StartDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.start_date_before = ::std::option::Option::Some(input.into());
+    pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
+        self.start_date_before = Some(input.into());
         self
     }
     /// Sets or clears `StartDateBefore`. Specifies to query task executions that start to run at or later than the specified time.
-    pub fn set_start_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_before(mut self, input: Option<String>) -> Self {
         self.start_date_before = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_before(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_before(&self) -> &Option<String> {
         &self.start_date_before
     }
     /// Specifies to query task executions that stop running at or before the specified time.
@@ -280,23 +254,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `StartDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.start_date_after = ::std::option::Option::Some(input.into());
+    pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
+        self.start_date_after = Some(input.into());
         self
     }
     /// Sets or clears `StartDateAfter`. Specifies to query task executions that stop running at or before the specified time.
-    pub fn set_start_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_after(mut self, input: Option<String>) -> Self {
         self.start_date_after = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_after(&self) -> &Option<String> {
         &self.start_date_after
     }
     /// Specifies to query task executions that stop running at or later than the specified time.
@@ -304,23 +272,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `EndDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.end_date_before = ::std::option::Option::Some(input.into());
+    pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
+        self.end_date_before = Some(input.into());
         self
     }
     /// Sets or clears `EndDateBefore`. Specifies to query task executions that stop running at or later than the specified time.
-    pub fn set_end_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_before(mut self, input: Option<String>) -> Self {
         self.end_date_before = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_before(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_before(&self) -> &Option<String> {
         &self.end_date_before
     }
     /// The execution ID of the task.
@@ -328,23 +290,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `EndDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.end_date_after = ::std::option::Option::Some(input.into());
+    pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
+        self.end_date_after = Some(input.into());
         self
     }
     /// Sets or clears `EndDateAfter`. The execution ID of the task.
-    pub fn set_end_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_after(mut self, input: Option<String>) -> Self {
         self.end_date_after = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_after(&self) -> &Option<String> {
         &self.end_date_after
     }
     /// The name of the task.
@@ -352,25 +308,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub fn task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_execution_id = ::std::option::Option::Some(input.into());
+    pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
+        self.task_execution_id = Some(input.into());
         self
     }
     /// Sets or clears `TaskExecutionId`. The name of the task.
-    pub fn set_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_id(mut self, input: Option<String>) -> Self {
         self.task_execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_id(&self) -> &Option<String> {
         &self.task_execution_id
     }
     /// The action of the task.
@@ -378,23 +326,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance`
-    pub fn task_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_name = ::std::option::Option::Some(input.into());
+    pub fn task_name(mut self, input: impl Into<String>) -> Self {
+        self.task_name = Some(input.into());
         self
     }
     /// Sets or clears `TaskName`. The action of the task.
-    pub fn set_task_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_name(mut self, input: Option<String>) -> Self {
         self.task_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_name(&self) -> &Option<String> {
         &self.task_name
     }
     /// The execution ID of the parent node. In a loop task, set this parameter to the execution ID of the parent node.
@@ -402,23 +344,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::Sleep`
-    pub fn task_action(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_action = ::std::option::Option::Some(input.into());
+    pub fn task_action(mut self, input: impl Into<String>) -> Self {
+        self.task_action = Some(input.into());
         self
     }
     /// Sets or clears `TaskAction`. The execution ID of the parent node.
-    pub fn set_task_action(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_action(mut self, input: Option<String>) -> Self {
         self.task_action = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_action(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_action(&self) -> &Option<String> {
         &self.task_action
     }
     /// Specifies whether to show the child nodes in the loop task. Default value: False.
@@ -426,25 +362,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `ParentTaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub fn parent_task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parent_task_execution_id = ::std::option::Option::Some(input.into());
+    pub fn parent_task_execution_id(mut self, input: impl Into<String>) -> Self {
+        self.parent_task_execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ParentTaskExecutionId`. Specifies whether to show the child nodes in the loop task.
-    pub fn set_parent_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parent_task_execution_id(mut self, input: Option<String>) -> Self {
         self.parent_task_execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parent_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parent_task_execution_id(&self) -> &Option<String> {
         &self.parent_task_execution_id
     }
     /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
@@ -453,19 +381,16 @@ impl ListTaskExecutionsRequestBuilder {
     ///
     /// Example: `false`
     pub fn include_child_task_execution(mut self, input: bool) -> Self {
-        self.include_child_task_execution = ::std::option::Option::Some(input);
+        self.include_child_task_execution = Some(input);
         self
     }
     /// Sets or clears `IncludeChildTaskExecution`. The number of entries to return on each page.
-    pub fn set_include_child_task_execution(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_include_child_task_execution(mut self, input: Option<bool>) -> Self {
         self.include_child_task_execution = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_include_child_task_execution(&self) -> &::std::option::Option<bool> {
+    pub fn get_include_child_task_execution(&self) -> &Option<bool> {
         &self.include_child_task_execution
     }
     /// The token that is used to retrieve the next page of results.
@@ -474,16 +399,16 @@ impl ListTaskExecutionsRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The token that is used to retrieve the next page of results.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// Sorts the task executions to query. Valid values:
@@ -495,23 +420,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. Sorts the task executions to query.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The order in which you want to sort the task executions to query. Valid values:
@@ -522,23 +441,17 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `StartDate`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_field = ::std::option::Option::Some(input.into());
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
+        self.sort_field = Some(input.into());
         self
     }
     /// Sets or clears `SortField`. The order in which you want to sort the task executions to query.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.sort_field = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
     /// The token that is used to retrieve the next page of results.
@@ -546,30 +459,22 @@ impl ListTaskExecutionsRequestBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Ascending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_order = ::std::option::Option::Some(input.into());
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
+        self.sort_order = Some(input.into());
         self
     }
     /// Sets or clears `SortOrder`. The token that is used to retrieve the next page of results.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.sort_order = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListTaskExecutionsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListTaskExecutionsRequest {
+    pub fn build(self) -> Result<ListTaskExecutionsRequest, ::acs_runtime::BuildError> {
+        Ok(ListTaskExecutionsRequest {
             region_id: self.region_id,
             execution_id: self.execution_id,
             status: self.status,
@@ -600,8 +505,8 @@ impl ListTaskExecutionsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -641,23 +546,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
@@ -665,23 +564,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
     }
     /// Sets or clears `ExecutionId`.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
     /// Specifies to query task executions that start to run at or before the specified time.
@@ -689,23 +582,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.status(input);
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_status(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status(&self) -> &Option<String> {
         self.inner.get_status()
     }
     /// Specifies to query task executions that start to run at or later than the specified time.
@@ -713,25 +600,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `StartDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_before(input);
         self
     }
     /// Sets or clears `StartDateBefore`.
-    pub fn set_start_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_before(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_start_date_before(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_before(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_before(&self) -> &Option<String> {
         self.inner.get_start_date_before()
     }
     /// Specifies to query task executions that stop running at or before the specified time.
@@ -739,23 +618,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `StartDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn start_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_after(input);
         self
     }
     /// Sets or clears `StartDateAfter`.
-    pub fn set_start_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_date_after(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_start_date_after(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_start_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_date_after(&self) -> &Option<String> {
         self.inner.get_start_date_after()
     }
     /// Specifies to query task executions that stop running at or later than the specified time.
@@ -763,23 +636,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `EndDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_before(input);
         self
     }
     /// Sets or clears `EndDateBefore`.
-    pub fn set_end_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_before(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_end_date_before(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_before(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_before(&self) -> &Option<String> {
         self.inner.get_end_date_before()
     }
     /// The execution ID of the task.
@@ -787,23 +654,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `EndDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn end_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_after(input);
         self
     }
     /// Sets or clears `EndDateAfter`.
-    pub fn set_end_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_end_date_after(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_end_date_after(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_end_date_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_end_date_after(&self) -> &Option<String> {
         self.inner.get_end_date_after()
     }
     /// The name of the task.
@@ -811,25 +672,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub fn task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_id(input);
         self
     }
     /// Sets or clears `TaskExecutionId`.
-    pub fn set_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_task_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_id(&self) -> &Option<String> {
         self.inner.get_task_execution_id()
     }
     /// The action of the task.
@@ -837,23 +690,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance`
-    pub fn task_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_name(input);
         self
     }
     /// Sets or clears `TaskName`.
-    pub fn set_task_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_task_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_name(&self) -> &Option<String> {
         self.inner.get_task_name()
     }
     /// The execution ID of the parent node. In a loop task, set this parameter to the execution ID of the parent node.
@@ -861,23 +708,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::Sleep`
-    pub fn task_action(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_action(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_action(input);
         self
     }
     /// Sets or clears `TaskAction`.
-    pub fn set_task_action(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_action(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_task_action(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_action(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_action(&self) -> &Option<String> {
         self.inner.get_task_action()
     }
     /// Specifies whether to show the child nodes in the loop task. Default value: False.
@@ -885,25 +726,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `ParentTaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub fn parent_task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parent_task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parent_task_execution_id(input);
         self
     }
     /// Sets or clears `ParentTaskExecutionId`.
-    pub fn set_parent_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parent_task_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_parent_task_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parent_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parent_task_execution_id(&self) -> &Option<String> {
         self.inner.get_parent_task_execution_id()
     }
     /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
@@ -916,15 +749,12 @@ impl ListTaskExecutionsFluentBuilder {
         self
     }
     /// Sets or clears `IncludeChildTaskExecution`.
-    pub fn set_include_child_task_execution(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_include_child_task_execution(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_include_child_task_execution(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_include_child_task_execution(&self) -> &::std::option::Option<bool> {
+    pub fn get_include_child_task_execution(&self) -> &Option<bool> {
         self.inner.get_include_child_task_execution()
     }
     /// The token that is used to retrieve the next page of results.
@@ -937,12 +767,12 @@ impl ListTaskExecutionsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// Sorts the task executions to query. Valid values:
@@ -954,23 +784,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The order in which you want to sort the task executions to query. Valid values:
@@ -981,23 +805,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `StartDate`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
     }
     /// Sets or clears `SortField`.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_field(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
     /// The token that is used to retrieve the next page of results.
@@ -1005,23 +823,17 @@ impl ListTaskExecutionsFluentBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Ascending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
     }
     /// Sets or clears `SortOrder`.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_order(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
 }
@@ -1034,40 +846,40 @@ pub struct ListTaskExecutionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `CDABABABAB-FC28-4D9C-8FB5-68DC6F0486FC`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The details of the task executions.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The execution ID of the child node.
     ///
     /// Wire name: `TaskExecutions`.
-    pub task_executions: ::std::option::Option<::std::vec::Vec<TaskExecution>>,
+    pub task_executions: Option<Vec<TaskExecution>>,
 }
 impl ::serde::Serialize for ListTaskExecutionsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_executions {
+        if let Some(value) = &self.task_executions {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TaskExecutions",
@@ -1080,7 +892,7 @@ impl ::serde::Serialize for ListTaskExecutionsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListTaskExecutionsResponse;
@@ -1093,9 +905,9 @@ impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListTaskExecutionsResponse, A::Error> {
+            ) -> Result<ListTaskExecutionsResponse, A::Error> {
                 let mut value = ListTaskExecutionsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1108,7 +920,7 @@ impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1116,10 +928,10 @@ impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsResponse {
 }
 impl ::acs_runtime::Page for ListTaskExecutionsResponse {
     type Item = TaskExecution;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<TaskExecution> {
+    fn into_items(self) -> Vec<TaskExecution> {
         self.task_executions.unwrap_or_default()
     }
 }
@@ -1132,197 +944,197 @@ pub struct TaskExecution {
     /// Wire name: `ChildExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub child_execution_id: ::std::option::Option<::std::string::String>,
+    pub child_execution_id: Option<String>,
     /// The status of the task.
     ///
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    pub outputs: ::std::option::Option<::std::string::String>,
+    pub outputs: Option<String>,
     /// The time when the task execution stopped running.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The execution ID of the parent node.
     ///
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date: ::std::option::Option<::std::string::String>,
+    pub end_date: Option<String>,
     /// The name of the task.
     ///
     /// Wire name: `ParentTaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub parent_task_execution_id: ::std::option::Option<::std::string::String>,
+    pub parent_task_execution_id: Option<String>,
     /// The time when the execution started.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance    `
-    pub task_name: ::std::option::Option<::std::string::String>,
+    pub task_name: Option<String>,
     /// The elements in the loop task.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// The time when the execution was created.
     ///
     /// Wire name: `LoopItem`.
     ///
     /// Example: `i-1234566zxcvvb`
-    pub loop_item: ::std::option::Option<::std::string::String>,
+    pub loop_item: Option<String>,
     /// The ID of the execution.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The action of the task.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-44d32b45d2a449e49899`
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
     /// The execution ID of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::Sleep`
-    pub task_action: ::std::option::Option<::std::string::String>,
+    pub task_action: Option<String>,
     /// The time when the execution was last updated.
     ///
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub task_execution_id: ::std::option::Option<::std::string::String>,
+    pub task_execution_id: Option<String>,
     /// The configuration and statistics information of the loop task. This parameter is returned only for the parent node of the loop task.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The ID of the template.
     ///
     /// Wire name: `Loop`.
     ///
     /// Example: `{}`
-    pub r#loop: ::std::option::Option<::serde_json::Value>,
+    pub r#loop: Option<::serde_json::Value>,
     /// The number of times for which the loop task is run.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `xxx`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// The status information of the task execution.
     ///
     /// Wire name: `LoopBatchNumber`.
     ///
     /// Example: `2`
-    pub loop_batch_number: ::std::option::Option<i32>,
+    pub loop_batch_number: Option<i32>,
     /// The additional information.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `""`
-    pub status_message: ::std::option::Option<::std::string::String>,
+    pub status_message: Option<String>,
     /// The Input parameters of the task execution.
     ///
     /// Wire name: `ExtraData`.
     ///
     /// Example: `{                     "NotifyNote":""                 }`
-    pub extra_data: ::std::option::Option<::serde_json::Value>,
+    pub extra_data: Option<::serde_json::Value>,
     /// Queries task executions. Multiple methods are supported to filter task executions.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{ "Status":"Running" }`
-    pub properties: ::std::option::Option<::std::string::String>,
+    pub properties: Option<String>,
 }
 impl ::serde::Serialize for TaskExecution {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.child_execution_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.child_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ChildExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.outputs {
+        if let Some(value) = &self.outputs {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.end_date {
+        if let Some(value) = &self.end_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parent_task_execution_id {
+        if let Some(value) = &self.parent_task_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParentTaskExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_name {
+        if let Some(value) = &self.task_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.start_date {
+        if let Some(value) = &self.start_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "StartDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.loop_item {
+        if let Some(value) = &self.loop_item {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "LoopItem", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_id {
+        if let Some(value) = &self.execution_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_action {
+        if let Some(value) = &self.task_action {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskAction", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+        if let Some(value) = &self.task_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TaskExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.r#loop {
+        if let Some(value) = &self.r#loop {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Loop", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_id {
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.loop_batch_number {
+        if let Some(value) = &self.loop_batch_number {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LoopBatchNumber",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.status_message {
+        if let Some(value) = &self.status_message {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StatusMessage",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.extra_data {
+        if let Some(value) = &self.extra_data {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExtraData", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.properties {
+        if let Some(value) = &self.properties {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Properties", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1331,7 +1143,7 @@ impl ::serde::Serialize for TaskExecution {
 impl<'de> ::serde::Deserialize<'de> for TaskExecution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = TaskExecution;
@@ -1344,9 +1156,9 @@ impl<'de> ::serde::Deserialize<'de> for TaskExecution {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<TaskExecution, A::Error> {
+            ) -> Result<TaskExecution, A::Error> {
                 let mut value = TaskExecution::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1378,7 +1190,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskExecution {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

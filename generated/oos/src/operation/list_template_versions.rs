@@ -25,31 +25,31 @@ pub struct ListTemplateVersionsRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `describeinstances`
-    pub template_name: ::std::string::String,
+    pub template_name: String,
     /// The number of entries per page. Valid values: 10 to 100
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `H8xj9c-398djs9-39ajd9asdjjJ`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The type of the template. Valid values: Private and Public.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
 }
 impl ListTemplateVersionsRequest {
     /// A builder for this request.
@@ -61,23 +61,23 @@ impl ::acs_runtime::EncodeRequest for ListTemplateVersionsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
         params.query.put("ShareType", &self.share_type);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListTemplateVersionsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListTemplateVersionsRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    share_type: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_name: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    share_type: Option<String>,
 }
 impl ListTemplateVersionsRequestBuilder {
     /// The region ID.
@@ -85,23 +85,17 @@ impl ListTemplateVersionsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template.
@@ -109,23 +103,17 @@ impl ListTemplateVersionsRequestBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `describeinstances`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The number of entries per page. Valid values: 10 to 100
@@ -134,16 +122,16 @@ impl ListTemplateVersionsRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -151,23 +139,17 @@ impl ListTemplateVersionsRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `H8xj9c-398djs9-39ajd9asdjjJ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. A pagination token.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The type of the template. Valid values: Private and Public.
@@ -175,30 +157,24 @@ impl ListTemplateVersionsRequestBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.share_type = ::std::option::Option::Some(input.into());
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
+        self.share_type = Some(input.into());
         self
     }
     /// Sets or clears `ShareType`. The type of the template.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.share_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         &self.share_type
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListTemplateVersionsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListTemplateVersionsRequest {
+    ) -> Result<ListTemplateVersionsRequest, ::acs_runtime::BuildError> {
+        Ok(ListTemplateVersionsRequest {
             region_id: self.region_id,
             template_name: self
                 .template_name
@@ -220,8 +196,8 @@ impl ListTemplateVersionsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -263,23 +239,17 @@ impl ListTemplateVersionsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template.
@@ -287,23 +257,17 @@ impl ListTemplateVersionsFluentBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `describeinstances`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The number of entries per page. Valid values: 10 to 100
@@ -316,12 +280,12 @@ impl ListTemplateVersionsFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
@@ -329,23 +293,17 @@ impl ListTemplateVersionsFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `H8xj9c-398djs9-39ajd9asdjjJ`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The type of the template. Valid values: Private and Public.
@@ -353,23 +311,17 @@ impl ListTemplateVersionsFluentBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
     }
     /// Sets or clears `ShareType`.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_share_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         self.inner.get_share_type()
     }
 }
@@ -382,40 +334,40 @@ pub struct ListTemplateVersionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `NJSNDKLJS-SJKJDO090k30-JSDK232`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `E6CD612B-5889-4F1A-823F-8A4029E46`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The versions of the template.
     ///
     /// Wire name: `TemplateVersions`.
-    pub template_versions: ::std::option::Option<::std::vec::Vec<TemplateVersion>>,
+    pub template_versions: Option<Vec<TemplateVersion>>,
 }
 impl ::serde::Serialize for ListTemplateVersionsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_versions {
+        if let Some(value) = &self.template_versions {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersions",
@@ -428,7 +380,7 @@ impl ::serde::Serialize for ListTemplateVersionsResponse {
 impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListTemplateVersionsResponse;
@@ -441,9 +393,9 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListTemplateVersionsResponse, A::Error> {
+            ) -> Result<ListTemplateVersionsResponse, A::Error> {
                 let mut value = ListTemplateVersionsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -456,7 +408,7 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -464,10 +416,10 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsResponse {
 }
 impl ::acs_runtime::Page for ListTemplateVersionsResponse {
     type Item = TemplateVersion;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<TemplateVersion> {
+    fn into_items(self) -> Vec<TemplateVersion> {
         self.template_versions.unwrap_or_default()
     }
 }
@@ -480,64 +432,64 @@ pub struct TemplateVersion {
     /// Wire name: `Description`.
     ///
     /// Example: `Detach the eip from the special instance.`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the version was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-05-19T06:05:41Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who last updated the version.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `foo`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The name of the version.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `baz`
-    pub version_name: ::std::option::Option<::std::string::String>,
+    pub version_name: Option<String>,
     /// The number of the version.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The format of the template content. Valid values: YAML and JSON.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    pub template_format: ::std::option::Option<::std::string::String>,
+    pub template_format: Option<String>,
 }
 impl ::serde::Serialize for TemplateVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.version_name {
+        if let Some(value) = &self.version_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "VersionName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_format {
+        if let Some(value) = &self.template_format {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateFormat",
@@ -550,7 +502,7 @@ impl ::serde::Serialize for TemplateVersion {
 impl<'de> ::serde::Deserialize<'de> for TemplateVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = TemplateVersion;
@@ -563,9 +515,9 @@ impl<'de> ::serde::Deserialize<'de> for TemplateVersion {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<TemplateVersion, A::Error> {
+            ) -> Result<TemplateVersion, A::Error> {
                 let mut value = TemplateVersion::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -580,7 +532,7 @@ impl<'de> ::serde::Deserialize<'de> for TemplateVersion {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,13 +25,13 @@ pub struct ListTemplatesRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template. All templates whose names contain the specified template name are to be returned.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The format of the template. Valid values:
     ///
     /// *   **JSON**
@@ -40,7 +40,7 @@ pub struct ListTemplatesRequest {
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    pub template_format: ::std::option::Option<::std::string::String>,
+    pub template_format: Option<String>,
     /// The share type of the template. Valid values:
     ///
     /// *   **Public**
@@ -49,7 +49,7 @@ pub struct ListTemplatesRequest {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// The creator of the template.
     ///
     /// *   To query the template provided by Alibaba Cloud, set this parameter to **ACS**.
@@ -58,7 +58,7 @@ pub struct ListTemplatesRequest {
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `ACS`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// Specifies to query the template that is created at or before the specified time.
     ///
     /// The value must be in the YYYY-MM-DDThh:mm::ssZ format.
@@ -66,7 +66,7 @@ pub struct ListTemplatesRequest {
     /// Wire name: `CreatedDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date_before: ::std::option::Option<::std::string::String>,
+    pub created_date_before: Option<String>,
     /// Specifies to query the template that is created at or later than the specified time.
     ///
     /// The value must be in the YYYY-MM-DDThh:mm:ssZ format.
@@ -74,33 +74,31 @@ pub struct ListTemplatesRequest {
     /// Wire name: `CreatedDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date_after: ::std::option::Option<::std::string::String>,
+    pub created_date_after: Option<String>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The type of the template. Valid values include TimerTrigger, EventTrigger, AlarmTrigger, and Other.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `TimerTrigger`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The field that is used to sort the templates to be queried. Valid values:
     ///
     /// *   **TotalExecutionCount** (default): The system sorts the returned templates based on the total number of times that the templates are used.
@@ -112,7 +110,7 @@ pub struct ListTemplatesRequest {
     /// Wire name: `SortField`.
     ///
     /// Example: `Popularity`
-    pub sort_field: ::std::option::Option<::std::string::String>,
+    pub sort_field: Option<String>,
     /// The order in which you want to sort the results. Valid values:
     ///
     /// *   **Ascending**: ascending order.
@@ -121,13 +119,13 @@ pub struct ListTemplatesRequest {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Descending`
-    pub sort_order: ::std::option::Option<::std::string::String>,
+    pub sort_order: Option<String>,
     /// Specifies whether to query the template that is configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
     ///
     /// Example: `true`
-    pub has_trigger: ::std::option::Option<bool>,
+    pub has_trigger: Option<bool>,
     /// The type of the template. Valid values:
     ///
     /// *   Automation: the template for automated tasks.
@@ -139,25 +137,25 @@ pub struct ListTemplatesRequest {
     /// Valid values: `Automation`, `State`, `Package`.
     ///
     /// Example: `private`
-    pub template_type: ::std::option::Option<::std::string::String>,
+    pub template_type: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// Specifies whether the template is added to favorites.
     ///
     /// Wire name: `IsFavorite`.
     ///
     /// Example: `true`
-    pub is_favorite: ::std::option::Option<bool>,
+    pub is_favorite: Option<bool>,
     /// Specifies whether the template is an example template.
     ///
     /// Wire name: `IsExample`.
     ///
     /// Example: `false`
-    pub is_example: ::std::option::Option<bool>,
+    pub is_example: Option<bool>,
 }
 impl ListTemplatesRequest {
     /// A builder for this request.
@@ -169,7 +167,7 @@ impl ::acs_runtime::EncodeRequest for ListTemplatesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("TemplateFormat", &self.template_format);
@@ -177,7 +175,7 @@ impl ::acs_runtime::EncodeRequest for ListTemplatesRequest {
         params.query.put("CreatedBy", &self.created_by);
         params.query.put("CreatedDateBefore", &self.created_date_before);
         params.query.put("CreatedDateAfter", &self.created_date_after);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("Category", &self.category);
@@ -190,32 +188,30 @@ impl ::acs_runtime::EncodeRequest for ListTemplatesRequest {
         params.query.put("ResourceGroupId", &self.resource_group_id);
         params.query.put("IsFavorite", &self.is_favorite);
         params.query.put("IsExample", &self.is_example);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ListTemplatesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ListTemplatesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    template_format: ::std::option::Option<::std::string::String>,
-    share_type: ::std::option::Option<::std::string::String>,
-    created_by: ::std::option::Option<::std::string::String>,
-    created_date_before: ::std::option::Option<::std::string::String>,
-    created_date_after: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    category: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    sort_field: ::std::option::Option<::std::string::String>,
-    sort_order: ::std::option::Option<::std::string::String>,
-    has_trigger: ::std::option::Option<bool>,
-    template_type: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    is_favorite: ::std::option::Option<bool>,
-    is_example: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    template_name: Option<String>,
+    template_format: Option<String>,
+    share_type: Option<String>,
+    created_by: Option<String>,
+    created_date_before: Option<String>,
+    created_date_after: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    category: Option<String>,
+    max_results: Option<i32>,
+    next_token: Option<String>,
+    sort_field: Option<String>,
+    sort_order: Option<String>,
+    has_trigger: Option<bool>,
+    template_type: Option<String>,
+    resource_group_id: Option<String>,
+    is_favorite: Option<bool>,
+    is_example: Option<bool>,
 }
 impl ListTemplatesRequestBuilder {
     /// The ID of the region in which you want to query templates.
@@ -223,23 +219,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which you want to query templates.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template. All templates whose names contain the specified template name are to be returned.
@@ -247,23 +237,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The format of the template. Valid values:
@@ -274,23 +258,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    pub fn template_format(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_format = ::std::option::Option::Some(input.into());
+    pub fn template_format(mut self, input: impl Into<String>) -> Self {
+        self.template_format = Some(input.into());
         self
     }
     /// Sets or clears `TemplateFormat`. The format of the template.
-    pub fn set_template_format(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_format(mut self, input: Option<String>) -> Self {
         self.template_format = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_format(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_format(&self) -> &Option<String> {
         &self.template_format
     }
     /// The share type of the template. Valid values:
@@ -301,23 +279,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.share_type = ::std::option::Option::Some(input.into());
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
+        self.share_type = Some(input.into());
         self
     }
     /// Sets or clears `ShareType`. The share type of the template.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.share_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         &self.share_type
     }
     /// The creator of the template.
@@ -328,23 +300,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `ACS`
-    pub fn created_by(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_by = ::std::option::Option::Some(input.into());
+    pub fn created_by(mut self, input: impl Into<String>) -> Self {
+        self.created_by = Some(input.into());
         self
     }
     /// Sets or clears `CreatedBy`. The creator of the template.
-    pub fn set_created_by(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_created_by(mut self, input: Option<String>) -> Self {
         self.created_by = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_created_by(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_created_by(&self) -> &Option<String> {
         &self.created_by
     }
     /// Specifies to query the template that is created at or before the specified time.
@@ -354,25 +320,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `CreatedDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn created_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_date_before = ::std::option::Option::Some(input.into());
+    pub fn created_date_before(mut self, input: impl Into<String>) -> Self {
+        self.created_date_before = Some(input.into());
         self
     }
     /// Sets or clears `CreatedDateBefore`. Specifies to query the template that is created at or before the specified time.
-    pub fn set_created_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_created_date_before(mut self, input: Option<String>) -> Self {
         self.created_date_before = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_created_date_before(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_created_date_before(&self) -> &Option<String> {
         &self.created_date_before
     }
     /// Specifies to query the template that is created at or later than the specified time.
@@ -382,25 +340,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `CreatedDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn created_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_date_after = ::std::option::Option::Some(input.into());
+    pub fn created_date_after(mut self, input: impl Into<String>) -> Self {
+        self.created_date_after = Some(input.into());
         self
     }
     /// Sets or clears `CreatedDateAfter`. Specifies to query the template that is created at or later than the specified time.
-    pub fn set_created_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_created_date_after(mut self, input: Option<String>) -> Self {
         self.created_date_after = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_created_date_after(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_created_date_after(&self) -> &Option<String> {
         &self.created_date_after
     }
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
@@ -410,11 +360,7 @@ impl ListTemplatesRequestBuilder {
     /// Example: `{"k1":"k2","k2":"v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -423,19 +369,13 @@ impl ListTemplatesRequestBuilder {
     /// Sets or clears `Tags`. The tag keys and values.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The type of the template. Valid values include TimerTrigger, EventTrigger, AlarmTrigger, and Other.
@@ -443,23 +383,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `Category`.
     ///
     /// Example: `TimerTrigger`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.category = ::std::option::Option::Some(input.into());
+    pub fn category(mut self, input: impl Into<String>) -> Self {
+        self.category = Some(input.into());
         self
     }
     /// Sets or clears `Category`. The type of the template.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.category = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
@@ -468,16 +402,16 @@ impl ListTemplatesRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The token that is used to retrieve the next page of results.
@@ -485,23 +419,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The field that is used to sort the templates to be queried. Valid values:
@@ -515,23 +443,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `Popularity`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_field = ::std::option::Option::Some(input.into());
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
+        self.sort_field = Some(input.into());
         self
     }
     /// Sets or clears `SortField`. The field that is used to sort the templates to be queried.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.sort_field = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
     /// The order in which you want to sort the results. Valid values:
@@ -542,23 +464,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Descending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_order = ::std::option::Option::Some(input.into());
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
+        self.sort_order = Some(input.into());
         self
     }
     /// Sets or clears `SortOrder`. The order in which you want to sort the results.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.sort_order = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
     /// Specifies whether to query the template that is configured with a trigger.
@@ -567,16 +483,16 @@ impl ListTemplatesRequestBuilder {
     ///
     /// Example: `true`
     pub fn has_trigger(mut self, input: bool) -> Self {
-        self.has_trigger = ::std::option::Option::Some(input);
+        self.has_trigger = Some(input);
         self
     }
     /// Sets or clears `HasTrigger`. Specifies whether to query the template that is configured with a trigger.
-    pub fn set_has_trigger(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_has_trigger(mut self, input: Option<bool>) -> Self {
         self.has_trigger = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_has_trigger(&self) -> &::std::option::Option<bool> {
+    pub fn get_has_trigger(&self) -> &Option<bool> {
         &self.has_trigger
     }
     /// The type of the template. Valid values:
@@ -590,23 +506,17 @@ impl ListTemplatesRequestBuilder {
     /// Valid values: `Automation`, `State`, `Package`.
     ///
     /// Example: `private`
-    pub fn template_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_type = ::std::option::Option::Some(input.into());
+    pub fn template_type(mut self, input: impl Into<String>) -> Self {
+        self.template_type = Some(input.into());
         self
     }
     /// Sets or clears `TemplateType`. The type of the template.
-    pub fn set_template_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_type(mut self, input: Option<String>) -> Self {
         self.template_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_type(&self) -> &Option<String> {
         &self.template_type
     }
     /// The ID of the resource group.
@@ -614,25 +524,17 @@ impl ListTemplatesRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// Specifies whether the template is added to favorites.
@@ -641,16 +543,16 @@ impl ListTemplatesRequestBuilder {
     ///
     /// Example: `true`
     pub fn is_favorite(mut self, input: bool) -> Self {
-        self.is_favorite = ::std::option::Option::Some(input);
+        self.is_favorite = Some(input);
         self
     }
     /// Sets or clears `IsFavorite`. Specifies whether the template is added to favorites.
-    pub fn set_is_favorite(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_is_favorite(mut self, input: Option<bool>) -> Self {
         self.is_favorite = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_is_favorite(&self) -> &::std::option::Option<bool> {
+    pub fn get_is_favorite(&self) -> &Option<bool> {
         &self.is_favorite
     }
     /// Specifies whether the template is an example template.
@@ -659,23 +561,21 @@ impl ListTemplatesRequestBuilder {
     ///
     /// Example: `false`
     pub fn is_example(mut self, input: bool) -> Self {
-        self.is_example = ::std::option::Option::Some(input);
+        self.is_example = Some(input);
         self
     }
     /// Sets or clears `IsExample`. Specifies whether the template is an example template.
-    pub fn set_is_example(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_is_example(mut self, input: Option<bool>) -> Self {
         self.is_example = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_is_example(&self) -> &::std::option::Option<bool> {
+    pub fn get_is_example(&self) -> &Option<bool> {
         &self.is_example
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListTemplatesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(ListTemplatesRequest {
+    pub fn build(self) -> Result<ListTemplatesRequest, ::acs_runtime::BuildError> {
+        Ok(ListTemplatesRequest {
             region_id: self.region_id,
             template_name: self.template_name,
             template_format: self.template_format,
@@ -708,8 +608,8 @@ impl ListTemplatesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -749,23 +649,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template. All templates whose names contain the specified template name are to be returned.
@@ -773,23 +667,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The format of the template. Valid values:
@@ -800,23 +688,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    pub fn template_format(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_format(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_format(input);
         self
     }
     /// Sets or clears `TemplateFormat`.
-    pub fn set_template_format(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_format(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_format(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_format(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_format(&self) -> &Option<String> {
         self.inner.get_template_format()
     }
     /// The share type of the template. Valid values:
@@ -827,23 +709,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub fn share_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
     }
     /// Sets or clears `ShareType`.
-    pub fn set_share_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_share_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_share_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_share_type(&self) -> &Option<String> {
         self.inner.get_share_type()
     }
     /// The creator of the template.
@@ -854,23 +730,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `ACS`
-    pub fn created_by(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn created_by(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.created_by(input);
         self
     }
     /// Sets or clears `CreatedBy`.
-    pub fn set_created_by(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_created_by(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_created_by(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_created_by(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_created_by(&self) -> &Option<String> {
         self.inner.get_created_by()
     }
     /// Specifies to query the template that is created at or before the specified time.
@@ -880,25 +750,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `CreatedDateBefore`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn created_date_before(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn created_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.created_date_before(input);
         self
     }
     /// Sets or clears `CreatedDateBefore`.
-    pub fn set_created_date_before(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_created_date_before(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_created_date_before(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_created_date_before(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_created_date_before(&self) -> &Option<String> {
         self.inner.get_created_date_before()
     }
     /// Specifies to query the template that is created at or later than the specified time.
@@ -908,25 +770,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `CreatedDateAfter`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub fn created_date_after(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn created_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.created_date_after(input);
         self
     }
     /// Sets or clears `CreatedDateAfter`.
-    pub fn set_created_date_after(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_created_date_after(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_created_date_after(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_created_date_after(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_created_date_after(&self) -> &Option<String> {
         self.inner.get_created_date_after()
     }
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
@@ -934,30 +788,20 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The type of the template. Valid values include TimerTrigger, EventTrigger, AlarmTrigger, and Other.
@@ -965,23 +809,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `Category`.
     ///
     /// Example: `TimerTrigger`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
     }
     /// Sets or clears `Category`.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_category(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
     /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
@@ -994,12 +832,12 @@ impl ListTemplatesFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The token that is used to retrieve the next page of results.
@@ -1007,23 +845,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The field that is used to sort the templates to be queried. Valid values:
@@ -1037,23 +869,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `SortField`.
     ///
     /// Example: `Popularity`
-    pub fn sort_field(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
     }
     /// Sets or clears `SortField`.
-    pub fn set_sort_field(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_field(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_field(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_field(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
     /// The order in which you want to sort the results. Valid values:
@@ -1064,23 +890,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `SortOrder`.
     ///
     /// Example: `Descending`
-    pub fn sort_order(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
     }
     /// Sets or clears `SortOrder`.
-    pub fn set_sort_order(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sort_order(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_sort_order(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sort_order(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
     /// Specifies whether to query the template that is configured with a trigger.
@@ -1093,12 +913,12 @@ impl ListTemplatesFluentBuilder {
         self
     }
     /// Sets or clears `HasTrigger`.
-    pub fn set_has_trigger(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_has_trigger(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_has_trigger(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_has_trigger(&self) -> &::std::option::Option<bool> {
+    pub fn get_has_trigger(&self) -> &Option<bool> {
         self.inner.get_has_trigger()
     }
     /// The type of the template. Valid values:
@@ -1112,23 +932,17 @@ impl ListTemplatesFluentBuilder {
     /// Valid values: `Automation`, `State`, `Package`.
     ///
     /// Example: `private`
-    pub fn template_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_type(input);
         self
     }
     /// Sets or clears `TemplateType`.
-    pub fn set_template_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_type(&self) -> &Option<String> {
         self.inner.get_template_type()
     }
     /// The ID of the resource group.
@@ -1136,25 +950,17 @@ impl ListTemplatesFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
     /// Specifies whether the template is added to favorites.
@@ -1167,12 +973,12 @@ impl ListTemplatesFluentBuilder {
         self
     }
     /// Sets or clears `IsFavorite`.
-    pub fn set_is_favorite(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_is_favorite(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_is_favorite(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_is_favorite(&self) -> &::std::option::Option<bool> {
+    pub fn get_is_favorite(&self) -> &Option<bool> {
         self.inner.get_is_favorite()
     }
     /// Specifies whether the template is an example template.
@@ -1185,12 +991,12 @@ impl ListTemplatesFluentBuilder {
         self
     }
     /// Sets or clears `IsExample`.
-    pub fn set_is_example(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_is_example(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_is_example(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_is_example(&self) -> &::std::option::Option<bool> {
+    pub fn get_is_example(&self) -> &Option<bool> {
         self.inner.get_is_example()
     }
 }
@@ -1203,40 +1009,40 @@ pub struct ListTemplatesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `BEF54BA-17B6-449F-A219-49ACB157E3`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The template metadata.
     ///
     /// Wire name: `Templates`.
-    pub templates: ::std::option::Option<::std::vec::Vec<Template>>,
+    pub templates: Option<Vec<Template>>,
 }
 impl ::serde::Serialize for ListTemplatesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.templates {
+        if let Some(value) = &self.templates {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Templates", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1245,7 +1051,7 @@ impl ::serde::Serialize for ListTemplatesResponse {
 impl<'de> ::serde::Deserialize<'de> for ListTemplatesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ListTemplatesResponse;
@@ -1258,9 +1064,9 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplatesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ListTemplatesResponse, A::Error> {
+            ) -> Result<ListTemplatesResponse, A::Error> {
                 let mut value = ListTemplatesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1273,7 +1079,7 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplatesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1281,10 +1087,10 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplatesResponse {
 }
 impl ::acs_runtime::Page for ListTemplatesResponse {
     type Item = Template;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<Template> {
+    fn into_items(self) -> Vec<Template> {
         self.templates.unwrap_or_default()
     }
 }
@@ -1297,49 +1103,49 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4`
-    pub hash: ::std::option::Option<::std::string::String>,
+    pub hash: Option<String>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who last updated the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(13092000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The template type.
     ///
     /// Wire name: `TemplateType`.
     ///
     /// Example: `private`
-    pub template_type: ::std::option::Option<::std::string::String>,
+    pub template_type: Option<String>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The template name.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The template version. The version contains the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The template format. The system automatically determines whether the format of the template is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `JSON`
-    pub template_format: ::std::option::Option<::std::string::String>,
+    pub template_format: Option<String>,
     /// The popularity of the public template. Valid values: **1-10**. A greater value indicates higher popularity. If **ShareType** is set to **Private**, the value of this parameter is `-1`.
     ///
     /// >  This parameter is valid only if **ShareType** is set to **Public**.
@@ -1347,7 +1153,7 @@ pub struct Template {
     /// Wire name: `Popularity`.
     ///
     /// Example: `8`
-    pub popularity: ::std::option::Option<i32>,
+    pub popularity: Option<i32>,
     /// The number of times for which the private template is executed. If **ShareType** is set to **Public**, the value of this parameter is `-1`.
     ///
     /// >  This parameter is valid only if **ShareType** is set to **Private**.
@@ -1355,49 +1161,49 @@ pub struct Template {
     /// Wire name: `TotalExecutionCount`.
     ///
     /// Example: `5`
-    pub total_execution_count: ::std::option::Option<i32>,
+    pub total_execution_count: Option<i32>,
     /// The template description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `Describe instances of given status`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The user who created the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(1309200)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The creation time of the template.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The template type.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `TimerTrigger`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// Indicates whether the template was configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
     ///
     /// Example: `true`
-    pub has_trigger: ::std::option::Option<bool>,
+    pub has_trigger: Option<bool>,
     /// The template ID.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-94753deed38`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// The share type of the template. The share type of a template created by a user is **Private**. Valid values:
     ///
     /// *   **Public**
@@ -1406,19 +1212,19 @@ pub struct Template {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Public`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// Indicates whether the template is added to favorites.
     ///
     /// Wire name: `IsFavorite`.
     ///
     /// Example: `true`
-    pub is_favorite: ::std::option::Option<bool>,
+    pub is_favorite: Option<bool>,
     /// The user who published the template.
     ///
     /// Wire name: `Publisher`.
     ///
     /// Example: `aliyun`
-    pub publisher: ::std::option::Option<::std::string::String>,
+    pub publisher: Option<String>,
     /// The template constraints.
     ///
     /// Wire name: `Constraints`.
@@ -1433,108 +1239,108 @@ pub struct Template {
     ///   "OSVersions": ["CentOS7.9 64bit"]
     /// }
     /// ```
-    pub constraints: ::std::option::Option<::std::string::String>,
+    pub constraints: Option<String>,
     /// The version name.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `v2.1`
-    pub version_name: ::std::option::Option<::std::string::String>,
+    pub version_name: Option<String>,
 }
 impl ::serde::Serialize for Template {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.hash {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.hash {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Hash", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_type {
+        if let Some(value) = &self.template_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_name {
+        if let Some(value) = &self.template_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_format {
+        if let Some(value) = &self.template_format {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateFormat",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.popularity {
+        if let Some(value) = &self.popularity {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Popularity", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.total_execution_count {
+        if let Some(value) = &self.total_execution_count {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TotalExecutionCount",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.category {
+        if let Some(value) = &self.category {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.has_trigger {
+        if let Some(value) = &self.has_trigger {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "HasTrigger", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_id {
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_favorite {
+        if let Some(value) = &self.is_favorite {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsFavorite", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.publisher {
+        if let Some(value) = &self.publisher {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Publisher", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.constraints {
+        if let Some(value) = &self.constraints {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Constraints", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.version_name {
+        if let Some(value) = &self.version_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "VersionName", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1543,7 +1349,7 @@ impl ::serde::Serialize for Template {
 impl<'de> ::serde::Deserialize<'de> for Template {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Template;
@@ -1556,9 +1362,9 @@ impl<'de> ::serde::Deserialize<'de> for Template {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Template, A::Error> {
+            ) -> Result<Template, A::Error> {
                 let mut value = Template::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1591,7 +1397,7 @@ impl<'de> ::serde::Deserialize<'de> for Template {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

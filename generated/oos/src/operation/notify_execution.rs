@@ -28,13 +28,13 @@ pub struct NotifyExecutionRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxx`
-    pub execution_id: ::std::string::String,
+    pub execution_id: String,
     /// The type of the notification. Valid values:
     ///
     /// *   **ExecuteTask**: starts to run a specific task. This value is used if you perform debugging in the Debug mode. If you set this parameter to ExecuteTask, you also need to set the Parameters parameter.
@@ -48,7 +48,7 @@ pub struct NotifyExecutionRequest {
     /// Wire name: `NotifyType`; required.
     ///
     /// Example: `Approve`
-    pub notify_type: ::std::string::String,
+    pub notify_type: String,
     /// The description for the notification.
     ///
     /// Wire name: `NotifyNote`.
@@ -58,43 +58,43 @@ pub struct NotifyExecutionRequest {
     /// ```text
     /// Note
     /// ```
-    pub notify_note: ::std::option::Option<::std::string::String>,
+    pub notify_note: Option<String>,
     /// The name of the subsequent task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance`
-    pub task_name: ::std::option::Option<::std::string::String>,
+    pub task_name: Option<String>,
     /// The execution ID of the task.
     ///
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub task_execution_id: ::std::option::Option<::std::string::String>,
+    pub task_execution_id: Option<String>,
     /// The state of the terminated execution. This parameter is valid if you set the NotifyType parameter to CompleteExecution.
     ///
     /// Wire name: `ExecutionStatus`.
     ///
     /// Example: `Success`
-    pub execution_status: ::std::option::Option<::std::string::String>,
+    pub execution_status: Option<String>,
     /// The parameters of the subsequent task. This parameter is valid if you set the NotifyType parameter to ExecuteTask.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{}    `
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// The items of the child node in the loop task.
     ///
     /// Wire name: `LoopItem`.
     ///
     /// Example: `i-xxx`
-    pub loop_item: ::std::option::Option<::std::string::String>,
+    pub loop_item: Option<String>,
     /// The execution IDs of the tasks.
     ///
     /// Wire name: `TaskExecutionIds`.
     ///
     /// Example: `["exec-79c321c11003a97c","exec-79c321c11003aqw97cz"]`
-    pub task_execution_ids: ::std::option::Option<::std::string::String>,
+    pub task_execution_ids: Option<String>,
 }
 impl NotifyExecutionRequest {
     /// A builder for this request.
@@ -106,7 +106,7 @@ impl ::acs_runtime::EncodeRequest for NotifyExecutionRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ExecutionId", &self.execution_id);
         params.query.put("NotifyType", &self.notify_type);
@@ -117,22 +117,22 @@ impl ::acs_runtime::EncodeRequest for NotifyExecutionRequest {
         params.query.put("Parameters", &self.parameters);
         params.query.put("LoopItem", &self.loop_item);
         params.query.put("TaskExecutionIds", &self.task_execution_ids);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`NotifyExecutionRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct NotifyExecutionRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    notify_type: ::std::option::Option<::std::string::String>,
-    notify_note: ::std::option::Option<::std::string::String>,
-    task_name: ::std::option::Option<::std::string::String>,
-    task_execution_id: ::std::option::Option<::std::string::String>,
-    execution_status: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::std::string::String>,
-    loop_item: ::std::option::Option<::std::string::String>,
-    task_execution_ids: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    execution_id: Option<String>,
+    notify_type: Option<String>,
+    notify_note: Option<String>,
+    task_name: Option<String>,
+    task_execution_id: Option<String>,
+    execution_status: Option<String>,
+    parameters: Option<String>,
+    loop_item: Option<String>,
+    task_execution_ids: Option<String>,
 }
 impl NotifyExecutionRequestBuilder {
     /// The ID of the region in which the execution resides.
@@ -140,23 +140,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which the execution resides.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the execution.
@@ -164,23 +158,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_id = ::std::option::Option::Some(input.into());
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
+        self.execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionId`. The ID of the execution.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
     /// The type of the notification. Valid values:
@@ -196,23 +184,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `NotifyType`; required.
     ///
     /// Example: `Approve`
-    pub fn notify_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notify_type = ::std::option::Option::Some(input.into());
+    pub fn notify_type(mut self, input: impl Into<String>) -> Self {
+        self.notify_type = Some(input.into());
         self
     }
     /// Sets or clears `NotifyType`. The type of the notification.
-    pub fn set_notify_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notify_type(mut self, input: Option<String>) -> Self {
         self.notify_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_notify_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_notify_type(&self) -> &Option<String> {
         &self.notify_type
     }
     /// The description for the notification.
@@ -224,23 +206,17 @@ impl NotifyExecutionRequestBuilder {
     /// ```text
     /// Note
     /// ```
-    pub fn notify_note(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notify_note = ::std::option::Option::Some(input.into());
+    pub fn notify_note(mut self, input: impl Into<String>) -> Self {
+        self.notify_note = Some(input.into());
         self
     }
     /// Sets or clears `NotifyNote`. The description for the notification.
-    pub fn set_notify_note(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notify_note(mut self, input: Option<String>) -> Self {
         self.notify_note = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_notify_note(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_notify_note(&self) -> &Option<String> {
         &self.notify_note
     }
     /// The name of the subsequent task.
@@ -248,23 +224,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance`
-    pub fn task_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_name = ::std::option::Option::Some(input.into());
+    pub fn task_name(mut self, input: impl Into<String>) -> Self {
+        self.task_name = Some(input.into());
         self
     }
     /// Sets or clears `TaskName`. The name of the subsequent task.
-    pub fn set_task_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_name(mut self, input: Option<String>) -> Self {
         self.task_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_name(&self) -> &Option<String> {
         &self.task_name
     }
     /// The execution ID of the task.
@@ -272,25 +242,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub fn task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_execution_id = ::std::option::Option::Some(input.into());
+    pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
+        self.task_execution_id = Some(input.into());
         self
     }
     /// Sets or clears `TaskExecutionId`. The execution ID of the task.
-    pub fn set_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_id(mut self, input: Option<String>) -> Self {
         self.task_execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_id(&self) -> &Option<String> {
         &self.task_execution_id
     }
     /// The state of the terminated execution. This parameter is valid if you set the NotifyType parameter to CompleteExecution.
@@ -298,23 +260,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `ExecutionStatus`.
     ///
     /// Example: `Success`
-    pub fn execution_status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_status = ::std::option::Option::Some(input.into());
+    pub fn execution_status(mut self, input: impl Into<String>) -> Self {
+        self.execution_status = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionStatus`. The state of the terminated execution.
-    pub fn set_execution_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_status(mut self, input: Option<String>) -> Self {
         self.execution_status = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_status(&self) -> &Option<String> {
         &self.execution_status
     }
     /// The parameters of the subsequent task. This parameter is valid if you set the NotifyType parameter to ExecuteTask.
@@ -322,23 +278,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{}    `
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets or clears `Parameters`. The parameters of the subsequent task.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
     /// The items of the child node in the loop task.
@@ -346,23 +296,17 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `LoopItem`.
     ///
     /// Example: `i-xxx`
-    pub fn loop_item(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.loop_item = ::std::option::Option::Some(input.into());
+    pub fn loop_item(mut self, input: impl Into<String>) -> Self {
+        self.loop_item = Some(input.into());
         self
     }
     /// Sets or clears `LoopItem`. The items of the child node in the loop task.
-    pub fn set_loop_item(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_loop_item(mut self, input: Option<String>) -> Self {
         self.loop_item = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_loop_item(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_loop_item(&self) -> &Option<String> {
         &self.loop_item
     }
     /// The execution IDs of the tasks.
@@ -370,32 +314,22 @@ impl NotifyExecutionRequestBuilder {
     /// Wire name: `TaskExecutionIds`.
     ///
     /// Example: `["exec-79c321c11003a97c","exec-79c321c11003aqw97cz"]`
-    pub fn task_execution_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_execution_ids = ::std::option::Option::Some(input.into());
+    pub fn task_execution_ids(mut self, input: impl Into<String>) -> Self {
+        self.task_execution_ids = Some(input.into());
         self
     }
     /// Sets or clears `TaskExecutionIds`. The execution IDs of the tasks.
-    pub fn set_task_execution_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_ids(mut self, input: Option<String>) -> Self {
         self.task_execution_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_ids(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_ids(&self) -> &Option<String> {
         &self.task_execution_ids
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<NotifyExecutionRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(NotifyExecutionRequest {
+    pub fn build(self) -> Result<NotifyExecutionRequest, ::acs_runtime::BuildError> {
+        Ok(NotifyExecutionRequest {
             region_id: self.region_id,
             execution_id: self
                 .execution_id
@@ -424,8 +358,8 @@ impl NotifyExecutionFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -451,23 +385,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the execution.
@@ -475,23 +403,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-xxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
     }
     /// Sets or clears `ExecutionId`.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
     /// The type of the notification. Valid values:
@@ -507,23 +429,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `NotifyType`; required.
     ///
     /// Example: `Approve`
-    pub fn notify_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notify_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notify_type(input);
         self
     }
     /// Sets or clears `NotifyType`.
-    pub fn set_notify_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notify_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notify_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_notify_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_notify_type(&self) -> &Option<String> {
         self.inner.get_notify_type()
     }
     /// The description for the notification.
@@ -535,23 +451,17 @@ impl NotifyExecutionFluentBuilder {
     /// ```text
     /// Note
     /// ```
-    pub fn notify_note(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn notify_note(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notify_note(input);
         self
     }
     /// Sets or clears `NotifyNote`.
-    pub fn set_notify_note(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_notify_note(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_notify_note(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_notify_note(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_notify_note(&self) -> &Option<String> {
         self.inner.get_notify_note()
     }
     /// The name of the subsequent task.
@@ -559,23 +469,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance`
-    pub fn task_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_name(input);
         self
     }
     /// Sets or clears `TaskName`.
-    pub fn set_task_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_task_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_name(&self) -> &Option<String> {
         self.inner.get_task_name()
     }
     /// The execution ID of the task.
@@ -583,25 +487,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub fn task_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_id(input);
         self
     }
     /// Sets or clears `TaskExecutionId`.
-    pub fn set_task_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_task_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_id(&self) -> &Option<String> {
         self.inner.get_task_execution_id()
     }
     /// The state of the terminated execution. This parameter is valid if you set the NotifyType parameter to CompleteExecution.
@@ -609,23 +505,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `ExecutionStatus`.
     ///
     /// Example: `Success`
-    pub fn execution_status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_status(input);
         self
     }
     /// Sets or clears `ExecutionStatus`.
-    pub fn set_execution_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_status(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_status(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_status(&self) -> &Option<String> {
         self.inner.get_execution_status()
     }
     /// The parameters of the subsequent task. This parameter is valid if you set the NotifyType parameter to ExecuteTask.
@@ -633,23 +523,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{}    `
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
     }
     /// Sets or clears `Parameters`.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
     /// The items of the child node in the loop task.
@@ -657,23 +541,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `LoopItem`.
     ///
     /// Example: `i-xxx`
-    pub fn loop_item(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn loop_item(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.loop_item(input);
         self
     }
     /// Sets or clears `LoopItem`.
-    pub fn set_loop_item(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_loop_item(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_loop_item(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_loop_item(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_loop_item(&self) -> &Option<String> {
         self.inner.get_loop_item()
     }
     /// The execution IDs of the tasks.
@@ -681,25 +559,17 @@ impl NotifyExecutionFluentBuilder {
     /// Wire name: `TaskExecutionIds`.
     ///
     /// Example: `["exec-79c321c11003a97c","exec-79c321c11003aqw97cz"]`
-    pub fn task_execution_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_execution_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_ids(input);
         self
     }
     /// Sets or clears `TaskExecutionIds`.
-    pub fn set_task_execution_ids(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_execution_ids(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_task_execution_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_ids(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_execution_ids(&self) -> &Option<String> {
         self.inner.get_task_execution_ids()
     }
 }
@@ -712,15 +582,15 @@ pub struct NotifyExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `491DF8C2-34C9-4679-9DB3-4C0F49B129AC`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for NotifyExecutionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -729,7 +599,7 @@ impl ::serde::Serialize for NotifyExecutionResponse {
 impl<'de> ::serde::Deserialize<'de> for NotifyExecutionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = NotifyExecutionResponse;
@@ -742,9 +612,9 @@ impl<'de> ::serde::Deserialize<'de> for NotifyExecutionResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<NotifyExecutionResponse, A::Error> {
+            ) -> Result<NotifyExecutionResponse, A::Error> {
                 let mut value = NotifyExecutionResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -754,7 +624,7 @@ impl<'de> ::serde::Deserialize<'de> for NotifyExecutionResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,23 +25,23 @@ pub struct SearchInventoryRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The token that is used to retrieve the next page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// The filter rules for the component.
     ///
     /// Wire name: `Filter`; at most 5 items.
-    pub filter: ::std::option::Option<::std::vec::Vec<Filter>>,
+    pub filter: Option<Vec<Filter>>,
     /// The information about aggregators. You can use one or more aggregators to query the aggregate information of an instance. Valid values:
     ///
     /// *   ACS:Application.Name
@@ -50,7 +50,7 @@ pub struct SearchInventoryRequest {
     /// Wire name: `Aggregator`; at most 5 items.
     ///
     /// Example: `ACS:Application.Name`
-    pub aggregator: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub aggregator: Option<Vec<String>>,
 }
 impl SearchInventoryRequest {
     /// A builder for this request.
@@ -62,27 +62,27 @@ impl ::acs_runtime::EncodeRequest for SearchInventoryRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("NextToken", &self.next_token);
         params.query.put("MaxResults", &self.max_results);
-        if let ::std::option::Option::Some(value) = &self.filter {
+        if let Some(value) = &self.filter {
             params.query.put_repeat_list("Filter", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.aggregator {
+        if let Some(value) = &self.aggregator {
             params.query.put_repeat_list("Aggregator", value)?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`SearchInventoryRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct SearchInventoryRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    filter: ::std::option::Option<::std::vec::Vec<Filter>>,
-    aggregator: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    region_id: Option<String>,
+    next_token: Option<String>,
+    max_results: Option<i32>,
+    filter: Option<Vec<Filter>>,
+    aggregator: Option<Vec<String>>,
 }
 impl SearchInventoryRequestBuilder {
     /// The ID of the region.
@@ -90,23 +90,17 @@ impl SearchInventoryRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The token that is used to retrieve the next page of results.
@@ -114,23 +108,17 @@ impl SearchInventoryRequestBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets or clears `NextToken`. The token that is used to retrieve the next page of results.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
@@ -139,16 +127,16 @@ impl SearchInventoryRequestBuilder {
     ///
     /// Example: `50`
     pub fn max_results(mut self, input: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(input);
+        self.max_results = Some(input);
         self
     }
     /// Sets or clears `MaxResults`. The number of entries per page.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// The filter rules for the component.
@@ -157,19 +145,16 @@ impl SearchInventoryRequestBuilder {
     ///
     /// Appends one item; `set_filter` replaces the whole list.
     pub fn filter(mut self, input: Filter) -> Self {
-        self.filter.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.filter.get_or_insert_with(Vec::new).push(input);
         self
     }
     /// Sets or clears `Filter`. The filter rules for the component.
-    pub fn set_filter(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<Filter>>,
-    ) -> Self {
+    pub fn set_filter(mut self, input: Option<Vec<Filter>>) -> Self {
         self.filter = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_filter(&self) -> &::std::option::Option<::std::vec::Vec<Filter>> {
+    pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         &self.filter
     }
     /// The information about aggregators. You can use one or more aggregators to query the aggregate information of an instance. Valid values:
@@ -182,32 +167,22 @@ impl SearchInventoryRequestBuilder {
     /// Example: `ACS:Application.Name`
     ///
     /// Appends one item; `set_aggregator` replaces the whole list.
-    pub fn aggregator(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.aggregator.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn aggregator(mut self, input: impl Into<String>) -> Self {
+        self.aggregator.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Aggregator`. The information about aggregators.
-    pub fn set_aggregator(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_aggregator(mut self, input: Option<Vec<String>>) -> Self {
         self.aggregator = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_aggregator(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_aggregator(&self) -> &Option<Vec<String>> {
         &self.aggregator
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<SearchInventoryRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(SearchInventoryRequest {
+    pub fn build(self) -> Result<SearchInventoryRequest, ::acs_runtime::BuildError> {
+        Ok(SearchInventoryRequest {
             region_id: self.region_id,
             next_token: self.next_token,
             max_results: self.max_results,
@@ -227,8 +202,8 @@ impl SearchInventoryFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -268,23 +243,17 @@ impl SearchInventoryFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The token that is used to retrieve the next page of results.
@@ -292,23 +261,17 @@ impl SearchInventoryFluentBuilder {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears `NextToken`.
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
@@ -321,12 +284,12 @@ impl SearchInventoryFluentBuilder {
         self
     }
     /// Sets or clears `MaxResults`.
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// The filter rules for the component.
@@ -337,15 +300,12 @@ impl SearchInventoryFluentBuilder {
         self
     }
     /// Sets or clears `Filter`.
-    pub fn set_filter(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<Filter>>,
-    ) -> Self {
+    pub fn set_filter(mut self, input: Option<Vec<Filter>>) -> Self {
         self.inner = self.inner.set_filter(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_filter(&self) -> &::std::option::Option<::std::vec::Vec<Filter>> {
+    pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         self.inner.get_filter()
     }
     /// The information about aggregators. You can use one or more aggregators to query the aggregate information of an instance. Valid values:
@@ -356,25 +316,17 @@ impl SearchInventoryFluentBuilder {
     /// Wire name: `Aggregator`; at most 5 items.
     ///
     /// Example: `ACS:Application.Name`
-    pub fn aggregator(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn aggregator(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.aggregator(input);
         self
     }
     /// Sets or clears `Aggregator`.
-    pub fn set_aggregator(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_aggregator(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_aggregator(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_aggregator(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_aggregator(&self) -> &Option<Vec<String>> {
         self.inner.get_aggregator()
     }
 }
@@ -387,38 +339,38 @@ pub struct SearchInventoryResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A81E4B2E-6B33-4BAE-9856-55DB7C893E01`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// Wire name: `Entities`.
-    pub entities: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub entities: Option<Vec<::serde_json::Value>>,
 }
 impl ::serde::Serialize for SearchInventoryResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.max_results {
+        if let Some(value) = &self.max_results {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.entities {
+        if let Some(value) = &self.entities {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Entities", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -427,7 +379,7 @@ impl ::serde::Serialize for SearchInventoryResponse {
 impl<'de> ::serde::Deserialize<'de> for SearchInventoryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = SearchInventoryResponse;
@@ -440,9 +392,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchInventoryResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<SearchInventoryResponse, A::Error> {
+            ) -> Result<SearchInventoryResponse, A::Error> {
                 let mut value = SearchInventoryResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -455,7 +407,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchInventoryResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -463,10 +415,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchInventoryResponse {
 }
 impl ::acs_runtime::Page for SearchInventoryResponse {
     type Item = ::serde_json::Value;
-    fn next_token(&self) -> ::std::option::Option<&str> {
+    fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    fn into_items(self) -> ::std::vec::Vec<::serde_json::Value> {
+    fn into_items(self) -> Vec<::serde_json::Value> {
         self.entities.unwrap_or_default()
     }
 }
@@ -479,7 +431,7 @@ pub struct Filter {
     /// Wire name: `Value`; at most 20 items.
     ///
     /// Example: `i-bp1cpoxxxxxxxxxxxxxx`
-    pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub value: Option<Vec<String>>,
     /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
     ///
     /// *   Equal
@@ -491,27 +443,27 @@ pub struct Filter {
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    pub operator: ::std::option::Option<::std::string::String>,
+    pub operator: Option<String>,
     /// The name of the component property. Valid values of N: 1 to 5. Different components have different property names. You can call the [GetInventorySchema](https://api.aliyun.com/#/?product=oos\&version=2019-06-01\&api=GetInventorySchema) operation to query the property names of different components. For example, the ACS:InstanceInformation component has the InstanceId property. Therefore, you can set this parameter to ACS:InstanceInformation.InstanceId.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `ACS:InstanceInformation.InstanceId`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.value {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.operator {
+        if let Some(value) = &self.operator {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -529,11 +481,8 @@ impl Filter {
     /// Example: `i-bp1cpoxxxxxxxxxxxxxx`
     ///
     /// Appends one item; `set_value` replaces the whole list.
-    pub fn value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn value(mut self, input: impl Into<String>) -> Self {
+        self.value.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
@@ -547,11 +496,8 @@ impl Filter {
     /// Wire name: `Operator`.
     ///
     /// Example: `Equal`
-    pub fn operator(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.operator = ::std::option::Option::Some(input.into());
+    pub fn operator(mut self, input: impl Into<String>) -> Self {
+        self.operator = Some(input.into());
         self
     }
     /// The name of the component property. Valid values of N: 1 to 5. Different components have different property names. You can call the [GetInventorySchema](https://api.aliyun.com/#/?product=oos\&version=2019-06-01\&api=GetInventorySchema) operation to query the property names of different components. For example, the ACS:InstanceInformation component has the InstanceId property. Therefore, you can set this parameter to ACS:InstanceInformation.InstanceId.
@@ -559,11 +505,8 @@ impl Filter {
     /// Wire name: `Name`.
     ///
     /// Example: `ACS:InstanceInformation.InstanceId`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
 }

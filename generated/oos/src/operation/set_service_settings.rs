@@ -22,43 +22,43 @@ pub struct SetServiceSettingsRequest {
     /// Wire name: `DeliveryOssEnabled`.
     ///
     /// Example: `false`
-    pub delivery_oss_enabled: ::std::option::Option<bool>,
+    pub delivery_oss_enabled: Option<bool>,
     /// The name of OSS bucket to deliver.
     ///
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    pub delivery_oss_bucket_name: ::std::option::Option<::std::string::String>,
+    pub delivery_oss_bucket_name: Option<String>,
     /// The key prefix of OSS to deliver.
     ///
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    pub delivery_oss_key_prefix: ::std::option::Option<::std::string::String>,
+    pub delivery_oss_key_prefix: Option<String>,
     /// The name of SLS project to deliver.
     ///
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    pub delivery_sls_project_name: ::std::option::Option<::std::string::String>,
+    pub delivery_sls_project_name: Option<String>,
     /// Whether to enable SLS delivery.
     ///
     /// Wire name: `DeliverySlsEnabled`.
     ///
     /// Example: `false`
-    pub delivery_sls_enabled: ::std::option::Option<bool>,
+    pub delivery_sls_enabled: Option<bool>,
     /// The region ID.
     ///
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The id of RDC Enterprise.
     ///
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    pub rdc_enterprise_id: ::std::option::Option<::std::string::String>,
+    pub rdc_enterprise_id: Option<String>,
 }
 impl SetServiceSettingsRequest {
     /// A builder for this request.
@@ -70,7 +70,7 @@ impl ::acs_runtime::EncodeRequest for SetServiceSettingsRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("DeliveryOssEnabled", &self.delivery_oss_enabled);
         params.query.put("DeliveryOssBucketName", &self.delivery_oss_bucket_name);
         params.query.put("DeliveryOssKeyPrefix", &self.delivery_oss_key_prefix);
@@ -78,19 +78,19 @@ impl ::acs_runtime::EncodeRequest for SetServiceSettingsRequest {
         params.query.put("DeliverySlsEnabled", &self.delivery_sls_enabled);
         params.query.put("RegionId", &self.region_id);
         params.query.put("RdcEnterpriseId", &self.rdc_enterprise_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`SetServiceSettingsRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct SetServiceSettingsRequestBuilder {
-    delivery_oss_enabled: ::std::option::Option<bool>,
-    delivery_oss_bucket_name: ::std::option::Option<::std::string::String>,
-    delivery_oss_key_prefix: ::std::option::Option<::std::string::String>,
-    delivery_sls_project_name: ::std::option::Option<::std::string::String>,
-    delivery_sls_enabled: ::std::option::Option<bool>,
-    region_id: ::std::option::Option<::std::string::String>,
-    rdc_enterprise_id: ::std::option::Option<::std::string::String>,
+    delivery_oss_enabled: Option<bool>,
+    delivery_oss_bucket_name: Option<String>,
+    delivery_oss_key_prefix: Option<String>,
+    delivery_sls_project_name: Option<String>,
+    delivery_sls_enabled: Option<bool>,
+    region_id: Option<String>,
+    rdc_enterprise_id: Option<String>,
 }
 impl SetServiceSettingsRequestBuilder {
     /// Whether to enable OSS delivery.
@@ -99,19 +99,16 @@ impl SetServiceSettingsRequestBuilder {
     ///
     /// Example: `false`
     pub fn delivery_oss_enabled(mut self, input: bool) -> Self {
-        self.delivery_oss_enabled = ::std::option::Option::Some(input);
+        self.delivery_oss_enabled = Some(input);
         self
     }
     /// Sets or clears `DeliveryOssEnabled`. Whether to enable OSS delivery.
-    pub fn set_delivery_oss_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_delivery_oss_enabled(mut self, input: Option<bool>) -> Self {
         self.delivery_oss_enabled = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_oss_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_delivery_oss_enabled(&self) -> &Option<bool> {
         &self.delivery_oss_enabled
     }
     /// The name of OSS bucket to deliver.
@@ -119,25 +116,17 @@ impl SetServiceSettingsRequestBuilder {
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    pub fn delivery_oss_bucket_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.delivery_oss_bucket_name = ::std::option::Option::Some(input.into());
+    pub fn delivery_oss_bucket_name(mut self, input: impl Into<String>) -> Self {
+        self.delivery_oss_bucket_name = Some(input.into());
         self
     }
     /// Sets or clears `DeliveryOssBucketName`. The name of OSS bucket to deliver.
-    pub fn set_delivery_oss_bucket_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delivery_oss_bucket_name(mut self, input: Option<String>) -> Self {
         self.delivery_oss_bucket_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_oss_bucket_name(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delivery_oss_bucket_name(&self) -> &Option<String> {
         &self.delivery_oss_bucket_name
     }
     /// The key prefix of OSS to deliver.
@@ -145,25 +134,17 @@ impl SetServiceSettingsRequestBuilder {
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    pub fn delivery_oss_key_prefix(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.delivery_oss_key_prefix = ::std::option::Option::Some(input.into());
+    pub fn delivery_oss_key_prefix(mut self, input: impl Into<String>) -> Self {
+        self.delivery_oss_key_prefix = Some(input.into());
         self
     }
     /// Sets or clears `DeliveryOssKeyPrefix`. The key prefix of OSS to deliver.
-    pub fn set_delivery_oss_key_prefix(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delivery_oss_key_prefix(mut self, input: Option<String>) -> Self {
         self.delivery_oss_key_prefix = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_oss_key_prefix(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delivery_oss_key_prefix(&self) -> &Option<String> {
         &self.delivery_oss_key_prefix
     }
     /// The name of SLS project to deliver.
@@ -171,25 +152,17 @@ impl SetServiceSettingsRequestBuilder {
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    pub fn delivery_sls_project_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.delivery_sls_project_name = ::std::option::Option::Some(input.into());
+    pub fn delivery_sls_project_name(mut self, input: impl Into<String>) -> Self {
+        self.delivery_sls_project_name = Some(input.into());
         self
     }
     /// Sets or clears `DeliverySlsProjectName`. The name of SLS project to deliver.
-    pub fn set_delivery_sls_project_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delivery_sls_project_name(mut self, input: Option<String>) -> Self {
         self.delivery_sls_project_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_sls_project_name(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delivery_sls_project_name(&self) -> &Option<String> {
         &self.delivery_sls_project_name
     }
     /// Whether to enable SLS delivery.
@@ -198,19 +171,16 @@ impl SetServiceSettingsRequestBuilder {
     ///
     /// Example: `false`
     pub fn delivery_sls_enabled(mut self, input: bool) -> Self {
-        self.delivery_sls_enabled = ::std::option::Option::Some(input);
+        self.delivery_sls_enabled = Some(input);
         self
     }
     /// Sets or clears `DeliverySlsEnabled`. Whether to enable SLS delivery.
-    pub fn set_delivery_sls_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_delivery_sls_enabled(mut self, input: Option<bool>) -> Self {
         self.delivery_sls_enabled = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_sls_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_delivery_sls_enabled(&self) -> &Option<bool> {
         &self.delivery_sls_enabled
     }
     /// The region ID.
@@ -218,23 +188,17 @@ impl SetServiceSettingsRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The id of RDC Enterprise.
@@ -242,32 +206,22 @@ impl SetServiceSettingsRequestBuilder {
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    pub fn rdc_enterprise_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.rdc_enterprise_id = ::std::option::Option::Some(input.into());
+    pub fn rdc_enterprise_id(mut self, input: impl Into<String>) -> Self {
+        self.rdc_enterprise_id = Some(input.into());
         self
     }
     /// Sets or clears `RdcEnterpriseId`. The id of RDC Enterprise.
-    pub fn set_rdc_enterprise_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_rdc_enterprise_id(mut self, input: Option<String>) -> Self {
         self.rdc_enterprise_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_rdc_enterprise_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_rdc_enterprise_id(&self) -> &Option<String> {
         &self.rdc_enterprise_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<SetServiceSettingsRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(SetServiceSettingsRequest {
+    pub fn build(self) -> Result<SetServiceSettingsRequest, ::acs_runtime::BuildError> {
+        Ok(SetServiceSettingsRequest {
             delivery_oss_enabled: self.delivery_oss_enabled,
             delivery_oss_bucket_name: self.delivery_oss_bucket_name,
             delivery_oss_key_prefix: self.delivery_oss_key_prefix,
@@ -289,8 +243,8 @@ impl SetServiceSettingsFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -321,15 +275,12 @@ impl SetServiceSettingsFluentBuilder {
         self
     }
     /// Sets or clears `DeliveryOssEnabled`.
-    pub fn set_delivery_oss_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_delivery_oss_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_delivery_oss_enabled(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_oss_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_delivery_oss_enabled(&self) -> &Option<bool> {
         self.inner.get_delivery_oss_enabled()
     }
     /// The name of OSS bucket to deliver.
@@ -337,25 +288,17 @@ impl SetServiceSettingsFluentBuilder {
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    pub fn delivery_oss_bucket_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn delivery_oss_bucket_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.delivery_oss_bucket_name(input);
         self
     }
     /// Sets or clears `DeliveryOssBucketName`.
-    pub fn set_delivery_oss_bucket_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delivery_oss_bucket_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_delivery_oss_bucket_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_oss_bucket_name(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delivery_oss_bucket_name(&self) -> &Option<String> {
         self.inner.get_delivery_oss_bucket_name()
     }
     /// The key prefix of OSS to deliver.
@@ -363,25 +306,17 @@ impl SetServiceSettingsFluentBuilder {
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    pub fn delivery_oss_key_prefix(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn delivery_oss_key_prefix(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.delivery_oss_key_prefix(input);
         self
     }
     /// Sets or clears `DeliveryOssKeyPrefix`.
-    pub fn set_delivery_oss_key_prefix(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delivery_oss_key_prefix(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_delivery_oss_key_prefix(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_oss_key_prefix(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delivery_oss_key_prefix(&self) -> &Option<String> {
         self.inner.get_delivery_oss_key_prefix()
     }
     /// The name of SLS project to deliver.
@@ -389,25 +324,17 @@ impl SetServiceSettingsFluentBuilder {
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    pub fn delivery_sls_project_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn delivery_sls_project_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.delivery_sls_project_name(input);
         self
     }
     /// Sets or clears `DeliverySlsProjectName`.
-    pub fn set_delivery_sls_project_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delivery_sls_project_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_delivery_sls_project_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_sls_project_name(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delivery_sls_project_name(&self) -> &Option<String> {
         self.inner.get_delivery_sls_project_name()
     }
     /// Whether to enable SLS delivery.
@@ -420,15 +347,12 @@ impl SetServiceSettingsFluentBuilder {
         self
     }
     /// Sets or clears `DeliverySlsEnabled`.
-    pub fn set_delivery_sls_enabled(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_delivery_sls_enabled(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_delivery_sls_enabled(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delivery_sls_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_delivery_sls_enabled(&self) -> &Option<bool> {
         self.inner.get_delivery_sls_enabled()
     }
     /// The region ID.
@@ -436,23 +360,17 @@ impl SetServiceSettingsFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The id of RDC Enterprise.
@@ -460,25 +378,17 @@ impl SetServiceSettingsFluentBuilder {
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    pub fn rdc_enterprise_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn rdc_enterprise_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rdc_enterprise_id(input);
         self
     }
     /// Sets or clears `RdcEnterpriseId`.
-    pub fn set_rdc_enterprise_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_rdc_enterprise_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_rdc_enterprise_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_rdc_enterprise_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_rdc_enterprise_id(&self) -> &Option<String> {
         self.inner.get_rdc_enterprise_id()
     }
 }
@@ -491,22 +401,22 @@ pub struct SetServiceSettingsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `CBEC8072-BEC2-478E-8EAE-E723BA79CF19`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information of service settings.
     ///
     /// Wire name: `ServiceSettings`.
-    pub service_settings: ::std::option::Option<::std::vec::Vec<ServiceSetting>>,
+    pub service_settings: Option<Vec<ServiceSetting>>,
 }
 impl ::serde::Serialize for SetServiceSettingsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.service_settings {
+        if let Some(value) = &self.service_settings {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ServiceSettings",
@@ -519,7 +429,7 @@ impl ::serde::Serialize for SetServiceSettingsResponse {
 impl<'de> ::serde::Deserialize<'de> for SetServiceSettingsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = SetServiceSettingsResponse;
@@ -532,9 +442,9 @@ impl<'de> ::serde::Deserialize<'de> for SetServiceSettingsResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<SetServiceSettingsResponse, A::Error> {
+            ) -> Result<SetServiceSettingsResponse, A::Error> {
                 let mut value = SetServiceSettingsResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -545,7 +455,7 @@ impl<'de> ::serde::Deserialize<'de> for SetServiceSettingsResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -560,80 +470,80 @@ pub struct ServiceSetting {
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    pub delivery_oss_bucket_name: ::std::option::Option<::std::string::String>,
+    pub delivery_oss_bucket_name: Option<String>,
     /// The key prefix of OSS to deliver.
     ///
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    pub delivery_oss_key_prefix: ::std::option::Option<::std::string::String>,
+    pub delivery_oss_key_prefix: Option<String>,
     /// Whether to enable OSS delivery.
     ///
     /// Wire name: `DeliveryOssEnabled`.
     ///
     /// Example: `true`
-    pub delivery_oss_enabled: ::std::option::Option<bool>,
+    pub delivery_oss_enabled: Option<bool>,
     /// Whether to enable SLS delivery.
     ///
     /// Wire name: `DeliverySlsEnabled`.
     ///
     /// Example: `false`
-    pub delivery_sls_enabled: ::std::option::Option<bool>,
+    pub delivery_sls_enabled: Option<bool>,
     /// The name of SLS project to deliver.
     ///
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    pub delivery_sls_project_name: ::std::option::Option<::std::string::String>,
+    pub delivery_sls_project_name: Option<String>,
     /// The id of RDC Enterprise.
     ///
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    pub rdc_enterprise_id: ::std::option::Option<::std::string::String>,
+    pub rdc_enterprise_id: Option<String>,
 }
 impl ::serde::Serialize for ServiceSetting {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.delivery_oss_bucket_name {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delivery_oss_bucket_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliveryOssBucketName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_oss_key_prefix {
+        if let Some(value) = &self.delivery_oss_key_prefix {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliveryOssKeyPrefix",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_oss_enabled {
+        if let Some(value) = &self.delivery_oss_enabled {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliveryOssEnabled",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_sls_enabled {
+        if let Some(value) = &self.delivery_sls_enabled {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliverySlsEnabled",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.delivery_sls_project_name {
+        if let Some(value) = &self.delivery_sls_project_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeliverySlsProjectName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.rdc_enterprise_id {
+        if let Some(value) = &self.rdc_enterprise_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RdcEnterpriseId",
@@ -646,7 +556,7 @@ impl ::serde::Serialize for ServiceSetting {
 impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ServiceSetting;
@@ -659,9 +569,9 @@ impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ServiceSetting, A::Error> {
+            ) -> Result<ServiceSetting, A::Error> {
                 let mut value = ServiceSetting::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -686,7 +596,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

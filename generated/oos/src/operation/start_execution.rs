@@ -25,19 +25,19 @@ pub struct StartExecutionRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_).
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `vmeixme`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The version number of the template. If you do not specify this parameter, the system uses the latest version.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The execution mode. Valid values:
     ///
     /// *   Automatic: automatically starts the execution of the template. This is the default value.
@@ -47,7 +47,7 @@ pub struct StartExecutionRequest {
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: Option<String>,
     /// The loop mode. Valid values:
     ///
     /// *   Automatic: does not suspend the execution of the template. This is the default value.
@@ -57,13 +57,13 @@ pub struct StartExecutionRequest {
     /// Wire name: `LoopMode`.
     ///
     /// Example: `Automatic`
-    pub loop_mode: ::std::option::Option<::std::string::String>,
+    pub loop_mode: Option<String>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub parent_execution_id: ::std::option::Option<::std::string::String>,
+    pub parent_execution_id: Option<String>,
     /// The security check mode. Valid values:
     ///
     /// *   Skip: specifies that you are aware of the risks. The system performs all actions in the execution without manual confirmation, regardless of the risk level. This parameter is valid only if the `Mode` parameter is set to Automatic.
@@ -72,51 +72,49 @@ pub struct StartExecutionRequest {
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    pub safety_check: ::std::option::Option<::std::string::String>,
+    pub safety_check: Option<String>,
     /// The JSON string that consists of a set of parameters. Default value: {}.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"Status":"Running"}`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// The access token.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e56767-e89b-12d3-a456-426655440000`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The tags for the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
     ///
     /// Wire name: `TemplateContent`.
     ///
     /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
-    pub template_content: ::std::option::Option<::std::string::String>,
+    pub template_content: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The Object Storage Service (OSS) URL of the object that stores the content of the Operation Orchestration Service (OOS) template. The access control list (ACL) of the object must be public-read. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
     ///
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
-    pub template_url: ::std::option::Option<::std::string::String>,
+    pub template_url: Option<String>,
 }
 impl StartExecutionRequest {
     /// A builder for this request.
@@ -128,7 +126,7 @@ impl ::acs_runtime::EncodeRequest for StartExecutionRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("TemplateVersion", &self.template_version);
@@ -138,35 +136,33 @@ impl ::acs_runtime::EncodeRequest for StartExecutionRequest {
         params.query.put("SafetyCheck", &self.safety_check);
         params.query.put("Parameters", &self.parameters);
         params.query.put("ClientToken", &self.client_token);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("Description", &self.description);
         params.query.put("TemplateContent", &self.template_content);
         params.query.put("ResourceGroupId", &self.resource_group_id);
         params.query.put("TemplateURL", &self.template_url);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`StartExecutionRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct StartExecutionRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    template_name: ::std::option::Option<::std::string::String>,
-    template_version: ::std::option::Option<::std::string::String>,
-    mode: ::std::option::Option<::std::string::String>,
-    loop_mode: ::std::option::Option<::std::string::String>,
-    parent_execution_id: ::std::option::Option<::std::string::String>,
-    safety_check: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    description: ::std::option::Option<::std::string::String>,
-    template_content: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    template_url: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    template_name: Option<String>,
+    template_version: Option<String>,
+    mode: Option<String>,
+    loop_mode: Option<String>,
+    parent_execution_id: Option<String>,
+    safety_check: Option<String>,
+    parameters: Option<String>,
+    client_token: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    description: Option<String>,
+    template_content: Option<String>,
+    resource_group_id: Option<String>,
+    template_url: Option<String>,
 }
 impl StartExecutionRequestBuilder {
     /// The ID of the region in which the execution resides.
@@ -174,23 +170,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region in which the execution resides.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_).
@@ -198,23 +188,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `vmeixme`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The version number of the template. If you do not specify this parameter, the system uses the latest version.
@@ -222,23 +206,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_version = ::std::option::Option::Some(input.into());
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
+        self.template_version = Some(input.into());
         self
     }
     /// Sets or clears `TemplateVersion`. The version number of the template.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.template_version = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
     /// The execution mode. Valid values:
@@ -250,23 +228,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub fn mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mode = ::std::option::Option::Some(input.into());
+    pub fn mode(mut self, input: impl Into<String>) -> Self {
+        self.mode = Some(input.into());
         self
     }
     /// Sets or clears `Mode`. The execution mode.
-    pub fn set_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_mode(mut self, input: Option<String>) -> Self {
         self.mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_mode(&self) -> &Option<String> {
         &self.mode
     }
     /// The loop mode. Valid values:
@@ -278,23 +250,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `LoopMode`.
     ///
     /// Example: `Automatic`
-    pub fn loop_mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.loop_mode = ::std::option::Option::Some(input.into());
+    pub fn loop_mode(mut self, input: impl Into<String>) -> Self {
+        self.loop_mode = Some(input.into());
         self
     }
     /// Sets or clears `LoopMode`. The loop mode.
-    pub fn set_loop_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_loop_mode(mut self, input: Option<String>) -> Self {
         self.loop_mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_loop_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_loop_mode(&self) -> &Option<String> {
         &self.loop_mode
     }
     /// The ID of the parent execution.
@@ -302,25 +268,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn parent_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parent_execution_id = ::std::option::Option::Some(input.into());
+    pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
+        self.parent_execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ParentExecutionId`. The ID of the parent execution.
-    pub fn set_parent_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parent_execution_id(mut self, input: Option<String>) -> Self {
         self.parent_execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parent_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parent_execution_id(&self) -> &Option<String> {
         &self.parent_execution_id
     }
     /// The security check mode. Valid values:
@@ -331,23 +289,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    pub fn safety_check(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.safety_check = ::std::option::Option::Some(input.into());
+    pub fn safety_check(mut self, input: impl Into<String>) -> Self {
+        self.safety_check = Some(input.into());
         self
     }
     /// Sets or clears `SafetyCheck`. The security check mode.
-    pub fn set_safety_check(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_safety_check(mut self, input: Option<String>) -> Self {
         self.safety_check = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_safety_check(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_safety_check(&self) -> &Option<String> {
         &self.safety_check
     }
     /// The JSON string that consists of a set of parameters. Default value: {}.
@@ -355,23 +307,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"Status":"Running"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets or clears `Parameters`. The JSON string that consists of a set of parameters.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
     /// The access token.
@@ -379,23 +325,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e56767-e89b-12d3-a456-426655440000`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The access token.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The tags for the execution.
@@ -405,11 +345,7 @@ impl StartExecutionRequestBuilder {
     /// Example: `{"k1":"v2","k2":"v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -418,19 +354,13 @@ impl StartExecutionRequestBuilder {
     /// Sets or clears `Tags`. The tags for the execution.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The description of the execution.
@@ -438,23 +368,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the execution.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -462,23 +386,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `TemplateContent`.
     ///
     /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
-    pub fn template_content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_content = ::std::option::Option::Some(input.into());
+    pub fn template_content(mut self, input: impl Into<String>) -> Self {
+        self.template_content = Some(input.into());
         self
     }
     /// Sets or clears `TemplateContent`. The content of the template in the JSON or YAML format.
-    pub fn set_template_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_content(mut self, input: Option<String>) -> Self {
         self.template_content = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_content(&self) -> &Option<String> {
         &self.template_content
     }
     /// The ID of the resource group.
@@ -486,25 +404,17 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The Object Storage Service (OSS) URL of the object that stores the content of the Operation Orchestration Service (OOS) template. The access control list (ACL) of the object must be public-read. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -512,30 +422,22 @@ impl StartExecutionRequestBuilder {
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
-    pub fn template_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_url = ::std::option::Option::Some(input.into());
+    pub fn template_url(mut self, input: impl Into<String>) -> Self {
+        self.template_url = Some(input.into());
         self
     }
     /// Sets or clears `TemplateURL`. The Object Storage Service (OSS) URL of the object that stores the content of the Operation Orchestration Service (OOS) template.
-    pub fn set_template_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_url(mut self, input: Option<String>) -> Self {
         self.template_url = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_url(&self) -> &Option<String> {
         &self.template_url
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<StartExecutionRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(StartExecutionRequest {
+    pub fn build(self) -> Result<StartExecutionRequest, ::acs_runtime::BuildError> {
+        Ok(StartExecutionRequest {
             region_id: self.region_id,
             template_name: self.template_name,
             template_version: self.template_version,
@@ -564,8 +466,8 @@ impl StartExecutionFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -591,23 +493,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_).
@@ -615,23 +511,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `vmeixme`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The version number of the template. If you do not specify this parameter, the system uses the latest version.
@@ -639,23 +529,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
     }
     /// Sets or clears `TemplateVersion`.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_version(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
     /// The execution mode. Valid values:
@@ -667,23 +551,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub fn mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.mode(input);
         self
     }
     /// Sets or clears `Mode`.
-    pub fn set_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_mode(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_mode(&self) -> &Option<String> {
         self.inner.get_mode()
     }
     /// The loop mode. Valid values:
@@ -695,23 +573,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `LoopMode`.
     ///
     /// Example: `Automatic`
-    pub fn loop_mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn loop_mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.loop_mode(input);
         self
     }
     /// Sets or clears `LoopMode`.
-    pub fn set_loop_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_loop_mode(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_loop_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_loop_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_loop_mode(&self) -> &Option<String> {
         self.inner.get_loop_mode()
     }
     /// The ID of the parent execution.
@@ -719,25 +591,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub fn parent_execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parent_execution_id(input);
         self
     }
     /// Sets or clears `ParentExecutionId`.
-    pub fn set_parent_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parent_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_parent_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parent_execution_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parent_execution_id(&self) -> &Option<String> {
         self.inner.get_parent_execution_id()
     }
     /// The security check mode. Valid values:
@@ -748,23 +612,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    pub fn safety_check(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn safety_check(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.safety_check(input);
         self
     }
     /// Sets or clears `SafetyCheck`.
-    pub fn set_safety_check(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_safety_check(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_safety_check(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_safety_check(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_safety_check(&self) -> &Option<String> {
         self.inner.get_safety_check()
     }
     /// The JSON string that consists of a set of parameters. Default value: {}.
@@ -772,23 +630,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"Status":"Running"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
     }
     /// Sets or clears `Parameters`.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
     /// The access token.
@@ -796,23 +648,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e56767-e89b-12d3-a456-426655440000`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The tags for the execution.
@@ -820,30 +666,20 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The description of the execution.
@@ -851,23 +687,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -875,23 +705,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `TemplateContent`.
     ///
     /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
-    pub fn template_content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_content(input);
         self
     }
     /// Sets or clears `TemplateContent`.
-    pub fn set_template_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_content(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_content(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_content(&self) -> &Option<String> {
         self.inner.get_template_content()
     }
     /// The ID of the resource group.
@@ -899,25 +723,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
     /// The Object Storage Service (OSS) URL of the object that stores the content of the Operation Orchestration Service (OOS) template. The access control list (ACL) of the object must be public-read. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -925,23 +741,17 @@ impl StartExecutionFluentBuilder {
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
-    pub fn template_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_url(input);
         self
     }
     /// Sets or clears `TemplateURL`.
-    pub fn set_template_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_url(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_url(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_url(&self) -> &Option<String> {
         self.inner.get_template_url()
     }
 }
@@ -954,22 +764,22 @@ pub struct StartExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The details of the execution.
     ///
     /// Wire name: `Execution`.
-    pub execution: ::std::option::Option<Execution>,
+    pub execution: Option<Execution>,
 }
 impl ::serde::Serialize for StartExecutionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution {
+        if let Some(value) = &self.execution {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Execution", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -978,7 +788,7 @@ impl ::serde::Serialize for StartExecutionResponse {
 impl<'de> ::serde::Deserialize<'de> for StartExecutionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = StartExecutionResponse;
@@ -991,9 +801,9 @@ impl<'de> ::serde::Deserialize<'de> for StartExecutionResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<StartExecutionResponse, A::Error> {
+            ) -> Result<StartExecutionResponse, A::Error> {
                 let mut value = StartExecutionResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1004,7 +814,7 @@ impl<'de> ::serde::Deserialize<'de> for StartExecutionResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1019,37 +829,37 @@ pub struct CurrentTask {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-dsadasdawq`
-    pub task_execution_id: ::std::option::Option<::std::string::String>,
+    pub task_execution_id: Option<String>,
     /// The name of the task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `testTask`
-    pub task_name: ::std::option::Option<::std::string::String>,
+    pub task_name: Option<String>,
     /// The action of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::TimerTrigger`
-    pub task_action: ::std::option::Option<::std::string::String>,
+    pub task_action: Option<String>,
 }
 impl ::serde::Serialize for CurrentTask {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.task_execution_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.task_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TaskExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_name {
+        if let Some(value) = &self.task_name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskName", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.task_action {
+        if let Some(value) = &self.task_action {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TaskAction", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1058,7 +868,7 @@ impl ::serde::Serialize for CurrentTask {
 impl<'de> ::serde::Deserialize<'de> for CurrentTask {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = CurrentTask;
@@ -1071,9 +881,9 @@ impl<'de> ::serde::Deserialize<'de> for CurrentTask {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<CurrentTask, A::Error> {
+            ) -> Result<CurrentTask, A::Error> {
                 let mut value = CurrentTask::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1085,7 +895,7 @@ impl<'de> ::serde::Deserialize<'de> for CurrentTask {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1100,240 +910,240 @@ pub struct Execution {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    pub outputs: ::std::option::Option<::std::string::String>,
+    pub outputs: Option<String>,
     /// The status of the execution.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Success`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The time when the execution stopped.
     ///
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date: ::std::option::Option<::std::string::String>,
+    pub end_date: Option<String>,
     /// The account ID of the user who started the execution of the template.
     ///
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `root(13092080xx12344)`
-    pub executed_by: ::std::option::Option<::std::string::String>,
+    pub executed_by: Option<String>,
     /// Indicates whether the execution is a parent execution.
     ///
     /// Wire name: `IsParent`.
     ///
     /// Example: `false`
-    pub is_parent: ::std::option::Option<bool>,
+    pub is_parent: Option<bool>,
     /// The tags of the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The time when the execution was started.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date: ::std::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// The security check mode.
     ///
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    pub safety_check: ::std::option::Option<::std::string::String>,
+    pub safety_check: Option<String>,
     /// The execution mode.
     ///
     /// Wire name: `Mode`.
     ///
     /// Example: `Automatic`
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The time when the execution was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The version number of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The GUID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxxyyy`
-    pub execution_id: ::std::option::Option<::std::string::String>,
+    pub execution_id: Option<String>,
     /// The input parameters of the execution.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status":"Running" }`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The number of executions.
     ///
     /// Wire name: `Counters`.
     ///
     /// Example: `1`
-    pub counters: ::std::option::Option<::serde_json::Value>,
+    pub counters: Option<::serde_json::Value>,
     /// The time when the execution was last updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxxx`
-    pub parent_execution_id: ::std::option::Option<::std::string::String>,
+    pub parent_execution_id: Option<String>,
     /// The role that started the execution of the template.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub ram_role: ::std::option::Option<::std::string::String>,
+    pub ram_role: Option<String>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-1bd341007f`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// The status information of the execution.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `""`
-    pub status_message: ::std::option::Option<::std::string::String>,
+    pub status_message: Option<String>,
     /// The loop mode.
     ///
     /// Wire name: `LoopMode`.
     ///
     /// Example: `Automatic`
-    pub loop_mode: ::std::option::Option<::std::string::String>,
+    pub loop_mode: Option<String>,
     /// The information about in-progress tasks.
     ///
     /// Wire name: `CurrentTasks`.
-    pub current_tasks: ::std::option::Option<::std::vec::Vec<CurrentTask>>,
+    pub current_tasks: Option<Vec<CurrentTask>>,
 }
 impl ::serde::Serialize for Execution {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.outputs {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.outputs {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.end_date {
+        if let Some(value) = &self.end_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.executed_by {
+        if let Some(value) = &self.executed_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.is_parent {
+        if let Some(value) = &self.is_parent {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsParent", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.start_date {
+        if let Some(value) = &self.start_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "StartDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.safety_check {
+        if let Some(value) = &self.safety_check {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "SafetyCheck", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.mode {
+        if let Some(value) = &self.mode {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Mode", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_name {
+        if let Some(value) = &self.template_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.execution_id {
+        if let Some(value) = &self.execution_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ExecutionId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.counters {
+        if let Some(value) = &self.counters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Counters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.parent_execution_id {
+        if let Some(value) = &self.parent_execution_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParentExecutionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.ram_role {
+        if let Some(value) = &self.ram_role {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RamRole", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_id {
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status_message {
+        if let Some(value) = &self.status_message {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StatusMessage",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.loop_mode {
+        if let Some(value) = &self.loop_mode {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "LoopMode", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.current_tasks {
+        if let Some(value) = &self.current_tasks {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CurrentTasks",
@@ -1346,7 +1156,7 @@ impl ::serde::Serialize for Execution {
 impl<'de> ::serde::Deserialize<'de> for Execution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Execution;
@@ -1359,9 +1169,9 @@ impl<'de> ::serde::Deserialize<'de> for Execution {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Execution, A::Error> {
+            ) -> Result<Execution, A::Error> {
                 let mut value = Execution::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1396,7 +1206,7 @@ impl<'de> ::serde::Deserialize<'de> for Execution {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,7 +22,7 @@ pub struct TagResourcesRequest {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::string::String,
+    pub region_id: String,
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
     ///
     /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"] format.
@@ -34,7 +34,7 @@ pub struct TagResourcesRequest {
     /// Wire name: `ResourceIds`; required.
     ///
     /// Example: `["templateName1","templateName2"]`
-    pub resource_ids: ::std::vec::Vec<::std::string::String>,
+    pub resource_ids: Vec<String>,
     /// The type of the resource for which you want to modify the resource group. Valid values:
     ///
     /// *   template: template.
@@ -46,13 +46,13 @@ pub struct TagResourcesRequest {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`; required.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub tags: ::std::collections::BTreeMap<String, String>,
 }
 impl TagResourcesRequest {
     /// A builder for this request.
@@ -64,23 +64,21 @@ impl ::acs_runtime::EncodeRequest for TagResourcesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put_json("ResourceIds", &self.resource_ids)?;
         params.query.put("ResourceType", &self.resource_type);
         params.query.put_json("Tags", &self.tags)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`TagResourcesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct TagResourcesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    region_id: Option<String>,
+    resource_ids: Option<Vec<String>>,
+    resource_type: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl TagResourcesRequestBuilder {
     /// The region ID.
@@ -88,23 +86,17 @@ impl TagResourcesRequestBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
@@ -120,25 +112,17 @@ impl TagResourcesRequestBuilder {
     /// Example: `["templateName1","templateName2"]`
     ///
     /// Appends one item; `set_resource_ids` replaces the whole list.
-    pub fn resource_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_ids.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
+        self.resource_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `ResourceIds`. The IDs of the resources for which you want to modify the resource group.
-    pub fn set_resource_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_resource_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.resource_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         &self.resource_ids
     }
     /// The type of the resource for which you want to modify the resource group. Valid values:
@@ -152,23 +136,17 @@ impl TagResourcesRequestBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`. The type of the resource for which you want to modify the resource group.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
@@ -178,11 +156,7 @@ impl TagResourcesRequestBuilder {
     /// Example: `{"k1":"v1","k2":"v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -191,26 +165,18 @@ impl TagResourcesRequestBuilder {
     /// Sets or clears `Tags`. The tag keys and values.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<TagResourcesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(TagResourcesRequest {
+    pub fn build(self) -> Result<TagResourcesRequest, ::acs_runtime::BuildError> {
+        Ok(TagResourcesRequest {
             region_id: self
                 .region_id
                 .ok_or(::acs_runtime::BuildError::MissingParameter("RegionId"))?,
@@ -235,8 +201,8 @@ impl TagResourcesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -262,23 +228,17 @@ impl TagResourcesFluentBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
@@ -292,25 +252,17 @@ impl TagResourcesFluentBuilder {
     /// Wire name: `ResourceIds`; required.
     ///
     /// Example: `["templateName1","templateName2"]`
-    pub fn resource_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_ids(input);
         self
     }
     /// Sets or clears `ResourceIds`.
-    pub fn set_resource_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_resource_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_resource_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_resource_ids()
     }
     /// The type of the resource for which you want to modify the resource group. Valid values:
@@ -324,23 +276,17 @@ impl TagResourcesFluentBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
@@ -348,30 +294,20 @@ impl TagResourcesFluentBuilder {
     /// Wire name: `Tags`; required.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
 }
@@ -384,15 +320,15 @@ pub struct TagResourcesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `B19AE203-FD99-49C7-9253-FAAACAD46F4A`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for TagResourcesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -401,7 +337,7 @@ impl ::serde::Serialize for TagResourcesResponse {
 impl<'de> ::serde::Deserialize<'de> for TagResourcesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = TagResourcesResponse;
@@ -414,9 +350,9 @@ impl<'de> ::serde::Deserialize<'de> for TagResourcesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<TagResourcesResponse, A::Error> {
+            ) -> Result<TagResourcesResponse, A::Error> {
                 let mut value = TagResourcesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -426,7 +362,7 @@ impl<'de> ::serde::Deserialize<'de> for TagResourcesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

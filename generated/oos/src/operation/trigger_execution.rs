@@ -25,13 +25,13 @@ pub struct TriggerExecutionRequest {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::string::String,
+    pub region_id: String,
     /// The ID of the event-, alert-, or timer-triggered execution.
     ///
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-sadw3f23rsad`
-    pub execution_id: ::std::string::String,
+    pub execution_id: String,
     /// The type of the trigger. Valid values:
     ///
     /// *   Event
@@ -41,19 +41,19 @@ pub struct TriggerExecutionRequest {
     /// Wire name: `Type`; required.
     ///
     /// Example: `Event`
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The message body to be sent to the trigger task.
     ///
     /// Wire name: `Content`.
     ///
     /// Example: `{"eventTime": "20181226T220114.058+0800", "id": "9435EAD6-3CF6-4494-8F7A-3A********77","level": "INFO","name": "Instance:StateChange","product": "ECS","regionId":"cn-hangzhou","resourceId": "acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go","userId": "169070********30","ver": "1.0","content": {"resourceId": "i-bp1ecr********5go2go", "resourceType": "ALIYUN::ECS::Instance","state": "Stopping"} }`
-    pub content: ::std::option::Option<::std::string::String>,
+    pub content: Option<String>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `dswe2-3i0-029`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
 }
 impl TriggerExecutionRequest {
     /// A builder for this request.
@@ -65,23 +65,23 @@ impl ::acs_runtime::EncodeRequest for TriggerExecutionRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ExecutionId", &self.execution_id);
         params.query.put("Type", &self.r#type);
         params.query.put("Content", &self.content);
         params.query.put("ClientToken", &self.client_token);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`TriggerExecutionRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct TriggerExecutionRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<::std::string::String>,
-    content: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    execution_id: Option<String>,
+    r#type: Option<String>,
+    content: Option<String>,
+    client_token: Option<String>,
 }
 impl TriggerExecutionRequestBuilder {
     /// The region ID.
@@ -89,23 +89,17 @@ impl TriggerExecutionRequestBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the event-, alert-, or timer-triggered execution.
@@ -113,23 +107,17 @@ impl TriggerExecutionRequestBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-sadw3f23rsad`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_id = ::std::option::Option::Some(input.into());
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
+        self.execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionId`. The ID of the event-, alert-, or timer-triggered execution.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
     /// The type of the trigger. Valid values:
@@ -141,23 +129,17 @@ impl TriggerExecutionRequestBuilder {
     /// Wire name: `Type`; required.
     ///
     /// Example: `Event`
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets or clears `Type`. The type of the trigger.
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<String>) -> Self {
         self.r#type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_type(&self) -> &Option<String> {
         &self.r#type
     }
     /// The message body to be sent to the trigger task.
@@ -165,23 +147,17 @@ impl TriggerExecutionRequestBuilder {
     /// Wire name: `Content`.
     ///
     /// Example: `{"eventTime": "20181226T220114.058+0800", "id": "9435EAD6-3CF6-4494-8F7A-3A********77","level": "INFO","name": "Instance:StateChange","product": "ECS","regionId":"cn-hangzhou","resourceId": "acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go","userId": "169070********30","ver": "1.0","content": {"resourceId": "i-bp1ecr********5go2go", "resourceType": "ALIYUN::ECS::Instance","state": "Stopping"} }`
-    pub fn content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.content = ::std::option::Option::Some(input.into());
+    pub fn content(mut self, input: impl Into<String>) -> Self {
+        self.content = Some(input.into());
         self
     }
     /// Sets or clears `Content`. The message body to be sent to the trigger task.
-    pub fn set_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content(mut self, input: Option<String>) -> Self {
         self.content = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content(&self) -> &Option<String> {
         &self.content
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -189,30 +165,22 @@ impl TriggerExecutionRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `dswe2-3i0-029`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<TriggerExecutionRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(TriggerExecutionRequest {
+    pub fn build(self) -> Result<TriggerExecutionRequest, ::acs_runtime::BuildError> {
+        Ok(TriggerExecutionRequest {
             region_id: self
                 .region_id
                 .ok_or(::acs_runtime::BuildError::MissingParameter("RegionId"))?,
@@ -238,8 +206,8 @@ impl TriggerExecutionFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -265,23 +233,17 @@ impl TriggerExecutionFluentBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the event-, alert-, or timer-triggered execution.
@@ -289,23 +251,17 @@ impl TriggerExecutionFluentBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-sadw3f23rsad`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
     }
     /// Sets or clears `ExecutionId`.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
     /// The type of the trigger. Valid values:
@@ -317,23 +273,17 @@ impl TriggerExecutionFluentBuilder {
     /// Wire name: `Type`; required.
     ///
     /// Example: `Event`
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.r#type(input);
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_type(&self) -> &Option<String> {
         self.inner.get_type()
     }
     /// The message body to be sent to the trigger task.
@@ -341,23 +291,17 @@ impl TriggerExecutionFluentBuilder {
     /// Wire name: `Content`.
     ///
     /// Example: `{"eventTime": "20181226T220114.058+0800", "id": "9435EAD6-3CF6-4494-8F7A-3A********77","level": "INFO","name": "Instance:StateChange","product": "ECS","regionId":"cn-hangzhou","resourceId": "acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go","userId": "169070********30","ver": "1.0","content": {"resourceId": "i-bp1ecr********5go2go", "resourceType": "ALIYUN::ECS::Instance","state": "Stopping"} }`
-    pub fn content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content(input);
         self
     }
     /// Sets or clears `Content`.
-    pub fn set_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_content(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content(&self) -> &Option<String> {
         self.inner.get_content()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -365,23 +309,17 @@ impl TriggerExecutionFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `dswe2-3i0-029`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
 }
@@ -394,15 +332,15 @@ pub struct TriggerExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for TriggerExecutionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -411,7 +349,7 @@ impl ::serde::Serialize for TriggerExecutionResponse {
 impl<'de> ::serde::Deserialize<'de> for TriggerExecutionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = TriggerExecutionResponse;
@@ -424,9 +362,9 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExecutionResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<TriggerExecutionResponse, A::Error> {
+            ) -> Result<TriggerExecutionResponse, A::Error> {
                 let mut value = TriggerExecutionResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -436,7 +374,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExecutionResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

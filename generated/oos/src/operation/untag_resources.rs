@@ -22,7 +22,7 @@ pub struct UntagResourcesRequest {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::string::String,
+    pub region_id: String,
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
     ///
     /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"] format.
@@ -34,7 +34,7 @@ pub struct UntagResourcesRequest {
     /// Wire name: `ResourceIds`; required.
     ///
     /// Example: `["templateName1","templateName2"]`
-    pub resource_ids: ::std::vec::Vec<::std::string::String>,
+    pub resource_ids: Vec<String>,
     /// The type of the resource for which you want to modify the resource group. Valid values:
     ///
     /// *   template: template.
@@ -46,19 +46,19 @@ pub struct UntagResourcesRequest {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The tag keys. The number of keys ranges from 1 to 20.
     ///
     /// Wire name: `TagKeys`.
     ///
     /// Example: `["k1","k2"]`
-    pub tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tag_keys: Option<Vec<String>>,
     /// Specifies whether to remove all tags. This parameter takes effect only if TagKeys is left empty. Valid values: true and false. Default value: false. TagKeys is required if this parameter is set to false.
     ///
     /// Wire name: `All`.
     ///
     /// Example: `false`
-    pub all: ::std::option::Option<bool>,
+    pub all: Option<bool>,
 }
 impl UntagResourcesRequest {
     /// A builder for this request.
@@ -70,25 +70,25 @@ impl ::acs_runtime::EncodeRequest for UntagResourcesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put_json("ResourceIds", &self.resource_ids)?;
         params.query.put("ResourceType", &self.resource_type);
-        if let ::std::option::Option::Some(value) = &self.tag_keys {
+        if let Some(value) = &self.tag_keys {
             params.query.put_json("TagKeys", value)?;
         }
         params.query.put("All", &self.all);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UntagResourcesRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UntagResourcesRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    all: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    resource_ids: Option<Vec<String>>,
+    resource_type: Option<String>,
+    tag_keys: Option<Vec<String>>,
+    all: Option<bool>,
 }
 impl UntagResourcesRequestBuilder {
     /// The region ID.
@@ -96,23 +96,17 @@ impl UntagResourcesRequestBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
@@ -128,25 +122,17 @@ impl UntagResourcesRequestBuilder {
     /// Example: `["templateName1","templateName2"]`
     ///
     /// Appends one item; `set_resource_ids` replaces the whole list.
-    pub fn resource_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_ids.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
+        self.resource_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `ResourceIds`. The IDs of the resources for which you want to modify the resource group.
-    pub fn set_resource_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_resource_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.resource_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         &self.resource_ids
     }
     /// The type of the resource for which you want to modify the resource group. Valid values:
@@ -160,23 +146,17 @@ impl UntagResourcesRequestBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`. The type of the resource for which you want to modify the resource group.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The tag keys. The number of keys ranges from 1 to 20.
@@ -186,25 +166,17 @@ impl UntagResourcesRequestBuilder {
     /// Example: `["k1","k2"]`
     ///
     /// Appends one item; `set_tag_keys` replaces the whole list.
-    pub fn tag_keys(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn tag_keys(mut self, input: impl Into<String>) -> Self {
+        self.tag_keys.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `TagKeys`. The tag keys.
-    pub fn set_tag_keys(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
         self.tag_keys = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tag_keys(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_tag_keys(&self) -> &Option<Vec<String>> {
         &self.tag_keys
     }
     /// Specifies whether to remove all tags. This parameter takes effect only if TagKeys is left empty. Valid values: true and false. Default value: false. TagKeys is required if this parameter is set to false.
@@ -213,23 +185,21 @@ impl UntagResourcesRequestBuilder {
     ///
     /// Example: `false`
     pub fn all(mut self, input: bool) -> Self {
-        self.all = ::std::option::Option::Some(input);
+        self.all = Some(input);
         self
     }
     /// Sets or clears `All`. Specifies whether to remove all tags.
-    pub fn set_all(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_all(mut self, input: Option<bool>) -> Self {
         self.all = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_all(&self) -> &::std::option::Option<bool> {
+    pub fn get_all(&self) -> &Option<bool> {
         &self.all
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<UntagResourcesRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(UntagResourcesRequest {
+    pub fn build(self) -> Result<UntagResourcesRequest, ::acs_runtime::BuildError> {
+        Ok(UntagResourcesRequest {
             region_id: self
                 .region_id
                 .ok_or(::acs_runtime::BuildError::MissingParameter("RegionId"))?,
@@ -255,8 +225,8 @@ impl UntagResourcesFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -282,23 +252,17 @@ impl UntagResourcesFluentBuilder {
     /// Wire name: `RegionId`; required.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
@@ -312,25 +276,17 @@ impl UntagResourcesFluentBuilder {
     /// Wire name: `ResourceIds`; required.
     ///
     /// Example: `["templateName1","templateName2"]`
-    pub fn resource_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_ids(input);
         self
     }
     /// Sets or clears `ResourceIds`.
-    pub fn set_resource_ids(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_resource_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_resource_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_ids(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_resource_ids()
     }
     /// The type of the resource for which you want to modify the resource group. Valid values:
@@ -344,23 +300,17 @@ impl UntagResourcesFluentBuilder {
     /// Wire name: `ResourceType`; required.
     ///
     /// Example: `template`
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
     /// The tag keys. The number of keys ranges from 1 to 20.
@@ -368,25 +318,17 @@ impl UntagResourcesFluentBuilder {
     /// Wire name: `TagKeys`.
     ///
     /// Example: `["k1","k2"]`
-    pub fn tag_keys(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tag_keys(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.tag_keys(input);
         self
     }
     /// Sets or clears `TagKeys`.
-    pub fn set_tag_keys(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_tag_keys(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tag_keys(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_tag_keys(&self) -> &Option<Vec<String>> {
         self.inner.get_tag_keys()
     }
     /// Specifies whether to remove all tags. This parameter takes effect only if TagKeys is left empty. Valid values: true and false. Default value: false. TagKeys is required if this parameter is set to false.
@@ -399,12 +341,12 @@ impl UntagResourcesFluentBuilder {
         self
     }
     /// Sets or clears `All`.
-    pub fn set_all(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_all(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_all(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_all(&self) -> &::std::option::Option<bool> {
+    pub fn get_all(&self) -> &Option<bool> {
         self.inner.get_all()
     }
 }
@@ -417,15 +359,15 @@ pub struct UntagResourcesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `491DF8C2-34C9-4679-9DB3-4C0F49B129AC`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for UntagResourcesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -434,7 +376,7 @@ impl ::serde::Serialize for UntagResourcesResponse {
 impl<'de> ::serde::Deserialize<'de> for UntagResourcesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UntagResourcesResponse;
@@ -447,9 +389,9 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourcesResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UntagResourcesResponse, A::Error> {
+            ) -> Result<UntagResourcesResponse, A::Error> {
                 let mut value = UntagResourcesResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -459,7 +401,7 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourcesResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -22,37 +22,35 @@ pub struct UpdateApplicationRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The application name.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `My-Application`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description to be updated for the application.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test application`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The configurations of application alerts.
     ///
     /// Wire name: `AlarmConfig`.
-    pub alarm_config: ::std::option::Option<AlarmConfig>,
+    pub alarm_config: Option<AlarmConfig>,
     /// Specifies whether to delete existing alert rules before applying the alert template. Default value: false.
     ///
     /// Wire name: `DeleteAlarmRulesBeforeUpdate`.
     ///
     /// Example: `false`
-    pub delete_alarm_rules_before_update: ::std::option::Option<bool>,
+    pub delete_alarm_rules_before_update: Option<bool>,
 }
 impl UpdateApplicationRequest {
     /// A builder for this request.
@@ -64,33 +62,31 @@ impl ::acs_runtime::EncodeRequest for UpdateApplicationRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("Description", &self.description);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.alarm_config {
+        if let Some(value) = &self.alarm_config {
             params.query.put_json("AlarmConfig", value)?;
         }
         params
             .query
             .put("DeleteAlarmRulesBeforeUpdate", &self.delete_alarm_rules_before_update);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UpdateApplicationRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UpdateApplicationRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    alarm_config: ::std::option::Option<AlarmConfig>,
-    delete_alarm_rules_before_update: ::std::option::Option<bool>,
+    region_id: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    alarm_config: Option<AlarmConfig>,
+    delete_alarm_rules_before_update: Option<bool>,
 }
 impl UpdateApplicationRequestBuilder {
     /// The region ID. Set the value to cn-hangzhou.
@@ -98,23 +94,17 @@ impl UpdateApplicationRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The application name.
@@ -122,23 +112,17 @@ impl UpdateApplicationRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `My-Application`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The application name.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The description to be updated for the application.
@@ -146,23 +130,17 @@ impl UpdateApplicationRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `test application`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description to be updated for the application.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The tags.
@@ -172,11 +150,7 @@ impl UpdateApplicationRequestBuilder {
     /// Example: `{"k1":"v1","k2":"v2"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -185,38 +159,29 @@ impl UpdateApplicationRequestBuilder {
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The configurations of application alerts.
     ///
     /// Wire name: `AlarmConfig`.
     pub fn alarm_config(mut self, input: AlarmConfig) -> Self {
-        self.alarm_config = ::std::option::Option::Some(input);
+        self.alarm_config = Some(input);
         self
     }
     /// Sets or clears `AlarmConfig`. The configurations of application alerts.
-    pub fn set_alarm_config(
-        mut self,
-        input: ::std::option::Option<AlarmConfig>,
-    ) -> Self {
+    pub fn set_alarm_config(mut self, input: Option<AlarmConfig>) -> Self {
         self.alarm_config = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_alarm_config(&self) -> &::std::option::Option<AlarmConfig> {
+    pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         &self.alarm_config
     }
     /// Specifies whether to delete existing alert rules before applying the alert template. Default value: false.
@@ -225,26 +190,21 @@ impl UpdateApplicationRequestBuilder {
     ///
     /// Example: `false`
     pub fn delete_alarm_rules_before_update(mut self, input: bool) -> Self {
-        self.delete_alarm_rules_before_update = ::std::option::Option::Some(input);
+        self.delete_alarm_rules_before_update = Some(input);
         self
     }
     /// Sets or clears `DeleteAlarmRulesBeforeUpdate`. Specifies whether to delete existing alert rules before applying the alert template.
-    pub fn set_delete_alarm_rules_before_update(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_delete_alarm_rules_before_update(mut self, input: Option<bool>) -> Self {
         self.delete_alarm_rules_before_update = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delete_alarm_rules_before_update(&self) -> &::std::option::Option<bool> {
+    pub fn get_delete_alarm_rules_before_update(&self) -> &Option<bool> {
         &self.delete_alarm_rules_before_update
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<UpdateApplicationRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(UpdateApplicationRequest {
+    pub fn build(self) -> Result<UpdateApplicationRequest, ::acs_runtime::BuildError> {
+        Ok(UpdateApplicationRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             description: self.description,
@@ -265,8 +225,8 @@ impl UpdateApplicationFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -292,23 +252,17 @@ impl UpdateApplicationFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The application name.
@@ -316,23 +270,17 @@ impl UpdateApplicationFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `My-Application`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The description to be updated for the application.
@@ -340,23 +288,17 @@ impl UpdateApplicationFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `test application`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The tags.
@@ -364,30 +306,20 @@ impl UpdateApplicationFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The configurations of application alerts.
@@ -398,15 +330,12 @@ impl UpdateApplicationFluentBuilder {
         self
     }
     /// Sets or clears `AlarmConfig`.
-    pub fn set_alarm_config(
-        mut self,
-        input: ::std::option::Option<AlarmConfig>,
-    ) -> Self {
+    pub fn set_alarm_config(mut self, input: Option<AlarmConfig>) -> Self {
         self.inner = self.inner.set_alarm_config(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_alarm_config(&self) -> &::std::option::Option<AlarmConfig> {
+    pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         self.inner.get_alarm_config()
     }
     /// Specifies whether to delete existing alert rules before applying the alert template. Default value: false.
@@ -419,15 +348,12 @@ impl UpdateApplicationFluentBuilder {
         self
     }
     /// Sets or clears `DeleteAlarmRulesBeforeUpdate`.
-    pub fn set_delete_alarm_rules_before_update(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_delete_alarm_rules_before_update(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_delete_alarm_rules_before_update(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_delete_alarm_rules_before_update(&self) -> &::std::option::Option<bool> {
+    pub fn get_delete_alarm_rules_before_update(&self) -> &Option<bool> {
         self.inner.get_delete_alarm_rules_before_update()
     }
 }
@@ -440,22 +366,22 @@ pub struct UpdateApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `F1F00F41-D24C-5377-831B-C97F739CE1AB`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
-    pub application: ::std::option::Option<Application>,
+    pub application: Option<Application>,
 }
 impl ::serde::Serialize for UpdateApplicationResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application {
+        if let Some(value) = &self.application {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Application", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -464,7 +390,7 @@ impl ::serde::Serialize for UpdateApplicationResponse {
 impl<'de> ::serde::Deserialize<'de> for UpdateApplicationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UpdateApplicationResponse;
@@ -477,9 +403,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApplicationResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UpdateApplicationResponse, A::Error> {
+            ) -> Result<UpdateApplicationResponse, A::Error> {
                 let mut value = UpdateApplicationResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -490,7 +416,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApplicationResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -503,35 +429,35 @@ pub struct AlarmConfig {
     /// The alert contact groups.
     ///
     /// Wire name: `ContactGroups`.
-    pub contact_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub contact_groups: Option<Vec<String>>,
     /// The alert templates.
     ///
     /// Wire name: `TemplateIds`.
-    pub template_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub template_ids: Option<Vec<String>>,
     /// The health check URL of the application.
     ///
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/healthcheck/tcp50122`
-    pub health_check_url: ::std::option::Option<::std::string::String>,
+    pub health_check_url: Option<String>,
 }
 impl ::serde::Serialize for AlarmConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.contact_groups {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.contact_groups {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ContactGroups",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_ids {
+        if let Some(value) = &self.template_ids {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.health_check_url {
+        if let Some(value) = &self.health_check_url {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "HealthCheckUrl",
@@ -551,11 +477,8 @@ impl AlarmConfig {
     /// Wire name: `ContactGroups`.
     ///
     /// Appends one item; `set_contact_groups` replaces the whole list.
-    pub fn contact_groups(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.contact_groups.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn contact_groups(mut self, input: impl Into<String>) -> Self {
+        self.contact_groups.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// The alert templates.
@@ -563,11 +486,8 @@ impl AlarmConfig {
     /// Wire name: `TemplateIds`.
     ///
     /// Appends one item; `set_template_ids` replaces the whole list.
-    pub fn template_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_ids.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn template_ids(mut self, input: impl Into<String>) -> Self {
+        self.template_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// The health check URL of the application.
@@ -575,11 +495,8 @@ impl AlarmConfig {
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/healthcheck/tcp50122`
-    pub fn health_check_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.health_check_url = ::std::option::Option::Some(input.into());
+    pub fn health_check_url(mut self, input: impl Into<String>) -> Self {
+        self.health_check_url = Some(input.into());
         self
     }
 }
@@ -592,64 +509,64 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `test application`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-07T10:17:46Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m*****`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `My-Application`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -658,7 +575,7 @@ impl ::serde::Serialize for Application {
 impl<'de> ::serde::Deserialize<'de> for Application {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Application;
@@ -671,9 +588,9 @@ impl<'de> ::serde::Deserialize<'de> for Application {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Application, A::Error> {
+            ) -> Result<Application, A::Error> {
                 let mut value = Application::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -688,7 +605,7 @@ impl<'de> ::serde::Deserialize<'de> for Application {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

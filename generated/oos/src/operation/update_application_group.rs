@@ -22,39 +22,39 @@ pub struct UpdateApplicationGroupRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The new name of the application group.
     ///
     /// Wire name: `NewName`.
     ///
     /// Example: `UpdateMyApplicationGroup`
-    pub new_name: ::std::option::Option<::std::string::String>,
+    pub new_name: Option<String>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::string::String,
+    pub application_name: String,
     /// The name of the configuration update operation.
     ///
     /// Wire name: `OperationName`.
     ///
     /// Example: `/business/v1/product/spus/{spu_id}`
-    pub operation_name: ::std::option::Option<::std::string::String>,
+    pub operation_name: Option<String>,
     /// The JSON string that consists of a set of parameters. Default value: {}.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"username": "xx"}`
-    pub parameters: ::std::option::Option<::serde_json::Value>,
+    pub parameters: Option<::serde_json::Value>,
     /// Wire name: `DeployedRevisionId`.
-    pub deployed_revision_id: ::std::option::Option<::std::string::String>,
+    pub deployed_revision_id: Option<String>,
 }
 impl UpdateApplicationGroupRequest {
     /// A builder for this request.
@@ -66,29 +66,29 @@ impl ::acs_runtime::EncodeRequest for UpdateApplicationGroupRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("NewName", &self.new_name);
         params.query.put("ApplicationName", &self.application_name);
         params.query.put("OperationName", &self.operation_name);
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             params.query.put_json("Parameters", value)?;
         }
         params.query.put("DeployedRevisionId", &self.deployed_revision_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UpdateApplicationGroupRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UpdateApplicationGroupRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    new_name: ::std::option::Option<::std::string::String>,
-    application_name: ::std::option::Option<::std::string::String>,
-    operation_name: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::serde_json::Value>,
-    deployed_revision_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
+    new_name: Option<String>,
+    application_name: Option<String>,
+    operation_name: Option<String>,
+    parameters: Option<::serde_json::Value>,
+    deployed_revision_id: Option<String>,
 }
 impl UpdateApplicationGroupRequestBuilder {
     /// The region ID. Set the value to cn-hangzhou.
@@ -96,23 +96,17 @@ impl UpdateApplicationGroupRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the application group.
@@ -120,23 +114,17 @@ impl UpdateApplicationGroupRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the application group.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The new name of the application group.
@@ -144,23 +132,17 @@ impl UpdateApplicationGroupRequestBuilder {
     /// Wire name: `NewName`.
     ///
     /// Example: `UpdateMyApplicationGroup`
-    pub fn new_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.new_name = ::std::option::Option::Some(input.into());
+    pub fn new_name(mut self, input: impl Into<String>) -> Self {
+        self.new_name = Some(input.into());
         self
     }
     /// Sets or clears `NewName`. The new name of the application group.
-    pub fn set_new_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_new_name(mut self, input: Option<String>) -> Self {
         self.new_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_new_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_new_name(&self) -> &Option<String> {
         &self.new_name
     }
     /// The application name.
@@ -168,23 +150,17 @@ impl UpdateApplicationGroupRequestBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.application_name = ::std::option::Option::Some(input.into());
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
+        self.application_name = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationName`. The application name.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.application_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
     /// The name of the configuration update operation.
@@ -192,23 +168,17 @@ impl UpdateApplicationGroupRequestBuilder {
     /// Wire name: `OperationName`.
     ///
     /// Example: `/business/v1/product/spus/{spu_id}`
-    pub fn operation_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.operation_name = ::std::option::Option::Some(input.into());
+    pub fn operation_name(mut self, input: impl Into<String>) -> Self {
+        self.operation_name = Some(input.into());
         self
     }
     /// Sets or clears `OperationName`. The name of the configuration update operation.
-    pub fn set_operation_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_operation_name(mut self, input: Option<String>) -> Self {
         self.operation_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_operation_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_operation_name(&self) -> &Option<String> {
         &self.operation_name
     }
     /// The JSON string that consists of a set of parameters. Default value: {}.
@@ -216,55 +186,38 @@ impl UpdateApplicationGroupRequestBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"username": "xx"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::serde_json::Value>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets or clears `Parameters`. The JSON string that consists of a set of parameters.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::serde_json::Value>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<::serde_json::Value>) -> Self {
         self.parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::serde_json::Value> {
+    pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         &self.parameters
     }
     /// Wire name: `DeployedRevisionId`.
-    pub fn deployed_revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.deployed_revision_id = ::std::option::Option::Some(input.into());
+    pub fn deployed_revision_id(mut self, input: impl Into<String>) -> Self {
+        self.deployed_revision_id = Some(input.into());
         self
     }
     /// Sets or clears `DeployedRevisionId`.
-    pub fn set_deployed_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deployed_revision_id(mut self, input: Option<String>) -> Self {
         self.deployed_revision_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deployed_revision_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deployed_revision_id(&self) -> &Option<String> {
         &self.deployed_revision_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UpdateApplicationGroupRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(UpdateApplicationGroupRequest {
+    ) -> Result<UpdateApplicationGroupRequest, ::acs_runtime::BuildError> {
+        Ok(UpdateApplicationGroupRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             new_name: self.new_name,
@@ -288,8 +241,8 @@ impl UpdateApplicationGroupFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -315,23 +268,17 @@ impl UpdateApplicationGroupFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the application group.
@@ -339,23 +286,17 @@ impl UpdateApplicationGroupFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyApplicationGroup`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The new name of the application group.
@@ -363,23 +304,17 @@ impl UpdateApplicationGroupFluentBuilder {
     /// Wire name: `NewName`.
     ///
     /// Example: `UpdateMyApplicationGroup`
-    pub fn new_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.new_name(input);
         self
     }
     /// Sets or clears `NewName`.
-    pub fn set_new_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_new_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_new_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_new_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_new_name(&self) -> &Option<String> {
         self.inner.get_new_name()
     }
     /// The application name.
@@ -387,23 +322,17 @@ impl UpdateApplicationGroupFluentBuilder {
     /// Wire name: `ApplicationName`; required.
     ///
     /// Example: `MyApplication`
-    pub fn application_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
     }
     /// Sets or clears `ApplicationName`.
-    pub fn set_application_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_application_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_application_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
     /// The name of the configuration update operation.
@@ -411,23 +340,17 @@ impl UpdateApplicationGroupFluentBuilder {
     /// Wire name: `OperationName`.
     ///
     /// Example: `/business/v1/product/spus/{spu_id}`
-    pub fn operation_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn operation_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.operation_name(input);
         self
     }
     /// Sets or clears `OperationName`.
-    pub fn set_operation_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_operation_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_operation_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_operation_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_operation_name(&self) -> &Option<String> {
         self.inner.get_operation_name()
     }
     /// The JSON string that consists of a set of parameters. Default value: {}.
@@ -435,45 +358,31 @@ impl UpdateApplicationGroupFluentBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"username": "xx"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::serde_json::Value>,
-    ) -> Self {
+    pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.inner = self.inner.parameters(input);
         self
     }
     /// Sets or clears `Parameters`.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::serde_json::Value>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<::serde_json::Value>) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::serde_json::Value> {
+    pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         self.inner.get_parameters()
     }
     /// Wire name: `DeployedRevisionId`.
-    pub fn deployed_revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn deployed_revision_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deployed_revision_id(input);
         self
     }
     /// Sets or clears `DeployedRevisionId`.
-    pub fn set_deployed_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_deployed_revision_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_deployed_revision_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_deployed_revision_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_deployed_revision_id(&self) -> &Option<String> {
         self.inner.get_deployed_revision_id()
     }
 }
@@ -486,22 +395,22 @@ pub struct UpdateApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
-    pub application_group: ::std::option::Option<ApplicationGroup>,
+    pub application_group: Option<ApplicationGroup>,
 }
 impl ::serde::Serialize for UpdateApplicationGroupResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_group {
+        if let Some(value) = &self.application_group {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationGroup",
@@ -514,7 +423,7 @@ impl ::serde::Serialize for UpdateApplicationGroupResponse {
 impl<'de> ::serde::Deserialize<'de> for UpdateApplicationGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UpdateApplicationGroupResponse;
@@ -527,9 +436,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApplicationGroupResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UpdateApplicationGroupResponse, A::Error> {
+            ) -> Result<UpdateApplicationGroupResponse, A::Error> {
                 let mut value = UpdateApplicationGroupResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -540,7 +449,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApplicationGroupResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -555,94 +464,94 @@ pub struct ApplicationGroup {
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: ::std::option::Option<::std::string::String>,
+    pub deploy_region_id: Option<String>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The key of the tag.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: ::std::option::Option<::std::string::String>,
+    pub import_tag_key: Option<String>,
     /// The time when the application group was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T03:01:53Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: ::std::option::Option<::std::string::String>,
+    pub application_name: Option<String>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The value of the tag.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: ::std::option::Option<::std::string::String>,
+    pub import_tag_value: Option<String>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `UpdateMyApplicationGroup`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl ::serde::Serialize for ApplicationGroup {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.deploy_region_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deploy_region_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "DeployRegionId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_key {
+        if let Some(value) = &self.import_tag_key {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagKey",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.application_name {
+        if let Some(value) = &self.application_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApplicationName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.import_tag_value {
+        if let Some(value) = &self.import_tag_value {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ImportTagValue",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -651,7 +560,7 @@ impl ::serde::Serialize for ApplicationGroup {
 impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ApplicationGroup;
@@ -664,9 +573,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ApplicationGroup, A::Error> {
+            ) -> Result<ApplicationGroup, A::Error> {
                 let mut value = ApplicationGroup::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -683,7 +592,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

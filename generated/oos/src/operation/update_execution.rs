@@ -25,43 +25,43 @@ pub struct UpdateExecutionRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-c223xxxxxxxxxxxxxxxx`
-    pub execution_id: ::std::string::String,
+    pub execution_id: String,
     /// The information about the parameters.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"Status":"Running"}`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `Execution description`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The tags of the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: ::std::option::Option<::std::string::String>,
+    pub tags: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m*****`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl UpdateExecutionRequest {
     /// A builder for this request.
@@ -73,7 +73,7 @@ impl ::acs_runtime::EncodeRequest for UpdateExecutionRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("ExecutionId", &self.execution_id);
         params.query.put("Parameters", &self.parameters);
@@ -81,19 +81,19 @@ impl ::acs_runtime::EncodeRequest for UpdateExecutionRequest {
         params.query.put("Description", &self.description);
         params.query.put("Tags", &self.tags);
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UpdateExecutionRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UpdateExecutionRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    execution_id: Option<String>,
+    parameters: Option<String>,
+    client_token: Option<String>,
+    description: Option<String>,
+    tags: Option<String>,
+    resource_group_id: Option<String>,
 }
 impl UpdateExecutionRequestBuilder {
     /// The ID of the region.
@@ -101,23 +101,17 @@ impl UpdateExecutionRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the execution.
@@ -125,23 +119,17 @@ impl UpdateExecutionRequestBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-c223xxxxxxxxxxxxxxxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_id = ::std::option::Option::Some(input.into());
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
+        self.execution_id = Some(input.into());
         self
     }
     /// Sets or clears `ExecutionId`. The ID of the execution.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.execution_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
     /// The information about the parameters.
@@ -149,23 +137,17 @@ impl UpdateExecutionRequestBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"Status":"Running"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets or clears `Parameters`. The information about the parameters.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -173,23 +155,17 @@ impl UpdateExecutionRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The description of the execution.
@@ -197,23 +173,17 @@ impl UpdateExecutionRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `Execution description`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the execution.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The tags of the execution.
@@ -221,23 +191,17 @@ impl UpdateExecutionRequestBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub fn tags(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tags = ::std::option::Option::Some(input.into());
+    pub fn tags(mut self, input: impl Into<String>) -> Self {
+        self.tags = Some(input.into());
         self
     }
     /// Sets or clears `Tags`. The tags of the execution.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<String>) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_tags(&self) -> &Option<String> {
         &self.tags
     }
     /// The ID of the resource group.
@@ -245,32 +209,22 @@ impl UpdateExecutionRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m*****`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<UpdateExecutionRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(UpdateExecutionRequest {
+    pub fn build(self) -> Result<UpdateExecutionRequest, ::acs_runtime::BuildError> {
+        Ok(UpdateExecutionRequest {
             region_id: self.region_id,
             execution_id: self
                 .execution_id
@@ -294,8 +248,8 @@ impl UpdateExecutionFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -321,23 +275,17 @@ impl UpdateExecutionFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the execution.
@@ -345,23 +293,17 @@ impl UpdateExecutionFluentBuilder {
     /// Wire name: `ExecutionId`; required.
     ///
     /// Example: `exec-c223xxxxxxxxxxxxxxxx`
-    pub fn execution_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
     }
     /// Sets or clears `ExecutionId`.
-    pub fn set_execution_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
     /// The information about the parameters.
@@ -369,23 +311,17 @@ impl UpdateExecutionFluentBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"Status":"Running"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
     }
     /// Sets or clears `Parameters`.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -393,23 +329,17 @@ impl UpdateExecutionFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The description of the execution.
@@ -417,23 +347,17 @@ impl UpdateExecutionFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `Execution description`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The tags of the execution.
@@ -441,23 +365,17 @@ impl UpdateExecutionFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub fn tags(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.tags(input);
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_tags(&self) -> &Option<String> {
         self.inner.get_tags()
     }
     /// The ID of the resource group.
@@ -465,25 +383,17 @@ impl UpdateExecutionFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m*****`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
 }
@@ -496,15 +406,15 @@ pub struct UpdateExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C8345E88-5334-469E-901D-F912C8CB9C55`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for UpdateExecutionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -513,7 +423,7 @@ impl ::serde::Serialize for UpdateExecutionResponse {
 impl<'de> ::serde::Deserialize<'de> for UpdateExecutionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UpdateExecutionResponse;
@@ -526,9 +436,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateExecutionResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UpdateExecutionResponse, A::Error> {
+            ) -> Result<UpdateExecutionResponse, A::Error> {
                 let mut value = UpdateExecutionResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -538,7 +448,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateExecutionResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -24,25 +24,25 @@ pub struct UpdateInstancePackageStateRequest {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub template_name: ::std::string::String,
+    pub template_name: String,
     /// The region ID.
     ///
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The ID of the Elastic Compute Service (ECS) instance.
     ///
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub instance_id: ::std::string::String,
+    pub instance_id: String,
     /// The version of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The operation type.
     ///
     /// Valid values:
@@ -55,15 +55,15 @@ pub struct UpdateInstancePackageStateRequest {
     /// Valid values: `uninstall`, `install`.
     ///
     /// Example: `install`
-    pub configure_action: ::std::string::String,
+    pub configure_action: String,
     /// The parameters for installing or uninstalling the extensions.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"username": "xx"}`
-    pub parameters: ::std::option::Option<::serde_json::Value>,
+    pub parameters: Option<::serde_json::Value>,
     /// Wire name: `ConfigurationInfo`.
-    pub configuration_info: ::std::option::Option<::std::string::String>,
+    pub configuration_info: Option<String>,
 }
 impl UpdateInstancePackageStateRequest {
     /// A builder for this request.
@@ -75,29 +75,29 @@ impl ::acs_runtime::EncodeRequest for UpdateInstancePackageStateRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("TemplateName", &self.template_name);
         params.query.put("RegionId", &self.region_id);
         params.query.put("InstanceId", &self.instance_id);
         params.query.put("TemplateVersion", &self.template_version);
         params.query.put("ConfigureAction", &self.configure_action);
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             params.query.put_json("Parameters", value)?;
         }
         params.query.put("ConfigurationInfo", &self.configuration_info);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UpdateInstancePackageStateRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UpdateInstancePackageStateRequestBuilder {
-    template_name: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    template_version: ::std::option::Option<::std::string::String>,
-    configure_action: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::serde_json::Value>,
-    configuration_info: ::std::option::Option<::std::string::String>,
+    template_name: Option<String>,
+    region_id: Option<String>,
+    instance_id: Option<String>,
+    template_version: Option<String>,
+    configure_action: Option<String>,
+    parameters: Option<::serde_json::Value>,
+    configuration_info: Option<String>,
 }
 impl UpdateInstancePackageStateRequestBuilder {
     /// The name of the template.
@@ -105,23 +105,17 @@ impl UpdateInstancePackageStateRequestBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_name = ::std::option::Option::Some(input.into());
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
+        self.template_name = Some(input.into());
         self
     }
     /// Sets or clears `TemplateName`. The name of the template.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.template_name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
     /// The region ID.
@@ -129,23 +123,17 @@ impl UpdateInstancePackageStateRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The ID of the Elastic Compute Service (ECS) instance.
@@ -153,23 +141,17 @@ impl UpdateInstancePackageStateRequestBuilder {
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.instance_id = ::std::option::Option::Some(input.into());
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
+        self.instance_id = Some(input.into());
         self
     }
     /// Sets or clears `InstanceId`. The ID of the Elastic Compute Service (ECS) instance.
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.instance_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
     /// The version of the template.
@@ -177,23 +159,17 @@ impl UpdateInstancePackageStateRequestBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_version = ::std::option::Option::Some(input.into());
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
+        self.template_version = Some(input.into());
         self
     }
     /// Sets or clears `TemplateVersion`. The version of the template.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.template_version = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
     /// The operation type.
@@ -208,23 +184,17 @@ impl UpdateInstancePackageStateRequestBuilder {
     /// Valid values: `uninstall`, `install`.
     ///
     /// Example: `install`
-    pub fn configure_action(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.configure_action = ::std::option::Option::Some(input.into());
+    pub fn configure_action(mut self, input: impl Into<String>) -> Self {
+        self.configure_action = Some(input.into());
         self
     }
     /// Sets or clears `ConfigureAction`. The operation type.
-    pub fn set_configure_action(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configure_action(mut self, input: Option<String>) -> Self {
         self.configure_action = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configure_action(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configure_action(&self) -> &Option<String> {
         &self.configure_action
     }
     /// The parameters for installing or uninstalling the extensions.
@@ -232,55 +202,38 @@ impl UpdateInstancePackageStateRequestBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"username": "xx"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::serde_json::Value>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets or clears `Parameters`. The parameters for installing or uninstalling the extensions.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::serde_json::Value>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<::serde_json::Value>) -> Self {
         self.parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::serde_json::Value> {
+    pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         &self.parameters
     }
     /// Wire name: `ConfigurationInfo`.
-    pub fn configuration_info(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.configuration_info = ::std::option::Option::Some(input.into());
+    pub fn configuration_info(mut self, input: impl Into<String>) -> Self {
+        self.configuration_info = Some(input.into());
         self
     }
     /// Sets or clears `ConfigurationInfo`.
-    pub fn set_configuration_info(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configuration_info(mut self, input: Option<String>) -> Self {
         self.configuration_info = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configuration_info(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configuration_info(&self) -> &Option<String> {
         &self.configuration_info
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UpdateInstancePackageStateRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(UpdateInstancePackageStateRequest {
+    ) -> Result<UpdateInstancePackageStateRequest, ::acs_runtime::BuildError> {
+        Ok(UpdateInstancePackageStateRequest {
             template_name: self
                 .template_name
                 .ok_or(::acs_runtime::BuildError::MissingParameter("TemplateName"))?,
@@ -308,8 +261,8 @@ impl UpdateInstancePackageStateFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -337,23 +290,17 @@ impl UpdateInstancePackageStateFluentBuilder {
     /// Wire name: `TemplateName`; required.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub fn template_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
     }
     /// Sets or clears `TemplateName`.
-    pub fn set_template_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
     /// The region ID.
@@ -361,23 +308,17 @@ impl UpdateInstancePackageStateFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The ID of the Elastic Compute Service (ECS) instance.
@@ -385,23 +326,17 @@ impl UpdateInstancePackageStateFluentBuilder {
     /// Wire name: `InstanceId`; required.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub fn instance_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
     }
     /// Sets or clears `InstanceId`.
-    pub fn set_instance_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_instance_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_instance_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
     /// The version of the template.
@@ -409,23 +344,17 @@ impl UpdateInstancePackageStateFluentBuilder {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub fn template_version(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
     }
     /// Sets or clears `TemplateVersion`.
-    pub fn set_template_version(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_version(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_version(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_version(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
     /// The operation type.
@@ -440,23 +369,17 @@ impl UpdateInstancePackageStateFluentBuilder {
     /// Valid values: `uninstall`, `install`.
     ///
     /// Example: `install`
-    pub fn configure_action(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configure_action(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configure_action(input);
         self
     }
     /// Sets or clears `ConfigureAction`.
-    pub fn set_configure_action(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configure_action(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_configure_action(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configure_action(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configure_action(&self) -> &Option<String> {
         self.inner.get_configure_action()
     }
     /// The parameters for installing or uninstalling the extensions.
@@ -464,45 +387,31 @@ impl UpdateInstancePackageStateFluentBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"username": "xx"}`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::serde_json::Value>,
-    ) -> Self {
+    pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.inner = self.inner.parameters(input);
         self
     }
     /// Sets or clears `Parameters`.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::serde_json::Value>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<::serde_json::Value>) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::serde_json::Value> {
+    pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         self.inner.get_parameters()
     }
     /// Wire name: `ConfigurationInfo`.
-    pub fn configuration_info(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configuration_info(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configuration_info(input);
         self
     }
     /// Sets or clears `ConfigurationInfo`.
-    pub fn set_configuration_info(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configuration_info(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_configuration_info(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configuration_info(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configuration_info(&self) -> &Option<String> {
         self.inner.get_configuration_info()
     }
 }
@@ -515,15 +424,15 @@ pub struct UpdateInstancePackageStateResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2597E94B-5346-42D1-BB58-XXXXXXXXXXX`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 impl ::serde::Serialize for UpdateInstancePackageStateResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -532,7 +441,7 @@ impl ::serde::Serialize for UpdateInstancePackageStateResponse {
 impl<'de> ::serde::Deserialize<'de> for UpdateInstancePackageStateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UpdateInstancePackageStateResponse;
@@ -545,9 +454,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstancePackageStateResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UpdateInstancePackageStateResponse, A::Error> {
+            ) -> Result<UpdateInstancePackageStateResponse, A::Error> {
                 let mut value = UpdateInstancePackageStateResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -557,7 +466,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstancePackageStateResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,25 +25,25 @@ pub struct UpdateOpsItemRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The description of the O\&M item.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
@@ -56,39 +56,37 @@ pub struct UpdateOpsItemRequest {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The severity level.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: ::std::option::Option<::std::string::String>,
+    pub severity: Option<String>,
     /// The source business.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// The category.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The priority.
     ///
     /// Wire name: `Priority`.
     ///
     /// Example: `2`
-    pub priority: ::std::option::Option<i32>,
+    pub priority: Option<i32>,
     /// The solutions.
     ///
     /// Wire name: `Solutions`.
@@ -98,31 +96,31 @@ pub struct UpdateOpsItemRequest {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example.com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}]
     /// ```
-    pub solutions: ::std::option::Option<::std::string::String>,
+    pub solutions: Option<String>,
     /// The string to be deduplicated.
     ///
     /// Wire name: `DedupString`.
     ///
     /// Example: `ecs_instance_SystemMaintenance.Reboot`
-    pub dedup_string: ::std::option::Option<::std::string::String>,
+    pub dedup_string: Option<String>,
     /// The Alibaba Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\"]`
-    pub resources: ::std::option::Option<::std::string::String>,
+    pub resources: Option<String>,
     /// The ID of the O\&M item.
     ///
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-e2264dcf040c472598e9`
-    pub ops_item_id: ::std::option::Option<::std::string::String>,
+    pub ops_item_id: Option<String>,
     /// The status.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
 }
 impl UpdateOpsItemRequest {
     /// A builder for this request.
@@ -134,12 +132,12 @@ impl ::acs_runtime::EncodeRequest for UpdateOpsItemRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Title", &self.title);
         params.query.put("Description", &self.description);
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("ClientToken", &self.client_token);
@@ -152,29 +150,27 @@ impl ::acs_runtime::EncodeRequest for UpdateOpsItemRequest {
         params.query.put("Resources", &self.resources);
         params.query.put("OpsItemId", &self.ops_item_id);
         params.query.put("Status", &self.status);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UpdateOpsItemRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UpdateOpsItemRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    title: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    client_token: ::std::option::Option<::std::string::String>,
-    severity: ::std::option::Option<::std::string::String>,
-    source: ::std::option::Option<::std::string::String>,
-    category: ::std::option::Option<::std::string::String>,
-    priority: ::std::option::Option<i32>,
-    solutions: ::std::option::Option<::std::string::String>,
-    dedup_string: ::std::option::Option<::std::string::String>,
-    resources: ::std::option::Option<::std::string::String>,
-    ops_item_id: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    resource_group_id: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    client_token: Option<String>,
+    severity: Option<String>,
+    source: Option<String>,
+    category: Option<String>,
+    priority: Option<i32>,
+    solutions: Option<String>,
+    dedup_string: Option<String>,
+    resources: Option<String>,
+    ops_item_id: Option<String>,
+    status: Option<String>,
 }
 impl UpdateOpsItemRequestBuilder {
     /// The region ID.
@@ -182,23 +178,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The title of the O\&M item.
@@ -206,23 +196,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    pub fn title(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(input.into());
+    pub fn title(mut self, input: impl Into<String>) -> Self {
+        self.title = Some(input.into());
         self
     }
     /// Sets or clears `Title`. The title of the O\&M item.
-    pub fn set_title(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_title(mut self, input: Option<String>) -> Self {
         self.title = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_title(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_title(&self) -> &Option<String> {
         &self.title
     }
     /// The description of the O\&M item.
@@ -230,23 +214,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the O\&M item.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The ID of the resource group.
@@ -254,25 +232,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The tags.
@@ -289,11 +259,7 @@ impl UpdateOpsItemRequestBuilder {
     /// ```
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -302,19 +268,13 @@ impl UpdateOpsItemRequestBuilder {
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -322,23 +282,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The severity level.
@@ -346,23 +300,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub fn severity(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.severity = ::std::option::Option::Some(input.into());
+    pub fn severity(mut self, input: impl Into<String>) -> Self {
+        self.severity = Some(input.into());
         self
     }
     /// Sets or clears `Severity`. The severity level.
-    pub fn set_severity(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_severity(mut self, input: Option<String>) -> Self {
         self.severity = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_severity(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_severity(&self) -> &Option<String> {
         &self.severity
     }
     /// The source business.
@@ -370,23 +318,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub fn source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source = ::std::option::Option::Some(input.into());
+    pub fn source(mut self, input: impl Into<String>) -> Self {
+        self.source = Some(input.into());
         self
     }
     /// Sets or clears `Source`. The source business.
-    pub fn set_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source(mut self, input: Option<String>) -> Self {
         self.source = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source(&self) -> &Option<String> {
         &self.source
     }
     /// The category.
@@ -394,23 +336,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.category = ::std::option::Option::Some(input.into());
+    pub fn category(mut self, input: impl Into<String>) -> Self {
+        self.category = Some(input.into());
         self
     }
     /// Sets or clears `Category`. The category.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.category = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
     /// The priority.
@@ -419,16 +355,16 @@ impl UpdateOpsItemRequestBuilder {
     ///
     /// Example: `2`
     pub fn priority(mut self, input: i32) -> Self {
-        self.priority = ::std::option::Option::Some(input);
+        self.priority = Some(input);
         self
     }
     /// Sets or clears `Priority`. The priority.
-    pub fn set_priority(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_priority(mut self, input: Option<i32>) -> Self {
         self.priority = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_priority(&self) -> &::std::option::Option<i32> {
+    pub fn get_priority(&self) -> &Option<i32> {
         &self.priority
     }
     /// The solutions.
@@ -440,23 +376,17 @@ impl UpdateOpsItemRequestBuilder {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example.com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}]
     /// ```
-    pub fn solutions(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.solutions = ::std::option::Option::Some(input.into());
+    pub fn solutions(mut self, input: impl Into<String>) -> Self {
+        self.solutions = Some(input.into());
         self
     }
     /// Sets or clears `Solutions`. The solutions.
-    pub fn set_solutions(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_solutions(mut self, input: Option<String>) -> Self {
         self.solutions = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_solutions(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_solutions(&self) -> &Option<String> {
         &self.solutions
     }
     /// The string to be deduplicated.
@@ -464,23 +394,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `DedupString`.
     ///
     /// Example: `ecs_instance_SystemMaintenance.Reboot`
-    pub fn dedup_string(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.dedup_string = ::std::option::Option::Some(input.into());
+    pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
+        self.dedup_string = Some(input.into());
         self
     }
     /// Sets or clears `DedupString`. The string to be deduplicated.
-    pub fn set_dedup_string(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_dedup_string(mut self, input: Option<String>) -> Self {
         self.dedup_string = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_dedup_string(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_dedup_string(&self) -> &Option<String> {
         &self.dedup_string
     }
     /// The Alibaba Resource Names (ARNs) of the associated resources.
@@ -488,23 +412,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\"]`
-    pub fn resources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resources = ::std::option::Option::Some(input.into());
+    pub fn resources(mut self, input: impl Into<String>) -> Self {
+        self.resources = Some(input.into());
         self
     }
     /// Sets or clears `Resources`. The Alibaba Resource Names (ARNs) of the associated resources.
-    pub fn set_resources(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resources(mut self, input: Option<String>) -> Self {
         self.resources = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resources(&self) -> &Option<String> {
         &self.resources
     }
     /// The ID of the O\&M item.
@@ -512,23 +430,17 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-e2264dcf040c472598e9`
-    pub fn ops_item_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ops_item_id = ::std::option::Option::Some(input.into());
+    pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
+        self.ops_item_id = Some(input.into());
         self
     }
     /// Sets or clears `OpsItemId`. The ID of the O\&M item.
-    pub fn set_ops_item_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ops_item_id(mut self, input: Option<String>) -> Self {
         self.ops_item_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ops_item_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ops_item_id(&self) -> &Option<String> {
         &self.ops_item_id
     }
     /// The status.
@@ -536,30 +448,22 @@ impl UpdateOpsItemRequestBuilder {
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<String>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets or clears `Status`. The status.
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<String>) -> Self {
         self.status = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status(&self) -> &Option<String> {
         &self.status
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<UpdateOpsItemRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(UpdateOpsItemRequest {
+    pub fn build(self) -> Result<UpdateOpsItemRequest, ::acs_runtime::BuildError> {
+        Ok(UpdateOpsItemRequest {
             region_id: self.region_id,
             title: self.title,
             description: self.description,
@@ -589,8 +493,8 @@ impl UpdateOpsItemFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -616,23 +520,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The title of the O\&M item.
@@ -640,23 +538,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    pub fn title(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn title(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.title(input);
         self
     }
     /// Sets or clears `Title`.
-    pub fn set_title(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_title(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_title(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_title(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_title(&self) -> &Option<String> {
         self.inner.get_title()
     }
     /// The description of the O\&M item.
@@ -664,23 +556,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The ID of the resource group.
@@ -688,25 +574,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
     /// The tags.
@@ -721,30 +599,20 @@ impl UpdateOpsItemFluentBuilder {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -752,23 +620,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The severity level.
@@ -776,23 +638,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub fn severity(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn severity(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.severity(input);
         self
     }
     /// Sets or clears `Severity`.
-    pub fn set_severity(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_severity(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_severity(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_severity(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_severity(&self) -> &Option<String> {
         self.inner.get_severity()
     }
     /// The source business.
@@ -800,23 +656,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub fn source(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source(input);
         self
     }
     /// Sets or clears `Source`.
-    pub fn set_source(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_source(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_source(&self) -> &Option<String> {
         self.inner.get_source()
     }
     /// The category.
@@ -824,23 +674,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub fn category(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
     }
     /// Sets or clears `Category`.
-    pub fn set_category(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_category(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_category(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
     /// The priority.
@@ -853,12 +697,12 @@ impl UpdateOpsItemFluentBuilder {
         self
     }
     /// Sets or clears `Priority`.
-    pub fn set_priority(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_priority(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_priority(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_priority(&self) -> &::std::option::Option<i32> {
+    pub fn get_priority(&self) -> &Option<i32> {
         self.inner.get_priority()
     }
     /// The solutions.
@@ -870,23 +714,17 @@ impl UpdateOpsItemFluentBuilder {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example.com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}]
     /// ```
-    pub fn solutions(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn solutions(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.solutions(input);
         self
     }
     /// Sets or clears `Solutions`.
-    pub fn set_solutions(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_solutions(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_solutions(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_solutions(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_solutions(&self) -> &Option<String> {
         self.inner.get_solutions()
     }
     /// The string to be deduplicated.
@@ -894,23 +732,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `DedupString`.
     ///
     /// Example: `ecs_instance_SystemMaintenance.Reboot`
-    pub fn dedup_string(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.dedup_string(input);
         self
     }
     /// Sets or clears `DedupString`.
-    pub fn set_dedup_string(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_dedup_string(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_dedup_string(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_dedup_string(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_dedup_string(&self) -> &Option<String> {
         self.inner.get_dedup_string()
     }
     /// The Alibaba Resource Names (ARNs) of the associated resources.
@@ -918,23 +750,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\"]`
-    pub fn resources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resources(input);
         self
     }
     /// Sets or clears `Resources`.
-    pub fn set_resources(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resources(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resources(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resources(&self) -> &Option<String> {
         self.inner.get_resources()
     }
     /// The ID of the O\&M item.
@@ -942,23 +768,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-e2264dcf040c472598e9`
-    pub fn ops_item_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ops_item_id(input);
         self
     }
     /// Sets or clears `OpsItemId`.
-    pub fn set_ops_item_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ops_item_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_ops_item_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ops_item_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ops_item_id(&self) -> &Option<String> {
         self.inner.get_ops_item_id()
     }
     /// The status.
@@ -966,23 +786,17 @@ impl UpdateOpsItemFluentBuilder {
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.status(input);
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_status(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status(&self) -> &Option<String> {
         self.inner.get_status()
     }
 }
@@ -995,22 +809,22 @@ pub struct UpdateOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C996DECB-3D2B-5321-B359-BE7031B6399E`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The information about the O\&M item.
     ///
     /// Wire name: `OpsItem`.
-    pub ops_item: ::std::option::Option<OpsItem>,
+    pub ops_item: Option<OpsItem>,
 }
 impl ::serde::Serialize for UpdateOpsItemResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ops_item {
+        if let Some(value) = &self.ops_item {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItem", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -1019,7 +833,7 @@ impl ::serde::Serialize for UpdateOpsItemResponse {
 impl<'de> ::serde::Deserialize<'de> for UpdateOpsItemResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UpdateOpsItemResponse;
@@ -1032,9 +846,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateOpsItemResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UpdateOpsItemResponse, A::Error> {
+            ) -> Result<UpdateOpsItemResponse, A::Error> {
                 let mut value = UpdateOpsItemResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1045,7 +859,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateOpsItemResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -1067,81 +881,81 @@ pub struct OpsItem {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The time when the O\&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2023-03-16T08:04Z`
-    pub update_date: ::std::option::Option<::std::string::String>,
+    pub update_date: Option<String>,
     /// The description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The ID of the O\&M item.
     ///
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-e2264dcf040c472598e9`
-    pub ops_item_id: ::std::option::Option<::std::string::String>,
+    pub ops_item_id: Option<String>,
     /// The time when the O\&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-03-16T07:04Z`
-    pub create_date: ::std::option::Option<::std::string::String>,
+    pub create_date: Option<String>,
     /// The title of the O\&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The status.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The severity level.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: ::std::option::Option<::std::string::String>,
+    pub severity: Option<String>,
     /// The category.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// The source business.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// The priority.
     ///
     /// Wire name: `Priority`.
     ///
     /// Example: `2`
-    pub priority: ::std::option::Option<i32>,
+    pub priority: Option<i32>,
     /// The solutions.
     ///
     /// Wire name: `Solutions`.
-    pub solutions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub solutions: Option<Vec<String>>,
     /// The ARNs of the associated resources.
     ///
     /// Wire name: `Resources`.
-    pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub resources: Option<Vec<String>>,
     /// The attributes of the O\&M item.
     ///
     /// Wire name: `Attributes`.
     ///
     /// Example: `[{'Attribute': {'Weight': 100}, 'RealServer': 'uaejc8hnqzqz5valyh8dibolpvza48ik.yundunwaf5.com'}]`
-    pub attributes: ::std::option::Option<::std::string::String>,
+    pub attributes: Option<String>,
     /// The user who created the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
@@ -1151,7 +965,7 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The user who modified the O\&M item.
     ///
     /// Wire name: `LastModifiedBy`.
@@ -1161,73 +975,73 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub last_modified_by: ::std::option::Option<::std::string::String>,
+    pub last_modified_by: Option<String>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ::serde::Serialize for OpsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.tags {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.update_date {
+        if let Some(value) = &self.update_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ops_item_id {
+        if let Some(value) = &self.ops_item_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "OpsItemId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_date {
+        if let Some(value) = &self.create_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.title {
+        if let Some(value) = &self.title {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Title", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.status {
+        if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.severity {
+        if let Some(value) = &self.severity {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Severity", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.category {
+        if let Some(value) = &self.category {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Category", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.source {
+        if let Some(value) = &self.source {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Source", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.priority {
+        if let Some(value) = &self.priority {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Priority", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.solutions {
+        if let Some(value) = &self.solutions {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Solutions", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resources {
+        if let Some(value) = &self.resources {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Resources", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.attributes {
+        if let Some(value) = &self.attributes {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Attributes", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.last_modified_by {
+        if let Some(value) = &self.last_modified_by {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "LastModifiedBy",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
@@ -1240,7 +1054,7 @@ impl ::serde::Serialize for OpsItem {
 impl<'de> ::serde::Deserialize<'de> for OpsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = OpsItem;
@@ -1253,9 +1067,9 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<OpsItem, A::Error> {
+            ) -> Result<OpsItem, A::Error> {
                 let mut value = OpsItem::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1281,7 +1095,7 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

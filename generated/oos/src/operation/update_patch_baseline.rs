@@ -25,65 +25,65 @@ pub struct UpdatePatchBaselineRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub approval_rules: ::std::option::Option<::std::string::String>,
+    pub approval_rules: Option<String>,
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
-    pub rejected_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub rejected_patches: Option<Vec<String>>,
     /// The action of the rejected patch.
     ///
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    pub rejected_patches_action: ::std::option::Option<::std::string::String>,
+    pub rejected_patches_action: Option<String>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub approved_patches: Option<Vec<String>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
     ///
     /// Example: `true`
-    pub approved_patches_enable_non_security: ::std::option::Option<bool>,
+    pub approved_patches_enable_non_security: Option<bool>,
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub sources: Option<Vec<String>>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: ::std::option::Option<::std::vec::Vec<TagInput>>,
+    pub tags: Option<Vec<TagInput>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl UpdatePatchBaselineRequest {
     /// A builder for this request.
@@ -95,17 +95,17 @@ impl ::acs_runtime::EncodeRequest for UpdatePatchBaselineRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Name", &self.name);
         params.query.put("Description", &self.description);
         params.query.put("ClientToken", &self.client_token);
         params.query.put("ApprovalRules", &self.approval_rules);
-        if let ::std::option::Option::Some(value) = &self.rejected_patches {
+        if let Some(value) = &self.rejected_patches {
             params.query.put_json("RejectedPatches", value)?;
         }
         params.query.put("RejectedPatchesAction", &self.rejected_patches_action);
-        if let ::std::option::Option::Some(value) = &self.approved_patches {
+        if let Some(value) = &self.approved_patches {
             params.query.put_json("ApprovedPatches", value)?;
         }
         params
@@ -114,31 +114,31 @@ impl ::acs_runtime::EncodeRequest for UpdatePatchBaselineRequest {
                 "ApprovedPatchesEnableNonSecurity",
                 &self.approved_patches_enable_non_security,
             );
-        if let ::std::option::Option::Some(value) = &self.sources {
+        if let Some(value) = &self.sources {
             params.query.put_json("Sources", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UpdatePatchBaselineRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UpdatePatchBaselineRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    approval_rules: ::std::option::Option<::std::string::String>,
-    rejected_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    rejected_patches_action: ::std::option::Option<::std::string::String>,
-    approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    approved_patches_enable_non_security: ::std::option::Option<bool>,
-    sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tags: ::std::option::Option<::std::vec::Vec<TagInput>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    client_token: Option<String>,
+    approval_rules: Option<String>,
+    rejected_patches: Option<Vec<String>>,
+    rejected_patches_action: Option<String>,
+    approved_patches: Option<Vec<String>>,
+    approved_patches_enable_non_security: Option<bool>,
+    sources: Option<Vec<String>>,
+    tags: Option<Vec<TagInput>>,
+    resource_group_id: Option<String>,
 }
 impl UpdatePatchBaselineRequestBuilder {
     /// The ID of the region.
@@ -146,23 +146,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The name of the patch baseline.
@@ -170,23 +164,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyPatchBaseline`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets or clears `Name`. The name of the patch baseline.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The description of the patch baseline.
@@ -194,23 +182,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description of the patch baseline.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -218,23 +200,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The rules of scanning and installing patches for the specified operating system.
@@ -242,23 +218,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub fn approval_rules(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approval_rules = ::std::option::Option::Some(input.into());
+    pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
+        self.approval_rules = Some(input.into());
         self
     }
     /// Sets or clears `ApprovalRules`. The rules of scanning and installing patches for the specified operating system.
-    pub fn set_approval_rules(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_approval_rules(mut self, input: Option<String>) -> Self {
         self.approval_rules = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approval_rules(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_approval_rules(&self) -> &Option<String> {
         &self.approval_rules
     }
     /// The rejected patches.
@@ -266,27 +236,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `RejectedPatches`.
     ///
     /// Appends one item; `set_rejected_patches` replaces the whole list.
-    pub fn rejected_patches(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.rejected_patches
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+    pub fn rejected_patches(mut self, input: impl Into<String>) -> Self {
+        self.rejected_patches.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `RejectedPatches`. The rejected patches.
-    pub fn set_rejected_patches(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_rejected_patches(mut self, input: Option<Vec<String>>) -> Self {
         self.rejected_patches = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_rejected_patches(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_rejected_patches(&self) -> &Option<Vec<String>> {
         &self.rejected_patches
     }
     /// The action of the rejected patch.
@@ -294,25 +254,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    pub fn rejected_patches_action(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.rejected_patches_action = ::std::option::Option::Some(input.into());
+    pub fn rejected_patches_action(mut self, input: impl Into<String>) -> Self {
+        self.rejected_patches_action = Some(input.into());
         self
     }
     /// Sets or clears `RejectedPatchesAction`. The action of the rejected patch.
-    pub fn set_rejected_patches_action(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_rejected_patches_action(mut self, input: Option<String>) -> Self {
         self.rejected_patches_action = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_rejected_patches_action(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_rejected_patches_action(&self) -> &Option<String> {
         &self.rejected_patches_action
     }
     /// The approved patches.
@@ -320,27 +272,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `ApprovedPatches`.
     ///
     /// Appends one item; `set_approved_patches` replaces the whole list.
-    pub fn approved_patches(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.approved_patches
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+    pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
+        self.approved_patches.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `ApprovedPatches`. The approved patches.
-    pub fn set_approved_patches(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_approved_patches(mut self, input: Option<Vec<String>>) -> Self {
         self.approved_patches = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         &self.approved_patches
     }
     /// Indicates whether the approved patch involves updates other than security-related updates.
@@ -349,21 +291,19 @@ impl UpdatePatchBaselineRequestBuilder {
     ///
     /// Example: `true`
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
-        self.approved_patches_enable_non_security = ::std::option::Option::Some(input);
+        self.approved_patches_enable_non_security = Some(input);
         self
     }
     /// Sets or clears `ApprovedPatchesEnableNonSecurity`. Indicates whether the approved patch involves updates other than security-related updates.
     pub fn set_approved_patches_enable_non_security(
         mut self,
-        input: ::std::option::Option<bool>,
+        input: Option<bool>,
     ) -> Self {
         self.approved_patches_enable_non_security = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches_enable_non_security(
-        &self,
-    ) -> &::std::option::Option<bool> {
+    pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         &self.approved_patches_enable_non_security
     }
     /// The patch source configurations.
@@ -371,25 +311,17 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `Sources`.
     ///
     /// Appends one item; `set_sources` replaces the whole list.
-    pub fn sources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sources.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn sources(mut self, input: impl Into<String>) -> Self {
+        self.sources.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Sources`. The patch source configurations.
-    pub fn set_sources(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_sources(mut self, input: Option<Vec<String>>) -> Self {
         self.sources = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sources(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_sources(&self) -> &Option<Vec<String>> {
         &self.sources
     }
     /// The tags.
@@ -398,19 +330,16 @@ impl UpdatePatchBaselineRequestBuilder {
     ///
     /// Appends one item; `set_tags` replaces the whole list.
     pub fn tags(mut self, input: TagInput) -> Self {
-        self.tags.get_or_insert_with(::std::vec::Vec::new).push(input);
+        self.tags.get_or_insert_with(Vec::new).push(input);
         self
     }
     /// Sets or clears `Tags`. The tags.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<TagInput>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         &self.tags
     }
     /// The ID of the resource group.
@@ -418,32 +347,22 @@ impl UpdatePatchBaselineRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The ID of the resource group.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The request, or an error naming the first required parameter left unset.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<UpdatePatchBaselineRequest, ::acs_runtime::BuildError> {
-        ::std::result::Result::Ok(UpdatePatchBaselineRequest {
+    pub fn build(self) -> Result<UpdatePatchBaselineRequest, ::acs_runtime::BuildError> {
+        Ok(UpdatePatchBaselineRequest {
             region_id: self.region_id,
             name: self.name.ok_or(::acs_runtime::BuildError::MissingParameter("Name"))?,
             description: self.description,
@@ -471,8 +390,8 @@ impl UpdatePatchBaselineFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -498,23 +417,17 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The name of the patch baseline.
@@ -522,23 +435,17 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Wire name: `Name`; required.
     ///
     /// Example: `MyPatchBaseline`
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The description of the patch baseline.
@@ -546,23 +453,17 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -570,23 +471,17 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `-`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The rules of scanning and installing patches for the specified operating system.
@@ -594,47 +489,33 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub fn approval_rules(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approval_rules(input);
         self
     }
     /// Sets or clears `ApprovalRules`.
-    pub fn set_approval_rules(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_approval_rules(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_approval_rules(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approval_rules(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_approval_rules(&self) -> &Option<String> {
         self.inner.get_approval_rules()
     }
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
-    pub fn rejected_patches(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn rejected_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rejected_patches(input);
         self
     }
     /// Sets or clears `RejectedPatches`.
-    pub fn set_rejected_patches(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_rejected_patches(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_rejected_patches(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_rejected_patches(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_rejected_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_rejected_patches()
     }
     /// The action of the rejected patch.
@@ -642,49 +523,33 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    pub fn rejected_patches_action(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn rejected_patches_action(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rejected_patches_action(input);
         self
     }
     /// Sets or clears `RejectedPatchesAction`.
-    pub fn set_rejected_patches_action(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_rejected_patches_action(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_rejected_patches_action(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_rejected_patches_action(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_rejected_patches_action(&self) -> &Option<String> {
         self.inner.get_rejected_patches_action()
     }
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub fn approved_patches(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approved_patches(input);
         self
     }
     /// Sets or clears `ApprovedPatches`.
-    pub fn set_approved_patches(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_approved_patches(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_approved_patches(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_approved_patches()
     }
     /// Indicates whether the approved patch involves updates other than security-related updates.
@@ -699,39 +564,29 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Sets or clears `ApprovedPatchesEnableNonSecurity`.
     pub fn set_approved_patches_enable_non_security(
         mut self,
-        input: ::std::option::Option<bool>,
+        input: Option<bool>,
     ) -> Self {
         self.inner = self.inner.set_approved_patches_enable_non_security(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approved_patches_enable_non_security(
-        &self,
-    ) -> &::std::option::Option<bool> {
+    pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         self.inner.get_approved_patches_enable_non_security()
     }
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub fn sources(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sources(input);
         self
     }
     /// Sets or clears `Sources`.
-    pub fn set_sources(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_sources(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_sources(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_sources(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_sources(&self) -> &Option<Vec<String>> {
         self.inner.get_sources()
     }
     /// The tags.
@@ -742,15 +597,12 @@ impl UpdatePatchBaselineFluentBuilder {
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<TagInput>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &::std::option::Option<::std::vec::Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         self.inner.get_tags()
     }
     /// The ID of the resource group.
@@ -758,25 +610,17 @@ impl UpdatePatchBaselineFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
 }
@@ -789,22 +633,22 @@ pub struct UpdatePatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1457F46C-7AAE-59FA-BD12-0BDB3751E6F8`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The details of the patch baseline.
     ///
     /// Wire name: `PatchBaseline`.
-    pub patch_baseline: ::std::option::Option<PatchBaseline>,
+    pub patch_baseline: Option<PatchBaseline>,
 }
 impl ::serde::Serialize for UpdatePatchBaselineResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.patch_baseline {
+        if let Some(value) = &self.patch_baseline {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "PatchBaseline",
@@ -817,7 +661,7 @@ impl ::serde::Serialize for UpdatePatchBaselineResponse {
 impl<'de> ::serde::Deserialize<'de> for UpdatePatchBaselineResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UpdatePatchBaselineResponse;
@@ -830,9 +674,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePatchBaselineResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UpdatePatchBaselineResponse, A::Error> {
+            ) -> Result<UpdatePatchBaselineResponse, A::Error> {
                 let mut value = UpdatePatchBaselineResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -843,7 +687,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePatchBaselineResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -858,24 +702,24 @@ pub struct TagInput {
     /// Wire name: `Key`.
     ///
     /// Example: `key`
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// The value of the tag.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `value`
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl ::serde::Serialize for TagInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.key {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.value {
+        if let Some(value) = &self.value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -891,11 +735,8 @@ impl TagInput {
     /// Wire name: `Key`.
     ///
     /// Example: `key`
-    pub fn key(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(input.into());
+    pub fn key(mut self, input: impl Into<String>) -> Self {
+        self.key = Some(input.into());
         self
     }
     /// The value of the tag.
@@ -903,11 +744,8 @@ impl TagInput {
     /// Wire name: `Value`.
     ///
     /// Example: `value`
-    pub fn value(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(input.into());
+    pub fn value(mut self, input: impl Into<String>) -> Self {
+        self.value = Some(input.into());
         self
     }
 }
@@ -920,24 +758,24 @@ pub struct Tag {
     /// Wire name: `TagKey`.
     ///
     /// Example: `key`
-    pub tag_key: ::std::option::Option<::std::string::String>,
+    pub tag_key: Option<String>,
     /// The value of the tag.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `value`
-    pub tag_value: ::std::option::Option<::std::string::String>,
+    pub tag_value: Option<String>,
 }
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.tag_key {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.tag_key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tag_value {
+        if let Some(value) = &self.tag_value {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -946,7 +784,7 @@ impl ::serde::Serialize for Tag {
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Tag;
@@ -959,9 +797,9 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Tag, A::Error> {
+            ) -> Result<Tag, A::Error> {
                 let mut value = Tag::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -972,7 +810,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -987,177 +825,175 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `Windows`
-    pub operation_system: ::std::option::Option<::std::string::String>,
+    pub operation_system: Option<String>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the patch baseline was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T07:26:37Z`
-    pub updated_date: ::std::option::Option<::std::string::String>,
+    pub updated_date: Option<String>,
     /// The user who updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: ::std::option::Option<::std::string::String>,
+    pub updated_by: Option<String>,
     /// The creator of the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: ::std::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    pub created_date: ::std::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub approval_rules: ::std::option::Option<::std::string::String>,
+    pub approval_rules: Option<String>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-445340b5c6504a85a300`
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: ::std::option::Option<::std::string::String>,
+    pub share_type: Option<String>,
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
-    pub rejected_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub rejected_patches: Option<Vec<String>>,
     /// The action of the rejected patch.
     ///
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    pub rejected_patches_action: ::std::option::Option<::std::string::String>,
+    pub rejected_patches_action: Option<String>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub approved_patches: Option<Vec<String>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
     ///
     /// Example: `true`
-    pub approved_patches_enable_non_security: ::std::option::Option<bool>,
+    pub approved_patches_enable_non_security: Option<bool>,
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub sources: Option<Vec<String>>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+    pub tags: Option<Vec<Tag>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmy2zdbbjplii`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl ::serde::Serialize for PatchBaseline {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.operation_system {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.operation_system {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OperationSystem",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_date {
+        if let Some(value) = &self.updated_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.updated_by {
+        if let Some(value) = &self.updated_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_by {
+        if let Some(value) = &self.created_by {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedBy", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.created_date {
+        if let Some(value) = &self.created_date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreatedDate", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.approval_rules {
+        if let Some(value) = &self.approval_rules {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovalRules",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.id {
+        if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.share_type {
+        if let Some(value) = &self.share_type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.rejected_patches {
+        if let Some(value) = &self.rejected_patches {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RejectedPatches",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.rejected_patches_action {
+        if let Some(value) = &self.rejected_patches_action {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RejectedPatchesAction",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.approved_patches {
+        if let Some(value) = &self.approved_patches {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovedPatches",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self
-            .approved_patches_enable_non_security
-        {
+        if let Some(value) = &self.approved_patches_enable_non_security {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ApprovedPatchesEnableNonSecurity",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.sources {
+        if let Some(value) = &self.sources {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sources", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
@@ -1170,7 +1006,7 @@ impl ::serde::Serialize for PatchBaseline {
 impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = PatchBaseline;
@@ -1183,9 +1019,9 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<PatchBaseline, A::Error> {
+            ) -> Result<PatchBaseline, A::Error> {
                 let mut value = PatchBaseline::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1216,7 +1052,7 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

@@ -25,69 +25,67 @@ pub struct UpdateStateConfigurationRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The parameters.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "policy": { "ACS:Application": { "Collection": "Enabled" }, "ACS:Network": { "Collection": "Enabled" } } }`
-    pub parameters: ::std::option::Option<::serde_json::Value>,
+    pub parameters: Option<::serde_json::Value>,
     /// The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.
     ///
     /// Wire name: `ConfigureMode`.
     ///
     /// Example: `ApplyOnce`
-    pub configure_mode: ::std::option::Option<::std::string::String>,
+    pub configure_mode: Option<String>,
     /// The schedule type.
     ///
     /// Wire name: `ScheduleType`.
     ///
     /// Example: `rate`
-    pub schedule_type: ::std::option::Option<::std::string::String>,
+    pub schedule_type: Option<String>,
     /// The schedule expression.
     ///
     /// Wire name: `ScheduleExpression`.
     ///
     /// Example: `1 hour`
-    pub schedule_expression: ::std::option::Option<::std::string::String>,
+    pub schedule_expression: Option<String>,
     /// The resources to be queried.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
-    pub targets: ::std::option::Option<::std::string::String>,
+    pub targets: Option<String>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
     ///
     /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationId`; required.
     ///
     /// Example: `sc-asfgdhj12345`
-    pub state_configuration_id: ::std::string::String,
+    pub state_configuration_id: String,
     /// The tags to be added to the configuration.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "sc"}`
-    pub tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
 }
 impl UpdateStateConfigurationRequest {
     /// A builder for this request.
@@ -99,10 +97,10 @@ impl ::acs_runtime::EncodeRequest for UpdateStateConfigurationRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Description", &self.description);
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             params.query.put_json("Parameters", value)?;
         }
         params.query.put("ConfigureMode", &self.configure_mode);
@@ -111,29 +109,27 @@ impl ::acs_runtime::EncodeRequest for UpdateStateConfigurationRequest {
         params.query.put("Targets", &self.targets);
         params.query.put("ClientToken", &self.client_token);
         params.query.put("StateConfigurationId", &self.state_configuration_id);
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
         params.query.put("ResourceGroupId", &self.resource_group_id);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`UpdateStateConfigurationRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct UpdateStateConfigurationRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::serde_json::Value>,
-    configure_mode: ::std::option::Option<::std::string::String>,
-    schedule_type: ::std::option::Option<::std::string::String>,
-    schedule_expression: ::std::option::Option<::std::string::String>,
-    targets: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    state_configuration_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    description: Option<String>,
+    parameters: Option<::serde_json::Value>,
+    configure_mode: Option<String>,
+    schedule_type: Option<String>,
+    schedule_expression: Option<String>,
+    targets: Option<String>,
+    client_token: Option<String>,
+    state_configuration_id: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    resource_group_id: Option<String>,
 }
 impl UpdateStateConfigurationRequestBuilder {
     /// The region ID.
@@ -141,23 +137,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The region ID.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The description.
@@ -165,23 +155,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets or clears `Description`. The description.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The parameters.
@@ -189,23 +173,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "policy": { "ACS:Application": { "Collection": "Enabled" }, "ACS:Network": { "Collection": "Enabled" } } }`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::serde_json::Value>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets or clears `Parameters`. The parameters.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::serde_json::Value>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<::serde_json::Value>) -> Self {
         self.parameters = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::serde_json::Value> {
+    pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         &self.parameters
     }
     /// The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.
@@ -213,23 +191,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `ConfigureMode`.
     ///
     /// Example: `ApplyOnce`
-    pub fn configure_mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.configure_mode = ::std::option::Option::Some(input.into());
+    pub fn configure_mode(mut self, input: impl Into<String>) -> Self {
+        self.configure_mode = Some(input.into());
         self
     }
     /// Sets or clears `ConfigureMode`. The configuration mode.
-    pub fn set_configure_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configure_mode(mut self, input: Option<String>) -> Self {
         self.configure_mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configure_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configure_mode(&self) -> &Option<String> {
         &self.configure_mode
     }
     /// The schedule type.
@@ -237,23 +209,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `ScheduleType`.
     ///
     /// Example: `rate`
-    pub fn schedule_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.schedule_type = ::std::option::Option::Some(input.into());
+    pub fn schedule_type(mut self, input: impl Into<String>) -> Self {
+        self.schedule_type = Some(input.into());
         self
     }
     /// Sets or clears `ScheduleType`. The schedule type.
-    pub fn set_schedule_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_schedule_type(mut self, input: Option<String>) -> Self {
         self.schedule_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_schedule_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_schedule_type(&self) -> &Option<String> {
         &self.schedule_type
     }
     /// The schedule expression.
@@ -261,25 +227,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `ScheduleExpression`.
     ///
     /// Example: `1 hour`
-    pub fn schedule_expression(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.schedule_expression = ::std::option::Option::Some(input.into());
+    pub fn schedule_expression(mut self, input: impl Into<String>) -> Self {
+        self.schedule_expression = Some(input.into());
         self
     }
     /// Sets or clears `ScheduleExpression`. The schedule expression.
-    pub fn set_schedule_expression(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_schedule_expression(mut self, input: Option<String>) -> Self {
         self.schedule_expression = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_schedule_expression(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_schedule_expression(&self) -> &Option<String> {
         &self.schedule_expression
     }
     /// The resources to be queried.
@@ -287,23 +245,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `Targets`.
     ///
     /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
-    pub fn targets(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.targets = ::std::option::Option::Some(input.into());
+    pub fn targets(mut self, input: impl Into<String>) -> Self {
+        self.targets = Some(input.into());
         self
     }
     /// Sets or clears `Targets`. The resources to be queried.
-    pub fn set_targets(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_targets(mut self, input: Option<String>) -> Self {
         self.targets = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_targets(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_targets(&self) -> &Option<String> {
         &self.targets
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -311,23 +263,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets or clears `ClientToken`. The client token that is used to ensure the idempotence of the request.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// The ID of the desired-state configuration.
@@ -335,25 +281,17 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `StateConfigurationId`; required.
     ///
     /// Example: `sc-asfgdhj12345`
-    pub fn state_configuration_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_configuration_id = ::std::option::Option::Some(input.into());
+    pub fn state_configuration_id(mut self, input: impl Into<String>) -> Self {
+        self.state_configuration_id = Some(input.into());
         self
     }
     /// Sets or clears `StateConfigurationId`. The ID of the desired-state configuration.
-    pub fn set_state_configuration_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_configuration_id(mut self, input: Option<String>) -> Self {
         self.state_configuration_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_configuration_id(&self) -> &Option<String> {
         &self.state_configuration_id
     }
     /// The tags to be added to the configuration.
@@ -363,11 +301,7 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Example: `{"Key": "oos", "Value": "sc"}`
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
             .get_or_insert_with(::std::collections::BTreeMap::new)
             .insert(key.into(), value.into());
@@ -376,19 +310,13 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Sets or clears `Tags`. The tags to be added to the configuration.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
     /// The resource group ID.
@@ -396,35 +324,24 @@ impl UpdateStateConfigurationRequestBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(input.into());
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
+        self.resource_group_id = Some(input.into());
         self
     }
     /// Sets or clears `ResourceGroupId`. The resource group ID.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.resource_group_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UpdateStateConfigurationRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(UpdateStateConfigurationRequest {
+    ) -> Result<UpdateStateConfigurationRequest, ::acs_runtime::BuildError> {
+        Ok(UpdateStateConfigurationRequest {
             region_id: self.region_id,
             description: self.description,
             parameters: self.parameters,
@@ -454,8 +371,8 @@ impl UpdateStateConfigurationFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -483,23 +400,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The description.
@@ -507,23 +418,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `Description`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The parameters.
@@ -531,23 +436,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "policy": { "ACS:Application": { "Collection": "Enabled" }, "ACS:Network": { "Collection": "Enabled" } } }`
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::serde_json::Value>,
-    ) -> Self {
+    pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.inner = self.inner.parameters(input);
         self
     }
     /// Sets or clears `Parameters`.
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::serde_json::Value>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<::serde_json::Value>) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_parameters(&self) -> &::std::option::Option<::serde_json::Value> {
+    pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         self.inner.get_parameters()
     }
     /// The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.
@@ -555,23 +454,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `ConfigureMode`.
     ///
     /// Example: `ApplyOnce`
-    pub fn configure_mode(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configure_mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configure_mode(input);
         self
     }
     /// Sets or clears `ConfigureMode`.
-    pub fn set_configure_mode(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_configure_mode(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_configure_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configure_mode(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_configure_mode(&self) -> &Option<String> {
         self.inner.get_configure_mode()
     }
     /// The schedule type.
@@ -579,23 +472,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `ScheduleType`.
     ///
     /// Example: `rate`
-    pub fn schedule_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn schedule_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.schedule_type(input);
         self
     }
     /// Sets or clears `ScheduleType`.
-    pub fn set_schedule_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_schedule_type(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_schedule_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_schedule_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_schedule_type(&self) -> &Option<String> {
         self.inner.get_schedule_type()
     }
     /// The schedule expression.
@@ -603,25 +490,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `ScheduleExpression`.
     ///
     /// Example: `1 hour`
-    pub fn schedule_expression(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn schedule_expression(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.schedule_expression(input);
         self
     }
     /// Sets or clears `ScheduleExpression`.
-    pub fn set_schedule_expression(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_schedule_expression(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_schedule_expression(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_schedule_expression(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_schedule_expression(&self) -> &Option<String> {
         self.inner.get_schedule_expression()
     }
     /// The resources to be queried.
@@ -629,23 +508,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `Targets`.
     ///
     /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
-    pub fn targets(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn targets(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.targets(input);
         self
     }
     /// Sets or clears `Targets`.
-    pub fn set_targets(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_targets(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_targets(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_targets(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_targets(&self) -> &Option<String> {
         self.inner.get_targets()
     }
     /// The client token that is used to ensure the idempotence of the request.
@@ -653,23 +526,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `ClientToken`.
     ///
     /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets or clears `ClientToken`.
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
     /// The ID of the desired-state configuration.
@@ -677,25 +544,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `StateConfigurationId`; required.
     ///
     /// Example: `sc-asfgdhj12345`
-    pub fn state_configuration_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_configuration_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_configuration_id(input);
         self
     }
     /// Sets or clears `StateConfigurationId`.
-    pub fn set_state_configuration_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_configuration_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_configuration_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_configuration_id(&self) -> &Option<String> {
         self.inner.get_state_configuration_id()
     }
     /// The tags to be added to the configuration.
@@ -703,30 +562,20 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "sc"}`
-    pub fn tags(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
     /// The resource group ID.
@@ -734,25 +583,17 @@ impl UpdateStateConfigurationFluentBuilder {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub fn resource_group_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
     }
     /// Sets or clears `ResourceGroupId`.
-    pub fn set_resource_group_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_group_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_group_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_group_id(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
 }
@@ -765,22 +606,22 @@ pub struct UpdateStateConfigurationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1306108F-610C-40FD-AAD5-DA13E8B00BE9`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The details of the configuration.
     ///
     /// Wire name: `StateConfiguration`.
-    pub state_configuration: ::std::option::Option<::std::vec::Vec<StateConfiguration>>,
+    pub state_configuration: Option<Vec<StateConfiguration>>,
 }
 impl ::serde::Serialize for UpdateStateConfigurationResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.request_id {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.state_configuration {
+        if let Some(value) = &self.state_configuration {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StateConfiguration",
@@ -793,7 +634,7 @@ impl ::serde::Serialize for UpdateStateConfigurationResponse {
 impl<'de> ::serde::Deserialize<'de> for UpdateStateConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = UpdateStateConfigurationResponse;
@@ -806,9 +647,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateStateConfigurationResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<UpdateStateConfigurationResponse, A::Error> {
+            ) -> Result<UpdateStateConfigurationResponse, A::Error> {
                 let mut value = UpdateStateConfigurationResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -821,7 +662,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateStateConfigurationResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -836,160 +677,160 @@ pub struct StateConfiguration {
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2021-03-22T03:13:32Z`
-    pub update_time: ::std::option::Option<::std::string::String>,
+    pub update_time: Option<String>,
     /// The time when the configuration was created.
     ///
     /// Wire name: `CreateTime`.
     ///
     /// Example: `2021-03-22T03:13:32Z`
-    pub create_time: ::std::option::Option<::std::string::String>,
+    pub create_time: Option<String>,
     /// The queried resources.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
-    pub targets: ::std::option::Option<::std::string::String>,
+    pub targets: Option<String>,
     /// The tags added to the configuration.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: ::std::option::Option<::serde_json::Value>,
+    pub tags: Option<::serde_json::Value>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationId`.
     ///
     /// Example: `StateConfigurationId`
-    pub state_configuration_id: ::std::option::Option<::std::string::String>,
+    pub state_configuration_id: Option<String>,
     /// The CRON expression.
     ///
     /// Wire name: `ScheduleExpression`.
     ///
     /// Example: `1 hour`
-    pub schedule_expression: ::std::option::Option<::std::string::String>,
+    pub schedule_expression: Option<String>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The name of the template version.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: ::std::option::Option<::std::string::String>,
+    pub template_version: Option<String>,
     /// The configuration mode. Valid values:
     ///
     /// Wire name: `ConfigureMode`.
     ///
     /// Example: `ApplyAndAutoCorrect`
-    pub configure_mode: ::std::option::Option<::std::string::String>,
+    pub configure_mode: Option<String>,
     /// The schedule type.
     ///
     /// Wire name: `ScheduleType`.
     ///
     /// Example: `rate`
-    pub schedule_type: ::std::option::Option<::std::string::String>,
+    pub schedule_type: Option<String>,
     /// The parameters.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"policy": {"ACS:Network": {"Collection": "Enabled"}, "ACS:Application": {"Collection": "Enabled"}}}`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// The description of the desired-state configuration.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `collect inventory data`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: ::std::option::Option<::std::string::String>,
+    pub resource_group_id: Option<String>,
     /// The template ID.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-1234asadf`
-    pub template_id: ::std::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
 }
 impl ::serde::Serialize for StateConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.update_time {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.update_time {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "UpdateTime", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.create_time {
+        if let Some(value) = &self.create_time {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CreateTime", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.targets {
+        if let Some(value) = &self.targets {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Targets", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tags {
+        if let Some(value) = &self.tags {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.state_configuration_id {
+        if let Some(value) = &self.state_configuration_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StateConfigurationId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.schedule_expression {
+        if let Some(value) = &self.schedule_expression {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ScheduleExpression",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_name {
+        if let Some(value) = &self.template_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateName",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_version {
+        if let Some(value) = &self.template_version {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TemplateVersion",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.configure_mode {
+        if let Some(value) = &self.configure_mode {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ConfigureMode",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.schedule_type {
+        if let Some(value) = &self.schedule_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ScheduleType",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.resource_group_id {
+        if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ResourceGroupId",
                 value,
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.template_id {
+        if let Some(value) = &self.template_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateId", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -998,7 +839,7 @@ impl ::serde::Serialize for StateConfiguration {
 impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = StateConfiguration;
@@ -1011,9 +852,9 @@ impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<StateConfiguration, A::Error> {
+            ) -> Result<StateConfiguration, A::Error> {
                 let mut value = StateConfiguration::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -1040,7 +881,7 @@ impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)

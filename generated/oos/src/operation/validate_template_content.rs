@@ -22,19 +22,19 @@ pub struct ValidateTemplateContentRequest {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub region_id: ::std::option::Option<::std::string::String>,
+    pub region_id: Option<String>,
     /// The content of the template.
     ///
     /// Wire name: `Content`.
     ///
     /// Example: `{"FormatVersion": "OOS-2019-06-01", "Description": "Describe instances of given status", "Parameters": {"Status": {"Type": "String", "Description": "(Required) The status of the Ecs instance."}}, "Tasks": [{"Properties": {"Parameters": {"Status": "{{ Status }}"}, "API": "DescribeInstances", "Service": "Ecs"}, "Name": "foo", "Action": "ACS::ExecuteApi"}]}`
-    pub content: ::std::option::Option<::std::string::String>,
+    pub content: Option<String>,
     /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
     ///
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json`
-    pub template_url: ::std::option::Option<::std::string::String>,
+    pub template_url: Option<String>,
 }
 impl ValidateTemplateContentRequest {
     /// A builder for this request.
@@ -46,19 +46,19 @@ impl ::acs_runtime::EncodeRequest for ValidateTemplateContentRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
-    ) -> ::std::result::Result<(), ::serde_json::Error> {
+    ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
         params.query.put("Content", &self.content);
         params.query.put("TemplateURL", &self.template_url);
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// Builds a [`ValidateTemplateContentRequest`].
 #[derive(Clone, Debug, Default)]
 pub struct ValidateTemplateContentRequestBuilder {
-    region_id: ::std::option::Option<::std::string::String>,
-    content: ::std::option::Option<::std::string::String>,
-    template_url: ::std::option::Option<::std::string::String>,
+    region_id: Option<String>,
+    content: Option<String>,
+    template_url: Option<String>,
 }
 impl ValidateTemplateContentRequestBuilder {
     /// The ID of the region.
@@ -66,23 +66,17 @@ impl ValidateTemplateContentRequestBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region_id = ::std::option::Option::Some(input.into());
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
+        self.region_id = Some(input.into());
         self
     }
     /// Sets or clears `RegionId`. The ID of the region.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.region_id = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
     /// The content of the template.
@@ -90,23 +84,17 @@ impl ValidateTemplateContentRequestBuilder {
     /// Wire name: `Content`.
     ///
     /// Example: `{"FormatVersion": "OOS-2019-06-01", "Description": "Describe instances of given status", "Parameters": {"Status": {"Type": "String", "Description": "(Required) The status of the Ecs instance."}}, "Tasks": [{"Properties": {"Parameters": {"Status": "{{ Status }}"}, "API": "DescribeInstances", "Service": "Ecs"}, "Name": "foo", "Action": "ACS::ExecuteApi"}]}`
-    pub fn content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.content = ::std::option::Option::Some(input.into());
+    pub fn content(mut self, input: impl Into<String>) -> Self {
+        self.content = Some(input.into());
         self
     }
     /// Sets or clears `Content`. The content of the template.
-    pub fn set_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content(mut self, input: Option<String>) -> Self {
         self.content = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content(&self) -> &Option<String> {
         &self.content
     }
     /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -114,33 +102,24 @@ impl ValidateTemplateContentRequestBuilder {
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json`
-    pub fn template_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.template_url = ::std::option::Option::Some(input.into());
+    pub fn template_url(mut self, input: impl Into<String>) -> Self {
+        self.template_url = Some(input.into());
         self
     }
     /// Sets or clears `TemplateURL`. The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS).
-    pub fn set_template_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_url(mut self, input: Option<String>) -> Self {
         self.template_url = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_url(&self) -> &Option<String> {
         &self.template_url
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ValidateTemplateContentRequest,
-        ::acs_runtime::BuildError,
-    > {
-        ::std::result::Result::Ok(ValidateTemplateContentRequest {
+    ) -> Result<ValidateTemplateContentRequest, ::acs_runtime::BuildError> {
+        Ok(ValidateTemplateContentRequest {
             region_id: self.region_id,
             content: self.content,
             template_url: self.template_url,
@@ -158,8 +137,8 @@ impl ValidateTemplateContentFluentBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
+            inner: Default::default(),
+            options: Default::default(),
         }
     }
     /// The parameters set so far.
@@ -185,23 +164,17 @@ impl ValidateTemplateContentFluentBuilder {
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
     }
     /// Sets or clears `RegionId`.
-    pub fn set_region_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_region_id(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_region_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
     /// The content of the template.
@@ -209,23 +182,17 @@ impl ValidateTemplateContentFluentBuilder {
     /// Wire name: `Content`.
     ///
     /// Example: `{"FormatVersion": "OOS-2019-06-01", "Description": "Describe instances of given status", "Parameters": {"Status": {"Type": "String", "Description": "(Required) The status of the Ecs instance."}}, "Tasks": [{"Properties": {"Parameters": {"Status": "{{ Status }}"}, "API": "DescribeInstances", "Service": "Ecs"}, "Name": "foo", "Action": "ACS::ExecuteApi"}]}`
-    pub fn content(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content(input);
         self
     }
     /// Sets or clears `Content`.
-    pub fn set_content(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_content(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_content(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content(&self) -> &Option<String> {
         self.inner.get_content()
     }
     /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
@@ -233,23 +200,17 @@ impl ValidateTemplateContentFluentBuilder {
     /// Wire name: `TemplateURL`.
     ///
     /// Example: `http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json`
-    pub fn template_url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_url(input);
         self
     }
     /// Sets or clears `TemplateURL`.
-    pub fn set_template_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_template_url(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_template_url(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_template_url(&self) -> &Option<String> {
         self.inner.get_template_url()
     }
 }
@@ -262,49 +223,49 @@ pub struct ValidateTemplateContentResponse {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{}`
-    pub outputs: ::std::option::Option<::std::string::String>,
+    pub outputs: Option<String>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `D5EE9591-1F2D-573E-8751-7F08BBB388D4`
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// The parameters of the template.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status": { "Description": "(Required) The status of the Ecs instance.", "Type": "String" } }`
-    pub parameters: ::std::option::Option<::std::string::String>,
+    pub parameters: Option<String>,
     /// The RAM role.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub ram_role: ::std::option::Option<::std::string::String>,
+    pub ram_role: Option<String>,
     /// The task defined in the template.
     ///
     /// Wire name: `Tasks`.
-    pub tasks: ::std::option::Option<::std::vec::Vec<Task>>,
+    pub tasks: Option<Vec<Task>>,
 }
 impl ::serde::Serialize for ValidateTemplateContentResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.outputs {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.outputs {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.request_id {
+        if let Some(value) = &self.request_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RequestId", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.parameters {
+        if let Some(value) = &self.parameters {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Parameters", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.ram_role {
+        if let Some(value) = &self.ram_role {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RamRole", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.tasks {
+        if let Some(value) = &self.tasks {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tasks", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -313,7 +274,7 @@ impl ::serde::Serialize for ValidateTemplateContentResponse {
 impl<'de> ::serde::Deserialize<'de> for ValidateTemplateContentResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ValidateTemplateContentResponse;
@@ -326,9 +287,9 @@ impl<'de> ::serde::Deserialize<'de> for ValidateTemplateContentResponse {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<ValidateTemplateContentResponse, A::Error> {
+            ) -> Result<ValidateTemplateContentResponse, A::Error> {
                 let mut value = ValidateTemplateContentResponse::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -342,7 +303,7 @@ impl<'de> ::serde::Deserialize<'de> for ValidateTemplateContentResponse {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
@@ -357,51 +318,51 @@ pub struct Task {
     /// Wire name: `Outputs`.
     ///
     /// Example: `.instanceId`
-    pub outputs: ::std::option::Option<::std::string::String>,
+    pub outputs: Option<String>,
     /// The type of the task.
     ///
     /// Wire name: `Type`.
     ///
     /// Example: `ACS::ExecuteAPI`
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The description of the task.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `(Required) The status of the Ecs instance.`
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The name of the task.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `foo`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The properties of the task.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{"API": "DescribeInstances","Parameters": {"Status": "{{ Status }}"},"Service": "Ecs"}`
-    pub properties: ::std::option::Option<::std::string::String>,
+    pub properties: Option<String>,
 }
 impl ::serde::Serialize for Task {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.outputs {
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.outputs {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Outputs", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.r#type {
+        if let Some(value) = &self.r#type {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.description {
+        if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.name {
+        if let Some(value) = &self.name {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
-        if let ::std::option::Option::Some(value) = &self.properties {
+        if let Some(value) = &self.properties {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Properties", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
@@ -410,7 +371,7 @@ impl ::serde::Serialize for Task {
 impl<'de> ::serde::Deserialize<'de> for Task {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Task;
@@ -423,9 +384,9 @@ impl<'de> ::serde::Deserialize<'de> for Task {
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> ::std::result::Result<Task, A::Error> {
+            ) -> Result<Task, A::Error> {
                 let mut value = Task::default();
-                while let ::std::option::Option::Some(key) = map
+                while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
@@ -439,7 +400,7 @@ impl<'de> ::serde::Deserialize<'de> for Task {
                         }
                     }
                 }
-                ::std::result::Result::Ok(value)
+                Ok(value)
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
