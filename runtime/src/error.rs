@@ -185,13 +185,7 @@ impl ServiceError {
     /// top-level `Code`, so a successful response is never taken for an error; and only a body
     /// that contains the bytes `"Code"` is parsed at all, so successes pay one scan.
     pub fn from_success_body(status: u16, body: &[u8]) -> Option<Self> {
-        const CODE_KEY: &[u8] = b"\"Code\"";
-        if !body
-            .windows(CODE_KEY.len())
-            .any(|window| window == CODE_KEY)
-        {
-            return None;
-        }
+        memchr::memmem::find(body, b"\"Code\"")?;
         let Ok(Value::Object(document)) = serde_json::from_slice(body) else {
             return None;
         };
