@@ -81,14 +81,16 @@ fn vary(
         Value::Null => Value::Null,
     }
 }
-fn check_params(request: &impl ::acs_runtime::EncodeRequest, expected: &[(&str, &str)]) {
+fn check_params(
+    request: &impl ::acs_runtime::EncodeRequest,
+    query: &[(&str, &str)],
+    body: &[(&str, &str)],
+) {
     let params = request.to_params().expect("the request encodes");
     let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
-    let expected: ::std::collections::BTreeMap<&str, &str> = expected
-        .iter()
-        .copied()
-        .collect();
-    assert_eq!(actual, expected);
+    assert_eq!(actual, query.iter().copied().collect(), "query");
+    let actual: ::std::collections::BTreeMap<&str, &str> = params.body.iter().collect();
+    assert_eq!(actual, body.iter().copied().collect(), "form body");
 }
 #[test]
 fn cancel_execution_response_example_decodes() {
@@ -104,7 +106,11 @@ fn cancel_execution_request_example_encodes() {
         .execution_id("exec-xxx")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("ExecutionId", "exec-xxx"), ("RegionId", "cn-hangzhou")]);
+    check_params(
+        &request,
+        &[("ExecutionId", "exec-xxx"), ("RegionId", "cn-hangzhou")],
+        &[],
+    );
 }
 #[test]
 fn change_resource_group_response_example_decodes() {
@@ -130,6 +136,7 @@ fn change_resource_group_request_example_encodes() {
             ("ResourceId", "TemplateName"),
             ("ResourceType", "template"),
         ],
+        &[],
     );
 }
 #[test]
@@ -168,6 +175,7 @@ fn check_git_repo_file_exists_request_example_encodes() {
             ("RepoFullName", "alibaba/fastjson"),
             ("RepoId", "2835387"),
         ],
+        &[],
     );
 }
 #[test]
@@ -202,6 +210,7 @@ fn check_git_repository_exists_request_example_encodes() {
             ("RepoFullName", "LYH-RAIN/vue-color-avatar"),
             ("RepoId", "2859382"),
         ],
+        &[],
     );
 }
 #[test]
@@ -233,6 +242,7 @@ fn continue_deploy_application_group_request_example_encodes() {
             ("Name", "MyApplicationGroup"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -280,6 +290,7 @@ fn create_application_request_example_encodes() {
             ("ServiceId", "service-79538e30e44541b699d8"),
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -318,6 +329,7 @@ fn create_application_group_request_example_encodes() {
             ("Name", "MyApplicationGroup"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -361,6 +373,7 @@ fn create_git_repository_request_example_encodes() {
             ("TargetRepoName", "test-repo"),
             ("TargetRepoOwner", "namexx"),
         ],
+        &[],
     );
 }
 #[test]
@@ -418,6 +431,7 @@ fn create_ops_item_request_example_encodes() {
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
             ("Title", "ECS reboot is scheduled"),
         ],
+        &[],
     );
 }
 #[test]
@@ -462,6 +476,7 @@ fn create_parameter_request_example_encodes() {
             ("Type", "String"),
             ("Value", "parameter"),
         ],
+        &[],
     );
 }
 #[test]
@@ -507,6 +522,7 @@ fn create_patch_baseline_request_example_encodes() {
             ("ResourceGroupId", "rg-acfmxsn4m4******"),
             ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
+        &[],
     );
 }
 #[test]
@@ -555,6 +571,7 @@ fn create_secret_parameter_request_example_encodes() {
             ("Type", "Secret"),
             ("Value", "SecretParameter"),
         ],
+        &[],
     );
 }
 #[test]
@@ -610,6 +627,7 @@ fn create_state_configuration_request_example_encodes() {
             ("TemplateName", "ACS-ECS-InventoryDataCollection"),
             ("TemplateVersion", "v1"),
         ],
+        &[],
     );
 }
 #[test]
@@ -648,6 +666,7 @@ fn create_template_request_example_encodes() {
             ("TemplateName", "MyTemplate"),
             ("VersionName", "v2"),
         ],
+        &[],
     );
 }
 #[test]
@@ -672,6 +691,7 @@ fn delete_application_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("RetainResource", "false"),
         ],
+        &[],
     );
 }
 #[test]
@@ -698,6 +718,7 @@ fn delete_application_group_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("RetainResource", "false"),
         ],
+        &[],
     );
 }
 #[test]
@@ -722,6 +743,7 @@ fn delete_executions_request_example_encodes() {
             ("Force", "false"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -738,7 +760,11 @@ fn delete_ops_items_request_example_encodes() {
         .ops_item_ids("example")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("OpsItemIds.1", "example"), ("RegionId", "cn-hangzhou")]);
+    check_params(
+        &request,
+        &[("OpsItemIds.1", "example"), ("RegionId", "cn-hangzhou")],
+        &[],
+    );
 }
 #[test]
 fn delete_parameter_response_example_decodes() {
@@ -754,7 +780,7 @@ fn delete_parameter_request_example_encodes() {
         .name("MyParameter")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("Name", "MyParameter"), ("RegionId", "cn-hangzhou")]);
+    check_params(&request, &[("Name", "MyParameter"), ("RegionId", "cn-hangzhou")], &[]);
 }
 #[test]
 fn delete_patch_baseline_response_example_decodes() {
@@ -770,7 +796,11 @@ fn delete_patch_baseline_request_example_encodes() {
         .name("MyPatchBaseline")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")]);
+    check_params(
+        &request,
+        &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")],
+        &[],
+    );
 }
 #[test]
 fn delete_secret_parameter_response_example_decodes() {
@@ -789,6 +819,7 @@ fn delete_secret_parameter_request_example_encodes() {
     check_params(
         &request,
         &[("Name", "MySecretParameter"), ("RegionId", "cn-hangzhou")],
+        &[],
     );
 }
 #[test]
@@ -813,6 +844,7 @@ fn delete_state_configurations_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("StateConfigurationIds", "[\"sc-asfgdhj12345\"]"),
         ],
+        &[],
     );
 }
 #[test]
@@ -837,6 +869,7 @@ fn delete_template_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("TemplateName", "MyTemplate"),
         ],
+        &[],
     );
 }
 #[test]
@@ -861,6 +894,7 @@ fn delete_templates_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("TemplateNames", "[\"t1\",\"t2\"]"),
         ],
+        &[],
     );
 }
 #[test]
@@ -892,6 +926,7 @@ fn deploy_application_group_request_example_encodes() {
             ("Name", "MyApplicationGroup"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -926,6 +961,7 @@ fn describe_application_group_bill_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("ResourceType", "ALIYUN::ECS::INSTANCE"),
         ],
+        &[],
     );
 }
 #[test]
@@ -944,7 +980,11 @@ fn describe_regions_request_example_encodes() {
         .accept_language("zh-CN")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("AcceptLanguage", "zh-CN"), ("RegionId", "cn-hangzhou")]);
+    check_params(
+        &request,
+        &[("AcceptLanguage", "zh-CN"), ("RegionId", "cn-hangzhou")],
+        &[],
+    );
 }
 #[test]
 fn generate_execution_policy_response_example_decodes() {
@@ -979,6 +1019,7 @@ fn generate_execution_policy_request_example_encodes() {
             ("TemplateName", "vmeixme"),
             ("TemplateVersion", "v2"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1009,6 +1050,7 @@ fn generate_ops_item_request_example_encodes() {
             ("DataSource", "/aliyun/eventbridge/event"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1027,7 +1069,11 @@ fn get_application_request_example_encodes() {
         .name("MyApplication")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("Name", "MyApplication"), ("RegionId", "cn-hangzhou")]);
+    check_params(
+        &request,
+        &[("Name", "MyApplication"), ("RegionId", "cn-hangzhou")],
+        &[],
+    );
 }
 #[test]
 fn get_application_group_response_example_decodes() {
@@ -1053,6 +1099,7 @@ fn get_application_group_request_example_encodes() {
             ("Name", "MyApplicationGroup"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1074,6 +1121,7 @@ fn get_execution_template_request_example_encodes() {
     check_params(
         &request,
         &[("ExecutionId", "exec-046490ff88f242"), ("RegionId", "cn-hangzhou")],
+        &[],
     );
 }
 #[test]
@@ -1108,6 +1156,7 @@ fn get_git_branch_request_example_encodes() {
             ("RepoFullName", "alibaba/fastjson"),
             ("RepoId", "2823742"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1140,6 +1189,7 @@ fn get_git_repository_request_example_encodes() {
             ("RepoFullName", "alibaba/fastjson"),
             ("RepoId", "286584"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1170,6 +1220,7 @@ fn get_inventory_schema_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("TypeName", "ACS:Application"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1191,6 +1242,7 @@ fn get_ops_item_request_example_encodes() {
     check_params(
         &request,
         &[("OpsItemId", "oi-d52b08695e2b46ae8413"), ("RegionId", "cn-hangzhou")],
+        &[],
     );
 }
 #[test]
@@ -1219,6 +1271,7 @@ fn get_parameter_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("ResourceGroupId", "rg-acfmxsn4m*****"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1240,6 +1293,7 @@ fn get_parameters_request_example_encodes() {
     check_params(
         &request,
         &[("Names", "[\"parameter1\",\"parameter2\"]"), ("RegionId", "cn-hangzhou")],
+        &[],
     );
 }
 #[test]
@@ -1270,6 +1324,7 @@ fn get_parameters_by_path_request_example_encodes() {
             ("Recursive", "false"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1288,7 +1343,11 @@ fn get_patch_baseline_request_example_encodes() {
         .name("MyPatchBaseline")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")]);
+    check_params(
+        &request,
+        &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")],
+        &[],
+    );
 }
 #[test]
 fn get_secret_parameter_response_example_decodes() {
@@ -1316,6 +1375,7 @@ fn get_secret_parameter_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("WithDecryption", "false"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1342,6 +1402,7 @@ fn get_secret_parameters_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("WithDecryption", "false"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1374,6 +1435,7 @@ fn get_secret_parameters_by_path_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("WithDecryption", "true"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1391,7 +1453,7 @@ fn get_service_settings_request_example_encodes() {
         .region_id("cn-hangzhou")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("RegionId", "cn-hangzhou")]);
+    check_params(&request, &[("RegionId", "cn-hangzhou")], &[]);
 }
 #[test]
 fn get_template_response_example_decodes() {
@@ -1417,6 +1479,7 @@ fn get_template_request_example_encodes() {
             ("TemplateName", "MyTemplate"),
             ("TemplateVersion", "v1"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1464,6 +1527,7 @@ fn get_template_parameter_constraints_request_example_encodes() {
             ),
             ("TemplateVersion", "v1"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1492,6 +1556,7 @@ fn list_actions_request_example_encodes() {
             ("OOSActionName", "MyTemplate"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1528,6 +1593,7 @@ fn list_application_groups_request_example_encodes() {
             ("ResourceProduct", "ecs"),
             ("ResourceType", "instance"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1563,6 +1629,7 @@ fn list_applications_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1595,6 +1662,7 @@ fn list_execution_logs_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("TaskExecutionId", "exec-1234567zxcvb.t0010"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1616,6 +1684,7 @@ fn list_execution_risky_tasks_request_example_encodes() {
     check_params(
         &request,
         &[("RegionId", "cn-hangzhou"), ("TemplateName", "myTemplate")],
+        &[],
     );
 }
 #[test]
@@ -1687,6 +1756,7 @@ fn list_executions_request_example_encodes() {
             ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
             ("TemplateName", "MyTemplate"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1715,6 +1785,7 @@ fn list_git_accounts_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("RoleName", "roleName"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1752,6 +1823,7 @@ fn list_git_branches_request_example_encodes() {
             ("RepoFullName", "alibaba/fastjson"),
             ("RepoId", "2642213"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1780,6 +1852,7 @@ fn list_git_organizations_request_example_encodes() {
             ("Platform", "github"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1819,6 +1892,7 @@ fn list_git_repositories_request_example_encodes() {
             ("Platform", "github"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1859,6 +1933,7 @@ fn list_git_repository_contents_request_example_encodes() {
             ("RepoFullName", "LYH-RAIN/vue-color-avatar"),
             ("RepoId", "2642213"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1889,6 +1964,7 @@ fn list_instance_package_states_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("TemplateNames", "[\"template1\",\"template2\"]"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1922,6 +1998,7 @@ fn list_instance_patch_states_request_example_encodes() {
             ("NextToken", "-"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1952,6 +2029,7 @@ fn list_instance_patches_request_example_encodes() {
             ("PatchStatuses", "Installed"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -1986,6 +2064,7 @@ fn list_inventory_entries_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("TypeName", "ACS:InstanceInformation"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2021,6 +2100,7 @@ fn list_ops_items_request_example_encodes() {
             ("ResourceTags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2051,6 +2131,7 @@ fn list_parameter_versions_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("ShareType", "Private"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2096,6 +2177,7 @@ fn list_parameters_request_example_encodes() {
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
             ("Type", "String"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2134,6 +2216,7 @@ fn list_patch_baselines_request_example_encodes() {
             ("ShareType", "Private"),
             ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2162,6 +2245,7 @@ fn list_resource_execution_status_request_example_encodes() {
             ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2194,6 +2278,7 @@ fn list_secret_parameter_versions_request_example_encodes() {
             ("ShareType", "Private"),
             ("WithDecryption", "false"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2235,6 +2320,7 @@ fn list_secret_parameters_request_example_encodes() {
             ("SortOrder", "Descending"),
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2272,6 +2358,7 @@ fn list_state_configurations_request_example_encodes() {
             ("TemplateName", "ACS-ECS-InventoryDataCollection"),
             ("TemplateVersion", "v1"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2300,6 +2387,7 @@ fn list_tag_keys_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("ResourceType", "template"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2332,6 +2420,7 @@ fn list_tag_resources_request_example_encodes() {
             ("ResourceType", "template"),
             ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2362,6 +2451,7 @@ fn list_tag_values_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("ResourceType", "template"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2414,6 +2504,7 @@ fn list_task_executions_request_example_encodes() {
             ("TaskExecutionId", "task-exec-xxx"),
             ("TaskName", "describeInstance"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2444,6 +2535,7 @@ fn list_template_versions_request_example_encodes() {
             ("ShareType", "Private"),
             ("TemplateName", "describeinstances"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2501,6 +2593,7 @@ fn list_templates_request_example_encodes() {
             ("TemplateName", "MyTemplate"),
             ("TemplateType", "private"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2542,6 +2635,7 @@ fn notify_execution_request_example_encodes() {
             ),
             ("TaskName", "describeInstance"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2560,7 +2654,11 @@ fn register_default_patch_baseline_request_example_encodes() {
         .name("MyPatchBaseline")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")]);
+    check_params(
+        &request,
+        &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")],
+        &[],
+    );
 }
 #[test]
 fn search_inventory_response_example_decodes() {
@@ -2595,6 +2693,7 @@ fn search_inventory_request_example_encodes() {
             ("NextToken", "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2629,6 +2728,7 @@ fn set_service_settings_request_example_encodes() {
             ("RdcEnterpriseId", "RdcEnterpriseId"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2688,6 +2788,7 @@ fn start_execution_request_example_encodes() {
             ),
             ("TemplateVersion", "v1"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2716,6 +2817,7 @@ fn tag_resources_request_example_encodes() {
             ("ResourceType", "template"),
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2749,6 +2851,7 @@ fn trigger_execution_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("Type", "Event"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2779,6 +2882,7 @@ fn untag_resources_request_example_encodes() {
             ("ResourceType", "template"),
             ("TagKeys", "[\"k1\",\"k2\"]"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2812,6 +2916,7 @@ fn update_application_request_example_encodes() {
             ("RegionId", "cn-hangzhou"),
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2847,6 +2952,7 @@ fn update_application_group_request_example_encodes() {
             ("Parameters", "{\"username\":\"xx\"}"),
             ("RegionId", "cn-hangzhou"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2879,6 +2985,7 @@ fn update_execution_request_example_encodes() {
             ("ResourceGroupId", "rg-acfmxsn4m*****"),
             ("Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2912,6 +3019,7 @@ fn update_instance_package_state_request_example_encodes() {
             ("TemplateName", "ACS-ECS-InventoryDataCollection"),
             ("TemplateVersion", "v1"),
         ],
+        &[],
     );
 }
 #[test]
@@ -2973,6 +3081,7 @@ fn update_ops_item_request_example_encodes() {
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
             ("Title", "Test"),
         ],
+        &[],
     );
 }
 #[test]
@@ -3005,6 +3114,7 @@ fn update_parameter_request_example_encodes() {
             ("Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
             ("Value", "update"),
         ],
+        &[],
     );
 }
 #[test]
@@ -3048,6 +3158,7 @@ fn update_patch_baseline_request_example_encodes() {
             ("ResourceGroupId", "rg-acfmxsn4m4******"),
             ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
+        &[],
     );
 }
 #[test]
@@ -3081,6 +3192,7 @@ fn update_secret_parameter_request_example_encodes() {
             ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
             ("Value", "update"),
         ],
+        &[],
     );
 }
 #[test]
@@ -3139,6 +3251,7 @@ fn update_state_configuration_request_example_encodes() {
                 "{ \"ResourceType\": \"ALIYUN::ECS::Instance\", \"Filters\": [ { \"Type\": \"All\", \"RegionId\": \"cn-hangzhou\", \"Parameters\": { \"RegionId\": \"cn-hangzhou\", \"Status\": \"Running\" } } ] }",
             ),
         ],
+        &[],
     );
 }
 #[test]
@@ -3177,6 +3290,7 @@ fn update_template_request_example_encodes() {
             ("TemplateName", "MyTemplate"),
             ("VersionName", "v2"),
         ],
+        &[],
     );
 }
 #[test]
@@ -3213,5 +3327,6 @@ fn validate_template_content_request_example_encodes() {
                 "http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json",
             ),
         ],
+        &[],
     );
 }

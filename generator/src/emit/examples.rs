@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use crate::ir::{Member, Operation, Service, Style, Type};
+use crate::ir::{Location, Member, Operation, Service, Style, Type};
 use crate::naming::ident;
 
 pub fn emit_examples(service: &Service) -> TokenStream {
@@ -73,11 +73,12 @@ pub fn emit_examples(service: &Service) -> TokenStream {
             }
         }
 
-        fn check_params(request: &impl ::acs_runtime::EncodeRequest, expected: &[(&str, &str)]) {
+        fn check_params(request: &impl ::acs_runtime::EncodeRequest, query: &[(&str, &str)], body: &[(&str, &str)]) {
             let params = request.to_params().expect("the request encodes");
             let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
-            let expected: ::std::collections::BTreeMap<&str, &str> = expected.iter().copied().collect();
-            assert_eq!(actual, expected);
+            assert_eq!(actual, query.iter().copied().collect(), "query");
+            let actual: ::std::collections::BTreeMap<&str, &str> = params.body.iter().collect();
+            assert_eq!(actual, body.iter().copied().collect(), "form body");
         }
 
         #(#tests)*
@@ -103,22 +104,30 @@ fn request_test(operation: &Operation) -> TokenStream {
     let test = format_ident!("{}_request_example_encodes", operation.snake_name);
     let examples = Examples { operation };
     let mut setters = Vec::new();
-    let mut expected = Vec::new();
+    let (mut query, mut body) = (Vec::new(), Vec::new());
     for member in &operation.request {
         let Some((setter, value)) = examples.top_level(member) else {
             continue;
         };
         setters.push(setter);
-        encode(&member.wire_name, member.style, &value, &mut expected);
+        let expected = match member.location {
+            Location::Query => &mut query,
+            Location::Body => &mut body,
+        };
+        encode(&member.wire_name, member.style, &value, expected);
     }
-    expected.sort();
-    let pairs = expected.iter().map(|(key, value)| quote!((#key, #value)));
+    let pairs = |mut expected: Vec<(String, String)>| {
+        expected.sort();
+        let pairs = expected.iter().map(|(key, value)| quote!((#key, #value)));
+        quote!(&[#(#pairs),*])
+    };
+    let (query, body) = (pairs(query), pairs(body));
     quote! {
         #[test]
         fn #test() {
             use operation::#module::*;
             let request = #request::builder() #(#setters)* .build().expect("every required parameter has an example");
-            check_params(&request, &[#(#pairs),*]);
+            check_params(&request, #query, #body);
         }
     }
 }
