@@ -44,6 +44,17 @@ pub struct Operation {
     pub response_example: Option<String>,
 }
 
+impl Operation {
+    /// Whether a response can carry a secret: a sensitive field at any depth.
+    pub fn response_has_secrets(&self) -> bool {
+        self.response.iter().any(|member| member.sensitive)
+            || self
+                .structs
+                .iter()
+                .any(|item| item.side == Side::Response && item.has_sensitive_fields())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Ram {
     pub action: String,

@@ -73,6 +73,7 @@ pub struct Operation {
     method: Method,
     idempotency_token: Option<&'static str>,
     pagination_token: Option<&'static str>,
+    secret_response: bool,
 }
 
 impl Operation {
@@ -82,7 +83,15 @@ impl Operation {
             method,
             idempotency_token: None,
             pagination_token: None,
+            secret_response: false,
         }
+    }
+
+    /// The responses carry secret values (a `sensitive` field in the spec): an error about
+    /// one that does not decode then leaves its body out, where it would show the secrets.
+    pub const fn with_secret_response(mut self) -> Self {
+        self.secret_response = true;
+        self
     }
 
     /// A parameter (`ClientToken`) that the client fills with a fresh UUID when the caller
@@ -142,13 +151,20 @@ impl RawResponse {
         header_request_id(&self.headers).or_else(|| body_request_id(&self.body))
     }
 
-    /// Decodes the body tolerantly (see [`crate::de`]).
+    /// Decodes the body tolerantly (see [`crate::de`]); an error shows the body's start.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        self.decode_as(&Operation::new("", Method::Post))
+    }
+
+    /// Decodes the body of `operation`'s response; an error shows the body's start unless
+    /// the operation's responses carry secrets.
+    pub fn decode_as<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
         crate::de::from_slice(&self.body).map_err(|source| {
+            let body = (!operation.secret_response).then_some(&self.body[..]);
             Error::Decode(DecodeError::new(
                 self.status,
                 self.request_id(),
-                &self.body,
+                body,
                 source,
             ))
         })
@@ -159,6 +175,7 @@ impl RawResponse {
 #[must_use = "a call does nothing until awaited"]
 pub struct ResponseFuture<T> {
     sending: Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>,
+    operation: &'static Operation,
     decoded: PhantomData<fn() -> T>,
 }
 
@@ -175,7 +192,7 @@ impl<T: DeserializeOwned> Future for ResponseFuture<T> {
         self.sending
             .as_mut()
             .poll(cx)
-            .map(|response| response?.decode())
+            .map(|response| response?.decode_as(self.operation))
     }
 }
 
@@ -374,6 +391,7 @@ impl Client {
     ) -> ResponseFuture<T> {
         ResponseFuture {
             sending: self.invoke_owned(operation.into(), params, options),
+            operation,
             decoded: PhantomData,
         }
     }

@@ -368,8 +368,9 @@ impl fmt::Display for ConnectionError {
 pub struct DecodeError {
     pub status: u16,
     pub request_id: Option<String>,
-    /// The start of the body, at most 512 characters.
-    pub body_excerpt: String,
+    /// The start of the body, at most 512 characters; `None` where it could show secrets
+    /// (see [`crate::Operation::with_secret_response`]) or would say nothing more.
+    pub body_excerpt: Option<String>,
     pub source: serde_json::Error,
 }
 
@@ -377,14 +378,17 @@ impl DecodeError {
     pub fn new(
         status: u16,
         request_id: Option<String>,
-        body: &[u8],
+        body: Option<&[u8]>,
         source: serde_json::Error,
     ) -> Self {
-        let text = String::from_utf8_lossy(body);
-        let mut body_excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
-        if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
-            body_excerpt.push('…');
-        }
+        let body_excerpt = body.map(|body| {
+            let text = String::from_utf8_lossy(body);
+            let mut excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
+            if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
+                excerpt.push('…');
+            }
+            excerpt
+        });
         DecodeError {
             status,
             request_id,
@@ -400,7 +404,11 @@ impl fmt::Display for DecodeError {
         if let Some(request_id) = &self.request_id {
             write!(f, ", request id {request_id}")?;
         }
-        write!(f, "): {}; body starts: {}", self.source, self.body_excerpt)
+        write!(f, "): {}", self.source)?;
+        match &self.body_excerpt {
+            Some(excerpt) => write!(f, "; body starts: {excerpt}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -549,8 +557,14 @@ mod tests {
     fn decode_errors_keep_a_truncated_body() {
         let body = "x".repeat(2000);
         let source = serde_json::from_str::<u8>("x").unwrap_err();
-        let error = DecodeError::new(200, Some("R-4".into()), body.as_bytes(), source);
-        assert_eq!(error.body_excerpt.chars().count(), BODY_EXCERPT_CHARS + 1);
+        let error = DecodeError::new(200, Some("R-4".into()), Some(body.as_bytes()), source);
+        let excerpt = error.body_excerpt.as_deref().unwrap();
+        assert_eq!(excerpt.chars().count(), BODY_EXCERPT_CHARS + 1);
         assert!(error.to_string().contains("request id R-4"));
+        let shown = error.to_string();
+        assert!(
+            shown.ends_with(&format!("; body starts: {excerpt}")),
+            "{shown}"
+        );
     }
 }

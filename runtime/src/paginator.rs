@@ -100,7 +100,7 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
         .client
         .invoke(state.operation.into(), state.params.clone(), &state.options)
         .await
-        .and_then(|response| Ok((response.decode::<P>()?, response)));
+        .and_then(|response| Ok((response.decode_as::<P>(state.operation)?, response)));
     let (page, response) = match page {
         Ok(found) => found,
         Err(error) => {
@@ -117,7 +117,7 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
             let error = crate::error::DecodeError::new(
                 response.status,
                 response.request_id(),
-                &response.body,
+                None,
                 source,
             );
             return Some((Err(Error::Decode(error)), state));

@@ -69,6 +69,9 @@ fn emit_operation_static(operation: &Operation) -> TokenStream {
         let token = &pagination.input_token_wire;
         value = quote!(#value.with_pagination_token(#token));
     }
+    if operation.response_has_secrets() {
+        value = quote!(#value.with_secret_response());
+    }
     quote! {
         pub(crate) static OPERATION: ::acs_runtime::Operation = #value;
     }

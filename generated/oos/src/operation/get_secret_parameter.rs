@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetSecretParameter`: Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetSecretParameter",
-    ::acs_runtime::Method::Get,
-);
+        "GetSecretParameter",
+        ::acs_runtime::Method::Get,
+    )
+    .with_secret_response();
 impl crate::Client {
     /// Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetSecretParameters`: Queries the information about one or more encryption parameters. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetSecretParameters",
-    ::acs_runtime::Method::Post,
-);
+        "GetSecretParameters",
+        ::acs_runtime::Method::Post,
+    )
+    .with_secret_response();
 impl crate::Client {
     /// Queries the information about one or more encryption parameters. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.
     ///
