@@ -752,6 +752,7 @@ impl AttemptFailure {
             HttpErrorKind::Connect => ("could not connect", Some(RetryReason::Connection)),
             HttpErrorKind::Io => ("the connection broke", Some(RetryReason::Connection)),
             HttpErrorKind::ResponseTooLarge => ("the response is too large", None),
+            HttpErrorKind::Certificate => ("the server's certificate was refused", None),
             _ => ("the request failed", Some(RetryReason::Connection)),
         };
         AttemptFailure {

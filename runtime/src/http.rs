@@ -97,6 +97,8 @@ pub enum HttpErrorKind {
     Timeout,
     /// The response body exceeded the size limit.
     ResponseTooLarge,
+    /// The server's certificate was refused: another attempt would meet the same one.
+    Certificate,
     /// Anything else (a malformed request, a TLS configuration error).
     Other,
 }
@@ -269,7 +271,11 @@ fn too_large(limit: usize) -> HttpError {
 /// [`HttpErrorKind::Other`]; anything else happened on the wire.
 fn kind_of_failed_send(error: &hyper_util::client::legacy::Error) -> HttpErrorKind {
     if error.is_connect() {
-        return HttpErrorKind::Connect;
+        return if refused_certificate(error) {
+            HttpErrorKind::Certificate
+        } else {
+            HttpErrorKind::Connect
+        };
     }
     match error
         .source()
@@ -278,6 +284,26 @@ fn kind_of_failed_send(error: &hyper_util::client::legacy::Error) -> HttpErrorKi
         Some(cause) if !cause.is_user() => HttpErrorKind::Io,
         _ => HttpErrorKind::Other,
     }
+}
+
+/// Whether rustls refused the server's certificate somewhere down `error`'s causes. rustls's
+/// error reaches here inside `io::Error`s, whose `source` skips what they wrap: step into
+/// them with `get_ref` instead.
+fn refused_certificate(error: &(dyn StdError + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            );
+        }
+        cause = match error.downcast_ref::<io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => error.source(),
+        };
+    }
+    false
 }
 
 /// A failed exchange and where it was going: scheme, host, port and path. The query is left

@@ -1,6 +1,7 @@
 //! Security defaults: certificate verification, and no secret in what the SDK and the CLI show.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
@@ -15,6 +16,7 @@ use tokio_rustls::rustls;
 struct SelfSignedFront {
     address: SocketAddr,
     accept_loop: JoinHandle<()>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl Drop for SelfSignedFront {
@@ -39,8 +41,11 @@ impl SelfSignedFront {
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
         let address = listener.local_addr().unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = Arc::clone(&connections);
         let accept_loop = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
                     // A client that refuses the certificate ends the handshake: nothing to relay.
@@ -54,6 +59,7 @@ impl SelfSignedFront {
         SelfSignedFront {
             address,
             accept_loop,
+            connections,
         }
     }
 
@@ -82,7 +88,6 @@ async fn a_self_signed_certificate_is_refused_unless_explicitly_accepted() {
             .region("cn-hangzhou")
             .endpoint(front.endpoint())
             .credentials(test_credentials())
-            .retry_config(RetryConfig::disabled())
     };
 
     let verifying = Client::from_conf(config().build().unwrap());
@@ -96,6 +101,11 @@ async fn a_self_signed_certificate_is_refused_unless_explicitly_accepted() {
     let shown = error.to_string();
     assert!(shown.contains("invalid peer certificate"), "{shown}");
     assert!(server.requests().is_empty(), "nothing got through");
+    assert_eq!(
+        front.connections.load(Ordering::SeqCst),
+        1,
+        "a refused certificate is not retried"
+    );
 
     let accepting = Client::from_conf(
         config()
