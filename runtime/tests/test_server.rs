@@ -250,6 +250,40 @@ async fn extra_credentials_are_accepted_next_to_the_default_ones() {
 }
 
 #[tokio::test]
+async fn a_bounded_log_keeps_the_last_requests_and_counts_them_all() {
+    let server = TestServer::builder()
+        .keep_requests(2)
+        .start()
+        .await
+        .unwrap();
+    server.set_default("GetTemplate", Reply::json(200, "{}"));
+    let client = client();
+    for name in ["a", "b", "c", "d", "e"] {
+        let params = [("TemplateName", name)];
+        let call = Call::new("GetTemplate", &params);
+        assert_eq!(call.send(&client, &server).await.unwrap().status(), 200);
+    }
+    let kept: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|request| request.query["TemplateName"].clone())
+        .collect();
+    assert_eq!(kept, ["d", "e"]);
+    assert_eq!(server.request_count(), 5);
+
+    let silent = TestServer::builder()
+        .keep_requests(0)
+        .start()
+        .await
+        .unwrap();
+    silent.set_default("GetTemplate", Reply::json(200, "{}"));
+    let call = Call::new("GetTemplate", &[("TemplateName", "a")]);
+    assert_eq!(call.send(&client, &silent).await.unwrap().status(), 200);
+    assert!(silent.requests().is_empty());
+    assert_eq!(silent.request_count(), 1);
+}
+
+#[tokio::test]
 async fn scripted_replies_come_in_order_then_the_default_then_not_found() {
     let server = TestServer::start().await.unwrap();
     server.enqueue("GetTemplate", Reply::json(200, json!({"N": 1})));
@@ -288,6 +322,7 @@ async fn scripted_replies_come_in_order_then_the_default_then_not_found() {
         assert_eq!(reply, json!({"N": "default"}));
     }
     assert_eq!(server.requests().len(), 7);
+    assert_eq!(server.request_count(), 7);
 }
 
 #[tokio::test]

@@ -78,6 +78,7 @@ pub struct RecordedRequest {
 #[derive(Clone, Debug)]
 pub struct TestServerBuilder {
     credentials: HashMap<String, String>,
+    kept_requests: Option<usize>,
 }
 
 impl TestServerBuilder {
@@ -92,6 +93,14 @@ impl TestServerBuilder {
         self
     }
 
+    /// Keeps only the last `limit` requests for [`TestServer::requests`] (every one, by
+    /// default): each takes a few kilobytes, which adds up in a long run of calls.
+    /// [`TestServer::request_count`] still counts them all.
+    pub fn keep_requests(mut self, limit: usize) -> Self {
+        self.kept_requests = Some(limit);
+        self
+    }
+
     /// Binds `127.0.0.1` on a free port and starts serving on the current tokio runtime.
     ///
     /// # Errors
@@ -102,7 +111,11 @@ impl TestServerBuilder {
         let state = Arc::new(State {
             credentials: self.credentials,
             scripts: Mutex::default(),
-            requests: Mutex::default(),
+            requests: Mutex::new(RequestLog {
+                kept: VecDeque::new(),
+                limit: self.kept_requests,
+                count: 0,
+            }),
         });
         let accept_loop = tokio::spawn(accept_connections(listener, Arc::clone(&state)));
         Ok(TestServer {
@@ -145,6 +158,7 @@ impl TestServer {
                 DEFAULT_ACCESS_KEY_ID.to_owned(),
                 DEFAULT_ACCESS_KEY_SECRET.to_owned(),
             )]),
+            kept_requests: None,
         }
     }
 
@@ -208,9 +222,15 @@ impl TestServer {
             .push_back(reply);
     }
 
-    /// Every request received so far, in the order they arrived.
+    /// Every request received so far, in the order they arrived (the last ones only, under
+    /// [`TestServerBuilder::keep_requests`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state.requests).clone()
+        lock(&self.state.requests).kept.iter().cloned().collect()
+    }
+
+    /// How many requests arrived, kept or not.
+    pub fn request_count(&self) -> u64 {
+        lock(&self.state.requests).count
     }
 
     fn scripts(&self) -> MutexGuard<'_, Scripts> {
@@ -228,7 +248,26 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 struct State {
     credentials: HashMap<String, String>,
     scripts: Mutex<Scripts>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<RequestLog>,
+}
+
+struct RequestLog {
+    kept: VecDeque<RecordedRequest>,
+    limit: Option<usize>,
+    count: u64,
+}
+
+impl RequestLog {
+    fn record(&mut self, request: RecordedRequest) {
+        self.count += 1;
+        if self.limit == Some(0) {
+            return;
+        }
+        if self.limit == Some(self.kept.len()) {
+            self.kept.pop_front();
+        }
+        self.kept.push_back(request);
+    }
 }
 
 #[derive(Default)]
@@ -335,7 +374,7 @@ async fn answer(
         }),
         None => rpc_reply(&state, &mut recorded, &query),
     };
-    lock(&state.requests).push(recorded);
+    lock(&state.requests).record(recorded);
 
     if let Some(delay) = reply.delay() {
         tokio::time::sleep(delay).await;
