@@ -19,8 +19,8 @@ pub struct Operation {
     /// Kebab-case alias (`list-instance-patch-states`).
     pub kebab: &'static str,
     pub summary: &'static str,
-    pub method: acs_runtime::Method,
-    pub idempotency_token: Option<&'static str>,
+    /// How the runtime sends it and reads its response, as the SDK's operation says.
+    pub call: acs_runtime::Operation,
     pub pagination: Option<Pagination>,
     pub parameters: &'static [Parameter],
 }

@@ -54,11 +54,7 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
 
 async fn execute(cli: &'static Cli, operation: &Operation, arguments: &ArgMatches) -> ExitStatus {
     let params = collect_params(operation, arguments);
-    let call = CallSpec {
-        action: operation.name,
-        method: operation.method,
-        idempotency_token: operation.idempotency_token,
-    };
+    let call = CallSpec::from(&operation.call);
     let client = match configure(cli, arguments) {
         Ok(client) => client,
         Err(error) => return report(&error),
@@ -69,7 +65,7 @@ async fn execute(cli: &'static Cli, operation: &Operation, arguments: &ArgMatche
     let document = if arguments.get_flag(PAGER) && operation.pagination.is_some() {
         all_pages(&client, call, operation, params).await
     } else {
-        one_page(&client, call, params).await
+        one_page(&client, call, operation, params).await
     };
     match document {
         Ok(document) => {
@@ -157,15 +153,18 @@ fn configure(cli: &Cli, arguments: &ArgMatches) -> Result<Client, Error> {
     Ok(Client::new(cli.service, builder.build()?))
 }
 
+/// One call; an error about a response that does not decode leaves the body out where the
+/// operation's responses carry secrets.
 async fn one_page(
     client: &Client,
     call: CallSpec<'_>,
+    operation: &Operation,
     params: RequestParams,
 ) -> Result<Value, Error> {
     client
         .invoke(call, params, &CallOptions::default())
         .await?
-        .decode()
+        .decode_as(&operation.call)
 }
 
 /// Follows the next token to the last page and returns the first page's document with the
@@ -177,12 +176,12 @@ async fn all_pages(
     mut params: RequestParams,
 ) -> Result<Value, Error> {
     let Some(pagination) = &operation.pagination else {
-        return one_page(client, call, params).await;
+        return one_page(client, call, operation, params).await;
     };
     let mut document: Option<Value> = None;
     let mut items = Vec::new();
     loop {
-        let mut page = one_page(client, call, params.clone()).await?;
+        let mut page = one_page(client, call, operation, params.clone()).await?;
         if let Some(Value::Array(found)) = take_at(&mut page, pagination.items) {
             items.extend(found);
         }

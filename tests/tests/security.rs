@@ -495,4 +495,13 @@ async fn the_cli_shows_no_secret_in_dry_run_or_error_output() {
     let (code, printed) = run_oos(&mismatch, &on_the_command_line).await;
     assert_eq!(code, Some(3), "{printed}");
     assert_no_secret(&printed, &signatures(&mismatch));
+
+    // A secret response that does not decode: the error leaves the body out.
+    let body = format!(r#"{{"RequestId":"R-1","Parameter":{{"Value":"{SENSITIVE_VALUE}""#);
+    server.enqueue("GetSecretParameter", Reply::json(200, body));
+    let get = ["GetSecretParameter", "--Name", "db-password"];
+    let (code, printed) = run_oos(&server, &get).await;
+    assert_ne!(code, Some(0), "{printed}");
+    assert!(printed.contains("cannot decode the response"), "{printed}");
+    assert_no_secret(&printed, &signatures(&server));
 }

@@ -60,8 +60,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CancelExecution",
             kebab: "cancel-execution",
             summary: "Cancels an execution.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "CancelExecution",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -92,8 +94,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ChangeResourceGroup",
             kebab: "change-resource-group",
             summary: "Modifies the resource group to which a cloud resource belongs.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "ChangeResourceGroup",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -146,8 +150,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CheckGitRepoFileExists",
             kebab: "check-git-repo-file-exists",
             summary: "检测仓库中文件是否存在",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CheckGitRepoFileExists",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -255,8 +262,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CheckGitRepositoryExists",
             kebab: "check-git-repository-exists",
             summary: "检测仓库是否存在",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CheckGitRepositoryExists",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -342,8 +352,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ContinueDeployApplicationGroup",
             kebab: "continue-deploy-application-group",
             summary: "Continues deploying an application group when an error occurs for calling the DeployApplicationGroup operation. You can call this operation only for the applications which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "ContinueDeployApplicationGroup",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -398,8 +410,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateApplication",
             kebab: "create-application",
             summary: "Creates an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreateApplication",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -511,8 +526,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateApplicationGroup",
             kebab: "create-application-group",
             summary: "Creates an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreateApplicationGroup",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -620,8 +638,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateGitRepository",
             kebab: "create-git-repository",
             summary: "创建仓库",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreateGitRepository",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -753,8 +774,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateOpsItem",
             kebab: "create-ops-item",
             summary: "Creates an O\\\\\\\\\\\\\\\\\\\\&M Item.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreateOpsItem",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -910,8 +934,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateParameter",
             kebab: "create-parameter",
             summary: "Creates a common parameter.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreateParameter",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1021,8 +1048,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreatePatchBaseline",
             kebab: "create-patch-baseline",
             summary: "Creates a patch baseline.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreatePatchBaseline",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1176,8 +1206,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateSecretParameter",
             kebab: "create-secret-parameter",
             summary: "Creates an encryption parameter. Make sure that you have the permissions to call the CreateSecret operation of Key Management Service (KMS) before you call this operation.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreateSecretParameter",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1309,8 +1342,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateStateConfiguration",
             kebab: "create-state-configuration",
             summary: "Creates a desired-state configuration.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "CreateStateConfiguration",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1455,8 +1491,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "CreateTemplate",
             kebab: "create-template",
             summary: "Creates a template.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "CreateTemplate",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1533,8 +1571,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteApplication",
             kebab: "delete-application",
             summary: "Deletes an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteApplication",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1587,8 +1627,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteApplicationGroup",
             kebab: "delete-application-group",
             summary: "Deletes an application group. You can call this operation only for the application groups which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteApplicationGroup",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1641,8 +1683,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteExecutions",
             kebab: "delete-executions",
             summary: "Deletes executions.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteExecutions",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1684,8 +1728,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteOpsItems",
             kebab: "delete-ops-items",
             summary: "Deletes O\\\\\\&M Items.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteOpsItems",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1716,8 +1762,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteParameter",
             kebab: "delete-parameter",
             summary: "Deletes a common parameter.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteParameter",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1748,8 +1796,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeletePatchBaseline",
             kebab: "delete-patch-baseline",
             summary: "Deletes a patch baseline.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeletePatchBaseline",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1780,8 +1830,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteSecretParameter",
             kebab: "delete-secret-parameter",
             summary: "Deletes an encryption parameter. Make sure that you have the permissions to call the DeleteSecret operation of Key Management Service (KMS) before you call this operation.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteSecretParameter",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1812,8 +1864,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteStateConfigurations",
             kebab: "delete-state-configurations",
             summary: "Deletes multiple desired-state configurations at a time.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "DeleteStateConfigurations",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1855,8 +1910,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteTemplate",
             kebab: "delete-template",
             summary: "Deletes a template.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteTemplate",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1898,8 +1955,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeleteTemplates",
             kebab: "delete-templates",
             summary: "Deletes multiple templates.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeleteTemplates",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1941,8 +2000,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DeployApplicationGroup",
             kebab: "deploy-application-group",
             summary: "Deploys an application group. You can call this operation only for the applications which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DeployApplicationGroup",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2008,8 +2069,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DescribeApplicationGroupBill",
             kebab: "describe-application-group-bill",
             summary: "Queries the resource costs of an application group.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "DescribeApplicationGroupBill",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -2099,8 +2163,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "DescribeRegions",
             kebab: "describe-regions",
             summary: "Queries supported regions.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "DescribeRegions",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2131,8 +2197,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GenerateExecutionPolicy",
             kebab: "generate-execution-policy",
             summary: "Queries the Resource Access Management (RAM) policy required for template execution.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GenerateExecutionPolicy",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2198,8 +2266,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GenerateOpsItem",
             kebab: "generate-ops-item",
             summary: "Generates an O\\\\\\&M item.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "GenerateOpsItem",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2263,8 +2334,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetApplication",
             kebab: "get-application",
             summary: "Queries the information of an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetApplication",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2295,8 +2368,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetApplicationGroup",
             kebab: "get-application-group",
             summary: "Queries the information about an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetApplicationGroup",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2338,8 +2413,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetExecutionTemplate",
             kebab: "get-execution-template",
             summary: "Queries the information about the template of an execution, including the content of the template.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetExecutionTemplate",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2370,8 +2447,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetGitBranch",
             kebab: "get-git-branch",
             summary: "查询Git分支详情",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetGitBranch",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2457,8 +2536,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetGitRepository",
             kebab: "get-git-repository",
             summary: "查询Git仓库详情",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetGitRepository",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2533,8 +2614,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetInventorySchema",
             kebab: "get-inventory-schema",
             summary: "Queries the properties of a configuration list.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "GetInventorySchema",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -2602,8 +2686,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetOpsItem",
             kebab: "get-ops-item",
             summary: "Queries the details of an O\\\\\\\\\\\\\\\\\\\\&M item.",
-            method: ::acs_runtime::Method::Get,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetOpsItem",
+                ::acs_runtime::Method::Get,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2634,8 +2720,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetParameter",
             kebab: "get-parameter",
             summary: "Queries a common parameter and its value.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetParameter",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2688,8 +2776,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetParameters",
             kebab: "get-parameters",
             summary: "Queries the information about one or more parameters.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetParameters",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2720,8 +2810,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetParametersByPath",
             kebab: "get-parameters-by-path",
             summary: "Queries one or more parameters by path.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "GetParametersByPath",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -2789,8 +2882,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetPatchBaseline",
             kebab: "get-patch-baseline",
             summary: "Queries the information of a patch baseline.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetPatchBaseline",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2821,8 +2916,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetSecretParameter",
             kebab: "get-secret-parameter",
             summary: "Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
-            method: ::acs_runtime::Method::Get,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "GetSecretParameter",
+                    ::acs_runtime::Method::Get,
+                )
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2875,8 +2973,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetSecretParameters",
             kebab: "get-secret-parameters",
             summary: "Queries the information about one or more encryption parameters. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "GetSecretParameters",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2918,8 +3019,12 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetSecretParametersByPath",
             kebab: "get-secret-parameters-by-path",
             summary: "Queries encryption parameters by path. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "GetSecretParametersByPath",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken")
+                .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -2998,8 +3103,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetServiceSettings",
             kebab: "get-service-settings",
             summary: "Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.",
-            method: ::acs_runtime::Method::Get,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetServiceSettings",
+                ::acs_runtime::Method::Get,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3019,8 +3126,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetTemplate",
             kebab: "get-template",
             summary: "Queries the information about a template, including the content of the template.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetTemplate",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3062,8 +3171,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "GetTemplateParameterConstraints",
             kebab: "get-template-parameter-constraints",
             summary: "Obtains available values of parameters.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "GetTemplateParameterConstraints",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3144,8 +3255,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListActions",
             kebab: "list-actions",
             summary: "Queries the available actions, including atomic actions and cloud product actions.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListActions",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -3202,8 +3316,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListApplicationGroups",
             kebab: "list-application-groups",
             summary: "Queries a list of application groups. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListApplicationGroups",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -3304,8 +3421,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListApplications",
             kebab: "list-applications",
             summary: "Queries a list of applications. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListApplications",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -3395,8 +3515,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListExecutionLogs",
             kebab: "list-execution-logs",
             summary: "Queries the logs of an execution.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListExecutionLogs",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -3475,8 +3598,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListExecutionRiskyTasks",
             kebab: "list-execution-risky-tasks",
             summary: "Queries high-risk tasks in the execution of a template.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "ListExecutionRiskyTasks",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3507,8 +3632,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListExecutions",
             kebab: "list-executions",
             summary: "Queries executions. Multiple methods are supported to filter executions.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListExecutions",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -3796,8 +3924,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListGitAccounts",
             kebab: "list-git-accounts",
             summary: "获取当前阿里云用户已授权在应用管理的托管平台账户",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "ListGitAccounts",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3861,8 +3992,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListGitBranches",
             kebab: "list-git-branches",
             summary: "获取指定Git仓库的所有分支",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "ListGitBranches",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3950,8 +4084,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListGitOrganizations",
             kebab: "list-git-organizations",
             summary: "获取已授权用户的组织",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "ListGitOrganizations",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4015,8 +4152,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListGitRepositories",
             kebab: "list-git-repositories",
             summary: "查询Git仓库列表",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "ListGitRepositories",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4115,8 +4255,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListGitRepositoryContents",
             kebab: "list-git-repository-contents",
             summary: "获取仓库文件与目录信息",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "ListGitRepositoryContents",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4235,8 +4378,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListInstancePackageStates",
             kebab: "list-instance-package-states",
             summary: "List Instance Package States",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListInstancePackageStates",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4304,8 +4450,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListInstancePatchStates",
             kebab: "list-instance-patch-states",
             summary: "Queries the information about the patches of an instance.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListInstancePatchStates",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4364,8 +4513,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListInstancePatches",
             kebab: "list-instance-patches",
             summary: "Queries the patches of an instance.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListInstancePatches",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4435,8 +4587,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListInventoryEntries",
             kebab: "list-inventory-entries",
             summary: "Queries the configurations of an Elastic Compute Service (ECS) instance.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListInventoryEntries",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4515,8 +4670,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListOpsItems",
             kebab: "list-ops-items",
             summary: "Queries O\\\\\\&M items.",
-            method: ::acs_runtime::Method::Get,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListOpsItems",
+                    ::acs_runtime::Method::Get,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4595,8 +4753,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListParameterVersions",
             kebab: "list-parameter-versions",
             summary: "Queries the versions of a common parameter.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListParameterVersions",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4664,8 +4825,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListParameters",
             kebab: "list-parameters",
             summary: "Queries common parameters. Multiple methods are supported to filter common parameters.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListParameters",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4810,8 +4974,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListPatchBaselines",
             kebab: "list-patch-baselines",
             summary: "Queries a list of patch baselines.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListPatchBaselines",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -4945,8 +5112,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListResourceExecutionStatus",
             kebab: "list-resource-execution-status",
             summary: "Queries the information about a scheduled execution that involves O\\&M operations on Elastic Compute Service (ECS) instances.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListResourceExecutionStatus",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5003,8 +5173,12 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListSecretParameterVersions",
             kebab: "list-secret-parameter-versions",
             summary: "Queries versions of an encryption parameter.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListSecretParameterVersions",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken")
+                .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5083,8 +5257,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListSecretParameters",
             kebab: "list-secret-parameters",
             summary: "Queries common parameters. Multiple types of queries are supported.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListSecretParameters",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5207,8 +5384,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListStateConfigurations",
             kebab: "list-state-configurations",
             summary: "Queries desired-state configurations.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListStateConfigurations",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5309,8 +5489,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListTagKeys",
             kebab: "list-tag-keys",
             summary: "Queries the tags.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListTagKeys",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5367,8 +5550,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListTagResources",
             kebab: "list-tag-resources",
             summary: "Queries the tags that are added to one or more resources.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListTagResources",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5436,8 +5622,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListTagValues",
             kebab: "list-tag-values",
             summary: "Queries the values of created tags.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListTagValues",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5505,8 +5694,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListTaskExecutions",
             kebab: "list-task-executions",
             summary: "Queries task executions. Multiple methods are supported to filter task executions.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListTaskExecutions",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5695,8 +5887,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListTemplateVersions",
             kebab: "list-template-versions",
             summary: "Queries the versions of a template.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListTemplateVersions",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5764,8 +5959,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ListTemplates",
             kebab: "list-templates",
             summary: "Queries templates. Multiple methods are supported to filter templates.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "ListTemplates",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -5976,8 +6174,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "NotifyExecution",
             kebab: "notify-execution",
             summary: "Notifies an execution in the Waiting state of the subsequent operations.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "NotifyExecution",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6098,8 +6298,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "RegisterDefaultPatchBaseline",
             kebab: "register-default-patch-baseline",
             summary: "Registers the default patch baseline.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "RegisterDefaultPatchBaseline",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6130,8 +6332,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "SearchInventory",
             kebab: "search-inventory",
             summary: "Queries the details or aggregate information of a configuration inventory.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                    "SearchInventory",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
                 input_token: "NextToken",
                 output_token: "NextToken",
@@ -6199,8 +6404,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "SetServiceSettings",
             kebab: "set-service-settings",
             summary: "Enables or disables the feature of delivering template execution records and sets the storage location and organization ID.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "SetServiceSettings",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6286,8 +6493,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "StartExecution",
             kebab: "start-execution",
             summary: "Starts an execution.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "StartExecution",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6454,8 +6664,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "TagResources",
             kebab: "tag-resources",
             summary: "Adds tags to one or more resources.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "TagResources",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6508,8 +6720,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "TriggerExecution",
             kebab: "trigger-execution",
             summary: "Debugs a started execution that contains an event trigger task or alert trigger task. If the operation is called, a message body is sent to the event trigger task or alert trigger task. After the trigger task receives the message body, the trigger task generates a new child execution.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "TriggerExecution",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6575,8 +6790,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UntagResources",
             kebab: "untag-resources",
             summary: "Removes tags from one or more resources.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "UntagResources",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6640,8 +6857,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateApplication",
             kebab: "update-application",
             summary: "Updates an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "UpdateApplication",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6716,8 +6935,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateApplicationGroup",
             kebab: "update-application-group",
             summary: "Updates the information of an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "UpdateApplicationGroup",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6803,8 +7024,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateExecution",
             kebab: "update-execution",
             summary: "Updates an execution in the Running or Waiting state.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "UpdateExecution",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6890,8 +7114,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateInstancePackageState",
             kebab: "update-instance-package-state",
             summary: "Updates the installed extensions of an instance.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "UpdateInstancePackageState",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6977,8 +7203,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateOpsItem",
             kebab: "update-ops-item",
             summary: "Modifies an O\\\\\\\\\\\\\\\\\\\\&M item.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "UpdateOpsItem",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7156,8 +7385,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateParameter",
             kebab: "update-parameter",
             summary: "Updates a common parameter.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "UpdateParameter",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7232,8 +7463,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdatePatchBaseline",
             kebab: "update-patch-baseline",
             summary: "Updates a patch baseline.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "UpdatePatchBaseline",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7376,8 +7610,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateSecretParameter",
             kebab: "update-secret-parameter",
             summary: "Updates an encryption parameter. Make sure that you have the permissions to call the UpdateSecretValue operation of Key Management Service (KMS) before you call this operation.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "UpdateSecretParameter",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7452,8 +7688,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateStateConfiguration",
             kebab: "update-state-configuration",
             summary: "Updates a desired-state configuration.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: Some("ClientToken"),
+            call: ::acs_runtime::Operation::new(
+                    "UpdateStateConfiguration",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_idempotency_token("ClientToken"),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7587,8 +7826,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "UpdateTemplate",
             kebab: "update-template",
             summary: "Updates the information about an existing template.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "UpdateTemplate",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7665,8 +7906,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: "ValidateTemplateContent",
             kebab: "validate-template-content",
             summary: "Check whether a template is valid.",
-            method: ::acs_runtime::Method::Post,
-            idempotency_token: None,
+            call: ::acs_runtime::Operation::new(
+                "ValidateTemplateContent",
+                ::acs_runtime::Method::Post,
+            ),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {

@@ -64,11 +64,7 @@ fn operation_entry(operation: &Operation) -> TokenStream {
     let name = &operation.name;
     let kebab = operation.name.to_kebab_case();
     let summary = operation.summary.clone().unwrap_or_default();
-    let method = match operation.methods.first().map(String::as_str) {
-        Some("GET") => quote!(::acs_runtime::Method::Get),
-        _ => quote!(::acs_runtime::Method::Post),
-    };
-    let idempotency_token = option(operation.idempotency_token.as_deref());
+    let call = super::operation::runtime_operation(operation);
     let pagination = match &operation.pagination {
         Some(pagination) => {
             let input = &pagination.input_token_wire;
@@ -88,8 +84,7 @@ fn operation_entry(operation: &Operation) -> TokenStream {
             name: #name,
             kebab: #kebab,
             summary: #summary,
-            method: #method,
-            idempotency_token: #idempotency_token,
+            call: #call,
             pagination: #pagination,
             parameters: &[#(#parameters),*],
         }

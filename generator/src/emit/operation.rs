@@ -56,6 +56,14 @@ fn types(
 }
 
 fn emit_operation_static(operation: &Operation) -> TokenStream {
+    let value = runtime_operation(operation);
+    quote! {
+        pub(crate) static OPERATION: ::acs_runtime::Operation = #value;
+    }
+}
+
+/// The `acs_runtime::Operation` the SDK and the CLI send `operation` with.
+pub fn runtime_operation(operation: &Operation) -> TokenStream {
     let action = &operation.name;
     let method = match operation.methods.first().map(String::as_str) {
         Some("GET") => quote!(::acs_runtime::Method::Get),
@@ -72,9 +80,7 @@ fn emit_operation_static(operation: &Operation) -> TokenStream {
     if operation.response_has_secrets() {
         value = quote!(#value.with_secret_response());
     }
-    quote! {
-        pub(crate) static OPERATION: ::acs_runtime::Operation = #value;
-    }
+    value
 }
 
 fn emit_client_method(operation: &Operation) -> TokenStream {
