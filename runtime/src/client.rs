@@ -381,14 +381,15 @@ impl Client {
     }
 
     /// Sends a generated operation's request (or reports why it could not be built) and
-    /// decodes its response. Only the decoding is generic: the sending future is the same
-    /// for every operation, so each one costs little to compile.
+    /// decodes its response. Only encoding and decoding are generic: the sending future is
+    /// the same for every operation, so each one costs little to compile.
     pub fn send<T: DeserializeOwned>(
         &self,
         operation: &'static Operation,
-        params: Result<RequestParams, BuildError>,
+        request: Result<impl EncodeRequest, BuildError>,
         options: CallOptions,
     ) -> ResponseFuture<T> {
+        let params = request.and_then(|request| request.to_params());
         ResponseFuture {
             sending: self.invoke_owned(operation.into(), params, options),
             operation,

@@ -6,7 +6,7 @@ use futures_util::future;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
-use crate::client::{Client, Operation, RequestParams};
+use crate::client::{Client, EncodeRequest, Operation, RequestParams};
 use crate::config::CallOptions;
 use crate::error::{BuildError, Error};
 
@@ -50,16 +50,18 @@ struct State {
 }
 
 impl<P: Page> Paginator<P> {
+    /// Pages of `operation` for `request` (or a stream of one error, when it could not be
+    /// built).
     pub fn new(
         client: Client,
         operation: &'static Operation,
-        params: Result<RequestParams, BuildError>,
+        request: Result<impl EncodeRequest, BuildError>,
         options: CallOptions,
     ) -> Self {
         Paginator {
             client,
             operation,
-            params,
+            params: request.and_then(|request| request.to_params()),
             options,
             page: PhantomData,
         }

@@ -244,11 +244,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn send(
         self,
     ) -> ::acs_runtime::ResponseFuture<CheckGitRepositoryExistsResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// Wire name: `ClientToken`.
     ///

@@ -188,11 +188,7 @@ impl ContinueDeployApplicationGroupFluentBuilder {
     pub fn send(
         self,
     ) -> ::acs_runtime::ResponseFuture<ContinueDeployApplicationGroupResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// The ID of the region.
     ///

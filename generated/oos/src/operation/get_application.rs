@@ -124,11 +124,7 @@ impl GetApplicationFluentBuilder {
     /// Signs and sends the request, retrying transient failures, and decodes the
     /// response; a parameter error comes back without anything being sent.
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetApplicationResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// The region ID. Set the value to cn-hangzhou.
     ///

@@ -278,11 +278,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     pub fn send(
         self,
     ) -> ::acs_runtime::ResponseFuture<GetTemplateParameterConstraintsResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// The region ID.
     ///

@@ -313,11 +313,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn send(
         self,
     ) -> ::acs_runtime::ResponseFuture<ListGitRepositoryContentsResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// Wire name: `ClientToken`.
     ///

@@ -218,23 +218,15 @@ impl SearchInventoryFluentBuilder {
     /// Signs and sends the request, retrying transient failures, and decodes the
     /// response; a parameter error comes back without anything being sent.
     pub fn send(self) -> ::acs_runtime::ResponseFuture<SearchInventoryResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// Streams every page, following `NextToken` until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<SearchInventoryResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
         ::acs_runtime::Paginator::new(
             self.client.runtime().clone(),
             &OPERATION,
-            params,
+            self.inner.build(),
             self.options,
         )
     }

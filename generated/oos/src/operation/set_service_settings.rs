@@ -259,11 +259,7 @@ impl SetServiceSettingsFluentBuilder {
     /// Signs and sends the request, retrying transient failures, and decodes the
     /// response; a parameter error comes back without anything being sent.
     pub fn send(self) -> ::acs_runtime::ResponseFuture<SetServiceSettingsResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// Whether to enable OSS delivery.
     ///

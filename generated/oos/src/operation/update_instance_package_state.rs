@@ -279,11 +279,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn send(
         self,
     ) -> ::acs_runtime::ResponseFuture<UpdateInstancePackageStateResponse> {
-        let params = self
-            .inner
-            .build()
-            .and_then(|request| ::acs_runtime::EncodeRequest::to_params(&request));
-        self.client.runtime().send(&OPERATION, params, self.options)
+        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// The name of the template.
     ///
