@@ -272,7 +272,7 @@ impl EcsRamRoleProviderBuilder {
                     connect_timeout: self.timeout,
                     ..DefaultHttpClientSettings::default()
                 };
-                let client = DefaultHttpClient::new(&settings).map_err(|failure| {
+                let client = DefaultHttpClient::direct(&settings).map_err(|failure| {
                     error(format!("cannot set up the HTTP client: {failure}"))
                 })?;
                 SharedHttpClient::new(client)
