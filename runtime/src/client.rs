@@ -114,6 +114,10 @@ impl Operation {
     pub fn pagination_token(&self) -> Option<&'static str> {
         self.pagination_token
     }
+
+    pub fn secret_response(&self) -> bool {
+        self.secret_response
+    }
 }
 
 /// A request's parameters by location: the query string, and (rarely, for RPC) a
@@ -153,21 +157,24 @@ impl RawResponse {
 
     /// Decodes the body tolerantly (see [`crate::de`]); an error shows the body's start.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        self.decode_as(&Operation::new("", Method::Post))
+        crate::de::from_slice(&self.body)
+            .map_err(|source| Error::Decode(self.decode_error(source, false)))
     }
 
-    /// Decodes the body of `operation`'s response; an error shows the body's start unless
-    /// the operation's responses carry secrets.
+    /// Decodes the body of `operation`'s response, as [`RawResponse::decode`] does unless
+    /// the operation's responses carry secrets: then an error shows nothing of the body.
     pub fn decode_as<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
-        crate::de::from_slice(&self.body).map_err(|source| {
-            let body = (!operation.secret_response).then_some(&self.body[..]);
-            Error::Decode(DecodeError::new(
-                self.status,
-                self.request_id(),
-                body,
-                source,
-            ))
-        })
+        crate::de::from_slice(&self.body)
+            .map_err(|source| Error::Decode(self.decode_error(source, operation.secret_response)))
+    }
+
+    pub(crate) fn decode_error(&self, source: serde_json::Error, secret: bool) -> DecodeError {
+        let request_id = self.request_id();
+        if secret {
+            DecodeError::withholding_body(self.status, request_id, &source)
+        } else {
+            DecodeError::new(self.status, request_id, &self.body, source)
+        }
     }
 }
 

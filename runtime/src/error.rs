@@ -369,33 +369,59 @@ pub struct DecodeError {
     pub status: u16,
     pub request_id: Option<String>,
     /// The start of the body, at most 512 characters; `None` where it could show secrets
-    /// (see [`crate::Operation::with_secret_response`]) or would say nothing more.
+    /// (see [`crate::Operation::with_secret_response`]).
     pub body_excerpt: Option<String>,
     pub source: serde_json::Error,
 }
 
 impl DecodeError {
+    /// An error that shows the start of `body`, to tell what came back instead.
     pub fn new(
         status: u16,
         request_id: Option<String>,
-        body: Option<&[u8]>,
+        body: &[u8],
         source: serde_json::Error,
     ) -> Self {
-        let body_excerpt = body.map(|body| {
-            let text = String::from_utf8_lossy(body);
-            let mut excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
-            if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
-                excerpt.push('…');
-            }
-            excerpt
-        });
+        let text = String::from_utf8_lossy(body);
+        let mut excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
+        if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
+            excerpt.push('…');
+        }
         DecodeError {
             status,
             request_id,
-            body_excerpt,
+            body_excerpt: Some(excerpt),
             source,
         }
     }
+
+    /// An error about a response that carries secrets: no excerpt of the body, and instead
+    /// of serde's message, which quotes the value of the wrong type, only where and how the
+    /// JSON failed.
+    pub fn withholding_body(
+        status: u16,
+        request_id: Option<String>,
+        source: &serde_json::Error,
+    ) -> Self {
+        DecodeError {
+            status,
+            request_id,
+            body_excerpt: None,
+            source: serde::de::Error::custom(describe_json_error(source)),
+        }
+    }
+}
+
+/// Where and how JSON failed to parse, without serde's message: for a value of the wrong
+/// type it quotes the value, which may be a secret.
+pub(crate) fn describe_json_error(error: &serde_json::Error) -> String {
+    let what = match error.classify() {
+        serde_json::error::Category::Io => "cannot be read",
+        serde_json::error::Category::Syntax => "is not valid JSON",
+        serde_json::error::Category::Data => "has a value of the wrong type",
+        serde_json::error::Category::Eof => "ends too early",
+    };
+    format!("{what} (line {}, column {})", error.line(), error.column())
 }
 
 impl fmt::Display for DecodeError {
@@ -557,7 +583,7 @@ mod tests {
     fn decode_errors_keep_a_truncated_body() {
         let body = "x".repeat(2000);
         let source = serde_json::from_str::<u8>("x").unwrap_err();
-        let error = DecodeError::new(200, Some("R-4".into()), Some(body.as_bytes()), source);
+        let error = DecodeError::new(200, Some("R-4".into()), body.as_bytes(), source);
         let excerpt = error.body_excerpt.as_deref().unwrap();
         assert_eq!(excerpt.chars().count(), BODY_EXCERPT_CHARS + 1);
         assert!(error.to_string().contains("request id R-4"));

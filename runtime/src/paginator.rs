@@ -116,12 +116,7 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
             state.done = true;
             let source =
                 serde::de::Error::custom(format!("the service returned the token `{token}` twice"));
-            let error = crate::error::DecodeError::new(
-                response.status,
-                response.request_id(),
-                None,
-                source,
-            );
+            let error = response.decode_error(source, state.operation.secret_response());
             return Some((Err(Error::Decode(error)), state));
         }
         Some(token) => {

@@ -245,28 +245,39 @@ async fn a_signature_mismatch_shows_both_strings_to_sign_and_nothing_secret() {
 async fn a_secret_response_that_does_not_decode_is_not_shown_in_the_error() {
     trace_log();
     let server = server_knowing(SECRET).await;
-    // Cut off after the secret: the JSON does not parse.
-    let body = format!(
-        r#"{{"RequestId":"R-1","Parameter":{{"Name":"db-password","Value":"{SENSITIVE_VALUE}""#
-    );
-    server.enqueue("GetSecretParameter", Reply::json(200, body));
+    let bodies = [
+        // Cut off after the secret: the JSON does not parse.
+        format!(
+            r#"{{"RequestId":"R-1","Parameter":{{"Name":"db-password","Value":"{SENSITIVE_VALUE}""#
+        ),
+        // The secret where an object belongs: serde's message would quote it.
+        format!(r#"{{"RequestId":"R-1","Parameter":"{SENSITIVE_VALUE}"}}"#),
+    ];
+    for body in bodies {
+        server.enqueue("GetSecretParameter", Reply::json(200, body));
 
-    let error = temporary_client(&server)
-        .get_secret_parameter()
-        .name("db-password")
-        .with_decryption(true)
-        .send()
-        .await
-        .unwrap_err();
+        let error = temporary_client(&server)
+            .get_secret_parameter()
+            .name("db-password")
+            .with_decryption(true)
+            .send()
+            .await
+            .unwrap_err();
 
-    let Error::Decode(decode) = &error else {
-        panic!("expected a decode error, got {error:?}");
-    };
-    assert_eq!(decode.body_excerpt, None);
-    assert!(decode.request_id.is_some(), "{decode:?}");
-    let signatures = signatures(&server);
-    assert_no_secret(&error.to_string(), &signatures);
-    assert_no_secret(&format!("{error:?}"), &signatures);
+        let Error::Decode(decode) = &error else {
+            panic!("expected a decode error, got {error:?}");
+        };
+        assert_eq!(decode.body_excerpt, None);
+        assert!(decode.request_id.is_some(), "{decode:?}");
+        let signatures = signatures(&server);
+        assert_no_secret(&error.to_string(), &signatures);
+        assert_no_secret(&format!("{error:?}"), &signatures);
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            assert_no_secret(&inner.to_string(), &signatures);
+            cause = inner.source();
+        }
+    }
 }
 
 #[tokio::test]

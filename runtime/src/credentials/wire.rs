@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Credentials, CredentialsError};
+use crate::error::describe_json_error;
 
 /// A JSON document's top-level object, or why it is not one, worded to follow the document's
 /// name (`… ends too early (line 1, column 51)`).
@@ -72,18 +73,6 @@ pub(crate) fn parse_expiration(text: &str) -> Option<SystemTime> {
     OffsetDateTime::parse(text, &Rfc3339)
         .ok()
         .map(SystemTime::from)
-}
-
-/// Where and how JSON failed to parse, without serde's message: for a value of the wrong
-/// type it quotes the value, which may be a secret.
-pub(crate) fn describe_json_error(error: &serde_json::Error) -> String {
-    let what = match error.classify() {
-        serde_json::error::Category::Io => "cannot be read",
-        serde_json::error::Category::Syntax => "is not valid JSON",
-        serde_json::error::Category::Data => "has a value of the wrong type",
-        serde_json::error::Category::Eof => "ends too early",
-    };
-    format!("{what} (line {}, column {})", error.line(), error.column())
 }
 
 #[cfg(test)]
