@@ -594,10 +594,12 @@ impl Client {
                 None => return Ok(response),
             }
         } else {
-            ServiceError::from_body(response.status, &response.body).unwrap_or_else(|| {
-                ServiceError::from_status(response.status, response.request_id())
-            })
+            ServiceError::from_body(response.status, &response.body)
+                .unwrap_or_else(|| ServiceError::from_status(response.status, None))
         };
+        if error.request_id.is_none() {
+            error.request_id = response.request_id();
+        }
         if error.code == "SignatureDoesNotMatch" {
             error.client_string_to_sign = Some(signed.string_to_sign);
         }

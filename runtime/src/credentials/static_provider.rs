@@ -11,7 +11,8 @@ impl StaticProvider {
 
     /// An AccessKey (and, for temporary credentials, a security token) given directly, as
     /// with command-line flags; `source` (`command line`) names them in errors. An empty key
-    /// is refused: it would otherwise make the credentials [anonymous](Credentials::anonymous).
+    /// is refused here, where it can be told apart from a key left out, rather than failing
+    /// later at the service.
     pub fn from_access_key(
         access_key_id: impl Into<String>,
         access_key_secret: impl Into<String>,
