@@ -146,6 +146,19 @@ async fn malformed_json_on_http_200_is_a_decode_error_with_request_id_and_body_e
 }
 
 #[tokio::test]
+async fn an_error_body_without_a_request_id_takes_the_header_one() {
+    let server = server().await;
+    let body = r#"{"Code":"InvalidParameter","Message":"The parameter is invalid."}"#;
+    server.enqueue("GetTemplate", Reply::json(400, body));
+
+    let error = get_template(&client(&server)).await.unwrap_err();
+
+    assert_eq!(error.code(), Some("InvalidParameter"));
+    let request_id = error.request_id().expect("the x-acs-request-id header");
+    assert_eq!(request_id.len(), 36, "{request_id}");
+}
+
+#[tokio::test]
 async fn a_long_undecodable_body_is_cut_to_an_excerpt() {
     let server = server().await;
     let body = format!("{{\"RequestId\":\"R\",\"Template\":{}", "7".repeat(10_000));
