@@ -91,7 +91,7 @@ pub fn build(cli: &Cli) -> Command {
 }
 
 fn operation_command(operation: &Operation) -> Command {
-    Command::new(operation.name)
+    Command::new(operation.call.action())
         .visible_alias(operation.kebab)
         .about(operation.summary)
         .after_help(EXIT_CODES)

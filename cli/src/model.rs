@@ -14,12 +14,12 @@ pub struct Cli {
 
 #[derive(Debug)]
 pub struct Operation {
-    /// Action name, also the subcommand (`ListInstancePatchStates`).
-    pub name: &'static str,
-    /// Kebab-case alias (`list-instance-patch-states`).
+    /// Kebab-case alias (`list-instance-patch-states`) of the subcommand, which is the
+    /// action's name (`ListInstancePatchStates`).
     pub kebab: &'static str,
     pub summary: &'static str,
-    /// How the runtime sends it and reads its response, as the SDK's operation says.
+    /// The action, and how the runtime sends it and reads its response, as in the SDK
+    /// (including the request parameter that carries the page token).
     pub call: acs_runtime::Operation,
     pub pagination: Option<Pagination>,
     pub parameters: &'static [Parameter],
@@ -27,8 +27,6 @@ pub struct Operation {
 
 #[derive(Debug)]
 pub struct Pagination {
-    /// Request parameter carrying the token (`NextToken`).
-    pub input_token: &'static str,
     /// Response field carrying the next token (`NextToken`).
     pub output_token: &'static str,
     /// Response fields from the top down to the item list.

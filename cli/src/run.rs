@@ -35,7 +35,7 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
     let Some(operation) = cli
         .operations
         .iter()
-        .find(|operation| operation.name == name)
+        .find(|operation| operation.call.action() == name)
     else {
         return ExitStatus::Usage;
     };
@@ -52,20 +52,23 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
     runtime.block_on(execute(cli, operation, arguments))
 }
 
-async fn execute(cli: &'static Cli, operation: &Operation, arguments: &ArgMatches) -> ExitStatus {
+async fn execute(
+    cli: &'static Cli,
+    operation: &'static Operation,
+    arguments: &ArgMatches,
+) -> ExitStatus {
     let params = collect_params(operation, arguments);
-    let call = CallSpec::from(&operation.call);
     let client = match configure(cli, arguments) {
         Ok(client) => client,
         Err(error) => return report(&error),
     };
     if arguments.get_flag(DRY_RUN) {
-        return dry_run(&client, call, operation, &params);
+        return dry_run(&client, operation, &params);
     }
     let document = if arguments.get_flag(PAGER) && operation.pagination.is_some() {
-        all_pages(&client, call, operation, params).await
+        all_pages(&client, operation, params).await
     } else {
-        one_page(&client, call, operation, params).await
+        one_page(&client, operation, params).await
     };
     match document {
         Ok(document) => {
@@ -153,49 +156,44 @@ fn configure(cli: &Cli, arguments: &ArgMatches) -> Result<Client, Error> {
     Ok(Client::new(cli.service, builder.build()?))
 }
 
-/// One call; an error about a response that does not decode leaves the body out where the
-/// operation's responses carry secrets.
 async fn one_page(
     client: &Client,
-    call: CallSpec<'_>,
-    operation: &Operation,
+    operation: &'static Operation,
     params: RequestParams,
 ) -> Result<Value, Error> {
     client
-        .invoke(call, params, &CallOptions::default())
-        .await?
-        .decode_as(&operation.call)
+        .send(&operation.call, Ok(params), CallOptions::default())
+        .await
 }
 
 /// Follows the next token to the last page and returns the first page's document with the
 /// items of every page in its list and no next token, as the Alibaba Cloud CLI's `--pager`.
 async fn all_pages(
     client: &Client,
-    call: CallSpec<'_>,
-    operation: &Operation,
+    operation: &'static Operation,
     mut params: RequestParams,
 ) -> Result<Value, Error> {
-    let Some(pagination) = &operation.pagination else {
-        return one_page(client, call, operation, params).await;
+    let (Some(pagination), Some(input_token)) =
+        (&operation.pagination, operation.call.pagination_token())
+    else {
+        return one_page(client, operation, params).await;
     };
     let mut document: Option<Value> = None;
     let mut items = Vec::new();
     loop {
-        let mut page = one_page(client, call, operation, params.clone()).await?;
+        let mut page = one_page(client, operation, params.clone()).await?;
         if let Some(Value::Array(found)) = take_at(&mut page, pagination.items) {
             items.extend(found);
         }
         let next = page
             .get(pagination.output_token)
             .and_then(Value::as_str)
-            .filter(|token| {
-                !token.is_empty() && params.query.get(pagination.input_token) != Some(*token)
-            })
+            .filter(|token| !token.is_empty() && params.query.get(input_token) != Some(*token))
             .map(str::to_string);
         document.get_or_insert(page);
         match next {
             Some(token) => {
-                params.query.insert(pagination.input_token, token);
+                params.query.insert(input_token, token);
             }
             None => break,
         }
@@ -237,12 +235,7 @@ fn put_at(document: &mut Value, path: &[&str], value: Value) {
 
 /// Prints what would be sent. Sensitive values are redacted; no credentials are resolved, so
 /// a placeholder access key id stands in and no security token appears.
-fn dry_run(
-    client: &Client,
-    call: CallSpec<'_>,
-    operation: &Operation,
-    params: &RequestParams,
-) -> ExitStatus {
+fn dry_run(client: &Client, operation: &Operation, params: &RequestParams) -> ExitStatus {
     let mut shown = params.clone();
     for parameter in operation
         .parameters
@@ -264,6 +257,7 @@ fn dry_run(
         }
     }
     let placeholder = Credentials::new("ACCESS_KEY_ID", "", "dry run");
+    let call = CallSpec::from(&operation.call);
     let signed = match client.prepare(call, &shown, &placeholder, SystemTime::now()) {
         Ok(signed) => signed,
         Err(error) => return report(&error),

@@ -141,6 +141,15 @@ pub trait EncodeRequest {
     }
 }
 
+/// Parameters encoded already, as a caller without a generated request type (the CLI)
+/// holds them.
+impl EncodeRequest for RequestParams {
+    fn encode(&self, params: &mut RequestParams) -> Result<(), serde_json::Error> {
+        params.clone_from(self);
+        Ok(())
+    }
+}
+
 /// A successful response, before decoding.
 #[derive(Clone, Debug)]
 pub struct RawResponse {

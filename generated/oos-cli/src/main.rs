@@ -57,7 +57,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
     service: &SERVICE,
     operations: &[
         ::acs_cli::Operation {
-            name: "CancelExecution",
             kebab: "cancel-execution",
             summary: "Cancels an execution.",
             call: ::acs_runtime::Operation::new(
@@ -91,7 +90,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ChangeResourceGroup",
             kebab: "change-resource-group",
             summary: "Modifies the resource group to which a cloud resource belongs.",
             call: ::acs_runtime::Operation::new(
@@ -147,7 +145,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CheckGitRepoFileExists",
             kebab: "check-git-repo-file-exists",
             summary: "检测仓库中文件是否存在",
             call: ::acs_runtime::Operation::new(
@@ -259,7 +256,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CheckGitRepositoryExists",
             kebab: "check-git-repository-exists",
             summary: "检测仓库是否存在",
             call: ::acs_runtime::Operation::new(
@@ -349,7 +345,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ContinueDeployApplicationGroup",
             kebab: "continue-deploy-application-group",
             summary: "Continues deploying an application group when an error occurs for calling the DeployApplicationGroup operation. You can call this operation only for the applications which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -407,7 +402,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateApplication",
             kebab: "create-application",
             summary: "Creates an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -523,7 +517,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateApplicationGroup",
             kebab: "create-application-group",
             summary: "Creates an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -635,7 +628,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateGitRepository",
             kebab: "create-git-repository",
             summary: "创建仓库",
             call: ::acs_runtime::Operation::new(
@@ -771,7 +763,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateOpsItem",
             kebab: "create-ops-item",
             summary: "Creates an O\\\\\\\\\\\\\\\\\\\\&M Item.",
             call: ::acs_runtime::Operation::new(
@@ -931,7 +922,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateParameter",
             kebab: "create-parameter",
             summary: "Creates a common parameter.",
             call: ::acs_runtime::Operation::new(
@@ -1045,7 +1035,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreatePatchBaseline",
             kebab: "create-patch-baseline",
             summary: "Creates a patch baseline.",
             call: ::acs_runtime::Operation::new(
@@ -1203,7 +1192,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateSecretParameter",
             kebab: "create-secret-parameter",
             summary: "Creates an encryption parameter. Make sure that you have the permissions to call the CreateSecret operation of Key Management Service (KMS) before you call this operation.",
             call: ::acs_runtime::Operation::new(
@@ -1339,7 +1327,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateStateConfiguration",
             kebab: "create-state-configuration",
             summary: "Creates a desired-state configuration.",
             call: ::acs_runtime::Operation::new(
@@ -1488,7 +1475,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "CreateTemplate",
             kebab: "create-template",
             summary: "Creates a template.",
             call: ::acs_runtime::Operation::new(
@@ -1568,7 +1554,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteApplication",
             kebab: "delete-application",
             summary: "Deletes an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -1624,7 +1609,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteApplicationGroup",
             kebab: "delete-application-group",
             summary: "Deletes an application group. You can call this operation only for the application groups which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -1680,7 +1664,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteExecutions",
             kebab: "delete-executions",
             summary: "Deletes executions.",
             call: ::acs_runtime::Operation::new(
@@ -1725,7 +1708,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteOpsItems",
             kebab: "delete-ops-items",
             summary: "Deletes O\\\\\\&M Items.",
             call: ::acs_runtime::Operation::new(
@@ -1759,7 +1741,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteParameter",
             kebab: "delete-parameter",
             summary: "Deletes a common parameter.",
             call: ::acs_runtime::Operation::new(
@@ -1793,7 +1774,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeletePatchBaseline",
             kebab: "delete-patch-baseline",
             summary: "Deletes a patch baseline.",
             call: ::acs_runtime::Operation::new(
@@ -1827,7 +1807,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteSecretParameter",
             kebab: "delete-secret-parameter",
             summary: "Deletes an encryption parameter. Make sure that you have the permissions to call the DeleteSecret operation of Key Management Service (KMS) before you call this operation.",
             call: ::acs_runtime::Operation::new(
@@ -1861,7 +1840,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteStateConfigurations",
             kebab: "delete-state-configurations",
             summary: "Deletes multiple desired-state configurations at a time.",
             call: ::acs_runtime::Operation::new(
@@ -1907,7 +1885,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteTemplate",
             kebab: "delete-template",
             summary: "Deletes a template.",
             call: ::acs_runtime::Operation::new(
@@ -1952,7 +1929,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeleteTemplates",
             kebab: "delete-templates",
             summary: "Deletes multiple templates.",
             call: ::acs_runtime::Operation::new(
@@ -1997,7 +1973,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DeployApplicationGroup",
             kebab: "deploy-application-group",
             summary: "Deploys an application group. You can call this operation only for the applications which reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -2066,7 +2041,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DescribeApplicationGroupBill",
             kebab: "describe-application-group-bill",
             summary: "Queries the resource costs of an application group.",
             call: ::acs_runtime::Operation::new(
@@ -2075,7 +2049,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ApplicationGroupConsume"],
             }),
@@ -2160,7 +2133,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "DescribeRegions",
             kebab: "describe-regions",
             summary: "Queries supported regions.",
             call: ::acs_runtime::Operation::new(
@@ -2194,7 +2166,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GenerateExecutionPolicy",
             kebab: "generate-execution-policy",
             summary: "Queries the Resource Access Management (RAM) policy required for template execution.",
             call: ::acs_runtime::Operation::new(
@@ -2263,7 +2234,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GenerateOpsItem",
             kebab: "generate-ops-item",
             summary: "Generates an O\\\\\\&M item.",
             call: ::acs_runtime::Operation::new(
@@ -2331,7 +2301,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetApplication",
             kebab: "get-application",
             summary: "Queries the information of an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -2365,7 +2334,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetApplicationGroup",
             kebab: "get-application-group",
             summary: "Queries the information about an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -2410,7 +2378,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetExecutionTemplate",
             kebab: "get-execution-template",
             summary: "Queries the information about the template of an execution, including the content of the template.",
             call: ::acs_runtime::Operation::new(
@@ -2444,7 +2411,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetGitBranch",
             kebab: "get-git-branch",
             summary: "查询Git分支详情",
             call: ::acs_runtime::Operation::new(
@@ -2533,7 +2499,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetGitRepository",
             kebab: "get-git-repository",
             summary: "查询Git仓库详情",
             call: ::acs_runtime::Operation::new(
@@ -2611,7 +2576,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetInventorySchema",
             kebab: "get-inventory-schema",
             summary: "Queries the properties of a configuration list.",
             call: ::acs_runtime::Operation::new(
@@ -2620,7 +2584,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Schemas"],
             }),
@@ -2683,7 +2646,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetOpsItem",
             kebab: "get-ops-item",
             summary: "Queries the details of an O\\\\\\\\\\\\\\\\\\\\&M item.",
             call: ::acs_runtime::Operation::new(
@@ -2717,7 +2679,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetParameter",
             kebab: "get-parameter",
             summary: "Queries a common parameter and its value.",
             call: ::acs_runtime::Operation::new(
@@ -2773,7 +2734,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetParameters",
             kebab: "get-parameters",
             summary: "Queries the information about one or more parameters.",
             call: ::acs_runtime::Operation::new(
@@ -2807,7 +2767,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetParametersByPath",
             kebab: "get-parameters-by-path",
             summary: "Queries one or more parameters by path.",
             call: ::acs_runtime::Operation::new(
@@ -2816,7 +2775,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
             }),
@@ -2879,7 +2837,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetPatchBaseline",
             kebab: "get-patch-baseline",
             summary: "Queries the information of a patch baseline.",
             call: ::acs_runtime::Operation::new(
@@ -2913,7 +2870,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetSecretParameter",
             kebab: "get-secret-parameter",
             summary: "Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
             call: ::acs_runtime::Operation::new(
@@ -2970,7 +2926,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetSecretParameters",
             kebab: "get-secret-parameters",
             summary: "Queries the information about one or more encryption parameters. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
             call: ::acs_runtime::Operation::new(
@@ -3016,7 +2971,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetSecretParametersByPath",
             kebab: "get-secret-parameters-by-path",
             summary: "Queries encryption parameters by path. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
             call: ::acs_runtime::Operation::new(
@@ -3026,7 +2980,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 .with_pagination_token("NextToken")
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
             }),
@@ -3100,7 +3053,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetServiceSettings",
             kebab: "get-service-settings",
             summary: "Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.",
             call: ::acs_runtime::Operation::new(
@@ -3123,7 +3075,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetTemplate",
             kebab: "get-template",
             summary: "Queries the information about a template, including the content of the template.",
             call: ::acs_runtime::Operation::new(
@@ -3168,7 +3119,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "GetTemplateParameterConstraints",
             kebab: "get-template-parameter-constraints",
             summary: "Obtains available values of parameters.",
             call: ::acs_runtime::Operation::new(
@@ -3252,7 +3202,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListActions",
             kebab: "list-actions",
             summary: "Queries the available actions, including atomic actions and cloud product actions.",
             call: ::acs_runtime::Operation::new(
@@ -3261,7 +3210,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Actions"],
             }),
@@ -3313,7 +3261,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListApplicationGroups",
             kebab: "list-application-groups",
             summary: "Queries a list of application groups. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -3322,7 +3269,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ApplicationGroups"],
             }),
@@ -3418,7 +3364,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListApplications",
             kebab: "list-applications",
             summary: "Queries a list of applications. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -3427,7 +3372,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Applications"],
             }),
@@ -3512,7 +3456,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListExecutionLogs",
             kebab: "list-execution-logs",
             summary: "Queries the logs of an execution.",
             call: ::acs_runtime::Operation::new(
@@ -3521,7 +3464,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ExecutionLogs"],
             }),
@@ -3595,7 +3537,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListExecutionRiskyTasks",
             kebab: "list-execution-risky-tasks",
             summary: "Queries high-risk tasks in the execution of a template.",
             call: ::acs_runtime::Operation::new(
@@ -3629,7 +3570,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListExecutions",
             kebab: "list-executions",
             summary: "Queries executions. Multiple methods are supported to filter executions.",
             call: ::acs_runtime::Operation::new(
@@ -3638,7 +3578,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Executions"],
             }),
@@ -3921,7 +3860,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListGitAccounts",
             kebab: "list-git-accounts",
             summary: "获取当前阿里云用户已授权在应用管理的托管平台账户",
             call: ::acs_runtime::Operation::new(
@@ -3989,7 +3927,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListGitBranches",
             kebab: "list-git-branches",
             summary: "获取指定Git仓库的所有分支",
             call: ::acs_runtime::Operation::new(
@@ -4081,7 +4018,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListGitOrganizations",
             kebab: "list-git-organizations",
             summary: "获取已授权用户的组织",
             call: ::acs_runtime::Operation::new(
@@ -4149,7 +4085,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListGitRepositories",
             kebab: "list-git-repositories",
             summary: "查询Git仓库列表",
             call: ::acs_runtime::Operation::new(
@@ -4252,7 +4187,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListGitRepositoryContents",
             kebab: "list-git-repository-contents",
             summary: "获取仓库文件与目录信息",
             call: ::acs_runtime::Operation::new(
@@ -4375,7 +4309,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListInstancePackageStates",
             kebab: "list-instance-package-states",
             summary: "List Instance Package States",
             call: ::acs_runtime::Operation::new(
@@ -4384,7 +4317,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["PackageStates"],
             }),
@@ -4447,7 +4379,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListInstancePatchStates",
             kebab: "list-instance-patch-states",
             summary: "Queries the information about the patches of an instance.",
             call: ::acs_runtime::Operation::new(
@@ -4456,7 +4387,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["InstancePatchStates"],
             }),
@@ -4510,7 +4440,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListInstancePatches",
             kebab: "list-instance-patches",
             summary: "Queries the patches of an instance.",
             call: ::acs_runtime::Operation::new(
@@ -4519,7 +4448,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Patches"],
             }),
@@ -4584,7 +4512,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListInventoryEntries",
             kebab: "list-inventory-entries",
             summary: "Queries the configurations of an Elastic Compute Service (ECS) instance.",
             call: ::acs_runtime::Operation::new(
@@ -4593,7 +4520,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Entries"],
             }),
@@ -4667,7 +4593,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListOpsItems",
             kebab: "list-ops-items",
             summary: "Queries O\\\\\\&M items.",
             call: ::acs_runtime::Operation::new(
@@ -4676,7 +4601,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["OpsItems"],
             }),
@@ -4750,7 +4674,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListParameterVersions",
             kebab: "list-parameter-versions",
             summary: "Queries the versions of a common parameter.",
             call: ::acs_runtime::Operation::new(
@@ -4759,7 +4682,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ParameterVersions"],
             }),
@@ -4822,7 +4744,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListParameters",
             kebab: "list-parameters",
             summary: "Queries common parameters. Multiple methods are supported to filter common parameters.",
             call: ::acs_runtime::Operation::new(
@@ -4831,7 +4752,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
             }),
@@ -4971,7 +4891,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListPatchBaselines",
             kebab: "list-patch-baselines",
             summary: "Queries a list of patch baselines.",
             call: ::acs_runtime::Operation::new(
@@ -4980,7 +4899,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["PatchBaselines"],
             }),
@@ -5109,7 +5027,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListResourceExecutionStatus",
             kebab: "list-resource-execution-status",
             summary: "Queries the information about a scheduled execution that involves O\\&M operations on Elastic Compute Service (ECS) instances.",
             call: ::acs_runtime::Operation::new(
@@ -5118,7 +5035,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ResourceExecutionStatus"],
             }),
@@ -5170,7 +5086,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListSecretParameterVersions",
             kebab: "list-secret-parameter-versions",
             summary: "Queries versions of an encryption parameter.",
             call: ::acs_runtime::Operation::new(
@@ -5180,7 +5095,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 .with_pagination_token("NextToken")
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["ParameterVersions"],
             }),
@@ -5254,7 +5168,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListSecretParameters",
             kebab: "list-secret-parameters",
             summary: "Queries common parameters. Multiple types of queries are supported.",
             call: ::acs_runtime::Operation::new(
@@ -5263,7 +5176,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Parameters"],
             }),
@@ -5381,7 +5293,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListStateConfigurations",
             kebab: "list-state-configurations",
             summary: "Queries desired-state configurations.",
             call: ::acs_runtime::Operation::new(
@@ -5390,7 +5301,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["StateConfigurations"],
             }),
@@ -5486,7 +5396,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListTagKeys",
             kebab: "list-tag-keys",
             summary: "Queries the tags.",
             call: ::acs_runtime::Operation::new(
@@ -5495,7 +5404,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Keys"],
             }),
@@ -5547,7 +5455,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListTagResources",
             kebab: "list-tag-resources",
             summary: "Queries the tags that are added to one or more resources.",
             call: ::acs_runtime::Operation::new(
@@ -5556,7 +5463,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["TagResources", "TagResource"],
             }),
@@ -5619,7 +5525,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListTagValues",
             kebab: "list-tag-values",
             summary: "Queries the values of created tags.",
             call: ::acs_runtime::Operation::new(
@@ -5628,7 +5533,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Values"],
             }),
@@ -5691,7 +5595,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListTaskExecutions",
             kebab: "list-task-executions",
             summary: "Queries task executions. Multiple methods are supported to filter task executions.",
             call: ::acs_runtime::Operation::new(
@@ -5700,7 +5603,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["TaskExecutions"],
             }),
@@ -5884,7 +5786,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListTemplateVersions",
             kebab: "list-template-versions",
             summary: "Queries the versions of a template.",
             call: ::acs_runtime::Operation::new(
@@ -5893,7 +5794,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["TemplateVersions"],
             }),
@@ -5956,7 +5856,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ListTemplates",
             kebab: "list-templates",
             summary: "Queries templates. Multiple methods are supported to filter templates.",
             call: ::acs_runtime::Operation::new(
@@ -5965,7 +5864,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Templates"],
             }),
@@ -6171,7 +6069,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "NotifyExecution",
             kebab: "notify-execution",
             summary: "Notifies an execution in the Waiting state of the subsequent operations.",
             call: ::acs_runtime::Operation::new(
@@ -6295,7 +6192,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "RegisterDefaultPatchBaseline",
             kebab: "register-default-patch-baseline",
             summary: "Registers the default patch baseline.",
             call: ::acs_runtime::Operation::new(
@@ -6329,7 +6225,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "SearchInventory",
             kebab: "search-inventory",
             summary: "Queries the details or aggregate information of a configuration inventory.",
             call: ::acs_runtime::Operation::new(
@@ -6338,7 +6233,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 )
                 .with_pagination_token("NextToken"),
             pagination: Some(::acs_cli::Pagination {
-                input_token: "NextToken",
                 output_token: "NextToken",
                 items: &["Entities"],
             }),
@@ -6401,7 +6295,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "SetServiceSettings",
             kebab: "set-service-settings",
             summary: "Enables or disables the feature of delivering template execution records and sets the storage location and organization ID.",
             call: ::acs_runtime::Operation::new(
@@ -6490,7 +6383,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "StartExecution",
             kebab: "start-execution",
             summary: "Starts an execution.",
             call: ::acs_runtime::Operation::new(
@@ -6661,7 +6553,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "TagResources",
             kebab: "tag-resources",
             summary: "Adds tags to one or more resources.",
             call: ::acs_runtime::Operation::new(
@@ -6717,7 +6608,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "TriggerExecution",
             kebab: "trigger-execution",
             summary: "Debugs a started execution that contains an event trigger task or alert trigger task. If the operation is called, a message body is sent to the event trigger task or alert trigger task. After the trigger task receives the message body, the trigger task generates a new child execution.",
             call: ::acs_runtime::Operation::new(
@@ -6787,7 +6677,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UntagResources",
             kebab: "untag-resources",
             summary: "Removes tags from one or more resources.",
             call: ::acs_runtime::Operation::new(
@@ -6854,7 +6743,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateApplication",
             kebab: "update-application",
             summary: "Updates an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -6932,7 +6820,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateApplicationGroup",
             kebab: "update-application-group",
             summary: "Updates the information of an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
@@ -7021,7 +6908,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateExecution",
             kebab: "update-execution",
             summary: "Updates an execution in the Running or Waiting state.",
             call: ::acs_runtime::Operation::new(
@@ -7111,7 +6997,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateInstancePackageState",
             kebab: "update-instance-package-state",
             summary: "Updates the installed extensions of an instance.",
             call: ::acs_runtime::Operation::new(
@@ -7200,7 +7085,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateOpsItem",
             kebab: "update-ops-item",
             summary: "Modifies an O\\\\\\\\\\\\\\\\\\\\&M item.",
             call: ::acs_runtime::Operation::new(
@@ -7382,7 +7266,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateParameter",
             kebab: "update-parameter",
             summary: "Updates a common parameter.",
             call: ::acs_runtime::Operation::new(
@@ -7460,7 +7343,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdatePatchBaseline",
             kebab: "update-patch-baseline",
             summary: "Updates a patch baseline.",
             call: ::acs_runtime::Operation::new(
@@ -7607,7 +7489,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateSecretParameter",
             kebab: "update-secret-parameter",
             summary: "Updates an encryption parameter. Make sure that you have the permissions to call the UpdateSecretValue operation of Key Management Service (KMS) before you call this operation.",
             call: ::acs_runtime::Operation::new(
@@ -7685,7 +7566,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateStateConfiguration",
             kebab: "update-state-configuration",
             summary: "Updates a desired-state configuration.",
             call: ::acs_runtime::Operation::new(
@@ -7823,7 +7703,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "UpdateTemplate",
             kebab: "update-template",
             summary: "Updates the information about an existing template.",
             call: ::acs_runtime::Operation::new(
@@ -7903,7 +7782,6 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
-            name: "ValidateTemplateContent",
             kebab: "validate-template-content",
             summary: "Check whether a template is valid.",
             call: ::acs_runtime::Operation::new(

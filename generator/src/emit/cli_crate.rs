@@ -61,17 +61,14 @@ pub fn main_rs(service: &Service) -> TokenStream {
 }
 
 fn operation_entry(operation: &Operation) -> TokenStream {
-    let name = &operation.name;
     let kebab = operation.name.to_kebab_case();
     let summary = operation.summary.clone().unwrap_or_default();
     let call = super::operation::runtime_operation(operation);
     let pagination = match &operation.pagination {
         Some(pagination) => {
-            let input = &pagination.input_token_wire;
             let output = &pagination.output_token_wire;
             let items = &pagination.items_wire_path;
             quote!(Some(::acs_cli::Pagination {
-                input_token: #input,
                 output_token: #output,
                 items: &[#(#items),*],
             }))
@@ -81,7 +78,6 @@ fn operation_entry(operation: &Operation) -> TokenStream {
     let parameters = operation.request.iter().map(parameter_entry);
     quote! {
         ::acs_cli::Operation {
-            name: #name,
             kebab: #kebab,
             summary: #summary,
             call: #call,
