@@ -45,28 +45,25 @@ pub(crate) struct StsSettings {
 }
 
 impl StsSettings {
-    /// The endpoint given, else `ALIBABA_CLOUD_STS_ENDPOINT`, else the STS region's (given or
-    /// `ALIBABA_CLOUD_STS_REGION`), else the central one.
-    fn endpoint(&self, env: &Env) -> String {
-        if let Some(endpoint) = self.endpoint.clone().or_else(|| env.get(STS_ENDPOINT_ENV)) {
-            return endpoint;
-        }
-        match self.region.clone().or_else(|| env.get(STS_REGION_ENV)) {
-            Some(region) => STS.endpoint_rule.replace("{region}", &region),
-            None => CENTRAL_ENDPOINT.to_string(),
-        }
-    }
-
-    /// A client for STS that signs with `signer`'s credentials.
+    /// A client for STS that signs with `signer`'s credentials, at the endpoint given, else
+    /// `ALIBABA_CLOUD_STS_ENDPOINT`, else the STS region's (given or `ALIBABA_CLOUD_STS_REGION`,
+    /// resolved and checked like any service's region), else the central one.
     pub(crate) fn client(
         &self,
         env: &Env,
         signer: SharedCredentialsProvider,
         provider: &'static str,
     ) -> Result<Client, CredentialsError> {
-        let mut builder = Config::builder()
-            .endpoint(self.endpoint(env))
-            .credentials_provider(signer);
+        let mut builder = Config::builder().credentials_provider(signer);
+        let endpoint = self.endpoint.clone().or_else(|| env.get(STS_ENDPOINT_ENV));
+        builder = match (
+            endpoint,
+            self.region.clone().or_else(|| env.get(STS_REGION_ENV)),
+        ) {
+            (Some(endpoint), _) => builder.endpoint(endpoint),
+            (None, Some(region)) => builder.region(region),
+            (None, None) => builder.endpoint(CENTRAL_ENDPOINT),
+        };
         if let Some(http_client) = &self.http_client {
             builder = builder.http_client(http_client.clone());
         }
@@ -203,35 +200,77 @@ pub(crate) fn check_duration(
 mod tests {
     use super::*;
 
+    /// Where `settings` send STS calls: the signed request's scheme and host, or the error.
+    fn endpoint(settings: &StsSettings, env: &Env) -> Result<String, String> {
+        let anyone = SharedCredentialsProvider::new(crate::credentials::StaticProvider::new(
+            Credentials::new("id", "secret", "test"),
+        ));
+        let client = settings
+            .client(env, anyone, "test")
+            .map_err(|e| e.to_string())?;
+        let call = crate::client::CallSpec {
+            action: "AssumeRole",
+            method: crate::client::Method::Post,
+            idempotency_token: None,
+        };
+        let signed = client
+            .prepare(
+                call,
+                &Default::default(),
+                &Credentials::new("id", "secret", "test"),
+                std::time::SystemTime::now(),
+            )
+            .map_err(|e| e.to_string())?;
+        let uri = signed.request.uri();
+        Ok(format!(
+            "{}://{}",
+            uri.scheme_str().unwrap(),
+            uri.authority().unwrap()
+        ))
+    }
+
     #[test]
     fn endpoint_precedence() {
         let settings = StsSettings::default();
-        assert_eq!(settings.endpoint(&Env::fixed(&[])), "sts.aliyuncs.com");
         assert_eq!(
-            settings.endpoint(&Env::fixed(&[(STS_REGION_ENV, "cn-shanghai")])),
-            "sts.cn-shanghai.aliyuncs.com"
+            endpoint(&settings, &Env::fixed(&[])).unwrap(),
+            "https://sts.aliyuncs.com"
+        );
+        assert_eq!(
+            endpoint(&settings, &Env::fixed(&[(STS_REGION_ENV, "cn-shanghai")])).unwrap(),
+            "https://sts.cn-shanghai.aliyuncs.com"
         );
         let from_env = Env::fixed(&[
             (STS_REGION_ENV, "cn-shanghai"),
             (STS_ENDPOINT_ENV, "http://127.0.0.1:9"),
         ]);
-        assert_eq!(settings.endpoint(&from_env), "http://127.0.0.1:9");
+        assert_eq!(
+            endpoint(&settings, &from_env).unwrap(),
+            "http://127.0.0.1:9"
+        );
         let regional = StsSettings {
             region: Some("cn-beijing".into()),
             ..StsSettings::default()
         };
         assert_eq!(
-            regional.endpoint(&Env::fixed(&[(STS_REGION_ENV, "cn-shanghai")])),
-            "sts.cn-beijing.aliyuncs.com"
+            endpoint(&regional, &Env::fixed(&[(STS_REGION_ENV, "cn-shanghai")])).unwrap(),
+            "https://sts.cn-beijing.aliyuncs.com"
         );
         let explicit = StsSettings {
             endpoint: Some("sts-vpc.cn-beijing.aliyuncs.com".into()),
             ..regional
         };
         assert_eq!(
-            explicit.endpoint(&from_env),
-            "sts-vpc.cn-beijing.aliyuncs.com"
+            endpoint(&explicit, &from_env).unwrap(),
+            "https://sts-vpc.cn-beijing.aliyuncs.com"
         );
+        // A region is checked as any service's is, not pasted into the host name.
+        let error = endpoint(
+            &settings,
+            &Env::fixed(&[(STS_REGION_ENV, "evil.example/x")]),
+        )
+        .unwrap_err();
+        assert!(error.contains("is not a region id"), "{error}");
     }
 
     #[test]
