@@ -6,6 +6,67 @@ mod readme {}
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::Duration;
+
+use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, TestServer};
+use acs_runtime::{ConfigBuilder, Credentials, RetryConfig};
+use alibabacloud_oos::{Client, Config};
+
+/// The workspace's root directory.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+}
+
+/// The target directory this test was built in (`target/`, above `<profile>/deps/`).
+pub fn target_dir() -> PathBuf {
+    let test_executable = std::env::current_exe().expect("the test knows its path");
+    test_executable
+        .ancestors()
+        .nth(3)
+        .expect("target/<profile>/deps/<test>")
+        .to_path_buf()
+}
+
+/// A test server that knows the default credentials and answers every operation with the
+/// spec's sample response.
+pub async fn server() -> TestServer {
+    let server = TestServer::start().await.expect("the test server starts");
+    alibabacloud_oos::testing::serve_examples(&server);
+    server
+}
+
+/// The spec's sample response of `action`.
+pub fn response_example(action: &str) -> &'static str {
+    alibabacloud_oos::testing::RESPONSE_EXAMPLES
+        .iter()
+        .find(|(name, _)| *name == action)
+        .unwrap_or_else(|| panic!("{action} has a sample response"))
+        .1
+}
+
+/// A configuration for `server` with its default credentials; three attempts with a 5 ms
+/// initial backoff, so that retried faults stay fast.
+pub fn config(server: &TestServer) -> ConfigBuilder {
+    Config::builder()
+        .region("cn-hangzhou")
+        .endpoint(server.endpoint())
+        .credentials(Credentials::new(
+            DEFAULT_ACCESS_KEY_ID,
+            DEFAULT_ACCESS_KEY_SECRET,
+            "test",
+        ))
+        .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
+}
+
+pub fn client(server: &TestServer) -> Client {
+    Client::from_conf(
+        config(server)
+            .build()
+            .expect("the test configuration is valid"),
+    )
+}
 
 /// The `oos` binary of this build, (re)built once per test process: `cargo test` builds the
 /// CLI crate's tests but not its binary, which may be missing or older than the runtime.
@@ -26,10 +87,10 @@ pub fn oos_binary() -> &'static Path {
             .expect("cargo runs");
         assert!(built.success(), "building oos failed");
         let test_executable = std::env::current_exe().expect("the test knows its path");
-        let target_dir = test_executable
+        let profile_dir = test_executable
             .parent()
             .and_then(Path::parent)
             .expect("target/<profile>/deps");
-        target_dir.join(format!("oos{}", std::env::consts::EXE_SUFFIX))
+        profile_dir.join(format!("oos{}", std::env::consts::EXE_SUFFIX))
     })
 }

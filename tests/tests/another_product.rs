@@ -12,11 +12,6 @@ use std::process::Command;
 
 use acs_codegen::Mode;
 
-fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
-}
-
 /// A workspace holding only `generated/*`, whose shared dependencies are this workspace's,
 /// with the runtime and CLI engine by absolute path.
 fn scratch_manifest(root: &Path) -> String {
@@ -55,7 +50,7 @@ fn write_files(root: &Path, files: &BTreeMap<PathBuf, String>) {
 
 #[test]
 fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
-    let root = workspace_root();
+    let root = integration_tests::workspace_root();
     let fixtures = root.join("generator/tests/fixtures/openmeta");
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("another-product");
     let _ = fs::remove_dir_all(&scratch);
@@ -82,15 +77,10 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         .count();
     assert_eq!(operations, 8 + 1, "eight operation modules and mod.rs");
 
-    fs::write(scratch.join("Cargo.toml"), scratch_manifest(&root)).unwrap();
+    fs::write(scratch.join("Cargo.toml"), scratch_manifest(root)).unwrap();
     fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
     // This workspace's target directory: the dependencies are built there already.
-    let target_dir = std::env::current_exe()
-        .unwrap()
-        .ancestors()
-        .nth(3)
-        .unwrap()
-        .to_path_buf();
+    let target_dir = integration_tests::target_dir();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args([

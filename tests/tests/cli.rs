@@ -5,13 +5,8 @@ use std::path::Path;
 use std::process::Output;
 
 use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
+use integration_tests::{response_example, server};
 use serde_json::{Value, json};
-
-async fn server() -> TestServer {
-    let server = TestServer::start().await.unwrap();
-    alibabacloud_oos::testing::serve_examples(&server);
-    server
-}
 
 /// Runs `oos` against the test server with its credentials in the environment and nothing
 /// else from the machine's configuration.
@@ -33,11 +28,7 @@ fn stderr(output: &Output) -> String {
 }
 
 fn example(action: &str) -> Value {
-    let (_, text) = alibabacloud_oos::testing::RESPONSE_EXAMPLES
-        .iter()
-        .find(|(name, _)| *name == action)
-        .unwrap();
-    serde_json::from_str(text).unwrap()
+    serde_json::from_str(response_example(action)).unwrap()
 }
 
 #[tokio::test]

@@ -3,33 +3,12 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
-use acs_runtime::{CallOptions, Credentials, RetryConfig, TimeoutConfig};
-use alibabacloud_oos::{Client, Config};
+use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, Reply};
+use acs_runtime::{CallOptions, Credentials, TimeoutConfig};
+use alibabacloud_oos::Client;
 use futures_util::TryStreamExt;
+use integration_tests::{client, config, response_example, server};
 use serde_json::json;
-
-async fn server() -> TestServer {
-    let server = TestServer::start().await.expect("the test server starts");
-    alibabacloud_oos::testing::serve_examples(&server);
-    server
-}
-
-fn config(server: &TestServer) -> acs_runtime::ConfigBuilder {
-    Config::builder()
-        .region("cn-hangzhou")
-        .endpoint(server.endpoint())
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-            "test",
-        ))
-        .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
-}
-
-fn client(server: &TestServer) -> Client {
-    Client::from_conf(config(server).build().unwrap())
-}
 
 fn query(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -256,11 +235,7 @@ async fn xml_error_bodies_and_server_errors_are_understood() {
 #[tokio::test]
 async fn a_server_slower_than_the_read_timeout_yields_a_timeout_within_twice_the_timeout() {
     let server = server().await;
-    let example = alibabacloud_oos::testing::RESPONSE_EXAMPLES
-        .iter()
-        .find(|(action, _)| *action == "ListInstancePatchStates")
-        .unwrap()
-        .1;
+    let example = response_example("ListInstancePatchStates");
     server.enqueue(
         "ListInstancePatchStates",
         Reply::json(200, example).delayed(Duration::from_secs(5)),

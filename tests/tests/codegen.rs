@@ -4,18 +4,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use acs_codegen::{Error, Mode};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is in the workspace")
-        .to_path_buf()
-}
+use integration_tests::workspace_root;
 
 /// `generated/` must be exactly what `cargo xtask codegen` makes from `spec/`.
 #[test]
 fn generated_code_is_up_to_date() {
-    let report = acs_codegen::codegen(&workspace_root(), Mode::Check).expect("the spec is valid");
+    let report = acs_codegen::codegen(workspace_root(), Mode::Check).expect("the spec is valid");
     assert!(
         report.drift.is_empty(),
         "generated/ is stale; run `cargo xtask codegen` and commit:\n{}",
@@ -25,8 +19,8 @@ fn generated_code_is_up_to_date() {
 
 #[test]
 fn generation_is_deterministic() {
-    let first = acs_codegen::generate(&workspace_root()).unwrap();
-    let second = acs_codegen::generate(&workspace_root()).unwrap();
+    let first = acs_codegen::generate(workspace_root()).unwrap();
+    let second = acs_codegen::generate(workspace_root()).unwrap();
     assert_eq!(first, second);
 }
 

@@ -3,28 +3,12 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use acs_runtime::Credentials;
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, TestServer};
-use alibabacloud_oos::{Client, Config};
-
 const CALLS: usize = 1_000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_concurrent_calls_on_one_client_all_complete_over_shared_connections() {
-    let server = TestServer::start().await.unwrap();
-    alibabacloud_oos::testing::serve_examples(&server);
-    let client = Client::from_conf(
-        Config::builder()
-            .region("cn-hangzhou")
-            .endpoint(server.endpoint())
-            .credentials(Credentials::new(
-                DEFAULT_ACCESS_KEY_ID,
-                DEFAULT_ACCESS_KEY_SECRET,
-                "test",
-            ))
-            .build()
-            .unwrap(),
-    );
+    let server = integration_tests::server().await;
+    let client = integration_tests::client(&server);
 
     let started = Instant::now();
     let calls: Vec<_> = (0..CALLS)

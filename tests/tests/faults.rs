@@ -6,42 +6,12 @@ use std::time::{Duration, Instant};
 
 use acs_runtime::error::TimeoutKind;
 use acs_runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
-use acs_runtime::{CallOptions, Credentials, Error, RetryConfig, TimeoutConfig};
-use alibabacloud_oos::{Client, Config};
+use acs_runtime::testing::{Reply, TestServer};
+use acs_runtime::{CallOptions, Error, RetryConfig, TimeoutConfig};
+use alibabacloud_oos::Client;
 use futures_util::StreamExt;
+use integration_tests::{client, config, response_example, server};
 use serde_json::json;
-
-async fn server() -> TestServer {
-    let server = TestServer::start().await.expect("the test server starts");
-    alibabacloud_oos::testing::serve_examples(&server);
-    server
-}
-
-/// Three attempts with a 5 ms initial backoff, so retried faults stay fast.
-fn config(server: &TestServer) -> acs_runtime::ConfigBuilder {
-    Config::builder()
-        .region("cn-hangzhou")
-        .endpoint(server.endpoint())
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-            "test",
-        ))
-        .retry_config(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
-}
-
-fn client(server: &TestServer) -> Client {
-    Client::from_conf(config(server).build().unwrap())
-}
-
-fn get_template_example() -> &'static str {
-    alibabacloud_oos::testing::RESPONSE_EXAMPLES
-        .iter()
-        .find(|(action, _)| *action == "GetTemplate")
-        .expect("GetTemplate has a sample response")
-        .1
-}
 
 async fn get_template(client: &Client) -> Result<String, Error> {
     client
@@ -251,7 +221,8 @@ async fn a_throttling_document_on_http_200_is_retried() {
 #[tokio::test]
 async fn a_success_with_nested_code_and_message_fields_decodes() {
     let server = server().await;
-    let mut example: serde_json::Value = serde_json::from_str(get_template_example()).unwrap();
+    let mut example: serde_json::Value =
+        serde_json::from_str(response_example("GetTemplate")).unwrap();
     example["Template"]["Description"] = json!(r#"{"Code":"X","Message":"quoted"}"#);
     example["Template"]["Tags"] = json!({"Code": "tag", "Message": "tag"});
     server.enqueue("GetTemplate", Reply::json(200, example));
@@ -374,7 +345,7 @@ async fn a_read_timeout_fails_the_call_without_a_retry() {
     let server = server().await;
     server.enqueue(
         "GetTemplate",
-        Reply::json(200, get_template_example()).delayed(Duration::from_secs(1)),
+        Reply::json(200, response_example("GetTemplate")).delayed(Duration::from_secs(1)),
     );
     let read = Duration::from_millis(150);
     let client = Client::from_conf(

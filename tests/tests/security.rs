@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
-use acs_runtime::{Credentials, Error, RetryConfig};
+use acs_runtime::{Credentials, Error};
 use alibabacloud_oos::{Client, Config};
+use integration_tests::server;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::rustls;
@@ -66,12 +67,6 @@ impl SelfSignedFront {
     fn endpoint(&self) -> String {
         format!("https://{}", self.address)
     }
-}
-
-async fn server() -> TestServer {
-    let server = TestServer::start().await.expect("the test server starts");
-    alibabacloud_oos::testing::serve_examples(&server);
-    server
 }
 
 fn test_credentials() -> Credentials {
@@ -147,17 +142,8 @@ async fn server_knowing(secret: &str) -> TestServer {
 }
 
 fn temporary_client(server: &TestServer) -> Client {
-    Client::from_conf(
-        Config::builder()
-            .region("cn-hangzhou")
-            .endpoint(server.endpoint())
-            .credentials(temporary_credentials())
-            .retry_config(
-                RetryConfig::default().with_initial_backoff(std::time::Duration::from_millis(5)),
-            )
-            .build()
-            .unwrap(),
-    )
+    let config = integration_tests::config(server).credentials(temporary_credentials());
+    Client::from_conf(config.build().unwrap())
 }
 
 /// The signatures of every request the server received.
