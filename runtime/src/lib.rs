@@ -22,7 +22,7 @@ pub mod paginator;
 pub mod params;
 pub mod retry;
 pub mod sign;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod waiter;
 

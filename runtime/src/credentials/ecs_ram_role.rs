@@ -298,9 +298,10 @@ impl EcsRamRoleProviderBuilder {
 mod tests {
     use super::*;
     use crate::credentials::test_support::{
-        FakeHttp, Recorded, credentials_json, in_one_hour, respond, serve_locally,
+        FakeHttp, Recorded, credentials_json, in_one_hour, respond,
     };
     use crate::http::HttpError;
+    use crate::testing::{Reply, TestServer};
 
     const METADATA_TOKEN: &str = "metadata-token-value";
 
@@ -519,19 +520,31 @@ mod tests {
 
     #[tokio::test]
     async fn works_over_real_http_with_the_default_client() {
-        let (base_url, received) = serve_locally(|request| metadata_service(request, true)).await;
+        let server = TestServer::start().await.unwrap();
+        server.route(
+            http::Method::PUT,
+            TOKEN_PATH,
+            Reply::text(200, METADATA_TOKEN),
+        );
+        server.route(http::Method::GET, ROLES_PATH, Reply::text(200, "worker"));
+        let credentials_path = format!("{ROLES_PATH}worker");
+        server.route(
+            http::Method::GET,
+            &credentials_path,
+            Reply::json(200, role_credentials()),
+        );
         let provider = EcsRamRoleProvider::builder()
-            .endpoint(format!("{base_url}/"))
+            .endpoint(format!("{}/", server.endpoint()))
             .env(Env::fixed(&[]))
             .build()
             .unwrap();
         let credentials = provider.provide_credentials().await.unwrap();
         assert_eq!(credentials.access_key_id(), "STS.ecs");
-        let received = received.lock().unwrap();
+        let received = server.requests();
         assert_eq!(received.len(), 3);
         assert_eq!(
-            received[2].header("x-aliyun-ecs-metadata-token"),
-            Some(METADATA_TOKEN)
+            received[2].headers["x-aliyun-ecs-metadata-token"],
+            METADATA_TOKEN
         );
     }
 }

@@ -1,14 +1,12 @@
 //! Test doubles for the credential providers: a scripted HTTP client that records what it
 //! is sent, a local HTTP server, temporary files, a settable clock and a log recorder.
 
-use std::convert::Infallible;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -37,7 +35,7 @@ impl Recorded {
     }
 
     pub(crate) fn query(&self) -> Vec<(String, String)> {
-        decode_form(self.uri.query().unwrap_or(""))
+        crate::testing::decode_query(self.uri.query().unwrap_or(""))
     }
 
     pub(crate) fn query_param(&self, name: &str) -> Option<String> {
@@ -49,7 +47,7 @@ impl Recorded {
 
     pub(crate) fn form_param(&self, name: &str) -> Option<String> {
         let body = std::str::from_utf8(&self.body).expect("a text body");
-        decode_form(body)
+        crate::testing::decode_query(body)
             .into_iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value)
@@ -92,34 +90,6 @@ impl Recorded {
         };
         sign::verify(&request, |id| (id == access_key_id).then_some(secret))
     }
-}
-
-/// `a=1&b=x%20y` as pairs, percent-decoded.
-fn decode_form(text: &str) -> Vec<(String, String)> {
-    text.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
-        })
-        .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' && index + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).expect("ASCII hex");
-            out.push(u8::from_str_radix(hex, 16).expect("a percent escape"));
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(out).expect("UTF-8 after decoding")
 }
 
 type Respond = dyn Fn(&Recorded) -> Result<http::Response<Bytes>, HttpError> + Send + Sync;
@@ -275,52 +245,6 @@ impl ManualClock {
     pub(crate) fn advance(&self, by: Duration) {
         *self.0.lock().unwrap() += by;
     }
-}
-
-/// Serves HTTP/1 on 127.0.0.1 for as long as the test's runtime runs; returns its base URL
-/// and what it received.
-pub(crate) async fn serve_locally(
-    respond: impl Fn(&Recorded) -> (u16, String) + Send + Sync + 'static,
-) -> (String, Arc<Mutex<Vec<Recorded>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
-    let recorded: Arc<Mutex<Vec<Recorded>>> = Arc::default();
-    let respond = Arc::new(respond);
-    let log = recorded.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (respond, log) = (respond.clone(), log.clone());
-            let service =
-                hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
-                    let (respond, log) = (respond.clone(), log.clone());
-                    async move {
-                        let (parts, body) = request.into_parts();
-                        let body = body
-                            .collect()
-                            .await
-                            .map(|collected| collected.to_bytes())
-                            .unwrap_or_default();
-                        let recorded = Recorded {
-                            method: parts.method,
-                            uri: parts.uri,
-                            headers: parts.headers,
-                            body,
-                        };
-                        let (status, text) = respond(&recorded);
-                        log.lock().unwrap().push(recorded);
-                        let response = http::Response::builder()
-                            .status(status)
-                            .body(Full::new(Bytes::from(text)))
-                            .unwrap();
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-            tokio::spawn(connection);
-        }
-    });
-    (base_url, recorded)
 }
 
 /// Records every event's fields as text, to check what logs would show.

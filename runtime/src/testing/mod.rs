@@ -463,7 +463,7 @@ fn signature_error_reply(error: VerifyError) -> Reply {
 
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte; invalid
 /// UTF-8 is replaced rather than refused, so that the signature check reports the mismatch.
-fn decode_query(query: &str) -> Vec<(String, String)> {
+pub(crate) fn decode_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|pair| !pair.is_empty())
