@@ -23,12 +23,9 @@ const PROVIDER: &str = "oidc role";
 #[derive(Debug)]
 pub struct OidcRoleProvider {
     sts: Client,
-    role_arn: String,
+    session: RoleSession,
     oidc_provider_arn: String,
     token_file: PathBuf,
-    session_name: String,
-    duration_seconds: u32,
-    policy: Option<String>,
     cache: CredentialsCache,
 }
 
@@ -104,15 +101,9 @@ impl OidcRoleProvider {
                 format!("the OIDC token file {path} is empty"),
             ));
         }
-        let session = RoleSession {
-            role_arn: &self.role_arn,
-            session_name: &self.session_name,
-            duration_seconds: self.duration_seconds,
-            policy: self.policy.as_deref(),
-        };
         sts::assume_role_with_oidc(
             &self.sts,
-            &session,
+            &self.session,
             &self.oidc_provider_arn,
             token,
             PROVIDER,
@@ -210,21 +201,21 @@ impl OidcRoleProviderBuilder {
                 format!("{} empty", describe_missing(&missing)),
             ));
         }
-        let duration_seconds = match self.duration_seconds {
-            Some(seconds) => sts::check_duration(PROVIDER, "the duration", seconds)?,
-            None => sts::DEFAULT_DURATION_SECONDS,
-        };
+        let session = RoleSession::new(
+            PROVIDER,
+            self.role_arn,
+            self.session_name,
+            self.duration_seconds,
+            self.policy,
+        )?;
         // AssumeRoleWithOIDC is authenticated by the token, not by a signature.
         let anonymous =
             SharedCredentialsProvider::new(StaticProvider::new(Credentials::anonymous()));
         Ok(OidcRoleProvider {
             sts: self.sts.client(&self.env, anonymous, PROVIDER)?,
-            role_arn: self.role_arn,
+            session,
             oidc_provider_arn: self.oidc_provider_arn,
             token_file: self.token_file,
-            session_name: self.session_name.unwrap_or_else(sts::default_session_name),
-            duration_seconds,
-            policy: self.policy,
             cache: CredentialsCache::new(PROVIDER),
         })
     }

@@ -12,11 +12,8 @@ const PROVIDER: &str = "ram role arn";
 #[derive(Debug)]
 pub struct RamRoleArnProvider {
     sts: Client,
-    role_arn: String,
-    session_name: String,
-    duration_seconds: u32,
+    session: RoleSession,
     external_id: Option<String>,
-    policy: Option<String>,
     cache: CredentialsCache,
 }
 
@@ -39,13 +36,8 @@ impl RamRoleArnProvider {
     }
 
     async fn fetch(&self) -> Result<super::Credentials, CredentialsError> {
-        let session = RoleSession {
-            role_arn: &self.role_arn,
-            session_name: &self.session_name,
-            duration_seconds: self.duration_seconds,
-            policy: self.policy.as_deref(),
-        };
-        sts::assume_role(&self.sts, &session, self.external_id.as_deref(), PROVIDER).await
+        let external_id = self.external_id.as_deref();
+        sts::assume_role(&self.sts, &self.session, external_id, PROVIDER).await
     }
 }
 
@@ -124,17 +116,17 @@ impl RamRoleArnProviderBuilder {
         if self.role_arn.is_empty() {
             return Err(CredentialsError::new(PROVIDER, "the role ARN is empty"));
         }
-        let duration_seconds = match self.duration_seconds {
-            Some(seconds) => sts::check_duration(PROVIDER, "the duration", seconds)?,
-            None => sts::DEFAULT_DURATION_SECONDS,
-        };
+        let session = RoleSession::new(
+            PROVIDER,
+            self.role_arn,
+            self.session_name,
+            self.duration_seconds,
+            self.policy,
+        )?;
         Ok(RamRoleArnProvider {
             sts: self.sts.client(&self.env, self.source, PROVIDER)?,
-            role_arn: self.role_arn,
-            session_name: self.session_name.unwrap_or_else(sts::default_session_name),
-            duration_seconds,
+            session,
             external_id: self.external_id,
-            policy: self.policy,
             cache: CredentialsCache::new(PROVIDER),
         })
     }

@@ -74,22 +74,44 @@ impl StsSettings {
     }
 }
 
-/// The parameters both role calls share.
-pub(crate) struct RoleSession<'a> {
-    pub(crate) role_arn: &'a str,
-    pub(crate) session_name: &'a str,
-    pub(crate) duration_seconds: u32,
-    pub(crate) policy: Option<&'a str>,
+/// The parameters both role calls share, settled when their provider is built.
+#[derive(Debug)]
+pub(crate) struct RoleSession {
+    role_arn: String,
+    session_name: String,
+    duration_seconds: u32,
+    policy: Option<String>,
 }
 
-impl RoleSession<'_> {
+impl RoleSession {
+    /// The session name defaults to `acs-runtime-<unix seconds>` and the duration to an
+    /// hour; a duration under STS's minimum is refused here rather than by STS.
+    pub(crate) fn new(
+        provider: &'static str,
+        role_arn: String,
+        session_name: Option<String>,
+        duration_seconds: Option<u32>,
+        policy: Option<String>,
+    ) -> Result<Self, CredentialsError> {
+        let duration_seconds = match duration_seconds {
+            Some(seconds) => check_duration(provider, "the duration", seconds)?,
+            None => DEFAULT_DURATION_SECONDS,
+        };
+        Ok(RoleSession {
+            role_arn,
+            session_name: session_name.unwrap_or_else(default_session_name),
+            duration_seconds,
+            policy,
+        })
+    }
+
     fn params(&self) -> Params {
         let mut params = Params::new();
-        params.insert("RoleArn", self.role_arn);
-        params.insert("RoleSessionName", self.session_name);
+        params.insert("RoleArn", self.role_arn.as_str());
+        params.insert("RoleSessionName", self.session_name.as_str());
         params.insert("DurationSeconds", self.duration_seconds.to_string());
-        if let Some(policy) = self.policy {
-            params.insert("Policy", policy);
+        if let Some(policy) = &self.policy {
+            params.insert("Policy", policy.as_str());
         }
         params
     }
@@ -98,7 +120,7 @@ impl RoleSession<'_> {
 /// `AssumeRole`, signed with the client's credentials.
 pub(crate) async fn assume_role(
     client: &Client,
-    session: &RoleSession<'_>,
+    session: &RoleSession,
     external_id: Option<&str>,
     provider: &'static str,
 ) -> Result<Credentials, CredentialsError> {
@@ -122,7 +144,7 @@ pub(crate) async fn assume_role(
 /// the form body, not the URL, where proxies and servers log it.
 pub(crate) async fn assume_role_with_oidc(
     client: &Client,
-    session: &RoleSession<'_>,
+    session: &RoleSession,
     oidc_provider_arn: &str,
     oidc_token: &str,
     provider: &'static str,
