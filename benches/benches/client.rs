@@ -74,6 +74,7 @@ fn call_spec(action: &'static str) -> CallSpec<'static> {
     CallSpec {
         action,
         method: Method::Post,
+        path: "/",
         idempotency_token: None,
     }
 }

@@ -94,7 +94,7 @@ fn collect_params(operation: &Operation, arguments: &ArgMatches) -> RequestParam
         if let Some(value) = arguments.get_one::<Value>(parameter.name) {
             let target = match parameter.location {
                 Location::Query => &mut params.query,
-                Location::Body => &mut params.body,
+                Location::Body => &mut params.form,
             };
             target.put_value(parameter.name, parameter.style, value);
         }
@@ -173,7 +173,7 @@ async fn all_pages(
     operation: &'static Operation,
     mut params: RequestParams,
 ) -> Result<Value, Error> {
-    let (Some(pagination), Some(input_token)) =
+    let (Some(pagination), Some((input_token, _))) =
         (&operation.pagination, operation.call.pagination_token())
     else {
         return one_page(client, operation, params).await;
@@ -242,7 +242,7 @@ fn dry_run(client: &Client, operation: &Operation, params: &RequestParams) -> Ex
         .iter()
         .filter(|parameter| parameter.sensitive)
     {
-        for target in [&mut shown.query, &mut shown.body] {
+        for target in [&mut shown.query, &mut shown.form] {
             let keys: Vec<String> = target
                 .iter()
                 .map(|(key, _)| key)
@@ -264,7 +264,7 @@ fn dry_run(client: &Client, operation: &Operation, params: &RequestParams) -> Ex
     };
     println!("{} {}", signed.request.method(), signed.request.uri());
     println!("\nParameters:");
-    let mut sorted: Vec<(&str, &str)> = shown.query.iter().chain(shown.body.iter()).collect();
+    let mut sorted: Vec<(&str, &str)> = shown.query.iter().chain(shown.form.iter()).collect();
     sorted.sort();
     for (key, value) in sorted {
         println!("  {key} = {value}");

@@ -15,22 +15,23 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Uri};
-use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::config::{CallOptions, Config};
 use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use crate::de::FieldName;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{
-    BuildError, ConfigError, ConnectionError, DecodeError, Error, ServiceError, TimeoutError,
-    TimeoutKind,
+    BuildError, ConfigError, ConnectionError, Error, ServiceError, TimeoutError, TimeoutKind,
 };
 use crate::http::{HttpClient, HttpError, HttpErrorKind};
+use crate::operation::{Location, Method, Operation};
 use crate::params::Params;
+use crate::request::{EncodeRequest, RequestParams};
+use crate::response::RawResponse;
 use crate::retry::{RetryConfig, RetryReason};
 use crate::{nonce, sign};
 
@@ -49,142 +50,6 @@ pub struct Service {
     /// The generated crate, for the User-Agent.
     pub sdk_name: &'static str,
     pub sdk_version: &'static str,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-}
-
-impl Method {
-    fn as_http(self) -> http::Method {
-        match self {
-            Method::Get => http::Method::GET,
-            Method::Post => http::Method::POST,
-        }
-    }
-}
-
-/// Describes one operation to the runtime.
-#[derive(Clone, Copy, Debug)]
-pub struct Operation {
-    action: &'static str,
-    method: Method,
-    idempotency_token: Option<&'static str>,
-    pagination_token: Option<&'static str>,
-    secret_response: bool,
-}
-
-impl Operation {
-    pub const fn new(action: &'static str, method: Method) -> Self {
-        Operation {
-            action,
-            method,
-            idempotency_token: None,
-            pagination_token: None,
-            secret_response: false,
-        }
-    }
-
-    /// The responses carry secret values (a `sensitive` field in the spec): an error about
-    /// one that does not decode then leaves its body out, where it would show the secrets.
-    pub const fn with_secret_response(mut self) -> Self {
-        self.secret_response = true;
-        self
-    }
-
-    /// A parameter (`ClientToken`) that the client fills with a fresh UUID when the caller
-    /// leaves it empty, and keeps across the retries of one call.
-    pub const fn with_idempotency_token(mut self, parameter: &'static str) -> Self {
-        self.idempotency_token = Some(parameter);
-        self
-    }
-
-    /// The request parameter that carries the page token (`NextToken`).
-    pub const fn with_pagination_token(mut self, parameter: &'static str) -> Self {
-        self.pagination_token = Some(parameter);
-        self
-    }
-
-    pub fn action(&self) -> &'static str {
-        self.action
-    }
-
-    pub fn pagination_token(&self) -> Option<&'static str> {
-        self.pagination_token
-    }
-
-    pub fn secret_response(&self) -> bool {
-        self.secret_response
-    }
-}
-
-/// A request's parameters by location: the query string, and (rarely, for RPC) a
-/// form-encoded body.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RequestParams {
-    pub query: Params,
-    pub body: Params,
-}
-
-/// Implemented by every generated request: writes its fields as wire parameters.
-pub trait EncodeRequest {
-    /// Fails only for a value JSON cannot express, which generated types never hold.
-    fn encode(&self, params: &mut RequestParams) -> Result<(), serde_json::Error>;
-
-    fn to_params(&self) -> Result<RequestParams, BuildError> {
-        let mut params = RequestParams::default();
-        self.encode(&mut params)
-            .map_err(|error| BuildError::Encode(error.to_string()))?;
-        Ok(params)
-    }
-}
-
-/// Parameters encoded already, as a caller without a generated request type (the CLI)
-/// holds them.
-impl EncodeRequest for RequestParams {
-    fn encode(&self, params: &mut RequestParams) -> Result<(), serde_json::Error> {
-        params.clone_from(self);
-        Ok(())
-    }
-}
-
-/// A successful response, before decoding.
-#[derive(Clone, Debug)]
-pub struct RawResponse {
-    pub status: u16,
-    pub headers: http::HeaderMap,
-    pub body: Bytes,
-}
-
-impl RawResponse {
-    /// The request id from the `x-acs-request-id` header, else from the body.
-    pub fn request_id(&self) -> Option<String> {
-        header_request_id(&self.headers).or_else(|| body_request_id(&self.body))
-    }
-
-    /// Decodes the body tolerantly (see [`crate::de`]); an error shows the body's start.
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        crate::de::from_slice(&self.body)
-            .map_err(|source| Error::Decode(self.decode_error(source, false)))
-    }
-
-    /// Decodes the body of `operation`'s response, as [`RawResponse::decode`] does unless
-    /// the operation's responses carry secrets: then an error shows nothing of the body.
-    pub fn decode_as<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
-        crate::de::from_slice(&self.body)
-            .map_err(|source| Error::Decode(self.decode_error(source, operation.secret_response)))
-    }
-
-    pub(crate) fn decode_error(&self, source: serde_json::Error, secret: bool) -> DecodeError {
-        let request_id = self.request_id();
-        if secret {
-            DecodeError::withholding_body(self.status, request_id, &source)
-        } else {
-            DecodeError::new(self.status, request_id, &self.body, source)
-        }
-    }
 }
 
 /// The response of one call of a generated operation: await it for the decoded response.
@@ -317,19 +182,28 @@ impl RequestBase {
         })
     }
 
-    /// `scheme://authority/?query` from parts already checked: only the query is validated.
-    /// `query` is the canonical query, percent-encoded but for its keys, which are sent as
-    /// given, so a key with a space (from [`Client::call`]) fails here.
-    fn uri(&self, query: &str) -> Result<Uri, Error> {
-        let mut path_and_query = String::with_capacity(2 + query.len());
-        path_and_query.push('/');
+    /// `scheme://authority/path?query` from parts already checked or encoded: the query is
+    /// the canonical query, percent-encoded but for its keys, which are sent as given, so a
+    /// key with a space (from [`Client::call`]) fails here; a host label from a parameter
+    /// fails here too when it cannot be part of a host.
+    fn uri(&self, message: &Message, query: &str) -> Result<Uri, Error> {
+        let mut path_and_query = String::with_capacity(message.path.len() + 1 + query.len());
+        path_and_query.push_str(&message.path);
         if !query.is_empty() {
             path_and_query.push('?');
             path_and_query.push_str(query);
         }
+        let authority = match &message.authority {
+            Some(authority) => Authority::try_from(authority.as_str()).map_err(|_| {
+                Error::Build(BuildError::Encode(
+                    "a host parameter holds characters a host name cannot carry".into(),
+                ))
+            })?,
+            None => self.authority.clone(),
+        };
         Uri::builder()
             .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
+            .authority(authority)
             .path_and_query(path_and_query)
             .build()
             .map_err(|_| {
@@ -337,6 +211,47 @@ impl RequestBase {
                     "a parameter name holds characters a URL cannot carry".into(),
                 ))
             })
+    }
+}
+
+/// What every attempt of one call sends, encoded once: the path, the host when host
+/// parameters change it, and the body with its content type.
+struct Message<'p> {
+    path: String,
+    /// `<host labels>.<endpoint authority>`, when the operation has host parameters.
+    authority: Option<String>,
+    query: &'p Params,
+    headers: &'p Params,
+    body: Bytes,
+    content_type: Option<&'static str>,
+}
+
+impl<'p> Message<'p> {
+    fn new(call: &CallSpec<'_>, base: &RequestBase, params: &'p RequestParams) -> Self {
+        let (body, content_type) = params.encode_body();
+        let authority = (!params.host.is_empty()).then(|| {
+            let mut authority = String::new();
+            for (_, label) in params.host.iter() {
+                authority.push_str(label);
+                authority.push('.');
+            }
+            authority.push_str(&base.endpoint.authority);
+            authority
+        });
+        Message {
+            path: params.render_path(call.path),
+            authority,
+            query: &params.query,
+            headers: &params.headers,
+            body,
+            content_type,
+        }
+    }
+
+    fn authority<'a>(&'a self, base: &'a RequestBase) -> &'a str {
+        self.authority
+            .as_deref()
+            .unwrap_or(base.endpoint.authority.as_str())
     }
 }
 
@@ -349,22 +264,26 @@ static X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signat
 static X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
 static X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
 
-const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+/// Asked for in `accept`, as the official SDKs do: some services answer XML otherwise.
+const JSON_MEDIA_TYPE: &str = "application/json";
 
 /// One call as the send path sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct CallSpec<'a> {
     pub action: &'a str,
     pub method: Method,
-    pub idempotency_token: Option<&'a str>,
+    /// The path template (`/` for RPC-style operations).
+    pub path: &'a str,
+    pub idempotency_token: Option<(&'a str, Location)>,
 }
 
 impl From<&Operation> for CallSpec<'static> {
     fn from(operation: &Operation) -> Self {
         CallSpec {
-            action: operation.action,
-            method: operation.method,
-            idempotency_token: operation.idempotency_token,
+            action: operation.action(),
+            method: operation.method(),
+            path: operation.path(),
+            idempotency_token: operation.idempotency_token(),
         }
     }
 }
@@ -429,11 +348,12 @@ impl Client {
         let call = CallSpec {
             action,
             method: Method::Post,
+            path: "/",
             idempotency_token: None,
         };
         let params = RequestParams {
             query: params,
-            body: Params::default(),
+            ..RequestParams::default()
         };
         self.invoke(call, params, &CallOptions::default())
             .await?
@@ -449,12 +369,10 @@ impl Client {
     ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
         let base = self.request_base()?;
-        if let Some(token) = call.idempotency_token
-            && params.query.get(token).is_none_or(str::is_empty)
+        if let Some((token, location)) = call.idempotency_token
+            && params.get(location, token).is_none_or(str::is_empty)
         {
-            params
-                .query
-                .insert(token.to_string(), uuid::Uuid::new_v4().to_string());
+            params.insert(location, token, uuid::Uuid::new_v4().to_string());
         }
         let span = tracing::debug_span!(
             "acs_call",
@@ -486,12 +404,12 @@ impl Client {
         let config = &self.inner.config;
         let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
         let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);
-        // The body does not change between attempts: encode it once.
-        let body = form_body(&params.body);
+        // The path, host and body do not change between attempts: encode them once.
+        let message = Message::new(&call, base, params);
         let mut attempt = 1;
         loop {
             let result = self
-                .attempt(call, base, &params.query, &body, read_timeout)
+                .attempt(call, base, &message, read_timeout)
                 .instrument(tracing::debug_span!(
                     "acs_attempt",
                     attempt,
@@ -547,8 +465,7 @@ impl Client {
         &self,
         call: CallSpec<'_>,
         base: &RequestBase,
-        query: &Params,
-        body: &Bytes,
+        message: &Message<'_>,
         read_timeout: Duration,
     ) -> Result<RawResponse, AttemptFailure> {
         let credentials = self
@@ -559,14 +476,7 @@ impl Client {
             .await
             .map_err(|error| AttemptFailure::final_error(Error::Credentials(error)))?;
         let signed = self
-            .sign(
-                call,
-                base,
-                query,
-                body.clone(),
-                &credentials,
-                SystemTime::now(),
-            )
+            .sign(call, base, message, &credentials, SystemTime::now())
             .map_err(AttemptFailure::final_error)?;
         let exchange = self.inner.config.http_client.send(signed.request);
         let read_timed_out = || {
@@ -628,11 +538,11 @@ impl Client {
         credentials: &Credentials,
         now: SystemTime,
     ) -> Result<SignedRequest, Error> {
+        let base = self.request_base()?;
         self.sign(
             call,
-            self.request_base()?,
-            &params.query,
-            form_body(&params.body),
+            base,
+            &Message::new(&call, base, params),
             credentials,
             now,
         )
@@ -644,17 +554,17 @@ impl Client {
         &self,
         call: CallSpec<'_>,
         base: &RequestBase,
-        query: &Params,
-        body: Bytes,
+        message: &Message<'_>,
         credentials: &Credentials,
         now: SystemTime,
     ) -> Result<SignedRequest, Error> {
         let date = format_date(now);
         let nonce = nonce::next(now);
-        let payload_hash = sign::hex_sha256(&body);
-        let mut signed_headers: Vec<(&str, &str)> = Vec::with_capacity(8);
+        let payload_hash = sign::hex_sha256(&message.body);
+        let mut signed_headers: Vec<(&str, &str)> = Vec::with_capacity(9 + message.headers.len());
         signed_headers.extend([
-            ("host", base.endpoint.authority.as_str()),
+            ("host", message.authority(base)),
+            (ACCEPT.as_str(), JSON_MEDIA_TYPE),
             (X_ACS_ACTION.as_str(), call.action),
             (X_ACS_CONTENT_SHA256.as_str(), &payload_hash),
             (X_ACS_DATE.as_str(), &date),
@@ -664,23 +574,29 @@ impl Client {
         if let Some(token) = credentials.security_token() {
             signed_headers.push((X_ACS_SECURITY_TOKEN.as_str(), token));
         }
-        if !body.is_empty() {
-            signed_headers.push((CONTENT_TYPE.as_str(), FORM_CONTENT_TYPE));
+        if let Some(content_type) = message.content_type {
+            signed_headers.push((CONTENT_TYPE.as_str(), content_type));
         }
-        let query_pairs: Vec<(&str, &str)> = query.iter().collect();
+        // A header parameter of the operation (a `Content-Type` of its own, say) replaces the
+        // client's header of that name, in the signature as on the wire.
+        for (name, _) in message.headers.iter() {
+            signed_headers.retain(|(fixed, _)| !fixed.eq_ignore_ascii_case(name));
+        }
+        signed_headers.extend(message.headers.iter());
+        let query_pairs: Vec<(&str, &str)> = message.query.iter().collect();
         let signature = sign::sign_with_payload_hash(
             &sign::SigningRequest {
                 method: call.method.as_http().as_str(),
-                path: "/",
+                path: &message.path,
                 query: &query_pairs,
                 headers: &signed_headers,
-                body: &body,
+                body: &message.body,
             },
             &payload_hash,
             credentials.access_key_id(),
             credentials.access_key_secret(),
         );
-        let uri = base.uri(signature.canonical_query())?;
+        let uri = base.uri(message, signature.canonical_query())?;
 
         // The same headers in the same order, but `host`, which the HTTP client writes from
         // the URI.
@@ -690,6 +606,7 @@ impl Client {
                 "the action name holds characters an HTTP header cannot carry".into(),
             ))
         })?;
+        headers.insert(ACCEPT, HeaderValue::from_static(JSON_MEDIA_TYPE));
         headers.insert(X_ACS_ACTION.clone(), action);
         headers.insert(X_ACS_CONTENT_SHA256.clone(), generated_value(payload_hash));
         headers.insert(X_ACS_DATE.clone(), generated_value(date.into()));
@@ -699,8 +616,22 @@ impl Client {
             let token = HeaderValue::from_str(token).map_err(|_| unsendable(credentials))?;
             headers.insert(X_ACS_SECURITY_TOKEN.clone(), token);
         }
-        if !body.is_empty() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
+        if let Some(content_type) = message.content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        for (name, value) in message.headers.iter() {
+            let name = HeaderName::try_from(name).map_err(|_| {
+                Error::Build(BuildError::Encode(format!(
+                    "`{}` cannot be an HTTP header name",
+                    name.escape_debug()
+                )))
+            })?;
+            let value = HeaderValue::try_from(value).map_err(|_| {
+                Error::Build(BuildError::Encode(format!(
+                    "the value of the header parameter `{name}` holds characters an HTTP header cannot carry"
+                )))
+            })?;
+            headers.insert(name, value);
         }
         let sign::Signature {
             canonical_request,
@@ -716,7 +647,7 @@ impl Client {
         }
         headers.insert(USER_AGENT, base.user_agent.clone());
 
-        let mut request = http::Request::new(body);
+        let mut request = http::Request::new(message.body.clone());
         *request.method_mut() = call.method.as_http();
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
@@ -807,58 +738,6 @@ fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
     (value > 0).then(|| Duration::from_millis(value))
 }
 
-fn form_body(params: &Params) -> Bytes {
-    if params.is_empty() {
-        Bytes::new()
-    } else {
-        Bytes::from(sign::canonical_query(params.iter()))
-    }
-}
-
-fn header_request_id(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get("x-acs-request-id")?
-        .to_str()
-        .ok()
-        .map(str::to_string)
-}
-
-fn body_request_id(body: &[u8]) -> Option<String> {
-    crate::de::from_slice::<BodyRequestId>(body).ok()?.0
-}
-
-/// The `RequestId` of a JSON object (a number taken as its text, as the tolerant decoder
-/// does), every other field skipped without being built.
-struct BodyRequestId(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for BodyRequestId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RequestIdVisitor;
-
-        impl<'de> Visitor<'de> for RequestIdVisitor {
-            type Value = BodyRequestId;
-
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Self::Value, A::Error> {
-                let mut request_id = None;
-                while let Some(name) = fields.next_key::<FieldName<'de>>()? {
-                    if name.as_str() == "RequestId" {
-                        request_id = fields.next_value()?;
-                    } else {
-                        fields.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(BodyRequestId(request_id))
-            }
-        }
-
-        deserializer.deserialize_map(RequestIdVisitor)
-    }
-}
-
 /// `x-acs-date`: UTC to the second, `2024-05-01T08:30:00Z`. The two-digit fields are
 /// appended as digits rather than formatted, as this runs for every attempt.
 fn format_date(now: SystemTime) -> String {
@@ -912,6 +791,7 @@ mod tests {
         CallSpec {
             action,
             method: Method::Post,
+            path: "/",
             idempotency_token: None,
         }
     }
@@ -948,7 +828,7 @@ mod tests {
         let mut params = RequestParams::default();
         params.query.insert("RoleSessionName", "a b");
         params.query.insert("DurationSeconds", "900");
-        params.body.insert("OIDCToken", "token");
+        params.form.insert("OIDCToken", "token");
         let credentials =
             Credentials::new("LTAIid", "secret", "test").with_security_token("sts-token");
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
@@ -966,6 +846,7 @@ mod tests {
         assert_eq!(
             names,
             [
+                "accept",
                 "x-acs-action",
                 "x-acs-content-sha256",
                 "x-acs-date",
@@ -986,7 +867,7 @@ mod tests {
         assert_eq!(request.body().as_ref(), b"OIDCToken=token");
         assert!(
             header("authorization").contains(
-                ",SignedHeaders=content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;\
+                ",SignedHeaders=accept;content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;\
                  x-acs-security-token;x-acs-signature-nonce;x-acs-version,"
             ),
             "{}",
@@ -1001,6 +882,55 @@ mod tests {
             again.request.headers()["x-acs-signature-nonce"],
             request.headers()["x-acs-signature-nonce"],
             "each attempt has its own nonce, even at the same time"
+        );
+    }
+
+    #[test]
+    fn roa_requests_carry_their_path_host_labels_header_parameters_and_json_body() {
+        let client = sts_client("http://127.0.0.1:8080");
+        let call = CallSpec {
+            action: "ModifyCluster",
+            method: Method::Put,
+            path: "/api/v2/clusters/{ClusterId}",
+            idempotency_token: None,
+        };
+        let mut params = RequestParams::default();
+        params.path.insert("ClusterId", "c 1/2");
+        params.host.insert("project", "my-project");
+        params.query.insert("region_id", "cn-hangzhou");
+        params.headers.insert("X-Fc-Invocation-Type", "Async");
+        params.put_body_field("cluster_name", "prod 集群").unwrap();
+        let credentials = Credentials::new("LTAIid", "secret", "test");
+        let signed = client
+            .prepare(call, &params, &credentials, SystemTime::UNIX_EPOCH)
+            .unwrap();
+
+        let request = &signed.request;
+        assert_eq!(request.method(), http::Method::PUT);
+        assert_eq!(
+            request.uri(),
+            "http://my-project.127.0.0.1:8080/api/v2/clusters/c%201%2F2?region_id=cn-hangzhou"
+        );
+        assert_eq!(request.headers()["x-fc-invocation-type"], "Async");
+        assert_eq!(
+            request.headers()["content-type"],
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(
+            request.body().as_ref(),
+            r#"{"cluster_name":"prod 集群"}"#.as_bytes()
+        );
+        let canonical: Vec<&str> = signed.canonical_request.lines().collect();
+        assert_eq!(canonical[0], "PUT");
+        assert_eq!(canonical[1], "/api/v2/clusters/c%201%2F2");
+        assert_eq!(canonical[2], "region_id=cn-hangzhou");
+        assert!(canonical.contains(&"host:my-project.127.0.0.1:8080"));
+        assert!(canonical.contains(&"x-fc-invocation-type:Async"));
+        assert_eq!(
+            canonical.last(),
+            Some(&&*sign::hex_sha256(
+                r#"{"cluster_name":"prod 集群"}"#.as_bytes()
+            ))
         );
     }
 
@@ -1038,18 +968,6 @@ mod tests {
             error.to_string(),
             "invalid configuration: the endpoint `sts.aliyuncs.com\\n` does not make a valid URL"
         );
-    }
-
-    #[test]
-    fn the_request_id_is_read_from_the_top_level_of_a_body() {
-        assert_eq!(
-            body_request_id(br#"{"Nested":{"RequestId":"inner"},"RequestId":"R-1","N":[1]}"#),
-            Some("R-1".to_string())
-        );
-        assert_eq!(body_request_id(br#"{"RequestId":123}"#), Some("123".into()));
-        assert_eq!(body_request_id(br#"{"Items":[]}"#), None);
-        assert_eq!(body_request_id(b"<Error/>"), None);
-        assert_eq!(body_request_id(br#"["RequestId"]"#), None);
     }
 
     #[test]

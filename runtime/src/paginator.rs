@@ -6,9 +6,11 @@ use futures_util::future;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
-use crate::client::{Client, EncodeRequest, Operation, RequestParams};
+use crate::client::Client;
 use crate::config::CallOptions;
 use crate::error::{BuildError, Error};
+use crate::operation::Operation;
+use crate::request::{EncodeRequest, RequestParams};
 
 /// A paginated operation's response: where its next token and items are.
 pub trait Page: DeserializeOwned + Send + 'static {
@@ -121,8 +123,8 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
         }
         Some(token) => {
             let token = token.to_string();
-            if let Some(parameter) = state.operation.pagination_token() {
-                state.params.query.insert(parameter, token.clone());
+            if let Some((parameter, location)) = state.operation.pagination_token() {
+                state.params.insert(location, parameter, token.clone());
             }
             state.previous_token = Some(token);
         }

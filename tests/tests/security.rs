@@ -181,6 +181,7 @@ async fn configuration_credentials_client_and_signed_requests_show_no_secret() {
             acs_runtime::CallSpec {
                 action: "GetTemplate",
                 method: acs_runtime::Method::Post,
+                path: "/",
                 idempotency_token: None,
             },
             &acs_runtime::RequestParams::default(),

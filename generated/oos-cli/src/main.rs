@@ -151,7 +151,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CheckGitRepoFileExists",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -262,7 +262,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CheckGitRepositoryExists",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -408,7 +408,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreateApplication",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -523,7 +523,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreateApplicationGroup",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -634,7 +634,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreateGitRepository",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -769,7 +769,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreateOpsItem",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -928,7 +928,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreateParameter",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1041,7 +1041,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreatePatchBaseline",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1198,7 +1198,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreateSecretParameter",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1333,7 +1333,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CreateStateConfiguration",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1846,7 +1846,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "DeleteStateConfigurations",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2047,7 +2047,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "DescribeApplicationGroupBill",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ApplicationGroupConsume"],
@@ -2240,7 +2240,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GenerateOpsItem",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2582,7 +2582,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetInventorySchema",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Schemas"],
@@ -2773,7 +2773,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetParametersByPath",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -2977,7 +2977,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetSecretParametersByPath",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken")
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
@@ -3208,7 +3208,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListActions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Actions"],
@@ -3267,7 +3267,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplicationGroups",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ApplicationGroups"],
@@ -3370,7 +3370,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplications",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Applications"],
@@ -3462,7 +3462,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutionLogs",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ExecutionLogs"],
@@ -3576,7 +3576,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Executions"],
@@ -3866,7 +3866,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitAccounts",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3933,7 +3933,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitBranches",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4024,7 +4024,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitOrganizations",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4091,7 +4091,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitRepositories",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4193,7 +4193,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitRepositoryContents",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4315,7 +4315,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePackageStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["PackageStates"],
@@ -4385,7 +4385,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatchStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["InstancePatchStates"],
@@ -4446,7 +4446,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatches",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Patches"],
@@ -4518,7 +4518,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInventoryEntries",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Entries"],
@@ -4599,7 +4599,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListOpsItems",
                     ::acs_runtime::Method::Get,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["OpsItems"],
@@ -4680,7 +4680,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameterVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ParameterVersions"],
@@ -4750,7 +4750,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -4897,7 +4897,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListPatchBaselines",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["PatchBaselines"],
@@ -5033,7 +5033,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListResourceExecutionStatus",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ResourceExecutionStatus"],
@@ -5092,7 +5092,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListSecretParameterVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken")
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
@@ -5174,7 +5174,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListSecretParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -5299,7 +5299,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListStateConfigurations",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["StateConfigurations"],
@@ -5402,7 +5402,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagKeys",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Keys"],
@@ -5461,7 +5461,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagResources",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["TagResources", "TagResource"],
@@ -5531,7 +5531,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagValues",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Values"],
@@ -5601,7 +5601,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTaskExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["TaskExecutions"],
@@ -5792,7 +5792,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplateVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["TemplateVersions"],
@@ -5862,7 +5862,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Templates"],
@@ -6231,7 +6231,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "SearchInventory",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken"),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Entities"],
@@ -6389,7 +6389,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "StartExecution",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6614,7 +6614,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "TriggerExecution",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -6914,7 +6914,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "UpdateExecution",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7091,7 +7091,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "UpdateOpsItem",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7349,7 +7349,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "UpdatePatchBaseline",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -7572,7 +7572,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "UpdateStateConfiguration",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken"),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {

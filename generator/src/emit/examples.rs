@@ -77,7 +77,7 @@ pub fn emit_examples(service: &Service) -> TokenStream {
             let params = request.to_params().expect("the request encodes");
             let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
             assert_eq!(actual, query.iter().copied().collect(), "query");
-            let actual: ::std::collections::BTreeMap<&str, &str> = params.body.iter().collect();
+            let actual: ::std::collections::BTreeMap<&str, &str> = params.form.iter().collect();
             assert_eq!(actual, body.iter().copied().collect(), "form body");
         }
 

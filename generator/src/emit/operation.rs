@@ -71,11 +71,11 @@ pub fn runtime_operation(operation: &Operation) -> TokenStream {
     };
     let mut value = quote!(::acs_runtime::Operation::new(#action, #method));
     if let Some(token) = &operation.idempotency_token {
-        value = quote!(#value.with_idempotency_token(#token));
+        value = quote!(#value.with_idempotency_token(#token, ::acs_runtime::Location::Query));
     }
     if let Some(pagination) = &operation.pagination {
         let token = &pagination.input_token_wire;
-        value = quote!(#value.with_pagination_token(#token));
+        value = quote!(#value.with_pagination_token(#token, ::acs_runtime::Location::Query));
     }
     if operation.response_has_secrets() {
         value = quote!(#value.with_secret_response());
@@ -179,7 +179,7 @@ fn emit_encode(operation: &Operation) -> TokenStream {
         let wire = &member.wire_name;
         let target = match member.location {
             Location::Query => quote!(params.query),
-            Location::Body => quote!(params.body),
+            Location::Body => quote!(params.form),
         };
         let put = match member.style {
             Style::Simple => return quote!(#target.put(#wire, &self.#name);),

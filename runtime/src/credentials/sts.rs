@@ -9,10 +9,12 @@ use serde_json::Value;
 use super::env::Env;
 use super::wire::{parse_object, temporary_credentials, wrong_type};
 use super::{Credentials, CredentialsError, SharedCredentialsProvider};
-use crate::client::{CallSpec, Client, Method, RequestParams, Service};
+use crate::client::{CallSpec, Client, Service};
 use crate::config::{CallOptions, Config};
 use crate::http::SharedHttpClient;
+use crate::operation::Method;
 use crate::params::Params;
+use crate::request::RequestParams;
 
 /// Sends STS calls to this endpoint (a host or URL) instead of the region's.
 pub const STS_ENDPOINT_ENV: &str = "ALIBABA_CLOUD_STS_ENDPOINT";
@@ -133,7 +135,7 @@ pub(crate) async fn assume_role(
         "AssumeRole",
         RequestParams {
             query,
-            body: Params::new(),
+            ..RequestParams::default()
         },
         provider,
     )
@@ -151,12 +153,16 @@ pub(crate) async fn assume_role_with_oidc(
 ) -> Result<Credentials, CredentialsError> {
     let mut query = session.params();
     query.insert("OIDCProviderArn", oidc_provider_arn);
-    let mut body = Params::new();
-    body.insert("OIDCToken", oidc_token);
+    let mut form = Params::new();
+    form.insert("OIDCToken", oidc_token);
     send(
         client,
         "AssumeRoleWithOIDC",
-        RequestParams { query, body },
+        RequestParams {
+            query,
+            form,
+            ..RequestParams::default()
+        },
         provider,
     )
     .await
@@ -171,6 +177,7 @@ async fn send(
     let call = CallSpec {
         action,
         method: Method::Post,
+        path: "/",
         idempotency_token: None,
     };
     // `invoke`, not `call`: a body that fails to decode must not be quoted in the error.
@@ -232,7 +239,8 @@ mod tests {
             .map_err(|e| e.to_string())?;
         let call = crate::client::CallSpec {
             action: "AssumeRole",
-            method: crate::client::Method::Post,
+            method: crate::operation::Method::Post,
+            path: "/",
             idempotency_token: None,
         };
         let signed = client

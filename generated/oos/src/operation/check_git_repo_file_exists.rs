@@ -5,7 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "CheckGitRepoFileExists",
         ::acs_runtime::Method::Post,
     )
-    .with_idempotency_token("ClientToken");
+    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query);
 impl crate::Client {
     /// 检测仓库中文件是否存在
     ///

@@ -5,7 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "CreateApplicationGroup",
         ::acs_runtime::Method::Post,
     )
-    .with_idempotency_token("ClientToken");
+    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query);
 impl crate::Client {
     /// Creates an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.
     ///

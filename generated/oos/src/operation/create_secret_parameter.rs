@@ -5,7 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "CreateSecretParameter",
         ::acs_runtime::Method::Post,
     )
-    .with_idempotency_token("ClientToken");
+    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query);
 impl crate::Client {
     /// Creates an encryption parameter. Make sure that you have the permissions to call the CreateSecret operation of Key Management Service (KMS) before you call this operation.
     ///

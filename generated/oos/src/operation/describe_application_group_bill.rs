@@ -5,7 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "DescribeApplicationGroupBill",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken");
+    .with_pagination_token("NextToken", ::acs_runtime::Location::Query);
 impl crate::Client {
     /// Queries the resource costs of an application group.
     ///

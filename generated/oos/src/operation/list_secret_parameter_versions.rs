@@ -5,7 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "ListSecretParameterVersions",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken")
+    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
     .with_secret_response();
 impl crate::Client {
     /// Queries versions of an encryption parameter.

@@ -5,7 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "TriggerExecution",
         ::acs_runtime::Method::Post,
     )
-    .with_idempotency_token("ClientToken");
+    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query);
 impl crate::Client {
     /// Debugs a started execution that contains an event trigger task or alert trigger task. If the operation is called, a message body is sent to the event trigger task or alert trigger task. After the trigger task receives the message body, the trigger task generates a new child execution.
     ///

@@ -1,0 +1,146 @@
+//! How generated code describes an operation to the runtime: its action, HTTP method, path
+//! template, where its special parameters live and what its response body holds.
+
+/// An HTTP method an operation is sent with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+    Patch,
+    Head,
+    Options,
+}
+
+impl Method {
+    pub fn as_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Delete => http::Method::DELETE,
+            Method::Patch => http::Method::PATCH,
+            Method::Head => http::Method::HEAD,
+            Method::Options => http::Method::OPTIONS,
+        }
+    }
+}
+
+/// Where a request parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// A `{Name}` placeholder of the operation's path, percent-encoded.
+    Path,
+    /// A label put before the endpoint's host (`<value>.<host>`).
+    Host,
+    /// The query string.
+    Query,
+    /// A request header of the parameter's name.
+    Header,
+    /// A field of a form-encoded body.
+    Form,
+    /// A field of a JSON object body.
+    Body,
+}
+
+/// What the body of a successful response holds, and so how it is decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// JSON (an object, an array or a scalar), decoded tolerantly (see [`crate::de`]).
+    Json,
+    /// Text, taken whole.
+    Text,
+    /// Bytes, taken whole.
+    Binary,
+    /// Nothing the operation describes: the body is not read.
+    Empty,
+}
+
+/// Describes one operation to the runtime.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    action: &'static str,
+    method: Method,
+    path: &'static str,
+    response_body: ResponseBody,
+    idempotency_token: Option<(&'static str, Location)>,
+    pagination_token: Option<(&'static str, Location)>,
+    secret_response: bool,
+}
+
+impl Operation {
+    /// An operation sent to `/` whose response is JSON, as every RPC-style operation is.
+    pub const fn new(action: &'static str, method: Method) -> Self {
+        Operation {
+            action,
+            method,
+            path: "/",
+            response_body: ResponseBody::Json,
+            idempotency_token: None,
+            pagination_token: None,
+            secret_response: false,
+        }
+    }
+
+    /// The path template (`/clusters/{ClusterId}/nodes`): each `{Name}` is replaced by the
+    /// percent-encoded value of the path parameter `Name`.
+    pub const fn with_path(mut self, template: &'static str) -> Self {
+        self.path = template;
+        self
+    }
+
+    /// What the response body holds, when it is not JSON.
+    pub const fn with_response_body(mut self, body: ResponseBody) -> Self {
+        self.response_body = body;
+        self
+    }
+
+    /// The responses carry secret values (a `sensitive` field in the spec): an error about
+    /// one that does not decode then leaves its body out, where it would show the secrets.
+    pub const fn with_secret_response(mut self) -> Self {
+        self.secret_response = true;
+        self
+    }
+
+    /// A parameter (`ClientToken`) that the client fills with a fresh UUID when the caller
+    /// leaves it empty, and keeps across the retries of one call.
+    pub const fn with_idempotency_token(mut self, parameter: &'static str, at: Location) -> Self {
+        self.idempotency_token = Some((parameter, at));
+        self
+    }
+
+    /// The request parameter that carries the page token (`NextToken`).
+    pub const fn with_pagination_token(mut self, parameter: &'static str, at: Location) -> Self {
+        self.pagination_token = Some((parameter, at));
+        self
+    }
+
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    pub fn path(&self) -> &'static str {
+        self.path
+    }
+
+    pub fn response_body(&self) -> ResponseBody {
+        self.response_body
+    }
+
+    pub fn idempotency_token(&self) -> Option<(&'static str, Location)> {
+        self.idempotency_token
+    }
+
+    pub fn pagination_token(&self) -> Option<(&'static str, Location)> {
+        self.pagination_token
+    }
+
+    pub fn secret_response(&self) -> bool {
+        self.secret_response
+    }
+}

@@ -1,0 +1,219 @@
+//! A successful response before decoding, and its decoding into an operation's response type
+//! by what the operation says its body holds.
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde::de::value::{BytesDeserializer, MapDeserializer, StrDeserializer};
+use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::de::FieldName;
+use crate::error::{DecodeError, Error};
+use crate::operation::{Operation, ResponseBody};
+
+/// A successful response, before decoding.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// The request id from the `x-acs-request-id` header, else from the body.
+    pub fn request_id(&self) -> Option<String> {
+        header_request_id(&self.headers).or_else(|| body_request_id(&self.body))
+    }
+
+    /// Decodes the body as JSON, tolerantly (see [`crate::de`]); an error shows the body's
+    /// start.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        crate::de::from_slice(&self.body)
+            .map_err(|source| Error::Decode(self.decode_error(source, false)))
+    }
+
+    /// Decodes the body of `operation`'s response as the operation says it is held: JSON as
+    /// [`RawResponse::decode`] does, text and bytes whole, and an empty description without
+    /// reading the body. When the operation's responses carry secrets, an error shows
+    /// nothing of the body.
+    pub fn decode_as<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
+        let decoded = match operation.response_body() {
+            ResponseBody::Json => crate::de::from_slice(&self.body),
+            ResponseBody::Text => {
+                let text = String::from_utf8_lossy(&self.body);
+                T::deserialize(StrDeserializer::<serde_json::Error>::new(&text))
+            }
+            ResponseBody::Binary => {
+                T::deserialize(BytesDeserializer::<serde_json::Error>::new(&self.body))
+            }
+            ResponseBody::Empty => T::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+                std::iter::empty::<(&str, &str)>(),
+            )),
+        };
+        decoded
+            .map_err(|source| Error::Decode(self.decode_error(source, operation.secret_response())))
+    }
+
+    pub(crate) fn decode_error(&self, source: serde_json::Error, secret: bool) -> DecodeError {
+        let request_id = self.request_id();
+        if secret {
+            DecodeError::withholding_body(self.status, request_id, &source)
+        } else {
+            DecodeError::new(self.status, request_id, &self.body, source)
+        }
+    }
+}
+
+fn header_request_id(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get("x-acs-request-id")?
+        .to_str()
+        .ok()
+        .map(str::to_string)
+}
+
+fn body_request_id(body: &[u8]) -> Option<String> {
+    crate::de::from_slice::<BodyRequestId>(body).ok()?.0
+}
+
+/// The `RequestId` of a JSON object (a number taken as its text, as the tolerant decoder
+/// does), every other field skipped without being built.
+struct BodyRequestId(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for BodyRequestId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RequestIdVisitor;
+
+        impl<'de> Visitor<'de> for RequestIdVisitor {
+            type Value = BodyRequestId;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Self::Value, A::Error> {
+                let mut request_id = None;
+                while let Some(name) = fields.next_key::<FieldName<'de>>()? {
+                    if name.as_str() == "RequestId" {
+                        request_id = fields.next_value()?;
+                    } else {
+                        fields.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(BodyRequestId(request_id))
+            }
+        }
+
+        deserializer.deserialize_map(RequestIdVisitor)
+    }
+}
+
+/// The bytes of a binary request or response body. Deserialises from bytes, as a binary
+/// response gives them, or from text; serialises as bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Blob(pub Vec<u8>);
+
+impl fmt::Debug for Blob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Blob({} bytes)", self.0.len())
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(bytes: Vec<u8>) -> Self {
+        Blob(bytes)
+    }
+}
+
+impl From<&[u8]> for Blob {
+    fn from(bytes: &[u8]) -> Self {
+        Blob(bytes.to_vec())
+    }
+}
+
+impl serde::Serialize for Blob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Blob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BlobVisitor;
+
+        impl Visitor<'_> for BlobVisitor {
+            type Value = Blob;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("bytes")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Blob, E> {
+                Ok(Blob(bytes.to_vec()))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Blob, E> {
+                Ok(Blob(text.as_bytes().to_vec()))
+            }
+        }
+
+        deserializer.deserialize_bytes(BlobVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::Method;
+
+    fn response(body: &'static [u8]) -> RawResponse {
+        RawResponse {
+            status: 200,
+            headers: http::HeaderMap::new(),
+            body: Bytes::from_static(body),
+        }
+    }
+
+    #[test]
+    fn the_request_id_is_read_from_the_top_level_of_a_body() {
+        assert_eq!(
+            body_request_id(br#"{"Nested":{"RequestId":"inner"},"RequestId":"R-1","N":[1]}"#),
+            Some("R-1".to_string())
+        );
+        assert_eq!(body_request_id(br#"{"RequestId":123}"#), Some("123".into()));
+        assert_eq!(body_request_id(br#"{"Items":[]}"#), None);
+        assert_eq!(body_request_id(b"<Error/>"), None);
+        assert_eq!(body_request_id(br#"["RequestId"]"#), None);
+    }
+
+    #[test]
+    fn bodies_decode_as_the_operation_describes_them() {
+        static JSON: Operation = Operation::new("A", Method::Get);
+        static TEXT: Operation =
+            Operation::new("A", Method::Get).with_response_body(ResponseBody::Text);
+        static BINARY: Operation =
+            Operation::new("A", Method::Get).with_response_body(ResponseBody::Binary);
+        static EMPTY: Operation =
+            Operation::new("A", Method::Get).with_response_body(ResponseBody::Empty);
+
+        let items: Vec<i32> = response(b"[1,\"2\"]").decode_as(&JSON).unwrap();
+        assert_eq!(items, [1, 2]);
+        let text: String = response(b"#!/bin/sh\necho hi").decode_as(&TEXT).unwrap();
+        assert_eq!(text, "#!/bin/sh\necho hi");
+        let blob: Blob = response(&[0, 255, 10]).decode_as(&BINARY).unwrap();
+        assert_eq!(blob.as_ref(), [0, 255, 10]);
+        let nothing: std::collections::BTreeMap<String, String> =
+            response(b"not json").decode_as(&EMPTY).unwrap();
+        assert!(nothing.is_empty());
+        let error = response(b"not json")
+            .decode_as::<Vec<i32>>(&JSON)
+            .unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    }
+}
