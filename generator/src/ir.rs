@@ -34,6 +34,8 @@ pub struct Operation {
     /// Sent with the first; all listed for documentation.
     pub methods: Vec<String>,
     pub ram: Option<Ram>,
+    /// Sending it twice changes nothing.
+    pub read_only: bool,
     pub request: Vec<Member>,
     pub response: Vec<Member>,
     /// Every object type of the operation, request side first, in spec order.

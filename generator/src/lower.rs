@@ -228,6 +228,7 @@ fn lower_operation(file: &OperationFile, diagnostics: &mut Diagnostics) -> Optio
             action: ram.action.clone(),
             access_level: ram.access_level.clone(),
         }),
+        read_only: spec.read_only,
         request,
         response,
         structs: lowering.structs,

@@ -87,6 +87,11 @@ pub struct OperationSpec {
     pub methods: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<RamSpec>,
+    /// The operation only reads: sending it twice changes nothing, so it is retried after
+    /// failures that leave unknown whether the service acted. The importer sets it for RAM
+    /// access levels `get` and `list`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only: bool,
     #[serde(default)]
     pub request: Vec<Shape>,
     #[serde(default)]

@@ -67,6 +67,7 @@ pub struct Operation {
     idempotency_token: Option<(&'static str, Location)>,
     pagination_token: Option<(&'static str, Location)>,
     secret_response: bool,
+    read_only: bool,
 }
 
 impl Operation {
@@ -80,6 +81,7 @@ impl Operation {
             idempotency_token: None,
             pagination_token: None,
             secret_response: false,
+            read_only: false,
         }
     }
 
@@ -100,6 +102,13 @@ impl Operation {
     /// one that does not decode then leaves its body out, where it would show the secrets.
     pub const fn with_secret_response(mut self) -> Self {
         self.secret_response = true;
+        self
+    }
+
+    /// The operation only reads (its RAM access level is `get` or `list`, or the spec says
+    /// so): sending it twice changes nothing.
+    pub const fn read_only(mut self) -> Self {
+        self.read_only = true;
         self
     }
 
@@ -142,5 +151,9 @@ impl Operation {
 
     pub fn secret_response(&self) -> bool {
         self.secret_response
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 }

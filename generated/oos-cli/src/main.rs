@@ -151,7 +151,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CheckGitRepoFileExists",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -262,7 +263,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "CheckGitRepositoryExists",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2047,7 +2049,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "DescribeApplicationGroupBill",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ApplicationGroupConsume"],
@@ -2136,9 +2139,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "describe-regions",
             summary: "Queries supported regions.",
             call: ::acs_runtime::Operation::new(
-                "DescribeRegions",
-                ::acs_runtime::Method::Post,
-            ),
+                    "DescribeRegions",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2169,9 +2173,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "generate-execution-policy",
             summary: "Queries the Resource Access Management (RAM) policy required for template execution.",
             call: ::acs_runtime::Operation::new(
-                "GenerateExecutionPolicy",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GenerateExecutionPolicy",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2304,9 +2309,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-application",
             summary: "Queries the information of an application. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
-                "GetApplication",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetApplication",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2337,9 +2343,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-application-group",
             summary: "Queries the information about an application group. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.",
             call: ::acs_runtime::Operation::new(
-                "GetApplicationGroup",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetApplicationGroup",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2381,9 +2388,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-execution-template",
             summary: "Queries the information about the template of an execution, including the content of the template.",
             call: ::acs_runtime::Operation::new(
-                "GetExecutionTemplate",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetExecutionTemplate",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2414,9 +2422,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-git-branch",
             summary: "查询Git分支详情",
             call: ::acs_runtime::Operation::new(
-                "GetGitBranch",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetGitBranch",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2502,9 +2511,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-git-repository",
             summary: "查询Git仓库详情",
             call: ::acs_runtime::Operation::new(
-                "GetGitRepository",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetGitRepository",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2582,7 +2592,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetInventorySchema",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Schemas"],
@@ -2648,10 +2659,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
         ::acs_cli::Operation {
             kebab: "get-ops-item",
             summary: "Queries the details of an O\\\\\\\\\\\\\\\\\\\\&M item.",
-            call: ::acs_runtime::Operation::new(
-                "GetOpsItem",
-                ::acs_runtime::Method::Get,
-            ),
+            call: ::acs_runtime::Operation::new("GetOpsItem", ::acs_runtime::Method::Get)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2682,9 +2691,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-parameter",
             summary: "Queries a common parameter and its value.",
             call: ::acs_runtime::Operation::new(
-                "GetParameter",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetParameter",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2737,9 +2747,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-parameters",
             summary: "Queries the information about one or more parameters.",
             call: ::acs_runtime::Operation::new(
-                "GetParameters",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetParameters",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2773,7 +2784,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetParametersByPath",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -2840,9 +2852,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-patch-baseline",
             summary: "Queries the information of a patch baseline.",
             call: ::acs_runtime::Operation::new(
-                "GetPatchBaseline",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetPatchBaseline",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2876,6 +2889,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetSecretParameter",
                     ::acs_runtime::Method::Get,
                 )
+                .read_only()
                 .with_secret_response(),
             pagination: None,
             parameters: &[
@@ -2932,6 +2946,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetSecretParameters",
                     ::acs_runtime::Method::Post,
                 )
+                .read_only()
                 .with_secret_response(),
             pagination: None,
             parameters: &[
@@ -2978,6 +2993,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Post,
                 )
                 .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only()
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
@@ -3056,9 +3072,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-service-settings",
             summary: "Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.",
             call: ::acs_runtime::Operation::new(
-                "GetServiceSettings",
-                ::acs_runtime::Method::Get,
-            ),
+                    "GetServiceSettings",
+                    ::acs_runtime::Method::Get,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3078,9 +3095,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-template",
             summary: "Queries the information about a template, including the content of the template.",
             call: ::acs_runtime::Operation::new(
-                "GetTemplate",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetTemplate",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3122,9 +3140,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "get-template-parameter-constraints",
             summary: "Obtains available values of parameters.",
             call: ::acs_runtime::Operation::new(
-                "GetTemplateParameterConstraints",
-                ::acs_runtime::Method::Post,
-            ),
+                    "GetTemplateParameterConstraints",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3208,7 +3227,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListActions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Actions"],
@@ -3267,7 +3287,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplicationGroups",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ApplicationGroups"],
@@ -3370,7 +3391,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplications",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Applications"],
@@ -3462,7 +3484,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutionLogs",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ExecutionLogs"],
@@ -3540,9 +3563,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "list-execution-risky-tasks",
             summary: "Queries high-risk tasks in the execution of a template.",
             call: ::acs_runtime::Operation::new(
-                "ListExecutionRiskyTasks",
-                ::acs_runtime::Method::Post,
-            ),
+                    "ListExecutionRiskyTasks",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3576,7 +3600,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Executions"],
@@ -3866,7 +3891,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitAccounts",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -3933,7 +3959,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitBranches",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4024,7 +4051,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitOrganizations",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4091,7 +4119,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitRepositories",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4193,7 +4222,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListGitRepositoryContents",
                     ::acs_runtime::Method::Post,
                 )
-                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+                .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -4315,7 +4345,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePackageStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["PackageStates"],
@@ -4385,7 +4416,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatchStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["InstancePatchStates"],
@@ -4446,7 +4478,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatches",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Patches"],
@@ -4518,7 +4551,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInventoryEntries",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Entries"],
@@ -4599,7 +4633,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListOpsItems",
                     ::acs_runtime::Method::Get,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["OpsItems"],
@@ -4680,7 +4715,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameterVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ParameterVersions"],
@@ -4750,7 +4786,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -4897,7 +4934,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListPatchBaselines",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["PatchBaselines"],
@@ -5033,7 +5071,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListResourceExecutionStatus",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["ResourceExecutionStatus"],
@@ -5093,6 +5132,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Post,
                 )
                 .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only()
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
@@ -5174,7 +5214,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListSecretParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Parameters"],
@@ -5299,7 +5340,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListStateConfigurations",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["StateConfigurations"],
@@ -5402,7 +5444,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagKeys",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Keys"],
@@ -5461,7 +5504,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagResources",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["TagResources", "TagResource"],
@@ -5531,7 +5575,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagValues",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Values"],
@@ -5601,7 +5646,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTaskExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["TaskExecutions"],
@@ -5792,7 +5838,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplateVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["TemplateVersions"],
@@ -5862,7 +5909,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Templates"],
@@ -6231,7 +6279,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "SearchInventory",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query),
+                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .read_only(),
             pagination: Some(::acs_cli::Pagination {
                 output_token: "NextToken",
                 items: &["Entities"],
@@ -7785,9 +7834,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "validate-template-content",
             summary: "Check whether a template is valid.",
             call: ::acs_runtime::Operation::new(
-                "ValidateTemplateContent",
-                ::acs_runtime::Method::Post,
-            ),
+                    "ValidateTemplateContent",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {

@@ -77,6 +77,9 @@ pub fn runtime_operation(operation: &Operation) -> TokenStream {
         let token = &pagination.input_token_wire;
         value = quote!(#value.with_pagination_token(#token, ::acs_runtime::Location::Query));
     }
+    if operation.read_only {
+        value = quote!(#value.read_only());
+    }
     if operation.response_has_secrets() {
         value = quote!(#value.with_secret_response());
     }

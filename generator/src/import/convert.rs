@@ -68,6 +68,10 @@ pub(crate) fn operation(
                 action: format!("{product}:{action}"),
                 access_level: level.clone(),
             }),
+        read_only: matches!(
+            api.system_tags.operation_type.as_deref(),
+            Some("get" | "list")
+        ),
         request,
         response: response_fields(action, api)?,
         pagination: None,

@@ -10,7 +10,8 @@
 //!
 //! `operations/<Action>.yaml` takes, per API: the name, summary, description, `deprecated`,
 //! the methods upper-cased in the metadata's order, the RAM action `<product>:<Action>` with
-//! `systemTags.operationType` as access level, every parameter (name, `in`, `style`,
+//! `systemTags.operationType` as access level, `read_only` for access levels `get` and
+//! `list`, every parameter (name, `in`, `style`,
 //! `required`, type, description, example, enum, default, minimum, maximum, `maxItems`,
 //! `deprecated`), the fields of the `200` response at any depth, the `json` sample of
 //! `responseDemo` verbatim, and pagination (see `pagination`). Descriptions lose trailing

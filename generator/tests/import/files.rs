@@ -79,6 +79,7 @@ methods:
 ram:
   action: demo:DescribeScalars
   access_level: get
+read_only: true
 request:
 - name: Name
   in: query

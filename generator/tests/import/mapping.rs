@@ -35,6 +35,7 @@ summary: Describes every scalar.
 description: "First paragraph.\n\nSecond paragraph, long enough to be folded when it is written out as YAML by the importer."
 methods: [GET, POST]
 ram: {action: "demo:DescribeScalars", access_level: get}
+read_only: true
 request:
   - {name: Name, in: query, required: true, type: string, description: The name., example: demo}
   - {name: Count32, in: query, type: int32, default: "10", minimum: 1, maximum: 100}

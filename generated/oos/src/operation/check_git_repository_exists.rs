@@ -5,7 +5,8 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "CheckGitRepositoryExists",
         ::acs_runtime::Method::Post,
     )
-    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query);
+    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+    .read_only();
 impl crate::Client {
     /// 检测仓库是否存在
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `DescribeRegions`: Queries supported regions.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "DescribeRegions",
-    ::acs_runtime::Method::Post,
-);
+        "DescribeRegions",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries supported regions.
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GenerateExecutionPolicy`: Queries the Resource Access Management (RAM) policy required for template execution.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GenerateExecutionPolicy",
-    ::acs_runtime::Method::Post,
-);
+        "GenerateExecutionPolicy",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries the Resource Access Management (RAM) policy required for template execution.
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetExecutionTemplate`: Queries the information about the template of an execution, including the content of the template.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetExecutionTemplate",
-    ::acs_runtime::Method::Post,
-);
+        "GetExecutionTemplate",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries the information about the template of an execution, including the content of the template.
     ///

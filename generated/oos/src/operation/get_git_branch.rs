@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetGitBranch`: 查询Git分支详情
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetGitBranch",
-    ::acs_runtime::Method::Post,
-);
+        "GetGitBranch",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// 查询Git分支详情
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetGitRepository`: 查询Git仓库详情
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetGitRepository",
-    ::acs_runtime::Method::Post,
-);
+        "GetGitRepository",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// 查询Git仓库详情
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetOpsItem`: Queries the details of an O\\\\\\\\\\&M item.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetOpsItem",
-    ::acs_runtime::Method::Get,
-);
+        "GetOpsItem",
+        ::acs_runtime::Method::Get,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries the details of an O\\\\\\\\\\&M item.
     ///

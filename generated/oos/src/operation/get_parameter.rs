@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetParameter`: Queries a common parameter and its value.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetParameter",
-    ::acs_runtime::Method::Post,
-);
+        "GetParameter",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries a common parameter and its value.
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetParameters`: Queries the information about one or more parameters.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetParameters",
-    ::acs_runtime::Method::Post,
-);
+        "GetParameters",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries the information about one or more parameters.
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetPatchBaseline`: Queries the information of a patch baseline.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetPatchBaseline",
-    ::acs_runtime::Method::Post,
-);
+        "GetPatchBaseline",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries the information of a patch baseline.
     ///

@@ -5,6 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "GetSecretParameter",
         ::acs_runtime::Method::Get,
     )
+    .read_only()
     .with_secret_response();
 impl crate::Client {
     /// Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.

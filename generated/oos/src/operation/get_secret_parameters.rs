@@ -5,6 +5,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "GetSecretParameters",
         ::acs_runtime::Method::Post,
     )
+    .read_only()
     .with_secret_response();
 impl crate::Client {
     /// Queries the information about one or more encryption parameters. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetServiceSettings`: Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetServiceSettings",
-    ::acs_runtime::Method::Get,
-);
+        "GetServiceSettings",
+        ::acs_runtime::Method::Get,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.
     ///

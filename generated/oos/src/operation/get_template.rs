@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetTemplate`: Queries the information about a template, including the content of the template.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetTemplate",
-    ::acs_runtime::Method::Post,
-);
+        "GetTemplate",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries the information about a template, including the content of the template.
     ///

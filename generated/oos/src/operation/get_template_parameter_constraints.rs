@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `GetTemplateParameterConstraints`: Obtains available values of parameters.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "GetTemplateParameterConstraints",
-    ::acs_runtime::Method::Post,
-);
+        "GetTemplateParameterConstraints",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Obtains available values of parameters.
     ///

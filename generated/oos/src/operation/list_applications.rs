@@ -5,7 +5,8 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "ListApplications",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query);
+    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .read_only();
 impl crate::Client {
     /// Queries a list of applications. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.
     ///

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `ListExecutionRiskyTasks`: Queries high-risk tasks in the execution of a template.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "ListExecutionRiskyTasks",
-    ::acs_runtime::Method::Post,
-);
+        "ListExecutionRiskyTasks",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Queries high-risk tasks in the execution of a template.
     ///

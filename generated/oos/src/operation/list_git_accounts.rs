@@ -5,7 +5,8 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "ListGitAccounts",
         ::acs_runtime::Method::Post,
     )
-    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query);
+    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+    .read_only();
 impl crate::Client {
     /// 获取当前阿里云用户已授权在应用管理的托管平台账户
     ///

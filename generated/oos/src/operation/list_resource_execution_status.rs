@@ -5,7 +5,8 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         "ListResourceExecutionStatus",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query);
+    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .read_only();
 impl crate::Client {
     /// Queries the information about a scheduled execution that involves O\&M operations on Elastic Compute Service (ECS) instances.
     ///

@@ -6,6 +6,7 @@ pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation
         ::acs_runtime::Method::Post,
     )
     .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .read_only()
     .with_secret_response();
 impl crate::Client {
     /// Queries versions of an encryption parameter.

@@ -2,9 +2,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! `ValidateTemplateContent`: Check whether a template is valid.
 pub(crate) static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "ValidateTemplateContent",
-    ::acs_runtime::Method::Post,
-);
+        "ValidateTemplateContent",
+        ::acs_runtime::Method::Post,
+    )
+    .read_only();
 impl crate::Client {
     /// Check whether a template is valid.
     ///
