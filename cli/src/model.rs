@@ -84,8 +84,19 @@ impl Kind {
     }
 }
 
+/// Where a parameter travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
     Query,
+    /// A `{Name}` placeholder of the operation's path.
+    Path,
+    Header,
+    /// A label put before the endpoint's host.
+    Host,
+    /// A field of a form-encoded body.
+    Form,
+    /// A field of a JSON object body.
+    BodyField,
+    /// The whole body: JSON, or text for a string parameter.
     Body,
 }

@@ -94,7 +94,24 @@ fn collect_params(operation: &Operation, arguments: &ArgMatches) -> RequestParam
         if let Some(value) = arguments.get_one::<Value>(parameter.name) {
             let target = match parameter.location {
                 Location::Query => &mut params.query,
-                Location::Body => &mut params.form,
+                Location::Path => &mut params.path,
+                Location::Header => &mut params.headers,
+                Location::Host => &mut params.host,
+                Location::Form => &mut params.form,
+                Location::BodyField => {
+                    // A JSON value always serialises.
+                    let _ = params.put_body_field(parameter.name, value);
+                    continue;
+                }
+                Location::Body => {
+                    match value {
+                        Value::String(text) => params.put_text_body(text),
+                        other => {
+                            let _ = params.put_body(other);
+                        }
+                    }
+                    continue;
+                }
             };
             target.put_value(parameter.name, parameter.style, value);
         }

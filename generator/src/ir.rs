@@ -1,15 +1,27 @@
 //! The intermediate representation: the spec with every name resolved and every reference
-//! checked, in a fixed order. Emitters read only this.
+//! checked, in a fixed order. Emitters read only this; every Rust name they write is here
+//! (see [`crate::naming`]), none is built while emitting.
 
 use std::path::PathBuf;
 
+pub use crate::naming::{FieldNames, OperationNames, WaiterNames};
+
 #[derive(Debug, Clone)]
 pub struct Service {
-    /// Directory name under `spec/` and `generated/` (`oos`).
+    /// Directory name under `spec/` and `generated/` (`oos`, `cas-2018-07-13`).
     pub dir_name: String,
+    /// Directory of the command-line crate under `generated/` (`oos-cli`).
+    pub cli_dir_name: String,
     pub spec_path: PathBuf,
     /// Cargo package of the SDK (`alibabacloud-oos`).
     pub crate_name: String,
+    /// Rust name of the SDK crate (`alibabacloud_oos`).
+    pub crate_ident: String,
+    /// Cargo package of the command-line tool (`alibabacloud-oos-cli`).
+    pub cli_crate_name: String,
+    /// The command-line tool's binary (`oos`).
+    pub cli_binary: String,
+    /// Product code as Alibaba Cloud spells it (`Sls`).
     pub product: String,
     pub api_version: String,
     pub protocol: String,
@@ -18,43 +30,72 @@ pub struct Service {
     pub regions: Vec<(String, String)>,
     /// Sorted by action name.
     pub operations: Vec<Operation>,
+    /// The object types shared by operations (`crate::types`), sorted by type name.
+    pub shared_structs: Vec<Struct>,
     pub waiters: Vec<Waiter>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub spec_path: PathBuf,
-    /// Action name (`ListInstancePatchStates`), also the prefix of its type names.
+    /// Action name (`ListInstancePatchStates`), as sent in `x-acs-action`.
     pub name: String,
-    /// Module and client method name (`list_instance_patch_states`).
-    pub snake_name: String,
+    pub names: OperationNames,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
     /// Sent with the first; all listed for documentation.
     pub methods: Vec<String>,
+    /// Path template (`/` for RPC operations).
+    pub path: String,
     pub ram: Option<Ram>,
     /// Sending it twice changes nothing.
     pub read_only: bool,
+    /// The request's fields, as the SDK exposes them.
     pub request: Vec<Member>,
-    pub response: Vec<Member>,
+    /// The wire name of a JSON body parameter whose fields are the request fields at
+    /// [`Location::BodyField`] (the metadata's `body` object), which the CLI takes whole.
+    pub body_parameter: Option<String>,
+    pub response: Response,
     /// Every object type of the operation, request side first, in spec order.
     pub structs: Vec<Struct>,
     pub pagination: Option<Pagination>,
-    /// Wire name of a `ClientToken` parameter the client fills when left empty.
-    pub idempotency_token: Option<String>,
+    /// The `ClientToken` parameter the client fills when left empty.
+    pub idempotency_token: Option<(String, Location)>,
     pub response_example: Option<String>,
 }
 
 impl Operation {
     /// Whether a response can carry a secret: a sensitive field at any depth.
-    pub fn response_has_secrets(&self) -> bool {
-        self.response.iter().any(|member| member.sensitive)
+    pub fn response_has_secrets(&self, shared: &[Struct]) -> bool {
+        let fields = match &self.response {
+            Response::Fields(fields) => fields.as_slice(),
+            _ => &[],
+        };
+        fields.iter().any(|member| member.sensitive)
             || self
                 .structs
                 .iter()
-                .any(|item| item.side == Side::Response && item.has_sensitive_fields())
+                .any(|item| item.side.response && item.has_sensitive_fields())
+            || shared
+                .iter()
+                .any(|item| item.side.response && item.has_sensitive_fields())
     }
+}
+
+/// What a successful response's body holds.
+#[derive(Debug, Clone)]
+pub enum Response {
+    /// A JSON object with these fields.
+    Fields(Vec<Member>),
+    /// A JSON value of this type as a whole (an array, a scalar, a map, free-form JSON).
+    Json(Type),
+    /// Text.
+    Text,
+    /// Bytes.
+    Binary,
+    /// Nothing described: the body is not read.
+    Empty,
 }
 
 #[derive(Debug, Clone)]
@@ -67,13 +108,14 @@ pub struct Ram {
 #[derive(Debug, Clone)]
 pub struct Member {
     pub wire_name: String,
-    /// Rust field name (`region_id`, `r#type`).
-    pub field_name: String,
+    pub names: FieldNames,
     pub ty: Type,
     pub required: bool,
     pub location: Location,
     pub style: Style,
     pub sensitive: bool,
+    /// Held in a `Box`: the struct contains itself through this field.
+    pub boxed: bool,
     pub docs: Docs,
 }
 
@@ -89,10 +131,18 @@ pub struct Docs {
     pub deprecated: bool,
 }
 
+/// Where a request parameter travels (fields of structs and responses have `Query`, unused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     Query,
-    /// `body` and `formData`: a form-encoded request body.
+    Path,
+    Header,
+    Host,
+    /// A field of a form-encoded body (`formData`).
+    Form,
+    /// A field of a JSON object body.
+    BodyField,
+    /// The whole body.
     Body,
 }
 
@@ -112,6 +162,8 @@ pub enum Type {
     Int64,
     Float,
     Double,
+    /// Bytes (a whole request or response body).
+    Binary,
     /// Free-form JSON.
     Any,
     Array(Box<Type>),
@@ -119,6 +171,8 @@ pub enum Type {
     Map(Box<Type>),
     /// A struct of this operation, by type name.
     Struct(String),
+    /// A struct shared by operations (`crate::types`), by type name.
+    Shared(String),
 }
 
 impl Type {
@@ -130,16 +184,18 @@ impl Type {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Request,
-    Response,
+/// Which sides of calls a struct is used on: request structs are built by callers,
+/// response structs decoded from the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sides {
+    pub request: bool,
+    pub response: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Struct {
     pub name: String,
-    pub side: Side,
+    pub side: Sides,
     pub description: Option<String>,
     pub fields: Vec<Member>,
 }
@@ -152,15 +208,16 @@ impl Struct {
 
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// Request field carrying the token.
-    pub input_token: String,
+    /// Request field carrying the token, and where it travels.
+    pub input_token: FieldNames,
     pub input_token_wire: String,
+    pub input_token_location: Location,
     /// Response field carrying the next token.
-    pub output_token: String,
+    pub output_token: FieldNames,
     pub output_token_wire: String,
-    pub page_size: Option<String>,
-    /// Response field names from the response down to the item list.
-    pub items_path: Vec<String>,
+    pub page_size: Option<FieldNames>,
+    /// Response fields from the response down to the item list.
+    pub items_path: Vec<FieldNames>,
     /// The same path in wire names.
     pub items_wire_path: Vec<String>,
     pub item_type: Type,
@@ -169,11 +226,9 @@ pub struct Pagination {
 #[derive(Debug, Clone)]
 pub struct Waiter {
     pub name: String,
-    /// `wait_until_<snake name>`.
-    pub method_name: String,
+    pub names: WaiterNames,
     pub description: Option<String>,
-    /// Snake name of the polled operation's module.
-    pub operation_module: String,
+    pub operation_names: OperationNames,
     pub operation_name: String,
     pub inputs: Vec<Member>,
     pub path: Vec<PathStep>,
@@ -186,6 +241,6 @@ pub struct Waiter {
 /// One step of a waiter's path into a response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathStep {
-    Field(String),
+    Field(FieldNames),
     FirstElement,
 }

@@ -14,6 +14,7 @@ pub mod lower;
 pub mod naming;
 mod parallel;
 mod render;
+pub mod scratch;
 pub mod spec;
 pub mod sync;
 pub mod yaml;
@@ -60,9 +61,29 @@ impl std::error::Error for Error {}
 
 /// Every generated file for the spec under `root/spec`, keyed by path from `root`.
 pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
-    let (services, mut diagnostics) = load::load_services(root);
+    let (services, diagnostics) = load::load_services(root);
+    generate_services(&services, diagnostics)
+}
+
+/// Every generated file of one service whose spec files are given as text, keyed by their
+/// paths under `spec/<dir_name>/`: generation from a spec that exists only in memory, as
+/// `cargo xtask corpus` does it for every product-version.
+pub fn generate_from_texts(
+    dir_name: &str,
+    texts: &BTreeMap<PathBuf, String>,
+) -> Result<BTreeMap<PathBuf, String>, Error> {
+    let mut diagnostics = diagnostics::Diagnostics::default();
+    let spec_dir = Path::new("spec").join(dir_name);
+    let service = load::parse_service(dir_name, &spec_dir, texts, &mut diagnostics);
+    generate_services(service.as_slice(), diagnostics.into_sorted())
+}
+
+fn generate_services(
+    services: &[load::ServiceFiles],
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<BTreeMap<PathBuf, String>, Error> {
     let mut lowered = Vec::new();
-    for service in &services {
+    for service in services {
         match lower::lower(service) {
             Ok(service) => lowered.push(service),
             Err(found) => diagnostics.extend(found),

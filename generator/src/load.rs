@@ -1,11 +1,12 @@
-//! Reading the spec tree from disk: `spec/<service>/service.yaml` and
-//! `spec/<service>/operations/*.yaml`. The only stage besides `sync` that touches the disk.
+//! Reading the spec tree from disk: `spec/<service>/service.yaml`, `schemas.yaml` and
+//! `operations/*.yaml`. The only stage besides `sync` that touches the disk.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
-use crate::spec::{OperationSpec, ServiceSpec};
+use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
 use crate::yaml;
 
 /// One service's spec files, parsed. Paths are relative to the workspace root so that
@@ -16,11 +17,19 @@ pub struct ServiceFiles {
     pub dir_name: String,
     pub service_path: PathBuf,
     pub service: ServiceSpec,
+    /// `schemas.yaml`, when the service has shared schemas.
+    pub schemas: Option<SchemasFile>,
     /// Sorted by file name.
     pub operations: Vec<OperationFile>,
     /// Stems of operation files that did not parse (already reported), so that references
     /// to them are not reported again.
     pub unparsed_operations: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchemasFile {
+    pub path: PathBuf,
+    pub schemas: SchemasSpec,
 }
 
 #[derive(Debug, Clone)]
@@ -56,23 +65,77 @@ pub fn load_services(root: &Path) -> (Vec<ServiceFiles>, Vec<Diagnostic>) {
 }
 
 fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<ServiceFiles> {
-    let service_path = relative(root, &dir.join("service.yaml"));
-    let service = parse_file::<ServiceSpec>(root, &service_path, diagnostics);
-    let paths: Vec<PathBuf> = sorted_entries(&dir.join("operations"), diagnostics)
+    // A service without operations yet has no `operations/` directory.
+    let operations_dir = dir.join("operations");
+    let mut paths = vec![dir.join("service.yaml"), dir.join("schemas.yaml")];
+    if operations_dir.exists() {
+        paths.extend(
+            sorted_entries(&operations_dir, diagnostics)
+                .into_iter()
+                .filter(|path| path.extension().is_some_and(|ext| ext == "yaml")),
+        );
+    }
+    let texts: Vec<(PathBuf, Option<String>)> = paths
         .into_iter()
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .map(|path| relative(root, &path))
+        .filter(|path| path.is_file())
+        .map(|path| {
+            let text = fs::read_to_string(&path)
+                .map_err(|error| {
+                    diagnostics.push(Diagnostic::new(
+                        SourceLocation::new(&relative(root, &path), 0, 0),
+                        format!("cannot read file: {error}"),
+                    ))
+                })
+                .ok();
+            (relative(root, &path), text)
+        })
         .collect();
-    let parsed = crate::parallel::map(&paths, |path| {
+    let texts: BTreeMap<PathBuf, String> = texts
+        .into_iter()
+        .filter_map(|(path, text)| Some((path, text?)))
+        .collect();
+    let dir_name = dir.file_name()?.to_string_lossy().into_owned();
+    parse_service(&dir_name, &relative(root, dir), &texts, diagnostics)
+}
+
+/// Parses one service's spec files given as text, keyed by their paths (under `spec_dir`):
+/// the same as loading them from disk, for specs that exist only in memory.
+pub fn parse_service(
+    dir_name: &str,
+    spec_dir: &Path,
+    texts: &BTreeMap<PathBuf, String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<ServiceFiles> {
+    let service_path = spec_dir.join("service.yaml");
+    let service = texts
+        .get(&service_path)
+        .and_then(|text| parse_text::<ServiceSpec>(&service_path, text, diagnostics));
+    let schemas_path = spec_dir.join("schemas.yaml");
+    let schemas = texts.get(&schemas_path).and_then(|text| {
+        let schemas = parse_text::<SchemasSpec>(&schemas_path, text, diagnostics)?;
+        Some(SchemasFile {
+            path: schemas_path.clone(),
+            schemas,
+        })
+    });
+    let operations_dir = spec_dir.join("operations");
+    let operation_texts: Vec<(&PathBuf, &String)> = texts
+        .iter()
+        .filter(|(path, _)| path.parent() == Some(operations_dir.as_path()))
+        .collect();
+    let parsed = crate::parallel::map(&operation_texts, |(path, text)| {
         let mut found = Diagnostics::default();
-        (parse_file::<OperationSpec>(root, path, &mut found), found)
+        (parse_text::<OperationSpec>(path, text, &mut found), found)
     });
     let mut operations = Vec::new();
     let mut unparsed_operations = Vec::new();
-    for (path, (spec, found)) in paths.into_iter().zip(parsed) {
+    for ((path, _), (spec, found)) in operation_texts.into_iter().zip(parsed) {
         diagnostics.extend(found);
         match spec {
-            Some(spec) => operations.push(OperationFile { path, spec }),
+            Some(spec) => operations.push(OperationFile {
+                path: path.clone(),
+                spec,
+            }),
             None => unparsed_operations.extend(
                 path.file_stem()
                     .map(|stem| stem.to_string_lossy().into_owned()),
@@ -80,30 +143,21 @@ fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Optio
         }
     }
     Some(ServiceFiles {
-        dir_name: dir.file_name()?.to_string_lossy().into_owned(),
+        dir_name: dir_name.to_owned(),
         service_path,
         service: service?,
+        schemas,
         operations,
         unparsed_operations,
     })
 }
 
-fn parse_file<T: serde::de::DeserializeOwned>(
-    root: &Path,
+fn parse_text<T: serde::de::DeserializeOwned>(
     path: &Path,
+    text: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<T> {
-    let text = match fs::read_to_string(root.join(path)) {
-        Ok(text) => text,
-        Err(error) => {
-            diagnostics.push(Diagnostic::new(
-                SourceLocation::new(path, 0, 0),
-                format!("cannot read file: {error}"),
-            ));
-            return None;
-        }
-    };
-    yaml::parse(path, &text)
+    yaml::parse(path, text)
         .map_err(|diagnostic| diagnostics.push(diagnostic))
         .ok()
 }

@@ -1,5 +1,27 @@
-//! Rust names for spec names: one place that applies heck's case conversion and makes the
-//! result a valid, non-colliding identifier.
+//! Every Rust name the generator writes, derived from spec names in this one place.
+//!
+//! Wire names are taken as the API spells them (`AssumeRoleWithOIDC`, `__anchorTs__`,
+//! `SystemDisk.Category`, `x-acs-language`); their Rust names are:
+//!
+//! - **snake_case** (modules, methods, fields): the name with every character that cannot be
+//!   part of an identifier read as a word break, then heck's snake case, which splits
+//!   acronyms as words (`AssumeRoleWithOIDC` → `assume_role_with_oidc`, `BindMFADevice` →
+//!   `bind_mfa_device`, `SystemDisk.Category` → `system_disk_category`, `__anchorTs__` →
+//!   `anchor_ts`). A name that starts with a digit gets a leading `_`, and one with no
+//!   letter or digit at all is `value`. Keywords become raw identifiers (`r#type`), or take a
+//!   `_` suffix where Rust allows no raw form (`self_`); names the generated builders and
+//!   clients define themselves take a `_value` suffix (`send_value`).
+//! - **PascalCase** (types): the upper camel case of the snake name
+//!   (`AssumeRoleWithOidcRequest`).
+//!
+//! **Collisions.** Two wire names can give one Rust name (`VpcId` and `VPCId`, or a field
+//! `SetName` whose name is the setter of a field `Name`). Within one namespace (a client's
+//! methods, a struct's fields and accessors), names are given in the byte order of the wire
+//! names: the first keeps the plain name and each later one takes the first free suffix
+//! `_2`, `_3`, … (`2`, `3`, … for PascalCase). The result depends only on the set of names, so
+//! it is the same on every run and whatever order the metadata lists them in.
+
+use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
@@ -24,15 +46,205 @@ pub const PRELUDE_NAMES: &[&str] = &[
 
 /// Method names the generated builders define themselves; a field with one of these names
 /// gets a `_value` suffix so its setter does not shadow them.
-const BUILDER_METHODS: &[&str] = &["build", "send", "into_paginator", "options", "new", "wait"];
+const BUILDER_METHODS: &[&str] = &[
+    "build",
+    "send",
+    "into_paginator",
+    "options",
+    "new",
+    "wait",
+    "as_input",
+    "customize",
+];
 
-/// The snake_case identifier of a field or parameter, as written in generated code
-/// (`r#type` for a keyword, `self_` where a raw identifier is not allowed).
-pub fn field_name(wire_name: &str) -> String {
-    let snake = wire_name.to_snake_case();
-    if BUILDER_METHODS.contains(&snake.as_str()) {
-        format!("{snake}_value")
-    } else if NON_RAW_KEYWORDS.contains(&snake.as_str()) {
+/// Method names of the generated `Client` itself, which operations must not shadow.
+const CLIENT_METHODS: &[&str] = &["new", "from_conf", "from_env", "config", "runtime", "clone"];
+
+/// The Rust names of one operation's items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationNames {
+    /// Module and client method (`assume_role_with_oidc`).
+    pub module: String,
+    /// `AssumeRoleWithOidcRequest`.
+    pub request: String,
+    pub request_builder: String,
+    pub fluent_builder: String,
+    pub response: String,
+    /// The generated tests of its examples.
+    pub response_test: String,
+    pub request_test: String,
+}
+
+impl OperationNames {
+    /// The names of an operation whose module and method are `module` (see [`Namespace`]).
+    fn new(module: String) -> Self {
+        let prefix = upper_camel(&module);
+        OperationNames {
+            request: format!("{prefix}Request"),
+            request_builder: format!("{prefix}RequestBuilder"),
+            fluent_builder: format!("{prefix}FluentBuilder"),
+            response: format!("{prefix}Response"),
+            response_test: format!("{module}_response_example_decodes"),
+            request_test: format!("{module}_request_example_encodes"),
+            module,
+        }
+    }
+
+    /// Every type name the operation's module defines itself.
+    pub fn type_names(&self) -> [&str; 4] {
+        [
+            &self.request,
+            &self.request_builder,
+            &self.fluent_builder,
+            &self.response,
+        ]
+    }
+}
+
+/// The Rust names of a waiter's items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiterNames {
+    /// The client method (`wait_until_execution_finished`).
+    pub method: String,
+    /// The waiter it returns (`ExecutionFinishedWaiter`).
+    pub waiter: String,
+    /// The function reading the status from a response (`execution_finished_status`).
+    pub status: String,
+}
+
+/// The Rust names of a field and its accessors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNames {
+    /// `region_id`, `r#type`.
+    pub field: String,
+    /// `set_region_id`, `set_type`.
+    pub set: String,
+    /// `get_region_id`.
+    pub get: String,
+}
+
+/// The names of every operation and waiter of a service, given together so that no client
+/// method shadows another or one of the client's own.
+pub fn client_names<'a>(
+    actions: impl IntoIterator<Item = &'a str>,
+    waiters: impl IntoIterator<Item = &'a str>,
+) -> (Vec<OperationNames>, Vec<WaiterNames>) {
+    let mut namespace = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
+    let operations = namespace
+        .assign(actions, |action| vec![snake_identifier(action)])
+        .into_iter()
+        .map(|mut names| OperationNames::new(names.remove(0)))
+        .collect();
+    let waiters = namespace
+        .assign(waiters, |waiter| {
+            vec![format!("wait_until_{}", snake_words(waiter))]
+        })
+        .into_iter()
+        .map(|mut names| {
+            let method = names.remove(0);
+            let snake = method.trim_start_matches("wait_until_");
+            WaiterNames {
+                waiter: format!("{}Waiter", upper_camel(snake)),
+                status: format!("{snake}_status"),
+                method,
+            }
+        })
+        .collect();
+    (operations, waiters)
+}
+
+/// The names of the fields of one struct (or request), in the order of `wire_names`.
+pub fn field_names<'a>(wire_names: impl IntoIterator<Item = &'a str>) -> Vec<FieldNames> {
+    let mut namespace = Namespace::with_reserved(BUILDER_METHODS.iter().copied());
+    namespace
+        .assign(wire_names, |wire| {
+            let field = field_identifier(wire);
+            let bare = unraw(&field);
+            vec![format!("set_{bare}"), format!("get_{bare}"), field]
+        })
+        .into_iter()
+        .map(|mut names| FieldNames {
+            field: names.pop().expect("three names were asked for"),
+            get: names.pop().expect("three names were asked for"),
+            set: names.pop().expect("three names were asked for"),
+        })
+        .collect()
+}
+
+/// A set of names in use, which hands out free ones by the collision rule above.
+struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Namespace {
+            taken: reserved.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// For each wire name, in the order given, the group of names `wanted` gives for it,
+    /// suffixed where needed: the groups are handed out in the byte order of the wire names.
+    fn assign<'a>(
+        &mut self,
+        wire_names: impl IntoIterator<Item = &'a str>,
+        wanted: impl Fn(&str) -> Vec<String>,
+    ) -> Vec<Vec<String>> {
+        let wire_names: Vec<&str> = wire_names.into_iter().collect();
+        let mut order: Vec<usize> = (0..wire_names.len()).collect();
+        order.sort_by_key(|&index| wire_names[index]);
+        let mut assigned = vec![Vec::new(); wire_names.len()];
+        for index in order {
+            let group = wanted(wire_names[index]);
+            let chosen = (1..)
+                .map(|counter| {
+                    group
+                        .iter()
+                        .map(|name| with_suffix(name, counter))
+                        .collect::<Vec<_>>()
+                })
+                .find(|names| names.iter().all(|name| !self.taken.contains(name)))
+                .expect("an unbounded sequence of suffixes has a free one");
+            self.taken.extend(chosen.iter().cloned());
+            assigned[index] = chosen;
+        }
+        assigned
+    }
+}
+
+/// `name` with the collision suffix `counter` (none for 1): `_2` for snake case, `2` for
+/// PascalCase, before nothing else (`r#type` → `r#type_2`).
+fn with_suffix(name: &str, counter: usize) -> String {
+    if counter == 1 {
+        name.to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        format!("{name}{counter}")
+    } else {
+        format!("{name}_{counter}")
+    }
+}
+
+/// The snake_case words of a wire name, characters outside identifiers read as word breaks:
+/// not yet an identifier (it may be empty, start with a digit or be a keyword).
+fn snake_words(wire_name: &str) -> String {
+    let spaced: String = wire_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    spaced.to_snake_case()
+}
+
+/// A snake_case identifier for a wire name, keywords escaped.
+fn snake_identifier(wire_name: &str) -> String {
+    let words = snake_words(wire_name);
+    let snake = if words.is_empty() {
+        "value".to_owned()
+    } else if words.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{words}")
+    } else {
+        words
+    };
+    if NON_RAW_KEYWORDS.contains(&snake.as_str()) {
         format!("{snake}_")
     } else if RAW_KEYWORDS.contains(&snake.as_str()) {
         format!("r#{snake}")
@@ -41,29 +253,47 @@ pub fn field_name(wire_name: &str) -> String {
     }
 }
 
+/// The snake_case identifier of a field or parameter, as written in generated code
+/// (`r#type` for a keyword, `self_` where a raw identifier is not allowed, `build_value`
+/// for a name the builders use).
+pub fn field_identifier(wire_name: &str) -> String {
+    let snake = snake_identifier(wire_name);
+    if BUILDER_METHODS.contains(&snake.as_str()) {
+        format!("{snake}_value")
+    } else {
+        snake
+    }
+}
+
+/// The PascalCase type name for a spec name (`maintenance_window` → `MaintenanceWindow`,
+/// `AssumeRoleWithOIDC` → `AssumeRoleWithOidc`); a name that would start with a digit gets
+/// a leading `V`.
+pub fn type_name(name: &str) -> String {
+    let camel = upper_camel(&snake_words(name));
+    if camel.is_empty() {
+        "Value".to_owned()
+    } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{camel}")
+    } else {
+        camel
+    }
+}
+
+fn upper_camel(snake: &str) -> String {
+    snake.trim_start_matches("r#").to_upper_camel_case()
+}
+
 /// The name without a raw-identifier prefix, for building derived names (`set_type`).
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
-/// snake_case module or method name of an operation (`list_instance_patch_states`).
-pub fn snake(name: &str) -> String {
-    name.to_snake_case()
-}
-
-/// Whether `name` is already a well-formed PascalCase type name that is not a keyword.
+/// Whether `name` is a type name Rust's naming lints accept (an upper-case letter, then
+/// letters and digits) that is not a keyword. Acronyms may stay upper case (`VMStamp`).
 pub fn is_type_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_alphanumeric())
-        && name.to_upper_camel_case() == name
         && !NON_RAW_KEYWORDS.contains(&name)
-}
-
-/// Whether a wire name can become an identifier at all (ASCII letters, digits, `_`; not
-/// starting with a digit).
-pub fn is_wire_identifier(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// An identifier token for a name produced by this module (handles `r#`).
@@ -80,23 +310,94 @@ mod tests {
 
     #[test]
     fn field_names_are_snake_case_and_escaped() {
-        assert_eq!(field_name("InstancePatchStates"), "instance_patch_states");
-        assert_eq!(field_name("TemplateURL"), "template_url");
-        assert_eq!(field_name("Type"), "r#type");
-        assert_eq!(field_name("Self"), "self_");
-        assert_eq!(field_name("Build"), "build_value");
+        assert_eq!(
+            field_identifier("InstancePatchStates"),
+            "instance_patch_states"
+        );
+        assert_eq!(field_identifier("TemplateURL"), "template_url");
+        assert_eq!(field_identifier("Type"), "r#type");
+        assert_eq!(field_identifier("Self"), "self_");
+        assert_eq!(field_identifier("Build"), "build_value");
+        assert_eq!(field_identifier("__anchorTs__"), "anchor_ts");
+        assert_eq!(
+            field_identifier("ExtendedConfig.CustomData"),
+            "extended_config_custom_data"
+        );
+        assert_eq!(field_identifier("Filter.1.Key"), "filter_1_key");
+        assert_eq!(field_identifier("x-acs-language"), "x_acs_language");
+        assert_eq!(field_identifier("1Day"), "_1day");
+        assert_eq!(field_identifier("Tag[]"), "tag");
+        assert_eq!(field_identifier("-"), "value");
         assert_eq!(unraw("r#type"), "type");
         assert_eq!(ident("r#type").to_string(), "r#type");
     }
 
     #[test]
-    fn type_names_must_be_pascal_case() {
+    fn operation_names_split_acronyms() {
+        let (operations, waiters) = client_names(
+            ["AssumeRoleWithOIDC", "BindMFADevice", "New"],
+            ["ExecutionFinished"],
+        );
+        assert_eq!(operations[0].module, "assume_role_with_oidc");
+        assert_eq!(operations[0].request, "AssumeRoleWithOidcRequest");
+        assert_eq!(
+            operations[0].fluent_builder,
+            "AssumeRoleWithOidcFluentBuilder"
+        );
+        assert_eq!(
+            operations[0].response_test,
+            "assume_role_with_oidc_response_example_decodes"
+        );
+        assert_eq!(operations[1].module, "bind_mfa_device");
+        assert_eq!(
+            operations[2].module, "new_2",
+            "the client's own method keeps its name"
+        );
+        assert_eq!(operations[2].request, "New2Request");
+        assert_eq!(waiters[0].method, "wait_until_execution_finished");
+        assert_eq!(waiters[0].waiter, "ExecutionFinishedWaiter");
+        assert_eq!(waiters[0].status, "execution_finished_status");
+    }
+
+    #[test]
+    fn colliding_names_are_suffixed_in_the_byte_order_of_the_wire_names() {
+        let names = field_names(["VpcId", "VPCId", "vpc_id"]);
+        let fields: Vec<&str> = names.iter().map(|names| names.field.as_str()).collect();
+        // Byte order: "VPCId" < "VpcId" < "vpc_id".
+        assert_eq!(fields, ["vpc_id_2", "vpc_id", "vpc_id_3"]);
+        let reversed = field_names(["vpc_id", "VPCId", "VpcId"]);
+        let fields: Vec<&str> = reversed.iter().map(|names| names.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["vpc_id_3", "vpc_id", "vpc_id_2"],
+            "order of listing does not matter"
+        );
+    }
+
+    #[test]
+    fn a_field_that_is_another_fields_setter_is_suffixed() {
+        let names = field_names(["SetName", "Name", "Type"]);
+        assert_eq!(names[1].field, "name");
+        assert_eq!(names[1].set, "set_name");
+        assert_eq!(names[0].field, "set_name_2");
+        assert_eq!(names[0].set, "set_set_name_2");
+        assert_eq!(names[2].field, "r#type");
+        assert_eq!(names[2].set, "set_type");
+    }
+
+    #[test]
+    fn type_names_are_upper_camel_case() {
+        assert_eq!(type_name("maintenance_window"), "MaintenanceWindow");
+        assert_eq!(
+            type_name("InstanceMetadataOptions"),
+            "InstanceMetadataOptions"
+        );
+        assert_eq!(type_name("__anchorTs__"), "AnchorTs");
+        assert_eq!(type_name("3DModel"), "V3dModel");
         assert!(is_type_name("InstancePatchState"));
         assert!(!is_type_name("instancePatchState"));
         assert!(!is_type_name("Instance_State"));
         assert!(!is_type_name("Self"));
-        assert!(is_wire_identifier("RegionId"));
-        assert!(!is_wire_identifier("1Region"));
-        assert!(!is_wire_identifier("Region.Id"));
+        assert!(is_type_name("K8SSourceInfo"));
     }
 }

@@ -1,7 +1,26 @@
-//! Token streams to file text: a syntax gate (`syn`), formatting (`prettyplease`) and the
-//! header that names the spec file and the command that made the file.
+//! Token streams to file text: a syntax gate (`syn`), formatting (`prettyplease`), doc
+//! comments, and the header that names the spec file and the command that made the file.
+//!
+//! Doc comments do not go through `syn` and `prettyplease`: they are most of a generated
+//! file's text, and escaping them into literals, parsing them back and unescaping them took
+//! more than half of the generator's time (BENCHMARKS.md). Each doc block is emitted as one
+//! short marker attribute, which prettyplease prints as `///<marker>` at the block's
+//! indentation; [`rust_file`] then replaces that line with the block's lines, written as
+//! prettyplease writes doc comments.
+
+use std::cell::RefCell;
 
 use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Starts the text of a marker attribute; a control character no doc text holds.
+const MARKER: char = '\u{1f}';
+
+thread_local! {
+    /// The doc blocks of the file being emitted on this thread, by marker number. A file is
+    /// emitted and rendered on one thread, so its markers and blocks never mix with another's.
+    static DOC_BLOCKS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
 
 /// The first line of every generated file; `comment` is the language's line-comment marker.
 pub fn header(comment: &str, spec_path: &str) -> String {
@@ -10,18 +29,105 @@ pub fn header(comment: &str, spec_path: &str) -> String {
     )
 }
 
+/// An outer (`///`) or inner (`//!`) doc comment holding `text`, one comment line per line.
+pub fn doc_comment(text: &str, inner: bool) -> TokenStream {
+    let marker = DOC_BLOCKS.with(|blocks| {
+        let mut blocks = blocks.borrow_mut();
+        blocks.push(text.to_owned());
+        format!("{MARKER}{}", blocks.len() - 1)
+    });
+    if inner {
+        quote!(#![doc = #marker])
+    } else {
+        quote!(#[doc = #marker])
+    }
+}
+
 /// Parses `tokens` as a Rust file (so malformed output fails here, not in rustc) and formats
 /// it with prettyplease behind the header. Every file tells rustfmt to keep off, so that
 /// `cargo fmt` never fights prettyplease; rustc ignores the attribute (`rustfmt` is never a
 /// cfg it sets), which works even in crate roots where `#![rustfmt::skip]` does not compile.
 pub fn rust_file(spec_path: &str, tokens: TokenStream) -> Result<String, syn::Error> {
+    let blocks = DOC_BLOCKS.with(|blocks| std::mem::take(&mut *blocks.borrow_mut()));
     let file: syn::File = syn::parse2(quote::quote! {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #tokens
     })?;
-    Ok(format!(
-        "{}{}",
-        header("//", spec_path),
-        prettyplease::unparse(&file)
-    ))
+    let formatted = prettyplease::unparse(&file);
+    let mut text = header("//", spec_path);
+    text.reserve(formatted.len() + blocks.iter().map(String::len).sum::<usize>() * 2);
+    for line in formatted.lines() {
+        match doc_block(line, &blocks) {
+            Some((indent, opener, block)) => write_doc_block(&mut text, indent, opener, block),
+            None => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// For a marker line, its indentation, comment opener and block.
+fn doc_block<'a>(line: &'a str, blocks: &'a [String]) -> Option<(&'a str, &'a str, &'a str)> {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    let opener = ["///", "//!"]
+        .into_iter()
+        .find(|opener| trimmed.starts_with(opener))?;
+    let number = trimmed[opener.len()..].strip_prefix(MARKER)?;
+    let block = blocks.get(number.parse::<usize>().ok()?)?;
+    Some((indent, opener, block))
+}
+
+/// The block's lines as prettyplease writes a doc comment line: the opener, a space before a
+/// non-empty line, no trailing spaces. Tabs become spaces (clippy's `tabs_in_doc_comments`),
+/// and carriage returns, which a doc comment may not hold, are dropped.
+fn write_doc_block(text: &mut String, indent: &str, opener: &str, block: &str) {
+    for line in block.lines() {
+        let line = line.replace('\t', "    ").replace('\r', "");
+        let line = line.trim_end();
+        text.push_str(indent);
+        text.push_str(opener);
+        if !line.is_empty() {
+            text.push(' ');
+            text.push_str(line);
+        }
+        text.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_blocks_are_written_where_their_markers_were_printed() {
+        let module_doc = doc_comment("The module.", true);
+        let item_doc = doc_comment("First line.\n\n\tIndented  \nlast\r", false);
+        let text = rust_file(
+            "spec/x.yaml",
+            quote! {
+                #module_doc
+                mod inner {
+                    #item_doc
+                    pub struct Item;
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "// @generated by `cargo xtask codegen` from spec/x.yaml. Do not edit by hand.\n\
+             #![cfg_attr(rustfmt, rustfmt::skip)]\n\
+             //! The module.\n\
+             mod inner {\n    \
+             /// First line.\n    \
+             ///\n    \
+             ///     Indented\n    \
+             /// last\n    \
+             pub struct Item;\n\
+             }\n"
+        );
+    }
 }

@@ -85,6 +85,10 @@ pub struct OperationSpec {
     /// HTTP methods the API reference allows; requests are sent with the first.
     #[serde(default)]
     pub methods: Vec<String>,
+    /// The path template of a RESTful (ROA) operation, `{Name}` standing for the path
+    /// parameter `Name` (`/clusters/{ClusterId}`); `/` when absent, as for every RPC one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<Spanned<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<RamSpec>,
     /// The operation only reads: sending it twice changes nothing, so it is retried after
@@ -94,8 +98,14 @@ pub struct OperationSpec {
     pub read_only: bool,
     #[serde(default)]
     pub request: Vec<Shape>,
+    /// Fields of a response body that is a JSON object.
     #[serde(default)]
     pub response: Vec<Shape>,
+    /// A response body that is not an object with fields: an array, a scalar, free-form
+    /// JSON, text (`string`) or bytes (`binary`). Absent with no `response` fields: the body
+    /// describes nothing and is not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<Shape>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<PaginationSpec>,
     /// The API reference's sample success response (JSON), kept verbatim.
@@ -134,18 +144,23 @@ pub struct Shape {
     /// Wire name (parameters and fields only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Spanned<String>>,
-    /// Parameter location: `query`, `body`, `formData`, `path` or `header`.
+    /// Parameter location: `query`, `formData` (a form body field), `body` (a JSON body:
+    /// see the spec's README), `path`, `header` or `host`.
     #[serde(rename = "in", skip_serializing_if = "Option::is_none")]
     pub location: Option<Spanned<String>>,
-    /// Parameter encoding: `simple` (default), `json`, `repeatList` or `flat`.
+    /// Parameter encoding in the query, a form or a header: `simple` (the default; an array
+    /// of scalars is comma-joined), `json`, `repeatList` or `flat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<Spanned<String>>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
-    /// `string`, `boolean`, `int32`, `int64`, `float`, `double`, `object`, `array`, `map`
-    /// or `any` (free-form JSON).
+    /// `string`, `boolean`, `int32`, `int64`, `float`, `double`, `binary`, `object`,
+    /// `array`, `map` or `any` (free-form JSON). Absent when `ref` is given.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub ty: Option<Spanned<String>>,
+    /// The shared schema (a key of `schemas.yaml`) this shape is, instead of a `type`.
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Spanned<String>>,
     /// Rust name of an `object`'s struct.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_name: Option<Spanned<String>>,
@@ -178,6 +193,10 @@ pub struct Shape {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<Shape>>,
 }
+
+/// `schemas.yaml`: object types shared by several operations, each an `object` shape whose
+/// `name` is what a `ref` gives, with a `type_name` and `fields`.
+pub type SchemasSpec = Vec<Shape>;
 
 fn is_false(value: &bool) -> bool {
     !*value

@@ -24,8 +24,9 @@ pub struct Report {
     pub drift: Vec<String>,
 }
 
-/// Syncs `files` (paths relative to `root`) into the directories `owned` (relative to `root`),
-/// which hold nothing but generated files.
+/// Syncs `files` (paths relative to `root`) into `owned`: directories (relative to `root`)
+/// that hold nothing but generated files, and single generated files, which are removed when
+/// `files` no longer has them.
 pub fn sync(
     root: &Path,
     owned: &[PathBuf],
@@ -100,7 +101,11 @@ fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     fs::rename(&temporary, path)
 }
 
+/// The files under `dir`, or `dir` itself when it is a file.
 fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    if dir.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {

@@ -22,6 +22,7 @@ fn load_and_lower(text: &str) {
         dir_name: "oos".into(),
         service_path: PathBuf::from("spec/oos/service.yaml"),
         service,
+        schemas: None,
         operations: vec![OperationFile {
             path: path.to_path_buf(),
             spec,
@@ -69,6 +70,7 @@ fn the_real_spec_lowers_without_diagnostics() {
         dir_name: "oos".into(),
         service_path: PathBuf::from("spec/oos/service.yaml"),
         service,
+        schemas: None,
         operations: vec![OperationFile {
             path: path.to_path_buf(),
             spec,

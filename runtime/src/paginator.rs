@@ -16,8 +16,9 @@ use crate::request::{EncodeRequest, RequestParams};
 pub trait Page: DeserializeOwned + Send + 'static {
     type Item: Send + 'static;
 
-    /// The token for the next page; absent or empty means this was the last page.
-    fn next_token(&self) -> Option<&str>;
+    /// The token for the next page, as text (some services page with a number); absent or
+    /// empty means this was the last page.
+    fn next_token(&self) -> Option<String>;
 
     fn into_items(self) -> Vec<Self::Item>;
 }
@@ -114,7 +115,7 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
     };
     match page.next_token().filter(|token| !token.is_empty()) {
         None => state.done = true,
-        Some(token) if state.previous_token.as_deref() == Some(token) => {
+        Some(token) if state.previous_token.as_ref() == Some(&token) => {
             state.done = true;
             let source =
                 serde::de::Error::custom(format!("the service returned the token `{token}` twice"));
@@ -122,7 +123,6 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
             return Some((Err(Error::Decode(error)), state));
         }
         Some(token) => {
-            let token = token.to_string();
             if let Some((parameter, location)) = state.operation.pagination_token() {
                 state.params.insert(location, parameter, token.clone());
             }

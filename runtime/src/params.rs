@@ -99,6 +99,15 @@ impl Params {
         }
     }
 
+    /// Sets a `simple`-style parameter from a list of scalars: their texts joined by `,`, as
+    /// the official SDKs send a list in the simple style. An empty list sets nothing.
+    pub fn put_simple_list<V: ParamValue>(&mut self, name: &'static str, values: &[V]) {
+        let texts: Vec<String> = values.iter().filter_map(ParamValue::to_param).collect();
+        if !texts.is_empty() {
+            self.insert(name, texts.join(","));
+        }
+    }
+
     /// Sets a `json`-style parameter to `value` as compact JSON text; a value that serialises
     /// to `null` (such as `None`) sets nothing.
     ///
@@ -156,13 +165,19 @@ impl Params {
     }
 
     /// Sets a parameter from a dynamically typed value, in the given style: for `Simple`,
-    /// strings are written as they are, numbers and booleans as text, and arrays and objects as
-    /// compact JSON. Null sets nothing in every style.
+    /// strings are written as they are, numbers and booleans as text, arrays of scalars joined
+    /// by `,`, and other arrays and objects as compact JSON. Null sets nothing in every style.
     pub fn put_value(&mut self, name: &str, style: Style, value: &Value) {
         match (style, value) {
             (_, Value::Null) => {}
             (Style::Simple, Value::String(text)) => {
                 self.insert(name.to_owned(), text.as_str());
+            }
+            (Style::Simple, Value::Array(items)) if items.iter().all(is_scalar) => {
+                let texts: Vec<String> = items.iter().filter_map(scalar_value_text).collect();
+                if !texts.is_empty() {
+                    self.insert(name.to_owned(), texts.join(","));
+                }
             }
             (Style::Simple | Style::Json, value) => {
                 self.insert(name.to_owned(), value.to_string());
@@ -270,6 +285,20 @@ impl ParamValue for f64 {
 impl<T: ParamValue> ParamValue for Option<T> {
     fn to_param(&self) -> Option<String> {
         self.as_ref().and_then(T::to_param)
+    }
+}
+
+fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::Bool(_) | Value::Number(_) | Value::String(_))
+}
+
+/// A scalar's parameter text, as [`ParamValue`] writes it; `None` for anything else.
+fn scalar_value_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Bool(flag) => Some(bool_text(*flag).to_owned()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::String(text) => Some(text.clone()),
+        _ => None,
     }
 }
 

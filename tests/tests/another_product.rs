@@ -5,63 +5,31 @@
 //! becomes the product `fleet`, whose generated SDK and CLI must build without a warning and
 //! whose generated tests must pass, in a scratch workspace beside this one.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use acs_codegen::Mode;
-
-/// A workspace holding only `generated/*`, whose shared dependencies are this workspace's,
-/// with the runtime and CLI engine by absolute path.
-fn scratch_manifest(root: &Path) -> String {
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let mut lines = Vec::new();
-    let mut in_members = false;
-    for line in manifest.lines() {
-        if line.starts_with("members = [") {
-            in_members = true;
-            lines.push("members = [\"generated/*\"]".to_string());
-            continue;
-        }
-        if in_members {
-            in_members = line.trim() != "]";
-            continue;
-        }
-        if line.starts_with("alibabacloud-oos ") || line.starts_with("acs-codegen ") {
-            continue;
-        }
-        let absolute = |crate_dir: &str| format!("path = \"{}\"", root.join(crate_dir).display());
-        lines.push(
-            line.replace("path = \"runtime\"", &absolute("runtime"))
-                .replace("path = \"cli\"", &absolute("cli")),
-        );
-    }
-    lines.join("\n") + "\n"
-}
-
-fn write_files(root: &Path, files: &BTreeMap<PathBuf, String>) {
-    for (path, text) in files {
-        let path = root.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-}
 
 #[test]
 fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     let root = integration_tests::workspace_root();
     let fixtures = root.join("generator/tests/fixtures/openmeta");
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("another-product");
-    let _ = fs::remove_dir_all(&scratch);
-    fs::create_dir_all(&scratch).unwrap();
 
     // `cargo xtask import --openmeta product.json`.
     let metadata = fs::read_to_string(fixtures.join("product.json")).unwrap();
-    let product = acs_codegen::import::product_code(&metadata).unwrap();
+    let (product, version) = acs_codegen::import::product_and_version(&metadata).unwrap();
     assert_eq!(product, "fleet");
-    let specs = acs_codegen::import::import(&metadata, None).unwrap();
-    write_files(&scratch.join("spec").join(&product), &specs);
+    let dir = acs_codegen::import::directory_name(&product, &version, false);
+    let specs = acs_codegen::import::import_specs(&metadata, None).unwrap();
+    let spec_files = specs
+        .to_files()
+        .unwrap()
+        .into_iter()
+        .map(|(file, text)| (Path::new("spec").join(&dir).join(file), text))
+        .collect();
+    acs_codegen::scratch::write_workspace(root, &scratch, &spec_files).unwrap();
 
     // `cargo xtask codegen`.
     let report = acs_codegen::codegen(&scratch, Mode::Write).unwrap();
@@ -77,8 +45,6 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         .count();
     assert_eq!(operations, 8 + 1, "eight operation modules and mod.rs");
 
-    fs::write(scratch.join("Cargo.toml"), scratch_manifest(root)).unwrap();
-    fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
     // This workspace's target directory: the dependencies are built there already.
     let target_dir = integration_tests::target_dir();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -173,7 +173,7 @@ fn five_different_mistakes_give_five_diagnostics_and_write_nothing() {
                 concat!(
                     "request:\n",
                     "- name: RegionId\n  in: query\n  type: string\n", // duplicate parameter
-                    "- name: instanceIds\n  in: query\n  type: string\n", // collides with InstanceIds
+                    "- name: Segment\n  in: path\n  type: array\n  items: {type: string}\n", // a path parameter is a scalar
                     "- name: Filter\n  in: query\n  style: repeatlist\n  type: string\n", // unknown style
                     "- name: Owner\n  type: string\n", // missing `in`
                 ),
@@ -185,7 +185,7 @@ fn five_different_mistakes_give_five_diagnostics_and_write_nothing() {
     let expected = [
         "unknown type `strng`",
         "duplicate name `RegionId`",
-        "both become the Rust name `instance_ids`",
+        "a path or host parameter is one scalar",
         "unknown style `repeatlist` (hint: did you mean `repeatList`?)",
         "missing key `in`",
     ];

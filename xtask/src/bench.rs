@@ -10,87 +10,75 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-pub const USAGE: &str = "bench [--cold] [--quick] [--runs N] [--build-runs N] [--cold-runs N] \
-                         [--only generation,compile,client,load,paginate]";
-
 const SECTIONS: [&str; 5] = ["generation", "compile", "client", "load", "paginate"];
 const SDK_PACKAGE: &str = "alibabacloud-oos";
 const ONE_CALL_BIN: &str = "oos-one-call";
 
-struct Options {
+/// `cargo xtask bench` options.
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// Also time cold builds (an empty target directory).
+    #[arg(long)]
     cold: bool,
+    /// Fewer runs, for a quick look (2 runs, 1 build run unless given).
+    #[arg(long)]
     quick: bool,
-    runs: usize,
-    build_runs: usize,
-    cold_runs: usize,
-    sections: Vec<String>,
+    /// Runs of each measurement program.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    runs: Option<u64>,
+    /// Runs of each timed build.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    build_runs: u64,
+    /// Runs of the cold build; implies `--cold`.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    cold_runs: Option<u64>,
+    /// Sections to run.
+    #[arg(long, value_delimiter = ',', default_values_t = SECTIONS.map(String::from))]
+    only: Vec<String>,
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options {
-            cold: false,
-            quick: false,
-            runs: 5,
-            build_runs: 3,
-            cold_runs: 1,
-            sections: SECTIONS.iter().map(|name| name.to_string()).collect(),
-        };
-        let mut args = args.iter();
-        let mut explicit_runs = false;
-        while let Some(arg) = args.next() {
-            let mut number = |name: &str| -> Result<usize, String> {
-                args.next()
-                    .and_then(|value| value.parse().ok())
-                    .filter(|value| *value > 0)
-                    .ok_or_else(|| format!("{name} takes a positive number"))
-            };
-            match arg.as_str() {
-                "--cold" => options.cold = true,
-                "--quick" => options.quick = true,
-                "--runs" => {
-                    options.runs = number("--runs")?;
-                    explicit_runs = true;
-                }
-                "--build-runs" => options.build_runs = number("--build-runs")?,
-                "--cold-runs" => {
-                    options.cold_runs = number("--cold-runs")?;
-                    options.cold = true;
-                }
-                "--only" => {
-                    let list = args.next().ok_or("--only takes a list of sections")?;
-                    options.sections = list.split(',').map(str::to_string).collect();
-                    if let Some(unknown) = options
-                        .sections
-                        .iter()
-                        .find(|name| !SECTIONS.contains(&name.as_str()))
-                    {
-                        return Err(format!("unknown section {unknown}"));
-                    }
-                }
-                other => return Err(format!("unknown option {other}")),
-            }
+    fn runs(&self) -> usize {
+        match (self.runs, self.quick) {
+            (Some(runs), _) => runs as usize,
+            (None, true) => 2,
+            (None, false) => 5,
         }
-        if options.quick && !explicit_runs {
-            options.runs = 2;
-            options.build_runs = 1;
+    }
+
+    fn build_runs(&self) -> usize {
+        if self.quick {
+            1
+        } else {
+            self.build_runs as usize
         }
-        Ok(options)
+    }
+
+    fn cold(&self) -> bool {
+        self.cold || self.cold_runs.is_some()
+    }
+
+    fn cold_runs(&self) -> usize {
+        self.cold_runs.unwrap_or(1) as usize
     }
 
     fn wants(&self, section: &str) -> bool {
-        self.sections.iter().any(|name| name == section)
+        self.only.iter().any(|name| name == section)
     }
 }
 
-pub fn run(root: &Path, args: &[String]) -> ExitCode {
-    let options = match Options::parse(args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}\nusage: cargo xtask {USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+pub fn run(root: &Path, options: Options) -> ExitCode {
+    if let Some(unknown) = options
+        .only
+        .iter()
+        .find(|name| !SECTIONS.contains(&name.as_str()))
+    {
+        eprintln!(
+            "unknown section {unknown}; sections: {}",
+            SECTIONS.join(", ")
+        );
+        return ExitCode::from(2);
+    }
     let mut bench = Bench::new(root, options);
     match bench.run_all() {
         Ok(()) => {
@@ -352,7 +340,7 @@ impl Bench {
         step("`cargo xtask codegen --check` as a command");
         // Once to be sure xtask is built and the check passes; then timed.
         checked(self.cargo().args(["xtask", "codegen", "--check"]))?;
-        let runs = self.options.runs.max(3);
+        let runs = self.options.runs().max(3);
         let mut cargo_times = Vec::new();
         let mut direct_times = Vec::new();
         let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
@@ -395,7 +383,7 @@ impl Bench {
             self.compile_sdk(release)?;
         }
         self.one_call_binary()?;
-        if self.options.cold {
+        if self.options.cold() {
             self.cold_build()?;
         }
         Ok(())
@@ -421,7 +409,7 @@ impl Bench {
         let mut units = Vec::new();
         let mut frontends = Vec::new();
         let mut codegens = Vec::new();
-        for _ in 0..self.options.build_runs {
+        for _ in 0..self.options.build_runs() {
             let mut clean = self.cargo();
             clean.args(["clean", "-p", SDK_PACKAGE]);
             with_profile(&mut clean);
@@ -533,11 +521,11 @@ impl Bench {
         let target_dir = self.root.join("target").join("bench-cold");
         let mut walls = Vec::new();
         let mut top = Vec::new();
-        for run in 0..self.options.cold_runs {
+        for run in 0..self.options.cold_runs() {
             step(&format!(
                 "cold debug build of {ONE_CALL_BIN} and its dependencies ({}/{})",
                 run + 1,
-                self.options.cold_runs
+                self.options.cold_runs()
             ));
             let _ = std::fs::remove_dir_all(&target_dir);
             let mut build = self.cargo();
@@ -691,7 +679,7 @@ impl Bench {
                 "not pinned"
             };
             step(&format!("process CPU per call, {label}"));
-            let results = self.measure("cpu_per_call", pin, &args, self.options.runs)?;
+            let results = self.measure("cpu_per_call", pin, &args, self.options.runs())?;
             let client_cpu = column(&results, "client_thread_cpu_us")?;
             self.figure(
                 "client",
@@ -736,7 +724,7 @@ impl Bench {
                 "load",
                 false,
                 &["--tasks", tasks, "--calls", calls],
-                self.options.runs,
+                self.options.runs(),
             )?;
             for (key, name, unit) in [
                 ("calls_per_s", "calls per second", "calls/s"),
@@ -781,7 +769,7 @@ impl Bench {
                 "--checkpoints",
                 &list,
             ],
-            self.options.runs,
+            self.options.runs(),
         )?;
         for at in checkpoints {
             let stats = column(&results, &format!("peak_rss_kib_at_{at}"))?.scaled(1.0 / 1024.0);
@@ -1174,13 +1162,22 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let args: Vec<String> = ["--quick", "--only", "client,load"]
-            .iter()
-            .map(|arg| arg.to_string())
-            .collect();
-        let options = Options::parse(&args).unwrap();
+        #[derive(clap::Parser)]
+        struct Command {
+            #[command(flatten)]
+            options: Options,
+        }
+        let options = <Command as clap::Parser>::try_parse_from([
+            "bench",
+            "--quick",
+            "--only",
+            "client,load",
+        ])
+        .unwrap()
+        .options;
         assert!(options.quick && options.wants("load") && !options.wants("compile"));
-        assert_eq!(options.runs, 2);
-        assert!(Options::parse(&["--only".into(), "nothing".into()]).is_err());
+        assert_eq!(options.runs(), 2);
+        assert_eq!(options.build_runs(), 1);
+        assert!(<Command as clap::Parser>::try_parse_from(["bench", "--runs", "0"]).is_err());
     }
 }

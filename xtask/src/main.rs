@@ -1,26 +1,43 @@
-//! Project tasks: `cargo xtask <task> [options]`.
+//! Project tasks: `cargo xtask <task> [options]`; `cargo xtask help` lists them.
 
 mod bench;
 mod codegen;
+mod corpus;
 mod import;
+mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <task>\ntasks:\n  codegen [--check]";
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Tasks of the Alibaba Cloud Rust SDK project"
+)]
+enum Task {
+    /// Regenerates generated/ from spec/, or checks that it is up to date.
+    Codegen {
+        /// Report what would change, write nothing, and fail if anything would.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Imports a product's OpenMeta metadata into spec/<product>/, applying its overlay.
+    Import(import::Options),
+    /// Imports and generates every product-version of an OpenMeta corpus in memory.
+    Corpus(corpus::Options),
+    /// Runs the benchmarks and prints every figure with its target (BENCHMARKS.md).
+    Bench(bench::Options),
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        ["codegen"] => codegen::run(&workspace_root(), acs_codegen::Mode::Write),
-        ["codegen", "--check"] => codegen::run(&workspace_root(), acs_codegen::Mode::Check),
-        ["import", ..] => import::run(&args[1..]),
-        ["bench", ..] => bench::run(&workspace_root(), &args[1..]),
-        _ => {
-            eprintln!("{USAGE}\n  {}\n  {}", import::USAGE, bench::USAGE);
-            ExitCode::from(2)
-        }
+    let root = workspace_root();
+    match Task::parse() {
+        Task::Codegen { check } => codegen::run(&root, check),
+        Task::Import(options) => import::run(&root, options),
+        Task::Corpus(options) => corpus::run(&root, options),
+        Task::Bench(options) => bench::run(&root, options),
     }
 }
 

@@ -81,16 +81,40 @@ fn vary(
         Value::Null => Value::Null,
     }
 }
+/// `expected` holds `(location, name, text)` for the path, host, query, header and
+/// form parameters; `body` the JSON, text or bytes of any other body.
 fn check_params(
     request: &impl ::acs_runtime::EncodeRequest,
-    query: &[(&str, &str)],
-    body: &[(&str, &str)],
+    expected: &[(&str, &str, &str)],
+    body: Option<&str>,
 ) {
     let params = request.to_params().expect("the request encodes");
-    let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
-    assert_eq!(actual, query.iter().copied().collect(), "query");
-    let actual: ::std::collections::BTreeMap<&str, &str> = params.form.iter().collect();
-    assert_eq!(actual, body.iter().copied().collect(), "form body");
+    let mut actual = ::std::collections::BTreeSet::new();
+    for (location, texts) in [
+        ("path", &params.path),
+        ("host", &params.host),
+        ("query", &params.query),
+        ("header", &params.headers),
+        ("form", &params.form),
+    ] {
+        actual.extend(texts.iter().map(|(name, text)| (location, name, text)));
+    }
+    assert_eq!(actual, expected.iter().copied().collect(), "parameters");
+    match (body, &params.body) {
+        (None, None) => {}
+        (Some(expected), Some(::acs_runtime::Body::Json(value))) => {
+            let expected: ::serde_json::Value = ::serde_json::from_str(expected)
+                .expect("the expected body is JSON");
+            assert_eq!(value, & expected, "JSON body");
+        }
+        (Some(expected), Some(::acs_runtime::Body::Text(text))) => {
+            assert_eq!(text, expected, "text body")
+        }
+        (Some(expected), Some(::acs_runtime::Body::Binary(bytes))) => {
+            assert_eq!(bytes.as_ref(), expected.as_bytes(), "binary body")
+        }
+        (expected, actual) => panic!("body: expected {expected:?}, encoded {actual:?}"),
+    }
 }
 #[test]
 fn cancel_execution_response_example_decodes() {
@@ -108,8 +132,8 @@ fn cancel_execution_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("ExecutionId", "exec-xxx"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "ExecutionId", "exec-xxx"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -131,12 +155,12 @@ fn change_resource_group_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("NewResourceGroupId", "rg-acfm3peow3k****"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceId", "TemplateName"),
-            ("ResourceType", "template"),
+            ("query", "NewResourceGroupId", "rg-acfm3peow3k****"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceId", "TemplateName"),
+            ("query", "ResourceType", "template"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -165,17 +189,17 @@ fn check_git_repo_file_exists_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Branch", "test"),
-            ("ClientToken", "-"),
-            ("FilePath", "src/main/resources/config/promql_capacity.yaml"),
-            ("OrgId", "5f9f9f6122a8c7ff3934f99a"),
-            ("Owner", "hujue"),
-            ("Platform", "gitee"),
-            ("RegionId", "cn-hangzhou"),
-            ("RepoFullName", "alibaba/fastjson"),
-            ("RepoId", "2835387"),
+            ("query", "Branch", "test"),
+            ("query", "ClientToken", "-"),
+            ("query", "FilePath", "src/main/resources/config/promql_capacity.yaml"),
+            ("query", "OrgId", "5f9f9f6122a8c7ff3934f99a"),
+            ("query", "Owner", "hujue"),
+            ("query", "Platform", "gitee"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RepoFullName", "alibaba/fastjson"),
+            ("query", "RepoId", "2835387"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -202,15 +226,15 @@ fn check_git_repository_exists_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
-            ("OrgId", "5ffd468b1e45db3c1cc26ad6"),
-            ("Owner", "ir9SK9n1u"),
-            ("Platform", "gitee"),
-            ("RegionId", "cn-hangzhou"),
-            ("RepoFullName", "LYH-RAIN/vue-color-avatar"),
-            ("RepoId", "2859382"),
+            ("query", "ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("query", "OrgId", "5ffd468b1e45db3c1cc26ad6"),
+            ("query", "Owner", "ir9SK9n1u"),
+            ("query", "Platform", "gitee"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RepoFullName", "LYH-RAIN/vue-color-avatar"),
+            ("query", "RepoId", "2859382"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -234,15 +258,16 @@ fn continue_deploy_application_group_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "MyApplication"),
+            ("query", "ApplicationName", "MyApplication"),
             (
+                "query",
                 "DeployParameters",
                 "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
             ),
-            ("Name", "MyApplicationGroup"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "Name", "MyApplicationGroup"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -274,23 +299,25 @@ fn create_application_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("AlarmConfig", "{\"HealthCheckUrl\":\"/healthcheck/tcp50122\"}"),
+            ("query", "AlarmConfig", "{\"HealthCheckUrl\":\"/healthcheck/tcp50122\"}"),
             (
+                "query",
                 "ApplicationSource",
                 "{\"Platform\":\"github\",\"Owner\":\"githubUser\",\"RepoName\":\"githubUser/repoName\"}",
             ),
             (
+                "query",
                 "ClientToken",
                 "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
             ),
-            ("Description", "application"),
-            ("Name", "MyApplication"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m******"),
-            ("ServiceId", "service-79538e30e44541b699d8"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Description", "application"),
+            ("query", "Name", "MyApplication"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m******"),
+            ("query", "ServiceId", "service-79538e30e44541b699d8"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -319,17 +346,17 @@ fn create_application_group_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "MyApplication"),
-            ("ClientToken", "-"),
-            ("CmsGroupId", "218026174"),
-            ("DeployRegionId", "cn-hangzhou"),
-            ("Description", "ApplicationGroup"),
-            ("ImportTagKey", "k1"),
-            ("ImportTagValue", "v1"),
-            ("Name", "MyApplicationGroup"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "ApplicationName", "MyApplication"),
+            ("query", "ClientToken", "-"),
+            ("query", "CmsGroupId", "218026174"),
+            ("query", "DeployRegionId", "cn-hangzhou"),
+            ("query", "Description", "ApplicationGroup"),
+            ("query", "ImportTagKey", "k1"),
+            ("query", "ImportTagValue", "v1"),
+            ("query", "Name", "MyApplicationGroup"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -360,20 +387,21 @@ fn create_git_repository_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "ClientToken",
                 "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
             ),
-            ("OrgId", "5ffd468b1e45db3c1cc26ad6"),
-            ("Owner", "JJGGu"),
-            ("Platform", "gitee"),
-            ("RegionId", "cn-hangzhou"),
-            ("SourceRepoBranch", "main"),
-            ("SourceRepoName", "test-repo"),
-            ("SourceRepoOwner", "aliyun-computenest"),
-            ("TargetRepoName", "test-repo"),
-            ("TargetRepoOwner", "namexx"),
+            ("query", "OrgId", "5ffd468b1e45db3c1cc26ad6"),
+            ("query", "Owner", "JJGGu"),
+            ("query", "Platform", "gitee"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "SourceRepoBranch", "main"),
+            ("query", "SourceRepoName", "test-repo"),
+            ("query", "SourceRepoOwner", "aliyun-computenest"),
+            ("query", "TargetRepoName", "test-repo"),
+            ("query", "TargetRepoOwner", "namexx"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -411,27 +439,29 @@ fn create_ops_item_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Category", "Security"),
-            ("ClientToken", "123e56767-e89b-12d3-a456-426655440000"),
-            ("DedupString", "ecs_instance_Sys"),
-            ("Description", "OpsItem"),
-            ("Priority", "4"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Category", "Security"),
+            ("query", "ClientToken", "123e56767-e89b-12d3-a456-426655440000"),
+            ("query", "DedupString", "ecs_instance_Sys"),
+            ("query", "Description", "OpsItem"),
+            ("query", "Priority", "4"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
             (
+                "query",
                 "Resources",
                 "[\\\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\\\"]",
             ),
-            ("Severity", "Medium"),
+            ("query", "Severity", "Medium"),
             (
+                "query",
                 "Solutions",
                 "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"SingleAZEcs\\\\\",\\n \\\\\"url\\\\\":\\\\\"http://ecs.consle.aliyuncs.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\\\\"\\n}]\n",
             ),
-            ("Source", "/aliyun/ecs"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("Title", "ECS reboot is scheduled"),
+            ("query", "Source", "/aliyun/ecs"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Title", "ECS reboot is scheduled"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -463,20 +493,21 @@ fn create_parameter_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("query", "ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
             (
+                "query",
                 "Constraints",
                 "{\n    \"AllowedValues\": [\n        \"parameter\"\n    ],\n    \"AllowedPattern\": \"parameter\",\n    \"MinLength\": 0,\n    \"MaxLength\": 20\n}",
             ),
-            ("Description", "parameter"),
-            ("Name", "MyParameter"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("Type", "String"),
-            ("Value", "parameter"),
+            ("query", "Description", "parameter"),
+            ("query", "Name", "MyParameter"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Type", "String"),
+            ("query", "Value", "parameter"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -509,20 +540,21 @@ fn create_patch_baseline_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "ApprovalRules",
                 "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
             ),
-            ("ApprovedPatchesEnableNonSecurity", "true"),
-            ("ClientToken", "-"),
-            ("Description", "PatchBaseline"),
-            ("Name", "MyPatchBaseline"),
-            ("OperationSystem", "Windows"),
-            ("RegionId", "cn-hangzhou"),
-            ("RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
+            ("query", "ApprovedPatchesEnableNonSecurity", "true"),
+            ("query", "ClientToken", "-"),
+            ("query", "Description", "PatchBaseline"),
+            ("query", "Name", "MyPatchBaseline"),
+            ("query", "OperationSystem", "Windows"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -556,22 +588,23 @@ fn create_secret_parameter_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("query", "ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
             (
+                "query",
                 "Constraints",
                 "'{''AllowedValues\":[\"secretparameter\"],\"AllowedPattern\":\"secretparameter\",\"MinLength\":0,\"MaxLength\":20}'",
             ),
-            ("DKMSInstanceId", "kst-hzz****"),
-            ("Description", "SecretParameter"),
-            ("KeyId", "80e9409f-78fa-42ab-84bd-83f40c******"),
-            ("Name", "MySecretParameter"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("Type", "Secret"),
-            ("Value", "SecretParameter"),
+            ("query", "DKMSInstanceId", "kst-hzz****"),
+            ("query", "Description", "SecretParameter"),
+            ("query", "KeyId", "80e9409f-78fa-42ab-84bd-83f40c******"),
+            ("query", "Name", "MySecretParameter"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Type", "Secret"),
+            ("query", "Value", "SecretParameter"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -608,26 +641,28 @@ fn create_state_configuration_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
-            ("ConfigureMode", "ApplyOnce"),
-            ("Description", "The region ID.\n"),
+            ("query", "ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
+            ("query", "ConfigureMode", "ApplyOnce"),
+            ("query", "Description", "The region ID.\n"),
             (
+                "query",
                 "Parameters",
                 "{     \"policy\": {       \"ACS:Application\": {         \"Collection\": \"Enabled\"       },       \"ACS:Network\": {         \"Collection\": \"Enabled\"       }     }   }",
             ),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("ScheduleExpression", "The ID of the resource group.\n"),
-            ("ScheduleType", "rate"),
-            ("Tags", "{\"Key\":\"oos\",\"Value\":\"inventory\"}"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "ScheduleExpression", "The ID of the resource group.\n"),
+            ("query", "ScheduleType", "rate"),
+            ("query", "Tags", "{\"Key\":\"oos\",\"Value\":\"inventory\"}"),
             (
+                "query",
                 "Targets",
                 "{     \"ResourceType\": \"ALIYUN::ECS::Instance\",     \"Filters\": [       {         \"Type\": \"All\",         \"RegionId\": \"cn-hangzhou\",         \"Parameters\": {           \"RegionId\": \"cn-hangzhou\",           \"Status\": \"Running\"         }       }     ]   }",
             ),
-            ("TemplateName", "ACS-ECS-InventoryDataCollection"),
-            ("TemplateVersion", "v1"),
+            ("query", "TemplateName", "ACS-ECS-InventoryDataCollection"),
+            ("query", "TemplateVersion", "v1"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -657,16 +692,17 @@ fn create_template_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "Content",
                 "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
             ),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("TemplateName", "MyTemplate"),
-            ("VersionName", "v2"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "TemplateName", "MyTemplate"),
+            ("query", "VersionName", "v2"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -687,11 +723,11 @@ fn delete_application_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Name", "MyApplication"),
-            ("RegionId", "cn-hangzhou"),
-            ("RetainResource", "false"),
+            ("query", "Name", "MyApplication"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RetainResource", "false"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -713,12 +749,12 @@ fn delete_application_group_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "MyApplication"),
-            ("Name", "MyApplicationGroup"),
-            ("RegionId", "cn-hangzhou"),
-            ("RetainResource", "false"),
+            ("query", "ApplicationName", "MyApplication"),
+            ("query", "Name", "MyApplicationGroup"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RetainResource", "false"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -739,11 +775,11 @@ fn delete_executions_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ExecutionIds", "[\"exec-xxx\"]"),
-            ("Force", "false"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "ExecutionIds", "[\"exec-xxx\"]"),
+            ("query", "Force", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -762,8 +798,8 @@ fn delete_ops_items_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("OpsItemIds.1", "example"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "OpsItemIds.1", "example"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -780,7 +816,11 @@ fn delete_parameter_request_example_encodes() {
         .name("MyParameter")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("Name", "MyParameter"), ("RegionId", "cn-hangzhou")], &[]);
+    check_params(
+        &request,
+        &[("query", "Name", "MyParameter"), ("query", "RegionId", "cn-hangzhou")],
+        None,
+    );
 }
 #[test]
 fn delete_patch_baseline_response_example_decodes() {
@@ -798,8 +838,8 @@ fn delete_patch_baseline_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "Name", "MyPatchBaseline"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -818,8 +858,8 @@ fn delete_secret_parameter_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("Name", "MySecretParameter"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "Name", "MySecretParameter"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -840,11 +880,11 @@ fn delete_state_configurations_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "abcde3OARpx77No54nv6"),
-            ("RegionId", "cn-hangzhou"),
-            ("StateConfigurationIds", "[\"sc-asfgdhj12345\"]"),
+            ("query", "ClientToken", "abcde3OARpx77No54nv6"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "StateConfigurationIds", "[\"sc-asfgdhj12345\"]"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -865,11 +905,11 @@ fn delete_template_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("AutoDeleteExecutions", "false"),
-            ("RegionId", "cn-hangzhou"),
-            ("TemplateName", "MyTemplate"),
+            ("query", "AutoDeleteExecutions", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TemplateName", "MyTemplate"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -890,11 +930,11 @@ fn delete_templates_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("AutoDeleteExecutions", "false"),
-            ("RegionId", "cn-hangzhou"),
-            ("TemplateNames", "[\"t1\",\"t2\"]"),
+            ("query", "AutoDeleteExecutions", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TemplateNames", "[\"t1\",\"t2\"]"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -918,15 +958,16 @@ fn deploy_application_group_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "MyApplication"),
+            ("query", "ApplicationName", "MyApplication"),
             (
+                "query",
                 "DeployParameters",
                 "{       \"TemplateURL\": \"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\",       \"Parameters\": {         \"ZoneId\": \"cn-hangzhou-k\",         \"ProjectName\": \"test\",         \"SystemDiskSize\": 40,         \"InstanceChargeType\": \"PostPaid\",         \"SecurityGroupId\": \"sg-bp1a4374akk63jl8tddy\",         \"VSwitchId\": \"vsw-bp1fcvc3zn0jrag86rrlm\",         \"SystemDiskCategory\": \"cloud_essd\",         \"InstancePassword\": \"******\",         \"InternetChargeType\": \"PayByTraffic\",         \"InstanceCount\": 1,         \"InternetMaxBandwidthOut\": 0,         \"VpcId\": \"vpc-bp1i99boyas8i8m9t3skp\",         \"EcsImageId\": \"centos_8_5_x64_20G_alibase_20211228.vhd\",         \"DataDiskSize\": 100,         \"EcsInstanceType\": \"ecs.s6-c1m4.small\",         \"DataDiskCategory\": \"cloud_efficiency\",         \"EnvironmentCommandId\": \"c-hz028fc3g031gcg\"       }",
             ),
-            ("Name", "MyApplicationGroup"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "Name", "MyApplicationGroup"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -953,15 +994,15 @@ fn describe_application_group_bill_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "test_application"),
-            ("BillingCycle", "2023-06"),
-            ("MaxResults", "10"),
-            ("Name", "test_application_group"),
-            ("NextToken", "-"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceType", "ALIYUN::ECS::INSTANCE"),
+            ("query", "ApplicationName", "test_application"),
+            ("query", "BillingCycle", "2023-06"),
+            ("query", "MaxResults", "10"),
+            ("query", "Name", "test_application_group"),
+            ("query", "NextToken", "-"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceType", "ALIYUN::ECS::INSTANCE"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -982,8 +1023,8 @@ fn describe_regions_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("AcceptLanguage", "zh-CN"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "AcceptLanguage", "zh-CN"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -1010,16 +1051,17 @@ fn generate_execution_policy_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("RamRole", "AliyunServiceRoleForOOSBandwidthScheduler"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "RamRole", "AliyunServiceRoleForOOSBandwidthScheduler"),
+            ("query", "RegionId", "cn-hangzhou"),
             (
+                "query",
                 "TemplateContent",
                 "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
             ),
-            ("TemplateName", "vmeixme"),
-            ("TemplateVersion", "v2"),
+            ("query", "TemplateName", "vmeixme"),
+            ("query", "TemplateVersion", "v2"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1044,13 +1086,13 @@ fn generate_ops_item_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
-            ("ConfigurationId", "oic-ae4f******2c682e3"),
-            ("Data", "/aliyun/ecs"),
-            ("DataSource", "/aliyun/eventbridge/event"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("query", "ConfigurationId", "oic-ae4f******2c682e3"),
+            ("query", "Data", "/aliyun/ecs"),
+            ("query", "DataSource", "/aliyun/eventbridge/event"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1071,8 +1113,8 @@ fn get_application_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("Name", "MyApplication"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "Name", "MyApplication"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -1095,11 +1137,11 @@ fn get_application_group_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "MyApplication"),
-            ("Name", "MyApplicationGroup"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "ApplicationName", "MyApplication"),
+            ("query", "Name", "MyApplicationGroup"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1120,8 +1162,11 @@ fn get_execution_template_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("ExecutionId", "exec-046490ff88f242"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[
+            ("query", "ExecutionId", "exec-046490ff88f242"),
+            ("query", "RegionId", "cn-hangzhou"),
+        ],
+        None,
     );
 }
 #[test]
@@ -1148,15 +1193,15 @@ fn get_git_branch_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Branch", "main"),
-            ("OrgId", "5ffd468b1e45db3c1cc26ad6"),
-            ("Owner", "namexxx"),
-            ("Platform", "github"),
-            ("RegionId", "cn-hangzhou"),
-            ("RepoFullName", "alibaba/fastjson"),
-            ("RepoId", "2823742"),
+            ("query", "Branch", "main"),
+            ("query", "OrgId", "5ffd468b1e45db3c1cc26ad6"),
+            ("query", "Owner", "namexxx"),
+            ("query", "Platform", "github"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RepoFullName", "alibaba/fastjson"),
+            ("query", "RepoId", "2823742"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1182,14 +1227,14 @@ fn get_git_repository_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("OrgId", "5e9ee15af89c9700014a558a"),
-            ("Owner", "testowner"),
-            ("Platform", "github"),
-            ("RegionId", "cn-hangzhou"),
-            ("RepoFullName", "alibaba/fastjson"),
-            ("RepoId", "286584"),
+            ("query", "OrgId", "5e9ee15af89c9700014a558a"),
+            ("query", "Owner", "testowner"),
+            ("query", "Platform", "github"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RepoFullName", "alibaba/fastjson"),
+            ("query", "RepoId", "286584"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1214,13 +1259,13 @@ fn get_inventory_schema_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Aggregator", "false"),
-            ("MaxResults", "50"),
-            ("NextToken", "gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1"),
-            ("RegionId", "cn-hangzhou"),
-            ("TypeName", "ACS:Application"),
+            ("query", "Aggregator", "false"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TypeName", "ACS:Application"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1241,8 +1286,11 @@ fn get_ops_item_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("OpsItemId", "oi-d52b08695e2b46ae8413"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[
+            ("query", "OpsItemId", "oi-d52b08695e2b46ae8413"),
+            ("query", "RegionId", "cn-hangzhou"),
+        ],
+        None,
     );
 }
 #[test]
@@ -1266,12 +1314,12 @@ fn get_parameter_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Name", "MyParameter"),
-            ("ParameterVersion", "1"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m*****"),
+            ("query", "Name", "MyParameter"),
+            ("query", "ParameterVersion", "1"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m*****"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1292,8 +1340,11 @@ fn get_parameters_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("Names", "[\"parameter1\",\"parameter2\"]"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[
+            ("query", "Names", "[\"parameter1\",\"parameter2\"]"),
+            ("query", "RegionId", "cn-hangzhou"),
+        ],
+        None,
     );
 }
 #[test]
@@ -1318,13 +1369,13 @@ fn get_parameters_by_path_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "10"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
-            ("Path", "/parameter"),
-            ("Recursive", "false"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "MaxResults", "10"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("query", "Path", "/parameter"),
+            ("query", "Recursive", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1345,8 +1396,8 @@ fn get_patch_baseline_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "Name", "MyPatchBaseline"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -1370,12 +1421,12 @@ fn get_secret_parameter_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Name", "MySecretParameter"),
-            ("ParameterVersion", "1"),
-            ("RegionId", "cn-hangzhou"),
-            ("WithDecryption", "false"),
+            ("query", "Name", "MySecretParameter"),
+            ("query", "ParameterVersion", "1"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "WithDecryption", "false"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1398,11 +1449,11 @@ fn get_secret_parameters_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Names", "[\"secretParameter\",\"secretParameter1\"]"),
-            ("RegionId", "cn-hangzhou"),
-            ("WithDecryption", "false"),
+            ("query", "Names", "[\"secretParameter\",\"secretParameter1\"]"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "WithDecryption", "false"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1428,14 +1479,14 @@ fn get_secret_parameters_by_path_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "10"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
-            ("Path", "/secretParameter"),
-            ("Recursive", "false"),
-            ("RegionId", "cn-hangzhou"),
-            ("WithDecryption", "true"),
+            ("query", "MaxResults", "10"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("query", "Path", "/secretParameter"),
+            ("query", "Recursive", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "WithDecryption", "true"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1453,7 +1504,7 @@ fn get_service_settings_request_example_encodes() {
         .region_id("cn-hangzhou")
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("RegionId", "cn-hangzhou")], &[]);
+    check_params(&request, &[("query", "RegionId", "cn-hangzhou")], None);
 }
 #[test]
 fn get_template_response_example_decodes() {
@@ -1475,11 +1526,11 @@ fn get_template_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("RegionId", "cn-hangzhou"),
-            ("TemplateName", "MyTemplate"),
-            ("TemplateVersion", "v1"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TemplateName", "MyTemplate"),
+            ("query", "TemplateVersion", "v1"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1512,22 +1563,25 @@ fn get_template_parameter_constraints_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "Parameters",
                 "{\\\"endDate\\\": \\\"2022-04-13T03:31:20Z\\\", \\\"Status\\\": \\\"Stopped\\\"}",
             ),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "RegionId", "cn-hangzhou"),
             (
+                "query",
                 "TemplateContent",
                 "{\n\t\"Description\": \"Example template, describe instances in some status\",\n\t\"FormatVersion\": \"OOS-2019-06-01\",\n\t\"Parameters\": {},\n\t\"Tasks\": [{\n\t\t\"Name\": \"describeInstances\",\n\t\t\"Action\": \"ACS::ExecuteAPI\",\n\t\t\"Description\": \"desc-en\",\n\t\t\"Properties\": {\n\t\t\t\"Service\": \"ECS\",\n\t\t\t\"API\": \"DescribeInstances\",\n\t\t\t\"Parameters\": {\n\t\t\t\t\"Status\": \"Running\"\n\t\t\t}\n\t\t}\n\t}]\n}",
             ),
-            ("TemplateName", "MyTemplate"),
+            ("query", "TemplateName", "MyTemplate"),
             (
+                "query",
                 "TemplateURL",
                 "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
             ),
-            ("TemplateVersion", "v1"),
+            ("query", "TemplateVersion", "v1"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1551,12 +1605,12 @@ fn list_actions_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "50"),
-            ("NextToken", "-"),
-            ("OOSActionName", "MyTemplate"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "-"),
+            ("query", "OOSActionName", "MyTemplate"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1584,16 +1638,16 @@ fn list_application_groups_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "MyApplication"),
-            ("DeployRegionId", "cn-hangzhou"),
-            ("MaxResults", "10"),
-            ("NextToken", "-"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceId", "i-2vcj9raxrhxb48zz3whw"),
-            ("ResourceProduct", "ecs"),
-            ("ResourceType", "instance"),
+            ("query", "ApplicationName", "MyApplication"),
+            ("query", "DeployRegionId", "cn-hangzhou"),
+            ("query", "MaxResults", "10"),
+            ("query", "NextToken", "-"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceId", "i-2vcj9raxrhxb48zz3whw"),
+            ("query", "ResourceProduct", "ecs"),
+            ("query", "ResourceType", "instance"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1621,15 +1675,15 @@ fn list_applications_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationType", "DingTalk"),
-            ("MaxResults", "10"),
-            ("Name", "\"MyApplications\""),
-            ("Names", "[\"MyApplication\"]"),
-            ("NextToken", "-"),
-            ("RegionId", "cn-hangzhou"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "ApplicationType", "DingTalk"),
+            ("query", "MaxResults", "10"),
+            ("query", "Name", "\"MyApplications\""),
+            ("query", "Names", "[\"MyApplication\"]"),
+            ("query", "NextToken", "-"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1655,14 +1709,14 @@ fn list_execution_logs_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ExecutionId", "exec-xxx"),
-            ("LogType", "System"),
-            ("MaxResults", "50"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
-            ("RegionId", "cn-hangzhou"),
-            ("TaskExecutionId", "exec-1234567zxcvb.t0010"),
+            ("query", "ExecutionId", "exec-xxx"),
+            ("query", "LogType", "System"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TaskExecutionId", "exec-1234567zxcvb.t0010"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1683,8 +1737,8 @@ fn list_execution_risky_tasks_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("RegionId", "cn-hangzhou"), ("TemplateName", "myTemplate")],
-        &[],
+        &[("query", "RegionId", "cn-hangzhou"), ("query", "TemplateName", "myTemplate")],
+        None,
     );
 }
 #[test]
@@ -1730,33 +1784,33 @@ fn list_executions_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Categories", "[\"TimerTrigger\"、\"EventTrigger\"]"),
-            ("Category", "Other"),
-            ("Depth", "RootDepth"),
-            ("Description", "MyDescription"),
-            ("EndDateAfter", "2019-05-16T10:26:14Z"),
-            ("EndDateBefore", "2019-05-16T10:26:14Z"),
-            ("ExecutedBy", "vme"),
-            ("ExecutionId", "exec-xxx"),
-            ("IncludeChildExecution", "true"),
-            ("MaxResults", "50"),
-            ("Mode", "Automatic"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
-            ("ParentExecutionId", "exec-xxx"),
-            ("RamRole", "OOSServiceRole"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("ResourceId", "i-xxx"),
-            ("ResourceTemplateName", "ACS-ECS-TEST"),
-            ("SortField", "StartDate"),
-            ("SortOrder", "Ascending"),
-            ("StartDateAfter", "2019-05-16T10:26:14Z"),
-            ("StartDateBefore", "2019-05-16T10:26:14Z"),
-            ("Status", "Running"),
-            ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
-            ("TemplateName", "MyTemplate"),
+            ("query", "Categories", "[\"TimerTrigger\"、\"EventTrigger\"]"),
+            ("query", "Category", "Other"),
+            ("query", "Depth", "RootDepth"),
+            ("query", "Description", "MyDescription"),
+            ("query", "EndDateAfter", "2019-05-16T10:26:14Z"),
+            ("query", "EndDateBefore", "2019-05-16T10:26:14Z"),
+            ("query", "ExecutedBy", "vme"),
+            ("query", "ExecutionId", "exec-xxx"),
+            ("query", "IncludeChildExecution", "true"),
+            ("query", "MaxResults", "50"),
+            ("query", "Mode", "Automatic"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
+            ("query", "ParentExecutionId", "exec-xxx"),
+            ("query", "RamRole", "OOSServiceRole"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "ResourceId", "i-xxx"),
+            ("query", "ResourceTemplateName", "ACS-ECS-TEST"),
+            ("query", "SortField", "StartDate"),
+            ("query", "SortOrder", "Ascending"),
+            ("query", "StartDateAfter", "2019-05-16T10:26:14Z"),
+            ("query", "StartDateBefore", "2019-05-16T10:26:14Z"),
+            ("query", "Status", "Running"),
+            ("query", "Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
+            ("query", "TemplateName", "MyTemplate"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1780,12 +1834,12 @@ fn list_git_accounts_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "-"),
-            ("Platform", "github"),
-            ("RegionId", "cn-hangzhou"),
-            ("RoleName", "roleName"),
+            ("query", "ClientToken", "-"),
+            ("query", "Platform", "github"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RoleName", "roleName"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1813,17 +1867,18 @@ fn list_git_branches_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "ClientToken",
                 "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
             ),
-            ("OrgId", "6fekfmnfll135123kdf33"),
-            ("Owner", "geegenw-j-imwinmtuej"),
-            ("Platform", "gitee"),
-            ("RegionId", "cn-hangzhou"),
-            ("RepoFullName", "alibaba/fastjson"),
-            ("RepoId", "2642213"),
+            ("query", "OrgId", "6fekfmnfll135123kdf33"),
+            ("query", "Owner", "geegenw-j-imwinmtuej"),
+            ("query", "Platform", "gitee"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RepoFullName", "alibaba/fastjson"),
+            ("query", "RepoId", "2642213"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1847,12 +1902,12 @@ fn list_git_organizations_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "-"),
-            ("Owner", "geegenw-j-imwinmtuej"),
-            ("Platform", "github"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "ClientToken", "-"),
+            ("query", "Owner", "geegenw-j-imwinmtuej"),
+            ("query", "Platform", "github"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1881,18 +1936,19 @@ fn list_git_repositories_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "ClientToken",
                 "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
             ),
-            ("OrgId", "6fekfmnfll135123kdf33"),
-            ("OrgName", "aliyun-computenest"),
-            ("Owner", "dhuai"),
-            ("PageNumber", "1"),
-            ("PageSize", "1"),
-            ("Platform", "github"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "OrgId", "6fekfmnfll135123kdf33"),
+            ("query", "OrgName", "aliyun-computenest"),
+            ("query", "Owner", "dhuai"),
+            ("query", "PageNumber", "1"),
+            ("query", "PageSize", "1"),
+            ("query", "Platform", "github"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1922,18 +1978,18 @@ fn list_git_repository_contents_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Branch", "dev"),
-            ("ClientToken", "-"),
-            ("ContentType", "dir"),
-            ("OrgId", "6fekfmnfll135123kdf33"),
-            ("Owner", "dhuai"),
-            ("Path", "dir1"),
-            ("Platform", "gitee"),
-            ("RegionId", "cn-hangzhou"),
-            ("RepoFullName", "LYH-RAIN/vue-color-avatar"),
-            ("RepoId", "2642213"),
+            ("query", "Branch", "dev"),
+            ("query", "ClientToken", "-"),
+            ("query", "ContentType", "dir"),
+            ("query", "OrgId", "6fekfmnfll135123kdf33"),
+            ("query", "Owner", "dhuai"),
+            ("query", "Path", "dir1"),
+            ("query", "Platform", "gitee"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RepoFullName", "LYH-RAIN/vue-color-avatar"),
+            ("query", "RepoId", "2642213"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1958,13 +2014,13 @@ fn list_instance_package_states_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("InstanceId", "i-bp1cpoxxxwxxxxxxxxxx"),
-            ("MaxResults", "50"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx"),
-            ("RegionId", "cn-hangzhou"),
-            ("TemplateNames", "[\"template1\",\"template2\"]"),
+            ("query", "InstanceId", "i-bp1cpoxxxwxxxxxxxxxx"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TemplateNames", "[\"template1\",\"template2\"]"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -1991,14 +2047,15 @@ fn list_instance_patch_states_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "InstanceIds",
                 "[\"i-bp1jaxa2bs4bps7*****\", \"i-bp67acfmxazb4p****\", … \"i-bp67acfmxazb4p****\"]",
             ),
-            ("MaxResults", "50"),
-            ("NextToken", "-"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "-"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2023,13 +2080,17 @@ fn list_instance_patches_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("InstanceId", "i-bp1jaxa2bs4bps7*****"),
-            ("MaxResults", "50"),
-            ("NextToken", "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb"),
-            ("PatchStatuses", "Installed"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "InstanceId", "i-bp1jaxa2bs4bps7*****"),
+            ("query", "MaxResults", "50"),
+            (
+                "query",
+                "NextToken",
+                "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb",
+            ),
+            ("query", "PatchStatuses", "Installed"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2055,16 +2116,16 @@ fn list_inventory_entries_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Filter.1.Name", "PlatformName"),
-            ("Filter.1.Operator", "Equal"),
-            ("Filter.1.Value.1", "test"),
-            ("InstanceId", "i-bp1cpoxxxwxxxxxxxxxx"),
-            ("MaxResults", "50"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
-            ("RegionId", "cn-hangzhou"),
-            ("TypeName", "ACS:InstanceInformation"),
+            ("query", "Filter.1.Name", "PlatformName"),
+            ("query", "Filter.1.Operator", "Equal"),
+            ("query", "Filter.1.Value.1", "test"),
+            ("query", "InstanceId", "i-bp1cpoxxxwxxxxxxxxxx"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TypeName", "ACS:InstanceInformation"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2092,15 +2153,15 @@ fn list_ops_items_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Filter.1.Name", "Status"),
-            ("Filter.1.Operator", "Equal"),
-            ("MaxResults", "50"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceTags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Filter.1.Name", "Status"),
+            ("query", "Filter.1.Operator", "Equal"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceTags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2125,13 +2186,13 @@ fn list_parameter_versions_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "50"),
-            ("Name", "MyParameter"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
-            ("RegionId", "cn-hangzhou"),
-            ("ShareType", "Private"),
+            ("query", "MaxResults", "50"),
+            ("query", "Name", "MyParameter"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ShareType", "Private"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2164,20 +2225,20 @@ fn list_parameters_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "50"),
-            ("Name", "MyParameter"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
-            ("Path", "/path1/path2/"),
-            ("Recursive", "false"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("ShareType", "‘Private’"),
-            ("SortField", "Name"),
-            ("SortOrder", "Descending"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("Type", "String"),
+            ("query", "MaxResults", "50"),
+            ("query", "Name", "MyParameter"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA"),
+            ("query", "Path", "/path1/path2/"),
+            ("query", "Recursive", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "ShareType", "‘Private’"),
+            ("query", "SortField", "Name"),
+            ("query", "SortOrder", "Descending"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Type", "String"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2206,17 +2267,17 @@ fn list_patch_baselines_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApprovedPatchesEnableNonSecurity", "true"),
-            ("MaxResults", "50"),
-            ("Name", "MyPatchBaseline"),
-            ("NextToken", "-"),
-            ("OperationSystem", "AliyunLinux"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("ShareType", "Private"),
-            ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
+            ("query", "ApprovedPatchesEnableNonSecurity", "true"),
+            ("query", "MaxResults", "50"),
+            ("query", "Name", "MyPatchBaseline"),
+            ("query", "NextToken", "-"),
+            ("query", "OperationSystem", "AliyunLinux"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "ShareType", "Private"),
+            ("query", "Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2240,12 +2301,12 @@ fn list_resource_execution_status_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ExecutionId", "exec-xxxxxxxxxxxx"),
-            ("MaxResults", "50"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "ExecutionId", "exec-xxxxxxxxxxxx"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2271,14 +2332,14 @@ fn list_secret_parameter_versions_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "10"),
-            ("Name", "MySecretParameter"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
-            ("RegionId", "cn-hangzhou"),
-            ("ShareType", "Private"),
-            ("WithDecryption", "false"),
+            ("query", "MaxResults", "10"),
+            ("query", "Name", "MySecretParameter"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ShareType", "Private"),
+            ("query", "WithDecryption", "false"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2309,18 +2370,18 @@ fn list_secret_parameters_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "50"),
-            ("Name", "MySecretParameter"),
-            ("NextToken", "sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA"),
-            ("Path", "/path1/path2/"),
-            ("Recursive", "false"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("SortField", "Name"),
-            ("SortOrder", "Descending"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "MaxResults", "50"),
+            ("query", "Name", "MySecretParameter"),
+            ("query", "NextToken", "sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA"),
+            ("query", "Path", "/path1/path2/"),
+            ("query", "Recursive", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "SortField", "Name"),
+            ("query", "SortOrder", "Descending"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2349,16 +2410,16 @@ fn list_state_configurations_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "50"),
-            ("NextToken", "AHJKH-AHKJHDJK-AKHDIOWJL"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("StateConfigurationIds", "[\"sc-asfgdhj12345\"]"),
-            ("Tags", "{\"Key\":\"oos\",\"Value\":\"inventory\"}"),
-            ("TemplateName", "ACS-ECS-InventoryDataCollection"),
-            ("TemplateVersion", "v1"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "AHJKH-AHKJHDJK-AKHDIOWJL"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "StateConfigurationIds", "[\"sc-asfgdhj12345\"]"),
+            ("query", "Tags", "{\"Key\":\"oos\",\"Value\":\"inventory\"}"),
+            ("query", "TemplateName", "ACS-ECS-InventoryDataCollection"),
+            ("query", "TemplateVersion", "v1"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2382,12 +2443,12 @@ fn list_tag_keys_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "50"),
-            ("NextToken", "djsdlkasd"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceType", "template"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "djsdlkasd"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceType", "template"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2414,13 +2475,13 @@ fn list_tag_resources_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceIds", "[\"templateNam1\",\"templateName2\"]"),
-            ("ResourceType", "template"),
-            ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceIds", "[\"templateNam1\",\"templateName2\"]"),
+            ("query", "ResourceType", "template"),
+            ("query", "Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2445,13 +2506,13 @@ fn list_tag_values_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Key", "k1"),
-            ("MaxResults", "50"),
-            ("NextToken", "3272h923879hsaksad"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceType", "template"),
+            ("query", "Key", "k1"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "3272h923879hsaksad"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceType", "template"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2487,24 +2548,24 @@ fn list_task_executions_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("EndDateAfter", "2019-05-16T10:26:14Z"),
-            ("EndDateBefore", "2019-05-16T10:26:14Z"),
-            ("ExecutionId", "exec-xxx"),
-            ("IncludeChildTaskExecution", "false"),
-            ("MaxResults", "50"),
-            ("NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
-            ("ParentTaskExecutionId", "task-exec-xxx"),
-            ("RegionId", "cn-hangzhou"),
-            ("SortField", "StartDate"),
-            ("SortOrder", "Ascending"),
-            ("StartDateAfter", "2019-05-16T10:26:14Z"),
-            ("StartDateBefore", "2019-05-16T10:26:14Z"),
-            ("Status", "Running"),
-            ("TaskAction", "ACS::Sleep"),
-            ("TaskExecutionId", "task-exec-xxx"),
-            ("TaskName", "describeInstance"),
+            ("query", "EndDateAfter", "2019-05-16T10:26:14Z"),
+            ("query", "EndDateBefore", "2019-05-16T10:26:14Z"),
+            ("query", "ExecutionId", "exec-xxx"),
+            ("query", "IncludeChildTaskExecution", "false"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB"),
+            ("query", "ParentTaskExecutionId", "task-exec-xxx"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "SortField", "StartDate"),
+            ("query", "SortOrder", "Ascending"),
+            ("query", "StartDateAfter", "2019-05-16T10:26:14Z"),
+            ("query", "StartDateBefore", "2019-05-16T10:26:14Z"),
+            ("query", "Status", "Running"),
+            ("query", "TaskAction", "ACS::Sleep"),
+            ("query", "TaskExecutionId", "task-exec-xxx"),
+            ("query", "TaskName", "describeInstance"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2529,13 +2590,13 @@ fn list_template_versions_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("MaxResults", "50"),
-            ("NextToken", "H8xj9c-398djs9-39ajd9asdjjJ"),
-            ("RegionId", "cn-hangzhou"),
-            ("ShareType", "Private"),
-            ("TemplateName", "describeinstances"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "H8xj9c-398djs9-39ajd9asdjjJ"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ShareType", "Private"),
+            ("query", "TemplateName", "describeinstances"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2574,26 +2635,26 @@ fn list_templates_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Category", "TimerTrigger"),
-            ("CreatedBy", "ACS"),
-            ("CreatedDateAfter", "2019-05-16T10:26:14Z"),
-            ("CreatedDateBefore", "2019-05-16T10:26:14Z"),
-            ("HasTrigger", "true"),
-            ("IsExample", "false"),
-            ("IsFavorite", "true"),
-            ("MaxResults", "50"),
-            ("NextToken", "xxx"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("ShareType", "Private"),
-            ("SortField", "Popularity"),
-            ("SortOrder", "Descending"),
-            ("Tags", "{\"k1\":\"k2\",\"k2\":\"v2\"}"),
-            ("TemplateFormat", "YAML"),
-            ("TemplateName", "MyTemplate"),
-            ("TemplateType", "private"),
+            ("query", "Category", "TimerTrigger"),
+            ("query", "CreatedBy", "ACS"),
+            ("query", "CreatedDateAfter", "2019-05-16T10:26:14Z"),
+            ("query", "CreatedDateBefore", "2019-05-16T10:26:14Z"),
+            ("query", "HasTrigger", "true"),
+            ("query", "IsExample", "false"),
+            ("query", "IsFavorite", "true"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "xxx"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "ShareType", "Private"),
+            ("query", "SortField", "Popularity"),
+            ("query", "SortOrder", "Descending"),
+            ("query", "Tags", "{\"k1\":\"k2\",\"k2\":\"v2\"}"),
+            ("query", "TemplateFormat", "YAML"),
+            ("query", "TemplateName", "MyTemplate"),
+            ("query", "TemplateType", "private"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2621,21 +2682,22 @@ fn notify_execution_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ExecutionId", "exec-xxx"),
-            ("ExecutionStatus", "Success"),
-            ("LoopItem", "i-xxx"),
-            ("NotifyNote", "Note\n"),
-            ("NotifyType", "Approve"),
-            ("Parameters", "{}\t"),
-            ("RegionId", "cn-hangzhou"),
-            ("TaskExecutionId", "task-exec-xxx"),
+            ("query", "ExecutionId", "exec-xxx"),
+            ("query", "ExecutionStatus", "Success"),
+            ("query", "LoopItem", "i-xxx"),
+            ("query", "NotifyNote", "Note\n"),
+            ("query", "NotifyType", "Approve"),
+            ("query", "Parameters", "{}\t"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TaskExecutionId", "task-exec-xxx"),
             (
+                "query",
                 "TaskExecutionIds",
                 "[\"exec-79c321c11003a97c\",\"exec-79c321c11003aqw97cz\"]",
             ),
-            ("TaskName", "describeInstance"),
+            ("query", "TaskName", "describeInstance"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2656,8 +2718,8 @@ fn register_default_patch_baseline_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("Name", "MyPatchBaseline"), ("RegionId", "cn-hangzhou")],
-        &[],
+        &[("query", "Name", "MyPatchBaseline"), ("query", "RegionId", "cn-hangzhou")],
+        None,
     );
 }
 #[test]
@@ -2686,14 +2748,14 @@ fn search_inventory_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Filter.1.Name", "ACS:InstanceInformation.InstanceId"),
-            ("Filter.1.Operator", "Equal"),
-            ("Filter.1.Value.1", "i-bp1cpoxxxxxxxxxxxxxx"),
-            ("MaxResults", "50"),
-            ("NextToken", "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "Filter.1.Name", "ACS:InstanceInformation.InstanceId"),
+            ("query", "Filter.1.Operator", "Equal"),
+            ("query", "Filter.1.Value.1", "i-bp1cpoxxxxxxxxxxxxxx"),
+            ("query", "MaxResults", "50"),
+            ("query", "NextToken", "gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2720,15 +2782,15 @@ fn set_service_settings_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("DeliveryOssBucketName", "OssBucketName"),
-            ("DeliveryOssEnabled", "false"),
-            ("DeliveryOssKeyPrefix", "oos/execution"),
-            ("DeliverySlsEnabled", "false"),
-            ("DeliverySlsProjectName", "SlsProjectName"),
-            ("RdcEnterpriseId", "RdcEnterpriseId"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "DeliveryOssBucketName", "OssBucketName"),
+            ("query", "DeliveryOssEnabled", "false"),
+            ("query", "DeliveryOssKeyPrefix", "oos/execution"),
+            ("query", "DeliverySlsEnabled", "false"),
+            ("query", "DeliverySlsProjectName", "SlsProjectName"),
+            ("query", "RdcEnterpriseId", "RdcEnterpriseId"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2767,28 +2829,30 @@ fn start_execution_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "123e56767-e89b-12d3-a456-426655440000"),
-            ("Description", "test execution."),
-            ("LoopMode", "Automatic"),
-            ("Mode", "Automatic"),
-            ("Parameters", "{\"Status\":\"Running\"}"),
-            ("ParentExecutionId", "exec-xxx"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("SafetyCheck", "Skip"),
-            ("Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
+            ("query", "ClientToken", "123e56767-e89b-12d3-a456-426655440000"),
+            ("query", "Description", "test execution."),
+            ("query", "LoopMode", "Automatic"),
+            ("query", "Mode", "Automatic"),
+            ("query", "Parameters", "{\"Status\":\"Running\"}"),
+            ("query", "ParentExecutionId", "exec-xxx"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "SafetyCheck", "Skip"),
+            ("query", "Tags", "{\"k1\":\"v2\",\"k2\":\"v2\"}"),
             (
+                "query",
                 "TemplateContent",
                 "{   \"Description\": \"Example template, describe instances in some status\",   \"FormatVersion\": \"OOS-2019-06-01\",   \"Parameters\": {},   \"Tasks\": [     {       \"Name\": \"describeInstances\",       \"Action\": \"ACS::ExecuteAPI\",       \"Description\": \"desc-en\",       \"Properties\": {         \"Service\": \"ECS\",         \"API\": \"DescribeInstances\",         \"Parameters\": {           \"Status\": \"Running\"         }       }     }   ] }",
             ),
-            ("TemplateName", "vmeixme"),
+            ("query", "TemplateName", "vmeixme"),
             (
+                "query",
                 "TemplateURL",
                 "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
             ),
-            ("TemplateVersion", "v1"),
+            ("query", "TemplateVersion", "v1"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2812,12 +2876,12 @@ fn tag_resources_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceIds", "[\"templateName1\",\"templateName2\"]"),
-            ("ResourceType", "template"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceIds", "[\"templateName1\",\"templateName2\"]"),
+            ("query", "ResourceType", "template"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2842,16 +2906,17 @@ fn trigger_execution_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "dswe2-3i0-029"),
+            ("query", "ClientToken", "dswe2-3i0-029"),
             (
+                "query",
                 "Content",
                 "{\"eventTime\": \"20181226T220114.058+0800\", \"id\": \"9435EAD6-3CF6-4494-8F7A-3A********77\",\"level\": \"INFO\",\"name\": \"Instance:StateChange\",\"product\": \"ECS\",\"regionId\":\"cn-hangzhou\",\"resourceId\": \"acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go\",\"userId\": \"169070********30\",\"ver\": \"1.0\",\"content\": {\"resourceId\": \"i-bp1ecr********5go2go\", \"resourceType\": \"ALIYUN::ECS::Instance\",\"state\": \"Stopping\"} }",
             ),
-            ("ExecutionId", "exec-sadw3f23rsad"),
-            ("RegionId", "cn-hangzhou"),
-            ("Type", "Event"),
+            ("query", "ExecutionId", "exec-sadw3f23rsad"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "Type", "Event"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2876,13 +2941,13 @@ fn untag_resources_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("All", "false"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceIds", "[\"templateName1\",\"templateName2\"]"),
-            ("ResourceType", "template"),
-            ("TagKeys", "[\"k1\",\"k2\"]"),
+            ("query", "All", "false"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceIds", "[\"templateName1\",\"templateName2\"]"),
+            ("query", "ResourceType", "template"),
+            ("query", "TagKeys", "[\"k1\",\"k2\"]"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2909,14 +2974,14 @@ fn update_application_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("AlarmConfig", "{\"HealthCheckUrl\":\"/healthcheck/tcp50122\"}"),
-            ("DeleteAlarmRulesBeforeUpdate", "false"),
-            ("Description", "test application"),
-            ("Name", "My-Application"),
-            ("RegionId", "cn-hangzhou"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "AlarmConfig", "{\"HealthCheckUrl\":\"/healthcheck/tcp50122\"}"),
+            ("query", "DeleteAlarmRulesBeforeUpdate", "false"),
+            ("query", "Description", "test application"),
+            ("query", "Name", "My-Application"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2945,14 +3010,14 @@ fn update_application_group_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ApplicationName", "MyApplication"),
-            ("Name", "MyApplicationGroup"),
-            ("NewName", "UpdateMyApplicationGroup"),
-            ("OperationName", "/business/v1/product/spus/{spu_id}"),
-            ("Parameters", "{\"username\":\"xx\"}"),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "ApplicationName", "MyApplication"),
+            ("query", "Name", "MyApplicationGroup"),
+            ("query", "NewName", "UpdateMyApplicationGroup"),
+            ("query", "OperationName", "/business/v1/product/spus/{spu_id}"),
+            ("query", "Parameters", "{\"username\":\"xx\"}"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -2977,15 +3042,15 @@ fn update_execution_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
-            ("Description", "Execution description"),
-            ("ExecutionId", "exec-c223xxxxxxxxxxxxxxxx"),
-            ("Parameters", "{\"Status\":\"Running\"}"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m*****"),
-            ("Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
+            ("query", "ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
+            ("query", "Description", "Execution description"),
+            ("query", "ExecutionId", "exec-c223xxxxxxxxxxxxxxxx"),
+            ("query", "Parameters", "{\"Status\":\"Running\"}"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m*****"),
+            ("query", "Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3012,14 +3077,14 @@ fn update_instance_package_state_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ConfigureAction", "install"),
-            ("InstanceId", "i-bp1jaxa2bs4bps7*****"),
-            ("Parameters", "{\"username\":\"xx\"}"),
-            ("RegionId", "cn-hangzhou"),
-            ("TemplateName", "ACS-ECS-InventoryDataCollection"),
-            ("TemplateVersion", "v1"),
+            ("query", "ConfigureAction", "install"),
+            ("query", "InstanceId", "i-bp1jaxa2bs4bps7*****"),
+            ("query", "Parameters", "{\"username\":\"xx\"}"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TemplateName", "ACS-ECS-InventoryDataCollection"),
+            ("query", "TemplateVersion", "v1"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3059,29 +3124,31 @@ fn update_ops_item_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Category", "Security"),
-            ("ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
-            ("DedupString", "ecs_instance_SystemMaintenance.Reboot"),
-            ("Description", "test-update"),
-            ("OpsItemId", "oi-e2264dcf040c472598e9"),
-            ("Priority", "2"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Category", "Security"),
+            ("query", "ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
+            ("query", "DedupString", "ecs_instance_SystemMaintenance.Reboot"),
+            ("query", "Description", "test-update"),
+            ("query", "OpsItemId", "oi-e2264dcf040c472598e9"),
+            ("query", "Priority", "2"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
             (
+                "query",
                 "Resources",
                 "[\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\"]",
             ),
-            ("Severity", "Medium"),
+            ("query", "Severity", "Medium"),
             (
+                "query",
                 "Solutions",
                 "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"url\\\\\",\\n \\\\\"url\\\\\":\\\\\"https://example.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Specify a cross-zone high availability cluster. \\\\\"\\n}]\n",
             ),
-            ("Source", "/aliyun/ecs"),
-            ("Status", "Open"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("Title", "Test"),
+            ("query", "Source", "/aliyun/ecs"),
+            ("query", "Status", "Open"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Title", "Test"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3107,14 +3174,14 @@ fn update_parameter_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Description", "update"),
-            ("Name", "MyParameter"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
-            ("Value", "update"),
+            ("query", "Description", "update"),
+            ("query", "Name", "MyParameter"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
+            ("query", "Value", "update"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3146,19 +3213,20 @@ fn update_patch_baseline_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "ApprovalRules",
                 "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
             ),
-            ("ApprovedPatchesEnableNonSecurity", "true"),
-            ("ClientToken", "-"),
-            ("Description", "UpdatePatchBaseline"),
-            ("Name", "MyPatchBaseline"),
-            ("RegionId", "cn-hangzhou"),
-            ("RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
+            ("query", "ApprovedPatchesEnableNonSecurity", "true"),
+            ("query", "ClientToken", "-"),
+            ("query", "Description", "UpdatePatchBaseline"),
+            ("query", "Name", "MyPatchBaseline"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3185,14 +3253,14 @@ fn update_secret_parameter_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("Description", "SecretParameter"),
-            ("Name", "MySecretParameter"),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
-            ("Value", "update"),
+            ("query", "Description", "SecretParameter"),
+            ("query", "Name", "MySecretParameter"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+            ("query", "Value", "update"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3233,25 +3301,27 @@ fn update_state_configuration_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
-            ("ConfigureMode", "ApplyOnce"),
-            ("Description", "ACS-ECS-InventoryDataCollection"),
+            ("query", "ClientToken", "DASKJJLKADS-AHKLJHJSAKL-AJK"),
+            ("query", "ConfigureMode", "ApplyOnce"),
+            ("query", "Description", "ACS-ECS-InventoryDataCollection"),
             (
+                "query",
                 "Parameters",
                 "{\"policy\":{\"ACS:Application\":{\"Collection\":\"Enabled\"},\"ACS:Network\":{\"Collection\":\"Enabled\"}}}",
             ),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("ScheduleExpression", "1 hour"),
-            ("ScheduleType", "rate"),
-            ("StateConfigurationId", "sc-asfgdhj12345"),
-            ("Tags", "{\"Key\":\"oos\",\"Value\":\"sc\"}"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "ScheduleExpression", "1 hour"),
+            ("query", "ScheduleType", "rate"),
+            ("query", "StateConfigurationId", "sc-asfgdhj12345"),
+            ("query", "Tags", "{\"Key\":\"oos\",\"Value\":\"sc\"}"),
             (
+                "query",
                 "Targets",
                 "{ \"ResourceType\": \"ALIYUN::ECS::Instance\", \"Filters\": [ { \"Type\": \"All\", \"RegionId\": \"cn-hangzhou\", \"Parameters\": { \"RegionId\": \"cn-hangzhou\", \"Status\": \"Running\" } } ] }",
             ),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3281,16 +3351,17 @@ fn update_template_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "Content",
                 "{ \"FormatVersion\": \"OOS-2019-06-01\", \"Description\": { \"en\": \"Bulky starts the ECS instances\", \"name-en\": \"Bulky Start Instances\", }, \"Parameters\": { \"regionId\": { \"Type\": \"String\", \"Label\": { \"en\": \"RegionId\", }, \"AssociationProperty\": \"RegionId\", \"Default\": \"{{ ACS::RegionId }}\" }, \"targets\": { \"Type\": \"Json\", \"Label\": { \"en\": \"TargetInstance\", }, \"AssociationProperty\": \"Targets\", \"AssociationPropertyMetadata\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"regionId\" } }, \"rateControl\": { \"Label\": { \"en\": \"RateControl\", }, \"Type\": \"Json\", \"AssociationProperty\": \"RateControl\", \"Default\": { \"Mode\": \"Concurrency\", \"MaxErrors\": 0, \"Concurrency\": 10 } }, \"OOSAssumeRole\": { \"Label\": { \"en\": \"OOSAssumeRole\", }, \"Type\": \"String\", \"Default\": \"OOSServiceRole\" } }, \"RamRole\": \"{{ OOSAssumeRole }}\", \"Tasks\": \\[ { \"Name\": \"getInstance\", \"Description\": { \"en\": \"Views the ECS instances\", }, \"Action\": \"ACS::SelectTargets\", \"Properties\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"{{ regionId }}\", \"Filters\": \\[ \"{{ targets }}\" ] }, \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"ValueSelector\": \"Instances.Instance\\[].InstanceId\" } } }, { \"Name\": \"startInstance\", \"Action\": \"ACS::ECS::StartInstance\", \"Description\": { \"en\": \"Starts the ECS instances\", }, \"Properties\": { \"regionId\": \"{{ regionId }}\", \"instanceId\": \"{{ ACS::TaskLoopItem }}\" }, \"Loop\": { \"RateControl\": \"{{ rateControl }}\", \"Items\": \"{{ getInstance.instanceIds }}\" } } ], \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"Value\": \"{{ getInstance.instanceIds }}\" } } }\n",
             ),
-            ("RegionId", "cn-hangzhou"),
-            ("ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("Tags", "{\"k1\":\"k2\",\"k2\":\"v2\"}"),
-            ("TemplateName", "MyTemplate"),
-            ("VersionName", "v2"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
+            ("query", "Tags", "{\"k1\":\"k2\",\"k2\":\"v2\"}"),
+            ("query", "TemplateName", "MyTemplate"),
+            ("query", "VersionName", "v2"),
         ],
-        &[],
+        None,
     );
 }
 #[test]
@@ -3318,15 +3389,17 @@ fn validate_template_content_request_example_encodes() {
         &request,
         &[
             (
+                "query",
                 "Content",
                 "{\"FormatVersion\": \"OOS-2019-06-01\", \"Description\": \"Describe instances of given status\", \"Parameters\": {\"Status\": {\"Type\": \"String\", \"Description\": \"(Required) The status of the Ecs instance.\"}}, \"Tasks\": [{\"Properties\": {\"Parameters\": {\"Status\": \"{{ Status }}\"}, \"API\": \"DescribeInstances\", \"Service\": \"Ecs\"}, \"Name\": \"foo\", \"Action\": \"ACS::ExecuteApi\"}]}",
             ),
-            ("RegionId", "cn-hangzhou"),
+            ("query", "RegionId", "cn-hangzhou"),
             (
+                "query",
                 "TemplateURL",
                 "http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json",
             ),
         ],
-        &[],
+        None,
     );
 }

@@ -5,13 +5,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::sdk_crate::service_static;
-use crate::ir::{Location, Member, Operation, Service, Style, Type};
+use crate::ir::{Location, Member, Operation, Service, Struct, Style, Type};
 use heck::ToKebabCase;
 
 pub fn cargo_toml(service: &Service) -> String {
     format!(
         r#"[package]
-name = "{crate_name}-cli"
+name = "{cli_crate_name}"
 description = "`{binary}`: the Alibaba Cloud {upper} command-line tool, generated from the spec."
 version.workspace = true
 edition.workspace = true
@@ -27,21 +27,24 @@ path = "src/main.rs"
 acs-cli.workspace = true
 acs-runtime.workspace = true
 "#,
-        crate_name = service.crate_name,
-        binary = service.product,
+        cli_crate_name = service.cli_crate_name,
+        binary = service.cli_binary,
         upper = service.product.to_uppercase(),
     )
 }
 
 pub fn main_rs(service: &Service) -> TokenStream {
-    let service_static = service_static(service, &format!("{}-cli", service.crate_name));
-    let binary = &service.product;
+    let service_static = service_static(service, &service.cli_crate_name);
+    let binary = &service.cli_binary;
     let about = format!(
         "Alibaba Cloud {} (API {}): one subcommand per operation, one flag per parameter.",
         service.product.to_uppercase(),
         service.api_version
     );
-    let operations = service.operations.iter().map(operation_entry);
+    let operations = service
+        .operations
+        .iter()
+        .map(|operation| operation_entry(operation, &service.shared_structs));
     quote! {
         //! The command-line tool: every operation of the spec, run by `acs_cli`.
 
@@ -60,10 +63,14 @@ pub fn main_rs(service: &Service) -> TokenStream {
     }
 }
 
-fn operation_entry(operation: &Operation) -> TokenStream {
-    let kebab = operation.name.to_kebab_case();
+fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
+    let kebab = operation
+        .names
+        .module
+        .trim_start_matches("r#")
+        .to_kebab_case();
     let summary = operation.summary.clone().unwrap_or_default();
-    let call = super::operation::runtime_operation(operation);
+    let call = super::operation::runtime_operation(operation, shared);
     let pagination = match &operation.pagination {
         Some(pagination) => {
             let output = &pagination.output_token_wire;
@@ -75,7 +82,7 @@ fn operation_entry(operation: &Operation) -> TokenStream {
         }
         None => quote!(None),
     };
-    let parameters = operation.request.iter().map(parameter_entry);
+    let parameters = cli_parameters(operation);
     quote! {
         ::acs_cli::Operation {
             kebab: #kebab,
@@ -87,16 +94,59 @@ fn operation_entry(operation: &Operation) -> TokenStream {
     }
 }
 
+/// One flag per parameter, but one `--<name>` flag taking the whole JSON object for the
+/// fields the SDK opens out of the metadata's `body` parameter.
+fn cli_parameters(operation: &Operation) -> Vec<TokenStream> {
+    let mut entries = Vec::new();
+    let mut body_shown = false;
+    for member in &operation.request {
+        match (&operation.body_parameter, member.location) {
+            (Some(body), Location::BodyField) => {
+                if !body_shown {
+                    body_shown = true;
+                    let required = operation
+                        .request
+                        .iter()
+                        .any(|member| member.location == Location::BodyField && member.required);
+                    entries.push(body_entry(body, required));
+                }
+            }
+            _ => entries.push(parameter_entry(member)),
+        }
+    }
+    entries
+}
+
+fn body_entry(name: &str, required: bool) -> TokenStream {
+    let kebab = name.to_kebab_case();
+    quote! {
+        ::acs_cli::Parameter {
+            name: #name,
+            kebab: #kebab,
+            kind: ::acs_cli::Kind::Json,
+            style: ::acs_runtime::params::Style::Simple,
+            location: ::acs_cli::Location::Body,
+            required: #required,
+            description: "The request body, a JSON object.",
+            example: None,
+            sensitive: false,
+        }
+    }
+}
+
 fn parameter_entry(member: &Member) -> TokenStream {
     let name = &member.wire_name;
-    let kebab = member.wire_name.to_kebab_case();
+    // From the field name, which is unique among the operation's parameters.
+    let kebab = crate::naming::unraw(&member.names.field).to_kebab_case();
     let kind = match member.ty {
-        Type::String => quote!(String),
+        Type::String | Type::Binary => quote!(String),
         Type::Boolean => quote!(Boolean),
         Type::Int32 => quote!(Int32),
         Type::Int64 => quote!(Int64),
         Type::Float | Type::Double => quote!(Float),
-        Type::Any | Type::Array(_) | Type::Map(_) | Type::Struct(_) => quote!(Json),
+        Type::Any | Type::Array(_) | Type::Map(_) | Type::Struct(_) | Type::Shared(_) => {
+            quote!(Json)
+        }
     };
     let style = match member.style {
         Style::Simple => quote!(Simple),
@@ -106,10 +156,16 @@ fn parameter_entry(member: &Member) -> TokenStream {
     };
     let location = match member.location {
         Location::Query => quote!(Query),
+        Location::Path => quote!(Path),
+        Location::Header => quote!(Header),
+        Location::Host => quote!(Host),
+        Location::Form => quote!(Form),
+        Location::BodyField => quote!(BodyField),
         Location::Body => quote!(Body),
     };
     let required = member.required;
-    let description = member.docs.description.clone().unwrap_or_default();
+    let description =
+        super::docs::first_sentence(member.docs.description.as_deref().unwrap_or_default());
     let example = option(member.docs.example.as_deref());
     let sensitive = member.sensitive;
     quote! {

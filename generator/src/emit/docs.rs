@@ -1,37 +1,18 @@
-//! Rustdoc text from spec descriptions and examples, as `#[doc]` attributes (token streams
-//! cannot carry comments).
+//! Rustdoc text from spec descriptions and examples, as doc comments (written in by
+//! `render`, as token streams cannot carry comments).
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::ir::{Docs, Member};
 
-/// `#[doc = …]` attributes, one per line of `text`.
+/// An outer doc comment (`///`) holding `text`.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    // Tabs in examples would trip clippy's `tabs_in_doc_comments` in the generated crate.
-    let text = text.replace('\t', "    ");
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    crate::render::doc_comment(text, false)
 }
 
-/// `#![doc = …]` attributes (module or crate documentation), one per line of `text`.
+/// An inner doc comment (`//!`, module or crate documentation) holding `text`.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    crate::render::doc_comment(text, true)
 }
 
 /// Documentation of a parameter or field: description, example, constraints, wire name.
@@ -80,6 +61,25 @@ pub fn member_doc(member: &Member) -> String {
         paragraphs.push(example_doc(example));
     }
     paragraphs.join("\n\n")
+}
+
+/// Documentation of a setter of a field documented in full on `owner`'s field (its type
+/// name, or `Self`): one line linking there, so that long descriptions are not repeated.
+pub fn setter_doc(member: &Member, owner: &str) -> String {
+    let field = crate::naming::unraw(&member.names.field);
+    format!(
+        "Sets `{}`: see [`{owner}::{field}`].",
+        member.wire_name.replace('`', "")
+    )
+}
+
+/// The first sentence of a description (its first line when that has no sentence end).
+pub fn first_sentence(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.find(". ") {
+        Some(end) => line[..=end].to_string(),
+        None => line.to_string(),
+    }
 }
 
 fn example_doc(example: &str) -> String {

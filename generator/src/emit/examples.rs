@@ -7,14 +7,15 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use crate::ir::{Location, Member, Operation, Service, Style, Type};
+use super::types::rust_type;
+use crate::ir::{Location, Member, Operation, Response, Service, Struct, Style, Type};
 use crate::naming::ident;
 
 pub fn emit_examples(service: &Service) -> TokenStream {
-    let crate_ident = format_ident!("{}", service.crate_name.replace('-', "_"));
+    let crate_ident = format_ident!("{}", service.crate_ident);
     let tests = service.operations.iter().map(|operation| {
         let response = response_test(operation);
-        let request = request_test(operation);
+        let request = request_test(operation, &service.shared_structs);
         quote!(#response #request)
     });
     quote! {
@@ -73,12 +74,37 @@ pub fn emit_examples(service: &Service) -> TokenStream {
             }
         }
 
-        fn check_params(request: &impl ::acs_runtime::EncodeRequest, query: &[(&str, &str)], body: &[(&str, &str)]) {
+        /// `expected` holds `(location, name, text)` for the path, host, query, header and
+        /// form parameters; `body` the JSON, text or bytes of any other body.
+        fn check_params(
+            request: &impl ::acs_runtime::EncodeRequest,
+            expected: &[(&str, &str, &str)],
+            body: Option<&str>,
+        ) {
             let params = request.to_params().expect("the request encodes");
-            let actual: ::std::collections::BTreeMap<&str, &str> = params.query.iter().collect();
-            assert_eq!(actual, query.iter().copied().collect(), "query");
-            let actual: ::std::collections::BTreeMap<&str, &str> = params.form.iter().collect();
-            assert_eq!(actual, body.iter().copied().collect(), "form body");
+            let mut actual = ::std::collections::BTreeSet::new();
+            for (location, texts) in [
+                ("path", &params.path),
+                ("host", &params.host),
+                ("query", &params.query),
+                ("header", &params.headers),
+                ("form", &params.form),
+            ] {
+                actual.extend(texts.iter().map(|(name, text)| (location, name, text)));
+            }
+            assert_eq!(actual, expected.iter().copied().collect(), "parameters");
+            match (body, &params.body) {
+                (None, None) => {}
+                (Some(expected), Some(::acs_runtime::Body::Json(value))) => {
+                    let expected: ::serde_json::Value = ::serde_json::from_str(expected).expect("the expected body is JSON");
+                    assert_eq!(value, &expected, "JSON body");
+                }
+                (Some(expected), Some(::acs_runtime::Body::Text(text))) => assert_eq!(text, expected, "text body"),
+                (Some(expected), Some(::acs_runtime::Body::Binary(bytes))) => {
+                    assert_eq!(bytes.as_ref(), expected.as_bytes(), "binary body")
+                }
+                (expected, actual) => panic!("body: expected {expected:?}, encoded {actual:?}"),
+            }
         }
 
         #(#tests)*
@@ -87,9 +113,12 @@ pub fn emit_examples(service: &Service) -> TokenStream {
 
 fn response_test(operation: &Operation) -> Option<TokenStream> {
     let example = operation.response_example.as_ref()?;
-    let module = ident(&operation.snake_name);
-    let response = format_ident!("{}Response", operation.name);
-    let test = format_ident!("{}_response_example_decodes", operation.snake_name);
+    if !matches!(operation.response, Response::Fields(_) | Response::Json(_)) {
+        return None;
+    }
+    let module = ident(&operation.names.module);
+    let response = ident(&operation.names.response);
+    let test = ident(&operation.names.response_test);
     Some(quote! {
         #[test]
         fn #test() {
@@ -98,42 +127,74 @@ fn response_test(operation: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn request_test(operation: &Operation) -> TokenStream {
-    let module = ident(&operation.snake_name);
-    let request = format_ident!("{}Request", operation.name);
-    let test = format_ident!("{}_request_example_encodes", operation.snake_name);
-    let examples = Examples { operation };
+fn request_test(operation: &Operation, shared: &[Struct]) -> TokenStream {
+    let module = ident(&operation.names.module);
+    let request = ident(&operation.names.request);
+    let test = ident(&operation.names.request_test);
+    let examples = Examples {
+        operation,
+        shared,
+        filling: Default::default(),
+    };
     let mut setters = Vec::new();
-    let (mut query, mut body) = (Vec::new(), Vec::new());
+    let mut expected = Vec::new();
+    let mut body_fields = Map::new();
+    let mut body = None;
     for member in &operation.request {
         let Some((setter, value)) = examples.top_level(member) else {
             continue;
         };
         setters.push(setter);
-        let expected = match member.location {
-            Location::Query => &mut query,
-            Location::Body => &mut body,
+        let location = match member.location {
+            Location::Path => "path",
+            Location::Host => "host",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Form => "form",
+            Location::BodyField => {
+                body_fields.insert(member.wire_name.clone(), value);
+                continue;
+            }
+            Location::Body => {
+                body = Some(match (&member.ty, value) {
+                    (Type::String | Type::Binary, Value::String(text)) => text,
+                    (_, value) => value.to_string(),
+                });
+                continue;
+            }
         };
-        encode(&member.wire_name, member.style, &value, expected);
+        let mut pairs = Vec::new();
+        let value = examples.in_official_order(&member.ty, value);
+        encode(&member.wire_name, member.style, &value, &mut pairs);
+        expected.extend(pairs.into_iter().map(|(name, text)| (location, name, text)));
     }
-    let pairs = |mut expected: Vec<(String, String)>| {
-        expected.sort();
-        let pairs = expected.iter().map(|(key, value)| quote!((#key, #value)));
-        quote!(&[#(#pairs),*])
+    if !body_fields.is_empty() {
+        body = Some(Value::Object(body_fields).to_string());
+    }
+    expected.sort();
+    let expected = expected
+        .iter()
+        .map(|(location, name, text)| quote!((#location, #name, #text)));
+    let body = match body {
+        Some(body) => quote!(Some(#body)),
+        None => quote!(None),
     };
-    let (query, body) = (pairs(query), pairs(body));
     quote! {
         #[test]
         fn #test() {
             use operation::#module::*;
             let request = #request::builder() #(#setters)* .build().expect("every required parameter has an example");
-            check_params(&request, #query, #body);
+            check_params(&request, &[#(#expected),*], #body);
         }
     }
 }
 
 struct Examples<'a> {
     operation: &'a Operation,
+    shared: &'a [Struct],
+    /// Structs being filled in, outermost first: a struct that contains itself is filled
+    /// in once, not forever.
+    filling: std::cell::RefCell<Vec<Type>>,
 }
 
 impl Examples<'_> {
@@ -141,7 +202,7 @@ impl Examples<'_> {
     /// Optional members without a usable example are left out.
     fn top_level(&self, member: &Member) -> Option<(TokenStream, Value)> {
         let value = self.example_value(member)?;
-        let method = ident(&member.field_name);
+        let method = ident(&member.names.field);
         let setter = match (&member.ty, &value) {
             (Type::Array(item), Value::Array(items)) => {
                 let calls = items.iter().map(|item_value| {
@@ -184,7 +245,7 @@ impl Examples<'_> {
                 self.element_value(&item_member)
                     .map(|item| Value::Array(vec![item]))
             }
-            (Type::Struct(name), None) => self.struct_value(name),
+            (Type::Struct(_) | Type::Shared(_), None) => self.struct_value(&member.ty),
             _ => None,
         };
         value.or_else(|| member.required.then(|| placeholder(&member.ty)))
@@ -192,19 +253,51 @@ impl Examples<'_> {
 
     fn element_value(&self, member: &Member) -> Option<Value> {
         match &member.ty {
-            Type::Struct(name) => self.struct_value(name),
+            Type::Struct(_) | Type::Shared(_) => self.struct_value(&member.ty),
             _ => self.example_value(member),
         }
     }
 
-    fn struct_value(&self, name: &str) -> Option<Value> {
-        let item = self
-            .operation
-            .structs
-            .iter()
-            .find(|item| item.name == name)?;
+    /// The struct a value of type `ty` is, and its fields. Inside a shared struct, the
+    /// structs its fields hold are shared ones too, so their types say `Shared` from here on.
+    fn struct_fields(&self, ty: &Type) -> Option<Vec<Member>> {
+        match ty {
+            Type::Struct(name) => self
+                .operation
+                .structs
+                .iter()
+                .find(|item| &item.name == name)
+                .map(|item| item.fields.clone()),
+            Type::Shared(name) => self
+                .shared
+                .iter()
+                .find(|item| &item.name == name)
+                .map(|item| {
+                    item.fields
+                        .iter()
+                        .map(|field| Member {
+                            ty: in_shared_module(&field.ty),
+                            ..field.clone()
+                        })
+                        .collect()
+                }),
+            _ => None,
+        }
+    }
+
+    fn struct_value(&self, ty: &Type) -> Option<Value> {
+        if self.filling.borrow().contains(ty) {
+            return None;
+        }
+        self.filling.borrow_mut().push(ty.clone());
+        let value = self.struct_fields_value(ty);
+        self.filling.borrow_mut().pop();
+        value
+    }
+
+    fn struct_fields_value(&self, ty: &Type) -> Option<Value> {
         let mut object = Map::new();
-        for field in &item.fields {
+        for field in self.struct_fields(ty)? {
             let element = match &field.ty {
                 Type::Array(element_type) => {
                     let element_member = Member {
@@ -217,7 +310,7 @@ impl Examples<'_> {
                             single => Value::Array(vec![single]),
                         })
                 }
-                _ => self.example_value(field),
+                _ => self.example_value(&field),
             };
             if let Some(value) = element {
                 object.insert(field.wire_name.clone(), value);
@@ -226,10 +319,49 @@ impl Examples<'_> {
         (!object.is_empty()).then_some(Value::Object(object))
     }
 
+    /// `value` of type `ty` with the keys of its structs in the byte order of their wire
+    /// names and of its maps sorted, as the official SDKs write them; free-form JSON keeps
+    /// its order.
+    fn in_official_order(&self, ty: &Type, value: Value) -> Value {
+        match (ty, value) {
+            (Type::Array(item), Value::Array(items)) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|value| self.in_official_order(item, value))
+                    .collect(),
+            ),
+            (Type::Map(values), Value::Object(entries)) => {
+                let mut sorted: Vec<(String, Value)> = entries
+                    .into_iter()
+                    .map(|(key, value)| (key, self.in_official_order(values, value)))
+                    .collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                Value::Object(sorted.into_iter().collect())
+            }
+            (Type::Struct(_) | Type::Shared(_), Value::Object(entries)) => {
+                let fields = self.struct_fields(ty).unwrap_or_default();
+                let mut sorted: Vec<(String, Value)> = entries
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let value = match fields.iter().find(|field| field.wire_name == key) {
+                            Some(field) => self.in_official_order(&field.ty, value),
+                            None => value,
+                        };
+                        (key, value)
+                    })
+                    .collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                Value::Object(sorted.into_iter().collect())
+            }
+            (_, value) => value,
+        }
+    }
+
     /// A Rust expression of type `ty` holding `value`.
     fn expression(&self, ty: &Type, value: &Value) -> TokenStream {
         match (ty, value) {
             (Type::String, Value::String(text)) => quote!(#text),
+            (Type::Binary, Value::String(text)) => quote!(#text.as_bytes()),
             (Type::Boolean, Value::Bool(flag)) => quote!(#flag),
             (Type::Int32, Value::Number(number)) => {
                 let number = number.as_i64().unwrap_or_default() as i32;
@@ -254,7 +386,9 @@ impl Examples<'_> {
                 });
                 quote!(::std::collections::BTreeMap::from([#(#entries),*]))
             }
-            (Type::Struct(name), Value::Object(fields)) => self.struct_expression(name, fields),
+            (Type::Struct(_) | Type::Shared(_), Value::Object(fields)) => {
+                self.struct_expression(ty, fields)
+            }
             (_, value) => {
                 let text = value.to_string();
                 quote!(::serde_json::from_str::<::serde_json::Value>(#text).unwrap())
@@ -262,12 +396,12 @@ impl Examples<'_> {
         }
     }
 
-    fn struct_expression(&self, name: &str, fields: &Map<String, Value>) -> TokenStream {
-        let type_name = ident(name);
-        let item = self.operation.structs.iter().find(|item| item.name == name);
+    fn struct_expression(&self, ty: &Type, fields: &Map<String, Value>) -> TokenStream {
+        let type_path = rust_type(ty);
+        let members = self.struct_fields(ty).unwrap_or_default();
         let setters = fields.iter().filter_map(|(wire, value)| {
-            let field = item?.fields.iter().find(|field| &field.wire_name == wire)?;
-            let method = ident(&field.field_name);
+            let field = members.iter().find(|field| &field.wire_name == wire)?;
+            let method = ident(&field.names.field);
             Some(match (&field.ty, value) {
                 (Type::Array(element), Value::Array(values)) => {
                     let calls = values.iter().map(|value| {
@@ -289,7 +423,17 @@ impl Examples<'_> {
                 }
             })
         });
-        quote!(#type_name::new() #(#setters)*)
+        quote!(#type_path::new() #(#setters)*)
+    }
+}
+
+/// `ty` as seen from outside the shared types module: its structs are shared ones.
+fn in_shared_module(ty: &Type) -> Type {
+    match ty {
+        Type::Struct(name) => Type::Shared(name.clone()),
+        Type::Array(item) => Type::Array(Box::new(in_shared_module(item))),
+        Type::Map(value) => Type::Map(Box::new(in_shared_module(value))),
+        other => other.clone(),
     }
 }
 
@@ -326,7 +470,8 @@ fn parse_example(ty: &Type, text: &str) -> Option<Value> {
             }
             _ => None,
         },
-        Type::Struct(_) => None,
+        Type::Binary => Some(Value::String(text.to_string())),
+        Type::Struct(_) | Type::Shared(_) => None,
     }
 }
 
@@ -341,22 +486,30 @@ fn fits(ty: &Type, value: &Value) -> bool {
 
 fn placeholder(ty: &Type) -> Value {
     match ty {
-        Type::String => Value::String("example".into()),
+        Type::String | Type::Binary => Value::String("example".into()),
         Type::Boolean => Value::Bool(true),
         Type::Int32 | Type::Int64 => Value::from(1),
         Type::Float | Type::Double => Value::from(1.5),
-        Type::Any | Type::Map(_) | Type::Struct(_) => Value::Object(Map::new()),
+        Type::Any | Type::Map(_) | Type::Struct(_) | Type::Shared(_) => Value::Object(Map::new()),
         Type::Array(item) => Value::Array(vec![placeholder(item)]),
     }
 }
 
-/// The official RPC encoding of one parameter: scalars as text, `json` as compact JSON,
-/// `repeatList`/`flat` flattened into `Name.1.Field.1` keys.
+/// The official encoding of one query, header or form parameter: scalars as text, a list
+/// in the simple style joined by `,`, `json` as compact JSON (`value` has its objects' keys
+/// in the order the official SDKs write them), `repeatList`/`flat` flattened into
+/// `Name.1.Field.1` keys.
 fn encode(name: &str, style: Style, value: &Value, out: &mut Vec<(String, String)>) {
-    match style {
-        Style::Simple => out.push((name.to_string(), scalar_text(value))),
-        Style::Json => out.push((name.to_string(), value.to_string())),
-        Style::RepeatList | Style::Flat => flatten(name, value, out),
+    match (style, value) {
+        (Style::Simple, Value::Array(items)) => {
+            let texts: Vec<String> = items.iter().map(scalar_text).collect();
+            if !texts.is_empty() {
+                out.push((name.to_string(), texts.join(",")));
+            }
+        }
+        (Style::Simple, value) => out.push((name.to_string(), scalar_text(value))),
+        (Style::Json, value) => out.push((name.to_string(), value.to_string())),
+        (Style::RepeatList | Style::Flat, value) => flatten(name, value, out),
     }
 }
 

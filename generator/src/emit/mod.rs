@@ -42,7 +42,7 @@ impl std::error::Error for EmitError {}
 /// rendering (parsing and formatting) is most of the generator's time.
 pub fn service_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
     let sdk = Path::new("generated").join(&service.dir_name);
-    let cli = Path::new("generated").join(format!("{}-cli", service.dir_name));
+    let cli = Path::new("generated").join(&service.cli_dir_name);
     let service_spec = spec_path(&service.spec_path);
     let operations_spec = format!("{}operations/", spec_dir(service));
     let mut jobs = vec![
@@ -61,6 +61,14 @@ pub fn service_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, Emi
         ),
         Job::new(cli.join("src/main.rs"), &spec_dir(service), Item::CliMain),
     ];
+    if !service.shared_structs.is_empty() {
+        let schemas_spec = format!("{}schemas.yaml", spec_dir(service));
+        jobs.push(Job::new(
+            sdk.join("src/types.rs"),
+            &schemas_spec,
+            Item::Types,
+        ));
+    }
     if !service.waiters.is_empty() {
         jobs.push(Job::new(
             sdk.join("src/waiters.rs"),
@@ -69,7 +77,8 @@ pub fn service_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, Emi
         ));
     }
     for operation in &service.operations {
-        let path = sdk.join(format!("src/operation/{}.rs", operation.snake_name));
+        let file = format!("{}.rs", crate::naming::unraw(&operation.names.module));
+        let path = sdk.join("src/operation").join(file);
         jobs.push(Job::new(
             path,
             &spec_path(&operation.spec_path),
@@ -108,10 +117,13 @@ impl<'a> Job<'a> {
             Item::Client => sdk_crate::client_rs(service),
             Item::OperationModule => sdk_crate::operation_mod_rs(service),
             Item::Testing => sdk_crate::testing_rs(service),
+            Item::Types => sdk_crate::types_rs(service),
             Item::Waiters => waiters::emit_waiters(&service.waiters),
             Item::Examples => examples::emit_examples(service),
             Item::CliMain => cli_crate::main_rs(service),
-            Item::Operation(operation) => operation::emit_operation(operation),
+            Item::Operation(operation) => {
+                operation::emit_operation(operation, &service.shared_structs)
+            }
         };
         render::rust_file(&self.spec, tokens).map_err(|error| EmitError {
             path: self.path.clone(),
@@ -126,6 +138,7 @@ enum Item<'a> {
     Client,
     OperationModule,
     Testing,
+    Types,
     Waiters,
     Examples,
     CliMain,

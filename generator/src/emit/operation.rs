@@ -2,16 +2,16 @@
 //! method. Everything here is declarative; sending lives in the runtime.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::docs::{doc_attrs, inner_doc_attrs, member_doc};
+use super::docs::{doc_attrs, inner_doc_attrs, member_doc, setter_doc};
 use super::types::{chain_setter, emit_struct, option_accessors, redacting_debug, rust_type};
-use crate::ir::{Location, Member, Operation, Style, Type};
-use crate::naming::{ident, unraw};
+use crate::ir::{Location, Member, Operation, Response, Sides, Struct, Style, Type};
+use crate::naming::ident;
 
-pub fn emit_operation(operation: &Operation) -> TokenStream {
+pub fn emit_operation(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let module_doc = inner_doc_attrs(&module_doc(operation));
-    let operation_static = emit_operation_static(operation);
+    let operation_static = emit_operation_static(operation, shared);
     let client_method = emit_client_method(operation);
     let request = emit_request(operation);
     let builder = emit_request_builder(operation);
@@ -39,56 +39,76 @@ fn module_doc(operation: &Operation) -> String {
     text
 }
 
-fn types(
-    operation: &Operation,
-) -> (
-    proc_macro2::Ident,
-    proc_macro2::Ident,
-    proc_macro2::Ident,
-    proc_macro2::Ident,
-) {
-    (
-        format_ident!("{}Request", operation.name),
-        format_ident!("{}RequestBuilder", operation.name),
-        format_ident!("{}FluentBuilder", operation.name),
-        format_ident!("{}Response", operation.name),
-    )
-}
-
-fn emit_operation_static(operation: &Operation) -> TokenStream {
-    let value = runtime_operation(operation);
+fn emit_operation_static(operation: &Operation, shared: &[Struct]) -> TokenStream {
+    let value = runtime_operation(operation, shared);
     quote! {
         pub(crate) static OPERATION: ::acs_runtime::Operation = #value;
     }
 }
 
 /// The `acs_runtime::Operation` the SDK and the CLI send `operation` with.
-pub fn runtime_operation(operation: &Operation) -> TokenStream {
+pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let action = &operation.name;
     let method = match operation.methods.first().map(String::as_str) {
-        Some("GET") => quote!(::acs_runtime::Method::Get),
-        _ => quote!(::acs_runtime::Method::Post),
+        Some("GET") => quote!(Get),
+        Some("PUT") => quote!(Put),
+        Some("DELETE") => quote!(Delete),
+        Some("PATCH") => quote!(Patch),
+        Some("HEAD") => quote!(Head),
+        Some("OPTIONS") => quote!(Options),
+        _ => quote!(Post),
     };
-    let mut value = quote!(::acs_runtime::Operation::new(#action, #method));
-    if let Some(token) = &operation.idempotency_token {
-        value = quote!(#value.with_idempotency_token(#token, ::acs_runtime::Location::Query));
+    let mut value = quote!(::acs_runtime::Operation::new(#action, ::acs_runtime::Method::#method));
+    if operation.path != "/" {
+        let path = &operation.path;
+        value = quote!(#value.with_path(#path));
     }
-    if let Some(pagination) = &operation.pagination {
+    let body = match operation.response {
+        Response::Fields(_) | Response::Json(_) => None,
+        Response::Text => Some(quote!(Text)),
+        Response::Binary => Some(quote!(Binary)),
+        Response::Empty => Some(quote!(Empty)),
+    };
+    if let Some(body) = body {
+        value = quote!(#value.with_response_body(::acs_runtime::ResponseBody::#body));
+    }
+    if let Some((token, location)) = &operation.idempotency_token
+        && let Some(location) = runtime_location(*location)
+    {
+        value = quote!(#value.with_idempotency_token(#token, #location));
+    }
+    if let Some(pagination) = &operation.pagination
+        && let Some(location) = runtime_location(pagination.input_token_location)
+    {
         let token = &pagination.input_token_wire;
-        value = quote!(#value.with_pagination_token(#token, ::acs_runtime::Location::Query));
+        value = quote!(#value.with_pagination_token(#token, #location));
     }
     if operation.read_only {
         value = quote!(#value.read_only());
     }
-    if operation.response_has_secrets() {
+    if operation.response_has_secrets(shared) {
         value = quote!(#value.with_secret_response());
     }
     value
 }
 
+/// Where the runtime finds a named parameter; a whole body is not one.
+fn runtime_location(location: Location) -> Option<TokenStream> {
+    let variant = match location {
+        Location::Query => quote!(Query),
+        Location::Path => quote!(Path),
+        Location::Header => quote!(Header),
+        Location::Host => quote!(Host),
+        Location::Form => quote!(Form),
+        Location::BodyField => quote!(Body),
+        Location::Body => return None,
+    };
+    Some(quote!(::acs_runtime::Location::#variant))
+}
+
 fn emit_client_method(operation: &Operation) -> TokenStream {
-    let (_, _, fluent, _) = types(operation);
-    let method = ident(&operation.snake_name);
+    let fluent = ident(&operation.names.fluent_builder);
+    let method = ident(&operation.names.module);
     let mut text = operation
         .summary
         .clone()
@@ -134,15 +154,16 @@ fn field_type(member: &Member) -> TokenStream {
 }
 
 fn emit_request(operation: &Operation) -> TokenStream {
-    let (request, builder, _, _) = types(operation);
+    let request = ident(&operation.names.request);
+    let builder = ident(&operation.names.request_builder);
     let doc = format!(
-        "Parameters of `{}`. Build one with [`{request}::builder`].",
-        operation.name
+        "Parameters of `{}`. Build one with [`{}::builder`].",
+        operation.name, operation.names.request
     );
     let doc_tokens = doc_attrs(&doc);
     let fields = operation.request.iter().map(|member| {
         let doc = doc_attrs(&member_doc(member));
-        let name = ident(&member.field_name);
+        let name = ident(&member.names.field);
         let ty = field_type(member);
         quote!(#doc pub #name: #ty,)
     });
@@ -176,30 +197,14 @@ fn emit_request(operation: &Operation) -> TokenStream {
 }
 
 fn emit_encode(operation: &Operation) -> TokenStream {
-    let (request, _, _, _) = types(operation);
-    let statements = operation.request.iter().map(|member| {
-        let name = ident(&member.field_name);
-        let wire = &member.wire_name;
-        let target = match member.location {
-            Location::Query => quote!(params.query),
-            Location::Body => quote!(params.form),
-        };
-        let put = match member.style {
-            Style::Simple => return quote!(#target.put(#wire, &self.#name);),
-            Style::Json => quote!(put_json),
-            Style::RepeatList => quote!(put_repeat_list),
-            Style::Flat => quote!(put_flat),
-        };
-        if member.required {
-            quote!(#target.#put(#wire, &self.#name)?;)
-        } else {
-            quote! {
-                if let Some(value) = &self.#name {
-                    #target.#put(#wire, value)?;
-                }
-            }
-        }
+    let request = ident(&operation.names.request);
+    // JSON body fields in the byte order of their names, as the official SDKs write them.
+    let mut members: Vec<&Member> = operation.request.iter().collect();
+    members.sort_by_key(|member| match member.location {
+        Location::BodyField => (1, member.wire_name.as_str()),
+        _ => (0, ""),
     });
+    let statements = members.into_iter().map(encode_statement);
     let params = if operation.request.is_empty() {
         quote!(_params)
     } else {
@@ -215,21 +220,69 @@ fn emit_encode(operation: &Operation) -> TokenStream {
     }
 }
 
+/// The statement that writes one request field where it travels.
+fn encode_statement(member: &Member) -> TokenStream {
+    let name = ident(&member.names.field);
+    let wire = &member.wire_name;
+    let value = if member.required {
+        quote!(&self.#name)
+    } else {
+        quote!(value)
+    };
+    let put = match member.location {
+        Location::Body => match member.ty {
+            Type::Binary => quote!(params.put_binary_body(#value.as_ref());),
+            Type::String => quote!(params.put_text_body(#value);),
+            _ => quote!(params.put_body(#value)?;),
+        },
+        Location::BodyField => quote!(params.put_body_field(#wire, #value)?;),
+        _ => {
+            let target = match member.location {
+                Location::Path => quote!(params.path),
+                Location::Host => quote!(params.host),
+                Location::Header => quote!(params.headers),
+                Location::Form => quote!(params.form),
+                _ => quote!(params.query),
+            };
+            match (member.style, &member.ty) {
+                // Scalars take `Option`s as they are: `None` sets nothing.
+                (Style::Simple, ty) if ty.is_scalar() => {
+                    return quote!(#target.put(#wire, &self.#name););
+                }
+                (Style::Simple, _) => quote!(#target.put_simple_list(#wire, #value);),
+                (Style::Json, _) => quote!(#target.put_json(#wire, #value)?;),
+                (Style::RepeatList, _) => quote!(#target.put_repeat_list(#wire, #value)?;),
+                (Style::Flat, _) => quote!(#target.put_flat(#wire, #value)?;),
+            }
+        }
+    };
+    if member.required {
+        put
+    } else {
+        quote! {
+            if let Some(value) = &self.#name {
+                #put
+            }
+        }
+    }
+}
+
 fn emit_request_builder(operation: &Operation) -> TokenStream {
-    let (request, builder, _, _) = types(operation);
+    let request = ident(&operation.names.request);
+    let builder = ident(&operation.names.request_builder);
     let fields = operation.request.iter().map(|member| {
-        let name = ident(&member.field_name);
+        let name = ident(&member.names.field);
         let ty = rust_type(&member.ty);
         quote!(#name: Option<#ty>,)
     });
     let accessors = operation.request.iter().map(|member| {
-        let name = ident(&member.field_name);
-        let setter = chain_setter(member, &quote!(self.#name));
+        let name = ident(&member.names.field);
+        let setter = chain_setter(member, &quote!(self.#name), &operation.names.request);
         let accessors = option_accessors(member, &quote!(self.#name), &quote!(self.#name));
         quote!(#setter #accessors)
     });
     let assignments = operation.request.iter().map(|member| {
-        let name = ident(&member.field_name);
+        let name = ident(&member.names.field);
         if member.required {
             let wire = &member.wire_name;
             quote! {
@@ -246,7 +299,7 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
         quote!(Clone, Debug, Default)
     };
     let debug = sensitive.then(|| redacting_debug(&builder, &operation.request, false));
-    let doc = format!("Builds a [`{request}`].");
+    let doc = format!("Builds a [`{}`].", operation.names.request);
     let doc_tokens = doc_attrs(&doc);
     quote! {
         #doc_tokens
@@ -268,11 +321,16 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
 }
 
 fn emit_fluent_builder(operation: &Operation) -> TokenStream {
-    let (_, builder, fluent, response) = types(operation);
-    let delegates = operation.request.iter().map(fluent_delegates);
+    let builder = ident(&operation.names.request_builder);
+    let fluent = ident(&operation.names.fluent_builder);
+    let response = ident(&operation.names.response);
+    let delegates = operation
+        .request
+        .iter()
+        .map(|member| fluent_delegates(member, &operation.names.request));
     let paginator = operation.pagination.as_ref().map(|_| {
         quote! {
-            /// Streams every page, following `NextToken` until the service returns none.
+            /// Streams every page, following the next token until the service returns none.
             /// A parameter error surfaces as the stream's first item.
             pub fn into_paginator(self) -> ::acs_runtime::Paginator<#response> {
                 ::acs_runtime::Paginator::new(self.client.runtime().clone(), &OPERATION, self.inner.build(), self.options)
@@ -281,7 +339,7 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
     });
     let doc = format!(
         "Sets the parameters of `{}` and sends it; from [`Client::{}`](crate::Client::{}).",
-        operation.name, operation.snake_name, operation.snake_name
+        operation.name, operation.names.module, operation.names.module
     );
     let doc_tokens = doc_attrs(&doc);
     quote! {
@@ -317,25 +375,14 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
 }
 
 /// The fluent builder's setters forward to the request builder's.
-fn fluent_delegates(member: &Member) -> TokenStream {
-    let doc = doc_attrs(&member_doc(member));
-    let method = ident(&member.field_name);
-    let base = unraw(&member.field_name);
-    let set = format_ident!("set_{}", base);
-    let get = format_ident!("get_{}", base);
+fn fluent_delegates(member: &Member, request: &str) -> TokenStream {
+    let doc = doc_attrs(&setter_doc(member, request));
+    let method = ident(&member.names.field);
+    let set = ident(&member.names.set);
+    let get = ident(&member.names.get);
     let ty = rust_type(&member.ty);
     let set_doc = format!(" Sets or clears `{}`.", member.wire_name);
     let setter = match &member.ty {
-        Type::Array(item) => {
-            let (arg, _) = super::types::setter_argument(item, &quote!(input));
-            quote! {
-                #doc
-                pub fn #method(mut self, input: #arg) -> Self {
-                    self.inner = self.inner.#method(input);
-                    self
-                }
-            }
-        }
         Type::Map(value) => {
             let (arg, _) = super::types::setter_argument(value, &quote!(value));
             quote! {
@@ -347,7 +394,11 @@ fn fluent_delegates(member: &Member) -> TokenStream {
             }
         }
         other => {
-            let (arg, _) = super::types::setter_argument(other, &quote!(input));
+            let element = match other {
+                Type::Array(item) => item,
+                other => other,
+            };
+            let (arg, _) = super::types::setter_argument(element, &quote!(input));
             quote! {
                 #doc
                 pub fn #method(mut self, input: #arg) -> Self {
@@ -372,25 +423,44 @@ fn fluent_delegates(member: &Member) -> TokenStream {
 }
 
 fn emit_response(operation: &Operation) -> TokenStream {
-    let (_, _, _, response) = types(operation);
-    let item = crate::ir::Struct {
-        name: response.to_string(),
-        side: crate::ir::Side::Response,
-        description: Some(format!("What `{}` returns.", operation.name)),
-        fields: operation.response.clone(),
+    let response = ident(&operation.names.response);
+    let description = format!("What `{}` returns.", operation.name);
+    let fields = match &operation.response {
+        Response::Fields(fields) => fields.clone(),
+        Response::Empty => Vec::new(),
+        Response::Json(ty) => {
+            let ty = rust_type(ty);
+            return whole_body_response(&response, &description, quote!(Option<#ty>));
+        }
+        Response::Text => return whole_body_response(&response, &description, quote!(String)),
+        Response::Binary => {
+            return whole_body_response(&response, &description, quote!(::acs_runtime::Blob));
+        }
+    };
+    let item = Struct {
+        name: operation.names.response.clone(),
+        side: Sides {
+            request: false,
+            response: true,
+        },
+        description: Some(description),
+        fields,
     };
     let definition = emit_struct(&item);
     let page = operation.pagination.as_ref().map(|pagination| {
         let item_type = rust_type(&pagination.item_type);
-        let token = ident(&pagination.output_token);
-        let mut path = pagination.items_path.iter().map(|name| ident(name));
+        let token = ident(&pagination.output_token.field);
+        let mut path = pagination
+            .items_path
+            .iter()
+            .map(|names| ident(&names.field));
         let first = path.next();
         let rest = path.map(|name| quote!(.and_then(|value| value.#name)));
         quote! {
             impl ::acs_runtime::Page for #response {
                 type Item = #item_type;
-                fn next_token(&self) -> Option<&str> {
-                    self.#token.as_deref()
+                fn next_token(&self) -> Option<String> {
+                    self.#token.as_ref().map(ToString::to_string)
                 }
                 fn into_items(self) -> Vec<#item_type> {
                     self.#first #(#rest)* .unwrap_or_default()
@@ -399,4 +469,35 @@ fn emit_response(operation: &Operation) -> TokenStream {
         }
     });
     quote!(#definition #page)
+}
+
+/// A response whose body is one value as a whole (JSON that is not an object with fields,
+/// text or bytes): a struct with that value as `body`. JSON may be `null`, so it is an
+/// `Option`; text and bytes are read whole, never absent.
+fn whole_body_response(
+    response: &proc_macro2::Ident,
+    description: &str,
+    rust: TokenStream,
+) -> TokenStream {
+    let doc = doc_attrs(description);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #response {
+            /// The response body.
+            pub body: #rust,
+        }
+        impl ::serde::Serialize for #response {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&self.body, serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #response {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let body = <#rust as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self { body })
+            }
+        }
+    }
 }

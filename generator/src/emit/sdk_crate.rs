@@ -1,10 +1,11 @@
-//! The SDK crate's fixed files: `Cargo.toml`, `lib.rs`, `client.rs` and `operation/mod.rs`.
+//! The SDK crate's fixed files: `Cargo.toml`, `lib.rs`, `client.rs`, `operation/mod.rs`,
+//! `types.rs` and `testing.rs`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::inner_doc_attrs;
-use crate::ir::Service;
+use crate::ir::{Response, Service};
 use crate::naming::ident;
 
 pub fn cargo_toml(service: &Service) -> String {
@@ -40,7 +41,7 @@ tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 }
 
 pub fn lib_rs(service: &Service) -> TokenStream {
-    let crate_ident = service.crate_name.replace('-', "_");
+    let crate_ident = &service.crate_ident;
     let example_operation = service
         .operations
         .iter()
@@ -52,7 +53,7 @@ pub fn lib_rs(service: &Service) -> TokenStream {
              let client = {crate_ident}::Client::from_env()?;\n\
              let response = client.{}().send().await?;\n\
              println!(\"{{response:?}}\");\n# Ok(())\n# }}\n```",
-            operation.snake_name
+            operation.names.module
         )
     });
     let doc = inner_doc_attrs(&format!(
@@ -69,6 +70,11 @@ pub fn lib_rs(service: &Service) -> TokenStream {
             pub mod waiters;
         }
     });
+    let types = (!service.shared_structs.is_empty()).then(|| {
+        quote! {
+            pub mod types;
+        }
+    });
     quote! {
         #doc
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -77,6 +83,7 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         pub mod operation;
         #[cfg(feature = "testing")]
         pub mod testing;
+        #types
         #waiters
         pub use acs_runtime::{
             BuildError, CallOptions, Config, Credentials, Error, Paginator, ResponseFuture, RetryConfig,
@@ -153,6 +160,9 @@ pub fn client_rs(service: &Service) -> TokenStream {
 pub fn testing_rs(service: &Service) -> TokenStream {
     let examples = service.operations.iter().filter_map(|operation| {
         let example = operation.response_example.as_ref()?;
+        if !matches!(operation.response, Response::Fields(_) | Response::Json(_)) {
+            return None;
+        }
         let action = &operation.name;
         Some(quote!((#action, #example)))
     });
@@ -175,11 +185,20 @@ pub fn testing_rs(service: &Service) -> TokenStream {
 
 pub fn operation_mod_rs(service: &Service) -> TokenStream {
     let modules = service.operations.iter().map(|operation| {
-        let module = ident(&operation.snake_name);
+        let module = ident(&operation.names.module);
         quote!(pub mod #module;)
     });
     quote! {
         //! One module per operation: its request, builders, response and nested types.
         #(#modules)*
+    }
+}
+
+/// `types.rs`: the object types shared by operations.
+pub fn types_rs(service: &Service) -> TokenStream {
+    let structs = service.shared_structs.iter().map(super::types::emit_struct);
+    quote! {
+        //! Object types shared by several operations.
+        #(#structs)*
     }
 }

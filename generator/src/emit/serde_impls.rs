@@ -10,10 +10,15 @@ use quote::quote;
 use crate::ir::Member;
 use crate::naming::ident;
 
-/// Writes every present field under its wire name; absent fields are left out.
-pub fn serialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
+/// Writes every present field under its wire name, in the order given; absent fields are
+/// left out.
+pub fn serialize_impl<'a>(
+    name: &Ident,
+    fields: impl IntoIterator<Item = &'a Member>,
+) -> TokenStream {
+    let fields: Vec<&Member> = fields.into_iter().collect();
     let entries = fields.iter().map(|field| {
-        let field_name = ident(&field.field_name);
+        let field_name = ident(&field.names.field);
         let wire = &field.wire_name;
         quote! {
             if let Some(value) = &self.#field_name {
@@ -41,7 +46,7 @@ pub fn serialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
 pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
     let expecting = format!("a {name} object");
     let arms = fields.iter().map(|field| {
-        let field_name = ident(&field.field_name);
+        let field_name = ident(&field.names.field);
         let wire = &field.wire_name;
         quote!(#wire => value.#field_name = map.next_value()?,)
     });

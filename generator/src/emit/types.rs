@@ -1,15 +1,15 @@
 //! Rust types for spec types, and the structs of responses and nested objects.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::docs::{doc_attrs, member_doc};
+use super::docs::{doc_attrs, first_sentence, member_doc, setter_doc};
 use super::serde_impls::{deserialize_impl, serialize_impl};
-use crate::ir::{Member, Side, Struct, Type};
-use crate::naming::{ident, unraw};
+use crate::ir::{Member, Struct, Type};
+use crate::naming::ident;
 
-/// The Rust type of a spec type, with fully qualified paths so that spec names cannot
-/// shadow them.
+/// The Rust type of a spec type. Prelude names are written bare (the spec may not shadow
+/// them); everything else is a full path.
 pub fn rust_type(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote!(String),
@@ -18,6 +18,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Int64 => quote!(i64),
         // JSON numbers are doubles; `f32` would round decimals such as 18.88 on the way in.
         Type::Float | Type::Double => quote!(f64),
+        Type::Binary => quote!(::acs_runtime::Blob),
         Type::Any => quote!(::serde_json::Value),
         Type::Array(item) => {
             let item = rust_type(item);
@@ -31,7 +32,18 @@ pub fn rust_type(ty: &Type) -> TokenStream {
             let name = ident(name);
             quote!(#name)
         }
+        Type::Shared(name) => {
+            let name = ident(name);
+            quote!(crate::types::#name)
+        }
     }
+}
+
+/// The type a struct field holds inside its `Option`: boxed when the struct contains itself
+/// through it.
+pub fn field_type(member: &Member) -> TokenStream {
+    let ty = rust_type(&member.ty);
+    if member.boxed { quote!(Box<#ty>) } else { ty }
 }
 
 /// The argument a setter takes for one value of `ty`, and the expression that converts it.
@@ -39,21 +51,23 @@ pub fn setter_argument(ty: &Type, name: &TokenStream) -> (TokenStream, TokenStre
     match ty {
         Type::String => (quote!(impl Into<String>), quote!(#name.into())),
         Type::Any => (quote!(impl Into<::serde_json::Value>), quote!(#name.into())),
+        Type::Binary => (quote!(impl Into<::acs_runtime::Blob>), quote!(#name.into())),
         other => (rust_type(other), quote!(#name)),
     }
 }
 
 /// The chainable setter(s) for one field that set, append to or insert into it. Used by
-/// request builders and nested request structs alike; `target` is where the value lives.
-pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
-    let doc = doc_attrs(&member_doc(member));
-    let method = ident(&member.field_name);
+/// request builders and nested request structs alike; `target` is where the value lives and
+/// `owner` the type whose field documents it.
+pub fn chain_setter(member: &Member, target: &TokenStream, owner: &str) -> TokenStream {
+    let doc = doc_attrs(&setter_doc(member, owner));
+    let method = ident(&member.names.field);
+    let set = &member.names.set;
     match &member.ty {
         Type::Array(item) => {
             let (arg, value) = setter_argument(item, &quote!(input));
             let note = doc_attrs(&format!(
-                "\nAppends one item; `set_{}` replaces the whole list.",
-                unraw(&member.field_name)
+                "\nAppends one item; `{set}` replaces the whole list."
             ));
             quote! {
                 #doc
@@ -67,8 +81,7 @@ pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
         Type::Map(value_type) => {
             let (arg, value) = setter_argument(value_type, &quote!(value));
             let note = doc_attrs(&format!(
-                "\nInserts one entry; `set_{}` replaces the whole map.",
-                unraw(&member.field_name)
+                "\nInserts one entry; `{set}` replaces the whole map."
             ));
             quote! {
                 #doc
@@ -86,7 +99,10 @@ pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
             }
         }
         other => {
-            let (arg, value) = setter_argument(other, &quote!(input));
+            let (arg, mut value) = setter_argument(other, &quote!(input));
+            if member.boxed {
+                value = quote!(Box::new(#value));
+            }
             quote! {
                 #doc
                 pub fn #method(mut self, input: #arg) -> Self {
@@ -99,7 +115,9 @@ pub fn chain_setter(member: &Member, target: &TokenStream) -> TokenStream {
 }
 
 /// A struct of a response or a nested object. Every field is optional: the service may omit
-/// anything. Request-side structs serialize for encoding and get chainable setters.
+/// anything. Structs built by callers (the request side) serialise with their fields in the
+/// byte order of their wire names, as the official SDKs write them, and get chainable
+/// setters; structs read from responses deserialise tolerantly.
 pub fn emit_struct(item: &Struct) -> TokenStream {
     let name = ident(&item.name);
     let doc = doc_attrs(
@@ -110,8 +128,8 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
     );
     let fields = item.fields.iter().map(|field| {
         let doc = doc_attrs(&member_doc(field));
-        let field_name = ident(&field.field_name);
-        let ty = rust_type(&field.ty);
+        let field_name = ident(&field.names.field);
+        let ty = field_type(field);
         quote! {
             #doc
             pub #field_name: Option<#ty>,
@@ -122,12 +140,21 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
     } else {
         quote!(Clone, Debug, Default, PartialEq)
     };
-    let serialize = serialize_impl(&name, &item.fields);
-    let deserialize = (item.side == Side::Response).then(|| deserialize_impl(&name, &item.fields));
-    let setters = (item.side == Side::Request).then(|| {
+    let serialize = if item.side.request {
+        let mut sorted: Vec<&Member> = item.fields.iter().collect();
+        sorted.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+        serialize_impl(&name, sorted)
+    } else {
+        serialize_impl(&name, item.fields.iter())
+    };
+    let deserialize = item
+        .side
+        .response
+        .then(|| deserialize_impl(&name, &item.fields));
+    let setters = item.side.request.then(|| {
         let setters = item.fields.iter().map(|field| {
-            let field_name = ident(&field.field_name);
-            chain_setter(field, &quote!(self.#field_name))
+            let field_name = ident(&field.names.field);
+            chain_setter(field, &quote!(self.#field_name), "Self")
         });
         quote! {
             impl #name {
@@ -165,8 +192,8 @@ pub fn redacting_debug(
 ) -> TokenStream {
     let label = name.to_string();
     let entries = fields.iter().map(|field| {
-        let field_name = ident(&field.field_name);
-        let label = unraw(&field.field_name);
+        let field_name = ident(&field.names.field);
+        let label = crate::naming::unraw(&field.names.field);
         if field.sensitive {
             let shown = if field.required && required_known {
                 quote!(&"** redacted **")
@@ -193,14 +220,13 @@ pub fn option_accessors(
     target: &TokenStream,
     target_ref: &TokenStream,
 ) -> TokenStream {
-    let base = unraw(&member.field_name);
-    let set = format_ident!("set_{}", base);
-    let get = format_ident!("get_{}", base);
+    let set = ident(&member.names.set);
+    let get = ident(&member.names.get);
     let ty = rust_type(&member.ty);
     let doc = doc_attrs(&format!(
         "Sets or clears `{}`. {}",
         member.wire_name,
-        first_sentence(member)
+        first_sentence(member.docs.description.as_deref().unwrap_or_default())
     ));
     quote! {
         #doc
@@ -212,14 +238,5 @@ pub fn option_accessors(
         pub fn #get(&self) -> &Option<#ty> {
             &#target_ref
         }
-    }
-}
-
-fn first_sentence(member: &Member) -> String {
-    let description = member.docs.description.as_deref().unwrap_or_default();
-    let line = description.lines().next().unwrap_or_default();
-    match line.find(". ") {
-        Some(end) => line[..=end].to_string(),
-        None => line.to_string(),
     }
 }

@@ -1,7 +1,7 @@
 //! `Client::wait_until_<name>()`: polling loops declared in service.yaml.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{doc_attrs, member_doc};
 use super::types::setter_argument;
@@ -17,13 +17,12 @@ pub fn emit_waiters(waiters: &[Waiter]) -> TokenStream {
 }
 
 fn emit_waiter(waiter: &Waiter) -> TokenStream {
-    let module = ident(&waiter.operation_module);
-    let fluent = format_ident!("{}FluentBuilder", waiter.operation_name);
-    let response = format_ident!("{}Response", waiter.operation_name);
-    let poll = ident(&waiter.operation_module);
-    let method = ident(&waiter.method_name);
-    let waiter_type = format_ident!("{}Waiter", waiter.name);
-    let status_fn = format_ident!("{}_status", crate::naming::snake(&waiter.name));
+    let module = ident(&waiter.operation_names.module);
+    let fluent = ident(&waiter.operation_names.fluent_builder);
+    let response = ident(&waiter.operation_names.response);
+    let method = ident(&waiter.names.method);
+    let waiter_type = ident(&waiter.names.waiter);
+    let status_fn = ident(&waiter.names.status);
     let delay = waiter.delay_seconds;
     let timeout = waiter.timeout_seconds;
     let success = &waiter.success;
@@ -45,7 +44,7 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
     ));
     let inputs = waiter.inputs.iter().map(|member| {
         let doc = doc_attrs(&member_doc(member));
-        let name = ident(&member.field_name);
+        let name = ident(&member.names.field);
         let (arg, _) = setter_argument(&member.ty, &quote!(input));
         quote! {
             #doc
@@ -61,7 +60,7 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
             #doc
             pub fn #method(&self) -> #waiter_type {
                 #waiter_type {
-                    poll: self.#poll(),
+                    poll: self.#module(),
                     delay: ::std::time::Duration::from_secs(#delay),
                     timeout: ::std::time::Duration::from_secs(#timeout),
                 }
@@ -119,12 +118,12 @@ fn status_expression(path: &[PathStep]) -> TokenStream {
     for (index, step) in path.iter().enumerate() {
         let last = index + 1 == path.len();
         expression = match step {
-            PathStep::Field(name) if last => {
-                let name = ident(name);
+            PathStep::Field(names) if last => {
+                let name = ident(&names.field);
                 quote!(#expression.#name.as_deref())
             }
-            PathStep::Field(name) => {
-                let name = ident(name);
+            PathStep::Field(names) => {
+                let name = ident(&names.field);
                 quote!(#expression.#name.as_ref()?)
             }
             PathStep::FirstElement => quote!(#expression.first()?),

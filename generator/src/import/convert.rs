@@ -1,20 +1,31 @@
-//! OpenMeta → spec, one API at a time: the service, and each API as an operation with its
-//! parameters, response fields and sample response. Overlay patches, pagination and type
-//! names are later passes over the result.
+//! OpenMeta → spec, one API at a time: the service, the shared schemas, and each API as an
+//! operation with its parameters, response and sample response. Overlay patches, pagination
+//! and type names are later passes over the result.
+//!
+//! The conversion never fails on what only documents: an example, a constraint or an enum
+//! value of an unexpected shape is dropped, a schema without a usable type is free-form JSON,
+//! and a `$ref` naming no shared schema is free-form JSON too.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::error::{ApiProblem, ImportError};
+use super::endpoints;
 use super::openmeta::{AdditionalProperties, Api, Document, Parameter, ResponseDemo, Schema};
 use super::spanned;
-use crate::spec::{EndpointsSpec, OperationSpec, RamSpec, RegionEndpoint, ServiceSpec, Shape};
+use crate::spec::{EndpointsSpec, OperationSpec, RamSpec, ServiceSpec, Shape};
 
 const PROTOCOL: &str = "https";
 const SIGNATURE: &str = "ACS3-HMAC-SHA256";
+/// Where a `$ref` points: `#/components/schemas/<name>`.
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// How many `$ref`s to other references are followed before giving up on a chain that loops.
+const MAX_REFERENCE_CHAIN: usize = 8;
 
 /// `service.yaml` without waiters (those come from the overlay).
 pub(crate) fn service(document: &Document) -> ServiceSpec {
     let product = &document.info.product;
+    let (rule, regions) = endpoints::from_metadata(product, &document.endpoints);
     ServiceSpec {
         product: spanned(product.clone()),
         api_version: spanned(document.info.version.clone()),
@@ -22,220 +33,438 @@ pub(crate) fn service(document: &Document) -> ServiceSpec {
         protocol: spanned(PROTOCOL.to_owned()),
         signature: spanned(SIGNATURE.to_owned()),
         endpoints: EndpointsSpec {
-            rule: spanned(format!(
-                "{}.{{region}}.aliyuncs.com",
-                product.to_lowercase()
-            )),
-            regions: document
-                .endpoints
-                .iter()
-                .map(|endpoint| RegionEndpoint {
-                    region: endpoint.region_id.clone(),
-                    endpoint: endpoint.endpoint.clone(),
-                })
-                .collect(),
+            rule: spanned(rule),
+            regions,
         },
         waiters: Vec::new(),
     }
 }
 
-/// One API as an operation, without pagination or type names.
-pub(crate) fn operation(
-    product: &str,
-    action: &str,
-    api: &Api,
-) -> Result<OperationSpec, ImportError> {
-    let request = api
-        .parameters
-        .iter()
-        .map(|parameter| request_parameter(action, parameter))
-        .collect::<Result<_, _>>()?;
-    Ok(OperationSpec {
-        name: Some(spanned(action.to_owned())),
-        summary: documentation(api.summary.as_deref()),
-        description: documentation(api.description.as_deref()),
-        deprecated: api.deprecated,
-        methods: api
-            .methods
-            .iter()
-            .map(|method| method.to_uppercase())
-            .collect(),
-        ram: api
-            .system_tags
-            .operation_type
-            .as_ref()
-            .map(|level| RamSpec {
-                action: format!("{product}:{action}"),
-                access_level: level.clone(),
-            }),
-        read_only: matches!(
-            api.system_tags.operation_type.as_deref(),
-            Some("get" | "list")
-        ),
-        request,
-        response: response_fields(action, api)?,
-        pagination: None,
-        response_example: response_example(action, api)?,
-    })
+/// Converts schemas and APIs of one document.
+pub(crate) struct Converter<'d> {
+    product: &'d str,
+    schemas: &'d BTreeMap<String, Schema>,
 }
 
-/// Where in an API a schema sits, for error messages.
-#[derive(Clone, Copy)]
-struct Site<'a> {
-    api: &'a str,
-    /// `request parameter` or `response field`.
-    kind: &'static str,
+/// What a schema stands for where it is used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Position {
+    /// A parameter, a field or an element: `format: binary` strings stay strings there.
+    Value,
+    /// A whole request or response body, where `format: binary` means bytes.
+    Body,
 }
 
-impl Site<'_> {
-    fn error(self, path: &str, problem: ApiProblem) -> ImportError {
-        ImportError::Api {
-            api: self.api.to_owned(),
-            at: format!("{} `{path}`", self.kind),
-            problem,
+impl<'d> Converter<'d> {
+    pub(crate) fn new(document: &'d Document) -> Self {
+        Converter {
+            product: &document.info.product,
+            schemas: &document.components.schemas,
         }
     }
-}
 
-fn request_parameter(action: &str, parameter: &Parameter) -> Result<Shape, ImportError> {
-    let site = Site {
-        api: action,
-        kind: "request parameter",
-    };
-    Ok(Shape {
-        name: Some(spanned(parameter.name.clone())),
-        location: Some(spanned(parameter.location.clone())),
-        style: parameter.style.clone().map(spanned),
-        ..shape(&parameter.schema, site, &parameter.name)?
-    })
-}
-
-fn response_fields(action: &str, api: &Api) -> Result<Vec<Shape>, ImportError> {
-    let success = api.responses.get("200").ok_or_else(|| ImportError::Api {
-        api: action.to_owned(),
-        at: String::new(),
-        problem: ApiProblem::NoSuccessResponse,
-    })?;
-    let Some(schema) = &success.schema else {
-        return Ok(Vec::new());
-    };
-    if schema.ty.as_deref().is_some_and(|ty| ty != "object") {
-        return Err(ImportError::Api {
-            api: action.to_owned(),
-            at: "response".to_owned(),
-            problem: ApiProblem::UnsupportedType {
-                ty: schema.ty.clone(),
-                format: schema.format.clone(),
-            },
-        });
-    }
-    let site = Site {
-        api: action,
-        kind: "response field",
-    };
-    let Some(properties) = &schema.properties else {
-        return Ok(Vec::new());
-    };
-    properties
-        .0
-        .iter()
-        .map(|(name, schema)| field(name, schema, site, name))
-        .collect()
-}
-
-fn field(name: &str, schema: &Schema, site: Site<'_>, path: &str) -> Result<Shape, ImportError> {
-    Ok(Shape {
-        name: Some(spanned(name.to_owned())),
-        ..shape(schema, site, path)?
-    })
-}
-
-/// Everything a schema says, at any depth; `path` is the overlay-style path of `schema`.
-fn shape(schema: &Schema, site: Site<'_>, path: &str) -> Result<Shape, ImportError> {
-    let at = |problem| site.error(path, problem);
-    let mut converted = Shape {
-        required: schema.required,
-        description: documentation(schema.description.as_deref()),
-        example: optional(schema.example.as_ref(), |value| {
-            scalar_text(value, "example")
-        })
-        .map_err(at)?
-        .filter(|example| !example.is_empty()),
-        enum_values: enum_values(schema).map_err(at)?,
-        default: optional(schema.default.as_ref(), |value| {
-            scalar_text(value, "default")
-        })
-        .map_err(at)?,
-        minimum: optional(schema.minimum.as_ref(), |value| number(value, "minimum")).map_err(at)?,
-        maximum: optional(schema.maximum.as_ref(), |value| number(value, "maximum")).map_err(at)?,
-        max_items: optional(schema.max_items.as_ref(), |value| count(value, "maxItems"))
-            .map_err(at)?,
-        deprecated: schema.deprecated,
-        ..Shape::default()
-    };
-    let ty = match (schema.ty.as_deref(), schema.format.as_deref()) {
-        (Some("string"), _) => "string",
-        (Some("boolean"), _) => "boolean",
-        (Some("integer"), Some("int32")) => "int32",
-        (Some("integer"), None | Some("int64")) => "int64",
-        (Some("number"), Some("float")) => "float",
-        (Some("number"), None | Some("double")) => "double",
-        (Some("array"), _) => {
-            let items = schema
-                .items
-                .as_deref()
-                .ok_or_else(|| at(ApiProblem::ArrayWithoutItems))?;
-            converted.items = Some(Box::new(shape(items, site, &format!("{path}[]"))?));
-            "array"
-        }
-        (Some("object"), _) => match (&schema.properties, &schema.additional_properties) {
-            // Properties win over `additionalProperties`: they name the fields a struct can hold.
-            (Some(properties), _) if !properties.0.is_empty() => {
-                converted.fields = properties
-                    .0
-                    .iter()
-                    .map(|(name, schema)| field(name, schema, site, &format!("{path}.{name}")))
-                    .collect::<Result<_, _>>()?;
-                "object"
-            }
-            (_, Some(AdditionalProperties::Schema(values))) => {
-                converted.values = Some(Box::new(shape(values, site, &format!("{path}{{}}"))?));
-                "map"
-            }
-            _ => "any",
-        },
-        (ty, format) => {
-            return Err(at(ApiProblem::UnsupportedType {
-                ty: ty.map(str::to_owned),
-                format: format.map(str::to_owned),
-            }));
-        }
-    };
-    converted.ty = Some(spanned(ty.to_owned()));
-    Ok(converted)
-}
-
-fn optional<T>(
-    value: Option<&Value>,
-    convert: impl FnOnce(&Value) -> Result<T, ApiProblem>,
-) -> Result<Option<T>, ApiProblem> {
-    value.map(convert).transpose()
-}
-
-/// `enum` when given, else the keys of `enumValueTitles` (OpenMeta's usual spelling).
-fn enum_values(schema: &Schema) -> Result<Vec<String>, ApiProblem> {
-    if !schema.enum_values.is_empty() {
-        return schema
-            .enum_values
-            .iter()
-            .map(|value| scalar_text(value, "enum"))
+    /// The shared object schemas that `operations` reference, directly or through other
+    /// shared schemas, named as `ref` names them.
+    pub(crate) fn shared_schemas(
+        &self,
+        operations: &BTreeMap<String, OperationSpec>,
+    ) -> Vec<Shape> {
+        let mut pending: Vec<String> = operations
+            .values()
+            .flat_map(|operation| {
+                let mut names = BTreeSet::new();
+                collect_references(
+                    operation
+                        .request
+                        .iter()
+                        .chain(&operation.response)
+                        .chain(&operation.response_body),
+                    &mut names,
+                );
+                names
+            })
             .collect();
+        let mut shared = BTreeMap::new();
+        while let Some(name) = pending.pop() {
+            if shared.contains_key(&name) {
+                continue;
+            }
+            let Some(schema) = self.schemas.get(&name) else {
+                continue;
+            };
+            let mut shape = self.shape(schema, Position::Value, 0);
+            shape.reference = None;
+            shape.name = Some(spanned(name.clone()));
+            let mut names = BTreeSet::new();
+            collect_references(shape.fields.iter(), &mut names);
+            pending.extend(names);
+            shared.insert(name, shape);
+        }
+        shared.into_values().collect()
     }
-    Ok(schema
-        .enum_value_titles
+
+    /// One API as an operation, without pagination or type names.
+    pub(crate) fn operation(&self, action: &str, api: &Api) -> OperationSpec {
+        let mut names = BTreeSet::new();
+        let request = api
+            .parameters
+            .iter()
+            // The metadata lists a few parameters twice; they are one parameter.
+            .filter(|parameter| names.insert(parameter.name.as_str()))
+            .map(|parameter| self.request_parameter(parameter))
+            .collect();
+        let (response, response_body) = self.response(api);
+        let mut request: Vec<Shape> = request;
+        let path = api
+            .path
+            .as_deref()
+            .filter(|path| path.starts_with('/'))
+            .map(|path| path_template(path, &mut request));
+        OperationSpec {
+            name: Some(spanned(action.to_owned())),
+            summary: documentation(api.summary.as_deref()),
+            description: documentation(api.description.as_deref()),
+            deprecated: api.deprecated,
+            methods: methods(api, &request),
+            path: path.map(spanned),
+            ram: api
+                .system_tags
+                .operation_type
+                .as_ref()
+                .map(|level| RamSpec {
+                    action: format!("{}:{action}", self.product),
+                    access_level: level.clone(),
+                }),
+            read_only: matches!(
+                api.system_tags.operation_type.as_deref(),
+                Some("get" | "list")
+            ),
+            request,
+            response,
+            response_body,
+            pagination: None,
+            response_example: response_example(api),
+        }
+    }
+
+    fn request_parameter(&self, parameter: &Parameter) -> Shape {
+        let location = parameter.location.as_str();
+        let position = if location == "body" {
+            Position::Body
+        } else {
+            Position::Value
+        };
+        let mut shape = self.shape(&parameter.schema, position, 0);
+        shape.style = style(location, parameter.style.as_deref(), &shape).map(spanned);
+        shape.name = Some(spanned(parameter.name.clone()));
+        shape.location = Some(spanned(parameter.location.clone()));
+        shape
+    }
+
+    /// The fields of the first success response when it is an object with properties, else
+    /// the response body's shape.
+    fn response(&self, api: &Api) -> (Vec<Shape>, Option<Shape>) {
+        let success = api
+            .responses
+            .iter()
+            .find(|(status, _)| status.len() == 3 && status.starts_with('2'))
+            .and_then(|(_, response)| response.schema.as_ref());
+        let Some(schema) = success else {
+            return (Vec::new(), None);
+        };
+        let schema = self.resolved(schema);
+        if let Some(properties) = schema.properties.as_ref().filter(|p| !p.0.is_empty())
+            && schema.ty.as_deref().is_none_or(|ty| ty == "object")
+        {
+            let fields = properties
+                .0
+                .iter()
+                .map(|(name, field)| self.field(name, field))
+                .collect();
+            return (fields, None);
+        }
+        let body = self.shape(schema, Position::Body, 0);
+        let describes_nothing = schema.ty.is_none() && schema.reference.is_none();
+        (Vec::new(), (!describes_nothing).then_some(body))
+    }
+
+    /// `schema`, or the shared schema it references when that is an object.
+    fn resolved<'s>(&'s self, schema: &'s Schema) -> &'s Schema {
+        schema
+            .reference
+            .as_deref()
+            .and_then(|reference| self.schemas.get(schema_name(reference)))
+            .unwrap_or(schema)
+    }
+
+    fn field(&self, name: &str, schema: &Schema) -> Shape {
+        Shape {
+            name: Some(spanned(name.to_owned())),
+            ..self.shape(schema, Position::Value, 0)
+        }
+    }
+
+    /// Everything a schema says, at any depth.
+    fn shape(&self, schema: &Schema, position: Position, depth: usize) -> Shape {
+        let mut converted = Shape {
+            required: schema.required,
+            description: documentation(schema.description.as_deref()),
+            example: schema
+                .example
+                .as_ref()
+                .and_then(scalar_text)
+                .filter(|example| !example.is_empty()),
+            enum_values: enum_values(schema),
+            default: schema.default.as_ref().and_then(scalar_text),
+            minimum: schema.minimum.as_ref().and_then(number),
+            maximum: schema.maximum.as_ref().and_then(number),
+            max_items: schema.max_items.as_ref().and_then(count),
+            deprecated: schema.deprecated,
+            ..Shape::default()
+        };
+        if let Some(reference) = &schema.reference {
+            self.reference(&mut converted, schema_name(reference), position, depth);
+            return converted;
+        }
+        let ty = match (schema.ty.as_deref(), schema.format.as_deref()) {
+            (Some("string"), Some("binary" | "byte")) if position == Position::Body => "binary",
+            (Some("string"), _) => "string",
+            (Some("boolean"), _) => "boolean",
+            (Some("integer"), Some("int32")) => "int32",
+            (Some("integer"), _) => "int64",
+            (Some("number"), Some("float")) => "float",
+            (Some("number"), _) => "double",
+            (Some("array"), _) => {
+                let items = match &schema.items {
+                    Some(items) => self.shape(items, Position::Value, depth),
+                    None => any(),
+                };
+                converted.items = Some(Box::new(items));
+                "array"
+            }
+            (Some("object") | None, _) => match (&schema.properties, &schema.additional_properties)
+            {
+                // Properties win over `additionalProperties`: they name the fields a struct
+                // can hold.
+                (Some(properties), _) if !properties.0.is_empty() => {
+                    converted.fields = properties
+                        .0
+                        .iter()
+                        .map(|(name, field)| self.field(name, field))
+                        .collect();
+                    "object"
+                }
+                (_, Some(AdditionalProperties::Schema(values))) => {
+                    converted.values = Some(Box::new(self.shape(values, Position::Value, depth)));
+                    "map"
+                }
+                _ => "any",
+            },
+            // `any`, and types the spec has no better word for.
+            _ => "any",
+        };
+        converted.ty = Some(spanned(ty.to_owned()));
+        converted
+    }
+
+    /// Makes `converted` the shared schema `name`: a `ref` to it when it is an object with
+    /// properties (the shared type), the schema itself when it is anything else, and free-form
+    /// JSON when there is no such schema.
+    fn reference(&self, converted: &mut Shape, name: &str, position: Position, depth: usize) {
+        let Some(target) = self.schemas.get(name) else {
+            converted.ty = Some(spanned("any".to_owned()));
+            return;
+        };
+        let is_object = target.properties.as_ref().is_some_and(|p| !p.0.is_empty())
+            && target.ty.as_deref().is_none_or(|ty| ty == "object");
+        if is_object {
+            converted.reference = Some(spanned(name.to_owned()));
+            return;
+        }
+        if depth >= MAX_REFERENCE_CHAIN {
+            converted.ty = Some(spanned("any".to_owned()));
+            return;
+        }
+        let inlined = self.shape(target, position, depth + 1);
+        converted.ty = inlined.ty;
+        converted.reference = inlined.reference;
+        converted.items = inlined.items;
+        converted.values = inlined.values;
+        if converted.enum_values.is_empty() {
+            converted.enum_values = inlined.enum_values;
+        }
+        if converted.description.is_none() {
+            converted.description = inlined.description;
+        }
+    }
+}
+
+/// The methods upper-cased in the metadata's order, but `POST` first when the request has a
+/// body and the metadata lists `GET` first: a `GET` carries no body.
+fn methods(api: &Api, request: &[Shape]) -> Vec<String> {
+    let mut methods: Vec<String> = api
+        .methods
         .iter()
-        .flat_map(|titles| titles.0.iter().map(|(value, _)| value.clone()))
-        .collect())
+        .map(|method| method.to_uppercase())
+        .collect();
+    let has_body = request.iter().any(|parameter| {
+        matches!(
+            parameter.location.as_ref().map(|at| at.value.as_str()),
+            Some("body" | "formData")
+        )
+    });
+    if has_body
+        && methods.first().is_some_and(|first| first == "GET")
+        && let Some(post) = methods.iter().position(|method| method == "POST")
+    {
+        let post = methods.remove(post);
+        methods.insert(0, post);
+    }
+    methods
+}
+
+/// The API's path template with every path parameter a `{Name}` placeholder: `[Name]` is
+/// read as `{Name}`, and a `*` segment as the one path parameter the template does not
+/// otherwise name. A placeholder that names no parameter gets one, a required string, so
+/// that callers can fill it.
+fn path_template(path: &str, request: &mut Vec<Shape>) -> String {
+    let path_parameters: Vec<String> = request
+        .iter()
+        .filter(|parameter| {
+            parameter
+                .location
+                .as_ref()
+                .is_some_and(|at| at.value == "path")
+        })
+        .filter_map(|parameter| parameter.name.as_ref().map(|name| name.value.clone()))
+        .collect();
+    let mut template = path.to_owned();
+    for name in &path_parameters {
+        template = template.replace(&format!("[{name}]"), &format!("{{{name}}}"));
+    }
+    let unnamed: Vec<&String> = path_parameters
+        .iter()
+        .filter(|name| !template.contains(&format!("{{{name}}}")))
+        .collect();
+    if let [only] = unnamed.as_slice() {
+        let (route, query) = template
+            .split_once('?')
+            .map_or((template.as_str(), None), |(route, query)| {
+                (route, Some(query))
+            });
+        if route.ends_with("/*") {
+            let mut replaced = format!("{}{{{only}}}", &route[..route.len() - 1]);
+            if let Some(query) = query {
+                replaced.push('?');
+                replaced.push_str(query);
+            }
+            template = replaced;
+        }
+    }
+    let mut rest = template.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let placeholder = &rest[open + 1..open + close];
+        let declared = request.iter().any(|parameter| {
+            parameter
+                .name
+                .as_ref()
+                .is_some_and(|name| name.value == placeholder)
+        });
+        if !declared {
+            request.push(Shape {
+                name: Some(spanned(placeholder.to_owned())),
+                location: Some(spanned("path".to_owned())),
+                required: true,
+                ty: Some(spanned("string".to_owned())),
+                description: Some(format!(
+                    "The `{{{placeholder}}}` segment of the path, which the API reference does not describe."
+                )),
+                ..Shape::default()
+            });
+        }
+        rest = &rest[open + close + 1..];
+    }
+    template
+}
+
+/// `#/components/schemas/Name` → `Name`.
+fn schema_name(reference: &str) -> &str {
+    reference.strip_prefix(SCHEMA_PREFIX).unwrap_or_else(|| {
+        reference
+            .rsplit_once('/')
+            .map_or(reference, |(_, name)| name)
+    })
+}
+
+fn collect_references<'a>(
+    shapes: impl IntoIterator<Item = &'a Shape>,
+    names: &mut BTreeSet<String>,
+) {
+    for shape in shapes {
+        if let Some(reference) = &shape.reference {
+            names.insert(reference.value.clone());
+        }
+        let children = shape
+            .fields
+            .iter()
+            .chain(shape.items.as_deref())
+            .chain(shape.values.as_deref());
+        collect_references(children, names);
+    }
+}
+
+fn any() -> Shape {
+    Shape {
+        ty: Some(spanned("any".to_owned())),
+        ..Shape::default()
+    }
+}
+
+/// How a parameter at `location` is encoded: the metadata's style where it fits the shape,
+/// else what the official SDKs do with such a value. Body, path and host parameters take none.
+fn style(location: &str, given: Option<&str>, shape: &Shape) -> Option<String> {
+    if !matches!(location, "query" | "formData" | "header") {
+        return None;
+    }
+    let ty = shape.ty.as_ref().map(|ty| ty.value.as_str());
+    let scalar_items = shape.items.as_deref().is_some_and(|items| {
+        items.reference.is_none()
+            && matches!(
+                items.ty.as_ref().map(|ty| ty.value.as_str()),
+                Some("string" | "boolean" | "int32" | "int64" | "float" | "double")
+            )
+    });
+    let structured =
+        shape.reference.is_some() || matches!(ty, Some("array" | "object" | "map" | "any"));
+    let chosen = match given {
+        _ if !structured => return None,
+        // A header carries one value: its JSON.
+        _ if location == "header" => "json",
+        Some("json") => "json",
+        Some("repeatList" | "flat") => given?,
+        // `simple` joins an array of scalars with commas; anything else has no simple form.
+        Some("simple") if ty == Some("array") && scalar_items => "simple",
+        // Without a style, the official SDKs flatten structured query and form values.
+        _ if ty == Some("array") => "repeatList",
+        _ => "flat",
+    };
+    Some(chosen.to_owned())
+}
+
+/// `enum` when given, else the keys of `enumValueTitles` (OpenMeta's usual spelling);
+/// values that are not scalars are left out.
+fn enum_values(schema: &Schema) -> Vec<String> {
+    match &schema.enum_values {
+        Some(values) if !values.is_empty() => values.iter().filter_map(scalar_text).collect(),
+        _ => schema
+            .enum_value_titles
+            .iter()
+            .flat_map(|titles| titles.0.iter().map(|(value, _)| value.clone()))
+            .collect(),
+    }
 }
 
 /// Documentation text without trailing whitespace. Text with no letter or digit at all
@@ -246,56 +475,38 @@ fn documentation(text: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn scalar_text(value: &Value, key: &'static str) -> Result<String, ApiProblem> {
+fn scalar_text(value: &Value) -> Option<String> {
     match value {
-        Value::String(text) => Ok(text.clone()),
-        Value::Number(number) => Ok(number.to_string()),
-        Value::Bool(flag) => Ok(flag.to_string()),
-        Value::Null | Value::Array(_) | Value::Object(_) => Err(ApiProblem::NotAScalar {
-            key,
-            value: value.to_string(),
-        }),
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
     }
 }
 
-fn number(value: &Value, key: &'static str) -> Result<f64, ApiProblem> {
-    let parsed = match value {
+fn number(value: &Value) -> Option<f64> {
+    match value {
         Value::Number(number) => number.as_f64(),
         Value::String(text) => text.trim().parse().ok(),
         _ => None,
-    };
-    parsed.ok_or_else(|| ApiProblem::NotANumber {
-        key,
-        value: value.to_string(),
-    })
+    }
+    .filter(|number: &f64| number.is_finite())
 }
 
-fn count(value: &Value, key: &'static str) -> Result<u64, ApiProblem> {
-    let parsed = match value {
+fn count(value: &Value) -> Option<u64> {
+    match value {
         Value::Number(number) => number.as_u64(),
         Value::String(text) => text.trim().parse().ok(),
         _ => None,
-    };
-    parsed.ok_or_else(|| ApiProblem::NotANumber {
-        key,
-        value: value.to_string(),
-    })
+    }
 }
 
-/// The JSON sample of `responseDemo`, verbatim.
-fn response_example(action: &str, api: &Api) -> Result<Option<String>, ImportError> {
-    let Some(demo) = &api.response_demo else {
-        return Ok(None);
-    };
-    let samples: Vec<ResponseDemo> =
-        serde_json::from_str(demo).map_err(|error| ImportError::Api {
-            api: action.to_owned(),
-            at: String::new(),
-            problem: ApiProblem::ResponseDemo(error),
-        })?;
-    Ok(samples
+/// The JSON sample of `responseDemo`, verbatim, when there is one and it is JSON.
+fn response_example(api: &Api) -> Option<String> {
+    let samples: Vec<ResponseDemo> = serde_json::from_str(api.response_demo.as_deref()?).ok()?;
+    samples
         .into_iter()
         .find(|sample| sample.format == "json")
         .map(|sample| sample.example)
-        .filter(|example| !example.is_empty()))
+        .filter(|example| serde_json::from_str::<serde::de::IgnoredAny>(example).is_ok())
 }

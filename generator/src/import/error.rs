@@ -8,12 +8,11 @@ use std::path::PathBuf;
 pub enum ImportError {
     /// The metadata is not JSON of OpenMeta's shape.
     Metadata(serde_json::Error),
-    /// One API's metadata holds something the spec cannot express.
-    Api {
-        api: String,
-        /// Where inside the API, e.g. ``request parameter `Filter[].Value` ``; empty for the API itself.
-        at: String,
-        problem: ApiProblem,
+    /// A product the generator does not make an SDK for, and why.
+    Declined {
+        product: String,
+        version: String,
+        reason: &'static str,
     },
     /// The overlay is not YAML of the overlay's shape.
     OverlaySyntax(serde_saphyr::Error),
@@ -30,25 +29,6 @@ pub enum ImportError {
     },
 }
 
-#[derive(Debug)]
-pub enum ApiProblem {
-    UnsupportedType {
-        ty: Option<String>,
-        format: Option<String>,
-    },
-    ArrayWithoutItems,
-    NotANumber {
-        key: &'static str,
-        value: String,
-    },
-    NotAScalar {
-        key: &'static str,
-        value: String,
-    },
-    NoSuccessResponse,
-    ResponseDemo(serde_json::Error),
-}
-
 #[derive(Debug, PartialEq, Eq)]
 pub enum OverlayProblem {
     UnknownOperation,
@@ -63,34 +43,16 @@ impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Metadata(error) => write!(f, "invalid OpenMeta metadata: {error}"),
-            Self::Api { api, at, problem } if at.is_empty() => write!(f, "API {api}: {problem}"),
-            Self::Api { api, at, problem } => write!(f, "API {api}, {at}: {problem}"),
+            Self::Declined {
+                product,
+                version,
+                reason,
+            } => write!(f, "{product} {version} is declined: {reason}"),
             Self::OverlaySyntax(error) => write!(f, "invalid overlay: {error}"),
             Self::Overlay { at, problem } => write!(f, "overlay, {at}: {problem}"),
             Self::Emit { file, source } => {
                 write!(f, "cannot write {} as YAML: {source}", file.display())
             }
-        }
-    }
-}
-
-impl fmt::Display for ApiProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::UnsupportedType { ty, format } => {
-                let ty = ty.as_deref().unwrap_or("(none)");
-                match format {
-                    Some(format) => write!(f, "unsupported type `{ty}` with format `{format}`"),
-                    None => write!(f, "unsupported type `{ty}`"),
-                }
-            }
-            Self::ArrayWithoutItems => f.write_str("array without `items`"),
-            Self::NotANumber { key, value } => write!(f, "`{key}` is not a valid number: {value}"),
-            Self::NotAScalar { key, value } => {
-                write!(f, "`{key}` is not a string, number or boolean: {value}")
-            }
-            Self::NoSuccessResponse => f.write_str("no `200` response"),
-            Self::ResponseDemo(error) => write!(f, "`responseDemo` is not a JSON list: {error}"),
         }
     }
 }
@@ -114,13 +76,9 @@ impl std::error::Error for ImportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Metadata(error) => Some(error),
-            Self::Api {
-                problem: ApiProblem::ResponseDemo(error),
-                ..
-            } => Some(error),
             Self::OverlaySyntax(error) => Some(error),
             Self::Emit { source, .. } => Some(source),
-            Self::Api { .. } | Self::Overlay { .. } => None,
+            Self::Declined { .. } | Self::Overlay { .. } => None,
         }
     }
 }

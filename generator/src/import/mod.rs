@@ -60,6 +60,7 @@
 
 mod convert;
 mod emit;
+mod endpoints;
 mod error;
 mod naming;
 mod openmeta;
@@ -73,56 +74,87 @@ use std::path::PathBuf;
 use serde_saphyr::{Location, Spanned};
 
 pub use emit::HEADER;
-pub use error::{ApiProblem, ImportError, OverlayProblem};
+pub use error::{ImportError, OverlayProblem};
 
-use crate::spec::{OperationSpec, ServiceSpec};
+use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
 use overlay::Overlay;
 
 /// The specs of one product, before they are written as files.
 #[derive(Debug, Clone)]
 pub struct ImportedSpecs {
     pub service: ServiceSpec,
-    /// Keyed by action.
+    /// The shared schemas (`schemas.yaml`), sorted by name.
+    pub schemas: SchemasSpec,
+    /// Keyed by action; empty for a product-version that lists no operation.
     pub operations: BTreeMap<String, OperationSpec>,
 }
 
-/// Spec files (`service.yaml`, `operations/<Action>.yaml`, relative to `spec/<product>/`)
-/// and their contents.
-pub fn import(
-    openmeta_json: &str,
-    overlay_yaml: Option<&str>,
-) -> Result<BTreeMap<PathBuf, String>, ImportError> {
-    import_specs(openmeta_json, overlay_yaml)?.to_files()
-}
-
-/// The product code (`oos`) of the metadata, which names its spec directory.
-pub fn product_code(openmeta_json: &str) -> Result<String, ImportError> {
+/// The product code (`oos`) and API version of the metadata.
+pub fn product_and_version(openmeta_json: &str) -> Result<(String, String), ImportError> {
     let header: openmeta::Header =
         serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
-    Ok(header.info.product)
+    Ok((header.info.product, header.info.version))
 }
 
-/// The specs before they are written, for callers that inspect them.
+/// The spec directory of a product-version: the product code in lower case (`spec/kms`),
+/// or, for a version imported beside another version of the product, the product code and
+/// the version with every run of characters other than letters and digits made one `-`
+/// (`spec/cas-2018-07-13`, `spec/aligenie-iap-1-0`). The same name is the SDK crate's
+/// (`alibabacloud-<name>`) and the command-line tool's.
+pub fn directory_name(product: &str, version: &str, beside_another: bool) -> String {
+    let product = product.to_lowercase();
+    if !beside_another {
+        return product;
+    }
+    let mut name = product;
+    let mut separated = false;
+    for c in version.chars() {
+        if c.is_ascii_alphanumeric() {
+            if !separated {
+                name.push('-');
+                separated = true;
+            }
+            name.push(c.to_ascii_lowercase());
+        } else {
+            separated = false;
+        }
+    }
+    name
+}
+
+/// The specs of the metadata with the overlay applied, or why the product is declined.
 pub fn import_specs(
     openmeta_json: &str,
     overlay_yaml: Option<&str>,
 ) -> Result<ImportedSpecs, ImportError> {
     let document: openmeta::Document =
         serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
+    if document.info.style.eq_ignore_ascii_case("oss") {
+        return Err(ImportError::Declined {
+            product: document.info.product.clone(),
+            version: document.info.version.clone(),
+            reason: "OSS has a protocol and a signature of its own, not ACS3-HMAC-SHA256",
+        });
+    }
     let overlay = overlay_yaml
         .map(Overlay::parse)
         .transpose()?
         .unwrap_or_default();
-    let mut operations = document
+    let converter = convert::Converter::new(&document);
+    let mut operations: BTreeMap<String, OperationSpec> = document
         .apis
         .iter()
-        .map(|(action, api)| {
-            convert::operation(&document.info.product, action, api)
-                .map(|operation| (action.clone(), operation))
-        })
-        .collect::<Result<BTreeMap<_, _>, _>>()?;
+        .map(|(action, api)| (action.clone(), converter.operation(action, api)))
+        .collect();
     overlay.check_operations_exist(&operations)?;
-    for (action, operation) in &mut operations {
+    let (names, _) = crate::naming::client_names(
+        operations.keys().map(String::as_str),
+        overlay
+            .waiters
+            .iter()
+            .map(|waiter| waiter.name.value.as_str()),
+    );
+    for ((action, operation), names) in operations.iter_mut().zip(&names) {
         let refinements = overlay.operations.get(action);
         if let Some(refinements) = refinements {
             refinements.patch_shapes(action, operation)?;
@@ -131,20 +163,24 @@ pub fn import_specs(
         if let Some(refinements) = refinements {
             refinements.override_pagination(action, operation)?;
         }
-        naming::assign_type_names(action, operation);
+        naming::assign_type_names(names, operation);
     }
+    let mut schemas = converter.shared_schemas(&operations);
+    naming::assign_schema_type_names(&mut schemas);
     let service = ServiceSpec {
         waiters: overlay.checked_waiters(&mut operations)?,
         ..convert::service(&document)
     };
     Ok(ImportedSpecs {
         service,
+        schemas,
         operations,
     })
 }
 
 impl ImportedSpecs {
-    /// The files of these specs, as [`import`] returns them.
+    /// The spec files (`service.yaml`, `schemas.yaml`, `operations/<Action>.yaml`, relative
+    /// to the product's spec directory) and their contents.
     pub fn to_files(&self) -> Result<BTreeMap<PathBuf, String>, ImportError> {
         let service_file = PathBuf::from("service.yaml");
         let mut files = BTreeMap::new();
@@ -152,6 +188,11 @@ impl ImportedSpecs {
             service_file.clone(),
             emit::yaml_file(&service_file, &self.service)?,
         );
+        if !self.schemas.is_empty() {
+            let schemas_file = PathBuf::from("schemas.yaml");
+            let text = emit::yaml_file(&schemas_file, &self.schemas)?;
+            files.insert(schemas_file, text);
+        }
         for (action, operation) in &self.operations {
             let file = PathBuf::from("operations").join(format!("{action}.yaml"));
             let text = emit::yaml_file(&file, operation)?;

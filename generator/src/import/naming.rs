@@ -1,61 +1,94 @@
-//! Rust type names (`type_name`) for every `object` shape of an operation.
+//! Rust type names (`type_name`) for every `object` shape of an operation and of the shared
+//! schemas.
 //!
-//! An object field is named after the field (`Parameter`); the object inside an array or map
-//! field after the field's singular (`InstancePatchStates` → `InstancePatchState`, `Policies` →
-//! `Policy`, `Statuses` → `Status`; a name that is not plural, such as `Filter`, stays as is).
-//! Names are unique within an operation and never one of the names the generator derives from
-//! the action (`<Action>Request`, `<Action>Response`, `<Action>RequestBuilder`,
-//! `<Action>FluentBuilder`, `<Action>Paginator`) or a prelude name the generated code uses
-//! (`Result`, `Option`, …: a `Results` array's item becomes `<Parent>Result`). Response types are named first, in document
-//! order, then request types. A clash is resolved by trying, in turn:
+//! An object field is named after the field (`Parameter`, `__anchorTs__` → `AnchorTs`, by
+//! [`crate::naming::type_name`]); the object inside an array or map field after the field's
+//! singular (`InstancePatchStates` → `InstancePatchState`, `Policies` → `Policy`, `Statuses`
+//! → `Status`; a name that is not plural, such as `Filter`, stays as is); the object inside
+//! an array response body is `Item`. Names are unique within an operation and never one of
+//! the names the generator gives the operation's own types ([`OperationNames`]:
+//! `AssumeRoleWithOidcRequest`, `…RequestBuilder`, `…FluentBuilder`, `…Response`) or a
+//! prelude name the generated code uses (`Result`, `Option`, …: a `Results` array's item
+//! becomes `<Parent>Result`). Response types are named first, in document order, then
+//! request types. A clash is resolved by trying, in turn:
 //!
 //! 1. the name itself, or for a request type whose name a response type already has, the name
 //!    suffixed with `Input` (`Tag` → `TagInput`), so that response types keep the plain names
 //!    users read most;
 //! 2. that name prefixed with the parent object's type name (`PatchBaselineTag`); for top-level
-//!    parameters and fields the parent is `<Action>Request` or `<Action>Response`;
+//!    parameters and fields the parent is the operation's request or response type;
 //! 3. that prefixed name followed by `2`, `3`, … .
 //!
-//! Type names already present (set by the overlay) are kept and reserved first.
+//! Shared schemas are named after their name (`maintenance_window` → `MaintenanceWindow`), and
+//! the objects inside them as above, unique across the shared types; the parent of a clashing
+//! schema name is `Shared`. Type names already present (set by the overlay) are kept and
+//! reserved first.
 
 use std::collections::BTreeSet;
 
-use heck::ToUpperCamelCase;
-
 use super::spanned;
-use crate::spec::{OperationSpec, Shape};
-
-/// Names the generator derives from the action itself.
-const RESERVED_SUFFIXES: [&str; 5] = [
-    "Request",
-    "Response",
-    "RequestBuilder",
-    "FluentBuilder",
-    "Paginator",
-];
+use crate::naming::{OperationNames, PRELUDE_NAMES, type_name};
+use crate::spec::{OperationSpec, SchemasSpec, Shape};
 
 /// Fills in `type_name` of every object shape of `operation` that has none.
-pub(crate) fn assign_type_names(action: &str, operation: &mut OperationSpec) {
-    let mut taken = RESERVED_SUFFIXES
+pub(crate) fn assign_type_names(names: &OperationNames, operation: &mut OperationSpec) {
+    let mut taken = names
+        .type_names()
         .iter()
-        .map(|suffix| format!("{action}{suffix}"))
-        .chain(
-            crate::naming::PRELUDE_NAMES
-                .iter()
-                .map(|name| name.to_string()),
-        )
+        .map(|name| name.to_string())
+        .chain(PRELUDE_NAMES.iter().map(|name| name.to_string()))
         .collect();
     collect_type_names(
-        operation.request.iter().chain(&operation.response),
+        operation
+            .request
+            .iter()
+            .chain(&operation.response)
+            .chain(&operation.response_body),
         &mut taken,
     );
     let mut namer = Namer {
         taken,
         input_clashes: BTreeSet::new(),
     };
-    namer.name_fields(&mut operation.response, &format!("{action}Response"));
-    collect_type_names(&operation.response, &mut namer.input_clashes);
-    namer.name_fields(&mut operation.request, &format!("{action}Request"));
+    namer.name_fields(&mut operation.response, &names.response);
+    if let Some(body) = &mut operation.response_body {
+        namer.name_shape(body, "Item", false, &names.response);
+    }
+    collect_type_names(
+        operation.response.iter().chain(&operation.response_body),
+        &mut namer.input_clashes,
+    );
+    namer.name_fields(&mut operation.request, &names.request);
+}
+
+/// Fills in `type_name` of every shared schema (after its name: `maintenance_window` →
+/// `MaintenanceWindow`) and of the objects inside them, unique across the shared types.
+pub(crate) fn assign_schema_type_names(schemas: &mut SchemasSpec) {
+    let mut taken = PRELUDE_NAMES.iter().map(|name| name.to_string()).collect();
+    collect_type_names(schemas.iter(), &mut taken);
+    let mut namer = Namer {
+        taken,
+        input_clashes: BTreeSet::new(),
+    };
+    for schema in schemas.iter_mut() {
+        if schema.type_name.is_none() {
+            let base = schema
+                .name
+                .as_ref()
+                .map(|name| type_name(&name.value))
+                .unwrap_or_default();
+            let fresh = namer.fresh_name(&base, "Shared");
+            schema.type_name = Some(spanned(fresh));
+        }
+    }
+    for schema in schemas.iter_mut() {
+        let parent = schema
+            .type_name
+            .as_ref()
+            .map(|name| name.value.clone())
+            .unwrap_or_default();
+        namer.name_fields(&mut schema.fields, &parent);
+    }
 }
 
 fn collect_type_names<'a>(
@@ -113,7 +146,7 @@ impl Namer {
             let field_name = field
                 .name
                 .as_ref()
-                .map(|name| name.value.to_upper_camel_case())
+                .map(|name| type_name(&name.value))
                 .unwrap_or_default();
             self.name_shape(field, &field_name, false, parent);
         }
@@ -137,7 +170,7 @@ impl Namer {
                 let element_base = if element {
                     base.to_owned()
                 } else {
-                    singular(base)
+                    type_name(&singular(base))
                 };
                 for child in shape.items.iter_mut().chain(shape.values.iter_mut()) {
                     self.name_shape(child, &element_base, true, parent);

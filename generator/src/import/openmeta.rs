@@ -1,5 +1,8 @@
 //! Serde mirror of Alibaba Cloud's OpenMeta `api-docs.json`, limited to the keys the importer
-//! reads. Other keys are ignored so that metadata growing a key does not break an import.
+//! reads. Other keys are ignored so that metadata growing a key does not break an import, and
+//! the documentation keys (descriptions, examples, constraints, types) are read leniently: a
+//! value of an unexpected shape documents nothing and is dropped rather than failing the
+//! import.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,7 +17,10 @@ pub(crate) struct Document {
     pub info: Info,
     #[serde(default)]
     pub endpoints: Vec<Endpoint>,
+    #[serde(default)]
     pub apis: BTreeMap<String, Api>,
+    #[serde(default)]
+    pub components: Components,
 }
 
 #[derive(Debug, Deserialize)]
@@ -31,13 +37,24 @@ pub(crate) struct Endpoint {
     pub endpoint: String,
 }
 
+/// Schemas shared by several APIs, which `$ref` names as `#/components/schemas/<name>`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Components {
+    #[serde(default)]
+    pub schemas: BTreeMap<String, Schema>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Api {
+    #[serde(default, deserialize_with = "lenient")]
     pub summary: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     pub description: Option<String>,
     #[serde(default)]
     pub deprecated: bool,
+    /// The path template of RESTful (ROA) APIs (`/clusters/{ClusterId}`); RPC APIs have none.
+    pub path: Option<String>,
     #[serde(default)]
     pub methods: Vec<String>,
     #[serde(default)]
@@ -53,7 +70,7 @@ pub(crate) struct Api {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SystemTags {
-    /// RAM access level: `get`, `list`, `create`, `update` or `delete`.
+    /// RAM access level: `get`, `list`, `create`, `update`, `delete` or `none`.
     pub operation_type: Option<String>,
 }
 
@@ -63,6 +80,7 @@ pub(crate) struct Parameter {
     #[serde(rename = "in")]
     pub location: String,
     pub style: Option<String>,
+    #[serde(default)]
     pub schema: Schema,
 }
 
@@ -80,18 +98,23 @@ pub(crate) struct ResponseDemo {
     pub example: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Schema {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "lenient")]
     pub ty: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     pub format: Option<String>,
+    /// `#/components/schemas/<name>`: the schema is that shared one.
+    #[serde(rename = "$ref", default, deserialize_with = "lenient")]
+    pub reference: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
     pub description: Option<String>,
     pub example: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_flag")]
     pub required: bool,
-    #[serde(rename = "enum", default)]
-    pub enum_values: Vec<Value>,
+    #[serde(rename = "enum", default, deserialize_with = "lenient")]
+    pub enum_values: Option<Vec<Value>>,
     /// Display titles keyed by the allowed values; only the keys are imported.
     pub enum_value_titles: Option<Ordered<IgnoredAny>>,
     pub default: Option<Value>,
@@ -99,8 +122,10 @@ pub(crate) struct Schema {
     pub minimum: Option<Value>,
     pub maximum: Option<Value>,
     pub max_items: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_flag")]
     pub deprecated: bool,
+    // The structural keys are read directly, not through `serde_json::Value`, whose map would
+    // sort the properties.
     pub properties: Option<Ordered<Schema>>,
     pub items: Option<Box<Schema>>,
     pub additional_properties: Option<AdditionalProperties>,
@@ -112,6 +137,35 @@ pub(crate) enum AdditionalProperties {
     Schema(Box<Schema>),
     /// `true` or `false`: says nothing about the values' shape, so it is recognised only.
     Flag(#[expect(dead_code, reason = "a flag carries no shape to import")] bool),
+}
+
+/// The value when it has the expected shape, else `None`: for keys that only document.
+fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    Ok(T::deserialize(value).ok())
+}
+
+/// Text, or a list of texts (a few descriptions are written as one) joined by blank lines.
+fn lenient_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(text) => Some(text),
+        Value::Array(items) => {
+            let texts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            (!texts.is_empty()).then(|| texts.join("\n\n"))
+        }
+        _ => None,
+    })
+}
+
+/// `true`, `false`, or the same as text; anything else is `false`.
+fn lenient_flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Bool(flag) => flag,
+        Value::String(text) => text.eq_ignore_ascii_case("true"),
+        _ => false,
+    })
 }
 
 /// A JSON object whose entries keep the metadata's order; serde_json's own map sorts them

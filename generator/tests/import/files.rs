@@ -2,14 +2,16 @@
 
 use std::path::PathBuf;
 
-use acs_codegen::import::{HEADER, import};
+use acs_codegen::import::{HEADER, import_specs};
 use acs_codegen::spec::{OperationSpec, ServiceSpec};
 
 use crate::{FIXTURES, assert_same, fixture, fixture_overlay, import_fixture};
 
 #[test]
 fn one_file_per_operation_plus_service() {
-    let files = import(&fixture("pagination.json"), None).expect("fixture imports");
+    let files = import_specs(&fixture("pagination.json"), None)
+        .and_then(|specs| specs.to_files())
+        .expect("fixture imports");
     let names: Vec<PathBuf> = files.keys().cloned().collect();
     let expected: Vec<PathBuf> = [
         "operations/ListAmbiguous.yaml",
@@ -57,14 +59,20 @@ fn two_runs_give_the_same_bytes() {
     for name in FIXTURES {
         let metadata = fixture(name);
         let overlay = fixture_overlay(name);
-        let run = || import(&metadata, overlay.as_deref()).expect("fixture imports");
+        let run = || {
+            import_specs(&metadata, overlay.as_deref())
+                .and_then(|specs| specs.to_files())
+                .expect("fixture imports")
+        };
         assert_eq!(run(), run(), "{name}");
     }
 }
 
 #[test]
 fn layout_of_an_operation_file() {
-    let files = import(&fixture("types.json"), None).expect("fixture imports");
+    let files = import_specs(&fixture("types.json"), None)
+        .and_then(|specs| specs.to_files())
+        .expect("fixture imports");
     let text = &files[&PathBuf::from("operations/DescribeScalars.yaml")];
     let expected = r#"# Imported from OpenMeta by `cargo xtask import`; hand refinements belong in overlay.yaml, not here.
 name: DescribeScalars
@@ -74,8 +82,8 @@ description: |-
 
   Second paragraph, long enough to be folded when it is written out as YAML by the importer.
 methods:
-- GET
 - POST
+- GET
 ram:
   action: demo:DescribeScalars
   access_level: get

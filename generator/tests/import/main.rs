@@ -2,8 +2,8 @@
 //! the published metadata.
 
 mod committed_spec;
-mod errors;
 mod files;
+mod leniency;
 mod mapping;
 mod naming;
 mod overlay;

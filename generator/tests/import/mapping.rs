@@ -33,7 +33,7 @@ fn scalars_locations_styles_and_constraints() {
 name: DescribeScalars
 summary: Describes every scalar.
 description: "First paragraph.\n\nSecond paragraph, long enough to be folded when it is written out as YAML by the importer."
-methods: [GET, POST]
+methods: [POST, GET]
 ram: {action: "demo:DescribeScalars", access_level: get}
 read_only: true
 request:
@@ -49,7 +49,7 @@ request:
   - {name: Level, in: query, type: int32, enum: ["1", "2", "3"]}
   - {name: RegionId, in: query, type: string}
   - {name: OldName, in: query, type: string, deprecated: true}
-  - {name: Note, in: query, style: simple, type: string, description: "  Leading spaces stay."}
+  - {name: Note, in: query, type: string, description: "  Leading spaces stay."}
   - name: Labels
     in: query
     style: flat

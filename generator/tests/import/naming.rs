@@ -86,10 +86,7 @@ fn names_derived_from_the_action_are_never_used() {
                 "response GetThingResponse",
                 "GetThingResponseGetThingResponse"
             ),
-            (
-                "response GetThingPaginators[]",
-                "GetThingResponseGetThingPaginator"
-            ),
+            ("response GetThingPaginators[]", "GetThingPaginator"),
         ])
     );
 }

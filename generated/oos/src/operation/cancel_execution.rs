@@ -53,11 +53,7 @@ pub struct CancelExecutionRequestBuilder {
     execution_id: Option<String>,
 }
 impl CancelExecutionRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CancelExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -71,11 +67,7 @@ impl CancelExecutionRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`CancelExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -128,11 +120,7 @@ impl CancelExecutionFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CancelExecutionResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CancelExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -146,11 +134,7 @@ impl CancelExecutionFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`CancelExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self

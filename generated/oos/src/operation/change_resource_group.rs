@@ -81,11 +81,7 @@ pub struct ChangeResourceGroupRequestBuilder {
     resource_type: Option<String>,
 }
 impl ChangeResourceGroupRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ChangeResourceGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -99,17 +95,7 @@ impl ChangeResourceGroupRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the cloud resource that you want to move to another resource group.
-    ///
-    /// *   If the ResourceType parameter is set to template, set the ResourceId parameter to the name of the template.
-    /// *   If the ResourceType parameter is set to parameter, set the ResourceId parameter to the name of the parameter.
-    /// *   If the ResourceType parameter is set to secretparameter, set the ResourceId parameter to the name of the encryption parameter.
-    /// *   If the ResourceType parameter is set to stateconfiguration, set the ResourceId parameter to the ID of the desired-state configuration.
-    /// *   If the ResourceType parameter is set to application, set the ResourceId parameter to the name of the application.
-    ///
-    /// Wire name: `ResourceId`; required.
-    ///
-    /// Example: `TemplateName`
+    /// Sets `ResourceId`: see [`ChangeResourceGroupRequest::resource_id`].
     pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.resource_id = Some(input.into());
         self
@@ -123,11 +109,7 @@ impl ChangeResourceGroupRequestBuilder {
     pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
-    /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](~~94475~~)
-    ///
-    /// Wire name: `NewResourceGroupId`; required.
-    ///
-    /// Example: `rg-acfm3peow3k****`
+    /// Sets `NewResourceGroupId`: see [`ChangeResourceGroupRequest::new_resource_group_id`].
     pub fn new_resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.new_resource_group_id = Some(input.into());
         self
@@ -141,17 +123,7 @@ impl ChangeResourceGroupRequestBuilder {
     pub fn get_new_resource_group_id(&self) -> &Option<String> {
         &self.new_resource_group_id
     }
-    /// The type of the cloud resource. Valid values:
-    ///
-    /// *   template: template
-    /// *   parameter: parameter
-    /// *   secretparameter: encryption parameter
-    /// *   stateconfiguration: desired-state configuration
-    /// *   application: application
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ChangeResourceGroupRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -212,11 +184,7 @@ impl ChangeResourceGroupFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ChangeResourceGroupResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ChangeResourceGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -230,17 +198,7 @@ impl ChangeResourceGroupFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the cloud resource that you want to move to another resource group.
-    ///
-    /// *   If the ResourceType parameter is set to template, set the ResourceId parameter to the name of the template.
-    /// *   If the ResourceType parameter is set to parameter, set the ResourceId parameter to the name of the parameter.
-    /// *   If the ResourceType parameter is set to secretparameter, set the ResourceId parameter to the name of the encryption parameter.
-    /// *   If the ResourceType parameter is set to stateconfiguration, set the ResourceId parameter to the ID of the desired-state configuration.
-    /// *   If the ResourceType parameter is set to application, set the ResourceId parameter to the name of the application.
-    ///
-    /// Wire name: `ResourceId`; required.
-    ///
-    /// Example: `TemplateName`
+    /// Sets `ResourceId`: see [`ChangeResourceGroupRequest::resource_id`].
     pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_id(input);
         self
@@ -254,11 +212,7 @@ impl ChangeResourceGroupFluentBuilder {
     pub fn get_resource_id(&self) -> &Option<String> {
         self.inner.get_resource_id()
     }
-    /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](~~94475~~)
-    ///
-    /// Wire name: `NewResourceGroupId`; required.
-    ///
-    /// Example: `rg-acfm3peow3k****`
+    /// Sets `NewResourceGroupId`: see [`ChangeResourceGroupRequest::new_resource_group_id`].
     pub fn new_resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.new_resource_group_id(input);
         self
@@ -272,17 +226,7 @@ impl ChangeResourceGroupFluentBuilder {
     pub fn get_new_resource_group_id(&self) -> &Option<String> {
         self.inner.get_new_resource_group_id()
     }
-    /// The type of the cloud resource. Valid values:
-    ///
-    /// *   template: template
-    /// *   parameter: parameter
-    /// *   secretparameter: encryption parameter
-    /// *   stateconfiguration: desired-state configuration
-    /// *   application: application
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ChangeResourceGroupRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self

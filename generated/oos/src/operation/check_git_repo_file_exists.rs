@@ -95,9 +95,7 @@ pub struct CheckGitRepoFileExistsRequestBuilder {
     repo_id: Option<i64>,
 }
 impl CheckGitRepoFileExistsRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`CheckGitRepoFileExistsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -111,9 +109,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`CheckGitRepoFileExistsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -127,9 +123,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `hujue`
+    /// Sets `Owner`: see [`CheckGitRepoFileExistsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -143,9 +137,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`CheckGitRepoFileExistsRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.repo_full_name = Some(input.into());
         self
@@ -159,9 +151,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
-    /// Wire name: `FilePath`; required.
-    ///
-    /// Example: `src/main/resources/config/promql_capacity.yaml`
+    /// Sets `FilePath`: see [`CheckGitRepoFileExistsRequest::file_path`].
     pub fn file_path(mut self, input: impl Into<String>) -> Self {
         self.file_path = Some(input.into());
         self
@@ -175,9 +165,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_file_path(&self) -> &Option<String> {
         &self.file_path
     }
-    /// Wire name: `Branch`.
-    ///
-    /// Example: `test`
+    /// Sets `Branch`: see [`CheckGitRepoFileExistsRequest::branch`].
     pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.branch = Some(input.into());
         self
@@ -191,9 +179,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_branch(&self) -> &Option<String> {
         &self.branch
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CheckGitRepoFileExistsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -207,9 +193,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5f9f9f6122a8c7ff3934f99a`
+    /// Sets `OrgId`: see [`CheckGitRepoFileExistsRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -223,9 +207,7 @@ impl CheckGitRepoFileExistsRequestBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2835387`
+    /// Sets `RepoId`: see [`CheckGitRepoFileExistsRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.repo_id = Some(input);
         self
@@ -293,9 +275,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CheckGitRepoFileExistsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`CheckGitRepoFileExistsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -309,9 +289,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`CheckGitRepoFileExistsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -325,9 +303,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `hujue`
+    /// Sets `Owner`: see [`CheckGitRepoFileExistsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -341,9 +317,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`CheckGitRepoFileExistsRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
@@ -357,9 +331,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
-    /// Wire name: `FilePath`; required.
-    ///
-    /// Example: `src/main/resources/config/promql_capacity.yaml`
+    /// Sets `FilePath`: see [`CheckGitRepoFileExistsRequest::file_path`].
     pub fn file_path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.file_path(input);
         self
@@ -373,9 +345,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_file_path(&self) -> &Option<String> {
         self.inner.get_file_path()
     }
-    /// Wire name: `Branch`.
-    ///
-    /// Example: `test`
+    /// Sets `Branch`: see [`CheckGitRepoFileExistsRequest::branch`].
     pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.branch(input);
         self
@@ -389,9 +359,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_branch(&self) -> &Option<String> {
         self.inner.get_branch()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CheckGitRepoFileExistsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -405,9 +373,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5f9f9f6122a8c7ff3934f99a`
+    /// Sets `OrgId`: see [`CheckGitRepoFileExistsRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
@@ -421,9 +387,7 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2835387`
+    /// Sets `RepoId`: see [`CheckGitRepoFileExistsRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.inner = self.inner.repo_id(input);
         self

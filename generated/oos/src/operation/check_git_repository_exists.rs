@@ -83,9 +83,7 @@ pub struct CheckGitRepositoryExistsRequestBuilder {
     repo_id: Option<i64>,
 }
 impl CheckGitRepositoryExistsRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`CheckGitRepositoryExistsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -99,9 +97,7 @@ impl CheckGitRepositoryExistsRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`CheckGitRepositoryExistsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -115,9 +111,7 @@ impl CheckGitRepositoryExistsRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `ir9SK9n1u`
+    /// Sets `Owner`: see [`CheckGitRepositoryExistsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -131,9 +125,7 @@ impl CheckGitRepositoryExistsRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `LYH-RAIN/vue-color-avatar`
+    /// Sets `RepoFullName`: see [`CheckGitRepositoryExistsRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.repo_full_name = Some(input.into());
         self
@@ -147,9 +139,7 @@ impl CheckGitRepositoryExistsRequestBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CheckGitRepositoryExistsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -163,9 +153,7 @@ impl CheckGitRepositoryExistsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5ffd468b1e45db3c1cc26ad6`
+    /// Sets `OrgId`: see [`CheckGitRepositoryExistsRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -179,9 +167,7 @@ impl CheckGitRepositoryExistsRequestBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2859382`
+    /// Sets `RepoId`: see [`CheckGitRepositoryExistsRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.repo_id = Some(input);
         self
@@ -247,9 +233,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<CheckGitRepositoryExistsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`CheckGitRepositoryExistsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -263,9 +247,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`CheckGitRepositoryExistsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -279,9 +261,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `ir9SK9n1u`
+    /// Sets `Owner`: see [`CheckGitRepositoryExistsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -295,9 +275,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `LYH-RAIN/vue-color-avatar`
+    /// Sets `RepoFullName`: see [`CheckGitRepositoryExistsRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
@@ -311,9 +289,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CheckGitRepositoryExistsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -327,9 +303,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5ffd468b1e45db3c1cc26ad6`
+    /// Sets `OrgId`: see [`CheckGitRepositoryExistsRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
@@ -343,9 +317,7 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2859382`
+    /// Sets `RepoId`: see [`CheckGitRepositoryExistsRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.inner = self.inner.repo_id(input);
         self

@@ -71,11 +71,7 @@ pub struct ContinueDeployApplicationGroupRequestBuilder {
     name: Option<String>,
 }
 impl ContinueDeployApplicationGroupRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ContinueDeployApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -89,11 +85,7 @@ impl ContinueDeployApplicationGroupRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`ContinueDeployApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -107,11 +99,7 @@ impl ContinueDeployApplicationGroupRequestBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
-    /// The deployment information about the application group.
-    ///
-    /// Wire name: `DeployParameters`; required.
-    ///
-    /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
+    /// Sets `DeployParameters`: see [`ContinueDeployApplicationGroupRequest::deploy_parameters`].
     pub fn deploy_parameters(mut self, input: impl Into<String>) -> Self {
         self.deploy_parameters = Some(input.into());
         self
@@ -125,11 +113,7 @@ impl ContinueDeployApplicationGroupRequestBuilder {
     pub fn get_deploy_parameters(&self) -> &Option<String> {
         &self.deploy_parameters
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`ContinueDeployApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -190,11 +174,7 @@ impl ContinueDeployApplicationGroupFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ContinueDeployApplicationGroupResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ContinueDeployApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -208,11 +188,7 @@ impl ContinueDeployApplicationGroupFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`ContinueDeployApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
@@ -226,11 +202,7 @@ impl ContinueDeployApplicationGroupFluentBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
-    /// The deployment information about the application group.
-    ///
-    /// Wire name: `DeployParameters`; required.
-    ///
-    /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
+    /// Sets `DeployParameters`: see [`ContinueDeployApplicationGroupRequest::deploy_parameters`].
     pub fn deploy_parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deploy_parameters(input);
         self
@@ -244,11 +216,7 @@ impl ContinueDeployApplicationGroupFluentBuilder {
     pub fn get_deploy_parameters(&self) -> &Option<String> {
         self.inner.get_deploy_parameters()
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`ContinueDeployApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self

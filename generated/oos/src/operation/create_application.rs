@@ -114,11 +114,7 @@ pub struct CreateApplicationRequestBuilder {
     application_source: Option<String>,
 }
 impl CreateApplicationRequestBuilder {
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -132,11 +128,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `Name`: see [`CreateApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -150,11 +142,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The description of the application.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `application`
+    /// Sets `Description`: see [`CreateApplicationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -168,11 +156,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m******`
+    /// Sets `ResourceGroupId`: see [`CreateApplicationRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -186,11 +170,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`CreateApplicationRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -211,11 +191,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`CreateApplicationRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -229,9 +205,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The configurations of application alerts.
-    ///
-    /// Wire name: `AlarmConfig`.
+    /// Sets `AlarmConfig`: see [`CreateApplicationRequest::alarm_config`].
     pub fn alarm_config(mut self, input: AlarmConfig) -> Self {
         self.alarm_config = Some(input);
         self
@@ -245,11 +219,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         &self.alarm_config
     }
-    /// The ID of the Compute Nest service that corresponds to the application template.
-    ///
-    /// Wire name: `ServiceId`.
-    ///
-    /// Example: `service-79538e30e44541b699d8`
+    /// Sets `ServiceId`: see [`CreateApplicationRequest::service_id`].
     pub fn service_id(mut self, input: impl Into<String>) -> Self {
         self.service_id = Some(input.into());
         self
@@ -263,11 +233,7 @@ impl CreateApplicationRequestBuilder {
     pub fn get_service_id(&self) -> &Option<String> {
         &self.service_id
     }
-    /// The source of application.
-    ///
-    /// Wire name: `ApplicationSource`.
-    ///
-    /// Example: `{"Platform":"github","Owner":"githubUser","RepoName":"githubUser/repoName"}`
+    /// Sets `ApplicationSource`: see [`CreateApplicationRequest::application_source`].
     pub fn application_source(mut self, input: impl Into<String>) -> Self {
         self.application_source = Some(input.into());
         self
@@ -325,11 +291,7 @@ impl CreateApplicationFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateApplicationResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -343,11 +305,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `Name`: see [`CreateApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -361,11 +319,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The description of the application.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `application`
+    /// Sets `Description`: see [`CreateApplicationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -379,11 +333,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m******`
+    /// Sets `ResourceGroupId`: see [`CreateApplicationRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -397,11 +347,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`CreateApplicationRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -418,11 +364,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`CreateApplicationRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -436,9 +378,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The configurations of application alerts.
-    ///
-    /// Wire name: `AlarmConfig`.
+    /// Sets `AlarmConfig`: see [`CreateApplicationRequest::alarm_config`].
     pub fn alarm_config(mut self, input: AlarmConfig) -> Self {
         self.inner = self.inner.alarm_config(input);
         self
@@ -452,11 +392,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         self.inner.get_alarm_config()
     }
-    /// The ID of the Compute Nest service that corresponds to the application template.
-    ///
-    /// Wire name: `ServiceId`.
-    ///
-    /// Example: `service-79538e30e44541b699d8`
+    /// Sets `ServiceId`: see [`CreateApplicationRequest::service_id`].
     pub fn service_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.service_id(input);
         self
@@ -470,11 +406,7 @@ impl CreateApplicationFluentBuilder {
     pub fn get_service_id(&self) -> &Option<String> {
         self.inner.get_service_id()
     }
-    /// The source of application.
-    ///
-    /// Wire name: `ApplicationSource`.
-    ///
-    /// Example: `{"Platform":"github","Owner":"githubUser","RepoName":"githubUser/repoName"}`
+    /// Sets `ApplicationSource`: see [`CreateApplicationRequest::application_source`].
     pub fn application_source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_source(input);
         self
@@ -586,15 +518,15 @@ impl ::serde::Serialize for AlarmConfig {
                 value,
             )?;
         }
-        if let Some(value) = &self.template_ids {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
-        }
         if let Some(value) = &self.health_check_url {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "HealthCheckUrl",
                 value,
             )?;
+        }
+        if let Some(value) = &self.template_ids {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -604,29 +536,21 @@ impl AlarmConfig {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The alert contact groups.
-    ///
-    /// Wire name: `ContactGroups`.
+    /// Sets `ContactGroups`: see [`Self::contact_groups`].
     ///
     /// Appends one item; `set_contact_groups` replaces the whole list.
     pub fn contact_groups(mut self, input: impl Into<String>) -> Self {
         self.contact_groups.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// The alert templates.
-    ///
-    /// Wire name: `TemplateIds`.
+    /// Sets `TemplateIds`: see [`Self::template_ids`].
     ///
     /// Appends one item; `set_template_ids` replaces the whole list.
     pub fn template_ids(mut self, input: impl Into<String>) -> Self {
         self.template_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// The health check URL of the application.
-    ///
-    /// Wire name: `HealthCheckUrl`.
-    ///
-    /// Example: `/healthcheck/tcp50122`
+    /// Sets `HealthCheckUrl`: see [`Self::health_check_url`].
     pub fn health_check_url(mut self, input: impl Into<String>) -> Self {
         self.health_check_url = Some(input.into());
         self

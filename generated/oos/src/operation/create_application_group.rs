@@ -112,11 +112,7 @@ pub struct CreateApplicationGroupRequestBuilder {
     cms_group_id: Option<String>,
 }
 impl CreateApplicationGroupRequestBuilder {
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -130,11 +126,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The description of the application group.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `ApplicationGroup`
+    /// Sets `Description`: see [`CreateApplicationGroupRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -148,11 +140,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The ID of the region in which the related sources reside.
-    ///
-    /// Wire name: `DeployRegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `DeployRegionId`: see [`CreateApplicationGroupRequest::deploy_region_id`].
     pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
         self.deploy_region_id = Some(input.into());
         self
@@ -166,11 +154,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_deploy_region_id(&self) -> &Option<String> {
         &self.deploy_region_id
     }
-    /// The key of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application name is used for this parameter by default.
-    ///
-    /// Wire name: `ImportTagKey`.
-    ///
-    /// Example: `k1`
+    /// Sets `ImportTagKey`: see [`CreateApplicationGroupRequest::import_tag_key`].
     pub fn import_tag_key(mut self, input: impl Into<String>) -> Self {
         self.import_tag_key = Some(input.into());
         self
@@ -184,11 +168,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_import_tag_key(&self) -> &Option<String> {
         &self.import_tag_key
     }
-    /// The value of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application group name is used for this parameter by default.
-    ///
-    /// Wire name: `ImportTagValue`.
-    ///
-    /// Example: `v1`
+    /// Sets `ImportTagValue`: see [`CreateApplicationGroupRequest::import_tag_value`].
     pub fn import_tag_value(mut self, input: impl Into<String>) -> Self {
         self.import_tag_value = Some(input.into());
         self
@@ -202,11 +182,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_import_tag_value(&self) -> &Option<String> {
         &self.import_tag_value
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`CreateApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -220,11 +196,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`CreateApplicationGroupRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -238,11 +210,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The application name.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`CreateApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -256,11 +224,7 @@ impl CreateApplicationGroupRequestBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
-    /// The ID of the application group in CloudMonitor.
-    ///
-    /// Wire name: `CmsGroupId`.
-    ///
-    /// Example: `218026174`
+    /// Sets `CmsGroupId`: see [`CreateApplicationGroupRequest::cms_group_id`].
     pub fn cms_group_id(mut self, input: impl Into<String>) -> Self {
         self.cms_group_id = Some(input.into());
         self
@@ -324,11 +288,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateApplicationGroupResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -342,11 +302,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The description of the application group.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `ApplicationGroup`
+    /// Sets `Description`: see [`CreateApplicationGroupRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -360,11 +316,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The ID of the region in which the related sources reside.
-    ///
-    /// Wire name: `DeployRegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `DeployRegionId`: see [`CreateApplicationGroupRequest::deploy_region_id`].
     pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deploy_region_id(input);
         self
@@ -378,11 +330,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_deploy_region_id(&self) -> &Option<String> {
         self.inner.get_deploy_region_id()
     }
-    /// The key of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application name is used for this parameter by default.
-    ///
-    /// Wire name: `ImportTagKey`.
-    ///
-    /// Example: `k1`
+    /// Sets `ImportTagKey`: see [`CreateApplicationGroupRequest::import_tag_key`].
     pub fn import_tag_key(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.import_tag_key(input);
         self
@@ -396,11 +344,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_import_tag_key(&self) -> &Option<String> {
         self.inner.get_import_tag_key()
     }
-    /// The value of the tag. You must set both the ImportTagKey and the ImportTagValue parameters, or leave both of them empty. If you do not set the ImportTagKey and ImportTagValue parameters, the application group name is used for this parameter by default.
-    ///
-    /// Wire name: `ImportTagValue`.
-    ///
-    /// Example: `v1`
+    /// Sets `ImportTagValue`: see [`CreateApplicationGroupRequest::import_tag_value`].
     pub fn import_tag_value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.import_tag_value(input);
         self
@@ -414,11 +358,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_import_tag_value(&self) -> &Option<String> {
         self.inner.get_import_tag_value()
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`CreateApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -432,11 +372,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`CreateApplicationGroupRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -450,11 +386,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The application name.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`CreateApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
@@ -468,11 +400,7 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
-    /// The ID of the application group in CloudMonitor.
-    ///
-    /// Wire name: `CmsGroupId`.
-    ///
-    /// Example: `218026174`
+    /// Sets `CmsGroupId`: see [`CreateApplicationGroupRequest::cms_group_id`].
     pub fn cms_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cms_group_id(input);
         self

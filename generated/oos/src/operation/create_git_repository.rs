@@ -106,9 +106,7 @@ pub struct CreateGitRepositoryRequestBuilder {
     org_id: Option<String>,
 }
 impl CreateGitRepositoryRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`CreateGitRepositoryRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -122,9 +120,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`CreateGitRepositoryRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -138,9 +134,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `JJGGu`
+    /// Sets `Owner`: see [`CreateGitRepositoryRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -154,9 +148,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `SourceRepoOwner`.
-    ///
-    /// Example: `aliyun-computenest`
+    /// Sets `SourceRepoOwner`: see [`CreateGitRepositoryRequest::source_repo_owner`].
     pub fn source_repo_owner(mut self, input: impl Into<String>) -> Self {
         self.source_repo_owner = Some(input.into());
         self
@@ -170,9 +162,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_source_repo_owner(&self) -> &Option<String> {
         &self.source_repo_owner
     }
-    /// Wire name: `SourceRepoName`.
-    ///
-    /// Example: `test-repo`
+    /// Sets `SourceRepoName`: see [`CreateGitRepositoryRequest::source_repo_name`].
     pub fn source_repo_name(mut self, input: impl Into<String>) -> Self {
         self.source_repo_name = Some(input.into());
         self
@@ -186,9 +176,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_source_repo_name(&self) -> &Option<String> {
         &self.source_repo_name
     }
-    /// Wire name: `SourceRepoBranch`.
-    ///
-    /// Example: `main`
+    /// Sets `SourceRepoBranch`: see [`CreateGitRepositoryRequest::source_repo_branch`].
     pub fn source_repo_branch(mut self, input: impl Into<String>) -> Self {
         self.source_repo_branch = Some(input.into());
         self
@@ -202,9 +190,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_source_repo_branch(&self) -> &Option<String> {
         &self.source_repo_branch
     }
-    /// Wire name: `TargetRepoOwner`.
-    ///
-    /// Example: `namexx`
+    /// Sets `TargetRepoOwner`: see [`CreateGitRepositoryRequest::target_repo_owner`].
     pub fn target_repo_owner(mut self, input: impl Into<String>) -> Self {
         self.target_repo_owner = Some(input.into());
         self
@@ -218,9 +204,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_target_repo_owner(&self) -> &Option<String> {
         &self.target_repo_owner
     }
-    /// Wire name: `TargetRepoName`.
-    ///
-    /// Example: `test-repo`
+    /// Sets `TargetRepoName`: see [`CreateGitRepositoryRequest::target_repo_name`].
     pub fn target_repo_name(mut self, input: impl Into<String>) -> Self {
         self.target_repo_name = Some(input.into());
         self
@@ -234,9 +218,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_target_repo_name(&self) -> &Option<String> {
         &self.target_repo_name
     }
-    /// Wire name: `IsPrivate`.
-    ///
-    /// Example: `False`
+    /// Sets `IsPrivate`: see [`CreateGitRepositoryRequest::is_private`].
     pub fn is_private(mut self, input: bool) -> Self {
         self.is_private = Some(input);
         self
@@ -250,9 +232,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_is_private(&self) -> &Option<bool> {
         &self.is_private
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateGitRepositoryRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -266,9 +246,7 @@ impl CreateGitRepositoryRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5ffd468b1e45db3c1cc26ad6`
+    /// Sets `OrgId`: see [`CreateGitRepositoryRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -332,9 +310,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateGitRepositoryResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`CreateGitRepositoryRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -348,9 +324,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`CreateGitRepositoryRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -364,9 +338,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `JJGGu`
+    /// Sets `Owner`: see [`CreateGitRepositoryRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -380,9 +352,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `SourceRepoOwner`.
-    ///
-    /// Example: `aliyun-computenest`
+    /// Sets `SourceRepoOwner`: see [`CreateGitRepositoryRequest::source_repo_owner`].
     pub fn source_repo_owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_repo_owner(input);
         self
@@ -396,9 +366,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_source_repo_owner(&self) -> &Option<String> {
         self.inner.get_source_repo_owner()
     }
-    /// Wire name: `SourceRepoName`.
-    ///
-    /// Example: `test-repo`
+    /// Sets `SourceRepoName`: see [`CreateGitRepositoryRequest::source_repo_name`].
     pub fn source_repo_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_repo_name(input);
         self
@@ -412,9 +380,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_source_repo_name(&self) -> &Option<String> {
         self.inner.get_source_repo_name()
     }
-    /// Wire name: `SourceRepoBranch`.
-    ///
-    /// Example: `main`
+    /// Sets `SourceRepoBranch`: see [`CreateGitRepositoryRequest::source_repo_branch`].
     pub fn source_repo_branch(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source_repo_branch(input);
         self
@@ -428,9 +394,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_source_repo_branch(&self) -> &Option<String> {
         self.inner.get_source_repo_branch()
     }
-    /// Wire name: `TargetRepoOwner`.
-    ///
-    /// Example: `namexx`
+    /// Sets `TargetRepoOwner`: see [`CreateGitRepositoryRequest::target_repo_owner`].
     pub fn target_repo_owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_repo_owner(input);
         self
@@ -444,9 +408,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_target_repo_owner(&self) -> &Option<String> {
         self.inner.get_target_repo_owner()
     }
-    /// Wire name: `TargetRepoName`.
-    ///
-    /// Example: `test-repo`
+    /// Sets `TargetRepoName`: see [`CreateGitRepositoryRequest::target_repo_name`].
     pub fn target_repo_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.target_repo_name(input);
         self
@@ -460,9 +422,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_target_repo_name(&self) -> &Option<String> {
         self.inner.get_target_repo_name()
     }
-    /// Wire name: `IsPrivate`.
-    ///
-    /// Example: `False`
+    /// Sets `IsPrivate`: see [`CreateGitRepositoryRequest::is_private`].
     pub fn is_private(mut self, input: bool) -> Self {
         self.inner = self.inner.is_private(input);
         self
@@ -476,9 +436,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_is_private(&self) -> &Option<bool> {
         self.inner.get_is_private()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateGitRepositoryRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -492,9 +450,7 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5ffd468b1e45db3c1cc26ad6`
+    /// Sets `OrgId`: see [`CreateGitRepositoryRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self

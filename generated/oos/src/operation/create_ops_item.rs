@@ -239,11 +239,7 @@ pub struct CreateOpsItemRequestBuilder {
     resources: Option<String>,
 }
 impl CreateOpsItemRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -257,11 +253,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The title of the O\&M item.
-    ///
-    /// Wire name: `Title`; required.
-    ///
-    /// Example: `ECS reboot is scheduled`
+    /// Sets `Title`: see [`CreateOpsItemRequest::title`].
     pub fn title(mut self, input: impl Into<String>) -> Self {
         self.title = Some(input.into());
         self
@@ -275,11 +267,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_title(&self) -> &Option<String> {
         &self.title
     }
-    /// The description of the operation.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `OpsItem`
+    /// Sets `Description`: see [`CreateOpsItemRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -293,11 +281,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateOpsItemRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -311,18 +295,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///       "k1": "v1",
-    ///       "k2": "v2"
-    /// }
-    /// ```
+    /// Sets `Tags`: see [`CreateOpsItemRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -343,11 +316,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e56767-e89b-12d3-a456-426655440000`
+    /// Sets `ClientToken`: see [`CreateOpsItemRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -361,47 +330,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The severity level.
-    ///
-    /// Valid values:
-    ///
-    /// *   High
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Low
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Medium
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Critical
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// Wire name: `Severity`; required.
-    ///
-    /// Valid values: `High`, `Low`, `Medium`, `Critical`.
-    ///
-    /// Example: `Medium`
+    /// Sets `Severity`: see [`CreateOpsItemRequest::severity`].
     pub fn severity(mut self, input: impl Into<String>) -> Self {
         self.severity = Some(input.into());
         self
@@ -415,11 +344,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_severity(&self) -> &Option<String> {
         &self.severity
     }
-    /// The source business.
-    ///
-    /// Wire name: `Source`; required.
-    ///
-    /// Example: `/aliyun/ecs`
+    /// Sets `Source`: see [`CreateOpsItemRequest::source`].
     pub fn source(mut self, input: impl Into<String>) -> Self {
         self.source = Some(input.into());
         self
@@ -433,55 +358,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_source(&self) -> &Option<String> {
         &self.source
     }
-    /// The category.
-    ///
-    /// Valid values:
-    ///
-    /// *   Availability
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Performance
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Security
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Cost
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Recovery
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// Wire name: `Category`; required.
-    ///
-    /// Valid values: `Availability`, `Performance`, `Security`, `Cost`, `Recovery`.
-    ///
-    /// Example: `Security`
+    /// Sets `Category`: see [`CreateOpsItemRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.category = Some(input.into());
         self
@@ -495,13 +372,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
-    /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
-    ///
-    /// Wire name: `Priority`.
-    ///
-    /// Valid values: `1`, `2`, `3`, `4`, `5`.
-    ///
-    /// Example: `4`
+    /// Sets `Priority`: see [`CreateOpsItemRequest::priority`].
     pub fn priority(mut self, input: i32) -> Self {
         self.priority = Some(input);
         self
@@ -515,15 +386,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_priority(&self) -> &Option<i32> {
         &self.priority
     }
-    /// The solutions.
-    ///
-    /// Wire name: `Solutions`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// \[{\n \\"priority\\":3,\n \\"type\\":\\"SingleAZEcs\\",\n \\"url\\":\\"http://ecs.consle.aliyuncs.com\\",\n \\"description\\":\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\"\n}]
-    /// ```
+    /// Sets `Solutions`: see [`CreateOpsItemRequest::solutions`].
     pub fn solutions(mut self, input: impl Into<String>) -> Self {
         self.solutions = Some(input.into());
         self
@@ -537,11 +400,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_solutions(&self) -> &Option<String> {
         &self.solutions
     }
-    /// The string to be deduplicated.
-    ///
-    /// Wire name: `DedupString`.
-    ///
-    /// Example: `ecs_instance_Sys`
+    /// Sets `DedupString`: see [`CreateOpsItemRequest::dedup_string`].
     pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
         self.dedup_string = Some(input.into());
         self
@@ -555,11 +414,7 @@ impl CreateOpsItemRequestBuilder {
     pub fn get_dedup_string(&self) -> &Option<String> {
         &self.dedup_string
     }
-    /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
-    ///
-    /// Wire name: `Resources`.
-    ///
-    /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\"]`
+    /// Sets `Resources`: see [`CreateOpsItemRequest::resources`].
     pub fn resources(mut self, input: impl Into<String>) -> Self {
         self.resources = Some(input.into());
         self
@@ -629,11 +484,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateOpsItemResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -647,11 +498,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The title of the O\&M item.
-    ///
-    /// Wire name: `Title`; required.
-    ///
-    /// Example: `ECS reboot is scheduled`
+    /// Sets `Title`: see [`CreateOpsItemRequest::title`].
     pub fn title(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.title(input);
         self
@@ -665,11 +512,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_title(&self) -> &Option<String> {
         self.inner.get_title()
     }
-    /// The description of the operation.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `OpsItem`
+    /// Sets `Description`: see [`CreateOpsItemRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -683,11 +526,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateOpsItemRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -701,18 +540,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///       "k1": "v1",
-    ///       "k2": "v2"
-    /// }
-    /// ```
+    /// Sets `Tags`: see [`CreateOpsItemRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -729,11 +557,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e56767-e89b-12d3-a456-426655440000`
+    /// Sets `ClientToken`: see [`CreateOpsItemRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -747,47 +571,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The severity level.
-    ///
-    /// Valid values:
-    ///
-    /// *   High
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Low
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Medium
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Critical
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// Wire name: `Severity`; required.
-    ///
-    /// Valid values: `High`, `Low`, `Medium`, `Critical`.
-    ///
-    /// Example: `Medium`
+    /// Sets `Severity`: see [`CreateOpsItemRequest::severity`].
     pub fn severity(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.severity(input);
         self
@@ -801,11 +585,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_severity(&self) -> &Option<String> {
         self.inner.get_severity()
     }
-    /// The source business.
-    ///
-    /// Wire name: `Source`; required.
-    ///
-    /// Example: `/aliyun/ecs`
+    /// Sets `Source`: see [`CreateOpsItemRequest::source`].
     pub fn source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source(input);
         self
@@ -819,55 +599,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_source(&self) -> &Option<String> {
         self.inner.get_source()
     }
-    /// The category.
-    ///
-    /// Valid values:
-    ///
-    /// *   Availability
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Performance
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Security
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Cost
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Recovery
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// Wire name: `Category`; required.
-    ///
-    /// Valid values: `Availability`, `Performance`, `Security`, `Cost`, `Recovery`.
-    ///
-    /// Example: `Security`
+    /// Sets `Category`: see [`CreateOpsItemRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
@@ -881,13 +613,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
-    /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
-    ///
-    /// Wire name: `Priority`.
-    ///
-    /// Valid values: `1`, `2`, `3`, `4`, `5`.
-    ///
-    /// Example: `4`
+    /// Sets `Priority`: see [`CreateOpsItemRequest::priority`].
     pub fn priority(mut self, input: i32) -> Self {
         self.inner = self.inner.priority(input);
         self
@@ -901,15 +627,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_priority(&self) -> &Option<i32> {
         self.inner.get_priority()
     }
-    /// The solutions.
-    ///
-    /// Wire name: `Solutions`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// \[{\n \\"priority\\":3,\n \\"type\\":\\"SingleAZEcs\\",\n \\"url\\":\\"http://ecs.consle.aliyuncs.com\\",\n \\"description\\":\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\"\n}]
-    /// ```
+    /// Sets `Solutions`: see [`CreateOpsItemRequest::solutions`].
     pub fn solutions(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.solutions(input);
         self
@@ -923,11 +641,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_solutions(&self) -> &Option<String> {
         self.inner.get_solutions()
     }
-    /// The string to be deduplicated.
-    ///
-    /// Wire name: `DedupString`.
-    ///
-    /// Example: `ecs_instance_Sys`
+    /// Sets `DedupString`: see [`CreateOpsItemRequest::dedup_string`].
     pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.dedup_string(input);
         self
@@ -941,11 +655,7 @@ impl CreateOpsItemFluentBuilder {
     pub fn get_dedup_string(&self) -> &Option<String> {
         self.inner.get_dedup_string()
     }
-    /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
-    ///
-    /// Wire name: `Resources`.
-    ///
-    /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\"]`
+    /// Sets `Resources`: see [`CreateOpsItemRequest::resources`].
     pub fn resources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resources(input);
         self

@@ -130,11 +130,7 @@ pub struct CreateParameterRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl CreateParameterRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -148,11 +144,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`CreateParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -166,11 +158,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The data type of the parameter. Valid values: String and StringList.
-    ///
-    /// Wire name: `Type`; required.
-    ///
-    /// Example: `String`
+    /// Sets `Type`: see [`CreateParameterRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.r#type = Some(input.into());
         self
@@ -184,11 +172,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_type(&self) -> &Option<String> {
         &self.r#type
     }
-    /// The value of the common parameter. The value must be 1 to 4096 characters in length.
-    ///
-    /// Wire name: `Value`; required.
-    ///
-    /// Example: `parameter`
+    /// Sets `Value`: see [`CreateParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self
@@ -202,11 +186,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
-    /// The description of the common parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `parameter`
+    /// Sets `Description`: see [`CreateParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -220,11 +200,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). For more information, see "How to ensure idempotence".
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`CreateParameterRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -238,27 +214,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The constraints of the common parameter. By default, this parameter is null. Valid values:
-    ///
-    /// *   AllowedValues: The value that is allowed for the common parameter. It must be an array string.
-    /// *   AllowedPattern: The pattern that is allowed for the common parameter. It must be a regular expression.
-    /// *   MinLength: The minimum length of the common parameter.
-    /// *   MaxLength: The maximum length of the common parameter.
-    ///
-    /// Wire name: `Constraints`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///     "AllowedValues": [
-    ///         "parameter"
-    ///     ],
-    ///     "AllowedPattern": "parameter",
-    ///     "MinLength": 0,
-    ///     "MaxLength": 20
-    /// }
-    /// ```
+    /// Sets `Constraints`: see [`CreateParameterRequest::constraints`].
     pub fn constraints(mut self, input: impl Into<String>) -> Self {
         self.constraints = Some(input.into());
         self
@@ -272,11 +228,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_constraints(&self) -> &Option<String> {
         &self.constraints
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`CreateParameterRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -297,11 +249,7 @@ impl CreateParameterRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -363,11 +311,7 @@ impl CreateParameterFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateParameterResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -381,11 +325,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`CreateParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -399,11 +339,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The data type of the parameter. Valid values: String and StringList.
-    ///
-    /// Wire name: `Type`; required.
-    ///
-    /// Example: `String`
+    /// Sets `Type`: see [`CreateParameterRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.r#type(input);
         self
@@ -417,11 +353,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_type(&self) -> &Option<String> {
         self.inner.get_type()
     }
-    /// The value of the common parameter. The value must be 1 to 4096 characters in length.
-    ///
-    /// Wire name: `Value`; required.
-    ///
-    /// Example: `parameter`
+    /// Sets `Value`: see [`CreateParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.value(input);
         self
@@ -435,11 +367,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_value(&self) -> &Option<String> {
         self.inner.get_value()
     }
-    /// The description of the common parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `parameter`
+    /// Sets `Description`: see [`CreateParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -453,11 +381,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). For more information, see "How to ensure idempotence".
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`CreateParameterRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -471,27 +395,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The constraints of the common parameter. By default, this parameter is null. Valid values:
-    ///
-    /// *   AllowedValues: The value that is allowed for the common parameter. It must be an array string.
-    /// *   AllowedPattern: The pattern that is allowed for the common parameter. It must be a regular expression.
-    /// *   MinLength: The minimum length of the common parameter.
-    /// *   MaxLength: The maximum length of the common parameter.
-    ///
-    /// Wire name: `Constraints`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///     "AllowedValues": [
-    ///         "parameter"
-    ///     ],
-    ///     "AllowedPattern": "parameter",
-    ///     "MinLength": 0,
-    ///     "MaxLength": 20
-    /// }
-    /// ```
+    /// Sets `Constraints`: see [`CreateParameterRequest::constraints`].
     pub fn constraints(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.constraints(input);
         self
@@ -505,11 +409,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_constraints(&self) -> &Option<String> {
         self.inner.get_constraints()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`CreateParameterRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -526,11 +426,7 @@ impl CreateParameterFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

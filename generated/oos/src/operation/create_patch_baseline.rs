@@ -158,11 +158,7 @@ pub struct CreatePatchBaselineRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl CreatePatchBaselineRequestBuilder {
-    /// The ID of the region in which you want to create a patch baseline.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreatePatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -176,11 +172,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`CreatePatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -194,11 +186,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The description of the patch baseline.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `PatchBaseline`
+    /// Sets `Description`: see [`CreatePatchBaselineRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -212,11 +200,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`CreatePatchBaselineRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -230,20 +214,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The type of the operating system. Valid values:
-    ///
-    /// *   Windows
-    /// *   Ubuntu
-    /// *   CentOS
-    /// *   Debian
-    /// *   AliyunLinux
-    /// *   RedhatEnterpriseLinux
-    /// *   Anolis
-    /// *   AlmaLinux
-    ///
-    /// Wire name: `OperationSystem`; required.
-    ///
-    /// Example: `Windows`
+    /// Sets `OperationSystem`: see [`CreatePatchBaselineRequest::operation_system`].
     pub fn operation_system(mut self, input: impl Into<String>) -> Self {
         self.operation_system = Some(input.into());
         self
@@ -257,11 +228,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_operation_system(&self) -> &Option<String> {
         &self.operation_system
     }
-    /// The rules of scanning and installing patches for the specified operating system.
-    ///
-    /// Wire name: `ApprovalRules`; required.
-    ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Sets `ApprovalRules`: see [`CreatePatchBaselineRequest::approval_rules`].
     pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
         self.approval_rules = Some(input.into());
         self
@@ -275,9 +242,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_approval_rules(&self) -> &Option<String> {
         &self.approval_rules
     }
-    /// The rejected patches.
-    ///
-    /// Wire name: `RejectedPatches`.
+    /// Sets `RejectedPatches`: see [`CreatePatchBaselineRequest::rejected_patches`].
     ///
     /// Appends one item; `set_rejected_patches` replaces the whole list.
     pub fn rejected_patches(mut self, input: impl Into<String>) -> Self {
@@ -293,11 +258,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_rejected_patches(&self) -> &Option<Vec<String>> {
         &self.rejected_patches
     }
-    /// The action of the rejected patch.
-    ///
-    /// Wire name: `RejectedPatchesAction`.
-    ///
-    /// Example: `ALLOW_AS_DEPENDENCY`
+    /// Sets `RejectedPatchesAction`: see [`CreatePatchBaselineRequest::rejected_patches_action`].
     pub fn rejected_patches_action(mut self, input: impl Into<String>) -> Self {
         self.rejected_patches_action = Some(input.into());
         self
@@ -311,9 +272,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_rejected_patches_action(&self) -> &Option<String> {
         &self.rejected_patches_action
     }
-    /// The approved patches.
-    ///
-    /// Wire name: `ApprovedPatches`.
+    /// Sets `ApprovedPatches`: see [`CreatePatchBaselineRequest::approved_patches`].
     ///
     /// Appends one item; `set_approved_patches` replaces the whole list.
     pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
@@ -329,11 +288,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         &self.approved_patches
     }
-    /// Specifies whether the approved patch involves updates other than security-related updates.
-    ///
-    /// Wire name: `ApprovedPatchesEnableNonSecurity`.
-    ///
-    /// Example: `true`
+    /// Sets `ApprovedPatchesEnableNonSecurity`: see [`CreatePatchBaselineRequest::approved_patches_enable_non_security`].
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
         self.approved_patches_enable_non_security = Some(input);
         self
@@ -350,9 +305,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         &self.approved_patches_enable_non_security
     }
-    /// The patch source configurations.
-    ///
-    /// Wire name: `Sources`.
+    /// Sets `Sources`: see [`CreatePatchBaselineRequest::sources`].
     ///
     /// Appends one item; `set_sources` replaces the whole list.
     pub fn sources(mut self, input: impl Into<String>) -> Self {
@@ -368,9 +321,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_sources(&self) -> &Option<Vec<String>> {
         &self.sources
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
+    /// Sets `Tags`: see [`CreatePatchBaselineRequest::tags`].
     ///
     /// Appends one item; `set_tags` replaces the whole list.
     pub fn tags(mut self, input: TagInput) -> Self {
@@ -386,11 +337,7 @@ impl CreatePatchBaselineRequestBuilder {
     pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         &self.tags
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreatePatchBaselineRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -457,11 +404,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreatePatchBaselineResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region in which you want to create a patch baseline.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreatePatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -475,11 +418,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`CreatePatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -493,11 +432,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The description of the patch baseline.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `PatchBaseline`
+    /// Sets `Description`: see [`CreatePatchBaselineRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -511,11 +446,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`CreatePatchBaselineRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -529,20 +460,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The type of the operating system. Valid values:
-    ///
-    /// *   Windows
-    /// *   Ubuntu
-    /// *   CentOS
-    /// *   Debian
-    /// *   AliyunLinux
-    /// *   RedhatEnterpriseLinux
-    /// *   Anolis
-    /// *   AlmaLinux
-    ///
-    /// Wire name: `OperationSystem`; required.
-    ///
-    /// Example: `Windows`
+    /// Sets `OperationSystem`: see [`CreatePatchBaselineRequest::operation_system`].
     pub fn operation_system(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.operation_system(input);
         self
@@ -556,11 +474,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_operation_system(&self) -> &Option<String> {
         self.inner.get_operation_system()
     }
-    /// The rules of scanning and installing patches for the specified operating system.
-    ///
-    /// Wire name: `ApprovalRules`; required.
-    ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Sets `ApprovalRules`: see [`CreatePatchBaselineRequest::approval_rules`].
     pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approval_rules(input);
         self
@@ -574,9 +488,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_approval_rules(&self) -> &Option<String> {
         self.inner.get_approval_rules()
     }
-    /// The rejected patches.
-    ///
-    /// Wire name: `RejectedPatches`.
+    /// Sets `RejectedPatches`: see [`CreatePatchBaselineRequest::rejected_patches`].
     pub fn rejected_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rejected_patches(input);
         self
@@ -590,11 +502,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_rejected_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_rejected_patches()
     }
-    /// The action of the rejected patch.
-    ///
-    /// Wire name: `RejectedPatchesAction`.
-    ///
-    /// Example: `ALLOW_AS_DEPENDENCY`
+    /// Sets `RejectedPatchesAction`: see [`CreatePatchBaselineRequest::rejected_patches_action`].
     pub fn rejected_patches_action(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rejected_patches_action(input);
         self
@@ -608,9 +516,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_rejected_patches_action(&self) -> &Option<String> {
         self.inner.get_rejected_patches_action()
     }
-    /// The approved patches.
-    ///
-    /// Wire name: `ApprovedPatches`.
+    /// Sets `ApprovedPatches`: see [`CreatePatchBaselineRequest::approved_patches`].
     pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approved_patches(input);
         self
@@ -624,11 +530,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_approved_patches()
     }
-    /// Specifies whether the approved patch involves updates other than security-related updates.
-    ///
-    /// Wire name: `ApprovedPatchesEnableNonSecurity`.
-    ///
-    /// Example: `true`
+    /// Sets `ApprovedPatchesEnableNonSecurity`: see [`CreatePatchBaselineRequest::approved_patches_enable_non_security`].
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
         self.inner = self.inner.approved_patches_enable_non_security(input);
         self
@@ -645,9 +547,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         self.inner.get_approved_patches_enable_non_security()
     }
-    /// The patch source configurations.
-    ///
-    /// Wire name: `Sources`.
+    /// Sets `Sources`: see [`CreatePatchBaselineRequest::sources`].
     pub fn sources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sources(input);
         self
@@ -661,9 +561,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_sources(&self) -> &Option<Vec<String>> {
         self.inner.get_sources()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
+    /// Sets `Tags`: see [`CreatePatchBaselineRequest::tags`].
     pub fn tags(mut self, input: TagInput) -> Self {
         self.inner = self.inner.tags(input);
         self
@@ -677,11 +575,7 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         self.inner.get_tags()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreatePatchBaselineRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -802,20 +696,12 @@ impl TagInput {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The key of the tag.
-    ///
-    /// Wire name: `Key`.
-    ///
-    /// Example: `key`
+    /// Sets `Key`: see [`Self::key`].
     pub fn key(mut self, input: impl Into<String>) -> Self {
         self.key = Some(input.into());
         self
     }
-    /// The value of the tag.
-    ///
-    /// Wire name: `Value`.
-    ///
-    /// Example: `value`
+    /// Sets `Value`: see [`Self::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self

@@ -169,11 +169,7 @@ impl ::std::fmt::Debug for CreateSecretParameterRequestBuilder {
     }
 }
 impl CreateSecretParameterRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateSecretParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -187,11 +183,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`CreateSecretParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -205,11 +197,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The type of the parameter. Set the value to Secret.
-    ///
-    /// Wire name: `Type`.
-    ///
-    /// Example: `Secret`
+    /// Sets `Type`: see [`CreateSecretParameterRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.r#type = Some(input.into());
         self
@@ -223,11 +211,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_type(&self) -> &Option<String> {
         &self.r#type
     }
-    /// The value of the encryption parameter. The value must be 1 to 4096 characters in length.
-    ///
-    /// Wire name: `Value`; required; sensitive: redacted from `Debug` output.
-    ///
-    /// Example: `SecretParameter`
+    /// Sets `Value`: see [`CreateSecretParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self
@@ -241,11 +225,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
-    /// The description of the encryption parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `SecretParameter`
+    /// Sets `Description`: see [`CreateSecretParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -259,11 +239,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The key ID of Key Management Service (KMS) that is used to encrypt the parameter.
-    ///
-    /// Wire name: `KeyId`.
-    ///
-    /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
+    /// Sets `KeyId`: see [`CreateSecretParameterRequest::key_id`].
     pub fn key_id(mut self, input: impl Into<String>) -> Self {
         self.key_id = Some(input.into());
         self
@@ -277,11 +253,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_key_id(&self) -> &Option<String> {
         &self.key_id
     }
-    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). For more information, see "How to ensure idempotence".
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`CreateSecretParameterRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -295,16 +267,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The constraints of the encryption parameter. By default, this parameter is null. Valid values:
-    ///
-    /// *   AllowedValues: The value that is allowed for the encryption parameter. It must be an array string.
-    /// *   AllowedPattern: The pattern that is allowed for the encryption parameter. It must be a regular expression.
-    /// *   MinLength: The minimum length of the encryption parameter.
-    /// *   MaxLength: The maximum length of the encryption parameter.
-    ///
-    /// Wire name: `Constraints`.
-    ///
-    /// Example: `'{''AllowedValues":["secretparameter"],"AllowedPattern":"secretparameter","MinLength":0,"MaxLength":20}'`
+    /// Sets `Constraints`: see [`CreateSecretParameterRequest::constraints`].
     pub fn constraints(mut self, input: impl Into<String>) -> Self {
         self.constraints = Some(input.into());
         self
@@ -318,11 +281,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_constraints(&self) -> &Option<String> {
         &self.constraints
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`CreateSecretParameterRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -343,11 +302,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateSecretParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -361,11 +316,7 @@ impl CreateSecretParameterRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// The instance ID of the KMS instance.
-    ///
-    /// Wire name: `DKMSInstanceId`.
-    ///
-    /// Example: `kst-hzz****`
+    /// Sets `DKMSInstanceId`: see [`CreateSecretParameterRequest::dkms_instance_id`].
     pub fn dkms_instance_id(mut self, input: impl Into<String>) -> Self {
         self.dkms_instance_id = Some(input.into());
         self
@@ -429,11 +380,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateSecretParameterResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateSecretParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -447,11 +394,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`CreateSecretParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -465,11 +408,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The type of the parameter. Set the value to Secret.
-    ///
-    /// Wire name: `Type`.
-    ///
-    /// Example: `Secret`
+    /// Sets `Type`: see [`CreateSecretParameterRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.r#type(input);
         self
@@ -483,11 +422,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_type(&self) -> &Option<String> {
         self.inner.get_type()
     }
-    /// The value of the encryption parameter. The value must be 1 to 4096 characters in length.
-    ///
-    /// Wire name: `Value`; required; sensitive: redacted from `Debug` output.
-    ///
-    /// Example: `SecretParameter`
+    /// Sets `Value`: see [`CreateSecretParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.value(input);
         self
@@ -501,11 +436,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_value(&self) -> &Option<String> {
         self.inner.get_value()
     }
-    /// The description of the encryption parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `SecretParameter`
+    /// Sets `Description`: see [`CreateSecretParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -519,11 +450,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The key ID of Key Management Service (KMS) that is used to encrypt the parameter.
-    ///
-    /// Wire name: `KeyId`.
-    ///
-    /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
+    /// Sets `KeyId`: see [`CreateSecretParameterRequest::key_id`].
     pub fn key_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.key_id(input);
         self
@@ -537,11 +464,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_key_id(&self) -> &Option<String> {
         self.inner.get_key_id()
     }
-    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). For more information, see "How to ensure idempotence".
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`CreateSecretParameterRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -555,16 +478,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The constraints of the encryption parameter. By default, this parameter is null. Valid values:
-    ///
-    /// *   AllowedValues: The value that is allowed for the encryption parameter. It must be an array string.
-    /// *   AllowedPattern: The pattern that is allowed for the encryption parameter. It must be a regular expression.
-    /// *   MinLength: The minimum length of the encryption parameter.
-    /// *   MaxLength: The maximum length of the encryption parameter.
-    ///
-    /// Wire name: `Constraints`.
-    ///
-    /// Example: `'{''AllowedValues":["secretparameter"],"AllowedPattern":"secretparameter","MinLength":0,"MaxLength":20}'`
+    /// Sets `Constraints`: see [`CreateSecretParameterRequest::constraints`].
     pub fn constraints(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.constraints(input);
         self
@@ -578,11 +492,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_constraints(&self) -> &Option<String> {
         self.inner.get_constraints()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`CreateSecretParameterRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -599,11 +509,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateSecretParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -617,11 +523,7 @@ impl CreateSecretParameterFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// The instance ID of the KMS instance.
-    ///
-    /// Wire name: `DKMSInstanceId`.
-    ///
-    /// Example: `kst-hzz****`
+    /// Sets `DKMSInstanceId`: see [`CreateSecretParameterRequest::dkms_instance_id`].
     pub fn dkms_instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.dkms_instance_id(input);
         self

@@ -146,11 +146,7 @@ pub struct CreateStateConfigurationRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl CreateStateConfigurationRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateStateConfigurationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -164,15 +160,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The description of the desired-state configuration.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// The region ID.
-    /// ```
+    /// Sets `Description`: see [`CreateStateConfigurationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -186,11 +174,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `TemplateName`: see [`CreateStateConfigurationRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -204,11 +188,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The version number of the template. If you do not specify this parameter, the latest version of the template is used.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`CreateStateConfigurationRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.template_version = Some(input.into());
         self
@@ -222,11 +202,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
-    /// The parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{     "policy": {       "ACS:Application": {         "Collection": "Enabled"       },       "ACS:Network": {         "Collection": "Enabled"       }     }   }`
+    /// Sets `Parameters`: see [`CreateStateConfigurationRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -240,11 +216,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
-    /// The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.
-    ///
-    /// Wire name: `ConfigureMode`.
-    ///
-    /// Example: `ApplyOnce`
+    /// Sets `ConfigureMode`: see [`CreateStateConfigurationRequest::configure_mode`].
     pub fn configure_mode(mut self, input: impl Into<String>) -> Self {
         self.configure_mode = Some(input.into());
         self
@@ -258,11 +230,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_configure_mode(&self) -> &Option<String> {
         &self.configure_mode
     }
-    /// The schedule type. Set the value to rate.
-    ///
-    /// Wire name: `ScheduleType`; required.
-    ///
-    /// Example: `rate`
+    /// Sets `ScheduleType`: see [`CreateStateConfigurationRequest::schedule_type`].
     pub fn schedule_type(mut self, input: impl Into<String>) -> Self {
         self.schedule_type = Some(input.into());
         self
@@ -276,15 +244,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_schedule_type(&self) -> &Option<String> {
         &self.schedule_type
     }
-    /// The schedule expression. The interval between two schedules must be a minimum of 30 minutes.
-    ///
-    /// Wire name: `ScheduleExpression`; required.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// The ID of the resource group.
-    /// ```
+    /// Sets `ScheduleExpression`: see [`CreateStateConfigurationRequest::schedule_expression`].
     pub fn schedule_expression(mut self, input: impl Into<String>) -> Self {
         self.schedule_expression = Some(input.into());
         self
@@ -298,11 +258,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_schedule_expression(&self) -> &Option<String> {
         &self.schedule_expression
     }
-    /// The resources to be queried.
-    ///
-    /// Wire name: `Targets`; required.
-    ///
-    /// Example: `{     "ResourceType": "ALIYUN::ECS::Instance",     "Filters": [       {         "Type": "All",         "RegionId": "cn-hangzhou",         "Parameters": {           "RegionId": "cn-hangzhou",           "Status": "Running"         }       }     ]   }`
+    /// Sets `Targets`: see [`CreateStateConfigurationRequest::targets`].
     pub fn targets(mut self, input: impl Into<String>) -> Self {
         self.targets = Some(input.into());
         self
@@ -316,11 +272,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_targets(&self) -> &Option<String> {
         &self.targets
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
+    /// Sets `ClientToken`: see [`CreateStateConfigurationRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -334,11 +286,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The tags to be added to the configuration.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"Key": "oos", "Value": "inventory"}`
+    /// Sets `Tags`: see [`CreateStateConfigurationRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -359,11 +307,7 @@ impl CreateStateConfigurationRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateStateConfigurationRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -438,11 +382,7 @@ impl CreateStateConfigurationFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<CreateStateConfigurationResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateStateConfigurationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -456,15 +396,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The description of the desired-state configuration.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// The region ID.
-    /// ```
+    /// Sets `Description`: see [`CreateStateConfigurationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -478,11 +410,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `TemplateName`: see [`CreateStateConfigurationRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -496,11 +424,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The version number of the template. If you do not specify this parameter, the latest version of the template is used.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`CreateStateConfigurationRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
@@ -514,11 +438,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
-    /// The parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{     "policy": {       "ACS:Application": {         "Collection": "Enabled"       },       "ACS:Network": {         "Collection": "Enabled"       }     }   }`
+    /// Sets `Parameters`: see [`CreateStateConfigurationRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
@@ -532,11 +452,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
-    /// The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.
-    ///
-    /// Wire name: `ConfigureMode`.
-    ///
-    /// Example: `ApplyOnce`
+    /// Sets `ConfigureMode`: see [`CreateStateConfigurationRequest::configure_mode`].
     pub fn configure_mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configure_mode(input);
         self
@@ -550,11 +466,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_configure_mode(&self) -> &Option<String> {
         self.inner.get_configure_mode()
     }
-    /// The schedule type. Set the value to rate.
-    ///
-    /// Wire name: `ScheduleType`; required.
-    ///
-    /// Example: `rate`
+    /// Sets `ScheduleType`: see [`CreateStateConfigurationRequest::schedule_type`].
     pub fn schedule_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.schedule_type(input);
         self
@@ -568,15 +480,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_schedule_type(&self) -> &Option<String> {
         self.inner.get_schedule_type()
     }
-    /// The schedule expression. The interval between two schedules must be a minimum of 30 minutes.
-    ///
-    /// Wire name: `ScheduleExpression`; required.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// The ID of the resource group.
-    /// ```
+    /// Sets `ScheduleExpression`: see [`CreateStateConfigurationRequest::schedule_expression`].
     pub fn schedule_expression(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.schedule_expression(input);
         self
@@ -590,11 +494,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_schedule_expression(&self) -> &Option<String> {
         self.inner.get_schedule_expression()
     }
-    /// The resources to be queried.
-    ///
-    /// Wire name: `Targets`; required.
-    ///
-    /// Example: `{     "ResourceType": "ALIYUN::ECS::Instance",     "Filters": [       {         "Type": "All",         "RegionId": "cn-hangzhou",         "Parameters": {           "RegionId": "cn-hangzhou",           "Status": "Running"         }       }     ]   }`
+    /// Sets `Targets`: see [`CreateStateConfigurationRequest::targets`].
     pub fn targets(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.targets(input);
         self
@@ -608,11 +508,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_targets(&self) -> &Option<String> {
         self.inner.get_targets()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
+    /// Sets `ClientToken`: see [`CreateStateConfigurationRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -626,11 +522,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The tags to be added to the configuration.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"Key": "oos", "Value": "inventory"}`
+    /// Sets `Tags`: see [`CreateStateConfigurationRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -647,11 +539,7 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateStateConfigurationRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

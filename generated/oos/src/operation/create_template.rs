@@ -87,11 +87,7 @@ pub struct CreateTemplateRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl CreateTemplateRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -105,11 +101,7 @@ impl CreateTemplateRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`CreateTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -123,11 +115,7 @@ impl CreateTemplateRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The content of the template. The content must be in the JSON or YAML format, and its maximum size is 64 KB.
-    ///
-    /// Wire name: `Content`; required.
-    ///
-    /// Example: `{"FormatVersion": "OOS-2019-06-01", "Description": "Describe instances of given status", "Parameters": {"Status": {"Type": "String", "Description": "(Required) The status of the Ecs instance."}}, "Tasks": [{"Properties": {"Parameters": {"Status": "{{ Status }}"}, "API": "DescribeInstances", "Service": "Ecs"}, "Name": "foo", "Action": "ACS::ExecuteApi"}]}`
+    /// Sets `Content`: see [`CreateTemplateRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.content = Some(input.into());
         self
@@ -141,11 +129,7 @@ impl CreateTemplateRequestBuilder {
     pub fn get_content(&self) -> &Option<String> {
         &self.content
     }
-    /// The tag keys and tag values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`CreateTemplateRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -166,11 +150,7 @@ impl CreateTemplateRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The name of the version of the template.
-    ///
-    /// Wire name: `VersionName`.
-    ///
-    /// Example: `v2`
+    /// Sets `VersionName`: see [`CreateTemplateRequest::version_name`].
     pub fn version_name(mut self, input: impl Into<String>) -> Self {
         self.version_name = Some(input.into());
         self
@@ -184,11 +164,7 @@ impl CreateTemplateRequestBuilder {
     pub fn get_version_name(&self) -> &Option<String> {
         &self.version_name
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateTemplateRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -247,11 +223,7 @@ impl CreateTemplateFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<CreateTemplateResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`CreateTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -265,11 +237,7 @@ impl CreateTemplateFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`CreateTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -283,11 +251,7 @@ impl CreateTemplateFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The content of the template. The content must be in the JSON or YAML format, and its maximum size is 64 KB.
-    ///
-    /// Wire name: `Content`; required.
-    ///
-    /// Example: `{"FormatVersion": "OOS-2019-06-01", "Description": "Describe instances of given status", "Parameters": {"Status": {"Type": "String", "Description": "(Required) The status of the Ecs instance."}}, "Tasks": [{"Properties": {"Parameters": {"Status": "{{ Status }}"}, "API": "DescribeInstances", "Service": "Ecs"}, "Name": "foo", "Action": "ACS::ExecuteApi"}]}`
+    /// Sets `Content`: see [`CreateTemplateRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content(input);
         self
@@ -301,11 +265,7 @@ impl CreateTemplateFluentBuilder {
     pub fn get_content(&self) -> &Option<String> {
         self.inner.get_content()
     }
-    /// The tag keys and tag values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`CreateTemplateRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -322,11 +282,7 @@ impl CreateTemplateFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The name of the version of the template.
-    ///
-    /// Wire name: `VersionName`.
-    ///
-    /// Example: `v2`
+    /// Sets `VersionName`: see [`CreateTemplateRequest::version_name`].
     pub fn version_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.version_name(input);
         self
@@ -340,11 +296,7 @@ impl CreateTemplateFluentBuilder {
     pub fn get_version_name(&self) -> &Option<String> {
         self.inner.get_version_name()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`CreateTemplateRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

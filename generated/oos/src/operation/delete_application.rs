@@ -74,11 +74,7 @@ pub struct DeleteApplicationRequestBuilder {
     retain_resource: Option<bool>,
 }
 impl DeleteApplicationRequestBuilder {
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -92,11 +88,7 @@ impl DeleteApplicationRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `Name`: see [`DeleteApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -110,14 +102,7 @@ impl DeleteApplicationRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// Specifies whether to forcibly delete the application. Valid values:
-    ///
-    /// *   true
-    /// *   false
-    ///
-    /// Wire name: `Force`.
-    ///
-    /// Example: `False`
+    /// Sets `Force`: see [`DeleteApplicationRequest::force`].
     pub fn force(mut self, input: bool) -> Self {
         self.force = Some(input);
         self
@@ -131,13 +116,7 @@ impl DeleteApplicationRequestBuilder {
     pub fn get_force(&self) -> &Option<bool> {
         &self.force
     }
-    /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
-    /// - true
-    /// - false
-    ///
-    /// Wire name: `RetainResource`.
-    ///
-    /// Example: `false`
+    /// Sets `RetainResource`: see [`DeleteApplicationRequest::retain_resource`].
     pub fn retain_resource(mut self, input: bool) -> Self {
         self.retain_resource = Some(input);
         self
@@ -190,11 +169,7 @@ impl DeleteApplicationFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeleteApplicationResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -208,11 +183,7 @@ impl DeleteApplicationFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `Name`: see [`DeleteApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -226,14 +197,7 @@ impl DeleteApplicationFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// Specifies whether to forcibly delete the application. Valid values:
-    ///
-    /// *   true
-    /// *   false
-    ///
-    /// Wire name: `Force`.
-    ///
-    /// Example: `False`
+    /// Sets `Force`: see [`DeleteApplicationRequest::force`].
     pub fn force(mut self, input: bool) -> Self {
         self.inner = self.inner.force(input);
         self
@@ -247,13 +211,7 @@ impl DeleteApplicationFluentBuilder {
     pub fn get_force(&self) -> &Option<bool> {
         self.inner.get_force()
     }
-    /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
-    /// - true
-    /// - false
-    ///
-    /// Wire name: `RetainResource`.
-    ///
-    /// Example: `false`
+    /// Sets `RetainResource`: see [`DeleteApplicationRequest::retain_resource`].
     pub fn retain_resource(mut self, input: bool) -> Self {
         self.inner = self.inner.retain_resource(input);
         self

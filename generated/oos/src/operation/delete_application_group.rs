@@ -71,11 +71,7 @@ pub struct DeleteApplicationGroupRequestBuilder {
     retain_resource: Option<bool>,
 }
 impl DeleteApplicationGroupRequestBuilder {
-    /// The ID of the region. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -89,11 +85,7 @@ impl DeleteApplicationGroupRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`DeleteApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -107,11 +99,7 @@ impl DeleteApplicationGroupRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`DeleteApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -125,13 +113,7 @@ impl DeleteApplicationGroupRequestBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
-    /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
-    /// - true
-    /// - false
-    ///
-    /// Wire name: `RetainResource`.
-    ///
-    /// Example: `false`
+    /// Sets `RetainResource`: see [`DeleteApplicationGroupRequest::retain_resource`].
     pub fn retain_resource(mut self, input: bool) -> Self {
         self.retain_resource = Some(input);
         self
@@ -188,11 +170,7 @@ impl DeleteApplicationGroupFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeleteApplicationGroupResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -206,11 +184,7 @@ impl DeleteApplicationGroupFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`DeleteApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -224,11 +198,7 @@ impl DeleteApplicationGroupFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`DeleteApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
@@ -242,13 +212,7 @@ impl DeleteApplicationGroupFluentBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
-    /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
-    /// - true
-    /// - false
-    ///
-    /// Wire name: `RetainResource`.
-    ///
-    /// Example: `false`
+    /// Sets `RetainResource`: see [`DeleteApplicationGroupRequest::retain_resource`].
     pub fn retain_resource(mut self, input: bool) -> Self {
         self.inner = self.inner.retain_resource(input);
         self

@@ -63,11 +63,7 @@ pub struct DeleteExecutionsRequestBuilder {
     force: Option<bool>,
 }
 impl DeleteExecutionsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteExecutionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -81,13 +77,7 @@ impl DeleteExecutionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The execution IDs.
-    ///
-    /// You can specify multiple execution IDs in a JSON array in the format of `["xxxxxxxxx", "yyyyyyyyy", ... "zzzzzzzzz"]`. You can specify up to 100 execution IDs at a time. Separate multiple IDs with commas (,).
-    ///
-    /// Wire name: `ExecutionIds`; required.
-    ///
-    /// Example: `["exec-xxx"]`
+    /// Sets `ExecutionIds`: see [`DeleteExecutionsRequest::execution_ids`].
     pub fn execution_ids(mut self, input: impl Into<String>) -> Self {
         self.execution_ids = Some(input.into());
         self
@@ -101,11 +91,7 @@ impl DeleteExecutionsRequestBuilder {
     pub fn get_execution_ids(&self) -> &Option<String> {
         &self.execution_ids
     }
-    /// Whether to force delete the running task, the default value is false.
-    ///
-    /// Wire name: `Force`.
-    ///
-    /// Example: `false`
+    /// Sets `Force`: see [`DeleteExecutionsRequest::force`].
     pub fn force(mut self, input: bool) -> Self {
         self.force = Some(input);
         self
@@ -159,11 +145,7 @@ impl DeleteExecutionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeleteExecutionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteExecutionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -177,13 +159,7 @@ impl DeleteExecutionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The execution IDs.
-    ///
-    /// You can specify multiple execution IDs in a JSON array in the format of `["xxxxxxxxx", "yyyyyyyyy", ... "zzzzzzzzz"]`. You can specify up to 100 execution IDs at a time. Separate multiple IDs with commas (,).
-    ///
-    /// Wire name: `ExecutionIds`; required.
-    ///
-    /// Example: `["exec-xxx"]`
+    /// Sets `ExecutionIds`: see [`DeleteExecutionsRequest::execution_ids`].
     pub fn execution_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_ids(input);
         self
@@ -197,11 +173,7 @@ impl DeleteExecutionsFluentBuilder {
     pub fn get_execution_ids(&self) -> &Option<String> {
         self.inner.get_execution_ids()
     }
-    /// Whether to force delete the running task, the default value is false.
-    ///
-    /// Wire name: `Force`.
-    ///
-    /// Example: `false`
+    /// Sets `Force`: see [`DeleteExecutionsRequest::force`].
     pub fn force(mut self, input: bool) -> Self {
         self.inner = self.inner.force(input);
         self

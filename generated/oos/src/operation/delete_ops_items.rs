@@ -51,11 +51,7 @@ pub struct DeleteOpsItemsRequestBuilder {
     ops_item_ids: Option<Vec<String>>,
 }
 impl DeleteOpsItemsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteOpsItemsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -69,9 +65,7 @@ impl DeleteOpsItemsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The IDs of O\&M items.
-    ///
-    /// Wire name: `OpsItemIds`; required; at most 100 items.
+    /// Sets `OpsItemIds`: see [`DeleteOpsItemsRequest::ops_item_ids`].
     ///
     /// Appends one item; `set_ops_item_ids` replaces the whole list.
     pub fn ops_item_ids(mut self, input: impl Into<String>) -> Self {
@@ -126,11 +120,7 @@ impl DeleteOpsItemsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeleteOpsItemsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteOpsItemsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -144,9 +134,7 @@ impl DeleteOpsItemsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The IDs of O\&M items.
-    ///
-    /// Wire name: `OpsItemIds`; required; at most 100 items.
+    /// Sets `OpsItemIds`: see [`DeleteOpsItemsRequest::ops_item_ids`].
     pub fn ops_item_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ops_item_ids(input);
         self

@@ -53,11 +53,7 @@ pub struct DeleteParameterRequestBuilder {
     name: Option<String>,
 }
 impl DeleteParameterRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -71,11 +67,7 @@ impl DeleteParameterRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (\_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`DeleteParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -126,11 +118,7 @@ impl DeleteParameterFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeleteParameterResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -144,11 +132,7 @@ impl DeleteParameterFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (\_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`DeleteParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self

@@ -53,11 +53,7 @@ pub struct DeletePatchBaselineRequestBuilder {
     name: Option<String>,
 }
 impl DeletePatchBaselineRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeletePatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -71,11 +67,7 @@ impl DeletePatchBaselineRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`DeletePatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -126,11 +118,7 @@ impl DeletePatchBaselineFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeletePatchBaselineResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeletePatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -144,11 +132,7 @@ impl DeletePatchBaselineFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`DeletePatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self

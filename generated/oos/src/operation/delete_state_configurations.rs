@@ -64,11 +64,7 @@ pub struct DeleteStateConfigurationsRequestBuilder {
     client_token: Option<String>,
 }
 impl DeleteStateConfigurationsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteStateConfigurationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -82,11 +78,7 @@ impl DeleteStateConfigurationsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The IDs of desired-state configurations.
-    ///
-    /// Wire name: `StateConfigurationIds`; required.
-    ///
-    /// Example: `["sc-asfgdhj12345"]`
+    /// Sets `StateConfigurationIds`: see [`DeleteStateConfigurationsRequest::state_configuration_ids`].
     pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
         self.state_configuration_ids = Some(input.into());
         self
@@ -100,11 +92,7 @@ impl DeleteStateConfigurationsRequestBuilder {
     pub fn get_state_configuration_ids(&self) -> &Option<String> {
         &self.state_configuration_ids
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `abcde3OARpx77No54nv6`
+    /// Sets `ClientToken`: see [`DeleteStateConfigurationsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -164,11 +152,7 @@ impl DeleteStateConfigurationsFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<DeleteStateConfigurationsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteStateConfigurationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -182,11 +166,7 @@ impl DeleteStateConfigurationsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The IDs of desired-state configurations.
-    ///
-    /// Wire name: `StateConfigurationIds`; required.
-    ///
-    /// Example: `["sc-asfgdhj12345"]`
+    /// Sets `StateConfigurationIds`: see [`DeleteStateConfigurationsRequest::state_configuration_ids`].
     pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_configuration_ids(input);
         self
@@ -200,11 +180,7 @@ impl DeleteStateConfigurationsFluentBuilder {
     pub fn get_state_configuration_ids(&self) -> &Option<String> {
         self.inner.get_state_configuration_ids()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `abcde3OARpx77No54nv6`
+    /// Sets `ClientToken`: see [`DeleteStateConfigurationsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self

@@ -61,11 +61,7 @@ pub struct DeleteTemplateRequestBuilder {
     auto_delete_executions: Option<bool>,
 }
 impl DeleteTemplateRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -79,11 +75,7 @@ impl DeleteTemplateRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`DeleteTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -97,11 +89,7 @@ impl DeleteTemplateRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// Specifies whether to delete the related executions when a template is deleted.
-    ///
-    /// Wire name: `AutoDeleteExecutions`.
-    ///
-    /// Example: `false`
+    /// Sets `AutoDeleteExecutions`: see [`DeleteTemplateRequest::auto_delete_executions`].
     pub fn auto_delete_executions(mut self, input: bool) -> Self {
         self.auto_delete_executions = Some(input);
         self
@@ -155,11 +143,7 @@ impl DeleteTemplateFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeleteTemplateResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -173,11 +157,7 @@ impl DeleteTemplateFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`DeleteTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -191,11 +171,7 @@ impl DeleteTemplateFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// Specifies whether to delete the related executions when a template is deleted.
-    ///
-    /// Wire name: `AutoDeleteExecutions`.
-    ///
-    /// Example: `false`
+    /// Sets `AutoDeleteExecutions`: see [`DeleteTemplateRequest::auto_delete_executions`].
     pub fn auto_delete_executions(mut self, input: bool) -> Self {
         self.inner = self.inner.auto_delete_executions(input);
         self

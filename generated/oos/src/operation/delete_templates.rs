@@ -61,11 +61,7 @@ pub struct DeleteTemplatesRequestBuilder {
     auto_delete_executions: Option<bool>,
 }
 impl DeleteTemplatesRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteTemplatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -79,11 +75,7 @@ impl DeleteTemplatesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The names of the templates to be deleted.
-    ///
-    /// Wire name: `TemplateNames`; required.
-    ///
-    /// Example: `["t1","t2"]`
+    /// Sets `TemplateNames`: see [`DeleteTemplatesRequest::template_names`].
     pub fn template_names(mut self, input: impl Into<String>) -> Self {
         self.template_names = Some(input.into());
         self
@@ -97,11 +89,7 @@ impl DeleteTemplatesRequestBuilder {
     pub fn get_template_names(&self) -> &Option<String> {
         &self.template_names
     }
-    /// Specifies whether to delete the related executions when a template is deleted.
-    ///
-    /// Wire name: `AutoDeleteExecutions`.
-    ///
-    /// Example: `false`
+    /// Sets `AutoDeleteExecutions`: see [`DeleteTemplatesRequest::auto_delete_executions`].
     pub fn auto_delete_executions(mut self, input: bool) -> Self {
         self.auto_delete_executions = Some(input);
         self
@@ -155,11 +143,7 @@ impl DeleteTemplatesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeleteTemplatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeleteTemplatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -173,11 +157,7 @@ impl DeleteTemplatesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The names of the templates to be deleted.
-    ///
-    /// Wire name: `TemplateNames`; required.
-    ///
-    /// Example: `["t1","t2"]`
+    /// Sets `TemplateNames`: see [`DeleteTemplatesRequest::template_names`].
     pub fn template_names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_names(input);
         self
@@ -191,11 +171,7 @@ impl DeleteTemplatesFluentBuilder {
     pub fn get_template_names(&self) -> &Option<String> {
         self.inner.get_template_names()
     }
-    /// Specifies whether to delete the related executions when a template is deleted.
-    ///
-    /// Wire name: `AutoDeleteExecutions`.
-    ///
-    /// Example: `false`
+    /// Sets `AutoDeleteExecutions`: see [`DeleteTemplatesRequest::auto_delete_executions`].
     pub fn auto_delete_executions(mut self, input: bool) -> Self {
         self.inner = self.inner.auto_delete_executions(input);
         self

@@ -73,11 +73,7 @@ pub struct DeployApplicationGroupRequestBuilder {
     revision_id: Option<String>,
 }
 impl DeployApplicationGroupRequestBuilder {
-    /// The ID of the region in which you want to deploy the application group.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeployApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -91,11 +87,7 @@ impl DeployApplicationGroupRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`DeployApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -109,11 +101,7 @@ impl DeployApplicationGroupRequestBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
-    /// The deployment information about the application group.
-    ///
-    /// Wire name: `DeployParameters`; required.
-    ///
-    /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
+    /// Sets `DeployParameters`: see [`DeployApplicationGroupRequest::deploy_parameters`].
     pub fn deploy_parameters(mut self, input: impl Into<String>) -> Self {
         self.deploy_parameters = Some(input.into());
         self
@@ -127,11 +115,7 @@ impl DeployApplicationGroupRequestBuilder {
     pub fn get_deploy_parameters(&self) -> &Option<String> {
         &self.deploy_parameters
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`DeployApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -145,7 +129,7 @@ impl DeployApplicationGroupRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// Wire name: `RevisionId`.
+    /// Sets `RevisionId`: see [`DeployApplicationGroupRequest::revision_id`].
     pub fn revision_id(mut self, input: impl Into<String>) -> Self {
         self.revision_id = Some(input.into());
         self
@@ -205,11 +189,7 @@ impl DeployApplicationGroupFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DeployApplicationGroupResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region in which you want to deploy the application group.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DeployApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -223,11 +203,7 @@ impl DeployApplicationGroupFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`DeployApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
@@ -241,11 +217,7 @@ impl DeployApplicationGroupFluentBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
-    /// The deployment information about the application group.
-    ///
-    /// Wire name: `DeployParameters`; required.
-    ///
-    /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
+    /// Sets `DeployParameters`: see [`DeployApplicationGroupRequest::deploy_parameters`].
     pub fn deploy_parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deploy_parameters(input);
         self
@@ -259,11 +231,7 @@ impl DeployApplicationGroupFluentBuilder {
     pub fn get_deploy_parameters(&self) -> &Option<String> {
         self.inner.get_deploy_parameters()
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`DeployApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -277,7 +245,7 @@ impl DeployApplicationGroupFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// Wire name: `RevisionId`.
+    /// Sets `RevisionId`: see [`DeployApplicationGroupRequest::revision_id`].
     pub fn revision_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.revision_id(input);
         self

@@ -99,11 +99,7 @@ pub struct DescribeApplicationGroupBillRequestBuilder {
     next_token: Option<String>,
 }
 impl DescribeApplicationGroupBillRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DescribeApplicationGroupBillRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -117,11 +113,7 @@ impl DescribeApplicationGroupBillRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The application name.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `test_application`
+    /// Sets `ApplicationName`: see [`DescribeApplicationGroupBillRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -135,11 +127,7 @@ impl DescribeApplicationGroupBillRequestBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
-    /// The application group name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `test_application_group`
+    /// Sets `Name`: see [`DescribeApplicationGroupBillRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -153,11 +141,7 @@ impl DescribeApplicationGroupBillRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The billing cycle, in the YYYY-MM format.
-    ///
-    /// Wire name: `BillingCycle`; required.
-    ///
-    /// Example: `2023-06`
+    /// Sets `BillingCycle`: see [`DescribeApplicationGroupBillRequest::billing_cycle`].
     pub fn billing_cycle(mut self, input: impl Into<String>) -> Self {
         self.billing_cycle = Some(input.into());
         self
@@ -171,11 +155,7 @@ impl DescribeApplicationGroupBillRequestBuilder {
     pub fn get_billing_cycle(&self) -> &Option<String> {
         &self.billing_cycle
     }
-    /// The type of the cloud resource.
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `ALIYUN::ECS::INSTANCE`
+    /// Sets `ResourceType`: see [`DescribeApplicationGroupBillRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -189,11 +169,7 @@ impl DescribeApplicationGroupBillRequestBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The number of entries per page.
-    ///
-    /// Wire name: `MaxResults`; default `10`; maximum 50.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`DescribeApplicationGroupBillRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -207,11 +183,7 @@ impl DescribeApplicationGroupBillRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`DescribeApplicationGroupBillRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -277,7 +249,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<DescribeApplicationGroupBillResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -289,11 +261,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DescribeApplicationGroupBillRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -307,11 +275,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The application name.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `test_application`
+    /// Sets `ApplicationName`: see [`DescribeApplicationGroupBillRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
@@ -325,11 +289,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
-    /// The application group name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `test_application_group`
+    /// Sets `Name`: see [`DescribeApplicationGroupBillRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -343,11 +303,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The billing cycle, in the YYYY-MM format.
-    ///
-    /// Wire name: `BillingCycle`; required.
-    ///
-    /// Example: `2023-06`
+    /// Sets `BillingCycle`: see [`DescribeApplicationGroupBillRequest::billing_cycle`].
     pub fn billing_cycle(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.billing_cycle(input);
         self
@@ -361,11 +317,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     pub fn get_billing_cycle(&self) -> &Option<String> {
         self.inner.get_billing_cycle()
     }
-    /// The type of the cloud resource.
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `ALIYUN::ECS::INSTANCE`
+    /// Sets `ResourceType`: see [`DescribeApplicationGroupBillRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
@@ -379,11 +331,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
-    /// The number of entries per page.
-    ///
-    /// Wire name: `MaxResults`; default `10`; maximum 50.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`DescribeApplicationGroupBillRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -397,11 +345,7 @@ impl DescribeApplicationGroupBillFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`DescribeApplicationGroupBillRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -509,8 +453,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillResponse {
 }
 impl ::acs_runtime::Page for DescribeApplicationGroupBillResponse {
     type Item = ApplicationGroupConsume;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<ApplicationGroupConsume> {
         self.application_group_consume.unwrap_or_default()

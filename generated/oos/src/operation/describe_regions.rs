@@ -57,11 +57,7 @@ pub struct DescribeRegionsRequestBuilder {
     accept_language: Option<String>,
 }
 impl DescribeRegionsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DescribeRegionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -75,14 +71,7 @@ impl DescribeRegionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The supported natural language. Valid values:
-    ///
-    /// *   zh-CN: Chinese
-    /// *   en-US: English
-    ///
-    /// Wire name: `AcceptLanguage`.
-    ///
-    /// Example: `zh-CN`
+    /// Sets `AcceptLanguage`: see [`DescribeRegionsRequest::accept_language`].
     pub fn accept_language(mut self, input: impl Into<String>) -> Self {
         self.accept_language = Some(input.into());
         self
@@ -133,11 +122,7 @@ impl DescribeRegionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeRegionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`DescribeRegionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -151,14 +136,7 @@ impl DescribeRegionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The supported natural language. Valid values:
-    ///
-    /// *   zh-CN: Chinese
-    /// *   en-US: English
-    ///
-    /// Wire name: `AcceptLanguage`.
-    ///
-    /// Example: `zh-CN`
+    /// Sets `AcceptLanguage`: see [`DescribeRegionsRequest::accept_language`].
     pub fn accept_language(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.accept_language(input);
         self

@@ -78,11 +78,7 @@ pub struct GenerateExecutionPolicyRequestBuilder {
     template_content: Option<String>,
 }
 impl GenerateExecutionPolicyRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GenerateExecutionPolicyRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -96,11 +92,7 @@ impl GenerateExecutionPolicyRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `vmeixme`
+    /// Sets `TemplateName`: see [`GenerateExecutionPolicyRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -114,11 +106,7 @@ impl GenerateExecutionPolicyRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The version of the template. The default value is the latest version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v2`
+    /// Sets `TemplateVersion`: see [`GenerateExecutionPolicyRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.template_version = Some(input.into());
         self
@@ -132,11 +120,7 @@ impl GenerateExecutionPolicyRequestBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
-    /// The RAM role.
-    ///
-    /// Wire name: `RamRole`.
-    ///
-    /// Example: `AliyunServiceRoleForOOSBandwidthScheduler`
+    /// Sets `RamRole`: see [`GenerateExecutionPolicyRequest::ram_role`].
     pub fn ram_role(mut self, input: impl Into<String>) -> Self {
         self.ram_role = Some(input.into());
         self
@@ -150,11 +134,7 @@ impl GenerateExecutionPolicyRequestBuilder {
     pub fn get_ram_role(&self) -> &Option<String> {
         &self.ram_role
     }
-    /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateContent`.
-    ///
-    /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
+    /// Sets `TemplateContent`: see [`GenerateExecutionPolicyRequest::template_content`].
     pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.template_content = Some(input.into());
         self
@@ -210,11 +190,7 @@ impl GenerateExecutionPolicyFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GenerateExecutionPolicyResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GenerateExecutionPolicyRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -228,11 +204,7 @@ impl GenerateExecutionPolicyFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `vmeixme`
+    /// Sets `TemplateName`: see [`GenerateExecutionPolicyRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -246,11 +218,7 @@ impl GenerateExecutionPolicyFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The version of the template. The default value is the latest version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v2`
+    /// Sets `TemplateVersion`: see [`GenerateExecutionPolicyRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
@@ -264,11 +232,7 @@ impl GenerateExecutionPolicyFluentBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
-    /// The RAM role.
-    ///
-    /// Wire name: `RamRole`.
-    ///
-    /// Example: `AliyunServiceRoleForOOSBandwidthScheduler`
+    /// Sets `RamRole`: see [`GenerateExecutionPolicyRequest::ram_role`].
     pub fn ram_role(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ram_role(input);
         self
@@ -282,11 +246,7 @@ impl GenerateExecutionPolicyFluentBuilder {
     pub fn get_ram_role(&self) -> &Option<String> {
         self.inner.get_ram_role()
     }
-    /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateContent`.
-    ///
-    /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
+    /// Sets `TemplateContent`: see [`GenerateExecutionPolicyRequest::template_content`].
     pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_content(input);
         self

@@ -80,11 +80,7 @@ pub struct GenerateOpsItemRequestBuilder {
     client_token: Option<String>,
 }
 impl GenerateOpsItemRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GenerateOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -98,11 +94,7 @@ impl GenerateOpsItemRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The source system data.
-    ///
-    /// Wire name: `Data`; required.
-    ///
-    /// Example: `/aliyun/ecs`
+    /// Sets `Data`: see [`GenerateOpsItemRequest::data`].
     pub fn data(mut self, input: impl Into<String>) -> Self {
         self.data = Some(input.into());
         self
@@ -116,11 +108,7 @@ impl GenerateOpsItemRequestBuilder {
     pub fn get_data(&self) -> &Option<String> {
         &self.data
     }
-    /// The data source system.
-    ///
-    /// Wire name: `DataSource`.
-    ///
-    /// Example: `/aliyun/eventbridge/event`
+    /// Sets `DataSource`: see [`GenerateOpsItemRequest::data_source`].
     pub fn data_source(mut self, input: impl Into<String>) -> Self {
         self.data_source = Some(input.into());
         self
@@ -134,11 +122,7 @@ impl GenerateOpsItemRequestBuilder {
     pub fn get_data_source(&self) -> &Option<String> {
         &self.data_source
     }
-    /// The configuration ID of the O\&M item.
-    ///
-    /// Wire name: `ConfigurationId`.
-    ///
-    /// Example: `oic-ae4f******2c682e3`
+    /// Sets `ConfigurationId`: see [`GenerateOpsItemRequest::configuration_id`].
     pub fn configuration_id(mut self, input: impl Into<String>) -> Self {
         self.configuration_id = Some(input.into());
         self
@@ -152,11 +136,7 @@ impl GenerateOpsItemRequestBuilder {
     pub fn get_configuration_id(&self) -> &Option<String> {
         &self.configuration_id
     }
-    /// The token that is used to ensure the idempotency.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`GenerateOpsItemRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -210,11 +190,7 @@ impl GenerateOpsItemFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GenerateOpsItemResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GenerateOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -228,11 +204,7 @@ impl GenerateOpsItemFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The source system data.
-    ///
-    /// Wire name: `Data`; required.
-    ///
-    /// Example: `/aliyun/ecs`
+    /// Sets `Data`: see [`GenerateOpsItemRequest::data`].
     pub fn data(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data(input);
         self
@@ -246,11 +218,7 @@ impl GenerateOpsItemFluentBuilder {
     pub fn get_data(&self) -> &Option<String> {
         self.inner.get_data()
     }
-    /// The data source system.
-    ///
-    /// Wire name: `DataSource`.
-    ///
-    /// Example: `/aliyun/eventbridge/event`
+    /// Sets `DataSource`: see [`GenerateOpsItemRequest::data_source`].
     pub fn data_source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.data_source(input);
         self
@@ -264,11 +232,7 @@ impl GenerateOpsItemFluentBuilder {
     pub fn get_data_source(&self) -> &Option<String> {
         self.inner.get_data_source()
     }
-    /// The configuration ID of the O\&M item.
-    ///
-    /// Wire name: `ConfigurationId`.
-    ///
-    /// Example: `oic-ae4f******2c682e3`
+    /// Sets `ConfigurationId`: see [`GenerateOpsItemRequest::configuration_id`].
     pub fn configuration_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configuration_id(input);
         self
@@ -282,11 +246,7 @@ impl GenerateOpsItemFluentBuilder {
     pub fn get_configuration_id(&self) -> &Option<String> {
         self.inner.get_configuration_id()
     }
-    /// The token that is used to ensure the idempotency.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`GenerateOpsItemRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self

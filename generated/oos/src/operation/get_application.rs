@@ -54,11 +54,7 @@ pub struct GetApplicationRequestBuilder {
     name: Option<String>,
 }
 impl GetApplicationRequestBuilder {
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -72,11 +68,7 @@ impl GetApplicationRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `Name`: see [`GetApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -127,11 +119,7 @@ impl GetApplicationFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetApplicationResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -145,11 +133,7 @@ impl GetApplicationFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `Name`: see [`GetApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self

@@ -62,11 +62,7 @@ pub struct GetApplicationGroupRequestBuilder {
     application_name: Option<String>,
 }
 impl GetApplicationGroupRequestBuilder {
-    /// The ID of the region. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -80,11 +76,7 @@ impl GetApplicationGroupRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`GetApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -98,11 +90,7 @@ impl GetApplicationGroupRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`GetApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -156,11 +144,7 @@ impl GetApplicationGroupFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetApplicationGroupResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -174,11 +158,7 @@ impl GetApplicationGroupFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`GetApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -192,11 +172,7 @@ impl GetApplicationGroupFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`GetApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self

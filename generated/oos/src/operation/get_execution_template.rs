@@ -54,11 +54,7 @@ pub struct GetExecutionTemplateRequestBuilder {
     execution_id: Option<String>,
 }
 impl GetExecutionTemplateRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetExecutionTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -72,11 +68,7 @@ impl GetExecutionTemplateRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-046490ff88f242`
+    /// Sets `ExecutionId`: see [`GetExecutionTemplateRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -131,11 +123,7 @@ impl GetExecutionTemplateFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetExecutionTemplateResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetExecutionTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -149,11 +137,7 @@ impl GetExecutionTemplateFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-046490ff88f242`
+    /// Sets `ExecutionId`: see [`GetExecutionTemplateRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self

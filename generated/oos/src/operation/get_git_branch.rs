@@ -80,9 +80,7 @@ pub struct GetGitBranchRequestBuilder {
     repo_id: Option<i64>,
 }
 impl GetGitBranchRequestBuilder {
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`GetGitBranchRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -96,9 +94,7 @@ impl GetGitBranchRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`.
-    ///
-    /// Example: `namexxx`
+    /// Sets `Owner`: see [`GetGitBranchRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -112,9 +108,7 @@ impl GetGitBranchRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`GetGitBranchRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.repo_full_name = Some(input.into());
         self
@@ -128,9 +122,7 @@ impl GetGitBranchRequestBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetGitBranchRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -144,9 +136,7 @@ impl GetGitBranchRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `Branch`; required.
-    ///
-    /// Example: `main`
+    /// Sets `Branch`: see [`GetGitBranchRequest::branch`].
     pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.branch = Some(input.into());
         self
@@ -160,9 +150,7 @@ impl GetGitBranchRequestBuilder {
     pub fn get_branch(&self) -> &Option<String> {
         &self.branch
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5ffd468b1e45db3c1cc26ad6`
+    /// Sets `OrgId`: see [`GetGitBranchRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -176,9 +164,7 @@ impl GetGitBranchRequestBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2823742`
+    /// Sets `RepoId`: see [`GetGitBranchRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.repo_id = Some(input);
         self
@@ -240,9 +226,7 @@ impl GetGitBranchFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetGitBranchResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`GetGitBranchRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -256,9 +240,7 @@ impl GetGitBranchFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`.
-    ///
-    /// Example: `namexxx`
+    /// Sets `Owner`: see [`GetGitBranchRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -272,9 +254,7 @@ impl GetGitBranchFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`GetGitBranchRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
@@ -288,9 +268,7 @@ impl GetGitBranchFluentBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetGitBranchRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -304,9 +282,7 @@ impl GetGitBranchFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `Branch`; required.
-    ///
-    /// Example: `main`
+    /// Sets `Branch`: see [`GetGitBranchRequest::branch`].
     pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.branch(input);
         self
@@ -320,9 +296,7 @@ impl GetGitBranchFluentBuilder {
     pub fn get_branch(&self) -> &Option<String> {
         self.inner.get_branch()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5ffd468b1e45db3c1cc26ad6`
+    /// Sets `OrgId`: see [`GetGitBranchRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
@@ -336,9 +310,7 @@ impl GetGitBranchFluentBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2823742`
+    /// Sets `RepoId`: see [`GetGitBranchRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.inner = self.inner.repo_id(input);
         self

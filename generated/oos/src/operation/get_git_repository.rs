@@ -74,9 +74,7 @@ pub struct GetGitRepositoryRequestBuilder {
     repo_id: Option<i64>,
 }
 impl GetGitRepositoryRequestBuilder {
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`GetGitRepositoryRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -90,9 +88,7 @@ impl GetGitRepositoryRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`.
-    ///
-    /// Example: `testowner`
+    /// Sets `Owner`: see [`GetGitRepositoryRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -106,9 +102,7 @@ impl GetGitRepositoryRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`GetGitRepositoryRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.repo_full_name = Some(input.into());
         self
@@ -122,9 +116,7 @@ impl GetGitRepositoryRequestBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetGitRepositoryRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -138,9 +130,7 @@ impl GetGitRepositoryRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5e9ee15af89c9700014a558a`
+    /// Sets `OrgId`: see [`GetGitRepositoryRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -154,9 +144,7 @@ impl GetGitRepositoryRequestBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `286584`
+    /// Sets `RepoId`: see [`GetGitRepositoryRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.repo_id = Some(input);
         self
@@ -215,9 +203,7 @@ impl GetGitRepositoryFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetGitRepositoryResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`GetGitRepositoryRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -231,9 +217,7 @@ impl GetGitRepositoryFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`.
-    ///
-    /// Example: `testowner`
+    /// Sets `Owner`: see [`GetGitRepositoryRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -247,9 +231,7 @@ impl GetGitRepositoryFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`GetGitRepositoryRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
@@ -263,9 +245,7 @@ impl GetGitRepositoryFluentBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetGitRepositoryRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -279,9 +259,7 @@ impl GetGitRepositoryFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `5e9ee15af89c9700014a558a`
+    /// Sets `OrgId`: see [`GetGitRepositoryRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
@@ -295,9 +273,7 @@ impl GetGitRepositoryFluentBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `286584`
+    /// Sets `RepoId`: see [`GetGitRepositoryRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.inner = self.inner.repo_id(input);
         self

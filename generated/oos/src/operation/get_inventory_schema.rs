@@ -93,11 +93,7 @@ pub struct GetInventorySchemaRequestBuilder {
     next_token: Option<String>,
 }
 impl GetInventorySchemaRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetInventorySchemaRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -111,14 +107,7 @@ impl GetInventorySchemaRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Specifies whether to return only properties that support the aggregate feature in the configuration list. Valid values:
-    ///
-    /// *   true: only returns properties that support the aggregate feature in the configuration list.
-    /// *   false: returns all properties in the configuration list.
-    ///
-    /// Wire name: `Aggregator`.
-    ///
-    /// Example: `false`
+    /// Sets `Aggregator`: see [`GetInventorySchemaRequest::aggregator`].
     pub fn aggregator(mut self, input: bool) -> Self {
         self.aggregator = Some(input);
         self
@@ -132,20 +121,7 @@ impl GetInventorySchemaRequestBuilder {
     pub fn get_aggregator(&self) -> &Option<bool> {
         &self.aggregator
     }
-    /// The configuration list type name. Valid values:
-    ///
-    /// *   ACS:InstanceInformation
-    /// *   ACS:Application
-    /// *   ACS:File
-    /// *   ACS:Network
-    /// *   ACS:WindowsRole
-    /// *   ACS:Service
-    /// *   ACS:WindowsUpdate
-    /// *   ACS:WindowsRegistry
-    ///
-    /// Wire name: `TypeName`.
-    ///
-    /// Example: `ACS:Application`
+    /// Sets `TypeName`: see [`GetInventorySchemaRequest::type_name`].
     pub fn type_name(mut self, input: impl Into<String>) -> Self {
         self.type_name = Some(input.into());
         self
@@ -159,11 +135,7 @@ impl GetInventorySchemaRequestBuilder {
     pub fn get_type_name(&self) -> &Option<String> {
         &self.type_name
     }
-    /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`GetInventorySchemaRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -177,11 +149,7 @@ impl GetInventorySchemaRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1`
+    /// Sets `NextToken`: see [`GetInventorySchemaRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -235,7 +203,7 @@ impl GetInventorySchemaFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetInventorySchemaResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<GetInventorySchemaResponse> {
         ::acs_runtime::Paginator::new(
@@ -245,11 +213,7 @@ impl GetInventorySchemaFluentBuilder {
             self.options,
         )
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetInventorySchemaRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -263,14 +227,7 @@ impl GetInventorySchemaFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Specifies whether to return only properties that support the aggregate feature in the configuration list. Valid values:
-    ///
-    /// *   true: only returns properties that support the aggregate feature in the configuration list.
-    /// *   false: returns all properties in the configuration list.
-    ///
-    /// Wire name: `Aggregator`.
-    ///
-    /// Example: `false`
+    /// Sets `Aggregator`: see [`GetInventorySchemaRequest::aggregator`].
     pub fn aggregator(mut self, input: bool) -> Self {
         self.inner = self.inner.aggregator(input);
         self
@@ -284,20 +241,7 @@ impl GetInventorySchemaFluentBuilder {
     pub fn get_aggregator(&self) -> &Option<bool> {
         self.inner.get_aggregator()
     }
-    /// The configuration list type name. Valid values:
-    ///
-    /// *   ACS:InstanceInformation
-    /// *   ACS:Application
-    /// *   ACS:File
-    /// *   ACS:Network
-    /// *   ACS:WindowsRole
-    /// *   ACS:Service
-    /// *   ACS:WindowsUpdate
-    /// *   ACS:WindowsRegistry
-    ///
-    /// Wire name: `TypeName`.
-    ///
-    /// Example: `ACS:Application`
+    /// Sets `TypeName`: see [`GetInventorySchemaRequest::type_name`].
     pub fn type_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.type_name(input);
         self
@@ -311,11 +255,7 @@ impl GetInventorySchemaFluentBuilder {
     pub fn get_type_name(&self) -> &Option<String> {
         self.inner.get_type_name()
     }
-    /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`GetInventorySchemaRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -329,11 +269,7 @@ impl GetInventorySchemaFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1`
+    /// Sets `NextToken`: see [`GetInventorySchemaRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -435,8 +371,8 @@ impl<'de> ::serde::Deserialize<'de> for GetInventorySchemaResponse {
 }
 impl ::acs_runtime::Page for GetInventorySchemaResponse {
     type Item = Schema;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Schema> {
         self.schemas.unwrap_or_default()

@@ -54,11 +54,7 @@ pub struct GetOpsItemRequestBuilder {
     ops_item_id: Option<String>,
 }
 impl GetOpsItemRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -72,11 +68,7 @@ impl GetOpsItemRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The O\&M item ID.
-    ///
-    /// Wire name: `OpsItemId`; required.
-    ///
-    /// Example: `oi-d52b08695e2b46ae8413`
+    /// Sets `OpsItemId`: see [`GetOpsItemRequest::ops_item_id`].
     pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
         self.ops_item_id = Some(input.into());
         self
@@ -129,11 +121,7 @@ impl GetOpsItemFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetOpsItemResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -147,11 +135,7 @@ impl GetOpsItemFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The O\&M item ID.
-    ///
-    /// Wire name: `OpsItemId`; required.
-    ///
-    /// Example: `oi-d52b08695e2b46ae8413`
+    /// Sets `OpsItemId`: see [`GetOpsItemRequest::ops_item_id`].
     pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ops_item_id(input);
         self

@@ -70,11 +70,7 @@ pub struct GetParameterRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl GetParameterRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -88,11 +84,7 @@ impl GetParameterRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the common parameter. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`GetParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -106,11 +98,7 @@ impl GetParameterRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The version number of the common parameter. Valid values: 1 to 100.
-    ///
-    /// Wire name: `ParameterVersion`.
-    ///
-    /// Example: `1`
+    /// Sets `ParameterVersion`: see [`GetParameterRequest::parameter_version`].
     pub fn parameter_version(mut self, input: i32) -> Self {
         self.parameter_version = Some(input);
         self
@@ -124,11 +112,7 @@ impl GetParameterRequestBuilder {
     pub fn get_parameter_version(&self) -> &Option<i32> {
         &self.parameter_version
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m*****`
+    /// Sets `ResourceGroupId`: see [`GetParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -181,11 +165,7 @@ impl GetParameterFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetParameterResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -199,11 +179,7 @@ impl GetParameterFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the common parameter. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`GetParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -217,11 +193,7 @@ impl GetParameterFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The version number of the common parameter. Valid values: 1 to 100.
-    ///
-    /// Wire name: `ParameterVersion`.
-    ///
-    /// Example: `1`
+    /// Sets `ParameterVersion`: see [`GetParameterRequest::parameter_version`].
     pub fn parameter_version(mut self, input: i32) -> Self {
         self.inner = self.inner.parameter_version(input);
         self
@@ -235,11 +207,7 @@ impl GetParameterFluentBuilder {
     pub fn get_parameter_version(&self) -> &Option<i32> {
         self.inner.get_parameter_version()
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m*****`
+    /// Sets `ResourceGroupId`: see [`GetParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

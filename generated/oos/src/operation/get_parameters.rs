@@ -54,11 +54,7 @@ pub struct GetParametersRequestBuilder {
     names: Option<String>,
 }
 impl GetParametersRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -72,11 +68,7 @@ impl GetParametersRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The names of the common parameters.
-    ///
-    /// Wire name: `Names`; required.
-    ///
-    /// Example: `["parameter1","parameter2"]`
+    /// Sets `Names`: see [`GetParametersRequest::names`].
     pub fn names(mut self, input: impl Into<String>) -> Self {
         self.names = Some(input.into());
         self
@@ -129,11 +121,7 @@ impl GetParametersFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetParametersResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -147,11 +135,7 @@ impl GetParametersFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The names of the common parameters.
-    ///
-    /// Wire name: `Names`; required.
-    ///
-    /// Example: `["parameter1","parameter2"]`
+    /// Sets `Names`: see [`GetParametersRequest::names`].
     pub fn names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.names(input);
         self

@@ -84,11 +84,7 @@ pub struct GetParametersByPathRequestBuilder {
     max_results: Option<i32>,
 }
 impl GetParametersByPathRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetParametersByPathRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -102,11 +98,7 @@ impl GetParametersByPathRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
-    ///
-    /// Wire name: `Path`; required.
-    ///
-    /// Example: `/parameter`
+    /// Sets `Path`: see [`GetParametersByPathRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.path = Some(input.into());
         self
@@ -120,14 +112,7 @@ impl GetParametersByPathRequestBuilder {
     pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
-    /// Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.
-    ///
-    /// *   true: returns both of the /secretParameter/mySecretParameter and /secretParameter/secretParameter1/mySecretParameter parameters.
-    /// *   false: returns only the /secretParameter/mySecretParameter parameter.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`GetParametersByPathRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.recursive = Some(input);
         self
@@ -141,11 +126,7 @@ impl GetParametersByPathRequestBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         &self.recursive
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`GetParametersByPathRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -159,11 +140,7 @@ impl GetParametersByPathRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The number of entries per page.
-    ///
-    /// Wire name: `MaxResults`; minimum 1; maximum 100.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`GetParametersByPathRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -217,7 +194,7 @@ impl GetParametersByPathFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetParametersByPathResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -229,11 +206,7 @@ impl GetParametersByPathFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetParametersByPathRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -247,11 +220,7 @@ impl GetParametersByPathFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
-    ///
-    /// Wire name: `Path`; required.
-    ///
-    /// Example: `/parameter`
+    /// Sets `Path`: see [`GetParametersByPathRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
@@ -265,14 +234,7 @@ impl GetParametersByPathFluentBuilder {
     pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
-    /// Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.
-    ///
-    /// *   true: returns both of the /secretParameter/mySecretParameter and /secretParameter/secretParameter1/mySecretParameter parameters.
-    /// *   false: returns only the /secretParameter/mySecretParameter parameter.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`GetParametersByPathRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.inner = self.inner.recursive(input);
         self
@@ -286,11 +248,7 @@ impl GetParametersByPathFluentBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         self.inner.get_recursive()
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`GetParametersByPathRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -304,11 +262,7 @@ impl GetParametersByPathFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The number of entries per page.
-    ///
-    /// Wire name: `MaxResults`; minimum 1; maximum 100.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`GetParametersByPathRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -420,8 +374,8 @@ impl<'de> ::serde::Deserialize<'de> for GetParametersByPathResponse {
 }
 impl ::acs_runtime::Page for GetParametersByPathResponse {
     type Item = Parameter;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Parameter> {
         self.parameters.unwrap_or_default()

@@ -54,11 +54,7 @@ pub struct GetPatchBaselineRequestBuilder {
     name: Option<String>,
 }
 impl GetPatchBaselineRequestBuilder {
-    /// The ID of the region in which the patch baseline whose details you want to query resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetPatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -72,11 +68,7 @@ impl GetPatchBaselineRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`GetPatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -127,11 +119,7 @@ impl GetPatchBaselineFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetPatchBaselineResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region in which the patch baseline whose details you want to query resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetPatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -145,11 +133,7 @@ impl GetPatchBaselineFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`GetPatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self

@@ -71,11 +71,7 @@ pub struct GetSecretParameterRequestBuilder {
     with_decryption: Option<bool>,
 }
 impl GetSecretParameterRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetSecretParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -89,11 +85,7 @@ impl GetSecretParameterRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`GetSecretParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -107,11 +99,7 @@ impl GetSecretParameterRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The version number of the common parameter. Valid values: 1 to 100.
-    ///
-    /// Wire name: `ParameterVersion`; minimum 1; maximum 200.
-    ///
-    /// Example: `1`
+    /// Sets `ParameterVersion`: see [`GetSecretParameterRequest::parameter_version`].
     pub fn parameter_version(mut self, input: i32) -> Self {
         self.parameter_version = Some(input);
         self
@@ -125,11 +113,7 @@ impl GetSecretParameterRequestBuilder {
     pub fn get_parameter_version(&self) -> &Option<i32> {
         &self.parameter_version
     }
-    /// Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `false`
+    /// Sets `WithDecryption`: see [`GetSecretParameterRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.with_decryption = Some(input);
         self
@@ -182,11 +166,7 @@ impl GetSecretParameterFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetSecretParameterResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetSecretParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -200,11 +180,7 @@ impl GetSecretParameterFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`GetSecretParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -218,11 +194,7 @@ impl GetSecretParameterFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The version number of the common parameter. Valid values: 1 to 100.
-    ///
-    /// Wire name: `ParameterVersion`; minimum 1; maximum 200.
-    ///
-    /// Example: `1`
+    /// Sets `ParameterVersion`: see [`GetSecretParameterRequest::parameter_version`].
     pub fn parameter_version(mut self, input: i32) -> Self {
         self.inner = self.inner.parameter_version(input);
         self
@@ -236,11 +208,7 @@ impl GetSecretParameterFluentBuilder {
     pub fn get_parameter_version(&self) -> &Option<i32> {
         self.inner.get_parameter_version()
     }
-    /// Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `false`
+    /// Sets `WithDecryption`: see [`GetSecretParameterRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.inner = self.inner.with_decryption(input);
         self

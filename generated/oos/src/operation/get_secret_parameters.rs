@@ -66,11 +66,7 @@ pub struct GetSecretParametersRequestBuilder {
     with_decryption: Option<bool>,
 }
 impl GetSecretParametersRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetSecretParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -84,11 +80,7 @@ impl GetSecretParametersRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of \["xxxxxxxxx", "yyyyyyyyy", … "zzzzzzzzz"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).
-    ///
-    /// Wire name: `Names`; required.
-    ///
-    /// Example: `["secretParameter","secretParameter1"]`
+    /// Sets `Names`: see [`GetSecretParametersRequest::names`].
     pub fn names(mut self, input: impl Into<String>) -> Self {
         self.names = Some(input.into());
         self
@@ -102,14 +94,7 @@ impl GetSecretParametersRequestBuilder {
     pub fn get_names(&self) -> &Option<String> {
         &self.names
     }
-    /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
-    ///
-    /// *   true
-    /// *   false
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `false`
+    /// Sets `WithDecryption`: see [`GetSecretParametersRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.with_decryption = Some(input);
         self
@@ -163,11 +148,7 @@ impl GetSecretParametersFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetSecretParametersResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetSecretParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -181,11 +162,7 @@ impl GetSecretParametersFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of \["xxxxxxxxx", "yyyyyyyyy", … "zzzzzzzzz"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).
-    ///
-    /// Wire name: `Names`; required.
-    ///
-    /// Example: `["secretParameter","secretParameter1"]`
+    /// Sets `Names`: see [`GetSecretParametersRequest::names`].
     pub fn names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.names(input);
         self
@@ -199,14 +176,7 @@ impl GetSecretParametersFluentBuilder {
     pub fn get_names(&self) -> &Option<String> {
         self.inner.get_names()
     }
-    /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
-    ///
-    /// *   true
-    /// *   false
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `false`
+    /// Sets `WithDecryption`: see [`GetSecretParametersRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.inner = self.inner.with_decryption(input);
         self

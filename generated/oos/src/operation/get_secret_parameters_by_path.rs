@@ -98,11 +98,7 @@ pub struct GetSecretParametersByPathRequestBuilder {
     with_decryption: Option<bool>,
 }
 impl GetSecretParametersByPathRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetSecretParametersByPathRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -116,11 +112,7 @@ impl GetSecretParametersByPathRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The path of the encryption parameter. The path must be 1 to 200 characters in length. For example, if the name of an encryption parameter is /secretParameter/mySecretParameter, the path of the encryption parameter is /secretParameter.
-    ///
-    /// Wire name: `Path`; required.
-    ///
-    /// Example: `/secretParameter`
+    /// Sets `Path`: see [`GetSecretParametersByPathRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.path = Some(input.into());
         self
@@ -134,14 +126,7 @@ impl GetSecretParametersByPathRequestBuilder {
     pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
-    /// Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.
-    ///
-    /// *   true: returns both of the /secretParameter/mySecretParameter and /secretParameter/secretParameter1/mySecretParameter parameters.
-    /// *   false: returns only the /secretParameter/mySecretParameter parameter.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`GetSecretParametersByPathRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.recursive = Some(input);
         self
@@ -155,11 +140,7 @@ impl GetSecretParametersByPathRequestBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         &self.recursive
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`GetSecretParametersByPathRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -173,11 +154,7 @@ impl GetSecretParametersByPathRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The number of entries per page. Valid values: 1 to 10. Default value: 10.
-    ///
-    /// Wire name: `MaxResults`; minimum 1; maximum 100.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`GetSecretParametersByPathRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -191,14 +168,7 @@ impl GetSecretParametersByPathRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
-    ///
-    /// *   true
-    /// *   false
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `true`
+    /// Sets `WithDecryption`: see [`GetSecretParametersByPathRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.with_decryption = Some(input);
         self
@@ -257,7 +227,7 @@ impl GetSecretParametersByPathFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<GetSecretParametersByPathResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -269,11 +239,7 @@ impl GetSecretParametersByPathFluentBuilder {
             self.options,
         )
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetSecretParametersByPathRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -287,11 +253,7 @@ impl GetSecretParametersByPathFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The path of the encryption parameter. The path must be 1 to 200 characters in length. For example, if the name of an encryption parameter is /secretParameter/mySecretParameter, the path of the encryption parameter is /secretParameter.
-    ///
-    /// Wire name: `Path`; required.
-    ///
-    /// Example: `/secretParameter`
+    /// Sets `Path`: see [`GetSecretParametersByPathRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
@@ -305,14 +267,7 @@ impl GetSecretParametersByPathFluentBuilder {
     pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
-    /// Specifies whether to recursively query encryption parameters from all levels of directories in the specified path. Valid values: true and false. For example, if you want to query the /secretParameter/mySecretParameter and /secretParameter/secretParameter 1/mySecretParameter parameters, the valid values specify the parameters to be returned.
-    ///
-    /// *   true: returns both of the /secretParameter/mySecretParameter and /secretParameter/secretParameter1/mySecretParameter parameters.
-    /// *   false: returns only the /secretParameter/mySecretParameter parameter.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`GetSecretParametersByPathRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.inner = self.inner.recursive(input);
         self
@@ -326,11 +281,7 @@ impl GetSecretParametersByPathFluentBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         self.inner.get_recursive()
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`GetSecretParametersByPathRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -344,11 +295,7 @@ impl GetSecretParametersByPathFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The number of entries per page. Valid values: 1 to 10. Default value: 10.
-    ///
-    /// Wire name: `MaxResults`; minimum 1; maximum 100.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`GetSecretParametersByPathRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -362,14 +309,7 @@ impl GetSecretParametersByPathFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
-    ///
-    /// *   true
-    /// *   false
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `true`
+    /// Sets `WithDecryption`: see [`GetSecretParametersByPathRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.inner = self.inner.with_decryption(input);
         self
@@ -481,8 +421,8 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersByPathResponse {
 }
 impl ::acs_runtime::Page for GetSecretParametersByPathResponse {
     type Item = Parameter;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Parameter> {
         self.parameters.unwrap_or_default()

@@ -46,11 +46,7 @@ pub struct GetServiceSettingsRequestBuilder {
     region_id: Option<String>,
 }
 impl GetServiceSettingsRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetServiceSettingsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -100,11 +96,7 @@ impl GetServiceSettingsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetServiceSettingsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetServiceSettingsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self

@@ -62,11 +62,7 @@ pub struct GetTemplateRequestBuilder {
     template_version: Option<String>,
 }
 impl GetTemplateRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -80,11 +76,7 @@ impl GetTemplateRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`GetTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -98,11 +90,7 @@ impl GetTemplateRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The version of the template. The default value is the latest version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`GetTemplateRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.template_version = Some(input.into());
         self
@@ -156,11 +144,7 @@ impl GetTemplateFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetTemplateResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -174,11 +158,7 @@ impl GetTemplateFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`GetTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -192,11 +172,7 @@ impl GetTemplateFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The version of the template. The default value is the latest version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`GetTemplateRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self

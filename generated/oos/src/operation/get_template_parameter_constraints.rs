@@ -108,11 +108,7 @@ pub struct GetTemplateParameterConstraintsRequestBuilder {
     parameters: Option<String>,
 }
 impl GetTemplateParameterConstraintsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetTemplateParameterConstraintsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -126,11 +122,7 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The version of the template. The default value is the latest version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`GetTemplateParameterConstraintsRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.template_version = Some(input.into());
         self
@@ -144,31 +136,7 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
-    /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateContent`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///     "Description": "Example template, describe instances in some status",
-    ///     "FormatVersion": "OOS-2019-06-01",
-    ///     "Parameters": {},
-    ///     "Tasks": [{
-    ///         "Name": "describeInstances",
-    ///         "Action": "ACS::ExecuteAPI",
-    ///         "Description": "desc-en",
-    ///         "Properties": {
-    ///             "Service": "ECS",
-    ///             "API": "DescribeInstances",
-    ///             "Parameters": {
-    ///                 "Status": "Running"
-    ///             }
-    ///         }
-    ///     }]
-    /// }
-    /// ```
+    /// Sets `TemplateContent`: see [`GetTemplateParameterConstraintsRequest::template_content`].
     pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.template_content = Some(input.into());
         self
@@ -182,11 +150,7 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     pub fn get_template_content(&self) -> &Option<String> {
         &self.template_content
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`GetTemplateParameterConstraintsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -200,11 +164,7 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateURL`.
-    ///
-    /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
+    /// Sets `TemplateURL`: see [`GetTemplateParameterConstraintsRequest::template_url`].
     pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.template_url = Some(input.into());
         self
@@ -218,11 +178,7 @@ impl GetTemplateParameterConstraintsRequestBuilder {
     pub fn get_template_url(&self) -> &Option<String> {
         &self.template_url
     }
-    /// The information about the parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{\"endDate\": \"2022-04-13T03:31:20Z\", \"Status\": \"Stopped\"}`
+    /// Sets `Parameters`: see [`GetTemplateParameterConstraintsRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -281,11 +237,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<GetTemplateParameterConstraintsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`GetTemplateParameterConstraintsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -299,11 +251,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The version of the template. The default value is the latest version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`GetTemplateParameterConstraintsRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
@@ -317,31 +265,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
-    /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateContent`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///     "Description": "Example template, describe instances in some status",
-    ///     "FormatVersion": "OOS-2019-06-01",
-    ///     "Parameters": {},
-    ///     "Tasks": [{
-    ///         "Name": "describeInstances",
-    ///         "Action": "ACS::ExecuteAPI",
-    ///         "Description": "desc-en",
-    ///         "Properties": {
-    ///             "Service": "ECS",
-    ///             "API": "DescribeInstances",
-    ///             "Parameters": {
-    ///                 "Status": "Running"
-    ///             }
-    ///         }
-    ///     }]
-    /// }
-    /// ```
+    /// Sets `TemplateContent`: see [`GetTemplateParameterConstraintsRequest::template_content`].
     pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_content(input);
         self
@@ -355,11 +279,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     pub fn get_template_content(&self) -> &Option<String> {
         self.inner.get_template_content()
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`GetTemplateParameterConstraintsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -373,11 +293,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateURL`.
-    ///
-    /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
+    /// Sets `TemplateURL`: see [`GetTemplateParameterConstraintsRequest::template_url`].
     pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_url(input);
         self
@@ -391,11 +307,7 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     pub fn get_template_url(&self) -> &Option<String> {
         self.inner.get_template_url()
     }
-    /// The information about the parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{\"endDate\": \"2022-04-13T03:31:20Z\", \"Status\": \"Stopped\"}`
+    /// Sets `Parameters`: see [`GetTemplateParameterConstraintsRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self

@@ -73,11 +73,7 @@ pub struct ListActionsRequestBuilder {
     next_token: Option<String>,
 }
 impl ListActionsRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListActionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -91,11 +87,7 @@ impl ListActionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the action. All actions whose names contain the specified action name are returned.
-    ///
-    /// Wire name: `OOSActionName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `OOSActionName`: see [`ListActionsRequest::oos_action_name`].
     pub fn oos_action_name(mut self, input: impl Into<String>) -> Self {
         self.oos_action_name = Some(input.into());
         self
@@ -109,11 +101,7 @@ impl ListActionsRequestBuilder {
     pub fn get_oos_action_name(&self) -> &Option<String> {
         &self.oos_action_name
     }
-    /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListActionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -127,11 +115,7 @@ impl ListActionsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListActionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -184,7 +168,7 @@ impl ListActionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListActionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListActionsResponse> {
         ::acs_runtime::Paginator::new(
@@ -194,11 +178,7 @@ impl ListActionsFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListActionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -212,11 +192,7 @@ impl ListActionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the action. All actions whose names contain the specified action name are returned.
-    ///
-    /// Wire name: `OOSActionName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `OOSActionName`: see [`ListActionsRequest::oos_action_name`].
     pub fn oos_action_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.oos_action_name(input);
         self
@@ -230,11 +206,7 @@ impl ListActionsFluentBuilder {
     pub fn get_oos_action_name(&self) -> &Option<String> {
         self.inner.get_oos_action_name()
     }
-    /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListActionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -248,11 +220,7 @@ impl ListActionsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListActionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -354,8 +322,8 @@ impl<'de> ::serde::Deserialize<'de> for ListActionsResponse {
 }
 impl ::acs_runtime::Page for ListActionsResponse {
     type Item = Action;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Action> {
         self.actions.unwrap_or_default()

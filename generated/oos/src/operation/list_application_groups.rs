@@ -105,11 +105,7 @@ pub struct ListApplicationGroupsRequestBuilder {
     resource_product: Option<String>,
 }
 impl ListApplicationGroupsRequestBuilder {
-    /// The ID of the region. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListApplicationGroupsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -123,11 +119,7 @@ impl ListApplicationGroupsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`ListApplicationGroupsRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -141,11 +133,7 @@ impl ListApplicationGroupsRequestBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
-    /// The ID of the region in which the related resources reside.
-    ///
-    /// Wire name: `DeployRegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `DeployRegionId`: see [`ListApplicationGroupsRequest::deploy_region_id`].
     pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
         self.deploy_region_id = Some(input.into());
         self
@@ -159,11 +147,7 @@ impl ListApplicationGroupsRequestBuilder {
     pub fn get_deploy_region_id(&self) -> &Option<String> {
         &self.deploy_region_id
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`ListApplicationGroupsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -177,11 +161,7 @@ impl ListApplicationGroupsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListApplicationGroupsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -195,11 +175,7 @@ impl ListApplicationGroupsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The type of the cloud resource.
-    ///
-    /// Wire name: `ResourceType`.
-    ///
-    /// Example: `instance`
+    /// Sets `ResourceType`: see [`ListApplicationGroupsRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -213,11 +189,7 @@ impl ListApplicationGroupsRequestBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The ID of the cloud resource.
-    ///
-    /// Wire name: `ResourceId`.
-    ///
-    /// Example: `i-2vcj9raxrhxb48zz3whw`
+    /// Sets `ResourceId`: see [`ListApplicationGroupsRequest::resource_id`].
     pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.resource_id = Some(input.into());
         self
@@ -231,11 +203,7 @@ impl ListApplicationGroupsRequestBuilder {
     pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
-    /// The code of the product to which the cloud resource belongs.
-    ///
-    /// Wire name: `ResourceProduct`.
-    ///
-    /// Example: `ecs`
+    /// Sets `ResourceProduct`: see [`ListApplicationGroupsRequest::resource_product`].
     pub fn resource_product(mut self, input: impl Into<String>) -> Self {
         self.resource_product = Some(input.into());
         self
@@ -294,7 +262,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListApplicationGroupsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -306,11 +274,7 @@ impl ListApplicationGroupsFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListApplicationGroupsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -324,11 +288,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `ApplicationName`.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`ListApplicationGroupsRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
@@ -342,11 +302,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
-    /// The ID of the region in which the related resources reside.
-    ///
-    /// Wire name: `DeployRegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `DeployRegionId`: see [`ListApplicationGroupsRequest::deploy_region_id`].
     pub fn deploy_region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deploy_region_id(input);
         self
@@ -360,11 +316,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn get_deploy_region_id(&self) -> &Option<String> {
         self.inner.get_deploy_region_id()
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`ListApplicationGroupsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -378,11 +330,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListApplicationGroupsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -396,11 +344,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The type of the cloud resource.
-    ///
-    /// Wire name: `ResourceType`.
-    ///
-    /// Example: `instance`
+    /// Sets `ResourceType`: see [`ListApplicationGroupsRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
@@ -414,11 +358,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
-    /// The ID of the cloud resource.
-    ///
-    /// Wire name: `ResourceId`.
-    ///
-    /// Example: `i-2vcj9raxrhxb48zz3whw`
+    /// Sets `ResourceId`: see [`ListApplicationGroupsRequest::resource_id`].
     pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_id(input);
         self
@@ -432,11 +372,7 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn get_resource_id(&self) -> &Option<String> {
         self.inner.get_resource_id()
     }
-    /// The code of the product to which the cloud resource belongs.
-    ///
-    /// Wire name: `ResourceProduct`.
-    ///
-    /// Example: `ecs`
+    /// Sets `ResourceProduct`: see [`ListApplicationGroupsRequest::resource_product`].
     pub fn resource_product(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_product(input);
         self
@@ -544,8 +480,8 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationGroupsResponse {
 }
 impl ::acs_runtime::Page for ListApplicationGroupsResponse {
     type Item = ApplicationGroup;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<ApplicationGroup> {
         self.application_groups.unwrap_or_default()

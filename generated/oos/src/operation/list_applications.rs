@@ -127,11 +127,7 @@ pub struct ListApplicationsRequestBuilder {
     application_type: Option<String>,
 }
 impl ListApplicationsRequestBuilder {
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListApplicationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -145,11 +141,7 @@ impl ListApplicationsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`ListApplicationsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -163,11 +155,7 @@ impl ListApplicationsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListApplicationsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -181,11 +169,7 @@ impl ListApplicationsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1","k2": "v2"}`
+    /// Sets `Tags`: see [`ListApplicationsRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -206,11 +190,7 @@ impl ListApplicationsRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The names of the applications.
-    ///
-    /// Wire name: `Names`.
-    ///
-    /// Example: `["MyApplication"]`
+    /// Sets `Names`: see [`ListApplicationsRequest::names`].
     pub fn names(mut self, input: impl Into<String>) -> Self {
         self.names = Some(input.into());
         self
@@ -224,11 +204,7 @@ impl ListApplicationsRequestBuilder {
     pub fn get_names(&self) -> &Option<String> {
         &self.names
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `"MyApplications"`
+    /// Sets `Name`: see [`ListApplicationsRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -242,39 +218,7 @@ impl ListApplicationsRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The type of the application.
-    ///
-    /// Valid values:
-    ///
-    /// *   ComputeNest
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Custom
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   DingTalk
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// Wire name: `ApplicationType`.
-    ///
-    /// Valid values: `ComputeNest`, `Custom`, `DingTalk`.
-    ///
-    /// Example: `DingTalk`
+    /// Sets `ApplicationType`: see [`ListApplicationsRequest::application_type`].
     pub fn application_type(mut self, input: impl Into<String>) -> Self {
         self.application_type = Some(input.into());
         self
@@ -330,7 +274,7 @@ impl ListApplicationsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListApplicationsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListApplicationsResponse> {
         ::acs_runtime::Paginator::new(
@@ -340,11 +284,7 @@ impl ListApplicationsFluentBuilder {
             self.options,
         )
     }
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListApplicationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -358,11 +298,7 @@ impl ListApplicationsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`ListApplicationsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -376,11 +312,7 @@ impl ListApplicationsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListApplicationsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -394,11 +326,7 @@ impl ListApplicationsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1","k2": "v2"}`
+    /// Sets `Tags`: see [`ListApplicationsRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -415,11 +343,7 @@ impl ListApplicationsFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The names of the applications.
-    ///
-    /// Wire name: `Names`.
-    ///
-    /// Example: `["MyApplication"]`
+    /// Sets `Names`: see [`ListApplicationsRequest::names`].
     pub fn names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.names(input);
         self
@@ -433,11 +357,7 @@ impl ListApplicationsFluentBuilder {
     pub fn get_names(&self) -> &Option<String> {
         self.inner.get_names()
     }
-    /// The name of the application.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `"MyApplications"`
+    /// Sets `Name`: see [`ListApplicationsRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -451,39 +371,7 @@ impl ListApplicationsFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The type of the application.
-    ///
-    /// Valid values:
-    ///
-    /// *   ComputeNest
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   Custom
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// *   DingTalk
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    ///     <!-- -->
-    ///
-    /// Wire name: `ApplicationType`.
-    ///
-    /// Valid values: `ComputeNest`, `Custom`, `DingTalk`.
-    ///
-    /// Example: `DingTalk`
+    /// Sets `ApplicationType`: see [`ListApplicationsRequest::application_type`].
     pub fn application_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_type(input);
         self
@@ -589,8 +477,8 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationsResponse {
 }
 impl ::acs_runtime::Page for ListApplicationsResponse {
     type Item = Application;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Application> {
         self.applications.unwrap_or_default()

@@ -89,11 +89,7 @@ pub struct ListExecutionLogsRequestBuilder {
     next_token: Option<String>,
 }
 impl ListExecutionLogsRequestBuilder {
-    /// The ID of the region in which you want to query the logs of the execution.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListExecutionLogsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -107,11 +103,7 @@ impl ListExecutionLogsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`ListExecutionLogsRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -125,11 +117,7 @@ impl ListExecutionLogsRequestBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
-    /// The execution ID of the task.
-    ///
-    /// Wire name: `TaskExecutionId`.
-    ///
-    /// Example: `exec-1234567zxcvb.t0010`
+    /// Sets `TaskExecutionId`: see [`ListExecutionLogsRequest::task_execution_id`].
     pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.task_execution_id = Some(input.into());
         self
@@ -143,11 +131,7 @@ impl ListExecutionLogsRequestBuilder {
     pub fn get_task_execution_id(&self) -> &Option<String> {
         &self.task_execution_id
     }
-    /// The type of the log.
-    ///
-    /// Wire name: `LogType`.
-    ///
-    /// Example: `System`
+    /// Sets `LogType`: see [`ListExecutionLogsRequest::log_type`].
     pub fn log_type(mut self, input: impl Into<String>) -> Self {
         self.log_type = Some(input.into());
         self
@@ -161,11 +145,7 @@ impl ListExecutionLogsRequestBuilder {
     pub fn get_log_type(&self) -> &Option<String> {
         &self.log_type
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListExecutionLogsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -179,11 +159,7 @@ impl ListExecutionLogsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListExecutionLogsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -240,7 +216,7 @@ impl ListExecutionLogsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionLogsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListExecutionLogsResponse> {
         ::acs_runtime::Paginator::new(
@@ -250,11 +226,7 @@ impl ListExecutionLogsFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region in which you want to query the logs of the execution.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListExecutionLogsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -268,11 +240,7 @@ impl ListExecutionLogsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`ListExecutionLogsRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
@@ -286,11 +254,7 @@ impl ListExecutionLogsFluentBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
-    /// The execution ID of the task.
-    ///
-    /// Wire name: `TaskExecutionId`.
-    ///
-    /// Example: `exec-1234567zxcvb.t0010`
+    /// Sets `TaskExecutionId`: see [`ListExecutionLogsRequest::task_execution_id`].
     pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_id(input);
         self
@@ -304,11 +268,7 @@ impl ListExecutionLogsFluentBuilder {
     pub fn get_task_execution_id(&self) -> &Option<String> {
         self.inner.get_task_execution_id()
     }
-    /// The type of the log.
-    ///
-    /// Wire name: `LogType`.
-    ///
-    /// Example: `System`
+    /// Sets `LogType`: see [`ListExecutionLogsRequest::log_type`].
     pub fn log_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.log_type(input);
         self
@@ -322,11 +282,7 @@ impl ListExecutionLogsFluentBuilder {
     pub fn get_log_type(&self) -> &Option<String> {
         self.inner.get_log_type()
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListExecutionLogsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -340,11 +296,7 @@ impl ListExecutionLogsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListExecutionLogsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -460,8 +412,8 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsResponse {
 }
 impl ::acs_runtime::Page for ListExecutionLogsResponse {
     type Item = ExecutionLog;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<ExecutionLog> {
         self.execution_logs.unwrap_or_default()

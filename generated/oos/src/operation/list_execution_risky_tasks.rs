@@ -54,11 +54,7 @@ pub struct ListExecutionRiskyTasksRequestBuilder {
     template_name: Option<String>,
 }
 impl ListExecutionRiskyTasksRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListExecutionRiskyTasksRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -72,11 +68,7 @@ impl ListExecutionRiskyTasksRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `myTemplate`
+    /// Sets `TemplateName`: see [`ListExecutionRiskyTasksRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -131,11 +123,7 @@ impl ListExecutionRiskyTasksFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionRiskyTasksResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListExecutionRiskyTasksRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -149,11 +137,7 @@ impl ListExecutionRiskyTasksFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `myTemplate`
+    /// Sets `TemplateName`: see [`ListExecutionRiskyTasksRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self

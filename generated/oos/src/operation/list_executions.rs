@@ -253,11 +253,7 @@ pub struct ListExecutionsRequestBuilder {
     categories: Option<String>,
 }
 impl ListExecutionsRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListExecutionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -271,11 +267,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. All templates whose names contain the specified template name are queried.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`ListExecutionsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -289,11 +281,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
-    ///
-    /// Wire name: `Status`.
-    ///
-    /// Example: `Running`
+    /// Sets `Status`: see [`ListExecutionsRequest::status`].
     pub fn status(mut self, input: impl Into<String>) -> Self {
         self.status = Some(input.into());
         self
@@ -307,11 +295,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_status(&self) -> &Option<String> {
         &self.status
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`ListExecutionsRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -325,11 +309,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
-    /// The latest start time. The executions that start to run at or earlier than the specified point in time are queried.
-    ///
-    /// Wire name: `StartDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateBefore`: see [`ListExecutionsRequest::start_date_before`].
     pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
         self.start_date_before = Some(input.into());
         self
@@ -343,11 +323,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_start_date_before(&self) -> &Option<String> {
         &self.start_date_before
     }
-    /// The earliest start time. The executions that start to run at or later than the specified time are queried.
-    ///
-    /// Wire name: `StartDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateAfter`: see [`ListExecutionsRequest::start_date_after`].
     pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
         self.start_date_after = Some(input.into());
         self
@@ -361,11 +337,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_start_date_after(&self) -> &Option<String> {
         &self.start_date_after
     }
-    /// The latest end time. The executions that stop running at or earlier than the specified time are queried.
-    ///
-    /// Wire name: `EndDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateBefore`: see [`ListExecutionsRequest::end_date_before`].
     pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
         self.end_date_before = Some(input.into());
         self
@@ -379,11 +351,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_end_date_before(&self) -> &Option<String> {
         &self.end_date_before
     }
-    /// The earliest end time. The executions that stop running at or later than the specified time are queried.
-    ///
-    /// Wire name: `EndDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateAfter`: see [`ListExecutionsRequest::end_date_after`].
     pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
         self.end_date_after = Some(input.into());
         self
@@ -397,14 +365,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_end_date_after(&self) -> &Option<String> {
         &self.end_date_after
     }
-    /// The execution mode. Valid values:
-    ///
-    /// *   **Automatic**
-    /// *   **Debug**
-    ///
-    /// Wire name: `Mode`.
-    ///
-    /// Example: `Automatic`
+    /// Sets `Mode`: see [`ListExecutionsRequest::mode`].
     pub fn mode(mut self, input: impl Into<String>) -> Self {
         self.mode = Some(input.into());
         self
@@ -418,11 +379,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_mode(&self) -> &Option<String> {
         &self.mode
     }
-    /// The executor.
-    ///
-    /// Wire name: `ExecutedBy`.
-    ///
-    /// Example: `vme`
+    /// Sets `ExecutedBy`: see [`ListExecutionsRequest::executed_by`].
     pub fn executed_by(mut self, input: impl Into<String>) -> Self {
         self.executed_by = Some(input.into());
         self
@@ -436,11 +393,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_executed_by(&self) -> &Option<String> {
         &self.executed_by
     }
-    /// The ID of the parent execution.
-    ///
-    /// Wire name: `ParentExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ParentExecutionId`: see [`ListExecutionsRequest::parent_execution_id`].
     pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
         self.parent_execution_id = Some(input.into());
         self
@@ -454,11 +407,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_parent_execution_id(&self) -> &Option<String> {
         &self.parent_execution_id
     }
-    /// The RAM role.
-    ///
-    /// Wire name: `RamRole`.
-    ///
-    /// Example: `OOSServiceRole`
+    /// Sets `RamRole`: see [`ListExecutionsRequest::ram_role`].
     pub fn ram_role(mut self, input: impl Into<String>) -> Self {
         self.ram_role = Some(input.into());
         self
@@ -472,11 +421,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_ram_role(&self) -> &Option<String> {
         &self.ram_role
     }
-    /// Specifies whether to include child executions. Default value: False.
-    ///
-    /// Wire name: `IncludeChildExecution`.
-    ///
-    /// Example: `true`
+    /// Sets `IncludeChildExecution`: see [`ListExecutionsRequest::include_child_execution`].
     pub fn include_child_execution(mut self, input: bool) -> Self {
         self.include_child_execution = Some(input);
         self
@@ -490,11 +435,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_include_child_execution(&self) -> &Option<bool> {
         &self.include_child_execution
     }
-    /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
-    ///
-    /// Wire name: `Category`.
-    ///
-    /// Example: `Other`
+    /// Sets `Category`: see [`ListExecutionsRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.category = Some(input.into());
         self
@@ -508,11 +449,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
-    /// The tags for the execution.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v2","k2":"v2"}`
+    /// Sets `Tags`: see [`ListExecutionsRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -533,11 +470,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListExecutionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -551,11 +484,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
+    /// Sets `NextToken`: see [`ListExecutionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -569,15 +498,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The field that is used to sort the executions to query. Valid values:
-    ///
-    /// *   **StartDate**: specifies that the executions are sorted based on the time when they are created. This is the default value.
-    /// *   **EndDate**: specifies that the executions are sorted based on the time when they stop running.
-    /// *   **Status**: specifies that the executions are sorted based on their states.
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `StartDate`
+    /// Sets `SortField`: see [`ListExecutionsRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.sort_field = Some(input.into());
         self
@@ -591,14 +512,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
-    /// The order in which you want to sort the results. Valid values:
-    ///
-    /// *   **Ascending**: ascending order.
-    /// *   **Descending**: descending order. This is the default value.
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Ascending`
+    /// Sets `SortOrder`: see [`ListExecutionsRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.sort_order = Some(input.into());
         self
@@ -612,11 +526,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
-    /// The ID of the Elastic Compute Service (ECS) resource.
-    ///
-    /// Wire name: `ResourceId`.
-    ///
-    /// Example: `i-xxx`
+    /// Sets `ResourceId`: see [`ListExecutionsRequest::resource_id`].
     pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.resource_id = Some(input.into());
         self
@@ -630,11 +540,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_resource_id(&self) -> &Option<String> {
         &self.resource_id
     }
-    /// The name of the resource template.
-    ///
-    /// Wire name: `ResourceTemplateName`.
-    ///
-    /// Example: `ACS-ECS-TEST`
+    /// Sets `ResourceTemplateName`: see [`ListExecutionsRequest::resource_template_name`].
     pub fn resource_template_name(mut self, input: impl Into<String>) -> Self {
         self.resource_template_name = Some(input.into());
         self
@@ -648,11 +554,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_resource_template_name(&self) -> &Option<String> {
         &self.resource_template_name
     }
-    /// The ID of the resource group to which the instances you want to query belong.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListExecutionsRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -666,11 +568,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// The description of the execution.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `MyDescription`
+    /// Sets `Description`: see [`ListExecutionsRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -684,11 +582,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The depth of execution. Valid values: RootDepth and FirstChildDepth. If you set this parameter to RootDepth, only the parent execution is returned. If you set this parameter to FirstChildDepth, only the child executions at the first level are returned. You can specify only one of the Depth and IncludeChildExecution parameters. We recommend that you specify Depth.
-    ///
-    /// Wire name: `Depth`.
-    ///
-    /// Example: `RootDepth`
+    /// Sets `Depth`: see [`ListExecutionsRequest::depth`].
     pub fn depth(mut self, input: impl Into<String>) -> Self {
         self.depth = Some(input.into());
         self
@@ -702,11 +596,7 @@ impl ListExecutionsRequestBuilder {
     pub fn get_depth(&self) -> &Option<String> {
         &self.depth
     }
-    /// The types of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger. You can specify only one of the Categories and Category parameters. We recommend that you specify Categories.
-    ///
-    /// Wire name: `Categories`.
-    ///
-    /// Example: `["TimerTrigger"、"EventTrigger"]`
+    /// Sets `Categories`: see [`ListExecutionsRequest::categories`].
     pub fn categories(mut self, input: impl Into<String>) -> Self {
         self.categories = Some(input.into());
         self
@@ -780,7 +670,7 @@ impl ListExecutionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListExecutionsResponse> {
         ::acs_runtime::Paginator::new(
@@ -790,11 +680,7 @@ impl ListExecutionsFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListExecutionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -808,11 +694,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. All templates whose names contain the specified template name are queried.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`ListExecutionsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -826,11 +708,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
-    ///
-    /// Wire name: `Status`.
-    ///
-    /// Example: `Running`
+    /// Sets `Status`: see [`ListExecutionsRequest::status`].
     pub fn status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.status(input);
         self
@@ -844,11 +722,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_status(&self) -> &Option<String> {
         self.inner.get_status()
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`ListExecutionsRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
@@ -862,11 +736,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
-    /// The latest start time. The executions that start to run at or earlier than the specified point in time are queried.
-    ///
-    /// Wire name: `StartDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateBefore`: see [`ListExecutionsRequest::start_date_before`].
     pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_before(input);
         self
@@ -880,11 +750,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_start_date_before(&self) -> &Option<String> {
         self.inner.get_start_date_before()
     }
-    /// The earliest start time. The executions that start to run at or later than the specified time are queried.
-    ///
-    /// Wire name: `StartDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateAfter`: see [`ListExecutionsRequest::start_date_after`].
     pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_after(input);
         self
@@ -898,11 +764,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_start_date_after(&self) -> &Option<String> {
         self.inner.get_start_date_after()
     }
-    /// The latest end time. The executions that stop running at or earlier than the specified time are queried.
-    ///
-    /// Wire name: `EndDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateBefore`: see [`ListExecutionsRequest::end_date_before`].
     pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_before(input);
         self
@@ -916,11 +778,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_end_date_before(&self) -> &Option<String> {
         self.inner.get_end_date_before()
     }
-    /// The earliest end time. The executions that stop running at or later than the specified time are queried.
-    ///
-    /// Wire name: `EndDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateAfter`: see [`ListExecutionsRequest::end_date_after`].
     pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_after(input);
         self
@@ -934,14 +792,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_end_date_after(&self) -> &Option<String> {
         self.inner.get_end_date_after()
     }
-    /// The execution mode. Valid values:
-    ///
-    /// *   **Automatic**
-    /// *   **Debug**
-    ///
-    /// Wire name: `Mode`.
-    ///
-    /// Example: `Automatic`
+    /// Sets `Mode`: see [`ListExecutionsRequest::mode`].
     pub fn mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.mode(input);
         self
@@ -955,11 +806,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_mode(&self) -> &Option<String> {
         self.inner.get_mode()
     }
-    /// The executor.
-    ///
-    /// Wire name: `ExecutedBy`.
-    ///
-    /// Example: `vme`
+    /// Sets `ExecutedBy`: see [`ListExecutionsRequest::executed_by`].
     pub fn executed_by(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.executed_by(input);
         self
@@ -973,11 +820,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_executed_by(&self) -> &Option<String> {
         self.inner.get_executed_by()
     }
-    /// The ID of the parent execution.
-    ///
-    /// Wire name: `ParentExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ParentExecutionId`: see [`ListExecutionsRequest::parent_execution_id`].
     pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parent_execution_id(input);
         self
@@ -991,11 +834,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_parent_execution_id(&self) -> &Option<String> {
         self.inner.get_parent_execution_id()
     }
-    /// The RAM role.
-    ///
-    /// Wire name: `RamRole`.
-    ///
-    /// Example: `OOSServiceRole`
+    /// Sets `RamRole`: see [`ListExecutionsRequest::ram_role`].
     pub fn ram_role(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ram_role(input);
         self
@@ -1009,11 +848,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_ram_role(&self) -> &Option<String> {
         self.inner.get_ram_role()
     }
-    /// Specifies whether to include child executions. Default value: False.
-    ///
-    /// Wire name: `IncludeChildExecution`.
-    ///
-    /// Example: `true`
+    /// Sets `IncludeChildExecution`: see [`ListExecutionsRequest::include_child_execution`].
     pub fn include_child_execution(mut self, input: bool) -> Self {
         self.inner = self.inner.include_child_execution(input);
         self
@@ -1027,11 +862,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_include_child_execution(&self) -> &Option<bool> {
         self.inner.get_include_child_execution()
     }
-    /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
-    ///
-    /// Wire name: `Category`.
-    ///
-    /// Example: `Other`
+    /// Sets `Category`: see [`ListExecutionsRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
@@ -1045,11 +876,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
-    /// The tags for the execution.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v2","k2":"v2"}`
+    /// Sets `Tags`: see [`ListExecutionsRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -1066,11 +893,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListExecutionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -1084,11 +907,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
+    /// Sets `NextToken`: see [`ListExecutionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -1102,15 +921,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The field that is used to sort the executions to query. Valid values:
-    ///
-    /// *   **StartDate**: specifies that the executions are sorted based on the time when they are created. This is the default value.
-    /// *   **EndDate**: specifies that the executions are sorted based on the time when they stop running.
-    /// *   **Status**: specifies that the executions are sorted based on their states.
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `StartDate`
+    /// Sets `SortField`: see [`ListExecutionsRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
@@ -1124,14 +935,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
-    /// The order in which you want to sort the results. Valid values:
-    ///
-    /// *   **Ascending**: ascending order.
-    /// *   **Descending**: descending order. This is the default value.
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Ascending`
+    /// Sets `SortOrder`: see [`ListExecutionsRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
@@ -1145,11 +949,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
-    /// The ID of the Elastic Compute Service (ECS) resource.
-    ///
-    /// Wire name: `ResourceId`.
-    ///
-    /// Example: `i-xxx`
+    /// Sets `ResourceId`: see [`ListExecutionsRequest::resource_id`].
     pub fn resource_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_id(input);
         self
@@ -1163,11 +963,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_resource_id(&self) -> &Option<String> {
         self.inner.get_resource_id()
     }
-    /// The name of the resource template.
-    ///
-    /// Wire name: `ResourceTemplateName`.
-    ///
-    /// Example: `ACS-ECS-TEST`
+    /// Sets `ResourceTemplateName`: see [`ListExecutionsRequest::resource_template_name`].
     pub fn resource_template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_template_name(input);
         self
@@ -1181,11 +977,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_resource_template_name(&self) -> &Option<String> {
         self.inner.get_resource_template_name()
     }
-    /// The ID of the resource group to which the instances you want to query belong.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListExecutionsRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -1199,11 +991,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// The description of the execution.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `MyDescription`
+    /// Sets `Description`: see [`ListExecutionsRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -1217,11 +1005,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The depth of execution. Valid values: RootDepth and FirstChildDepth. If you set this parameter to RootDepth, only the parent execution is returned. If you set this parameter to FirstChildDepth, only the child executions at the first level are returned. You can specify only one of the Depth and IncludeChildExecution parameters. We recommend that you specify Depth.
-    ///
-    /// Wire name: `Depth`.
-    ///
-    /// Example: `RootDepth`
+    /// Sets `Depth`: see [`ListExecutionsRequest::depth`].
     pub fn depth(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.depth(input);
         self
@@ -1235,11 +1019,7 @@ impl ListExecutionsFluentBuilder {
     pub fn get_depth(&self) -> &Option<String> {
         self.inner.get_depth()
     }
-    /// The types of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger. You can specify only one of the Categories and Category parameters. We recommend that you specify Categories.
-    ///
-    /// Wire name: `Categories`.
-    ///
-    /// Example: `["TimerTrigger"、"EventTrigger"]`
+    /// Sets `Categories`: see [`ListExecutionsRequest::categories`].
     pub fn categories(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.categories(input);
         self
@@ -1351,8 +1131,8 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionsResponse {
 }
 impl ::acs_runtime::Page for ListExecutionsResponse {
     type Item = Execution;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Execution> {
         self.executions.unwrap_or_default()

@@ -69,9 +69,7 @@ pub struct ListGitAccountsRequestBuilder {
     bind_type: Option<String>,
 }
 impl ListGitAccountsRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`ListGitAccountsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -85,9 +83,7 @@ impl ListGitAccountsRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`ListGitAccountsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -101,9 +97,7 @@ impl ListGitAccountsRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitAccountsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -117,9 +111,7 @@ impl ListGitAccountsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `RoleName`.
-    ///
-    /// Example: `roleName`
+    /// Sets `RoleName`: see [`ListGitAccountsRequest::role_name`].
     pub fn role_name(mut self, input: impl Into<String>) -> Self {
         self.role_name = Some(input.into());
         self
@@ -133,7 +125,7 @@ impl ListGitAccountsRequestBuilder {
     pub fn get_role_name(&self) -> &Option<String> {
         &self.role_name
     }
-    /// Wire name: `BindType`.
+    /// Sets `BindType`: see [`ListGitAccountsRequest::bind_type`].
     pub fn bind_type(mut self, input: impl Into<String>) -> Self {
         self.bind_type = Some(input.into());
         self
@@ -189,9 +181,7 @@ impl ListGitAccountsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListGitAccountsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`ListGitAccountsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -205,9 +195,7 @@ impl ListGitAccountsFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`ListGitAccountsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -221,9 +209,7 @@ impl ListGitAccountsFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitAccountsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -237,9 +223,7 @@ impl ListGitAccountsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `RoleName`.
-    ///
-    /// Example: `roleName`
+    /// Sets `RoleName`: see [`ListGitAccountsRequest::role_name`].
     pub fn role_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.role_name(input);
         self
@@ -253,7 +237,7 @@ impl ListGitAccountsFluentBuilder {
     pub fn get_role_name(&self) -> &Option<String> {
         self.inner.get_role_name()
     }
-    /// Wire name: `BindType`.
+    /// Sets `BindType`: see [`ListGitAccountsRequest::bind_type`].
     pub fn bind_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.bind_type(input);
         self

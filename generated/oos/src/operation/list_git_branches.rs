@@ -83,9 +83,7 @@ pub struct ListGitBranchesRequestBuilder {
     repo_id: Option<i64>,
 }
 impl ListGitBranchesRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`ListGitBranchesRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -99,9 +97,7 @@ impl ListGitBranchesRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`ListGitBranchesRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -115,9 +111,7 @@ impl ListGitBranchesRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `geegenw-j-imwinmtuej`
+    /// Sets `Owner`: see [`ListGitBranchesRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -131,9 +125,7 @@ impl ListGitBranchesRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`ListGitBranchesRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.repo_full_name = Some(input.into());
         self
@@ -147,9 +139,7 @@ impl ListGitBranchesRequestBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitBranchesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -163,9 +153,7 @@ impl ListGitBranchesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `6fekfmnfll135123kdf33`
+    /// Sets `OrgId`: see [`ListGitBranchesRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -179,9 +167,7 @@ impl ListGitBranchesRequestBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2642213`
+    /// Sets `RepoId`: see [`ListGitBranchesRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.repo_id = Some(input);
         self
@@ -243,9 +229,7 @@ impl ListGitBranchesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListGitBranchesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`ListGitBranchesRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -259,9 +243,7 @@ impl ListGitBranchesFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`ListGitBranchesRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -275,9 +257,7 @@ impl ListGitBranchesFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `geegenw-j-imwinmtuej`
+    /// Sets `Owner`: see [`ListGitBranchesRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -291,9 +271,7 @@ impl ListGitBranchesFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `RepoFullName`; required.
-    ///
-    /// Example: `alibaba/fastjson`
+    /// Sets `RepoFullName`: see [`ListGitBranchesRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
@@ -307,9 +285,7 @@ impl ListGitBranchesFluentBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitBranchesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -323,9 +299,7 @@ impl ListGitBranchesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `6fekfmnfll135123kdf33`
+    /// Sets `OrgId`: see [`ListGitBranchesRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
@@ -339,9 +313,7 @@ impl ListGitBranchesFluentBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2642213`
+    /// Sets `RepoId`: see [`ListGitBranchesRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.inner = self.inner.repo_id(input);
         self

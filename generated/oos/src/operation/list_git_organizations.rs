@@ -69,9 +69,7 @@ pub struct ListGitOrganizationsRequestBuilder {
     bind_type: Option<String>,
 }
 impl ListGitOrganizationsRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`ListGitOrganizationsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -85,9 +83,7 @@ impl ListGitOrganizationsRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`ListGitOrganizationsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -101,9 +97,7 @@ impl ListGitOrganizationsRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `geegenw-j-imwinmtuej`
+    /// Sets `Owner`: see [`ListGitOrganizationsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -117,9 +111,7 @@ impl ListGitOrganizationsRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitOrganizationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -133,7 +125,7 @@ impl ListGitOrganizationsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `BindType`.
+    /// Sets `BindType`: see [`ListGitOrganizationsRequest::bind_type`].
     pub fn bind_type(mut self, input: impl Into<String>) -> Self {
         self.bind_type = Some(input.into());
         self
@@ -193,9 +185,7 @@ impl ListGitOrganizationsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListGitOrganizationsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`ListGitOrganizationsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -209,9 +199,7 @@ impl ListGitOrganizationsFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`ListGitOrganizationsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -225,9 +213,7 @@ impl ListGitOrganizationsFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `geegenw-j-imwinmtuej`
+    /// Sets `Owner`: see [`ListGitOrganizationsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -241,9 +227,7 @@ impl ListGitOrganizationsFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitOrganizationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -257,7 +241,7 @@ impl ListGitOrganizationsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `BindType`.
+    /// Sets `BindType`: see [`ListGitOrganizationsRequest::bind_type`].
     pub fn bind_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.bind_type(input);
         self

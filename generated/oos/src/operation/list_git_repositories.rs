@@ -89,9 +89,7 @@ pub struct ListGitRepositoriesRequestBuilder {
     org_id: Option<String>,
 }
 impl ListGitRepositoriesRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`ListGitRepositoriesRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -105,9 +103,7 @@ impl ListGitRepositoriesRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`ListGitRepositoriesRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -121,9 +117,7 @@ impl ListGitRepositoriesRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `dhuai`
+    /// Sets `Owner`: see [`ListGitRepositoriesRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -137,9 +131,7 @@ impl ListGitRepositoriesRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `PageNumber`.
-    ///
-    /// Example: `1`
+    /// Sets `PageNumber`: see [`ListGitRepositoriesRequest::page_number`].
     pub fn page_number(mut self, input: i32) -> Self {
         self.page_number = Some(input);
         self
@@ -153,9 +145,7 @@ impl ListGitRepositoriesRequestBuilder {
     pub fn get_page_number(&self) -> &Option<i32> {
         &self.page_number
     }
-    /// Wire name: `PageSize`.
-    ///
-    /// Example: `1`
+    /// Sets `PageSize`: see [`ListGitRepositoriesRequest::page_size`].
     pub fn page_size(mut self, input: i32) -> Self {
         self.page_size = Some(input);
         self
@@ -169,9 +159,7 @@ impl ListGitRepositoriesRequestBuilder {
     pub fn get_page_size(&self) -> &Option<i32> {
         &self.page_size
     }
-    /// Wire name: `OrgName`.
-    ///
-    /// Example: `aliyun-computenest`
+    /// Sets `OrgName`: see [`ListGitRepositoriesRequest::org_name`].
     pub fn org_name(mut self, input: impl Into<String>) -> Self {
         self.org_name = Some(input.into());
         self
@@ -185,9 +173,7 @@ impl ListGitRepositoriesRequestBuilder {
     pub fn get_org_name(&self) -> &Option<String> {
         &self.org_name
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitRepositoriesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -201,9 +187,7 @@ impl ListGitRepositoriesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `6fekfmnfll135123kdf33`
+    /// Sets `OrgId`: see [`ListGitRepositoriesRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -264,9 +248,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListGitRepositoriesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
+    /// Sets `ClientToken`: see [`ListGitRepositoriesRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -280,9 +262,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `github`
+    /// Sets `Platform`: see [`ListGitRepositoriesRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -296,9 +276,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `dhuai`
+    /// Sets `Owner`: see [`ListGitRepositoriesRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -312,9 +290,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `PageNumber`.
-    ///
-    /// Example: `1`
+    /// Sets `PageNumber`: see [`ListGitRepositoriesRequest::page_number`].
     pub fn page_number(mut self, input: i32) -> Self {
         self.inner = self.inner.page_number(input);
         self
@@ -328,9 +304,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn get_page_number(&self) -> &Option<i32> {
         self.inner.get_page_number()
     }
-    /// Wire name: `PageSize`.
-    ///
-    /// Example: `1`
+    /// Sets `PageSize`: see [`ListGitRepositoriesRequest::page_size`].
     pub fn page_size(mut self, input: i32) -> Self {
         self.inner = self.inner.page_size(input);
         self
@@ -344,9 +318,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn get_page_size(&self) -> &Option<i32> {
         self.inner.get_page_size()
     }
-    /// Wire name: `OrgName`.
-    ///
-    /// Example: `aliyun-computenest`
+    /// Sets `OrgName`: see [`ListGitRepositoriesRequest::org_name`].
     pub fn org_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_name(input);
         self
@@ -360,9 +332,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn get_org_name(&self) -> &Option<String> {
         self.inner.get_org_name()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitRepositoriesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -376,9 +346,7 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `6fekfmnfll135123kdf33`
+    /// Sets `OrgId`: see [`ListGitRepositoriesRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self

@@ -103,9 +103,7 @@ pub struct ListGitRepositoryContentsRequestBuilder {
     repo_id: Option<i64>,
 }
 impl ListGitRepositoryContentsRequestBuilder {
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`ListGitRepositoryContentsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -119,9 +117,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitRepositoryContentsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -135,9 +131,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`ListGitRepositoryContentsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.platform = Some(input.into());
         self
@@ -151,9 +145,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         &self.platform
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `dhuai`
+    /// Sets `Owner`: see [`ListGitRepositoryContentsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.owner = Some(input.into());
         self
@@ -167,9 +159,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         &self.owner
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `6fekfmnfll135123kdf33`
+    /// Sets `OrgId`: see [`ListGitRepositoryContentsRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.org_id = Some(input.into());
         self
@@ -183,9 +173,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         &self.org_id
     }
-    /// Wire name: `RepoFullName`.
-    ///
-    /// Example: `LYH-RAIN/vue-color-avatar`
+    /// Sets `RepoFullName`: see [`ListGitRepositoryContentsRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.repo_full_name = Some(input.into());
         self
@@ -199,9 +187,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         &self.repo_full_name
     }
-    /// Wire name: `Branch`.
-    ///
-    /// Example: `dev`
+    /// Sets `Branch`: see [`ListGitRepositoryContentsRequest::branch`].
     pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.branch = Some(input.into());
         self
@@ -215,9 +201,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_branch(&self) -> &Option<String> {
         &self.branch
     }
-    /// Wire name: `Path`.
-    ///
-    /// Example: `dir1`
+    /// Sets `Path`: see [`ListGitRepositoryContentsRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.path = Some(input.into());
         self
@@ -231,9 +215,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
-    /// Wire name: `ContentType`.
-    ///
-    /// Example: `dir`
+    /// Sets `ContentType`: see [`ListGitRepositoryContentsRequest::content_type`].
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.content_type = Some(input.into());
         self
@@ -247,9 +229,7 @@ impl ListGitRepositoryContentsRequestBuilder {
     pub fn get_content_type(&self) -> &Option<String> {
         &self.content_type
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2642213`
+    /// Sets `RepoId`: see [`ListGitRepositoryContentsRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.repo_id = Some(input);
         self
@@ -316,9 +296,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListGitRepositoryContentsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`ListGitRepositoryContentsRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -332,9 +310,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListGitRepositoryContentsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -348,9 +324,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// Wire name: `Platform`; required.
-    ///
-    /// Example: `gitee`
+    /// Sets `Platform`: see [`ListGitRepositoryContentsRequest::platform`].
     pub fn platform(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.platform(input);
         self
@@ -364,9 +338,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_platform(&self) -> &Option<String> {
         self.inner.get_platform()
     }
-    /// Wire name: `Owner`; required.
-    ///
-    /// Example: `dhuai`
+    /// Sets `Owner`: see [`ListGitRepositoryContentsRequest::owner`].
     pub fn owner(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.owner(input);
         self
@@ -380,9 +352,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_owner(&self) -> &Option<String> {
         self.inner.get_owner()
     }
-    /// Wire name: `OrgId`.
-    ///
-    /// Example: `6fekfmnfll135123kdf33`
+    /// Sets `OrgId`: see [`ListGitRepositoryContentsRequest::org_id`].
     pub fn org_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.org_id(input);
         self
@@ -396,9 +366,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_org_id(&self) -> &Option<String> {
         self.inner.get_org_id()
     }
-    /// Wire name: `RepoFullName`.
-    ///
-    /// Example: `LYH-RAIN/vue-color-avatar`
+    /// Sets `RepoFullName`: see [`ListGitRepositoryContentsRequest::repo_full_name`].
     pub fn repo_full_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.repo_full_name(input);
         self
@@ -412,9 +380,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_repo_full_name(&self) -> &Option<String> {
         self.inner.get_repo_full_name()
     }
-    /// Wire name: `Branch`.
-    ///
-    /// Example: `dev`
+    /// Sets `Branch`: see [`ListGitRepositoryContentsRequest::branch`].
     pub fn branch(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.branch(input);
         self
@@ -428,9 +394,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_branch(&self) -> &Option<String> {
         self.inner.get_branch()
     }
-    /// Wire name: `Path`.
-    ///
-    /// Example: `dir1`
+    /// Sets `Path`: see [`ListGitRepositoryContentsRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
@@ -444,9 +408,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
-    /// Wire name: `ContentType`.
-    ///
-    /// Example: `dir`
+    /// Sets `ContentType`: see [`ListGitRepositoryContentsRequest::content_type`].
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content_type(input);
         self
@@ -460,9 +422,7 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn get_content_type(&self) -> &Option<String> {
         self.inner.get_content_type()
     }
-    /// Wire name: `RepoId`.
-    ///
-    /// Example: `2642213`
+    /// Sets `RepoId`: see [`ListGitRepositoryContentsRequest::repo_id`].
     pub fn repo_id(mut self, input: i64) -> Self {
         self.inner = self.inner.repo_id(input);
         self

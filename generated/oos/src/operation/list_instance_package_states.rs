@@ -83,11 +83,7 @@ pub struct ListInstancePackageStatesRequestBuilder {
     next_token: Option<String>,
 }
 impl ListInstancePackageStatesRequestBuilder {
-    /// List of extension names
-    ///
-    /// Wire name: `TemplateNames`.
-    ///
-    /// Example: `["template1","template2"]`
+    /// Sets `TemplateNames`: see [`ListInstancePackageStatesRequest::template_names`].
     pub fn template_names(mut self, input: impl Into<String>) -> Self {
         self.template_names = Some(input.into());
         self
@@ -101,11 +97,7 @@ impl ListInstancePackageStatesRequestBuilder {
     pub fn get_template_names(&self) -> &Option<String> {
         &self.template_names
     }
-    /// Region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInstancePackageStatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -119,11 +111,7 @@ impl ListInstancePackageStatesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// ECS instance ID
-    ///
-    /// Wire name: `InstanceId`; required.
-    ///
-    /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
+    /// Sets `InstanceId`: see [`ListInstancePackageStatesRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.instance_id = Some(input.into());
         self
@@ -137,11 +125,7 @@ impl ListInstancePackageStatesRequestBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
-    /// Page size.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInstancePackageStatesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -155,11 +139,7 @@ impl ListInstancePackageStatesRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// Pagination token.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
+    /// Sets `NextToken`: see [`ListInstancePackageStatesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -219,7 +199,7 @@ impl ListInstancePackageStatesFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListInstancePackageStatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -231,11 +211,7 @@ impl ListInstancePackageStatesFluentBuilder {
             self.options,
         )
     }
-    /// List of extension names
-    ///
-    /// Wire name: `TemplateNames`.
-    ///
-    /// Example: `["template1","template2"]`
+    /// Sets `TemplateNames`: see [`ListInstancePackageStatesRequest::template_names`].
     pub fn template_names(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_names(input);
         self
@@ -249,11 +225,7 @@ impl ListInstancePackageStatesFluentBuilder {
     pub fn get_template_names(&self) -> &Option<String> {
         self.inner.get_template_names()
     }
-    /// Region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInstancePackageStatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -267,11 +239,7 @@ impl ListInstancePackageStatesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// ECS instance ID
-    ///
-    /// Wire name: `InstanceId`; required.
-    ///
-    /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
+    /// Sets `InstanceId`: see [`ListInstancePackageStatesRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
@@ -285,11 +253,7 @@ impl ListInstancePackageStatesFluentBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
-    /// Page size.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInstancePackageStatesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -303,11 +267,7 @@ impl ListInstancePackageStatesFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// Pagination token.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
+    /// Sets `NextToken`: see [`ListInstancePackageStatesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -413,8 +373,8 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesResponse {
 }
 impl ::acs_runtime::Page for ListInstancePackageStatesResponse {
     type Item = PackageState;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<PackageState> {
         self.package_states.unwrap_or_default()

@@ -73,11 +73,7 @@ pub struct ListInstancePatchStatesRequestBuilder {
     instance_ids: Option<String>,
 }
 impl ListInstancePatchStatesRequestBuilder {
-    /// The ID of the region in which the instance whose patches you want to query resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInstancePatchStatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -91,11 +87,7 @@ impl ListInstancePatchStatesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInstancePatchStatesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -109,11 +101,7 @@ impl ListInstancePatchStatesRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListInstancePatchStatesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -127,11 +115,7 @@ impl ListInstancePatchStatesRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The ID of the Elastic Compute Service (ECS) instance. The value can be a JSON array that consists of up to 100 instance IDs. Separate the instance IDs with commas (,).
-    ///
-    /// Wire name: `InstanceIds`.
-    ///
-    /// Example: `["i-bp1jaxa2bs4bps7*****", "i-bp67acfmxazb4p****", … "i-bp67acfmxazb4p****"]`
+    /// Sets `InstanceIds`: see [`ListInstancePatchStatesRequest::instance_ids`].
     pub fn instance_ids(mut self, input: impl Into<String>) -> Self {
         self.instance_ids = Some(input.into());
         self
@@ -186,7 +170,7 @@ impl ListInstancePatchStatesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListInstancePatchStatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -198,11 +182,7 @@ impl ListInstancePatchStatesFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region in which the instance whose patches you want to query resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInstancePatchStatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -216,11 +196,7 @@ impl ListInstancePatchStatesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInstancePatchStatesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -234,11 +210,7 @@ impl ListInstancePatchStatesFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListInstancePatchStatesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -252,11 +224,7 @@ impl ListInstancePatchStatesFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The ID of the Elastic Compute Service (ECS) instance. The value can be a JSON array that consists of up to 100 instance IDs. Separate the instance IDs with commas (,).
-    ///
-    /// Wire name: `InstanceIds`.
-    ///
-    /// Example: `["i-bp1jaxa2bs4bps7*****", "i-bp67acfmxazb4p****", … "i-bp67acfmxazb4p****"]`
+    /// Sets `InstanceIds`: see [`ListInstancePatchStatesRequest::instance_ids`].
     pub fn instance_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_ids(input);
         self
@@ -364,8 +332,8 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesResponse {
 }
 impl ::acs_runtime::Page for ListInstancePatchStatesResponse {
     type Item = InstancePatchState;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<InstancePatchState> {
         self.instance_patch_states.unwrap_or_default()

@@ -81,11 +81,7 @@ pub struct ListInstancePatchesRequestBuilder {
     patch_statuses: Option<String>,
 }
 impl ListInstancePatchesRequestBuilder {
-    /// The ID of the region in which the instance whose patches you want to query resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInstancePatchesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -99,11 +95,7 @@ impl ListInstancePatchesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the instance.
-    ///
-    /// Wire name: `InstanceId`.
-    ///
-    /// Example: `i-bp1jaxa2bs4bps7*****`
+    /// Sets `InstanceId`: see [`ListInstancePatchesRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.instance_id = Some(input.into());
         self
@@ -117,11 +109,7 @@ impl ListInstancePatchesRequestBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInstancePatchesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -135,11 +123,7 @@ impl ListInstancePatchesRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
+    /// Sets `NextToken`: see [`ListInstancePatchesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -153,11 +137,7 @@ impl ListInstancePatchesRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The status of the patches that you want to query. If you do not set this parameter, patches are not filtered.
-    ///
-    /// Wire name: `PatchStatuses`.
-    ///
-    /// Example: `Installed`
+    /// Sets `PatchStatuses`: see [`ListInstancePatchesRequest::patch_statuses`].
     pub fn patch_statuses(mut self, input: impl Into<String>) -> Self {
         self.patch_statuses = Some(input.into());
         self
@@ -211,7 +191,7 @@ impl ListInstancePatchesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListInstancePatchesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -223,11 +203,7 @@ impl ListInstancePatchesFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region in which the instance whose patches you want to query resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInstancePatchesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -241,11 +217,7 @@ impl ListInstancePatchesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the instance.
-    ///
-    /// Wire name: `InstanceId`.
-    ///
-    /// Example: `i-bp1jaxa2bs4bps7*****`
+    /// Sets `InstanceId`: see [`ListInstancePatchesRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
@@ -259,11 +231,7 @@ impl ListInstancePatchesFluentBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
-    /// The number of entries to return on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInstancePatchesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -277,11 +245,7 @@ impl ListInstancePatchesFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
+    /// Sets `NextToken`: see [`ListInstancePatchesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -295,11 +259,7 @@ impl ListInstancePatchesFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The status of the patches that you want to query. If you do not set this parameter, patches are not filtered.
-    ///
-    /// Wire name: `PatchStatuses`.
-    ///
-    /// Example: `Installed`
+    /// Sets `PatchStatuses`: see [`ListInstancePatchesRequest::patch_statuses`].
     pub fn patch_statuses(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.patch_statuses(input);
         self
@@ -401,8 +361,8 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesResponse {
 }
 impl ::acs_runtime::Page for ListInstancePatchesResponse {
     type Item = Patch;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Patch> {
         self.patches.unwrap_or_default()

@@ -98,11 +98,7 @@ pub struct ListInventoryEntriesRequestBuilder {
     region_id: Option<String>,
 }
 impl ListInventoryEntriesRequestBuilder {
-    /// The ID of the instance.
-    ///
-    /// Wire name: `InstanceId`; required.
-    ///
-    /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
+    /// Sets `InstanceId`: see [`ListInventoryEntriesRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.instance_id = Some(input.into());
         self
@@ -116,20 +112,7 @@ impl ListInventoryEntriesRequestBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
-    /// The name of the component. Valid values:
-    ///
-    /// *   ACS:InstanceInformation
-    /// *   ACS:Application
-    /// *   ACS:File
-    /// *   ACS:Network
-    /// *   ACS:WindowsRole
-    /// *   ACS:Service
-    /// *   ACS:WindowsRegistry
-    /// *   ACS:WindowsUpdate
-    ///
-    /// Wire name: `TypeName`; required.
-    ///
-    /// Example: `ACS:InstanceInformation`
+    /// Sets `TypeName`: see [`ListInventoryEntriesRequest::type_name`].
     pub fn type_name(mut self, input: impl Into<String>) -> Self {
         self.type_name = Some(input.into());
         self
@@ -143,11 +126,7 @@ impl ListInventoryEntriesRequestBuilder {
     pub fn get_type_name(&self) -> &Option<String> {
         &self.type_name
     }
-    /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInventoryEntriesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -161,11 +140,7 @@ impl ListInventoryEntriesRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`ListInventoryEntriesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -179,9 +154,7 @@ impl ListInventoryEntriesRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The filter rules for the component.
-    ///
-    /// Wire name: `Filter`; at most 5 items.
+    /// Sets `Filter`: see [`ListInventoryEntriesRequest::filter`].
     ///
     /// Appends one item; `set_filter` replaces the whole list.
     pub fn filter(mut self, input: Filter) -> Self {
@@ -197,11 +170,7 @@ impl ListInventoryEntriesRequestBuilder {
     pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         &self.filter
     }
-    /// The ID of the region in which the instance resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInventoryEntriesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -262,7 +231,7 @@ impl ListInventoryEntriesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListInventoryEntriesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -274,11 +243,7 @@ impl ListInventoryEntriesFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the instance.
-    ///
-    /// Wire name: `InstanceId`; required.
-    ///
-    /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
+    /// Sets `InstanceId`: see [`ListInventoryEntriesRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
@@ -292,20 +257,7 @@ impl ListInventoryEntriesFluentBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
-    /// The name of the component. Valid values:
-    ///
-    /// *   ACS:InstanceInformation
-    /// *   ACS:Application
-    /// *   ACS:File
-    /// *   ACS:Network
-    /// *   ACS:WindowsRole
-    /// *   ACS:Service
-    /// *   ACS:WindowsRegistry
-    /// *   ACS:WindowsUpdate
-    ///
-    /// Wire name: `TypeName`; required.
-    ///
-    /// Example: `ACS:InstanceInformation`
+    /// Sets `TypeName`: see [`ListInventoryEntriesRequest::type_name`].
     pub fn type_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.type_name(input);
         self
@@ -319,11 +271,7 @@ impl ListInventoryEntriesFluentBuilder {
     pub fn get_type_name(&self) -> &Option<String> {
         self.inner.get_type_name()
     }
-    /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListInventoryEntriesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -337,11 +285,7 @@ impl ListInventoryEntriesFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`ListInventoryEntriesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -355,9 +299,7 @@ impl ListInventoryEntriesFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The filter rules for the component.
-    ///
-    /// Wire name: `Filter`; at most 5 items.
+    /// Sets `Filter`: see [`ListInventoryEntriesRequest::filter`].
     pub fn filter(mut self, input: Filter) -> Self {
         self.inner = self.inner.filter(input);
         self
@@ -371,11 +313,7 @@ impl ListInventoryEntriesFluentBuilder {
     pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         self.inner.get_filter()
     }
-    /// The ID of the region in which the instance resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListInventoryEntriesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -521,8 +459,8 @@ impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesResponse {
 }
 impl ::acs_runtime::Page for ListInventoryEntriesResponse {
     type Item = ::serde_json::Value;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<::serde_json::Value> {
         self.entries.unwrap_or_default()
@@ -563,14 +501,14 @@ impl ::serde::Serialize for Filter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        if let Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         if let Some(value) = &self.operator {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
         }
-        if let Some(value) = &self.name {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        if let Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -580,37 +518,19 @@ impl Filter {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The values of properties. Valid values of the first N: 1 to 5. Valid values of the second N: 1 to 20.
-    ///
-    /// Wire name: `Value`; at most 20 items.
-    ///
-    /// Example: `test`
+    /// Sets `Value`: see [`Self::value`].
     ///
     /// Appends one item; `set_value` replaces the whole list.
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
-    ///
-    /// *   Equal
-    /// *   NotEqual
-    /// *   BeginWith
-    /// *   LessThan
-    /// *   GreaterThan
-    ///
-    /// Wire name: `Operator`.
-    ///
-    /// Example: `Equal`
+    /// Sets `Operator`: see [`Self::operator`].
     pub fn operator(mut self, input: impl Into<String>) -> Self {
         self.operator = Some(input.into());
         self
     }
-    /// The name of the component property. Valid values of N: 1 to 5.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `PlatformName`
+    /// Sets `Name`: see [`Self::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self

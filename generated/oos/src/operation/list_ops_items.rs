@@ -100,11 +100,7 @@ pub struct ListOpsItemsRequestBuilder {
     resource_tags: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ListOpsItemsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListOpsItemsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -118,11 +114,7 @@ impl ListOpsItemsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListOpsItemsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -136,11 +128,7 @@ impl ListOpsItemsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListOpsItemsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -154,9 +142,7 @@ impl ListOpsItemsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The filter rules for the component.
-    ///
-    /// Wire name: `Filter`; at most 5 items.
+    /// Sets `Filter`: see [`ListOpsItemsRequest::filter`].
     ///
     /// Appends one item; `set_filter` replaces the whole list.
     pub fn filter(mut self, input: Filter) -> Self {
@@ -172,11 +158,7 @@ impl ListOpsItemsRequestBuilder {
     pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         &self.filter
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`ListOpsItemsRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -197,18 +179,7 @@ impl ListOpsItemsRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The information about resource tags.
-    ///
-    /// Wire name: `ResourceTags`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///       "k1": "v1",
-    ///       "k2": "v2"
-    /// }
-    /// ```
+    /// Sets `ResourceTags`: see [`ListOpsItemsRequest::resource_tags`].
     ///
     /// Inserts one entry; `set_resource_tags` replaces the whole map.
     pub fn resource_tags(
@@ -276,7 +247,7 @@ impl ListOpsItemsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListOpsItemsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListOpsItemsResponse> {
         ::acs_runtime::Paginator::new(
@@ -286,11 +257,7 @@ impl ListOpsItemsFluentBuilder {
             self.options,
         )
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListOpsItemsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -304,11 +271,7 @@ impl ListOpsItemsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListOpsItemsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -322,11 +285,7 @@ impl ListOpsItemsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListOpsItemsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -340,9 +299,7 @@ impl ListOpsItemsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The filter rules for the component.
-    ///
-    /// Wire name: `Filter`; at most 5 items.
+    /// Sets `Filter`: see [`ListOpsItemsRequest::filter`].
     pub fn filter(mut self, input: Filter) -> Self {
         self.inner = self.inner.filter(input);
         self
@@ -356,11 +313,7 @@ impl ListOpsItemsFluentBuilder {
     pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         self.inner.get_filter()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`ListOpsItemsRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -377,18 +330,7 @@ impl ListOpsItemsFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The information about resource tags.
-    ///
-    /// Wire name: `ResourceTags`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///       "k1": "v1",
-    ///       "k2": "v2"
-    /// }
-    /// ```
+    /// Sets `ResourceTags`: see [`ListOpsItemsRequest::resource_tags`].
     pub fn resource_tags(
         mut self,
         key: impl Into<String>,
@@ -509,8 +451,8 @@ impl<'de> ::serde::Deserialize<'de> for ListOpsItemsResponse {
 }
 impl ::acs_runtime::Page for ListOpsItemsResponse {
     type Item = OpsItem;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<OpsItem> {
         self.ops_items.unwrap_or_default()
@@ -543,14 +485,14 @@ impl ::serde::Serialize for Filter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        if let Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         if let Some(value) = &self.operator {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
         }
-        if let Some(value) = &self.name {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        if let Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -560,29 +502,19 @@ impl Filter {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The parameter values of the filter.
-    ///
-    /// Wire name: `Value`; at most 100 items.
+    /// Sets `Value`: see [`Self::value`].
     ///
     /// Appends one item; `set_value` replaces the whole list.
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// The comparison operator that is used to filter property values.
-    ///
-    /// Wire name: `Operator`.
-    ///
-    /// Example: `Equal`
+    /// Sets `Operator`: see [`Self::operator`].
     pub fn operator(mut self, input: impl Into<String>) -> Self {
         self.operator = Some(input.into());
         self
     }
-    /// The parameter name of the filter.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `Status`
+    /// Sets `Name`: see [`Self::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self

@@ -81,11 +81,7 @@ pub struct ListParameterVersionsRequestBuilder {
     share_type: Option<String>,
 }
 impl ListParameterVersionsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListParameterVersionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -99,11 +95,7 @@ impl ListParameterVersionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the common parameter.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`ListParameterVersionsRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -117,11 +109,7 @@ impl ListParameterVersionsRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListParameterVersionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -135,11 +123,7 @@ impl ListParameterVersionsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListParameterVersionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -153,11 +137,7 @@ impl ListParameterVersionsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The share type of the common parameter.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListParameterVersionsRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.share_type = Some(input.into());
         self
@@ -213,7 +193,7 @@ impl ListParameterVersionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListParameterVersionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -225,11 +205,7 @@ impl ListParameterVersionsFluentBuilder {
             self.options,
         )
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListParameterVersionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -243,11 +219,7 @@ impl ListParameterVersionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the common parameter.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`ListParameterVersionsRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -261,11 +233,7 @@ impl ListParameterVersionsFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListParameterVersionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -279,11 +247,7 @@ impl ListParameterVersionsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListParameterVersionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -297,11 +261,7 @@ impl ListParameterVersionsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The share type of the common parameter.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListParameterVersionsRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
@@ -479,8 +439,8 @@ impl<'de> ::serde::Deserialize<'de> for ListParameterVersionsResponse {
 }
 impl ::acs_runtime::Page for ListParameterVersionsResponse {
     type Item = ParameterVersion;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<ParameterVersion> {
         self.parameter_versions.unwrap_or_default()

@@ -150,11 +150,7 @@ pub struct ListParametersRequestBuilder {
     share_type: Option<String>,
 }
 impl ListParametersRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -168,11 +164,7 @@ impl ListParametersRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the common parameter.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`ListParametersRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -186,11 +178,7 @@ impl ListParametersRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListParametersRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -204,11 +192,7 @@ impl ListParametersRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The pagination token that can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`ListParametersRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -222,14 +206,7 @@ impl ListParametersRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The field used to sort the query results. Valid values:
-    ///
-    /// *   Name
-    /// *   CreatedDate
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `Name`
+    /// Sets `SortField`: see [`ListParametersRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.sort_field = Some(input.into());
         self
@@ -243,14 +220,7 @@ impl ListParametersRequestBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
-    /// The order in which the entries are sorted. Valid values:
-    ///
-    /// *   Ascending
-    /// *   Descending (Default)
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Descending`
+    /// Sets `SortOrder`: see [`ListParametersRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.sort_order = Some(input.into());
         self
@@ -264,11 +234,7 @@ impl ListParametersRequestBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
-    /// The data type of the common parameter.
-    ///
-    /// Wire name: `Type`.
-    ///
-    /// Example: `String`
+    /// Sets `Type`: see [`ListParametersRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.r#type = Some(input.into());
         self
@@ -282,11 +248,7 @@ impl ListParametersRequestBuilder {
     pub fn get_type(&self) -> &Option<String> {
         &self.r#type
     }
-    /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
-    ///
-    /// Wire name: `Path`.
-    ///
-    /// Example: `/path1/path2/`
+    /// Sets `Path`: see [`ListParametersRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.path = Some(input.into());
         self
@@ -300,11 +262,7 @@ impl ListParametersRequestBuilder {
     pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
-    /// Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`ListParametersRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.recursive = Some(input);
         self
@@ -318,11 +276,7 @@ impl ListParametersRequestBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         &self.recursive
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`ListParametersRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -343,11 +297,7 @@ impl ListParametersRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListParametersRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -361,16 +311,7 @@ impl ListParametersRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// The share type of the common parameter. Valid values:
-    ///
-    /// *   Public
-    /// *   Private
-    ///
-    /// Default value: Private.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `‘Private’`
+    /// Sets `ShareType`: see [`ListParametersRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.share_type = Some(input.into());
         self
@@ -431,7 +372,7 @@ impl ListParametersFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListParametersResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListParametersResponse> {
         ::acs_runtime::Paginator::new(
@@ -441,11 +382,7 @@ impl ListParametersFluentBuilder {
             self.options,
         )
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -459,11 +396,7 @@ impl ListParametersFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the common parameter.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`ListParametersRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -477,11 +410,7 @@ impl ListParametersFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListParametersRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -495,11 +424,7 @@ impl ListParametersFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The pagination token that can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzA`
+    /// Sets `NextToken`: see [`ListParametersRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -513,14 +438,7 @@ impl ListParametersFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The field used to sort the query results. Valid values:
-    ///
-    /// *   Name
-    /// *   CreatedDate
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `Name`
+    /// Sets `SortField`: see [`ListParametersRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
@@ -534,14 +452,7 @@ impl ListParametersFluentBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
-    /// The order in which the entries are sorted. Valid values:
-    ///
-    /// *   Ascending
-    /// *   Descending (Default)
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Descending`
+    /// Sets `SortOrder`: see [`ListParametersRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
@@ -555,11 +466,7 @@ impl ListParametersFluentBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
-    /// The data type of the common parameter.
-    ///
-    /// Wire name: `Type`.
-    ///
-    /// Example: `String`
+    /// Sets `Type`: see [`ListParametersRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.r#type(input);
         self
@@ -573,11 +480,7 @@ impl ListParametersFluentBuilder {
     pub fn get_type(&self) -> &Option<String> {
         self.inner.get_type()
     }
-    /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
-    ///
-    /// Wire name: `Path`.
-    ///
-    /// Example: `/path1/path2/`
+    /// Sets `Path`: see [`ListParametersRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
@@ -591,11 +494,7 @@ impl ListParametersFluentBuilder {
     pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
-    /// Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`ListParametersRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.inner = self.inner.recursive(input);
         self
@@ -609,11 +508,7 @@ impl ListParametersFluentBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         self.inner.get_recursive()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`ListParametersRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -630,11 +525,7 @@ impl ListParametersFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListParametersRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -648,16 +539,7 @@ impl ListParametersFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// The share type of the common parameter. Valid values:
-    ///
-    /// *   Public
-    /// *   Private
-    ///
-    /// Default value: Private.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `‘Private’`
+    /// Sets `ShareType`: see [`ListParametersRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
@@ -769,8 +651,8 @@ impl<'de> ::serde::Deserialize<'de> for ListParametersResponse {
 }
 impl ::acs_runtime::Page for ListParametersResponse {
     type Item = Parameter;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Parameter> {
         self.parameters.unwrap_or_default()

@@ -146,11 +146,7 @@ pub struct ListPatchBaselinesRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl ListPatchBaselinesRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListPatchBaselinesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -164,11 +160,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`ListPatchBaselinesRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -182,20 +174,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The type of the operating system. Valid values:
-    ///
-    /// *   Windows
-    /// *   Ubuntu
-    /// *   CentOS
-    /// *   Debian
-    /// *   AliyunLinux
-    /// *   RedhatEnterpriseLinux
-    /// *   Anolis
-    /// *   AlmaLinux
-    ///
-    /// Wire name: `OperationSystem`.
-    ///
-    /// Example: `AliyunLinux`
+    /// Sets `OperationSystem`: see [`ListPatchBaselinesRequest::operation_system`].
     pub fn operation_system(mut self, input: impl Into<String>) -> Self {
         self.operation_system = Some(input.into());
         self
@@ -209,14 +188,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_operation_system(&self) -> &Option<String> {
         &self.operation_system
     }
-    /// The share type of the template. Valid values:
-    ///
-    /// *   **Public**
-    /// *   **Private**
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListPatchBaselinesRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.share_type = Some(input.into());
         self
@@ -230,11 +202,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_share_type(&self) -> &Option<String> {
         &self.share_type
     }
-    /// The number of entries returned per page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListPatchBaselinesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -248,11 +216,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListPatchBaselinesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -266,9 +230,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
+    /// Sets `Tags`: see [`ListPatchBaselinesRequest::tags`].
     ///
     /// Appends one item; `set_tags` replaces the whole list.
     pub fn tags(mut self, input: TagInput) -> Self {
@@ -284,9 +246,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         &self.tags
     }
-    /// The approved patches.
-    ///
-    /// Wire name: `ApprovedPatches`.
+    /// Sets `ApprovedPatches`: see [`ListPatchBaselinesRequest::approved_patches`].
     ///
     /// Appends one item; `set_approved_patches` replaces the whole list.
     pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
@@ -302,11 +262,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         &self.approved_patches
     }
-    /// Specifies whether the approved patch involves updates other than security-related updates.
-    ///
-    /// Wire name: `ApprovedPatchesEnableNonSecurity`.
-    ///
-    /// Example: `true`
+    /// Sets `ApprovedPatchesEnableNonSecurity`: see [`ListPatchBaselinesRequest::approved_patches_enable_non_security`].
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
         self.approved_patches_enable_non_security = Some(input);
         self
@@ -323,9 +279,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         &self.approved_patches_enable_non_security
     }
-    /// The patch source configurations.
-    ///
-    /// Wire name: `Sources`.
+    /// Sets `Sources`: see [`ListPatchBaselinesRequest::sources`].
     ///
     /// Appends one item; `set_sources` replaces the whole list.
     pub fn sources(mut self, input: impl Into<String>) -> Self {
@@ -341,11 +295,7 @@ impl ListPatchBaselinesRequestBuilder {
     pub fn get_sources(&self) -> &Option<Vec<String>> {
         &self.sources
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListPatchBaselinesRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -406,7 +356,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListPatchBaselinesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListPatchBaselinesResponse> {
         ::acs_runtime::Paginator::new(
@@ -416,11 +366,7 @@ impl ListPatchBaselinesFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListPatchBaselinesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -434,11 +380,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`ListPatchBaselinesRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -452,20 +394,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The type of the operating system. Valid values:
-    ///
-    /// *   Windows
-    /// *   Ubuntu
-    /// *   CentOS
-    /// *   Debian
-    /// *   AliyunLinux
-    /// *   RedhatEnterpriseLinux
-    /// *   Anolis
-    /// *   AlmaLinux
-    ///
-    /// Wire name: `OperationSystem`.
-    ///
-    /// Example: `AliyunLinux`
+    /// Sets `OperationSystem`: see [`ListPatchBaselinesRequest::operation_system`].
     pub fn operation_system(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.operation_system(input);
         self
@@ -479,14 +408,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_operation_system(&self) -> &Option<String> {
         self.inner.get_operation_system()
     }
-    /// The share type of the template. Valid values:
-    ///
-    /// *   **Public**
-    /// *   **Private**
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListPatchBaselinesRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
@@ -500,11 +422,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_share_type(&self) -> &Option<String> {
         self.inner.get_share_type()
     }
-    /// The number of entries returned per page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListPatchBaselinesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -518,11 +436,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `-`
+    /// Sets `NextToken`: see [`ListPatchBaselinesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -536,9 +450,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
+    /// Sets `Tags`: see [`ListPatchBaselinesRequest::tags`].
     pub fn tags(mut self, input: TagInput) -> Self {
         self.inner = self.inner.tags(input);
         self
@@ -552,9 +464,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         self.inner.get_tags()
     }
-    /// The approved patches.
-    ///
-    /// Wire name: `ApprovedPatches`.
+    /// Sets `ApprovedPatches`: see [`ListPatchBaselinesRequest::approved_patches`].
     pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approved_patches(input);
         self
@@ -568,11 +478,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_approved_patches()
     }
-    /// Specifies whether the approved patch involves updates other than security-related updates.
-    ///
-    /// Wire name: `ApprovedPatchesEnableNonSecurity`.
-    ///
-    /// Example: `true`
+    /// Sets `ApprovedPatchesEnableNonSecurity`: see [`ListPatchBaselinesRequest::approved_patches_enable_non_security`].
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
         self.inner = self.inner.approved_patches_enable_non_security(input);
         self
@@ -589,9 +495,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         self.inner.get_approved_patches_enable_non_security()
     }
-    /// The patch source configurations.
-    ///
-    /// Wire name: `Sources`.
+    /// Sets `Sources`: see [`ListPatchBaselinesRequest::sources`].
     pub fn sources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sources(input);
         self
@@ -605,11 +509,7 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn get_sources(&self) -> &Option<Vec<String>> {
         self.inner.get_sources()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListPatchBaselinesRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -719,8 +619,8 @@ impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesResponse {
 }
 impl ::acs_runtime::Page for ListPatchBaselinesResponse {
     type Item = PatchBaseline;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<PatchBaseline> {
         self.patch_baselines.unwrap_or_default()
@@ -763,20 +663,12 @@ impl TagInput {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The key of the tag.
-    ///
-    /// Wire name: `Key`.
-    ///
-    /// Example: `key`
+    /// Sets `Key`: see [`Self::key`].
     pub fn key(mut self, input: impl Into<String>) -> Self {
         self.key = Some(input.into());
         self
     }
-    /// The value of the tag.
-    ///
-    /// Wire name: `Value`.
-    ///
-    /// Example: `value`
+    /// Sets `Value`: see [`Self::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self

@@ -75,11 +75,7 @@ pub struct ListResourceExecutionStatusRequestBuilder {
     next_token: Option<String>,
 }
 impl ListResourceExecutionStatusRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListResourceExecutionStatusRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -93,11 +89,7 @@ impl ListResourceExecutionStatusRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxxxxxxxxxxx`
+    /// Sets `ExecutionId`: see [`ListResourceExecutionStatusRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -111,11 +103,7 @@ impl ListResourceExecutionStatusRequestBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListResourceExecutionStatusRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -129,11 +117,7 @@ impl ListResourceExecutionStatusRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
+    /// Sets `NextToken`: see [`ListResourceExecutionStatusRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -192,7 +176,7 @@ impl ListResourceExecutionStatusFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListResourceExecutionStatusResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -204,11 +188,7 @@ impl ListResourceExecutionStatusFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListResourceExecutionStatusRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -222,11 +202,7 @@ impl ListResourceExecutionStatusFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxxxxxxxxxxx`
+    /// Sets `ExecutionId`: see [`ListResourceExecutionStatusRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
@@ -240,11 +216,7 @@ impl ListResourceExecutionStatusFluentBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
-    /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListResourceExecutionStatusRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -258,11 +230,7 @@ impl ListResourceExecutionStatusFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
+    /// Sets `NextToken`: see [`ListResourceExecutionStatusRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -370,8 +338,8 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusResponse {
 }
 impl ::acs_runtime::Page for ListResourceExecutionStatusResponse {
     type Item = ResourceExecutionStatus;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<ResourceExecutionStatus> {
         self.resource_execution_status.unwrap_or_default()

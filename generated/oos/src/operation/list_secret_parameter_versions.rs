@@ -92,11 +92,7 @@ pub struct ListSecretParameterVersionsRequestBuilder {
     with_decryption: Option<bool>,
 }
 impl ListSecretParameterVersionsRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListSecretParameterVersionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -110,11 +106,7 @@ impl ListSecretParameterVersionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the encryption parameter.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`ListSecretParameterVersionsRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -128,11 +120,7 @@ impl ListSecretParameterVersionsRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`ListSecretParameterVersionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -146,11 +134,7 @@ impl ListSecretParameterVersionsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListSecretParameterVersionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -164,11 +148,7 @@ impl ListSecretParameterVersionsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The share type of the encryption parameter.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListSecretParameterVersionsRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.share_type = Some(input.into());
         self
@@ -182,11 +162,7 @@ impl ListSecretParameterVersionsRequestBuilder {
     pub fn get_share_type(&self) -> &Option<String> {
         &self.share_type
     }
-    /// Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `false`
+    /// Sets `WithDecryption`: see [`ListSecretParameterVersionsRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.with_decryption = Some(input);
         self
@@ -245,7 +221,7 @@ impl ListSecretParameterVersionsFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListSecretParameterVersionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -257,11 +233,7 @@ impl ListSecretParameterVersionsFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListSecretParameterVersionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -275,11 +247,7 @@ impl ListSecretParameterVersionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the encryption parameter.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`ListSecretParameterVersionsRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -293,11 +261,7 @@ impl ListSecretParameterVersionsFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `10`
+    /// Sets `MaxResults`: see [`ListSecretParameterVersionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -311,11 +275,7 @@ impl ListSecretParameterVersionsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListSecretParameterVersionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -329,11 +289,7 @@ impl ListSecretParameterVersionsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The share type of the encryption parameter.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListSecretParameterVersionsRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
@@ -347,11 +303,7 @@ impl ListSecretParameterVersionsFluentBuilder {
     pub fn get_share_type(&self) -> &Option<String> {
         self.inner.get_share_type()
     }
-    /// Specifies whether to decrypt the parameter value. The decrypted parameter value is returned only if this parameter is set to true. Otherwise, null is returned.
-    ///
-    /// Wire name: `WithDecryption`.
-    ///
-    /// Example: `false`
+    /// Sets `WithDecryption`: see [`ListSecretParameterVersionsRequest::with_decryption`].
     pub fn with_decryption(mut self, input: bool) -> Self {
         self.inner = self.inner.with_decryption(input);
         self
@@ -529,8 +481,8 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParameterVersionsResponse {
 }
 impl ::acs_runtime::Page for ListSecretParameterVersionsResponse {
     type Item = ParameterVersion;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<ParameterVersion> {
         self.parameter_versions.unwrap_or_default()

@@ -131,11 +131,7 @@ pub struct ListSecretParametersRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl ListSecretParametersRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListSecretParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -149,11 +145,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the parameter. **You can enter a keyword to query parameter names in fuzzy match mode.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`ListSecretParametersRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -167,11 +159,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListSecretParametersRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -185,11 +173,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA`
+    /// Sets `NextToken`: see [`ListSecretParametersRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -203,14 +187,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The field used to sort the query results. Valid values:
-    ///
-    /// *   Name
-    /// *   CreatedDate
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `Name`
+    /// Sets `SortField`: see [`ListSecretParametersRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.sort_field = Some(input.into());
         self
@@ -224,14 +201,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
-    /// The order in which the entries are sorted. Valid values:
-    ///
-    /// *   Ascending
-    /// *   Descending (Default)
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Descending`
+    /// Sets `SortOrder`: see [`ListSecretParametersRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.sort_order = Some(input.into());
         self
@@ -245,11 +215,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
-    /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
-    ///
-    /// Wire name: `Path`.
-    ///
-    /// Example: `/path1/path2/`
+    /// Sets `Path`: see [`ListSecretParametersRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.path = Some(input.into());
         self
@@ -263,11 +229,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_path(&self) -> &Option<String> {
         &self.path
     }
-    /// Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`ListSecretParametersRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.recursive = Some(input);
         self
@@ -281,11 +243,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         &self.recursive
     }
-    /// The tags of the parameter.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`ListSecretParametersRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -306,11 +264,7 @@ impl ListSecretParametersRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListSecretParametersRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -371,7 +325,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListSecretParametersResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -383,11 +337,7 @@ impl ListSecretParametersFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListSecretParametersRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -401,11 +351,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the parameter. **You can enter a keyword to query parameter names in fuzzy match mode.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`ListSecretParametersRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -419,11 +365,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 10; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListSecretParametersRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -437,11 +379,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA`
+    /// Sets `NextToken`: see [`ListSecretParametersRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -455,14 +393,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The field used to sort the query results. Valid values:
-    ///
-    /// *   Name
-    /// *   CreatedDate
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `Name`
+    /// Sets `SortField`: see [`ListSecretParametersRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
@@ -476,14 +407,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
-    /// The order in which the entries are sorted. Valid values:
-    ///
-    /// *   Ascending
-    /// *   Descending (Default)
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Descending`
+    /// Sets `SortOrder`: see [`ListSecretParametersRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
@@ -497,11 +421,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
-    /// The path of the parameter. For example, if the name of a parameter is /path/path1/Myparameter, the path of the parameter is /path/path1/.
-    ///
-    /// Wire name: `Path`.
-    ///
-    /// Example: `/path1/path2/`
+    /// Sets `Path`: see [`ListSecretParametersRequest::path`].
     pub fn path(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.path(input);
         self
@@ -515,11 +435,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_path(&self) -> &Option<String> {
         self.inner.get_path()
     }
-    /// Specifies whether to query parameters from all levels of directories in the specified path. Default value: false.
-    ///
-    /// Wire name: `Recursive`.
-    ///
-    /// Example: `false`
+    /// Sets `Recursive`: see [`ListSecretParametersRequest::recursive`].
     pub fn recursive(mut self, input: bool) -> Self {
         self.inner = self.inner.recursive(input);
         self
@@ -533,11 +449,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_recursive(&self) -> &Option<bool> {
         self.inner.get_recursive()
     }
-    /// The tags of the parameter.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`ListSecretParametersRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -554,11 +466,7 @@ impl ListSecretParametersFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListSecretParametersRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -660,8 +568,8 @@ impl<'de> ::serde::Deserialize<'de> for ListSecretParametersResponse {
 }
 impl ::acs_runtime::Page for ListSecretParametersResponse {
     type Item = Parameter;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Parameter> {
         self.parameters.unwrap_or_default()

@@ -107,11 +107,7 @@ pub struct ListStateConfigurationsRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl ListStateConfigurationsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListStateConfigurationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -125,11 +121,7 @@ impl ListStateConfigurationsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `TemplateName`: see [`ListStateConfigurationsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -143,11 +135,7 @@ impl ListStateConfigurationsRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The version number of the template. If you do not specify this parameter, the latest version of the template is used.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`ListStateConfigurationsRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.template_version = Some(input.into());
         self
@@ -161,11 +149,7 @@ impl ListStateConfigurationsRequestBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
-    /// The ID of the desired-state configuration.
-    ///
-    /// Wire name: `StateConfigurationIds`.
-    ///
-    /// Example: `["sc-asfgdhj12345"]`
+    /// Sets `StateConfigurationIds`: see [`ListStateConfigurationsRequest::state_configuration_ids`].
     pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
         self.state_configuration_ids = Some(input.into());
         self
@@ -179,11 +163,7 @@ impl ListStateConfigurationsRequestBuilder {
     pub fn get_state_configuration_ids(&self) -> &Option<String> {
         &self.state_configuration_ids
     }
-    /// The tags to be added to the configuration.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"Key": "oos", "Value": "inventory"}`
+    /// Sets `Tags`: see [`ListStateConfigurationsRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -204,11 +184,7 @@ impl ListStateConfigurationsRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The maximum number of entries per page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListStateConfigurationsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -222,11 +198,7 @@ impl ListStateConfigurationsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `AHJKH-AHKJHDJK-AKHDIOWJL`
+    /// Sets `NextToken`: see [`ListStateConfigurationsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -240,11 +212,7 @@ impl ListStateConfigurationsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListStateConfigurationsRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -303,7 +271,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListStateConfigurationsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -315,11 +283,7 @@ impl ListStateConfigurationsFluentBuilder {
             self.options,
         )
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListStateConfigurationsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -333,11 +297,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `TemplateName`: see [`ListStateConfigurationsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -351,11 +311,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The version number of the template. If you do not specify this parameter, the latest version of the template is used.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`ListStateConfigurationsRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
@@ -369,11 +325,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
-    /// The ID of the desired-state configuration.
-    ///
-    /// Wire name: `StateConfigurationIds`.
-    ///
-    /// Example: `["sc-asfgdhj12345"]`
+    /// Sets `StateConfigurationIds`: see [`ListStateConfigurationsRequest::state_configuration_ids`].
     pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_configuration_ids(input);
         self
@@ -387,11 +339,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn get_state_configuration_ids(&self) -> &Option<String> {
         self.inner.get_state_configuration_ids()
     }
-    /// The tags to be added to the configuration.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"Key": "oos", "Value": "inventory"}`
+    /// Sets `Tags`: see [`ListStateConfigurationsRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -408,11 +356,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The maximum number of entries per page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListStateConfigurationsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -426,11 +370,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `AHJKH-AHKJHDJK-AKHDIOWJL`
+    /// Sets `NextToken`: see [`ListStateConfigurationsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -444,11 +384,7 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListStateConfigurationsRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -546,8 +482,8 @@ impl<'de> ::serde::Deserialize<'de> for ListStateConfigurationsResponse {
 }
 impl ::acs_runtime::Page for ListStateConfigurationsResponse {
     type Item = StateConfiguration;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<StateConfiguration> {
         self.state_configurations.unwrap_or_default()

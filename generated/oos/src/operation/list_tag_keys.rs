@@ -73,11 +73,7 @@ pub struct ListTagKeysRequestBuilder {
     resource_type: Option<String>,
 }
 impl ListTagKeysRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTagKeysRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -91,11 +87,7 @@ impl ListTagKeysRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The maximum number of entries to return on each page. Valid value: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTagKeysRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -109,11 +101,7 @@ impl ListTagKeysRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `djsdlkasd`
+    /// Sets `NextToken`: see [`ListTagKeysRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -127,11 +115,7 @@ impl ListTagKeysRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The type of the resource to which the tag is added.
-    ///
-    /// Wire name: `ResourceType`.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ListTagKeysRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -184,7 +168,7 @@ impl ListTagKeysFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTagKeysResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListTagKeysResponse> {
         ::acs_runtime::Paginator::new(
@@ -194,11 +178,7 @@ impl ListTagKeysFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTagKeysRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -212,11 +192,7 @@ impl ListTagKeysFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The maximum number of entries to return on each page. Valid value: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTagKeysRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -230,11 +206,7 @@ impl ListTagKeysFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `djsdlkasd`
+    /// Sets `NextToken`: see [`ListTagKeysRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -248,11 +220,7 @@ impl ListTagKeysFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The type of the resource to which the tag is added.
-    ///
-    /// Wire name: `ResourceType`.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ListTagKeysRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
@@ -354,8 +322,8 @@ impl<'de> ::serde::Deserialize<'de> for ListTagKeysResponse {
 }
 impl ::acs_runtime::Page for ListTagKeysResponse {
     type Item = String;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<String> {
         self.keys.unwrap_or_default()

@@ -85,11 +85,7 @@ pub struct ListTagResourcesRequestBuilder {
     next_token: Option<String>,
 }
 impl ListTagResourcesRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTagResourcesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -103,11 +99,7 @@ impl ListTagResourcesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The IDs of resources. The number of resource IDs ranges from 1 to 50.
-    ///
-    /// Wire name: `ResourceIds`.
-    ///
-    /// Example: `["templateNam1","templateName2"]`
+    /// Sets `ResourceIds`: see [`ListTagResourcesRequest::resource_ids`].
     ///
     /// Appends one item; `set_resource_ids` replaces the whole list.
     pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
@@ -123,11 +115,7 @@ impl ListTagResourcesRequestBuilder {
     pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         &self.resource_ids
     }
-    /// The type of the resource. Valid values: template execution
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ListTagResourcesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -141,11 +129,7 @@ impl ListTagResourcesRequestBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v2","k2":"v2"}`
+    /// Sets `Tags`: see [`ListTagResourcesRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -166,11 +150,7 @@ impl ListTagResourcesRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
+    /// Sets `NextToken`: see [`ListTagResourcesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -228,7 +208,7 @@ impl ListTagResourcesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTagResourcesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListTagResourcesResponse> {
         ::acs_runtime::Paginator::new(
@@ -238,11 +218,7 @@ impl ListTagResourcesFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTagResourcesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -256,11 +232,7 @@ impl ListTagResourcesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The IDs of resources. The number of resource IDs ranges from 1 to 50.
-    ///
-    /// Wire name: `ResourceIds`.
-    ///
-    /// Example: `["templateNam1","templateName2"]`
+    /// Sets `ResourceIds`: see [`ListTagResourcesRequest::resource_ids`].
     pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_ids(input);
         self
@@ -274,11 +246,7 @@ impl ListTagResourcesFluentBuilder {
     pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_resource_ids()
     }
-    /// The type of the resource. Valid values: template execution
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ListTagResourcesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
@@ -292,11 +260,7 @@ impl ListTagResourcesFluentBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v2","k2":"v2"}`
+    /// Sets `Tags`: see [`ListTagResourcesRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -313,11 +277,7 @@ impl ListTagResourcesFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
+    /// Sets `NextToken`: see [`ListTagResourcesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -411,8 +371,8 @@ impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
 }
 impl ::acs_runtime::Page for ListTagResourcesResponse {
     type Item = TagResource;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<TagResource> {
         self.tag_resources.and_then(|value| value.tag_resource).unwrap_or_default()

@@ -81,11 +81,7 @@ pub struct ListTagValuesRequestBuilder {
     key: Option<String>,
 }
 impl ListTagValuesRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTagValuesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -99,11 +95,7 @@ impl ListTagValuesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The maximum number of results on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTagValuesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -117,11 +109,7 @@ impl ListTagValuesRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `3272h923879hsaksad`
+    /// Sets `NextToken`: see [`ListTagValuesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -135,11 +123,7 @@ impl ListTagValuesRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The type of the tagged resource.
-    ///
-    /// Wire name: `ResourceType`.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ListTagValuesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -153,11 +137,7 @@ impl ListTagValuesRequestBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The tag key to query.
-    ///
-    /// Wire name: `Key`.
-    ///
-    /// Example: `k1`
+    /// Sets `Key`: see [`ListTagValuesRequest::key`].
     pub fn key(mut self, input: impl Into<String>) -> Self {
         self.key = Some(input.into());
         self
@@ -211,7 +191,7 @@ impl ListTagValuesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTagValuesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListTagValuesResponse> {
         ::acs_runtime::Paginator::new(
@@ -221,11 +201,7 @@ impl ListTagValuesFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTagValuesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -239,11 +215,7 @@ impl ListTagValuesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The maximum number of results on each page.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTagValuesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -257,11 +229,7 @@ impl ListTagValuesFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `3272h923879hsaksad`
+    /// Sets `NextToken`: see [`ListTagValuesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -275,11 +243,7 @@ impl ListTagValuesFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The type of the tagged resource.
-    ///
-    /// Wire name: `ResourceType`.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`ListTagValuesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
@@ -293,11 +257,7 @@ impl ListTagValuesFluentBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
-    /// The tag key to query.
-    ///
-    /// Wire name: `Key`.
-    ///
-    /// Example: `k1`
+    /// Sets `Key`: see [`ListTagValuesRequest::key`].
     pub fn key(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.key(input);
         self
@@ -399,8 +359,8 @@ impl<'de> ::serde::Deserialize<'de> for ListTagValuesResponse {
 }
 impl ::acs_runtime::Page for ListTagValuesResponse {
     type Item = String;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<String> {
         self.values.unwrap_or_default()

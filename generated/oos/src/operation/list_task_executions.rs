@@ -178,11 +178,7 @@ pub struct ListTaskExecutionsRequestBuilder {
     sort_order: Option<String>,
 }
 impl ListTaskExecutionsRequestBuilder {
-    /// The ID of the execution.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTaskExecutionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -196,11 +192,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
-    ///
-    /// Wire name: `ExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`ListTaskExecutionsRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -214,11 +206,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
-    /// Specifies to query task executions that start to run at or before the specified time.
-    ///
-    /// Wire name: `Status`.
-    ///
-    /// Example: `Running`
+    /// Sets `Status`: see [`ListTaskExecutionsRequest::status`].
     pub fn status(mut self, input: impl Into<String>) -> Self {
         self.status = Some(input.into());
         self
@@ -232,11 +220,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_status(&self) -> &Option<String> {
         &self.status
     }
-    /// Specifies to query task executions that start to run at or later than the specified time.
-    ///
-    /// Wire name: `StartDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateBefore`: see [`ListTaskExecutionsRequest::start_date_before`].
     pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
         self.start_date_before = Some(input.into());
         self
@@ -250,11 +234,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_start_date_before(&self) -> &Option<String> {
         &self.start_date_before
     }
-    /// Specifies to query task executions that stop running at or before the specified time.
-    ///
-    /// Wire name: `StartDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateAfter`: see [`ListTaskExecutionsRequest::start_date_after`].
     pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
         self.start_date_after = Some(input.into());
         self
@@ -268,11 +248,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_start_date_after(&self) -> &Option<String> {
         &self.start_date_after
     }
-    /// Specifies to query task executions that stop running at or later than the specified time.
-    ///
-    /// Wire name: `EndDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateBefore`: see [`ListTaskExecutionsRequest::end_date_before`].
     pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
         self.end_date_before = Some(input.into());
         self
@@ -286,11 +262,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_end_date_before(&self) -> &Option<String> {
         &self.end_date_before
     }
-    /// The execution ID of the task.
-    ///
-    /// Wire name: `EndDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateAfter`: see [`ListTaskExecutionsRequest::end_date_after`].
     pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
         self.end_date_after = Some(input.into());
         self
@@ -304,11 +276,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_end_date_after(&self) -> &Option<String> {
         &self.end_date_after
     }
-    /// The name of the task.
-    ///
-    /// Wire name: `TaskExecutionId`.
-    ///
-    /// Example: `task-exec-xxx`
+    /// Sets `TaskExecutionId`: see [`ListTaskExecutionsRequest::task_execution_id`].
     pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.task_execution_id = Some(input.into());
         self
@@ -322,11 +290,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_task_execution_id(&self) -> &Option<String> {
         &self.task_execution_id
     }
-    /// The action of the task.
-    ///
-    /// Wire name: `TaskName`.
-    ///
-    /// Example: `describeInstance`
+    /// Sets `TaskName`: see [`ListTaskExecutionsRequest::task_name`].
     pub fn task_name(mut self, input: impl Into<String>) -> Self {
         self.task_name = Some(input.into());
         self
@@ -340,11 +304,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_task_name(&self) -> &Option<String> {
         &self.task_name
     }
-    /// The execution ID of the parent node. In a loop task, set this parameter to the execution ID of the parent node.
-    ///
-    /// Wire name: `TaskAction`.
-    ///
-    /// Example: `ACS::Sleep`
+    /// Sets `TaskAction`: see [`ListTaskExecutionsRequest::task_action`].
     pub fn task_action(mut self, input: impl Into<String>) -> Self {
         self.task_action = Some(input.into());
         self
@@ -358,11 +318,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_task_action(&self) -> &Option<String> {
         &self.task_action
     }
-    /// Specifies whether to show the child nodes in the loop task. Default value: False.
-    ///
-    /// Wire name: `ParentTaskExecutionId`.
-    ///
-    /// Example: `task-exec-xxx`
+    /// Sets `ParentTaskExecutionId`: see [`ListTaskExecutionsRequest::parent_task_execution_id`].
     pub fn parent_task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.parent_task_execution_id = Some(input.into());
         self
@@ -376,11 +332,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_parent_task_execution_id(&self) -> &Option<String> {
         &self.parent_task_execution_id
     }
-    /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
-    ///
-    /// Wire name: `IncludeChildTaskExecution`.
-    ///
-    /// Example: `false`
+    /// Sets `IncludeChildTaskExecution`: see [`ListTaskExecutionsRequest::include_child_task_execution`].
     pub fn include_child_task_execution(mut self, input: bool) -> Self {
         self.include_child_task_execution = Some(input);
         self
@@ -394,11 +346,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_include_child_task_execution(&self) -> &Option<bool> {
         &self.include_child_task_execution
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTaskExecutionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -412,15 +360,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// Sorts the task executions to query. Valid values:
-    ///
-    /// *   **StartDate**: specifies that the task executions are sorted based on the time when they are created. This is the default value.
-    /// *   **EndDate**: specifies that the task executions are sorted based on the time when the time when they stop running.
-    /// *   **Status**: specifies that the task executions are sorted based on their statuses.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListTaskExecutionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -434,14 +374,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The order in which you want to sort the task executions to query. Valid values:
-    ///
-    /// *   **Ascending**: ascending order.
-    /// *   **Descending**: descending order. This is the default value.
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `StartDate`
+    /// Sets `SortField`: see [`ListTaskExecutionsRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.sort_field = Some(input.into());
         self
@@ -455,11 +388,7 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Ascending`
+    /// Sets `SortOrder`: see [`ListTaskExecutionsRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.sort_order = Some(input.into());
         self
@@ -524,7 +453,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTaskExecutionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListTaskExecutionsResponse> {
         ::acs_runtime::Paginator::new(
@@ -534,11 +463,7 @@ impl ListTaskExecutionsFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTaskExecutionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -552,11 +477,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
-    ///
-    /// Wire name: `ExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`ListTaskExecutionsRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
@@ -570,11 +491,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
-    /// Specifies to query task executions that start to run at or before the specified time.
-    ///
-    /// Wire name: `Status`.
-    ///
-    /// Example: `Running`
+    /// Sets `Status`: see [`ListTaskExecutionsRequest::status`].
     pub fn status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.status(input);
         self
@@ -588,11 +505,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_status(&self) -> &Option<String> {
         self.inner.get_status()
     }
-    /// Specifies to query task executions that start to run at or later than the specified time.
-    ///
-    /// Wire name: `StartDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateBefore`: see [`ListTaskExecutionsRequest::start_date_before`].
     pub fn start_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_before(input);
         self
@@ -606,11 +519,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_start_date_before(&self) -> &Option<String> {
         self.inner.get_start_date_before()
     }
-    /// Specifies to query task executions that stop running at or before the specified time.
-    ///
-    /// Wire name: `StartDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `StartDateAfter`: see [`ListTaskExecutionsRequest::start_date_after`].
     pub fn start_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.start_date_after(input);
         self
@@ -624,11 +533,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_start_date_after(&self) -> &Option<String> {
         self.inner.get_start_date_after()
     }
-    /// Specifies to query task executions that stop running at or later than the specified time.
-    ///
-    /// Wire name: `EndDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateBefore`: see [`ListTaskExecutionsRequest::end_date_before`].
     pub fn end_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_before(input);
         self
@@ -642,11 +547,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_end_date_before(&self) -> &Option<String> {
         self.inner.get_end_date_before()
     }
-    /// The execution ID of the task.
-    ///
-    /// Wire name: `EndDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `EndDateAfter`: see [`ListTaskExecutionsRequest::end_date_after`].
     pub fn end_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.end_date_after(input);
         self
@@ -660,11 +561,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_end_date_after(&self) -> &Option<String> {
         self.inner.get_end_date_after()
     }
-    /// The name of the task.
-    ///
-    /// Wire name: `TaskExecutionId`.
-    ///
-    /// Example: `task-exec-xxx`
+    /// Sets `TaskExecutionId`: see [`ListTaskExecutionsRequest::task_execution_id`].
     pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_id(input);
         self
@@ -678,11 +575,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_task_execution_id(&self) -> &Option<String> {
         self.inner.get_task_execution_id()
     }
-    /// The action of the task.
-    ///
-    /// Wire name: `TaskName`.
-    ///
-    /// Example: `describeInstance`
+    /// Sets `TaskName`: see [`ListTaskExecutionsRequest::task_name`].
     pub fn task_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_name(input);
         self
@@ -696,11 +589,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_task_name(&self) -> &Option<String> {
         self.inner.get_task_name()
     }
-    /// The execution ID of the parent node. In a loop task, set this parameter to the execution ID of the parent node.
-    ///
-    /// Wire name: `TaskAction`.
-    ///
-    /// Example: `ACS::Sleep`
+    /// Sets `TaskAction`: see [`ListTaskExecutionsRequest::task_action`].
     pub fn task_action(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_action(input);
         self
@@ -714,11 +603,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_task_action(&self) -> &Option<String> {
         self.inner.get_task_action()
     }
-    /// Specifies whether to show the child nodes in the loop task. Default value: False.
-    ///
-    /// Wire name: `ParentTaskExecutionId`.
-    ///
-    /// Example: `task-exec-xxx`
+    /// Sets `ParentTaskExecutionId`: see [`ListTaskExecutionsRequest::parent_task_execution_id`].
     pub fn parent_task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parent_task_execution_id(input);
         self
@@ -732,11 +617,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_parent_task_execution_id(&self) -> &Option<String> {
         self.inner.get_parent_task_execution_id()
     }
-    /// The number of entries to return on each page. Valid values: 20 to 100. Default value: 50.
-    ///
-    /// Wire name: `IncludeChildTaskExecution`.
-    ///
-    /// Example: `false`
+    /// Sets `IncludeChildTaskExecution`: see [`ListTaskExecutionsRequest::include_child_task_execution`].
     pub fn include_child_task_execution(mut self, input: bool) -> Self {
         self.inner = self.inner.include_child_task_execution(input);
         self
@@ -750,11 +631,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_include_child_task_execution(&self) -> &Option<bool> {
         self.inner.get_include_child_task_execution()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTaskExecutionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -768,15 +645,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// Sorts the task executions to query. Valid values:
-    ///
-    /// *   **StartDate**: specifies that the task executions are sorted based on the time when they are created. This is the default value.
-    /// *   **EndDate**: specifies that the task executions are sorted based on the time when the time when they stop running.
-    /// *   **Status**: specifies that the task executions are sorted based on their statuses.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
+    /// Sets `NextToken`: see [`ListTaskExecutionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -790,14 +659,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The order in which you want to sort the task executions to query. Valid values:
-    ///
-    /// *   **Ascending**: ascending order.
-    /// *   **Descending**: descending order. This is the default value.
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `StartDate`
+    /// Sets `SortField`: see [`ListTaskExecutionsRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
@@ -811,11 +673,7 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Ascending`
+    /// Sets `SortOrder`: see [`ListTaskExecutionsRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
@@ -921,8 +779,8 @@ impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsResponse {
 }
 impl ::acs_runtime::Page for ListTaskExecutionsResponse {
     type Item = TaskExecution;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<TaskExecution> {
         self.task_executions.unwrap_or_default()

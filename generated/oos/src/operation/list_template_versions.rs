@@ -81,11 +81,7 @@ pub struct ListTemplateVersionsRequestBuilder {
     share_type: Option<String>,
 }
 impl ListTemplateVersionsRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTemplateVersionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -99,11 +95,7 @@ impl ListTemplateVersionsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `describeinstances`
+    /// Sets `TemplateName`: see [`ListTemplateVersionsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -117,11 +109,7 @@ impl ListTemplateVersionsRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The number of entries per page. Valid values: 10 to 100
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTemplateVersionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -135,11 +123,7 @@ impl ListTemplateVersionsRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `H8xj9c-398djs9-39ajd9asdjjJ`
+    /// Sets `NextToken`: see [`ListTemplateVersionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -153,11 +137,7 @@ impl ListTemplateVersionsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The type of the template. Valid values: Private and Public.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListTemplateVersionsRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.share_type = Some(input.into());
         self
@@ -215,7 +195,7 @@ impl ListTemplateVersionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTemplateVersionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(
         self,
@@ -227,11 +207,7 @@ impl ListTemplateVersionsFluentBuilder {
             self.options,
         )
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTemplateVersionsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -245,11 +221,7 @@ impl ListTemplateVersionsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `describeinstances`
+    /// Sets `TemplateName`: see [`ListTemplateVersionsRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -263,11 +235,7 @@ impl ListTemplateVersionsFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The number of entries per page. Valid values: 10 to 100
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTemplateVersionsRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -281,11 +249,7 @@ impl ListTemplateVersionsFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// A pagination token. It can be used in the next request to retrieve a new page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `H8xj9c-398djs9-39ajd9asdjjJ`
+    /// Sets `NextToken`: see [`ListTemplateVersionsRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -299,11 +263,7 @@ impl ListTemplateVersionsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The type of the template. Valid values: Private and Public.
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListTemplateVersionsRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
@@ -409,8 +369,8 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsResponse {
 }
 impl ::acs_runtime::Page for ListTemplateVersionsResponse {
     type Item = TemplateVersion;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<TemplateVersion> {
         self.template_versions.unwrap_or_default()

@@ -215,11 +215,7 @@ pub struct ListTemplatesRequestBuilder {
     is_example: Option<bool>,
 }
 impl ListTemplatesRequestBuilder {
-    /// The ID of the region in which you want to query templates.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTemplatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -233,11 +229,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. All templates whose names contain the specified template name are to be returned.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`ListTemplatesRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -251,14 +243,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The format of the template. Valid values:
-    ///
-    /// *   **JSON**
-    /// *   **YAML**
-    ///
-    /// Wire name: `TemplateFormat`.
-    ///
-    /// Example: `YAML`
+    /// Sets `TemplateFormat`: see [`ListTemplatesRequest::template_format`].
     pub fn template_format(mut self, input: impl Into<String>) -> Self {
         self.template_format = Some(input.into());
         self
@@ -272,14 +257,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_template_format(&self) -> &Option<String> {
         &self.template_format
     }
-    /// The share type of the template. Valid values:
-    ///
-    /// *   **Public**
-    /// *   **Private**
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListTemplatesRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.share_type = Some(input.into());
         self
@@ -293,14 +271,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_share_type(&self) -> &Option<String> {
         &self.share_type
     }
-    /// The creator of the template.
-    ///
-    /// *   To query the template provided by Alibaba Cloud, set this parameter to **ACS**.
-    /// *   To query the template created by a user, set this parameter to the **ID** of the template or the **name of the user** who creates the template.
-    ///
-    /// Wire name: `CreatedBy`.
-    ///
-    /// Example: `ACS`
+    /// Sets `CreatedBy`: see [`ListTemplatesRequest::created_by`].
     pub fn created_by(mut self, input: impl Into<String>) -> Self {
         self.created_by = Some(input.into());
         self
@@ -314,13 +285,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_created_by(&self) -> &Option<String> {
         &self.created_by
     }
-    /// Specifies to query the template that is created at or before the specified time.
-    ///
-    /// The value must be in the YYYY-MM-DDThh:mm::ssZ format.
-    ///
-    /// Wire name: `CreatedDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `CreatedDateBefore`: see [`ListTemplatesRequest::created_date_before`].
     pub fn created_date_before(mut self, input: impl Into<String>) -> Self {
         self.created_date_before = Some(input.into());
         self
@@ -334,13 +299,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_created_date_before(&self) -> &Option<String> {
         &self.created_date_before
     }
-    /// Specifies to query the template that is created at or later than the specified time.
-    ///
-    /// The value must be in the YYYY-MM-DDThh:mm:ssZ format.
-    ///
-    /// Wire name: `CreatedDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `CreatedDateAfter`: see [`ListTemplatesRequest::created_date_after`].
     pub fn created_date_after(mut self, input: impl Into<String>) -> Self {
         self.created_date_after = Some(input.into());
         self
@@ -354,11 +313,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_created_date_after(&self) -> &Option<String> {
         &self.created_date_after
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"k2","k2":"v2"}`
+    /// Sets `Tags`: see [`ListTemplatesRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -379,11 +334,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The type of the template. Valid values include TimerTrigger, EventTrigger, AlarmTrigger, and Other.
-    ///
-    /// Wire name: `Category`.
-    ///
-    /// Example: `TimerTrigger`
+    /// Sets `Category`: see [`ListTemplatesRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.category = Some(input.into());
         self
@@ -397,11 +348,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTemplatesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -415,11 +362,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `xxx`
+    /// Sets `NextToken`: see [`ListTemplatesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -433,17 +376,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The field that is used to sort the templates to be queried. Valid values:
-    ///
-    /// *   **TotalExecutionCount** (default): The system sorts the returned templates based on the total number of times that the templates are used.
-    /// *   **Popularity**: The system sorts the returned templates based on the popularity of the templates.
-    /// *   **TemplateName**: The system sorts the returned templates based on the names of the templates.
-    /// *   **CreatedDate**: The system sorts the returned templates based on the points in time when the templates are created.
-    /// *   **UpdatedDate**: The system sorts the returned templates based on the points in time when the templates are updated.
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `Popularity`
+    /// Sets `SortField`: see [`ListTemplatesRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.sort_field = Some(input.into());
         self
@@ -457,14 +390,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         &self.sort_field
     }
-    /// The order in which you want to sort the results. Valid values:
-    ///
-    /// *   **Ascending**: ascending order.
-    /// *   **Descending**: descending order. This is the default value.
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Descending`
+    /// Sets `SortOrder`: see [`ListTemplatesRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.sort_order = Some(input.into());
         self
@@ -478,11 +404,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
-    /// Specifies whether to query the template that is configured with a trigger.
-    ///
-    /// Wire name: `HasTrigger`.
-    ///
-    /// Example: `true`
+    /// Sets `HasTrigger`: see [`ListTemplatesRequest::has_trigger`].
     pub fn has_trigger(mut self, input: bool) -> Self {
         self.has_trigger = Some(input);
         self
@@ -496,17 +418,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_has_trigger(&self) -> &Option<bool> {
         &self.has_trigger
     }
-    /// The type of the template. Valid values:
-    ///
-    /// *   Automation: the template for automated tasks.
-    /// *   State: the template for configuration inventories.
-    /// *   Package: the template for software packages.
-    ///
-    /// Wire name: `TemplateType`.
-    ///
-    /// Valid values: `Automation`, `State`, `Package`.
-    ///
-    /// Example: `private`
+    /// Sets `TemplateType`: see [`ListTemplatesRequest::template_type`].
     pub fn template_type(mut self, input: impl Into<String>) -> Self {
         self.template_type = Some(input.into());
         self
@@ -520,11 +432,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_template_type(&self) -> &Option<String> {
         &self.template_type
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListTemplatesRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -538,11 +446,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// Specifies whether the template is added to favorites.
-    ///
-    /// Wire name: `IsFavorite`.
-    ///
-    /// Example: `true`
+    /// Sets `IsFavorite`: see [`ListTemplatesRequest::is_favorite`].
     pub fn is_favorite(mut self, input: bool) -> Self {
         self.is_favorite = Some(input);
         self
@@ -556,11 +460,7 @@ impl ListTemplatesRequestBuilder {
     pub fn get_is_favorite(&self) -> &Option<bool> {
         &self.is_favorite
     }
-    /// Specifies whether the template is an example template.
-    ///
-    /// Wire name: `IsExample`.
-    ///
-    /// Example: `false`
+    /// Sets `IsExample`: see [`ListTemplatesRequest::is_example`].
     pub fn is_example(mut self, input: bool) -> Self {
         self.is_example = Some(input);
         self
@@ -627,7 +527,7 @@ impl ListTemplatesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTemplatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListTemplatesResponse> {
         ::acs_runtime::Paginator::new(
@@ -637,11 +537,7 @@ impl ListTemplatesFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region in which you want to query templates.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ListTemplatesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -655,11 +551,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. All templates whose names contain the specified template name are to be returned.
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`ListTemplatesRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -673,14 +565,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The format of the template. Valid values:
-    ///
-    /// *   **JSON**
-    /// *   **YAML**
-    ///
-    /// Wire name: `TemplateFormat`.
-    ///
-    /// Example: `YAML`
+    /// Sets `TemplateFormat`: see [`ListTemplatesRequest::template_format`].
     pub fn template_format(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_format(input);
         self
@@ -694,14 +579,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_template_format(&self) -> &Option<String> {
         self.inner.get_template_format()
     }
-    /// The share type of the template. Valid values:
-    ///
-    /// *   **Public**
-    /// *   **Private**
-    ///
-    /// Wire name: `ShareType`.
-    ///
-    /// Example: `Private`
+    /// Sets `ShareType`: see [`ListTemplatesRequest::share_type`].
     pub fn share_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.share_type(input);
         self
@@ -715,14 +593,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_share_type(&self) -> &Option<String> {
         self.inner.get_share_type()
     }
-    /// The creator of the template.
-    ///
-    /// *   To query the template provided by Alibaba Cloud, set this parameter to **ACS**.
-    /// *   To query the template created by a user, set this parameter to the **ID** of the template or the **name of the user** who creates the template.
-    ///
-    /// Wire name: `CreatedBy`.
-    ///
-    /// Example: `ACS`
+    /// Sets `CreatedBy`: see [`ListTemplatesRequest::created_by`].
     pub fn created_by(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.created_by(input);
         self
@@ -736,13 +607,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_created_by(&self) -> &Option<String> {
         self.inner.get_created_by()
     }
-    /// Specifies to query the template that is created at or before the specified time.
-    ///
-    /// The value must be in the YYYY-MM-DDThh:mm::ssZ format.
-    ///
-    /// Wire name: `CreatedDateBefore`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `CreatedDateBefore`: see [`ListTemplatesRequest::created_date_before`].
     pub fn created_date_before(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.created_date_before(input);
         self
@@ -756,13 +621,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_created_date_before(&self) -> &Option<String> {
         self.inner.get_created_date_before()
     }
-    /// Specifies to query the template that is created at or later than the specified time.
-    ///
-    /// The value must be in the YYYY-MM-DDThh:mm:ssZ format.
-    ///
-    /// Wire name: `CreatedDateAfter`.
-    ///
-    /// Example: `2019-05-16T10:26:14Z`
+    /// Sets `CreatedDateAfter`: see [`ListTemplatesRequest::created_date_after`].
     pub fn created_date_after(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.created_date_after(input);
         self
@@ -776,11 +635,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_created_date_after(&self) -> &Option<String> {
         self.inner.get_created_date_after()
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"k2","k2":"v2"}`
+    /// Sets `Tags`: see [`ListTemplatesRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -797,11 +652,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The type of the template. Valid values include TimerTrigger, EventTrigger, AlarmTrigger, and Other.
-    ///
-    /// Wire name: `Category`.
-    ///
-    /// Example: `TimerTrigger`
+    /// Sets `Category`: see [`ListTemplatesRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
@@ -815,11 +666,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
-    /// The number of entries per page. Valid values: 10 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`ListTemplatesRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -833,11 +680,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `xxx`
+    /// Sets `NextToken`: see [`ListTemplatesRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -851,17 +694,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The field that is used to sort the templates to be queried. Valid values:
-    ///
-    /// *   **TotalExecutionCount** (default): The system sorts the returned templates based on the total number of times that the templates are used.
-    /// *   **Popularity**: The system sorts the returned templates based on the popularity of the templates.
-    /// *   **TemplateName**: The system sorts the returned templates based on the names of the templates.
-    /// *   **CreatedDate**: The system sorts the returned templates based on the points in time when the templates are created.
-    /// *   **UpdatedDate**: The system sorts the returned templates based on the points in time when the templates are updated.
-    ///
-    /// Wire name: `SortField`.
-    ///
-    /// Example: `Popularity`
+    /// Sets `SortField`: see [`ListTemplatesRequest::sort_field`].
     pub fn sort_field(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_field(input);
         self
@@ -875,14 +708,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_sort_field(&self) -> &Option<String> {
         self.inner.get_sort_field()
     }
-    /// The order in which you want to sort the results. Valid values:
-    ///
-    /// *   **Ascending**: ascending order.
-    /// *   **Descending**: descending order. This is the default value.
-    ///
-    /// Wire name: `SortOrder`.
-    ///
-    /// Example: `Descending`
+    /// Sets `SortOrder`: see [`ListTemplatesRequest::sort_order`].
     pub fn sort_order(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sort_order(input);
         self
@@ -896,11 +722,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
-    /// Specifies whether to query the template that is configured with a trigger.
-    ///
-    /// Wire name: `HasTrigger`.
-    ///
-    /// Example: `true`
+    /// Sets `HasTrigger`: see [`ListTemplatesRequest::has_trigger`].
     pub fn has_trigger(mut self, input: bool) -> Self {
         self.inner = self.inner.has_trigger(input);
         self
@@ -914,17 +736,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_has_trigger(&self) -> &Option<bool> {
         self.inner.get_has_trigger()
     }
-    /// The type of the template. Valid values:
-    ///
-    /// *   Automation: the template for automated tasks.
-    /// *   State: the template for configuration inventories.
-    /// *   Package: the template for software packages.
-    ///
-    /// Wire name: `TemplateType`.
-    ///
-    /// Valid values: `Automation`, `State`, `Package`.
-    ///
-    /// Example: `private`
+    /// Sets `TemplateType`: see [`ListTemplatesRequest::template_type`].
     pub fn template_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_type(input);
         self
@@ -938,11 +750,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_template_type(&self) -> &Option<String> {
         self.inner.get_template_type()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`ListTemplatesRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -956,11 +764,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// Specifies whether the template is added to favorites.
-    ///
-    /// Wire name: `IsFavorite`.
-    ///
-    /// Example: `true`
+    /// Sets `IsFavorite`: see [`ListTemplatesRequest::is_favorite`].
     pub fn is_favorite(mut self, input: bool) -> Self {
         self.inner = self.inner.is_favorite(input);
         self
@@ -974,11 +778,7 @@ impl ListTemplatesFluentBuilder {
     pub fn get_is_favorite(&self) -> &Option<bool> {
         self.inner.get_is_favorite()
     }
-    /// Specifies whether the template is an example template.
-    ///
-    /// Wire name: `IsExample`.
-    ///
-    /// Example: `false`
+    /// Sets `IsExample`: see [`ListTemplatesRequest::is_example`].
     pub fn is_example(mut self, input: bool) -> Self {
         self.inner = self.inner.is_example(input);
         self
@@ -1080,8 +880,8 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplatesResponse {
 }
 impl ::acs_runtime::Page for ListTemplatesResponse {
     type Item = Template;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<Template> {
         self.templates.unwrap_or_default()

@@ -135,11 +135,7 @@ pub struct NotifyExecutionRequestBuilder {
     task_execution_ids: Option<String>,
 }
 impl NotifyExecutionRequestBuilder {
-    /// The ID of the region in which the execution resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`NotifyExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -153,11 +149,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`NotifyExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -171,19 +163,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
-    /// The type of the notification. Valid values:
-    ///
-    /// *   **ExecuteTask**: starts to run a specific task. This value is used if you perform debugging in the Debug mode. If you set this parameter to ExecuteTask, you also need to set the Parameters parameter.
-    /// *   **CancelTask**: cancels a current task. This value is used if you perform debugging in the Debug mode.
-    /// *   **CompleteExecution**: manually terminates an execution if you perform debugging in the Debug mode. You can specify the state of the terminated execution by using the **ExecutionStatus** parameter.
-    /// *   **Approve**: approves an execution. For example, you are aware of the risks of an operation task and agree to approve the execution.
-    /// *   **Reject**: rejects an execution. For example, you want to reject the execution of a high-risk operation task.
-    /// *   **RetryTask**: retries a failed task whose execution mode is Suspend upon Failure.
-    /// *   **SkipTask**: skips a failed task whose execution mode is Suspend upon Failure.
-    ///
-    /// Wire name: `NotifyType`; required.
-    ///
-    /// Example: `Approve`
+    /// Sets `NotifyType`: see [`NotifyExecutionRequest::notify_type`].
     pub fn notify_type(mut self, input: impl Into<String>) -> Self {
         self.notify_type = Some(input.into());
         self
@@ -197,15 +177,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_notify_type(&self) -> &Option<String> {
         &self.notify_type
     }
-    /// The description for the notification.
-    ///
-    /// Wire name: `NotifyNote`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// Note
-    /// ```
+    /// Sets `NotifyNote`: see [`NotifyExecutionRequest::notify_note`].
     pub fn notify_note(mut self, input: impl Into<String>) -> Self {
         self.notify_note = Some(input.into());
         self
@@ -219,11 +191,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_notify_note(&self) -> &Option<String> {
         &self.notify_note
     }
-    /// The name of the subsequent task.
-    ///
-    /// Wire name: `TaskName`.
-    ///
-    /// Example: `describeInstance`
+    /// Sets `TaskName`: see [`NotifyExecutionRequest::task_name`].
     pub fn task_name(mut self, input: impl Into<String>) -> Self {
         self.task_name = Some(input.into());
         self
@@ -237,11 +205,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_task_name(&self) -> &Option<String> {
         &self.task_name
     }
-    /// The execution ID of the task.
-    ///
-    /// Wire name: `TaskExecutionId`.
-    ///
-    /// Example: `task-exec-xxx`
+    /// Sets `TaskExecutionId`: see [`NotifyExecutionRequest::task_execution_id`].
     pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.task_execution_id = Some(input.into());
         self
@@ -255,11 +219,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_task_execution_id(&self) -> &Option<String> {
         &self.task_execution_id
     }
-    /// The state of the terminated execution. This parameter is valid if you set the NotifyType parameter to CompleteExecution.
-    ///
-    /// Wire name: `ExecutionStatus`.
-    ///
-    /// Example: `Success`
+    /// Sets `ExecutionStatus`: see [`NotifyExecutionRequest::execution_status`].
     pub fn execution_status(mut self, input: impl Into<String>) -> Self {
         self.execution_status = Some(input.into());
         self
@@ -273,11 +233,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_execution_status(&self) -> &Option<String> {
         &self.execution_status
     }
-    /// The parameters of the subsequent task. This parameter is valid if you set the NotifyType parameter to ExecuteTask.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{}    `
+    /// Sets `Parameters`: see [`NotifyExecutionRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -291,11 +247,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
-    /// The items of the child node in the loop task.
-    ///
-    /// Wire name: `LoopItem`.
-    ///
-    /// Example: `i-xxx`
+    /// Sets `LoopItem`: see [`NotifyExecutionRequest::loop_item`].
     pub fn loop_item(mut self, input: impl Into<String>) -> Self {
         self.loop_item = Some(input.into());
         self
@@ -309,11 +261,7 @@ impl NotifyExecutionRequestBuilder {
     pub fn get_loop_item(&self) -> &Option<String> {
         &self.loop_item
     }
-    /// The execution IDs of the tasks.
-    ///
-    /// Wire name: `TaskExecutionIds`.
-    ///
-    /// Example: `["exec-79c321c11003a97c","exec-79c321c11003aqw97cz"]`
+    /// Sets `TaskExecutionIds`: see [`NotifyExecutionRequest::task_execution_ids`].
     pub fn task_execution_ids(mut self, input: impl Into<String>) -> Self {
         self.task_execution_ids = Some(input.into());
         self
@@ -376,11 +324,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<NotifyExecutionResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region in which the execution resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`NotifyExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -394,11 +338,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ExecutionId`: see [`NotifyExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
@@ -412,19 +352,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
-    /// The type of the notification. Valid values:
-    ///
-    /// *   **ExecuteTask**: starts to run a specific task. This value is used if you perform debugging in the Debug mode. If you set this parameter to ExecuteTask, you also need to set the Parameters parameter.
-    /// *   **CancelTask**: cancels a current task. This value is used if you perform debugging in the Debug mode.
-    /// *   **CompleteExecution**: manually terminates an execution if you perform debugging in the Debug mode. You can specify the state of the terminated execution by using the **ExecutionStatus** parameter.
-    /// *   **Approve**: approves an execution. For example, you are aware of the risks of an operation task and agree to approve the execution.
-    /// *   **Reject**: rejects an execution. For example, you want to reject the execution of a high-risk operation task.
-    /// *   **RetryTask**: retries a failed task whose execution mode is Suspend upon Failure.
-    /// *   **SkipTask**: skips a failed task whose execution mode is Suspend upon Failure.
-    ///
-    /// Wire name: `NotifyType`; required.
-    ///
-    /// Example: `Approve`
+    /// Sets `NotifyType`: see [`NotifyExecutionRequest::notify_type`].
     pub fn notify_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notify_type(input);
         self
@@ -438,15 +366,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_notify_type(&self) -> &Option<String> {
         self.inner.get_notify_type()
     }
-    /// The description for the notification.
-    ///
-    /// Wire name: `NotifyNote`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// Note
-    /// ```
+    /// Sets `NotifyNote`: see [`NotifyExecutionRequest::notify_note`].
     pub fn notify_note(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.notify_note(input);
         self
@@ -460,11 +380,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_notify_note(&self) -> &Option<String> {
         self.inner.get_notify_note()
     }
-    /// The name of the subsequent task.
-    ///
-    /// Wire name: `TaskName`.
-    ///
-    /// Example: `describeInstance`
+    /// Sets `TaskName`: see [`NotifyExecutionRequest::task_name`].
     pub fn task_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_name(input);
         self
@@ -478,11 +394,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_task_name(&self) -> &Option<String> {
         self.inner.get_task_name()
     }
-    /// The execution ID of the task.
-    ///
-    /// Wire name: `TaskExecutionId`.
-    ///
-    /// Example: `task-exec-xxx`
+    /// Sets `TaskExecutionId`: see [`NotifyExecutionRequest::task_execution_id`].
     pub fn task_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_id(input);
         self
@@ -496,11 +408,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_task_execution_id(&self) -> &Option<String> {
         self.inner.get_task_execution_id()
     }
-    /// The state of the terminated execution. This parameter is valid if you set the NotifyType parameter to CompleteExecution.
-    ///
-    /// Wire name: `ExecutionStatus`.
-    ///
-    /// Example: `Success`
+    /// Sets `ExecutionStatus`: see [`NotifyExecutionRequest::execution_status`].
     pub fn execution_status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_status(input);
         self
@@ -514,11 +422,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_execution_status(&self) -> &Option<String> {
         self.inner.get_execution_status()
     }
-    /// The parameters of the subsequent task. This parameter is valid if you set the NotifyType parameter to ExecuteTask.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{}    `
+    /// Sets `Parameters`: see [`NotifyExecutionRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
@@ -532,11 +436,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
-    /// The items of the child node in the loop task.
-    ///
-    /// Wire name: `LoopItem`.
-    ///
-    /// Example: `i-xxx`
+    /// Sets `LoopItem`: see [`NotifyExecutionRequest::loop_item`].
     pub fn loop_item(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.loop_item(input);
         self
@@ -550,11 +450,7 @@ impl NotifyExecutionFluentBuilder {
     pub fn get_loop_item(&self) -> &Option<String> {
         self.inner.get_loop_item()
     }
-    /// The execution IDs of the tasks.
-    ///
-    /// Wire name: `TaskExecutionIds`.
-    ///
-    /// Example: `["exec-79c321c11003a97c","exec-79c321c11003aqw97cz"]`
+    /// Sets `TaskExecutionIds`: see [`NotifyExecutionRequest::task_execution_ids`].
     pub fn task_execution_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.task_execution_ids(input);
         self

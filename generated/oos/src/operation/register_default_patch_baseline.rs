@@ -55,11 +55,7 @@ pub struct RegisterDefaultPatchBaselineRequestBuilder {
     name: Option<String>,
 }
 impl RegisterDefaultPatchBaselineRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`RegisterDefaultPatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -73,11 +69,7 @@ impl RegisterDefaultPatchBaselineRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`RegisterDefaultPatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -132,11 +124,7 @@ impl RegisterDefaultPatchBaselineFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<RegisterDefaultPatchBaselineResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`RegisterDefaultPatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -150,11 +138,7 @@ impl RegisterDefaultPatchBaselineFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`RegisterDefaultPatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self

@@ -86,11 +86,7 @@ pub struct SearchInventoryRequestBuilder {
     aggregator: Option<Vec<String>>,
 }
 impl SearchInventoryRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`SearchInventoryRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -104,11 +100,7 @@ impl SearchInventoryRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
+    /// Sets `NextToken`: see [`SearchInventoryRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.next_token = Some(input.into());
         self
@@ -122,11 +114,7 @@ impl SearchInventoryRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`SearchInventoryRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.max_results = Some(input);
         self
@@ -140,9 +128,7 @@ impl SearchInventoryRequestBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    /// The filter rules for the component.
-    ///
-    /// Wire name: `Filter`; at most 5 items.
+    /// Sets `Filter`: see [`SearchInventoryRequest::filter`].
     ///
     /// Appends one item; `set_filter` replaces the whole list.
     pub fn filter(mut self, input: Filter) -> Self {
@@ -158,14 +144,7 @@ impl SearchInventoryRequestBuilder {
     pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         &self.filter
     }
-    /// The information about aggregators. You can use one or more aggregators to query the aggregate information of an instance. Valid values:
-    ///
-    /// *   ACS:Application.Name
-    /// *   ACS:Application.Version
-    ///
-    /// Wire name: `Aggregator`; at most 5 items.
-    ///
-    /// Example: `ACS:Application.Name`
+    /// Sets `Aggregator`: see [`SearchInventoryRequest::aggregator`].
     ///
     /// Appends one item; `set_aggregator` replaces the whole list.
     pub fn aggregator(mut self, input: impl Into<String>) -> Self {
@@ -221,7 +200,7 @@ impl SearchInventoryFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<SearchInventoryResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following `NextToken` until the service returns none.
+    /// Streams every page, following the next token until the service returns none.
     /// A parameter error surfaces as the stream's first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<SearchInventoryResponse> {
         ::acs_runtime::Paginator::new(
@@ -231,11 +210,7 @@ impl SearchInventoryFluentBuilder {
             self.options,
         )
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`SearchInventoryRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -249,11 +224,7 @@ impl SearchInventoryFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The token that is used to retrieve the next page of results.
-    ///
-    /// Wire name: `NextToken`.
-    ///
-    /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
+    /// Sets `NextToken`: see [`SearchInventoryRequest::next_token`].
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
@@ -267,11 +238,7 @@ impl SearchInventoryFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    /// The number of entries per page. Valid values: 1 to 100. Default value: 50.
-    ///
-    /// Wire name: `MaxResults`; default `50`; minimum 1; maximum 100.
-    ///
-    /// Example: `50`
+    /// Sets `MaxResults`: see [`SearchInventoryRequest::max_results`].
     pub fn max_results(mut self, input: i32) -> Self {
         self.inner = self.inner.max_results(input);
         self
@@ -285,9 +252,7 @@ impl SearchInventoryFluentBuilder {
     pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    /// The filter rules for the component.
-    ///
-    /// Wire name: `Filter`; at most 5 items.
+    /// Sets `Filter`: see [`SearchInventoryRequest::filter`].
     pub fn filter(mut self, input: Filter) -> Self {
         self.inner = self.inner.filter(input);
         self
@@ -301,14 +266,7 @@ impl SearchInventoryFluentBuilder {
     pub fn get_filter(&self) -> &Option<Vec<Filter>> {
         self.inner.get_filter()
     }
-    /// The information about aggregators. You can use one or more aggregators to query the aggregate information of an instance. Valid values:
-    ///
-    /// *   ACS:Application.Name
-    /// *   ACS:Application.Version
-    ///
-    /// Wire name: `Aggregator`; at most 5 items.
-    ///
-    /// Example: `ACS:Application.Name`
+    /// Sets `Aggregator`: see [`SearchInventoryRequest::aggregator`].
     pub fn aggregator(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.aggregator(input);
         self
@@ -408,8 +366,8 @@ impl<'de> ::serde::Deserialize<'de> for SearchInventoryResponse {
 }
 impl ::acs_runtime::Page for SearchInventoryResponse {
     type Item = ::serde_json::Value;
-    fn next_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
     }
     fn into_items(self) -> Vec<::serde_json::Value> {
         self.entities.unwrap_or_default()
@@ -450,14 +408,14 @@ impl ::serde::Serialize for Filter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        if let Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
         }
         if let Some(value) = &self.operator {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Operator", value)?;
         }
-        if let Some(value) = &self.name {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Name", value)?;
+        if let Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -467,37 +425,19 @@ impl Filter {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The property values to query.
-    ///
-    /// Wire name: `Value`; at most 20 items.
-    ///
-    /// Example: `i-bp1cpoxxxxxxxxxxxxxx`
+    /// Sets `Value`: see [`Self::value`].
     ///
     /// Appends one item; `set_value` replaces the whole list.
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// The comparison operator that is used to filter property values. Valid values of N: 1 to 5. Valid values:
-    ///
-    /// *   Equal
-    /// *   NotEqual
-    /// *   BeginWith
-    /// *   LessThan
-    /// *   GreaterThan
-    ///
-    /// Wire name: `Operator`.
-    ///
-    /// Example: `Equal`
+    /// Sets `Operator`: see [`Self::operator`].
     pub fn operator(mut self, input: impl Into<String>) -> Self {
         self.operator = Some(input.into());
         self
     }
-    /// The name of the component property. Valid values of N: 1 to 5. Different components have different property names. You can call the [GetInventorySchema](https://api.aliyun.com/#/?product=oos\&version=2019-06-01\&api=GetInventorySchema) operation to query the property names of different components. For example, the ACS:InstanceInformation component has the InstanceId property. Therefore, you can set this parameter to ACS:InstanceInformation.InstanceId.
-    ///
-    /// Wire name: `Name`.
-    ///
-    /// Example: `ACS:InstanceInformation.InstanceId`
+    /// Sets `Name`: see [`Self::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self

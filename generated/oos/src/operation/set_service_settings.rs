@@ -93,11 +93,7 @@ pub struct SetServiceSettingsRequestBuilder {
     rdc_enterprise_id: Option<String>,
 }
 impl SetServiceSettingsRequestBuilder {
-    /// Whether to enable OSS delivery.
-    ///
-    /// Wire name: `DeliveryOssEnabled`.
-    ///
-    /// Example: `false`
+    /// Sets `DeliveryOssEnabled`: see [`SetServiceSettingsRequest::delivery_oss_enabled`].
     pub fn delivery_oss_enabled(mut self, input: bool) -> Self {
         self.delivery_oss_enabled = Some(input);
         self
@@ -111,11 +107,7 @@ impl SetServiceSettingsRequestBuilder {
     pub fn get_delivery_oss_enabled(&self) -> &Option<bool> {
         &self.delivery_oss_enabled
     }
-    /// The name of OSS bucket to deliver.
-    ///
-    /// Wire name: `DeliveryOssBucketName`.
-    ///
-    /// Example: `OssBucketName`
+    /// Sets `DeliveryOssBucketName`: see [`SetServiceSettingsRequest::delivery_oss_bucket_name`].
     pub fn delivery_oss_bucket_name(mut self, input: impl Into<String>) -> Self {
         self.delivery_oss_bucket_name = Some(input.into());
         self
@@ -129,11 +121,7 @@ impl SetServiceSettingsRequestBuilder {
     pub fn get_delivery_oss_bucket_name(&self) -> &Option<String> {
         &self.delivery_oss_bucket_name
     }
-    /// The key prefix of OSS to deliver.
-    ///
-    /// Wire name: `DeliveryOssKeyPrefix`.
-    ///
-    /// Example: `oos/execution`
+    /// Sets `DeliveryOssKeyPrefix`: see [`SetServiceSettingsRequest::delivery_oss_key_prefix`].
     pub fn delivery_oss_key_prefix(mut self, input: impl Into<String>) -> Self {
         self.delivery_oss_key_prefix = Some(input.into());
         self
@@ -147,11 +135,7 @@ impl SetServiceSettingsRequestBuilder {
     pub fn get_delivery_oss_key_prefix(&self) -> &Option<String> {
         &self.delivery_oss_key_prefix
     }
-    /// The name of SLS project to deliver.
-    ///
-    /// Wire name: `DeliverySlsProjectName`.
-    ///
-    /// Example: `SlsProjectName`
+    /// Sets `DeliverySlsProjectName`: see [`SetServiceSettingsRequest::delivery_sls_project_name`].
     pub fn delivery_sls_project_name(mut self, input: impl Into<String>) -> Self {
         self.delivery_sls_project_name = Some(input.into());
         self
@@ -165,11 +149,7 @@ impl SetServiceSettingsRequestBuilder {
     pub fn get_delivery_sls_project_name(&self) -> &Option<String> {
         &self.delivery_sls_project_name
     }
-    /// Whether to enable SLS delivery.
-    ///
-    /// Wire name: `DeliverySlsEnabled`.
-    ///
-    /// Example: `false`
+    /// Sets `DeliverySlsEnabled`: see [`SetServiceSettingsRequest::delivery_sls_enabled`].
     pub fn delivery_sls_enabled(mut self, input: bool) -> Self {
         self.delivery_sls_enabled = Some(input);
         self
@@ -183,11 +163,7 @@ impl SetServiceSettingsRequestBuilder {
     pub fn get_delivery_sls_enabled(&self) -> &Option<bool> {
         &self.delivery_sls_enabled
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`SetServiceSettingsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -201,11 +177,7 @@ impl SetServiceSettingsRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The id of RDC Enterprise.
-    ///
-    /// Wire name: `RdcEnterpriseId`.
-    ///
-    /// Example: `RdcEnterpriseId`
+    /// Sets `RdcEnterpriseId`: see [`SetServiceSettingsRequest::rdc_enterprise_id`].
     pub fn rdc_enterprise_id(mut self, input: impl Into<String>) -> Self {
         self.rdc_enterprise_id = Some(input.into());
         self
@@ -261,11 +233,7 @@ impl SetServiceSettingsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<SetServiceSettingsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Whether to enable OSS delivery.
-    ///
-    /// Wire name: `DeliveryOssEnabled`.
-    ///
-    /// Example: `false`
+    /// Sets `DeliveryOssEnabled`: see [`SetServiceSettingsRequest::delivery_oss_enabled`].
     pub fn delivery_oss_enabled(mut self, input: bool) -> Self {
         self.inner = self.inner.delivery_oss_enabled(input);
         self
@@ -279,11 +247,7 @@ impl SetServiceSettingsFluentBuilder {
     pub fn get_delivery_oss_enabled(&self) -> &Option<bool> {
         self.inner.get_delivery_oss_enabled()
     }
-    /// The name of OSS bucket to deliver.
-    ///
-    /// Wire name: `DeliveryOssBucketName`.
-    ///
-    /// Example: `OssBucketName`
+    /// Sets `DeliveryOssBucketName`: see [`SetServiceSettingsRequest::delivery_oss_bucket_name`].
     pub fn delivery_oss_bucket_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.delivery_oss_bucket_name(input);
         self
@@ -297,11 +261,7 @@ impl SetServiceSettingsFluentBuilder {
     pub fn get_delivery_oss_bucket_name(&self) -> &Option<String> {
         self.inner.get_delivery_oss_bucket_name()
     }
-    /// The key prefix of OSS to deliver.
-    ///
-    /// Wire name: `DeliveryOssKeyPrefix`.
-    ///
-    /// Example: `oos/execution`
+    /// Sets `DeliveryOssKeyPrefix`: see [`SetServiceSettingsRequest::delivery_oss_key_prefix`].
     pub fn delivery_oss_key_prefix(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.delivery_oss_key_prefix(input);
         self
@@ -315,11 +275,7 @@ impl SetServiceSettingsFluentBuilder {
     pub fn get_delivery_oss_key_prefix(&self) -> &Option<String> {
         self.inner.get_delivery_oss_key_prefix()
     }
-    /// The name of SLS project to deliver.
-    ///
-    /// Wire name: `DeliverySlsProjectName`.
-    ///
-    /// Example: `SlsProjectName`
+    /// Sets `DeliverySlsProjectName`: see [`SetServiceSettingsRequest::delivery_sls_project_name`].
     pub fn delivery_sls_project_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.delivery_sls_project_name(input);
         self
@@ -333,11 +289,7 @@ impl SetServiceSettingsFluentBuilder {
     pub fn get_delivery_sls_project_name(&self) -> &Option<String> {
         self.inner.get_delivery_sls_project_name()
     }
-    /// Whether to enable SLS delivery.
-    ///
-    /// Wire name: `DeliverySlsEnabled`.
-    ///
-    /// Example: `false`
+    /// Sets `DeliverySlsEnabled`: see [`SetServiceSettingsRequest::delivery_sls_enabled`].
     pub fn delivery_sls_enabled(mut self, input: bool) -> Self {
         self.inner = self.inner.delivery_sls_enabled(input);
         self
@@ -351,11 +303,7 @@ impl SetServiceSettingsFluentBuilder {
     pub fn get_delivery_sls_enabled(&self) -> &Option<bool> {
         self.inner.get_delivery_sls_enabled()
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`SetServiceSettingsRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -369,11 +317,7 @@ impl SetServiceSettingsFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The id of RDC Enterprise.
-    ///
-    /// Wire name: `RdcEnterpriseId`.
-    ///
-    /// Example: `RdcEnterpriseId`
+    /// Sets `RdcEnterpriseId`: see [`SetServiceSettingsRequest::rdc_enterprise_id`].
     pub fn rdc_enterprise_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rdc_enterprise_id(input);
         self

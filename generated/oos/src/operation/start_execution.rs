@@ -165,11 +165,7 @@ pub struct StartExecutionRequestBuilder {
     template_url: Option<String>,
 }
 impl StartExecutionRequestBuilder {
-    /// The ID of the region in which the execution resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`StartExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -183,11 +179,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `vmeixme`
+    /// Sets `TemplateName`: see [`StartExecutionRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -201,11 +193,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The version number of the template. If you do not specify this parameter, the system uses the latest version.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`StartExecutionRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.template_version = Some(input.into());
         self
@@ -219,15 +207,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
-    /// The execution mode. Valid values:
-    ///
-    /// *   Automatic: automatically starts the execution of the template. This is the default value.
-    /// *   FailurePause: suspends the execution of the template upon a failure.
-    /// *   Debug: manually starts the execution of the template.
-    ///
-    /// Wire name: `Mode`.
-    ///
-    /// Example: `Automatic`
+    /// Sets `Mode`: see [`StartExecutionRequest::mode`].
     pub fn mode(mut self, input: impl Into<String>) -> Self {
         self.mode = Some(input.into());
         self
@@ -241,15 +221,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_mode(&self) -> &Option<String> {
         &self.mode
     }
-    /// The loop mode. Valid values:
-    ///
-    /// *   Automatic: does not suspend the execution of the template. This is the default value.
-    /// *   FirstBatchPause: suspends the execution of the template after the first batch is complete.
-    /// *   EveryBatchPause: suspends the execution of the template after each batch is complete.
-    ///
-    /// Wire name: `LoopMode`.
-    ///
-    /// Example: `Automatic`
+    /// Sets `LoopMode`: see [`StartExecutionRequest::loop_mode`].
     pub fn loop_mode(mut self, input: impl Into<String>) -> Self {
         self.loop_mode = Some(input.into());
         self
@@ -263,11 +235,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_loop_mode(&self) -> &Option<String> {
         &self.loop_mode
     }
-    /// The ID of the parent execution.
-    ///
-    /// Wire name: `ParentExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ParentExecutionId`: see [`StartExecutionRequest::parent_execution_id`].
     pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
         self.parent_execution_id = Some(input.into());
         self
@@ -281,14 +249,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_parent_execution_id(&self) -> &Option<String> {
         &self.parent_execution_id
     }
-    /// The security check mode. Valid values:
-    ///
-    /// *   Skip: specifies that you are aware of the risks. The system performs all actions in the execution without manual confirmation, regardless of the risk level. This parameter is valid only if the `Mode` parameter is set to Automatic.
-    /// *   ConfirmEveryHighRiskAction: requires you to confirm each high-risk action. This is the default value. You can call the **NotifyExecution** operation to confirm or cancel an action.
-    ///
-    /// Wire name: `SafetyCheck`.
-    ///
-    /// Example: `Skip`
+    /// Sets `SafetyCheck`: see [`StartExecutionRequest::safety_check`].
     pub fn safety_check(mut self, input: impl Into<String>) -> Self {
         self.safety_check = Some(input.into());
         self
@@ -302,11 +263,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_safety_check(&self) -> &Option<String> {
         &self.safety_check
     }
-    /// The JSON string that consists of a set of parameters. Default value: {}.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"Status":"Running"}`
+    /// Sets `Parameters`: see [`StartExecutionRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -320,11 +277,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
-    /// The access token.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e56767-e89b-12d3-a456-426655440000`
+    /// Sets `ClientToken`: see [`StartExecutionRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -338,11 +291,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The tags for the execution.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v2","k2":"v2"}`
+    /// Sets `Tags`: see [`StartExecutionRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -363,11 +312,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The description of the execution.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `test execution.`
+    /// Sets `Description`: see [`StartExecutionRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -381,11 +326,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateContent`.
-    ///
-    /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
+    /// Sets `TemplateContent`: see [`StartExecutionRequest::template_content`].
     pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.template_content = Some(input.into());
         self
@@ -399,11 +340,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_template_content(&self) -> &Option<String> {
         &self.template_content
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`StartExecutionRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -417,11 +354,7 @@ impl StartExecutionRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// The Object Storage Service (OSS) URL of the object that stores the content of the Operation Orchestration Service (OOS) template. The access control list (ACL) of the object must be public-read. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateURL`.
-    ///
-    /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
+    /// Sets `TemplateURL`: see [`StartExecutionRequest::template_url`].
     pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.template_url = Some(input.into());
         self
@@ -484,11 +417,7 @@ impl StartExecutionFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<StartExecutionResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region in which the execution resides.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`StartExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -502,11 +431,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_).
-    ///
-    /// Wire name: `TemplateName`.
-    ///
-    /// Example: `vmeixme`
+    /// Sets `TemplateName`: see [`StartExecutionRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -520,11 +445,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The version number of the template. If you do not specify this parameter, the system uses the latest version.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`StartExecutionRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
@@ -538,15 +459,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
-    /// The execution mode. Valid values:
-    ///
-    /// *   Automatic: automatically starts the execution of the template. This is the default value.
-    /// *   FailurePause: suspends the execution of the template upon a failure.
-    /// *   Debug: manually starts the execution of the template.
-    ///
-    /// Wire name: `Mode`.
-    ///
-    /// Example: `Automatic`
+    /// Sets `Mode`: see [`StartExecutionRequest::mode`].
     pub fn mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.mode(input);
         self
@@ -560,15 +473,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_mode(&self) -> &Option<String> {
         self.inner.get_mode()
     }
-    /// The loop mode. Valid values:
-    ///
-    /// *   Automatic: does not suspend the execution of the template. This is the default value.
-    /// *   FirstBatchPause: suspends the execution of the template after the first batch is complete.
-    /// *   EveryBatchPause: suspends the execution of the template after each batch is complete.
-    ///
-    /// Wire name: `LoopMode`.
-    ///
-    /// Example: `Automatic`
+    /// Sets `LoopMode`: see [`StartExecutionRequest::loop_mode`].
     pub fn loop_mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.loop_mode(input);
         self
@@ -582,11 +487,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_loop_mode(&self) -> &Option<String> {
         self.inner.get_loop_mode()
     }
-    /// The ID of the parent execution.
-    ///
-    /// Wire name: `ParentExecutionId`.
-    ///
-    /// Example: `exec-xxx`
+    /// Sets `ParentExecutionId`: see [`StartExecutionRequest::parent_execution_id`].
     pub fn parent_execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parent_execution_id(input);
         self
@@ -600,14 +501,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_parent_execution_id(&self) -> &Option<String> {
         self.inner.get_parent_execution_id()
     }
-    /// The security check mode. Valid values:
-    ///
-    /// *   Skip: specifies that you are aware of the risks. The system performs all actions in the execution without manual confirmation, regardless of the risk level. This parameter is valid only if the `Mode` parameter is set to Automatic.
-    /// *   ConfirmEveryHighRiskAction: requires you to confirm each high-risk action. This is the default value. You can call the **NotifyExecution** operation to confirm or cancel an action.
-    ///
-    /// Wire name: `SafetyCheck`.
-    ///
-    /// Example: `Skip`
+    /// Sets `SafetyCheck`: see [`StartExecutionRequest::safety_check`].
     pub fn safety_check(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.safety_check(input);
         self
@@ -621,11 +515,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_safety_check(&self) -> &Option<String> {
         self.inner.get_safety_check()
     }
-    /// The JSON string that consists of a set of parameters. Default value: {}.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"Status":"Running"}`
+    /// Sets `Parameters`: see [`StartExecutionRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
@@ -639,11 +529,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
-    /// The access token.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e56767-e89b-12d3-a456-426655440000`
+    /// Sets `ClientToken`: see [`StartExecutionRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -657,11 +543,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The tags for the execution.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v2","k2":"v2"}`
+    /// Sets `Tags`: see [`StartExecutionRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -678,11 +560,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The description of the execution.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `test execution.`
+    /// Sets `Description`: see [`StartExecutionRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -696,11 +574,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The content of the template in the JSON or YAML format. This parameter is the same as the Content parameter that you can specify when you call the CreateTemplate operation. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateContent`.
-    ///
-    /// Example: `{   "Description": "Example template, describe instances in some status",   "FormatVersion": "OOS-2019-06-01",   "Parameters": {},   "Tasks": [     {       "Name": "describeInstances",       "Action": "ACS::ExecuteAPI",       "Description": "desc-en",       "Properties": {         "Service": "ECS",         "API": "DescribeInstances",         "Parameters": {           "Status": "Running"         }       }     }   ] }`
+    /// Sets `TemplateContent`: see [`StartExecutionRequest::template_content`].
     pub fn template_content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_content(input);
         self
@@ -714,11 +588,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_template_content(&self) -> &Option<String> {
         self.inner.get_template_content()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`StartExecutionRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -732,11 +602,7 @@ impl StartExecutionFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// The Object Storage Service (OSS) URL of the object that stores the content of the Operation Orchestration Service (OOS) template. The access control list (ACL) of the object must be public-read. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateURL`.
-    ///
-    /// Example: `http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json`
+    /// Sets `TemplateURL`: see [`StartExecutionRequest::template_url`].
     pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_url(input);
         self

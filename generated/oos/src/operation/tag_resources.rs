@@ -81,11 +81,7 @@ pub struct TagResourcesRequestBuilder {
     tags: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl TagResourcesRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`TagResourcesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -99,17 +95,7 @@ impl TagResourcesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
-    ///
-    /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"] format.
-    /// *   If you set ResourceType to parameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \["StateConfigurationId 1","StateConfigurationId 2"] format.
-    /// *   If you set ResourceType to application, specify ResourceIds in the \["Name1","Name2"] format.
-    ///
-    /// Wire name: `ResourceIds`; required.
-    ///
-    /// Example: `["templateName1","templateName2"]`
+    /// Sets `ResourceIds`: see [`TagResourcesRequest::resource_ids`].
     ///
     /// Appends one item; `set_resource_ids` replaces the whole list.
     pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
@@ -125,17 +111,7 @@ impl TagResourcesRequestBuilder {
     pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         &self.resource_ids
     }
-    /// The type of the resource for which you want to modify the resource group. Valid values:
-    ///
-    /// *   template: template.
-    /// *   parameter: parameter.
-    /// *   secretparameter: encryption parameter.
-    /// *   stateconfiguration: desired-state configuration.
-    /// *   application: application.
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`TagResourcesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -149,11 +125,7 @@ impl TagResourcesRequestBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`; required.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`TagResourcesRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -219,11 +191,7 @@ impl TagResourcesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<TagResourcesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`TagResourcesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -237,17 +205,7 @@ impl TagResourcesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
-    ///
-    /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"] format.
-    /// *   If you set ResourceType to parameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \["StateConfigurationId 1","StateConfigurationId 2"] format.
-    /// *   If you set ResourceType to application, specify ResourceIds in the \["Name1","Name2"] format.
-    ///
-    /// Wire name: `ResourceIds`; required.
-    ///
-    /// Example: `["templateName1","templateName2"]`
+    /// Sets `ResourceIds`: see [`TagResourcesRequest::resource_ids`].
     pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_ids(input);
         self
@@ -261,17 +219,7 @@ impl TagResourcesFluentBuilder {
     pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_resource_ids()
     }
-    /// The type of the resource for which you want to modify the resource group. Valid values:
-    ///
-    /// *   template: template.
-    /// *   parameter: parameter.
-    /// *   secretparameter: encryption parameter.
-    /// *   stateconfiguration: desired-state configuration.
-    /// *   application: application.
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`TagResourcesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
@@ -285,11 +233,7 @@ impl TagResourcesFluentBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`; required.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`TagResourcesRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self

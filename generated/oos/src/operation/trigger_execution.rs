@@ -84,11 +84,7 @@ pub struct TriggerExecutionRequestBuilder {
     client_token: Option<String>,
 }
 impl TriggerExecutionRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`TriggerExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -102,11 +98,7 @@ impl TriggerExecutionRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the event-, alert-, or timer-triggered execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-sadw3f23rsad`
+    /// Sets `ExecutionId`: see [`TriggerExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -120,15 +112,7 @@ impl TriggerExecutionRequestBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
-    /// The type of the trigger. Valid values:
-    ///
-    /// *   Event
-    /// *   Alarm
-    /// *   Timer
-    ///
-    /// Wire name: `Type`; required.
-    ///
-    /// Example: `Event`
+    /// Sets `Type`: see [`TriggerExecutionRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.r#type = Some(input.into());
         self
@@ -142,11 +126,7 @@ impl TriggerExecutionRequestBuilder {
     pub fn get_type(&self) -> &Option<String> {
         &self.r#type
     }
-    /// The message body to be sent to the trigger task.
-    ///
-    /// Wire name: `Content`.
-    ///
-    /// Example: `{"eventTime": "20181226T220114.058+0800", "id": "9435EAD6-3CF6-4494-8F7A-3A********77","level": "INFO","name": "Instance:StateChange","product": "ECS","regionId":"cn-hangzhou","resourceId": "acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go","userId": "169070********30","ver": "1.0","content": {"resourceId": "i-bp1ecr********5go2go", "resourceType": "ALIYUN::ECS::Instance","state": "Stopping"} }`
+    /// Sets `Content`: see [`TriggerExecutionRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.content = Some(input.into());
         self
@@ -160,11 +140,7 @@ impl TriggerExecutionRequestBuilder {
     pub fn get_content(&self) -> &Option<String> {
         &self.content
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `dswe2-3i0-029`
+    /// Sets `ClientToken`: see [`TriggerExecutionRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -224,11 +200,7 @@ impl TriggerExecutionFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<TriggerExecutionResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`TriggerExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -242,11 +214,7 @@ impl TriggerExecutionFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the event-, alert-, or timer-triggered execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-sadw3f23rsad`
+    /// Sets `ExecutionId`: see [`TriggerExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
@@ -260,15 +228,7 @@ impl TriggerExecutionFluentBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
-    /// The type of the trigger. Valid values:
-    ///
-    /// *   Event
-    /// *   Alarm
-    /// *   Timer
-    ///
-    /// Wire name: `Type`; required.
-    ///
-    /// Example: `Event`
+    /// Sets `Type`: see [`TriggerExecutionRequest::type`].
     pub fn r#type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.r#type(input);
         self
@@ -282,11 +242,7 @@ impl TriggerExecutionFluentBuilder {
     pub fn get_type(&self) -> &Option<String> {
         self.inner.get_type()
     }
-    /// The message body to be sent to the trigger task.
-    ///
-    /// Wire name: `Content`.
-    ///
-    /// Example: `{"eventTime": "20181226T220114.058+0800", "id": "9435EAD6-3CF6-4494-8F7A-3A********77","level": "INFO","name": "Instance:StateChange","product": "ECS","regionId":"cn-hangzhou","resourceId": "acs:ecs:cn-hangzhou:169070********30:instance/i-bp1ecr********5go2go","userId": "169070********30","ver": "1.0","content": {"resourceId": "i-bp1ecr********5go2go", "resourceType": "ALIYUN::ECS::Instance","state": "Stopping"} }`
+    /// Sets `Content`: see [`TriggerExecutionRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content(input);
         self
@@ -300,11 +256,7 @@ impl TriggerExecutionFluentBuilder {
     pub fn get_content(&self) -> &Option<String> {
         self.inner.get_content()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `dswe2-3i0-029`
+    /// Sets `ClientToken`: see [`TriggerExecutionRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self

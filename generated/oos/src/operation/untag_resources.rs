@@ -91,11 +91,7 @@ pub struct UntagResourcesRequestBuilder {
     all: Option<bool>,
 }
 impl UntagResourcesRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UntagResourcesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -109,17 +105,7 @@ impl UntagResourcesRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
-    ///
-    /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"] format.
-    /// *   If you set ResourceType to parameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \["StateConfigurationId 1","StateConfigurationId 2"] format.
-    /// *   If you set ResourceType to application, specify ResourceIds in the \["Name1","Name2"] format.
-    ///
-    /// Wire name: `ResourceIds`; required.
-    ///
-    /// Example: `["templateName1","templateName2"]`
+    /// Sets `ResourceIds`: see [`UntagResourcesRequest::resource_ids`].
     ///
     /// Appends one item; `set_resource_ids` replaces the whole list.
     pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
@@ -135,17 +121,7 @@ impl UntagResourcesRequestBuilder {
     pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         &self.resource_ids
     }
-    /// The type of the resource for which you want to modify the resource group. Valid values:
-    ///
-    /// *   template: template.
-    /// *   parameter: parameter.
-    /// *   secretparameter: encryption parameter.
-    /// *   stateconfiguration: desired-state configuration.
-    /// *   application: application.
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`UntagResourcesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
@@ -159,11 +135,7 @@ impl UntagResourcesRequestBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The tag keys. The number of keys ranges from 1 to 20.
-    ///
-    /// Wire name: `TagKeys`.
-    ///
-    /// Example: `["k1","k2"]`
+    /// Sets `TagKeys`: see [`UntagResourcesRequest::tag_keys`].
     ///
     /// Appends one item; `set_tag_keys` replaces the whole list.
     pub fn tag_keys(mut self, input: impl Into<String>) -> Self {
@@ -179,11 +151,7 @@ impl UntagResourcesRequestBuilder {
     pub fn get_tag_keys(&self) -> &Option<Vec<String>> {
         &self.tag_keys
     }
-    /// Specifies whether to remove all tags. This parameter takes effect only if TagKeys is left empty. Valid values: true and false. Default value: false. TagKeys is required if this parameter is set to false.
-    ///
-    /// Wire name: `All`.
-    ///
-    /// Example: `false`
+    /// Sets `All`: see [`UntagResourcesRequest::all`].
     pub fn all(mut self, input: bool) -> Self {
         self.all = Some(input);
         self
@@ -243,11 +211,7 @@ impl UntagResourcesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UntagResourcesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`; required.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UntagResourcesRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -261,17 +225,7 @@ impl UntagResourcesFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
-    ///
-    /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"] format.
-    /// *   If you set ResourceType to parameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \["StateConfigurationId 1","StateConfigurationId 2"] format.
-    /// *   If you set ResourceType to application, specify ResourceIds in the \["Name1","Name2"] format.
-    ///
-    /// Wire name: `ResourceIds`; required.
-    ///
-    /// Example: `["templateName1","templateName2"]`
+    /// Sets `ResourceIds`: see [`UntagResourcesRequest::resource_ids`].
     pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_ids(input);
         self
@@ -285,17 +239,7 @@ impl UntagResourcesFluentBuilder {
     pub fn get_resource_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_resource_ids()
     }
-    /// The type of the resource for which you want to modify the resource group. Valid values:
-    ///
-    /// *   template: template.
-    /// *   parameter: parameter.
-    /// *   secretparameter: encryption parameter.
-    /// *   stateconfiguration: desired-state configuration.
-    /// *   application: application.
-    ///
-    /// Wire name: `ResourceType`; required.
-    ///
-    /// Example: `template`
+    /// Sets `ResourceType`: see [`UntagResourcesRequest::resource_type`].
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
@@ -309,11 +253,7 @@ impl UntagResourcesFluentBuilder {
     pub fn get_resource_type(&self) -> &Option<String> {
         self.inner.get_resource_type()
     }
-    /// The tag keys. The number of keys ranges from 1 to 20.
-    ///
-    /// Wire name: `TagKeys`.
-    ///
-    /// Example: `["k1","k2"]`
+    /// Sets `TagKeys`: see [`UntagResourcesRequest::tag_keys`].
     pub fn tag_keys(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.tag_keys(input);
         self
@@ -327,11 +267,7 @@ impl UntagResourcesFluentBuilder {
     pub fn get_tag_keys(&self) -> &Option<Vec<String>> {
         self.inner.get_tag_keys()
     }
-    /// Specifies whether to remove all tags. This parameter takes effect only if TagKeys is left empty. Valid values: true and false. Default value: false. TagKeys is required if this parameter is set to false.
-    ///
-    /// Wire name: `All`.
-    ///
-    /// Example: `false`
+    /// Sets `All`: see [`UntagResourcesRequest::all`].
     pub fn all(mut self, input: bool) -> Self {
         self.inner = self.inner.all(input);
         self

@@ -89,11 +89,7 @@ pub struct UpdateApplicationRequestBuilder {
     delete_alarm_rules_before_update: Option<bool>,
 }
 impl UpdateApplicationRequestBuilder {
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -107,11 +103,7 @@ impl UpdateApplicationRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `My-Application`
+    /// Sets `Name`: see [`UpdateApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -125,11 +117,7 @@ impl UpdateApplicationRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The description to be updated for the application.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `test application`
+    /// Sets `Description`: see [`UpdateApplicationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -143,11 +131,7 @@ impl UpdateApplicationRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`UpdateApplicationRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -168,9 +152,7 @@ impl UpdateApplicationRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The configurations of application alerts.
-    ///
-    /// Wire name: `AlarmConfig`.
+    /// Sets `AlarmConfig`: see [`UpdateApplicationRequest::alarm_config`].
     pub fn alarm_config(mut self, input: AlarmConfig) -> Self {
         self.alarm_config = Some(input);
         self
@@ -184,11 +166,7 @@ impl UpdateApplicationRequestBuilder {
     pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         &self.alarm_config
     }
-    /// Specifies whether to delete existing alert rules before applying the alert template. Default value: false.
-    ///
-    /// Wire name: `DeleteAlarmRulesBeforeUpdate`.
-    ///
-    /// Example: `false`
+    /// Sets `DeleteAlarmRulesBeforeUpdate`: see [`UpdateApplicationRequest::delete_alarm_rules_before_update`].
     pub fn delete_alarm_rules_before_update(mut self, input: bool) -> Self {
         self.delete_alarm_rules_before_update = Some(input);
         self
@@ -243,11 +221,7 @@ impl UpdateApplicationFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateApplicationResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateApplicationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -261,11 +235,7 @@ impl UpdateApplicationFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The application name.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `My-Application`
+    /// Sets `Name`: see [`UpdateApplicationRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -279,11 +249,7 @@ impl UpdateApplicationFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The description to be updated for the application.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `test application`
+    /// Sets `Description`: see [`UpdateApplicationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -297,11 +263,7 @@ impl UpdateApplicationFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"v1","k2":"v2"}`
+    /// Sets `Tags`: see [`UpdateApplicationRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -318,9 +280,7 @@ impl UpdateApplicationFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The configurations of application alerts.
-    ///
-    /// Wire name: `AlarmConfig`.
+    /// Sets `AlarmConfig`: see [`UpdateApplicationRequest::alarm_config`].
     pub fn alarm_config(mut self, input: AlarmConfig) -> Self {
         self.inner = self.inner.alarm_config(input);
         self
@@ -334,11 +294,7 @@ impl UpdateApplicationFluentBuilder {
     pub fn get_alarm_config(&self) -> &Option<AlarmConfig> {
         self.inner.get_alarm_config()
     }
-    /// Specifies whether to delete existing alert rules before applying the alert template. Default value: false.
-    ///
-    /// Wire name: `DeleteAlarmRulesBeforeUpdate`.
-    ///
-    /// Example: `false`
+    /// Sets `DeleteAlarmRulesBeforeUpdate`: see [`UpdateApplicationRequest::delete_alarm_rules_before_update`].
     pub fn delete_alarm_rules_before_update(mut self, input: bool) -> Self {
         self.inner = self.inner.delete_alarm_rules_before_update(input);
         self
@@ -450,15 +406,15 @@ impl ::serde::Serialize for AlarmConfig {
                 value,
             )?;
         }
-        if let Some(value) = &self.template_ids {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
-        }
         if let Some(value) = &self.health_check_url {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "HealthCheckUrl",
                 value,
             )?;
+        }
+        if let Some(value) = &self.template_ids {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TemplateIds", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -468,29 +424,21 @@ impl AlarmConfig {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The alert contact groups.
-    ///
-    /// Wire name: `ContactGroups`.
+    /// Sets `ContactGroups`: see [`Self::contact_groups`].
     ///
     /// Appends one item; `set_contact_groups` replaces the whole list.
     pub fn contact_groups(mut self, input: impl Into<String>) -> Self {
         self.contact_groups.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// The alert templates.
-    ///
-    /// Wire name: `TemplateIds`.
+    /// Sets `TemplateIds`: see [`Self::template_ids`].
     ///
     /// Appends one item; `set_template_ids` replaces the whole list.
     pub fn template_ids(mut self, input: impl Into<String>) -> Self {
         self.template_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// The health check URL of the application.
-    ///
-    /// Wire name: `HealthCheckUrl`.
-    ///
-    /// Example: `/healthcheck/tcp50122`
+    /// Sets `HealthCheckUrl`: see [`Self::health_check_url`].
     pub fn health_check_url(mut self, input: impl Into<String>) -> Self {
         self.health_check_url = Some(input.into());
         self

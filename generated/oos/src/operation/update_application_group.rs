@@ -91,11 +91,7 @@ pub struct UpdateApplicationGroupRequestBuilder {
     deployed_revision_id: Option<String>,
 }
 impl UpdateApplicationGroupRequestBuilder {
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -109,11 +105,7 @@ impl UpdateApplicationGroupRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`UpdateApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -127,11 +119,7 @@ impl UpdateApplicationGroupRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The new name of the application group.
-    ///
-    /// Wire name: `NewName`.
-    ///
-    /// Example: `UpdateMyApplicationGroup`
+    /// Sets `NewName`: see [`UpdateApplicationGroupRequest::new_name`].
     pub fn new_name(mut self, input: impl Into<String>) -> Self {
         self.new_name = Some(input.into());
         self
@@ -145,11 +133,7 @@ impl UpdateApplicationGroupRequestBuilder {
     pub fn get_new_name(&self) -> &Option<String> {
         &self.new_name
     }
-    /// The application name.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`UpdateApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.application_name = Some(input.into());
         self
@@ -163,11 +147,7 @@ impl UpdateApplicationGroupRequestBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         &self.application_name
     }
-    /// The name of the configuration update operation.
-    ///
-    /// Wire name: `OperationName`.
-    ///
-    /// Example: `/business/v1/product/spus/{spu_id}`
+    /// Sets `OperationName`: see [`UpdateApplicationGroupRequest::operation_name`].
     pub fn operation_name(mut self, input: impl Into<String>) -> Self {
         self.operation_name = Some(input.into());
         self
@@ -181,11 +161,7 @@ impl UpdateApplicationGroupRequestBuilder {
     pub fn get_operation_name(&self) -> &Option<String> {
         &self.operation_name
     }
-    /// The JSON string that consists of a set of parameters. Default value: {}.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"username": "xx"}`
+    /// Sets `Parameters`: see [`UpdateApplicationGroupRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -199,7 +175,7 @@ impl UpdateApplicationGroupRequestBuilder {
     pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         &self.parameters
     }
-    /// Wire name: `DeployedRevisionId`.
+    /// Sets `DeployedRevisionId`: see [`UpdateApplicationGroupRequest::deployed_revision_id`].
     pub fn deployed_revision_id(mut self, input: impl Into<String>) -> Self {
         self.deployed_revision_id = Some(input.into());
         self
@@ -259,11 +235,7 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateApplicationGroupResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID. Set the value to cn-hangzhou.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateApplicationGroupRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -277,11 +249,7 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the application group.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyApplicationGroup`
+    /// Sets `Name`: see [`UpdateApplicationGroupRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -295,11 +263,7 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The new name of the application group.
-    ///
-    /// Wire name: `NewName`.
-    ///
-    /// Example: `UpdateMyApplicationGroup`
+    /// Sets `NewName`: see [`UpdateApplicationGroupRequest::new_name`].
     pub fn new_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.new_name(input);
         self
@@ -313,11 +277,7 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn get_new_name(&self) -> &Option<String> {
         self.inner.get_new_name()
     }
-    /// The application name.
-    ///
-    /// Wire name: `ApplicationName`; required.
-    ///
-    /// Example: `MyApplication`
+    /// Sets `ApplicationName`: see [`UpdateApplicationGroupRequest::application_name`].
     pub fn application_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.application_name(input);
         self
@@ -331,11 +291,7 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn get_application_name(&self) -> &Option<String> {
         self.inner.get_application_name()
     }
-    /// The name of the configuration update operation.
-    ///
-    /// Wire name: `OperationName`.
-    ///
-    /// Example: `/business/v1/product/spus/{spu_id}`
+    /// Sets `OperationName`: see [`UpdateApplicationGroupRequest::operation_name`].
     pub fn operation_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.operation_name(input);
         self
@@ -349,11 +305,7 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn get_operation_name(&self) -> &Option<String> {
         self.inner.get_operation_name()
     }
-    /// The JSON string that consists of a set of parameters. Default value: {}.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"username": "xx"}`
+    /// Sets `Parameters`: see [`UpdateApplicationGroupRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.inner = self.inner.parameters(input);
         self
@@ -367,7 +319,7 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         self.inner.get_parameters()
     }
-    /// Wire name: `DeployedRevisionId`.
+    /// Sets `DeployedRevisionId`: see [`UpdateApplicationGroupRequest::deployed_revision_id`].
     pub fn deployed_revision_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.deployed_revision_id(input);
         self

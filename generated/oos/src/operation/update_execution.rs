@@ -96,11 +96,7 @@ pub struct UpdateExecutionRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl UpdateExecutionRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -114,11 +110,7 @@ impl UpdateExecutionRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-c223xxxxxxxxxxxxxxxx`
+    /// Sets `ExecutionId`: see [`UpdateExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.execution_id = Some(input.into());
         self
@@ -132,11 +124,7 @@ impl UpdateExecutionRequestBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         &self.execution_id
     }
-    /// The information about the parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"Status":"Running"}`
+    /// Sets `Parameters`: see [`UpdateExecutionRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -150,11 +138,7 @@ impl UpdateExecutionRequestBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`UpdateExecutionRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -168,11 +152,7 @@ impl UpdateExecutionRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The description of the execution.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `Execution description`
+    /// Sets `Description`: see [`UpdateExecutionRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -186,11 +166,7 @@ impl UpdateExecutionRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The tags of the execution.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`UpdateExecutionRequest::tags`].
     pub fn tags(mut self, input: impl Into<String>) -> Self {
         self.tags = Some(input.into());
         self
@@ -204,11 +180,7 @@ impl UpdateExecutionRequestBuilder {
     pub fn get_tags(&self) -> &Option<String> {
         &self.tags
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m*****`
+    /// Sets `ResourceGroupId`: see [`UpdateExecutionRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -266,11 +238,7 @@ impl UpdateExecutionFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateExecutionResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateExecutionRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -284,11 +252,7 @@ impl UpdateExecutionFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`; required.
-    ///
-    /// Example: `exec-c223xxxxxxxxxxxxxxxx`
+    /// Sets `ExecutionId`: see [`UpdateExecutionRequest::execution_id`].
     pub fn execution_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_id(input);
         self
@@ -302,11 +266,7 @@ impl UpdateExecutionFluentBuilder {
     pub fn get_execution_id(&self) -> &Option<String> {
         self.inner.get_execution_id()
     }
-    /// The information about the parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"Status":"Running"}`
+    /// Sets `Parameters`: see [`UpdateExecutionRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.parameters(input);
         self
@@ -320,11 +280,7 @@ impl UpdateExecutionFluentBuilder {
     pub fn get_parameters(&self) -> &Option<String> {
         self.inner.get_parameters()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `123e4567-e89b-12d3-a456-42665544****`
+    /// Sets `ClientToken`: see [`UpdateExecutionRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -338,11 +294,7 @@ impl UpdateExecutionFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The description of the execution.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `Execution description`
+    /// Sets `Description`: see [`UpdateExecutionRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -356,11 +308,7 @@ impl UpdateExecutionFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The tags of the execution.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`UpdateExecutionRequest::tags`].
     pub fn tags(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.tags(input);
         self
@@ -374,11 +322,7 @@ impl UpdateExecutionFluentBuilder {
     pub fn get_tags(&self) -> &Option<String> {
         self.inner.get_tags()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m*****`
+    /// Sets `ResourceGroupId`: see [`UpdateExecutionRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

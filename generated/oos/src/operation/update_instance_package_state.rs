@@ -100,11 +100,7 @@ pub struct UpdateInstancePackageStateRequestBuilder {
     configuration_info: Option<String>,
 }
 impl UpdateInstancePackageStateRequestBuilder {
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `TemplateName`: see [`UpdateInstancePackageStateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -118,11 +114,7 @@ impl UpdateInstancePackageStateRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateInstancePackageStateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -136,11 +128,7 @@ impl UpdateInstancePackageStateRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The ID of the Elastic Compute Service (ECS) instance.
-    ///
-    /// Wire name: `InstanceId`; required.
-    ///
-    /// Example: `i-bp1jaxa2bs4bps7*****`
+    /// Sets `InstanceId`: see [`UpdateInstancePackageStateRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.instance_id = Some(input.into());
         self
@@ -154,11 +142,7 @@ impl UpdateInstancePackageStateRequestBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         &self.instance_id
     }
-    /// The version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`UpdateInstancePackageStateRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.template_version = Some(input.into());
         self
@@ -172,18 +156,7 @@ impl UpdateInstancePackageStateRequestBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         &self.template_version
     }
-    /// The operation type.
-    ///
-    /// Valid values:
-    ///
-    /// *   uninstall
-    /// *   install
-    ///
-    /// Wire name: `ConfigureAction`; required.
-    ///
-    /// Valid values: `uninstall`, `install`.
-    ///
-    /// Example: `install`
+    /// Sets `ConfigureAction`: see [`UpdateInstancePackageStateRequest::configure_action`].
     pub fn configure_action(mut self, input: impl Into<String>) -> Self {
         self.configure_action = Some(input.into());
         self
@@ -197,11 +170,7 @@ impl UpdateInstancePackageStateRequestBuilder {
     pub fn get_configure_action(&self) -> &Option<String> {
         &self.configure_action
     }
-    /// The parameters for installing or uninstalling the extensions.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"username": "xx"}`
+    /// Sets `Parameters`: see [`UpdateInstancePackageStateRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -215,7 +184,7 @@ impl UpdateInstancePackageStateRequestBuilder {
     pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         &self.parameters
     }
-    /// Wire name: `ConfigurationInfo`.
+    /// Sets `ConfigurationInfo`: see [`UpdateInstancePackageStateRequest::configuration_info`].
     pub fn configuration_info(mut self, input: impl Into<String>) -> Self {
         self.configuration_info = Some(input.into());
         self
@@ -281,11 +250,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<UpdateInstancePackageStateResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The name of the template.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `TemplateName`: see [`UpdateInstancePackageStateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -299,11 +264,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateInstancePackageStateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -317,11 +278,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The ID of the Elastic Compute Service (ECS) instance.
-    ///
-    /// Wire name: `InstanceId`; required.
-    ///
-    /// Example: `i-bp1jaxa2bs4bps7*****`
+    /// Sets `InstanceId`: see [`UpdateInstancePackageStateRequest::instance_id`].
     pub fn instance_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.instance_id(input);
         self
@@ -335,11 +292,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn get_instance_id(&self) -> &Option<String> {
         self.inner.get_instance_id()
     }
-    /// The version of the template.
-    ///
-    /// Wire name: `TemplateVersion`.
-    ///
-    /// Example: `v1`
+    /// Sets `TemplateVersion`: see [`UpdateInstancePackageStateRequest::template_version`].
     pub fn template_version(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_version(input);
         self
@@ -353,18 +306,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn get_template_version(&self) -> &Option<String> {
         self.inner.get_template_version()
     }
-    /// The operation type.
-    ///
-    /// Valid values:
-    ///
-    /// *   uninstall
-    /// *   install
-    ///
-    /// Wire name: `ConfigureAction`; required.
-    ///
-    /// Valid values: `uninstall`, `install`.
-    ///
-    /// Example: `install`
+    /// Sets `ConfigureAction`: see [`UpdateInstancePackageStateRequest::configure_action`].
     pub fn configure_action(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configure_action(input);
         self
@@ -378,11 +320,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn get_configure_action(&self) -> &Option<String> {
         self.inner.get_configure_action()
     }
-    /// The parameters for installing or uninstalling the extensions.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{"username": "xx"}`
+    /// Sets `Parameters`: see [`UpdateInstancePackageStateRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.inner = self.inner.parameters(input);
         self
@@ -396,7 +334,7 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         self.inner.get_parameters()
     }
-    /// Wire name: `ConfigurationInfo`.
+    /// Sets `ConfigurationInfo`: see [`UpdateInstancePackageStateRequest::configuration_info`].
     pub fn configuration_info(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configuration_info(input);
         self

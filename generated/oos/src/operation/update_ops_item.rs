@@ -173,11 +173,7 @@ pub struct UpdateOpsItemRequestBuilder {
     status: Option<String>,
 }
 impl UpdateOpsItemRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -191,11 +187,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The title of the O\&M item.
-    ///
-    /// Wire name: `Title`.
-    ///
-    /// Example: `Test`
+    /// Sets `Title`: see [`UpdateOpsItemRequest::title`].
     pub fn title(mut self, input: impl Into<String>) -> Self {
         self.title = Some(input.into());
         self
@@ -209,11 +201,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_title(&self) -> &Option<String> {
         &self.title
     }
-    /// The description of the O\&M item.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `test-update`
+    /// Sets `Description`: see [`UpdateOpsItemRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -227,11 +215,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateOpsItemRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -245,18 +229,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         &self.resource_group_id
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///       "k1": "v1",
-    ///       "k2": "v2"
-    /// }
-    /// ```
+    /// Sets `Tags`: see [`UpdateOpsItemRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -277,11 +250,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
+    /// Sets `ClientToken`: see [`UpdateOpsItemRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -295,11 +264,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The severity level.
-    ///
-    /// Wire name: `Severity`.
-    ///
-    /// Example: `Medium`
+    /// Sets `Severity`: see [`UpdateOpsItemRequest::severity`].
     pub fn severity(mut self, input: impl Into<String>) -> Self {
         self.severity = Some(input.into());
         self
@@ -313,11 +278,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_severity(&self) -> &Option<String> {
         &self.severity
     }
-    /// The source business.
-    ///
-    /// Wire name: `Source`.
-    ///
-    /// Example: `/aliyun/ecs`
+    /// Sets `Source`: see [`UpdateOpsItemRequest::source`].
     pub fn source(mut self, input: impl Into<String>) -> Self {
         self.source = Some(input.into());
         self
@@ -331,11 +292,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_source(&self) -> &Option<String> {
         &self.source
     }
-    /// The category.
-    ///
-    /// Wire name: `Category`.
-    ///
-    /// Example: `Security`
+    /// Sets `Category`: see [`UpdateOpsItemRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.category = Some(input.into());
         self
@@ -349,11 +306,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_category(&self) -> &Option<String> {
         &self.category
     }
-    /// The priority.
-    ///
-    /// Wire name: `Priority`.
-    ///
-    /// Example: `2`
+    /// Sets `Priority`: see [`UpdateOpsItemRequest::priority`].
     pub fn priority(mut self, input: i32) -> Self {
         self.priority = Some(input);
         self
@@ -367,15 +320,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_priority(&self) -> &Option<i32> {
         &self.priority
     }
-    /// The solutions.
-    ///
-    /// Wire name: `Solutions`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// \[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example.com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}]
-    /// ```
+    /// Sets `Solutions`: see [`UpdateOpsItemRequest::solutions`].
     pub fn solutions(mut self, input: impl Into<String>) -> Self {
         self.solutions = Some(input.into());
         self
@@ -389,11 +334,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_solutions(&self) -> &Option<String> {
         &self.solutions
     }
-    /// The string to be deduplicated.
-    ///
-    /// Wire name: `DedupString`.
-    ///
-    /// Example: `ecs_instance_SystemMaintenance.Reboot`
+    /// Sets `DedupString`: see [`UpdateOpsItemRequest::dedup_string`].
     pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
         self.dedup_string = Some(input.into());
         self
@@ -407,11 +348,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_dedup_string(&self) -> &Option<String> {
         &self.dedup_string
     }
-    /// The Alibaba Resource Names (ARNs) of the associated resources.
-    ///
-    /// Wire name: `Resources`.
-    ///
-    /// Example: `[\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\"]`
+    /// Sets `Resources`: see [`UpdateOpsItemRequest::resources`].
     pub fn resources(mut self, input: impl Into<String>) -> Self {
         self.resources = Some(input.into());
         self
@@ -425,11 +362,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_resources(&self) -> &Option<String> {
         &self.resources
     }
-    /// The ID of the O\&M item.
-    ///
-    /// Wire name: `OpsItemId`.
-    ///
-    /// Example: `oi-e2264dcf040c472598e9`
+    /// Sets `OpsItemId`: see [`UpdateOpsItemRequest::ops_item_id`].
     pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
         self.ops_item_id = Some(input.into());
         self
@@ -443,11 +376,7 @@ impl UpdateOpsItemRequestBuilder {
     pub fn get_ops_item_id(&self) -> &Option<String> {
         &self.ops_item_id
     }
-    /// The status.
-    ///
-    /// Wire name: `Status`.
-    ///
-    /// Example: `Open`
+    /// Sets `Status`: see [`UpdateOpsItemRequest::status`].
     pub fn status(mut self, input: impl Into<String>) -> Self {
         self.status = Some(input.into());
         self
@@ -511,11 +440,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateOpsItemResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateOpsItemRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -529,11 +454,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The title of the O\&M item.
-    ///
-    /// Wire name: `Title`.
-    ///
-    /// Example: `Test`
+    /// Sets `Title`: see [`UpdateOpsItemRequest::title`].
     pub fn title(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.title(input);
         self
@@ -547,11 +468,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_title(&self) -> &Option<String> {
         self.inner.get_title()
     }
-    /// The description of the O\&M item.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `test-update`
+    /// Sets `Description`: see [`UpdateOpsItemRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -565,11 +482,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateOpsItemRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -583,18 +496,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_resource_group_id(&self) -> &Option<String> {
         self.inner.get_resource_group_id()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// {
-    ///       "k1": "v1",
-    ///       "k2": "v2"
-    /// }
-    /// ```
+    /// Sets `Tags`: see [`UpdateOpsItemRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -611,11 +513,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
+    /// Sets `ClientToken`: see [`UpdateOpsItemRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -629,11 +527,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The severity level.
-    ///
-    /// Wire name: `Severity`.
-    ///
-    /// Example: `Medium`
+    /// Sets `Severity`: see [`UpdateOpsItemRequest::severity`].
     pub fn severity(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.severity(input);
         self
@@ -647,11 +541,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_severity(&self) -> &Option<String> {
         self.inner.get_severity()
     }
-    /// The source business.
-    ///
-    /// Wire name: `Source`.
-    ///
-    /// Example: `/aliyun/ecs`
+    /// Sets `Source`: see [`UpdateOpsItemRequest::source`].
     pub fn source(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.source(input);
         self
@@ -665,11 +555,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_source(&self) -> &Option<String> {
         self.inner.get_source()
     }
-    /// The category.
-    ///
-    /// Wire name: `Category`.
-    ///
-    /// Example: `Security`
+    /// Sets `Category`: see [`UpdateOpsItemRequest::category`].
     pub fn category(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.category(input);
         self
@@ -683,11 +569,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_category(&self) -> &Option<String> {
         self.inner.get_category()
     }
-    /// The priority.
-    ///
-    /// Wire name: `Priority`.
-    ///
-    /// Example: `2`
+    /// Sets `Priority`: see [`UpdateOpsItemRequest::priority`].
     pub fn priority(mut self, input: i32) -> Self {
         self.inner = self.inner.priority(input);
         self
@@ -701,15 +583,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_priority(&self) -> &Option<i32> {
         self.inner.get_priority()
     }
-    /// The solutions.
-    ///
-    /// Wire name: `Solutions`.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// \[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example.com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}]
-    /// ```
+    /// Sets `Solutions`: see [`UpdateOpsItemRequest::solutions`].
     pub fn solutions(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.solutions(input);
         self
@@ -723,11 +597,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_solutions(&self) -> &Option<String> {
         self.inner.get_solutions()
     }
-    /// The string to be deduplicated.
-    ///
-    /// Wire name: `DedupString`.
-    ///
-    /// Example: `ecs_instance_SystemMaintenance.Reboot`
+    /// Sets `DedupString`: see [`UpdateOpsItemRequest::dedup_string`].
     pub fn dedup_string(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.dedup_string(input);
         self
@@ -741,11 +611,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_dedup_string(&self) -> &Option<String> {
         self.inner.get_dedup_string()
     }
-    /// The Alibaba Resource Names (ARNs) of the associated resources.
-    ///
-    /// Wire name: `Resources`.
-    ///
-    /// Example: `[\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\"]`
+    /// Sets `Resources`: see [`UpdateOpsItemRequest::resources`].
     pub fn resources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resources(input);
         self
@@ -759,11 +625,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_resources(&self) -> &Option<String> {
         self.inner.get_resources()
     }
-    /// The ID of the O\&M item.
-    ///
-    /// Wire name: `OpsItemId`.
-    ///
-    /// Example: `oi-e2264dcf040c472598e9`
+    /// Sets `OpsItemId`: see [`UpdateOpsItemRequest::ops_item_id`].
     pub fn ops_item_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.ops_item_id(input);
         self
@@ -777,11 +639,7 @@ impl UpdateOpsItemFluentBuilder {
     pub fn get_ops_item_id(&self) -> &Option<String> {
         self.inner.get_ops_item_id()
     }
-    /// The status.
-    ///
-    /// Wire name: `Status`.
-    ///
-    /// Example: `Open`
+    /// Sets `Status`: see [`UpdateOpsItemRequest::status`].
     pub fn status(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.status(input);
         self

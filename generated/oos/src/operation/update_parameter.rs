@@ -85,11 +85,7 @@ pub struct UpdateParameterRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl UpdateParameterRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -103,11 +99,7 @@ impl UpdateParameterRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`UpdateParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -121,11 +113,7 @@ impl UpdateParameterRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The value of the common parameter. The value must be 1 to 4,096 characters in length.
-    ///
-    /// Wire name: `Value`; required.
-    ///
-    /// Example: `update`
+    /// Sets `Value`: see [`UpdateParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self
@@ -139,11 +127,7 @@ impl UpdateParameterRequestBuilder {
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
-    /// The description of the common parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `update`
+    /// Sets `Description`: see [`UpdateParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -157,11 +141,7 @@ impl UpdateParameterRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The tags to be added to common parameter.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`UpdateParameterRequest::tags`].
     pub fn tags(mut self, input: impl Into<String>) -> Self {
         self.tags = Some(input.into());
         self
@@ -175,11 +155,7 @@ impl UpdateParameterRequestBuilder {
     pub fn get_tags(&self) -> &Option<String> {
         &self.tags
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -236,11 +212,7 @@ impl UpdateParameterFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateParameterResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -254,11 +226,7 @@ impl UpdateParameterFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyParameter`
+    /// Sets `Name`: see [`UpdateParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -272,11 +240,7 @@ impl UpdateParameterFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The value of the common parameter. The value must be 1 to 4,096 characters in length.
-    ///
-    /// Wire name: `Value`; required.
-    ///
-    /// Example: `update`
+    /// Sets `Value`: see [`UpdateParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.value(input);
         self
@@ -290,11 +254,7 @@ impl UpdateParameterFluentBuilder {
     pub fn get_value(&self) -> &Option<String> {
         self.inner.get_value()
     }
-    /// The description of the common parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `update`
+    /// Sets `Description`: see [`UpdateParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -308,11 +268,7 @@ impl UpdateParameterFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The tags to be added to common parameter.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`UpdateParameterRequest::tags`].
     pub fn tags(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.tags(input);
         self
@@ -326,11 +282,7 @@ impl UpdateParameterFluentBuilder {
     pub fn get_tags(&self) -> &Option<String> {
         self.inner.get_tags()
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

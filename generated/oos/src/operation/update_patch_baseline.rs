@@ -141,11 +141,7 @@ pub struct UpdatePatchBaselineRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl UpdatePatchBaselineRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdatePatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -159,11 +155,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`UpdatePatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -177,11 +169,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The description of the patch baseline.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `UpdatePatchBaseline`
+    /// Sets `Description`: see [`UpdatePatchBaselineRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -195,11 +183,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`UpdatePatchBaselineRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -213,11 +197,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The rules of scanning and installing patches for the specified operating system.
-    ///
-    /// Wire name: `ApprovalRules`.
-    ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Sets `ApprovalRules`: see [`UpdatePatchBaselineRequest::approval_rules`].
     pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
         self.approval_rules = Some(input.into());
         self
@@ -231,9 +211,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_approval_rules(&self) -> &Option<String> {
         &self.approval_rules
     }
-    /// The rejected patches.
-    ///
-    /// Wire name: `RejectedPatches`.
+    /// Sets `RejectedPatches`: see [`UpdatePatchBaselineRequest::rejected_patches`].
     ///
     /// Appends one item; `set_rejected_patches` replaces the whole list.
     pub fn rejected_patches(mut self, input: impl Into<String>) -> Self {
@@ -249,11 +227,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_rejected_patches(&self) -> &Option<Vec<String>> {
         &self.rejected_patches
     }
-    /// The action of the rejected patch.
-    ///
-    /// Wire name: `RejectedPatchesAction`.
-    ///
-    /// Example: `ALLOW_AS_DEPENDENCY`
+    /// Sets `RejectedPatchesAction`: see [`UpdatePatchBaselineRequest::rejected_patches_action`].
     pub fn rejected_patches_action(mut self, input: impl Into<String>) -> Self {
         self.rejected_patches_action = Some(input.into());
         self
@@ -267,9 +241,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_rejected_patches_action(&self) -> &Option<String> {
         &self.rejected_patches_action
     }
-    /// The approved patches.
-    ///
-    /// Wire name: `ApprovedPatches`.
+    /// Sets `ApprovedPatches`: see [`UpdatePatchBaselineRequest::approved_patches`].
     ///
     /// Appends one item; `set_approved_patches` replaces the whole list.
     pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
@@ -285,11 +257,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         &self.approved_patches
     }
-    /// Indicates whether the approved patch involves updates other than security-related updates.
-    ///
-    /// Wire name: `ApprovedPatchesEnableNonSecurity`.
-    ///
-    /// Example: `true`
+    /// Sets `ApprovedPatchesEnableNonSecurity`: see [`UpdatePatchBaselineRequest::approved_patches_enable_non_security`].
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
         self.approved_patches_enable_non_security = Some(input);
         self
@@ -306,9 +274,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         &self.approved_patches_enable_non_security
     }
-    /// The patch source configurations.
-    ///
-    /// Wire name: `Sources`.
+    /// Sets `Sources`: see [`UpdatePatchBaselineRequest::sources`].
     ///
     /// Appends one item; `set_sources` replaces the whole list.
     pub fn sources(mut self, input: impl Into<String>) -> Self {
@@ -324,9 +290,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_sources(&self) -> &Option<Vec<String>> {
         &self.sources
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
+    /// Sets `Tags`: see [`UpdatePatchBaselineRequest::tags`].
     ///
     /// Appends one item; `set_tags` replaces the whole list.
     pub fn tags(mut self, input: TagInput) -> Self {
@@ -342,11 +306,7 @@ impl UpdatePatchBaselineRequestBuilder {
     pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         &self.tags
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdatePatchBaselineRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -408,11 +368,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdatePatchBaselineResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdatePatchBaselineRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -426,11 +382,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the patch baseline.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MyPatchBaseline`
+    /// Sets `Name`: see [`UpdatePatchBaselineRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -444,11 +396,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The description of the patch baseline.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `UpdatePatchBaseline`
+    /// Sets `Description`: see [`UpdatePatchBaselineRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -462,11 +410,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `-`
+    /// Sets `ClientToken`: see [`UpdatePatchBaselineRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -480,11 +424,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The rules of scanning and installing patches for the specified operating system.
-    ///
-    /// Wire name: `ApprovalRules`.
-    ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Sets `ApprovalRules`: see [`UpdatePatchBaselineRequest::approval_rules`].
     pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approval_rules(input);
         self
@@ -498,9 +438,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_approval_rules(&self) -> &Option<String> {
         self.inner.get_approval_rules()
     }
-    /// The rejected patches.
-    ///
-    /// Wire name: `RejectedPatches`.
+    /// Sets `RejectedPatches`: see [`UpdatePatchBaselineRequest::rejected_patches`].
     pub fn rejected_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rejected_patches(input);
         self
@@ -514,11 +452,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_rejected_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_rejected_patches()
     }
-    /// The action of the rejected patch.
-    ///
-    /// Wire name: `RejectedPatchesAction`.
-    ///
-    /// Example: `ALLOW_AS_DEPENDENCY`
+    /// Sets `RejectedPatchesAction`: see [`UpdatePatchBaselineRequest::rejected_patches_action`].
     pub fn rejected_patches_action(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.rejected_patches_action(input);
         self
@@ -532,9 +466,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_rejected_patches_action(&self) -> &Option<String> {
         self.inner.get_rejected_patches_action()
     }
-    /// The approved patches.
-    ///
-    /// Wire name: `ApprovedPatches`.
+    /// Sets `ApprovedPatches`: see [`UpdatePatchBaselineRequest::approved_patches`].
     pub fn approved_patches(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.approved_patches(input);
         self
@@ -548,11 +480,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_approved_patches(&self) -> &Option<Vec<String>> {
         self.inner.get_approved_patches()
     }
-    /// Indicates whether the approved patch involves updates other than security-related updates.
-    ///
-    /// Wire name: `ApprovedPatchesEnableNonSecurity`.
-    ///
-    /// Example: `true`
+    /// Sets `ApprovedPatchesEnableNonSecurity`: see [`UpdatePatchBaselineRequest::approved_patches_enable_non_security`].
     pub fn approved_patches_enable_non_security(mut self, input: bool) -> Self {
         self.inner = self.inner.approved_patches_enable_non_security(input);
         self
@@ -569,9 +497,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_approved_patches_enable_non_security(&self) -> &Option<bool> {
         self.inner.get_approved_patches_enable_non_security()
     }
-    /// The patch source configurations.
-    ///
-    /// Wire name: `Sources`.
+    /// Sets `Sources`: see [`UpdatePatchBaselineRequest::sources`].
     pub fn sources(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.sources(input);
         self
@@ -585,9 +511,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_sources(&self) -> &Option<Vec<String>> {
         self.inner.get_sources()
     }
-    /// The tags.
-    ///
-    /// Wire name: `Tags`.
+    /// Sets `Tags`: see [`UpdatePatchBaselineRequest::tags`].
     pub fn tags(mut self, input: TagInput) -> Self {
         self.inner = self.inner.tags(input);
         self
@@ -601,11 +525,7 @@ impl UpdatePatchBaselineFluentBuilder {
     pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
         self.inner.get_tags()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdatePatchBaselineRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self
@@ -726,20 +646,12 @@ impl TagInput {
     pub fn new() -> Self {
         Self::default()
     }
-    /// The key of the tag.
-    ///
-    /// Wire name: `Key`.
-    ///
-    /// Example: `key`
+    /// Sets `Key`: see [`Self::key`].
     pub fn key(mut self, input: impl Into<String>) -> Self {
         self.key = Some(input.into());
         self
     }
-    /// The value of the tag.
-    ///
-    /// Wire name: `Value`.
-    ///
-    /// Example: `value`
+    /// Sets `Value`: see [`Self::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self

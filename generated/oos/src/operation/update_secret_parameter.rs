@@ -111,11 +111,7 @@ impl ::std::fmt::Debug for UpdateSecretParameterRequestBuilder {
     }
 }
 impl UpdateSecretParameterRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateSecretParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -129,11 +125,7 @@ impl UpdateSecretParameterRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`UpdateSecretParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
@@ -147,11 +139,7 @@ impl UpdateSecretParameterRequestBuilder {
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The value of the parameter. The value must be 1 to 4096 characters in length.
-    ///
-    /// Wire name: `Value`; required; sensitive: redacted from `Debug` output.
-    ///
-    /// Example: `update`
+    /// Sets `Value`: see [`UpdateSecretParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self
@@ -165,11 +153,7 @@ impl UpdateSecretParameterRequestBuilder {
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
-    /// The description of the parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `SecretParameter`
+    /// Sets `Description`: see [`UpdateSecretParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -183,11 +167,7 @@ impl UpdateSecretParameterRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The tags of the parameter.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`UpdateSecretParameterRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -208,11 +188,7 @@ impl UpdateSecretParameterRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateSecretParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -271,11 +247,7 @@ impl UpdateSecretParameterFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateSecretParameterResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateSecretParameterRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -289,11 +261,7 @@ impl UpdateSecretParameterFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
-    ///
-    /// Wire name: `Name`; required.
-    ///
-    /// Example: `MySecretParameter`
+    /// Sets `Name`: see [`UpdateSecretParameterRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
@@ -307,11 +275,7 @@ impl UpdateSecretParameterFluentBuilder {
     pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
-    /// The value of the parameter. The value must be 1 to 4096 characters in length.
-    ///
-    /// Wire name: `Value`; required; sensitive: redacted from `Debug` output.
-    ///
-    /// Example: `update`
+    /// Sets `Value`: see [`UpdateSecretParameterRequest::value`].
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.value(input);
         self
@@ -325,11 +289,7 @@ impl UpdateSecretParameterFluentBuilder {
     pub fn get_value(&self) -> &Option<String> {
         self.inner.get_value()
     }
-    /// The description of the parameter. The description must be 1 to 200 characters in length.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `SecretParameter`
+    /// Sets `Description`: see [`UpdateSecretParameterRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -343,11 +303,7 @@ impl UpdateSecretParameterFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The tags of the parameter.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1": "v1", "k2": "v2"}`
+    /// Sets `Tags`: see [`UpdateSecretParameterRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -364,11 +320,7 @@ impl UpdateSecretParameterFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateSecretParameterRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

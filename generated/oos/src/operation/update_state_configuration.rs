@@ -132,11 +132,7 @@ pub struct UpdateStateConfigurationRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl UpdateStateConfigurationRequestBuilder {
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateStateConfigurationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -150,11 +146,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The description.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `Description`: see [`UpdateStateConfigurationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.description = Some(input.into());
         self
@@ -168,11 +160,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
-    /// The parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{ "policy": { "ACS:Application": { "Collection": "Enabled" }, "ACS:Network": { "Collection": "Enabled" } } }`
+    /// Sets `Parameters`: see [`UpdateStateConfigurationRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.parameters = Some(input.into());
         self
@@ -186,11 +174,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         &self.parameters
     }
-    /// The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.
-    ///
-    /// Wire name: `ConfigureMode`.
-    ///
-    /// Example: `ApplyOnce`
+    /// Sets `ConfigureMode`: see [`UpdateStateConfigurationRequest::configure_mode`].
     pub fn configure_mode(mut self, input: impl Into<String>) -> Self {
         self.configure_mode = Some(input.into());
         self
@@ -204,11 +188,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_configure_mode(&self) -> &Option<String> {
         &self.configure_mode
     }
-    /// The schedule type.
-    ///
-    /// Wire name: `ScheduleType`.
-    ///
-    /// Example: `rate`
+    /// Sets `ScheduleType`: see [`UpdateStateConfigurationRequest::schedule_type`].
     pub fn schedule_type(mut self, input: impl Into<String>) -> Self {
         self.schedule_type = Some(input.into());
         self
@@ -222,11 +202,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_schedule_type(&self) -> &Option<String> {
         &self.schedule_type
     }
-    /// The schedule expression.
-    ///
-    /// Wire name: `ScheduleExpression`.
-    ///
-    /// Example: `1 hour`
+    /// Sets `ScheduleExpression`: see [`UpdateStateConfigurationRequest::schedule_expression`].
     pub fn schedule_expression(mut self, input: impl Into<String>) -> Self {
         self.schedule_expression = Some(input.into());
         self
@@ -240,11 +216,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_schedule_expression(&self) -> &Option<String> {
         &self.schedule_expression
     }
-    /// The resources to be queried.
-    ///
-    /// Wire name: `Targets`.
-    ///
-    /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
+    /// Sets `Targets`: see [`UpdateStateConfigurationRequest::targets`].
     pub fn targets(mut self, input: impl Into<String>) -> Self {
         self.targets = Some(input.into());
         self
@@ -258,11 +230,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_targets(&self) -> &Option<String> {
         &self.targets
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
+    /// Sets `ClientToken`: see [`UpdateStateConfigurationRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.client_token = Some(input.into());
         self
@@ -276,11 +244,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    /// The ID of the desired-state configuration.
-    ///
-    /// Wire name: `StateConfigurationId`; required.
-    ///
-    /// Example: `sc-asfgdhj12345`
+    /// Sets `StateConfigurationId`: see [`UpdateStateConfigurationRequest::state_configuration_id`].
     pub fn state_configuration_id(mut self, input: impl Into<String>) -> Self {
         self.state_configuration_id = Some(input.into());
         self
@@ -294,11 +258,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_state_configuration_id(&self) -> &Option<String> {
         &self.state_configuration_id
     }
-    /// The tags to be added to the configuration.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"Key": "oos", "Value": "sc"}`
+    /// Sets `Tags`: see [`UpdateStateConfigurationRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -319,11 +279,7 @@ impl UpdateStateConfigurationRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateStateConfigurationRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -391,11 +347,7 @@ impl UpdateStateConfigurationFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<UpdateStateConfigurationResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The region ID.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateStateConfigurationRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -409,11 +361,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The description.
-    ///
-    /// Wire name: `Description`.
-    ///
-    /// Example: `ACS-ECS-InventoryDataCollection`
+    /// Sets `Description`: see [`UpdateStateConfigurationRequest::description`].
     pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
@@ -427,11 +375,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
-    /// The parameters.
-    ///
-    /// Wire name: `Parameters`.
-    ///
-    /// Example: `{ "policy": { "ACS:Application": { "Collection": "Enabled" }, "ACS:Network": { "Collection": "Enabled" } } }`
+    /// Sets `Parameters`: see [`UpdateStateConfigurationRequest::parameters`].
     pub fn parameters(mut self, input: impl Into<::serde_json::Value>) -> Self {
         self.inner = self.inner.parameters(input);
         self
@@ -445,11 +389,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_parameters(&self) -> &Option<::serde_json::Value> {
         self.inner.get_parameters()
     }
-    /// The configuration mode. Valid values: ApplyOnce: The configuration is applied only once. After a configuration is updated, the new configuration is applied. ApplyAndMonitor: The configuration is applied only once. After the configuration is applied, the system only checks whether the configuration is migrated in the future. ApplyAndAutoCorrect: The configuration is always applied.
-    ///
-    /// Wire name: `ConfigureMode`.
-    ///
-    /// Example: `ApplyOnce`
+    /// Sets `ConfigureMode`: see [`UpdateStateConfigurationRequest::configure_mode`].
     pub fn configure_mode(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.configure_mode(input);
         self
@@ -463,11 +403,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_configure_mode(&self) -> &Option<String> {
         self.inner.get_configure_mode()
     }
-    /// The schedule type.
-    ///
-    /// Wire name: `ScheduleType`.
-    ///
-    /// Example: `rate`
+    /// Sets `ScheduleType`: see [`UpdateStateConfigurationRequest::schedule_type`].
     pub fn schedule_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.schedule_type(input);
         self
@@ -481,11 +417,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_schedule_type(&self) -> &Option<String> {
         self.inner.get_schedule_type()
     }
-    /// The schedule expression.
-    ///
-    /// Wire name: `ScheduleExpression`.
-    ///
-    /// Example: `1 hour`
+    /// Sets `ScheduleExpression`: see [`UpdateStateConfigurationRequest::schedule_expression`].
     pub fn schedule_expression(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.schedule_expression(input);
         self
@@ -499,11 +431,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_schedule_expression(&self) -> &Option<String> {
         self.inner.get_schedule_expression()
     }
-    /// The resources to be queried.
-    ///
-    /// Wire name: `Targets`.
-    ///
-    /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
+    /// Sets `Targets`: see [`UpdateStateConfigurationRequest::targets`].
     pub fn targets(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.targets(input);
         self
@@ -517,11 +445,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_targets(&self) -> &Option<String> {
         self.inner.get_targets()
     }
-    /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Wire name: `ClientToken`.
-    ///
-    /// Example: `DASKJJLKADS-AHKLJHJSAKL-AJK`
+    /// Sets `ClientToken`: see [`UpdateStateConfigurationRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
@@ -535,11 +459,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    /// The ID of the desired-state configuration.
-    ///
-    /// Wire name: `StateConfigurationId`; required.
-    ///
-    /// Example: `sc-asfgdhj12345`
+    /// Sets `StateConfigurationId`: see [`UpdateStateConfigurationRequest::state_configuration_id`].
     pub fn state_configuration_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_configuration_id(input);
         self
@@ -553,11 +473,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_state_configuration_id(&self) -> &Option<String> {
         self.inner.get_state_configuration_id()
     }
-    /// The tags to be added to the configuration.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"Key": "oos", "Value": "sc"}`
+    /// Sets `Tags`: see [`UpdateStateConfigurationRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -574,11 +490,7 @@ impl UpdateStateConfigurationFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The resource group ID.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateStateConfigurationRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

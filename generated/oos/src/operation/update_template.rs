@@ -91,11 +91,7 @@ pub struct UpdateTemplateRequestBuilder {
     resource_group_id: Option<String>,
 }
 impl UpdateTemplateRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -109,11 +105,7 @@ impl UpdateTemplateRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The name of the template. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`UpdateTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.template_name = Some(input.into());
         self
@@ -127,15 +119,7 @@ impl UpdateTemplateRequestBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         &self.template_name
     }
-    /// The content of the template. The content must be in the JSON or YAML format, and its maximum size is 64 KB.
-    ///
-    /// Wire name: `Content`; required.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// { "FormatVersion": "OOS-2019-06-01", "Description": { "en": "Bulky starts the ECS instances", "name-en": "Bulky Start Instances", }, "Parameters": { "regionId": { "Type": "String", "Label": { "en": "RegionId", }, "AssociationProperty": "RegionId", "Default": "{{ ACS::RegionId }}" }, "targets": { "Type": "Json", "Label": { "en": "TargetInstance", }, "AssociationProperty": "Targets", "AssociationPropertyMetadata": { "ResourceType": "ALIYUN::ECS::Instance", "RegionId": "regionId" } }, "rateControl": { "Label": { "en": "RateControl", }, "Type": "Json", "AssociationProperty": "RateControl", "Default": { "Mode": "Concurrency", "MaxErrors": 0, "Concurrency": 10 } }, "OOSAssumeRole": { "Label": { "en": "OOSAssumeRole", }, "Type": "String", "Default": "OOSServiceRole" } }, "RamRole": "{{ OOSAssumeRole }}", "Tasks": \[ { "Name": "getInstance", "Description": { "en": "Views the ECS instances", }, "Action": "ACS::SelectTargets", "Properties": { "ResourceType": "ALIYUN::ECS::Instance", "RegionId": "{{ regionId }}", "Filters": \[ "{{ targets }}" ] }, "Outputs": { "instanceIds": { "Type": "List", "ValueSelector": "Instances.Instance\[].InstanceId" } } }, { "Name": "startInstance", "Action": "ACS::ECS::StartInstance", "Description": { "en": "Starts the ECS instances", }, "Properties": { "regionId": "{{ regionId }}", "instanceId": "{{ ACS::TaskLoopItem }}" }, "Loop": { "RateControl": "{{ rateControl }}", "Items": "{{ getInstance.instanceIds }}" } } ], "Outputs": { "instanceIds": { "Type": "List", "Value": "{{ getInstance.instanceIds }}" } } }
-    /// ```
+    /// Sets `Content`: see [`UpdateTemplateRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.content = Some(input.into());
         self
@@ -149,11 +133,7 @@ impl UpdateTemplateRequestBuilder {
     pub fn get_content(&self) -> &Option<String> {
         &self.content
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"k2","k2":"v2"}`
+    /// Sets `Tags`: see [`UpdateTemplateRequest::tags`].
     ///
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
@@ -174,11 +154,7 @@ impl UpdateTemplateRequestBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         &self.tags
     }
-    /// The name of the template version.
-    ///
-    /// Wire name: `VersionName`.
-    ///
-    /// Example: `v2`
+    /// Sets `VersionName`: see [`UpdateTemplateRequest::version_name`].
     pub fn version_name(mut self, input: impl Into<String>) -> Self {
         self.version_name = Some(input.into());
         self
@@ -192,11 +168,7 @@ impl UpdateTemplateRequestBuilder {
     pub fn get_version_name(&self) -> &Option<String> {
         &self.version_name
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateTemplateRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.resource_group_id = Some(input.into());
         self
@@ -255,11 +227,7 @@ impl UpdateTemplateFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<UpdateTemplateResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`UpdateTemplateRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -273,11 +241,7 @@ impl UpdateTemplateFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The name of the template. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
-    ///
-    /// Wire name: `TemplateName`; required.
-    ///
-    /// Example: `MyTemplate`
+    /// Sets `TemplateName`: see [`UpdateTemplateRequest::template_name`].
     pub fn template_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_name(input);
         self
@@ -291,15 +255,7 @@ impl UpdateTemplateFluentBuilder {
     pub fn get_template_name(&self) -> &Option<String> {
         self.inner.get_template_name()
     }
-    /// The content of the template. The content must be in the JSON or YAML format, and its maximum size is 64 KB.
-    ///
-    /// Wire name: `Content`; required.
-    ///
-    /// Example:
-    ///
-    /// ```text
-    /// { "FormatVersion": "OOS-2019-06-01", "Description": { "en": "Bulky starts the ECS instances", "name-en": "Bulky Start Instances", }, "Parameters": { "regionId": { "Type": "String", "Label": { "en": "RegionId", }, "AssociationProperty": "RegionId", "Default": "{{ ACS::RegionId }}" }, "targets": { "Type": "Json", "Label": { "en": "TargetInstance", }, "AssociationProperty": "Targets", "AssociationPropertyMetadata": { "ResourceType": "ALIYUN::ECS::Instance", "RegionId": "regionId" } }, "rateControl": { "Label": { "en": "RateControl", }, "Type": "Json", "AssociationProperty": "RateControl", "Default": { "Mode": "Concurrency", "MaxErrors": 0, "Concurrency": 10 } }, "OOSAssumeRole": { "Label": { "en": "OOSAssumeRole", }, "Type": "String", "Default": "OOSServiceRole" } }, "RamRole": "{{ OOSAssumeRole }}", "Tasks": \[ { "Name": "getInstance", "Description": { "en": "Views the ECS instances", }, "Action": "ACS::SelectTargets", "Properties": { "ResourceType": "ALIYUN::ECS::Instance", "RegionId": "{{ regionId }}", "Filters": \[ "{{ targets }}" ] }, "Outputs": { "instanceIds": { "Type": "List", "ValueSelector": "Instances.Instance\[].InstanceId" } } }, { "Name": "startInstance", "Action": "ACS::ECS::StartInstance", "Description": { "en": "Starts the ECS instances", }, "Properties": { "regionId": "{{ regionId }}", "instanceId": "{{ ACS::TaskLoopItem }}" }, "Loop": { "RateControl": "{{ rateControl }}", "Items": "{{ getInstance.instanceIds }}" } } ], "Outputs": { "instanceIds": { "Type": "List", "Value": "{{ getInstance.instanceIds }}" } } }
-    /// ```
+    /// Sets `Content`: see [`UpdateTemplateRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content(input);
         self
@@ -313,11 +269,7 @@ impl UpdateTemplateFluentBuilder {
     pub fn get_content(&self) -> &Option<String> {
         self.inner.get_content()
     }
-    /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
-    ///
-    /// Wire name: `Tags`.
-    ///
-    /// Example: `{"k1":"k2","k2":"v2"}`
+    /// Sets `Tags`: see [`UpdateTemplateRequest::tags`].
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner = self.inner.tags(key, value);
         self
@@ -334,11 +286,7 @@ impl UpdateTemplateFluentBuilder {
     pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
         self.inner.get_tags()
     }
-    /// The name of the template version.
-    ///
-    /// Wire name: `VersionName`.
-    ///
-    /// Example: `v2`
+    /// Sets `VersionName`: see [`UpdateTemplateRequest::version_name`].
     pub fn version_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.version_name(input);
         self
@@ -352,11 +300,7 @@ impl UpdateTemplateFluentBuilder {
     pub fn get_version_name(&self) -> &Option<String> {
         self.inner.get_version_name()
     }
-    /// The ID of the resource group.
-    ///
-    /// Wire name: `ResourceGroupId`.
-    ///
-    /// Example: `rg-acfmxsn4m4******`
+    /// Sets `ResourceGroupId`: see [`UpdateTemplateRequest::resource_group_id`].
     pub fn resource_group_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_group_id(input);
         self

@@ -62,11 +62,7 @@ pub struct ValidateTemplateContentRequestBuilder {
     template_url: Option<String>,
 }
 impl ValidateTemplateContentRequestBuilder {
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ValidateTemplateContentRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.region_id = Some(input.into());
         self
@@ -80,11 +76,7 @@ impl ValidateTemplateContentRequestBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         &self.region_id
     }
-    /// The content of the template.
-    ///
-    /// Wire name: `Content`.
-    ///
-    /// Example: `{"FormatVersion": "OOS-2019-06-01", "Description": "Describe instances of given status", "Parameters": {"Status": {"Type": "String", "Description": "(Required) The status of the Ecs instance."}}, "Tasks": [{"Properties": {"Parameters": {"Status": "{{ Status }}"}, "API": "DescribeInstances", "Service": "Ecs"}, "Name": "foo", "Action": "ACS::ExecuteApi"}]}`
+    /// Sets `Content`: see [`ValidateTemplateContentRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.content = Some(input.into());
         self
@@ -98,11 +90,7 @@ impl ValidateTemplateContentRequestBuilder {
     pub fn get_content(&self) -> &Option<String> {
         &self.content
     }
-    /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateURL`.
-    ///
-    /// Example: `http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json`
+    /// Sets `TemplateURL`: see [`ValidateTemplateContentRequest::template_url`].
     pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.template_url = Some(input.into());
         self
@@ -156,11 +144,7 @@ impl ValidateTemplateContentFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ValidateTemplateContentResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// The ID of the region.
-    ///
-    /// Wire name: `RegionId`.
-    ///
-    /// Example: `cn-hangzhou`
+    /// Sets `RegionId`: see [`ValidateTemplateContentRequest::region_id`].
     pub fn region_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.region_id(input);
         self
@@ -174,11 +158,7 @@ impl ValidateTemplateContentFluentBuilder {
     pub fn get_region_id(&self) -> &Option<String> {
         self.inner.get_region_id()
     }
-    /// The content of the template.
-    ///
-    /// Wire name: `Content`.
-    ///
-    /// Example: `{"FormatVersion": "OOS-2019-06-01", "Description": "Describe instances of given status", "Parameters": {"Status": {"Type": "String", "Description": "(Required) The status of the Ecs instance."}}, "Tasks": [{"Properties": {"Parameters": {"Status": "{{ Status }}"}, "API": "DescribeInstances", "Service": "Ecs"}, "Name": "foo", "Action": "ACS::ExecuteApi"}]}`
+    /// Sets `Content`: see [`ValidateTemplateContentRequest::content`].
     pub fn content(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content(input);
         self
@@ -192,11 +172,7 @@ impl ValidateTemplateContentFluentBuilder {
     pub fn get_content(&self) -> &Option<String> {
         self.inner.get_content()
     }
-    /// The URL that is used to store the content of the Operation Orchestration Service (OOS) template in the Alibaba Cloud Object Storage Service (OSS). Only the public-read URL is supported. You can use this parameter to specify the tasks that you want to run. This way, you do not need to create a template before you start an execution. If you select an existing template, you do not need to specify this parameter.
-    ///
-    /// Wire name: `TemplateURL`.
-    ///
-    /// Example: `http:/oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-template.json`
+    /// Sets `TemplateURL`: see [`ValidateTemplateContentRequest::template_url`].
     pub fn template_url(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_url(input);
         self

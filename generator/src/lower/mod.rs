@@ -1,0 +1,186 @@
+//! Validation and lowering in one walk: every spec value is checked where it is turned into
+//! IR, so lowering never sees an unchecked value and every problem is reported in one run.
+//!
+//! - `mod.rs`: the service (its keys, endpoints and names);
+//! - [`shapes`]: parameters, fields and types, the structs they declare and the shared ones;
+//! - [`operation`]: one operation (path template, methods, body, response);
+//! - [`pagination`] and [`waiter`]: the paths they name into requests and responses;
+//! - [`recursion`]: which struct fields need a `Box`.
+
+mod operation;
+mod pagination;
+mod recursion;
+mod shapes;
+mod waiter;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
+use crate::ir;
+use crate::load::ServiceFiles;
+use crate::naming::{self, OperationNames};
+use crate::yaml::{self, Spanned};
+
+/// Request styles generated; `oss` has a protocol and signature of its own.
+const STYLES: &[&str] = &["rpc", "roa", "v3", "fc", "aligenie", "pds"];
+
+/// Checks one service's spec and lowers it to IR, or returns every problem found.
+pub fn lower(files: &ServiceFiles) -> Result<ir::Service, Vec<Diagnostic>> {
+    let mut diagnostics = Diagnostics::default();
+    let service = lower_service(files, &mut diagnostics);
+    if diagnostics.is_empty() {
+        Ok(service)
+    } else {
+        Err(diagnostics.into_sorted())
+    }
+}
+
+fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Service {
+    let spec = &files.service;
+    let file = files.service_path.as_path();
+    let mut check = |value: &Spanned<String>, expected: &[&str], what: &str| {
+        if !expected.contains(&value.value.as_str()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    yaml::location_of(file, value),
+                    format!("unsupported {what} `{}`", value.value),
+                )
+                .with_hint(format!("supported: {}", expected.join(", "))),
+            );
+        }
+    };
+    check(&spec.style, STYLES, "style");
+    check(&spec.signature, &["ACS3-HMAC-SHA256"], "signature");
+    check(&spec.protocol, &["https", "http"], "protocol");
+    if spec.endpoints.rule.value.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                yaml::location_of(file, &spec.endpoints.rule),
+                "the endpoint rule is empty",
+            )
+            .with_hint("write the host, with `{region}` where the region goes, e.g. `oos.{region}.aliyuncs.com`"),
+        );
+    }
+    let mut regions = BTreeMap::new();
+    for region in &spec.endpoints.regions {
+        if regions.insert(region.region.as_str(), ()).is_some() {
+            diagnostics.push(Diagnostic::new(
+                SourceLocation::file_start(file),
+                format!(
+                    "region `{}` is listed twice under endpoints.regions",
+                    region.region
+                ),
+            ));
+        }
+    }
+
+    let actions: Vec<String> = files
+        .operations
+        .iter()
+        .map(operation::action_name)
+        .collect();
+    let (operation_names, waiter_names) = naming::client_names(
+        actions.iter().map(String::as_str),
+        spec.waiters.iter().map(|waiter| waiter.name.value.as_str()),
+    );
+    let names_of: BTreeMap<&str, &OperationNames> = actions
+        .iter()
+        .map(String::as_str)
+        .zip(&operation_names)
+        .collect();
+
+    let mut shared = shapes::SharedTypes::lower(files.schemas.as_ref(), diagnostics);
+    let mut operations: Vec<ir::Operation> = files
+        .operations
+        .iter()
+        .zip(&actions)
+        .map(|(operation, action)| {
+            operation::lower(operation, names_of[action.as_str()], &shared, diagnostics)
+        })
+        .collect();
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    shared.mark_sides(&operations);
+    let mut shared_structs = shared.into_structs();
+    recursion::box_cycles(&mut shared_structs);
+    let waiters = spec
+        .waiters
+        .iter()
+        .zip(waiter_names)
+        .filter(|(waiter, _)| !files.unparsed_operations.contains(&waiter.operation.value))
+        .filter_map(|(waiter, names)| {
+            waiter::lower(
+                file,
+                waiter,
+                names,
+                &operations,
+                &shared_structs,
+                diagnostics,
+            )
+        })
+        .collect();
+
+    let crate_name = format!("alibabacloud-{}", files.dir_name);
+    ir::Service {
+        dir_name: files.dir_name.clone(),
+        cli_dir_name: format!("{}-cli", files.dir_name),
+        spec_path: files.service_path.clone(),
+        crate_ident: crate_name.replace('-', "_"),
+        cli_crate_name: format!("{crate_name}-cli"),
+        cli_binary: files.dir_name.clone(),
+        crate_name,
+        product: spec.product.value.clone(),
+        api_version: spec.api_version.value.clone(),
+        protocol: spec.protocol.value.clone(),
+        endpoint_rule: spec.endpoints.rule.value.clone(),
+        regions: spec
+            .endpoints
+            .regions
+            .iter()
+            .map(|region| (region.region.clone(), region.endpoint.clone()))
+            .collect(),
+        operations,
+        shared_structs,
+        waiters,
+    }
+}
+
+/// `did you mean …?` for the candidate closest to `got`, else the list of candidates.
+fn suggestion(got: &str, candidates: &[&str]) -> String {
+    let closest = candidates
+        .iter()
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&got.to_lowercase(), &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .min();
+    match closest {
+        Some((distance, candidate)) if distance <= 3 => format!("did you mean `{candidate}`?"),
+        _ if candidates.is_empty() => "nothing to choose from".to_string(),
+        _ if candidates.len() > 12 => {
+            format!("expected one of: {}, …", candidates[..12].join(", "))
+        }
+        _ => format!("expected one of: {}", candidates.join(", ")),
+    }
+}
+
+/// Descriptions from the API reference end in newlines and may carry trailing spaces.
+fn tidy(text: &str) -> String {
+    text.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_name() {
+        assert_eq!(suggestion("strng", shapes::TYPES), "did you mean `string`?");
+        assert_eq!(
+            suggestion("repeatlist", shapes::STYLES),
+            "did you mean `repeatList`?"
+        );
+        assert!(suggestion("zzzzzzzzzz", shapes::TYPES).starts_with("expected one of"));
+    }
+}

@@ -1,0 +1,282 @@
+//! One operation: its name, methods and path template, its request (with the metadata's
+//! `body` object opened into fields, as the official SDKs do), its response and pagination.
+
+use std::collections::BTreeMap;
+
+use super::pagination;
+use super::shapes::{self, Position, Shapes, Side};
+use super::tidy;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
+use crate::ir::{self, Location, Response, Type};
+use crate::load::OperationFile;
+use crate::naming::OperationNames;
+use crate::yaml;
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+
+/// The action an operation file declares: its `name`, else its file stem.
+pub(super) fn action_name(file: &OperationFile) -> String {
+    match &file.spec.name {
+        Some(name) => name.value.clone(),
+        None => file
+            .path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+pub(super) fn lower(
+    file: &OperationFile,
+    names: &OperationNames,
+    shared: &shapes::SharedTypes,
+    diagnostics: &mut Diagnostics,
+) -> ir::Operation {
+    let path = file.path.as_path();
+    let spec = &file.spec;
+    let name = action_name(file);
+    check_name(file, &name, diagnostics);
+    let reserved = names.type_names().map(str::to_owned);
+    let mut shapes = Shapes::new(path, diagnostics, &shared.names, reserved);
+    check_methods(&mut shapes, &spec.methods);
+    let request = shapes.lower_members(&spec.request, Position::Parameter);
+    let (mut request, body_parameter) = open_body(&mut shapes, request);
+    check_body(&mut shapes, &request);
+    shapes::name_members(&mut request);
+    let template = spec
+        .path
+        .as_ref()
+        .map_or_else(|| "/".to_owned(), |path| path.value.clone());
+    if let Some(spec_path) = &spec.path {
+        let at = shapes.at(spec_path);
+        if !template.starts_with('/') {
+            shapes.report(at.clone(), "a path template starts with `/`", None);
+        }
+        check_path(&mut shapes, &template, at, &request);
+    }
+    let response = lower_response(&mut shapes, spec);
+    let pagination = spec.pagination.as_ref().and_then(|pagination| {
+        let fields = match &response {
+            Response::Fields(fields) => fields.as_slice(),
+            _ => &[],
+        };
+        pagination::lower(&mut shapes, pagination, &request, fields)
+    });
+    if let Some(example) = &spec.response_example
+        && let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(example)
+    {
+        shapes.report(
+            SourceLocation::file_start(path),
+            format!("response_example is not valid JSON: {error}"),
+            Some("paste the reference's sample success response verbatim".into()),
+        );
+    }
+    let idempotency_token = request
+        .iter()
+        .find(|member| member.wire_name == "ClientToken" && member.ty == Type::String)
+        .map(|member| (member.wire_name.clone(), member.location));
+
+    ir::Operation {
+        spec_path: path.to_path_buf(),
+        names: names.clone(),
+        summary: spec.summary.as_deref().map(tidy),
+        description: spec.description.as_deref().map(tidy),
+        deprecated: spec.deprecated,
+        methods: spec.methods.clone(),
+        path: template,
+        ram: spec.ram.as_ref().map(|ram| ir::Ram {
+            action: ram.action.clone(),
+            access_level: ram.access_level.clone(),
+        }),
+        read_only: spec.read_only,
+        request,
+        body_parameter,
+        response,
+        structs: shapes.structs,
+        pagination,
+        idempotency_token,
+        response_example: spec.response_example.clone(),
+        name,
+    }
+}
+
+fn check_name(file: &OperationFile, name: &str, diagnostics: &mut Diagnostics) {
+    let path = file.path.as_path();
+    let stem = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match &file.spec.name {
+        None => diagnostics.push(
+            Diagnostic::new(SourceLocation::file_start(path), "missing key `name`")
+                .with_hint(format!("add `name: {stem}`")),
+        ),
+        Some(spanned) if name != stem => diagnostics.push(
+            Diagnostic::new(
+                yaml::location_of(path, spanned),
+                format!("operation `{name}` is in a file named `{stem}.yaml`"),
+            )
+            .with_hint(format!("rename the file to `{name}.yaml`")),
+        ),
+        Some(spanned)
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic())
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    yaml::location_of(path, spanned),
+                    format!("`{name}` cannot be an action name"),
+                )
+                .with_hint("use the action name exactly as the API spells it"),
+            )
+        }
+        Some(_) => {}
+    }
+}
+
+fn check_methods(shapes: &mut Shapes<'_>, methods: &[String]) {
+    let start = SourceLocation::file_start(shapes.file);
+    if methods.is_empty() {
+        shapes.report(
+            start.clone(),
+            "missing key `methods`",
+            Some("list the HTTP methods the API reference allows, e.g. `[POST, GET]`".into()),
+        );
+    }
+    for method in methods {
+        if !METHODS.contains(&method.as_str()) {
+            shapes.report(
+                start.clone(),
+                format!("unsupported HTTP method `{method}`"),
+                Some(format!("supported: {}", METHODS.join(", "))),
+            );
+        }
+    }
+}
+
+/// The request as the SDK exposes it: a body parameter named `body` that is an object has
+/// its fields sent as the JSON body's fields, and they become fields of the request, as in
+/// the official SDKs. Any other body parameter is the whole body when it is named `body` or
+/// is an array, and one field of a JSON object body otherwise (`{"Data": …}`). Returns the
+/// opened parameter's wire name.
+fn open_body(
+    shapes: &mut Shapes<'_>,
+    request: Vec<ir::Member>,
+) -> (Vec<ir::Member>, Option<String>) {
+    let mut opened = None;
+    let mut members = Vec::with_capacity(request.len());
+    for mut member in request {
+        if member.location != Location::Body {
+            members.push(member);
+            continue;
+        }
+        let named_body = member.wire_name.eq_ignore_ascii_case("body");
+        match &member.ty {
+            Type::Struct(name) if named_body => {
+                let position = shapes.structs.iter().position(|item| &item.name == name);
+                if let Some(position) = position {
+                    let object = shapes.structs.remove(position);
+                    members.extend(object.fields.into_iter().map(|mut field| {
+                        field.location = Location::BodyField;
+                        field.required = field.required && member.required;
+                        field
+                    }));
+                    opened = Some(member.wire_name.clone());
+                }
+            }
+            Type::Array(_) => members.push(member),
+            _ if named_body => members.push(member),
+            _ => {
+                member.location = Location::BodyField;
+                members.push(member);
+            }
+        }
+    }
+    (members, opened)
+}
+
+/// A request has one body: a whole body, or JSON fields, or form fields.
+fn check_body(shapes: &mut Shapes<'_>, request: &[ir::Member]) {
+    let count = |location: Location| {
+        request
+            .iter()
+            .filter(|member| member.location == location)
+            .count()
+    };
+    let (whole, fields, form) = (
+        count(Location::Body),
+        count(Location::BodyField),
+        count(Location::Form),
+    );
+    let kinds = [whole > 0, fields > 0, form > 0]
+        .iter()
+        .filter(|present| **present)
+        .count();
+    if whole > 1 || kinds > 1 {
+        shapes.report(
+            SourceLocation::file_start(shapes.file),
+            "the request has more than one body",
+            Some(
+                "a request carries one whole `body`, or JSON body fields, or `formData` fields"
+                    .into(),
+            ),
+        );
+    }
+}
+
+fn lower_response(shapes: &mut Shapes<'_>, spec: &crate::spec::OperationSpec) -> Response {
+    let fields = shapes.lower_members(&spec.response, Position::Field(Side::Response));
+    match &spec.response_body {
+        Some(body) if !spec.response.is_empty() => {
+            shapes.report(
+                shapes.member_location(body),
+                "a response has `response` fields or a `response_body`, not both",
+                Some("keep the one that describes the body".into()),
+            );
+            Response::Fields(fields)
+        }
+        Some(body) => match shapes.lower_member(body, Position::ResponseBody) {
+            Some(member) => match member.ty {
+                Type::String => Response::Text,
+                Type::Binary => Response::Binary,
+                ty => Response::Json(ty),
+            },
+            None => Response::Empty,
+        },
+        None if fields.is_empty() => Response::Empty,
+        None => Response::Fields(fields),
+    }
+}
+
+/// Every `{Name}` of `template`, in order.
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        found.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    found
+}
+
+/// Each placeholder of the template must be a path parameter. (A path parameter the template
+/// does not name is not sent, as the official SDKs do not send it.)
+fn check_path(shapes: &mut Shapes<'_>, template: &str, at: SourceLocation, request: &[ir::Member]) {
+    let parameters: BTreeMap<&str, ()> = request
+        .iter()
+        .filter(|member| member.location == Location::Path)
+        .map(|member| (member.wire_name.as_str(), ()))
+        .collect();
+    for placeholder in placeholders(template) {
+        if !parameters.contains_key(placeholder) {
+            shapes.report(
+                at.clone(),
+                format!("the path template names `{{{placeholder}}}`, which is no path parameter"),
+                Some("add the parameter with `in: path`, or fix the template".into()),
+            );
+        }
+    }
+}

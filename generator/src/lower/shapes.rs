@@ -1,0 +1,674 @@
+//! Parameters, fields and their types: each shape is checked for the keys its position
+//! allows, its type resolved (to a scalar, a collection, a struct it declares or a shared
+//! one), and its Rust names given by [`crate::naming`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::{suggestion, tidy};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
+use crate::ir::{self, Docs, Location, Sides, Style, Type};
+use crate::load::SchemasFile;
+use crate::naming;
+use crate::spec::Shape;
+use crate::yaml::{self, Spanned};
+
+pub(super) const TYPES: &[&str] = &[
+    "string", "boolean", "int32", "int64", "float", "double", "binary", "object", "array", "map",
+    "any",
+];
+pub(super) const STYLES: &[&str] = &["simple", "json", "repeatList", "flat"];
+const LOCATIONS: &[&str] = &["query", "formData", "body", "path", "header", "host"];
+
+/// Which side of a call a shape is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Side {
+    Request,
+    Response,
+}
+
+impl Side {
+    fn sides(self) -> Sides {
+        Sides {
+            request: self == Side::Request,
+            response: self == Side::Response,
+        }
+    }
+}
+
+/// Where a shape stands, which decides the keys it may carry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Position {
+    Parameter,
+    Field(Side),
+    Element(Side),
+    /// A whole response body (`response_body`).
+    ResponseBody,
+    /// A shared schema of `schemas.yaml`.
+    Schema,
+}
+
+impl Position {
+    fn side(self) -> Side {
+        match self {
+            Position::Parameter => Side::Request,
+            Position::Field(side) | Position::Element(side) => side,
+            // A shared schema's sides are marked from its uses; its nested structs start
+            // from the response side, which needs the least of them.
+            Position::ResponseBody | Position::Schema => Side::Response,
+        }
+    }
+
+    fn is_named(self) -> bool {
+        matches!(
+            self,
+            Position::Parameter | Position::Field(_) | Position::Schema
+        )
+    }
+}
+
+/// Lowers the shapes of one file, recording diagnostics against it and collecting the
+/// structs its objects declare.
+pub(super) struct Shapes<'a> {
+    pub file: &'a Path,
+    pub diagnostics: &'a mut Diagnostics,
+    /// Shared schema name → type name.
+    shared: &'a BTreeMap<String, String>,
+    /// Type names declared in this module, with where each was declared.
+    type_names: BTreeMap<String, SourceLocation>,
+    pub structs: Vec<ir::Struct>,
+    /// Members already reported as broken: references to them are not reported again.
+    pub broken: BTreeSet<String>,
+}
+
+impl<'a> Shapes<'a> {
+    pub fn new(
+        file: &'a Path,
+        diagnostics: &'a mut Diagnostics,
+        shared: &'a BTreeMap<String, String>,
+        reserved: impl IntoIterator<Item = String>,
+    ) -> Self {
+        let start = SourceLocation::file_start(file);
+        Shapes {
+            file,
+            diagnostics,
+            shared,
+            type_names: reserved
+                .into_iter()
+                .map(|name| (name, start.clone()))
+                .collect(),
+            structs: Vec::new(),
+            broken: BTreeSet::new(),
+        }
+    }
+
+    pub fn report(
+        &mut self,
+        location: SourceLocation,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        let diagnostic = Diagnostic::new(location, message);
+        self.diagnostics.push(match hint {
+            Some(hint) => diagnostic.with_hint(hint),
+            None => diagnostic,
+        });
+    }
+
+    pub fn at<T>(&self, value: &Spanned<T>) -> SourceLocation {
+        yaml::location_of(self.file, value)
+    }
+
+    pub fn member_location(&self, shape: &Shape) -> SourceLocation {
+        shape
+            .name
+            .as_ref()
+            .map(|name| self.at(name))
+            .or_else(|| shape.ty.as_ref().map(|ty| self.at(ty)))
+            .or_else(|| shape.reference.as_ref().map(|reference| self.at(reference)))
+            .unwrap_or_else(|| SourceLocation::file_start(self.file))
+    }
+
+    /// Lowers the members of one object (or the request, or the response), checking that
+    /// their wire names are unique, and names them.
+    pub fn lower_members(&mut self, shapes: &[Shape], position: Position) -> Vec<ir::Member> {
+        let mut seen: BTreeMap<String, SourceLocation> = BTreeMap::new();
+        let mut members = Vec::new();
+        for shape in shapes {
+            let Some(member) = self.lower_member(shape, position) else {
+                if let Some(name) = &shape.name {
+                    self.broken.insert(name.value.clone());
+                }
+                continue;
+            };
+            let location = self.member_location(shape);
+            let key = member.wire_name.clone();
+            if let Some(first) = seen.get(&key) {
+                let hint = format!("first declared at line {}; remove one", first.line);
+                self.report(
+                    location,
+                    format!("duplicate name `{}`", member.wire_name),
+                    Some(hint),
+                );
+                continue;
+            }
+            seen.insert(key, location);
+            members.push(member);
+        }
+        name_members(&mut members);
+        members
+    }
+
+    /// One member, unnamed in Rust until [`name_members`] sees its siblings.
+    pub fn lower_member(&mut self, shape: &Shape, position: Position) -> Option<ir::Member> {
+        let location = self.member_location(shape);
+        let wire_name = match (&shape.name, position.is_named()) {
+            (Some(name), true) => {
+                if name.value.trim().is_empty() {
+                    self.report(self.at(name), "a name cannot be empty", None);
+                }
+                name.value.clone()
+            }
+            (None, true) => {
+                self.report(location.clone(), "missing key `name`", None);
+                String::new()
+            }
+            (Some(name), false) => {
+                self.report(
+                    self.at(name),
+                    "an array element, map value or response body takes no `name`",
+                    Some("remove `name` here".into()),
+                );
+                String::new()
+            }
+            (None, false) => String::new(),
+        };
+        let (location_kind, style) = self.lower_encoding(shape, position, &location);
+        let ty = self.lower_type(shape, position, &wire_name, &location)?;
+        if position == Position::Parameter {
+            self.check_fits(shape, location_kind, style, &ty, &location);
+        } else if ty == Type::Binary && position != Position::ResponseBody {
+            self.report(
+                location.clone(),
+                "`binary` is the type of a whole body only",
+                Some("use `string` for a field".into()),
+            );
+        }
+        if let (Some(minimum), Some(maximum)) = (shape.minimum, shape.maximum)
+            && minimum > maximum
+        {
+            self.report(
+                location,
+                format!("minimum {minimum} exceeds maximum {maximum}"),
+                None,
+            );
+        }
+        Some(ir::Member {
+            names: naming::field_names([wire_name.as_str()]).remove(0),
+            wire_name,
+            ty,
+            required: shape.required,
+            location: location_kind,
+            style,
+            sensitive: shape.sensitive,
+            boxed: false,
+            docs: Docs {
+                description: shape.description.as_deref().map(tidy),
+                example: shape.example.clone(),
+                enum_values: shape.enum_values.clone(),
+                default: shape.default.clone(),
+                minimum: shape.minimum,
+                maximum: shape.maximum,
+                max_items: shape.max_items,
+                deprecated: shape.deprecated,
+            },
+        })
+    }
+
+    fn lower_encoding(
+        &mut self,
+        shape: &Shape,
+        position: Position,
+        location: &SourceLocation,
+    ) -> (Location, Style) {
+        if position != Position::Parameter {
+            for (key, value) in [("in", &shape.location), ("style", &shape.style)] {
+                if let Some(value) = value {
+                    self.report(
+                        self.at(value),
+                        format!("`{key}` applies only to request parameters"),
+                        Some(format!("remove `{key}` here")),
+                    );
+                }
+            }
+            return (Location::Query, Style::Simple);
+        }
+        let location_kind = match &shape.location {
+            None => {
+                self.report(
+                    location.clone(),
+                    "missing key `in`",
+                    Some(format!("one of: {}", LOCATIONS.join(", "))),
+                );
+                Location::Query
+            }
+            Some(value) => match value.value.as_str() {
+                "query" => Location::Query,
+                "formData" => Location::Form,
+                "body" => Location::Body,
+                "path" => Location::Path,
+                "header" => Location::Header,
+                "host" => Location::Host,
+                other => {
+                    self.report(
+                        self.at(value),
+                        format!("unknown parameter location `{other}`"),
+                        Some(suggestion(other, LOCATIONS)),
+                    );
+                    Location::Query
+                }
+            },
+        };
+        let style = match &shape.style {
+            None => Style::Simple,
+            Some(value) => match value.value.as_str() {
+                "simple" => Style::Simple,
+                "json" => Style::Json,
+                "repeatList" => Style::RepeatList,
+                "flat" => Style::Flat,
+                other => {
+                    self.report(
+                        self.at(value),
+                        format!("unknown style `{other}`"),
+                        Some(suggestion(other, STYLES)),
+                    );
+                    Style::Simple
+                }
+            },
+        };
+        (location_kind, style)
+    }
+
+    /// Whether a parameter's type and style can travel where it goes.
+    fn check_fits(
+        &mut self,
+        shape: &Shape,
+        location: Location,
+        style: Style,
+        ty: &Type,
+        at: &SourceLocation,
+    ) {
+        let style_at = shape
+            .style
+            .as_ref()
+            .map(|style| self.at(style))
+            .unwrap_or(at.clone());
+        let scalar_list = matches!(ty, Type::Array(item) if item.is_scalar());
+        match location {
+            Location::Body | Location::BodyField => {
+                if shape.style.is_some() {
+                    self.report(
+                        style_at,
+                        "a body parameter is sent as JSON; `style` does not apply",
+                        Some("remove `style`".into()),
+                    );
+                }
+                return;
+            }
+            Location::Path | Location::Host => {
+                if shape.style.is_some() || !ty.is_scalar() {
+                    self.report(
+                        at.clone(),
+                        "a path or host parameter is one scalar, sent as text",
+                        Some("make it a `string` without `style`".into()),
+                    );
+                }
+                return;
+            }
+            Location::Query | Location::Form | Location::Header => {}
+        }
+        if *ty == Type::Binary {
+            self.report(
+                at.clone(),
+                "`binary` travels only as a whole body (`in: body`)",
+                Some("use `string`".into()),
+            );
+            return;
+        }
+        match (style, ty.is_scalar()) {
+            (Style::Simple, false) if !scalar_list => self.report(
+                style_at,
+                "a structured parameter needs an encoding style",
+                Some("add `style: json`, `style: repeatList` or `style: flat`".into()),
+            ),
+            (Style::Json | Style::RepeatList | Style::Flat, true) => self.report(
+                style_at,
+                "a scalar parameter is sent as text; a style applies only to structured values",
+                Some("remove `style`".into()),
+            ),
+            _ => {}
+        }
+        if location == Location::Header && matches!(style, Style::RepeatList | Style::Flat) {
+            self.report(
+                at.clone(),
+                "a header carries one value",
+                Some("use `style: json`".into()),
+            );
+        }
+        if style == Style::RepeatList && !matches!(ty, Type::Array(_)) {
+            self.report(
+                at.clone(),
+                "`repeatList` applies to arrays",
+                Some("use `style: flat` or `style: json` for objects".into()),
+            );
+        }
+    }
+
+    fn lower_type(
+        &mut self,
+        shape: &Shape,
+        position: Position,
+        wire_name: &str,
+        location: &SourceLocation,
+    ) -> Option<Type> {
+        if let Some(reference) = &shape.reference {
+            if let Some(ty) = &shape.ty {
+                self.report(
+                    self.at(ty),
+                    "a shape has a `type` or a `ref`, not both",
+                    Some("remove one".into()),
+                );
+            }
+            return self.lower_reference(reference);
+        }
+        let Some(ty) = &shape.ty else {
+            self.report(
+                location.clone(),
+                "missing key `type`",
+                Some(format!(
+                    "one of: {}, or `ref` to a shared schema",
+                    TYPES.join(", ")
+                )),
+            );
+            return None;
+        };
+        let type_location = self.at(ty);
+        let kind = ty.value.as_str();
+        if !TYPES.contains(&kind) {
+            self.report(
+                type_location,
+                format!("unknown type `{kind}`"),
+                Some(suggestion(kind, TYPES)),
+            );
+            return None;
+        }
+        for (key, present, applies_to) in [
+            ("fields", !shape.fields.is_empty(), "object"),
+            ("items", shape.items.is_some(), "array"),
+            ("values", shape.values.is_some(), "map"),
+            ("type_name", shape.type_name.is_some(), "object"),
+        ] {
+            if present && kind != applies_to {
+                self.report(
+                    type_location.clone(),
+                    format!("`{key}` applies to `{applies_to}`, not `{kind}`"),
+                    Some(format!(
+                        "remove `{key}` or change the type to `{applies_to}`"
+                    )),
+                );
+            }
+        }
+        let element = Position::Element(position.side());
+        Some(match kind {
+            "string" => Type::String,
+            "boolean" => Type::Boolean,
+            "int32" => Type::Int32,
+            "int64" => Type::Int64,
+            "float" => Type::Float,
+            "double" => Type::Double,
+            "binary" => Type::Binary,
+            "any" => Type::Any,
+            "array" => {
+                let Some(items) = &shape.items else {
+                    self.report(
+                        type_location,
+                        "an array needs `items`",
+                        Some("use `items: {type: any}` for free-form elements".into()),
+                    );
+                    return None;
+                };
+                Type::Array(Box::new(self.lower_member(items, element)?.ty))
+            }
+            "map" => {
+                let Some(values) = &shape.values else {
+                    self.report(type_location, "a map needs `values`", None);
+                    return None;
+                };
+                Type::Map(Box::new(self.lower_member(values, element)?.ty))
+            }
+            _ => self.lower_struct(shape, position, wire_name, type_location)?,
+        })
+    }
+
+    fn lower_reference(&mut self, reference: &Spanned<String>) -> Option<Type> {
+        match self.shared.get(&reference.value) {
+            Some(type_name) => Some(Type::Shared(type_name.clone())),
+            None => {
+                let names: Vec<&str> = self.shared.keys().map(String::as_str).collect();
+                let hint = suggestion(&reference.value, &names);
+                self.report(
+                    self.at(reference),
+                    format!("`ref` names no shared schema `{}`", reference.value),
+                    Some(hint),
+                );
+                None
+            }
+        }
+    }
+
+    fn lower_struct(
+        &mut self,
+        shape: &Shape,
+        position: Position,
+        wire_name: &str,
+        type_location: SourceLocation,
+    ) -> Option<Type> {
+        let Some(type_name) = &shape.type_name else {
+            let guess = if wire_name.is_empty() {
+                "Item".to_string()
+            } else {
+                naming::type_name(wire_name)
+            };
+            self.report(
+                type_location,
+                "an object needs a `type_name`",
+                Some(format!("add e.g. `type_name: {guess}`")),
+            );
+            return None;
+        };
+        let name_location = self.at(type_name);
+        if !naming::is_type_name(&type_name.value) {
+            self.report(
+                name_location.clone(),
+                format!("type name `{}` is not PascalCase", type_name.value),
+                Some(format!("e.g. `{}`", naming::type_name(&type_name.value))),
+            );
+        }
+        if naming::PRELUDE_NAMES.contains(&type_name.value.as_str()) {
+            self.report(
+                name_location.clone(),
+                format!(
+                    "type name `{}` would hide the standard `{}` the generated code uses",
+                    type_name.value, type_name.value
+                ),
+                Some(format!(
+                    "pick another `type_name`, e.g. `{}Value`",
+                    type_name.value
+                )),
+            );
+        }
+        if let Some(first) = self.type_names.get(&type_name.value) {
+            let hint = format!(
+                "already used at line {} of this file; pick another `type_name`",
+                first.line
+            );
+            self.report(
+                name_location.clone(),
+                format!("type name `{}` is taken", type_name.value),
+                Some(hint),
+            );
+        }
+        self.type_names
+            .insert(type_name.value.clone(), name_location.clone());
+        if shape.fields.is_empty() {
+            self.report(
+                name_location,
+                "an object needs `fields`",
+                Some("use `type: any` for free-form JSON".into()),
+            );
+        }
+        let fields = self.lower_members(&shape.fields, Position::Field(position.side()));
+        self.structs.push(ir::Struct {
+            name: type_name.value.clone(),
+            side: position.side().sides(),
+            description: shape.description.as_deref().map(tidy),
+            fields,
+        });
+        Some(Type::Struct(type_name.value.clone()))
+    }
+}
+
+/// Gives the members of one struct (or request, or response) their Rust names, together so
+/// that collisions resolve as [`crate::naming`] describes.
+pub(super) fn name_members(members: &mut [ir::Member]) {
+    let names = naming::field_names(members.iter().map(|member| member.wire_name.as_str()));
+    for (member, names) in members.iter_mut().zip(names) {
+        member.names = names;
+    }
+}
+
+/// The object types of `schemas.yaml`, which shapes reference with `ref`.
+pub(super) struct SharedTypes {
+    /// Shared schema name → type name.
+    pub names: BTreeMap<String, String>,
+    structs: Vec<ir::Struct>,
+}
+
+impl SharedTypes {
+    /// Lowers `schemas.yaml`, if any.
+    pub fn lower(file: Option<&SchemasFile>, diagnostics: &mut Diagnostics) -> Self {
+        let Some(file) = file else {
+            return SharedTypes {
+                names: BTreeMap::new(),
+                structs: Vec::new(),
+            };
+        };
+        let mut names = BTreeMap::new();
+        for schema in &file.schemas {
+            if let (Some(name), Some(type_name)) = (&schema.name, &schema.type_name) {
+                names.insert(name.value.clone(), type_name.value.clone());
+            }
+        }
+        let mut shapes = Shapes::new(&file.path, diagnostics, &names, []);
+        let mut seen = BTreeSet::new();
+        for schema in &file.schemas {
+            let location = shapes.member_location(schema);
+            if let Some(name) = &schema.name
+                && !seen.insert(name.value.clone())
+            {
+                shapes.report(
+                    location.clone(),
+                    format!("schema `{}` is listed twice", name.value),
+                    None,
+                );
+            }
+            if schema.ty.as_ref().map(|ty| ty.value.as_str()) != Some("object") {
+                shapes.report(
+                    location,
+                    "a shared schema is an `object` with `type_name` and `fields`",
+                    Some("write other types where they are used".into()),
+                );
+                continue;
+            }
+            shapes.lower_member(schema, Position::Schema);
+        }
+        let structs = shapes.structs;
+        SharedTypes { names, structs }
+    }
+
+    /// Marks each shared struct with the sides of calls it is used on, through operations'
+    /// requests and responses and through other shared structs.
+    pub fn mark_sides(&mut self, operations: &[ir::Operation]) {
+        let mut pending: Vec<(String, Side)> = Vec::new();
+        for operation in operations {
+            let request_types = operation
+                .request
+                .iter()
+                .map(|member| (&member.ty, Side::Request));
+            let response_types = match &operation.response {
+                ir::Response::Fields(fields) => fields.iter().map(|member| &member.ty).collect(),
+                ir::Response::Json(ty) => vec![ty],
+                _ => Vec::new(),
+            };
+            let local = operation.structs.iter().flat_map(|item| {
+                let side = if item.side.request {
+                    Side::Request
+                } else {
+                    Side::Response
+                };
+                item.fields.iter().map(move |field| (&field.ty, side))
+            });
+            for (ty, side) in request_types
+                .chain(response_types.into_iter().map(|ty| (ty, Side::Response)))
+                .chain(local)
+            {
+                types_module_structs(ty, false, &mut |name| pending.push((name.to_owned(), side)));
+            }
+        }
+        for item in &mut self.structs {
+            item.side = Sides::default();
+        }
+        while let Some((name, side)) = pending.pop() {
+            let Some(item) = self.structs.iter_mut().find(|item| item.name == name) else {
+                continue;
+            };
+            let flag = match side {
+                Side::Request => &mut item.side.request,
+                Side::Response => &mut item.side.response,
+            };
+            if *flag {
+                continue;
+            }
+            *flag = true;
+            for field in &item.fields {
+                types_module_structs(&field.ty, true, &mut |name| {
+                    pending.push((name.to_owned(), side))
+                });
+            }
+        }
+        // A shared struct no operation uses is still decodable, as the response side needs
+        // the least.
+        for item in &mut self.structs {
+            if item.side == Sides::default() {
+                item.side.response = true;
+            }
+        }
+    }
+
+    pub fn into_structs(self) -> Vec<ir::Struct> {
+        let mut structs = self.structs;
+        structs.sort_by(|a, b| a.name.cmp(&b.name));
+        structs
+    }
+}
+
+/// Calls `found` with the name of every struct of the types module that `ty` holds; a
+/// `Struct` is one of them when `ty` is itself in the types module (`in_types_module`).
+fn types_module_structs(ty: &Type, in_types_module: bool, found: &mut impl FnMut(&str)) {
+    match ty {
+        Type::Shared(name) => found(name),
+        Type::Struct(name) if in_types_module => found(name),
+        Type::Array(item) | Type::Map(item) => types_module_structs(item, in_types_module, found),
+        _ => {}
+    }
+}

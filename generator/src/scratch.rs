@@ -1,0 +1,64 @@
+//! Scratch workspaces: generated crates built outside this repository (a product imported
+//! for a test, a sample of the metadata corpus) against this repository's runtime and CLI
+//! engine, with its dependency versions.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The manifest of a workspace holding only `generated/*`: this workspace's manifest with
+/// its members replaced, its own generated crates and the generator left out, and the
+/// runtime and CLI engine referred to by absolute path.
+pub fn workspace_manifest(root: &Path) -> io::Result<String> {
+    let manifest = fs::read_to_string(root.join("Cargo.toml"))?;
+    let mut lines = Vec::new();
+    let mut in_members = false;
+    for line in manifest.lines() {
+        if line.starts_with("members = [") {
+            in_members = true;
+            lines.push("members = [\"generated/*\"]".to_string());
+            continue;
+        }
+        if in_members {
+            in_members = line.trim() != "]";
+            continue;
+        }
+        if line.starts_with("alibabacloud-") || line.starts_with("acs-codegen ") {
+            continue;
+        }
+        let absolute = |crate_dir: &str| format!("path = \"{}\"", root.join(crate_dir).display());
+        lines.push(
+            line.replace("path = \"runtime\"", &absolute("runtime"))
+                .replace("path = \"cli\"", &absolute("cli")),
+        );
+    }
+    Ok(lines.join("\n") + "\n")
+}
+
+/// Writes a scratch workspace at `dir`: the manifest, this workspace's lock file, and
+/// `files` (paths relative to `dir`), after removing what a previous run left in
+/// `dir/generated` and `dir/spec`.
+pub fn write_workspace(
+    root: &Path,
+    dir: &Path,
+    files: &BTreeMap<PathBuf, String>,
+) -> io::Result<()> {
+    for owned in ["generated", "spec"] {
+        match fs::remove_dir_all(dir.join(owned)) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+            _ => {}
+        }
+    }
+    fs::create_dir_all(dir)?;
+    fs::write(dir.join("Cargo.toml"), workspace_manifest(root)?)?;
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    for (path, text) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, text)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,376 @@
+//! `cargo xtask corpus --openmeta-dir DIR [--compile N]`: imports and generates every
+//! product-version of an OpenMeta corpus (`DIR/**/api-docs.json`, as Alibaba Cloud publishes
+//! it) in memory, writing nothing; prints one line per failure, then a summary. With
+//! `--compile N` it also writes N product-versions into a scratch workspace and builds them,
+//! failing on any warning.
+//!
+//! Each product-version is generated as `cargo xtask import` then `cargo xtask codegen` would
+//! make it: imported spec files as YAML text, read back, lowered and rendered. Directory names
+//! follow the importer's rule with every version of a product present: the newest version
+//! (the greatest version string) takes `<product>`, the others `<product>-<version>`.
+//!
+//! The sample built by `--compile` holds the largest product-version (by operations), those
+//! named by `--include`, and others drawn in a shuffle seeded by `--seed`, so that the same
+//! command builds the same sample.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use acs_codegen::import::{self, ImportError};
+
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// A directory holding the corpus: `<language>/<product>/<version>/api-docs.json`.
+    #[arg(long)]
+    openmeta_dir: PathBuf,
+    /// Also build this many product-versions in a scratch workspace, failing on any warning.
+    #[arg(long)]
+    compile: Option<usize>,
+    /// The seed of the shuffle that picks the built sample.
+    #[arg(long, default_value_t = 2025)]
+    seed: u64,
+    /// Product-versions (spec directory names, such as `ecs`) the built sample includes.
+    #[arg(long, value_delimiter = ',')]
+    include: Vec<String>,
+}
+
+/// One `api-docs.json` of the corpus.
+struct Entry {
+    path: PathBuf,
+    product: String,
+    version: String,
+    /// Its spec directory name.
+    dir: String,
+}
+
+/// What became of one product-version.
+enum Outcome {
+    Generated {
+        style: String,
+        operations: usize,
+        files: BTreeMap<PathBuf, String>,
+    },
+    NoOperations,
+    Declined(String),
+    Failed(String),
+}
+
+pub fn run(root: &Path, options: Options) -> ExitCode {
+    let started = Instant::now();
+    let entries = match entries(&options.openmeta_dir) {
+        Ok(entries) if !entries.is_empty() => entries,
+        Ok(_) => {
+            eprintln!(
+                "corpus: no api-docs.json under {}",
+                options.openmeta_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(message) => {
+            eprintln!("corpus: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcomes = generate_all(&entries, options.compile.is_some());
+    let mut summary = Summary::default();
+    let mut generated = Vec::new();
+    for (entry, outcome) in entries.iter().zip(outcomes) {
+        summary.count(entry, &outcome);
+        if let Outcome::Generated {
+            operations, files, ..
+        } = outcome
+            && options.compile.is_some()
+        {
+            generated.push((entry.dir.clone(), operations, files));
+        }
+    }
+    summary.print(started);
+    if summary.failed > 0 {
+        return ExitCode::FAILURE;
+    }
+    match options.compile {
+        Some(count) => compile(root, &options, count, generated),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// Every `api-docs.json` under `dir`, with its product, version and spec directory name.
+fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let listing = fs::read_dir(&dir)
+            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+        for item in listing {
+            let path = item
+                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    let mut entries = Vec::new();
+    for path in paths {
+        let text = fs::read_to_string(&path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        let (product, version) = import::product_and_version(&text)
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+        entries.push(Entry {
+            path,
+            product,
+            version,
+            dir: String::new(),
+        });
+    }
+    let mut newest: BTreeMap<String, String> = BTreeMap::new();
+    for entry in &entries {
+        let product = entry.product.to_lowercase();
+        let current = newest.entry(product).or_default();
+        if entry.version > *current {
+            current.clone_from(&entry.version);
+        }
+    }
+    for entry in &mut entries {
+        let beside_another = newest[&entry.product.to_lowercase()] != entry.version;
+        entry.dir = import::directory_name(&entry.product, &entry.version, beside_another);
+    }
+    Ok(entries)
+}
+
+/// The outcome of every entry, in order, generated on every core: one product-version
+/// after another on each, as most of a product-version's work is not parallel. The files are
+/// kept only when `keep_files`.
+fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(entry) = entries.get(index) else {
+                            break done;
+                        };
+                        let mut outcome = generate(entry);
+                        if let Outcome::Generated { files, .. } = &mut outcome
+                            && !keep_files
+                        {
+                            files.clear();
+                        }
+                        done.push((index, outcome));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a corpus worker panicked"))
+            .collect()
+    });
+    outcomes.sort_by_key(|(index, _)| *index);
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// Imports and generates one product-version in memory.
+fn generate(entry: &Entry) -> Outcome {
+    let text = match fs::read_to_string(&entry.path) {
+        Ok(text) => text,
+        Err(error) => return Outcome::Failed(format!("cannot read: {error}")),
+    };
+    let specs = match import::import_specs(&text, None) {
+        Ok(specs) => specs,
+        Err(ImportError::Declined { reason, .. }) => return Outcome::Declined(reason.to_owned()),
+        Err(error) => return Outcome::Failed(format!("import: {error}")),
+    };
+    if specs.operations.is_empty() {
+        return Outcome::NoOperations;
+    }
+    let spec_dir = Path::new("spec").join(&entry.dir);
+    let texts = match specs.to_files() {
+        Ok(files) => files
+            .into_iter()
+            .map(|(file, text)| (spec_dir.join(file), text))
+            .collect(),
+        Err(error) => return Outcome::Failed(format!("import: {error}")),
+    };
+    match acs_codegen::generate_from_texts(&entry.dir, &texts) {
+        Ok(mut files) => {
+            files.extend(texts);
+            Outcome::Generated {
+                style: specs.service.style.value.clone(),
+                operations: specs.operations.len(),
+                files,
+            }
+        }
+        Err(error) => Outcome::Failed(first_lines(&error.to_string(), 3)),
+    }
+}
+
+fn first_lines(text: &str, count: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut shown = lines[..lines.len().min(count)].join("\n    ");
+    if lines.len() > count {
+        shown.push_str(&format!("\n    … {} more line(s)", lines.len() - count));
+    }
+    shown
+}
+
+#[derive(Default)]
+struct Summary {
+    generated: usize,
+    no_operations: usize,
+    declined: usize,
+    failed: usize,
+    /// Style → (product-versions, operations).
+    by_style: BTreeMap<String, (usize, usize)>,
+}
+
+impl Summary {
+    fn count(&mut self, entry: &Entry, outcome: &Outcome) {
+        let name = format!("{} ({} {})", entry.dir, entry.product, entry.version);
+        match outcome {
+            Outcome::Generated {
+                style, operations, ..
+            } => {
+                self.generated += 1;
+                let counts = self.by_style.entry(style.clone()).or_default();
+                counts.0 += 1;
+                counts.1 += operations;
+            }
+            Outcome::NoOperations => {
+                self.no_operations += 1;
+                println!("{name}: lists no operations; nothing generated");
+            }
+            Outcome::Declined(reason) => {
+                self.declined += 1;
+                println!("{name}: declined: {reason}");
+            }
+            Outcome::Failed(problem) => {
+                self.failed += 1;
+                println!("{name}: FAILED: {problem}");
+            }
+        }
+    }
+
+    fn print(&self, started: Instant) {
+        let total = self.generated + self.no_operations + self.declined + self.failed;
+        let operations: usize = self
+            .by_style
+            .values()
+            .map(|(_, operations)| operations)
+            .sum();
+        println!(
+            "\ncorpus: {total} product-versions: {} generated ({operations} APIs), {} without operations, {} declined, {} failed, in {:.1} s",
+            self.generated,
+            self.no_operations,
+            self.declined,
+            self.failed,
+            started.elapsed().as_secs_f64()
+        );
+        for (style, (products, operations)) in &self.by_style {
+            println!("  {style}: {products} product-versions, {operations} APIs");
+        }
+    }
+}
+
+/// Writes the sample into a scratch workspace under `target/` and builds it with warnings
+/// denied.
+fn compile(
+    root: &Path,
+    options: &Options,
+    count: usize,
+    mut generated: Vec<(String, usize, BTreeMap<PathBuf, String>)>,
+) -> ExitCode {
+    generated.sort_by(|a, b| a.0.cmp(&b.0));
+    let sample = sample(&generated, count, &options.include, options.seed);
+    let mut files = BTreeMap::new();
+    let mut names = Vec::new();
+    for &index in &sample {
+        let (dir, operations, product_files) = &generated[index];
+        names.push(format!("{dir} ({operations})"));
+        files.extend(product_files.clone());
+    }
+    println!(
+        "\ncompile: {} product-versions: {}",
+        sample.len(),
+        names.join(", ")
+    );
+    let scratch = root.join("target/corpus");
+    if let Err(error) = acs_codegen::scratch::write_workspace(root, &scratch, &files) {
+        eprintln!("compile: cannot write {}: {error}", scratch.display());
+        return ExitCode::FAILURE;
+    }
+    let started = Instant::now();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--workspace", "--offline"])
+        .current_dir(&scratch)
+        .env("RUSTFLAGS", "-D warnings")
+        .status();
+    match status {
+        Ok(status) if status.success() => {
+            println!(
+                "compile: built without warnings in {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(status) => {
+            eprintln!("compile: the build failed ({status})");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("compile: cannot run cargo: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Indices of the sample: the largest product-version, those named in `include`, then others
+/// in a seeded shuffle until `count` are chosen.
+fn sample(
+    generated: &[(String, usize, BTreeMap<PathBuf, String>)],
+    count: usize,
+    include: &[String],
+    seed: u64,
+) -> Vec<usize> {
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut choose = |index: usize| {
+        if !chosen.contains(&index) && chosen.len() < count {
+            chosen.push(index);
+        }
+    };
+    if let Some(largest) = (0..generated.len()).max_by_key(|&index| generated[index].1) {
+        choose(largest);
+    }
+    for name in include {
+        if let Some(index) = generated.iter().position(|(dir, ..)| dir == name) {
+            choose(index);
+        }
+    }
+    let mut order: Vec<usize> = (0..generated.len()).collect();
+    let mut state = seed;
+    // Fisher–Yates with splitmix64: a fixed sequence for a seed, with no dependency.
+    for last in (1..order.len()).rev() {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut mixed = state;
+        mixed = (mixed ^ (mixed >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        mixed = (mixed ^ (mixed >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        mixed ^= mixed >> 31;
+        order.swap(last, (mixed % (last as u64 + 1)) as usize);
+    }
+    for index in order {
+        choose(index);
+    }
+    chosen.sort_unstable();
+    chosen
+}
