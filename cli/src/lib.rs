@@ -16,7 +16,7 @@ mod run;
 mod values;
 
 pub use exit::ExitStatus;
-pub use model::{Cli, Kind, Location, Operation, Pagination, Parameter};
+pub use model::{Cli, Kind, Location, Operation, Pagination, Parameter, Waiter};
 
 /// Parses the process's arguments, runs the chosen operation and returns the exit code.
 pub fn main(cli: &'static Cli) -> std::process::ExitCode {

@@ -834,6 +834,7 @@ fn lower_waiter(
         operation_name: operation.name.clone(),
         inputs,
         path,
+        wire_path: spec.path.value.clone(),
         success: spec.success.clone(),
         failure: spec.failure.clone(),
         delay_seconds: spec.delay_seconds,
