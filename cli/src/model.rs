@@ -53,6 +53,19 @@ pub struct Waiter {
     pub rule: acs_runtime::WaitRule,
 }
 
+impl Waiter {
+    /// The parameters of the polled operation that the waiter takes.
+    pub(crate) fn parameters<'a>(
+        &self,
+        operation: &'a Operation,
+    ) -> impl Iterator<Item = &'a Parameter> {
+        operation
+            .parameters
+            .iter()
+            .filter(|parameter| self.inputs.contains(&parameter.name))
+    }
+}
+
 #[derive(Debug)]
 pub struct Parameter {
     /// Wire name, also the flag (`--RegionId`).

@@ -1,0 +1,66 @@
+//! `--dry-run`: what a call would send, with nothing secret in it.
+
+use std::time::SystemTime;
+
+use acs_runtime::{CallSpec, Client, Credentials, RequestParams};
+use clap::{Arg, ArgAction};
+
+use crate::exit::Failure;
+use crate::model::Operation;
+use crate::output::{CLI_QUERY, OUTPUT, QUIET};
+use crate::waiting::WAITER;
+
+pub const DRY_RUN: &str = "dry-run";
+
+const REDACTED: &str = "** redacted **";
+
+/// Nothing is sent, so nothing is printed, paged or waited for.
+pub fn arg(heading: &'static str) -> Arg {
+    Arg::new(DRY_RUN)
+        .long(DRY_RUN)
+        .action(ArgAction::SetTrue)
+        .conflicts_with_all([OUTPUT, CLI_QUERY, QUIET, WAITER])
+        .help_heading(heading)
+        .help("Print the parameters and the canonical request instead of sending")
+}
+
+/// Prints what would be sent. Sensitive values are redacted; no credentials are resolved, so
+/// a placeholder access key id stands in and no secret or security token appears.
+pub fn print(
+    client: &Client,
+    operation: &Operation,
+    params: &RequestParams,
+) -> Result<(), Failure> {
+    let mut shown = params.clone();
+    for parameter in operation
+        .parameters
+        .iter()
+        .filter(|parameter| parameter.sensitive)
+    {
+        let nested = format!("{}.", parameter.name);
+        for target in [&mut shown.query, &mut shown.form] {
+            let keys: Vec<String> = target
+                .iter()
+                .map(|(key, _)| key)
+                .filter(|key| *key == parameter.name || key.starts_with(&nested))
+                .map(str::to_string)
+                .collect();
+            for key in keys {
+                target.insert(key, REDACTED);
+            }
+        }
+    }
+    let placeholder = Credentials::new("ACCESS_KEY_ID", "", "dry run");
+    let call = CallSpec::from(&operation.call);
+    let signed = client.prepare(call, &shown, &placeholder, SystemTime::now())?;
+    println!("{} {}", signed.request.method(), signed.request.uri());
+    println!("\nParameters:");
+    let mut sorted: Vec<(&str, &str)> = shown.query.iter().chain(shown.form.iter()).collect();
+    sorted.sort();
+    for (key, value) in sorted {
+        println!("  {key} = {value}");
+    }
+    println!("\nCanonical request:\n{}", signed.canonical_request);
+    println!("\nString to sign:\n{}", signed.string_to_sign);
+    Ok(())
+}
