@@ -24,13 +24,13 @@ pub fn arg(heading: &'static str) -> Arg {
         .help("Print the parameters and the canonical request instead of sending")
 }
 
-/// Prints what would be sent. Sensitive values are redacted; no credentials are resolved, so
-/// a placeholder access key id stands in and no secret or security token appears.
-pub fn print(
+/// What would be sent. Sensitive values are redacted; no credentials are resolved, so a
+/// placeholder access key id stands in and no secret or security token appears.
+pub fn render(
     client: &Client,
     operation: &Operation,
     params: &RequestParams,
-) -> Result<(), Failure> {
+) -> Result<String, Failure> {
     let mut shown = params.clone();
     for parameter in operation
         .parameters
@@ -53,14 +53,19 @@ pub fn print(
     let placeholder = Credentials::new("ACCESS_KEY_ID", "", "dry run");
     let call = CallSpec::from(&operation.call);
     let signed = client.prepare(call, &shown, &placeholder, SystemTime::now())?;
-    println!("{} {}", signed.request.method(), signed.request.uri());
-    println!("\nParameters:");
+    let mut text = format!(
+        "{} {}\n\nParameters:\n",
+        signed.request.method(),
+        signed.request.uri()
+    );
     let mut sorted: Vec<(&str, &str)> = shown.query.iter().chain(shown.form.iter()).collect();
     sorted.sort();
     for (key, value) in sorted {
-        println!("  {key} = {value}");
+        text.push_str(&format!("  {key} = {value}\n"));
     }
-    println!("\nCanonical request:\n{}", signed.canonical_request);
-    println!("\nString to sign:\n{}", signed.string_to_sign);
-    Ok(())
+    text.push_str(&format!(
+        "\nCanonical request:\n{}\n\nString to sign:\n{}\n",
+        signed.canonical_request, signed.string_to_sign
+    ));
+    Ok(text)
 }

@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::future::Future;
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 
 use clap::ArgMatches;
 use tracing_subscriber::filter::LevelFilter;
@@ -42,8 +42,9 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
             let shell = *arguments
                 .get_one::<clap_complete::Shell>(SHELL)
                 .expect("clap requires the shell");
-            clap_complete::generate(shell, &mut command, cli.name, &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, cli.name, &mut script);
+            write_out(&script)
         }
         Some((MAN, _)) => man_page(command),
         Some((WAIT, arguments)) => match arguments.subcommand() {
@@ -83,8 +84,19 @@ fn man_page(command: clap::Command) -> Result<(), Failure> {
     let mut page = Vec::new();
     clap_mangen::Man::new(command)
         .render(&mut page)
-        .and_then(|()| std::io::stdout().write_all(&page))
-        .map_err(|error| Failure::Unexpected(format!("cannot write the man page: {error}")))
+        .map_err(|error| Failure::Unexpected(format!("cannot render the man page: {error}")))?;
+    write_out(&page)
+}
+
+/// Writes to stdout. A reader that stopped reading (`oos … | head -1`) has what it wanted:
+/// that is no failure of the command.
+fn write_out(bytes: &[u8]) -> Result<(), Failure> {
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(error) if error.kind() != ErrorKind::BrokenPipe => Err(Failure::Unexpected(format!(
+            "cannot write to stdout: {error}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Everything is checked before anything is sent: the output options, `--waiter`, the
@@ -99,7 +111,7 @@ async fn call_operation(
     let waiter = Wait::from_flag(arguments).map_err(Failure::Usage)?;
     let client = configure::client(cli, arguments, call::region_parameter(&params))?;
     if arguments.get_flag(DRY_RUN) {
-        return dry_run::print(&client, operation, &params);
+        return write_out(dry_run::render(&client, operation, &params)?.as_bytes());
     }
     let pages = paging::requested(operation, arguments);
     let items = match &pages {
@@ -146,8 +158,8 @@ fn print(
     document: serde_json::Value,
     items: Option<&[&str]>,
 ) -> Result<(), Failure> {
-    if let Some(text) = output.render(document, items).map_err(Failure::Usage)? {
-        print!("{text}");
+    match output.render(document, items).map_err(Failure::Usage)? {
+        Some(text) => write_out(text.as_bytes()),
+        None => Ok(()),
     }
-    Ok(())
 }

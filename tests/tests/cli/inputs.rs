@@ -162,6 +162,13 @@ async fn the_access_key_secret_comes_from_stdin_or_a_file() {
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert!(requests.iter().all(|request| request.signature_verified));
+
+    let mut dry_run = call("-".into());
+    dry_run.arg("--dry-run");
+    let printed = run_with_stdin(dry_run, DEFAULT_ACCESS_KEY_SECRET).await;
+    assert_eq!(printed.status.code(), Some(0), "{}", stderr(&printed));
+    assert!(!stdout(&printed).contains(DEFAULT_ACCESS_KEY_SECRET));
+    assert_eq!(server.requests().len(), 2);
     std::fs::remove_dir_all(&directory).unwrap();
 }
 

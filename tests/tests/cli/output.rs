@@ -150,3 +150,33 @@ async fn json_is_pretty_by_default() {
     assert!(stdout(&output).starts_with("{\n  \"RequestId\": \"R\",\n"));
     assert_eq!(stdout_json(&output)["Executions"][1]["Status"], "Running");
 }
+
+/// `oos … | head -1`: a reader that stops reading ends the command quietly, with exit 0,
+/// instead of a panic about a broken pipe.
+#[tokio::test]
+async fn a_reader_that_went_away_is_not_a_failure() {
+    let server = server().await;
+    for args in [
+        &["ListExecutions"][..],
+        &["ListExecutions", "--dry-run"],
+        &["completion", "bash"],
+        &["man"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = crate::oos()
+            .args(args)
+            .args(["--endpoint", &server.endpoint()])
+            .stdout(writer)
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(output.stderr.is_empty(), "{args:?}: {}", stderr(&output));
+    }
+}
