@@ -34,7 +34,7 @@ pub fn build(cli: &Cli) -> Command {
     let sources = Sources::default();
     let global = global_args(&sources).map(|arg| arg.global(true).help_heading(GLOBAL_OPTIONS));
     let globals: Vec<&str> = global.iter().filter_map(Arg::get_long).collect();
-    let utilities = [completion_command(), man_command()]
+    let utilities = [completion_command(), man_command(cli.name)]
         .into_iter()
         .chain(wait_command(cli, &sources, &globals));
     let operations = cli
@@ -113,8 +113,10 @@ fn completion_command() -> Command {
         )
 }
 
-fn man_command() -> Command {
-    Command::new(MAN).about("Print the man page (roff), e.g. `oos man > oos.1`")
+fn man_command(name: &str) -> Command {
+    Command::new(MAN).about(format!(
+        "Print the man page (roff), e.g. `{name} man > {name}.1`"
+    ))
 }
 
 /// `wait`, when the spec declares waiters.
