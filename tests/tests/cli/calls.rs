@@ -7,7 +7,7 @@ use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Rep
 use integration_tests::server;
 use serde_json::{Value, json};
 
-use crate::{example, run, run_with_env, stderr, stdout_json};
+use crate::{assert_fails, example, run, run_with_env, stderr, stdout_json};
 
 #[tokio::test]
 async fn a_call_prints_the_response_and_sends_a_signed_request() {
@@ -97,20 +97,14 @@ async fn every_parameter_kind_encodes_as_the_official_sdk_sends_it() {
 async fn usage_errors_exit_2_before_anything_is_sent() {
     let server = server().await;
     let missing = run(&server, &["GetTemplate"]).await;
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        stderr(&missing).contains("--TemplateName"),
-        "{}",
-        stderr(&missing)
-    );
+    assert_fails(&missing, 2, "--TemplateName");
 
     let invalid = run(
         &server,
         &["ListInstancePatchStates", "--MaxResults", "fifty"],
     )
     .await;
-    assert_eq!(invalid.status.code(), Some(2));
-    assert!(stderr(&invalid).contains("fifty"), "{}", stderr(&invalid));
+    assert_fails(&invalid, 2, "fifty");
 
     let bad_json = run(
         &server,
@@ -125,12 +119,7 @@ async fn usage_errors_exit_2_before_anything_is_sent() {
         ],
     )
     .await;
-    assert_eq!(bad_json.status.code(), Some(2));
-    assert!(
-        stderr(&bad_json).contains("not valid JSON"),
-        "{}",
-        stderr(&bad_json)
-    );
+    assert_fails(&bad_json, 2, "not valid JSON");
 
     let unknown = run(&server, &["ListInstancePatchState"]).await;
     assert_eq!(unknown.status.code(), Some(2));
@@ -312,12 +301,7 @@ async fn a_named_profile_supplies_credentials_and_region() {
     let unknown = oos_at(&["--profile", "nope", "GetTemplate", "--TemplateName", "T"])
         .await
         .unwrap();
-    assert_eq!(unknown.status.code(), Some(5));
-    assert!(
-        stderr(&unknown).contains("profile \"nope\""),
-        "{}",
-        stderr(&unknown)
-    );
+    assert_fails(&unknown, 5, "profile \"nope\"");
     assert!(!stderr(&unknown).contains(DEFAULT_ACCESS_KEY_SECRET));
     std::fs::remove_dir_all(&home).unwrap();
 }

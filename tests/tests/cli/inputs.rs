@@ -6,7 +6,7 @@ use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 use integration_tests::server;
 use serde_json::json;
 
-use crate::{oos, run, run_with_stdin, stderr, stdout};
+use crate::{assert_fails, oos, run, run_with_stdin, stderr, stdout};
 
 /// A scratch directory of this test process, emptied first.
 fn scratch(name: &str) -> PathBuf {
@@ -55,12 +55,7 @@ async fn file_urls_send_the_files_text() {
         ],
     )
     .await;
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        stderr(&missing).contains("cannot read `nowhere.yaml`"),
-        "{}",
-        stderr(&missing)
-    );
+    assert_fails(&missing, 2, "cannot read `nowhere.yaml`");
     assert_eq!(server.requests().len(), 1);
     std::fs::remove_dir_all(&directory).unwrap();
 }
@@ -114,12 +109,7 @@ async fn secrets_come_from_stdin_and_stay_out_of_dry_runs() {
         "--dry-run",
     ]);
     let refused = run_with_stdin(twice, secret_value).await;
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        stderr(&refused).contains("only one value"),
-        "{}",
-        stderr(&refused)
-    );
+    assert_fails(&refused, 2, "only one value");
 }
 
 /// The access key secret from stdin or a file, so that it is not in the process list; the

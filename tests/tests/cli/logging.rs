@@ -5,7 +5,7 @@ use std::time::Duration;
 use acs_runtime::testing::{DEFAULT_ACCESS_KEY_SECRET, Reply};
 use integration_tests::server;
 
-use crate::{oos, run, stderr};
+use crate::{assert_fails, oos, run, stderr};
 
 /// Each attempt and retry is logged with its status and request id; no credential,
 /// signature, security token or sensitive parameter value is, even at the most verbose level.
@@ -131,8 +131,7 @@ async fn read_timeout_ends_a_slow_attempt_with_exit_4() {
         ],
     )
     .await;
-    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
-    assert!(stderr(&output).contains("timed out"), "{}", stderr(&output));
+    assert_fails(&output, 4, "timed out");
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "{:?}",

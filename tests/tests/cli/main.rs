@@ -80,6 +80,13 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts that `oos` exited with `code` and said `message` on stderr.
+fn assert_fails(output: &Output, code: i32, message: &str) {
+    let said = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "{said}");
+    assert!(said.contains(message), "no `{message}` in:\n{said}");
+}
+
 fn example(action: &str) -> Value {
     serde_json::from_str(response_example(action)).unwrap()
 }

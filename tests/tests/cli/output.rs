@@ -4,7 +4,7 @@ use acs_runtime::testing::Reply;
 use integration_tests::server;
 use serde_json::json;
 
-use crate::{run, stderr, stdout, stdout_json};
+use crate::{assert_fails, run, stderr, stdout, stdout_json};
 
 fn two_executions() -> Reply {
     Reply::json(
@@ -109,12 +109,7 @@ async fn tables_take_aliyun_cli_cols_and_rows() {
     // rows= must select an array: a usage error, after the call.
     server.enqueue("ListExecutions", two_executions());
     let output = run(&server, &["ListExecutions", "--output", "rows=RequestId"]).await;
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("not an array"),
-        "{}",
-        stderr(&output)
-    );
+    assert_fails(&output, 2, "not an array");
 }
 
 #[tokio::test]

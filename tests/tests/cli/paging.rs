@@ -4,7 +4,7 @@ use acs_runtime::testing::Reply;
 use integration_tests::server;
 use serde_json::{Value, json};
 
-use crate::{run, stderr, stdout_json};
+use crate::{assert_fails, run, stdout_json};
 
 /// A ListInstancePatchStates page with these instances and next token.
 fn page(ids: &[&str], token: Option<&str>) -> Reply {
@@ -58,13 +58,8 @@ async fn a_token_cycle_ends_with_exit_1_instead_of_paging_forever() {
     // From here on, every page sends A again: without the check the loop never ends.
     server.set_default("ListInstancePatchStates", page(&["i-3"], Some("A")));
     let output = run(&server, &["ListInstancePatchStates", "--pager"]).await;
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_fails(&output, 1, "page token `A` a second time, after 3 pages");
     assert!(output.stdout.is_empty());
-    assert!(
-        stderr(&output).contains("page token `A` a second time, after 3 pages"),
-        "{}",
-        stderr(&output)
-    );
     assert_eq!(
         sent_tokens(&server),
         [None, Some("A".into()), Some("B".into())]
