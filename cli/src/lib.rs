@@ -1,24 +1,34 @@
 //! The engine behind generated command-line tools such as `oos`.
 //!
-//! A generated binary hands [`main`] a table of its operations ([`Cli`]); this crate turns
-//! the table into subcommands and flags (spelled as the API spells them, and in kebab-case),
-//! validates values, encodes them with the same encoder the SDK uses, and sends signed calls
-//! through [`acs_runtime`].
+//! A generated binary hands [`main`] a table of its operations and waiters ([`Cli`]); this
+//! crate turns the table into subcommands and flags (spelled as the API spells them, and in
+//! kebab-case), validates values, encodes them with the same encoder the SDK uses, sends signed
+//! calls through [`acs_runtime`], and prints, pages, waits and logs as aliyun-cli does.
 //!
-//! Exit codes: 0 success; 2 usage error (unknown operation or flag, missing required
-//! parameter, invalid value); 3 the service returned an error; 4 network error or timeout;
-//! 5 credentials or configuration problem; 1 anything else (an undecodable response).
+//! Exit codes: 0 success; 1 an unexpected response (undecodable, or page tokens that repeat);
+//! 2 usage error (unknown operation or flag, missing required parameter, invalid value or
+//! expression); 3 the service returned an error; 4 network error or timeout; 5 credentials or
+//! configuration problem; 6 a wait timed out; 7 a wait ended in a failure status.
 
+mod call;
 mod command;
+mod configure;
+mod dry_run;
 mod exit;
+mod logging;
 mod model;
+mod output;
+mod paging;
+mod query;
 mod run;
+mod table;
 mod values;
+mod waiting;
 
 pub use exit::ExitStatus;
-pub use model::{Cli, Kind, Location, Operation, Pagination, Parameter};
+pub use model::{Cli, Kind, Location, Operation, Pagination, Parameter, Waiter};
 
-/// Parses the process's arguments, runs the chosen operation and returns the exit code.
+/// Parses the process's arguments, runs the chosen command and returns the exit code.
 pub fn main(cli: &'static Cli) -> std::process::ExitCode {
     run::run(cli, std::env::args_os()).into()
 }

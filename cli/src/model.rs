@@ -7,9 +7,13 @@ use acs_runtime::params::Style;
 pub struct Cli {
     /// Binary name (`oos`).
     pub name: &'static str,
+    /// Shown by `--version`: the generated crate's version.
+    pub version: &'static str,
     pub about: &'static str,
     pub service: &'static acs_runtime::Service,
     pub operations: &'static [Operation],
+    /// The spec's waiters, run by `<name> wait <kebab>`.
+    pub waiters: &'static [Waiter],
 }
 
 #[derive(Debug)]
@@ -31,6 +35,35 @@ pub struct Pagination {
     pub output_token: &'static str,
     /// Response fields from the top down to the item list.
     pub items: &'static [&'static str],
+}
+
+/// Polls an operation until a status in its response is final, by the rule the SDK's
+/// `wait_until_*` method uses.
+#[derive(Debug)]
+pub struct Waiter {
+    /// Subcommand of `wait` (`execution-finished`).
+    pub kebab: &'static str,
+    pub description: &'static str,
+    /// Action of the polled operation, one of [`Cli::operations`].
+    pub operation: &'static str,
+    /// Wire names of the polled operation's parameters that the waiter takes.
+    pub inputs: &'static [&'static str],
+    /// Where the status is in the polled response, as JMESPath (`Executions[0].Status`).
+    pub status_path: &'static str,
+    pub rule: acs_runtime::WaitRule,
+}
+
+impl Waiter {
+    /// The parameters of the polled operation that the waiter takes.
+    pub(crate) fn parameters<'a>(
+        &self,
+        operation: &'a Operation,
+    ) -> impl Iterator<Item = &'a Parameter> {
+        operation
+            .parameters
+            .iter()
+            .filter(|parameter| self.inputs.contains(&parameter.name))
+    }
 }
 
 #[derive(Debug)]

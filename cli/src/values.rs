@@ -1,37 +1,115 @@
-//! Flag values to JSON values, validated by kind before anything is sent.
+//! Flag values: where they come from (inline, `file://PATH`, `-` for stdin) and what they must
+//! look like, checked by clap's value parsers before anything is sent.
 
-use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use clap::builder::{TypedValueParser, ValueParser};
 use serde_json::Value;
 
 use crate::model::Kind;
 
-/// A clap parser that accepts only values of `kind` and yields them as JSON values: strings
-/// as they are, numbers and booleans checked, JSON parsed.
-pub fn parser(kind: Kind) -> ValueParser {
-    match kind {
-        Kind::String => {
-            ValueParser::new(clap::builder::StringValueParser::new().map(Value::String))
+/// Where flag values may be read from. One per command tree: standard input can be read only
+/// once, so a second `-` is refused instead of silently reading nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    stdin_taken: Arc<AtomicBool>,
+}
+
+impl Sources {
+    /// The value itself, or the text of the file it names (`file://PATH`) or of standard input
+    /// (`-`), taken verbatim: a trailing line break is part of the value.
+    fn read(&self, text: &str) -> Result<String, String> {
+        if text == "-" {
+            if self.stdin_taken.swap(true, Ordering::SeqCst) {
+                return Err("standard input (`-`) can supply only one value".into());
+            }
+            return std::io::read_to_string(std::io::stdin())
+                .map_err(|error| format!("cannot read standard input: {error}"));
         }
-        Kind::Int32 => ValueParser::new(clap::value_parser!(i32).map(Value::from)),
-        Kind::Int64 => ValueParser::new(clap::value_parser!(i64).map(Value::from)),
-        Kind::Float => ValueParser::new(parse_number),
-        Kind::Boolean => ValueParser::new(
-            PossibleValuesParser::new(["true", "false"]).map(|text| Value::Bool(text == "true")),
-        ),
-        Kind::Json => ValueParser::new(parse_json),
+        match text.strip_prefix("file://") {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|error| format!("cannot read `{path}`: {error}")),
+            None => Ok(text.to_string()),
+        }
+    }
+
+    /// A parser that accepts only values of `kind` and yields them as JSON values: strings as
+    /// they are, numbers and booleans checked, JSON parsed.
+    pub fn parameter(&self, kind: Kind) -> ValueParser {
+        let sources = self.clone();
+        ValueParser::new(
+            clap::builder::StringValueParser::new().try_map(move |text| {
+                let text = sources.read(&text)?;
+                parse_kind(kind, &text)
+            }),
+        )
+    }
+
+    /// A parser for an access key id or secret. Keys never hold whitespace, so the line break
+    /// that ends a file or `echo` output is dropped.
+    pub fn access_key(&self) -> ValueParser {
+        let sources = self.clone();
+        ValueParser::new(
+            clap::builder::StringValueParser::new()
+                .try_map(move |text| Ok::<_, String>(sources.read(&text)?.trim().to_string())),
+        )
     }
 }
 
-fn parse_number(text: &str) -> Result<Value, String> {
-    text.parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map(Value::Number)
-        .ok_or_else(|| format!("`{text}` is not a finite number"))
+fn parse_kind(kind: Kind, text: &str) -> Result<Value, String> {
+    match kind {
+        Kind::String => Ok(Value::String(text.to_string())),
+        Kind::Int32 => text
+            .parse::<i32>()
+            .map(Value::from)
+            .map_err(|error| format!("`{text}` is not a 32-bit integer ({error})")),
+        Kind::Int64 => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|error| format!("`{text}` is not a 64-bit integer ({error})")),
+        Kind::Float => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| format!("`{text}` is not a finite number")),
+        Kind::Boolean => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("`{text}` is neither `true` nor `false`")),
+        },
+        Kind::Json => {
+            serde_json::from_str(text).map_err(|error| format!("not valid JSON ({error})"))
+        }
+    }
 }
 
-fn parse_json(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|error| format!("not valid JSON ({error})"))
+/// A positive number of seconds, fractions allowed (`0.5`).
+pub fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
+}
+
+/// One `key=value` field of a flag that takes several, as aliyun-cli writes them
+/// (`--waiter expr=… to=…`): the key, which must be one of `keys`, and its value.
+pub fn field<'a>(text: &'a str, keys: &[&'static str]) -> Result<(&'static str, &'a str), String> {
+    let expected = || {
+        let keys: Vec<String> = keys.iter().map(|key| format!("{key}=…")).collect();
+        format!("expected {}", keys.join(" or "))
+    };
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: {}", expected()))?;
+    let key = keys
+        .iter()
+        .find(|known| **known == key)
+        .ok_or_else(|| format!("unknown field `{key}`: {}", expected()))?;
+    Ok((key, value))
 }
 
 #[cfg(test)]
@@ -39,10 +117,60 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_numbers_and_json() {
-        assert_eq!(parse_number("1.5"), Ok(Value::from(1.5)));
-        assert!(parse_number("NaN").is_err());
-        assert_eq!(parse_json(r#"{"k":"v"}"#).unwrap()["k"], "v");
-        assert!(parse_json("{k}").unwrap_err().starts_with("not valid JSON"));
+    fn kinds_are_checked() {
+        assert_eq!(parse_kind(Kind::Float, "1.5"), Ok(Value::from(1.5)));
+        assert!(parse_kind(Kind::Float, "NaN").is_err());
+        assert_eq!(parse_kind(Kind::Int32, "7"), Ok(Value::from(7)));
+        assert!(parse_kind(Kind::Int32, "4294967296").is_err());
+        assert_eq!(parse_kind(Kind::Boolean, "false"), Ok(Value::Bool(false)));
+        assert!(parse_kind(Kind::Boolean, "yes").is_err());
+        assert_eq!(parse_kind(Kind::Json, r#"{"k":"v"}"#).unwrap()["k"], "v");
+        assert!(
+            parse_kind(Kind::Json, "{k}")
+                .unwrap_err()
+                .starts_with("not valid JSON")
+        );
+    }
+
+    #[test]
+    fn files_are_read_verbatim_and_missing_ones_are_named() {
+        let path = std::env::temp_dir().join(format!("acs-cli-values-{}", std::process::id()));
+        std::fs::write(&path, "line one\nline two\n").unwrap();
+        let sources = Sources::default();
+        let named = format!("file://{}", path.display());
+        assert_eq!(sources.read(&named).unwrap(), "line one\nline two\n");
+        assert_eq!(sources.read("plain").unwrap(), "plain");
+        std::fs::remove_file(&path).unwrap();
+        let error = sources.read(&named).unwrap_err();
+        assert!(error.starts_with(&format!("cannot read `{}`", path.display())));
+    }
+
+    #[test]
+    fn standard_input_supplies_one_value_only() {
+        let sources = Sources::default();
+        sources.stdin_taken.store(true, Ordering::SeqCst);
+        assert!(sources.read("-").unwrap_err().contains("only one value"));
+    }
+
+    #[test]
+    fn seconds_are_positive_and_finite() {
+        assert_eq!(seconds("0.25"), Ok(Duration::from_millis(250)));
+        assert_eq!(seconds("3"), Ok(Duration::from_secs(3)));
+        for bad in ["0", "-1", "inf", "soon"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fields_name_a_known_key() {
+        assert_eq!(field("to=a=b", &["expr", "to"]), Ok(("to", "a=b")));
+        assert_eq!(
+            field("path", &["path"]).unwrap_err(),
+            "`path`: expected path=…"
+        );
+        assert_eq!(
+            field("x=1", &["expr", "to"]).unwrap_err(),
+            "unknown field `x`: expected expr=… or to=…"
+        );
     }
 }

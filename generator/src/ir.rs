@@ -232,6 +232,9 @@ pub struct Waiter {
     pub operation_name: String,
     pub inputs: Vec<Member>,
     pub path: Vec<PathStep>,
+    /// The same path as the spec writes it, in wire names (`Executions[0].Status`): JMESPath,
+    /// which the CLI evaluates on the JSON response.
+    pub wire_path: String,
     pub success: Vec<String>,
     pub failure: Vec<String>,
     pub delay_seconds: u64,

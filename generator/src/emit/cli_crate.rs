@@ -1,11 +1,11 @@
 //! The command-line crate `generated/<service>-cli/`: a table of every operation and its
-//! parameters for the hand-written engine in `cli/` (`acs-cli`).
+//! parameters, and of every waiter, for the hand-written engine in `cli/` (`acs-cli`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::sdk_crate::service_static;
-use crate::ir::{Location, Member, Operation, Service, Struct, Style, Type};
+use crate::ir::{Location, Member, Operation, Service, Struct, Style, Type, Waiter};
 use heck::ToKebabCase;
 
 pub fn cargo_toml(service: &Service) -> String {
@@ -45,16 +45,19 @@ pub fn main_rs(service: &Service) -> TokenStream {
         .operations
         .iter()
         .map(|operation| operation_entry(operation, &service.shared_structs));
+    let waiters = service.waiters.iter().map(waiter_entry);
     quote! {
-        //! The command-line tool: every operation of the spec, run by `acs_cli`.
+        //! The command-line tool: every operation and waiter of the spec, run by `acs_cli`.
 
         #service_static
 
         static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: #binary,
+            version: ::std::env!("CARGO_PKG_VERSION"),
             about: #about,
             service: &SERVICE,
             operations: &[#(#operations),*],
+            waiters: &[#(#waiters),*],
         };
 
         fn main() -> ::std::process::ExitCode {
@@ -134,6 +137,40 @@ fn body_entry(name: &str, required: bool) -> TokenStream {
     }
 }
 
+/// The waiter as the CLI runs it: the SDK's rule, with the status path in wire names, which
+/// the CLI evaluates on the JSON response.
+fn waiter_entry(waiter: &Waiter) -> TokenStream {
+    let kebab = waiter.name.to_kebab_case();
+    let description = waiter.description.clone().unwrap_or_else(|| {
+        format!(
+            "Polls {} until {} is final.",
+            waiter.operation_name, waiter.wire_path
+        )
+    });
+    let operation = &waiter.operation_name;
+    let inputs = waiter.inputs.iter().map(|member| &member.wire_name);
+    let status_path = &waiter.wire_path;
+    let success = &waiter.success;
+    let failure = &waiter.failure;
+    let delay = waiter.delay_seconds;
+    let timeout = waiter.timeout_seconds;
+    quote! {
+        ::acs_cli::Waiter {
+            kebab: #kebab,
+            description: #description,
+            operation: #operation,
+            inputs: &[#(#inputs),*],
+            status_path: #status_path,
+            rule: ::acs_runtime::WaitRule {
+                success: &[#(#success),*],
+                failure: &[#(#failure),*],
+                delay: ::std::time::Duration::from_secs(#delay),
+                timeout: ::std::time::Duration::from_secs(#timeout),
+            },
+        }
+    }
+}
+
 fn parameter_entry(member: &Member) -> TokenStream {
     let name = &member.wire_name;
     // From the field name, which is unique among the operation's parameters.
@@ -164,8 +201,7 @@ fn parameter_entry(member: &Member) -> TokenStream {
         Location::Body => quote!(Body),
     };
     let required = member.required;
-    let description =
-        super::docs::first_sentence(member.docs.description.as_deref().unwrap_or_default());
+    let description = member.docs.description.clone().unwrap_or_default();
     let example = option(member.docs.example.as_deref());
     let sensitive = member.sensitive;
     quote! {

@@ -86,6 +86,7 @@ pub(super) fn lower(
         operation_name: operation.name.clone(),
         inputs,
         path,
+        wire_path: spec.path.value.clone(),
         success: spec.success.clone(),
         failure: spec.failure.clone(),
         delay_seconds: spec.delay_seconds,

@@ -1,35 +1,13 @@
-//! The `oos` binary end to end against the runtime's signature-verifying test server.
+//! Calls: what is sent, what is printed, and how failures end.
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Output;
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
-use integration_tests::{response_example, server};
+use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply};
+use integration_tests::server;
 use serde_json::{Value, json};
 
-/// Runs `oos` against the test server with its credentials in the environment and nothing
-/// else from the machine's configuration.
-async fn run(server: &TestServer, args: &[&str]) -> Output {
-    run_with_env(&server.endpoint(), &[], args).await
-}
-
-fn stdout_json(output: &Output) -> Value {
-    assert!(
-        output.status.success(),
-        "oos failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn example(action: &str) -> Value {
-    serde_json::from_str(response_example(action)).unwrap()
-}
+use crate::{assert_fails, example, run, run_with_env, stderr, stdout_json};
 
 #[tokio::test]
 async fn a_call_prints_the_response_and_sends_a_signed_request() {
@@ -116,59 +94,17 @@ async fn every_parameter_kind_encodes_as_the_official_sdk_sends_it() {
 }
 
 #[tokio::test]
-async fn pager_merges_every_page_into_one_document() {
-    let server = server().await;
-    let page = |ids: &[&str], token: Option<&str>| {
-        let states: Vec<Value> = ids.iter().map(|id| json!({"InstanceId": id})).collect();
-        let mut body = json!({"RequestId": "R", "MaxResults": 2, "InstancePatchStates": states});
-        if let Some(token) = token {
-            body["NextToken"] = json!(token);
-        }
-        Reply::json(200, body)
-    };
-    server.enqueue("ListInstancePatchStates", page(&["i-1", "i-2"], Some("t1")));
-    server.enqueue("ListInstancePatchStates", page(&["i-3", "i-4"], Some("t2")));
-    server.enqueue("ListInstancePatchStates", page(&["i-5"], None));
-    let output = run(
-        &server,
-        &["ListInstancePatchStates", "--MaxResults", "2", "--pager"],
-    )
-    .await;
-    let document = stdout_json(&output);
-    let ids: Vec<&str> = document["InstancePatchStates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["InstanceId"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["i-1", "i-2", "i-3", "i-4", "i-5"]);
-    assert!(document.get("NextToken").is_none());
-    let tokens: Vec<Option<String>> = server
-        .requests()
-        .iter()
-        .map(|r| r.query.get("NextToken").cloned())
-        .collect();
-    assert_eq!(tokens, [None, Some("t1".into()), Some("t2".into())]);
-}
-
-#[tokio::test]
 async fn usage_errors_exit_2_before_anything_is_sent() {
     let server = server().await;
     let missing = run(&server, &["GetTemplate"]).await;
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        stderr(&missing).contains("--TemplateName"),
-        "{}",
-        stderr(&missing)
-    );
+    assert_fails(&missing, 2, "--TemplateName");
 
     let invalid = run(
         &server,
         &["ListInstancePatchStates", "--MaxResults", "fifty"],
     )
     .await;
-    assert_eq!(invalid.status.code(), Some(2));
-    assert!(stderr(&invalid).contains("fifty"), "{}", stderr(&invalid));
+    assert_fails(&invalid, 2, "fifty");
 
     let bad_json = run(
         &server,
@@ -183,12 +119,7 @@ async fn usage_errors_exit_2_before_anything_is_sent() {
         ],
     )
     .await;
-    assert_eq!(bad_json.status.code(), Some(2));
-    assert!(
-        stderr(&bad_json).contains("not valid JSON"),
-        "{}",
-        stderr(&bad_json)
-    );
+    assert_fails(&bad_json, 2, "not valid JSON");
 
     let unknown = run(&server, &["ListInstancePatchState"]).await;
     assert_eq!(unknown.status.code(), Some(2));
@@ -277,49 +208,6 @@ async fn dry_run_prints_the_request_without_sending_or_revealing_secrets() {
         assert!(!printed.contains(secret), "{printed}");
     }
     assert!(server.requests().is_empty());
-}
-
-#[tokio::test]
-async fn help_lists_every_operation_and_explains_each_parameter() {
-    let server = server().await;
-    let help = run(&server, &["--help"]).await;
-    assert!(help.status.success());
-    let text = String::from_utf8_lossy(&help.stdout);
-    for (action, _) in alibabacloud_oos::testing::RESPONSE_EXAMPLES {
-        assert!(text.contains(action), "--help lacks {action}");
-    }
-    assert!(text.contains("Queries the information about the patches of an instance."));
-
-    let operation_help = run(&server, &["ListInstancePatchStates", "--help"]).await;
-    let text = String::from_utf8_lossy(&operation_help.stdout);
-    assert!(text.contains("--MaxResults <INTEGER>"), "{text}");
-    assert!(
-        text.contains("The number of entries to return on each page."),
-        "{text}"
-    );
-    assert!(
-        text.contains("[type: integer (32-bit); example: 50]"),
-        "{text}"
-    );
-    let required = run(&server, &["GetTemplate", "--help"]).await;
-    assert!(String::from_utf8_lossy(&required.stdout).contains("required"));
-}
-
-/// Runs `oos` against `endpoint` with the test server's credentials and `env` as the only
-/// other environment.
-async fn run_with_env(endpoint: &str, env: &[(&str, String)], args: &[&str]) -> Output {
-    let mut command = tokio::process::Command::new(integration_tests::oos_binary());
-    command
-        .args(args)
-        .args(["--endpoint", endpoint])
-        .env_clear()
-        .env("HOME", std::env::temp_dir().join("oos-cli-tests-home"))
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().await.unwrap()
 }
 
 #[tokio::test]
@@ -413,12 +301,7 @@ async fn a_named_profile_supplies_credentials_and_region() {
     let unknown = oos_at(&["--profile", "nope", "GetTemplate", "--TemplateName", "T"])
         .await
         .unwrap();
-    assert_eq!(unknown.status.code(), Some(5));
-    assert!(
-        stderr(&unknown).contains("profile \"nope\""),
-        "{}",
-        stderr(&unknown)
-    );
+    assert_fails(&unknown, 5, "profile \"nope\"");
     assert!(!stderr(&unknown).contains(DEFAULT_ACCESS_KEY_SECRET));
     std::fs::remove_dir_all(&home).unwrap();
 }

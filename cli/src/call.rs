@@ -1,0 +1,65 @@
+//! One call of an operation: its flags as wire parameters, sent through the SDK's send path.
+
+use acs_runtime::{CallOptions, Client, Error, RequestParams};
+use clap::ArgMatches;
+use serde_json::Value;
+
+use crate::model::{Location, Operation, Parameter};
+
+/// The parameter that names a call's region, in every Alibaba Cloud API.
+const REGION_ID: &str = "RegionId";
+
+/// The given flags among `parameters` as wire parameters, encoded by each one's style.
+pub fn collect_params<'a>(
+    parameters: impl IntoIterator<Item = &'a Parameter>,
+    arguments: &ArgMatches,
+) -> RequestParams {
+    let mut params = RequestParams::default();
+    for parameter in parameters {
+        if let Some(value) = arguments.get_one::<Value>(parameter.name) {
+            let target = match parameter.location {
+                Location::Query => &mut params.query,
+                Location::Path => &mut params.path,
+                Location::Header => &mut params.headers,
+                Location::Host => &mut params.host,
+                Location::Form => &mut params.form,
+                Location::BodyField => {
+                    params
+                        .put_body_field(parameter.name, value)
+                        .expect("a JSON value serialises");
+                    continue;
+                }
+                Location::Body => {
+                    match value {
+                        Value::String(text) => params.put_text_body(text),
+                        other => params.put_body(other).expect("a JSON value serialises"),
+                    }
+                    continue;
+                }
+            };
+            target.put_value(parameter.name, parameter.style, value);
+        }
+    }
+    params
+}
+
+/// The call's own `RegionId`, which picks the endpoint when `--region` does not, as in
+/// aliyun-cli.
+pub fn region_parameter(params: &RequestParams) -> Option<&str> {
+    params
+        .query
+        .get(REGION_ID)
+        .or_else(|| params.form.get(REGION_ID))
+        .filter(|region| !region.is_empty())
+}
+
+/// Sends one call with its retries and returns the response as JSON.
+pub async fn send(
+    client: &Client,
+    operation: &'static Operation,
+    params: RequestParams,
+) -> Result<Value, Error> {
+    client
+        .send(&operation.call, Ok(params), CallOptions::default())
+        .await
+}
