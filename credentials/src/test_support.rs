@@ -10,9 +10,10 @@ use bytes::Bytes;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::cache::Clock;
-use crate::http::{HttpClient, HttpError, HttpFuture};
-use crate::sign::{self, SigningRequest, VerifyError};
+use acs_runtime::http::{HttpClient, HttpError, HttpFuture};
+use acs_test_server::{Received, VerifyError, decode_query, verify};
+
+use crate::cache::Clock;
 
 /// One request as a server sees it.
 #[derive(Clone, Debug)]
@@ -35,7 +36,7 @@ impl Recorded {
     }
 
     pub(crate) fn query(&self) -> Vec<(String, String)> {
-        crate::testing::decode_query(self.uri.query().unwrap_or(""))
+        decode_query(self.uri.query().unwrap_or(""))
     }
 
     pub(crate) fn query_param(&self, name: &str) -> Option<String> {
@@ -47,48 +48,32 @@ impl Recorded {
 
     pub(crate) fn form_param(&self, name: &str) -> Option<String> {
         let body = std::str::from_utf8(&self.body).expect("a text body");
-        crate::testing::decode_query(body)
+        decode_query(body)
             .into_iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value)
     }
 
-    /// Checks the ACS3-HMAC-SHA256 signature as the service would, `host` included.
+    /// Checks the ACS3-HMAC-SHA256 signature as the service would (with the test server's own
+    /// check), `host` included.
     pub(crate) fn verify_signature(
         &self,
         access_key_id: &str,
         secret: &str,
     ) -> Result<(), VerifyError> {
-        let host = self
-            .uri
-            .authority()
-            .expect("an absolute URL")
-            .as_str()
-            .to_string();
-        let mut headers: Vec<(String, String)> = vec![("host".to_string(), host)];
-        for (name, value) in &self.headers {
-            headers.push((
-                name.as_str().to_string(),
-                value.to_str().expect("a text header").to_string(),
-            ));
-        }
-        let headers: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect();
-        let query = self.query();
-        let query: Vec<(&str, &str)> = query
-            .iter()
-            .map(|(key, value)| (key.as_str(), value.as_str()))
-            .collect();
-        let request = SigningRequest {
+        let mut headers = self.headers.clone();
+        let host = self.uri.authority().expect("an absolute URL").as_str();
+        headers.insert(http::header::HOST, host.parse().expect("a host header"));
+        let received = Received {
             method: self.method.as_str(),
             path: self.uri.path(),
-            query: &query,
+            query: self.uri.query().unwrap_or(""),
             headers: &headers,
             body: &self.body,
         };
-        sign::verify(&request, |id| (id == access_key_id).then_some(secret))
+        verify(&received, |id| {
+            (id == access_key_id).then(|| secret.to_owned())
+        })
     }
 }
 
@@ -203,7 +188,7 @@ pub(crate) struct TempDir(PathBuf);
 impl TempDir {
     pub(crate) fn new() -> Self {
         let path = std::env::temp_dir().join(format!(
-            "acs-runtime-test-{}",
+            "acs-credentials-test-{}",
             uuid::Uuid::new_v4().simple()
         ));
         std::fs::create_dir_all(&path).unwrap();
