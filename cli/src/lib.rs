@@ -9,6 +9,8 @@
 //! parameter, invalid value); 3 the service returned an error; 4 network error or timeout;
 //! 5 credentials or configuration problem; 1 anything else (an undecodable response).
 
+#![forbid(unsafe_code)]
+
 mod command;
 mod exit;
 mod model;

@@ -3,7 +3,8 @@
 use std::ffi::OsString;
 use std::time::SystemTime;
 
-use acs_runtime::credentials::{ProfileProvider, StaticProvider};
+use acs_credentials::{DefaultChain, ProfileProvider};
+use acs_runtime::credentials::StaticProvider;
 use acs_runtime::{CallOptions, CallSpec, Client, Config, Credentials, Error, RequestParams};
 use clap::ArgMatches;
 use serde_json::Value;
@@ -58,7 +59,7 @@ async fn execute(
     arguments: &ArgMatches,
 ) -> ExitStatus {
     let params = collect_params(operation, arguments);
-    let client = match configure(cli, arguments) {
+    let client = match configure(cli, arguments).await {
         Ok(client) => client,
         Err(error) => return report(&error),
     };
@@ -105,19 +106,17 @@ fn collect_params(operation: &Operation, arguments: &ArgMatches) -> RequestParam
 /// Credentials: the key flags, else the named profile, else the default chain. Region: the
 /// flag, else `ALIBABA_CLOUD_REGION_ID`, else the profile's `region_id` (the named profile's,
 /// or the current one of `~/.aliyun/config.json` when that file exists).
-fn configure(cli: &Cli, arguments: &ArgMatches) -> Result<Client, Error> {
+async fn configure(cli: &Cli, arguments: &ArgMatches) -> Result<Client, Error> {
     let mut builder = Config::builder();
     let profile_name = arguments.get_one::<String>(PROFILE);
     let profile = match profile_name {
         Some(name) => Some(
             ProfileProvider::builder()
                 .profile_name(name.clone())
-                .build()?,
+                .load()
+                .await?,
         ),
-        None if ProfileProvider::default_config_file().is_some_and(|file| file.exists()) => {
-            ProfileProvider::builder().build().ok()
-        }
-        None => None,
+        None => ProfileProvider::builder().load().await.ok(),
     };
     let region = arguments
         .get_one::<String>(REGION)
@@ -152,6 +151,8 @@ fn configure(cli: &Cli, arguments: &ArgMatches) -> Result<Client, Error> {
         )?);
     } else if let (Some(profile), Some(_)) = (profile, profile_name) {
         builder = builder.credentials_provider(profile);
+    } else {
+        builder = builder.credentials_provider(DefaultChain::new());
     }
     Ok(Client::new(cli.service, builder.build()?))
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 use acs_codegen::Mode;
 
 /// A workspace holding only `generated/*`, whose shared dependencies are this workspace's,
-/// with the runtime and CLI engine by absolute path.
+/// with the runtime, test server, credentials and CLI engine by absolute path.
 fn scratch_manifest(root: &Path) -> String {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let mut lines = Vec::new();
@@ -34,6 +34,8 @@ fn scratch_manifest(root: &Path) -> String {
         let absolute = |crate_dir: &str| format!("path = \"{}\"", root.join(crate_dir).display());
         lines.push(
             line.replace("path = \"runtime\"", &absolute("runtime"))
+                .replace("path = \"test-server\"", &absolute("test-server"))
+                .replace("path = \"credentials\"", &absolute("credentials"))
                 .replace("path = \"cli\"", &absolute("cli")),
         );
     }

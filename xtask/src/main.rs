@@ -1,5 +1,7 @@
 //! Project tasks: `cargo xtask <task> [options]`.
 
+#![forbid(unsafe_code)]
+
 mod bench;
 mod codegen;
 mod import;
