@@ -351,7 +351,9 @@ mod tests {
 
     use super::*;
     use crate::env::Env;
-    use crate::test_support::{FakeHttp, TempDir, in_one_hour, respond, sts_body};
+    use crate::test_support::{
+        FakeHttp, TempDir, credentials_json, in_one_hour, respond, sts_body,
+    };
 
     const FILE: &str = "\
 # Written by hand.
@@ -496,6 +498,34 @@ access_key_id = LTAIhalf
             http.requests()[1].form_param("OIDCToken").as_deref(),
             Some("ini-oidc-token")
         );
+    }
+
+    #[tokio::test]
+    async fn ecs_ram_role_sections_ask_the_metadata_service_for_their_role() {
+        let dir = TempDir::new();
+        let file = fixture(&dir);
+        let http = FakeHttp::new(|request| match request.path() {
+            "/latest/api/token" => respond(200, "metadata-token"),
+            "/latest/meta-data/ram/security-credentials/worker" => {
+                let mut body =
+                    credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
+                body["Code"] = "Success".into();
+                respond(200, body.to_string())
+            }
+            _ => respond(404, "Not Found"),
+        });
+        let provider = builder(&file, &[])
+            .profile_name("on-ecs")
+            .imds_endpoint("http://127.0.0.1:1")
+            .http_client(http.clone())
+            .load()
+            .await
+            .unwrap();
+        assert_eq!(
+            provider.provide_credentials().await.unwrap().access_key_id(),
+            "STS.ecs"
+        );
+        assert_eq!(http.requests().len(), 2, "the named role is not looked up");
     }
 
     #[tokio::test]

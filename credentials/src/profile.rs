@@ -903,6 +903,34 @@ mod tests {
         );
     }
 
+    /// As the CLI runs it: the command prints a profile-shaped object.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn external_profiles_run_their_command() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = TempDir::new();
+        let script = dir.write(
+            "credentials.sh",
+            "#!/bin/sh\necho '{\"mode\":\"AK\",\"access_key_id\":\"LTAIexternal\",\"access_key_secret\":\"external-secret\"}'\n",
+        );
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let config = format!(
+            r#"{{"profiles": [{{"name": "ext", "mode": "External", "process_command": "{} --profile ext"}}]}}"#,
+            script.display()
+        );
+        let config_file = dir.write(".aliyun/config.json", &config);
+        let provider = ProfileProvider::builder()
+            .config_file(config_file)
+            .profile_name("ext")
+            .settings(SourceSettings {
+                env: Env::fixed(&[]),
+                ..SourceSettings::default()
+            });
+        let credentials = load(provider).await.unwrap().provide_credentials().await.unwrap();
+        assert_eq!(credentials.access_key_id(), "LTAIexternal");
+        assert_eq!(credentials.provider(), "external command");
+    }
+
     #[tokio::test]
     async fn incomplete_or_unsupported_profiles_say_what_is_wrong() {
         let fixture = fixture();
