@@ -301,56 +301,39 @@ mod tests {
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
     }
 
+    /// Fetches credentials that expire at `expiry`, with the refresh's random part fixed at
+    /// `jitter`; checks that they are kept for `fresh_for` but not a second longer.
+    async fn assert_fresh_for(jitter: fn() -> f64, expiry: SystemTime, fresh_for: Duration) {
+        let time = ManualClock::new(SystemTime::UNIX_EPOCH + START);
+        let cache = CredentialsCache::with_clock("test", time.clock()).with_jitter(jitter);
+        let fetch = |id: &'static str| {
+            let cache = &cache;
+            async move {
+                cache
+                    .get_or_refresh(|| async { Ok(temporary(id, expiry)) })
+                    .await
+                    .unwrap()
+                    .access_key_id()
+                    .to_string()
+            }
+        };
+        assert_eq!(fetch("STS.first").await, "STS.first");
+        time.advance(fresh_for - Duration::from_secs(1));
+        assert_eq!(fetch("STS.unwanted").await, "STS.first");
+        time.advance(Duration::from_secs(2));
+        assert_eq!(fetch("STS.second").await, "STS.second");
+    }
+
     #[tokio::test]
     async fn refreshes_three_minutes_ahead_of_expiry_without_jitter() {
-        let time = ManualClock::new(SystemTime::UNIX_EPOCH + START);
-        let cache = CredentialsCache::with_clock("test", time.clock()).with_jitter(|| 0.0);
         let expiry = SystemTime::UNIX_EPOCH + START + Duration::from_secs(600);
-        let first = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.first", expiry)) })
-            .await
-            .unwrap();
-        assert_eq!(first.access_key_id(), "STS.first");
-
-        time.advance(Duration::from_secs(600 - 181));
-        let unchanged = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.unwanted", expiry)) })
-            .await
-            .unwrap();
-        assert_eq!(unchanged.access_key_id(), "STS.first");
-
-        time.advance(Duration::from_secs(2));
-        let later = expiry + Duration::from_secs(3600);
-        let refreshed = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.second", later)) })
-            .await
-            .unwrap();
-        assert_eq!(refreshed.access_key_id(), "STS.second");
+        assert_fresh_for(|| 0.0, expiry, Duration::from_secs(600 - 180)).await;
     }
 
     #[tokio::test]
     async fn jitter_moves_the_refresh_up_to_a_minute_earlier() {
-        let time = ManualClock::new(SystemTime::UNIX_EPOCH + START);
-        let cache = CredentialsCache::with_clock("test", time.clock()).with_jitter(|| 0.5);
         let expiry = SystemTime::UNIX_EPOCH + START + Duration::from_secs(600);
-        cache
-            .get_or_refresh(|| async { Ok(temporary("STS.first", expiry)) })
-            .await
-            .unwrap();
-        // Fresh until 3 min 30 s before expiry.
-        time.advance(Duration::from_secs(600 - 211));
-        let kept = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.unwanted", expiry)) })
-            .await
-            .unwrap();
-        assert_eq!(kept.access_key_id(), "STS.first");
-        time.advance(Duration::from_secs(2));
-        let later = expiry + Duration::from_secs(3600);
-        let refreshed = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.second", later)) })
-            .await
-            .unwrap();
-        assert_eq!(refreshed.access_key_id(), "STS.second");
+        assert_fresh_for(|| 0.5, expiry, Duration::from_secs(600 - 210)).await;
 
         // The random part is drawn per fetch and stays within its minute.
         let random = CredentialsCache::new("test");
@@ -363,25 +346,8 @@ mod tests {
 
     #[tokio::test]
     async fn far_future_expiries_are_refreshed_after_twelve_hours() {
-        let time = ManualClock::new(SystemTime::UNIX_EPOCH + START);
-        let cache = CredentialsCache::with_clock("test", time.clock()).with_jitter(|| 0.0);
         let far = crate::wire::parse_expiration("9999-12-31T23:59:59Z").unwrap();
-        cache
-            .get_or_refresh(|| async { Ok(temporary("STS.far", far)) })
-            .await
-            .unwrap();
-        time.advance(MAX_LIFETIME - REFRESH_AHEAD - Duration::from_secs(1));
-        let kept = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.unwanted", far)) })
-            .await
-            .unwrap();
-        assert_eq!(kept.access_key_id(), "STS.far");
-        time.advance(Duration::from_secs(2));
-        let refreshed = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.next", far)) })
-            .await
-            .unwrap();
-        assert_eq!(refreshed.access_key_id(), "STS.next");
+        assert_fresh_for(|| 0.0, far, MAX_LIFETIME - REFRESH_AHEAD).await;
     }
 
     #[tokio::test]

@@ -230,7 +230,7 @@ mod tests {
     use super::*;
     use crate::env::Env;
     use crate::test_support::{
-        FakeHttp, TempDir, credentials_json, in_one_hour, respond, sts_body,
+        FakeHttp, TempDir, credentials_json, in_one_hour, metadata_service, respond, sts_body,
     };
 
     const STS_AT: &str = "127.0.0.1:1";
@@ -267,13 +267,9 @@ mod tests {
                     acs_runtime::http::HttpErrorKind::Connect,
                     "no route to host",
                 )),
-                (IMDS_AT, "/latest/api/token") => respond(200, "metadata-token"),
-                (IMDS_AT, "/latest/meta-data/ram/security-credentials/") => respond(200, "worker"),
-                (IMDS_AT, "/latest/meta-data/ram/security-credentials/worker") => {
-                    let mut body =
-                        credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
-                    body["Code"] = "Success".into();
-                    respond(200, body.to_string())
+                (IMDS_AT, _) => {
+                    let (status, body) = metadata_service(request, true);
+                    respond(status, body)
                 }
                 (URI_AT, _) => respond(
                     200,

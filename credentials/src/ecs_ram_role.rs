@@ -298,37 +298,9 @@ mod tests {
     use acs_test_server::{Reply, TestServer};
 
     use super::*;
-    use crate::test_support::{FakeHttp, Recorded, credentials_json, in_one_hour, respond};
-
-    const METADATA_TOKEN: &str = "metadata-token-value";
-
-    fn role_credentials() -> String {
-        let mut body = credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
-        body["Code"] = "Success".into();
-        body["LastUpdated"] = "2024-05-01T08:00:00Z".into();
-        body.to_string()
-    }
-
-    /// A metadata service with role `worker` attached; `hardened` says whether it hands out
-    /// tokens.
-    fn metadata_service(request: &Recorded, hardened: bool) -> (u16, String) {
-        match (request.method.as_str(), request.path()) {
-            ("PUT", TOKEN_PATH) if hardened => (200, METADATA_TOKEN.to_string()),
-            ("PUT", TOKEN_PATH) => (403, "Forbidden".to_string()),
-            ("GET", ROLES_PATH) => (200, "worker".to_string()),
-            ("GET", "/latest/meta-data/ram/security-credentials/worker") => {
-                (200, role_credentials())
-            }
-            _ => (404, "Not Found".to_string()),
-        }
-    }
-
-    fn fake_metadata(hardened: bool) -> FakeHttp {
-        FakeHttp::new(move |request| {
-            let (status, body) = metadata_service(request, hardened);
-            respond(status, body)
-        })
-    }
+    use crate::test_support::{
+        FakeHttp, METADATA_TOKEN, fake_metadata, metadata_service, respond, worker_credentials,
+    };
 
     fn provider(http: &FakeHttp, env: Env) -> EcsRamRoleProvider {
         EcsRamRoleProvider::builder()
@@ -528,7 +500,7 @@ mod tests {
         server.route(
             http::Method::GET,
             &credentials_path,
-            Reply::json(200, role_credentials()),
+            Reply::json(200, worker_credentials()),
         );
         let provider = EcsRamRoleProvider::builder()
             .endpoint(format!("{}/", server.endpoint()))
@@ -581,7 +553,7 @@ mod tests {
                 r#"{{"Code":{code:?},"AccessKeyId":"STS.x","AccessKeySecret":"{secret}","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z",{field:?}:{value}}}"#
             );
             for bytes in [body.as_bytes(), &body.as_bytes()[..cut.min(body.len())]] {
-                if let Err(error) = super::role_credentials(bytes, "worker") {
+                if let Err(error) = role_credentials(bytes, "worker") {
                     proptest::prop_assert!(!error.to_string().contains(secret), "{}", error);
                 }
             }

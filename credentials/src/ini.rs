@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use acs_runtime::http::{HttpClient, SharedHttpClient};
-
 use crate::files;
 use crate::profile::PROFILE_ENV;
 use crate::settings::{Role, SourceSettings};
@@ -94,24 +92,6 @@ impl CredentialsFileProviderBuilder {
     /// `~/.alibabacloud/credentials`.
     pub fn file(mut self, path: impl Into<PathBuf>) -> Self {
         self.file = Some(path.into());
-        self
-    }
-
-    /// Where STS calls go for the role types.
-    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.settings.sts_endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The instance metadata service's URL for type `ecs_ram_role`.
-    pub fn imds_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.settings.imds_endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The HTTP client for STS and the metadata service.
-    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
-        self.settings.http_client = Some(SharedHttpClient::new(client));
         self
     }
 
@@ -352,8 +332,14 @@ mod tests {
     use super::*;
     use crate::env::Env;
     use crate::test_support::{
-        FakeHttp, TempDir, credentials_json, in_one_hour, respond, sts_body,
+        FakeHttp, TempDir, Via, fake_metadata, in_one_hour, respond, sts_body,
     };
+
+    impl Via for CredentialsFileProviderBuilder {
+        fn source_settings(&mut self) -> &mut SourceSettings {
+            &mut self.settings
+        }
+    }
 
     const FILE: &str = "\
 # Written by hand.
@@ -459,8 +445,7 @@ access_key_id = LTAIhalf
         });
         let provider = builder(&file, &[])
             .profile_name("deploy")
-            .sts_endpoint("http://127.0.0.1:1")
-            .http_client(http.clone())
+            .via(&http, Some("http://127.0.0.1:1"), None)
             .load()
             .await
             .unwrap();
@@ -488,8 +473,7 @@ access_key_id = LTAIhalf
 
         let pod = builder(&file, &[])
             .profile_name("pod")
-            .sts_endpoint("http://127.0.0.1:1")
-            .http_client(http.clone())
+            .via(&http, Some("http://127.0.0.1:1"), None)
             .load()
             .await
             .unwrap();
@@ -504,25 +488,19 @@ access_key_id = LTAIhalf
     async fn ecs_ram_role_sections_ask_the_metadata_service_for_their_role() {
         let dir = TempDir::new();
         let file = fixture(&dir);
-        let http = FakeHttp::new(|request| match request.path() {
-            "/latest/api/token" => respond(200, "metadata-token"),
-            "/latest/meta-data/ram/security-credentials/worker" => {
-                let mut body =
-                    credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
-                body["Code"] = "Success".into();
-                respond(200, body.to_string())
-            }
-            _ => respond(404, "Not Found"),
-        });
+        let http = fake_metadata(true);
         let provider = builder(&file, &[])
             .profile_name("on-ecs")
-            .imds_endpoint("http://127.0.0.1:1")
-            .http_client(http.clone())
+            .via(&http, None, Some("http://127.0.0.1:1"))
             .load()
             .await
             .unwrap();
         assert_eq!(
-            provider.provide_credentials().await.unwrap().access_key_id(),
+            provider
+                .provide_credentials()
+                .await
+                .unwrap()
+                .access_key_id(),
             "STS.ecs"
         );
         assert_eq!(http.requests().len(), 2, "the named role is not looked up");

@@ -151,13 +151,6 @@ impl OidcRoleProviderBuilder {
         self
     }
 
-    /// Calls the STS region's VPC endpoint, `sts-vpc.<region>.aliyuncs.com`; also
-    /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true`.
-    pub fn enable_vpc(mut self, enabled: bool) -> Self {
-        self.sts.vpc = enabled;
-        self
-    }
-
     /// Calls STS at this endpoint (a host or URL), whatever the region.
     pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.sts.endpoint = Some(endpoint.into());

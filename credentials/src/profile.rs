@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use acs_runtime::http::{HttpClient, SharedHttpClient};
 use serde_json::{Map, Value};
 
 use crate::external::ExternalProcessProvider;
@@ -116,24 +115,6 @@ impl ProfileProviderBuilder {
     /// The file to read; default `ALIBABA_CLOUD_CONFIG_FILE`, else `~/.aliyun/config.json`.
     pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.config_file = Some(path.into());
-        self
-    }
-
-    /// Where STS calls go for the role modes, whatever the profile's `sts_region`.
-    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.settings.sts_endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The instance metadata service's URL for mode `EcsRamRole`.
-    pub fn imds_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.settings.imds_endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The HTTP client for STS, the metadata service and credentials URIs.
-    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
-        self.settings.http_client = Some(SharedHttpClient::new(client));
         self
     }
 
@@ -521,8 +502,14 @@ mod tests {
     use super::*;
     use crate::env::Env;
     use crate::test_support::{
-        FakeHttp, TempDir, credentials_json, in_one_hour, respond, sts_body,
+        FakeHttp, TempDir, Via, credentials_json, fake_metadata, in_one_hour, respond, sts_body,
     };
+
+    impl Via for ProfileProviderBuilder {
+        fn source_settings(&mut self) -> &mut SourceSettings {
+            &mut self.settings
+        }
+    }
 
     /// A config file as `aliyun configure` writes it, with one profile per mode and some
     /// broken ones; `{token_file}` is replaced.
@@ -659,7 +646,7 @@ mod tests {
         let provider = load(
             builder(&fixture, &[])
                 .profile_name("role")
-                .http_client(http.clone()),
+                .via(&http, None, None),
         )
         .await
         .unwrap();
@@ -694,7 +681,7 @@ mod tests {
         let vpc = load(
             builder(&fixture, &[])
                 .profile_name("vpc-role")
-                .http_client(http.clone()),
+                .via(&http, None, None),
         )
         .await
         .unwrap();
@@ -705,10 +692,11 @@ mod tests {
         );
 
         // An explicit STS endpoint beats the profile's sts_region.
-        let local = builder(&fixture, &[])
-            .profile_name("role")
-            .sts_endpoint("http://127.0.0.1:1")
-            .http_client(http.clone());
+        let local = builder(&fixture, &[]).profile_name("role").via(
+            &http,
+            Some("http://127.0.0.1:1"),
+            None,
+        );
         load(local)
             .await
             .unwrap()
@@ -731,10 +719,11 @@ mod tests {
             };
             respond(200, sts_body(id, secret, token, in_one_hour()))
         });
-        let provider = builder(&fixture, &[])
-            .profile_name("chained")
-            .sts_endpoint("http://127.0.0.1:1")
-            .http_client(http.clone());
+        let provider = builder(&fixture, &[]).profile_name("chained").via(
+            &http,
+            Some("http://127.0.0.1:1"),
+            None,
+        );
         let credentials = load(provider)
             .await
             .unwrap()
@@ -774,22 +763,12 @@ mod tests {
     #[tokio::test]
     async fn ecs_ram_role_profiles_ask_the_metadata_service_unless_it_is_disabled() {
         let fixture = fixture();
-        let http = FakeHttp::new(|request| match request.path() {
-            "/latest/api/token" => respond(200, "metadata-token"),
-            "/latest/meta-data/ram/security-credentials/worker" => {
-                let mut body =
-                    credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
-                body["Code"] = "Success".into();
-                respond(200, body.to_string())
-            }
-            _ => respond(404, "Not Found"),
-        });
-        let provider = load(
-            builder(&fixture, &[])
-                .profile_name("ecs")
-                .imds_endpoint("http://127.0.0.1:1")
-                .http_client(http.clone()),
-        )
+        let http = fake_metadata(true);
+        let provider = load(builder(&fixture, &[]).profile_name("ecs").via(
+            &http,
+            None,
+            Some("http://127.0.0.1:1"),
+        ))
         .await
         .unwrap();
         assert_eq!(provider.region_id(), None);
@@ -816,7 +795,7 @@ mod tests {
 
         let disabled = builder(&fixture, &[("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")])
             .profile_name("ecs")
-            .http_client(http.clone());
+            .via(&http, None, None);
         let error = error_of(disabled).await;
         assert!(
             error.contains("the instance metadata service is not asked (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)"),
@@ -829,12 +808,11 @@ mod tests {
     async fn oidc_profiles_send_their_token_file() {
         let fixture = fixture();
         let http = sts_answering();
-        let provider = load(
-            builder(&fixture, &[])
-                .profile_name("oidc")
-                .sts_endpoint("http://127.0.0.1:1")
-                .http_client(http.clone()),
-        )
+        let provider = load(builder(&fixture, &[]).profile_name("oidc").via(
+            &http,
+            Some("http://127.0.0.1:1"),
+            None,
+        ))
         .await
         .unwrap();
         provider.provide_credentials().await.unwrap();
@@ -863,7 +841,7 @@ mod tests {
         let provider = load(
             builder(&fixture, &[])
                 .profile_name("uri")
-                .http_client(http.clone()),
+                .via(&http, None, None),
         )
         .await
         .unwrap();
@@ -888,7 +866,7 @@ mod tests {
         let provider = load(
             builder(&fixture, &[])
                 .profile_name("uri")
-                .http_client(refused),
+                .via(&refused, None, None),
         )
         .await
         .unwrap();
@@ -926,7 +904,12 @@ mod tests {
                 env: Env::fixed(&[]),
                 ..SourceSettings::default()
             });
-        let credentials = load(provider).await.unwrap().provide_credentials().await.unwrap();
+        let credentials = load(provider)
+            .await
+            .unwrap()
+            .provide_credentials()
+            .await
+            .unwrap();
         assert_eq!(credentials.access_key_id(), "LTAIexternal");
         assert_eq!(credentials.provider(), "external command");
     }
@@ -940,31 +923,33 @@ mod tests {
             error,
             format!("cli profile: profile \"dev\": mode RamRoleArn needs ram_role_arn (in {path})")
         );
-        let error = error_of(builder(&fixture, &[]).profile_name("bare")).await;
-        assert!(
-            error.contains("profile \"bare\": mode AK needs access_key_id and access_key_secret"),
-            "{error}"
-        );
-        let error = error_of(builder(&fixture, &[]).profile_name("external")).await;
-        assert!(
-            error.contains("mode External needs process_command"),
-            "{error}"
-        );
-        let error = error_of(builder(&fixture, &[]).profile_name("short")).await;
-        assert!(
-            error.contains("expired_seconds must be at least 900 seconds, not 300"),
-            "{error}"
-        );
-        let error = error_of(builder(&fixture, &[]).profile_name("sso")).await;
-        assert!(
-            error.contains("profile \"sso\": mode CloudSSO is not supported: it needs the Alibaba Cloud CLI's interactive sign-in"),
-            "{error}"
-        );
-        let error = error_of(builder(&fixture, &[]).profile_name("rsa")).await;
-        assert!(error.contains("profile \"rsa\": mode RsaKeyPair is not supported (supported: AK, StsToken, RamRoleArn, EcsRamRole, OIDC, ChainableRamRoleArn, CredentialsURI, External)"), "{error}");
-        assert!(!error.contains("PRIVATE KEY"));
-        let error = error_of(builder(&fixture, &[]).profile_name("nomode")).await;
-        assert!(error.contains("profile \"nomode\": has no mode"), "{error}");
+        for (profile, expected) in [
+            (
+                "bare",
+                "profile \"bare\": mode AK needs access_key_id and access_key_secret",
+            ),
+            ("external", "mode External needs process_command"),
+            (
+                "short",
+                "expired_seconds must be at least 900 seconds, not 300",
+            ),
+            (
+                "sso",
+                "profile \"sso\": mode CloudSSO is not supported: it needs the Alibaba Cloud CLI's interactive sign-in",
+            ),
+            (
+                "rsa",
+                "profile \"rsa\": mode RsaKeyPair is not supported (supported: AK, StsToken, RamRoleArn, EcsRamRole, OIDC, ChainableRamRoleArn, CredentialsURI, External)",
+            ),
+            ("nomode", "profile \"nomode\": has no mode"),
+        ] {
+            let error = error_of(builder(&fixture, &[]).profile_name(profile)).await;
+            assert!(error.contains(expected), "{error}");
+            assert!(
+                !error.contains("PRIVATE KEY") && !error.contains("-secret"),
+                "{error}"
+            );
+        }
         let error = error_of(builder(&fixture, &[]).profile_name("broken")).await;
         assert!(
             error.ends_with("has a value of the wrong type: access_key_id is not a string in profiles[17] (in {path})".replace("{path}", &path).as_str()),
@@ -1040,7 +1025,7 @@ mod tests {
         let provider = load(
             builder(&fixture, &[])
                 .profile_name("role")
-                .http_client(down),
+                .via(&down, None, None),
         )
         .await
         .unwrap();

@@ -10,10 +10,11 @@ use bytes::Bytes;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use acs_runtime::http::{HttpClient, HttpError, HttpFuture};
+use acs_runtime::http::{HttpClient, HttpError, HttpFuture, SharedHttpClient};
 use acs_test_server::{Received, VerifyError, decode_query, verify};
 
 use crate::cache::Clock;
+use crate::settings::SourceSettings;
 
 /// One request as a server sees it.
 #[derive(Clone, Debug)]
@@ -134,6 +135,25 @@ impl HttpClient for FakeHttp {
     }
 }
 
+/// Points a builder's sources at test doubles: an HTTP client, and STS or the metadata service
+/// at an address of the test's.
+pub(crate) trait Via: Sized {
+    fn source_settings(&mut self) -> &mut SourceSettings;
+
+    fn via(
+        mut self,
+        http: &FakeHttp,
+        sts_endpoint: Option<&str>,
+        imds_endpoint: Option<&str>,
+    ) -> Self {
+        let settings = self.source_settings();
+        settings.http_client = Some(SharedHttpClient::new(http.clone()));
+        settings.sts_endpoint = sts_endpoint.map(str::to_string);
+        settings.imds_endpoint = imds_endpoint.map(str::to_string);
+        self
+    }
+}
+
 pub(crate) fn respond(
     status: u16,
     body: impl Into<Bytes>,
@@ -176,6 +196,36 @@ pub(crate) fn sts_body(id: &str, secret: &str, token: &str, expiry: SystemTime) 
         "Credentials": credentials_json(id, secret, token, expiry),
     })
     .to_string()
+}
+
+/// The token the metadata service of [`fake_metadata`] hands out.
+pub(crate) const METADATA_TOKEN: &str = "metadata-token-value";
+
+/// The metadata service's credentials document for role `worker`.
+pub(crate) fn worker_credentials() -> String {
+    let mut body = credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
+    body["Code"] = "Success".into();
+    body["LastUpdated"] = "2024-05-01T08:00:00Z".into();
+    body.to_string()
+}
+
+/// An instance metadata service with role `worker` attached; `hardened` says whether it hands
+/// out tokens (IMDSv2).
+pub(crate) fn metadata_service(request: &Recorded, hardened: bool) -> (u16, String) {
+    match (request.method.as_str(), request.path()) {
+        ("PUT", "/latest/api/token") if hardened => (200, METADATA_TOKEN.to_string()),
+        ("PUT", "/latest/api/token") => (403, "Forbidden".to_string()),
+        ("GET", "/latest/meta-data/ram/security-credentials/") => (200, "worker".to_string()),
+        ("GET", "/latest/meta-data/ram/security-credentials/worker") => (200, worker_credentials()),
+        _ => (404, "Not Found".to_string()),
+    }
+}
+
+pub(crate) fn fake_metadata(hardened: bool) -> FakeHttp {
+    FakeHttp::new(move |request| {
+        let (status, body) = metadata_service(request, hardened);
+        respond(status, body)
+    })
 }
 
 pub(crate) fn in_one_hour() -> SystemTime {
