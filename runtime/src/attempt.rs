@@ -9,11 +9,11 @@ use std::time::{Duration, SystemTime};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::client::CallSpec;
 use crate::config::Config;
 use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use crate::error::{BuildError, ConnectionError, Error, TimeoutError, TimeoutKind};
 use crate::http::{HttpClient, HttpError, HttpErrorKind};
+use crate::operation::CallSpec;
 use crate::request::{Message, RequestBase};
 use crate::response::RawResponse;
 use crate::retry::{self, RetryReason};

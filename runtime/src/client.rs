@@ -19,7 +19,7 @@ use crate::attempt::{self, AttemptFailure, SignedRequest};
 use crate::config::{CallOptions, Config};
 use crate::credentials::Credentials;
 use crate::error::{BuildError, ConfigError, Error, TimeoutError, TimeoutKind};
-use crate::operation::{Location, Method, Operation};
+use crate::operation::{CallSpec, Method, Operation};
 use crate::params::Params;
 use crate::request::{EncodeRequest, Message, RequestBase, RequestParams};
 use crate::response::RawResponse;
@@ -66,39 +66,6 @@ struct ClientInner {
     /// every call reports the error.
     base: Result<RequestBase, ConfigError>,
     budget: RetryBudget,
-}
-
-/// One call as the send path sees it.
-#[derive(Clone, Copy, Debug)]
-pub struct CallSpec<'a> {
-    pub action: &'a str,
-    pub method: Method,
-    /// The path template (`/` for RPC-style operations).
-    pub path: &'a str,
-    pub idempotency_token: Option<(&'a str, Location)>,
-    /// The operation only reads (see [`Operation::read_only`]).
-    pub read_only: bool,
-}
-
-impl CallSpec<'_> {
-    /// Whether sending the call twice has the effect of sending it once: it only reads, or it
-    /// carries an idempotency token, which stays the same on every attempt. Only such calls are
-    /// retried after failures that the service may have acted on (see [`crate::retry`]).
-    pub fn is_safe_to_repeat(&self) -> bool {
-        self.read_only || self.idempotency_token.is_some()
-    }
-}
-
-impl From<&Operation> for CallSpec<'static> {
-    fn from(operation: &Operation) -> Self {
-        CallSpec {
-            action: operation.action(),
-            method: operation.method(),
-            path: operation.path(),
-            idempotency_token: operation.idempotency_token(),
-            read_only: operation.is_read_only(),
-        }
-    }
 }
 
 impl Client {

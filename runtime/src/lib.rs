@@ -37,11 +37,11 @@ pub mod sign;
 pub mod waiter;
 
 pub use attempt::SignedRequest;
-pub use client::{CallSpec, Client, ResponseFuture};
+pub use client::{Client, ResponseFuture};
 pub use config::{CallOptions, Config, ConfigBuilder, TimeoutConfig};
 pub use credentials::Credentials;
 pub use error::{BuildError, Error, ServiceError};
-pub use operation::{Location, Method, Operation, ResponseBody};
+pub use operation::{CallSpec, Location, Method, Operation, ResponseBody};
 pub use paginator::{Page, Paginator};
 pub use params::Params;
 pub use request::{Body, EncodeRequest, RequestParams};
