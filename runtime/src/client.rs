@@ -1,5 +1,5 @@
 //! The generic send path every operation goes through: encode, then attempts (see
-//! [`attempt`](crate::attempt)) with retries within the client's budget, then decode.
+//! [`crate::attempt`]) with retries within the client's budget, then decode.
 //!
 //! Generated operations describe themselves with an [`Operation`] and an [`EncodeRequest`]
 //! implementation; [`Client::send`] does the rest. The retry loop is not generic, so it is

@@ -20,7 +20,7 @@
 //! honoured, and if it asks for more than the maximum backoff the call fails at once rather
 //! than sleeping past its budget.
 //!
-//! **Retry budget.** Each client holds a token bucket ([`RetryBudget`], as the AWS SDKs'
+//! **Retry budget.** Each client holds a token bucket (as the AWS SDKs'
 //! standard strategy does): a retry takes 5 tokens (10 after a network failure or timeout),
 //! a call that succeeds at once puts 1 back, and a call that succeeds after retrying returns
 //! what its last retry took. With the bucket empty, failures are returned without retrying, so a
