@@ -1,6 +1,8 @@
 //! Generation in-process: load, validate, emit and format every spec, as `cargo xtask codegen`
 //! does before it compares with or writes `generated/`.
 
+#![forbid(unsafe_code)]
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 

@@ -8,6 +8,10 @@
 //! (user + system, from `getrusage`) and its split between the client's thread and the server's,
 //! each in µs per call.
 
+// Measuring CPU time takes three libc calls (`common/mod.rs`), each allowed where it is
+// made; nothing else may be `unsafe`.
+#![deny(unsafe_code)]
+
 mod common;
 
 use std::time::Instant;

@@ -4,14 +4,13 @@
 //!
 //! `oos-one-call [ENDPOINT]`: an endpoint such as `http://127.0.0.1:PORT` replaces the region's.
 
-use alibabacloud_oos::{Client, Config};
+#![forbid(unsafe_code)]
+
+use alibabacloud_oos::Client;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), alibabacloud_oos::Error> {
-    let mut config = Config::builder();
-    if let Ok(region) = std::env::var("ALIBABA_CLOUD_REGION_ID") {
-        config = config.region(region);
-    }
+    let mut config = acs_credentials::from_env();
     if let Some(endpoint) = std::env::args().nth(1) {
         config = config.endpoint(endpoint);
     }

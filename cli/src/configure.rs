@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use acs_runtime::credentials::{ProfileProvider, StaticProvider};
+use acs_credentials::{DefaultChain, ProfileProvider};
+use acs_runtime::credentials::StaticProvider;
 use acs_runtime::{Client, Config, Error, RetryConfig, TimeoutConfig};
 use clap::ArgMatches;
 
@@ -16,7 +17,7 @@ use crate::model::Cli;
 /// aliyun-cli picks it: `--region`, else the call's own `RegionId` (`region_parameter`), else
 /// `ALIBABA_CLOUD_REGION_ID`, else the profile's `region_id` (the named profile's, or the
 /// current one of `~/.aliyun/config.json` when that file exists).
-pub fn client(
+pub async fn client(
     cli: &Cli,
     arguments: &ArgMatches,
     region_parameter: Option<&str>,
@@ -27,12 +28,10 @@ pub fn client(
         Some(name) => Some(
             ProfileProvider::builder()
                 .profile_name(name.clone())
-                .build()?,
+                .load()
+                .await?,
         ),
-        None if ProfileProvider::default_config_file().is_some_and(|file| file.exists()) => {
-            ProfileProvider::builder().build().ok()
-        }
-        None => None,
+        None => ProfileProvider::builder().load().await.ok(),
     };
     let region = arguments
         .get_one::<String>(REGION)
@@ -68,6 +67,8 @@ pub fn client(
         )?);
     } else if let (Some(profile), Some(_)) = (profile, profile_name) {
         builder = builder.credentials_provider(profile);
+    } else {
+        builder = builder.credentials_provider(DefaultChain::new());
     }
     let defaults = TimeoutConfig::default();
     let seconds = |id: &str| arguments.get_one::<Duration>(id).copied();
@@ -122,7 +123,12 @@ mod tests {
             .try_get_matches_from(["demo", "Ping"].iter().chain(args))
             .unwrap();
         let (_, arguments) = matches.subcommand().unwrap();
-        client(&CLI, arguments, region_parameter).unwrap()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(client(&CLI, arguments, region_parameter))
+            .unwrap()
     }
 
     #[test]

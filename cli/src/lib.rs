@@ -10,6 +10,8 @@
 //! expression); 3 the service returned an error; 4 network error or timeout; 5 credentials or
 //! configuration problem; 6 a wait timed out; 7 a wait ended in a failure status.
 
+#![forbid(unsafe_code)]
+
 mod call;
 mod command;
 mod configure;

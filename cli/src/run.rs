@@ -109,7 +109,7 @@ async fn call_operation(
     let params = call::collect_params(operation.parameters, arguments);
     let output = Output::from_matches(arguments).map_err(Failure::Usage)?;
     let waiter = Wait::from_flag(arguments).map_err(Failure::Usage)?;
-    let client = configure::client(cli, arguments, call::region_parameter(&params))?;
+    let client = configure::client(cli, arguments, call::region_parameter(&params)).await?;
     if arguments.get_flag(DRY_RUN) {
         return write_out(dry_run::render(&client, operation, &params)?.as_bytes());
     }
@@ -142,7 +142,7 @@ async fn wait(cli: &'static Cli, waiter: &Waiter, arguments: &ArgMatches) -> Res
     let params = call::collect_params(waiter.parameters(operation), arguments);
     let output = Output::from_matches(arguments).map_err(Failure::Usage)?;
     let wait = Wait::from_table(waiter, arguments)?;
-    let client = configure::client(cli, arguments, call::region_parameter(&params))?;
+    let client = configure::client(cli, arguments, call::region_parameter(&params)).await?;
     let document = wait
         .run(&client, operation, params, !output.quiet())
         .await?;

@@ -5,6 +5,8 @@
 //! the files on disk match. Only `load` and `sync` touch the disk; everything is rendered in
 //! memory before anything is written.
 
+#![forbid(unsafe_code)]
+
 pub mod diagnostics;
 mod emit;
 pub mod import;

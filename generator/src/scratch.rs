@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The manifest of a workspace holding only `generated/*`: this workspace's manifest with
 /// its members replaced, its own generated crates and the generator left out, and the
-/// runtime and CLI engine referred to by absolute path.
+/// runtime, test server, credentials and CLI engine referred to by absolute path.
 pub fn workspace_manifest(root: &Path) -> io::Result<String> {
     let manifest = fs::read_to_string(root.join("Cargo.toml"))?;
     let mut lines = Vec::new();
@@ -30,6 +30,8 @@ pub fn workspace_manifest(root: &Path) -> io::Result<String> {
         let absolute = |crate_dir: &str| format!("path = \"{}\"", root.join(crate_dir).display());
         lines.push(
             line.replace("path = \"runtime\"", &absolute("runtime"))
+                .replace("path = \"test-server\"", &absolute("test-server"))
+                .replace("path = \"credentials\"", &absolute("credentials"))
                 .replace("path = \"cli\"", &absolute("cli")),
         );
     }

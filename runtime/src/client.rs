@@ -1,56 +1,30 @@
-//! The generic send path every operation goes through: encode, sign, send, retry, decode.
+//! The generic send path every operation goes through: encode, then attempts (see
+//! [`crate::attempt`]) with retries within the client's budget, then decode.
 //!
 //! Generated operations describe themselves with an [`Operation`] and an [`EncodeRequest`]
 //! implementation; [`Client::send`] does the rest. The retry loop is not generic, so it is
 //! compiled once however many operations a crate has.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::fmt::Write as _;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::uri::{Authority, Scheme};
-use http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::attempt::{self, AttemptFailure, SignedRequest};
 use crate::config::{CallOptions, Config};
-use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use crate::endpoint::{self, Endpoint};
-use crate::error::{
-    BuildError, ConfigError, ConnectionError, Error, ServiceError, TimeoutError, TimeoutKind,
-};
-use crate::http::{HttpClient, HttpError, HttpErrorKind};
-use crate::operation::{Location, Method, Operation};
+use crate::credentials::Credentials;
+use crate::error::{BuildError, ConfigError, Error, TimeoutError, TimeoutKind};
+use crate::operation::{CallSpec, Method, Operation};
 use crate::params::Params;
-use crate::request::{EncodeRequest, RequestParams};
+use crate::request::{EncodeRequest, Message, RequestBase, RequestParams};
 use crate::response::RawResponse;
-use crate::retry::{RetryConfig, RetryReason};
-use crate::{nonce, sign};
-
-/// What the runtime needs to know about a service. Written by generated code.
-#[derive(Debug)]
-pub struct Service {
-    /// Product code (`oos`).
-    pub product: &'static str,
-    /// Sent as `x-acs-version`.
-    pub api_version: &'static str,
-    /// Host for a region not in `regional_endpoints`; `{region}` is replaced.
-    pub endpoint_rule: &'static str,
-    /// `https` or `http`.
-    pub protocol: &'static str,
-    pub regional_endpoints: &'static [(&'static str, &'static str)],
-    /// The generated crate, for the User-Agent.
-    pub sdk_name: &'static str,
-    pub sdk_version: &'static str,
-}
+use crate::retry::{RetryBudget, RetryConfig};
+use crate::service::Service;
 
 /// The response of one call of a generated operation: await it for the decoded response.
 #[must_use = "a call does nothing until awaited"]
@@ -77,47 +51,8 @@ impl<T: DeserializeOwned> Future for ResponseFuture<T> {
     }
 }
 
-/// A signed request ready to send, with what went into its signature (for `--dry-run` and
-/// for explaining `SignatureDoesNotMatch`).
-#[derive(Clone)]
-pub struct SignedRequest {
-    pub request: http::Request<Bytes>,
-    /// Holds the security token of temporary credentials, as a signed header.
-    pub canonical_request: String,
-    pub string_to_sign: String,
-}
-
-/// Headers that carry a credential or the signature.
-const SECRET_HEADERS: [&str; 2] = ["authorization", "x-acs-security-token"];
-
-/// Shows the method, URL, headers and string to sign; the signature and the security token
-/// are redacted, and the canonical request (which repeats the token) is left out.
-impl fmt::Debug for SignedRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .request
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                let shown = if SECRET_HEADERS.contains(&name.as_str()) {
-                    "** redacted **"
-                } else {
-                    value.to_str().unwrap_or("** not text **")
-                };
-                (name.as_str(), shown)
-            })
-            .collect();
-        f.debug_struct("SignedRequest")
-            .field("method", self.request.method())
-            .field("uri", self.request.uri())
-            .field("headers", &headers)
-            .field("string_to_sign", &self.string_to_sign)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The runtime half of a generated client: configuration, service description and the
-/// send path. Clones share everything.
+/// The runtime half of a generated client: configuration, service description, retry budget
+/// and the send path. Clones share everything.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<ClientInner>,
@@ -130,162 +65,7 @@ struct ClientInner {
     /// Neither the service nor the configuration changes, so this is resolved and checked once;
     /// every call reports the error.
     base: Result<RequestBase, ConfigError>,
-}
-
-/// What every request of one client has in common, ready to be copied into each attempt's
-/// request without parsing or validating it again.
-#[derive(Debug)]
-struct RequestBase {
-    endpoint: Endpoint,
-    scheme: Scheme,
-    authority: Authority,
-    api_version: HeaderValue,
-    user_agent: HeaderValue,
-}
-
-impl RequestBase {
-    fn new(service: &'static Service, config: &Config) -> Result<Self, ConfigError> {
-        let endpoint = endpoint::resolve(service, config.region(), config.endpoint())?;
-        let not_a_url = || {
-            ConfigError::new(format!(
-                "the endpoint `{}` does not make a valid URL",
-                endpoint.authority.escape_debug()
-            ))
-        };
-        let scheme = Scheme::try_from(endpoint.scheme).map_err(|_| not_a_url())?;
-        let authority =
-            Authority::try_from(endpoint.authority.as_str()).map_err(|_| not_a_url())?;
-        let api_version = HeaderValue::from_str(service.api_version).map_err(|_| {
-            ConfigError::new(
-                "the service's API version holds characters an HTTP header cannot carry",
-            )
-        })?;
-        let user_agent = HeaderValue::try_from(format!(
-            "AlibabaCloud ({}; {}) Rust {}/{} acs-runtime/{}",
-            std::env::consts::OS,
-            std::env::consts::ARCH,
-            service.sdk_name,
-            service.sdk_version,
-            env!("CARGO_PKG_VERSION"),
-        ))
-        .map_err(|_| {
-            ConfigError::new(
-                "the SDK's name or version holds characters an HTTP header cannot carry",
-            )
-        })?;
-        Ok(RequestBase {
-            endpoint,
-            scheme,
-            authority,
-            api_version,
-            user_agent,
-        })
-    }
-
-    /// `scheme://authority/path?query` from parts already checked or encoded: the query is
-    /// the canonical query, percent-encoded but for its keys, which are sent as given, so a
-    /// key with a space (from [`Client::call`]) fails here; a host label from a parameter
-    /// fails here too when it cannot be part of a host.
-    fn uri(&self, message: &Message, query: &str) -> Result<Uri, Error> {
-        let mut path_and_query = String::with_capacity(message.path.len() + 1 + query.len());
-        path_and_query.push_str(&message.path);
-        if !query.is_empty() {
-            path_and_query.push('?');
-            path_and_query.push_str(query);
-        }
-        let authority = match &message.authority {
-            Some(authority) => Authority::try_from(authority.as_str()).map_err(|_| {
-                Error::Build(BuildError::Encode(
-                    "a host parameter holds characters a host name cannot carry".into(),
-                ))
-            })?,
-            None => self.authority.clone(),
-        };
-        Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(authority)
-            .path_and_query(path_and_query)
-            .build()
-            .map_err(|_| {
-                Error::Build(BuildError::Encode(
-                    "a parameter name holds characters a URL cannot carry".into(),
-                ))
-            })
-    }
-}
-
-/// What every attempt of one call sends, encoded once: the path, the host when host
-/// parameters change it, and the body with its content type.
-struct Message<'p> {
-    path: String,
-    /// `<host labels>.<endpoint authority>`, when the operation has host parameters.
-    authority: Option<String>,
-    query: &'p Params,
-    headers: &'p Params,
-    body: Bytes,
-    content_type: Option<&'static str>,
-}
-
-impl<'p> Message<'p> {
-    fn new(call: &CallSpec<'_>, base: &RequestBase, params: &'p RequestParams) -> Self {
-        let (body, content_type) = params.encode_body();
-        let authority = (!params.host.is_empty()).then(|| {
-            let mut authority = String::new();
-            for (_, label) in params.host.iter() {
-                authority.push_str(label);
-                authority.push('.');
-            }
-            authority.push_str(&base.endpoint.authority);
-            authority
-        });
-        Message {
-            path: params.render_path(call.path),
-            authority,
-            query: &params.query,
-            headers: &params.headers,
-            body,
-            content_type,
-        }
-    }
-
-    fn authority<'a>(&'a self, base: &'a RequestBase) -> &'a str {
-        self.authority
-            .as_deref()
-            .unwrap_or(base.endpoint.authority.as_str())
-    }
-}
-
-// Statics rather than constants, so that their names are `&'static str` for the signature
-// and each request's copy shares the static bytes.
-static X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
-static X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static(sign::CONTENT_SHA256_HEADER);
-static X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
-static X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
-static X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
-static X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
-
-/// Asked for in `accept`, as the official SDKs do: some services answer XML otherwise.
-const JSON_MEDIA_TYPE: &str = "application/json";
-
-/// One call as the send path sees it.
-#[derive(Clone, Copy, Debug)]
-pub struct CallSpec<'a> {
-    pub action: &'a str,
-    pub method: Method,
-    /// The path template (`/` for RPC-style operations).
-    pub path: &'a str,
-    pub idempotency_token: Option<(&'a str, Location)>,
-}
-
-impl From<&Operation> for CallSpec<'static> {
-    fn from(operation: &Operation) -> Self {
-        CallSpec {
-            action: operation.action(),
-            method: operation.method(),
-            path: operation.path(),
-            idempotency_token: operation.idempotency_token(),
-        }
-    }
+    budget: RetryBudget,
 }
 
 impl Client {
@@ -296,6 +76,7 @@ impl Client {
                 service,
                 config,
                 base,
+                budget: RetryBudget::default(),
             }),
         }
     }
@@ -343,13 +124,16 @@ impl Client {
     }
 
     /// Calls any action with parameters built by hand, for operations the generated code
-    /// lacks: `POST` with the parameters in the query, the response as JSON.
+    /// lacks: `POST` with the parameters in the query, the response as JSON. Not knowing
+    /// whether the action only reads, the client retries it only when the service provably
+    /// did not process it.
     pub async fn call(&self, action: &str, params: Params) -> Result<serde_json::Value, Error> {
         let call = CallSpec {
             action,
             method: Method::Post,
             path: "/",
             idempotency_token: None,
+            read_only: false,
         };
         let params = RequestParams {
             query: params,
@@ -394,6 +178,8 @@ impl Client {
         }
     }
 
+    /// Attempts until one succeeds, or a failure is final: not retryable for this call, the
+    /// attempts used up, the wait asked for too long, or the client's retry budget spent.
     async fn attempts(
         &self,
         call: CallSpec<'_>,
@@ -402,14 +188,15 @@ impl Client {
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
+        let budget = &self.inner.budget;
         let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
         let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);
         // The path, host and body do not change between attempts: encode them once.
-        let message = Message::new(&call, base, params);
+        let message = Message::new(call.path, base, params);
         let mut attempt = 1;
+        let mut last_withdrawal = None;
         loop {
-            let result = self
-                .attempt(call, base, &message, read_timeout)
+            let result = attempt::attempt(config, call, base, &message, read_timeout)
                 .instrument(tracing::debug_span!(
                     "acs_attempt",
                     attempt,
@@ -422,12 +209,22 @@ impl Client {
                 retry: reason,
                 retry_after,
             } = match result {
-                Ok(response) => return Ok(response),
+                Ok(response) => {
+                    budget.record_success(last_withdrawal);
+                    return Ok(response);
+                }
                 Err(failure) => failure,
             };
             let Some(reason) = reason else {
                 return Err(error);
             };
+            if !reason.not_processed() && !call.is_safe_to_repeat() {
+                tracing::debug!(
+                    ?reason,
+                    "not retried: the service may have acted on a call that is not safe to repeat"
+                );
+                return Err(error);
+            }
             if attempt >= retry.max_attempts() {
                 return Err(error);
             }
@@ -445,6 +242,11 @@ impl Client {
                 Some(asked) => asked.max(backoff),
                 None => backoff,
             };
+            let Some(withdrawal) = budget.withdraw(reason) else {
+                tracing::debug!(?reason, "not retried: the client's retry budget is spent");
+                return Err(error);
+            };
+            last_withdrawal = Some(withdrawal);
             tracing::debug!(
                 ?reason,
                 wait_ms = wait.as_millis() as u64,
@@ -453,81 +255,6 @@ impl Client {
             );
             tokio::time::sleep(wait).await;
         }
-    }
-
-    /// One attempt: fresh credentials, date and nonce; a signature; the exchange.
-    ///
-    /// A 2xx response whose body is an error document (see
-    /// [`ServiceError::from_success_body`]) fails like an error status does: decoding
-    /// `{"Code":"InternalError",…}` as the operation's response would hand the caller an
-    /// empty success.
-    async fn attempt(
-        &self,
-        call: CallSpec<'_>,
-        base: &RequestBase,
-        message: &Message<'_>,
-        read_timeout: Duration,
-    ) -> Result<RawResponse, AttemptFailure> {
-        let credentials = self
-            .inner
-            .config
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|error| AttemptFailure::final_error(Error::Credentials(error)))?;
-        let signed = self
-            .sign(call, base, message, &credentials, SystemTime::now())
-            .map_err(AttemptFailure::final_error)?;
-        let exchange = self.inner.config.http_client.send(signed.request);
-        let read_timed_out = || {
-            AttemptFailure::final_error(Error::Timeout(TimeoutError {
-                kind: TimeoutKind::Read,
-                after: read_timeout,
-            }))
-        };
-        let response = match tokio::time::timeout(read_timeout, exchange).await {
-            Err(_) => return Err(read_timed_out()),
-            Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
-                return Err(read_timed_out());
-            }
-            Ok(Err(error)) => return Err(AttemptFailure::from_http(error)),
-            Ok(Ok(response)) => response,
-        };
-        let (parts, body) = response.into_parts();
-        let response = RawResponse {
-            status: parts.status.as_u16(),
-            headers: parts.headers,
-            body,
-        };
-        // The attempt's span carries what the response said. Only when a subscriber wants the
-        // span: finding the request id allocates, and without the header it parses the body.
-        let span = tracing::Span::current();
-        if !span.is_disabled() {
-            span.record("status", response.status);
-            span.record("request_id", response.request_id().as_deref().unwrap_or(""));
-        }
-        tracing::debug!("response");
-        let mut error = if parts.status.is_success() {
-            match ServiceError::from_success_body(response.status, &response.body) {
-                Some(error) => error,
-                None => return Ok(response),
-            }
-        } else {
-            ServiceError::from_body(response.status, &response.body)
-                .unwrap_or_else(|| ServiceError::from_status(response.status, None))
-        };
-        if error.request_id.is_none() {
-            error.request_id = response.request_id();
-        }
-        if error.code == "SignatureDoesNotMatch" {
-            error.client_string_to_sign = Some(signed.string_to_sign);
-        }
-        let error = Error::Service(Box::new(error));
-        Err(AttemptFailure {
-            retry: retry_reason(&error),
-            error,
-            retry_after: retry_after(&response.headers),
-        })
     }
 
     /// The signed request a call would send with `credentials` at `now`, without sending it.
@@ -539,239 +266,24 @@ impl Client {
         now: SystemTime,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
-        self.sign(
+        attempt::sign(
             call,
             base,
-            &Message::new(&call, base, params),
+            &Message::new(call.path, base, params),
             credentials,
             now,
         )
     }
-
-    /// Signs one attempt's request with `credentials` at `now`: a fresh date and nonce, the
-    /// signature, and the request with the endpoint's parts and header names made beforehand.
-    fn sign(
-        &self,
-        call: CallSpec<'_>,
-        base: &RequestBase,
-        message: &Message<'_>,
-        credentials: &Credentials,
-        now: SystemTime,
-    ) -> Result<SignedRequest, Error> {
-        let date = format_date(now);
-        let nonce = nonce::next(now);
-        let payload_hash = sign::hex_sha256(&message.body);
-        let mut signed_headers: Vec<(&str, &str)> = Vec::with_capacity(9 + message.headers.len());
-        signed_headers.extend([
-            ("host", message.authority(base)),
-            (ACCEPT.as_str(), JSON_MEDIA_TYPE),
-            (X_ACS_ACTION.as_str(), call.action),
-            (X_ACS_CONTENT_SHA256.as_str(), &payload_hash),
-            (X_ACS_DATE.as_str(), &date),
-            (X_ACS_SIGNATURE_NONCE.as_str(), &nonce),
-            (X_ACS_VERSION.as_str(), self.inner.service.api_version),
-        ]);
-        if let Some(token) = credentials.security_token() {
-            signed_headers.push((X_ACS_SECURITY_TOKEN.as_str(), token));
-        }
-        if let Some(content_type) = message.content_type {
-            signed_headers.push((CONTENT_TYPE.as_str(), content_type));
-        }
-        // A header parameter of the operation (a `Content-Type` of its own, say) replaces the
-        // client's header of that name, in the signature as on the wire.
-        for (name, _) in message.headers.iter() {
-            signed_headers.retain(|(fixed, _)| !fixed.eq_ignore_ascii_case(name));
-        }
-        signed_headers.extend(message.headers.iter());
-        let query_pairs: Vec<(&str, &str)> = message.query.iter().collect();
-        let signature = sign::sign_with_payload_hash(
-            &sign::SigningRequest {
-                method: call.method.as_http().as_str(),
-                path: &message.path,
-                query: &query_pairs,
-                headers: &signed_headers,
-                body: &message.body,
-            },
-            &payload_hash,
-            credentials.access_key_id(),
-            credentials.access_key_secret(),
-        );
-        let uri = base.uri(message, signature.canonical_query())?;
-
-        // The same headers in the same order, but `host`, which the HTTP client writes from
-        // the URI.
-        let mut headers = HeaderMap::with_capacity(signed_headers.len() + 2);
-        let action = HeaderValue::from_str(call.action).map_err(|_| {
-            Error::Build(BuildError::Encode(
-                "the action name holds characters an HTTP header cannot carry".into(),
-            ))
-        })?;
-        headers.insert(ACCEPT, HeaderValue::from_static(JSON_MEDIA_TYPE));
-        headers.insert(X_ACS_ACTION.clone(), action);
-        headers.insert(X_ACS_CONTENT_SHA256.clone(), generated_value(payload_hash));
-        headers.insert(X_ACS_DATE.clone(), generated_value(date.into()));
-        headers.insert(X_ACS_SIGNATURE_NONCE.clone(), generated_value(nonce.into()));
-        headers.insert(X_ACS_VERSION.clone(), base.api_version.clone());
-        if let Some(token) = credentials.security_token() {
-            let token = HeaderValue::from_str(token).map_err(|_| unsendable(credentials))?;
-            headers.insert(X_ACS_SECURITY_TOKEN.clone(), token);
-        }
-        if let Some(content_type) = message.content_type {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        }
-        for (name, value) in message.headers.iter() {
-            let name = HeaderName::try_from(name).map_err(|_| {
-                Error::Build(BuildError::Encode(format!(
-                    "`{}` cannot be an HTTP header name",
-                    name.escape_debug()
-                )))
-            })?;
-            let value = HeaderValue::try_from(value).map_err(|_| {
-                Error::Build(BuildError::Encode(format!(
-                    "the value of the header parameter `{name}` holds characters an HTTP header cannot carry"
-                )))
-            })?;
-            headers.insert(name, value);
-        }
-        let sign::Signature {
-            canonical_request,
-            string_to_sign,
-            authorization,
-            ..
-        } = signature;
-        // Anonymous calls (STS `AssumeRoleWithOIDC`) are authenticated otherwise: no signature.
-        if !credentials.is_anonymous() {
-            let authorization =
-                HeaderValue::try_from(authorization).map_err(|_| unsendable(credentials))?;
-            headers.insert(AUTHORIZATION, authorization);
-        }
-        headers.insert(USER_AGENT, base.user_agent.clone());
-
-        let mut request = http::Request::new(message.body.clone());
-        *request.method_mut() = call.method.as_http();
-        *request.uri_mut() = uri;
-        *request.headers_mut() = headers;
-        Ok(SignedRequest {
-            request,
-            canonical_request,
-            string_to_sign,
-        })
-    }
-}
-
-/// A header value the client made itself (a date, a nonce, a hex digest): ASCII letters,
-/// digits and punctuation only. An owned string becomes the value without being copied.
-fn generated_value(text: Cow<'static, str>) -> HeaderValue {
-    let value = match text {
-        Cow::Borrowed(text) => Ok(HeaderValue::from_static(text)),
-        Cow::Owned(text) => HeaderValue::try_from(text),
-    };
-    value.expect("dates, nonces and digests are printable ASCII")
-}
-
-/// Credentials HTTP cannot carry (a line break at the end of an access key read from a file,
-/// say). The message never quotes them.
-fn unsendable(credentials: &Credentials) -> Error {
-    Error::Credentials(CredentialsError::new(
-        credentials.provider(),
-        "the access key id or security token holds characters an HTTP header cannot carry",
-    ))
-}
-
-/// A failed attempt: the error, whether another attempt may help, and the wait the service
-/// asked for (`x-acs-retry-after`).
-struct AttemptFailure {
-    error: Error,
-    retry: Option<RetryReason>,
-    retry_after: Option<Duration>,
-}
-
-impl AttemptFailure {
-    fn final_error(error: Error) -> Self {
-        AttemptFailure {
-            error,
-            retry: None,
-            retry_after: None,
-        }
-    }
-
-    /// A failed exchange is retried unless the response was too large: the same request
-    /// would bring the same body again.
-    fn from_http(error: HttpError) -> Self {
-        let (message, retry) = match error.kind() {
-            HttpErrorKind::Connect => ("could not connect", Some(RetryReason::Connection)),
-            HttpErrorKind::Io => ("the connection broke", Some(RetryReason::Connection)),
-            HttpErrorKind::ResponseTooLarge => ("the response is too large", None),
-            HttpErrorKind::Certificate => ("the server's certificate was refused", None),
-            _ => ("the request failed", Some(RetryReason::Connection)),
-        };
-        AttemptFailure {
-            error: Error::Connection(ConnectionError {
-                message: message.into(),
-                source: Some(error.into_source()),
-            }),
-            retry,
-            retry_after: None,
-        }
-    }
-}
-
-/// Whether a service error is worth another attempt. Only the status and the code count: a
-/// 2xx error body is retried for throttling codes only.
-fn retry_reason(error: &Error) -> Option<RetryReason> {
-    match error {
-        Error::Service(error) if error.is_throttling() => Some(RetryReason::Throttled),
-        Error::Service(error) if error.status >= 500 => Some(RetryReason::ServerError),
-        _ => None,
-    }
-}
-
-/// `x-acs-retry-after`, in milliseconds.
-fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    let value = headers
-        .get("x-acs-retry-after")?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()?;
-    (value > 0).then(|| Duration::from_millis(value))
-}
-
-/// `x-acs-date`: UTC to the second, `2024-05-01T08:30:00Z`. The two-digit fields are
-/// appended as digits rather than formatted, as this runs for every attempt.
-fn format_date(now: SystemTime) -> String {
-    let utc = time::OffsetDateTime::from(now);
-    let mut date = String::with_capacity(20);
-    write!(date, "{:04}", utc.year()).expect("writing to a String cannot fail");
-    let (hour, minute, second) = utc.to_hms();
-    for (separator, field) in [
-        ('-', u8::from(utc.month())),
-        ('-', utc.day()),
-        ('T', hour),
-        (':', minute),
-        (':', second),
-    ] {
-        date.push(separator);
-        date.push(char::from(b'0' + field / 10));
-        date.push(char::from(b'0' + field % 10));
-    }
-    date.push('Z');
-    date
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::time::Duration;
 
-    #[test]
-    fn dates_are_utc_seconds() {
-        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
-        assert_eq!(format_date(at), "2024-05-01T08:30:00Z");
-        let later = SystemTime::UNIX_EPOCH + Duration::new(4_102_444_799, 999_999_999);
-        assert_eq!(format_date(later), "2099-12-31T23:59:59Z");
-        assert_eq!(format_date(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-    }
+    use http::HeaderName;
+
+    use super::*;
+    use crate::sign;
 
     static STS: Service = Service {
         product: "sts",
@@ -784,7 +296,12 @@ mod tests {
     };
 
     fn sts_client(endpoint: &str) -> Client {
-        Client::new(&STS, Config::builder().endpoint(endpoint).build().unwrap())
+        let config = Config::builder()
+            .endpoint(endpoint)
+            .credentials(Credentials::anonymous())
+            .build()
+            .unwrap();
+        Client::new(&STS, config)
     }
 
     fn call(action: &str) -> CallSpec<'_> {
@@ -793,6 +310,7 @@ mod tests {
             method: Method::Post,
             path: "/",
             idempotency_token: None,
+            read_only: false,
         }
     }
 
@@ -893,6 +411,7 @@ mod tests {
             method: Method::Put,
             path: "/api/v2/clusters/{ClusterId}",
             idempotency_token: None,
+            read_only: false,
         };
         let mut params = RequestParams::default();
         params.path.insert("ClusterId", "c 1/2");
@@ -971,11 +490,42 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_milliseconds() {
-        let mut headers = http::HeaderMap::new();
-        headers.insert("x-acs-retry-after", " 1500 ".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(Duration::from_millis(1500)));
-        headers.insert("x-acs-retry-after", "0".parse().unwrap());
-        assert_eq!(retry_after(&headers), None);
+    fn a_signed_requests_debug_shows_no_parameter_value_signature_or_token() {
+        let client = sts_client("http://127.0.0.1:8080");
+        let mut params = RequestParams::default();
+        params.query.insert("Value", "query-secret");
+        params.headers.insert("x-acs-parameter", "header-secret");
+        params.form.insert("OIDCToken", "form-secret");
+        let credentials =
+            Credentials::new("LTAIid", "key-secret", "test").with_security_token("sts-token");
+        let signed = client
+            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .unwrap();
+        let shown = format!("{signed:?}");
+        let signature = signed.request.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .rsplit_once("Signature=")
+            .unwrap()
+            .1
+            .to_string();
+        for secret in [
+            "query-secret",
+            "header-secret",
+            "form-secret",
+            "key-secret",
+            "sts-token",
+            signature.as_str(),
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("\"Value\"") && shown.contains("x-acs-action"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(&signed.string_to_sign.replace('\n', "\\n")),
+            "{shown}"
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::credentials::{
-    self, Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
+    Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
 };
 use crate::error::{ConfigError, Error};
 use crate::http::{
@@ -81,19 +81,6 @@ pub struct Config {
 impl Config {
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
-    }
-
-    /// Region from `ALIBABA_CLOUD_REGION_ID`, credentials from the default chain
-    /// ([`credentials::DefaultChain`]), everything else default.
-    pub fn from_env() -> Result<Config, Error> {
-        let mut builder = Config::builder().credentials_provider(credentials::DefaultChain::new());
-        if let Some(region) = std::env::var(REGION_ENV)
-            .ok()
-            .filter(|region| !region.is_empty())
-        {
-            builder = builder.region(region);
-        }
-        builder.build()
     }
 
     pub fn region(&self) -> Option<&str> {
@@ -202,8 +189,19 @@ impl ConfigBuilder {
         self
     }
 
-    /// Builds the configuration; credentials default to the default chain.
+    /// Builds the configuration.
+    ///
+    /// # Errors
+    /// Without credentials or a credentials provider: the runtime has no default source of
+    /// its own. `acs_credentials::from_env()` starts a builder with Alibaba Cloud's default
+    /// chain, and the region from `ALIBABA_CLOUD_REGION_ID`.
     pub fn build(self) -> Result<Config, Error> {
+        let credentials = self.credentials.ok_or_else(|| {
+            ConfigError::new(
+                "no credentials: set them with `credentials` or `credentials_provider` \
+                 (acs_credentials::from_env() uses Alibaba Cloud's default chain)",
+            )
+        })?;
         let timeouts = self.timeouts.unwrap_or_default();
         let http_client = match self.http_client {
             Some(client) => client,
@@ -224,12 +222,32 @@ impl ConfigBuilder {
         Ok(Config {
             region: self.region,
             endpoint: self.endpoint,
-            credentials: self.credentials.unwrap_or_else(|| {
-                SharedCredentialsProvider::new(credentials::DefaultChain::new())
-            }),
+            credentials,
             retry: self.retry.unwrap_or_default(),
             timeouts,
             http_client,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configuration_without_credentials_says_where_to_get_them() {
+        let error = Config::builder().region("cn-hangzhou").build().unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid configuration: no credentials:")
+                && error.to_string().contains("acs_credentials::from_env()"),
+            "{error}"
+        );
+        let config = Config::builder()
+            .credentials(Credentials::new("LTAIid", "secret", "test"))
+            .build()
+            .unwrap();
+        assert!(!format!("{config:?}").contains("secret\""));
     }
 }

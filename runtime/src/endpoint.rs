@@ -1,8 +1,8 @@
 //! Where a call goes: an explicit endpoint if the user set one, else the service's host for
 //! the region (its published table first, then its rule).
 
-use crate::client::Service;
 use crate::error::ConfigError;
+use crate::service::Service;
 
 /// A resolved endpoint: scheme and authority (host, with a port if not the default).
 #[derive(Clone, Debug, PartialEq, Eq)]

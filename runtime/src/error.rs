@@ -414,7 +414,7 @@ impl DecodeError {
 
 /// Where and how JSON failed to parse, without serde's message: for a value of the wrong
 /// type it quotes the value, which may be a secret.
-pub(crate) fn describe_json_error(error: &serde_json::Error) -> String {
+pub fn describe_json_error(error: &serde_json::Error) -> String {
     let what = match error.classify() {
         serde_json::error::Category::Io => "cannot be read",
         serde_json::error::Category::Syntax => "is not valid JSON",
@@ -592,5 +592,39 @@ mod tests {
             shown.ends_with(&format!("; body starts: {excerpt}")),
             "{shown}"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever a service or a proxy in front of it sends with an error status, the body
+        /// is read as an error or not, never with a panic; the same for a 2xx body.
+        #[test]
+        fn error_bodies_never_panic(
+            status in 100u16..1000,
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+        ) {
+            let _ = ServiceError::from_body(status, &bytes);
+            let _ = ServiceError::from_success_body(status, &bytes);
+        }
+
+        /// Error-shaped documents with fields of any JSON type, in JSON and in XML.
+        #[test]
+        fn error_shaped_documents_never_panic(
+            status in 100u16..1000,
+            code in r#"(null|true|-?[0-9]{1,20}(\.[0-9]+)?|\[\]|\{\}|"\PC{0,10}")"#,
+            message in r#"(null|[0-9]{1,5}|"\PC{0,10}")"#,
+            xml in "\\PC{0,30}",
+            cut in 0usize..80,
+        ) {
+            let json = format!(r#"{{"Code":{code},"Message":{message},"RequestId":{message},"AccessDeniedDetail":{code}}}"#);
+            let _ = ServiceError::from_body(status, json.as_bytes());
+            let _ = ServiceError::from_success_body(status, json.as_bytes());
+            let truncated = &json.as_bytes()[..cut.min(json.len())];
+            let _ = ServiceError::from_body(status, truncated);
+            let _ = ServiceError::from_success_body(status, truncated);
+            let xml = format!("<Error><Code>{xml}</Code><Message>{xml}</Message></Error>");
+            let _ = ServiceError::from_body(status, xml.as_bytes());
+        }
     }
 }

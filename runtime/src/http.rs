@@ -161,6 +161,12 @@ impl Default for DefaultHttpClientSettings {
 /// again on a new one by hyper-util.
 const IDLE_CONNECTION_LIFETIME: Duration = Duration::from_secs(90);
 
+/// At most this many unused connections per host stay in the pool: a burst of concurrent calls
+/// opens as many connections as it needs, and all but these are closed once it is over, rather
+/// than holding sockets (and the server's resources) until they have been idle for
+/// 90 seconds.
+pub const MAX_IDLE_CONNECTIONS_PER_HOST: usize = 32;
+
 /// TCP keepalive probes on pooled connections keep NAT and firewall entries for them alive
 /// and reveal a peer that went away.
 const TCP_KEEPALIVE: Duration = Duration::from_secs(15);
@@ -185,7 +191,7 @@ impl DefaultHttpClient {
 
     /// A client that ignores the environment's proxies: for the instance metadata service,
     /// a link-local address whose session token must not travel through a proxy.
-    pub(crate) fn direct(settings: &DefaultHttpClientSettings) -> Result<Self, HttpError> {
+    pub fn direct(settings: &DefaultHttpClientSettings) -> Result<Self, HttpError> {
         Self::with_proxies(settings, Matcher::builder().build())
     }
 
@@ -207,6 +213,7 @@ impl DefaultHttpClient {
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(IDLE_CONNECTION_LIFETIME)
+            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS_PER_HOST)
             .build(connector);
         Ok(DefaultHttpClient {
             client,

@@ -3,15 +3,21 @@
 //! Generated crates describe each operation ([`Operation`]: its action, method, path template
 //! and response body) and how its request encodes into parameters ([`EncodeRequest`]), and
 //! hand both to [`Client`], which signs (ACS3-HMAC-SHA256), sends, retries and decodes.
-//! Everything that is not specific to one operation lives here:
+//! Everything that is not specific to one operation lives here, one phase per module:
 //!
-//! - [`sign`]: the ACS3-HMAC-SHA256 signature; [`params`]: parameter encoding styles;
-//! - [`request`]: parameters by location and the body they make; [`response`]: decoding;
-//! - [`endpoint`]: where calls go; [`credentials`]: where keys come from;
-//! - [`http`]: the transport (bring your own with [`http::HttpClient`]);
-//! - [`retry`]: what is retried and how; [`error`]: what can go wrong;
-//! - [`de`]: tolerant response decoding; [`Paginator`] and [`wait`] for generated helpers.
+//! - [`request`]: parameters by location and what every attempt sends; [`params`]: parameter
+//!   encoding styles; [`sign`]: the ACS3-HMAC-SHA256 signature;
+//! - [`attempt`]: one signed exchange; [`client`]: the send loop; [`retry`]: what is retried,
+//!   for which operations, and the retry budget;
+//! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding;
+//! - [`service`] and [`endpoint`]: where calls go; [`credentials`]: the keys they are signed
+//!   with (the providers and Alibaba Cloud's default chain are in `acs-credentials`);
+//! - [`http`]: the transport (bring your own with [`http::HttpClient`]); [`error`]: what can
+//!   go wrong; [`Paginator`] and [`wait`] for generated helpers.
 
+#![forbid(unsafe_code)]
+
+pub mod attempt;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -26,19 +32,20 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod service;
 pub mod sign;
-#[cfg(any(test, feature = "testing"))]
-pub mod testing;
 pub mod waiter;
 
-pub use client::{CallSpec, Client, ResponseFuture, Service, SignedRequest};
+pub use attempt::SignedRequest;
+pub use client::{Client, ResponseFuture};
 pub use config::{CallOptions, Config, ConfigBuilder, TimeoutConfig};
 pub use credentials::Credentials;
 pub use error::{BuildError, Error, ServiceError};
-pub use operation::{Location, Method, Operation, ResponseBody};
+pub use operation::{CallSpec, Location, Method, Operation, ResponseBody};
 pub use paginator::{Page, Paginator};
 pub use params::Params;
 pub use request::{Body, EncodeRequest, RequestParams};
 pub use response::{Blob, RawResponse};
 pub use retry::RetryConfig;
+pub use service::Service;
 pub use waiter::{WaitRule, WaiterError, wait};

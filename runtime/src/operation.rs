@@ -1,5 +1,6 @@
 //! How generated code describes an operation to the runtime: its action, HTTP method, path
-//! template, where its special parameters live and what its response body holds.
+//! template, where its special parameters live and what its response body holds; and one call
+//! of it as the send path sees it ([`CallSpec`]).
 
 /// An HTTP method an operation is sent with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,5 +156,38 @@ impl Operation {
 
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+}
+
+/// One call as the send path sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct CallSpec<'a> {
+    pub action: &'a str,
+    pub method: Method,
+    /// The path template (`/` for RPC-style operations).
+    pub path: &'a str,
+    pub idempotency_token: Option<(&'a str, Location)>,
+    /// The operation only reads (see [`Operation::read_only`]).
+    pub read_only: bool,
+}
+
+impl CallSpec<'_> {
+    /// Whether sending the call twice has the effect of sending it once: it only reads, or it
+    /// carries an idempotency token, which stays the same on every attempt. Only such calls are
+    /// retried after failures that the service may have acted on (see [`crate::retry`]).
+    pub fn is_safe_to_repeat(&self) -> bool {
+        self.read_only || self.idempotency_token.is_some()
+    }
+}
+
+impl From<&Operation> for CallSpec<'static> {
+    fn from(operation: &Operation) -> Self {
+        CallSpec {
+            action: operation.action(),
+            method: operation.method(),
+            path: operation.path(),
+            idempotency_token: operation.idempotency_token(),
+            read_only: operation.is_read_only(),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Streams of pages for operations that take `NextToken`: one page in memory at a time.
 
+use std::collections::HashSet;
 use std::marker::PhantomData;
 
 use futures_util::future;
@@ -47,8 +48,9 @@ struct State {
     operation: &'static Operation,
     params: RequestParams,
     options: CallOptions,
-    /// Tokens are compared to catch a service that returns the same token forever.
-    previous_token: Option<String>,
+    /// Every token followed so far: a service that hands one out again (A, B, A) would make the
+    /// stream repeat its pages forever, so the stream ends with an error instead.
+    seen_tokens: HashSet<String>,
     done: bool,
 }
 
@@ -82,7 +84,7 @@ impl<P: Page> Paginator<P> {
             operation: self.operation,
             params,
             options: self.options,
-            previous_token: None,
+            seen_tokens: HashSet::new(),
             done: false,
         };
         stream::unfold(state, next_page::<P>).boxed()
@@ -115,10 +117,11 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
     };
     match page.next_token().filter(|token| !token.is_empty()) {
         None => state.done = true,
-        Some(token) if state.previous_token.as_ref() == Some(&token) => {
+        Some(token) if state.seen_tokens.contains(&token) => {
             state.done = true;
-            let source =
-                serde::de::Error::custom(format!("the service returned the token `{token}` twice"));
+            let source = serde::de::Error::custom(format!(
+                "the service returned the page token `{token}` again, which would repeat pages forever"
+            ));
             let error = response.decode_error(source, state.operation.secret_response());
             return Some((Err(Error::Decode(error)), state));
         }
@@ -126,7 +129,7 @@ async fn next_page<P: Page>(mut state: State) -> Option<(Result<P, Error>, State
             if let Some((parameter, location)) = state.operation.pagination_token() {
                 state.params.insert(location, parameter, token.clone());
             }
-            state.previous_token = Some(token);
+            state.seen_tokens.insert(token);
         }
     }
     Some((Ok(page), state))

@@ -12,15 +12,24 @@
 //! out like nulls.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
-use serde::ser::{self, Impossible, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// Request parameters: an ordered list of `(key, value)` pairs with unique keys.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Params {
     entries: Vec<(Cow<'static, str>, String)>,
+}
+
+/// Shows the keys only: any value may be a secret (a parameter the spec marks `sensitive`).
+impl fmt::Debug for Params {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.entries.iter().map(|(key, _)| key))
+            .finish()
+    }
 }
 
 impl Params {
@@ -152,16 +161,16 @@ impl Params {
         self.put_flattened(name, value)
     }
 
+    /// Both flattening styles are one rule, applied to the value as JSON: the typed value goes
+    /// through `serde_json::Value`, so it flattens exactly as a dynamic one (the CLI's) does.
     fn put_flattened<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        let mut key = String::from(name);
-        value.serialize(&mut Flattener {
-            params: self,
-            key: &mut key,
-        })
+        let value = serde_json::to_value(value)?;
+        self.put_flattened_value(&mut String::from(name), &value);
+        Ok(())
     }
 
     /// Sets a parameter from a dynamically typed value, in the given style: for `Simple`,
@@ -315,575 +324,6 @@ fn float_text<F: Serialize + Into<f64> + Copy>(value: F) -> Option<String> {
     }
 }
 
-/// Writes a value's scalars as parameters named by their path below `key`.
-///
-/// The key is one buffer shared by the whole walk: each level appends `.index` or `.field` and
-/// truncates it back afterwards.
-struct Flattener<'a> {
-    params: &'a mut Params,
-    key: &'a mut String,
-}
-
-impl Flattener<'_> {
-    fn write(&mut self, text: impl Into<String>) -> Result<(), serde_json::Error> {
-        self.params.insert(self.key.clone(), text);
-        Ok(())
-    }
-
-    fn push_index(&mut self, index: usize) {
-        write!(self.key, ".{index}").expect("writing to a String cannot fail");
-    }
-
-    fn push_field(&mut self, field: &str) {
-        self.key.push('.');
-        self.key.push_str(field);
-    }
-}
-
-impl<'f, 'a> ser::Serializer for &'f mut Flattener<'a> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    type SerializeSeq = Nested<'f, 'a>;
-    type SerializeTuple = Nested<'f, 'a>;
-    type SerializeTupleStruct = Nested<'f, 'a>;
-    type SerializeTupleVariant = Nested<'f, 'a>;
-    type SerializeMap = Nested<'f, 'a>;
-    type SerializeStruct = Nested<'f, 'a>;
-    type SerializeStructVariant = Nested<'f, 'a>;
-
-    fn serialize_bool(self, value: bool) -> Result<(), serde_json::Error> {
-        self.write(bool_text(value))
-    }
-
-    fn serialize_i8(self, value: i8) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_i128(self, value: i128) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_u128(self, value: u128) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_f32(self, value: f32) -> Result<(), serde_json::Error> {
-        match float_text(value) {
-            Some(text) => self.write(text),
-            None => Ok(()),
-        }
-    }
-
-    fn serialize_f64(self, value: f64) -> Result<(), serde_json::Error> {
-        match float_text(value) {
-            Some(text) => self.write(text),
-            None => Ok(()),
-        }
-    }
-
-    fn serialize_char(self, value: char) -> Result<(), serde_json::Error> {
-        self.write(value.to_string())
-    }
-
-    fn serialize_str(self, value: &str) -> Result<(), serde_json::Error> {
-        self.write(value)
-    }
-
-    /// Bytes flatten like an array of numbers, as JSON would write them.
-    fn serialize_bytes(self, value: &[u8]) -> Result<(), serde_json::Error> {
-        let parent_length = self.key.len();
-        for (index, byte) in value.iter().enumerate() {
-            self.push_index(index + 1);
-            self.write(byte.to_string())?;
-            self.key.truncate(parent_length);
-        }
-        Ok(())
-    }
-
-    fn serialize_none(self) -> Result<(), serde_json::Error> {
-        Ok(())
-    }
-
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
-        value.serialize(self)
-    }
-
-    fn serialize_unit(self) -> Result<(), serde_json::Error> {
-        Ok(())
-    }
-
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), serde_json::Error> {
-        Ok(())
-    }
-
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<(), serde_json::Error> {
-        self.write(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        value.serialize(self)
-    }
-
-    /// Variants carrying data flatten as JSON writes them: `{"Variant": value}`.
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        let parent_length = self.key.len();
-        self.push_field(variant);
-        value.serialize(&mut *self)?;
-        self.key.truncate(parent_length);
-        Ok(())
-    }
-
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Nested<'f, 'a>, serde_json::Error> {
-        Ok(Nested::new(self))
-    }
-
-    fn serialize_tuple(self, _len: usize) -> Result<Nested<'f, 'a>, serde_json::Error> {
-        Ok(Nested::new(self))
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
-        Ok(Nested::new(self))
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        _len: usize,
-    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
-        Ok(Nested::in_variant(self, variant))
-    }
-
-    fn serialize_map(self, _len: Option<usize>) -> Result<Nested<'f, 'a>, serde_json::Error> {
-        Ok(Nested::new(self))
-    }
-
-    fn serialize_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
-        Ok(Nested::new(self))
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        _len: usize,
-    ) -> Result<Nested<'f, 'a>, serde_json::Error> {
-        Ok(Nested::in_variant(self, variant))
-    }
-}
-
-/// The members of a sequence, map or struct being flattened.
-struct Nested<'f, 'a> {
-    flattener: &'f mut Flattener<'a>,
-    /// Length of the key that names this value; members append to it.
-    base_length: usize,
-    /// Length to restore at the end: shorter than `base_length` inside an enum variant.
-    outer_length: usize,
-    items_written: usize,
-}
-
-impl<'f, 'a> Nested<'f, 'a> {
-    fn new(flattener: &'f mut Flattener<'a>) -> Self {
-        let length = flattener.key.len();
-        Self {
-            flattener,
-            base_length: length,
-            outer_length: length,
-            items_written: 0,
-        }
-    }
-
-    fn in_variant(flattener: &'f mut Flattener<'a>, variant: &str) -> Self {
-        let outer_length = flattener.key.len();
-        flattener.push_field(variant);
-        Self {
-            outer_length,
-            ..Self::new(flattener)
-        }
-    }
-
-    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
-        self.items_written += 1;
-        self.flattener.push_index(self.items_written);
-        self.member_value(value)
-    }
-
-    fn field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.flattener.push_field(name);
-        self.member_value(value)
-    }
-
-    fn member_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
-        let result = value.serialize(&mut *self.flattener);
-        self.flattener.key.truncate(self.base_length);
-        result
-    }
-
-    fn finish(self) -> Result<(), serde_json::Error> {
-        self.flattener.key.truncate(self.outer_length);
-        Ok(())
-    }
-}
-
-impl ser::SerializeSeq for Nested<'_, '_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), serde_json::Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTuple for Nested<'_, '_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), serde_json::Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Nested<'_, '_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), serde_json::Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Nested<'_, '_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), serde_json::Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeMap for Nested<'_, '_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    /// Appends `.key` to the shared key; the value that follows writes below it.
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), serde_json::Error> {
-        self.flattener.key.push('.');
-        key.serialize(MapKey(self.flattener.key))
-    }
-
-    fn serialize_value<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.member_value(value)
-    }
-
-    fn end(self) -> Result<(), serde_json::Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStruct for Nested<'_, '_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.field(name, value)
-    }
-
-    fn end(self) -> Result<(), serde_json::Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStructVariant for Nested<'_, '_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        self.field(name, value)
-    }
-
-    fn end(self) -> Result<(), serde_json::Error> {
-        self.finish()
-    }
-}
-
-/// Appends a map key's text to the parameter key; keys must be scalars.
-struct MapKey<'k>(&'k mut String);
-
-impl MapKey<'_> {
-    fn append(self, text: impl std::fmt::Display) -> Result<(), serde_json::Error> {
-        write!(self.0, "{text}").expect("writing to a String cannot fail");
-        Ok(())
-    }
-}
-
-fn key_must_be_scalar() -> serde_json::Error {
-    ser::Error::custom("a flattened map's keys must be strings, numbers, booleans or unit variants")
-}
-
-impl ser::Serializer for MapKey<'_> {
-    type Ok = ();
-    type Error = serde_json::Error;
-    type SerializeSeq = Impossible<(), serde_json::Error>;
-    type SerializeTuple = Impossible<(), serde_json::Error>;
-    type SerializeTupleStruct = Impossible<(), serde_json::Error>;
-    type SerializeTupleVariant = Impossible<(), serde_json::Error>;
-    type SerializeMap = Impossible<(), serde_json::Error>;
-    type SerializeStruct = Impossible<(), serde_json::Error>;
-    type SerializeStructVariant = Impossible<(), serde_json::Error>;
-
-    fn serialize_bool(self, value: bool) -> Result<(), serde_json::Error> {
-        self.append(bool_text(value))
-    }
-
-    fn serialize_i8(self, value: i8) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_i128(self, value: i128) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_u128(self, value: u128) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_f32(self, _value: f32) -> Result<(), serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_f64(self, _value: f64) -> Result<(), serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_char(self, value: char) -> Result<(), serde_json::Error> {
-        self.append(value)
-    }
-
-    fn serialize_str(self, value: &str) -> Result<(), serde_json::Error> {
-        self.0.push_str(value);
-        Ok(())
-    }
-
-    fn serialize_bytes(self, _value: &[u8]) -> Result<(), serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_none(self) -> Result<(), serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
-        value.serialize(self)
-    }
-
-    fn serialize_unit(self) -> Result<(), serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<(), serde_json::Error> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<(), serde_json::Error> {
-        value.serialize(self)
-    }
-
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Result<(), serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStruct, serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, serde_json::Error> {
-        Err(key_must_be_scalar())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -1031,7 +471,7 @@ mod tests {
     struct Bytes<'b>(&'b [u8]);
 
     impl Serialize for Bytes<'_> {
-        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_bytes(self.0)
         }
     }
@@ -1060,7 +500,11 @@ mod tests {
         let mut params = Params::new();
         let map = BTreeMap::from([(vec![1], "x")]);
         let error = params.put_flat("Bad", &map).unwrap_err();
-        assert!(error.to_string().contains("keys must be"), "{error}");
+        assert!(
+            error.to_string().contains("key must be a string"),
+            "{error}"
+        );
+        assert!(params.is_empty());
     }
 
     #[test]
@@ -1100,5 +544,13 @@ mod tests {
         dynamic.put_value("V", Style::RepeatList, &value);
         assert_eq!(typed, dynamic);
         assert_eq!(typed.len(), 4);
+    }
+
+    #[test]
+    fn debug_shows_keys_never_values() {
+        let mut params = Params::new();
+        params.insert("Name", "visible-name");
+        params.insert("Value", "secret-value");
+        assert_eq!(format!("{params:?}"), r#"{"Name", "Value"}"#);
     }
 }

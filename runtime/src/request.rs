@@ -1,5 +1,6 @@
 //! What one call sends before the client adds its own headers and signs it: the parameters by
-//! location, and the body they make.
+//! location, the body they make, and what every attempt of a call has in common (the endpoint's
+//! parts, the encoded path, host and body), prepared once.
 //!
 //! An operation's parameters travel in the path (placeholders of its path template), before
 //! the host, in the query, in headers, or in the body. A body is one of: a form of fields
@@ -8,20 +9,28 @@
 //! it is under the same JSON content type, or bytes (`application/octet-stream`). This is what
 //! Alibaba Cloud's official SDKs send for each.
 
+use std::fmt;
+
 use bytes::Bytes;
+use http::HeaderValue;
+use http::uri::{Authority, Scheme};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::BuildError;
+use crate::config::Config;
+use crate::endpoint::{self, Endpoint};
+use crate::error::{BuildError, ConfigError, Error};
 use crate::operation::Location;
 use crate::params::Params;
+use crate::service::Service;
 use crate::sign;
 
 pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub(crate) const BINARY_CONTENT_TYPE: &str = "application/octet-stream";
 
-/// A request's parameters by location.
+/// A request's parameters by location. `Debug` shows names, never values: any of them may be
+/// a secret the spec marks `sensitive`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestParams {
     /// Values of the path template's `{Name}` placeholders, unencoded.
@@ -37,7 +46,7 @@ pub struct RequestParams {
 }
 
 /// A request body other than a form.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Body {
     /// A JSON document, written compactly with non-ASCII characters as they are.
     Json(Value),
@@ -46,6 +55,21 @@ pub enum Body {
     Text(String),
     /// Bytes sent as they are.
     Binary(Bytes),
+}
+
+/// Shows the kind and size of the body, never its content.
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Json(Value::Object(fields)) => f
+                .debug_tuple("Json")
+                .field(&fields.keys().collect::<Vec<_>>())
+                .finish(),
+            Body::Json(_) => f.write_str("Json(..)"),
+            Body::Text(text) => write!(f, "Text({} bytes)", text.len()),
+            Body::Binary(bytes) => write!(f, "Binary({} bytes)", bytes.len()),
+        }
+    }
 }
 
 /// Implemented by every generated request: writes its fields as wire parameters.
@@ -191,6 +215,133 @@ impl RequestParams {
     }
 }
 
+/// What every request of one client has in common, ready to be copied into each attempt's
+/// request without parsing or validating it again.
+#[derive(Debug)]
+pub(crate) struct RequestBase {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) scheme: Scheme,
+    pub(crate) authority: Authority,
+    /// Signed as it is, and sent as the header value made of it.
+    pub(crate) api_version: &'static str,
+    pub(crate) api_version_header: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+}
+
+impl RequestBase {
+    pub(crate) fn new(service: &'static Service, config: &Config) -> Result<Self, ConfigError> {
+        let endpoint = endpoint::resolve(service, config.region(), config.endpoint())?;
+        let not_a_url = || {
+            ConfigError::new(format!(
+                "the endpoint `{}` does not make a valid URL",
+                endpoint.authority.escape_debug()
+            ))
+        };
+        let scheme = Scheme::try_from(endpoint.scheme).map_err(|_| not_a_url())?;
+        let authority =
+            Authority::try_from(endpoint.authority.as_str()).map_err(|_| not_a_url())?;
+        let api_version_header = HeaderValue::from_str(service.api_version).map_err(|_| {
+            ConfigError::new(
+                "the service's API version holds characters an HTTP header cannot carry",
+            )
+        })?;
+        let user_agent = HeaderValue::try_from(format!(
+            "AlibabaCloud ({}; {}) Rust {}/{} acs-runtime/{}",
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            service.sdk_name,
+            service.sdk_version,
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .map_err(|_| {
+            ConfigError::new(
+                "the SDK's name or version holds characters an HTTP header cannot carry",
+            )
+        })?;
+        Ok(RequestBase {
+            endpoint,
+            scheme,
+            authority,
+            api_version: service.api_version,
+            api_version_header,
+            user_agent,
+        })
+    }
+
+    /// `scheme://authority/path?query` from parts already checked or encoded: the query is
+    /// the canonical query, percent-encoded but for its keys, which are sent as given, so a
+    /// key with a space (from [`Client::call`](crate::Client::call)) fails here; a host label
+    /// from a parameter fails here too when it cannot be part of a host.
+    pub(crate) fn uri(&self, message: &Message<'_>, query: &str) -> Result<http::Uri, Error> {
+        let mut path_and_query = String::with_capacity(message.path.len() + 1 + query.len());
+        path_and_query.push_str(&message.path);
+        if !query.is_empty() {
+            path_and_query.push('?');
+            path_and_query.push_str(query);
+        }
+        let authority = match &message.authority {
+            Some(authority) => Authority::try_from(authority.as_str()).map_err(|_| {
+                Error::Build(BuildError::Encode(
+                    "a host parameter holds characters a host name cannot carry".into(),
+                ))
+            })?,
+            None => self.authority.clone(),
+        };
+        http::Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(authority)
+            .path_and_query(path_and_query)
+            .build()
+            .map_err(|_| {
+                Error::Build(BuildError::Encode(
+                    "a parameter name holds characters a URL cannot carry".into(),
+                ))
+            })
+    }
+}
+
+/// What every attempt of one call sends, encoded once: the path, the host when host
+/// parameters change it, and the body with its content type.
+pub(crate) struct Message<'p> {
+    pub(crate) path: String,
+    /// `<host labels>.<endpoint authority>`, when the operation has host parameters.
+    pub(crate) authority: Option<String>,
+    pub(crate) query: &'p Params,
+    pub(crate) headers: &'p Params,
+    pub(crate) body: Bytes,
+    pub(crate) content_type: Option<&'static str>,
+}
+
+impl<'p> Message<'p> {
+    pub(crate) fn new(path_template: &str, base: &RequestBase, params: &'p RequestParams) -> Self {
+        let (body, content_type) = params.encode_body();
+        let authority = (!params.host.is_empty()).then(|| {
+            let mut authority = String::new();
+            for (_, label) in params.host.iter() {
+                authority.push_str(label);
+                authority.push('.');
+            }
+            authority.push_str(&base.endpoint.authority);
+            authority
+        });
+        Message {
+            path: params.render_path(path_template),
+            authority,
+            query: &params.query,
+            headers: &params.headers,
+            body,
+            content_type,
+        }
+    }
+
+    /// The host the request goes to, as signed.
+    pub(crate) fn authority<'a>(&'a self, base: &'a RequestBase) -> &'a str {
+        self.authority
+            .as_deref()
+            .unwrap_or(base.endpoint.authority.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +405,31 @@ mod tests {
         assert_eq!(params.get(Location::Body, "next_token"), Some("t2"));
         assert_eq!(params.get(Location::Header, "x-acs-token"), Some("t3"));
         assert_eq!(params.get(Location::Form, "NextToken"), None);
+    }
+
+    #[test]
+    fn debug_shows_names_and_sizes_never_values() {
+        let mut params = RequestParams::default();
+        params.query.insert("Value", "query-secret");
+        params.headers.insert("x-acs-token", "header-secret");
+        params.form.insert("Password", "form-secret");
+        params.path.insert("Id", "path-secret");
+        params.host.insert("project", "host-secret");
+        params.put_body_field("Token", "body-secret").unwrap();
+        let shown = format!("{params:?}");
+        for secret in ["query", "header", "form", "path", "host", "body"] {
+            assert!(!shown.contains(&format!("{secret}-secret")), "{shown}");
+        }
+        assert!(
+            shown.contains("\"Value\"") && shown.contains("\"Token\""),
+            "{shown}"
+        );
+
+        params.put_text_body("text-secret");
+        assert!(format!("{params:?}").contains("Text(11 bytes)"));
+        params.put_binary_body(b"binary-secret");
+        assert!(format!("{params:?}").contains("Binary(13 bytes)"));
+        params.put_body(&["array-secret"]).unwrap();
+        assert!(!format!("{params:?}").contains("array-secret"));
     }
 }

@@ -1,5 +1,5 @@
-//! A successful response before decoding, and its decoding into an operation's response type
-//! by what the operation says its body holds.
+//! A response before decoding: whether it is a service error, and its decoding into an
+//! operation's response type by what the operation says its body holds.
 
 use std::fmt;
 
@@ -8,18 +8,48 @@ use serde::de::value::{BytesDeserializer, MapDeserializer, StrDeserializer};
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::de::FieldName;
-use crate::error::{DecodeError, Error};
+use crate::error::{DecodeError, Error, ServiceError};
 use crate::operation::{Operation, ResponseBody};
 
-/// A successful response, before decoding.
-#[derive(Clone, Debug)]
+/// A response, before decoding.
+#[derive(Clone)]
 pub struct RawResponse {
     pub status: u16,
     pub headers: http::HeaderMap,
     pub body: Bytes,
 }
 
+/// Shows the status, the headers and the body's size: the body may hold secrets (a secret
+/// parameter's value, temporary credentials).
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .finish()
+    }
+}
+
 impl RawResponse {
+    /// The service error this response carries, if any: an error status, with the error the
+    /// body describes (or one made from the status), or a 2xx response whose body is an error
+    /// document (see [`ServiceError::from_success_body`]), since decoding
+    /// `{"Code":"InternalError",…}` as the operation's response would hand the caller an empty
+    /// success. The request id comes from the body, else from the `x-acs-request-id` header.
+    pub fn service_error(&self) -> Option<ServiceError> {
+        let mut error = if (200..300).contains(&self.status) {
+            ServiceError::from_success_body(self.status, &self.body)?
+        } else {
+            ServiceError::from_body(self.status, &self.body)
+                .unwrap_or_else(|| ServiceError::from_status(self.status, None))
+        };
+        if error.request_id.is_none() {
+            error.request_id = header_request_id(&self.headers);
+        }
+        Some(error)
+    }
+
     /// The request id from the `x-acs-request-id` header, else from the body.
     pub fn request_id(&self) -> Option<String> {
         header_request_id(&self.headers).or_else(|| body_request_id(&self.body))
@@ -215,5 +245,41 @@ mod tests {
             .decode_as::<Vec<i32>>(&JSON)
             .unwrap_err();
         assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    }
+
+    #[test]
+    fn error_statuses_and_error_documents_are_service_errors() {
+        let mut denied = response(br#"{"Code":"Forbidden.RAM","Message":"no"}"#);
+        denied.status = 403;
+        denied
+            .headers
+            .insert("x-acs-request-id", "R-header".parse().unwrap());
+        let error = denied.service_error().unwrap();
+        assert_eq!(
+            (error.code.as_str(), error.request_id.as_deref()),
+            ("Forbidden.RAM", Some("R-header"))
+        );
+
+        let mut bare = response(b"<html>bad gateway</html>");
+        bare.status = 502;
+        assert_eq!(bare.service_error().unwrap().code, "HTTP502");
+
+        let document = response(br#"{"RequestId":"R-body","Code":"InternalError","Message":"x"}"#);
+        assert_eq!(
+            document.service_error().unwrap().request_id.as_deref(),
+            Some("R-body")
+        );
+        assert!(
+            response(br#"{"RequestId":"R","Items":[]}"#)
+                .service_error()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn debug_shows_the_size_of_the_body_never_its_content() {
+        let shown = format!("{:?}", response(br#"{"Value":"secret-value"}"#));
+        assert!(shown.contains("24 bytes"), "{shown}");
+        assert!(!shown.contains("secret-value"), "{shown}");
     }
 }

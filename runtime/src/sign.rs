@@ -1,8 +1,8 @@
-//! ACS3-HMAC-SHA256 request signing (Alibaba Cloud signature V3) and its server-side check.
+//! ACS3-HMAC-SHA256 request signing (Alibaba Cloud signature V3).
 //!
 //! [`sign`] builds the canonical request, the string to sign, the signature and the
-//! `Authorization` header for a request; [`verify`] recomputes them for a received request the
-//! way the service does, which the test server relies on.
+//! `Authorization` header for a request. The test server (`acs-test-server`) checks signatures
+//! with its own implementation, so that a mistake here is not repeated there.
 //!
 //! Canonicalisation:
 //! - query values are percent-encoded as UTF-8, keeping only `A-Z a-z 0-9 - _ . ~`
@@ -12,7 +12,6 @@
 //! - the payload hash is the lower-case hex SHA-256 of the body.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::ops::Range;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -21,11 +20,8 @@ use sha2::{Digest, Sha256};
 /// Name of the signature algorithm, the first word of the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
-/// Header carrying the hex SHA-256 of the request body; the verifier checks it against the body.
+/// Header carrying the hex SHA-256 of the request body, which the service checks against the body.
 pub const CONTENT_SHA256_HEADER: &str = "x-acs-content-sha256";
-
-/// Header carrying the signature.
-pub const AUTHORIZATION_HEADER: &str = "authorization";
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -146,8 +142,7 @@ pub struct SigningRequest<'a> {
     pub path: &'a str,
     /// Query parameters, decoded, in any order.
     pub query: &'a [(&'a str, &'a str)],
-    /// Headers. [`sign`] signs every header given; [`verify`] uses those named in the
-    /// `Authorization` header.
+    /// Headers; [`sign`] signs every header given.
     pub headers: &'a [(&'a str, &'a str)],
     /// Request body; empty for none.
     pub body: &'a [u8],
@@ -255,15 +250,11 @@ fn string_to_sign(canonical_request: &str) -> String {
     out
 }
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> HmacSha256 {
+fn hex_hmac_sha256(key: &[u8], message: &[u8]) -> String {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(message);
-    mac
-}
-
-fn hex_hmac_sha256(key: &[u8], message: &[u8]) -> String {
     let mut out = String::with_capacity(64);
-    push_lower_hex(&mut out, &hmac_sha256(key, message).finalize().into_bytes());
+    push_lower_hex(&mut out, &mac.finalize().into_bytes());
     out
 }
 
@@ -375,189 +366,6 @@ fn estimated_length(request: &SigningRequest<'_>, headers: &[HeaderLine<'_>]) ->
     request.method.len() + request.path.len() + query + header_lines + 64 + 8
 }
 
-/// Why [`verify`] rejected a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum VerifyError {
-    /// The request has no `Authorization` header.
-    MissingAuthorization,
-    /// The `Authorization` header is not `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`.
-    MalformedAuthorization {
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// The secret lookup knows no such access key id.
-    UnknownAccessKey {
-        /// The access key id named in the `Authorization` header.
-        access_key_id: String,
-    },
-    /// A header named in `SignedHeaders` is not in the request.
-    MissingSignedHeader {
-        /// The lower-cased header name.
-        name: String,
-    },
-    /// `x-acs-content-sha256` is missing or is not the hash of the body.
-    PayloadHashMismatch {
-        /// The header's value, if present.
-        declared: Option<String>,
-        /// The hex SHA-256 of the body received.
-        actual: String,
-    },
-    /// The signature is not the one computed from the request and the secret.
-    SignatureMismatch {
-        /// The string to sign as computed on the receiving side.
-        string_to_sign: String,
-    },
-}
-
-impl fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MissingAuthorization => f.write_str("the request has no Authorization header"),
-            Self::MalformedAuthorization { reason } => {
-                write!(f, "malformed Authorization header: {reason}")
-            }
-            Self::UnknownAccessKey { access_key_id } => {
-                write!(f, "unknown access key id {access_key_id:?}")
-            }
-            Self::MissingSignedHeader { name } => {
-                write!(f, "signed header {name:?} is not in the request")
-            }
-            Self::PayloadHashMismatch {
-                declared: Some(declared),
-                actual,
-            } => write!(
-                f,
-                "{CONTENT_SHA256_HEADER} is {declared:?} but the body hashes to {actual:?}"
-            ),
-            Self::PayloadHashMismatch { declared: None, .. } => {
-                write!(f, "the request has no {CONTENT_SHA256_HEADER} header")
-            }
-            Self::SignatureMismatch { string_to_sign } => {
-                write!(
-                    f,
-                    "signature does not match; string to sign is {string_to_sign:?}"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for VerifyError {}
-
-struct Authorization<'a> {
-    access_key_id: &'a str,
-    signed_headers: &'a str,
-    signature: &'a str,
-}
-
-fn parse_authorization(value: &str) -> Result<Authorization<'_>, VerifyError> {
-    let malformed = |reason| VerifyError::MalformedAuthorization { reason };
-    let fields = value
-        .strip_prefix(ALGORITHM)
-        .and_then(|rest| rest.strip_prefix(' '))
-        .ok_or(malformed("it does not start with \"ACS3-HMAC-SHA256 \""))?;
-    let (mut access_key_id, mut signed_headers, mut signature) = (None, None, None);
-    for field in fields.split(',') {
-        let (name, value) = field
-            .trim()
-            .split_once('=')
-            .ok_or(malformed("a field is not name=value"))?;
-        match name {
-            "Credential" => access_key_id = Some(value),
-            "SignedHeaders" => signed_headers = Some(value),
-            "Signature" => signature = Some(value),
-            _ => return Err(malformed("unknown field")),
-        }
-    }
-    Ok(Authorization {
-        access_key_id: access_key_id.ok_or(malformed("no Credential"))?,
-        signed_headers: signed_headers.ok_or(malformed("no SignedHeaders"))?,
-        signature: signature.ok_or(malformed("no Signature"))?,
-    })
-}
-
-fn decode_hex_digest(text: &str) -> Option<[u8; 32]> {
-    fn nibble(digit: u8) -> Option<u8> {
-        char::from(digit)
-            .to_digit(16)
-            .and_then(|value| u8::try_from(value).ok())
-    }
-    let digits = text.as_bytes();
-    if digits.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Some(out)
-}
-
-/// Checks the ACS3-HMAC-SHA256 signature of a received request.
-///
-/// `request.headers` holds every header received, `Authorization` included. The check parses the
-/// `Authorization` header, looks its access key id up with `secret_for`, requires
-/// `x-acs-content-sha256` to be the hash of the body, recomputes the signature over exactly the
-/// headers named in `SignedHeaders` and compares it in constant time.
-pub fn verify<S: AsRef<str>>(
-    request: &SigningRequest<'_>,
-    secret_for: impl FnOnce(&str) -> Option<S>,
-) -> Result<(), VerifyError> {
-    let header_value = |wanted: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
-            .map(|&(_, value)| value)
-    };
-    let authorization = parse_authorization(
-        header_value(AUTHORIZATION_HEADER).ok_or(VerifyError::MissingAuthorization)?,
-    )?;
-    let secret =
-        secret_for(authorization.access_key_id).ok_or_else(|| VerifyError::UnknownAccessKey {
-            access_key_id: authorization.access_key_id.to_owned(),
-        })?;
-
-    let signed_names: Vec<Cow<'_, str>> = authorization
-        .signed_headers
-        .split(';')
-        .map(lower_case)
-        .collect();
-    let mut headers: Vec<HeaderLine<'_>> = request
-        .headers
-        .iter()
-        .map(HeaderLine::new)
-        .filter(|line| signed_names.contains(&line.name))
-        .collect();
-    if let Some(missing) = signed_names
-        .iter()
-        .find(|name| !headers.iter().any(|line| line.name == **name))
-    {
-        return Err(VerifyError::MissingSignedHeader {
-            name: missing.to_string(),
-        });
-    }
-
-    let actual_payload_hash = hex_sha256(request.body);
-    match header_value(CONTENT_SHA256_HEADER) {
-        Some(declared) if declared.trim() == actual_payload_hash => {}
-        declared => {
-            return Err(VerifyError::PayloadHashMismatch {
-                declared: declared.map(str::to_owned),
-                actual: actual_payload_hash.into_owned(),
-            });
-        }
-    }
-
-    let canonical = CanonicalRequest::build(request, &mut headers, &actual_payload_hash);
-    let string_to_sign = string_to_sign(&canonical.text);
-    let expected = hmac_sha256(secret.as_ref().as_bytes(), string_to_sign.as_bytes());
-    match decode_hex_digest(authorization.signature) {
-        Some(received) if expected.verify_slice(&received).is_ok() => Ok(()),
-        _ => Err(VerifyError::SignatureMismatch { string_to_sign }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,42 +453,6 @@ mod tests {
                 "POST\n/\n\nx-a:y,z\nx-b:1,2\n\nx-a;x-b\n{}",
                 hex_sha256(b"")
             )
-        );
-    }
-
-    #[test]
-    fn hex_digest_decoding_rejects_bad_input() {
-        let digest = "00ff".repeat(16);
-        assert_eq!(decode_hex_digest(&digest).map(|bytes| bytes[1]), Some(0xff));
-        assert_eq!(
-            decode_hex_digest(&digest.to_uppercase()).map(|bytes| bytes[1]),
-            Some(0xff)
-        );
-        assert_eq!(decode_hex_digest(&digest[2..]), None);
-        assert_eq!(decode_hex_digest(&"zz".repeat(32)), None);
-    }
-
-    #[test]
-    fn authorization_parsing_names_the_problem() {
-        let reason = |value| match parse_authorization(value) {
-            Err(VerifyError::MalformedAuthorization { reason }) => reason,
-            _ => "parsed",
-        };
-        assert_eq!(
-            reason("HMAC-SHA1 Credential=a"),
-            "it does not start with \"ACS3-HMAC-SHA256 \""
-        );
-        assert_eq!(
-            reason("ACS3-HMAC-SHA256 Credential=a,SignedHeaders=host"),
-            "no Signature"
-        );
-        assert_eq!(
-            reason("ACS3-HMAC-SHA256 Credential"),
-            "a field is not name=value"
-        );
-        assert_eq!(
-            reason("ACS3-HMAC-SHA256 Credential=a, SignedHeaders=h, Signature=s"),
-            "parsed"
         );
     }
 }

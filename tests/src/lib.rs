@@ -1,6 +1,8 @@
 //! Support shared by the end-to-end tests in `tests/tests/`; the README's Rust examples are
 //! compiled as this crate's doctests, so they cannot drift from the API.
 
+#![forbid(unsafe_code)]
+
 #[doc = include_str!("../../README.md")]
 mod readme {}
 
@@ -8,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, TestServer};
 use acs_runtime::{ConfigBuilder, Credentials, RetryConfig};
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, TestServer};
 use alibabacloud_oos::{Client, Config};
 
 /// The workspace's root directory.

@@ -70,3 +70,47 @@ async fn a_thousand_concurrent_calls_on_one_client_all_complete_over_shared_conn
         requests.len()
     );
 }
+
+/// A burst opens as many connections as it needs; once it is over, the pool keeps no more
+/// than `MAX_IDLE_CONNECTIONS_PER_HOST` of them for the next burst.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn idle_connections_beyond_the_cap_are_closed_after_a_burst() {
+    const BURST: usize = acs_runtime::http::MAX_IDLE_CONNECTIONS_PER_HOST + 16;
+    let server = integration_tests::server().await;
+    // Slow enough that every call of a burst needs a connection of its own.
+    server.set_default(
+        "GetTemplate",
+        acs_test_server::Reply::json(200, integration_tests::response_example("GetTemplate"))
+            .delayed(Duration::from_millis(300)),
+    );
+    let client = integration_tests::client(&server);
+    let burst = || async {
+        let calls: Vec<_> = (0..BURST)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.get_template().template_name("T").send().await })
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+    };
+
+    burst().await;
+    let first: BTreeSet<_> = server
+        .requests()
+        .iter()
+        .map(|request| request.client_address)
+        .collect();
+    assert_eq!(first.len(), BURST, "one connection per concurrent call");
+    burst().await;
+    let reused = server.requests()[BURST..]
+        .iter()
+        .filter(|request| first.contains(&request.client_address))
+        .count();
+    assert!(
+        reused <= acs_runtime::http::MAX_IDLE_CONNECTIONS_PER_HOST,
+        "{reused} calls of the second burst reused a connection of the first"
+    );
+    assert!(reused > 0, "kept connections are reused");
+}

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use acs_runtime::error::TimeoutKind;
 use acs_runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
-use acs_runtime::testing::{Reply, TestServer};
 use acs_runtime::{CallOptions, Error, RetryConfig, TimeoutConfig};
+use acs_test_server::{Reply, TestServer};
 use alibabacloud_oos::Client;
 use futures_util::StreamExt;
 use integration_tests::{client, config, response_example, server};
@@ -340,13 +340,15 @@ async fn a_retry_after_within_the_budget_is_waited_for() {
     assert_eq!(server.requests().len(), 2);
 }
 
+/// The service may have acted on a request that timed out: a read is sent again, a write
+/// (`UpdateParameter`, with no client token) is not.
 #[tokio::test]
-async fn a_read_timeout_fails_the_call_without_a_retry() {
+async fn a_read_timeout_is_retried_for_a_read_and_ends_a_write_at_once() {
     let server = server().await;
-    server.enqueue(
-        "GetTemplate",
-        Reply::json(200, response_example("GetTemplate")).delayed(Duration::from_secs(1)),
-    );
+    let slow =
+        |action: &str| Reply::json(200, response_example(action)).delayed(Duration::from_secs(1));
+    server.enqueue("GetTemplate", slow("GetTemplate"));
+    server.enqueue("UpdateParameter", slow("UpdateParameter"));
     let read = Duration::from_millis(150);
     let client = Client::from_conf(
         config(&server)
@@ -358,16 +360,29 @@ async fn a_read_timeout_fails_the_call_without_a_retry() {
             .unwrap(),
     );
 
-    let started = Instant::now();
-    let error = get_template(&client).await.unwrap_err();
+    get_template(&client).await.unwrap();
+    assert_eq!(server.requests().len(), 2, "the read was sent again");
 
+    let started = Instant::now();
+    let error = client
+        .update_parameter()
+        .name("p")
+        .value("v")
+        .send()
+        .await
+        .unwrap_err();
     let Error::Timeout(timeout) = &error else {
         panic!("expected a timeout, got {error:?}");
     };
     assert_eq!(timeout.kind, TimeoutKind::Read);
     assert_eq!(timeout.after, read);
     assert!(started.elapsed() < read * 2, "{:?}", started.elapsed());
-    assert_eq!(server.requests().len(), 1);
+    let updates = server
+        .requests()
+        .iter()
+        .filter(|request| request.action.as_deref() == Some("UpdateParameter"))
+        .count();
+    assert_eq!(updates, 1, "the write was not sent again");
 }
 
 #[tokio::test]

@@ -4,8 +4,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
 use acs_runtime::{Credentials, Error};
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
 use alibabacloud_oos::{Client, Config};
 use integration_tests::server;
 use tokio::net::{TcpListener, TcpStream};
@@ -183,6 +183,7 @@ async fn configuration_credentials_client_and_signed_requests_show_no_secret() {
                 method: acs_runtime::Method::Post,
                 path: "/",
                 idempotency_token: None,
+                read_only: true,
             },
             &acs_runtime::RequestParams::default(),
             &temporary_credentials(),

@@ -1,5 +1,7 @@
 //! Project tasks: `cargo xtask <task> [options]`; `cargo xtask help` lists them.
 
+#![forbid(unsafe_code)]
+
 mod bench;
 mod codegen;
 mod corpus;

@@ -9,8 +9,8 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
 use acs_runtime::{Credentials, RetryConfig};
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
 use alibabacloud_oos::{Client, Config};
 
 /// The operation every client bench calls.
@@ -119,6 +119,7 @@ impl ServerThread {
     }
 
     /// CPU time the server thread has used so far.
+    #[allow(unsafe_code)]
     pub fn cpu_time(&self) -> Duration {
         use std::os::unix::thread::JoinHandleExt;
         let thread = self.thread.as_ref().expect("running");
@@ -338,6 +339,7 @@ impl Usage {
     }
 }
 
+#[allow(unsafe_code)]
 fn rusage(who: libc::c_int) -> Usage {
     // SAFETY: an all-zero `rusage` is valid, and getrusage only writes into it.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -369,6 +371,7 @@ pub fn process_cpu() -> Duration {
     process_usage().total()
 }
 
+#[allow(unsafe_code)]
 fn clock_time(clock: libc::clockid_t) -> Duration {
     let mut now = libc::timespec {
         tv_sec: 0,

@@ -57,16 +57,12 @@ pub struct Client {
     runtime: ::acs_runtime::Client,
 }
 impl Client {
-    /// A client with this configuration.
+    /// A client with this configuration; `acs_credentials::load_from_env()` makes one
+    /// with the region and credentials Alibaba Cloud's tools would use.
     pub fn from_conf(config: ::acs_runtime::Config) -> Self {
         Self {
             runtime: ::acs_runtime::Client::new(&SERVICE, config),
         }
-    }
-    /// A client configured from the environment: region from `ALIBABA_CLOUD_REGION_ID`,
-    /// credentials from the default chain (see [`acs_runtime::credentials`]).
-    pub fn from_env() -> Result<Self, ::acs_runtime::Error> {
-        Ok(Self::from_conf(::acs_runtime::Config::from_env()?))
     }
     /// The configuration this client was built with.
     pub fn config(&self) -> &::acs_runtime::Config {

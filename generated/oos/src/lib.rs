@@ -2,11 +2,12 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Alibaba Cloud OOS SDK for Rust, API version 2019-06-01.
 //!
-//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries, credentials and endpoints come from [`acs_runtime`].
+//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`.
 //!
 //! ```no_run
-//! # async fn example() -> Result<(), alibabacloud_oos::Error> {
-//! let client = alibabacloud_oos::Client::from_env()?;
+//! # async fn example(config: alibabacloud_oos::Config) -> Result<(), alibabacloud_oos::Error> {
+//! // `config` from `acs_credentials::load_from_env()?`, or built by hand.
+//! let client = alibabacloud_oos::Client::from_conf(config);
 //! let response = client.describe_application_group_bill().send().await?;
 //! println!("{response:?}");
 //! # Ok(())

@@ -15,10 +15,7 @@ where
     let expected: ::serde_json::Value = ::serde_json::from_str(example)
         .expect("the example is JSON");
     let actual = ::serde_json::to_value(&typed).expect("the response serializes");
-    if let Some(difference) = ::acs_runtime::testing::lenient_json_diff(
-        &expected,
-        &actual,
-    ) {
+    if let Some(difference) = ::acs_test_server::lenient_json_diff(&expected, &actual) {
         panic!("the decoded response lost or changed data: {difference}");
     }
     let mut runner = ::proptest::test_runner::TestRunner::new(::proptest::test_runner::Config {

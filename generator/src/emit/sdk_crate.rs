@@ -20,16 +20,17 @@ license.workspace = true
 repository.workspace = true
 
 [features]
-# The reference's sample responses, served by acs-runtime's test server, for users' own tests.
-testing = ["acs-runtime/testing"]
+# The reference's sample responses, served by acs-test-server, for users' own tests.
+testing = ["dep:acs-test-server"]
 
 [dependencies]
 acs-runtime.workspace = true
+acs-test-server = {{ workspace = true, optional = true }}
 serde.workspace = true
 serde_json.workspace = true
 
 [dev-dependencies]
-acs-runtime = {{ workspace = true, features = ["testing"] }}
+acs-test-server.workspace = true
 futures-util.workspace = true
 proptest = {{ version = "1", default-features = false, features = ["std"] }}
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
@@ -49,8 +50,9 @@ pub fn lib_rs(service: &Service) -> TokenStream {
         .or(service.operations.first());
     let example = example_operation.map(|operation| {
         format!(
-            "\n\n```no_run\n# async fn example() -> Result<(), {crate_ident}::Error> {{\n\
-             let client = {crate_ident}::Client::from_env()?;\n\
+            "\n\n```no_run\n# async fn example(config: {crate_ident}::Config) -> Result<(), {crate_ident}::Error> {{\n\
+             // `config` from `acs_credentials::load_from_env()?`, or built by hand.\n\
+             let client = {crate_ident}::Client::from_conf(config);\n\
              let response = client.{}().send().await?;\n\
              println!(\"{{response:?}}\");\n# Ok(())\n# }}\n```",
             operation.names.module
@@ -59,8 +61,9 @@ pub fn lib_rs(service: &Service) -> TokenStream {
     let doc = inner_doc_attrs(&format!(
         "Alibaba Cloud {} SDK for Rust, API version {}.\n\n\
          One module per operation under [`operation`]; each is called through [`Client`] in the \
-         fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries, \
-         credentials and endpoints come from [`acs_runtime`].{}",
+         fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries \
+         and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, \
+         from `acs_credentials`.{}",
         service.product.to_uppercase(),
         service.api_version,
         example.unwrap_or_default(),
@@ -131,15 +134,10 @@ pub fn client_rs(service: &Service) -> TokenStream {
         }
 
         impl Client {
-            /// A client with this configuration.
+            /// A client with this configuration; `acs_credentials::load_from_env()` makes one
+            /// with the region and credentials Alibaba Cloud's tools would use.
             pub fn from_conf(config: ::acs_runtime::Config) -> Self {
                 Self { runtime: ::acs_runtime::Client::new(&SERVICE, config) }
-            }
-
-            /// A client configured from the environment: region from `ALIBABA_CLOUD_REGION_ID`,
-            /// credentials from the default chain (see [`acs_runtime::credentials`]).
-            pub fn from_env() -> Result<Self, ::acs_runtime::Error> {
-                Ok(Self::from_conf(::acs_runtime::Config::from_env()?))
             }
 
             /// The configuration this client was built with.
@@ -156,7 +154,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
 }
 
 /// `testing.rs` (feature `testing`): every operation's sample response, and a helper that
-/// makes the runtime's test server answer each action with it.
+/// makes the test server answer each action with it.
 pub fn testing_rs(service: &Service) -> TokenStream {
     let examples = service.operations.iter().filter_map(|operation| {
         let example = operation.response_example.as_ref()?;
@@ -168,16 +166,16 @@ pub fn testing_rs(service: &Service) -> TokenStream {
     });
     quote! {
         //! Test support: the API reference's sample responses, served by
-        //! [`acs_runtime::testing::TestServer`].
+        //! [`acs_test_server::TestServer`].
 
         /// `(action, sample response JSON)` for every operation whose reference has one.
         pub const RESPONSE_EXAMPLES: &[(&str, &str)] = &[#(#examples),*];
 
         /// Makes `server` answer every action with its sample response unless a test scripts
         /// another reply.
-        pub fn serve_examples(server: &::acs_runtime::testing::TestServer) {
+        pub fn serve_examples(server: &::acs_test_server::TestServer) {
             for (action, example) in RESPONSE_EXAMPLES {
-                server.set_default(action, ::acs_runtime::testing::Reply::json(200, *example));
+                server.set_default(action, ::acs_test_server::Reply::json(200, *example));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 use integration_tests::server;
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_SECRET, Reply};
+use acs_test_server::{DEFAULT_ACCESS_KEY_SECRET, Reply};
 use integration_tests::server;
 
 use crate::{assert_fails, oos, run, stderr};
@@ -128,6 +128,9 @@ async fn read_timeout_ends_a_slow_attempt_with_exit_4() {
             "T",
             "--read-timeout",
             "0.3",
+            // A read-only call is retried after a read timeout; one attempt shows the code.
+            "--retry-count",
+            "0",
         ],
     )
     .await;

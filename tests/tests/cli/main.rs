@@ -12,7 +12,7 @@ mod waiting;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, TestServer};
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, TestServer};
 use integration_tests::response_example;
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;

@@ -1,6 +1,6 @@
 //! `--cli-query`, `--output json|compact|table` and `--quiet`.
 
-use acs_runtime::testing::Reply;
+use acs_test_server::Reply;
 use integration_tests::server;
 use serde_json::json;
 

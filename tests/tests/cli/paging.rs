@@ -1,6 +1,6 @@
 //! `--pager`: every page merged, and a page loop that always ends.
 
-use acs_runtime::testing::Reply;
+use acs_test_server::Reply;
 use integration_tests::server;
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ fn page(ids: &[&str], token: Option<&str>) -> Reply {
     Reply::json(200, body)
 }
 
-fn sent_tokens(server: &acs_runtime::testing::TestServer) -> Vec<Option<String>> {
+fn sent_tokens(server: &acs_test_server::TestServer) -> Vec<Option<String>> {
     server
         .requests()
         .iter()

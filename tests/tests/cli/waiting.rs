@@ -1,7 +1,7 @@
 //! `--waiter expr=… to=…` and `oos wait execution-finished`: polling with one progress line per
 //! status change, and exit codes of their own for a timeout and a failure status.
 
-use acs_runtime::testing::{Reply, TestServer};
+use acs_test_server::{Reply, TestServer};
 use integration_tests::server;
 use serde_json::json;
 

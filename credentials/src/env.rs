@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Clone, Default)]
@@ -24,6 +25,13 @@ impl Env {
     pub(crate) fn is_true(&self, name: &str) -> bool {
         self.get(name)
             .is_some_and(|value| value.eq_ignore_ascii_case("true"))
+    }
+
+    /// The user's home directory: `HOME`, else `USERPROFILE` (Windows).
+    pub(crate) fn home(&self) -> Option<PathBuf> {
+        self.get("HOME")
+            .or_else(|| self.get("USERPROFILE"))
+            .map(PathBuf::from)
     }
 
     #[cfg(test)]
@@ -66,6 +74,11 @@ mod tests {
         assert!(!env.is_true("OFF"));
         assert!(!env.is_true("MISSING"));
         assert_eq!(format!("{env:?}"), "Env(fixed)");
+        assert_eq!(env.home(), None);
+        let windows = Env::fixed(&[("USERPROFILE", "C:\\Users\\me")]);
+        assert_eq!(windows.home(), Some(PathBuf::from("C:\\Users\\me")));
+        let both = Env::fixed(&[("USERPROFILE", "C:\\Users\\me"), ("HOME", "/home/me")]);
+        assert_eq!(both.home(), Some(PathBuf::from("/home/me")));
     }
 
     #[test]

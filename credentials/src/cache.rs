@@ -6,10 +6,19 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use super::{Credentials, CredentialsError};
+use crate::{Credentials, CredentialsError};
 
-/// Refresh this long before expiry, so that no call is signed with credentials about to lapse.
+/// Refresh at least this long before expiry, so that no call is signed with credentials about
+/// to lapse (the official libraries' 180 seconds).
 pub(crate) const REFRESH_AHEAD: Duration = Duration::from_secs(3 * 60);
+
+/// Up to this much earlier still, at a random point chosen per fetch: clients that fetched at
+/// the same moment (the pods of one node, say) do not all refresh at the same second.
+pub(crate) const REFRESH_JITTER: Duration = Duration::from_secs(60);
+
+/// Credentials are refreshed at least this often, whatever expiry they claim: a far-future (or
+/// mistaken) expiry would otherwise keep them, revoked or not, for years.
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
 
 /// After a failed refresh, keep using the still-valid credentials this long before trying
 /// again, so that an STS or metadata service outage does not slow every call down.
@@ -37,6 +46,8 @@ impl Clock {
 pub(crate) struct CredentialsCache {
     provider: &'static str,
     clock: Clock,
+    /// A fraction in [0, 1) of [`REFRESH_JITTER`], drawn per fetch.
+    jitter: fn() -> f64,
     state: Mutex<State>,
     /// Held by the one caller that refreshes; the others wait on it or use what is valid.
     refreshing: tokio::sync::Mutex<()>,
@@ -45,6 +56,8 @@ pub(crate) struct CredentialsCache {
 #[derive(Default)]
 struct State {
     credentials: Option<Credentials>,
+    /// When the credentials stop being fresh; `None` for credentials that do not expire.
+    refresh_at: Option<SystemTime>,
     /// Set after a failed refresh: no new attempt before then while the credentials last.
     retry_after: Option<SystemTime>,
     /// Counts finished refreshes, so that a caller who waited for one knows it happened.
@@ -57,12 +70,10 @@ impl State {
     /// What may be handed out without refreshing first.
     fn current(&self, now: SystemTime) -> Option<Credentials> {
         let credentials = self.credentials.as_ref()?;
-        let Some(expiry) = credentials.expiry() else {
+        let (Some(expiry), Some(refresh_at)) = (credentials.expiry(), self.refresh_at) else {
             return Some(credentials.clone());
         };
-        let fresh = expiry
-            .duration_since(now)
-            .is_ok_and(|left| left > REFRESH_AHEAD);
+        let fresh = now < refresh_at;
         let backing_off = now < expiry && self.retry_after.is_some_and(|after| now < after);
         (fresh || backing_off).then(|| credentials.clone())
     }
@@ -89,9 +100,28 @@ impl CredentialsCache {
         CredentialsCache {
             provider,
             clock,
+            jitter: random_fraction,
             state: Mutex::new(State::default()),
             refreshing: tokio::sync::Mutex::new(()),
         }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn with_jitter(mut self, jitter: fn() -> f64) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// When credentials fetched at `now` stop being fresh: [`REFRESH_AHEAD`] plus a random
+    /// part of [`REFRESH_JITTER`] before their expiry, or before [`MAX_LIFETIME`] from now if
+    /// that comes first. Saturating arithmetic: no expiry, however far, can overflow.
+    fn refresh_at(&self, expiry: SystemTime, now: SystemTime) -> SystemTime {
+        let lifetime = expiry
+            .duration_since(now)
+            .unwrap_or_default()
+            .min(MAX_LIFETIME);
+        let ahead = REFRESH_AHEAD + REFRESH_JITTER.mul_f64((self.jitter)().clamp(0.0, 1.0));
+        now + lifetime.saturating_sub(ahead)
     }
 
     /// The cached credentials, or new ones from `fetch` when they are missing or close to
@@ -149,6 +179,9 @@ impl CredentialsCache {
         state.refreshes += 1;
         match fetched {
             Ok(credentials) => {
+                state.refresh_at = credentials
+                    .expiry()
+                    .map(|expiry| self.refresh_at(expiry, now));
                 state.credentials = Some(credentials.clone());
                 state.retry_after = None;
                 state.last_error = None;
@@ -178,6 +211,12 @@ impl CredentialsCache {
     }
 }
 
+/// A uniformly distributed fraction in [0, 1), from the random bytes of a v4 UUID.
+fn random_fraction() -> f64 {
+    let random = uuid::Uuid::new_v4().as_u64_pair().0;
+    (random >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// Shows when the cached credentials expire, never the credentials.
 impl fmt::Debug for CredentialsCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -197,7 +236,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::credentials::test_support::{LogRecorder, ManualClock};
+    use crate::test_support::{LogRecorder, ManualClock};
 
     const START: Duration = Duration::from_secs(1_700_000_000);
 
@@ -262,31 +301,53 @@ mod tests {
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
     }
 
-    #[tokio::test]
-    async fn refreshes_three_minutes_ahead_of_expiry() {
+    /// Fetches credentials that expire at `expiry`, with the refresh's random part fixed at
+    /// `jitter`; checks that they are kept for `fresh_for` but not a second longer.
+    async fn assert_fresh_for(jitter: fn() -> f64, expiry: SystemTime, fresh_for: Duration) {
         let time = ManualClock::new(SystemTime::UNIX_EPOCH + START);
-        let cache = CredentialsCache::with_clock("test", time.clock());
-        let expiry = SystemTime::UNIX_EPOCH + START + Duration::from_secs(600);
-        let first = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.first", expiry)) })
-            .await
-            .unwrap();
-        assert_eq!(first.access_key_id(), "STS.first");
-
-        time.advance(Duration::from_secs(600 - 181));
-        let unchanged = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.unwanted", expiry)) })
-            .await
-            .unwrap();
-        assert_eq!(unchanged.access_key_id(), "STS.first");
-
+        let cache = CredentialsCache::with_clock("test", time.clock()).with_jitter(jitter);
+        let fetch = |id: &'static str| {
+            let cache = &cache;
+            async move {
+                cache
+                    .get_or_refresh(|| async { Ok(temporary(id, expiry)) })
+                    .await
+                    .unwrap()
+                    .access_key_id()
+                    .to_string()
+            }
+        };
+        assert_eq!(fetch("STS.first").await, "STS.first");
+        time.advance(fresh_for - Duration::from_secs(1));
+        assert_eq!(fetch("STS.unwanted").await, "STS.first");
         time.advance(Duration::from_secs(2));
-        let later = expiry + Duration::from_secs(3600);
-        let refreshed = cache
-            .get_or_refresh(|| async { Ok(temporary("STS.second", later)) })
-            .await
-            .unwrap();
-        assert_eq!(refreshed.access_key_id(), "STS.second");
+        assert_eq!(fetch("STS.second").await, "STS.second");
+    }
+
+    #[tokio::test]
+    async fn refreshes_three_minutes_ahead_of_expiry_without_jitter() {
+        let expiry = SystemTime::UNIX_EPOCH + START + Duration::from_secs(600);
+        assert_fresh_for(|| 0.0, expiry, Duration::from_secs(600 - 180)).await;
+    }
+
+    #[tokio::test]
+    async fn jitter_moves_the_refresh_up_to_a_minute_earlier() {
+        let expiry = SystemTime::UNIX_EPOCH + START + Duration::from_secs(600);
+        assert_fresh_for(|| 0.5, expiry, Duration::from_secs(600 - 210)).await;
+
+        // The random part is drawn per fetch and stays within its minute.
+        let random = CredentialsCache::new("test");
+        let now = SystemTime::UNIX_EPOCH + START;
+        for _ in 0..100 {
+            let at = random.refresh_at(expiry, now);
+            assert!(at <= expiry - REFRESH_AHEAD && at >= expiry - REFRESH_AHEAD - REFRESH_JITTER);
+        }
+    }
+
+    #[tokio::test]
+    async fn far_future_expiries_are_refreshed_after_twelve_hours() {
+        let far = crate::wire::parse_expiration("9999-12-31T23:59:59Z").unwrap();
+        assert_fresh_for(|| 0.0, far, MAX_LIFETIME - REFRESH_AHEAD).await;
     }
 
     #[tokio::test]

@@ -1,5 +1,7 @@
-use super::env::Env;
-use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
+//! Credentials from the environment, read at every call.
+
+use crate::env::Env;
+use crate::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
 pub(crate) const ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 pub(crate) const ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
@@ -22,14 +24,6 @@ impl EnvironmentProvider {
 
     pub(crate) fn with_env(env: Env) -> Self {
         EnvironmentProvider { env }
-    }
-
-    /// Whether any of the variables is set: the default chain moves on only when none is, so
-    /// that a half-set environment is reported rather than silently passed over.
-    pub fn is_configured(&self) -> bool {
-        [ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN]
-            .iter()
-            .any(|name| self.env.get(name).is_some())
     }
 
     fn read(&self) -> Result<Credentials, CredentialsError> {
@@ -78,18 +72,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn half_set_is_configured_and_names_what_is_missing() {
+    async fn a_half_set_environment_names_what_is_missing() {
         let provider =
             EnvironmentProvider::with_env(Env::fixed(&[(ACCESS_KEY_SECRET, "env-secret")]));
-        assert!(provider.is_configured());
         let error = provider.provide_credentials().await.unwrap_err();
         assert_eq!(
             error.to_string(),
             "environment: ALIBABA_CLOUD_ACCESS_KEY_ID is not set"
         );
-        assert!(
-            !EnvironmentProvider::with_env(Env::fixed(&[("ALIBABA_CLOUD_ACCESS_KEY_ID", "")]))
-                .is_configured()
+        let provider = EnvironmentProvider::with_env(Env::fixed(&[(ACCESS_KEY_ID, "LTAIenvId")]));
+        let error = provider.provide_credentials().await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "environment: ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set"
         );
+        assert!(!format!("{provider:?}").contains("LTAIenvId"));
     }
 }

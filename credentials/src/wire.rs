@@ -1,18 +1,22 @@
-//! Temporary credentials as STS and the instance metadata service send them, read without
-//! ever quoting the body: it holds the secret.
+//! Temporary credentials as STS, the instance metadata service and credentials URIs send them,
+//! read without ever quoting the body: it holds the secret.
 //!
 //! Documents are read as a `serde_json::Value` and then field by field, so that a value of the
 //! wrong type is reported by the name of its field rather than by serde's message, which
 //! quotes the value.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
+use acs_runtime::error::describe_json_error;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Credentials, CredentialsError};
-use crate::error::describe_json_error;
+use crate::{Credentials, CredentialsError};
+
+/// No STS, metadata service or credentials URI response is this large; a larger one is refused
+/// rather than held in memory.
+pub(crate) const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// A JSON document's top-level object, or why it is not one, worded to follow the document's
 /// name (`… ends too early (line 1, column 51)`).
@@ -68,27 +72,35 @@ pub(crate) fn temporary_credentials(
         .with_expiry(expiry))
 }
 
-/// `2021-10-20T04:27:09Z`.
+/// `2021-10-20T04:27:09Z` (any RFC 3339 time). A time before 1970 is the epoch: expired all
+/// the same. Converted through whole seconds, which cannot overflow `SystemTime` the way
+/// `SystemTime::from(OffsetDateTime)` can (it panics on some platforms for far-off years).
 pub(crate) fn parse_expiration(text: &str) -> Option<SystemTime> {
-    OffsetDateTime::parse(text, &Rfc3339)
-        .ok()
-        .map(SystemTime::from)
+    let seconds = OffsetDateTime::parse(text, &Rfc3339).ok()?.unix_timestamp();
+    let since_epoch = Duration::from_secs(u64::try_from(seconds).unwrap_or(0));
+    SystemTime::UNIX_EPOCH.checked_add(since_epoch)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use proptest::prelude::*;
 
     use super::*;
 
     #[test]
-    fn expiration_is_utc_seconds() {
+    fn expiration_is_utc_seconds_and_never_panics() {
         let expiry = parse_expiration("2021-10-20T04:27:09Z").unwrap();
         assert_eq!(
             expiry,
             SystemTime::UNIX_EPOCH + Duration::from_secs(1_634_704_029)
         );
+        assert_eq!(parse_expiration("2021-10-20T12:27:09+08:00"), Some(expiry));
         assert_eq!(parse_expiration("yesterday"), None);
+        assert_eq!(
+            parse_expiration("1900-01-01T00:00:00Z"),
+            Some(SystemTime::UNIX_EPOCH)
+        );
+        assert!(parse_expiration("9999-12-31T23:59:59Z").unwrap() > expiry);
     }
 
     fn credentials_of(json: &str) -> Result<Credentials, String> {
@@ -140,5 +152,38 @@ mod tests {
             parse_object(br#"{"AccessKeySecret": top-secret}"#).unwrap_err(),
             "is not valid JSON (line 1, column 22)"
         );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Whatever STS, the metadata service or a credentials URI send, reading it gives
+        /// credentials or an error, never a panic; and an error never quotes the secret.
+        #[test]
+        fn credential_documents_never_panic_or_leak(
+            id in "\\PC{0,12}",
+            expiration in prop_oneof![
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z",
+                "\\PC{0,24}",
+            ],
+            junk in "\\PC{0,40}",
+            shape in 0..4u8,
+        ) {
+            let secret = "Sx7-never-shown";
+            let document = match shape {
+                0 => format!(r#"{{"AccessKeyId":{id:?},"AccessKeySecret":"{secret}","SecurityToken":"t","Expiration":{expiration:?}}}"#),
+                1 => format!(r#"{{"AccessKeySecret":"{secret}",{junk}"#),
+                2 => format!(r#"{{"AccessKeySecret":"{secret}","Expiration":[{junk:?}]}}"#),
+                _ => junk.clone(),
+            };
+            if let Err(error) = credentials_of(&document) {
+                prop_assert!(!error.contains(secret), "{}", error);
+            }
+        }
+
+        #[test]
+        fn any_text_parses_as_an_expiration_or_not_without_panicking(text in "\\PC{0,40}") {
+            let _ = parse_expiration(&text);
+        }
     }
 }

@@ -1,82 +1,18 @@
-//! Credentials: what they are, where they come from, and how they are kept fresh.
+//! Credentials as the client uses them: the keys ([`Credentials`]), what yields them
+//! ([`ProvideCredentials`]), fixed keys ([`StaticProvider`]) and why none could be had
+//! ([`CredentialsError`]).
 //!
-//! A [`ProvideCredentials`] yields [`Credentials`]; the client asks for them before every
-//! attempt, so providers of temporary credentials cache them and refresh them ahead of
-//! expiry. Secrets (access key secrets, security tokens, OIDC tokens, the contents of the
-//! CLI's config file) never appear in `Debug` output, logs or errors.
-//!
-//! # Where credentials come from
-//!
-//! [`DefaultChain`] (what [`Config::builder`](crate::Config::builder) uses unless told
-//! otherwise) looks at these sources in this order, as Alibaba Cloud's own credential
-//! libraries do. The **first source that is configured wins**, and its errors are reported as
-//! they are: a half-configured source is a mistake to show, not a reason to look further.
-//!
-//! 1. **Environment** ([`EnvironmentProvider`]): `ALIBABA_CLOUD_ACCESS_KEY_ID`,
-//!    `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, for temporary credentials,
-//!    `ALIBABA_CLOUD_SECURITY_TOKEN`. Configured when any of them is set.
-//! 2. **OIDC role** ([`OidcRoleProvider`], e.g. RRSA on Kubernetes): `ALIBABA_CLOUD_ROLE_ARN`,
-//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE` and, optionally,
-//!    `ALIBABA_CLOUD_ROLE_SESSION_NAME`; STS `AssumeRoleWithOIDC`, which is not signed.
-//!    Configured when any of the first three is set.
-//! 3. **CLI profile** ([`ProfileProvider`]): the Alibaba Cloud CLI's `~/.aliyun/config.json`
-//!    (or the file named by `ALIBABA_CLOUD_CONFIG_FILE`), profile `ALIBABA_CLOUD_PROFILE`, else
-//!    the file's `current`. Modes `AK`, `StsToken`, `RamRoleArn`, `EcsRamRole` and `OIDC`.
-//!    Configured when the file exists or `ALIBABA_CLOUD_PROFILE` or `ALIBABA_CLOUD_CONFIG_FILE`
-//!    is set; `ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true` skips it.
-//! 4. **ECS RAM role** ([`EcsRamRoleProvider`]): the instance metadata service at
-//!    `http://100.100.100.200`, hardened mode first (IMDSv2; plain mode only as a fallback,
-//!    never with `ALIBABA_CLOUD_IMDSV1_DISABLED=true`), role from `ALIBABA_CLOUD_ECS_METADATA`
-//!    or the instance. Tried when nothing above is configured, unless
-//!    `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`; 1 s timeouts keep it quick off ECS.
-//!
-//! The chain keeps the source that first yields credentials (with its cache) for its life;
-//! a source that fails is looked for again at the next call.
-//!
-//! Explicit settings always beat the chain: credentials given to the config
-//! ([`StaticProvider`], e.g. from command-line flags) or a provider built for a named profile
-//! ([`ProfileProvider::builder`]) are used as they are.
-//!
-//! STS calls (`AssumeRole`, `AssumeRoleWithOIDC`) go to `sts.aliyuncs.com`, or
-//! `sts.<region>.aliyuncs.com` with an STS region (`ALIBABA_CLOUD_STS_REGION`, a profile's
-//! `sts_region`, or a builder's), or to `ALIBABA_CLOUD_STS_ENDPOINT` when set; a builder's
-//! endpoint beats them all.
-//!
-//! # Caching
-//!
-//! Temporary credentials (STS, metadata service) are cached and refreshed 3 minutes before
-//! they expire, by one caller however many ask at once. When a refresh fails while the cached
-//! credentials are still valid, they stay in use (with a warning) and the refresh is retried
-//! 10 seconds later; expired credentials are never handed out.
-
-mod cache;
-mod chain;
-mod ecs_ram_role;
-mod env;
-mod environment;
-mod oidc;
-mod profile;
-mod ram_role_arn;
-mod static_provider;
-mod sts;
-#[cfg(test)]
-mod test_support;
-mod wire;
+//! The client asks its provider before every attempt, so that a provider of temporary
+//! credentials can refresh them. Where credentials come from (the environment, profiles, STS,
+//! the ECS instance metadata service, Alibaba Cloud's default chain) is the `acs-credentials`
+//! crate's job: it calls STS through this runtime, so the runtime cannot depend on it.
+//! Secrets never appear in `Debug` output, logs or errors.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::SystemTime;
-
-pub use chain::{DefaultChain, DefaultChainBuilder};
-pub use ecs_ram_role::{EcsRamRoleProvider, EcsRamRoleProviderBuilder};
-pub use environment::EnvironmentProvider;
-pub use oidc::{OidcRoleProvider, OidcRoleProviderBuilder};
-pub use profile::{ProfileProvider, ProfileProviderBuilder};
-pub use ram_role_arn::{RamRoleArnProvider, RamRoleArnProviderBuilder};
-pub use static_provider::StaticProvider;
-pub use sts::{STS_ENDPOINT_ENV, STS_REGION_ENV};
 
 /// A boxed future, so providers can be used as trait objects.
 pub type ProvideFuture<'a> =
@@ -96,16 +32,57 @@ impl SharedCredentialsProvider {
     pub fn new(provider: impl ProvideCredentials + 'static) -> Self {
         SharedCredentialsProvider(Arc::new(provider))
     }
-
-    /// Whether both share one provider.
-    pub(crate) fn ptr_eq(&self, other: &SharedCredentialsProvider) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 impl ProvideCredentials for SharedCredentialsProvider {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         self.0.provide_credentials()
+    }
+}
+
+/// Credentials fixed in code or given on a command line.
+#[derive(Clone, Debug)]
+pub struct StaticProvider(Credentials);
+
+impl StaticProvider {
+    pub fn new(credentials: Credentials) -> Self {
+        StaticProvider(credentials)
+    }
+
+    /// An AccessKey (and, for temporary credentials, a security token) given directly, as
+    /// with command-line flags; `source` (`command line`) names them in errors. An empty key
+    /// is refused here, where it can be told apart from a key left out, rather than failing
+    /// later at the service.
+    pub fn from_access_key(
+        access_key_id: impl Into<String>,
+        access_key_secret: impl Into<String>,
+        security_token: Option<String>,
+        source: &'static str,
+    ) -> Result<Self, CredentialsError> {
+        let (id, secret) = (access_key_id.into(), access_key_secret.into());
+        if id.is_empty() {
+            return Err(CredentialsError::new(source, "the access key id is empty"));
+        }
+        if secret.is_empty() {
+            return Err(CredentialsError::new(
+                source,
+                "the access key secret is empty",
+            ));
+        }
+        let credentials = Credentials::new(id, secret, source);
+        Ok(StaticProvider(
+            match security_token.filter(|token| !token.is_empty()) {
+                Some(token) => credentials.with_security_token(token),
+                None => credentials,
+            },
+        ))
+    }
+}
+
+impl ProvideCredentials for StaticProvider {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        let credentials = self.0.clone();
+        Box::pin(async move { Ok(credentials) })
     }
 }
 
@@ -204,17 +181,9 @@ impl fmt::Debug for Credentials {
 }
 
 /// `LTAI****`: enough to tell keys apart in logs, not enough to use one.
-pub(crate) fn redact_key_id(access_key_id: &str) -> String {
+fn redact_key_id(access_key_id: &str) -> String {
     let shown: String = access_key_id.chars().take(4).collect();
     format!("{shown}****")
-}
-
-/// `a`, `a and b`, `a, b and c`: what an error says is missing.
-pub(crate) fn list_names(names: &[&str]) -> String {
-    match names {
-        [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
-        _ => names.concat(),
-    }
 }
 
 /// Why credentials could not be had. Messages name the provider and what is missing, never
@@ -280,13 +249,6 @@ mod tests {
     }
 
     #[test]
-    fn missing_names_read_as_a_list() {
-        assert_eq!(list_names(&["a"]), "a");
-        assert_eq!(list_names(&["a", "b"]), "a and b");
-        assert_eq!(list_names(&["a", "b", "c"]), "a, b and c");
-    }
-
-    #[test]
     fn errors_show_the_provider_then_the_message() {
         let error = CredentialsError::new(
             "cli profile",
@@ -297,5 +259,32 @@ mod tests {
             "cli profile: profile \"dev\": mode RamRoleArn needs ram_role_arn"
         );
         assert_eq!(error.provider(), "cli profile");
+    }
+
+    #[tokio::test]
+    async fn access_keys_from_flags_must_be_complete() {
+        let provider = StaticProvider::from_access_key(
+            "LTAIflag",
+            "flag-secret",
+            Some("flag-token".into()),
+            "command line",
+        );
+        let credentials = provider.unwrap().provide_credentials().await.unwrap();
+        assert_eq!(credentials.access_key_id(), "LTAIflag");
+        assert_eq!(credentials.security_token(), Some("flag-token"));
+        assert_eq!(credentials.provider(), "command line");
+
+        let error =
+            StaticProvider::from_access_key("", "flag-secret", None, "command line").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "command line: the access key id is empty"
+        );
+        let error =
+            StaticProvider::from_access_key("LTAIflag", "", None, "command line").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "command line: the access key secret is empty"
+        );
     }
 }

@@ -1,19 +1,18 @@
+//! Credentials of a RAM role, assumed with an OIDC token (RRSA on Kubernetes).
+
 use std::path::PathBuf;
 
-use super::cache::CredentialsCache;
-use super::env::Env;
-use super::sts::{self, RoleSession, StsSettings};
-use super::{
-    Credentials, CredentialsError, ProvideCredentials, ProvideFuture, SharedCredentialsProvider,
-    StaticProvider,
-};
-use crate::client::Client;
-use crate::http::{HttpClient, SharedHttpClient};
+use acs_runtime::http::{HttpClient, SharedHttpClient};
+
+use crate::cache::CredentialsCache;
+use crate::env::Env;
+use crate::files;
+use crate::sts::{RoleSession, Sts, StsSettings};
+use crate::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
 pub(crate) const ROLE_ARN_ENV: &str = "ALIBABA_CLOUD_ROLE_ARN";
 pub(crate) const OIDC_PROVIDER_ARN_ENV: &str = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN";
 pub(crate) const OIDC_TOKEN_FILE_ENV: &str = "ALIBABA_CLOUD_OIDC_TOKEN_FILE";
-pub(crate) const ROLE_SESSION_NAME_ENV: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
 
 const PROVIDER: &str = "oidc role";
 
@@ -22,7 +21,7 @@ const PROVIDER: &str = "oidc role";
 /// at every refresh, since whoever writes it rotates it.
 #[derive(Debug)]
 pub struct OidcRoleProvider {
-    sts: Client,
+    sts: Sts,
     session: RoleSession,
     oidc_provider_arn: String,
     token_file: PathBuf,
@@ -49,15 +48,11 @@ impl OidcRoleProvider {
 
     /// From `ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`,
     /// `ALIBABA_CLOUD_OIDC_TOKEN_FILE` and, optionally, `ALIBABA_CLOUD_ROLE_SESSION_NAME`.
+    ///
+    /// # Errors
+    /// Naming every variable of the three that is not set.
     pub fn from_env() -> Result<Self, CredentialsError> {
         Self::from_env_with(Env::default(), StsSettings::default())
-    }
-
-    /// Whether any of the three required variables is set.
-    pub(crate) fn is_configured(env: &Env) -> bool {
-        [ROLE_ARN_ENV, OIDC_PROVIDER_ARN_ENV, OIDC_TOKEN_FILE_ENV]
-            .iter()
-            .any(|name| env.get(name).is_some())
     }
 
     pub(crate) fn from_env_with(env: Env, sts: StsSettings) -> Result<Self, CredentialsError> {
@@ -73,42 +68,36 @@ impl OidcRoleProvider {
             ));
         }
         let value = |name| env.get(name).unwrap_or_default();
-        let mut builder = Self::builder(
+        let builder = Self::builder(
             value(ROLE_ARN_ENV),
             value(OIDC_PROVIDER_ARN_ENV),
             value(OIDC_TOKEN_FILE_ENV),
         )
         .sts(sts);
-        if let Some(session_name) = env.get(ROLE_SESSION_NAME_ENV) {
-            builder = builder.session_name(session_name);
-        }
         builder.env(env).build()
     }
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
-        let token = std::fs::read_to_string(&self.token_file).map_err(|error| {
-            let path = self.token_file.display();
-            CredentialsError::new(
-                PROVIDER,
-                format!("cannot read the OIDC token file {path}: {error}"),
-            )
-        })?;
+        let path = self.token_file.display();
+        let token = files::read_capped(&self.token_file)
+            .await
+            .map_err(|failure| {
+                CredentialsError::new(
+                    PROVIDER,
+                    format!("the OIDC token file {path} {}", failure.describe()),
+                )
+            })?;
+        let token = String::from_utf8_lossy(&token);
         let token = token.trim();
         if token.is_empty() {
-            let path = self.token_file.display();
             return Err(CredentialsError::new(
                 PROVIDER,
                 format!("the OIDC token file {path} is empty"),
             ));
         }
-        sts::assume_role_with_oidc(
-            &self.sts,
-            &self.session,
-            &self.oidc_provider_arn,
-            token,
-            PROVIDER,
-        )
-        .await
+        self.sts
+            .assume_role_with_oidc(&self.session, &self.oidc_provider_arn, token)
+            .await
     }
 }
 
@@ -137,7 +126,8 @@ pub struct OidcRoleProviderBuilder {
 }
 
 impl OidcRoleProviderBuilder {
-    /// Names the role session (shown in ActionTrail); default `acs-runtime-<unix seconds>`.
+    /// Names the role session (shown in ActionTrail); default `ALIBABA_CLOUD_ROLE_SESSION_NAME`,
+    /// else `acs-credentials-<unix seconds>`.
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
         self.session_name = Some(name.into());
         self
@@ -203,16 +193,14 @@ impl OidcRoleProviderBuilder {
         }
         let session = RoleSession::new(
             PROVIDER,
+            &self.env,
             self.role_arn,
             self.session_name,
             self.duration_seconds,
             self.policy,
         )?;
-        // AssumeRoleWithOIDC is authenticated by the token, not by a signature.
-        let anonymous =
-            SharedCredentialsProvider::new(StaticProvider::new(Credentials::anonymous()));
         Ok(OidcRoleProvider {
-            sts: self.sts.client(&self.env, anonymous, PROVIDER)?,
+            sts: Sts::unsigned(&self.sts, &self.env, PROVIDER)?,
             session,
             oidc_provider_arn: self.oidc_provider_arn,
             token_file: self.token_file,
@@ -224,7 +212,8 @@ impl OidcRoleProviderBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::test_support::{FakeHttp, TempDir, in_one_hour, respond, sts_body};
+    use crate::sts::{ROLE_SESSION_NAME_ENV, STS_ENDPOINT_ENV};
+    use crate::test_support::{FakeHttp, TempDir, in_one_hour, respond, sts_body};
 
     const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.oidc-token-payload.signature";
 
@@ -247,7 +236,7 @@ mod tests {
             (OIDC_PROVIDER_ARN_ENV, "acs:ram::100:oidc-provider/ack"),
             (OIDC_TOKEN_FILE_ENV, token_file.to_str().unwrap()),
             (ROLE_SESSION_NAME_ENV, "pod-session"),
-            (sts::STS_ENDPOINT_ENV, "http://127.0.0.1:1"),
+            (STS_ENDPOINT_ENV, "http://127.0.0.1:1"),
         ]);
         let settings = StsSettings {
             http_client: Some(SharedHttpClient::new(http.clone())),
@@ -307,11 +296,13 @@ mod tests {
             .await
             .unwrap_err()
             .to_string();
-        assert!(
-            missing.starts_with("oidc role: cannot read the OIDC token file "),
-            "{missing}"
+        assert_eq!(
+            missing,
+            format!(
+                "oidc role: the OIDC token file {} does not exist",
+                token_file.display()
+            )
         );
-        assert!(missing.contains(token_file.to_str().unwrap()));
 
         dir.write("token", "  \n");
         let empty = provider
@@ -329,12 +320,7 @@ mod tests {
 
     #[test]
     fn missing_variables_are_named() {
-        assert!(!OidcRoleProvider::is_configured(&Env::fixed(&[(
-            ROLE_SESSION_NAME_ENV,
-            "only-this"
-        )])));
         let half = Env::fixed(&[(ROLE_ARN_ENV, "acs:ram::100:role/pod")]);
-        assert!(OidcRoleProvider::is_configured(&half));
         let error = OidcRoleProvider::from_env_with(half, StsSettings::default()).unwrap_err();
         assert_eq!(
             error.to_string(),

@@ -1,9 +1,13 @@
-use super::cache::CredentialsCache;
-use super::env::Env;
-use super::sts::{self, RoleSession, StsSettings};
-use super::{CredentialsError, ProvideCredentials, ProvideFuture, SharedCredentialsProvider};
-use crate::client::Client;
-use crate::http::{HttpClient, SharedHttpClient};
+//! Credentials of a RAM role, assumed with another provider's credentials.
+
+use acs_runtime::http::{HttpClient, SharedHttpClient};
+
+use crate::cache::CredentialsCache;
+use crate::env::Env;
+use crate::sts::{RoleSession, Sts, StsSettings};
+use crate::{
+    Credentials, CredentialsError, ProvideCredentials, ProvideFuture, SharedCredentialsProvider,
+};
 
 const PROVIDER: &str = "ram role arn";
 
@@ -11,7 +15,7 @@ const PROVIDER: &str = "ram role arn";
 /// provider's credentials (an AccessKey, usually), cached and refreshed ahead of expiry.
 #[derive(Debug)]
 pub struct RamRoleArnProvider {
-    sts: Client,
+    sts: Sts,
     session: RoleSession,
     external_id: Option<String>,
     cache: CredentialsCache,
@@ -23,8 +27,16 @@ impl RamRoleArnProvider {
         source: impl ProvideCredentials + 'static,
         role_arn: impl Into<String>,
     ) -> RamRoleArnProviderBuilder {
+        Self::builder_shared(SharedCredentialsProvider::new(source), role_arn)
+    }
+
+    /// [`builder`](Self::builder) for a source already shared (a profile's source profile).
+    pub(crate) fn builder_shared(
+        source: SharedCredentialsProvider,
+        role_arn: impl Into<String>,
+    ) -> RamRoleArnProviderBuilder {
         RamRoleArnProviderBuilder {
-            source: SharedCredentialsProvider::new(source),
+            source,
             role_arn: role_arn.into(),
             session_name: None,
             duration_seconds: None,
@@ -35,9 +47,10 @@ impl RamRoleArnProvider {
         }
     }
 
-    async fn fetch(&self) -> Result<super::Credentials, CredentialsError> {
-        let external_id = self.external_id.as_deref();
-        sts::assume_role(&self.sts, &self.session, external_id, PROVIDER).await
+    async fn fetch(&self) -> Result<Credentials, CredentialsError> {
+        self.sts
+            .assume_role(&self.session, self.external_id.as_deref())
+            .await
     }
 }
 
@@ -60,7 +73,8 @@ pub struct RamRoleArnProviderBuilder {
 }
 
 impl RamRoleArnProviderBuilder {
-    /// Names the role session (shown in ActionTrail); default `acs-runtime-<unix seconds>`.
+    /// Names the role session (shown in ActionTrail); default `ALIBABA_CLOUD_ROLE_SESSION_NAME`,
+    /// else `acs-credentials-<unix seconds>`.
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
         self.session_name = Some(name.into());
         self
@@ -118,13 +132,14 @@ impl RamRoleArnProviderBuilder {
         }
         let session = RoleSession::new(
             PROVIDER,
+            &self.env,
             self.role_arn,
             self.session_name,
             self.duration_seconds,
             self.policy,
         )?;
         Ok(RamRoleArnProvider {
-            sts: self.sts.client(&self.env, self.source, PROVIDER)?,
+            sts: Sts::new(&self.sts, &self.env, self.source, PROVIDER)?,
             session,
             external_id: self.external_id,
             cache: CredentialsCache::new(PROVIDER),
@@ -138,8 +153,8 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::credentials::test_support::{FakeHttp, in_one_hour, respond, sts_body};
-    use crate::credentials::{Credentials, StaticProvider};
+    use crate::StaticProvider;
+    use crate::test_support::{FakeHttp, in_one_hour, respond, sts_body};
 
     fn access_key() -> StaticProvider {
         StaticProvider::new(Credentials::new("LTAIsourceKey", "source-secret", "test"))
@@ -231,7 +246,7 @@ mod tests {
             request
                 .query_param("RoleSessionName")
                 .unwrap()
-                .starts_with("acs-runtime-")
+                .starts_with("acs-credentials-")
         );
         assert_eq!(request.query_param("ExternalId"), None);
     }

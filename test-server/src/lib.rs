@@ -1,14 +1,17 @@
-//! An in-process stand-in for an Alibaba Cloud RPC endpoint, for testing code that calls one.
+//! An in-process stand-in for an Alibaba Cloud endpoint, for testing code that calls one.
 //!
-//! [`TestServer`] listens on `127.0.0.1`, checks the ACS3-HMAC-SHA256 signature of every RPC
-//! request (`POST /` or `GET /` with the parameters in the query string and the action in
-//! `x-acs-action`) against known credentials, answers with scripted [`Reply`]s (faults included),
-//! and records what it received. It also serves unsigned routes by method and path, for
-//! endpoints such as the ECS instance metadata service.
+//! [`TestServer`] listens on `127.0.0.1`, checks the ACS3-HMAC-SHA256 signature of every signed
+//! request (the action in `x-acs-action`, RPC or ROA alike) against known credentials, answers
+//! with scripted [`Reply`]s (faults included), and records what it received. It also serves
+//! unsigned routes by method and path, for endpoints such as the ECS instance metadata service.
+//!
+//! The signature check ([`verify`]) is this crate's own, written from the algorithm's
+//! description and tested against the official SDK's vectors, not the client's signer: a
+//! mistake made on one side is caught by the other.
 //!
 //! ```no_run
 //! # async fn example() -> std::io::Result<()> {
-//! use acs_runtime::testing::{Reply, TestServer};
+//! use acs_test_server::{Reply, TestServer};
 //!
 //! let server = TestServer::start().await?;
 //! server.enqueue("ListTemplates", Reply::throttled(None));
@@ -19,10 +22,12 @@
 //! # }
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod diff;
 mod reply;
+mod verify;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -42,8 +47,7 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use diff::lenient_json_diff;
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
-
-use crate::sign::{self, SigningRequest, VerifyError};
+pub use verify::{Received, VerifyError, verify};
 
 /// Access key id the server knows unless told otherwise.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tTestServerAccessKey";
@@ -61,7 +65,7 @@ pub struct RecordedRequest {
     pub method: Method,
     /// Path of the URL.
     pub path: String,
-    /// The `x-acs-action` header, for RPC requests that carry one.
+    /// The `x-acs-action` header, for signed requests that carry one.
     pub action: Option<String>,
     /// Query parameters, decoded; of a repeated key, the last value.
     pub query: BTreeMap<String, String>,
@@ -126,7 +130,7 @@ impl TestServerBuilder {
     }
 }
 
-/// An in-process Alibaba Cloud RPC endpoint on `127.0.0.1`; see the [module docs](self).
+/// An in-process Alibaba Cloud endpoint on `127.0.0.1`; see the [crate docs](crate).
 ///
 /// Dropping it stops the server and closes its connections.
 pub struct TestServer {
@@ -341,7 +345,7 @@ async fn answer(
         .await
         .map_err(|_| DroppedOnPurpose)?
         .to_bytes();
-    let query = decode_query(parts.uri.query().unwrap_or(""));
+    let raw_query = parts.uri.query().unwrap_or("").to_owned();
     let host_id = parts
         .headers
         .get(http::header::HOST)
@@ -353,7 +357,7 @@ async fn answer(
         method: parts.method,
         path: parts.uri.path().to_owned(),
         action: None,
-        query: query.iter().cloned().collect(),
+        query: decode_query(&raw_query).into_iter().collect(),
         headers: parts.headers,
         body,
         signature_verified: false,
@@ -372,7 +376,7 @@ async fn answer(
                 format!("No more replies for {} {}.", route.0, route.1),
             )
         }),
-        None => rpc_reply(&state, &mut recorded, &query),
+        None => signed_reply(&state, &mut recorded, &raw_query),
     };
     lock(&state.requests).record(recorded);
 
@@ -382,30 +386,17 @@ async fn answer(
     reply.into_response(&host_id).ok_or(DroppedOnPurpose)
 }
 
-/// Checks the signature, records the action and picks the reply for an RPC request.
-fn rpc_reply(state: &State, recorded: &mut RecordedRequest, query: &[(String, String)]) -> Reply {
-    let query: Vec<(&str, &str)> = query
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let header_texts: Vec<(&str, Cow<'_, str>)> = recorded
-        .headers
-        .iter()
-        .map(|(name, value)| (name.as_str(), String::from_utf8_lossy(value.as_bytes())))
-        .collect();
-    let headers: Vec<(&str, &str)> = header_texts
-        .iter()
-        .map(|(name, value)| (*name, value.as_ref()))
-        .collect();
-    let received = SigningRequest {
+/// Checks the signature, records the action and picks the reply for a signed request.
+fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
+    let received = Received {
         method: recorded.method.as_str(),
         path: &recorded.path,
-        query: &query,
-        headers: &headers,
+        query: raw_query,
+        headers: &recorded.headers,
         body: &recorded.body,
     };
-    let verified = sign::verify(&received, |access_key_id| {
-        state.credentials.get(access_key_id)
+    let verified = verify(&received, |access_key_id| {
+        state.credentials.get(access_key_id).cloned()
     });
     let action = recorded
         .headers
@@ -463,7 +454,7 @@ fn signature_error_reply(error: VerifyError) -> Reply {
 
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte; invalid
 /// UTF-8 is replaced rather than refused, so that the signature check reports the mismatch.
-pub(crate) fn decode_query(query: &str) -> Vec<(String, String)> {
+pub fn decode_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|pair| !pair.is_empty())

@@ -10,9 +10,11 @@ use bytes::Bytes;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::cache::Clock;
-use crate::http::{HttpClient, HttpError, HttpFuture};
-use crate::sign::{self, SigningRequest, VerifyError};
+use acs_runtime::http::{HttpClient, HttpError, HttpFuture, SharedHttpClient};
+use acs_test_server::{Received, VerifyError, decode_query, verify};
+
+use crate::cache::Clock;
+use crate::settings::SourceSettings;
 
 /// One request as a server sees it.
 #[derive(Clone, Debug)]
@@ -35,7 +37,7 @@ impl Recorded {
     }
 
     pub(crate) fn query(&self) -> Vec<(String, String)> {
-        crate::testing::decode_query(self.uri.query().unwrap_or(""))
+        decode_query(self.uri.query().unwrap_or(""))
     }
 
     pub(crate) fn query_param(&self, name: &str) -> Option<String> {
@@ -47,48 +49,32 @@ impl Recorded {
 
     pub(crate) fn form_param(&self, name: &str) -> Option<String> {
         let body = std::str::from_utf8(&self.body).expect("a text body");
-        crate::testing::decode_query(body)
+        decode_query(body)
             .into_iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value)
     }
 
-    /// Checks the ACS3-HMAC-SHA256 signature as the service would, `host` included.
+    /// Checks the ACS3-HMAC-SHA256 signature as the service would (with the test server's own
+    /// check), `host` included.
     pub(crate) fn verify_signature(
         &self,
         access_key_id: &str,
         secret: &str,
     ) -> Result<(), VerifyError> {
-        let host = self
-            .uri
-            .authority()
-            .expect("an absolute URL")
-            .as_str()
-            .to_string();
-        let mut headers: Vec<(String, String)> = vec![("host".to_string(), host)];
-        for (name, value) in &self.headers {
-            headers.push((
-                name.as_str().to_string(),
-                value.to_str().expect("a text header").to_string(),
-            ));
-        }
-        let headers: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect();
-        let query = self.query();
-        let query: Vec<(&str, &str)> = query
-            .iter()
-            .map(|(key, value)| (key.as_str(), value.as_str()))
-            .collect();
-        let request = SigningRequest {
+        let mut headers = self.headers.clone();
+        let host = self.uri.authority().expect("an absolute URL").as_str();
+        headers.insert(http::header::HOST, host.parse().expect("a host header"));
+        let received = Received {
             method: self.method.as_str(),
             path: self.uri.path(),
-            query: &query,
+            query: self.uri.query().unwrap_or(""),
             headers: &headers,
             body: &self.body,
         };
-        sign::verify(&request, |id| (id == access_key_id).then_some(secret))
+        verify(&received, |id| {
+            (id == access_key_id).then(|| secret.to_owned())
+        })
     }
 }
 
@@ -149,6 +135,25 @@ impl HttpClient for FakeHttp {
     }
 }
 
+/// Points a builder's sources at test doubles: an HTTP client, and STS or the metadata service
+/// at an address of the test's.
+pub(crate) trait Via: Sized {
+    fn source_settings(&mut self) -> &mut SourceSettings;
+
+    fn via(
+        mut self,
+        http: &FakeHttp,
+        sts_endpoint: Option<&str>,
+        imds_endpoint: Option<&str>,
+    ) -> Self {
+        let settings = self.source_settings();
+        settings.http_client = Some(SharedHttpClient::new(http.clone()));
+        settings.sts_endpoint = sts_endpoint.map(str::to_string);
+        settings.imds_endpoint = imds_endpoint.map(str::to_string);
+        self
+    }
+}
+
 pub(crate) fn respond(
     status: u16,
     body: impl Into<Bytes>,
@@ -193,6 +198,36 @@ pub(crate) fn sts_body(id: &str, secret: &str, token: &str, expiry: SystemTime) 
     .to_string()
 }
 
+/// The token the metadata service of [`fake_metadata`] hands out.
+pub(crate) const METADATA_TOKEN: &str = "metadata-token-value";
+
+/// The metadata service's credentials document for role `worker`.
+pub(crate) fn worker_credentials() -> String {
+    let mut body = credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
+    body["Code"] = "Success".into();
+    body["LastUpdated"] = "2024-05-01T08:00:00Z".into();
+    body.to_string()
+}
+
+/// An instance metadata service with role `worker` attached; `hardened` says whether it hands
+/// out tokens (IMDSv2).
+pub(crate) fn metadata_service(request: &Recorded, hardened: bool) -> (u16, String) {
+    match (request.method.as_str(), request.path()) {
+        ("PUT", "/latest/api/token") if hardened => (200, METADATA_TOKEN.to_string()),
+        ("PUT", "/latest/api/token") => (403, "Forbidden".to_string()),
+        ("GET", "/latest/meta-data/ram/security-credentials/") => (200, "worker".to_string()),
+        ("GET", "/latest/meta-data/ram/security-credentials/worker") => (200, worker_credentials()),
+        _ => (404, "Not Found".to_string()),
+    }
+}
+
+pub(crate) fn fake_metadata(hardened: bool) -> FakeHttp {
+    FakeHttp::new(move |request| {
+        let (status, body) = metadata_service(request, hardened);
+        respond(status, body)
+    })
+}
+
 pub(crate) fn in_one_hour() -> SystemTime {
     SystemTime::now() + Duration::from_secs(3600)
 }
@@ -203,7 +238,7 @@ pub(crate) struct TempDir(PathBuf);
 impl TempDir {
     pub(crate) fn new() -> Self {
         let path = std::env::temp_dir().join(format!(
-            "acs-runtime-test-{}",
+            "acs-credentials-test-{}",
             uuid::Uuid::new_v4().simple()
         ));
         std::fs::create_dir_all(&path).unwrap();

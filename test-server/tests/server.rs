@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use acs_runtime::sign::{self, SigningRequest};
-use acs_runtime::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
 use bytes::Bytes;
 use http::{Method, Request, Response};
 use http_body_util::{BodyExt, Full};
@@ -784,5 +784,49 @@ async fn the_server_verifies_every_shared_vector() {
             .map(|(key, value)| (key.clone(), value.as_str().unwrap().to_owned()))
             .collect();
         assert_eq!(recorded.query, expected_query, "{}", vector["name"]);
+    }
+}
+
+/// Each ROA request exactly as the official SDK sent it (raw path, raw query with `+` for a
+/// space, every header and the body) is accepted over HTTP, and recorded with its action.
+#[tokio::test]
+async fn the_server_verifies_every_official_roa_request() {
+    let file: VectorFile =
+        serde_json::from_str(include_str!("fixtures/roa-cs-2015-12-15.json")).unwrap();
+    let server = TestServer::builder()
+        .with_credentials("AKIDEXAMPLE", "SECRETEXAMPLE")
+        .start()
+        .await
+        .unwrap();
+    for vector in &file.vectors {
+        let raw_query = vector["raw_query"].as_str().unwrap();
+        let target = match raw_query {
+            "" => vector["raw_path"].as_str().unwrap().to_owned(),
+            query => format!("{}?{query}", vector["raw_path"].as_str().unwrap()),
+        };
+        let body = vector["body"].as_str().unwrap();
+        let mut request = format!(
+            "{} {target} HTTP/1.1\r\n",
+            vector["method"].as_str().unwrap()
+        );
+        for (name, value) in vector["headers"].as_object().unwrap() {
+            request += &format!("{name}: {}\r\n", value.as_str().unwrap());
+        }
+        request += &format!(
+            "content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        raw_exchange(server.address(), request.as_bytes()).await;
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), 8);
+    for (recorded, vector) in requests.iter().zip(&file.vectors) {
+        assert!(recorded.signature_verified, "{}", vector["name"]);
+        assert_eq!(
+            recorded.action.as_deref(),
+            vector["action"].as_str(),
+            "{}",
+            vector["name"]
+        );
     }
 }

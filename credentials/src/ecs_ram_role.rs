@@ -1,20 +1,22 @@
+//! Credentials of the ECS instance's RAM role, from the instance metadata service.
+
 use std::time::Duration;
 
+use acs_runtime::http::{HttpClient, SharedHttpClient};
 use bytes::Bytes;
 
-use super::cache::CredentialsCache;
-use super::env::Env;
-use super::wire::{parse_object, temporary_credentials, text_field};
-use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
-use crate::http::{
-    DefaultHttpClient, DefaultHttpClientSettings, HttpClient, HttpErrorKind, SharedHttpClient,
-};
+use crate::cache::CredentialsCache;
+use crate::env::Env;
+use crate::fetch::{self, FetchError};
+use crate::wire::{parse_object, temporary_credentials, text_field};
+use crate::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
 /// The instance metadata service of ECS (and ECI, and ACK worker nodes).
 pub(crate) const METADATA_ENDPOINT: &str = "http://100.100.100.200";
 /// Names the instance's RAM role, which saves asking the metadata service for it.
 pub(crate) const ROLE_NAME_ENV: &str = "ALIBABA_CLOUD_ECS_METADATA";
-/// `true` keeps the default chain away from the metadata service.
+/// `true` keeps every provider away from the metadata service: the chain passes over it, and
+/// profiles that name it fail.
 pub(crate) const METADATA_DISABLED_ENV: &str = "ALIBABA_CLOUD_ECS_METADATA_DISABLED";
 /// `true` refuses the plain (IMDSv1) mode when the hardened mode's token cannot be had.
 pub(crate) const IMDSV1_DISABLED_ENV: &str = "ALIBABA_CLOUD_IMDSV1_DISABLED";
@@ -80,17 +82,7 @@ impl EcsRamRoleProvider {
         let body = self
             .get(&format!("{ROLES_PATH}{role_name}"), token.as_deref())
             .await?;
-
-        let what = format!("the metadata service's credentials for role {role_name}");
-        let invalid = |reason: String| error(format!("{what} {reason}"));
-        let document = parse_object(&body).map_err(invalid)?;
-        match text_field(&document, "Code").map_err(invalid)? {
-            Some("Success") => temporary_credentials(&document, PROVIDER, &what),
-            Some(code) => Err(error(format!(
-                "{what} came with code {code:?} instead of \"Success\""
-            ))),
-            None => Err(error(format!("{what} came without a Code"))),
-        }
+        role_credentials(&body, &role_name)
     }
 
     /// The hardened mode's token, or why there is none.
@@ -120,17 +112,7 @@ impl EcsRamRoleProvider {
     /// The name of the RAM role attached to the instance.
     async fn attached_role(&self, token: Option<&str>) -> Result<String, CredentialsError> {
         let body = self.get(ROLES_PATH, token).await?;
-        let listed = String::from_utf8_lossy(&body);
-        let role_name = listed
-            .lines()
-            .map(str::trim)
-            .find(|line| !line.is_empty())
-            .unwrap_or_default();
-        if role_name.is_empty() {
-            return Err(error("no RAM role is attached to this instance"));
-        }
-        check_role_name(role_name)?;
-        Ok(role_name.to_string())
+        attached_role_name(&body)
     }
 
     async fn get(&self, path: &str, token: Option<&str>) -> Result<Bytes, CredentialsError> {
@@ -156,34 +138,52 @@ impl EcsRamRoleProvider {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, CredentialsError> {
-        let unreachable = |detail: String| {
-            error(format!(
-                "the instance metadata service at {} {detail} (is this an ECS instance? \
-                 set {METADATA_DISABLED_ENV}=true to skip it)",
-                self.endpoint
-            ))
-        };
-        match tokio::time::timeout(self.timeout, self.http.send(request)).await {
-            Err(_) => Err(unreachable(format!(
-                "did not answer within {} ms",
-                self.timeout.as_millis()
-            ))),
-            Ok(Err(failure)) if failure.kind() == HttpErrorKind::Timeout => Err(unreachable(
-                format!("did not answer within {} ms", self.timeout.as_millis()),
-            )),
-            Ok(Err(failure)) if failure.kind() == HttpErrorKind::Connect => {
-                Err(unreachable(format!("cannot be reached: {failure}")))
-            }
-            Ok(Err(failure)) => Err(error(format!(
-                "the request to the instance metadata service failed: {failure}"
-            ))),
-            Ok(Ok(response)) => Ok(response),
-        }
+        fetch::fetch(&self.http, request, self.timeout)
+            .await
+            .map_err(|failure| {
+                let hint = match failure {
+                    FetchError::TimedOut(_) | FetchError::Unreachable(_) => format!(
+                        " (is this an ECS instance? set {METADATA_DISABLED_ENV}=true to skip it)"
+                    ),
+                    FetchError::TooLarge | FetchError::Failed(_) => String::new(),
+                };
+                error(format!(
+                    "the instance metadata service at {} {}{hint}",
+                    self.endpoint,
+                    failure.describe()
+                ))
+            })
     }
 }
 
 fn error(message: impl Into<String>) -> CredentialsError {
     CredentialsError::new(PROVIDER, message)
+}
+
+/// The first role the metadata service lists (one per line).
+fn attached_role_name(listing: &[u8]) -> Result<String, CredentialsError> {
+    let listed = String::from_utf8_lossy(listing);
+    let role_name = listed
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .ok_or_else(|| error("no RAM role is attached to this instance"))?;
+    check_role_name(role_name)?;
+    Ok(role_name.to_string())
+}
+
+/// The credentials document of `role_name`, which must say `"Code": "Success"`.
+fn role_credentials(body: &[u8], role_name: &str) -> Result<Credentials, CredentialsError> {
+    let what = format!("the metadata service's credentials for role {role_name}");
+    let invalid = |reason: String| error(format!("{what} {reason}"));
+    let document = parse_object(body).map_err(invalid)?;
+    match text_field(&document, "Code").map_err(invalid)? {
+        Some("Success") => temporary_credentials(&document, PROVIDER, &what),
+        Some(code) => Err(error(format!(
+            "{what} came with code {code:?} instead of \"Success\""
+        ))),
+        None => Err(error(format!("{what} came without a Code"))),
+    }
 }
 
 /// RAM role names are letters, digits, `.`, `-` and `_`; nothing else may reach a URL path.
@@ -257,7 +257,14 @@ impl EcsRamRoleProviderBuilder {
         self
     }
 
+    /// # Errors
+    /// When `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`, or the role name is not one.
     pub fn build(self) -> Result<EcsRamRoleProvider, CredentialsError> {
+        if self.env.is_true(METADATA_DISABLED_ENV) {
+            return Err(error(format!(
+                "the instance metadata service is not asked ({METADATA_DISABLED_ENV}=true)"
+            )));
+        }
         let role_name = self
             .role_name
             .filter(|name| !name.is_empty())
@@ -267,16 +274,7 @@ impl EcsRamRoleProviderBuilder {
         }
         let http = match self.http_client {
             Some(client) => client,
-            None => {
-                let settings = DefaultHttpClientSettings {
-                    connect_timeout: self.timeout,
-                    ..DefaultHttpClientSettings::default()
-                };
-                let client = DefaultHttpClient::direct(&settings).map_err(|failure| {
-                    error(format!("cannot set up the HTTP client: {failure}"))
-                })?;
-                SharedHttpClient::new(client)
-            }
+            None => fetch::default_http_client(self.timeout, false).map_err(error)?,
         };
         let endpoint = self
             .endpoint
@@ -296,42 +294,13 @@ impl EcsRamRoleProviderBuilder {
 
 #[cfg(test)]
 mod tests {
+    use acs_runtime::http::{HttpError, HttpErrorKind};
+    use acs_test_server::{Reply, TestServer};
+
     use super::*;
-    use crate::credentials::test_support::{
-        FakeHttp, Recorded, credentials_json, in_one_hour, respond,
+    use crate::test_support::{
+        FakeHttp, METADATA_TOKEN, fake_metadata, metadata_service, respond, worker_credentials,
     };
-    use crate::http::HttpError;
-    use crate::testing::{Reply, TestServer};
-
-    const METADATA_TOKEN: &str = "metadata-token-value";
-
-    fn role_credentials() -> String {
-        let mut body = credentials_json("STS.ecs", "ecs-secret", "ecs-token", in_one_hour());
-        body["Code"] = "Success".into();
-        body["LastUpdated"] = "2024-05-01T08:00:00Z".into();
-        body.to_string()
-    }
-
-    /// A metadata service with role `worker` attached; `hardened` says whether it hands out
-    /// tokens.
-    fn metadata_service(request: &Recorded, hardened: bool) -> (u16, String) {
-        match (request.method.as_str(), request.path()) {
-            ("PUT", TOKEN_PATH) if hardened => (200, METADATA_TOKEN.to_string()),
-            ("PUT", TOKEN_PATH) => (403, "Forbidden".to_string()),
-            ("GET", ROLES_PATH) => (200, "worker".to_string()),
-            ("GET", "/latest/meta-data/ram/security-credentials/worker") => {
-                (200, role_credentials())
-            }
-            _ => (404, "Not Found".to_string()),
-        }
-    }
-
-    fn fake_metadata(hardened: bool) -> FakeHttp {
-        FakeHttp::new(move |request| {
-            let (status, body) = metadata_service(request, hardened);
-            respond(status, body)
-        })
-    }
 
     fn provider(http: &FakeHttp, env: Env) -> EcsRamRoleProvider {
         EcsRamRoleProvider::builder()
@@ -531,7 +500,7 @@ mod tests {
         server.route(
             http::Method::GET,
             &credentials_path,
-            Reply::json(200, role_credentials()),
+            Reply::json(200, worker_credentials()),
         );
         let provider = EcsRamRoleProvider::builder()
             .endpoint(format!("{}/", server.endpoint()))
@@ -546,5 +515,48 @@ mod tests {
             received[2].headers["x-aliyun-ecs-metadata-token"],
             METADATA_TOKEN
         );
+    }
+
+    #[test]
+    fn a_disabled_metadata_service_is_never_asked() {
+        let http = fake_metadata(true);
+        let error = EcsRamRoleProvider::builder()
+            .endpoint("http://127.0.0.1:1")
+            .http_client(http.clone())
+            .env(Env::fixed(&[(METADATA_DISABLED_ENV, "True")]))
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ecs ram role: the instance metadata service is not asked (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)"
+        );
+        assert!(http.requests().is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever the metadata service (or something answering in its place) sends, the role
+        /// listing and the credentials document give a value or an error, never a panic, and an
+        /// error never quotes a secret.
+        #[test]
+        fn metadata_answers_never_panic_or_leak(
+            listing in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..120),
+            code in "(Success|Failed|\\PC{0,8})",
+            field in "(AccessKeyId|AccessKeySecret|SecurityToken|Expiration|Code)",
+            value in r#"(null|1|\[\]|"\PC{0,24}")"#,
+            cut in 0usize..200,
+        ) {
+            let _ = attached_role_name(&listing);
+            let secret = "never-shown-secret";
+            let body = format!(
+                r#"{{"Code":{code:?},"AccessKeyId":"STS.x","AccessKeySecret":"{secret}","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z",{field:?}:{value}}}"#
+            );
+            for bytes in [body.as_bytes(), &body.as_bytes()[..cut.min(body.len())]] {
+                if let Err(error) = role_credentials(bytes, "worker") {
+                    proptest::prop_assert!(!error.to_string().contains(secret), "{}", error);
+                }
+            }
+        }
     }
 }
