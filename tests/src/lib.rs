@@ -70,29 +70,31 @@ pub fn client(server: &TestServer) -> Client {
     )
 }
 
-/// The `oos` binary of this build, (re)built once per test process: `cargo test` builds the
-/// CLI crate's tests but not its binary, which may be missing or older than the runtime.
+/// The `oos` binary of this build.
 pub fn oos_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let built = std::process::Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "alibabacloud-oos-cli",
-                "--bin",
-                "oos",
-            ])
-            .status()
-            .expect("cargo runs");
-        assert!(built.success(), "building oos failed");
-        let test_executable = std::env::current_exe().expect("the test knows its path");
-        let profile_dir = test_executable
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>/deps");
-        profile_dir.join(format!("oos{}", std::env::consts::EXE_SUFFIX))
-    })
+    BINARY.get_or_init(|| build_binary("alibabacloud-oos-cli", "oos"))
+}
+
+/// The `cs` binary of this build (Container Service, a ROA product).
+pub fn cs_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| build_binary("alibabacloud-cs-cli", "cs"))
+}
+
+/// Builds `binary` of `package` once per test process: `cargo test` builds the CLI crate's
+/// tests but not its binary, which may be missing or older than the runtime.
+fn build_binary(package: &str, binary: &str) -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = std::process::Command::new(cargo)
+        .args(["build", "--quiet", "-p", package, "--bin", binary])
+        .status()
+        .expect("cargo runs");
+    assert!(built.success(), "building {binary} failed");
+    let test_executable = std::env::current_exe().expect("the test knows its path");
+    let profile_dir = test_executable
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    profile_dir.join(format!("{binary}{}", std::env::consts::EXE_SUFFIX))
 }

@@ -5,14 +5,18 @@
 use alibabacloud_oos::operation;
 /// The sample decodes with nothing lost, and so does every variation of it whose
 /// scalars keep their JSON kind: decode → encode → decode gives the same value.
-fn check_response<T>(example: &str)
+/// `described` is the part of the example the response describes, when the example
+/// holds more (the reference's samples show fields its schema lacks).
+fn check_response<T>(example: &str, described: Option<&str>)
 where
     T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::cmp::PartialEq
         + ::std::fmt::Debug,
 {
     let typed: T = ::acs_runtime::de::from_slice(example.as_bytes())
         .expect("the example decodes");
-    let expected: ::serde_json::Value = ::serde_json::from_str(example)
+    let expected: ::serde_json::Value = ::serde_json::from_str(
+            described.unwrap_or(example),
+        )
         .expect("the example is JSON");
     let actual = ::serde_json::to_value(&typed).expect("the response serializes");
     if let Some(difference) = ::acs_test_server::lenient_json_diff(&expected, &actual) {
@@ -117,7 +121,7 @@ fn check_params(
 fn cancel_execution_response_example_decodes() {
     check_response::<
         operation::cancel_execution::CancelExecutionResponse,
-    >("{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}");
+    >("{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}", None);
 }
 #[test]
 fn cancel_execution_request_example_encodes() {
@@ -137,7 +141,7 @@ fn cancel_execution_request_example_encodes() {
 fn change_resource_group_response_example_decodes() {
     check_response::<
         operation::change_resource_group::ChangeResourceGroupResponse,
-    >("{\n  \"RequestId\": \"0620E49F-B884-5F98-A834-69D72922E5CF\"\n}");
+    >("{\n  \"RequestId\": \"0620E49F-B884-5F98-A834-69D72922E5CF\"\n}", None);
 }
 #[test]
 fn change_resource_group_request_example_encodes() {
@@ -166,6 +170,7 @@ fn check_git_repo_file_exists_response_example_decodes() {
         operation::check_git_repo_file_exists::CheckGitRepoFileExistsResponse,
     >(
         "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"FileExists\": true\n}",
+        None,
     );
 }
 #[test]
@@ -205,6 +210,7 @@ fn check_git_repository_exists_response_example_decodes() {
         operation::check_git_repository_exists::CheckGitRepositoryExistsResponse,
     >(
         "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"RepoExists\": true\n}",
+        None,
     );
 }
 #[test]
@@ -238,7 +244,7 @@ fn check_git_repository_exists_request_example_encodes() {
 fn continue_deploy_application_group_response_example_decodes() {
     check_response::<
         operation::continue_deploy_application_group::ContinueDeployApplicationGroupResponse,
-    >("{\n  \"RequestId\": \"8AF4800A-A316-589A-90C4-313B1FEEB084\"\n}");
+    >("{\n  \"RequestId\": \"8AF4800A-A316-589A-90C4-313B1FEEB084\"\n}", None);
 }
 #[test]
 fn continue_deploy_application_group_request_example_encodes() {
@@ -273,6 +279,7 @@ fn create_application_response_example_decodes() {
         operation::create_application::CreateApplicationResponse,
     >(
         "{\n  \"RequestId\": \"274917E8-8E74-5928-A82F-4940F52F7ACB\",\n  \"Application\": {\n    \"Tags\": {\n      \"key\": \"{\\\"k1\\\":\\\"v1\\\",\\\"k2\\\":\\\"v2\\\"}\"\n    },\n    \"Name\": \"Myapplication\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"Description\": \"application\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -323,6 +330,7 @@ fn create_application_group_response_example_decodes() {
         operation::create_application_group::CreateApplicationGroupResponse,
     >(
         "{\n  \"RequestId\": \"0E6BEBD3-7F9E-5878-834B-097633AB5F33\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"1245768\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -362,6 +370,7 @@ fn create_git_repository_response_example_decodes() {
         operation::create_git_repository::CreateGitRepositoryResponse,
     >(
         "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"GitRepo\": {\n    \"FullName\": \"aliyun-computest/lingo\",\n    \"Description\": \"Test parameter for security testing\",\n    \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n    \"IsPrivate\": \"False\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -407,6 +416,7 @@ fn create_ops_item_response_example_decodes() {
         operation::create_ops_item::CreateOpsItemResponse,
     >(
         "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItem\": {\n    \"Tags\": {\n      \"k1\": \"v1\"\n    },\n    \"UpdateDate\": \"2023-03-24T03:55Z\",\n    \"Description\": \"OpsItem\",\n    \"OpsItemId\": \"oi-dba9c6eec9254a4d87c1\",\n    \"CreateDate\": \"2023-03-24T03:55Z\",\n    \"Title\": \"ECS reboot is scheduled\",\n    \"Status\": \"Running\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/ecs\",\n    \"Priority\": 2,\n    \"Solutions\": \"[{\\\\n    \\\\\\\"priority\\\\\\\":3,\\\\n    \\\\\\\"type\\\\\\\":\\\\\\\"url\\\\\\\",\\\\n    \\\\\\\"url\\\\\\\":\\\\\\\"https://example.com\\\\\\\",\\\\n    \\\\\\\"description\\\\\\\":\\\\\\\"请对集群设置跨可用区高可用。\\\\\\\"\\\\n}]\",\n    \"Resources\": \"[\\\\\\\"acs:oos:cn-hangzhou:1563457855438522:application/dingTest/applicationgroup/fltest\\\\\\\"]\",\n    \"Attributes\": \"{\\\\\\\"regionId\\\\\\\":\\\\\\\"cn-zhangjiakou\\\\\\\",\\\\\\\"appId\\\\\\\":\\\\\\\"992BKO1X75GRQ4E8\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-8vbcymxagqsyyyjppbr4\\\\\\\",\\\\\\\"instance_name\\\\\\\":\\\\\\\"cdae\\\\\\\"}\",\n    \"CreatedBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"root(130900000)\\n\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -467,6 +477,7 @@ fn create_parameter_response_example_decodes() {
         operation::create_parameter::CreateParameterResponse,
     >(
         "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Description\": \"parameter\",\n    \"Constraints\": \"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -513,6 +524,7 @@ fn create_patch_baseline_response_example_decodes() {
         operation::create_patch_baseline::CreatePatchBaselineResponse,
     >(
         "{\n  \"RequestId\": \"A5173FF6-D10D-5E8C-8F71-943C2A3E25C0\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"Description\": \"PatchBaseline\",\n    \"UpdatedDate\": \"2021-09-08T06:25:41Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-08T06:25:41Z\",\n    \"Name\": \"MyPatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-0a0aeda72ed147eb97ea\",\n    \"ShareType\": \"Private\",\n    \"RejectedPatches\": [\n      \"RejectedPatch1\"\n    ],\n    \"RejectedPatchesAction\": \"\\\"ALLOW_AS_DEPENDENCY\\\"\",\n    \"ApprovedPatches\": [\n      \"ApprovedPatch1\"\n    ],\n    \"ApprovedPatchesEnableNonSecurity\": true,\n    \"Sources\": [\n      \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n    ],\n    \"Tags\": [\n      {\n        \"TagKey\": \"key\",\n        \"TagValue\": \"value\"\n      }\n    ],\n    \"ResourceGroupId\": \"rg-acfm3comlufxpva\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -560,6 +572,7 @@ fn create_secret_parameter_response_example_decodes() {
         operation::create_secret_parameter::CreateSecretParameterResponse,
     >(
         "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:30:36Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{ \\t\\\"AllowedValues\\\": [\\\"secretparameter\\\"], \\t\\\"AllowedPattern\\\": \\\"secretparameter\\\", \\t\\\"MinLength\\\": 0, \\t\\\"MaxLength\\\": 20 }'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:30:36Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-0b0fff9919c946xxxxxx\",\n    \"ShareType\": \"Private\",\n    \"DKMSInstanceId\": \"kst-hzz****\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -610,6 +623,7 @@ fn create_state_configuration_response_example_decodes() {
         operation::create_state_configuration::CreateStateConfigurationResponse,
     >(
         "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-DA13E8B00BE9\",\n  \"StateConfiguration\": {\n    \"CreateTime\": \"2021-03-22T03:13:32Z\",\n    \"Targets\": \"{     \\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\",     \\\"Filters\\\": [       {         \\\"Type\\\": \\\"All\\\",         \\\"RegionId\\\": \\\"cn-hangzhou\\\",         \\\"Parameters\\\": {           \\\"RegionId\\\": \\\"cn-hangzhou\\\",           \\\"Status\\\": \\\"Running\\\"         }       }     ]   }\",\n    \"Tags\": {\n      \"Key\": \"oos\",\n      \"Value\": \"inventory\"\n    },\n    \"StateConfigurationId\": \"sc-a538febe18fabcdef\",\n    \"ScheduleExpression\": \"1 hour\",\n    \"TemplateName\": \"ACS-ECS-InventoryDataCollection\",\n    \"TemplateVersion\": \"v1\",\n    \"ConfigureMode\": \"ApplyAndAutoCorrect\",\n    \"ScheduleType\": \"rate\",\n    \"Parameters\": {\n      \"policy\": {\n        \"ACS:Network\": {\n          \"Collection\": \"Enabled\"\n        },\n        \"ACS:Application\": {\n          \"Collection\": \"Enabled\"\n        }\n      }\n    },\n    \"Description\": \"collect inventory data\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"TemplateId\": \"t-1234asadf\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -668,6 +682,7 @@ fn create_template_response_example_decodes() {
         operation::create_template::CreateTemplateResponse,
     >(
         "{\n  \"TemplateType\": \"Private\",\n  \"RequestId\": \"20758A-585D-4A41-A9B2-28DA8F4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -706,7 +721,7 @@ fn create_template_request_example_encodes() {
 fn delete_application_response_example_decodes() {
     check_response::<
         operation::delete_application::DeleteApplicationResponse,
-    >("{\n  \"RequestId\": \"37A9F0FD-51D0-58D5-B91F-DF570281556B\"\n}");
+    >("{\n  \"RequestId\": \"37A9F0FD-51D0-58D5-B91F-DF570281556B\"\n}", None);
 }
 #[test]
 fn delete_application_request_example_encodes() {
@@ -731,7 +746,7 @@ fn delete_application_request_example_encodes() {
 fn delete_application_group_response_example_decodes() {
     check_response::<
         operation::delete_application_group::DeleteApplicationGroupResponse,
-    >("{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\"\n}");
+    >("{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\"\n}", None);
 }
 #[test]
 fn delete_application_group_request_example_encodes() {
@@ -758,7 +773,7 @@ fn delete_application_group_request_example_encodes() {
 fn delete_executions_response_example_decodes() {
     check_response::<
         operation::delete_executions::DeleteExecutionsResponse,
-    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}");
+    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}", None);
 }
 #[test]
 fn delete_executions_request_example_encodes() {
@@ -783,7 +798,7 @@ fn delete_executions_request_example_encodes() {
 fn delete_ops_items_response_example_decodes() {
     check_response::<
         operation::delete_ops_items::DeleteOpsItemsResponse,
-    >("{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\"\n}");
+    >("{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\"\n}", None);
 }
 #[test]
 fn delete_ops_items_request_example_encodes() {
@@ -803,7 +818,7 @@ fn delete_ops_items_request_example_encodes() {
 fn delete_parameter_response_example_decodes() {
     check_response::<
         operation::delete_parameter::DeleteParameterResponse,
-    >("{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D2979\"\n}");
+    >("{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D2979\"\n}", None);
 }
 #[test]
 fn delete_parameter_request_example_encodes() {
@@ -823,7 +838,7 @@ fn delete_parameter_request_example_encodes() {
 fn delete_patch_baseline_response_example_decodes() {
     check_response::<
         operation::delete_patch_baseline::DeletePatchBaselineResponse,
-    >("{\n  \"RequestId\": \"85197066-0209-5775-BBED-99DF9DA44E48\"\n}");
+    >("{\n  \"RequestId\": \"85197066-0209-5775-BBED-99DF9DA44E48\"\n}", None);
 }
 #[test]
 fn delete_patch_baseline_request_example_encodes() {
@@ -843,7 +858,7 @@ fn delete_patch_baseline_request_example_encodes() {
 fn delete_secret_parameter_response_example_decodes() {
     check_response::<
         operation::delete_secret_parameter::DeleteSecretParameterResponse,
-    >("{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D1944\"\n}");
+    >("{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D1944\"\n}", None);
 }
 #[test]
 fn delete_secret_parameter_request_example_encodes() {
@@ -863,7 +878,7 @@ fn delete_secret_parameter_request_example_encodes() {
 fn delete_state_configurations_response_example_decodes() {
     check_response::<
         operation::delete_state_configurations::DeleteStateConfigurationsResponse,
-    >("{\n  \"RequestId\": \"12345B731-0FCE-48BA-8D42-605abcde\"\n}");
+    >("{\n  \"RequestId\": \"12345B731-0FCE-48BA-8D42-605abcde\"\n}", None);
 }
 #[test]
 fn delete_state_configurations_request_example_encodes() {
@@ -888,7 +903,7 @@ fn delete_state_configurations_request_example_encodes() {
 fn delete_template_response_example_decodes() {
     check_response::<
         operation::delete_template::DeleteTemplateResponse,
-    >("{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534F\"\n}");
+    >("{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534F\"\n}", None);
 }
 #[test]
 fn delete_template_request_example_encodes() {
@@ -913,7 +928,7 @@ fn delete_template_request_example_encodes() {
 fn delete_templates_response_example_decodes() {
     check_response::<
         operation::delete_templates::DeleteTemplatesResponse,
-    >("{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\"\n}");
+    >("{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\"\n}", None);
 }
 #[test]
 fn delete_templates_request_example_encodes() {
@@ -938,7 +953,7 @@ fn delete_templates_request_example_encodes() {
 fn deploy_application_group_response_example_decodes() {
     check_response::<
         operation::deploy_application_group::DeployApplicationGroupResponse,
-    >("{\n  \"RequestId\": \"8AF4800A-A316-589A-90C4-313B1FEEB084\"\n}");
+    >("{\n  \"RequestId\": \"8AF4800A-A316-589A-90C4-313B1FEEB084\"\n}", None);
 }
 #[test]
 fn deploy_application_group_request_example_encodes() {
@@ -973,6 +988,7 @@ fn describe_application_group_bill_response_example_decodes() {
         operation::describe_application_group_bill::DescribeApplicationGroupBillResponse,
     >(
         "{\n  \"NextToken\": \"\\\"\\\"\",\n  \"RequestId\": \"E897A1AB-4701-5B71-93AD-38FD703763A3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroupConsume\": [\n    {\n      \"InstanceId\": \"i-0jl781czrhqey0s5zpsj\",\n      \"InstanceName\": \"test-\",\n      \"InstanceType\": \"ALIYUN::ECS::INSTANCE\",\n      \"CreationTime\": \"2023-06-10T06:00Z\",\n      \"Status\": \"Running\",\n      \"Amount\": 18.88,\n      \"Currency\": \"CNY\",\n      \"Performance\": \"\\\"{\\\\\\\"mem\\\\\\\":\\\\\\\"6.82\\\\\\\",\\\\\\\"cpu\\\\\\\":\\\\\\\"0.55\\\\\\\"}\\\"\",\n      \"Optimization\": \"1\",\n      \"PeakType\": \"WHITE\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1008,6 +1024,7 @@ fn describe_regions_response_example_decodes() {
         operation::describe_regions::DescribeRegionsResponse,
     >(
         "{\n  \"RequestId\": \"469E79B1-90A3-4A57-B7C4-2FE0C8B5175E\",\n  \"Regions\": [\n    {\n      \"RegionEndpoint\": \"oos.cn-shenzhen.aliyuncs.com\",\n      \"LocalName\": \"China (Shenzhen)\",\n      \"RegionId\": \"cn-shenzhen\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1030,6 +1047,7 @@ fn generate_execution_policy_response_example_decodes() {
         operation::generate_execution_policy::GenerateExecutionPolicyResponse,
     >(
         "{\n  \"Policy\": \"{}\",\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\",\n  \"MissingPolicy\": \"[{'Action': ['ecs:DescribeInvocationResults', 'ecs:DescribeInstances', 'ecs:RunCommand', 'ecs:DescribeInvocations'], 'ServiceName': 'ecs', 'Resources': '*'}]\"\n}",
+        None,
     );
 }
 #[test]
@@ -1067,6 +1085,7 @@ fn generate_ops_item_response_example_decodes() {
         operation::generate_ops_item::GenerateOpsItemResponse,
     >(
         "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItemIds\": [\n    \"{\\n\\t'OpsItemId': 'oi-4423b****1f477fb862',\\n\\t'CreateDate': '2024-12-25T07:15:09Z',\\n\\t'UpdateDate': '2024-12-25T07:15:09Z',\\n\\t'Title': 'ECS instance i-wz****bmem8 cpu usage has exceeded limit',\\n\\t'Status': 'Open',\\n\\t'Severity': 'Critical',\\n\\t'Category': 'Availability',\\n\\t'Source': '/aliyun/ecs',\\n\\t'Priority': 1,\\n\\t'Tags': {},\\n\\t'ResourceGroupId': 'sg-xxx',\\n\\t'Solutions': [{\\n\\t\\t'priority': 1,\\n\\t\\t'type': 'oosTemplate',\\n\\t\\t'templateName': 'ACS-ECS-BulkyRestartInstances',\\n\\t\\t'parameters': {\\n\\t\\t\\t'regionId': 'cn-hangzhou',\\n\\t\\t\\t'targets': {\\n\\t\\t\\t\\t'Type': 'ResourceIds',\\n\\t\\t\\t\\t'ResourceIds': ['i-wz****bmem8'],\\n\\t\\t\\t\\t'RegionId': 'cn-hangzhou'\\n\\t\\t\\t}\\n\\t\\t},\\n\\t\\t'description': '立即重新启动ECS实例'\\n\\t}],\\n\\t'Resources': ['acs:ecs:cn-hangzhou:13****371:instance/i-wz****bmem8'],\\n\\t'Attributes': {\\n\\t\\t'config_id': 'oic-019****c4684ba42',\\n\\t\\t'rule_name': 'ecs_instance_cpu_exceed_90_ut2_cn-hangzhou'\\n\\t},\\n\\t'CreatedBy': 'customer:13****371:root',\\n\\t'LastModifiedBy': 'customer:13****371:root',\\n\\t'Description': 'ECS instance i-wz****bmem8 has high cpu usage, check your service status'\\n}\"\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1098,6 +1117,7 @@ fn get_application_response_example_decodes() {
         operation::get_application::GetApplicationResponse,
     >(
         "{\n  \"RequestId\": \"51004B8A-6D9A-5ACB-9158-6C6794496AD0\",\n  \"Application\": {\n    \"Description\": \"Application\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"MyApplication\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\",\n    \"ApplicationType\": \"DingTalk\",\n    \"AlarmConfig\": {\n      \"ContactGroups\": [\n        \"报警联系人组名称\\n\"\n      ],\n      \"TemplateIds\": [\n        \"18ad7c9ddff24d1ba34aa76ec3944507\"\n      ],\n      \"HealthCheckUrl\": \"/api/health/\"\n    },\n    \"ServiceId\": \"service-79538e30e44541b699d8\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"gitee\\\",\\\"Owner\\\":\\\"aliyun-computenest\\\",\\\"RepoName\\\":\\\"aliyun-computenest/java-springboot-demo\\\",\\\"Name\\\":\\\"java-springboot-demo\\\"}\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1120,6 +1140,7 @@ fn get_application_group_response_example_decodes() {
         operation::get_application_group::GetApplicationGroupResponse,
     >(
         "{\n  \"RequestId\": \"92EA60ED-544D-55E9-93D9-237BE9976C0D\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"12345678\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\",\n    \"DeployParameters\": \"{       \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",       \\\"Parameters\\\": {         \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",         \\\"ProjectName\\\": \\\"test\\\",         \\\"SystemDiskSize\\\": 40,         \\\"InstanceChargeType\\\": \\\"PostPaid\\\",         \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",         \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",         \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",         \\\"InstancePassword\\\": \\\"******\\\",         \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",         \\\"InstanceCount\\\": 1,         \\\"InternetMaxBandwidthOut\\\": 0,         \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",         \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",         \\\"DataDiskSize\\\": 100,         \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",         \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",         \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"       }\",\n    \"Status\": \"Created\",\n    \"StatusReason\": \"Stack CREATE completed successfully\",\n    \"DeployOutputs\": \"{       \\\"Outputs\\\": [         {           \\\"Description\\\": \\\"No description given\\\",           \\\"OutputKey\\\": \\\"InstanceIds\\\"         }       ],       \\\"StackId\\\": \\\"6ef4b860-f6e7-4145-8d22-f4a2a32363e1\\\"     }   }\",\n    \"Progress\": \"100\",\n    \"OperationMetadata\": \"{\\\\\\\"PrometheusConfigMap\\\\\\\":{\\\\\\\"模板1\\\\\\\":{\\\\\\\"EnablePrometheus\\\\\\\":false}}}\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"github\\\",\\\"RepoName\\\":\\\"wenle/springboot-ecs-sourcecode-demo\\\",\\\"Owner\\\":\\\"wenle\\\",\\\"Branch\\\":\\\"main\\\",\\\"CommitHash\\\":\\\"8559ff3ac7568fc7951ff63f841883ee3f06c6fe\\\",\\\"CommitMessage\\\":\\\"Init computenest project\\\"}\",\n    \"ErrorType\": \"Build\",\n    \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n    \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\",\n    \"ExecutionId\": \"exec-f5dee943869c436a9f57\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1147,6 +1168,7 @@ fn get_execution_template_response_example_decodes() {
         operation::get_execution_template::GetExecutionTemplateResponse,
     >(
         "{\n  \"Content\": \"\\\"{\\\\n \\\\\\\"FormatVersion\\\\\\\": \\\\\\\"OOS-2019-06-01\\\\\\\",\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": {\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"String\\\\\\\",\\\\n \\\\\\\"Description\\\\\\\": \\\\\\\"(Required) The ID of the ECS instance.\\\\\\\"\\\\n }\\\\n },\\\\n \\\\\\\"Tasks\\\\\\\": [\\\\n {\\\\n \\\\\\\"Name\\\\\\\": \\\\\\\"bar\\\\\\\",\\\\n \\\\\\\"Properties\\\\\\\": {\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": \\\\\\\"{{ Status }}\\\\\\\"\\\\n },\\\\n \\\\\\\"API\\\\\\\": \\\\\\\"DescribeInstances\\\\\\\",\\\\n \\\\\\\"Service\\\\\\\": \\\\\\\"Ecs\\\\\\\"\\\\n },\\\\n \\\\\\\"Action\\\\\\\": \\\\\\\"acs::ExecuteAPI\\\\\\\",\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\", {\\\\n \\\\\\\"ValueSelector\\\\\\\": \\\\\\\".Instances.Instance[].InstanceId\\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n }\\\\n ],\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\": {\\\\n \\\\\\\"Value\\\\\\\": \\\\\\\" {{ bar.InstanceIds }} \\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n}\\\\n\\\"\",\n  \"RequestId\": \"14A60-EBE7-47CA-9757-12C1D47A\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(13090000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Descirbe instances of given status\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d4d828d38\",\n    \"ShareType\": \"Private\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1172,6 +1194,7 @@ fn get_git_branch_response_example_decodes() {
         operation::get_git_branch::GetGitBranchResponse,
     >(
         "{\n  \"Commit\": {\n    \"Sha\": \"51417755\",\n    \"Message\": \"OK\"\n  },\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\"\n}",
+        None,
     );
 }
 #[test]
@@ -1207,6 +1230,7 @@ fn get_git_repository_response_example_decodes() {
         operation::get_git_repository::GetGitRepositoryResponse,
     >(
         "{\n  \"RequestId\": \"13B71887-D215-53B5-8818-4D3190604B26\",\n  \"Description\": \"FASTJSON 2.0.x has been released, faster and more secure, recommend you upgrade.\",\n  \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n  \"IsPrivate\": true\n}",
+        None,
     );
 }
 #[test]
@@ -1240,6 +1264,7 @@ fn get_inventory_schema_response_example_decodes() {
         operation::get_inventory_schema::GetInventorySchemaResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1\",\n  \"RequestId\": \"89117642-7167-4F4D-B7F1-876582279E3E\",\n  \"MaxResults\": \"1\",\n  \"Schemas\": [\n    {\n      \"Version\": \"1.0\",\n      \"TypeName\": \"ACS:Application\",\n      \"Attributes\": [\n        {\n          \"Name\": \"ApplicationType\",\n          \"DataType\": \"STRING\"\n        }\n      ]\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1271,6 +1296,7 @@ fn get_ops_item_response_example_decodes() {
         operation::get_ops_item::GetOpsItemResponse,
     >(
         "{\n  \"RequestId\": \"8BED4C16-BD30-5E27-94D4-7EBCCECF70C1\",\n  \"OpsItem\": {\n    \"OpsItemId\": \"oi-d52b08695e2b46ae8413\\n\",\n    \"CreateDate\": \"2023-04-10T06:15Z\",\n    \"UpdateDate\": \"2023-04-10T06:15Z\\n\",\n    \"Title\": \"test\",\n    \"Status\": \"Open\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/appManager\",\n    \"Priority\": 1,\n    \"Tags\": {\n      \"K1\": \"V1\"\n    },\n    \"Solutions\": [\n      {\n        \"test\": \"test\",\n        \"test2\": 1\n      }\n    ],\n    \"Resources\": [\n      \"[\\\\\\\"arn:acs:ecs:cn-hangzhou:1770150251620858:instance/i-bp12tnoea6nwofva06e8\\\\\\\"]\"\n    ],\n    \"ResourceGroupId\": \"rg-aekzxkofnlxtn2i\",\n    \"Description\": \"test-update\",\n    \"CreateBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"modifiedBy\",\n    \"Attributes\": {\n      \"test\": \"test\",\n      \"test2\": 1\n    }\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1296,6 +1322,7 @@ fn get_parameter_response_example_decodes() {
         operation::get_parameter::GetParameterResponse,
     >(
         "{\n  \"RequestId\": \"BA326372-2A10-4C3B-BE3E-6439DB7557CC\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Value\": \"parameter\",\n    \"Description\": \"parameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"parameter\\\"],\\\"AllowedPattern\\\":\\\"parameter\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m*****\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1325,6 +1352,7 @@ fn get_parameters_response_example_decodes() {
         operation::get_parameters::GetParametersResponse,
     >(
         "{\n  \"RequestId\": \"2597E94B-5346-42D1-BB58-D3333EDD0975\",\n  \"InvalidParameters\": [\n    \"InvalidParameter\"\n  ],\n  \"Parameters\": [\n    {\n      \"Type\": \"StringList\",\n      \"UpdatedDate\": \"2020-10-22T03:30:45Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Value\": \"parameter,parameter1\",\n      \"Description\": \"parameter\",\n      \"Constraints\": \"{\\\\\\\"MaxLength\\\\\\\": 2}\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-22T03:30:45Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"MyParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1350,6 +1378,7 @@ fn get_parameters_by_path_response_example_decodes() {
         operation::get_parameters_by_path::GetParametersByPathResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"25156E99-7437-4590-AA58-2ACA17DE405C\",\n  \"TotalCount\": 1,\n  \"MaxResults\": 10,\n  \"Parameters\": [\n    {\n      \"Type\": \"StringList\",\n      \"UpdatedDate\": \"2020-10-21T04:03:12Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"Value\": \"\\\"parameter1,parameter2\\\"\",\n      \"Description\": \"parameter\",\n      \"Constraints\": \"{\\\\\\\"MaxLength\\\\\\\": 2}\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-21T04:03:12Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"myParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      }\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1381,6 +1410,7 @@ fn get_patch_baseline_response_example_decodes() {
         operation::get_patch_baseline::GetPatchBaselineResponse,
     >(
         "{\n  \"RequestId\": \"2C630E64-7273-57AC-A598-1B2B8B35CEA5\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"IsDefault\": false,\n    \"Description\": \"UpdatePatchBaseline\",\n    \"UpdatedDate\": \"2021-09-08T07:26:38Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-07T03:42:56Z\",\n    \"Name\": \"MypatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-445340b5c6504a85a300\",\n    \"ShareType\": \"Private\",\n    \"RejectedPatches\": [\n      \"RejectedPatch1\"\n    ],\n    \"RejectedPatchesAction\": \"ALLOW_AS_DEPENDENCY\",\n    \"ApprovedPatches\": [\n      \"ApprovedPatch1\"\n    ],\n    \"ApprovedPatchesEnableNonSecurity\": true,\n    \"Sources\": [\n      \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n    ],\n    \"Tags\": [\n      {\n        \"TagKey\": \"key\",\n        \"TagValue\": \"value\"\n      }\n    ],\n    \"ResourceGroupId\": \"rg-acfmzmhzoaad5oq\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1403,6 +1433,7 @@ fn get_secret_parameter_response_example_decodes() {
         operation::get_secret_parameter::GetSecretParameterResponse,
     >(
         "{\n  \"RequestId\": \"7F14FB7C-C9BE-44AE-92ED-21ACC02FBFD2\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:35:17Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Value\": \"SecretParameter\",\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:28:47Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MySecretParameter\",\n    \"Id\": \"p-14ed150fdcd048xxxxxx\",\n    \"ShareType\": \"Private\",\n    \"DKMSInstanceId\": \"kst-hzz****\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1432,6 +1463,7 @@ fn get_secret_parameters_response_example_decodes() {
         operation::get_secret_parameters::GetSecretParametersResponse,
     >(
         "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"InvalidParameters\": [\n    \"[ \\\"InvalidSecretParameter\\\"]\"\n  ],\n  \"Parameters\": [\n    {\n      \"Type\": \"Secret\",\n      \"UpdatedDate\": \"2020-10-22T03:11:13Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"KeyId\": \"ssh-bp67acfmxazb4p****\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Value\": \"secretParameter,secretParameter1\",\n      \"Description\": \"secretParameter\",\n      \"Constraints\": \"{\\\\\\\"AllowedValues\\\\\\\": [\\\\\\\"test\\\\\\\"]}\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-22T03:11:13Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"MySecretParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1459,6 +1491,7 @@ fn get_secret_parameters_by_path_response_example_decodes() {
         operation::get_secret_parameters_by_path::GetSecretParametersByPathResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"25156E99-7437-4590-AA58-2ACA17DE405C\",\n  \"TotalCount\": 10,\n  \"MaxResults\": 10,\n  \"Parameters\": [\n    {\n      \"Type\": \"Secret\",\n      \"UpdatedDate\": \"2020-10-21T06:22:48Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"KeyId\": \"090xxbex-xexx-xxxx-axfc-ddxxcxxxxcex\",\n      \"Value\": \"secretParameter\",\n      \"Description\": \"secretParameter\",\n      \"Constraints\": \"{\\\\\\\"AllowedPattern\\\\\\\": \\\\\\\"^[a-g]*$\\\\\\\"}\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-10-21T06:22:48Z\",\n      \"ParameterVersion\": 1,\n      \"Name\": \"mySecretParameter\",\n      \"Id\": \"p-7cdc0000000000000000\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1492,6 +1525,7 @@ fn get_service_settings_response_example_decodes() {
         operation::get_service_settings::GetServiceSettingsResponse,
     >(
         "{\n  \"RequestId\": \"9F755DC9-C0CF-4598-B2E3-2CC763F18CB2\",\n  \"ServiceSettings\": [\n    {\n      \"DeliveryOssBucketName\": \"OssBucketName\",\n      \"DeliveryOssKeyPrefix\": \"oos/execution\",\n      \"DeliveryOssEnabled\": false,\n      \"DeliverySlsEnabled\": false,\n      \"DeliverySlsProjectName\": \"SlsProjectName\",\n      \"RdcEnterpriseId\": \"RdcEnterpriseId\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1509,6 +1543,7 @@ fn get_template_response_example_decodes() {
         operation::get_template::GetTemplateResponse,
     >(
         "{\n  \"Content\": \"\\\"FormatVersion: OOS-2019-06-01\\\\nDescription:\\\\n  en:  Creates an ECS image\\\\n  zh-cn: 创建一个ECS镜像\\\\n  name-en: Create Image\\\\n  name-zh-cn: 创建镜像\\\\n  categories:\\\\n    - image_manage\\\\n    - application_manage\\\\nParameters:\\\\n  regionId:\\\\n    Type: String\\\\n    Label:\\\\n      en: RegionId\\\\n      zh-cn: 地域ID\\\\n    AssociationProperty: RegionId\\\\n    Default: '{{ ACS::RegionId }}'\\\\n  instanceId:\\\\n    Label:\\\\n      en: InstanceId\\\\n      zh-cn: ECS实例ID\\\\n    Type: String\\\\n    AssociationProperty: ALIYUN::ECS::Instance::InstanceId\\\\n    AssociationPropertyMetadata:\\\\n      RegionId: regionId\\\\n  imageName:\\\\n    Label:\\\\n      en: ImageName\\\\n      zh-cn: 新镜像的名称\\\\n    Type: String\\\\n    Description:\\\\n      en: <p class=\\\\\\\"p\\\\\\\">Note:</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">Length is 2~128 English or Chinese characters</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>must start with big or small letters or Chinese, not http:// and https://. </font></li> <li class=\\\\\\\"li\\\\\\\">Can contain numbers, colons (:), underscores (_), or dashes (-). </li> </ul>\\\\n      zh-cn: <p class=\\\\\\\"p\\\\\\\">注意：</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">长度为2~128个英文或中文字符</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>必须以大小字母或中文开头，不能以http://和https://开头。</font></li> <li class=\\\\\\\"li\\\\\\\">可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。</li> </ul>\\\\n  tags:\\\\n    Label:\\\\n      en: Tags\\\\n      zh-cn: 镜像标签\\\\n    Type: Json\\\\n    AssociationProperty: Tags\\\\n    AssociationPropertyMetadata:\\\\n      ShowSystem: false\\\\n    Default: []\\\\n  OOSAssumeRole:\\\\n    Label:\\\\n      en: OOSAssumeRole\\\\n      zh-cn: OOS扮演的RAM角色\\\\n    Type: String\\\\n    Default: OOSServiceRole\\\\nRamRole: '{{ OOSAssumeRole }}'\\\\nTasks:\\\\n- Name: createImage\\\\n  Action: ACS::ECS::CreateImage\\\\n  Description:\\\\n    en: Create new image with the specified image name and instance ID\\\\n    zh-cn: 通过指定实例ID和镜像名称创建新的镜像\\\\n  Properties:\\\\n    regionId: '{{ regionId }}'\\\\n    imageName: '{{ imageName }}__on_{{ ACS::ExecutionId }}_at_{{ Acs::CurrentDate }}'\\\\n    instanceId: '{{ instanceId }}'\\\\n    tags: '{{tags}}'\\\\n  Outputs:\\\\n    imageId:\\\\n      ValueSelector: imageId\\\\n      Type: String\\\\nOutputs:\\\\n  imageId:\\\\n    Type: String\\\\n    Value: '{{ createImage.imageId }}'\\\\nMetadata:\\\\n  ALIYUN::OOS::Interface:\\\\n    ParameterGroups:\\\\n      - Parameters:\\\\n          - regionId\\\\n          - instanceId\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 选择实例\\\\n            en: Select Ecs Instances\\\\n      - Parameters:\\\\n          - imageName\\\\n          - tags\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 镜像设置\\\\n            en: Image Configure\\\\n      - Parameters:\\\\n          - OOSAssumeRole\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 高级选项\\\\n            en: Control Options\\\"\",\n  \"RequestId\": \"5BBE2663-A18E-5261-9BBB-F4832F5294D9\",\n  \"Template\": {\n    \"Hash\": \"40fb5e3e08ef6c8a499ff7cd8441194f518028ad08338a84cb70c023a64576f1\",\n    \"UpdatedDate\": \"2022-04-26T08:37:07Z\",\n    \"UpdatedBy\": \"ACS\",\n    \"TemplateType\": \"Automation\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"ACS-ECS-CreateImage\",\n    \"TemplateVersion\": \"v15\",\n    \"TemplateFormat\": \"YAML\",\n    \"Description\": \"\\\"{\\\\\\\"en\\\\\\\": \\\\\\\"Creates an ECS image\\\\\\\", \\\\\\\"zh-cn\\\\\\\": \\\\\\\"创建一个ECS镜像\\\\\\\", \\\\\\\"name-en\\\\\\\": \\\\\\\"Create Image\\\\\\\", \\\\\\\"name-zh-cn\\\\\\\": \\\\\\\"创建镜像\\\\\\\", \\\\\\\"categories\\\\\\\": [\\\\\\\"image_manage\\\\\\\", \\\\\\\"application_manage\\\\\\\"]}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"ACS\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"VersionName\": \"version15\",\n    \"TemplateId\": \"t-4bdb1745c171401883a2\",\n    \"HasTrigger\": false,\n    \"ShareType\": \"Public\",\n    \"SharedAccounts\": \"\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -1536,6 +1571,7 @@ fn get_template_parameter_constraints_response_example_decodes() {
         operation::get_template_parameter_constraints::GetTemplateParameterConstraintsResponse,
     >(
         "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ParameterConstraints\": [\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [\n        \"ecs.n1.tiny\",\n        \"ecs.r8a.4xlarge\",\n        \"ecs.n2.xlarge\",\n        \"ecs.c7.2xlarge\",\n        \"ecs.c8i.4xlarge\",\n        \"ecs.g8i.48xlarge\",\n        \"ecs.c8a.4xlarge\",\n        \"ecs.i2.4xlarge\",\n        \"ecs.r8y.2xlarge\"\n      ],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\"\n      ],\n      \"ParameterKey\": \"instanceType\"\n    },\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\",\n        \"InstanceType\"\n      ],\n      \"ParameterKey\": \"systemDiskCategory\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1587,6 +1623,7 @@ fn list_actions_response_example_decodes() {
         operation::list_actions::ListActionsResponse,
     >(
         "{\n  \"NextToken\": \"xxx\",\n  \"RequestId\": \"F9154C02-F847-4563-BB6A-6DD01A4F0\",\n  \"MaxResults\": 50,\n  \"Actions\": [\n    {\n      \"Popularity\": 5,\n      \"ActionType\": \"ACS::Template\",\n      \"Description\": \"ReplaceSystemDisk\",\n      \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n      \"TemplateVersion\": \"v1\",\n      \"OOSActionName\": \"ACS::ECS::ReplaceSystemDisk\",\n      \"Properties\": \"{ \\\"ImageId\\\": { \\\"Description\\\": \\\"The mirror ID you will use when resetting the system\\\", \\\"Type\\\": \\\"String\\\" }, \\\"InstanceId\\\": { \\\"Description\\\": \\\"the instance id that you will handle .\\\", \\\"Type\\\": \\\"String\\\" } }\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1616,6 +1653,7 @@ fn list_application_groups_response_example_decodes() {
         operation::list_application_groups::ListApplicationGroupsResponse,
     >(
         "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"69D97BF2-5DF2-544C-A650-36A474E17BC3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroups\": [\n    {\n      \"CmsGroupId\": \"12345678\",\n      \"DeployRegionId\": \"cn-hangzhou\",\n      \"UpdateDate\": \"2021-09-08T03:01:53Z\",\n      \"Description\": \"ApplicationGroup\",\n      \"ImportTagKey\": \"k1\",\n      \"ApplicationName\": \"MyApplication\",\n      \"ImportTagValue\": \"v1\",\n      \"Name\": \"UpdateMyApplicationGroup\",\n      \"CreateDate\": \"2021-09-07T10:28:25Z\",\n      \"Status\": \"Created\",\n      \"DeployParameters\": \"{   \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",   \\\"Parameters\\\": {     \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",     \\\"ProjectName\\\": \\\"test\\\",     \\\"SystemDiskSize\\\": 40,     \\\"InstanceChargeType\\\": \\\"PostPaid\\\",     \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",     \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",     \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",     \\\"InstancePassword\\\": \\\"******\\\",     \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",     \\\"InstanceCount\\\": 1,     \\\"InternetMaxBandwidthOut\\\": 0,     \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",     \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",     \\\"DataDiskSize\\\": 100,     \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",     \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",     \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"   },   \\\"RegionId\\\": \\\"cn-hangzhou\\\",   \\\"StackName\\\": \\\"stack-1645688523068-3no_AKhOJ\\\",   \\\"DisableRollback\\\": true }\",\n      \"StatusReason\": \"ApplicationGroup is Created.\",\n      \"ErrorType\": \"Build\\n\",\n      \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n      \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\\n\",\n      \"ExecutionId\": \"exec-661daf82ad024953a40a\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1653,6 +1691,7 @@ fn list_applications_response_example_decodes() {
         operation::list_applications::ListApplicationsResponse,
     >(
         "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"12067D53-56A9-561B-ADD6-61429D207117\",\n  \"MaxResults\": 10,\n  \"Applications\": [\n    {\n      \"Description\": \"Application\",\n      \"UpdateDate\": \"2021-09-07T09:09:59Z\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Name\": \"MyApplication\",\n      \"CreateDate\": \"2021-09-07T09:09:59Z\",\n      \"ApplicationType\": \"DingTalk\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1689,6 +1728,7 @@ fn list_execution_logs_response_example_decodes() {
         operation::list_execution_logs::ListExecutionLogsResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJ：J0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==\",\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\",\n  \"IsTruncated\": true,\n  \"MaxResults\": 50,\n  \"ExecutionLogs\": [\n    {\n      \"TaskExecutionId\": \"exec-1234567zxcvb.t0010\",\n      \"Message\": \"The task CheckDiskCategory completed.\",\n      \"LogType\": \" System\",\n      \"Timestamp\": \"2019-05-24T:02:29:07Z\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1722,6 +1762,7 @@ fn list_execution_risky_tasks_response_example_decodes() {
         operation::list_execution_risky_tasks::ListExecutionRiskyTasksResponse,
     >(
         "{\n  \"RequestId\": \"C04B668D-D2DD-4B40-B6E9-0E3C4F53D5B5\",\n  \"RiskyTasks\": [\n    {\n      \"Service\": \"ECS\",\n      \"API\": \"DeleteInstance\",\n      \"Task\": [\n        \"parenttask1\"\n      ],\n      \"Template\": [\n        \"deleteInstanceTask1\"\n      ]\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -1744,6 +1785,7 @@ fn list_executions_response_example_decodes() {
         operation::list_executions::ListExecutionsResponse,
     >(
         "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"14A074-47CA-9757-12CC4761D47A\",\n  \"MaxResults\": 50,\n  \"Executions\": [\n    {\n      \"Status\": \"Success\",\n      \"WaitingStatus\": \"\\\"\\\"\",\n      \"Targets\": \"\\\"{\\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [{\\\"ResourceIds\\\": [\\\"i-bp14z07dg3464980x72o\\\"], \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Type\\\": \\\"ResourceIds\\\"}]}\\\"\",\n      \"StatusReason\": \"\\\"\\\"\",\n      \"Tags\": {},\n      \"LastSuccessfulTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"Mode\": \"Automatic\",\n      \"SafetyCheck\": \"Skip\",\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"CreateDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n      \"Description\": \"MyDescription\",\n      \"LastTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"ParentExecutionId\": \"exec-xxx\",\n      \"LastTriggerStatus\": \"Success\",\n      \"StatusMessage\": \"“”\",\n      \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n      \"ExecutedBy\": \"1309252800\",\n      \"EndDate\": \"2019-05-16T10:26:14Z\",\n      \"IsParent\": false,\n      \"StartDate\": \"2019-05-16T10:26:14Z\",\n      \"ExecutionId\": \"exec-44d32b45d2a449e\",\n      \"Parameters\": {\n        \"Status\": \"Running\"\n      },\n      \"Counters\": {\n        \"Failed\": 0,\n        \"Success\": 1,\n        \"Total\": 2\n      },\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"Category\": \"Other\",\n      \"TemplateId\": \"123\",\n      \"RamRole\": \"OOSServiceRole\",\n      \"ResourceStatus\": \"{ \\t\\t\\t\\\"Success\\\": 1 \\t\\t}\",\n      \"CurrentTasks\": [\n        {\n          \"TaskExecutionId\": \"task-exec-44d32b45d2a49899#1\",\n          \"TaskName\": \"installSLSILogtail\",\n          \"TaskAction\": \"acs::Template\"\n        }\n      ],\n      \"LastTriggerStatusMessage\": \"\\\"\\\"\",\n      \"LastTriggerOutputs\": \"{\\n      \\\"InstanceId\\\": \\\"i-xxx\\\"\\n}\",\n      \"NextScheduleTime\": \"2019-05-16T10:26:14Z\"\n    }\n  ],\n  \"TotalCount\": 30\n}",
+        None,
     );
 }
 #[test]
@@ -1816,6 +1858,7 @@ fn list_git_accounts_response_example_decodes() {
         operation::list_git_accounts::ListGitAccountsResponse,
     >(
         "{\n  \"RequestId\": \"1457F46C-7AAE-59FA-BD12-0BDB3751E6F8\",\n  \"GitAccounts\": [\n    {\n      \"Owner\": \"LYH-RAIN\",\n      \"IsActive\": true\n    }\n  ],\n  \"Count\": 1\n}",
+        None,
     );
 }
 #[test]
@@ -1845,6 +1888,7 @@ fn list_git_branches_response_example_decodes() {
         operation::list_git_branches::ListGitBranchesResponse,
     >(
         "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitBranches\": [\n    {\n      \"Name\": \"master\"\n    }\n  ],\n  \"Count\": 1\n}",
+        None,
     );
 }
 #[test]
@@ -1884,6 +1928,7 @@ fn list_git_organizations_response_example_decodes() {
         operation::list_git_organizations::ListGitOrganizationsResponse,
     >(
         "{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\",\n  \"GitOrgs\": [\n    {\n      \"OrgName\": \"aliyun-computenest\",\n      \"OrgId\": \"dfj3535\"\n    }\n  ],\n  \"Count\": 1\n}",
+        None,
     );
 }
 #[test]
@@ -1913,6 +1958,7 @@ fn list_git_repositories_response_example_decodes() {
         operation::list_git_repositories::ListGitRepositoriesResponse,
     >(
         "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitRepos\": [\n    {\n      \"FullName\": \"aliyun/repo\",\n      \"Description\": \"Test secret parameter for vulnerability testing - 1757298077.453695\",\n      \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n      \"IsPrivate\": true,\n      \"RepoId\": 22351123\n    }\n  ],\n  \"Count\": 1\n}",
+        None,
     );
 }
 #[test]
@@ -1954,6 +2000,7 @@ fn list_git_repository_contents_response_example_decodes() {
         operation::list_git_repository_contents::ListGitRepositoryContentsResponse,
     >(
         "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\",\n  \"Contents\": [\n    {\n      \"Name\": \"mydir\",\n      \"Path\": \"dir1\",\n      \"Type\": \"dir\",\n      \"Content\": \"mydir\"\n    }\n  ],\n  \"Count\": 1\n}",
+        None,
     );
 }
 #[test]
@@ -1995,6 +2042,7 @@ fn list_instance_package_states_response_example_decodes() {
         operation::list_instance_package_states::ListInstancePackageStatesResponse,
     >(
         "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-XXXXXX\",\n  \"MaxResults\": \"50\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx\",\n  \"PackageStates\": [\n    {\n      \"TemplateId\": \"087b1e11072a40259f6fxxxxxxxxx\",\n      \"TemplateName\": \"ACS-ECS-Docker\",\n      \"TemplateVersion\": \"v3\",\n      \"TemplateVersionName\": \"fix bug\",\n      \"TemplateCategory\": \"Package\",\n      \"UpdateTime\": \"2024-05-04T11:17:28\",\n      \"Description\": \"template description\",\n      \"Publisher\": \"Alibaba Cloud\",\n      \"Parameters\": \"{}\",\n      \"ConfigurationInfo\": \"{\\\\\\\"publicUrl\\\\\\\": \\\\\\\"https://47.110.64.186:8888/5eff94f8\\\\\\\", \\\\\\\"privateUrl\\\\\\\": \\\\\\\"https://172.20.160.110:8888/5eff94f8\\\\\\\", \\\\\\\"username\\\\\\\": \\\\\\\"user\\\\\\\", \\\\\\\"password\\\\\\\": \\\\\\\"baotaOSuaOHt\\\\\\\"}\\\\n\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2026,6 +2074,7 @@ fn list_instance_patch_states_response_example_decodes() {
         operation::list_instance_patch_states::ListInstancePatchStatesResponse,
     >(
         "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"9A47C086-E64D-52EE-8B2C-EFD23877C55E\",\n  \"MaxResults\": 50,\n  \"InstancePatchStates\": [\n    {\n      \"MissingCount\": \"0\",\n      \"OperationEndTime\": \"2021-09-10T11:42:22Z\",\n      \"OwnerInformation\": \"“”\",\n      \"InstalledOtherCount\": \"0\",\n      \"InstanceId\": \"i-bp1jaxa2bs4bps7*****\",\n      \"OperationType\": \"scan\",\n      \"OperationStartTime\": \"2021-09-10T11:42:22Z\",\n      \"FailedCount\": \"0\",\n      \"BaselineId\": \"pb-f9393021b7a049e1b34e\",\n      \"InstalledPendingRebootCount\": \"0\",\n      \"InstalledRejectedCount\": \"0\",\n      \"PatchGroup\": \"null\",\n      \"InstalledCount\": \"0\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2061,6 +2110,7 @@ fn list_instance_patches_response_example_decodes() {
         operation::list_instance_patches::ListInstancePatchesResponse,
     >(
         "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"0A615755-9C86-5EA6-BF9E-6E8F1AFF9403\",\n  \"MaxResults\": 50,\n  \"Patches\": [\n    {\n      \"Severity\": \"important\",\n      \"Status\": \"Installed\",\n      \"InstalledTime\": \"2021-01-28T07:07:20Z\",\n      \"KBId\": \"apt-utils.amd64\",\n      \"Title\": \"isc-dhcp-common.amd64:4.3.5-3ubuntu7.3\",\n      \"Classification\": \"“”\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2096,6 +2146,7 @@ fn list_inventory_entries_response_example_decodes() {
         operation::list_inventory_entries::ListInventoryEntriesResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"A81E4B2E-6B33-4BAE-9856-55DB7C893E01\",\n  \"SchemaVersion\": \"1.0\",\n  \"MaxResults\": 50,\n  \"CaptureTime\": \"2020-09-17T12:28:13Z\",\n  \"TypeName\": \"ACS:InstanceInformation\",\n  \"InstanceId\": \"i-bp1cpoxxxwxxxxxxxxxx\",\n  \"Entries\": [\n    {\n      \"RequestId\": \"1DF96445-5E18-4524-A4AE-3A218D0C345A\",\n      \"Entries\": [\n        {\n          \"PlatformName\": \"ubuntu\",\n          \"PlatformVersion\": \"20.04\",\n          \"Status\": \"Running\",\n          \"InstanceId\": \"i-bp1cpoxxxwxxxxxxxxxx\",\n          \"AgentVersion\": \"v1.5\",\n          \"ComputerName\": \"i-bp1cpoxxxwxxxxxxxxxx\",\n          \"IpAddress\": \"192.000.00.000\",\n          \"AgentName\": \"oosutil\",\n          \"PlatformType\": \"linux\"\n        }\n      ]\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2131,6 +2182,7 @@ fn list_ops_items_response_example_decodes() {
         operation::list_ops_items::ListOpsItemsResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb\",\n  \"RequestId\": \"113DD533-389C-5F83-9C69-F64D5BAB10B2\",\n  \"MaxResults\": 50,\n  \"OpsItems\": [\n    {\n      \"OpsItemId\": \"oi-d52b08695e2b46ae8413\",\n      \"CreateDate\": \"2023-07-09T10:01Z\",\n      \"UpdateDate\": \"2023-07-09T10:01Z\",\n      \"Title\": \"Test\",\n      \"Status\": \"Open\",\n      \"Severity\": \"Medium\",\n      \"Category\": \"Security\",\n      \"Source\": \"/aliyun/ecs\",\n      \"Priority\": 1,\n      \"Tags\": {\n        \"k1\": \"v1\"\n      },\n      \"Resources\": [\n        \"[\\\\\\\"arn:acs:ecs:cn-beijing:1770150251620858:instance/i-2zef6yild47noprhuzv4\\\\\\\",\\\\\\\"arn:acs:ecs:cn-beijing:1770150251620858:instance/i-2zef6yild47noprhuzv3\\\\\\\"]\"\n      ]\n    }\n  ],\n  \"TotalCount\": 1\n}",
+        None,
     );
 }
 #[test]
@@ -2167,6 +2219,7 @@ fn list_parameter_versions_response_example_decodes() {
         operation::list_parameter_versions::ListParameterVersionsResponse,
     >(
         "{\n  \"Type\": \"String\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB\",\n  \"RequestId\": \"FD08D89D-B6C8-4AA2-A2B4-521D3F4A39FA\",\n  \"Description\": \"parameter-description\",\n  \"MaxResults\": 50,\n  \"CreatedBy\": \"root(130900000)\",\n  \"CreatedDate\": \"2020-09-07T11:37:29Z\",\n  \"Name\": \"MyParameter\",\n  \"TotalCount\": 50,\n  \"Id\": \"p-a483b520e0axxxxxxxxx\",\n  \"ParameterVersions\": [\n    {\n      \"ParameterVersion\": 1,\n      \"Value\": \"MyParameter\",\n      \"UpdatedDate\": \"2020-09-07T11:37:29Z\",\n      \"UpdatedBy\": \"root(130900000)\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2198,6 +2251,7 @@ fn list_parameters_response_example_decodes() {
         operation::list_parameters::ListParametersResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb\",\n  \"RequestId\": \"A81E4B2E-6B33-4BAE-9856-55DB7C893E01\",\n  \"TotalCount\": 5,\n  \"MaxResults\": 50,\n  \"Parameters\": [\n    {\n      \"Type\": \"String\",\n      \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Description\": \"parameter\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n      \"ParameterVersion\": \"1\",\n      \"Name\": \"MyParameter\",\n      \"Id\": \"p-4c4b401cab6747xxxxxx\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2244,6 +2298,7 @@ fn list_patch_baselines_response_example_decodes() {
         operation::list_patch_baselines::ListPatchBaselinesResponse,
     >(
         "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"432996A1-03C0-5C4C-A8E6-66C4110765B8\",\n  \"MaxResults\": 50,\n  \"PatchBaselines\": [\n    {\n      \"OperationSystem\": \"AliyunLinux\",\n      \"IsDefault\": false,\n      \"Description\": \"ListPatchBaseline\",\n      \"UpdatedDate\": \"2021-09-08T03:44:34Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2021-09-08T03:41:23Z\",\n      \"Name\": \"MyPatchBaseline\",\n      \"Id\": \"pb-c2838b5d89b540e19ee6\",\n      \"ShareType\": \"Private\",\n      \"Tags\": [\n        {\n          \"TagKey\": \"key\",\n          \"TagValue\": \"value\"\n        }\n      ],\n      \"ApprovedPatches\": [\n        \"ApprovedPatch1\"\n      ],\n      \"ApprovedPatchesEnableNonSecurity\": true,\n      \"Sources\": [\n        \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n      ],\n      \"ResourceGroupId\": \"rg-aek256ia6vhsndy\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2283,6 +2338,7 @@ fn list_resource_execution_status_response_example_decodes() {
         operation::list_resource_execution_status::ListResourceExecutionStatusResponse,
     >(
         "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"ED571CBD-9F96-419D-B919-CF340BBCA157\",\n  \"MaxResults\": 50,\n  \"ResourceExecutionStatus\": [\n    {\n      \"Outputs\": \"{ \\t\\t\\t\\t\\\"commandOutput\\\": \\\"hello\\\\n\\\" \\t\\t\\t}\",\n      \"Status\": \"Success\",\n      \"ExecutionTime\": \"2020-11-13T08:48:34Z\",\n      \"ResourceId\": \"i-bp1e1bxxxxxxxxxxxxxx\",\n      \"ExecutionId\": \"exec-6be6d6ff805349d9ac13\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2312,6 +2368,7 @@ fn list_secret_parameter_versions_response_example_decodes() {
         operation::list_secret_parameter_versions::ListSecretParameterVersionsResponse,
     >(
         "{\n  \"Type\": \"Secret\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB\",\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"Description\": \"SecretParameter\",\n  \"MaxResults\": 50,\n  \"CreatedBy\": \"root(130900000)\",\n  \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n  \"Name\": \"MySecretParameter\",\n  \"TotalCount\": 1,\n  \"Id\": \"p-4c4b401cab6747xxxxxx\",\n  \"ParameterVersions\": [\n    {\n      \"ParameterVersion\": 1,\n      \"Value\": \"SecretParameter\",\n      \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n      \"UpdatedBy\": \"root(130900000)\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2345,6 +2402,7 @@ fn list_secret_parameters_response_example_decodes() {
         operation::list_secret_parameters::ListSecretParametersResponse,
     >(
         "{\n  \"NextToken\": \"sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA\",\n  \"RequestId\": \"CA9C6248-AF2A-4AE9-A166-88FD901BBB90\",\n  \"MaxResults\": 50,\n  \"Parameters\": [\n    {\n      \"Type\": \"Secret\",\n      \"UpdatedDate\": \"2020-09-01T09:35:17Z\",\n      \"UpdatedBy\": \"root(130900000)\",\n      \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"Description\": \"SecretParameter\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(130900000)\",\n      \"CreatedDate\": \"2020-09-01T09:28:47Z\",\n      \"ParameterVersion\": \"1\",\n      \"Name\": \"MySecretParameter\",\n      \"Id\": \"p-14ed150fdcd048xxxxxx\",\n      \"ShareType\": \"Private\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2387,6 +2445,7 @@ fn list_state_configurations_response_example_decodes() {
         operation::list_state_configurations::ListStateConfigurationsResponse,
     >(
         "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-DA13E8B00BE9\",\n  \"StateConfigurations\": [\n    {\n      \"UpdateTime\": \"2021-04-22T03:13:32Z\",\n      \"CreateTime\": \"2021-03-22T03:13:32Z\",\n      \"Targets\": \"{ \\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [ { \\\"Type\\\": \\\"All\\\", \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Parameters\\\": { \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Status\\\": \\\"Running\\\" } } ] }\",\n      \"Tags\": {\n        \"Key\": \"oos\",\n        \"Value\": \"inventory\"\n      },\n      \"StateConfigurationId\": \"sc-a538febe18fabcdef\",\n      \"ScheduleExpression\": \"1 hour\",\n      \"TemplateName\": \"ACS-ECS-InventoryDataCollection\",\n      \"TemplateVersion\": \"v2\",\n      \"ConfigureMode\": \"ApplyAndAutoCorrect\",\n      \"ScheduleType\": \"rate\",\n      \"Parameters\": \"{\\\"policy\\\": {\\\"ACS:Network\\\": {\\\"Collection\\\": \\\"Enabled\\\"}, \\\"ACS:Application\\\": {\\\"Collection\\\": \\\"Enabled\\\"}}}\",\n      \"Description\": \" inventory数据收集\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"TemplateId\": \"t-ajshjalscfhjk2214\"\n    }\n  ],\n  \"NextToken\": \"AAAAASO3cL82+b5iji7bfPNpMh8=\"\n}",
+        None,
     );
 }
 #[test]
@@ -2425,6 +2484,7 @@ fn list_tag_keys_response_example_decodes() {
         operation::list_tag_keys::ListTagKeysResponse,
     >(
         "{\n  \"NextToken\": \"87y29h80h20h3f2\",\n  \"RequestId\": \"36210B73-8262-4D08-9D3A-7F96789733C8\",\n  \"MaxResults\": 50,\n  \"Keys\": [\n    \"k3\"\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2454,6 +2514,7 @@ fn list_tag_resources_response_example_decodes() {
         operation::list_tag_resources::ListTagResourcesResponse,
     >(
         "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"A5EF78C1-67FC-4E36-A6A8-7DF9C51726DF\",\n  \"TagResources\": {\n    \"TagResource\": [\n      {\n        \"ResourceType\": \"template\",\n        \"TagValue\": \"v1\",\n        \"ResourceId\": \"TagTest2\",\n        \"TagKey\": \"k1\"\n      }\n    ]\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -2487,6 +2548,7 @@ fn list_tag_values_response_example_decodes() {
         operation::list_tag_values::ListTagValuesResponse,
     >(
         "{\n  \"NextToken\": \"83u29j2dj3dskds\",\n  \"RequestId\": \"65591133-1188-4935-B78F-20F72\",\n  \"MaxResults\": 50,\n  \"Values\": [\n    \"v1\"\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2518,6 +2580,7 @@ fn list_task_executions_response_example_decodes() {
         operation::list_task_executions::ListTaskExecutionsResponse,
     >(
         "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB\",\n  \"RequestId\": \"CDABABABAB-FC28-4D9C-8FB5-68DC6F0486FC\",\n  \"MaxResults\": 50,\n  \"TaskExecutions\": [\n    {\n      \"ChildExecutionId\": \"exec-xxx\",\n      \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n      \"Status\": \"Running\",\n      \"EndDate\": \"2019-05-16T10:26:14Z\",\n      \"ParentTaskExecutionId\": \"task-exec-xxx\",\n      \"TaskName\": \"describeInstance\\t\",\n      \"StartDate\": \"2019-05-16T10:26:14Z\",\n      \"LoopItem\": \"i-1234566zxcvvb\",\n      \"CreateDate\": \"2019-05-16T10:26:14Z\",\n      \"ExecutionId\": \"exec-44d32b45d2a449e49899\",\n      \"TaskAction\": \"ACS::Sleep\",\n      \"TaskExecutionId\": \"task-exec-xxx\",\n      \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n      \"Loop\": {},\n      \"TemplateId\": \"xxx\",\n      \"LoopBatchNumber\": 2,\n      \"StatusMessage\": \"\\\"\\\"\",\n      \"ExtraData\": {\n        \"NotifyNote\": \"\"\n      },\n      \"Properties\": \"{ \\\"Status\\\":\\\"Running\\\" }\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2571,6 +2634,7 @@ fn list_template_versions_response_example_decodes() {
         operation::list_template_versions::ListTemplateVersionsResponse,
     >(
         "{\n  \"NextToken\": \"NJSNDKLJS-SJKJDO090k30-JSDK232\",\n  \"RequestId\": \"E6CD612B-5889-4F1A-823F-8A4029E46\",\n  \"MaxResults\": 50,\n  \"TemplateVersions\": [\n    {\n      \"Description\": \"Detach the eip from the special instance.\",\n      \"UpdatedDate\": \"2020-05-19T06:05:41Z\",\n      \"UpdatedBy\": \"foo\",\n      \"VersionName\": \"baz\",\n      \"TemplateVersion\": \"v2\",\n      \"TemplateFormat\": \"YAML\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2602,6 +2666,7 @@ fn list_templates_response_example_decodes() {
         operation::list_templates::ListTemplatesResponse,
     >(
         "{\n  \"NextToken\": \"xxx\",\n  \"RequestId\": \"BEF54BA-17B6-449F-A219-49ACB157E3\",\n  \"MaxResults\": 50,\n  \"Templates\": [\n    {\n      \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n      \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdatedBy\": \"root(13092000)\",\n      \"TemplateType\": \"private\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"TemplateFormat\": \"JSON\",\n      \"Popularity\": 8,\n      \"TotalExecutionCount\": 5,\n      \"Description\": \"Describe instances of given status\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(1309200)\",\n      \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n      \"Category\": \"TimerTrigger\",\n      \"HasTrigger\": true,\n      \"TemplateId\": \"t-94753deed38\",\n      \"ShareType\": \"Public\",\n      \"IsFavorite\": true,\n      \"Publisher\": \"aliyun\",\n      \"Constraints\": \"{\\n  \\\"InstanceTypeFamilies\\\": [\\\"ecs.g8y\\\", \\\"ecs.c8y\\\"],\\n  \\\"ImageTypes\\\": [\\\"system\\\"],\\n  \\\"OSPlatforms\\\": [\\\"CentOS\\\", \\\"Ubuntu\\\"],\\n  \\\"OSVersions\\\": [\\\"CentOS7.9 64bit\\\"]\\n}\",\n      \"VersionName\": \"3\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2658,7 +2723,7 @@ fn list_templates_request_example_encodes() {
 fn notify_execution_response_example_decodes() {
     check_response::<
         operation::notify_execution::NotifyExecutionResponse,
-    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}");
+    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}", None);
 }
 #[test]
 fn notify_execution_request_example_encodes() {
@@ -2703,6 +2768,7 @@ fn register_default_patch_baseline_response_example_decodes() {
         operation::register_default_patch_baseline::RegisterDefaultPatchBaselineResponse,
     >(
         "{\n  \"RequestId\": \"D6850689-348D-59FC-AE13-BB0EDB7C4BE8\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"Description\": \"RegisterPatchBaseline\",\n    \"UpdatedDate\": \"2021-09-07T03:42:56Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-07T03:42:56Z\",\n    \"Name\": \"MyPatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"ApproveUntilDate\\\":\\\"\\\",\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-445340b5c6504a85a300\",\n    \"ShareType\": \"Private\",\n    \"ResourceGroupId\": \"rg-acfm4dpaq2yox6q\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -2725,6 +2791,7 @@ fn search_inventory_response_example_decodes() {
         operation::search_inventory::SearchInventoryResponse,
     >(
         "{\n  \"NextToken\": \"gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC\",\n  \"RequestId\": \"A81E4B2E-6B33-4BAE-9856-55DB7C893E01\",\n  \"MaxResults\": 50,\n  \"Entities\": [\n    {\n      \"test\": \"test\",\n      \"test2\": 1\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2761,6 +2828,7 @@ fn set_service_settings_response_example_decodes() {
         operation::set_service_settings::SetServiceSettingsResponse,
     >(
         "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ServiceSettings\": [\n    {\n      \"DeliveryOssBucketName\": \"OssBucketName\",\n      \"DeliveryOssKeyPrefix\": \"oos/execution\",\n      \"DeliveryOssEnabled\": true,\n      \"DeliverySlsEnabled\": false,\n      \"DeliverySlsProjectName\": \"SlsProjectName\",\n      \"RdcEnterpriseId\": \"RdcEnterpriseId\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -2796,6 +2864,7 @@ fn start_execution_response_example_decodes() {
         operation::start_execution::StartExecutionResponse,
     >(
         "{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\",\n  \"Execution\": {\n    \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n    \"Status\": \"Success\",\n    \"EndDate\": \"2019-05-16T10:26:14Z\",\n    \"ExecutedBy\": \"root(13092080xx12344)\",\n    \"IsParent\": false,\n    \"Tags\": {\n      \"k1\": \"v2\",\n      \"k2\": \"v2\"\n    },\n    \"StartDate\": \"2019-05-16T10:26:14Z\",\n    \"SafetyCheck\": \"Skip\",\n    \"Mode\": \"Automatic\",\n    \"TemplateName\": \"MyTemplate\",\n    \"CreateDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateVersion\": \"v1\",\n    \"ExecutionId\": \"exec-xxxyyy\",\n    \"Parameters\": \"{ \\\"Status\\\":\\\"Running\\\" }\",\n    \"Description\": \"test execution.\",\n    \"Counters\": 1,\n    \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"ParentExecutionId\": \"exec-xxxx\",\n    \"RamRole\": \"OOSServiceRole\",\n    \"TemplateId\": \"t-1bd341007f\",\n    \"StatusMessage\": \"\\\"\\\"\",\n    \"LoopMode\": \"Automatic\",\n    \"CurrentTasks\": [\n      {\n        \"TaskExecutionId\": \"exec-dsadasdawq\",\n        \"TaskName\": \"testTask\",\n        \"TaskAction\": \"ACS::TimerTrigger\"\n      }\n    ]\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -2856,7 +2925,7 @@ fn start_execution_request_example_encodes() {
 fn tag_resources_response_example_decodes() {
     check_response::<
         operation::tag_resources::TagResourcesResponse,
-    >("{\n  \"RequestId\": \"B19AE203-FD99-49C7-9253-FAAACAD46F4A\"\n}");
+    >("{\n  \"RequestId\": \"B19AE203-FD99-49C7-9253-FAAACAD46F4A\"\n}", None);
 }
 #[test]
 fn tag_resources_request_example_encodes() {
@@ -2885,7 +2954,7 @@ fn tag_resources_request_example_encodes() {
 fn trigger_execution_response_example_decodes() {
     check_response::<
         operation::trigger_execution::TriggerExecutionResponse,
-    >("{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}");
+    >("{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}", None);
 }
 #[test]
 fn trigger_execution_request_example_encodes() {
@@ -2920,7 +2989,7 @@ fn trigger_execution_request_example_encodes() {
 fn untag_resources_response_example_decodes() {
     check_response::<
         operation::untag_resources::UntagResourcesResponse,
-    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}");
+    >("{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}", None);
 }
 #[test]
 fn untag_resources_request_example_encodes() {
@@ -2953,6 +3022,7 @@ fn update_application_response_example_decodes() {
         operation::update_application::UpdateApplicationResponse,
     >(
         "{\n  \"RequestId\": \"F1F00F41-D24C-5377-831B-C97F739CE1AB\",\n  \"Application\": {\n    \"Description\": \"test application\",\n    \"UpdatedDate\": \"2021-09-07T10:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m*****\",\n    \"CreatedDate\": \"2021-09-07T09:17:46Z\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"My-Application\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -2987,6 +3057,7 @@ fn update_application_group_response_example_decodes() {
         operation::update_application_group::UpdateApplicationGroupResponse,
     >(
         "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"ApplicationGroup\": {\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"ImportTagKey\": \"k1\",\n    \"UpdatedDate\": \"2021-09-08T03:01:53Z\",\n    \"ApplicationName\": \"MyApplication\",\n    \"CreatedDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"UpdateMyApplicationGroup\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -3021,7 +3092,7 @@ fn update_application_group_request_example_encodes() {
 fn update_execution_response_example_decodes() {
     check_response::<
         operation::update_execution::UpdateExecutionResponse,
-    >("{\n  \"RequestId\": \"C8345E88-5334-469E-901D-F912C8CB9C55\"\n}");
+    >("{\n  \"RequestId\": \"C8345E88-5334-469E-901D-F912C8CB9C55\"\n}", None);
 }
 #[test]
 fn update_execution_request_example_encodes() {
@@ -3054,7 +3125,7 @@ fn update_execution_request_example_encodes() {
 fn update_instance_package_state_response_example_decodes() {
     check_response::<
         operation::update_instance_package_state::UpdateInstancePackageStateResponse,
-    >("{\n  \"RequestId\": \"2597E94B-5346-42D1-BB58-XXXXXXXXXXX\"\n}");
+    >("{\n  \"RequestId\": \"2597E94B-5346-42D1-BB58-XXXXXXXXXXX\"\n}", None);
 }
 #[test]
 fn update_instance_package_state_request_example_encodes() {
@@ -3090,6 +3161,7 @@ fn update_ops_item_response_example_decodes() {
         operation::update_ops_item::UpdateOpsItemResponse,
     >(
         "{\n  \"RequestId\": \"C996DECB-3D2B-5321-B359-BE7031B6399E\",\n  \"OpsItem\": {\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"UpdateDate\": \"2023-03-16T08:04Z\",\n    \"Description\": \"test-update\",\n    \"OpsItemId\": \"oi-e2264dcf040c472598e9\",\n    \"CreateDate\": \"2023-03-16T07:04Z\",\n    \"Title\": \"Test\",\n    \"Status\": \"Open\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/ecs\",\n    \"Priority\": 2,\n    \"Solutions\": [\n      \"[{\\\\n    \\\\\\\"priority\\\\\\\":2,\\\\n    \\\\\\\"type\\\\\\\":\\\\\\\"SlbNeedEcs\\\\\\\",\\\\n    \\\\\\\"url\\\\\\\":\\\\\\\"https://computenest.console.aliyun.com/app\\\\\\\",\\\\n    \\\\\\\"description\\\\\\\":\\\\\\\"请将SLB实例下所有的ECS实例导入到应用分组中\\\\\\\"\\\\n}]\"\n    ],\n    \"Resources\": [\n      \"[\\\\\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\\\\\"]\"\n    ],\n    \"Attributes\": \"[{'Attribute': {'Weight': 100}, 'RealServer': 'uaejc8hnqzqz5valyh8dibolpvza48ik.yundunwaf5.com'}]\",\n    \"CreatedBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"root(130900000)\\n\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -3154,6 +3226,7 @@ fn update_parameter_response_example_decodes() {
         operation::update_parameter::UpdateParameterResponse,
     >(
         "{\n  \"RequestId\": \"AF1AE6DE-61C4-435E-8687-072CFACCCEC7\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:04:23Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"update\",\n    \"Constraints\": \"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -3187,6 +3260,7 @@ fn update_patch_baseline_response_example_decodes() {
         operation::update_patch_baseline::UpdatePatchBaselineResponse,
     >(
         "{\n  \"RequestId\": \"1457F46C-7AAE-59FA-BD12-0BDB3751E6F8\",\n  \"PatchBaseline\": {\n    \"OperationSystem\": \"Windows\",\n    \"Description\": \"UpdatePatchBaseline\",\n    \"UpdatedDate\": \"2021-09-08T07:26:37Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2021-09-07T03:42:56Z\",\n    \"Name\": \"MyPatchBaseline\",\n    \"ApprovalRules\": \"{\\\"PatchRules\\\":[{\\\"PatchFilterGroup\\\":[{\\\"Key\\\":\\\"PatchSet\\\",\\\"Values\\\":[\\\"OS\\\"]},{\\\"Key\\\":\\\"ProductFamily\\\",\\\"Values\\\":[\\\"Windows\\\"]},{\\\"Key\\\":\\\"Product\\\",\\\"Values\\\":[\\\"Windows 10\\\",\\\"Windows 7\\\"]},{\\\"Key\\\":\\\"Classification\\\",\\\"Values\\\":[\\\"Security Updates\\\",\\\"Updates\\\",\\\"Update Rollups\\\",\\\"Critical Updates\\\"]},{\\\"Key\\\":\\\"Severity\\\",\\\"Values\\\":[\\\"Critical\\\",\\\"Important\\\",\\\"Moderate\\\"]}],\\\"ApproveAfterDays\\\":7,\\\"EnableNonSecurity\\\":true,\\\"ComplianceLevel\\\":\\\"Medium\\\"}]}\",\n    \"Id\": \"pb-445340b5c6504a85a300\",\n    \"ShareType\": \"Private\",\n    \"RejectedPatches\": [\n      \"RejectedPatch1\"\n    ],\n    \"RejectedPatchesAction\": \"ALLOW_AS_DEPENDENCY\",\n    \"ApprovedPatches\": [\n      \"ApprovedPatch1\"\n    ],\n    \"ApprovedPatchesEnableNonSecurity\": true,\n    \"Sources\": [\n      \"[main]\\nname=MyCustomRepository\\nbaseurl=https://my-custom-repository\\nenabled=1\"\n    ],\n    \"Tags\": [\n      {\n        \"TagKey\": \"key\",\n        \"TagValue\": \"value\"\n      }\n    ],\n    \"ResourceGroupId\": \"rg-acfmy2zdbbjplii\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -3232,6 +3306,7 @@ fn update_secret_parameter_response_example_decodes() {
         operation::update_secret_parameter::UpdateSecretParameterResponse,
     >(
         "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:33:11Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:30:36Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-0b0fff9919c946xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -3266,6 +3341,7 @@ fn update_state_configuration_response_example_decodes() {
         operation::update_state_configuration::UpdateStateConfigurationResponse,
     >(
         "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-DA13E8B00BE9\",\n  \"StateConfiguration\": [\n    {\n      \"UpdateTime\": \"2021-03-22T03:13:32Z\",\n      \"CreateTime\": \"2021-03-22T03:13:32Z\",\n      \"Targets\": \"{ \\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [ { \\\"Type\\\": \\\"All\\\", \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Parameters\\\": { \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Status\\\": \\\"Running\\\" } } ] }\",\n      \"Tags\": {\n        \"Key\": \"oos\",\n        \"Value\": \"inventory\"\n      },\n      \"StateConfigurationId\": \"StateConfigurationId\",\n      \"ScheduleExpression\": \"1 hour\",\n      \"TemplateName\": \"ACS-ECS-InventoryDataCollection\",\n      \"TemplateVersion\": \"v1\",\n      \"ConfigureMode\": \"ApplyAndAutoCorrect\",\n      \"ScheduleType\": \"rate\",\n      \"Parameters\": \"{\\\"policy\\\": {\\\"ACS:Network\\\": {\\\"Collection\\\": \\\"Enabled\\\"}, \\\"ACS:Application\\\": {\\\"Collection\\\": \\\"Enabled\\\"}}}\",\n      \"Description\": \"收集Inventory数据\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"TemplateId\": \"t-1234asadf\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]
@@ -3327,6 +3403,7 @@ fn update_template_response_example_decodes() {
         operation::update_template::UpdateTemplateResponse,
     >(
         "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DF4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(1309000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v2\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130920000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753deed38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
+        None,
     );
 }
 #[test]
@@ -3367,6 +3444,7 @@ fn validate_template_content_response_example_decodes() {
         operation::validate_template_content::ValidateTemplateContentResponse,
     >(
         "{\n  \"Outputs\": \"{}\",\n  \"RequestId\": \"D5EE9591-1F2D-573E-8751-7F08BBB388D4\",\n  \"Parameters\": \"{ \\\"Status\\\": { \\\"Description\\\": \\\"(Required) The status of the Ecs instance.\\\", \\\"Type\\\": \\\"String\\\" } }\",\n  \"RamRole\": \"OOSServiceRole\",\n  \"Tasks\": [\n    {\n      \"Outputs\": \".instanceId\",\n      \"Type\": \"ACS::ExecuteAPI\",\n      \"Description\": \"(Required) The status of the Ecs instance.\",\n      \"Name\": \"foo\",\n      \"Properties\": \"{\\\"API\\\": \\\"DescribeInstances\\\",\\\"Parameters\\\": {\\\"Status\\\": \\\"{{ Status }}\\\"},\\\"Service\\\": \\\"Ecs\\\"}\"\n    }\n  ]\n}",
+        None,
     );
 }
 #[test]

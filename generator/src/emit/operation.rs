@@ -42,7 +42,8 @@ fn module_doc(operation: &Operation) -> String {
 fn emit_operation_static(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let value = runtime_operation(operation, shared);
     quote! {
-        pub(crate) static OPERATION: ::acs_runtime::Operation = #value;
+        /// How the runtime sends this operation: its action, method, path and response.
+        pub static OPERATION: ::acs_runtime::Operation = #value;
     }
 }
 

@@ -50,10 +50,25 @@ pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
         let wire = &field.wire_name;
         quote!(#wire => value.#field_name = map.next_value()?,)
     });
-    let value = if fields.is_empty() {
-        quote!(value)
+    let (value, read_fields) = if fields.is_empty() {
+        let skip = quote! {
+            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        };
+        (quote!(value), skip)
     } else {
-        quote!(mut value)
+        let read = quote! {
+            while let Some(key) = map.next_key::<::acs_runtime::de::FieldName<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+        };
+        (quote!(mut value), read)
     };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -66,14 +81,7 @@ pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         let #value = #name::default();
-                        while let Some(key) = map.next_key::<::acs_runtime::de::FieldName<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
+                        #read_fields
                         Ok(value)
                     }
                 }
