@@ -340,7 +340,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            error.contains("the STS AssumeRole response ends too early"),
+            error.contains("the STS AssumeRole response does not decode")
+                && error.contains("ends too early"),
             "{error}"
         );
         assert!(!error.contains("leaked-secret"));

@@ -1,22 +1,19 @@
-//! STS, the service that hands out temporary credentials, and the one place this crate builds
-//! STS requests: `AssumeRole` (signed with the caller's credentials) and `AssumeRoleWithOIDC`
-//! (unsigned), behind [`Sts`].
-//!
-//! The requests are built by hand and sent through acs-runtime's generic
-//! [`Client::invoke`], retries included. When the generated STS client (`alibabacloud-sts`)
-//! exists, this module alone changes: [`Sts`] wraps that client instead, and the providers,
-//! which see only [`Sts`], [`StsSettings`] and [`RoleSession`], stay as they are.
+//! STS, the service that hands out temporary credentials, as the providers use it:
+//! `AssumeRole` (signed with the caller's credentials) and `AssumeRoleWithOIDC` (unsigned),
+//! behind [`Sts`], through the generated STS client (`alibabacloud-sts`), as aws-config calls
+//! aws-sdk-sts. The requests are that client's typed ones, sent through its runtime client,
+//! which retries them; the response is held to a size limit whatever the HTTP client before
+//! it is decoded into the client's typed response.
 
 use std::time::SystemTime;
 
 use acs_runtime::http::SharedHttpClient;
-use acs_runtime::{
-    CallOptions, CallSpec, Client, Config, Method, Operation, Params, RequestParams, Service,
-};
-use serde_json::Value;
+use acs_runtime::{CallOptions, CallSpec, Config, EncodeRequest, Operation};
+use alibabacloud_sts::operation::{assume_role, assume_role_with_oidc};
+use serde::de::DeserializeOwned;
 
 use crate::env::Env;
-use crate::wire::{MAX_RESPONSE_BYTES, parse_object, temporary_credentials, wrong_type};
+use crate::wire::{MAX_RESPONSE_BYTES, TemporaryFields};
 use crate::{Credentials, CredentialsError, SharedCredentialsProvider, StaticProvider};
 
 /// Sends STS calls to this endpoint (a host or URL) instead of the region's.
@@ -35,22 +32,6 @@ pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
 pub(crate) const MIN_DURATION_SECONDS: u32 = 900;
 
 const CENTRAL_ENDPOINT: &str = "sts.aliyuncs.com";
-
-static SERVICE: Service = Service {
-    product: "sts",
-    api_version: "2015-04-01",
-    endpoint_rule: "sts.{region}.aliyuncs.com",
-    protocol: "https",
-    regional_endpoints: &[],
-    sdk_name: "acs-credentials",
-    sdk_version: env!("CARGO_PKG_VERSION"),
-};
-
-/// Sending either call twice only mints a second session, so both may be retried after any
-/// transient failure, as read-only operations are.
-static ASSUME_ROLE: Operation = Operation::new("AssumeRole", Method::Post).read_only();
-static ASSUME_ROLE_WITH_OIDC: Operation =
-    Operation::new("AssumeRoleWithOIDC", Method::Post).read_only();
 
 /// Where STS is and how to reach it; shared by the providers that call it.
 #[derive(Clone, Debug, Default)]
@@ -80,7 +61,7 @@ impl StsSettings {
         };
         if self.vpc || env.is_true(VPC_ENDPOINT_ENV) {
             // Checked as a region first, so that it cannot change the host's shape.
-            match acs_runtime::endpoint::resolve(&SERVICE, Some(&region), None) {
+            match acs_runtime::endpoint::resolve(&alibabacloud_sts::SERVICE, Some(&region), None) {
                 Ok(_) => builder.endpoint(format!("sts-vpc.{region}.aliyuncs.com")),
                 Err(_) => builder.region(region),
             }
@@ -90,11 +71,11 @@ impl StsSettings {
     }
 }
 
-/// STS as the providers use it: a client for the endpoint the settings name, signing with the
-/// given credentials.
+/// STS as the providers use it: the generated client for the endpoint the settings name,
+/// signing with the given credentials.
 #[derive(Debug)]
 pub(crate) struct Sts {
-    client: Client,
+    client: alibabacloud_sts::Client,
     provider: &'static str,
 }
 
@@ -115,7 +96,7 @@ impl Sts {
             CredentialsError::new(provider, format!("cannot set up the STS client: {error}"))
         })?;
         Ok(Sts {
-            client: Client::new(&SERVICE, config),
+            client: alibabacloud_sts::Client::from_conf(config),
             provider,
         })
     }
@@ -141,66 +122,101 @@ impl Sts {
         session: &RoleSession,
         external_id: Option<&str>,
     ) -> Result<Credentials, CredentialsError> {
-        let mut query = session.params();
-        if let Some(external_id) = external_id {
-            query.insert("ExternalId", external_id);
-        }
-        let params = RequestParams {
-            query,
-            ..RequestParams::default()
-        };
-        self.send(&ASSUME_ROLE, params).await
+        let request = assume_role::AssumeRoleRequest::builder()
+            .role_arn(&session.role_arn)
+            .role_session_name(&session.session_name)
+            .duration_seconds(i64::from(session.duration_seconds))
+            .set_policy(session.policy.clone())
+            .set_external_id(external_id.map(str::to_owned))
+            .build();
+        let response: assume_role::AssumeRoleResponse =
+            self.send(&assume_role::OPERATION, request).await?;
+        let credentials = response.credentials.unwrap_or_default();
+        self.credentials(
+            &assume_role::OPERATION,
+            TemporaryFields {
+                access_key_id: credentials.access_key_id.as_deref(),
+                access_key_secret: credentials.access_key_secret.as_deref(),
+                security_token: credentials.security_token.as_deref(),
+                expiration: credentials.expiration.as_deref(),
+            },
+        )
     }
 
     /// `AssumeRoleWithOIDC`. The token travels in the form body, not the URL, where proxies and
-    /// servers log it.
+    /// servers log it (the STS spec's overlay puts it there).
     pub(crate) async fn assume_role_with_oidc(
         &self,
         session: &RoleSession,
         oidc_provider_arn: &str,
         oidc_token: &str,
     ) -> Result<Credentials, CredentialsError> {
-        let mut query = session.params();
-        query.insert("OIDCProviderArn", oidc_provider_arn);
-        let mut form = Params::new();
-        form.insert("OIDCToken", oidc_token);
-        let params = RequestParams {
-            query,
-            form,
-            ..RequestParams::default()
-        };
-        self.send(&ASSUME_ROLE_WITH_OIDC, params).await
+        let request = assume_role_with_oidc::AssumeRoleWithOidcRequest::builder()
+            .role_arn(&session.role_arn)
+            .role_session_name(&session.session_name)
+            .duration_seconds(i64::from(session.duration_seconds))
+            .set_policy(session.policy.clone())
+            .oidc_provider_arn(oidc_provider_arn)
+            .oidc_token(oidc_token)
+            .build();
+        let response: assume_role_with_oidc::AssumeRoleWithOidcResponse = self
+            .send(&assume_role_with_oidc::OPERATION, request)
+            .await?;
+        let credentials = response.credentials.unwrap_or_default();
+        self.credentials(
+            &assume_role_with_oidc::OPERATION,
+            TemporaryFields {
+                access_key_id: credentials.access_key_id.as_deref(),
+                access_key_secret: credentials.access_key_secret.as_deref(),
+                security_token: credentials.security_token.as_deref(),
+                expiration: credentials.expiration.as_deref(),
+            },
+        )
     }
 
-    async fn send(
+    /// Sends `request` and decodes its response, refusing one over the size limit whatever the
+    /// HTTP client. A decode error quotes nothing of the body: the operations' responses are
+    /// marked as carrying secrets.
+    async fn send<T: DeserializeOwned>(
         &self,
         operation: &'static Operation,
-        params: RequestParams,
-    ) -> Result<Credentials, CredentialsError> {
+        request: Result<impl EncodeRequest, acs_runtime::BuildError>,
+    ) -> Result<T, CredentialsError> {
         let action = operation.action();
-        // `invoke`, not `call`: a body that fails to decode must not be quoted in the error.
+        let failed = |error: acs_runtime::Error| {
+            CredentialsError::new(self.provider, format!("STS {action} failed: {error}"))
+        };
+        let params = request
+            .and_then(|request| request.to_params())
+            .map_err(|error| failed(acs_runtime::Error::Build(error)))?;
         let response = self
             .client
+            .runtime()
             .invoke(CallSpec::from(operation), params, &CallOptions::default())
             .await
-            .map_err(|error| {
-                CredentialsError::new(self.provider, format!("STS {action} failed: {error}"))
-            })?;
-        let what = format!("the STS {action} response");
-        let error =
-            |reason: String| CredentialsError::new(self.provider, format!("{what} {reason}"));
+            .map_err(failed)?;
         // The default HTTP client stops reading there; another one is held to it here.
         if response.body.len() > MAX_RESPONSE_BYTES {
-            return Err(error(format!("is larger than {MAX_RESPONSE_BYTES} bytes")));
+            return Err(CredentialsError::new(
+                self.provider,
+                format!("the STS {action} response is larger than {MAX_RESPONSE_BYTES} bytes"),
+            ));
         }
-        let body = parse_object(&response.body).map_err(error)?;
-        match body.get("Credentials") {
-            Some(Value::Object(credentials)) => {
-                temporary_credentials(credentials, self.provider, &format!("{what}'s Credentials"))
-            }
-            None | Some(Value::Null) => Err(error("has no Credentials".to_string())),
-            Some(_) => Err(error(wrong_type("Credentials", "an object"))),
-        }
+        response.decode_as(operation).map_err(|error| {
+            CredentialsError::new(
+                self.provider,
+                format!("the STS {action} response does not decode: {error}"),
+            )
+        })
+    }
+
+    fn credentials(
+        &self,
+        operation: &Operation,
+        fields: TemporaryFields<'_>,
+    ) -> Result<Credentials, CredentialsError> {
+        let what = format!("the STS {} response's Credentials", operation.action());
+        fields.credentials(self.provider, &what)
     }
 }
 
@@ -239,17 +255,6 @@ impl RoleSession {
             duration_seconds,
             policy: policy.filter(|policy| !policy.is_empty()),
         })
-    }
-
-    fn params(&self) -> Params {
-        let mut params = Params::new();
-        params.insert("RoleArn", self.role_arn.as_str());
-        params.insert("RoleSessionName", self.session_name.as_str());
-        params.insert("DurationSeconds", self.duration_seconds.to_string());
-        if let Some(policy) = &self.policy {
-            params.insert("Policy", policy.as_str());
-        }
-        params
     }
 }
 

@@ -54,22 +54,50 @@ pub(crate) fn temporary_credentials(
     what: &str,
 ) -> Result<Credentials, CredentialsError> {
     let error = |reason: String| CredentialsError::new(provider, format!("{what} {reason}"));
-    let required = |field: &str| match text_field(object, field).map_err(error)? {
-        Some(value) if !value.is_empty() => Ok(value),
-        _ => Err(error(format!("has no {field}"))),
-    };
-    let id = required("AccessKeyId")?;
-    let secret = required("AccessKeySecret")?;
-    let token = required("SecurityToken")?;
-    let expiration = required("Expiration")?;
-    let expiry = parse_expiration(expiration).ok_or_else(|| {
-        error(format!(
-            "has an Expiration that is not a UTC time: {expiration:?}"
-        ))
-    })?;
-    Ok(Credentials::new(id, secret, provider)
-        .with_security_token(token)
-        .with_expiry(expiry))
+    let field = |name: &str| text_field(object, name).map_err(error);
+    TemporaryFields {
+        access_key_id: field("AccessKeyId")?,
+        access_key_secret: field("AccessKeySecret")?,
+        security_token: field("SecurityToken")?,
+        expiration: field("Expiration")?,
+    }
+    .credentials(provider, what)
+}
+
+/// The four fields of temporary credentials, as read from a response.
+pub(crate) struct TemporaryFields<'a> {
+    pub(crate) access_key_id: Option<&'a str>,
+    pub(crate) access_key_secret: Option<&'a str>,
+    pub(crate) security_token: Option<&'a str>,
+    pub(crate) expiration: Option<&'a str>,
+}
+
+impl TemporaryFields<'_> {
+    /// Credentials when every field is present and the expiration is a time; `what` names
+    /// the object in messages.
+    pub(crate) fn credentials(
+        self,
+        provider: &'static str,
+        what: &str,
+    ) -> Result<Credentials, CredentialsError> {
+        let error = |reason: String| CredentialsError::new(provider, format!("{what} {reason}"));
+        let required = |value: Option<&str>, field: &str| match value {
+            Some(value) if !value.is_empty() => Ok(value.to_owned()),
+            _ => Err(error(format!("has no {field}"))),
+        };
+        let id = required(self.access_key_id, "AccessKeyId")?;
+        let secret = required(self.access_key_secret, "AccessKeySecret")?;
+        let token = required(self.security_token, "SecurityToken")?;
+        let expiration = required(self.expiration, "Expiration")?;
+        let expiry = parse_expiration(&expiration).ok_or_else(|| {
+            error(format!(
+                "has an Expiration that is not a UTC time: {expiration:?}"
+            ))
+        })?;
+        Ok(Credentials::new(id, secret, provider)
+            .with_security_token(token)
+            .with_expiry(expiry))
+    }
 }
 
 /// `2021-10-20T04:27:09Z` (any RFC 3339 time). A time before 1970 is the epoch: expired all

@@ -57,7 +57,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "AssumeRole",
                     ::acs_runtime::Method::Post,
                 )
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -135,9 +136,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             summary: "Queries a Security Token Service (STS) token to assume a Resource Access Management (RAM) role during role-based single sign-on (SSO) by using OpenID Connect (OIDC).",
             call: ::acs_runtime::Operation::new(
                     "AssumeRoleWithOIDC",
-                    ::acs_runtime::Method::Get,
+                    ::acs_runtime::Method::Post,
                 )
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -167,11 +169,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     kebab: "oidc-token",
                     kind: ::acs_cli::Kind::String,
                     style: ::acs_runtime::params::Style::Simple,
-                    location: ::acs_cli::Location::Query,
+                    location: ::acs_cli::Location::Form,
                     required: false,
                     description: "The OIDC token that is issued by the external IdP.\n\nThe OIDC token must be 4 to 20,000 characters in length.\n\n> You must enter the original OIDC token. You do not need to enter the Base64-encoded OIDC token.",
                     example: Some("eyJraWQiOiJKQzl3eHpyaHFKMGd0****"),
-                    sensitive: false,
+                    sensitive: true,
                 },
                 ::acs_cli::Parameter {
                     name: "Policy",
@@ -217,7 +219,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "AssumeRoleWithSAML",
                     ::acs_runtime::Method::Post,
                 )
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -247,11 +250,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     kebab: "saml-assertion",
                     kind: ::acs_cli::Kind::String,
                     style: ::acs_runtime::params::Style::Simple,
-                    location: ::acs_cli::Location::Query,
+                    location: ::acs_cli::Location::Form,
                     required: false,
                     description: "The Base64-encoded SAML assertion.\n\nThe value must be 4 to 100,000 characters in length.\n\n> A complete SAML response rather than a single SAMLAssertion field must be retrieved from the external IdP.",
                     example: Some("base64_encoded_saml_assertion"),
-                    sensitive: false,
+                    sensitive: true,
                 },
                 ::acs_cli::Parameter {
                     name: "Policy",

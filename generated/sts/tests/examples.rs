@@ -181,13 +181,13 @@ fn assume_role_with_oidc_request_example_encodes() {
     check_params(
         &request,
         &[
+            ("form", "OIDCToken", "eyJraWQiOiJKQzl3eHpyaHFKMGd0****"),
             ("query", "DurationSeconds", "3600"),
             (
                 "query",
                 "OIDCProviderArn",
                 "acs:ram::113511544585****:oidc-provider/TestOidcIdp",
             ),
-            ("query", "OIDCToken", "eyJraWQiOiJKQzl3eHpyaHFKMGd0****"),
             (
                 "query",
                 "Policy",
@@ -222,10 +222,10 @@ fn assume_role_with_saml_request_example_encodes() {
     check_params(
         &request,
         &[
+            ("form", "SAMLAssertion", "base64_encoded_saml_assertion"),
             ("query", "DurationSeconds", "3600"),
             ("query", "Policy", "url_encoded_policy"),
             ("query", "RoleArn", "acs:ram::123456789012****:role/adminrole"),
-            ("query", "SAMLAssertion", "base64_encoded_saml_assertion"),
             (
                 "query",
                 "SAMLProviderArn",

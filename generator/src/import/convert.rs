@@ -125,7 +125,11 @@ impl<'d> Converter<'d> {
             summary: documentation(api.summary.as_deref()),
             description: documentation(api.description.as_deref()),
             deprecated: api.deprecated,
-            methods: methods(api, &request),
+            methods: api
+                .methods
+                .iter()
+                .map(|method| method.to_uppercase())
+                .collect(),
             path: path.map(spanned),
             ram: api
                 .system_tags
@@ -299,20 +303,17 @@ impl<'d> Converter<'d> {
     }
 }
 
-/// The methods upper-cased in the metadata's order, but `POST` first when the request has a
-/// body and the metadata lists `GET` first: a `GET` carries no body.
-fn methods(api: &Api, request: &[Shape]) -> Vec<String> {
-    let mut methods: Vec<String> = api
-        .methods
-        .iter()
-        .map(|method| method.to_uppercase())
-        .collect();
-    let has_body = request.iter().any(|parameter| {
+/// `POST` first when the request has a body and the methods list `GET` first: a `GET`
+/// carries no body. Applied after the overlay's patches, which may move a parameter into the
+/// body.
+pub(crate) fn post_first_with_body(operation: &mut OperationSpec) {
+    let has_body = operation.request.iter().any(|parameter| {
         matches!(
             parameter.location.as_ref().map(|at| at.value.as_str()),
             Some("body" | "formData")
         )
     });
+    let methods = &mut operation.methods;
     if has_body
         && methods.first().is_some_and(|first| first == "GET")
         && let Some(post) = methods.iter().position(|method| method == "POST")
@@ -320,7 +321,6 @@ fn methods(api: &Api, request: &[Shape]) -> Vec<String> {
         let post = methods.remove(post);
         methods.insert(0, post);
     }
-    methods
 }
 
 /// The API's path template with every path parameter a `{Name}` placeholder: `[Name]` is

@@ -159,6 +159,7 @@ pub fn import_specs(
         if let Some(refinements) = refinements {
             refinements.patch_shapes(action, operation)?;
         }
+        convert::post_first_with_body(operation);
         operation.pagination = pagination::detect(operation);
         if let Some(refinements) = refinements {
             refinements.override_pagination(action, operation)?;

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "AssumeRole",
         ::acs_runtime::Method::Post,
     )
-    .read_only();
+    .read_only()
+    .with_secret_response();
 impl crate::Client {
     /// Obtains a Security Token Service (STS) token to assume a Resource Access Management (RAM) role.
     ///
@@ -503,14 +504,14 @@ impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
     }
 }
 /// The STS credentials.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Credentials {
     /// The STS token.
     ///
     /// > Alibaba Cloud STS does not impose limits on the length of STS tokens. We strongly recommend that you do not specify a maximum length for STS tokens.
     ///
-    /// Wire name: `SecurityToken`.
+    /// Wire name: `SecurityToken`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `********`
     pub security_token: Option<String>,
@@ -522,7 +523,7 @@ pub struct Credentials {
     pub expiration: Option<String>,
     /// The AccessKey secret.
     ///
-    /// Wire name: `AccessKeySecret`.
+    /// Wire name: `AccessKeySecret`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK****`
     pub access_key_secret: Option<String>,
@@ -597,5 +598,21 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("expiration", &self.expiration)
+            .field(
+                "access_key_secret",
+                &self.access_key_secret.as_ref().map(|_| "** redacted **"),
+            )
+            .field("access_key_id", &self.access_key_id)
+            .finish()
     }
 }

@@ -4,9 +4,10 @@
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "AssumeRoleWithOIDC",
-        ::acs_runtime::Method::Get,
+        ::acs_runtime::Method::Post,
     )
-    .read_only();
+    .read_only()
+    .with_secret_response();
 impl crate::Client {
     /// Queries a Security Token Service (STS) token to assume a Resource Access Management (RAM) role during role-based single sign-on (SSO) by using OpenID Connect (OIDC).
     ///
@@ -22,7 +23,7 @@ impl crate::Client {
     }
 }
 /// Parameters of `AssumeRoleWithOIDC`. Build one with [`AssumeRoleWithOidcRequest::builder`].
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithOidcRequest {
     /// The Alibaba Cloud Resource Name (ARN) of the OIDC IdP.
@@ -53,7 +54,7 @@ pub struct AssumeRoleWithOidcRequest {
     ///
     /// > You must enter the original OIDC token. You do not need to enter the Base64-encoded OIDC token.
     ///
-    /// Wire name: `OIDCToken`.
+    /// Wire name: `OIDCToken`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `eyJraWQiOiJKQzl3eHpyaHFKMGd0****`
     pub oidc_token: Option<String>,
@@ -97,6 +98,18 @@ impl AssumeRoleWithOidcRequest {
         AssumeRoleWithOidcRequestBuilder::default()
     }
 }
+impl ::std::fmt::Debug for AssumeRoleWithOidcRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssumeRoleWithOidcRequest")
+            .field("oidc_provider_arn", &self.oidc_provider_arn)
+            .field("role_arn", &self.role_arn)
+            .field("oidc_token", &self.oidc_token.as_ref().map(|_| "** redacted **"))
+            .field("policy", &self.policy)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("role_session_name", &self.role_session_name)
+            .finish()
+    }
+}
 impl ::acs_runtime::EncodeRequest for AssumeRoleWithOidcRequest {
     fn encode(
         &self,
@@ -104,7 +117,7 @@ impl ::acs_runtime::EncodeRequest for AssumeRoleWithOidcRequest {
     ) -> Result<(), ::serde_json::Error> {
         params.query.put("OIDCProviderArn", &self.oidc_provider_arn);
         params.query.put("RoleArn", &self.role_arn);
-        params.query.put("OIDCToken", &self.oidc_token);
+        params.form.put("OIDCToken", &self.oidc_token);
         params.query.put("Policy", &self.policy);
         params.query.put("DurationSeconds", &self.duration_seconds);
         params.query.put("RoleSessionName", &self.role_session_name);
@@ -112,7 +125,7 @@ impl ::acs_runtime::EncodeRequest for AssumeRoleWithOidcRequest {
     }
 }
 /// Builds a [`AssumeRoleWithOidcRequest`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct AssumeRoleWithOidcRequestBuilder {
     oidc_provider_arn: Option<String>,
     role_arn: Option<String>,
@@ -120,6 +133,18 @@ pub struct AssumeRoleWithOidcRequestBuilder {
     policy: Option<String>,
     duration_seconds: Option<i64>,
     role_session_name: Option<String>,
+}
+impl ::std::fmt::Debug for AssumeRoleWithOidcRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssumeRoleWithOidcRequestBuilder")
+            .field("oidc_provider_arn", &self.oidc_provider_arn)
+            .field("role_arn", &self.role_arn)
+            .field("oidc_token", &self.oidc_token.as_ref().map(|_| "** redacted **"))
+            .field("policy", &self.policy)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("role_session_name", &self.role_session_name)
+            .finish()
+    }
 }
 impl AssumeRoleWithOidcRequestBuilder {
     /// Sets `OIDCProviderArn`: see [`AssumeRoleWithOidcRequest::oidc_provider_arn`].
@@ -630,14 +655,14 @@ impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
     }
 }
 /// The access credentials.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Credentials {
     /// The STS token.
     ///
     /// > Alibaba Cloud STS does not impose limits on the length of STS tokens. We strongly recommend that you do not specify a maximum length for STS tokens.
     ///
-    /// Wire name: `SecurityToken`.
+    /// Wire name: `SecurityToken`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `CAIShwJ1q6Ft5B2yfSjIr5bSEsj4g7BihPWGWHz****`
     pub security_token: Option<String>,
@@ -649,7 +674,7 @@ pub struct Credentials {
     pub expiration: Option<String>,
     /// The AccessKey secret.
     ///
-    /// Wire name: `AccessKeySecret`.
+    /// Wire name: `AccessKeySecret`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `CVwjCkNzTMupZ8NbTCxCBRq3K16jtcWFTJAyBEv2****`
     pub access_key_secret: Option<String>,
@@ -724,5 +749,21 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("expiration", &self.expiration)
+            .field(
+                "access_key_secret",
+                &self.access_key_secret.as_ref().map(|_| "** redacted **"),
+            )
+            .field("access_key_id", &self.access_key_id)
+            .finish()
     }
 }

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "AssumeRoleWithSAML",
         ::acs_runtime::Method::Post,
     )
-    .read_only();
+    .read_only()
+    .with_secret_response();
 impl crate::Client {
     /// Obtains a Security Token Service (STS) token to assume a Resource Access Management (RAM) role during role-based single sign-on (SSO) by using Security Assertion Markup Language (SAML).
     ///
@@ -22,7 +23,7 @@ impl crate::Client {
     }
 }
 /// Parameters of `AssumeRoleWithSAML`. Build one with [`AssumeRoleWithSamlRequest::builder`].
-#[derive(Clone, PartialEq, Debug, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlRequest {
     /// The Alibaba Cloud Resource Name (ARN) of the SAML IdP that is created in the RAM console.
@@ -59,7 +60,7 @@ pub struct AssumeRoleWithSamlRequest {
     ///
     /// > A complete SAML response rather than a single SAMLAssertion field must be retrieved from the external IdP.
     ///
-    /// Wire name: `SAMLAssertion`.
+    /// Wire name: `SAMLAssertion`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `base64_encoded_saml_assertion`
     pub saml_assertion: Option<String>,
@@ -91,6 +92,20 @@ impl AssumeRoleWithSamlRequest {
         AssumeRoleWithSamlRequestBuilder::default()
     }
 }
+impl ::std::fmt::Debug for AssumeRoleWithSamlRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssumeRoleWithSamlRequest")
+            .field("saml_provider_arn", &self.saml_provider_arn)
+            .field("role_arn", &self.role_arn)
+            .field(
+                "saml_assertion",
+                &self.saml_assertion.as_ref().map(|_| "** redacted **"),
+            )
+            .field("policy", &self.policy)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
+}
 impl ::acs_runtime::EncodeRequest for AssumeRoleWithSamlRequest {
     fn encode(
         &self,
@@ -98,20 +113,34 @@ impl ::acs_runtime::EncodeRequest for AssumeRoleWithSamlRequest {
     ) -> Result<(), ::serde_json::Error> {
         params.query.put("SAMLProviderArn", &self.saml_provider_arn);
         params.query.put("RoleArn", &self.role_arn);
-        params.query.put("SAMLAssertion", &self.saml_assertion);
+        params.form.put("SAMLAssertion", &self.saml_assertion);
         params.query.put("Policy", &self.policy);
         params.query.put("DurationSeconds", &self.duration_seconds);
         Ok(())
     }
 }
 /// Builds a [`AssumeRoleWithSamlRequest`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct AssumeRoleWithSamlRequestBuilder {
     saml_provider_arn: Option<String>,
     role_arn: Option<String>,
     saml_assertion: Option<String>,
     policy: Option<String>,
     duration_seconds: Option<i64>,
+}
+impl ::std::fmt::Debug for AssumeRoleWithSamlRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssumeRoleWithSamlRequestBuilder")
+            .field("saml_provider_arn", &self.saml_provider_arn)
+            .field("role_arn", &self.role_arn)
+            .field(
+                "saml_assertion",
+                &self.saml_assertion.as_ref().map(|_| "** redacted **"),
+            )
+            .field("policy", &self.policy)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
 }
 impl AssumeRoleWithSamlRequestBuilder {
     /// Sets `SAMLProviderArn`: see [`AssumeRoleWithSamlRequest::saml_provider_arn`].
@@ -555,14 +584,14 @@ impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
     }
 }
 /// The STS credentials.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Credentials {
     /// The STS token.
     ///
     /// > Alibaba Cloud STS does not impose limits on the length of STS tokens. We strongly recommend that you do not specify a maximum length for STS tokens.
     ///
-    /// Wire name: `SecurityToken`.
+    /// Wire name: `SecurityToken`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `********`
     pub security_token: Option<String>,
@@ -574,7 +603,7 @@ pub struct Credentials {
     pub expiration: Option<String>,
     /// The AccessKey secret.
     ///
-    /// Wire name: `AccessKeySecret`.
+    /// Wire name: `AccessKeySecret`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK****`
     pub access_key_secret: Option<String>,
@@ -649,5 +678,21 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("expiration", &self.expiration)
+            .field(
+                "access_key_secret",
+                &self.access_key_secret.as_ref().map(|_| "** redacted **"),
+            )
+            .field("access_key_id", &self.access_key_id)
+            .finish()
     }
 }
