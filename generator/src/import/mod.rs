@@ -4,25 +4,34 @@
 //! # Mapping
 //!
 //! `service.yaml` takes the product, `info.version` as `api_version`, `info.style` lower-cased,
-//! protocol `https`, signature `ACS3-HMAC-SHA256`, the endpoint rule
-//! `<product>.{region}.aliyuncs.com`, the `endpoints` list in the metadata's order, and the
-//! overlay's waiters.
+//! protocol `https`, signature `ACS3-HMAC-SHA256`, the endpoints (see `endpoints`: every listed
+//! host, and the rule most of them follow) and the overlay's waiters. OSS is declined.
 //!
 //! `operations/<Action>.yaml` takes, per API: the name, summary, description, `deprecated`,
-//! the methods upper-cased in the metadata's order, the RAM action `<product>:<Action>` with
-//! `systemTags.operationType` as access level, `read_only` for access levels `get` and
-//! `list`, every parameter (name, `in`, `style`,
+//! the methods upper-cased in the metadata's order (`POST` first when the request has a body
+//! and `GET` was first), the `path` of RESTful APIs (`[Name]` read as `{Name}`, a `*` segment
+//! as the one path parameter not otherwise named, and a placeholder without a parameter given
+//! one), the RAM action `<product>:<Action>` with `systemTags.operationType` as access level,
+//! `read_only` for access levels `get` and `list`, every parameter once (name, `in`, `style`,
 //! `required`, type, description, example, enum, default, minimum, maximum, `maxItems`,
-//! `deprecated`), the fields of the `200` response at any depth, the `json` sample of
-//! `responseDemo` verbatim, and pagination (see `pagination`). Descriptions lose trailing
-//! whitespace; one without any letter or digit (`****`) is a placeholder and is dropped, as
-//! is an empty example. `enum` comes from `enum`, else from the keys of `enumValueTitles`.
+//! `deprecated`), the first success (`2xx`) response's fields at any depth (or its whole
+//! `response_body` when it is not an object with properties), the `json` sample of
+//! `responseDemo` verbatim when it is JSON, and pagination (see `pagination`). Descriptions
+//! lose trailing whitespace; one without any letter or digit (`****`) is a placeholder and is
+//! dropped, as is an empty example. `enum` comes from `enum`, else from the keys of
+//! `enumValueTitles`.
 //!
-//! Types: `string`, `boolean`; `integer` is `int32` with format `int32`, else `int64`;
-//! `number` is `float` with format `float`, else `double`; `array` has `items`; an `object`
-//! with properties is `object` with `fields` and a `type_name` (see `naming`), one with an
-//! `additionalProperties` schema is `map` with `values`, any other is `any` (free-form JSON).
-//! Any other type or format is an error naming the API and parameter.
+//! Types: `string` (`binary` for a whole body of format `binary` or `byte`), `boolean`;
+//! `integer` is `int32` with format `int32`, else `int64`; `number` is `float` with format
+//! `float`, else `double`; `array` has `items` (free-form when absent); an `object` with
+//! properties is `object` with `fields` and a `type_name` (see `naming`), one with an
+//! `additionalProperties` schema is `map` with `values`, any other is `any` (free-form JSON),
+//! as is a schema without a type or of a type the spec has no word for. A `$ref` to an object
+//! of `components.schemas` is a `ref` to it, written to `schemas.yaml`; a `$ref` to anything
+//! else is that schema inline, and one that names no schema is `any`. Styles: the metadata's
+//! where it fits the value; a structured query or form value without one is flattened as the
+//! official SDKs flatten it (`repeatList` for arrays, `flat` otherwise) and a structured
+//! header is `json`. Documentation values of an unexpected shape are dropped, never an error.
 //!
 //! # Overlay
 //!
