@@ -11,6 +11,7 @@ pub mod diagnostics;
 mod emit;
 pub mod import;
 pub mod ir;
+pub mod last_run;
 pub mod load;
 pub mod lower;
 pub mod naming;
@@ -27,6 +28,8 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostics::Diagnostic;
 pub use emit::EmitError;
+use last_run::{LastRun, Reusable, ServiceRun};
+use render::Rendered;
 pub use sync::{Mode, Report};
 
 /// The directory under the workspace root that holds nothing but generated files.
@@ -64,7 +67,11 @@ impl std::error::Error for Error {}
 /// Every generated file for the spec under `root/spec`, keyed by path from `root`.
 pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
     let (services, diagnostics) = load::load_services(root);
-    generate_services(&services, diagnostics)
+    let services: Vec<_> = services
+        .iter()
+        .map(|files| (files, Reusable::default()))
+        .collect();
+    Ok(texts(generate_services(&services, diagnostics)?))
 }
 
 /// Every generated file of one service whose spec files are given as text, keyed by their
@@ -72,22 +79,40 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
 /// `cargo xtask corpus` does it for every product-version.
 pub fn generate_from_texts(
     dir_name: &str,
-    texts: &BTreeMap<PathBuf, String>,
+    spec_texts: &BTreeMap<PathBuf, String>,
 ) -> Result<BTreeMap<PathBuf, String>, Error> {
     let mut diagnostics = diagnostics::Diagnostics::default();
     let spec_dir = Path::new("spec").join(dir_name);
-    let service = load::parse_service(dir_name, &spec_dir, texts, &mut diagnostics);
-    generate_services(service.as_slice(), diagnostics.into_sorted())
+    let service = load::parse_service(dir_name, &spec_dir, spec_texts, &mut diagnostics);
+    let services: Vec<_> = service
+        .iter()
+        .map(|files| (files, Reusable::default()))
+        .collect();
+    Ok(texts(generate_services(
+        &services,
+        diagnostics.into_sorted(),
+    )?))
 }
 
+/// The texts of every service's files, keyed by path.
+fn texts(services: Vec<BTreeMap<PathBuf, Rendered>>) -> BTreeMap<PathBuf, String> {
+    services
+        .into_iter()
+        .flatten()
+        .map(|(path, rendered)| (path, rendered.text))
+        .collect()
+}
+
+/// Lowers and emits `services`, each with what it may reuse of the last run: for each, in
+/// order, its generated files.
 fn generate_services(
-    services: &[load::ServiceFiles],
+    services: &[(&load::ServiceFiles, Reusable)],
     mut diagnostics: Vec<Diagnostic>,
-) -> Result<BTreeMap<PathBuf, String>, Error> {
+) -> Result<Vec<BTreeMap<PathBuf, Rendered>>, Error> {
     let mut lowered = Vec::new();
-    for service in services {
-        match lower::lower(service) {
-            Ok(service) => lowered.push(service),
+    for (files, reusable) in services {
+        match lower::lower(files) {
+            Ok(service) => lowered.push((service, reusable)),
             Err(found) => diagnostics.extend(found),
         }
     }
@@ -95,16 +120,53 @@ fn generate_services(
         diagnostics.sort();
         return Err(Error::Spec(diagnostics));
     }
-    let mut files = BTreeMap::new();
-    for service in &lowered {
-        files.extend(emit::service_files(service).map_err(Error::Emit)?);
-    }
-    Ok(files)
+    lowered
+        .iter()
+        .map(|(service, reusable)| emit::service_files(service, reusable).map_err(Error::Emit))
+        .collect()
 }
 
 /// Generates and syncs `generated/` under `root`: writes changed files and removes orphans,
-/// or in [`Mode::Check`] reports drift and writes nothing.
+/// or in [`Mode::Check`] reports drift and writes nothing in `generated/`. What the last run
+/// recorded ([`last_run`]) spares the services and files whose input has not changed; the
+/// record is renewed after a run that leaves `generated/` as generated.
 pub fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
-    let files = generate(root)?;
-    sync::sync(root, &[PathBuf::from(GENERATED_DIR)], &files, mode).map_err(Error::Io)
+    let generator = last_run::generator_build();
+    let (loaded, diagnostics) = load::load_against(root, &LastRun::read(root), &generator);
+    let mut record = LastRun {
+        generator,
+        services: BTreeMap::new(),
+    };
+    let mut unchanged = Vec::new();
+    let mut changed = Vec::new();
+    for service in loaded {
+        match service {
+            load::Loaded::Unchanged { dir_name, run } => {
+                unchanged.extend(run.files.keys().cloned());
+                record.services.insert(dir_name, run);
+            }
+            load::Loaded::Changed {
+                files,
+                spec,
+                reusable,
+            } => changed.push((files, spec, reusable)),
+        }
+    }
+    let inputs: Vec<_> = changed
+        .iter_mut()
+        .map(|(files, _, reusable)| (&**files, std::mem::take(reusable)))
+        .collect();
+    let generated = generate_services(&inputs, diagnostics)?;
+    for ((files, spec, _), service_files) in changed.iter().zip(&generated) {
+        let run = ServiceRun::of(*spec, service_files);
+        record.services.insert(files.dir_name.clone(), run);
+    }
+    let owned = [PathBuf::from(GENERATED_DIR)];
+    let report =
+        sync::sync(root, &owned, &texts(generated), &unchanged, mode).map_err(Error::Io)?;
+    if report.drift.is_empty() {
+        // Only a cache: a run that cannot keep it is no slower than the first.
+        let _ = record.write(root);
+    }
+    Ok(report)
 }

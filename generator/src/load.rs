@@ -1,11 +1,13 @@
 //! Reading the spec tree from disk: `spec/<service>/service.yaml`, `schemas.yaml` and
-//! `operations/*.yaml`. The only stage besides `sync` that touches the disk.
+//! `operations/*.yaml`, and what the last run left (`last_run`). The only stage besides
+//! `sync` that touches the disk.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
+use crate::last_run::{self, LastRun, Reusable, ServiceRun};
 use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
 use crate::yaml;
 
@@ -41,6 +43,39 @@ pub struct OperationFile {
 /// Loads every service under `<root>/spec`. Files that do not parse are reported, and the
 /// rest are still returned so that one run shows every problem.
 pub fn load_services(root: &Path) -> (Vec<ServiceFiles>, Vec<Diagnostic>) {
+    let (loaded, diagnostics) = load_against(root, &LastRun::default(), "");
+    let services = loaded
+        .into_iter()
+        .filter_map(|service| match service {
+            Loaded::Changed { files, .. } => Some(*files),
+            Loaded::Unchanged { .. } => None,
+        })
+        .collect();
+    (services, diagnostics)
+}
+
+/// A service as the last run left it, or to generate again.
+#[derive(Debug)]
+pub enum Loaded {
+    /// The same spec and generator as last time, and its generated files as then written:
+    /// nothing to do.
+    Unchanged { dir_name: String, run: ServiceRun },
+    Changed {
+        files: Box<ServiceFiles>,
+        /// Fingerprint of its spec files.
+        spec: u64,
+        /// Its generated files that are as the last run wrote them.
+        reusable: Reusable,
+    },
+}
+
+/// Loads every service under `<root>/spec`, but those that `last` (made by the generator
+/// build `generator`) shows need nothing: see [`crate::last_run`].
+pub fn load_against(
+    root: &Path,
+    last: &LastRun,
+    generator: &str,
+) -> (Vec<Loaded>, Vec<Diagnostic>) {
     let mut diagnostics = Diagnostics::default();
     let mut services = Vec::new();
     let spec_dir = root.join("spec");
@@ -48,8 +83,35 @@ pub fn load_services(root: &Path) -> (Vec<ServiceFiles>, Vec<Diagnostic>) {
         if !dir.join("service.yaml").is_file() {
             continue;
         }
-        if let Some(service) = load_service(root, &dir, &mut diagnostics) {
-            services.push(service);
+        let Some(dir_name) = dir
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+        else {
+            continue;
+        };
+        let texts = read_spec_texts(root, &dir, &mut diagnostics);
+        let spec = spec_fingerprint(&texts);
+        let previous = last.service(generator, &dir_name);
+        if let Some(run) = previous.filter(|run| run.spec == spec)
+            && run
+                .files
+                .iter()
+                .all(|(path, file)| text_fingerprint(root, path) == Some(file.text))
+        {
+            services.push(Loaded::Unchanged {
+                dir_name,
+                run: run.clone(),
+            });
+            continue;
+        }
+        let reusable = previous.map_or_else(Reusable::default, |run| still_written(root, run));
+        let relative_dir = relative(root, &dir);
+        if let Some(files) = parse_service(&dir_name, &relative_dir, &texts, &mut diagnostics) {
+            services.push(Loaded::Changed {
+                files: Box::new(files),
+                spec,
+                reusable,
+            });
         }
     }
     if services.is_empty() && diagnostics.is_empty() {
@@ -64,7 +126,12 @@ pub fn load_services(root: &Path) -> (Vec<ServiceFiles>, Vec<Diagnostic>) {
     (services, diagnostics.into_sorted())
 }
 
-fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Option<ServiceFiles> {
+/// The texts of a service's spec files, by path from `root`.
+fn read_spec_texts(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<PathBuf, String> {
     // A service without operations yet has no `operations/` directory.
     let operations_dir = dir.join("operations");
     let mut paths = vec![dir.join("service.yaml"), dir.join("schemas.yaml")];
@@ -75,27 +142,47 @@ fn load_service(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Optio
                 .filter(|path| path.extension().is_some_and(|ext| ext == "yaml")),
         );
     }
-    let texts: Vec<(PathBuf, Option<String>)> = paths
-        .into_iter()
-        .filter(|path| path.is_file())
-        .map(|path| {
-            let text = fs::read_to_string(&path)
-                .map_err(|error| {
-                    diagnostics.push(Diagnostic::new(
-                        SourceLocation::new(&relative(root, &path), 0, 0),
-                        format!("cannot read file: {error}"),
-                    ))
-                })
-                .ok();
-            (relative(root, &path), text)
-        })
-        .collect();
-    let texts: BTreeMap<PathBuf, String> = texts
-        .into_iter()
-        .filter_map(|(path, text)| Some((path, text?)))
-        .collect();
-    let dir_name = dir.file_name()?.to_string_lossy().into_owned();
-    parse_service(&dir_name, &relative(root, dir), &texts, diagnostics)
+    let mut texts = BTreeMap::new();
+    for path in paths.into_iter().filter(|path| path.is_file()) {
+        match fs::read_to_string(&path) {
+            Ok(text) => {
+                texts.insert(relative(root, &path), text);
+            }
+            Err(error) => diagnostics.push(Diagnostic::new(
+                SourceLocation::new(&relative(root, &path), 0, 0),
+                format!("cannot read file: {error}"),
+            )),
+        }
+    }
+    texts
+}
+
+/// Fingerprint of spec files: their paths and bytes, in order.
+fn spec_fingerprint(texts: &BTreeMap<PathBuf, String>) -> u64 {
+    let mut all = Vec::new();
+    for (path, text) in texts {
+        all.extend_from_slice(path.to_string_lossy().as_bytes());
+        all.push(0);
+        all.extend_from_slice(text.as_bytes());
+        all.push(0);
+    }
+    last_run::fingerprint(&all)
+}
+
+/// The files of `run` whose text on disk is still what it wrote.
+fn still_written(root: &Path, run: &ServiceRun) -> Reusable {
+    let files = run.files.iter().filter_map(|(path, file)| {
+        let text = fs::read_to_string(root.join(path)).ok()?;
+        (last_run::fingerprint(text.as_bytes()) == file.text)
+            .then(|| (path.clone(), (file.tokens, text)))
+    });
+    Reusable(files.collect())
+}
+
+fn text_fingerprint(root: &Path, path: &Path) -> Option<u64> {
+    fs::read(root.join(path))
+        .ok()
+        .map(|bytes| last_run::fingerprint(&bytes))
 }
 
 /// Parses one service's spec files given as text, keyed by their paths (under `spec_dir`):

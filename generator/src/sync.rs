@@ -26,14 +26,20 @@ pub struct Report {
 
 /// Syncs `files` (paths relative to `root`) into `owned`: directories (relative to `root`)
 /// that hold nothing but generated files, and single generated files, which are removed when
-/// `files` no longer has them.
+/// `files` no longer has them. `kept` are files known to be up to date already, counted as
+/// unchanged without being read.
 pub fn sync(
     root: &Path,
     owned: &[PathBuf],
     files: &BTreeMap<PathBuf, String>,
+    kept: &[PathBuf],
     mode: Mode,
 ) -> io::Result<Report> {
-    let mut report = Report::default();
+    let mut report = Report {
+        unchanged: kept.len(),
+        ..Report::default()
+    };
+    let kept: std::collections::BTreeSet<&PathBuf> = kept.iter().collect();
     for (path, contents) in files {
         let full = root.join(path);
         let current = match fs::read_to_string(&full) {
@@ -60,7 +66,7 @@ pub fn sync(
     for dir in owned {
         for orphan in files_under(&root.join(dir))? {
             let relative = orphan.strip_prefix(root).unwrap_or(&orphan).to_path_buf();
-            if files.contains_key(&relative) {
+            if files.contains_key(&relative) || kept.contains(&relative) {
                 continue;
             }
             match mode {
@@ -179,7 +185,7 @@ mod tests {
         files.insert(PathBuf::from("out/new.rs"), "new\n".to_string());
         let owned = [PathBuf::from("out")];
 
-        let check = sync(&root, &owned, &files, Mode::Check).unwrap();
+        let check = sync(&root, &owned, &files, &[], Mode::Check).unwrap();
         assert_eq!(
             check.drift,
             vec![
@@ -193,7 +199,7 @@ mod tests {
             "check mode must not write"
         );
 
-        let write = sync(&root, &owned, &files, Mode::Write).unwrap();
+        let write = sync(&root, &owned, &files, &[], Mode::Write).unwrap();
         assert_eq!(write.written, vec![PathBuf::from("out/new.rs")]);
         assert_eq!(
             write.removed,
@@ -209,12 +215,12 @@ mod tests {
         assert!(root.join("out").exists());
         assert_eq!(write.unchanged, 1);
 
-        let again = sync(&root, &owned, &files, Mode::Write).unwrap();
+        let again = sync(&root, &owned, &files, &[], Mode::Write).unwrap();
         assert!(again.written.is_empty() && again.removed.is_empty());
         assert_eq!(again.unchanged, 2);
 
         fs::write(root.join("out/same.rs"), "edited\n").unwrap();
-        let stale = sync(&root, &owned, &files, Mode::Check).unwrap();
+        let stale = sync(&root, &owned, &files, &[], Mode::Check).unwrap();
         assert_eq!(stale.drift.len(), 1);
         assert!(stale.drift[0].starts_with("stale: out/same.rs"));
         assert!(stale.drift[0].contains("  - edited") && stale.drift[0].contains("  + same"));

@@ -124,6 +124,67 @@ fn adding_a_parameter_makes_the_check_fail_naming_the_file() {
     );
 }
 
+/// A run after the first redoes only what changed (`target/codegen/last-run.json`), yet
+/// never trusts that record over the files: what it leaves is what a full run makes.
+#[test]
+fn a_later_run_redoes_what_changed_and_trusts_no_edited_file() {
+    let scratch = Scratch::new("incremental");
+    let first = acs_codegen::codegen(&scratch.root, Mode::Check).unwrap();
+    assert!(first.drift.is_empty(), "{:?}", first.drift);
+    assert!(scratch.root.join("target/codegen/last-run.json").is_file());
+
+    let edited = "generated/sts/src/lib.rs";
+    fs::write(scratch.root.join(edited), "// edited by hand\n").unwrap();
+    let deleted = "generated/cs/src/operation/describe_clusters.rs";
+    fs::remove_file(scratch.root.join(deleted)).unwrap();
+    let drift = acs_codegen::codegen(&scratch.root, Mode::Check)
+        .unwrap()
+        .drift;
+    assert_eq!(drift.len(), 2, "{drift:#?}");
+    assert!(
+        drift[0].starts_with(&format!("missing: {deleted}")),
+        "{drift:#?}"
+    );
+    assert!(
+        drift[1].starts_with(&format!("stale: {edited}")),
+        "{drift:#?}"
+    );
+
+    scratch.edit(OPERATION, |text| {
+        text.replacen("\nsummary: ", "\nsummary: Edited. ", 1)
+    });
+    let written = acs_codegen::codegen(&scratch.root, Mode::Write)
+        .unwrap()
+        .written;
+    let written: Vec<String> = written
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(written.contains(&edited.to_owned()), "{written:#?}");
+    assert!(written.contains(&deleted.to_owned()), "{written:#?}");
+    assert!(
+        written.contains(&"generated/oos/src/operation/list_instance_patch_states.rs".to_owned()),
+        "{written:#?}"
+    );
+    assert!(written.len() <= 4, "only the edited files: {written:#?}");
+
+    for (path, text) in acs_codegen::generate(&scratch.root).unwrap() {
+        let on_disk = fs::read_to_string(scratch.root.join(&path)).unwrap();
+        assert!(
+            on_disk == text,
+            "{} differs from a full run",
+            path.display()
+        );
+    }
+    fs::write(
+        scratch.root.join("target/codegen/last-run.json"),
+        "{ not json",
+    )
+    .unwrap();
+    let again = acs_codegen::codegen(&scratch.root, Mode::Check).unwrap();
+    assert!(again.drift.is_empty(), "{:?}", again.drift);
+}
+
 #[test]
 fn an_unknown_type_is_reported_with_position_and_hint() {
     let scratch = Scratch::new("unknown-type");

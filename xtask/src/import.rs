@@ -84,7 +84,7 @@ fn import_into(root: &Path, options: &Options, started: Instant) -> Result<ExitC
     } else {
         Mode::Write
     };
-    let report = sync::sync(root, &owned, &files, mode).map_err(|error| error.to_string())?;
+    let report = sync::sync(root, &owned, &files, &[], mode).map_err(|error| error.to_string())?;
     let fix = format!("cargo xtask import --openmeta {}", openmeta.display());
     let task = format!("import {}", spec_dir.display());
     Ok(crate::report::print(&task, mode, &report, started, &fix))

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::ir::Service;
-use crate::render;
+use crate::last_run::Reusable;
+use crate::render::{self, Rendered};
 
 /// A generated file that failed the syntax gate: a generator bug, never a spec problem.
 #[derive(Debug)]
@@ -39,8 +40,12 @@ impl std::error::Error for EmitError {}
 /// Every generated file of one service: the SDK crate `generated/<service>/` and the
 /// command-line crate `generated/<service>-cli/`, keyed by path from the workspace root.
 /// Rust files are emitted and rendered on every available core: they are independent, and
-/// rendering (parsing and formatting) is most of the generator's time.
-pub fn service_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, EmitError> {
+/// rendering (parsing and formatting) is most of the generator's time; a file whose input is
+/// the same as when `reusable`'s text was rendered is not rendered again.
+pub fn service_files(
+    service: &Service,
+    reusable: &Reusable,
+) -> Result<BTreeMap<PathBuf, Rendered>, EmitError> {
     let sdk = Path::new("generated").join(&service.dir_name);
     let cli = Path::new("generated").join(&service.cli_dir_name);
     let service_spec = spec_path(&service.spec_path);
@@ -85,13 +90,24 @@ pub fn service_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, Emi
             Item::Operation(operation),
         ));
     }
-    let mut files = render_in_parallel(service, &jobs)?;
-    let sdk_manifest = sdk_crate::cargo_toml(service);
-    let header = render::header("#", &service_spec);
-    files.insert(sdk.join("Cargo.toml"), format!("{header}{sdk_manifest}"));
-    let cli_manifest = cli_crate::cargo_toml(service);
-    let header = render::header("#", &spec_dir(service));
-    files.insert(cli.join("Cargo.toml"), format!("{header}{cli_manifest}"));
+    let mut files = render_in_parallel(service, &jobs, reusable)?;
+    let manifests = [
+        (
+            sdk.join("Cargo.toml"),
+            &service_spec,
+            sdk_crate::cargo_toml(service),
+        ),
+        (
+            cli.join("Cargo.toml"),
+            &spec_dir(service),
+            cli_crate::cargo_toml(service),
+        ),
+    ];
+    for (path, spec, manifest) in manifests {
+        let text = format!("{}{manifest}", render::header("#", spec));
+        let from = crate::last_run::fingerprint(text.as_bytes());
+        files.insert(path, Rendered { text, from });
+    }
     Ok(files)
 }
 
@@ -111,7 +127,7 @@ impl<'a> Job<'a> {
         }
     }
 
-    fn render(&self, service: &Service) -> Result<String, EmitError> {
+    fn render(&self, service: &Service, reusable: &Reusable) -> Result<Rendered, EmitError> {
         let tokens = match self.item {
             Item::Lib => sdk_crate::lib_rs(service),
             Item::Client => sdk_crate::client_rs(service),
@@ -125,7 +141,8 @@ impl<'a> Job<'a> {
                 operation::emit_operation(operation, &service.shared_structs)
             }
         };
-        render::rust_file(&self.spec, tokens).map_err(|error| EmitError {
+        let reuse = |from| reusable.text(&self.path, from).map(str::to_owned);
+        render::rust_file(&self.spec, tokens, reuse).map_err(|error| EmitError {
             path: self.path.clone(),
             error,
         })
@@ -150,8 +167,9 @@ enum Item<'a> {
 fn render_in_parallel(
     service: &Service,
     jobs: &[Job<'_>],
-) -> Result<BTreeMap<PathBuf, String>, EmitError> {
-    let texts = crate::parallel::map(jobs, |job| job.render(service));
+    reusable: &Reusable,
+) -> Result<BTreeMap<PathBuf, Rendered>, EmitError> {
+    let texts = crate::parallel::map(jobs, |job| job.render(service, reusable));
     jobs.iter()
         .zip(texts)
         .map(|(job, text)| Ok((job.path.clone(), text?)))
