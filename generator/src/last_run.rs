@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::render::Rendered;
 
-/// Where the record lives, under the workspace root.
-const RECORD: &str = "target/codegen/last-run.json";
+/// Where the record of `generated/` lives, under the workspace root.
+pub const RECORD: &str = "target/codegen/last-run.json";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct LastRun {
@@ -76,19 +76,38 @@ impl ServiceRun {
             .collect();
         ServiceRun { spec, files }
     }
+
+    /// The record of files that are not rendered from tokens, made from input with
+    /// fingerprint `input`.
+    pub fn of_texts(input: u64, files: &BTreeMap<PathBuf, String>) -> Self {
+        let files = files
+            .iter()
+            .map(|(path, text)| {
+                let text = fingerprint(text.as_bytes());
+                (path.clone(), FileRun { tokens: text, text })
+            })
+            .collect();
+        ServiceRun { spec: input, files }
+    }
+
+    /// Whether every file it records is on disk under `root` with the text it recorded.
+    pub fn is_on_disk(&self, root: &Path) -> bool {
+        self.files.iter().all(|(path, file)| {
+            fs::read(root.join(path)).is_ok_and(|bytes| fingerprint(&bytes) == file.text)
+        })
+    }
 }
 
 impl LastRun {
-    /// The record under `root`, or an empty one.
-    pub fn read(root: &Path) -> Self {
-        fs::read(root.join(RECORD))
+    /// The record at `path`, or an empty one.
+    pub fn read(path: &Path) -> Self {
+        fs::read(path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default()
     }
 
-    pub fn write(&self, root: &Path) -> io::Result<()> {
-        let path = root.join(RECORD);
+    pub fn write(&self, path: &Path) -> io::Result<()> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }

@@ -9,6 +9,7 @@
 
 pub mod diagnostics;
 mod emit;
+pub mod golden;
 pub mod import;
 pub mod ir;
 pub mod last_run;
@@ -40,6 +41,8 @@ pub enum Error {
     /// Problems in the spec, every one found, sorted by file and position.
     Spec(Vec<Diagnostic>),
     Emit(EmitError),
+    /// The golden output's fixture did not import.
+    Import(import::ImportError),
     Io(std::io::Error),
 }
 
@@ -57,6 +60,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::Emit(error) => write!(f, "{error}"),
+            Error::Import(error) => write!(f, "{error}"),
             Error::Io(error) => write!(f, "{error}"),
         }
     }
@@ -131,8 +135,9 @@ fn generate_services(
 /// recorded ([`last_run`]) spares the services and files whose input has not changed; the
 /// record is renewed after a run that leaves `generated/` as generated.
 pub fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
+    let record_path = root.join(last_run::RECORD);
     let generator = last_run::generator_build();
-    let (loaded, diagnostics) = load::load_against(root, &LastRun::read(root), &generator);
+    let (loaded, diagnostics) = load::load_against(root, &LastRun::read(&record_path), &generator);
     let mut record = LastRun {
         generator,
         services: BTreeMap::new(),
@@ -166,7 +171,7 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         sync::sync(root, &owned, &texts(generated), &unchanged, mode).map_err(Error::Io)?;
     if report.drift.is_empty() {
         // Only a cache: a run that cannot keep it is no slower than the first.
-        let _ = record.write(root);
+        let _ = record.write(&record_path);
     }
     Ok(report)
 }

@@ -92,12 +92,7 @@ pub fn load_against(
         let texts = read_spec_texts(root, &dir, &mut diagnostics);
         let spec = spec_fingerprint(&texts);
         let previous = last.service(generator, &dir_name);
-        if let Some(run) = previous.filter(|run| run.spec == spec)
-            && run
-                .files
-                .iter()
-                .all(|(path, file)| text_fingerprint(root, path) == Some(file.text))
-        {
+        if let Some(run) = previous.filter(|run| run.spec == spec && run.is_on_disk(root)) {
             services.push(Loaded::Unchanged {
                 dir_name,
                 run: run.clone(),
@@ -177,12 +172,6 @@ fn still_written(root: &Path, run: &ServiceRun) -> Reusable {
             .then(|| (path.clone(), (file.tokens, text)))
     });
     Reusable(files.collect())
-}
-
-fn text_fingerprint(root: &Path, path: &Path) -> Option<u64> {
-    fs::read(root.join(path))
-        .ok()
-        .map(|bytes| last_run::fingerprint(&bytes))
 }
 
 /// Parses one service's spec files given as text, keyed by their paths (under `spec_dir`):

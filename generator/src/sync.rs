@@ -24,6 +24,17 @@ pub struct Report {
     pub drift: Vec<String>,
 }
 
+impl Report {
+    /// Both reports as one.
+    pub fn merge(mut self, other: Report) -> Report {
+        self.written.extend(other.written);
+        self.unchanged += other.unchanged;
+        self.removed.extend(other.removed);
+        self.drift.extend(other.drift);
+        self
+    }
+}
+
 /// Syncs `files` (paths relative to `root`) into `owned`: directories (relative to `root`)
 /// that hold nothing but generated files, and single generated files, which are removed when
 /// `files` no longer has them. `kept` are files known to be up to date already, counted as

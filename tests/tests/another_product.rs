@@ -3,7 +3,8 @@
 //! repeatList and flat lists of objects with nested lists, JSON-style maps and free-form
 //! objects, every scalar type, enums, keywords as names, token and page-number pagination),
 //! becomes the product `fleet`, whose generated SDK and CLI must build without a warning and
-//! whose generated tests must pass, in a scratch workspace beside this one.
+//! whose generated tests must pass, in a scratch workspace beside this one. What it writes is
+//! the checked-in golden output (`generator/tests/golden/fleet/`).
 
 use std::fs;
 use std::path::Path;
@@ -44,6 +45,18 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         .unwrap()
         .count();
     assert_eq!(operations, 8 + 1, "eight operation modules and mod.rs");
+
+    // The checked-in golden output is exactly what the two commands wrote, so building this
+    // workspace builds it.
+    for (path, golden) in acs_codegen::golden::files(root).unwrap() {
+        let relative = path.strip_prefix(acs_codegen::golden::GOLDEN_DIR).unwrap();
+        let written = fs::read_to_string(scratch.join(relative)).unwrap();
+        assert!(
+            written == golden,
+            "{} differs from the golden output",
+            relative.display()
+        );
+    }
 
     // This workspace's target directory: the dependencies are built there already.
     let target_dir = integration_tests::target_dir();

@@ -6,14 +6,17 @@ use std::path::{Path, PathBuf};
 use acs_codegen::{Error, Mode};
 use integration_tests::workspace_root;
 
-/// `generated/` must be exactly what `cargo xtask codegen` makes from `spec/`.
+/// `generated/` and the golden output must be exactly what `cargo xtask codegen` makes from
+/// `spec/` and the fleet fixture.
 #[test]
 fn generated_code_is_up_to_date() {
     let report = acs_codegen::codegen(workspace_root(), Mode::Check).expect("the spec is valid");
+    let golden = acs_codegen::golden::sync(workspace_root(), Mode::Check).unwrap();
+    let drift = [report.drift, golden.drift].concat();
     assert!(
-        report.drift.is_empty(),
-        "generated/ is stale; run `cargo xtask codegen` and commit:\n{}",
-        report.drift.join("\n")
+        drift.is_empty(),
+        "stale; run `cargo xtask codegen` and commit:\n{}",
+        drift.join("\n")
     );
 }
 
@@ -183,6 +186,47 @@ fn a_later_run_redoes_what_changed_and_trusts_no_edited_file() {
     .unwrap();
     let again = acs_codegen::codegen(&scratch.root, Mode::Check).unwrap();
     assert!(again.drift.is_empty(), "{:?}", again.drift);
+}
+
+#[test]
+fn a_hand_edit_to_the_golden_output_is_reported_and_undone() {
+    let scratch = Scratch::new("golden");
+    for path in [
+        acs_codegen::golden::FIXTURE,
+        acs_codegen::golden::GOLDEN_DIR,
+    ] {
+        let from = workspace_root().join(path);
+        if from.is_dir() {
+            copy_tree(&from, &scratch.root.join(path));
+        } else {
+            fs::create_dir_all(scratch.root.join(path).parent().unwrap()).unwrap();
+            fs::copy(from, scratch.root.join(path)).unwrap();
+        }
+    }
+    let clean = acs_codegen::golden::sync(&scratch.root, Mode::Check).unwrap();
+    assert!(clean.drift.is_empty(), "{:?}", clean.drift);
+    let edited = format!(
+        "{}/generated/fleet/src/operation/run_command.rs",
+        acs_codegen::golden::GOLDEN_DIR
+    );
+    fs::write(scratch.root.join(&edited), "// edited\n").unwrap();
+    let drift = acs_codegen::golden::sync(&scratch.root, Mode::Check)
+        .unwrap()
+        .drift;
+    assert_eq!(drift.len(), 1, "{drift:#?}");
+    assert!(
+        drift[0].starts_with(&format!("stale: {edited}")),
+        "{drift:#?}"
+    );
+    let written = acs_codegen::golden::sync(&scratch.root, Mode::Write)
+        .unwrap()
+        .written;
+    assert_eq!(written, vec![PathBuf::from(&edited)]);
+    let again = acs_codegen::golden::sync(&scratch.root, Mode::Check).unwrap();
+    assert!(
+        again.drift.is_empty() && again.written.is_empty(),
+        "{again:?}"
+    );
 }
 
 #[test]
