@@ -7,8 +7,8 @@
 //!   prints the table.
 //! - `programs` builds the `benchmarks` package and runs its criterion benches and
 //!   measurement programs; `own_build` times one crate's own compilation.
-//! - One module per section, in the order they run: `generation`, `compile`, `client`,
-//!   `load`, `paginate`.
+//! - One module per section, in the order they run: `generation`, `spec_edit`, `compile`,
+//!   `client`, `load`, `paginate`.
 
 mod cargo;
 mod client;
@@ -19,6 +19,7 @@ mod own_build;
 mod paginate;
 mod process;
 mod programs;
+mod spec_edit;
 mod stats;
 mod summary;
 
@@ -38,6 +39,8 @@ use summary::Summary;
 pub enum Section {
     /// Generating every spec in-process, and `cargo xtask codegen --check`.
     Generation,
+    /// `cargo xtask codegen` after an edit to one spec file.
+    SpecEdit,
     /// The OOS SDK crate's own build, the one-call binary, and (`--cold`) its cold build.
     Compile,
     /// Per-call client CPU.
@@ -53,11 +56,18 @@ impl Section {
     fn name(self) -> &'static str {
         match self {
             Section::Generation => "generation",
+            Section::SpecEdit => "spec-edit",
             Section::Compile => "compile",
             Section::Client => "client",
             Section::Load => "load",
             Section::Paginate => "paginate",
         }
+    }
+
+    /// Whether the section runs a program of the `benchmarks` package (`compile` runs the
+    /// `load` bench as the one-call binary's test server).
+    fn needs_programs(self) -> bool {
+        self != Section::SpecEdit
     }
 }
 
@@ -162,13 +172,14 @@ impl Bench {
         fs::create_dir_all(self.out_dir.join("logs")).map_err(|e| e.to_string())?;
         let sections = self.options.sections();
         self.summary.describe_machine();
-        // Every section runs a program of the `benchmarks` package (`compile` runs the `load`
-        // bench as the one-call binary's test server).
-        self.programs = Programs::build(&self.root)?;
+        if sections.iter().any(|section| section.needs_programs()) {
+            self.programs = Programs::build(&self.root)?;
+        }
         for section in sections {
             self.summary.start_section(section);
             match section {
                 Section::Generation => generation::run(self)?,
+                Section::SpecEdit => spec_edit::run(self)?,
                 Section::Compile => compile::run(self)?,
                 Section::Client => client::run(self)?,
                 Section::Load => load::run(self)?,
@@ -268,9 +279,9 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let options = parse(&["--quick", "--only", "load,compile"]).unwrap();
+        let options = parse(&["--quick", "--only", "client,spec-edit"]).unwrap();
         assert!(options.quick);
-        assert_eq!(options.sections(), [Section::Compile, Section::Load]);
+        assert_eq!(options.sections(), [Section::SpecEdit, Section::Client]);
         assert_eq!(options.runs(), 2);
         assert_eq!(options.build_runs(), 1);
 
