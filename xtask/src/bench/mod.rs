@@ -8,11 +8,13 @@
 //! - `programs` builds the `benchmarks` package and runs its criterion benches and
 //!   measurement programs; `own_build` times one crate's own compilation.
 //! - One module per section, in the order they run: `generation`, `spec_edit`, `compile`,
-//!   `client`, `load`, `paginate`.
+//!   `ecs`, `corpus`, `client`, `load`, `paginate`.
 
 mod cargo;
 mod client;
 mod compile;
+mod corpus;
+mod ecs;
 mod generation;
 mod load;
 mod own_build;
@@ -30,6 +32,7 @@ use std::process::{Command, ExitCode};
 
 use clap::ValueEnum;
 
+use process::step;
 use programs::Programs;
 use stats::Stats;
 use summary::Summary;
@@ -43,6 +46,10 @@ pub enum Section {
     SpecEdit,
     /// The OOS SDK crate's own build, the one-call binary, and (`--cold`) its cold build.
     Compile,
+    /// The ECS SDK crate's own debug build (needs `--openmeta-dir`).
+    Ecs,
+    /// `cargo xtask corpus` over the whole corpus (needs `--openmeta-dir`).
+    Corpus,
     /// Per-call client CPU.
     Client,
     /// Concurrent calls.
@@ -58,6 +65,8 @@ impl Section {
             Section::Generation => "generation",
             Section::SpecEdit => "spec-edit",
             Section::Compile => "compile",
+            Section::Ecs => "ecs",
+            Section::Corpus => "corpus",
             Section::Client => "client",
             Section::Load => "load",
             Section::Paginate => "paginate",
@@ -67,7 +76,7 @@ impl Section {
     /// Whether the section runs a program of the `benchmarks` package (`compile` runs the
     /// `load` bench as the one-call binary's test server).
     fn needs_programs(self) -> bool {
-        self != Section::SpecEdit
+        !matches!(self, Section::SpecEdit | Section::Ecs | Section::Corpus)
     }
 }
 
@@ -92,6 +101,10 @@ pub struct Options {
     /// Sections to run, comma-separated (default: all).
     #[arg(long, value_delimiter = ',')]
     only: Vec<Section>,
+    /// The unpacked OpenMeta corpus (`<language>/<product>/<version>/api-docs.json`), for
+    /// the `corpus` and `ecs` sections; they are skipped without it.
+    #[arg(long, value_name = "DIR")]
+    openmeta_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -181,6 +194,8 @@ impl Bench {
                 Section::Generation => generation::run(self)?,
                 Section::SpecEdit => spec_edit::run(self)?,
                 Section::Compile => compile::run(self)?,
+                Section::Ecs => ecs::run(self)?,
+                Section::Corpus => corpus::run(self)?,
                 Section::Client => client::run(self)?,
                 Section::Load => load::run(self)?,
                 Section::Paginate => paginate::run(self)?,
@@ -193,6 +208,20 @@ impl Bench {
     /// `cargo` in the workspace root.
     fn cargo(&self) -> Command {
         cargo::command(&self.root)
+    }
+
+    /// The corpus directory, or `None` after recording that `section` is skipped.
+    fn openmeta_dir(&mut self, section: Section) -> Option<PathBuf> {
+        let dir = self.options.openmeta_dir.clone();
+        if dir.is_none() {
+            step(&format!(
+                "{}: skipped: no corpus given (--openmeta-dir DIR)",
+                section.name()
+            ));
+            self.summary
+                .skip("skipped: no corpus given (`--openmeta-dir DIR`)");
+        }
+        dir
     }
 
     /// Writes `files` (keyed from a workspace root) into the scratch workspace
@@ -284,8 +313,10 @@ mod tests {
         assert_eq!(options.sections(), [Section::SpecEdit, Section::Client]);
         assert_eq!(options.runs(), 2);
         assert_eq!(options.build_runs(), 1);
+        assert!(options.openmeta_dir.is_none());
 
-        let options = parse(&["--runs", "3"]).unwrap();
+        let options = parse(&["--openmeta-dir", "/tmp/corpus", "--runs", "3"]).unwrap();
+        assert_eq!(options.openmeta_dir, Some(PathBuf::from("/tmp/corpus")));
         assert_eq!(options.runs(), 3);
         assert_eq!(options.build_runs(), 3);
         assert_eq!(options.sections().len(), Section::value_variants().len());

@@ -22,6 +22,7 @@ struct SectionFigures {
     section: Section,
     load_at_start: String,
     figures: Vec<Figure>,
+    skipped: Option<&'static str>,
 }
 
 #[derive(Default)]
@@ -63,12 +64,18 @@ impl Summary {
             section,
             load_at_start: load_average(),
             figures: Vec::new(),
+            skipped: None,
         });
     }
 
     pub fn finish(&mut self) {
         self.machine
             .push(format!("load average at the end: {}", load_average()));
+    }
+
+    /// Records why the running section measured nothing.
+    pub fn skip(&mut self, reason: &'static str) {
+        self.running().skipped = Some(reason);
     }
 
     /// Adds a figure to the running section.
@@ -110,6 +117,10 @@ impl Summary {
                 section.section.name(),
                 section.load_at_start
             );
+            if let Some(reason) = section.skipped {
+                let _ = writeln!(out, "{reason}");
+                continue;
+            }
             out.push_str(
                 "| figure | median | min | max | runs | target | met |\n\
                  | --- | --: | --: | --: | --: | --- | --- |\n",
@@ -186,7 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn sections_render_their_figures_and_targets() {
+    fn sections_render_their_figures_targets_and_skips() {
         let mut summary = Summary::default();
         summary.start_section(Section::Generation);
         summary.figure(
@@ -196,6 +207,8 @@ mod tests {
             Some(("< 5 ms", true)),
         );
         summary.figure("slow", "ms", Stats::of(&[9.0]), Some(("< 5 ms", false)));
+        summary.start_section(Section::Corpus);
+        summary.skip("skipped: no corpus given");
         summary.note("a note".into());
         let text = summary.render();
         assert!(
@@ -208,6 +221,12 @@ mod tests {
         );
         assert!(
             text.contains("| slow | 9.00 ms | 9.00 | 9.00 | 1 | < 5 ms | NOT MET |"),
+            "{text}"
+        );
+        let corpus = &text[text.find("## corpus").unwrap()..];
+        assert!(corpus.contains("skipped: no corpus given\n"), "{text}");
+        assert!(
+            !corpus[..corpus.find("## notes").unwrap()].contains('|'),
             "{text}"
         );
         assert!(text.ends_with("## notes\n\n- a note\n"), "{text}");
