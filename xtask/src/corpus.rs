@@ -39,16 +39,34 @@ pub struct Options {
 }
 
 /// One `api-docs.json` of the corpus.
-struct Entry {
+pub struct Entry {
     path: PathBuf,
     product: String,
     version: String,
     /// Its spec directory name.
-    dir: String,
+    pub dir: String,
+}
+
+impl Entry {
+    /// The product and version of the metadata at `path`, with the directory name it takes
+    /// when no other version of the product is imported.
+    pub fn read(path: PathBuf) -> Result<Entry, String> {
+        let text = fs::read_to_string(&path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        let (product, version) = import::product_and_version(&text)
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+        let dir = import::directory_name(&product, &version, false);
+        Ok(Entry {
+            path,
+            product,
+            version,
+            dir,
+        })
+    }
 }
 
 /// What became of one product-version.
-enum Outcome {
+pub enum Outcome {
     Generated {
         style: String,
         operations: usize,
@@ -117,19 +135,10 @@ fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
         }
     }
     paths.sort();
-    let mut entries = Vec::new();
-    for path in paths {
-        let text = fs::read_to_string(&path)
-            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-        let (product, version) = import::product_and_version(&text)
-            .map_err(|error| format!("{}: {error}", path.display()))?;
-        entries.push(Entry {
-            path,
-            product,
-            version,
-            dir: String::new(),
-        });
-    }
+    let mut entries = paths
+        .into_iter()
+        .map(Entry::read)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut newest: BTreeMap<String, String> = BTreeMap::new();
     for entry in &entries {
         let product = entry.product.to_lowercase();
@@ -182,7 +191,7 @@ fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
 }
 
 /// Imports and generates one product-version in memory.
-fn generate(entry: &Entry) -> Outcome {
+pub fn generate(entry: &Entry) -> Outcome {
     let text = match fs::read_to_string(&entry.path) {
         Ok(text) => text,
         Err(error) => return Outcome::Failed(format!("cannot read: {error}")),

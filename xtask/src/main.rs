@@ -29,6 +29,10 @@ enum Task {
         /// Report what would change, write nothing, and fail if anything would.
         #[arg(long)]
         check: bool,
+        /// The workspace whose spec/ to generate from and whose generated/ to sync, instead
+        /// of this one (`cargo xtask bench` times a scratch copy).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
     /// Imports a product's OpenMeta metadata into spec/<product>/, applying its overlay.
     Import(import::Options),
@@ -41,7 +45,9 @@ enum Task {
 fn main() -> ExitCode {
     let root = workspace_root();
     match Task::parse() {
-        Task::Codegen { check } => codegen::run(&root, check),
+        Task::Codegen { check, root: other } => {
+            codegen::run(other.as_deref().unwrap_or(&root), check)
+        }
         Task::Import(options) => import::run(&root, options),
         Task::Corpus(options) => corpus::run(&root, options),
         Task::Bench(options) => bench::run(&root, options),
