@@ -1,6 +1,10 @@
 //! The intermediate representation: the spec with every name resolved and every reference
 //! checked, in a fixed order. Emitters read only this; every Rust name they write is here
 //! (see [`crate::naming`]), none is built while emitting.
+//!
+//! Every type derives `Debug`, and must: an operation's `Debug` text is the fingerprint by
+//! which a later run reuses its generated module (`emit::Job::render`), so a hand-written
+//! `Debug` that left a field out would let a stale module through.
 
 use std::path::PathBuf;
 

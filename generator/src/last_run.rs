@@ -52,6 +52,11 @@ pub struct FileRun {
 pub struct Reusable(pub BTreeMap<PathBuf, (u64, String)>);
 
 impl Reusable {
+    /// Whether `text` is the text of `path` on disk.
+    pub fn is_on_disk(&self, path: &Path, text: &str) -> bool {
+        self.0.get(path).is_some_and(|(_, on_disk)| on_disk == text)
+    }
+
     /// The text of `path` if it was rendered from the same tokens.
     pub fn text(&self, path: &Path, tokens: u64) -> Option<&str> {
         match self.0.get(path) {
@@ -132,6 +137,21 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
     let mut hasher = hasher();
     hasher.write(bytes);
     hasher.finish()
+}
+
+/// A fingerprint of `value`'s `Debug` text, fed to the hasher as it is written. For the IR,
+/// whose types all derive `Debug`, that text holds every field.
+pub fn fingerprint_debug(value: &impl std::fmt::Debug) -> u64 {
+    struct Feed(DefaultHasher);
+    impl std::fmt::Write for Feed {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0.write(text.as_bytes());
+            Ok(())
+        }
+    }
+    let mut feed = Feed(hasher());
+    let _ = std::fmt::Write::write_fmt(&mut feed, format_args!("{value:?}"));
+    feed.0.finish()
 }
 
 /// The hasher behind [`fingerprint`], for input that is fed in parts.

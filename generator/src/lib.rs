@@ -71,10 +71,8 @@ impl std::error::Error for Error {}
 /// Every generated file for the spec under `root/spec`, keyed by path from `root`.
 pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
     let (services, diagnostics) = load::load_services(root);
-    let services: Vec<_> = services
-        .iter()
-        .map(|files| (files, Reusable::default()))
-        .collect();
+    let nothing = Reusable::default();
+    let services: Vec<_> = services.iter().map(|files| (files, &nothing)).collect();
     Ok(texts(generate_services(&services, diagnostics)?))
 }
 
@@ -88,10 +86,8 @@ pub fn generate_from_texts(
     let mut diagnostics = diagnostics::Diagnostics::default();
     let spec_dir = Path::new("spec").join(dir_name);
     let service = load::parse_service(dir_name, &spec_dir, spec_texts, &mut diagnostics);
-    let services: Vec<_> = service
-        .iter()
-        .map(|files| (files, Reusable::default()))
-        .collect();
+    let nothing = Reusable::default();
+    let services: Vec<_> = service.iter().map(|files| (files, &nothing)).collect();
     Ok(texts(generate_services(
         &services,
         diagnostics.into_sorted(),
@@ -110,7 +106,7 @@ fn texts(services: Vec<BTreeMap<PathBuf, Rendered>>) -> BTreeMap<PathBuf, String
 /// Lowers and emits `services`, each with what it may reuse of the last run: for each, in
 /// order, its generated files.
 fn generate_services(
-    services: &[(&load::ServiceFiles, Reusable)],
+    services: &[(&load::ServiceFiles, &Reusable)],
     mut diagnostics: Vec<Diagnostic>,
 ) -> Result<Vec<BTreeMap<PathBuf, Rendered>>, Error> {
     let mut lowered = Vec::new();
@@ -158,17 +154,27 @@ pub fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         }
     }
     let inputs: Vec<_> = changed
-        .iter_mut()
-        .map(|(files, _, reusable)| (&**files, std::mem::take(reusable)))
+        .iter()
+        .map(|(files, _, reusable)| (&**files, reusable))
         .collect();
     let generated = generate_services(&inputs, diagnostics)?;
-    for ((files, spec, _), service_files) in changed.iter().zip(&generated) {
-        let run = ServiceRun::of(*spec, service_files);
-        record.services.insert(files.dir_name.clone(), run);
+    let mut to_sync = BTreeMap::new();
+    for ((files, spec, reusable), service_files) in changed.iter().zip(generated) {
+        record.services.insert(
+            files.dir_name.clone(),
+            ServiceRun::of(*spec, &service_files),
+        );
+        for (path, rendered) in service_files {
+            // A file whose new text is the one on disk need not be read again to compare.
+            if reusable.is_on_disk(&path, &rendered.text) {
+                unchanged.push(path);
+            } else {
+                to_sync.insert(path, rendered.text);
+            }
+        }
     }
     let owned = [PathBuf::from(GENERATED_DIR)];
-    let report =
-        sync::sync(root, &owned, &texts(generated), &unchanged, mode).map_err(Error::Io)?;
+    let report = sync::sync(root, &owned, &to_sync, &unchanged, mode).map_err(Error::Io)?;
     if report.drift.is_empty() {
         // Only a cache: a run that cannot keep it is no slower than the first.
         let _ = record.write(&record_path);

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::ir::Service;
-use crate::last_run::Reusable;
+use crate::last_run::{self, Reusable};
 use crate::render::{self, Rendered};
 
 /// A generated file that failed the syntax gate: a generator bug, never a spec problem.
@@ -105,7 +105,7 @@ pub fn service_files(
     ];
     for (path, spec, manifest) in manifests {
         let text = format!("{}{manifest}", render::header("#", spec));
-        let from = crate::last_run::fingerprint(text.as_bytes());
+        let from = last_run::fingerprint(text.as_bytes());
         files.insert(path, Rendered { text, from });
     }
     Ok(files)
@@ -127,7 +127,25 @@ impl<'a> Job<'a> {
         }
     }
 
-    fn render(&self, service: &Service, reusable: &Reusable) -> Result<Rendered, EmitError> {
+    fn render(
+        &self,
+        service: &Service,
+        shared_structs: u64,
+        reusable: &Reusable,
+    ) -> Result<Rendered, EmitError> {
+        // An operation's module is a function of its IR and the shared structs alone: when
+        // those are as last time, its text is reused without even emitting its tokens.
+        if let Item::Operation(operation) = self.item {
+            let from = last_run::fingerprint_debug(&(&self.spec, operation, shared_structs));
+            let text = match reusable.text(&self.path, from) {
+                Some(text) => text.to_owned(),
+                None => {
+                    let tokens = operation::emit_operation(operation, &service.shared_structs);
+                    render::rust_file(&self.spec, tokens).map_err(|error| self.error(error))?
+                }
+            };
+            return Ok(Rendered { text, from });
+        }
         let tokens = match self.item {
             Item::Lib => sdk_crate::lib_rs(service),
             Item::Client => sdk_crate::client_rs(service),
@@ -137,15 +155,17 @@ impl<'a> Job<'a> {
             Item::Waiters => waiters::emit_waiters(&service.waiters),
             Item::Examples => examples::emit_examples(service),
             Item::CliMain => cli_crate::main_rs(service),
-            Item::Operation(operation) => {
-                operation::emit_operation(operation, &service.shared_structs)
-            }
+            Item::Operation(_) => unreachable!("rendered above"),
         };
         let reuse = |from| reusable.text(&self.path, from).map(str::to_owned);
-        render::rust_file(&self.spec, tokens, reuse).map_err(|error| EmitError {
+        render::rust_file_or_reuse(&self.spec, tokens, reuse).map_err(|error| self.error(error))
+    }
+
+    fn error(&self, error: syn::Error) -> EmitError {
+        EmitError {
             path: self.path.clone(),
             error,
-        })
+        }
     }
 }
 
@@ -169,7 +189,8 @@ fn render_in_parallel(
     jobs: &[Job<'_>],
     reusable: &Reusable,
 ) -> Result<BTreeMap<PathBuf, Rendered>, EmitError> {
-    let texts = crate::parallel::map(jobs, |job| job.render(service, reusable));
+    let shared_structs = last_run::fingerprint_debug(&service.shared_structs);
+    let texts = crate::parallel::map(jobs, |job| job.render(service, shared_structs, reusable));
     jobs.iter()
         .zip(texts)
         .map(|(job, text)| Ok((job.path.clone(), text?)))

@@ -1,7 +1,8 @@
 //! One spec edit: what `cargo xtask codegen` takes to regenerate after a change to one
-//! operation file. It runs on a scratch copy of `spec/` and `generated/` (`--root`), so that
-//! the workspace's own files are never edited; the edit is undone and regenerated, untimed,
-//! after each run, so that every run starts from the same files.
+//! operation file. It runs on a scratch copy of `spec/`, `generated/` and the golden output
+//! with its fixture (`--root`), so that the workspace's own files are never edited; the edit
+//! is undone and regenerated, untimed, after each run, so that every run starts from the same
+//! files (and the same record of the last run, which makes a regeneration incremental).
 
 use std::fs;
 use std::path::Path;
@@ -18,6 +19,15 @@ pub fn run(bench: &mut Bench) -> Result<(), String> {
     step("one spec edit: `cargo xtask codegen` on a copy of spec/ and generated/");
     let mut files = read_tree(&bench.root, Path::new("spec"))?;
     files.extend(read_tree(&bench.root, Path::new("generated"))?);
+    // `cargo xtask codegen` keeps the golden output too.
+    let fixtures = Path::new(acs_codegen::golden::FIXTURE)
+        .parent()
+        .unwrap_or(Path::new(""));
+    files.extend(read_tree(&bench.root, fixtures)?);
+    files.extend(read_tree(
+        &bench.root,
+        Path::new(acs_codegen::golden::GOLDEN_DIR),
+    )?);
     let scratch = bench.scratch_workspace("spec-edit", &files)?;
     let codegen = |check: bool| {
         let mut command = bench.cargo();
