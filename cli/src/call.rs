@@ -4,7 +4,7 @@ use acs_runtime::{CallOptions, Client, Error, RequestParams};
 use clap::ArgMatches;
 use serde_json::Value;
 
-use crate::model::{Location, Operation, Parameter};
+use crate::model::{Kind, Location, Operation, Parameter};
 
 /// The parameter that names a call's region, in every Alibaba Cloud API.
 const REGION_ID: &str = "RegionId";
@@ -30,9 +30,15 @@ pub fn collect_params<'a>(
                     continue;
                 }
                 Location::Body => {
-                    match value {
-                        Value::String(text) => params.put_text_body(text),
-                        other => params.put_body(other).expect("a JSON value serialises"),
+                    match (parameter.kind, value) {
+                        (Kind::Binary, Value::String(text)) => {
+                            params.put_binary_body(text.as_bytes());
+                        }
+                        (Kind::BareBinary, Value::String(text)) => {
+                            params.put_bare_body(text.as_bytes());
+                        }
+                        (_, Value::String(text)) => params.put_text_body(text),
+                        (_, other) => params.put_body(other).expect("a JSON value serialises"),
                     }
                     continue;
                 }

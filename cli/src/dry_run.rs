@@ -88,7 +88,9 @@ pub fn render(
     match &shown.body {
         Some(Body::Json(value)) => text.push_str(&format!("\nBody:\n{value}\n")),
         Some(Body::Text(body)) => text.push_str(&format!("\nBody:\n{body}\n")),
-        Some(Body::Binary(bytes)) => text.push_str(&format!("\nBody: {} bytes\n", bytes.len())),
+        Some(Body::Binary(bytes) | Body::Bare(bytes)) => {
+            text.push_str(&format!("\nBody: {} bytes\n", bytes.len()))
+        }
         None => {}
     }
     text.push_str(&format!(

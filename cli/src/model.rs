@@ -92,12 +92,17 @@ pub enum Kind {
     Boolean,
     /// Objects, arrays, maps and free-form values, given as JSON text.
     Json,
+    /// A whole body of bytes, given as text (or `file://`), sent as
+    /// `application/octet-stream`.
+    Binary,
+    /// A whole body of bytes sent without a `Content-Type` (the metadata's `format: byte`).
+    BareBinary,
 }
 
 impl Kind {
     pub(crate) fn value_name(self) -> &'static str {
         match self {
-            Kind::String => "STRING",
+            Kind::String | Kind::Binary | Kind::BareBinary => "STRING",
             Kind::Int32 | Kind::Int64 => "INTEGER",
             Kind::Float => "NUMBER",
             Kind::Boolean => "BOOLEAN",
@@ -108,6 +113,7 @@ impl Kind {
     pub(crate) fn describe(self) -> &'static str {
         match self {
             Kind::String => "string",
+            Kind::Binary | Kind::BareBinary => "bytes (text, or file://PATH)",
             Kind::Int32 => "integer (32-bit)",
             Kind::Int64 => "integer (64-bit)",
             Kind::Float => "number",

@@ -60,7 +60,7 @@ impl Sources {
 
 fn parse_kind(kind: Kind, text: &str) -> Result<Value, String> {
     match kind {
-        Kind::String => Ok(Value::String(text.to_string())),
+        Kind::String | Kind::Binary | Kind::BareBinary => Ok(Value::String(text.to_string())),
         Kind::Int32 => text
             .parse::<i32>()
             .map(Value::from)

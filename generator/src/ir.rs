@@ -120,6 +120,8 @@ pub struct Member {
     pub sensitive: bool,
     /// Held in a `Box`: the struct contains itself through this field.
     pub boxed: bool,
+    /// A whole `binary` body sent without a `Content-Type` (spec `content_type: none`).
+    pub bare_body: bool,
     pub docs: Docs,
 }
 

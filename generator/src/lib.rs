@@ -44,6 +44,8 @@ pub enum Error {
     /// The golden output's fixture did not import.
     Import(import::ImportError),
     Io(std::io::Error),
+    /// A request given by wire names ([`request_builders`]) that its operation cannot take.
+    Request(String),
 }
 
 impl fmt::Display for Error {
@@ -62,6 +64,7 @@ impl fmt::Display for Error {
             Error::Emit(error) => write!(f, "{error}"),
             Error::Import(error) => write!(f, "{error}"),
             Error::Io(error) => write!(f, "{error}"),
+            Error::Request(message) => write!(f, "{message}"),
         }
     }
 }
@@ -92,6 +95,38 @@ pub fn generate_from_texts(
         &services,
         diagnostics.into_sorted(),
     )?))
+}
+
+/// For each `(action, inputs)` of `requests`, a Rust expression `(&SERVICE, &OPERATION,
+/// request)` of the generated SDK of the service whose spec files are `spec_texts` (as in
+/// [`generate_from_texts`]), whose request is built by the operation's builder with each input
+/// (a parameter by wire name, as JSON) set through its setters and nested types, as a caller
+/// writes it. For tests that drive a generated SDK with requests recorded from another client.
+pub fn request_builders(
+    dir_name: &str,
+    spec_texts: &BTreeMap<PathBuf, String>,
+    requests: &[(&str, &serde_json::Map<String, serde_json::Value>)],
+) -> Result<Vec<String>, Error> {
+    let mut diagnostics = diagnostics::Diagnostics::default();
+    let spec_dir = Path::new("spec").join(dir_name);
+    let files = load::parse_service(dir_name, &spec_dir, spec_texts, &mut diagnostics);
+    let service = match files {
+        Some(files) if diagnostics.is_empty() => lower::lower(&files).map_err(Error::Spec)?,
+        _ => return Err(Error::Spec(diagnostics.into_sorted())),
+    };
+    requests
+        .iter()
+        .map(|(action, inputs)| {
+            let operation = service
+                .operations
+                .iter()
+                .find(|operation| operation.name == *action)
+                .ok_or_else(|| Error::Request(format!("{dir_name} has no operation {action}")))?;
+            emit::request_builder(&service, operation, inputs)
+                .map(|tokens| tokens.to_string())
+                .map_err(Error::Request)
+        })
+        .collect()
 }
 
 /// The texts of every service's files, keyed by path.

@@ -183,6 +183,10 @@ pub struct Shape {
     /// Secret values: redacted from `Debug` output and the CLI's `--dry-run`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
+    /// How a whole `binary` request body is labelled: `application/octet-stream` (the
+    /// default) or `none`, no `Content-Type` at all (OpenMeta's `format: byte`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<Spanned<String>>,
     /// Fields of an `object`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Shape>,

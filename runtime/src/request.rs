@@ -6,7 +6,8 @@
 //! the host, in the query, in headers, or in the body. A body is one of: a form of fields
 //! (`application/x-www-form-urlencoded`), a JSON document (`application/json; charset=utf-8`:
 //! an object built from body fields, or one parameter's value as the whole body), text sent as
-//! it is under the same JSON content type, or bytes (`application/octet-stream`). This is what
+//! it is under the same JSON content type, or bytes (`application/octet-stream`, or no
+//! content type for the metadata's `format: byte`). This is what
 //! Alibaba Cloud's official SDKs send for each.
 
 use std::fmt;
@@ -53,8 +54,11 @@ pub enum Body {
     /// Text sent as it is, under the JSON content type (a parameter holding a JSON document
     /// as text).
     Text(String),
-    /// Bytes sent as they are.
+    /// Bytes sent as they are, as `application/octet-stream`.
     Binary(Bytes),
+    /// Bytes sent as they are, without a `Content-Type`: the official SDKs send a body the
+    /// metadata types `format: byte` so.
+    Bare(Bytes),
 }
 
 /// Shows the kind and size of the body, never its content.
@@ -68,6 +72,7 @@ impl fmt::Debug for Body {
             Body::Json(_) => f.write_str("Json(..)"),
             Body::Text(text) => write!(f, "Text({} bytes)", text.len()),
             Body::Binary(bytes) => write!(f, "Binary({} bytes)", bytes.len()),
+            Body::Bare(bytes) => write!(f, "Bare({} bytes)", bytes.len()),
         }
     }
 }
@@ -134,6 +139,11 @@ impl RequestParams {
         self.body = Some(Body::Binary(Bytes::copy_from_slice(bytes)));
     }
 
+    /// Makes `bytes` the whole body, sent without a `Content-Type`.
+    pub fn put_bare_body(&mut self, bytes: &[u8]) {
+        self.body = Some(Body::Bare(Bytes::copy_from_slice(bytes)));
+    }
+
     /// The text of the parameter `name` at `location`, if set as text (a JSON body field
     /// holding a string counts).
     pub fn get(&self, location: Location, name: &str) -> Option<&str> {
@@ -182,7 +192,10 @@ impl RequestParams {
     }
 
     /// `template` with each `{Name}` replaced by the percent-encoded path parameter `Name`
-    /// (empty when unset), as the canonical URI and the request line both carry it.
+    /// (empty when unset), as the canonical URI and the request line both carry it. A
+    /// `{+Name}` placeholder is a parameter that holds several segments (Cloud Control's
+    /// `requestPath`, the whole path): each segment is encoded and the `/` between them kept.
+    /// The path starts with `/` whatever the values.
     pub(crate) fn render_path(&self, template: &str) -> String {
         let mut path = String::with_capacity(template.len());
         let mut rest = template;
@@ -191,12 +204,29 @@ impl RequestParams {
                 break;
             };
             path.push_str(&rest[..open]);
-            if let Some(value) = self.path.get(&rest[open + 1..close]) {
-                sign::percent_encode_into(&mut path, value);
+            let placeholder = &rest[open + 1..close];
+            match placeholder.strip_prefix('+') {
+                Some(name) => {
+                    for (index, segment) in self.path.get(name).unwrap_or("").split('/').enumerate()
+                    {
+                        if index > 0 {
+                            path.push('/');
+                        }
+                        sign::percent_encode_into(&mut path, segment);
+                    }
+                }
+                None => {
+                    if let Some(value) = self.path.get(placeholder) {
+                        sign::percent_encode_into(&mut path, value);
+                    }
+                }
             }
             rest = &rest[close + 1..];
         }
         path.push_str(rest);
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
         path
     }
 
@@ -206,13 +236,37 @@ impl RequestParams {
             Some(Body::Json(value)) => (Bytes::from(value.to_string()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Text(text)) => (Bytes::from(text.clone()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Binary(bytes)) => (bytes.clone(), Some(BINARY_CONTENT_TYPE)),
+            Some(Body::Bare(bytes)) => (bytes.clone(), None),
             None if self.form.is_empty() => (Bytes::new(), None),
-            None => (
-                Bytes::from(sign::canonical_query(self.form.iter())),
-                Some(FORM_CONTENT_TYPE),
-            ),
+            None => (Bytes::from(form_body(&self.form)), Some(FORM_CONTENT_TYPE)),
         }
     }
+}
+
+/// A form body as the official SDKs write one: the fields sorted by name, names and values
+/// percent-encoded as the query is but for the space, which is `+` (HTML's form encoding,
+/// which Python's `urlencode`, Java's `URLEncoder` and Go's `QueryEscape` all write).
+fn form_body(form: &Params) -> String {
+    let mut fields: Vec<(&str, &str)> = form.iter().collect();
+    fields.sort_unstable();
+    let mut body = String::new();
+    for (index, (name, value)) in fields.into_iter().enumerate() {
+        if index > 0 {
+            body.push('&');
+        }
+        form_encode_into(&mut body, name);
+        body.push('=');
+        form_encode_into(&mut body, value);
+    }
+    body
+}
+
+/// `text` percent-encoded with `+` for a space. The percent-encoding writes `%` as `%25`, so
+/// every `%20` it writes is a space.
+fn form_encode_into(out: &mut String, text: &str) {
+    let mut encoded = String::new();
+    sign::percent_encode_into(&mut encoded, text);
+    out.push_str(&encoded.replace("%20", "+"));
 }
 
 /// What every request of one client has in common, ready to be copied into each attempt's
@@ -358,6 +412,16 @@ mod tests {
         assert_eq!(params.render_path("/"), "/");
         assert_eq!(params.render_path("/a/{Missing}/b"), "/a//b");
         assert_eq!(params.render_path("/a/{unclosed"), "/a/{unclosed");
+
+        params
+            .path
+            .insert("requestPath", "/api/v1/products/VPC/resources/VPC/a b*");
+        assert_eq!(
+            params.render_path("{+requestPath}"),
+            "/api/v1/products/VPC/resources/VPC/a%20b%2A"
+        );
+        params.path.insert("requestPath", "relative/x");
+        assert_eq!(params.render_path("{+requestPath}"), "/relative/x");
     }
 
     #[test]
@@ -377,9 +441,13 @@ mod tests {
         let mut params = RequestParams::default();
         assert_eq!(params.encode_body(), (Bytes::new(), None));
         params.form.insert("Name", "a b");
+        params.form.insert("Data", "{\"k\":\"v 值\"}+*~%");
         assert_eq!(
             params.encode_body(),
-            (Bytes::from_static(b"Name=a%20b"), Some(FORM_CONTENT_TYPE))
+            (
+                Bytes::from_static(b"Data=%7B%22k%22%3A%22v+%E5%80%BC%22%7D%2B%2A~%25&Name=a+b"),
+                Some(FORM_CONTENT_TYPE)
+            )
         );
         params.put_body(&["x", "y"]).unwrap();
         assert_eq!(params.encode_body().0.as_ref(), br#"["x","y"]"#);
@@ -393,6 +461,8 @@ mod tests {
             params.encode_body(),
             (Bytes::from_static(&[0, 159]), Some(BINARY_CONTENT_TYPE))
         );
+        params.put_bare_body(&[0, 159]);
+        assert_eq!(params.encode_body(), (Bytes::from_static(&[0, 159]), None));
     }
 
     #[test]
@@ -429,6 +499,8 @@ mod tests {
         assert!(format!("{params:?}").contains("Text(11 bytes)"));
         params.put_binary_body(b"binary-secret");
         assert!(format!("{params:?}").contains("Binary(13 bytes)"));
+        params.put_bare_body(b"bare-secret");
+        assert!(format!("{params:?}").contains("Bare(11 bytes)"));
         params.put_body(&["array-secret"]).unwrap();
         assert!(!format!("{params:?}").contains("array-secret"));
     }

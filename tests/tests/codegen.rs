@@ -245,6 +245,25 @@ fn an_unknown_type_is_reported_with_position_and_hint() {
 }
 
 #[test]
+fn a_content_type_off_a_binary_body_is_reported() {
+    let scratch = Scratch::new("content-type");
+    scratch.edit(OPERATION, |text| {
+        text.replacen(
+            "  type: int32\n",
+            "  type: int32\n  content_type: none\n",
+            1,
+        )
+    });
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("`content_type` applies only to a whole `binary` request body"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
 fn a_duplicate_parameter_is_reported() {
     let scratch = Scratch::new("duplicate");
     scratch.edit(OPERATION, |text| {

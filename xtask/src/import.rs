@@ -1,6 +1,10 @@
-//! `cargo xtask import --openmeta PATH [--check] [--dir NAME]`: brings a product's spec
-//! directory in line with its OpenMeta metadata and overlay, or (`--check`) reports where it
-//! is not, through the same sync engine as codegen.
+//! `cargo xtask import --openmeta PATH [--check] [--dir NAME] [--into DIR] [--operations A,B]`:
+//! brings a product's spec directory in line with its OpenMeta metadata and overlay, or
+//! (`--check`) reports where it is not, through the same sync engine as codegen.
+//!
+//! `--into` and `--operations` make fixtures: the spec of a few operations of a product,
+//! written under another directory than `spec/` (`tests/fixtures/official/spec`), as the
+//! official-SDK vectors test uses them.
 //!
 //! The directory is `spec/<product>/` (the product code in lower case), unless that holds
 //! another version of the product: then `spec/<product>-<version>/`
@@ -28,6 +32,13 @@ pub struct Options {
     /// The spec directory's name under `spec/`, instead of the one the product code gives.
     #[arg(long)]
     dir: Option<String>,
+    /// The directory, from the workspace root, that holds the spec directories.
+    #[arg(long, default_value = "spec")]
+    into: PathBuf,
+    /// Import only these operations (comma-separated actions) and the shared schemas they
+    /// use; each must be in the metadata.
+    #[arg(long, value_delimiter = ',')]
+    operations: Vec<String>,
 }
 
 pub fn run(root: &Path, options: Options) -> ExitCode {
@@ -52,13 +63,18 @@ fn import_into(root: &Path, options: &Options, started: Instant) -> Result<ExitC
     let openmeta = &options.openmeta;
     let metadata = fs::read_to_string(openmeta)
         .map_err(|error| format!("cannot read {}: {error}", openmeta.display()))?;
+    let metadata = if options.operations.is_empty() {
+        metadata
+    } else {
+        only_operations(&metadata, &options.operations)?
+    };
     let (product, version) =
         import::product_and_version(&metadata).map_err(|error| error.to_string())?;
     let dir = match &options.dir {
         Some(dir) => dir.clone(),
-        None => default_dir(root, &product, &version),
+        None => default_dir(root, &options.into, &product, &version),
     };
-    let spec_dir = Path::new("spec").join(&dir);
+    let spec_dir = options.into.join(&dir);
     let overlay_file = root.join(&spec_dir).join("overlay.yaml");
     let overlay = match fs::read_to_string(&overlay_file) {
         Ok(text) => Some(text),
@@ -90,10 +106,25 @@ fn import_into(root: &Path, options: &Options, started: Instant) -> Result<ExitC
     Ok(crate::report::print(&task, mode, &report, started, &fix))
 }
 
-/// `spec/<product>/`, unless it holds another version of the product.
-fn default_dir(root: &Path, product: &str, version: &str) -> String {
+/// The metadata with only the APIs named in `actions`, or the first of them it lacks.
+fn only_operations(metadata: &str, actions: &[String]) -> Result<String, String> {
+    let mut document: serde_json::Value =
+        serde_json::from_str(metadata).map_err(|error| format!("the metadata: {error}"))?;
+    let apis = document
+        .get_mut("apis")
+        .and_then(serde_json::Value::as_object_mut)
+        .ok_or("the metadata lists no APIs")?;
+    if let Some(missing) = actions.iter().find(|action| !apis.contains_key(*action)) {
+        return Err(format!("the metadata has no API {missing}"));
+    }
+    apis.retain(|action, _| actions.contains(action));
+    Ok(document.to_string())
+}
+
+/// `<into>/<product>/`, unless it holds another version of the product.
+fn default_dir(root: &Path, into: &Path, product: &str, version: &str) -> String {
     let plain = import::directory_name(product, version, false);
-    let service_file = root.join("spec").join(&plain).join("service.yaml");
+    let service_file = root.join(into).join(&plain).join("service.yaml");
     let existing_version = fs::read_to_string(&service_file)
         .ok()
         .and_then(|text| acs_codegen::yaml::parse::<ServiceSpec>(&service_file, &text).ok())

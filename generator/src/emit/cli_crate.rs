@@ -176,7 +176,9 @@ fn parameter_entry(member: &Member) -> TokenStream {
     // From the field name, which is unique among the operation's parameters.
     let kebab = crate::naming::unraw(&member.names.field).to_kebab_case();
     let kind = match member.ty {
-        Type::String | Type::Binary => quote!(String),
+        Type::String => quote!(String),
+        Type::Binary if member.bare_body => quote!(BareBinary),
+        Type::Binary => quote!(Binary),
         Type::Boolean => quote!(Boolean),
         Type::Int32 => quote!(Int32),
         Type::Int64 => quote!(Int64),

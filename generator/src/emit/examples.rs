@@ -102,7 +102,7 @@ pub fn emit_examples(service: &Service) -> TokenStream {
                     assert_eq!(value, &expected, "JSON body");
                 }
                 (Some(expected), Some(::acs_runtime::Body::Text(text))) => assert_eq!(text, expected, "text body"),
-                (Some(expected), Some(::acs_runtime::Body::Binary(bytes))) => {
+                (Some(expected), Some(::acs_runtime::Body::Binary(bytes) | ::acs_runtime::Body::Bare(bytes))) => {
                     assert_eq!(bytes.as_ref(), expected.as_bytes(), "binary body")
                 }
                 (expected, actual) => panic!("body: expected {expected:?}, encoded {actual:?}"),
@@ -207,6 +207,46 @@ fn request_test(operation: &Operation, service: &Service) -> TokenStream {
     }
 }
 
+/// An expression `(&SERVICE, &OPERATION, request)` whose request is that of `operation` built
+/// from `inputs`, its parameters by wire name as JSON (`{"RegionId": "cn-hangzhou", "Tag":
+/// [{"Key": "k"}]}`), through the SDK's builders, as a caller would write it. An input the
+/// operation does not have is an error naming it.
+pub fn request_builder(
+    service: &Service,
+    operation: &Operation,
+    inputs: &Map<String, Value>,
+) -> Result<TokenStream, String> {
+    let examples = Examples {
+        operation,
+        shared: &service.shared_structs,
+        crate_ident: &service.crate_ident,
+        filling: Default::default(),
+    };
+    let mut setters = Vec::new();
+    for (name, value) in inputs {
+        let member = operation
+            .request
+            .iter()
+            .find(|member| &member.wire_name == name)
+            .ok_or_else(|| format!("{} has no request parameter `{name}`", operation.name))?;
+        examples.check_known(&member.ty, value, name)?;
+        setters.push(examples.setter(member, value));
+    }
+    let krate = ident(&service.crate_ident);
+    let module = ident(&operation.names.module);
+    let request = ident(&operation.names.request);
+    Ok(quote! {
+        (
+            &#krate::SERVICE,
+            &#krate::operation::#module::OPERATION,
+            {
+                use #krate::operation::#module::*;
+                #request::builder() #(#setters)* .build().expect("every required parameter is given")
+            },
+        )
+    })
+}
+
 struct Examples<'a> {
     operation: &'a Operation,
     shared: &'a [Struct],
@@ -222,8 +262,40 @@ impl Examples<'_> {
     /// Optional members without a usable example are left out.
     fn top_level(&self, member: &Member) -> Option<(TokenStream, Value)> {
         let value = self.example_value(member)?;
+        Some((self.setter(member, &value), value))
+    }
+
+    /// Whether every object of `value` (of type `ty`, at `path`) has only fields its struct
+    /// has: the builders would leave an unknown one out.
+    fn check_known(&self, ty: &Type, value: &Value, path: &str) -> Result<(), String> {
+        match (ty, value) {
+            (Type::Array(item), Value::Array(items)) => items.iter().try_for_each(|item_value| {
+                self.check_known(item, item_value, &format!("{path}[]"))
+            }),
+            (Type::Map(values), Value::Object(entries)) => {
+                entries.iter().try_for_each(|(key, entry)| {
+                    self.check_known(values, entry, &format!("{path}.{key}"))
+                })
+            }
+            (Type::Struct(_) | Type::Shared(_), Value::Object(entries)) => {
+                let fields = self.struct_fields(ty).unwrap_or_default();
+                entries.iter().try_for_each(|(key, entry)| {
+                    let field = fields
+                        .iter()
+                        .find(|field| &field.wire_name == key)
+                        .ok_or_else(|| format!("`{path}` has no field `{key}`"))?;
+                    self.check_known(&field.ty, entry, &format!("{path}.{key}"))
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The builder call(s) that set `member` to `value`: one per element of a list, one per
+    /// entry of a map.
+    fn setter(&self, member: &Member, value: &Value) -> TokenStream {
         let method = ident(&member.names.field);
-        let setter = match (&member.ty, &value) {
+        match (&member.ty, value) {
             (Type::Array(item), Value::Array(items)) => {
                 let calls = items.iter().map(|item_value| {
                     let item = self.expression(item, item_value);
@@ -242,8 +314,7 @@ impl Examples<'_> {
                 let expression = self.expression(ty, value);
                 quote!(.#method(#expression))
             }
-        };
-        Some((setter, value))
+        }
     }
 
     /// The member's example as the JSON value it encodes from, or a placeholder when a

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::ir::Service;
 use crate::last_run::{self, Reusable};
 use crate::render::{self, Rendered};
+pub(crate) use examples::request_builder;
 
 /// A generated file that failed the syntax gate: a generator bug, never a spec problem.
 #[derive(Debug)]

@@ -232,6 +232,7 @@ fn encode_statement(member: &Member) -> TokenStream {
     };
     let put = match member.location {
         Location::Body => match member.ty {
+            Type::Binary if member.bare_body => quote!(params.put_bare_body(#value.as_ref());),
             Type::Binary => quote!(params.put_binary_body(#value.as_ref());),
             Type::String => quote!(params.put_text_body(#value);),
             _ => quote!(params.put_body(#value)?;),

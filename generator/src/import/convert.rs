@@ -160,6 +160,12 @@ impl<'d> Converter<'d> {
         };
         let mut shape = self.shape(&parameter.schema, position, 0);
         shape.style = style(location, parameter.style.as_deref(), &shape).map(spanned);
+        // Bytes of `format: byte` go bare; the official SDKs label only `format: binary`
+        // streams `application/octet-stream`.
+        let is_binary = shape.ty.as_ref().is_some_and(|ty| ty.value == "binary");
+        if is_binary && parameter.schema.format.as_deref() == Some("byte") {
+            shape.content_type = Some(spanned("none".to_owned()));
+        }
         shape.name = Some(spanned(parameter.name.clone()));
         shape.location = Some(spanned(parameter.location.clone()));
         shape
@@ -325,8 +331,11 @@ pub(crate) fn post_first_with_body(operation: &mut OperationSpec) {
 
 /// The API's path template with every path parameter a `{Name}` placeholder: `[Name]` is
 /// read as `{Name}`, and a `*` segment as the one path parameter the template does not
-/// otherwise name. A placeholder that names no parameter gets one, a required string, so
-/// that callers can fill it.
+/// otherwise name. When the template also names placeholders that are no parameter
+/// (Cloud Control's `/api/v1/providers/{provider}/products/{product}/resources/*` with the
+/// one parameter `requestPath`), that parameter is the whole path, as the official SDKs
+/// send it: the template is `{+Name}`. Otherwise a placeholder that names no parameter gets
+/// one, a required string, so that callers can fill it.
 fn path_template(path: &str, request: &mut Vec<Shape>) -> String {
     let path_parameters: Vec<String> = request
         .iter()
@@ -352,6 +361,15 @@ fn path_template(path: &str, request: &mut Vec<Shape>) -> String {
             .map_or((template.as_str(), None), |(route, query)| {
                 (route, Some(query))
             });
+        let undeclared = placeholder_names(route).any(|name| {
+            !request
+                .iter()
+                .any(|parameter| parameter.name.as_ref().is_some_and(|n| n.value == name))
+        });
+        if route.ends_with("/*") && undeclared {
+            let query = query.map(|query| format!("?{query}")).unwrap_or_default();
+            return format!("{{+{only}}}{query}");
+        }
         if route.ends_with("/*") {
             let mut replaced = format!("{}{{{only}}}", &route[..route.len() - 1]);
             if let Some(query) = query {
@@ -388,6 +406,14 @@ fn path_template(path: &str, request: &mut Vec<Shape>) -> String {
         rest = &rest[open + close + 1..];
     }
     template
+}
+
+/// The names of a template's `{Name}` placeholders.
+fn placeholder_names(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 /// `#/components/schemas/Name` → `Name`.

@@ -58,6 +58,7 @@ pub(crate) struct ShapePatch {
     max_items: Option<u64>,
     deprecated: Option<bool>,
     sensitive: Option<bool>,
+    content_type: Option<String>,
     fields: Option<Vec<Shape>>,
     items: Option<Box<ShapePatch>>,
     values: Option<Box<ShapePatch>>,
@@ -228,6 +229,9 @@ impl ShapePatch {
         }
         if let Some(sensitive) = self.sensitive {
             shape.sensitive = sensitive;
+        }
+        if let Some(content_type) = &self.content_type {
+            shape.content_type = Some(spanned(content_type.clone()));
         }
         if let Some(description) = &self.description {
             shape.description = Some(description.clone());

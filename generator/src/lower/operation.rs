@@ -49,8 +49,12 @@ pub(super) fn lower(
         .map_or_else(|| "/".to_owned(), |path| path.value.clone());
     if let Some(spec_path) = &spec.path {
         let at = shapes.at(spec_path);
-        if !template.starts_with('/') {
-            shapes.report(at.clone(), "a path template starts with `/`", None);
+        if !template.starts_with('/') && !template.starts_with("{+") {
+            shapes.report(
+                at.clone(),
+                "a path template starts with `/`, or is a whole-path `{+Name}`",
+                None,
+            );
         }
         check_path(&mut shapes, &template, at, &request);
     }
@@ -256,7 +260,9 @@ fn placeholders(template: &str) -> Vec<&str> {
         let Some(close) = rest[open..].find('}') else {
             break;
         };
-        found.push(&rest[open + 1..open + close]);
+        // `{+Name}` keeps the `/` of its value (see the spec's README).
+        let name = &rest[open + 1..open + close];
+        found.push(name.strip_prefix('+').unwrap_or(name));
         rest = &rest[open + close + 1..];
     }
     found

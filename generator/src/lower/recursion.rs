@@ -59,6 +59,7 @@ mod tests {
 
     fn member(name: &str, ty: Type) -> Member {
         Member {
+            bare_body: false,
             wire_name: name.into(),
             names: naming::field_names([name]).remove(0),
             ty,

@@ -194,6 +194,7 @@ impl<'a> Shapes<'a> {
                 Some("use `string` for a field".into()),
             );
         }
+        let bare_body = self.lower_content_type(shape, location_kind, &ty);
         if let (Some(minimum), Some(maximum)) = (shape.minimum, shape.maximum)
             && minimum > maximum
         {
@@ -212,6 +213,7 @@ impl<'a> Shapes<'a> {
             style,
             sensitive: shape.sensitive,
             boxed: false,
+            bare_body,
             docs: Docs {
                 description: shape.description.as_deref().map(tidy),
                 example: shape.example.clone(),
@@ -223,6 +225,34 @@ impl<'a> Shapes<'a> {
                 deprecated: shape.deprecated,
             },
         })
+    }
+
+    /// Whether a whole `binary` body goes without a `Content-Type`: `content_type: none`.
+    /// The key is for such bodies only, and names `application/octet-stream` or `none`.
+    fn lower_content_type(&mut self, shape: &Shape, location: Location, ty: &Type) -> bool {
+        let Some(content_type) = &shape.content_type else {
+            return false;
+        };
+        if location != Location::Body || *ty != Type::Binary {
+            self.report(
+                self.at(content_type),
+                "`content_type` applies only to a whole `binary` request body",
+                Some("remove `content_type` here".into()),
+            );
+            return false;
+        }
+        match content_type.value.as_str() {
+            "none" => true,
+            "application/octet-stream" => false,
+            other => {
+                self.report(
+                    self.at(content_type),
+                    format!("unknown content type `{other}`"),
+                    Some("use `application/octet-stream` (the default) or `none`".into()),
+                );
+                false
+            }
+        }
     }
 
     fn lower_encoding(

@@ -187,6 +187,48 @@ fn path_templates_name_every_path_parameter() {
 }
 
 #[test]
+fn a_star_path_whose_template_names_undeclared_placeholders_is_the_whole_path() {
+    // Cloud Control: `requestPath` is the whole path, as the official SDKs send it.
+    let metadata = with_api(
+        r#"{"path": "/api/v1/providers/{provider}/products/{product}/resources/*",
+            "methods": ["post"], "parameters": [
+            {"name": "requestPath", "in": "path", "schema": {"type": "string"}}]}"#,
+    );
+    let specs = imported(&metadata);
+    let api = operation(&specs, "Api");
+    assert_eq!(
+        api.path.as_ref().map(|path| path.value.as_str()),
+        Some("{+requestPath}")
+    );
+    let names: Vec<&str> = api
+        .request
+        .iter()
+        .filter_map(|parameter| parameter.name.as_ref().map(|name| name.value.as_str()))
+        .collect();
+    assert_eq!(names, ["requestPath"], "no parameter is invented");
+}
+
+#[test]
+fn a_body_of_format_byte_goes_without_content_type() {
+    let metadata = with_api(
+        r#"{"path": "/invoke", "methods": ["post"], "parameters": [
+            {"name": "body", "in": "body", "schema": {"type": "string", "format": "byte"}}]}"#,
+    );
+    assert_same(
+        &operation(&imported(&metadata), "Api").request,
+        "- {name: body, in: body, type: binary, content_type: none}",
+    );
+    let stream = with_api(
+        r#"{"path": "/invoke", "methods": ["post"], "parameters": [
+            {"name": "body", "in": "body", "schema": {"type": "string", "format": "binary"}}]}"#,
+    );
+    assert_same(
+        &operation(&imported(&stream), "Api").request,
+        "- {name: body, in: body, type: binary}",
+    );
+}
+
+#[test]
 fn a_request_with_a_body_is_posted_when_the_metadata_lists_get_first() {
     let metadata = with_api(
         r#"{"methods": ["get", "post"], "parameters": [
