@@ -525,7 +525,7 @@ pub struct DataDisk {
     ///
     /// Example: `/mnt/path1`
     pub mount_target: Option<String>,
-    /// The data disk name. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with http:// or https://. The name can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
+    /// The data disk name. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with http:// or https://. The name can contain letters, digits, colons (:), underscores (_), and hyphens (-).
     ///
     /// Wire name: `disk_name`.
     ///
@@ -868,23 +868,23 @@ pub struct InstancePatterns {
     ///
     /// Wire name: `cpu_architectures`.
     pub cpu_architectures: Option<Vec<String>>,
-    /// \[This parameter is deprecated and replaced by cores] The number of vCores provided by the instance type.
+    /// [This parameter is deprecated and replaced by cores] The number of vCores provided by the instance type.
     ///
     /// Wire name: `core`; deprecated.
     ///
     /// Example: `4`
     pub core: Option<i64>,
-    /// \[This parameter is deprecated] The maximum hourly price of the instance.
+    /// [This parameter is deprecated] The maximum hourly price of the instance.
     ///
     /// Wire name: `max_price`; deprecated.
     ///
     /// Example: `2`
     pub max_price: Option<f64>,
-    /// \[This parameter is deprecated and replaced by cpu_architectures] The architectures of instance types.
+    /// [This parameter is deprecated and replaced by cpu_architectures] The architectures of instance types.
     ///
     /// Wire name: `architectures`; deprecated.
     pub architectures: Option<Vec<String>>,
-    /// \[This parameter is deprecated] Specifies whether to include burstable instance types.
+    /// [This parameter is deprecated] Specifies whether to include burstable instance types.
     ///
     /// Wire name: `burst_performance_option`; deprecated.
     ///

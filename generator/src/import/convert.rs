@@ -467,12 +467,11 @@ fn enum_values(schema: &Schema) -> Vec<String> {
     }
 }
 
-/// Documentation text without trailing whitespace. Text with no letter or digit at all
-/// (OpenMeta has `****` placeholders) documents nothing and is dropped.
+/// Documentation text made plain (see [`text`](super::text)). Text with no letter or digit
+/// at all (OpenMeta has `****` placeholders) documents nothing and is dropped.
 fn documentation(text: Option<&str>) -> Option<String> {
-    text.map(str::trim_end)
+    text.map(super::text::plain)
         .filter(|text| text.chars().any(char::is_alphanumeric))
-        .map(str::to_owned)
 }
 
 fn scalar_text(value: &Value) -> Option<String> {

@@ -14,8 +14,9 @@
 //! `list`, every parameter (name, `in`, `style`,
 //! `required`, type, description, example, enum, default, minimum, maximum, `maxItems`,
 //! `deprecated`), the fields of the `200` response at any depth, the `json` sample of
-//! `responseDemo` verbatim, and pagination (see `pagination`). Descriptions lose trailing
-//! whitespace; one without any letter or digit (`****`) is a placeholder and is dropped, as
+//! `responseDemo` verbatim, and pagination (see `pagination`). Summaries and descriptions are
+//! made plain text (markdown escapes and HTML markup outside code removed, see `text`); one
+//! without any letter or digit (`****`) is a placeholder and is dropped, as
 //! is an empty example. `enum` comes from `enum`, else from the keys of `enumValueTitles`.
 //!
 //! Types: `string`, `boolean`; `integer` is `int32` with format `int32`, else `int64`;
@@ -67,6 +68,7 @@ mod openmeta;
 mod overlay;
 mod pagination;
 mod path;
+mod text;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -37,7 +37,7 @@ pub struct AttachInstancesRequest {
     ///
     /// Example: `secrity-key`
     pub key_pair: Option<String>,
-    /// The SSH logon password used to log on to the ECS instances. You must specify this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters. The password cannot contain backslashes (\\) or double quotation marks (").
+    /// The SSH logon password used to log on to the ECS instances. You must specify this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters. The password cannot contain backslashes (\) or double quotation marks (").
     ///
     /// The password is encrypted during data transfer to ensure security.
     ///

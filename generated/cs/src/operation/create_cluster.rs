@@ -309,7 +309,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `maintenance_window`.
     pub maintenance_window: Option<crate::types::MaintenanceWindow>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,
@@ -317,28 +317,28 @@ pub struct CreateClusterRequest {
     ///
     /// **Network plug-in**: required. The Flannel and Terway plug-ins are supported. Select one of the plug-ins for the cluster.
     ///
-    /// *   If you want to use the Terway component, specify the network plug-in in the \[{"name":"flannel","config":""}] format.
-    /// *   If you want to use the Terway component, specify the value network plug-in in the \[{"name": "terway-eniip","Config": ""}] format.
+    /// *   If you want to use the Terway component, specify the network plug-in in the [{"name":"flannel","config":""}] format.
+    /// *   If you want to use the Terway component, specify the value network plug-in in the [{"name": "terway-eniip","Config": ""}] format.
     ///
     /// **Volume plug-in**: optional. Only the `Container Storage Interface (CSI)` plug-in is supported.
     ///
-    /// Specify the `CSI` plug-in in the following format: \[{"name":"csi-plugin","config": ""},{"name": "csi-provisioner","config": ""}].
+    /// Specify the `CSI` plug-in in the following format: [{"name":"csi-plugin","config": ""},{"name": "csi-provisioner","config": ""}].
     ///
     /// **Simple Log Service component**: optional. We recommend that you enable Simple Log Service. If Simple Log Service is disabled, you cannot use the cluster auditing feature.
     ///
-    /// *   Specify an existing `Simple Log Service project` in the following format: \[{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true","sls_project_name":"your_sls_project_name"}"}].
-    /// *   To create a `Simple Log Service project`, specify the component in the following format: \[{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true"}"}].
+    /// *   Specify an existing `Simple Log Service project` in the following format: [{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true","sls_project_name":"your_sls_project_name"}"}].
+    /// *   To create a `Simple Log Service project`, specify the component in the following format: [{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true"}"}].
     ///
     /// **Ingress controller**: optional. By default, the `nginx-ingress-controller` component is installed in ACK dedicated clusters.
     ///
-    /// *   To install nginx-ingress-controller and enable Internet access, specify the Ingress controller in the following format: \[{"name":"nginx-ingress-controller","config":"{"IngressSlbNetworkType":"internet"}"}].
-    /// *   To disable the automatic installation of nginx-ingress-controller, specify the Ingress controller in the following format: \[{"name": "nginx-ingress-controller","config": "","disabled": true}].
+    /// *   To install nginx-ingress-controller and enable Internet access, specify the Ingress controller in the following format: [{"name":"nginx-ingress-controller","config":"{"IngressSlbNetworkType":"internet"}"}].
+    /// *   To disable the automatic installation of nginx-ingress-controller, specify the Ingress controller in the following format: [{"name": "nginx-ingress-controller","config": "","disabled": true}].
     ///
     /// **Event center**: optional. By default, the event center feature is enabled.
     ///
     /// You can use ACK event centers to store and query events and configure alerts. You can use the Logstores that are associated with ACK event centers free of charge within 90 days. For more information, see [Create and use an event center](~~150476~~).
     ///
-    /// To enable the event center feature, specify the event center component in the following format: \[{"name":"ack-node-problem-detector","config":"{"sls_project_name":"your_sls_project_name"}"}].
+    /// To enable the event center feature, specify the event center component in the following format: [{"name":"ack-node-problem-detector","config":"{"sls_project_name":"your_sls_project_name"}"}].
     ///
     /// Wire name: `addons`.
     pub addons: Option<Vec<crate::types::Addon>>,
@@ -368,7 +368,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `runtime`; deprecated.
     pub runtime: Option<crate::types::Runtime>,
-    /// \[**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The custom node name.
     ///
@@ -389,7 +389,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `IyEvdXNyL2Jpbi9iYXNoCmVjaG8gIkhlbGxvIEFD****`
     pub user_data: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The custom image for nodes. By default, the image provided by ACK is used. You can select a custom image to replace the default image. For more information, see [Use a custom image to create an ACK cluster](~~146647~~).
     ///
@@ -397,19 +397,19 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `m-bp16z7xko3vvv8gt****`
     pub image_id: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The ApsaraDB RDS instances. The pod CIDR block and node CIDR block are added to the whitelists of the ApsaraDB RDS instances. We recommend that you add the pod CIDR block and node CIDR block to the whitelists of the ApsaraDB RDS instances in the ApsaraDB RDS console. If the RDS instances are not in the Running state, new nodes cannot be added to the cluster.
     ///
     /// Wire name: `rds_instances`; deprecated.
     pub rds_instances: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The taints that you want to add to nodes. Taints can be used together with tolerations to avoid scheduling pods to specific nodes. For more information, see [taint-and-toleration](https://kubernetes.io/zh/docs/concepts/scheduling-eviction/taint-and-toleration/).
     ///
     /// Wire name: `taints`; deprecated.
     pub taints: Option<Vec<crate::types::Taint>>,
-    /// \[**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cms_enabled` parameter of the `kubernetes_config` field in the nodepool section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cms_enabled` parameter of the `kubernetes_config` field in the nodepool section instead.
     ///
     /// Specifies whether to install the CloudMonitor agent. Valid values:
     ///
@@ -422,7 +422,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub cloud_monitor_flags: Option<bool>,
-    /// \[**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The OS distribution that is used. Valid values:
     ///
@@ -439,7 +439,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `CentOS`
     pub platform: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The type of OS. Valid values:
     ///
@@ -452,7 +452,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Linux`
     pub os_type: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `soc_enabled` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `soc_enabled` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable Multi-Level Protection Scheme (MLPS) security hardening. For more information, see [ACK security hardening based on MLPS](~~196148~~).
     ///
@@ -467,7 +467,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub soc_enabled: Option<bool>,
-    /// \[**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable Alibaba Cloud Linux Security Hardening. Valid values:
     ///
@@ -480,13 +480,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub security_hardening_os: Option<bool>,
-    /// \[Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Wire name: `cis_enabled`; deprecated.
     ///
     /// Example: `false`
     pub cis_enabled: Option<bool>,
-    /// \[**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cpu_policy` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cpu_policy` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The CPU management policy of the node. The following policies are supported if the Kubernetes version of the cluster is 1.12.6 or later:
     ///
@@ -507,7 +507,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `30000~32767    `
     pub node_port_range: Option<String>,
-    /// \[**Deprecated**] Use the `vswitch_ids` parameter instead.
+    /// [**Deprecated**] Use the `vswitch_ids` parameter instead.
     ///
     /// The IDs of the vSwitches that are specified for master nodes. You can specify up to three vSwitches. We recommend that you specify three vSwitches in different zones to ensure high availability.
     ///
@@ -515,7 +515,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `master_vswitch_ids`; deprecated.
     pub master_vswitch_ids: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `key_pair` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `key_pair` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The name of the key pair. You must configure this parameter or `login_password`.
     ///
@@ -523,7 +523,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `secrity-key`
     pub key_pair: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `login_password` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `login_password` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The password for SSH logon. You must set this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters.
     ///
@@ -531,7 +531,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Hello@1234`
     pub login_password: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
     ///
     /// The number of master nodes. Valid values: `3` and `5`.
     ///
@@ -541,13 +541,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `3`
     pub master_count: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
     ///
     /// The instance types of master nodes. For more information, see [Overview of instance families](~~25378~~).
     ///
     /// Wire name: `master_instance_types`; deprecated.
     pub master_instance_types: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
     ///
     /// The system disk category of master nodes. Valid values:
     ///
@@ -561,7 +561,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cloud_ssd`
     pub master_system_disk_category: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
     ///
     /// The system disk size of master nodes. Valid values: 40 to 500. Unit: GiB.
     ///
@@ -571,7 +571,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `120`
     pub master_system_disk_size: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
     ///
     /// The performance level (PL) of the system disk that you want to use for master nodes. This parameter takes effect only for ESSDs. For more information about the relationship between disk PLs and disk sizes, see [ESSDs](~~122389~~).
     ///
@@ -579,7 +579,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PL1`
     pub master_system_disk_performance_level: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
     ///
     /// The ID of the automatic snapshot policy that is used by the system disk specified for master nodes.
     ///
@@ -587,7 +587,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub master_system_disk_snapshot_policy_id: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
     ///
     /// The billing method of master nodes. Valid values:
     ///
@@ -600,7 +600,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PrePaid`
     pub master_instance_charge_type: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
     ///
     /// The billing cycle of the master nodes in the cluster. This parameter is required if master_instance_charge_type is set to `PrePaid`.
     ///
@@ -610,7 +610,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub master_period_unit: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
     ///
     /// The subscription duration of master nodes. This parameter takes effect and is required only when `master_instance_charge_type` is set to `PrePaid`.
     ///
@@ -622,7 +622,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub master_period: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
     ///
     /// Specifies whether to enable auto-renewal for master nodes. This parameter takes effect only when `master_instance_charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -635,7 +635,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub master_auto_renew: Option<bool>,
-    /// \[**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
     ///
     /// The auto-renewal duration. This parameter takes effect and is required only when the subscription billing method is selected for master nodes.
     ///
@@ -647,7 +647,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub master_auto_renew_period: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The number of worker nodes. Valid values: 0 to 100.
     ///
@@ -655,7 +655,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `3`
     pub num_of_nodes: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The vSwitches for worker nodes. Each worker node is allocated a vSwitch.
     ///
@@ -663,13 +663,13 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `worker_vswitch_ids`; deprecated.
     pub worker_vswitch_ids: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The instance configurations of worker nodes.
     ///
     /// Wire name: `worker_instance_types`; deprecated.
     pub worker_instance_types: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The system disk category of worker nodes. For more information, see [Elastic Block Storage devices](~~63136~~).
     ///
@@ -684,7 +684,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cloud_efficiency`
     pub worker_system_disk_category: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The system disk size of worker nodes. Unit: GiB.
     ///
@@ -698,7 +698,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `120`
     pub worker_system_disk_size: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The ID of the automatic snapshot policy that is used by the system disk specified for worker nodes.
     ///
@@ -706,7 +706,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub worker_system_disk_snapshot_policy_id: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// If the system disk is an ESSD, you can specify the PL of the ESSD. For more information, see [Enterprise SSDs](~~122389~~).
     ///
@@ -721,13 +721,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PL1`
     pub worker_system_disk_performance_level: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The configurations of the data disks that you want to mount to worker nodes. The configurations include the disk category and disk size.
     ///
     /// Wire name: `worker_data_disks`; deprecated.
     pub worker_data_disks: Option<Vec<WorkerDataDisk>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The billing method of worker nodes. Valid values:
     ///
@@ -740,7 +740,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PrePaid`
     pub worker_instance_charge_type: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The billing cycle of worker nodes. This parameter is required if worker_instance_charge_type is set to `PrePaid`.
     ///
@@ -750,7 +750,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub worker_period_unit: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The subscription duration of worker nodes. This parameter takes effect and is required only when `worker_instance_charge_type` is set to `PrePaid`.
     ///
@@ -762,7 +762,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub worker_period: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable auto-renewal for worker nodes. This parameter takes effect and is required only when `worker_instance_charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -775,7 +775,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub worker_auto_renew: Option<bool>,
-    /// \[**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The auto-renewal duration of worker nodes. This parameter takes effect and is required only if the subscription billing method is selected for worker nodes.
     ///
@@ -785,7 +785,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub worker_auto_renew_period: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
     ///
     /// The existing ECS instances that are specified as worker nodes for the cluster.
     ///
@@ -793,7 +793,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `instances`; deprecated.
     pub instances: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
     ///
     /// Specifies whether to mount a data disk to a node that is created based on an existing ECS instance. Valid values:
     ///
@@ -811,7 +811,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub format_disk: Option<bool>,
-    /// \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
     ///
     /// Specifies whether to retain the names of existing ECS instances that are used in the cluster. Valid values:
     ///
@@ -833,13 +833,13 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `service_discovery_types`; deprecated.
     pub service_discovery_types: Option<Vec<String>>,
-    /// \[Deprecated] Use the `snat_entry` parameter instead.
+    /// [Deprecated] Use the `snat_entry` parameter instead.
     ///
     /// Wire name: `nat_gateway`; deprecated.
     ///
     /// Example: `true`
     pub nat_gateway: Option<bool>,
-    /// \[Deprecated] Use the `zone_ids` parameter instead.
+    /// [Deprecated] Use the `zone_ids` parameter instead.
     ///
     /// The ID of the zone to which the cluster belongs. This parameter is specific to ACK Serverless clusters.
     ///
@@ -855,7 +855,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `SLS`
     pub logging_type: Option<String>,
-    /// \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
+    /// [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
     ///
     /// Specifies whether to perform a rollback when the cluster fails to be created. Valid values:
     ///
@@ -868,7 +868,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub disable_rollback: Option<bool>,
-    /// \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
+    /// [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
     ///
     /// Specifies the timeout period of cluster creation. Unit: minutes.
     ///
@@ -878,7 +878,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `60`
     pub timeout_mins: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The type of OS distribution that you want to use. To specify the node OS, we recommend that you use this parameter. Valid values:
     ///
@@ -898,7 +898,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `AliyunLinux`
     pub image_type: Option<String>,
-    /// \[**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances. This parameter does not take effect.
+    /// [**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances. This parameter does not take effect.
     ///
     /// The specification of the Server Load Balancer (SLB) instance. Valid values:
     ///
@@ -921,7 +921,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub enable_rrsa: Option<bool>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The billing method of the CLB instance that is used by the API server. Default value: PostPaid. Valid values:
     ///
@@ -940,7 +940,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub charge_type: Option<String>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The billing cycle. This parameter is required if charge_type is set to PrePaid.
     ///
@@ -952,7 +952,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub period_unit: Option<String>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The subscription duration. This parameter takes effect and is required only when you set charge_type to PrePaid.
     ///
@@ -966,7 +966,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `FY2023`
     pub period: Option<i64>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// Specifies whether to enable auto-renewal. This parameter takes effect only when `charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -981,7 +981,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub auto_renew: Option<bool>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The auto-renewal duration. This parameter takes effect only if charge_type is set to PrePaid and auto_renew is set to true. If you set `period_unit` to Month, the valid values of auto_renew_period are 1, 2, 3, 6, and 12.
     ///
@@ -1966,7 +1966,7 @@ impl CreateClusterRequestBuilder {
         self.operation_policy = Some(input);
         self
     }
-    /// Sets or clears `operation_policy`. The automatic O\&M policy of the cluster.
+    /// Sets or clears `operation_policy`. The automatic O&M policy of the cluster.
     pub fn set_operation_policy(mut self, input: Option<OperationPolicy>) -> Self {
         self.operation_policy = input;
         self
@@ -2071,7 +2071,7 @@ impl CreateClusterRequestBuilder {
         self.node_name_mode = Some(input.into());
         self
     }
-    /// Sets or clears `node_name_mode`. \[**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// Sets or clears `node_name_mode`. [**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     pub fn set_node_name_mode(mut self, input: Option<String>) -> Self {
         self.node_name_mode = input;
         self
@@ -2099,7 +2099,7 @@ impl CreateClusterRequestBuilder {
         self.image_id = Some(input.into());
         self
     }
-    /// Sets or clears `image_id`. \[**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `image_id`. [**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead.
     pub fn set_image_id(mut self, input: Option<String>) -> Self {
         self.image_id = input;
         self
@@ -2115,7 +2115,7 @@ impl CreateClusterRequestBuilder {
         self.rds_instances.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `rds_instances`. \[**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `rds_instances`. [**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_rds_instances(mut self, input: Option<Vec<String>>) -> Self {
         self.rds_instances = input;
         self
@@ -2131,7 +2131,7 @@ impl CreateClusterRequestBuilder {
         self.taints.get_or_insert_with(Vec::new).push(input);
         self
     }
-    /// Sets or clears `taints`. \[**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// Sets or clears `taints`. [**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     pub fn set_taints(mut self, input: Option<Vec<crate::types::Taint>>) -> Self {
         self.taints = input;
         self
@@ -2145,7 +2145,7 @@ impl CreateClusterRequestBuilder {
         self.cloud_monitor_flags = Some(input);
         self
     }
-    /// Sets or clears `cloud_monitor_flags`. \[**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cloud_monitor_flags`. [**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead.
     pub fn set_cloud_monitor_flags(mut self, input: Option<bool>) -> Self {
         self.cloud_monitor_flags = input;
         self
@@ -2159,7 +2159,7 @@ impl CreateClusterRequestBuilder {
         self.platform = Some(input.into());
         self
     }
-    /// Sets or clears `platform`. \[**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `platform`. [**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
@@ -2173,7 +2173,7 @@ impl CreateClusterRequestBuilder {
         self.os_type = Some(input.into());
         self
     }
-    /// Sets or clears `os_type`. \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `os_type`. [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
     pub fn set_os_type(mut self, input: Option<String>) -> Self {
         self.os_type = input;
         self
@@ -2187,7 +2187,7 @@ impl CreateClusterRequestBuilder {
         self.soc_enabled = Some(input);
         self
     }
-    /// Sets or clears `soc_enabled`. \[**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `soc_enabled`. [**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead.
     pub fn set_soc_enabled(mut self, input: Option<bool>) -> Self {
         self.soc_enabled = input;
         self
@@ -2201,7 +2201,7 @@ impl CreateClusterRequestBuilder {
         self.security_hardening_os = Some(input);
         self
     }
-    /// Sets or clears `security_hardening_os`. \[**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `security_hardening_os`. [**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
     pub fn set_security_hardening_os(mut self, input: Option<bool>) -> Self {
         self.security_hardening_os = input;
         self
@@ -2215,7 +2215,7 @@ impl CreateClusterRequestBuilder {
         self.cis_enabled = Some(input);
         self
     }
-    /// Sets or clears `cis_enabled`. \[Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cis_enabled`. [Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
     pub fn set_cis_enabled(mut self, input: Option<bool>) -> Self {
         self.cis_enabled = input;
         self
@@ -2229,7 +2229,7 @@ impl CreateClusterRequestBuilder {
         self.cpu_policy = Some(input.into());
         self
     }
-    /// Sets or clears `cpu_policy`. \[**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cpu_policy`. [**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead.
     pub fn set_cpu_policy(mut self, input: Option<String>) -> Self {
         self.cpu_policy = input;
         self
@@ -2259,7 +2259,7 @@ impl CreateClusterRequestBuilder {
         self.master_vswitch_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `master_vswitch_ids`. \[**Deprecated**] Use the `vswitch_ids` parameter instead.
+    /// Sets or clears `master_vswitch_ids`. [**Deprecated**] Use the `vswitch_ids` parameter instead.
     pub fn set_master_vswitch_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.master_vswitch_ids = input;
         self
@@ -2273,7 +2273,7 @@ impl CreateClusterRequestBuilder {
         self.key_pair = Some(input.into());
         self
     }
-    /// Sets or clears `key_pair`. \[**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `key_pair`. [**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead.
     pub fn set_key_pair(mut self, input: Option<String>) -> Self {
         self.key_pair = input;
         self
@@ -2287,7 +2287,7 @@ impl CreateClusterRequestBuilder {
         self.login_password = Some(input.into());
         self
     }
-    /// Sets or clears `login_password`. \[**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `login_password`. [**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead.
     pub fn set_login_password(mut self, input: Option<String>) -> Self {
         self.login_password = input;
         self
@@ -2301,7 +2301,7 @@ impl CreateClusterRequestBuilder {
         self.master_count = Some(input);
         self
     }
-    /// Sets or clears `master_count`. \[**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_count`. [**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
     pub fn set_master_count(mut self, input: Option<i64>) -> Self {
         self.master_count = input;
         self
@@ -2317,7 +2317,7 @@ impl CreateClusterRequestBuilder {
         self.master_instance_types.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `master_instance_types`. \[**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_instance_types`. [**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
     pub fn set_master_instance_types(mut self, input: Option<Vec<String>>) -> Self {
         self.master_instance_types = input;
         self
@@ -2331,7 +2331,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_category = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_category`. \[**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_category`. [**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_category(mut self, input: Option<String>) -> Self {
         self.master_system_disk_category = input;
         self
@@ -2345,7 +2345,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_size = Some(input);
         self
     }
-    /// Sets or clears `master_system_disk_size`. \[**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_size`. [**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_size(mut self, input: Option<i64>) -> Self {
         self.master_system_disk_size = input;
         self
@@ -2362,7 +2362,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_performance_level = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_performance_level`. \[**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_performance_level`. [**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_performance_level(
         mut self,
         input: Option<String>,
@@ -2382,7 +2382,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_snapshot_policy_id = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_snapshot_policy_id`. \[**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_snapshot_policy_id`. [**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_snapshot_policy_id(
         mut self,
         input: Option<String>,
@@ -2399,7 +2399,7 @@ impl CreateClusterRequestBuilder {
         self.master_instance_charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `master_instance_charge_type`. \[**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_instance_charge_type`. [**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
     pub fn set_master_instance_charge_type(mut self, input: Option<String>) -> Self {
         self.master_instance_charge_type = input;
         self
@@ -2413,7 +2413,7 @@ impl CreateClusterRequestBuilder {
         self.master_period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `master_period_unit`. \[**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_period_unit`. [**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
     pub fn set_master_period_unit(mut self, input: Option<String>) -> Self {
         self.master_period_unit = input;
         self
@@ -2427,7 +2427,7 @@ impl CreateClusterRequestBuilder {
         self.master_period = Some(input);
         self
     }
-    /// Sets or clears `master_period`. \[**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_period`. [**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
     pub fn set_master_period(mut self, input: Option<i64>) -> Self {
         self.master_period = input;
         self
@@ -2441,7 +2441,7 @@ impl CreateClusterRequestBuilder {
         self.master_auto_renew = Some(input);
         self
     }
-    /// Sets or clears `master_auto_renew`. \[**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_auto_renew`. [**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
     pub fn set_master_auto_renew(mut self, input: Option<bool>) -> Self {
         self.master_auto_renew = input;
         self
@@ -2455,7 +2455,7 @@ impl CreateClusterRequestBuilder {
         self.master_auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `master_auto_renew_period`. \[**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_auto_renew_period`. [**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
     pub fn set_master_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.master_auto_renew_period = input;
         self
@@ -2469,7 +2469,7 @@ impl CreateClusterRequestBuilder {
         self.num_of_nodes = Some(input);
         self
     }
-    /// Sets or clears `num_of_nodes`. \[**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `num_of_nodes`. [**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_num_of_nodes(mut self, input: Option<i64>) -> Self {
         self.num_of_nodes = input;
         self
@@ -2485,7 +2485,7 @@ impl CreateClusterRequestBuilder {
         self.worker_vswitch_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `worker_vswitch_ids`. \[**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_vswitch_ids`. [**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_vswitch_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.worker_vswitch_ids = input;
         self
@@ -2501,7 +2501,7 @@ impl CreateClusterRequestBuilder {
         self.worker_instance_types.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `worker_instance_types`. \[**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_instance_types`. [**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_instance_types(mut self, input: Option<Vec<String>>) -> Self {
         self.worker_instance_types = input;
         self
@@ -2515,7 +2515,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_category = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_category`. \[**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_category`. [**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_category(mut self, input: Option<String>) -> Self {
         self.worker_system_disk_category = input;
         self
@@ -2529,7 +2529,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_size = Some(input);
         self
     }
-    /// Sets or clears `worker_system_disk_size`. \[**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_size`. [**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_size(mut self, input: Option<i64>) -> Self {
         self.worker_system_disk_size = input;
         self
@@ -2546,7 +2546,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_snapshot_policy_id = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_snapshot_policy_id`. \[**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_snapshot_policy_id`. [**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_snapshot_policy_id(
         mut self,
         input: Option<String>,
@@ -2566,7 +2566,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_performance_level = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_performance_level`. \[**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_performance_level`. [**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_performance_level(
         mut self,
         input: Option<String>,
@@ -2585,7 +2585,7 @@ impl CreateClusterRequestBuilder {
         self.worker_data_disks.get_or_insert_with(Vec::new).push(input);
         self
     }
-    /// Sets or clears `worker_data_disks`. \[**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_data_disks`. [**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_data_disks(mut self, input: Option<Vec<WorkerDataDisk>>) -> Self {
         self.worker_data_disks = input;
         self
@@ -2599,7 +2599,7 @@ impl CreateClusterRequestBuilder {
         self.worker_instance_charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `worker_instance_charge_type`. \[**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_instance_charge_type`. [**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_instance_charge_type(mut self, input: Option<String>) -> Self {
         self.worker_instance_charge_type = input;
         self
@@ -2613,7 +2613,7 @@ impl CreateClusterRequestBuilder {
         self.worker_period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `worker_period_unit`. \[**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_period_unit`. [**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_period_unit(mut self, input: Option<String>) -> Self {
         self.worker_period_unit = input;
         self
@@ -2627,7 +2627,7 @@ impl CreateClusterRequestBuilder {
         self.worker_period = Some(input);
         self
     }
-    /// Sets or clears `worker_period`. \[**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_period`. [**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_period(mut self, input: Option<i64>) -> Self {
         self.worker_period = input;
         self
@@ -2641,7 +2641,7 @@ impl CreateClusterRequestBuilder {
         self.worker_auto_renew = Some(input);
         self
     }
-    /// Sets or clears `worker_auto_renew`. \[**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_auto_renew`. [**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_auto_renew(mut self, input: Option<bool>) -> Self {
         self.worker_auto_renew = input;
         self
@@ -2655,7 +2655,7 @@ impl CreateClusterRequestBuilder {
         self.worker_auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `worker_auto_renew_period`. \[**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_auto_renew_period`. [**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.worker_auto_renew_period = input;
         self
@@ -2671,7 +2671,7 @@ impl CreateClusterRequestBuilder {
         self.instances.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `instances`. \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `instances`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_instances(mut self, input: Option<Vec<String>>) -> Self {
         self.instances = input;
         self
@@ -2685,7 +2685,7 @@ impl CreateClusterRequestBuilder {
         self.format_disk = Some(input);
         self
     }
-    /// Sets or clears `format_disk`. \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `format_disk`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_format_disk(mut self, input: Option<bool>) -> Self {
         self.format_disk = input;
         self
@@ -2699,7 +2699,7 @@ impl CreateClusterRequestBuilder {
         self.keep_instance_name = Some(input);
         self
     }
-    /// Sets or clears `keep_instance_name`. \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `keep_instance_name`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_keep_instance_name(mut self, input: Option<bool>) -> Self {
         self.keep_instance_name = input;
         self
@@ -2729,7 +2729,7 @@ impl CreateClusterRequestBuilder {
         self.nat_gateway = Some(input);
         self
     }
-    /// Sets or clears `nat_gateway`. \[Deprecated] Use the `snat_entry` parameter instead.
+    /// Sets or clears `nat_gateway`. [Deprecated] Use the `snat_entry` parameter instead.
     pub fn set_nat_gateway(mut self, input: Option<bool>) -> Self {
         self.nat_gateway = input;
         self
@@ -2743,7 +2743,7 @@ impl CreateClusterRequestBuilder {
         self.zone_id = Some(input.into());
         self
     }
-    /// Sets or clears `zone_id`. \[Deprecated] Use the `zone_ids` parameter instead.
+    /// Sets or clears `zone_id`. [Deprecated] Use the `zone_ids` parameter instead.
     pub fn set_zone_id(mut self, input: Option<String>) -> Self {
         self.zone_id = input;
         self
@@ -2771,7 +2771,7 @@ impl CreateClusterRequestBuilder {
         self.disable_rollback = Some(input);
         self
     }
-    /// Sets or clears `disable_rollback`. \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
+    /// Sets or clears `disable_rollback`. [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
     pub fn set_disable_rollback(mut self, input: Option<bool>) -> Self {
         self.disable_rollback = input;
         self
@@ -2785,7 +2785,7 @@ impl CreateClusterRequestBuilder {
         self.timeout_mins = Some(input);
         self
     }
-    /// Sets or clears `timeout_mins`. \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
+    /// Sets or clears `timeout_mins`. [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
     pub fn set_timeout_mins(mut self, input: Option<i64>) -> Self {
         self.timeout_mins = input;
         self
@@ -2799,7 +2799,7 @@ impl CreateClusterRequestBuilder {
         self.image_type = Some(input.into());
         self
     }
-    /// Sets or clears `image_type`. \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `image_type`. [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
     pub fn set_image_type(mut self, input: Option<String>) -> Self {
         self.image_type = input;
         self
@@ -2813,7 +2813,7 @@ impl CreateClusterRequestBuilder {
         self.load_balancer_spec = Some(input.into());
         self
     }
-    /// Sets or clears `load_balancer_spec`. \[**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances.
+    /// Sets or clears `load_balancer_spec`. [**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances.
     pub fn set_load_balancer_spec(mut self, input: Option<String>) -> Self {
         self.load_balancer_spec = input;
         self
@@ -2841,7 +2841,7 @@ impl CreateClusterRequestBuilder {
         self.charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `charge_type`. \[**Deprecated**]
+    /// Sets or clears `charge_type`. [**Deprecated**]
     pub fn set_charge_type(mut self, input: Option<String>) -> Self {
         self.charge_type = input;
         self
@@ -2855,7 +2855,7 @@ impl CreateClusterRequestBuilder {
         self.period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `period_unit`. \[**Deprecated**]
+    /// Sets or clears `period_unit`. [**Deprecated**]
     pub fn set_period_unit(mut self, input: Option<String>) -> Self {
         self.period_unit = input;
         self
@@ -2869,7 +2869,7 @@ impl CreateClusterRequestBuilder {
         self.period = Some(input);
         self
     }
-    /// Sets or clears `period`. \[**Deprecated**]
+    /// Sets or clears `period`. [**Deprecated**]
     pub fn set_period(mut self, input: Option<i64>) -> Self {
         self.period = input;
         self
@@ -2883,7 +2883,7 @@ impl CreateClusterRequestBuilder {
         self.auto_renew = Some(input);
         self
     }
-    /// Sets or clears `auto_renew`. \[**Deprecated**]
+    /// Sets or clears `auto_renew`. [**Deprecated**]
     pub fn set_auto_renew(mut self, input: Option<bool>) -> Self {
         self.auto_renew = input;
         self
@@ -2897,7 +2897,7 @@ impl CreateClusterRequestBuilder {
         self.auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `auto_renew_period`. \[**Deprecated**]
+    /// Sets or clears `auto_renew_period`. [**Deprecated**]
     pub fn set_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.auto_renew_period = input;
         self
@@ -4758,7 +4758,7 @@ impl ClusterAutoUpgrade {
         self
     }
 }
-/// The automatic O\&M policy of the cluster.
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {

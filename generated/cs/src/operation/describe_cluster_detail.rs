@@ -388,7 +388,7 @@ pub struct DescribeClusterDetailResponse {
     ///
     /// Wire name: `vswitch_ids`.
     pub vswitch_ids: Option<Vec<String>>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,
@@ -887,7 +887,7 @@ impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-/// The automatic O\&M policy of the cluster.
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {

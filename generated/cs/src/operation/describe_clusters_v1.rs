@@ -520,7 +520,7 @@ impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-/// The automatic O\&M policy of the cluster.
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
@@ -829,7 +829,7 @@ pub struct Cluster {
     ///
     /// Wire name: `maintenance_window`.
     pub maintenance_window: Option<crate::types::MaintenanceWindow>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,

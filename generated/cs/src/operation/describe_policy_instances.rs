@@ -270,7 +270,7 @@ pub struct Item {
     pub policy_severity: Option<String>,
     /// The applicable scope of the policy instance.
     ///
-    /// A value of \* indicates all namespaces in the cluster. This is the default value.
+    /// A value of * indicates all namespaces in the cluster. This is the default value.
     ///
     /// Multiple namespaces are separated by commas (,).
     ///

@@ -180,7 +180,7 @@ pub struct Item {
     /// The type of predefined role. Valid values:
     ///
     /// *   `admin`: administrator
-    /// *   `ops`: O\&M engineer
+    /// *   `ops`: O&M engineer
     /// *   `dev`: developer
     /// *   `restricted`: restricted user
     /// *   `custom`: custom role

@@ -154,7 +154,7 @@ impl ListOperationPlansFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOperationPlansResponse {
-    /// The list of auto O\&M execution plans.
+    /// The list of auto O&M execution plans.
     ///
     /// Wire name: `plans`.
     pub plans: Option<Vec<Plan>>,

@@ -312,7 +312,7 @@ pub struct State {
     pub cluster_state: Option<String>,
     /// The name of the cluster.
     ///
-    /// The name must be 1 to 63 characters in length, and can contain digits, underscores (\_), and hyphens (-). The name must start with a letter or number.
+    /// The name must be 1 to 63 characters in length, and can contain digits, underscores (_), and hyphens (-). The name must start with a letter or number.
     ///
     /// Wire name: `cluster_name`.
     ///

@@ -86,7 +86,7 @@ pub struct ModifyClusterRequest {
     ///
     /// Wire name: `system_events_logging`.
     pub system_events_logging: Option<SystemEventsLogging>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,
@@ -417,7 +417,7 @@ impl ModifyClusterRequestBuilder {
         self.operation_policy = Some(input);
         self
     }
-    /// Sets or clears `operation_policy`. The automatic O\&M policy of the cluster.
+    /// Sets or clears `operation_policy`. The automatic O&M policy of the cluster.
     pub fn set_operation_policy(mut self, input: Option<OperationPolicy>) -> Self {
         self.operation_policy = input;
         self
@@ -1070,7 +1070,7 @@ impl ClusterAutoUpgrade {
         self
     }
 }
-/// The automatic O\&M policy of the cluster.
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
@@ -1257,7 +1257,7 @@ pub struct ControlPlaneConfig {
     ///
     /// Example: `cloud_essd`
     pub system_disk_category: Option<String>,
-    /// The type of the system disk. Valid values: \[40,500]. Unit: GiB.
+    /// The type of the system disk. Valid values: [40,500]. Unit: GiB.
     ///
     /// Wire name: `system_disk_size`.
     ///

@@ -265,7 +265,7 @@ pub struct Body {
     ///
     /// *   `admin`: administrator
     /// *   `admin-view`: read-only administrator
-    /// *   `ops`: O\&M engineer
+    /// *   `ops`: O&M engineer
     /// *   `dev`: developer
     /// *   `restricted`: restricted user
     /// *   Custom role

@@ -27,7 +27,7 @@ pub struct CreateParameterRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Wire name: `Name`; required.
     ///
@@ -51,7 +51,7 @@ pub struct CreateParameterRequest {
     ///
     /// Example: `parameter`
     pub description: Option<String>,
-    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). For more information, see "How to ensure idempotence".
+    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). For more information, see "How to ensure idempotence".
     ///
     /// Wire name: `ClientToken`.
     ///

@@ -37,7 +37,7 @@ pub struct CreateStateConfigurationRequest {
     /// The region ID.
     /// ```
     pub description: Option<String>,
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
+    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_).
     ///
     /// Wire name: `TemplateName`; required.
     ///

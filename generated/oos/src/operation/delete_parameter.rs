@@ -24,7 +24,7 @@ pub struct DeleteParameterRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (\_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.
+    /// The name of the common parameter. The name can be up to 180 characters in length and can contain only letters, digits, hyphens (-), and underscores (_). It cannot start with aliyun, acs, alibaba, alicloud, or oos.
     ///
     /// Wire name: `Name`; required.
     ///

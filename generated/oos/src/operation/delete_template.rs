@@ -24,7 +24,7 @@ pub struct DeleteTemplateRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
+    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
     ///
     /// Wire name: `TemplateName`; required.
     ///

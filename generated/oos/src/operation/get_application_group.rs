@@ -345,7 +345,7 @@ pub struct ApplicationGroup {
     ///
     /// Example: `100`
     pub progress: Option<String>,
-    /// The hosted O\&M configurations.
+    /// The hosted O&M configurations.
     ///
     /// Wire name: `OperationMetadata`.
     ///

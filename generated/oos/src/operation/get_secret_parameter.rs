@@ -26,7 +26,7 @@ pub struct GetSecretParameterRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Wire name: `Name`; required.
     ///

@@ -24,7 +24,7 @@ pub struct UpdateParameterRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Wire name: `Name`; required.
     ///

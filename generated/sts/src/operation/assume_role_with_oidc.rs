@@ -82,7 +82,7 @@ pub struct AssumeRoleWithOidcRequest {
     ///
     /// Set this parameter based on your business requirements. In most cases, this parameter is set to the identity of the user who calls the operation, for example, the username. In ActionTrail logs, you can distinguish the users who assume the same RAM role to perform operations based on the value of the RoleSessionName parameter. This way, you can perform user-specific auditing.
     ///
-    /// The value can contain letters, digits, periods (.), at signs (@), hyphens (-), and underscores (\_).
+    /// The value can contain letters, digits, periods (.), at signs (@), hyphens (-), and underscores (_).
     ///
     /// The value must be 2 to 64 characters in length.
     ///
