@@ -44,8 +44,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
-    /// Sent with the first; all listed for documentation.
-    pub methods: Vec<String>,
+    /// The HTTP method calls are sent with (see `lower::operation::sending_method`).
+    pub method: String,
     /// Path template (`/` for RPC operations).
     pub path: String,
     pub ram: Option<Ram>,

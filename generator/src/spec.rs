@@ -82,7 +82,8 @@ pub struct OperationSpec {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
-    /// HTTP methods the API reference allows; requests are sent with the first.
+    /// HTTP methods the API reference allows. RPC-style calls are sent with `POST` whatever
+    /// this lists, as the official SDKs send them; others with the first.
     #[serde(default)]
     pub methods: Vec<String>,
     /// The path template of a RESTful (ROA) operation, `{Name}` standing for the path

@@ -2660,7 +2660,10 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
         ::acs_cli::Operation {
             kebab: "get-ops-item",
             summary: "Queries the details of an O&M item.",
-            call: ::acs_runtime::Operation::new("GetOpsItem", ::acs_runtime::Method::Get)
+            call: ::acs_runtime::Operation::new(
+                    "GetOpsItem",
+                    ::acs_runtime::Method::Post,
+                )
                 .read_only(),
             pagination: None,
             parameters: &[
@@ -2888,7 +2891,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             summary: "Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.",
             call: ::acs_runtime::Operation::new(
                     "GetSecretParameter",
-                    ::acs_runtime::Method::Get,
+                    ::acs_runtime::Method::Post,
                 )
                 .read_only()
                 .with_secret_response(),
@@ -3074,7 +3077,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             summary: "Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.",
             call: ::acs_runtime::Operation::new(
                     "GetServiceSettings",
-                    ::acs_runtime::Method::Get,
+                    ::acs_runtime::Method::Post,
                 )
                 .read_only(),
             pagination: None,
@@ -4632,7 +4635,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             summary: "Queries O&M items.",
             call: ::acs_runtime::Operation::new(
                     "ListOpsItems",
-                    ::acs_runtime::Method::Get,
+                    ::acs_runtime::Method::Post,
                 )
                 .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
                 .read_only(),

@@ -135,7 +135,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             summary: "Queries a Security Token Service (STS) token to assume a Resource Access Management (RAM) role during role-based single sign-on (SSO) by using OpenID Connect (OIDC).",
             call: ::acs_runtime::Operation::new(
                     "AssumeRoleWithOIDC",
-                    ::acs_runtime::Method::Get,
+                    ::acs_runtime::Method::Post,
                 )
                 .read_only(),
             pagination: None,

@@ -50,13 +50,13 @@ fn emit_operation_static(operation: &Operation, shared: &[Struct]) -> TokenStrea
 /// The `acs_runtime::Operation` the SDK and the CLI send `operation` with.
 pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let action = &operation.name;
-    let method = match operation.methods.first().map(String::as_str) {
-        Some("GET") => quote!(Get),
-        Some("PUT") => quote!(Put),
-        Some("DELETE") => quote!(Delete),
-        Some("PATCH") => quote!(Patch),
-        Some("HEAD") => quote!(Head),
-        Some("OPTIONS") => quote!(Options),
+    let method = match operation.method.as_str() {
+        "GET" => quote!(Get),
+        "PUT" => quote!(Put),
+        "DELETE" => quote!(Delete),
+        "PATCH" => quote!(Patch),
+        "HEAD" => quote!(Head),
+        "OPTIONS" => quote!(Options),
         _ => quote!(Post),
     };
     let mut value = quote!(::acs_runtime::Operation::new(#action, ::acs_runtime::Method::#method));

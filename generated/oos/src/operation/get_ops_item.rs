@@ -4,7 +4,7 @@
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "GetOpsItem",
-        ::acs_runtime::Method::Get,
+        ::acs_runtime::Method::Post,
     )
     .read_only();
 impl crate::Client {
