@@ -4,7 +4,7 @@ use acs_runtime::{CallOptions, Client, Error, RequestParams};
 use clap::ArgMatches;
 use serde_json::Value;
 
-use crate::model::{Location, Operation, Parameter};
+use crate::model::{Kind, Location, Operation, Parameter};
 
 /// The parameter that names a call's region, in every Alibaba Cloud API.
 const REGION_ID: &str = "RegionId";
@@ -37,7 +37,12 @@ pub fn collect_params<'a>(
                     continue;
                 }
             };
-            target.put_value(parameter.name, parameter.style, value);
+            match (parameter.kind, value) {
+                (Kind::JsonText, Value::String(text)) => {
+                    target.insert(parameter.name, text.as_str());
+                }
+                _ => target.put_value(parameter.name, parameter.style, value),
+            }
         }
     }
     params

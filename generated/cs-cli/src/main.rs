@@ -630,7 +630,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "contact_ids",
                     kebab: "contact-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -653,7 +653,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "contact_group_ids",
                     kebab: "contact-group-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -709,7 +709,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "retain_resources",
                     kebab: "retain-resources",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -720,7 +720,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "delete_options",
                     kebab: "delete-options",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -1318,7 +1318,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "componentIds",
                     kebab: "component-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -3731,7 +3731,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "resource_ids",
                     kebab: "resource-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -3764,7 +3764,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "tags",
                     kebab: "tags",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -4276,7 +4276,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "nodes",
                     kebab: "nodes",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -4287,7 +4287,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "instance_ids",
                     kebab: "instance-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -4764,7 +4764,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "resource_ids",
                     kebab: "resource-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -4786,7 +4786,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "tag_keys",
                     kebab: "tag-keys",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,

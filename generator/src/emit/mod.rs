@@ -3,6 +3,7 @@
 
 mod cli_crate;
 mod docs;
+mod enums;
 mod examples;
 mod operation;
 mod sdk_crate;
@@ -89,9 +90,15 @@ pub fn service_files(service: &Service) -> Result<BTreeMap<PathBuf, String>, Emi
     let sdk_manifest = sdk_crate::cargo_toml(service);
     let header = render::header("#", &service_spec);
     files.insert(sdk.join("Cargo.toml"), format!("{header}{sdk_manifest}"));
+    let readme = sdk_crate::readme(service);
+    let header = render::header_html(&service_spec);
+    files.insert(sdk.join("README.md"), format!("{header}{readme}"));
     let cli_manifest = cli_crate::cargo_toml(service);
     let header = render::header("#", &spec_dir(service));
     files.insert(cli.join("Cargo.toml"), format!("{header}{cli_manifest}"));
+    let cli_readme = cli_crate::readme(service);
+    let header = render::header_html(&spec_dir(service));
+    files.insert(cli.join("README.md"), format!("{header}{cli_readme}"));
     Ok(files)
 }
 

@@ -148,6 +148,7 @@ pub fn import_specs(
         .iter()
         .map(|(action, api)| (action.clone(), converter.operation(action, api)))
         .collect();
+    overlay.add_operations(&mut operations)?;
     overlay.check_operations_exist(&operations)?;
     let (names, _) = crate::naming::client_names(
         operations.keys().map(String::as_str),

@@ -99,7 +99,9 @@ fn segments(text: &str) -> Vec<(&str, bool)> {
                 .find(&format!("\n{fence}"))
                 .map_or(text.len(), |found| {
                     let close = at + run + found + 1 + run;
-                    text[close..].find('\n').map_or(text.len(), |eol| close + eol)
+                    text[close..]
+                        .find('\n')
+                        .map_or(text.len(), |eol| close + eol)
                 })
         } else {
             match find_run(&text[at + run..], run) {
@@ -284,7 +286,10 @@ mod tests {
             plain(r"Creates an O\\\\\\\\\\&M Item."),
             "Creates an O&M Item."
         );
-        assert_eq!(plain(r"Generates an O\\\&M item."), "Generates an O&M item.");
+        assert_eq!(
+            plain(r"Generates an O\\\&M item."),
+            "Generates an O&M item."
+        );
         assert_eq!(plain(r"instance\_id and \*\*\*\*"), "instance_id and ****");
         assert_eq!(
             plain(r"[api](https://api.aliyun.com/#/?product=oos\&version=1)"),
@@ -302,7 +307,11 @@ mod tests {
             plain(fenced),
             "Sample:\n\n```json\n{\"a\": \"<p>\\\\&\"}\n```\n\nAfter &."
         );
-        assert_eq!(plain("a ` b \\_"), "a ` b _", "an unmatched backtick is text");
+        assert_eq!(
+            plain("a ` b \\_"),
+            "a ` b _",
+            "an unmatched backtick is text"
+        );
     }
 
     #[test]
@@ -312,7 +321,9 @@ mod tests {
             "Only in China. Done."
         );
         assert_eq!(
-            plain("<p class=\"p\">Note:</p> <ul class=\"ul\"> <li class=\"li\">one</li> <li>two</li> </ul>"),
+            plain(
+                "<p class=\"p\">Note:</p> <ul class=\"ul\"> <li class=\"li\">one</li> <li>two</li> </ul>"
+            ),
             "Note:\n\n- one\n- two"
         );
         assert_eq!(plain("line<br>next<br/>last"), "line\nnext\nlast");
@@ -324,10 +335,7 @@ mod tests {
             plain("<notice>Use <code>--force</code> &quot;carefully&quot;.</notice>"),
             "Use `--force` \"carefully\"."
         );
-        assert_eq!(
-            plain("<font color='red'>red</font> &amp;lt;"),
-            "red &lt;"
-        );
+        assert_eq!(plain("<font color='red'>red</font> &amp;lt;"), "red &lt;");
     }
 
     #[test]

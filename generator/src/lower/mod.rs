@@ -107,7 +107,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         .collect();
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     shared.mark_sides(&operations);
-    let mut shared_structs = shared.into_structs();
+    let (mut shared_structs, shared_enums) = shared.into_types();
     recursion::box_cycles(&mut shared_structs);
     let waiters = spec
         .waiters
@@ -147,6 +147,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
             .collect(),
         operations,
         shared_structs,
+        shared_enums,
         waiters,
     }
 }

@@ -95,6 +95,7 @@ pub(super) fn lower(
         body_parameter,
         response,
         structs: shapes.structs,
+        enums: shapes.enums,
         pagination,
         idempotency_token,
         response_example: spec.response_example.clone(),

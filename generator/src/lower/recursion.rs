@@ -60,13 +60,15 @@ mod tests {
     fn member(name: &str, ty: Type) -> Member {
         Member {
             wire_name: name.into(),
-            names: naming::field_names([name]).remove(0),
+            names: naming::field_names([(name, false)]).remove(0),
             ty,
             required: false,
             location: Location::Query,
             style: Style::Simple,
             sensitive: false,
             boxed: false,
+            entries: None,
+            timestamp: false,
             docs: Docs::default(),
         }
     }

@@ -137,7 +137,7 @@ pub struct CreateClusterRequest {
     /// Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)
     /// Default value: IPV4
     /// ```
-    pub ip_stack: Option<String>,
+    pub ip_stack: Option<IpStack>,
     /// If you select Terway as the network plug-in, you must allocate vSwitches to pods. For each vSwitch that allocates IP addresses to worker nodes, you must select a vSwitch in the same zone to allocate IP addresses to pods.
     ///
     /// >  We recommend that you select pod vSwitches whose subnet masks do not exceed 19 bits in length. The maximum subnet mask length of a pod vSwitch is 25 bits. If you select a pod vSwitch whose subnet mask exceeds 25 bits in length, the IP addresses that can be allocated to pods may be insufficient.
@@ -1003,6 +1003,16 @@ impl CreateClusterRequest {
     pub fn builder() -> CreateClusterRequestBuilder {
         CreateClusterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateClusterRequest {
     fn encode(
@@ -1318,7 +1328,7 @@ impl ::acs_runtime::EncodeRequest for CreateClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateClusterRequest`].
+/// Builds a [`CreateClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateClusterRequestBuilder {
     name: Option<String>,
@@ -1334,7 +1344,7 @@ pub struct CreateClusterRequestBuilder {
     zone_ids: Option<Vec<String>>,
     vpcid: Option<String>,
     vswitch_ids: Option<Vec<String>>,
-    ip_stack: Option<String>,
+    ip_stack: Option<IpStack>,
     pod_vswitch_ids: Option<Vec<String>>,
     container_cidr: Option<String>,
     service_cidr: Option<String>,
@@ -1423,6 +1433,227 @@ pub struct CreateClusterRequestBuilder {
     auto_renew: Option<bool>,
     auto_renew_period: Option<i64>,
     access_control_list: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateClusterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateClusterRequestBuilder, A::Error> {
+                let mut value = CreateClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        "cluster_type" => value.cluster_type = map.next_value()?,
+                        "cluster_spec" => value.cluster_spec = map.next_value()?,
+                        "profile" => value.profile = map.next_value()?,
+                        "kubernetes_version" => {
+                            value.kubernetes_version = map.next_value()?;
+                        }
+                        "auto_mode" => value.auto_mode = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "resource_group_id" => {
+                            value.resource_group_id = map.next_value()?;
+                        }
+                        "deletion_protection" => {
+                            value.deletion_protection = map.next_value()?;
+                        }
+                        "zone_ids" => value.zone_ids = map.next_value()?,
+                        "vpcid" => value.vpcid = map.next_value()?,
+                        "vswitch_ids" => value.vswitch_ids = map.next_value()?,
+                        "ip_stack" => value.ip_stack = map.next_value()?,
+                        "pod_vswitch_ids" => value.pod_vswitch_ids = map.next_value()?,
+                        "container_cidr" => value.container_cidr = map.next_value()?,
+                        "service_cidr" => value.service_cidr = map.next_value()?,
+                        "security_group_id" => {
+                            value.security_group_id = map.next_value()?;
+                        }
+                        "is_enterprise_security_group" => {
+                            value.is_enterprise_security_group = map.next_value()?;
+                        }
+                        "snat_entry" => value.snat_entry = map.next_value()?,
+                        "endpoint_public_access" => {
+                            value.endpoint_public_access = map.next_value()?;
+                        }
+                        "load_balancer_id" => value.load_balancer_id = map.next_value()?,
+                        "ssh_flags" => value.ssh_flags = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "node_cidr_mask" => value.node_cidr_mask = map.next_value()?,
+                        "proxy_mode" => value.proxy_mode = map.next_value()?,
+                        "controlplane_log_ttl" => {
+                            value.controlplane_log_ttl = map.next_value()?;
+                        }
+                        "controlplane_log_project" => {
+                            value.controlplane_log_project = map.next_value()?;
+                        }
+                        "controlplane_log_components" => {
+                            value.controlplane_log_components = map.next_value()?;
+                        }
+                        "audit_log_config" => value.audit_log_config = map.next_value()?,
+                        "rrsa_config" => value.rrsa_config = map.next_value()?,
+                        "cluster_domain" => value.cluster_domain = map.next_value()?,
+                        "encryption_provider_key" => {
+                            value.encryption_provider_key = map.next_value()?;
+                        }
+                        "service_account_issuer" => {
+                            value.service_account_issuer = map.next_value()?;
+                        }
+                        "api_audiences" => value.api_audiences = map.next_value()?,
+                        "extra_sans" => value.extra_sans = map.next_value()?,
+                        "maintenance_window" => {
+                            value.maintenance_window = map.next_value()?;
+                        }
+                        "operation_policy" => value.operation_policy = map.next_value()?,
+                        "addons" => value.addons = map.next_value()?,
+                        "nodepools" => value.nodepools = map.next_value()?,
+                        "user_ca" => value.user_ca = map.next_value()?,
+                        "control_plane_config" => {
+                            value.control_plane_config = map.next_value()?;
+                        }
+                        "custom_san" => value.custom_san = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "node_name_mode" => value.node_name_mode = map.next_value()?,
+                        "user_data" => value.user_data = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "rds_instances" => value.rds_instances = map.next_value()?,
+                        "taints" => value.taints = map.next_value()?,
+                        "cloud_monitor_flags" => {
+                            value.cloud_monitor_flags = map.next_value()?;
+                        }
+                        "platform" => value.platform = map.next_value()?,
+                        "os_type" => value.os_type = map.next_value()?,
+                        "soc_enabled" => value.soc_enabled = map.next_value()?,
+                        "security_hardening_os" => {
+                            value.security_hardening_os = map.next_value()?;
+                        }
+                        "cis_enabled" => value.cis_enabled = map.next_value()?,
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "node_port_range" => value.node_port_range = map.next_value()?,
+                        "master_vswitch_ids" => {
+                            value.master_vswitch_ids = map.next_value()?;
+                        }
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "master_count" => value.master_count = map.next_value()?,
+                        "master_instance_types" => {
+                            value.master_instance_types = map.next_value()?;
+                        }
+                        "master_system_disk_category" => {
+                            value.master_system_disk_category = map.next_value()?;
+                        }
+                        "master_system_disk_size" => {
+                            value.master_system_disk_size = map.next_value()?;
+                        }
+                        "master_system_disk_performance_level" => {
+                            value.master_system_disk_performance_level = map
+                                .next_value()?;
+                        }
+                        "master_system_disk_snapshot_policy_id" => {
+                            value.master_system_disk_snapshot_policy_id = map
+                                .next_value()?;
+                        }
+                        "master_instance_charge_type" => {
+                            value.master_instance_charge_type = map.next_value()?;
+                        }
+                        "master_period_unit" => {
+                            value.master_period_unit = map.next_value()?;
+                        }
+                        "master_period" => value.master_period = map.next_value()?,
+                        "master_auto_renew" => {
+                            value.master_auto_renew = map.next_value()?;
+                        }
+                        "master_auto_renew_period" => {
+                            value.master_auto_renew_period = map.next_value()?;
+                        }
+                        "num_of_nodes" => value.num_of_nodes = map.next_value()?,
+                        "worker_vswitch_ids" => {
+                            value.worker_vswitch_ids = map.next_value()?;
+                        }
+                        "worker_instance_types" => {
+                            value.worker_instance_types = map.next_value()?;
+                        }
+                        "worker_system_disk_category" => {
+                            value.worker_system_disk_category = map.next_value()?;
+                        }
+                        "worker_system_disk_size" => {
+                            value.worker_system_disk_size = map.next_value()?;
+                        }
+                        "worker_system_disk_snapshot_policy_id" => {
+                            value.worker_system_disk_snapshot_policy_id = map
+                                .next_value()?;
+                        }
+                        "worker_system_disk_performance_level" => {
+                            value.worker_system_disk_performance_level = map
+                                .next_value()?;
+                        }
+                        "worker_data_disks" => {
+                            value.worker_data_disks = map.next_value()?;
+                        }
+                        "worker_instance_charge_type" => {
+                            value.worker_instance_charge_type = map.next_value()?;
+                        }
+                        "worker_period_unit" => {
+                            value.worker_period_unit = map.next_value()?;
+                        }
+                        "worker_period" => value.worker_period = map.next_value()?,
+                        "worker_auto_renew" => {
+                            value.worker_auto_renew = map.next_value()?;
+                        }
+                        "worker_auto_renew_period" => {
+                            value.worker_auto_renew_period = map.next_value()?;
+                        }
+                        "instances" => value.instances = map.next_value()?,
+                        "format_disk" => value.format_disk = map.next_value()?,
+                        "keep_instance_name" => {
+                            value.keep_instance_name = map.next_value()?;
+                        }
+                        "service_discovery_types" => {
+                            value.service_discovery_types = map.next_value()?;
+                        }
+                        "nat_gateway" => value.nat_gateway = map.next_value()?,
+                        "zone_id" => value.zone_id = map.next_value()?,
+                        "logging_type" => value.logging_type = map.next_value()?,
+                        "disable_rollback" => value.disable_rollback = map.next_value()?,
+                        "timeout_mins" => value.timeout_mins = map.next_value()?,
+                        "image_type" => value.image_type = map.next_value()?,
+                        "load_balancer_spec" => {
+                            value.load_balancer_spec = map.next_value()?;
+                        }
+                        "enable_rrsa" => value.enable_rrsa = map.next_value()?,
+                        "charge_type" => value.charge_type = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "period" => value.period = map.next_value()?,
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "access_control_list" => {
+                            value.access_control_list = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateClusterRequestBuilder {
     /// Sets `name`: see [`CreateClusterRequest::name`].
@@ -1614,17 +1845,17 @@ impl CreateClusterRequestBuilder {
         &self.vswitch_ids
     }
     /// Sets `ip_stack`: see [`CreateClusterRequest::ip_stack`].
-    pub fn ip_stack(mut self, input: impl Into<String>) -> Self {
+    pub fn ip_stack(mut self, input: impl Into<IpStack>) -> Self {
         self.ip_stack = Some(input.into());
         self
     }
     /// Sets or clears `ip_stack`. The IP stack of the cluster.
-    pub fn set_ip_stack(mut self, input: Option<String>) -> Self {
+    pub fn set_ip_stack(mut self, input: Option<IpStack>) -> Self {
         self.ip_stack = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ip_stack(&self) -> &Option<String> {
+    pub fn get_ip_stack(&self) -> &Option<IpStack> {
         &self.ip_stack
     }
     /// Sets `pod_vswitch_ids`: see [`CreateClusterRequest::pod_vswitch_ids`].
@@ -3053,9 +3284,14 @@ impl CreateClusterFluentBuilder {
     pub fn as_input(&self) -> &CreateClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -3246,17 +3482,17 @@ impl CreateClusterFluentBuilder {
         self.inner.get_vswitch_ids()
     }
     /// Sets `ip_stack`: see [`CreateClusterRequest::ip_stack`].
-    pub fn ip_stack(mut self, input: impl Into<String>) -> Self {
+    pub fn ip_stack(mut self, input: impl Into<IpStack>) -> Self {
         self.inner = self.inner.ip_stack(input);
         self
     }
     /// Sets or clears `ip_stack`.
-    pub fn set_ip_stack(mut self, input: Option<String>) -> Self {
+    pub fn set_ip_stack(mut self, input: Option<IpStack>) -> Self {
         self.inner = self.inner.set_ip_stack(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ip_stack(&self) -> &Option<String> {
+    pub fn get_ip_stack(&self) -> &Option<IpStack> {
         self.inner.get_ip_stack()
     }
     /// Sets `pod_vswitch_ids`: see [`CreateClusterRequest::pod_vswitch_ids`].
@@ -4602,6 +4838,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateClusterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateClusterResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// AutoMode
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4619,6 +4869,40 @@ impl ::serde::Serialize for AutoMode {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "enable", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoMode;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoMode object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoMode, A::Error> {
+                let mut value = AutoMode::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AutoMode {
@@ -4660,6 +4944,41 @@ impl ::serde::Serialize for AuditLogConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AuditLogConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AuditLogConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditLogConfig, A::Error> {
+                let mut value = AuditLogConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "sls_project_name" => value.sls_project_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AuditLogConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -4693,6 +5012,40 @@ impl ::serde::Serialize for RrsaConfig {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "enabled", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RrsaConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RrsaConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RrsaConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RrsaConfig, A::Error> {
+                let mut value = RrsaConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl RrsaConfig {
@@ -4742,6 +5095,41 @@ impl ::serde::Serialize for ClusterAutoUpgrade {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ClusterAutoUpgrade;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ClusterAutoUpgrade object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterAutoUpgrade, A::Error> {
+                let mut value = ClusterAutoUpgrade::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "channel" => value.channel = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ClusterAutoUpgrade {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -4781,6 +5169,42 @@ impl ::serde::Serialize for OperationPolicy {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OperationPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OperationPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a OperationPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OperationPolicy, A::Error> {
+                let mut value = OperationPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_auto_upgrade" => {
+                            value.cluster_auto_upgrade = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl OperationPolicy {
@@ -5103,6 +5527,82 @@ impl ::serde::Serialize for ControlPlaneConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ControlPlaneConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ControlPlaneConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ControlPlaneConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ControlPlaneConfig, A::Error> {
+                let mut value = ControlPlaneConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "charge_type" => value.charge_type = map.next_value()?,
+                        "period" => value.period = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "instance_types" => value.instance_types = map.next_value()?,
+                        "image_type" => value.image_type = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "system_disk_category" => {
+                            value.system_disk_category = map.next_value()?;
+                        }
+                        "system_disk_size" => value.system_disk_size = map.next_value()?,
+                        "system_disk_snapshot_policy_id" => {
+                            value.system_disk_snapshot_policy_id = map.next_value()?;
+                        }
+                        "system_disk_performance_level" => {
+                            value.system_disk_performance_level = map.next_value()?;
+                        }
+                        "system_disk_provisioned_iops" => {
+                            value.system_disk_provisioned_iops = map.next_value()?;
+                        }
+                        "system_disk_bursting_enabled" => {
+                            value.system_disk_bursting_enabled = map.next_value()?;
+                        }
+                        "deploymentset_id" => value.deploymentset_id = map.next_value()?,
+                        "cloud_monitor_flags" => {
+                            value.cloud_monitor_flags = map.next_value()?;
+                        }
+                        "instance_metadata_options" => {
+                            value.instance_metadata_options = map.next_value()?;
+                        }
+                        "soc_enabled" => value.soc_enabled = map.next_value()?,
+                        "security_hardening_os" => {
+                            value.security_hardening_os = map.next_value()?;
+                        }
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "node_port_range" => value.node_port_range = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ControlPlaneConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -5298,6 +5798,45 @@ impl ::serde::Serialize for WorkerDataDisk {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for WorkerDataDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WorkerDataDisk;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a WorkerDataDisk object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkerDataDisk, A::Error> {
+                let mut value = WorkerDataDisk::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "category" => value.category = map.next_value()?,
+                        "encrypted" => value.encrypted = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "performance_level" => {
+                            value.performance_level = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl WorkerDataDisk {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -5322,5 +5861,74 @@ impl WorkerDataDisk {
     pub fn performance_level(mut self, input: impl Into<String>) -> Self {
         self.performance_level = Some(input.into());
         self
+    }
+}
+/// The IP stack of the cluster.
+///
+/// Built from its text with `From<&str>` (`"ipv4".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStack {
+    /// `ipv4`
+    Ipv4,
+    /// `dual`
+    Dual,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl IpStack {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dual => "dual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for IpStack {
+    fn from(value: &str) -> Self {
+        match value {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for IpStack {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for IpStack {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for IpStack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for IpStack {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for IpStack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

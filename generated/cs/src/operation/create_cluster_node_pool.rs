@@ -114,6 +114,16 @@ impl CreateClusterNodePoolRequest {
     pub fn builder() -> CreateClusterNodePoolRequestBuilder {
         CreateClusterNodePoolRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateClusterNodePoolResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateClusterNodePoolRequest {
     fn encode(
@@ -172,7 +182,7 @@ impl ::acs_runtime::EncodeRequest for CreateClusterNodePoolRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateClusterNodePoolRequest`].
+/// Builds a [`CreateClusterNodePoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateClusterNodePoolRequestBuilder {
     cluster_id: Option<String>,
@@ -192,6 +202,62 @@ pub struct CreateClusterNodePoolRequestBuilder {
     eflo_node_group: Option<EfloNodeGroup>,
     auto_mode: Option<AutoMode>,
     node_components: Option<Vec<NodeComponent>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateClusterNodePoolRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateClusterNodePoolRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateClusterNodePoolRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateClusterNodePoolRequestBuilder, A::Error> {
+                let mut value = CreateClusterNodePoolRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "nodepool_info" => value.nodepool_info = map.next_value()?,
+                        "auto_scaling" => value.auto_scaling = map.next_value()?,
+                        "management" => value.management = map.next_value()?,
+                        "scaling_group" => value.scaling_group = map.next_value()?,
+                        "node_config" => value.node_config = map.next_value()?,
+                        "kubernetes_config" => {
+                            value.kubernetes_config = map.next_value()?;
+                        }
+                        "tee_config" => value.tee_config = map.next_value()?,
+                        "interconnect_config" => {
+                            value.interconnect_config = map.next_value()?;
+                        }
+                        "count" => value.count = map.next_value()?,
+                        "max_nodes" => value.max_nodes = map.next_value()?,
+                        "interconnect_mode" => {
+                            value.interconnect_mode = map.next_value()?;
+                        }
+                        "host_network" => value.host_network = map.next_value()?,
+                        "intranet" => value.intranet = map.next_value()?,
+                        "eflo_node_group" => value.eflo_node_group = map.next_value()?,
+                        "auto_mode" => value.auto_mode = map.next_value()?,
+                        "node_components" => value.node_components = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateClusterNodePoolRequestBuilder {
     /// Sets `ClusterId`: see [`CreateClusterNodePoolRequest::cluster_id`].
@@ -480,9 +546,14 @@ impl CreateClusterNodePoolFluentBuilder {
     pub fn as_input(&self) -> &CreateClusterNodePoolRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -806,6 +877,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateClusterNodePoolResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateClusterNodePoolResponse {
+    /// `nodepool_id`, if the service sent it.
+    pub fn nodepool_id(&self) -> Option<&str> {
+        self.nodepool_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 /// The configurations of the node pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -827,7 +912,7 @@ pub struct NodepoolInfo {
     /// Valid values: `lingjun`, `edge`, `ess`.
     ///
     /// Example: `ess`
-    pub r#type: Option<String>,
+    pub r#type: Option<Type>,
     /// The ID of the resource group to which the node pool belongs. Instances that are added to the node pool belong to this resource group.
     ///
     /// Wire name: `resource_group_id`.
@@ -857,6 +942,44 @@ impl ::serde::Serialize for NodepoolInfo {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for NodepoolInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NodepoolInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NodepoolInfo object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodepoolInfo, A::Error> {
+                let mut value = NodepoolInfo::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "resource_group_id" => {
+                            value.resource_group_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl NodepoolInfo {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -868,7 +991,7 @@ impl NodepoolInfo {
         self
     }
     /// Sets `type`: see [`Self::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<Type>) -> Self {
         self.r#type = Some(input.into());
         self
     }
@@ -909,7 +1032,7 @@ pub struct AutoScaling {
     /// Valid values: `spot`, `cpu`, `gpushare`, `gpu`.
     ///
     /// Example: `cpu`
-    pub r#type: Option<String>,
+    pub r#type: Option<AutoScalingType>,
     /// The maximum number to which the Elastic Compute Service (ECS) instances in the node pool can be scaled. The number of nodes in the node pool cannot be greater than this value. This parameter takes effect only when `enable` is set to true. Valid values: [min_instances, 2000]. Default value: 0.
     ///
     /// Wire name: `max_instances`.
@@ -1015,6 +1138,48 @@ impl ::serde::Serialize for AutoScaling {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoScaling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoScaling;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoScaling object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoScaling, A::Error> {
+                let mut value = AutoScaling::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "max_instances" => value.max_instances = map.next_value()?,
+                        "min_instances" => value.min_instances = map.next_value()?,
+                        "is_bond_eip" => value.is_bond_eip = map.next_value()?,
+                        "eip_internet_charge_type" => {
+                            value.eip_internet_charge_type = map.next_value()?;
+                        }
+                        "eip_bandwidth" => value.eip_bandwidth = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoScaling {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1026,7 +1191,7 @@ impl AutoScaling {
         self
     }
     /// Sets `type`: see [`Self::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<AutoScalingType>) -> Self {
         self.r#type = Some(input.into());
         self
     }
@@ -1101,6 +1266,43 @@ impl ::serde::Serialize for AutoRepairPolicy {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoRepairPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoRepairPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoRepairPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoRepairPolicy, A::Error> {
+                let mut value = AutoRepairPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "restart_node" => value.restart_node = map.next_value()?,
+                        "approval_required" => {
+                            value.approval_required = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoRepairPolicy {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1169,6 +1371,42 @@ impl ::serde::Serialize for AutoVulFixPolicy {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "vul_level", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoVulFixPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoVulFixPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoVulFixPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoVulFixPolicy, A::Error> {
+                let mut value = AutoVulFixPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "restart_node" => value.restart_node = map.next_value()?,
+                        "vul_level" => value.vul_level = map.next_value()?,
+                        "exclude_packages" => value.exclude_packages = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AutoVulFixPolicy {
@@ -1264,6 +1502,46 @@ impl ::serde::Serialize for AutoUpgradePolicy {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoUpgradePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoUpgradePolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoUpgradePolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoUpgradePolicy, A::Error> {
+                let mut value = AutoUpgradePolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_upgrade_kubelet" => {
+                            value.auto_upgrade_kubelet = map.next_value()?;
+                        }
+                        "auto_upgrade_runtime" => {
+                            value.auto_upgrade_runtime = map.next_value()?;
+                        }
+                        "auto_upgrade_os" => value.auto_upgrade_os = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoUpgradePolicy {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1354,6 +1632,43 @@ impl ::serde::Serialize for UpgradeConfig {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpgradeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpgradeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpgradeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpgradeConfig, A::Error> {
+                let mut value = UpgradeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_upgrade" => value.auto_upgrade = map.next_value()?,
+                        "surge" => value.surge = map.next_value()?,
+                        "surge_percentage" => value.surge_percentage = map.next_value()?,
+                        "max_unavailable" => value.max_unavailable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl UpgradeConfig {
@@ -1508,6 +1823,53 @@ impl ::serde::Serialize for Management {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Management {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Management;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Management object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Management, A::Error> {
+                let mut value = Management::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        "auto_repair" => value.auto_repair = map.next_value()?,
+                        "auto_repair_policy" => {
+                            value.auto_repair_policy = map.next_value()?;
+                        }
+                        "auto_vul_fix" => value.auto_vul_fix = map.next_value()?,
+                        "auto_vul_fix_policy" => {
+                            value.auto_vul_fix_policy = map.next_value()?;
+                        }
+                        "auto_upgrade" => value.auto_upgrade = map.next_value()?,
+                        "auto_upgrade_policy" => {
+                            value.auto_upgrade_policy = map.next_value()?;
+                        }
+                        "upgrade_config" => value.upgrade_config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl Management {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1590,6 +1952,41 @@ impl ::serde::Serialize for SpotPriceLimit {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for SpotPriceLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SpotPriceLimit;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SpotPriceLimit object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SpotPriceLimit, A::Error> {
+                let mut value = SpotPriceLimit::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "instance_type" => value.instance_type = map.next_value()?,
+                        "price_limit" => value.price_limit = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl SpotPriceLimit {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1636,6 +2033,41 @@ impl ::serde::Serialize for Tag {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Tag object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tag, A::Error> {
+                let mut value = Tag::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "key" => value.key = map.next_value()?,
+                        "value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Tag {
@@ -1694,6 +2126,41 @@ impl ::serde::Serialize for PrivatePoolOptions {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for PrivatePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PrivatePoolOptions;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PrivatePoolOptions object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrivatePoolOptions, A::Error> {
+                let mut value = PrivatePoolOptions::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "match_criteria" => value.match_criteria = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl PrivatePoolOptions {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1719,7 +2186,7 @@ pub struct ResourcePoolOptions {
     /// Valid values: `PrivatePoolOnly`, `PrivatePoolFirst`, `None`.
     ///
     /// Example: `PrivatePoolFirst`
-    pub strategy: Option<String>,
+    pub strategy: Option<Strategy>,
     /// Wire name: `private_pool_ids`.
     pub private_pool_ids: Option<Vec<String>>,
 }
@@ -1742,13 +2209,48 @@ impl ::serde::Serialize for ResourcePoolOptions {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ResourcePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ResourcePoolOptions;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ResourcePoolOptions object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResourcePoolOptions, A::Error> {
+                let mut value = ResourcePoolOptions::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "strategy" => value.strategy = map.next_value()?,
+                        "private_pool_ids" => value.private_pool_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ResourcePoolOptions {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets `strategy`: see [`Self::strategy`].
-    pub fn strategy(mut self, input: impl Into<String>) -> Self {
+    pub fn strategy(mut self, input: impl Into<Strategy>) -> Self {
         self.strategy = Some(input.into());
         self
     }
@@ -1788,7 +2290,7 @@ pub struct ScalingGroup {
     /// Valid values: `PostPaid`, `PrePaid`.
     ///
     /// Example: `PrePaid`
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
     /// The subscription duration of nodes in the node pool. This parameter takes effect and is required if you set `instance_charge_type` to `PrePaid`.
     ///
     /// *   If `period_unit` is set to Week, the valid values of `period` are 1, 2, 3, and 4.
@@ -2456,6 +2958,141 @@ impl ::serde::Serialize for ScalingGroup {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ScalingGroup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ScalingGroup object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScalingGroup, A::Error> {
+                let mut value = ScalingGroup::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "vswitch_ids" => value.vswitch_ids = map.next_value()?,
+                        "instance_types" => value.instance_types = map.next_value()?,
+                        "instance_charge_type" => {
+                            value.instance_charge_type = map.next_value()?;
+                        }
+                        "period" => value.period = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "spot_strategy" => value.spot_strategy = map.next_value()?,
+                        "spot_price_limit" => value.spot_price_limit = map.next_value()?,
+                        "image_type" => value.image_type = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "system_disk_category" => {
+                            value.system_disk_category = map.next_value()?;
+                        }
+                        "system_disk_categories" => {
+                            value.system_disk_categories = map.next_value()?;
+                        }
+                        "system_disk_size" => value.system_disk_size = map.next_value()?,
+                        "system_disk_performance_level" => {
+                            value.system_disk_performance_level = map.next_value()?;
+                        }
+                        "system_disk_encrypted" => {
+                            value.system_disk_encrypted = map.next_value()?;
+                        }
+                        "system_disk_kms_key_id" => {
+                            value.system_disk_kms_key_id = map.next_value()?;
+                        }
+                        "system_disk_encrypt_algorithm" => {
+                            value.system_disk_encrypt_algorithm = map.next_value()?;
+                        }
+                        "system_disk_bursting_enabled" => {
+                            value.system_disk_bursting_enabled = map.next_value()?;
+                        }
+                        "system_disk_provisioned_iops" => {
+                            value.system_disk_provisioned_iops = map.next_value()?;
+                        }
+                        "data_disks" => value.data_disks = map.next_value()?,
+                        "security_group_ids" => {
+                            value.security_group_ids = map.next_value()?;
+                        }
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "login_as_non_root" => {
+                            value.login_as_non_root = map.next_value()?;
+                        }
+                        "cis_enabled" => value.cis_enabled = map.next_value()?,
+                        "soc_enabled" => value.soc_enabled = map.next_value()?,
+                        "security_hardening_os" => {
+                            value.security_hardening_os = map.next_value()?;
+                        }
+                        "internet_charge_type" => {
+                            value.internet_charge_type = map.next_value()?;
+                        }
+                        "internet_max_bandwidth_out" => {
+                            value.internet_max_bandwidth_out = map.next_value()?;
+                        }
+                        "tags" => value.tags = map.next_value()?,
+                        "desired_size" => value.desired_size = map.next_value()?,
+                        "multi_az_policy" => value.multi_az_policy = map.next_value()?,
+                        "scaling_policy" => value.scaling_policy = map.next_value()?,
+                        "on_demand_base_capacity" => {
+                            value.on_demand_base_capacity = map.next_value()?;
+                        }
+                        "on_demand_percentage_above_base_capacity" => {
+                            value.on_demand_percentage_above_base_capacity = map
+                                .next_value()?;
+                        }
+                        "spot_instance_pools" => {
+                            value.spot_instance_pools = map.next_value()?;
+                        }
+                        "spot_instance_remedy" => {
+                            value.spot_instance_remedy = map.next_value()?;
+                        }
+                        "compensate_with_on_demand" => {
+                            value.compensate_with_on_demand = map.next_value()?;
+                        }
+                        "deploymentset_id" => value.deploymentset_id = map.next_value()?,
+                        "rds_instances" => value.rds_instances = map.next_value()?,
+                        "private_pool_options" => {
+                            value.private_pool_options = map.next_value()?;
+                        }
+                        "security_group_id" => {
+                            value.security_group_id = map.next_value()?;
+                        }
+                        "platform" => value.platform = map.next_value()?,
+                        "instance_patterns" => {
+                            value.instance_patterns = map.next_value()?;
+                        }
+                        "ram_role_name" => value.ram_role_name = map.next_value()?,
+                        "instance_metadata_options" => {
+                            value.instance_metadata_options = map.next_value()?;
+                        }
+                        "resource_pool_options" => {
+                            value.resource_pool_options = map.next_value()?;
+                        }
+                        "system_disk_snapshot_policy_id" => {
+                            value.system_disk_snapshot_policy_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ScalingGroup {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2476,7 +3113,7 @@ impl ScalingGroup {
         self
     }
     /// Sets `instance_charge_type`: see [`Self::instance_charge_type`].
-    pub fn instance_charge_type(mut self, input: impl Into<String>) -> Self {
+    pub fn instance_charge_type(mut self, input: impl Into<InstanceChargeType>) -> Self {
         self.instance_charge_type = Some(input.into());
         self
     }
@@ -2753,6 +3390,42 @@ impl ::serde::Serialize for NodeConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for NodeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NodeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NodeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeConfig, A::Error> {
+                let mut value = NodeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "kubelet_configuration" => {
+                            value.kubelet_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl NodeConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2901,6 +3574,49 @@ impl ::serde::Serialize for KubernetesConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for KubernetesConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = KubernetesConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a KubernetesConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KubernetesConfig, A::Error> {
+                let mut value = KubernetesConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "labels" => value.labels = map.next_value()?,
+                        "taints" => value.taints = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "runtime_version" => value.runtime_version = map.next_value()?,
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "user_data" => value.user_data = map.next_value()?,
+                        "unschedulable" => value.unschedulable = map.next_value()?,
+                        "cms_enabled" => value.cms_enabled = map.next_value()?,
+                        "node_name_mode" => value.node_name_mode = map.next_value()?,
+                        "pre_user_data" => value.pre_user_data = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl KubernetesConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2982,6 +3698,40 @@ impl ::serde::Serialize for TeeConfig {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "tee_enable", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TeeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TeeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TeeConfig, A::Error> {
+                let mut value = TeeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "tee_enable" => value.tee_enable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl TeeConfig {
@@ -3074,6 +3824,44 @@ impl ::serde::Serialize for InterconnectConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for InterconnectConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = InterconnectConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a InterconnectConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InterconnectConfig, A::Error> {
+                let mut value = InterconnectConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cen_id" => value.cen_id = map.next_value()?,
+                        "ccn_id" => value.ccn_id = map.next_value()?,
+                        "ccn_region_id" => value.ccn_region_id = map.next_value()?,
+                        "bandwidth" => value.bandwidth = map.next_value()?,
+                        "improved_period" => value.improved_period = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl InterconnectConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -3129,6 +3917,41 @@ impl ::serde::Serialize for EfloNodeGroup {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for EfloNodeGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EfloNodeGroup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a EfloNodeGroup object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EfloNodeGroup, A::Error> {
+                let mut value = EfloNodeGroup::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "group_id" => value.group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl EfloNodeGroup {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -3164,6 +3987,40 @@ impl ::serde::Serialize for AutoMode {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoMode;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoMode object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoMode, A::Error> {
+                let mut value = AutoMode::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoMode {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -3180,7 +4037,7 @@ impl AutoMode {
 #[non_exhaustive]
 pub struct Config {
     /// Wire name: `custom_config`.
-    pub custom_config: Option<::std::collections::BTreeMap<String, String>>,
+    pub custom_config: Option<::acs_runtime::IndexMap<String, String>>,
 }
 impl ::serde::Serialize for Config {
     fn serialize<S: ::serde::Serializer>(
@@ -3198,6 +4055,40 @@ impl ::serde::Serialize for Config {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Config;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Config object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Config, A::Error> {
+                let mut value = Config::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "custom_config" => value.custom_config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl Config {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -3212,7 +4103,7 @@ impl Config {
         value: impl Into<String>,
     ) -> Self {
         self.custom_config
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
@@ -3250,6 +4141,42 @@ impl ::serde::Serialize for NodeComponent {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for NodeComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NodeComponent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NodeComponent object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeComponent, A::Error> {
+                let mut value = NodeComponent::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl NodeComponent {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -3269,5 +4196,319 @@ impl NodeComponent {
     pub fn config(mut self, input: Config) -> Self {
         self.config = Some(input);
         self
+    }
+}
+/// The type of node pool. Valid values:
+///
+/// *   `ess`: regular node pool, which supports the managed node pool feature and the auto scaling feature.
+/// *   `edge`: edge node pool.
+/// *   `lingjun`: Lingjun node pool.
+///
+/// Built from its text with `From<&str>` (`"lingjun".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `lingjun`
+    Lingjun,
+    /// `edge`
+    Edge,
+    /// `ess`
+    Ess,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Type {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["lingjun", "edge", "ess"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lingjun => "lingjun",
+            Self::Edge => "edge",
+            Self::Ess => "ess",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "lingjun" => Self::Lingjun,
+            "edge" => Self::Edge,
+            "ess" => Self::Ess,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Type {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Type {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The instance type that is used for auto scaling. This parameter takes effect only when `enable` is set to true. Valid values:
+///
+/// *   `cpu`: regular instance.
+/// *   `gpu`: GPU-accelerated instance.
+/// *   `gpushare`: shared GPU-accelerated instance.
+/// *   `spot`: preemptible instance.
+///
+/// Default value: `cpu`.
+///
+/// >  You cannot modify this parameter after the node pool is created.
+///
+/// Built from its text with `From<&str>` (`"spot".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AutoScalingType {
+    /// `spot`
+    Spot,
+    /// `cpu`
+    Cpu,
+    /// `gpushare`
+    Gpushare,
+    /// `gpu`
+    Gpu,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl AutoScalingType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["spot", "cpu", "gpushare", "gpu"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Spot => "spot",
+            Self::Cpu => "cpu",
+            Self::Gpushare => "gpushare",
+            Self::Gpu => "gpu",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AutoScalingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "spot" => Self::Spot,
+            "cpu" => Self::Cpu,
+            "gpushare" => Self::Gpushare,
+            "gpu" => Self::Gpu,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for AutoScalingType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for AutoScalingType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for AutoScalingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for AutoScalingType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for AutoScalingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoScalingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The billing method of nodes in the node pool. Valid values:
+///
+/// *   `PrePaid`: subscription.
+/// *   `PostPaid`: pay-as-you-go.
+///
+/// Default value: `PostPaid`
+///
+/// Built from its text with `From<&str>` (`"PostPaid".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceChargeType {
+    /// `PostPaid`
+    PostPaid,
+    /// `PrePaid`
+    PrePaid,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl InstanceChargeType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["PostPaid", "PrePaid"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostPaid => "PostPaid",
+            Self::PrePaid => "PrePaid",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for InstanceChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PostPaid" => Self::PostPaid,
+            "PrePaid" => Self::PrePaid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for InstanceChargeType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for InstanceChargeType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for InstanceChargeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for InstanceChargeType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for InstanceChargeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceChargeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Strategy
+///
+/// Built from its text with `From<&str>` (`"PrivatePoolOnly".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// `PrivatePoolOnly`
+    PrivatePoolOnly,
+    /// `PrivatePoolFirst`
+    PrivatePoolFirst,
+    /// `None`
+    None,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Strategy {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "PrivatePoolOnly",
+        "PrivatePoolFirst",
+        "None",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrivatePoolOnly => "PrivatePoolOnly",
+            Self::PrivatePoolFirst => "PrivatePoolFirst",
+            Self::None => "None",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Strategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "PrivatePoolOnly" => Self::PrivatePoolOnly,
+            "PrivatePoolFirst" => Self::PrivatePoolFirst,
+            "None" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Strategy {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Strategy {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Strategy {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Strategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

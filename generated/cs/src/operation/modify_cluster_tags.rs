@@ -36,6 +36,16 @@ impl ModifyClusterTagsRequest {
     pub fn builder() -> ModifyClusterTagsRequestBuilder {
         ModifyClusterTagsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ModifyClusterTagsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ModifyClusterTagsRequest {
     fn encode(
@@ -49,11 +59,46 @@ impl ::acs_runtime::EncodeRequest for ModifyClusterTagsRequest {
         Ok(())
     }
 }
-/// Builds a [`ModifyClusterTagsRequest`].
+/// Builds a [`ModifyClusterTagsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ModifyClusterTagsRequestBuilder {
     cluster_id: Option<String>,
     body: Option<Vec<crate::types::Tag>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyClusterTagsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ModifyClusterTagsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ModifyClusterTagsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyClusterTagsRequestBuilder, A::Error> {
+                let mut value = ModifyClusterTagsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "body" => value.body = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ModifyClusterTagsRequestBuilder {
     /// Sets `ClusterId`: see [`ModifyClusterTagsRequest::cluster_id`].
@@ -115,9 +160,14 @@ impl ModifyClusterTagsFluentBuilder {
     pub fn as_input(&self) -> &ModifyClusterTagsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -194,3 +244,4 @@ impl<'de> ::serde::Deserialize<'de> for ModifyClusterTagsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ModifyClusterTagsResponse {}

@@ -49,6 +49,16 @@ impl TagResourcesRequest {
     pub fn builder() -> TagResourcesRequestBuilder {
         TagResourcesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<TagResourcesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for TagResourcesRequest {
     fn encode(
@@ -70,13 +80,50 @@ impl ::acs_runtime::EncodeRequest for TagResourcesRequest {
         Ok(())
     }
 }
-/// Builds a [`TagResourcesRequest`].
+/// Builds a [`TagResourcesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct TagResourcesRequestBuilder {
     resource_ids: Option<Vec<String>>,
     resource_type: Option<String>,
     region_id: Option<String>,
     tags: Option<Vec<crate::types::Tag>>,
+}
+impl<'de> ::serde::Deserialize<'de> for TagResourcesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TagResourcesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TagResourcesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TagResourcesRequestBuilder, A::Error> {
+                let mut value = TagResourcesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "resource_ids" => value.resource_ids = map.next_value()?,
+                        "resource_type" => value.resource_type = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl TagResourcesRequestBuilder {
     /// Sets `resource_ids`: see [`TagResourcesRequest::resource_ids`].
@@ -168,9 +215,14 @@ impl TagResourcesFluentBuilder {
     pub fn as_input(&self) -> &TagResourcesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -290,5 +342,11 @@ impl<'de> ::serde::Deserialize<'de> for TagResourcesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TagResourcesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

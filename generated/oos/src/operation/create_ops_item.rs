@@ -57,7 +57,7 @@ pub struct CreateOpsItemRequest {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
@@ -105,7 +105,7 @@ pub struct CreateOpsItemRequest {
     /// Valid values: `High`, `Low`, `Medium`, `Critical`.
     ///
     /// Example: `Medium`
-    pub severity: String,
+    pub severity: Severity,
     /// The source business.
     ///
     /// Wire name: `Source`; required.
@@ -161,7 +161,7 @@ pub struct CreateOpsItemRequest {
     /// Valid values: `Availability`, `Performance`, `Security`, `Cost`, `Recovery`.
     ///
     /// Example: `Security`
-    pub category: String,
+    pub category: Category,
     /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
     ///
     /// Wire name: `Priority`.
@@ -191,12 +191,22 @@ pub struct CreateOpsItemRequest {
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\"]`
-    pub resources: Option<String>,
+    pub resources: Option<Vec<String>>,
 }
 impl CreateOpsItemRequest {
     /// A builder for this request.
     pub fn builder() -> CreateOpsItemRequestBuilder {
         CreateOpsItemRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateOpsItemResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for CreateOpsItemRequest {
@@ -218,26 +228,74 @@ impl ::acs_runtime::EncodeRequest for CreateOpsItemRequest {
         params.query.put("Priority", &self.priority);
         params.query.put("Solutions", &self.solutions);
         params.query.put("DedupString", &self.dedup_string);
-        params.query.put("Resources", &self.resources);
+        if let Some(value) = &self.resources {
+            params.query.put_json("Resources", value)?;
+        }
         Ok(())
     }
 }
-/// Builds a [`CreateOpsItemRequest`].
+/// Builds a [`CreateOpsItemRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateOpsItemRequestBuilder {
     region_id: Option<String>,
     title: Option<String>,
     description: Option<String>,
     resource_group_id: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     client_token: Option<String>,
-    severity: Option<String>,
+    severity: Option<Severity>,
     source: Option<String>,
-    category: Option<String>,
+    category: Option<Category>,
     priority: Option<i32>,
     solutions: Option<String>,
     dedup_string: Option<String>,
-    resources: Option<String>,
+    resources: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateOpsItemRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateOpsItemRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateOpsItemRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOpsItemRequestBuilder, A::Error> {
+                let mut value = CreateOpsItemRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Title" => value.title = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Severity" => value.severity = map.next_value()?,
+                        "Source" => value.source = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "Priority" => value.priority = map.next_value()?,
+                        "Solutions" => value.solutions = map.next_value()?,
+                        "DedupString" => value.dedup_string = map.next_value()?,
+                        "Resources" => value.resources = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateOpsItemRequestBuilder {
     /// Sets `RegionId`: see [`CreateOpsItemRequest::region_id`].
@@ -301,20 +359,20 @@ impl CreateOpsItemRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ClientToken`: see [`CreateOpsItemRequest::client_token`].
@@ -332,17 +390,17 @@ impl CreateOpsItemRequestBuilder {
         &self.client_token
     }
     /// Sets `Severity`: see [`CreateOpsItemRequest::severity`].
-    pub fn severity(mut self, input: impl Into<String>) -> Self {
+    pub fn severity(mut self, input: impl Into<Severity>) -> Self {
         self.severity = Some(input.into());
         self
     }
     /// Sets or clears `Severity`. The severity level.
-    pub fn set_severity(mut self, input: Option<String>) -> Self {
+    pub fn set_severity(mut self, input: Option<Severity>) -> Self {
         self.severity = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_severity(&self) -> &Option<String> {
+    pub fn get_severity(&self) -> &Option<Severity> {
         &self.severity
     }
     /// Sets `Source`: see [`CreateOpsItemRequest::source`].
@@ -360,17 +418,17 @@ impl CreateOpsItemRequestBuilder {
         &self.source
     }
     /// Sets `Category`: see [`CreateOpsItemRequest::category`].
-    pub fn category(mut self, input: impl Into<String>) -> Self {
+    pub fn category(mut self, input: impl Into<Category>) -> Self {
         self.category = Some(input.into());
         self
     }
     /// Sets or clears `Category`. The category.
-    pub fn set_category(mut self, input: Option<String>) -> Self {
+    pub fn set_category(mut self, input: Option<Category>) -> Self {
         self.category = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &Option<String> {
+    pub fn get_category(&self) -> &Option<Category> {
         &self.category
     }
     /// Sets `Priority`: see [`CreateOpsItemRequest::priority`].
@@ -416,17 +474,19 @@ impl CreateOpsItemRequestBuilder {
         &self.dedup_string
     }
     /// Sets `Resources`: see [`CreateOpsItemRequest::resources`].
+    ///
+    /// Appends one item; `set_resources` replaces the whole list.
     pub fn resources(mut self, input: impl Into<String>) -> Self {
-        self.resources = Some(input.into());
+        self.resources.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Resources`. The Alibaba Cloud Resource Names (ARNs) of the associated resources.
-    pub fn set_resources(mut self, input: Option<String>) -> Self {
+    pub fn set_resources(mut self, input: Option<Vec<String>>) -> Self {
         self.resources = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &Option<String> {
+    pub fn get_resources(&self) -> &Option<Vec<String>> {
         &self.resources
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -475,9 +535,14 @@ impl CreateOpsItemFluentBuilder {
     pub fn as_input(&self) -> &CreateOpsItemRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -549,13 +614,13 @@ impl CreateOpsItemFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ClientToken`: see [`CreateOpsItemRequest::client_token`].
@@ -573,17 +638,17 @@ impl CreateOpsItemFluentBuilder {
         self.inner.get_client_token()
     }
     /// Sets `Severity`: see [`CreateOpsItemRequest::severity`].
-    pub fn severity(mut self, input: impl Into<String>) -> Self {
+    pub fn severity(mut self, input: impl Into<Severity>) -> Self {
         self.inner = self.inner.severity(input);
         self
     }
     /// Sets or clears `Severity`.
-    pub fn set_severity(mut self, input: Option<String>) -> Self {
+    pub fn set_severity(mut self, input: Option<Severity>) -> Self {
         self.inner = self.inner.set_severity(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_severity(&self) -> &Option<String> {
+    pub fn get_severity(&self) -> &Option<Severity> {
         self.inner.get_severity()
     }
     /// Sets `Source`: see [`CreateOpsItemRequest::source`].
@@ -601,17 +666,17 @@ impl CreateOpsItemFluentBuilder {
         self.inner.get_source()
     }
     /// Sets `Category`: see [`CreateOpsItemRequest::category`].
-    pub fn category(mut self, input: impl Into<String>) -> Self {
+    pub fn category(mut self, input: impl Into<Category>) -> Self {
         self.inner = self.inner.category(input);
         self
     }
     /// Sets or clears `Category`.
-    pub fn set_category(mut self, input: Option<String>) -> Self {
+    pub fn set_category(mut self, input: Option<Category>) -> Self {
         self.inner = self.inner.set_category(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_category(&self) -> &Option<String> {
+    pub fn get_category(&self) -> &Option<Category> {
         self.inner.get_category()
     }
     /// Sets `Priority`: see [`CreateOpsItemRequest::priority`].
@@ -662,12 +727,12 @@ impl CreateOpsItemFluentBuilder {
         self
     }
     /// Sets or clears `Resources`.
-    pub fn set_resources(mut self, input: Option<String>) -> Self {
+    pub fn set_resources(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_resources(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &Option<String> {
+    pub fn get_resources(&self) -> &Option<Vec<String>> {
         self.inner.get_resources()
     }
 }
@@ -736,6 +801,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateOpsItemResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateOpsItemResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `OpsItem`, if the service sent it.
+    pub fn ops_item(&self) -> Option<&OpsItem> {
+        self.ops_item.as_ref()
+    }
+}
 /// The information about the O&M item.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -745,7 +820,7 @@ pub struct OpsItem {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The time when the O&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
@@ -971,5 +1046,327 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OpsItem {
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `OpsItemId`, if the service sent it.
+    pub fn ops_item_id(&self) -> Option<&str> {
+        self.ops_item_id.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Title`, if the service sent it.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `Severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `Source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `Priority`, if the service sent it.
+    pub fn priority(&self) -> Option<i32> {
+        self.priority
+    }
+    /// `Solutions`, if the service sent it.
+    pub fn solutions(&self) -> Option<&str> {
+        self.solutions.as_deref()
+    }
+    /// `Resources`, if the service sent it.
+    pub fn resources(&self) -> Option<&str> {
+        self.resources.as_deref()
+    }
+    /// `Attributes`, if the service sent it.
+    pub fn attributes(&self) -> Option<&str> {
+        self.attributes.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `LastModifiedBy`, if the service sent it.
+    pub fn last_modified_by(&self) -> Option<&str> {
+        self.last_modified_by.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+}
+/// The severity level.
+///
+/// Valid values:
+///
+/// *   High
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Low
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Medium
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Critical
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// Built from its text with `From<&str>` (`"High".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Severity {
+    /// `High`
+    High,
+    /// `Low`
+    Low,
+    /// `Medium`
+    Medium,
+    /// `Critical`
+    Critical,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Severity {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["High", "Low", "Medium", "Critical"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "High",
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::Critical => "Critical",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Severity {
+    fn from(value: &str) -> Self {
+        match value {
+            "High" => Self::High,
+            "Low" => Self::Low,
+            "Medium" => Self::Medium,
+            "Critical" => Self::Critical,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Severity {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Severity {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Severity {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Severity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Severity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The category.
+///
+/// Valid values:
+///
+/// *   Availability
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Performance
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Security
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Cost
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Recovery
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// Built from its text with `From<&str>` (`"Availability".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Category {
+    /// `Availability`
+    Availability,
+    /// `Performance`
+    Performance,
+    /// `Security`
+    Security,
+    /// `Cost`
+    Cost,
+    /// `Recovery`
+    Recovery,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Category {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Availability",
+        "Performance",
+        "Security",
+        "Cost",
+        "Recovery",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Availability => "Availability",
+            Self::Performance => "Performance",
+            Self::Security => "Security",
+            Self::Cost => "Cost",
+            Self::Recovery => "Recovery",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Category {
+    fn from(value: &str) -> Self {
+        match value {
+            "Availability" => Self::Availability,
+            "Performance" => Self::Performance,
+            "Security" => Self::Security,
+            "Cost" => Self::Cost,
+            "Recovery" => Self::Recovery,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Category {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Category {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Category {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Category {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Category {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Category {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

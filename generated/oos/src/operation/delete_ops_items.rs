@@ -34,6 +34,16 @@ impl DeleteOpsItemsRequest {
     pub fn builder() -> DeleteOpsItemsRequestBuilder {
         DeleteOpsItemsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteOpsItemsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteOpsItemsRequest {
     fn encode(
@@ -45,11 +55,46 @@ impl ::acs_runtime::EncodeRequest for DeleteOpsItemsRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteOpsItemsRequest`].
+/// Builds a [`DeleteOpsItemsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteOpsItemsRequestBuilder {
     region_id: Option<String>,
     ops_item_ids: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteOpsItemsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteOpsItemsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteOpsItemsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteOpsItemsRequestBuilder, A::Error> {
+                let mut value = DeleteOpsItemsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OpsItemIds" => value.ops_item_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteOpsItemsRequestBuilder {
     /// Sets `RegionId`: see [`DeleteOpsItemsRequest::region_id`].
@@ -111,9 +156,14 @@ impl DeleteOpsItemsFluentBuilder {
     pub fn as_input(&self) -> &DeleteOpsItemsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -205,5 +255,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteOpsItemsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteOpsItemsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

@@ -57,6 +57,16 @@ impl GenerateOpsItemRequest {
     pub fn builder() -> GenerateOpsItemRequestBuilder {
         GenerateOpsItemRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GenerateOpsItemResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GenerateOpsItemRequest {
     fn encode(
@@ -71,7 +81,7 @@ impl ::acs_runtime::EncodeRequest for GenerateOpsItemRequest {
         Ok(())
     }
 }
-/// Builds a [`GenerateOpsItemRequest`].
+/// Builds a [`GenerateOpsItemRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOpsItemRequestBuilder {
     region_id: Option<String>,
@@ -79,6 +89,44 @@ pub struct GenerateOpsItemRequestBuilder {
     data_source: Option<String>,
     configuration_id: Option<String>,
     client_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GenerateOpsItemRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GenerateOpsItemRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GenerateOpsItemRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerateOpsItemRequestBuilder, A::Error> {
+                let mut value = GenerateOpsItemRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Data" => value.data = map.next_value()?,
+                        "DataSource" => value.data_source = map.next_value()?,
+                        "ConfigurationId" => value.configuration_id = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GenerateOpsItemRequestBuilder {
     /// Sets `RegionId`: see [`GenerateOpsItemRequest::region_id`].
@@ -181,9 +229,14 @@ impl GenerateOpsItemFluentBuilder {
     pub fn as_input(&self) -> &GenerateOpsItemRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -325,5 +378,15 @@ impl<'de> ::serde::Deserialize<'de> for GenerateOpsItemResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GenerateOpsItemResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `OpsItemIds`: empty when the service sent none.
+    pub fn ops_item_ids(&self) -> &[String] {
+        self.ops_item_ids.as_deref().unwrap_or_default()
     }
 }

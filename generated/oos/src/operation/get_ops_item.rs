@@ -37,6 +37,16 @@ impl GetOpsItemRequest {
     pub fn builder() -> GetOpsItemRequestBuilder {
         GetOpsItemRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetOpsItemResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetOpsItemRequest {
     fn encode(
@@ -48,11 +58,46 @@ impl ::acs_runtime::EncodeRequest for GetOpsItemRequest {
         Ok(())
     }
 }
-/// Builds a [`GetOpsItemRequest`].
+/// Builds a [`GetOpsItemRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetOpsItemRequestBuilder {
     region_id: Option<String>,
     ops_item_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetOpsItemRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetOpsItemRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetOpsItemRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetOpsItemRequestBuilder, A::Error> {
+                let mut value = GetOpsItemRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OpsItemId" => value.ops_item_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetOpsItemRequestBuilder {
     /// Sets `RegionId`: see [`GetOpsItemRequest::region_id`].
@@ -112,9 +157,14 @@ impl GetOpsItemFluentBuilder {
     pub fn as_input(&self) -> &GetOpsItemRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -216,6 +266,16 @@ impl<'de> ::serde::Deserialize<'de> for GetOpsItemResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetOpsItemResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `OpsItem`, if the service sent it.
+    pub fn ops_item(&self) -> Option<&OpsItem> {
+        self.ops_item.as_ref()
+    }
+}
 /// The information about the O&M item.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -287,7 +347,7 @@ pub struct OpsItem {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"K1":"V1"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The solutions to the O&M item.
     ///
     /// Wire name: `Solutions`.
@@ -445,5 +505,81 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OpsItem {
+    /// `OpsItemId`, if the service sent it.
+    pub fn ops_item_id(&self) -> Option<&str> {
+        self.ops_item_id.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `Title`, if the service sent it.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `Severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `Source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `Priority`, if the service sent it.
+    pub fn priority(&self) -> Option<i32> {
+        self.priority
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Solutions`: empty when the service sent none.
+    pub fn solutions(&self) -> &[::serde_json::Value] {
+        self.solutions.as_deref().unwrap_or_default()
+    }
+    /// `Resources`: empty when the service sent none.
+    pub fn resources(&self) -> &[String] {
+        self.resources.as_deref().unwrap_or_default()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `CreateBy`, if the service sent it.
+    pub fn create_by(&self) -> Option<&str> {
+        self.create_by.as_deref()
+    }
+    /// `LastModifiedBy`, if the service sent it.
+    pub fn last_modified_by(&self) -> Option<&str> {
+        self.last_modified_by.as_deref()
+    }
+    /// `Attributes`, if the service sent it.
+    pub fn attributes(&self) -> Option<&::serde_json::Value> {
+        self.attributes.as_ref()
     }
 }

@@ -49,7 +49,7 @@ pub struct ListOpsItemsRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The information about resource tags.
     ///
     /// Wire name: `ResourceTags`.
@@ -62,12 +62,22 @@ pub struct ListOpsItemsRequest {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub resource_tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub resource_tags: Option<::acs_runtime::IndexMap<String, String>>,
 }
 impl ListOpsItemsRequest {
     /// A builder for this request.
     pub fn builder() -> ListOpsItemsRequestBuilder {
         ListOpsItemsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListOpsItemsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListOpsItemsRequest {
@@ -90,15 +100,54 @@ impl ::acs_runtime::EncodeRequest for ListOpsItemsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListOpsItemsRequest`].
+/// Builds a [`ListOpsItemsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListOpsItemsRequestBuilder {
     region_id: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
     filter: Option<Vec<Filter>>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
-    resource_tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
+    resource_tags: Option<::acs_runtime::IndexMap<String, String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListOpsItemsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListOpsItemsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListOpsItemsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListOpsItemsRequestBuilder, A::Error> {
+                let mut value = ListOpsItemsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Filter" => value.filter = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ResourceTags" => value.resource_tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListOpsItemsRequestBuilder {
     /// Sets `RegionId`: see [`ListOpsItemsRequest::region_id`].
@@ -164,20 +213,20 @@ impl ListOpsItemsRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ResourceTags`: see [`ListOpsItemsRequest::resource_tags`].
@@ -189,22 +238,20 @@ impl ListOpsItemsRequestBuilder {
         value: impl Into<String>,
     ) -> Self {
         self.resource_tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `ResourceTags`. The information about resource tags.
     pub fn set_resource_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.resource_tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_tags(
-        &self,
-    ) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_resource_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.resource_tags
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -238,9 +285,14 @@ impl ListOpsItemsFluentBuilder {
     pub fn as_input(&self) -> &ListOpsItemsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -322,13 +374,13 @@ impl ListOpsItemsFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ResourceTags`: see [`ListOpsItemsRequest::resource_tags`].
@@ -343,15 +395,13 @@ impl ListOpsItemsFluentBuilder {
     /// Sets or clears `ResourceTags`.
     pub fn set_resource_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_resource_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_tags(
-        &self,
-    ) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_resource_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_resource_tags()
     }
 }
@@ -450,6 +500,28 @@ impl<'de> ::serde::Deserialize<'de> for ListOpsItemsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListOpsItemsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `OpsItems`: empty when the service sent none.
+    pub fn ops_items(&self) -> &[OpsItem] {
+        self.ops_items.as_deref().unwrap_or_default()
+    }
+    /// `TotalCount`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+}
 impl ::acs_runtime::Page for ListOpsItemsResponse {
     type Item = OpsItem;
     fn next_token(&self) -> Option<String> {
@@ -496,6 +568,42 @@ impl ::serde::Serialize for Filter {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Filter;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Filter object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut value = Filter::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Value" => value.value = map.next_value()?,
+                        "Operator" => value.operator = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Filter {
@@ -584,7 +692,7 @@ pub struct OpsItem {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The Alibaba Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
@@ -674,5 +782,63 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OpsItem {
+    /// `OpsItemId`, if the service sent it.
+    pub fn ops_item_id(&self) -> Option<&str> {
+        self.ops_item_id.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Title`, if the service sent it.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `Severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `Source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `Priority`, if the service sent it.
+    pub fn priority(&self) -> Option<i32> {
+        self.priority
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Resources`: empty when the service sent none.
+    pub fn resources(&self) -> &[String] {
+        self.resources.as_deref().unwrap_or_default()
     }
 }

@@ -54,6 +54,16 @@ impl ListResourceExecutionStatusRequest {
     pub fn builder() -> ListResourceExecutionStatusRequestBuilder {
         ListResourceExecutionStatusRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListResourceExecutionStatusResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListResourceExecutionStatusRequest {
     fn encode(
@@ -67,13 +77,50 @@ impl ::acs_runtime::EncodeRequest for ListResourceExecutionStatusRequest {
         Ok(())
     }
 }
-/// Builds a [`ListResourceExecutionStatusRequest`].
+/// Builds a [`ListResourceExecutionStatusRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListResourceExecutionStatusRequestBuilder {
     region_id: Option<String>,
     execution_id: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListResourceExecutionStatusRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListResourceExecutionStatusRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListResourceExecutionStatusRequestBuilder, A::Error> {
+                let mut value = ListResourceExecutionStatusRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListResourceExecutionStatusRequestBuilder {
     /// Sets `RegionId`: see [`ListResourceExecutionStatusRequest::region_id`].
@@ -165,9 +212,14 @@ impl ListResourceExecutionStatusFluentBuilder {
     pub fn as_input(&self) -> &ListResourceExecutionStatusRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -337,6 +389,24 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceExecutionStatusResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListResourceExecutionStatusResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `ResourceExecutionStatus`: empty when the service sent none.
+    pub fn resource_execution_status(&self) -> &[ResourceExecutionStatus] {
+        self.resource_execution_status.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListResourceExecutionStatusResponse {
     type Item = ResourceExecutionStatus;
     fn next_token(&self) -> Option<String> {
@@ -445,5 +515,33 @@ impl<'de> ::serde::Deserialize<'de> for ResourceExecutionStatus {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ResourceExecutionStatus {
+    /// `Outputs`, if the service sent it.
+    pub fn outputs(&self) -> Option<&str> {
+        self.outputs.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `ExecutionTime`, if the service sent it.
+    pub fn execution_time(&self) -> Option<&str> {
+        self.execution_time.as_deref()
+    }
+    /// `ExecutionTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn execution_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.execution_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ResourceId`, if the service sent it.
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_id.as_deref()
+    }
+    /// `ExecutionId`, if the service sent it.
+    pub fn execution_id(&self) -> Option<&str> {
+        self.execution_id.as_deref()
     }
 }

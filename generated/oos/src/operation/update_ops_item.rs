@@ -57,7 +57,7 @@ pub struct UpdateOpsItemRequest {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
@@ -109,7 +109,7 @@ pub struct UpdateOpsItemRequest {
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\"]`
-    pub resources: Option<String>,
+    pub resources: Option<Vec<String>>,
     /// The ID of the O&M item.
     ///
     /// Wire name: `OpsItemId`.
@@ -127,6 +127,16 @@ impl UpdateOpsItemRequest {
     /// A builder for this request.
     pub fn builder() -> UpdateOpsItemRequestBuilder {
         UpdateOpsItemRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateOpsItemResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for UpdateOpsItemRequest {
@@ -148,20 +158,22 @@ impl ::acs_runtime::EncodeRequest for UpdateOpsItemRequest {
         params.query.put("Priority", &self.priority);
         params.query.put("Solutions", &self.solutions);
         params.query.put("DedupString", &self.dedup_string);
-        params.query.put("Resources", &self.resources);
+        if let Some(value) = &self.resources {
+            params.query.put_json("Resources", value)?;
+        }
         params.query.put("OpsItemId", &self.ops_item_id);
         params.query.put("Status", &self.status);
         Ok(())
     }
 }
-/// Builds a [`UpdateOpsItemRequest`].
+/// Builds a [`UpdateOpsItemRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateOpsItemRequestBuilder {
     region_id: Option<String>,
     title: Option<String>,
     description: Option<String>,
     resource_group_id: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     client_token: Option<String>,
     severity: Option<String>,
     source: Option<String>,
@@ -169,9 +181,57 @@ pub struct UpdateOpsItemRequestBuilder {
     priority: Option<i32>,
     solutions: Option<String>,
     dedup_string: Option<String>,
-    resources: Option<String>,
+    resources: Option<Vec<String>>,
     ops_item_id: Option<String>,
     status: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateOpsItemRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateOpsItemRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateOpsItemRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOpsItemRequestBuilder, A::Error> {
+                let mut value = UpdateOpsItemRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Title" => value.title = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Severity" => value.severity = map.next_value()?,
+                        "Source" => value.source = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "Priority" => value.priority = map.next_value()?,
+                        "Solutions" => value.solutions = map.next_value()?,
+                        "DedupString" => value.dedup_string = map.next_value()?,
+                        "Resources" => value.resources = map.next_value()?,
+                        "OpsItemId" => value.ops_item_id = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateOpsItemRequestBuilder {
     /// Sets `RegionId`: see [`UpdateOpsItemRequest::region_id`].
@@ -235,20 +295,20 @@ impl UpdateOpsItemRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ClientToken`: see [`UpdateOpsItemRequest::client_token`].
@@ -350,17 +410,19 @@ impl UpdateOpsItemRequestBuilder {
         &self.dedup_string
     }
     /// Sets `Resources`: see [`UpdateOpsItemRequest::resources`].
+    ///
+    /// Appends one item; `set_resources` replaces the whole list.
     pub fn resources(mut self, input: impl Into<String>) -> Self {
-        self.resources = Some(input.into());
+        self.resources.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Resources`. The Alibaba Resource Names (ARNs) of the associated resources.
-    pub fn set_resources(mut self, input: Option<String>) -> Self {
+    pub fn set_resources(mut self, input: Option<Vec<String>>) -> Self {
         self.resources = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &Option<String> {
+    pub fn get_resources(&self) -> &Option<Vec<String>> {
         &self.resources
     }
     /// Sets `OpsItemId`: see [`UpdateOpsItemRequest::ops_item_id`].
@@ -431,9 +493,14 @@ impl UpdateOpsItemFluentBuilder {
     pub fn as_input(&self) -> &UpdateOpsItemRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -505,13 +572,13 @@ impl UpdateOpsItemFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ClientToken`: see [`UpdateOpsItemRequest::client_token`].
@@ -618,12 +685,12 @@ impl UpdateOpsItemFluentBuilder {
         self
     }
     /// Sets or clears `Resources`.
-    pub fn set_resources(mut self, input: Option<String>) -> Self {
+    pub fn set_resources(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_resources(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resources(&self) -> &Option<String> {
+    pub fn get_resources(&self) -> &Option<Vec<String>> {
         self.inner.get_resources()
     }
     /// Sets `OpsItemId`: see [`UpdateOpsItemRequest::ops_item_id`].
@@ -720,6 +787,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateOpsItemResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UpdateOpsItemResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `OpsItem`, if the service sent it.
+    pub fn ops_item(&self) -> Option<&OpsItem> {
+        self.ops_item.as_ref()
+    }
+}
 /// The information about the O&M item.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -736,7 +813,7 @@ pub struct OpsItem {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The time when the O&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
@@ -954,5 +1031,87 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OpsItem {
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `OpsItemId`, if the service sent it.
+    pub fn ops_item_id(&self) -> Option<&str> {
+        self.ops_item_id.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Title`, if the service sent it.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `Severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `Source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `Priority`, if the service sent it.
+    pub fn priority(&self) -> Option<i32> {
+        self.priority
+    }
+    /// `Solutions`: empty when the service sent none.
+    pub fn solutions(&self) -> &[String] {
+        self.solutions.as_deref().unwrap_or_default()
+    }
+    /// `Resources`: empty when the service sent none.
+    pub fn resources(&self) -> &[String] {
+        self.resources.as_deref().unwrap_or_default()
+    }
+    /// `Attributes`, if the service sent it.
+    pub fn attributes(&self) -> Option<&str> {
+        self.attributes.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `LastModifiedBy`, if the service sent it.
+    pub fn last_modified_by(&self) -> Option<&str> {
+        self.last_modified_by.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }
