@@ -72,6 +72,8 @@ pub struct OperationNames {
     /// The generated tests of its examples.
     pub response_test: String,
     pub request_test: String,
+    /// The generated test that its `Debug` output shows no secret.
+    pub redaction_test: String,
 }
 
 impl OperationNames {
@@ -85,6 +87,7 @@ impl OperationNames {
             response: format!("{prefix}Response"),
             response_test: format!("{module}_response_example_decodes"),
             request_test: format!("{module}_request_example_encodes"),
+            redaction_test: format!("{module}_debug_shows_no_secret"),
             module,
         }
     }

@@ -698,6 +698,32 @@ fn create_secret_parameter_request_example_encodes() {
     );
 }
 #[test]
+fn create_secret_parameter_debug_shows_no_secret() {
+    use operation::create_secret_parameter::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = CreateSecretParameterRequest::builder()
+        .name("MySecretParameter")
+        .value(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_oos::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_oos::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_oos::Client::from_conf(config)
+            .create_secret_parameter()
+            .name("MySecretParameter")
+            .value(MARKER),
+    );
+}
+#[test]
 fn create_state_configuration_response_example_decodes() {
     check_response::<
         operation::create_state_configuration::CreateStateConfigurationResponse,
@@ -1586,6 +1612,21 @@ fn get_secret_parameter_request_example_encodes() {
     );
 }
 #[test]
+fn get_secret_parameter_debug_shows_no_secret() {
+    use operation::get_secret_parameter::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: GetSecretParameterResponse = ::acs_runtime::de::from_slice(
+            "{\"Parameter\":{\"Value\":\"redaction-check-secret\"}}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
+}
+#[test]
 fn get_secret_parameters_response_example_decodes() {
     check_response::<
         operation::get_secret_parameters::GetSecretParametersResponse,
@@ -1613,6 +1654,21 @@ fn get_secret_parameters_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn get_secret_parameters_debug_shows_no_secret() {
+    use operation::get_secret_parameters::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: GetSecretParametersResponse = ::acs_runtime::de::from_slice(
+            "{\"Parameters\":[{\"Value\":\"redaction-check-secret\"}]}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn get_secret_parameters_by_path_response_example_decodes() {
@@ -1647,6 +1703,21 @@ fn get_secret_parameters_by_path_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn get_secret_parameters_by_path_debug_shows_no_secret() {
+    use operation::get_secret_parameters_by_path::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: GetSecretParametersByPathResponse = ::acs_runtime::de::from_slice(
+            "{\"Parameters\":[{\"Value\":\"redaction-check-secret\"}]}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn get_service_settings_response_example_decodes() {
@@ -2544,6 +2615,21 @@ fn list_secret_parameter_versions_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn list_secret_parameter_versions_debug_shows_no_secret() {
+    use operation::list_secret_parameter_versions::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: ListSecretParameterVersionsResponse = ::acs_runtime::de::from_slice(
+            "{\"ParameterVersions\":[{\"Value\":\"redaction-check-secret\"}]}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn list_secret_parameters_response_example_decodes() {
@@ -3561,6 +3647,32 @@ fn update_secret_parameter_request_example_encodes() {
             ("query", "Value", "update"),
         ],
         None,
+    );
+}
+#[test]
+fn update_secret_parameter_debug_shows_no_secret() {
+    use operation::update_secret_parameter::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = UpdateSecretParameterRequest::builder()
+        .name("MySecretParameter")
+        .value(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_oos::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_oos::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_oos::Client::from_conf(config)
+            .update_secret_parameter()
+            .name("MySecretParameter")
+            .value(MARKER),
     );
 }
 #[test]
