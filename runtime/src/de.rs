@@ -266,7 +266,7 @@ enum Structure {
 struct StructureFromText<V>(V, Structure);
 
 impl<V> StructureFromText<V> {
-    fn from_text<'de, E: de::Error>(self, text: &str) -> Result<V::Value, E>
+    fn parse_text<'de, E: de::Error>(self, text: &str) -> Result<V::Value, E>
     where
         V: Visitor<'de>,
     {
@@ -299,7 +299,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for StructureFromText<V> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<V::Value, E> {
-        self.from_text(text)
+        self.parse_text(text)
     }
 }
 

@@ -86,8 +86,11 @@ impl<R: fmt::Debug> std::error::Error for WaiterError<R> {
     }
 }
 
+/// What a [`StatusCallback`] calls.
+type OnStatusChange = dyn FnMut(Option<&str>) + Send;
+
 /// A callback told of each change of status (`None` while no status is found).
-pub struct StatusCallback(Box<dyn FnMut(Option<&str>) + Send>);
+pub struct StatusCallback(Box<OnStatusChange>);
 
 impl StatusCallback {
     pub fn new(callback: impl FnMut(Option<&str>) + Send + 'static) -> Self {

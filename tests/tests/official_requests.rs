@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use acs_runtime::Method;
 use alibabacloud_oos::testing::encode_json_request;
-use integration_tests::workspace_root;
+use integration_tests::official::{self, PUBLISHED, RECORDED};
 use serde_json::Value;
 
 /// Official inputs that a typed parameter cannot hold, each checked to be so: JSON text that
@@ -56,33 +56,6 @@ const NOT_TYPED_INPUTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-struct Case {
-    action: String,
-    inputs: serde_json::Map<String, Value>,
-    method: String,
-    path: String,
-    query: BTreeMap<String, String>,
-}
-
-fn cases(file: &str) -> Vec<Case> {
-    let path = workspace_root().join("tests/fixtures").join(file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-    let document: Value = serde_json::from_str(&text).expect("the fixture is JSON");
-    document["cases"]
-        .as_array()
-        .expect("a list of cases")
-        .iter()
-        .map(|case| Case {
-            action: case["action"].as_str().unwrap().to_owned(),
-            inputs: case["inputs"].as_object().unwrap().clone(),
-            method: case["method"].as_str().unwrap().to_owned(),
-            path: case["path"].as_str().unwrap().to_owned(),
-            query: serde_json::from_value(case["query"].clone()).unwrap(),
-        })
-        .collect()
-}
-
 /// The query the typed request of `action` encodes `inputs` to, or why it cannot.
 fn typed_query(
     action: &str,
@@ -108,34 +81,12 @@ fn typed_query(
         .collect())
 }
 
-/// Whether two parameter texts say the same: equal, or JSON of equal value.
-fn same_text(ours: &str, official: &str) -> bool {
-    ours == official
-        || matches!(
-            (serde_json::from_str::<Value>(ours), serde_json::from_str::<Value>(official)),
-            (Ok(ours @ (Value::Object(_) | Value::Array(_))), Ok(official)) if ours == official
-        )
-}
-
-fn differences(
-    ours: &BTreeMap<String, String>,
-    official: &BTreeMap<String, String>,
-) -> Vec<String> {
-    let keys: BTreeSet<&String> = ours.keys().chain(official.keys()).collect();
-    keys.into_iter()
-        .filter_map(|key| match (ours.get(key), official.get(key)) {
-            (Some(ours), Some(official)) if same_text(ours, official) => None,
-            (ours, official) => Some(format!("{key}: ours {ours:?}, official {official:?}")),
-        })
-        .collect()
-}
-
 /// Checks every case of `file`, but the inputs `not_typed` names; returns the actions it
 /// holds.
 fn check_file(file: &str, not_typed: &[(&str, &str, &str)]) -> BTreeSet<String> {
     let mut failures = Vec::new();
     let mut actions = BTreeSet::new();
-    for mut case in cases(file) {
+    for mut case in official::requests(file) {
         actions.insert(case.action.clone());
         assert_eq!((case.method.as_str(), case.path.as_str()), ("POST", "/"));
         let mut replaced = Vec::new();
@@ -163,7 +114,7 @@ fn check_file(file: &str, not_typed: &[(&str, &str, &str)]) -> BTreeSet<String> 
         });
         match typed {
             Ok(ours) => {
-                let found = differences(&ours, &case.query);
+                let found = official::differences(&ours, &case.query);
                 if !found.is_empty() {
                     failures.push(format!("{}: {}", case.action, found.join("; ")));
                 }
@@ -177,25 +128,22 @@ fn check_file(file: &str, not_typed: &[(&str, &str, &str)]) -> BTreeSet<String> 
 
 #[test]
 fn every_published_action_encodes_as_the_official_sdk_sends_it() {
-    let actions = check_file("oos-official-requests.json", NOT_TYPED_INPUTS);
+    let actions = check_file(PUBLISHED, NOT_TYPED_INPUTS);
     assert_eq!(actions.len(), 94);
 }
 
 #[test]
 fn recorded_requests_encode_as_the_official_sdk_sends_them() {
-    check_file("oos-official-requests-recorded.json", &[]);
+    check_file(RECORDED, &[]);
 }
 
 #[test]
 fn every_action_the_official_sdk_calls_has_a_typed_request() {
-    let actions: BTreeSet<String> = [
-        "oos-official-requests.json",
-        "oos-official-requests-recorded.json",
-    ]
-    .into_iter()
-    .flat_map(cases)
-    .map(|case| case.action)
-    .collect();
+    let actions: BTreeSet<String> = [PUBLISHED, RECORDED]
+        .into_iter()
+        .flat_map(official::requests)
+        .map(|case| case.action)
+        .collect();
     assert_eq!(actions.len(), 104, "the official SDK's 104 actions");
     for action in &actions {
         assert!(

@@ -455,6 +455,11 @@ pub fn serve_examples(target: &impl Scripted) {
         target.set_default(action, Reply::json(200, *example));
     }
 }
+/// The parameters a typed request encodes to, or why it cannot be built or encoded.
+type Encoded = Result<
+    ::acs_runtime::RequestParams,
+    Box<dyn ::std::error::Error + Send + Sync>,
+>;
 /// The operation `action` names, and the parameters its typed request encodes to when
 /// built from `inputs`: JSON keyed by the parameters' wire names, read as responses are
 /// read (a number given as text, JSON text for a list), so that requests recorded from
@@ -463,16 +468,11 @@ pub fn serve_examples(target: &impl Scripted) {
 pub fn encode_json_request(
     action: &str,
     inputs: &[u8],
-) -> Option<
-    (
-        &'static ::acs_runtime::Operation,
-        Result<::acs_runtime::RequestParams, Box<dyn ::std::error::Error + Send + Sync>>,
-    ),
-> {
+) -> Option<(&'static ::acs_runtime::Operation, Encoded)> {
     fn encode<B, R>(
         inputs: &[u8],
         build: fn(B) -> Result<R, ::acs_runtime::BuildError>,
-    ) -> Result<::acs_runtime::RequestParams, Box<dyn ::std::error::Error + Send + Sync>>
+    ) -> Encoded
     where
         B: ::serde::de::DeserializeOwned,
         R: ::acs_runtime::EncodeRequest,

@@ -456,33 +456,6 @@ fn collect_references<'a>(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_timestamp;
-
-    #[test]
-    fn timestamps_are_rfc_3339_with_or_without_seconds() {
-        for text in [
-            "2019-05-16T10:26:14Z",
-            "2024-12-18T19:40:16.778333+08:00",
-            "2024-05-28T11:29Z",
-            "2023-11-22T18:00:00-03:30",
-        ] {
-            assert!(is_timestamp(text), "{text}");
-        }
-        for text in [
-            "2022-12-15 23:00:00",
-            "2019-05-16",
-            "2019-05-16T10:26:14",
-            "20181226T220114.058+0800",
-            "2019-05-16T10:26:14.Z",
-            "v2019-05-16T10:26:14Z",
-        ] {
-            assert!(!is_timestamp(text), "{text}");
-        }
-    }
-}
-
 fn any() -> Shape {
     Shape {
         ty: Some(spanned("any".to_owned())),
@@ -575,4 +548,31 @@ fn response_example(api: &Api) -> Option<String> {
         .find(|sample| sample.format == "json")
         .map(|sample| sample.example)
         .filter(|example| serde_json::from_str::<serde::de::IgnoredAny>(example).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_timestamp;
+
+    #[test]
+    fn timestamps_are_rfc_3339_with_or_without_seconds() {
+        for text in [
+            "2019-05-16T10:26:14Z",
+            "2024-12-18T19:40:16.778333+08:00",
+            "2024-05-28T11:29Z",
+            "2023-11-22T18:00:00-03:30",
+        ] {
+            assert!(is_timestamp(text), "{text}");
+        }
+        for text in [
+            "2022-12-15 23:00:00",
+            "2019-05-16",
+            "2019-05-16T10:26:14",
+            "20181226T220114.058+0800",
+            "2019-05-16T10:26:14.Z",
+            "v2019-05-16T10:26:14Z",
+        ] {
+            assert!(!is_timestamp(text), "{text}");
+        }
+    }
 }

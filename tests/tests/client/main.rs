@@ -1,5 +1,8 @@
 //! The generated client end to end against the runtime's signature-verifying test server.
 
+mod acceptance;
+mod typed_api;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
