@@ -69,7 +69,8 @@ fn list_instance_patch_states() -> ListInstancePatchStatesRequest {
         .region_id("cn-hangzhou")
         .max_results(10)
         .next_token("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ")
-        .instance_ids(r#"["i-bp1jaxa2bs4bps700000","i-bp1jaxa2bs4bps700001"]"#)
+        .instance_ids("i-bp1jaxa2bs4bps700000")
+        .instance_ids("i-bp1jaxa2bs4bps700001")
         .build()
         .expect("no required parameter is missing")
 }
@@ -137,39 +138,48 @@ struct PlainState {
     installed_count: Option<String>,
 }
 
-fn text(field: &Option<String>) -> usize {
-    field.as_ref().map_or(0, String::len)
+/// What a decoded field adds to [`decoded_size!`]: a text's length, a count's value. The
+/// hand-written struct keeps the counts as the text they are sent as; the SDK's are integers.
+trait DecodedSize {
+    fn decoded_size(&self) -> usize;
 }
 
-/// The total length of every decoded field, so that nothing decoded is optimised away; the
+impl DecodedSize for Option<String> {
+    fn decoded_size(&self) -> usize {
+        self.as_ref().map_or(0, String::len)
+    }
+}
+
+impl DecodedSize for Option<i32> {
+    fn decoded_size(&self) -> usize {
+        self.map_or(0, |count| count.unsigned_abs() as usize)
+    }
+}
+
+/// The total size of every decoded field, so that nothing decoded is optimised away; the
 /// hand-written and SDK structs have the same field names.
 macro_rules! decoded_size {
     ($response:expr) => {{
         let response = $response;
         let states = response.instance_patch_states.iter().flatten();
         let states = states.map(|state| {
-            [
-                &state.missing_count,
-                &state.operation_end_time,
-                &state.owner_information,
-                &state.installed_other_count,
-                &state.instance_id,
-                &state.operation_type,
-                &state.operation_start_time,
-                &state.failed_count,
-                &state.baseline_id,
-                &state.installed_pending_reboot_count,
-                &state.installed_rejected_count,
-                &state.patch_group,
-                &state.installed_count,
-            ]
-            .into_iter()
-            .map(text)
-            .sum::<usize>()
+            state.missing_count.decoded_size()
+                + state.operation_end_time.decoded_size()
+                + state.owner_information.decoded_size()
+                + state.installed_other_count.decoded_size()
+                + state.instance_id.decoded_size()
+                + state.operation_type.decoded_size()
+                + state.operation_start_time.decoded_size()
+                + state.failed_count.decoded_size()
+                + state.baseline_id.decoded_size()
+                + state.installed_pending_reboot_count.decoded_size()
+                + state.installed_rejected_count.decoded_size()
+                + state.patch_group.decoded_size()
+                + state.installed_count.decoded_size()
         });
-        text(&response.next_token)
-            + text(&response.request_id)
-            + response.max_results.map_or(0, |n| n as usize)
+        response.next_token.decoded_size()
+            + response.request_id.decoded_size()
+            + response.max_results.decoded_size()
             + states.sum::<usize>()
     }};
 }

@@ -43,7 +43,12 @@ pub fn collect_params<'a>(
                     continue;
                 }
             };
-            target.put_value(parameter.name, parameter.style, value);
+            match (parameter.kind, value) {
+                (Kind::JsonText, Value::String(text)) => {
+                    target.insert(parameter.name, text.as_str());
+                }
+                _ => target.put_value(parameter.name, parameter.style, value),
+            }
         }
     }
     params

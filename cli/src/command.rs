@@ -147,19 +147,32 @@ fn waiter_command(
 ) -> Command {
     let success = waiter.rule.success.join(", ");
     let failure = waiter.rule.failure.join(", ");
+    let needs_action = match waiter.rule.needs_action {
+        [] => String::new(),
+        statuses => format!(
+            " {} waits for someone to act: exit 7 too.",
+            statuses.join(" or ")
+        ),
+    };
     let command = Command::new(waiter.kebab)
         .about(first_sentence(waiter.description))
         .long_about(format!(
-            "{}\n\nCalls {} until {} is {success} (exit 0) or {failure} (exit 7), printing \
-             each new status to stderr.",
+            "{}\n\nCalls {} about every interval (jittered) until {} is {success} (exit 0) or \
+             {failure} (exit 7), printing each new status to stderr.{needs_action} No status \
+             {} calls in a row: exit 1.",
             waiter.description,
             operation.call.action(),
             waiter.status_path,
+            acs_runtime::waiter::MAX_POLLS_WITHOUT_STATUS,
         ))
         .after_help(format!("{VALUE_SOURCES}\n\n{EXIT_CODES}"))
         .args(waiting::rule_args(&waiter.rule).map(|arg| arg.help_heading(CALL_OPTIONS)))
         .args(output::args(CALL_OPTIONS));
-    with_parameters(command, waiter.parameters(operation), sources, globals)
+    // What the waiter takes names what it waits for: without it, it would wait on anything.
+    let command = with_parameters(command, waiter.parameters(operation), sources, globals);
+    waiter.inputs.iter().fold(command, |command, input| {
+        command.mut_arg(*input, |arg| arg.required(true))
+    })
 }
 
 fn operation_command(operation: &Operation, sources: &Sources, globals: &[&str]) -> Command {

@@ -90,13 +90,17 @@ pub enum Kind {
     Int64,
     Float,
     Boolean,
-    /// Objects, arrays, maps and free-form values, given as JSON text.
+    /// Objects, arrays, maps and free-form values, given as JSON text and parsed (to flatten
+    /// them, or to put them in a JSON body).
     Json,
     /// A whole body of bytes, given as text (or `file://`), sent as
     /// `application/octet-stream`.
     Binary,
     /// A whole body of bytes sent without a `Content-Type` (the metadata's `format: byte`).
     BareBinary,
+    /// A value the API takes as JSON text (`style: json`): sent as written, as aliyun-cli and
+    /// the official SDKs send the text they are given.
+    JsonText,
 }
 
 impl Kind {
@@ -106,7 +110,7 @@ impl Kind {
             Kind::Int32 | Kind::Int64 => "INTEGER",
             Kind::Float => "NUMBER",
             Kind::Boolean => "BOOLEAN",
-            Kind::Json => "JSON",
+            Kind::Json | Kind::JsonText => "JSON",
         }
     }
 
@@ -119,6 +123,7 @@ impl Kind {
             Kind::Float => "number",
             Kind::Boolean => "boolean (true or false)",
             Kind::Json => "JSON",
+            Kind::JsonText => "JSON, sent as written",
         }
     }
 }

@@ -60,7 +60,9 @@ impl Sources {
 
 fn parse_kind(kind: Kind, text: &str) -> Result<Value, String> {
     match kind {
-        Kind::String | Kind::Binary | Kind::BareBinary => Ok(Value::String(text.to_string())),
+        Kind::String | Kind::Binary | Kind::BareBinary | Kind::JsonText => {
+            Ok(Value::String(text.to_string()))
+        }
         Kind::Int32 => text
             .parse::<i32>()
             .map(Value::from)
@@ -125,6 +127,11 @@ mod tests {
         assert_eq!(parse_kind(Kind::Boolean, "false"), Ok(Value::Bool(false)));
         assert!(parse_kind(Kind::Boolean, "yes").is_err());
         assert_eq!(parse_kind(Kind::Json, r#"{"k":"v"}"#).unwrap()["k"], "v");
+        assert_eq!(
+            parse_kind(Kind::JsonText, r#"["i-1", "i-2"] as written"#),
+            Ok(Value::from(r#"["i-1", "i-2"] as written"#)),
+            "JSON text is sent as written"
+        );
         assert!(
             parse_kind(Kind::Json, "{k}")
                 .unwrap_err()

@@ -2,10 +2,9 @@
 //! `<name> wait <waiter>` for the spec's waiters. Both run the runtime's `wait`, the loop the
 //! SDK's `wait_until_*` methods run, and print one line to stderr per status change.
 
-use std::cell::RefCell;
 use std::time::Duration;
 
-use acs_runtime::{Client, RequestParams, WaitRule, WaiterError};
+use acs_runtime::{Client, RequestParams, StatusCallback, WaitRule, WaiterError};
 use clap::{Arg, ArgMatches};
 use serde_json::Value;
 
@@ -110,6 +109,7 @@ impl Wait {
             rule: WaitRule {
                 success,
                 failure: &[],
+                needs_action: &[],
                 delay,
                 timeout,
             },
@@ -140,30 +140,38 @@ impl Wait {
         params: RequestParams,
         progress: bool,
     ) -> Result<Value, Failure> {
-        let shown = RefCell::new(None::<Option<String>>);
+        let path = self.status.text().to_owned();
+        let report = progress.then(|| {
+            StatusCallback::new(move |status| {
+                eprintln!("{path}: {}", status.unwrap_or("(none)"));
+            })
+        });
         let polled = acs_runtime::wait(
             || {
-                let (params, shown) = (params.clone(), &shown);
+                let params = params.clone();
                 async move {
                     let document = call::send(client, operation, params).await?;
                     let status = self.status_of(&document);
-                    let changed = shown.borrow().as_ref() != Some(&status);
-                    if progress && changed {
-                        let text = status.as_deref().unwrap_or("(none)");
-                        eprintln!("{}: {text}", self.status.text());
-                    }
-                    *shown.borrow_mut() = Some(status.clone());
                     Ok(Polled { document, status })
                 }
             },
             |polled: &Polled| polled.status.as_deref(),
             self.rule.clone(),
+            report,
         )
         .await;
         match polled {
             Ok(polled) => Ok(polled.document),
             Err(WaiterError::Failed { status, .. }) => Err(Failure::WaitFailed(format!(
                 "{} is `{status}`, a failure status",
+                self.status.text()
+            ))),
+            Err(WaiterError::NeedsAction { status, .. }) => Err(Failure::WaitFailed(format!(
+                "{} is `{status}`: it waits for someone to act, not for time",
+                self.status.text()
+            ))),
+            Err(WaiterError::NoStatus { polls, .. }) => Err(Failure::Unexpected(format!(
+                "{polls} calls in a row found no {}: nothing to wait for",
                 self.status.text()
             ))),
             Err(WaiterError::TimedOut {

@@ -36,6 +36,8 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// The object types shared by operations (`crate::types`), sorted by type name.
     pub shared_structs: Vec<Struct>,
+    /// The enums of the shared object types (`crate::types`), sorted by type name.
+    pub shared_enums: Vec<Enum>,
     pub waiters: Vec<Waiter>,
 }
 
@@ -48,8 +50,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
-    /// Sent with the first; all listed for documentation.
-    pub methods: Vec<String>,
+    /// The HTTP method calls are sent with (see `lower::operation::sending_method`).
+    pub method: String,
     /// Path template (`/` for RPC operations).
     pub path: String,
     pub ram: Option<Ram>,
@@ -63,6 +65,8 @@ pub struct Operation {
     pub response: Response,
     /// Every object type of the operation, request side first, in spec order.
     pub structs: Vec<Struct>,
+    /// Every enum of the operation, in spec order.
+    pub enums: Vec<Enum>,
     pub pagination: Option<Pagination>,
     /// The `ClientToken` parameter the client fills when left empty.
     pub idempotency_token: Option<(String, Location)>,
@@ -122,7 +126,18 @@ pub struct Member {
     pub boxed: bool,
     /// A whole `binary` body sent without a `Content-Type` (spec `content_type: none`).
     pub bare_body: bool,
+    /// A map the wire carries as a list of key-value objects.
+    pub entries: Option<Entries>,
+    /// A string holding an RFC 3339 time, with an accessor reading it as one.
+    pub timestamp: bool,
     pub docs: Docs,
+}
+
+/// The field names of a map entry on the wire (`Key`, `Value`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entries {
+    pub key: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -179,13 +194,25 @@ pub enum Type {
     Struct(String),
     /// A struct shared by operations (`crate::types`), by type name.
     Shared(String),
+    /// An enum of this operation (or, inside `crate::types`, of that module), by type name.
+    Enum(String),
+    /// An enum of `crate::types`, seen from elsewhere.
+    SharedEnum(String),
 }
 
 impl Type {
+    /// A single value sent as text in the simple style (an enum as its value's text).
     pub fn is_scalar(&self) -> bool {
         matches!(
             self,
-            Type::String | Type::Boolean | Type::Int32 | Type::Int64 | Type::Float | Type::Double
+            Type::String
+                | Type::Boolean
+                | Type::Int32
+                | Type::Int64
+                | Type::Float
+                | Type::Double
+                | Type::Enum(_)
+                | Type::SharedEnum(_)
         )
     }
 }
@@ -210,6 +237,21 @@ impl Struct {
     pub fn has_sensitive_fields(&self) -> bool {
         self.fields.iter().any(|field| field.sensitive)
     }
+}
+
+/// A string with a fixed set of values, as a Rust enum that keeps any other value too.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub name: String,
+    pub description: Option<String>,
+    /// The values, in the spec's order, each with its variant's name.
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub value: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone)]
@@ -243,6 +285,7 @@ pub struct Waiter {
     pub wire_path: String,
     pub success: Vec<String>,
     pub failure: Vec<String>,
+    pub needs_action: Vec<String>,
     pub delay_seconds: u64,
     pub timeout_seconds: u64,
 }

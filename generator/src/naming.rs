@@ -50,7 +50,6 @@ const BUILDER_METHODS: &[&str] = &[
     "build",
     "send",
     "into_paginator",
-    "options",
     "new",
     "wait",
     "as_input",
@@ -73,6 +72,8 @@ pub struct OperationNames {
     /// The generated tests of its examples.
     pub response_test: String,
     pub request_test: String,
+    /// The generated test that its `Debug` output shows no secret.
+    pub redaction_test: String,
 }
 
 impl OperationNames {
@@ -86,6 +87,7 @@ impl OperationNames {
             response: format!("{prefix}Response"),
             response_test: format!("{module}_response_example_decodes"),
             request_test: format!("{module}_request_example_encodes"),
+            redaction_test: format!("{module}_debug_shows_no_secret"),
             module,
         }
     }
@@ -115,12 +117,14 @@ pub struct WaiterNames {
 /// The Rust names of a field and its accessors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldNames {
-    /// `region_id`, `r#type`.
+    /// `region_id`, `r#type`; also the name of its reading accessor.
     pub field: String,
     /// `set_region_id`, `set_type`.
     pub set: String,
     /// `get_region_id`.
     pub get: String,
+    /// For a timestamp: the accessor reading it as a time (`create_date_as_time`).
+    pub as_time: Option<String>,
 }
 
 /// The names of every operation and waiter of a service, given together so that no client
@@ -153,21 +157,50 @@ pub fn client_names<'a>(
     (operations, waiters)
 }
 
-/// The names of the fields of one struct (or request), in the order of `wire_names`.
-pub fn field_names<'a>(wire_names: impl IntoIterator<Item = &'a str>) -> Vec<FieldNames> {
+/// The names of the fields of one struct (or request), in the order given: each field by its
+/// wire name, and whether it is a timestamp (which has an `_as_time` accessor too).
+pub fn field_names<'a>(fields: impl IntoIterator<Item = (&'a str, bool)>) -> Vec<FieldNames> {
+    let fields: Vec<(&str, bool)> = fields.into_iter().collect();
+    let timestamps: BTreeSet<&str> = fields
+        .iter()
+        .filter(|(_, timestamp)| *timestamp)
+        .map(|(wire, _)| *wire)
+        .collect();
     let mut namespace = Namespace::with_reserved(BUILDER_METHODS.iter().copied());
     namespace
-        .assign(wire_names, |wire| {
+        .assign(fields.iter().map(|(wire, _)| *wire), |wire| {
             let field = field_identifier(wire);
-            let bare = unraw(&field);
-            vec![format!("set_{bare}"), format!("get_{bare}"), field]
+            let bare = unraw(&field).to_owned();
+            let mut names = vec![field, format!("set_{bare}"), format!("get_{bare}")];
+            if timestamps.contains(wire) {
+                names.push(format!("{bare}_as_time"));
+            }
+            names
         })
         .into_iter()
-        .map(|mut names| FieldNames {
-            field: names.pop().expect("three names were asked for"),
-            get: names.pop().expect("three names were asked for"),
-            set: names.pop().expect("three names were asked for"),
+        .map(|names| {
+            let mut names = names.into_iter();
+            let mut next = || names.next().expect("three or four names were asked for");
+            FieldNames {
+                field: next(),
+                set: next(),
+                get: next(),
+                as_time: names.next(),
+            }
         })
+        .collect()
+}
+
+/// The variant names of an enum's values, in their order: PascalCase (`ALLOW_AS_DEPENDENCY`
+/// → `AllowAsDependency`, `cn-hangzhou` → `CnHangzhou`, `1` → `V1`), by the collision rule
+/// above; `Unknown` is the variant holding values the SDK does not know, so a value of that
+/// name is `Unknown2`.
+pub fn enum_variants<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut namespace = Namespace::with_reserved(["Unknown", "Self"]);
+    namespace
+        .assign(values, |value| vec![type_name(value)])
+        .into_iter()
+        .map(|mut names| names.remove(0))
         .collect()
 }
 
@@ -361,11 +394,11 @@ mod tests {
 
     #[test]
     fn colliding_names_are_suffixed_in_the_byte_order_of_the_wire_names() {
-        let names = field_names(["VpcId", "VPCId", "vpc_id"]);
+        let names = field_names([("VpcId", false), ("VPCId", false), ("vpc_id", false)]);
         let fields: Vec<&str> = names.iter().map(|names| names.field.as_str()).collect();
         // Byte order: "VPCId" < "VpcId" < "vpc_id".
         assert_eq!(fields, ["vpc_id_2", "vpc_id", "vpc_id_3"]);
-        let reversed = field_names(["vpc_id", "VPCId", "VpcId"]);
+        let reversed = field_names([("vpc_id", false), ("VPCId", false), ("VpcId", false)]);
         let fields: Vec<&str> = reversed.iter().map(|names| names.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -376,13 +409,44 @@ mod tests {
 
     #[test]
     fn a_field_that_is_another_fields_setter_is_suffixed() {
-        let names = field_names(["SetName", "Name", "Type"]);
+        let names = field_names([("SetName", false), ("Name", false), ("Type", false)]);
         assert_eq!(names[1].field, "name");
         assert_eq!(names[1].set, "set_name");
         assert_eq!(names[0].field, "set_name_2");
         assert_eq!(names[0].set, "set_set_name_2");
         assert_eq!(names[2].field, "r#type");
         assert_eq!(names[2].set, "set_type");
+    }
+
+    #[test]
+    fn timestamps_have_a_time_accessor_that_takes_part_in_collisions() {
+        let names = field_names([("CreateDate", true), ("CreateDateAsTime", false)]);
+        assert_eq!(names[0].field, "create_date");
+        assert_eq!(names[0].as_time.as_deref(), Some("create_date_as_time"));
+        assert_eq!(names[1].field, "create_date_as_time_2");
+        assert_eq!(names[1].as_time, None);
+    }
+
+    #[test]
+    fn enum_variants_are_pascal_case_and_unique() {
+        assert_eq!(
+            enum_variants([
+                "ALLOW_AS_DEPENDENCY",
+                "cn-hangzhou",
+                "1",
+                "Unknown",
+                "Running",
+                "running"
+            ]),
+            [
+                "AllowAsDependency",
+                "CnHangzhou",
+                "V1",
+                "Unknown2",
+                "Running",
+                "Running2"
+            ]
+        );
     }
 
     #[test]

@@ -63,6 +63,10 @@ pub struct WaiterSpec {
     /// Values that end the wait with an error.
     #[serde(default)]
     pub failure: Vec<String>,
+    /// Values in which the resource waits for someone to act (to approve, say): they end the
+    /// wait with an error, as polling would not change them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs_action: Vec<String>,
     /// Seconds between polls.
     pub delay_seconds: u64,
     /// Seconds before the waiter gives up with a timeout error.
@@ -82,7 +86,8 @@ pub struct OperationSpec {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
-    /// HTTP methods the API reference allows; requests are sent with the first.
+    /// HTTP methods the API reference allows. RPC-style calls are sent with `POST` whatever
+    /// this lists, as the official SDKs send them; others with the first.
     #[serde(default)]
     pub methods: Vec<String>,
     /// The path template of a RESTful (ROA) operation, `{Name}` standing for the path
@@ -158,16 +163,23 @@ pub struct Shape {
     /// `array`, `map` or `any` (free-form JSON). Absent when `ref` is given.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub ty: Option<Spanned<String>>,
+    /// `date-time` on a `string`: an RFC 3339 time (`2019-05-16T10:26:14Z`), kept as text on
+    /// the wire and read as a time by a typed accessor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Spanned<String>>,
     /// The shared schema (a key of `schemas.yaml`) this shape is, instead of a `type`.
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub reference: Option<Spanned<String>>,
-    /// Rust name of an `object`'s struct.
+    /// Rust name of an `object`'s struct, or of the enum a `string` with `enum` values is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_name: Option<Spanned<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
+    /// The values a `string` may take. With a `type_name`, the Rust type is an enum of them
+    /// that keeps any other value it is given or sent (`Unknown`); without, they are listed
+    /// in rustdoc.
     #[serde(rename = "enum", default, skip_serializing_if = "Vec::is_empty")]
     pub enum_values: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,6 +208,18 @@ pub struct Shape {
     /// Value of a `map` (keys are strings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<Shape>>,
+    /// A `map` the wire carries as a list of objects, one per entry, holding its key and its
+    /// value under these names (`[{"Key":"k","Value":"v"}]`, as some APIs write tags).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<EntriesSpec>,
+}
+
+/// The field names of a map entry on the wire.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EntriesSpec {
+    pub key: String,
+    pub value: String,
 }
 
 /// `schemas.yaml`: object types shared by several operations, each an `object` shape whose

@@ -111,6 +111,7 @@ impl AttemptFailure {
             error: Error::Timeout(TimeoutError {
                 kind: TimeoutKind::Read,
                 after,
+                action: None,
             }),
             retry: Some(RetryReason::ReadTimeout),
             retry_after: None,
@@ -132,6 +133,7 @@ impl AttemptFailure {
             error: Error::Connection(ConnectionError {
                 message: message.into(),
                 source: Some(error.into_source()),
+                action: None,
             }),
             retry,
             retry_after: None,

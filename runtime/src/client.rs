@@ -44,10 +44,12 @@ impl<T: DeserializeOwned> Future for ResponseFuture<T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let action = self.operation.action();
         self.sending
             .as_mut()
             .poll(cx)
             .map(|response| response?.decode_as(self.operation))
+            .map_err(|error| error.with_action(action))
     }
 }
 
@@ -151,8 +153,20 @@ impl Client {
         mut params: RequestParams,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
-        let config = &self.inner.config;
-        let base = self.request_base()?;
+        // A call's own region, endpoint or credentials make a configuration of its own, and
+        // the parts of its requests that follow from it.
+        let overridden = self.inner.config.overridden(options);
+        let call_base;
+        let (config, base) = match &overridden {
+            Some(config) => {
+                call_base = RequestBase::new(self.inner.service, config)?;
+                (config, &call_base)
+            }
+            None => (&self.inner.config, self.request_base()?),
+        };
+        for (name, value) in options.headers.iter() {
+            params.headers.insert(name.to_owned(), value.to_owned());
+        }
         if let Some((token, location)) = call.idempotency_token
             && params.get(location, token).is_none_or(str::is_empty)
         {
@@ -164,18 +178,22 @@ impl Client {
             region = config.region().unwrap_or(""),
             endpoint = %base.endpoint.authority,
         );
-        let attempts = self.attempts(call, base, &params, options).instrument(span);
-        match options.call_timeout.or(config.timeouts.call) {
+        let attempts = self
+            .attempts(call, config, base, &params, options)
+            .instrument(span);
+        let result = match options.call_timeout.or(config.timeouts.call) {
             Some(limit) => {
                 tokio::time::timeout(limit, attempts)
                     .await
                     .unwrap_or(Err(Error::Timeout(TimeoutError {
                         kind: TimeoutKind::Call,
                         after: limit,
+                        action: None,
                     })))
             }
             None => attempts.await,
-        }
+        };
+        result.map_err(|error| error.with_action(call.action))
     }
 
     /// Attempts until one succeeds, or a failure is final: not retryable for this call, the
@@ -183,11 +201,11 @@ impl Client {
     async fn attempts(
         &self,
         call: CallSpec<'_>,
+        config: &Config,
         base: &RequestBase,
         params: &RequestParams,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
-        let config = &self.inner.config;
         let budget = &self.inner.budget;
         let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
         let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);

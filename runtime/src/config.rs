@@ -11,6 +11,7 @@ use crate::http::{
     DEFAULT_MAX_RESPONSE_BYTES, DefaultHttpClient, DefaultHttpClientSettings, HttpClient,
     SharedHttpClient,
 };
+use crate::params::Params;
 use crate::retry::RetryConfig;
 
 /// Region id from the environment, as Alibaba Cloud's tools name it.
@@ -38,9 +39,14 @@ impl Default for TimeoutConfig {
     }
 }
 
-/// Per-call overrides of the client's settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Per-call overrides of the client's settings: what a generated operation's `customize()`
+/// edits. `Debug` shows header names, never their values.
+#[derive(Clone, Debug, Default)]
 pub struct CallOptions {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    pub(crate) headers: Params,
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) call_timeout: Option<Duration>,
     pub(crate) retry: Option<RetryConfig>,
@@ -49,6 +55,36 @@ pub struct CallOptions {
 impl CallOptions {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sends the call to this region's endpoint (unless an endpoint is given too).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends the call to this endpoint: a URL or a host, as [`ConfigBuilder::endpoint`] takes.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Signs the call with these credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(StaticProvider::new(credentials))
+    }
+
+    /// Signs the call with credentials from this provider.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// Sends this header too, signed with the others; it replaces a header of the same name
+    /// that the call would send.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.insert(name.into(), value.into());
+        self
     }
 
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
@@ -81,6 +117,27 @@ pub struct Config {
 impl Config {
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
+    }
+
+    /// This configuration with a call's overrides of region, endpoint and credentials, or
+    /// `None` when it overrides none of them.
+    pub(crate) fn overridden(&self, options: &CallOptions) -> Option<Config> {
+        if options.region.is_none() && options.endpoint.is_none() && options.credentials.is_none() {
+            return None;
+        }
+        let mut config = self.clone();
+        if let Some(region) = &options.region {
+            config.region = Some(region.clone());
+            // A region given for the call picks its endpoint, over the client's endpoint.
+            config.endpoint = None;
+        }
+        if let Some(endpoint) = &options.endpoint {
+            config.endpoint = Some(endpoint.clone());
+        }
+        if let Some(credentials) = &options.credentials {
+            config.credentials = credentials.clone();
+        }
+        Some(config)
     }
 
     pub fn region(&self) -> Option<&str> {

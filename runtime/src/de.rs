@@ -11,6 +11,8 @@
 //!   writes it, so `1.50` becomes `"1.5"`);
 //! - for an integer or a float: a number or a string holding one (surrounding whitespace allowed);
 //! - for a boolean: a boolean or the string `"true"` or `"false"` in any letter case;
+//! - for a list, a map or a struct: one, or a string holding one as JSON text (UpdateParameter
+//!   sends a parameter's tags as `"{\"k1\":\"v1\"}"`);
 //! - for `serde_json::Value` (or anything that asks for "any"): the value as sent;
 //! - `null` for an absent optional value, and unknown fields, which are skipped.
 //!
@@ -124,7 +126,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tolerant<D> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_seq(Nested(visitor))
+        self.0
+            .deserialize_any(StructureFromText(visitor, Structure::Seq))
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -145,7 +148,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tolerant<D> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(Nested(visitor))
+        self.0
+            .deserialize_any(StructureFromText(visitor, Structure::Map))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -154,7 +158,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tolerant<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_struct(name, fields, Nested(visitor))
+        self.0
+            .deserialize_any(StructureFromText(visitor, Structure::Struct(name, fields)))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -246,6 +251,55 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Nested<S> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.0.deserialize(Tolerant(deserializer))
+    }
+}
+
+/// What a [`StructureFromText`] visitor wants.
+#[derive(Clone, Copy)]
+enum Structure {
+    Seq,
+    Map,
+    Struct(&'static str, &'static [&'static str]),
+}
+
+/// Wants a list, a map or a struct; takes a string holding one as JSON text.
+struct StructureFromText<V>(V, Structure);
+
+impl<V> StructureFromText<V> {
+    fn parse_text<'de, E: de::Error>(self, text: &str) -> Result<V::Value, E>
+    where
+        V: Visitor<'de>,
+    {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return Err(E::invalid_type(Unexpected::Str(text), &self.0));
+        };
+        let text_value = Tolerant(value);
+        match self.1 {
+            Structure::Seq => text_value.deserialize_seq(self.0),
+            Structure::Map => text_value.deserialize_map(self.0),
+            Structure::Struct(name, fields) => text_value.deserialize_struct(name, fields, self.0),
+        }
+        .map_err(E::custom)
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for StructureFromText<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(formatter)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.0.visit_seq(Nested(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(Nested(map))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<V::Value, E> {
+        self.parse_text(text)
     }
 }
 

@@ -12,6 +12,21 @@ use serde_json::{Map, Value};
 
 use crate::credentials::CredentialsError;
 
+/// Codes ending so name something that does not exist (`InvalidTemplate.NotFound`) unless
+/// they are about the call itself (see [`NOT_ABOUT_RESOURCES`]).
+const NOT_FOUND_ENDINGS: &[&str] = &["NotFound", "NotExist", "NotExists"];
+
+/// Codes starting so name something that does not exist (`EntityNotExists.Template`, OOS's).
+const NOT_FOUND_PREFIXES: &[&str] = &["EntityNotExist", "NotFound"];
+
+/// Codes of a request the service could not place: an unknown action or access key, not a
+/// resource that is missing.
+const NOT_ABOUT_RESOURCES: &[&str] = &["InvalidAction", "InvalidAccessKeyId", "InvalidApi"];
+
+/// Codes starting so refuse the caller's permissions (`Forbidden.RAM`, `NoPermission`).
+const ACCESS_DENIED_PREFIXES: &[&str] =
+    &["Forbidden", "NoPermission", "AccessDenied", "Unauthorized"];
+
 /// Error codes that mean "slow down": retried with backoff.
 const THROTTLING_CODES: &[&str] = &[
     "Throttling",
@@ -84,6 +99,58 @@ impl Error {
             .is_some_and(ServiceError::is_throttling)
     }
 
+    /// Whether the service says what the call names does not exist: `EntityNotExists.*`
+    /// (OOS), `*.NotFound`, `*NotExist(s)`, or HTTP 404, but for an unknown action or access
+    /// key (`InvalidAction.NotFound`, `InvalidAccessKeyId.NotFound`), which are no resource.
+    pub fn is_not_found(&self) -> bool {
+        self.as_service_error()
+            .is_some_and(ServiceError::is_not_found)
+    }
+
+    /// Whether the caller's permissions refused the call: HTTP 403, `Forbidden*`,
+    /// `NoPermission*`, `AccessDenied*`, `Unauthorized*`, or an access-denied detail.
+    pub fn is_access_denied(&self) -> bool {
+        self.as_service_error()
+            .is_some_and(ServiceError::is_access_denied)
+    }
+
+    /// Whether the same call may succeed later: throttling, an unavailable or failing service
+    /// (HTTP 500, 502, 503, 504), a timeout or a broken connection. The client retries these
+    /// itself where that is safe; this says whether retrying later can help.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout(_) | Error::Connection(_) => true,
+            Error::Service(error) => {
+                error.is_throttling() || matches!(error.status, 500 | 502 | 503 | 504)
+            }
+            _ => false,
+        }
+    }
+
+    /// The action of the call that failed, where the error came from one.
+    pub fn action(&self) -> Option<&str> {
+        match self {
+            Error::Service(error) => error.action.as_deref(),
+            Error::Timeout(error) => error.action.as_deref(),
+            Error::Connection(error) => error.action.as_deref(),
+            Error::Decode(error) => error.action.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The same error, naming `action` as the call it came from (unless it names one).
+    pub(crate) fn with_action(mut self, action: &str) -> Self {
+        let slot = match &mut self {
+            Error::Service(error) => &mut error.action,
+            Error::Timeout(error) => &mut error.action,
+            Error::Connection(error) => &mut error.action,
+            Error::Decode(error) => &mut error.action,
+            _ => return self,
+        };
+        slot.get_or_insert_with(|| action.to_owned());
+        self
+    }
+
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
     }
@@ -140,6 +207,8 @@ impl From<ConfigError> for Error {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceError {
+    /// The action of the call (`ListExecutions`).
+    pub action: Option<String>,
     pub status: u16,
     pub code: String,
     pub message: String,
@@ -159,6 +228,30 @@ impl ServiceError {
         THROTTLING_CODES.contains(&self.code.as_str()) || self.code.starts_with("Throttling.")
     }
 
+    /// See [`Error::is_not_found`].
+    pub fn is_not_found(&self) -> bool {
+        let code = self.code.as_str();
+        let about_the_call = NOT_ABOUT_RESOURCES
+            .iter()
+            .any(|prefix| code.starts_with(prefix));
+        let by_code = NOT_FOUND_PREFIXES
+            .iter()
+            .any(|prefix| code.starts_with(prefix))
+            || NOT_FOUND_ENDINGS
+                .iter()
+                .any(|ending| code.ends_with(ending));
+        !about_the_call && (by_code || self.status == 404)
+    }
+
+    /// See [`Error::is_access_denied`].
+    pub fn is_access_denied(&self) -> bool {
+        self.status == 403
+            || self.access_denied_detail.is_some()
+            || ACCESS_DENIED_PREFIXES
+                .iter()
+                .any(|prefix| self.code.starts_with(prefix))
+    }
+
     /// Parses an error body, JSON or XML. `None` when the body is neither, so the caller
     /// can report the raw status instead.
     pub fn from_body(status: u16, body: &[u8]) -> Option<Self> {
@@ -168,6 +261,7 @@ impl ServiceError {
 
     fn from_fields(status: u16, fields: ErrorFields) -> Option<Self> {
         Some(ServiceError {
+            action: None,
             status,
             code: fields.code?,
             message: fields.message.unwrap_or_default(),
@@ -200,6 +294,7 @@ impl ServiceError {
     /// An error for a status with a body that carries no error code.
     pub fn from_status(status: u16, request_id: Option<String>) -> Self {
         ServiceError {
+            action: None,
             status,
             code: format!("HTTP{status}"),
             message: format!("the service answered HTTP {status} without an error code"),
@@ -212,9 +307,24 @@ impl ServiceError {
     }
 }
 
+/// `action, ` when there is one, as the parenthesised details of errors begin.
+fn action_prefix(action: &Option<String>) -> String {
+    action
+        .as_deref()
+        .map(|action| format!("{action}, "))
+        .unwrap_or_default()
+}
+
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (HTTP {}", self.code, self.message, self.status)?;
+        write!(
+            f,
+            "{}: {} ({}HTTP {}",
+            self.code,
+            self.message,
+            action_prefix(&self.action),
+            self.status
+        )?;
         if let Some(request_id) = &self.request_id {
             write!(f, ", request id {request_id}")?;
         }
@@ -323,6 +433,8 @@ pub enum TimeoutKind {
 pub struct TimeoutError {
     pub kind: TimeoutKind,
     pub after: Duration,
+    /// The action of the call.
+    pub action: Option<String>,
 }
 
 impl fmt::Display for TimeoutError {
@@ -331,7 +443,12 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Read => "no response within the read timeout",
             TimeoutKind::Call => "the call did not finish within the call timeout",
         };
-        write!(f, "timed out: {what} ({} ms)", self.after.as_millis())
+        write!(
+            f,
+            "timed out: {what} ({}{} ms)",
+            action_prefix(&self.action),
+            self.after.as_millis()
+        )
     }
 }
 
@@ -339,12 +456,17 @@ impl fmt::Display for TimeoutError {
 pub struct ConnectionError {
     pub message: String,
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// The action of the call.
+    pub action: Option<String>,
 }
 
-/// What failed, the transport's error, and the root cause of that error.
+/// What failed, for which call, the transport's error, and the root cause of that error.
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "connection failed: {}", self.message)?;
+        if let Some(action) = &self.action {
+            write!(f, " ({action})")?;
+        }
         if let Some(source) = &self.source {
             write!(f, ": {source}")?;
             // The transport's own message is generic ("error sending request"); what happened
@@ -366,6 +488,8 @@ impl fmt::Display for ConnectionError {
 /// A response body that does not decode as the operation's response.
 #[derive(Debug)]
 pub struct DecodeError {
+    /// The action of the call.
+    pub action: Option<String>,
     pub status: u16,
     pub request_id: Option<String>,
     /// The start of the body, at most 512 characters; `None` where it could show secrets
@@ -388,6 +512,7 @@ impl DecodeError {
             excerpt.push('…');
         }
         DecodeError {
+            action: None,
             status,
             request_id,
             body_excerpt: Some(excerpt),
@@ -404,6 +529,7 @@ impl DecodeError {
         source: &serde_json::Error,
     ) -> Self {
         DecodeError {
+            action: None,
             status,
             request_id,
             body_excerpt: None,
@@ -426,7 +552,12 @@ pub fn describe_json_error(error: &serde_json::Error) -> String {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the response (HTTP {}", self.status)?;
+        write!(
+            f,
+            "cannot decode the response ({}HTTP {}",
+            action_prefix(&self.action),
+            self.status
+        )?;
         if let Some(request_id) = &self.request_id {
             write!(f, ", request id {request_id}")?;
         }
@@ -577,6 +708,98 @@ mod tests {
         assert_eq!(error.code(), Some("InvalidParameter"));
         assert_eq!(error.request_id(), Some("R-3"));
         assert_eq!(error.http_status(), Some(400));
+    }
+
+    fn service(status: u16, code: &str) -> Error {
+        let body = format!(r#"{{"Code":"{code}","Message":"m","RequestId":"R"}}"#);
+        Error::Service(Box::new(
+            ServiceError::from_body(status, body.as_bytes()).unwrap(),
+        ))
+    }
+
+    #[test]
+    fn errors_say_whether_something_is_missing_refused_or_worth_retrying() {
+        for (status, code) in [
+            (404, "EntityNotExists.Template"),
+            (400, "EntityNotExists.Execution"),
+            (400, "InvalidTemplate.NotFound"),
+            (400, "Parameter.NotExists"),
+            (404, "HTTP404"),
+        ] {
+            assert!(service(status, code).is_not_found(), "{code}");
+        }
+        for (status, code) in [
+            (404, "InvalidAction.NotFound"),
+            (404, "InvalidAccessKeyId.NotFound"),
+            (400, "InvalidParameter"),
+        ] {
+            assert!(!service(status, code).is_not_found(), "{code}");
+        }
+        for (status, code) in [
+            (403, "Forbidden.RAM"),
+            (400, "NoPermission"),
+            (403, "SomethingElse"),
+        ] {
+            assert!(service(status, code).is_access_denied(), "{code}");
+        }
+        assert!(!service(400, "InvalidParameter").is_access_denied());
+        for (status, code) in [
+            (400, "Throttling.User"),
+            (503, "ServiceUnavailable"),
+            (500, "InternalError"),
+            (504, "HTTP504"),
+        ] {
+            assert!(service(status, code).is_retryable(), "{code}");
+        }
+        assert!(!service(400, "InvalidParameter").is_retryable());
+        assert!(!service(404, "EntityNotExists.Template").is_retryable());
+        let timeout = Error::Timeout(TimeoutError {
+            kind: TimeoutKind::Read,
+            after: Duration::from_secs(1),
+            action: None,
+        });
+        assert!(timeout.is_retryable() && !timeout.is_not_found());
+        assert!(!Error::Build(BuildError::MissingParameter("Name")).is_retryable());
+    }
+
+    #[test]
+    fn errors_of_a_call_name_its_action() {
+        let error = service(400, "InvalidParameter").with_action("ListExecutions");
+        assert_eq!(error.action(), Some("ListExecutions"));
+        assert_eq!(
+            error.to_string(),
+            "InvalidParameter: m (ListExecutions, HTTP 400, request id R)"
+        );
+        let timeout = Error::Timeout(TimeoutError {
+            kind: TimeoutKind::Call,
+            after: Duration::from_millis(1500),
+            action: None,
+        })
+        .with_action("GetTemplate");
+        assert_eq!(
+            timeout.to_string(),
+            "timed out: the call did not finish within the call timeout (GetTemplate, 1500 ms)"
+        );
+        let connection = Error::Connection(ConnectionError {
+            message: "could not connect".into(),
+            source: None,
+            action: None,
+        })
+        .with_action("GetTemplate")
+        .with_action("Ignored");
+        assert_eq!(
+            connection.to_string(),
+            "connection failed: could not connect (GetTemplate)"
+        );
+        let source = serde_json::from_str::<u8>("x").unwrap_err();
+        let decode = Error::Decode(DecodeError::new(200, None, b"x", source)).with_action("A");
+        assert!(
+            decode
+                .to_string()
+                .starts_with("cannot decode the response (A, HTTP 200)")
+        );
+        let build = Error::Build(BuildError::MissingParameter("Name")).with_action("A");
+        assert_eq!(build.action(), None, "no call was made");
     }
 
     #[test]

@@ -101,8 +101,8 @@ impl RetryConfig {
 }
 
 /// A uniformly distributed fraction in [0, 1), from the random bytes of a v4 UUID (uuid is
-/// already a dependency, for idempotency tokens); only retries pay for it.
-fn jitter() -> f64 {
+/// already a dependency, for idempotency tokens); only retries and waits pay for it.
+pub(crate) fn jitter() -> f64 {
     let random = uuid::Uuid::new_v4().as_u64_pair().0;
     (random >> 11) as f64 / (1u64 << 53) as f64
 }

@@ -330,3 +330,30 @@ proptest! {
         decodes_at_least_like_plain_serde_json(&document.to_string().into_bytes())?;
     }
 }
+
+#[test]
+fn a_structure_sent_as_json_text_decodes_as_that_structure() {
+    let decoded: Response = de::from_slice(
+        br#"{"Top": "{\"Small\": \"3\", \"Flag\": true}",
+             "Items": "[{\"Text\": 1}]",
+             "Counts": "{\"a\": \"1\"}",
+             "Raw": "{\"kept\": \"as text\"}",
+             "Outer": "{\"Inner\": {\"Deep\": \"[{\\\"k\\\": []}]\"}}"}"#,
+    )
+    .unwrap();
+    assert_eq!(decoded.top.unwrap().small, Some(3));
+    assert_eq!(decoded.items.unwrap()[0].text.as_deref(), Some("1"));
+    assert_eq!(decoded.counts.unwrap()["a"], 1);
+    assert_eq!(
+        decoded.raw,
+        Some(json!(r#"{"kept": "as text"}"#)),
+        "free-form JSON keeps the string"
+    );
+    let deep = decoded.outer.unwrap().inner.unwrap().deep.unwrap();
+    assert!(deep[0]["k"].is_empty(), "text within text");
+    let not_json = de::from_slice::<Response>(br#"{"Items": "[{\"Text\""}"#).unwrap_err();
+    assert!(
+        not_json.to_string().contains("invalid type: string"),
+        "{not_json}"
+    );
+}

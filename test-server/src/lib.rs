@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod diff;
+mod mock;
 mod reply;
 mod verify;
 
@@ -45,6 +46,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use diff::lenient_json_diff;
+pub use mock::MockHttpClient;
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
 pub use verify::{Received, VerifyError, verify};
@@ -112,15 +114,7 @@ impl TestServerBuilder {
     pub async fn start(self) -> std::io::Result<TestServer> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let address = listener.local_addr()?;
-        let state = Arc::new(State {
-            credentials: self.credentials,
-            scripts: Mutex::default(),
-            requests: Mutex::new(RequestLog {
-                kept: VecDeque::new(),
-                limit: self.kept_requests,
-                count: 0,
-            }),
-        });
+        let state = Arc::new(State::new(self.credentials, self.kept_requests));
         let accept_loop = tokio::spawn(accept_connections(listener, Arc::clone(&state)));
         Ok(TestServer {
             address,
@@ -187,22 +181,13 @@ impl TestServer {
     /// Queues a reply for the next call of `action` not yet answered; queued replies go out in
     /// the order they were queued, before the default.
     pub fn enqueue(&self, action: &str, reply: Reply) {
-        self.scripts()
-            .actions
-            .entry(action.to_owned())
-            .or_default()
-            .queued
-            .push_back(reply);
+        self.state.enqueue(action, reply);
     }
 
     /// Sets the reply for calls of `action` once its queue is empty. Without one, such calls get
     /// HTTP 404 `InvalidAction.NotFound`.
     pub fn set_default(&self, action: &str, reply: Reply) {
-        self.scripts()
-            .actions
-            .entry(action.to_owned())
-            .or_default()
-            .default = Some(reply);
+        self.state.set_default(action, reply);
     }
 
     /// Serves `method path` without checking signatures, with `reply` once the route's queue is
@@ -229,7 +214,7 @@ impl TestServer {
     /// Every request received so far, in the order they arrived (the last ones only, under
     /// [`TestServerBuilder::keep_requests`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state.requests).kept.iter().cloned().collect()
+        self.state.requests()
     }
 
     /// How many requests arrived, kept or not.
@@ -249,10 +234,65 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What answers calls by action: a [`TestServer`] or a [`MockHttpClient`].
+pub trait Scripted {
+    /// Queues a reply for the next call of `action` (see [`TestServer::enqueue`]).
+    fn enqueue(&self, action: &str, reply: Reply);
+    /// Sets the reply for calls of `action` once its queue is empty (see
+    /// [`TestServer::set_default`]).
+    fn set_default(&self, action: &str, reply: Reply);
+}
+
+impl Scripted for TestServer {
+    fn enqueue(&self, action: &str, reply: Reply) {
+        self.state.enqueue(action, reply);
+    }
+
+    fn set_default(&self, action: &str, reply: Reply) {
+        self.state.set_default(action, reply);
+    }
+}
+
+/// What a server or a mock knows and has seen.
 struct State {
     credentials: HashMap<String, String>,
     scripts: Mutex<Scripts>,
     requests: Mutex<RequestLog>,
+}
+
+impl State {
+    fn new(credentials: HashMap<String, String>, kept_requests: Option<usize>) -> Self {
+        State {
+            credentials,
+            scripts: Mutex::default(),
+            requests: Mutex::new(RequestLog {
+                kept: VecDeque::new(),
+                limit: kept_requests,
+                count: 0,
+            }),
+        }
+    }
+
+    fn enqueue(&self, action: &str, reply: Reply) {
+        lock(&self.scripts)
+            .actions
+            .entry(action.to_owned())
+            .or_default()
+            .queued
+            .push_back(reply);
+    }
+
+    fn set_default(&self, action: &str, reply: Reply) {
+        lock(&self.scripts)
+            .actions
+            .entry(action.to_owned())
+            .or_default()
+            .default = Some(reply);
+    }
+
+    fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.requests).kept.iter().cloned().collect()
+    }
 }
 
 struct RequestLog {
@@ -345,11 +385,27 @@ async fn answer(
         .await
         .map_err(|_| DroppedOnPurpose)?
         .to_bytes();
+    let (reply, host_id) = respond(&state, client_address, parts, body);
+    if let Some(delay) = reply.delay() {
+        tokio::time::sleep(delay).await;
+    }
+    reply.into_response(&host_id).ok_or(DroppedOnPurpose)
+}
+
+/// Records a request and picks its reply (a route's, else the one scripted for its signed
+/// action), with the host it was sent to, which error replies name as their `HostId`.
+fn respond(
+    state: &State,
+    client_address: SocketAddr,
+    parts: http::request::Parts,
+    body: Bytes,
+) -> (Reply, String) {
     let raw_query = parts.uri.query().unwrap_or("").to_owned();
     let host_id = parts
         .headers
         .get(http::header::HOST)
         .and_then(|host| host.to_str().ok())
+        .or(parts.uri.host())
         .unwrap_or("127.0.0.1")
         .to_owned();
     let mut recorded = RecordedRequest {
@@ -376,14 +432,10 @@ async fn answer(
                 format!("No more replies for {} {}.", route.0, route.1),
             )
         }),
-        None => signed_reply(&state, &mut recorded, &raw_query),
+        None => signed_reply(state, &mut recorded, &raw_query),
     };
     lock(&state.requests).record(recorded);
-
-    if let Some(delay) = reply.delay() {
-        tokio::time::sleep(delay).await;
-    }
-    reply.into_response(&host_id).ok_or(DroppedOnPurpose)
+    (reply, host_id)
 }
 
 /// Checks the signature, records the action and picks the reply for a signed request.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use hyper::body::{Body, Frame, SizeHint};
+use serde::Serialize;
 use serde_json::Value;
 
 /// One answer of the test server: a response, or a fault such as a dropped connection.
@@ -96,6 +97,20 @@ impl Reply {
             status: status_code(status),
             content_type: JSON,
             body: body.into().0,
+        })
+    }
+
+    /// HTTP 200 with `response` as its JSON body: a typed reply, built from an SDK's response
+    /// type (`XResponse::default()` with the fields a test needs set).
+    ///
+    /// # Panics
+    /// If `response` cannot be written as JSON, which an SDK's response types always can.
+    pub fn ok(response: &impl Serialize) -> Self {
+        let body = serde_json::to_vec(response).expect("a response serialises to JSON");
+        Self::new(ReplyKind::Body {
+            status: StatusCode::OK,
+            content_type: JSON,
+            body: Bytes::from(body),
         })
     }
 
@@ -239,6 +254,48 @@ impl Reply {
 
     /// The HTTP response, or `None` when the connection is to be dropped.
     pub(super) fn into_response(self, host_id: &str) -> Option<Response<ReplyBody>> {
+        self.into_parts(host_id).map(|response| {
+            response.map(|payload| match payload {
+                Payload::Complete(body) => ReplyBody::complete(body),
+                Payload::Truncated {
+                    declared_length,
+                    sent,
+                } => ReplyBody::truncated(declared_length, sent),
+                Payload::Oversized { length, announced } => ReplyBody::filler(length, announced),
+            })
+        })
+    }
+
+    /// The response as an in-process HTTP client hands it over, with the failure a client
+    /// would meet for a fault: a dropped connection or a cut body breaks the exchange, and an
+    /// oversized body exceeds any limit.
+    pub(super) fn into_bytes_response(
+        self,
+        host_id: &str,
+    ) -> Result<Response<Bytes>, acs_runtime::http::HttpError> {
+        use acs_runtime::http::{HttpError, HttpErrorKind};
+        let Some(response) = self.into_parts(host_id) else {
+            return Err(HttpError::new(
+                HttpErrorKind::Io,
+                "connection dropped on purpose",
+            ));
+        };
+        let (parts, payload) = response.into_parts();
+        match payload {
+            Payload::Complete(body) => Ok(Response::from_parts(parts, body)),
+            Payload::Truncated { .. } => Err(HttpError::new(
+                HttpErrorKind::Io,
+                "reply body truncated on purpose",
+            )),
+            Payload::Oversized { .. } => Err(HttpError::new(
+                HttpErrorKind::ResponseTooLarge,
+                "reply body oversized on purpose",
+            )),
+        }
+    }
+
+    /// The response's status and headers, and what its body is to be.
+    fn into_parts(self, host_id: &str) -> Option<Response<Payload>> {
         let request_id = uuid::Uuid::new_v4().to_string().to_uppercase();
         let (status, content_type, body, retry_after) = match self.kind {
             ReplyKind::DropConnection => return None,
@@ -246,7 +303,7 @@ impl Reply {
                 status,
                 content_type,
                 body,
-            } => (status, content_type, ReplyBody::complete(body), None),
+            } => (status, content_type, Payload::Complete(body), None),
             ReplyKind::ServiceError {
                 status,
                 code,
@@ -262,7 +319,7 @@ impl Reply {
                     ErrorFormat::Json => JSON,
                     ErrorFormat::Xml => XML,
                 };
-                (status, content_type, ReplyBody::complete(body), retry_after)
+                (status, content_type, Payload::Complete(body), retry_after)
             }
             ReplyKind::Truncated {
                 declared_length,
@@ -270,13 +327,16 @@ impl Reply {
             } => (
                 StatusCode::OK,
                 JSON,
-                ReplyBody::truncated(declared_length, sent),
+                Payload::Truncated {
+                    declared_length,
+                    sent,
+                },
                 None,
             ),
             ReplyKind::Oversized { length, announced } => (
                 StatusCode::OK,
                 JSON,
-                ReplyBody::filler(length, announced),
+                Payload::Oversized { length, announced },
                 None,
             ),
         };
@@ -340,6 +400,13 @@ fn push_xml_escaped(out: &mut String, text: &str) {
             _ => out.push(character),
         }
     }
+}
+
+/// What a reply's body is to be, before it is streamed or handed over.
+enum Payload {
+    Complete(Bytes),
+    Truncated { declared_length: u64, sent: Bytes },
+    Oversized { length: u64, announced: bool },
 }
 
 /// The body of a reply: complete, streamed filler, or cut short on purpose.

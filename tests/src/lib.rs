@@ -98,3 +98,70 @@ fn build_binary(package: &str, binary: &str) -> PathBuf {
         .expect("target/<profile>/deps");
     profile_dir.join(format!("{binary}{}", std::env::consts::EXE_SUFFIX))
 }
+
+/// The official SDK's requests, recorded, that this SDK and `oos` must reproduce.
+pub mod official {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde_json::Value;
+
+    /// The 94 actions of the published metadata, copied from the shared vectors.
+    pub const PUBLISHED: &str = "oos-official-requests.json";
+    /// Recorded against a capturing server on 127.0.0.1: the ten actions the metadata lacks,
+    /// the parameters it lacks, and the parameters this SDK types beyond the metadata.
+    pub const RECORDED: &str = "oos-official-requests-recorded.json";
+
+    /// One request of the official SDK: the inputs it was given, by wire name, and what it sent.
+    pub struct OfficialRequest {
+        pub action: String,
+        pub inputs: serde_json::Map<String, Value>,
+        pub method: String,
+        pub path: String,
+        /// Decoded, by key.
+        pub query: BTreeMap<String, String>,
+    }
+
+    /// The requests of `tests/fixtures/<file>`.
+    pub fn requests(file: &str) -> Vec<OfficialRequest> {
+        let path = super::workspace_root().join("tests/fixtures").join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+        let document: Value = serde_json::from_str(&text).expect("the fixture is JSON");
+        document["cases"]
+            .as_array()
+            .expect("a list of cases")
+            .iter()
+            .map(|case| OfficialRequest {
+                action: case["action"].as_str().unwrap().to_owned(),
+                inputs: case["inputs"].as_object().unwrap().clone(),
+                method: case["method"].as_str().unwrap().to_owned(),
+                path: case["path"].as_str().unwrap().to_owned(),
+                query: serde_json::from_value(case["query"].clone()).unwrap(),
+            })
+            .collect()
+    }
+
+    /// Every key whose value differs, described. Texts that are JSON objects or arrays of
+    /// equal value are the same: an official JSON-valued parameter may order an object's keys
+    /// otherwise (`vectors/README.md`).
+    pub fn differences(
+        ours: &BTreeMap<String, String>,
+        official: &BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let keys: BTreeSet<&String> = ours.keys().chain(official.keys()).collect();
+        keys.into_iter()
+            .filter_map(|key| match (ours.get(key), official.get(key)) {
+                (Some(ours), Some(official)) if same_text(ours, official) => None,
+                (ours, official) => Some(format!("{key}: ours {ours:?}, official {official:?}")),
+            })
+            .collect()
+    }
+
+    fn same_text(ours: &str, official: &str) -> bool {
+        ours == official
+            || matches!(
+                (serde_json::from_str::<Value>(ours), serde_json::from_str::<Value>(official)),
+                (Ok(ours @ (Value::Object(_) | Value::Array(_))), Ok(official)) if ours == official
+            )
+    }
+}

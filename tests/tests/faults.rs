@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use acs_runtime::error::TimeoutKind;
 use acs_runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
-use acs_runtime::{CallOptions, Error, RetryConfig, TimeoutConfig};
+use acs_runtime::{Error, RetryConfig, TimeoutConfig};
 use acs_test_server::{Reply, TestServer};
 use alibabacloud_oos::Client;
 use futures_util::StreamExt;
@@ -405,7 +405,7 @@ async fn the_call_timeout_bounds_retries_and_backoff_together() {
     let error = client
         .get_template()
         .template_name("T")
-        .options(CallOptions::new().call_timeout(limit))
+        .customize(|call| call.call_timeout(limit))
         .send()
         .await
         .unwrap_err();

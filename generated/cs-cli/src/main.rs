@@ -196,7 +196,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
         },
         ::acs_cli::Operation {
             kebab: "cancel-operation-plan",
-            summary: "You can call the CancelOperationPlan operation to cancel a pending auto O\\\\\\\\\\\\\\\\\\\\&M plan.",
+            summary: "You can call the CancelOperationPlan operation to cancel a pending auto O&M plan.",
             call: ::acs_runtime::Operation::new(
                     "CancelOperationPlan",
                     ::acs_runtime::Method::Delete,
@@ -211,7 +211,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     style: ::acs_runtime::params::Style::Simple,
                     location: ::acs_cli::Location::Path,
                     required: false,
-                    description: "The ID of the O\\&M plan.",
+                    description: "The ID of the O&M plan.",
                     example: Some("P-655c9c127e0e6603ef00****"),
                     sensitive: false,
                 },
@@ -505,7 +505,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
         },
         ::acs_cli::Operation {
             kebab: "create-cluster-node-pool",
-            summary: "Creates a node pool for a Container Service for Kubernetes (ACK) cluster. You can use node pools to facilitate node management. For example, you can schedule, configure, or maintain nodes by node pool, and enable auto scaling for a node pool. We recommend that you use a managed node pool, which can help automate specific O\\\\\\\\\\\\&M tasks for nodes, such as Common Vulnerabilities and Exposures (CVE) patching and node repair. This reduces your O\\\\\\\\\\\\&M workload.",
+            summary: "Creates a node pool for a Container Service for Kubernetes (ACK) cluster. You can use node pools to facilitate node management. For example, you can schedule, configure, or maintain nodes by node pool, and enable auto scaling for a node pool. We recommend that you use a managed node pool, which can help automate specific O&M tasks for nodes, such as Common Vulnerabilities and Exposures (CVE) patching and node repair. This reduces your O&M workload.",
             call: ::acs_runtime::Operation::new(
                     "CreateClusterNodePool",
                     ::acs_runtime::Method::Post,
@@ -630,7 +630,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "contact_ids",
                     kebab: "contact-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -653,7 +653,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "contact_group_ids",
                     kebab: "contact-group-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -709,7 +709,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "retain_resources",
                     kebab: "retain-resources",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -720,7 +720,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "delete_options",
                     kebab: "delete-options",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -1318,7 +1318,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "componentIds",
                     kebab: "component-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -3731,7 +3731,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "resource_ids",
                     kebab: "resource-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -3764,7 +3764,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "tags",
                     kebab: "tags",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -3993,7 +3993,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster-tags",
-            summary: "You can add labels in key-value pairs to clusters. This allows cluster developers or O\\\\\\&M engineers to classify and manage clusters in a more flexible manner. This also meets the requirements for monitoring, cost analysis, and tenant isolation. You can call the ModifyClusterTags operation to modify the labels of a cluster.",
+            summary: "You can add labels in key-value pairs to clusters. This allows cluster developers or O&M engineers to classify and manage clusters in a more flexible manner. This also meets the requirements for monitoring, cost analysis, and tenant isolation. You can call the ModifyClusterTags operation to modify the labels of a cluster.",
             call: ::acs_runtime::Operation::new(
                     "ModifyClusterTags",
                     ::acs_runtime::Method::Post,
@@ -4276,7 +4276,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "nodes",
                     kebab: "nodes",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -4287,7 +4287,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "instance_ids",
                     kebab: "instance-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -4685,7 +4685,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
         },
         ::acs_cli::Operation {
             kebab: "tag-resources",
-            summary: "You can add labels in key-value pairs to clusters. This allows cluster developers or O\\\\\\&M engineers to classify and manage clusters in a more flexible manner. This also meets the requirements for monitoring, cost analysis, and tenant isolation. You can call the TagResources operation to add labels to a cluster.",
+            summary: "You can add labels in key-value pairs to clusters. This allows cluster developers or O&M engineers to classify and manage clusters in a more flexible manner. This also meets the requirements for monitoring, cost analysis, and tenant isolation. You can call the TagResources operation to add labels to a cluster.",
             call: ::acs_runtime::Operation::new(
                     "TagResources",
                     ::acs_runtime::Method::Put,
@@ -4764,7 +4764,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "resource_ids",
                     kebab: "resource-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,
@@ -4786,7 +4786,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "tag_keys",
                     kebab: "tag-keys",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: true,

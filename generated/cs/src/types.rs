@@ -54,6 +54,43 @@ impl ::serde::Serialize for Addon {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Addon {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Addon;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Addon object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Addon, A::Error> {
+                let mut value = Addon::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl Addon {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -105,6 +142,40 @@ impl ::serde::Serialize for AutoRepairPolicy {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoRepairPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoRepairPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoRepairPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoRepairPolicy, A::Error> {
+                let mut value = AutoRepairPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "restart_node" => value.restart_node = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AutoRepairPolicy {
@@ -239,6 +310,48 @@ impl ::serde::Serialize for AutoScaling {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoScaling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoScaling;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoScaling object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoScaling, A::Error> {
+                let mut value = AutoScaling::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        "max_instances" => value.max_instances = map.next_value()?,
+                        "min_instances" => value.min_instances = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "is_bond_eip" => value.is_bond_eip = map.next_value()?,
+                        "eip_internet_charge_type" => {
+                            value.eip_internet_charge_type = map.next_value()?;
+                        }
+                        "eip_bandwidth" => value.eip_bandwidth = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoScaling {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -307,6 +420,42 @@ impl ::serde::Serialize for AutoUpgradePolicy {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoUpgradePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoUpgradePolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoUpgradePolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoUpgradePolicy, A::Error> {
+                let mut value = AutoUpgradePolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_upgrade_kubelet" => {
+                            value.auto_upgrade_kubelet = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoUpgradePolicy {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -352,6 +501,41 @@ impl ::serde::Serialize for AutoVulFixPolicy {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "vul_level", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoVulFixPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoVulFixPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoVulFixPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoVulFixPolicy, A::Error> {
+                let mut value = AutoVulFixPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "restart_node" => value.restart_node = map.next_value()?,
+                        "vul_level" => value.vul_level = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AutoVulFixPolicy {
@@ -404,6 +588,43 @@ impl ::serde::Serialize for ContainerdConfig {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContainerdConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ContainerdConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ContainerdConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContainerdConfig, A::Error> {
+                let mut value = ContainerdConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "registryMirrors" => value.registry_mirrors = map.next_value()?,
+                        "insecureRegistries" => {
+                            value.insecure_registries = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl ContainerdConfig {
@@ -525,7 +746,7 @@ pub struct DataDisk {
     ///
     /// Example: `/mnt/path1`
     pub mount_target: Option<String>,
-    /// The data disk name. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with http:// or https://. The name can contain letters, digits, colons (:), underscores (\_), and hyphens (-).
+    /// The data disk name. The name must be 2 to 128 characters in length. It must start with a letter and cannot start with http:// or https://. The name can contain letters, digits, colons (:), underscores (_), and hyphens (-).
     ///
     /// Wire name: `disk_name`.
     ///
@@ -751,7 +972,7 @@ pub struct InstanceMetadataOptions {
     /// Valid values: `optional`, `required`.
     ///
     /// Example: `optional`
-    pub http_tokens: Option<String>,
+    pub http_tokens: Option<HttpTokens>,
 }
 impl ::serde::Serialize for InstanceMetadataOptions {
     fn serialize<S: ::serde::Serializer>(
@@ -805,7 +1026,7 @@ impl InstanceMetadataOptions {
         Self::default()
     }
     /// Sets `http_tokens`: see [`Self::http_tokens`].
-    pub fn http_tokens(mut self, input: impl Into<String>) -> Self {
+    pub fn http_tokens(mut self, input: impl Into<HttpTokens>) -> Self {
         self.http_tokens = Some(input.into());
         self
     }
@@ -868,23 +1089,23 @@ pub struct InstancePatterns {
     ///
     /// Wire name: `cpu_architectures`.
     pub cpu_architectures: Option<Vec<String>>,
-    /// \[This parameter is deprecated and replaced by cores] The number of vCores provided by the instance type.
+    /// [This parameter is deprecated and replaced by cores] The number of vCores provided by the instance type.
     ///
     /// Wire name: `core`; deprecated.
     ///
     /// Example: `4`
     pub core: Option<i64>,
-    /// \[This parameter is deprecated] The maximum hourly price of the instance.
+    /// [This parameter is deprecated] The maximum hourly price of the instance.
     ///
     /// Wire name: `max_price`; deprecated.
     ///
     /// Example: `2`
     pub max_price: Option<f64>,
-    /// \[This parameter is deprecated and replaced by cpu_architectures] The architectures of instance types.
+    /// [This parameter is deprecated and replaced by cpu_architectures] The architectures of instance types.
     ///
     /// Wire name: `architectures`; deprecated.
     pub architectures: Option<Vec<String>>,
-    /// \[This parameter is deprecated] Specifies whether to include burstable instance types.
+    /// [This parameter is deprecated] Specifies whether to include burstable instance types.
     ///
     /// Wire name: `burst_performance_option`; deprecated.
     ///
@@ -1306,6 +1527,44 @@ impl ::serde::Serialize for InterconnectConfig {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InterconnectConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = InterconnectConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a InterconnectConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InterconnectConfig, A::Error> {
+                let mut value = InterconnectConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cen_id" => value.cen_id = map.next_value()?,
+                        "ccn_id" => value.ccn_id = map.next_value()?,
+                        "ccn_region_id" => value.ccn_region_id = map.next_value()?,
+                        "bandwidth" => value.bandwidth = map.next_value()?,
+                        "improved_period" => value.improved_period = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl InterconnectConfig {
@@ -2083,6 +2342,47 @@ impl ::serde::Serialize for KubernetesConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for KubernetesConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = KubernetesConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a KubernetesConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KubernetesConfig, A::Error> {
+                let mut value = KubernetesConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cms_enabled" => value.cms_enabled = map.next_value()?,
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "labels" => value.labels = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "runtime_version" => value.runtime_version = map.next_value()?,
+                        "taints" => value.taints = map.next_value()?,
+                        "user_data" => value.user_data = map.next_value()?,
+                        "node_name_mode" => value.node_name_mode = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl KubernetesConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2392,6 +2692,53 @@ impl ::serde::Serialize for Management {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Management {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Management;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Management object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Management, A::Error> {
+                let mut value = Management::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        "auto_repair" => value.auto_repair = map.next_value()?,
+                        "upgrade_config" => value.upgrade_config = map.next_value()?,
+                        "auto_repair_policy" => {
+                            value.auto_repair_policy = map.next_value()?;
+                        }
+                        "auto_vul_fix" => value.auto_vul_fix = map.next_value()?,
+                        "auto_vul_fix_policy" => {
+                            value.auto_vul_fix_policy = map.next_value()?;
+                        }
+                        "auto_upgrade" => value.auto_upgrade = map.next_value()?,
+                        "auto_upgrade_policy" => {
+                            value.auto_upgrade_policy = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl Management {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2461,6 +2808,42 @@ impl ::serde::Serialize for NodeConfig {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NodeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NodeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NodeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeConfig, A::Error> {
+                let mut value = NodeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "kubelet_configuration" => {
+                            value.kubelet_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl NodeConfig {
@@ -2602,6 +2985,56 @@ impl ::serde::Serialize for Nodepool {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Nodepool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Nodepool;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Nodepool object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Nodepool, A::Error> {
+                let mut value = Nodepool::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_scaling" => value.auto_scaling = map.next_value()?,
+                        "kubernetes_config" => {
+                            value.kubernetes_config = map.next_value()?;
+                        }
+                        "nodepool_info" => value.nodepool_info = map.next_value()?,
+                        "scaling_group" => value.scaling_group = map.next_value()?,
+                        "tee_config" => value.tee_config = map.next_value()?,
+                        "management" => value.management = map.next_value()?,
+                        "count" => value.count = map.next_value()?,
+                        "interconnect_mode" => {
+                            value.interconnect_mode = map.next_value()?;
+                        }
+                        "interconnect_config" => {
+                            value.interconnect_config = map.next_value()?;
+                        }
+                        "max_nodes" => value.max_nodes = map.next_value()?,
+                        "node_config" => value.node_config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl Nodepool {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2711,6 +3144,44 @@ impl ::serde::Serialize for NodepoolInfo {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for NodepoolInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NodepoolInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NodepoolInfo object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodepoolInfo, A::Error> {
+                let mut value = NodepoolInfo::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "resource_group_id" => {
+                            value.resource_group_id = map.next_value()?;
+                        }
+                        "type" => value.r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl NodepoolInfo {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2770,6 +3241,41 @@ impl ::serde::Serialize for PrivatePoolOptions {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivatePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PrivatePoolOptions;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PrivatePoolOptions object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrivatePoolOptions, A::Error> {
+                let mut value = PrivatePoolOptions::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "match_criteria" => value.match_criteria = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl PrivatePoolOptions {
@@ -3554,6 +4060,124 @@ impl ::serde::Serialize for ScalingGroup {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ScalingGroup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ScalingGroup object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScalingGroup, A::Error> {
+                let mut value = ScalingGroup::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "data_disks" => value.data_disks = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "instance_charge_type" => {
+                            value.instance_charge_type = map.next_value()?;
+                        }
+                        "instance_types" => value.instance_types = map.next_value()?,
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "login_as_non_root" => {
+                            value.login_as_non_root = map.next_value()?;
+                        }
+                        "period" => value.period = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "platform" => value.platform = map.next_value()?,
+                        "rds_instances" => value.rds_instances = map.next_value()?,
+                        "spot_strategy" => value.spot_strategy = map.next_value()?,
+                        "spot_price_limit" => value.spot_price_limit = map.next_value()?,
+                        "scaling_policy" => value.scaling_policy = map.next_value()?,
+                        "security_group_id" => {
+                            value.security_group_id = map.next_value()?;
+                        }
+                        "security_group_ids" => {
+                            value.security_group_ids = map.next_value()?;
+                        }
+                        "system_disk_category" => {
+                            value.system_disk_category = map.next_value()?;
+                        }
+                        "system_disk_categories" => {
+                            value.system_disk_categories = map.next_value()?;
+                        }
+                        "system_disk_size" => value.system_disk_size = map.next_value()?,
+                        "system_disk_performance_level" => {
+                            value.system_disk_performance_level = map.next_value()?;
+                        }
+                        "system_disk_encrypted" => {
+                            value.system_disk_encrypted = map.next_value()?;
+                        }
+                        "system_disk_kms_key_id" => {
+                            value.system_disk_kms_key_id = map.next_value()?;
+                        }
+                        "system_disk_encrypt_algorithm" => {
+                            value.system_disk_encrypt_algorithm = map.next_value()?;
+                        }
+                        "system_disk_provisioned_iops" => {
+                            value.system_disk_provisioned_iops = map.next_value()?;
+                        }
+                        "system_disk_bursting_enabled" => {
+                            value.system_disk_bursting_enabled = map.next_value()?;
+                        }
+                        "tags" => value.tags = map.next_value()?,
+                        "vswitch_ids" => value.vswitch_ids = map.next_value()?,
+                        "multi_az_policy" => value.multi_az_policy = map.next_value()?,
+                        "on_demand_base_capacity" => {
+                            value.on_demand_base_capacity = map.next_value()?;
+                        }
+                        "on_demand_percentage_above_base_capacity" => {
+                            value.on_demand_percentage_above_base_capacity = map
+                                .next_value()?;
+                        }
+                        "spot_instance_pools" => {
+                            value.spot_instance_pools = map.next_value()?;
+                        }
+                        "spot_instance_remedy" => {
+                            value.spot_instance_remedy = map.next_value()?;
+                        }
+                        "compensate_with_on_demand" => {
+                            value.compensate_with_on_demand = map.next_value()?;
+                        }
+                        "internet_charge_type" => {
+                            value.internet_charge_type = map.next_value()?;
+                        }
+                        "internet_max_bandwidth_out" => {
+                            value.internet_max_bandwidth_out = map.next_value()?;
+                        }
+                        "image_type" => value.image_type = map.next_value()?,
+                        "deploymentset_id" => value.deploymentset_id = map.next_value()?,
+                        "desired_size" => value.desired_size = map.next_value()?,
+                        "private_pool_options" => {
+                            value.private_pool_options = map.next_value()?;
+                        }
+                        "ram_role_name" => value.ram_role_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ScalingGroup {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -3818,6 +4442,41 @@ impl ::serde::Serialize for ScalingGroupTag {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ScalingGroupTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ScalingGroupTag;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ScalingGroupTag object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScalingGroupTag, A::Error> {
+                let mut value = ScalingGroupTag::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "key" => value.key = map.next_value()?,
+                        "value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ScalingGroupTag {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -3868,6 +4527,41 @@ impl ::serde::Serialize for SpotPriceLimit {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "price_limit", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SpotPriceLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SpotPriceLimit;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SpotPriceLimit object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SpotPriceLimit, A::Error> {
+                let mut value = SpotPriceLimit::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "instance_type" => value.instance_type = map.next_value()?,
+                        "price_limit" => value.price_limit = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl SpotPriceLimit {
@@ -4096,6 +4790,40 @@ impl ::serde::Serialize for TeeConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for TeeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TeeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TeeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TeeConfig, A::Error> {
+                let mut value = TeeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "tee_enable" => value.tee_enable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl TeeConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -4263,6 +4991,43 @@ impl ::serde::Serialize for UpgradeConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for UpgradeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpgradeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpgradeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpgradeConfig, A::Error> {
+                let mut value = UpgradeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_upgrade" => value.auto_upgrade = map.next_value()?,
+                        "surge" => value.surge = map.next_value()?,
+                        "surge_percentage" => value.surge_percentage = map.next_value()?,
+                        "max_unavailable" => value.max_unavailable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl UpgradeConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -4287,5 +5052,74 @@ impl UpgradeConfig {
     pub fn max_unavailable(mut self, input: i64) -> Self {
         self.max_unavailable = Some(input);
         self
+    }
+}
+/// HttpTokens
+///
+/// Built from its text with `From<&str>` (`"optional".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HttpTokens {
+    /// `optional`
+    Optional,
+    /// `required`
+    Required,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl HttpTokens {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["optional", "required"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Optional => "optional",
+            Self::Required => "required",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for HttpTokens {
+    fn from(value: &str) -> Self {
+        match value {
+            "optional" => Self::Optional,
+            "required" => Self::Required,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for HttpTokens {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for HttpTokens {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for HttpTokens {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for HttpTokens {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for HttpTokens {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HttpTokens {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -350,14 +350,14 @@ fn create_autoscaling_config_request_example_encodes() {
         .gpu_utilization_threshold("0.5")
         .scan_interval("30s")
         .scale_down_enabled(true)
-        .expander("least-waste")
+        .expander(Expander::from("least-waste"))
         .skip_nodes_with_system_pods(true)
         .skip_nodes_with_local_storage(false)
         .daemonset_eviction_for_nodes(false)
         .min_replica_count(0i32)
         .recycle_node_deletion_enabled(false)
         .scale_up_from_zero(true)
-        .scaler_type("goatscaler")
+        .scaler_type(ScalerType::from("goatscaler"))
         .build()
         .expect("every required parameter has an example");
     check_params(
@@ -392,7 +392,9 @@ fn create_cluster_request_example_encodes() {
         .deletion_protection(true)
         .vpcid("vpc-2zeik9h3ahvv2zz95****")
         .ip_stack(
-            "Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4",
+            IpStack::from(
+                "Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4",
+            ),
         )
         .container_cidr("172.20.0.0/16")
         .service_cidr("172.21.0.0/20")
@@ -640,7 +642,9 @@ fn create_cluster_request_example_encodes() {
                 .cloud_monitor_flags(true)
                 .instance_metadata_options(
                     alibabacloud_cs::types::InstanceMetadataOptions::new()
-                        .http_tokens("optional"),
+                        .http_tokens(
+                            alibabacloud_cs::types::HttpTokens::from("optional"),
+                        ),
                 )
                 .soc_enabled(true)
                 .security_hardening_os(true)
@@ -737,7 +741,7 @@ fn create_cluster_diagnosis_request_example_encodes() {
     use operation::create_cluster_diagnosis::*;
     let request = CreateClusterDiagnosisRequest::builder()
         .cluster_id("ce0da5a1d627e4e9e9f96cae8ad07****")
-        .r#type("node")
+        .r#type(Type::from("node"))
         .target(
             ::serde_json::from_str::<
                 ::serde_json::Value,
@@ -792,13 +796,13 @@ fn create_cluster_node_pool_request_example_encodes() {
         .nodepool_info(
             NodepoolInfo::new()
                 .name("cluster-demo")
-                .r#type("ess")
+                .r#type(Type::from("ess"))
                 .resource_group_id("rg-acfmyvw3wjmb****"),
         )
         .auto_scaling(
             AutoScaling::new()
                 .enable(true)
-                .r#type("cpu")
+                .r#type(AutoScalingType::from("cpu"))
                 .max_instances(10i64)
                 .min_instances(1i64)
                 .is_bond_eip(true)
@@ -833,7 +837,7 @@ fn create_cluster_node_pool_request_example_encodes() {
             ScalingGroup::new()
                 .vswitch_ids("example")
                 .instance_types("example")
-                .instance_charge_type("PrePaid")
+                .instance_charge_type(InstanceChargeType::from("PrePaid"))
                 .period(1i64)
                 .period_unit("Month")
                 .auto_renew(true)
@@ -916,10 +920,13 @@ fn create_cluster_node_pool_request_example_encodes() {
                 .ram_role_name("example-role")
                 .instance_metadata_options(
                     alibabacloud_cs::types::InstanceMetadataOptions::new()
-                        .http_tokens("optional"),
+                        .http_tokens(
+                            alibabacloud_cs::types::HttpTokens::from("optional"),
+                        ),
                 )
                 .resource_pool_options(
-                    ResourcePoolOptions::new().strategy("PrivatePoolFirst"),
+                    ResourcePoolOptions::new()
+                        .strategy(Strategy::from("PrivatePoolFirst")),
                 ),
         )
         .node_config(
@@ -1533,7 +1540,7 @@ fn describe_cluster_attach_scripts_request_example_encodes() {
         .format_disk(false)
         .keep_instance_name(true)
         .arch("amd64")
-        .options_value(
+        .options(
             "{\\\"enableIptables\\\": true,\\\"manageRuntime\\\": true,\\\"quiet\\\": true,\\\"allowedClusterAddons\\\": [\\\"kube-proxy\\\",\\\"flannel\\\",\\\"coredns\\\"]}",
         )
         .expired(1740037333i64)
@@ -1856,11 +1863,11 @@ fn describe_clusters_for_region_request_example_encodes() {
     use operation::describe_clusters_for_region::*;
     let request = DescribeClustersForRegionRequest::builder()
         .name("test-cluster")
-        .cluster_type("Kubernetes")
+        .cluster_type(ClusterType::from("Kubernetes"))
         .page_size(3i64)
         .page_number(10i64)
-        .profile("Serverless")
-        .cluster_spec("ack.standard")
+        .profile(Profile::from("Serverless"))
+        .cluster_spec(ClusterSpec::from("ack.standard"))
         .cluster_id("c8155823d057948c69a****")
         .region_id("cn-hangzhou")
         .build()
@@ -2175,7 +2182,7 @@ fn describe_resources_delete_protection_request_example_encodes() {
     use operation::describe_resources_delete_protection::*;
     let request = DescribeResourcesDeleteProtectionRequest::builder()
         .cluster_id("c82e6987e2961451182edacd74faf****")
-        .resource_type("namespaces")
+        .resource_type(ResourceType::from("namespaces"))
         .namespace("default")
         .resources("test1,test2")
         .build()
@@ -2898,8 +2905,8 @@ fn list_operation_plans_for_region_request_example_encodes() {
     let request = ListOperationPlansForRegionRequest::builder()
         .region_id("cn-beijing")
         .cluster_id("c02b3e03be10643e8a644a843ffcb****")
-        .r#type("CLUSTER_UPGRADE_MASTER")
-        .state("Scheduled")
+        .r#type(TypeInput::from("CLUSTER_UPGRADE_MASTER"))
+        .state(StateInput::from("Scheduled"))
         .build()
         .expect("every required parameter has an example");
     check_params(
@@ -3039,7 +3046,9 @@ fn modify_cluster_request_example_encodes() {
                     ClusterAutoUpgrade::new().enabled(true).channel("patch"),
                 ),
         )
-        .api_server_custom_cert_sans(ApiServerCustomCertSans::new().action("append"))
+        .api_server_custom_cert_sans(
+            ApiServerCustomCertSans::new().action(Action::from("append")),
+        )
         .control_plane_config(
             ControlPlaneConfig::new()
                 .charge_type("PrePaid")
@@ -3231,7 +3240,8 @@ fn modify_cluster_node_pool_request_example_encodes() {
                 )
                 .deploymentset_id("ds-bp1d19mmbsv3jf6xxxxx")
                 .resource_pool_options(
-                    ResourcePoolOptions::new().strategy("PrivatePoolFirst"),
+                    ResourcePoolOptions::new()
+                        .strategy(Strategy::from("PrivatePoolFirst")),
                 ),
         )
         .kubernetes_config(
@@ -3563,7 +3573,7 @@ fn run_cluster_check_request_example_encodes() {
     use operation::run_cluster_check::*;
     let request = RunClusterCheckRequest::builder()
         .cluster_id("ce0da5a1d627e4e9e9f96cae8ad07****")
-        .r#type("ClusterUpgrade")
+        .r#type(Type::from("ClusterUpgrade"))
         .target("np1f6779297c4444a3a1cdd29be8e5****")
         .build()
         .expect("every required parameter has an example");
@@ -3912,7 +3922,7 @@ fn update_resources_delete_protection_request_example_encodes() {
     let request = UpdateResourcesDeleteProtectionRequest::builder()
         .cluster_id("c850429a2287b4d968e27e87a4921****")
         .namespace("default")
-        .resource_type("services")
+        .resource_type(ResourceType::from("services"))
         .enable(true)
         .build()
         .expect("every required parameter has an example");
@@ -3960,7 +3970,7 @@ fn update_user_permissions_request_example_encodes() {
                 .namespace("test")
                 .is_ram_role(false),
         )
-        .mode("apply")
+        .mode(Mode::from("apply"))
         .build()
         .expect("every required parameter has an example");
     check_params(
@@ -4053,7 +4063,9 @@ fn upgrade_cluster_nodepool_request_example_encodes() {
         .runtime_type("containerd")
         .use_replace(false)
         .rolling_policy(
-            RollingPolicy::new().pause_policy("NotPause").max_parallelism(3i32),
+            RollingPolicy::new()
+                .pause_policy(PausePolicy::from("NotPause"))
+                .max_parallelism(3i32),
         )
         .build()
         .expect("every required parameter has an example");

@@ -4,35 +4,33 @@
 impl crate::Client {
     /// Waits until an execution reaches a final status.
     ///
-    /// Polls `ListExecutions` every 5 s until the status is one of `Success` (success) or `Failed`, `Cancelled` (failure), for at most 1800 s; both can be changed on the returned waiter.
-    pub fn wait_until_execution_finished(&self) -> ExecutionFinishedWaiter {
+    /// - `execution_id`: The ID of the execution.
+    ///
+    /// See [`ExecutionFinishedWaiter`].
+    pub fn wait_until_execution_finished(
+        &self,
+        execution_id: impl Into<String>,
+    ) -> ExecutionFinishedWaiter {
         ExecutionFinishedWaiter {
-            poll: self.list_executions(),
+            poll: self.list_executions().execution_id(execution_id),
             delay: ::std::time::Duration::from_secs(5u64),
             timeout: ::std::time::Duration::from_secs(1800u64),
+            on_status_change: None,
         }
     }
 }
 /// Waits until an execution reaches a final status.
 ///
-/// Polls `ListExecutions` every 5 s until the status is one of `Success` (success) or `Failed`, `Cancelled` (failure), for at most 1800 s; both can be changed on the returned waiter.
-#[derive(Clone, Debug)]
+/// Polls `ListExecutions` about every 5 s (jittered) until the status is one of `Success` (success) or `Failed`, `Cancelled` (failure), for at most 1800 s; both times can be changed on the returned waiter. It stops with an error at `Waiting`, in which the resource waits for someone to act. It stops with an error when a few polls in a row (`acs_runtime::waiter::MAX_POLLS_WITHOUT_STATUS`) find no status: what it waits for is not there.
+#[derive(Debug)]
 pub struct ExecutionFinishedWaiter {
     poll: crate::operation::list_executions::ListExecutionsFluentBuilder,
     delay: ::std::time::Duration,
     timeout: ::std::time::Duration,
+    on_status_change: Option<::acs_runtime::StatusCallback>,
 }
 impl ExecutionFinishedWaiter {
-    /// The ID of the execution.
-    ///
-    /// Wire name: `ExecutionId`.
-    ///
-    /// Example: `exec-xxx`
-    pub fn execution_id(mut self, input: impl Into<String>) -> Self {
-        self.poll = self.poll.execution_id(input);
-        self
-    }
-    /// Time between polls.
+    /// The mean time between polls; each is drawn between half and one and a half of it.
     pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
         self.delay = delay;
         self
@@ -42,8 +40,18 @@ impl ExecutionFinishedWaiter {
         self.timeout = timeout;
         self
     }
+    /// Calls `callback` with the status each time it changes (`None` while no status
+    /// is found), besides the `tracing` event every change makes.
+    pub fn on_status_change(
+        mut self,
+        callback: impl FnMut(Option<&str>) + Send + 'static,
+    ) -> Self {
+        self.on_status_change = Some(::acs_runtime::StatusCallback::new(callback));
+        self
+    }
     /// Polls until a final status: `Ok` with the last response on success, an error
-    /// on a failure status, a failed call or the timeout.
+    /// on a failure status, a status that needs action, a status missing poll after
+    /// poll, a failed call or the timeout.
     pub async fn wait(
         self,
     ) -> Result<
@@ -56,15 +64,21 @@ impl ExecutionFinishedWaiter {
         let rule = ::acs_runtime::WaitRule {
             success: &["Success"],
             failure: &["Failed", "Cancelled"],
+            needs_action: &["Waiting"],
             delay: self.delay,
             timeout: self.timeout,
         };
-        ::acs_runtime::wait(|| poll.clone().send(), execution_finished_status, rule)
+        ::acs_runtime::wait(
+                || poll.clone().send(),
+                execution_finished_status,
+                rule,
+                self.on_status_change,
+            )
             .await
     }
 }
 fn execution_finished_status(
     response: &crate::operation::list_executions::ListExecutionsResponse,
 ) -> Option<&str> {
-    response.executions.as_ref()?.first()?.status.as_deref()
+    response.executions.as_ref()?.first()?.status.as_ref().map(|status| status.as_ref())
 }

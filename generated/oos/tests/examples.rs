@@ -119,6 +119,42 @@ fn check_params(
     }
 }
 #[test]
+fn analyze_git_repository_response_example_decodes() {
+    check_response::<
+        operation::analyze_git_repository::AnalyzeGitRepositoryResponse,
+    >(
+        "{\"RequestId\": \"A6BF0C4B-5A3C-4E4D-9F31-6E12A4B0C9D1\", \"Count\": 1,\n \"AnalysisResults\": [{\"BuildType\": \"maven\", \"RuntimeType\": \"java\",\n   \"BuildFiles\": [{\"FileType\": \"pom\", \"Paths\": [\"pom.xml\", \"service/pom.xml\"]}]}]}",
+        None,
+    );
+}
+#[test]
+fn analyze_git_repository_request_example_encodes() {
+    use operation::analyze_git_repository::*;
+    let request = AnalyzeGitRepositoryRequest::builder()
+        .branch("main")
+        .org_id("5f9f9f6122a8c7ff3934f99a")
+        .owner("oos-user")
+        .platform("github")
+        .region_id("cn-hangzhou")
+        .repo_full_name("oos-user/web-app")
+        .repo_id("2835387")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "Branch", "main"),
+            ("query", "OrgId", "5f9f9f6122a8c7ff3934f99a"),
+            ("query", "Owner", "oos-user"),
+            ("query", "Platform", "github"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "RepoFullName", "oos-user/web-app"),
+            ("query", "RepoId", "2835387"),
+        ],
+        None,
+    );
+}
+#[test]
 fn cancel_execution_response_example_decodes() {
     check_response::<
         operation::cancel_execution::CancelExecutionResponse,
@@ -366,6 +402,74 @@ fn create_application_group_request_example_encodes() {
     );
 }
 #[test]
+fn create_chat_configuration_response_example_decodes() {
+    check_response::<
+        operation::create_chat_configuration::CreateChatConfigurationResponse,
+    >(
+        "{\"RequestId\": \"0DF2F1F6-9E1C-4B61-8A4B-3C5D64A6A4E7\",\n \"ChatConfiguration\": {\"Name\": \"ops-chat\", \"CreatedDate\": \"2024-05-28T11:29:14Z\", \"UpdatedDate\": \"2024-05-28T11:29:14Z\"}}",
+        None,
+    );
+}
+#[test]
+fn create_chat_configuration_request_example_encodes() {
+    use operation::create_chat_configuration::*;
+    let request = CreateChatConfigurationRequest::builder()
+        .configuration("{\"WebhookUrl\":\"https://example.com/hook\"}")
+        .name("ops-chat")
+        .ram_role("OOSServiceRole")
+        .region_id("cn-hangzhou")
+        .resource_group_id("rg-acfmxsn4m4****")
+        .r#type("DingTalk")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "Configuration", "{\"WebhookUrl\":\"https://example.com/hook\"}"),
+            ("query", "Name", "ops-chat"),
+            ("query", "RamRole", "OOSServiceRole"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4****"),
+            ("query", "Type", "DingTalk"),
+        ],
+        None,
+    );
+}
+#[test]
+fn create_deploy_revision_response_example_decodes() {
+    check_response::<
+        operation::create_deploy_revision::CreateDeployRevisionResponse,
+    >(
+        "{\"RequestId\": \"5C1B6B7E-6E9A-4B0C-9C5B-2D6F5E8A1B3C\",\n \"Revision\": {\"ApplicationName\": \"web-app\", \"DeployResourceType\": \"ECS\", \"Description\": \"release 1.2\",\n   \"Hooks\": \"{\\\"ApplicationStart\\\":\\\"start.sh\\\"}\", \"Location\": \"{\\\"Url\\\":\\\"https://example.com/app.zip\\\"}\",\n   \"RevisionId\": \"rev-8f3a2c1d\", \"RevisionType\": \"Url\"}}",
+        None,
+    );
+}
+#[test]
+fn create_deploy_revision_request_example_encodes() {
+    use operation::create_deploy_revision::*;
+    let request = CreateDeployRevisionRequest::builder()
+        .application_name("web-app")
+        .deploy_resource_type("ECS")
+        .description("release 1.2")
+        .hooks("{\"ApplicationStart\":\"start.sh\"}")
+        .location("{\"Url\":\"https://example.com/app.zip\"}")
+        .revision_type("Url")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "ApplicationName", "web-app"),
+            ("query", "DeployResourceType", "ECS"),
+            ("query", "Description", "release 1.2"),
+            ("query", "Hooks", "{\"ApplicationStart\":\"start.sh\"}"),
+            ("query", "Location", "{\"Url\":\"https://example.com/app.zip\"}"),
+            ("query", "RevisionType", "Url"),
+        ],
+        None,
+    );
+}
+#[test]
 fn create_git_repository_response_example_decodes() {
     check_response::<
         operation::create_git_repository::CreateGitRepositoryResponse,
@@ -431,17 +535,14 @@ fn create_ops_item_request_example_encodes() {
         .tags("k1", "v1")
         .tags("k2", "v2")
         .client_token("123e56767-e89b-12d3-a456-426655440000")
-        .severity("Medium")
+        .severity(Severity::from("Medium"))
         .source("/aliyun/ecs")
-        .category("Security")
+        .category(Category::from("Security"))
         .priority(4i32)
         .solutions(
             "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"SingleAZEcs\\\\\",\\n \\\\\"url\\\\\":\\\\\"http://ecs.consle.aliyuncs.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\\\\"\\n}]\n",
         )
         .dedup_string("ecs_instance_Sys")
-        .resources(
-            "[\\\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\\\"]",
-        )
         .build()
         .expect("every required parameter has an example");
     check_params(
@@ -454,11 +555,6 @@ fn create_ops_item_request_example_encodes() {
             ("query", "Priority", "4"),
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
-            (
-                "query",
-                "Resources",
-                "[\\\"acs:oos:cn-hangzhou:1563457855438522:application/test-33333/applicationgroup/default-cn-hangzhou-1\\\"]",
-            ),
             ("query", "Severity", "Medium"),
             (
                 "query",
@@ -491,9 +587,6 @@ fn create_parameter_request_example_encodes() {
         .value("parameter")
         .description("parameter")
         .client_token("123e4567-e89b-12d3-a456-42665544****")
-        .constraints(
-            "{\n    \"AllowedValues\": [\n        \"parameter\"\n    ],\n    \"AllowedPattern\": \"parameter\",\n    \"MinLength\": 0,\n    \"MaxLength\": 20\n}",
-        )
         .tags("k1", "v1")
         .tags("k2", "v2")
         .resource_group_id("rg-acfmxsn4m4******")
@@ -503,11 +596,6 @@ fn create_parameter_request_example_encodes() {
         &request,
         &[
             ("query", "ClientToken", "123e4567-e89b-12d3-a456-42665544****"),
-            (
-                "query",
-                "Constraints",
-                "{\n    \"AllowedValues\": [\n        \"parameter\"\n    ],\n    \"AllowedPattern\": \"parameter\",\n    \"MinLength\": 0,\n    \"MaxLength\": 20\n}",
-            ),
             ("query", "Description", "parameter"),
             ("query", "Name", "MyParameter"),
             ("query", "RegionId", "cn-hangzhou"),
@@ -537,23 +625,16 @@ fn create_patch_baseline_request_example_encodes() {
         .description("PatchBaseline")
         .client_token("-")
         .operation_system("Windows")
-        .approval_rules(
-            "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
-        )
+        .approval_rules(ApprovalRules::new())
         .rejected_patches_action("ALLOW_AS_DEPENDENCY")
         .approved_patches_enable_non_security(true)
-        .tags(TagInput::new().key("key").value("value"))
         .resource_group_id("rg-acfmxsn4m4******")
         .build()
         .expect("every required parameter has an example");
     check_params(
         &request,
         &[
-            (
-                "query",
-                "ApprovalRules",
-                "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
-            ),
+            ("query", "ApprovalRules", "{}"),
             ("query", "ApprovedPatchesEnableNonSecurity", "true"),
             ("query", "ClientToken", "-"),
             ("query", "Description", "PatchBaseline"),
@@ -562,7 +643,6 @@ fn create_patch_baseline_request_example_encodes() {
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
             ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("query", "Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
         None,
     );
@@ -616,6 +696,32 @@ fn create_secret_parameter_request_example_encodes() {
             ("query", "Value", "SecretParameter"),
         ],
         None,
+    );
+}
+#[test]
+fn create_secret_parameter_debug_shows_no_secret() {
+    use operation::create_secret_parameter::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = CreateSecretParameterRequest::builder()
+        .name("MySecretParameter")
+        .value(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_oos::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_oos::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_oos::Client::from_conf(config)
+            .create_secret_parameter()
+            .name("MySecretParameter")
+            .value(MARKER),
     );
 }
 #[test]
@@ -771,6 +877,29 @@ fn delete_application_group_request_example_encodes() {
     );
 }
 #[test]
+fn delete_chat_configuration_response_example_decodes() {
+    check_response::<
+        operation::delete_chat_configuration::DeleteChatConfigurationResponse,
+    >(
+        "{\"RequestId\": \"7E4C2A91-3B5D-4F6E-8A7B-9C0D1E2F3A4B\", \"Content\": \"Deleted\"}",
+        None,
+    );
+}
+#[test]
+fn delete_chat_configuration_request_example_encodes() {
+    use operation::delete_chat_configuration::*;
+    let request = DeleteChatConfigurationRequest::builder()
+        .name("ops-chat")
+        .region_id("cn-hangzhou")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("query", "Name", "ops-chat"), ("query", "RegionId", "cn-hangzhou")],
+        None,
+    );
+}
+#[test]
 fn delete_executions_response_example_decodes() {
     check_response::<
         operation::delete_executions::DeleteExecutionsResponse,
@@ -781,7 +910,7 @@ fn delete_executions_request_example_encodes() {
     use operation::delete_executions::*;
     let request = DeleteExecutionsRequest::builder()
         .region_id("cn-hangzhou")
-        .execution_ids("[\"exec-xxx\"]")
+        .execution_ids("exec-xxx")
         .force(false)
         .build()
         .expect("every required parameter has an example");
@@ -886,7 +1015,7 @@ fn delete_state_configurations_request_example_encodes() {
     use operation::delete_state_configurations::*;
     let request = DeleteStateConfigurationsRequest::builder()
         .region_id("cn-hangzhou")
-        .state_configuration_ids("[\"sc-asfgdhj12345\"]")
+        .state_configuration_ids("sc-asfgdhj12345")
         .client_token("abcde3OARpx77No54nv6")
         .build()
         .expect("every required parameter has an example");
@@ -936,7 +1065,8 @@ fn delete_templates_request_example_encodes() {
     use operation::delete_templates::*;
     let request = DeleteTemplatesRequest::builder()
         .region_id("cn-hangzhou")
-        .template_names("[\"t1\",\"t2\"]")
+        .template_names("t1")
+        .template_names("t2")
         .auto_delete_executions(false)
         .build()
         .expect("every required parameter has an example");
@@ -1164,6 +1294,29 @@ fn get_application_group_request_example_encodes() {
     );
 }
 #[test]
+fn get_chat_configuration_response_example_decodes() {
+    check_response::<
+        operation::get_chat_configuration::GetChatConfigurationResponse,
+    >(
+        "{\"RequestId\": \"2B3C4D5E-6F70-4812-9A3B-4C5D6E7F8091\",\n \"ChatConfiguration\": {\"Name\": \"ops-chat\", \"Type\": \"DingTalk\", \"RamRole\": \"OOSServiceRole\",\n   \"ResourceGroupId\": \"rg-acfmxsn4m4****\", \"Configuration\": \"{\\\"WebhookUrl\\\":\\\"https://example.com/hook\\\"}\",\n   \"Outputs\": \"{}\", \"CreatedDate\": \"2024-05-28T11:29:14Z\", \"UpdatedDate\": \"2024-05-29T08:00:00Z\"}}",
+        None,
+    );
+}
+#[test]
+fn get_chat_configuration_request_example_encodes() {
+    use operation::get_chat_configuration::*;
+    let request = GetChatConfigurationRequest::builder()
+        .name("ops-chat")
+        .region_id("cn-hangzhou")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("query", "Name", "ops-chat"), ("query", "RegionId", "cn-hangzhou")],
+        None,
+    );
+}
+#[test]
 fn get_execution_template_response_example_decodes() {
     check_response::<
         operation::get_execution_template::GetExecutionTemplateResponse,
@@ -1361,7 +1514,8 @@ fn get_parameters_request_example_encodes() {
     use operation::get_parameters::*;
     let request = GetParametersRequest::builder()
         .region_id("cn-hangzhou")
-        .names("[\"parameter1\",\"parameter2\"]")
+        .names("parameter1")
+        .names("parameter2")
         .build()
         .expect("every required parameter has an example");
     check_params(
@@ -1459,6 +1613,21 @@ fn get_secret_parameter_request_example_encodes() {
     );
 }
 #[test]
+fn get_secret_parameter_debug_shows_no_secret() {
+    use operation::get_secret_parameter::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: GetSecretParameterResponse = ::acs_runtime::de::from_slice(
+            "{\"Parameter\":{\"Value\":\"redaction-check-secret\"}}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
+}
+#[test]
 fn get_secret_parameters_response_example_decodes() {
     check_response::<
         operation::get_secret_parameters::GetSecretParametersResponse,
@@ -1472,7 +1641,8 @@ fn get_secret_parameters_request_example_encodes() {
     use operation::get_secret_parameters::*;
     let request = GetSecretParametersRequest::builder()
         .region_id("cn-hangzhou")
-        .names("[\"secretParameter\",\"secretParameter1\"]")
+        .names("secretParameter")
+        .names("secretParameter1")
         .with_decryption(false)
         .build()
         .expect("every required parameter has an example");
@@ -1485,6 +1655,21 @@ fn get_secret_parameters_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn get_secret_parameters_debug_shows_no_secret() {
+    use operation::get_secret_parameters::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: GetSecretParametersResponse = ::acs_runtime::de::from_slice(
+            "{\"Parameters\":[{\"Value\":\"redaction-check-secret\"}]}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn get_secret_parameters_by_path_response_example_decodes() {
@@ -1519,6 +1704,21 @@ fn get_secret_parameters_by_path_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn get_secret_parameters_by_path_debug_shows_no_secret() {
+    use operation::get_secret_parameters_by_path::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: GetSecretParametersByPathResponse = ::acs_runtime::de::from_slice(
+            "{\"Parameters\":[{\"Value\":\"redaction-check-secret\"}]}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn get_service_settings_response_example_decodes() {
@@ -1704,9 +1904,9 @@ fn list_applications_request_example_encodes() {
         .next_token("-")
         .tags("k1", "v1")
         .tags("k2", "v2")
-        .names("[\"MyApplication\"]")
+        .names("MyApplication")
         .name("\"MyApplications\"")
-        .application_type("DingTalk")
+        .application_type(ApplicationType::from("DingTalk"))
         .build()
         .expect("every required parameter has an example");
     check_params(
@@ -1719,6 +1919,35 @@ fn list_applications_request_example_encodes() {
             ("query", "NextToken", "-"),
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
+        ],
+        None,
+    );
+}
+#[test]
+fn list_chat_configurations_response_example_decodes() {
+    check_response::<
+        operation::list_chat_configurations::ListChatConfigurationsResponse,
+    >(
+        "{\"RequestId\": \"3C4D5E6F-7081-4923-8B4C-5D6E7F809102\",\n \"ChatConfigurations\": [{\"Name\": \"ops-chat\", \"Type\": \"DingTalk\", \"RamRole\": \"OOSServiceRole\", \"Outputs\": \"{}\",\n   \"CreatedDate\": \"2024-05-28T11:29:14Z\", \"UpdatedDate\": \"2024-05-29T08:00:00Z\"}]}",
+        None,
+    );
+}
+#[test]
+fn list_chat_configurations_request_example_encodes() {
+    use operation::list_chat_configurations::*;
+    let request = ListChatConfigurationsRequest::builder()
+        .filters(Filter::new().name("Type").value("DingTalk"))
+        .max_results(20i32)
+        .region_id("cn-hangzhou")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "Filters.1.Name", "Type"),
+            ("query", "Filters.1.Value", "DingTalk"),
+            ("query", "MaxResults", "20"),
+            ("query", "RegionId", "cn-hangzhou"),
         ],
         None,
     );
@@ -1795,13 +2024,13 @@ fn list_executions_request_example_encodes() {
     let request = ListExecutionsRequest::builder()
         .region_id("cn-hangzhou")
         .template_name("MyTemplate")
-        .status("Running")
+        .status(StatusInput::from("Running"))
         .execution_id("exec-xxx")
         .start_date_before("2019-05-16T10:26:14Z")
         .start_date_after("2019-05-16T10:26:14Z")
         .end_date_before("2019-05-16T10:26:14Z")
         .end_date_after("2019-05-16T10:26:14Z")
-        .mode("Automatic")
+        .mode(ModeInput::from("Automatic"))
         .executed_by("vme")
         .parent_execution_id("exec-xxx")
         .ram_role("OOSServiceRole")
@@ -1818,13 +2047,11 @@ fn list_executions_request_example_encodes() {
         .resource_group_id("rg-acfmxsn4m4******")
         .description("MyDescription")
         .depth("RootDepth")
-        .categories("[\"TimerTrigger\"、\"EventTrigger\"]")
         .build()
         .expect("every required parameter has an example");
     check_params(
         &request,
         &[
-            ("query", "Categories", "[\"TimerTrigger\"、\"EventTrigger\"]"),
             ("query", "Category", "Other"),
             ("query", "Depth", "RootDepth"),
             ("query", "Description", "MyDescription"),
@@ -2050,7 +2277,8 @@ fn list_instance_package_states_response_example_decodes() {
 fn list_instance_package_states_request_example_encodes() {
     use operation::list_instance_package_states::*;
     let request = ListInstancePackageStatesRequest::builder()
-        .template_names("[\"template1\",\"template2\"]")
+        .template_names("template1")
+        .template_names("template2")
         .region_id("cn-hangzhou")
         .instance_id("i-bp1cpoxxxwxxxxxxxxxx")
         .max_results(50i32)
@@ -2075,7 +2303,9 @@ fn list_instance_patch_states_response_example_decodes() {
         operation::list_instance_patch_states::ListInstancePatchStatesResponse,
     >(
         "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"9A47C086-E64D-52EE-8B2C-EFD23877C55E\",\n  \"MaxResults\": 50,\n  \"InstancePatchStates\": [\n    {\n      \"MissingCount\": \"0\",\n      \"OperationEndTime\": \"2021-09-10T11:42:22Z\",\n      \"OwnerInformation\": \"“”\",\n      \"InstalledOtherCount\": \"0\",\n      \"InstanceId\": \"i-bp1jaxa2bs4bps7*****\",\n      \"OperationType\": \"scan\",\n      \"OperationStartTime\": \"2021-09-10T11:42:22Z\",\n      \"FailedCount\": \"0\",\n      \"BaselineId\": \"pb-f9393021b7a049e1b34e\",\n      \"InstalledPendingRebootCount\": \"0\",\n      \"InstalledRejectedCount\": \"0\",\n      \"PatchGroup\": \"null\",\n      \"InstalledCount\": \"0\"\n    }\n  ]\n}",
-        None,
+        Some(
+            "{\"NextToken\":\"-\",\"RequestId\":\"9A47C086-E64D-52EE-8B2C-EFD23877C55E\",\"MaxResults\":50,\"InstancePatchStates\":[{\"MissingCount\":0,\"OperationEndTime\":\"2021-09-10T11:42:22Z\",\"OwnerInformation\":\"“”\",\"InstalledOtherCount\":0,\"InstanceId\":\"i-bp1jaxa2bs4bps7*****\",\"OperationType\":\"scan\",\"OperationStartTime\":\"2021-09-10T11:42:22Z\",\"FailedCount\":0,\"BaselineId\":\"pb-f9393021b7a049e1b34e\",\"InstalledPendingRebootCount\":0,\"InstalledRejectedCount\":0,\"PatchGroup\":\"null\",\"InstalledCount\":0}]}",
+        ),
     );
 }
 #[test]
@@ -2085,19 +2315,11 @@ fn list_instance_patch_states_request_example_encodes() {
         .region_id("cn-hangzhou")
         .max_results(50i32)
         .next_token("-")
-        .instance_ids(
-            "[\"i-bp1jaxa2bs4bps7*****\", \"i-bp67acfmxazb4p****\", … \"i-bp67acfmxazb4p****\"]",
-        )
         .build()
         .expect("every required parameter has an example");
     check_params(
         &request,
         &[
-            (
-                "query",
-                "InstanceIds",
-                "[\"i-bp1jaxa2bs4bps7*****\", \"i-bp67acfmxazb4p****\", … \"i-bp67acfmxazb4p****\"]",
-            ),
             ("query", "MaxResults", "50"),
             ("query", "NextToken", "-"),
             ("query", "RegionId", "cn-hangzhou"),
@@ -2312,7 +2534,6 @@ fn list_patch_baselines_request_example_encodes() {
         .share_type("Private")
         .max_results(50i32)
         .next_token("-")
-        .tags(TagInput::new().key("key").value("value"))
         .approved_patches_enable_non_security(true)
         .resource_group_id("rg-acfmxsn4m4******")
         .build()
@@ -2328,7 +2549,6 @@ fn list_patch_baselines_request_example_encodes() {
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
             ("query", "ShareType", "Private"),
-            ("query", "Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
         None,
     );
@@ -2398,6 +2618,21 @@ fn list_secret_parameter_versions_request_example_encodes() {
     );
 }
 #[test]
+fn list_secret_parameter_versions_debug_shows_no_secret() {
+    use operation::list_secret_parameter_versions::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: ListSecretParameterVersionsResponse = ::acs_runtime::de::from_slice(
+            "{\"ParameterVersions\":[{\"Value\":\"redaction-check-secret\"}]}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
+}
+#[test]
 fn list_secret_parameters_response_example_decodes() {
     check_response::<
         operation::list_secret_parameters::ListSecretParametersResponse,
@@ -2456,7 +2691,7 @@ fn list_state_configurations_request_example_encodes() {
         .region_id("cn-hangzhou")
         .template_name("ACS-ECS-InventoryDataCollection")
         .template_version("v1")
-        .state_configuration_ids("[\"sc-asfgdhj12345\"]")
+        .state_configuration_ids("sc-asfgdhj12345")
         .tags("Key", "oos")
         .tags("Value", "inventory")
         .max_results(50i32)
@@ -2576,6 +2811,34 @@ fn list_tag_values_request_example_encodes() {
     );
 }
 #[test]
+fn list_task_execution_invocations_response_example_decodes() {
+    check_response::<
+        operation::list_task_execution_invocations::ListTaskExecutionInvocationsResponse,
+    >(
+        "{\"RequestId\": \"4D5E6F70-8192-4A34-9C5D-6E7F80910213\",\n \"TaskExecutionInvocations\": [{\"InvocationId\": \"t-hz0jdfwcsea****\", \"InvocationTaskExecutionId\": \"task-exec-44d32b45d2a4\",\n   \"InvocationTaskName\": \"runCommand\", \"RegionId\": \"cn-hangzhou\", \"Status\": \"Success\"}]}",
+        None,
+    );
+}
+#[test]
+fn list_task_execution_invocations_request_example_encodes() {
+    use operation::list_task_execution_invocations::*;
+    let request = ListTaskExecutionInvocationsRequest::builder()
+        .region_id("cn-hangzhou")
+        .status("Success")
+        .task_execution_id("task-exec-44d32b45d2a4")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "Status", "Success"),
+            ("query", "TaskExecutionId", "task-exec-44d32b45d2a4"),
+        ],
+        None,
+    );
+}
+#[test]
 fn list_task_executions_response_example_decodes() {
     check_response::<
         operation::list_task_executions::ListTaskExecutionsResponse,
@@ -2590,7 +2853,7 @@ fn list_task_executions_request_example_encodes() {
     let request = ListTaskExecutionsRequest::builder()
         .region_id("cn-hangzhou")
         .execution_id("exec-xxx")
-        .status("Running")
+        .status(StatusInput::from("Running"))
         .start_date_before("2019-05-16T10:26:14Z")
         .start_date_after("2019-05-16T10:26:14Z")
         .end_date_before("2019-05-16T10:26:14Z")
@@ -2676,8 +2939,8 @@ fn list_templates_request_example_encodes() {
     let request = ListTemplatesRequest::builder()
         .region_id("cn-hangzhou")
         .template_name("MyTemplate")
-        .template_format("YAML")
-        .share_type("Private")
+        .template_format(TemplateFormatInput::from("YAML"))
+        .share_type(ShareTypeInput::from("Private"))
         .created_by("ACS")
         .created_date_before("2019-05-16T10:26:14Z")
         .created_date_after("2019-05-16T10:26:14Z")
@@ -2689,7 +2952,7 @@ fn list_templates_request_example_encodes() {
         .sort_field("Popularity")
         .sort_order("Descending")
         .has_trigger(true)
-        .template_type("private")
+        .template_type(TemplateType::from("private"))
         .resource_group_id("rg-acfmxsn4m4******")
         .is_favorite(true)
         .is_example(false)
@@ -2739,7 +3002,8 @@ fn notify_execution_request_example_encodes() {
         .execution_status("Success")
         .parameters("{}\t")
         .loop_item("i-xxx")
-        .task_execution_ids("[\"exec-79c321c11003a97c\",\"exec-79c321c11003aqw97cz\"]")
+        .task_execution_ids("exec-79c321c11003a97c")
+        .task_execution_ids("exec-79c321c11003aqw97cz")
         .build()
         .expect("every required parameter has an example");
     check_params(
@@ -2860,6 +3124,34 @@ fn set_service_settings_request_example_encodes() {
     );
 }
 #[test]
+fn start_debug_execution_response_example_decodes() {
+    check_response::<
+        operation::start_debug_execution::StartDebugExecutionResponse,
+    >(
+        "{\"RequestId\": \"5E6F7081-92A3-4B45-8D6E-7F8091021324\", \"ExecutionId\": \"exec-44d32b45d2a4*****\"}",
+        None,
+    );
+}
+#[test]
+fn start_debug_execution_request_example_encodes() {
+    use operation::start_debug_execution::*;
+    let request = StartDebugExecutionRequest::builder()
+        .properties("{\"commandContent\":\"echo hi\"}")
+        .region_id("cn-hangzhou")
+        .task_type("ACS::ECS::RunCommand")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "Properties", "{\"commandContent\":\"echo hi\"}"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "TaskType", "ACS::ECS::RunCommand"),
+        ],
+        None,
+    );
+}
+#[test]
 fn start_execution_response_example_decodes() {
     check_response::<
         operation::start_execution::StartExecutionResponse,
@@ -2875,7 +3167,7 @@ fn start_execution_request_example_encodes() {
         .region_id("cn-hangzhou")
         .template_name("vmeixme")
         .template_version("v1")
-        .mode("Automatic")
+        .mode(ModeInput::from("Automatic"))
         .loop_mode("Automatic")
         .parent_execution_id("exec-xxx")
         .safety_check("Skip")
@@ -3090,6 +3382,40 @@ fn update_application_group_request_example_encodes() {
     );
 }
 #[test]
+fn update_chat_configuration_response_example_decodes() {
+    check_response::<
+        operation::update_chat_configuration::UpdateChatConfigurationResponse,
+    >(
+        "{\"RequestId\": \"6F708192-A3B4-4C56-9E7F-8091021324A5\",\n \"ChatConfiguration\": {\"Name\": \"ops-chat\", \"CreatedDate\": \"2024-05-28T11:29:14Z\", \"UpdatedDate\": \"2024-05-29T08:00:00Z\"}}",
+        None,
+    );
+}
+#[test]
+fn update_chat_configuration_request_example_encodes() {
+    use operation::update_chat_configuration::*;
+    let request = UpdateChatConfigurationRequest::builder()
+        .configuration("{\"WebhookUrl\":\"https://example.com/hook2\"}")
+        .name("ops-chat")
+        .ram_role("OOSServiceRole")
+        .region_id("cn-hangzhou")
+        .resource_group_id("rg-acfmxsn4m4****")
+        .r#type("DingTalk")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "Configuration", "{\"WebhookUrl\":\"https://example.com/hook2\"}"),
+            ("query", "Name", "ops-chat"),
+            ("query", "RamRole", "OOSServiceRole"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "ResourceGroupId", "rg-acfmxsn4m4****"),
+            ("query", "Type", "DingTalk"),
+        ],
+        None,
+    );
+}
+#[test]
 fn update_execution_response_example_decodes() {
     check_response::<
         operation::update_execution::UpdateExecutionResponse,
@@ -3104,7 +3430,8 @@ fn update_execution_request_example_encodes() {
         .parameters("{\"Status\":\"Running\"}")
         .client_token("123e4567-e89b-12d3-a456-42665544****")
         .description("Execution description")
-        .tags("{\"k1\": \"v1\", \"k2\": \"v2\"}")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
         .resource_group_id("rg-acfmxsn4m*****")
         .build()
         .expect("every required parameter has an example");
@@ -3117,7 +3444,7 @@ fn update_execution_request_example_encodes() {
             ("query", "Parameters", "{\"Status\":\"Running\"}"),
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "ResourceGroupId", "rg-acfmxsn4m*****"),
-            ("query", "Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
         ],
         None,
     );
@@ -3136,7 +3463,7 @@ fn update_instance_package_state_request_example_encodes() {
         .region_id("cn-hangzhou")
         .instance_id("i-bp1jaxa2bs4bps7*****")
         .template_version("v1")
-        .configure_action("install")
+        .configure_action(ConfigureAction::from("install"))
         .parameters(
             ::serde_json::from_str::<::serde_json::Value>("{\"username\":\"xx\"}")
                 .unwrap(),
@@ -3184,9 +3511,6 @@ fn update_ops_item_request_example_encodes() {
             "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"url\\\\\",\\n \\\\\"url\\\\\":\\\\\"https://example.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Specify a cross-zone high availability cluster. \\\\\"\\n}]\n",
         )
         .dedup_string("ecs_instance_SystemMaintenance.Reboot")
-        .resources(
-            "[\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\"]",
-        )
         .ops_item_id("oi-e2264dcf040c472598e9")
         .status("Open")
         .build()
@@ -3202,11 +3526,6 @@ fn update_ops_item_request_example_encodes() {
             ("query", "Priority", "2"),
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
-            (
-                "query",
-                "Resources",
-                "[\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\"]",
-            ),
             ("query", "Severity", "Medium"),
             (
                 "query",
@@ -3227,7 +3546,9 @@ fn update_parameter_response_example_decodes() {
         operation::update_parameter::UpdateParameterResponse,
     >(
         "{\n  \"RequestId\": \"AF1AE6DE-61C4-435E-8687-072CFACCCEC7\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:04:23Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"update\",\n    \"Constraints\": \"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
-        None,
+        Some(
+            "{\"RequestId\":\"AF1AE6DE-61C4-435E-8687-072CFACCCEC7\",\"Parameter\":{\"Type\":\"String\",\"UpdatedDate\":\"2020-09-01T08:04:23Z\",\"UpdatedBy\":\"root(130900000)\",\"Tags\":{\"k1\":\"v1\",\"k2\":\"v2\"},\"Description\":\"update\",\"Constraints\":\"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\"ResourceGroupId\":\"rg-acfmxsn4m4******\",\"CreatedBy\":\"root(130900000)\",\"CreatedDate\":\"2020-09-01T08:01:43Z\",\"ParameterVersion\":2,\"Name\":\"MyParameter\",\"Id\":\"p-4c4b401cab6747xxxxxx\",\"ShareType\":\"Private\"}}",
+        ),
     );
 }
 #[test]
@@ -3238,7 +3559,8 @@ fn update_parameter_request_example_encodes() {
         .name("MyParameter")
         .value("update")
         .description("update")
-        .tags("{\"k1\": \"v1\", \"k2\": \"v2\"}")
+        .tags("k1", "v1")
+        .tags("k2", "v2")
         .resource_group_id("rg-acfmxsn4m4******")
         .build()
         .expect("every required parameter has an example");
@@ -3249,7 +3571,7 @@ fn update_parameter_request_example_encodes() {
             ("query", "Name", "MyParameter"),
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("query", "Tags", "{\"k1\": \"v1\", \"k2\": \"v2\"}"),
+            ("query", "Tags", "{\"k1\":\"v1\",\"k2\":\"v2\"}"),
             ("query", "Value", "update"),
         ],
         None,
@@ -3272,23 +3594,14 @@ fn update_patch_baseline_request_example_encodes() {
         .name("MyPatchBaseline")
         .description("UpdatePatchBaseline")
         .client_token("-")
-        .approval_rules(
-            "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
-        )
         .rejected_patches_action("ALLOW_AS_DEPENDENCY")
         .approved_patches_enable_non_security(true)
-        .tags(TagInput::new().key("key").value("value"))
         .resource_group_id("rg-acfmxsn4m4******")
         .build()
         .expect("every required parameter has an example");
     check_params(
         &request,
         &[
-            (
-                "query",
-                "ApprovalRules",
-                "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
-            ),
             ("query", "ApprovedPatchesEnableNonSecurity", "true"),
             ("query", "ClientToken", "-"),
             ("query", "Description", "UpdatePatchBaseline"),
@@ -3296,7 +3609,6 @@ fn update_patch_baseline_request_example_encodes() {
             ("query", "RegionId", "cn-hangzhou"),
             ("query", "RejectedPatchesAction", "ALLOW_AS_DEPENDENCY"),
             ("query", "ResourceGroupId", "rg-acfmxsn4m4******"),
-            ("query", "Tags", "[{\"Key\":\"key\",\"Value\":\"value\"}]"),
         ],
         None,
     );
@@ -3307,7 +3619,9 @@ fn update_secret_parameter_response_example_decodes() {
         operation::update_secret_parameter::UpdateSecretParameterResponse,
     >(
         "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:33:11Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:30:36Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-0b0fff9919c946xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
-        None,
+        Some(
+            "{\"RequestId\":\"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\"Parameter\":{\"Type\":\"Secret\",\"UpdatedDate\":\"2020-09-01T09:33:11Z\",\"UpdatedBy\":\"root(130900000)\",\"KeyId\":\"80e9409f-78fa-42ab-84bd-83f40c******\",\"Tags\":{\"k1\":\"v1\",\"k2\":\"v2\"},\"Description\":\"SecretParameter\",\"Constraints\":\"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\"ResourceGroupId\":\"rg-acfmxsn4m4******\",\"CreatedBy\":\"root(130900000)\",\"CreatedDate\":\"2020-09-01T09:30:36Z\",\"ParameterVersion\":2,\"Name\":\"MyParameter\",\"Id\":\"p-0b0fff9919c946xxxxxx\",\"ShareType\":\"Private\"}}",
+        ),
     );
 }
 #[test]
@@ -3334,6 +3648,32 @@ fn update_secret_parameter_request_example_encodes() {
             ("query", "Value", "update"),
         ],
         None,
+    );
+}
+#[test]
+fn update_secret_parameter_debug_shows_no_secret() {
+    use operation::update_secret_parameter::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = UpdateSecretParameterRequest::builder()
+        .name("MySecretParameter")
+        .value(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_oos::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_oos::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_oos::Client::from_conf(config)
+            .update_secret_parameter()
+            .name("MySecretParameter")
+            .value(MARKER),
     );
 }
 #[test]
@@ -3435,6 +3775,37 @@ fn update_template_request_example_encodes() {
             ("query", "Tags", "{\"k1\":\"k2\",\"k2\":\"v2\"}"),
             ("query", "TemplateName", "MyTemplate"),
             ("query", "VersionName", "v2"),
+        ],
+        None,
+    );
+}
+#[test]
+fn update_template_attributes_response_example_decodes() {
+    check_response::<
+        operation::update_template_attributes::UpdateTemplateAttributesResponse,
+    >("{\"RequestId\": \"708192A3-B4C5-4D67-8F80-91021324A5B6\"}", None);
+}
+#[test]
+fn update_template_attributes_request_example_encodes() {
+    use operation::update_template_attributes::*;
+    let request = UpdateTemplateAttributesRequest::builder()
+        .account_ids("[\"151266687691****\"]")
+        .is_favorite(true)
+        .region_id("cn-hangzhou")
+        .share_permission_action("Share")
+        .share_template_version("v1")
+        .template_name("MyTemplate")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[
+            ("query", "AccountIds", "[\"151266687691****\"]"),
+            ("query", "IsFavorite", "true"),
+            ("query", "RegionId", "cn-hangzhou"),
+            ("query", "SharePermissionAction", "Share"),
+            ("query", "ShareTemplateVersion", "v1"),
+            ("query", "TemplateName", "MyTemplate"),
         ],
         None,
     );

@@ -206,7 +206,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     style: ::acs_runtime::params::Style::Simple,
                     location: ::acs_cli::Location::Query,
                     required: true,
-                    description: "The custom name of the role session.\n\nSet this parameter based on your business requirements. In most cases, this parameter is set to the identity of the user who calls the operation, for example, the username. In ActionTrail logs, you can distinguish the users who assume the same RAM role to perform operations based on the value of the RoleSessionName parameter. This way, you can perform user-specific auditing.\n\nThe value can contain letters, digits, periods (.), at signs (@), hyphens (-), and underscores (\\_).\n\nThe value must be 2 to 64 characters in length.",
+                    description: "The custom name of the role session.\n\nSet this parameter based on your business requirements. In most cases, this parameter is set to the identity of the user who calls the operation, for example, the username. In ActionTrail logs, you can distinguish the users who assume the same RAM role to perform operations based on the value of the RoleSessionName parameter. This way, you can perform user-specific auditing.\n\nThe value can contain letters, digits, periods (.), at signs (@), hyphens (-), and underscores (_).\n\nThe value must be 2 to 64 characters in length.",
                     example: Some("TestOidcAssumedRoleSession"),
                     sensitive: false,
                 },

@@ -2,17 +2,37 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Alibaba Cloud STS SDK for Rust, API version 2015-04-01.
 //!
-//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`.
+//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`. With the `testing` feature, [`testing`] helps test code that calls the service.
 //!
-//! ```no_run
-//! # async fn example(config: alibabacloud_sts::Config) -> Result<(), alibabacloud_sts::Error> {
-//! // `config` from `acs_credentials::load_from_env()?`, or built by hand.
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[allow(unused_imports)]
+//! # use alibabacloud_sts::operation::assume_role::*;
+//! # let server = acs_test_server::TestServer::start().await?;
+//! # server.set_default("AssumeRole", acs_test_server::Reply::ok(&AssumeRoleResponse::default()));
+//! # let config = alibabacloud_sts::Config::builder()
+//! #     .region("cn-hangzhou")
+//! #     .endpoint(server.endpoint())
+//! #     .credentials(alibabacloud_sts::Credentials::new(
+//! #         acs_test_server::DEFAULT_ACCESS_KEY_ID,
+//! #         acs_test_server::DEFAULT_ACCESS_KEY_SECRET,
+//! #         "test",
+//! #     ))
+//! #     .build()?;
+//! // In an application, `config` comes from `acs_credentials::load_from_env()?`.
 //! let client = alibabacloud_sts::Client::from_conf(config);
-//! let response = client.assume_role().send().await?;
+//! let response = client
+//!     .assume_role()
+//!     .role_arn("acs:ram::123456789012****:role/adminrole")
+//!     .role_session_name("alice")
+//!     .send()
+//!     .await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
@@ -22,9 +42,11 @@
 mod client;
 pub mod operation;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+pub use acs_runtime::credentials::ProvideCredentials;
 pub use acs_runtime::{
-    BuildError, CallOptions, Config, Credentials, Error, Paginator, ResponseFuture,
-    RetryConfig, TimeoutConfig,
+    Blob, BuildError, CallOptions, Config, Credentials, Error, IndexMap, Paginator,
+    ResponseFuture, RetryConfig, ServiceError, TimeoutConfig, TimestampError, WaiterError,
 };
 pub use client::{Client, SERVICE};

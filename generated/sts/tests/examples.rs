@@ -157,6 +157,22 @@ fn assume_role_request_example_encodes() {
     );
 }
 #[test]
+fn assume_role_debug_shows_no_secret() {
+    use operation::assume_role::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: AssumeRoleResponse = ::acs_runtime::de::from_slice(
+            "{\"Credentials\":{\"SecurityToken\":\"redaction-check-secret\",\"AccessKeySecret\":\"redaction-check-secret\"}}"
+                .as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
+}
+#[test]
 fn assume_role_with_oidc_response_example_decodes() {
     check_response::<
         operation::assume_role_with_oidc::AssumeRoleWithOidcResponse,
@@ -201,6 +217,38 @@ fn assume_role_with_oidc_request_example_encodes() {
     );
 }
 #[test]
+fn assume_role_with_oidc_debug_shows_no_secret() {
+    use operation::assume_role_with_oidc::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = AssumeRoleWithOidcRequest::builder()
+        .oidc_token(MARKER)
+        .role_session_name("TestOidcAssumedRoleSession");
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_sts::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_sts::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_sts::Client::from_conf(config)
+            .assume_role_with_oidc()
+            .oidc_token(MARKER)
+            .role_session_name("TestOidcAssumedRoleSession"),
+    );
+    let response: AssumeRoleWithOidcResponse = ::acs_runtime::de::from_slice(
+            "{\"Credentials\":{\"SecurityToken\":\"redaction-check-secret\",\"AccessKeySecret\":\"redaction-check-secret\"}}"
+                .as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
+}
+#[test]
 fn assume_role_with_saml_response_example_decodes() {
     check_response::<
         operation::assume_role_with_saml::AssumeRoleWithSamlResponse,
@@ -235,6 +283,35 @@ fn assume_role_with_saml_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn assume_role_with_saml_debug_shows_no_secret() {
+    use operation::assume_role_with_saml::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = AssumeRoleWithSamlRequest::builder().saml_assertion(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_sts::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_sts::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_sts::Client::from_conf(config)
+            .assume_role_with_saml()
+            .saml_assertion(MARKER),
+    );
+    let response: AssumeRoleWithSamlResponse = ::acs_runtime::de::from_slice(
+            "{\"Credentials\":{\"SecurityToken\":\"redaction-check-secret\",\"AccessKeySecret\":\"redaction-check-secret\"}}"
+                .as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn get_caller_identity_response_example_decodes() {

@@ -18,6 +18,9 @@ edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
+readme = "README.md"
+keywords = ["alibaba-cloud", "aliyun", "cli"]
+categories = ["command-line-utilities"]
 
 [[bin]]
 name = "{binary}"
@@ -30,6 +33,27 @@ acs-runtime.workspace = true
         cli_crate_name = service.cli_crate_name,
         binary = service.cli_binary,
         upper = service.product.to_uppercase(),
+    )
+}
+
+/// The command-line crate's `README.md`.
+pub fn readme(service: &Service) -> String {
+    format!(
+        "# {cli_crate}\n\n\
+         `{binary}`: the Alibaba Cloud {upper} command-line tool (API {version}). One subcommand per \
+         operation, spelled as the API spells it and in kebab-case, one flag per parameter; \
+         `--help` lists them, `--dry-run` shows what would be sent, and credentials come from \
+         Alibaba Cloud's default chain.\n\n\
+         ```sh\n\
+         cargo install {cli_crate}\n\
+         {binary} --help\n\
+         ```\n\n\
+         The Rust SDK of the same API is `{sdk}`.\n",
+        cli_crate = service.cli_crate_name,
+        binary = service.cli_binary,
+        upper = service.product.to_uppercase(),
+        version = service.api_version,
+        sdk = service.crate_name,
     )
 }
 
@@ -152,6 +176,7 @@ fn waiter_entry(waiter: &Waiter) -> TokenStream {
     let status_path = &waiter.wire_path;
     let success = &waiter.success;
     let failure = &waiter.failure;
+    let needs_action = &waiter.needs_action;
     let delay = waiter.delay_seconds;
     let timeout = waiter.timeout_seconds;
     quote! {
@@ -164,6 +189,7 @@ fn waiter_entry(waiter: &Waiter) -> TokenStream {
             rule: ::acs_runtime::WaitRule {
                 success: &[#(#success),*],
                 failure: &[#(#failure),*],
+                needs_action: &[#(#needs_action),*],
                 delay: ::std::time::Duration::from_secs(#delay),
                 timeout: ::std::time::Duration::from_secs(#timeout),
             },
@@ -176,7 +202,9 @@ fn parameter_entry(member: &Member) -> TokenStream {
     // From the field name, which is unique among the operation's parameters.
     let kebab = crate::naming::unraw(&member.names.field).to_kebab_case();
     let kind = match member.ty {
-        Type::String => quote!(String),
+        // JSON text on the wire: the command sends what it is given, as aliyun-cli does.
+        _ if member.style == Style::Json => quote!(JsonText),
+        Type::String | Type::Enum(_) | Type::SharedEnum(_) => quote!(String),
         Type::Binary if member.bare_body => quote!(BareBinary),
         Type::Binary => quote!(Binary),
         Type::Boolean => quote!(Boolean),

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::types::rust_type;
-use crate::ir::{Location, Member, Operation, Response, Service, Struct, Style, Type};
+use crate::ir::{Entries, Location, Member, Operation, Response, Service, Struct, Style, Type};
 use crate::naming::ident;
 
 pub fn emit_examples(service: &Service) -> TokenStream {
@@ -16,7 +16,8 @@ pub fn emit_examples(service: &Service) -> TokenStream {
     let tests = service.operations.iter().map(|operation| {
         let response = response_test(operation, &service.shared_structs);
         let request = request_test(operation, service);
-        quote!(#response #request)
+        let redaction = redaction_test(operation, service);
+        quote!(#response #request #redaction)
     });
     quote! {
         //! Every operation's examples, checked: responses decode losslessly, requests encode
@@ -113,6 +114,106 @@ pub fn emit_examples(service: &Service) -> TokenStream {
     }
 }
 
+/// The test that `Debug` of the operation's request, its builders and its response shows no
+/// value the spec marks `sensitive`: each sensitive text parameter and response field is
+/// given a marker, which must not appear. `None` for an operation without secrets.
+fn redaction_test(operation: &Operation, service: &Service) -> Option<TokenStream> {
+    const MARKER: &str = "redaction-check-secret";
+    let examples = Examples {
+        operation,
+        shared: &service.shared_structs,
+        crate_ident: &service.crate_ident,
+        filling: Default::default(),
+    };
+    let secret_parameters: Vec<&Member> = operation
+        .request
+        .iter()
+        .filter(|member| member.sensitive && member.ty == Type::String)
+        .collect();
+    let secret_response = match &operation.response {
+        Response::Fields(fields) => examples.secret_document(fields, MARKER),
+        _ => None,
+    };
+    if secret_parameters.is_empty() && secret_response.is_none() {
+        return None;
+    }
+    let krate = ident(&service.crate_ident);
+    let module = ident(&operation.names.module);
+    let test = ident(&operation.names.redaction_test);
+    let request_checks = (!secret_parameters.is_empty()).then(|| {
+        let request = ident(&operation.names.request);
+        let method = ident(&operation.names.module);
+        let setters: Vec<TokenStream> = operation
+            .request
+            .iter()
+            .filter_map(|member| {
+                if secret_parameters
+                    .iter()
+                    .any(|secret| secret.wire_name == member.wire_name)
+                {
+                    let setter = ident(&member.names.field);
+                    Some(quote!(.#setter(MARKER)))
+                } else if member.required {
+                    examples.top_level(member).map(|(setter, _)| setter)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        quote! {
+            let builder = #request::builder() #(#setters)*;
+            assert_hidden(&builder);
+            assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+            let config = #krate::Config::builder()
+                .region("cn-hangzhou")
+                .credentials(#krate::Credentials::new("LTAIid", "key", "test"))
+                .build()
+                .expect("a configuration");
+            assert_hidden(&#krate::Client::from_conf(config).#method() #(#setters)*);
+        }
+    });
+    let response_checks = secret_response.map(|document| {
+        let response = ident(&operation.names.response);
+        let document = document.to_string();
+        quote! {
+            let response: #response = ::acs_runtime::de::from_slice(#document.as_bytes())
+                .expect("the secrets decode");
+            assert_hidden(&response);
+        }
+    });
+    Some(quote! {
+        #[test]
+        fn #test() {
+            use operation::#module::*;
+            const MARKER: &str = #MARKER;
+            fn assert_hidden(value: &impl ::std::fmt::Debug) {
+                let shown = format!("{value:?}");
+                assert!(!shown.contains(MARKER), "a secret shows: {shown}");
+                assert!(shown.contains("** redacted **"), "{shown}");
+            }
+            #request_checks
+            #response_checks
+        }
+    })
+}
+
+/// The builder calls that set every required parameter of `operation` from its example (or a
+/// placeholder), for the code samples of the crate's documentation.
+pub fn required_setters(operation: &Operation, service: &Service) -> Vec<TokenStream> {
+    let examples = Examples {
+        operation,
+        shared: &service.shared_structs,
+        crate_ident: &service.crate_ident,
+        filling: Default::default(),
+    };
+    operation
+        .request
+        .iter()
+        .filter(|member| member.required)
+        .filter_map(|member| examples.top_level(member).map(|(setter, _)| setter))
+        .collect()
+}
+
 fn response_test(operation: &Operation, shared: &[Struct]) -> Option<TokenStream> {
     let example = operation.response_example.as_ref()?;
     let value: Value = serde_json::from_str(example).ok()?;
@@ -163,6 +264,7 @@ fn request_test(operation: &Operation, service: &Service) -> TokenStream {
             continue;
         };
         setters.push(setter);
+        let value = wire_form(member, value);
         let location = match member.location {
             Location::Path => "path",
             Location::Host => "host",
@@ -320,11 +422,13 @@ impl Examples<'_> {
     /// The member's example as the JSON value it encodes from, or a placeholder when a
     /// required member has none.
     fn example_value(&self, member: &Member) -> Option<Value> {
-        let parsed = member
-            .docs
-            .example
-            .as_deref()
-            .and_then(|text| parse_example(&member.ty, text));
+        let parsed = member.docs.example.as_deref().and_then(|text| {
+            match (&member.entries, serde_json::from_str::<Value>(text)) {
+                // A map the wire carries as key-value objects, exemplified so.
+                (Some(entries), Ok(Value::Array(items))) => entries_to_map(entries, &items),
+                _ => parse_example(&member.ty, text),
+            }
+        });
         let value = match (&member.ty, parsed) {
             (_, Some(value)) => Some(value),
             (Type::Array(item), None) => {
@@ -418,14 +522,107 @@ impl Examples<'_> {
         let mut kept = Map::new();
         for (key, entry) in entries {
             if let Some(field) = fields.iter().find(|field| &field.wire_name == key) {
-                kept.insert(key.clone(), self.described(&field.ty, entry)?);
+                let described = match (&field.entries, &field.ty) {
+                    (Some(entries), Type::Map(values)) => {
+                        self.described_entries(entries, values, entry)?
+                    }
+                    _ => self.described(&field.ty, entry)?,
+                };
+                kept.insert(key.clone(), described);
             }
         }
         Some(Value::Object(kept))
     }
 
-    /// The part of `value` that type `ty` describes, or `None` when its shape is another.
+    /// A JSON object holding `marker` in every sensitive text field among `fields`, at any
+    /// depth (one element of a list, one value of a map), and nothing else; `None` when there
+    /// is no such field.
+    fn secret_document(&self, fields: &[Member], marker: &str) -> Option<Value> {
+        let mut document = Map::new();
+        for field in fields {
+            let value = if field.sensitive && field.ty == Type::String {
+                Some(Value::from(marker))
+            } else {
+                self.secret_value(&field.ty, marker)
+            };
+            if let Some(value) = value {
+                document.insert(field.wire_name.clone(), value);
+            }
+        }
+        (!document.is_empty()).then_some(Value::Object(document))
+    }
+
+    fn secret_value(&self, ty: &Type, marker: &str) -> Option<Value> {
+        match ty {
+            Type::Struct(_) | Type::Shared(_) => {
+                if self.filling.borrow().contains(ty) {
+                    return None;
+                }
+                self.filling.borrow_mut().push(ty.clone());
+                let fields = self.struct_fields(ty);
+                let value = fields.and_then(|fields| self.secret_document(&fields, marker));
+                self.filling.borrow_mut().pop();
+                value
+            }
+            Type::Array(item) => self
+                .secret_value(item, marker)
+                .map(|item| Value::Array(vec![item])),
+            Type::Map(value) => self.secret_value(value, marker).map(|value| {
+                let mut map = Map::new();
+                map.insert("key".to_owned(), value);
+                Value::Object(map)
+            }),
+            _ => None,
+        }
+    }
+
+    /// The part of a list of key-value objects that a map of `values` sent so describes.
+    fn described_entries(&self, entries: &Entries, values: &Type, list: &Value) -> Option<Value> {
+        let Value::Array(items) = json_in_text(list)? else {
+            return None;
+        };
+        let mut kept = Vec::with_capacity(items.len());
+        for item in items {
+            let Value::Object(item) = item else {
+                return None;
+            };
+            let mut entry = Map::new();
+            entry.insert(entries.key.clone(), item.get(&entries.key)?.clone());
+            if let Some(value) = item.get(&entries.value) {
+                entry.insert(entries.value.clone(), self.described(values, value)?);
+            }
+            kept.push(Value::Object(entry));
+        }
+        Some(Value::Array(kept))
+    }
+
+    /// The part of `value` that type `ty` describes, as the kinds of JSON value the type
+    /// holds, or `None` when its shape is another. Text the service sends for a number, a
+    /// flag or (as JSON) a structure is read as that, as the tolerant decoder reads it.
     fn described(&self, ty: &Type, value: &Value) -> Option<Value> {
+        if let Value::String(text) = value {
+            let held = match ty {
+                Type::Int32 | Type::Int64 => text.trim().parse::<i64>().ok().map(Value::from),
+                Type::Float | Type::Double => text
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number),
+                Type::Boolean => match text.to_ascii_lowercase().as_str() {
+                    "true" => Some(Value::Bool(true)),
+                    "false" => Some(Value::Bool(false)),
+                    _ => None,
+                },
+                Type::Array(_) | Type::Map(_) | Type::Struct(_) | Type::Shared(_) => {
+                    return self.described(ty, &serde_json::from_str(text).ok()?);
+                }
+                _ => None,
+            };
+            if let Some(held) = held {
+                return Some(held);
+            }
+        }
         match (ty, value) {
             (_, Value::Null) | (Type::Any, _) => Some(value.clone()),
             (Type::Array(item), Value::Array(items)) => items
@@ -450,8 +647,8 @@ impl Examples<'_> {
     }
 
     /// `value` of type `ty` with the keys of its structs in the byte order of their wire
-    /// names and of its maps sorted, as the official SDKs write them; free-form JSON keeps
-    /// its order.
+    /// names, as the official SDKs write them; maps and free-form JSON keep their order, the
+    /// order the setters insert in.
     fn in_official_order(&self, ty: &Type, value: Value) -> Value {
         match (ty, value) {
             (Type::Array(item), Value::Array(items)) => Value::Array(
@@ -460,21 +657,21 @@ impl Examples<'_> {
                     .map(|value| self.in_official_order(item, value))
                     .collect(),
             ),
-            (Type::Map(values), Value::Object(entries)) => {
-                let mut sorted: Vec<(String, Value)> = entries
+            (Type::Map(values), Value::Object(entries)) => Value::Object(
+                entries
                     .into_iter()
                     .map(|(key, value)| (key, self.in_official_order(values, value)))
-                    .collect();
-                sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                Value::Object(sorted.into_iter().collect())
-            }
+                    .collect(),
+            ),
             (Type::Struct(_) | Type::Shared(_), Value::Object(entries)) => {
                 let fields = self.struct_fields(ty).unwrap_or_default();
                 let mut sorted: Vec<(String, Value)> = entries
                     .into_iter()
                     .map(|(key, value)| {
                         let value = match fields.iter().find(|field| field.wire_name == key) {
-                            Some(field) => self.in_official_order(&field.ty, value),
+                            Some(field) => {
+                                wire_form(field, self.in_official_order(&field.ty, value))
+                            }
                             None => value,
                         };
                         (key, value)
@@ -491,6 +688,15 @@ impl Examples<'_> {
     fn expression(&self, ty: &Type, value: &Value) -> TokenStream {
         match (ty, value) {
             (Type::String, Value::String(text)) => quote!(#text),
+            (Type::Enum(name), Value::String(text)) => {
+                let name = ident(name);
+                quote!(#name::from(#text))
+            }
+            (Type::SharedEnum(name), Value::String(text)) => {
+                let krate = ident(self.crate_ident);
+                let name = ident(name);
+                quote!(#krate::types::#name::from(#text))
+            }
             (Type::Binary, Value::String(text)) => quote!(#text.as_bytes()),
             (Type::Boolean, Value::Bool(flag)) => quote!(#flag),
             (Type::Int32, Value::Number(number)) => {
@@ -564,10 +770,49 @@ impl Examples<'_> {
     }
 }
 
+/// A member's value as the wire carries it: a map with `entries` as a list of key-value
+/// objects in the map's order, anything else as it is.
+fn wire_form(member: &Member, value: Value) -> Value {
+    match (&member.entries, value) {
+        (Some(entries), Value::Object(map)) => Value::Array(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let mut entry = Map::new();
+                    entry.insert(entries.key.clone(), Value::String(key));
+                    entry.insert(entries.value.clone(), value);
+                    Value::Object(entry)
+                })
+                .collect(),
+        ),
+        (_, value) => value,
+    }
+}
+
+/// A list of key-value objects as the map it stands for, or `None` when an item is not such
+/// an object with a text key.
+fn entries_to_map(entries: &Entries, items: &[Value]) -> Option<Value> {
+    let mut map = Map::new();
+    for item in items {
+        let key = item.get(&entries.key)?.as_str()?;
+        let value = item.get(&entries.value).cloned().unwrap_or(Value::Null);
+        map.insert(key.to_owned(), value);
+    }
+    Some(Value::Object(map))
+}
+
+/// `value`, or the JSON a string holds as text.
+fn json_in_text(value: &Value) -> Option<Value> {
+    match value {
+        Value::String(text) => serde_json::from_str(text).ok(),
+        other => Some(other.clone()),
+    }
+}
+
 /// `ty` as seen from outside the shared types module: its structs are shared ones.
 fn in_shared_module(ty: &Type) -> Type {
     match ty {
         Type::Struct(name) => Type::Shared(name.clone()),
+        Type::Enum(name) => Type::SharedEnum(name.clone()),
         Type::Array(item) => Type::Array(Box::new(in_shared_module(item))),
         Type::Map(value) => Type::Map(Box::new(in_shared_module(value))),
         other => other.clone(),
@@ -578,7 +823,7 @@ fn in_shared_module(ty: &Type) -> Type {
 /// text does not fit the type (the reference's examples are prose at times).
 fn parse_example(ty: &Type, text: &str) -> Option<Value> {
     match ty {
-        Type::String => Some(Value::String(text.to_string())),
+        Type::String | Type::Enum(_) | Type::SharedEnum(_) => Some(Value::String(text.to_string())),
         Type::Boolean => match text.trim() {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),
@@ -601,9 +846,7 @@ fn parse_example(ty: &Type, text: &str) -> Option<Value> {
         },
         Type::Map(values) => match serde_json::from_str::<Value>(text).ok()? {
             Value::Object(entries) if entries.values().all(|value| fits(values, value)) => {
-                let mut sorted: Vec<(String, Value)> = entries.into_iter().collect();
-                sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                Some(Value::Object(sorted.into_iter().collect()))
+                Some(Value::Object(entries))
             }
             _ => None,
         },
@@ -614,7 +857,9 @@ fn parse_example(ty: &Type, text: &str) -> Option<Value> {
 
 fn fits(ty: &Type, value: &Value) -> bool {
     match (ty, value) {
-        (Type::String, Value::String(_)) | (Type::Boolean, Value::Bool(_)) | (Type::Any, _) => true,
+        (Type::String | Type::Enum(_) | Type::SharedEnum(_), Value::String(_))
+        | (Type::Boolean, Value::Bool(_))
+        | (Type::Any, _) => true,
         (Type::Int32 | Type::Int64, Value::Number(number)) => number.is_i64(),
         (Type::Float | Type::Double, Value::Number(_)) => true,
         _ => false,
@@ -623,7 +868,9 @@ fn fits(ty: &Type, value: &Value) -> bool {
 
 fn placeholder(ty: &Type) -> Value {
     match ty {
-        Type::String | Type::Binary => Value::String("example".into()),
+        Type::String | Type::Binary | Type::Enum(_) | Type::SharedEnum(_) => {
+            Value::String("example".into())
+        }
         Type::Boolean => Value::Bool(true),
         Type::Int32 | Type::Int64 => Value::from(1),
         Type::Float | Type::Double => Value::from(1.5),

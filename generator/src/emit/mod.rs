@@ -3,6 +3,7 @@
 
 mod cli_crate;
 mod docs;
+mod enums;
 mod examples;
 mod operation;
 mod sdk_crate;
@@ -92,20 +93,31 @@ pub fn service_files(
         ));
     }
     let mut files = render_in_parallel(service, &jobs, reusable)?;
+    let cli_spec = spec_dir(service);
     let manifests = [
         (
             sdk.join("Cargo.toml"),
-            &service_spec,
+            render::header("#", &service_spec),
             sdk_crate::cargo_toml(service),
         ),
         (
+            sdk.join("README.md"),
+            render::header_html(&service_spec),
+            sdk_crate::readme(service),
+        ),
+        (
             cli.join("Cargo.toml"),
-            &spec_dir(service),
+            render::header("#", &cli_spec),
             cli_crate::cargo_toml(service),
         ),
+        (
+            cli.join("README.md"),
+            render::header_html(&cli_spec),
+            cli_crate::readme(service),
+        ),
     ];
-    for (path, spec, manifest) in manifests {
-        let text = format!("{}{manifest}", render::header("#", spec));
+    for (path, header, body) in manifests {
+        let text = format!("{header}{body}");
         let from = last_run::fingerprint(text.as_bytes());
         files.insert(path, Rendered { text, from });
     }

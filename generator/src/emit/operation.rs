@@ -18,6 +18,7 @@ pub fn emit_operation(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let fluent = emit_fluent_builder(operation);
     let response = emit_response(operation);
     let structs = operation.structs.iter().map(emit_struct);
+    let enums = operation.enums.iter().map(super::enums::emit_enum);
     quote! {
         #module_doc
         #operation_static
@@ -27,6 +28,7 @@ pub fn emit_operation(operation: &Operation, shared: &[Struct]) -> TokenStream {
         #fluent
         #response
         #(#structs)*
+        #(#enums)*
     }
 }
 
@@ -50,13 +52,13 @@ fn emit_operation_static(operation: &Operation, shared: &[Struct]) -> TokenStrea
 /// The `acs_runtime::Operation` the SDK and the CLI send `operation` with.
 pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let action = &operation.name;
-    let method = match operation.methods.first().map(String::as_str) {
-        Some("GET") => quote!(Get),
-        Some("PUT") => quote!(Put),
-        Some("DELETE") => quote!(Delete),
-        Some("PATCH") => quote!(Patch),
-        Some("HEAD") => quote!(Head),
-        Some("OPTIONS") => quote!(Options),
+    let method = match operation.method.as_str() {
+        "GET" => quote!(Get),
+        "PUT" => quote!(Put),
+        "DELETE" => quote!(Delete),
+        "PATCH" => quote!(Patch),
+        "HEAD" => quote!(Head),
+        "OPTIONS" => quote!(Options),
         _ => quote!(Post),
     };
     let mut value = quote!(::acs_runtime::Operation::new(#action, ::acs_runtime::Method::#method));
@@ -157,6 +159,7 @@ fn field_type(member: &Member) -> TokenStream {
 fn emit_request(operation: &Operation) -> TokenStream {
     let request = ident(&operation.names.request);
     let builder = ident(&operation.names.request_builder);
+    let response = ident(&operation.names.response);
     let doc = format!(
         "Parameters of `{}`. Build one with [`{}::builder`].",
         operation.name, operation.names.request
@@ -190,6 +193,11 @@ fn emit_request(operation: &Operation) -> TokenStream {
             /// A builder for this request.
             pub fn builder() -> #builder {
                 #builder::default()
+            }
+            /// Sends this request with `client`, as the client's method with the same
+            /// parameters does.
+            pub fn send_with(self, client: &crate::Client) -> ::acs_runtime::ResponseFuture<#response> {
+                client.runtime().send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
             }
         }
         #debug
@@ -230,6 +238,7 @@ fn encode_statement(member: &Member) -> TokenStream {
     } else {
         quote!(value)
     };
+    let value = super::serde_impls::wire_value(member, &value);
     let put = match member.location {
         Location::Body => match member.ty {
             Type::Binary if member.bare_body => quote!(params.put_bare_body(#value.as_ref());),
@@ -301,7 +310,12 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
         quote!(Clone, Debug, Default)
     };
     let debug = sensitive.then(|| redacting_debug(&builder, &operation.request, false));
-    let doc = format!("Builds a [`{}`].", operation.names.request);
+    let deserialize = super::serde_impls::deserialize_impl(&builder, &operation.request);
+    let doc = format!(
+        "Builds a [`{}`]. Also read from JSON keyed by the parameters' wire names \
+         (`acs_runtime::de::from_slice`), as requests kept in files are.",
+        operation.names.request
+    );
     let doc_tokens = doc_attrs(&doc);
     quote! {
         #doc_tokens
@@ -310,6 +324,7 @@ fn emit_request_builder(operation: &Operation) -> TokenStream {
             #(#fields)*
         }
         #debug
+        #deserialize
         impl #builder {
             #(#accessors)*
             /// The request, or an error naming the first required parameter left unset.
@@ -360,9 +375,14 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
             pub fn as_input(&self) -> &#builder {
                 &self.inner
             }
-            /// Overrides the client's timeouts or retries for this call only.
-            pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-                self.options = options;
+            /// Overrides the client's settings for this call only: region, endpoint,
+            /// credentials, timeouts, retries, extra headers
+            /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+            pub fn customize(
+                mut self,
+                customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+            ) -> Self {
+                self.options = customize(self.options);
                 self
             }
             /// Signs and sends the request, retrying transient failures, and decodes the

@@ -20,9 +20,10 @@ pub fn serialize_impl<'a>(
     let entries = fields.iter().map(|field| {
         let field_name = ident(&field.names.field);
         let wire = &field.wire_name;
+        let value = wire_value(field, &quote!(value));
         quote! {
             if let Some(value) = &self.#field_name {
-                ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, value)?;
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, #value)?;
             }
         }
     });
@@ -42,13 +43,41 @@ pub fn serialize_impl<'a>(
     }
 }
 
-/// Reads an object, setting the fields whose wire names it knows and skipping the rest.
+/// What a field's value is written as: itself, or for a map the wire carries as a list of
+/// key-value objects, that list (`value` is a reference to the value).
+pub fn wire_value(field: &Member, value: &TokenStream) -> TokenStream {
+    match &field.entries {
+        Some(entries) => {
+            let (key, value_name) = (&entries.key, &entries.value);
+            quote!(&::acs_runtime::Entries::new(#value, #key, #value_name))
+        }
+        None => value.clone(),
+    }
+}
+
+/// Reads an object, setting the fields whose wire names it knows and skipping the rest. Of two
+/// request parameters with one wire name (in the path and in the body, say), the first is read.
 pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
     let expecting = format!("a {name} object");
+    let mut seen = std::collections::BTreeSet::new();
+    let fields: Vec<&Member> = fields
+        .iter()
+        .filter(|field| seen.insert(field.wire_name.as_str()))
+        .collect();
     let arms = fields.iter().map(|field| {
         let field_name = ident(&field.names.field);
         let wire = &field.wire_name;
-        quote!(#wire => value.#field_name = map.next_value()?,)
+        match &field.entries {
+            Some(entries) => {
+                let (key, value_name) = (&entries.key, &entries.value);
+                quote! {
+                    #wire => {
+                        value.#field_name = map.next_value_seed(::acs_runtime::EntriesSeed::new(#key, #value_name))?;
+                    }
+                }
+            }
+            None => quote!(#wire => value.#field_name = map.next_value()?,),
+        }
     });
     let (value, read_fields) = if fields.is_empty() {
         let skip = quote! {

@@ -24,15 +24,17 @@ pub fn rust_type(ty: &Type) -> TokenStream {
             let item = rust_type(item);
             quote!(Vec<#item>)
         }
+        // Entries keep their order: the order the caller gives them in is the order they
+        // are sent in, as the official SDKs send a map, and the service's is kept on decoding.
         Type::Map(value) => {
             let value = rust_type(value);
-            quote!(::std::collections::BTreeMap<String, #value>)
+            quote!(::acs_runtime::IndexMap<String, #value>)
         }
-        Type::Struct(name) => {
+        Type::Struct(name) | Type::Enum(name) => {
             let name = ident(name);
             quote!(#name)
         }
-        Type::Shared(name) => {
+        Type::Shared(name) | Type::SharedEnum(name) => {
             let name = ident(name);
             quote!(crate::types::#name)
         }
@@ -52,6 +54,10 @@ pub fn setter_argument(ty: &Type, name: &TokenStream) -> (TokenStream, TokenStre
         Type::String => (quote!(impl Into<String>), quote!(#name.into())),
         Type::Any => (quote!(impl Into<::serde_json::Value>), quote!(#name.into())),
         Type::Binary => (quote!(impl Into<::acs_runtime::Blob>), quote!(#name.into())),
+        Type::Enum(_) | Type::SharedEnum(_) => {
+            let ty = rust_type(ty);
+            (quote!(impl Into<#ty>), quote!(#name.into()))
+        }
         other => (rust_type(other), quote!(#name)),
     }
 }
@@ -92,7 +98,7 @@ pub fn chain_setter(member: &Member, target: &TokenStream, owner: &str) -> Token
                     value: #arg,
                 ) -> Self {
                     #target
-                        .get_or_insert_with(::std::collections::BTreeMap::new)
+                        .get_or_insert_with(::acs_runtime::IndexMap::new)
                         .insert(key.into(), #value);
                     self
                 }
@@ -117,7 +123,9 @@ pub fn chain_setter(member: &Member, target: &TokenStream, owner: &str) -> Token
 /// A struct of a response or a nested object. Every field is optional: the service may omit
 /// anything. Structs built by callers (the request side) serialise with their fields in the
 /// byte order of their wire names, as the official SDKs write them, and get chainable
-/// setters; structs read from responses deserialise tolerantly.
+/// setters; structs only read from responses get accessors borrowing their fields. Every
+/// struct deserialises, tolerantly through `acs_runtime::de`: responses so, and requests read
+/// from JSON keyed by wire names.
 pub fn emit_struct(item: &Struct) -> TokenStream {
     let name = ident(&item.name);
     let doc = doc_attrs(
@@ -147,10 +155,9 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
     } else {
         serialize_impl(&name, item.fields.iter())
     };
-    let deserialize = item
-        .side
-        .response
-        .then(|| deserialize_impl(&name, &item.fields));
+    let deserialize = deserialize_impl(&name, &item.fields);
+    let accessors =
+        (item.side.response && !item.side.request).then(|| reading_accessors(&name, &item.fields));
     let setters = item.side.request.then(|| {
         let setters = item.fields.iter().map(|field| {
             let field_name = ident(&field.names.field);
@@ -179,7 +186,70 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
         #serialize
         #deserialize
         #setters
+        #accessors
         #debug
+    }
+}
+
+/// Accessors borrowing each field as a caller reads it: `Option<&str>` for text, `&[T]` for a
+/// list (empty when absent), a copy of a number or flag, a reference to anything else; and
+/// for a timestamp, the time it holds.
+pub fn reading_accessors(name: &proc_macro2::Ident, fields: &[Member]) -> TokenStream {
+    let accessors = fields.iter().map(|field| {
+        let field_name = ident(&field.names.field);
+        let wire = &field.wire_name;
+        let (ty, read) = match &field.ty {
+            Type::String => (quote!(Option<&str>), quote!(self.#field_name.as_deref())),
+            Type::Boolean | Type::Int32 | Type::Int64 | Type::Float | Type::Double => {
+                let ty = rust_type(&field.ty);
+                (quote!(Option<#ty>), quote!(self.#field_name))
+            }
+            Type::Array(item) => {
+                let item = rust_type(item);
+                (
+                    quote!(&[#item]),
+                    quote!(self.#field_name.as_deref().unwrap_or_default()),
+                )
+            }
+            other if field.boxed => {
+                let ty = rust_type(other);
+                (quote!(Option<&#ty>), quote!(self.#field_name.as_deref()))
+            }
+            other => {
+                let ty = rust_type(other);
+                (quote!(Option<&#ty>), quote!(self.#field_name.as_ref()))
+            }
+        };
+        let doc = if matches!(field.ty, Type::Array(_)) {
+            format!(" `{}`: empty when the service sent none.", wire.replace('`', ""))
+        } else {
+            format!(" `{}`, if the service sent it.", wire.replace('`', ""))
+        };
+        let as_time = field.names.as_time.as_ref().map(|as_time| {
+            let as_time = ident(as_time);
+            let doc = format!(
+                " `{}` read as a time: `None` when absent, an error when it is not an RFC 3339 time.",
+                wire.replace('`', "")
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #as_time(&self) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+                    self.#field_name.as_deref().map(::acs_runtime::parse_timestamp)
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            pub fn #field_name(&self) -> #ty {
+                #read
+            }
+            #as_time
+        }
+    });
+    quote! {
+        impl #name {
+            #(#accessors)*
+        }
     }
 }
 

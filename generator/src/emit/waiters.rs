@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, member_doc};
+use super::docs::{doc_attrs, first_sentence};
 use super::types::setter_argument;
 use crate::ir::{PathStep, Waiter};
 use crate::naming::ident;
@@ -27,13 +27,25 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
     let timeout = waiter.timeout_seconds;
     let success = &waiter.success;
     let failure = &waiter.failure;
+    let needs_action = &waiter.needs_action;
     let description = waiter
         .description
         .clone()
         .unwrap_or_else(|| format!("Waits for {}.", waiter.name));
+    let needs_action_text = if needs_action.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " It stops with an error at {}, in which the resource waits for someone to act.",
+            quoted_list(needs_action)
+        )
+    };
     let doc = doc_attrs(&format!(
-        "{description}\n\nPolls `{}` every {delay} s until the status is one of {} (success) or {} \
-         (failure), for at most {timeout} s; both can be changed on the returned waiter.",
+        "{description}\n\nPolls `{}` about every {delay} s (jittered) until the status is one of {} \
+         (success) or {} (failure), for at most {timeout} s; both times can be changed on the \
+         returned waiter.{needs_action_text} It stops with an error when a few polls in a row \
+         (`acs_runtime::waiter::MAX_POLLS_WITHOUT_STATUS`) find no status: what it waits for is \
+         not there.",
         waiter.operation_name,
         quoted_list(success),
         if failure.is_empty() {
@@ -42,42 +54,58 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
             quoted_list(failure)
         },
     ));
-    let inputs = waiter.inputs.iter().map(|member| {
-        let doc = doc_attrs(&member_doc(member));
+    let arguments = waiter.inputs.iter().map(|member| {
         let name = ident(&member.names.field);
         let (arg, _) = setter_argument(&member.ty, &quote!(input));
-        quote! {
-            #doc
-            pub fn #name(mut self, input: #arg) -> Self {
-                self.poll = self.poll.#name(input);
-                self
-            }
-        }
+        quote!(#name: #arg)
     });
+    let setters = waiter.inputs.iter().map(|member| {
+        let name = ident(&member.names.field);
+        quote!(.#name(#name))
+    });
+    let input_docs = waiter.inputs.iter().map(|member| {
+        format!(
+            "- `{}`: {}",
+            crate::naming::unraw(&member.names.field),
+            first_sentence(
+                member
+                    .docs
+                    .description
+                    .as_deref()
+                    .unwrap_or(&member.wire_name)
+            )
+        )
+    });
+    let method_doc = doc_attrs(&format!(
+        "{description}\n\n{}\n\nSee [`{}`].",
+        input_docs.collect::<Vec<_>>().join("\n"),
+        waiter.names.waiter
+    ));
     let status_path = status_expression(&waiter.path);
     quote! {
         impl crate::Client {
-            #doc
-            pub fn #method(&self) -> #waiter_type {
+            #method_doc
+            pub fn #method(&self, #(#arguments),*) -> #waiter_type {
                 #waiter_type {
-                    poll: self.#module(),
+                    poll: self.#module() #(#setters)*,
                     delay: ::std::time::Duration::from_secs(#delay),
                     timeout: ::std::time::Duration::from_secs(#timeout),
+                    on_status_change: None,
                 }
             }
         }
 
         #doc
-        #[derive(Clone, Debug)]
+        #[derive(Debug)]
         pub struct #waiter_type {
             poll: crate::operation::#module::#fluent,
             delay: ::std::time::Duration,
             timeout: ::std::time::Duration,
+            on_status_change: Option<::acs_runtime::StatusCallback>,
         }
 
         impl #waiter_type {
-            #(#inputs)*
-            /// Time between polls.
+            /// The mean time between polls; each is drawn between half and one and a half of it.
             pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
                 self.delay = delay;
                 self
@@ -87,8 +115,15 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
                 self.timeout = timeout;
                 self
             }
+            /// Calls `callback` with the status each time it changes (`None` while no status
+            /// is found), besides the `tracing` event every change makes.
+            pub fn on_status_change(mut self, callback: impl FnMut(Option<&str>) + Send + 'static) -> Self {
+                self.on_status_change = Some(::acs_runtime::StatusCallback::new(callback));
+                self
+            }
             /// Polls until a final status: `Ok` with the last response on success, an error
-            /// on a failure status, a failed call or the timeout.
+            /// on a failure status, a status that needs action, a status missing poll after
+            /// poll, a failed call or the timeout.
             pub async fn wait(
                 self,
             ) -> Result<
@@ -99,10 +134,11 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
                 let rule = ::acs_runtime::WaitRule {
                     success: &[#(#success),*],
                     failure: &[#(#failure),*],
+                    needs_action: &[#(#needs_action),*],
                     delay: self.delay,
                     timeout: self.timeout,
                 };
-                ::acs_runtime::wait(|| poll.clone().send(), #status_fn, rule).await
+                ::acs_runtime::wait(|| poll.clone().send(), #status_fn, rule, self.on_status_change).await
             }
         }
 
@@ -118,9 +154,10 @@ fn status_expression(path: &[PathStep]) -> TokenStream {
     for (index, step) in path.iter().enumerate() {
         let last = index + 1 == path.len();
         expression = match step {
+            // A string or an enum of strings.
             PathStep::Field(names) if last => {
                 let name = ident(&names.field);
-                quote!(#expression.#name.as_deref())
+                quote!(#expression.#name.as_ref().map(|status| status.as_ref()))
             }
             PathStep::Field(names) => {
                 let name = ident(&names.field);

@@ -19,6 +19,8 @@ const PROTOCOL: &str = "https";
 const SIGNATURE: &str = "ACS3-HMAC-SHA256";
 /// Where a `$ref` points: `#/components/schemas/<name>`.
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// The spec's `format` of a string holding an RFC 3339 time.
+const DATE_TIME: &str = "date-time";
 /// How many `$ref`s to other references are followed before giving up on a chain that loops.
 const MAX_REFERENCE_CHAIN: usize = 8;
 
@@ -238,7 +240,16 @@ impl<'d> Converter<'d> {
         }
         let ty = match (schema.ty.as_deref(), schema.format.as_deref()) {
             (Some("string"), Some("binary" | "byte")) if position == Position::Body => "binary",
-            (Some("string"), _) => "string",
+            (Some("string"), _) => {
+                // An RFC 3339 example marks a timestamp, which gains a typed accessor; an enum
+                // of fixed values is no time.
+                if converted.enum_values.is_empty()
+                    && converted.example.as_deref().is_some_and(is_timestamp)
+                {
+                    converted.format = Some(spanned(DATE_TIME.to_owned()));
+                }
+                "string"
+            }
             (Some("boolean"), _) => "boolean",
             (Some("integer"), Some("int32")) => "int32",
             (Some("integer"), _) => "int64",
@@ -416,6 +427,35 @@ fn placeholder_names(template: &str) -> impl Iterator<Item = &str> {
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
+/// Whether `text` is an RFC 3339 time, seconds optional as Alibaba Cloud writes them:
+/// `2019-05-16T10:26:14Z`, `2024-12-18T19:40:16.778333+08:00`, `2024-05-28T11:29Z`.
+fn is_timestamp(text: &str) -> bool {
+    let digits = |part: &str, count: usize| {
+        part.len() == count && part.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    let Some((date, time)) = text.split_once('T') else {
+        return false;
+    };
+    let date_parts: Vec<&str> = date.split('-').collect();
+    let date_ok = matches!(date_parts.as_slice(), [year, month, day]
+        if digits(year, 4) && digits(month, 2) && digits(day, 2));
+    let (clock, offset) = match time.find(['Z', '+', '-']) {
+        Some(at) => time.split_at(at),
+        None => return false,
+    };
+    let offset_ok = offset == "Z"
+        || matches!(offset[1..].split_once(':'), Some((hours, minutes))
+            if digits(hours, 2) && digits(minutes, 2));
+    let (clock, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let clock_parts: Vec<&str> = clock.split(':').collect();
+    let clock_ok = matches!(clock_parts.as_slice(), [hours, minutes] | [hours, minutes, _]
+        if digits(hours, 2) && digits(minutes, 2))
+        && clock_parts.get(2).is_none_or(|seconds| digits(seconds, 2))
+        && !fraction.is_empty()
+        && fraction.bytes().all(|byte| byte.is_ascii_digit());
+    date_ok && offset_ok && clock_ok
+}
+
 /// `#/components/schemas/Name` → `Name`.
 fn schema_name(reference: &str) -> &str {
     reference.strip_prefix(SCHEMA_PREFIX).unwrap_or_else(|| {
@@ -493,12 +533,11 @@ fn enum_values(schema: &Schema) -> Vec<String> {
     }
 }
 
-/// Documentation text without trailing whitespace. Text with no letter or digit at all
-/// (OpenMeta has `****` placeholders) documents nothing and is dropped.
+/// Documentation text made plain (see [`text`](super::text)). Text with no letter or digit
+/// at all (OpenMeta has `****` placeholders) documents nothing and is dropped.
 fn documentation(text: Option<&str>) -> Option<String> {
-    text.map(str::trim_end)
+    text.map(super::text::plain)
         .filter(|text| text.chars().any(char::is_alphanumeric))
-        .map(str::to_owned)
 }
 
 fn scalar_text(value: &Value) -> Option<String> {
@@ -535,4 +574,31 @@ fn response_example(api: &Api) -> Option<String> {
         .find(|sample| sample.format == "json")
         .map(|sample| sample.example)
         .filter(|example| serde_json::from_str::<serde::de::IgnoredAny>(example).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_timestamp;
+
+    #[test]
+    fn timestamps_are_rfc_3339_with_or_without_seconds() {
+        for text in [
+            "2019-05-16T10:26:14Z",
+            "2024-12-18T19:40:16.778333+08:00",
+            "2024-05-28T11:29Z",
+            "2023-11-22T18:00:00-03:30",
+        ] {
+            assert!(is_timestamp(text), "{text}");
+        }
+        for text in [
+            "2022-12-15 23:00:00",
+            "2019-05-16",
+            "2019-05-16T10:26:14",
+            "20181226T220114.058+0800",
+            "2019-05-16T10:26:14.Z",
+            "v2019-05-16T10:26:14Z",
+        ] {
+            assert!(!is_timestamp(text), "{text}");
+        }
+    }
 }

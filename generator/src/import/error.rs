@@ -32,11 +32,29 @@ pub enum ImportError {
 #[derive(Debug, PartialEq, Eq)]
 pub enum OverlayProblem {
     UnknownOperation,
-    InvalidPath { reason: String },
-    NoSuchField { name: String },
-    NotAnArray { name: String },
-    NotAMap { name: String },
-    UnknownParameter { name: String },
+    InvalidPath {
+        reason: String,
+    },
+    NoSuchField {
+        name: String,
+    },
+    NotAnArray {
+        name: String,
+    },
+    NotAMap {
+        name: String,
+    },
+    UnknownParameter {
+        name: String,
+    },
+    /// An added operation or parameter that the metadata has.
+    InMetadata,
+    /// An added operation whose `name` is not its key.
+    NameMismatch {
+        name: String,
+    },
+    /// An added parameter without a `name`.
+    Unnamed,
 }
 
 impl fmt::Display for ImportError {
@@ -68,6 +86,11 @@ impl fmt::Display for OverlayProblem {
             }
             Self::NotAMap { name } => write!(f, "`{name}` is not a map, so `{{}}` does not apply"),
             Self::UnknownParameter { name } => write!(f, "no request parameter `{name}`"),
+            Self::InMetadata => f.write_str(
+                "the metadata has it now: remove the addition (refine it under `operations`)",
+            ),
+            Self::NameMismatch { name } => write!(f, "its `name` is `{name}`"),
+            Self::Unnamed => f.write_str("it has no `name`"),
         }
     }
 }

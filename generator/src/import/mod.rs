@@ -16,10 +16,11 @@
 //! `required`, type, description, example, enum, default, minimum, maximum, `maxItems`,
 //! `deprecated`), the first success (`2xx`) response's fields at any depth (or its whole
 //! `response_body` when it is not an object with properties), the `json` sample of
-//! `responseDemo` verbatim when it is JSON, and pagination (see `pagination`). Descriptions
-//! lose trailing whitespace; one without any letter or digit (`****`) is a placeholder and is
-//! dropped, as is an empty example. `enum` comes from `enum`, else from the keys of
-//! `enumValueTitles`.
+//! `responseDemo` verbatim when it is JSON, and pagination (see `pagination`). Summaries and
+//! descriptions are made plain text (markdown escapes and HTML markup outside code removed, see
+//! `text`) and lose trailing whitespace; one without any letter or digit (`****`) is a
+//! placeholder and is dropped, as is an empty example. `enum` comes from `enum`, else from the
+//! keys of `enumValueTitles`.
 //!
 //! Types: `string` (`binary` for a whole body of format `binary` or `byte`), `boolean`;
 //! `integer` is `int32` with format `int32`, else `int64`; `number` is `float` with format
@@ -76,6 +77,7 @@ mod openmeta;
 mod overlay;
 mod pagination;
 mod path;
+mod text;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -155,6 +157,7 @@ pub fn import_specs(
         .iter()
         .map(|(action, api)| (action.clone(), converter.operation(action, api)))
         .collect();
+    overlay.add_operations(&mut operations)?;
     overlay.check_operations_exist(&operations)?;
     let (names, _) = crate::naming::client_names(
         operations.keys().map(String::as_str),

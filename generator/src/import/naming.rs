@@ -1,5 +1,5 @@
 //! Rust type names (`type_name`) for every `object` shape of an operation and of the shared
-//! schemas.
+//! schemas, and for every `string` with `enum` values, which becomes an enum of them.
 //!
 //! An object field is named after the field (`Parameter`, `__anchorTs__` → `AnchorTs`, by
 //! [`crate::naming::type_name`]); the object inside an array or map field after the field's
@@ -155,6 +155,10 @@ impl Namer {
     /// `base` is the field's name, or its singular once inside an array or map.
     fn name_shape(&mut self, shape: &mut Shape, base: &str, element: bool, parent: &str) {
         match shape.ty.as_ref().map(|ty| ty.value.as_str()) {
+            Some("string") if !shape.enum_values.is_empty() && shape.type_name.is_none() => {
+                let fresh = self.fresh_name(base, parent);
+                shape.type_name = Some(spanned(fresh));
+            }
             Some("object") => {
                 let type_name = match &shape.type_name {
                     Some(existing) => existing.value.clone(),

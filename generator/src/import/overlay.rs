@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::error::{ImportError, OverlayProblem};
 use super::{path, spanned};
-use crate::spec::{OperationSpec, PaginationSpec, Shape, WaiterSpec};
+use crate::spec::{EntriesSpec, OperationSpec, PaginationSpec, Shape, WaiterSpec};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,11 +18,19 @@ pub(crate) struct Overlay {
     /// Keyed by action.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationOverlay>,
+    /// Operations the metadata lacks (that the official SDKs call), keyed by action, each
+    /// written as its `operations/<Action>.yaml` would be. `name` may be left out.
+    #[serde(default)]
+    added_operations: BTreeMap<String, OperationSpec>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OperationOverlay {
+    /// Parameters the metadata lacks (that the official SDKs send), appended to the request
+    /// before the patches apply.
+    #[serde(default)]
+    added_parameters: Vec<Shape>,
     /// Patches keyed by the path of a request parameter.
     #[serde(default)]
     request: BTreeMap<String, ShapePatch>,
@@ -47,6 +55,7 @@ pub(crate) struct ShapePatch {
     required: Option<bool>,
     #[serde(rename = "type")]
     ty: Option<String>,
+    format: Option<String>,
     type_name: Option<String>,
     description: Option<String>,
     example: Option<String>,
@@ -62,6 +71,7 @@ pub(crate) struct ShapePatch {
     fields: Option<Vec<Shape>>,
     items: Option<Box<ShapePatch>>,
     values: Option<Box<ShapePatch>>,
+    entries: Option<EntriesSpec>,
 }
 
 /// Tells a key given as `null` (`Some(None)`) from an absent one (`None`).
@@ -74,6 +84,35 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 impl Overlay {
     pub(crate) fn parse(yaml: &str) -> Result<Self, ImportError> {
         serde_saphyr::from_str(yaml).map_err(ImportError::OverlaySyntax)
+    }
+
+    /// Adds the operations the metadata lacks. One the metadata has is an error: the overlay
+    /// would hide what the metadata says of it.
+    pub(crate) fn add_operations(
+        &self,
+        operations: &mut BTreeMap<String, OperationSpec>,
+    ) -> Result<(), ImportError> {
+        for (action, added) in &self.added_operations {
+            let error = |problem| ImportError::Overlay {
+                at: format!("added operation `{action}`"),
+                problem,
+            };
+            if operations.contains_key(action) {
+                return Err(error(OverlayProblem::InMetadata));
+            }
+            let mut operation = added.clone();
+            match &operation.name {
+                Some(name) if name.value != *action => {
+                    return Err(error(OverlayProblem::NameMismatch {
+                        name: name.value.clone(),
+                    }));
+                }
+                Some(_) => {}
+                None => operation.name = Some(spanned(action.clone())),
+            }
+            operations.insert(action.clone(), operation);
+        }
+        Ok(())
     }
 
     /// Every operation the overlay names must exist, so that no entry silently stops applying.
@@ -129,6 +168,23 @@ impl OperationOverlay {
         action: &str,
         operation: &mut OperationSpec,
     ) -> Result<(), ImportError> {
+        for parameter in &self.added_parameters {
+            let name = parameter.name.as_ref().map(|name| name.value.clone());
+            let error = |problem| ImportError::Overlay {
+                at: format!(
+                    "operation `{action}`, added parameter `{}`",
+                    name.as_deref().unwrap_or_default()
+                ),
+                problem,
+            };
+            let Some(name) = &name else {
+                return Err(error(OverlayProblem::Unnamed));
+            };
+            if require_parameter(&operation.request, name).is_ok() {
+                return Err(error(OverlayProblem::InMetadata));
+            }
+            operation.request.push(parameter.clone());
+        }
         let sides = [
             ("request", &self.request, &mut operation.request),
             ("response", &self.response, &mut operation.response),
@@ -209,6 +265,8 @@ impl ShapePatch {
                 shape.type_name = None;
                 shape.items = None;
                 shape.values = None;
+                shape.entries = None;
+                shape.format = None;
             }
             shape.ty = Some(spanned(ty.clone()));
         }
@@ -217,6 +275,12 @@ impl ShapePatch {
         }
         if let Some(style) = &self.style {
             shape.style = Some(spanned(style.clone()));
+        }
+        if let Some(format) = &self.format {
+            shape.format = Some(spanned(format.clone()));
+        }
+        if let Some(entries) = &self.entries {
+            shape.entries = Some(entries.clone());
         }
         if let Some(type_name) = &self.type_name {
             shape.type_name = Some(spanned(type_name.clone()));

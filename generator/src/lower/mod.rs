@@ -89,18 +89,25 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         .zip(&operation_names)
         .collect();
 
+    let rpc = spec.style.value == "rpc";
     let mut shared = shapes::SharedTypes::lower(files.schemas.as_ref(), diagnostics);
     let mut operations: Vec<ir::Operation> = files
         .operations
         .iter()
         .zip(&actions)
         .map(|(operation, action)| {
-            operation::lower(operation, names_of[action.as_str()], &shared, diagnostics)
+            operation::lower(
+                operation,
+                rpc,
+                names_of[action.as_str()],
+                &shared,
+                diagnostics,
+            )
         })
         .collect();
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     shared.mark_sides(&operations);
-    let mut shared_structs = shared.into_structs();
+    let (mut shared_structs, shared_enums) = shared.into_types();
     recursion::box_cycles(&mut shared_structs);
     let waiters = spec
         .waiters
@@ -140,6 +147,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
             .collect(),
         operations,
         shared_structs,
+        shared_enums,
         waiters,
     }
 }

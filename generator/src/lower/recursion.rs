@@ -61,13 +61,15 @@ mod tests {
         Member {
             bare_body: false,
             wire_name: name.into(),
-            names: naming::field_names([name]).remove(0),
+            names: naming::field_names([(name, false)]).remove(0),
             ty,
             required: false,
             location: Location::Query,
             style: Style::Simple,
             sensitive: false,
             boxed: false,
+            entries: None,
+            timestamp: false,
             docs: Docs::default(),
         }
     }

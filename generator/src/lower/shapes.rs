@@ -77,6 +77,7 @@ pub(super) struct Shapes<'a> {
     /// Type names declared in this module, with where each was declared.
     type_names: BTreeMap<String, SourceLocation>,
     pub structs: Vec<ir::Struct>,
+    pub enums: Vec<ir::Enum>,
     /// Members already reported as broken: references to them are not reported again.
     pub broken: BTreeSet<String>,
 }
@@ -98,6 +99,7 @@ impl<'a> Shapes<'a> {
                 .map(|name| (name, start.clone()))
                 .collect(),
             structs: Vec::new(),
+            enums: Vec::new(),
             broken: BTreeSet::new(),
         }
     }
@@ -185,6 +187,8 @@ impl<'a> Shapes<'a> {
         };
         let (location_kind, style) = self.lower_encoding(shape, position, &location);
         let ty = self.lower_type(shape, position, &wire_name, &location)?;
+        let timestamp = self.lower_format(shape, &ty);
+        let entries = self.lower_entries(shape, &ty);
         if position == Position::Parameter {
             self.check_fits(shape, location_kind, style, &ty, &location);
         } else if ty == Type::Binary && position != Position::ResponseBody {
@@ -205,7 +209,7 @@ impl<'a> Shapes<'a> {
             );
         }
         Some(ir::Member {
-            names: naming::field_names([wire_name.as_str()]).remove(0),
+            names: naming::field_names([(wire_name.as_str(), timestamp)]).remove(0),
             wire_name,
             ty,
             required: shape.required,
@@ -214,6 +218,8 @@ impl<'a> Shapes<'a> {
             sensitive: shape.sensitive,
             boxed: false,
             bare_body,
+            entries,
+            timestamp,
             docs: Docs {
                 description: shape.description.as_deref().map(tidy),
                 example: shape.example.clone(),
@@ -438,7 +444,9 @@ impl<'a> Shapes<'a> {
             ("values", shape.values.is_some(), "map"),
             ("type_name", shape.type_name.is_some(), "object"),
         ] {
-            if present && kind != applies_to {
+            // A string's `type_name` names the enum of its values.
+            let enum_name = key == "type_name" && kind == "string";
+            if present && kind != applies_to && !enum_name {
                 self.report(
                     type_location.clone(),
                     format!("`{key}` applies to `{applies_to}`, not `{kind}`"),
@@ -450,7 +458,10 @@ impl<'a> Shapes<'a> {
         }
         let element = Position::Element(position.side());
         Some(match kind {
-            "string" => Type::String,
+            "string" => match &shape.type_name {
+                Some(type_name) => self.lower_enum(shape, type_name)?,
+                None => Type::String,
+            },
             "boolean" => Type::Boolean,
             "int32" => Type::Int32,
             "int64" => Type::Int64,
@@ -478,6 +489,136 @@ impl<'a> Shapes<'a> {
             }
             _ => self.lower_struct(shape, position, wire_name, type_location)?,
         })
+    }
+
+    /// A string with `enum` values and a `type_name`: an enum of those values.
+    fn lower_enum(&mut self, shape: &Shape, type_name: &Spanned<String>) -> Option<Type> {
+        let name_location = self.at(type_name);
+        if !self.declare_type_name(type_name) {
+            return None;
+        }
+        let mut values: Vec<&str> = Vec::new();
+        for value in &shape.enum_values {
+            if !values.contains(&value.as_str()) {
+                values.push(value);
+            }
+        }
+        if values.is_empty() {
+            self.report(
+                name_location,
+                "a `type_name` on a `string` names the enum of its `enum` values, and it has none",
+                Some("list the values under `enum`, or remove `type_name`".into()),
+            );
+            return None;
+        }
+        let variants = naming::enum_variants(values.iter().copied())
+            .into_iter()
+            .zip(&values)
+            .map(|(name, value)| ir::Variant {
+                value: (*value).to_owned(),
+                name,
+            })
+            .collect();
+        self.enums.push(ir::Enum {
+            name: type_name.value.clone(),
+            description: shape.description.as_deref().map(tidy),
+            variants,
+        });
+        Some(Type::Enum(type_name.value.clone()))
+    }
+
+    /// Whether the shape is a timestamp (`format: date-time`, on strings only).
+    fn lower_format(&mut self, shape: &Shape, ty: &Type) -> bool {
+        let Some(format) = &shape.format else {
+            return false;
+        };
+        if format.value != "date-time" {
+            self.report(
+                self.at(format),
+                format!("unknown format `{}`", format.value),
+                Some("the one format is `date-time`".into()),
+            );
+            return false;
+        }
+        if *ty != Type::String {
+            self.report(
+                self.at(format),
+                "`format: date-time` applies to a `string` without `enum` names",
+                Some("remove `format`".into()),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The entry names of a map sent as a list of key-value objects.
+    fn lower_entries(&mut self, shape: &Shape, ty: &Type) -> Option<ir::Entries> {
+        let entries = shape.entries.as_ref()?;
+        let location = self.member_location(shape);
+        if !matches!(ty, Type::Map(_)) {
+            self.report(
+                location,
+                "`entries` applies to `map`",
+                Some("remove `entries`, or make the shape a `map`".into()),
+            );
+            return None;
+        }
+        if entries.key.is_empty() || entries.value.is_empty() || entries.key == entries.value {
+            self.report(
+                location,
+                "`entries` names a key field and a value field, both non-empty and different",
+                Some("e.g. `entries: {key: Key, value: Value}`".into()),
+            );
+            return None;
+        }
+        Some(ir::Entries {
+            key: entries.key.clone(),
+            value: entries.value.clone(),
+        })
+    }
+
+    /// Reserves a type name of this module, reporting one that is not PascalCase, shadows a
+    /// prelude name or is taken. Returns whether the name is usable.
+    fn declare_type_name(&mut self, type_name: &Spanned<String>) -> bool {
+        let name_location = self.at(type_name);
+        let mut usable = true;
+        if !naming::is_type_name(&type_name.value) {
+            self.report(
+                name_location.clone(),
+                format!("type name `{}` is not PascalCase", type_name.value),
+                Some(format!("e.g. `{}`", naming::type_name(&type_name.value))),
+            );
+            usable = false;
+        }
+        if naming::PRELUDE_NAMES.contains(&type_name.value.as_str()) {
+            self.report(
+                name_location.clone(),
+                format!(
+                    "type name `{}` would hide the standard `{}` the generated code uses",
+                    type_name.value, type_name.value
+                ),
+                Some(format!(
+                    "pick another `type_name`, e.g. `{}Value`",
+                    type_name.value
+                )),
+            );
+            usable = false;
+        }
+        if let Some(first) = self.type_names.get(&type_name.value) {
+            let hint = format!(
+                "already used at line {} of this file; pick another `type_name`",
+                first.line
+            );
+            self.report(
+                name_location.clone(),
+                format!("type name `{}` is taken", type_name.value),
+                Some(hint),
+            );
+            usable = false;
+        }
+        self.type_names
+            .insert(type_name.value.clone(), name_location);
+        usable
     }
 
     fn lower_reference(&mut self, reference: &Spanned<String>) -> Option<Type> {
@@ -517,39 +658,7 @@ impl<'a> Shapes<'a> {
             return None;
         };
         let name_location = self.at(type_name);
-        if !naming::is_type_name(&type_name.value) {
-            self.report(
-                name_location.clone(),
-                format!("type name `{}` is not PascalCase", type_name.value),
-                Some(format!("e.g. `{}`", naming::type_name(&type_name.value))),
-            );
-        }
-        if naming::PRELUDE_NAMES.contains(&type_name.value.as_str()) {
-            self.report(
-                name_location.clone(),
-                format!(
-                    "type name `{}` would hide the standard `{}` the generated code uses",
-                    type_name.value, type_name.value
-                ),
-                Some(format!(
-                    "pick another `type_name`, e.g. `{}Value`",
-                    type_name.value
-                )),
-            );
-        }
-        if let Some(first) = self.type_names.get(&type_name.value) {
-            let hint = format!(
-                "already used at line {} of this file; pick another `type_name`",
-                first.line
-            );
-            self.report(
-                name_location.clone(),
-                format!("type name `{}` is taken", type_name.value),
-                Some(hint),
-            );
-        }
-        self.type_names
-            .insert(type_name.value.clone(), name_location.clone());
+        self.declare_type_name(type_name);
         if shape.fields.is_empty() {
             self.report(
                 name_location,
@@ -571,7 +680,11 @@ impl<'a> Shapes<'a> {
 /// Gives the members of one struct (or request, or response) their Rust names, together so
 /// that collisions resolve as [`crate::naming`] describes.
 pub(super) fn name_members(members: &mut [ir::Member]) {
-    let names = naming::field_names(members.iter().map(|member| member.wire_name.as_str()));
+    let names = naming::field_names(
+        members
+            .iter()
+            .map(|member| (member.wire_name.as_str(), member.timestamp)),
+    );
     for (member, names) in members.iter_mut().zip(names) {
         member.names = names;
     }
@@ -582,6 +695,7 @@ pub(super) struct SharedTypes {
     /// Shared schema name → type name.
     pub names: BTreeMap<String, String>,
     structs: Vec<ir::Struct>,
+    enums: Vec<ir::Enum>,
 }
 
 impl SharedTypes {
@@ -591,6 +705,7 @@ impl SharedTypes {
             return SharedTypes {
                 names: BTreeMap::new(),
                 structs: Vec::new(),
+                enums: Vec::new(),
             };
         };
         let mut names = BTreeMap::new();
@@ -622,8 +737,12 @@ impl SharedTypes {
             }
             shapes.lower_member(schema, Position::Schema);
         }
-        let structs = shapes.structs;
-        SharedTypes { names, structs }
+        let (structs, enums) = (shapes.structs, shapes.enums);
+        SharedTypes {
+            names,
+            structs,
+            enums,
+        }
     }
 
     /// Marks each shared struct with the sides of calls it is used on, through operations'
@@ -685,10 +804,12 @@ impl SharedTypes {
         }
     }
 
-    pub fn into_structs(self) -> Vec<ir::Struct> {
-        let mut structs = self.structs;
+    /// The shared structs and enums, each sorted by type name.
+    pub fn into_types(self) -> (Vec<ir::Struct>, Vec<ir::Enum>) {
+        let (mut structs, mut enums) = (self.structs, self.enums);
         structs.sort_by(|a, b| a.name.cmp(&b.name));
-        structs
+        enums.sort_by(|a, b| a.name.cmp(&b.name));
+        (structs, enums)
     }
 }
 

@@ -89,6 +89,7 @@ pub(super) fn lower(
         wire_path: spec.path.value.clone(),
         success: spec.success.clone(),
         failure: spec.failure.clone(),
+        needs_action: spec.needs_action.clone(),
         delay_seconds: spec.delay_seconds,
         timeout_seconds: spec.timeout_seconds,
     })
@@ -140,7 +141,7 @@ fn resolve_path(
         current = Some(ty);
     }
     match current {
-        Some(Type::String) => Ok(steps),
+        Some(Type::String | Type::Enum(_) | Type::SharedEnum(_)) => Ok(steps),
         _ => Err("must end at a string field".into()),
     }
 }

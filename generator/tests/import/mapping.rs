@@ -45,7 +45,7 @@ request:
   - {name: Precise, in: header, type: double}
   - {name: Approximate, in: query, type: double}
   - {name: Enabled, in: query, type: boolean, default: "true"}
-  - {name: Mode, in: query, type: string, enum: [Slow, Fast]}
+  - {name: Mode, in: query, type: string, type_name: Mode, enum: [Slow, Fast]}
   - {name: Level, in: query, type: int32, enum: ["1", "2", "3"]}
   - {name: RegionId, in: query, type: string}
   - {name: OldName, in: query, type: string, deprecated: true}

@@ -301,3 +301,120 @@ fn waiters_must_poll_an_existing_operation_input_and_path() {
         assert_eq!(overlay_error("pagination.json", &overlay), expected, "{to}");
     }
 }
+
+#[test]
+fn operations_and_parameters_the_metadata_lacks_are_added() {
+    let overlay = r#"
+operations:
+  DescribeScalars:
+    added_parameters:
+      - {name: Extra, in: query, type: string}
+    request:
+      Extra: {description: Patched after it is added.}
+added_operations:
+  ListExtras:
+    summary: An action the metadata lacks.
+    methods: [POST]
+    read_only: true
+    request:
+      - {name: NextToken, in: query, type: string}
+    response:
+      - {name: NextToken, type: string}
+      - name: Extras
+        type: array
+        items: {type: object, fields: [{name: Id, type: string}]}
+"#;
+    let specs = import_fixture("types.json", Some(overlay));
+    let scalars = operation(&specs, "DescribeScalars");
+    assert_same::<Shape>(
+        scalars.request.last().unwrap(),
+        "{name: Extra, in: query, type: string, description: Patched after it is added.}",
+    );
+    let added = operation(&specs, "ListExtras");
+    assert_eq!(
+        added.name.as_ref().unwrap().value,
+        "ListExtras",
+        "named after its key"
+    );
+    assert!(added.read_only);
+    assert_eq!(
+        added.pagination.as_ref().unwrap().items.value,
+        "Extras",
+        "paginated like an imported operation"
+    );
+    assert_eq!(
+        type_names(added),
+        [("response Extras[]".to_owned(), "Extra".to_owned())],
+        "named like an imported operation"
+    );
+}
+
+#[test]
+fn an_addition_the_metadata_has_or_that_names_itself_otherwise_is_an_error() {
+    assert_eq!(
+        overlay_error(
+            "types.json",
+            "added_operations:\n  DescribeScalars: {methods: [POST]}"
+        ),
+        "overlay, added operation `DescribeScalars`: the metadata has it now: remove the \
+         addition (refine it under `operations`)"
+    );
+    assert_eq!(
+        overlay_error(
+            "types.json",
+            "added_operations:\n  NewOne: {name: OtherName, methods: [POST]}"
+        ),
+        "overlay, added operation `NewOne`: its `name` is `OtherName`"
+    );
+    let existing = "operations:\n  DescribeScalars:\n    added_parameters:\n      \
+                    - {name: Name, in: query, type: string}";
+    assert_eq!(
+        overlay_error("types.json", existing),
+        "overlay, operation `DescribeScalars`, added parameter `Name`: the metadata has it \
+         now: remove the addition (refine it under `operations`)"
+    );
+    let unnamed = "operations:\n  DescribeScalars:\n    added_parameters:\n      \
+                   - {in: query, type: string}";
+    assert_eq!(
+        overlay_error("types.json", unnamed),
+        "overlay, operation `DescribeScalars`, added parameter ``: it has no `name`"
+    );
+}
+
+#[test]
+fn patches_make_enums_and_maps_sent_as_entries() {
+    let overlay = r#"
+operations:
+  CreateWidget:
+    request:
+      Tags: {type: map, values: {type: string}, entries: {key: Key, value: Value}}
+      Widget.Name: {enum: [Small, Large]}
+"#;
+    let specs = import_fixture("types.json", Some(overlay));
+    let widget = operation(&specs, "CreateWidget");
+    assert_same::<Shape>(
+        top_level(&widget.request, "Tags"),
+        r#"{name: Tags, in: query, style: json, type: map, example: '{"k1":"v1"}', values: {type: string}, entries: {key: Key, value: Value}}"#,
+    );
+    let name = &top_level(&widget.request, "Widget").fields[0];
+    assert_eq!(name.name.as_ref().unwrap().value, "Name");
+    assert_eq!(name.enum_values, ["Small", "Large"]);
+    assert!(
+        name.type_name.is_some(),
+        "a string with enum values is named, to become an enum"
+    );
+}
+
+#[test]
+fn a_string_with_an_rfc_3339_example_is_a_timestamp() {
+    let specs = import_fixture("product.json", None);
+    let history = operation(&specs, "DescribeFleetHistory");
+    let format = |name| {
+        top_level(&history.request, name)
+            .format
+            .as_ref()
+            .map(|format| format.value.as_str())
+    };
+    assert_eq!(format("StartTime"), Some("date-time"));
+    assert_eq!(format("FleetId"), None);
+}

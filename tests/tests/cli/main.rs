@@ -5,6 +5,7 @@ mod exit_codes;
 mod help;
 mod inputs;
 mod logging;
+mod official;
 mod output;
 mod paging;
 mod waiting;

@@ -37,7 +37,7 @@ pub struct AttachInstancesRequest {
     ///
     /// Example: `secrity-key`
     pub key_pair: Option<String>,
-    /// The SSH logon password used to log on to the ECS instances. You must specify this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters. The password cannot contain backslashes (\\) or double quotation marks (").
+    /// The SSH logon password used to log on to the ECS instances. You must specify this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters. The password cannot contain backslashes (\) or double quotation marks (").
     ///
     /// The password is encrypted during data transfer to ensure security.
     ///
@@ -151,6 +151,16 @@ impl AttachInstancesRequest {
     pub fn builder() -> AttachInstancesRequestBuilder {
         AttachInstancesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<AttachInstancesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for AttachInstancesRequest {
     fn encode(
@@ -200,7 +210,7 @@ impl ::acs_runtime::EncodeRequest for AttachInstancesRequest {
         Ok(())
     }
 }
-/// Builds a [`AttachInstancesRequest`].
+/// Builds a [`AttachInstancesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct AttachInstancesRequestBuilder {
     cluster_id: Option<String>,
@@ -217,6 +227,55 @@ pub struct AttachInstancesRequestBuilder {
     rds_instances: Option<Vec<String>>,
     runtime: Option<crate::types::Runtime>,
     tags: Option<Vec<crate::types::Tag>>,
+}
+impl<'de> ::serde::Deserialize<'de> for AttachInstancesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AttachInstancesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AttachInstancesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachInstancesRequestBuilder, A::Error> {
+                let mut value = AttachInstancesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "instances" => value.instances = map.next_value()?,
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "password" => value.password = map.next_value()?,
+                        "format_disk" => value.format_disk = map.next_value()?,
+                        "keep_instance_name" => {
+                            value.keep_instance_name = map.next_value()?;
+                        }
+                        "is_edge_worker" => value.is_edge_worker = map.next_value()?,
+                        "nodepool_id" => value.nodepool_id = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "user_data" => value.user_data = map.next_value()?,
+                        "rds_instances" => value.rds_instances = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl AttachInstancesRequestBuilder {
     /// Sets `ClusterId`: see [`AttachInstancesRequest::cluster_id`].
@@ -462,9 +521,14 @@ impl AttachInstancesFluentBuilder {
     pub fn as_input(&self) -> &AttachInstancesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -734,6 +798,16 @@ impl<'de> ::serde::Deserialize<'de> for AttachInstancesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AttachInstancesResponse {
+    /// `list`: empty when the service sent none.
+    pub fn list(&self) -> &[List] {
+        self.list.as_deref().unwrap_or_default()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// List
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -809,5 +883,19 @@ impl<'de> ::serde::Deserialize<'de> for List {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl List {
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// `instanceId`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }

@@ -78,6 +78,16 @@ impl AttachInstancesToNodePoolRequest {
     pub fn builder() -> AttachInstancesToNodePoolRequestBuilder {
         AttachInstancesToNodePoolRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<AttachInstancesToNodePoolResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for AttachInstancesToNodePoolRequest {
     fn encode(
@@ -101,7 +111,7 @@ impl ::acs_runtime::EncodeRequest for AttachInstancesToNodePoolRequest {
         Ok(())
     }
 }
-/// Builds a [`AttachInstancesToNodePoolRequest`].
+/// Builds a [`AttachInstancesToNodePoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct AttachInstancesToNodePoolRequestBuilder {
     cluster_id: Option<String>,
@@ -110,6 +120,47 @@ pub struct AttachInstancesToNodePoolRequestBuilder {
     password: Option<String>,
     format_disk: Option<bool>,
     keep_instance_name: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for AttachInstancesToNodePoolRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AttachInstancesToNodePoolRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AttachInstancesToNodePoolRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttachInstancesToNodePoolRequestBuilder, A::Error> {
+                let mut value = AttachInstancesToNodePoolRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        "instances" => value.instances = map.next_value()?,
+                        "password" => value.password = map.next_value()?,
+                        "format_disk" => value.format_disk = map.next_value()?,
+                        "keep_instance_name" => {
+                            value.keep_instance_name = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl AttachInstancesToNodePoolRequestBuilder {
     /// Sets `ClusterId`: see [`AttachInstancesToNodePoolRequest::cluster_id`].
@@ -235,9 +286,14 @@ impl AttachInstancesToNodePoolFluentBuilder {
     pub fn as_input(&self) -> &AttachInstancesToNodePoolRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -397,5 +453,15 @@ impl<'de> ::serde::Deserialize<'de> for AttachInstancesToNodePoolResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AttachInstancesToNodePoolResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

@@ -39,6 +39,16 @@ impl CancelComponentUpgradeRequest {
     pub fn builder() -> CancelComponentUpgradeRequestBuilder {
         CancelComponentUpgradeRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CancelComponentUpgradeResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CancelComponentUpgradeRequest {
     fn encode(
@@ -50,11 +60,46 @@ impl ::acs_runtime::EncodeRequest for CancelComponentUpgradeRequest {
         Ok(())
     }
 }
-/// Builds a [`CancelComponentUpgradeRequest`].
+/// Builds a [`CancelComponentUpgradeRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CancelComponentUpgradeRequestBuilder {
     cluster_id: Option<String>,
     component_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CancelComponentUpgradeRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CancelComponentUpgradeRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CancelComponentUpgradeRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelComponentUpgradeRequestBuilder, A::Error> {
+                let mut value = CancelComponentUpgradeRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterId" => value.cluster_id = map.next_value()?,
+                        "componentId" => value.component_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CancelComponentUpgradeRequestBuilder {
     /// Sets `clusterId`: see [`CancelComponentUpgradeRequest::cluster_id`].
@@ -118,9 +163,14 @@ impl CancelComponentUpgradeFluentBuilder {
     pub fn as_input(&self) -> &CancelComponentUpgradeRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -197,3 +247,4 @@ impl<'de> ::serde::Deserialize<'de> for CancelComponentUpgradeResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CancelComponentUpgradeResponse {}

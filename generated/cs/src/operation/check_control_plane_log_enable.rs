@@ -34,6 +34,16 @@ impl CheckControlPlaneLogEnableRequest {
     pub fn builder() -> CheckControlPlaneLogEnableRequestBuilder {
         CheckControlPlaneLogEnableRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CheckControlPlaneLogEnableResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CheckControlPlaneLogEnableRequest {
     fn encode(
@@ -44,10 +54,44 @@ impl ::acs_runtime::EncodeRequest for CheckControlPlaneLogEnableRequest {
         Ok(())
     }
 }
-/// Builds a [`CheckControlPlaneLogEnableRequest`].
+/// Builds a [`CheckControlPlaneLogEnableRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CheckControlPlaneLogEnableRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CheckControlPlaneLogEnableRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CheckControlPlaneLogEnableRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CheckControlPlaneLogEnableRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckControlPlaneLogEnableRequestBuilder, A::Error> {
+                let mut value = CheckControlPlaneLogEnableRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CheckControlPlaneLogEnableRequestBuilder {
     /// Sets `ClusterId`: see [`CheckControlPlaneLogEnableRequest::cluster_id`].
@@ -94,9 +138,14 @@ impl CheckControlPlaneLogEnableFluentBuilder {
     pub fn as_input(&self) -> &CheckControlPlaneLogEnableRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -208,5 +257,23 @@ impl<'de> ::serde::Deserialize<'de> for CheckControlPlaneLogEnableResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CheckControlPlaneLogEnableResponse {
+    /// `log_project`, if the service sent it.
+    pub fn log_project(&self) -> Option<&str> {
+        self.log_project.as_deref()
+    }
+    /// `log_ttl`, if the service sent it.
+    pub fn log_ttl(&self) -> Option<&str> {
+        self.log_ttl.as_deref()
+    }
+    /// `aliuid`, if the service sent it.
+    pub fn aliuid(&self) -> Option<&str> {
+        self.aliuid.as_deref()
+    }
+    /// `components`: empty when the service sent none.
+    pub fn components(&self) -> &[String] {
+        self.components.as_deref().unwrap_or_default()
     }
 }

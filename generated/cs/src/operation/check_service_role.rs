@@ -29,6 +29,16 @@ impl CheckServiceRoleRequest {
     pub fn builder() -> CheckServiceRoleRequestBuilder {
         CheckServiceRoleRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CheckServiceRoleResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CheckServiceRoleRequest {
     fn encode(
@@ -41,10 +51,44 @@ impl ::acs_runtime::EncodeRequest for CheckServiceRoleRequest {
         Ok(())
     }
 }
-/// Builds a [`CheckServiceRoleRequest`].
+/// Builds a [`CheckServiceRoleRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CheckServiceRoleRequestBuilder {
     roles: Option<Vec<RoleInput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CheckServiceRoleRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CheckServiceRoleRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CheckServiceRoleRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckServiceRoleRequestBuilder, A::Error> {
+                let mut value = CheckServiceRoleRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "roles" => value.roles = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CheckServiceRoleRequestBuilder {
     /// Sets `roles`: see [`CheckServiceRoleRequest::roles`].
@@ -89,9 +133,14 @@ impl CheckServiceRoleFluentBuilder {
     pub fn as_input(&self) -> &CheckServiceRoleRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -169,6 +218,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckServiceRoleResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CheckServiceRoleResponse {
+    /// `roles`: empty when the service sent none.
+    pub fn roles(&self) -> &[Role] {
+        self.roles.as_deref().unwrap_or_default()
+    }
+}
 /// The information about a service role.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -190,6 +245,40 @@ impl ::serde::Serialize for RoleInput {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "name", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoleInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RoleInput;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RoleInput object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoleInput, A::Error> {
+                let mut value = RoleInput::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl RoleInput {
@@ -285,5 +374,19 @@ impl<'de> ::serde::Deserialize<'de> for Role {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Role {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `granted`, if the service sent it.
+    pub fn granted(&self) -> Option<bool> {
+        self.granted
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }

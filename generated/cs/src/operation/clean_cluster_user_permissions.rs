@@ -65,6 +65,16 @@ impl CleanClusterUserPermissionsRequest {
     pub fn builder() -> CleanClusterUserPermissionsRequestBuilder {
         CleanClusterUserPermissionsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CleanClusterUserPermissionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CleanClusterUserPermissionsRequest {
     fn encode(
@@ -77,12 +87,48 @@ impl ::acs_runtime::EncodeRequest for CleanClusterUserPermissionsRequest {
         Ok(())
     }
 }
-/// Builds a [`CleanClusterUserPermissionsRequest`].
+/// Builds a [`CleanClusterUserPermissionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CleanClusterUserPermissionsRequestBuilder {
     cluster_id: Option<String>,
     uid: Option<String>,
     force: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for CleanClusterUserPermissionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CleanClusterUserPermissionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CleanClusterUserPermissionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CleanClusterUserPermissionsRequestBuilder, A::Error> {
+                let mut value = CleanClusterUserPermissionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "Uid" => value.uid = map.next_value()?,
+                        "Force" => value.force = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CleanClusterUserPermissionsRequestBuilder {
     /// Sets `ClusterId`: see [`CleanClusterUserPermissionsRequest::cluster_id`].
@@ -159,9 +205,14 @@ impl CleanClusterUserPermissionsFluentBuilder {
     pub fn as_input(&self) -> &CleanClusterUserPermissionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -254,3 +305,4 @@ impl<'de> ::serde::Deserialize<'de> for CleanClusterUserPermissionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CleanClusterUserPermissionsResponse {}

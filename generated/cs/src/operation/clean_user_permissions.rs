@@ -48,6 +48,16 @@ impl CleanUserPermissionsRequest {
     pub fn builder() -> CleanUserPermissionsRequestBuilder {
         CleanUserPermissionsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CleanUserPermissionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CleanUserPermissionsRequest {
     fn encode(
@@ -62,12 +72,48 @@ impl ::acs_runtime::EncodeRequest for CleanUserPermissionsRequest {
         Ok(())
     }
 }
-/// Builds a [`CleanUserPermissionsRequest`].
+/// Builds a [`CleanUserPermissionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CleanUserPermissionsRequestBuilder {
     uid: Option<String>,
     force: Option<bool>,
     cluster_ids: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CleanUserPermissionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CleanUserPermissionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CleanUserPermissionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CleanUserPermissionsRequestBuilder, A::Error> {
+                let mut value = CleanUserPermissionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Uid" => value.uid = map.next_value()?,
+                        "Force" => value.force = map.next_value()?,
+                        "ClusterIds" => value.cluster_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CleanUserPermissionsRequestBuilder {
     /// Sets `Uid`: see [`CleanUserPermissionsRequest::uid`].
@@ -144,9 +190,14 @@ impl CleanUserPermissionsFluentBuilder {
     pub fn as_input(&self) -> &CleanUserPermissionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -262,5 +313,15 @@ impl<'de> ::serde::Deserialize<'de> for CleanUserPermissionsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CleanUserPermissionsResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

@@ -81,7 +81,7 @@ pub struct CreateAutoscalingConfigRequest {
     /// Valid values: `random`, `least-waste`, `priority`.
     ///
     /// Example: `least-waste`
-    pub expander: Option<String>,
+    pub expander: Option<Expander>,
     /// Specifies whether the cluster autoscaler scales in nodes that host pods in the kube-system namespace. This parameter does not take effect on pods created by DaemonSets and mirror pods. Valid values:
     ///
     /// *   `true`: does not allow the cluster autoscaler to scale in these nodes.
@@ -159,16 +159,26 @@ pub struct CreateAutoscalingConfigRequest {
     /// Valid values: `goatscaler`, `cluster-autoscaler`.
     ///
     /// Example: `goatscaler`
-    pub scaler_type: Option<String>,
+    pub scaler_type: Option<ScalerType>,
     /// Auto-scaling priority configuration. After creating a node pool with elasticity enabled, you can choose whether to configure a priority strategy and priority settings through [Enabling Node Auto-scaling](~~119099~~). This allows you to set priorities for the specified auto-scaling node pool scaling group. The priority value range is [1, 100] and must be a positive integer.
     ///
     /// Wire name: `priorities`.
-    pub priorities: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    pub priorities: Option<::acs_runtime::IndexMap<String, Vec<String>>>,
 }
 impl CreateAutoscalingConfigRequest {
     /// A builder for this request.
     pub fn builder() -> CreateAutoscalingConfigRequestBuilder {
         CreateAutoscalingConfigRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateAutoscalingConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for CreateAutoscalingConfigRequest {
@@ -228,7 +238,7 @@ impl ::acs_runtime::EncodeRequest for CreateAutoscalingConfigRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateAutoscalingConfigRequest`].
+/// Builds a [`CreateAutoscalingConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateAutoscalingConfigRequestBuilder {
     cluster_id: Option<String>,
@@ -238,7 +248,7 @@ pub struct CreateAutoscalingConfigRequestBuilder {
     gpu_utilization_threshold: Option<String>,
     scan_interval: Option<String>,
     scale_down_enabled: Option<bool>,
-    expander: Option<String>,
+    expander: Option<Expander>,
     skip_nodes_with_system_pods: Option<bool>,
     skip_nodes_with_local_storage: Option<bool>,
     daemonset_eviction_for_nodes: Option<bool>,
@@ -246,8 +256,82 @@ pub struct CreateAutoscalingConfigRequestBuilder {
     min_replica_count: Option<i32>,
     recycle_node_deletion_enabled: Option<bool>,
     scale_up_from_zero: Option<bool>,
-    scaler_type: Option<String>,
-    priorities: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    scaler_type: Option<ScalerType>,
+    priorities: Option<::acs_runtime::IndexMap<String, Vec<String>>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAutoscalingConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateAutoscalingConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateAutoscalingConfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAutoscalingConfigRequestBuilder, A::Error> {
+                let mut value = CreateAutoscalingConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "cool_down_duration" => {
+                            value.cool_down_duration = map.next_value()?;
+                        }
+                        "unneeded_duration" => {
+                            value.unneeded_duration = map.next_value()?;
+                        }
+                        "utilization_threshold" => {
+                            value.utilization_threshold = map.next_value()?;
+                        }
+                        "gpu_utilization_threshold" => {
+                            value.gpu_utilization_threshold = map.next_value()?;
+                        }
+                        "scan_interval" => value.scan_interval = map.next_value()?,
+                        "scale_down_enabled" => {
+                            value.scale_down_enabled = map.next_value()?;
+                        }
+                        "expander" => value.expander = map.next_value()?,
+                        "skip_nodes_with_system_pods" => {
+                            value.skip_nodes_with_system_pods = map.next_value()?;
+                        }
+                        "skip_nodes_with_local_storage" => {
+                            value.skip_nodes_with_local_storage = map.next_value()?;
+                        }
+                        "daemonset_eviction_for_nodes" => {
+                            value.daemonset_eviction_for_nodes = map.next_value()?;
+                        }
+                        "max_graceful_termination_sec" => {
+                            value.max_graceful_termination_sec = map.next_value()?;
+                        }
+                        "min_replica_count" => {
+                            value.min_replica_count = map.next_value()?;
+                        }
+                        "recycle_node_deletion_enabled" => {
+                            value.recycle_node_deletion_enabled = map.next_value()?;
+                        }
+                        "scale_up_from_zero" => {
+                            value.scale_up_from_zero = map.next_value()?;
+                        }
+                        "scaler_type" => value.scaler_type = map.next_value()?,
+                        "priorities" => value.priorities = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateAutoscalingConfigRequestBuilder {
     /// Sets `ClusterId`: see [`CreateAutoscalingConfigRequest::cluster_id`].
@@ -349,17 +433,17 @@ impl CreateAutoscalingConfigRequestBuilder {
         &self.scale_down_enabled
     }
     /// Sets `expander`: see [`CreateAutoscalingConfigRequest::expander`].
-    pub fn expander(mut self, input: impl Into<String>) -> Self {
+    pub fn expander(mut self, input: impl Into<Expander>) -> Self {
         self.expander = Some(input.into());
         self
     }
     /// Sets or clears `expander`. The node pool scale-out policy.
-    pub fn set_expander(mut self, input: Option<String>) -> Self {
+    pub fn set_expander(mut self, input: Option<Expander>) -> Self {
         self.expander = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_expander(&self) -> &Option<String> {
+    pub fn get_expander(&self) -> &Option<Expander> {
         &self.expander
     }
     /// Sets `skip_nodes_with_system_pods`: see [`CreateAutoscalingConfigRequest::skip_nodes_with_system_pods`].
@@ -461,17 +545,17 @@ impl CreateAutoscalingConfigRequestBuilder {
         &self.scale_up_from_zero
     }
     /// Sets `scaler_type`: see [`CreateAutoscalingConfigRequest::scaler_type`].
-    pub fn scaler_type(mut self, input: impl Into<String>) -> Self {
+    pub fn scaler_type(mut self, input: impl Into<ScalerType>) -> Self {
         self.scaler_type = Some(input.into());
         self
     }
     /// Sets or clears `scaler_type`. Elastic component type, default is goatscaler for cluster version 1.24 and above, and cluster-autoscaler below that.
-    pub fn set_scaler_type(mut self, input: Option<String>) -> Self {
+    pub fn set_scaler_type(mut self, input: Option<ScalerType>) -> Self {
         self.scaler_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_scaler_type(&self) -> &Option<String> {
+    pub fn get_scaler_type(&self) -> &Option<ScalerType> {
         &self.scaler_type
     }
     /// Sets `priorities`: see [`CreateAutoscalingConfigRequest::priorities`].
@@ -479,14 +563,14 @@ impl CreateAutoscalingConfigRequestBuilder {
     /// Inserts one entry; `set_priorities` replaces the whole map.
     pub fn priorities(mut self, key: impl Into<String>, value: Vec<String>) -> Self {
         self.priorities
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value);
         self
     }
     /// Sets or clears `priorities`. Auto-scaling priority configuration.
     pub fn set_priorities(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+        input: Option<::acs_runtime::IndexMap<String, Vec<String>>>,
     ) -> Self {
         self.priorities = input;
         self
@@ -494,7 +578,7 @@ impl CreateAutoscalingConfigRequestBuilder {
     /// The value set for this parameter, if any.
     pub fn get_priorities(
         &self,
-    ) -> &Option<::std::collections::BTreeMap<String, Vec<String>>> {
+    ) -> &Option<::acs_runtime::IndexMap<String, Vec<String>>> {
         &self.priorities
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -543,9 +627,14 @@ impl CreateAutoscalingConfigFluentBuilder {
     pub fn as_input(&self) -> &CreateAutoscalingConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -652,17 +741,17 @@ impl CreateAutoscalingConfigFluentBuilder {
         self.inner.get_scale_down_enabled()
     }
     /// Sets `expander`: see [`CreateAutoscalingConfigRequest::expander`].
-    pub fn expander(mut self, input: impl Into<String>) -> Self {
+    pub fn expander(mut self, input: impl Into<Expander>) -> Self {
         self.inner = self.inner.expander(input);
         self
     }
     /// Sets or clears `expander`.
-    pub fn set_expander(mut self, input: Option<String>) -> Self {
+    pub fn set_expander(mut self, input: Option<Expander>) -> Self {
         self.inner = self.inner.set_expander(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_expander(&self) -> &Option<String> {
+    pub fn get_expander(&self) -> &Option<Expander> {
         self.inner.get_expander()
     }
     /// Sets `skip_nodes_with_system_pods`: see [`CreateAutoscalingConfigRequest::skip_nodes_with_system_pods`].
@@ -764,17 +853,17 @@ impl CreateAutoscalingConfigFluentBuilder {
         self.inner.get_scale_up_from_zero()
     }
     /// Sets `scaler_type`: see [`CreateAutoscalingConfigRequest::scaler_type`].
-    pub fn scaler_type(mut self, input: impl Into<String>) -> Self {
+    pub fn scaler_type(mut self, input: impl Into<ScalerType>) -> Self {
         self.inner = self.inner.scaler_type(input);
         self
     }
     /// Sets or clears `scaler_type`.
-    pub fn set_scaler_type(mut self, input: Option<String>) -> Self {
+    pub fn set_scaler_type(mut self, input: Option<ScalerType>) -> Self {
         self.inner = self.inner.set_scaler_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_scaler_type(&self) -> &Option<String> {
+    pub fn get_scaler_type(&self) -> &Option<ScalerType> {
         self.inner.get_scaler_type()
     }
     /// Sets `priorities`: see [`CreateAutoscalingConfigRequest::priorities`].
@@ -785,7 +874,7 @@ impl CreateAutoscalingConfigFluentBuilder {
     /// Sets or clears `priorities`.
     pub fn set_priorities(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+        input: Option<::acs_runtime::IndexMap<String, Vec<String>>>,
     ) -> Self {
         self.inner = self.inner.set_priorities(input);
         self
@@ -793,7 +882,7 @@ impl CreateAutoscalingConfigFluentBuilder {
     /// The value set for this parameter, if any.
     pub fn get_priorities(
         &self,
-    ) -> &Option<::std::collections::BTreeMap<String, Vec<String>>> {
+    ) -> &Option<::acs_runtime::IndexMap<String, Vec<String>>> {
         self.inner.get_priorities()
     }
 }
@@ -872,5 +961,168 @@ impl<'de> ::serde::Deserialize<'de> for CreateAutoscalingConfigResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CreateAutoscalingConfigResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+/// The node pool scale-out policy. Valid values:
+///
+/// *   `least-waste`: the default policy. If multiple node pools meet the requirement, this policy selects the node pool that will have the least idle resources after the scale-out activity is completed.
+/// *   `random`: the random policy. If multiple node pools meet the requirement, this policy selects a random node pool for the scale-out activity.
+/// *   `priority`: the priority-based policy If multiple node pools meet the requirement, this policy selects the node pool with the highest priority for the scale-out activity. The priority setting is stored in the ConfigMap named `cluster-autoscaler-priority-expander` in the kube-system namespace. When a scale-out activity is triggered, the policy obtains the node pool priorities from the ConfigMap based on the node pool IDs and then selects the node pool with the highest priority for the scale-out activity.
+///
+/// Built from its text with `From<&str>` (`"random".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Expander {
+    /// `random`
+    Random,
+    /// `least-waste`
+    LeastWaste,
+    /// `priority`
+    Priority,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Expander {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["random", "least-waste", "priority"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Random => "random",
+            Self::LeastWaste => "least-waste",
+            Self::Priority => "priority",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Expander {
+    fn from(value: &str) -> Self {
+        match value {
+            "random" => Self::Random,
+            "least-waste" => Self::LeastWaste,
+            "priority" => Self::Priority,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Expander {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Expander {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Expander {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Expander {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Expander {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Expander {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Elastic component type, default is goatscaler for cluster version 1.24 and above, and cluster-autoscaler below that. Values:
+///
+/// - `goatscaler`: Instant elasticity.
+/// - `cluster-autoscaler`: Auto-scaling.
+///
+/// Built from its text with `From<&str>` (`"goatscaler".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScalerType {
+    /// `goatscaler`
+    Goatscaler,
+    /// `cluster-autoscaler`
+    ClusterAutoscaler,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ScalerType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["goatscaler", "cluster-autoscaler"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Goatscaler => "goatscaler",
+            Self::ClusterAutoscaler => "cluster-autoscaler",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ScalerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "goatscaler" => Self::Goatscaler,
+            "cluster-autoscaler" => Self::ClusterAutoscaler,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ScalerType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ScalerType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ScalerType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ScalerType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ScalerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScalerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

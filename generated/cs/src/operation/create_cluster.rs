@@ -137,7 +137,7 @@ pub struct CreateClusterRequest {
     /// Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)
     /// Default value: IPV4
     /// ```
-    pub ip_stack: Option<String>,
+    pub ip_stack: Option<IpStack>,
     /// If you select Terway as the network plug-in, you must allocate vSwitches to pods. For each vSwitch that allocates IP addresses to worker nodes, you must select a vSwitch in the same zone to allocate IP addresses to pods.
     ///
     /// >  We recommend that you select pod vSwitches whose subnet masks do not exceed 19 bits in length. The maximum subnet mask length of a pod vSwitch is 25 bits. If you select a pod vSwitch whose subnet mask exceeds 25 bits in length, the IP addresses that can be allocated to pods may be insufficient.
@@ -309,7 +309,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `maintenance_window`.
     pub maintenance_window: Option<crate::types::MaintenanceWindow>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,
@@ -317,28 +317,28 @@ pub struct CreateClusterRequest {
     ///
     /// **Network plug-in**: required. The Flannel and Terway plug-ins are supported. Select one of the plug-ins for the cluster.
     ///
-    /// *   If you want to use the Terway component, specify the network plug-in in the \[{"name":"flannel","config":""}] format.
-    /// *   If you want to use the Terway component, specify the value network plug-in in the \[{"name": "terway-eniip","Config": ""}] format.
+    /// *   If you want to use the Terway component, specify the network plug-in in the [{"name":"flannel","config":""}] format.
+    /// *   If you want to use the Terway component, specify the value network plug-in in the [{"name": "terway-eniip","Config": ""}] format.
     ///
     /// **Volume plug-in**: optional. Only the `Container Storage Interface (CSI)` plug-in is supported.
     ///
-    /// Specify the `CSI` plug-in in the following format: \[{"name":"csi-plugin","config": ""},{"name": "csi-provisioner","config": ""}].
+    /// Specify the `CSI` plug-in in the following format: [{"name":"csi-plugin","config": ""},{"name": "csi-provisioner","config": ""}].
     ///
     /// **Simple Log Service component**: optional. We recommend that you enable Simple Log Service. If Simple Log Service is disabled, you cannot use the cluster auditing feature.
     ///
-    /// *   Specify an existing `Simple Log Service project` in the following format: \[{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true","sls_project_name":"your_sls_project_name"}"}].
-    /// *   To create a `Simple Log Service project`, specify the component in the following format: \[{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true"}"}].
+    /// *   Specify an existing `Simple Log Service project` in the following format: [{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true","sls_project_name":"your_sls_project_name"}"}].
+    /// *   To create a `Simple Log Service project`, specify the component in the following format: [{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true"}"}].
     ///
     /// **Ingress controller**: optional. By default, the `nginx-ingress-controller` component is installed in ACK dedicated clusters.
     ///
-    /// *   To install nginx-ingress-controller and enable Internet access, specify the Ingress controller in the following format: \[{"name":"nginx-ingress-controller","config":"{"IngressSlbNetworkType":"internet"}"}].
-    /// *   To disable the automatic installation of nginx-ingress-controller, specify the Ingress controller in the following format: \[{"name": "nginx-ingress-controller","config": "","disabled": true}].
+    /// *   To install nginx-ingress-controller and enable Internet access, specify the Ingress controller in the following format: [{"name":"nginx-ingress-controller","config":"{"IngressSlbNetworkType":"internet"}"}].
+    /// *   To disable the automatic installation of nginx-ingress-controller, specify the Ingress controller in the following format: [{"name": "nginx-ingress-controller","config": "","disabled": true}].
     ///
     /// **Event center**: optional. By default, the event center feature is enabled.
     ///
     /// You can use ACK event centers to store and query events and configure alerts. You can use the Logstores that are associated with ACK event centers free of charge within 90 days. For more information, see [Create and use an event center](~~150476~~).
     ///
-    /// To enable the event center feature, specify the event center component in the following format: \[{"name":"ack-node-problem-detector","config":"{"sls_project_name":"your_sls_project_name"}"}].
+    /// To enable the event center feature, specify the event center component in the following format: [{"name":"ack-node-problem-detector","config":"{"sls_project_name":"your_sls_project_name"}"}].
     ///
     /// Wire name: `addons`.
     pub addons: Option<Vec<crate::types::Addon>>,
@@ -368,7 +368,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `runtime`; deprecated.
     pub runtime: Option<crate::types::Runtime>,
-    /// \[**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The custom node name.
     ///
@@ -389,7 +389,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `IyEvdXNyL2Jpbi9iYXNoCmVjaG8gIkhlbGxvIEFD****`
     pub user_data: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The custom image for nodes. By default, the image provided by ACK is used. You can select a custom image to replace the default image. For more information, see [Use a custom image to create an ACK cluster](~~146647~~).
     ///
@@ -397,19 +397,19 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `m-bp16z7xko3vvv8gt****`
     pub image_id: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The ApsaraDB RDS instances. The pod CIDR block and node CIDR block are added to the whitelists of the ApsaraDB RDS instances. We recommend that you add the pod CIDR block and node CIDR block to the whitelists of the ApsaraDB RDS instances in the ApsaraDB RDS console. If the RDS instances are not in the Running state, new nodes cannot be added to the cluster.
     ///
     /// Wire name: `rds_instances`; deprecated.
     pub rds_instances: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The taints that you want to add to nodes. Taints can be used together with tolerations to avoid scheduling pods to specific nodes. For more information, see [taint-and-toleration](https://kubernetes.io/zh/docs/concepts/scheduling-eviction/taint-and-toleration/).
     ///
     /// Wire name: `taints`; deprecated.
     pub taints: Option<Vec<crate::types::Taint>>,
-    /// \[**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cms_enabled` parameter of the `kubernetes_config` field in the nodepool section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cms_enabled` parameter of the `kubernetes_config` field in the nodepool section instead.
     ///
     /// Specifies whether to install the CloudMonitor agent. Valid values:
     ///
@@ -422,7 +422,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub cloud_monitor_flags: Option<bool>,
-    /// \[**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The OS distribution that is used. Valid values:
     ///
@@ -439,7 +439,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `CentOS`
     pub platform: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The type of OS. Valid values:
     ///
@@ -452,7 +452,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Linux`
     pub os_type: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `soc_enabled` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `soc_enabled` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable Multi-Level Protection Scheme (MLPS) security hardening. For more information, see [ACK security hardening based on MLPS](~~196148~~).
     ///
@@ -467,7 +467,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub soc_enabled: Option<bool>,
-    /// \[**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable Alibaba Cloud Linux Security Hardening. Valid values:
     ///
@@ -480,13 +480,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub security_hardening_os: Option<bool>,
-    /// \[Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Wire name: `cis_enabled`; deprecated.
     ///
     /// Example: `false`
     pub cis_enabled: Option<bool>,
-    /// \[**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cpu_policy` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cpu_policy` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The CPU management policy of the node. The following policies are supported if the Kubernetes version of the cluster is 1.12.6 or later:
     ///
@@ -507,7 +507,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `30000~32767    `
     pub node_port_range: Option<String>,
-    /// \[**Deprecated**] Use the `vswitch_ids` parameter instead.
+    /// [**Deprecated**] Use the `vswitch_ids` parameter instead.
     ///
     /// The IDs of the vSwitches that are specified for master nodes. You can specify up to three vSwitches. We recommend that you specify three vSwitches in different zones to ensure high availability.
     ///
@@ -515,7 +515,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `master_vswitch_ids`; deprecated.
     pub master_vswitch_ids: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `key_pair` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `key_pair` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The name of the key pair. You must configure this parameter or `login_password`.
     ///
@@ -523,7 +523,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `secrity-key`
     pub key_pair: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `login_password` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `login_password` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The password for SSH logon. You must set this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters.
     ///
@@ -531,7 +531,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Hello@1234`
     pub login_password: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
     ///
     /// The number of master nodes. Valid values: `3` and `5`.
     ///
@@ -541,13 +541,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `3`
     pub master_count: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
     ///
     /// The instance types of master nodes. For more information, see [Overview of instance families](~~25378~~).
     ///
     /// Wire name: `master_instance_types`; deprecated.
     pub master_instance_types: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
     ///
     /// The system disk category of master nodes. Valid values:
     ///
@@ -561,7 +561,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cloud_ssd`
     pub master_system_disk_category: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
     ///
     /// The system disk size of master nodes. Valid values: 40 to 500. Unit: GiB.
     ///
@@ -571,7 +571,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `120`
     pub master_system_disk_size: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
     ///
     /// The performance level (PL) of the system disk that you want to use for master nodes. This parameter takes effect only for ESSDs. For more information about the relationship between disk PLs and disk sizes, see [ESSDs](~~122389~~).
     ///
@@ -579,7 +579,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PL1`
     pub master_system_disk_performance_level: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
     ///
     /// The ID of the automatic snapshot policy that is used by the system disk specified for master nodes.
     ///
@@ -587,7 +587,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub master_system_disk_snapshot_policy_id: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
     ///
     /// The billing method of master nodes. Valid values:
     ///
@@ -600,7 +600,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PrePaid`
     pub master_instance_charge_type: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
     ///
     /// The billing cycle of the master nodes in the cluster. This parameter is required if master_instance_charge_type is set to `PrePaid`.
     ///
@@ -610,7 +610,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub master_period_unit: Option<String>,
-    /// \[**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
     ///
     /// The subscription duration of master nodes. This parameter takes effect and is required only when `master_instance_charge_type` is set to `PrePaid`.
     ///
@@ -622,7 +622,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub master_period: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
     ///
     /// Specifies whether to enable auto-renewal for master nodes. This parameter takes effect only when `master_instance_charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -635,7 +635,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub master_auto_renew: Option<bool>,
-    /// \[**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
     ///
     /// The auto-renewal duration. This parameter takes effect and is required only when the subscription billing method is selected for master nodes.
     ///
@@ -647,7 +647,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub master_auto_renew_period: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The number of worker nodes. Valid values: 0 to 100.
     ///
@@ -655,7 +655,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `3`
     pub num_of_nodes: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The vSwitches for worker nodes. Each worker node is allocated a vSwitch.
     ///
@@ -663,13 +663,13 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `worker_vswitch_ids`; deprecated.
     pub worker_vswitch_ids: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The instance configurations of worker nodes.
     ///
     /// Wire name: `worker_instance_types`; deprecated.
     pub worker_instance_types: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The system disk category of worker nodes. For more information, see [Elastic Block Storage devices](~~63136~~).
     ///
@@ -684,7 +684,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cloud_efficiency`
     pub worker_system_disk_category: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The system disk size of worker nodes. Unit: GiB.
     ///
@@ -698,7 +698,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `120`
     pub worker_system_disk_size: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The ID of the automatic snapshot policy that is used by the system disk specified for worker nodes.
     ///
@@ -706,7 +706,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub worker_system_disk_snapshot_policy_id: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// If the system disk is an ESSD, you can specify the PL of the ESSD. For more information, see [Enterprise SSDs](~~122389~~).
     ///
@@ -721,13 +721,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PL1`
     pub worker_system_disk_performance_level: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The configurations of the data disks that you want to mount to worker nodes. The configurations include the disk category and disk size.
     ///
     /// Wire name: `worker_data_disks`; deprecated.
     pub worker_data_disks: Option<Vec<WorkerDataDisk>>,
-    /// \[**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The billing method of worker nodes. Valid values:
     ///
@@ -740,7 +740,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PrePaid`
     pub worker_instance_charge_type: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The billing cycle of worker nodes. This parameter is required if worker_instance_charge_type is set to `PrePaid`.
     ///
@@ -750,7 +750,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub worker_period_unit: Option<String>,
-    /// \[**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The subscription duration of worker nodes. This parameter takes effect and is required only when `worker_instance_charge_type` is set to `PrePaid`.
     ///
@@ -762,7 +762,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub worker_period: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable auto-renewal for worker nodes. This parameter takes effect and is required only when `worker_instance_charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -775,7 +775,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub worker_auto_renew: Option<bool>,
-    /// \[**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The auto-renewal duration of worker nodes. This parameter takes effect and is required only if the subscription billing method is selected for worker nodes.
     ///
@@ -785,7 +785,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub worker_auto_renew_period: Option<i64>,
-    /// \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
     ///
     /// The existing ECS instances that are specified as worker nodes for the cluster.
     ///
@@ -793,7 +793,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `instances`; deprecated.
     pub instances: Option<Vec<String>>,
-    /// \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
     ///
     /// Specifies whether to mount a data disk to a node that is created based on an existing ECS instance. Valid values:
     ///
@@ -811,7 +811,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub format_disk: Option<bool>,
-    /// \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
     ///
     /// Specifies whether to retain the names of existing ECS instances that are used in the cluster. Valid values:
     ///
@@ -833,13 +833,13 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `service_discovery_types`; deprecated.
     pub service_discovery_types: Option<Vec<String>>,
-    /// \[Deprecated] Use the `snat_entry` parameter instead.
+    /// [Deprecated] Use the `snat_entry` parameter instead.
     ///
     /// Wire name: `nat_gateway`; deprecated.
     ///
     /// Example: `true`
     pub nat_gateway: Option<bool>,
-    /// \[Deprecated] Use the `zone_ids` parameter instead.
+    /// [Deprecated] Use the `zone_ids` parameter instead.
     ///
     /// The ID of the zone to which the cluster belongs. This parameter is specific to ACK Serverless clusters.
     ///
@@ -855,7 +855,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `SLS`
     pub logging_type: Option<String>,
-    /// \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
+    /// [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
     ///
     /// Specifies whether to perform a rollback when the cluster fails to be created. Valid values:
     ///
@@ -868,7 +868,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub disable_rollback: Option<bool>,
-    /// \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
+    /// [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
     ///
     /// Specifies the timeout period of cluster creation. Unit: minutes.
     ///
@@ -878,7 +878,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `60`
     pub timeout_mins: Option<i64>,
-    /// \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The type of OS distribution that you want to use. To specify the node OS, we recommend that you use this parameter. Valid values:
     ///
@@ -898,7 +898,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `AliyunLinux`
     pub image_type: Option<String>,
-    /// \[**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances. This parameter does not take effect.
+    /// [**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances. This parameter does not take effect.
     ///
     /// The specification of the Server Load Balancer (SLB) instance. Valid values:
     ///
@@ -921,7 +921,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub enable_rrsa: Option<bool>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The billing method of the CLB instance that is used by the API server. Default value: PostPaid. Valid values:
     ///
@@ -940,7 +940,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub charge_type: Option<String>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The billing cycle. This parameter is required if charge_type is set to PrePaid.
     ///
@@ -952,7 +952,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub period_unit: Option<String>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The subscription duration. This parameter takes effect and is required only when you set charge_type to PrePaid.
     ///
@@ -966,7 +966,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `FY2023`
     pub period: Option<i64>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// Specifies whether to enable auto-renewal. This parameter takes effect only when `charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -981,7 +981,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub auto_renew: Option<bool>,
-    /// \[**Deprecated**]
+    /// [**Deprecated**]
     ///
     /// The auto-renewal duration. This parameter takes effect only if charge_type is set to PrePaid and auto_renew is set to true. If you set `period_unit` to Month, the valid values of auto_renew_period are 1, 2, 3, 6, and 12.
     ///
@@ -1002,6 +1002,16 @@ impl CreateClusterRequest {
     /// A builder for this request.
     pub fn builder() -> CreateClusterRequestBuilder {
         CreateClusterRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for CreateClusterRequest {
@@ -1318,7 +1328,7 @@ impl ::acs_runtime::EncodeRequest for CreateClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateClusterRequest`].
+/// Builds a [`CreateClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateClusterRequestBuilder {
     name: Option<String>,
@@ -1334,7 +1344,7 @@ pub struct CreateClusterRequestBuilder {
     zone_ids: Option<Vec<String>>,
     vpcid: Option<String>,
     vswitch_ids: Option<Vec<String>>,
-    ip_stack: Option<String>,
+    ip_stack: Option<IpStack>,
     pod_vswitch_ids: Option<Vec<String>>,
     container_cidr: Option<String>,
     service_cidr: Option<String>,
@@ -1423,6 +1433,227 @@ pub struct CreateClusterRequestBuilder {
     auto_renew: Option<bool>,
     auto_renew_period: Option<i64>,
     access_control_list: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateClusterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateClusterRequestBuilder, A::Error> {
+                let mut value = CreateClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        "cluster_type" => value.cluster_type = map.next_value()?,
+                        "cluster_spec" => value.cluster_spec = map.next_value()?,
+                        "profile" => value.profile = map.next_value()?,
+                        "kubernetes_version" => {
+                            value.kubernetes_version = map.next_value()?;
+                        }
+                        "auto_mode" => value.auto_mode = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "resource_group_id" => {
+                            value.resource_group_id = map.next_value()?;
+                        }
+                        "deletion_protection" => {
+                            value.deletion_protection = map.next_value()?;
+                        }
+                        "zone_ids" => value.zone_ids = map.next_value()?,
+                        "vpcid" => value.vpcid = map.next_value()?,
+                        "vswitch_ids" => value.vswitch_ids = map.next_value()?,
+                        "ip_stack" => value.ip_stack = map.next_value()?,
+                        "pod_vswitch_ids" => value.pod_vswitch_ids = map.next_value()?,
+                        "container_cidr" => value.container_cidr = map.next_value()?,
+                        "service_cidr" => value.service_cidr = map.next_value()?,
+                        "security_group_id" => {
+                            value.security_group_id = map.next_value()?;
+                        }
+                        "is_enterprise_security_group" => {
+                            value.is_enterprise_security_group = map.next_value()?;
+                        }
+                        "snat_entry" => value.snat_entry = map.next_value()?,
+                        "endpoint_public_access" => {
+                            value.endpoint_public_access = map.next_value()?;
+                        }
+                        "load_balancer_id" => value.load_balancer_id = map.next_value()?,
+                        "ssh_flags" => value.ssh_flags = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "node_cidr_mask" => value.node_cidr_mask = map.next_value()?,
+                        "proxy_mode" => value.proxy_mode = map.next_value()?,
+                        "controlplane_log_ttl" => {
+                            value.controlplane_log_ttl = map.next_value()?;
+                        }
+                        "controlplane_log_project" => {
+                            value.controlplane_log_project = map.next_value()?;
+                        }
+                        "controlplane_log_components" => {
+                            value.controlplane_log_components = map.next_value()?;
+                        }
+                        "audit_log_config" => value.audit_log_config = map.next_value()?,
+                        "rrsa_config" => value.rrsa_config = map.next_value()?,
+                        "cluster_domain" => value.cluster_domain = map.next_value()?,
+                        "encryption_provider_key" => {
+                            value.encryption_provider_key = map.next_value()?;
+                        }
+                        "service_account_issuer" => {
+                            value.service_account_issuer = map.next_value()?;
+                        }
+                        "api_audiences" => value.api_audiences = map.next_value()?,
+                        "extra_sans" => value.extra_sans = map.next_value()?,
+                        "maintenance_window" => {
+                            value.maintenance_window = map.next_value()?;
+                        }
+                        "operation_policy" => value.operation_policy = map.next_value()?,
+                        "addons" => value.addons = map.next_value()?,
+                        "nodepools" => value.nodepools = map.next_value()?,
+                        "user_ca" => value.user_ca = map.next_value()?,
+                        "control_plane_config" => {
+                            value.control_plane_config = map.next_value()?;
+                        }
+                        "custom_san" => value.custom_san = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "node_name_mode" => value.node_name_mode = map.next_value()?,
+                        "user_data" => value.user_data = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "rds_instances" => value.rds_instances = map.next_value()?,
+                        "taints" => value.taints = map.next_value()?,
+                        "cloud_monitor_flags" => {
+                            value.cloud_monitor_flags = map.next_value()?;
+                        }
+                        "platform" => value.platform = map.next_value()?,
+                        "os_type" => value.os_type = map.next_value()?,
+                        "soc_enabled" => value.soc_enabled = map.next_value()?,
+                        "security_hardening_os" => {
+                            value.security_hardening_os = map.next_value()?;
+                        }
+                        "cis_enabled" => value.cis_enabled = map.next_value()?,
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "node_port_range" => value.node_port_range = map.next_value()?,
+                        "master_vswitch_ids" => {
+                            value.master_vswitch_ids = map.next_value()?;
+                        }
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "master_count" => value.master_count = map.next_value()?,
+                        "master_instance_types" => {
+                            value.master_instance_types = map.next_value()?;
+                        }
+                        "master_system_disk_category" => {
+                            value.master_system_disk_category = map.next_value()?;
+                        }
+                        "master_system_disk_size" => {
+                            value.master_system_disk_size = map.next_value()?;
+                        }
+                        "master_system_disk_performance_level" => {
+                            value.master_system_disk_performance_level = map
+                                .next_value()?;
+                        }
+                        "master_system_disk_snapshot_policy_id" => {
+                            value.master_system_disk_snapshot_policy_id = map
+                                .next_value()?;
+                        }
+                        "master_instance_charge_type" => {
+                            value.master_instance_charge_type = map.next_value()?;
+                        }
+                        "master_period_unit" => {
+                            value.master_period_unit = map.next_value()?;
+                        }
+                        "master_period" => value.master_period = map.next_value()?,
+                        "master_auto_renew" => {
+                            value.master_auto_renew = map.next_value()?;
+                        }
+                        "master_auto_renew_period" => {
+                            value.master_auto_renew_period = map.next_value()?;
+                        }
+                        "num_of_nodes" => value.num_of_nodes = map.next_value()?,
+                        "worker_vswitch_ids" => {
+                            value.worker_vswitch_ids = map.next_value()?;
+                        }
+                        "worker_instance_types" => {
+                            value.worker_instance_types = map.next_value()?;
+                        }
+                        "worker_system_disk_category" => {
+                            value.worker_system_disk_category = map.next_value()?;
+                        }
+                        "worker_system_disk_size" => {
+                            value.worker_system_disk_size = map.next_value()?;
+                        }
+                        "worker_system_disk_snapshot_policy_id" => {
+                            value.worker_system_disk_snapshot_policy_id = map
+                                .next_value()?;
+                        }
+                        "worker_system_disk_performance_level" => {
+                            value.worker_system_disk_performance_level = map
+                                .next_value()?;
+                        }
+                        "worker_data_disks" => {
+                            value.worker_data_disks = map.next_value()?;
+                        }
+                        "worker_instance_charge_type" => {
+                            value.worker_instance_charge_type = map.next_value()?;
+                        }
+                        "worker_period_unit" => {
+                            value.worker_period_unit = map.next_value()?;
+                        }
+                        "worker_period" => value.worker_period = map.next_value()?,
+                        "worker_auto_renew" => {
+                            value.worker_auto_renew = map.next_value()?;
+                        }
+                        "worker_auto_renew_period" => {
+                            value.worker_auto_renew_period = map.next_value()?;
+                        }
+                        "instances" => value.instances = map.next_value()?,
+                        "format_disk" => value.format_disk = map.next_value()?,
+                        "keep_instance_name" => {
+                            value.keep_instance_name = map.next_value()?;
+                        }
+                        "service_discovery_types" => {
+                            value.service_discovery_types = map.next_value()?;
+                        }
+                        "nat_gateway" => value.nat_gateway = map.next_value()?,
+                        "zone_id" => value.zone_id = map.next_value()?,
+                        "logging_type" => value.logging_type = map.next_value()?,
+                        "disable_rollback" => value.disable_rollback = map.next_value()?,
+                        "timeout_mins" => value.timeout_mins = map.next_value()?,
+                        "image_type" => value.image_type = map.next_value()?,
+                        "load_balancer_spec" => {
+                            value.load_balancer_spec = map.next_value()?;
+                        }
+                        "enable_rrsa" => value.enable_rrsa = map.next_value()?,
+                        "charge_type" => value.charge_type = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "period" => value.period = map.next_value()?,
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "access_control_list" => {
+                            value.access_control_list = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateClusterRequestBuilder {
     /// Sets `name`: see [`CreateClusterRequest::name`].
@@ -1614,17 +1845,17 @@ impl CreateClusterRequestBuilder {
         &self.vswitch_ids
     }
     /// Sets `ip_stack`: see [`CreateClusterRequest::ip_stack`].
-    pub fn ip_stack(mut self, input: impl Into<String>) -> Self {
+    pub fn ip_stack(mut self, input: impl Into<IpStack>) -> Self {
         self.ip_stack = Some(input.into());
         self
     }
     /// Sets or clears `ip_stack`. The IP stack of the cluster.
-    pub fn set_ip_stack(mut self, input: Option<String>) -> Self {
+    pub fn set_ip_stack(mut self, input: Option<IpStack>) -> Self {
         self.ip_stack = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ip_stack(&self) -> &Option<String> {
+    pub fn get_ip_stack(&self) -> &Option<IpStack> {
         &self.ip_stack
     }
     /// Sets `pod_vswitch_ids`: see [`CreateClusterRequest::pod_vswitch_ids`].
@@ -1966,7 +2197,7 @@ impl CreateClusterRequestBuilder {
         self.operation_policy = Some(input);
         self
     }
-    /// Sets or clears `operation_policy`. The automatic O\&M policy of the cluster.
+    /// Sets or clears `operation_policy`. The automatic O&M policy of the cluster.
     pub fn set_operation_policy(mut self, input: Option<OperationPolicy>) -> Self {
         self.operation_policy = input;
         self
@@ -2071,7 +2302,7 @@ impl CreateClusterRequestBuilder {
         self.node_name_mode = Some(input.into());
         self
     }
-    /// Sets or clears `node_name_mode`. \[**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// Sets or clears `node_name_mode`. [**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     pub fn set_node_name_mode(mut self, input: Option<String>) -> Self {
         self.node_name_mode = input;
         self
@@ -2099,7 +2330,7 @@ impl CreateClusterRequestBuilder {
         self.image_id = Some(input.into());
         self
     }
-    /// Sets or clears `image_id`. \[**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `image_id`. [**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead.
     pub fn set_image_id(mut self, input: Option<String>) -> Self {
         self.image_id = input;
         self
@@ -2115,7 +2346,7 @@ impl CreateClusterRequestBuilder {
         self.rds_instances.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `rds_instances`. \[**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `rds_instances`. [**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_rds_instances(mut self, input: Option<Vec<String>>) -> Self {
         self.rds_instances = input;
         self
@@ -2131,7 +2362,7 @@ impl CreateClusterRequestBuilder {
         self.taints.get_or_insert_with(Vec::new).push(input);
         self
     }
-    /// Sets or clears `taints`. \[**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// Sets or clears `taints`. [**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     pub fn set_taints(mut self, input: Option<Vec<crate::types::Taint>>) -> Self {
         self.taints = input;
         self
@@ -2145,7 +2376,7 @@ impl CreateClusterRequestBuilder {
         self.cloud_monitor_flags = Some(input);
         self
     }
-    /// Sets or clears `cloud_monitor_flags`. \[**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cloud_monitor_flags`. [**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead.
     pub fn set_cloud_monitor_flags(mut self, input: Option<bool>) -> Self {
         self.cloud_monitor_flags = input;
         self
@@ -2159,7 +2390,7 @@ impl CreateClusterRequestBuilder {
         self.platform = Some(input.into());
         self
     }
-    /// Sets or clears `platform`. \[**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `platform`. [**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
@@ -2173,7 +2404,7 @@ impl CreateClusterRequestBuilder {
         self.os_type = Some(input.into());
         self
     }
-    /// Sets or clears `os_type`. \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `os_type`. [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
     pub fn set_os_type(mut self, input: Option<String>) -> Self {
         self.os_type = input;
         self
@@ -2187,7 +2418,7 @@ impl CreateClusterRequestBuilder {
         self.soc_enabled = Some(input);
         self
     }
-    /// Sets or clears `soc_enabled`. \[**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `soc_enabled`. [**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead.
     pub fn set_soc_enabled(mut self, input: Option<bool>) -> Self {
         self.soc_enabled = input;
         self
@@ -2201,7 +2432,7 @@ impl CreateClusterRequestBuilder {
         self.security_hardening_os = Some(input);
         self
     }
-    /// Sets or clears `security_hardening_os`. \[**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `security_hardening_os`. [**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
     pub fn set_security_hardening_os(mut self, input: Option<bool>) -> Self {
         self.security_hardening_os = input;
         self
@@ -2215,7 +2446,7 @@ impl CreateClusterRequestBuilder {
         self.cis_enabled = Some(input);
         self
     }
-    /// Sets or clears `cis_enabled`. \[Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cis_enabled`. [Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
     pub fn set_cis_enabled(mut self, input: Option<bool>) -> Self {
         self.cis_enabled = input;
         self
@@ -2229,7 +2460,7 @@ impl CreateClusterRequestBuilder {
         self.cpu_policy = Some(input.into());
         self
     }
-    /// Sets or clears `cpu_policy`. \[**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cpu_policy`. [**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead.
     pub fn set_cpu_policy(mut self, input: Option<String>) -> Self {
         self.cpu_policy = input;
         self
@@ -2259,7 +2490,7 @@ impl CreateClusterRequestBuilder {
         self.master_vswitch_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `master_vswitch_ids`. \[**Deprecated**] Use the `vswitch_ids` parameter instead.
+    /// Sets or clears `master_vswitch_ids`. [**Deprecated**] Use the `vswitch_ids` parameter instead.
     pub fn set_master_vswitch_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.master_vswitch_ids = input;
         self
@@ -2273,7 +2504,7 @@ impl CreateClusterRequestBuilder {
         self.key_pair = Some(input.into());
         self
     }
-    /// Sets or clears `key_pair`. \[**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `key_pair`. [**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead.
     pub fn set_key_pair(mut self, input: Option<String>) -> Self {
         self.key_pair = input;
         self
@@ -2287,7 +2518,7 @@ impl CreateClusterRequestBuilder {
         self.login_password = Some(input.into());
         self
     }
-    /// Sets or clears `login_password`. \[**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `login_password`. [**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead.
     pub fn set_login_password(mut self, input: Option<String>) -> Self {
         self.login_password = input;
         self
@@ -2301,7 +2532,7 @@ impl CreateClusterRequestBuilder {
         self.master_count = Some(input);
         self
     }
-    /// Sets or clears `master_count`. \[**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_count`. [**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
     pub fn set_master_count(mut self, input: Option<i64>) -> Self {
         self.master_count = input;
         self
@@ -2317,7 +2548,7 @@ impl CreateClusterRequestBuilder {
         self.master_instance_types.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `master_instance_types`. \[**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_instance_types`. [**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
     pub fn set_master_instance_types(mut self, input: Option<Vec<String>>) -> Self {
         self.master_instance_types = input;
         self
@@ -2331,7 +2562,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_category = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_category`. \[**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_category`. [**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_category(mut self, input: Option<String>) -> Self {
         self.master_system_disk_category = input;
         self
@@ -2345,7 +2576,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_size = Some(input);
         self
     }
-    /// Sets or clears `master_system_disk_size`. \[**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_size`. [**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_size(mut self, input: Option<i64>) -> Self {
         self.master_system_disk_size = input;
         self
@@ -2362,7 +2593,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_performance_level = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_performance_level`. \[**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_performance_level`. [**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_performance_level(
         mut self,
         input: Option<String>,
@@ -2382,7 +2613,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_snapshot_policy_id = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_snapshot_policy_id`. \[**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_snapshot_policy_id`. [**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_snapshot_policy_id(
         mut self,
         input: Option<String>,
@@ -2399,7 +2630,7 @@ impl CreateClusterRequestBuilder {
         self.master_instance_charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `master_instance_charge_type`. \[**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_instance_charge_type`. [**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
     pub fn set_master_instance_charge_type(mut self, input: Option<String>) -> Self {
         self.master_instance_charge_type = input;
         self
@@ -2413,7 +2644,7 @@ impl CreateClusterRequestBuilder {
         self.master_period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `master_period_unit`. \[**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_period_unit`. [**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
     pub fn set_master_period_unit(mut self, input: Option<String>) -> Self {
         self.master_period_unit = input;
         self
@@ -2427,7 +2658,7 @@ impl CreateClusterRequestBuilder {
         self.master_period = Some(input);
         self
     }
-    /// Sets or clears `master_period`. \[**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_period`. [**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
     pub fn set_master_period(mut self, input: Option<i64>) -> Self {
         self.master_period = input;
         self
@@ -2441,7 +2672,7 @@ impl CreateClusterRequestBuilder {
         self.master_auto_renew = Some(input);
         self
     }
-    /// Sets or clears `master_auto_renew`. \[**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_auto_renew`. [**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
     pub fn set_master_auto_renew(mut self, input: Option<bool>) -> Self {
         self.master_auto_renew = input;
         self
@@ -2455,7 +2686,7 @@ impl CreateClusterRequestBuilder {
         self.master_auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `master_auto_renew_period`. \[**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_auto_renew_period`. [**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
     pub fn set_master_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.master_auto_renew_period = input;
         self
@@ -2469,7 +2700,7 @@ impl CreateClusterRequestBuilder {
         self.num_of_nodes = Some(input);
         self
     }
-    /// Sets or clears `num_of_nodes`. \[**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `num_of_nodes`. [**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_num_of_nodes(mut self, input: Option<i64>) -> Self {
         self.num_of_nodes = input;
         self
@@ -2485,7 +2716,7 @@ impl CreateClusterRequestBuilder {
         self.worker_vswitch_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `worker_vswitch_ids`. \[**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_vswitch_ids`. [**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_vswitch_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.worker_vswitch_ids = input;
         self
@@ -2501,7 +2732,7 @@ impl CreateClusterRequestBuilder {
         self.worker_instance_types.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `worker_instance_types`. \[**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_instance_types`. [**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_instance_types(mut self, input: Option<Vec<String>>) -> Self {
         self.worker_instance_types = input;
         self
@@ -2515,7 +2746,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_category = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_category`. \[**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_category`. [**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_category(mut self, input: Option<String>) -> Self {
         self.worker_system_disk_category = input;
         self
@@ -2529,7 +2760,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_size = Some(input);
         self
     }
-    /// Sets or clears `worker_system_disk_size`. \[**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_size`. [**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_size(mut self, input: Option<i64>) -> Self {
         self.worker_system_disk_size = input;
         self
@@ -2546,7 +2777,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_snapshot_policy_id = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_snapshot_policy_id`. \[**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_snapshot_policy_id`. [**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_snapshot_policy_id(
         mut self,
         input: Option<String>,
@@ -2566,7 +2797,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_performance_level = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_performance_level`. \[**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_performance_level`. [**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_performance_level(
         mut self,
         input: Option<String>,
@@ -2585,7 +2816,7 @@ impl CreateClusterRequestBuilder {
         self.worker_data_disks.get_or_insert_with(Vec::new).push(input);
         self
     }
-    /// Sets or clears `worker_data_disks`. \[**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_data_disks`. [**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_data_disks(mut self, input: Option<Vec<WorkerDataDisk>>) -> Self {
         self.worker_data_disks = input;
         self
@@ -2599,7 +2830,7 @@ impl CreateClusterRequestBuilder {
         self.worker_instance_charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `worker_instance_charge_type`. \[**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_instance_charge_type`. [**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_instance_charge_type(mut self, input: Option<String>) -> Self {
         self.worker_instance_charge_type = input;
         self
@@ -2613,7 +2844,7 @@ impl CreateClusterRequestBuilder {
         self.worker_period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `worker_period_unit`. \[**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_period_unit`. [**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_period_unit(mut self, input: Option<String>) -> Self {
         self.worker_period_unit = input;
         self
@@ -2627,7 +2858,7 @@ impl CreateClusterRequestBuilder {
         self.worker_period = Some(input);
         self
     }
-    /// Sets or clears `worker_period`. \[**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_period`. [**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_period(mut self, input: Option<i64>) -> Self {
         self.worker_period = input;
         self
@@ -2641,7 +2872,7 @@ impl CreateClusterRequestBuilder {
         self.worker_auto_renew = Some(input);
         self
     }
-    /// Sets or clears `worker_auto_renew`. \[**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_auto_renew`. [**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_auto_renew(mut self, input: Option<bool>) -> Self {
         self.worker_auto_renew = input;
         self
@@ -2655,7 +2886,7 @@ impl CreateClusterRequestBuilder {
         self.worker_auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `worker_auto_renew_period`. \[**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_auto_renew_period`. [**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.worker_auto_renew_period = input;
         self
@@ -2671,7 +2902,7 @@ impl CreateClusterRequestBuilder {
         self.instances.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `instances`. \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `instances`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_instances(mut self, input: Option<Vec<String>>) -> Self {
         self.instances = input;
         self
@@ -2685,7 +2916,7 @@ impl CreateClusterRequestBuilder {
         self.format_disk = Some(input);
         self
     }
-    /// Sets or clears `format_disk`. \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `format_disk`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_format_disk(mut self, input: Option<bool>) -> Self {
         self.format_disk = input;
         self
@@ -2699,7 +2930,7 @@ impl CreateClusterRequestBuilder {
         self.keep_instance_name = Some(input);
         self
     }
-    /// Sets or clears `keep_instance_name`. \[**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `keep_instance_name`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_keep_instance_name(mut self, input: Option<bool>) -> Self {
         self.keep_instance_name = input;
         self
@@ -2729,7 +2960,7 @@ impl CreateClusterRequestBuilder {
         self.nat_gateway = Some(input);
         self
     }
-    /// Sets or clears `nat_gateway`. \[Deprecated] Use the `snat_entry` parameter instead.
+    /// Sets or clears `nat_gateway`. [Deprecated] Use the `snat_entry` parameter instead.
     pub fn set_nat_gateway(mut self, input: Option<bool>) -> Self {
         self.nat_gateway = input;
         self
@@ -2743,7 +2974,7 @@ impl CreateClusterRequestBuilder {
         self.zone_id = Some(input.into());
         self
     }
-    /// Sets or clears `zone_id`. \[Deprecated] Use the `zone_ids` parameter instead.
+    /// Sets or clears `zone_id`. [Deprecated] Use the `zone_ids` parameter instead.
     pub fn set_zone_id(mut self, input: Option<String>) -> Self {
         self.zone_id = input;
         self
@@ -2771,7 +3002,7 @@ impl CreateClusterRequestBuilder {
         self.disable_rollback = Some(input);
         self
     }
-    /// Sets or clears `disable_rollback`. \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
+    /// Sets or clears `disable_rollback`. [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
     pub fn set_disable_rollback(mut self, input: Option<bool>) -> Self {
         self.disable_rollback = input;
         self
@@ -2785,7 +3016,7 @@ impl CreateClusterRequestBuilder {
         self.timeout_mins = Some(input);
         self
     }
-    /// Sets or clears `timeout_mins`. \[**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
+    /// Sets or clears `timeout_mins`. [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
     pub fn set_timeout_mins(mut self, input: Option<i64>) -> Self {
         self.timeout_mins = input;
         self
@@ -2799,7 +3030,7 @@ impl CreateClusterRequestBuilder {
         self.image_type = Some(input.into());
         self
     }
-    /// Sets or clears `image_type`. \[**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `image_type`. [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
     pub fn set_image_type(mut self, input: Option<String>) -> Self {
         self.image_type = input;
         self
@@ -2813,7 +3044,7 @@ impl CreateClusterRequestBuilder {
         self.load_balancer_spec = Some(input.into());
         self
     }
-    /// Sets or clears `load_balancer_spec`. \[**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances.
+    /// Sets or clears `load_balancer_spec`. [**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances.
     pub fn set_load_balancer_spec(mut self, input: Option<String>) -> Self {
         self.load_balancer_spec = input;
         self
@@ -2841,7 +3072,7 @@ impl CreateClusterRequestBuilder {
         self.charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `charge_type`. \[**Deprecated**]
+    /// Sets or clears `charge_type`. [**Deprecated**]
     pub fn set_charge_type(mut self, input: Option<String>) -> Self {
         self.charge_type = input;
         self
@@ -2855,7 +3086,7 @@ impl CreateClusterRequestBuilder {
         self.period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `period_unit`. \[**Deprecated**]
+    /// Sets or clears `period_unit`. [**Deprecated**]
     pub fn set_period_unit(mut self, input: Option<String>) -> Self {
         self.period_unit = input;
         self
@@ -2869,7 +3100,7 @@ impl CreateClusterRequestBuilder {
         self.period = Some(input);
         self
     }
-    /// Sets or clears `period`. \[**Deprecated**]
+    /// Sets or clears `period`. [**Deprecated**]
     pub fn set_period(mut self, input: Option<i64>) -> Self {
         self.period = input;
         self
@@ -2883,7 +3114,7 @@ impl CreateClusterRequestBuilder {
         self.auto_renew = Some(input);
         self
     }
-    /// Sets or clears `auto_renew`. \[**Deprecated**]
+    /// Sets or clears `auto_renew`. [**Deprecated**]
     pub fn set_auto_renew(mut self, input: Option<bool>) -> Self {
         self.auto_renew = input;
         self
@@ -2897,7 +3128,7 @@ impl CreateClusterRequestBuilder {
         self.auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `auto_renew_period`. \[**Deprecated**]
+    /// Sets or clears `auto_renew_period`. [**Deprecated**]
     pub fn set_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.auto_renew_period = input;
         self
@@ -3053,9 +3284,14 @@ impl CreateClusterFluentBuilder {
     pub fn as_input(&self) -> &CreateClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -3246,17 +3482,17 @@ impl CreateClusterFluentBuilder {
         self.inner.get_vswitch_ids()
     }
     /// Sets `ip_stack`: see [`CreateClusterRequest::ip_stack`].
-    pub fn ip_stack(mut self, input: impl Into<String>) -> Self {
+    pub fn ip_stack(mut self, input: impl Into<IpStack>) -> Self {
         self.inner = self.inner.ip_stack(input);
         self
     }
     /// Sets or clears `ip_stack`.
-    pub fn set_ip_stack(mut self, input: Option<String>) -> Self {
+    pub fn set_ip_stack(mut self, input: Option<IpStack>) -> Self {
         self.inner = self.inner.set_ip_stack(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_ip_stack(&self) -> &Option<String> {
+    pub fn get_ip_stack(&self) -> &Option<IpStack> {
         self.inner.get_ip_stack()
     }
     /// Sets `pod_vswitch_ids`: see [`CreateClusterRequest::pod_vswitch_ids`].
@@ -4602,6 +4838,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateClusterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateClusterResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// AutoMode
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -4619,6 +4869,40 @@ impl ::serde::Serialize for AutoMode {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "enable", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoMode;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoMode object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoMode, A::Error> {
+                let mut value = AutoMode::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AutoMode {
@@ -4660,6 +4944,41 @@ impl ::serde::Serialize for AuditLogConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AuditLogConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AuditLogConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditLogConfig, A::Error> {
+                let mut value = AuditLogConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "sls_project_name" => value.sls_project_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AuditLogConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -4693,6 +5012,40 @@ impl ::serde::Serialize for RrsaConfig {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "enabled", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RrsaConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RrsaConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RrsaConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RrsaConfig, A::Error> {
+                let mut value = RrsaConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl RrsaConfig {
@@ -4742,6 +5095,41 @@ impl ::serde::Serialize for ClusterAutoUpgrade {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ClusterAutoUpgrade;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ClusterAutoUpgrade object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterAutoUpgrade, A::Error> {
+                let mut value = ClusterAutoUpgrade::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "channel" => value.channel = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ClusterAutoUpgrade {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -4758,7 +5146,7 @@ impl ClusterAutoUpgrade {
         self
     }
 }
-/// The automatic O\&M policy of the cluster.
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
@@ -4781,6 +5169,42 @@ impl ::serde::Serialize for OperationPolicy {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OperationPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OperationPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a OperationPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OperationPolicy, A::Error> {
+                let mut value = OperationPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_auto_upgrade" => {
+                            value.cluster_auto_upgrade = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl OperationPolicy {
@@ -5103,6 +5527,82 @@ impl ::serde::Serialize for ControlPlaneConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ControlPlaneConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ControlPlaneConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ControlPlaneConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ControlPlaneConfig, A::Error> {
+                let mut value = ControlPlaneConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "charge_type" => value.charge_type = map.next_value()?,
+                        "period" => value.period = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "instance_types" => value.instance_types = map.next_value()?,
+                        "image_type" => value.image_type = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "system_disk_category" => {
+                            value.system_disk_category = map.next_value()?;
+                        }
+                        "system_disk_size" => value.system_disk_size = map.next_value()?,
+                        "system_disk_snapshot_policy_id" => {
+                            value.system_disk_snapshot_policy_id = map.next_value()?;
+                        }
+                        "system_disk_performance_level" => {
+                            value.system_disk_performance_level = map.next_value()?;
+                        }
+                        "system_disk_provisioned_iops" => {
+                            value.system_disk_provisioned_iops = map.next_value()?;
+                        }
+                        "system_disk_bursting_enabled" => {
+                            value.system_disk_bursting_enabled = map.next_value()?;
+                        }
+                        "deploymentset_id" => value.deploymentset_id = map.next_value()?,
+                        "cloud_monitor_flags" => {
+                            value.cloud_monitor_flags = map.next_value()?;
+                        }
+                        "instance_metadata_options" => {
+                            value.instance_metadata_options = map.next_value()?;
+                        }
+                        "soc_enabled" => value.soc_enabled = map.next_value()?,
+                        "security_hardening_os" => {
+                            value.security_hardening_os = map.next_value()?;
+                        }
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "node_port_range" => value.node_port_range = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ControlPlaneConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -5298,6 +5798,45 @@ impl ::serde::Serialize for WorkerDataDisk {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for WorkerDataDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WorkerDataDisk;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a WorkerDataDisk object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkerDataDisk, A::Error> {
+                let mut value = WorkerDataDisk::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "category" => value.category = map.next_value()?,
+                        "encrypted" => value.encrypted = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "performance_level" => {
+                            value.performance_level = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl WorkerDataDisk {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -5322,5 +5861,74 @@ impl WorkerDataDisk {
     pub fn performance_level(mut self, input: impl Into<String>) -> Self {
         self.performance_level = Some(input.into());
         self
+    }
+}
+/// The IP stack of the cluster.
+///
+/// Built from its text with `From<&str>` (`"ipv4".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStack {
+    /// `ipv4`
+    Ipv4,
+    /// `dual`
+    Dual,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl IpStack {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dual => "dual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for IpStack {
+    fn from(value: &str) -> Self {
+        match value {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for IpStack {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for IpStack {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for IpStack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for IpStack {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for IpStack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -42,7 +42,7 @@ pub struct CreateClusterDiagnosisRequest {
     /// Valid values: `node`, `ingress`, `cluster`, `memory`, `pod`, `service`, `network`.
     ///
     /// Example: `node`
-    pub r#type: Option<String>,
+    pub r#type: Option<Type>,
     /// The parameter used to specify the diagnostic object. Examples of parameters for different types of diagnostic objects:
     ///
     /// node:
@@ -91,6 +91,16 @@ impl CreateClusterDiagnosisRequest {
     pub fn builder() -> CreateClusterDiagnosisRequestBuilder {
         CreateClusterDiagnosisRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateClusterDiagnosisResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateClusterDiagnosisRequest {
     fn encode(
@@ -107,12 +117,48 @@ impl ::acs_runtime::EncodeRequest for CreateClusterDiagnosisRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateClusterDiagnosisRequest`].
+/// Builds a [`CreateClusterDiagnosisRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateClusterDiagnosisRequestBuilder {
     cluster_id: Option<String>,
-    r#type: Option<String>,
+    r#type: Option<Type>,
     target: Option<::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateClusterDiagnosisRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateClusterDiagnosisRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateClusterDiagnosisRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateClusterDiagnosisRequestBuilder, A::Error> {
+                let mut value = CreateClusterDiagnosisRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "target" => value.target = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateClusterDiagnosisRequestBuilder {
     /// Sets `cluster_id`: see [`CreateClusterDiagnosisRequest::cluster_id`].
@@ -130,17 +176,17 @@ impl CreateClusterDiagnosisRequestBuilder {
         &self.cluster_id
     }
     /// Sets `type`: see [`CreateClusterDiagnosisRequest::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<Type>) -> Self {
         self.r#type = Some(input.into());
         self
     }
     /// Sets or clears `type`. The type of the diagnostic.
-    pub fn set_type(mut self, input: Option<String>) -> Self {
+    pub fn set_type(mut self, input: Option<Type>) -> Self {
         self.r#type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &Option<String> {
+    pub fn get_type(&self) -> &Option<Type> {
         &self.r#type
     }
     /// Sets `target`: see [`CreateClusterDiagnosisRequest::target`].
@@ -187,9 +233,14 @@ impl CreateClusterDiagnosisFluentBuilder {
     pub fn as_input(&self) -> &CreateClusterDiagnosisRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -212,17 +263,17 @@ impl CreateClusterDiagnosisFluentBuilder {
         self.inner.get_cluster_id()
     }
     /// Sets `type`: see [`CreateClusterDiagnosisRequest::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<Type>) -> Self {
         self.inner = self.inner.r#type(input);
         self
     }
     /// Sets or clears `type`.
-    pub fn set_type(mut self, input: Option<String>) -> Self {
+    pub fn set_type(mut self, input: Option<Type>) -> Self {
         self.inner = self.inner.set_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &Option<String> {
+    pub fn get_type(&self) -> &Option<Type> {
         self.inner.get_type()
     }
     /// Sets `target`: see [`CreateClusterDiagnosisRequest::target`].
@@ -319,5 +370,126 @@ impl<'de> ::serde::Deserialize<'de> for CreateClusterDiagnosisResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CreateClusterDiagnosisResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `diagnosis_id`, if the service sent it.
+    pub fn diagnosis_id(&self) -> Option<&str> {
+        self.diagnosis_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+/// The type of the diagnostic.
+///
+/// Valid values:
+///
+/// *   node
+/// *   ingress
+/// *   cluster
+/// *   memory
+/// *   pod
+/// *   service
+/// *   network
+///
+/// Built from its text with `From<&str>` (`"node".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `node`
+    Node,
+    /// `ingress`
+    Ingress,
+    /// `cluster`
+    Cluster,
+    /// `memory`
+    Memory,
+    /// `pod`
+    Pod,
+    /// `service`
+    Service,
+    /// `network`
+    Network,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Type {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "node",
+        "ingress",
+        "cluster",
+        "memory",
+        "pod",
+        "service",
+        "network",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Node => "node",
+            Self::Ingress => "ingress",
+            Self::Cluster => "cluster",
+            Self::Memory => "memory",
+            Self::Pod => "pod",
+            Self::Service => "service",
+            Self::Network => "network",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "node" => Self::Node,
+            "ingress" => Self::Ingress,
+            "cluster" => Self::Cluster,
+            "memory" => Self::Memory,
+            "pod" => Self::Pod,
+            "service" => Self::Service,
+            "network" => Self::Network,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Type {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Type {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

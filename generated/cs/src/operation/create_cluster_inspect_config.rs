@@ -49,6 +49,16 @@ impl CreateClusterInspectConfigRequest {
     pub fn builder() -> CreateClusterInspectConfigRequestBuilder {
         CreateClusterInspectConfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateClusterInspectConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateClusterInspectConfigRequest {
     fn encode(
@@ -68,13 +78,52 @@ impl ::acs_runtime::EncodeRequest for CreateClusterInspectConfigRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateClusterInspectConfigRequest`].
+/// Builds a [`CreateClusterInspectConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateClusterInspectConfigRequestBuilder {
     cluster_id: Option<String>,
     enabled: Option<bool>,
     recurrence: Option<String>,
     disabled_check_items: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateClusterInspectConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateClusterInspectConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateClusterInspectConfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateClusterInspectConfigRequestBuilder, A::Error> {
+                let mut value = CreateClusterInspectConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterId" => value.cluster_id = map.next_value()?,
+                        "enabled" => value.enabled = map.next_value()?,
+                        "recurrence" => value.recurrence = map.next_value()?,
+                        "disabledCheckItems" => {
+                            value.disabled_check_items = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateClusterInspectConfigRequestBuilder {
     /// Sets `clusterId`: see [`CreateClusterInspectConfigRequest::cluster_id`].
@@ -168,9 +217,14 @@ impl CreateClusterInspectConfigFluentBuilder {
     pub fn as_input(&self) -> &CreateClusterInspectConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -292,5 +346,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateClusterInspectConfigResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CreateClusterInspectConfigResponse {
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

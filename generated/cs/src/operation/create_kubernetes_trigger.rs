@@ -61,6 +61,16 @@ impl CreateKubernetesTriggerRequest {
     pub fn builder() -> CreateKubernetesTriggerRequestBuilder {
         CreateKubernetesTriggerRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateKubernetesTriggerResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateKubernetesTriggerRequest {
     fn encode(
@@ -82,13 +92,50 @@ impl ::acs_runtime::EncodeRequest for CreateKubernetesTriggerRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateKubernetesTriggerRequest`].
+/// Builds a [`CreateKubernetesTriggerRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateKubernetesTriggerRequestBuilder {
     cluster_id: Option<String>,
     project_id: Option<String>,
     action: Option<String>,
     r#type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateKubernetesTriggerRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateKubernetesTriggerRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateKubernetesTriggerRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateKubernetesTriggerRequestBuilder, A::Error> {
+                let mut value = CreateKubernetesTriggerRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        "action" => value.action = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateKubernetesTriggerRequestBuilder {
     /// Sets `cluster_id`: see [`CreateKubernetesTriggerRequest::cluster_id`].
@@ -178,9 +225,14 @@ impl CreateKubernetesTriggerFluentBuilder {
     pub fn as_input(&self) -> &CreateKubernetesTriggerRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -345,5 +397,27 @@ impl<'de> ::serde::Deserialize<'de> for CreateKubernetesTriggerResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CreateKubernetesTriggerResponse {
+    /// `id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `project_id`, if the service sent it.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `action`, if the service sent it.
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
     }
 }

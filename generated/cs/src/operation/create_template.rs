@@ -62,6 +62,16 @@ impl CreateTemplateRequest {
     pub fn builder() -> CreateTemplateRequestBuilder {
         CreateTemplateRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateTemplateResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateTemplateRequest {
     fn encode(
@@ -86,7 +96,7 @@ impl ::acs_runtime::EncodeRequest for CreateTemplateRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateTemplateRequest`].
+/// Builds a [`CreateTemplateRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateTemplateRequestBuilder {
     name: Option<String>,
@@ -94,6 +104,44 @@ pub struct CreateTemplateRequestBuilder {
     tags: Option<String>,
     description: Option<String>,
     template_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateTemplateRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateTemplateRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateTemplateRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTemplateRequestBuilder, A::Error> {
+                let mut value = CreateTemplateRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "template" => value.template = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "template_type" => value.template_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateTemplateRequestBuilder {
     /// Sets `name`: see [`CreateTemplateRequest::name`].
@@ -196,9 +244,14 @@ impl CreateTemplateFluentBuilder {
     pub fn as_input(&self) -> &CreateTemplateRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -332,5 +385,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateTemplateResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CreateTemplateResponse {
+    /// `template_id`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
     }
 }

@@ -66,6 +66,16 @@ impl CreateTriggerRequest {
     pub fn builder() -> CreateTriggerRequestBuilder {
         CreateTriggerRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateTriggerResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateTriggerRequest {
     fn encode(
@@ -88,7 +98,7 @@ impl ::acs_runtime::EncodeRequest for CreateTriggerRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateTriggerRequest`].
+/// Builds a [`CreateTriggerRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateTriggerRequestBuilder {
     cluster_id: Option<String>,
@@ -96,6 +106,43 @@ pub struct CreateTriggerRequestBuilder {
     action: Option<String>,
     r#type: Option<String>,
     cluster_id_2: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateTriggerRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateTriggerRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateTriggerRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTriggerRequestBuilder, A::Error> {
+                let mut value = CreateTriggerRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        "action" => value.action = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateTriggerRequestBuilder {
     /// Sets `cluster_id`: see [`CreateTriggerRequest::cluster_id`].
@@ -200,9 +247,14 @@ impl CreateTriggerFluentBuilder {
     pub fn as_input(&self) -> &CreateTriggerRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -376,5 +428,27 @@ impl<'de> ::serde::Deserialize<'de> for CreateTriggerResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CreateTriggerResponse {
+    /// `id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `project_id`, if the service sent it.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `action`, if the service sent it.
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
     }
 }

@@ -29,6 +29,16 @@ impl DeleteAlertContactRequest {
     pub fn builder() -> DeleteAlertContactRequestBuilder {
         DeleteAlertContactRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteAlertContactResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteAlertContactRequest {
     fn encode(
@@ -39,10 +49,44 @@ impl ::acs_runtime::EncodeRequest for DeleteAlertContactRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteAlertContactRequest`].
+/// Builds a [`DeleteAlertContactRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteAlertContactRequestBuilder {
     contact_ids: Option<Vec<i64>>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteAlertContactRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteAlertContactRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteAlertContactRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteAlertContactRequestBuilder, A::Error> {
+                let mut value = DeleteAlertContactRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_ids" => value.contact_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteAlertContactRequestBuilder {
     /// Sets `contact_ids`: see [`DeleteAlertContactRequest::contact_ids`].
@@ -89,9 +133,14 @@ impl DeleteAlertContactFluentBuilder {
     pub fn as_input(&self) -> &DeleteAlertContactRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -167,6 +216,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteAlertContactResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DeleteAlertContactResponse {
+    /// `result`: empty when the service sent none.
+    pub fn result(&self) -> &[DeleteAlertContactResponseResult] {
+        self.result.as_deref().unwrap_or_default()
+    }
+}
 /// DeleteAlertContactResponseResult
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -230,5 +285,19 @@ impl<'de> ::serde::Deserialize<'de> for DeleteAlertContactResponseResult {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteAlertContactResponseResult {
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<bool> {
+        self.status
+    }
+    /// `msg`, if the service sent it.
+    pub fn msg(&self) -> Option<&str> {
+        self.msg.as_deref()
+    }
+    /// `contact_id`, if the service sent it.
+    pub fn contact_id(&self) -> Option<&str> {
+        self.contact_id.as_deref()
     }
 }

@@ -29,6 +29,16 @@ impl DeleteAlertContactGroupRequest {
     pub fn builder() -> DeleteAlertContactGroupRequestBuilder {
         DeleteAlertContactGroupRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteAlertContactGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteAlertContactGroupRequest {
     fn encode(
@@ -39,10 +49,46 @@ impl ::acs_runtime::EncodeRequest for DeleteAlertContactGroupRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteAlertContactGroupRequest`].
+/// Builds a [`DeleteAlertContactGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteAlertContactGroupRequestBuilder {
     contact_group_ids: Option<Vec<i64>>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteAlertContactGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteAlertContactGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteAlertContactGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteAlertContactGroupRequestBuilder, A::Error> {
+                let mut value = DeleteAlertContactGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "contact_group_ids" => {
+                            value.contact_group_ids = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteAlertContactGroupRequestBuilder {
     /// Sets `contact_group_ids`: see [`DeleteAlertContactGroupRequest::contact_group_ids`].
@@ -91,9 +137,14 @@ impl DeleteAlertContactGroupFluentBuilder {
     pub fn as_input(&self) -> &DeleteAlertContactGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -223,5 +274,19 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<bool> {
+        self.status
+    }
+    /// `msg`, if the service sent it.
+    pub fn msg(&self) -> Option<&str> {
+        self.msg.as_deref()
+    }
+    /// `contact_group_id`, if the service sent it.
+    pub fn contact_group_id(&self) -> Option<&str> {
+        self.contact_group_id.as_deref()
     }
 }

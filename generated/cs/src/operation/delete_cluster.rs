@@ -12,7 +12,7 @@ impl crate::Client {
     ///
     /// Warning:
     ///
-    /// *   Subscription ECS instances and Lingjun nodes in a cluster cannot be automatically released. To avoid unnecessary costs, we recommend that you manually release the resources. For more information, see \<a href="{0}" target="\_blank">Rules for deleting clusters and releasing nodes\</a>.
+    /// *   Subscription ECS instances and Lingjun nodes in a cluster cannot be automatically released. To avoid unnecessary costs, we recommend that you manually release the resources. For more information, see [Rules for deleting clusters and releasing nodes]({0}).
     /// *   If the SLB instance of the API server uses the subscription billing method, it cannot be automatically released. To avoid unnecessary costs, we recommend that you manually release it.
     /// *   By default, virtual private clouds (VPCs), vSwitches, security groups, and RAM roles are retained if they are used by other resources. To avoid unnecessary costs, we recommend that you manually release the resources.
     /// *   Elastic container instances created on virtual nodes are automatically released.
@@ -69,6 +69,16 @@ impl DeleteClusterRequest {
     pub fn builder() -> DeleteClusterRequestBuilder {
         DeleteClusterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteClusterRequest {
     fn encode(
@@ -87,7 +97,7 @@ impl ::acs_runtime::EncodeRequest for DeleteClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteClusterRequest`].
+/// Builds a [`DeleteClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteClusterRequestBuilder {
     cluster_id: Option<String>,
@@ -95,6 +105,46 @@ pub struct DeleteClusterRequestBuilder {
     keep_slb: Option<bool>,
     retain_resources: Option<Vec<String>>,
     delete_options: Option<Vec<DeleteOption>>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteClusterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteClusterRequestBuilder, A::Error> {
+                let mut value = DeleteClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "retain_all_resources" => {
+                            value.retain_all_resources = map.next_value()?;
+                        }
+                        "keep_slb" => value.keep_slb = map.next_value()?,
+                        "retain_resources" => value.retain_resources = map.next_value()?,
+                        "delete_options" => value.delete_options = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteClusterRequestBuilder {
     /// Sets `ClusterId`: see [`DeleteClusterRequest::cluster_id`].
@@ -203,9 +253,14 @@ impl DeleteClusterFluentBuilder {
     pub fn as_input(&self) -> &DeleteClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -361,6 +416,20 @@ impl<'de> ::serde::Deserialize<'de> for DeleteClusterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DeleteClusterResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// DeleteOption
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -404,6 +473,41 @@ impl ::serde::Serialize for DeleteOption {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteOption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteOption;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteOption object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteOption, A::Error> {
+                let mut value = DeleteOption::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "resource_type" => value.resource_type = map.next_value()?,
+                        "delete_mode" => value.delete_mode = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl DeleteOption {

@@ -43,6 +43,16 @@ impl DeleteClusterNodepoolRequest {
     pub fn builder() -> DeleteClusterNodepoolRequestBuilder {
         DeleteClusterNodepoolRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteClusterNodepoolResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteClusterNodepoolRequest {
     fn encode(
@@ -55,12 +65,48 @@ impl ::acs_runtime::EncodeRequest for DeleteClusterNodepoolRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteClusterNodepoolRequest`].
+/// Builds a [`DeleteClusterNodepoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteClusterNodepoolRequestBuilder {
     cluster_id: Option<String>,
     nodepool_id: Option<String>,
     force: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteClusterNodepoolRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteClusterNodepoolRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteClusterNodepoolRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteClusterNodepoolRequestBuilder, A::Error> {
+                let mut value = DeleteClusterNodepoolRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        "force" => value.force = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteClusterNodepoolRequestBuilder {
     /// Sets `ClusterId`: see [`DeleteClusterNodepoolRequest::cluster_id`].
@@ -139,9 +185,14 @@ impl DeleteClusterNodepoolFluentBuilder {
     pub fn as_input(&self) -> &DeleteClusterNodepoolRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -257,5 +308,15 @@ impl<'de> ::serde::Deserialize<'de> for DeleteClusterNodepoolResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteClusterNodepoolResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

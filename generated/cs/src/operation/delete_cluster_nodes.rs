@@ -68,6 +68,16 @@ impl DeleteClusterNodesRequest {
     pub fn builder() -> DeleteClusterNodesRequestBuilder {
         DeleteClusterNodesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteClusterNodesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteClusterNodesRequest {
     fn encode(
@@ -87,13 +97,50 @@ impl ::acs_runtime::EncodeRequest for DeleteClusterNodesRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteClusterNodesRequest`].
+/// Builds a [`DeleteClusterNodesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteClusterNodesRequestBuilder {
     cluster_id: Option<String>,
     drain_node: Option<bool>,
     release_node: Option<bool>,
     nodes: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteClusterNodesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteClusterNodesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteClusterNodesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteClusterNodesRequestBuilder, A::Error> {
+                let mut value = DeleteClusterNodesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "drain_node" => value.drain_node = map.next_value()?,
+                        "release_node" => value.release_node = map.next_value()?,
+                        "nodes" => value.nodes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteClusterNodesRequestBuilder {
     /// Sets `ClusterId`: see [`DeleteClusterNodesRequest::cluster_id`].
@@ -185,9 +232,14 @@ impl DeleteClusterNodesFluentBuilder {
     pub fn as_input(&self) -> &DeleteClusterNodesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -327,5 +379,19 @@ impl<'de> ::serde::Deserialize<'de> for DeleteClusterNodesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteClusterNodesResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

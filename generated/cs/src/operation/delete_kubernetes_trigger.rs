@@ -33,6 +33,16 @@ impl DeleteKubernetesTriggerRequest {
     pub fn builder() -> DeleteKubernetesTriggerRequestBuilder {
         DeleteKubernetesTriggerRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteKubernetesTriggerResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteKubernetesTriggerRequest {
     fn encode(
@@ -43,10 +53,44 @@ impl ::acs_runtime::EncodeRequest for DeleteKubernetesTriggerRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteKubernetesTriggerRequest`].
+/// Builds a [`DeleteKubernetesTriggerRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteKubernetesTriggerRequestBuilder {
     id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteKubernetesTriggerRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteKubernetesTriggerRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteKubernetesTriggerRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteKubernetesTriggerRequestBuilder, A::Error> {
+                let mut value = DeleteKubernetesTriggerRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteKubernetesTriggerRequestBuilder {
     /// Sets `Id`: see [`DeleteKubernetesTriggerRequest::id`].
@@ -91,9 +135,14 @@ impl DeleteKubernetesTriggerFluentBuilder {
     pub fn as_input(&self) -> &DeleteKubernetesTriggerRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -156,3 +205,4 @@ impl<'de> ::serde::Deserialize<'de> for DeleteKubernetesTriggerResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DeleteKubernetesTriggerResponse {}

@@ -43,6 +43,16 @@ impl DeletePolicyInstanceRequest {
     pub fn builder() -> DeletePolicyInstanceRequestBuilder {
         DeletePolicyInstanceRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeletePolicyInstanceResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeletePolicyInstanceRequest {
     fn encode(
@@ -55,12 +65,48 @@ impl ::acs_runtime::EncodeRequest for DeletePolicyInstanceRequest {
         Ok(())
     }
 }
-/// Builds a [`DeletePolicyInstanceRequest`].
+/// Builds a [`DeletePolicyInstanceRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeletePolicyInstanceRequestBuilder {
     cluster_id: Option<String>,
     policy_name: Option<String>,
     instance_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeletePolicyInstanceRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeletePolicyInstanceRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeletePolicyInstanceRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletePolicyInstanceRequestBuilder, A::Error> {
+                let mut value = DeletePolicyInstanceRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "policy_name" => value.policy_name = map.next_value()?,
+                        "instance_name" => value.instance_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeletePolicyInstanceRequestBuilder {
     /// Sets `cluster_id`: see [`DeletePolicyInstanceRequest::cluster_id`].
@@ -139,9 +185,14 @@ impl DeletePolicyInstanceFluentBuilder {
     pub fn as_input(&self) -> &DeletePolicyInstanceRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -245,5 +296,11 @@ impl<'de> ::serde::Deserialize<'de> for DeletePolicyInstanceResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeletePolicyInstanceResponse {
+    /// `instances`: empty when the service sent none.
+    pub fn instances(&self) -> &[String] {
+        self.instances.as_deref().unwrap_or_default()
     }
 }

@@ -38,6 +38,16 @@ impl DeleteTriggerRequest {
     pub fn builder() -> DeleteTriggerRequestBuilder {
         DeleteTriggerRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteTriggerResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteTriggerRequest {
     fn encode(
@@ -49,11 +59,46 @@ impl ::acs_runtime::EncodeRequest for DeleteTriggerRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteTriggerRequest`].
+/// Builds a [`DeleteTriggerRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteTriggerRequestBuilder {
     cluster_id: Option<String>,
     id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteTriggerRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteTriggerRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteTriggerRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteTriggerRequestBuilder, A::Error> {
+                let mut value = DeleteTriggerRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteTriggerRequestBuilder {
     /// Sets `cluster_id`: see [`DeleteTriggerRequest::cluster_id`].
@@ -113,9 +158,14 @@ impl DeleteTriggerFluentBuilder {
     pub fn as_input(&self) -> &DeleteTriggerRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -192,3 +242,4 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTriggerResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DeleteTriggerResponse {}

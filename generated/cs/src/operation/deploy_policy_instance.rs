@@ -57,6 +57,16 @@ impl DeployPolicyInstanceRequest {
     pub fn builder() -> DeployPolicyInstanceRequestBuilder {
         DeployPolicyInstanceRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeployPolicyInstanceResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeployPolicyInstanceRequest {
     fn encode(
@@ -77,7 +87,7 @@ impl ::acs_runtime::EncodeRequest for DeployPolicyInstanceRequest {
         Ok(())
     }
 }
-/// Builds a [`DeployPolicyInstanceRequest`].
+/// Builds a [`DeployPolicyInstanceRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeployPolicyInstanceRequestBuilder {
     cluster_id: Option<String>,
@@ -85,6 +95,44 @@ pub struct DeployPolicyInstanceRequestBuilder {
     action: Option<String>,
     namespaces: Option<Vec<String>>,
     parameters: Option<::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeployPolicyInstanceRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeployPolicyInstanceRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeployPolicyInstanceRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeployPolicyInstanceRequestBuilder, A::Error> {
+                let mut value = DeployPolicyInstanceRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "policy_name" => value.policy_name = map.next_value()?,
+                        "action" => value.action = map.next_value()?,
+                        "namespaces" => value.namespaces = map.next_value()?,
+                        "parameters" => value.parameters = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeployPolicyInstanceRequestBuilder {
     /// Sets `cluster_id`: see [`DeployPolicyInstanceRequest::cluster_id`].
@@ -195,9 +243,14 @@ impl DeployPolicyInstanceFluentBuilder {
     pub fn as_input(&self) -> &DeployPolicyInstanceRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -329,5 +382,11 @@ impl<'de> ::serde::Deserialize<'de> for DeployPolicyInstanceResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeployPolicyInstanceResponse {
+    /// `instances`: empty when the service sent none.
+    pub fn instances(&self) -> &[String] {
+        self.instances.as_deref().unwrap_or_default()
     }
 }

@@ -74,6 +74,16 @@ impl DescribeAddonRequest {
     pub fn builder() -> DescribeAddonRequestBuilder {
         DescribeAddonRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeAddonResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeAddonRequest {
     fn encode(
@@ -91,7 +101,7 @@ impl ::acs_runtime::EncodeRequest for DescribeAddonRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeAddonRequest`].
+/// Builds a [`DescribeAddonRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeAddonRequestBuilder {
     addon_name: Option<String>,
@@ -102,6 +112,47 @@ pub struct DescribeAddonRequestBuilder {
     cluster_version: Option<String>,
     cluster_id: Option<String>,
     version: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAddonRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeAddonRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeAddonRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeAddonRequestBuilder, A::Error> {
+                let mut value = DescribeAddonRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "addon_name" => value.addon_name = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        "cluster_type" => value.cluster_type = map.next_value()?,
+                        "profile" => value.profile = map.next_value()?,
+                        "cluster_spec" => value.cluster_spec = map.next_value()?,
+                        "cluster_version" => value.cluster_version = map.next_value()?,
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeAddonRequestBuilder {
     /// Sets `addon_name`: see [`DescribeAddonRequest::addon_name`].
@@ -249,9 +300,14 @@ impl DescribeAddonFluentBuilder {
     pub fn as_input(&self) -> &DescribeAddonRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -527,6 +583,44 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAddonResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeAddonResponse {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `managed`, if the service sent it.
+    pub fn managed(&self) -> Option<bool> {
+        self.managed
+    }
+    /// `install_by_default`, if the service sent it.
+    pub fn install_by_default(&self) -> Option<bool> {
+        self.install_by_default
+    }
+    /// `config_schema`, if the service sent it.
+    pub fn config_schema(&self) -> Option<&str> {
+        self.config_schema.as_deref()
+    }
+    /// `supported_actions`: empty when the service sent none.
+    pub fn supported_actions(&self) -> &[String] {
+        self.supported_actions.as_deref().unwrap_or_default()
+    }
+    /// `architecture`: empty when the service sent none.
+    pub fn architecture(&self) -> &[String] {
+        self.architecture.as_deref().unwrap_or_default()
+    }
+    /// `newer_versions`: empty when the service sent none.
+    pub fn newer_versions(&self) -> &[NewerVersion] {
+        self.newer_versions.as_deref().unwrap_or_default()
+    }
+}
 /// The information about the latest version.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -611,5 +705,19 @@ impl<'de> ::serde::Deserialize<'de> for NewerVersion {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl NewerVersion {
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `upgradable`, if the service sent it.
+    pub fn upgradable(&self) -> Option<bool> {
+        self.upgradable
+    }
+    /// `minimum_cluster_version`, if the service sent it.
+    pub fn minimum_cluster_version(&self) -> Option<&str> {
+        self.minimum_cluster_version.as_deref()
     }
 }

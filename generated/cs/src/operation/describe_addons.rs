@@ -66,6 +66,16 @@ impl DescribeAddonsRequest {
     pub fn builder() -> DescribeAddonsRequestBuilder {
         DescribeAddonsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeAddonsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeAddonsRequest {
     fn encode(
@@ -80,7 +90,7 @@ impl ::acs_runtime::EncodeRequest for DescribeAddonsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeAddonsRequest`].
+/// Builds a [`DescribeAddonsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeAddonsRequestBuilder {
     region: Option<String>,
@@ -88,6 +98,44 @@ pub struct DescribeAddonsRequestBuilder {
     cluster_profile: Option<String>,
     cluster_spec: Option<String>,
     cluster_version: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAddonsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeAddonsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeAddonsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeAddonsRequestBuilder, A::Error> {
+                let mut value = DescribeAddonsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "region" => value.region = map.next_value()?,
+                        "cluster_type" => value.cluster_type = map.next_value()?,
+                        "cluster_profile" => value.cluster_profile = map.next_value()?,
+                        "cluster_spec" => value.cluster_spec = map.next_value()?,
+                        "cluster_version" => value.cluster_version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeAddonsRequestBuilder {
     /// Sets `region`: see [`DescribeAddonsRequest::region`].
@@ -192,9 +240,14 @@ impl DescribeAddonsFluentBuilder {
     pub fn as_input(&self) -> &DescribeAddonsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -284,9 +337,7 @@ pub struct DescribeAddonsResponse {
     /// Standard components.
     ///
     /// Wire name: `StandardComponents`.
-    pub standard_components: Option<
-        ::std::collections::BTreeMap<String, StandardComponent>,
-    >,
+    pub standard_components: Option<::acs_runtime::IndexMap<String, StandardComponent>>,
 }
 impl ::serde::Serialize for DescribeAddonsResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -348,6 +399,18 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAddonsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeAddonsResponse {
+    /// `ComponentGroups`: empty when the service sent none.
+    pub fn component_groups(&self) -> &[ComponentGroup] {
+        self.component_groups.as_deref().unwrap_or_default()
+    }
+    /// `StandardComponents`, if the service sent it.
+    pub fn standard_components(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, StandardComponent>> {
+        self.standard_components.as_ref()
+    }
+}
 /// Item
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -403,6 +466,12 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 }
 /// ComponentGroup
@@ -468,6 +537,16 @@ impl<'de> ::serde::Deserialize<'de> for ComponentGroup {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ComponentGroup {
+    /// `group_name`, if the service sent it.
+    pub fn group_name(&self) -> Option<&str> {
+        self.group_name.as_deref()
+    }
+    /// `items`: empty when the service sent none.
+    pub fn items(&self) -> &[Item] {
+        self.items.as_deref().unwrap_or_default()
     }
 }
 /// The details of the standard components.
@@ -571,5 +650,27 @@ impl<'de> ::serde::Deserialize<'de> for StandardComponent {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl StandardComponent {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `required`, if the service sent it.
+    pub fn required(&self) -> Option<&str> {
+        self.required.as_deref()
+    }
+    /// `disabled`, if the service sent it.
+    pub fn disabled(&self) -> Option<bool> {
+        self.disabled
     }
 }

@@ -41,6 +41,16 @@ impl DescribeClusterAddonInstanceRequest {
     pub fn builder() -> DescribeClusterAddonInstanceRequestBuilder {
         DescribeClusterAddonInstanceRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterAddonInstanceResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterAddonInstanceRequest {
     fn encode(
@@ -52,11 +62,47 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterAddonInstanceRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterAddonInstanceRequest`].
+/// Builds a [`DescribeClusterAddonInstanceRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterAddonInstanceRequestBuilder {
     cluster_id: Option<String>,
     addon_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonInstanceRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterAddonInstanceRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeClusterAddonInstanceRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterAddonInstanceRequestBuilder, A::Error> {
+                let mut value = DescribeClusterAddonInstanceRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterID" => value.cluster_id = map.next_value()?,
+                        "AddonName" => value.addon_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterAddonInstanceRequestBuilder {
     /// Sets `ClusterID`: see [`DescribeClusterAddonInstanceRequest::cluster_id`].
@@ -120,9 +166,14 @@ impl DescribeClusterAddonInstanceFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterAddonInstanceRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -192,7 +243,7 @@ pub struct DescribeClusterAddonInstanceResponse {
     /// Valid values: `initial`, `active`, `unhealthy`, `upgrading`, `updating`, `deleting`, `deleted`.
     ///
     /// Example: `active`
-    pub state: Option<String>,
+    pub state: Option<State>,
     /// The configuration of the component.
     ///
     /// Wire name: `config`.
@@ -256,5 +307,128 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonInstanceResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeClusterAddonInstanceResponse {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&State> {
+        self.state.as_ref()
+    }
+    /// `config`, if the service sent it.
+    pub fn config(&self) -> Option<&str> {
+        self.config.as_deref()
+    }
+}
+/// The status of the component. Valid values:
+///
+/// *   initial: The component is being installed.
+/// *   active: The component has been installed.
+/// *   unhealthy: The component is in an abnormal state.
+/// *   upgrading: The component is undergoing an upgrade.
+/// *   updating: Component configuration changes are being applied.
+/// *   deleting: The component is being uninstalled.
+/// *   deleted: The component has been deleted.
+///
+/// Built from its text with `From<&str>` (`"initial".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum State {
+    /// `initial`
+    Initial,
+    /// `active`
+    Active,
+    /// `unhealthy`
+    Unhealthy,
+    /// `upgrading`
+    Upgrading,
+    /// `updating`
+    Updating,
+    /// `deleting`
+    Deleting,
+    /// `deleted`
+    Deleted,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl State {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "initial",
+        "active",
+        "unhealthy",
+        "upgrading",
+        "updating",
+        "deleting",
+        "deleted",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initial => "initial",
+            Self::Active => "active",
+            Self::Unhealthy => "unhealthy",
+            Self::Upgrading => "upgrading",
+            Self::Updating => "updating",
+            Self::Deleting => "deleting",
+            Self::Deleted => "deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "initial" => Self::Initial,
+            "active" => Self::Active,
+            "unhealthy" => Self::Unhealthy,
+            "upgrading" => Self::Upgrading,
+            "updating" => Self::Updating,
+            "deleting" => Self::Deleting,
+            "deleted" => Self::Deleted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for State {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for State {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for State {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for State {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for State {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for State {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -47,6 +47,16 @@ impl DescribeClusterAddonMetadataRequest {
     pub fn builder() -> DescribeClusterAddonMetadataRequestBuilder {
         DescribeClusterAddonMetadataRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterAddonMetadataResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterAddonMetadataRequest {
     fn encode(
@@ -59,12 +69,49 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterAddonMetadataRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterAddonMetadataRequest`].
+/// Builds a [`DescribeClusterAddonMetadataRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterAddonMetadataRequestBuilder {
     cluster_id: Option<String>,
     component_id: Option<String>,
     version: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonMetadataRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterAddonMetadataRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeClusterAddonMetadataRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterAddonMetadataRequestBuilder, A::Error> {
+                let mut value = DescribeClusterAddonMetadataRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "component_id" => value.component_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterAddonMetadataRequestBuilder {
     /// Sets `cluster_id`: see [`DescribeClusterAddonMetadataRequest::cluster_id`].
@@ -143,9 +190,14 @@ impl DescribeClusterAddonMetadataFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterAddonMetadataRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -277,5 +329,19 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonMetadataResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeClusterAddonMetadataResponse {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `config_schema`, if the service sent it.
+    pub fn config_schema(&self) -> Option<&str> {
+        self.config_schema.as_deref()
     }
 }

@@ -39,6 +39,16 @@ impl DescribeClusterAddonsUpgradeStatusRequest {
     pub fn builder() -> DescribeClusterAddonsUpgradeStatusRequestBuilder {
         DescribeClusterAddonsUpgradeStatusRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterAddonsUpgradeStatusResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterAddonsUpgradeStatusRequest {
     fn encode(
@@ -50,11 +60,50 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterAddonsUpgradeStatusRequest 
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterAddonsUpgradeStatusRequest`].
+/// Builds a [`DescribeClusterAddonsUpgradeStatusRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterAddonsUpgradeStatusRequestBuilder {
     cluster_id: Option<String>,
     component_ids: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de>
+for DescribeClusterAddonsUpgradeStatusRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterAddonsUpgradeStatusRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str(
+                        "a DescribeClusterAddonsUpgradeStatusRequestBuilder object",
+                    )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterAddonsUpgradeStatusRequestBuilder, A::Error> {
+                let mut value = DescribeClusterAddonsUpgradeStatusRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "componentIds" => value.component_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterAddonsUpgradeStatusRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterAddonsUpgradeStatusRequest::cluster_id`].
@@ -120,9 +169,14 @@ impl DescribeClusterAddonsUpgradeStatusFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterAddonsUpgradeStatusRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -166,7 +220,7 @@ impl DescribeClusterAddonsUpgradeStatusFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponse {
     /// The response body.
-    pub body: Option<::std::collections::BTreeMap<String, Item>>,
+    pub body: Option<::acs_runtime::IndexMap<String, Item>>,
 }
 impl ::serde::Serialize for DescribeClusterAddonsUpgradeStatusResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -181,7 +235,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonsUpgradeStatusRespon
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let body = <Option<
-            ::std::collections::BTreeMap<String, Item>,
+            ::acs_runtime::IndexMap<String, Item>,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self { body })
     }
@@ -272,6 +326,20 @@ impl<'de> ::serde::Deserialize<'de> for AddonInfo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AddonInfo {
+    /// `component_name`, if the service sent it.
+    pub fn component_name(&self) -> Option<&str> {
+        self.component_name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `ready_to_upgrade`, if the service sent it.
+    pub fn ready_to_upgrade(&self) -> Option<&str> {
+        self.ready_to_upgrade.as_deref()
     }
 }
 /// The details of the update task.
@@ -371,6 +439,36 @@ impl<'de> ::serde::Deserialize<'de> for Tasks {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Tasks {
+    /// `created_at`, if the service sent it.
+    pub fn created_at(&self) -> Option<&str> {
+        self.created_at.as_deref()
+    }
+    /// `created_at` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_at_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_at.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `finished_at`, if the service sent it.
+    pub fn finished_at(&self) -> Option<&str> {
+        self.finished_at.as_deref()
+    }
+    /// `finished_at` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn finished_at_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.finished_at.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `is_canceled`, if the service sent it.
+    pub fn is_canceled(&self) -> Option<bool> {
+        self.is_canceled
+    }
+}
 /// The details about the update progress of the components.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -432,5 +530,15 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `addon_info`, if the service sent it.
+    pub fn addon_info(&self) -> Option<&AddonInfo> {
+        self.addon_info.as_ref()
+    }
+    /// `tasks`, if the service sent it.
+    pub fn tasks(&self) -> Option<&Tasks> {
+        self.tasks.as_ref()
     }
 }

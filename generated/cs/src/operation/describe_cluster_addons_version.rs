@@ -35,6 +35,16 @@ impl DescribeClusterAddonsVersionRequest {
     pub fn builder() -> DescribeClusterAddonsVersionRequestBuilder {
         DescribeClusterAddonsVersionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterAddonsVersionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterAddonsVersionRequest {
     fn encode(
@@ -45,10 +55,45 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterAddonsVersionRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterAddonsVersionRequest`].
+/// Builds a [`DescribeClusterAddonsVersionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterAddonsVersionRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonsVersionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterAddonsVersionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeClusterAddonsVersionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterAddonsVersionRequestBuilder, A::Error> {
+                let mut value = DescribeClusterAddonsVersionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterAddonsVersionRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterAddonsVersionRequest::cluster_id`].
@@ -95,9 +140,14 @@ impl DescribeClusterAddonsVersionFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterAddonsVersionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -127,7 +177,7 @@ impl DescribeClusterAddonsVersionFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeClusterAddonsVersionResponse {
     /// The response body.
-    pub body: Option<::std::collections::BTreeMap<String, Item>>,
+    pub body: Option<::acs_runtime::IndexMap<String, Item>>,
 }
 impl ::serde::Serialize for DescribeClusterAddonsVersionResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -142,7 +192,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonsVersionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let body = <Option<
-            ::std::collections::BTreeMap<String, Item>,
+            ::acs_runtime::IndexMap<String, Item>,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self { body })
     }
@@ -339,5 +389,51 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `component_name`, if the service sent it.
+    pub fn component_name(&self) -> Option<&str> {
+        self.component_name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `next_version`, if the service sent it.
+    pub fn next_version(&self) -> Option<&str> {
+        self.next_version.as_deref()
+    }
+    /// `changed`, if the service sent it.
+    pub fn changed(&self) -> Option<&str> {
+        self.changed.as_deref()
+    }
+    /// `can_upgrade`, if the service sent it.
+    pub fn can_upgrade(&self) -> Option<bool> {
+        self.can_upgrade
+    }
+    /// `policy`, if the service sent it.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+    /// `ready_to_upgrade`, if the service sent it.
+    pub fn ready_to_upgrade(&self) -> Option<&str> {
+        self.ready_to_upgrade.as_deref()
+    }
+    /// `exist`, if the service sent it.
+    pub fn exist(&self) -> Option<bool> {
+        self.exist
+    }
+    /// `required`, if the service sent it.
+    pub fn required(&self) -> Option<bool> {
+        self.required
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
     }
 }

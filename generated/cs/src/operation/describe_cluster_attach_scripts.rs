@@ -84,7 +84,7 @@ pub struct DescribeClusterAttachScriptsRequest {
     /// Wire name: `options`.
     ///
     /// Example: `{\"enableIptables\": true,\"manageRuntime\": true,\"quiet\": true,\"allowedClusterAddons\": [\"kube-proxy\",\"flannel\",\"coredns\"]}`
-    pub options_value: Option<String>,
+    pub options: Option<String>,
     /// The expiration time of the token that is generated. The value is a UNIX timestamp. For example, a value of 1739980800 indicates 00:00:00 (UTC+8) on February 20, 2025.
     ///
     /// Wire name: `expired`.
@@ -98,6 +98,16 @@ impl DescribeClusterAttachScriptsRequest {
     /// A builder for this request.
     pub fn builder() -> DescribeClusterAttachScriptsRequestBuilder {
         DescribeClusterAttachScriptsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterAttachScriptsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterAttachScriptsRequest {
@@ -124,7 +134,7 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterAttachScriptsRequest {
         if let Some(value) = &self.one_time_token {
             params.put_body_field("one_time_token", value)?;
         }
-        if let Some(value) = &self.options_value {
+        if let Some(value) = &self.options {
             params.put_body_field("options", value)?;
         }
         if let Some(value) = &self.rds_instances {
@@ -133,7 +143,7 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterAttachScriptsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterAttachScriptsRequest`].
+/// Builds a [`DescribeClusterAttachScriptsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterAttachScriptsRequestBuilder {
     cluster_id: Option<String>,
@@ -142,9 +152,54 @@ pub struct DescribeClusterAttachScriptsRequestBuilder {
     keep_instance_name: Option<bool>,
     rds_instances: Option<Vec<String>>,
     arch: Option<String>,
-    options_value: Option<String>,
+    options: Option<String>,
     expired: Option<i64>,
     one_time_token: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAttachScriptsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterAttachScriptsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeClusterAttachScriptsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterAttachScriptsRequestBuilder, A::Error> {
+                let mut value = DescribeClusterAttachScriptsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "nodepool_id" => value.nodepool_id = map.next_value()?,
+                        "format_disk" => value.format_disk = map.next_value()?,
+                        "keep_instance_name" => {
+                            value.keep_instance_name = map.next_value()?;
+                        }
+                        "rds_instances" => value.rds_instances = map.next_value()?,
+                        "arch" => value.arch = map.next_value()?,
+                        "options" => value.options = map.next_value()?,
+                        "expired" => value.expired = map.next_value()?,
+                        "one_time_token" => value.one_time_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterAttachScriptsRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterAttachScriptsRequest::cluster_id`].
@@ -233,19 +288,19 @@ impl DescribeClusterAttachScriptsRequestBuilder {
     pub fn get_arch(&self) -> &Option<String> {
         &self.arch
     }
-    /// Sets `options`: see [`DescribeClusterAttachScriptsRequest::options_value`].
-    pub fn options_value(mut self, input: impl Into<String>) -> Self {
-        self.options_value = Some(input.into());
+    /// Sets `options`: see [`DescribeClusterAttachScriptsRequest::options`].
+    pub fn options(mut self, input: impl Into<String>) -> Self {
+        self.options = Some(input.into());
         self
     }
     /// Sets or clears `options`. The node configurations for the node that you want to add.
-    pub fn set_options_value(mut self, input: Option<String>) -> Self {
-        self.options_value = input;
+    pub fn set_options(mut self, input: Option<String>) -> Self {
+        self.options = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_options_value(&self) -> &Option<String> {
-        &self.options_value
+    pub fn get_options(&self) -> &Option<String> {
+        &self.options
     }
     /// Sets `expired`: see [`DescribeClusterAttachScriptsRequest::expired`].
     pub fn expired(mut self, input: i64) -> Self {
@@ -288,7 +343,7 @@ impl DescribeClusterAttachScriptsRequestBuilder {
             keep_instance_name: self.keep_instance_name,
             rds_instances: self.rds_instances,
             arch: self.arch,
-            options_value: self.options_value,
+            options: self.options,
             expired: self.expired,
             one_time_token: self.one_time_token,
         })
@@ -313,9 +368,14 @@ impl DescribeClusterAttachScriptsFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterAttachScriptsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -409,19 +469,19 @@ impl DescribeClusterAttachScriptsFluentBuilder {
     pub fn get_arch(&self) -> &Option<String> {
         self.inner.get_arch()
     }
-    /// Sets `options`: see [`DescribeClusterAttachScriptsRequest::options_value`].
-    pub fn options_value(mut self, input: impl Into<String>) -> Self {
-        self.inner = self.inner.options_value(input);
+    /// Sets `options`: see [`DescribeClusterAttachScriptsRequest::options`].
+    pub fn options(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.options(input);
         self
     }
     /// Sets or clears `options`.
-    pub fn set_options_value(mut self, input: Option<String>) -> Self {
-        self.inner = self.inner.set_options_value(input);
+    pub fn set_options(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_options(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_options_value(&self) -> &Option<String> {
-        self.inner.get_options_value()
+    pub fn get_options(&self) -> &Option<String> {
+        self.inner.get_options()
     }
     /// Sets `expired`: see [`DescribeClusterAttachScriptsRequest::expired`].
     pub fn expired(mut self, input: i64) -> Self {

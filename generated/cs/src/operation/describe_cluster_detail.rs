@@ -32,6 +32,16 @@ impl DescribeClusterDetailRequest {
     pub fn builder() -> DescribeClusterDetailRequestBuilder {
         DescribeClusterDetailRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterDetailResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterDetailRequest {
     fn encode(
@@ -42,10 +52,44 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterDetailRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterDetailRequest`].
+/// Builds a [`DescribeClusterDetailRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterDetailRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterDetailRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterDetailRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClusterDetailRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterDetailRequestBuilder, A::Error> {
+                let mut value = DescribeClusterDetailRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterDetailRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterDetailRequest::cluster_id`].
@@ -92,9 +136,14 @@ impl DescribeClusterDetailFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterDetailRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -327,7 +376,7 @@ pub struct DescribeClusterDetailResponse {
     /// The Resource Orchestration Service (ROS) parameters of the cluster.
     ///
     /// Wire name: `parameters`; deprecated.
-    pub parameters: Option<::std::collections::BTreeMap<String, String>>,
+    pub parameters: Option<::acs_runtime::IndexMap<String, String>>,
     /// The pod CIDR block. The configuration of the Flannel network plug-in.
     ///
     /// Wire name: `container_cidr`.
@@ -373,7 +422,7 @@ pub struct DescribeClusterDetailResponse {
     /// Valid values: `ipv4`, `dual`.
     ///
     /// Example: `ipv4`
-    pub ip_stack: Option<String>,
+    pub ip_stack: Option<IpStack>,
     /// The domain name of the cluster.
     ///
     /// Wire name: `cluster_domain`.
@@ -388,7 +437,7 @@ pub struct DescribeClusterDetailResponse {
     ///
     /// Wire name: `vswitch_ids`.
     pub vswitch_ids: Option<Vec<String>>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,
@@ -707,6 +756,192 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterDetailResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeClusterDetailResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `cluster_type`, if the service sent it.
+    pub fn cluster_type(&self) -> Option<&str> {
+        self.cluster_type.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `init_version`, if the service sent it.
+    pub fn init_version(&self) -> Option<&str> {
+        self.init_version.as_deref()
+    }
+    /// `current_version`, if the service sent it.
+    pub fn current_version(&self) -> Option<&str> {
+        self.current_version.as_deref()
+    }
+    /// `next_version`, if the service sent it.
+    pub fn next_version(&self) -> Option<&str> {
+        self.next_version.as_deref()
+    }
+    /// `deletion_protection`, if the service sent it.
+    pub fn deletion_protection(&self) -> Option<bool> {
+        self.deletion_protection
+    }
+    /// `docker_version`, if the service sent it.
+    pub fn docker_version(&self) -> Option<&str> {
+        self.docker_version.as_deref()
+    }
+    /// `external_loadbalancer_id`, if the service sent it.
+    pub fn external_loadbalancer_id(&self) -> Option<&str> {
+        self.external_loadbalancer_id.as_deref()
+    }
+    /// `meta_data`, if the service sent it.
+    pub fn meta_data(&self) -> Option<&str> {
+        self.meta_data.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `network_mode`, if the service sent it.
+    pub fn network_mode(&self) -> Option<&str> {
+        self.network_mode.as_deref()
+    }
+    /// `region_id`, if the service sent it.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// `resource_group_id`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `security_group_id`, if the service sent it.
+    pub fn security_group_id(&self) -> Option<&str> {
+        self.security_group_id.as_deref()
+    }
+    /// `size`, if the service sent it.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `tags`: empty when the service sent none.
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `vpc_id`, if the service sent it.
+    pub fn vpc_id(&self) -> Option<&str> {
+        self.vpc_id.as_deref()
+    }
+    /// `vswitch_id`, if the service sent it.
+    pub fn vswitch_id(&self) -> Option<&str> {
+        self.vswitch_id.as_deref()
+    }
+    /// `subnet_cidr`, if the service sent it.
+    pub fn subnet_cidr(&self) -> Option<&str> {
+        self.subnet_cidr.as_deref()
+    }
+    /// `zone_id`, if the service sent it.
+    pub fn zone_id(&self) -> Option<&str> {
+        self.zone_id.as_deref()
+    }
+    /// `master_url`, if the service sent it.
+    pub fn master_url(&self) -> Option<&str> {
+        self.master_url.as_deref()
+    }
+    /// `private_zone`, if the service sent it.
+    pub fn private_zone(&self) -> Option<bool> {
+        self.private_zone
+    }
+    /// `profile`, if the service sent it.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+    /// `cluster_spec`, if the service sent it.
+    pub fn cluster_spec(&self) -> Option<&str> {
+        self.cluster_spec.as_deref()
+    }
+    /// `worker_ram_role_name`, if the service sent it.
+    pub fn worker_ram_role_name(&self) -> Option<&str> {
+        self.worker_ram_role_name.as_deref()
+    }
+    /// `maintenance_window`, if the service sent it.
+    pub fn maintenance_window(&self) -> Option<&crate::types::MaintenanceWindow> {
+        self.maintenance_window.as_ref()
+    }
+    /// `parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.parameters.as_ref()
+    }
+    /// `container_cidr`, if the service sent it.
+    pub fn container_cidr(&self) -> Option<&str> {
+        self.container_cidr.as_deref()
+    }
+    /// `service_cidr`, if the service sent it.
+    pub fn service_cidr(&self) -> Option<&str> {
+        self.service_cidr.as_deref()
+    }
+    /// `proxy_mode`, if the service sent it.
+    pub fn proxy_mode(&self) -> Option<&str> {
+        self.proxy_mode.as_deref()
+    }
+    /// `timezone`, if the service sent it.
+    pub fn timezone(&self) -> Option<&str> {
+        self.timezone.as_deref()
+    }
+    /// `node_cidr_mask`, if the service sent it.
+    pub fn node_cidr_mask(&self) -> Option<&str> {
+        self.node_cidr_mask.as_deref()
+    }
+    /// `ip_stack`, if the service sent it.
+    pub fn ip_stack(&self) -> Option<&IpStack> {
+        self.ip_stack.as_ref()
+    }
+    /// `cluster_domain`, if the service sent it.
+    pub fn cluster_domain(&self) -> Option<&str> {
+        self.cluster_domain.as_deref()
+    }
+    /// `extra_sans`: empty when the service sent none.
+    pub fn extra_sans(&self) -> &[String] {
+        self.extra_sans.as_deref().unwrap_or_default()
+    }
+    /// `rrsa_config`, if the service sent it.
+    pub fn rrsa_config(&self) -> Option<&RrsaConfig> {
+        self.rrsa_config.as_ref()
+    }
+    /// `vswitch_ids`: empty when the service sent none.
+    pub fn vswitch_ids(&self) -> &[String] {
+        self.vswitch_ids.as_deref().unwrap_or_default()
+    }
+    /// `operation_policy`, if the service sent it.
+    pub fn operation_policy(&self) -> Option<&OperationPolicy> {
+        self.operation_policy.as_ref()
+    }
+    /// `control_plane_config`, if the service sent it.
+    pub fn control_plane_config(&self) -> Option<&ControlPlaneConfig> {
+        self.control_plane_config.as_ref()
+    }
+    /// `auto_mode`, if the service sent it.
+    pub fn auto_mode(&self) -> Option<&AutoMode> {
+        self.auto_mode.as_ref()
+    }
+}
 /// RrsaConfig
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -814,6 +1049,40 @@ impl<'de> ::serde::Deserialize<'de> for RrsaConfig {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl RrsaConfig {
+    /// `enabled`, if the service sent it.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+    /// `oidc_name`, if the service sent it.
+    pub fn oidc_name(&self) -> Option<&str> {
+        self.oidc_name.as_deref()
+    }
+    /// `oidc_arn`, if the service sent it.
+    pub fn oidc_arn(&self) -> Option<&str> {
+        self.oidc_arn.as_deref()
+    }
+    /// `max_oidc_token_expiration`, if the service sent it.
+    pub fn max_oidc_token_expiration(&self) -> Option<&str> {
+        self.max_oidc_token_expiration.as_deref()
+    }
+    /// `audience`, if the service sent it.
+    pub fn audience(&self) -> Option<&str> {
+        self.audience.as_deref()
+    }
+    /// `issuer`, if the service sent it.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+    /// `open_api_configuration_url`, if the service sent it.
+    pub fn open_api_configuration_url(&self) -> Option<&str> {
+        self.open_api_configuration_url.as_deref()
+    }
+    /// `jwks_url`, if the service sent it.
+    pub fn jwks_url(&self) -> Option<&str> {
+        self.jwks_url.as_deref()
+    }
+}
 /// The configurations of auto cluster update.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -887,7 +1156,17 @@ impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-/// The automatic O\&M policy of the cluster.
+impl ClusterAutoUpgrade {
+    /// `enabled`, if the service sent it.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+    /// `channel`, if the service sent it.
+    pub fn channel(&self) -> Option<&str> {
+        self.channel.as_deref()
+    }
+}
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
@@ -946,6 +1225,12 @@ impl<'de> ::serde::Deserialize<'de> for OperationPolicy {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OperationPolicy {
+    /// `cluster_auto_upgrade`, if the service sent it.
+    pub fn cluster_auto_upgrade(&self) -> Option<&ClusterAutoUpgrade> {
+        self.cluster_auto_upgrade.as_ref()
     }
 }
 /// The control plane configurations in an ACK dedicated cluster.
@@ -1299,6 +1584,106 @@ impl<'de> ::serde::Deserialize<'de> for ControlPlaneConfig {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ControlPlaneConfig {
+    /// `charge_type`, if the service sent it.
+    pub fn charge_type(&self) -> Option<&str> {
+        self.charge_type.as_deref()
+    }
+    /// `period`, if the service sent it.
+    pub fn period(&self) -> Option<i64> {
+        self.period
+    }
+    /// `period_unit`, if the service sent it.
+    pub fn period_unit(&self) -> Option<&str> {
+        self.period_unit.as_deref()
+    }
+    /// `auto_renew`, if the service sent it.
+    pub fn auto_renew(&self) -> Option<bool> {
+        self.auto_renew
+    }
+    /// `auto_renew_period`, if the service sent it.
+    pub fn auto_renew_period(&self) -> Option<i64> {
+        self.auto_renew_period
+    }
+    /// `instance_types`: empty when the service sent none.
+    pub fn instance_types(&self) -> &[String] {
+        self.instance_types.as_deref().unwrap_or_default()
+    }
+    /// `image_type`, if the service sent it.
+    pub fn image_type(&self) -> Option<&str> {
+        self.image_type.as_deref()
+    }
+    /// `image_id`, if the service sent it.
+    pub fn image_id(&self) -> Option<&str> {
+        self.image_id.as_deref()
+    }
+    /// `key_pair`, if the service sent it.
+    pub fn key_pair(&self) -> Option<&str> {
+        self.key_pair.as_deref()
+    }
+    /// `system_disk_category`, if the service sent it.
+    pub fn system_disk_category(&self) -> Option<&str> {
+        self.system_disk_category.as_deref()
+    }
+    /// `system_disk_size`, if the service sent it.
+    pub fn system_disk_size(&self) -> Option<i64> {
+        self.system_disk_size
+    }
+    /// `system_disk_snapshot_policy_id`, if the service sent it.
+    pub fn system_disk_snapshot_policy_id(&self) -> Option<&str> {
+        self.system_disk_snapshot_policy_id.as_deref()
+    }
+    /// `system_disk_performance_level`, if the service sent it.
+    pub fn system_disk_performance_level(&self) -> Option<&str> {
+        self.system_disk_performance_level.as_deref()
+    }
+    /// `system_disk_provisioned_iops`, if the service sent it.
+    pub fn system_disk_provisioned_iops(&self) -> Option<i64> {
+        self.system_disk_provisioned_iops
+    }
+    /// `system_disk_bursting_enabled`, if the service sent it.
+    pub fn system_disk_bursting_enabled(&self) -> Option<bool> {
+        self.system_disk_bursting_enabled
+    }
+    /// `deploymentset_id`, if the service sent it.
+    pub fn deploymentset_id(&self) -> Option<&str> {
+        self.deploymentset_id.as_deref()
+    }
+    /// `cloud_monitor_flags`, if the service sent it.
+    pub fn cloud_monitor_flags(&self) -> Option<bool> {
+        self.cloud_monitor_flags
+    }
+    /// `soc_enabled`, if the service sent it.
+    pub fn soc_enabled(&self) -> Option<bool> {
+        self.soc_enabled
+    }
+    /// `security_hardening_os`, if the service sent it.
+    pub fn security_hardening_os(&self) -> Option<bool> {
+        self.security_hardening_os
+    }
+    /// `cpu_policy`, if the service sent it.
+    pub fn cpu_policy(&self) -> Option<&str> {
+        self.cpu_policy.as_deref()
+    }
+    /// `runtime`, if the service sent it.
+    pub fn runtime(&self) -> Option<&str> {
+        self.runtime.as_deref()
+    }
+    /// `node_port_range`, if the service sent it.
+    pub fn node_port_range(&self) -> Option<&str> {
+        self.node_port_range.as_deref()
+    }
+    /// `size`, if the service sent it.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+    /// `instance_metadata_options`, if the service sent it.
+    pub fn instance_metadata_options(
+        &self,
+    ) -> Option<&crate::types::InstanceMetadataOptions> {
+        self.instance_metadata_options.as_ref()
+    }
+}
 /// AutoMode
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1350,5 +1735,83 @@ impl<'de> ::serde::Deserialize<'de> for AutoMode {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AutoMode {
+    /// `enable`, if the service sent it.
+    pub fn enable(&self) -> Option<bool> {
+        self.enable
+    }
+}
+/// The IP stack of the cluster. Valid values:
+///
+/// *   ipv4: The cluster is an IPv4 cluster.
+/// *   dual: The cluster is an IPv4/IPv6 dual-stack cluster.
+///
+/// Built from its text with `From<&str>` (`"ipv4".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStack {
+    /// `ipv4`
+    Ipv4,
+    /// `dual`
+    Dual,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl IpStack {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dual => "dual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for IpStack {
+    fn from(value: &str) -> Self {
+        match value {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for IpStack {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for IpStack {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for IpStack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for IpStack {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for IpStack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -50,6 +50,16 @@ impl DescribeClusterEventsRequest {
     pub fn builder() -> DescribeClusterEventsRequestBuilder {
         DescribeClusterEventsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterEventsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterEventsRequest {
     fn encode(
@@ -63,13 +73,50 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterEventsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterEventsRequest`].
+/// Builds a [`DescribeClusterEventsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterEventsRequestBuilder {
     cluster_id: Option<String>,
     page_size: Option<i64>,
     page_number: Option<i64>,
     task_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterEventsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterEventsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClusterEventsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterEventsRequestBuilder, A::Error> {
+                let mut value = DescribeClusterEventsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        "page_number" => value.page_number = map.next_value()?,
+                        "task_id" => value.task_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterEventsRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterEventsRequest::cluster_id`].
@@ -161,9 +208,14 @@ impl DescribeClusterEventsFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterEventsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -291,6 +343,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterEventsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeClusterEventsResponse {
+    /// `events`: empty when the service sent none.
+    pub fn events(&self) -> &[Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// `page_info`, if the service sent it.
+    pub fn page_info(&self) -> Option<&PageInfo> {
+        self.page_info.as_ref()
+    }
+}
 /// The description of the event.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -328,7 +390,7 @@ pub struct Data {
     /// Valid values: `warning`, `error`, `info`.
     ///
     /// Example: `info`
-    pub level: Option<String>,
+    pub level: Option<Level>,
     /// The status of the event.
     ///
     /// Wire name: `reason`.
@@ -394,6 +456,20 @@ impl<'de> ::serde::Deserialize<'de> for Data {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Data {
+    /// `level`, if the service sent it.
+    pub fn level(&self) -> Option<&Level> {
+        self.level.as_ref()
+    }
+    /// `reason`, if the service sent it.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }
 /// Event
@@ -511,6 +587,42 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Event {
+    /// `event_id`, if the service sent it.
+    pub fn event_id(&self) -> Option<&str> {
+        self.event_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `subject`, if the service sent it.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+    /// `time`, if the service sent it.
+    pub fn time(&self) -> Option<&str> {
+        self.time.as_deref()
+    }
+    /// `time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `data`, if the service sent it.
+    pub fn data(&self) -> Option<&Data> {
+        self.data.as_ref()
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -586,5 +698,118 @@ impl<'de> ::serde::Deserialize<'de> for PageInfo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PageInfo {
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i64> {
+        self.page_number
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i64> {
+        self.total_count
+    }
+}
+/// The severity level of the event.
+///
+/// Valid values:
+///
+/// *   warning
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   error
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   info
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// Built from its text with `From<&str>` (`"warning".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Level {
+    /// `warning`
+    Warning,
+    /// `error`
+    Error,
+    /// `info`
+    Info,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Level {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["warning", "error", "info"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Error => "error",
+            Self::Info => "info",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Level {
+    fn from(value: &str) -> Self {
+        match value {
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            "info" => Self::Info,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Level {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Level {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Level {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Level {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Level {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Level {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -32,6 +32,16 @@ impl DescribeClusterLogsRequest {
     pub fn builder() -> DescribeClusterLogsRequestBuilder {
         DescribeClusterLogsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterLogsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterLogsRequest {
     fn encode(
@@ -42,10 +52,44 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterLogsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterLogsRequest`].
+/// Builds a [`DescribeClusterLogsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterLogsRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterLogsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterLogsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClusterLogsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterLogsRequestBuilder, A::Error> {
+                let mut value = DescribeClusterLogsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterLogsRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterLogsRequest::cluster_id`].
@@ -90,9 +134,14 @@ impl DescribeClusterLogsFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterLogsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -235,5 +284,39 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `ID`, if the service sent it.
+    pub fn id(&self) -> Option<i64> {
+        self.id
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `cluster_log`, if the service sent it.
+    pub fn cluster_log(&self) -> Option<&str> {
+        self.cluster_log.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
     }
 }

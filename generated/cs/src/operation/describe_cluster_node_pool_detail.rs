@@ -40,6 +40,16 @@ impl DescribeClusterNodePoolDetailRequest {
     pub fn builder() -> DescribeClusterNodePoolDetailRequestBuilder {
         DescribeClusterNodePoolDetailRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterNodePoolDetailResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterNodePoolDetailRequest {
     fn encode(
@@ -51,11 +61,47 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterNodePoolDetailRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterNodePoolDetailRequest`].
+/// Builds a [`DescribeClusterNodePoolDetailRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterNodePoolDetailRequestBuilder {
     cluster_id: Option<String>,
     nodepool_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodePoolDetailRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterNodePoolDetailRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeClusterNodePoolDetailRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterNodePoolDetailRequestBuilder, A::Error> {
+                let mut value = DescribeClusterNodePoolDetailRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterNodePoolDetailRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterNodePoolDetailRequest::cluster_id`].
@@ -119,9 +165,14 @@ impl DescribeClusterNodePoolDetailFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterNodePoolDetailRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -383,6 +434,68 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodePoolDetailResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeClusterNodePoolDetailResponse {
+    /// `nodepool_info`, if the service sent it.
+    pub fn nodepool_info(&self) -> Option<&NodepoolInfo> {
+        self.nodepool_info.as_ref()
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+    /// `auto_scaling`, if the service sent it.
+    pub fn auto_scaling(&self) -> Option<&AutoScaling> {
+        self.auto_scaling.as_ref()
+    }
+    /// `management`, if the service sent it.
+    pub fn management(&self) -> Option<&Management> {
+        self.management.as_ref()
+    }
+    /// `scaling_group`, if the service sent it.
+    pub fn scaling_group(&self) -> Option<&ScalingGroup> {
+        self.scaling_group.as_ref()
+    }
+    /// `node_config`, if the service sent it.
+    pub fn node_config(&self) -> Option<&NodeConfig> {
+        self.node_config.as_ref()
+    }
+    /// `kubernetes_config`, if the service sent it.
+    pub fn kubernetes_config(&self) -> Option<&KubernetesConfig> {
+        self.kubernetes_config.as_ref()
+    }
+    /// `tee_config`, if the service sent it.
+    pub fn tee_config(&self) -> Option<&TeeConfig> {
+        self.tee_config.as_ref()
+    }
+    /// `interconnect_config`, if the service sent it.
+    pub fn interconnect_config(&self) -> Option<&InterconnectConfig> {
+        self.interconnect_config.as_ref()
+    }
+    /// `max_nodes`, if the service sent it.
+    pub fn max_nodes(&self) -> Option<i64> {
+        self.max_nodes
+    }
+    /// `interconnect_mode`, if the service sent it.
+    pub fn interconnect_mode(&self) -> Option<&str> {
+        self.interconnect_mode.as_deref()
+    }
+    /// `host_network`, if the service sent it.
+    pub fn host_network(&self) -> Option<bool> {
+        self.host_network
+    }
+    /// `intranet`, if the service sent it.
+    pub fn intranet(&self) -> Option<bool> {
+        self.intranet
+    }
+    /// `auto_mode`, if the service sent it.
+    pub fn auto_mode(&self) -> Option<&AutoMode> {
+        self.auto_mode.as_ref()
+    }
+    /// `node_components`: empty when the service sent none.
+    pub fn node_components(&self) -> &[NodeComponent] {
+        self.node_components.as_deref().unwrap_or_default()
+    }
+}
 /// The configuration of the node pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -518,6 +631,52 @@ impl<'de> ::serde::Deserialize<'de> for NodepoolInfo {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl NodepoolInfo {
+    /// `nodepool_id`, if the service sent it.
+    pub fn nodepool_id(&self) -> Option<&str> {
+        self.nodepool_id.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `is_default`, if the service sent it.
+    pub fn is_default(&self) -> Option<bool> {
+        self.is_default
+    }
+    /// `resource_group_id`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `region_id`, if the service sent it.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+}
 /// Condition
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -599,6 +758,28 @@ impl<'de> ::serde::Deserialize<'de> for Condition {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Condition {
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `reason`, if the service sent it.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `last_transition_time`, if the service sent it.
+    pub fn last_transition_time(&self) -> Option<&str> {
+        self.last_transition_time.as_deref()
     }
 }
 /// The status details about the node pool.
@@ -764,6 +945,44 @@ impl<'de> ::serde::Deserialize<'de> for Status {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Status {
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `healthy_nodes`, if the service sent it.
+    pub fn healthy_nodes(&self) -> Option<i64> {
+        self.healthy_nodes
+    }
+    /// `initial_nodes`, if the service sent it.
+    pub fn initial_nodes(&self) -> Option<i64> {
+        self.initial_nodes
+    }
+    /// `failed_nodes`, if the service sent it.
+    pub fn failed_nodes(&self) -> Option<i64> {
+        self.failed_nodes
+    }
+    /// `offline_nodes`, if the service sent it.
+    pub fn offline_nodes(&self) -> Option<i64> {
+        self.offline_nodes
+    }
+    /// `removing_nodes`, if the service sent it.
+    pub fn removing_nodes(&self) -> Option<i64> {
+        self.removing_nodes
+    }
+    /// `serving_nodes`, if the service sent it.
+    pub fn serving_nodes(&self) -> Option<i64> {
+        self.serving_nodes
+    }
+    /// `total_nodes`, if the service sent it.
+    pub fn total_nodes(&self) -> Option<i64> {
+        self.total_nodes
+    }
+    /// `conditions`: empty when the service sent none.
+    pub fn conditions(&self) -> &[Condition] {
+        self.conditions.as_deref().unwrap_or_default()
+    }
+}
 /// The auto scaling configuration of the node pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -913,6 +1132,36 @@ impl<'de> ::serde::Deserialize<'de> for AutoScaling {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AutoScaling {
+    /// `enable`, if the service sent it.
+    pub fn enable(&self) -> Option<bool> {
+        self.enable
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `max_instances`, if the service sent it.
+    pub fn max_instances(&self) -> Option<i64> {
+        self.max_instances
+    }
+    /// `min_instances`, if the service sent it.
+    pub fn min_instances(&self) -> Option<i64> {
+        self.min_instances
+    }
+    /// `eip_internet_charge_type`, if the service sent it.
+    pub fn eip_internet_charge_type(&self) -> Option<&str> {
+        self.eip_internet_charge_type.as_deref()
+    }
+    /// `is_bond_eip`, if the service sent it.
+    pub fn is_bond_eip(&self) -> Option<bool> {
+        self.is_bond_eip
+    }
+    /// `eip_bandwidth`, if the service sent it.
+    pub fn eip_bandwidth(&self) -> Option<i64> {
+        self.eip_bandwidth
+    }
+}
 /// Automatic repair node policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -984,6 +1233,16 @@ impl<'de> ::serde::Deserialize<'de> for AutoRepairPolicy {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AutoRepairPolicy {
+    /// `restart_node`, if the service sent it.
+    pub fn restart_node(&self) -> Option<bool> {
+        self.restart_node
+    }
+    /// `approval_required`, if the service sent it.
+    pub fn approval_required(&self) -> Option<bool> {
+        self.approval_required
     }
 }
 /// Automatically repair CVE policies.
@@ -1067,6 +1326,20 @@ impl<'de> ::serde::Deserialize<'de> for AutoVulFixPolicy {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AutoVulFixPolicy {
+    /// `restart_node`, if the service sent it.
+    pub fn restart_node(&self) -> Option<bool> {
+        self.restart_node
+    }
+    /// `vul_level`, if the service sent it.
+    pub fn vul_level(&self) -> Option<&str> {
+        self.vul_level.as_deref()
+    }
+    /// `exclude_packages`, if the service sent it.
+    pub fn exclude_packages(&self) -> Option<&str> {
+        self.exclude_packages.as_deref()
+    }
+}
 /// Automatic upgrade policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1128,6 +1401,12 @@ impl<'de> ::serde::Deserialize<'de> for AutoUpgradePolicy {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AutoUpgradePolicy {
+    /// `auto_upgrade_kubelet`, if the service sent it.
+    pub fn auto_upgrade_kubelet(&self) -> Option<bool> {
+        self.auto_upgrade_kubelet
     }
 }
 /// The configuration of auto update. The configuration takes effect only when `enable=true` is specified.
@@ -1232,6 +1511,24 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeConfig {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpgradeConfig {
+    /// `auto_upgrade`, if the service sent it.
+    pub fn auto_upgrade(&self) -> Option<bool> {
+        self.auto_upgrade
+    }
+    /// `surge`, if the service sent it.
+    pub fn surge(&self) -> Option<i64> {
+        self.surge
+    }
+    /// `surge_percentage`, if the service sent it.
+    pub fn surge_percentage(&self) -> Option<i64> {
+        self.surge_percentage
+    }
+    /// `max_unavailable`, if the service sent it.
+    pub fn max_unavailable(&self) -> Option<i64> {
+        self.max_unavailable
     }
 }
 /// The configuration of the managed node pool feature.
@@ -1389,6 +1686,40 @@ impl<'de> ::serde::Deserialize<'de> for Management {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Management {
+    /// `enable`, if the service sent it.
+    pub fn enable(&self) -> Option<bool> {
+        self.enable
+    }
+    /// `auto_repair`, if the service sent it.
+    pub fn auto_repair(&self) -> Option<bool> {
+        self.auto_repair
+    }
+    /// `auto_repair_policy`, if the service sent it.
+    pub fn auto_repair_policy(&self) -> Option<&AutoRepairPolicy> {
+        self.auto_repair_policy.as_ref()
+    }
+    /// `auto_vul_fix`, if the service sent it.
+    pub fn auto_vul_fix(&self) -> Option<bool> {
+        self.auto_vul_fix
+    }
+    /// `auto_vul_fix_policy`, if the service sent it.
+    pub fn auto_vul_fix_policy(&self) -> Option<&AutoVulFixPolicy> {
+        self.auto_vul_fix_policy.as_ref()
+    }
+    /// `auto_upgrade`, if the service sent it.
+    pub fn auto_upgrade(&self) -> Option<bool> {
+        self.auto_upgrade
+    }
+    /// `auto_upgrade_policy`, if the service sent it.
+    pub fn auto_upgrade_policy(&self) -> Option<&AutoUpgradePolicy> {
+        self.auto_upgrade_policy.as_ref()
+    }
+    /// `upgrade_config`, if the service sent it.
+    pub fn upgrade_config(&self) -> Option<&UpgradeConfig> {
+        self.upgrade_config.as_ref()
+    }
+}
 /// Spot instance market price range configuration, allowing different price ranges to be set for various instance types.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1460,6 +1791,16 @@ impl<'de> ::serde::Deserialize<'de> for SpotPriceLimit {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl SpotPriceLimit {
+    /// `instance_type`, if the service sent it.
+    pub fn instance_type(&self) -> Option<&str> {
+        self.instance_type.as_deref()
+    }
+    /// `price_limit`, if the service sent it.
+    pub fn price_limit(&self) -> Option<&str> {
+        self.price_limit.as_deref()
     }
 }
 /// The configuration of the private node pool.
@@ -1537,6 +1878,16 @@ impl<'de> ::serde::Deserialize<'de> for PrivatePoolOptions {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl PrivatePoolOptions {
+    /// `id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `match_criteria`, if the service sent it.
+    pub fn match_criteria(&self) -> Option<&str> {
+        self.match_criteria.as_deref()
+    }
+}
 /// ResourcePoolOptions
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1548,7 +1899,7 @@ pub struct ResourcePoolOptions {
     /// Valid values: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
     ///
     /// Example: `PrivatePoolFirst`
-    pub strategy: Option<String>,
+    pub strategy: Option<Strategy>,
 }
 impl ::serde::Serialize for ResourcePoolOptions {
     fn serialize<S: ::serde::Serializer>(
@@ -1602,6 +1953,16 @@ impl<'de> ::serde::Deserialize<'de> for ResourcePoolOptions {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ResourcePoolOptions {
+    /// `private_pool_ids`: empty when the service sent none.
+    pub fn private_pool_ids(&self) -> &[String] {
+        self.private_pool_ids.as_deref().unwrap_or_default()
+    }
+    /// `strategy`, if the service sent it.
+    pub fn strategy(&self) -> Option<&Strategy> {
+        self.strategy.as_ref()
     }
 }
 /// The configurations of the scaling group that is used by the node pool.
@@ -2416,6 +2777,214 @@ impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ScalingGroup {
+    /// `scaling_group_id`, if the service sent it.
+    pub fn scaling_group_id(&self) -> Option<&str> {
+        self.scaling_group_id.as_deref()
+    }
+    /// `vswitch_ids`: empty when the service sent none.
+    pub fn vswitch_ids(&self) -> &[String] {
+        self.vswitch_ids.as_deref().unwrap_or_default()
+    }
+    /// `instance_types`: empty when the service sent none.
+    pub fn instance_types(&self) -> &[String] {
+        self.instance_types.as_deref().unwrap_or_default()
+    }
+    /// `instance_charge_type`, if the service sent it.
+    pub fn instance_charge_type(&self) -> Option<&str> {
+        self.instance_charge_type.as_deref()
+    }
+    /// `period`, if the service sent it.
+    pub fn period(&self) -> Option<i64> {
+        self.period
+    }
+    /// `period_unit`, if the service sent it.
+    pub fn period_unit(&self) -> Option<&str> {
+        self.period_unit.as_deref()
+    }
+    /// `auto_renew`, if the service sent it.
+    pub fn auto_renew(&self) -> Option<bool> {
+        self.auto_renew
+    }
+    /// `auto_renew_period`, if the service sent it.
+    pub fn auto_renew_period(&self) -> Option<i64> {
+        self.auto_renew_period
+    }
+    /// `spot_strategy`, if the service sent it.
+    pub fn spot_strategy(&self) -> Option<&str> {
+        self.spot_strategy.as_deref()
+    }
+    /// `spot_price_limit`: empty when the service sent none.
+    pub fn spot_price_limit(&self) -> &[SpotPriceLimit] {
+        self.spot_price_limit.as_deref().unwrap_or_default()
+    }
+    /// `image_type`, if the service sent it.
+    pub fn image_type(&self) -> Option<&str> {
+        self.image_type.as_deref()
+    }
+    /// `image_id`, if the service sent it.
+    pub fn image_id(&self) -> Option<&str> {
+        self.image_id.as_deref()
+    }
+    /// `system_disk_category`, if the service sent it.
+    pub fn system_disk_category(&self) -> Option<&str> {
+        self.system_disk_category.as_deref()
+    }
+    /// `system_disk_categories`: empty when the service sent none.
+    pub fn system_disk_categories(&self) -> &[String] {
+        self.system_disk_categories.as_deref().unwrap_or_default()
+    }
+    /// `system_disk_size`, if the service sent it.
+    pub fn system_disk_size(&self) -> Option<i64> {
+        self.system_disk_size
+    }
+    /// `system_disk_performance_level`, if the service sent it.
+    pub fn system_disk_performance_level(&self) -> Option<&str> {
+        self.system_disk_performance_level.as_deref()
+    }
+    /// `system_disk_encrypted`, if the service sent it.
+    pub fn system_disk_encrypted(&self) -> Option<bool> {
+        self.system_disk_encrypted
+    }
+    /// `system_disk_kms_key_id`, if the service sent it.
+    pub fn system_disk_kms_key_id(&self) -> Option<&str> {
+        self.system_disk_kms_key_id.as_deref()
+    }
+    /// `system_disk_encrypt_algorithm`, if the service sent it.
+    pub fn system_disk_encrypt_algorithm(&self) -> Option<&str> {
+        self.system_disk_encrypt_algorithm.as_deref()
+    }
+    /// `system_disk_bursting_enabled`, if the service sent it.
+    pub fn system_disk_bursting_enabled(&self) -> Option<bool> {
+        self.system_disk_bursting_enabled
+    }
+    /// `system_disk_provisioned_iops`, if the service sent it.
+    pub fn system_disk_provisioned_iops(&self) -> Option<i64> {
+        self.system_disk_provisioned_iops
+    }
+    /// `data_disks`: empty when the service sent none.
+    pub fn data_disks(&self) -> &[crate::types::DataDisk] {
+        self.data_disks.as_deref().unwrap_or_default()
+    }
+    /// `security_group_ids`: empty when the service sent none.
+    pub fn security_group_ids(&self) -> &[String] {
+        self.security_group_ids.as_deref().unwrap_or_default()
+    }
+    /// `key_pair`, if the service sent it.
+    pub fn key_pair(&self) -> Option<&str> {
+        self.key_pair.as_deref()
+    }
+    /// `login_password`, if the service sent it.
+    pub fn login_password(&self) -> Option<&str> {
+        self.login_password.as_deref()
+    }
+    /// `login_as_non_root`, if the service sent it.
+    pub fn login_as_non_root(&self) -> Option<bool> {
+        self.login_as_non_root
+    }
+    /// `cis_enabled`, if the service sent it.
+    pub fn cis_enabled(&self) -> Option<bool> {
+        self.cis_enabled
+    }
+    /// `soc_enabled`, if the service sent it.
+    pub fn soc_enabled(&self) -> Option<bool> {
+        self.soc_enabled
+    }
+    /// `security_hardening_os`, if the service sent it.
+    pub fn security_hardening_os(&self) -> Option<bool> {
+        self.security_hardening_os
+    }
+    /// `internet_charge_type`, if the service sent it.
+    pub fn internet_charge_type(&self) -> Option<&str> {
+        self.internet_charge_type.as_deref()
+    }
+    /// `internet_max_bandwidth_out`, if the service sent it.
+    pub fn internet_max_bandwidth_out(&self) -> Option<i64> {
+        self.internet_max_bandwidth_out
+    }
+    /// `tags`: empty when the service sent none.
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// `desired_size`, if the service sent it.
+    pub fn desired_size(&self) -> Option<i64> {
+        self.desired_size
+    }
+    /// `multi_az_policy`, if the service sent it.
+    pub fn multi_az_policy(&self) -> Option<&str> {
+        self.multi_az_policy.as_deref()
+    }
+    /// `scaling_policy`, if the service sent it.
+    pub fn scaling_policy(&self) -> Option<&str> {
+        self.scaling_policy.as_deref()
+    }
+    /// `on_demand_base_capacity`, if the service sent it.
+    pub fn on_demand_base_capacity(&self) -> Option<i64> {
+        self.on_demand_base_capacity
+    }
+    /// `on_demand_percentage_above_base_capacity`, if the service sent it.
+    pub fn on_demand_percentage_above_base_capacity(&self) -> Option<i64> {
+        self.on_demand_percentage_above_base_capacity
+    }
+    /// `spot_instance_pools`, if the service sent it.
+    pub fn spot_instance_pools(&self) -> Option<i64> {
+        self.spot_instance_pools
+    }
+    /// `spot_instance_remedy`, if the service sent it.
+    pub fn spot_instance_remedy(&self) -> Option<bool> {
+        self.spot_instance_remedy
+    }
+    /// `compensate_with_on_demand`, if the service sent it.
+    pub fn compensate_with_on_demand(&self) -> Option<bool> {
+        self.compensate_with_on_demand
+    }
+    /// `deploymentset_id`, if the service sent it.
+    pub fn deploymentset_id(&self) -> Option<&str> {
+        self.deploymentset_id.as_deref()
+    }
+    /// `rds_instances`: empty when the service sent none.
+    pub fn rds_instances(&self) -> &[String] {
+        self.rds_instances.as_deref().unwrap_or_default()
+    }
+    /// `private_pool_options`, if the service sent it.
+    pub fn private_pool_options(&self) -> Option<&PrivatePoolOptions> {
+        self.private_pool_options.as_ref()
+    }
+    /// `security_group_id`, if the service sent it.
+    pub fn security_group_id(&self) -> Option<&str> {
+        self.security_group_id.as_deref()
+    }
+    /// `platform`, if the service sent it.
+    pub fn platform(&self) -> Option<&str> {
+        self.platform.as_deref()
+    }
+    /// `ram_policy`, if the service sent it.
+    pub fn ram_policy(&self) -> Option<&str> {
+        self.ram_policy.as_deref()
+    }
+    /// `instance_patterns`: empty when the service sent none.
+    pub fn instance_patterns(&self) -> &[crate::types::InstancePatterns] {
+        self.instance_patterns.as_deref().unwrap_or_default()
+    }
+    /// `ram_role_name`, if the service sent it.
+    pub fn ram_role_name(&self) -> Option<&str> {
+        self.ram_role_name.as_deref()
+    }
+    /// `instance_metadata_options`, if the service sent it.
+    pub fn instance_metadata_options(
+        &self,
+    ) -> Option<&crate::types::InstanceMetadataOptions> {
+        self.instance_metadata_options.as_ref()
+    }
+    /// `resource_pool_options`, if the service sent it.
+    pub fn resource_pool_options(&self) -> Option<&ResourcePoolOptions> {
+        self.resource_pool_options.as_ref()
+    }
+    /// `system_disk_snapshot_policy_id`, if the service sent it.
+    pub fn system_disk_snapshot_policy_id(&self) -> Option<&str> {
+        self.system_disk_snapshot_policy_id.as_deref()
+    }
+}
 /// NodeOsConfig
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2467,6 +3036,12 @@ impl<'de> ::serde::Deserialize<'de> for NodeOsConfig {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl NodeOsConfig {
+    /// `hugepage`, if the service sent it.
+    pub fn hugepage(&self) -> Option<&::serde_json::Value> {
+        self.hugepage.as_ref()
     }
 }
 /// The node configurations.
@@ -2538,6 +3113,16 @@ impl<'de> ::serde::Deserialize<'de> for NodeConfig {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl NodeConfig {
+    /// `kubelet_configuration`, if the service sent it.
+    pub fn kubelet_configuration(&self) -> Option<&crate::types::KubeletConfig> {
+        self.kubelet_configuration.as_ref()
+    }
+    /// `node_os_config`, if the service sent it.
+    pub fn node_os_config(&self) -> Option<&NodeOsConfig> {
+        self.node_os_config.as_ref()
     }
 }
 /// The configurations of the cluster in which the node pool is deployed.
@@ -2717,6 +3302,48 @@ impl<'de> ::serde::Deserialize<'de> for KubernetesConfig {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl KubernetesConfig {
+    /// `labels`: empty when the service sent none.
+    pub fn labels(&self) -> &[crate::types::Tag] {
+        self.labels.as_deref().unwrap_or_default()
+    }
+    /// `taints`: empty when the service sent none.
+    pub fn taints(&self) -> &[crate::types::Taint] {
+        self.taints.as_deref().unwrap_or_default()
+    }
+    /// `runtime`, if the service sent it.
+    pub fn runtime(&self) -> Option<&str> {
+        self.runtime.as_deref()
+    }
+    /// `runtime_version`, if the service sent it.
+    pub fn runtime_version(&self) -> Option<&str> {
+        self.runtime_version.as_deref()
+    }
+    /// `cpu_policy`, if the service sent it.
+    pub fn cpu_policy(&self) -> Option<&str> {
+        self.cpu_policy.as_deref()
+    }
+    /// `user_data`, if the service sent it.
+    pub fn user_data(&self) -> Option<&str> {
+        self.user_data.as_deref()
+    }
+    /// `unschedulable`, if the service sent it.
+    pub fn unschedulable(&self) -> Option<bool> {
+        self.unschedulable
+    }
+    /// `cms_enabled`, if the service sent it.
+    pub fn cms_enabled(&self) -> Option<bool> {
+        self.cms_enabled
+    }
+    /// `node_name_mode`, if the service sent it.
+    pub fn node_name_mode(&self) -> Option<&str> {
+        self.node_name_mode.as_deref()
+    }
+    /// `pre_user_data`, if the service sent it.
+    pub fn pre_user_data(&self) -> Option<&str> {
+        self.pre_user_data.as_deref()
+    }
+}
 /// The configuration of confidential computing.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2775,6 +3402,12 @@ impl<'de> ::serde::Deserialize<'de> for TeeConfig {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TeeConfig {
+    /// `tee_enable`, if the service sent it.
+    pub fn tee_enable(&self) -> Option<bool> {
+        self.tee_enable
     }
 }
 /// The network configuration of the edge node pool. This parameter takes effect only for edge node pools.
@@ -2882,6 +3515,28 @@ impl<'de> ::serde::Deserialize<'de> for InterconnectConfig {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl InterconnectConfig {
+    /// `cen_id`, if the service sent it.
+    pub fn cen_id(&self) -> Option<&str> {
+        self.cen_id.as_deref()
+    }
+    /// `ccn_id`, if the service sent it.
+    pub fn ccn_id(&self) -> Option<&str> {
+        self.ccn_id.as_deref()
+    }
+    /// `ccn_region_id`, if the service sent it.
+    pub fn ccn_region_id(&self) -> Option<&str> {
+        self.ccn_region_id.as_deref()
+    }
+    /// `bandwidth`, if the service sent it.
+    pub fn bandwidth(&self) -> Option<i64> {
+        self.bandwidth
+    }
+    /// `improved_period`, if the service sent it.
+    pub fn improved_period(&self) -> Option<&str> {
+        self.improved_period.as_deref()
+    }
+}
 /// AutoMode
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2937,12 +3592,18 @@ impl<'de> ::serde::Deserialize<'de> for AutoMode {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AutoMode {
+    /// `enable`, if the service sent it.
+    pub fn enable(&self) -> Option<bool> {
+        self.enable
+    }
+}
 /// Config
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
     /// Wire name: `custom_config`.
-    pub custom_config: Option<::std::collections::BTreeMap<String, String>>,
+    pub custom_config: Option<::acs_runtime::IndexMap<String, String>>,
 }
 impl ::serde::Serialize for Config {
     fn serialize<S: ::serde::Serializer>(
@@ -2992,6 +3653,12 @@ impl<'de> ::serde::Deserialize<'de> for Config {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Config {
+    /// `custom_config`, if the service sent it.
+    pub fn custom_config(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.custom_config.as_ref()
     }
 }
 /// NodeComponent
@@ -3061,5 +3728,96 @@ impl<'de> ::serde::Deserialize<'de> for NodeComponent {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl NodeComponent {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `config`, if the service sent it.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+}
+/// Strategy
+///
+/// Built from its text with `From<&str>` (`"PrivatePoolFirst".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// `PrivatePoolFirst`
+    PrivatePoolFirst,
+    /// `PrivatePoolOnly`
+    PrivatePoolOnly,
+    /// `None`
+    None,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Strategy {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "PrivatePoolFirst",
+        "PrivatePoolOnly",
+        "None",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrivatePoolFirst => "PrivatePoolFirst",
+            Self::PrivatePoolOnly => "PrivatePoolOnly",
+            Self::None => "None",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Strategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "PrivatePoolFirst" => Self::PrivatePoolFirst,
+            "PrivatePoolOnly" => Self::PrivatePoolOnly,
+            "None" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Strategy {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Strategy {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Strategy {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Strategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

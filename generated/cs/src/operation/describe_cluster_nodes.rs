@@ -74,6 +74,16 @@ impl DescribeClusterNodesRequest {
     pub fn builder() -> DescribeClusterNodesRequestBuilder {
         DescribeClusterNodesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterNodesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterNodesRequest {
     fn encode(
@@ -89,7 +99,7 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterNodesRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterNodesRequest`].
+/// Builds a [`DescribeClusterNodesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterNodesRequestBuilder {
     cluster_id: Option<String>,
@@ -98,6 +108,45 @@ pub struct DescribeClusterNodesRequestBuilder {
     state: Option<String>,
     page_size: Option<String>,
     page_number: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterNodesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClusterNodesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterNodesRequestBuilder, A::Error> {
+                let mut value = DescribeClusterNodesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "instanceIds" => value.instance_ids = map.next_value()?,
+                        "nodepool_id" => value.nodepool_id = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "pageSize" => value.page_size = map.next_value()?,
+                        "pageNumber" => value.page_number = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterNodesRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterNodesRequest::cluster_id`].
@@ -219,9 +268,14 @@ impl DescribeClusterNodesFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterNodesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -375,6 +429,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeClusterNodesResponse {
+    /// `nodes`: empty when the service sent none.
+    pub fn nodes(&self) -> &[Node] {
+        self.nodes.as_deref().unwrap_or_default()
+    }
+    /// `page`, if the service sent it.
+    pub fn page(&self) -> Option<&Page> {
+        self.page.as_ref()
     }
 }
 /// Node
@@ -694,6 +758,100 @@ impl<'de> ::serde::Deserialize<'de> for Node {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Node {
+    /// `creation_time`, if the service sent it.
+    pub fn creation_time(&self) -> Option<&str> {
+        self.creation_time.as_deref()
+    }
+    /// `creation_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn creation_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.creation_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `error_message`, if the service sent it.
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+    /// `expired_time`, if the service sent it.
+    pub fn expired_time(&self) -> Option<&str> {
+        self.expired_time.as_deref()
+    }
+    /// `expired_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expired_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expired_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `host_name`, if the service sent it.
+    pub fn host_name(&self) -> Option<&str> {
+        self.host_name.as_deref()
+    }
+    /// `image_id`, if the service sent it.
+    pub fn image_id(&self) -> Option<&str> {
+        self.image_id.as_deref()
+    }
+    /// `instance_charge_type`, if the service sent it.
+    pub fn instance_charge_type(&self) -> Option<&str> {
+        self.instance_charge_type.as_deref()
+    }
+    /// `instance_id`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// `instance_name`, if the service sent it.
+    pub fn instance_name(&self) -> Option<&str> {
+        self.instance_name.as_deref()
+    }
+    /// `instance_role`, if the service sent it.
+    pub fn instance_role(&self) -> Option<&str> {
+        self.instance_role.as_deref()
+    }
+    /// `instance_status`, if the service sent it.
+    pub fn instance_status(&self) -> Option<&str> {
+        self.instance_status.as_deref()
+    }
+    /// `instance_type`, if the service sent it.
+    pub fn instance_type(&self) -> Option<&str> {
+        self.instance_type.as_deref()
+    }
+    /// `instance_type_family`, if the service sent it.
+    pub fn instance_type_family(&self) -> Option<&str> {
+        self.instance_type_family.as_deref()
+    }
+    /// `ip_address`: empty when the service sent none.
+    pub fn ip_address(&self) -> &[String] {
+        self.ip_address.as_deref().unwrap_or_default()
+    }
+    /// `is_aliyun_node`, if the service sent it.
+    pub fn is_aliyun_node(&self) -> Option<bool> {
+        self.is_aliyun_node
+    }
+    /// `node_name`, if the service sent it.
+    pub fn node_name(&self) -> Option<&str> {
+        self.node_name.as_deref()
+    }
+    /// `node_status`, if the service sent it.
+    pub fn node_status(&self) -> Option<&str> {
+        self.node_status.as_deref()
+    }
+    /// `nodepool_id`, if the service sent it.
+    pub fn nodepool_id(&self) -> Option<&str> {
+        self.nodepool_id.as_deref()
+    }
+    /// `source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `spot_strategy`, if the service sent it.
+    pub fn spot_strategy(&self) -> Option<&str> {
+        self.spot_strategy.as_deref()
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -769,5 +927,19 @@ impl<'de> ::serde::Deserialize<'de> for Page {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Page {
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
     }
 }

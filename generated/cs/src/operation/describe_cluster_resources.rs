@@ -42,6 +42,16 @@ impl DescribeClusterResourcesRequest {
     pub fn builder() -> DescribeClusterResourcesRequestBuilder {
         DescribeClusterResourcesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterResourcesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterResourcesRequest {
     fn encode(
@@ -53,11 +63,48 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterResourcesRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterResourcesRequest`].
+/// Builds a [`DescribeClusterResourcesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterResourcesRequestBuilder {
     cluster_id: Option<String>,
     with_addon_resources: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterResourcesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterResourcesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClusterResourcesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterResourcesRequestBuilder, A::Error> {
+                let mut value = DescribeClusterResourcesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "with_addon_resources" => {
+                            value.with_addon_resources = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterResourcesRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterResourcesRequest::cluster_id`].
@@ -119,9 +166,14 @@ impl DescribeClusterResourcesFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterResourcesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -266,6 +318,20 @@ impl<'de> ::serde::Deserialize<'de> for Dependency {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Dependency {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `resource_type`, if the service sent it.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+    /// `instance_id`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+}
 /// The Kubernetes object with which the resource is associated.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -343,6 +409,20 @@ impl<'de> ::serde::Deserialize<'de> for AssociatedObject {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AssociatedObject {
+    /// `kind`, if the service sent it.
+    pub fn kind(&self) -> Option<&str> {
+        self.kind.as_deref()
+    }
+    /// `namespace`, if the service sent it.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+}
 /// The deletion behavior of the resource when the cluster is deleted.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -414,6 +494,16 @@ impl<'de> ::serde::Deserialize<'de> for DeleteBehavior {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteBehavior {
+    /// `delete_by_default`, if the service sent it.
+    pub fn delete_by_default(&self) -> Option<bool> {
+        self.delete_by_default
+    }
+    /// `changeable`, if the service sent it.
+    pub fn changeable(&self) -> Option<bool> {
+        self.changeable
     }
 }
 /// The details of the resource.
@@ -497,7 +587,7 @@ pub struct Item {
     /// Valid values: `user`, `system`, `addon`.
     ///
     /// Example: `addon`
-    pub creator_type: Option<String>,
+    pub creator_type: Option<CreatorType>,
     /// The additional information about the resource.
     ///
     /// Wire name: `extra_info`.
@@ -619,5 +709,138 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `instance_id`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// `resource_info`, if the service sent it.
+    pub fn resource_info(&self) -> Option<&str> {
+        self.resource_info.as_deref()
+    }
+    /// `resource_type`, if the service sent it.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `auto_create`, if the service sent it.
+    pub fn auto_create(&self) -> Option<i64> {
+        self.auto_create
+    }
+    /// `dependencies`: empty when the service sent none.
+    pub fn dependencies(&self) -> &[Dependency] {
+        self.dependencies.as_deref().unwrap_or_default()
+    }
+    /// `associated_object`, if the service sent it.
+    pub fn associated_object(&self) -> Option<&AssociatedObject> {
+        self.associated_object.as_ref()
+    }
+    /// `delete_behavior`, if the service sent it.
+    pub fn delete_behavior(&self) -> Option<&DeleteBehavior> {
+        self.delete_behavior.as_ref()
+    }
+    /// `creator_type`, if the service sent it.
+    pub fn creator_type(&self) -> Option<&CreatorType> {
+        self.creator_type.as_ref()
+    }
+    /// `extra_info`, if the service sent it.
+    pub fn extra_info(&self) -> Option<&::serde_json::Value> {
+        self.extra_info.as_ref()
+    }
+}
+/// The type of the resource creator. Valid values:
+///
+/// *   user: The resource is created by the user.
+/// *   system: The resource is created by the ACK management system.
+/// *   addon: The resource is created by a cluster component.
+///
+/// Built from its text with `From<&str>` (`"user".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreatorType {
+    /// `user`
+    User,
+    /// `system`
+    System,
+    /// `addon`
+    Addon,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl CreatorType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["user", "system", "addon"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::System => "system",
+            Self::Addon => "addon",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreatorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "system" => Self::System,
+            "addon" => Self::Addon,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for CreatorType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for CreatorType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for CreatorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for CreatorType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for CreatorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

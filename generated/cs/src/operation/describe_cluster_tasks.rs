@@ -44,6 +44,16 @@ impl DescribeClusterTasksRequest {
     pub fn builder() -> DescribeClusterTasksRequestBuilder {
         DescribeClusterTasksRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterTasksResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterTasksRequest {
     fn encode(
@@ -56,12 +66,48 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterTasksRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterTasksRequest`].
+/// Builds a [`DescribeClusterTasksRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterTasksRequestBuilder {
     cluster_id: Option<String>,
     page_size: Option<i32>,
     page_number: Option<i32>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterTasksRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterTasksRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClusterTasksRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterTasksRequestBuilder, A::Error> {
+                let mut value = DescribeClusterTasksRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        "page_number" => value.page_number = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterTasksRequestBuilder {
     /// Sets `cluster_id`: see [`DescribeClusterTasksRequest::cluster_id`].
@@ -136,9 +182,14 @@ impl DescribeClusterTasksFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterTasksRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -262,6 +313,20 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterTasksResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeClusterTasksResponse {
+    /// `page_info`, if the service sent it.
+    pub fn page_info(&self) -> Option<&PageInfo> {
+        self.page_info.as_ref()
+    }
+    /// `tasks`: empty when the service sent none.
+    pub fn tasks(&self) -> &[Task] {
+        self.tasks.as_deref().unwrap_or_default()
+    }
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -339,6 +404,20 @@ impl<'de> ::serde::Deserialize<'de> for PageInfo {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl PageInfo {
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i64> {
+        self.page_number
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i64> {
+        self.total_count
+    }
+}
 /// The error returned for the task.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -404,6 +483,16 @@ impl<'de> ::serde::Deserialize<'de> for Error {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Error {
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
     }
 }
 /// Task
@@ -509,5 +598,43 @@ impl<'de> ::serde::Deserialize<'de> for Task {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Task {
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `task_type`, if the service sent it.
+    pub fn task_type(&self) -> Option<&str> {
+        self.task_type.as_deref()
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `error`, if the service sent it.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
     }
 }

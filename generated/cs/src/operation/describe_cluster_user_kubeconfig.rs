@@ -58,6 +58,16 @@ impl DescribeClusterUserKubeconfigRequest {
     pub fn builder() -> DescribeClusterUserKubeconfigRequestBuilder {
         DescribeClusterUserKubeconfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterUserKubeconfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterUserKubeconfigRequest {
     fn encode(
@@ -70,12 +80,53 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterUserKubeconfigRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterUserKubeconfigRequest`].
+/// Builds a [`DescribeClusterUserKubeconfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterUserKubeconfigRequestBuilder {
     cluster_id: Option<String>,
     private_ip_address: Option<bool>,
     temporary_duration_minutes: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterUserKubeconfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterUserKubeconfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeClusterUserKubeconfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterUserKubeconfigRequestBuilder, A::Error> {
+                let mut value = DescribeClusterUserKubeconfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "PrivateIpAddress" => {
+                            value.private_ip_address = map.next_value()?;
+                        }
+                        "TemporaryDurationMinutes" => {
+                            value.temporary_duration_minutes = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterUserKubeconfigRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterUserKubeconfigRequest::cluster_id`].
@@ -152,9 +203,14 @@ impl DescribeClusterUserKubeconfigFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterUserKubeconfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -272,5 +328,21 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterUserKubeconfigResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeClusterUserKubeconfigResponse {
+    /// `config`, if the service sent it.
+    pub fn config(&self) -> Option<&str> {
+        self.config.as_deref()
+    }
+    /// `expiration`, if the service sent it.
+    pub fn expiration(&self) -> Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// `expiration` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expiration_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expiration.as_deref().map(::acs_runtime::parse_timestamp)
     }
 }

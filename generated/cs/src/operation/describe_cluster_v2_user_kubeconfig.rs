@@ -35,6 +35,16 @@ impl DescribeClusterV2UserKubeconfigRequest {
     pub fn builder() -> DescribeClusterV2UserKubeconfigRequestBuilder {
         DescribeClusterV2UserKubeconfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterV2UserKubeconfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterV2UserKubeconfigRequest {
     fn encode(
@@ -47,12 +57,53 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterV2UserKubeconfigRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterV2UserKubeconfigRequest`].
+/// Builds a [`DescribeClusterV2UserKubeconfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterV2UserKubeconfigRequestBuilder {
     cluster_id: Option<String>,
     private_ip_address: Option<bool>,
     temporary_duration_minutes: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterV2UserKubeconfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterV2UserKubeconfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeClusterV2UserKubeconfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterV2UserKubeconfigRequestBuilder, A::Error> {
+                let mut value = DescribeClusterV2UserKubeconfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "PrivateIpAddress" => {
+                            value.private_ip_address = map.next_value()?;
+                        }
+                        "TemporaryDurationMinutes" => {
+                            value.temporary_duration_minutes = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterV2UserKubeconfigRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeClusterV2UserKubeconfigRequest::cluster_id`].
@@ -129,9 +180,14 @@ impl DescribeClusterV2UserKubeconfigFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterV2UserKubeconfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -235,5 +291,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterV2UserKubeconfigResponse 
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeClusterV2UserKubeconfigResponse {
+    /// `config`, if the service sent it.
+    pub fn config(&self) -> Option<&str> {
+        self.config.as_deref()
     }
 }

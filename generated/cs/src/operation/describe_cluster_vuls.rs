@@ -32,6 +32,16 @@ impl DescribeClusterVulsRequest {
     pub fn builder() -> DescribeClusterVulsRequestBuilder {
         DescribeClusterVulsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClusterVulsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClusterVulsRequest {
     fn encode(
@@ -42,10 +52,44 @@ impl ::acs_runtime::EncodeRequest for DescribeClusterVulsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClusterVulsRequest`].
+/// Builds a [`DescribeClusterVulsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClusterVulsRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterVulsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClusterVulsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClusterVulsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClusterVulsRequestBuilder, A::Error> {
+                let mut value = DescribeClusterVulsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClusterVulsRequestBuilder {
     /// Sets `cluster_id`: see [`DescribeClusterVulsRequest::cluster_id`].
@@ -88,9 +132,14 @@ impl DescribeClusterVulsFluentBuilder {
     pub fn as_input(&self) -> &DescribeClusterVulsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -168,6 +217,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterVulsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeClusterVulsResponse {
+    /// `vul_records`: empty when the service sent none.
+    pub fn vul_records(&self) -> &[VulRecord] {
+        self.vul_records.as_deref().unwrap_or_default()
+    }
+}
 /// Details of a vulnerability.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -218,7 +273,7 @@ pub struct VulRecord {
     /// Valid values: `app`, `sca`, `cve`, `cms`, `sys`, `emg`.
     ///
     /// Example: `cve`
-    pub vul_type: Option<String>,
+    pub vul_type: Option<VulType>,
     /// The severity level of the vulnerability.
     ///
     /// Valid values:
@@ -232,7 +287,7 @@ pub struct VulRecord {
     /// Valid values: `nntf`, `later`, `asap`.
     ///
     /// Example: `asap`
-    pub necessity: Option<String>,
+    pub necessity: Option<Necessity>,
     /// The CVE list.
     ///
     /// Wire name: `cve_list`.
@@ -318,5 +373,219 @@ impl<'de> ::serde::Deserialize<'de> for VulRecord {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VulRecord {
+    /// `nodepool_name`, if the service sent it.
+    pub fn nodepool_name(&self) -> Option<&str> {
+        self.nodepool_name.as_deref()
+    }
+    /// `nodepool_id`, if the service sent it.
+    pub fn nodepool_id(&self) -> Option<&str> {
+        self.nodepool_id.as_deref()
+    }
+    /// `node_count`, if the service sent it.
+    pub fn node_count(&self) -> Option<i32> {
+        self.node_count
+    }
+    /// `vul_name`, if the service sent it.
+    pub fn vul_name(&self) -> Option<&str> {
+        self.vul_name.as_deref()
+    }
+    /// `vul_alias_name`, if the service sent it.
+    pub fn vul_alias_name(&self) -> Option<&str> {
+        self.vul_alias_name.as_deref()
+    }
+    /// `vul_type`, if the service sent it.
+    pub fn vul_type(&self) -> Option<&VulType> {
+        self.vul_type.as_ref()
+    }
+    /// `necessity`, if the service sent it.
+    pub fn necessity(&self) -> Option<&Necessity> {
+        self.necessity.as_ref()
+    }
+    /// `cve_list`: empty when the service sent none.
+    pub fn cve_list(&self) -> &[String] {
+        self.cve_list.as_deref().unwrap_or_default()
+    }
+}
+/// The type of vulnerability.
+///
+/// Valid values:
+///
+/// *   app: application vulnerabilities
+/// *   sca: application vulnerabilities (software component analysis)
+/// *   cve: Linux vulnerabilities
+/// *   cms: Web-CMS vulnerabilities
+/// *   sys: Windows vulnerabilities
+/// *   emg:  emergency vulnerabilities
+///
+/// Built from its text with `From<&str>` (`"app".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VulType {
+    /// `app`
+    App,
+    /// `sca`
+    Sca,
+    /// `cve`
+    Cve,
+    /// `cms`
+    Cms,
+    /// `sys`
+    Sys,
+    /// `emg`
+    Emg,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl VulType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "app",
+        "sca",
+        "cve",
+        "cms",
+        "sys",
+        "emg",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::App => "app",
+            Self::Sca => "sca",
+            Self::Cve => "cve",
+            Self::Cms => "cms",
+            Self::Sys => "sys",
+            Self::Emg => "emg",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for VulType {
+    fn from(value: &str) -> Self {
+        match value {
+            "app" => Self::App,
+            "sca" => Self::Sca,
+            "cve" => Self::Cve,
+            "cms" => Self::Cms,
+            "sys" => Self::Sys,
+            "emg" => Self::Emg,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for VulType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for VulType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for VulType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for VulType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for VulType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VulType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The severity level of the vulnerability.
+///
+/// Valid values:
+///
+/// *   nntf: low
+/// *   later: medium
+/// *   asap: high
+///
+/// Built from its text with `From<&str>` (`"nntf".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Necessity {
+    /// `nntf`
+    Nntf,
+    /// `later`
+    Later,
+    /// `asap`
+    Asap,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Necessity {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["nntf", "later", "asap"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nntf => "nntf",
+            Self::Later => "later",
+            Self::Asap => "asap",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Necessity {
+    fn from(value: &str) -> Self {
+        match value {
+            "nntf" => Self::Nntf,
+            "later" => Self::Later,
+            "asap" => Self::Asap,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Necessity {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Necessity {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Necessity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Necessity {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Necessity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Necessity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -41,6 +41,16 @@ impl DescribeClustersRequest {
     pub fn builder() -> DescribeClustersRequestBuilder {
         DescribeClustersRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClustersResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClustersRequest {
     fn encode(
@@ -53,12 +63,50 @@ impl ::acs_runtime::EncodeRequest for DescribeClustersRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClustersRequest`].
+/// Builds a [`DescribeClustersRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClustersRequestBuilder {
     name: Option<String>,
     cluster_type: Option<String>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClustersRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClustersRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClustersRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClustersRequestBuilder, A::Error> {
+                let mut value = DescribeClustersRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "clusterType" => value.cluster_type = map.next_value()?,
+                        "resource_group_id" => {
+                            value.resource_group_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClustersRequestBuilder {
     /// Sets `name`: see [`DescribeClustersRequest::name`].
@@ -131,9 +179,14 @@ impl DescribeClustersFluentBuilder {
     pub fn as_input(&self) -> &DescribeClustersRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -266,6 +319,16 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Tag {
+    /// `key`, if the service sent it.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// `value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
     }
 }
 /// Item
@@ -555,5 +618,123 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `cluster_type`, if the service sent it.
+    pub fn cluster_type(&self) -> Option<&str> {
+        self.cluster_type.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `current_version`, if the service sent it.
+    pub fn current_version(&self) -> Option<&str> {
+        self.current_version.as_deref()
+    }
+    /// `data_disk_category`, if the service sent it.
+    pub fn data_disk_category(&self) -> Option<&str> {
+        self.data_disk_category.as_deref()
+    }
+    /// `data_disk_size`, if the service sent it.
+    pub fn data_disk_size(&self) -> Option<i64> {
+        self.data_disk_size
+    }
+    /// `deletion_protection`, if the service sent it.
+    pub fn deletion_protection(&self) -> Option<bool> {
+        self.deletion_protection
+    }
+    /// `docker_version`, if the service sent it.
+    pub fn docker_version(&self) -> Option<&str> {
+        self.docker_version.as_deref()
+    }
+    /// `external_loadbalancer_id`, if the service sent it.
+    pub fn external_loadbalancer_id(&self) -> Option<&str> {
+        self.external_loadbalancer_id.as_deref()
+    }
+    /// `init_version`, if the service sent it.
+    pub fn init_version(&self) -> Option<&str> {
+        self.init_version.as_deref()
+    }
+    /// `master_url`, if the service sent it.
+    pub fn master_url(&self) -> Option<&str> {
+        self.master_url.as_deref()
+    }
+    /// `meta_data`, if the service sent it.
+    pub fn meta_data(&self) -> Option<&str> {
+        self.meta_data.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `network_mode`, if the service sent it.
+    pub fn network_mode(&self) -> Option<&str> {
+        self.network_mode.as_deref()
+    }
+    /// `private_zone`, if the service sent it.
+    pub fn private_zone(&self) -> Option<bool> {
+        self.private_zone
+    }
+    /// `profile`, if the service sent it.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+    /// `region_id`, if the service sent it.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// `resource_group_id`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `security_group_id`, if the service sent it.
+    pub fn security_group_id(&self) -> Option<&str> {
+        self.security_group_id.as_deref()
+    }
+    /// `size`, if the service sent it.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `subnet_cidr`, if the service sent it.
+    pub fn subnet_cidr(&self) -> Option<&str> {
+        self.subnet_cidr.as_deref()
+    }
+    /// `tags`: empty when the service sent none.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `vpc_id`, if the service sent it.
+    pub fn vpc_id(&self) -> Option<&str> {
+        self.vpc_id.as_deref()
+    }
+    /// `vswitch_cidr`, if the service sent it.
+    pub fn vswitch_cidr(&self) -> Option<&str> {
+        self.vswitch_cidr.as_deref()
+    }
+    /// `vswitch_id`, if the service sent it.
+    pub fn vswitch_id(&self) -> Option<&str> {
+        self.vswitch_id.as_deref()
+    }
+    /// `worker_ram_role_name`, if the service sent it.
+    pub fn worker_ram_role_name(&self) -> Option<&str> {
+        self.worker_ram_role_name.as_deref()
+    }
+    /// `zone_id`, if the service sent it.
+    pub fn zone_id(&self) -> Option<&str> {
+        self.zone_id.as_deref()
     }
 }

@@ -39,7 +39,7 @@ pub struct DescribeClustersForRegionRequest {
     /// Valid values: `ExternalKubernetes`, `ManagedKubernetes`, `Kubernetes`.
     ///
     /// Example: `Kubernetes`
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<ClusterType>,
     /// The number of records on each page.
     ///
     /// Wire name: `page_size`.
@@ -64,7 +64,7 @@ pub struct DescribeClustersForRegionRequest {
     /// Valid values: `LingJun`, `Serverless`, `Default`, `Edge`.
     ///
     /// Example: `Serverless`
-    pub profile: Option<String>,
+    pub profile: Option<Profile>,
     /// The specification of the clusters to query. Valid values:
     ///
     /// *   ack.pro.small: ACK Pro clusters.
@@ -75,7 +75,7 @@ pub struct DescribeClustersForRegionRequest {
     /// Valid values: `ack.pro.small`, `ack.standard`.
     ///
     /// Example: `ack.standard`
-    pub cluster_spec: Option<String>,
+    pub cluster_spec: Option<ClusterSpec>,
     /// The cluster ID.
     ///
     /// Wire name: `cluster_id`.
@@ -94,6 +94,16 @@ impl DescribeClustersForRegionRequest {
     pub fn builder() -> DescribeClustersForRegionRequestBuilder {
         DescribeClustersForRegionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClustersForRegionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClustersForRegionRequest {
     fn encode(
@@ -111,17 +121,58 @@ impl ::acs_runtime::EncodeRequest for DescribeClustersForRegionRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeClustersForRegionRequest`].
+/// Builds a [`DescribeClustersForRegionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClustersForRegionRequestBuilder {
     name: Option<String>,
-    cluster_type: Option<String>,
+    cluster_type: Option<ClusterType>,
     page_size: Option<i64>,
     page_number: Option<i64>,
-    profile: Option<String>,
-    cluster_spec: Option<String>,
+    profile: Option<Profile>,
+    cluster_spec: Option<ClusterSpec>,
     cluster_id: Option<String>,
     region_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClustersForRegionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClustersForRegionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClustersForRegionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClustersForRegionRequestBuilder, A::Error> {
+                let mut value = DescribeClustersForRegionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "cluster_type" => value.cluster_type = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        "page_number" => value.page_number = map.next_value()?,
+                        "profile" => value.profile = map.next_value()?,
+                        "cluster_spec" => value.cluster_spec = map.next_value()?,
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClustersForRegionRequestBuilder {
     /// Sets `name`: see [`DescribeClustersForRegionRequest::name`].
@@ -139,17 +190,17 @@ impl DescribeClustersForRegionRequestBuilder {
         &self.name
     }
     /// Sets `cluster_type`: see [`DescribeClustersForRegionRequest::cluster_type`].
-    pub fn cluster_type(mut self, input: impl Into<String>) -> Self {
+    pub fn cluster_type(mut self, input: impl Into<ClusterType>) -> Self {
         self.cluster_type = Some(input.into());
         self
     }
     /// Sets or clears `cluster_type`. The type of the clusters to query.
-    pub fn set_cluster_type(mut self, input: Option<String>) -> Self {
+    pub fn set_cluster_type(mut self, input: Option<ClusterType>) -> Self {
         self.cluster_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_cluster_type(&self) -> &Option<String> {
+    pub fn get_cluster_type(&self) -> &Option<ClusterType> {
         &self.cluster_type
     }
     /// Sets `page_size`: see [`DescribeClustersForRegionRequest::page_size`].
@@ -181,31 +232,31 @@ impl DescribeClustersForRegionRequestBuilder {
         &self.page_number
     }
     /// Sets `profile`: see [`DescribeClustersForRegionRequest::profile`].
-    pub fn profile(mut self, input: impl Into<String>) -> Self {
+    pub fn profile(mut self, input: impl Into<Profile>) -> Self {
         self.profile = Some(input.into());
         self
     }
     /// Sets or clears `profile`. The subtype of the clusters to query.
-    pub fn set_profile(mut self, input: Option<String>) -> Self {
+    pub fn set_profile(mut self, input: Option<Profile>) -> Self {
         self.profile = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_profile(&self) -> &Option<String> {
+    pub fn get_profile(&self) -> &Option<Profile> {
         &self.profile
     }
     /// Sets `cluster_spec`: see [`DescribeClustersForRegionRequest::cluster_spec`].
-    pub fn cluster_spec(mut self, input: impl Into<String>) -> Self {
+    pub fn cluster_spec(mut self, input: impl Into<ClusterSpec>) -> Self {
         self.cluster_spec = Some(input.into());
         self
     }
     /// Sets or clears `cluster_spec`. The specification of the clusters to query.
-    pub fn set_cluster_spec(mut self, input: Option<String>) -> Self {
+    pub fn set_cluster_spec(mut self, input: Option<ClusterSpec>) -> Self {
         self.cluster_spec = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_cluster_spec(&self) -> &Option<String> {
+    pub fn get_cluster_spec(&self) -> &Option<ClusterSpec> {
         &self.cluster_spec
     }
     /// Sets `cluster_id`: see [`DescribeClustersForRegionRequest::cluster_id`].
@@ -273,9 +324,14 @@ impl DescribeClustersForRegionFluentBuilder {
     pub fn as_input(&self) -> &DescribeClustersForRegionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -300,17 +356,17 @@ impl DescribeClustersForRegionFluentBuilder {
         self.inner.get_name()
     }
     /// Sets `cluster_type`: see [`DescribeClustersForRegionRequest::cluster_type`].
-    pub fn cluster_type(mut self, input: impl Into<String>) -> Self {
+    pub fn cluster_type(mut self, input: impl Into<ClusterType>) -> Self {
         self.inner = self.inner.cluster_type(input);
         self
     }
     /// Sets or clears `cluster_type`.
-    pub fn set_cluster_type(mut self, input: Option<String>) -> Self {
+    pub fn set_cluster_type(mut self, input: Option<ClusterType>) -> Self {
         self.inner = self.inner.set_cluster_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_cluster_type(&self) -> &Option<String> {
+    pub fn get_cluster_type(&self) -> &Option<ClusterType> {
         self.inner.get_cluster_type()
     }
     /// Sets `page_size`: see [`DescribeClustersForRegionRequest::page_size`].
@@ -342,31 +398,31 @@ impl DescribeClustersForRegionFluentBuilder {
         self.inner.get_page_number()
     }
     /// Sets `profile`: see [`DescribeClustersForRegionRequest::profile`].
-    pub fn profile(mut self, input: impl Into<String>) -> Self {
+    pub fn profile(mut self, input: impl Into<Profile>) -> Self {
         self.inner = self.inner.profile(input);
         self
     }
     /// Sets or clears `profile`.
-    pub fn set_profile(mut self, input: Option<String>) -> Self {
+    pub fn set_profile(mut self, input: Option<Profile>) -> Self {
         self.inner = self.inner.set_profile(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_profile(&self) -> &Option<String> {
+    pub fn get_profile(&self) -> &Option<Profile> {
         self.inner.get_profile()
     }
     /// Sets `cluster_spec`: see [`DescribeClustersForRegionRequest::cluster_spec`].
-    pub fn cluster_spec(mut self, input: impl Into<String>) -> Self {
+    pub fn cluster_spec(mut self, input: impl Into<ClusterSpec>) -> Self {
         self.inner = self.inner.cluster_spec(input);
         self
     }
     /// Sets or clears `cluster_spec`.
-    pub fn set_cluster_spec(mut self, input: Option<String>) -> Self {
+    pub fn set_cluster_spec(mut self, input: Option<ClusterSpec>) -> Self {
         self.inner = self.inner.set_cluster_spec(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_cluster_spec(&self) -> &Option<String> {
+    pub fn get_cluster_spec(&self) -> &Option<ClusterSpec> {
         self.inner.get_cluster_spec()
     }
     /// Sets `cluster_id`: see [`DescribeClustersForRegionRequest::cluster_id`].
@@ -459,6 +515,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClustersForRegionResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeClustersForRegionResponse {
+    /// `clusters`: empty when the service sent none.
+    pub fn clusters(&self) -> &[Cluster] {
+        self.clusters.as_deref().unwrap_or_default()
+    }
+    /// `page_info`, if the service sent it.
+    pub fn page_info(&self) -> Option<&PageInfo> {
+        self.page_info.as_ref()
     }
 }
 /// The information about a queried cluster.
@@ -573,7 +639,7 @@ pub struct Cluster {
     /// Valid values: `iptables`, `ipvs`.
     ///
     /// Example: `ipvs`
-    pub proxy_mode: Option<String>,
+    pub proxy_mode: Option<ProxyMode>,
     /// The time zone.
     ///
     /// Wire name: `timezone`.
@@ -587,7 +653,7 @@ pub struct Cluster {
     /// Valid values: `ipv4`, `dual`.
     ///
     /// Example: `ipv4`
-    pub ip_stack: Option<String>,
+    pub ip_stack: Option<IpStack>,
     /// The domain name of the cluster.
     ///
     /// Wire name: `cluster_domain`.
@@ -841,6 +907,120 @@ impl<'de> ::serde::Deserialize<'de> for Cluster {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Cluster {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `cluster_type`, if the service sent it.
+    pub fn cluster_type(&self) -> Option<&str> {
+        self.cluster_type.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `init_version`, if the service sent it.
+    pub fn init_version(&self) -> Option<&str> {
+        self.init_version.as_deref()
+    }
+    /// `current_version`, if the service sent it.
+    pub fn current_version(&self) -> Option<&str> {
+        self.current_version.as_deref()
+    }
+    /// `next_version`, if the service sent it.
+    pub fn next_version(&self) -> Option<&str> {
+        self.next_version.as_deref()
+    }
+    /// `deletion_protection`, if the service sent it.
+    pub fn deletion_protection(&self) -> Option<bool> {
+        self.deletion_protection
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `profile`, if the service sent it.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+    /// `region_id`, if the service sent it.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// `resource_group_id`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `security_group_id`, if the service sent it.
+    pub fn security_group_id(&self) -> Option<&str> {
+        self.security_group_id.as_deref()
+    }
+    /// `container_cidr`, if the service sent it.
+    pub fn container_cidr(&self) -> Option<&str> {
+        self.container_cidr.as_deref()
+    }
+    /// `service_cidr`, if the service sent it.
+    pub fn service_cidr(&self) -> Option<&str> {
+        self.service_cidr.as_deref()
+    }
+    /// `proxy_mode`, if the service sent it.
+    pub fn proxy_mode(&self) -> Option<&ProxyMode> {
+        self.proxy_mode.as_ref()
+    }
+    /// `timezone`, if the service sent it.
+    pub fn timezone(&self) -> Option<&str> {
+        self.timezone.as_deref()
+    }
+    /// `ip_stack`, if the service sent it.
+    pub fn ip_stack(&self) -> Option<&IpStack> {
+        self.ip_stack.as_ref()
+    }
+    /// `cluster_domain`, if the service sent it.
+    pub fn cluster_domain(&self) -> Option<&str> {
+        self.cluster_domain.as_deref()
+    }
+    /// `size`, if the service sent it.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `tags`: empty when the service sent none.
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `vpc_id`, if the service sent it.
+    pub fn vpc_id(&self) -> Option<&str> {
+        self.vpc_id.as_deref()
+    }
+    /// `vswitch_ids`: empty when the service sent none.
+    pub fn vswitch_ids(&self) -> &[String] {
+        self.vswitch_ids.as_deref().unwrap_or_default()
+    }
+    /// `cluster_spec`, if the service sent it.
+    pub fn cluster_spec(&self) -> Option<&str> {
+        self.cluster_spec.as_deref()
+    }
+}
 /// The pagination details.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -916,5 +1096,402 @@ impl<'de> ::serde::Deserialize<'de> for PageInfo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PageInfo {
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+}
+/// The type of the clusters to query. Valid values:
+///
+/// *   Kubernetes: ACK dedicated clusters.
+/// *   ManagedKubernetes: ACK managed clusters. ACK managed clusters include ACK Basic clusters, ACK Pro clusters, ACK Serverless Basic clusters, ACK Serverless Pro clusters, ACK Edge Basic clusters, ACK Edge Pro clusters, and ACK Lingjun Pro clusters.
+/// *   ExternalKubernetes: registered clusters.
+///
+/// Built from its text with `From<&str>` (`"ExternalKubernetes".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterType {
+    /// `ExternalKubernetes`
+    ExternalKubernetes,
+    /// `ManagedKubernetes`
+    ManagedKubernetes,
+    /// `Kubernetes`
+    Kubernetes,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ClusterType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "ExternalKubernetes",
+        "ManagedKubernetes",
+        "Kubernetes",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExternalKubernetes => "ExternalKubernetes",
+            Self::ManagedKubernetes => "ManagedKubernetes",
+            Self::Kubernetes => "Kubernetes",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ClusterType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ExternalKubernetes" => Self::ExternalKubernetes,
+            "ManagedKubernetes" => Self::ManagedKubernetes,
+            "Kubernetes" => Self::Kubernetes,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ClusterType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ClusterType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ClusterType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ClusterType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ClusterType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClusterType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The subtype of the clusters to query. Valid values:
+///
+/// *   Default: ACK managed clusters. ACK managed clusters include ACK Basic clusters and ACK Pro clusters.
+/// *   Edge: ACK Edge clusters. ACK Edge clusters include ACK Edge Basic clusters and ACK Edge Pro clusters.
+/// *   Serverless: ACK Serverless clusters. ACK Serverless clusters include ACK Serverless Basic clusters and ACK Serverless Pro clusters.
+/// *   Lingjun: ACK Lingjun Pro clusters.
+///
+/// Built from its text with `From<&str>` (`"LingJun".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Profile {
+    /// `LingJun`
+    LingJun,
+    /// `Serverless`
+    Serverless,
+    /// `Default`
+    Default,
+    /// `Edge`
+    Edge,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Profile {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "LingJun",
+        "Serverless",
+        "Default",
+        "Edge",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LingJun => "LingJun",
+            Self::Serverless => "Serverless",
+            Self::Default => "Default",
+            Self::Edge => "Edge",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Profile {
+    fn from(value: &str) -> Self {
+        match value {
+            "LingJun" => Self::LingJun,
+            "Serverless" => Self::Serverless,
+            "Default" => Self::Default,
+            "Edge" => Self::Edge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Profile {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Profile {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Profile {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Profile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Profile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The specification of the clusters to query. Valid values:
+///
+/// *   ack.pro.small: ACK Pro clusters.
+/// *   ack.standard: ACK Basic clusters.
+///
+/// Built from its text with `From<&str>` (`"ack.pro.small".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterSpec {
+    /// `ack.pro.small`
+    AckProSmall,
+    /// `ack.standard`
+    AckStandard,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ClusterSpec {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["ack.pro.small", "ack.standard"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AckProSmall => "ack.pro.small",
+            Self::AckStandard => "ack.standard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ClusterSpec {
+    fn from(value: &str) -> Self {
+        match value {
+            "ack.pro.small" => Self::AckProSmall,
+            "ack.standard" => Self::AckStandard,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ClusterSpec {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ClusterSpec {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ClusterSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ClusterSpec {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ClusterSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClusterSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The kube-proxy mode of the cluster.
+///
+/// Valid value:
+///
+/// *   iptables: iptables.
+/// *   ipvs: ipvs.
+///
+/// Built from its text with `From<&str>` (`"iptables".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProxyMode {
+    /// `iptables`
+    Iptables,
+    /// `ipvs`
+    Ipvs,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ProxyMode {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["iptables", "ipvs"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Iptables => "iptables",
+            Self::Ipvs => "ipvs",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ProxyMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "iptables" => Self::Iptables,
+            "ipvs" => Self::Ipvs,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ProxyMode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ProxyMode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ProxyMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ProxyMode {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ProxyMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProxyMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The IP protocol stack of the cluster.
+///
+/// Built from its text with `From<&str>` (`"ipv4".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStack {
+    /// `ipv4`
+    Ipv4,
+    /// `dual`
+    Dual,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl IpStack {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dual => "dual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for IpStack {
+    fn from(value: &str) -> Self {
+        match value {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for IpStack {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for IpStack {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for IpStack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for IpStack {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for IpStack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -86,6 +86,16 @@ impl DescribeClustersV1Request {
     pub fn builder() -> DescribeClustersV1RequestBuilder {
         DescribeClustersV1RequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeClustersV1Response> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeClustersV1Request {
     fn encode(
@@ -103,7 +113,7 @@ impl ::acs_runtime::EncodeRequest for DescribeClustersV1Request {
         Ok(())
     }
 }
-/// Builds a [`DescribeClustersV1Request`].
+/// Builds a [`DescribeClustersV1Request`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeClustersV1RequestBuilder {
     name: Option<String>,
@@ -114,6 +124,47 @@ pub struct DescribeClustersV1RequestBuilder {
     cluster_spec: Option<String>,
     region_id: Option<String>,
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeClustersV1RequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeClustersV1RequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeClustersV1RequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeClustersV1RequestBuilder, A::Error> {
+                let mut value = DescribeClustersV1RequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "cluster_type" => value.cluster_type = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        "page_number" => value.page_number = map.next_value()?,
+                        "profile" => value.profile = map.next_value()?,
+                        "cluster_spec" => value.cluster_spec = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeClustersV1RequestBuilder {
     /// Sets `name`: see [`DescribeClustersV1Request::name`].
@@ -261,9 +312,14 @@ impl DescribeClustersV1FluentBuilder {
     pub fn as_input(&self) -> &DescribeClustersV1RequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -447,6 +503,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClustersV1Response {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeClustersV1Response {
+    /// `clusters`: empty when the service sent none.
+    pub fn clusters(&self) -> &[Cluster] {
+        self.clusters.as_deref().unwrap_or_default()
+    }
+    /// `page_info`, if the service sent it.
+    pub fn page_info(&self) -> Option<&PageInfo> {
+        self.page_info.as_ref()
+    }
+}
 /// The configurations of auto cluster update.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -520,7 +586,17 @@ impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-/// The automatic O\&M policy of the cluster.
+impl ClusterAutoUpgrade {
+    /// `enabled`, if the service sent it.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+    /// `channel`, if the service sent it.
+    pub fn channel(&self) -> Option<&str> {
+        self.channel.as_deref()
+    }
+}
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
@@ -579,6 +655,12 @@ impl<'de> ::serde::Deserialize<'de> for OperationPolicy {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OperationPolicy {
+    /// `cluster_auto_upgrade`, if the service sent it.
+    pub fn cluster_auto_upgrade(&self) -> Option<&ClusterAutoUpgrade> {
+        self.cluster_auto_upgrade.as_ref()
     }
 }
 /// Information about a cluster.
@@ -743,7 +825,7 @@ pub struct Cluster {
     /// Valid values: `ipv4`, `dual`.
     ///
     /// Example: `ipv4`
-    pub ip_stack: Option<String>,
+    pub ip_stack: Option<IpStack>,
     /// The domain name of the cluster.
     ///
     /// Wire name: `cluster_domain`.
@@ -829,7 +911,7 @@ pub struct Cluster {
     ///
     /// Wire name: `maintenance_window`.
     pub maintenance_window: Option<crate::types::MaintenanceWindow>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,
@@ -1108,6 +1190,168 @@ impl<'de> ::serde::Deserialize<'de> for Cluster {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Cluster {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `cluster_type`, if the service sent it.
+    pub fn cluster_type(&self) -> Option<&str> {
+        self.cluster_type.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `init_version`, if the service sent it.
+    pub fn init_version(&self) -> Option<&str> {
+        self.init_version.as_deref()
+    }
+    /// `current_version`, if the service sent it.
+    pub fn current_version(&self) -> Option<&str> {
+        self.current_version.as_deref()
+    }
+    /// `next_version`, if the service sent it.
+    pub fn next_version(&self) -> Option<&str> {
+        self.next_version.as_deref()
+    }
+    /// `deletion_protection`, if the service sent it.
+    pub fn deletion_protection(&self) -> Option<bool> {
+        self.deletion_protection
+    }
+    /// `docker_version`, if the service sent it.
+    pub fn docker_version(&self) -> Option<&str> {
+        self.docker_version.as_deref()
+    }
+    /// `external_loadbalancer_id`, if the service sent it.
+    pub fn external_loadbalancer_id(&self) -> Option<&str> {
+        self.external_loadbalancer_id.as_deref()
+    }
+    /// `master_url`, if the service sent it.
+    pub fn master_url(&self) -> Option<&str> {
+        self.master_url.as_deref()
+    }
+    /// `meta_data`, if the service sent it.
+    pub fn meta_data(&self) -> Option<&str> {
+        self.meta_data.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `network_mode`, if the service sent it.
+    pub fn network_mode(&self) -> Option<&str> {
+        self.network_mode.as_deref()
+    }
+    /// `private_zone`, if the service sent it.
+    pub fn private_zone(&self) -> Option<bool> {
+        self.private_zone
+    }
+    /// `profile`, if the service sent it.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+    /// `region_id`, if the service sent it.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// `resource_group_id`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `security_group_id`, if the service sent it.
+    pub fn security_group_id(&self) -> Option<&str> {
+        self.security_group_id.as_deref()
+    }
+    /// `container_cidr`, if the service sent it.
+    pub fn container_cidr(&self) -> Option<&str> {
+        self.container_cidr.as_deref()
+    }
+    /// `service_cidr`, if the service sent it.
+    pub fn service_cidr(&self) -> Option<&str> {
+        self.service_cidr.as_deref()
+    }
+    /// `proxy_mode`, if the service sent it.
+    pub fn proxy_mode(&self) -> Option<&str> {
+        self.proxy_mode.as_deref()
+    }
+    /// `timezone`, if the service sent it.
+    pub fn timezone(&self) -> Option<&str> {
+        self.timezone.as_deref()
+    }
+    /// `ip_stack`, if the service sent it.
+    pub fn ip_stack(&self) -> Option<&IpStack> {
+        self.ip_stack.as_ref()
+    }
+    /// `cluster_domain`, if the service sent it.
+    pub fn cluster_domain(&self) -> Option<&str> {
+        self.cluster_domain.as_deref()
+    }
+    /// `size`, if the service sent it.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `subnet_cidr`, if the service sent it.
+    pub fn subnet_cidr(&self) -> Option<&str> {
+        self.subnet_cidr.as_deref()
+    }
+    /// `tags`: empty when the service sent none.
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `vpc_id`, if the service sent it.
+    pub fn vpc_id(&self) -> Option<&str> {
+        self.vpc_id.as_deref()
+    }
+    /// `vswitch_id`, if the service sent it.
+    pub fn vswitch_id(&self) -> Option<&str> {
+        self.vswitch_id.as_deref()
+    }
+    /// `vswitch_ids`: empty when the service sent none.
+    pub fn vswitch_ids(&self) -> &[String] {
+        self.vswitch_ids.as_deref().unwrap_or_default()
+    }
+    /// `worker_ram_role_name`, if the service sent it.
+    pub fn worker_ram_role_name(&self) -> Option<&str> {
+        self.worker_ram_role_name.as_deref()
+    }
+    /// `zone_id`, if the service sent it.
+    pub fn zone_id(&self) -> Option<&str> {
+        self.zone_id.as_deref()
+    }
+    /// `cluster_spec`, if the service sent it.
+    pub fn cluster_spec(&self) -> Option<&str> {
+        self.cluster_spec.as_deref()
+    }
+    /// `maintenance_window`, if the service sent it.
+    pub fn maintenance_window(&self) -> Option<&crate::types::MaintenanceWindow> {
+        self.maintenance_window.as_ref()
+    }
+    /// `operation_policy`, if the service sent it.
+    pub fn operation_policy(&self) -> Option<&OperationPolicy> {
+        self.operation_policy.as_ref()
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1183,5 +1427,91 @@ impl<'de> ::serde::Deserialize<'de> for PageInfo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PageInfo {
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+}
+/// The IP stack of the cluster. Valid values:
+///
+/// *   ipv4: creates a cluster that supports only the IPv4 protocol stack.
+/// *   dual: creates a cluster that supports IPv4/IPv6 dual-stack.
+///
+/// Built from its text with `From<&str>` (`"ipv4".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStack {
+    /// `ipv4`
+    Ipv4,
+    /// `dual`
+    Dual,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl IpStack {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dual => "dual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for IpStack {
+    fn from(value: &str) -> Self {
+        match value {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for IpStack {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for IpStack {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for IpStack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for IpStack {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for IpStack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

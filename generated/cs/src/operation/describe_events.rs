@@ -67,6 +67,16 @@ impl DescribeEventsRequest {
     pub fn builder() -> DescribeEventsRequestBuilder {
         DescribeEventsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeEventsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeEventsRequest {
     fn encode(
@@ -80,13 +90,50 @@ impl ::acs_runtime::EncodeRequest for DescribeEventsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeEventsRequest`].
+/// Builds a [`DescribeEventsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeEventsRequestBuilder {
     cluster_id: Option<String>,
     r#type: Option<String>,
     page_size: Option<i64>,
     page_number: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeEventsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeEventsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeEventsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeEventsRequestBuilder, A::Error> {
+                let mut value = DescribeEventsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        "page_number" => value.page_number = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeEventsRequestBuilder {
     /// Sets `cluster_id`: see [`DescribeEventsRequest::cluster_id`].
@@ -174,9 +221,14 @@ impl DescribeEventsFluentBuilder {
     pub fn as_input(&self) -> &DescribeEventsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -304,6 +356,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeEventsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeEventsResponse {
+    /// `events`: empty when the service sent none.
+    pub fn events(&self) -> &[Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// `page_info`, if the service sent it.
+    pub fn page_info(&self) -> Option<&PageInfo> {
+        self.page_info.as_ref()
+    }
+}
 /// The description of the event.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -383,6 +445,20 @@ impl<'de> ::serde::Deserialize<'de> for Data {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Data {
+    /// `level`, if the service sent it.
+    pub fn level(&self) -> Option<&str> {
+        self.level.as_deref()
+    }
+    /// `reason`, if the service sent it.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }
 /// The details of the event.
@@ -517,6 +593,42 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Event {
+    /// `event_id`, if the service sent it.
+    pub fn event_id(&self) -> Option<&str> {
+        self.event_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `subject`, if the service sent it.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+    /// `time`, if the service sent it.
+    pub fn time(&self) -> Option<&str> {
+        self.time.as_deref()
+    }
+    /// `time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `data`, if the service sent it.
+    pub fn data(&self) -> Option<&Data> {
+        self.data.as_ref()
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -592,5 +704,19 @@ impl<'de> ::serde::Deserialize<'de> for PageInfo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PageInfo {
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i64> {
+        self.page_number
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i64> {
+        self.total_count
     }
 }

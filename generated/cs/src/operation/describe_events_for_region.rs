@@ -50,6 +50,16 @@ impl DescribeEventsForRegionRequest {
     pub fn builder() -> DescribeEventsForRegionRequestBuilder {
         DescribeEventsForRegionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeEventsForRegionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeEventsForRegionRequest {
     fn encode(
@@ -63,13 +73,50 @@ impl ::acs_runtime::EncodeRequest for DescribeEventsForRegionRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeEventsForRegionRequest`].
+/// Builds a [`DescribeEventsForRegionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeEventsForRegionRequestBuilder {
     cluster_id: Option<String>,
     page_size: Option<i64>,
     page_number: Option<i64>,
     region_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeEventsForRegionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeEventsForRegionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeEventsForRegionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeEventsForRegionRequestBuilder, A::Error> {
+                let mut value = DescribeEventsForRegionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        "page_number" => value.page_number = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeEventsForRegionRequestBuilder {
     /// Sets `cluster_id`: see [`DescribeEventsForRegionRequest::cluster_id`].
@@ -161,9 +208,14 @@ impl DescribeEventsForRegionFluentBuilder {
     pub fn as_input(&self) -> &DescribeEventsForRegionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -291,6 +343,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeEventsForRegionResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeEventsForRegionResponse {
+    /// `events`: empty when the service sent none.
+    pub fn events(&self) -> &[Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// `page_info`, if the service sent it.
+    pub fn page_info(&self) -> Option<&PageInfo> {
+        self.page_info.as_ref()
+    }
+}
 /// The description of the event.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -366,6 +428,20 @@ impl<'de> ::serde::Deserialize<'de> for Data {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Data {
+    /// `level`, if the service sent it.
+    pub fn level(&self) -> Option<&str> {
+        self.level.as_deref()
+    }
+    /// `reason`, if the service sent it.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }
 /// The details of the event.
@@ -483,6 +559,42 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Event {
+    /// `event_id`, if the service sent it.
+    pub fn event_id(&self) -> Option<&str> {
+        self.event_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `subject`, if the service sent it.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+    /// `time`, if the service sent it.
+    pub fn time(&self) -> Option<&str> {
+        self.time.as_deref()
+    }
+    /// `time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `data`, if the service sent it.
+    pub fn data(&self) -> Option<&Data> {
+        self.data.as_ref()
+    }
+}
 /// The pagination details.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -558,5 +670,19 @@ impl<'de> ::serde::Deserialize<'de> for PageInfo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PageInfo {
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i64> {
+        self.page_number
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i64> {
+        self.total_count
     }
 }

@@ -54,6 +54,16 @@ impl DescribeExternalAgentRequest {
     pub fn builder() -> DescribeExternalAgentRequestBuilder {
         DescribeExternalAgentRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeExternalAgentResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeExternalAgentRequest {
     fn encode(
@@ -66,12 +76,50 @@ impl ::acs_runtime::EncodeRequest for DescribeExternalAgentRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeExternalAgentRequest`].
+/// Builds a [`DescribeExternalAgentRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeExternalAgentRequestBuilder {
     cluster_id: Option<String>,
     private_ip_address: Option<String>,
     agent_mode: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeExternalAgentRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeExternalAgentRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeExternalAgentRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeExternalAgentRequestBuilder, A::Error> {
+                let mut value = DescribeExternalAgentRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "PrivateIpAddress" => {
+                            value.private_ip_address = map.next_value()?;
+                        }
+                        "AgentMode" => value.agent_mode = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeExternalAgentRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeExternalAgentRequest::cluster_id`].
@@ -148,9 +196,14 @@ impl DescribeExternalAgentFluentBuilder {
     pub fn as_input(&self) -> &DescribeExternalAgentRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -256,5 +309,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExternalAgentResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeExternalAgentResponse {
+    /// `config`, if the service sent it.
+    pub fn config(&self) -> Option<&str> {
+        self.config.as_deref()
     }
 }

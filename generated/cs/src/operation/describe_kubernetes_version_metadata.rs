@@ -100,6 +100,16 @@ impl DescribeKubernetesVersionMetadataRequest {
     pub fn builder() -> DescribeKubernetesVersionMetadataRequestBuilder {
         DescribeKubernetesVersionMetadataRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeKubernetesVersionMetadataResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeKubernetesVersionMetadataRequest {
     fn encode(
@@ -116,7 +126,7 @@ impl ::acs_runtime::EncodeRequest for DescribeKubernetesVersionMetadataRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeKubernetesVersionMetadataRequest`].
+/// Builds a [`DescribeKubernetesVersionMetadataRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeKubernetesVersionMetadataRequestBuilder {
     region: Option<String>,
@@ -126,6 +136,53 @@ pub struct DescribeKubernetesVersionMetadataRequestBuilder {
     runtime: Option<String>,
     mode: Option<String>,
     query_upgradable_version: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeKubernetesVersionMetadataRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeKubernetesVersionMetadataRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str(
+                        "a DescribeKubernetesVersionMetadataRequestBuilder object",
+                    )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeKubernetesVersionMetadataRequestBuilder, A::Error> {
+                let mut value = DescribeKubernetesVersionMetadataRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Region" => value.region = map.next_value()?,
+                        "ClusterType" => value.cluster_type = map.next_value()?,
+                        "KubernetesVersion" => {
+                            value.kubernetes_version = map.next_value()?;
+                        }
+                        "Profile" => value.profile = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "Mode" => value.mode = map.next_value()?,
+                        "QueryUpgradableVersion" => {
+                            value.query_upgradable_version = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeKubernetesVersionMetadataRequestBuilder {
     /// Sets `Region`: see [`DescribeKubernetesVersionMetadataRequest::region`].
@@ -264,9 +321,14 @@ impl DescribeKubernetesVersionMetadataFluentBuilder {
     pub fn as_input(&self) -> &DescribeKubernetesVersionMetadataRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -558,6 +620,40 @@ impl<'de> ::serde::Deserialize<'de> for Image {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Image {
+    /// `image_id`, if the service sent it.
+    pub fn image_id(&self) -> Option<&str> {
+        self.image_id.as_deref()
+    }
+    /// `image_name`, if the service sent it.
+    pub fn image_name(&self) -> Option<&str> {
+        self.image_name.as_deref()
+    }
+    /// `platform`, if the service sent it.
+    pub fn platform(&self) -> Option<&str> {
+        self.platform.as_deref()
+    }
+    /// `os_version`, if the service sent it.
+    pub fn os_version(&self) -> Option<&str> {
+        self.os_version.as_deref()
+    }
+    /// `image_type`, if the service sent it.
+    pub fn image_type(&self) -> Option<&str> {
+        self.image_type.as_deref()
+    }
+    /// `os_type`, if the service sent it.
+    pub fn os_type(&self) -> Option<&str> {
+        self.os_type.as_deref()
+    }
+    /// `image_category`, if the service sent it.
+    pub fn image_category(&self) -> Option<&str> {
+        self.image_category.as_deref()
+    }
+    /// `architecture`, if the service sent it.
+    pub fn architecture(&self) -> Option<&str> {
+        self.architecture.as_deref()
+    }
+}
 /// The Kubernetes version details.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -720,5 +816,55 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `capabilities`, if the service sent it.
+    pub fn capabilities(&self) -> Option<&::serde_json::Value> {
+        self.capabilities.as_ref()
+    }
+    /// `images`: empty when the service sent none.
+    pub fn images(&self) -> &[Image] {
+        self.images.as_deref().unwrap_or_default()
+    }
+    /// `meta_data`, if the service sent it.
+    pub fn meta_data(&self) -> Option<&::serde_json::Value> {
+        self.meta_data.as_ref()
+    }
+    /// `runtimes`: empty when the service sent none.
+    pub fn runtimes(&self) -> &[crate::types::Runtime] {
+        self.runtimes.as_deref().unwrap_or_default()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `release_date`, if the service sent it.
+    pub fn release_date(&self) -> Option<&str> {
+        self.release_date.as_deref()
+    }
+    /// `release_date` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn release_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.release_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `expiration_date`, if the service sent it.
+    pub fn expiration_date(&self) -> Option<&str> {
+        self.expiration_date.as_deref()
+    }
+    /// `expiration_date` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expiration_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expiration_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `creatable`, if the service sent it.
+    pub fn creatable(&self) -> Option<bool> {
+        self.creatable
+    }
+    /// `upgradable_versions`: empty when the service sent none.
+    pub fn upgradable_versions(&self) -> &[String] {
+        self.upgradable_versions.as_deref().unwrap_or_default()
     }
 }

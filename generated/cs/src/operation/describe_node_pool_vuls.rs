@@ -48,6 +48,16 @@ impl DescribeNodePoolVulsRequest {
     pub fn builder() -> DescribeNodePoolVulsRequestBuilder {
         DescribeNodePoolVulsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeNodePoolVulsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeNodePoolVulsRequest {
     fn encode(
@@ -60,12 +70,48 @@ impl ::acs_runtime::EncodeRequest for DescribeNodePoolVulsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeNodePoolVulsRequest`].
+/// Builds a [`DescribeNodePoolVulsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeNodePoolVulsRequestBuilder {
     cluster_id: Option<String>,
     nodepool_id: Option<String>,
     necessity: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeNodePoolVulsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeNodePoolVulsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeNodePoolVulsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeNodePoolVulsRequestBuilder, A::Error> {
+                let mut value = DescribeNodePoolVulsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "nodepool_id" => value.nodepool_id = map.next_value()?,
+                        "necessity" => value.necessity = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeNodePoolVulsRequestBuilder {
     /// Sets `cluster_id`: see [`DescribeNodePoolVulsRequest::cluster_id`].
@@ -144,9 +190,14 @@ impl DescribeNodePoolVulsFluentBuilder {
     pub fn as_input(&self) -> &DescribeNodePoolVulsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -271,6 +322,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeNodePoolVulsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeNodePoolVulsResponse {
+    /// `vul_records`: empty when the service sent none.
+    pub fn vul_records(&self) -> &[VulRecord] {
+        self.vul_records.as_deref().unwrap_or_default()
+    }
+    /// `vuls_fix_service_purchased`, if the service sent it.
+    pub fn vuls_fix_service_purchased(&self) -> Option<bool> {
+        self.vuls_fix_service_purchased
+    }
+}
 /// PackageList
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -324,6 +385,12 @@ impl<'de> ::serde::Deserialize<'de> for PackageList {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl PackageList {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+}
 /// The details about a vulnerability.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -353,7 +420,7 @@ pub struct VulList {
     /// Valid values: `nntf`, `later`, `asap`.
     ///
     /// Example: `asap`
-    pub necessity: Option<String>,
+    pub necessity: Option<Necessity>,
     /// A list of CVE names corresponding to the vulnerabilities.
     ///
     /// Wire name: `cve_list`.
@@ -437,6 +504,32 @@ impl<'de> ::serde::Deserialize<'de> for VulList {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl VulList {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `alias_name`, if the service sent it.
+    pub fn alias_name(&self) -> Option<&str> {
+        self.alias_name.as_deref()
+    }
+    /// `necessity`, if the service sent it.
+    pub fn necessity(&self) -> Option<&Necessity> {
+        self.necessity.as_ref()
+    }
+    /// `cve_list`: empty when the service sent none.
+    pub fn cve_list(&self) -> &[String] {
+        self.cve_list.as_deref().unwrap_or_default()
+    }
+    /// `need_reboot`, if the service sent it.
+    pub fn need_reboot(&self) -> Option<bool> {
+        self.need_reboot
+    }
+    /// `package_list`: empty when the service sent none.
+    pub fn package_list(&self) -> &[PackageList] {
+        self.package_list.as_deref().unwrap_or_default()
+    }
+}
 /// The vulnerability list of a node pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -510,5 +603,98 @@ impl<'de> ::serde::Deserialize<'de> for VulRecord {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VulRecord {
+    /// `instance_id`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// `vul_list`: empty when the service sent none.
+    pub fn vul_list(&self) -> &[VulList] {
+        self.vul_list.as_deref().unwrap_or_default()
+    }
+    /// `node_name`, if the service sent it.
+    pub fn node_name(&self) -> Option<&str> {
+        self.node_name.as_deref()
+    }
+}
+/// The severity level of the vulnerability.
+///
+/// Valid values:
+///
+/// *   nntf: You can ignore the vulnerability.
+/// *   later: You can fix the vulnerability later.
+/// *   asap: You need to fix the vulnerability at the earliest opportunity.
+///
+/// Built from its text with `From<&str>` (`"nntf".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Necessity {
+    /// `nntf`
+    Nntf,
+    /// `later`
+    Later,
+    /// `asap`
+    Asap,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Necessity {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["nntf", "later", "asap"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nntf => "nntf",
+            Self::Later => "later",
+            Self::Asap => "asap",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Necessity {
+    fn from(value: &str) -> Self {
+        match value {
+            "nntf" => Self::Nntf,
+            "later" => Self::Later,
+            "asap" => Self::Asap,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Necessity {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Necessity {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Necessity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Necessity {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Necessity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Necessity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

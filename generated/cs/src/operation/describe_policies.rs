@@ -25,6 +25,16 @@ impl DescribePoliciesRequest {
     pub fn builder() -> DescribePoliciesRequestBuilder {
         DescribePoliciesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribePoliciesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribePoliciesRequest {
     fn encode(
@@ -34,9 +44,36 @@ impl ::acs_runtime::EncodeRequest for DescribePoliciesRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribePoliciesRequest`].
+/// Builds a [`DescribePoliciesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribePoliciesRequestBuilder {}
+impl<'de> ::serde::Deserialize<'de> for DescribePoliciesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribePoliciesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribePoliciesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribePoliciesRequestBuilder, A::Error> {
+                let value = DescribePoliciesRequestBuilder::default();
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl DescribePoliciesRequestBuilder {
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<DescribePoliciesRequest, ::acs_runtime::BuildError> {
@@ -62,9 +99,14 @@ impl DescribePoliciesFluentBuilder {
     pub fn as_input(&self) -> &DescribePoliciesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -78,7 +120,7 @@ impl DescribePoliciesFluentBuilder {
 #[non_exhaustive]
 pub struct DescribePoliciesResponse {
     /// The response body.
-    pub body: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    pub body: Option<::acs_runtime::IndexMap<String, Vec<String>>>,
 }
 impl ::serde::Serialize for DescribePoliciesResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -93,7 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribePoliciesResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let body = <Option<
-            ::std::collections::BTreeMap<String, Vec<String>>,
+            ::acs_runtime::IndexMap<String, Vec<String>>,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self { body })
     }

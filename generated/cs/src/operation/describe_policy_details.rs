@@ -32,6 +32,16 @@ impl DescribePolicyDetailsRequest {
     pub fn builder() -> DescribePolicyDetailsRequestBuilder {
         DescribePolicyDetailsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribePolicyDetailsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribePolicyDetailsRequest {
     fn encode(
@@ -42,10 +52,44 @@ impl ::acs_runtime::EncodeRequest for DescribePolicyDetailsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribePolicyDetailsRequest`].
+/// Builds a [`DescribePolicyDetailsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribePolicyDetailsRequestBuilder {
     policy_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyDetailsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribePolicyDetailsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribePolicyDetailsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribePolicyDetailsRequestBuilder, A::Error> {
+                let mut value = DescribePolicyDetailsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "policy_name" => value.policy_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribePolicyDetailsRequestBuilder {
     /// Sets `policy_name`: see [`DescribePolicyDetailsRequest::policy_name`].
@@ -92,9 +136,14 @@ impl DescribePolicyDetailsFluentBuilder {
     pub fn as_input(&self) -> &DescribePolicyDetailsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -255,5 +304,39 @@ impl<'de> ::serde::Deserialize<'de> for DescribePolicyDetailsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribePolicyDetailsResponse {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `action`, if the service sent it.
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+    /// `severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `template`, if the service sent it.
+    pub fn template(&self) -> Option<&str> {
+        self.template.as_deref()
+    }
+    /// `no_config`, if the service sent it.
+    pub fn no_config(&self) -> Option<i32> {
+        self.no_config
+    }
+    /// `is_deleted`, if the service sent it.
+    pub fn is_deleted(&self) -> Option<i32> {
+        self.is_deleted
     }
 }

@@ -34,6 +34,16 @@ impl DescribePolicyGovernanceInClusterRequest {
     pub fn builder() -> DescribePolicyGovernanceInClusterRequestBuilder {
         DescribePolicyGovernanceInClusterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribePolicyGovernanceInClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribePolicyGovernanceInClusterRequest {
     fn encode(
@@ -44,10 +54,47 @@ impl ::acs_runtime::EncodeRequest for DescribePolicyGovernanceInClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribePolicyGovernanceInClusterRequest`].
+/// Builds a [`DescribePolicyGovernanceInClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribePolicyGovernanceInClusterRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyGovernanceInClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribePolicyGovernanceInClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str(
+                        "a DescribePolicyGovernanceInClusterRequestBuilder object",
+                    )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribePolicyGovernanceInClusterRequestBuilder, A::Error> {
+                let mut value = DescribePolicyGovernanceInClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribePolicyGovernanceInClusterRequestBuilder {
     /// Sets `cluster_id`: see [`DescribePolicyGovernanceInClusterRequest::cluster_id`].
@@ -94,9 +141,14 @@ impl DescribePolicyGovernanceInClusterFluentBuilder {
     pub fn as_input(&self) -> &DescribePolicyGovernanceInClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -190,6 +242,20 @@ impl<'de> ::serde::Deserialize<'de> for DescribePolicyGovernanceInClusterRespons
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribePolicyGovernanceInClusterResponse {
+    /// `on_state`: empty when the service sent none.
+    pub fn on_state(&self) -> &[OnState] {
+        self.on_state.as_deref().unwrap_or_default()
+    }
+    /// `admit_log`, if the service sent it.
+    pub fn admit_log(&self) -> Option<&AdmitLog> {
+        self.admit_log.as_ref()
+    }
+    /// `Violation`, if the service sent it.
+    pub fn violation(&self) -> Option<&Violation> {
+        self.violation.as_ref()
+    }
+}
 /// OnState
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -269,6 +335,20 @@ impl<'de> ::serde::Deserialize<'de> for OnState {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OnState {
+    /// `enabled_count`, if the service sent it.
+    pub fn enabled_count(&self) -> Option<i32> {
+        self.enabled_count
+    }
+    /// `total`, if the service sent it.
+    pub fn total(&self) -> Option<i32> {
+        self.total
+    }
+    /// `severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
     }
 }
 /// Log
@@ -454,6 +534,68 @@ impl<'de> ::serde::Deserialize<'de> for Log {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Log {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `constraint_action`, if the service sent it.
+    pub fn constraint_action(&self) -> Option<&str> {
+        self.constraint_action.as_deref()
+    }
+    /// `constraint_api_version`, if the service sent it.
+    pub fn constraint_api_version(&self) -> Option<&str> {
+        self.constraint_api_version.as_deref()
+    }
+    /// `constraint_category`, if the service sent it.
+    pub fn constraint_category(&self) -> Option<&str> {
+        self.constraint_category.as_deref()
+    }
+    /// `constraint_group`, if the service sent it.
+    pub fn constraint_group(&self) -> Option<&str> {
+        self.constraint_group.as_deref()
+    }
+    /// `constraint_kind`, if the service sent it.
+    pub fn constraint_kind(&self) -> Option<&str> {
+        self.constraint_kind.as_deref()
+    }
+    /// `constraint_name`, if the service sent it.
+    pub fn constraint_name(&self) -> Option<&str> {
+        self.constraint_name.as_deref()
+    }
+    /// `event_msg`, if the service sent it.
+    pub fn event_msg(&self) -> Option<&str> {
+        self.event_msg.as_deref()
+    }
+    /// `event_type`, if the service sent it.
+    pub fn event_type(&self) -> Option<&str> {
+        self.event_type.as_deref()
+    }
+    /// `request_uid`, if the service sent it.
+    pub fn request_uid(&self) -> Option<&str> {
+        self.request_uid.as_deref()
+    }
+    /// `request_userinfo`, if the service sent it.
+    pub fn request_userinfo(&self) -> Option<&str> {
+        self.request_userinfo.as_deref()
+    }
+    /// `request_username`, if the service sent it.
+    pub fn request_username(&self) -> Option<&str> {
+        self.request_username.as_deref()
+    }
+    /// `resource_kind`, if the service sent it.
+    pub fn resource_kind(&self) -> Option<&str> {
+        self.resource_kind.as_deref()
+    }
+    /// `resource_name`, if the service sent it.
+    pub fn resource_name(&self) -> Option<&str> {
+        self.resource_name.as_deref()
+    }
+    /// `time`, if the service sent it.
+    pub fn time(&self) -> Option<&str> {
+        self.time.as_deref()
+    }
+}
 /// The audit logs of the policies in the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -542,6 +684,28 @@ impl<'de> ::serde::Deserialize<'de> for AdmitLog {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AdmitLog {
+    /// `progress`, if the service sent it.
+    pub fn progress(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    /// `count`, if the service sent it.
+    pub fn count(&self) -> Option<i64> {
+        self.count
+    }
+    /// `logs`: empty when the service sent none.
+    pub fn logs(&self) -> &[Log] {
+        self.logs.as_deref().unwrap_or_default()
+    }
+    /// `log_project`, if the service sent it.
+    pub fn log_project(&self) -> Option<&str> {
+        self.log_project.as_deref()
+    }
+    /// `log_store`, if the service sent it.
+    pub fn log_store(&self) -> Option<&str> {
+        self.log_store.as_deref()
+    }
+}
 /// Deny
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -599,6 +763,16 @@ impl<'de> ::serde::Deserialize<'de> for Deny {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Deny {
+    /// `severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `violations`, if the service sent it.
+    pub fn violations(&self) -> Option<&str> {
+        self.violations.as_deref()
     }
 }
 /// Warn
@@ -660,6 +834,16 @@ impl<'de> ::serde::Deserialize<'de> for Warn {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Warn {
+    /// `severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `violations`, if the service sent it.
+    pub fn violations(&self) -> Option<i64> {
+        self.violations
+    }
+}
 /// TotalViolations
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -717,6 +901,16 @@ impl<'de> ::serde::Deserialize<'de> for TotalViolations {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TotalViolations {
+    /// `deny`: empty when the service sent none.
+    pub fn deny(&self) -> &[Deny] {
+        self.deny.as_deref().unwrap_or_default()
+    }
+    /// `warn`: empty when the service sent none.
+    pub fn warn(&self) -> &[Warn] {
+        self.warn.as_deref().unwrap_or_default()
     }
 }
 /// ViolationsDeny
@@ -796,6 +990,24 @@ impl<'de> ::serde::Deserialize<'de> for ViolationsDeny {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ViolationsDeny {
+    /// `policyDescription`, if the service sent it.
+    pub fn policy_description(&self) -> Option<&str> {
+        self.policy_description.as_deref()
+    }
+    /// `policyName`, if the service sent it.
+    pub fn policy_name(&self) -> Option<&str> {
+        self.policy_name.as_deref()
+    }
+    /// `severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `violations`, if the service sent it.
+    pub fn violations(&self) -> Option<i64> {
+        self.violations
+    }
+}
 /// ViolationsWarn
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -873,6 +1085,24 @@ impl<'de> ::serde::Deserialize<'de> for ViolationsWarn {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ViolationsWarn {
+    /// `policyDescription`, if the service sent it.
+    pub fn policy_description(&self) -> Option<&str> {
+        self.policy_description.as_deref()
+    }
+    /// `policyName`, if the service sent it.
+    pub fn policy_name(&self) -> Option<&str> {
+        self.policy_name.as_deref()
+    }
+    /// `severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `violations`, if the service sent it.
+    pub fn violations(&self) -> Option<i64> {
+        self.violations
+    }
+}
 /// Violations
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -930,6 +1160,16 @@ impl<'de> ::serde::Deserialize<'de> for Violations {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Violations {
+    /// `deny`: empty when the service sent none.
+    pub fn deny(&self) -> &[ViolationsDeny] {
+        self.deny.as_deref().unwrap_or_default()
+    }
+    /// `warn`: empty when the service sent none.
+    pub fn warn(&self) -> &[ViolationsWarn] {
+        self.warn.as_deref().unwrap_or_default()
     }
 }
 /// Violation
@@ -993,5 +1233,15 @@ impl<'de> ::serde::Deserialize<'de> for Violation {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Violation {
+    /// `totalViolations`, if the service sent it.
+    pub fn total_violations(&self) -> Option<&TotalViolations> {
+        self.total_violations.as_ref()
+    }
+    /// `violations`, if the service sent it.
+    pub fn violations(&self) -> Option<&Violations> {
+        self.violations.as_ref()
     }
 }

@@ -44,6 +44,16 @@ impl DescribePolicyInstancesRequest {
     pub fn builder() -> DescribePolicyInstancesRequestBuilder {
         DescribePolicyInstancesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribePolicyInstancesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribePolicyInstancesRequest {
     fn encode(
@@ -56,12 +66,48 @@ impl ::acs_runtime::EncodeRequest for DescribePolicyInstancesRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribePolicyInstancesRequest`].
+/// Builds a [`DescribePolicyInstancesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribePolicyInstancesRequestBuilder {
     cluster_id: Option<String>,
     policy_name: Option<String>,
     instance_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyInstancesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribePolicyInstancesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribePolicyInstancesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribePolicyInstancesRequestBuilder, A::Error> {
+                let mut value = DescribePolicyInstancesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "policy_name" => value.policy_name = map.next_value()?,
+                        "instance_name" => value.instance_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribePolicyInstancesRequestBuilder {
     /// Sets `cluster_id`: see [`DescribePolicyInstancesRequest::cluster_id`].
@@ -138,9 +184,14 @@ impl DescribePolicyInstancesFluentBuilder {
     pub fn as_input(&self) -> &DescribePolicyInstancesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -270,7 +321,7 @@ pub struct Item {
     pub policy_severity: Option<String>,
     /// The applicable scope of the policy instance.
     ///
-    /// A value of \* indicates all namespaces in the cluster. This is the default value.
+    /// A value of * indicates all namespaces in the cluster. This is the default value.
     ///
     /// Multiple namespaces are separated by commas (,).
     ///
@@ -454,5 +505,79 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `ali_uid`, if the service sent it.
+    pub fn ali_uid(&self) -> Option<&str> {
+        self.ali_uid.as_deref()
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `instance_name`, if the service sent it.
+    pub fn instance_name(&self) -> Option<&str> {
+        self.instance_name.as_deref()
+    }
+    /// `policy_name`, if the service sent it.
+    pub fn policy_name(&self) -> Option<&str> {
+        self.policy_name.as_deref()
+    }
+    /// `policy_category`, if the service sent it.
+    pub fn policy_category(&self) -> Option<&str> {
+        self.policy_category.as_deref()
+    }
+    /// `policy_description`, if the service sent it.
+    pub fn policy_description(&self) -> Option<&str> {
+        self.policy_description.as_deref()
+    }
+    /// `policy_parameters`, if the service sent it.
+    pub fn policy_parameters(&self) -> Option<&str> {
+        self.policy_parameters.as_deref()
+    }
+    /// `policy_severity`, if the service sent it.
+    pub fn policy_severity(&self) -> Option<&str> {
+        self.policy_severity.as_deref()
+    }
+    /// `policy_scope`, if the service sent it.
+    pub fn policy_scope(&self) -> Option<&str> {
+        self.policy_scope.as_deref()
+    }
+    /// `policy_action`, if the service sent it.
+    pub fn policy_action(&self) -> Option<&str> {
+        self.policy_action.as_deref()
+    }
+    /// `Created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `Created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `Updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `resource_id`, if the service sent it.
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_id.as_deref()
+    }
+    /// `total_violations`, if the service sent it.
+    pub fn total_violations(&self) -> Option<i64> {
+        self.total_violations
+    }
+    /// `is_deleted`, if the service sent it.
+    pub fn is_deleted(&self) -> Option<i64> {
+        self.is_deleted
     }
 }

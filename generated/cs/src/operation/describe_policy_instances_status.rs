@@ -34,6 +34,16 @@ impl DescribePolicyInstancesStatusRequest {
     pub fn builder() -> DescribePolicyInstancesStatusRequestBuilder {
         DescribePolicyInstancesStatusRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribePolicyInstancesStatusResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribePolicyInstancesStatusRequest {
     fn encode(
@@ -44,10 +54,45 @@ impl ::acs_runtime::EncodeRequest for DescribePolicyInstancesStatusRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribePolicyInstancesStatusRequest`].
+/// Builds a [`DescribePolicyInstancesStatusRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribePolicyInstancesStatusRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyInstancesStatusRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribePolicyInstancesStatusRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribePolicyInstancesStatusRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribePolicyInstancesStatusRequestBuilder, A::Error> {
+                let mut value = DescribePolicyInstancesStatusRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribePolicyInstancesStatusRequestBuilder {
     /// Sets `cluster_id`: see [`DescribePolicyInstancesStatusRequest::cluster_id`].
@@ -94,9 +139,14 @@ impl DescribePolicyInstancesStatusFluentBuilder {
     pub fn as_input(&self) -> &DescribePolicyInstancesStatusRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -194,6 +244,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribePolicyInstancesStatusResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribePolicyInstancesStatusResponse {
+    /// `policy_instances`: empty when the service sent none.
+    pub fn policy_instances(&self) -> &[PolicyInstance] {
+        self.policy_instances.as_deref().unwrap_or_default()
+    }
+    /// `instances_severity_count`, if the service sent it.
+    pub fn instances_severity_count(&self) -> Option<&::serde_json::Value> {
+        self.instances_severity_count.as_ref()
     }
 }
 /// PolicyInstance
@@ -311,5 +371,27 @@ impl<'de> ::serde::Deserialize<'de> for PolicyInstance {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PolicyInstance {
+    /// `policy_category`, if the service sent it.
+    pub fn policy_category(&self) -> Option<&str> {
+        self.policy_category.as_deref()
+    }
+    /// `policy_name`, if the service sent it.
+    pub fn policy_name(&self) -> Option<&str> {
+        self.policy_name.as_deref()
+    }
+    /// `policy_description`, if the service sent it.
+    pub fn policy_description(&self) -> Option<&str> {
+        self.policy_description.as_deref()
+    }
+    /// `policy_severity`, if the service sent it.
+    pub fn policy_severity(&self) -> Option<&str> {
+        self.policy_severity.as_deref()
+    }
+    /// `policy_instances_count`, if the service sent it.
+    pub fn policy_instances_count(&self) -> Option<i64> {
+        self.policy_instances_count
     }
 }

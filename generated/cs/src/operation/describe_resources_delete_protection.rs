@@ -38,7 +38,7 @@ pub struct DescribeResourcesDeleteProtectionRequest {
     /// Valid values: `namespaces`, `services`.
     ///
     /// Example: `namespaces`
-    pub resource_type: String,
+    pub resource_type: ResourceType,
     /// The namespace in which the resources that you want to query reside.
     ///
     /// This parameter is required when you set resource_type to services. Default value: default.
@@ -62,6 +62,16 @@ impl DescribeResourcesDeleteProtectionRequest {
     pub fn builder() -> DescribeResourcesDeleteProtectionRequestBuilder {
         DescribeResourcesDeleteProtectionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeResourcesDeleteProtectionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeResourcesDeleteProtectionRequest {
     fn encode(
@@ -75,13 +85,53 @@ impl ::acs_runtime::EncodeRequest for DescribeResourcesDeleteProtectionRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeResourcesDeleteProtectionRequest`].
+/// Builds a [`DescribeResourcesDeleteProtectionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeResourcesDeleteProtectionRequestBuilder {
     cluster_id: Option<String>,
-    resource_type: Option<String>,
+    resource_type: Option<ResourceType>,
     namespace: Option<String>,
     resources: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeResourcesDeleteProtectionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeResourcesDeleteProtectionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str(
+                        "a DescribeResourcesDeleteProtectionRequestBuilder object",
+                    )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeResourcesDeleteProtectionRequestBuilder, A::Error> {
+                let mut value = DescribeResourcesDeleteProtectionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "namespace" => value.namespace = map.next_value()?,
+                        "resources" => value.resources = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeResourcesDeleteProtectionRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeResourcesDeleteProtectionRequest::cluster_id`].
@@ -99,17 +149,17 @@ impl DescribeResourcesDeleteProtectionRequestBuilder {
         &self.cluster_id
     }
     /// Sets `ResourceType`: see [`DescribeResourcesDeleteProtectionRequest::resource_type`].
-    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+    pub fn resource_type(mut self, input: impl Into<ResourceType>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`. The type of the resource that you want to query.
-    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
+    pub fn set_resource_type(mut self, input: Option<ResourceType>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &Option<String> {
+    pub fn get_resource_type(&self) -> &Option<ResourceType> {
         &self.resource_type
     }
     /// Sets `namespace`: see [`DescribeResourcesDeleteProtectionRequest::namespace`].
@@ -175,9 +225,14 @@ impl DescribeResourcesDeleteProtectionFluentBuilder {
     pub fn as_input(&self) -> &DescribeResourcesDeleteProtectionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -202,17 +257,17 @@ impl DescribeResourcesDeleteProtectionFluentBuilder {
         self.inner.get_cluster_id()
     }
     /// Sets `ResourceType`: see [`DescribeResourcesDeleteProtectionRequest::resource_type`].
-    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+    pub fn resource_type(mut self, input: impl Into<ResourceType>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
+    pub fn set_resource_type(mut self, input: Option<ResourceType>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &Option<String> {
+    pub fn get_resource_type(&self) -> &Option<ResourceType> {
         self.inner.get_resource_type()
     }
     /// Sets `namespace`: see [`DescribeResourcesDeleteProtectionRequest::namespace`].
@@ -357,5 +412,95 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `namespace`, if the service sent it.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+    /// `resource`, if the service sent it.
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_deref()
+    }
+    /// `protection`, if the service sent it.
+    pub fn protection(&self) -> Option<bool> {
+        self.protection
+    }
+}
+/// The type of the resource that you want to query. Valid values:
+///
+/// *   Namespaces
+/// *   services
+///
+/// Built from its text with `From<&str>` (`"namespaces".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceType {
+    /// `namespaces`
+    Namespaces,
+    /// `services`
+    Services,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ResourceType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["namespaces", "services"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Namespaces => "namespaces",
+            Self::Services => "services",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "namespaces" => Self::Namespaces,
+            "services" => Self::Services,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ResourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ResourceType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ResourceType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -63,6 +63,16 @@ impl DescribeSubaccountK8sClusterUserConfigRequest {
     pub fn builder() -> DescribeSubaccountK8sClusterUserConfigRequestBuilder {
         DescribeSubaccountK8sClusterUserConfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeSubaccountK8sClusterUserConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeSubaccountK8sClusterUserConfigRequest {
     fn encode(
@@ -76,13 +86,58 @@ impl ::acs_runtime::EncodeRequest for DescribeSubaccountK8sClusterUserConfigRequ
         Ok(())
     }
 }
-/// Builds a [`DescribeSubaccountK8sClusterUserConfigRequest`].
+/// Builds a [`DescribeSubaccountK8sClusterUserConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeSubaccountK8sClusterUserConfigRequestBuilder {
     cluster_id: Option<String>,
     uid: Option<String>,
     private_ip_address: Option<bool>,
     temporary_duration_minutes: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de>
+for DescribeSubaccountK8sClusterUserConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeSubaccountK8sClusterUserConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str(
+                        "a DescribeSubaccountK8sClusterUserConfigRequestBuilder object",
+                    )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeSubaccountK8sClusterUserConfigRequestBuilder, A::Error> {
+                let mut value = DescribeSubaccountK8sClusterUserConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "Uid" => value.uid = map.next_value()?,
+                        "PrivateIpAddress" => {
+                            value.private_ip_address = map.next_value()?;
+                        }
+                        "TemporaryDurationMinutes" => {
+                            value.temporary_duration_minutes = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeSubaccountK8sClusterUserConfigRequestBuilder {
     /// Sets `ClusterId`: see [`DescribeSubaccountK8sClusterUserConfigRequest::cluster_id`].
@@ -177,9 +232,14 @@ impl DescribeSubaccountK8sClusterUserConfigFluentBuilder {
     pub fn as_input(&self) -> &DescribeSubaccountK8sClusterUserConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -312,5 +372,21 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSubaccountK8sClusterUserConfigRe
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeSubaccountK8sClusterUserConfigResponse {
+    /// `config`, if the service sent it.
+    pub fn config(&self) -> Option<&str> {
+        self.config.as_deref()
+    }
+    /// `expiration`, if the service sent it.
+    pub fn expiration(&self) -> Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// `expiration` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expiration_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expiration.as_deref().map(::acs_runtime::parse_timestamp)
     }
 }

@@ -32,6 +32,16 @@ impl DescribeTaskInfoRequest {
     pub fn builder() -> DescribeTaskInfoRequestBuilder {
         DescribeTaskInfoRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeTaskInfoResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeTaskInfoRequest {
     fn encode(
@@ -42,10 +52,44 @@ impl ::acs_runtime::EncodeRequest for DescribeTaskInfoRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeTaskInfoRequest`].
+/// Builds a [`DescribeTaskInfoRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeTaskInfoRequestBuilder {
     task_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTaskInfoRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeTaskInfoRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeTaskInfoRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeTaskInfoRequestBuilder, A::Error> {
+                let mut value = DescribeTaskInfoRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "task_id" => value.task_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeTaskInfoRequestBuilder {
     /// Sets `task_id`: see [`DescribeTaskInfoRequest::task_id`].
@@ -90,9 +134,14 @@ impl DescribeTaskInfoFluentBuilder {
     pub fn as_input(&self) -> &DescribeTaskInfoRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -288,6 +337,72 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTaskInfoResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeTaskInfoResponse {
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `task_type`, if the service sent it.
+    pub fn task_type(&self) -> Option<&str> {
+        self.task_type.as_deref()
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `target`, if the service sent it.
+    pub fn target(&self) -> Option<&Target> {
+        self.target.as_ref()
+    }
+    /// `parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&::serde_json::Value> {
+        self.parameters.as_ref()
+    }
+    /// `stages`: empty when the service sent none.
+    pub fn stages(&self) -> &[Stage] {
+        self.stages.as_deref().unwrap_or_default()
+    }
+    /// `current_stage`, if the service sent it.
+    pub fn current_stage(&self) -> Option<&str> {
+        self.current_stage.as_deref()
+    }
+    /// `events`: empty when the service sent none.
+    pub fn events(&self) -> &[Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// `task_result`: empty when the service sent none.
+    pub fn task_result(&self) -> &[TaskResult] {
+        self.task_result.as_deref().unwrap_or_default()
+    }
+    /// `error`, if the service sent it.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+}
 /// The object of the task.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -357,6 +472,16 @@ impl<'de> ::serde::Deserialize<'de> for Target {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Target {
+    /// `id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
     }
 }
 /// Stage
@@ -452,6 +577,28 @@ impl<'de> ::serde::Deserialize<'de> for Stage {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Stage {
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `start_time`, if the service sent it.
+    pub fn start_time(&self) -> Option<&str> {
+        self.start_time.as_deref()
+    }
+    /// `end_time`, if the service sent it.
+    pub fn end_time(&self) -> Option<&str> {
+        self.end_time.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `outputs`, if the service sent it.
+    pub fn outputs(&self) -> Option<&::serde_json::Value> {
+        self.outputs.as_ref()
     }
 }
 /// Event
@@ -561,6 +708,32 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Event {
+    /// `action`, if the service sent it.
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+    /// `level`, if the service sent it.
+    pub fn level(&self) -> Option<&str> {
+        self.level.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `reason`, if the service sent it.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+    /// `source`, if the service sent it.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `timestamp`, if the service sent it.
+    pub fn timestamp(&self) -> Option<&str> {
+        self.timestamp.as_deref()
+    }
+}
 /// TaskResult
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -632,6 +805,16 @@ impl<'de> ::serde::Deserialize<'de> for TaskResult {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl TaskResult {
+    /// `data`, if the service sent it.
+    pub fn data(&self) -> Option<&str> {
+        self.data.as_deref()
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+}
 /// The error returned for the task.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -697,5 +880,15 @@ impl<'de> ::serde::Deserialize<'de> for Error {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Error {
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }

@@ -44,6 +44,16 @@ impl DescribeTemplateAttributeRequest {
     pub fn builder() -> DescribeTemplateAttributeRequestBuilder {
         DescribeTemplateAttributeRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeTemplateAttributeResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeTemplateAttributeRequest {
     fn encode(
@@ -55,11 +65,46 @@ impl ::acs_runtime::EncodeRequest for DescribeTemplateAttributeRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeTemplateAttributeRequest`].
+/// Builds a [`DescribeTemplateAttributeRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeTemplateAttributeRequestBuilder {
     template_id: Option<String>,
     template_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTemplateAttributeRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeTemplateAttributeRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeTemplateAttributeRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeTemplateAttributeRequestBuilder, A::Error> {
+                let mut value = DescribeTemplateAttributeRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "template_type" => value.template_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeTemplateAttributeRequestBuilder {
     /// Sets `TemplateId`: see [`DescribeTemplateAttributeRequest::template_id`].
@@ -121,9 +166,14 @@ impl DescribeTemplateAttributeFluentBuilder {
     pub fn as_input(&self) -> &DescribeTemplateAttributeRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -348,5 +398,59 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `acl`, if the service sent it.
+    pub fn acl(&self) -> Option<&str> {
+        self.acl.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `template`, if the service sent it.
+    pub fn template(&self) -> Option<&str> {
+        self.template.as_deref()
+    }
+    /// `template_type`, if the service sent it.
+    pub fn template_type(&self) -> Option<&str> {
+        self.template_type.as_deref()
+    }
+    /// `description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&str> {
+        self.tags.as_deref()
+    }
+    /// `template_with_hist_id`, if the service sent it.
+    pub fn template_with_hist_id(&self) -> Option<&str> {
+        self.template_with_hist_id.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
     }
 }

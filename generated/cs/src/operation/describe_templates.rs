@@ -53,6 +53,16 @@ impl DescribeTemplatesRequest {
     pub fn builder() -> DescribeTemplatesRequestBuilder {
         DescribeTemplatesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeTemplatesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeTemplatesRequest {
     fn encode(
@@ -65,12 +75,48 @@ impl ::acs_runtime::EncodeRequest for DescribeTemplatesRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeTemplatesRequest`].
+/// Builds a [`DescribeTemplatesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeTemplatesRequestBuilder {
     template_type: Option<String>,
     page_num: Option<i64>,
     page_size: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTemplatesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeTemplatesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeTemplatesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeTemplatesRequestBuilder, A::Error> {
+                let mut value = DescribeTemplatesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "template_type" => value.template_type = map.next_value()?,
+                        "page_num" => value.page_num = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeTemplatesRequestBuilder {
     /// Sets `template_type`: see [`DescribeTemplatesRequest::template_type`].
@@ -143,9 +189,14 @@ impl DescribeTemplatesFluentBuilder {
     pub fn as_input(&self) -> &DescribeTemplatesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -257,6 +308,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTemplatesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeTemplatesResponse {
+    /// `templates`: empty when the service sent none.
+    pub fn templates(&self) -> &[Template] {
+        self.templates.as_deref().unwrap_or_default()
+    }
+    /// `page_info`, if the service sent it.
+    pub fn page_info(&self) -> Option<&PageInfo> {
+        self.page_info.as_ref()
     }
 }
 /// Template
@@ -425,6 +486,60 @@ impl<'de> ::serde::Deserialize<'de> for Template {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Template {
+    /// `acl`, if the service sent it.
+    pub fn acl(&self) -> Option<&str> {
+        self.acl.as_deref()
+    }
+    /// `id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&str> {
+        self.tags.as_deref()
+    }
+    /// `template`, if the service sent it.
+    pub fn template(&self) -> Option<&str> {
+        self.template.as_deref()
+    }
+    /// `template_type`, if the service sent it.
+    pub fn template_type(&self) -> Option<&str> {
+        self.template_type.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `updated`, if the service sent it.
+    pub fn updated(&self) -> Option<&str> {
+        self.updated.as_deref()
+    }
+    /// `updated` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `template_with_hist_id`, if the service sent it.
+    pub fn template_with_hist_id(&self) -> Option<&str> {
+        self.template_with_hist_id.as_deref()
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -500,5 +615,19 @@ impl<'de> ::serde::Deserialize<'de> for PageInfo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PageInfo {
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i64> {
+        self.page_number
+    }
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i64> {
+        self.total_count
     }
 }

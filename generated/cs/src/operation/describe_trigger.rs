@@ -67,6 +67,16 @@ impl DescribeTriggerRequest {
     pub fn builder() -> DescribeTriggerRequestBuilder {
         DescribeTriggerRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeTriggerResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeTriggerRequest {
     fn encode(
@@ -81,7 +91,7 @@ impl ::acs_runtime::EncodeRequest for DescribeTriggerRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeTriggerRequest`].
+/// Builds a [`DescribeTriggerRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeTriggerRequestBuilder {
     cluster_id: Option<String>,
@@ -89,6 +99,44 @@ pub struct DescribeTriggerRequestBuilder {
     r#type: Option<String>,
     name: Option<String>,
     action: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTriggerRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeTriggerRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeTriggerRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeTriggerRequestBuilder, A::Error> {
+                let mut value = DescribeTriggerRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "Namespace" => value.namespace = map.next_value()?,
+                        "Type" => value.r#type = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "action" => value.action = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeTriggerRequestBuilder {
     /// Sets `cluster_id`: see [`DescribeTriggerRequest::cluster_id`].
@@ -195,9 +243,14 @@ impl DescribeTriggerFluentBuilder {
     pub fn as_input(&self) -> &DescribeTriggerRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -427,5 +480,35 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `project_id`, if the service sent it.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `action`, if the service sent it.
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+    /// `token`, if the service sent it.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 }

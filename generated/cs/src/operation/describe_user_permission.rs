@@ -39,6 +39,16 @@ impl DescribeUserPermissionRequest {
     pub fn builder() -> DescribeUserPermissionRequestBuilder {
         DescribeUserPermissionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeUserPermissionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeUserPermissionRequest {
     fn encode(
@@ -49,10 +59,44 @@ impl ::acs_runtime::EncodeRequest for DescribeUserPermissionRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeUserPermissionRequest`].
+/// Builds a [`DescribeUserPermissionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeUserPermissionRequestBuilder {
     uid: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeUserPermissionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeUserPermissionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeUserPermissionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeUserPermissionRequestBuilder, A::Error> {
+                let mut value = DescribeUserPermissionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "uid" => value.uid = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeUserPermissionRequestBuilder {
     /// Sets `uid`: see [`DescribeUserPermissionRequest::uid`].
@@ -97,9 +141,14 @@ impl DescribeUserPermissionFluentBuilder {
     pub fn as_input(&self) -> &DescribeUserPermissionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -180,7 +229,7 @@ pub struct Item {
     /// The type of predefined role. Valid values:
     ///
     /// *   `admin`: administrator
-    /// *   `ops`: O\&M engineer
+    /// *   `ops`: O&M engineer
     /// *   `dev`: developer
     /// *   `restricted`: restricted user
     /// *   `custom`: custom role
@@ -276,5 +325,31 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Item {
+    /// `resource_id`, if the service sent it.
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_id.as_deref()
+    }
+    /// `resource_type`, if the service sent it.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+    /// `role_name`, if the service sent it.
+    pub fn role_name(&self) -> Option<&str> {
+        self.role_name.as_deref()
+    }
+    /// `role_type`, if the service sent it.
+    pub fn role_type(&self) -> Option<&str> {
+        self.role_type.as_deref()
+    }
+    /// `is_owner`, if the service sent it.
+    pub fn is_owner(&self) -> Option<i64> {
+        self.is_owner
+    }
+    /// `is_ram_role`, if the service sent it.
+    pub fn is_ram_role(&self) -> Option<i64> {
+        self.is_ram_role
     }
 }

@@ -25,6 +25,16 @@ impl DescribeUserQuotaRequest {
     pub fn builder() -> DescribeUserQuotaRequestBuilder {
         DescribeUserQuotaRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeUserQuotaResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeUserQuotaRequest {
     fn encode(
@@ -34,9 +44,36 @@ impl ::acs_runtime::EncodeRequest for DescribeUserQuotaRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeUserQuotaRequest`].
+/// Builds a [`DescribeUserQuotaRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeUserQuotaRequestBuilder {}
+impl<'de> ::serde::Deserialize<'de> for DescribeUserQuotaRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeUserQuotaRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeUserQuotaRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeUserQuotaRequestBuilder, A::Error> {
+                let value = DescribeUserQuotaRequestBuilder::default();
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl DescribeUserQuotaRequestBuilder {
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<DescribeUserQuotaRequest, ::acs_runtime::BuildError> {
@@ -62,9 +99,14 @@ impl DescribeUserQuotaFluentBuilder {
     pub fn as_input(&self) -> &DescribeUserQuotaRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -110,7 +152,7 @@ pub struct DescribeUserQuotaResponse {
     /// Information about the new quota.
     ///
     /// Wire name: `quotas`.
-    pub quotas: Option<::std::collections::BTreeMap<String, Quota>>,
+    pub quotas: Option<::acs_runtime::IndexMap<String, Quota>>,
 }
 impl ::serde::Serialize for DescribeUserQuotaResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -198,6 +240,32 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserQuotaResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeUserQuotaResponse {
+    /// `amk_cluster_quota`, if the service sent it.
+    pub fn amk_cluster_quota(&self) -> Option<i64> {
+        self.amk_cluster_quota
+    }
+    /// `ask_cluster_quota`, if the service sent it.
+    pub fn ask_cluster_quota(&self) -> Option<i64> {
+        self.ask_cluster_quota
+    }
+    /// `cluster_nodepool_quota`, if the service sent it.
+    pub fn cluster_nodepool_quota(&self) -> Option<i64> {
+        self.cluster_nodepool_quota
+    }
+    /// `cluster_quota`, if the service sent it.
+    pub fn cluster_quota(&self) -> Option<i64> {
+        self.cluster_quota
+    }
+    /// `node_quota`, if the service sent it.
+    pub fn node_quota(&self) -> Option<i64> {
+        self.node_quota
+    }
+    /// `quotas`, if the service sent it.
+    pub fn quotas(&self) -> Option<&::acs_runtime::IndexMap<String, Quota>> {
+        self.quotas.as_ref()
     }
 }
 /// The new quota.
@@ -289,5 +357,23 @@ impl<'de> ::serde::Deserialize<'de> for Quota {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Quota {
+    /// `quota`, if the service sent it.
+    pub fn quota(&self) -> Option<&str> {
+        self.quota.as_deref()
+    }
+    /// `operation_code`, if the service sent it.
+    pub fn operation_code(&self) -> Option<&str> {
+        self.operation_code.as_deref()
+    }
+    /// `adjustable`, if the service sent it.
+    pub fn adjustable(&self) -> Option<bool> {
+        self.adjustable
+    }
+    /// `unit`, if the service sent it.
+    pub fn unit(&self) -> Option<&str> {
+        self.unit.as_deref()
     }
 }

@@ -60,6 +60,16 @@ impl FixNodePoolVulsRequest {
     pub fn builder() -> FixNodePoolVulsRequestBuilder {
         FixNodePoolVulsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<FixNodePoolVulsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for FixNodePoolVulsRequest {
     fn encode(
@@ -83,7 +93,7 @@ impl ::acs_runtime::EncodeRequest for FixNodePoolVulsRequest {
         Ok(())
     }
 }
-/// Builds a [`FixNodePoolVulsRequest`].
+/// Builds a [`FixNodePoolVulsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct FixNodePoolVulsRequestBuilder {
     cluster_id: Option<String>,
@@ -92,6 +102,45 @@ pub struct FixNodePoolVulsRequestBuilder {
     nodes: Option<Vec<String>>,
     rollout_policy: Option<RolloutPolicy>,
     auto_restart: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for FixNodePoolVulsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FixNodePoolVulsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a FixNodePoolVulsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FixNodePoolVulsRequestBuilder, A::Error> {
+                let mut value = FixNodePoolVulsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "nodepool_id" => value.nodepool_id = map.next_value()?,
+                        "vuls" => value.vuls = map.next_value()?,
+                        "nodes" => value.nodes = map.next_value()?,
+                        "rollout_policy" => value.rollout_policy = map.next_value()?,
+                        "auto_restart" => value.auto_restart = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl FixNodePoolVulsRequestBuilder {
     /// Sets `cluster_id`: see [`FixNodePoolVulsRequest::cluster_id`].
@@ -217,9 +266,14 @@ impl FixNodePoolVulsFluentBuilder {
     pub fn as_input(&self) -> &FixNodePoolVulsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -369,6 +423,12 @@ impl<'de> ::serde::Deserialize<'de> for FixNodePoolVulsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl FixNodePoolVulsResponse {
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// The batch patching policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -394,6 +454,40 @@ impl ::serde::Serialize for RolloutPolicy {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RolloutPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RolloutPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RolloutPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RolloutPolicy, A::Error> {
+                let mut value = RolloutPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "max_parallelism" => value.max_parallelism = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl RolloutPolicy {

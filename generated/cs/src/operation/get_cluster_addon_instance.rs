@@ -38,6 +38,16 @@ impl GetClusterAddonInstanceRequest {
     pub fn builder() -> GetClusterAddonInstanceRequestBuilder {
         GetClusterAddonInstanceRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetClusterAddonInstanceResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetClusterAddonInstanceRequest {
     fn encode(
@@ -49,11 +59,46 @@ impl ::acs_runtime::EncodeRequest for GetClusterAddonInstanceRequest {
         Ok(())
     }
 }
-/// Builds a [`GetClusterAddonInstanceRequest`].
+/// Builds a [`GetClusterAddonInstanceRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetClusterAddonInstanceRequestBuilder {
     cluster_id: Option<String>,
     instance_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetClusterAddonInstanceRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetClusterAddonInstanceRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetClusterAddonInstanceRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetClusterAddonInstanceRequestBuilder, A::Error> {
+                let mut value = GetClusterAddonInstanceRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "instance_name" => value.instance_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetClusterAddonInstanceRequestBuilder {
     /// Sets `cluster_id`: see [`GetClusterAddonInstanceRequest::cluster_id`].
@@ -113,9 +158,14 @@ impl GetClusterAddonInstanceFluentBuilder {
     pub fn as_input(&self) -> &GetClusterAddonInstanceRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -252,6 +302,28 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterAddonInstanceResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetClusterAddonInstanceResponse {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `config`, if the service sent it.
+    pub fn config(&self) -> Option<&str> {
+        self.config.as_deref()
+    }
+    /// `logging`, if the service sent it.
+    pub fn logging(&self) -> Option<&Logging> {
+        self.logging.as_ref()
+    }
+}
 /// The status of Simple Log Service.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -337,5 +409,23 @@ impl<'de> ::serde::Deserialize<'de> for Logging {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Logging {
+    /// `capable`, if the service sent it.
+    pub fn capable(&self) -> Option<bool> {
+        self.capable
+    }
+    /// `enabled`, if the service sent it.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+    /// `log_project`, if the service sent it.
+    pub fn log_project(&self) -> Option<&str> {
+        self.log_project.as_deref()
+    }
+    /// `logstore`, if the service sent it.
+    pub fn logstore(&self) -> Option<&str> {
+        self.logstore.as_deref()
     }
 }

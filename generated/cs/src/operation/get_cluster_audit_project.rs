@@ -32,6 +32,16 @@ impl GetClusterAuditProjectRequest {
     pub fn builder() -> GetClusterAuditProjectRequestBuilder {
         GetClusterAuditProjectRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetClusterAuditProjectResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetClusterAuditProjectRequest {
     fn encode(
@@ -42,10 +52,44 @@ impl ::acs_runtime::EncodeRequest for GetClusterAuditProjectRequest {
         Ok(())
     }
 }
-/// Builds a [`GetClusterAuditProjectRequest`].
+/// Builds a [`GetClusterAuditProjectRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetClusterAuditProjectRequestBuilder {
     clusterid: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetClusterAuditProjectRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetClusterAuditProjectRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetClusterAuditProjectRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetClusterAuditProjectRequestBuilder, A::Error> {
+                let mut value = GetClusterAuditProjectRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterid" => value.clusterid = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetClusterAuditProjectRequestBuilder {
     /// Sets `clusterid`: see [`GetClusterAuditProjectRequest::clusterid`].
@@ -92,9 +136,14 @@ impl GetClusterAuditProjectFluentBuilder {
     pub fn as_input(&self) -> &GetClusterAuditProjectRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -197,5 +246,15 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterAuditProjectResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetClusterAuditProjectResponse {
+    /// `sls_project_name`, if the service sent it.
+    pub fn sls_project_name(&self) -> Option<&str> {
+        self.sls_project_name.as_deref()
+    }
+    /// `audit_enabled`, if the service sent it.
+    pub fn audit_enabled(&self) -> Option<bool> {
+        self.audit_enabled
     }
 }

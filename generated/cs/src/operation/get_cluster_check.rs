@@ -38,6 +38,16 @@ impl GetClusterCheckRequest {
     pub fn builder() -> GetClusterCheckRequestBuilder {
         GetClusterCheckRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetClusterCheckResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetClusterCheckRequest {
     fn encode(
@@ -49,11 +59,46 @@ impl ::acs_runtime::EncodeRequest for GetClusterCheckRequest {
         Ok(())
     }
 }
-/// Builds a [`GetClusterCheckRequest`].
+/// Builds a [`GetClusterCheckRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetClusterCheckRequestBuilder {
     cluster_id: Option<String>,
     check_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetClusterCheckRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetClusterCheckRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetClusterCheckRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetClusterCheckRequestBuilder, A::Error> {
+                let mut value = GetClusterCheckRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "check_id" => value.check_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetClusterCheckRequestBuilder {
     /// Sets `cluster_id`: see [`GetClusterCheckRequest::cluster_id`].
@@ -115,9 +160,14 @@ impl GetClusterCheckFluentBuilder {
     pub fn as_input(&self) -> &GetClusterCheckRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -197,9 +247,7 @@ pub struct GetClusterCheckResponse {
     /// A list of check items.
     ///
     /// Wire name: `check_items`.
-    pub check_items: Option<
-        ::std::collections::BTreeMap<String, Vec<::serde_json::Value>>,
-    >,
+    pub check_items: Option<::acs_runtime::IndexMap<String, Vec<::serde_json::Value>>>,
 }
 impl ::serde::Serialize for GetClusterCheckResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -269,5 +317,49 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterCheckResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetClusterCheckResponse {
+    /// `check_id`, if the service sent it.
+    pub fn check_id(&self) -> Option<&str> {
+        self.check_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `created_at`, if the service sent it.
+    pub fn created_at(&self) -> Option<&str> {
+        self.created_at.as_deref()
+    }
+    /// `created_at` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_at_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_at.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `finished_at`, if the service sent it.
+    pub fn finished_at(&self) -> Option<&str> {
+        self.finished_at.as_deref()
+    }
+    /// `finished_at` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn finished_at_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.finished_at.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `check_items`, if the service sent it.
+    pub fn check_items(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, Vec<::serde_json::Value>>> {
+        self.check_items.as_ref()
     }
 }

@@ -46,6 +46,16 @@ impl GetClusterDiagnosisCheckItemsRequest {
     pub fn builder() -> GetClusterDiagnosisCheckItemsRequestBuilder {
         GetClusterDiagnosisCheckItemsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetClusterDiagnosisCheckItemsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetClusterDiagnosisCheckItemsRequest {
     fn encode(
@@ -58,12 +68,49 @@ impl ::acs_runtime::EncodeRequest for GetClusterDiagnosisCheckItemsRequest {
         Ok(())
     }
 }
-/// Builds a [`GetClusterDiagnosisCheckItemsRequest`].
+/// Builds a [`GetClusterDiagnosisCheckItemsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetClusterDiagnosisCheckItemsRequestBuilder {
     cluster_id: Option<String>,
     diagnosis_id: Option<String>,
     language: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetClusterDiagnosisCheckItemsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetClusterDiagnosisCheckItemsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a GetClusterDiagnosisCheckItemsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetClusterDiagnosisCheckItemsRequestBuilder, A::Error> {
+                let mut value = GetClusterDiagnosisCheckItemsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "diagnosis_id" => value.diagnosis_id = map.next_value()?,
+                        "language" => value.language = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetClusterDiagnosisCheckItemsRequestBuilder {
     /// Sets `cluster_id`: see [`GetClusterDiagnosisCheckItemsRequest::cluster_id`].
@@ -138,9 +185,14 @@ impl GetClusterDiagnosisCheckItemsFluentBuilder {
     pub fn as_input(&self) -> &GetClusterDiagnosisCheckItemsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -278,6 +330,24 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterDiagnosisCheckItemsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetClusterDiagnosisCheckItemsResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// `is_success`, if the service sent it.
+    pub fn is_success(&self) -> Option<bool> {
+        self.is_success
+    }
+    /// `check_items`: empty when the service sent none.
+    pub fn check_items(&self) -> &[CheckItem] {
+        self.check_items.as_deref().unwrap_or_default()
+    }
+}
 /// CheckItem
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -313,7 +383,7 @@ pub struct CheckItem {
     /// Valid values: `normal`, `warning`, `error`.
     ///
     /// Example: `normal`
-    pub level: Option<String>,
+    pub level: Option<Level>,
     /// The check result.
     ///
     /// Wire name: `message`.
@@ -411,5 +481,118 @@ impl<'de> ::serde::Deserialize<'de> for CheckItem {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CheckItem {
+    /// `desc`, if the service sent it.
+    pub fn desc(&self) -> Option<&str> {
+        self.desc.as_deref()
+    }
+    /// `display`, if the service sent it.
+    pub fn display(&self) -> Option<&str> {
+        self.display.as_deref()
+    }
+    /// `group`, if the service sent it.
+    pub fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+    /// `level`, if the service sent it.
+    pub fn level(&self) -> Option<&Level> {
+        self.level.as_ref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `refer`, if the service sent it.
+    pub fn refer(&self) -> Option<&str> {
+        self.refer.as_deref()
+    }
+    /// `value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+/// The severity level of the check result.
+///
+/// Valid values:
+///
+/// *   normal
+/// *   warning
+/// *   error
+///
+/// Built from its text with `From<&str>` (`"normal".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Level {
+    /// `normal`
+    Normal,
+    /// `warning`
+    Warning,
+    /// `error`
+    Error,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Level {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["normal", "warning", "error"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Warning => "warning",
+            Self::Error => "error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Level {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Level {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Level {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Level {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Level {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Level {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Level {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

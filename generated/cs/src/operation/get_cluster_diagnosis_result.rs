@@ -50,6 +50,16 @@ impl GetClusterDiagnosisResultRequest {
     pub fn builder() -> GetClusterDiagnosisResultRequestBuilder {
         GetClusterDiagnosisResultRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetClusterDiagnosisResultResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetClusterDiagnosisResultRequest {
     fn encode(
@@ -62,12 +72,48 @@ impl ::acs_runtime::EncodeRequest for GetClusterDiagnosisResultRequest {
         Ok(())
     }
 }
-/// Builds a [`GetClusterDiagnosisResultRequest`].
+/// Builds a [`GetClusterDiagnosisResultRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetClusterDiagnosisResultRequestBuilder {
     cluster_id: Option<String>,
     diagnosis_id: Option<String>,
     language: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetClusterDiagnosisResultRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetClusterDiagnosisResultRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetClusterDiagnosisResultRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetClusterDiagnosisResultRequestBuilder, A::Error> {
+                let mut value = GetClusterDiagnosisResultRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "diagnosis_id" => value.diagnosis_id = map.next_value()?,
+                        "language" => value.language = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetClusterDiagnosisResultRequestBuilder {
     /// Sets `cluster_id`: see [`GetClusterDiagnosisResultRequest::cluster_id`].
@@ -142,9 +188,14 @@ impl GetClusterDiagnosisResultFluentBuilder {
     pub fn as_input(&self) -> &GetClusterDiagnosisResultRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -277,7 +328,7 @@ pub struct GetClusterDiagnosisResultResponse {
     /// Valid values: `node`, `ingress`, `cluster`, `memory`, `pod`, `service`, `network`.
     ///
     /// Example: `Node`
-    pub r#type: Option<String>,
+    pub r#type: Option<Type>,
 }
 impl ::serde::Serialize for GetClusterDiagnosisResultResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -359,5 +410,162 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterDiagnosisResultResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetClusterDiagnosisResultResponse {
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `diagnosis_id`, if the service sent it.
+    pub fn diagnosis_id(&self) -> Option<&str> {
+        self.diagnosis_id.as_deref()
+    }
+    /// `finished`, if the service sent it.
+    pub fn finished(&self) -> Option<&str> {
+        self.finished.as_deref()
+    }
+    /// `finished` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn finished_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.finished.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `result`, if the service sent it.
+    pub fn result(&self) -> Option<&str> {
+        self.result.as_deref()
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<i64> {
+        self.status
+    }
+    /// `target`, if the service sent it.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&Type> {
+        self.r#type.as_ref()
+    }
+}
+/// The type of the diagnostic.
+///
+/// Valid values:
+///
+/// *   node
+/// *   ingress
+/// *   cluster
+/// *   memory
+/// *   pod
+/// *   service
+/// *   network
+///
+/// Built from its text with `From<&str>` (`"node".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `node`
+    Node,
+    /// `ingress`
+    Ingress,
+    /// `cluster`
+    Cluster,
+    /// `memory`
+    Memory,
+    /// `pod`
+    Pod,
+    /// `service`
+    Service,
+    /// `network`
+    Network,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Type {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "node",
+        "ingress",
+        "cluster",
+        "memory",
+        "pod",
+        "service",
+        "network",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Node => "node",
+            Self::Ingress => "ingress",
+            Self::Cluster => "cluster",
+            Self::Memory => "memory",
+            Self::Pod => "pod",
+            Self::Service => "service",
+            Self::Network => "network",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "node" => Self::Node,
+            "ingress" => Self::Ingress,
+            "cluster" => Self::Cluster,
+            "memory" => Self::Memory,
+            "pod" => Self::Pod,
+            "service" => Self::Service,
+            "network" => Self::Network,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Type {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Type {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

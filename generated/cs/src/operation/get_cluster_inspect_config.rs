@@ -32,6 +32,16 @@ impl GetClusterInspectConfigRequest {
     pub fn builder() -> GetClusterInspectConfigRequestBuilder {
         GetClusterInspectConfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetClusterInspectConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetClusterInspectConfigRequest {
     fn encode(
@@ -42,10 +52,44 @@ impl ::acs_runtime::EncodeRequest for GetClusterInspectConfigRequest {
         Ok(())
     }
 }
-/// Builds a [`GetClusterInspectConfigRequest`].
+/// Builds a [`GetClusterInspectConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetClusterInspectConfigRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetClusterInspectConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetClusterInspectConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetClusterInspectConfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetClusterInspectConfigRequestBuilder, A::Error> {
+                let mut value = GetClusterInspectConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetClusterInspectConfigRequestBuilder {
     /// Sets `clusterId`: see [`GetClusterInspectConfigRequest::cluster_id`].
@@ -92,9 +136,14 @@ impl GetClusterInspectConfigFluentBuilder {
     pub fn as_input(&self) -> &GetClusterInspectConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -206,5 +255,23 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterInspectConfigResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetClusterInspectConfigResponse {
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `enabled`, if the service sent it.
+    pub fn enabled(&self) -> Option<bool> {
+        self.enabled
+    }
+    /// `recurrence`, if the service sent it.
+    pub fn recurrence(&self) -> Option<&str> {
+        self.recurrence.as_deref()
+    }
+    /// `disabledCheckItems`: empty when the service sent none.
+    pub fn disabled_check_items(&self) -> &[String] {
+        self.disabled_check_items.as_deref().unwrap_or_default()
     }
 }

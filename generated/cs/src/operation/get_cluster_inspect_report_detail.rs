@@ -96,6 +96,16 @@ impl GetClusterInspectReportDetailRequest {
     pub fn builder() -> GetClusterInspectReportDetailRequestBuilder {
         GetClusterInspectReportDetailRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetClusterInspectReportDetailResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetClusterInspectReportDetailRequest {
     fn encode(
@@ -114,7 +124,7 @@ impl ::acs_runtime::EncodeRequest for GetClusterInspectReportDetailRequest {
         Ok(())
     }
 }
-/// Builds a [`GetClusterInspectReportDetailRequest`].
+/// Builds a [`GetClusterInspectReportDetailRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetClusterInspectReportDetailRequestBuilder {
     cluster_id: Option<String>,
@@ -126,6 +136,49 @@ pub struct GetClusterInspectReportDetailRequestBuilder {
     enable_filter: Option<bool>,
     next_token: Option<String>,
     max_results: Option<i32>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetClusterInspectReportDetailRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetClusterInspectReportDetailRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a GetClusterInspectReportDetailRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetClusterInspectReportDetailRequestBuilder, A::Error> {
+                let mut value = GetClusterInspectReportDetailRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterId" => value.cluster_id = map.next_value()?,
+                        "reportId" => value.report_id = map.next_value()?,
+                        "language" => value.language = map.next_value()?,
+                        "category" => value.category = map.next_value()?,
+                        "targetType" => value.target_type = map.next_value()?,
+                        "level" => value.level = map.next_value()?,
+                        "enableFilter" => value.enable_filter = map.next_value()?,
+                        "nextToken" => value.next_token = map.next_value()?,
+                        "maxResults" => value.max_results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetClusterInspectReportDetailRequestBuilder {
     /// Sets `clusterId`: see [`GetClusterInspectReportDetailRequest::cluster_id`].
@@ -294,9 +347,14 @@ impl GetClusterInspectReportDetailFluentBuilder {
     pub fn as_input(&self) -> &GetClusterInspectReportDetailRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -565,6 +623,52 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterInspectReportDetailResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetClusterInspectReportDetailResponse {
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `nextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `reportId`, if the service sent it.
+    pub fn report_id(&self) -> Option<&str> {
+        self.report_id.as_deref()
+    }
+    /// `startTime`, if the service sent it.
+    pub fn start_time(&self) -> Option<&str> {
+        self.start_time.as_deref()
+    }
+    /// `startTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn start_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.start_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `endTime`, if the service sent it.
+    pub fn end_time(&self) -> Option<&str> {
+        self.end_time.as_deref()
+    }
+    /// `endTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn end_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.end_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `summary`, if the service sent it.
+    pub fn summary(&self) -> Option<&Summary> {
+        self.summary.as_ref()
+    }
+    /// `checkItemResults`: empty when the service sent none.
+    pub fn check_item_results(&self) -> &[CheckItemResult] {
+        self.check_item_results.as_deref().unwrap_or_default()
+    }
+}
 /// Overview of inspection reports.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -660,6 +764,28 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Summary {
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// `normalCount`, if the service sent it.
+    pub fn normal_count(&self) -> Option<i32> {
+        self.normal_count
+    }
+    /// `adviceCount`, if the service sent it.
+    pub fn advice_count(&self) -> Option<i32> {
+        self.advice_count
+    }
+    /// `warnCount`, if the service sent it.
+    pub fn warn_count(&self) -> Option<i32> {
+        self.warn_count
+    }
+    /// `errorCount`, if the service sent it.
+    pub fn error_count(&self) -> Option<i32> {
+        self.error_count
     }
 }
 /// The inspection result.
@@ -808,5 +934,43 @@ impl<'de> ::serde::Deserialize<'de> for CheckItemResult {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CheckItemResult {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `fix`, if the service sent it.
+    pub fn fix(&self) -> Option<&str> {
+        self.fix.as_deref()
+    }
+    /// `targets`: empty when the service sent none.
+    pub fn targets(&self) -> &[String] {
+        self.targets.as_deref().unwrap_or_default()
+    }
+    /// `result`, if the service sent it.
+    pub fn result(&self) -> Option<&str> {
+        self.result.as_deref()
+    }
+    /// `targetType`, if the service sent it.
+    pub fn target_type(&self) -> Option<&str> {
+        self.target_type.as_deref()
+    }
+    /// `checkItemUid`, if the service sent it.
+    pub fn check_item_uid(&self) -> Option<&str> {
+        self.check_item_uid.as_deref()
+    }
+    /// `category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `level`, if the service sent it.
+    pub fn level(&self) -> Option<&str> {
+        self.level.as_deref()
     }
 }

@@ -33,6 +33,16 @@ impl GetUpgradeStatusRequest {
     pub fn builder() -> GetUpgradeStatusRequestBuilder {
         GetUpgradeStatusRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetUpgradeStatusResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetUpgradeStatusRequest {
     fn encode(
@@ -43,10 +53,44 @@ impl ::acs_runtime::EncodeRequest for GetUpgradeStatusRequest {
         Ok(())
     }
 }
-/// Builds a [`GetUpgradeStatusRequest`].
+/// Builds a [`GetUpgradeStatusRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetUpgradeStatusRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetUpgradeStatusRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetUpgradeStatusRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetUpgradeStatusRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUpgradeStatusRequestBuilder, A::Error> {
+                let mut value = GetUpgradeStatusRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetUpgradeStatusRequestBuilder {
     /// Sets `ClusterId`: see [`GetUpgradeStatusRequest::cluster_id`].
@@ -91,9 +135,14 @@ impl GetUpgradeStatusFluentBuilder {
     pub fn as_input(&self) -> &GetUpgradeStatusRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -240,6 +289,28 @@ impl<'de> ::serde::Deserialize<'de> for GetUpgradeStatusResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetUpgradeStatusResponse {
+    /// `error_message`, if the service sent it.
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+    /// `precheck_report_id`, if the service sent it.
+    pub fn precheck_report_id(&self) -> Option<&str> {
+        self.precheck_report_id.as_deref()
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `upgrade_step`, if the service sent it.
+    pub fn upgrade_step(&self) -> Option<&str> {
+        self.upgrade_step.as_deref()
+    }
+    /// `upgrade_task`, if the service sent it.
+    pub fn upgrade_task(&self) -> Option<&UpgradeTask> {
+        self.upgrade_task.as_ref()
+    }
+}
 /// The details of the update task.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -309,5 +380,15 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeTask {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpgradeTask {
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }

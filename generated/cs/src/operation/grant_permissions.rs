@@ -39,6 +39,16 @@ impl GrantPermissionsRequest {
     pub fn builder() -> GrantPermissionsRequestBuilder {
         GrantPermissionsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GrantPermissionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GrantPermissionsRequest {
     fn encode(
@@ -52,11 +62,46 @@ impl ::acs_runtime::EncodeRequest for GrantPermissionsRequest {
         Ok(())
     }
 }
-/// Builds a [`GrantPermissionsRequest`].
+/// Builds a [`GrantPermissionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GrantPermissionsRequestBuilder {
     uid: Option<String>,
     body: Option<Vec<Body>>,
+}
+impl<'de> ::serde::Deserialize<'de> for GrantPermissionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GrantPermissionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GrantPermissionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GrantPermissionsRequestBuilder, A::Error> {
+                let mut value = GrantPermissionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "uid" => value.uid = map.next_value()?,
+                        "body" => value.body = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GrantPermissionsRequestBuilder {
     /// Sets `uid`: see [`GrantPermissionsRequest::uid`].
@@ -116,9 +161,14 @@ impl GrantPermissionsFluentBuilder {
     pub fn as_input(&self) -> &GrantPermissionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -195,6 +245,7 @@ impl<'de> ::serde::Deserialize<'de> for GrantPermissionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GrantPermissionsResponse {}
 /// The queried permissions.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -217,7 +268,7 @@ pub struct Body {
     ///
     /// *   `admin`: administrator
     /// *   `admin-view`: read-only administrator
-    /// *   `ops`: O\&M engineer
+    /// *   `ops`: O&M engineer
     /// *   `dev`: developer
     /// *   `restricted`: restricted user
     /// *   Custom role
@@ -279,6 +330,45 @@ impl ::serde::Serialize for Body {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "role_type", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Body;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Body object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Body, A::Error> {
+                let mut value = Body::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster" => value.cluster = map.next_value()?,
+                        "is_custom" => value.is_custom = map.next_value()?,
+                        "role_name" => value.role_name = map.next_value()?,
+                        "role_type" => value.role_type = map.next_value()?,
+                        "namespace" => value.namespace = map.next_value()?,
+                        "is_ram_role" => value.is_ram_role = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Body {

@@ -62,6 +62,16 @@ impl ListAddonsRequest {
     pub fn builder() -> ListAddonsRequestBuilder {
         ListAddonsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListAddonsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListAddonsRequest {
     fn encode(
@@ -77,7 +87,7 @@ impl ::acs_runtime::EncodeRequest for ListAddonsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListAddonsRequest`].
+/// Builds a [`ListAddonsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListAddonsRequestBuilder {
     region_id: Option<String>,
@@ -86,6 +96,45 @@ pub struct ListAddonsRequestBuilder {
     cluster_spec: Option<String>,
     cluster_version: Option<String>,
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListAddonsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListAddonsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListAddonsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAddonsRequestBuilder, A::Error> {
+                let mut value = ListAddonsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "region_id" => value.region_id = map.next_value()?,
+                        "cluster_type" => value.cluster_type = map.next_value()?,
+                        "profile" => value.profile = map.next_value()?,
+                        "cluster_spec" => value.cluster_spec = map.next_value()?,
+                        "cluster_version" => value.cluster_version = map.next_value()?,
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListAddonsRequestBuilder {
     /// Sets `region_id`: see [`ListAddonsRequest::region_id`].
@@ -203,9 +252,14 @@ impl ListAddonsFluentBuilder {
     pub fn as_input(&self) -> &ListAddonsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -351,6 +405,12 @@ impl<'de> ::serde::Deserialize<'de> for ListAddonsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListAddonsResponse {
+    /// `addons`: empty when the service sent none.
+    pub fn addons(&self) -> &[Addon] {
+        self.addons.as_deref().unwrap_or_default()
     }
 }
 /// Addon
@@ -502,5 +562,39 @@ impl<'de> ::serde::Deserialize<'de> for Addon {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Addon {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `managed`, if the service sent it.
+    pub fn managed(&self) -> Option<bool> {
+        self.managed
+    }
+    /// `install_by_default`, if the service sent it.
+    pub fn install_by_default(&self) -> Option<bool> {
+        self.install_by_default
+    }
+    /// `category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `config_schema`, if the service sent it.
+    pub fn config_schema(&self) -> Option<&str> {
+        self.config_schema.as_deref()
+    }
+    /// `supported_actions`: empty when the service sent none.
+    pub fn supported_actions(&self) -> &[String] {
+        self.supported_actions.as_deref().unwrap_or_default()
+    }
+    /// `architecture`: empty when the service sent none.
+    pub fn architecture(&self) -> &[String] {
+        self.architecture.as_deref().unwrap_or_default()
     }
 }

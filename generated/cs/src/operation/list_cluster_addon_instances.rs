@@ -34,6 +34,16 @@ impl ListClusterAddonInstancesRequest {
     pub fn builder() -> ListClusterAddonInstancesRequestBuilder {
         ListClusterAddonInstancesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListClusterAddonInstancesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListClusterAddonInstancesRequest {
     fn encode(
@@ -44,10 +54,44 @@ impl ::acs_runtime::EncodeRequest for ListClusterAddonInstancesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListClusterAddonInstancesRequest`].
+/// Builds a [`ListClusterAddonInstancesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListClusterAddonInstancesRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListClusterAddonInstancesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListClusterAddonInstancesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListClusterAddonInstancesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListClusterAddonInstancesRequestBuilder, A::Error> {
+                let mut value = ListClusterAddonInstancesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListClusterAddonInstancesRequestBuilder {
     /// Sets `cluster_id`: see [`ListClusterAddonInstancesRequest::cluster_id`].
@@ -92,9 +136,14 @@ impl ListClusterAddonInstancesFluentBuilder {
     pub fn as_input(&self) -> &ListClusterAddonInstancesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -172,6 +221,12 @@ impl<'de> ::serde::Deserialize<'de> for ListClusterAddonInstancesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListClusterAddonInstancesResponse {
+    /// `addons`: empty when the service sent none.
+    pub fn addons(&self) -> &[Addon] {
+        self.addons.as_deref().unwrap_or_default()
     }
 }
 /// Addon
@@ -254,5 +309,19 @@ impl<'de> ::serde::Deserialize<'de> for Addon {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Addon {
+    /// `name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
     }
 }

@@ -44,6 +44,16 @@ impl ListClusterChecksRequest {
     pub fn builder() -> ListClusterChecksRequestBuilder {
         ListClusterChecksRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListClusterChecksResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListClusterChecksRequest {
     fn encode(
@@ -56,12 +66,48 @@ impl ::acs_runtime::EncodeRequest for ListClusterChecksRequest {
         Ok(())
     }
 }
-/// Builds a [`ListClusterChecksRequest`].
+/// Builds a [`ListClusterChecksRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListClusterChecksRequestBuilder {
     cluster_id: Option<String>,
     r#type: Option<String>,
     target: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListClusterChecksRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListClusterChecksRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListClusterChecksRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListClusterChecksRequestBuilder, A::Error> {
+                let mut value = ListClusterChecksRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "target" => value.target = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListClusterChecksRequestBuilder {
     /// Sets `cluster_id`: see [`ListClusterChecksRequest::cluster_id`].
@@ -134,9 +180,14 @@ impl ListClusterChecksFluentBuilder {
     pub fn as_input(&self) -> &ListClusterChecksRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -240,6 +291,12 @@ impl<'de> ::serde::Deserialize<'de> for ListClusterChecksResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListClusterChecksResponse {
+    /// `checks`: empty when the service sent none.
+    pub fn checks(&self) -> &[Check] {
+        self.checks.as_deref().unwrap_or_default()
     }
 }
 /// Check
@@ -347,5 +404,43 @@ impl<'de> ::serde::Deserialize<'de> for Check {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Check {
+    /// `check_id`, if the service sent it.
+    pub fn check_id(&self) -> Option<&str> {
+        self.check_id.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `created_at`, if the service sent it.
+    pub fn created_at(&self) -> Option<&str> {
+        self.created_at.as_deref()
+    }
+    /// `created_at` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_at_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_at.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `finished_at`, if the service sent it.
+    pub fn finished_at(&self) -> Option<&str> {
+        self.finished_at.as_deref()
+    }
+    /// `finished_at` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn finished_at_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.finished_at.as_deref().map(::acs_runtime::parse_timestamp)
     }
 }

@@ -46,6 +46,16 @@ impl ListClusterInspectReportsRequest {
     pub fn builder() -> ListClusterInspectReportsRequestBuilder {
         ListClusterInspectReportsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListClusterInspectReportsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListClusterInspectReportsRequest {
     fn encode(
@@ -58,12 +68,48 @@ impl ::acs_runtime::EncodeRequest for ListClusterInspectReportsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListClusterInspectReportsRequest`].
+/// Builds a [`ListClusterInspectReportsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListClusterInspectReportsRequestBuilder {
     cluster_id: Option<String>,
     next_token: Option<String>,
     max_results: Option<i32>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListClusterInspectReportsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListClusterInspectReportsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListClusterInspectReportsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListClusterInspectReportsRequestBuilder, A::Error> {
+                let mut value = ListClusterInspectReportsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterId" => value.cluster_id = map.next_value()?,
+                        "nextToken" => value.next_token = map.next_value()?,
+                        "maxResults" => value.max_results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListClusterInspectReportsRequestBuilder {
     /// Sets `clusterId`: see [`ListClusterInspectReportsRequest::cluster_id`].
@@ -140,9 +186,14 @@ impl ListClusterInspectReportsFluentBuilder {
     pub fn as_input(&self) -> &ListClusterInspectReportsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -270,6 +321,20 @@ impl<'de> ::serde::Deserialize<'de> for ListClusterInspectReportsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListClusterInspectReportsResponse {
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `nextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `reports`: empty when the service sent none.
+    pub fn reports(&self) -> &[Report] {
+        self.reports.as_deref().unwrap_or_default()
+    }
+}
 /// The inspection summary.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -367,6 +432,28 @@ impl<'de> ::serde::Deserialize<'de> for Summary {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Summary {
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// `normalCount`, if the service sent it.
+    pub fn normal_count(&self) -> Option<i32> {
+        self.normal_count
+    }
+    /// `adviceCount`, if the service sent it.
+    pub fn advice_count(&self) -> Option<i32> {
+        self.advice_count
+    }
+    /// `warnCount`, if the service sent it.
+    pub fn warn_count(&self) -> Option<i32> {
+        self.warn_count
+    }
+    /// `errorCount`, if the service sent it.
+    pub fn error_count(&self) -> Option<i32> {
+        self.error_count
+    }
+}
 /// Report
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -460,5 +547,39 @@ impl<'de> ::serde::Deserialize<'de> for Report {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Report {
+    /// `reportId`, if the service sent it.
+    pub fn report_id(&self) -> Option<&str> {
+        self.report_id.as_deref()
+    }
+    /// `startTime`, if the service sent it.
+    pub fn start_time(&self) -> Option<&str> {
+        self.start_time.as_deref()
+    }
+    /// `startTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn start_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.start_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `endTime`, if the service sent it.
+    pub fn end_time(&self) -> Option<&str> {
+        self.end_time.as_deref()
+    }
+    /// `endTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn end_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.end_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `summary`, if the service sent it.
+    pub fn summary(&self) -> Option<&Summary> {
+        self.summary.as_ref()
     }
 }

@@ -54,6 +54,16 @@ impl ListClusterKubeconfigStatesRequest {
     pub fn builder() -> ListClusterKubeconfigStatesRequestBuilder {
         ListClusterKubeconfigStatesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListClusterKubeconfigStatesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListClusterKubeconfigStatesRequest {
     fn encode(
@@ -66,12 +76,48 @@ impl ::acs_runtime::EncodeRequest for ListClusterKubeconfigStatesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListClusterKubeconfigStatesRequest`].
+/// Builds a [`ListClusterKubeconfigStatesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListClusterKubeconfigStatesRequestBuilder {
     cluster_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListClusterKubeconfigStatesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListClusterKubeconfigStatesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListClusterKubeconfigStatesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListClusterKubeconfigStatesRequestBuilder, A::Error> {
+                let mut value = ListClusterKubeconfigStatesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "pageNumber" => value.page_number = map.next_value()?,
+                        "pageSize" => value.page_size = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListClusterKubeconfigStatesRequestBuilder {
     /// Sets `ClusterId`: see [`ListClusterKubeconfigStatesRequest::cluster_id`].
@@ -146,9 +192,14 @@ impl ListClusterKubeconfigStatesFluentBuilder {
     pub fn as_input(&self) -> &ListClusterKubeconfigStatesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -262,6 +313,16 @@ impl<'de> ::serde::Deserialize<'de> for ListClusterKubeconfigStatesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListClusterKubeconfigStatesResponse {
+    /// `states`: empty when the service sent none.
+    pub fn states(&self) -> &[State] {
+        self.states.as_deref().unwrap_or_default()
+    }
+    /// `page`, if the service sent it.
+    pub fn page(&self) -> Option<&Page> {
+        self.page.as_ref()
     }
 }
 /// State
@@ -425,6 +486,46 @@ impl<'de> ::serde::Deserialize<'de> for State {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl State {
+    /// `account_id`, if the service sent it.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
+    }
+    /// `account_name`, if the service sent it.
+    pub fn account_name(&self) -> Option<&str> {
+        self.account_name.as_deref()
+    }
+    /// `account_display_name`, if the service sent it.
+    pub fn account_display_name(&self) -> Option<&str> {
+        self.account_display_name.as_deref()
+    }
+    /// `account_type`, if the service sent it.
+    pub fn account_type(&self) -> Option<&str> {
+        self.account_type.as_deref()
+    }
+    /// `account_state`, if the service sent it.
+    pub fn account_state(&self) -> Option<&str> {
+        self.account_state.as_deref()
+    }
+    /// `cert_expire_time`, if the service sent it.
+    pub fn cert_expire_time(&self) -> Option<&str> {
+        self.cert_expire_time.as_deref()
+    }
+    /// `cert_expire_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn cert_expire_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.cert_expire_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `cert_state`, if the service sent it.
+    pub fn cert_state(&self) -> Option<&str> {
+        self.cert_state.as_deref()
+    }
+    /// `revokable`, if the service sent it.
+    pub fn revokable(&self) -> Option<bool> {
+        self.revokable
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -500,5 +601,19 @@ impl<'de> ::serde::Deserialize<'de> for Page {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Page {
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
     }
 }

@@ -38,6 +38,16 @@ impl ListOperationPlansRequest {
     pub fn builder() -> ListOperationPlansRequestBuilder {
         ListOperationPlansRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListOperationPlansResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListOperationPlansRequest {
     fn encode(
@@ -49,11 +59,46 @@ impl ::acs_runtime::EncodeRequest for ListOperationPlansRequest {
         Ok(())
     }
 }
-/// Builds a [`ListOperationPlansRequest`].
+/// Builds a [`ListOperationPlansRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListOperationPlansRequestBuilder {
     cluster_id: Option<String>,
     r#type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListOperationPlansRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListOperationPlansRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListOperationPlansRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListOperationPlansRequestBuilder, A::Error> {
+                let mut value = ListOperationPlansRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListOperationPlansRequestBuilder {
     /// Sets `cluster_id`: see [`ListOperationPlansRequest::cluster_id`].
@@ -111,9 +156,14 @@ impl ListOperationPlansFluentBuilder {
     pub fn as_input(&self) -> &ListOperationPlansRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -154,7 +204,7 @@ impl ListOperationPlansFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOperationPlansResponse {
-    /// The list of auto O\&M execution plans.
+    /// The list of auto O&M execution plans.
     ///
     /// Wire name: `plans`.
     pub plans: Option<Vec<Plan>>,
@@ -203,6 +253,12 @@ impl<'de> ::serde::Deserialize<'de> for ListOperationPlansResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListOperationPlansResponse {
+    /// `plans`: empty when the service sent none.
+    pub fn plans(&self) -> &[Plan] {
+        self.plans.as_deref().unwrap_or_default()
     }
 }
 /// An execution plan.
@@ -355,5 +411,65 @@ impl<'de> ::serde::Deserialize<'de> for Plan {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Plan {
+    /// `plan_id`, if the service sent it.
+    pub fn plan_id(&self) -> Option<&str> {
+        self.plan_id.as_deref()
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `start_time`, if the service sent it.
+    pub fn start_time(&self) -> Option<&str> {
+        self.start_time.as_deref()
+    }
+    /// `start_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn start_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.start_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `end_time`, if the service sent it.
+    pub fn end_time(&self) -> Option<&str> {
+        self.end_time.as_deref()
+    }
+    /// `end_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn end_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.end_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `target_type`, if the service sent it.
+    pub fn target_type(&self) -> Option<&str> {
+        self.target_type.as_deref()
+    }
+    /// `target_id`, if the service sent it.
+    pub fn target_id(&self) -> Option<&str> {
+        self.target_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

@@ -34,18 +34,28 @@ pub struct ListOperationPlansForRegionRequest {
     /// Valid values: `CVE_FIX`, `CONTAINERD_UPGRADE`, `CLUSTER_UPGRADE_MASTER`, `CLUSTER_UPGRADE_ADDON`, `NODEPOOL_CONFIG`, `KUBELET_UPGRADE`, `NODEPOOL_UPDATE_OS`, `IMAGE_UPGRADE`.
     ///
     /// Example: `CLUSTER_UPGRADE_MASTER`
-    pub r#type: Option<String>,
+    pub r#type: Option<TypeInput>,
     /// Wire name: `state`.
     ///
     /// Valid values: `Scheduled`, `Failed`, `ValidatingFailed`, `Executing`, `Canceled`, `Executed`.
     ///
     /// Example: `Scheduled`
-    pub state: Option<String>,
+    pub state: Option<StateInput>,
 }
 impl ListOperationPlansForRegionRequest {
     /// A builder for this request.
     pub fn builder() -> ListOperationPlansForRegionRequestBuilder {
         ListOperationPlansForRegionRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListOperationPlansForRegionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListOperationPlansForRegionRequest {
@@ -60,13 +70,50 @@ impl ::acs_runtime::EncodeRequest for ListOperationPlansForRegionRequest {
         Ok(())
     }
 }
-/// Builds a [`ListOperationPlansForRegionRequest`].
+/// Builds a [`ListOperationPlansForRegionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListOperationPlansForRegionRequestBuilder {
     region_id: Option<String>,
     cluster_id: Option<String>,
-    r#type: Option<String>,
-    state: Option<String>,
+    r#type: Option<TypeInput>,
+    state: Option<StateInput>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListOperationPlansForRegionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListOperationPlansForRegionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListOperationPlansForRegionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListOperationPlansForRegionRequestBuilder, A::Error> {
+                let mut value = ListOperationPlansForRegionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "region_id" => value.region_id = map.next_value()?,
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListOperationPlansForRegionRequestBuilder {
     /// Sets `region_id`: see [`ListOperationPlansForRegionRequest::region_id`].
@@ -98,31 +145,31 @@ impl ListOperationPlansForRegionRequestBuilder {
         &self.cluster_id
     }
     /// Sets `type`: see [`ListOperationPlansForRegionRequest::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<TypeInput>) -> Self {
         self.r#type = Some(input.into());
         self
     }
     /// Sets or clears `type`.
-    pub fn set_type(mut self, input: Option<String>) -> Self {
+    pub fn set_type(mut self, input: Option<TypeInput>) -> Self {
         self.r#type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &Option<String> {
+    pub fn get_type(&self) -> &Option<TypeInput> {
         &self.r#type
     }
     /// Sets `state`: see [`ListOperationPlansForRegionRequest::state`].
-    pub fn state(mut self, input: impl Into<String>) -> Self {
+    pub fn state(mut self, input: impl Into<StateInput>) -> Self {
         self.state = Some(input.into());
         self
     }
     /// Sets or clears `state`.
-    pub fn set_state(mut self, input: Option<String>) -> Self {
+    pub fn set_state(mut self, input: Option<StateInput>) -> Self {
         self.state = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state(&self) -> &Option<String> {
+    pub fn get_state(&self) -> &Option<StateInput> {
         &self.state
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -158,9 +205,14 @@ impl ListOperationPlansForRegionFluentBuilder {
     pub fn as_input(&self) -> &ListOperationPlansForRegionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -199,31 +251,31 @@ impl ListOperationPlansForRegionFluentBuilder {
         self.inner.get_cluster_id()
     }
     /// Sets `type`: see [`ListOperationPlansForRegionRequest::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<TypeInput>) -> Self {
         self.inner = self.inner.r#type(input);
         self
     }
     /// Sets or clears `type`.
-    pub fn set_type(mut self, input: Option<String>) -> Self {
+    pub fn set_type(mut self, input: Option<TypeInput>) -> Self {
         self.inner = self.inner.set_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &Option<String> {
+    pub fn get_type(&self) -> &Option<TypeInput> {
         self.inner.get_type()
     }
     /// Sets `state`: see [`ListOperationPlansForRegionRequest::state`].
-    pub fn state(mut self, input: impl Into<String>) -> Self {
+    pub fn state(mut self, input: impl Into<StateInput>) -> Self {
         self.inner = self.inner.state(input);
         self
     }
     /// Sets or clears `state`.
-    pub fn set_state(mut self, input: Option<String>) -> Self {
+    pub fn set_state(mut self, input: Option<StateInput>) -> Self {
         self.inner = self.inner.set_state(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state(&self) -> &Option<String> {
+    pub fn get_state(&self) -> &Option<StateInput> {
         self.inner.get_state()
     }
 }
@@ -278,6 +330,12 @@ impl<'de> ::serde::Deserialize<'de> for ListOperationPlansForRegionResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListOperationPlansForRegionResponse {
+    /// `plans`: empty when the service sent none.
+    pub fn plans(&self) -> &[Plan] {
+        self.plans.as_deref().unwrap_or_default()
     }
 }
 /// StateReason
@@ -339,6 +397,16 @@ impl<'de> ::serde::Deserialize<'de> for StateReason {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl StateReason {
+    /// `code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// `message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
 /// Plan
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -368,7 +436,7 @@ pub struct Plan {
     /// Valid values: `Scheduled`, `Failed`, `ValidatingFailed`, `Executing`, `Canceled`, `Executed`.
     ///
     /// Example: `Scheduled`
-    pub state: Option<String>,
+    pub state: Option<State>,
     /// Wire name: `state_reason`.
     pub state_reason: Option<StateReason>,
     /// Wire name: `type`.
@@ -376,13 +444,13 @@ pub struct Plan {
     /// Valid values: `CVE_FIX`, `CONTAINERD_UPGRADE`, `CLUSTER_UPGRADE_MASTER`, `CLUSTER_UPGRADE_ADDON`, `NODEPOOL_CONFIG`, `KUBELET_UPGRADE`, `NODEPOOL_UPDATE_OS`, `IMAGE_UPGRADE`.
     ///
     /// Example: `CLUSTER_UPGRADE_MASTER`
-    pub r#type: Option<String>,
+    pub r#type: Option<Type>,
     /// Wire name: `target_type`.
     ///
     /// Valid values: `cluster`, `nodepool`, `addon`.
     ///
     /// Example: `cluster`
-    pub target_type: Option<String>,
+    pub target_type: Option<TargetType>,
     /// Wire name: `target_id`.
     ///
     /// Example: `c29ced64b3dfe4f33b57ca0aa9f68****`
@@ -480,5 +548,530 @@ impl<'de> ::serde::Deserialize<'de> for Plan {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Plan {
+    /// `plan_id`, if the service sent it.
+    pub fn plan_id(&self) -> Option<&str> {
+        self.plan_id.as_deref()
+    }
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `created`, if the service sent it.
+    pub fn created(&self) -> Option<&str> {
+        self.created.as_deref()
+    }
+    /// `created` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `start_time`, if the service sent it.
+    pub fn start_time(&self) -> Option<&str> {
+        self.start_time.as_deref()
+    }
+    /// `start_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn start_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.start_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `end_time`, if the service sent it.
+    pub fn end_time(&self) -> Option<&str> {
+        self.end_time.as_deref()
+    }
+    /// `end_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn end_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.end_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `state`, if the service sent it.
+    pub fn state(&self) -> Option<&State> {
+        self.state.as_ref()
+    }
+    /// `state_reason`, if the service sent it.
+    pub fn state_reason(&self) -> Option<&StateReason> {
+        self.state_reason.as_ref()
+    }
+    /// `type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&Type> {
+        self.r#type.as_ref()
+    }
+    /// `target_type`, if the service sent it.
+    pub fn target_type(&self) -> Option<&TargetType> {
+        self.target_type.as_ref()
+    }
+    /// `target_id`, if the service sent it.
+    pub fn target_id(&self) -> Option<&str> {
+        self.target_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
+/// TypeInput
+///
+/// Built from its text with `From<&str>` (`"CVE_FIX".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TypeInput {
+    /// `CVE_FIX`
+    CveFix,
+    /// `CONTAINERD_UPGRADE`
+    ContainerdUpgrade,
+    /// `CLUSTER_UPGRADE_MASTER`
+    ClusterUpgradeMaster,
+    /// `CLUSTER_UPGRADE_ADDON`
+    ClusterUpgradeAddon,
+    /// `NODEPOOL_CONFIG`
+    NodepoolConfig,
+    /// `KUBELET_UPGRADE`
+    KubeletUpgrade,
+    /// `NODEPOOL_UPDATE_OS`
+    NodepoolUpdateOs,
+    /// `IMAGE_UPGRADE`
+    ImageUpgrade,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl TypeInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "CVE_FIX",
+        "CONTAINERD_UPGRADE",
+        "CLUSTER_UPGRADE_MASTER",
+        "CLUSTER_UPGRADE_ADDON",
+        "NODEPOOL_CONFIG",
+        "KUBELET_UPGRADE",
+        "NODEPOOL_UPDATE_OS",
+        "IMAGE_UPGRADE",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CveFix => "CVE_FIX",
+            Self::ContainerdUpgrade => "CONTAINERD_UPGRADE",
+            Self::ClusterUpgradeMaster => "CLUSTER_UPGRADE_MASTER",
+            Self::ClusterUpgradeAddon => "CLUSTER_UPGRADE_ADDON",
+            Self::NodepoolConfig => "NODEPOOL_CONFIG",
+            Self::KubeletUpgrade => "KUBELET_UPGRADE",
+            Self::NodepoolUpdateOs => "NODEPOOL_UPDATE_OS",
+            Self::ImageUpgrade => "IMAGE_UPGRADE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TypeInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "CVE_FIX" => Self::CveFix,
+            "CONTAINERD_UPGRADE" => Self::ContainerdUpgrade,
+            "CLUSTER_UPGRADE_MASTER" => Self::ClusterUpgradeMaster,
+            "CLUSTER_UPGRADE_ADDON" => Self::ClusterUpgradeAddon,
+            "NODEPOOL_CONFIG" => Self::NodepoolConfig,
+            "KUBELET_UPGRADE" => Self::KubeletUpgrade,
+            "NODEPOOL_UPDATE_OS" => Self::NodepoolUpdateOs,
+            "IMAGE_UPGRADE" => Self::ImageUpgrade,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for TypeInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for TypeInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for TypeInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for TypeInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for TypeInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TypeInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// StateInput
+///
+/// Built from its text with `From<&str>` (`"Scheduled".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StateInput {
+    /// `Scheduled`
+    Scheduled,
+    /// `Failed`
+    Failed,
+    /// `ValidatingFailed`
+    ValidatingFailed,
+    /// `Executing`
+    Executing,
+    /// `Canceled`
+    Canceled,
+    /// `Executed`
+    Executed,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl StateInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Scheduled",
+        "Failed",
+        "ValidatingFailed",
+        "Executing",
+        "Canceled",
+        "Executed",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Scheduled => "Scheduled",
+            Self::Failed => "Failed",
+            Self::ValidatingFailed => "ValidatingFailed",
+            Self::Executing => "Executing",
+            Self::Canceled => "Canceled",
+            Self::Executed => "Executed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for StateInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "Scheduled" => Self::Scheduled,
+            "Failed" => Self::Failed,
+            "ValidatingFailed" => Self::ValidatingFailed,
+            "Executing" => Self::Executing,
+            "Canceled" => Self::Canceled,
+            "Executed" => Self::Executed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for StateInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for StateInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for StateInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for StateInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for StateInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StateInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// State
+///
+/// Built from its text with `From<&str>` (`"Scheduled".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum State {
+    /// `Scheduled`
+    Scheduled,
+    /// `Failed`
+    Failed,
+    /// `ValidatingFailed`
+    ValidatingFailed,
+    /// `Executing`
+    Executing,
+    /// `Canceled`
+    Canceled,
+    /// `Executed`
+    Executed,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl State {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Scheduled",
+        "Failed",
+        "ValidatingFailed",
+        "Executing",
+        "Canceled",
+        "Executed",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Scheduled => "Scheduled",
+            Self::Failed => "Failed",
+            Self::ValidatingFailed => "ValidatingFailed",
+            Self::Executing => "Executing",
+            Self::Canceled => "Canceled",
+            Self::Executed => "Executed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "Scheduled" => Self::Scheduled,
+            "Failed" => Self::Failed,
+            "ValidatingFailed" => Self::ValidatingFailed,
+            "Executing" => Self::Executing,
+            "Canceled" => Self::Canceled,
+            "Executed" => Self::Executed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for State {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for State {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for State {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for State {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for State {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for State {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Type
+///
+/// Built from its text with `From<&str>` (`"CVE_FIX".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `CVE_FIX`
+    CveFix,
+    /// `CONTAINERD_UPGRADE`
+    ContainerdUpgrade,
+    /// `CLUSTER_UPGRADE_MASTER`
+    ClusterUpgradeMaster,
+    /// `CLUSTER_UPGRADE_ADDON`
+    ClusterUpgradeAddon,
+    /// `NODEPOOL_CONFIG`
+    NodepoolConfig,
+    /// `KUBELET_UPGRADE`
+    KubeletUpgrade,
+    /// `NODEPOOL_UPDATE_OS`
+    NodepoolUpdateOs,
+    /// `IMAGE_UPGRADE`
+    ImageUpgrade,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Type {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "CVE_FIX",
+        "CONTAINERD_UPGRADE",
+        "CLUSTER_UPGRADE_MASTER",
+        "CLUSTER_UPGRADE_ADDON",
+        "NODEPOOL_CONFIG",
+        "KUBELET_UPGRADE",
+        "NODEPOOL_UPDATE_OS",
+        "IMAGE_UPGRADE",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CveFix => "CVE_FIX",
+            Self::ContainerdUpgrade => "CONTAINERD_UPGRADE",
+            Self::ClusterUpgradeMaster => "CLUSTER_UPGRADE_MASTER",
+            Self::ClusterUpgradeAddon => "CLUSTER_UPGRADE_ADDON",
+            Self::NodepoolConfig => "NODEPOOL_CONFIG",
+            Self::KubeletUpgrade => "KUBELET_UPGRADE",
+            Self::NodepoolUpdateOs => "NODEPOOL_UPDATE_OS",
+            Self::ImageUpgrade => "IMAGE_UPGRADE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "CVE_FIX" => Self::CveFix,
+            "CONTAINERD_UPGRADE" => Self::ContainerdUpgrade,
+            "CLUSTER_UPGRADE_MASTER" => Self::ClusterUpgradeMaster,
+            "CLUSTER_UPGRADE_ADDON" => Self::ClusterUpgradeAddon,
+            "NODEPOOL_CONFIG" => Self::NodepoolConfig,
+            "KUBELET_UPGRADE" => Self::KubeletUpgrade,
+            "NODEPOOL_UPDATE_OS" => Self::NodepoolUpdateOs,
+            "IMAGE_UPGRADE" => Self::ImageUpgrade,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Type {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Type {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// TargetType
+///
+/// Built from its text with `From<&str>` (`"cluster".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TargetType {
+    /// `cluster`
+    Cluster,
+    /// `nodepool`
+    Nodepool,
+    /// `addon`
+    Addon,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl TargetType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["cluster", "nodepool", "addon"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "cluster",
+            Self::Nodepool => "nodepool",
+            Self::Addon => "addon",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TargetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "cluster" => Self::Cluster,
+            "nodepool" => Self::Nodepool,
+            "addon" => Self::Addon,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for TargetType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for TargetType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for TargetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for TargetType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for TargetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TargetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

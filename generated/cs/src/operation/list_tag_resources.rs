@@ -56,6 +56,16 @@ impl ListTagResourcesRequest {
     pub fn builder() -> ListTagResourcesRequestBuilder {
         ListTagResourcesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTagResourcesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListTagResourcesRequest {
     fn encode(
@@ -72,7 +82,7 @@ impl ::acs_runtime::EncodeRequest for ListTagResourcesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListTagResourcesRequest`].
+/// Builds a [`ListTagResourcesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTagResourcesRequestBuilder {
     resource_ids: Option<Vec<String>>,
@@ -80,6 +90,44 @@ pub struct ListTagResourcesRequestBuilder {
     region_id: Option<String>,
     tags: Option<Vec<crate::types::Tag>>,
     next_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTagResourcesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTagResourcesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTagResourcesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTagResourcesRequestBuilder, A::Error> {
+                let mut value = ListTagResourcesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "resource_ids" => value.resource_ids = map.next_value()?,
+                        "resource_type" => value.resource_type = map.next_value()?,
+                        "region_id" => value.region_id = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "next_token" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTagResourcesRequestBuilder {
     /// Sets `resource_ids`: see [`ListTagResourcesRequest::resource_ids`].
@@ -192,9 +240,14 @@ impl ListTagResourcesFluentBuilder {
     pub fn as_input(&self) -> &ListTagResourcesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -352,6 +405,20 @@ impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListTagResourcesResponse {
+    /// `next_token`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `tag_resources`, if the service sent it.
+    pub fn tag_resources(&self) -> Option<&TagResources> {
+        self.tag_resources.as_ref()
+    }
+}
 /// TagResource
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -443,6 +510,24 @@ impl<'de> ::serde::Deserialize<'de> for TagResource {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl TagResource {
+    /// `tag_key`, if the service sent it.
+    pub fn tag_key(&self) -> Option<&str> {
+        self.tag_key.as_deref()
+    }
+    /// `tag_value`, if the service sent it.
+    pub fn tag_value(&self) -> Option<&str> {
+        self.tag_value.as_deref()
+    }
+    /// `resource_id`, if the service sent it.
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_id.as_deref()
+    }
+    /// `resource_type`, if the service sent it.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+}
 /// The details of the queried labels and resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -500,5 +585,11 @@ impl<'de> ::serde::Deserialize<'de> for TagResources {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TagResources {
+    /// `tag_resource`: empty when the service sent none.
+    pub fn tag_resource(&self) -> &[TagResource] {
+        self.tag_resource.as_deref().unwrap_or_default()
     }
 }

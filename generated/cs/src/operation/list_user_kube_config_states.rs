@@ -51,6 +51,16 @@ impl ListUserKubeConfigStatesRequest {
     pub fn builder() -> ListUserKubeConfigStatesRequestBuilder {
         ListUserKubeConfigStatesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListUserKubeConfigStatesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListUserKubeConfigStatesRequest {
     fn encode(
@@ -63,12 +73,48 @@ impl ::acs_runtime::EncodeRequest for ListUserKubeConfigStatesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListUserKubeConfigStatesRequest`].
+/// Builds a [`ListUserKubeConfigStatesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListUserKubeConfigStatesRequestBuilder {
     uid: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListUserKubeConfigStatesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListUserKubeConfigStatesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListUserKubeConfigStatesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserKubeConfigStatesRequestBuilder, A::Error> {
+                let mut value = ListUserKubeConfigStatesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Uid" => value.uid = map.next_value()?,
+                        "page_number" => value.page_number = map.next_value()?,
+                        "page_size" => value.page_size = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListUserKubeConfigStatesRequestBuilder {
     /// Sets `Uid`: see [`ListUserKubeConfigStatesRequest::uid`].
@@ -143,9 +189,14 @@ impl ListUserKubeConfigStatesFluentBuilder {
     pub fn as_input(&self) -> &ListUserKubeConfigStatesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -261,6 +312,16 @@ impl<'de> ::serde::Deserialize<'de> for ListUserKubeConfigStatesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListUserKubeConfigStatesResponse {
+    /// `states`: empty when the service sent none.
+    pub fn states(&self) -> &[State] {
+        self.states.as_deref().unwrap_or_default()
+    }
+    /// `page`, if the service sent it.
+    pub fn page(&self) -> Option<&Page> {
+        self.page.as_ref()
+    }
+}
 /// State
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -312,7 +373,7 @@ pub struct State {
     pub cluster_state: Option<String>,
     /// The name of the cluster.
     ///
-    /// The name must be 1 to 63 characters in length, and can contain digits, underscores (\_), and hyphens (-). The name must start with a letter or number.
+    /// The name must be 1 to 63 characters in length, and can contain digits, underscores (_), and hyphens (-). The name must start with a letter or number.
     ///
     /// Wire name: `cluster_name`.
     ///
@@ -393,6 +454,34 @@ impl<'de> ::serde::Deserialize<'de> for State {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl State {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `cert_expire_time`, if the service sent it.
+    pub fn cert_expire_time(&self) -> Option<&str> {
+        self.cert_expire_time.as_deref()
+    }
+    /// `cert_expire_time` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn cert_expire_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.cert_expire_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `cert_state`, if the service sent it.
+    pub fn cert_state(&self) -> Option<&str> {
+        self.cert_state.as_deref()
+    }
+    /// `cluster_state`, if the service sent it.
+    pub fn cluster_state(&self) -> Option<&str> {
+        self.cluster_state.as_deref()
+    }
+    /// `cluster_name`, if the service sent it.
+    pub fn cluster_name(&self) -> Option<&str> {
+        self.cluster_name.as_deref()
+    }
+}
 /// The pagination information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -468,5 +557,19 @@ impl<'de> ::serde::Deserialize<'de> for Page {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Page {
+    /// `page_number`, if the service sent it.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// `page_size`, if the service sent it.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+    /// `total_count`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
     }
 }

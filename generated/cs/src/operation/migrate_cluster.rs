@@ -43,6 +43,16 @@ impl MigrateClusterRequest {
     pub fn builder() -> MigrateClusterRequestBuilder {
         MigrateClusterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<MigrateClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for MigrateClusterRequest {
     fn encode(
@@ -59,12 +69,50 @@ impl ::acs_runtime::EncodeRequest for MigrateClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`MigrateClusterRequest`].
+/// Builds a [`MigrateClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct MigrateClusterRequestBuilder {
     cluster_id: Option<String>,
     oss_bucket_name: Option<String>,
     oss_bucket_endpoint: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for MigrateClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = MigrateClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a MigrateClusterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MigrateClusterRequestBuilder, A::Error> {
+                let mut value = MigrateClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "oss_bucket_name" => value.oss_bucket_name = map.next_value()?,
+                        "oss_bucket_endpoint" => {
+                            value.oss_bucket_endpoint = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl MigrateClusterRequestBuilder {
     /// Sets `cluster_id`: see [`MigrateClusterRequest::cluster_id`].
@@ -139,9 +187,14 @@ impl MigrateClusterFluentBuilder {
     pub fn as_input(&self) -> &MigrateClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -267,5 +320,19 @@ impl<'de> ::serde::Deserialize<'de> for MigrateClusterResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl MigrateClusterResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

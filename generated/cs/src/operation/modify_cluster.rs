@@ -86,7 +86,7 @@ pub struct ModifyClusterRequest {
     ///
     /// Wire name: `system_events_logging`.
     pub system_events_logging: Option<SystemEventsLogging>,
-    /// The automatic O\&M policy of the cluster.
+    /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
     pub operation_policy: Option<OperationPolicy>,
@@ -176,6 +176,16 @@ impl ModifyClusterRequest {
     pub fn builder() -> ModifyClusterRequestBuilder {
         ModifyClusterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ModifyClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ModifyClusterRequest {
     fn encode(
@@ -240,7 +250,7 @@ impl ::acs_runtime::EncodeRequest for ModifyClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`ModifyClusterRequest`].
+/// Builds a [`ModifyClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ModifyClusterRequestBuilder {
     cluster_id: Option<String>,
@@ -262,6 +272,82 @@ pub struct ModifyClusterRequestBuilder {
     instance_deletion_protection: Option<bool>,
     ingress_domain_rebinding: Option<bool>,
     ingress_loadbalancer_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ModifyClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ModifyClusterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyClusterRequestBuilder, A::Error> {
+                let mut value = ModifyClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "api_server_eip" => value.api_server_eip = map.next_value()?,
+                        "api_server_eip_id" => {
+                            value.api_server_eip_id = map.next_value()?;
+                        }
+                        "deletion_protection" => {
+                            value.deletion_protection = map.next_value()?;
+                        }
+                        "resource_group_id" => {
+                            value.resource_group_id = map.next_value()?;
+                        }
+                        "maintenance_window" => {
+                            value.maintenance_window = map.next_value()?;
+                        }
+                        "enable_rrsa" => value.enable_rrsa = map.next_value()?,
+                        "access_control_list" => {
+                            value.access_control_list = map.next_value()?;
+                        }
+                        "cluster_name" => value.cluster_name = map.next_value()?,
+                        "system_events_logging" => {
+                            value.system_events_logging = map.next_value()?;
+                        }
+                        "operation_policy" => value.operation_policy = map.next_value()?,
+                        "api_server_custom_cert_sans" => {
+                            value.api_server_custom_cert_sans = map.next_value()?;
+                        }
+                        "vswitch_ids" => value.vswitch_ids = map.next_value()?,
+                        "control_plane_config" => {
+                            value.control_plane_config = map.next_value()?;
+                        }
+                        "security_group_id" => {
+                            value.security_group_id = map.next_value()?;
+                        }
+                        "timezone" => value.timezone = map.next_value()?,
+                        "instance_deletion_protection" => {
+                            value.instance_deletion_protection = map.next_value()?;
+                        }
+                        "ingress_domain_rebinding" => {
+                            value.ingress_domain_rebinding = map.next_value()?;
+                        }
+                        "ingress_loadbalancer_id" => {
+                            value.ingress_loadbalancer_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ModifyClusterRequestBuilder {
     /// Sets `ClusterId`: see [`ModifyClusterRequest::cluster_id`].
@@ -417,7 +503,7 @@ impl ModifyClusterRequestBuilder {
         self.operation_policy = Some(input);
         self
     }
-    /// Sets or clears `operation_policy`. The automatic O\&M policy of the cluster.
+    /// Sets or clears `operation_policy`. The automatic O&M policy of the cluster.
     pub fn set_operation_policy(mut self, input: Option<OperationPolicy>) -> Self {
         self.operation_policy = input;
         self
@@ -595,9 +681,14 @@ impl ModifyClusterFluentBuilder {
     pub fn as_input(&self) -> &ModifyClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -964,6 +1055,20 @@ impl<'de> ::serde::Deserialize<'de> for ModifyClusterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ModifyClusterResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// The storage configurations of system events.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -998,6 +1103,41 @@ impl ::serde::Serialize for SystemEventsLogging {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SystemEventsLogging {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SystemEventsLogging;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SystemEventsLogging object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemEventsLogging, A::Error> {
+                let mut value = SystemEventsLogging::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "logging_project" => value.logging_project = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl SystemEventsLogging {
@@ -1054,6 +1194,41 @@ impl ::serde::Serialize for ClusterAutoUpgrade {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ClusterAutoUpgrade;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ClusterAutoUpgrade object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterAutoUpgrade, A::Error> {
+                let mut value = ClusterAutoUpgrade::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "channel" => value.channel = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ClusterAutoUpgrade {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1070,7 +1245,7 @@ impl ClusterAutoUpgrade {
         self
     }
 }
-/// The automatic O\&M policy of the cluster.
+/// The automatic O&M policy of the cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
@@ -1093,6 +1268,42 @@ impl ::serde::Serialize for OperationPolicy {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OperationPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OperationPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a OperationPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OperationPolicy, A::Error> {
+                let mut value = OperationPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_auto_upgrade" => {
+                            value.cluster_auto_upgrade = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl OperationPolicy {
@@ -1120,7 +1331,7 @@ pub struct ApiServerCustomCertSans {
     /// Valid values: `append`, `overwrite`.
     ///
     /// Example: `append`
-    pub action: Option<String>,
+    pub action: Option<Action>,
     /// The list of SANs.
     ///
     /// Wire name: `subject_alternative_names`.
@@ -1145,13 +1356,50 @@ impl ::serde::Serialize for ApiServerCustomCertSans {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ApiServerCustomCertSans {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApiServerCustomCertSans;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ApiServerCustomCertSans object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiServerCustomCertSans, A::Error> {
+                let mut value = ApiServerCustomCertSans::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "action" => value.action = map.next_value()?,
+                        "subject_alternative_names" => {
+                            value.subject_alternative_names = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ApiServerCustomCertSans {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets `action`: see [`Self::action`].
-    pub fn action(mut self, input: impl Into<String>) -> Self {
+    pub fn action(mut self, input: impl Into<Action>) -> Self {
         self.action = Some(input.into());
         self
     }
@@ -1257,7 +1505,7 @@ pub struct ControlPlaneConfig {
     ///
     /// Example: `cloud_essd`
     pub system_disk_category: Option<String>,
-    /// The type of the system disk. Valid values: \[40,500]. Unit: GiB.
+    /// The type of the system disk. Valid values: [40,500]. Unit: GiB.
     ///
     /// Wire name: `system_disk_size`.
     ///
@@ -1500,6 +1748,79 @@ impl ::serde::Serialize for ControlPlaneConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ControlPlaneConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ControlPlaneConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ControlPlaneConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ControlPlaneConfig, A::Error> {
+                let mut value = ControlPlaneConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "charge_type" => value.charge_type = map.next_value()?,
+                        "period" => value.period = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "instance_types" => value.instance_types = map.next_value()?,
+                        "image_type" => value.image_type = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "system_disk_category" => {
+                            value.system_disk_category = map.next_value()?;
+                        }
+                        "system_disk_size" => value.system_disk_size = map.next_value()?,
+                        "system_disk_snapshot_policy_id" => {
+                            value.system_disk_snapshot_policy_id = map.next_value()?;
+                        }
+                        "system_disk_performance_level" => {
+                            value.system_disk_performance_level = map.next_value()?;
+                        }
+                        "system_disk_provisioned_iops" => {
+                            value.system_disk_provisioned_iops = map.next_value()?;
+                        }
+                        "system_disk_bursting_enabled" => {
+                            value.system_disk_bursting_enabled = map.next_value()?;
+                        }
+                        "deploymentset_id" => value.deploymentset_id = map.next_value()?,
+                        "cloud_monitor_flags" => {
+                            value.cloud_monitor_flags = map.next_value()?;
+                        }
+                        "soc_enabled" => value.soc_enabled = map.next_value()?,
+                        "security_hardening_os" => {
+                            value.security_hardening_os = map.next_value()?;
+                        }
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "node_port_range" => value.node_port_range = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ControlPlaneConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1626,5 +1947,77 @@ impl ControlPlaneConfig {
     pub fn size(mut self, input: i64) -> Self {
         self.size = Some(input);
         self
+    }
+}
+/// Specifies whether to overwrite or add SANs. Valid values:
+///
+/// *   overwrite: overwrites SANs.
+/// *   append: adds SANs.
+///
+/// Built from its text with `From<&str>` (`"append".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// `append`
+    Append,
+    /// `overwrite`
+    Overwrite,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Action {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["append", "overwrite"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Append => "append",
+            Self::Overwrite => "overwrite",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Action {
+    fn from(value: &str) -> Self {
+        match value {
+            "append" => Self::Append,
+            "overwrite" => Self::Overwrite,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Action {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Action {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Action {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Action {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Action {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Action {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

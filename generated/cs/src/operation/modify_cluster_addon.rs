@@ -51,6 +51,16 @@ impl ModifyClusterAddonRequest {
     pub fn builder() -> ModifyClusterAddonRequestBuilder {
         ModifyClusterAddonRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ModifyClusterAddonResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ModifyClusterAddonRequest {
     fn encode(
@@ -65,12 +75,48 @@ impl ::acs_runtime::EncodeRequest for ModifyClusterAddonRequest {
         Ok(())
     }
 }
-/// Builds a [`ModifyClusterAddonRequest`].
+/// Builds a [`ModifyClusterAddonRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ModifyClusterAddonRequestBuilder {
     cluster_id: Option<String>,
     component_id: Option<String>,
     config: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyClusterAddonRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ModifyClusterAddonRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ModifyClusterAddonRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyClusterAddonRequestBuilder, A::Error> {
+                let mut value = ModifyClusterAddonRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "component_id" => value.component_id = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ModifyClusterAddonRequestBuilder {
     /// Sets `cluster_id`: see [`ModifyClusterAddonRequest::cluster_id`].
@@ -147,9 +193,14 @@ impl ModifyClusterAddonFluentBuilder {
     pub fn as_input(&self) -> &ModifyClusterAddonRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -240,3 +291,4 @@ impl<'de> ::serde::Deserialize<'de> for ModifyClusterAddonResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ModifyClusterAddonResponse {}

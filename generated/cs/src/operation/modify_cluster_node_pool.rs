@@ -73,6 +73,16 @@ impl ModifyClusterNodePoolRequest {
     pub fn builder() -> ModifyClusterNodePoolRequestBuilder {
         ModifyClusterNodePoolRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ModifyClusterNodePoolResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ModifyClusterNodePoolRequest {
     fn encode(
@@ -108,7 +118,7 @@ impl ::acs_runtime::EncodeRequest for ModifyClusterNodePoolRequest {
         Ok(())
     }
 }
-/// Builds a [`ModifyClusterNodePoolRequest`].
+/// Builds a [`ModifyClusterNodePoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ModifyClusterNodePoolRequestBuilder {
     cluster_id: Option<String>,
@@ -121,6 +131,51 @@ pub struct ModifyClusterNodePoolRequestBuilder {
     tee_config: Option<TeeConfig>,
     update_nodes: Option<bool>,
     concurrency: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyClusterNodePoolRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ModifyClusterNodePoolRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ModifyClusterNodePoolRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyClusterNodePoolRequestBuilder, A::Error> {
+                let mut value = ModifyClusterNodePoolRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        "nodepool_info" => value.nodepool_info = map.next_value()?,
+                        "auto_scaling" => value.auto_scaling = map.next_value()?,
+                        "management" => value.management = map.next_value()?,
+                        "scaling_group" => value.scaling_group = map.next_value()?,
+                        "kubernetes_config" => {
+                            value.kubernetes_config = map.next_value()?;
+                        }
+                        "tee_config" => value.tee_config = map.next_value()?,
+                        "update_nodes" => value.update_nodes = map.next_value()?,
+                        "concurrency" => value.concurrency = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ModifyClusterNodePoolRequestBuilder {
     /// Sets `ClusterId`: see [`ModifyClusterNodePoolRequest::cluster_id`].
@@ -304,9 +359,14 @@ impl ModifyClusterNodePoolFluentBuilder {
     pub fn as_input(&self) -> &ModifyClusterNodePoolRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -532,6 +592,20 @@ impl<'de> ::serde::Deserialize<'de> for ModifyClusterNodePoolResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ModifyClusterNodePoolResponse {
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `nodepool_id`, if the service sent it.
+    pub fn nodepool_id(&self) -> Option<&str> {
+        self.nodepool_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 /// The configurations of the node pool.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -570,6 +644,43 @@ impl ::serde::Serialize for NodepoolInfo {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NodepoolInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NodepoolInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NodepoolInfo object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodepoolInfo, A::Error> {
+                let mut value = NodepoolInfo::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "resource_group_id" => {
+                            value.resource_group_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl NodepoolInfo {
@@ -719,6 +830,48 @@ impl ::serde::Serialize for AutoScaling {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoScaling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoScaling;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoScaling object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoScaling, A::Error> {
+                let mut value = AutoScaling::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "max_instances" => value.max_instances = map.next_value()?,
+                        "min_instances" => value.min_instances = map.next_value()?,
+                        "is_bond_eip" => value.is_bond_eip = map.next_value()?,
+                        "eip_internet_charge_type" => {
+                            value.eip_internet_charge_type = map.next_value()?;
+                        }
+                        "eip_bandwidth" => value.eip_bandwidth = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoScaling {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -799,6 +952,43 @@ impl ::serde::Serialize for AutoRepairPolicy {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for AutoRepairPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoRepairPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoRepairPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoRepairPolicy, A::Error> {
+                let mut value = AutoRepairPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "restart_node" => value.restart_node = map.next_value()?,
+                        "approval_required" => {
+                            value.approval_required = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl AutoRepairPolicy {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -867,6 +1057,42 @@ impl ::serde::Serialize for AutoVulFixPolicy {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "vul_level", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoVulFixPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoVulFixPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoVulFixPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoVulFixPolicy, A::Error> {
+                let mut value = AutoVulFixPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "restart_node" => value.restart_node = map.next_value()?,
+                        "vul_level" => value.vul_level = map.next_value()?,
+                        "exclude_packages" => value.exclude_packages = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AutoVulFixPolicy {
@@ -954,6 +1180,46 @@ impl ::serde::Serialize for AutoUpgradePolicy {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoUpgradePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AutoUpgradePolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AutoUpgradePolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AutoUpgradePolicy, A::Error> {
+                let mut value = AutoUpgradePolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_upgrade_kubelet" => {
+                            value.auto_upgrade_kubelet = map.next_value()?;
+                        }
+                        "auto_upgrade_runtime" => {
+                            value.auto_upgrade_runtime = map.next_value()?;
+                        }
+                        "auto_upgrade_os" => value.auto_upgrade_os = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AutoUpgradePolicy {
@@ -1056,6 +1322,43 @@ impl ::serde::Serialize for UpgradeConfig {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpgradeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpgradeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpgradeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpgradeConfig, A::Error> {
+                let mut value = UpgradeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "auto_upgrade" => value.auto_upgrade = map.next_value()?,
+                        "surge" => value.surge = map.next_value()?,
+                        "surge_percentage" => value.surge_percentage = map.next_value()?,
+                        "max_unavailable" => value.max_unavailable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl UpgradeConfig {
@@ -1204,6 +1507,53 @@ impl ::serde::Serialize for Management {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Management {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Management;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Management object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Management, A::Error> {
+                let mut value = Management::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "enable" => value.enable = map.next_value()?,
+                        "auto_repair" => value.auto_repair = map.next_value()?,
+                        "auto_repair_policy" => {
+                            value.auto_repair_policy = map.next_value()?;
+                        }
+                        "auto_vul_fix" => value.auto_vul_fix = map.next_value()?,
+                        "auto_vul_fix_policy" => {
+                            value.auto_vul_fix_policy = map.next_value()?;
+                        }
+                        "auto_upgrade" => value.auto_upgrade = map.next_value()?,
+                        "auto_upgrade_policy" => {
+                            value.auto_upgrade_policy = map.next_value()?;
+                        }
+                        "upgrade_config" => value.upgrade_config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl Management {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1288,6 +1638,41 @@ impl ::serde::Serialize for SpotPriceLimit {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for SpotPriceLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SpotPriceLimit;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SpotPriceLimit object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SpotPriceLimit, A::Error> {
+                let mut value = SpotPriceLimit::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "instance_type" => value.instance_type = map.next_value()?,
+                        "price_limit" => value.price_limit = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl SpotPriceLimit {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1344,6 +1729,41 @@ impl ::serde::Serialize for PrivatePoolOptions {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for PrivatePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PrivatePoolOptions;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PrivatePoolOptions object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PrivatePoolOptions, A::Error> {
+                let mut value = PrivatePoolOptions::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "match_criteria" => value.match_criteria = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl PrivatePoolOptions {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -1369,7 +1789,7 @@ pub struct ResourcePoolOptions {
     /// Valid values: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
     ///
     /// Example: `PrivatePoolFirst`
-    pub strategy: Option<String>,
+    pub strategy: Option<Strategy>,
     /// Wire name: `private_pool_ids`.
     pub private_pool_ids: Option<Vec<String>>,
 }
@@ -1392,13 +1812,48 @@ impl ::serde::Serialize for ResourcePoolOptions {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ResourcePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ResourcePoolOptions;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ResourcePoolOptions object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResourcePoolOptions, A::Error> {
+                let mut value = ResourcePoolOptions::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "strategy" => value.strategy = map.next_value()?,
+                        "private_pool_ids" => value.private_pool_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ResourcePoolOptions {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets `strategy`: see [`Self::strategy`].
-    pub fn strategy(mut self, input: impl Into<String>) -> Self {
+    pub fn strategy(mut self, input: impl Into<Strategy>) -> Self {
         self.strategy = Some(input.into());
         self
     }
@@ -2010,6 +2465,126 @@ impl ::serde::Serialize for ScalingGroup {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ScalingGroup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ScalingGroup object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScalingGroup, A::Error> {
+                let mut value = ScalingGroup::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "vswitch_ids" => value.vswitch_ids = map.next_value()?,
+                        "instance_types" => value.instance_types = map.next_value()?,
+                        "instance_charge_type" => {
+                            value.instance_charge_type = map.next_value()?;
+                        }
+                        "period" => value.period = map.next_value()?,
+                        "period_unit" => value.period_unit = map.next_value()?,
+                        "auto_renew" => value.auto_renew = map.next_value()?,
+                        "auto_renew_period" => {
+                            value.auto_renew_period = map.next_value()?;
+                        }
+                        "spot_strategy" => value.spot_strategy = map.next_value()?,
+                        "spot_price_limit" => value.spot_price_limit = map.next_value()?,
+                        "image_type" => value.image_type = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "system_disk_category" => {
+                            value.system_disk_category = map.next_value()?;
+                        }
+                        "system_disk_categories" => {
+                            value.system_disk_categories = map.next_value()?;
+                        }
+                        "system_disk_size" => value.system_disk_size = map.next_value()?,
+                        "system_disk_performance_level" => {
+                            value.system_disk_performance_level = map.next_value()?;
+                        }
+                        "system_disk_encrypted" => {
+                            value.system_disk_encrypted = map.next_value()?;
+                        }
+                        "system_disk_kms_key_id" => {
+                            value.system_disk_kms_key_id = map.next_value()?;
+                        }
+                        "system_disk_encrypt_algorithm" => {
+                            value.system_disk_encrypt_algorithm = map.next_value()?;
+                        }
+                        "system_disk_provisioned_iops" => {
+                            value.system_disk_provisioned_iops = map.next_value()?;
+                        }
+                        "system_disk_bursting_enabled" => {
+                            value.system_disk_bursting_enabled = map.next_value()?;
+                        }
+                        "data_disks" => value.data_disks = map.next_value()?,
+                        "key_pair" => value.key_pair = map.next_value()?,
+                        "login_password" => value.login_password = map.next_value()?,
+                        "internet_charge_type" => {
+                            value.internet_charge_type = map.next_value()?;
+                        }
+                        "internet_max_bandwidth_out" => {
+                            value.internet_max_bandwidth_out = map.next_value()?;
+                        }
+                        "tags" => value.tags = map.next_value()?,
+                        "desired_size" => value.desired_size = map.next_value()?,
+                        "multi_az_policy" => value.multi_az_policy = map.next_value()?,
+                        "scaling_policy" => value.scaling_policy = map.next_value()?,
+                        "on_demand_base_capacity" => {
+                            value.on_demand_base_capacity = map.next_value()?;
+                        }
+                        "on_demand_percentage_above_base_capacity" => {
+                            value.on_demand_percentage_above_base_capacity = map
+                                .next_value()?;
+                        }
+                        "spot_instance_pools" => {
+                            value.spot_instance_pools = map.next_value()?;
+                        }
+                        "spot_instance_remedy" => {
+                            value.spot_instance_remedy = map.next_value()?;
+                        }
+                        "compensate_with_on_demand" => {
+                            value.compensate_with_on_demand = map.next_value()?;
+                        }
+                        "rds_instances" => value.rds_instances = map.next_value()?,
+                        "private_pool_options" => {
+                            value.private_pool_options = map.next_value()?;
+                        }
+                        "platform" => value.platform = map.next_value()?,
+                        "instance_patterns" => {
+                            value.instance_patterns = map.next_value()?;
+                        }
+                        "deploymentset_id" => value.deploymentset_id = map.next_value()?,
+                        "security_group_ids" => {
+                            value.security_group_ids = map.next_value()?;
+                        }
+                        "resource_pool_options" => {
+                            value.resource_pool_options = map.next_value()?;
+                        }
+                        "system_disk_snapshot_policy_id" => {
+                            value.system_disk_snapshot_policy_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ScalingGroup {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2378,6 +2953,49 @@ impl ::serde::Serialize for KubernetesConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for KubernetesConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = KubernetesConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a KubernetesConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KubernetesConfig, A::Error> {
+                let mut value = KubernetesConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "labels" => value.labels = map.next_value()?,
+                        "taints" => value.taints = map.next_value()?,
+                        "runtime" => value.runtime = map.next_value()?,
+                        "runtime_version" => value.runtime_version = map.next_value()?,
+                        "cpu_policy" => value.cpu_policy = map.next_value()?,
+                        "unschedulable" => value.unschedulable = map.next_value()?,
+                        "user_data" => value.user_data = map.next_value()?,
+                        "cms_enabled" => value.cms_enabled = map.next_value()?,
+                        "pre_user_data" => value.pre_user_data = map.next_value()?,
+                        "node_name_mode" => value.node_name_mode = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl KubernetesConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2466,6 +3084,40 @@ impl ::serde::Serialize for TeeConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for TeeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TeeConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TeeConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TeeConfig, A::Error> {
+                let mut value = TeeConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "tee_enable" => value.tee_enable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl TeeConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -2475,5 +3127,82 @@ impl TeeConfig {
     pub fn tee_enable(mut self, input: bool) -> Self {
         self.tee_enable = Some(input);
         self
+    }
+}
+/// Strategy
+///
+/// Built from its text with `From<&str>` (`"PrivatePoolFirst".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// `PrivatePoolFirst`
+    PrivatePoolFirst,
+    /// `PrivatePoolOnly`
+    PrivatePoolOnly,
+    /// `None`
+    None,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Strategy {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "PrivatePoolFirst",
+        "PrivatePoolOnly",
+        "None",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrivatePoolFirst => "PrivatePoolFirst",
+            Self::PrivatePoolOnly => "PrivatePoolOnly",
+            Self::None => "None",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Strategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "PrivatePoolFirst" => Self::PrivatePoolFirst,
+            "PrivatePoolOnly" => Self::PrivatePoolOnly,
+            "None" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Strategy {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Strategy {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Strategy {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Strategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

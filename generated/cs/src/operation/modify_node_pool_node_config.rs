@@ -55,6 +55,16 @@ impl ModifyNodePoolNodeConfigRequest {
     pub fn builder() -> ModifyNodePoolNodeConfigRequestBuilder {
         ModifyNodePoolNodeConfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ModifyNodePoolNodeConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ModifyNodePoolNodeConfigRequest {
     fn encode(
@@ -78,7 +88,7 @@ impl ::acs_runtime::EncodeRequest for ModifyNodePoolNodeConfigRequest {
         Ok(())
     }
 }
-/// Builds a [`ModifyNodePoolNodeConfigRequest`].
+/// Builds a [`ModifyNodePoolNodeConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ModifyNodePoolNodeConfigRequestBuilder {
     cluster_id: Option<String>,
@@ -87,6 +97,47 @@ pub struct ModifyNodePoolNodeConfigRequestBuilder {
     rolling_policy: Option<RollingPolicy>,
     os_config: Option<OsConfig>,
     containerd_config: Option<crate::types::ContainerdConfig>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyNodePoolNodeConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ModifyNodePoolNodeConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ModifyNodePoolNodeConfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyNodePoolNodeConfigRequestBuilder, A::Error> {
+                let mut value = ModifyNodePoolNodeConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        "kubelet_config" => value.kubelet_config = map.next_value()?,
+                        "rolling_policy" => value.rolling_policy = map.next_value()?,
+                        "os_config" => value.os_config = map.next_value()?,
+                        "containerd_config" => {
+                            value.containerd_config = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ModifyNodePoolNodeConfigRequestBuilder {
     /// Sets `ClusterId`: see [`ModifyNodePoolNodeConfigRequest::cluster_id`].
@@ -216,9 +267,14 @@ impl ModifyNodePoolNodeConfigFluentBuilder {
     pub fn as_input(&self) -> &ModifyNodePoolNodeConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -396,6 +452,20 @@ impl<'de> ::serde::Deserialize<'de> for ModifyNodePoolNodeConfigResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ModifyNodePoolNodeConfigResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `nodepool_id`, if the service sent it.
+    pub fn nodepool_id(&self) -> Option<&str> {
+        self.nodepool_id.as_deref()
+    }
+}
 /// The rolling policy configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -423,6 +493,40 @@ impl ::serde::Serialize for RollingPolicy {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for RollingPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RollingPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RollingPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RollingPolicy, A::Error> {
+                let mut value = RollingPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "max_parallelism" => value.max_parallelism = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl RollingPolicy {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -441,7 +545,7 @@ pub struct OsConfig {
     /// The sysctl configuration.
     ///
     /// Wire name: `sysctl`.
-    pub sysctl: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub sysctl: Option<::acs_runtime::IndexMap<String, ::serde_json::Value>>,
     /// Wire name: `hugepage`.
     pub hugepage: Option<::serde_json::Value>,
 }
@@ -460,6 +564,41 @@ impl ::serde::Serialize for OsConfig {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for OsConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OsConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a OsConfig object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OsConfig, A::Error> {
+                let mut value = OsConfig::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "sysctl" => value.sysctl = map.next_value()?,
+                        "hugepage" => value.hugepage = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl OsConfig {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -474,7 +613,7 @@ impl OsConfig {
         value: impl Into<::serde_json::Value>,
     ) -> Self {
         self.sysctl
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }

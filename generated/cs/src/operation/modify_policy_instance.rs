@@ -62,6 +62,16 @@ impl ModifyPolicyInstanceRequest {
     pub fn builder() -> ModifyPolicyInstanceRequestBuilder {
         ModifyPolicyInstanceRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ModifyPolicyInstanceResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ModifyPolicyInstanceRequest {
     fn encode(
@@ -85,7 +95,7 @@ impl ::acs_runtime::EncodeRequest for ModifyPolicyInstanceRequest {
         Ok(())
     }
 }
-/// Builds a [`ModifyPolicyInstanceRequest`].
+/// Builds a [`ModifyPolicyInstanceRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ModifyPolicyInstanceRequestBuilder {
     cluster_id: Option<String>,
@@ -94,6 +104,45 @@ pub struct ModifyPolicyInstanceRequestBuilder {
     instance_name: Option<String>,
     namespaces: Option<Vec<String>>,
     parameters: Option<::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyPolicyInstanceRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ModifyPolicyInstanceRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ModifyPolicyInstanceRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyPolicyInstanceRequestBuilder, A::Error> {
+                let mut value = ModifyPolicyInstanceRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "policy_name" => value.policy_name = map.next_value()?,
+                        "action" => value.action = map.next_value()?,
+                        "instance_name" => value.instance_name = map.next_value()?,
+                        "namespaces" => value.namespaces = map.next_value()?,
+                        "parameters" => value.parameters = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ModifyPolicyInstanceRequestBuilder {
     /// Sets `cluster_id`: see [`ModifyPolicyInstanceRequest::cluster_id`].
@@ -219,9 +268,14 @@ impl ModifyPolicyInstanceFluentBuilder {
     pub fn as_input(&self) -> &ModifyPolicyInstanceRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -367,5 +421,11 @@ impl<'de> ::serde::Deserialize<'de> for ModifyPolicyInstanceResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ModifyPolicyInstanceResponse {
+    /// `instances`: empty when the service sent none.
+    pub fn instances(&self) -> &[String] {
+        self.instances.as_deref().unwrap_or_default()
     }
 }

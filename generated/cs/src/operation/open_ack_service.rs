@@ -37,6 +37,16 @@ impl OpenAckServiceRequest {
     pub fn builder() -> OpenAckServiceRequestBuilder {
         OpenAckServiceRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<OpenAckServiceResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for OpenAckServiceRequest {
     fn encode(
@@ -47,10 +57,44 @@ impl ::acs_runtime::EncodeRequest for OpenAckServiceRequest {
         Ok(())
     }
 }
-/// Builds a [`OpenAckServiceRequest`].
+/// Builds a [`OpenAckServiceRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct OpenAckServiceRequestBuilder {
     r#type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for OpenAckServiceRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OpenAckServiceRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a OpenAckServiceRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OpenAckServiceRequestBuilder, A::Error> {
+                let mut value = OpenAckServiceRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl OpenAckServiceRequestBuilder {
     /// Sets `type`: see [`OpenAckServiceRequest::type`].
@@ -93,9 +137,14 @@ impl OpenAckServiceFluentBuilder {
     pub fn as_input(&self) -> &OpenAckServiceRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -183,5 +232,15 @@ impl<'de> ::serde::Deserialize<'de> for OpenAckServiceResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl OpenAckServiceResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `order_id`, if the service sent it.
+    pub fn order_id(&self) -> Option<&str> {
+        self.order_id.as_deref()
     }
 }

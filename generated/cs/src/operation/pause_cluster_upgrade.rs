@@ -33,6 +33,16 @@ impl PauseClusterUpgradeRequest {
     pub fn builder() -> PauseClusterUpgradeRequestBuilder {
         PauseClusterUpgradeRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<PauseClusterUpgradeResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for PauseClusterUpgradeRequest {
     fn encode(
@@ -43,10 +53,44 @@ impl ::acs_runtime::EncodeRequest for PauseClusterUpgradeRequest {
         Ok(())
     }
 }
-/// Builds a [`PauseClusterUpgradeRequest`].
+/// Builds a [`PauseClusterUpgradeRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct PauseClusterUpgradeRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for PauseClusterUpgradeRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PauseClusterUpgradeRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PauseClusterUpgradeRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseClusterUpgradeRequestBuilder, A::Error> {
+                let mut value = PauseClusterUpgradeRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl PauseClusterUpgradeRequestBuilder {
     /// Sets `ClusterId`: see [`PauseClusterUpgradeRequest::cluster_id`].
@@ -91,9 +135,14 @@ impl PauseClusterUpgradeFluentBuilder {
     pub fn as_input(&self) -> &PauseClusterUpgradeRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -156,3 +205,4 @@ impl<'de> ::serde::Deserialize<'de> for PauseClusterUpgradeResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl PauseClusterUpgradeResponse {}

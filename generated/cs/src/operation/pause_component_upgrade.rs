@@ -39,6 +39,16 @@ impl PauseComponentUpgradeRequest {
     pub fn builder() -> PauseComponentUpgradeRequestBuilder {
         PauseComponentUpgradeRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<PauseComponentUpgradeResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for PauseComponentUpgradeRequest {
     fn encode(
@@ -50,11 +60,46 @@ impl ::acs_runtime::EncodeRequest for PauseComponentUpgradeRequest {
         Ok(())
     }
 }
-/// Builds a [`PauseComponentUpgradeRequest`].
+/// Builds a [`PauseComponentUpgradeRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct PauseComponentUpgradeRequestBuilder {
     clusterid: Option<String>,
     componentid: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for PauseComponentUpgradeRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PauseComponentUpgradeRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PauseComponentUpgradeRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseComponentUpgradeRequestBuilder, A::Error> {
+                let mut value = PauseComponentUpgradeRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterid" => value.clusterid = map.next_value()?,
+                        "componentid" => value.componentid = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl PauseComponentUpgradeRequestBuilder {
     /// Sets `clusterid`: see [`PauseComponentUpgradeRequest::clusterid`].
@@ -118,9 +163,14 @@ impl PauseComponentUpgradeFluentBuilder {
     pub fn as_input(&self) -> &PauseComponentUpgradeRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -197,3 +247,4 @@ impl<'de> ::serde::Deserialize<'de> for PauseComponentUpgradeResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl PauseComponentUpgradeResponse {}

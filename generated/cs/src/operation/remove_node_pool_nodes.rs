@@ -79,6 +79,16 @@ impl RemoveNodePoolNodesRequest {
     pub fn builder() -> RemoveNodePoolNodesRequestBuilder {
         RemoveNodePoolNodesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<RemoveNodePoolNodesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for RemoveNodePoolNodesRequest {
     fn encode(
@@ -99,7 +109,7 @@ impl ::acs_runtime::EncodeRequest for RemoveNodePoolNodesRequest {
         Ok(())
     }
 }
-/// Builds a [`RemoveNodePoolNodesRequest`].
+/// Builds a [`RemoveNodePoolNodesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct RemoveNodePoolNodesRequestBuilder {
     cluster_id: Option<String>,
@@ -109,6 +119,46 @@ pub struct RemoveNodePoolNodesRequestBuilder {
     nodes: Option<Vec<String>>,
     instance_ids: Option<Vec<String>>,
     concurrency: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for RemoveNodePoolNodesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RemoveNodePoolNodesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RemoveNodePoolNodesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveNodePoolNodesRequestBuilder, A::Error> {
+                let mut value = RemoveNodePoolNodesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        "release_node" => value.release_node = map.next_value()?,
+                        "drain_node" => value.drain_node = map.next_value()?,
+                        "nodes" => value.nodes = map.next_value()?,
+                        "instance_ids" => value.instance_ids = map.next_value()?,
+                        "concurrency" => value.concurrency = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl RemoveNodePoolNodesRequestBuilder {
     /// Sets `ClusterId`: see [`RemoveNodePoolNodesRequest::cluster_id`].
@@ -249,9 +299,14 @@ impl RemoveNodePoolNodesFluentBuilder {
     pub fn as_input(&self) -> &RemoveNodePoolNodesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -423,5 +478,15 @@ impl<'de> ::serde::Deserialize<'de> for RemoveNodePoolNodesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl RemoveNodePoolNodesResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

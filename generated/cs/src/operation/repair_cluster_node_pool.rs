@@ -55,6 +55,16 @@ impl RepairClusterNodePoolRequest {
     pub fn builder() -> RepairClusterNodePoolRequestBuilder {
         RepairClusterNodePoolRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<RepairClusterNodePoolResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for RepairClusterNodePoolRequest {
     fn encode(
@@ -75,7 +85,7 @@ impl ::acs_runtime::EncodeRequest for RepairClusterNodePoolRequest {
         Ok(())
     }
 }
-/// Builds a [`RepairClusterNodePoolRequest`].
+/// Builds a [`RepairClusterNodePoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct RepairClusterNodePoolRequestBuilder {
     cluster_id: Option<String>,
@@ -83,6 +93,44 @@ pub struct RepairClusterNodePoolRequestBuilder {
     nodes: Option<Vec<String>>,
     auto_restart: Option<bool>,
     operations: Option<Vec<Operation>>,
+}
+impl<'de> ::serde::Deserialize<'de> for RepairClusterNodePoolRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RepairClusterNodePoolRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RepairClusterNodePoolRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RepairClusterNodePoolRequestBuilder, A::Error> {
+                let mut value = RepairClusterNodePoolRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "nodepool_id" => value.nodepool_id = map.next_value()?,
+                        "nodes" => value.nodes = map.next_value()?,
+                        "auto_restart" => value.auto_restart = map.next_value()?,
+                        "operations" => value.operations = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl RepairClusterNodePoolRequestBuilder {
     /// Sets `cluster_id`: see [`RepairClusterNodePoolRequest::cluster_id`].
@@ -195,9 +243,14 @@ impl RepairClusterNodePoolFluentBuilder {
     pub fn as_input(&self) -> &RepairClusterNodePoolRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -343,6 +396,16 @@ impl<'de> ::serde::Deserialize<'de> for RepairClusterNodePoolResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl RepairClusterNodePoolResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// A repair operation to execute.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -375,6 +438,41 @@ impl ::serde::Serialize for Operation {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Operation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Operation;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Operation object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Operation, A::Error> {
+                let mut value = Operation::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "operation_id" => value.operation_id = map.next_value()?,
+                        "args" => value.args = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Operation {

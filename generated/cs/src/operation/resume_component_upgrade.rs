@@ -39,6 +39,16 @@ impl ResumeComponentUpgradeRequest {
     pub fn builder() -> ResumeComponentUpgradeRequestBuilder {
         ResumeComponentUpgradeRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ResumeComponentUpgradeResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ResumeComponentUpgradeRequest {
     fn encode(
@@ -50,11 +60,46 @@ impl ::acs_runtime::EncodeRequest for ResumeComponentUpgradeRequest {
         Ok(())
     }
 }
-/// Builds a [`ResumeComponentUpgradeRequest`].
+/// Builds a [`ResumeComponentUpgradeRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ResumeComponentUpgradeRequestBuilder {
     clusterid: Option<String>,
     componentid: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ResumeComponentUpgradeRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ResumeComponentUpgradeRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ResumeComponentUpgradeRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeComponentUpgradeRequestBuilder, A::Error> {
+                let mut value = ResumeComponentUpgradeRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterid" => value.clusterid = map.next_value()?,
+                        "componentid" => value.componentid = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ResumeComponentUpgradeRequestBuilder {
     /// Sets `clusterid`: see [`ResumeComponentUpgradeRequest::clusterid`].
@@ -118,9 +163,14 @@ impl ResumeComponentUpgradeFluentBuilder {
     pub fn as_input(&self) -> &ResumeComponentUpgradeRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -197,3 +247,4 @@ impl<'de> ::serde::Deserialize<'de> for ResumeComponentUpgradeResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ResumeComponentUpgradeResponse {}

@@ -33,6 +33,16 @@ impl ResumeUpgradeClusterRequest {
     pub fn builder() -> ResumeUpgradeClusterRequestBuilder {
         ResumeUpgradeClusterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ResumeUpgradeClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ResumeUpgradeClusterRequest {
     fn encode(
@@ -43,10 +53,44 @@ impl ::acs_runtime::EncodeRequest for ResumeUpgradeClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`ResumeUpgradeClusterRequest`].
+/// Builds a [`ResumeUpgradeClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ResumeUpgradeClusterRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ResumeUpgradeClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ResumeUpgradeClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ResumeUpgradeClusterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResumeUpgradeClusterRequestBuilder, A::Error> {
+                let mut value = ResumeUpgradeClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ResumeUpgradeClusterRequestBuilder {
     /// Sets `ClusterId`: see [`ResumeUpgradeClusterRequest::cluster_id`].
@@ -93,9 +137,14 @@ impl ResumeUpgradeClusterFluentBuilder {
     pub fn as_input(&self) -> &ResumeUpgradeClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -158,3 +207,4 @@ impl<'de> ::serde::Deserialize<'de> for ResumeUpgradeClusterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ResumeUpgradeClusterResponse {}

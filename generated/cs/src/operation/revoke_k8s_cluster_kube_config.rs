@@ -34,6 +34,16 @@ impl RevokeK8sClusterKubeConfigRequest {
     pub fn builder() -> RevokeK8sClusterKubeConfigRequestBuilder {
         RevokeK8sClusterKubeConfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<RevokeK8sClusterKubeConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for RevokeK8sClusterKubeConfigRequest {
     fn encode(
@@ -44,10 +54,44 @@ impl ::acs_runtime::EncodeRequest for RevokeK8sClusterKubeConfigRequest {
         Ok(())
     }
 }
-/// Builds a [`RevokeK8sClusterKubeConfigRequest`].
+/// Builds a [`RevokeK8sClusterKubeConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct RevokeK8sClusterKubeConfigRequestBuilder {
     cluster_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for RevokeK8sClusterKubeConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RevokeK8sClusterKubeConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RevokeK8sClusterKubeConfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevokeK8sClusterKubeConfigRequestBuilder, A::Error> {
+                let mut value = RevokeK8sClusterKubeConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl RevokeK8sClusterKubeConfigRequestBuilder {
     /// Sets `ClusterId`: see [`RevokeK8sClusterKubeConfigRequest::cluster_id`].
@@ -94,9 +138,14 @@ impl RevokeK8sClusterKubeConfigFluentBuilder {
     pub fn as_input(&self) -> &RevokeK8sClusterKubeConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -161,3 +210,4 @@ impl<'de> ::serde::Deserialize<'de> for RevokeK8sClusterKubeConfigResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl RevokeK8sClusterKubeConfigResponse {}

@@ -39,7 +39,7 @@ pub struct RunClusterCheckRequest {
     /// Valid values: `ClusterMigrate`, `MasterUpgrade`, `NodePoolUpgrade`, `ClusterUpgrade`.
     ///
     /// Example: `ClusterUpgrade`
-    pub r#type: Option<String>,
+    pub r#type: Option<Type>,
     /// The check target.
     ///
     /// If you set `type=NodePoolUpgrade`, you must set this parameter to the node pool ID. Otherwise, this parameter is optional.
@@ -51,12 +51,22 @@ pub struct RunClusterCheckRequest {
     /// The cluster check parameters.
     ///
     /// Wire name: `options`.
-    pub options_value: Option<::std::collections::BTreeMap<String, String>>,
+    pub options: Option<::acs_runtime::IndexMap<String, String>>,
 }
 impl RunClusterCheckRequest {
     /// A builder for this request.
     pub fn builder() -> RunClusterCheckRequestBuilder {
         RunClusterCheckRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<RunClusterCheckResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for RunClusterCheckRequest {
@@ -65,7 +75,7 @@ impl ::acs_runtime::EncodeRequest for RunClusterCheckRequest {
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
         params.path.put("cluster_id", &self.cluster_id);
-        if let Some(value) = &self.options_value {
+        if let Some(value) = &self.options {
             params.put_body_field("options", value)?;
         }
         if let Some(value) = &self.target {
@@ -77,13 +87,50 @@ impl ::acs_runtime::EncodeRequest for RunClusterCheckRequest {
         Ok(())
     }
 }
-/// Builds a [`RunClusterCheckRequest`].
+/// Builds a [`RunClusterCheckRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct RunClusterCheckRequestBuilder {
     cluster_id: Option<String>,
-    r#type: Option<String>,
+    r#type: Option<Type>,
     target: Option<String>,
-    options_value: Option<::std::collections::BTreeMap<String, String>>,
+    options: Option<::acs_runtime::IndexMap<String, String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for RunClusterCheckRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RunClusterCheckRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RunClusterCheckRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunClusterCheckRequestBuilder, A::Error> {
+                let mut value = RunClusterCheckRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster_id" => value.cluster_id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "target" => value.target = map.next_value()?,
+                        "options" => value.options = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl RunClusterCheckRequestBuilder {
     /// Sets `cluster_id`: see [`RunClusterCheckRequest::cluster_id`].
@@ -101,17 +148,17 @@ impl RunClusterCheckRequestBuilder {
         &self.cluster_id
     }
     /// Sets `type`: see [`RunClusterCheckRequest::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<Type>) -> Self {
         self.r#type = Some(input.into());
         self
     }
     /// Sets or clears `type`. The check type.
-    pub fn set_type(mut self, input: Option<String>) -> Self {
+    pub fn set_type(mut self, input: Option<Type>) -> Self {
         self.r#type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &Option<String> {
+    pub fn get_type(&self) -> &Option<Type> {
         &self.r#type
     }
     /// Sets `target`: see [`RunClusterCheckRequest::target`].
@@ -128,32 +175,26 @@ impl RunClusterCheckRequestBuilder {
     pub fn get_target(&self) -> &Option<String> {
         &self.target
     }
-    /// Sets `options`: see [`RunClusterCheckRequest::options_value`].
+    /// Sets `options`: see [`RunClusterCheckRequest::options`].
     ///
-    /// Inserts one entry; `set_options_value` replaces the whole map.
-    pub fn options_value(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options_value
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+    /// Inserts one entry; `set_options` replaces the whole map.
+    pub fn options(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `options`. The cluster check parameters.
-    pub fn set_options_value(
+    pub fn set_options(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
-        self.options_value = input;
+        self.options = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_options_value(
-        &self,
-    ) -> &Option<::std::collections::BTreeMap<String, String>> {
-        &self.options_value
+    pub fn get_options(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
+        &self.options
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<RunClusterCheckRequest, ::acs_runtime::BuildError> {
@@ -161,7 +202,7 @@ impl RunClusterCheckRequestBuilder {
             cluster_id: self.cluster_id,
             r#type: self.r#type,
             target: self.target,
-            options_value: self.options_value,
+            options: self.options,
         })
     }
 }
@@ -184,9 +225,14 @@ impl RunClusterCheckFluentBuilder {
     pub fn as_input(&self) -> &RunClusterCheckRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -209,17 +255,17 @@ impl RunClusterCheckFluentBuilder {
         self.inner.get_cluster_id()
     }
     /// Sets `type`: see [`RunClusterCheckRequest::type`].
-    pub fn r#type(mut self, input: impl Into<String>) -> Self {
+    pub fn r#type(mut self, input: impl Into<Type>) -> Self {
         self.inner = self.inner.r#type(input);
         self
     }
     /// Sets or clears `type`.
-    pub fn set_type(mut self, input: Option<String>) -> Self {
+    pub fn set_type(mut self, input: Option<Type>) -> Self {
         self.inner = self.inner.set_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_type(&self) -> &Option<String> {
+    pub fn get_type(&self) -> &Option<Type> {
         self.inner.get_type()
     }
     /// Sets `target`: see [`RunClusterCheckRequest::target`].
@@ -236,28 +282,22 @@ impl RunClusterCheckFluentBuilder {
     pub fn get_target(&self) -> &Option<String> {
         self.inner.get_target()
     }
-    /// Sets `options`: see [`RunClusterCheckRequest::options_value`].
-    pub fn options_value(
-        mut self,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.inner = self.inner.options_value(key, value);
+    /// Sets `options`: see [`RunClusterCheckRequest::options`].
+    pub fn options(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.inner = self.inner.options(key, value);
         self
     }
     /// Sets or clears `options`.
-    pub fn set_options_value(
+    pub fn set_options(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
-        self.inner = self.inner.set_options_value(input);
+        self.inner = self.inner.set_options(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_options_value(
-        &self,
-    ) -> &Option<::std::collections::BTreeMap<String, String>> {
-        self.inner.get_options_value()
+    pub fn get_options(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
+        self.inner.get_options()
     }
 }
 /// What `RunClusterCheck` returns.
@@ -325,5 +365,104 @@ impl<'de> ::serde::Deserialize<'de> for RunClusterCheckResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl RunClusterCheckResponse {
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `check_id`, if the service sent it.
+    pub fn check_id(&self) -> Option<&str> {
+        self.check_id.as_deref()
+    }
+}
+/// The check type.
+///
+/// Valid values:
+///
+/// *   ClusterMigrate: cluster migration.
+/// *   MasterUpgrade: control plane upgrade.
+/// *   NodePoolUpgrade: node pool upgrade.
+/// *   ClusterUpgrade: cluster upgrade.
+///
+/// Built from its text with `From<&str>` (`"ClusterMigrate".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `ClusterMigrate`
+    ClusterMigrate,
+    /// `MasterUpgrade`
+    MasterUpgrade,
+    /// `NodePoolUpgrade`
+    NodePoolUpgrade,
+    /// `ClusterUpgrade`
+    ClusterUpgrade,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Type {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "ClusterMigrate",
+        "MasterUpgrade",
+        "NodePoolUpgrade",
+        "ClusterUpgrade",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClusterMigrate => "ClusterMigrate",
+            Self::MasterUpgrade => "MasterUpgrade",
+            Self::NodePoolUpgrade => "NodePoolUpgrade",
+            Self::ClusterUpgrade => "ClusterUpgrade",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "ClusterMigrate" => Self::ClusterMigrate,
+            "MasterUpgrade" => Self::MasterUpgrade,
+            "NodePoolUpgrade" => Self::NodePoolUpgrade,
+            "ClusterUpgrade" => Self::ClusterUpgrade,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Type {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Type {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -37,6 +37,16 @@ impl RunClusterInspectRequest {
     pub fn builder() -> RunClusterInspectRequestBuilder {
         RunClusterInspectRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<RunClusterInspectResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for RunClusterInspectRequest {
     fn encode(
@@ -50,11 +60,46 @@ impl ::acs_runtime::EncodeRequest for RunClusterInspectRequest {
         Ok(())
     }
 }
-/// Builds a [`RunClusterInspectRequest`].
+/// Builds a [`RunClusterInspectRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct RunClusterInspectRequestBuilder {
     cluster_id: Option<String>,
     client_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for RunClusterInspectRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RunClusterInspectRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RunClusterInspectRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunClusterInspectRequestBuilder, A::Error> {
+                let mut value = RunClusterInspectRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterId" => value.cluster_id = map.next_value()?,
+                        "clientToken" => value.client_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl RunClusterInspectRequestBuilder {
     /// Sets `clusterId`: see [`RunClusterInspectRequest::cluster_id`].
@@ -114,9 +159,14 @@ impl RunClusterInspectFluentBuilder {
     pub fn as_input(&self) -> &RunClusterInspectRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -228,5 +278,19 @@ impl<'de> ::serde::Deserialize<'de> for RunClusterInspectResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl RunClusterInspectResponse {
+    /// `reportId`, if the service sent it.
+    pub fn report_id(&self) -> Option<&str> {
+        self.report_id.as_deref()
+    }
+    /// `taskId`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

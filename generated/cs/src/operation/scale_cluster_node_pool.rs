@@ -43,6 +43,16 @@ impl ScaleClusterNodePoolRequest {
     pub fn builder() -> ScaleClusterNodePoolRequestBuilder {
         ScaleClusterNodePoolRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ScaleClusterNodePoolResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ScaleClusterNodePoolRequest {
     fn encode(
@@ -57,12 +67,48 @@ impl ::acs_runtime::EncodeRequest for ScaleClusterNodePoolRequest {
         Ok(())
     }
 }
-/// Builds a [`ScaleClusterNodePoolRequest`].
+/// Builds a [`ScaleClusterNodePoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ScaleClusterNodePoolRequestBuilder {
     cluster_id: Option<String>,
     nodepool_id: Option<String>,
     count: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for ScaleClusterNodePoolRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ScaleClusterNodePoolRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ScaleClusterNodePoolRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScaleClusterNodePoolRequestBuilder, A::Error> {
+                let mut value = ScaleClusterNodePoolRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        "count" => value.count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ScaleClusterNodePoolRequestBuilder {
     /// Sets `ClusterId`: see [`ScaleClusterNodePoolRequest::cluster_id`].
@@ -141,9 +187,14 @@ impl ScaleClusterNodePoolFluentBuilder {
     pub fn as_input(&self) -> &ScaleClusterNodePoolRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -249,5 +300,11 @@ impl<'de> ::serde::Deserialize<'de> for ScaleClusterNodePoolResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ScaleClusterNodePoolResponse {
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

@@ -43,6 +43,16 @@ impl StartAlertRequest {
     pub fn builder() -> StartAlertRequestBuilder {
         StartAlertRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<StartAlertResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for StartAlertRequest {
     fn encode(
@@ -59,12 +69,50 @@ impl ::acs_runtime::EncodeRequest for StartAlertRequest {
         Ok(())
     }
 }
-/// Builds a [`StartAlertRequest`].
+/// Builds a [`StartAlertRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct StartAlertRequestBuilder {
     cluster_id: Option<String>,
     alert_rule_group_name: Option<String>,
     alert_rule_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for StartAlertRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = StartAlertRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a StartAlertRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartAlertRequestBuilder, A::Error> {
+                let mut value = StartAlertRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "alert_rule_group_name" => {
+                            value.alert_rule_group_name = map.next_value()?;
+                        }
+                        "alert_rule_name" => value.alert_rule_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl StartAlertRequestBuilder {
     /// Sets `ClusterId`: see [`StartAlertRequest::cluster_id`].
@@ -139,9 +187,14 @@ impl StartAlertFluentBuilder {
     pub fn as_input(&self) -> &StartAlertRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -257,5 +310,15 @@ impl<'de> ::serde::Deserialize<'de> for StartAlertResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl StartAlertResponse {
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<bool> {
+        self.status
+    }
+    /// `msg`, if the service sent it.
+    pub fn msg(&self) -> Option<&str> {
+        self.msg.as_deref()
     }
 }

@@ -35,6 +35,16 @@ impl UnInstallClusterAddonsRequest {
     pub fn builder() -> UnInstallClusterAddonsRequestBuilder {
         UnInstallClusterAddonsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UnInstallClusterAddonsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UnInstallClusterAddonsRequest {
     fn encode(
@@ -48,11 +58,46 @@ impl ::acs_runtime::EncodeRequest for UnInstallClusterAddonsRequest {
         Ok(())
     }
 }
-/// Builds a [`UnInstallClusterAddonsRequest`].
+/// Builds a [`UnInstallClusterAddonsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UnInstallClusterAddonsRequestBuilder {
     cluster_id: Option<String>,
     addons: Option<Vec<Addon>>,
+}
+impl<'de> ::serde::Deserialize<'de> for UnInstallClusterAddonsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UnInstallClusterAddonsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UnInstallClusterAddonsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnInstallClusterAddonsRequestBuilder, A::Error> {
+                let mut value = UnInstallClusterAddonsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "addons" => value.addons = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UnInstallClusterAddonsRequestBuilder {
     /// Sets `ClusterId`: see [`UnInstallClusterAddonsRequest::cluster_id`].
@@ -116,9 +161,14 @@ impl UnInstallClusterAddonsFluentBuilder {
     pub fn as_input(&self) -> &UnInstallClusterAddonsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -232,6 +282,20 @@ impl<'de> ::serde::Deserialize<'de> for UnInstallClusterAddonsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UnInstallClusterAddonsResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 /// Add-on details.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -269,6 +333,43 @@ impl ::serde::Serialize for Addon {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "name", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Addon {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Addon;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Addon object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Addon, A::Error> {
+                let mut value = Addon::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "cleanup_cloud_resources" => {
+                            value.cleanup_cloud_resources = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Addon {

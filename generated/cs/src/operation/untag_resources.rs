@@ -54,6 +54,16 @@ impl UntagResourcesRequest {
     pub fn builder() -> UntagResourcesRequestBuilder {
         UntagResourcesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UntagResourcesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UntagResourcesRequest {
     fn encode(
@@ -68,7 +78,7 @@ impl ::acs_runtime::EncodeRequest for UntagResourcesRequest {
         Ok(())
     }
 }
-/// Builds a [`UntagResourcesRequest`].
+/// Builds a [`UntagResourcesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UntagResourcesRequestBuilder {
     region_id: Option<String>,
@@ -76,6 +86,44 @@ pub struct UntagResourcesRequestBuilder {
     resource_type: Option<String>,
     tag_keys: Option<Vec<String>>,
     all: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for UntagResourcesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UntagResourcesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UntagResourcesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UntagResourcesRequestBuilder, A::Error> {
+                let mut value = UntagResourcesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "region_id" => value.region_id = map.next_value()?,
+                        "resource_ids" => value.resource_ids = map.next_value()?,
+                        "resource_type" => value.resource_type = map.next_value()?,
+                        "tag_keys" => value.tag_keys = map.next_value()?,
+                        "all" => value.all = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UntagResourcesRequestBuilder {
     /// Sets `region_id`: see [`UntagResourcesRequest::region_id`].
@@ -190,9 +238,14 @@ impl UntagResourcesFluentBuilder {
     pub fn as_input(&self) -> &UntagResourcesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -326,5 +379,11 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourcesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UntagResourcesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

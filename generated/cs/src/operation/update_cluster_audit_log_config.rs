@@ -54,6 +54,16 @@ impl UpdateClusterAuditLogConfigRequest {
     pub fn builder() -> UpdateClusterAuditLogConfigRequestBuilder {
         UpdateClusterAuditLogConfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateClusterAuditLogConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateClusterAuditLogConfigRequest {
     fn encode(
@@ -70,12 +80,48 @@ impl ::acs_runtime::EncodeRequest for UpdateClusterAuditLogConfigRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateClusterAuditLogConfigRequest`].
+/// Builds a [`UpdateClusterAuditLogConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateClusterAuditLogConfigRequestBuilder {
     clusterid: Option<String>,
     sls_project_name: Option<String>,
     disable: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateClusterAuditLogConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateClusterAuditLogConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateClusterAuditLogConfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateClusterAuditLogConfigRequestBuilder, A::Error> {
+                let mut value = UpdateClusterAuditLogConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterid" => value.clusterid = map.next_value()?,
+                        "sls_project_name" => value.sls_project_name = map.next_value()?,
+                        "disable" => value.disable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateClusterAuditLogConfigRequestBuilder {
     /// Sets `clusterid`: see [`UpdateClusterAuditLogConfigRequest::clusterid`].
@@ -150,9 +196,14 @@ impl UpdateClusterAuditLogConfigFluentBuilder {
     pub fn as_input(&self) -> &UpdateClusterAuditLogConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -280,5 +331,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateClusterAuditLogConfigResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateClusterAuditLogConfigResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

@@ -53,6 +53,16 @@ impl UpdateClusterInspectConfigRequest {
     pub fn builder() -> UpdateClusterInspectConfigRequestBuilder {
         UpdateClusterInspectConfigRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateClusterInspectConfigResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateClusterInspectConfigRequest {
     fn encode(
@@ -72,13 +82,52 @@ impl ::acs_runtime::EncodeRequest for UpdateClusterInspectConfigRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateClusterInspectConfigRequest`].
+/// Builds a [`UpdateClusterInspectConfigRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateClusterInspectConfigRequestBuilder {
     cluster_id: Option<String>,
     enabled: Option<bool>,
     schedule_time: Option<String>,
     disabled_check_items: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateClusterInspectConfigRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateClusterInspectConfigRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateClusterInspectConfigRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateClusterInspectConfigRequestBuilder, A::Error> {
+                let mut value = UpdateClusterInspectConfigRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "clusterId" => value.cluster_id = map.next_value()?,
+                        "enabled" => value.enabled = map.next_value()?,
+                        "scheduleTime" => value.schedule_time = map.next_value()?,
+                        "disabledCheckItems" => {
+                            value.disabled_check_items = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateClusterInspectConfigRequestBuilder {
     /// Sets `clusterId`: see [`UpdateClusterInspectConfigRequest::cluster_id`].
@@ -172,9 +221,14 @@ impl UpdateClusterInspectConfigFluentBuilder {
     pub fn as_input(&self) -> &UpdateClusterInspectConfigRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -296,5 +350,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateClusterInspectConfigResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateClusterInspectConfigResponse {
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

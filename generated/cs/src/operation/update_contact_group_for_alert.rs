@@ -55,6 +55,16 @@ impl UpdateContactGroupForAlertRequest {
     pub fn builder() -> UpdateContactGroupForAlertRequestBuilder {
         UpdateContactGroupForAlertRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateContactGroupForAlertResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateContactGroupForAlertRequest {
     fn encode(
@@ -77,7 +87,7 @@ impl ::acs_runtime::EncodeRequest for UpdateContactGroupForAlertRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateContactGroupForAlertRequest`].
+/// Builds a [`UpdateContactGroupForAlertRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateContactGroupForAlertRequestBuilder {
     cluster_id: Option<String>,
@@ -85,6 +95,48 @@ pub struct UpdateContactGroupForAlertRequestBuilder {
     contact_group_ids: Option<Vec<i64>>,
     cr_name: Option<String>,
     namespace: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateContactGroupForAlertRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateContactGroupForAlertRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateContactGroupForAlertRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateContactGroupForAlertRequestBuilder, A::Error> {
+                let mut value = UpdateContactGroupForAlertRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "alert_rule_group_name" => {
+                            value.alert_rule_group_name = map.next_value()?;
+                        }
+                        "contact_group_ids" => {
+                            value.contact_group_ids = map.next_value()?;
+                        }
+                        "cr_name" => value.cr_name = map.next_value()?,
+                        "namespace" => value.namespace = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateContactGroupForAlertRequestBuilder {
     /// Sets `ClusterId`: see [`UpdateContactGroupForAlertRequest::cluster_id`].
@@ -191,9 +243,14 @@ impl UpdateContactGroupForAlertFluentBuilder {
     pub fn as_input(&self) -> &UpdateContactGroupForAlertRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -342,5 +399,15 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContactGroupForAlertResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateContactGroupForAlertResponse {
+    /// `status`, if the service sent it.
+    pub fn status(&self) -> Option<bool> {
+        self.status
+    }
+    /// `msg`, if the service sent it.
+    pub fn msg(&self) -> Option<&str> {
+        self.msg.as_deref()
     }
 }

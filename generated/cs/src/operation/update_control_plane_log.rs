@@ -57,6 +57,16 @@ impl UpdateControlPlaneLogRequest {
     pub fn builder() -> UpdateControlPlaneLogRequestBuilder {
         UpdateControlPlaneLogRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateControlPlaneLogResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateControlPlaneLogRequest {
     fn encode(
@@ -79,7 +89,7 @@ impl ::acs_runtime::EncodeRequest for UpdateControlPlaneLogRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateControlPlaneLogRequest`].
+/// Builds a [`UpdateControlPlaneLogRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateControlPlaneLogRequestBuilder {
     cluster_id: Option<String>,
@@ -87,6 +97,44 @@ pub struct UpdateControlPlaneLogRequestBuilder {
     log_ttl: Option<String>,
     aliuid: Option<String>,
     components: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateControlPlaneLogRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateControlPlaneLogRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateControlPlaneLogRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateControlPlaneLogRequestBuilder, A::Error> {
+                let mut value = UpdateControlPlaneLogRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "log_project" => value.log_project = map.next_value()?,
+                        "log_ttl" => value.log_ttl = map.next_value()?,
+                        "aliuid" => value.aliuid = map.next_value()?,
+                        "components" => value.components = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateControlPlaneLogRequestBuilder {
     /// Sets `ClusterId`: see [`UpdateControlPlaneLogRequest::cluster_id`].
@@ -195,9 +243,14 @@ impl UpdateControlPlaneLogFluentBuilder {
     pub fn as_input(&self) -> &UpdateControlPlaneLogRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -351,5 +404,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateControlPlaneLogResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateControlPlaneLogResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
     }
 }

@@ -33,7 +33,7 @@ pub struct UpdateK8sClusterUserConfigExpireRequest {
     pub cluster_id: String,
     /// Specifies the expiration time of the kubeconfig file. Unit: hours.
     ///
-    /// Valid values: \[1, 1876000]. The maximum value is 100 years.
+    /// Valid values: [1, 1876000]. The maximum value is 100 years.
     ///
     /// Wire name: `expire_hour`; minimum 0; maximum 876000.
     ///
@@ -51,6 +51,16 @@ impl UpdateK8sClusterUserConfigExpireRequest {
     pub fn builder() -> UpdateK8sClusterUserConfigExpireRequestBuilder {
         UpdateK8sClusterUserConfigExpireRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateK8sClusterUserConfigExpireResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateK8sClusterUserConfigExpireRequest {
     fn encode(
@@ -67,12 +77,49 @@ impl ::acs_runtime::EncodeRequest for UpdateK8sClusterUserConfigExpireRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateK8sClusterUserConfigExpireRequest`].
+/// Builds a [`UpdateK8sClusterUserConfigExpireRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateK8sClusterUserConfigExpireRequestBuilder {
     cluster_id: Option<String>,
     expire_hour: Option<i64>,
     user: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateK8sClusterUserConfigExpireRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateK8sClusterUserConfigExpireRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a UpdateK8sClusterUserConfigExpireRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateK8sClusterUserConfigExpireRequestBuilder, A::Error> {
+                let mut value = UpdateK8sClusterUserConfigExpireRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "expire_hour" => value.expire_hour = map.next_value()?,
+                        "user" => value.user = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateK8sClusterUserConfigExpireRequestBuilder {
     /// Sets `ClusterId`: see [`UpdateK8sClusterUserConfigExpireRequest::cluster_id`].
@@ -149,9 +196,14 @@ impl UpdateK8sClusterUserConfigExpireFluentBuilder {
     pub fn as_input(&self) -> &UpdateK8sClusterUserConfigExpireRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -244,3 +296,4 @@ impl<'de> ::serde::Deserialize<'de> for UpdateK8sClusterUserConfigExpireResponse
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UpdateK8sClusterUserConfigExpireResponse {}

@@ -40,7 +40,7 @@ pub struct UpdateResourcesDeleteProtectionRequest {
     /// Valid values: `services`, `namespaces`.
     ///
     /// Example: `services`
-    pub resource_type: Option<String>,
+    pub resource_type: Option<ResourceType>,
     /// The resources list.
     ///
     /// Wire name: `resources`.
@@ -56,6 +56,16 @@ impl UpdateResourcesDeleteProtectionRequest {
     /// A builder for this request.
     pub fn builder() -> UpdateResourcesDeleteProtectionRequestBuilder {
         UpdateResourcesDeleteProtectionRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateResourcesDeleteProtectionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for UpdateResourcesDeleteProtectionRequest {
@@ -79,14 +89,53 @@ impl ::acs_runtime::EncodeRequest for UpdateResourcesDeleteProtectionRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateResourcesDeleteProtectionRequest`].
+/// Builds a [`UpdateResourcesDeleteProtectionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateResourcesDeleteProtectionRequestBuilder {
     cluster_id: Option<String>,
     namespace: Option<String>,
-    resource_type: Option<String>,
+    resource_type: Option<ResourceType>,
     resources: Option<Vec<String>>,
     enable: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateResourcesDeleteProtectionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateResourcesDeleteProtectionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a UpdateResourcesDeleteProtectionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateResourcesDeleteProtectionRequestBuilder, A::Error> {
+                let mut value = UpdateResourcesDeleteProtectionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "namespace" => value.namespace = map.next_value()?,
+                        "resource_type" => value.resource_type = map.next_value()?,
+                        "resources" => value.resources = map.next_value()?,
+                        "enable" => value.enable = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateResourcesDeleteProtectionRequestBuilder {
     /// Sets `ClusterId`: see [`UpdateResourcesDeleteProtectionRequest::cluster_id`].
@@ -118,17 +167,17 @@ impl UpdateResourcesDeleteProtectionRequestBuilder {
         &self.namespace
     }
     /// Sets `resource_type`: see [`UpdateResourcesDeleteProtectionRequest::resource_type`].
-    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+    pub fn resource_type(mut self, input: impl Into<ResourceType>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `resource_type`. The type of resource for which deletion protection is enabled or disabled.
-    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
+    pub fn set_resource_type(mut self, input: Option<ResourceType>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &Option<String> {
+    pub fn get_resource_type(&self) -> &Option<ResourceType> {
         &self.resource_type
     }
     /// Sets `resources`: see [`UpdateResourcesDeleteProtectionRequest::resources`].
@@ -195,9 +244,14 @@ impl UpdateResourcesDeleteProtectionFluentBuilder {
     pub fn as_input(&self) -> &UpdateResourcesDeleteProtectionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -236,17 +290,17 @@ impl UpdateResourcesDeleteProtectionFluentBuilder {
         self.inner.get_namespace()
     }
     /// Sets `resource_type`: see [`UpdateResourcesDeleteProtectionRequest::resource_type`].
-    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+    pub fn resource_type(mut self, input: impl Into<ResourceType>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `resource_type`.
-    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
+    pub fn set_resource_type(mut self, input: Option<ResourceType>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &Option<String> {
+    pub fn get_resource_type(&self) -> &Option<ResourceType> {
         self.inner.get_resource_type()
     }
     /// Sets `resources`: see [`UpdateResourcesDeleteProtectionRequest::resources`].
@@ -311,7 +365,7 @@ pub struct UpdateResourcesDeleteProtectionResponse {
     /// Valid values: `enable`, `disable`.
     ///
     /// Example: `enable`
-    pub protection: Option<String>,
+    pub protection: Option<Protection>,
 }
 impl ::serde::Serialize for UpdateResourcesDeleteProtectionResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -377,5 +431,165 @@ impl<'de> ::serde::Deserialize<'de> for UpdateResourcesDeleteProtectionResponse 
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateResourcesDeleteProtectionResponse {
+    /// `requestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `namespace`, if the service sent it.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+    /// `resource_type`, if the service sent it.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+    /// `resources`: empty when the service sent none.
+    pub fn resources(&self) -> &[String] {
+        self.resources.as_deref().unwrap_or_default()
+    }
+    /// `protection`, if the service sent it.
+    pub fn protection(&self) -> Option<&Protection> {
+        self.protection.as_ref()
+    }
+}
+/// The type of resource for which deletion protection is enabled or disabled. You can specify namespaces or Services.
+///
+/// Built from its text with `From<&str>` (`"services".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceType {
+    /// `services`
+    Services,
+    /// `namespaces`
+    Namespaces,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ResourceType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["services", "namespaces"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Services => "services",
+            Self::Namespaces => "namespaces",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "services" => Self::Services,
+            "namespaces" => Self::Namespaces,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ResourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ResourceType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ResourceType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Indicates the status of deletion protection. A value of true indicates that deletion protection is enabled and a value of false indicates that deletion protection is disabled.
+///
+/// Built from its text with `From<&str>` (`"enable".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Protection {
+    /// `enable`
+    Enable,
+    /// `disable`
+    Disable,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Protection {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["enable", "disable"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enable => "enable",
+            Self::Disable => "disable",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Protection {
+    fn from(value: &str) -> Self {
+        match value {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Protection {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Protection {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Protection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Protection {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Protection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Protection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

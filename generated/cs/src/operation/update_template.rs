@@ -65,6 +65,16 @@ impl UpdateTemplateRequest {
     pub fn builder() -> UpdateTemplateRequestBuilder {
         UpdateTemplateRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateTemplateResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateTemplateRequest {
     fn encode(
@@ -90,7 +100,7 @@ impl ::acs_runtime::EncodeRequest for UpdateTemplateRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateTemplateRequest`].
+/// Builds a [`UpdateTemplateRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateTemplateRequestBuilder {
     template_id: Option<String>,
@@ -99,6 +109,45 @@ pub struct UpdateTemplateRequestBuilder {
     tags: Option<String>,
     template: Option<String>,
     template_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateTemplateRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateTemplateRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateTemplateRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTemplateRequestBuilder, A::Error> {
+                let mut value = UpdateTemplateRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TemplateId" => value.template_id = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "template" => value.template = map.next_value()?,
+                        "template_type" => value.template_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateTemplateRequestBuilder {
     /// Sets `TemplateId`: see [`UpdateTemplateRequest::template_id`].
@@ -218,9 +267,14 @@ impl UpdateTemplateFluentBuilder {
     pub fn as_input(&self) -> &UpdateTemplateRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -353,3 +407,4 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTemplateResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UpdateTemplateResponse {}

@@ -47,12 +47,22 @@ pub struct UpdateUserPermissionsRequest {
     /// Valid values: `delete`, `patch`, `apply`.
     ///
     /// Example: `apply`
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
 }
 impl UpdateUserPermissionsRequest {
     /// A builder for this request.
     pub fn builder() -> UpdateUserPermissionsRequestBuilder {
         UpdateUserPermissionsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateUserPermissionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for UpdateUserPermissionsRequest {
@@ -68,12 +78,48 @@ impl ::acs_runtime::EncodeRequest for UpdateUserPermissionsRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateUserPermissionsRequest`].
+/// Builds a [`UpdateUserPermissionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateUserPermissionsRequestBuilder {
     uid: Option<String>,
     body: Option<Vec<Body>>,
-    mode: Option<String>,
+    mode: Option<Mode>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserPermissionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateUserPermissionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateUserPermissionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateUserPermissionsRequestBuilder, A::Error> {
+                let mut value = UpdateUserPermissionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "uid" => value.uid = map.next_value()?,
+                        "body" => value.body = map.next_value()?,
+                        "mode" => value.mode = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateUserPermissionsRequestBuilder {
     /// Sets `uid`: see [`UpdateUserPermissionsRequest::uid`].
@@ -107,17 +153,17 @@ impl UpdateUserPermissionsRequestBuilder {
         &self.body
     }
     /// Sets `mode`: see [`UpdateUserPermissionsRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<Mode>) -> Self {
         self.mode = Some(input.into());
         self
     }
     /// Sets or clears `mode`. The authorization method.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<Mode>) -> Self {
         self.mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<Mode> {
         &self.mode
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -150,9 +196,14 @@ impl UpdateUserPermissionsFluentBuilder {
     pub fn as_input(&self) -> &UpdateUserPermissionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -189,17 +240,17 @@ impl UpdateUserPermissionsFluentBuilder {
         self.inner.get_body()
     }
     /// Sets `mode`: see [`UpdateUserPermissionsRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<Mode>) -> Self {
         self.inner = self.inner.mode(input);
         self
     }
     /// Sets or clears `mode`.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<Mode>) -> Self {
         self.inner = self.inner.set_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<Mode> {
         self.inner.get_mode()
     }
 }
@@ -243,6 +294,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPermissionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UpdateUserPermissionsResponse {}
 /// The request parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -265,7 +317,7 @@ pub struct Body {
     ///
     /// *   `admin`: administrator
     /// *   `admin-view`: read-only administrator
-    /// *   `ops`: O\&M engineer
+    /// *   `ops`: O&M engineer
     /// *   `dev`: developer
     /// *   `restricted`: restricted user
     /// *   Custom role
@@ -329,6 +381,45 @@ impl ::serde::Serialize for Body {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Body;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Body object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Body, A::Error> {
+                let mut value = Body::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "cluster" => value.cluster = map.next_value()?,
+                        "is_custom" => value.is_custom = map.next_value()?,
+                        "role_name" => value.role_name = map.next_value()?,
+                        "role_type" => value.role_type = map.next_value()?,
+                        "namespace" => value.namespace = map.next_value()?,
+                        "is_ram_role" => value.is_ram_role = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl Body {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -363,5 +454,84 @@ impl Body {
     pub fn is_ram_role(mut self, input: bool) -> Self {
         self.is_ram_role = Some(input);
         self
+    }
+}
+/// The authorization method. Valid values:
+///
+/// *   `apply`: The global update mode. Overwrites all existing permissions of the RAM user or RAM role on the cluster. You must specify all the permissions you want to grant to the RAM user or RAM role in the request parameters when you call this operation.
+/// *   `delete`: The deletion mode. Revokes only the cluster permissions specified in the request, preserving other existing permissions of the RAM user or RAM role.
+/// *   `patch`: The incremental mode. Adds only the cluster permissions specified in the request, preserving other existing permissions of the RAM user or RAM role.
+///
+/// Default value: `apply`.
+///
+/// Built from its text with `From<&str>` (`"delete".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `delete`
+    Delete,
+    /// `patch`
+    Patch,
+    /// `apply`
+    Apply,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Mode {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["delete", "patch", "apply"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Delete => "delete",
+            Self::Patch => "patch",
+            Self::Apply => "apply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(value: &str) -> Self {
+        match value {
+            "delete" => Self::Delete,
+            "patch" => Self::Patch,
+            "apply" => Self::Apply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Mode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Mode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Mode {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Mode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Mode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -68,6 +68,16 @@ impl UpgradeClusterRequest {
     pub fn builder() -> UpgradeClusterRequestBuilder {
         UpgradeClusterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpgradeClusterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpgradeClusterRequest {
     fn encode(
@@ -93,7 +103,7 @@ impl ::acs_runtime::EncodeRequest for UpgradeClusterRequest {
         Ok(())
     }
 }
-/// Builds a [`UpgradeClusterRequest`].
+/// Builds a [`UpgradeClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpgradeClusterRequestBuilder {
     cluster_id: Option<String>,
@@ -102,6 +112,45 @@ pub struct UpgradeClusterRequestBuilder {
     version: Option<String>,
     master_only: Option<bool>,
     rolling_policy: Option<RollingPolicy>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpgradeClusterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpgradeClusterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpgradeClusterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpgradeClusterRequestBuilder, A::Error> {
+                let mut value = UpgradeClusterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "component_name" => value.component_name = map.next_value()?,
+                        "next_version" => value.next_version = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "master_only" => value.master_only = map.next_value()?,
+                        "rolling_policy" => value.rolling_policy = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpgradeClusterRequestBuilder {
     /// Sets `ClusterId`: see [`UpgradeClusterRequest::cluster_id`].
@@ -221,9 +270,14 @@ impl UpgradeClusterFluentBuilder {
     pub fn as_input(&self) -> &UpgradeClusterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -393,6 +447,20 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeClusterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UpgradeClusterResponse {
+    /// `cluster_id`, if the service sent it.
+    pub fn cluster_id(&self) -> Option<&str> {
+        self.cluster_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+    /// `request_id`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 /// The rolling update configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -418,6 +486,40 @@ impl ::serde::Serialize for RollingPolicy {
             )?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RollingPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RollingPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RollingPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RollingPolicy, A::Error> {
+                let mut value = RollingPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "max_parallelism" => value.max_parallelism = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl RollingPolicy {

@@ -82,6 +82,16 @@ impl UpgradeClusterNodepoolRequest {
     pub fn builder() -> UpgradeClusterNodepoolRequestBuilder {
         UpgradeClusterNodepoolRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpgradeClusterNodepoolResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpgradeClusterNodepoolRequest {
     fn encode(
@@ -114,7 +124,7 @@ impl ::acs_runtime::EncodeRequest for UpgradeClusterNodepoolRequest {
         Ok(())
     }
 }
-/// Builds a [`UpgradeClusterNodepoolRequest`].
+/// Builds a [`UpgradeClusterNodepoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpgradeClusterNodepoolRequestBuilder {
     cluster_id: Option<String>,
@@ -126,6 +136,50 @@ pub struct UpgradeClusterNodepoolRequestBuilder {
     use_replace: Option<bool>,
     rolling_policy: Option<RollingPolicy>,
     node_names: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpgradeClusterNodepoolRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpgradeClusterNodepoolRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpgradeClusterNodepoolRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpgradeClusterNodepoolRequestBuilder, A::Error> {
+                let mut value = UpgradeClusterNodepoolRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClusterId" => value.cluster_id = map.next_value()?,
+                        "NodepoolId" => value.nodepool_id = map.next_value()?,
+                        "image_id" => value.image_id = map.next_value()?,
+                        "runtime_version" => value.runtime_version = map.next_value()?,
+                        "kubernetes_version" => {
+                            value.kubernetes_version = map.next_value()?;
+                        }
+                        "runtime_type" => value.runtime_type = map.next_value()?,
+                        "use_replace" => value.use_replace = map.next_value()?,
+                        "rolling_policy" => value.rolling_policy = map.next_value()?,
+                        "node_names" => value.node_names = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpgradeClusterNodepoolRequestBuilder {
     /// Sets `ClusterId`: see [`UpgradeClusterNodepoolRequest::cluster_id`].
@@ -296,9 +350,14 @@ impl UpgradeClusterNodepoolFluentBuilder {
     pub fn as_input(&self) -> &UpgradeClusterNodepoolRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -500,6 +559,16 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeClusterNodepoolResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UpgradeClusterNodepoolResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `task_id`, if the service sent it.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
 /// The rolling update configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -515,7 +584,7 @@ pub struct RollingPolicy {
     /// Valid values: `FirstBatch`, `EveryBatch`, `NotPause`.
     ///
     /// Example: `NotPause`
-    pub pause_policy: Option<String>,
+    pub pause_policy: Option<PausePolicy>,
     /// The update interval between batches takes effect only when the pause policy is set to NotPause. Unit: minutes. Valid values: 5 to 120.
     ///
     /// Wire name: `batch_interval`; default `0`.
@@ -563,13 +632,49 @@ impl ::serde::Serialize for RollingPolicy {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for RollingPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RollingPolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RollingPolicy object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RollingPolicy, A::Error> {
+                let mut value = RollingPolicy::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "pause_policy" => value.pause_policy = map.next_value()?,
+                        "batch_interval" => value.batch_interval = map.next_value()?,
+                        "max_parallelism" => value.max_parallelism = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl RollingPolicy {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets `pause_policy`: see [`Self::pause_policy`].
-    pub fn pause_policy(mut self, input: impl Into<String>) -> Self {
+    pub fn pause_policy(mut self, input: impl Into<PausePolicy>) -> Self {
         self.pause_policy = Some(input.into());
         self
     }
@@ -582,5 +687,86 @@ impl RollingPolicy {
     pub fn max_parallelism(mut self, input: i32) -> Self {
         self.max_parallelism = Some(input);
         self
+    }
+}
+/// The policy used to pause the update. Valid values:
+///
+/// *   FirstBatch: pauses after the first batch is updated.
+/// *   EveryBatch: pauses after each batch is updated.
+/// *   NotPause: does not pause.
+///
+/// Built from its text with `From<&str>` (`"FirstBatch".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PausePolicy {
+    /// `FirstBatch`
+    FirstBatch,
+    /// `EveryBatch`
+    EveryBatch,
+    /// `NotPause`
+    NotPause,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl PausePolicy {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "FirstBatch",
+        "EveryBatch",
+        "NotPause",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FirstBatch => "FirstBatch",
+            Self::EveryBatch => "EveryBatch",
+            Self::NotPause => "NotPause",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PausePolicy {
+    fn from(value: &str) -> Self {
+        match value {
+            "FirstBatch" => Self::FirstBatch,
+            "EveryBatch" => Self::EveryBatch,
+            "NotPause" => Self::NotPause,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for PausePolicy {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for PausePolicy {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for PausePolicy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for PausePolicy {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for PausePolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PausePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -36,6 +36,16 @@ impl CancelExecutionRequest {
     pub fn builder() -> CancelExecutionRequestBuilder {
         CancelExecutionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CancelExecutionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CancelExecutionRequest {
     fn encode(
@@ -47,11 +57,46 @@ impl ::acs_runtime::EncodeRequest for CancelExecutionRequest {
         Ok(())
     }
 }
-/// Builds a [`CancelExecutionRequest`].
+/// Builds a [`CancelExecutionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CancelExecutionRequestBuilder {
     region_id: Option<String>,
     execution_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CancelExecutionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CancelExecutionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CancelExecutionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelExecutionRequestBuilder, A::Error> {
+                let mut value = CancelExecutionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CancelExecutionRequestBuilder {
     /// Sets `RegionId`: see [`CancelExecutionRequest::region_id`].
@@ -111,9 +156,14 @@ impl CancelExecutionFluentBuilder {
     pub fn as_input(&self) -> &CancelExecutionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -205,5 +255,11 @@ impl<'de> ::serde::Deserialize<'de> for CancelExecutionResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CancelExecutionResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

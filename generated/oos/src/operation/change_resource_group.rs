@@ -60,6 +60,16 @@ impl ChangeResourceGroupRequest {
     pub fn builder() -> ChangeResourceGroupRequestBuilder {
         ChangeResourceGroupRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ChangeResourceGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ChangeResourceGroupRequest {
     fn encode(
@@ -73,13 +83,52 @@ impl ::acs_runtime::EncodeRequest for ChangeResourceGroupRequest {
         Ok(())
     }
 }
-/// Builds a [`ChangeResourceGroupRequest`].
+/// Builds a [`ChangeResourceGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ChangeResourceGroupRequestBuilder {
     region_id: Option<String>,
     resource_id: Option<String>,
     new_resource_group_id: Option<String>,
     resource_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ChangeResourceGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ChangeResourceGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ChangeResourceGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangeResourceGroupRequestBuilder, A::Error> {
+                let mut value = ChangeResourceGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ResourceId" => value.resource_id = map.next_value()?,
+                        "NewResourceGroupId" => {
+                            value.new_resource_group_id = map.next_value()?;
+                        }
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ChangeResourceGroupRequestBuilder {
     /// Sets `RegionId`: see [`ChangeResourceGroupRequest::region_id`].
@@ -175,9 +224,14 @@ impl ChangeResourceGroupFluentBuilder {
     pub fn as_input(&self) -> &ChangeResourceGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -297,5 +351,11 @@ impl<'de> ::serde::Deserialize<'de> for ChangeResourceGroupResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ChangeResourceGroupResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

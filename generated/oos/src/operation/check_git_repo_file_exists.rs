@@ -64,6 +64,16 @@ impl CheckGitRepoFileExistsRequest {
     pub fn builder() -> CheckGitRepoFileExistsRequestBuilder {
         CheckGitRepoFileExistsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CheckGitRepoFileExistsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CheckGitRepoFileExistsRequest {
     fn encode(
@@ -82,7 +92,7 @@ impl ::acs_runtime::EncodeRequest for CheckGitRepoFileExistsRequest {
         Ok(())
     }
 }
-/// Builds a [`CheckGitRepoFileExistsRequest`].
+/// Builds a [`CheckGitRepoFileExistsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CheckGitRepoFileExistsRequestBuilder {
     client_token: Option<String>,
@@ -94,6 +104,48 @@ pub struct CheckGitRepoFileExistsRequestBuilder {
     region_id: Option<String>,
     org_id: Option<String>,
     repo_id: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for CheckGitRepoFileExistsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CheckGitRepoFileExistsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CheckGitRepoFileExistsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckGitRepoFileExistsRequestBuilder, A::Error> {
+                let mut value = CheckGitRepoFileExistsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "RepoFullName" => value.repo_full_name = map.next_value()?,
+                        "FilePath" => value.file_path = map.next_value()?,
+                        "Branch" => value.branch = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        "RepoId" => value.repo_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CheckGitRepoFileExistsRequestBuilder {
     /// Sets `ClientToken`: see [`CheckGitRepoFileExistsRequest::client_token`].
@@ -266,9 +318,14 @@ impl CheckGitRepoFileExistsFluentBuilder {
     pub fn as_input(&self) -> &CheckGitRepoFileExistsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -464,5 +521,15 @@ impl<'de> ::serde::Deserialize<'de> for CheckGitRepoFileExistsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CheckGitRepoFileExistsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `FileExists`, if the service sent it.
+    pub fn file_exists(&self) -> Option<bool> {
+        self.file_exists
     }
 }

@@ -56,6 +56,16 @@ impl CheckGitRepositoryExistsRequest {
     pub fn builder() -> CheckGitRepositoryExistsRequestBuilder {
         CheckGitRepositoryExistsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CheckGitRepositoryExistsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CheckGitRepositoryExistsRequest {
     fn encode(
@@ -72,7 +82,7 @@ impl ::acs_runtime::EncodeRequest for CheckGitRepositoryExistsRequest {
         Ok(())
     }
 }
-/// Builds a [`CheckGitRepositoryExistsRequest`].
+/// Builds a [`CheckGitRepositoryExistsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CheckGitRepositoryExistsRequestBuilder {
     client_token: Option<String>,
@@ -82,6 +92,46 @@ pub struct CheckGitRepositoryExistsRequestBuilder {
     region_id: Option<String>,
     org_id: Option<String>,
     repo_id: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for CheckGitRepositoryExistsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CheckGitRepositoryExistsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CheckGitRepositoryExistsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CheckGitRepositoryExistsRequestBuilder, A::Error> {
+                let mut value = CheckGitRepositoryExistsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "RepoFullName" => value.repo_full_name = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        "RepoId" => value.repo_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CheckGitRepositoryExistsRequestBuilder {
     /// Sets `ClientToken`: see [`CheckGitRepositoryExistsRequest::client_token`].
@@ -222,9 +272,14 @@ impl CheckGitRepositoryExistsFluentBuilder {
     pub fn as_input(&self) -> &CheckGitRepositoryExistsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -394,5 +449,15 @@ impl<'de> ::serde::Deserialize<'de> for CheckGitRepositoryExistsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl CheckGitRepositoryExistsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `RepoExists`, if the service sent it.
+    pub fn repo_exists(&self) -> Option<bool> {
+        self.repo_exists
     }
 }

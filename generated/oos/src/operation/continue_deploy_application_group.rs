@@ -50,6 +50,16 @@ impl ContinueDeployApplicationGroupRequest {
     pub fn builder() -> ContinueDeployApplicationGroupRequestBuilder {
         ContinueDeployApplicationGroupRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ContinueDeployApplicationGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ContinueDeployApplicationGroupRequest {
     fn encode(
@@ -63,13 +73,51 @@ impl ::acs_runtime::EncodeRequest for ContinueDeployApplicationGroupRequest {
         Ok(())
     }
 }
-/// Builds a [`ContinueDeployApplicationGroupRequest`].
+/// Builds a [`ContinueDeployApplicationGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ContinueDeployApplicationGroupRequestBuilder {
     region_id: Option<String>,
     application_name: Option<String>,
     deploy_parameters: Option<String>,
     name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ContinueDeployApplicationGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ContinueDeployApplicationGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a ContinueDeployApplicationGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContinueDeployApplicationGroupRequestBuilder, A::Error> {
+                let mut value = ContinueDeployApplicationGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "DeployParameters" => value.deploy_parameters = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ContinueDeployApplicationGroupRequestBuilder {
     /// Sets `RegionId`: see [`ContinueDeployApplicationGroupRequest::region_id`].
@@ -163,9 +211,14 @@ impl ContinueDeployApplicationGroupFluentBuilder {
     pub fn as_input(&self) -> &ContinueDeployApplicationGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -287,5 +340,11 @@ impl<'de> ::serde::Deserialize<'de> for ContinueDeployApplicationGroupResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ContinueDeployApplicationGroupResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

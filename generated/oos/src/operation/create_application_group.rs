@@ -81,6 +81,16 @@ impl CreateApplicationGroupRequest {
     pub fn builder() -> CreateApplicationGroupRequestBuilder {
         CreateApplicationGroupRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateApplicationGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateApplicationGroupRequest {
     fn encode(
@@ -99,7 +109,7 @@ impl ::acs_runtime::EncodeRequest for CreateApplicationGroupRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateApplicationGroupRequest`].
+/// Builds a [`CreateApplicationGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateApplicationGroupRequestBuilder {
     region_id: Option<String>,
@@ -111,6 +121,48 @@ pub struct CreateApplicationGroupRequestBuilder {
     client_token: Option<String>,
     application_name: Option<String>,
     cms_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateApplicationGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateApplicationGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateApplicationGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateApplicationGroupRequestBuilder, A::Error> {
+                let mut value = CreateApplicationGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "DeployRegionId" => value.deploy_region_id = map.next_value()?,
+                        "ImportTagKey" => value.import_tag_key = map.next_value()?,
+                        "ImportTagValue" => value.import_tag_value = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "CmsGroupId" => value.cms_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateApplicationGroupRequestBuilder {
     /// Sets `RegionId`: see [`CreateApplicationGroupRequest::region_id`].
@@ -279,9 +331,14 @@ impl CreateApplicationGroupFluentBuilder {
     pub fn as_input(&self) -> &CreateApplicationGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -485,6 +542,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateApplicationGroupResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateApplicationGroupResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `ApplicationGroup`, if the service sent it.
+    pub fn application_group(&self) -> Option<&ApplicationGroup> {
+        self.application_group.as_ref()
+    }
+}
 /// The information about the application group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -636,5 +703,55 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ApplicationGroup {
+    /// `CmsGroupId`, if the service sent it.
+    pub fn cms_group_id(&self) -> Option<&str> {
+        self.cms_group_id.as_deref()
+    }
+    /// `DeployRegionId`, if the service sent it.
+    pub fn deploy_region_id(&self) -> Option<&str> {
+        self.deploy_region_id.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ImportTagKey`, if the service sent it.
+    pub fn import_tag_key(&self) -> Option<&str> {
+        self.import_tag_key.as_deref()
+    }
+    /// `ApplicationName`, if the service sent it.
+    pub fn application_name(&self) -> Option<&str> {
+        self.application_name.as_deref()
+    }
+    /// `ImportTagValue`, if the service sent it.
+    pub fn import_tag_value(&self) -> Option<&str> {
+        self.import_tag_value.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
     }
 }

@@ -71,6 +71,16 @@ impl CreateGitRepositoryRequest {
     pub fn builder() -> CreateGitRepositoryRequestBuilder {
         CreateGitRepositoryRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateGitRepositoryResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreateGitRepositoryRequest {
     fn encode(
@@ -91,7 +101,7 @@ impl ::acs_runtime::EncodeRequest for CreateGitRepositoryRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateGitRepositoryRequest`].
+/// Builds a [`CreateGitRepositoryRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateGitRepositoryRequestBuilder {
     client_token: Option<String>,
@@ -105,6 +115,52 @@ pub struct CreateGitRepositoryRequestBuilder {
     is_private: Option<bool>,
     region_id: Option<String>,
     org_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateGitRepositoryRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateGitRepositoryRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateGitRepositoryRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateGitRepositoryRequestBuilder, A::Error> {
+                let mut value = CreateGitRepositoryRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "SourceRepoOwner" => value.source_repo_owner = map.next_value()?,
+                        "SourceRepoName" => value.source_repo_name = map.next_value()?,
+                        "SourceRepoBranch" => {
+                            value.source_repo_branch = map.next_value()?;
+                        }
+                        "TargetRepoOwner" => value.target_repo_owner = map.next_value()?,
+                        "TargetRepoName" => value.target_repo_name = map.next_value()?,
+                        "IsPrivate" => value.is_private = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateGitRepositoryRequestBuilder {
     /// Sets `ClientToken`: see [`CreateGitRepositoryRequest::client_token`].
@@ -301,9 +357,14 @@ impl CreateGitRepositoryFluentBuilder {
     pub fn as_input(&self) -> &CreateGitRepositoryRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -527,6 +588,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateGitRepositoryResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateGitRepositoryResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `GitRepo`, if the service sent it.
+    pub fn git_repo(&self) -> Option<&GitRepo> {
+        self.git_repo.as_ref()
+    }
+}
 /// GitRepo
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -604,5 +675,23 @@ impl<'de> ::serde::Deserialize<'de> for GitRepo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GitRepo {
+    /// `FullName`, if the service sent it.
+    pub fn full_name(&self) -> Option<&str> {
+        self.full_name.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `HtmlUrl`, if the service sent it.
+    pub fn html_url(&self) -> Option<&str> {
+        self.html_url.as_deref()
+    }
+    /// `IsPrivate`, if the service sent it.
+    pub fn is_private(&self) -> Option<&str> {
+        self.is_private.as_deref()
     }
 }

@@ -27,7 +27,7 @@ pub struct CreateParameterRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Wire name: `Name`; required.
     ///
@@ -51,7 +51,7 @@ pub struct CreateParameterRequest {
     ///
     /// Example: `parameter`
     pub description: Option<String>,
-    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). For more information, see "How to ensure idempotence".
+    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). For more information, see "How to ensure idempotence".
     ///
     /// Wire name: `ClientToken`.
     ///
@@ -78,13 +78,13 @@ pub struct CreateParameterRequest {
     ///     "MaxLength": 20
     /// }
     /// ```
-    pub constraints: Option<String>,
+    pub constraints: Option<Constraints>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -96,6 +96,16 @@ impl CreateParameterRequest {
     /// A builder for this request.
     pub fn builder() -> CreateParameterRequestBuilder {
         CreateParameterRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateParameterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for CreateParameterRequest {
@@ -109,7 +119,9 @@ impl ::acs_runtime::EncodeRequest for CreateParameterRequest {
         params.query.put("Value", &self.value);
         params.query.put("Description", &self.description);
         params.query.put("ClientToken", &self.client_token);
-        params.query.put("Constraints", &self.constraints);
+        if let Some(value) = &self.constraints {
+            params.query.put_json("Constraints", value)?;
+        }
         if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
@@ -117,7 +129,7 @@ impl ::acs_runtime::EncodeRequest for CreateParameterRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateParameterRequest`].
+/// Builds a [`CreateParameterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateParameterRequestBuilder {
     region_id: Option<String>,
@@ -126,9 +138,51 @@ pub struct CreateParameterRequestBuilder {
     value: Option<String>,
     description: Option<String>,
     client_token: Option<String>,
-    constraints: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    constraints: Option<Constraints>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateParameterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateParameterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateParameterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateParameterRequestBuilder, A::Error> {
+                let mut value = CreateParameterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Type" => value.r#type = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Constraints" => value.constraints = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateParameterRequestBuilder {
     /// Sets `RegionId`: see [`CreateParameterRequest::region_id`].
@@ -216,17 +270,17 @@ impl CreateParameterRequestBuilder {
         &self.client_token
     }
     /// Sets `Constraints`: see [`CreateParameterRequest::constraints`].
-    pub fn constraints(mut self, input: impl Into<String>) -> Self {
-        self.constraints = Some(input.into());
+    pub fn constraints(mut self, input: Constraints) -> Self {
+        self.constraints = Some(input);
         self
     }
     /// Sets or clears `Constraints`. The constraints of the common parameter.
-    pub fn set_constraints(mut self, input: Option<String>) -> Self {
+    pub fn set_constraints(mut self, input: Option<Constraints>) -> Self {
         self.constraints = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_constraints(&self) -> &Option<String> {
+    pub fn get_constraints(&self) -> &Option<Constraints> {
         &self.constraints
     }
     /// Sets `Tags`: see [`CreateParameterRequest::tags`].
@@ -234,20 +288,20 @@ impl CreateParameterRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ResourceGroupId`: see [`CreateParameterRequest::resource_group_id`].
@@ -302,9 +356,14 @@ impl CreateParameterFluentBuilder {
     pub fn as_input(&self) -> &CreateParameterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -397,17 +456,17 @@ impl CreateParameterFluentBuilder {
         self.inner.get_client_token()
     }
     /// Sets `Constraints`: see [`CreateParameterRequest::constraints`].
-    pub fn constraints(mut self, input: impl Into<String>) -> Self {
+    pub fn constraints(mut self, input: Constraints) -> Self {
         self.inner = self.inner.constraints(input);
         self
     }
     /// Sets or clears `Constraints`.
-    pub fn set_constraints(mut self, input: Option<String>) -> Self {
+    pub fn set_constraints(mut self, input: Option<Constraints>) -> Self {
         self.inner = self.inner.set_constraints(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_constraints(&self) -> &Option<String> {
+    pub fn get_constraints(&self) -> &Option<Constraints> {
         self.inner.get_constraints()
     }
     /// Sets `Tags`: see [`CreateParameterRequest::tags`].
@@ -418,13 +477,13 @@ impl CreateParameterFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ResourceGroupId`: see [`CreateParameterRequest::resource_group_id`].
@@ -507,6 +566,136 @@ impl<'de> ::serde::Deserialize<'de> for CreateParameterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateParameterResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Parameter`, if the service sent it.
+    pub fn parameter(&self) -> Option<&Parameter> {
+        self.parameter.as_ref()
+    }
+}
+/// The constraints of the common parameter. By default, this parameter is null. Valid values:
+///
+/// *   AllowedValues: The value that is allowed for the common parameter. It must be an array string.
+/// *   AllowedPattern: The pattern that is allowed for the common parameter. It must be a regular expression.
+/// *   MinLength: The minimum length of the common parameter.
+/// *   MaxLength: The maximum length of the common parameter.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Constraints {
+    /// The pattern the value must match (a regular expression).
+    ///
+    /// Wire name: `AllowedPattern`.
+    pub allowed_pattern: Option<String>,
+    /// The values allowed.
+    ///
+    /// Wire name: `AllowedValues`.
+    pub allowed_values: Option<Vec<String>>,
+    /// The maximum length of the value.
+    ///
+    /// Wire name: `MaxLength`.
+    pub max_length: Option<i32>,
+    /// The minimum length of the value.
+    ///
+    /// Wire name: `MinLength`.
+    pub min_length: Option<i32>,
+}
+impl ::serde::Serialize for Constraints {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allowed_pattern {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "AllowedPattern",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.allowed_values {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "AllowedValues",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.max_length {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxLength", value)?;
+        }
+        if let Some(value) = &self.min_length {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MinLength", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Constraints {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Constraints;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Constraints object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Constraints, A::Error> {
+                let mut value = Constraints::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "AllowedPattern" => value.allowed_pattern = map.next_value()?,
+                        "AllowedValues" => value.allowed_values = map.next_value()?,
+                        "MaxLength" => value.max_length = map.next_value()?,
+                        "MinLength" => value.min_length = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Constraints {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `AllowedPattern`: see [`Self::allowed_pattern`].
+    pub fn allowed_pattern(mut self, input: impl Into<String>) -> Self {
+        self.allowed_pattern = Some(input.into());
+        self
+    }
+    /// Sets `AllowedValues`: see [`Self::allowed_values`].
+    ///
+    /// Appends one item; `set_allowed_values` replaces the whole list.
+    pub fn allowed_values(mut self, input: impl Into<String>) -> Self {
+        self.allowed_values.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets `MaxLength`: see [`Self::max_length`].
+    pub fn max_length(mut self, input: i32) -> Self {
+        self.max_length = Some(input);
+        self
+    }
+    /// Sets `MinLength`: see [`Self::min_length`].
+    pub fn min_length(mut self, input: i32) -> Self {
+        self.min_length = Some(input);
+        self
+    }
+}
 /// The information about the common parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -534,7 +723,7 @@ pub struct Parameter {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
@@ -690,5 +879,71 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Parameter {
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Constraints`, if the service sent it.
+    pub fn constraints(&self) -> Option<&str> {
+        self.constraints.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParameterVersion`, if the service sent it.
+    pub fn parameter_version(&self) -> Option<i32> {
+        self.parameter_version
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
     }
 }

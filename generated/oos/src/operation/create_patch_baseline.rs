@@ -65,7 +65,7 @@ pub struct CreatePatchBaselineRequest {
     /// Wire name: `ApprovalRules`; required.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub approval_rules: String,
+    pub approval_rules: ApprovalRules,
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
@@ -93,7 +93,7 @@ pub struct CreatePatchBaselineRequest {
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<Vec<TagInput>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -106,6 +106,16 @@ impl CreatePatchBaselineRequest {
     pub fn builder() -> CreatePatchBaselineRequestBuilder {
         CreatePatchBaselineRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreatePatchBaselineResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for CreatePatchBaselineRequest {
     fn encode(
@@ -117,7 +127,7 @@ impl ::acs_runtime::EncodeRequest for CreatePatchBaselineRequest {
         params.query.put("Description", &self.description);
         params.query.put("ClientToken", &self.client_token);
         params.query.put("OperationSystem", &self.operation_system);
-        params.query.put("ApprovalRules", &self.approval_rules);
+        params.query.put_json("ApprovalRules", &self.approval_rules)?;
         if let Some(value) = &self.rejected_patches {
             params.query.put_json("RejectedPatches", value)?;
         }
@@ -135,13 +145,15 @@ impl ::acs_runtime::EncodeRequest for CreatePatchBaselineRequest {
             params.query.put_json("Sources", value)?;
         }
         if let Some(value) = &self.tags {
-            params.query.put_json("Tags", value)?;
+            params
+                .query
+                .put_json("Tags", &::acs_runtime::Entries::new(value, "Key", "Value"))?;
         }
         params.query.put("ResourceGroupId", &self.resource_group_id);
         Ok(())
     }
 }
-/// Builds a [`CreatePatchBaselineRequest`].
+/// Builds a [`CreatePatchBaselineRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreatePatchBaselineRequestBuilder {
     region_id: Option<String>,
@@ -149,14 +161,70 @@ pub struct CreatePatchBaselineRequestBuilder {
     description: Option<String>,
     client_token: Option<String>,
     operation_system: Option<String>,
-    approval_rules: Option<String>,
+    approval_rules: Option<ApprovalRules>,
     rejected_patches: Option<Vec<String>>,
     rejected_patches_action: Option<String>,
     approved_patches: Option<Vec<String>>,
     approved_patches_enable_non_security: Option<bool>,
     sources: Option<Vec<String>>,
-    tags: Option<Vec<TagInput>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreatePatchBaselineRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreatePatchBaselineRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreatePatchBaselineRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePatchBaselineRequestBuilder, A::Error> {
+                let mut value = CreatePatchBaselineRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "OperationSystem" => value.operation_system = map.next_value()?,
+                        "ApprovalRules" => value.approval_rules = map.next_value()?,
+                        "RejectedPatches" => value.rejected_patches = map.next_value()?,
+                        "RejectedPatchesAction" => {
+                            value.rejected_patches_action = map.next_value()?;
+                        }
+                        "ApprovedPatches" => value.approved_patches = map.next_value()?,
+                        "ApprovedPatchesEnableNonSecurity" => {
+                            value.approved_patches_enable_non_security = map
+                                .next_value()?;
+                        }
+                        "Sources" => value.sources = map.next_value()?,
+                        "Tags" => {
+                            value.tags = map
+                                .next_value_seed(
+                                    ::acs_runtime::EntriesSeed::new("Key", "Value"),
+                                )?;
+                        }
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreatePatchBaselineRequestBuilder {
     /// Sets `RegionId`: see [`CreatePatchBaselineRequest::region_id`].
@@ -230,17 +298,17 @@ impl CreatePatchBaselineRequestBuilder {
         &self.operation_system
     }
     /// Sets `ApprovalRules`: see [`CreatePatchBaselineRequest::approval_rules`].
-    pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
-        self.approval_rules = Some(input.into());
+    pub fn approval_rules(mut self, input: ApprovalRules) -> Self {
+        self.approval_rules = Some(input);
         self
     }
     /// Sets or clears `ApprovalRules`. The rules of scanning and installing patches for the specified operating system.
-    pub fn set_approval_rules(mut self, input: Option<String>) -> Self {
+    pub fn set_approval_rules(mut self, input: Option<ApprovalRules>) -> Self {
         self.approval_rules = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approval_rules(&self) -> &Option<String> {
+    pub fn get_approval_rules(&self) -> &Option<ApprovalRules> {
         &self.approval_rules
     }
     /// Sets `RejectedPatches`: see [`CreatePatchBaselineRequest::rejected_patches`].
@@ -324,18 +392,23 @@ impl CreatePatchBaselineRequestBuilder {
     }
     /// Sets `Tags`: see [`CreatePatchBaselineRequest::tags`].
     ///
-    /// Appends one item; `set_tags` replaces the whole list.
-    pub fn tags(mut self, input: TagInput) -> Self {
-        self.tags.get_or_insert_with(Vec::new).push(input);
+    /// Inserts one entry; `set_tags` replaces the whole map.
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
+            .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
-    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ResourceGroupId`: see [`CreatePatchBaselineRequest::resource_group_id`].
@@ -395,9 +468,14 @@ impl CreatePatchBaselineFluentBuilder {
     pub fn as_input(&self) -> &CreatePatchBaselineRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -476,17 +554,17 @@ impl CreatePatchBaselineFluentBuilder {
         self.inner.get_operation_system()
     }
     /// Sets `ApprovalRules`: see [`CreatePatchBaselineRequest::approval_rules`].
-    pub fn approval_rules(mut self, input: impl Into<String>) -> Self {
+    pub fn approval_rules(mut self, input: ApprovalRules) -> Self {
         self.inner = self.inner.approval_rules(input);
         self
     }
     /// Sets or clears `ApprovalRules`.
-    pub fn set_approval_rules(mut self, input: Option<String>) -> Self {
+    pub fn set_approval_rules(mut self, input: Option<ApprovalRules>) -> Self {
         self.inner = self.inner.set_approval_rules(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_approval_rules(&self) -> &Option<String> {
+    pub fn get_approval_rules(&self) -> &Option<ApprovalRules> {
         self.inner.get_approval_rules()
     }
     /// Sets `RejectedPatches`: see [`CreatePatchBaselineRequest::rejected_patches`].
@@ -563,17 +641,20 @@ impl CreatePatchBaselineFluentBuilder {
         self.inner.get_sources()
     }
     /// Sets `Tags`: see [`CreatePatchBaselineRequest::tags`].
-    pub fn tags(mut self, input: TagInput) -> Self {
-        self.inner = self.inner.tags(input);
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ResourceGroupId`: see [`CreatePatchBaselineRequest::resource_group_id`].
@@ -660,24 +741,26 @@ impl<'de> ::serde::Deserialize<'de> for CreatePatchBaselineResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-/// TagInput
+impl CreatePatchBaselineResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `PatchBaseline`, if the service sent it.
+    pub fn patch_baseline(&self) -> Option<&PatchBaseline> {
+        self.patch_baseline.as_ref()
+    }
+}
+/// PatchFilterGroup
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagInput {
-    /// The key of the tag.
-    ///
+pub struct PatchFilterGroup {
     /// Wire name: `Key`.
-    ///
-    /// Example: `key`
     pub key: Option<String>,
-    /// The value of the tag.
-    ///
-    /// Wire name: `Value`.
-    ///
-    /// Example: `value`
-    pub value: Option<String>,
+    /// Wire name: `Values`.
+    pub values: Option<Vec<String>>,
 }
-impl ::serde::Serialize for TagInput {
+impl ::serde::Serialize for PatchFilterGroup {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -686,84 +769,36 @@ impl ::serde::Serialize for TagInput {
         if let Some(value) = &self.key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
         }
-        if let Some(value) = &self.value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
+        if let Some(value) = &self.values {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Values", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
 }
-impl TagInput {
-    /// An empty value; fill it with the chainable setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `Key`: see [`Self::key`].
-    pub fn key(mut self, input: impl Into<String>) -> Self {
-        self.key = Some(input.into());
-        self
-    }
-    /// Sets `Value`: see [`Self::value`].
-    pub fn value(mut self, input: impl Into<String>) -> Self {
-        self.value = Some(input.into());
-        self
-    }
-}
-/// Tag
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Tag {
-    /// The key of the tag.
-    ///
-    /// Wire name: `TagKey`.
-    ///
-    /// Example: `key`
-    pub tag_key: Option<String>,
-    /// The value of the tag.
-    ///
-    /// Wire name: `TagValue`.
-    ///
-    /// Example: `value`
-    pub tag_value: Option<String>,
-}
-impl ::serde::Serialize for Tag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag_key {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
-        }
-        if let Some(value) = &self.tag_value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
-        }
-        ::serde::ser::SerializeMap::end(map)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tag {
+impl<'de> ::serde::Deserialize<'de> for PatchFilterGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Tag;
+            type Value = PatchFilterGroup;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("a Tag object")
+                formatter.write_str("a PatchFilterGroup object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Tag, A::Error> {
-                let mut value = Tag::default();
+            ) -> Result<PatchFilterGroup, A::Error> {
+                let mut value = PatchFilterGroup::default();
                 while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
-                        "TagKey" => value.tag_key = map.next_value()?,
-                        "TagValue" => value.tag_value = map.next_value()?,
+                        "Key" => value.key = map.next_value()?,
+                        "Values" => value.values = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -773,6 +808,228 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PatchFilterGroup {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Key`: see [`Self::key`].
+    pub fn key(mut self, input: impl Into<String>) -> Self {
+        self.key = Some(input.into());
+        self
+    }
+    /// Sets `Values`: see [`Self::values`].
+    ///
+    /// Appends one item; `set_values` replaces the whole list.
+    pub fn values(mut self, input: impl Into<String>) -> Self {
+        self.values.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+}
+/// PatchRule
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PatchRule {
+    /// Wire name: `ApproveAfterDays`.
+    pub approve_after_days: Option<i32>,
+    /// Wire name: `ApproveUntilDate`.
+    pub approve_until_date: Option<String>,
+    /// Wire name: `ComplianceLevel`.
+    pub compliance_level: Option<String>,
+    /// Wire name: `EnableNonSecurity`.
+    pub enable_non_security: Option<bool>,
+    /// Wire name: `PatchFilterGroup`.
+    pub patch_filter_group: Option<Vec<PatchFilterGroup>>,
+}
+impl ::serde::Serialize for PatchRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.approve_after_days {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApproveAfterDays",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.approve_until_date {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ApproveUntilDate",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.compliance_level {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ComplianceLevel",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.enable_non_security {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "EnableNonSecurity",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.patch_filter_group {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "PatchFilterGroup",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PatchRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PatchRule;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a PatchRule object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PatchRule, A::Error> {
+                let mut value = PatchRule::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ApproveAfterDays" => {
+                            value.approve_after_days = map.next_value()?;
+                        }
+                        "ApproveUntilDate" => {
+                            value.approve_until_date = map.next_value()?;
+                        }
+                        "ComplianceLevel" => value.compliance_level = map.next_value()?,
+                        "EnableNonSecurity" => {
+                            value.enable_non_security = map.next_value()?;
+                        }
+                        "PatchFilterGroup" => {
+                            value.patch_filter_group = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PatchRule {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `ApproveAfterDays`: see [`Self::approve_after_days`].
+    pub fn approve_after_days(mut self, input: i32) -> Self {
+        self.approve_after_days = Some(input);
+        self
+    }
+    /// Sets `ApproveUntilDate`: see [`Self::approve_until_date`].
+    pub fn approve_until_date(mut self, input: impl Into<String>) -> Self {
+        self.approve_until_date = Some(input.into());
+        self
+    }
+    /// Sets `ComplianceLevel`: see [`Self::compliance_level`].
+    pub fn compliance_level(mut self, input: impl Into<String>) -> Self {
+        self.compliance_level = Some(input.into());
+        self
+    }
+    /// Sets `EnableNonSecurity`: see [`Self::enable_non_security`].
+    pub fn enable_non_security(mut self, input: bool) -> Self {
+        self.enable_non_security = Some(input);
+        self
+    }
+    /// Sets `PatchFilterGroup`: see [`Self::patch_filter_group`].
+    ///
+    /// Appends one item; `set_patch_filter_group` replaces the whole list.
+    pub fn patch_filter_group(mut self, input: PatchFilterGroup) -> Self {
+        self.patch_filter_group.get_or_insert_with(Vec::new).push(input);
+        self
+    }
+}
+/// The rules of scanning and installing patches for the specified operating system.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ApprovalRules {
+    /// Wire name: `PatchRules`.
+    pub patch_rules: Option<Vec<PatchRule>>,
+}
+impl ::serde::Serialize for ApprovalRules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.patch_rules {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PatchRules", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApprovalRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApprovalRules;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ApprovalRules object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApprovalRules, A::Error> {
+                let mut value = ApprovalRules::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "PatchRules" => value.patch_rules = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ApprovalRules {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `PatchRules`: see [`Self::patch_rules`].
+    ///
+    /// Appends one item; `set_patch_rules` replaces the whole list.
+    pub fn patch_rules(mut self, input: PatchRule) -> Self {
+        self.patch_rules.get_or_insert_with(Vec::new).push(input);
+        self
     }
 }
 /// The details of the patch baseline.
@@ -866,7 +1123,7 @@ pub struct PatchBaseline {
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -950,7 +1207,11 @@ impl ::serde::Serialize for PatchBaseline {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sources", value)?;
         }
         if let Some(value) = &self.tags {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Tags",
+                &::acs_runtime::Entries::new(value, "TagKey", "TagValue"),
+            )?;
         }
         if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -1004,7 +1265,12 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
                                 .next_value()?;
                         }
                         "Sources" => value.sources = map.next_value()?,
-                        "Tags" => value.tags = map.next_value()?,
+                        "Tags" => {
+                            value.tags = map
+                                .next_value_seed(
+                                    ::acs_runtime::EntriesSeed::new("TagKey", "TagValue"),
+                                )?;
+                        }
                         "ResourceGroupId" => value.resource_group_id = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1015,5 +1281,87 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PatchBaseline {
+    /// `OperationSystem`, if the service sent it.
+    pub fn operation_system(&self) -> Option<&str> {
+        self.operation_system.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `ApprovalRules`, if the service sent it.
+    pub fn approval_rules(&self) -> Option<&str> {
+        self.approval_rules.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
+    }
+    /// `RejectedPatches`: empty when the service sent none.
+    pub fn rejected_patches(&self) -> &[String] {
+        self.rejected_patches.as_deref().unwrap_or_default()
+    }
+    /// `RejectedPatchesAction`, if the service sent it.
+    pub fn rejected_patches_action(&self) -> Option<&str> {
+        self.rejected_patches_action.as_deref()
+    }
+    /// `ApprovedPatches`: empty when the service sent none.
+    pub fn approved_patches(&self) -> &[String] {
+        self.approved_patches.as_deref().unwrap_or_default()
+    }
+    /// `ApprovedPatchesEnableNonSecurity`, if the service sent it.
+    pub fn approved_patches_enable_non_security(&self) -> Option<bool> {
+        self.approved_patches_enable_non_security
+    }
+    /// `Sources`: empty when the service sent none.
+    pub fn sources(&self) -> &[String] {
+        self.sources.as_deref().unwrap_or_default()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }

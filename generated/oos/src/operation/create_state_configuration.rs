@@ -37,7 +37,7 @@ pub struct CreateStateConfigurationRequest {
     /// The region ID.
     /// ```
     pub description: Option<String>,
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
+    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_).
     ///
     /// Wire name: `TemplateName`; required.
     ///
@@ -94,7 +94,7 @@ pub struct CreateStateConfigurationRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -106,6 +106,16 @@ impl CreateStateConfigurationRequest {
     /// A builder for this request.
     pub fn builder() -> CreateStateConfigurationRequestBuilder {
         CreateStateConfigurationRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateStateConfigurationResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for CreateStateConfigurationRequest {
@@ -130,7 +140,7 @@ impl ::acs_runtime::EncodeRequest for CreateStateConfigurationRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateStateConfigurationRequest`].
+/// Builds a [`CreateStateConfigurationRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateStateConfigurationRequestBuilder {
     region_id: Option<String>,
@@ -143,8 +153,55 @@ pub struct CreateStateConfigurationRequestBuilder {
     schedule_expression: Option<String>,
     targets: Option<String>,
     client_token: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateStateConfigurationRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateStateConfigurationRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateStateConfigurationRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateStateConfigurationRequestBuilder, A::Error> {
+                let mut value = CreateStateConfigurationRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "ConfigureMode" => value.configure_mode = map.next_value()?,
+                        "ScheduleType" => value.schedule_type = map.next_value()?,
+                        "ScheduleExpression" => {
+                            value.schedule_expression = map.next_value()?;
+                        }
+                        "Targets" => value.targets = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateStateConfigurationRequestBuilder {
     /// Sets `RegionId`: see [`CreateStateConfigurationRequest::region_id`].
@@ -292,20 +349,20 @@ impl CreateStateConfigurationRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags to be added to the configuration.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ResourceGroupId`: see [`CreateStateConfigurationRequest::resource_group_id`].
@@ -371,9 +428,14 @@ impl CreateStateConfigurationFluentBuilder {
     pub fn as_input(&self) -> &CreateStateConfigurationRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -531,13 +593,13 @@ impl CreateStateConfigurationFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ResourceGroupId`: see [`CreateStateConfigurationRequest::resource_group_id`].
@@ -626,6 +688,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateStateConfigurationResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateStateConfigurationResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `StateConfiguration`, if the service sent it.
+    pub fn state_configuration(&self) -> Option<&StateConfiguration> {
+        self.state_configuration.as_ref()
+    }
+}
 /// The information about the desired-state configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -647,7 +719,7 @@ pub struct StateConfiguration {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationId`.
@@ -837,5 +909,65 @@ impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl StateConfiguration {
+    /// `CreateTime`, if the service sent it.
+    pub fn create_time(&self) -> Option<&str> {
+        self.create_time.as_deref()
+    }
+    /// `CreateTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Targets`, if the service sent it.
+    pub fn targets(&self) -> Option<&str> {
+        self.targets.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `StateConfigurationId`, if the service sent it.
+    pub fn state_configuration_id(&self) -> Option<&str> {
+        self.state_configuration_id.as_deref()
+    }
+    /// `ScheduleExpression`, if the service sent it.
+    pub fn schedule_expression(&self) -> Option<&str> {
+        self.schedule_expression.as_deref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `ConfigureMode`, if the service sent it.
+    pub fn configure_mode(&self) -> Option<&str> {
+        self.configure_mode.as_deref()
+    }
+    /// `ScheduleType`, if the service sent it.
+    pub fn schedule_type(&self) -> Option<&str> {
+        self.schedule_type.as_deref()
+    }
+    /// `Parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&::serde_json::Value> {
+        self.parameters.as_ref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
     }
 }

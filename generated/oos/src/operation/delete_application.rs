@@ -53,6 +53,16 @@ impl DeleteApplicationRequest {
     pub fn builder() -> DeleteApplicationRequestBuilder {
         DeleteApplicationRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteApplicationResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteApplicationRequest {
     fn encode(
@@ -66,13 +76,50 @@ impl ::acs_runtime::EncodeRequest for DeleteApplicationRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteApplicationRequest`].
+/// Builds a [`DeleteApplicationRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteApplicationRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
     force: Option<bool>,
     retain_resource: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteApplicationRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteApplicationRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteApplicationRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteApplicationRequestBuilder, A::Error> {
+                let mut value = DeleteApplicationRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Force" => value.force = map.next_value()?,
+                        "RetainResource" => value.retain_resource = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteApplicationRequestBuilder {
     /// Sets `RegionId`: see [`DeleteApplicationRequest::region_id`].
@@ -160,9 +207,14 @@ impl DeleteApplicationFluentBuilder {
     pub fn as_input(&self) -> &DeleteApplicationRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -282,5 +334,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApplicationResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteApplicationResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

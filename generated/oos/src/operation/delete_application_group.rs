@@ -50,6 +50,16 @@ impl DeleteApplicationGroupRequest {
     pub fn builder() -> DeleteApplicationGroupRequestBuilder {
         DeleteApplicationGroupRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteApplicationGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteApplicationGroupRequest {
     fn encode(
@@ -63,13 +73,50 @@ impl ::acs_runtime::EncodeRequest for DeleteApplicationGroupRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteApplicationGroupRequest`].
+/// Builds a [`DeleteApplicationGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteApplicationGroupRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
     application_name: Option<String>,
     retain_resource: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteApplicationGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteApplicationGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteApplicationGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteApplicationGroupRequestBuilder, A::Error> {
+                let mut value = DeleteApplicationGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "RetainResource" => value.retain_resource = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteApplicationGroupRequestBuilder {
     /// Sets `RegionId`: see [`DeleteApplicationGroupRequest::region_id`].
@@ -161,9 +208,14 @@ impl DeleteApplicationGroupFluentBuilder {
     pub fn as_input(&self) -> &DeleteApplicationGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -283,5 +335,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteApplicationGroupResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteApplicationGroupResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

@@ -31,7 +31,7 @@ pub struct DeleteExecutionsRequest {
     /// Wire name: `ExecutionIds`; required.
     ///
     /// Example: `["exec-xxx"]`
-    pub execution_ids: String,
+    pub execution_ids: Vec<String>,
     /// Whether to force delete the running task, the default value is false.
     ///
     /// Wire name: `Force`.
@@ -44,6 +44,16 @@ impl DeleteExecutionsRequest {
     pub fn builder() -> DeleteExecutionsRequestBuilder {
         DeleteExecutionsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteExecutionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteExecutionsRequest {
     fn encode(
@@ -51,17 +61,53 @@ impl ::acs_runtime::EncodeRequest for DeleteExecutionsRequest {
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
-        params.query.put("ExecutionIds", &self.execution_ids);
+        params.query.put_json("ExecutionIds", &self.execution_ids)?;
         params.query.put("Force", &self.force);
         Ok(())
     }
 }
-/// Builds a [`DeleteExecutionsRequest`].
+/// Builds a [`DeleteExecutionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteExecutionsRequestBuilder {
     region_id: Option<String>,
-    execution_ids: Option<String>,
+    execution_ids: Option<Vec<String>>,
     force: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteExecutionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteExecutionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteExecutionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteExecutionsRequestBuilder, A::Error> {
+                let mut value = DeleteExecutionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionIds" => value.execution_ids = map.next_value()?,
+                        "Force" => value.force = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteExecutionsRequestBuilder {
     /// Sets `RegionId`: see [`DeleteExecutionsRequest::region_id`].
@@ -79,17 +125,19 @@ impl DeleteExecutionsRequestBuilder {
         &self.region_id
     }
     /// Sets `ExecutionIds`: see [`DeleteExecutionsRequest::execution_ids`].
+    ///
+    /// Appends one item; `set_execution_ids` replaces the whole list.
     pub fn execution_ids(mut self, input: impl Into<String>) -> Self {
-        self.execution_ids = Some(input.into());
+        self.execution_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `ExecutionIds`. The execution IDs.
-    pub fn set_execution_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_execution_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.execution_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_ids(&self) -> &Option<String> {
+    pub fn get_execution_ids(&self) -> &Option<Vec<String>> {
         &self.execution_ids
     }
     /// Sets `Force`: see [`DeleteExecutionsRequest::force`].
@@ -136,9 +184,14 @@ impl DeleteExecutionsFluentBuilder {
     pub fn as_input(&self) -> &DeleteExecutionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -166,12 +219,12 @@ impl DeleteExecutionsFluentBuilder {
         self
     }
     /// Sets or clears `ExecutionIds`.
-    pub fn set_execution_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_execution_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_execution_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_execution_ids(&self) -> &Option<String> {
+    pub fn get_execution_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_execution_ids()
     }
     /// Sets `Force`: see [`DeleteExecutionsRequest::force`].
@@ -244,5 +297,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteExecutionsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteExecutionsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

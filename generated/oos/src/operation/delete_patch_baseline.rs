@@ -36,6 +36,16 @@ impl DeletePatchBaselineRequest {
     pub fn builder() -> DeletePatchBaselineRequestBuilder {
         DeletePatchBaselineRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeletePatchBaselineResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeletePatchBaselineRequest {
     fn encode(
@@ -47,11 +57,46 @@ impl ::acs_runtime::EncodeRequest for DeletePatchBaselineRequest {
         Ok(())
     }
 }
-/// Builds a [`DeletePatchBaselineRequest`].
+/// Builds a [`DeletePatchBaselineRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeletePatchBaselineRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeletePatchBaselineRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeletePatchBaselineRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeletePatchBaselineRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletePatchBaselineRequestBuilder, A::Error> {
+                let mut value = DeletePatchBaselineRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeletePatchBaselineRequestBuilder {
     /// Sets `RegionId`: see [`DeletePatchBaselineRequest::region_id`].
@@ -109,9 +154,14 @@ impl DeletePatchBaselineFluentBuilder {
     pub fn as_input(&self) -> &DeletePatchBaselineRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -203,5 +253,11 @@ impl<'de> ::serde::Deserialize<'de> for DeletePatchBaselineResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeletePatchBaselineResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

@@ -32,7 +32,7 @@ pub struct DeleteStateConfigurationsRequest {
     /// Wire name: `StateConfigurationIds`; required.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub state_configuration_ids: String,
+    pub state_configuration_ids: Vec<String>,
     /// The client token that is used to ensure the idempotence of the request.
     ///
     /// Wire name: `ClientToken`.
@@ -45,6 +45,16 @@ impl DeleteStateConfigurationsRequest {
     pub fn builder() -> DeleteStateConfigurationsRequestBuilder {
         DeleteStateConfigurationsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteStateConfigurationsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteStateConfigurationsRequest {
     fn encode(
@@ -52,17 +62,55 @@ impl ::acs_runtime::EncodeRequest for DeleteStateConfigurationsRequest {
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
-        params.query.put("StateConfigurationIds", &self.state_configuration_ids);
+        params.query.put_json("StateConfigurationIds", &self.state_configuration_ids)?;
         params.query.put("ClientToken", &self.client_token);
         Ok(())
     }
 }
-/// Builds a [`DeleteStateConfigurationsRequest`].
+/// Builds a [`DeleteStateConfigurationsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteStateConfigurationsRequestBuilder {
     region_id: Option<String>,
-    state_configuration_ids: Option<String>,
+    state_configuration_ids: Option<Vec<String>>,
     client_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteStateConfigurationsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteStateConfigurationsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteStateConfigurationsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteStateConfigurationsRequestBuilder, A::Error> {
+                let mut value = DeleteStateConfigurationsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "StateConfigurationIds" => {
+                            value.state_configuration_ids = map.next_value()?;
+                        }
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteStateConfigurationsRequestBuilder {
     /// Sets `RegionId`: see [`DeleteStateConfigurationsRequest::region_id`].
@@ -80,17 +128,19 @@ impl DeleteStateConfigurationsRequestBuilder {
         &self.region_id
     }
     /// Sets `StateConfigurationIds`: see [`DeleteStateConfigurationsRequest::state_configuration_ids`].
+    ///
+    /// Appends one item; `set_state_configuration_ids` replaces the whole list.
     pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
-        self.state_configuration_ids = Some(input.into());
+        self.state_configuration_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `StateConfigurationIds`. The IDs of desired-state configurations.
-    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.state_configuration_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(&self) -> &Option<String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<Vec<String>> {
         &self.state_configuration_ids
     }
     /// Sets `ClientToken`: see [`DeleteStateConfigurationsRequest::client_token`].
@@ -141,9 +191,14 @@ impl DeleteStateConfigurationsFluentBuilder {
     pub fn as_input(&self) -> &DeleteStateConfigurationsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -173,12 +228,12 @@ impl DeleteStateConfigurationsFluentBuilder {
         self
     }
     /// Sets or clears `StateConfigurationIds`.
-    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_state_configuration_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(&self) -> &Option<String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_state_configuration_ids()
     }
     /// Sets `ClientToken`: see [`DeleteStateConfigurationsRequest::client_token`].
@@ -251,5 +306,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStateConfigurationsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteStateConfigurationsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

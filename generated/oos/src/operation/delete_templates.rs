@@ -29,7 +29,7 @@ pub struct DeleteTemplatesRequest {
     /// Wire name: `TemplateNames`; required.
     ///
     /// Example: `["t1","t2"]`
-    pub template_names: String,
+    pub template_names: Vec<String>,
     /// Specifies whether to delete the related executions when a template is deleted.
     ///
     /// Wire name: `AutoDeleteExecutions`.
@@ -42,6 +42,16 @@ impl DeleteTemplatesRequest {
     pub fn builder() -> DeleteTemplatesRequestBuilder {
         DeleteTemplatesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteTemplatesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteTemplatesRequest {
     fn encode(
@@ -49,17 +59,55 @@ impl ::acs_runtime::EncodeRequest for DeleteTemplatesRequest {
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
-        params.query.put("TemplateNames", &self.template_names);
+        params.query.put_json("TemplateNames", &self.template_names)?;
         params.query.put("AutoDeleteExecutions", &self.auto_delete_executions);
         Ok(())
     }
 }
-/// Builds a [`DeleteTemplatesRequest`].
+/// Builds a [`DeleteTemplatesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteTemplatesRequestBuilder {
     region_id: Option<String>,
-    template_names: Option<String>,
+    template_names: Option<Vec<String>>,
     auto_delete_executions: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteTemplatesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteTemplatesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteTemplatesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteTemplatesRequestBuilder, A::Error> {
+                let mut value = DeleteTemplatesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateNames" => value.template_names = map.next_value()?,
+                        "AutoDeleteExecutions" => {
+                            value.auto_delete_executions = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteTemplatesRequestBuilder {
     /// Sets `RegionId`: see [`DeleteTemplatesRequest::region_id`].
@@ -77,17 +125,19 @@ impl DeleteTemplatesRequestBuilder {
         &self.region_id
     }
     /// Sets `TemplateNames`: see [`DeleteTemplatesRequest::template_names`].
+    ///
+    /// Appends one item; `set_template_names` replaces the whole list.
     pub fn template_names(mut self, input: impl Into<String>) -> Self {
-        self.template_names = Some(input.into());
+        self.template_names.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `TemplateNames`. The names of the templates to be deleted.
-    pub fn set_template_names(mut self, input: Option<String>) -> Self {
+    pub fn set_template_names(mut self, input: Option<Vec<String>>) -> Self {
         self.template_names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &Option<String> {
+    pub fn get_template_names(&self) -> &Option<Vec<String>> {
         &self.template_names
     }
     /// Sets `AutoDeleteExecutions`: see [`DeleteTemplatesRequest::auto_delete_executions`].
@@ -134,9 +184,14 @@ impl DeleteTemplatesFluentBuilder {
     pub fn as_input(&self) -> &DeleteTemplatesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -164,12 +219,12 @@ impl DeleteTemplatesFluentBuilder {
         self
     }
     /// Sets or clears `TemplateNames`.
-    pub fn set_template_names(mut self, input: Option<String>) -> Self {
+    pub fn set_template_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_template_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &Option<String> {
+    pub fn get_template_names(&self) -> &Option<Vec<String>> {
         self.inner.get_template_names()
     }
     /// Sets `AutoDeleteExecutions`: see [`DeleteTemplatesRequest::auto_delete_executions`].
@@ -242,5 +297,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTemplatesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteTemplatesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

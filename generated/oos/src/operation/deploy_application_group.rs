@@ -50,6 +50,16 @@ impl DeployApplicationGroupRequest {
     pub fn builder() -> DeployApplicationGroupRequestBuilder {
         DeployApplicationGroupRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeployApplicationGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeployApplicationGroupRequest {
     fn encode(
@@ -64,7 +74,7 @@ impl ::acs_runtime::EncodeRequest for DeployApplicationGroupRequest {
         Ok(())
     }
 }
-/// Builds a [`DeployApplicationGroupRequest`].
+/// Builds a [`DeployApplicationGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeployApplicationGroupRequestBuilder {
     region_id: Option<String>,
@@ -72,6 +82,44 @@ pub struct DeployApplicationGroupRequestBuilder {
     deploy_parameters: Option<String>,
     name: Option<String>,
     revision_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeployApplicationGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeployApplicationGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeployApplicationGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeployApplicationGroupRequestBuilder, A::Error> {
+                let mut value = DeployApplicationGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "DeployParameters" => value.deploy_parameters = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "RevisionId" => value.revision_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeployApplicationGroupRequestBuilder {
     /// Sets `RegionId`: see [`DeployApplicationGroupRequest::region_id`].
@@ -180,9 +228,14 @@ impl DeployApplicationGroupFluentBuilder {
     pub fn as_input(&self) -> &DeployApplicationGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -316,5 +369,11 @@ impl<'de> ::serde::Deserialize<'de> for DeployApplicationGroupResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeployApplicationGroupResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

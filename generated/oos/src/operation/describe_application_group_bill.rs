@@ -72,6 +72,16 @@ impl DescribeApplicationGroupBillRequest {
     pub fn builder() -> DescribeApplicationGroupBillRequestBuilder {
         DescribeApplicationGroupBillRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeApplicationGroupBillResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeApplicationGroupBillRequest {
     fn encode(
@@ -88,7 +98,7 @@ impl ::acs_runtime::EncodeRequest for DescribeApplicationGroupBillRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeApplicationGroupBillRequest`].
+/// Builds a [`DescribeApplicationGroupBillRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeApplicationGroupBillRequestBuilder {
     region_id: Option<String>,
@@ -98,6 +108,47 @@ pub struct DescribeApplicationGroupBillRequestBuilder {
     resource_type: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeApplicationGroupBillRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a DescribeApplicationGroupBillRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeApplicationGroupBillRequestBuilder, A::Error> {
+                let mut value = DescribeApplicationGroupBillRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "BillingCycle" => value.billing_cycle = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeApplicationGroupBillRequestBuilder {
     /// Sets `RegionId`: see [`DescribeApplicationGroupBillRequest::region_id`].
@@ -238,9 +289,14 @@ impl DescribeApplicationGroupBillFluentBuilder {
     pub fn as_input(&self) -> &DescribeApplicationGroupBillRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -452,6 +508,24 @@ impl<'de> ::serde::Deserialize<'de> for DescribeApplicationGroupBillResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeApplicationGroupBillResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `ApplicationGroupConsume`: empty when the service sent none.
+    pub fn application_group_consume(&self) -> &[ApplicationGroupConsume] {
+        self.application_group_consume.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for DescribeApplicationGroupBillResponse {
     type Item = ApplicationGroupConsume;
     fn next_token(&self) -> Option<String> {
@@ -508,7 +582,7 @@ pub struct ApplicationGroupConsume {
     /// Valid values: `JPY`, `USD`, `CNY`.
     ///
     /// Example: `CNY`
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// The performance of the data synchronization instance.
     ///
     /// Wire name: `Performance`.
@@ -528,7 +602,7 @@ pub struct ApplicationGroupConsume {
     /// Valid values: `WHITE`, `NIGHT`, `AVERAGE`.
     ///
     /// Example: `WHITE`
-    pub peak_type: Option<String>,
+    pub peak_type: Option<PeakType>,
 }
 impl ::serde::Serialize for ApplicationGroupConsume {
     fn serialize<S: ::serde::Serializer>(
@@ -626,5 +700,199 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroupConsume {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ApplicationGroupConsume {
+    /// `InstanceId`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// `InstanceName`, if the service sent it.
+    pub fn instance_name(&self) -> Option<&str> {
+        self.instance_name.as_deref()
+    }
+    /// `InstanceType`, if the service sent it.
+    pub fn instance_type(&self) -> Option<&str> {
+        self.instance_type.as_deref()
+    }
+    /// `CreationTime`, if the service sent it.
+    pub fn creation_time(&self) -> Option<&str> {
+        self.creation_time.as_deref()
+    }
+    /// `CreationTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn creation_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.creation_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `Amount`, if the service sent it.
+    pub fn amount(&self) -> Option<f64> {
+        self.amount
+    }
+    /// `Currency`, if the service sent it.
+    pub fn currency(&self) -> Option<&Currency> {
+        self.currency.as_ref()
+    }
+    /// `Performance`, if the service sent it.
+    pub fn performance(&self) -> Option<&str> {
+        self.performance.as_deref()
+    }
+    /// `Optimization`, if the service sent it.
+    pub fn optimization(&self) -> Option<&str> {
+        self.optimization.as_deref()
+    }
+    /// `PeakType`, if the service sent it.
+    pub fn peak_type(&self) -> Option<&PeakType> {
+        self.peak_type.as_ref()
+    }
+}
+/// The currency unit.
+///
+/// Built from its text with `From<&str>` (`"JPY".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Currency {
+    /// `JPY`
+    Jpy,
+    /// `USD`
+    Usd,
+    /// `CNY`
+    Cny,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Currency {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["JPY", "USD", "CNY"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Jpy => "JPY",
+            Self::Usd => "USD",
+            Self::Cny => "CNY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Currency {
+    fn from(value: &str) -> Self {
+        match value {
+            "JPY" => Self::Jpy,
+            "USD" => Self::Usd,
+            "CNY" => Self::Cny,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Currency {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Currency {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Currency {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Currency {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Currency {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The peak type.
+///
+/// Built from its text with `From<&str>` (`"WHITE".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PeakType {
+    /// `WHITE`
+    White,
+    /// `NIGHT`
+    Night,
+    /// `AVERAGE`
+    Average,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl PeakType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["WHITE", "NIGHT", "AVERAGE"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::White => "WHITE",
+            Self::Night => "NIGHT",
+            Self::Average => "AVERAGE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PeakType {
+    fn from(value: &str) -> Self {
+        match value {
+            "WHITE" => Self::White,
+            "NIGHT" => Self::Night,
+            "AVERAGE" => Self::Average,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for PeakType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for PeakType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for PeakType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for PeakType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for PeakType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PeakType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -40,6 +40,16 @@ impl DescribeRegionsRequest {
     pub fn builder() -> DescribeRegionsRequestBuilder {
         DescribeRegionsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeRegionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeRegionsRequest {
     fn encode(
@@ -51,11 +61,46 @@ impl ::acs_runtime::EncodeRequest for DescribeRegionsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeRegionsRequest`].
+/// Builds a [`DescribeRegionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeRegionsRequestBuilder {
     region_id: Option<String>,
     accept_language: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeRegionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeRegionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeRegionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeRegionsRequestBuilder, A::Error> {
+                let mut value = DescribeRegionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "AcceptLanguage" => value.accept_language = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeRegionsRequestBuilder {
     /// Sets `RegionId`: see [`DescribeRegionsRequest::region_id`].
@@ -113,9 +158,14 @@ impl DescribeRegionsFluentBuilder {
     pub fn as_input(&self) -> &DescribeRegionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -217,6 +267,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeRegionsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Regions`: empty when the service sent none.
+    pub fn regions(&self) -> &[Region] {
+        self.regions.as_deref().unwrap_or_default()
+    }
+}
 /// Region
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -296,5 +356,19 @@ impl<'de> ::serde::Deserialize<'de> for Region {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Region {
+    /// `RegionEndpoint`, if the service sent it.
+    pub fn region_endpoint(&self) -> Option<&str> {
+        self.region_endpoint.as_deref()
+    }
+    /// `LocalName`, if the service sent it.
+    pub fn local_name(&self) -> Option<&str> {
+        self.local_name.as_deref()
+    }
+    /// `RegionId`, if the service sent it.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
     }
 }

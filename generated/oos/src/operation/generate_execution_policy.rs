@@ -55,6 +55,16 @@ impl GenerateExecutionPolicyRequest {
     pub fn builder() -> GenerateExecutionPolicyRequestBuilder {
         GenerateExecutionPolicyRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GenerateExecutionPolicyResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GenerateExecutionPolicyRequest {
     fn encode(
@@ -69,7 +79,7 @@ impl ::acs_runtime::EncodeRequest for GenerateExecutionPolicyRequest {
         Ok(())
     }
 }
-/// Builds a [`GenerateExecutionPolicyRequest`].
+/// Builds a [`GenerateExecutionPolicyRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GenerateExecutionPolicyRequestBuilder {
     region_id: Option<String>,
@@ -77,6 +87,44 @@ pub struct GenerateExecutionPolicyRequestBuilder {
     template_version: Option<String>,
     ram_role: Option<String>,
     template_content: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GenerateExecutionPolicyRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GenerateExecutionPolicyRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GenerateExecutionPolicyRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerateExecutionPolicyRequestBuilder, A::Error> {
+                let mut value = GenerateExecutionPolicyRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "RamRole" => value.ram_role = map.next_value()?,
+                        "TemplateContent" => value.template_content = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GenerateExecutionPolicyRequestBuilder {
     /// Sets `RegionId`: see [`GenerateExecutionPolicyRequest::region_id`].
@@ -181,9 +229,14 @@ impl GenerateExecutionPolicyFluentBuilder {
     pub fn as_input(&self) -> &GenerateExecutionPolicyRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -341,5 +394,19 @@ impl<'de> ::serde::Deserialize<'de> for GenerateExecutionPolicyResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GenerateExecutionPolicyResponse {
+    /// `Policy`, if the service sent it.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MissingPolicy`, if the service sent it.
+    pub fn missing_policy(&self) -> Option<&str> {
+        self.missing_policy.as_deref()
     }
 }

@@ -37,6 +37,16 @@ impl GetApplicationRequest {
     pub fn builder() -> GetApplicationRequestBuilder {
         GetApplicationRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetApplicationResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetApplicationRequest {
     fn encode(
@@ -48,11 +58,46 @@ impl ::acs_runtime::EncodeRequest for GetApplicationRequest {
         Ok(())
     }
 }
-/// Builds a [`GetApplicationRequest`].
+/// Builds a [`GetApplicationRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetApplicationRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetApplicationRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetApplicationRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetApplicationRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetApplicationRequestBuilder, A::Error> {
+                let mut value = GetApplicationRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetApplicationRequestBuilder {
     /// Sets `RegionId`: see [`GetApplicationRequest::region_id`].
@@ -110,9 +155,14 @@ impl GetApplicationFluentBuilder {
     pub fn as_input(&self) -> &GetApplicationRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -214,6 +264,16 @@ impl<'de> ::serde::Deserialize<'de> for GetApplicationResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetApplicationResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Application`, if the service sent it.
+    pub fn application(&self) -> Option<&Application> {
+        self.application.as_ref()
+    }
+}
 /// The configurations of application alerts.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -295,6 +355,20 @@ impl<'de> ::serde::Deserialize<'de> for AlarmConfig {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AlarmConfig {
+    /// `ContactGroups`: empty when the service sent none.
+    pub fn contact_groups(&self) -> &[String] {
+        self.contact_groups.as_deref().unwrap_or_default()
+    }
+    /// `TemplateIds`: empty when the service sent none.
+    pub fn template_ids(&self) -> &[String] {
+        self.template_ids.as_deref().unwrap_or_default()
+    }
+    /// `HealthCheckUrl`, if the service sent it.
+    pub fn health_check_url(&self) -> Option<&str> {
+        self.health_check_url.as_deref()
+    }
+}
 /// The information about the application.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -322,7 +396,7 @@ pub struct Application {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The application name.
     ///
     /// Wire name: `Name`.
@@ -478,5 +552,59 @@ impl<'de> ::serde::Deserialize<'de> for Application {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Application {
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ApplicationType`, if the service sent it.
+    pub fn application_type(&self) -> Option<&str> {
+        self.application_type.as_deref()
+    }
+    /// `AlarmConfig`, if the service sent it.
+    pub fn alarm_config(&self) -> Option<&AlarmConfig> {
+        self.alarm_config.as_ref()
+    }
+    /// `ServiceId`, if the service sent it.
+    pub fn service_id(&self) -> Option<&str> {
+        self.service_id.as_deref()
+    }
+    /// `ApplicationSource`, if the service sent it.
+    pub fn application_source(&self) -> Option<&str> {
+        self.application_source.as_deref()
     }
 }

@@ -43,6 +43,16 @@ impl GetApplicationGroupRequest {
     pub fn builder() -> GetApplicationGroupRequestBuilder {
         GetApplicationGroupRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetApplicationGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetApplicationGroupRequest {
     fn encode(
@@ -55,12 +65,48 @@ impl ::acs_runtime::EncodeRequest for GetApplicationGroupRequest {
         Ok(())
     }
 }
-/// Builds a [`GetApplicationGroupRequest`].
+/// Builds a [`GetApplicationGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetApplicationGroupRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
     application_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetApplicationGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetApplicationGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetApplicationGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetApplicationGroupRequestBuilder, A::Error> {
+                let mut value = GetApplicationGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetApplicationGroupRequestBuilder {
     /// Sets `RegionId`: see [`GetApplicationGroupRequest::region_id`].
@@ -135,9 +181,14 @@ impl GetApplicationGroupFluentBuilder {
     pub fn as_input(&self) -> &GetApplicationGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -257,6 +308,16 @@ impl<'de> ::serde::Deserialize<'de> for GetApplicationGroupResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetApplicationGroupResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `ApplicationGroup`, if the service sent it.
+    pub fn application_group(&self) -> Option<&ApplicationGroup> {
+        self.application_group.as_ref()
+    }
+}
 /// The information about the application group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -345,7 +406,7 @@ pub struct ApplicationGroup {
     ///
     /// Example: `100`
     pub progress: Option<String>,
-    /// The hosted O\&M configurations.
+    /// The hosted O&M configurations.
     ///
     /// Wire name: `OperationMetadata`.
     ///
@@ -536,5 +597,99 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ApplicationGroup {
+    /// `CmsGroupId`, if the service sent it.
+    pub fn cms_group_id(&self) -> Option<&str> {
+        self.cms_group_id.as_deref()
+    }
+    /// `DeployRegionId`, if the service sent it.
+    pub fn deploy_region_id(&self) -> Option<&str> {
+        self.deploy_region_id.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ImportTagKey`, if the service sent it.
+    pub fn import_tag_key(&self) -> Option<&str> {
+        self.import_tag_key.as_deref()
+    }
+    /// `ApplicationName`, if the service sent it.
+    pub fn application_name(&self) -> Option<&str> {
+        self.application_name.as_deref()
+    }
+    /// `ImportTagValue`, if the service sent it.
+    pub fn import_tag_value(&self) -> Option<&str> {
+        self.import_tag_value.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `DeployParameters`, if the service sent it.
+    pub fn deploy_parameters(&self) -> Option<&str> {
+        self.deploy_parameters.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `StatusReason`, if the service sent it.
+    pub fn status_reason(&self) -> Option<&str> {
+        self.status_reason.as_deref()
+    }
+    /// `DeployOutputs`, if the service sent it.
+    pub fn deploy_outputs(&self) -> Option<&str> {
+        self.deploy_outputs.as_deref()
+    }
+    /// `Progress`, if the service sent it.
+    pub fn progress(&self) -> Option<&str> {
+        self.progress.as_deref()
+    }
+    /// `OperationMetadata`, if the service sent it.
+    pub fn operation_metadata(&self) -> Option<&str> {
+        self.operation_metadata.as_deref()
+    }
+    /// `ApplicationSource`, if the service sent it.
+    pub fn application_source(&self) -> Option<&str> {
+        self.application_source.as_deref()
+    }
+    /// `ErrorType`, if the service sent it.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref()
+    }
+    /// `ErrorDetail`, if the service sent it.
+    pub fn error_detail(&self) -> Option<&str> {
+        self.error_detail.as_deref()
+    }
+    /// `DeployedRevisionIds`, if the service sent it.
+    pub fn deployed_revision_ids(&self) -> Option<&str> {
+        self.deployed_revision_ids.as_deref()
+    }
+    /// `ExecutionId`, if the service sent it.
+    pub fn execution_id(&self) -> Option<&str> {
+        self.execution_id.as_deref()
     }
 }

@@ -37,6 +37,16 @@ impl GetExecutionTemplateRequest {
     pub fn builder() -> GetExecutionTemplateRequestBuilder {
         GetExecutionTemplateRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetExecutionTemplateResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetExecutionTemplateRequest {
     fn encode(
@@ -48,11 +58,46 @@ impl ::acs_runtime::EncodeRequest for GetExecutionTemplateRequest {
         Ok(())
     }
 }
-/// Builds a [`GetExecutionTemplateRequest`].
+/// Builds a [`GetExecutionTemplateRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetExecutionTemplateRequestBuilder {
     region_id: Option<String>,
     execution_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetExecutionTemplateRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetExecutionTemplateRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetExecutionTemplateRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetExecutionTemplateRequestBuilder, A::Error> {
+                let mut value = GetExecutionTemplateRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetExecutionTemplateRequestBuilder {
     /// Sets `RegionId`: see [`GetExecutionTemplateRequest::region_id`].
@@ -114,9 +159,14 @@ impl GetExecutionTemplateFluentBuilder {
     pub fn as_input(&self) -> &GetExecutionTemplateRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -228,6 +278,20 @@ impl<'de> ::serde::Deserialize<'de> for GetExecutionTemplateResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetExecutionTemplateResponse {
+    /// `Content`, if the service sent it.
+    pub fn content(&self) -> Option<&str> {
+        self.content.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Template`, if the service sent it.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_ref()
+    }
+}
 /// The metadata of the template.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -255,7 +319,7 @@ pub struct Template {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
@@ -405,5 +469,67 @@ impl<'de> ::serde::Deserialize<'de> for Template {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Template {
+    /// `Hash`, if the service sent it.
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `TemplateFormat`, if the service sent it.
+    pub fn template_format(&self) -> Option<&str> {
+        self.template_format.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
     }
 }

@@ -53,6 +53,16 @@ impl GetGitBranchRequest {
     pub fn builder() -> GetGitBranchRequestBuilder {
         GetGitBranchRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetGitBranchResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetGitBranchRequest {
     fn encode(
@@ -69,7 +79,7 @@ impl ::acs_runtime::EncodeRequest for GetGitBranchRequest {
         Ok(())
     }
 }
-/// Builds a [`GetGitBranchRequest`].
+/// Builds a [`GetGitBranchRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetGitBranchRequestBuilder {
     platform: Option<String>,
@@ -79,6 +89,46 @@ pub struct GetGitBranchRequestBuilder {
     branch: Option<String>,
     org_id: Option<String>,
     repo_id: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetGitBranchRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetGitBranchRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetGitBranchRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGitBranchRequestBuilder, A::Error> {
+                let mut value = GetGitBranchRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "RepoFullName" => value.repo_full_name = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Branch" => value.branch = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        "RepoId" => value.repo_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetGitBranchRequestBuilder {
     /// Sets `Platform`: see [`GetGitBranchRequest::platform`].
@@ -217,9 +267,14 @@ impl GetGitBranchFluentBuilder {
     pub fn as_input(&self) -> &GetGitBranchRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -387,6 +442,16 @@ impl<'de> ::serde::Deserialize<'de> for GetGitBranchResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetGitBranchResponse {
+    /// `Commit`, if the service sent it.
+    pub fn commit(&self) -> Option<&Commit> {
+        self.commit.as_ref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
 /// Commit
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -452,5 +517,15 @@ impl<'de> ::serde::Deserialize<'de> for Commit {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Commit {
+    /// `Sha`, if the service sent it.
+    pub fn sha(&self) -> Option<&str> {
+        self.sha.as_deref()
+    }
+    /// `Message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }

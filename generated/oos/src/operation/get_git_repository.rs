@@ -49,6 +49,16 @@ impl GetGitRepositoryRequest {
     pub fn builder() -> GetGitRepositoryRequestBuilder {
         GetGitRepositoryRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetGitRepositoryResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetGitRepositoryRequest {
     fn encode(
@@ -64,7 +74,7 @@ impl ::acs_runtime::EncodeRequest for GetGitRepositoryRequest {
         Ok(())
     }
 }
-/// Builds a [`GetGitRepositoryRequest`].
+/// Builds a [`GetGitRepositoryRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetGitRepositoryRequestBuilder {
     platform: Option<String>,
@@ -73,6 +83,45 @@ pub struct GetGitRepositoryRequestBuilder {
     region_id: Option<String>,
     org_id: Option<String>,
     repo_id: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetGitRepositoryRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetGitRepositoryRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetGitRepositoryRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGitRepositoryRequestBuilder, A::Error> {
+                let mut value = GetGitRepositoryRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "RepoFullName" => value.repo_full_name = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        "RepoId" => value.repo_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetGitRepositoryRequestBuilder {
     /// Sets `Platform`: see [`GetGitRepositoryRequest::platform`].
@@ -194,9 +243,14 @@ impl GetGitRepositoryFluentBuilder {
     pub fn as_input(&self) -> &GetGitRepositoryRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -366,5 +420,23 @@ impl<'de> ::serde::Deserialize<'de> for GetGitRepositoryResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetGitRepositoryResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `HtmlUrl`, if the service sent it.
+    pub fn html_url(&self) -> Option<&str> {
+        self.html_url.as_deref()
+    }
+    /// `IsPrivate`, if the service sent it.
+    pub fn is_private(&self) -> Option<bool> {
+        self.is_private
     }
 }

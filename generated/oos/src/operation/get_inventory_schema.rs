@@ -70,6 +70,16 @@ impl GetInventorySchemaRequest {
     pub fn builder() -> GetInventorySchemaRequestBuilder {
         GetInventorySchemaRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetInventorySchemaResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetInventorySchemaRequest {
     fn encode(
@@ -84,7 +94,7 @@ impl ::acs_runtime::EncodeRequest for GetInventorySchemaRequest {
         Ok(())
     }
 }
-/// Builds a [`GetInventorySchemaRequest`].
+/// Builds a [`GetInventorySchemaRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetInventorySchemaRequestBuilder {
     region_id: Option<String>,
@@ -92,6 +102,44 @@ pub struct GetInventorySchemaRequestBuilder {
     type_name: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetInventorySchemaRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetInventorySchemaRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetInventorySchemaRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetInventorySchemaRequestBuilder, A::Error> {
+                let mut value = GetInventorySchemaRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Aggregator" => value.aggregator = map.next_value()?,
+                        "TypeName" => value.type_name = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetInventorySchemaRequestBuilder {
     /// Sets `RegionId`: see [`GetInventorySchemaRequest::region_id`].
@@ -194,9 +242,14 @@ impl GetInventorySchemaFluentBuilder {
     pub fn as_input(&self) -> &GetInventorySchemaRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -370,6 +423,24 @@ impl<'de> ::serde::Deserialize<'de> for GetInventorySchemaResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetInventorySchemaResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<&str> {
+        self.max_results.as_deref()
+    }
+    /// `Schemas`: empty when the service sent none.
+    pub fn schemas(&self) -> &[Schema] {
+        self.schemas.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for GetInventorySchemaResponse {
     type Item = Schema;
     fn next_token(&self) -> Option<String> {
@@ -446,6 +517,16 @@ impl<'de> ::serde::Deserialize<'de> for Attribute {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Attribute {
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `DataType`, if the service sent it.
+    pub fn data_type(&self) -> Option<&str> {
+        self.data_type.as_deref()
+    }
+}
 /// Schema
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -519,5 +600,19 @@ impl<'de> ::serde::Deserialize<'de> for Schema {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Schema {
+    /// `Version`, if the service sent it.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+    /// `TypeName`, if the service sent it.
+    pub fn type_name(&self) -> Option<&str> {
+        self.type_name.as_deref()
+    }
+    /// `Attributes`: empty when the service sent none.
+    pub fn attributes(&self) -> &[Attribute] {
+        self.attributes.as_deref().unwrap_or_default()
     }
 }

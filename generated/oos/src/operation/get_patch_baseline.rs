@@ -37,6 +37,16 @@ impl GetPatchBaselineRequest {
     pub fn builder() -> GetPatchBaselineRequestBuilder {
         GetPatchBaselineRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetPatchBaselineResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetPatchBaselineRequest {
     fn encode(
@@ -48,11 +58,46 @@ impl ::acs_runtime::EncodeRequest for GetPatchBaselineRequest {
         Ok(())
     }
 }
-/// Builds a [`GetPatchBaselineRequest`].
+/// Builds a [`GetPatchBaselineRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetPatchBaselineRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetPatchBaselineRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetPatchBaselineRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetPatchBaselineRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPatchBaselineRequestBuilder, A::Error> {
+                let mut value = GetPatchBaselineRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetPatchBaselineRequestBuilder {
     /// Sets `RegionId`: see [`GetPatchBaselineRequest::region_id`].
@@ -110,9 +155,14 @@ impl GetPatchBaselineFluentBuilder {
     pub fn as_input(&self) -> &GetPatchBaselineRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -218,71 +268,14 @@ impl<'de> ::serde::Deserialize<'de> for GetPatchBaselineResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-/// Tag
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Tag {
-    /// The key of the tag.
-    ///
-    /// Wire name: `TagKey`.
-    ///
-    /// Example: `key`
-    pub tag_key: Option<String>,
-    /// The value of the tag.
-    ///
-    /// Wire name: `TagValue`.
-    ///
-    /// Example: `value`
-    pub tag_value: Option<String>,
-}
-impl ::serde::Serialize for Tag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag_key {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
-        }
-        if let Some(value) = &self.tag_value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
-        }
-        ::serde::ser::SerializeMap::end(map)
+impl GetPatchBaselineResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
-}
-impl<'de> ::serde::Deserialize<'de> for Tag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Tag;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("a Tag object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tag, A::Error> {
-                let mut value = Tag::default();
-                while let Some(key) = map
-                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
-                {
-                    match key.as_str() {
-                        "TagKey" => value.tag_key = map.next_value()?,
-                        "TagValue" => value.tag_value = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    /// `PatchBaseline`, if the service sent it.
+    pub fn patch_baseline(&self) -> Option<&PatchBaseline> {
+        self.patch_baseline.as_ref()
     }
 }
 /// The details of the patch baseline.
@@ -382,7 +375,7 @@ pub struct PatchBaseline {
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -469,7 +462,11 @@ impl ::serde::Serialize for PatchBaseline {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sources", value)?;
         }
         if let Some(value) = &self.tags {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Tags",
+                &::acs_runtime::Entries::new(value, "TagKey", "TagValue"),
+            )?;
         }
         if let Some(value) = &self.resource_group_id {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -524,7 +521,12 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
                                 .next_value()?;
                         }
                         "Sources" => value.sources = map.next_value()?,
-                        "Tags" => value.tags = map.next_value()?,
+                        "Tags" => {
+                            value.tags = map
+                                .next_value_seed(
+                                    ::acs_runtime::EntriesSeed::new("TagKey", "TagValue"),
+                                )?;
+                        }
                         "ResourceGroupId" => value.resource_group_id = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -535,5 +537,91 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PatchBaseline {
+    /// `OperationSystem`, if the service sent it.
+    pub fn operation_system(&self) -> Option<&str> {
+        self.operation_system.as_deref()
+    }
+    /// `IsDefault`, if the service sent it.
+    pub fn is_default(&self) -> Option<bool> {
+        self.is_default
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `ApprovalRules`, if the service sent it.
+    pub fn approval_rules(&self) -> Option<&str> {
+        self.approval_rules.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
+    }
+    /// `RejectedPatches`: empty when the service sent none.
+    pub fn rejected_patches(&self) -> &[String] {
+        self.rejected_patches.as_deref().unwrap_or_default()
+    }
+    /// `RejectedPatchesAction`, if the service sent it.
+    pub fn rejected_patches_action(&self) -> Option<&str> {
+        self.rejected_patches_action.as_deref()
+    }
+    /// `ApprovedPatches`: empty when the service sent none.
+    pub fn approved_patches(&self) -> &[String] {
+        self.approved_patches.as_deref().unwrap_or_default()
+    }
+    /// `ApprovedPatchesEnableNonSecurity`, if the service sent it.
+    pub fn approved_patches_enable_non_security(&self) -> Option<bool> {
+        self.approved_patches_enable_non_security
+    }
+    /// `Sources`: empty when the service sent none.
+    pub fn sources(&self) -> &[String] {
+        self.sources.as_deref().unwrap_or_default()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }

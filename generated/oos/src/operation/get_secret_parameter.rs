@@ -4,7 +4,7 @@
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "GetSecretParameter",
-        ::acs_runtime::Method::Get,
+        ::acs_runtime::Method::Post,
     )
     .read_only()
     .with_secret_response();
@@ -26,7 +26,7 @@ pub struct GetSecretParameterRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the parameter. The name must be 1 to 180 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Wire name: `Name`; required.
     ///
@@ -50,6 +50,16 @@ impl GetSecretParameterRequest {
     pub fn builder() -> GetSecretParameterRequestBuilder {
         GetSecretParameterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetSecretParameterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetSecretParameterRequest {
     fn encode(
@@ -63,13 +73,50 @@ impl ::acs_runtime::EncodeRequest for GetSecretParameterRequest {
         Ok(())
     }
 }
-/// Builds a [`GetSecretParameterRequest`].
+/// Builds a [`GetSecretParameterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetSecretParameterRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
     parameter_version: Option<i32>,
     with_decryption: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetSecretParameterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetSecretParameterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetSecretParameterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSecretParameterRequestBuilder, A::Error> {
+                let mut value = GetSecretParameterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "ParameterVersion" => value.parameter_version = map.next_value()?,
+                        "WithDecryption" => value.with_decryption = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetSecretParameterRequestBuilder {
     /// Sets `RegionId`: see [`GetSecretParameterRequest::region_id`].
@@ -157,9 +204,14 @@ impl GetSecretParameterFluentBuilder {
     pub fn as_input(&self) -> &GetSecretParameterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -289,6 +341,16 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParameterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetSecretParameterResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Parameter`, if the service sent it.
+    pub fn parameter(&self) -> Option<&Parameter> {
+        self.parameter.as_ref()
+    }
+}
 /// The information about the encryption parameter.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -322,7 +384,7 @@ pub struct Parameter {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
@@ -506,6 +568,84 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Parameter {
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `KeyId`, if the service sent it.
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Constraints`, if the service sent it.
+    pub fn constraints(&self) -> Option<&str> {
+        self.constraints.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParameterVersion`, if the service sent it.
+    pub fn parameter_version(&self) -> Option<i32> {
+        self.parameter_version
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
+    }
+    /// `DKMSInstanceId`, if the service sent it.
+    pub fn dkms_instance_id(&self) -> Option<&str> {
+        self.dkms_instance_id.as_deref()
     }
 }
 impl ::std::fmt::Debug for Parameter {

@@ -26,12 +26,12 @@ pub struct GetSecretParametersRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of \["xxxxxxxxx", "yyyyyyyyy", … "zzzzzzzzz"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).
+    /// The name of the encryption parameter. Multiple encryption parameters can form a JSON array in the format of ["xxxxxxxxx", "yyyyyyyyy", … "zzzzzzzzz"]. Each JSON array can contain a maximum of 10 encryption parameters. Multiple encryption parameters in the array are separated by commas (,).
     ///
     /// Wire name: `Names`; required.
     ///
     /// Example: `["secretParameter","secretParameter1"]`
-    pub names: String,
+    pub names: Vec<String>,
     /// Specifies whether to decrypt the parameter value. Default value: false. Valid values:
     ///
     /// *   true
@@ -47,6 +47,16 @@ impl GetSecretParametersRequest {
     pub fn builder() -> GetSecretParametersRequestBuilder {
         GetSecretParametersRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetSecretParametersResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetSecretParametersRequest {
     fn encode(
@@ -54,17 +64,53 @@ impl ::acs_runtime::EncodeRequest for GetSecretParametersRequest {
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
         params.query.put("RegionId", &self.region_id);
-        params.query.put("Names", &self.names);
+        params.query.put_json("Names", &self.names)?;
         params.query.put("WithDecryption", &self.with_decryption);
         Ok(())
     }
 }
-/// Builds a [`GetSecretParametersRequest`].
+/// Builds a [`GetSecretParametersRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetSecretParametersRequestBuilder {
     region_id: Option<String>,
-    names: Option<String>,
+    names: Option<Vec<String>>,
     with_decryption: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetSecretParametersRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetSecretParametersRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetSecretParametersRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSecretParametersRequestBuilder, A::Error> {
+                let mut value = GetSecretParametersRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Names" => value.names = map.next_value()?,
+                        "WithDecryption" => value.with_decryption = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetSecretParametersRequestBuilder {
     /// Sets `RegionId`: see [`GetSecretParametersRequest::region_id`].
@@ -82,17 +128,19 @@ impl GetSecretParametersRequestBuilder {
         &self.region_id
     }
     /// Sets `Names`: see [`GetSecretParametersRequest::names`].
+    ///
+    /// Appends one item; `set_names` replaces the whole list.
     pub fn names(mut self, input: impl Into<String>) -> Self {
-        self.names = Some(input.into());
+        self.names.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Names`. The name of the encryption parameter.
-    pub fn set_names(mut self, input: Option<String>) -> Self {
+    pub fn set_names(mut self, input: Option<Vec<String>>) -> Self {
         self.names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &Option<String> {
+    pub fn get_names(&self) -> &Option<Vec<String>> {
         &self.names
     }
     /// Sets `WithDecryption`: see [`GetSecretParametersRequest::with_decryption`].
@@ -139,9 +187,14 @@ impl GetSecretParametersFluentBuilder {
     pub fn as_input(&self) -> &GetSecretParametersRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -169,12 +222,12 @@ impl GetSecretParametersFluentBuilder {
         self
     }
     /// Sets or clears `Names`.
-    pub fn set_names(mut self, input: Option<String>) -> Self {
+    pub fn set_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &Option<String> {
+    pub fn get_names(&self) -> &Option<Vec<String>> {
         self.inner.get_names()
     }
     /// Sets `WithDecryption`: see [`GetSecretParametersRequest::with_decryption`].
@@ -271,6 +324,20 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetSecretParametersResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `InvalidParameters`: empty when the service sent none.
+    pub fn invalid_parameters(&self) -> &[String] {
+        self.invalid_parameters.as_deref().unwrap_or_default()
+    }
+    /// `Parameters`: empty when the service sent none.
+    pub fn parameters(&self) -> &[Parameter] {
+        self.parameters.as_deref().unwrap_or_default()
+    }
+}
 /// Parameter
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -304,7 +371,7 @@ pub struct Parameter {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
@@ -474,6 +541,80 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Parameter {
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `KeyId`, if the service sent it.
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Constraints`, if the service sent it.
+    pub fn constraints(&self) -> Option<&str> {
+        self.constraints.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParameterVersion`, if the service sent it.
+    pub fn parameter_version(&self) -> Option<i32> {
+        self.parameter_version
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
     }
 }
 impl ::std::fmt::Debug for Parameter {

@@ -73,6 +73,16 @@ impl GetSecretParametersByPathRequest {
     pub fn builder() -> GetSecretParametersByPathRequestBuilder {
         GetSecretParametersByPathRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetSecretParametersByPathResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetSecretParametersByPathRequest {
     fn encode(
@@ -88,7 +98,7 @@ impl ::acs_runtime::EncodeRequest for GetSecretParametersByPathRequest {
         Ok(())
     }
 }
-/// Builds a [`GetSecretParametersByPathRequest`].
+/// Builds a [`GetSecretParametersByPathRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetSecretParametersByPathRequestBuilder {
     region_id: Option<String>,
@@ -97,6 +107,45 @@ pub struct GetSecretParametersByPathRequestBuilder {
     next_token: Option<String>,
     max_results: Option<i32>,
     with_decryption: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetSecretParametersByPathRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetSecretParametersByPathRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetSecretParametersByPathRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSecretParametersByPathRequestBuilder, A::Error> {
+                let mut value = GetSecretParametersByPathRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Path" => value.path = map.next_value()?,
+                        "Recursive" => value.recursive = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "WithDecryption" => value.with_decryption = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetSecretParametersByPathRequestBuilder {
     /// Sets `RegionId`: see [`GetSecretParametersByPathRequest::region_id`].
@@ -216,9 +265,14 @@ impl GetSecretParametersByPathFluentBuilder {
     pub fn as_input(&self) -> &GetSecretParametersByPathRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -420,6 +474,28 @@ impl<'de> ::serde::Deserialize<'de> for GetSecretParametersByPathResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetSecretParametersByPathResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `TotalCount`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Parameters`: empty when the service sent none.
+    pub fn parameters(&self) -> &[Parameter] {
+        self.parameters.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for GetSecretParametersByPathResponse {
     type Item = Parameter;
     fn next_token(&self) -> Option<String> {
@@ -608,6 +684,72 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Parameter {
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `KeyId`, if the service sent it.
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+    /// `Value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Constraints`, if the service sent it.
+    pub fn constraints(&self) -> Option<&str> {
+        self.constraints.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParameterVersion`, if the service sent it.
+    pub fn parameter_version(&self) -> Option<i32> {
+        self.parameter_version
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
     }
 }
 impl ::std::fmt::Debug for Parameter {

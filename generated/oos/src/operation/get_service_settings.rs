@@ -4,7 +4,7 @@
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "GetServiceSettings",
-        ::acs_runtime::Method::Get,
+        ::acs_runtime::Method::Post,
     )
     .read_only();
 impl crate::Client {
@@ -31,6 +31,16 @@ impl GetServiceSettingsRequest {
     pub fn builder() -> GetServiceSettingsRequestBuilder {
         GetServiceSettingsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetServiceSettingsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetServiceSettingsRequest {
     fn encode(
@@ -41,10 +51,44 @@ impl ::acs_runtime::EncodeRequest for GetServiceSettingsRequest {
         Ok(())
     }
 }
-/// Builds a [`GetServiceSettingsRequest`].
+/// Builds a [`GetServiceSettingsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetServiceSettingsRequestBuilder {
     region_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetServiceSettingsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetServiceSettingsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetServiceSettingsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetServiceSettingsRequestBuilder, A::Error> {
+                let mut value = GetServiceSettingsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetServiceSettingsRequestBuilder {
     /// Sets `RegionId`: see [`GetServiceSettingsRequest::region_id`].
@@ -87,9 +131,14 @@ impl GetServiceSettingsFluentBuilder {
     pub fn as_input(&self) -> &GetServiceSettingsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -179,6 +228,16 @@ impl<'de> ::serde::Deserialize<'de> for GetServiceSettingsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetServiceSettingsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `ServiceSettings`: empty when the service sent none.
+    pub fn service_settings(&self) -> &[ServiceSetting] {
+        self.service_settings.as_deref().unwrap_or_default()
     }
 }
 /// ServiceSetting
@@ -320,5 +379,31 @@ impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ServiceSetting {
+    /// `DeliveryOssBucketName`, if the service sent it.
+    pub fn delivery_oss_bucket_name(&self) -> Option<&str> {
+        self.delivery_oss_bucket_name.as_deref()
+    }
+    /// `DeliveryOssKeyPrefix`, if the service sent it.
+    pub fn delivery_oss_key_prefix(&self) -> Option<&str> {
+        self.delivery_oss_key_prefix.as_deref()
+    }
+    /// `DeliveryOssEnabled`, if the service sent it.
+    pub fn delivery_oss_enabled(&self) -> Option<bool> {
+        self.delivery_oss_enabled
+    }
+    /// `DeliverySlsEnabled`, if the service sent it.
+    pub fn delivery_sls_enabled(&self) -> Option<bool> {
+        self.delivery_sls_enabled
+    }
+    /// `DeliverySlsProjectName`, if the service sent it.
+    pub fn delivery_sls_project_name(&self) -> Option<&str> {
+        self.delivery_sls_project_name.as_deref()
+    }
+    /// `RdcEnterpriseId`, if the service sent it.
+    pub fn rdc_enterprise_id(&self) -> Option<&str> {
+        self.rdc_enterprise_id.as_deref()
     }
 }

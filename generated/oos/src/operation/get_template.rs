@@ -25,7 +25,7 @@ pub struct GetTemplateRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
+    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
     ///
     /// Wire name: `TemplateName`; required.
     ///
@@ -43,6 +43,16 @@ impl GetTemplateRequest {
     pub fn builder() -> GetTemplateRequestBuilder {
         GetTemplateRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetTemplateResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetTemplateRequest {
     fn encode(
@@ -55,12 +65,48 @@ impl ::acs_runtime::EncodeRequest for GetTemplateRequest {
         Ok(())
     }
 }
-/// Builds a [`GetTemplateRequest`].
+/// Builds a [`GetTemplateRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetTemplateRequestBuilder {
     region_id: Option<String>,
     template_name: Option<String>,
     template_version: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetTemplateRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetTemplateRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetTemplateRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTemplateRequestBuilder, A::Error> {
+                let mut value = GetTemplateRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetTemplateRequestBuilder {
     /// Sets `RegionId`: see [`GetTemplateRequest::region_id`].
@@ -135,9 +181,14 @@ impl GetTemplateFluentBuilder {
     pub fn as_input(&self) -> &GetTemplateRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -263,6 +314,20 @@ impl<'de> ::serde::Deserialize<'de> for GetTemplateResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl GetTemplateResponse {
+    /// `Content`, if the service sent it.
+    pub fn content(&self) -> Option<&str> {
+        self.content.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Template`, if the service sent it.
+    pub fn template(&self) -> Option<&Template> {
+        self.template.as_ref()
+    }
+}
 /// The metadata of the template.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -296,7 +361,7 @@ pub struct Template {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
@@ -498,5 +563,87 @@ impl<'de> ::serde::Deserialize<'de> for Template {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Template {
+    /// `Hash`, if the service sent it.
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `TemplateType`, if the service sent it.
+    pub fn template_type(&self) -> Option<&str> {
+        self.template_type.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `TemplateFormat`, if the service sent it.
+    pub fn template_format(&self) -> Option<&str> {
+        self.template_format.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `VersionName`, if the service sent it.
+    pub fn version_name(&self) -> Option<&str> {
+        self.version_name.as_deref()
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `HasTrigger`, if the service sent it.
+    pub fn has_trigger(&self) -> Option<bool> {
+        self.has_trigger
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
+    }
+    /// `SharedAccounts`, if the service sent it.
+    pub fn shared_accounts(&self) -> Option<&str> {
+        self.shared_accounts.as_deref()
     }
 }

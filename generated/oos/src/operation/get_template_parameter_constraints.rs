@@ -83,6 +83,16 @@ impl GetTemplateParameterConstraintsRequest {
     pub fn builder() -> GetTemplateParameterConstraintsRequestBuilder {
         GetTemplateParameterConstraintsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetTemplateParameterConstraintsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetTemplateParameterConstraintsRequest {
     fn encode(
@@ -98,7 +108,7 @@ impl ::acs_runtime::EncodeRequest for GetTemplateParameterConstraintsRequest {
         Ok(())
     }
 }
-/// Builds a [`GetTemplateParameterConstraintsRequest`].
+/// Builds a [`GetTemplateParameterConstraintsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetTemplateParameterConstraintsRequestBuilder {
     region_id: Option<String>,
@@ -107,6 +117,46 @@ pub struct GetTemplateParameterConstraintsRequestBuilder {
     template_name: Option<String>,
     template_url: Option<String>,
     parameters: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GetTemplateParameterConstraintsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetTemplateParameterConstraintsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a GetTemplateParameterConstraintsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTemplateParameterConstraintsRequestBuilder, A::Error> {
+                let mut value = GetTemplateParameterConstraintsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "TemplateContent" => value.template_content = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateURL" => value.template_url = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl GetTemplateParameterConstraintsRequestBuilder {
     /// Sets `RegionId`: see [`GetTemplateParameterConstraintsRequest::region_id`].
@@ -226,9 +276,14 @@ impl GetTemplateParameterConstraintsFluentBuilder {
     pub fn as_input(&self) -> &GetTemplateParameterConstraintsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -428,5 +483,15 @@ impl<'de> ::serde::Deserialize<'de> for GetTemplateParameterConstraintsResponse 
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetTemplateParameterConstraintsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `ParameterConstraints`, if the service sent it.
+    pub fn parameter_constraints(&self) -> Option<&::serde_json::Value> {
+        self.parameter_constraints.as_ref()
     }
 }

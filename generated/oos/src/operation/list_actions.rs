@@ -52,6 +52,16 @@ impl ListActionsRequest {
     pub fn builder() -> ListActionsRequestBuilder {
         ListActionsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListActionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListActionsRequest {
     fn encode(
@@ -65,13 +75,50 @@ impl ::acs_runtime::EncodeRequest for ListActionsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListActionsRequest`].
+/// Builds a [`ListActionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListActionsRequestBuilder {
     region_id: Option<String>,
     oos_action_name: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListActionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListActionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListActionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListActionsRequestBuilder, A::Error> {
+                let mut value = ListActionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OOSActionName" => value.oos_action_name = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListActionsRequestBuilder {
     /// Sets `RegionId`: see [`ListActionsRequest::region_id`].
@@ -159,9 +206,14 @@ impl ListActionsFluentBuilder {
     pub fn as_input(&self) -> &ListActionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -321,6 +373,24 @@ impl<'de> ::serde::Deserialize<'de> for ListActionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListActionsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Actions`: empty when the service sent none.
+    pub fn actions(&self) -> &[Action] {
+        self.actions.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListActionsResponse {
     type Item = Action;
     fn next_token(&self) -> Option<String> {
@@ -470,5 +540,41 @@ impl<'de> ::serde::Deserialize<'de> for Action {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Action {
+    /// `Popularity`, if the service sent it.
+    pub fn popularity(&self) -> Option<i32> {
+        self.popularity
+    }
+    /// `ActionType`, if the service sent it.
+    pub fn action_type(&self) -> Option<&str> {
+        self.action_type.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `OOSActionName`, if the service sent it.
+    pub fn oos_action_name(&self) -> Option<&str> {
+        self.oos_action_name.as_deref()
+    }
+    /// `Properties`, if the service sent it.
+    pub fn properties(&self) -> Option<&str> {
+        self.properties.as_deref()
     }
 }

@@ -76,6 +76,16 @@ impl ListApplicationGroupsRequest {
     pub fn builder() -> ListApplicationGroupsRequestBuilder {
         ListApplicationGroupsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListApplicationGroupsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListApplicationGroupsRequest {
     fn encode(
@@ -93,7 +103,7 @@ impl ::acs_runtime::EncodeRequest for ListApplicationGroupsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListApplicationGroupsRequest`].
+/// Builds a [`ListApplicationGroupsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListApplicationGroupsRequestBuilder {
     region_id: Option<String>,
@@ -104,6 +114,47 @@ pub struct ListApplicationGroupsRequestBuilder {
     resource_type: Option<String>,
     resource_id: Option<String>,
     resource_product: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListApplicationGroupsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListApplicationGroupsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListApplicationGroupsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListApplicationGroupsRequestBuilder, A::Error> {
+                let mut value = ListApplicationGroupsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "DeployRegionId" => value.deploy_region_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "ResourceId" => value.resource_id = map.next_value()?,
+                        "ResourceProduct" => value.resource_product = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListApplicationGroupsRequestBuilder {
     /// Sets `RegionId`: see [`ListApplicationGroupsRequest::region_id`].
@@ -253,9 +304,14 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn as_input(&self) -> &ListApplicationGroupsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -477,6 +533,24 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationGroupsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListApplicationGroupsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `ApplicationGroups`: empty when the service sent none.
+    pub fn application_groups(&self) -> &[ApplicationGroup] {
+        self.application_groups.as_deref().unwrap_or_default()
     }
 }
 impl ::acs_runtime::Page for ListApplicationGroupsResponse {
@@ -707,5 +781,83 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ApplicationGroup {
+    /// `CmsGroupId`, if the service sent it.
+    pub fn cms_group_id(&self) -> Option<&str> {
+        self.cms_group_id.as_deref()
+    }
+    /// `DeployRegionId`, if the service sent it.
+    pub fn deploy_region_id(&self) -> Option<&str> {
+        self.deploy_region_id.as_deref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `ImportTagKey`, if the service sent it.
+    pub fn import_tag_key(&self) -> Option<&str> {
+        self.import_tag_key.as_deref()
+    }
+    /// `ApplicationName`, if the service sent it.
+    pub fn application_name(&self) -> Option<&str> {
+        self.application_name.as_deref()
+    }
+    /// `ImportTagValue`, if the service sent it.
+    pub fn import_tag_value(&self) -> Option<&str> {
+        self.import_tag_value.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `DeployParameters`, if the service sent it.
+    pub fn deploy_parameters(&self) -> Option<&str> {
+        self.deploy_parameters.as_deref()
+    }
+    /// `StatusReason`, if the service sent it.
+    pub fn status_reason(&self) -> Option<&str> {
+        self.status_reason.as_deref()
+    }
+    /// `ErrorType`, if the service sent it.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref()
+    }
+    /// `ErrorDetail`, if the service sent it.
+    pub fn error_detail(&self) -> Option<&str> {
+        self.error_detail.as_deref()
+    }
+    /// `DeployedRevisionIds`, if the service sent it.
+    pub fn deployed_revision_ids(&self) -> Option<&str> {
+        self.deployed_revision_ids.as_deref()
+    }
+    /// `ExecutionId`, if the service sent it.
+    pub fn execution_id(&self) -> Option<&str> {
+        self.execution_id.as_deref()
     }
 }

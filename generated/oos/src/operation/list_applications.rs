@@ -45,13 +45,13 @@ pub struct ListApplicationsRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1","k2": "v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The names of the applications.
     ///
     /// Wire name: `Names`.
     ///
     /// Example: `["MyApplication"]`
-    pub names: Option<String>,
+    pub names: Option<Vec<String>>,
     /// The name of the application.
     ///
     /// Wire name: `Name`.
@@ -91,12 +91,22 @@ pub struct ListApplicationsRequest {
     /// Valid values: `ComputeNest`, `Custom`, `DingTalk`.
     ///
     /// Example: `DingTalk`
-    pub application_type: Option<String>,
+    pub application_type: Option<ApplicationType>,
 }
 impl ListApplicationsRequest {
     /// A builder for this request.
     pub fn builder() -> ListApplicationsRequestBuilder {
         ListApplicationsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListApplicationsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListApplicationsRequest {
@@ -110,22 +120,64 @@ impl ::acs_runtime::EncodeRequest for ListApplicationsRequest {
         if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
-        params.query.put("Names", &self.names);
+        if let Some(value) = &self.names {
+            params.query.put_json("Names", value)?;
+        }
         params.query.put("Name", &self.name);
         params.query.put("ApplicationType", &self.application_type);
         Ok(())
     }
 }
-/// Builds a [`ListApplicationsRequest`].
+/// Builds a [`ListApplicationsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListApplicationsRequestBuilder {
     region_id: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
-    names: Option<String>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
+    names: Option<Vec<String>>,
     name: Option<String>,
-    application_type: Option<String>,
+    application_type: Option<ApplicationType>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListApplicationsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListApplicationsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListApplicationsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListApplicationsRequestBuilder, A::Error> {
+                let mut value = ListApplicationsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "Names" => value.names = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "ApplicationType" => value.application_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListApplicationsRequestBuilder {
     /// Sets `RegionId`: see [`ListApplicationsRequest::region_id`].
@@ -175,34 +227,36 @@ impl ListApplicationsRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `Names`: see [`ListApplicationsRequest::names`].
+    ///
+    /// Appends one item; `set_names` replaces the whole list.
     pub fn names(mut self, input: impl Into<String>) -> Self {
-        self.names = Some(input.into());
+        self.names.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Names`. The names of the applications.
-    pub fn set_names(mut self, input: Option<String>) -> Self {
+    pub fn set_names(mut self, input: Option<Vec<String>>) -> Self {
         self.names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &Option<String> {
+    pub fn get_names(&self) -> &Option<Vec<String>> {
         &self.names
     }
     /// Sets `Name`: see [`ListApplicationsRequest::name`].
@@ -220,17 +274,17 @@ impl ListApplicationsRequestBuilder {
         &self.name
     }
     /// Sets `ApplicationType`: see [`ListApplicationsRequest::application_type`].
-    pub fn application_type(mut self, input: impl Into<String>) -> Self {
+    pub fn application_type(mut self, input: impl Into<ApplicationType>) -> Self {
         self.application_type = Some(input.into());
         self
     }
     /// Sets or clears `ApplicationType`. The type of the application.
-    pub fn set_application_type(mut self, input: Option<String>) -> Self {
+    pub fn set_application_type(mut self, input: Option<ApplicationType>) -> Self {
         self.application_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_type(&self) -> &Option<String> {
+    pub fn get_application_type(&self) -> &Option<ApplicationType> {
         &self.application_type
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -265,9 +319,14 @@ impl ListApplicationsFluentBuilder {
     pub fn as_input(&self) -> &ListApplicationsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -335,13 +394,13 @@ impl ListApplicationsFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `Names`: see [`ListApplicationsRequest::names`].
@@ -350,12 +409,12 @@ impl ListApplicationsFluentBuilder {
         self
     }
     /// Sets or clears `Names`.
-    pub fn set_names(mut self, input: Option<String>) -> Self {
+    pub fn set_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_names(&self) -> &Option<String> {
+    pub fn get_names(&self) -> &Option<Vec<String>> {
         self.inner.get_names()
     }
     /// Sets `Name`: see [`ListApplicationsRequest::name`].
@@ -373,17 +432,17 @@ impl ListApplicationsFluentBuilder {
         self.inner.get_name()
     }
     /// Sets `ApplicationType`: see [`ListApplicationsRequest::application_type`].
-    pub fn application_type(mut self, input: impl Into<String>) -> Self {
+    pub fn application_type(mut self, input: impl Into<ApplicationType>) -> Self {
         self.inner = self.inner.application_type(input);
         self
     }
     /// Sets or clears `ApplicationType`.
-    pub fn set_application_type(mut self, input: Option<String>) -> Self {
+    pub fn set_application_type(mut self, input: Option<ApplicationType>) -> Self {
         self.inner = self.inner.set_application_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_application_type(&self) -> &Option<String> {
+    pub fn get_application_type(&self) -> &Option<ApplicationType> {
         self.inner.get_application_type()
     }
 }
@@ -476,6 +535,24 @@ impl<'de> ::serde::Deserialize<'de> for ListApplicationsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListApplicationsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Applications`: empty when the service sent none.
+    pub fn applications(&self) -> &[Application] {
+        self.applications.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListApplicationsResponse {
     type Item = Application;
     fn next_token(&self) -> Option<String> {
@@ -512,7 +589,7 @@ pub struct Application {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1","k2": "v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The name of the application.
     ///
     /// Wire name: `Name`.
@@ -608,5 +685,146 @@ impl<'de> ::serde::Deserialize<'de> for Application {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Application {
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ApplicationType`, if the service sent it.
+    pub fn application_type(&self) -> Option<&str> {
+        self.application_type.as_deref()
+    }
+}
+/// The type of the application.
+///
+/// Valid values:
+///
+/// *   ComputeNest
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   Custom
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// *   DingTalk
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+///     <!-- -->
+///
+/// Built from its text with `From<&str>` (`"ComputeNest".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplicationType {
+    /// `ComputeNest`
+    ComputeNest,
+    /// `Custom`
+    Custom,
+    /// `DingTalk`
+    DingTalk,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ApplicationType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["ComputeNest", "Custom", "DingTalk"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ComputeNest => "ComputeNest",
+            Self::Custom => "Custom",
+            Self::DingTalk => "DingTalk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ApplicationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ComputeNest" => Self::ComputeNest,
+            "Custom" => Self::Custom,
+            "DingTalk" => Self::DingTalk,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ApplicationType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ApplicationType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ApplicationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ApplicationType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ApplicationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

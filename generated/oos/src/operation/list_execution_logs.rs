@@ -58,11 +58,25 @@ pub struct ListExecutionLogsRequest {
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
     pub next_token: Option<String>,
+    /// The ID of the Alibaba Cloud account (a member of the resource directory) whose execution this is.
+    ///
+    /// Wire name: `AccountId`.
+    pub account_id: Option<String>,
 }
 impl ListExecutionLogsRequest {
     /// A builder for this request.
     pub fn builder() -> ListExecutionLogsRequestBuilder {
         ListExecutionLogsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListExecutionLogsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListExecutionLogsRequest {
@@ -76,10 +90,11 @@ impl ::acs_runtime::EncodeRequest for ListExecutionLogsRequest {
         params.query.put("LogType", &self.log_type);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
+        params.query.put("AccountId", &self.account_id);
         Ok(())
     }
 }
-/// Builds a [`ListExecutionLogsRequest`].
+/// Builds a [`ListExecutionLogsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListExecutionLogsRequestBuilder {
     region_id: Option<String>,
@@ -88,6 +103,47 @@ pub struct ListExecutionLogsRequestBuilder {
     log_type: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
+    account_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListExecutionLogsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListExecutionLogsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListExecutionLogsRequestBuilder, A::Error> {
+                let mut value = ListExecutionLogsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "TaskExecutionId" => value.task_execution_id = map.next_value()?,
+                        "LogType" => value.log_type = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "AccountId" => value.account_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListExecutionLogsRequestBuilder {
     /// Sets `RegionId`: see [`ListExecutionLogsRequest::region_id`].
@@ -174,6 +230,20 @@ impl ListExecutionLogsRequestBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets `AccountId`: see [`ListExecutionLogsRequest::account_id`].
+    pub fn account_id(mut self, input: impl Into<String>) -> Self {
+        self.account_id = Some(input.into());
+        self
+    }
+    /// Sets or clears `AccountId`. The ID of the Alibaba Cloud account (a member of the resource directory) whose execution this is.
+    pub fn set_account_id(mut self, input: Option<String>) -> Self {
+        self.account_id = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_account_id(&self) -> &Option<String> {
+        &self.account_id
+    }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<ListExecutionLogsRequest, ::acs_runtime::BuildError> {
         Ok(ListExecutionLogsRequest {
@@ -185,6 +255,7 @@ impl ListExecutionLogsRequestBuilder {
             log_type: self.log_type,
             max_results: self.max_results,
             next_token: self.next_token,
+            account_id: self.account_id,
         })
     }
 }
@@ -207,9 +278,14 @@ impl ListExecutionLogsFluentBuilder {
     pub fn as_input(&self) -> &ListExecutionLogsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -311,6 +387,20 @@ impl ListExecutionLogsFluentBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
+    /// Sets `AccountId`: see [`ListExecutionLogsRequest::account_id`].
+    pub fn account_id(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.account_id(input);
+        self
+    }
+    /// Sets or clears `AccountId`.
+    pub fn set_account_id(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_account_id(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_account_id(&self) -> &Option<String> {
+        self.inner.get_account_id()
+    }
 }
 /// What `ListExecutionLogs` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -411,6 +501,28 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionLogsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListExecutionLogsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `IsTruncated`, if the service sent it.
+    pub fn is_truncated(&self) -> Option<bool> {
+        self.is_truncated
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `ExecutionLogs`: empty when the service sent none.
+    pub fn execution_logs(&self) -> &[ExecutionLog] {
+        self.execution_logs.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListExecutionLogsResponse {
     type Item = ExecutionLog;
     fn next_token(&self) -> Option<String> {
@@ -509,5 +621,23 @@ impl<'de> ::serde::Deserialize<'de> for ExecutionLog {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ExecutionLog {
+    /// `TaskExecutionId`, if the service sent it.
+    pub fn task_execution_id(&self) -> Option<&str> {
+        self.task_execution_id.as_deref()
+    }
+    /// `Message`, if the service sent it.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `LogType`, if the service sent it.
+    pub fn log_type(&self) -> Option<&str> {
+        self.log_type.as_deref()
+    }
+    /// `Timestamp`, if the service sent it.
+    pub fn timestamp(&self) -> Option<&str> {
+        self.timestamp.as_deref()
     }
 }

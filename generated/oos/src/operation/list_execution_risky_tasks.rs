@@ -37,6 +37,16 @@ impl ListExecutionRiskyTasksRequest {
     pub fn builder() -> ListExecutionRiskyTasksRequestBuilder {
         ListExecutionRiskyTasksRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListExecutionRiskyTasksResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListExecutionRiskyTasksRequest {
     fn encode(
@@ -48,11 +58,46 @@ impl ::acs_runtime::EncodeRequest for ListExecutionRiskyTasksRequest {
         Ok(())
     }
 }
-/// Builds a [`ListExecutionRiskyTasksRequest`].
+/// Builds a [`ListExecutionRiskyTasksRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListExecutionRiskyTasksRequestBuilder {
     region_id: Option<String>,
     template_name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListExecutionRiskyTasksRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListExecutionRiskyTasksRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListExecutionRiskyTasksRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListExecutionRiskyTasksRequestBuilder, A::Error> {
+                let mut value = ListExecutionRiskyTasksRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListExecutionRiskyTasksRequestBuilder {
     /// Sets `RegionId`: see [`ListExecutionRiskyTasksRequest::region_id`].
@@ -114,9 +159,14 @@ impl ListExecutionRiskyTasksFluentBuilder {
     pub fn as_input(&self) -> &ListExecutionRiskyTasksRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -218,6 +268,16 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionRiskyTasksResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListExecutionRiskyTasksResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `RiskyTasks`: empty when the service sent none.
+    pub fn risky_tasks(&self) -> &[RiskyTask] {
+        self.risky_tasks.as_deref().unwrap_or_default()
+    }
+}
 /// RiskyTask
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -299,5 +359,23 @@ impl<'de> ::serde::Deserialize<'de> for RiskyTask {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl RiskyTask {
+    /// `Service`, if the service sent it.
+    pub fn service(&self) -> Option<&str> {
+        self.service.as_deref()
+    }
+    /// `API`, if the service sent it.
+    pub fn api(&self) -> Option<&str> {
+        self.api.as_deref()
+    }
+    /// `Task`: empty when the service sent none.
+    pub fn task(&self) -> &[String] {
+        self.task.as_deref().unwrap_or_default()
+    }
+    /// `Template`: empty when the service sent none.
+    pub fn template(&self) -> &[String] {
+        self.template.as_deref().unwrap_or_default()
     }
 }

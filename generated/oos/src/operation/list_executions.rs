@@ -38,8 +38,10 @@ pub struct ListExecutionsRequest {
     ///
     /// Wire name: `Status`.
     ///
+    /// Valid values: `Started`, `Queued`, `Running`, `Waiting`, `Success`, `Failed`, `Cancelled`, `Pending`, `Skipped`.
+    ///
     /// Example: `Running`
-    pub status: Option<String>,
+    pub status: Option<StatusInput>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
@@ -77,8 +79,10 @@ pub struct ListExecutionsRequest {
     ///
     /// Wire name: `Mode`.
     ///
+    /// Valid values: `Automatic`, `FailurePause`, `Debug`.
+    ///
     /// Example: `Automatic`
-    pub mode: Option<String>,
+    pub mode: Option<ModeInput>,
     /// The executor.
     ///
     /// Wire name: `ExecutedBy`.
@@ -114,7 +118,7 @@ pub struct ListExecutionsRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The number of entries to return on each page. Valid values: 10 to 100. Default value: 50.
     ///
     /// Wire name: `MaxResults`.
@@ -181,12 +185,30 @@ pub struct ListExecutionsRequest {
     /// Wire name: `Categories`.
     ///
     /// Example: `["TimerTrigger"、"EventTrigger"]`
-    pub categories: Option<String>,
+    pub categories: Option<Vec<String>>,
+    /// The ID of the Alibaba Cloud account (a member of the resource directory) whose executions are listed.
+    ///
+    /// Wire name: `AccountId`.
+    pub account_id: Option<String>,
+    /// The folders of the resource directory whose accounts' executions are listed.
+    ///
+    /// Wire name: `RdFolderIds`.
+    pub rd_folder_ids: Option<Vec<String>>,
 }
 impl ListExecutionsRequest {
     /// A builder for this request.
     pub fn builder() -> ListExecutionsRequestBuilder {
         ListExecutionsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListExecutionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListExecutionsRequest {
@@ -220,28 +242,34 @@ impl ::acs_runtime::EncodeRequest for ListExecutionsRequest {
         params.query.put("ResourceGroupId", &self.resource_group_id);
         params.query.put("Description", &self.description);
         params.query.put("Depth", &self.depth);
-        params.query.put("Categories", &self.categories);
+        if let Some(value) = &self.categories {
+            params.query.put_json("Categories", value)?;
+        }
+        params.query.put("AccountId", &self.account_id);
+        if let Some(value) = &self.rd_folder_ids {
+            params.query.put_json("RdFolderIds", value)?;
+        }
         Ok(())
     }
 }
-/// Builds a [`ListExecutionsRequest`].
+/// Builds a [`ListExecutionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListExecutionsRequestBuilder {
     region_id: Option<String>,
     template_name: Option<String>,
-    status: Option<String>,
+    status: Option<StatusInput>,
     execution_id: Option<String>,
     start_date_before: Option<String>,
     start_date_after: Option<String>,
     end_date_before: Option<String>,
     end_date_after: Option<String>,
-    mode: Option<String>,
+    mode: Option<ModeInput>,
     executed_by: Option<String>,
     parent_execution_id: Option<String>,
     ram_role: Option<String>,
     include_child_execution: Option<bool>,
     category: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     max_results: Option<i32>,
     next_token: Option<String>,
     sort_field: Option<String>,
@@ -251,7 +279,75 @@ pub struct ListExecutionsRequestBuilder {
     resource_group_id: Option<String>,
     description: Option<String>,
     depth: Option<String>,
-    categories: Option<String>,
+    categories: Option<Vec<String>>,
+    account_id: Option<String>,
+    rd_folder_ids: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListExecutionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListExecutionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListExecutionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListExecutionsRequestBuilder, A::Error> {
+                let mut value = ListExecutionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "StartDateBefore" => value.start_date_before = map.next_value()?,
+                        "StartDateAfter" => value.start_date_after = map.next_value()?,
+                        "EndDateBefore" => value.end_date_before = map.next_value()?,
+                        "EndDateAfter" => value.end_date_after = map.next_value()?,
+                        "Mode" => value.mode = map.next_value()?,
+                        "ExecutedBy" => value.executed_by = map.next_value()?,
+                        "ParentExecutionId" => {
+                            value.parent_execution_id = map.next_value()?;
+                        }
+                        "RamRole" => value.ram_role = map.next_value()?,
+                        "IncludeChildExecution" => {
+                            value.include_child_execution = map.next_value()?;
+                        }
+                        "Category" => value.category = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "SortField" => value.sort_field = map.next_value()?,
+                        "SortOrder" => value.sort_order = map.next_value()?,
+                        "ResourceId" => value.resource_id = map.next_value()?,
+                        "ResourceTemplateName" => {
+                            value.resource_template_name = map.next_value()?;
+                        }
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "Depth" => value.depth = map.next_value()?,
+                        "Categories" => value.categories = map.next_value()?,
+                        "AccountId" => value.account_id = map.next_value()?,
+                        "RdFolderIds" => value.rd_folder_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListExecutionsRequestBuilder {
     /// Sets `RegionId`: see [`ListExecutionsRequest::region_id`].
@@ -283,17 +379,17 @@ impl ListExecutionsRequestBuilder {
         &self.template_name
     }
     /// Sets `Status`: see [`ListExecutionsRequest::status`].
-    pub fn status(mut self, input: impl Into<String>) -> Self {
+    pub fn status(mut self, input: impl Into<StatusInput>) -> Self {
         self.status = Some(input.into());
         self
     }
     /// Sets or clears `Status`. The status of the execution.
-    pub fn set_status(mut self, input: Option<String>) -> Self {
+    pub fn set_status(mut self, input: Option<StatusInput>) -> Self {
         self.status = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &Option<String> {
+    pub fn get_status(&self) -> &Option<StatusInput> {
         &self.status
     }
     /// Sets `ExecutionId`: see [`ListExecutionsRequest::execution_id`].
@@ -367,17 +463,17 @@ impl ListExecutionsRequestBuilder {
         &self.end_date_after
     }
     /// Sets `Mode`: see [`ListExecutionsRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<ModeInput>) -> Self {
         self.mode = Some(input.into());
         self
     }
     /// Sets or clears `Mode`. The execution mode.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<ModeInput>) -> Self {
         self.mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<ModeInput> {
         &self.mode
     }
     /// Sets `ExecutedBy`: see [`ListExecutionsRequest::executed_by`].
@@ -455,20 +551,20 @@ impl ListExecutionsRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags for the execution.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `MaxResults`: see [`ListExecutionsRequest::max_results`].
@@ -598,18 +694,50 @@ impl ListExecutionsRequestBuilder {
         &self.depth
     }
     /// Sets `Categories`: see [`ListExecutionsRequest::categories`].
+    ///
+    /// Appends one item; `set_categories` replaces the whole list.
     pub fn categories(mut self, input: impl Into<String>) -> Self {
-        self.categories = Some(input.into());
+        self.categories.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `Categories`. The types of the execution template.
-    pub fn set_categories(mut self, input: Option<String>) -> Self {
+    pub fn set_categories(mut self, input: Option<Vec<String>>) -> Self {
         self.categories = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_categories(&self) -> &Option<String> {
+    pub fn get_categories(&self) -> &Option<Vec<String>> {
         &self.categories
+    }
+    /// Sets `AccountId`: see [`ListExecutionsRequest::account_id`].
+    pub fn account_id(mut self, input: impl Into<String>) -> Self {
+        self.account_id = Some(input.into());
+        self
+    }
+    /// Sets or clears `AccountId`. The ID of the Alibaba Cloud account (a member of the resource directory) whose executions are listed.
+    pub fn set_account_id(mut self, input: Option<String>) -> Self {
+        self.account_id = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_account_id(&self) -> &Option<String> {
+        &self.account_id
+    }
+    /// Sets `RdFolderIds`: see [`ListExecutionsRequest::rd_folder_ids`].
+    ///
+    /// Appends one item; `set_rd_folder_ids` replaces the whole list.
+    pub fn rd_folder_ids(mut self, input: impl Into<String>) -> Self {
+        self.rd_folder_ids.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets or clears `RdFolderIds`. The folders of the resource directory whose accounts' executions are listed.
+    pub fn set_rd_folder_ids(mut self, input: Option<Vec<String>>) -> Self {
+        self.rd_folder_ids = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_rd_folder_ids(&self) -> &Option<Vec<String>> {
+        &self.rd_folder_ids
     }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<ListExecutionsRequest, ::acs_runtime::BuildError> {
@@ -639,6 +767,8 @@ impl ListExecutionsRequestBuilder {
             description: self.description,
             depth: self.depth,
             categories: self.categories,
+            account_id: self.account_id,
+            rd_folder_ids: self.rd_folder_ids,
         })
     }
 }
@@ -661,9 +791,14 @@ impl ListExecutionsFluentBuilder {
     pub fn as_input(&self) -> &ListExecutionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -710,17 +845,17 @@ impl ListExecutionsFluentBuilder {
         self.inner.get_template_name()
     }
     /// Sets `Status`: see [`ListExecutionsRequest::status`].
-    pub fn status(mut self, input: impl Into<String>) -> Self {
+    pub fn status(mut self, input: impl Into<StatusInput>) -> Self {
         self.inner = self.inner.status(input);
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(mut self, input: Option<String>) -> Self {
+    pub fn set_status(mut self, input: Option<StatusInput>) -> Self {
         self.inner = self.inner.set_status(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &Option<String> {
+    pub fn get_status(&self) -> &Option<StatusInput> {
         self.inner.get_status()
     }
     /// Sets `ExecutionId`: see [`ListExecutionsRequest::execution_id`].
@@ -794,17 +929,17 @@ impl ListExecutionsFluentBuilder {
         self.inner.get_end_date_after()
     }
     /// Sets `Mode`: see [`ListExecutionsRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<ModeInput>) -> Self {
         self.inner = self.inner.mode(input);
         self
     }
     /// Sets or clears `Mode`.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<ModeInput>) -> Self {
         self.inner = self.inner.set_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<ModeInput> {
         self.inner.get_mode()
     }
     /// Sets `ExecutedBy`: see [`ListExecutionsRequest::executed_by`].
@@ -885,13 +1020,13 @@ impl ListExecutionsFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `MaxResults`: see [`ListExecutionsRequest::max_results`].
@@ -1026,13 +1161,41 @@ impl ListExecutionsFluentBuilder {
         self
     }
     /// Sets or clears `Categories`.
-    pub fn set_categories(mut self, input: Option<String>) -> Self {
+    pub fn set_categories(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_categories(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_categories(&self) -> &Option<String> {
+    pub fn get_categories(&self) -> &Option<Vec<String>> {
         self.inner.get_categories()
+    }
+    /// Sets `AccountId`: see [`ListExecutionsRequest::account_id`].
+    pub fn account_id(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.account_id(input);
+        self
+    }
+    /// Sets or clears `AccountId`.
+    pub fn set_account_id(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_account_id(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_account_id(&self) -> &Option<String> {
+        self.inner.get_account_id()
+    }
+    /// Sets `RdFolderIds`: see [`ListExecutionsRequest::rd_folder_ids`].
+    pub fn rd_folder_ids(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.rd_folder_ids(input);
+        self
+    }
+    /// Sets or clears `RdFolderIds`.
+    pub fn set_rd_folder_ids(mut self, input: Option<Vec<String>>) -> Self {
+        self.inner = self.inner.set_rd_folder_ids(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_rd_folder_ids(&self) -> &Option<Vec<String>> {
+        self.inner.get_rd_folder_ids()
     }
 }
 /// What `ListExecutions` returns.
@@ -1130,6 +1293,28 @@ impl<'de> ::serde::Deserialize<'de> for ListExecutionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListExecutionsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Executions`: empty when the service sent none.
+    pub fn executions(&self) -> &[Execution] {
+        self.executions.as_deref().unwrap_or_default()
+    }
+    /// `TotalCount`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+}
 impl ::acs_runtime::Page for ListExecutionsResponse {
     type Item = Execution;
     fn next_token(&self) -> Option<String> {
@@ -1220,6 +1405,20 @@ impl<'de> ::serde::Deserialize<'de> for CurrentTask {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CurrentTask {
+    /// `TaskExecutionId`, if the service sent it.
+    pub fn task_execution_id(&self) -> Option<&str> {
+        self.task_execution_id.as_deref()
+    }
+    /// `TaskName`, if the service sent it.
+    pub fn task_name(&self) -> Option<&str> {
+        self.task_name.as_deref()
+    }
+    /// `TaskAction`, if the service sent it.
+    pub fn task_action(&self) -> Option<&str> {
+        self.task_action.as_deref()
+    }
+}
 /// Execution
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1228,8 +1427,10 @@ pub struct Execution {
     ///
     /// Wire name: `Status`.
     ///
+    /// Valid values: `Started`, `Queued`, `Running`, `Waiting`, `Success`, `Failed`, `Cancelled`, `Pending`, `Skipped`.
+    ///
     /// Example: `Success`
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// The Waiting state.
     ///
     /// Wire name: `WaitingStatus`.
@@ -1253,7 +1454,7 @@ pub struct Execution {
     /// Wire name: `Tags`.
     ///
     /// Example: `{}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The time when the template was last successfully triggered.
     ///
     /// Wire name: `LastSuccessfulTriggerTime`.
@@ -1264,8 +1465,10 @@ pub struct Execution {
     ///
     /// Wire name: `Mode`.
     ///
+    /// Valid values: `Automatic`, `FailurePause`, `Debug`.
+    ///
     /// Example: `Automatic`
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     /// The security check mode. Valid values: Skip, and ConfirmEveryHighRiskAction.
     ///
     /// Wire name: `SafetyCheck`.
@@ -1681,5 +1884,548 @@ impl<'de> ::serde::Deserialize<'de> for Execution {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Execution {
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+    /// `WaitingStatus`, if the service sent it.
+    pub fn waiting_status(&self) -> Option<&str> {
+        self.waiting_status.as_deref()
+    }
+    /// `Targets`, if the service sent it.
+    pub fn targets(&self) -> Option<&str> {
+        self.targets.as_deref()
+    }
+    /// `StatusReason`, if the service sent it.
+    pub fn status_reason(&self) -> Option<&str> {
+        self.status_reason.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `LastSuccessfulTriggerTime`, if the service sent it.
+    pub fn last_successful_trigger_time(&self) -> Option<&str> {
+        self.last_successful_trigger_time.as_deref()
+    }
+    /// `LastSuccessfulTriggerTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn last_successful_trigger_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.last_successful_trigger_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Mode`, if the service sent it.
+    pub fn mode(&self) -> Option<&Mode> {
+        self.mode.as_ref()
+    }
+    /// `SafetyCheck`, if the service sent it.
+    pub fn safety_check(&self) -> Option<&str> {
+        self.safety_check.as_deref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `LastTriggerTime`, if the service sent it.
+    pub fn last_trigger_time(&self) -> Option<&str> {
+        self.last_trigger_time.as_deref()
+    }
+    /// `LastTriggerTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn last_trigger_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.last_trigger_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParentExecutionId`, if the service sent it.
+    pub fn parent_execution_id(&self) -> Option<&str> {
+        self.parent_execution_id.as_deref()
+    }
+    /// `LastTriggerStatus`, if the service sent it.
+    pub fn last_trigger_status(&self) -> Option<&str> {
+        self.last_trigger_status.as_deref()
+    }
+    /// `StatusMessage`, if the service sent it.
+    pub fn status_message(&self) -> Option<&str> {
+        self.status_message.as_deref()
+    }
+    /// `Outputs`, if the service sent it.
+    pub fn outputs(&self) -> Option<&str> {
+        self.outputs.as_deref()
+    }
+    /// `ExecutedBy`, if the service sent it.
+    pub fn executed_by(&self) -> Option<&str> {
+        self.executed_by.as_deref()
+    }
+    /// `EndDate`, if the service sent it.
+    pub fn end_date(&self) -> Option<&str> {
+        self.end_date.as_deref()
+    }
+    /// `EndDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn end_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.end_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `IsParent`, if the service sent it.
+    pub fn is_parent(&self) -> Option<bool> {
+        self.is_parent
+    }
+    /// `StartDate`, if the service sent it.
+    pub fn start_date(&self) -> Option<&str> {
+        self.start_date.as_deref()
+    }
+    /// `StartDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn start_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.start_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ExecutionId`, if the service sent it.
+    pub fn execution_id(&self) -> Option<&str> {
+        self.execution_id.as_deref()
+    }
+    /// `Parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&::serde_json::Value> {
+        self.parameters.as_ref()
+    }
+    /// `Counters`, if the service sent it.
+    pub fn counters(&self) -> Option<&::serde_json::Value> {
+        self.counters.as_ref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `RamRole`, if the service sent it.
+    pub fn ram_role(&self) -> Option<&str> {
+        self.ram_role.as_deref()
+    }
+    /// `ResourceStatus`, if the service sent it.
+    pub fn resource_status(&self) -> Option<&str> {
+        self.resource_status.as_deref()
+    }
+    /// `CurrentTasks`: empty when the service sent none.
+    pub fn current_tasks(&self) -> &[CurrentTask] {
+        self.current_tasks.as_deref().unwrap_or_default()
+    }
+    /// `LastTriggerStatusMessage`, if the service sent it.
+    pub fn last_trigger_status_message(&self) -> Option<&str> {
+        self.last_trigger_status_message.as_deref()
+    }
+    /// `LastTriggerOutputs`, if the service sent it.
+    pub fn last_trigger_outputs(&self) -> Option<&str> {
+        self.last_trigger_outputs.as_deref()
+    }
+    /// `NextScheduleTime`, if the service sent it.
+    pub fn next_schedule_time(&self) -> Option<&str> {
+        self.next_schedule_time.as_deref()
+    }
+    /// `NextScheduleTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn next_schedule_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.next_schedule_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+}
+/// The status of the execution. Valid values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
+///
+/// Built from its text with `From<&str>` (`"Started".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusInput {
+    /// `Started`
+    Started,
+    /// `Queued`
+    Queued,
+    /// `Running`
+    Running,
+    /// `Waiting`
+    Waiting,
+    /// `Success`
+    Success,
+    /// `Failed`
+    Failed,
+    /// `Cancelled`
+    Cancelled,
+    /// `Pending`
+    Pending,
+    /// `Skipped`
+    Skipped,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl StatusInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Started",
+        "Queued",
+        "Running",
+        "Waiting",
+        "Success",
+        "Failed",
+        "Cancelled",
+        "Pending",
+        "Skipped",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "Started",
+            Self::Queued => "Queued",
+            Self::Running => "Running",
+            Self::Waiting => "Waiting",
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Cancelled => "Cancelled",
+            Self::Pending => "Pending",
+            Self::Skipped => "Skipped",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for StatusInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "Started" => Self::Started,
+            "Queued" => Self::Queued,
+            "Running" => Self::Running,
+            "Waiting" => Self::Waiting,
+            "Success" => Self::Success,
+            "Failed" => Self::Failed,
+            "Cancelled" => Self::Cancelled,
+            "Pending" => Self::Pending,
+            "Skipped" => Self::Skipped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for StatusInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for StatusInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for StatusInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for StatusInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for StatusInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatusInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The execution mode. Valid values:
+///
+/// *   **Automatic**
+/// *   **Debug**
+///
+/// Built from its text with `From<&str>` (`"Automatic".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModeInput {
+    /// `Automatic`
+    Automatic,
+    /// `FailurePause`
+    FailurePause,
+    /// `Debug`
+    Debug,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ModeInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Automatic", "FailurePause", "Debug"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automatic => "Automatic",
+            Self::FailurePause => "FailurePause",
+            Self::Debug => "Debug",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ModeInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automatic" => Self::Automatic,
+            "FailurePause" => Self::FailurePause,
+            "Debug" => Self::Debug,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ModeInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ModeInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ModeInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ModeInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ModeInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModeInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The status of the execution. Valid values: Started, Queued, Running, Waiting, Success, Failed, and Cancelled.
+///
+/// Built from its text with `From<&str>` (`"Started".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// `Started`
+    Started,
+    /// `Queued`
+    Queued,
+    /// `Running`
+    Running,
+    /// `Waiting`
+    Waiting,
+    /// `Success`
+    Success,
+    /// `Failed`
+    Failed,
+    /// `Cancelled`
+    Cancelled,
+    /// `Pending`
+    Pending,
+    /// `Skipped`
+    Skipped,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Status {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Started",
+        "Queued",
+        "Running",
+        "Waiting",
+        "Success",
+        "Failed",
+        "Cancelled",
+        "Pending",
+        "Skipped",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "Started",
+            Self::Queued => "Queued",
+            Self::Running => "Running",
+            Self::Waiting => "Waiting",
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Cancelled => "Cancelled",
+            Self::Pending => "Pending",
+            Self::Skipped => "Skipped",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "Started" => Self::Started,
+            "Queued" => Self::Queued,
+            "Running" => Self::Running,
+            "Waiting" => Self::Waiting,
+            "Success" => Self::Success,
+            "Failed" => Self::Failed,
+            "Cancelled" => Self::Cancelled,
+            "Pending" => Self::Pending,
+            "Skipped" => Self::Skipped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Status {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Status {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Status {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The execution mode.
+///
+/// Built from its text with `From<&str>` (`"Automatic".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `Automatic`
+    Automatic,
+    /// `FailurePause`
+    FailurePause,
+    /// `Debug`
+    Debug,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Mode {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Automatic", "FailurePause", "Debug"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automatic => "Automatic",
+            Self::FailurePause => "FailurePause",
+            Self::Debug => "Debug",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automatic" => Self::Automatic,
+            "FailurePause" => Self::FailurePause,
+            "Debug" => Self::Debug,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Mode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Mode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Mode {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Mode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Mode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

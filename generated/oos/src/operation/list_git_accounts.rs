@@ -46,6 +46,16 @@ impl ListGitAccountsRequest {
     pub fn builder() -> ListGitAccountsRequestBuilder {
         ListGitAccountsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListGitAccountsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListGitAccountsRequest {
     fn encode(
@@ -60,7 +70,7 @@ impl ::acs_runtime::EncodeRequest for ListGitAccountsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListGitAccountsRequest`].
+/// Builds a [`ListGitAccountsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListGitAccountsRequestBuilder {
     client_token: Option<String>,
@@ -68,6 +78,44 @@ pub struct ListGitAccountsRequestBuilder {
     region_id: Option<String>,
     role_name: Option<String>,
     bind_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListGitAccountsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListGitAccountsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListGitAccountsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGitAccountsRequestBuilder, A::Error> {
+                let mut value = ListGitAccountsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "RoleName" => value.role_name = map.next_value()?,
+                        "BindType" => value.bind_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListGitAccountsRequestBuilder {
     /// Sets `ClientToken`: see [`ListGitAccountsRequest::client_token`].
@@ -172,9 +220,14 @@ impl ListGitAccountsFluentBuilder {
     pub fn as_input(&self) -> &ListGitAccountsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -322,6 +375,20 @@ impl<'de> ::serde::Deserialize<'de> for ListGitAccountsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListGitAccountsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `GitAccounts`: empty when the service sent none.
+    pub fn git_accounts(&self) -> &[GitAccount] {
+        self.git_accounts.as_deref().unwrap_or_default()
+    }
+    /// `Count`, if the service sent it.
+    pub fn count(&self) -> Option<i32> {
+        self.count
+    }
+}
 /// GitAccount
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -383,5 +450,15 @@ impl<'de> ::serde::Deserialize<'de> for GitAccount {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GitAccount {
+    /// `Owner`, if the service sent it.
+    pub fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+    /// `IsActive`, if the service sent it.
+    pub fn is_active(&self) -> Option<bool> {
+        self.is_active
     }
 }

@@ -56,6 +56,16 @@ impl ListGitBranchesRequest {
     pub fn builder() -> ListGitBranchesRequestBuilder {
         ListGitBranchesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListGitBranchesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListGitBranchesRequest {
     fn encode(
@@ -72,7 +82,7 @@ impl ::acs_runtime::EncodeRequest for ListGitBranchesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListGitBranchesRequest`].
+/// Builds a [`ListGitBranchesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListGitBranchesRequestBuilder {
     client_token: Option<String>,
@@ -82,6 +92,46 @@ pub struct ListGitBranchesRequestBuilder {
     region_id: Option<String>,
     org_id: Option<String>,
     repo_id: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListGitBranchesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListGitBranchesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListGitBranchesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGitBranchesRequestBuilder, A::Error> {
+                let mut value = ListGitBranchesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "RepoFullName" => value.repo_full_name = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        "RepoId" => value.repo_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListGitBranchesRequestBuilder {
     /// Sets `ClientToken`: see [`ListGitBranchesRequest::client_token`].
@@ -220,9 +270,14 @@ impl ListGitBranchesFluentBuilder {
     pub fn as_input(&self) -> &ListGitBranchesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -398,6 +453,20 @@ impl<'de> ::serde::Deserialize<'de> for ListGitBranchesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListGitBranchesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `GitBranches`: empty when the service sent none.
+    pub fn git_branches(&self) -> &[GitBranch] {
+        self.git_branches.as_deref().unwrap_or_default()
+    }
+    /// `Count`, if the service sent it.
+    pub fn count(&self) -> Option<i32> {
+        self.count
+    }
+}
 /// GitBranch
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -451,5 +520,11 @@ impl<'de> ::serde::Deserialize<'de> for GitBranch {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GitBranch {
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 }

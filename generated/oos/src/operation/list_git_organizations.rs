@@ -46,6 +46,16 @@ impl ListGitOrganizationsRequest {
     pub fn builder() -> ListGitOrganizationsRequestBuilder {
         ListGitOrganizationsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListGitOrganizationsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListGitOrganizationsRequest {
     fn encode(
@@ -60,7 +70,7 @@ impl ::acs_runtime::EncodeRequest for ListGitOrganizationsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListGitOrganizationsRequest`].
+/// Builds a [`ListGitOrganizationsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListGitOrganizationsRequestBuilder {
     client_token: Option<String>,
@@ -68,6 +78,44 @@ pub struct ListGitOrganizationsRequestBuilder {
     owner: Option<String>,
     region_id: Option<String>,
     bind_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListGitOrganizationsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListGitOrganizationsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListGitOrganizationsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGitOrganizationsRequestBuilder, A::Error> {
+                let mut value = ListGitOrganizationsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "BindType" => value.bind_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListGitOrganizationsRequestBuilder {
     /// Sets `ClientToken`: see [`ListGitOrganizationsRequest::client_token`].
@@ -176,9 +224,14 @@ impl ListGitOrganizationsFluentBuilder {
     pub fn as_input(&self) -> &ListGitOrganizationsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -326,6 +379,20 @@ impl<'de> ::serde::Deserialize<'de> for ListGitOrganizationsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListGitOrganizationsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `GitOrgs`: empty when the service sent none.
+    pub fn git_orgs(&self) -> &[GitOrg] {
+        self.git_orgs.as_deref().unwrap_or_default()
+    }
+    /// `Count`, if the service sent it.
+    pub fn count(&self) -> Option<i32> {
+        self.count
+    }
+}
 /// GitOrg
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -387,5 +454,15 @@ impl<'de> ::serde::Deserialize<'de> for GitOrg {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GitOrg {
+    /// `OrgName`, if the service sent it.
+    pub fn org_name(&self) -> Option<&str> {
+        self.org_name.as_deref()
+    }
+    /// `OrgId`, if the service sent it.
+    pub fn org_id(&self) -> Option<&str> {
+        self.org_id.as_deref()
     }
 }

@@ -60,6 +60,16 @@ impl ListGitRepositoriesRequest {
     pub fn builder() -> ListGitRepositoriesRequestBuilder {
         ListGitRepositoriesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListGitRepositoriesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListGitRepositoriesRequest {
     fn encode(
@@ -77,7 +87,7 @@ impl ::acs_runtime::EncodeRequest for ListGitRepositoriesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListGitRepositoriesRequest`].
+/// Builds a [`ListGitRepositoriesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListGitRepositoriesRequestBuilder {
     client_token: Option<String>,
@@ -88,6 +98,47 @@ pub struct ListGitRepositoriesRequestBuilder {
     org_name: Option<String>,
     region_id: Option<String>,
     org_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListGitRepositoriesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListGitRepositoriesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListGitRepositoriesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGitRepositoriesRequestBuilder, A::Error> {
+                let mut value = ListGitRepositoriesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "PageNumber" => value.page_number = map.next_value()?,
+                        "PageSize" => value.page_size = map.next_value()?,
+                        "OrgName" => value.org_name = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListGitRepositoriesRequestBuilder {
     /// Sets `ClientToken`: see [`ListGitRepositoriesRequest::client_token`].
@@ -239,9 +290,14 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn as_input(&self) -> &ListGitRepositoriesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -431,6 +487,20 @@ impl<'de> ::serde::Deserialize<'de> for ListGitRepositoriesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListGitRepositoriesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `GitRepos`: empty when the service sent none.
+    pub fn git_repos(&self) -> &[GitRepo] {
+        self.git_repos.as_deref().unwrap_or_default()
+    }
+    /// `Count`, if the service sent it.
+    pub fn count(&self) -> Option<i32> {
+        self.count
+    }
+}
 /// GitRepo
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -516,5 +586,27 @@ impl<'de> ::serde::Deserialize<'de> for GitRepo {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GitRepo {
+    /// `FullName`, if the service sent it.
+    pub fn full_name(&self) -> Option<&str> {
+        self.full_name.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `HtmlUrl`, if the service sent it.
+    pub fn html_url(&self) -> Option<&str> {
+        self.html_url.as_deref()
+    }
+    /// `IsPrivate`, if the service sent it.
+    pub fn is_private(&self) -> Option<bool> {
+        self.is_private
+    }
+    /// `RepoId`, if the service sent it.
+    pub fn repo_id(&self) -> Option<i64> {
+        self.repo_id
     }
 }

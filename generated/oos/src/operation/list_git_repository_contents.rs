@@ -70,6 +70,16 @@ impl ListGitRepositoryContentsRequest {
     pub fn builder() -> ListGitRepositoryContentsRequestBuilder {
         ListGitRepositoryContentsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListGitRepositoryContentsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListGitRepositoryContentsRequest {
     fn encode(
@@ -89,7 +99,7 @@ impl ::acs_runtime::EncodeRequest for ListGitRepositoryContentsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListGitRepositoryContentsRequest`].
+/// Builds a [`ListGitRepositoryContentsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListGitRepositoryContentsRequestBuilder {
     client_token: Option<String>,
@@ -102,6 +112,49 @@ pub struct ListGitRepositoryContentsRequestBuilder {
     path: Option<String>,
     content_type: Option<String>,
     repo_id: Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListGitRepositoryContentsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListGitRepositoryContentsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListGitRepositoryContentsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGitRepositoryContentsRequestBuilder, A::Error> {
+                let mut value = ListGitRepositoryContentsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Platform" => value.platform = map.next_value()?,
+                        "Owner" => value.owner = map.next_value()?,
+                        "OrgId" => value.org_id = map.next_value()?,
+                        "RepoFullName" => value.repo_full_name = map.next_value()?,
+                        "Branch" => value.branch = map.next_value()?,
+                        "Path" => value.path = map.next_value()?,
+                        "ContentType" => value.content_type = map.next_value()?,
+                        "RepoId" => value.repo_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListGitRepositoryContentsRequestBuilder {
     /// Sets `ClientToken`: see [`ListGitRepositoryContentsRequest::client_token`].
@@ -285,9 +338,14 @@ impl ListGitRepositoryContentsFluentBuilder {
     pub fn as_input(&self) -> &ListGitRepositoryContentsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -507,6 +565,20 @@ impl<'de> ::serde::Deserialize<'de> for ListGitRepositoryContentsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListGitRepositoryContentsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Contents`: empty when the service sent none.
+    pub fn contents(&self) -> &[Content] {
+        self.contents.as_deref().unwrap_or_default()
+    }
+    /// `Count`, if the service sent it.
+    pub fn count(&self) -> Option<i32> {
+        self.count
+    }
+}
 /// Content
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -584,5 +656,23 @@ impl<'de> ::serde::Deserialize<'de> for Content {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Content {
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Path`, if the service sent it.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `Content`, if the service sent it.
+    pub fn content(&self) -> Option<&str> {
+        self.content.as_deref()
     }
 }

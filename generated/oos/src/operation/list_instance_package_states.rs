@@ -29,7 +29,7 @@ pub struct ListInstancePackageStatesRequest {
     /// Wire name: `TemplateNames`.
     ///
     /// Example: `["template1","template2"]`
-    pub template_names: Option<String>,
+    pub template_names: Option<Vec<String>>,
     /// Region ID.
     ///
     /// Wire name: `RegionId`.
@@ -60,13 +60,25 @@ impl ListInstancePackageStatesRequest {
     pub fn builder() -> ListInstancePackageStatesRequestBuilder {
         ListInstancePackageStatesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListInstancePackageStatesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListInstancePackageStatesRequest {
     fn encode(
         &self,
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
-        params.query.put("TemplateNames", &self.template_names);
+        if let Some(value) = &self.template_names {
+            params.query.put_json("TemplateNames", value)?;
+        }
         params.query.put("RegionId", &self.region_id);
         params.query.put("InstanceId", &self.instance_id);
         params.query.put("MaxResults", &self.max_results);
@@ -74,28 +86,68 @@ impl ::acs_runtime::EncodeRequest for ListInstancePackageStatesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListInstancePackageStatesRequest`].
+/// Builds a [`ListInstancePackageStatesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListInstancePackageStatesRequestBuilder {
-    template_names: Option<String>,
+    template_names: Option<Vec<String>>,
     region_id: Option<String>,
     instance_id: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInstancePackageStatesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInstancePackageStatesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListInstancePackageStatesRequestBuilder, A::Error> {
+                let mut value = ListInstancePackageStatesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TemplateNames" => value.template_names = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl ListInstancePackageStatesRequestBuilder {
     /// Sets `TemplateNames`: see [`ListInstancePackageStatesRequest::template_names`].
+    ///
+    /// Appends one item; `set_template_names` replaces the whole list.
     pub fn template_names(mut self, input: impl Into<String>) -> Self {
-        self.template_names = Some(input.into());
+        self.template_names.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `TemplateNames`. List of extension names
-    pub fn set_template_names(mut self, input: Option<String>) -> Self {
+    pub fn set_template_names(mut self, input: Option<Vec<String>>) -> Self {
         self.template_names = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &Option<String> {
+    pub fn get_template_names(&self) -> &Option<Vec<String>> {
         &self.template_names
     }
     /// Sets `RegionId`: see [`ListInstancePackageStatesRequest::region_id`].
@@ -188,9 +240,14 @@ impl ListInstancePackageStatesFluentBuilder {
     pub fn as_input(&self) -> &ListInstancePackageStatesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -218,12 +275,12 @@ impl ListInstancePackageStatesFluentBuilder {
         self
     }
     /// Sets or clears `TemplateNames`.
-    pub fn set_template_names(mut self, input: Option<String>) -> Self {
+    pub fn set_template_names(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_template_names(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_names(&self) -> &Option<String> {
+    pub fn get_template_names(&self) -> &Option<Vec<String>> {
         self.inner.get_template_names()
     }
     /// Sets `RegionId`: see [`ListInstancePackageStatesRequest::region_id`].
@@ -370,6 +427,24 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePackageStatesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListInstancePackageStatesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<&str> {
+        self.max_results.as_deref()
+    }
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `PackageStates`: empty when the service sent none.
+    pub fn package_states(&self) -> &[PackageState] {
+        self.package_states.as_deref().unwrap_or_default()
     }
 }
 impl ::acs_runtime::Page for ListInstancePackageStatesResponse {
@@ -546,5 +621,47 @@ impl<'de> ::serde::Deserialize<'de> for PackageState {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PackageState {
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `TemplateVersionName`, if the service sent it.
+    pub fn template_version_name(&self) -> Option<&str> {
+        self.template_version_name.as_deref()
+    }
+    /// `TemplateCategory`, if the service sent it.
+    pub fn template_category(&self) -> Option<&str> {
+        self.template_category.as_deref()
+    }
+    /// `UpdateTime`, if the service sent it.
+    pub fn update_time(&self) -> Option<&str> {
+        self.update_time.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Publisher`, if the service sent it.
+    pub fn publisher(&self) -> Option<&str> {
+        self.publisher.as_deref()
+    }
+    /// `Parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&str> {
+        self.parameters.as_deref()
+    }
+    /// `ConfigurationInfo`, if the service sent it.
+    pub fn configuration_info(&self) -> Option<&str> {
+        self.configuration_info.as_deref()
     }
 }

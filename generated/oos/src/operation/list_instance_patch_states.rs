@@ -45,12 +45,22 @@ pub struct ListInstancePatchStatesRequest {
     /// Wire name: `InstanceIds`.
     ///
     /// Example: `["i-bp1jaxa2bs4bps7*****", "i-bp67acfmxazb4p****", … "i-bp67acfmxazb4p****"]`
-    pub instance_ids: Option<String>,
+    pub instance_ids: Option<Vec<String>>,
 }
 impl ListInstancePatchStatesRequest {
     /// A builder for this request.
     pub fn builder() -> ListInstancePatchStatesRequestBuilder {
         ListInstancePatchStatesRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListInstancePatchStatesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListInstancePatchStatesRequest {
@@ -61,17 +71,56 @@ impl ::acs_runtime::EncodeRequest for ListInstancePatchStatesRequest {
         params.query.put("RegionId", &self.region_id);
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
-        params.query.put("InstanceIds", &self.instance_ids);
+        if let Some(value) = &self.instance_ids {
+            params.query.put_json("InstanceIds", value)?;
+        }
         Ok(())
     }
 }
-/// Builds a [`ListInstancePatchStatesRequest`].
+/// Builds a [`ListInstancePatchStatesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListInstancePatchStatesRequestBuilder {
     region_id: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
-    instance_ids: Option<String>,
+    instance_ids: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInstancePatchStatesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInstancePatchStatesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListInstancePatchStatesRequestBuilder, A::Error> {
+                let mut value = ListInstancePatchStatesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "InstanceIds" => value.instance_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListInstancePatchStatesRequestBuilder {
     /// Sets `RegionId`: see [`ListInstancePatchStatesRequest::region_id`].
@@ -117,17 +166,19 @@ impl ListInstancePatchStatesRequestBuilder {
         &self.next_token
     }
     /// Sets `InstanceIds`: see [`ListInstancePatchStatesRequest::instance_ids`].
+    ///
+    /// Appends one item; `set_instance_ids` replaces the whole list.
     pub fn instance_ids(mut self, input: impl Into<String>) -> Self {
-        self.instance_ids = Some(input.into());
+        self.instance_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `InstanceIds`. The ID of the Elastic Compute Service (ECS) instance.
-    pub fn set_instance_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_instance_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.instance_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_ids(&self) -> &Option<String> {
+    pub fn get_instance_ids(&self) -> &Option<Vec<String>> {
         &self.instance_ids
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -161,9 +212,14 @@ impl ListInstancePatchStatesFluentBuilder {
     pub fn as_input(&self) -> &ListInstancePatchStatesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -231,12 +287,12 @@ impl ListInstancePatchStatesFluentBuilder {
         self
     }
     /// Sets or clears `InstanceIds`.
-    pub fn set_instance_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_instance_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_instance_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_instance_ids(&self) -> &Option<String> {
+    pub fn get_instance_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_instance_ids()
     }
 }
@@ -331,6 +387,24 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchStatesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListInstancePatchStatesResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `InstancePatchStates`: empty when the service sent none.
+    pub fn instance_patch_states(&self) -> &[InstancePatchState] {
+        self.instance_patch_states.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListInstancePatchStatesResponse {
     type Item = InstancePatchState;
     fn next_token(&self) -> Option<String> {
@@ -349,7 +423,7 @@ pub struct InstancePatchState {
     /// Wire name: `MissingCount`.
     ///
     /// Example: `0`
-    pub missing_count: Option<String>,
+    pub missing_count: Option<i32>,
     /// The time when the operation ended.
     ///
     /// Wire name: `OperationEndTime`.
@@ -367,7 +441,7 @@ pub struct InstancePatchState {
     /// Wire name: `InstalledOtherCount`.
     ///
     /// Example: `0`
-    pub installed_other_count: Option<String>,
+    pub installed_other_count: Option<i32>,
     /// The ID of the ECS instance.
     ///
     /// Wire name: `InstanceId`.
@@ -391,7 +465,7 @@ pub struct InstancePatchState {
     /// Wire name: `FailedCount`.
     ///
     /// Example: `0`
-    pub failed_count: Option<String>,
+    pub failed_count: Option<i32>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `BaselineId`.
@@ -403,13 +477,13 @@ pub struct InstancePatchState {
     /// Wire name: `InstalledPendingRebootCount`.
     ///
     /// Example: `0`
-    pub installed_pending_reboot_count: Option<String>,
+    pub installed_pending_reboot_count: Option<i32>,
     /// The number of patches that are rejected by the user.
     ///
     /// Wire name: `InstalledRejectedCount`.
     ///
     /// Example: `0`
-    pub installed_rejected_count: Option<String>,
+    pub installed_rejected_count: Option<i32>,
     /// The patch group.
     ///
     /// Wire name: `PatchGroup`.
@@ -421,7 +495,7 @@ pub struct InstancePatchState {
     /// Wire name: `InstalledCount`.
     ///
     /// Example: `0`
-    pub installed_count: Option<String>,
+    pub installed_count: Option<i32>,
 }
 impl ::serde::Serialize for InstancePatchState {
     fn serialize<S: ::serde::Serializer>(
@@ -561,5 +635,71 @@ impl<'de> ::serde::Deserialize<'de> for InstancePatchState {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl InstancePatchState {
+    /// `MissingCount`, if the service sent it.
+    pub fn missing_count(&self) -> Option<i32> {
+        self.missing_count
+    }
+    /// `OperationEndTime`, if the service sent it.
+    pub fn operation_end_time(&self) -> Option<&str> {
+        self.operation_end_time.as_deref()
+    }
+    /// `OperationEndTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn operation_end_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.operation_end_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `OwnerInformation`, if the service sent it.
+    pub fn owner_information(&self) -> Option<&str> {
+        self.owner_information.as_deref()
+    }
+    /// `InstalledOtherCount`, if the service sent it.
+    pub fn installed_other_count(&self) -> Option<i32> {
+        self.installed_other_count
+    }
+    /// `InstanceId`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// `OperationType`, if the service sent it.
+    pub fn operation_type(&self) -> Option<&str> {
+        self.operation_type.as_deref()
+    }
+    /// `OperationStartTime`, if the service sent it.
+    pub fn operation_start_time(&self) -> Option<&str> {
+        self.operation_start_time.as_deref()
+    }
+    /// `OperationStartTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn operation_start_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.operation_start_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `FailedCount`, if the service sent it.
+    pub fn failed_count(&self) -> Option<i32> {
+        self.failed_count
+    }
+    /// `BaselineId`, if the service sent it.
+    pub fn baseline_id(&self) -> Option<&str> {
+        self.baseline_id.as_deref()
+    }
+    /// `InstalledPendingRebootCount`, if the service sent it.
+    pub fn installed_pending_reboot_count(&self) -> Option<i32> {
+        self.installed_pending_reboot_count
+    }
+    /// `InstalledRejectedCount`, if the service sent it.
+    pub fn installed_rejected_count(&self) -> Option<i32> {
+        self.installed_rejected_count
+    }
+    /// `PatchGroup`, if the service sent it.
+    pub fn patch_group(&self) -> Option<&str> {
+        self.patch_group.as_deref()
+    }
+    /// `InstalledCount`, if the service sent it.
+    pub fn installed_count(&self) -> Option<i32> {
+        self.installed_count
     }
 }

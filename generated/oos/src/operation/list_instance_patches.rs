@@ -58,6 +58,16 @@ impl ListInstancePatchesRequest {
     pub fn builder() -> ListInstancePatchesRequestBuilder {
         ListInstancePatchesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListInstancePatchesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListInstancePatchesRequest {
     fn encode(
@@ -72,7 +82,7 @@ impl ::acs_runtime::EncodeRequest for ListInstancePatchesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListInstancePatchesRequest`].
+/// Builds a [`ListInstancePatchesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListInstancePatchesRequestBuilder {
     region_id: Option<String>,
@@ -80,6 +90,44 @@ pub struct ListInstancePatchesRequestBuilder {
     max_results: Option<i32>,
     next_token: Option<String>,
     patch_statuses: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInstancePatchesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInstancePatchesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListInstancePatchesRequestBuilder, A::Error> {
+                let mut value = ListInstancePatchesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "PatchStatuses" => value.patch_statuses = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListInstancePatchesRequestBuilder {
     /// Sets `RegionId`: see [`ListInstancePatchesRequest::region_id`].
@@ -182,9 +230,14 @@ impl ListInstancePatchesFluentBuilder {
     pub fn as_input(&self) -> &ListInstancePatchesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -360,6 +413,24 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancePatchesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListInstancePatchesResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Patches`: empty when the service sent none.
+    pub fn patches(&self) -> &[Patch] {
+        self.patches.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListInstancePatchesResponse {
     type Item = Patch;
     fn next_token(&self) -> Option<String> {
@@ -482,5 +553,37 @@ impl<'de> ::serde::Deserialize<'de> for Patch {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Patch {
+    /// `Severity`, if the service sent it.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// `InstalledTime`, if the service sent it.
+    pub fn installed_time(&self) -> Option<&str> {
+        self.installed_time.as_deref()
+    }
+    /// `InstalledTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn installed_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.installed_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `KBId`, if the service sent it.
+    pub fn kb_id(&self) -> Option<&str> {
+        self.kb_id.as_deref()
+    }
+    /// `Title`, if the service sent it.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    /// `Classification`, if the service sent it.
+    pub fn classification(&self) -> Option<&str> {
+        self.classification.as_deref()
     }
 }

@@ -71,6 +71,16 @@ impl ListInventoryEntriesRequest {
     pub fn builder() -> ListInventoryEntriesRequestBuilder {
         ListInventoryEntriesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListInventoryEntriesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListInventoryEntriesRequest {
     fn encode(
@@ -88,7 +98,7 @@ impl ::acs_runtime::EncodeRequest for ListInventoryEntriesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListInventoryEntriesRequest`].
+/// Builds a [`ListInventoryEntriesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListInventoryEntriesRequestBuilder {
     instance_id: Option<String>,
@@ -97,6 +107,45 @@ pub struct ListInventoryEntriesRequestBuilder {
     next_token: Option<String>,
     filter: Option<Vec<Filter>>,
     region_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListInventoryEntriesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListInventoryEntriesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListInventoryEntriesRequestBuilder, A::Error> {
+                let mut value = ListInventoryEntriesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "TypeName" => value.type_name = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Filter" => value.filter = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListInventoryEntriesRequestBuilder {
     /// Sets `InstanceId`: see [`ListInventoryEntriesRequest::instance_id`].
@@ -222,9 +271,14 @@ impl ListInventoryEntriesFluentBuilder {
     pub fn as_input(&self) -> &ListInventoryEntriesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -458,6 +512,46 @@ impl<'de> ::serde::Deserialize<'de> for ListInventoryEntriesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListInventoryEntriesResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `SchemaVersion`, if the service sent it.
+    pub fn schema_version(&self) -> Option<&str> {
+        self.schema_version.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `CaptureTime`, if the service sent it.
+    pub fn capture_time(&self) -> Option<&str> {
+        self.capture_time.as_deref()
+    }
+    /// `CaptureTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn capture_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.capture_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `TypeName`, if the service sent it.
+    pub fn type_name(&self) -> Option<&str> {
+        self.type_name.as_deref()
+    }
+    /// `InstanceId`, if the service sent it.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// `Entries`: empty when the service sent none.
+    pub fn entries(&self) -> &[::serde_json::Value] {
+        self.entries.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListInventoryEntriesResponse {
     type Item = ::serde_json::Value;
     fn next_token(&self) -> Option<String> {
@@ -512,6 +606,42 @@ impl ::serde::Serialize for Filter {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Filter;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Filter object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut value = Filter::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Value" => value.value = map.next_value()?,
+                        "Operator" => value.operator = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Filter {

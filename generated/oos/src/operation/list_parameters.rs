@@ -87,7 +87,7 @@ pub struct ListParametersRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -110,6 +110,16 @@ impl ListParametersRequest {
     /// A builder for this request.
     pub fn builder() -> ListParametersRequestBuilder {
         ListParametersRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListParametersResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListParametersRequest {
@@ -134,7 +144,7 @@ impl ::acs_runtime::EncodeRequest for ListParametersRequest {
         Ok(())
     }
 }
-/// Builds a [`ListParametersRequest`].
+/// Builds a [`ListParametersRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListParametersRequestBuilder {
     region_id: Option<String>,
@@ -146,9 +156,54 @@ pub struct ListParametersRequestBuilder {
     r#type: Option<String>,
     path: Option<String>,
     recursive: Option<bool>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     resource_group_id: Option<String>,
     share_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListParametersRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListParametersRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListParametersRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListParametersRequestBuilder, A::Error> {
+                let mut value = ListParametersRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "SortField" => value.sort_field = map.next_value()?,
+                        "SortOrder" => value.sort_order = map.next_value()?,
+                        "Type" => value.r#type = map.next_value()?,
+                        "Path" => value.path = map.next_value()?,
+                        "Recursive" => value.recursive = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListParametersRequestBuilder {
     /// Sets `RegionId`: see [`ListParametersRequest::region_id`].
@@ -282,20 +337,20 @@ impl ListParametersRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ResourceGroupId`: see [`ListParametersRequest::resource_group_id`].
@@ -363,9 +418,14 @@ impl ListParametersFluentBuilder {
     pub fn as_input(&self) -> &ListParametersRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -517,13 +577,13 @@ impl ListParametersFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ResourceGroupId`: see [`ListParametersRequest::resource_group_id`].
@@ -650,6 +710,28 @@ impl<'de> ::serde::Deserialize<'de> for ListParametersResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListParametersResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `TotalCount`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Parameters`: empty when the service sent none.
+    pub fn parameters(&self) -> &[Parameter] {
+        self.parameters.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListParametersResponse {
     type Item = Parameter;
     fn next_token(&self) -> Option<String> {
@@ -686,7 +768,7 @@ pub struct Parameter {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
@@ -832,5 +914,67 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Parameter {
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParameterVersion`, if the service sent it.
+    pub fn parameter_version(&self) -> Option<&str> {
+        self.parameter_version.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
     }
 }

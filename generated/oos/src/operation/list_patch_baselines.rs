@@ -73,7 +73,7 @@ pub struct ListPatchBaselinesRequest {
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<Vec<TagInput>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
@@ -100,6 +100,16 @@ impl ListPatchBaselinesRequest {
     pub fn builder() -> ListPatchBaselinesRequestBuilder {
         ListPatchBaselinesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListPatchBaselinesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListPatchBaselinesRequest {
     fn encode(
@@ -113,7 +123,9 @@ impl ::acs_runtime::EncodeRequest for ListPatchBaselinesRequest {
         params.query.put("MaxResults", &self.max_results);
         params.query.put("NextToken", &self.next_token);
         if let Some(value) = &self.tags {
-            params.query.put_json("Tags", value)?;
+            params
+                .query
+                .put_json("Tags", &::acs_runtime::Entries::new(value, "Key", "Value"))?;
         }
         if let Some(value) = &self.approved_patches {
             params.query.put_json("ApprovedPatches", value)?;
@@ -131,7 +143,7 @@ impl ::acs_runtime::EncodeRequest for ListPatchBaselinesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListPatchBaselinesRequest`].
+/// Builds a [`ListPatchBaselinesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListPatchBaselinesRequestBuilder {
     region_id: Option<String>,
@@ -140,11 +152,63 @@ pub struct ListPatchBaselinesRequestBuilder {
     share_type: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
-    tags: Option<Vec<TagInput>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     approved_patches: Option<Vec<String>>,
     approved_patches_enable_non_security: Option<bool>,
     sources: Option<Vec<String>>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListPatchBaselinesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListPatchBaselinesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPatchBaselinesRequestBuilder, A::Error> {
+                let mut value = ListPatchBaselinesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "OperationSystem" => value.operation_system = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Tags" => {
+                            value.tags = map
+                                .next_value_seed(
+                                    ::acs_runtime::EntriesSeed::new("Key", "Value"),
+                                )?;
+                        }
+                        "ApprovedPatches" => value.approved_patches = map.next_value()?,
+                        "ApprovedPatchesEnableNonSecurity" => {
+                            value.approved_patches_enable_non_security = map
+                                .next_value()?;
+                        }
+                        "Sources" => value.sources = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListPatchBaselinesRequestBuilder {
     /// Sets `RegionId`: see [`ListPatchBaselinesRequest::region_id`].
@@ -233,18 +297,23 @@ impl ListPatchBaselinesRequestBuilder {
     }
     /// Sets `Tags`: see [`ListPatchBaselinesRequest::tags`].
     ///
-    /// Appends one item; `set_tags` replaces the whole list.
-    pub fn tags(mut self, input: TagInput) -> Self {
-        self.tags.get_or_insert_with(Vec::new).push(input);
+    /// Inserts one entry; `set_tags` replaces the whole map.
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
+            .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags.
-    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ApprovedPatches`: see [`ListPatchBaselinesRequest::approved_patches`].
@@ -347,9 +416,14 @@ impl ListPatchBaselinesFluentBuilder {
     pub fn as_input(&self) -> &ListPatchBaselinesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -452,17 +526,20 @@ impl ListPatchBaselinesFluentBuilder {
         self.inner.get_next_token()
     }
     /// Sets `Tags`: see [`ListPatchBaselinesRequest::tags`].
-    pub fn tags(mut self, input: TagInput) -> Self {
-        self.inner = self.inner.tags(input);
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(mut self, input: Option<Vec<TagInput>>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<Vec<TagInput>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ApprovedPatches`: see [`ListPatchBaselinesRequest::approved_patches`].
@@ -618,6 +695,24 @@ impl<'de> ::serde::Deserialize<'de> for ListPatchBaselinesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListPatchBaselinesResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `PatchBaselines`: empty when the service sent none.
+    pub fn patch_baselines(&self) -> &[PatchBaseline] {
+        self.patch_baselines.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListPatchBaselinesResponse {
     type Item = PatchBaseline;
     fn next_token(&self) -> Option<String> {
@@ -625,121 +720,6 @@ impl ::acs_runtime::Page for ListPatchBaselinesResponse {
     }
     fn into_items(self) -> Vec<PatchBaseline> {
         self.patch_baselines.unwrap_or_default()
-    }
-}
-/// The tag.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct TagInput {
-    /// The key of the tag.
-    ///
-    /// Wire name: `Key`.
-    ///
-    /// Example: `key`
-    pub key: Option<String>,
-    /// The value of the tag.
-    ///
-    /// Wire name: `Value`.
-    ///
-    /// Example: `value`
-    pub value: Option<String>,
-}
-impl ::serde::Serialize for TagInput {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
-        }
-        if let Some(value) = &self.value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
-        }
-        ::serde::ser::SerializeMap::end(map)
-    }
-}
-impl TagInput {
-    /// An empty value; fill it with the chainable setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `Key`: see [`Self::key`].
-    pub fn key(mut self, input: impl Into<String>) -> Self {
-        self.key = Some(input.into());
-        self
-    }
-    /// Sets `Value`: see [`Self::value`].
-    pub fn value(mut self, input: impl Into<String>) -> Self {
-        self.value = Some(input.into());
-        self
-    }
-}
-/// Tag
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Tag {
-    /// The key of the tag.
-    ///
-    /// Wire name: `TagKey`.
-    ///
-    /// Example: `key`
-    pub tag_key: Option<String>,
-    /// The value of the tag.
-    ///
-    /// Wire name: `TagValue`.
-    ///
-    /// Example: `value`
-    pub tag_value: Option<String>,
-}
-impl ::serde::Serialize for Tag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag_key {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagKey", value)?;
-        }
-        if let Some(value) = &self.tag_value {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "TagValue", value)?;
-        }
-        ::serde::ser::SerializeMap::end(map)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Tag;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("a Tag object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tag, A::Error> {
-                let mut value = Tag::default();
-                while let Some(key) = map
-                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
-                {
-                    match key.as_str() {
-                        "TagKey" => value.tag_key = map.next_value()?,
-                        "TagValue" => value.tag_value = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 /// PatchBaseline
@@ -809,7 +789,7 @@ pub struct PatchBaseline {
     /// The tags of the patch baseline.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
@@ -872,7 +852,11 @@ impl ::serde::Serialize for PatchBaseline {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ShareType", value)?;
         }
         if let Some(value) = &self.tags {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Tags",
+                &::acs_runtime::Entries::new(value, "TagKey", "TagValue"),
+            )?;
         }
         if let Some(value) = &self.approved_patches {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -933,7 +917,12 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
                         "Name" => value.name = map.next_value()?,
                         "Id" => value.id = map.next_value()?,
                         "ShareType" => value.share_type = map.next_value()?,
-                        "Tags" => value.tags = map.next_value()?,
+                        "Tags" => {
+                            value.tags = map
+                                .next_value_seed(
+                                    ::acs_runtime::EntriesSeed::new("TagKey", "TagValue"),
+                                )?;
+                        }
                         "ApprovedPatches" => value.approved_patches = map.next_value()?,
                         "ApprovedPatchesEnableNonSecurity" => {
                             value.approved_patches_enable_non_security = map
@@ -950,5 +939,79 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PatchBaseline {
+    /// `OperationSystem`, if the service sent it.
+    pub fn operation_system(&self) -> Option<&str> {
+        self.operation_system.as_deref()
+    }
+    /// `IsDefault`, if the service sent it.
+    pub fn is_default(&self) -> Option<bool> {
+        self.is_default
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `ApprovedPatches`: empty when the service sent none.
+    pub fn approved_patches(&self) -> &[String] {
+        self.approved_patches.as_deref().unwrap_or_default()
+    }
+    /// `ApprovedPatchesEnableNonSecurity`, if the service sent it.
+    pub fn approved_patches_enable_non_security(&self) -> Option<bool> {
+        self.approved_patches_enable_non_security
+    }
+    /// `Sources`: empty when the service sent none.
+    pub fn sources(&self) -> &[String] {
+        self.sources.as_deref().unwrap_or_default()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }

@@ -28,7 +28,7 @@ pub struct ListStateConfigurationsRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
+    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_).
     ///
     /// Wire name: `TemplateName`.
     ///
@@ -45,13 +45,13 @@ pub struct ListStateConfigurationsRequest {
     /// Wire name: `StateConfigurationIds`.
     ///
     /// Example: `["sc-asfgdhj12345"]`
-    pub state_configuration_ids: Option<String>,
+    pub state_configuration_ids: Option<Vec<String>>,
     /// The tags to be added to the configuration.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The maximum number of entries per page.
     ///
     /// Wire name: `MaxResults`.
@@ -76,6 +76,16 @@ impl ListStateConfigurationsRequest {
     pub fn builder() -> ListStateConfigurationsRequestBuilder {
         ListStateConfigurationsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListStateConfigurationsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListStateConfigurationsRequest {
     fn encode(
@@ -85,7 +95,9 @@ impl ::acs_runtime::EncodeRequest for ListStateConfigurationsRequest {
         params.query.put("RegionId", &self.region_id);
         params.query.put("TemplateName", &self.template_name);
         params.query.put("TemplateVersion", &self.template_version);
-        params.query.put("StateConfigurationIds", &self.state_configuration_ids);
+        if let Some(value) = &self.state_configuration_ids {
+            params.query.put_json("StateConfigurationIds", value)?;
+        }
         if let Some(value) = &self.tags {
             params.query.put_json("Tags", value)?;
         }
@@ -95,17 +107,60 @@ impl ::acs_runtime::EncodeRequest for ListStateConfigurationsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListStateConfigurationsRequest`].
+/// Builds a [`ListStateConfigurationsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListStateConfigurationsRequestBuilder {
     region_id: Option<String>,
     template_name: Option<String>,
     template_version: Option<String>,
-    state_configuration_ids: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    state_configuration_ids: Option<Vec<String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     max_results: Option<i32>,
     next_token: Option<String>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListStateConfigurationsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListStateConfigurationsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListStateConfigurationsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListStateConfigurationsRequestBuilder, A::Error> {
+                let mut value = ListStateConfigurationsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "StateConfigurationIds" => {
+                            value.state_configuration_ids = map.next_value()?;
+                        }
+                        "Tags" => value.tags = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListStateConfigurationsRequestBuilder {
     /// Sets `RegionId`: see [`ListStateConfigurationsRequest::region_id`].
@@ -151,17 +206,19 @@ impl ListStateConfigurationsRequestBuilder {
         &self.template_version
     }
     /// Sets `StateConfigurationIds`: see [`ListStateConfigurationsRequest::state_configuration_ids`].
+    ///
+    /// Appends one item; `set_state_configuration_ids` replaces the whole list.
     pub fn state_configuration_ids(mut self, input: impl Into<String>) -> Self {
-        self.state_configuration_ids = Some(input.into());
+        self.state_configuration_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `StateConfigurationIds`. The ID of the desired-state configuration.
-    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.state_configuration_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(&self) -> &Option<String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<Vec<String>> {
         &self.state_configuration_ids
     }
     /// Sets `Tags`: see [`ListStateConfigurationsRequest::tags`].
@@ -169,20 +226,20 @@ impl ListStateConfigurationsRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags to be added to the configuration.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `MaxResults`: see [`ListStateConfigurationsRequest::max_results`].
@@ -262,9 +319,14 @@ impl ListStateConfigurationsFluentBuilder {
     pub fn as_input(&self) -> &ListStateConfigurationsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -332,12 +394,12 @@ impl ListStateConfigurationsFluentBuilder {
         self
     }
     /// Sets or clears `StateConfigurationIds`.
-    pub fn set_state_configuration_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_state_configuration_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_state_configuration_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_state_configuration_ids(&self) -> &Option<String> {
+    pub fn get_state_configuration_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_state_configuration_ids()
     }
     /// Sets `Tags`: see [`ListStateConfigurationsRequest::tags`].
@@ -348,13 +410,13 @@ impl ListStateConfigurationsFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `MaxResults`: see [`ListStateConfigurationsRequest::max_results`].
@@ -481,6 +543,20 @@ impl<'de> ::serde::Deserialize<'de> for ListStateConfigurationsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListStateConfigurationsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `StateConfigurations`: empty when the service sent none.
+    pub fn state_configurations(&self) -> &[StateConfiguration] {
+        self.state_configurations.as_deref().unwrap_or_default()
+    }
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+}
 impl ::acs_runtime::Page for ListStateConfigurationsResponse {
     type Item = StateConfiguration;
     fn next_token(&self) -> Option<String> {
@@ -517,7 +593,7 @@ pub struct StateConfiguration {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationId`.
@@ -707,5 +783,75 @@ impl<'de> ::serde::Deserialize<'de> for StateConfiguration {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl StateConfiguration {
+    /// `UpdateTime`, if the service sent it.
+    pub fn update_time(&self) -> Option<&str> {
+        self.update_time.as_deref()
+    }
+    /// `UpdateTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `CreateTime`, if the service sent it.
+    pub fn create_time(&self) -> Option<&str> {
+        self.create_time.as_deref()
+    }
+    /// `CreateTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Targets`, if the service sent it.
+    pub fn targets(&self) -> Option<&str> {
+        self.targets.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `StateConfigurationId`, if the service sent it.
+    pub fn state_configuration_id(&self) -> Option<&str> {
+        self.state_configuration_id.as_deref()
+    }
+    /// `ScheduleExpression`, if the service sent it.
+    pub fn schedule_expression(&self) -> Option<&str> {
+        self.schedule_expression.as_deref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `ConfigureMode`, if the service sent it.
+    pub fn configure_mode(&self) -> Option<&str> {
+        self.configure_mode.as_deref()
+    }
+    /// `ScheduleType`, if the service sent it.
+    pub fn schedule_type(&self) -> Option<&str> {
+        self.schedule_type.as_deref()
+    }
+    /// `Parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&str> {
+        self.parameters.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
     }
 }

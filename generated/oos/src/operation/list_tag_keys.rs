@@ -52,6 +52,16 @@ impl ListTagKeysRequest {
     pub fn builder() -> ListTagKeysRequestBuilder {
         ListTagKeysRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTagKeysResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListTagKeysRequest {
     fn encode(
@@ -65,13 +75,50 @@ impl ::acs_runtime::EncodeRequest for ListTagKeysRequest {
         Ok(())
     }
 }
-/// Builds a [`ListTagKeysRequest`].
+/// Builds a [`ListTagKeysRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTagKeysRequestBuilder {
     region_id: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
     resource_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTagKeysRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTagKeysRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTagKeysRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTagKeysRequestBuilder, A::Error> {
+                let mut value = ListTagKeysRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTagKeysRequestBuilder {
     /// Sets `RegionId`: see [`ListTagKeysRequest::region_id`].
@@ -159,9 +206,14 @@ impl ListTagKeysFluentBuilder {
     pub fn as_input(&self) -> &ListTagKeysRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -319,6 +371,24 @@ impl<'de> ::serde::Deserialize<'de> for ListTagKeysResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListTagKeysResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Keys`: empty when the service sent none.
+    pub fn keys(&self) -> &[String] {
+        self.keys.as_deref().unwrap_or_default()
     }
 }
 impl ::acs_runtime::Page for ListTagKeysResponse {

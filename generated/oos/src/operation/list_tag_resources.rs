@@ -45,7 +45,7 @@ pub struct ListTagResourcesRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request.
     ///
     /// Wire name: `NextToken`.
@@ -57,6 +57,16 @@ impl ListTagResourcesRequest {
     /// A builder for this request.
     pub fn builder() -> ListTagResourcesRequestBuilder {
         ListTagResourcesRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTagResourcesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListTagResourcesRequest {
@@ -76,14 +86,52 @@ impl ::acs_runtime::EncodeRequest for ListTagResourcesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListTagResourcesRequest`].
+/// Builds a [`ListTagResourcesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTagResourcesRequestBuilder {
     region_id: Option<String>,
     resource_ids: Option<Vec<String>>,
     resource_type: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     next_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTagResourcesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTagResourcesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTagResourcesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTagResourcesRequestBuilder, A::Error> {
+                let mut value = ListTagResourcesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ResourceIds" => value.resource_ids = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTagResourcesRequestBuilder {
     /// Sets `RegionId`: see [`ListTagResourcesRequest::region_id`].
@@ -135,20 +183,20 @@ impl ListTagResourcesRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tag keys and values.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `NextToken`: see [`ListTagResourcesRequest::next_token`].
@@ -199,9 +247,14 @@ impl ListTagResourcesFluentBuilder {
     pub fn as_input(&self) -> &ListTagResourcesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -269,13 +322,13 @@ impl ListTagResourcesFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `NextToken`: see [`ListTagResourcesRequest::next_token`].
@@ -368,6 +421,20 @@ impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListTagResourcesResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `TagResources`, if the service sent it.
+    pub fn tag_resources(&self) -> Option<&TagResources> {
+        self.tag_resources.as_ref()
     }
 }
 impl ::acs_runtime::Page for ListTagResourcesResponse {
@@ -470,6 +537,24 @@ impl<'de> ::serde::Deserialize<'de> for TagResource {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl TagResource {
+    /// `ResourceType`, if the service sent it.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+    /// `TagValue`, if the service sent it.
+    pub fn tag_value(&self) -> Option<&str> {
+        self.tag_value.as_deref()
+    }
+    /// `ResourceId`, if the service sent it.
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_id.as_deref()
+    }
+    /// `TagKey`, if the service sent it.
+    pub fn tag_key(&self) -> Option<&str> {
+        self.tag_key.as_deref()
+    }
+}
 /// TagResources
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -523,5 +608,11 @@ impl<'de> ::serde::Deserialize<'de> for TagResources {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TagResources {
+    /// `TagResource`: empty when the service sent none.
+    pub fn tag_resource(&self) -> &[TagResource] {
+        self.tag_resource.as_deref().unwrap_or_default()
     }
 }

@@ -58,6 +58,16 @@ impl ListTagValuesRequest {
     pub fn builder() -> ListTagValuesRequestBuilder {
         ListTagValuesRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTagValuesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListTagValuesRequest {
     fn encode(
@@ -72,7 +82,7 @@ impl ::acs_runtime::EncodeRequest for ListTagValuesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListTagValuesRequest`].
+/// Builds a [`ListTagValuesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTagValuesRequestBuilder {
     region_id: Option<String>,
@@ -80,6 +90,44 @@ pub struct ListTagValuesRequestBuilder {
     next_token: Option<String>,
     resource_type: Option<String>,
     key: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTagValuesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTagValuesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTagValuesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTagValuesRequestBuilder, A::Error> {
+                let mut value = ListTagValuesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "Key" => value.key = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTagValuesRequestBuilder {
     /// Sets `RegionId`: see [`ListTagValuesRequest::region_id`].
@@ -182,9 +230,14 @@ impl ListTagValuesFluentBuilder {
     pub fn as_input(&self) -> &ListTagValuesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -356,6 +409,24 @@ impl<'de> ::serde::Deserialize<'de> for ListTagValuesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ListTagValuesResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Values`: empty when the service sent none.
+    pub fn values(&self) -> &[String] {
+        self.values.as_deref().unwrap_or_default()
     }
 }
 impl ::acs_runtime::Page for ListTagValuesResponse {

@@ -38,8 +38,10 @@ pub struct ListTaskExecutionsRequest {
     ///
     /// Wire name: `Status`.
     ///
+    /// Valid values: `Started`, `Queued`, `Running`, `Waiting`, `Success`, `Failed`, `Cancelled`, `Pending`, `Skipped`.
+    ///
     /// Example: `Running`
-    pub status: Option<String>,
+    pub status: Option<StatusInput>,
     /// Specifies to query task executions that start to run at or later than the specified time.
     ///
     /// Wire name: `StartDateBefore`.
@@ -125,11 +127,25 @@ pub struct ListTaskExecutionsRequest {
     ///
     /// Example: `Ascending`
     pub sort_order: Option<String>,
+    /// The ID of the Alibaba Cloud account (a member of the resource directory) whose task executions are listed.
+    ///
+    /// Wire name: `AccountId`.
+    pub account_id: Option<String>,
 }
 impl ListTaskExecutionsRequest {
     /// A builder for this request.
     pub fn builder() -> ListTaskExecutionsRequestBuilder {
         ListTaskExecutionsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTaskExecutionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListTaskExecutionsRequest {
@@ -155,15 +171,16 @@ impl ::acs_runtime::EncodeRequest for ListTaskExecutionsRequest {
         params.query.put("NextToken", &self.next_token);
         params.query.put("SortField", &self.sort_field);
         params.query.put("SortOrder", &self.sort_order);
+        params.query.put("AccountId", &self.account_id);
         Ok(())
     }
 }
-/// Builds a [`ListTaskExecutionsRequest`].
+/// Builds a [`ListTaskExecutionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTaskExecutionsRequestBuilder {
     region_id: Option<String>,
     execution_id: Option<String>,
-    status: Option<String>,
+    status: Option<StatusInput>,
     start_date_before: Option<String>,
     start_date_after: Option<String>,
     end_date_before: Option<String>,
@@ -177,6 +194,61 @@ pub struct ListTaskExecutionsRequestBuilder {
     next_token: Option<String>,
     sort_field: Option<String>,
     sort_order: Option<String>,
+    account_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTaskExecutionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTaskExecutionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTaskExecutionsRequestBuilder, A::Error> {
+                let mut value = ListTaskExecutionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "StartDateBefore" => value.start_date_before = map.next_value()?,
+                        "StartDateAfter" => value.start_date_after = map.next_value()?,
+                        "EndDateBefore" => value.end_date_before = map.next_value()?,
+                        "EndDateAfter" => value.end_date_after = map.next_value()?,
+                        "TaskExecutionId" => value.task_execution_id = map.next_value()?,
+                        "TaskName" => value.task_name = map.next_value()?,
+                        "TaskAction" => value.task_action = map.next_value()?,
+                        "ParentTaskExecutionId" => {
+                            value.parent_task_execution_id = map.next_value()?;
+                        }
+                        "IncludeChildTaskExecution" => {
+                            value.include_child_task_execution = map.next_value()?;
+                        }
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "SortField" => value.sort_field = map.next_value()?,
+                        "SortOrder" => value.sort_order = map.next_value()?,
+                        "AccountId" => value.account_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTaskExecutionsRequestBuilder {
     /// Sets `RegionId`: see [`ListTaskExecutionsRequest::region_id`].
@@ -208,17 +280,17 @@ impl ListTaskExecutionsRequestBuilder {
         &self.execution_id
     }
     /// Sets `Status`: see [`ListTaskExecutionsRequest::status`].
-    pub fn status(mut self, input: impl Into<String>) -> Self {
+    pub fn status(mut self, input: impl Into<StatusInput>) -> Self {
         self.status = Some(input.into());
         self
     }
     /// Sets or clears `Status`. Specifies to query task executions that start to run at or before the specified time.
-    pub fn set_status(mut self, input: Option<String>) -> Self {
+    pub fn set_status(mut self, input: Option<StatusInput>) -> Self {
         self.status = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &Option<String> {
+    pub fn get_status(&self) -> &Option<StatusInput> {
         &self.status
     }
     /// Sets `StartDateBefore`: see [`ListTaskExecutionsRequest::start_date_before`].
@@ -403,6 +475,20 @@ impl ListTaskExecutionsRequestBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         &self.sort_order
     }
+    /// Sets `AccountId`: see [`ListTaskExecutionsRequest::account_id`].
+    pub fn account_id(mut self, input: impl Into<String>) -> Self {
+        self.account_id = Some(input.into());
+        self
+    }
+    /// Sets or clears `AccountId`. The ID of the Alibaba Cloud account (a member of the resource directory) whose task executions are listed.
+    pub fn set_account_id(mut self, input: Option<String>) -> Self {
+        self.account_id = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_account_id(&self) -> &Option<String> {
+        &self.account_id
+    }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<ListTaskExecutionsRequest, ::acs_runtime::BuildError> {
         Ok(ListTaskExecutionsRequest {
@@ -422,6 +508,7 @@ impl ListTaskExecutionsRequestBuilder {
             next_token: self.next_token,
             sort_field: self.sort_field,
             sort_order: self.sort_order,
+            account_id: self.account_id,
         })
     }
 }
@@ -444,9 +531,14 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn as_input(&self) -> &ListTaskExecutionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -493,17 +585,17 @@ impl ListTaskExecutionsFluentBuilder {
         self.inner.get_execution_id()
     }
     /// Sets `Status`: see [`ListTaskExecutionsRequest::status`].
-    pub fn status(mut self, input: impl Into<String>) -> Self {
+    pub fn status(mut self, input: impl Into<StatusInput>) -> Self {
         self.inner = self.inner.status(input);
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(mut self, input: Option<String>) -> Self {
+    pub fn set_status(mut self, input: Option<StatusInput>) -> Self {
         self.inner = self.inner.set_status(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_status(&self) -> &Option<String> {
+    pub fn get_status(&self) -> &Option<StatusInput> {
         self.inner.get_status()
     }
     /// Sets `StartDateBefore`: see [`ListTaskExecutionsRequest::start_date_before`].
@@ -688,6 +780,20 @@ impl ListTaskExecutionsFluentBuilder {
     pub fn get_sort_order(&self) -> &Option<String> {
         self.inner.get_sort_order()
     }
+    /// Sets `AccountId`: see [`ListTaskExecutionsRequest::account_id`].
+    pub fn account_id(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.account_id(input);
+        self
+    }
+    /// Sets or clears `AccountId`.
+    pub fn set_account_id(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_account_id(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_account_id(&self) -> &Option<String> {
+        self.inner.get_account_id()
+    }
 }
 /// What `ListTaskExecutions` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -778,6 +884,24 @@ impl<'de> ::serde::Deserialize<'de> for ListTaskExecutionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListTaskExecutionsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `TaskExecutions`: empty when the service sent none.
+    pub fn task_executions(&self) -> &[TaskExecution] {
+        self.task_executions.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListTaskExecutionsResponse {
     type Item = TaskExecution;
     fn next_token(&self) -> Option<String> {
@@ -807,8 +931,10 @@ pub struct TaskExecution {
     ///
     /// Wire name: `Status`.
     ///
+    /// Valid values: `Started`, `Queued`, `Running`, `Waiting`, `Success`, `Failed`, `Cancelled`, `Pending`, `Skipped`.
+    ///
     /// Example: `Running`
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// The execution ID of the parent node.
     ///
     /// Wire name: `EndDate`.
@@ -1046,5 +1172,321 @@ impl<'de> ::serde::Deserialize<'de> for TaskExecution {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TaskExecution {
+    /// `ChildExecutionId`, if the service sent it.
+    pub fn child_execution_id(&self) -> Option<&str> {
+        self.child_execution_id.as_deref()
+    }
+    /// `Outputs`, if the service sent it.
+    pub fn outputs(&self) -> Option<&str> {
+        self.outputs.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+    /// `EndDate`, if the service sent it.
+    pub fn end_date(&self) -> Option<&str> {
+        self.end_date.as_deref()
+    }
+    /// `EndDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn end_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.end_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParentTaskExecutionId`, if the service sent it.
+    pub fn parent_task_execution_id(&self) -> Option<&str> {
+        self.parent_task_execution_id.as_deref()
+    }
+    /// `TaskName`, if the service sent it.
+    pub fn task_name(&self) -> Option<&str> {
+        self.task_name.as_deref()
+    }
+    /// `StartDate`, if the service sent it.
+    pub fn start_date(&self) -> Option<&str> {
+        self.start_date.as_deref()
+    }
+    /// `StartDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn start_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.start_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `LoopItem`, if the service sent it.
+    pub fn loop_item(&self) -> Option<&str> {
+        self.loop_item.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ExecutionId`, if the service sent it.
+    pub fn execution_id(&self) -> Option<&str> {
+        self.execution_id.as_deref()
+    }
+    /// `TaskAction`, if the service sent it.
+    pub fn task_action(&self) -> Option<&str> {
+        self.task_action.as_deref()
+    }
+    /// `TaskExecutionId`, if the service sent it.
+    pub fn task_execution_id(&self) -> Option<&str> {
+        self.task_execution_id.as_deref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Loop`, if the service sent it.
+    pub fn r#loop(&self) -> Option<&::serde_json::Value> {
+        self.r#loop.as_ref()
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `LoopBatchNumber`, if the service sent it.
+    pub fn loop_batch_number(&self) -> Option<i32> {
+        self.loop_batch_number
+    }
+    /// `StatusMessage`, if the service sent it.
+    pub fn status_message(&self) -> Option<&str> {
+        self.status_message.as_deref()
+    }
+    /// `ExtraData`, if the service sent it.
+    pub fn extra_data(&self) -> Option<&::serde_json::Value> {
+        self.extra_data.as_ref()
+    }
+    /// `Properties`, if the service sent it.
+    pub fn properties(&self) -> Option<&str> {
+        self.properties.as_deref()
+    }
+}
+/// Specifies to query task executions that start to run at or before the specified time.
+///
+/// Built from its text with `From<&str>` (`"Started".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusInput {
+    /// `Started`
+    Started,
+    /// `Queued`
+    Queued,
+    /// `Running`
+    Running,
+    /// `Waiting`
+    Waiting,
+    /// `Success`
+    Success,
+    /// `Failed`
+    Failed,
+    /// `Cancelled`
+    Cancelled,
+    /// `Pending`
+    Pending,
+    /// `Skipped`
+    Skipped,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl StatusInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Started",
+        "Queued",
+        "Running",
+        "Waiting",
+        "Success",
+        "Failed",
+        "Cancelled",
+        "Pending",
+        "Skipped",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "Started",
+            Self::Queued => "Queued",
+            Self::Running => "Running",
+            Self::Waiting => "Waiting",
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Cancelled => "Cancelled",
+            Self::Pending => "Pending",
+            Self::Skipped => "Skipped",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for StatusInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "Started" => Self::Started,
+            "Queued" => Self::Queued,
+            "Running" => Self::Running,
+            "Waiting" => Self::Waiting,
+            "Success" => Self::Success,
+            "Failed" => Self::Failed,
+            "Cancelled" => Self::Cancelled,
+            "Pending" => Self::Pending,
+            "Skipped" => Self::Skipped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for StatusInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for StatusInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for StatusInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for StatusInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for StatusInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatusInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The time when the task execution stopped running.
+///
+/// Built from its text with `From<&str>` (`"Started".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// `Started`
+    Started,
+    /// `Queued`
+    Queued,
+    /// `Running`
+    Running,
+    /// `Waiting`
+    Waiting,
+    /// `Success`
+    Success,
+    /// `Failed`
+    Failed,
+    /// `Cancelled`
+    Cancelled,
+    /// `Pending`
+    Pending,
+    /// `Skipped`
+    Skipped,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Status {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Started",
+        "Queued",
+        "Running",
+        "Waiting",
+        "Success",
+        "Failed",
+        "Cancelled",
+        "Pending",
+        "Skipped",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "Started",
+            Self::Queued => "Queued",
+            Self::Running => "Running",
+            Self::Waiting => "Waiting",
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Cancelled => "Cancelled",
+            Self::Pending => "Pending",
+            Self::Skipped => "Skipped",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "Started" => Self::Started,
+            "Queued" => Self::Queued,
+            "Running" => Self::Running,
+            "Waiting" => Self::Waiting,
+            "Success" => Self::Success,
+            "Failed" => Self::Failed,
+            "Cancelled" => Self::Cancelled,
+            "Pending" => Self::Pending,
+            "Skipped" => Self::Skipped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Status {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Status {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Status {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

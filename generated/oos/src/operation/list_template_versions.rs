@@ -58,6 +58,16 @@ impl ListTemplateVersionsRequest {
     pub fn builder() -> ListTemplateVersionsRequestBuilder {
         ListTemplateVersionsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTemplateVersionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ListTemplateVersionsRequest {
     fn encode(
@@ -72,7 +82,7 @@ impl ::acs_runtime::EncodeRequest for ListTemplateVersionsRequest {
         Ok(())
     }
 }
-/// Builds a [`ListTemplateVersionsRequest`].
+/// Builds a [`ListTemplateVersionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTemplateVersionsRequestBuilder {
     region_id: Option<String>,
@@ -80,6 +90,44 @@ pub struct ListTemplateVersionsRequestBuilder {
     max_results: Option<i32>,
     next_token: Option<String>,
     share_type: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTemplateVersionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTemplateVersionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTemplateVersionsRequestBuilder, A::Error> {
+                let mut value = ListTemplateVersionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTemplateVersionsRequestBuilder {
     /// Sets `RegionId`: see [`ListTemplateVersionsRequest::region_id`].
@@ -186,9 +234,14 @@ impl ListTemplateVersionsFluentBuilder {
     pub fn as_input(&self) -> &ListTemplateVersionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -368,6 +421,24 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplateVersionsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListTemplateVersionsResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `TemplateVersions`: empty when the service sent none.
+    pub fn template_versions(&self) -> &[TemplateVersion] {
+        self.template_versions.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListTemplateVersionsResponse {
     type Item = TemplateVersion;
     fn next_token(&self) -> Option<String> {
@@ -490,5 +561,37 @@ impl<'de> ::serde::Deserialize<'de> for TemplateVersion {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TemplateVersion {
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `VersionName`, if the service sent it.
+    pub fn version_name(&self) -> Option<&str> {
+        self.version_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `TemplateFormat`, if the service sent it.
+    pub fn template_format(&self) -> Option<&str> {
+        self.template_format.as_deref()
     }
 }

@@ -41,8 +41,10 @@ pub struct ListTemplatesRequest {
     ///
     /// Wire name: `TemplateFormat`.
     ///
+    /// Valid values: `JSON`, `YAML`.
+    ///
     /// Example: `YAML`
-    pub template_format: Option<String>,
+    pub template_format: Option<TemplateFormatInput>,
     /// The share type of the template. Valid values:
     ///
     /// *   **Public**
@@ -50,8 +52,10 @@ pub struct ListTemplatesRequest {
     ///
     /// Wire name: `ShareType`.
     ///
+    /// Valid values: `Public`, `Private`.
+    ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<ShareTypeInput>,
     /// The creator of the template.
     ///
     /// *   To query the template provided by Alibaba Cloud, set this parameter to **ACS**.
@@ -82,7 +86,7 @@ pub struct ListTemplatesRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The type of the template. Valid values include TimerTrigger, EventTrigger, AlarmTrigger, and Other.
     ///
     /// Wire name: `Category`.
@@ -139,7 +143,7 @@ pub struct ListTemplatesRequest {
     /// Valid values: `Automation`, `State`, `Package`.
     ///
     /// Example: `private`
-    pub template_type: Option<String>,
+    pub template_type: Option<TemplateType>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -163,6 +167,16 @@ impl ListTemplatesRequest {
     /// A builder for this request.
     pub fn builder() -> ListTemplatesRequestBuilder {
         ListTemplatesRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTemplatesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListTemplatesRequest {
@@ -193,27 +207,82 @@ impl ::acs_runtime::EncodeRequest for ListTemplatesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListTemplatesRequest`].
+/// Builds a [`ListTemplatesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTemplatesRequestBuilder {
     region_id: Option<String>,
     template_name: Option<String>,
-    template_format: Option<String>,
-    share_type: Option<String>,
+    template_format: Option<TemplateFormatInput>,
+    share_type: Option<ShareTypeInput>,
     created_by: Option<String>,
     created_date_before: Option<String>,
     created_date_after: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     category: Option<String>,
     max_results: Option<i32>,
     next_token: Option<String>,
     sort_field: Option<String>,
     sort_order: Option<String>,
     has_trigger: Option<bool>,
-    template_type: Option<String>,
+    template_type: Option<TemplateType>,
     resource_group_id: Option<String>,
     is_favorite: Option<bool>,
     is_example: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTemplatesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTemplatesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTemplatesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTemplatesRequestBuilder, A::Error> {
+                let mut value = ListTemplatesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateFormat" => value.template_format = map.next_value()?,
+                        "ShareType" => value.share_type = map.next_value()?,
+                        "CreatedBy" => value.created_by = map.next_value()?,
+                        "CreatedDateBefore" => {
+                            value.created_date_before = map.next_value()?;
+                        }
+                        "CreatedDateAfter" => {
+                            value.created_date_after = map.next_value()?;
+                        }
+                        "Tags" => value.tags = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "SortField" => value.sort_field = map.next_value()?,
+                        "SortOrder" => value.sort_order = map.next_value()?,
+                        "HasTrigger" => value.has_trigger = map.next_value()?,
+                        "TemplateType" => value.template_type = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "IsFavorite" => value.is_favorite = map.next_value()?,
+                        "IsExample" => value.is_example = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTemplatesRequestBuilder {
     /// Sets `RegionId`: see [`ListTemplatesRequest::region_id`].
@@ -245,31 +314,31 @@ impl ListTemplatesRequestBuilder {
         &self.template_name
     }
     /// Sets `TemplateFormat`: see [`ListTemplatesRequest::template_format`].
-    pub fn template_format(mut self, input: impl Into<String>) -> Self {
+    pub fn template_format(mut self, input: impl Into<TemplateFormatInput>) -> Self {
         self.template_format = Some(input.into());
         self
     }
     /// Sets or clears `TemplateFormat`. The format of the template.
-    pub fn set_template_format(mut self, input: Option<String>) -> Self {
+    pub fn set_template_format(mut self, input: Option<TemplateFormatInput>) -> Self {
         self.template_format = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_format(&self) -> &Option<String> {
+    pub fn get_template_format(&self) -> &Option<TemplateFormatInput> {
         &self.template_format
     }
     /// Sets `ShareType`: see [`ListTemplatesRequest::share_type`].
-    pub fn share_type(mut self, input: impl Into<String>) -> Self {
+    pub fn share_type(mut self, input: impl Into<ShareTypeInput>) -> Self {
         self.share_type = Some(input.into());
         self
     }
     /// Sets or clears `ShareType`. The share type of the template.
-    pub fn set_share_type(mut self, input: Option<String>) -> Self {
+    pub fn set_share_type(mut self, input: Option<ShareTypeInput>) -> Self {
         self.share_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &Option<String> {
+    pub fn get_share_type(&self) -> &Option<ShareTypeInput> {
         &self.share_type
     }
     /// Sets `CreatedBy`: see [`ListTemplatesRequest::created_by`].
@@ -319,20 +388,20 @@ impl ListTemplatesRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tag keys and values.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `Category`: see [`ListTemplatesRequest::category`].
@@ -420,17 +489,17 @@ impl ListTemplatesRequestBuilder {
         &self.has_trigger
     }
     /// Sets `TemplateType`: see [`ListTemplatesRequest::template_type`].
-    pub fn template_type(mut self, input: impl Into<String>) -> Self {
+    pub fn template_type(mut self, input: impl Into<TemplateType>) -> Self {
         self.template_type = Some(input.into());
         self
     }
     /// Sets or clears `TemplateType`. The type of the template.
-    pub fn set_template_type(mut self, input: Option<String>) -> Self {
+    pub fn set_template_type(mut self, input: Option<TemplateType>) -> Self {
         self.template_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_type(&self) -> &Option<String> {
+    pub fn get_template_type(&self) -> &Option<TemplateType> {
         &self.template_type
     }
     /// Sets `ResourceGroupId`: see [`ListTemplatesRequest::resource_group_id`].
@@ -518,9 +587,14 @@ impl ListTemplatesFluentBuilder {
     pub fn as_input(&self) -> &ListTemplatesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -567,31 +641,31 @@ impl ListTemplatesFluentBuilder {
         self.inner.get_template_name()
     }
     /// Sets `TemplateFormat`: see [`ListTemplatesRequest::template_format`].
-    pub fn template_format(mut self, input: impl Into<String>) -> Self {
+    pub fn template_format(mut self, input: impl Into<TemplateFormatInput>) -> Self {
         self.inner = self.inner.template_format(input);
         self
     }
     /// Sets or clears `TemplateFormat`.
-    pub fn set_template_format(mut self, input: Option<String>) -> Self {
+    pub fn set_template_format(mut self, input: Option<TemplateFormatInput>) -> Self {
         self.inner = self.inner.set_template_format(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_format(&self) -> &Option<String> {
+    pub fn get_template_format(&self) -> &Option<TemplateFormatInput> {
         self.inner.get_template_format()
     }
     /// Sets `ShareType`: see [`ListTemplatesRequest::share_type`].
-    pub fn share_type(mut self, input: impl Into<String>) -> Self {
+    pub fn share_type(mut self, input: impl Into<ShareTypeInput>) -> Self {
         self.inner = self.inner.share_type(input);
         self
     }
     /// Sets or clears `ShareType`.
-    pub fn set_share_type(mut self, input: Option<String>) -> Self {
+    pub fn set_share_type(mut self, input: Option<ShareTypeInput>) -> Self {
         self.inner = self.inner.set_share_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_share_type(&self) -> &Option<String> {
+    pub fn get_share_type(&self) -> &Option<ShareTypeInput> {
         self.inner.get_share_type()
     }
     /// Sets `CreatedBy`: see [`ListTemplatesRequest::created_by`].
@@ -644,13 +718,13 @@ impl ListTemplatesFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `Category`: see [`ListTemplatesRequest::category`].
@@ -738,17 +812,17 @@ impl ListTemplatesFluentBuilder {
         self.inner.get_has_trigger()
     }
     /// Sets `TemplateType`: see [`ListTemplatesRequest::template_type`].
-    pub fn template_type(mut self, input: impl Into<String>) -> Self {
+    pub fn template_type(mut self, input: impl Into<TemplateType>) -> Self {
         self.inner = self.inner.template_type(input);
         self
     }
     /// Sets or clears `TemplateType`.
-    pub fn set_template_type(mut self, input: Option<String>) -> Self {
+    pub fn set_template_type(mut self, input: Option<TemplateType>) -> Self {
         self.inner = self.inner.set_template_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_template_type(&self) -> &Option<String> {
+    pub fn get_template_type(&self) -> &Option<TemplateType> {
         self.inner.get_template_type()
     }
     /// Sets `ResourceGroupId`: see [`ListTemplatesRequest::resource_group_id`].
@@ -879,6 +953,24 @@ impl<'de> ::serde::Deserialize<'de> for ListTemplatesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListTemplatesResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Templates`: empty when the service sent none.
+    pub fn templates(&self) -> &[Template] {
+        self.templates.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListTemplatesResponse {
     type Item = Template;
     fn next_token(&self) -> Option<String> {
@@ -921,7 +1013,7 @@ pub struct Template {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The template name.
     ///
     /// Wire name: `TemplateName`.
@@ -938,8 +1030,10 @@ pub struct Template {
     ///
     /// Wire name: `TemplateFormat`.
     ///
+    /// Valid values: `JSON`, `YAML`.
+    ///
     /// Example: `JSON`
-    pub template_format: Option<String>,
+    pub template_format: Option<TemplateFormat>,
     /// The popularity of the public template. Valid values: **1-10**. A greater value indicates higher popularity. If **ShareType** is set to **Private**, the value of this parameter is `-1`.
     ///
     /// >  This parameter is valid only if **ShareType** is set to **Public**.
@@ -1005,8 +1099,10 @@ pub struct Template {
     ///
     /// Wire name: `ShareType`.
     ///
+    /// Valid values: `Public`, `Private`.
+    ///
     /// Example: `Public`
-    pub share_type: Option<String>,
+    pub share_type: Option<ShareType>,
     /// Indicates whether the template is added to favorites.
     ///
     /// Wire name: `IsFavorite`.
@@ -1195,5 +1291,469 @@ impl<'de> ::serde::Deserialize<'de> for Template {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Template {
+    /// `Hash`, if the service sent it.
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `TemplateType`, if the service sent it.
+    pub fn template_type(&self) -> Option<&str> {
+        self.template_type.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `TemplateFormat`, if the service sent it.
+    pub fn template_format(&self) -> Option<&TemplateFormat> {
+        self.template_format.as_ref()
+    }
+    /// `Popularity`, if the service sent it.
+    pub fn popularity(&self) -> Option<i32> {
+        self.popularity
+    }
+    /// `TotalExecutionCount`, if the service sent it.
+    pub fn total_execution_count(&self) -> Option<i32> {
+        self.total_execution_count
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    /// `HasTrigger`, if the service sent it.
+    pub fn has_trigger(&self) -> Option<bool> {
+        self.has_trigger
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&ShareType> {
+        self.share_type.as_ref()
+    }
+    /// `IsFavorite`, if the service sent it.
+    pub fn is_favorite(&self) -> Option<bool> {
+        self.is_favorite
+    }
+    /// `Publisher`, if the service sent it.
+    pub fn publisher(&self) -> Option<&str> {
+        self.publisher.as_deref()
+    }
+    /// `Constraints`, if the service sent it.
+    pub fn constraints(&self) -> Option<&str> {
+        self.constraints.as_deref()
+    }
+    /// `VersionName`, if the service sent it.
+    pub fn version_name(&self) -> Option<&str> {
+        self.version_name.as_deref()
+    }
+}
+/// The format of the template. Valid values:
+///
+/// *   **JSON**
+/// *   **YAML**
+///
+/// Built from its text with `From<&str>` (`"JSON".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TemplateFormatInput {
+    /// `JSON`
+    Json,
+    /// `YAML`
+    Yaml,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl TemplateFormatInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["JSON", "YAML"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Yaml => "YAML",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TemplateFormatInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "JSON" => Self::Json,
+            "YAML" => Self::Yaml,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for TemplateFormatInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for TemplateFormatInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for TemplateFormatInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for TemplateFormatInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for TemplateFormatInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TemplateFormatInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The share type of the template. Valid values:
+///
+/// *   **Public**
+/// *   **Private**
+///
+/// Built from its text with `From<&str>` (`"Public".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShareTypeInput {
+    /// `Public`
+    Public,
+    /// `Private`
+    Private,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ShareTypeInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Public", "Private"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "Public",
+            Self::Private => "Private",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ShareTypeInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "Public" => Self::Public,
+            "Private" => Self::Private,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ShareTypeInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ShareTypeInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ShareTypeInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ShareTypeInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ShareTypeInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShareTypeInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The type of the template. Valid values:
+///
+/// *   Automation: the template for automated tasks.
+/// *   State: the template for configuration inventories.
+/// *   Package: the template for software packages.
+///
+/// Built from its text with `From<&str>` (`"Automation".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TemplateType {
+    /// `Automation`
+    Automation,
+    /// `State`
+    State,
+    /// `Package`
+    Package,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl TemplateType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Automation", "State", "Package"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automation => "Automation",
+            Self::State => "State",
+            Self::Package => "Package",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automation" => Self::Automation,
+            "State" => Self::State,
+            "Package" => Self::Package,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for TemplateType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for TemplateType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for TemplateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for TemplateType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for TemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TemplateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The template format. The system automatically determines whether the format of the template is JSON or YAML.
+///
+/// Built from its text with `From<&str>` (`"JSON".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TemplateFormat {
+    /// `JSON`
+    Json,
+    /// `YAML`
+    Yaml,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl TemplateFormat {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["JSON", "YAML"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Yaml => "YAML",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for TemplateFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "JSON" => Self::Json,
+            "YAML" => Self::Yaml,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for TemplateFormat {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for TemplateFormat {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for TemplateFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for TemplateFormat {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for TemplateFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TemplateFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The share type of the template. The share type of a template created by a user is **Private**. Valid values:
+///
+/// *   **Public**
+/// *   **Private**
+///
+/// Built from its text with `From<&str>` (`"Public".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShareType {
+    /// `Public`
+    Public,
+    /// `Private`
+    Private,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ShareType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Public", "Private"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "Public",
+            Self::Private => "Private",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ShareType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Public" => Self::Public,
+            "Private" => Self::Private,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ShareType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ShareType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ShareType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ShareType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ShareType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShareType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -95,12 +95,22 @@ pub struct NotifyExecutionRequest {
     /// Wire name: `TaskExecutionIds`.
     ///
     /// Example: `["exec-79c321c11003a97c","exec-79c321c11003aqw97cz"]`
-    pub task_execution_ids: Option<String>,
+    pub task_execution_ids: Option<Vec<String>>,
 }
 impl NotifyExecutionRequest {
     /// A builder for this request.
     pub fn builder() -> NotifyExecutionRequestBuilder {
         NotifyExecutionRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<NotifyExecutionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for NotifyExecutionRequest {
@@ -117,11 +127,13 @@ impl ::acs_runtime::EncodeRequest for NotifyExecutionRequest {
         params.query.put("ExecutionStatus", &self.execution_status);
         params.query.put("Parameters", &self.parameters);
         params.query.put("LoopItem", &self.loop_item);
-        params.query.put("TaskExecutionIds", &self.task_execution_ids);
+        if let Some(value) = &self.task_execution_ids {
+            params.query.put_json("TaskExecutionIds", value)?;
+        }
         Ok(())
     }
 }
-/// Builds a [`NotifyExecutionRequest`].
+/// Builds a [`NotifyExecutionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct NotifyExecutionRequestBuilder {
     region_id: Option<String>,
@@ -133,7 +145,52 @@ pub struct NotifyExecutionRequestBuilder {
     execution_status: Option<String>,
     parameters: Option<String>,
     loop_item: Option<String>,
-    task_execution_ids: Option<String>,
+    task_execution_ids: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for NotifyExecutionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NotifyExecutionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NotifyExecutionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotifyExecutionRequestBuilder, A::Error> {
+                let mut value = NotifyExecutionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "NotifyType" => value.notify_type = map.next_value()?,
+                        "NotifyNote" => value.notify_note = map.next_value()?,
+                        "TaskName" => value.task_name = map.next_value()?,
+                        "TaskExecutionId" => value.task_execution_id = map.next_value()?,
+                        "ExecutionStatus" => value.execution_status = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "LoopItem" => value.loop_item = map.next_value()?,
+                        "TaskExecutionIds" => {
+                            value.task_execution_ids = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl NotifyExecutionRequestBuilder {
     /// Sets `RegionId`: see [`NotifyExecutionRequest::region_id`].
@@ -263,17 +320,19 @@ impl NotifyExecutionRequestBuilder {
         &self.loop_item
     }
     /// Sets `TaskExecutionIds`: see [`NotifyExecutionRequest::task_execution_ids`].
+    ///
+    /// Appends one item; `set_task_execution_ids` replaces the whole list.
     pub fn task_execution_ids(mut self, input: impl Into<String>) -> Self {
-        self.task_execution_ids = Some(input.into());
+        self.task_execution_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets or clears `TaskExecutionIds`. The execution IDs of the tasks.
-    pub fn set_task_execution_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_task_execution_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.task_execution_ids = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_ids(&self) -> &Option<String> {
+    pub fn get_task_execution_ids(&self) -> &Option<Vec<String>> {
         &self.task_execution_ids
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -315,9 +374,14 @@ impl NotifyExecutionFluentBuilder {
     pub fn as_input(&self) -> &NotifyExecutionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -457,12 +521,12 @@ impl NotifyExecutionFluentBuilder {
         self
     }
     /// Sets or clears `TaskExecutionIds`.
-    pub fn set_task_execution_ids(mut self, input: Option<String>) -> Self {
+    pub fn set_task_execution_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_task_execution_ids(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_task_execution_ids(&self) -> &Option<String> {
+    pub fn get_task_execution_ids(&self) -> &Option<Vec<String>> {
         self.inner.get_task_execution_ids()
     }
 }
@@ -521,5 +585,11 @@ impl<'de> ::serde::Deserialize<'de> for NotifyExecutionResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl NotifyExecutionResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

@@ -38,6 +38,16 @@ impl RegisterDefaultPatchBaselineRequest {
     pub fn builder() -> RegisterDefaultPatchBaselineRequestBuilder {
         RegisterDefaultPatchBaselineRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<RegisterDefaultPatchBaselineResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for RegisterDefaultPatchBaselineRequest {
     fn encode(
@@ -49,11 +59,47 @@ impl ::acs_runtime::EncodeRequest for RegisterDefaultPatchBaselineRequest {
         Ok(())
     }
 }
-/// Builds a [`RegisterDefaultPatchBaselineRequest`].
+/// Builds a [`RegisterDefaultPatchBaselineRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct RegisterDefaultPatchBaselineRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for RegisterDefaultPatchBaselineRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RegisterDefaultPatchBaselineRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter
+                    .write_str("a RegisterDefaultPatchBaselineRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegisterDefaultPatchBaselineRequestBuilder, A::Error> {
+                let mut value = RegisterDefaultPatchBaselineRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl RegisterDefaultPatchBaselineRequestBuilder {
     /// Sets `RegionId`: see [`RegisterDefaultPatchBaselineRequest::region_id`].
@@ -113,9 +159,14 @@ impl RegisterDefaultPatchBaselineFluentBuilder {
     pub fn as_input(&self) -> &RegisterDefaultPatchBaselineRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -221,6 +272,16 @@ impl<'de> ::serde::Deserialize<'de> for RegisterDefaultPatchBaselineResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl RegisterDefaultPatchBaselineResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `PatchBaseline`, if the service sent it.
+    pub fn patch_baseline(&self) -> Option<&PatchBaseline> {
+        self.patch_baseline.as_ref()
     }
 }
 /// The details of the patch baseline.
@@ -390,5 +451,63 @@ impl<'de> ::serde::Deserialize<'de> for PatchBaseline {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl PatchBaseline {
+    /// `OperationSystem`, if the service sent it.
+    pub fn operation_system(&self) -> Option<&str> {
+        self.operation_system.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `ApprovalRules`, if the service sent it.
+    pub fn approval_rules(&self) -> Option<&str> {
+        self.approval_rules.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }

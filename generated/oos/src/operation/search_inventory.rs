@@ -59,6 +59,16 @@ impl SearchInventoryRequest {
     pub fn builder() -> SearchInventoryRequestBuilder {
         SearchInventoryRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<SearchInventoryResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for SearchInventoryRequest {
     fn encode(
@@ -77,7 +87,7 @@ impl ::acs_runtime::EncodeRequest for SearchInventoryRequest {
         Ok(())
     }
 }
-/// Builds a [`SearchInventoryRequest`].
+/// Builds a [`SearchInventoryRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct SearchInventoryRequestBuilder {
     region_id: Option<String>,
@@ -85,6 +95,44 @@ pub struct SearchInventoryRequestBuilder {
     max_results: Option<i32>,
     filter: Option<Vec<Filter>>,
     aggregator: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for SearchInventoryRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SearchInventoryRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SearchInventoryRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchInventoryRequestBuilder, A::Error> {
+                let mut value = SearchInventoryRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "Filter" => value.filter = map.next_value()?,
+                        "Aggregator" => value.aggregator = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl SearchInventoryRequestBuilder {
     /// Sets `RegionId`: see [`SearchInventoryRequest::region_id`].
@@ -191,9 +239,14 @@ impl SearchInventoryFluentBuilder {
     pub fn as_input(&self) -> &SearchInventoryRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -365,6 +418,24 @@ impl<'de> ::serde::Deserialize<'de> for SearchInventoryResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl SearchInventoryResponse {
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `Entities`: empty when the service sent none.
+    pub fn entities(&self) -> &[::serde_json::Value] {
+        self.entities.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for SearchInventoryResponse {
     type Item = ::serde_json::Value;
     fn next_token(&self) -> Option<String> {
@@ -396,7 +467,7 @@ pub struct Filter {
     ///
     /// Example: `Equal`
     pub operator: Option<String>,
-    /// The name of the component property. Valid values of N: 1 to 5. Different components have different property names. You can call the [GetInventorySchema](https://api.aliyun.com/#/?product=oos\&version=2019-06-01\&api=GetInventorySchema) operation to query the property names of different components. For example, the ACS:InstanceInformation component has the InstanceId property. Therefore, you can set this parameter to ACS:InstanceInformation.InstanceId.
+    /// The name of the component property. Valid values of N: 1 to 5. Different components have different property names. You can call the [GetInventorySchema](https://api.aliyun.com/#/?product=oos&version=2019-06-01&api=GetInventorySchema) operation to query the property names of different components. For example, the ACS:InstanceInformation component has the InstanceId property. Therefore, you can set this parameter to ACS:InstanceInformation.InstanceId.
     ///
     /// Wire name: `Name`.
     ///
@@ -419,6 +490,42 @@ impl ::serde::Serialize for Filter {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Filter;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Filter object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut value = Filter::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Value" => value.value = map.next_value()?,
+                        "Operator" => value.operator = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Filter {

@@ -60,11 +60,29 @@ pub struct SetServiceSettingsRequest {
     ///
     /// Example: `RdcEnterpriseId`
     pub rdc_enterprise_id: Option<String>,
+    /// The folders of the resource directory the service may act in.
+    ///
+    /// Wire name: `RdFolderIds`.
+    pub rd_folder_ids: Option<Vec<String>>,
+    /// Whether the service may act in the accounts of the resource directory.
+    ///
+    /// Wire name: `ServiceAccessRdEnabled`.
+    pub service_access_rd_enabled: Option<bool>,
 }
 impl SetServiceSettingsRequest {
     /// A builder for this request.
     pub fn builder() -> SetServiceSettingsRequestBuilder {
         SetServiceSettingsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<SetServiceSettingsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for SetServiceSettingsRequest {
@@ -79,10 +97,14 @@ impl ::acs_runtime::EncodeRequest for SetServiceSettingsRequest {
         params.query.put("DeliverySlsEnabled", &self.delivery_sls_enabled);
         params.query.put("RegionId", &self.region_id);
         params.query.put("RdcEnterpriseId", &self.rdc_enterprise_id);
+        if let Some(value) = &self.rd_folder_ids {
+            params.query.put_json("RdFolderIds", value)?;
+        }
+        params.query.put("ServiceAccessRdEnabled", &self.service_access_rd_enabled);
         Ok(())
     }
 }
-/// Builds a [`SetServiceSettingsRequest`].
+/// Builds a [`SetServiceSettingsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct SetServiceSettingsRequestBuilder {
     delivery_oss_enabled: Option<bool>,
@@ -92,6 +114,62 @@ pub struct SetServiceSettingsRequestBuilder {
     delivery_sls_enabled: Option<bool>,
     region_id: Option<String>,
     rdc_enterprise_id: Option<String>,
+    rd_folder_ids: Option<Vec<String>>,
+    service_access_rd_enabled: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for SetServiceSettingsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SetServiceSettingsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SetServiceSettingsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetServiceSettingsRequestBuilder, A::Error> {
+                let mut value = SetServiceSettingsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "DeliveryOssEnabled" => {
+                            value.delivery_oss_enabled = map.next_value()?;
+                        }
+                        "DeliveryOssBucketName" => {
+                            value.delivery_oss_bucket_name = map.next_value()?;
+                        }
+                        "DeliveryOssKeyPrefix" => {
+                            value.delivery_oss_key_prefix = map.next_value()?;
+                        }
+                        "DeliverySlsProjectName" => {
+                            value.delivery_sls_project_name = map.next_value()?;
+                        }
+                        "DeliverySlsEnabled" => {
+                            value.delivery_sls_enabled = map.next_value()?;
+                        }
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "RdcEnterpriseId" => value.rdc_enterprise_id = map.next_value()?,
+                        "RdFolderIds" => value.rd_folder_ids = map.next_value()?,
+                        "ServiceAccessRdEnabled" => {
+                            value.service_access_rd_enabled = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl SetServiceSettingsRequestBuilder {
     /// Sets `DeliveryOssEnabled`: see [`SetServiceSettingsRequest::delivery_oss_enabled`].
@@ -192,6 +270,36 @@ impl SetServiceSettingsRequestBuilder {
     pub fn get_rdc_enterprise_id(&self) -> &Option<String> {
         &self.rdc_enterprise_id
     }
+    /// Sets `RdFolderIds`: see [`SetServiceSettingsRequest::rd_folder_ids`].
+    ///
+    /// Appends one item; `set_rd_folder_ids` replaces the whole list.
+    pub fn rd_folder_ids(mut self, input: impl Into<String>) -> Self {
+        self.rd_folder_ids.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets or clears `RdFolderIds`. The folders of the resource directory the service may act in.
+    pub fn set_rd_folder_ids(mut self, input: Option<Vec<String>>) -> Self {
+        self.rd_folder_ids = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_rd_folder_ids(&self) -> &Option<Vec<String>> {
+        &self.rd_folder_ids
+    }
+    /// Sets `ServiceAccessRdEnabled`: see [`SetServiceSettingsRequest::service_access_rd_enabled`].
+    pub fn service_access_rd_enabled(mut self, input: bool) -> Self {
+        self.service_access_rd_enabled = Some(input);
+        self
+    }
+    /// Sets or clears `ServiceAccessRdEnabled`. Whether the service may act in the accounts of the resource directory.
+    pub fn set_service_access_rd_enabled(mut self, input: Option<bool>) -> Self {
+        self.service_access_rd_enabled = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_service_access_rd_enabled(&self) -> &Option<bool> {
+        &self.service_access_rd_enabled
+    }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<SetServiceSettingsRequest, ::acs_runtime::BuildError> {
         Ok(SetServiceSettingsRequest {
@@ -202,6 +310,8 @@ impl SetServiceSettingsRequestBuilder {
             delivery_sls_enabled: self.delivery_sls_enabled,
             region_id: self.region_id,
             rdc_enterprise_id: self.rdc_enterprise_id,
+            rd_folder_ids: self.rd_folder_ids,
+            service_access_rd_enabled: self.service_access_rd_enabled,
         })
     }
 }
@@ -224,9 +334,14 @@ impl SetServiceSettingsFluentBuilder {
     pub fn as_input(&self) -> &SetServiceSettingsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -332,6 +447,34 @@ impl SetServiceSettingsFluentBuilder {
     pub fn get_rdc_enterprise_id(&self) -> &Option<String> {
         self.inner.get_rdc_enterprise_id()
     }
+    /// Sets `RdFolderIds`: see [`SetServiceSettingsRequest::rd_folder_ids`].
+    pub fn rd_folder_ids(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.rd_folder_ids(input);
+        self
+    }
+    /// Sets or clears `RdFolderIds`.
+    pub fn set_rd_folder_ids(mut self, input: Option<Vec<String>>) -> Self {
+        self.inner = self.inner.set_rd_folder_ids(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_rd_folder_ids(&self) -> &Option<Vec<String>> {
+        self.inner.get_rd_folder_ids()
+    }
+    /// Sets `ServiceAccessRdEnabled`: see [`SetServiceSettingsRequest::service_access_rd_enabled`].
+    pub fn service_access_rd_enabled(mut self, input: bool) -> Self {
+        self.inner = self.inner.service_access_rd_enabled(input);
+        self
+    }
+    /// Sets or clears `ServiceAccessRdEnabled`.
+    pub fn set_service_access_rd_enabled(mut self, input: Option<bool>) -> Self {
+        self.inner = self.inner.set_service_access_rd_enabled(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_service_access_rd_enabled(&self) -> &Option<bool> {
+        self.inner.get_service_access_rd_enabled()
+    }
 }
 /// What `SetServiceSettings` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -400,6 +543,16 @@ impl<'de> ::serde::Deserialize<'de> for SetServiceSettingsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl SetServiceSettingsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `ServiceSettings`: empty when the service sent none.
+    pub fn service_settings(&self) -> &[ServiceSetting] {
+        self.service_settings.as_deref().unwrap_or_default()
     }
 }
 /// ServiceSetting
@@ -541,5 +694,31 @@ impl<'de> ::serde::Deserialize<'de> for ServiceSetting {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ServiceSetting {
+    /// `DeliveryOssBucketName`, if the service sent it.
+    pub fn delivery_oss_bucket_name(&self) -> Option<&str> {
+        self.delivery_oss_bucket_name.as_deref()
+    }
+    /// `DeliveryOssKeyPrefix`, if the service sent it.
+    pub fn delivery_oss_key_prefix(&self) -> Option<&str> {
+        self.delivery_oss_key_prefix.as_deref()
+    }
+    /// `DeliveryOssEnabled`, if the service sent it.
+    pub fn delivery_oss_enabled(&self) -> Option<bool> {
+        self.delivery_oss_enabled
+    }
+    /// `DeliverySlsEnabled`, if the service sent it.
+    pub fn delivery_sls_enabled(&self) -> Option<bool> {
+        self.delivery_sls_enabled
+    }
+    /// `DeliverySlsProjectName`, if the service sent it.
+    pub fn delivery_sls_project_name(&self) -> Option<&str> {
+        self.delivery_sls_project_name.as_deref()
+    }
+    /// `RdcEnterpriseId`, if the service sent it.
+    pub fn rdc_enterprise_id(&self) -> Option<&str> {
+        self.rdc_enterprise_id.as_deref()
     }
 }

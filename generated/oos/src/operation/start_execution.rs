@@ -27,7 +27,7 @@ pub struct StartExecutionRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_).
+    /// The name of the template. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (_).
     ///
     /// Wire name: `TemplateName`.
     ///
@@ -47,8 +47,10 @@ pub struct StartExecutionRequest {
     ///
     /// Wire name: `Mode`.
     ///
+    /// Valid values: `Automatic`, `FailurePause`, `Debug`.
+    ///
     /// Example: `Automatic`
-    pub mode: Option<String>,
+    pub mode: Option<ModeInput>,
     /// The loop mode. Valid values:
     ///
     /// *   Automatic: does not suspend the execution of the template. This is the default value.
@@ -91,7 +93,7 @@ pub struct StartExecutionRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: Option<::std::collections::BTreeMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
@@ -122,6 +124,16 @@ impl StartExecutionRequest {
     pub fn builder() -> StartExecutionRequestBuilder {
         StartExecutionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<StartExecutionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for StartExecutionRequest {
     fn encode(
@@ -147,23 +159,72 @@ impl ::acs_runtime::EncodeRequest for StartExecutionRequest {
         Ok(())
     }
 }
-/// Builds a [`StartExecutionRequest`].
+/// Builds a [`StartExecutionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct StartExecutionRequestBuilder {
     region_id: Option<String>,
     template_name: Option<String>,
     template_version: Option<String>,
-    mode: Option<String>,
+    mode: Option<ModeInput>,
     loop_mode: Option<String>,
     parent_execution_id: Option<String>,
     safety_check: Option<String>,
     parameters: Option<String>,
     client_token: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     description: Option<String>,
     template_content: Option<String>,
     resource_group_id: Option<String>,
     template_url: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for StartExecutionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = StartExecutionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a StartExecutionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartExecutionRequestBuilder, A::Error> {
+                let mut value = StartExecutionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "Mode" => value.mode = map.next_value()?,
+                        "LoopMode" => value.loop_mode = map.next_value()?,
+                        "ParentExecutionId" => {
+                            value.parent_execution_id = map.next_value()?;
+                        }
+                        "SafetyCheck" => value.safety_check = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "TemplateContent" => value.template_content = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        "TemplateURL" => value.template_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl StartExecutionRequestBuilder {
     /// Sets `RegionId`: see [`StartExecutionRequest::region_id`].
@@ -209,17 +270,17 @@ impl StartExecutionRequestBuilder {
         &self.template_version
     }
     /// Sets `Mode`: see [`StartExecutionRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<ModeInput>) -> Self {
         self.mode = Some(input.into());
         self
     }
     /// Sets or clears `Mode`. The execution mode.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<ModeInput>) -> Self {
         self.mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<ModeInput> {
         &self.mode
     }
     /// Sets `LoopMode`: see [`StartExecutionRequest::loop_mode`].
@@ -297,20 +358,20 @@ impl StartExecutionRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags for the execution.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `Description`: see [`StartExecutionRequest::description`].
@@ -408,9 +469,14 @@ impl StartExecutionFluentBuilder {
     pub fn as_input(&self) -> &StartExecutionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -461,17 +527,17 @@ impl StartExecutionFluentBuilder {
         self.inner.get_template_version()
     }
     /// Sets `Mode`: see [`StartExecutionRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<ModeInput>) -> Self {
         self.inner = self.inner.mode(input);
         self
     }
     /// Sets or clears `Mode`.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<ModeInput>) -> Self {
         self.inner = self.inner.set_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<ModeInput> {
         self.inner.get_mode()
     }
     /// Sets `LoopMode`: see [`StartExecutionRequest::loop_mode`].
@@ -552,13 +618,13 @@ impl StartExecutionFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `Description`: see [`StartExecutionRequest::description`].
@@ -683,6 +749,16 @@ impl<'de> ::serde::Deserialize<'de> for StartExecutionResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl StartExecutionResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Execution`, if the service sent it.
+    pub fn execution(&self) -> Option<&Execution> {
+        self.execution.as_ref()
+    }
+}
 /// CurrentTask
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -764,6 +840,20 @@ impl<'de> ::serde::Deserialize<'de> for CurrentTask {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CurrentTask {
+    /// `TaskExecutionId`, if the service sent it.
+    pub fn task_execution_id(&self) -> Option<&str> {
+        self.task_execution_id.as_deref()
+    }
+    /// `TaskName`, if the service sent it.
+    pub fn task_name(&self) -> Option<&str> {
+        self.task_name.as_deref()
+    }
+    /// `TaskAction`, if the service sent it.
+    pub fn task_action(&self) -> Option<&str> {
+        self.task_action.as_deref()
+    }
+}
 /// The details of the execution.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -778,8 +868,10 @@ pub struct Execution {
     ///
     /// Wire name: `Status`.
     ///
+    /// Valid values: `Started`, `Queued`, `Running`, `Waiting`, `Success`, `Failed`, `Cancelled`, `Pending`, `Skipped`.
+    ///
     /// Example: `Success`
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// The time when the execution stopped.
     ///
     /// Wire name: `EndDate`.
@@ -803,7 +895,7 @@ pub struct Execution {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: Option<::serde_json::Value>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The time when the execution was started.
     ///
     /// Wire name: `StartDate`.
@@ -820,8 +912,10 @@ pub struct Execution {
     ///
     /// Wire name: `Mode`.
     ///
+    /// Valid values: `Automatic`, `FailurePause`, `Debug`.
+    ///
     /// Example: `Automatic`
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
@@ -1073,5 +1167,384 @@ impl<'de> ::serde::Deserialize<'de> for Execution {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Execution {
+    /// `Outputs`, if the service sent it.
+    pub fn outputs(&self) -> Option<&str> {
+        self.outputs.as_deref()
+    }
+    /// `Status`, if the service sent it.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+    /// `EndDate`, if the service sent it.
+    pub fn end_date(&self) -> Option<&str> {
+        self.end_date.as_deref()
+    }
+    /// `EndDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn end_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.end_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ExecutedBy`, if the service sent it.
+    pub fn executed_by(&self) -> Option<&str> {
+        self.executed_by.as_deref()
+    }
+    /// `IsParent`, if the service sent it.
+    pub fn is_parent(&self) -> Option<bool> {
+        self.is_parent
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `StartDate`, if the service sent it.
+    pub fn start_date(&self) -> Option<&str> {
+        self.start_date.as_deref()
+    }
+    /// `StartDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn start_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.start_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `SafetyCheck`, if the service sent it.
+    pub fn safety_check(&self) -> Option<&str> {
+        self.safety_check.as_deref()
+    }
+    /// `Mode`, if the service sent it.
+    pub fn mode(&self) -> Option<&Mode> {
+        self.mode.as_ref()
+    }
+    /// `TemplateName`, if the service sent it.
+    pub fn template_name(&self) -> Option<&str> {
+        self.template_name.as_deref()
+    }
+    /// `CreateDate`, if the service sent it.
+    pub fn create_date(&self) -> Option<&str> {
+        self.create_date.as_deref()
+    }
+    /// `CreateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn create_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.create_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `TemplateVersion`, if the service sent it.
+    pub fn template_version(&self) -> Option<&str> {
+        self.template_version.as_deref()
+    }
+    /// `ExecutionId`, if the service sent it.
+    pub fn execution_id(&self) -> Option<&str> {
+        self.execution_id.as_deref()
+    }
+    /// `Parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&str> {
+        self.parameters.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Counters`, if the service sent it.
+    pub fn counters(&self) -> Option<&::serde_json::Value> {
+        self.counters.as_ref()
+    }
+    /// `UpdateDate`, if the service sent it.
+    pub fn update_date(&self) -> Option<&str> {
+        self.update_date.as_deref()
+    }
+    /// `UpdateDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn update_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.update_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `ParentExecutionId`, if the service sent it.
+    pub fn parent_execution_id(&self) -> Option<&str> {
+        self.parent_execution_id.as_deref()
+    }
+    /// `RamRole`, if the service sent it.
+    pub fn ram_role(&self) -> Option<&str> {
+        self.ram_role.as_deref()
+    }
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `StatusMessage`, if the service sent it.
+    pub fn status_message(&self) -> Option<&str> {
+        self.status_message.as_deref()
+    }
+    /// `LoopMode`, if the service sent it.
+    pub fn loop_mode(&self) -> Option<&str> {
+        self.loop_mode.as_deref()
+    }
+    /// `CurrentTasks`: empty when the service sent none.
+    pub fn current_tasks(&self) -> &[CurrentTask] {
+        self.current_tasks.as_deref().unwrap_or_default()
+    }
+}
+/// The execution mode. Valid values:
+///
+/// *   Automatic: automatically starts the execution of the template. This is the default value.
+/// *   FailurePause: suspends the execution of the template upon a failure.
+/// *   Debug: manually starts the execution of the template.
+///
+/// Built from its text with `From<&str>` (`"Automatic".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModeInput {
+    /// `Automatic`
+    Automatic,
+    /// `FailurePause`
+    FailurePause,
+    /// `Debug`
+    Debug,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ModeInput {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Automatic", "FailurePause", "Debug"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automatic => "Automatic",
+            Self::FailurePause => "FailurePause",
+            Self::Debug => "Debug",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ModeInput {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automatic" => Self::Automatic,
+            "FailurePause" => Self::FailurePause,
+            "Debug" => Self::Debug,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ModeInput {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ModeInput {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ModeInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ModeInput {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ModeInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModeInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The status of the execution.
+///
+/// Built from its text with `From<&str>` (`"Started".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// `Started`
+    Started,
+    /// `Queued`
+    Queued,
+    /// `Running`
+    Running,
+    /// `Waiting`
+    Waiting,
+    /// `Success`
+    Success,
+    /// `Failed`
+    Failed,
+    /// `Cancelled`
+    Cancelled,
+    /// `Pending`
+    Pending,
+    /// `Skipped`
+    Skipped,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Status {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &[
+        "Started",
+        "Queued",
+        "Running",
+        "Waiting",
+        "Success",
+        "Failed",
+        "Cancelled",
+        "Pending",
+        "Skipped",
+    ];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "Started",
+            Self::Queued => "Queued",
+            Self::Running => "Running",
+            Self::Waiting => "Waiting",
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Cancelled => "Cancelled",
+            Self::Pending => "Pending",
+            Self::Skipped => "Skipped",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "Started" => Self::Started,
+            "Queued" => Self::Queued,
+            "Running" => Self::Running,
+            "Waiting" => Self::Waiting,
+            "Success" => Self::Success,
+            "Failed" => Self::Failed,
+            "Cancelled" => Self::Cancelled,
+            "Pending" => Self::Pending,
+            "Skipped" => Self::Skipped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Status {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Status {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Status {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// The execution mode.
+///
+/// Built from its text with `From<&str>` (`"Automatic".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `Automatic`
+    Automatic,
+    /// `FailurePause`
+    FailurePause,
+    /// `Debug`
+    Debug,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Mode {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Automatic", "FailurePause", "Debug"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automatic => "Automatic",
+            Self::FailurePause => "FailurePause",
+            Self::Debug => "Debug",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automatic" => Self::Automatic,
+            "FailurePause" => Self::FailurePause,
+            "Debug" => Self::Debug,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Mode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Mode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Mode {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Mode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Mode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -26,11 +26,11 @@ pub struct TagResourcesRequest {
     pub region_id: String,
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
     ///
-    /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"] format.
-    /// *   If you set ResourceType to parameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \["Name1","Name2"] format.
-    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \["StateConfigurationId 1","StateConfigurationId 2"] format.
-    /// *   If you set ResourceType to application, specify ResourceIds in the \["Name1","Name2"] format.
+    /// *   If you set ResourceType to template, specify ResourceIds in the ["TemplateName1","TemplateName2"] format.
+    /// *   If you set ResourceType to parameter, specify ResourceIds in the ["Name1","Name2"] format.
+    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the ["Name1","Name2"] format.
+    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the ["StateConfigurationId 1","StateConfigurationId 2"] format.
+    /// *   If you set ResourceType to application, specify ResourceIds in the ["Name1","Name2"] format.
     ///
     /// Wire name: `ResourceIds`; required.
     ///
@@ -53,12 +53,22 @@ pub struct TagResourcesRequest {
     /// Wire name: `Tags`; required.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: ::std::collections::BTreeMap<String, String>,
+    pub tags: ::acs_runtime::IndexMap<String, String>,
 }
 impl TagResourcesRequest {
     /// A builder for this request.
     pub fn builder() -> TagResourcesRequestBuilder {
         TagResourcesRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<TagResourcesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for TagResourcesRequest {
@@ -73,13 +83,50 @@ impl ::acs_runtime::EncodeRequest for TagResourcesRequest {
         Ok(())
     }
 }
-/// Builds a [`TagResourcesRequest`].
+/// Builds a [`TagResourcesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct TagResourcesRequestBuilder {
     region_id: Option<String>,
     resource_ids: Option<Vec<String>>,
     resource_type: Option<String>,
-    tags: Option<::std::collections::BTreeMap<String, String>>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for TagResourcesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TagResourcesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TagResourcesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TagResourcesRequestBuilder, A::Error> {
+                let mut value = TagResourcesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ResourceIds" => value.resource_ids = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl TagResourcesRequestBuilder {
     /// Sets `RegionId`: see [`TagResourcesRequest::region_id`].
@@ -131,20 +178,20 @@ impl TagResourcesRequestBuilder {
     /// Inserts one entry; `set_tags` replaces the whole map.
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tag keys and values.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -182,9 +229,14 @@ impl TagResourcesFluentBuilder {
     pub fn as_input(&self) -> &TagResourcesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -242,13 +294,13 @@ impl TagResourcesFluentBuilder {
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
 }
@@ -307,5 +359,11 @@ impl<'de> ::serde::Deserialize<'de> for TagResourcesResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TagResourcesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

@@ -61,6 +61,16 @@ impl TriggerExecutionRequest {
     pub fn builder() -> TriggerExecutionRequestBuilder {
         TriggerExecutionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<TriggerExecutionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for TriggerExecutionRequest {
     fn encode(
@@ -75,7 +85,7 @@ impl ::acs_runtime::EncodeRequest for TriggerExecutionRequest {
         Ok(())
     }
 }
-/// Builds a [`TriggerExecutionRequest`].
+/// Builds a [`TriggerExecutionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct TriggerExecutionRequestBuilder {
     region_id: Option<String>,
@@ -83,6 +93,44 @@ pub struct TriggerExecutionRequestBuilder {
     r#type: Option<String>,
     content: Option<String>,
     client_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for TriggerExecutionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TriggerExecutionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TriggerExecutionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerExecutionRequestBuilder, A::Error> {
+                let mut value = TriggerExecutionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "Type" => value.r#type = map.next_value()?,
+                        "Content" => value.content = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl TriggerExecutionRequestBuilder {
     /// Sets `RegionId`: see [`TriggerExecutionRequest::region_id`].
@@ -191,9 +239,14 @@ impl TriggerExecutionFluentBuilder {
     pub fn as_input(&self) -> &TriggerExecutionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -327,5 +380,11 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExecutionResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TriggerExecutionResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

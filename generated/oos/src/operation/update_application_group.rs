@@ -56,11 +56,25 @@ pub struct UpdateApplicationGroupRequest {
     pub parameters: Option<::serde_json::Value>,
     /// Wire name: `DeployedRevisionId`.
     pub deployed_revision_id: Option<String>,
+    /// The monitoring settings of the application group (JSON).
+    ///
+    /// Wire name: `MonitorMetadata`.
+    pub monitor_metadata: Option<String>,
 }
 impl UpdateApplicationGroupRequest {
     /// A builder for this request.
     pub fn builder() -> UpdateApplicationGroupRequestBuilder {
         UpdateApplicationGroupRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateApplicationGroupResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for UpdateApplicationGroupRequest {
@@ -77,10 +91,11 @@ impl ::acs_runtime::EncodeRequest for UpdateApplicationGroupRequest {
             params.query.put_json("Parameters", value)?;
         }
         params.query.put("DeployedRevisionId", &self.deployed_revision_id);
+        params.query.put("MonitorMetadata", &self.monitor_metadata);
         Ok(())
     }
 }
-/// Builds a [`UpdateApplicationGroupRequest`].
+/// Builds a [`UpdateApplicationGroupRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateApplicationGroupRequestBuilder {
     region_id: Option<String>,
@@ -90,6 +105,50 @@ pub struct UpdateApplicationGroupRequestBuilder {
     operation_name: Option<String>,
     parameters: Option<::serde_json::Value>,
     deployed_revision_id: Option<String>,
+    monitor_metadata: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateApplicationGroupRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateApplicationGroupRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateApplicationGroupRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateApplicationGroupRequestBuilder, A::Error> {
+                let mut value = UpdateApplicationGroupRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "NewName" => value.new_name = map.next_value()?,
+                        "ApplicationName" => value.application_name = map.next_value()?,
+                        "OperationName" => value.operation_name = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "DeployedRevisionId" => {
+                            value.deployed_revision_id = map.next_value()?;
+                        }
+                        "MonitorMetadata" => value.monitor_metadata = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateApplicationGroupRequestBuilder {
     /// Sets `RegionId`: see [`UpdateApplicationGroupRequest::region_id`].
@@ -190,6 +249,20 @@ impl UpdateApplicationGroupRequestBuilder {
     pub fn get_deployed_revision_id(&self) -> &Option<String> {
         &self.deployed_revision_id
     }
+    /// Sets `MonitorMetadata`: see [`UpdateApplicationGroupRequest::monitor_metadata`].
+    pub fn monitor_metadata(mut self, input: impl Into<String>) -> Self {
+        self.monitor_metadata = Some(input.into());
+        self
+    }
+    /// Sets or clears `MonitorMetadata`. The monitoring settings of the application group (JSON).
+    pub fn set_monitor_metadata(mut self, input: Option<String>) -> Self {
+        self.monitor_metadata = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_monitor_metadata(&self) -> &Option<String> {
+        &self.monitor_metadata
+    }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
@@ -204,6 +277,7 @@ impl UpdateApplicationGroupRequestBuilder {
             operation_name: self.operation_name,
             parameters: self.parameters,
             deployed_revision_id: self.deployed_revision_id,
+            monitor_metadata: self.monitor_metadata,
         })
     }
 }
@@ -226,9 +300,14 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn as_input(&self) -> &UpdateApplicationGroupRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -334,6 +413,20 @@ impl UpdateApplicationGroupFluentBuilder {
     pub fn get_deployed_revision_id(&self) -> &Option<String> {
         self.inner.get_deployed_revision_id()
     }
+    /// Sets `MonitorMetadata`: see [`UpdateApplicationGroupRequest::monitor_metadata`].
+    pub fn monitor_metadata(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.monitor_metadata(input);
+        self
+    }
+    /// Sets or clears `MonitorMetadata`.
+    pub fn set_monitor_metadata(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_monitor_metadata(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_monitor_metadata(&self) -> &Option<String> {
+        self.inner.get_monitor_metadata()
+    }
 }
 /// What `UpdateApplicationGroup` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -402,6 +495,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApplicationGroupResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateApplicationGroupResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `ApplicationGroup`, if the service sent it.
+    pub fn application_group(&self) -> Option<&ApplicationGroup> {
+        self.application_group.as_ref()
     }
 }
 /// The information about the application group.
@@ -545,5 +648,51 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationGroup {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ApplicationGroup {
+    /// `DeployRegionId`, if the service sent it.
+    pub fn deploy_region_id(&self) -> Option<&str> {
+        self.deploy_region_id.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `ImportTagKey`, if the service sent it.
+    pub fn import_tag_key(&self) -> Option<&str> {
+        self.import_tag_key.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ApplicationName`, if the service sent it.
+    pub fn application_name(&self) -> Option<&str> {
+        self.application_name.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ImportTagValue`, if the service sent it.
+    pub fn import_tag_value(&self) -> Option<&str> {
+        self.import_tag_value.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 }

@@ -56,7 +56,7 @@ pub struct UpdateExecutionRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<String>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -69,6 +69,16 @@ impl UpdateExecutionRequest {
     pub fn builder() -> UpdateExecutionRequestBuilder {
         UpdateExecutionRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateExecutionResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateExecutionRequest {
     fn encode(
@@ -80,12 +90,14 @@ impl ::acs_runtime::EncodeRequest for UpdateExecutionRequest {
         params.query.put("Parameters", &self.parameters);
         params.query.put("ClientToken", &self.client_token);
         params.query.put("Description", &self.description);
-        params.query.put("Tags", &self.tags);
+        if let Some(value) = &self.tags {
+            params.query.put_json("Tags", value)?;
+        }
         params.query.put("ResourceGroupId", &self.resource_group_id);
         Ok(())
     }
 }
-/// Builds a [`UpdateExecutionRequest`].
+/// Builds a [`UpdateExecutionRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateExecutionRequestBuilder {
     region_id: Option<String>,
@@ -93,8 +105,48 @@ pub struct UpdateExecutionRequestBuilder {
     parameters: Option<String>,
     client_token: Option<String>,
     description: Option<String>,
-    tags: Option<String>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateExecutionRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateExecutionRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateExecutionRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateExecutionRequestBuilder, A::Error> {
+                let mut value = UpdateExecutionRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ExecutionId" => value.execution_id = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateExecutionRequestBuilder {
     /// Sets `RegionId`: see [`UpdateExecutionRequest::region_id`].
@@ -168,17 +220,24 @@ impl UpdateExecutionRequestBuilder {
         &self.description
     }
     /// Sets `Tags`: see [`UpdateExecutionRequest::tags`].
-    pub fn tags(mut self, input: impl Into<String>) -> Self {
-        self.tags = Some(input.into());
+    ///
+    /// Inserts one entry; `set_tags` replaces the whole map.
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
+            .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags of the execution.
-    pub fn set_tags(mut self, input: Option<String>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<String> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ResourceGroupId`: see [`UpdateExecutionRequest::resource_group_id`].
@@ -229,9 +288,14 @@ impl UpdateExecutionFluentBuilder {
     pub fn as_input(&self) -> &UpdateExecutionRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -310,17 +374,20 @@ impl UpdateExecutionFluentBuilder {
         self.inner.get_description()
     }
     /// Sets `Tags`: see [`UpdateExecutionRequest::tags`].
-    pub fn tags(mut self, input: impl Into<String>) -> Self {
-        self.inner = self.inner.tags(input);
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(mut self, input: Option<String>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<String> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ResourceGroupId`: see [`UpdateExecutionRequest::resource_group_id`].
@@ -393,5 +460,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateExecutionResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateExecutionResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }

@@ -56,7 +56,7 @@ pub struct UpdateInstancePackageStateRequest {
     /// Valid values: `uninstall`, `install`.
     ///
     /// Example: `install`
-    pub configure_action: String,
+    pub configure_action: ConfigureAction,
     /// The parameters for installing or uninstalling the extensions.
     ///
     /// Wire name: `Parameters`.
@@ -70,6 +70,16 @@ impl UpdateInstancePackageStateRequest {
     /// A builder for this request.
     pub fn builder() -> UpdateInstancePackageStateRequestBuilder {
         UpdateInstancePackageStateRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateInstancePackageStateResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for UpdateInstancePackageStateRequest {
@@ -89,16 +99,58 @@ impl ::acs_runtime::EncodeRequest for UpdateInstancePackageStateRequest {
         Ok(())
     }
 }
-/// Builds a [`UpdateInstancePackageStateRequest`].
+/// Builds a [`UpdateInstancePackageStateRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateInstancePackageStateRequestBuilder {
     template_name: Option<String>,
     region_id: Option<String>,
     instance_id: Option<String>,
     template_version: Option<String>,
-    configure_action: Option<String>,
+    configure_action: Option<ConfigureAction>,
     parameters: Option<::serde_json::Value>,
     configuration_info: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateInstancePackageStateRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateInstancePackageStateRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateInstancePackageStateRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInstancePackageStateRequestBuilder, A::Error> {
+                let mut value = UpdateInstancePackageStateRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "TemplateName" => value.template_name = map.next_value()?,
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "TemplateVersion" => value.template_version = map.next_value()?,
+                        "ConfigureAction" => value.configure_action = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "ConfigurationInfo" => {
+                            value.configuration_info = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateInstancePackageStateRequestBuilder {
     /// Sets `TemplateName`: see [`UpdateInstancePackageStateRequest::template_name`].
@@ -158,17 +210,17 @@ impl UpdateInstancePackageStateRequestBuilder {
         &self.template_version
     }
     /// Sets `ConfigureAction`: see [`UpdateInstancePackageStateRequest::configure_action`].
-    pub fn configure_action(mut self, input: impl Into<String>) -> Self {
+    pub fn configure_action(mut self, input: impl Into<ConfigureAction>) -> Self {
         self.configure_action = Some(input.into());
         self
     }
     /// Sets or clears `ConfigureAction`. The operation type.
-    pub fn set_configure_action(mut self, input: Option<String>) -> Self {
+    pub fn set_configure_action(mut self, input: Option<ConfigureAction>) -> Self {
         self.configure_action = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configure_action(&self) -> &Option<String> {
+    pub fn get_configure_action(&self) -> &Option<ConfigureAction> {
         &self.configure_action
     }
     /// Sets `Parameters`: see [`UpdateInstancePackageStateRequest::parameters`].
@@ -239,9 +291,14 @@ impl UpdateInstancePackageStateFluentBuilder {
     pub fn as_input(&self) -> &UpdateInstancePackageStateRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -308,17 +365,17 @@ impl UpdateInstancePackageStateFluentBuilder {
         self.inner.get_template_version()
     }
     /// Sets `ConfigureAction`: see [`UpdateInstancePackageStateRequest::configure_action`].
-    pub fn configure_action(mut self, input: impl Into<String>) -> Self {
+    pub fn configure_action(mut self, input: impl Into<ConfigureAction>) -> Self {
         self.inner = self.inner.configure_action(input);
         self
     }
     /// Sets or clears `ConfigureAction`.
-    pub fn set_configure_action(mut self, input: Option<String>) -> Self {
+    pub fn set_configure_action(mut self, input: Option<ConfigureAction>) -> Self {
         self.inner = self.inner.set_configure_action(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_configure_action(&self) -> &Option<String> {
+    pub fn get_configure_action(&self) -> &Option<ConfigureAction> {
         self.inner.get_configure_action()
     }
     /// Sets `Parameters`: see [`UpdateInstancePackageStateRequest::parameters`].
@@ -405,5 +462,85 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstancePackageStateResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl UpdateInstancePackageStateResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+/// The operation type.
+///
+/// Valid values:
+///
+/// *   uninstall
+/// *   install
+///
+/// Built from its text with `From<&str>` (`"uninstall".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigureAction {
+    /// `uninstall`
+    Uninstall,
+    /// `install`
+    Install,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ConfigureAction {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["uninstall", "install"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uninstall => "uninstall",
+            Self::Install => "install",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ConfigureAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "uninstall" => Self::Uninstall,
+            "install" => Self::Install,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ConfigureAction {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ConfigureAction {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ConfigureAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ConfigureAction {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ConfigureAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfigureAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

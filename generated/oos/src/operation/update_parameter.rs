@@ -24,7 +24,7 @@ pub struct UpdateParameterRequest {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Wire name: `Name`; required.
     ///
@@ -47,7 +47,7 @@ pub struct UpdateParameterRequest {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<String>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
@@ -60,6 +60,16 @@ impl UpdateParameterRequest {
     pub fn builder() -> UpdateParameterRequestBuilder {
         UpdateParameterRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<UpdateParameterResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for UpdateParameterRequest {
     fn encode(
@@ -70,20 +80,61 @@ impl ::acs_runtime::EncodeRequest for UpdateParameterRequest {
         params.query.put("Name", &self.name);
         params.query.put("Value", &self.value);
         params.query.put("Description", &self.description);
-        params.query.put("Tags", &self.tags);
+        if let Some(value) = &self.tags {
+            params.query.put_json("Tags", value)?;
+        }
         params.query.put("ResourceGroupId", &self.resource_group_id);
         Ok(())
     }
 }
-/// Builds a [`UpdateParameterRequest`].
+/// Builds a [`UpdateParameterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct UpdateParameterRequestBuilder {
     region_id: Option<String>,
     name: Option<String>,
     value: Option<String>,
     description: Option<String>,
-    tags: Option<String>,
+    tags: Option<::acs_runtime::IndexMap<String, String>>,
     resource_group_id: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateParameterRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateParameterRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a UpdateParameterRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateParameterRequestBuilder, A::Error> {
+                let mut value = UpdateParameterRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        "ResourceGroupId" => value.resource_group_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl UpdateParameterRequestBuilder {
     /// Sets `RegionId`: see [`UpdateParameterRequest::region_id`].
@@ -143,17 +194,24 @@ impl UpdateParameterRequestBuilder {
         &self.description
     }
     /// Sets `Tags`: see [`UpdateParameterRequest::tags`].
-    pub fn tags(mut self, input: impl Into<String>) -> Self {
-        self.tags = Some(input.into());
+    ///
+    /// Inserts one entry; `set_tags` replaces the whole map.
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
+            .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Tags`. The tags to be added to common parameter.
-    pub fn set_tags(mut self, input: Option<String>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.tags = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<String> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.tags
     }
     /// Sets `ResourceGroupId`: see [`UpdateParameterRequest::resource_group_id`].
@@ -203,9 +261,14 @@ impl UpdateParameterFluentBuilder {
     pub fn as_input(&self) -> &UpdateParameterRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -270,17 +333,20 @@ impl UpdateParameterFluentBuilder {
         self.inner.get_description()
     }
     /// Sets `Tags`: see [`UpdateParameterRequest::tags`].
-    pub fn tags(mut self, input: impl Into<String>) -> Self {
-        self.inner = self.inner.tags(input);
+    pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.inner = self.inner.tags(key, value);
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(mut self, input: Option<String>) -> Self {
+    pub fn set_tags(
+        mut self,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
+    ) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_tags(&self) -> &Option<String> {
+    pub fn get_tags(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_tags()
     }
     /// Sets `ResourceGroupId`: see [`UpdateParameterRequest::resource_group_id`].
@@ -363,6 +429,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateParameterResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl UpdateParameterResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Parameter`, if the service sent it.
+    pub fn parameter(&self) -> Option<&Parameter> {
+        self.parameter.as_ref()
+    }
+}
 /// The information about the common parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -390,7 +466,7 @@ pub struct Parameter {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<String>,
+    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
@@ -546,5 +622,71 @@ impl<'de> ::serde::Deserialize<'de> for Parameter {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Parameter {
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `UpdatedDate`, if the service sent it.
+    pub fn updated_date(&self) -> Option<&str> {
+        self.updated_date.as_deref()
+    }
+    /// `UpdatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn updated_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.updated_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `UpdatedBy`, if the service sent it.
+    pub fn updated_by(&self) -> Option<&str> {
+        self.updated_by.as_deref()
+    }
+    /// `Tags`, if the service sent it.
+    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.tags.as_ref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Constraints`, if the service sent it.
+    pub fn constraints(&self) -> Option<&str> {
+        self.constraints.as_deref()
+    }
+    /// `ResourceGroupId`, if the service sent it.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// `CreatedBy`, if the service sent it.
+    pub fn created_by(&self) -> Option<&str> {
+        self.created_by.as_deref()
+    }
+    /// `CreatedDate`, if the service sent it.
+    pub fn created_date(&self) -> Option<&str> {
+        self.created_date.as_deref()
+    }
+    /// `CreatedDate` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn created_date_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `ParameterVersion`, if the service sent it.
+    pub fn parameter_version(&self) -> Option<i32> {
+        self.parameter_version
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Id`, if the service sent it.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// `ShareType`, if the service sent it.
+    pub fn share_type(&self) -> Option<&str> {
+        self.share_type.as_deref()
     }
 }

@@ -43,6 +43,16 @@ impl ValidateTemplateContentRequest {
     pub fn builder() -> ValidateTemplateContentRequestBuilder {
         ValidateTemplateContentRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ValidateTemplateContentResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for ValidateTemplateContentRequest {
     fn encode(
@@ -55,12 +65,48 @@ impl ::acs_runtime::EncodeRequest for ValidateTemplateContentRequest {
         Ok(())
     }
 }
-/// Builds a [`ValidateTemplateContentRequest`].
+/// Builds a [`ValidateTemplateContentRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ValidateTemplateContentRequestBuilder {
     region_id: Option<String>,
     content: Option<String>,
     template_url: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ValidateTemplateContentRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ValidateTemplateContentRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ValidateTemplateContentRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ValidateTemplateContentRequestBuilder, A::Error> {
+                let mut value = ValidateTemplateContentRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Content" => value.content = map.next_value()?,
+                        "TemplateURL" => value.template_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ValidateTemplateContentRequestBuilder {
     /// Sets `RegionId`: see [`ValidateTemplateContentRequest::region_id`].
@@ -135,9 +181,14 @@ impl ValidateTemplateContentFluentBuilder {
     pub fn as_input(&self) -> &ValidateTemplateContentRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -283,6 +334,28 @@ impl<'de> ::serde::Deserialize<'de> for ValidateTemplateContentResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ValidateTemplateContentResponse {
+    /// `Outputs`, if the service sent it.
+    pub fn outputs(&self) -> Option<&str> {
+        self.outputs.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Parameters`, if the service sent it.
+    pub fn parameters(&self) -> Option<&str> {
+        self.parameters.as_deref()
+    }
+    /// `RamRole`, if the service sent it.
+    pub fn ram_role(&self) -> Option<&str> {
+        self.ram_role.as_deref()
+    }
+    /// `Tasks`: empty when the service sent none.
+    pub fn tasks(&self) -> &[Task] {
+        self.tasks.as_deref().unwrap_or_default()
+    }
+}
 /// Task
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -378,5 +451,27 @@ impl<'de> ::serde::Deserialize<'de> for Task {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Task {
+    /// `Outputs`, if the service sent it.
+    pub fn outputs(&self) -> Option<&str> {
+        self.outputs.as_deref()
+    }
+    /// `Type`, if the service sent it.
+    pub fn r#type(&self) -> Option<&str> {
+        self.r#type.as_deref()
+    }
+    /// `Description`, if the service sent it.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Properties`, if the service sent it.
+    pub fn properties(&self) -> Option<&str> {
+        self.properties.as_deref()
     }
 }

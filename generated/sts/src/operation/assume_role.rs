@@ -105,6 +105,16 @@ impl AssumeRoleRequest {
     pub fn builder() -> AssumeRoleRequestBuilder {
         AssumeRoleRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<AssumeRoleResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for AssumeRoleRequest {
     fn encode(
@@ -120,7 +130,7 @@ impl ::acs_runtime::EncodeRequest for AssumeRoleRequest {
         Ok(())
     }
 }
-/// Builds a [`AssumeRoleRequest`].
+/// Builds a [`AssumeRoleRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct AssumeRoleRequestBuilder {
     duration_seconds: Option<i64>,
@@ -129,6 +139,45 @@ pub struct AssumeRoleRequestBuilder {
     role_session_name: Option<String>,
     external_id: Option<String>,
     source_identity: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AssumeRoleRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AssumeRoleRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssumeRoleRequestBuilder, A::Error> {
+                let mut value = AssumeRoleRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "DurationSeconds" => value.duration_seconds = map.next_value()?,
+                        "Policy" => value.policy = map.next_value()?,
+                        "RoleArn" => value.role_arn = map.next_value()?,
+                        "RoleSessionName" => value.role_session_name = map.next_value()?,
+                        "ExternalId" => value.external_id = map.next_value()?,
+                        "SourceIdentity" => value.source_identity = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl AssumeRoleRequestBuilder {
     /// Sets `DurationSeconds`: see [`AssumeRoleRequest::duration_seconds`].
@@ -250,9 +299,14 @@ impl AssumeRoleFluentBuilder {
     pub fn as_input(&self) -> &AssumeRoleRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -432,6 +486,24 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AssumeRoleResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `AssumedRoleUser`, if the service sent it.
+    pub fn assumed_role_user(&self) -> Option<&AssumedRoleUser> {
+        self.assumed_role_user.as_ref()
+    }
+    /// `Credentials`, if the service sent it.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+    /// `SourceIdentity`, if the service sent it.
+    pub fn source_identity(&self) -> Option<&str> {
+        self.source_identity.as_deref()
+    }
+}
 /// The temporary identity that you use to assume the RAM role.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -501,6 +573,16 @@ impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AssumedRoleUser {
+    /// `AssumedRoleId`, if the service sent it.
+    pub fn assumed_role_id(&self) -> Option<&str> {
+        self.assumed_role_id.as_deref()
+    }
+    /// `Arn`, if the service sent it.
+    pub fn arn(&self) -> Option<&str> {
+        self.arn.as_deref()
     }
 }
 /// The STS credentials.
@@ -598,6 +680,30 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Credentials {
+    /// `SecurityToken`, if the service sent it.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+    /// `Expiration`, if the service sent it.
+    pub fn expiration(&self) -> Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// `Expiration` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expiration_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expiration.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `AccessKeySecret`, if the service sent it.
+    pub fn access_key_secret(&self) -> Option<&str> {
+        self.access_key_secret.as_deref()
+    }
+    /// `AccessKeyId`, if the service sent it.
+    pub fn access_key_id(&self) -> Option<&str> {
+        self.access_key_id.as_deref()
     }
 }
 impl ::std::fmt::Debug for Credentials {

@@ -83,7 +83,7 @@ pub struct AssumeRoleWithOidcRequest {
     ///
     /// Set this parameter based on your business requirements. In most cases, this parameter is set to the identity of the user who calls the operation, for example, the username. In ActionTrail logs, you can distinguish the users who assume the same RAM role to perform operations based on the value of the RoleSessionName parameter. This way, you can perform user-specific auditing.
     ///
-    /// The value can contain letters, digits, periods (.), at signs (@), hyphens (-), and underscores (\_).
+    /// The value can contain letters, digits, periods (.), at signs (@), hyphens (-), and underscores (_).
     ///
     /// The value must be 2 to 64 characters in length.
     ///
@@ -96,6 +96,16 @@ impl AssumeRoleWithOidcRequest {
     /// A builder for this request.
     pub fn builder() -> AssumeRoleWithOidcRequestBuilder {
         AssumeRoleWithOidcRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<AssumeRoleWithOidcResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::std::fmt::Debug for AssumeRoleWithOidcRequest {
@@ -124,7 +134,7 @@ impl ::acs_runtime::EncodeRequest for AssumeRoleWithOidcRequest {
         Ok(())
     }
 }
-/// Builds a [`AssumeRoleWithOidcRequest`].
+/// Builds a [`AssumeRoleWithOidcRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithOidcRequestBuilder {
     oidc_provider_arn: Option<String>,
@@ -144,6 +154,45 @@ impl ::std::fmt::Debug for AssumeRoleWithOidcRequestBuilder {
             .field("duration_seconds", &self.duration_seconds)
             .field("role_session_name", &self.role_session_name)
             .finish()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithOidcRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AssumeRoleWithOidcRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AssumeRoleWithOidcRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssumeRoleWithOidcRequestBuilder, A::Error> {
+                let mut value = AssumeRoleWithOidcRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OIDCProviderArn" => value.oidc_provider_arn = map.next_value()?,
+                        "RoleArn" => value.role_arn = map.next_value()?,
+                        "OIDCToken" => value.oidc_token = map.next_value()?,
+                        "Policy" => value.policy = map.next_value()?,
+                        "DurationSeconds" => value.duration_seconds = map.next_value()?,
+                        "RoleSessionName" => value.role_session_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AssumeRoleWithOidcRequestBuilder {
@@ -264,9 +313,14 @@ impl AssumeRoleWithOidcFluentBuilder {
     pub fn as_input(&self) -> &AssumeRoleWithOidcRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -458,6 +512,28 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithOidcResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AssumeRoleWithOidcResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `OIDCTokenInfo`, if the service sent it.
+    pub fn oidc_token_info(&self) -> Option<&OidcTokenInfo> {
+        self.oidc_token_info.as_ref()
+    }
+    /// `AssumedRoleUser`, if the service sent it.
+    pub fn assumed_role_user(&self) -> Option<&AssumedRoleUser> {
+        self.assumed_role_user.as_ref()
+    }
+    /// `Credentials`, if the service sent it.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+    /// `SourceIdentity`, if the service sent it.
+    pub fn source_identity(&self) -> Option<&str> {
+        self.source_identity.as_deref()
+    }
+}
 /// The information about the OIDC token.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -583,6 +659,44 @@ impl<'de> ::serde::Deserialize<'de> for OidcTokenInfo {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl OidcTokenInfo {
+    /// `Subject`, if the service sent it.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+    /// `Issuer`, if the service sent it.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+    /// `ClientIds`, if the service sent it.
+    pub fn client_ids(&self) -> Option<&str> {
+        self.client_ids.as_deref()
+    }
+    /// `ExpirationTime`, if the service sent it.
+    pub fn expiration_time(&self) -> Option<&str> {
+        self.expiration_time.as_deref()
+    }
+    /// `ExpirationTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expiration_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expiration_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `IssuanceTime`, if the service sent it.
+    pub fn issuance_time(&self) -> Option<&str> {
+        self.issuance_time.as_deref()
+    }
+    /// `IssuanceTime` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn issuance_time_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.issuance_time.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `VerificationInfo`, if the service sent it.
+    pub fn verification_info(&self) -> Option<&str> {
+        self.verification_info.as_deref()
+    }
+}
 /// The temporary identity that you use to assume the RAM role.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -652,6 +766,16 @@ impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AssumedRoleUser {
+    /// `AssumedRoleId`, if the service sent it.
+    pub fn assumed_role_id(&self) -> Option<&str> {
+        self.assumed_role_id.as_deref()
+    }
+    /// `Arn`, if the service sent it.
+    pub fn arn(&self) -> Option<&str> {
+        self.arn.as_deref()
     }
 }
 /// The access credentials.
@@ -749,6 +873,30 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Credentials {
+    /// `SecurityToken`, if the service sent it.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+    /// `Expiration`, if the service sent it.
+    pub fn expiration(&self) -> Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// `Expiration` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expiration_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expiration.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `AccessKeySecret`, if the service sent it.
+    pub fn access_key_secret(&self) -> Option<&str> {
+        self.access_key_secret.as_deref()
+    }
+    /// `AccessKeyId`, if the service sent it.
+    pub fn access_key_id(&self) -> Option<&str> {
+        self.access_key_id.as_deref()
     }
 }
 impl ::std::fmt::Debug for Credentials {

@@ -91,6 +91,16 @@ impl AssumeRoleWithSamlRequest {
     pub fn builder() -> AssumeRoleWithSamlRequestBuilder {
         AssumeRoleWithSamlRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<AssumeRoleWithSamlResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::std::fmt::Debug for AssumeRoleWithSamlRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -119,7 +129,7 @@ impl ::acs_runtime::EncodeRequest for AssumeRoleWithSamlRequest {
         Ok(())
     }
 }
-/// Builds a [`AssumeRoleWithSamlRequest`].
+/// Builds a [`AssumeRoleWithSamlRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithSamlRequestBuilder {
     saml_provider_arn: Option<String>,
@@ -140,6 +150,44 @@ impl ::std::fmt::Debug for AssumeRoleWithSamlRequestBuilder {
             .field("policy", &self.policy)
             .field("duration_seconds", &self.duration_seconds)
             .finish()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSamlRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AssumeRoleWithSamlRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a AssumeRoleWithSamlRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssumeRoleWithSamlRequestBuilder, A::Error> {
+                let mut value = AssumeRoleWithSamlRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "SAMLProviderArn" => value.saml_provider_arn = map.next_value()?,
+                        "RoleArn" => value.role_arn = map.next_value()?,
+                        "SAMLAssertion" => value.saml_assertion = map.next_value()?,
+                        "Policy" => value.policy = map.next_value()?,
+                        "DurationSeconds" => value.duration_seconds = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl AssumeRoleWithSamlRequestBuilder {
@@ -243,9 +291,14 @@ impl AssumeRoleWithSamlFluentBuilder {
     pub fn as_input(&self) -> &AssumeRoleWithSamlRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -425,6 +478,28 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSamlResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl AssumeRoleWithSamlResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `SAMLAssertionInfo`, if the service sent it.
+    pub fn saml_assertion_info(&self) -> Option<&SamlAssertionInfo> {
+        self.saml_assertion_info.as_ref()
+    }
+    /// `AssumedRoleUser`, if the service sent it.
+    pub fn assumed_role_user(&self) -> Option<&AssumedRoleUser> {
+        self.assumed_role_user.as_ref()
+    }
+    /// `Credentials`, if the service sent it.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+    /// `SourceIdentity`, if the service sent it.
+    pub fn source_identity(&self) -> Option<&str> {
+        self.source_identity.as_deref()
+    }
+}
 /// The information in the SAML assertion.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -512,6 +587,24 @@ impl<'de> ::serde::Deserialize<'de> for SamlAssertionInfo {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl SamlAssertionInfo {
+    /// `SubjectType`, if the service sent it.
+    pub fn subject_type(&self) -> Option<&str> {
+        self.subject_type.as_deref()
+    }
+    /// `Subject`, if the service sent it.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+    /// `Issuer`, if the service sent it.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+    /// `Recipient`, if the service sent it.
+    pub fn recipient(&self) -> Option<&str> {
+        self.recipient.as_deref()
+    }
+}
 /// The temporary identity that you use to assume the RAM role.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -581,6 +674,16 @@ impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl AssumedRoleUser {
+    /// `AssumedRoleId`, if the service sent it.
+    pub fn assumed_role_id(&self) -> Option<&str> {
+        self.assumed_role_id.as_deref()
+    }
+    /// `Arn`, if the service sent it.
+    pub fn arn(&self) -> Option<&str> {
+        self.arn.as_deref()
     }
 }
 /// The STS credentials.
@@ -678,6 +781,30 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Credentials {
+    /// `SecurityToken`, if the service sent it.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+    /// `Expiration`, if the service sent it.
+    pub fn expiration(&self) -> Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// `Expiration` read as a time: `None` when absent, an error when it is not an RFC 3339 time.
+    pub fn expiration_as_time(
+        &self,
+    ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
+        self.expiration.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+    /// `AccessKeySecret`, if the service sent it.
+    pub fn access_key_secret(&self) -> Option<&str> {
+        self.access_key_secret.as_deref()
+    }
+    /// `AccessKeyId`, if the service sent it.
+    pub fn access_key_id(&self) -> Option<&str> {
+        self.access_key_id.as_deref()
     }
 }
 impl ::std::fmt::Debug for Credentials {

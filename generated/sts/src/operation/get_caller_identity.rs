@@ -24,6 +24,16 @@ impl GetCallerIdentityRequest {
     pub fn builder() -> GetCallerIdentityRequestBuilder {
         GetCallerIdentityRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<GetCallerIdentityResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for GetCallerIdentityRequest {
     fn encode(
@@ -33,9 +43,36 @@ impl ::acs_runtime::EncodeRequest for GetCallerIdentityRequest {
         Ok(())
     }
 }
-/// Builds a [`GetCallerIdentityRequest`].
+/// Builds a [`GetCallerIdentityRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct GetCallerIdentityRequestBuilder {}
+impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetCallerIdentityRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetCallerIdentityRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallerIdentityRequestBuilder, A::Error> {
+                let value = GetCallerIdentityRequestBuilder::default();
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl GetCallerIdentityRequestBuilder {
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(self) -> Result<GetCallerIdentityRequest, ::acs_runtime::BuildError> {
@@ -61,9 +98,14 @@ impl GetCallerIdentityFluentBuilder {
     pub fn as_input(&self) -> &GetCallerIdentityRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -177,5 +219,35 @@ impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetCallerIdentityResponse {
+    /// `IdentityType`, if the service sent it.
+    pub fn identity_type(&self) -> Option<&str> {
+        self.identity_type.as_deref()
+    }
+    /// `AccountId`, if the service sent it.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
+    }
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `PrincipalId`, if the service sent it.
+    pub fn principal_id(&self) -> Option<&str> {
+        self.principal_id.as_deref()
+    }
+    /// `UserId`, if the service sent it.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user_id.as_deref()
+    }
+    /// `Arn`, if the service sent it.
+    pub fn arn(&self) -> Option<&str> {
+        self.arn.as_deref()
+    }
+    /// `RoleId`, if the service sent it.
+    pub fn role_id(&self) -> Option<&str> {
+        self.role_id.as_deref()
     }
 }

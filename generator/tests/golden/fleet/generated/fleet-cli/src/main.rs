@@ -165,7 +165,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "Weights",
                     kebab: "weights",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Form,
                     required: false,
@@ -176,7 +176,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "Settings",
                     kebab: "settings",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Form,
                     required: false,
@@ -187,7 +187,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "UserData",
                     kebab: "user-data",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Form,
                     required: false,
@@ -198,7 +198,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "Tags",
                     kebab: "tags",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -324,7 +324,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "FleetIds",
                     kebab: "fleet-ids",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,
@@ -593,7 +593,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 ::acs_cli::Parameter {
                     name: "Parameters",
                     kebab: "parameters",
-                    kind: ::acs_cli::Kind::Json,
+                    kind: ::acs_cli::Kind::JsonText,
                     style: ::acs_runtime::params::Style::Json,
                     location: ::acs_cli::Location::Query,
                     required: false,

@@ -261,7 +261,7 @@ fn list_tag_resources_request_example_encodes() {
     use operation::list_tag_resources::*;
     let request = ListTagResourcesRequest::builder()
         .region_id("example")
-        .resource_type("example")
+        .resource_type(ResourceType::from("example"))
         .tag(Tag::new().key("env").value("prod"))
         .build()
         .expect("every required parameter has an example");

@@ -62,7 +62,7 @@ pub struct CreateFleetRequest {
     /// Wire name: `Weights`.
     pub weights: Option<Vec<f64>>,
     /// Wire name: `Settings`.
-    pub settings: Option<::std::collections::BTreeMap<String, String>>,
+    pub settings: Option<::acs_runtime::IndexMap<String, String>>,
     /// Free-form JSON.
     ///
     /// Wire name: `UserData`.
@@ -76,6 +76,16 @@ impl CreateFleetRequest {
     /// A builder for this request.
     pub fn builder() -> CreateFleetRequestBuilder {
         CreateFleetRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<CreateFleetResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for CreateFleetRequest {
@@ -118,7 +128,7 @@ impl ::acs_runtime::EncodeRequest for CreateFleetRequest {
         Ok(())
     }
 }
-/// Builds a [`CreateFleetRequest`].
+/// Builds a [`CreateFleetRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct CreateFleetRequestBuilder {
     region_id: Option<String>,
@@ -134,9 +144,58 @@ pub struct CreateFleetRequestBuilder {
     data_disk: Option<Vec<DataDisk>>,
     system_disk: Option<SystemDisk>,
     weights: Option<Vec<f64>>,
-    settings: Option<::std::collections::BTreeMap<String, String>>,
+    settings: Option<::acs_runtime::IndexMap<String, String>>,
     user_data: Option<::serde_json::Value>,
     tags: Option<::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateFleetRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateFleetRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a CreateFleetRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateFleetRequestBuilder, A::Error> {
+                let mut value = CreateFleetRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "ClientToken" => value.client_token = map.next_value()?,
+                        "DryRun" => value.dry_run = map.next_value()?,
+                        "Capacity" => value.capacity = map.next_value()?,
+                        "Budget" => value.budget = map.next_value()?,
+                        "MaxPrice" => value.max_price = map.next_value()?,
+                        "InstanceType" => value.instance_type = map.next_value()?,
+                        "Tag" => value.tag = map.next_value()?,
+                        "DataDisk" => value.data_disk = map.next_value()?,
+                        "SystemDisk" => value.system_disk = map.next_value()?,
+                        "Weights" => value.weights = map.next_value()?,
+                        "Settings" => value.settings = map.next_value()?,
+                        "UserData" => value.user_data = map.next_value()?,
+                        "Tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl CreateFleetRequestBuilder {
     /// Sets `RegionId`: see [`CreateFleetRequest::region_id`].
@@ -334,20 +393,20 @@ impl CreateFleetRequestBuilder {
     /// Inserts one entry; `set_settings` replaces the whole map.
     pub fn settings(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.settings
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Settings`.
     pub fn set_settings(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.settings = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_settings(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_settings(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         &self.settings
     }
     /// Sets `UserData`: see [`CreateFleetRequest::user_data`].
@@ -421,9 +480,14 @@ impl CreateFleetFluentBuilder {
     pub fn as_input(&self) -> &CreateFleetRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -621,13 +685,13 @@ impl CreateFleetFluentBuilder {
     /// Sets or clears `Settings`.
     pub fn set_settings(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, String>>,
+        input: Option<::acs_runtime::IndexMap<String, String>>,
     ) -> Self {
         self.inner = self.inner.set_settings(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_settings(&self) -> &Option<::std::collections::BTreeMap<String, String>> {
+    pub fn get_settings(&self) -> &Option<::acs_runtime::IndexMap<String, String>> {
         self.inner.get_settings()
     }
     /// Sets `UserData`: see [`CreateFleetRequest::user_data`].
@@ -724,6 +788,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateFleetResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl CreateFleetResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `FleetId`, if the service sent it.
+    pub fn fleet_id(&self) -> Option<&str> {
+        self.fleet_id.as_deref()
+    }
+    /// `Fleet`, if the service sent it.
+    pub fn fleet(&self) -> Option<&Fleet> {
+        self.fleet.as_ref()
+    }
+}
 /// TagInput
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -754,6 +832,41 @@ impl ::serde::Serialize for TagInput {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TagInput;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TagInput object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TagInput, A::Error> {
+                let mut value = TagInput::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Key" => value.key = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl TagInput {
@@ -804,6 +917,41 @@ impl ::serde::Serialize for DataDiskTagInput {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for DataDiskTagInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DataDiskTagInput;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DataDiskTagInput object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DataDiskTagInput, A::Error> {
+                let mut value = DataDiskTagInput::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Key" => value.key = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl DataDiskTagInput {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -829,7 +977,7 @@ pub struct DataDisk {
     /// Wire name: `Category`.
     ///
     /// Valid values: `cloud_essd`, `cloud_ssd`.
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Wire name: `Encrypted`.
     pub encrypted: Option<bool>,
     /// Wire name: `Tag`.
@@ -856,6 +1004,43 @@ impl ::serde::Serialize for DataDisk {
         ::serde::ser::SerializeMap::end(map)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for DataDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DataDisk;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DataDisk object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DataDisk, A::Error> {
+                let mut value = DataDisk::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Size" => value.size = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "Encrypted" => value.encrypted = map.next_value()?,
+                        "Tag" => value.tag = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
 impl DataDisk {
     /// An empty value; fill it with the chainable setters.
     pub fn new() -> Self {
@@ -867,7 +1052,7 @@ impl DataDisk {
         self
     }
     /// Sets `Category`: see [`Self::category`].
-    pub fn category(mut self, input: impl Into<String>) -> Self {
+    pub fn category(mut self, input: impl Into<Category>) -> Self {
         self.category = Some(input.into());
         self
     }
@@ -901,6 +1086,40 @@ impl ::serde::Serialize for Performance {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Level", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Performance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Performance;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Performance object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Performance, A::Error> {
+                let mut value = Performance::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Level" => value.level = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Performance {
@@ -941,6 +1160,42 @@ impl ::serde::Serialize for SystemDisk {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Size", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SystemDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SystemDisk;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SystemDisk object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemDisk, A::Error> {
+                let mut value = SystemDisk::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Size" => value.size = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "Performance" => value.performance = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl SystemDisk {
@@ -1031,6 +1286,16 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Tag {
+    /// `Key`, if the service sent it.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// `Value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
 /// Disk
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1088,6 +1353,16 @@ impl<'de> ::serde::Deserialize<'de> for Disk {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Disk {
+    /// `Size`, if the service sent it.
+    pub fn size(&self) -> Option<i32> {
+        self.size
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
     }
 }
 /// LaunchTemplate
@@ -1155,6 +1430,20 @@ impl<'de> ::serde::Deserialize<'de> for LaunchTemplate {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl LaunchTemplate {
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `Version`, if the service sent it.
+    pub fn version(&self) -> Option<i32> {
+        self.version
+    }
+    /// `Disks`: empty when the service sent none.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().unwrap_or_default()
+    }
+}
 /// Fleet
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1188,7 +1477,7 @@ pub struct Fleet {
     /// Wire name: `LaunchTemplate`.
     pub launch_template: Option<LaunchTemplate>,
     /// Wire name: `Labels`.
-    pub labels: Option<::std::collections::BTreeMap<String, String>>,
+    pub labels: Option<::acs_runtime::IndexMap<String, String>>,
     /// Wire name: `Extra`.
     pub extra: Option<::serde_json::Value>,
 }
@@ -1288,5 +1577,124 @@ impl<'de> ::serde::Deserialize<'de> for Fleet {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Fleet {
+    /// `FleetId`, if the service sent it.
+    pub fn fleet_id(&self) -> Option<&str> {
+        self.fleet_id.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Capacity`, if the service sent it.
+    pub fn capacity(&self) -> Option<i32> {
+        self.capacity
+    }
+    /// `CreatedAt`, if the service sent it.
+    pub fn created_at(&self) -> Option<i64> {
+        self.created_at
+    }
+    /// `Spot`, if the service sent it.
+    pub fn spot(&self) -> Option<bool> {
+        self.spot
+    }
+    /// `MaxPrice`, if the service sent it.
+    pub fn max_price(&self) -> Option<f64> {
+        self.max_price
+    }
+    /// `Weight`, if the service sent it.
+    pub fn weight(&self) -> Option<f64> {
+        self.weight
+    }
+    /// `Tags`: empty when the service sent none.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// `InstanceTypes`: empty when the service sent none.
+    pub fn instance_types(&self) -> &[String] {
+        self.instance_types.as_deref().unwrap_or_default()
+    }
+    /// `LaunchTemplate`, if the service sent it.
+    pub fn launch_template(&self) -> Option<&LaunchTemplate> {
+        self.launch_template.as_ref()
+    }
+    /// `Labels`, if the service sent it.
+    pub fn labels(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.labels.as_ref()
+    }
+    /// `Extra`, if the service sent it.
+    pub fn extra(&self) -> Option<&::serde_json::Value> {
+        self.extra.as_ref()
+    }
+}
+/// Category
+///
+/// Built from its text with `From<&str>` (`"cloud_essd".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Category {
+    /// `cloud_essd`
+    CloudEssd,
+    /// `cloud_ssd`
+    CloudSsd,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Category {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["cloud_essd", "cloud_ssd"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudEssd => "cloud_essd",
+            Self::CloudSsd => "cloud_ssd",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Category {
+    fn from(value: &str) -> Self {
+        match value {
+            "cloud_essd" => Self::CloudEssd,
+            "cloud_ssd" => Self::CloudSsd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Category {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Category {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Category {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Category {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Category {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Category {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -30,6 +30,16 @@ impl DeleteFleetsRequest {
     pub fn builder() -> DeleteFleetsRequestBuilder {
         DeleteFleetsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DeleteFleetsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DeleteFleetsRequest {
     fn encode(
@@ -41,11 +51,46 @@ impl ::acs_runtime::EncodeRequest for DeleteFleetsRequest {
         Ok(())
     }
 }
-/// Builds a [`DeleteFleetsRequest`].
+/// Builds a [`DeleteFleetsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DeleteFleetsRequestBuilder {
     fleet_id: Option<Vec<String>>,
     force: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteFleetsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteFleetsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DeleteFleetsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteFleetsRequestBuilder, A::Error> {
+                let mut value = DeleteFleetsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "FleetId" => value.fleet_id = map.next_value()?,
+                        "Force" => value.force = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DeleteFleetsRequestBuilder {
     /// Sets `FleetId`: see [`DeleteFleetsRequest::fleet_id`].
@@ -107,9 +152,14 @@ impl DeleteFleetsFluentBuilder {
     pub fn as_input(&self) -> &DeleteFleetsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -205,6 +255,16 @@ impl<'de> ::serde::Deserialize<'de> for DeleteFleetsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DeleteFleetsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Results`: empty when the service sent none.
+    pub fn results(&self) -> &[DeleteFleetsResponseResult] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// DeleteFleetsResponseResult
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -268,5 +328,19 @@ impl<'de> ::serde::Deserialize<'de> for DeleteFleetsResponseResult {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DeleteFleetsResponseResult {
+    /// `FleetId`, if the service sent it.
+    pub fn fleet_id(&self) -> Option<&str> {
+        self.fleet_id.as_deref()
+    }
+    /// `Code`, if the service sent it.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// `Success`, if the service sent it.
+    pub fn success(&self) -> Option<bool> {
+        self.success
     }
 }

@@ -38,6 +38,16 @@ impl DescribeFleetHistoryRequest {
     pub fn builder() -> DescribeFleetHistoryRequestBuilder {
         DescribeFleetHistoryRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeFleetHistoryResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeFleetHistoryRequest {
     fn encode(
@@ -51,13 +61,50 @@ impl ::acs_runtime::EncodeRequest for DescribeFleetHistoryRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeFleetHistoryRequest`].
+/// Builds a [`DescribeFleetHistoryRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeFleetHistoryRequestBuilder {
     fleet_id: Option<String>,
     page_number: Option<i32>,
     page_size: Option<i32>,
     start_time: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeFleetHistoryRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeFleetHistoryRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeFleetHistoryRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeFleetHistoryRequestBuilder, A::Error> {
+                let mut value = DescribeFleetHistoryRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "FleetId" => value.fleet_id = map.next_value()?,
+                        "PageNumber" => value.page_number = map.next_value()?,
+                        "PageSize" => value.page_size = map.next_value()?,
+                        "StartTime" => value.start_time = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeFleetHistoryRequestBuilder {
     /// Sets `FleetId`: see [`DescribeFleetHistoryRequest::fleet_id`].
@@ -149,9 +196,14 @@ impl DescribeFleetHistoryFluentBuilder {
     pub fn as_input(&self) -> &DescribeFleetHistoryRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -293,6 +345,28 @@ impl<'de> ::serde::Deserialize<'de> for DescribeFleetHistoryResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeFleetHistoryResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `TotalCount`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+    /// `PageNumber`, if the service sent it.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// `PageSize`, if the service sent it.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+    /// `Events`, if the service sent it.
+    pub fn events(&self) -> Option<&Events> {
+        self.events.as_ref()
+    }
+}
 /// Event
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -358,6 +432,20 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Event {
+    /// `EventId`, if the service sent it.
+    pub fn event_id(&self) -> Option<&str> {
+        self.event_id.as_deref()
+    }
+    /// `Time`, if the service sent it.
+    pub fn time(&self) -> Option<&str> {
+        self.time.as_deref()
+    }
+    /// `Detail`, if the service sent it.
+    pub fn detail(&self) -> Option<&::serde_json::Value> {
+        self.detail.as_ref()
+    }
+}
 /// Events
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -409,5 +497,11 @@ impl<'de> ::serde::Deserialize<'de> for Events {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Events {
+    /// `Event`: empty when the service sent none.
+    pub fn event(&self) -> &[Event] {
+        self.event.as_deref().unwrap_or_default()
     }
 }

@@ -48,6 +48,16 @@ impl DescribeFleetsRequest {
     pub fn builder() -> DescribeFleetsRequestBuilder {
         DescribeFleetsRequestBuilder::default()
     }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeFleetsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+    }
 }
 impl ::acs_runtime::EncodeRequest for DescribeFleetsRequest {
     fn encode(
@@ -66,7 +76,7 @@ impl ::acs_runtime::EncodeRequest for DescribeFleetsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeFleetsRequest`].
+/// Builds a [`DescribeFleetsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeFleetsRequestBuilder {
     region_id: Option<String>,
@@ -74,6 +84,44 @@ pub struct DescribeFleetsRequestBuilder {
     tag: Option<Vec<TagInput>>,
     max_results: Option<i32>,
     next_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeFleetsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeFleetsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeFleetsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeFleetsRequestBuilder, A::Error> {
+                let mut value = DescribeFleetsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "FleetIds" => value.fleet_ids = map.next_value()?,
+                        "Tag" => value.tag = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeFleetsRequestBuilder {
     /// Sets `RegionId`: see [`DescribeFleetsRequest::region_id`].
@@ -182,9 +230,14 @@ impl DescribeFleetsFluentBuilder {
     pub fn as_input(&self) -> &DescribeFleetsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -350,6 +403,28 @@ impl<'de> ::serde::Deserialize<'de> for DescribeFleetsResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl DescribeFleetsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `MaxResults`, if the service sent it.
+    pub fn max_results(&self) -> Option<i32> {
+        self.max_results
+    }
+    /// `TotalCount`, if the service sent it.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+    /// `Fleets`: empty when the service sent none.
+    pub fn fleets(&self) -> &[Fleet] {
+        self.fleets.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for DescribeFleetsResponse {
     type Item = Fleet;
     fn next_token(&self) -> Option<String> {
@@ -389,6 +464,41 @@ impl ::serde::Serialize for TagInput {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TagInput;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a TagInput object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TagInput, A::Error> {
+                let mut value = TagInput::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Key" => value.key = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl TagInput {
@@ -474,6 +584,16 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl Tag {
+    /// `Key`, if the service sent it.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// `Value`, if the service sent it.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
 /// Disk
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -531,6 +651,16 @@ impl<'de> ::serde::Deserialize<'de> for Disk {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Disk {
+    /// `Size`, if the service sent it.
+    pub fn size(&self) -> Option<i32> {
+        self.size
+    }
+    /// `Category`, if the service sent it.
+    pub fn category(&self) -> Option<&str> {
+        self.category.as_deref()
     }
 }
 /// LaunchTemplate
@@ -598,6 +728,20 @@ impl<'de> ::serde::Deserialize<'de> for LaunchTemplate {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl LaunchTemplate {
+    /// `TemplateId`, if the service sent it.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// `Version`, if the service sent it.
+    pub fn version(&self) -> Option<i32> {
+        self.version
+    }
+    /// `Disks`: empty when the service sent none.
+    pub fn disks(&self) -> &[Disk] {
+        self.disks.as_deref().unwrap_or_default()
+    }
+}
 /// Fleet
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -631,7 +775,7 @@ pub struct Fleet {
     /// Wire name: `LaunchTemplate`.
     pub launch_template: Option<LaunchTemplate>,
     /// Wire name: `Labels`.
-    pub labels: Option<::std::collections::BTreeMap<String, String>>,
+    pub labels: Option<::acs_runtime::IndexMap<String, String>>,
     /// Wire name: `Extra`.
     pub extra: Option<::serde_json::Value>,
 }
@@ -731,5 +875,55 @@ impl<'de> ::serde::Deserialize<'de> for Fleet {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Fleet {
+    /// `FleetId`, if the service sent it.
+    pub fn fleet_id(&self) -> Option<&str> {
+        self.fleet_id.as_deref()
+    }
+    /// `Name`, if the service sent it.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// `Capacity`, if the service sent it.
+    pub fn capacity(&self) -> Option<i32> {
+        self.capacity
+    }
+    /// `CreatedAt`, if the service sent it.
+    pub fn created_at(&self) -> Option<i64> {
+        self.created_at
+    }
+    /// `Spot`, if the service sent it.
+    pub fn spot(&self) -> Option<bool> {
+        self.spot
+    }
+    /// `MaxPrice`, if the service sent it.
+    pub fn max_price(&self) -> Option<f64> {
+        self.max_price
+    }
+    /// `Weight`, if the service sent it.
+    pub fn weight(&self) -> Option<f64> {
+        self.weight
+    }
+    /// `Tags`: empty when the service sent none.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// `InstanceTypes`: empty when the service sent none.
+    pub fn instance_types(&self) -> &[String] {
+        self.instance_types.as_deref().unwrap_or_default()
+    }
+    /// `LaunchTemplate`, if the service sent it.
+    pub fn launch_template(&self) -> Option<&LaunchTemplate> {
+        self.launch_template.as_ref()
+    }
+    /// `Labels`, if the service sent it.
+    pub fn labels(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.labels.as_ref()
+    }
+    /// `Extra`, if the service sent it.
+    pub fn extra(&self) -> Option<&::serde_json::Value> {
+        self.extra.as_ref()
     }
 }

@@ -21,12 +21,22 @@ pub struct DescribeRegionsRequest {
     /// Wire name: `AcceptLanguage`.
     ///
     /// Valid values: `zh-CN`, `en-US`.
-    pub accept_language: Option<String>,
+    pub accept_language: Option<AcceptLanguage>,
 }
 impl DescribeRegionsRequest {
     /// A builder for this request.
     pub fn builder() -> DescribeRegionsRequestBuilder {
         DescribeRegionsRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<DescribeRegionsResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for DescribeRegionsRequest {
@@ -38,24 +48,58 @@ impl ::acs_runtime::EncodeRequest for DescribeRegionsRequest {
         Ok(())
     }
 }
-/// Builds a [`DescribeRegionsRequest`].
+/// Builds a [`DescribeRegionsRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct DescribeRegionsRequestBuilder {
-    accept_language: Option<String>,
+    accept_language: Option<AcceptLanguage>,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeRegionsRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DescribeRegionsRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DescribeRegionsRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DescribeRegionsRequestBuilder, A::Error> {
+                let mut value = DescribeRegionsRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "AcceptLanguage" => value.accept_language = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl DescribeRegionsRequestBuilder {
     /// Sets `AcceptLanguage`: see [`DescribeRegionsRequest::accept_language`].
-    pub fn accept_language(mut self, input: impl Into<String>) -> Self {
+    pub fn accept_language(mut self, input: impl Into<AcceptLanguage>) -> Self {
         self.accept_language = Some(input.into());
         self
     }
     /// Sets or clears `AcceptLanguage`.
-    pub fn set_accept_language(mut self, input: Option<String>) -> Self {
+    pub fn set_accept_language(mut self, input: Option<AcceptLanguage>) -> Self {
         self.accept_language = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_accept_language(&self) -> &Option<String> {
+    pub fn get_accept_language(&self) -> &Option<AcceptLanguage> {
         &self.accept_language
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -84,9 +128,14 @@ impl DescribeRegionsFluentBuilder {
     pub fn as_input(&self) -> &DescribeRegionsRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -95,17 +144,17 @@ impl DescribeRegionsFluentBuilder {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
     /// Sets `AcceptLanguage`: see [`DescribeRegionsRequest::accept_language`].
-    pub fn accept_language(mut self, input: impl Into<String>) -> Self {
+    pub fn accept_language(mut self, input: impl Into<AcceptLanguage>) -> Self {
         self.inner = self.inner.accept_language(input);
         self
     }
     /// Sets or clears `AcceptLanguage`.
-    pub fn set_accept_language(mut self, input: Option<String>) -> Self {
+    pub fn set_accept_language(mut self, input: Option<AcceptLanguage>) -> Self {
         self.inner = self.inner.set_accept_language(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_accept_language(&self) -> &Option<String> {
+    pub fn get_accept_language(&self) -> &Option<AcceptLanguage> {
         self.inner.get_accept_language()
     }
 }
@@ -166,6 +215,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DescribeRegionsResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `Regions`: empty when the service sent none.
+    pub fn regions(&self) -> &[Region] {
+        self.regions.as_deref().unwrap_or_default()
     }
 }
 /// Region
@@ -235,5 +294,88 @@ impl<'de> ::serde::Deserialize<'de> for Region {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Region {
+    /// `RegionId`, if the service sent it.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// `LocalName`, if the service sent it.
+    pub fn local_name(&self) -> Option<&str> {
+        self.local_name.as_deref()
+    }
+    /// `RegionEndpoint`, if the service sent it.
+    pub fn region_endpoint(&self) -> Option<&str> {
+        self.region_endpoint.as_deref()
+    }
+}
+/// AcceptLanguage
+///
+/// Built from its text with `From<&str>` (`"zh-CN".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AcceptLanguage {
+    /// `zh-CN`
+    ZhCn,
+    /// `en-US`
+    EnUs,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl AcceptLanguage {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["zh-CN", "en-US"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::EnUs => "en-US",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AcceptLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "zh-CN" => Self::ZhCn,
+            "en-US" => Self::EnUs,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for AcceptLanguage {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for AcceptLanguage {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for AcceptLanguage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for AcceptLanguage {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for AcceptLanguage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AcceptLanguage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -27,7 +27,7 @@ pub struct ListTagResourcesRequest {
     /// Wire name: `ResourceType`; required.
     ///
     /// Valid values: `fleet`.
-    pub resource_type: String,
+    pub resource_type: ResourceType,
     /// Wire name: `ResourceId`.
     pub resource_id: Option<Vec<String>>,
     /// Wire name: `Tag`.
@@ -41,6 +41,16 @@ impl ListTagResourcesRequest {
     /// A builder for this request.
     pub fn builder() -> ListTagResourcesRequestBuilder {
         ListTagResourcesRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ListTagResourcesResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ListTagResourcesRequest {
@@ -61,15 +71,54 @@ impl ::acs_runtime::EncodeRequest for ListTagResourcesRequest {
         Ok(())
     }
 }
-/// Builds a [`ListTagResourcesRequest`].
+/// Builds a [`ListTagResourcesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ListTagResourcesRequestBuilder {
     region_id: Option<String>,
-    resource_type: Option<String>,
+    resource_type: Option<ResourceType>,
     resource_id: Option<Vec<String>>,
     tag: Option<Vec<Tag>>,
     next_token: Option<String>,
     max_results: Option<i32>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTagResourcesRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListTagResourcesRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ListTagResourcesRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTagResourcesRequestBuilder, A::Error> {
+                let mut value = ListTagResourcesRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "ResourceType" => value.resource_type = map.next_value()?,
+                        "ResourceId" => value.resource_id = map.next_value()?,
+                        "Tag" => value.tag = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ListTagResourcesRequestBuilder {
     /// Sets `RegionId`: see [`ListTagResourcesRequest::region_id`].
@@ -87,17 +136,17 @@ impl ListTagResourcesRequestBuilder {
         &self.region_id
     }
     /// Sets `ResourceType`: see [`ListTagResourcesRequest::resource_type`].
-    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+    pub fn resource_type(mut self, input: impl Into<ResourceType>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
+    pub fn set_resource_type(mut self, input: Option<ResourceType>) -> Self {
         self.resource_type = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &Option<String> {
+    pub fn get_resource_type(&self) -> &Option<ResourceType> {
         &self.resource_type
     }
     /// Sets `ResourceId`: see [`ListTagResourcesRequest::resource_id`].
@@ -195,9 +244,14 @@ impl ListTagResourcesFluentBuilder {
     pub fn as_input(&self) -> &ListTagResourcesRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -230,17 +284,17 @@ impl ListTagResourcesFluentBuilder {
         self.inner.get_region_id()
     }
     /// Sets `ResourceType`: see [`ListTagResourcesRequest::resource_type`].
-    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+    pub fn resource_type(mut self, input: impl Into<ResourceType>) -> Self {
         self.inner = self.inner.resource_type(input);
         self
     }
     /// Sets or clears `ResourceType`.
-    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
+    pub fn set_resource_type(mut self, input: Option<ResourceType>) -> Self {
         self.inner = self.inner.set_resource_type(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_resource_type(&self) -> &Option<String> {
+    pub fn get_resource_type(&self) -> &Option<ResourceType> {
         self.inner.get_resource_type()
     }
     /// Sets `ResourceId`: see [`ListTagResourcesRequest::resource_id`].
@@ -369,6 +423,20 @@ impl<'de> ::serde::Deserialize<'de> for ListTagResourcesResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl ListTagResourcesResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `NextToken`, if the service sent it.
+    pub fn next_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+    /// `TagResources`: empty when the service sent none.
+    pub fn tag_resources(&self) -> &[TagResource] {
+        self.tag_resources.as_deref().unwrap_or_default()
+    }
+}
 impl ::acs_runtime::Page for ListTagResourcesResponse {
     type Item = TagResource;
     fn next_token(&self) -> Option<String> {
@@ -408,6 +476,41 @@ impl ::serde::Serialize for Tag {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Value", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Tag object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tag, A::Error> {
+                let mut value = Tag::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Key" => value.key = map.next_value()?,
+                        "Value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 impl Tag {
@@ -499,5 +602,88 @@ impl<'de> ::serde::Deserialize<'de> for TagResource {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl TagResource {
+    /// `ResourceId`, if the service sent it.
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_id.as_deref()
+    }
+    /// `ResourceType`, if the service sent it.
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+    /// `TagKey`, if the service sent it.
+    pub fn tag_key(&self) -> Option<&str> {
+        self.tag_key.as_deref()
+    }
+    /// `TagValue`, if the service sent it.
+    pub fn tag_value(&self) -> Option<&str> {
+        self.tag_value.as_deref()
+    }
+}
+/// ResourceType
+///
+/// Built from its text with `From<&str>` (`"fleet".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceType {
+    /// `fleet`
+    Fleet,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl ResourceType {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["fleet"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fleet => "fleet",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "fleet" => Self::Fleet,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ResourceType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for ResourceType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for ResourceType {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for ResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -27,7 +27,7 @@ pub struct ModifyFleetAttributeRequest {
     /// Wire name: `Mode`; default `Safe`.
     ///
     /// Valid values: `Fast`, `Safe`.
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     /// Wire name: `Level`.
     ///
     /// Valid values: `1`, `2`, `3`.
@@ -45,6 +45,16 @@ impl ModifyFleetAttributeRequest {
     /// A builder for this request.
     pub fn builder() -> ModifyFleetAttributeRequestBuilder {
         ModifyFleetAttributeRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<ModifyFleetAttributeResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for ModifyFleetAttributeRequest {
@@ -64,16 +74,56 @@ impl ::acs_runtime::EncodeRequest for ModifyFleetAttributeRequest {
         Ok(())
     }
 }
-/// Builds a [`ModifyFleetAttributeRequest`].
+/// Builds a [`ModifyFleetAttributeRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct ModifyFleetAttributeRequestBuilder {
     fleet_id: Option<String>,
     name: Option<String>,
-    mode: Option<String>,
+    mode: Option<Mode>,
     level: Option<i32>,
     old_capacity: Option<i32>,
     r#type: Option<String>,
     labels: Option<Vec<String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyFleetAttributeRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ModifyFleetAttributeRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a ModifyFleetAttributeRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyFleetAttributeRequestBuilder, A::Error> {
+                let mut value = ModifyFleetAttributeRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "FleetId" => value.fleet_id = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Mode" => value.mode = map.next_value()?,
+                        "Level" => value.level = map.next_value()?,
+                        "OldCapacity" => value.old_capacity = map.next_value()?,
+                        "Type" => value.r#type = map.next_value()?,
+                        "Labels" => value.labels = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl ModifyFleetAttributeRequestBuilder {
     /// Sets `FleetId`: see [`ModifyFleetAttributeRequest::fleet_id`].
@@ -105,17 +155,17 @@ impl ModifyFleetAttributeRequestBuilder {
         &self.name
     }
     /// Sets `Mode`: see [`ModifyFleetAttributeRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<Mode>) -> Self {
         self.mode = Some(input.into());
         self
     }
     /// Sets or clears `Mode`.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<Mode>) -> Self {
         self.mode = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<Mode> {
         &self.mode
     }
     /// Sets `Level`: see [`ModifyFleetAttributeRequest::level`].
@@ -212,9 +262,14 @@ impl ModifyFleetAttributeFluentBuilder {
     pub fn as_input(&self) -> &ModifyFleetAttributeRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -251,17 +306,17 @@ impl ModifyFleetAttributeFluentBuilder {
         self.inner.get_name()
     }
     /// Sets `Mode`: see [`ModifyFleetAttributeRequest::mode`].
-    pub fn mode(mut self, input: impl Into<String>) -> Self {
+    pub fn mode(mut self, input: impl Into<Mode>) -> Self {
         self.inner = self.inner.mode(input);
         self
     }
     /// Sets or clears `Mode`.
-    pub fn set_mode(mut self, input: Option<String>) -> Self {
+    pub fn set_mode(mut self, input: Option<Mode>) -> Self {
         self.inner = self.inner.set_mode(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_mode(&self) -> &Option<String> {
+    pub fn get_mode(&self) -> &Option<Mode> {
         self.inner.get_mode()
     }
     /// Sets `Level`: see [`ModifyFleetAttributeRequest::level`].
@@ -372,5 +427,80 @@ impl<'de> ::serde::Deserialize<'de> for ModifyFleetAttributeResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ModifyFleetAttributeResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+/// Mode
+///
+/// Built from its text with `From<&str>` (`"Fast".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `Fast`
+    Fast,
+    /// `Safe`
+    Safe,
+    /// A value this SDK does not list, as given or sent.
+    Unknown(String),
+}
+impl Mode {
+    /// The values this SDK lists, as the API writes them.
+    pub const VALUES: &'static [&'static str] = &["Fast", "Safe"];
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fast => "Fast",
+            Self::Safe => "Safe",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for Mode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Fast" => Self::Fast,
+            "Safe" => Self::Safe,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for Mode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl AsRef<str> for Mode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::acs_runtime::params::ParamValue for Mode {
+    fn to_param(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl ::serde::Serialize for Mode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Mode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

@@ -27,7 +27,7 @@ pub struct RunCommandRequest {
     /// Example: `echo hi`
     pub command_content: String,
     /// Wire name: `Parameters`.
-    pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub parameters: Option<::acs_runtime::IndexMap<String, ::serde_json::Value>>,
     /// Wire name: `InstanceId`.
     pub instance_id: Option<Vec<String>>,
     /// One instance, by a name that is `InstanceId` once in snake case.
@@ -45,6 +45,16 @@ impl RunCommandRequest {
     /// A builder for this request.
     pub fn builder() -> RunCommandRequestBuilder {
         RunCommandRequestBuilder::default()
+    }
+    /// Sends this request with `client`, as the client's method with the same
+    /// parameters does.
+    pub fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> ::acs_runtime::ResponseFuture<RunCommandResponse> {
+        client
+            .runtime()
+            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
 impl ::acs_runtime::EncodeRequest for RunCommandRequest {
@@ -66,16 +76,56 @@ impl ::acs_runtime::EncodeRequest for RunCommandRequest {
         Ok(())
     }
 }
-/// Builds a [`RunCommandRequest`].
+/// Builds a [`RunCommandRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
 #[derive(Clone, Debug, Default)]
 pub struct RunCommandRequestBuilder {
     region_id: Option<String>,
     command_content: Option<String>,
-    parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    parameters: Option<::acs_runtime::IndexMap<String, ::serde_json::Value>>,
     instance_id: Option<Vec<String>>,
     instance_id_2: Option<String>,
     timeout: Option<i64>,
     self_: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for RunCommandRequestBuilder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RunCommandRequestBuilder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a RunCommandRequestBuilder object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunCommandRequestBuilder, A::Error> {
+                let mut value = RunCommandRequestBuilder::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "RegionId" => value.region_id = map.next_value()?,
+                        "CommandContent" => value.command_content = map.next_value()?,
+                        "Parameters" => value.parameters = map.next_value()?,
+                        "InstanceId" => value.instance_id = map.next_value()?,
+                        "instanceId" => value.instance_id_2 = map.next_value()?,
+                        "Timeout" => value.timeout = map.next_value()?,
+                        "Self" => value.self_ = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 impl RunCommandRequestBuilder {
     /// Sets `RegionId`: see [`RunCommandRequest::region_id`].
@@ -115,14 +165,14 @@ impl RunCommandRequestBuilder {
         value: impl Into<::serde_json::Value>,
     ) -> Self {
         self.parameters
-            .get_or_insert_with(::std::collections::BTreeMap::new)
+            .get_or_insert_with(::acs_runtime::IndexMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears `Parameters`.
     pub fn set_parameters(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        input: Option<::acs_runtime::IndexMap<String, ::serde_json::Value>>,
     ) -> Self {
         self.parameters = input;
         self
@@ -130,7 +180,7 @@ impl RunCommandRequestBuilder {
     /// The value set for this parameter, if any.
     pub fn get_parameters(
         &self,
-    ) -> &Option<::std::collections::BTreeMap<String, ::serde_json::Value>> {
+    ) -> &Option<::acs_runtime::IndexMap<String, ::serde_json::Value>> {
         &self.parameters
     }
     /// Sets `InstanceId`: see [`RunCommandRequest::instance_id`].
@@ -227,9 +277,14 @@ impl RunCommandFluentBuilder {
     pub fn as_input(&self) -> &RunCommandRequestBuilder {
         &self.inner
     }
-    /// Overrides the client's timeouts or retries for this call only.
-    pub fn options(mut self, options: ::acs_runtime::CallOptions) -> Self {
-        self.options = options;
+    /// Overrides the client's settings for this call only: region, endpoint,
+    /// credentials, timeouts, retries, extra headers
+    /// (`.customize(|call| call.region("cn-shanghai").header("x-acs-x", "y"))`).
+    pub fn customize(
+        mut self,
+        customize: impl FnOnce(::acs_runtime::CallOptions) -> ::acs_runtime::CallOptions,
+    ) -> Self {
+        self.options = customize(self.options);
         self
     }
     /// Signs and sends the request, retrying transient failures, and decodes the
@@ -277,7 +332,7 @@ impl RunCommandFluentBuilder {
     /// Sets or clears `Parameters`.
     pub fn set_parameters(
         mut self,
-        input: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        input: Option<::acs_runtime::IndexMap<String, ::serde_json::Value>>,
     ) -> Self {
         self.inner = self.inner.set_parameters(input);
         self
@@ -285,7 +340,7 @@ impl RunCommandFluentBuilder {
     /// The value set for this parameter, if any.
     pub fn get_parameters(
         &self,
-    ) -> &Option<::std::collections::BTreeMap<String, ::serde_json::Value>> {
+    ) -> &Option<::acs_runtime::IndexMap<String, ::serde_json::Value>> {
         self.inner.get_parameters()
     }
     /// Sets `InstanceId`: see [`RunCommandRequest::instance_id`].
@@ -408,5 +463,19 @@ impl<'de> ::serde::Deserialize<'de> for RunCommandResponse {
             }
         }
         deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl RunCommandResponse {
+    /// `RequestId`, if the service sent it.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// `InvokeId`, if the service sent it.
+    pub fn invoke_id(&self) -> Option<&str> {
+        self.invoke_id.as_deref()
+    }
+    /// `CommandId`, if the service sent it.
+    pub fn command_id(&self) -> Option<&str> {
+        self.command_id.as_deref()
     }
 }

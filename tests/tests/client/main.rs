@@ -1,11 +1,16 @@
 //! The generated client end to end against the runtime's signature-verifying test server.
 
+mod acceptance;
+mod typed_api;
+
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use acs_runtime::{CallOptions, Credentials, RetryConfig, TimeoutConfig};
+use acs_runtime::{Credentials, RetryConfig, TimeoutConfig};
 use acs_test_server::{DEFAULT_ACCESS_KEY_ID, Reply};
-use alibabacloud_oos::Client;
+use alibabacloud_oos::operation::list_executions::Status;
+use alibabacloud_oos::{Client, WaiterError};
 use futures_util::TryStreamExt;
 use integration_tests::{client, config, response_example, server};
 use serde_json::json;
@@ -24,7 +29,7 @@ async fn a_typed_call_is_signed_sent_and_decoded() {
         .list_instance_patch_states()
         .region_id("cn-hangzhou")
         .max_results(50)
-        .instance_ids(r#"["i-1"]"#)
+        .instance_ids("i-1")
         .send()
         .await
         .expect("the call succeeds");
@@ -200,7 +205,10 @@ async fn invalid_parameter_fails_at_once_with_code_message_and_request_id() {
     assert!(!error.is_throttling());
     let shown = error.to_string();
     assert!(
-        shown.starts_with("InvalidParameter: The parameter is invalid. (HTTP 400, request id "),
+        shown.starts_with(
+            "InvalidParameter: The parameter is invalid. (ListInstancePatchStates, HTTP 400, \
+             request id "
+        ),
         "{shown}"
     );
     assert!(shown.contains(&request_id));
@@ -270,7 +278,6 @@ async fn a_server_slower_than_the_read_timeout_yields_a_timeout_within_twice_the
     assert!(error.is_timeout(), "{error}");
     assert!(elapsed < timeout * 2, "timed out after {elapsed:?}");
 
-    let per_call = CallOptions::new().read_timeout(Duration::from_millis(100));
     server.enqueue(
         "ListInstancePatchStates",
         Reply::json(200, example).delayed(Duration::from_secs(5)),
@@ -278,7 +285,7 @@ async fn a_server_slower_than_the_read_timeout_yields_a_timeout_within_twice_the
     let started = Instant::now();
     let error = client
         .list_instance_patch_states()
-        .options(per_call)
+        .customize(|call| call.read_timeout(Duration::from_millis(100)))
         .send()
         .await
         .unwrap_err();
@@ -366,31 +373,38 @@ async fn structured_parameters_encode_as_the_official_sdk_sends_them() {
             ("TypeName", "ACS:InstanceInformation"),
         ])
     );
-    assert_eq!(requests[1].query["Tags"], r#"{"a b":"c&d","k1":"v1"}"#);
+    // In the order given, as the official SDK sends a map.
+    assert_eq!(requests[1].query["Tags"], r#"{"k1":"v1","a b":"c&d"}"#);
     assert!(requests.iter().all(|request| request.signature_verified));
 }
 
+fn execution(status: &str) -> Reply {
+    Reply::json(
+        200,
+        json!({"RequestId": "R", "Executions": [{"ExecutionId": "exec-1", "Status": status}]}),
+    )
+}
+
 #[tokio::test]
-async fn the_waiter_polls_until_the_execution_finishes() {
+async fn the_waiter_polls_the_execution_it_is_given_until_it_finishes() {
     let server = server().await;
-    let execution = |status: &str| {
-        Reply::json(
-            200,
-            json!({"RequestId": "R", "Executions": [{"ExecutionId": "exec-1", "Status": status}]}),
-        )
-    };
+    server.enqueue("ListExecutions", execution("Running"));
     server.enqueue("ListExecutions", execution("Running"));
     server.enqueue("ListExecutions", execution("Success"));
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&heard);
     let done = client(&server)
-        .wait_until_execution_finished()
-        .execution_id("exec-1")
+        .wait_until_execution_finished("exec-1")
         .delay(Duration::from_millis(10))
+        .on_status_change(move |status| record.lock().unwrap().push(status.map(str::to_owned)))
         .wait()
         .await
         .expect("the execution succeeds");
+    assert_eq!(done.executions()[0].status(), Some(&Status::Success));
     assert_eq!(
-        done.executions.unwrap()[0].status.as_deref(),
-        Some("Success")
+        *heard.lock().unwrap(),
+        [Some("Running".to_owned()), Some("Success".to_owned())],
+        "each change once"
     );
     assert!(
         server
@@ -401,26 +415,60 @@ async fn the_waiter_polls_until_the_execution_finishes() {
 
     server.enqueue("ListExecutions", execution("Failed"));
     let failed = client(&server)
-        .wait_until_execution_finished()
-        .execution_id("exec-1")
+        .wait_until_execution_finished("exec-1")
         .wait()
         .await;
-    assert!(
-        matches!(failed, Err(acs_runtime::WaiterError::Failed { ref status, .. }) if status == "Failed")
-    );
+    assert!(matches!(failed, Err(WaiterError::Failed { ref status, .. }) if status == "Failed"));
 
     server.set_default("ListExecutions", execution("Running"));
     let timed_out = client(&server)
-        .wait_until_execution_finished()
-        .execution_id("exec-1")
+        .wait_until_execution_finished("exec-1")
         .delay(Duration::from_millis(10))
         .timeout(Duration::from_millis(50))
         .wait()
         .await;
     assert!(
-        matches!(timed_out, Err(acs_runtime::WaiterError::TimedOut { .. })),
+        matches!(timed_out, Err(WaiterError::TimedOut { .. })),
         "{timed_out:?}"
     );
+}
+
+#[tokio::test]
+async fn the_waiter_stops_at_waiting_and_when_no_execution_is_listed() {
+    let server = server().await;
+    server.enqueue("ListExecutions", execution("Running"));
+    server.enqueue("ListExecutions", execution("Waiting"));
+    let waiting = client(&server)
+        .wait_until_execution_finished("exec-1")
+        .delay(Duration::from_millis(10))
+        .wait()
+        .await;
+    assert!(
+        matches!(waiting, Err(WaiterError::NeedsAction { ref status, .. }) if status == "Waiting"),
+        "{waiting:?}"
+    );
+    assert_eq!(server.requests().len(), 2);
+
+    server.set_default(
+        "ListExecutions",
+        Reply::json(200, json!({"RequestId": "R", "Executions": []})),
+    );
+    let started = Instant::now();
+    let missing = client(&server)
+        .wait_until_execution_finished("exec-nowhere")
+        .delay(Duration::from_millis(10))
+        .wait()
+        .await;
+    assert!(
+        matches!(missing, Err(WaiterError::NoStatus { polls: 3, .. })),
+        "{missing:?}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        5,
+        "three polls, not thirty minutes of them"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]
