@@ -22,9 +22,11 @@ readme = "README.md"
 keywords = ["alibaba-cloud", "aliyun", "cli"]
 categories = ["command-line-utilities"]
 
+# The command holds no unit tests: `cargo test` need not compile it a second time.
 [[bin]]
 name = "{binary}"
 path = "src/main.rs"
+test = false
 
 [dependencies]
 acs-cli.workspace = true

@@ -38,6 +38,11 @@ categories = ["api-bindings", "web-programming::http-client"]
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
 
+# The library holds no unit tests (its tests are `tests/examples.rs` and the doc examples):
+# `cargo test` need not compile it a second time, with the test harness.
+[lib]
+test = false
+
 [lints.rust]
 unexpected_cfgs = {{ level = "warn", check-cfg = ["cfg(docsrs)"] }}
 
