@@ -10,7 +10,8 @@
 //!   `anchor_ts`). A name that starts with a digit gets a leading `_`, and one with no
 //!   letter or digit at all is `value`. Keywords become raw identifiers (`r#type`), or take a
 //!   `_` suffix where Rust allows no raw form (`self_`); names the generated builders and
-//!   clients define themselves take a `_value` suffix (`send_value`).
+//!   clients define themselves, and the methods of the traits generated structs implement,
+//!   take a `_value` suffix (`send_value`, `default_value`).
 //! - **PascalCase** (types): the upper camel case of the snake name
 //!   (`AssumeRoleWithOidcRequest`).
 //!
@@ -54,6 +55,24 @@ const BUILDER_METHODS: &[&str] = &[
     "wait",
     "as_input",
     "customize",
+];
+
+/// Methods of the traits every generated struct implements (`Default`, `Clone`, `Debug`,
+/// `PartialEq`, serde's two, and the blanket `ToOwned`): a field's reading accessor has the
+/// field's name, and an inherent method of one of these names would shadow the trait's
+/// (`UserVpcInfo::default()` would call the accessor of a field `Default`), so such a field
+/// gets a `_value` suffix too.
+const TRAIT_METHODS: &[&str] = &[
+    "default",
+    "clone",
+    "clone_from",
+    "fmt",
+    "eq",
+    "ne",
+    "serialize",
+    "deserialize",
+    "to_owned",
+    "clone_into",
 ];
 
 /// Method names of the generated `Client` itself, which operations must not shadow.
@@ -288,10 +307,10 @@ fn snake_identifier(wire_name: &str) -> String {
 
 /// The snake_case identifier of a field or parameter, as written in generated code
 /// (`r#type` for a keyword, `self_` where a raw identifier is not allowed, `build_value`
-/// for a name the builders use).
+/// for a name the builders use, `default_value` for a trait's method).
 pub fn field_identifier(wire_name: &str) -> String {
     let snake = snake_identifier(wire_name);
-    if BUILDER_METHODS.contains(&snake.as_str()) {
+    if BUILDER_METHODS.contains(&snake.as_str()) || TRAIT_METHODS.contains(&snake.as_str()) {
         format!("{snake}_value")
     } else {
         snake
@@ -351,6 +370,8 @@ mod tests {
         assert_eq!(field_identifier("Type"), "r#type");
         assert_eq!(field_identifier("Self"), "self_");
         assert_eq!(field_identifier("Build"), "build_value");
+        assert_eq!(field_identifier("Default"), "default_value");
+        assert_eq!(field_identifier("Clone"), "clone_value");
         assert_eq!(field_identifier("__anchorTs__"), "anchor_ts");
         assert_eq!(
             field_identifier("ExtendedConfig.CustomData"),

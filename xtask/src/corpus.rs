@@ -321,7 +321,8 @@ fn compile(
     }
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--workspace", "--offline"])
+        // Every crate of the sample is built, so that one run reports all that fail.
+        .args(["build", "--workspace", "--offline", "--keep-going"])
         .current_dir(&scratch)
         .env("RUSTFLAGS", "-D warnings")
         .status();
