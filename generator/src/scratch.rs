@@ -2,10 +2,29 @@
 //! for a test, a sample of the metadata corpus) against this repository's runtime and CLI
 //! engine, with its dependency versions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// This workspace's hand-written crates that generated crates depend on, by directory: a
+/// scratch workspace refers to them by absolute path.
+const HAND_WRITTEN: &[&str] = &["runtime", "test-server", "credentials", "cli"];
+
+/// The crates of this workspace's `generated/` that its hand-written crates depend on
+/// (`alibabacloud-sts`, which `acs-credentials` calls). A scratch workspace cannot hold a
+/// generated crate of the same name: Cargo allows one package of a name and version.
+pub fn generated_crates_in_use(root: &Path) -> io::Result<BTreeSet<String>> {
+    let mut names = BTreeSet::new();
+    for dir in HAND_WRITTEN {
+        let manifest = fs::read_to_string(root.join(dir).join("Cargo.toml"))?;
+        names.extend(manifest.lines().filter_map(|line| {
+            let name = line.split(['.', ' ', '=']).next()?;
+            name.starts_with("alibabacloud-").then(|| name.to_owned())
+        }));
+    }
+    Ok(names)
+}
 
 /// The manifest of a workspace holding only `generated/*`: this workspace's manifest with
 /// its members replaced, its own generated crates and the generator left out, and the
@@ -27,13 +46,11 @@ pub fn workspace_manifest(root: &Path) -> io::Result<String> {
         if line.starts_with("alibabacloud-") || line.starts_with("acs-codegen ") {
             continue;
         }
-        let absolute = |crate_dir: &str| format!("path = \"{}\"", root.join(crate_dir).display());
-        lines.push(
-            line.replace("path = \"runtime\"", &absolute("runtime"))
-                .replace("path = \"test-server\"", &absolute("test-server"))
-                .replace("path = \"credentials\"", &absolute("credentials"))
-                .replace("path = \"cli\"", &absolute("cli")),
-        );
+        let line = HAND_WRITTEN.iter().fold(line.to_owned(), |line, dir| {
+            let absolute = format!("path = \"{}\"", root.join(dir).display());
+            line.replace(&format!("path = \"{dir}\""), &absolute)
+        });
+        lines.push(line);
     }
     Ok(lines.join("\n") + "\n")
 }

@@ -301,6 +301,26 @@ fn compile(
     mut generated: Vec<(String, usize, BTreeMap<PathBuf, String>)>,
 ) -> ExitCode {
     generated.sort_by(|a, b| a.0.cmp(&b.0));
+    let in_use = match acs_codegen::scratch::generated_crates_in_use(root) {
+        Ok(names) => names,
+        Err(error) => {
+            eprintln!("compile: cannot read the workspace's manifests: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    generated.retain(|(dir, _, files)| {
+        let manifest = files.get(&Path::new("generated").join(dir).join("Cargo.toml"));
+        let name = manifest.and_then(|text| package_name(text));
+        let in_use = name.is_some_and(|name| in_use.contains(name));
+        if in_use {
+            println!(
+                "compile: {dir} left out: this workspace's runtime depends on its own {}, built \
+                 with the workspace, and a workspace holds one crate of a name",
+                name.unwrap_or_default()
+            );
+        }
+        !in_use
+    });
     let sample = sample(&generated, count, &options.include, options.seed);
     let mut files = BTreeMap::new();
     let mut names = Vec::new();
@@ -343,6 +363,14 @@ fn compile(
             ExitCode::FAILURE
         }
     }
+}
+
+/// The `name` of a manifest's package.
+fn package_name(manifest: &str) -> Option<&str> {
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("name = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
 }
 
 /// Indices of the sample: the largest product-version, those named in `include`, then others
