@@ -17,7 +17,6 @@ version.workspace = true
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
-repository.workspace = true
 readme = "README.md"
 keywords = ["alibaba-cloud", "aliyun", "cli"]
 categories = ["command-line-utilities"]

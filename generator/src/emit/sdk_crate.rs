@@ -27,7 +27,6 @@ version.workspace = true
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
-repository.workspace = true
 documentation = "https://docs.rs/{crate_name}"
 readme = "README.md"
 keywords = [{keywords}]
