@@ -44,12 +44,11 @@ impl<T: DeserializeOwned> Future for ResponseFuture<T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let action = self.operation.action();
+        // `invoke` names the action in its errors, and `decode_as` in its own.
         self.sending
             .as_mut()
             .poll(cx)
             .map(|response| response?.decode_as(self.operation))
-            .map_err(|error| error.with_action(action))
     }
 }
 

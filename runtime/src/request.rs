@@ -262,11 +262,14 @@ fn form_body(form: &Params) -> String {
 }
 
 /// `text` percent-encoded with `+` for a space. The percent-encoding writes `%` as `%25`, so
-/// every `%20` it writes is a space.
+/// every `%20` it writes is a space; text without one is written once, with no copy.
 fn form_encode_into(out: &mut String, text: &str) {
-    let mut encoded = String::new();
-    sign::percent_encode_into(&mut encoded, text);
-    out.push_str(&encoded.replace("%20", "+"));
+    let start = out.len();
+    sign::percent_encode_into(out, text);
+    if out[start..].contains("%20") {
+        let encoded = out.split_off(start);
+        out.push_str(&encoded.replace("%20", "+"));
+    }
 }
 
 /// What every request of one client has in common, ready to be copied into each attempt's

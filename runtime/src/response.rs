@@ -80,8 +80,10 @@ impl RawResponse {
                 std::iter::empty::<(&str, &str)>(),
             )),
         };
-        decoded
-            .map_err(|source| Error::Decode(self.decode_error(source, operation.secret_response())))
+        decoded.map_err(|source| {
+            Error::Decode(self.decode_error(source, operation.secret_response()))
+                .with_action(operation.action())
+        })
     }
 
     pub(crate) fn decode_error(&self, source: serde_json::Error, secret: bool) -> DecodeError {
