@@ -119,12 +119,7 @@ pub fn emit_examples(service: &Service) -> TokenStream {
 /// given a marker, which must not appear. `None` for an operation without secrets.
 fn redaction_test(operation: &Operation, service: &Service) -> Option<TokenStream> {
     const MARKER: &str = "redaction-check-secret";
-    let examples = Examples {
-        operation,
-        shared: &service.shared_structs,
-        crate_ident: &service.crate_ident,
-        filling: Default::default(),
-    };
+    let examples = Examples::of(operation, service);
     let secret_parameters: Vec<&Member> = operation
         .request
         .iter()
@@ -200,12 +195,7 @@ fn redaction_test(operation: &Operation, service: &Service) -> Option<TokenStrea
 /// The builder calls that set every required parameter of `operation` from its example (or a
 /// placeholder), for the code samples of the crate's documentation.
 pub fn required_setters(operation: &Operation, service: &Service) -> Vec<TokenStream> {
-    let examples = Examples {
-        operation,
-        shared: &service.shared_structs,
-        crate_ident: &service.crate_ident,
-        filling: Default::default(),
-    };
+    let examples = Examples::of(operation, service);
     operation
         .request
         .iter()
@@ -249,12 +239,7 @@ fn request_test(operation: &Operation, service: &Service) -> TokenStream {
     let module = ident(&operation.names.module);
     let request = ident(&operation.names.request);
     let test = ident(&operation.names.request_test);
-    let examples = Examples {
-        operation,
-        shared: &service.shared_structs,
-        crate_ident: &service.crate_ident,
-        filling: Default::default(),
-    };
+    let examples = Examples::of(operation, service);
     let mut setters = Vec::new();
     let mut expected = Vec::new();
     let mut body_fields = Map::new();
@@ -318,12 +303,7 @@ pub fn request_builder(
     operation: &Operation,
     inputs: &Map<String, Value>,
 ) -> Result<TokenStream, String> {
-    let examples = Examples {
-        operation,
-        shared: &service.shared_structs,
-        crate_ident: &service.crate_ident,
-        filling: Default::default(),
-    };
+    let examples = Examples::of(operation, service);
     let mut setters = Vec::new();
     for (name, value) in inputs {
         let member = operation
@@ -357,6 +337,18 @@ struct Examples<'a> {
     /// Structs being filled in, outermost first: a struct that contains itself is filled
     /// in once, not forever.
     filling: std::cell::RefCell<Vec<Type>>,
+}
+
+impl<'a> Examples<'a> {
+    /// Examples of `operation`'s values, for tests of `service`'s SDK crate.
+    fn of(operation: &'a Operation, service: &'a Service) -> Self {
+        Examples {
+            operation,
+            shared: &service.shared_structs,
+            crate_ident: &service.crate_ident,
+            filling: Default::default(),
+        }
+    }
 }
 
 impl Examples<'_> {
