@@ -2,12 +2,12 @@
 
 use std::time::SystemTime;
 
-use acs_runtime::{Body, CallSpec, Client, Credentials, RequestParams};
+use acs_runtime::{Body, CallSpec, Client, Credentials, Location, RequestParams};
 use clap::{Arg, ArgAction};
 use serde_json::Value;
 
 use crate::exit::Failure;
-use crate::model::{Location, Operation};
+use crate::model::Operation;
 use crate::output::{CLI_QUERY, OUTPUT, QUIET};
 use crate::waiting::WAITER;
 

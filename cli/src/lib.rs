@@ -28,7 +28,7 @@ mod values;
 mod waiting;
 
 pub use exit::ExitStatus;
-pub use model::{Cli, Kind, Location, Operation, Pagination, Parameter, Waiter};
+pub use model::{Cli, Kind, Operation, Pagination, Parameter, Waiter};
 
 /// Parses the process's arguments, runs the chosen command and returns the exit code.
 pub fn main(cli: &'static Cli) -> std::process::ExitCode {

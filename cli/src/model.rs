@@ -1,5 +1,6 @@
 //! The operation table a generated CLI provides: plain static data.
 
+use acs_runtime::Location;
 use acs_runtime::params::Style;
 
 /// A generated command-line tool.
@@ -126,21 +127,4 @@ impl Kind {
             Kind::JsonText => "JSON, sent as written",
         }
     }
-}
-
-/// Where a parameter travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Location {
-    Query,
-    /// A `{Name}` placeholder of the operation's path.
-    Path,
-    Header,
-    /// A label put before the endpoint's host.
-    Host,
-    /// A field of a form-encoded body.
-    Form,
-    /// A field of a JSON object body.
-    BodyField,
-    /// The whole body: JSON, or text for a string parameter.
-    Body,
 }

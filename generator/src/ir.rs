@@ -8,6 +8,12 @@
 
 use std::path::PathBuf;
 
+/// Where a parameter travels (fields of structs and responses have `Query`, unused) and how
+/// its value is encoded: the runtime's own types, so the generator and what it generates
+/// cannot disagree.
+pub use acs_runtime::Location;
+pub use acs_runtime::params::Style;
+
 pub use crate::naming::{FieldNames, OperationNames, WaiterNames};
 
 #[derive(Debug, Clone)]
@@ -150,29 +156,6 @@ pub struct Docs {
     pub maximum: Option<f64>,
     pub max_items: Option<u64>,
     pub deprecated: bool,
-}
-
-/// Where a request parameter travels (fields of structs and responses have `Query`, unused).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Location {
-    Query,
-    Path,
-    Header,
-    Host,
-    /// A field of a form-encoded body (`formData`).
-    Form,
-    /// A field of a JSON object body.
-    BodyField,
-    /// The whole body.
-    Body,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    Simple,
-    Json,
-    RepeatList,
-    Flat,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,6 +2,8 @@
 //! template, where its special parameters live and what its response body holds; and one call
 //! of it as the send path sees it ([`CallSpec`]).
 
+use crate::location::Location;
+
 /// An HTTP method an operation is sent with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -26,23 +28,6 @@ impl Method {
             Method::Options => http::Method::OPTIONS,
         }
     }
-}
-
-/// Where a request parameter travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Location {
-    /// A `{Name}` placeholder of the operation's path, percent-encoded.
-    Path,
-    /// A label put before the endpoint's host (`<value>.<host>`).
-    Host,
-    /// The query string.
-    Query,
-    /// A request header of the parameter's name.
-    Header,
-    /// A field of a form-encoded body.
-    Form,
-    /// A field of a JSON object body.
-    Body,
 }
 
 /// What the body of a successful response holds, and so how it is decoded.

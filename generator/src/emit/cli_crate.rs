@@ -153,7 +153,7 @@ fn body_entry(name: &str, required: bool) -> TokenStream {
             kebab: #kebab,
             kind: ::acs_cli::Kind::Json,
             style: ::acs_runtime::params::Style::Simple,
-            location: ::acs_cli::Location::Body,
+            location: ::acs_runtime::Location::Body,
             required: #required,
             description: "The request body, a JSON object.",
             example: None,
@@ -216,21 +216,8 @@ fn parameter_entry(member: &Member) -> TokenStream {
             quote!(Json)
         }
     };
-    let style = match member.style {
-        Style::Simple => quote!(Simple),
-        Style::Json => quote!(Json),
-        Style::RepeatList => quote!(RepeatList),
-        Style::Flat => quote!(Flat),
-    };
-    let location = match member.location {
-        Location::Query => quote!(Query),
-        Location::Path => quote!(Path),
-        Location::Header => quote!(Header),
-        Location::Host => quote!(Host),
-        Location::Form => quote!(Form),
-        Location::BodyField => quote!(BodyField),
-        Location::Body => quote!(Body),
-    };
+    let style = super::style_path(member.style);
+    let location = super::location_path(member.location);
     let required = member.required;
     let description = member.docs.description.clone().unwrap_or_default();
     let example = option(member.docs.example.as_deref());
@@ -240,8 +227,8 @@ fn parameter_entry(member: &Member) -> TokenStream {
             name: #name,
             kebab: #kebab,
             kind: ::acs_cli::Kind::#kind,
-            style: ::acs_runtime::params::Style::#style,
-            location: ::acs_cli::Location::#location,
+            style: #style,
+            location: #location,
             required: #required,
             description: #description,
             example: #example,

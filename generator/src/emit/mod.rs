@@ -14,7 +14,10 @@ mod waiters;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::ir::Service;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Location, Service, Style};
 use crate::last_run::{self, Reusable};
 use crate::render::{self, Rendered};
 pub(crate) use examples::request_builder;
@@ -224,4 +227,29 @@ fn spec_path(path: &Path) -> String {
         .map(|component| component.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `::acs_runtime::Location::<variant>`: the runtime's value of `location`.
+fn location_path(location: Location) -> TokenStream {
+    let variant = match location {
+        Location::Path => quote!(Path),
+        Location::Host => quote!(Host),
+        Location::Query => quote!(Query),
+        Location::Header => quote!(Header),
+        Location::Form => quote!(Form),
+        Location::BodyField => quote!(BodyField),
+        Location::Body => quote!(Body),
+    };
+    quote!(::acs_runtime::Location::#variant)
+}
+
+/// `::acs_runtime::params::Style::<variant>`: the runtime's value of `style`.
+fn style_path(style: Style) -> TokenStream {
+    let variant = match style {
+        Style::Simple => quote!(Simple),
+        Style::Json => quote!(Json),
+        Style::RepeatList => quote!(RepeatList),
+        Style::Flat => quote!(Flat),
+    };
+    quote!(::acs_runtime::params::Style::#variant)
 }

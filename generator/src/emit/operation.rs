@@ -97,16 +97,7 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
 
 /// Where the runtime finds a named parameter; a whole body is not one.
 fn runtime_location(location: Location) -> Option<TokenStream> {
-    let variant = match location {
-        Location::Query => quote!(Query),
-        Location::Path => quote!(Path),
-        Location::Header => quote!(Header),
-        Location::Host => quote!(Host),
-        Location::Form => quote!(Form),
-        Location::BodyField => quote!(Body),
-        Location::Body => return None,
-    };
-    Some(quote!(::acs_runtime::Location::#variant))
+    (location != Location::Body).then(|| super::location_path(location))
 }
 
 fn emit_client_method(operation: &Operation) -> TokenStream {
