@@ -56,7 +56,7 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
-    /// The HTTP method calls are sent with (see `lower::operation::sending_method`).
+    /// The HTTP method calls are sent with: the first the spec lists.
     pub method: String,
     /// Path template (`/` for RPC operations).
     pub path: String,

@@ -86,8 +86,8 @@ pub struct OperationSpec {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
-    /// HTTP methods the API reference allows. RPC-style calls are sent with `POST` whatever
-    /// this lists, as the official SDKs send them; others with the first.
+    /// HTTP methods the API reference allows; calls are sent with the first. The importer
+    /// lists `POST` first when the reference lists it, as the official SDKs send such calls.
     #[serde(default)]
     pub methods: Vec<String>,
     /// The path template of a RESTful (ROA) operation, `{Name}` standing for the path

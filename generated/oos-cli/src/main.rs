@@ -3398,7 +3398,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             summary: "Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.",
             call: ::acs_runtime::Operation::new(
                     "GetServiceSettings",
-                    ::acs_runtime::Method::Post,
+                    ::acs_runtime::Method::Get,
                 )
                 .read_only(),
             pagination: None,

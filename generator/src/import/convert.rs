@@ -117,6 +117,10 @@ impl<'d> Converter<'d> {
             .collect();
         let (response, response_body) = self.response(api);
         let mut request: Vec<Shape> = request;
+        let methods = sending_order(&api.methods);
+        if methods.first().is_some_and(|method| method == "GET") {
+            form_fields_in_the_query(&mut request);
+        }
         let path = api
             .path
             .as_deref()
@@ -127,11 +131,7 @@ impl<'d> Converter<'d> {
             summary: documentation(api.summary.as_deref()),
             description: documentation(api.description.as_deref()),
             deprecated: api.deprecated,
-            methods: api
-                .methods
-                .iter()
-                .map(|method| method.to_uppercase())
-                .collect(),
+            methods,
             path: path.map(spanned),
             ram: api
                 .system_tags
@@ -320,23 +320,28 @@ impl<'d> Converter<'d> {
     }
 }
 
-/// `POST` first when the request has a body and the methods list `GET` first: a `GET`
-/// carries no body. Applied after the overlay's patches, which may move a parameter into the
-/// body.
-pub(crate) fn post_first_with_body(operation: &mut OperationSpec) {
-    let has_body = operation.request.iter().any(|parameter| {
-        matches!(
-            parameter.location.as_ref().map(|at| at.value.as_str()),
-            Some("body" | "formData")
-        )
-    });
-    let methods = &mut operation.methods;
-    if has_body
-        && methods.first().is_some_and(|first| first == "GET")
-        && let Some(post) = methods.iter().position(|method| method == "POST")
-    {
+/// The metadata's methods upper-cased, in its order but for `POST`, which goes first when it
+/// is listed: the official SDKs send an operation with `POST` when its metadata lists `POST`,
+/// and with the method it lists otherwise (the first, where it lists several), whatever the
+/// style. Calls are sent with the first method of the spec.
+fn sending_order(methods: &[String]) -> Vec<String> {
+    let mut methods: Vec<String> = methods.iter().map(|method| method.to_uppercase()).collect();
+    if let Some(post) = methods.iter().position(|method| method == "POST") {
         let post = methods.remove(post);
         methods.insert(0, post);
+    }
+    methods
+}
+
+/// A `GET` carries no body: the official SDKs send every parameter of such an operation in
+/// the query, the metadata's `formData` ones too.
+fn form_fields_in_the_query(request: &mut [Shape]) {
+    for parameter in request {
+        if let Some(location) = &mut parameter.location
+            && location.value == "formData"
+        {
+            location.value = "query".to_owned();
+        }
     }
 }
 

@@ -8,8 +8,10 @@
 //! host, and the rule most of them follow) and the overlay's waiters. OSS is declined.
 //!
 //! `operations/<Action>.yaml` takes, per API: the name, summary, description, `deprecated`,
-//! the methods upper-cased in the metadata's order (`POST` first when the request has a body
-//! and `GET` was first), the `path` of RESTful APIs (`[Name]` read as `{Name}`, a `*` segment
+//! the methods upper-cased in the metadata's order but for `POST`, which goes first when it is
+//! listed (calls are sent with the first: `POST` when the metadata lists it, else the method it
+//! lists, as the official SDKs send them; the `formData` parameters of a call sent with `GET`
+//! go in the query, where the official SDKs send every parameter of such a call), the `path` of RESTful APIs (`[Name]` read as `{Name}`, a `*` segment
 //! as the one path parameter not otherwise named, and a placeholder without a parameter given
 //! one), the RAM action `<product>:<Action>` with `systemTags.operationType` as access level,
 //! `read_only` for access levels `get` and `list`, every parameter once (name, `in`, `style`,
@@ -171,7 +173,6 @@ pub fn import_specs(
         if let Some(refinements) = refinements {
             refinements.patch_shapes(action, operation)?;
         }
-        convert::post_first_with_body(operation);
         operation.pagination = pagination::detect(operation);
         if let Some(refinements) = refinements {
             refinements.override_pagination(action, operation)?;

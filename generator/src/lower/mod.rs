@@ -89,20 +89,13 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         .zip(&operation_names)
         .collect();
 
-    let rpc = spec.style.value == "rpc";
     let mut shared = shapes::SharedTypes::lower(files.schemas.as_ref(), diagnostics);
     let mut operations: Vec<ir::Operation> = files
         .operations
         .iter()
         .zip(&actions)
         .map(|(operation, action)| {
-            operation::lower(
-                operation,
-                rpc,
-                names_of[action.as_str()],
-                &shared,
-                diagnostics,
-            )
+            operation::lower(operation, names_of[action.as_str()], &shared, diagnostics)
         })
         .collect();
     operations.sort_by(|a, b| a.name.cmp(&b.name));

@@ -228,15 +228,42 @@ fn a_body_of_format_byte_goes_without_content_type() {
     );
 }
 
+/// The official SDKs send a call with `POST` when its metadata lists `POST`, else with the
+/// method it lists, whatever the style; the spec's first method is the one sent.
 #[test]
-fn a_request_with_a_body_is_posted_when_the_metadata_lists_get_first() {
-    let metadata = with_api(
-        r#"{"methods": ["get", "post"], "parameters": [
-            {"name": "Content", "in": "formData", "schema": {"type": "string"}}]}"#,
+fn post_goes_first_when_listed_and_any_other_method_keeps_its_place() {
+    for (listed, spec) in [
+        (r#"["get"]"#, &["GET"][..]),
+        (r#"["get", "post"]"#, &["POST", "GET"]),
+        (r#"["post", "get"]"#, &["POST", "GET"]),
+        (r#"["patch", "post"]"#, &["POST", "PATCH"]),
+        (r#"["put", "delete"]"#, &["PUT", "DELETE"]),
+        ("[]", &[]),
+    ] {
+        let metadata = with_api(&format!(r#"{{"methods": {listed}}}"#));
+        assert_eq!(
+            operation(&imported(&metadata), "Api").methods,
+            spec,
+            "{listed}"
+        );
+    }
+}
+
+/// A call sent with `GET` carries no body: the official SDKs send its form fields in the query.
+#[test]
+fn the_form_fields_of_a_get_go_in_the_query() {
+    let parameters = r#""parameters": [
+        {"name": "Content", "in": "formData", "schema": {"type": "string"}},
+        {"name": "Id", "in": "query", "schema": {"type": "string"}}]"#;
+    let get = with_api(&format!(r#"{{"methods": ["get"], {parameters}}}"#));
+    assert_same(
+        &operation(&imported(&get), "Api").request,
+        "[{name: Content, in: query, type: string}, {name: Id, in: query, type: string}]",
     );
-    assert_eq!(
-        operation(&imported(&metadata), "Api").methods,
-        ["POST", "GET"]
+    let posted = with_api(&format!(r#"{{"methods": ["get", "post"], {parameters}}}"#));
+    assert_same(
+        &operation(&imported(&posted), "Api").request,
+        "[{name: Content, in: formData, type: string}, {name: Id, in: query, type: string}]",
     );
 }
 
