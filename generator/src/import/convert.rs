@@ -161,7 +161,8 @@ impl<'d> Converter<'d> {
             Position::Value
         };
         let mut shape = self.shape(&parameter.schema, position, 0);
-        shape.style = style(location, parameter.style.as_deref(), &shape).map(spanned);
+        let nested = parameter.name.contains('.');
+        shape.style = style(location, parameter.style.as_deref(), nested, &shape).map(spanned);
         // Bytes of `format: byte` go bare; the official SDKs label only `format: binary`
         // streams `application/octet-stream`.
         let is_binary = shape.ty.as_ref().is_some_and(|ty| ty.value == "binary");
@@ -496,7 +497,11 @@ fn any() -> Shape {
 
 /// How a parameter at `location` is encoded: the metadata's style where it fits the shape,
 /// else what the official SDKs do with such a value. Body, path and host parameters take none.
-fn style(location: &str, given: Option<&str>, shape: &Shape) -> Option<String> {
+///
+/// A `nested` parameter, one whose name has a `.` (KMS's `ExtendedConfig.CustomData`), is a
+/// field of an object in the official SDKs (`ExtendedConfig`), which they flatten whole,
+/// whatever style the metadata gives the field: `ExtendedConfig.CustomData.DBName=app1`.
+fn style(location: &str, given: Option<&str>, nested: bool, shape: &Shape) -> Option<String> {
     if !matches!(location, "query" | "formData" | "header") {
         return None;
     }
@@ -514,6 +519,8 @@ fn style(location: &str, given: Option<&str>, shape: &Shape) -> Option<String> {
         _ if !structured => return None,
         // A header carries one value: its JSON.
         _ if location == "header" => "json",
+        _ if nested && ty == Some("array") => "repeatList",
+        _ if nested => "flat",
         Some("json") => "json",
         Some("repeatList" | "flat") => given?,
         // `simple` joins an array of scalars with commas; anything else has no simple form.

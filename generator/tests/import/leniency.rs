@@ -2,16 +2,9 @@
 //! that only document are dropped when malformed, shapes without a usable type are free-form
 //! JSON, and only metadata that is not OpenMeta at all, or OSS, is refused.
 
-use acs_codegen::import::{ImportError, ImportedSpecs, import_specs, product_and_version};
+use acs_codegen::import::{ImportError, import_specs, product_and_version};
 
-use crate::{assert_same, operation};
-
-/// Metadata with one API, `Api`, whose JSON is `api`.
-fn with_api(api: &str) -> String {
-    format!(
-        r#"{{"info": {{"style": "RPC", "product": "demo", "version": "1"}}, "apis": {{"Api": {api}}}}}"#
-    )
-}
+use crate::{assert_same, imported, operation, with_api};
 
 /// An API whose one parameter, `Spec`, has schema `schema`.
 fn with_parameter_schema(schema: &str) -> String {
@@ -19,10 +12,6 @@ fn with_parameter_schema(schema: &str) -> String {
         r#"{{"parameters": [{{"name": "Spec", "in": "query", "schema": {schema}}}],
             "responses": {{"200": {{"schema": {{"type": "object"}}}}}}}}"#
     ))
-}
-
-fn imported(metadata: &str) -> ImportedSpecs {
-    import_specs(metadata, None).unwrap_or_else(|error| panic!("import failed: {error}"))
 }
 
 fn parameter_yaml(metadata: &str) -> String {
@@ -225,45 +214,6 @@ fn a_body_of_format_byte_goes_without_content_type() {
     assert_same(
         &operation(&imported(&stream), "Api").request,
         "- {name: body, in: body, type: binary}",
-    );
-}
-
-/// The official SDKs send a call with `POST` when its metadata lists `POST`, else with the
-/// method it lists, whatever the style; the spec's first method is the one sent.
-#[test]
-fn post_goes_first_when_listed_and_any_other_method_keeps_its_place() {
-    for (listed, spec) in [
-        (r#"["get"]"#, &["GET"][..]),
-        (r#"["get", "post"]"#, &["POST", "GET"]),
-        (r#"["post", "get"]"#, &["POST", "GET"]),
-        (r#"["patch", "post"]"#, &["POST", "PATCH"]),
-        (r#"["put", "delete"]"#, &["PUT", "DELETE"]),
-        ("[]", &[]),
-    ] {
-        let metadata = with_api(&format!(r#"{{"methods": {listed}}}"#));
-        assert_eq!(
-            operation(&imported(&metadata), "Api").methods,
-            spec,
-            "{listed}"
-        );
-    }
-}
-
-/// A call sent with `GET` carries no body: the official SDKs send its form fields in the query.
-#[test]
-fn the_form_fields_of_a_get_go_in_the_query() {
-    let parameters = r#""parameters": [
-        {"name": "Content", "in": "formData", "schema": {"type": "string"}},
-        {"name": "Id", "in": "query", "schema": {"type": "string"}}]"#;
-    let get = with_api(&format!(r#"{{"methods": ["get"], {parameters}}}"#));
-    assert_same(
-        &operation(&imported(&get), "Api").request,
-        "[{name: Content, in: query, type: string}, {name: Id, in: query, type: string}]",
-    );
-    let posted = with_api(&format!(r#"{{"methods": ["get", "post"], {parameters}}}"#));
-    assert_same(
-        &operation(&imported(&posted), "Api").request,
-        "[{name: Content, in: formData, type: string}, {name: Id, in: query, type: string}]",
     );
 }
 
