@@ -32,7 +32,7 @@ fn files_from(metadata: &str) -> Result<BTreeMap<PathBuf, String>, Error> {
     let (product, version) = import::product_and_version(metadata).map_err(Error::Import)?;
     let dir_name = import::directory_name(&product, &version, false);
     let spec_dir = Path::new("spec").join(&dir_name);
-    let spec_files: BTreeMap<PathBuf, String> = import::import_specs(metadata, None)
+    let spec_files: BTreeMap<PathBuf, String> = import::import_specs(metadata, None, None)
         .and_then(|specs| specs.to_files())
         .map_err(Error::Import)?
         .into_iter()

@@ -23,7 +23,7 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     let (product, version) = acs_codegen::import::product_and_version(&metadata).unwrap();
     assert_eq!(product, "fleet");
     let dir = acs_codegen::import::directory_name(&product, &version, false);
-    let specs = acs_codegen::import::import_specs(&metadata, None).unwrap();
+    let specs = acs_codegen::import::import_specs(&metadata, None, None).unwrap();
     let spec_files = specs
         .to_files()
         .unwrap()

@@ -5,7 +5,8 @@
 //! failing on any warning.
 //!
 //! Each product-version is generated as `cargo xtask import` then `cargo xtask codegen` would
-//! make it: imported spec files as YAML text, read back, lowered and rendered. Directory names
+//! make it: imported spec files as YAML text (with the official SDK's facts of the
+//! product-version), read back, lowered and rendered. Directory names
 //! follow the importer's rule with every version of a product present: the newest version
 //! (the greatest version string) takes `<product>`, the others `<product>-<version>`.
 //!
@@ -93,7 +94,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcomes = generate_all(&entries, options.compile.is_some());
+    let outcomes = generate_all(root, &entries, options.compile.is_some());
     let mut summary = Summary::default();
     let mut generated = Vec::new();
     for (entry, outcome) in entries.iter().zip(outcomes) {
@@ -157,7 +158,7 @@ fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
 /// The outcome of every entry, in order, generated on every core: one product-version
 /// after another on each, as most of a product-version's work is not parallel. The files are
 /// kept only when `keep_files`.
-fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
+fn generate_all(root: &Path, entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
     let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
@@ -170,7 +171,7 @@ fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
                         let Some(entry) = entries.get(index) else {
                             break done;
                         };
-                        let mut outcome = generate(entry);
+                        let mut outcome = generate(root, entry);
                         if let Outcome::Generated { files, .. } = &mut outcome
                             && !keep_files
                         {
@@ -190,13 +191,18 @@ fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
     outcomes.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
-/// Imports and generates one product-version in memory.
-pub fn generate(entry: &Entry) -> Outcome {
+/// Imports and generates one product-version in memory, with the official SDK's facts of
+/// the product-version from the workspace at `root`.
+pub fn generate(root: &Path, entry: &Entry) -> Outcome {
     let text = match fs::read_to_string(&entry.path) {
         Ok(text) => text,
         Err(error) => return Outcome::Failed(format!("cannot read: {error}")),
     };
-    let specs = match import::import_specs(&text, None) {
+    let facts = match crate::facts::read(root, &entry.product, &entry.version) {
+        Ok(facts) => facts,
+        Err(error) => return Outcome::Failed(format!("facts: {error}")),
+    };
+    let specs = match import::import_specs(&text, facts.as_ref(), None) {
         Ok(specs) => specs,
         Err(ImportError::Declined { reason, .. }) => return Outcome::Declined(reason.to_owned()),
         Err(error) => return Outcome::Failed(format!("import: {error}")),

@@ -1,5 +1,6 @@
 //! `cargo xtask import --openmeta PATH [--check] [--dir NAME] [--into DIR] [--operations A,B]`:
-//! brings a product's spec directory in line with its OpenMeta metadata and overlay, or
+//! brings a product's spec directory in line with its OpenMeta metadata, the official SDK's
+//! facts of the product-version (`generator/official-sdk-facts/`) and its overlay, or
 //! (`--check`) reports where it is not, through the same sync engine as codegen.
 //!
 //! `--into` and `--operations` make fixtures: the spec of a few operations of a product,
@@ -81,8 +82,12 @@ fn import_into(root: &Path, options: &Options, started: Instant) -> Result<ExitC
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(error) => return Err(format!("cannot read {}: {error}", overlay_file.display())),
     };
-    let specs =
-        import::import_specs(&metadata, overlay.as_deref()).map_err(|error| error.to_string())?;
+    let mut facts = crate::facts::read(root, &product, &version)?;
+    if !options.operations.is_empty() {
+        facts = facts.map(|facts| facts.only_operations(&options.operations));
+    }
+    let specs = import::import_specs(&metadata, facts.as_ref(), overlay.as_deref())
+        .map_err(|error| error.to_string())?;
     if specs.operations.is_empty() {
         println!("{product} {version} lists no operations: nothing to import");
         return Ok(ExitCode::SUCCESS);
@@ -102,7 +107,14 @@ fn import_into(root: &Path, options: &Options, started: Instant) -> Result<ExitC
     };
     let report = sync::sync(root, &owned, &files, &[], mode).map_err(|error| error.to_string())?;
     let fix = format!("cargo xtask import --openmeta {}", openmeta.display());
-    let task = format!("import {}", spec_dir.display());
+    let task = match &facts {
+        Some(facts) => format!(
+            "import {} (with the facts of {})",
+            spec_dir.display(),
+            facts.source()
+        ),
+        None => format!("import {}", spec_dir.display()),
+    };
     Ok(crate::report::print(&task, mode, &report, started, &fix))
 }
 

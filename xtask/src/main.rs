@@ -5,6 +5,7 @@
 mod bench;
 mod codegen;
 mod corpus;
+mod facts;
 mod import;
 mod report;
 

@@ -1,5 +1,6 @@
 //! The importer: Alibaba Cloud OpenMeta metadata (`api-docs.json`) → spec files, as a pure
-//! function of the metadata and an optional overlay. The same input gives the same bytes.
+//! function of the metadata, the official SDK's facts of the product-version and an optional
+//! overlay. The same input gives the same bytes.
 //!
 //! # Mapping
 //!
@@ -35,6 +36,14 @@
 //! where it fits the value; a structured query or form value without one is flattened as the
 //! official SDKs flatten it (`repeatList` for arrays, `flat` otherwise) and a structured
 //! header is `json`. Documentation values of an unexpected shape are dropped, never an error.
+//!
+//! # Facts of the official SDK
+//!
+//! Where the official SDK of a product-version sends a parameter elsewhere or a call with
+//! another method than the metadata and the rules above give, and only the SDK knows it (KMS
+//! CreateSecret's `SecretData` goes in the form body, where the metadata says query), the fact
+//! is data in `generator/official-sdk-facts/<product>-<version>.yaml` (see [`facts`]), applied
+//! after the metadata and before the overlay on every import of that product-version.
 //!
 //! # Overlay
 //!
@@ -74,6 +83,7 @@ mod convert;
 mod emit;
 mod endpoints;
 mod error;
+pub mod facts;
 mod naming;
 mod openmeta;
 mod overlay;
@@ -88,6 +98,7 @@ use serde_saphyr::{Location, Spanned};
 
 pub use emit::HEADER;
 pub use error::{ImportError, OverlayProblem};
+pub use facts::OfficialSdkFacts;
 
 use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
 use overlay::Overlay;
@@ -135,9 +146,11 @@ pub fn directory_name(product: &str, version: &str, beside_another: bool) -> Str
     name
 }
 
-/// The specs of the metadata with the overlay applied, or why the product is declined.
+/// The specs of the metadata with the official SDK's facts (see [`facts`]) and then the
+/// overlay applied, or why the product is declined.
 pub fn import_specs(
     openmeta_json: &str,
+    facts: Option<&OfficialSdkFacts>,
     overlay_yaml: Option<&str>,
 ) -> Result<ImportedSpecs, ImportError> {
     let document: openmeta::Document =
@@ -159,6 +172,9 @@ pub fn import_specs(
         .iter()
         .map(|(action, api)| (action.clone(), converter.operation(action, api)))
         .collect();
+    if let Some(facts) = facts {
+        facts.apply(&mut operations).map_err(ImportError::Facts)?;
+    }
     overlay.add_operations(&mut operations)?;
     overlay.check_operations_exist(&operations)?;
     let (names, _) = crate::naming::client_names(

@@ -221,7 +221,7 @@ fn a_body_of_format_byte_goes_without_content_type() {
 fn oss_is_declined_and_products_without_operations_import_nothing() {
     let oss =
         r#"{"info": {"style": "OSS", "product": "Oss", "version": "2019-05-17"}, "apis": {}}"#;
-    match import_specs(oss, None) {
+    match import_specs(oss, None, None) {
         Err(error @ ImportError::Declined { .. }) => assert_eq!(
             error.to_string(),
             "Oss 2019-05-17 is declined: OSS has a protocol and a signature of its own, not ACS3-HMAC-SHA256"
@@ -236,7 +236,7 @@ fn oss_is_declined_and_products_without_operations_import_nothing() {
 #[test]
 fn metadata_that_is_not_openmeta() {
     for metadata in ["not json", r#"{"info": {"product": "demo"}}"#] {
-        let error = import_specs(metadata, None).expect_err("import should fail");
+        let error = import_specs(metadata, None, None).expect_err("import should fail");
         assert!(matches!(error, ImportError::Metadata(_)), "{error}");
         assert!(
             error.to_string().starts_with("invalid OpenMeta metadata: "),

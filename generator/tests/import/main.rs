@@ -2,6 +2,7 @@
 //! the published metadata.
 
 mod committed_spec;
+mod facts;
 mod files;
 mod leniency;
 mod mapping;
@@ -38,7 +39,7 @@ pub fn fixture_overlay(name: &str) -> Option<String> {
 }
 
 pub fn import_fixture(name: &str, overlay: Option<&str>) -> ImportedSpecs {
-    import_specs(&fixture(name), overlay).unwrap_or_else(|error| panic!("{name}: {error}"))
+    import_specs(&fixture(name), None, overlay).unwrap_or_else(|error| panic!("{name}: {error}"))
 }
 
 /// Metadata with one API, `Api`, whose JSON is `api`.
@@ -49,7 +50,7 @@ pub fn with_api(api: &str) -> String {
 }
 
 pub fn imported(metadata: &str) -> ImportedSpecs {
-    import_specs(metadata, None).unwrap_or_else(|error| panic!("import failed: {error}"))
+    import_specs(metadata, None, None).unwrap_or_else(|error| panic!("import failed: {error}"))
 }
 
 pub fn operation<'a>(specs: &'a ImportedSpecs, action: &str) -> &'a OperationSpec {

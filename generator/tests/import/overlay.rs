@@ -14,7 +14,7 @@ fn top_level<'a>(shapes: &'a [Shape], name: &str) -> &'a Shape {
 }
 
 fn overlay_error(fixture_name: &str, overlay: &str) -> String {
-    match import_specs(&fixture(fixture_name), Some(overlay)) {
+    match import_specs(&fixture(fixture_name), None, Some(overlay)) {
         Ok(_) => panic!("overlay should be rejected"),
         Err(error) => error.to_string(),
     }
@@ -193,6 +193,7 @@ fn unknown_operations_and_paths_are_errors() {
 fn unknown_patch_keys_are_syntax_errors() {
     let error = import_specs(
         &fixture("types.json"),
+        None,
         Some("operations: {CreateWidget: {request: {Tags: {colour: red}}}}"),
     )
     .expect_err("unknown key should be rejected");
