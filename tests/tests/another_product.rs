@@ -1,10 +1,13 @@
 //! Adding a product is an import and a codegen, with no edits. `product.json`, the project's
 //! own OpenMeta metadata in the style of Alibaba Cloud's RPC products (formData parameters,
 //! repeatList and flat lists of objects with nested lists, JSON-style maps and free-form
-//! objects, every scalar type, enums, keywords as names, token and page-number pagination),
-//! becomes the product `fleet`, whose generated SDK and CLI must build without a warning and
-//! whose generated tests must pass, in a scratch workspace beside this one. What it writes is
-//! the checked-in golden output (`generator/tests/golden/fleet/`).
+//! objects, every scalar type, enums, keywords as names, token and page-number pagination, a
+//! parameter nested in an object, a call listed with `GET` only), imported with the facts an
+//! official SDK would have of it (`product.facts.yaml`), becomes the product `fleet`, whose
+//! generated SDK and CLI must build without a warning and whose generated tests must pass, in a
+//! scratch workspace beside this one. What it writes is the checked-in golden output
+//! (`generator/tests/golden/fleet/`). There, `tests/fixtures/fleet_end_to_end.rs` sends calls
+//! through the generated SDK and the built `fleet` command to the test server.
 
 use std::fs;
 use std::path::Path;
@@ -15,21 +18,14 @@ use acs_codegen::Mode;
 #[test]
 fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     let root = integration_tests::workspace_root();
-    let fixtures = root.join("generator/tests/fixtures/openmeta");
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("another-product");
 
-    // `cargo xtask import --openmeta product.json`.
-    let metadata = fs::read_to_string(fixtures.join("product.json")).unwrap();
-    let (product, version) = acs_codegen::import::product_and_version(&metadata).unwrap();
-    assert_eq!(product, "fleet");
-    let dir = acs_codegen::import::directory_name(&product, &version, false);
-    let specs = acs_codegen::import::import_specs(&metadata, None, None).unwrap();
-    let spec_files = specs
-        .to_files()
-        .unwrap()
-        .into_iter()
-        .map(|(file, text)| (Path::new("spec").join(&dir).join(file), text))
-        .collect();
+    // `cargo xtask import --openmeta product.json`, with the fixture's facts.
+    let spec_files = acs_codegen::golden::spec_files(root).unwrap();
+    assert!(
+        spec_files.keys().all(|path| path.starts_with("spec/fleet")),
+        "{spec_files:?}"
+    );
     acs_codegen::scratch::write_workspace(root, &scratch, &spec_files).unwrap();
 
     // `cargo xtask codegen`.
@@ -44,7 +40,7 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     let operations = fs::read_dir(scratch.join("generated/fleet/src/operation"))
         .unwrap()
         .count();
-    assert_eq!(operations, 8 + 1, "eight operation modules and mod.rs");
+    assert_eq!(operations, 10 + 1, "ten operation modules and mod.rs");
 
     // The checked-in golden output is exactly what the two commands wrote, so building this
     // workspace builds it.
@@ -58,9 +54,45 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         );
     }
 
+    // The end-to-end test, a crate of the scratch workspace.
+    let end_to_end = scratch.join("generated/fleet-end-to-end");
+    fs::create_dir_all(end_to_end.join("tests")).unwrap();
+    fs::write(
+        end_to_end.join("Cargo.toml"),
+        "[package]\nname = \"fleet-end-to-end\"\nversion = \"0.0.0\"\npublish = false\n\
+         edition.workspace = true\n\n[dev-dependencies]\nacs-test-server.workspace = true\n\
+         alibabacloud-fleet = { path = \"../fleet\" }\nserde_json.workspace = true\n\
+         tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n",
+    )
+    .unwrap();
+    fs::write(
+        end_to_end.join("tests/end_to_end.rs"),
+        format!(
+            "include!({:?});\n",
+            root.join("tests/fixtures/fleet_end_to_end.rs")
+        ),
+    )
+    .unwrap();
+
     // This workspace's target directory: the dependencies are built there already.
     let target_dir = integration_tests::target_dir();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(&cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--offline",
+            "-p",
+            "alibabacloud-fleet-cli",
+        ])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .status()
+        .unwrap();
+    assert!(built.success(), "the fleet command builds");
+    let fleet = target_dir
+        .join("debug")
+        .join(format!("fleet{}", std::env::consts::EXE_SUFFIX));
     let output = Command::new(cargo)
         .args([
             "test",
@@ -71,6 +103,7 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         ])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", &target_dir)
+        .env("FLEET_CLI", &fleet)
         .output()
         .unwrap();
     let printed = format!(

@@ -193,6 +193,7 @@ fn a_hand_edit_to_the_golden_output_is_reported_and_undone() {
     let scratch = Scratch::new("golden");
     for path in [
         acs_codegen::golden::FIXTURE,
+        acs_codegen::golden::FACTS_FIXTURE,
         acs_codegen::golden::GOLDEN_DIR,
     ] {
         let from = workspace_root().join(path);

@@ -297,6 +297,40 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             ],
         },
         ::acs_cli::Operation {
+            kebab: "describe-fleet-status",
+            summary: "Reads a fleet's status; listed with GET only, so sent with GET, its form field in the query.",
+            call: ::acs_runtime::Operation::new(
+                    "DescribeFleetStatus",
+                    ::acs_runtime::Method::Get,
+                )
+                .read_only(),
+            pagination: None,
+            parameters: &[
+                ::acs_cli::Parameter {
+                    name: "RegionId",
+                    kebab: "region-id",
+                    kind: ::acs_cli::Kind::String,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: Some("cn-hangzhou"),
+                    sensitive: false,
+                },
+                ::acs_cli::Parameter {
+                    name: "FleetId",
+                    kebab: "fleet-id",
+                    kind: ::acs_cli::Kind::String,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: true,
+                    description: "",
+                    example: Some("f-1 中文"),
+                    sensitive: false,
+                },
+            ],
+        },
+        ::acs_cli::Operation {
             kebab: "describe-fleets",
             summary: "Lists fleets, a page at a time.",
             call: ::acs_runtime::Operation::new(
@@ -372,7 +406,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             summary: "Lists the regions.",
             call: ::acs_runtime::Operation::new(
                 "DescribeRegions",
-                ::acs_runtime::Method::Post,
+                ::acs_runtime::Method::Get,
             ),
             pagination: None,
             parameters: &[
@@ -557,6 +591,19 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     example: None,
                     sensitive: false,
                 },
+                ::acs_cli::Parameter {
+                    name: "ExtendedConfig.CustomData",
+                    kebab: "extended-config-custom-data",
+                    kind: ::acs_cli::Kind::Json,
+                    style: ::acs_runtime::params::Style::Flat,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "A field of the object ExtendedConfig, which the official SDKs flatten whole, whatever the style given here (as KMS UpdateSecret's).",
+                    example: Some(
+                        "{\"DBName\":\"app 1\",\"Ports\":[3306,3307],\"Options\":{\"ReadOnly\":true}}",
+                    ),
+                    sensitive: false,
+                },
             ],
         },
         ::acs_cli::Operation {
@@ -643,6 +690,39 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     required: false,
                     description: "A name that is a non-raw keyword.",
                     example: None,
+                    sensitive: false,
+                },
+            ],
+        },
+        ::acs_cli::Operation {
+            kebab: "set-fleet-secret",
+            summary: "Stores a fleet's secret; the metadata puts it in the query, the facts (product.facts.yaml) in the form body.",
+            call: ::acs_runtime::Operation::new(
+                "SetFleetSecret",
+                ::acs_runtime::Method::Post,
+            ),
+            pagination: None,
+            parameters: &[
+                ::acs_cli::Parameter {
+                    name: "FleetId",
+                    kebab: "fleet-id",
+                    kind: ::acs_cli::Kind::String,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: true,
+                    description: "",
+                    example: Some("f-1"),
+                    sensitive: false,
+                },
+                ::acs_cli::Parameter {
+                    name: "SecretData",
+                    kebab: "secret-data",
+                    kind: ::acs_cli::Kind::String,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Form,
+                    required: true,
+                    description: "",
+                    example: Some("s3cr3t+/ 值"),
                     sensitive: false,
                 },
             ],

@@ -43,6 +43,7 @@ pub const RESPONSE_EXAMPLES: &[(&str, &str)] = &[
         "DescribeFleetHistory",
         "{\n  \"RequestId\": \"r-4\",\n  \"TotalCount\": 1,\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"Events\": {\n    \"Event\": [\n      {\n        \"EventId\": \"e-1\",\n        \"Time\": \"2024-01-01T00:00:00Z\",\n        \"Detail\": {\n          \"k\": \"v\"\n        }\n      }\n    ]\n  }\n}",
     ),
+    ("DescribeFleetStatus", "{\n  \"RequestId\": \"r-7\",\n  \"Status\": \"Active\"\n}"),
     (
         "DescribeFleets",
         "{\n  \"RequestId\": \"r-1\",\n  \"NextToken\": \"\",\n  \"MaxResults\": 10,\n  \"TotalCount\": 1,\n  \"Fleets\": [\n    {\n      \"FleetId\": \"f-1\",\n      \"Name\": \"web\",\n      \"Capacity\": 4,\n      \"CreatedAt\": 1700000000000,\n      \"Spot\": true,\n      \"MaxPrice\": 0.5,\n      \"Weight\": 1.25,\n      \"Tags\": [\n        {\n          \"Key\": \"env\",\n          \"Value\": \"prod\"\n        }\n      ],\n      \"InstanceTypes\": [\n        \"ecs.g7.large\"\n      ],\n      \"LaunchTemplate\": {\n        \"TemplateId\": \"lt-1\",\n        \"Version\": 2,\n        \"Disks\": [\n          {\n            \"Size\": 40,\n            \"Category\": \"cloud_essd\"\n          }\n        ]\n      },\n      \"Labels\": {\n        \"team\": \"a\"\n      },\n      \"Extra\": {\n        \"anything\": [\n          1,\n          \"two\"\n        ]\n      }\n    }\n  ]\n}",
@@ -117,6 +118,15 @@ pub fn encode_json_request(
                     ),
                 )
             }
+            "DescribeFleetStatus" => {
+                (
+                    &crate::operation::describe_fleet_status::OPERATION,
+                    encode(
+                        inputs,
+                        crate::operation::describe_fleet_status::DescribeFleetStatusRequestBuilder::build,
+                    ),
+                )
+            }
             "DescribeFleets" => {
                 (
                     &crate::operation::describe_fleets::OPERATION,
@@ -159,6 +169,15 @@ pub fn encode_json_request(
                     encode(
                         inputs,
                         crate::operation::run_command::RunCommandRequestBuilder::build,
+                    ),
+                )
+            }
+            "SetFleetSecret" => {
+                (
+                    &crate::operation::set_fleet_secret::OPERATION,
+                    encode(
+                        inputs,
+                        crate::operation::set_fleet_secret::SetFleetSecretRequestBuilder::build,
                     ),
                 )
             }

@@ -209,6 +209,26 @@ fn describe_fleet_history_request_example_encodes() {
     );
 }
 #[test]
+fn describe_fleet_status_response_example_decodes() {
+    check_response::<
+        operation::describe_fleet_status::DescribeFleetStatusResponse,
+    >("{\n  \"RequestId\": \"r-7\",\n  \"Status\": \"Active\"\n}", None);
+}
+#[test]
+fn describe_fleet_status_request_example_encodes() {
+    use operation::describe_fleet_status::*;
+    let request = DescribeFleetStatusRequest::builder()
+        .region_id("cn-hangzhou")
+        .fleet_id("f-1 中文")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("query", "FleetId", "f-1 中文"), ("query", "RegionId", "cn-hangzhou")],
+        None,
+    );
+}
+#[test]
 fn describe_fleets_response_example_decodes() {
     check_response::<
         operation::describe_fleets::DescribeFleetsResponse,
@@ -281,9 +301,27 @@ fn modify_fleet_attribute_request_example_encodes() {
     use operation::modify_fleet_attribute::*;
     let request = ModifyFleetAttributeRequest::builder()
         .fleet_id("f-1")
+        .extended_config_custom_data(
+            ::serde_json::from_str::<
+                ::serde_json::Value,
+            >(
+                    "{\"DBName\":\"app 1\",\"Ports\":[3306,3307],\"Options\":{\"ReadOnly\":true}}",
+                )
+                .unwrap(),
+        )
         .build()
         .expect("every required parameter has an example");
-    check_params(&request, &[("query", "FleetId", "f-1")], None);
+    check_params(
+        &request,
+        &[
+            ("query", "ExtendedConfig.CustomData.DBName", "app 1"),
+            ("query", "ExtendedConfig.CustomData.Options.ReadOnly", "true"),
+            ("query", "ExtendedConfig.CustomData.Ports.1", "3306"),
+            ("query", "ExtendedConfig.CustomData.Ports.2", "3307"),
+            ("query", "FleetId", "f-1"),
+        ],
+        None,
+    );
 }
 #[test]
 fn run_command_response_example_decodes() {
@@ -305,6 +343,20 @@ fn run_command_request_example_encodes() {
     check_params(
         &request,
         &[("form", "CommandContent", "echo hi"), ("query", "RegionId", "example")],
+        None,
+    );
+}
+#[test]
+fn set_fleet_secret_request_example_encodes() {
+    use operation::set_fleet_secret::*;
+    let request = SetFleetSecretRequest::builder()
+        .fleet_id("f-1")
+        .secret_data("s3cr3t+/ 值")
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("form", "SecretData", "s3cr3t+/ 值"), ("query", "FleetId", "f-1")],
         None,
     );
 }
