@@ -116,3 +116,18 @@ fn facts_errors_are_import_errors() {
     let error = import_specs(&metadata(), Some(&facts), None).unwrap_err();
     assert!(matches!(error, ImportError::Facts(_)), "{error}");
 }
+
+/// `cargo xtask import --operations` imports a few operations: the facts of the others are
+/// left out rather than reported as naming what that metadata lacks.
+#[test]
+fn an_import_of_some_operations_keeps_only_their_facts() {
+    let text = "source: s\noperations:\n  Other: {method: GET}\n  Api: {method: GET}\n";
+    let error = import_specs(&metadata(), Some(&facts(text).unwrap()), None).unwrap_err();
+    assert!(
+        error.to_string().contains("no operation `Other`"),
+        "{error}"
+    );
+    let only = facts(text).unwrap().only_operations(&["Api".to_owned()]);
+    let specs = import_specs(&metadata(), Some(&only), None).unwrap();
+    assert_eq!(operation(&specs, "Api").methods, ["GET", "POST"]);
+}
