@@ -45,7 +45,7 @@ pub use credentials::Credentials;
 pub use entries::{Entries, EntriesSeed};
 pub use error::{BuildError, Error, ServiceError};
 pub use indexmap::IndexMap;
-pub use operation::{CallSpec, Location, Method, Operation, ResponseBody};
+pub use operation::{CallSpec, Location, Method, Operation, Paging, ResponseBody};
 pub use paginator::{Page, Paginator};
 pub use params::Params;
 pub use request::{Body, EncodeRequest, RequestParams};

@@ -5,6 +5,11 @@
 //! becomes the product `fleet`, whose generated SDK and CLI must build without a warning and
 //! whose generated tests must pass, in a scratch workspace beside this one. What it writes is
 //! the checked-in golden output (`generator/tests/golden/fleet/`).
+//!
+//! The same workspace runs `tests/fixtures/fleet-paging/paging.rs`: every paging style the
+//! fixture has an operation for (token, marker, a camelCase token inside an object, page
+//! numbers with and without a total count, aliyun-cli's `--pager` options), through the
+//! generated SDK and the generated command, against the test server.
 
 use std::fs;
 use std::path::Path;
@@ -44,7 +49,7 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     let operations = fs::read_dir(scratch.join("generated/fleet/src/operation"))
         .unwrap()
         .count();
-    assert_eq!(operations, 8 + 1, "eight operation modules and mod.rs");
+    assert_eq!(operations, 12 + 1, "twelve operation modules and mod.rs");
 
     // The checked-in golden output is exactly what the two commands wrote, so building this
     // workspace builds it.
@@ -58,9 +63,46 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         );
     }
 
+    // The paging tests, in a crate of their own beside the generated ones.
+    let paging = scratch.join("generated/fleet-paging");
+    fs::create_dir_all(paging.join("tests")).unwrap();
+    fs::write(
+        paging.join("Cargo.toml"),
+        "[package]\nname = \"fleet-paging\"\nversion = \"0.0.0\"\npublish = false\n\
+         edition.workspace = true\n\n[dev-dependencies]\nacs-test-server.workspace = true\n\
+         alibabacloud-fleet = { path = \"../fleet\" }\nfutures-util.workspace = true\n\
+         serde_json.workspace = true\n\
+         tokio = { workspace = true, features = [\"macros\", \"process\", \"rt-multi-thread\", \"time\"] }\n",
+    )
+    .unwrap();
+    fs::write(
+        paging.join("tests/paging.rs"),
+        format!(
+            "include!({:?});\n",
+            root.join("tests/fixtures/fleet-paging/paging.rs")
+        ),
+    )
+    .unwrap();
+
     // This workspace's target directory: the dependencies are built there already.
     let target_dir = integration_tests::target_dir();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(&cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--offline",
+            "-p",
+            "alibabacloud-fleet-cli",
+        ])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .status()
+        .unwrap();
+    assert!(built.success(), "building the fleet command failed");
+    let fleet_binary = target_dir
+        .join("debug")
+        .join(format!("fleet{}", std::env::consts::EXE_SUFFIX));
     let output = Command::new(cargo)
         .args([
             "test",
@@ -71,6 +113,7 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         ])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", &target_dir)
+        .env("FLEET_BINARY", &fleet_binary)
         .output()
         .unwrap();
     let printed = format!(
@@ -81,4 +124,9 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     assert!(output.status.success(), "{printed}");
     assert!(printed.contains("test result: ok"), "{printed}");
     assert!(!printed.contains("warning"), "{printed}");
+    let paging_tests = "test result: ok. 11 passed; 0 failed";
+    assert!(
+        printed.contains(paging_tests),
+        "expected {paging_tests}:\n{printed}"
+    );
 }
