@@ -72,7 +72,7 @@ pub enum Outcome {
     Generated {
         style: String,
         operations: usize,
-        paging: Paging,
+        paging: PagingCounts,
         files: BTreeMap<PathBuf, String>,
     },
     NoOperations,
@@ -221,7 +221,7 @@ pub fn generate(entry: &Entry) -> Outcome {
             Outcome::Generated {
                 style: specs.service.style.value.clone(),
                 operations: specs.operations.len(),
-                paging: Paging::of(&specs),
+                paging: PagingCounts::of(&specs),
                 files,
             }
         }
@@ -240,7 +240,7 @@ fn first_lines(text: &str, count: usize) -> String {
 
 /// How the operations of one or more product-versions page.
 #[derive(Default)]
-pub struct Paging {
+pub struct PagingCounts {
     /// Paging style → operations with a paginator.
     by_style: BTreeMap<&'static str, usize>,
     /// Operations with a paginator whose page size is `MaxResults` (in any spelling).
@@ -249,9 +249,9 @@ pub struct Paging {
     left_out: BTreeMap<LeftOut, usize>,
 }
 
-impl Paging {
+impl PagingCounts {
     fn of(specs: &ImportedSpecs) -> Self {
-        let mut paging = Paging::default();
+        let mut paging = PagingCounts::default();
         for pagination in specs
             .operations
             .values()
@@ -283,7 +283,7 @@ impl Paging {
         paging
     }
 
-    fn add(&mut self, other: &Paging) {
+    fn add(&mut self, other: &PagingCounts) {
         for (style, count) in &other.by_style {
             *self.by_style.entry(style).or_default() += count;
         }
@@ -319,7 +319,7 @@ struct Summary {
     failed: usize,
     /// Style → (product-versions, operations).
     by_style: BTreeMap<String, (usize, usize)>,
-    paging: Paging,
+    paging: PagingCounts,
 }
 
 impl Summary {
