@@ -127,16 +127,29 @@ pub struct RamSpec {
     pub access_level: String,
 }
 
+/// How an operation pages: by token (`input_token` and `output_token`) or by page number
+/// (`page_number`, and `total_count` when the response reports one). Which keys are given
+/// says which; `lower::pagination` checks that they fit together.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaginationSpec {
-    /// Request parameter that carries the token.
-    pub input_token: Spanned<String>,
-    /// Response field that carries the next token.
-    pub output_token: Spanned<String>,
-    /// Request parameter that sets the page size, if any.
+    /// Request parameter that carries the token (`NextToken`, `Marker`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_token: Option<Spanned<String>>,
+    /// Response field that carries the next token (`NextToken`, `NextMarker`); `.` descends
+    /// into objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_token: Option<Spanned<String>>,
+    /// Request parameter that carries the page number (`PageNumber`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_number: Option<Spanned<String>>,
+    /// Request parameter that sets the page size, if any (`PageSize`, `MaxResults`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<Spanned<String>>,
+    /// Response field that counts the listing's items, if any (`TotalCount`); `.` descends
+    /// into objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<Spanned<String>>,
     /// Response field holding the page's items; `.` descends into objects.
     pub items: Spanned<String>,
 }

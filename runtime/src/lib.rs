@@ -74,7 +74,7 @@ pub use {
     entries::{Entries, EntriesSeed},
     error::{BuildError, Error, ServiceError},
     indexmap::IndexMap,
-    operation::{CallSpec, Method, Operation, ResponseBody},
+    operation::{CallSpec, Method, Operation, Paging, ResponseBody},
     paginator::{Page, Paginator},
     request::{Body, EncodeRequest, RequestParams},
     response::{Blob, RawResponse},

@@ -1,6 +1,8 @@
 //! `cargo xtask corpus --openmeta-dir DIR [--compile N]`: imports and generates every
 //! product-version of an OpenMeta corpus (`DIR/**/api-docs.json`, as Alibaba Cloud publishes
-//! it) in memory, writing nothing; prints one line per failure, then a summary. With
+//! it) in memory, writing nothing; prints one line per failure, then a summary, with how many
+//! operations got a paginator, by paging style, and why those that take paging parameters
+//! but got none were left out. With
 //! `--compile N` it also writes N product-versions into a scratch workspace and builds them,
 //! failing on any warning.
 //!
@@ -21,7 +23,7 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use acs_codegen::import::{self, ImportError};
+use acs_codegen::import::{self, ImportError, ImportedSpecs, LeftOut};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
@@ -71,6 +73,7 @@ pub enum Outcome {
     Generated {
         style: String,
         operations: usize,
+        paging: PagingCounts,
         files: BTreeMap<PathBuf, String>,
     },
     NoOperations,
@@ -224,6 +227,7 @@ pub fn generate(root: &Path, entry: &Entry) -> Outcome {
             Outcome::Generated {
                 style: specs.service.style.value.clone(),
                 operations: specs.operations.len(),
+                paging: PagingCounts::of(&specs),
                 files,
             }
         }
@@ -240,6 +244,79 @@ fn first_lines(text: &str, count: usize) -> String {
     shown
 }
 
+/// How the operations of one or more product-versions page.
+#[derive(Default)]
+pub struct PagingCounts {
+    /// Paging style → operations with a paginator.
+    by_style: BTreeMap<&'static str, usize>,
+    /// Operations with a paginator whose page size is `MaxResults` (in any spelling).
+    max_results: usize,
+    /// Why operations that take paging parameters got no paginator.
+    left_out: BTreeMap<LeftOut, usize>,
+}
+
+impl PagingCounts {
+    fn of(specs: &ImportedSpecs) -> Self {
+        let mut paging = PagingCounts::default();
+        for pagination in specs
+            .operations
+            .values()
+            .filter_map(|op| op.pagination.as_ref())
+        {
+            let spelled = |name: &Option<acs_codegen::yaml::Spanned<String>>, words: &[&str]| {
+                name.as_ref().is_some_and(|name| {
+                    let name = name.value.to_lowercase().replace('_', "");
+                    words.iter().any(|word| name == *word)
+                })
+            };
+            let style = if spelled(&pagination.input_token, &["marker", "nextmarker"]) {
+                "marker (Marker in; NextMarker or Marker out)"
+            } else if pagination.input_token.is_some() {
+                "token (NextToken, nextToken, next_token, NextPageToken, Cursor, …)"
+            } else if pagination.total_count.is_some() {
+                "page number, ending at the total count"
+            } else {
+                "page number, ending at a short or empty page"
+            };
+            *paging.by_style.entry(style).or_default() += 1;
+            if spelled(&pagination.page_size, &["maxresults", "maxresult"]) {
+                paging.max_results += 1;
+            }
+        }
+        for reason in specs.paging_left_out.values() {
+            *paging.left_out.entry(*reason).or_default() += 1;
+        }
+        paging
+    }
+
+    fn add(&mut self, other: &PagingCounts) {
+        for (style, count) in &other.by_style {
+            *self.by_style.entry(style).or_default() += count;
+        }
+        self.max_results += other.max_results;
+        for (reason, count) in &other.left_out {
+            *self.left_out.entry(*reason).or_default() += count;
+        }
+    }
+
+    fn print(&self) {
+        let paginated: usize = self.by_style.values().sum();
+        println!("paginators: {paginated} operations");
+        for (style, count) in &self.by_style {
+            println!("  {style}: {count}");
+        }
+        println!(
+            "  of which MaxResults (any spelling) sets the page size: {}",
+            self.max_results
+        );
+        let left_out: usize = self.left_out.values().sum();
+        println!("paging parameters but no paginator: {left_out} operations");
+        for (reason, count) in &self.left_out {
+            println!("  {}: {count}", reason.describe());
+        }
+    }
+}
+
 #[derive(Default)]
 struct Summary {
     generated: usize,
@@ -248,6 +325,7 @@ struct Summary {
     failed: usize,
     /// Style → (product-versions, operations).
     by_style: BTreeMap<String, (usize, usize)>,
+    paging: PagingCounts,
 }
 
 impl Summary {
@@ -255,9 +333,13 @@ impl Summary {
         let name = format!("{} ({} {})", entry.dir, entry.product, entry.version);
         match outcome {
             Outcome::Generated {
-                style, operations, ..
+                style,
+                operations,
+                paging,
+                ..
             } => {
                 self.generated += 1;
+                self.paging.add(paging);
                 let counts = self.by_style.entry(style.clone()).or_default();
                 counts.0 += 1;
                 counts.1 += operations;
@@ -295,6 +377,7 @@ impl Summary {
         for (style, (products, operations)) in &self.by_style {
             println!("  {style}: {products} product-versions, {operations} APIs");
         }
+        self.paging.print();
     }
 }
 

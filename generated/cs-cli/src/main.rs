@@ -1419,8 +1419,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/events")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["events"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClusterId",
@@ -1570,8 +1579,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/nodes")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "pageNumber",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("pageSize", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page", "total_count"],
+                items: &["nodes"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClusterId",
@@ -1684,8 +1702,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{cluster_id}/tasks")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["tasks"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "cluster_id",
@@ -1892,8 +1919,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/regions/{region_id}/clusters")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["clusters"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "name",
@@ -1993,8 +2029,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/api/v1/clusters")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["clusters"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "name",
@@ -2094,8 +2139,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/events")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["events"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "cluster_id",
@@ -2151,8 +2205,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/regions/{region_id}/events")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["events"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "cluster_id",
@@ -2693,8 +2756,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/templates")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_num",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["templates"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "template_type",
@@ -3124,8 +3196,16 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{clusterId}/inspectReports/{reportId}")
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "nextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["nextToken"],
+                total_count: &[],
+                items: &["checkItemResults"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "clusterId",
@@ -3543,8 +3623,16 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{clusterId}/inspectReports")
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "nextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["nextToken"],
+                total_count: &[],
+                items: &["reports"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "clusterId",
@@ -3588,8 +3676,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListClusterKubeconfigStates",
                     ::acs_runtime::Method::Get,
                 )
-                .with_path("/clusters/{ClusterId}/kubeconfig/states"),
-            pagination: None,
+                .with_path("/clusters/{ClusterId}/kubeconfig/states")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "pageNumber",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("pageSize", ::acs_runtime::Location::Query)),
+                }),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page", "total_count"],
+                items: &["states"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClusterId",
@@ -3725,8 +3822,16 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/tags")
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "next_token",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["next_token"],
+                total_count: &[],
+                items: &["tag_resources", "tag_resource"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "resource_ids",
@@ -3794,8 +3899,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListUserKubeConfigStates",
                     ::acs_runtime::Method::Get,
                 )
-                .with_path("/users/{Uid}/kubeconfig/states"),
-            pagination: None,
+                .with_path("/users/{Uid}/kubeconfig/states")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                }),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page", "total_count"],
+                items: &["states"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "Uid",

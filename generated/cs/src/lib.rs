@@ -8,9 +8,9 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # #[allow(unused_imports)]
-//! # use alibabacloud_cs::operation::attach_instances::*;
+//! # use alibabacloud_cs::operation::describe_cluster_events::*;
 //! # let server = acs_test_server::TestServer::start().await?;
-//! # server.set_default("AttachInstances", acs_test_server::Reply::ok(&AttachInstancesResponse::default()));
+//! # server.set_default("DescribeClusterEvents", acs_test_server::Reply::ok(&DescribeClusterEventsResponse::default()));
 //! # let config = alibabacloud_cs::Config::builder()
 //! #     .region("cn-hangzhou")
 //! #     .endpoint(server.endpoint())
@@ -23,8 +23,8 @@
 //! // In an application, `config` comes from `acs_credentials::load_from_env()?`.
 //! let client = alibabacloud_cs::Client::from_conf(config);
 //! let response = client
-//!     .attach_instances()
-//!     .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+//!     .describe_cluster_events()
+//!     .cluster_id("c82e6987e2961451182edacd74faf****")
 //!     .send()
 //!     .await?;
 //! println!("{response:?}");

@@ -2337,10 +2337,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "DescribeApplicationGroupBill",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ApplicationGroupConsume"],
             }),
             parameters: &[
@@ -2914,10 +2918,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetInventorySchema",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Schemas"],
             }),
             parameters: &[
@@ -3109,10 +3117,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetParametersByPath",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -3317,11 +3329,15 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetSecretParametersByPath",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only()
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -3552,10 +3568,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListActions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Actions"],
             }),
             parameters: &[
@@ -3612,10 +3632,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplicationGroups",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ApplicationGroups"],
             }),
             parameters: &[
@@ -3716,10 +3740,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplications",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Applications"],
             }),
             parameters: &[
@@ -3865,10 +3893,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutionLogs",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ExecutionLogs"],
             }),
             parameters: &[
@@ -3992,10 +4024,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Executions"],
             }),
             parameters: &[
@@ -4534,8 +4570,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Post,
                 )
                 .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "PageNumber",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("PageSize", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &[],
+                items: &["GitRepos"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -4759,10 +4804,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePackageStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["PackageStates"],
             }),
             parameters: &[
@@ -4830,10 +4879,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatchStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["InstancePatchStates"],
             }),
             parameters: &[
@@ -4892,10 +4945,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatches",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Patches"],
             }),
             parameters: &[
@@ -4965,10 +5022,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInventoryEntries",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Entries"],
             }),
             parameters: &[
@@ -5047,10 +5108,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListOpsItems",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["OpsItems"],
             }),
             parameters: &[
@@ -5129,10 +5194,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameterVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ParameterVersions"],
             }),
             parameters: &[
@@ -5200,10 +5269,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -5348,10 +5421,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListPatchBaselines",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["PatchBaselines"],
             }),
             parameters: &[
@@ -5485,10 +5562,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListResourceExecutionStatus",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ResourceExecutionStatus"],
             }),
             parameters: &[
@@ -5545,11 +5626,15 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListSecretParameterVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only()
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ParameterVersions"],
             }),
             parameters: &[
@@ -5628,10 +5713,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListSecretParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -5754,10 +5843,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListStateConfigurations",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["StateConfigurations"],
             }),
             parameters: &[
@@ -5858,10 +5951,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagKeys",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Keys"],
             }),
             parameters: &[
@@ -5918,10 +6015,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagResources",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["TagResources", "TagResource"],
             }),
             parameters: &[
@@ -5989,10 +6090,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagValues",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Values"],
             }),
             parameters: &[
@@ -6105,10 +6210,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTaskExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["TaskExecutions"],
             }),
             parameters: &[
@@ -6308,10 +6417,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplateVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["TemplateVersions"],
             }),
             parameters: &[
@@ -6379,10 +6492,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Templates"],
             }),
             parameters: &[
@@ -6749,10 +6866,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "SearchInventory",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Entities"],
             }),
             parameters: &[

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::sdk_crate::service_static;
-use crate::ir::{Location, Member, Operation, Service, Struct, Style, Type, Waiter};
+use crate::ir::{Location, Member, Operation, PageStyle, Service, Struct, Style, Type, Waiter};
 use heck::ToKebabCase;
 
 pub fn cargo_toml(service: &Service) -> String {
@@ -101,10 +101,17 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let call = super::operation::runtime_operation(operation, shared);
     let pagination = match &operation.pagination {
         Some(pagination) => {
-            let output = &pagination.output_token_wire;
-            let items = &pagination.items_wire_path;
+            let (output, total): (&[String], &[String]) = match &pagination.style {
+                PageStyle::Token { output, .. } => (&output.wire_path, &[]),
+                PageStyle::Number { total_count, .. } => (
+                    &[],
+                    total_count.as_ref().map_or(&[], |total| &total.wire_path),
+                ),
+            };
+            let items = &pagination.items.wire_path;
             quote!(Some(::acs_cli::Pagination {
-                output_token: #output,
+                output_token: &[#(#output),*],
+                total_count: &[#(#total),*],
                 items: &[#(#items),*],
             }))
         }

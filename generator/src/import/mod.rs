@@ -99,6 +99,7 @@ use serde_saphyr::{Location, Spanned};
 pub use emit::HEADER;
 pub use error::{ImportError, OverlayProblem};
 pub use facts::OfficialSdkFacts;
+pub use pagination::LeftOut;
 
 use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
 use overlay::Overlay;
@@ -111,6 +112,9 @@ pub struct ImportedSpecs {
     pub schemas: SchemasSpec,
     /// Keyed by action; empty for a product-version that lists no operation.
     pub operations: BTreeMap<String, OperationSpec>,
+    /// The operations that take paging parameters but got no paginator, and why (not those
+    /// whose pagination the overlay turned off).
+    pub paging_left_out: BTreeMap<String, LeftOut>,
 }
 
 /// The product code (`oos`) and API version of the metadata.
@@ -184,18 +188,28 @@ pub fn import_specs(
             .iter()
             .map(|waiter| waiter.name.value.as_str()),
     );
-    for ((action, operation), names) in operations.iter_mut().zip(&names) {
-        let refinements = overlay.operations.get(action);
-        if let Some(refinements) = refinements {
+    for (action, operation) in operations.iter_mut() {
+        if let Some(refinements) = overlay.operations.get(action) {
             refinements.patch_shapes(action, operation)?;
         }
-        operation.pagination = pagination::detect(operation);
-        if let Some(refinements) = refinements {
-            refinements.override_pagination(action, operation)?;
+    }
+    // Pagination is detected through the shared schemas that responses reference.
+    let mut schemas = converter.shared_schemas(&operations);
+    let mut paging_left_out = BTreeMap::new();
+    for ((action, operation), names) in operations.iter_mut().zip(&names) {
+        match pagination::detect(operation, &schemas) {
+            Ok(pagination) => operation.pagination = pagination,
+            Err(reason) => {
+                paging_left_out.insert(action.clone(), reason);
+            }
+        }
+        if let Some(refinements) = overlay.operations.get(action)
+            && refinements.override_pagination(action, operation)?
+        {
+            paging_left_out.remove(action);
         }
         naming::assign_type_names(names, operation);
     }
-    let mut schemas = converter.shared_schemas(&operations);
     naming::assign_schema_type_names(&mut schemas);
     let service = ServiceSpec {
         waiters: overlay.checked_waiters(&mut operations)?,
@@ -205,6 +219,7 @@ pub fn import_specs(
         service,
         schemas,
         operations,
+        paging_left_out,
     })
 }
 

@@ -64,7 +64,7 @@ pub(super) fn lower(
             Response::Fields(fields) => fields.as_slice(),
             _ => &[],
         };
-        pagination::lower(&mut shapes, pagination, &request, fields)
+        pagination::lower(&mut shapes, shared.structs(), pagination, &request, fields)
     });
     if let Some(example) = &spec.response_example
         && let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(example)

@@ -8,9 +8,9 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # #[allow(unused_imports)]
-//! # use alibabacloud_fleet::operation::describe_fleets::*;
+//! # use alibabacloud_fleet::operation::describe_fleet_history::*;
 //! # let server = acs_test_server::TestServer::start().await?;
-//! # server.set_default("DescribeFleets", acs_test_server::Reply::ok(&DescribeFleetsResponse::default()));
+//! # server.set_default("DescribeFleetHistory", acs_test_server::Reply::ok(&DescribeFleetHistoryResponse::default()));
 //! # let config = alibabacloud_fleet::Config::builder()
 //! #     .region("cn-hangzhou")
 //! #     .endpoint(server.endpoint())
@@ -22,7 +22,7 @@
 //! #     .build()?;
 //! // In an application, `config` comes from `acs_credentials::load_from_env()?`.
 //! let client = alibabacloud_fleet::Client::from_conf(config);
-//! let response = client.describe_fleets().region_id("cn-hangzhou").send().await?;
+//! let response = client.describe_fleet_history().fleet_id("example").send().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
