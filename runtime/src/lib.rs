@@ -7,8 +7,8 @@
 //!
 //! - [`request`]: parameters by location and what every attempt sends; [`params`]: parameter
 //!   encoding styles; [`sign`]: the ACS3-HMAC-SHA256 signature;
-//! - [`attempt`]: one signed exchange; [`client`]: the send loop; [`retry`]: what is retried,
-//!   for which operations, and the retry budget;
+//! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
+//!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
 //! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding;
 //! - [`service`] and [`endpoint`]: where calls go; [`credentials`]: the keys they are signed
 //!   with (the providers and Alibaba Cloud's default chain are in `acs-credentials`);
@@ -26,7 +26,7 @@ pub mod endpoint;
 pub mod entries;
 pub mod error;
 pub mod http;
-mod nonce;
+pub mod nonce;
 pub mod operation;
 pub mod paginator;
 pub mod params;
