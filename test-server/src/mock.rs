@@ -1,6 +1,7 @@
 //! [`MockHttpClient`]: the test server without a socket. It plugs into a client's
 //! configuration as its HTTP client (`Config::builder().http_client(mock.clone())`), checks
-//! every request's signature with this crate's own [`verify`](crate::verify), answers with
+//! every request's signature with this crate's own [`verify`](crate::verify), and its date
+//! and nonce, as the server does, answers with
 //! scripted [`Reply`]s and records what it was sent, all in process: nothing listens, so
 //! tests need no port, and run where sockets are not allowed.
 
@@ -52,7 +53,7 @@ impl TestServerBuilder {
     /// The mock HTTP client these settings make, instead of a server.
     pub fn mock(self) -> MockHttpClient {
         MockHttpClient {
-            state: Arc::new(State::new(self.credentials, self.kept_requests)),
+            state: Arc::new(State::new(self)),
         }
     }
 }
