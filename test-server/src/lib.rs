@@ -5,8 +5,8 @@
 //! with scripted [`Reply`]s (faults included), and records what it received. As Alibaba Cloud
 //! does, it refuses a request that leaves a header it must sign out of its signature (see
 //! [`verify`]), one dated more than 15 minutes from its clock, and one whose signature nonce
-//! was used before. It also serves
-//! unsigned routes by method and path, for endpoints such as the ECS instance metadata service.
+//! was used before. It also serves unsigned routes by method and path, for endpoints such as
+//! the ECS instance metadata service.
 //!
 //! The signature check ([`verify`]) is this crate's own, written from the algorithm's
 //! description and tested against the official SDK's vectors, not the client's signer: a
