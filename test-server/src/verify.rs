@@ -9,9 +9,9 @@
 //!
 //! A signature proves only what it covers, so the request must sign what says what it asks
 //! and when: `host`, `x-acs-action`, `x-acs-version`, `x-acs-date`, `x-acs-signature-nonce`,
-//! `x-acs-content-sha256`, `content-type` when there is a body, and every other `x-acs-*`
-//! header it carries (the security token among them). The official SDKs sign all of these
-//! (`tests/fixtures/official/vectors.json`). Whether the date is current and the nonce new is
+//! `x-acs-content-sha256`, `content-type` when it comes with a body (a body of bytes may come
+//! without one), and every other `x-acs-*` header it carries (the security token among them).
+//! The official SDKs sign all of these (`tests/fixtures/official/vectors.json`). Whether the date is current and the nonce new is
 //! the server's to judge, with its clock and memory (`freshness.rs`).
 
 use std::collections::BTreeSet;
