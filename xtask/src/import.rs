@@ -3,6 +3,10 @@
 //! facts of the product-version (`generator/official-sdk-facts/`) and its overlay, or
 //! (`--check`) reports where it is not, through the same sync engine as codegen.
 //!
+//! `cargo xtask import --openmeta-dir DIR [--check]` does so for every spec directory, each
+//! against `DIR/<product code in lower case>/<version>/api-docs.json` (the layout of the
+//! unpacked OpenMeta corpus): CI's drift check of every product.
+//!
 //! `--into` and `--operations` make fixtures: the spec of a few operations of a product,
 //! written under another directory than `spec/` (`tests/fixtures/official/spec`), as the
 //! official-SDK vectors test uses them.
@@ -23,11 +27,15 @@ use acs_codegen::{Mode, sync};
 #[derive(Debug, clap::Args)]
 pub struct Options {
     /// The product's `api-docs.json`.
-    #[arg(long)]
-    openmeta: PathBuf,
-    /// Report what would change and write nothing; fail if anything would. When the
-    /// metadata file is absent, say so and succeed (the CI drift check outside a checkout
-    /// with the metadata).
+    #[arg(long, required_unless_present = "openmeta_dir")]
+    openmeta: Option<PathBuf>,
+    /// Every spec directory, each against `DIR/<product code in lower case>/<version>/
+    /// api-docs.json` (the unpacked OpenMeta corpus); a product whose metadata is not there
+    /// fails.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["openmeta", "dir", "operations"])]
+    openmeta_dir: Option<PathBuf>,
+    /// Report what would change and write nothing; fail if anything would, or if the
+    /// metadata cannot be read.
     #[arg(long)]
     check: bool,
     /// The spec directory's name under `spec/`, instead of the one the product code gives.
@@ -43,15 +51,17 @@ pub struct Options {
 }
 
 pub fn run(root: &Path, options: Options) -> ExitCode {
-    let started = Instant::now();
-    if options.check && !options.openmeta.exists() {
-        println!(
-            "OpenMeta metadata not found at {}: drift check skipped",
-            options.openmeta.display()
-        );
-        return ExitCode::SUCCESS;
-    }
-    match import_into(root, &options, started) {
+    let result = match &options.openmeta_dir {
+        Some(openmeta_dir) => import_every_product(root, &options, openmeta_dir),
+        None => {
+            let openmeta = options
+                .openmeta
+                .as_deref()
+                .expect("clap requires --openmeta without --openmeta-dir");
+            import_into(root, &options, openmeta, options.dir.as_deref())
+        }
+    };
+    match result {
         Ok(code) => code,
         Err(message) => {
             eprintln!("import: {message}");
@@ -60,8 +70,72 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
     }
 }
 
-fn import_into(root: &Path, options: &Options, started: Instant) -> Result<ExitCode, String> {
-    let openmeta = &options.openmeta;
+/// Imports (or checks) every spec directory under `--into` from its metadata in
+/// `openmeta_dir`; fails if any fails, after trying them all.
+fn import_every_product(
+    root: &Path,
+    options: &Options,
+    openmeta_dir: &Path,
+) -> Result<ExitCode, String> {
+    let spec_root = root.join(&options.into);
+    let entries = fs::read_dir(&spec_root)
+        .map_err(|error| format!("cannot read {}: {error}", spec_root.display()))?;
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry =
+            entry.map_err(|error| format!("cannot read {}: {error}", spec_root.display()))?;
+        if entry.path().join("service.yaml").is_file() {
+            dirs.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(format!("no spec directory under {}", spec_root.display()));
+    }
+    let mut failed = 0;
+    for dir in &dirs {
+        let outcome = service_of(&spec_root.join(dir)).and_then(|service| {
+            let openmeta = openmeta_dir
+                .join(service.product.value.to_lowercase())
+                .join(&service.api_version.value)
+                .join("api-docs.json");
+            import_into(root, options, &openmeta, Some(dir))
+        });
+        match outcome {
+            Ok(ExitCode::SUCCESS) => {}
+            Ok(_) => failed += 1,
+            Err(message) => {
+                eprintln!("import {dir}: {message}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {} spec directories failed",
+            dirs.len()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The spec directory's `service.yaml`.
+fn service_of(spec_dir: &Path) -> Result<ServiceSpec, String> {
+    let service_file = spec_dir.join("service.yaml");
+    let text = fs::read_to_string(&service_file)
+        .map_err(|error| format!("cannot read {}: {error}", service_file.display()))?;
+    acs_codegen::yaml::parse::<ServiceSpec>(&service_file, &text).map_err(|error| error.to_string())
+}
+
+/// Imports (or checks) the product of `openmeta` into `dir` under `--into`, or the directory
+/// its product code names.
+fn import_into(
+    root: &Path,
+    options: &Options,
+    openmeta: &Path,
+    dir: Option<&str>,
+) -> Result<ExitCode, String> {
+    let started = Instant::now();
     let metadata = fs::read_to_string(openmeta)
         .map_err(|error| format!("cannot read {}: {error}", openmeta.display()))?;
     let metadata = if options.operations.is_empty() {
@@ -71,8 +145,8 @@ fn import_into(root: &Path, options: &Options, started: Instant) -> Result<ExitC
     };
     let (product, version) =
         import::product_and_version(&metadata).map_err(|error| error.to_string())?;
-    let dir = match &options.dir {
-        Some(dir) => dir.clone(),
+    let dir = match dir {
+        Some(dir) => dir.to_owned(),
         None => default_dir(root, &options.into, &product, &version),
     };
     let spec_dir = options.into.join(&dir);
