@@ -118,23 +118,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
 
 /// Every `api-docs.json` under `dir`, with its product, version and spec directory name.
 fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let listing = fs::read_dir(&dir)
-            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
-        for item in listing {
-            let path = item
-                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
+    let paths = api_docs_files(dir)?;
     let mut entries = paths
         .into_iter()
         .map(Entry::read)
@@ -152,6 +136,28 @@ fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
         entry.dir = import::directory_name(&entry.product, &entry.version, beside_another);
     }
     Ok(entries)
+}
+
+/// Every `api-docs.json` under `dir`, at any depth, sorted.
+pub fn api_docs_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let listing = fs::read_dir(&dir)
+            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+        for item in listing {
+            let path = item
+                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    Ok(paths)
 }
 
 /// The outcome of every entry, in order, generated on every core: one product-version

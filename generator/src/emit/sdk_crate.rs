@@ -23,7 +23,7 @@ pub fn cargo_toml(service: &Service) -> String {
         r#"[package]
 name = "{crate_name}"
 description = "Alibaba Cloud {upper} SDK for Rust (API {version}), generated from the spec."
-version.workspace = true
+version = "{crate_version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -62,6 +62,7 @@ proptest = {{ version = "1", default-features = false, features = ["std"] }}
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 "#,
         crate_name = service.crate_name,
+        crate_version = service.version,
         upper = service.product.to_uppercase(),
         version = service.api_version,
         keywords = keywords.join(", "),
