@@ -5,6 +5,7 @@ mod cli_crate;
 mod docs;
 mod enums;
 mod examples;
+mod markdown;
 mod operation;
 mod sdk_crate;
 mod serde_impls;

@@ -122,8 +122,8 @@ pub fn lib_rs(service: &Service) -> TokenStream {
          One module per operation under [`operation`]; each is called through [`Client`] in the \
          fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries \
          and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, \
-         from `acs_credentials`. With the `testing` feature, [`testing`] helps test code that \
-         calls the service.{}",
+         from `acs_credentials`. With the `testing` feature, the `testing` module helps test code \
+         that calls the service.{}",
         service.product.to_uppercase(),
         service.api_version,
         example.unwrap_or_default(),
@@ -141,7 +141,6 @@ pub fn lib_rs(service: &Service) -> TokenStream {
     quote! {
         #doc
         #![cfg_attr(docsrs, feature(doc_cfg))]
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         mod client;
         pub mod operation;
