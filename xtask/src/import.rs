@@ -437,3 +437,171 @@ fn default_dir(root: &Path, into: &Path, product: &str, version: &str) -> String
         _ => plain,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::thread::JoinHandle;
+
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        options: Options,
+    }
+
+    fn options(arguments: &[&str]) -> Options {
+        Command::parse_from(std::iter::once("import").chain(arguments.iter().copied())).options
+    }
+
+    /// A checkout with nothing but a catalog that lists the project's own OpenMeta fixture,
+    /// the product `fleet`.
+    fn checkout(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-import-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let catalog = Catalog::from_entries(vec![Entry {
+            code: "fleet".to_owned(),
+            version: "2023-06-01".to_owned(),
+            style: "RPC".to_owned(),
+            operations: 8,
+        }]);
+        let file = root.join(acs_codegen::catalog::CATALOG_FILE);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(file, catalog.to_json()).unwrap();
+        root
+    }
+
+    fn fixture() -> String {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        fs::read_to_string(workspace.join("generator/tests/fixtures/openmeta/product.json"))
+            .unwrap()
+    }
+
+    /// A stand-in for the metadata service on 127.0.0.1 that answers one request with
+    /// `status` and `body`, and returns the request line it got.
+    fn metadata_service(status: &str, body: String) -> (String, JoinHandle<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let status = status.to_owned();
+        let served = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap() > 2 {
+                line.clear();
+            }
+            let mut stream = reader.into_inner();
+            write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            request_line.trim_end().to_owned()
+        });
+        (format!("http://{address}/meta/v1"), served)
+    }
+
+    #[test]
+    fn a_product_by_name_is_downloaded_from_the_metadata_service_and_imported() {
+        let root = checkout("download");
+        let (service, served) = metadata_service("200 OK", fixture());
+        let code = run(&root, options(&["fleet", "--openmeta-url", &service]));
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert_eq!(
+            served.join().unwrap(),
+            "GET /meta/v1/products/fleet/versions/2023-06-01/api-docs.json?language=EN_US HTTP/1.1"
+        );
+        let service_yaml = fs::read_to_string(root.join("spec/fleet/service.yaml")).unwrap();
+        assert!(
+            service_yaml.contains("api_version: \"2023-06-01\""),
+            "{service_yaml}"
+        );
+        assert_eq!(
+            fs::read_dir(root.join("spec/fleet/operations"))
+                .unwrap()
+                .count(),
+            8
+        );
+        let changelog = fs::read_to_string(root.join("spec/fleet/changelog.yaml")).unwrap();
+        assert!(changelog.contains("version: \"0.1.0\""), "{changelog}");
+
+        // The same metadata again changes nothing, and a check says so.
+        let (service, served) = metadata_service("200 OK", fixture());
+        let code = run(
+            &root,
+            options(&["--check", "fleet", "--openmeta-url", &service]),
+        );
+        served.join().unwrap();
+        assert_eq!(code, ExitCode::SUCCESS);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_failed_download_writes_nothing() {
+        let root = checkout("not-found");
+        let (service, served) = metadata_service("404 Not Found", "{}".to_owned());
+        let code = run(&root, options(&["fleet", "--openmeta-url", &service]));
+        served.join().unwrap();
+        assert_eq!(code, ExitCode::FAILURE);
+        assert!(!root.join("spec").exists());
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_corpus_directory_is_read_by_product_and_version_and_a_check_reports_the_change() {
+        let root = checkout("corpus");
+        let corpus = root.join("corpus");
+        let file = corpus.join("fleet/2023-06-01/api-docs.json");
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let mut metadata: serde_json::Value = serde_json::from_str(&fixture()).unwrap();
+        let apis = metadata["apis"].as_object_mut().unwrap();
+        let removed = apis.keys().next().unwrap().clone();
+        apis.remove(&removed);
+        fs::write(&file, metadata.to_string()).unwrap();
+        let corpus = corpus.to_str().unwrap();
+        assert_eq!(
+            run(&root, options(&["fleet", "--openmeta-dir", corpus])),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            fs::read_dir(root.join("spec/fleet/operations"))
+                .unwrap()
+                .count(),
+            7
+        );
+
+        // The whole fixture adds an operation back: a minor change, which a check reports and
+        // an import records as release 0.1.1.
+        fs::write(&file, fixture()).unwrap();
+        assert_eq!(
+            run(&root, options(&["--check", "--openmeta-dir", corpus])),
+            ExitCode::FAILURE
+        );
+        assert_eq!(
+            run(&root, options(&["fleet", "--openmeta-dir", corpus])),
+            ExitCode::SUCCESS
+        );
+        let changelog = fs::read_to_string(root.join("spec/fleet/changelog.yaml")).unwrap();
+        assert!(changelog.contains("- version: \"0.1.1\""), "{changelog}");
+        assert!(
+            changelog.contains(&format!("Added the operation `{removed}`.")),
+            "{changelog}"
+        );
+
+        // A corpus without the product's file: the check says so and passes.
+        fs::remove_file(&file).unwrap();
+        assert_eq!(
+            run(&root, options(&["--check", "--openmeta-dir", corpus])),
+            ExitCode::SUCCESS
+        );
+        fs::remove_dir_all(root).unwrap();
+    }
+}

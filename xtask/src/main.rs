@@ -8,6 +8,7 @@ mod codegen;
 mod corpus;
 mod download;
 mod import;
+mod package;
 mod report;
 
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ enum Task {
     Import(import::Options),
     /// Writes the catalog of published products (`catalog/products.json`) from a corpus.
     Catalog(catalog::Options),
+    /// Writes a product's crates and the workspace crates they need as standalone crates.
+    Package(package::Options),
     /// Imports and generates every product-version of an OpenMeta corpus in memory.
     Corpus(corpus::Options),
     /// Runs the benchmarks and prints every figure with its target (BENCHMARKS.md).
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         }
         Task::Import(options) => import::run(&root, options),
         Task::Catalog(options) => catalog::run(&root, options),
+        Task::Package(options) => package::run(&root, options),
         Task::Corpus(options) => corpus::run(&root, options),
         Task::Bench(options) => bench::run(&root, options),
     }
