@@ -1,8 +1,8 @@
 //! `cargo xtask corpus --openmeta-dir DIR [--compile N]`: imports and generates every
 //! product-version of an OpenMeta corpus (`DIR/**/api-docs.json`, as Alibaba Cloud publishes
 //! it) in memory, writing nothing; prints one line per failure, then a summary. With
-//! `--compile N` it also writes N product-versions into a scratch workspace and builds them,
-//! failing on any warning.
+//! `--compile N` it also writes N product-versions into a scratch workspace, builds them and
+//! documents them, failing on any warning (of rustc or rustdoc).
 //!
 //! Each product-version is generated as `cargo xtask import` then `cargo xtask codegen` would
 //! make it: imported spec files as YAML text, read back, lowered and rendered. Directory names
@@ -27,7 +27,8 @@ pub struct Options {
     /// A directory holding the corpus: `<language>/<product>/<version>/api-docs.json`.
     #[arg(long)]
     openmeta_dir: PathBuf,
-    /// Also build this many product-versions in a scratch workspace, failing on any warning.
+    /// Also build and document this many product-versions in a scratch workspace, failing on
+    /// any warning.
     #[arg(long)]
     compile: Option<usize>,
     /// The seed of the shuffle that picks the built sample.
@@ -298,8 +299,8 @@ impl Summary {
     }
 }
 
-/// Writes the sample into a scratch workspace under `target/` and builds it with warnings
-/// denied.
+/// Writes the sample into a scratch workspace under `target/`, builds it and documents it,
+/// warnings denied in both.
 fn compile(
     root: &Path,
     options: &Options,
@@ -345,23 +346,38 @@ fn compile(
         eprintln!("compile: cannot write {}: {error}", scratch.display());
         return ExitCode::FAILURE;
     }
+    // Every crate of the sample is built, so that one run reports all that fail.
+    let build = cargo_denying_warnings(&scratch, "RUSTFLAGS", &["build", "--keep-going"]);
+    // The metadata's Markdown, as rendered into doc comments, must pass rustdoc's lints.
+    let doc = || cargo_denying_warnings(&scratch, "RUSTDOCFLAGS", &["doc", "--no-deps"]);
+    if build == ExitCode::SUCCESS {
+        doc()
+    } else {
+        build
+    }
+}
+
+/// `cargo <arguments> --workspace --offline` in the scratch workspace with `-D warnings` in
+/// `flags_variable`.
+fn cargo_denying_warnings(scratch: &Path, flags_variable: &str, arguments: &[&str]) -> ExitCode {
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        // Every crate of the sample is built, so that one run reports all that fail.
-        .args(["build", "--workspace", "--offline", "--keep-going"])
-        .current_dir(&scratch)
-        .env("RUSTFLAGS", "-D warnings")
+        .args(arguments)
+        .args(["--workspace", "--offline"])
+        .current_dir(scratch)
+        .env(flags_variable, "-D warnings")
         .status();
+    let task = arguments[0];
     match status {
         Ok(status) if status.success() => {
             println!(
-                "compile: built without warnings in {:.0} s",
+                "compile: cargo {task} passed without warnings in {:.0} s",
                 started.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS
         }
         Ok(status) => {
-            eprintln!("compile: the build failed ({status})");
+            eprintln!("compile: cargo {task} failed ({status})");
             ExitCode::FAILURE
         }
         Err(error) => {

@@ -63,7 +63,7 @@
 //! A path names parameters and fields by wire name, joined by `.`; `[]` steps into an
 //! array's items and `{}` into a map's values (`Executions[].Status`, `Labels{}.Name`).
 //! A patch takes any key of a shape but `name`; the keys it gives replace the imported ones
-//! (see [`overlay`](self::overlay) for how `type`, `items`, `values` and `fields` combine).
+//! (see `overlay.rs` for how `type`, `items`, `values` and `fields` combine).
 //! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, and
 //! before pagination is detected and type names are chosen. An operation, path, parameter
 //! or field that the metadata lacks is an error, so an overlay cannot silently rot.

@@ -2,10 +2,10 @@
 //! IR, so lowering never sees an unchecked value and every problem is reported in one run.
 //!
 //! - `mod.rs`: the service (its keys, endpoints and names);
-//! - [`shapes`]: parameters, fields and types, the structs they declare and the shared ones;
-//! - [`operation`]: one operation (path template, methods, body, response);
-//! - [`pagination`] and [`waiter`]: the paths they name into requests and responses;
-//! - [`recursion`]: which struct fields need a `Box`.
+//! - `shapes`: parameters, fields and types, the structs they declare and the shared ones;
+//! - `operation`: one operation (path template, methods, body, response);
+//! - `pagination` and `waiter`: the paths they name into requests and responses;
+//! - `recursion`: which struct fields need a `Box`.
 
 mod operation;
 mod pagination;
