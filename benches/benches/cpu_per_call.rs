@@ -8,15 +8,14 @@
 //! (user + system, from `getrusage`) and its split between the client's thread and the server's,
 //! each in µs per call.
 
-// Measuring CPU time takes three libc calls (`common/mod.rs`), each allowed where it is
+// Measuring CPU time takes three libc calls (`common/usage.rs`), each allowed where it is
 // made; nothing else may be `unsafe`.
 #![deny(unsafe_code)]
 
 mod common;
 
-use std::time::Instant;
-
-use common::{Args, ServerThread, micros};
+use common::usage::CallLoop;
+use common::{Args, ServerThread};
 
 fn main() {
     let args = Args::from_env();
@@ -35,47 +34,21 @@ fn main() {
         }
     });
 
-    let process_before = common::process_usage();
-    let client_thread_before = common::thread_usage();
-    let client_cpu_before = common::thread_cpu();
-    let server_cpu_before = server.cpu_time();
-    let started = Instant::now();
-    let items = runtime.block_on(async {
-        let mut items = 0;
-        for _ in 0..calls {
-            items += common::call(&client).await;
-        }
-        items
-    });
-    let wall = started.elapsed();
-    let server_cpu = server.cpu_time() - server_cpu_before;
-    let client_cpu = common::thread_cpu() - client_cpu_before;
-    let client_thread = common::thread_usage().since(&client_thread_before);
-    let process = common::process_usage().since(&process_before);
+    let mut items = 0;
+    let measured = CallLoop::measure(
+        calls,
+        || server.cpu_time(),
+        || {
+            items = runtime.block_on(async {
+                let mut items = 0;
+                for _ in 0..calls {
+                    items += common::call(&client).await;
+                }
+                items
+            });
+        },
+    );
     assert_eq!(items, calls * 10);
     drop(server);
-
-    let per_call = |duration: std::time::Duration| micros(duration) / calls as f64;
-    let other = process
-        .total()
-        .saturating_sub(client_cpu)
-        .saturating_sub(server_cpu);
-    println!(
-        "RESULT calls={calls} wall_us={:.2} calls_per_s={:.0} process_cpu_us={:.2} \
-         process_user_us={:.2} process_sys_us={:.2} client_thread_cpu_us={:.2} \
-         client_thread_user_us={:.2} client_thread_sys_us={:.2} server_thread_cpu_us={:.2} \
-         other_threads_cpu_us={:.2} voluntary_switches_per_call={:.2} involuntary_switches_per_call={:.3}",
-        per_call(wall),
-        calls as f64 / wall.as_secs_f64(),
-        per_call(process.total()),
-        per_call(process.user),
-        per_call(process.system),
-        per_call(client_cpu),
-        per_call(client_thread.user),
-        per_call(client_thread.system),
-        per_call(server_cpu),
-        per_call(other),
-        process.voluntary_switches as f64 / calls as f64,
-        process.involuntary_switches as f64 / calls as f64,
-    );
+    println!("{}", measured.result_line());
 }

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Args, ServerProcess, micros, percentile};
+use common::usage::{micros, process_usage};
+use common::{Args, ServerProcess, percentile};
 
 fn main() {
     if common::serve_if_asked() {
@@ -36,11 +37,11 @@ fn main() {
     let warmup = tasks * 2;
     runtime.block_on(run(&client, tasks, warmup));
 
-    let process_before = common::process_usage();
+    let process_before = process_usage();
     let started = Instant::now();
     let mut latencies = runtime.block_on(run(&client, tasks, calls));
     let wall = started.elapsed();
-    let process = common::process_usage().since(&process_before);
+    let process = process_usage().since(&process_before);
     let peak_rss_kib = common::peak_rss_kib();
     drop(client);
     drop(runtime);

@@ -87,8 +87,15 @@ impl ProvideCredentials for StaticProvider {
 }
 
 /// An access key pair, with a security token and expiry for temporary (STS) credentials.
+///
+/// Clones share the keys: a provider hands out a clone for every attempt, and a cache or
+/// chain may clone again, so a clone costs a reference count rather than copies of every
+/// secret.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
+pub struct Credentials(Arc<Keys>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Keys {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
@@ -106,61 +113,60 @@ impl Credentials {
         access_key_secret: impl Into<String>,
         provider: &'static str,
     ) -> Self {
-        Credentials {
+        Credentials(Arc::new(Keys {
             access_key_id: access_key_id.into(),
             access_key_secret: access_key_secret.into(),
             security_token: None,
             expiry: None,
             provider,
             anonymous: false,
-        }
+        }))
     }
 
     /// No credentials: the client sends requests without an `Authorization` header, for the
     /// few calls that take none (STS `AssumeRoleWithOIDC`).
     pub fn anonymous() -> Self {
-        Credentials {
-            anonymous: true,
-            ..Credentials::new("", "", "anonymous")
-        }
+        let mut credentials = Credentials::new("", "", "anonymous");
+        Arc::make_mut(&mut credentials.0).anonymous = true;
+        credentials
     }
 
     /// Whether these are [`Credentials::anonymous`].
     pub fn is_anonymous(&self) -> bool {
-        self.anonymous
+        self.0.anonymous
     }
 
     /// Adds the security token of temporary credentials.
     pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
-        self.security_token = Some(security_token.into());
+        Arc::make_mut(&mut self.0).security_token = Some(security_token.into());
         self
     }
 
     /// Adds when temporary credentials stop working.
     pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
-        self.expiry = Some(expiry);
+        Arc::make_mut(&mut self.0).expiry = Some(expiry);
         self
     }
 
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.0.access_key_id
     }
 
     pub fn access_key_secret(&self) -> &str {
-        &self.access_key_secret
+        &self.0.access_key_secret
     }
 
     pub fn security_token(&self) -> Option<&str> {
-        self.security_token.as_deref()
+        self.0.security_token.as_deref()
     }
 
     pub fn expiry(&self) -> Option<SystemTime> {
-        self.expiry
+        self.0.expiry
     }
 
     /// Which provider produced these credentials (`environment`, `profile`, …).
     pub fn provider(&self) -> &'static str {
-        self.provider
+        self.0.provider
     }
 }
 
@@ -168,14 +174,14 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("access_key_id", &redact_key_id(&self.access_key_id))
+            .field("access_key_id", &redact_key_id(self.access_key_id()))
             .field("access_key_secret", &"** redacted **")
             .field(
                 "security_token",
-                &self.security_token.as_ref().map(|_| "** redacted **"),
+                &self.security_token().map(|_| "** redacted **"),
             )
-            .field("expiry", &self.expiry)
-            .field("provider", &self.provider)
+            .field("expiry", &self.expiry())
+            .field("provider", &self.provider())
             .finish()
     }
 }

@@ -4,6 +4,8 @@
 //! Every bench includes this module and uses part of it.
 #![allow(dead_code)]
 
+pub mod usage;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
@@ -12,6 +14,8 @@ use std::time::Duration;
 use acs_runtime::{Credentials, RetryConfig};
 use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Reply, TestServer};
 use alibabacloud_oos::{Client, Config};
+
+use usage::process_cpu;
 
 /// The operation every client bench calls.
 pub const ACTION: &str = "ListInstancePatchStates";
@@ -119,15 +123,8 @@ impl ServerThread {
     }
 
     /// CPU time the server thread has used so far.
-    #[allow(unsafe_code)]
     pub fn cpu_time(&self) -> Duration {
-        use std::os::unix::thread::JoinHandleExt;
-        let thread = self.thread.as_ref().expect("running");
-        let mut clock: libc::clockid_t = 0;
-        // SAFETY: the thread is alive until `drop` joins it; `clock` is a valid out-pointer.
-        let status = unsafe { libc::pthread_getcpuclockid(thread.as_pthread_t(), &mut clock) };
-        assert_eq!(status, 0, "pthread_getcpuclockid");
-        clock_time(clock)
+        usage::thread_cpu_of(self.thread.as_ref().expect("running"))
     }
 }
 
@@ -315,79 +312,6 @@ impl Args {
     }
 }
 
-/// User and system CPU time from `getrusage`.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Usage {
-    pub user: Duration,
-    pub system: Duration,
-    pub voluntary_switches: i64,
-    pub involuntary_switches: i64,
-}
-
-impl Usage {
-    pub fn total(&self) -> Duration {
-        self.user + self.system
-    }
-
-    pub fn since(&self, earlier: &Usage) -> Usage {
-        Usage {
-            user: self.user.saturating_sub(earlier.user),
-            system: self.system.saturating_sub(earlier.system),
-            voluntary_switches: self.voluntary_switches - earlier.voluntary_switches,
-            involuntary_switches: self.involuntary_switches - earlier.involuntary_switches,
-        }
-    }
-}
-
-#[allow(unsafe_code)]
-fn rusage(who: libc::c_int) -> Usage {
-    // SAFETY: an all-zero `rusage` is valid, and getrusage only writes into it.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `usage` is a valid, writable `rusage`.
-    let status = unsafe { libc::getrusage(who, &mut usage) };
-    assert_eq!(status, 0, "getrusage");
-    let time = |value: libc::timeval| {
-        Duration::from_secs(value.tv_sec as u64) + Duration::from_micros(value.tv_usec as u64)
-    };
-    Usage {
-        user: time(usage.ru_utime),
-        system: time(usage.ru_stime),
-        voluntary_switches: usage.ru_nvcsw,
-        involuntary_switches: usage.ru_nivcsw,
-    }
-}
-
-/// The whole process, every thread.
-pub fn process_usage() -> Usage {
-    rusage(libc::RUSAGE_SELF)
-}
-
-/// The calling thread only.
-pub fn thread_usage() -> Usage {
-    rusage(libc::RUSAGE_THREAD)
-}
-
-pub fn process_cpu() -> Duration {
-    process_usage().total()
-}
-
-#[allow(unsafe_code)]
-fn clock_time(clock: libc::clockid_t) -> Duration {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `now` is a valid, writable `timespec`.
-    let status = unsafe { libc::clock_gettime(clock, &mut now) };
-    assert_eq!(status, 0, "clock_gettime");
-    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
-}
-
-/// CPU time of the calling thread, to the nanosecond.
-pub fn thread_cpu() -> Duration {
-    clock_time(libc::CLOCK_THREAD_CPUTIME_ID)
-}
-
 /// A line of `/proc/self/status` in KiB (`VmHWM`, `VmRSS`).
 fn status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -415,8 +339,4 @@ pub fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
     }
     let index = ((sorted.len() - 1) as f64 * fraction).round() as usize;
     sorted[index.min(sorted.len() - 1)]
-}
-
-pub fn micros(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1e6
 }

@@ -8,7 +8,7 @@
 //! - `programs` builds the `benchmarks` package and runs its criterion benches and
 //!   measurement programs; `own_build` times one crate's own compilation.
 //! - One module per section, in the order they run: `generation`, `spec_edit`, `compile`,
-//!   `ecs`, `corpus`, `client`, `load`, `paginate`.
+//!   `ecs`, `corpus`, `client`, `ssm_ratio`, `load`, `paginate`.
 
 mod cargo;
 mod client;
@@ -22,6 +22,7 @@ mod paginate;
 mod process;
 mod programs;
 mod spec_edit;
+mod ssm_ratio;
 mod stats;
 mod summary;
 
@@ -52,6 +53,8 @@ pub enum Section {
     Corpus,
     /// Per-call client CPU.
     Client,
+    /// Client CPU per call against aws-sdk-ssm's, in alternating rounds of one run.
+    SsmRatio,
     /// Concurrent calls.
     Load,
     /// Memory while paginating.
@@ -68,6 +71,7 @@ impl Section {
             Section::Ecs => "ecs",
             Section::Corpus => "corpus",
             Section::Client => "client",
+            Section::SsmRatio => "ssm-ratio",
             Section::Load => "load",
             Section::Paginate => "paginate",
         }
@@ -197,6 +201,7 @@ impl Bench {
                 Section::Ecs => ecs::run(self)?,
                 Section::Corpus => corpus::run(self)?,
                 Section::Client => client::run(self)?,
+                Section::SsmRatio => ssm_ratio::run(self)?,
                 Section::Load => load::run(self)?,
                 Section::Paginate => paginate::run(self)?,
             }

@@ -89,21 +89,32 @@ impl Bench {
     ) -> Result<Vec<Results>, String> {
         let executable = self.programs.executable(name)?;
         (0..runs)
-            .map(|run| {
-                let mut command = if pin {
-                    let mut command = Command::new("taskset");
-                    command.args(["-c", "0"]).arg(executable);
-                    command
-                } else {
-                    Command::new(executable)
-                };
-                command.current_dir(&self.root).args(args);
-                let output = checked(&mut command)?;
-                let pinned = if pin { "-pinned" } else { "" };
-                self.log(&format!("{name}{pinned}{}-{run}", args.join("_")), &output);
-                parse_result(&String::from_utf8_lossy(&output.stdout))
-            })
+            .map(|run| self.measure_once(executable, name, pin, args, run))
             .collect()
+    }
+
+    /// Runs `executable` (logged as `name`, run `run`) once, pinned to CPU 0 when `pin`; its
+    /// `RESULT` values.
+    pub fn measure_once(
+        &self,
+        executable: &Path,
+        name: &str,
+        pin: bool,
+        args: &[&str],
+        run: usize,
+    ) -> Result<Results, String> {
+        let mut command = if pin {
+            let mut command = Command::new("taskset");
+            command.args(["-c", "0"]).arg(executable);
+            command
+        } else {
+            Command::new(executable)
+        };
+        command.current_dir(&self.root).args(args);
+        let output = checked(&mut command)?;
+        let pinned = if pin { "-pinned" } else { "" };
+        self.log(&format!("{name}{pinned}{}-{run}", args.join("_")), &output);
+        parse_result(&String::from_utf8_lossy(&output.stdout))
     }
 }
 
