@@ -68,7 +68,14 @@ pub fn render(
     }
     let placeholder = Credentials::new("ACCESS_KEY_ID", "", "dry run");
     let call = CallSpec::from(&operation.call);
-    let signed = client.prepare(call, &shown, &placeholder, SystemTime::now())?;
+    // Nothing is sent, so the nonce is a placeholder too.
+    let signed = client.prepare(
+        call,
+        &shown,
+        &placeholder,
+        SystemTime::now(),
+        "DRY-RUN-NONCE",
+    )?;
     let mut text = format!(
         "{} {}\n\nParameters:\n",
         signed.request.method(),

@@ -274,13 +274,15 @@ impl Client {
         }
     }
 
-    /// The signed request a call would send with `credentials` at `now`, without sending it.
+    /// The signed request a call would send with `credentials` at `now` with the signature
+    /// nonce `nonce`, without sending it.
     pub fn prepare(
         &self,
         call: CallSpec<'_>,
         params: &RequestParams,
         credentials: &Credentials,
         now: SystemTime,
+        nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
         attempt::sign(
@@ -289,6 +291,7 @@ impl Client {
             &Message::new(call.path, base, params),
             credentials,
             now,
+            nonce,
         )
     }
 }
@@ -321,6 +324,9 @@ mod tests {
         Client::new(&STS, config)
     }
 
+    /// The signature nonce of requests prepared here: fresh ones are `attempt`'s concern.
+    const NONCE: &str = "0123456789abcdef0123456789abcdef";
+
     fn call(action: &str) -> CallSpec<'_> {
         CallSpec {
             action,
@@ -341,6 +347,7 @@ mod tests {
                     &RequestParams::default(),
                     &credentials,
                     SystemTime::UNIX_EPOCH,
+                    NONCE,
                 )
                 .expect("valid header values")
         };
@@ -368,7 +375,7 @@ mod tests {
             Credentials::new("LTAIid", "secret", "test").with_security_token("sts-token");
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
         let signed = client
-            .prepare(call("AssumeRole"), &params, &credentials, at)
+            .prepare(call("AssumeRole"), &params, &credentials, at, NONCE)
             .unwrap();
 
         let request = &signed.request;
@@ -395,6 +402,7 @@ mod tests {
         );
         let header = |name: &str| request.headers()[name].to_str().unwrap();
         assert_eq!(header("x-acs-date"), "2024-05-01T08:30:00Z");
+        assert_eq!(header("x-acs-signature-nonce"), NONCE);
         assert_eq!(
             header("x-acs-content-sha256"),
             sign::hex_sha256(b"OIDCToken=token")
@@ -409,14 +417,10 @@ mod tests {
             header("authorization")
         );
         assert!(signed.canonical_request.contains("\nhost:127.0.0.1:8080\n"));
-
-        let again = client
-            .prepare(call("AssumeRole"), &params, &credentials, at)
-            .unwrap();
-        assert_ne!(
-            again.request.headers()["x-acs-signature-nonce"],
-            request.headers()["x-acs-signature-nonce"],
-            "each attempt has its own nonce, even at the same time"
+        assert!(
+            signed
+                .canonical_request
+                .contains(&format!("\nx-acs-signature-nonce:{NONCE}\n"))
         );
     }
 
@@ -438,7 +442,7 @@ mod tests {
         params.put_body_field("cluster_name", "prod 集群").unwrap();
         let credentials = Credentials::new("LTAIid", "secret", "test");
         let signed = client
-            .prepare(call, &params, &credentials, SystemTime::UNIX_EPOCH)
+            .prepare(call, &params, &credentials, SystemTime::UNIX_EPOCH, NONCE)
             .unwrap();
 
         let request = &signed.request;
@@ -475,7 +479,13 @@ mod tests {
         let params = RequestParams::default();
         let credentials = Credentials::new("LTAIid\n", "secret", "test");
         let error = sts_client("sts.aliyuncs.com")
-            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap_err();
         assert!(matches!(error, Error::Credentials(_)), "{error:?}");
 
@@ -486,6 +496,7 @@ mod tests {
                 &params,
                 &credentials,
                 SystemTime::now(),
+                NONCE,
             )
             .unwrap_err();
         assert!(matches!(error, Error::Build(_)), "{error:?}");
@@ -493,12 +504,24 @@ mod tests {
         let mut spaced = RequestParams::default();
         spaced.query.insert("Role Arn", "x");
         let error = sts_client("sts.aliyuncs.com")
-            .prepare(call("AssumeRole"), &spaced, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &spaced,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap_err();
         assert!(matches!(error, Error::Build(_)), "{error:?}");
 
         let error = sts_client("sts.aliyuncs.com\n")
-            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap_err();
         assert_eq!(
             error.to_string(),
@@ -516,7 +539,13 @@ mod tests {
         let credentials =
             Credentials::new("LTAIid", "key-secret", "test").with_security_token("sts-token");
         let signed = client
-            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap();
         let shown = format!("{signed:?}");
         let signature = signed.request.headers()["authorization"]

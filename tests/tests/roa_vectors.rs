@@ -52,6 +52,7 @@ fn check(name: &str, operation: &'static Operation, request: impl EncodeRequest)
             &params,
             &credentials,
             SystemTime::now(),
+            "0123456789abcdef0123456789abcdef",
         )
         .unwrap();
     let request = &signed.request;
