@@ -4,6 +4,7 @@
 
 mod bench;
 mod codegen;
+mod conformance;
 mod corpus;
 mod import;
 mod report;
@@ -38,6 +39,9 @@ enum Task {
     Import(import::Options),
     /// Imports and generates every product-version of an OpenMeta corpus in memory.
     Corpus(corpus::Options),
+    /// Calls every action through the official Python SDKs and the generated SDKs and CLIs
+    /// on 127.0.0.1, compares, and reports (CONFORMANCE.md).
+    Conformance(conformance::Options),
     /// Runs the benchmarks and prints every figure with its target (BENCHMARKS.md).
     Bench(bench::Options),
 }
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         }
         Task::Import(options) => import::run(&root, options),
         Task::Corpus(options) => corpus::run(&root, options),
+        Task::Conformance(options) => conformance::run(&root, options),
         Task::Bench(options) => bench::run(&root, options),
     }
 }
