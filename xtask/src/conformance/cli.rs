@@ -219,6 +219,25 @@ request:
   type: array
   items:
     type: string
+- name: Labels
+  in: query
+  style: json
+  type: map
+  values:
+    type: string
+  entries:
+    key: Key
+    value: Value
+- name: Config
+  in: query
+  style: json
+  type: object
+  type_name: Config
+  fields:
+  - name: Zeta
+    type: string
+  - name: Alpha
+    type: int32
 - name: body
   in: body
   type: object
@@ -243,6 +262,8 @@ request:
             "Id": "a/b c",
             "Count": 7,
             "Tags": ["x", "y"],
+            "Labels": {"b": "1", "a": "2"},
+            "Config": {"Zeta": "z", "Alpha": 1},
             "Name": "n 中",
             "Dry": true,
         });
@@ -258,6 +279,8 @@ request:
                 "--Id=a/b c",
                 "--Count=7",
                 r#"--Tags=["x","y"]"#,
+                r#"--Labels=[{"Key":"b","Value":"1"},{"Key":"a","Value":"2"}]"#,
+                r#"--Config={"Alpha":1,"Zeta":"z"}"#,
                 r#"--body={"Name":"n 中","Dry":true}"#,
             ]
         );

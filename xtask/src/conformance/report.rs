@@ -327,6 +327,7 @@ pub fn markdown(root: &Path, command: &str, timings: &Timings, products: &[Produ
     )
     .expect("a String");
     text.push_str(METHOD);
+    text.push_str(RUN_AGAIN);
     writeln!(
         text,
         "\n## The run\n\n```sh\ncargo xtask {command}\n```\n\n\
@@ -660,6 +661,22 @@ The CLI sample runs every action of its product-versions through the generated c
 and nonce and calls the test server's address, so date, nonce, host and signature are not
 compared with the official request; the test server keeps the query decoded, so the query is
 compared decoded only.
+";
+
+const RUN_AGAIN: &str = "
+## How to run it again
+
+The official SDKs run in a venv outside the checkout, with every package pinned
+(`conformance/requirements-runtime.txt` for the libraries, `conformance/requirements-products.txt`
+for the product SDKs; `--no-deps`, as their own version ranges conflict). This run used Python
+3.11. The corpus is Alibaba Cloud's OpenMeta metadata, unpacked
+(`tar --zstd -xf acs-metadata-20251219.tar.zst`).
+
+```sh
+python3 -m venv /work/convenv
+/work/convenv/bin/pip install --no-deps -r conformance/requirements-runtime.txt \\
+    -r conformance/requirements-products.txt
+```
 ";
 
 const NORMALISATIONS: &str = "
