@@ -20,10 +20,6 @@ use alibabacloud_oos::operation::start_execution::StartExecutionRequest;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::Deserialize;
 
-/// The signature nonce of the requests signed here: drawing one is the send path's, not
-/// `prepare`'s.
-const NONCE: &str = "0123456789abcdef0123456789abcdef";
-
 /// StartExecution with 12 of its 14 parameters set, one of them a JSON-encoded tag map.
 fn start_execution() -> StartExecutionRequest {
     StartExecutionRequest::builder()
@@ -248,18 +244,18 @@ fn sign(criterion: &mut Criterion) {
             .authorization
         })
     });
-    // What one attempt does but draw its nonce: endpoint, date, payload hash, signature, the
-    // HTTP request.
+    // What one attempt does: endpoint, date, nonce, payload hash, signature, the HTTP request.
     group.bench_function("signed_request", |bencher| {
         bencher.iter(|| {
+            let now = SystemTime::now();
             client
                 .runtime()
                 .prepare(
                     call_spec("StartExecution"),
                     black_box(&params),
                     &credentials,
-                    SystemTime::now(),
-                    NONCE,
+                    now,
+                    &acs_runtime::nonce::next(now),
                 )
                 .expect("signs")
         })
@@ -271,14 +267,15 @@ fn sign(criterion: &mut Criterion) {
     group.bench_function("start_execution", |bencher| {
         bencher.iter(|| {
             let params: RequestParams = black_box(&start).to_params().expect("encodes");
+            let now = SystemTime::now();
             client
                 .runtime()
                 .prepare(
                     call_spec("StartExecution"),
                     &params,
                     &credentials,
-                    SystemTime::now(),
-                    NONCE,
+                    now,
+                    &acs_runtime::nonce::next(now),
                 )
                 .expect("signs")
         })
@@ -331,14 +328,15 @@ fn call(criterion: &mut Criterion) {
     group.bench_function("encode_sign_decode", |bencher| {
         bencher.iter(|| {
             let params = black_box(&request).to_params().expect("encodes");
+            let now = SystemTime::now();
             let signed = client
                 .runtime()
                 .prepare(
                     call_spec(common::ACTION),
                     &params,
                     &credentials,
-                    SystemTime::now(),
-                    NONCE,
+                    now,
+                    &acs_runtime::nonce::next(now),
                 )
                 .expect("signs");
             let response: ListInstancePatchStatesResponse =

@@ -1,10 +1,10 @@
 //! One call of an operation: its flags as wire parameters, sent through the SDK's send path.
 
-use acs_runtime::{CallOptions, Client, Error, RequestParams};
+use acs_runtime::{CallOptions, Client, Error, Location, RequestParams};
 use clap::ArgMatches;
 use serde_json::Value;
 
-use crate::model::{Kind, Location, Operation, Parameter};
+use crate::model::{Kind, Operation, Parameter};
 
 /// The parameter that names a call's region, in every Alibaba Cloud API.
 const REGION_ID: &str = "RegionId";

@@ -2,12 +2,12 @@
 
 use std::time::SystemTime;
 
-use acs_runtime::{Body, CallSpec, Client, Credentials, RequestParams};
+use acs_runtime::{Body, CallSpec, Client, Credentials, Location, RequestParams};
 use clap::{Arg, ArgAction};
 use serde_json::Value;
 
 use crate::exit::Failure;
-use crate::model::{Location, Operation};
+use crate::model::Operation;
 use crate::output::{CLI_QUERY, OUTPUT, QUIET};
 use crate::waiting::WAITER;
 
@@ -68,13 +68,13 @@ pub fn render(
     }
     let placeholder = Credentials::new("ACCESS_KEY_ID", "", "dry run");
     let call = CallSpec::from(&operation.call);
-    // Nothing is sent, so the nonce is a placeholder too.
+    let now = SystemTime::now();
     let signed = client.prepare(
         call,
         &shown,
         &placeholder,
-        SystemTime::now(),
-        "DRY-RUN-NONCE",
+        now,
+        &acs_runtime::nonce::next(now),
     )?;
     let mut text = format!(
         "{} {}\n\nParameters:\n",

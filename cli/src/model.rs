@@ -1,5 +1,6 @@
 //! The operation table a generated CLI provides: plain static data.
 
+use acs_runtime::Location;
 use acs_runtime::params::Style;
 
 /// A generated command-line tool.
@@ -23,17 +24,23 @@ pub struct Operation {
     pub kebab: &'static str,
     pub summary: &'static str,
     /// The action, and how the runtime sends it and reads its response, as in the SDK
-    /// (including the request parameter that carries the page token).
+    /// (including how its pages are asked for).
     pub call: acs_runtime::Operation,
     pub pagination: Option<Pagination>,
     pub parameters: &'static [Parameter],
 }
 
+/// The response fields the pages of a paginated operation are followed by; the request
+/// parameters are in [`acs_runtime::Operation::paging`].
 #[derive(Debug)]
 pub struct Pagination {
-    /// Response field carrying the next token (`NextToken`).
-    pub output_token: &'static str,
-    /// Response fields from the top down to the item list.
+    /// Paging by token: the fields from the top down to the next token (`NextToken`); empty
+    /// for numbered pages.
+    pub output_token: &'static [&'static str],
+    /// Paging by page number: the fields down to the total count (`TotalCount`), if the
+    /// response reports one.
+    pub total_count: &'static [&'static str],
+    /// The fields down to the item list.
     pub items: &'static [&'static str],
 }
 
@@ -126,21 +133,4 @@ impl Kind {
             Kind::JsonText => "JSON, sent as written",
         }
     }
-}
-
-/// Where a parameter travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Location {
-    Query,
-    /// A `{Name}` placeholder of the operation's path.
-    Path,
-    Header,
-    /// A label put before the endpoint's host.
-    Host,
-    /// A field of a form-encoded body.
-    Form,
-    /// A field of a JSON object body.
-    BodyField,
-    /// The whole body: JSON, or text for a string parameter.
-    Body,
 }

@@ -208,7 +208,8 @@ static X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-securit
 /// Asked for in `accept`, as the official SDKs do: some services answer XML otherwise.
 const JSON_MEDIA_TYPE: &str = "application/json";
 
-/// Signs one attempt's request with `credentials` at `now` with `nonce`: the date, the
+/// Signs one attempt's request with `credentials`, dated `now` and carrying `nonce` (fresh for
+/// every attempt sent; given, so that a test can sign as a recorded request was signed): the
 /// signature, and the request with the endpoint's parts and header names made beforehand.
 pub(crate) fn sign(
     call: CallSpec<'_>,
@@ -309,7 +310,11 @@ pub(crate) fn sign(
             HeaderValue::try_from(authorization).map_err(|_| unsendable(credentials))?;
         headers.insert(AUTHORIZATION, authorization);
     }
-    headers.insert(USER_AGENT, base.user_agent.clone());
+    // A `User-Agent` of the call's own is signed above and sent as it is, like any header
+    // parameter.
+    headers
+        .entry(USER_AGENT)
+        .or_insert_with(|| base.user_agent.clone());
 
     let mut request = http::Request::new(message.body.clone());
     *request.method_mut() = call.method.as_http();

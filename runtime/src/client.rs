@@ -274,8 +274,9 @@ impl Client {
         }
     }
 
-    /// The signed request a call would send with `credentials` at `now` with the signature
-    /// nonce `nonce`, without sending it.
+    /// The signed request a call would send with `credentials`, dated `now` and carrying
+    /// `nonce` as its `x-acs-signature-nonce`, without sending it. A request sent needs a
+    /// nonce of its own ([`crate::nonce::next`]); a fixed one reproduces a recorded request.
     pub fn prepare(
         &self,
         call: CallSpec<'_>,
@@ -324,7 +325,6 @@ mod tests {
         Client::new(&STS, config)
     }
 
-    /// The signature nonce of requests prepared here: fresh ones are `attempt`'s concern.
     const NONCE: &str = "0123456789abcdef0123456789abcdef";
 
     fn call(action: &str) -> CallSpec<'_> {
@@ -402,7 +402,6 @@ mod tests {
         );
         let header = |name: &str| request.headers()[name].to_str().unwrap();
         assert_eq!(header("x-acs-date"), "2024-05-01T08:30:00Z");
-        assert_eq!(header("x-acs-signature-nonce"), NONCE);
         assert_eq!(
             header("x-acs-content-sha256"),
             sign::hex_sha256(b"OIDCToken=token")
@@ -417,6 +416,8 @@ mod tests {
             header("authorization")
         );
         assert!(signed.canonical_request.contains("\nhost:127.0.0.1:8080\n"));
+
+        assert_eq!(header("x-acs-signature-nonce"), NONCE);
         assert!(
             signed
                 .canonical_request
@@ -514,6 +515,20 @@ mod tests {
             .unwrap_err();
         assert!(matches!(error, Error::Build(_)), "{error:?}");
 
+        let error = sts_client("sts.aliyuncs.com")
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                "a\nb",
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Build(BuildError::Encode(reason)) if reason.contains("nonce")),
+            "{error:?}"
+        );
+
         let error = sts_client("sts.aliyuncs.com\n")
             .prepare(
                 call("AssumeRole"),
@@ -526,6 +541,55 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "invalid configuration: the endpoint `sts.aliyuncs.com\\n` does not make a valid URL"
+        );
+    }
+
+    #[test]
+    fn a_user_agent_of_the_calls_own_is_sent_as_it_is_signed() {
+        let client = sts_client("http://127.0.0.1:8080");
+        let credentials = Credentials::new("LTAIid", "secret", "test");
+        let default = client
+            .prepare(
+                call("AssumeRole"),
+                &RequestParams::default(),
+                &credentials,
+                SystemTime::UNIX_EPOCH,
+                NONCE,
+            )
+            .unwrap();
+        assert!(!default.canonical_request.contains("user-agent"));
+        assert!(
+            default.request.headers()["user-agent"]
+                .to_str()
+                .unwrap()
+                .contains("test/0")
+        );
+
+        let mut params = RequestParams::default();
+        params.headers.insert("User-Agent", "another-client/1.0");
+        let signed = client
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::UNIX_EPOCH,
+                NONCE,
+            )
+            .unwrap();
+        assert_eq!(signed.request.headers()["user-agent"], "another-client/1.0");
+        assert_eq!(
+            signed
+                .request
+                .headers()
+                .get_all("user-agent")
+                .iter()
+                .count(),
+            1
+        );
+        assert!(
+            signed
+                .canonical_request
+                .contains("\nuser-agent:another-client/1.0\n")
         );
     }
 

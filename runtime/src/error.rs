@@ -8,8 +8,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
-
 use crate::credentials::CredentialsError;
 
 /// Codes ending so name something that does not exist (`InvalidTemplate.NotFound`) unless
@@ -252,45 +250,6 @@ impl ServiceError {
                 .any(|prefix| self.code.starts_with(prefix))
     }
 
-    /// Parses an error body, JSON or XML. `None` when the body is neither, so the caller
-    /// can report the raw status instead.
-    pub fn from_body(status: u16, body: &[u8]) -> Option<Self> {
-        let fields = parse_json_error(body).or_else(|| parse_xml_error(body))?;
-        Self::from_fields(status, fields)
-    }
-
-    fn from_fields(status: u16, fields: ErrorFields) -> Option<Self> {
-        Some(ServiceError {
-            action: None,
-            status,
-            code: fields.code?,
-            message: fields.message.unwrap_or_default(),
-            request_id: fields.request_id,
-            host_id: fields.host_id,
-            recommend: fields.recommend,
-            access_denied_detail: fields.access_denied_detail,
-            client_string_to_sign: None,
-        })
-    }
-
-    /// An error document sent with a 2xx status: a JSON object whose top-level `Code` and
-    /// `Message` are both strings, such as
-    /// `{"Code":"InternalError","Message":"…","RequestId":"…"}`. No OOS response declares a
-    /// top-level `Code`, so a successful response is never taken for an error; and only a body
-    /// that contains the bytes `"Code"` is parsed at all, so successes pay one scan.
-    pub fn from_success_body(status: u16, body: &[u8]) -> Option<Self> {
-        memchr::memmem::find(body, b"\"Code\"")?;
-        let Ok(Value::Object(document)) = serde_json::from_slice(body) else {
-            return None;
-        };
-        // Strings only here, where an error body may carry a number as its code.
-        let is_text = |name: &str| document.get(name).is_some_and(Value::is_string);
-        if !(is_text("Code") && is_text("Message")) {
-            return None;
-        }
-        Self::from_fields(status, ErrorFields::from_json(document)?)
-    }
-
     /// An error for a status with a body that carries no error code.
     pub fn from_status(status: u16, request_id: Option<String>) -> Self {
         ServiceError {
@@ -341,85 +300,6 @@ impl fmt::Display for ServiceError {
 }
 
 impl std::error::Error for ServiceError {}
-
-struct ErrorFields {
-    code: Option<String>,
-    message: Option<String>,
-    request_id: Option<String>,
-    host_id: Option<String>,
-    recommend: Option<String>,
-    access_denied_detail: Option<Value>,
-}
-
-impl ErrorFields {
-    /// The fields of a JSON error document, under their PascalCase or camelCase names; `None`
-    /// without a code. A number or boolean counts as its text, as the tolerant decoder reads
-    /// it; an object or array where text belongs counts as absent.
-    fn from_json(mut document: Map<String, Value>) -> Option<Self> {
-        let access_denied_detail = document
-            .remove("AccessDeniedDetail")
-            .filter(|detail| !detail.is_null());
-        let text = |names: [&str; 2]| {
-            names
-                .into_iter()
-                .find_map(|name| document.get(name))
-                .and_then(scalar_text)
-        };
-        let fields = ErrorFields {
-            code: text(["Code", "code"]),
-            message: text(["Message", "message"]),
-            request_id: text(["RequestId", "requestId"]),
-            host_id: text(["HostId", "hostId"]),
-            recommend: text(["Recommend", "recommend"]),
-            access_denied_detail,
-        };
-        fields.code.is_some().then_some(fields)
-    }
-}
-
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
-    }
-}
-
-fn parse_json_error(body: &[u8]) -> Option<ErrorFields> {
-    match serde_json::from_slice(body).ok()? {
-        Value::Object(document) => ErrorFields::from_json(document),
-        _ => None,
-    }
-}
-
-/// `<Error><Code>…</Code>…</Error>` (with or without an XML declaration).
-fn parse_xml_error(body: &[u8]) -> Option<ErrorFields> {
-    let text = std::str::from_utf8(body).ok()?;
-    let element = |name: &str| -> Option<String> {
-        let open = format!("<{name}>");
-        let start = text.find(&open)? + open.len();
-        let end = start + text[start..].find(&format!("</{name}>"))?;
-        Some(unescape_xml(&text[start..end]))
-    };
-    let fields = ErrorFields {
-        code: element("Code"),
-        message: element("Message"),
-        request_id: element("RequestId"),
-        host_id: element("HostId"),
-        recommend: element("Recommend"),
-        access_denied_detail: None,
-    };
-    fields.code.is_some().then_some(fields)
-}
-
-fn unescape_xml(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutKind {
@@ -617,104 +497,26 @@ impl std::error::Error for ConfigError {}
 mod tests {
     use super::*;
 
-    #[test]
-    fn parses_json_error_bodies() {
-        let body = br#"{"RequestId":"R-1","HostId":"oos.cn-hangzhou.aliyuncs.com","Code":"InvalidParameter","Message":"The parameter is invalid.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidParameter"}"#;
-        let error = ServiceError::from_body(400, body).unwrap();
-        assert_eq!(error.code, "InvalidParameter");
-        assert_eq!(error.message, "The parameter is invalid.");
-        assert_eq!(error.request_id.as_deref(), Some("R-1"));
-        assert_eq!(
-            error.host_id.as_deref(),
-            Some("oos.cn-hangzhou.aliyuncs.com")
-        );
-        assert!(error.recommend.unwrap().contains("troubleshoot"));
-    }
-
-    #[test]
-    fn parses_xml_error_bodies() {
-        let body = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><RequestId>R-2</RequestId><HostId>oos.aliyuncs.com</HostId><Code>Throttling.User</Code><Message>Request was denied &amp; throttled.</Message></Error>";
-        let error = ServiceError::from_body(400, body).unwrap();
-        assert_eq!(error.code, "Throttling.User");
-        assert_eq!(error.message, "Request was denied & throttled.");
-        assert_eq!(error.request_id.as_deref(), Some("R-2"));
-        assert!(error.is_throttling());
-    }
-
-    #[test]
-    fn json_error_fields_take_camel_case_names_numbers_and_the_access_denied_detail() {
-        let body = br#"{"code":500,"message":"boom","requestId":"R-6","HostId":null,"AccessDeniedDetail":{"PolicyType":"AccountLevelIdentityBasedPolicy"}}"#;
-        let error = ServiceError::from_body(403, body).unwrap();
-        assert_eq!(
-            (error.code.as_str(), error.message.as_str()),
-            ("500", "boom")
-        );
-        assert_eq!(error.request_id.as_deref(), Some("R-6"));
-        assert_eq!(error.host_id, None);
-        assert_eq!(
-            error.access_denied_detail.unwrap()["PolicyType"],
-            "AccountLevelIdentityBasedPolicy"
-        );
-    }
-
-    #[test]
-    fn bodies_without_a_code_are_not_service_errors() {
-        assert!(ServiceError::from_body(500, b"<html>bad gateway</html>").is_none());
-        assert!(ServiceError::from_body(500, br#"{"RequestId":"R"}"#).is_none());
-    }
-
-    #[test]
-    fn success_bodies_are_errors_only_with_top_level_string_code_and_message() {
-        let error = ServiceError::from_success_body(
-            200,
-            br#"{"RequestId":"R-5","Code":"InternalError","Message":"The request processing has failed."}"#,
-        )
-        .unwrap();
-        assert_eq!(error.status, 200);
-        assert_eq!(error.code, "InternalError");
-        assert_eq!(error.message, "The request processing has failed.");
-        assert_eq!(error.request_id.as_deref(), Some("R-5"));
-
-        for success in [
-            &br#"{"RequestId":"R","Templates":[{"Code":"x","Message":"y"}]}"#[..],
-            br#"{"RequestId":"R","Code":"InternalError"}"#,
-            br#"{"RequestId":"R","Code":500,"Message":"numeric code"}"#,
-            br#"{"RequestId":"R","Code":"X","Message":null}"#,
-            br#"[{"Code":"X","Message":"in an array"}]"#,
-            br#"{"RequestId":"R","Content":"{\"Code\":\"X\",\"Message\":\"quoted\"}"}"#,
-            b"<Error><Code>X</Code><Message>xml</Message></Error>",
-        ] {
-            assert!(
-                ServiceError::from_success_body(200, success).is_none(),
-                "{}",
-                String::from_utf8_lossy(success)
-            );
-        }
+    fn service(status: u16, code: &str) -> Error {
+        Error::Service(Box::new(ServiceError {
+            code: code.into(),
+            message: "m".into(),
+            request_id: Some("R".into()),
+            ..ServiceError::from_status(status, None)
+        }))
     }
 
     #[test]
     fn display_is_one_line_with_code_message_and_request_id() {
-        let error = Error::Service(Box::new(
-            ServiceError::from_body(
-                400,
-                br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"R-3"}"#,
-            )
-            .unwrap(),
-        ));
+        let error = service(400, "InvalidParameter");
         assert_eq!(
             error.to_string(),
-            "InvalidParameter: bad (HTTP 400, request id R-3)"
+            "InvalidParameter: m (HTTP 400, request id R)"
         );
         assert_eq!(error.code(), Some("InvalidParameter"));
-        assert_eq!(error.request_id(), Some("R-3"));
+        assert_eq!(error.message(), Some("m"));
+        assert_eq!(error.request_id(), Some("R"));
         assert_eq!(error.http_status(), Some(400));
-    }
-
-    fn service(status: u16, code: &str) -> Error {
-        let body = format!(r#"{{"Code":"{code}","Message":"m","RequestId":"R"}}"#);
-        Error::Service(Box::new(
-            ServiceError::from_body(status, body.as_bytes()).unwrap(),
-        ))
     }
 
     #[test]
@@ -815,39 +617,5 @@ mod tests {
             shown.ends_with(&format!("; body starts: {excerpt}")),
             "{shown}"
         );
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
-
-        /// Whatever a service or a proxy in front of it sends with an error status, the body
-        /// is read as an error or not, never with a panic; the same for a 2xx body.
-        #[test]
-        fn error_bodies_never_panic(
-            status in 100u16..1000,
-            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
-        ) {
-            let _ = ServiceError::from_body(status, &bytes);
-            let _ = ServiceError::from_success_body(status, &bytes);
-        }
-
-        /// Error-shaped documents with fields of any JSON type, in JSON and in XML.
-        #[test]
-        fn error_shaped_documents_never_panic(
-            status in 100u16..1000,
-            code in r#"(null|true|-?[0-9]{1,20}(\.[0-9]+)?|\[\]|\{\}|"\PC{0,10}")"#,
-            message in r#"(null|[0-9]{1,5}|"\PC{0,10}")"#,
-            xml in "\\PC{0,30}",
-            cut in 0usize..80,
-        ) {
-            let json = format!(r#"{{"Code":{code},"Message":{message},"RequestId":{message},"AccessDeniedDetail":{code}}}"#);
-            let _ = ServiceError::from_body(status, json.as_bytes());
-            let _ = ServiceError::from_success_body(status, json.as_bytes());
-            let truncated = &json.as_bytes()[..cut.min(json.len())];
-            let _ = ServiceError::from_body(status, truncated);
-            let _ = ServiceError::from_success_body(status, truncated);
-            let xml = format!("<Error><Code>{xml}</Code><Message>{xml}</Message></Error>");
-            let _ = ServiceError::from_body(status, xml.as_bytes());
-        }
     }
 }

@@ -5,10 +5,13 @@
 //! hand both to [`Client`], which signs (ACS3-HMAC-SHA256), sends, retries and decodes.
 //! Everything that is not specific to one operation lives here, one phase per module:
 //!
+//! - [`location`] and [`params`]: where a parameter travels and how its value is encoded,
+//!   the model the generator shares. They are all a build without the default `client`
+//!   feature holds, which is how the generator depends on this crate: without the HTTP stack;
 //! - [`request`]: parameters by location and what every attempt sends; [`params`]: parameter
 //!   encoding styles; [`sign`]: the ACS3-HMAC-SHA256 signature;
-//! - [`attempt`]: one signed exchange; [`client`]: the send loop; [`retry`]: what is retried,
-//!   for which operations, and the retry budget;
+//! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
+//!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
 //! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding;
 //! - [`service`] and [`endpoint`]: where calls go; [`credentials`]: the keys they are signed
 //!   with (the providers and Alibaba Cloud's default chain are in `acs-credentials`);
@@ -17,40 +20,66 @@
 
 #![forbid(unsafe_code)]
 
-pub mod attempt;
-pub mod client;
-pub mod config;
-pub mod credentials;
-pub mod de;
-pub mod endpoint;
-pub mod entries;
-pub mod error;
-pub mod http;
-mod nonce;
-pub mod operation;
-pub mod paginator;
+pub mod location;
 pub mod params;
+
+#[cfg(feature = "client")]
+pub mod attempt;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub mod config;
+#[cfg(feature = "client")]
+pub mod credentials;
+#[cfg(feature = "client")]
+pub mod de;
+#[cfg(feature = "client")]
+pub mod endpoint;
+#[cfg(feature = "client")]
+pub mod entries;
+#[cfg(feature = "client")]
+pub mod error;
+#[cfg(feature = "client")]
+pub mod http;
+#[cfg(feature = "client")]
+pub mod nonce;
+#[cfg(feature = "client")]
+pub mod operation;
+#[cfg(feature = "client")]
+pub mod paginator;
+#[cfg(feature = "client")]
 pub mod request;
+#[cfg(feature = "client")]
 pub mod response;
+#[cfg(feature = "client")]
 pub mod retry;
+#[cfg(feature = "client")]
 pub mod service;
+#[cfg(feature = "client")]
 pub mod sign;
+#[cfg(feature = "client")]
 pub mod timestamp;
+#[cfg(feature = "client")]
 pub mod waiter;
 
-pub use attempt::SignedRequest;
-pub use client::{Client, ResponseFuture};
-pub use config::{CallOptions, Config, ConfigBuilder, TimeoutConfig};
-pub use credentials::Credentials;
-pub use entries::{Entries, EntriesSeed};
-pub use error::{BuildError, Error, ServiceError};
-pub use indexmap::IndexMap;
-pub use operation::{CallSpec, Location, Method, Operation, ResponseBody};
-pub use paginator::{Page, Paginator};
+pub use location::Location;
 pub use params::Params;
-pub use request::{Body, EncodeRequest, RequestParams};
-pub use response::{Blob, RawResponse};
-pub use retry::RetryConfig;
-pub use service::Service;
-pub use timestamp::{TimestampError, parse_timestamp};
-pub use waiter::{StatusCallback, WaitRule, WaiterError, wait};
+
+#[cfg(feature = "client")]
+pub use {
+    attempt::SignedRequest,
+    client::{Client, ResponseFuture},
+    config::{CallOptions, Config, ConfigBuilder, TimeoutConfig},
+    credentials::Credentials,
+    entries::{Entries, EntriesSeed},
+    error::{BuildError, Error, ServiceError},
+    indexmap::IndexMap,
+    operation::{CallSpec, Method, Operation, Paging, ResponseBody},
+    paginator::{Page, Paginator},
+    request::{Body, EncodeRequest, RequestParams},
+    response::{Blob, RawResponse},
+    retry::RetryConfig,
+    service::Service,
+    timestamp::{TimestampError, parse_timestamp},
+    waiter::{StatusCallback, WaitRule, WaiterError, wait},
+};

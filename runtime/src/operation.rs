@@ -2,6 +2,8 @@
 //! template, where its special parameters live and what its response body holds; and one call
 //! of it as the send path sees it ([`CallSpec`]).
 
+use crate::location::Location;
+
 /// An HTTP method an operation is sent with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -28,21 +30,23 @@ impl Method {
     }
 }
 
-/// Where a request parameter travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Location {
-    /// A `{Name}` placeholder of the operation's path, percent-encoded.
-    Path,
-    /// A label put before the endpoint's host (`<value>.<host>`).
-    Host,
-    /// The query string.
-    Query,
-    /// A request header of the parameter's name.
-    Header,
-    /// A field of a form-encoded body.
-    Form,
-    /// A field of a JSON object body.
-    Body,
+/// How the pages of a listing are asked for, one after another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// Each page returns a token (`NextToken`, `NextMarker`, …) that the request for the next
+    /// page carries in `parameter`; the last page returns none.
+    Token {
+        parameter: &'static str,
+        at: Location,
+    },
+    /// Pages are numbered, from 1 unless the caller asks for another first page: the request
+    /// for the next page carries its number in `parameter`. `page_size` is the parameter that
+    /// sets how many items a page holds, when the operation takes one.
+    Number {
+        parameter: &'static str,
+        at: Location,
+        page_size: Option<(&'static str, Location)>,
+    },
 }
 
 /// What the body of a successful response holds, and so how it is decoded.
@@ -66,7 +70,7 @@ pub struct Operation {
     path: &'static str,
     response_body: ResponseBody,
     idempotency_token: Option<(&'static str, Location)>,
-    pagination_token: Option<(&'static str, Location)>,
+    paging: Option<Paging>,
     secret_response: bool,
     read_only: bool,
 }
@@ -80,7 +84,7 @@ impl Operation {
             path: "/",
             response_body: ResponseBody::Json,
             idempotency_token: None,
-            pagination_token: None,
+            paging: None,
             secret_response: false,
             read_only: false,
         }
@@ -120,9 +124,10 @@ impl Operation {
         self
     }
 
-    /// The request parameter that carries the page token (`NextToken`).
-    pub const fn with_pagination_token(mut self, parameter: &'static str, at: Location) -> Self {
-        self.pagination_token = Some((parameter, at));
+    /// How the operation's pages are asked for: the SDK's `into_paginator()` and the CLI's
+    /// `--pager` follow it.
+    pub const fn with_paging(mut self, paging: Paging) -> Self {
+        self.paging = Some(paging);
         self
     }
 
@@ -146,8 +151,8 @@ impl Operation {
         self.idempotency_token
     }
 
-    pub fn pagination_token(&self) -> Option<(&'static str, Location)> {
-        self.pagination_token
+    pub fn paging(&self) -> Option<Paging> {
+        self.paging
     }
 
     pub fn secret_response(&self) -> bool {

@@ -546,6 +546,83 @@ mod tests {
         assert_eq!(typed.len(), 4);
     }
 
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct CustomData {
+        #[serde(rename = "DBName")]
+        db_name: String,
+        ports: Vec<u16>,
+        options: Options,
+        hosts: Vec<Host>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Options {
+        read_only: bool,
+        charset: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Host {
+        name: String,
+        tags: Vec<String>,
+    }
+
+    /// KMS UpdateSecret's `ExtendedConfig.CustomData`, as the official SDKs flatten it
+    /// (`Utils.query`): an object inside an object by key, a list inside by `.N` from 1, at any
+    /// depth, nulls left out; booleans `true`/`false` as the Go and Java SDKs write them
+    /// (Python writes `True`). The typed value (the SDK's) and the dynamic one (the CLI's)
+    /// give the same pairs.
+    #[test]
+    fn objects_and_lists_inside_objects_flatten_as_the_official_sdks_flatten_them() {
+        let typed_value = CustomData {
+            db_name: "app1".into(),
+            ports: vec![3306, 3307],
+            options: Options {
+                read_only: true,
+                charset: None,
+            },
+            hosts: vec![
+                Host {
+                    name: "h 1".into(),
+                    tags: vec!["a".into()],
+                },
+                Host {
+                    name: "h2".into(),
+                    tags: vec![],
+                },
+            ],
+        };
+        let mut typed = Params::new();
+        typed
+            .put_flat("ExtendedConfig.CustomData", &typed_value)
+            .unwrap();
+        let mut dynamic = Params::new();
+        dynamic.put_value(
+            "ExtendedConfig.CustomData",
+            Style::Flat,
+            &json!({
+                "DBName": "app1",
+                "Ports": [3306, 3307],
+                "Options": {"ReadOnly": true, "Charset": null},
+                "Hosts": [{"Name": "h 1", "Tags": ["a"]}, {"Name": "h2", "Tags": []}],
+            }),
+        );
+        let expected = [
+            ("ExtendedConfig.CustomData.DBName", "app1"),
+            ("ExtendedConfig.CustomData.Ports.1", "3306"),
+            ("ExtendedConfig.CustomData.Ports.2", "3307"),
+            ("ExtendedConfig.CustomData.Options.ReadOnly", "true"),
+            ("ExtendedConfig.CustomData.Hosts.1.Name", "h 1"),
+            ("ExtendedConfig.CustomData.Hosts.1.Tags.1", "a"),
+            ("ExtendedConfig.CustomData.Hosts.2.Name", "h2"),
+        ];
+        assert_eq!(pairs(&typed), expected);
+        assert_eq!(typed, dynamic);
+    }
+
     #[test]
     fn debug_shows_keys_never_values() {
         let mut params = Params::new();

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{BuildError, ConfigError, Error};
-use crate::operation::Location;
+use crate::location::Location;
 use crate::params::Params;
 use crate::service::Service;
 use crate::sign;
@@ -144,8 +144,8 @@ impl RequestParams {
         self.body = Some(Body::Bare(Bytes::copy_from_slice(bytes)));
     }
 
-    /// The text of the parameter `name` at `location`, if set as text (a JSON body field
-    /// holding a string counts).
+    /// The text of the parameter `name` at `location`, if set as text: a JSON body field
+    /// holding a string counts, and so does a whole body of text.
     pub fn get(&self, location: Location, name: &str) -> Option<&str> {
         let texts = match location {
             Location::Path => &self.path,
@@ -153,9 +153,15 @@ impl RequestParams {
             Location::Query => &self.query,
             Location::Header => &self.headers,
             Location::Form => &self.form,
-            Location::Body => {
+            Location::BodyField => {
                 return match &self.body {
                     Some(Body::Json(Value::Object(fields))) => fields.get(name)?.as_str(),
+                    _ => None,
+                };
+            }
+            Location::Body => {
+                return match &self.body {
+                    Some(Body::Text(text)) => Some(text),
                     _ => None,
                 };
             }
@@ -163,7 +169,8 @@ impl RequestParams {
         texts.get(name)
     }
 
-    /// Sets the parameter `name` at `location` to the text `value`.
+    /// Sets the parameter `name` at `location` to the text `value` (at [`Location::Body`],
+    /// the whole body is that text).
     pub fn insert(&mut self, location: Location, name: &str, value: String) {
         let texts = match location {
             Location::Path => &mut self.path,
@@ -171,9 +178,13 @@ impl RequestParams {
             Location::Query => &mut self.query,
             Location::Header => &mut self.headers,
             Location::Form => &mut self.form,
-            Location::Body => {
+            Location::BodyField => {
                 self.body_fields()
                     .insert(name.to_owned(), Value::String(value));
+                return;
+            }
+            Location::Body => {
+                self.body = Some(Body::Text(value));
                 return;
             }
         };
@@ -436,7 +447,7 @@ mod tests {
         let (body, content_type) = params.encode_body();
         assert_eq!(body.as_ref(), r#"{"b":2,"a":"prod 集群"}"#.as_bytes());
         assert_eq!(content_type, Some(JSON_CONTENT_TYPE));
-        assert_eq!(params.get(Location::Body, "a"), Some("prod 集群"));
+        assert_eq!(params.get(Location::BodyField, "a"), Some("prod 集群"));
     }
 
     #[test]
@@ -472,12 +483,20 @@ mod tests {
     fn parameters_are_found_and_set_at_their_location() {
         let mut params = RequestParams::default();
         params.insert(Location::Query, "NextToken", "t1".into());
-        params.insert(Location::Body, "next_token", "t2".into());
+        params.insert(Location::BodyField, "next_token", "t2".into());
         params.insert(Location::Header, "x-acs-token", "t3".into());
         assert_eq!(params.get(Location::Query, "NextToken"), Some("t1"));
-        assert_eq!(params.get(Location::Body, "next_token"), Some("t2"));
+        assert_eq!(params.get(Location::BodyField, "next_token"), Some("t2"));
         assert_eq!(params.get(Location::Header, "x-acs-token"), Some("t3"));
         assert_eq!(params.get(Location::Form, "NextToken"), None);
+        assert_eq!(
+            params.get(Location::Body, "Anything"),
+            None,
+            "the body is JSON fields"
+        );
+        params.insert(Location::Body, "Document", "whole text".into());
+        assert_eq!(params.get(Location::Body, "Document"), Some("whole text"));
+        assert_eq!(params.get(Location::BodyField, "next_token"), None);
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! A response before decoding: whether it is a service error, and its decoding into an
 //! operation's response type by what the operation says its body holds.
 
+mod error_document;
+
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use bytes::Bytes;
 use serde::de::value::{BytesDeserializer, MapDeserializer, StrDeserializer};
@@ -10,6 +13,11 @@ use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use crate::de::FieldName;
 use crate::error::{DecodeError, Error, ServiceError};
 use crate::operation::{Operation, ResponseBody};
+
+/// The statuses of a failed call. The official SDKs raise for these and decode every other
+/// response, whatever its body holds: many services answer a success with
+/// `{"Code":"200","Message":"","Success":true,…}`.
+const ERROR_STATUSES: RangeInclusive<u16> = 400..=599;
 
 /// A response, before decoding.
 #[derive(Clone)]
@@ -32,18 +40,15 @@ impl fmt::Debug for RawResponse {
 }
 
 impl RawResponse {
-    /// The service error this response carries, if any: an error status, with the error the
-    /// body describes (or one made from the status), or a 2xx response whose body is an error
-    /// document (see [`ServiceError::from_success_body`]), since decoding
-    /// `{"Code":"InternalError",…}` as the operation's response would hand the caller an empty
-    /// success. The request id comes from the body, else from the `x-acs-request-id` header.
+    /// The service error this response carries, if any: a 4xx or 5xx status, with the error
+    /// its body describes, or one made from the status when the body describes none. The
+    /// request id comes from the body, else from the `x-acs-request-id` header.
     pub fn service_error(&self) -> Option<ServiceError> {
-        let mut error = if (200..300).contains(&self.status) {
-            ServiceError::from_success_body(self.status, &self.body)?
-        } else {
-            ServiceError::from_body(self.status, &self.body)
-                .unwrap_or_else(|| ServiceError::from_status(self.status, None))
-        };
+        if !ERROR_STATUSES.contains(&self.status) {
+            return None;
+        }
+        let mut error = error_document::parse(self.status, &self.body)
+            .unwrap_or_else(|| ServiceError::from_status(self.status, None));
         if error.request_id.is_none() {
             error.request_id = header_request_id(&self.headers);
         }
@@ -250,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn error_statuses_and_error_documents_are_service_errors() {
+    fn error_statuses_are_service_errors_whatever_the_body() {
         let mut denied = response(br#"{"Code":"Forbidden.RAM","Message":"no"}"#);
         denied.status = 403;
         denied
@@ -262,19 +267,58 @@ mod tests {
             ("Forbidden.RAM", Some("R-header"))
         );
 
-        let mut bare = response(b"<html>bad gateway</html>");
-        bare.status = 502;
-        assert_eq!(bare.service_error().unwrap().code, "HTTP502");
-
-        let document = response(br#"{"RequestId":"R-body","Code":"InternalError","Message":"x"}"#);
+        let mut failed =
+            response(br#"{"RequestId":"R-body","Code":"InternalError","Message":"x"}"#);
+        failed.status = 500;
+        let error = failed.service_error().unwrap();
         assert_eq!(
-            document.service_error().unwrap().request_id.as_deref(),
-            Some("R-body")
+            (
+                error.status,
+                error.code.as_str(),
+                error.request_id.as_deref()
+            ),
+            (500, "InternalError", Some("R-body"))
         );
+
+        for (status, code) in [(502, "HTTP502"), (400, "HTTP400"), (599, "HTTP599")] {
+            let mut bare = response(b"<html>bad gateway</html>");
+            bare.status = status;
+            assert_eq!(bare.service_error().unwrap().code, code);
+        }
+    }
+
+    #[test]
+    fn other_statuses_are_decoded_even_with_a_code_in_the_body() {
+        static JSON: Operation = Operation::new("A", Method::Post);
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        #[serde(rename_all = "PascalCase")]
+        struct Answer {
+            code: String,
+            message: String,
+            success: bool,
+            data: Vec<i32>,
+        }
+        for status in [200, 201, 204, 299, 302, 399, 600] {
+            let mut answer = response(
+                br#"{"Code":"200","Message":"","Success":true,"Data":[1],"RequestId":"R"}"#,
+            );
+            answer.status = status;
+            assert!(answer.service_error().is_none(), "HTTP {status}");
+            let decoded: Answer = answer.decode_as(&JSON).unwrap();
+            assert_eq!(
+                decoded,
+                Answer {
+                    code: "200".into(),
+                    message: String::new(),
+                    success: true,
+                    data: vec![1]
+                }
+            );
+        }
+        let failure_document = response(br#"{"Code":"InternalError","Message":"failed"}"#);
         assert!(
-            response(br#"{"RequestId":"R","Items":[]}"#)
-                .service_error()
-                .is_none()
+            failure_document.service_error().is_none(),
+            "the official SDKs decode it too"
         );
     }
 

@@ -26,9 +26,8 @@
 //! what its last retry took. With the bucket empty, failures are returned without retrying, so a
 //! failing service gets about one request per call instead of a storm of retries.
 //!
-//! An error document sent with HTTP 2xx (`{"Code":"InternalError","Message":…}`: top-level
-//! string `Code` and `Message`) is a service error like any other, never decoded as an empty
-//! response; as its status says nothing, it is retried only for a throttling code.
+//! Only a 4xx or 5xx response is a service error, as in the official SDKs: a 2xx body that
+//! carries a `Code` (`{"Code":"200","Success":true,…}`) is a success and never retried.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -258,17 +257,16 @@ mod tests {
     }
 
     fn service_error(status: u16, code: &str) -> Error {
-        let body = format!(r#"{{"Code":"{code}","Message":"m"}}"#);
-        Error::Service(Box::new(
-            ServiceError::from_body(status, body.as_bytes()).unwrap(),
-        ))
+        Error::Service(Box::new(ServiceError {
+            code: code.into(),
+            ..ServiceError::from_status(status, None)
+        }))
     }
 
     #[test]
     fn what_the_service_did_not_process_is_told_apart_from_what_it_may_have() {
         let reason = |status, code| service_retry_reason(&service_error(status, code), None);
         assert_eq!(reason(400, "Throttling.User"), Some(RetryReason::Throttled));
-        assert_eq!(reason(200, "Throttling"), Some(RetryReason::Throttled));
         assert_eq!(
             reason(400, "ServiceUnavailable"),
             Some(RetryReason::Throttled)
@@ -281,7 +279,6 @@ mod tests {
             );
         }
         assert_eq!(reason(501, "NotImplemented"), None);
-        assert_eq!(reason(200, "InternalError"), None);
         assert_eq!(reason(400, "InvalidParameter"), None);
         assert_eq!(
             service_retry_reason(

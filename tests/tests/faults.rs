@@ -144,78 +144,109 @@ async fn a_long_undecodable_body_is_cut_to_an_excerpt() {
     assert!(excerpt.ends_with("777…"));
 }
 
+/// Many services answer every success with `Code`, `Message` and `Success` beside the data,
+/// and the official SDKs raise only for HTTP 4xx and 5xx: a 2xx body is the response whatever
+/// its `Code` says, through the typed call, the paginator and the generic call alike.
 #[tokio::test]
-async fn an_error_document_on_http_200_is_a_service_error_not_an_empty_response() {
+async fn a_code_in_a_2xx_body_is_a_success() {
     let server = server().await;
-    server.enqueue(
-        "GetTemplate",
-        Reply::json(
-            200,
-            json!({
-                "Code": "InternalError",
-                "Message": "The request processing has failed due to some unknown error.",
-                "RequestId": "D7C2A1B3-0000-4000-8000-000000000200",
-            }),
-        ),
+    let mut success: serde_json::Value =
+        serde_json::from_str(response_example("GetTemplate")).unwrap();
+    success["Code"] = json!("200");
+    success["Message"] = json!("");
+    success["Success"] = json!(true);
+    server.enqueue("GetTemplate", Reply::json(200, success.clone()));
+    let response = client(&server)
+        .get_template()
+        .template_name("T")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response
+            .template
+            .and_then(|template| template.template_name),
+        success["Template"]["TemplateName"]
+            .as_str()
+            .map(str::to_owned)
     );
 
-    let error = get_template(&client(&server)).await.unwrap_err();
+    for code in ["InternalError", "Throttling.User"] {
+        server.enqueue(
+            "GetTemplate",
+            Reply::json(
+                201,
+                json!({"Code": code, "Message": "m", "RequestId": "R-2xx"}),
+            ),
+        );
+        assert_eq!(get_template(&client(&server)).await.unwrap(), "R-2xx");
+    }
+    assert_eq!(server.requests().len(), 3, "a success is never retried");
 
-    assert_eq!(error.code(), Some("InternalError"));
-    assert_eq!(
-        error.message(),
-        Some("The request processing has failed due to some unknown error.")
-    );
-    assert_eq!(
-        error.request_id(),
-        Some("D7C2A1B3-0000-4000-8000-000000000200")
-    );
-    assert_eq!(error.http_status(), Some(200));
-    assert_eq!(
-        server.requests().len(),
-        1,
-        "only throttling codes are retried"
-    );
-
-    // The paginator and the generic call go through the same check.
     server.enqueue(
         "ListTemplates",
-        Reply::json(200, json!({"Code": "InternalError", "Message": "failed"})),
+        Reply::json(
+            200,
+            json!({"Code": "200", "Message": "", "Templates": [{"TemplateName": "T1"}]}),
+        ),
     );
-    let first = client(&server)
+    let page = client(&server)
         .list_templates()
         .into_paginator()
         .send()
         .next()
         .await
+        .unwrap()
         .unwrap();
-    assert_eq!(first.unwrap_err().code(), Some("InternalError"));
+    assert_eq!(page.templates.unwrap().len(), 1);
     server.enqueue(
         "DescribeNewThing",
-        Reply::json(200, json!({"Code": "InternalError", "Message": "failed"})),
+        Reply::json(200, json!({"Code": "200", "Message": "", "Success": true})),
     );
     let generic = client(&server)
         .runtime()
         .call("DescribeNewThing", acs_runtime::Params::new())
-        .await;
-    assert_eq!(generic.unwrap_err().code(), Some("InternalError"));
+        .await
+        .unwrap();
+    assert_eq!(generic["Success"], json!(true));
 }
 
+/// The same document with a 4xx or 5xx status is the service's error.
 #[tokio::test]
-async fn a_throttling_document_on_http_200_is_retried() {
+async fn a_code_in_a_4xx_or_5xx_body_is_a_service_error() {
     let server = server().await;
-    server.enqueue(
-        "GetTemplate",
-        Reply::json(
-            200,
-            json!({"Code": "Throttling.User", "Message": "Request was denied due to user flow control."}),
-        ),
+    for status in [400, 404, 500, 599] {
+        server.enqueue(
+            "UpdateTemplate",
+            Reply::json(
+                status,
+                json!({
+                    "Code": "InvalidTemplate",
+                    "Message": "The template is invalid.",
+                    "RequestId": "D7C2A1B3-0000-4000-8000-000000000400",
+                }),
+            ),
+        );
+        let error = client(&server)
+            .update_template()
+            .template_name("T")
+            .content("{}")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), Some("InvalidTemplate"), "HTTP {status}");
+        assert_eq!(error.message(), Some("The template is invalid."));
+        assert_eq!(
+            error.request_id(),
+            Some("D7C2A1B3-0000-4000-8000-000000000400")
+        );
+        assert_eq!(error.http_status(), Some(status));
+    }
+    assert_eq!(
+        server.requests().len(),
+        4,
+        "a write is not retried after them"
     );
-
-    let request_id = get_template(&client(&server)).await.unwrap();
-
-    assert!(!request_id.is_empty());
-    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]

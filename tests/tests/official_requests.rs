@@ -3,7 +3,8 @@
 //! and query, parameter by parameter.
 //!
 //! - `tests/fixtures/oos-official-requests.json`: the 94 actions of the published metadata,
-//!   copied from the shared vectors.
+//!   copied from the shared vectors, but for GetServiceSettings's method: the official SDK
+//!   sends it as `GET`, as its metadata lists only `GET`, where the shared vectors say `POST`.
 //! - `tests/fixtures/oos-official-requests-recorded.json`: recorded here against a capturing
 //!   server on 127.0.0.1: the ten actions the metadata lacks, the parameters it lacks, and
 //!   the parameters this SDK types beyond the metadata (a list, a map or a struct where the
@@ -14,7 +15,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use acs_runtime::Method;
 use alibabacloud_oos::testing::encode_json_request;
 use integration_tests::official::{self, PUBLISHED, RECORDED};
 use serde_json::Value;
@@ -56,18 +56,20 @@ const NOT_TYPED_INPUTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The query the typed request of `action` encodes `inputs` to, or why it cannot.
+/// The query the typed request of `action` encodes `inputs` to, or why it cannot; the
+/// operation must be sent with `method`, as the official SDK sends it.
 fn typed_query(
     action: &str,
+    method: &str,
     inputs: &serde_json::Map<String, Value>,
 ) -> Result<BTreeMap<String, String>, String> {
     let text = serde_json::to_vec(inputs).unwrap();
     let (operation, params) = encode_json_request(action, &text)
         .unwrap_or_else(|| panic!("no request type for {action}"));
     assert_eq!(
-        operation.method(),
-        Method::Post,
-        "{action} is sent with POST"
+        operation.method().as_http().as_str(),
+        method,
+        "{action} is sent with the official SDK's method"
     );
     let params = params.map_err(|error| error.to_string())?;
     assert!(
@@ -88,13 +90,13 @@ fn check_file(file: &str, not_typed: &[(&str, &str, &str)]) -> BTreeSet<String> 
     let mut actions = BTreeSet::new();
     for mut case in official::requests(file) {
         actions.insert(case.action.clone());
-        assert_eq!((case.method.as_str(), case.path.as_str()), ("POST", "/"));
+        assert_eq!(case.path, "/");
         let mut replaced = Vec::new();
         for (action, parameter, stand_in) in not_typed {
             if *action != case.action || !case.inputs.contains_key(*parameter) {
                 continue;
             }
-            let held = typed_query(action, &case.inputs);
+            let held = typed_query(action, &case.method, &case.inputs);
             assert!(
                 held.is_err()
                     || held.is_ok_and(|ours| ours.get(*parameter) != case.query.get(*parameter)),
@@ -106,7 +108,7 @@ fn check_file(file: &str, not_typed: &[(&str, &str, &str)]) -> BTreeSet<String> 
             case.query.remove(*parameter);
             replaced.push(*parameter);
         }
-        let typed = typed_query(&case.action, &case.inputs).map(|mut ours| {
+        let typed = typed_query(&case.action, &case.method, &case.inputs).map(|mut ours| {
             for parameter in &replaced {
                 ours.remove(*parameter);
             }

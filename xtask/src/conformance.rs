@@ -482,7 +482,7 @@ fn generate_one(
         product.style = "RPC".into();
         files
     } else {
-        match corpus::generate(entry) {
+        match corpus::generate(root, entry) {
             Outcome::Generated { style, files, .. } => {
                 product.style = style;
                 files

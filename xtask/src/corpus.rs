@@ -1,11 +1,14 @@
 //! `cargo xtask corpus --openmeta-dir DIR [--compile N]`: imports and generates every
 //! product-version of an OpenMeta corpus (`DIR/**/api-docs.json`, as Alibaba Cloud publishes
-//! it) in memory, writing nothing; prints one line per failure, then a summary. With
-//! `--compile N` it also writes N product-versions into a scratch workspace and builds them,
-//! failing on any warning.
+//! it) in memory, writing nothing; prints one line per failure, then a summary, with how many
+//! operations got a paginator, by paging style, and why those that take paging parameters
+//! but got none were left out. With `--compile N` it also writes N product-versions into a
+//! scratch workspace, builds them and documents them, failing on any warning (of rustc or
+//! rustdoc).
 //!
 //! Each product-version is generated as `cargo xtask import` then `cargo xtask codegen` would
-//! make it: imported spec files as YAML text, read back, lowered and rendered. Directory names
+//! make it: imported spec files as YAML text (with the official SDK's facts of the
+//! product-version), read back, lowered and rendered. Directory names
 //! follow the importer's rule with every version of a product present: the newest version
 //! (the greatest version string) takes `<product>`, the others `<product>-<version>`.
 //!
@@ -20,14 +23,15 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use acs_codegen::import::{self, ImportError};
+use acs_codegen::import::{self, ImportError, ImportedSpecs, LeftOut};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
     /// A directory holding the corpus: `<language>/<product>/<version>/api-docs.json`.
     #[arg(long)]
     openmeta_dir: PathBuf,
-    /// Also build this many product-versions in a scratch workspace, failing on any warning.
+    /// Also build and document this many product-versions in a scratch workspace, failing on
+    /// any warning.
     #[arg(long)]
     compile: Option<usize>,
     /// The seed of the shuffle that picks the built sample.
@@ -70,6 +74,7 @@ pub enum Outcome {
     Generated {
         style: String,
         operations: usize,
+        paging: PagingCounts,
         files: BTreeMap<PathBuf, String>,
     },
     NoOperations,
@@ -93,7 +98,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcomes = generate_all(&entries, options.compile.is_some());
+    let outcomes = generate_all(root, &entries, options.compile.is_some());
     let mut summary = Summary::default();
     let mut generated = Vec::new();
     for (entry, outcome) in entries.iter().zip(outcomes) {
@@ -118,23 +123,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
 
 /// Every `api-docs.json` under `dir`, with its product, version and spec directory name.
 pub fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let listing = fs::read_dir(&dir)
-            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
-        for item in listing {
-            let path = item
-                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
+    let paths = api_docs_files(dir)?;
     let mut entries = paths
         .into_iter()
         .map(Entry::read)
@@ -154,10 +143,32 @@ pub fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
+/// Every `api-docs.json` under `dir`, at any depth, sorted.
+pub fn api_docs_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let listing = fs::read_dir(&dir)
+            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+        for item in listing {
+            let path = item
+                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
 /// The outcome of every entry, in order, generated on every core: one product-version
 /// after another on each, as most of a product-version's work is not parallel. The files are
 /// kept only when `keep_files`.
-fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
+fn generate_all(root: &Path, entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
     let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
@@ -170,7 +181,7 @@ fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
                         let Some(entry) = entries.get(index) else {
                             break done;
                         };
-                        let mut outcome = generate(entry);
+                        let mut outcome = generate(root, entry);
                         if let Outcome::Generated { files, .. } = &mut outcome
                             && !keep_files
                         {
@@ -190,13 +201,18 @@ fn generate_all(entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
     outcomes.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
-/// Imports and generates one product-version in memory.
-pub fn generate(entry: &Entry) -> Outcome {
+/// Imports and generates one product-version in memory, with the official SDK's facts of
+/// the product-version from the workspace at `root`.
+pub fn generate(root: &Path, entry: &Entry) -> Outcome {
     let text = match fs::read_to_string(&entry.path) {
         Ok(text) => text,
         Err(error) => return Outcome::Failed(format!("cannot read: {error}")),
     };
-    let specs = match import::import_specs(&text, None) {
+    let facts = match crate::facts::read(root, &entry.product, &entry.version) {
+        Ok(facts) => facts,
+        Err(error) => return Outcome::Failed(format!("facts: {error}")),
+    };
+    let specs = match import::import_specs(&text, facts.as_ref(), None) {
         Ok(specs) => specs,
         Err(ImportError::Declined { reason, .. }) => return Outcome::Declined(reason.to_owned()),
         Err(error) => return Outcome::Failed(format!("import: {error}")),
@@ -218,6 +234,7 @@ pub fn generate(entry: &Entry) -> Outcome {
             Outcome::Generated {
                 style: specs.service.style.value.clone(),
                 operations: specs.operations.len(),
+                paging: PagingCounts::of(&specs),
                 files,
             }
         }
@@ -234,6 +251,79 @@ fn first_lines(text: &str, count: usize) -> String {
     shown
 }
 
+/// How the operations of one or more product-versions page.
+#[derive(Default)]
+pub struct PagingCounts {
+    /// Paging style → operations with a paginator.
+    by_style: BTreeMap<&'static str, usize>,
+    /// Operations with a paginator whose page size is `MaxResults` (in any spelling).
+    max_results: usize,
+    /// Why operations that take paging parameters got no paginator.
+    left_out: BTreeMap<LeftOut, usize>,
+}
+
+impl PagingCounts {
+    fn of(specs: &ImportedSpecs) -> Self {
+        let mut paging = PagingCounts::default();
+        for pagination in specs
+            .operations
+            .values()
+            .filter_map(|op| op.pagination.as_ref())
+        {
+            let spelled = |name: &Option<acs_codegen::yaml::Spanned<String>>, words: &[&str]| {
+                name.as_ref().is_some_and(|name| {
+                    let name = name.value.to_lowercase().replace('_', "");
+                    words.iter().any(|word| name == *word)
+                })
+            };
+            let style = if spelled(&pagination.input_token, &["marker", "nextmarker"]) {
+                "marker (Marker in; NextMarker or Marker out)"
+            } else if pagination.input_token.is_some() {
+                "token (NextToken, nextToken, next_token, NextPageToken, Cursor, …)"
+            } else if pagination.total_count.is_some() {
+                "page number, ending at the total count"
+            } else {
+                "page number, ending at a short or empty page"
+            };
+            *paging.by_style.entry(style).or_default() += 1;
+            if spelled(&pagination.page_size, &["maxresults", "maxresult"]) {
+                paging.max_results += 1;
+            }
+        }
+        for reason in specs.paging_left_out.values() {
+            *paging.left_out.entry(*reason).or_default() += 1;
+        }
+        paging
+    }
+
+    fn add(&mut self, other: &PagingCounts) {
+        for (style, count) in &other.by_style {
+            *self.by_style.entry(style).or_default() += count;
+        }
+        self.max_results += other.max_results;
+        for (reason, count) in &other.left_out {
+            *self.left_out.entry(*reason).or_default() += count;
+        }
+    }
+
+    fn print(&self) {
+        let paginated: usize = self.by_style.values().sum();
+        println!("paginators: {paginated} operations");
+        for (style, count) in &self.by_style {
+            println!("  {style}: {count}");
+        }
+        println!(
+            "  of which MaxResults (any spelling) sets the page size: {}",
+            self.max_results
+        );
+        let left_out: usize = self.left_out.values().sum();
+        println!("paging parameters but no paginator: {left_out} operations");
+        for (reason, count) in &self.left_out {
+            println!("  {}: {count}", reason.describe());
+        }
+    }
+}
+
 #[derive(Default)]
 struct Summary {
     generated: usize,
@@ -242,6 +332,7 @@ struct Summary {
     failed: usize,
     /// Style → (product-versions, operations).
     by_style: BTreeMap<String, (usize, usize)>,
+    paging: PagingCounts,
 }
 
 impl Summary {
@@ -249,9 +340,13 @@ impl Summary {
         let name = format!("{} ({} {})", entry.dir, entry.product, entry.version);
         match outcome {
             Outcome::Generated {
-                style, operations, ..
+                style,
+                operations,
+                paging,
+                ..
             } => {
                 self.generated += 1;
+                self.paging.add(paging);
                 let counts = self.by_style.entry(style.clone()).or_default();
                 counts.0 += 1;
                 counts.1 += operations;
@@ -289,11 +384,12 @@ impl Summary {
         for (style, (products, operations)) in &self.by_style {
             println!("  {style}: {products} product-versions, {operations} APIs");
         }
+        self.paging.print();
     }
 }
 
-/// Writes the sample into a scratch workspace under `target/` and builds it with warnings
-/// denied.
+/// Writes the sample into a scratch workspace under `target/`, builds it and documents it,
+/// warnings denied in both.
 fn compile(
     root: &Path,
     options: &Options,
@@ -339,23 +435,38 @@ fn compile(
         eprintln!("compile: cannot write {}: {error}", scratch.display());
         return ExitCode::FAILURE;
     }
+    // Every crate of the sample is built, so that one run reports all that fail.
+    let build = cargo_denying_warnings(&scratch, "RUSTFLAGS", &["build", "--keep-going"]);
+    // The metadata's Markdown, as rendered into doc comments, must pass rustdoc's lints.
+    let doc = || cargo_denying_warnings(&scratch, "RUSTDOCFLAGS", &["doc", "--no-deps"]);
+    if build == ExitCode::SUCCESS {
+        doc()
+    } else {
+        build
+    }
+}
+
+/// `cargo <arguments> --workspace --offline` in the scratch workspace with `-D warnings` in
+/// `flags_variable`.
+fn cargo_denying_warnings(scratch: &Path, flags_variable: &str, arguments: &[&str]) -> ExitCode {
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        // Every crate of the sample is built, so that one run reports all that fail.
-        .args(["build", "--workspace", "--offline", "--keep-going"])
-        .current_dir(&scratch)
-        .env("RUSTFLAGS", "-D warnings")
+        .args(arguments)
+        .args(["--workspace", "--offline"])
+        .current_dir(scratch)
+        .env(flags_variable, "-D warnings")
         .status();
+    let task = arguments[0];
     match status {
         Ok(status) if status.success() => {
             println!(
-                "compile: built without warnings in {:.0} s",
+                "compile: cargo {task} passed without warnings in {:.0} s",
                 started.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS
         }
         Ok(status) => {
-            eprintln!("compile: the build failed ({status})");
+            eprintln!("compile: cargo {task} failed ({status})");
             ExitCode::FAILURE
         }
         Err(error) => {

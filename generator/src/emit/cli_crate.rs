@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::sdk_crate::service_static;
-use crate::ir::{Location, Member, Operation, Service, Struct, Style, Type, Waiter};
+use crate::ir::{Location, Member, Operation, PageStyle, Service, Struct, Style, Type, Waiter};
 use heck::ToKebabCase;
 
 pub fn cargo_toml(service: &Service) -> String {
@@ -13,7 +13,7 @@ pub fn cargo_toml(service: &Service) -> String {
         r#"[package]
 name = "{cli_crate_name}"
 description = "`{binary}`: the Alibaba Cloud {upper} command-line tool, generated from the spec."
-version.workspace = true
+version = "{crate_version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -32,6 +32,7 @@ acs-cli.workspace = true
 acs-runtime.workspace = true
 "#,
         cli_crate_name = service.cli_crate_name,
+        crate_version = service.version,
         binary = service.cli_binary,
         upper = service.product.to_uppercase(),
     )
@@ -101,10 +102,17 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let call = super::operation::runtime_operation(operation, shared);
     let pagination = match &operation.pagination {
         Some(pagination) => {
-            let output = &pagination.output_token_wire;
-            let items = &pagination.items_wire_path;
+            let (output, total): (&[String], &[String]) = match &pagination.style {
+                PageStyle::Token { output, .. } => (&output.wire_path, &[]),
+                PageStyle::Number { total_count, .. } => (
+                    &[],
+                    total_count.as_ref().map_or(&[], |total| &total.wire_path),
+                ),
+            };
+            let items = &pagination.items.wire_path;
             quote!(Some(::acs_cli::Pagination {
-                output_token: #output,
+                output_token: &[#(#output),*],
+                total_count: &[#(#total),*],
                 items: &[#(#items),*],
             }))
         }
@@ -153,7 +161,7 @@ fn body_entry(name: &str, required: bool) -> TokenStream {
             kebab: #kebab,
             kind: ::acs_cli::Kind::Json,
             style: ::acs_runtime::params::Style::Simple,
-            location: ::acs_cli::Location::Body,
+            location: ::acs_runtime::Location::Body,
             required: #required,
             description: "The request body, a JSON object.",
             example: None,
@@ -216,21 +224,8 @@ fn parameter_entry(member: &Member) -> TokenStream {
             quote!(Json)
         }
     };
-    let style = match member.style {
-        Style::Simple => quote!(Simple),
-        Style::Json => quote!(Json),
-        Style::RepeatList => quote!(RepeatList),
-        Style::Flat => quote!(Flat),
-    };
-    let location = match member.location {
-        Location::Query => quote!(Query),
-        Location::Path => quote!(Path),
-        Location::Header => quote!(Header),
-        Location::Host => quote!(Host),
-        Location::Form => quote!(Form),
-        Location::BodyField => quote!(BodyField),
-        Location::Body => quote!(Body),
-    };
+    let style = super::style_path(member.style);
+    let location = super::location_path(member.location);
     let required = member.required;
     let description = member.docs.description.clone().unwrap_or_default();
     let example = option(member.docs.example.as_deref());
@@ -240,8 +235,8 @@ fn parameter_entry(member: &Member) -> TokenStream {
             name: #name,
             kebab: #kebab,
             kind: ::acs_cli::Kind::#kind,
-            style: ::acs_runtime::params::Style::#style,
-            location: ::acs_cli::Location::#location,
+            style: #style,
+            location: #location,
             required: #required,
             description: #description,
             example: #example,

@@ -5,6 +5,7 @@ mod cli_crate;
 mod docs;
 mod enums;
 mod examples;
+mod markdown;
 mod operation;
 mod sdk_crate;
 mod serde_impls;
@@ -14,7 +15,10 @@ mod waiters;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::ir::Service;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Location, Service, Style};
 use crate::last_run::{self, Reusable};
 use crate::render::{self, Rendered};
 pub(crate) use examples::request_builder;
@@ -94,6 +98,7 @@ pub fn service_files(
     }
     let mut files = render_in_parallel(service, &jobs, reusable)?;
     let cli_spec = spec_dir(service);
+    let changelog_spec = format!("{}changelog.yaml", spec_dir(service));
     let manifests = [
         (
             sdk.join("Cargo.toml"),
@@ -114,6 +119,20 @@ pub fn service_files(
             cli.join("README.md"),
             render::header_html(&cli_spec),
             cli_crate::readme(service),
+        ),
+        (
+            sdk.join("CHANGELOG.md"),
+            render::header_html(&changelog_spec),
+            crate::changes::markdown(&service.crate_name, &spec_dir(service), &service.releases),
+        ),
+        (
+            cli.join("CHANGELOG.md"),
+            render::header_html(&changelog_spec),
+            crate::changes::markdown(
+                &service.cli_crate_name,
+                &spec_dir(service),
+                &service.releases,
+            ),
         ),
     ];
     for (path, header, body) in manifests {
@@ -224,4 +243,29 @@ fn spec_path(path: &Path) -> String {
         .map(|component| component.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `::acs_runtime::Location::<variant>`: the runtime's value of `location`.
+fn location_path(location: Location) -> TokenStream {
+    let variant = match location {
+        Location::Path => quote!(Path),
+        Location::Host => quote!(Host),
+        Location::Query => quote!(Query),
+        Location::Header => quote!(Header),
+        Location::Form => quote!(Form),
+        Location::BodyField => quote!(BodyField),
+        Location::Body => quote!(Body),
+    };
+    quote!(::acs_runtime::Location::#variant)
+}
+
+/// `::acs_runtime::params::Style::<variant>`: the runtime's value of `style`.
+fn style_path(style: Style) -> TokenStream {
+    let variant = match style {
+        Style::Simple => quote!(Simple),
+        Style::Json => quote!(Json),
+        Style::RepeatList => quote!(RepeatList),
+        Style::Flat => quote!(Flat),
+    };
+    quote!(::acs_runtime::params::Style::#variant)
 }

@@ -117,6 +117,10 @@ impl<'d> Converter<'d> {
             .collect();
         let (response, response_body) = self.response(api);
         let mut request: Vec<Shape> = request;
+        let methods = sending_order(&api.methods);
+        if methods.first().is_some_and(|method| method == "GET") {
+            form_fields_in_the_query(&mut request);
+        }
         let path = api
             .path
             .as_deref()
@@ -127,11 +131,7 @@ impl<'d> Converter<'d> {
             summary: documentation(api.summary.as_deref()),
             description: documentation(api.description.as_deref()),
             deprecated: api.deprecated,
-            methods: api
-                .methods
-                .iter()
-                .map(|method| method.to_uppercase())
-                .collect(),
+            methods,
             path: path.map(spanned),
             ram: api
                 .system_tags
@@ -161,7 +161,8 @@ impl<'d> Converter<'d> {
             Position::Value
         };
         let mut shape = self.shape(&parameter.schema, position, 0);
-        shape.style = style(location, parameter.style.as_deref(), &shape).map(spanned);
+        let nested = parameter.name.contains('.');
+        shape.style = style(location, parameter.style.as_deref(), nested, &shape).map(spanned);
         // Bytes of `format: byte` go bare; the official SDKs label only `format: binary`
         // streams `application/octet-stream`.
         let is_binary = shape.ty.as_ref().is_some_and(|ty| ty.value == "binary");
@@ -320,23 +321,28 @@ impl<'d> Converter<'d> {
     }
 }
 
-/// `POST` first when the request has a body and the methods list `GET` first: a `GET`
-/// carries no body. Applied after the overlay's patches, which may move a parameter into the
-/// body.
-pub(crate) fn post_first_with_body(operation: &mut OperationSpec) {
-    let has_body = operation.request.iter().any(|parameter| {
-        matches!(
-            parameter.location.as_ref().map(|at| at.value.as_str()),
-            Some("body" | "formData")
-        )
-    });
-    let methods = &mut operation.methods;
-    if has_body
-        && methods.first().is_some_and(|first| first == "GET")
-        && let Some(post) = methods.iter().position(|method| method == "POST")
-    {
+/// The metadata's methods upper-cased, in its order but for `POST`, which goes first when it
+/// is listed: the official SDKs send an operation with `POST` when its metadata lists `POST`,
+/// and with the method it lists otherwise (the first, where it lists several), whatever the
+/// style. Calls are sent with the first method of the spec.
+fn sending_order(methods: &[String]) -> Vec<String> {
+    let mut methods: Vec<String> = methods.iter().map(|method| method.to_uppercase()).collect();
+    if let Some(post) = methods.iter().position(|method| method == "POST") {
         let post = methods.remove(post);
         methods.insert(0, post);
+    }
+    methods
+}
+
+/// A `GET` carries no body: the official SDKs send every parameter of such an operation in
+/// the query, the metadata's `formData` ones too.
+fn form_fields_in_the_query(request: &mut [Shape]) {
+    for parameter in request {
+        if let Some(location) = &mut parameter.location
+            && location.value == "formData"
+        {
+            location.value = "query".to_owned();
+        }
     }
 }
 
@@ -491,7 +497,11 @@ fn any() -> Shape {
 
 /// How a parameter at `location` is encoded: the metadata's style where it fits the shape,
 /// else what the official SDKs do with such a value. Body, path and host parameters take none.
-fn style(location: &str, given: Option<&str>, shape: &Shape) -> Option<String> {
+///
+/// A `nested` parameter, one whose name has a `.` (KMS's `ExtendedConfig.CustomData`), is a
+/// field of an object in the official SDKs (`ExtendedConfig`), which they flatten whole,
+/// whatever style the metadata gives the field: `ExtendedConfig.CustomData.DBName=app1`.
+fn style(location: &str, given: Option<&str>, nested: bool, shape: &Shape) -> Option<String> {
     if !matches!(location, "query" | "formData" | "header") {
         return None;
     }
@@ -509,6 +519,8 @@ fn style(location: &str, given: Option<&str>, shape: &Shape) -> Option<String> {
         _ if !structured => return None,
         // A header carries one value: its JSON.
         _ if location == "header" => "json",
+        _ if nested && ty == Some("array") => "repeatList",
+        _ if nested => "flat",
         Some("json") => "json",
         Some("repeatList" | "flat") => given?,
         // `simple` joins an array of scalars with commas; anything else has no simple form.

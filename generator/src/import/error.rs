@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::diagnostics::Diagnostic;
+
 #[derive(Debug)]
 pub enum ImportError {
     /// The metadata is not JSON of OpenMeta's shape.
@@ -14,6 +16,9 @@ pub enum ImportError {
         version: String,
         reason: &'static str,
     },
+    /// A facts file of the official SDK (`generator/official-sdk-facts/`) that does not parse
+    /// or names what the metadata lacks.
+    Facts(Diagnostic),
     /// The overlay is not YAML of the overlay's shape.
     OverlaySyntax(serde_saphyr::Error),
     /// An overlay entry that does not fit the imported operations.
@@ -66,6 +71,7 @@ impl fmt::Display for ImportError {
                 version,
                 reason,
             } => write!(f, "{product} {version} is declined: {reason}"),
+            Self::Facts(diagnostic) => diagnostic.fmt(f),
             Self::OverlaySyntax(error) => write!(f, "invalid overlay: {error}"),
             Self::Overlay { at, problem } => write!(f, "overlay, {at}: {problem}"),
             Self::Emit { file, source } => {
@@ -101,7 +107,7 @@ impl std::error::Error for ImportError {
             Self::Metadata(error) => Some(error),
             Self::OverlaySyntax(error) => Some(error),
             Self::Emit { source, .. } => Some(source),
-            Self::Declined { .. } | Self::Overlay { .. } => None,
+            Self::Declined { .. } | Self::Facts(_) | Self::Overlay { .. } => None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The importer: Alibaba Cloud OpenMeta metadata (`api-docs.json`) → spec files, as a pure
-//! function of the metadata and an optional overlay. The same input gives the same bytes.
+//! function of the metadata, the official SDK's facts of the product-version and an optional
+//! overlay. The same input gives the same bytes.
 //!
 //! # Mapping
 //!
@@ -8,8 +9,10 @@
 //! host, and the rule most of them follow) and the overlay's waiters. OSS is declined.
 //!
 //! `operations/<Action>.yaml` takes, per API: the name, summary, description, `deprecated`,
-//! the methods upper-cased in the metadata's order (`POST` first when the request has a body
-//! and `GET` was first), the `path` of RESTful APIs (`[Name]` read as `{Name}`, a `*` segment
+//! the methods upper-cased in the metadata's order but for `POST`, which goes first when it is
+//! listed (calls are sent with the first: `POST` when the metadata lists it, else the method it
+//! lists, as the official SDKs send them; the `formData` parameters of a call sent with `GET`
+//! go in the query, where the official SDKs send every parameter of such a call), the `path` of RESTful APIs (`[Name]` read as `{Name}`, a `*` segment
 //! as the one path parameter not otherwise named, and a placeholder without a parameter given
 //! one), the RAM action `<product>:<Action>` with `systemTags.operationType` as access level,
 //! `read_only` for access levels `get` and `list`, every parameter once (name, `in`, `style`,
@@ -33,6 +36,14 @@
 //! where it fits the value; a structured query or form value without one is flattened as the
 //! official SDKs flatten it (`repeatList` for arrays, `flat` otherwise) and a structured
 //! header is `json`. Documentation values of an unexpected shape are dropped, never an error.
+//!
+//! # Facts of the official SDK
+//!
+//! Where the official SDK of a product-version sends a parameter elsewhere or a call with
+//! another method than the metadata and the rules above give, and only the SDK knows it (KMS
+//! CreateSecret's `SecretData` goes in the form body, where the metadata says query), the fact
+//! is data in `generator/official-sdk-facts/<product>-<version>.yaml` (see [`facts`]), applied
+//! after the metadata and before the overlay on every import of that product-version.
 //!
 //! # Overlay
 //!
@@ -63,7 +74,7 @@
 //! A path names parameters and fields by wire name, joined by `.`; `[]` steps into an
 //! array's items and `{}` into a map's values (`Executions[].Status`, `Labels{}.Name`).
 //! A patch takes any key of a shape but `name`; the keys it gives replace the imported ones
-//! (see [`overlay`](self::overlay) for how `type`, `items`, `values` and `fields` combine).
+//! (see `overlay.rs` for how `type`, `items`, `values` and `fields` combine).
 //! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, and
 //! before pagination is detected and type names are chosen. An operation, path, parameter
 //! or field that the metadata lacks is an error, so an overlay cannot silently rot.
@@ -72,6 +83,7 @@ mod convert;
 mod emit;
 mod endpoints;
 mod error;
+pub mod facts;
 mod naming;
 mod openmeta;
 mod overlay;
@@ -86,8 +98,11 @@ use serde_saphyr::{Location, Spanned};
 
 pub use emit::HEADER;
 pub use error::{ImportError, OverlayProblem};
+pub use facts::OfficialSdkFacts;
+pub use pagination::LeftOut;
 
-use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
+use crate::changes::SpecView;
+use crate::spec::{ChangelogSpec, OperationSpec, SchemasSpec, ServiceSpec};
 use overlay::Overlay;
 
 /// The specs of one product, before they are written as files.
@@ -98,6 +113,13 @@ pub struct ImportedSpecs {
     pub schemas: SchemasSpec,
     /// Keyed by action; empty for a product-version that lists no operation.
     pub operations: BTreeMap<String, OperationSpec>,
+    /// The operations that take paging parameters but got no paginator, and why (not those
+    /// whose pagination the overlay turned off).
+    pub paging_left_out: BTreeMap<String, LeftOut>,
+    /// The releases of `changelog.yaml`, newest first; not written when empty. The importer
+    /// leaves it empty: what an import changed depends on the spec it replaces
+    /// ([`crate::changes::release`]).
+    pub changelog: ChangelogSpec,
 }
 
 /// The product code (`oos`) and API version of the metadata.
@@ -105,6 +127,19 @@ pub fn product_and_version(openmeta_json: &str) -> Result<(String, String), Impo
     let header: openmeta::Header =
         serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
     Ok((header.info.product, header.info.version))
+}
+
+/// What the catalog records of the metadata: its product code, version, style and number of
+/// operations.
+pub fn catalog_entry(openmeta_json: &str) -> Result<crate::catalog::Entry, ImportError> {
+    let outline: openmeta::Outline =
+        serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
+    Ok(crate::catalog::Entry {
+        code: outline.info.product,
+        version: outline.info.version,
+        style: outline.info.style,
+        operations: outline.apis.len(),
+    })
 }
 
 /// The spec directory of a product-version: the product code in lower case (`spec/kms`),
@@ -133,9 +168,11 @@ pub fn directory_name(product: &str, version: &str, beside_another: bool) -> Str
     name
 }
 
-/// The specs of the metadata with the overlay applied, or why the product is declined.
+/// The specs of the metadata with the official SDK's facts (see [`facts`]) and then the
+/// overlay applied, or why the product is declined.
 pub fn import_specs(
     openmeta_json: &str,
+    facts: Option<&OfficialSdkFacts>,
     overlay_yaml: Option<&str>,
 ) -> Result<ImportedSpecs, ImportError> {
     let document: openmeta::Document =
@@ -157,6 +194,9 @@ pub fn import_specs(
         .iter()
         .map(|(action, api)| (action.clone(), converter.operation(action, api)))
         .collect();
+    if let Some(facts) = facts {
+        facts.apply(&mut operations).map_err(ImportError::Facts)?;
+    }
     overlay.add_operations(&mut operations)?;
     overlay.check_operations_exist(&operations)?;
     let (names, _) = crate::naming::client_names(
@@ -166,19 +206,28 @@ pub fn import_specs(
             .iter()
             .map(|waiter| waiter.name.value.as_str()),
     );
-    for ((action, operation), names) in operations.iter_mut().zip(&names) {
-        let refinements = overlay.operations.get(action);
-        if let Some(refinements) = refinements {
+    for (action, operation) in operations.iter_mut() {
+        if let Some(refinements) = overlay.operations.get(action) {
             refinements.patch_shapes(action, operation)?;
         }
-        convert::post_first_with_body(operation);
-        operation.pagination = pagination::detect(operation);
-        if let Some(refinements) = refinements {
-            refinements.override_pagination(action, operation)?;
+    }
+    // Pagination is detected through the shared schemas that responses reference.
+    let mut schemas = converter.shared_schemas(&operations);
+    let mut paging_left_out = BTreeMap::new();
+    for ((action, operation), names) in operations.iter_mut().zip(&names) {
+        match pagination::detect(operation, &schemas) {
+            Ok(pagination) => operation.pagination = pagination,
+            Err(reason) => {
+                paging_left_out.insert(action.clone(), reason);
+            }
+        }
+        if let Some(refinements) = overlay.operations.get(action)
+            && refinements.override_pagination(action, operation)?
+        {
+            paging_left_out.remove(action);
         }
         naming::assign_type_names(names, operation);
     }
-    let mut schemas = converter.shared_schemas(&operations);
     naming::assign_schema_type_names(&mut schemas);
     let service = ServiceSpec {
         waiters: overlay.checked_waiters(&mut operations)?,
@@ -188,10 +237,41 @@ pub fn import_specs(
         service,
         schemas,
         operations,
+        paging_left_out,
+        changelog: ChangelogSpec::new(),
     })
 }
 
 impl ImportedSpecs {
+    /// The specs of a service read back from its files (with the changelog it keeps).
+    pub fn from_files(files: crate::load::ServiceFiles) -> ImportedSpecs {
+        let operations = files
+            .operations
+            .into_iter()
+            .map(|file| (file.action(), file.spec))
+            .collect();
+        ImportedSpecs {
+            service: files.service,
+            schemas: files.schemas.map(|file| file.schemas).unwrap_or_default(),
+            operations,
+            // Only an import from the metadata knows what paging parameters went unpaginated.
+            paging_left_out: BTreeMap::new(),
+            changelog: files
+                .changelog
+                .map(|file| file.releases)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What [`crate::changes`] compares.
+    pub fn view(&self) -> SpecView<'_> {
+        SpecView {
+            service: &self.service,
+            schemas: &self.schemas,
+            operations: &self.operations,
+        }
+    }
+
     /// The spec files (`service.yaml`, `schemas.yaml`, `operations/<Action>.yaml`, relative
     /// to the product's spec directory) and their contents.
     pub fn to_files(&self) -> Result<BTreeMap<PathBuf, String>, ImportError> {
@@ -206,6 +286,11 @@ impl ImportedSpecs {
             let text = emit::yaml_file(&schemas_file, &self.schemas)?;
             files.insert(schemas_file, text);
         }
+        if !self.changelog.is_empty() {
+            let changelog_file = PathBuf::from("changelog.yaml");
+            let text = emit::yaml_file(&changelog_file, &self.changelog)?;
+            files.insert(changelog_file, text);
+        }
         for (action, operation) in &self.operations {
             let file = PathBuf::from("operations").join(format!("{action}.yaml"));
             let text = emit::yaml_file(&file, operation)?;
@@ -216,6 +301,6 @@ impl ImportedSpecs {
 }
 
 /// A value made here rather than read from a file, so it has no source location.
-fn spanned<T>(value: T) -> Spanned<T> {
+pub(crate) fn spanned<T>(value: T) -> Spanned<T> {
     Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
 }

@@ -14,29 +14,15 @@ use crate::yaml;
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
-/// The action an operation file declares: its `name`, else its file stem.
-pub(super) fn action_name(file: &OperationFile) -> String {
-    match &file.spec.name {
-        Some(name) => name.value.clone(),
-        None => file
-            .path
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    }
-}
-
-/// `rpc`: the service is RPC-style.
 pub(super) fn lower(
     file: &OperationFile,
-    rpc: bool,
     names: &OperationNames,
     shared: &shapes::SharedTypes,
     diagnostics: &mut Diagnostics,
 ) -> ir::Operation {
     let path = file.path.as_path();
     let spec = &file.spec;
-    let name = action_name(file);
+    let name = file.action();
     check_name(file, &name, diagnostics);
     let reserved = names.type_names().map(str::to_owned);
     let mut shapes = Shapes::new(path, diagnostics, &shared.names, reserved);
@@ -66,7 +52,7 @@ pub(super) fn lower(
             Response::Fields(fields) => fields.as_slice(),
             _ => &[],
         };
-        pagination::lower(&mut shapes, pagination, &request, fields)
+        pagination::lower(&mut shapes, shared.structs(), pagination, &request, fields)
     });
     if let Some(example) = &spec.response_example
         && let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(example)
@@ -88,7 +74,7 @@ pub(super) fn lower(
         summary: spec.summary.as_deref().map(tidy),
         description: spec.description.as_deref().map(tidy),
         deprecated: spec.deprecated,
-        method: sending_method(rpc, &spec.methods),
+        method: spec.methods.first().cloned().unwrap_or_default(),
         path: template,
         ram: spec.ram.as_ref().map(|ram| ir::Ram {
             action: ram.action.clone(),
@@ -138,16 +124,6 @@ fn check_name(file: &OperationFile, name: &str, diagnostics: &mut Diagnostics) {
             )
         }
         Some(_) => {}
-    }
-}
-
-/// The method calls are sent with: `POST` for every operation of an RPC-style service, whatever
-/// the reference lists (`GET` alone, or first), as Alibaba Cloud's official SDKs send every RPC
-/// action (`POST /`); the first listed for the others (ROA), whose method is part of the route.
-fn sending_method(rpc: bool, methods: &[String]) -> String {
-    match methods.first() {
-        Some(first) if !rpc => first.clone(),
-        _ => "POST".to_owned(),
     }
 }
 
@@ -297,19 +273,5 @@ fn check_path(shapes: &mut Shapes<'_>, template: &str, at: SourceLocation, reque
                 Some("add the parameter with `in: path`, or fix the template".into()),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sending_method;
-
-    #[test]
-    fn rpc_calls_are_sent_with_post_and_roa_calls_with_their_first_method() {
-        let methods = |listed: &[&str]| listed.iter().map(|m| m.to_string()).collect::<Vec<_>>();
-        assert_eq!(sending_method(true, &methods(&["GET"])), "POST");
-        assert_eq!(sending_method(true, &methods(&["GET", "POST"])), "POST");
-        assert_eq!(sending_method(false, &methods(&["GET", "POST"])), "GET");
-        assert_eq!(sending_method(false, &methods(&["DELETE"])), "DELETE");
     }
 }

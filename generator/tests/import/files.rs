@@ -9,18 +9,30 @@ use crate::{FIXTURES, assert_same, fixture, fixture_overlay, import_fixture};
 
 #[test]
 fn one_file_per_operation_plus_service() {
-    let files = import_specs(&fixture("pagination.json"), None)
+    let files = import_specs(&fixture("pagination.json"), None, None)
         .and_then(|specs| specs.to_files())
         .expect("fixture imports");
     let names: Vec<PathBuf> = files.keys().cloned().collect();
     let expected: Vec<PathBuf> = [
+        "operations/DescribeDomains.yaml",
+        "operations/DescribeQuota.yaml",
+        "operations/GetSession.yaml",
         "operations/ListAmbiguous.yaml",
+        "operations/ListBuckets.yaml",
+        "operations/ListByOffset.yaml",
+        "operations/ListByPageNo.yaml",
+        "operations/ListInBody.yaml",
+        "operations/ListJobs.yaml",
         "operations/ListMixed.yaml",
         "operations/ListNestedAmbiguous.yaml",
         "operations/ListPages.yaml",
+        "operations/ListReports.yaml",
         "operations/ListTagResources.yaml",
         "operations/ListThings.yaml",
+        "operations/ListUsers.yaml",
         "operations/ListWithoutOutputToken.yaml",
+        "operations/RecognizeDocument.yaml",
+        "schemas.yaml",
         "service.yaml",
     ]
     .iter()
@@ -60,7 +72,7 @@ fn two_runs_give_the_same_bytes() {
         let metadata = fixture(name);
         let overlay = fixture_overlay(name);
         let run = || {
-            import_specs(&metadata, overlay.as_deref())
+            import_specs(&metadata, None, overlay.as_deref())
                 .and_then(|specs| specs.to_files())
                 .expect("fixture imports")
         };
@@ -70,7 +82,7 @@ fn two_runs_give_the_same_bytes() {
 
 #[test]
 fn layout_of_an_operation_file() {
-    let files = import_specs(&fixture("types.json"), None)
+    let files = import_specs(&fixture("types.json"), None, None)
         .and_then(|specs| specs.to_files())
         .expect("fixture imports");
     let text = &files[&PathBuf::from("operations/DescribeScalars.yaml")];

@@ -2,10 +2,12 @@
 //! the published metadata.
 
 mod committed_spec;
+mod facts;
 mod files;
 mod leniency;
 mod mapping;
 mod naming;
+mod official_rules;
 mod overlay;
 mod pagination;
 
@@ -37,7 +39,18 @@ pub fn fixture_overlay(name: &str) -> Option<String> {
 }
 
 pub fn import_fixture(name: &str, overlay: Option<&str>) -> ImportedSpecs {
-    import_specs(&fixture(name), overlay).unwrap_or_else(|error| panic!("{name}: {error}"))
+    import_specs(&fixture(name), None, overlay).unwrap_or_else(|error| panic!("{name}: {error}"))
+}
+
+/// Metadata with one API, `Api`, whose JSON is `api`.
+pub fn with_api(api: &str) -> String {
+    format!(
+        r#"{{"info": {{"style": "RPC", "product": "demo", "version": "1"}}, "apis": {{"Api": {api}}}}}"#
+    )
+}
+
+pub fn imported(metadata: &str) -> ImportedSpecs {
+    import_specs(metadata, None, None).unwrap_or_else(|error| panic!("import failed: {error}"))
 }
 
 pub fn operation<'a>(specs: &'a ImportedSpecs, action: &str) -> &'a OperationSpec {

@@ -157,6 +157,32 @@ async fn a_service_error_exits_3_with_code_message_and_request_id() {
     assert!(output.stdout.is_empty());
 }
 
+/// A success that carries `Code` and `Message`, as many services send every success, prints
+/// the response and exits 0; the same document with HTTP 500 is the service's error.
+#[tokio::test]
+async fn a_code_in_a_2xx_body_is_a_success_and_in_a_5xx_body_an_error() {
+    let server = server().await;
+    let mut success = example("GetTemplate");
+    success["Code"] = json!("200");
+    success["Message"] = json!("");
+    success["Success"] = json!(true);
+    server.enqueue("GetTemplate", Reply::json(200, success.clone()));
+    let output = run(&server, &["GetTemplate", "--TemplateName", "T"]).await;
+    assert_eq!(stdout_json(&output), success);
+
+    let failure = json!({"Code": "200", "Message": "failed", "RequestId": "R-500"});
+    server.enqueue("GetTemplate", Reply::json(500, failure));
+    let output = run(
+        &server,
+        &["GetTemplate", "--TemplateName", "T", "--retry-count", "0"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(3));
+    let message = stderr(&output);
+    assert!(message.contains("ERROR: 200"), "{message}");
+    assert!(message.contains("RequestId: R-500"), "{message}");
+}
+
 #[tokio::test]
 async fn a_throttled_call_succeeds_on_retry() {
     let server = server().await;

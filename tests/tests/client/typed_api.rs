@@ -224,3 +224,44 @@ async fn tags_are_one_map_type_whatever_the_wire_carries() {
     let pairs: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(pairs, [("k1", "v1"), ("k2", "v2")]);
 }
+
+/// The official SDKs send a call with `POST` when its metadata lists `POST`, and otherwise
+/// with the method it lists: GetServiceSettings (`GET` only) goes out as `GET` with its
+/// parameters in the query, GetOpsItem (`GET` and `POST`) as `POST`.
+#[tokio::test]
+async fn each_call_goes_out_with_the_official_sdks_method() {
+    let server = server().await;
+    let client = client(&server);
+    client
+        .get_service_settings()
+        .region_id("cn-hangzhou")
+        .send()
+        .await
+        .unwrap();
+    client
+        .get_ops_item()
+        .ops_item_id("oi-1")
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    let sent: Vec<(&str, &str, Vec<&str>, usize)> = requests
+        .iter()
+        .map(|request| {
+            (
+                request.method.as_str(),
+                request.action.as_deref().unwrap_or(""),
+                request.query.keys().map(String::as_str).collect(),
+                request.body.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("GET", "GetServiceSettings", vec!["RegionId"], 0),
+            ("POST", "GetOpsItem", vec!["OpsItemId"], 0)
+        ]
+    );
+    assert!(requests.iter().all(|request| request.signature_verified));
+}

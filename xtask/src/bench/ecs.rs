@@ -25,7 +25,7 @@ pub fn run(bench: &mut Bench) -> Result<(), String> {
     let entry = corpus::Entry::read(metadata)?;
     let corpus::Outcome::Generated {
         operations, files, ..
-    } = corpus::generate(&entry)
+    } = corpus::generate(&bench.root, &entry)
     else {
         return Err(format!(
             "{PRODUCT} {VERSION} does not generate: `cargo xtask corpus` says why"

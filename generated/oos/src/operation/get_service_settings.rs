@@ -4,7 +4,7 @@
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "GetServiceSettings",
-        ::acs_runtime::Method::Post,
+        ::acs_runtime::Method::Get,
     )
     .read_only();
 impl crate::Client {

@@ -4,8 +4,14 @@
 pub mod create_fleet;
 pub mod delete_fleets;
 pub mod describe_fleet_history;
+pub mod describe_fleet_status;
+pub mod describe_fleet_usage;
 pub mod describe_fleets;
 pub mod describe_regions;
+pub mod list_fleet_events;
+pub mod list_fleet_snapshots;
+pub mod list_fleet_users;
 pub mod list_tag_resources;
 pub mod modify_fleet_attribute;
 pub mod run_command;
+pub mod set_fleet_secret;

@@ -40,6 +40,12 @@ pub struct ModifyFleetAttributeRequest {
     pub r#type: Option<String>,
     /// Wire name: `Labels`.
     pub labels: Option<Vec<String>>,
+    /// A field of the object ExtendedConfig, which the official SDKs flatten whole, whatever the style given here (as KMS UpdateSecret's).
+    ///
+    /// Wire name: `ExtendedConfig.CustomData`.
+    ///
+    /// Example: `{"DBName":"app 1","Ports":[3306,3307],"Options":{"ReadOnly":true}}`
+    pub extended_config_custom_data: Option<::serde_json::Value>,
 }
 impl ModifyFleetAttributeRequest {
     /// A builder for this request.
@@ -71,6 +77,9 @@ impl ::acs_runtime::EncodeRequest for ModifyFleetAttributeRequest {
         if let Some(value) = &self.labels {
             params.query.put_flat("Labels", value)?;
         }
+        if let Some(value) = &self.extended_config_custom_data {
+            params.query.put_flat("ExtendedConfig.CustomData", value)?;
+        }
         Ok(())
     }
 }
@@ -84,6 +93,7 @@ pub struct ModifyFleetAttributeRequestBuilder {
     old_capacity: Option<i32>,
     r#type: Option<String>,
     labels: Option<Vec<String>>,
+    extended_config_custom_data: Option<::serde_json::Value>,
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyFleetAttributeRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -114,6 +124,9 @@ impl<'de> ::serde::Deserialize<'de> for ModifyFleetAttributeRequestBuilder {
                         "OldCapacity" => value.old_capacity = map.next_value()?,
                         "Type" => value.r#type = map.next_value()?,
                         "Labels" => value.labels = map.next_value()?,
+                        "ExtendedConfig.CustomData" => {
+                            value.extended_config_custom_data = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -226,6 +239,26 @@ impl ModifyFleetAttributeRequestBuilder {
     pub fn get_labels(&self) -> &Option<Vec<String>> {
         &self.labels
     }
+    /// Sets `ExtendedConfig.CustomData`: see [`ModifyFleetAttributeRequest::extended_config_custom_data`].
+    pub fn extended_config_custom_data(
+        mut self,
+        input: impl Into<::serde_json::Value>,
+    ) -> Self {
+        self.extended_config_custom_data = Some(input.into());
+        self
+    }
+    /// Sets or clears `ExtendedConfig.CustomData`. A field of the object ExtendedConfig, which the official SDKs flatten whole, whatever the style given here (as KMS UpdateSecret's).
+    pub fn set_extended_config_custom_data(
+        mut self,
+        input: Option<::serde_json::Value>,
+    ) -> Self {
+        self.extended_config_custom_data = input;
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_extended_config_custom_data(&self) -> &Option<::serde_json::Value> {
+        &self.extended_config_custom_data
+    }
     /// The request, or an error naming the first required parameter left unset.
     pub fn build(
         self,
@@ -240,6 +273,7 @@ impl ModifyFleetAttributeRequestBuilder {
             old_capacity: self.old_capacity,
             r#type: self.r#type,
             labels: self.labels,
+            extended_config_custom_data: self.extended_config_custom_data,
         })
     }
 }
@@ -374,6 +408,26 @@ impl ModifyFleetAttributeFluentBuilder {
     /// The value set for this parameter, if any.
     pub fn get_labels(&self) -> &Option<Vec<String>> {
         self.inner.get_labels()
+    }
+    /// Sets `ExtendedConfig.CustomData`: see [`ModifyFleetAttributeRequest::extended_config_custom_data`].
+    pub fn extended_config_custom_data(
+        mut self,
+        input: impl Into<::serde_json::Value>,
+    ) -> Self {
+        self.inner = self.inner.extended_config_custom_data(input);
+        self
+    }
+    /// Sets or clears `ExtendedConfig.CustomData`.
+    pub fn set_extended_config_custom_data(
+        mut self,
+        input: Option<::serde_json::Value>,
+    ) -> Self {
+        self.inner = self.inner.set_extended_config_custom_data(input);
+        self
+    }
+    /// The value set for this parameter, if any.
+    pub fn get_extended_config_custom_data(&self) -> &Option<::serde_json::Value> {
+        self.inner.get_extended_config_custom_data()
     }
 }
 /// What `ModifyFleetAttribute` returns.

@@ -1,0 +1,230 @@
+//! Facts only the official SDK knows: where the official Python SDK of a product-version
+//! sends a parameter, or with which method it sends a call, when the metadata says otherwise
+//! and no rule of the importer explains it. They ship with the generator as data, one file per
+//! product-version under `generator/official-sdk-facts/`, named `<product>-<version>.yaml`
+//! (the product code in lower case: `kms-2016-01-20.yaml`), and apply on every import of that
+//! product-version, after the metadata and before the overlay, so a hand overlay still wins.
+//!
+//! ```yaml
+//! # Where the official Python SDK alibabacloud-kms20160120 3.3.1 sends what the metadata places otherwise.
+//! source: alibabacloud-kms20160120==3.3.1
+//! operations:
+//!   CreateSecret:
+//!     parameters:
+//!       SecretData: {in: formData}
+//!   ListSecrets:
+//!     method: GET
+//! ```
+//!
+//! An operation takes `method` and `parameters`; a parameter, by its wire name, `in` and
+//! `style`. An operation or parameter the metadata lacks, or a value the spec has no word
+//! for, is an error at its line and column, so that facts cannot silently stop applying.
+//!
+//! This module is pure: the caller reads the file (the import, the drift check and the
+//! corpus run all do) and hands over its path and text.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+
+use crate::diagnostics::{Diagnostic, SourceLocation};
+use crate::spec::OperationSpec;
+use crate::yaml::{self, Spanned};
+
+/// The directory of the facts files, from the workspace root.
+pub const FACTS_DIR: &str = "generator/official-sdk-facts";
+
+const LOCATIONS: &[&str] = &["query", "formData", "body", "header", "path", "host"];
+const STYLES: &[&str] = &["simple", "json", "repeatList", "flat"];
+const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+/// The locations that take a style; a parameter moved anywhere else loses its style.
+const STYLED_LOCATIONS: &[&str] = &["query", "formData", "header"];
+
+/// The facts file of a product-version, by its name: `kms-2016-01-20.yaml`.
+pub fn file_name(product: &str, version: &str) -> String {
+    format!("{}-{version}.yaml", product.to_lowercase())
+}
+
+/// One product-version's facts, parsed and checked for shape.
+#[derive(Debug)]
+pub struct OfficialSdkFacts {
+    file: PathBuf,
+    facts: FactsFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FactsFile {
+    /// The official SDK and version the facts were read from (`alibabacloud-kms20160120==3.3.1`).
+    source: String,
+    operations: Keyed<OperationFacts>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OperationFacts {
+    /// Only where the official SDK's method differs from the importer's rule.
+    method: Option<Spanned<String>>,
+    #[serde(default)]
+    parameters: Keyed<ParameterFacts>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterFacts {
+    #[serde(rename = "in")]
+    location: Option<Spanned<String>>,
+    style: Option<Spanned<String>>,
+}
+
+/// A mapping in file order with the position of every key, which an unknown name is
+/// reported at.
+#[derive(Debug)]
+struct Keyed<V>(Vec<(Spanned<String>, V)>);
+
+impl<V> Default for Keyed<V> {
+    fn default() -> Self {
+        Keyed(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Keyed<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyedVisitor<V>(PhantomData<V>);
+
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for KeyedVisitor<V> {
+            type Value = Keyed<V>;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a mapping of names")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Keyed<V>, A::Error> {
+                let mut keyed = Vec::new();
+                while let Some(entry) = entries.next_entry()? {
+                    keyed.push(entry);
+                }
+                Ok(Keyed(keyed))
+            }
+        }
+
+        deserializer.deserialize_map(KeyedVisitor(PhantomData))
+    }
+}
+
+impl OfficialSdkFacts {
+    /// Parses the facts file at `file` (its path as reported, from the workspace root).
+    pub fn parse(file: &Path, text: &str) -> Result<Self, Diagnostic> {
+        let facts: FactsFile = yaml::parse(file, text)?;
+        let this = OfficialSdkFacts {
+            file: file.to_path_buf(),
+            facts,
+        };
+        this.check_values()?;
+        Ok(this)
+    }
+
+    /// The official SDK and version the facts were read from, for reports.
+    pub fn source(&self) -> &str {
+        &self.facts.source
+    }
+
+    /// Keeps the facts of `actions` only, for an import of those operations alone
+    /// (`cargo xtask import --operations`), whose metadata lacks the others.
+    pub fn only_operations(mut self, actions: &[String]) -> Self {
+        self.facts
+            .operations
+            .0
+            .retain(|(action, _)| actions.contains(&action.value));
+        self
+    }
+
+    fn at<T>(&self, spanned: &Spanned<T>) -> SourceLocation {
+        yaml::location_of(&self.file, spanned)
+    }
+
+    /// Every `in`, `style` and `method` is a value the spec knows.
+    fn check_values(&self) -> Result<(), Diagnostic> {
+        let known = |value: &Spanned<String>, valid: &[&str], what: &str| {
+            if valid.contains(&value.value.as_str()) {
+                Ok(())
+            } else {
+                Err(
+                    Diagnostic::new(self.at(value), format!("`{}` is no {what}", value.value))
+                        .with_hint(format!("one of {}", valid.join(", "))),
+                )
+            }
+        };
+        for (_, operation) in &self.facts.operations.0 {
+            if let Some(method) = &operation.method {
+                known(method, METHODS, "HTTP method")?;
+            }
+            for (_, parameter) in &operation.parameters.0 {
+                if let Some(location) = &parameter.location {
+                    known(location, LOCATIONS, "parameter location")?;
+                }
+                if let Some(style) = &parameter.style {
+                    known(style, STYLES, "style")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the facts to the operations imported from the metadata: a method goes first
+    /// among the operation's methods, so that calls are sent with it; a parameter takes the
+    /// location and style given (and loses its style where its new location takes none).
+    pub(crate) fn apply(
+        &self,
+        operations: &mut BTreeMap<String, OperationSpec>,
+    ) -> Result<(), Diagnostic> {
+        for (action, facts) in &self.facts.operations.0 {
+            let Some(operation) = operations.get_mut(&action.value) else {
+                return Err(Diagnostic::new(
+                    self.at(action),
+                    format!("the metadata has no operation `{}`", action.value),
+                )
+                .with_hint("remove the facts of an operation the metadata no longer lists"));
+            };
+            if let Some(method) = &facts.method {
+                operation.methods.retain(|listed| *listed != method.value);
+                operation.methods.insert(0, method.value.clone());
+            }
+            for (name, fact) in &facts.parameters.0 {
+                let parameter = operation
+                    .request
+                    .iter_mut()
+                    .find(|parameter| {
+                        parameter
+                            .name
+                            .as_ref()
+                            .is_some_and(|wire| wire.value == name.value)
+                    })
+                    .ok_or_else(|| {
+                        Diagnostic::new(
+                            self.at(name),
+                            format!(
+                                "`{}` has no request parameter `{}`",
+                                action.value, name.value
+                            ),
+                        )
+                        .with_hint("parameters are named as the metadata names them")
+                    })?;
+                if let Some(location) = &fact.location {
+                    parameter.location = Some(yaml::unspanned(location.value.clone()));
+                    if !STYLED_LOCATIONS.contains(&location.value.as_str()) {
+                        parameter.style = None;
+                    }
+                }
+                if let Some(style) = &fact.style {
+                    parameter.style = Some(yaml::unspanned(style.value.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+//! The official SDK's facts (`generator/official-sdk-facts/`): applied after the metadata and
+//! before the overlay, and every name and value in them checked, with its line and column.
+
+use std::path::Path;
+
+use acs_codegen::import::{ImportError, OfficialSdkFacts, import_specs};
+
+use crate::{assert_same, operation, with_api};
+
+const FILE: &str = "generator/official-sdk-facts/demo-1.yaml";
+
+/// Metadata with one API, `Api`, listed `[POST, GET]`: `Secret` in the query, `Tags` a
+/// JSON-style query list, `Name` in the form.
+fn metadata() -> String {
+    with_api(
+        r#"{"methods": ["post", "get"], "parameters": [
+            {"name": "Secret", "in": "query", "schema": {"type": "string"}},
+            {"name": "Tags", "in": "query", "style": "json",
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "Name", "in": "formData", "schema": {"type": "string"}}]}"#,
+    )
+}
+
+fn facts(text: &str) -> Result<OfficialSdkFacts, String> {
+    OfficialSdkFacts::parse(Path::new(FILE), text).map_err(|error| error.to_string())
+}
+
+fn import_with(facts_text: &str, overlay: Option<&str>) -> Result<String, String> {
+    let facts = facts(facts_text)?;
+    let specs =
+        import_specs(&metadata(), Some(&facts), overlay).map_err(|error| error.to_string())?;
+    Ok(serde_saphyr::to_string(operation(&specs, "Api")).unwrap())
+}
+
+#[test]
+fn facts_move_parameters_restyle_them_and_set_the_method() {
+    let text = "\
+# Where the official Python SDK demo 1.0 sends what the metadata places otherwise.
+source: alibabacloud-demo1==1.0
+operations:
+  Api:
+    method: GET
+    parameters:
+      Secret: {in: formData}
+      Tags: {style: simple}
+      Name: {in: body}
+";
+    let facts = facts(text).unwrap();
+    assert_eq!(facts.source(), "alibabacloud-demo1==1.0");
+    let specs = import_specs(&metadata(), Some(&facts), None).unwrap();
+    let api = operation(&specs, "Api");
+    assert_eq!(api.methods, ["GET", "POST"], "the fact's method is sent");
+    assert_same(
+        &api.request,
+        r#"
+- {name: Secret, in: formData, type: string}
+- {name: Tags, in: query, style: simple, type: array, items: {type: string}}
+- {name: Name, in: body, type: string}
+"#,
+    );
+}
+
+#[test]
+fn a_hand_overlay_wins_over_the_facts() {
+    let imported = import_with(
+        "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {in: formData}\n",
+        Some("operations:\n  Api:\n    request:\n      Secret: {in: header}\n"),
+    )
+    .unwrap();
+    assert!(
+        imported.contains("name: Secret\n  in: header"),
+        "{imported}"
+    );
+}
+
+#[test]
+fn an_unknown_operation_parameter_or_value_is_an_error_at_its_line_and_column() {
+    let cases = [
+        (
+            "source: s\noperations:\n  Missing:\n    method: GET\n",
+            format!("{FILE}:3:3: error: the metadata has no operation `Missing`"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {in: query}\n      Absent: {in: query}\n",
+            format!("{FILE}:6:7: error: `Api` has no request parameter `Absent`"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {in: url}\n",
+            format!("{FILE}:5:20: error: `url` is no parameter location"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    method: FETCH\n",
+            format!("{FILE}:4:13: error: `FETCH` is no HTTP method"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {style: bracket}\n",
+            format!("{FILE}:5:23: error: `bracket` is no style"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {location: query}\n",
+            format!("{FILE}:5:16: error: unknown field `location`"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = import_with(text, None).unwrap_err();
+        assert!(
+            error.starts_with(&expected),
+            "{error}\nexpected: {expected}"
+        );
+    }
+}
+
+#[test]
+fn facts_errors_are_import_errors() {
+    let facts = facts("source: s\noperations:\n  Missing: {}\n").unwrap();
+    let error = import_specs(&metadata(), Some(&facts), None).unwrap_err();
+    assert!(matches!(error, ImportError::Facts(_)), "{error}");
+}
+
+/// `cargo xtask import --operations` imports a few operations: the facts of the others are
+/// left out rather than reported as naming what that metadata lacks.
+#[test]
+fn an_import_of_some_operations_keeps_only_their_facts() {
+    let text = "source: s\noperations:\n  Other: {method: GET}\n  Api: {method: GET}\n";
+    let error = import_specs(&metadata(), Some(&facts(text).unwrap()), None).unwrap_err();
+    assert!(
+        error.to_string().contains("no operation `Other`"),
+        "{error}"
+    );
+    let only = facts(text).unwrap().only_operations(&["Api".to_owned()]);
+    let specs = import_specs(&metadata(), Some(&only), None).unwrap();
+    assert_eq!(operation(&specs, "Api").methods, ["GET", "POST"]);
+}

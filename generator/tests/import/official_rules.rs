@@ -1,0 +1,69 @@
+//! Where the official SDKs send a call otherwise than a literal reading of its metadata, by
+//! rules that hold across the published metadata: the method, the form fields of a `GET`, and
+//! parameters nested in an object.
+
+use crate::{assert_same, imported, operation, with_api};
+
+/// The official SDKs send a call with `POST` when its metadata lists `POST`, else with the
+/// method it lists, whatever the style; the spec's first method is the one sent.
+#[test]
+fn post_goes_first_when_listed_and_any_other_method_keeps_its_place() {
+    for (listed, spec) in [
+        (r#"["get"]"#, &["GET"][..]),
+        (r#"["get", "post"]"#, &["POST", "GET"]),
+        (r#"["post", "get"]"#, &["POST", "GET"]),
+        (r#"["patch", "post"]"#, &["POST", "PATCH"]),
+        (r#"["put", "delete"]"#, &["PUT", "DELETE"]),
+        ("[]", &[]),
+    ] {
+        let metadata = with_api(&format!(r#"{{"methods": {listed}}}"#));
+        assert_eq!(
+            operation(&imported(&metadata), "Api").methods,
+            spec,
+            "{listed}"
+        );
+    }
+}
+
+/// A call sent with `GET` carries no body: the official SDKs send its form fields in the query.
+#[test]
+fn the_form_fields_of_a_get_go_in_the_query() {
+    let parameters = r#""parameters": [
+        {"name": "Content", "in": "formData", "schema": {"type": "string"}},
+        {"name": "Id", "in": "query", "schema": {"type": "string"}}]"#;
+    let get = with_api(&format!(r#"{{"methods": ["get"], {parameters}}}"#));
+    assert_same(
+        &operation(&imported(&get), "Api").request,
+        "[{name: Content, in: query, type: string}, {name: Id, in: query, type: string}]",
+    );
+    let posted = with_api(&format!(r#"{{"methods": ["get", "post"], {parameters}}}"#));
+    assert_same(
+        &operation(&imported(&posted), "Api").request,
+        "[{name: Content, in: formData, type: string}, {name: Id, in: query, type: string}]",
+    );
+}
+
+/// A parameter named `Outer.Inner` is a field of the object `Outer` in the official SDKs,
+/// which flatten that object whole: its style is `flat` (`repeatList` for a list) whatever the
+/// metadata says, as for KMS UpdateSecret's `ExtendedConfig.CustomData` (`style: json`).
+#[test]
+fn parameters_nested_in_an_object_are_flattened_whatever_their_style() {
+    let metadata = with_api(
+        r#"{"parameters": [
+            {"name": "ExtendedConfig.CustomData", "in": "query", "style": "json",
+             "schema": {"type": "object"}},
+            {"name": "DnsConfig.NameServer", "in": "query", "style": "simple",
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "TaskOption.HttpURI", "in": "query", "schema": {"type": "string"}},
+            {"name": "CustomData", "in": "query", "style": "json", "schema": {"type": "object"}}]}"#,
+    );
+    assert_same(
+        &operation(&imported(&metadata), "Api").request,
+        r#"
+- {name: ExtendedConfig.CustomData, in: query, style: flat, type: any}
+- {name: DnsConfig.NameServer, in: query, style: repeatList, type: array, items: {type: string}}
+- {name: TaskOption.HttpURI, in: query, type: string}
+- {name: CustomData, in: query, style: json, type: any}
+"#,
+    );
+}
