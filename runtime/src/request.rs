@@ -337,9 +337,8 @@ impl RequestBase {
     }
 
     /// `scheme://authority/path?query` from parts already checked or encoded: the query is
-    /// the canonical query, percent-encoded but for its keys, which are sent as given, so a
-    /// key with a space (from [`Client::call`](crate::Client::call)) fails here; a host label
-    /// from a parameter fails here too when it cannot be part of a host.
+    /// the canonical query, its keys and values percent-encoded; a host label from a parameter
+    /// fails here when it cannot be part of a host.
     pub(crate) fn uri(&self, message: &Message<'_>, query: &str) -> Result<http::Uri, Error> {
         let mut path_and_query = String::with_capacity(message.path.len() + 1 + query.len());
         path_and_query.push_str(&message.path);
@@ -362,7 +361,7 @@ impl RequestBase {
             .build()
             .map_err(|_| {
                 Error::Build(BuildError::Encode(
-                    "a parameter name holds characters a URL cannot carry".into(),
+                    "the path or query holds characters a URL cannot carry".into(),
                 ))
             })
     }

@@ -105,8 +105,10 @@ pub fn percent_encode_into(out: &mut String, value: &str) {
     }
 }
 
-/// The canonical query string: `key=encoded-value` pairs sorted by key in byte order and joined
-/// by `&`. Pairs may come in any order. The same string serves as the URL's query.
+/// The canonical query string: `encoded-key=encoded-value` pairs sorted by key in byte order
+/// and joined by `&`. Pairs may come in any order. The same string serves as the URL's query.
+/// Keys are encoded as values are: a map flattened into the query has its keys in the names
+/// (`Options.key 1=…`), which the official SDKs percent-encode.
 pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
     let mut out = String::new();
@@ -127,7 +129,7 @@ fn write_canonical_query(out: &mut String, pairs: &mut [(&str, &str)]) {
         if index > 0 {
             out.push('&');
         }
-        out.push_str(key);
+        percent_encode_into(out, key);
         out.push('=');
         percent_encode_into(out, value);
     }
