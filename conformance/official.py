@@ -272,6 +272,16 @@ def annotation_class(parameter, namespace):
     return annotation if inspect.isclass(annotation) else None
 
 
+def has_field(model_class, wire_name):
+    """Whether `model_class` has a field of wire name `wire_name`."""
+    marker = object()
+    try:
+        probe = model_class().from_map({wire_name: marker})
+    except Exception:
+        return True  # it tried to read the marker as a model or list: the field is there
+    return any(value is marker for value in vars(probe).values())
+
+
 def binary_field(model, wire_name):
     """The attribute of `model` that holds the wire field `wire_name`, and whether the model's
     constructor declares it a stream or bytes."""
@@ -339,6 +349,12 @@ class Product:
             if regrouped:
                 # The metadata's `body` object: a `body` field of the Python model.
                 model_inputs["body"] = {k: model_inputs.pop(k) for k in body_fields}
+            # A whole body the model lacks by its metadata name (FC's `function`): the model
+            # holds the body's fields as its own, and sends them as the JSON body.
+            spread = [k for k in inputs if where.get(k) == "body"
+                      and isinstance(inputs[k], dict) and not has_field(request_class, k)]
+            for key in spread:
+                model_inputs.update(model_inputs.pop(key))
             binary = [k for k in model_inputs if k == action.get("binary_body")]
             entries = action.get("entries", {})
             given = {k: as_entries(v, entries[k]) if k in entries and isinstance(v, dict) else v
@@ -349,6 +365,10 @@ class Product:
             model_kept = restore(model_kept, model_inputs)
             if regrouped and "body" in model_kept:
                 kept.update(model_kept.pop("body"))
+            for key in spread:
+                fields = {k: model_kept.pop(k) for k in inputs[key] if k in model_kept}
+                if fields:
+                    kept[key] = fields
             kept.update(model_kept)
             for key in binary:
                 if key in kept:

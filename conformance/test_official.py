@@ -88,6 +88,11 @@ class OfficialTest(unittest.TestCase):
         kept = official.expressible(Request, {"Tag": entries}, [])
         self.assertEqual(official.restore(kept, {"Tag": {"k1": "v1"}}), {"Tag": {"k1": "v1"}})
 
+    def test_a_field_is_known_by_its_wire_name(self):
+        self.assertTrue(official.has_field(Request, "Rules"))
+        self.assertTrue(official.has_field(Request, "Tag"))
+        self.assertFalse(official.has_field(Request, "function"))
+
     def test_method_names_compare_without_case_or_separators(self):
         self.assertEqual(official.normalized("ExecuteDDLWithOptions"),
                          official.normalized("execute_ddlwith_options"))

@@ -150,7 +150,7 @@ pub fn compare(
         normalised.python_empty_lists = true;
     }
     let bodies_differ = official_params.raw_body != ours_params.raw_body;
-    found.extend(official_params.differences(&ours_params, &mut normalised));
+    found.extend(official_params.differences(&ours_params, &unset_lists, &mut normalised));
     if side == Side::Sdk && !other_signature && official_params.query == ours_params.query {
         found.extend(query_encoding(&official.query, &ours.query, &unset_lists));
     }
@@ -342,7 +342,12 @@ impl Parameters {
         named
     }
 
-    fn differences(&self, ours: &Parameters, normalised: &mut Normalised) -> Vec<Difference> {
+    fn differences(
+        &self,
+        ours: &Parameters,
+        unset_lists: &[String],
+        normalised: &mut Normalised,
+    ) -> Vec<Difference> {
         let mut found = Vec::new();
         let mut official_body = self.body.clone();
         if let (Body::Json(official), Body::Json(ours)) = (&mut official_body, &ours.body)
@@ -371,7 +376,9 @@ impl Parameters {
                 ));
             }
             (Body::Form(a), Body::Form(b))
-                if a == b && form_fields(&self.raw_body) != form_fields(&ours.raw_body) =>
+                if a == b
+                    && form_fields(&self.raw_body, unset_lists)
+                        != form_fields(&ours.raw_body, &[]) =>
             {
                 found.push(difference(
                     "form body: same fields, other encoding or order",
@@ -437,10 +444,18 @@ fn same_json_bytes(official_raw: &[u8], normalised: &Value, ours: &[u8]) -> bool
     written_so && serde_json::to_vec(normalised).is_ok_and(|bytes| bytes == ours)
 }
 
-/// A form body's fields as sent, in order, Python's booleans read as `true`/`false`.
-fn form_fields(raw: &[u8]) -> Vec<String> {
+/// A form body's fields as sent, in order, Python's booleans read as `true`/`false`, without
+/// the unset lists dropped from its fields.
+fn form_fields(raw: &[u8], unset_lists: &[String]) -> Vec<String> {
     String::from_utf8_lossy(raw)
         .split('&')
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
+            let key = percent_encoding::percent_decode_str(&key.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned();
+            !unset_lists.contains(&key)
+        })
         .map(|pair| match pair.split_once('=') {
             Some((key, "True")) => format!("{key}=true"),
             Some((key, "False")) => format!("{key}=false"),
@@ -459,8 +474,14 @@ fn body_kind(body: &Body) -> &'static str {
 }
 
 /// Drops from `official` the empty lists `ours` does not have, at every depth of objects
-/// both hold; whether any was dropped.
+/// and lists both hold; whether any was dropped.
 fn drop_empty_lists(official: &mut Value, ours: &Value) -> bool {
+    if let (Value::Array(official), Value::Array(ours)) = (&mut *official, ours) {
+        return official
+            .iter_mut()
+            .zip(ours)
+            .fold(false, |dropped, (a, b)| drop_empty_lists(a, b) | dropped);
+    }
     let (Value::Object(official), Value::Object(ours)) = (official, ours) else {
         return false;
     };
@@ -553,6 +574,12 @@ fn named_differences(official: &Named, ours: &Named) -> Vec<Difference> {
     found
 }
 
+/// `official` without the empty lists `ours` does not have.
+fn without_empty_lists(mut official: Value, ours: &Value) -> Value {
+    drop_empty_lists(&mut official, ours);
+    official
+}
+
 fn value_difference(key: &str, official: &str, ours: &str) -> Difference {
     let as_json = |text: &str| {
         serde_json::from_str::<Value>(text)
@@ -566,6 +593,9 @@ fn value_difference(key: &str, official: &str, ours: &str) -> Difference {
     };
     let class = match (as_json(official), as_json(ours)) {
         (Some(a), Some(b)) if a == b => "JSON text: same value, other text (key order or spacing)",
+        (Some(a), Some(b)) if without_empty_lists(a.clone(), &b) == b => {
+            "JSON text: the official holds unset lists as [] (Python models), else the same"
+        }
         (Some(_), Some(_)) => "JSON text: other value",
         (None, Some(b)) if text_of(official).is_some_and(|a| a == b) => {
             "JSON body field: official JSON text in a string, ours the JSON value"
