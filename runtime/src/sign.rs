@@ -105,10 +105,8 @@ pub fn percent_encode_into(out: &mut String, value: &str) {
     }
 }
 
-/// The canonical query string: `encoded-key=encoded-value` pairs sorted by key in byte order
-/// and joined by `&`. Pairs may come in any order. The same string serves as the URL's query.
-/// Keys are encoded as values are: a map flattened into the query has its keys in the names
-/// (`Options.key 1=…`), which the official SDKs percent-encode.
+/// The canonical query string: `key=encoded-value` pairs sorted by key in byte order and joined
+/// by `&`. Pairs may come in any order. The same string serves as the URL's query.
 pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
     let mut out = String::new();
@@ -129,7 +127,7 @@ fn write_canonical_query(out: &mut String, pairs: &mut [(&str, &str)]) {
         if index > 0 {
             out.push('&');
         }
-        percent_encode_into(out, key);
+        out.push_str(key);
         out.push('=');
         percent_encode_into(out, value);
     }
