@@ -313,6 +313,7 @@ pub fn markdown(root: &Path, command: &str, timings: &Timings, products: &[Produ
     .expect("a String");
     text.push_str(METHOD);
     text.push_str(RUN_AGAIN);
+    text.push_str(CI_SAMPLE);
     writeln!(
         text,
         "\n## The run\n\n```sh\ncargo xtask {command}\n```\n\n\
@@ -661,6 +662,22 @@ for the product SDKs; `--no-deps`, as their own version ranges conflict). This r
 python3 -m venv /work/convenv
 /work/convenv/bin/pip install --no-deps -r conformance/requirements-runtime.txt \\
     -r conformance/requirements-products.txt
+```
+";
+
+const CI_SAMPLE: &str = "
+## The CI sample
+
+CI (`.ci/run`, the step \"Conformance with the official Python SDKs, a sample\", which runs only
+when `../shared` is present) runs a fixed sample, one product-version per style of the
+metadata: OOS (RPC, also every action through its `oos` command), ACM (ROA), Cloud Control
+(V3), FC 2.0 (FC), PDS and AliGenie IAP. It installs only the sample's pinned packages, and
+fails on any difference not listed in `conformance/known-differences.txt`. It says so and
+skips when the corpus, python3 with venv, or PyPI is absent. About five minutes on 2 cores.
+
+```sh
+cargo xtask conformance --openmeta-dir DIR --products oos,acm,cloudcontrol,fc-open,pds,aligenie-iap-1-0 \\
+    --cli oos --python VENV/bin/python --expect conformance/known-differences.txt
 ```
 ";
 
