@@ -110,26 +110,44 @@ pub fn request_builders(
     spec_texts: &BTreeMap<PathBuf, String>,
     requests: &[(&str, &serde_json::Map<String, serde_json::Value>)],
 ) -> Result<Vec<String>, Error> {
+    let service = lower_from_texts(dir_name, spec_texts)?;
+    requests
+        .iter()
+        .map(|(action, inputs)| request_builder(&service, action, inputs))
+        .collect()
+}
+
+/// One expression of [`request_builders`], for a service already lowered
+/// ([`lower_from_texts`]): a request that cannot be built fails alone.
+pub fn request_builder(
+    service: &ir::Service,
+    action: &str,
+    inputs: &serde_json::Map<String, serde_json::Value>,
+) -> Result<String, Error> {
+    let operation = service
+        .operations
+        .iter()
+        .find(|operation| operation.name == action)
+        .ok_or_else(|| Error::Request(format!("{} has no operation {action}", service.dir_name)))?;
+    emit::request_builder(service, operation, inputs)
+        .map(|tokens| tokens.to_string())
+        .map_err(Error::Request)
+}
+
+/// The IR of one service whose spec files are given as text (as in [`generate_from_texts`]):
+/// what its operations take and where each parameter travels, for tools that drive a
+/// generated SDK from outside (`cargo xtask conformance` derives its inputs from it).
+pub fn lower_from_texts(
+    dir_name: &str,
+    spec_texts: &BTreeMap<PathBuf, String>,
+) -> Result<ir::Service, Error> {
     let mut diagnostics = diagnostics::Diagnostics::default();
     let spec_dir = Path::new("spec").join(dir_name);
     let files = load::parse_service(dir_name, &spec_dir, spec_texts, &mut diagnostics);
-    let service = match files {
-        Some(files) if diagnostics.is_empty() => lower::lower(&files).map_err(Error::Spec)?,
-        _ => return Err(Error::Spec(diagnostics.into_sorted())),
-    };
-    requests
-        .iter()
-        .map(|(action, inputs)| {
-            let operation = service
-                .operations
-                .iter()
-                .find(|operation| operation.name == *action)
-                .ok_or_else(|| Error::Request(format!("{dir_name} has no operation {action}")))?;
-            emit::request_builder(&service, operation, inputs)
-                .map(|tokens| tokens.to_string())
-                .map_err(Error::Request)
-        })
-        .collect()
+    match files {
+        Some(files) if diagnostics.is_empty() => lower::lower(&files).map_err(Error::Spec),
+        _ => Err(Error::Spec(diagnostics.into_sorted())),
+    }
 }
 
 /// The texts of every service's files, keyed by path.

@@ -337,15 +337,29 @@ impl RequestBase {
     }
 
     /// `scheme://authority/path?query` from parts already checked or encoded: the query is
-    /// the canonical query, percent-encoded but for its keys, which are sent as given, so a
-    /// key with a space (from [`Client::call`](crate::Client::call)) fails here; a host label
-    /// from a parameter fails here too when it cannot be part of a host.
+    /// the canonical query, percent-encoded but for its keys, as the official SDKs sign it;
+    /// a key the URL cannot carry as it is (a map's key flattened into the name) is encoded
+    /// for the URL, as the official SDKs' HTTP clients encode it. A host label from a
+    /// parameter fails here when it cannot be part of a host.
     pub(crate) fn uri(&self, message: &Message<'_>, query: &str) -> Result<http::Uri, Error> {
         let mut path_and_query = String::with_capacity(message.path.len() + 1 + query.len());
         path_and_query.push_str(&message.path);
         if !query.is_empty() {
             path_and_query.push('?');
-            path_and_query.push_str(query);
+            if message.query.iter().all(|(key, _)| is_unreserved(key)) {
+                path_and_query.push_str(query);
+            } else {
+                let mut pairs: Vec<(&str, &str)> = message.query.iter().collect();
+                pairs.sort_unstable();
+                for (index, (key, value)) in pairs.into_iter().enumerate() {
+                    if index > 0 {
+                        path_and_query.push('&');
+                    }
+                    sign::percent_encode_into(&mut path_and_query, key);
+                    path_and_query.push('=');
+                    sign::percent_encode_into(&mut path_and_query, value);
+                }
+            }
         }
         let authority = match &message.authority {
             Some(authority) => Authority::try_from(authority.as_str()).map_err(|_| {
@@ -362,10 +376,16 @@ impl RequestBase {
             .build()
             .map_err(|_| {
                 Error::Build(BuildError::Encode(
-                    "a parameter name holds characters a URL cannot carry".into(),
+                    "the path or query holds characters a URL cannot carry".into(),
                 ))
             })
     }
+}
+
+/// Whether `text` is sent in a URL as it is: RFC 3986's unreserved characters only.
+fn is_unreserved(text: &str) -> bool {
+    text.bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~'))
 }
 
 /// What every attempt of one call sends, encoded once: the path, the host when host

@@ -44,9 +44,9 @@ pub struct Options {
 
 /// One `api-docs.json` of the corpus.
 pub struct Entry {
-    path: PathBuf,
-    product: String,
-    version: String,
+    pub path: PathBuf,
+    pub product: String,
+    pub version: String,
     /// Its spec directory name.
     pub dir: String,
 }
@@ -122,7 +122,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
 }
 
 /// Every `api-docs.json` under `dir`, with its product, version and spec directory name.
-fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
+pub fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
     let paths = api_docs_files(dir)?;
     let mut entries = paths
         .into_iter()

@@ -5,6 +5,7 @@
 mod bench;
 mod catalog;
 mod codegen;
+mod conformance;
 mod corpus;
 mod download;
 mod facts;
@@ -46,6 +47,9 @@ enum Task {
     Package(package::Options),
     /// Imports and generates every product-version of an OpenMeta corpus in memory.
     Corpus(corpus::Options),
+    /// Calls every action through the official Python SDKs and the generated SDKs and CLIs
+    /// on 127.0.0.1, compares, and reports (CONFORMANCE.md).
+    Conformance(conformance::Options),
     /// Runs the benchmarks and prints every figure with its target (BENCHMARKS.md).
     Bench(bench::Options),
 }
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         Task::Catalog(options) => catalog::run(&root, options),
         Task::Package(options) => package::run(&root, options),
         Task::Corpus(options) => corpus::run(&root, options),
+        Task::Conformance(options) => conformance::run(&root, options),
         Task::Bench(options) => bench::run(&root, options),
     }
 }

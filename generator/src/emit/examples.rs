@@ -703,16 +703,17 @@ impl Examples<'_> {
                 let number = number.as_f64().unwrap_or_default();
                 quote!(#number)
             }
+            // A list or a map nested in a value holds owned strings, and maps are `IndexMap`s.
             (Type::Array(item), Value::Array(items)) => {
-                let items = items.iter().map(|value| self.expression(item, value));
+                let items = items.iter().map(|value| self.owned_expression(item, value));
                 quote!(vec![#(#items),*])
             }
             (Type::Map(values), Value::Object(entries)) => {
                 let entries = entries.iter().map(|(key, value)| {
-                    let value = self.expression(values, value);
+                    let value = self.owned_expression(values, value);
                     quote!((String::from(#key), #value))
                 });
-                quote!(::std::collections::BTreeMap::from([#(#entries),*]))
+                quote!(::acs_runtime::IndexMap::from([#(#entries),*]))
             }
             (Type::Struct(_) | Type::Shared(_), Value::Object(fields)) => {
                 self.struct_expression(ty, fields)
@@ -721,6 +722,14 @@ impl Examples<'_> {
                 let text = value.to_string();
                 quote!(::serde_json::from_str::<::serde_json::Value>(#text).unwrap())
             }
+        }
+    }
+
+    /// [`Self::expression`] of a value held inside a list or a map, where no conversion applies.
+    fn owned_expression(&self, ty: &Type, value: &Value) -> TokenStream {
+        match (ty, value) {
+            (Type::String, Value::String(text)) => quote!(String::from(#text)),
+            _ => self.expression(ty, value),
         }
     }
 

@@ -131,3 +131,18 @@ fn an_import_of_some_operations_keeps_only_their_facts() {
     let specs = import_specs(&metadata(), Some(&only), None).unwrap();
     assert_eq!(operation(&specs, "Api").methods, ["GET", "POST"]);
 }
+
+#[test]
+fn every_shipped_facts_file_parses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("official-sdk-facts");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if let Err(error) = OfficialSdkFacts::parse(&path, &text) {
+            panic!("{error}");
+        }
+        files += 1;
+    }
+    assert!(files > 0, "no facts in {}", dir.display());
+}

@@ -1,0 +1,102 @@
+"""Tests of official.py's own logic, with models shaped as the official SDKs' (`from_map`,
+`to_map`, annotated constructors) but written here: no official package is needed.
+
+    python3 -m unittest conformance/test_official.py
+"""
+
+import os
+import sys
+import unittest
+from typing import List
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import official  # noqa: E402
+
+
+class Tag:
+    def __init__(self, key: str = None, value: str = None):
+        self.key = key
+        self.value = value
+
+    def to_map(self):
+        result = {}
+        if self.key is not None:
+            result["Key"] = self.key
+        if self.value is not None:
+            result["Value"] = self.value
+        return result
+
+    def from_map(self, m):
+        self.key = m.get("Key")
+        self.value = m.get("Value")
+        return self
+
+
+class Request:
+    """As the Python models are: lists always written, text fields, a list of models."""
+
+    def __init__(self, name: str = None, rules: str = None, count: int = None,
+                 tag: List[Tag] = None):
+        self.name = name
+        self.rules = rules
+        self.count = count
+        self.tag = tag
+
+    def to_map(self):
+        result = {"Tag": [t.to_map() for t in self.tag or []]}
+        for wire, value in (("Name", self.name), ("Rules", self.rules), ("Count", self.count)):
+            if value is not None:
+                result[wire] = value
+        return result
+
+    def from_map(self, m):
+        self.name = m.get("Name")
+        self.rules = m.get("Rules")
+        self.count = m.get("Count")
+        self.tag = [Tag().from_map(t) for t in m.get("Tag") or []]
+        return self
+
+
+class OfficialTest(unittest.TestCase):
+    def test_what_the_model_cannot_hold_is_dropped_with_why(self):
+        dropped = []
+        kept = official.expressible(Request, {
+            "Name": "n", "Filter.1.Key": "k", "Tag": [{"Key": "a", "Extra": 1}],
+        }, dropped)
+        self.assertEqual(kept, {"Name": "n", "Tag": [{"Key": "a"}]})
+        self.assertEqual([path for path, _ in dropped], ["Filter.1.Key", "Tag[0].Extra"])
+
+    def test_a_value_the_model_changes_is_dropped(self):
+        dropped = []
+        self.assertEqual(official.intersect(True, 1, "Flag", dropped), None)
+        self.assertEqual(dropped[0][0], "Flag")
+
+    def test_structures_given_to_a_text_field_are_their_json_text_and_come_back_whole(self):
+        adapted = []
+        inputs = {"Rules": {"b": 1, "a": [True, "中"]}, "Count": 7, "Name": False}
+        given = official.adapt(Request, inputs, adapted)
+        self.assertEqual(given["Rules"], '{"b":1,"a":[true,"中"]}')
+        self.assertEqual(given["Name"], "false")
+        self.assertEqual(given["Count"], 7, "an int field keeps its number")
+        self.assertEqual(sorted(adapted), ["Name", "Rules"])
+        kept = official.expressible(Request, given, [])
+        self.assertEqual(official.restore(kept, inputs), inputs)
+
+    def test_a_map_carried_as_key_value_objects_is_given_so(self):
+        entries = official.as_entries({"k1": "v1"}, ["Key", "Value"])
+        self.assertEqual(entries, [{"Key": "k1", "Value": "v1"}])
+        kept = official.expressible(Request, {"Tag": entries}, [])
+        self.assertEqual(official.restore(kept, {"Tag": {"k1": "v1"}}), {"Tag": {"k1": "v1"}})
+
+    def test_a_field_is_known_by_its_wire_name(self):
+        self.assertTrue(official.has_field(Request, "Rules"))
+        self.assertTrue(official.has_field(Request, "Tag"))
+        self.assertFalse(official.has_field(Request, "function"))
+
+    def test_method_names_compare_without_case_or_separators(self):
+        self.assertEqual(official.normalized("ExecuteDDLWithOptions"),
+                         official.normalized("execute_ddlwith_options"))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,792 @@
+//! The run's results: CONFORMANCE.md, a summary for the terminal, and the list of
+//! differences in the form `--expect` reads.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use super::{ActionOutcome, ActionResult, Product, State, Timings};
+
+/// `dir<TAB>action<TAB>side<TAB>class` for every difference found.
+pub fn known(products: &[Product]) -> BTreeSet<String> {
+    let mut lines = BTreeSet::new();
+    for product in products {
+        for (side, results) in [("sdk", &product.sdk), ("cli", &product.cli)] {
+            for result in results.iter() {
+                if let ActionOutcome::Differs(differences) = &result.outcome {
+                    for difference in differences {
+                        lines.insert(format!(
+                            "{}\t{}\t{side}\t{}",
+                            product.dir, result.action, difference.class
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    lines
+}
+
+pub fn expected_text(lines: &BTreeSet<String>) -> String {
+    let mut text = String::from(
+        "# Differences from the official SDKs known to `cargo xtask conformance --expect`:\n\
+         # dir<TAB>action<TAB>side<TAB>class, as `--write-expected` writes them. CI fails on any\n\
+         # other; remove a line once its difference is fixed.\n",
+    );
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
+pub fn parse_expected(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Counts of one side of one product-version.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    compared: usize,
+    identical: usize,
+    differing: usize,
+    not_compared: usize,
+    with_dropped_inputs: usize,
+}
+
+impl Counts {
+    fn of(results: &[ActionResult]) -> Self {
+        let mut counts = Counts::default();
+        for result in results {
+            match &result.outcome {
+                ActionOutcome::NotCompared(_) => counts.not_compared += 1,
+                ActionOutcome::Identical => {
+                    counts.compared += 1;
+                    counts.identical += 1;
+                }
+                ActionOutcome::Differs(_) => {
+                    counts.compared += 1;
+                    counts.differing += 1;
+                }
+            }
+            if !result.dropped.is_empty()
+                && !matches!(result.outcome, ActionOutcome::NotCompared(_))
+            {
+                counts.with_dropped_inputs += 1;
+            }
+        }
+        counts
+    }
+
+    fn add(&mut self, other: Counts) {
+        self.compared += other.compared;
+        self.identical += other.identical;
+        self.differing += other.differing;
+        self.not_compared += other.not_compared;
+        self.with_dropped_inputs += other.with_dropped_inputs;
+    }
+}
+
+/// Every class, with the actions it holds by side, the product-versions and a few examples.
+#[derive(Default)]
+struct Class {
+    actions: usize,
+    products: BTreeSet<String>,
+    examples: Vec<String>,
+}
+
+fn classes(products: &[Product], side: &str) -> BTreeMap<String, Class> {
+    let mut classes: BTreeMap<String, Class> = BTreeMap::new();
+    for product in products {
+        let results = if side == "sdk" {
+            &product.sdk
+        } else {
+            &product.cli
+        };
+        for result in results {
+            let ActionOutcome::Differs(differences) = &result.outcome else {
+                continue;
+            };
+            let mut seen = BTreeSet::new();
+            for difference in differences {
+                if !seen.insert(&difference.class) {
+                    continue;
+                }
+                let class = classes.entry(difference.class.clone()).or_default();
+                class.actions += 1;
+                class.products.insert(product.dir.clone());
+                if class.examples.len() < 3
+                    && !class
+                        .examples
+                        .iter()
+                        .any(|e| e.starts_with(&format!("{} ", product.dir)))
+                {
+                    let detail = if difference.detail.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", difference.detail)
+                    };
+                    class
+                        .examples
+                        .push(format!("{} {}{detail}", product.dir, result.action));
+                }
+            }
+        }
+    }
+    classes
+}
+
+/// Where in our code a class of difference probably comes from, as far as it is known: the
+/// class (a prefix when it ends in `*`), the product-versions it is known in (all when none),
+/// and the cause.
+const CAUSES: &[(&str, &[&str], &str)] = &[
+    (
+        "body: official JSON, ours none",
+        &[],
+        "the official SDK sends `{}` when an operation has body fields and none is set (its `body` map is empty, not absent); ours sends no body then. Left as it is: the runtime would need to know that the operation has a body (see the `content-type` class)",
+    ),
+    (
+        "JSON text: same value, other text (key order or spacing)",
+        &[],
+        "the official Python model writes a nested object's fields in the order it declares them, which is not byte order for this type; ours writes byte order. Same JSON value",
+    ),
+    (
+        "header only in the official request: content-type",
+        &[],
+        "the official SDK sends `content-type` (and signs it) when an operation has body fields and none is set (its `body` map is empty, not absent); ours sends it only with a body (`runtime/src/request.rs`, `RequestParams::encode_body`). Not fixed in this run: the generated request builders would have to declare the body of every operation that has one",
+    ),
+    (
+        "signed headers: ours does not sign content-type",
+        &[],
+        "follows from the `content-type` the official SDK sends with an empty body",
+    ),
+    (
+        "content-type: official application/json, ours application/json; charset=utf-8",
+        &["sls"],
+        "the JSON content type of ours (`runtime/src/request.rs`); SLS's official SDK writes `application/json`",
+    ),
+    (
+        "official SDK signs otherwise*",
+        &[],
+        "the official client signs these with another algorithm (the v2 HMAC-SHA1 signature of RPC, `_signature_algorithm = 'v2'`, in fnf, gemp, hdr, linkcard, vcs; its gateway's own in SLS and PDS); ours signs ACS3-HMAC-SHA256 everywhere (`runtime/src/attempt.rs`; the runtime's auth-scheme seam is another branch's work). Their signature headers and parameters are not compared one by one, the rest of the request is",
+    ),
+    (
+        "header only in the official request: x-log-*",
+        &["sls"],
+        "SLS's gateway protocol headers (`alibabacloud_gateway_sls`), which ours does not send",
+    ),
+    (
+        "path",
+        &["sls"],
+        "SLS: the official SDK is wrong. Its gateway writes path parameters with only `%` and space encoded: the request line it sent for `machineGroup a+b~c*d%e/f&g=h?i#j …` is `/machinegroups/machineGroup%20a+b~c*d%25e/f&g=h?i%23j…`, a path of other segments ending at the `?`, whose rest became the query (as RFC 3986 reads it, and as the capture shows). Ours encodes every reserved character",
+    ),
+    (
+        "parameter only in the official request (query)",
+        &["sls"],
+        "SLS: follows from the official path bug (the rest of a path parameter after `?` became query fields)",
+    ),
+    (
+        "parameter only in ours*",
+        &[],
+        "ours requires a parameter the official model cannot express (the metadata lists a flattened `AlertConfig.NotifyType` beside the object, or a field the model lacks): ours sends it alone (`generator/src/import/`, required flattened names)",
+    ),
+    (
+        "header host",
+        &["pds"],
+        "PDS: ours puts the required `domain_id` before the endpoint as a host label; the official PDS SDK takes the endpoint whole and has no `domain_id`",
+    ),
+    (
+        "JSON body field: official JSON text in a string",
+        &[],
+        "the official model holds this body field as text, which it sends as a JSON string; ours sends the object (the spec's type for it)",
+    ),
+];
+
+fn cause(class: &str, products: &BTreeSet<String>) -> &'static str {
+    CAUSES
+        .iter()
+        .find(|(key, scope, _)| {
+            let matches = match key.strip_suffix('*') {
+                Some(prefix) => class.starts_with(prefix),
+                None => class == *key,
+            };
+            matches
+                && (scope.is_empty()
+                    || products
+                        .iter()
+                        .all(|product| scope.contains(&product.as_str())))
+        })
+        .map_or("", |(_, _, cause)| cause)
+}
+
+fn git(root: &Path, args: &[&str]) -> String {
+    Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Markdown-safe text for a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn seconds(duration: std::time::Duration) -> String {
+    let total = duration.as_secs();
+    if total >= 60 {
+        format!("{} min {} s", total / 60, total % 60)
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
+pub fn summary(products: &[Product]) -> String {
+    let mut sdk = Counts::default();
+    let mut cli = Counts::default();
+    for product in products {
+        sdk.add(Counts::of(&product.sdk));
+        cli.add(Counts::of(&product.cli));
+    }
+    let mut text = format!(
+        "conformance: SDK: {} actions compared, {} identical, {} differing, {} not compared\n",
+        sdk.compared, sdk.identical, sdk.differing, sdk.not_compared
+    );
+    if cli.compared + cli.not_compared > 0 {
+        writeln!(
+            text,
+            "conformance: CLI: {} actions compared, {} identical, {} differing",
+            cli.compared, cli.identical, cli.differing
+        )
+        .expect("a String");
+    }
+    for (side, name) in [("sdk", "SDK"), ("cli", "CLI")] {
+        for (class, found) in classes(products, side) {
+            writeln!(
+                text,
+                "  {name} {:>5} actions, {:>3} product-versions: {class}",
+                found.actions,
+                found.products.len()
+            )
+            .expect("a String");
+        }
+    }
+    text
+}
+
+/// The whole report.
+pub fn markdown(root: &Path, command: &str, timings: &Timings, products: &[Product]) -> String {
+    let mut text = String::new();
+    let branch = git(root, &["rev-parse", "--abbrev-ref", "HEAD"]);
+    let commit = git(root, &["rev-parse", "--short", "HEAD"]);
+    let dirty = !git(root, &["status", "--porcelain", "--untracked-files=no"]).is_empty();
+    let compared: Vec<&Product> = products
+        .iter()
+        .filter(|product| matches!(product.state, State::Compared))
+        .collect();
+    let mut sdk = Counts::default();
+    let mut cli = Counts::default();
+    let mut by_style: BTreeMap<&str, usize> = BTreeMap::new();
+    for product in &compared {
+        sdk.add(Counts::of(&product.sdk));
+        cli.add(Counts::of(&product.cli));
+        *by_style.entry(product.style.as_str()).or_default() += 1;
+    }
+    let operations: usize = compared.iter().map(|product| product.operations).sum();
+    writeln!(
+        text,
+        "# Conformance with Alibaba Cloud's official Python SDKs\n\n\
+         Generated by `cargo xtask conformance` (`xtask/src/conformance.rs`); do not edit by hand.\n\n\
+         **This is the state of branch `{branch}` at commit {commit}{}**: the generated SDKs and CLI \
+         of that code, compared with the official SDKs pinned in \
+         `conformance/requirements-products.txt` (their libraries in \
+         `conformance/requirements-runtime.txt`).\n",
+        if dirty { " with uncommitted changes" } else { "" }
+    )
+    .expect("a String");
+    text.push_str(METHOD);
+    text.push_str(RUN_AGAIN);
+    text.push_str(CI_SAMPLE);
+    writeln!(
+        text,
+        "\n## The run\n\n```sh\ncargo xtask {command}\n```\n\n\
+         | part | wall time |\n| --- | --- |\n\
+         | import, generation and inputs | {} |\n| official SDKs (Python) | {} |\n\
+         | cargo build (SDK crates, runners, CLIs) | {} |\n| generated SDKs' calls | {} |\n\
+         | generated CLIs' calls | {} |\n| **total** | **{}** |\n\n\
+         On a machine with 2 cores shared with other work. A second run rebuilds only the crates \
+         whose generated code changed.\n",
+        seconds(timings.generation),
+        seconds(timings.python),
+        seconds(timings.build),
+        seconds(timings.runners),
+        seconds(timings.cli),
+        seconds(timings.total),
+    )
+    .expect("a String");
+
+    let styles: Vec<String> = by_style
+        .iter()
+        .map(|(style, count)| format!("{style} {count}"))
+        .collect();
+    writeln!(
+        text,
+        "## Totals\n\n\
+         {} product-versions compared ({}), {operations} operations.\n\n\
+         | | actions compared | identical | differing | not compared (official SDK made no request) | compared with inputs dropped |\n\
+         | --- | --- | --- | --- | --- | --- |\n\
+         | generated SDKs | {} | {} | {} | {} | {} |",
+        compared.len(),
+        styles.join(", "),
+        sdk.compared,
+        sdk.identical,
+        sdk.differing,
+        sdk.not_compared,
+        sdk.with_dropped_inputs
+    )
+    .expect("a String");
+    if cli.compared + cli.not_compared > 0 {
+        let sample: Vec<&str> = compared
+            .iter()
+            .filter(|product| !product.cli.is_empty())
+            .map(|product| product.dir.as_str())
+            .collect();
+        writeln!(
+            text,
+            "| generated CLIs ({}) | {} | {} | {} | {} | {} |",
+            sample.join(", "),
+            cli.compared,
+            cli.identical,
+            cli.differing,
+            cli.not_compared,
+            cli.with_dropped_inputs
+        )
+        .expect("a String");
+    }
+    let others: Vec<String> = products
+        .iter()
+        .filter_map(|product| match &product.state {
+            State::Compared => None,
+            State::Declined(reason) => Some(format!("{} (declined: {reason})", product.dir)),
+            State::NoOperations => Some(format!("{} (lists no operation)", product.dir)),
+            State::Failed(reason) => Some(format!("{} (failed: {})", product.dir, cell(reason))),
+        })
+        .collect();
+    if !others.is_empty() {
+        writeln!(text, "\nNot compared: {}.", others.join("; ")).expect("a String");
+    }
+
+    for (side, title) in [("sdk", "generated SDKs"), ("cli", "generated CLIs")] {
+        let found = classes(products, side);
+        if found.is_empty() {
+            continue;
+        }
+        writeln!(
+            text,
+            "\n## Differences of the {title}, by class\n\n\
+             Each action counts once per class it shows. Official outcome vs ours for replies; \
+             `ours failed` when ours made no request.\n\n\
+             | class | actions | product-versions | examples | probable cause |\n| --- | --- | --- | --- | --- |"
+        )
+        .expect("a String");
+        let mut ordered: Vec<(&String, &Class)> = found.iter().collect();
+        ordered.sort_by(|a, b| b.1.actions.cmp(&a.1.actions).then(a.0.cmp(b.0)));
+        for (class, found) in ordered {
+            writeln!(
+                text,
+                "| {} | {} | {} | {} | {} |",
+                cell(class),
+                found.actions,
+                found.products.len(),
+                cell(&found.examples.join("; ")),
+                cell(cause(class, &found.products))
+            )
+            .expect("a String");
+        }
+    }
+
+    text.push_str(NORMALISATIONS);
+    let normalised_booleans = compared
+        .iter()
+        .flat_map(|product| product.sdk.iter())
+        .filter(|result| result.normalised.python_booleans)
+        .count();
+    let normalised_lists = compared
+        .iter()
+        .flat_map(|product| product.sdk.iter())
+        .filter(|result| result.normalised.python_empty_lists)
+        .count();
+    writeln!(
+        text,
+        "\nIn this run: booleans normalised in {normalised_booleans} actions, empty lists in {normalised_lists}.\n"
+    )
+    .expect("a String");
+
+    text.push_str(EXCEPTIONS);
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for product in &compared {
+        for result in &product.sdk {
+            for (_, why) in &result.dropped {
+                *reasons.entry(why_class(why)).or_default() += 1;
+            }
+        }
+    }
+    text.push_str("\n| why | inputs |\n| --- | --- |\n");
+    for (why, count) in &reasons {
+        writeln!(text, "| {} | {count} |", cell(why)).expect("a String");
+    }
+    text.push_str("\nEvery dropped input, by product-version (`Action: input`):\n\n");
+    for product in &compared {
+        let dropped: Vec<String> = product
+            .sdk
+            .iter()
+            .flat_map(|result| {
+                result
+                    .dropped
+                    .iter()
+                    .map(move |(input, _)| format!("{}: {input}", result.action))
+            })
+            .collect();
+        if !dropped.is_empty() {
+            writeln!(
+                text,
+                "<details><summary>{} ({} inputs)</summary>\n\n{}\n\n</details>\n",
+                product.dir,
+                dropped.len(),
+                cell(&dropped.join(", "))
+            )
+            .expect("a String");
+        }
+    }
+    let forced: Vec<String> = compared
+        .iter()
+        .flat_map(|product| {
+            product.sdk.iter().flat_map(move |result| {
+                result
+                    .forced
+                    .iter()
+                    .map(move |input| format!("{} {}: {input}", product.dir, result.action))
+            })
+        })
+        .collect();
+    if !forced.is_empty() {
+        writeln!(
+            text,
+            "\nOf those, ours requires these {} and cannot build the request without them, so ours \
+             sends them alone (the difference is then reported): {}.\n",
+            forced.len(),
+            cell(&forced.join(", "))
+        )
+        .expect("a String");
+    }
+
+    text.push_str(ADAPTED);
+    for product in &compared {
+        let adapted: Vec<String> = product
+            .sdk
+            .iter()
+            .flat_map(|result| {
+                result
+                    .adapted
+                    .iter()
+                    .map(move |input| format!("{}: {input}", result.action))
+            })
+            .collect();
+        if !adapted.is_empty() {
+            writeln!(
+                text,
+                "<details><summary>{} ({} inputs)</summary>\n\n{}\n\n</details>\n",
+                product.dir,
+                adapted.len(),
+                cell(&adapted.join(", "))
+            )
+            .expect("a String");
+        }
+    }
+
+    let mut not_compared: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
+    for product in &compared {
+        for result in &product.sdk {
+            if let ActionOutcome::NotCompared(why) = &result.outcome {
+                let entry = not_compared.entry(why_class(why).to_owned()).or_default();
+                entry.0 += 1;
+                if entry.1.len() < 3 {
+                    entry.1.push(format!("{} {}", product.dir, result.action));
+                }
+            }
+        }
+    }
+    if !not_compared.is_empty() {
+        text.push_str(
+            "\n## Not compared: the official SDK made no request\n\n\
+             | why | actions | examples |\n| --- | --- | --- |\n",
+        );
+        for (why, (count, examples)) in &not_compared {
+            writeln!(
+                text,
+                "| {} | {count} | {} |",
+                cell(why),
+                cell(&examples.join("; "))
+            )
+            .expect("a String");
+        }
+    }
+
+    text.push_str(
+        "\n## Product-versions\n\n\
+         | product | version | style | official package | actions | compared | identical | differing | not compared | CLI compared / identical | reasons (classes, actions) |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for product in products {
+        let counts = Counts::of(&product.sdk);
+        let cli_counts = Counts::of(&product.cli);
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for result in &product.sdk {
+            if let ActionOutcome::Differs(differences) = &result.outcome {
+                let mut seen = BTreeSet::new();
+                for difference in differences {
+                    if seen.insert(difference.class.as_str()) {
+                        *reasons.entry(difference.class.as_str()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let reasons = match &product.state {
+            State::Compared => reasons
+                .iter()
+                .map(|(class, count)| format!("{class} ({count})"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            State::Declined(reason) => format!("declined: {reason}"),
+            State::NoOperations => "lists no operation".into(),
+            State::Failed(reason) => format!("failed: {reason}"),
+        };
+        let cli_cell = if product.cli.is_empty() {
+            String::new()
+        } else {
+            format!("{} / {}", cli_counts.compared, cli_counts.identical)
+        };
+        writeln!(
+            text,
+            "| {} | {} | {} | {}=={} | {} | {} | {} | {} | {} | {} | {} |",
+            product.product,
+            product.version,
+            product.style,
+            product.package.name,
+            product.package.version,
+            product.operations,
+            counts.compared,
+            counts.identical,
+            counts.differing,
+            counts.not_compared,
+            cli_cell,
+            cell(&reasons)
+        )
+        .expect("a String");
+    }
+    text
+}
+
+/// The kind of a reason, without the values it names (`the official model turns 'a' into
+/// 'b'` → `the official model turns a value into another`).
+fn why_class(why: &str) -> &str {
+    if let Some(rest) = why.strip_prefix("nothing was sent: ") {
+        // The exception's class, not its message.
+        let end = rest.find([':', ' ']).map_or(rest.len(), |at| at);
+        &why[.."nothing was sent: ".len() + end]
+    } else if why.starts_with("the official model turns") {
+        "the official model turns the value into another"
+    } else if let Some(at) = why.find(" (") {
+        &why[..at]
+    } else if let Some(at) = why.find(": ") {
+        &why[..at]
+    } else {
+        why
+    }
+}
+
+const METHOD: &str = "
+## What is compared
+
+For every product-version of Alibaba Cloud's OpenMeta corpus whose official Python SDK is on
+PyPI (`alibabacloud-<product><version without dashes>`), every action is called twice with the
+same inputs on 127.0.0.1: through the official Python SDK (`conformance/official.py`) and
+through the SDK generated from the metadata, imported as a new user would import it (OOS: the
+checked-in `spec/oos`, which holds ten actions its metadata lacks). The inputs are derived from
+the spec's types alone (`xtask/src/conformance/inputs.rs`): every parameter set; strings
+holding CJK text, an emoji, `+ ~ * % / & = ? #` and spaces (ASCII where a header or a host
+label needs it); an enum's first value; numbers within the documented bounds; `true`; two
+elements in every list and two entries in every map, one key needing encoding; every field of
+nested objects; bytes where a body is bytes.
+
+Both sides sign with the same date (`2024-05-01T08:30:00Z`), signature nonce, keys (`ak` /
+`secret`) and endpoint (`http://127.0.0.1:<the official call's port>`). Compared, for each
+action: the HTTP method; the encoded path; the query, decoded and encoded (pair by pair, with
+Python's `+` for a space read as `%20`); form bodies (fields, then bytes) and JSON bodies
+(values, then bytes) and other bodies (bytes); every header the official SDK signs (but its
+`user-agent` and `x-acs-credentials-provider`, see below) and every header ours adds; ours
+signing every header all official SDKs sign (`host`, `content-type`, `x-acs-*`) and nothing the
+official request lacks; and our own `Authorization`, which must verify over the official
+request by the test server's independent implementation of ACS3-HMAC-SHA256
+(`test-server/src/verify.rs`). Then both SDKs are sent the same three replies, from a capturing
+server for the official SDK and from `acs-test-server` for ours: `200` with
+`{\"Code\":\"200\",\"Message\":\"\",\"Success\":true,…}`, `400` with `\"Code\":\"InvalidParameter\"`
+and `500` with `\"Code\":\"InternalError\"`; each side's success or error is recorded, and a
+disagreement is a difference.
+
+The CLI sample runs every action of its product-versions through the generated command, one
+`--Name=value` flag per input (the metadata's `body` object as one JSON flag), against
+`acs-test-server`, which checks its signature with its own verifier. The CLI draws its own date
+and nonce and calls the test server's address, so date, nonce, host and signature are not
+compared with the official request; the test server keeps the query decoded, so the query is
+compared decoded only.
+";
+
+const RUN_AGAIN: &str = "
+## How to run it again
+
+The official SDKs run in a venv outside the checkout, with every package pinned
+(`conformance/requirements-runtime.txt` for the libraries, `conformance/requirements-products.txt`
+for the product SDKs; `--no-deps`, as their own version ranges conflict). This run used Python
+3.11. The corpus is Alibaba Cloud's OpenMeta metadata, unpacked
+(`tar --zstd -xf acs-metadata-20251219.tar.zst`).
+
+```sh
+python3 -m venv /work/convenv
+/work/convenv/bin/pip install --no-deps -r conformance/requirements-runtime.txt \\
+    -r conformance/requirements-products.txt
+```
+";
+
+const CI_SAMPLE: &str = "
+## The CI sample
+
+CI (`.ci/run`, the step \"Conformance with the official Python SDKs, a sample\", which runs only
+when `../shared` is present) runs a fixed sample, one product-version per style of the
+metadata: OOS (RPC, also every action through its `oos` command), ACM (ROA), Cloud Control
+(V3), FC 2.0 (FC), PDS and AliGenie IAP. It installs only the sample's pinned packages, and
+fails on any difference not listed in `conformance/known-differences.txt`. It says so and
+skips when the corpus, python3 with venv, or PyPI is absent. About five minutes on 2 cores.
+
+```sh
+cargo xtask conformance --openmeta-dir DIR --products oos,acm,cloudcontrol,fc-open,pds,aligenie-iap-1-0 \\
+    --cli oos --python VENV/bin/python --expect conformance/known-differences.txt
+```
+";
+
+const NORMALISATIONS: &str = "
+## Normalisations
+
+Only these quirks of the Python SDK are normalised, each because the other official SDKs do
+otherwise; everything else is compared as sent.
+
+- **Booleans in queries and forms.** Python writes them with `str()`: `True`, `False`. The Go
+  SDK's `openapi-util` (`aliyun/darabonba-openapi-util`, `golang/service/service.go`,
+  `flatRepeatedList`) writes every scalar with `fmt.Sprintf(\"%v\", …)`, which gives `true` and
+  `false`. The official `True` / `False` are read as
+  `true` / `false`; our signature is then checked over the official request with them so
+  written.
+- **Unset lists in JSON bodies.** The Python models' `to_map` writes every list field, set or
+  not (`result['Tags'] = []` before filling it), so an unset list is sent as `[]` in a JSON
+  body, and as the text `[]` where the parameter travels as JSON text in a query or form. The
+  Go models tag every list `omitempty` (the field `Tag []*DescribeInstancesRequestTag` of the
+  Go SDKs' `DescribeInstancesRequest` is tagged `json:\"Tag,omitempty\"`) and leave unset lists
+  out, as ours do. An empty list in the official JSON body, or a query or form field `[]`, that ours
+  does not send is dropped before comparing.
+- **Which headers are signed.** Python signs every header it sets, `user-agent` and
+  `x-acs-credentials-provider` included (`alibabacloud_tea_openapi/utils.py`,
+  `get_canonicalized_headers`). The Go SDK signs only `host`, `content-type` and the `x-acs-*`
+  headers (`golang/service/service.go`, `getCanonicalHeaders`). Ours must sign those that the
+  official SDK signed, may sign other headers the official request carries with the same value
+  (`accept`), and its signature must verify over the official request: `SignedHeaders` lists
+  themselves are not compared, nor the `Authorization` bytes, which differ with them.
+";
+
+const EXCEPTIONS: &str = "
+## Exceptions: inputs the official SDK's model cannot express
+
+Each request model (and headers model) of the official SDK is given the inputs through
+`from_map` and read back through `to_map`; an input that does not come back unchanged is
+dropped, from both sides, before anything is sent. These are the only inputs not compared. The
+usual cause: the metadata lists a parameter the Python model holds otherwise (`Filter.1.Key`,
+where the model has a list `Filter`; `SystemDisk.Category` inside `SystemDisk`), or a field the
+model lacks.
+";
+
+const ADAPTED: &str = "
+### Inputs given as text
+
+Where the official model holds text (`str`) and ours a structure, a number or a flag, the
+official SDK is given the text ours sends for it: compact JSON (no spaces, non-ASCII as it is,
+keys in the inputs' order, which is the spec's), `true`/`false`, the number's digits. The
+inputs so given, by product-version (`Action: input`):
+
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_lines_round_trip_without_their_comments() {
+        let lines: BTreeSet<String> =
+            ["ecs\tRunInstances\tsdk\tmethod: official GET, ours POST".to_owned()]
+                .into_iter()
+                .collect();
+        assert_eq!(parse_expected(&expected_text(&lines)), lines);
+    }
+
+    #[test]
+    fn causes_match_a_class_whole_or_by_prefix_within_their_products() {
+        let products = |dirs: &[&str]| {
+            dirs.iter()
+                .map(|dir| dir.to_string())
+                .collect::<BTreeSet<_>>()
+        };
+        assert!(cause("path", &products(&["sls"])).starts_with("SLS"));
+        assert_eq!(
+            cause("path", &products(&["sls", "ecs"])),
+            "",
+            "known in SLS only"
+        );
+        assert_eq!(
+            cause("path encoding", &products(&["sls"])),
+            "",
+            "not a prefix"
+        );
+        assert!(
+            !cause(
+                "official SDK signs otherwise (LOG), not ACS3-HMAC-SHA256",
+                &products(&["x"])
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn reasons_are_grouped_without_their_values() {
+        assert_eq!(
+            why_class("the official model turns 'a' into 'b'"),
+            "the official model turns the value into another"
+        );
+        assert_eq!(
+            why_class("the official model cannot take it (TypeError)"),
+            "the official model cannot take it"
+        );
+        assert_eq!(
+            why_class("the official model has no such field"),
+            "the official model has no such field"
+        );
+        assert_eq!(
+            why_class("nothing was sent: UnretryableException: {'message': 'x'}"),
+            "nothing was sent: UnretryableException"
+        );
+    }
+}
