@@ -8,6 +8,7 @@ mod corpus;
 mod facts;
 mod import;
 mod report;
+mod sensitive_report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -60,6 +60,10 @@ pub enum OverlayProblem {
     },
     /// An added parameter without a `name`.
     Unnamed,
+    /// A `sensitive` that the import already gives: the importer's rule decided the same.
+    SensitiveAsImported {
+        sensitive: bool,
+    },
 }
 
 impl fmt::Display for ImportError {
@@ -97,6 +101,11 @@ impl fmt::Display for OverlayProblem {
             ),
             Self::NameMismatch { name } => write!(f, "its `name` is `{name}`"),
             Self::Unnamed => f.write_str("it has no `name`"),
+            Self::SensitiveAsImported { sensitive } => write!(
+                f,
+                "`sensitive: {sensitive}` is what the importer's rule already decides \
+                 (spec/README.md): remove it"
+            ),
         }
     }
 }

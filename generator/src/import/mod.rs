@@ -89,6 +89,7 @@ mod openmeta;
 mod overlay;
 mod pagination;
 mod path;
+pub mod sensitive;
 mod text;
 
 use std::collections::BTreeMap;
@@ -111,6 +112,9 @@ pub struct ImportedSpecs {
     pub schemas: SchemasSpec,
     /// Keyed by action; empty for a product-version that lists no operation.
     pub operations: BTreeMap<String, OperationSpec>,
+    /// What the importer's rule marked sensitive, and what it passed over that is named like
+    /// a secret (see [`sensitive`]), before the overlay overrode any of it.
+    pub judged_secrets: Vec<sensitive::Judged>,
 }
 
 /// The product code (`oos`) and API version of the metadata.
@@ -184,8 +188,13 @@ pub fn import_specs(
             .iter()
             .map(|waiter| waiter.name.value.as_str()),
     );
+    let mut judged_secrets = Vec::new();
     for ((action, operation), names) in operations.iter_mut().zip(&names) {
         let refinements = overlay.operations.get(action);
+        if let Some(refinements) = refinements {
+            refinements.add_parameters(action, operation)?;
+        }
+        sensitive::mark_operation(action, operation, &mut judged_secrets);
         if let Some(refinements) = refinements {
             refinements.patch_shapes(action, operation)?;
         }
@@ -196,6 +205,7 @@ pub fn import_specs(
         naming::assign_type_names(names, operation);
     }
     let mut schemas = converter.shared_schemas(&operations);
+    sensitive::mark_schemas(&mut schemas, &mut judged_secrets);
     naming::assign_schema_type_names(&mut schemas);
     let service = ServiceSpec {
         waiters: overlay.checked_waiters(&mut operations)?,
@@ -205,6 +215,7 @@ pub fn import_specs(
         service,
         schemas,
         operations,
+        judged_secrets,
     })
 }
 
