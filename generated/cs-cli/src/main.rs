@@ -1500,7 +1500,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1535,7 +1536,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/nodepools")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1730,7 +1732,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/k8s/{ClusterId}/user_config")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1776,7 +1779,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/api/v2/k8s/{ClusterId}/user_config")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2577,7 +2581,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/k8s/{ClusterId}/users/{Uid}/user_config")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {

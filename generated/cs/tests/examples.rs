@@ -156,6 +156,32 @@ fn attach_instances_request_example_encodes() {
     );
 }
 #[test]
+fn attach_instances_debug_shows_no_secret() {
+    use operation::attach_instances::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = AttachInstancesRequest::builder()
+        .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+        .password(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_cs::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_cs::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_cs::Client::from_conf(config)
+            .attach_instances()
+            .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+            .password(MARKER),
+    );
+}
+#[test]
 fn attach_instances_to_node_pool_response_example_decodes() {
     check_response::<
         operation::attach_instances_to_node_pool::AttachInstancesToNodePoolResponse,
@@ -184,6 +210,34 @@ fn attach_instances_to_node_pool_request_example_encodes() {
         Some(
             "{\"password\":\"Hello1234\",\"format_disk\":false,\"keep_instance_name\":true}",
         ),
+    );
+}
+#[test]
+fn attach_instances_to_node_pool_debug_shows_no_secret() {
+    use operation::attach_instances_to_node_pool::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = AttachInstancesToNodePoolRequest::builder()
+        .cluster_id("c82e6987e2961451182edacd74faf****")
+        .nodepool_id("np31da1b38983f4511b490fc62108a****")
+        .password(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_cs::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_cs::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_cs::Client::from_conf(config)
+            .attach_instances_to_node_pool()
+            .cluster_id("c82e6987e2961451182edacd74faf****")
+            .nodepool_id("np31da1b38983f4511b490fc62108a****")
+            .password(MARKER),
     );
 }
 #[test]
@@ -725,6 +779,29 @@ fn create_cluster_request_example_encodes() {
         Some(
             "{\"name\":\"cluster-demo\",\"region_id\":\"cn-beijing\",\"cluster_type\":\"Kubernetes\",\"cluster_spec\":\"ack.pro.small\",\"profile\":\"Default\",\"kubernetes_version\":\"1.16.9-aliyun.1\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}],\"resource_group_id\":\"rg-acfm3mkrure****\",\"deletion_protection\":true,\"vpcid\":\"vpc-2zeik9h3ahvv2zz95****\",\"ip_stack\":\"Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\\nDefault value: IPV4\",\"container_cidr\":\"172.20.0.0/16\",\"service_cidr\":\"172.21.0.0/20\",\"security_group_id\":\"sg-bp1bdue0qc1g7k****\",\"is_enterprise_security_group\":true,\"snat_entry\":true,\"endpoint_public_access\":true,\"load_balancer_id\":\"lb-wz9t256gqa3vbouk****\",\"ssh_flags\":true,\"timezone\":\"Asia/Shanghai\",\"node_cidr_mask\":\"25\",\"proxy_mode\":\"ipvs\",\"controlplane_log_ttl\":\"30\",\"controlplane_log_project\":\"k8s-log-xxx\",\"cluster_domain\":\"cluster.local\",\"encryption_provider_key\":\"0fe64791-55eb-4fc7-84c5-c6c7cdca****\",\"service_account_issuer\":\"kubernetes.default.svc\",\"api_audiences\":\"kubernetes.default.svc\",\"maintenance_window\":{\"enable\":false,\"maintenance_time\":\"03:00:00Z\",\"duration\":\"3h\",\"weekly_period\":\"Monday,Thursday\",\"recurrence\":\"FREQ=WEEKLY;INTERVAL=4;BYDAY=MO,TU\"},\"operation_policy\":{\"cluster_auto_upgrade\":{\"enabled\":true,\"channel\":\"patch\"}},\"addons\":[{\"name\":\"nginx-ingress-controller\",\"config\":\"{\\\\\\\"IngressSlbNetworkType\\\\\\\":\\\\\\\"internet\\\\\\\"}\",\"disabled\":false,\"version\":\"v1.9.3-aliyun.1\"}],\"nodepools\":[{\"auto_scaling\":{\"enable\":true,\"max_instances\":10,\"min_instances\":0,\"type\":\"cpu\",\"is_bond_eip\":true,\"eip_internet_charge_type\":\"PayByBandwidth\",\"eip_bandwidth\":5},\"kubernetes_config\":{\"cms_enabled\":true,\"cpu_policy\":\"none\",\"labels\":[{\"key\":\"env\",\"value\":\"prod\"}],\"runtime\":\"containerd\",\"runtime_version\":\"1.6.20\",\"taints\":[{\"key\":\"key\",\"value\":\"value\",\"effect\":\"NoSchedule\"}],\"user_data\":\"MXM=\",\"node_name_mode\":\"customized,aliyun,ip,com\"},\"nodepool_info\":{\"name\":\"np-test\",\"resource_group_id\":\"rg-acfmyvw3wjm****\",\"type\":\"ess\"},\"scaling_group\":{\"auto_renew\":false,\"auto_renew_period\":0,\"data_disks\":[{\"category\":\"cloud_ssd\",\"size\":40,\"encrypted\":\"true\",\"kms_key_id\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"auto_snapshot_policy_id\":\"sp-2zej1nogjvovnz4z****\",\"performance_level\":\"PL1\",\"provisioned_iops\":1000,\"bursting_enabled\":true,\"auto_format\":true,\"file_system\":\"ext4\",\"mount_target\":\"/mnt/path1\",\"disk_name\":\"DataDiskName\",\"device\":\"/dev/xvdb\",\"snapshot_id\":\"s-280s7****\"}],\"image_id\":\"aliyun_2_1903_x64_20G_alibase_20200904.vhd\",\"instance_charge_type\":\"PostPaid\",\"instance_types\":[\"example\"],\"key_pair\":\"np-key\",\"login_password\":\"Hello1234\",\"period\":0,\"period_unit\":\"Month\",\"platform\":\"AliyunLinux\",\"spot_strategy\":\"NoSpot\",\"spot_price_limit\":[{\"instance_type\":\"ecs.c6.large\",\"price_limit\":\"0.39\"}],\"scaling_policy\":\"release\",\"security_group_id\":\"sg-2zeihch86ooz9io4****\",\"system_disk_category\":\"cloud_efficiency\",\"system_disk_size\":120,\"system_disk_performance_level\":\"PL1\",\"system_disk_kms_key_id\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"system_disk_encrypt_algorithm\":\"aes-256\",\"system_disk_provisioned_iops\":1000,\"system_disk_bursting_enabled\":true,\"tags\":[{\"key\":\"key\",\"value\":\"value\"}],\"vswitch_ids\":[\"example\"],\"multi_az_policy\":\"COST_OPTIMIZED\",\"on_demand_base_capacity\":0,\"on_demand_percentage_above_base_capacity\":20,\"spot_instance_pools\":5,\"spot_instance_remedy\":false,\"compensate_with_on_demand\":true,\"internet_charge_type\":\"PayByBandwidth\",\"internet_max_bandwidth_out\":10,\"image_type\":\"AliyunLinux\",\"deploymentset_id\":\"ds-bp1d19mmbsv3jf6xxxxx\",\"desired_size\":2,\"private_pool_options\":{\"id\":\"eap-bp67acfmxazb4****\",\"match_criteria\":\"Open\"},\"ram_role_name\":\"example-role\"},\"tee_config\":{\"tee_enable\":false},\"management\":{\"enable\":false,\"auto_repair\":false,\"upgrade_config\":{\"auto_upgrade\":false,\"surge\":0,\"surge_percentage\":0,\"max_unavailable\":0},\"auto_repair_policy\":{\"restart_node\":true},\"auto_vul_fix\":true,\"auto_vul_fix_policy\":{\"restart_node\":true,\"vul_level\":\"asap,nntf\"},\"auto_upgrade\":true,\"auto_upgrade_policy\":{\"auto_upgrade_kubelet\":true}},\"count\":1,\"interconnect_mode\":\"basic\",\"interconnect_config\":{\"cen_id\":\"cen-ey9k9nfhz0f*******\",\"ccn_id\":\"ccn-qm5i0i0q9yi*******\",\"ccn_region_id\":\"cn-shanghai\",\"bandwidth\":10,\"improved_period\":\"1\"},\"max_nodes\":10,\"node_config\":{\"kubelet_configuration\":{\"registryPullQPS\":5,\"registryBurst\":10,\"eventRecordQPS\":5,\"eventBurst\":10,\"kubeAPIQPS\":5,\"kubeAPIBurst\":10,\"serializeImagePulls\":true,\"cpuManagerPolicy\":\"none\",\"readOnlyPort\":0,\"maxPods\":110,\"containerLogMaxSize\":\"10Mi\",\"containerLogMaxFiles\":5,\"reservedMemory\":[{\"numaNode\":0,\"limits\":{\"memory\":\"1Gi\"}}],\"memoryManagerPolicy\":\"none\",\"cpuCFSQuota\":true,\"cpuCFSQuotaPeriod\":\"100ms\",\"imageGCHighThresholdPercent\":85,\"imageGCLowThresholdPercent\":80,\"podPidsLimit\":-1,\"topologyManagerPolicy\":\"restricted\",\"tracing\":{\"endpoint\":\"localhost:4317\",\"samplingRatePerMillion\":200000},\"containerLogMaxWorkers\":1,\"containerLogMonitorInterval\":\"10s\"}}}],\"user_ca\":\"-----BEGIN CERTIFICATE-----****\",\"control_plane_config\":{\"charge_type\":\"PrePaid\",\"period\":1,\"period_unit\":\"Month\",\"auto_renew\":true,\"auto_renew_period\":1,\"image_type\":\"AliyunLinux3\\n\",\"image_id\":\"aliyun_3_x64_20G_alibase_20240819.vhd\\n\",\"key_pair\":\"ack\",\"login_password\":\"ack@Test\",\"system_disk_category\":\"cloud_essd\",\"system_disk_size\":120,\"system_disk_snapshot_policy_id\":\"sp-2zej1nogjvovnz4z****\\n\",\"system_disk_performance_level\":\"PL1\",\"system_disk_provisioned_iops\":1000,\"system_disk_bursting_enabled\":true,\"deploymentset_id\":\"ds-bp10b35imuam5amw****\\n\",\"cloud_monitor_flags\":true,\"instance_metadata_options\":{\"http_tokens\":\"optional\"},\"soc_enabled\":true,\"security_hardening_os\":true,\"cpu_policy\":\"none\",\"runtime\":\"containerd\",\"node_port_range\":\"30000-32767\\n\",\"size\":3},\"custom_san\":\"cs.aliyun.com\",\"runtime\":{\"name\":\"docker\",\"version\":\"19.03.5\"},\"node_name_mode\":\"aliyun.com00055test\",\"user_data\":\"IyEvdXNyL2Jpbi9iYXNoCmVjaG8gIkhlbGxvIEFD****\",\"image_id\":\"m-bp16z7xko3vvv8gt****\",\"taints\":[{\"key\":\"key\",\"value\":\"value\",\"effect\":\"NoSchedule\"}],\"cloud_monitor_flags\":true,\"platform\":\"CentOS\",\"os_type\":\"Linux\",\"soc_enabled\":false,\"security_hardening_os\":false,\"cis_enabled\":false,\"cpu_policy\":\"none\",\"node_port_range\":\"30000~32767\\t\",\"key_pair\":\"secrity-key\",\"login_password\":\"Hello@1234\",\"master_count\":3,\"master_system_disk_category\":\"cloud_ssd\",\"master_system_disk_size\":120,\"master_system_disk_performance_level\":\"PL1\",\"master_system_disk_snapshot_policy_id\":\"sp-2zej1nogjvovnz4z****\",\"master_instance_charge_type\":\"PrePaid\",\"master_period_unit\":\"Month\",\"master_period\":1,\"master_auto_renew\":true,\"master_auto_renew_period\":1,\"num_of_nodes\":3,\"worker_system_disk_category\":\"cloud_efficiency\",\"worker_system_disk_size\":120,\"worker_system_disk_snapshot_policy_id\":\"sp-2zej1nogjvovnz4z****\",\"worker_system_disk_performance_level\":\"PL1\",\"worker_data_disks\":[{\"category\":\"cloud_essd\",\"encrypted\":\"true\",\"size\":\"120\",\"performance_level\":\"PL1\"}],\"worker_instance_charge_type\":\"PrePaid\",\"worker_period_unit\":\"Month\",\"worker_period\":1,\"worker_auto_renew\":true,\"worker_auto_renew_period\":1,\"format_disk\":false,\"keep_instance_name\":true,\"nat_gateway\":true,\"zone_id\":\"cn-beiji****\",\"logging_type\":\"SLS\",\"disable_rollback\":true,\"timeout_mins\":60,\"image_type\":\"AliyunLinux\",\"load_balancer_spec\":\"slb.s2.small\",\"enable_rrsa\":true,\"charge_type\":\"1\",\"period_unit\":\"Month\",\"auto_renew\":true,\"auto_renew_period\":1}",
         ),
+    );
+}
+#[test]
+fn create_cluster_debug_shows_no_secret() {
+    use operation::create_cluster::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = CreateClusterRequest::builder().login_password(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_cs::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_cs::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_cs::Client::from_conf(config)
+            .create_cluster()
+            .login_password(MARKER),
     );
 }
 #[test]
@@ -1657,6 +1734,22 @@ fn describe_cluster_node_pool_detail_request_example_encodes() {
     );
 }
 #[test]
+fn describe_cluster_node_pool_detail_debug_shows_no_secret() {
+    use operation::describe_cluster_node_pool_detail::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: DescribeClusterNodePoolDetailResponse = ::acs_runtime::de::from_slice(
+            "{\"scaling_group\":{\"login_password\":\"redaction-check-secret\"}}"
+                .as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
+}
+#[test]
 fn describe_cluster_node_pools_response_example_decodes() {
     check_response::<
         operation::describe_cluster_node_pools::DescribeClusterNodePoolsResponse,
@@ -1683,6 +1776,22 @@ fn describe_cluster_node_pools_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn describe_cluster_node_pools_debug_shows_no_secret() {
+    use operation::describe_cluster_node_pools::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: DescribeClusterNodePoolsResponse = ::acs_runtime::de::from_slice(
+            "{\"nodepools\":[{\"scaling_group\":{\"login_password\":\"redaction-check-secret\"}}]}"
+                .as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn describe_cluster_nodes_response_example_decodes() {
@@ -1805,6 +1914,21 @@ fn describe_cluster_user_kubeconfig_request_example_encodes() {
     );
 }
 #[test]
+fn describe_cluster_user_kubeconfig_debug_shows_no_secret() {
+    use operation::describe_cluster_user_kubeconfig::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: DescribeClusterUserKubeconfigResponse = ::acs_runtime::de::from_slice(
+            "{\"config\":\"redaction-check-secret\"}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
+}
+#[test]
 fn describe_cluster_v2_user_kubeconfig_request_example_encodes() {
     use operation::describe_cluster_v2_user_kubeconfig::*;
     let request = DescribeClusterV2UserKubeconfigRequest::builder()
@@ -1812,6 +1936,21 @@ fn describe_cluster_v2_user_kubeconfig_request_example_encodes() {
         .build()
         .expect("every required parameter has an example");
     check_params(&request, &[("path", "ClusterId", "example")], None);
+}
+#[test]
+fn describe_cluster_v2_user_kubeconfig_debug_shows_no_secret() {
+    use operation::describe_cluster_v2_user_kubeconfig::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: DescribeClusterV2UserKubeconfigResponse = ::acs_runtime::de::from_slice(
+            "{\"config\":\"redaction-check-secret\"}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn describe_cluster_vuls_response_example_decodes() {
@@ -2227,6 +2366,21 @@ fn describe_subaccount_k8s_cluster_user_config_request_example_encodes() {
         ],
         None,
     );
+}
+#[test]
+fn describe_subaccount_k8s_cluster_user_config_debug_shows_no_secret() {
+    use operation::describe_subaccount_k8s_cluster_user_config::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let response: DescribeSubaccountK8sClusterUserConfigResponse = ::acs_runtime::de::from_slice(
+            "{\"config\":\"redaction-check-secret\"}".as_bytes(),
+        )
+        .expect("the secrets decode");
+    assert_hidden(&response);
 }
 #[test]
 fn describe_task_info_response_example_decodes() {

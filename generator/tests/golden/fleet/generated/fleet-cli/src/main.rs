@@ -723,7 +723,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     required: true,
                     description: "",
                     example: Some("s3cr3t+/ 值"),
-                    sensitive: false,
+                    sensitive: true,
                 },
             ],
         },

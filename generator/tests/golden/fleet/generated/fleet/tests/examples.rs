@@ -360,3 +360,27 @@ fn set_fleet_secret_request_example_encodes() {
         None,
     );
 }
+#[test]
+fn set_fleet_secret_debug_shows_no_secret() {
+    use operation::set_fleet_secret::*;
+    const MARKER: &str = "redaction-check-secret";
+    fn assert_hidden(value: &impl ::std::fmt::Debug) {
+        let shown = format!("{value:?}");
+        assert!(! shown.contains(MARKER), "a secret shows: {shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+    let builder = SetFleetSecretRequest::builder().fleet_id("f-1").secret_data(MARKER);
+    assert_hidden(&builder);
+    assert_hidden(&builder.clone().build().expect("every required parameter is set"));
+    let config = alibabacloud_fleet::Config::builder()
+        .region("cn-hangzhou")
+        .credentials(alibabacloud_fleet::Credentials::new("LTAIid", "key", "test"))
+        .build()
+        .expect("a configuration");
+    assert_hidden(
+        &alibabacloud_fleet::Client::from_conf(config)
+            .set_fleet_secret()
+            .fleet_id("f-1")
+            .secret_data(MARKER),
+    );
+}
