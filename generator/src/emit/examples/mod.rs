@@ -22,15 +22,22 @@ pub use values::{request_builder, required_setters};
 
 pub fn emit_examples(service: &Service) -> TokenStream {
     let crate_ident = format_ident!("{}", service.crate_ident);
-    let tests = service.operations.iter().map(|operation| {
-        let response = response::response_test(operation, &service.shared_structs);
-        let request = request::request_test(operation, service);
-        let redaction = redaction::redaction_test(operation, service);
-        quote!(#response #request #redaction)
-    });
+    let mut secrets = false;
+    let tests: Vec<TokenStream> = service
+        .operations
+        .iter()
+        .map(|operation| {
+            let response = response::response_test(operation, &service.shared_structs);
+            let request = request::request_test(operation, service);
+            let redaction = redaction::redaction_test(operation, service);
+            secrets |= redaction.is_some();
+            quote!(#response #request #redaction)
+        })
+        .collect();
+    let secret_helpers = secrets.then(|| redaction::helpers(service));
     quote! {
         //! Every operation's examples, checked: responses decode losslessly, requests encode
-        //! as the official SDKs encode them.
+        //! as the official SDKs encode them; and no secret shows.
         use #crate_ident::operation;
 
         /// The sample decodes with nothing lost, and so does every variation of it whose
@@ -118,6 +125,8 @@ pub fn emit_examples(service: &Service) -> TokenStream {
                 (expected, actual) => panic!("body: expected {expected:?}, encoded {actual:?}"),
             }
         }
+
+        #secret_helpers
 
         #(#tests)*
     }
