@@ -89,6 +89,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["password"]],
         },
         ::acs_cli::Operation {
             kebab: "attach-instances-to-node-pool",
@@ -134,6 +135,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["password"]],
         },
         ::acs_cli::Operation {
             kebab: "cancel-cluster-upgrade",
@@ -158,6 +160,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-component-upgrade",
@@ -193,6 +196,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-operation-plan",
@@ -216,6 +220,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-task",
@@ -239,6 +244,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-control-plane-log-enable",
@@ -263,6 +269,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-service-role",
@@ -286,6 +293,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "clean-cluster-user-permissions",
@@ -332,6 +340,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "clean-user-permissions",
@@ -377,6 +386,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-autoscaling-config",
@@ -411,6 +421,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-cluster",
@@ -433,6 +444,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     example: None,
                     sensitive: false,
                 },
+            ],
+            nested_secrets: &[
+                &["nodepools", "[]", "scaling_group", "login_password"],
+                &["control_plane_config", "login_password"],
+                &["login_password"],
             ],
         },
         ::acs_cli::Operation {
@@ -468,6 +484,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-cluster-inspect-config",
@@ -502,6 +519,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-cluster-node-pool",
@@ -536,6 +554,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["scaling_group", "login_password"]],
         },
         ::acs_cli::Operation {
             kebab: "create-kubernetes-trigger",
@@ -559,6 +578,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-template",
@@ -582,6 +602,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-trigger",
@@ -616,6 +637,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-alert-contact",
@@ -639,6 +661,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-alert-contact-group",
@@ -662,6 +685,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster",
@@ -729,6 +753,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster-inspect-config",
@@ -752,6 +777,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster-nodepool",
@@ -797,6 +823,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster-nodes",
@@ -831,6 +858,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-kubernetes-trigger",
@@ -855,6 +883,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-policy-instance",
@@ -900,6 +929,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-template",
@@ -924,6 +954,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-trigger",
@@ -959,6 +990,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "deploy-policy-instance",
@@ -1005,6 +1037,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-addon",
@@ -1106,6 +1139,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-addons",
@@ -1174,6 +1208,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addon-instance",
@@ -1209,6 +1244,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addon-metadata",
@@ -1255,6 +1291,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addon-upgrade-status",
@@ -1292,6 +1329,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addons-upgrade-status",
@@ -1327,6 +1365,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addons-version",
@@ -1351,6 +1390,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-attach-scripts",
@@ -1386,6 +1426,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-detail",
@@ -1410,6 +1451,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-events",
@@ -1467,6 +1509,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-logs",
@@ -1491,6 +1534,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-node-pool-detail",
@@ -1527,6 +1571,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-node-pools",
@@ -1563,6 +1608,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-nodes",
@@ -1642,6 +1688,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-resources",
@@ -1677,6 +1724,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-tasks",
@@ -1723,6 +1771,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-user-kubeconfig",
@@ -1770,6 +1819,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-v2-user-kubeconfig",
@@ -1817,6 +1867,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-vuls",
@@ -1841,6 +1892,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-clusters",
@@ -1887,6 +1939,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-clusters-for-region",
@@ -1988,6 +2041,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-clusters-v1",
@@ -2089,6 +2143,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-events",
@@ -2146,6 +2201,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-events-for-region",
@@ -2203,6 +2259,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-external-agent",
@@ -2249,6 +2306,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-kubernetes-version-metadata",
@@ -2339,6 +2397,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-node-pool-vuls",
@@ -2385,6 +2444,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policies",
@@ -2397,6 +2457,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 .read_only(),
             pagination: None,
             parameters: &[],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-details",
@@ -2421,6 +2482,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-governance-in-cluster",
@@ -2445,6 +2507,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-instances",
@@ -2491,6 +2554,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-instances-status",
@@ -2515,6 +2579,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-resources-delete-protection",
@@ -2572,6 +2637,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-subaccount-k8s-cluster-user-config",
@@ -2630,6 +2696,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-task-info",
@@ -2654,6 +2721,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-template-attribute",
@@ -2689,6 +2757,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-templates",
@@ -2735,6 +2804,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-trigger",
@@ -2803,6 +2873,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-user-cluster-namespaces",
@@ -2827,6 +2898,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-user-permission",
@@ -2851,6 +2923,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-user-quota",
@@ -2863,6 +2936,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 .read_only(),
             pagination: None,
             parameters: &[],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "fix-node-pool-vuls",
@@ -2908,6 +2982,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-addon-instance",
@@ -2943,6 +3018,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-audit-project",
@@ -2967,6 +3043,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-check",
@@ -3004,6 +3081,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-diagnosis-check-items",
@@ -3050,6 +3128,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-diagnosis-result",
@@ -3096,6 +3175,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-inspect-config",
@@ -3120,6 +3200,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-inspect-report-detail",
@@ -3232,6 +3313,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-kubernetes-trigger",
@@ -3300,6 +3382,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-upgrade-status",
@@ -3324,6 +3407,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "grant-permissions",
@@ -3359,6 +3443,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "install-cluster-addons",
@@ -3393,6 +3478,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-addons",
@@ -3469,6 +3555,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-addon-instances",
@@ -3493,6 +3580,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-checks",
@@ -3539,6 +3627,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-inspect-reports",
@@ -3585,6 +3674,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-kubeconfig-states",
@@ -3630,6 +3720,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-operation-plans",
@@ -3665,6 +3756,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-operation-plans-for-region",
@@ -3721,6 +3813,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-resources",
@@ -3791,6 +3884,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-user-kube-config-states",
@@ -3836,6 +3930,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "migrate-cluster",
@@ -3870,6 +3965,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster",
@@ -3904,6 +4000,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["control_plane_config", "login_password"]],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster-addon",
@@ -3950,6 +4047,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster-node-pool",
@@ -3995,6 +4093,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["scaling_group", "login_password"]],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster-tags",
@@ -4030,6 +4129,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-node-pool-node-config",
@@ -4075,6 +4175,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-policy-instance",
@@ -4120,6 +4221,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "open-ack-service",
@@ -4143,6 +4245,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "pause-cluster-upgrade",
@@ -4167,6 +4270,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "pause-component-upgrade",
@@ -4202,6 +4306,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "pause-task",
@@ -4223,6 +4328,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "remove-node-pool-nodes",
@@ -4312,6 +4418,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "repair-cluster-node-pool",
@@ -4357,6 +4464,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "resume-component-upgrade",
@@ -4392,6 +4500,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "resume-task",
@@ -4415,6 +4524,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "resume-upgrade-cluster",
@@ -4439,6 +4549,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "revoke-k8s-cluster-kube-config",
@@ -4463,6 +4574,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "run-cluster-check",
@@ -4497,6 +4609,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "run-cluster-inspect",
@@ -4531,6 +4644,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "scale-cluster-node-pool",
@@ -4576,6 +4690,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "scan-cluster-vuls",
@@ -4599,6 +4714,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "start-alert",
@@ -4633,6 +4749,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "stop-alert",
@@ -4664,6 +4781,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "sync-cluster-node-pool",
@@ -4687,6 +4805,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "tag-resources",
@@ -4710,6 +4829,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "un-install-cluster-addons",
@@ -4744,6 +4864,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "untag-resources",
@@ -4811,6 +4932,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-cluster-audit-log-config",
@@ -4845,6 +4967,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-cluster-inspect-config",
@@ -4879,6 +5002,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-contact-group-for-alert",
@@ -4913,6 +5037,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-control-plane-log",
@@ -4947,6 +5072,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-k8s-cluster-user-config-expire",
@@ -4982,6 +5108,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-resources-delete-protection",
@@ -5016,6 +5143,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-template",
@@ -5051,6 +5179,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-user-permissions",
@@ -5097,6 +5226,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "upgrade-cluster",
@@ -5131,6 +5261,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "upgrade-cluster-addons",
@@ -5165,6 +5296,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "upgrade-cluster-nodepool",
@@ -5210,6 +5342,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
     ],
     waiters: &[],

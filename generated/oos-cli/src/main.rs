@@ -156,6 +156,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-execution",
@@ -189,6 +190,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "change-resource-group",
@@ -244,6 +246,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-git-repo-file-exists",
@@ -356,6 +359,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-git-repository-exists",
@@ -446,6 +450,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "continue-deploy-application-group",
@@ -503,6 +508,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-application",
@@ -618,6 +624,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-application-group",
@@ -729,6 +736,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-chat-configuration",
@@ -806,6 +814,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-deploy-revision",
@@ -883,6 +892,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-git-repository",
@@ -1018,6 +1028,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-ops-item",
@@ -1177,6 +1188,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-parameter",
@@ -1290,6 +1302,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-patch-baseline",
@@ -1447,6 +1460,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-secret-parameter",
@@ -1582,6 +1596,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-state-configuration",
@@ -1730,6 +1745,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-template",
@@ -1809,6 +1825,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-application",
@@ -1864,6 +1881,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-application-group",
@@ -1919,6 +1937,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-chat-configuration",
@@ -1952,6 +1971,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-executions",
@@ -1996,6 +2016,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-ops-items",
@@ -2029,6 +2050,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-parameter",
@@ -2062,6 +2084,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-patch-baseline",
@@ -2095,6 +2118,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-secret-parameter",
@@ -2128,6 +2152,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-state-configurations",
@@ -2173,6 +2198,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-template",
@@ -2217,6 +2243,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-templates",
@@ -2261,6 +2288,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "deploy-application-group",
@@ -2329,6 +2357,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-application-group-bill",
@@ -2422,6 +2451,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-regions",
@@ -2456,6 +2486,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "generate-execution-policy",
@@ -2525,6 +2556,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "generate-ops-item",
@@ -2592,6 +2624,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-application",
@@ -2626,6 +2659,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-application-group",
@@ -2671,6 +2705,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-chat-configuration",
@@ -2705,6 +2740,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-execution-template",
@@ -2739,6 +2775,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-git-branch",
@@ -2828,6 +2865,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-git-repository",
@@ -2906,6 +2944,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-inventory-schema",
@@ -2977,6 +3016,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-ops-item",
@@ -3011,6 +3051,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-parameter",
@@ -3067,6 +3108,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-parameters",
@@ -3101,6 +3143,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-parameters-by-path",
@@ -3172,6 +3215,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-patch-baseline",
@@ -3206,6 +3250,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-secret-parameter",
@@ -3263,6 +3308,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-secret-parameters",
@@ -3309,6 +3355,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-secret-parameters-by-path",
@@ -3392,6 +3439,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-service-settings",
@@ -3415,6 +3463,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-template",
@@ -3460,6 +3509,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-template-parameter-constraints",
@@ -3544,6 +3594,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-actions",
@@ -3604,6 +3655,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-application-groups",
@@ -3708,6 +3760,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-applications",
@@ -3801,6 +3854,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-chat-configurations",
@@ -3857,6 +3911,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-execution-logs",
@@ -3950,6 +4005,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-execution-risky-tasks",
@@ -3984,6 +4040,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-executions",
@@ -4297,6 +4354,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-accounts",
@@ -4365,6 +4423,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-branches",
@@ -4457,6 +4516,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-organizations",
@@ -4525,6 +4585,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-repositories",
@@ -4628,6 +4689,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-repository-contents",
@@ -4751,6 +4813,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-instance-package-states",
@@ -4822,6 +4885,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-instance-patch-states",
@@ -4884,6 +4948,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-instance-patches",
@@ -4957,6 +5022,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-inventory-entries",
@@ -5039,6 +5105,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-ops-items",
@@ -5121,6 +5188,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-parameter-versions",
@@ -5192,6 +5260,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-parameters",
@@ -5340,6 +5409,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-patch-baselines",
@@ -5477,6 +5547,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-resource-execution-status",
@@ -5537,6 +5608,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-secret-parameter-versions",
@@ -5620,6 +5692,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-secret-parameters",
@@ -5746,6 +5819,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-state-configurations",
@@ -5850,6 +5924,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-keys",
@@ -5910,6 +5985,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-resources",
@@ -5981,6 +6057,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-values",
@@ -6052,6 +6129,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-task-execution-invocations",
@@ -6097,6 +6175,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-task-executions",
@@ -6300,6 +6379,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-template-versions",
@@ -6371,6 +6451,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-templates",
@@ -6585,6 +6666,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "notify-execution",
@@ -6708,6 +6790,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "register-default-patch-baseline",
@@ -6741,6 +6824,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "search-inventory",
@@ -6812,6 +6896,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "set-service-settings",
@@ -6922,6 +7007,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "start-debug-execution",
@@ -6978,6 +7064,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "start-execution",
@@ -7148,6 +7235,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "tag-resources",
@@ -7203,6 +7291,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "trigger-execution",
@@ -7272,6 +7361,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "untag-resources",
@@ -7338,6 +7428,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-application",
@@ -7415,6 +7506,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-application-group",
@@ -7514,6 +7606,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-chat-configuration",
@@ -7591,6 +7684,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-execution",
@@ -7680,6 +7774,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-instance-package-state",
@@ -7768,6 +7863,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-ops-item",
@@ -7949,6 +8045,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-parameter",
@@ -8026,6 +8123,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-patch-baseline",
@@ -8172,6 +8270,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-secret-parameter",
@@ -8249,6 +8348,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-state-configuration",
@@ -8386,6 +8486,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-template",
@@ -8465,6 +8566,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-template-attributes",
@@ -8542,6 +8644,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "validate-template-content",
@@ -8591,6 +8694,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
     ],
     waiters: &[

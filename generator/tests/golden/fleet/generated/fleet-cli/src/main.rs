@@ -207,6 +207,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-fleets",
@@ -240,6 +241,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-fleet-history",
@@ -295,6 +297,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-fleet-status",
@@ -329,6 +332,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-fleets",
@@ -400,6 +404,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-regions",
@@ -422,6 +427,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-resources",
@@ -504,6 +510,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-fleet-attribute",
@@ -605,6 +612,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "run-command",
@@ -693,6 +701,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "set-fleet-secret",
@@ -726,6 +735,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: true,
                 },
             ],
+            nested_secrets: &[],
         },
     ],
     waiters: &[],
