@@ -176,17 +176,15 @@ fn waiter_command(
 }
 
 fn operation_command(operation: &Operation, sources: &Sources, globals: &[&str]) -> Command {
-    let mut command = Command::new(operation.call.action())
+    let command = Command::new(operation.call.action())
         .visible_alias(operation.kebab)
         .about(first_sentence(operation.summary))
         .long_about(operation.summary)
         .after_help(format!("{VALUE_SOURCES}\n\n{EXIT_CODES}"))
         .args(output::args(CALL_OPTIONS))
         .arg(waiting::flag(CALL_OPTIONS))
-        .arg(dry_run::arg(CALL_OPTIONS));
-    if paging::pages_by_token(operation) {
-        command = command.arg(paging::arg(CALL_OPTIONS));
-    }
+        .arg(dry_run::arg(CALL_OPTIONS))
+        .arg(paging::arg(CALL_OPTIONS));
     with_parameters(command, operation.parameters.iter(), sources, globals)
 }
 

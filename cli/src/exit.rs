@@ -4,7 +4,7 @@ use std::process::ExitCode;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
     Success = 0,
-    /// A response the command cannot use: it does not decode, or its page tokens repeat.
+    /// A response the command cannot use: it does not decode, or its pages repeat.
     Other = 1,
     Usage = 2,
     Service = 3,
@@ -39,7 +39,7 @@ impl ExitStatus {
 
 /// Every exit code with its meaning, as `--help` ends.
 pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 unexpected response (undecodable, or \
-page tokens that repeat); 2 usage error; 3 service error; 4 network error or timeout; \
+pages that repeat); 2 usage error; 3 service error; 4 network error or timeout; \
 5 credentials or configuration problem; 6 a wait timed out; 7 a wait ended in a failure status.";
 
 /// Why a command that parsed did not succeed.
@@ -49,7 +49,7 @@ pub enum Failure {
     Call(acs_runtime::Error),
     /// Options that contradict each other, or an expression that does not fit the response.
     Usage(String),
-    /// Responses the command cannot use as asked (page tokens that repeat).
+    /// Responses the command cannot use as asked (pages that repeat).
     Unexpected(String),
     WaitTimedOut(String),
     WaitFailed(String),

@@ -5,7 +5,7 @@
 //! kebab-case), validates values, encodes them with the same encoder the SDK uses, sends signed
 //! calls through [`acs_runtime`], and prints, pages, waits and logs as aliyun-cli does.
 //!
-//! Exit codes: 0 success; 1 an unexpected response (undecodable, or page tokens that repeat);
+//! Exit codes: 0 success; 1 an unexpected response (undecodable, or pages that repeat);
 //! 2 usage error (unknown operation or flag, missing required parameter, invalid value or
 //! expression); 3 the service returned an error; 4 network error or timeout; 5 credentials or
 //! configuration problem; 6 a wait timed out; 7 a wait ended in a failure status.

@@ -24,7 +24,7 @@ pub struct Operation {
     pub kebab: &'static str,
     pub summary: &'static str,
     /// The action, and how the runtime sends it and reads its response, as in the SDK
-    /// (including the request parameter that carries the page token).
+    /// (including how its pages are asked for).
     pub call: acs_runtime::Operation,
     pub pagination: Option<Pagination>,
     pub parameters: &'static [Parameter],
@@ -35,11 +35,17 @@ pub struct Operation {
     pub nested_secrets: &'static [&'static [&'static str]],
 }
 
+/// The response fields the pages of a paginated operation are followed by; the request
+/// parameters are in [`acs_runtime::Operation::paging`].
 #[derive(Debug)]
 pub struct Pagination {
-    /// Response field carrying the next token (`NextToken`).
-    pub output_token: &'static str,
-    /// Response fields from the top down to the item list.
+    /// Paging by token: the fields from the top down to the next token (`NextToken`); empty
+    /// for numbered pages.
+    pub output_token: &'static [&'static str],
+    /// Paging by page number: the fields down to the total count (`TotalCount`), if the
+    /// response reports one.
+    pub total_count: &'static [&'static str],
+    /// The fields down to the item list.
     pub items: &'static [&'static str],
 }
 

@@ -99,8 +99,8 @@ fn write_out(bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-/// Everything is checked before anything is sent: the output options, `--waiter`, the
-/// configuration.
+/// Everything is checked before anything is sent: the output options, `--waiter`, `--pager`,
+/// the configuration.
 async fn call_operation(
     cli: &'static Cli,
     operation: &'static Operation,
@@ -109,25 +109,25 @@ async fn call_operation(
     let params = call::collect_params(operation.parameters, arguments);
     let output = Output::from_matches(arguments).map_err(Failure::Usage)?;
     let waiter = Wait::from_flag(arguments).map_err(Failure::Usage)?;
+    let mut pages = paging::requested(operation, arguments)?;
     let client = configure::client(cli, arguments, call::region_parameter(&params)).await?;
     if arguments.get_flag(DRY_RUN) {
         return write_out(dry_run::render(&client, operation, &params)?.as_bytes());
     }
-    let pages = paging::requested(operation, arguments);
+    let document = if let Some(wait) = waiter {
+        wait.run(&client, operation, params, !output.quiet())
+            .await?
+    } else if let Some(pages) = &mut pages {
+        paging::all_pages(&client, operation, params, pages).await?
+    } else {
+        call::send(&client, operation, params).await?
+    };
     let items = match &pages {
         Some(pages) => Some(pages.items()),
         None => operation
             .pagination
             .as_ref()
             .map(|pagination| pagination.items.to_vec()),
-    };
-    let document = if let Some(wait) = waiter {
-        wait.run(&client, operation, params, !output.quiet())
-            .await?
-    } else if let Some(pages) = &pages {
-        paging::all_pages(&client, operation, params, pages).await?
-    } else {
-        call::send(&client, operation, params).await?
     };
     print(&output, document, items.as_deref())
 }

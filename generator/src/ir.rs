@@ -34,6 +34,10 @@ pub struct Service {
     /// Product code as Alibaba Cloud spells it (`Sls`).
     pub product: String,
     pub api_version: String,
+    /// The crates' version: the newest release of the spec's changelog.
+    pub version: String,
+    /// The spec's releases, newest first, for the crates' `CHANGELOG.md`.
+    pub releases: Vec<crate::spec::ReleaseSpec>,
     pub protocol: String,
     pub endpoint_rule: String,
     /// `(region, host)` in the spec's order.
@@ -239,19 +243,44 @@ pub struct Variant {
 
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// Request field carrying the token, and where it travels.
-    pub input_token: FieldNames,
-    pub input_token_wire: String,
-    pub input_token_location: Location,
-    /// Response field carrying the next token.
-    pub output_token: FieldNames,
-    pub output_token_wire: String,
-    pub page_size: Option<FieldNames>,
-    /// Response fields from the response down to the item list.
-    pub items_path: Vec<FieldNames>,
+    pub style: PageStyle,
+    /// The request parameter that sets the page size, if any.
+    pub page_size: Option<PageParameter>,
+    /// The response fields from the response down to the item list, and an item's type.
+    pub items: PageField,
+}
+
+/// How the request for the next page differs from the last: by token or by page number.
+#[derive(Debug, Clone)]
+pub enum PageStyle {
+    /// The response's `output` token goes into the `input` parameter.
+    Token {
+        input: PageParameter,
+        output: PageField,
+    },
+    /// The next page's number goes into `input`; the listing ends at the `total_count`
+    /// when the response reports one.
+    Number {
+        input: PageParameter,
+        total_count: Option<PageField>,
+    },
+}
+
+/// A request parameter a paginator sets or reads.
+#[derive(Debug, Clone)]
+pub struct PageParameter {
+    pub wire_name: String,
+    pub location: Location,
+}
+
+/// A response field a paginator reads: the fields from the response down to it, and its
+/// type (an item's, for the item list).
+#[derive(Debug, Clone)]
+pub struct PageField {
+    pub path: Vec<FieldNames>,
     /// The same path in wire names.
-    pub items_wire_path: Vec<String>,
-    pub item_type: Type,
+    pub wire_path: Vec<String>,
+    pub ty: Type,
 }
 
 #[derive(Debug, Clone)]

@@ -127,16 +127,29 @@ pub struct RamSpec {
     pub access_level: String,
 }
 
+/// How an operation pages: by token (`input_token` and `output_token`) or by page number
+/// (`page_number`, and `total_count` when the response reports one). Which keys are given
+/// says which; `lower::pagination` checks that they fit together.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaginationSpec {
-    /// Request parameter that carries the token.
-    pub input_token: Spanned<String>,
-    /// Response field that carries the next token.
-    pub output_token: Spanned<String>,
-    /// Request parameter that sets the page size, if any.
+    /// Request parameter that carries the token (`NextToken`, `Marker`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_token: Option<Spanned<String>>,
+    /// Response field that carries the next token (`NextToken`, `NextMarker`); `.` descends
+    /// into objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_token: Option<Spanned<String>>,
+    /// Request parameter that carries the page number (`PageNumber`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_number: Option<Spanned<String>>,
+    /// Request parameter that sets the page size, if any (`PageSize`, `MaxResults`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<Spanned<String>>,
+    /// Response field that counts the listing's items, if any (`TotalCount`); `.` descends
+    /// into objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<Spanned<String>>,
     /// Response field holding the page's items; `.` descends into objects.
     pub items: Spanned<String>,
 }
@@ -225,6 +238,29 @@ pub struct EntriesSpec {
 /// `schemas.yaml`: object types shared by several operations, each an `object` shape whose
 /// `name` is what a `ref` gives, with a `type_name` and `fields`.
 pub type SchemasSpec = Vec<Shape>;
+
+/// `changelog.yaml`: the spec's releases, newest first, each written by the `cargo xtask
+/// import` that changed the spec (see `crate::changes`). The first release's `version` is the
+/// generated crates' version; without the file they are at `0.1.0`.
+pub type ChangelogSpec = Vec<ReleaseSpec>;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseSpec {
+    /// `major.minor.patch`.
+    pub version: Spanned<String>,
+    /// One sentence: where the release came from.
+    pub summary: String,
+    /// Changes that break callers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub major: Vec<String>,
+    /// Additions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub minor: Vec<String>,
+    /// Changes callers do not compile against (documentation, endpoints).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patch: Vec<String>,
+}
 
 fn is_false(value: &bool) -> bool {
     !*value

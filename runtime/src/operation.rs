@@ -30,6 +30,25 @@ impl Method {
     }
 }
 
+/// How the pages of a listing are asked for, one after another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// Each page returns a token (`NextToken`, `NextMarker`, …) that the request for the next
+    /// page carries in `parameter`; the last page returns none.
+    Token {
+        parameter: &'static str,
+        at: Location,
+    },
+    /// Pages are numbered, from 1 unless the caller asks for another first page: the request
+    /// for the next page carries its number in `parameter`. `page_size` is the parameter that
+    /// sets how many items a page holds, when the operation takes one.
+    Number {
+        parameter: &'static str,
+        at: Location,
+        page_size: Option<(&'static str, Location)>,
+    },
+}
+
 /// What the body of a successful response holds, and so how it is decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResponseBody {
@@ -51,7 +70,7 @@ pub struct Operation {
     path: &'static str,
     response_body: ResponseBody,
     idempotency_token: Option<(&'static str, Location)>,
-    pagination_token: Option<(&'static str, Location)>,
+    paging: Option<Paging>,
     secret_response: bool,
     read_only: bool,
 }
@@ -65,7 +84,7 @@ impl Operation {
             path: "/",
             response_body: ResponseBody::Json,
             idempotency_token: None,
-            pagination_token: None,
+            paging: None,
             secret_response: false,
             read_only: false,
         }
@@ -105,9 +124,10 @@ impl Operation {
         self
     }
 
-    /// The request parameter that carries the page token (`NextToken`).
-    pub const fn with_pagination_token(mut self, parameter: &'static str, at: Location) -> Self {
-        self.pagination_token = Some((parameter, at));
+    /// How the operation's pages are asked for: the SDK's `into_paginator()` and the CLI's
+    /// `--pager` follow it.
+    pub const fn with_paging(mut self, paging: Paging) -> Self {
+        self.paging = Some(paging);
         self
     }
 
@@ -131,8 +151,8 @@ impl Operation {
         self.idempotency_token
     }
 
-    pub fn pagination_token(&self) -> Option<(&'static str, Location)> {
-        self.pagination_token
+    pub fn paging(&self) -> Option<Paging> {
+        self.paging
     }
 
     pub fn secret_response(&self) -> bool {

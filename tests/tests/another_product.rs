@@ -8,6 +8,11 @@
 //! scratch workspace beside this one. What it writes is the checked-in golden output
 //! (`generator/tests/golden/fleet/`). There, `tests/fixtures/fleet_end_to_end.rs` sends calls
 //! through the generated SDK and the built `fleet` command to the test server.
+//!
+//! The same workspace runs `tests/fixtures/fleet-paging/paging.rs`: every paging style the
+//! fixture has an operation for (token, marker, a camelCase token inside an object, page
+//! numbers with and without a total count, aliyun-cli's `--pager` options), through the
+//! generated SDK and the generated command, against the test server.
 
 use std::fs;
 use std::path::Path;
@@ -40,7 +45,7 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     let operations = fs::read_dir(scratch.join("generated/fleet/src/operation"))
         .unwrap()
         .count();
-    assert_eq!(operations, 10 + 1, "ten operation modules and mod.rs");
+    assert_eq!(operations, 14 + 1, "fourteen operation modules and mod.rs");
 
     // The checked-in golden output is exactly what the two commands wrote, so building this
     // workspace builds it.
@@ -54,25 +59,39 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         );
     }
 
-    // The end-to-end test, a crate of the scratch workspace.
-    let end_to_end = scratch.join("generated/fleet-end-to-end");
-    fs::create_dir_all(end_to_end.join("tests")).unwrap();
-    fs::write(
-        end_to_end.join("Cargo.toml"),
-        "[package]\nname = \"fleet-end-to-end\"\nversion = \"0.0.0\"\npublish = false\n\
-         edition.workspace = true\n\n[dev-dependencies]\nacs-test-server.workspace = true\n\
-         alibabacloud-fleet = { path = \"../fleet\" }\nserde_json.workspace = true\n\
-         tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n",
-    )
-    .unwrap();
-    fs::write(
-        end_to_end.join("tests/end_to_end.rs"),
-        format!(
-            "include!({:?});\n",
-            root.join("tests/fixtures/fleet_end_to_end.rs")
+    // The end-to-end tests, crates of their own beside the generated ones: the wire rules
+    // (`fleet_end_to_end.rs`) and every paging style (`fleet-paging/paging.rs`).
+    for (name, features, test_file) in [
+        (
+            "fleet-end-to-end",
+            "\"macros\", \"rt-multi-thread\"",
+            "tests/fixtures/fleet_end_to_end.rs",
         ),
-    )
-    .unwrap();
+        (
+            "fleet-paging",
+            "\"macros\", \"process\", \"rt-multi-thread\", \"time\"",
+            "tests/fixtures/fleet-paging/paging.rs",
+        ),
+    ] {
+        let crate_dir = scratch.join("generated").join(name);
+        fs::create_dir_all(crate_dir.join("tests")).unwrap();
+        fs::write(
+            crate_dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\npublish = false\n\
+                 edition.workspace = true\n\n[dev-dependencies]\nacs-test-server.workspace = true\n\
+                 alibabacloud-fleet = {{ path = \"../fleet\" }}\nfutures-util.workspace = true\n\
+                 serde_json.workspace = true\n\
+                 tokio = {{ workspace = true, features = [{features}] }}\n"
+            ),
+        )
+        .unwrap();
+        fs::write(
+            crate_dir.join("tests").join(format!("{name}.rs")),
+            format!("include!({:?});\n", root.join(test_file)),
+        )
+        .unwrap();
+    }
 
     // This workspace's target directory: the dependencies are built there already.
     let target_dir = integration_tests::target_dir();
@@ -89,8 +108,8 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         .env("CARGO_TARGET_DIR", &target_dir)
         .status()
         .unwrap();
-    assert!(built.success(), "the fleet command builds");
-    let fleet = target_dir
+    assert!(built.success(), "building the fleet command failed");
+    let fleet_binary = target_dir
         .join("debug")
         .join(format!("fleet{}", std::env::consts::EXE_SUFFIX));
     let output = Command::new(cargo)
@@ -103,7 +122,7 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
         ])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", &target_dir)
-        .env("FLEET_CLI", &fleet)
+        .env("FLEET_BINARY", &fleet_binary)
         .output()
         .unwrap();
     let printed = format!(
@@ -114,4 +133,9 @@ fn a_product_imported_from_openmeta_builds_and_passes_its_generated_tests() {
     assert!(output.status.success(), "{printed}");
     assert!(printed.contains("test result: ok"), "{printed}");
     assert!(!printed.contains("warning"), "{printed}");
+    let paging_tests = "test result: ok. 11 passed; 0 failed";
+    assert!(
+        printed.contains(paging_tests),
+        "expected {paging_tests}:\n{printed}"
+    );
 }

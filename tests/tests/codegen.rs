@@ -343,7 +343,7 @@ fn pagination_naming_a_missing_field_is_reported() {
     let errors = spec_errors(&scratch);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].contains("pagination items `InstancePatchState`: no field `InstancePatchState`"),
+        errors[0].contains("pagination names `InstancePatchState`: no field `InstancePatchState`"),
         "{}",
         errors[0]
     );
@@ -352,6 +352,43 @@ fn pagination_naming_a_missing_field_is_reported() {
         "{}",
         errors[0]
     );
+}
+
+#[test]
+fn pagination_that_mixes_styles_or_names_unfit_fields_is_reported_where_written() {
+    let cases = [
+        (
+            "  page_size: MaxResults\n",
+            "  page_size: MaxResults\n  page_number: MaxResults\n",
+            vec![
+                ":120:16: error: pagination takes `input_token` (paging by token) or `page_number`",
+            ],
+        ),
+        (
+            "  page_size: MaxResults\n",
+            "  total_count: RequestId\n",
+            vec![":119:16: error: `total_count` is for paging by page number"],
+        ),
+        (
+            "  input_token: NextToken\n  output_token: NextToken\n",
+            "  page_number: InstanceIds\n  total_count: InstancePatchStates\n",
+            vec![
+                ":117:16: error: pagination `page_number` names `InstanceIds`, which is of type",
+                ":118:16: error: pagination names `InstancePatchStates`: `InstancePatchStates` \
+                 is not a string or an integer",
+            ],
+        ),
+    ];
+    for (index, (written, mistake, expected)) in cases.into_iter().enumerate() {
+        let scratch = Scratch::new(&format!("pagination-{index}"));
+        scratch.edit(OPERATION, |text| text.replacen(written, mistake, 1));
+        let errors = spec_errors(&scratch);
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (error, fragment) in errors.iter().zip(expected) {
+            assert!(error.starts_with(OPERATION), "{error}");
+            assert!(error.contains(fragment), "{fragment}: {error}");
+        }
+    }
 }
 
 #[test]

@@ -169,3 +169,64 @@ async fn the_cs_command_takes_the_body_whole_and_path_parameters_as_flags() {
     );
     assert_eq!(server.requests().len(), 1, "a dry run sends nothing");
 }
+
+/// Container Service pages by `page_number` in the query and reports the total inside
+/// `page_info`: the SDK's paginator and `--pager` ask each page once and stop at the total.
+#[tokio::test]
+async fn numbered_pages_end_at_the_total_inside_an_object() {
+    let page = |ids: &[&str]| {
+        let clusters: Vec<Value> = ids.iter().map(|id| json!({"cluster_id": id})).collect();
+        Reply::json(
+            200,
+            json!({"clusters": clusters,
+                   "page_info": {"page_number": 1, "page_size": 2, "total_count": 3}}),
+        )
+    };
+    let page_numbers = |server: &TestServer| -> Vec<Option<String>> {
+        server
+            .requests()
+            .iter()
+            .map(|request| request.query.get("page_number").cloned())
+            .collect()
+    };
+
+    let server = TestServer::start().await.unwrap();
+    server.enqueue("DescribeClustersV1", page(&["c-1", "c-2"]));
+    server.enqueue("DescribeClustersV1", page(&["c-3"]));
+    let clusters: Vec<_> = futures_util::TryStreamExt::try_collect(
+        client(&server)
+            .await
+            .describe_clusters_v1()
+            .page_size(2)
+            .into_paginator()
+            .items(),
+    )
+    .await
+    .unwrap();
+    let ids: Vec<_> = clusters
+        .iter()
+        .map(|cluster| cluster.cluster_id.as_deref().unwrap())
+        .collect();
+    assert_eq!(ids, ["c-1", "c-2", "c-3"]);
+    assert_eq!(page_numbers(&server), [None, Some("2".into())]);
+
+    let server = TestServer::start().await.unwrap();
+    server.enqueue("DescribeClustersV1", page(&["c-1", "c-2"]));
+    server.enqueue("DescribeClustersV1", page(&["c-3"]));
+    let output = cs(
+        &server,
+        &["DescribeClustersV1", "--page_size", "2", "--pager"],
+    )
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        document["clusters"],
+        json!([{"cluster_id": "c-1"}, {"cluster_id": "c-2"}, {"cluster_id": "c-3"}])
+    );
+    assert_eq!(page_numbers(&server), [None, Some("2".into())]);
+}

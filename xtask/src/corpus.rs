@@ -1,8 +1,10 @@
 //! `cargo xtask corpus --openmeta-dir DIR [--compile N]`: imports and generates every
 //! product-version of an OpenMeta corpus (`DIR/**/api-docs.json`, as Alibaba Cloud publishes
-//! it) in memory, writing nothing; prints one line per failure, then a summary. With
-//! `--compile N` it also writes N product-versions into a scratch workspace and builds them,
-//! failing on any warning.
+//! it) in memory, writing nothing; prints one line per failure, then a summary, with how many
+//! operations got a paginator, by paging style, and why those that take paging parameters
+//! but got none were left out. With `--compile N` it also writes N product-versions into a
+//! scratch workspace, builds them and documents them, failing on any warning (of rustc or
+//! rustdoc).
 //!
 //! Each product-version is generated as `cargo xtask import` then `cargo xtask codegen` would
 //! make it: imported spec files as YAML text (with the official SDK's facts of the
@@ -26,7 +28,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use acs_codegen::import::sensitive::Judged;
-use acs_codegen::import::{self, ImportError};
+use acs_codegen::import::{self, ImportError, ImportedSpecs, LeftOut};
 
 use crate::sensitive_report::{self, Tally};
 
@@ -35,7 +37,8 @@ pub struct Options {
     /// A directory holding the corpus: `<language>/<product>/<version>/api-docs.json`.
     #[arg(long)]
     openmeta_dir: PathBuf,
-    /// Also build this many product-versions in a scratch workspace, failing on any warning.
+    /// Also build and document this many product-versions in a scratch workspace, failing on
+    /// any warning.
     #[arg(long)]
     compile: Option<usize>,
     /// The seed of the shuffle that picks the built sample.
@@ -84,6 +87,7 @@ pub enum Outcome {
     Generated {
         style: String,
         operations: usize,
+        paging: PagingCounts,
         files: BTreeMap<PathBuf, String>,
         /// What the secrets rule decided.
         judged_secrets: Vec<Judged>,
@@ -143,23 +147,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
 
 /// Every `api-docs.json` under `dir`, with its product, version and spec directory name.
 fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let listing = fs::read_dir(&dir)
-            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
-        for item in listing {
-            let path = item
-                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
+    let paths = api_docs_files(dir)?;
     let mut entries = paths
         .into_iter()
         .map(Entry::read)
@@ -177,6 +165,28 @@ fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
         entry.dir = import::directory_name(&entry.product, &entry.version, beside_another);
     }
     Ok(entries)
+}
+
+/// Every `api-docs.json` under `dir`, at any depth, sorted.
+pub fn api_docs_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let listing = fs::read_dir(&dir)
+            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+        for item in listing {
+            let path = item
+                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    Ok(paths)
 }
 
 /// The outcome of every entry, in order, generated on every core: one product-version
@@ -248,6 +258,7 @@ pub fn generate(root: &Path, entry: &Entry) -> Outcome {
             Outcome::Generated {
                 style: specs.service.style.value.clone(),
                 operations: specs.operations.len(),
+                paging: PagingCounts::of(&specs),
                 files,
                 judged_secrets: specs.judged_secrets,
             }
@@ -265,6 +276,79 @@ fn first_lines(text: &str, count: usize) -> String {
     shown
 }
 
+/// How the operations of one or more product-versions page.
+#[derive(Default)]
+pub struct PagingCounts {
+    /// Paging style → operations with a paginator.
+    by_style: BTreeMap<&'static str, usize>,
+    /// Operations with a paginator whose page size is `MaxResults` (in any spelling).
+    max_results: usize,
+    /// Why operations that take paging parameters got no paginator.
+    left_out: BTreeMap<LeftOut, usize>,
+}
+
+impl PagingCounts {
+    fn of(specs: &ImportedSpecs) -> Self {
+        let mut paging = PagingCounts::default();
+        for pagination in specs
+            .operations
+            .values()
+            .filter_map(|op| op.pagination.as_ref())
+        {
+            let spelled = |name: &Option<acs_codegen::yaml::Spanned<String>>, words: &[&str]| {
+                name.as_ref().is_some_and(|name| {
+                    let name = name.value.to_lowercase().replace('_', "");
+                    words.iter().any(|word| name == *word)
+                })
+            };
+            let style = if spelled(&pagination.input_token, &["marker", "nextmarker"]) {
+                "marker (Marker in; NextMarker or Marker out)"
+            } else if pagination.input_token.is_some() {
+                "token (NextToken, nextToken, next_token, NextPageToken, Cursor, …)"
+            } else if pagination.total_count.is_some() {
+                "page number, ending at the total count"
+            } else {
+                "page number, ending at a short or empty page"
+            };
+            *paging.by_style.entry(style).or_default() += 1;
+            if spelled(&pagination.page_size, &["maxresults", "maxresult"]) {
+                paging.max_results += 1;
+            }
+        }
+        for reason in specs.paging_left_out.values() {
+            *paging.left_out.entry(*reason).or_default() += 1;
+        }
+        paging
+    }
+
+    fn add(&mut self, other: &PagingCounts) {
+        for (style, count) in &other.by_style {
+            *self.by_style.entry(style).or_default() += count;
+        }
+        self.max_results += other.max_results;
+        for (reason, count) in &other.left_out {
+            *self.left_out.entry(*reason).or_default() += count;
+        }
+    }
+
+    fn print(&self) {
+        let paginated: usize = self.by_style.values().sum();
+        println!("paginators: {paginated} operations");
+        for (style, count) in &self.by_style {
+            println!("  {style}: {count}");
+        }
+        println!(
+            "  of which MaxResults (any spelling) sets the page size: {}",
+            self.max_results
+        );
+        let left_out: usize = self.left_out.values().sum();
+        println!("paging parameters but no paginator: {left_out} operations");
+        for (reason, count) in &self.left_out {
+            println!("  {}: {count}", reason.describe());
+        }
+    }
+}
+
 #[derive(Default)]
 struct Summary {
     generated: usize,
@@ -274,6 +358,7 @@ struct Summary {
     /// Style → (product-versions, operations).
     by_style: BTreeMap<String, (usize, usize)>,
     secrets: Tally,
+    paging: PagingCounts,
 }
 
 impl Summary {
@@ -283,10 +368,12 @@ impl Summary {
             Outcome::Generated {
                 style,
                 operations,
+                paging,
                 judged_secrets,
                 ..
             } => {
                 self.generated += 1;
+                self.paging.add(paging);
                 self.secrets.add(
                     &format!("{} {}", entry.product.to_lowercase(), entry.version),
                     judged_secrets,
@@ -328,12 +415,13 @@ impl Summary {
         for (style, (products, operations)) in &self.by_style {
             println!("  {style}: {products} product-versions, {operations} APIs");
         }
+        self.paging.print();
         println!("{}", self.secrets.summary());
     }
 }
 
-/// Writes the sample into a scratch workspace under `target/` and builds it with warnings
-/// denied.
+/// Writes the sample into a scratch workspace under `target/`, builds it and documents it,
+/// warnings denied in both.
 fn compile(
     root: &Path,
     options: &Options,
@@ -379,23 +467,38 @@ fn compile(
         eprintln!("compile: cannot write {}: {error}", scratch.display());
         return ExitCode::FAILURE;
     }
+    // Every crate of the sample is built, so that one run reports all that fail.
+    let build = cargo_denying_warnings(&scratch, "RUSTFLAGS", &["build", "--keep-going"]);
+    // The metadata's Markdown, as rendered into doc comments, must pass rustdoc's lints.
+    let doc = || cargo_denying_warnings(&scratch, "RUSTDOCFLAGS", &["doc", "--no-deps"]);
+    if build == ExitCode::SUCCESS {
+        doc()
+    } else {
+        build
+    }
+}
+
+/// `cargo <arguments> --workspace --offline` in the scratch workspace with `-D warnings` in
+/// `flags_variable`.
+fn cargo_denying_warnings(scratch: &Path, flags_variable: &str, arguments: &[&str]) -> ExitCode {
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        // Every crate of the sample is built, so that one run reports all that fail.
-        .args(["build", "--workspace", "--offline", "--keep-going"])
-        .current_dir(&scratch)
-        .env("RUSTFLAGS", "-D warnings")
+        .args(arguments)
+        .args(["--workspace", "--offline"])
+        .current_dir(scratch)
+        .env(flags_variable, "-D warnings")
         .status();
+    let task = arguments[0];
     match status {
         Ok(status) if status.success() => {
             println!(
-                "compile: built without warnings in {:.0} s",
+                "compile: cargo {task} passed without warnings in {:.0} s",
                 started.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS
         }
         Ok(status) => {
-            eprintln!("compile: the build failed ({status})");
+            eprintln!("compile: cargo {task} failed ({status})");
             ExitCode::FAILURE
         }
         Err(error) => {

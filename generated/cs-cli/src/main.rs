@@ -1461,8 +1461,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/events")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["events"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClusterId",
@@ -1618,8 +1627,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/nodes")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "pageNumber",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("pageSize", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page", "total_count"],
+                items: &["nodes"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClusterId",
@@ -1734,8 +1752,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{cluster_id}/tasks")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["tasks"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "cluster_id",
@@ -1949,8 +1976,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/regions/{region_id}/clusters")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["clusters"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "name",
@@ -2051,8 +2087,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/api/v1/clusters")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["clusters"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "name",
@@ -2153,8 +2198,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/events")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["events"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "cluster_id",
@@ -2211,8 +2265,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/regions/{region_id}/events")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["events"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "cluster_id",
@@ -2767,8 +2830,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/templates")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_num",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page_info", "total_count"],
+                items: &["templates"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "template_type",
@@ -3210,8 +3282,16 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{clusterId}/inspectReports/{reportId}")
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "nextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["nextToken"],
+                total_count: &[],
+                items: &["checkItemResults"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "clusterId",
@@ -3637,8 +3717,16 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{clusterId}/inspectReports")
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "nextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["nextToken"],
+                total_count: &[],
+                items: &["reports"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "clusterId",
@@ -3683,8 +3771,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListClusterKubeconfigStates",
                     ::acs_runtime::Method::Get,
                 )
-                .with_path("/clusters/{ClusterId}/kubeconfig/states"),
-            pagination: None,
+                .with_path("/clusters/{ClusterId}/kubeconfig/states")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "pageNumber",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("pageSize", ::acs_runtime::Location::Query)),
+                }),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page", "total_count"],
+                items: &["states"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClusterId",
@@ -3823,8 +3920,16 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/tags")
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "next_token",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["next_token"],
+                total_count: &[],
+                items: &["tag_resources", "tag_resource"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "resource_ids",
@@ -3893,8 +3998,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListUserKubeConfigStates",
                     ::acs_runtime::Method::Get,
                 )
-                .with_path("/users/{Uid}/kubeconfig/states"),
-            pagination: None,
+                .with_path("/users/{Uid}/kubeconfig/states")
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "page_number",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+                }),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["page", "total_count"],
+                items: &["states"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "Uid",

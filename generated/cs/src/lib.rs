@@ -2,15 +2,15 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Alibaba Cloud CS SDK for Rust, API version 2015-12-15.
 //!
-//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`. With the `testing` feature, [`testing`] helps test code that calls the service.
+//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`. With the `testing` feature, the `testing` module helps test code that calls the service.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # #[allow(unused_imports)]
-//! # use alibabacloud_cs::operation::attach_instances::*;
+//! # use alibabacloud_cs::operation::describe_cluster_events::*;
 //! # let server = acs_test_server::TestServer::start().await?;
-//! # server.set_default("AttachInstances", acs_test_server::Reply::ok(&AttachInstancesResponse::default()));
+//! # server.set_default("DescribeClusterEvents", acs_test_server::Reply::ok(&DescribeClusterEventsResponse::default()));
 //! # let config = alibabacloud_cs::Config::builder()
 //! #     .region("cn-hangzhou")
 //! #     .endpoint(server.endpoint())
@@ -23,8 +23,8 @@
 //! // In an application, `config` comes from `acs_credentials::load_from_env()?`.
 //! let client = alibabacloud_cs::Client::from_conf(config);
 //! let response = client
-//!     .attach_instances()
-//!     .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+//!     .describe_cluster_events()
+//!     .cluster_id("c82e6987e2961451182edacd74faf****")
 //!     .send()
 //!     .await?;
 //! println!("{response:?}");
@@ -32,11 +32,6 @@
 //! # }
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 mod client;
 pub mod operation;

@@ -5,14 +5,13 @@
 //! ```
 //! # async fn sample() -> Result<(), alibabacloud_cs::Error> {
 //! # #[allow(unused_imports)]
-//! # use alibabacloud_cs::operation::attach_instances::*;
+//! # use alibabacloud_cs::operation::describe_cluster_events::*;
 //! use alibabacloud_cs::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockHttpClient, Reply};
 //! use alibabacloud_cs::{Client, Config, Credentials};
 //!
 //! let mock = MockHttpClient::new();
-//! let mut reply = AttachInstancesResponse::default();
-//! reply.task_id = Some("R-1".into());
-//! mock.enqueue("AttachInstances", Reply::ok(&reply));
+//! let reply = DescribeClusterEventsResponse::default();
+//! mock.enqueue("DescribeClusterEvents", Reply::ok(&reply));
 //! let config = Config::builder()
 //!     .region("cn-hangzhou")
 //!     .credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, "test"))
@@ -20,14 +19,13 @@
 //!     .build()?;
 //! let client = Client::from_conf(config);
 //! let response = client
-//!     .attach_instances()
-//!     .cluster_id("c106f377e16f34eb1808d6b9362c9****")
+//!     .describe_cluster_events()
+//!     .cluster_id("c82e6987e2961451182edacd74faf****")
 //!     .send()
 //!     .await?;
-//! assert_eq!(response.task_id(), Some("R-1"));
 //! let sent = &mock.requests()[0];
 //! assert!(sent.signature_verified);
-//! assert_eq!(sent.action.as_deref(), Some("AttachInstances"));
+//! assert_eq!(sent.action.as_deref(), Some("DescribeClusterEvents"));
 //! # Ok(())
 //! # }
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(sample()).unwrap();

@@ -2366,10 +2366,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "DescribeApplicationGroupBill",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ApplicationGroupConsume"],
             }),
             parameters: &[
@@ -2953,10 +2957,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetInventorySchema",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Schemas"],
             }),
             parameters: &[
@@ -3152,10 +3160,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetParametersByPath",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -3364,11 +3376,15 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "GetSecretParametersByPath",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only()
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -3603,10 +3619,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListActions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Actions"],
             }),
             parameters: &[
@@ -3664,10 +3684,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplicationGroups",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ApplicationGroups"],
             }),
             parameters: &[
@@ -3769,10 +3793,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListApplications",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Applications"],
             }),
             parameters: &[
@@ -3920,10 +3948,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutionLogs",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ExecutionLogs"],
             }),
             parameters: &[
@@ -4049,10 +4081,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Executions"],
             }),
             parameters: &[
@@ -4595,8 +4631,17 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Post,
                 )
                 .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "PageNumber",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("PageSize", ::acs_runtime::Location::Query)),
+                })
                 .read_only(),
-            pagination: None,
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &[],
+                items: &["GitRepos"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "ClientToken",
@@ -4822,10 +4867,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePackageStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["PackageStates"],
             }),
             parameters: &[
@@ -4894,10 +4943,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatchStates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["InstancePatchStates"],
             }),
             parameters: &[
@@ -4957,10 +5010,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInstancePatches",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Patches"],
             }),
             parameters: &[
@@ -5031,10 +5088,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListInventoryEntries",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Entries"],
             }),
             parameters: &[
@@ -5114,10 +5175,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListOpsItems",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["OpsItems"],
             }),
             parameters: &[
@@ -5197,10 +5262,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameterVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ParameterVersions"],
             }),
             parameters: &[
@@ -5269,10 +5338,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -5418,10 +5491,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListPatchBaselines",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["PatchBaselines"],
             }),
             parameters: &[
@@ -5556,10 +5633,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListResourceExecutionStatus",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ResourceExecutionStatus"],
             }),
             parameters: &[
@@ -5617,11 +5698,15 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListSecretParameterVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only()
                 .with_secret_response(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["ParameterVersions"],
             }),
             parameters: &[
@@ -5701,10 +5786,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListSecretParameters",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Parameters"],
             }),
             parameters: &[
@@ -5828,10 +5917,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListStateConfigurations",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["StateConfigurations"],
             }),
             parameters: &[
@@ -5933,10 +6026,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagKeys",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Keys"],
             }),
             parameters: &[
@@ -5994,10 +6091,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagResources",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["TagResources", "TagResource"],
             }),
             parameters: &[
@@ -6066,10 +6167,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTagValues",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Values"],
             }),
             parameters: &[
@@ -6184,10 +6289,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTaskExecutions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["TaskExecutions"],
             }),
             parameters: &[
@@ -6388,10 +6497,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplateVersions",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["TemplateVersions"],
             }),
             parameters: &[
@@ -6460,10 +6573,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "ListTemplates",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Templates"],
             }),
             parameters: &[
@@ -6833,10 +6950,14 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     "SearchInventory",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Entities"],
             }),
             parameters: &[

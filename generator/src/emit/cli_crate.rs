@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::sdk_crate::service_static;
-use crate::ir::{Location, Member, Operation, Service, Struct, Style, Type, Waiter};
+use crate::ir::{Location, Member, Operation, PageStyle, Service, Struct, Style, Type, Waiter};
 use heck::ToKebabCase;
 
 pub fn cargo_toml(service: &Service) -> String {
@@ -13,7 +13,7 @@ pub fn cargo_toml(service: &Service) -> String {
         r#"[package]
 name = "{cli_crate_name}"
 description = "`{binary}`: the Alibaba Cloud {upper} command-line tool, generated from the spec."
-version.workspace = true
+version = "{crate_version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -32,6 +32,7 @@ acs-cli.workspace = true
 acs-runtime.workspace = true
 "#,
         cli_crate_name = service.cli_crate_name,
+        crate_version = service.version,
         binary = service.cli_binary,
         upper = service.product.to_uppercase(),
     )
@@ -101,10 +102,17 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let call = super::operation::runtime_operation(operation, shared);
     let pagination = match &operation.pagination {
         Some(pagination) => {
-            let output = &pagination.output_token_wire;
-            let items = &pagination.items_wire_path;
+            let (output, total): (&[String], &[String]) = match &pagination.style {
+                PageStyle::Token { output, .. } => (&output.wire_path, &[]),
+                PageStyle::Number { total_count, .. } => (
+                    &[],
+                    total_count.as_ref().map_or(&[], |total| &total.wire_path),
+                ),
+            };
+            let items = &pagination.items.wire_path;
             quote!(Some(::acs_cli::Pagination {
-                output_token: #output,
+                output_token: &[#(#output),*],
+                total_count: &[#(#total),*],
                 items: &[#(#items),*],
             }))
         }

@@ -6,7 +6,10 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, member_doc, setter_doc};
 use super::types::{chain_setter, emit_struct, option_accessors, redacting_debug, rust_type};
-use crate::ir::{Location, Member, Operation, Response, Sides, Struct, Style, Type};
+use crate::ir::{
+    FieldNames, Location, Member, Operation, PageStyle, Pagination, Response, Sides, Struct, Style,
+    Type,
+};
 use crate::naming::ident;
 
 pub fn emit_operation(operation: &Operation, shared: &[Struct]) -> TokenStream {
@@ -36,7 +39,7 @@ fn module_doc(operation: &Operation) -> String {
     let mut text = format!("`{}`", operation.name);
     if let Some(summary) = &operation.summary {
         text.push_str(": ");
-        text.push_str(summary);
+        text.push_str(&super::markdown::rustdoc(summary));
     }
     text
 }
@@ -80,11 +83,8 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     {
         value = quote!(#value.with_idempotency_token(#token, #location));
     }
-    if let Some(pagination) = &operation.pagination
-        && let Some(location) = runtime_location(pagination.input_token_location)
-    {
-        let token = &pagination.input_token_wire;
-        value = quote!(#value.with_pagination_token(#token, #location));
+    if let Some(paging) = operation.pagination.as_ref().and_then(runtime_paging) {
+        value = quote!(#value.with_paging(#paging));
     }
     if operation.read_only {
         value = quote!(#value.read_only());
@@ -95,6 +95,34 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     value
 }
 
+/// The `acs_runtime::Paging` the paginator follows.
+fn runtime_paging(pagination: &Pagination) -> Option<TokenStream> {
+    match &pagination.style {
+        PageStyle::Token { input, .. } => {
+            let parameter = &input.wire_name;
+            let at = runtime_location(input.location)?;
+            Some(quote!(::acs_runtime::Paging::Token { parameter: #parameter, at: #at }))
+        }
+        PageStyle::Number { input, .. } => {
+            let parameter = &input.wire_name;
+            let at = runtime_location(input.location)?;
+            let page_size = match &pagination.page_size {
+                Some(size) => {
+                    let name = &size.wire_name;
+                    let size_at = runtime_location(size.location)?;
+                    quote!(Some((#name, #size_at)))
+                }
+                None => quote!(None),
+            };
+            Some(quote!(::acs_runtime::Paging::Number {
+                parameter: #parameter,
+                at: #at,
+                page_size: #page_size,
+            }))
+        }
+    }
+}
+
 /// Where the runtime finds a named parameter; a whole body is not one.
 fn runtime_location(location: Location) -> Option<TokenStream> {
     (location != Location::Body).then(|| super::location_path(location))
@@ -103,13 +131,13 @@ fn runtime_location(location: Location) -> Option<TokenStream> {
 fn emit_client_method(operation: &Operation) -> TokenStream {
     let fluent = ident(&operation.names.fluent_builder);
     let method = ident(&operation.names.module);
-    let mut text = operation
-        .summary
-        .clone()
-        .unwrap_or_else(|| format!("Calls `{}`.", operation.name));
+    let mut text = operation.summary.as_deref().map_or_else(
+        || format!("Calls `{}`.", operation.name),
+        super::markdown::rustdoc,
+    );
     if let Some(description) = operation.description.as_deref().filter(|d| !d.is_empty()) {
         text.push_str("\n\n");
-        text.push_str(description);
+        text.push_str(&super::markdown::rustdoc(description));
     }
     if let Some(ram) = &operation.ram {
         text.push_str(&format!(
@@ -336,10 +364,10 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
         .request
         .iter()
         .map(|member| fluent_delegates(member, &operation.names.request));
-    let paginator = operation.pagination.as_ref().map(|_| {
+    let paginator = operation.pagination.as_ref().map(|pagination| {
+        let doc = doc_attrs(&paginator_doc(pagination));
         quote! {
-            /// Streams every page, following the next token until the service returns none.
-            /// A parameter error surfaces as the stream's first item.
+            #doc
             pub fn into_paginator(self) -> ::acs_runtime::Paginator<#response> {
                 ::acs_runtime::Paginator::new(self.client.runtime().clone(), &OPERATION, self.inner.build(), self.options)
             }
@@ -385,6 +413,39 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
             #(#delegates)*
         }
     }
+}
+
+fn paginator_doc(pagination: &Pagination) -> String {
+    let how = match &pagination.style {
+        PageStyle::Token { input, output } => format!(
+            "Streams every page: each page's `{}` is sent as `{}` to ask for the next,\n\
+             until a page returns none.",
+            output.wire_path.join("."),
+            input.wire_name
+        ),
+        PageStyle::Number { input, total_count } => {
+            let last = match (total_count, &pagination.page_size) {
+                (Some(total), _) => format!(
+                    "the pages hold `{}` items or one is empty",
+                    total.wire_path.join(".")
+                ),
+                (None, Some(size)) => format!(
+                    "a page holds fewer items than `{}` asks for, or none",
+                    size.wire_name
+                ),
+                (None, None) => "a page is empty".to_owned(),
+            };
+            format!(
+                "Streams every page: `{}` counts up from the page asked for (1 unless set),\n\
+                 until {last}.",
+                input.wire_name
+            )
+        }
+    };
+    format!(
+        "{how}\nA page served again ends the stream with an error; so does a parameter error,\n\
+         as its first item."
+    )
 }
 
 /// The fluent builder's setters forward to the request builder's.
@@ -460,28 +521,83 @@ fn emit_response(operation: &Operation) -> TokenStream {
         fields,
     };
     let definition = emit_struct(&item);
-    let page = operation.pagination.as_ref().map(|pagination| {
-        let item_type = rust_type(&pagination.item_type);
-        let token = ident(&pagination.output_token.field);
-        let mut path = pagination
-            .items_path
-            .iter()
-            .map(|names| ident(&names.field));
-        let first = path.next();
-        let rest = path.map(|name| quote!(.and_then(|value| value.#name)));
-        quote! {
-            impl ::acs_runtime::Page for #response {
-                type Item = #item_type;
+    let page = operation
+        .pagination
+        .as_ref()
+        .map(|pagination| page_impl(&response, pagination));
+    quote!(#definition #page)
+}
+
+/// How a page of the response says what follows it, and yields its items.
+fn page_impl(response: &proc_macro2::Ident, pagination: &Pagination) -> TokenStream {
+    let item_type = rust_type(&pagination.items.ty);
+    let progress = match &pagination.style {
+        PageStyle::Token { output, .. } => {
+            let token = reference(&output.path, quote!(as_ref));
+            quote! {
                 fn next_token(&self) -> Option<String> {
-                    self.#token.as_ref().map(ToString::to_string)
-                }
-                fn into_items(self) -> Vec<#item_type> {
-                    self.#first #(#rest)* .unwrap_or_default()
+                    #token.map(ToString::to_string)
                 }
             }
         }
+        PageStyle::Number {
+            total_count: Some(total),
+            ..
+        } => {
+            let count = reference(&total.path, quote!(as_ref));
+            let read = match total.ty {
+                Type::String => quote!(count.trim().parse().ok()),
+                _ => quote!(u64::try_from(*count).ok()),
+            };
+            quote! {
+                fn total_count(&self) -> Option<u64> {
+                    #count.and_then(|count| #read)
+                }
+            }
+        }
+        PageStyle::Number {
+            total_count: None, ..
+        } => quote!(),
+    };
+    let items = reference(&pagination.items.path, quote!(as_deref));
+    let mut path = pagination
+        .items
+        .path
+        .iter()
+        .map(|names| ident(&names.field));
+    let first = path.next();
+    let rest = path.map(|name| quote!(.and_then(|value| value.#name)));
+    quote! {
+        impl ::acs_runtime::Page for #response {
+            type Item = #item_type;
+            #progress
+            fn items(&self) -> &[#item_type] {
+                #items.unwrap_or_default()
+            }
+            fn into_items(self) -> Vec<#item_type> {
+                self.#first #(#rest)* .unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// `self.a.as_ref().and_then(|value| value.b.<last>())`: a reference to the field at `path`
+/// of a response, if every field on the way is present.
+fn reference(path: &[FieldNames], last: TokenStream) -> TokenStream {
+    let steps = path.iter().enumerate().map(|(index, names)| {
+        let field = ident(&names.field);
+        let method = if index + 1 == path.len() {
+            last.clone()
+        } else {
+            quote!(as_ref)
+        };
+        if index == 0 {
+            quote!(self.#field.#method())
+        } else {
+            quote!(.and_then(|value| value.#field.#method()))
+        }
     });
-    quote!(#definition #page)
+    quote!(#(#steps)*)
 }
 
 /// A response whose body is one value as a whole (JSON that is not an object with fields,

@@ -74,7 +74,7 @@
 //! A path names parameters and fields by wire name, joined by `.`; `[]` steps into an
 //! array's items and `{}` into a map's values (`Executions[].Status`, `Labels{}.Name`).
 //! A patch takes any key of a shape but `name`; the keys it gives replace the imported ones
-//! (see [`overlay`](self::overlay) for how `type`, `items`, `values` and `fields` combine).
+//! (see `overlay.rs` for how `type`, `items`, `values` and `fields` combine).
 //! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, and
 //! before pagination is detected and type names are chosen. An operation, path, parameter
 //! or field that the metadata lacks is an error, so an overlay cannot silently rot.
@@ -100,8 +100,10 @@ use serde_saphyr::{Location, Spanned};
 pub use emit::HEADER;
 pub use error::{ImportError, OverlayProblem};
 pub use facts::OfficialSdkFacts;
+pub use pagination::LeftOut;
 
-use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
+use crate::changes::SpecView;
+use crate::spec::{ChangelogSpec, OperationSpec, SchemasSpec, ServiceSpec};
 use overlay::Overlay;
 
 /// The specs of one product, before they are written as files.
@@ -115,6 +117,13 @@ pub struct ImportedSpecs {
     /// What the importer's rule marked sensitive, and what it passed over that is named like
     /// a secret (see [`sensitive`]), before the overlay overrode any of it.
     pub judged_secrets: Vec<sensitive::Judged>,
+    /// The operations that take paging parameters but got no paginator, and why (not those
+    /// whose pagination the overlay turned off).
+    pub paging_left_out: BTreeMap<String, LeftOut>,
+    /// The releases of `changelog.yaml`, newest first; not written when empty. The importer
+    /// leaves it empty: what an import changed depends on the spec it replaces
+    /// ([`crate::changes::release`]).
+    pub changelog: ChangelogSpec,
 }
 
 /// The product code (`oos`) and API version of the metadata.
@@ -122,6 +131,19 @@ pub fn product_and_version(openmeta_json: &str) -> Result<(String, String), Impo
     let header: openmeta::Header =
         serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
     Ok((header.info.product, header.info.version))
+}
+
+/// What the catalog records of the metadata: its product code, version, style and number of
+/// operations.
+pub fn catalog_entry(openmeta_json: &str) -> Result<crate::catalog::Entry, ImportError> {
+    let outline: openmeta::Outline =
+        serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
+    Ok(crate::catalog::Entry {
+        code: outline.info.product,
+        version: outline.info.version,
+        style: outline.info.style,
+        operations: outline.apis.len(),
+    })
 }
 
 /// The spec directory of a product-version: the product code in lower case (`spec/kms`),
@@ -189,7 +211,7 @@ pub fn import_specs(
             .map(|waiter| waiter.name.value.as_str()),
     );
     let mut judged_secrets = Vec::new();
-    for ((action, operation), names) in operations.iter_mut().zip(&names) {
+    for (action, operation) in operations.iter_mut() {
         let refinements = overlay.operations.get(action);
         if let Some(refinements) = refinements {
             refinements.add_parameters(action, operation)?;
@@ -198,14 +220,25 @@ pub fn import_specs(
         if let Some(refinements) = refinements {
             refinements.patch_shapes(action, operation)?;
         }
-        operation.pagination = pagination::detect(operation);
-        if let Some(refinements) = refinements {
-            refinements.override_pagination(action, operation)?;
+    }
+    // Pagination is detected through the shared schemas that responses reference.
+    let mut schemas = converter.shared_schemas(&operations);
+    sensitive::mark_schemas(&mut schemas, &mut judged_secrets);
+    let mut paging_left_out = BTreeMap::new();
+    for ((action, operation), names) in operations.iter_mut().zip(&names) {
+        match pagination::detect(operation, &schemas) {
+            Ok(pagination) => operation.pagination = pagination,
+            Err(reason) => {
+                paging_left_out.insert(action.clone(), reason);
+            }
+        }
+        if let Some(refinements) = overlay.operations.get(action)
+            && refinements.override_pagination(action, operation)?
+        {
+            paging_left_out.remove(action);
         }
         naming::assign_type_names(names, operation);
     }
-    let mut schemas = converter.shared_schemas(&operations);
-    sensitive::mark_schemas(&mut schemas, &mut judged_secrets);
     naming::assign_schema_type_names(&mut schemas);
     let service = ServiceSpec {
         waiters: overlay.checked_waiters(&mut operations)?,
@@ -216,10 +249,43 @@ pub fn import_specs(
         schemas,
         operations,
         judged_secrets,
+        paging_left_out,
+        changelog: ChangelogSpec::new(),
     })
 }
 
 impl ImportedSpecs {
+    /// The specs of a service read back from its files (with the changelog it keeps).
+    pub fn from_files(files: crate::load::ServiceFiles) -> ImportedSpecs {
+        let operations = files
+            .operations
+            .into_iter()
+            .map(|file| (file.action(), file.spec))
+            .collect();
+        ImportedSpecs {
+            service: files.service,
+            schemas: files.schemas.map(|file| file.schemas).unwrap_or_default(),
+            operations,
+            // Only an import from the metadata knows what the secrets rule judged and what
+            // paging parameters went unpaginated.
+            judged_secrets: Vec::new(),
+            paging_left_out: BTreeMap::new(),
+            changelog: files
+                .changelog
+                .map(|file| file.releases)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What [`crate::changes`] compares.
+    pub fn view(&self) -> SpecView<'_> {
+        SpecView {
+            service: &self.service,
+            schemas: &self.schemas,
+            operations: &self.operations,
+        }
+    }
+
     /// The spec files (`service.yaml`, `schemas.yaml`, `operations/<Action>.yaml`, relative
     /// to the product's spec directory) and their contents.
     pub fn to_files(&self) -> Result<BTreeMap<PathBuf, String>, ImportError> {
@@ -234,6 +300,11 @@ impl ImportedSpecs {
             let text = emit::yaml_file(&schemas_file, &self.schemas)?;
             files.insert(schemas_file, text);
         }
+        if !self.changelog.is_empty() {
+            let changelog_file = PathBuf::from("changelog.yaml");
+            let text = emit::yaml_file(&changelog_file, &self.changelog)?;
+            files.insert(changelog_file, text);
+        }
         for (action, operation) in &self.operations {
             let file = PathBuf::from("operations").join(format!("{action}.yaml"));
             let text = emit::yaml_file(&file, operation)?;
@@ -244,6 +315,6 @@ impl ImportedSpecs {
 }
 
 /// A value made here rather than read from a file, so it has no source location.
-fn spanned<T>(value: T) -> Spanned<T> {
+pub(crate) fn spanned<T>(value: T) -> Spanned<T> {
     Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
 }

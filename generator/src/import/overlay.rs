@@ -214,28 +214,41 @@ impl OperationOverlay {
     }
 
     /// Replaces or removes the detected pagination, after checking that a replacement's
-    /// parameters and fields exist.
+    /// parameters and fields exist; returns whether the overlay set the pagination.
     pub(crate) fn override_pagination(
         &self,
         action: &str,
         operation: &mut OperationSpec,
-    ) -> Result<(), ImportError> {
+    ) -> Result<bool, ImportError> {
         let Some(pagination) = &self.pagination else {
-            return Ok(());
+            return Ok(false);
         };
         if let Some(pagination) = pagination {
             let error = |key: &str, problem| ImportError::Overlay {
                 at: format!("operation `{action}`, pagination `{key}`"),
                 problem,
             };
-            require_parameter(&operation.request, &pagination.input_token.value)
-                .map_err(|problem| error("input_token", problem))?;
-            if let Some(page_size) = &pagination.page_size {
-                require_parameter(&operation.request, &page_size.value)
-                    .map_err(|problem| error("page_size", problem))?;
+            let parameters = [
+                ("input_token", &pagination.input_token),
+                ("page_number", &pagination.page_number),
+                ("page_size", &pagination.page_size),
+            ];
+            for (key, name) in parameters {
+                if let Some(name) = name {
+                    require_parameter(&operation.request, &name.value)
+                        .map_err(|problem| error(key, problem))?;
+                }
             }
-            path::resolve(&mut operation.response, &pagination.output_token.value)
-                .map_err(|problem| error("output_token", problem))?;
+            let fields = [
+                ("output_token", &pagination.output_token),
+                ("total_count", &pagination.total_count),
+            ];
+            for (key, path) in fields {
+                if let Some(path) = path {
+                    path::resolve(&mut operation.response, &path.value)
+                        .map_err(|problem| error(key, problem))?;
+                }
+            }
             let items = path::resolve(&mut operation.response, &pagination.items.value)
                 .map_err(|problem| error("items", problem))?;
             if items.ty.as_ref().is_none_or(|ty| ty.value != "array") {
@@ -248,16 +261,21 @@ impl OperationOverlay {
             }
         }
         operation.pagination = pagination.clone();
-        Ok(())
+        Ok(true)
     }
 }
 
+/// A parameter of the request, or a field of the metadata's `body` object, which the SDK
+/// opens into parameters.
 fn require_parameter(request: &[Shape], name: &str) -> Result<(), OverlayProblem> {
+    let is_named = |shape: &Shape| shape.name.as_ref().is_some_and(|wire| wire.value == name);
     let known = request.iter().any(|parameter| {
-        parameter
-            .name
-            .as_ref()
-            .is_some_and(|wire| wire.value == name)
+        is_named(parameter)
+            || parameter
+                .name
+                .as_ref()
+                .is_some_and(|wire| wire.value.eq_ignore_ascii_case("body"))
+                && parameter.fields.iter().any(is_named)
     });
     if known {
         Ok(())

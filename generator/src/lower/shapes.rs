@@ -745,6 +745,11 @@ impl SharedTypes {
         }
     }
 
+    /// The shared structs, which responses may name.
+    pub fn structs(&self) -> &[ir::Struct] {
+        &self.structs
+    }
+
     /// Marks each shared struct with the sides of calls it is used on, through operations'
     /// requests and responses and through other shared structs.
     pub fn mark_sides(&mut self, operations: &[ir::Operation]) {

@@ -14,13 +14,25 @@ fn one_file_per_operation_plus_service() {
         .expect("fixture imports");
     let names: Vec<PathBuf> = files.keys().cloned().collect();
     let expected: Vec<PathBuf> = [
+        "operations/DescribeDomains.yaml",
+        "operations/DescribeQuota.yaml",
+        "operations/GetSession.yaml",
         "operations/ListAmbiguous.yaml",
+        "operations/ListBuckets.yaml",
+        "operations/ListByOffset.yaml",
+        "operations/ListByPageNo.yaml",
+        "operations/ListInBody.yaml",
+        "operations/ListJobs.yaml",
         "operations/ListMixed.yaml",
         "operations/ListNestedAmbiguous.yaml",
         "operations/ListPages.yaml",
+        "operations/ListReports.yaml",
         "operations/ListTagResources.yaml",
         "operations/ListThings.yaml",
+        "operations/ListUsers.yaml",
         "operations/ListWithoutOutputToken.yaml",
+        "operations/RecognizeDocument.yaml",
+        "schemas.yaml",
         "service.yaml",
     ]
     .iter()

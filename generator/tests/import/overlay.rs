@@ -2,7 +2,7 @@
 //! silently rotting.
 
 use acs_codegen::import::{ImportError, import_specs};
-use acs_codegen::spec::{OperationSpec, Shape, WaiterSpec};
+use acs_codegen::spec::{OperationSpec, PaginationSpec, Shape, WaiterSpec};
 
 use crate::{assert_same, fixture, fixture_overlay, import_fixture, operation, type_names};
 
@@ -209,6 +209,10 @@ operations:
     pagination: {input_token: NextToken, output_token: NextToken, items: Names}
   ListThings:
     pagination: null
+  ListByOffset:
+    pagination: null
+  RecognizeDocument:
+    pagination: {page_number: PageNo, items: Lines}
 "#;
     let specs = import_fixture("pagination.json", Some(overlay));
     assert_same::<OperationSpec>(
@@ -227,6 +231,17 @@ pagination: {input_token: NextToken, output_token: NextToken, items: Names}
     );
     assert!(operation(&specs, "ListThings").pagination.is_none());
     assert!(operation(&specs, "ListTagResources").pagination.is_some());
+    assert_same::<PaginationSpec>(
+        operation(&specs, "RecognizeDocument")
+            .pagination
+            .as_ref()
+            .unwrap(),
+        "{page_number: PageNo, items: Lines}",
+    );
+    // What the overlay decides is no longer left out.
+    for decided in ["ListAmbiguous", "ListByOffset", "RecognizeDocument"] {
+        assert!(!specs.paging_left_out.contains_key(decided), "{decided}");
+    }
 }
 
 #[test]
@@ -243,6 +258,14 @@ fn pagination_must_name_existing_parameters_and_a_list() {
         (
             "{input_token: NextToken, output_token: Next, items: Names}",
             "overlay, operation `ListAmbiguous`, pagination `output_token`: no parameter or field `Next` there",
+        ),
+        (
+            "{page_number: PageNumber, total_count: Total, items: Names}",
+            "overlay, operation `ListAmbiguous`, pagination `page_number`: no request parameter `PageNumber`",
+        ),
+        (
+            "{input_token: NextToken, output_token: NextToken, total_count: Total, items: Names}",
+            "overlay, operation `ListAmbiguous`, pagination `total_count`: no parameter or field `Total` there",
         ),
         (
             "{input_token: NextToken, output_token: NextToken, items: NextToken}",

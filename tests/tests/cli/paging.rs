@@ -58,7 +58,11 @@ async fn a_token_cycle_ends_with_exit_1_instead_of_paging_forever() {
     // From here on, every page sends A again: without the check the loop never ends.
     server.set_default("ListInstancePatchStates", page(&["i-3"], Some("A")));
     let output = run(&server, &["ListInstancePatchStates", "--pager"]).await;
-    assert_fails(&output, 1, "page token `A` a second time, after 3 pages");
+    assert_fails(
+        &output,
+        1,
+        "the service returned the page token `A` again, which would repeat pages forever",
+    );
     assert!(output.stdout.is_empty());
     assert_eq!(
         sent_tokens(&server),
@@ -91,10 +95,24 @@ async fn path_names_the_item_list_as_aliyun_cli_does() {
 }
 
 #[tokio::test]
-async fn only_operations_that_page_by_token_take_the_pager() {
+async fn the_pager_needs_a_token_or_a_page_number_and_no_waiter() {
     let server = server().await;
     let output = run(&server, &["GetTemplate", "--TemplateName", "T", "--pager"]).await;
-    assert_eq!(output.status.code(), Some(2));
+    assert_fails(
+        &output,
+        2,
+        "GetTemplate takes neither a `NextToken` nor a `PageNumber` to page by",
+    );
+    let unknown = run(
+        &server,
+        &["ListExecutions", "--pager", "PageNumber=Page.Number"],
+    )
+    .await;
+    assert_fails(
+        &unknown,
+        2,
+        "ListExecutions has no parameter `Number` to page by",
+    );
     let with_waiter = run(
         &server,
         &["ListExecutions", "--pager", "--waiter", "expr=A", "to=B"],
@@ -102,4 +120,50 @@ async fn only_operations_that_page_by_token_take_the_pager() {
     .await;
     assert_eq!(with_waiter.status.code(), Some(2));
     assert!(server.requests().is_empty());
+}
+
+/// `ListGitRepositories` pages by `PageNumber` without a total count: a page shorter than
+/// the `PageSize` asked for is the last; a `TotalCount=` names the field that counts them.
+#[tokio::test]
+async fn page_numbers_stop_at_a_short_page_or_the_total_named() {
+    let repositories = |names: &[&str]| {
+        let repos: Vec<Value> = names.iter().map(|name| json!({"FullName": name})).collect();
+        Reply::json(
+            200,
+            json!({"RequestId": "R", "Count": 4, "GitRepos": repos}),
+        )
+    };
+    let page_numbers = |server: &acs_test_server::TestServer| -> Vec<Option<String>> {
+        server
+            .requests()
+            .iter()
+            .map(|request| request.query.get("PageNumber").cloned())
+            .collect()
+    };
+    let arguments = [
+        "ListGitRepositories",
+        "--Platform",
+        "github",
+        "--Owner",
+        "o",
+        "--PageSize",
+        "2",
+        "--pager",
+    ];
+    let server = server().await;
+    server.enqueue("ListGitRepositories", repositories(&["a", "b"]));
+    server.enqueue("ListGitRepositories", repositories(&["c"]));
+    let document = stdout_json(&run(&server, &arguments).await);
+    assert_eq!(document["GitRepos"].as_array().unwrap().len(), 3);
+    assert_eq!(page_numbers(&server), [None, Some("2".into())]);
+
+    // The third page would be empty: the total ends the listing before it is asked for.
+    let server = integration_tests::server().await;
+    server.enqueue("ListGitRepositories", repositories(&["a", "b"]));
+    server.enqueue("ListGitRepositories", repositories(&["c", "d"]));
+    server.set_default("ListGitRepositories", repositories(&[]));
+    let counted = [&arguments[..], &["TotalCount=Count"]].concat();
+    let document = stdout_json(&run(&server, &counted).await);
+    assert_eq!(document["GitRepos"].as_array().unwrap().len(), 4);
+    assert_eq!(page_numbers(&server), [None, Some("2".into())]);
 }

@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/clusters/{ClusterId}/events")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "page_number",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// Queries events and event details in a Container Service for Kubernetes (ACK) cluster, including the severity level, status, and start time of each event. Events are generated when clusters created, modified, and updated, node pools are created and scaled out, and components are installed.
     ///
     /// RAM action `CS:DescribeClusterEvents` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_cluster_events(&self) -> DescribeClusterEventsFluentBuilder {
         DescribeClusterEventsFluentBuilder::new(self.clone())
     }
@@ -223,6 +230,20 @@ impl DescribeClusterEventsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeClusterEventsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `page_number` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page_info.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<DescribeClusterEventsResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `ClusterId`: see [`DescribeClusterEventsRequest::cluster_id`].
     pub fn cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cluster_id(input);
@@ -353,6 +374,21 @@ impl DescribeClusterEventsResponse {
         self.page_info.as_ref()
     }
 }
+impl ::acs_runtime::Page for DescribeClusterEventsResponse {
+    type Item = Event;
+    fn total_count(&self) -> Option<u64> {
+        self.page_info
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Event> {
+        self.events.unwrap_or_default()
+    }
+}
 /// The description of the event.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -363,27 +399,27 @@ pub struct Data {
     ///
     /// *   warning
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
     /// *   error
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
     /// *   info
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
     /// Wire name: `level`.
     ///
@@ -720,27 +756,27 @@ impl PageInfo {
 ///
 /// *   warning
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
 /// *   error
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
 /// *   info
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
 /// Built from its text with `From<&str>` (`"warning".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

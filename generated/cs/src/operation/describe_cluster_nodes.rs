@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/clusters/{ClusterId}/nodes")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "pageNumber",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("pageSize", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// null
     ///
     /// RAM action `CS:DescribeClusterNodes` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_cluster_nodes(&self) -> DescribeClusterNodesFluentBuilder {
         DescribeClusterNodesFluentBuilder::new(self.clone())
     }
@@ -283,6 +290,20 @@ impl DescribeClusterNodesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeClusterNodesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `pageNumber` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<DescribeClusterNodesResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `ClusterId`: see [`DescribeClusterNodesRequest::cluster_id`].
     pub fn cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cluster_id(input);
@@ -439,6 +460,21 @@ impl DescribeClusterNodesResponse {
     /// `page`, if the service sent it.
     pub fn page(&self) -> Option<&Page> {
         self.page.as_ref()
+    }
+}
+impl ::acs_runtime::Page for DescribeClusterNodesResponse {
+    type Item = Node;
+    fn total_count(&self) -> Option<u64> {
+        self.page
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Node] {
+        self.nodes.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Node> {
+        self.nodes.unwrap_or_default()
     }
 }
 /// Node

@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/clusters/{cluster_id}/tasks")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "page_number",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// Queries tasks in a Container Service for Kubernetes (ACK) cluster.
     ///
     /// RAM action `CS:DescribeClusterTasks` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_cluster_tasks(&self) -> DescribeClusterTasksFluentBuilder {
         DescribeClusterTasksFluentBuilder::new(self.clone())
     }
@@ -197,6 +204,20 @@ impl DescribeClusterTasksFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeClusterTasksResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `page_number` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page_info.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<DescribeClusterTasksResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `cluster_id`: see [`DescribeClusterTasksRequest::cluster_id`].
     pub fn cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cluster_id(input);
@@ -325,6 +346,21 @@ impl DescribeClusterTasksResponse {
     /// `requestId`, if the service sent it.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+}
+impl ::acs_runtime::Page for DescribeClusterTasksResponse {
+    type Item = Task;
+    fn total_count(&self) -> Option<u64> {
+        self.page_info
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Task] {
+        self.tasks.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Task> {
+        self.tasks.unwrap_or_default()
     }
 }
 /// The pagination information.

@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/regions/{region_id}/clusters")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "page_number",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// Queries all clusters in a specified region.
     ///
     /// RAM action `CS:DescribeClustersForRegion` (access level: list).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_clusters_for_region(
         &self,
     ) -> DescribeClustersForRegionFluentBuilder {
@@ -341,6 +348,20 @@ impl DescribeClustersForRegionFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<DescribeClustersForRegionResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `page_number` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page_info.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<DescribeClustersForRegionResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `name`: see [`DescribeClustersForRegionRequest::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
@@ -525,6 +546,21 @@ impl DescribeClustersForRegionResponse {
     /// `page_info`, if the service sent it.
     pub fn page_info(&self) -> Option<&PageInfo> {
         self.page_info.as_ref()
+    }
+}
+impl ::acs_runtime::Page for DescribeClustersForRegionResponse {
+    type Item = Cluster;
+    fn total_count(&self) -> Option<u64> {
+        self.page_info
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Cluster] {
+        self.clusters.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Cluster> {
+        self.clusters.unwrap_or_default()
     }
 }
 /// The information about a queried cluster.

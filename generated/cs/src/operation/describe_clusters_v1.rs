@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/api/v1/clusters")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "page_number",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// Queries the details about Container Service for Kubernetes (ACK) clusters of specified types or specifications within an account.
     ///
     /// RAM action `CS:DescribeClustersV1` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_clusters_v1(&self) -> DescribeClustersV1FluentBuilder {
         DescribeClustersV1FluentBuilder::new(self.clone())
     }
@@ -327,6 +334,18 @@ impl DescribeClustersV1FluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeClustersV1Response> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `page_number` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page_info.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(self) -> ::acs_runtime::Paginator<DescribeClustersV1Response> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `name`: see [`DescribeClustersV1Request::name`].
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
@@ -513,6 +532,21 @@ impl DescribeClustersV1Response {
         self.page_info.as_ref()
     }
 }
+impl ::acs_runtime::Page for DescribeClustersV1Response {
+    type Item = Cluster;
+    fn total_count(&self) -> Option<u64> {
+        self.page_info
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Cluster] {
+        self.clusters.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Cluster> {
+        self.clusters.unwrap_or_default()
+    }
+}
 /// The configurations of auto cluster update.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -523,7 +557,7 @@ pub struct ClusterAutoUpgrade {
     ///
     /// Example: `true`
     pub enabled: Option<bool>,
-    /// The frequency of auto cluster updates. For more information, see [Update frequency](~~2712866~~).
+    /// The frequency of auto cluster updates. For more information, see Update frequency.
     ///
     /// Valid values:
     ///
@@ -685,7 +719,7 @@ pub struct Cluster {
     ///
     /// Example: `2020-08-20T10:51:29+08:00`
     pub created: Option<String>,
-    /// The version of the cluster. For more information about the Kubernetes versions supported by ACK, see [Release notes for Kubernetes versions](~~185269~~).
+    /// The version of the cluster. For more information about the Kubernetes versions supported by ACK, see Release notes for Kubernetes versions.
     ///
     /// Wire name: `init_version`.
     ///

@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/events")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "page_number",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// Queries the detailed information about a type of events, including the severity level, status, and time. Events are generated when clusters are created, modified, and updated, node pools are created and scaled out, and components are installed.
     ///
     /// RAM action `CS:DescribeEvents` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_events(&self) -> DescribeEventsFluentBuilder {
         DescribeEventsFluentBuilder::new(self.clone())
     }
@@ -236,6 +243,18 @@ impl DescribeEventsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeEventsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `page_number` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page_info.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(self) -> ::acs_runtime::Paginator<DescribeEventsResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `cluster_id`: see [`DescribeEventsRequest::cluster_id`].
     pub fn cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cluster_id(input);
@@ -364,6 +383,21 @@ impl DescribeEventsResponse {
     /// `page_info`, if the service sent it.
     pub fn page_info(&self) -> Option<&PageInfo> {
         self.page_info.as_ref()
+    }
+}
+impl ::acs_runtime::Page for DescribeEventsResponse {
+    type Item = Event;
+    fn total_count(&self) -> Option<u64> {
+        self.page_info
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Event> {
+        self.events.unwrap_or_default()
     }
 }
 /// The description of the event.

@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/templates")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "page_num",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// An orchestration template defines and describes a group of Kubernetes resources. It declaratively describes the configuration of an application or how an application runs. You can call the DescribeTemplates API operation to query orchestration templates and their detailed information, including access permissions, YAML content, and labels.
     ///
     /// RAM action `CS:DescribeTemplates` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_templates(&self) -> DescribeTemplatesFluentBuilder {
         DescribeTemplatesFluentBuilder::new(self.clone())
     }
@@ -204,6 +211,18 @@ impl DescribeTemplatesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeTemplatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `page_num` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page_info.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(self) -> ::acs_runtime::Paginator<DescribeTemplatesResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `template_type`: see [`DescribeTemplatesRequest::template_type`].
     pub fn template_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.template_type(input);
@@ -318,6 +337,21 @@ impl DescribeTemplatesResponse {
     /// `page_info`, if the service sent it.
     pub fn page_info(&self) -> Option<&PageInfo> {
         self.page_info.as_ref()
+    }
+}
+impl ::acs_runtime::Page for DescribeTemplatesResponse {
+    type Item = Template;
+    fn total_count(&self) -> Option<u64> {
+        self.page_info
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Template] {
+        self.templates.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Template> {
+        self.templates.unwrap_or_default()
     }
 }
 /// Template

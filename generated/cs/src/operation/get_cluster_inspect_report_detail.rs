@@ -7,11 +7,17 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/clusters/{clusterId}/inspectReports/{reportId}")
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "nextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Obtain the details of the inspection report for the cluster
     ///
     /// RAM action `CS:GetClusterInspectReportDetail` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn get_cluster_inspect_report_detail(
         &self,
     ) -> GetClusterInspectReportDetailFluentBuilder {
@@ -364,6 +370,20 @@ impl GetClusterInspectReportDetailFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<GetClusterInspectReportDetailResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: each page's `nextToken` is sent as `nextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<GetClusterInspectReportDetailResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `clusterId`: see [`GetClusterInspectReportDetailRequest::cluster_id`].
     pub fn cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cluster_id(input);
@@ -667,6 +687,18 @@ impl GetClusterInspectReportDetailResponse {
     /// `checkItemResults`: empty when the service sent none.
     pub fn check_item_results(&self) -> &[CheckItemResult] {
         self.check_item_results.as_deref().unwrap_or_default()
+    }
+}
+impl ::acs_runtime::Page for GetClusterInspectReportDetailResponse {
+    type Item = CheckItemResult;
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[CheckItemResult] {
+        self.check_item_results.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<CheckItemResult> {
+        self.check_item_results.unwrap_or_default()
     }
 }
 /// Overview of inspection reports.

@@ -7,11 +7,17 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/clusters/{clusterId}/inspectReports")
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "nextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Obtains the details of the cluster inspection report.
     ///
     /// RAM action `CS:ListClusterInspectReports` (access level: list).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn list_cluster_inspect_reports(
         &self,
     ) -> ListClusterInspectReportsFluentBuilder {
@@ -203,6 +209,20 @@ impl ListClusterInspectReportsFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListClusterInspectReportsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: each page's `nextToken` is sent as `nextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<ListClusterInspectReportsResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `clusterId`: see [`ListClusterInspectReportsRequest::cluster_id`].
     pub fn cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cluster_id(input);
@@ -333,6 +353,18 @@ impl ListClusterInspectReportsResponse {
     /// `reports`: empty when the service sent none.
     pub fn reports(&self) -> &[Report] {
         self.reports.as_deref().unwrap_or_default()
+    }
+}
+impl ::acs_runtime::Page for ListClusterInspectReportsResponse {
+    type Item = Report;
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[Report] {
+        self.reports.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Report> {
+        self.reports.unwrap_or_default()
     }
 }
 /// The inspection summary.

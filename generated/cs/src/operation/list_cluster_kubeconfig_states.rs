@@ -6,7 +6,12 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListClusterKubeconfigStates",
         ::acs_runtime::Method::Get,
     )
-    .with_path("/clusters/{ClusterId}/kubeconfig/states");
+    .with_path("/clusters/{ClusterId}/kubeconfig/states")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "pageNumber",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("pageSize", ::acs_runtime::Location::Query)),
+    });
 impl crate::Client {
     /// Queries the kubeconfig files that are issued to users for the current cluster and the status of the kubeconfig files.
     ///
@@ -14,6 +19,8 @@ impl crate::Client {
     /// > - To call this operation, make sure that you have the AliyunCSFullAccess permissions.
     ///
     /// RAM action `CS:ListClusterKubeconfigStates` (access level: none).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn list_cluster_kubeconfig_states(
         &self,
     ) -> ListClusterKubeconfigStatesFluentBuilder {
@@ -209,6 +216,20 @@ impl ListClusterKubeconfigStatesFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListClusterKubeconfigStatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `pageNumber` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<ListClusterKubeconfigStatesResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `ClusterId`: see [`ListClusterKubeconfigStatesRequest::cluster_id`].
     pub fn cluster_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cluster_id(input);
@@ -323,6 +344,21 @@ impl ListClusterKubeconfigStatesResponse {
     /// `page`, if the service sent it.
     pub fn page(&self) -> Option<&Page> {
         self.page.as_ref()
+    }
+}
+impl ::acs_runtime::Page for ListClusterKubeconfigStatesResponse {
+    type Item = State;
+    fn total_count(&self) -> Option<u64> {
+        self.page
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[State] {
+        self.states.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<State> {
+        self.states.unwrap_or_default()
     }
 }
 /// State

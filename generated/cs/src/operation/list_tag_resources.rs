@@ -7,11 +7,17 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/tags")
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "next_token",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Queries resource labels and the detailed information, such as the key-value pairs of the labels and the clusters to which the labels are added. You can use labels to classify and manage Container Service for Kubernetes (ACK) clusters in order to meet monitoring, cost analysis, and tenant isolation requirements.
     ///
     /// RAM action `CS:ListTagResources` (access level: get).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn list_tag_resources(&self) -> ListTagResourcesFluentBuilder {
         ListTagResourcesFluentBuilder::new(self.clone())
     }
@@ -255,6 +261,18 @@ impl ListTagResourcesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListTagResourcesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: each page's `next_token` is sent as `next_token` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListTagResourcesResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `resource_ids`: see [`ListTagResourcesRequest::resource_ids`].
     pub fn resource_ids(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_ids(input);
@@ -419,6 +437,21 @@ impl ListTagResourcesResponse {
         self.tag_resources.as_ref()
     }
 }
+impl ::acs_runtime::Page for ListTagResourcesResponse {
+    type Item = TagResource;
+    fn next_token(&self) -> Option<String> {
+        self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[TagResource] {
+        self.tag_resources
+            .as_ref()
+            .and_then(|value| value.tag_resource.as_deref())
+            .unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<TagResource> {
+        self.tag_resources.and_then(|value| value.tag_resource).unwrap_or_default()
+    }
+}
 /// TagResource
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -441,7 +474,7 @@ pub struct TagResource {
     ///
     /// Example: `i-xxx`
     pub resource_id: Option<String>,
-    /// The type of the resource. For more information, see [Labels](~~110425~~).
+    /// The type of the resource. For more information, see Labels.
     ///
     /// Wire name: `resource_type`.
     ///

@@ -6,13 +6,20 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListUserKubeConfigStates",
         ::acs_runtime::Method::Get,
     )
-    .with_path("/users/{Uid}/kubeconfig/states");
+    .with_path("/users/{Uid}/kubeconfig/states")
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "page_number",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("page_size", ::acs_runtime::Location::Query)),
+    });
 impl crate::Client {
     /// You can call the ListUserKubeConfigStates operation to query the status of the kubeconfig files of all clusters managed by the current user.
     ///
     /// >  To call this operation, make sure that you have the AliyunCSFullAccess permissions.
     ///
     /// RAM action `CS:ListUserKubeConfigStates` (access level: none).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn list_user_kube_config_states(&self) -> ListUserKubeConfigStatesFluentBuilder {
         ListUserKubeConfigStatesFluentBuilder::new(self.clone())
     }
@@ -206,6 +213,20 @@ impl ListUserKubeConfigStatesFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListUserKubeConfigStatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `page_number` counts up from the page asked for (1 unless set),
+    /// until the pages hold `page.total_count` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<ListUserKubeConfigStatesResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `Uid`: see [`ListUserKubeConfigStatesRequest::uid`].
     pub fn uid(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.uid(input);
@@ -320,6 +341,21 @@ impl ListUserKubeConfigStatesResponse {
     /// `page`, if the service sent it.
     pub fn page(&self) -> Option<&Page> {
         self.page.as_ref()
+    }
+}
+impl ::acs_runtime::Page for ListUserKubeConfigStatesResponse {
+    type Item = State;
+    fn total_count(&self) -> Option<u64> {
+        self.page
+            .as_ref()
+            .and_then(|value| value.total_count.as_ref())
+            .and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[State] {
+        self.states.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<State> {
+        self.states.unwrap_or_default()
     }
 }
 /// State

@@ -6,7 +6,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "DescribeApplicationGroupBill",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "NextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Queries the resource costs of an application group.
@@ -306,8 +309,10 @@ impl DescribeApplicationGroupBillFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<DescribeApplicationGroupBillResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following the next token until the service returns none.
-    /// A parameter error surfaces as the stream's first item.
+    /// Streams every page: each page's `NextToken` is sent as `NextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
     pub fn into_paginator(
         self,
     ) -> ::acs_runtime::Paginator<DescribeApplicationGroupBillResponse> {
@@ -530,6 +535,9 @@ impl ::acs_runtime::Page for DescribeApplicationGroupBillResponse {
     type Item = ApplicationGroupConsume;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[ApplicationGroupConsume] {
+        self.application_group_consume.as_deref().unwrap_or_default()
     }
     fn into_items(self) -> Vec<ApplicationGroupConsume> {
         self.application_group_consume.unwrap_or_default()

@@ -6,7 +6,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListApplicationGroups",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "NextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Queries a list of application groups. You can call this operation only for the application groups that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.
@@ -319,8 +322,10 @@ impl ListApplicationGroupsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListApplicationGroupsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following the next token until the service returns none.
-    /// A parameter error surfaces as the stream's first item.
+    /// Streams every page: each page's `NextToken` is sent as `NextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
     pub fn into_paginator(
         self,
     ) -> ::acs_runtime::Paginator<ListApplicationGroupsResponse> {
@@ -557,6 +562,9 @@ impl ::acs_runtime::Page for ListApplicationGroupsResponse {
     type Item = ApplicationGroup;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[ApplicationGroup] {
+        self.application_groups.as_deref().unwrap_or_default()
     }
     fn into_items(self) -> Vec<ApplicationGroup> {
         self.application_groups.unwrap_or_default()

@@ -6,7 +6,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListApplications",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "NextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Queries a list of applications. You can call this operation only for the applications that reside in the China (Hangzhou) region. Use an endpoint of the China (Hangzhou) region.
@@ -64,27 +67,27 @@ pub struct ListApplicationsRequest {
     ///
     /// *   ComputeNest
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
     /// *   Custom
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
     /// *   DingTalk
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
-    ///     <!-- -->
+    ///     \<!-- -->
     ///
     /// Wire name: `ApplicationType`.
     ///
@@ -334,8 +337,10 @@ impl ListApplicationsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListApplicationsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following the next token until the service returns none.
-    /// A parameter error surfaces as the stream's first item.
+    /// Streams every page: each page's `NextToken` is sent as `NextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListApplicationsResponse> {
         ::acs_runtime::Paginator::new(
             self.client.runtime().clone(),
@@ -558,6 +563,9 @@ impl ::acs_runtime::Page for ListApplicationsResponse {
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
     }
+    fn items(&self) -> &[Application] {
+        self.applications.as_deref().unwrap_or_default()
+    }
     fn into_items(self) -> Vec<Application> {
         self.applications.unwrap_or_default()
     }
@@ -735,27 +743,27 @@ impl Application {
 ///
 /// *   ComputeNest
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
 /// *   Custom
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
 /// *   DingTalk
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
-///     <!-- -->
+///     \<!-- -->
 ///
 /// Built from its text with `From<&str>` (`"ComputeNest".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

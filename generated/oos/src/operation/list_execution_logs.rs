@@ -6,7 +6,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListExecutionLogs",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "NextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Queries the logs of an execution.
@@ -293,8 +296,10 @@ impl ListExecutionLogsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionLogsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following the next token until the service returns none.
-    /// A parameter error surfaces as the stream's first item.
+    /// Streams every page: each page's `NextToken` is sent as `NextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListExecutionLogsResponse> {
         ::acs_runtime::Paginator::new(
             self.client.runtime().clone(),
@@ -527,6 +532,9 @@ impl ::acs_runtime::Page for ListExecutionLogsResponse {
     type Item = ExecutionLog;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[ExecutionLog] {
+        self.execution_logs.as_deref().unwrap_or_default()
     }
     fn into_items(self) -> Vec<ExecutionLog> {
         self.execution_logs.unwrap_or_default()

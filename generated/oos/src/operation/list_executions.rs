@@ -6,7 +6,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListExecutions",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "NextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Queries executions. Multiple methods are supported to filter executions.
@@ -806,8 +809,10 @@ impl ListExecutionsFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListExecutionsResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following the next token until the service returns none.
-    /// A parameter error surfaces as the stream's first item.
+    /// Streams every page: each page's `NextToken` is sent as `NextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
     pub fn into_paginator(self) -> ::acs_runtime::Paginator<ListExecutionsResponse> {
         ::acs_runtime::Paginator::new(
             self.client.runtime().clone(),
@@ -1319,6 +1324,9 @@ impl ::acs_runtime::Page for ListExecutionsResponse {
     type Item = Execution;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[Execution] {
+        self.executions.as_deref().unwrap_or_default()
     }
     fn into_items(self) -> Vec<Execution> {
         self.executions.unwrap_or_default()

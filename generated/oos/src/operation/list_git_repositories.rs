@@ -7,11 +7,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Post,
     )
     .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "PageNumber",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("PageSize", ::acs_runtime::Location::Query)),
+    })
     .read_only();
 impl crate::Client {
     /// 查询Git仓库列表
     ///
     /// RAM action `oos:ListGitRepositories` (access level: list).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     ///
     /// Idempotent: a `ClientToken` left empty is filled with a fresh UUID, kept across retries.
     pub fn list_git_repositories(&self) -> ListGitRepositoriesFluentBuilder {
@@ -305,6 +312,20 @@ impl ListGitRepositoriesFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<ListGitRepositoriesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `PageNumber` counts up from the page asked for (1 unless set),
+    /// until a page holds fewer items than `PageSize` asks for, or none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<ListGitRepositoriesResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `ClientToken`: see [`ListGitRepositoriesRequest::client_token`].
     pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
@@ -499,6 +520,15 @@ impl ListGitRepositoriesResponse {
     /// `Count`, if the service sent it.
     pub fn count(&self) -> Option<i32> {
         self.count
+    }
+}
+impl ::acs_runtime::Page for ListGitRepositoriesResponse {
+    type Item = GitRepo;
+    fn items(&self) -> &[GitRepo] {
+        self.git_repos.as_deref().unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<GitRepo> {
+        self.git_repos.unwrap_or_default()
     }
 }
 /// GitRepo

@@ -6,7 +6,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListInstancePackageStates",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "NextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// List Instance Package States
@@ -257,8 +260,10 @@ impl ListInstancePackageStatesFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListInstancePackageStatesResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following the next token until the service returns none.
-    /// A parameter error surfaces as the stream's first item.
+    /// Streams every page: each page's `NextToken` is sent as `NextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
     pub fn into_paginator(
         self,
     ) -> ::acs_runtime::Paginator<ListInstancePackageStatesResponse> {
@@ -451,6 +456,9 @@ impl ::acs_runtime::Page for ListInstancePackageStatesResponse {
     type Item = PackageState;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[PackageState] {
+        self.package_states.as_deref().unwrap_or_default()
     }
     fn into_items(self) -> Vec<PackageState> {
         self.package_states.unwrap_or_default()

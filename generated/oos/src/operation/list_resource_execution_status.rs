@@ -6,7 +6,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ListResourceExecutionStatus",
         ::acs_runtime::Method::Post,
     )
-    .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+    .with_paging(::acs_runtime::Paging::Token {
+        parameter: "NextToken",
+        at: ::acs_runtime::Location::Query,
+    })
     .read_only();
 impl crate::Client {
     /// Queries the information about a scheduled execution that involves O&M operations on Elastic Compute Service (ECS) instances.
@@ -229,8 +232,10 @@ impl ListResourceExecutionStatusFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<ListResourceExecutionStatusResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
-    /// Streams every page, following the next token until the service returns none.
-    /// A parameter error surfaces as the stream's first item.
+    /// Streams every page: each page's `NextToken` is sent as `NextToken` to ask for the next,
+    /// until a page returns none.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
     pub fn into_paginator(
         self,
     ) -> ::acs_runtime::Paginator<ListResourceExecutionStatusResponse> {
@@ -411,6 +416,9 @@ impl ::acs_runtime::Page for ListResourceExecutionStatusResponse {
     type Item = ResourceExecutionStatus;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
+    }
+    fn items(&self) -> &[ResourceExecutionStatus] {
+        self.resource_execution_status.as_deref().unwrap_or_default()
     }
     fn into_items(self) -> Vec<ResourceExecutionStatus> {
         self.resource_execution_status.unwrap_or_default()

@@ -247,10 +247,19 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             kebab: "describe-fleet-history",
             summary: "Lists a fleet's events by page number.",
             call: ::acs_runtime::Operation::new(
-                "DescribeFleetHistory",
-                ::acs_runtime::Method::Post,
-            ),
-            pagination: None,
+                    "DescribeFleetHistory",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "PageNumber",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("PageSize", ::acs_runtime::Location::Query)),
+                }),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &["TotalCount"],
+                items: &["Events", "Event"],
+            }),
             parameters: &[
                 ::acs_cli::Parameter {
                     name: "FleetId",
@@ -335,16 +344,55 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             nested_secrets: &[],
         },
         ::acs_cli::Operation {
+            kebab: "describe-fleet-usage",
+            summary: "Lists quotas and limits by page number: two lists and neither named by the action, so no paginator, but the command's --pager takes aliyun-cli's options.",
+            call: ::acs_runtime::Operation::new(
+                    "DescribeFleetUsage",
+                    ::acs_runtime::Method::Post,
+                )
+                .read_only(),
+            pagination: None,
+            parameters: &[
+                ::acs_cli::Parameter {
+                    name: "PageNumber",
+                    kebab: "page-number",
+                    kind: ::acs_cli::Kind::Int32,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: Some("1"),
+                    sensitive: false,
+                },
+                ::acs_cli::Parameter {
+                    name: "PageSize",
+                    kebab: "page-size",
+                    kind: ::acs_cli::Kind::Int32,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: Some("10"),
+                    sensitive: false,
+                },
+            ],
+            nested_secrets: &[],
+        },
+        ::acs_cli::Operation {
             kebab: "describe-fleets",
             summary: "Lists fleets, a page at a time.",
             call: ::acs_runtime::Operation::new(
                     "DescribeFleets",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["Fleets"],
             }),
             parameters: &[
@@ -430,16 +478,150 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             nested_secrets: &[],
         },
         ::acs_cli::Operation {
+            kebab: "list-fleet-events",
+            summary: "Lists the events of fleets, a page at a time by a camelCase token nested in the response.",
+            call: ::acs_runtime::Operation::new(
+                    "ListFleetEvents",
+                    ::acs_runtime::Method::Get,
+                )
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "nextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
+                .read_only(),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["data", "nextToken"],
+                total_count: &[],
+                items: &["data", "events"],
+            }),
+            parameters: &[
+                ::acs_cli::Parameter {
+                    name: "nextToken",
+                    kebab: "next-token",
+                    kind: ::acs_cli::Kind::String,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: None,
+                    sensitive: false,
+                },
+                ::acs_cli::Parameter {
+                    name: "maxResults",
+                    kebab: "max-results",
+                    kind: ::acs_cli::Kind::Int32,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: Some("20"),
+                    sensitive: false,
+                },
+            ],
+            nested_secrets: &[],
+        },
+        ::acs_cli::Operation {
+            kebab: "list-fleet-snapshots",
+            summary: "Lists the snapshots of fleets by page number, without a total count.",
+            call: ::acs_runtime::Operation::new(
+                    "ListFleetSnapshots",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_paging(::acs_runtime::Paging::Number {
+                    parameter: "PageNo",
+                    at: ::acs_runtime::Location::Query,
+                    page_size: Some(("PageSize", ::acs_runtime::Location::Query)),
+                })
+                .read_only(),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &[],
+                total_count: &[],
+                items: &["Snapshots"],
+            }),
+            parameters: &[
+                ::acs_cli::Parameter {
+                    name: "PageNo",
+                    kebab: "page-no",
+                    kind: ::acs_cli::Kind::Int32,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: Some("1"),
+                    sensitive: false,
+                },
+                ::acs_cli::Parameter {
+                    name: "PageSize",
+                    kebab: "page-size",
+                    kind: ::acs_cli::Kind::Int32,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: Some("10"),
+                    sensitive: false,
+                },
+            ],
+            nested_secrets: &[],
+        },
+        ::acs_cli::Operation {
+            kebab: "list-fleet-users",
+            summary: "Lists the users of fleets, a page at a time by marker.",
+            call: ::acs_runtime::Operation::new(
+                    "ListFleetUsers",
+                    ::acs_runtime::Method::Post,
+                )
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "Marker",
+                    at: ::acs_runtime::Location::Query,
+                })
+                .read_only(),
+            pagination: Some(::acs_cli::Pagination {
+                output_token: &["NextMarker"],
+                total_count: &[],
+                items: &["Users", "User"],
+            }),
+            parameters: &[
+                ::acs_cli::Parameter {
+                    name: "Marker",
+                    kebab: "marker",
+                    kind: ::acs_cli::Kind::String,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "The marker of the page to return: the NextMarker of the previous page.",
+                    example: None,
+                    sensitive: false,
+                },
+                ::acs_cli::Parameter {
+                    name: "MaxItems",
+                    kebab: "max-items",
+                    kind: ::acs_cli::Kind::Int32,
+                    style: ::acs_runtime::params::Style::Simple,
+                    location: ::acs_runtime::Location::Query,
+                    required: false,
+                    description: "",
+                    example: Some("50"),
+                    sensitive: false,
+                },
+            ],
+            nested_secrets: &[],
+        },
+        ::acs_cli::Operation {
             kebab: "list-tag-resources",
             summary: "Lists the tags of resources.",
             call: ::acs_runtime::Operation::new(
                     "ListTagResources",
                     ::acs_runtime::Method::Post,
                 )
-                .with_pagination_token("NextToken", ::acs_runtime::Location::Query)
+                .with_paging(::acs_runtime::Paging::Token {
+                    parameter: "NextToken",
+                    at: ::acs_runtime::Location::Query,
+                })
                 .read_only(),
             pagination: Some(::acs_cli::Pagination {
-                output_token: "NextToken",
+                output_token: &["NextToken"],
+                total_count: &[],
                 items: &["TagResources"],
             }),
             parameters: &[

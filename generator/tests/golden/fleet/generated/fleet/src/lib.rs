@@ -2,15 +2,15 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Alibaba Cloud FLEET SDK for Rust, API version 2023-06-01.
 //!
-//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`. With the `testing` feature, [`testing`] helps test code that calls the service.
+//! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`. With the `testing` feature, the `testing` module helps test code that calls the service.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # #[allow(unused_imports)]
-//! # use alibabacloud_fleet::operation::describe_fleets::*;
+//! # use alibabacloud_fleet::operation::describe_fleet_history::*;
 //! # let server = acs_test_server::TestServer::start().await?;
-//! # server.set_default("DescribeFleets", acs_test_server::Reply::ok(&DescribeFleetsResponse::default()));
+//! # server.set_default("DescribeFleetHistory", acs_test_server::Reply::ok(&DescribeFleetHistoryResponse::default()));
 //! # let config = alibabacloud_fleet::Config::builder()
 //! #     .region("cn-hangzhou")
 //! #     .endpoint(server.endpoint())
@@ -22,17 +22,12 @@
 //! #     .build()?;
 //! // In an application, `config` comes from `acs_credentials::load_from_env()?`.
 //! let client = alibabacloud_fleet::Client::from_conf(config);
-//! let response = client.describe_fleets().region_id("cn-hangzhou").send().await?;
+//! let response = client.describe_fleet_history().fleet_id("example").send().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 mod client;
 pub mod operation;

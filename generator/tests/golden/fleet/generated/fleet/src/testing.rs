@@ -5,25 +5,25 @@
 //! ```
 //! # async fn sample() -> Result<(), alibabacloud_fleet::Error> {
 //! # #[allow(unused_imports)]
-//! # use alibabacloud_fleet::operation::describe_fleets::*;
+//! # use alibabacloud_fleet::operation::describe_fleet_history::*;
 //! use alibabacloud_fleet::testing::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockHttpClient, Reply};
 //! use alibabacloud_fleet::{Client, Config, Credentials};
 //!
 //! let mock = MockHttpClient::new();
-//! let mut reply = DescribeFleetsResponse::default();
+//! let mut reply = DescribeFleetHistoryResponse::default();
 //! reply.request_id = Some("R-1".into());
-//! mock.enqueue("DescribeFleets", Reply::ok(&reply));
+//! mock.enqueue("DescribeFleetHistory", Reply::ok(&reply));
 //! let config = Config::builder()
 //!     .region("cn-hangzhou")
 //!     .credentials(Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, "test"))
 //!     .http_client(mock.clone())
 //!     .build()?;
 //! let client = Client::from_conf(config);
-//! let response = client.describe_fleets().region_id("cn-hangzhou").send().await?;
+//! let response = client.describe_fleet_history().fleet_id("example").send().await?;
 //! assert_eq!(response.request_id(), Some("R-1"));
 //! let sent = &mock.requests()[0];
 //! assert!(sent.signature_verified);
-//! assert_eq!(sent.action.as_deref(), Some("DescribeFleets"));
+//! assert_eq!(sent.action.as_deref(), Some("DescribeFleetHistory"));
 //! # Ok(())
 //! # }
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(sample()).unwrap();
@@ -45,12 +45,28 @@ pub const RESPONSE_EXAMPLES: &[(&str, &str)] = &[
     ),
     ("DescribeFleetStatus", "{\n  \"RequestId\": \"r-7\",\n  \"Status\": \"Active\"\n}"),
     (
+        "DescribeFleetUsage",
+        "{\n  \"RequestId\": \"r-9\",\n  \"TotalCount\": 1,\n  \"Quotas\": {\n    \"Quota\": [\n      {\n        \"QuotaName\": \"fleets\"\n      }\n    ]\n  },\n  \"Limits\": {\n    \"Limit\": []\n  }\n}",
+    ),
+    (
         "DescribeFleets",
         "{\n  \"RequestId\": \"r-1\",\n  \"NextToken\": \"\",\n  \"MaxResults\": 10,\n  \"TotalCount\": 1,\n  \"Fleets\": [\n    {\n      \"FleetId\": \"f-1\",\n      \"Name\": \"web\",\n      \"Capacity\": 4,\n      \"CreatedAt\": 1700000000000,\n      \"Spot\": true,\n      \"MaxPrice\": 0.5,\n      \"Weight\": 1.25,\n      \"Tags\": [\n        {\n          \"Key\": \"env\",\n          \"Value\": \"prod\"\n        }\n      ],\n      \"InstanceTypes\": [\n        \"ecs.g7.large\"\n      ],\n      \"LaunchTemplate\": {\n        \"TemplateId\": \"lt-1\",\n        \"Version\": 2,\n        \"Disks\": [\n          {\n            \"Size\": 40,\n            \"Category\": \"cloud_essd\"\n          }\n        ]\n      },\n      \"Labels\": {\n        \"team\": \"a\"\n      },\n      \"Extra\": {\n        \"anything\": [\n          1,\n          \"two\"\n        ]\n      }\n    }\n  ]\n}",
     ),
     (
         "DescribeRegions",
         "{\n  \"RequestId\": \"r-5\",\n  \"Regions\": [\n    {\n      \"RegionId\": \"cn-hangzhou\",\n      \"LocalName\": \"Hangzhou\",\n      \"RegionEndpoint\": \"fleet.cn-hangzhou.aliyuncs.com\"\n    }\n  ]\n}",
+    ),
+    (
+        "ListFleetEvents",
+        "{\n  \"requestId\": \"r-7\",\n  \"data\": {\n    \"events\": [\n      {\n        \"eventId\": \"e-1\"\n      }\n    ]\n  }\n}",
+    ),
+    (
+        "ListFleetSnapshots",
+        "{\n  \"RequestId\": \"r-8\",\n  \"PageNo\": 1,\n  \"Snapshots\": [\n    {\n      \"SnapshotId\": \"s-1\"\n    }\n  ]\n}",
+    ),
+    (
+        "ListFleetUsers",
+        "{\n  \"RequestId\": \"r-6\",\n  \"IsTruncated\": false,\n  \"Users\": {\n    \"User\": [\n      {\n        \"UserName\": \"alice\"\n      }\n    ]\n  }\n}",
     ),
     (
         "RunCommand",
@@ -127,6 +143,15 @@ pub fn encode_json_request(
                     ),
                 )
             }
+            "DescribeFleetUsage" => {
+                (
+                    &crate::operation::describe_fleet_usage::OPERATION,
+                    encode(
+                        inputs,
+                        crate::operation::describe_fleet_usage::DescribeFleetUsageRequestBuilder::build,
+                    ),
+                )
+            }
             "DescribeFleets" => {
                 (
                     &crate::operation::describe_fleets::OPERATION,
@@ -142,6 +167,33 @@ pub fn encode_json_request(
                     encode(
                         inputs,
                         crate::operation::describe_regions::DescribeRegionsRequestBuilder::build,
+                    ),
+                )
+            }
+            "ListFleetEvents" => {
+                (
+                    &crate::operation::list_fleet_events::OPERATION,
+                    encode(
+                        inputs,
+                        crate::operation::list_fleet_events::ListFleetEventsRequestBuilder::build,
+                    ),
+                )
+            }
+            "ListFleetSnapshots" => {
+                (
+                    &crate::operation::list_fleet_snapshots::OPERATION,
+                    encode(
+                        inputs,
+                        crate::operation::list_fleet_snapshots::ListFleetSnapshotsRequestBuilder::build,
+                    ),
+                )
+            }
+            "ListFleetUsers" => {
+                (
+                    &crate::operation::list_fleet_users::OPERATION,
+                    encode(
+                        inputs,
+                        crate::operation::list_fleet_users::ListFleetUsersRequestBuilder::build,
                     ),
                 )
             }

@@ -267,6 +267,29 @@ fn describe_fleet_status_request_example_encodes() {
     );
 }
 #[test]
+fn describe_fleet_usage_response_example_decodes() {
+    check_response::<
+        operation::describe_fleet_usage::DescribeFleetUsageResponse,
+    >(
+        "{\n  \"RequestId\": \"r-9\",\n  \"TotalCount\": 1,\n  \"Quotas\": {\n    \"Quota\": [\n      {\n        \"QuotaName\": \"fleets\"\n      }\n    ]\n  },\n  \"Limits\": {\n    \"Limit\": []\n  }\n}",
+        None,
+    );
+}
+#[test]
+fn describe_fleet_usage_request_example_encodes() {
+    use operation::describe_fleet_usage::*;
+    let request = DescribeFleetUsageRequest::builder()
+        .page_number(1i32)
+        .page_size(10i32)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("query", "PageNumber", "1"), ("query", "PageSize", "10")],
+        None,
+    );
+}
+#[test]
 fn describe_fleets_response_example_decodes() {
     check_response::<
         operation::describe_fleets::DescribeFleetsResponse,
@@ -313,6 +336,65 @@ fn describe_regions_request_example_encodes() {
         .build()
         .expect("every required parameter has an example");
     check_params(&request, &[], None);
+}
+#[test]
+fn list_fleet_events_response_example_decodes() {
+    check_response::<
+        operation::list_fleet_events::ListFleetEventsResponse,
+    >(
+        "{\n  \"requestId\": \"r-7\",\n  \"data\": {\n    \"events\": [\n      {\n        \"eventId\": \"e-1\"\n      }\n    ]\n  }\n}",
+        None,
+    );
+}
+#[test]
+fn list_fleet_events_request_example_encodes() {
+    use operation::list_fleet_events::*;
+    let request = ListFleetEventsRequest::builder()
+        .max_results(20i32)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("query", "maxResults", "20")], None);
+}
+#[test]
+fn list_fleet_snapshots_response_example_decodes() {
+    check_response::<
+        operation::list_fleet_snapshots::ListFleetSnapshotsResponse,
+    >(
+        "{\n  \"RequestId\": \"r-8\",\n  \"PageNo\": 1,\n  \"Snapshots\": [\n    {\n      \"SnapshotId\": \"s-1\"\n    }\n  ]\n}",
+        None,
+    );
+}
+#[test]
+fn list_fleet_snapshots_request_example_encodes() {
+    use operation::list_fleet_snapshots::*;
+    let request = ListFleetSnapshotsRequest::builder()
+        .page_no(1i32)
+        .page_size(10i32)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("query", "PageNo", "1"), ("query", "PageSize", "10")],
+        None,
+    );
+}
+#[test]
+fn list_fleet_users_response_example_decodes() {
+    check_response::<
+        operation::list_fleet_users::ListFleetUsersResponse,
+    >(
+        "{\n  \"RequestId\": \"r-6\",\n  \"IsTruncated\": false,\n  \"Users\": {\n    \"User\": [\n      {\n        \"UserName\": \"alice\"\n      }\n    ]\n  }\n}",
+        None,
+    );
+}
+#[test]
+fn list_fleet_users_request_example_encodes() {
+    use operation::list_fleet_users::*;
+    let request = ListFleetUsersRequest::builder()
+        .max_items(50i32)
+        .build()
+        .expect("every required parameter has an example");
+    check_params(&request, &[("query", "MaxItems", "50")], None);
 }
 #[test]
 fn list_tag_resources_request_example_encodes() {

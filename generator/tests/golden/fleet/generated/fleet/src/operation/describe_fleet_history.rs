@@ -3,13 +3,20 @@
 //! `DescribeFleetHistory`: Lists a fleet's events by page number.
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "DescribeFleetHistory",
-    ::acs_runtime::Method::Post,
-);
+        "DescribeFleetHistory",
+        ::acs_runtime::Method::Post,
+    )
+    .with_paging(::acs_runtime::Paging::Number {
+        parameter: "PageNumber",
+        at: ::acs_runtime::Location::Query,
+        page_size: Some(("PageSize", ::acs_runtime::Location::Query)),
+    });
 impl crate::Client {
     /// Lists a fleet's events by page number.
     ///
     /// RAM action `fleet:DescribeFleetHistory` (access level: read).
+    ///
+    /// Paginated: `into_paginator()` streams every page.
     pub fn describe_fleet_history(&self) -> DescribeFleetHistoryFluentBuilder {
         DescribeFleetHistoryFluentBuilder::new(self.clone())
     }
@@ -211,6 +218,20 @@ impl DescribeFleetHistoryFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<DescribeFleetHistoryResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// Streams every page: `PageNumber` counts up from the page asked for (1 unless set),
+    /// until the pages hold `TotalCount` items or one is empty.
+    /// A page served again ends the stream with an error; so does a parameter error,
+    /// as its first item.
+    pub fn into_paginator(
+        self,
+    ) -> ::acs_runtime::Paginator<DescribeFleetHistoryResponse> {
+        ::acs_runtime::Paginator::new(
+            self.client.runtime().clone(),
+            &OPERATION,
+            self.inner.build(),
+            self.options,
+        )
+    }
     /// Sets `FleetId`: see [`DescribeFleetHistoryRequest::fleet_id`].
     pub fn fleet_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.fleet_id(input);
@@ -365,6 +386,18 @@ impl DescribeFleetHistoryResponse {
     /// `Events`, if the service sent it.
     pub fn events(&self) -> Option<&Events> {
         self.events.as_ref()
+    }
+}
+impl ::acs_runtime::Page for DescribeFleetHistoryResponse {
+    type Item = Event;
+    fn total_count(&self) -> Option<u64> {
+        self.total_count.as_ref().and_then(|count| u64::try_from(*count).ok())
+    }
+    fn items(&self) -> &[Event] {
+        self.events.as_ref().and_then(|value| value.event.as_deref()).unwrap_or_default()
+    }
+    fn into_items(self) -> Vec<Event> {
+        self.events.and_then(|value| value.event).unwrap_or_default()
     }
 }
 /// Event
