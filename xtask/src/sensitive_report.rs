@@ -22,6 +22,8 @@ pub struct Tally {
     names: BTreeMap<(bool, String), NameTally>,
     /// Marked values per side.
     marked: BTreeMap<Side, usize>,
+    /// Marked request parameters themselves, not fields inside them.
+    marked_parameters: usize,
     /// Product-versions with a marked value, per side, and with any.
     product_versions: BTreeMap<Option<Side>, BTreeSet<String>>,
 }
@@ -56,6 +58,9 @@ impl Tally {
             });
             if marked {
                 *self.marked.entry(value.side).or_default() += 1;
+                if value.side == Side::Request && value.path == value.name {
+                    self.marked_parameters += 1;
+                }
                 for side in [Some(value.side), None] {
                     self.product_versions
                         .entry(side)
@@ -80,13 +85,25 @@ impl Tally {
         let (request, request_pvs) = self.marked_in(Side::Request);
         let (response, response_pvs) = self.marked_in(Side::Response);
         let (schema, schema_pvs) = self.marked_in(Side::Schema);
-        let any = self.product_versions.get(&None).map_or(0, BTreeSet::len);
+        let with_any = self.product_versions.get(&None);
+        let any = with_any.map_or(0, BTreeSet::len);
+        // A label is the product's code, a space and the version.
+        let products = with_any.map_or(0, |labels| {
+            labels
+                .iter()
+                .filter_map(|label| label.split(' ').next())
+                .collect::<BTreeSet<_>>()
+                .len()
+        });
         let distinct = self.names.keys().filter(|(marked, _)| *marked).count();
         format!(
-            "sensitive: {} values marked by the rule in {any} product-versions ({distinct} distinct names): \
-             {request} request parameters and fields (in {request_pvs} product-versions), \
+            "sensitive: {} values marked by the rule in {any} product-versions of {products} products \
+             ({distinct} distinct names): \
+             {request} request parameters and fields (in {request_pvs} product-versions; \
+             {} top-level parameters), \
              {response} response fields (in {response_pvs}), {schema} fields of shared schemas (in {schema_pvs})",
-            request + response + schema
+            request + response + schema,
+            self.marked_parameters,
         )
     }
 
