@@ -1824,7 +1824,6 @@ fn describe_cluster_node_pool_detail_request_example_encodes() {
 }
 #[tokio::test]
 async fn describe_cluster_node_pool_detail_shows_no_secret() {
-    use operation::describe_cluster_node_pool_detail::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "DescribeClusterNodePoolDetail",
@@ -1887,7 +1886,6 @@ fn describe_cluster_node_pools_request_example_encodes() {
 }
 #[tokio::test]
 async fn describe_cluster_node_pools_shows_no_secret() {
-    use operation::describe_cluster_node_pools::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "DescribeClusterNodePools",
@@ -2040,7 +2038,6 @@ fn describe_cluster_user_kubeconfig_request_example_encodes() {
 }
 #[tokio::test]
 async fn describe_cluster_user_kubeconfig_shows_no_secret() {
-    use operation::describe_cluster_user_kubeconfig::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "DescribeClusterUserKubeconfig",
@@ -2075,8 +2072,8 @@ fn describe_cluster_v2_user_kubeconfig_request_example_encodes() {
     check_params(&request, &[("path", "ClusterId", "example")], None);
 }
 #[tokio::test]
+#[expect(deprecated, reason = "the operation is deprecated")]
 async fn describe_cluster_v2_user_kubeconfig_shows_no_secret() {
-    use operation::describe_cluster_v2_user_kubeconfig::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "DescribeClusterV2UserKubeconfig",
@@ -2518,7 +2515,6 @@ fn describe_subaccount_k8s_cluster_user_config_request_example_encodes() {
 }
 #[tokio::test]
 async fn describe_subaccount_k8s_cluster_user_config_shows_no_secret() {
-    use operation::describe_subaccount_k8s_cluster_user_config::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "DescribeSubaccountK8sClusterUserConfig",

@@ -1653,7 +1653,6 @@ fn get_secret_parameter_request_example_encodes() {
 }
 #[tokio::test]
 async fn get_secret_parameter_shows_no_secret() {
-    use operation::get_secret_parameter::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "GetSecretParameter",
@@ -1715,7 +1714,6 @@ fn get_secret_parameters_request_example_encodes() {
 }
 #[tokio::test]
 async fn get_secret_parameters_shows_no_secret() {
-    use operation::get_secret_parameters::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "GetSecretParameters",
@@ -1784,7 +1782,6 @@ fn get_secret_parameters_by_path_request_example_encodes() {
 }
 #[tokio::test]
 async fn get_secret_parameters_by_path_shows_no_secret() {
-    use operation::get_secret_parameters_by_path::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "GetSecretParametersByPath",
@@ -2714,7 +2711,6 @@ fn list_secret_parameter_versions_request_example_encodes() {
 }
 #[tokio::test]
 async fn list_secret_parameter_versions_shows_no_secret() {
-    use operation::list_secret_parameter_versions::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "ListSecretParameterVersions",

@@ -196,7 +196,6 @@ fn assume_role_request_example_encodes() {
 }
 #[tokio::test]
 async fn assume_role_shows_no_secret() {
-    use operation::assume_role::*;
     let (mock, client) = mock_client();
     mock.enqueue(
         "AssumeRole",

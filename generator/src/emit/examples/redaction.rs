@@ -125,15 +125,36 @@ pub(super) fn redaction_test(operation: &Operation, service: &Service) -> Option
             assert_hidden(&format!("{error} {error:?}"));
         }
     });
+    // The request's type, and the required parameters' enums and structs, are the module's.
+    let names_module_types = request_checks.is_some()
+        || operation
+            .request
+            .iter()
+            .any(|member| member.required && names_operation_types(&member.ty));
+    let import = names_module_types.then(|| quote!(use operation::#module::*;));
+    // A deprecated operation's secrets are hidden all the same.
+    let deprecated = operation
+        .deprecated
+        .then(|| quote!(#[expect(deprecated, reason = "the operation is deprecated")]));
     Some(quote! {
         #[tokio::test]
+        #deprecated
         async fn #test() {
-            use operation::#module::*;
+            #import
             let (mock, client) = mock_client();
             #request_checks
             #response_checks
         }
     })
+}
+
+/// Whether an expression of type `ty` names a type of the operation's module unqualified.
+fn names_operation_types(ty: &Type) -> bool {
+    match ty {
+        Type::Enum(_) | Type::Struct(_) => true,
+        Type::Array(inner) | Type::Map(inner) => names_operation_types(inner),
+        _ => false,
+    }
 }
 
 impl Examples<'_> {
