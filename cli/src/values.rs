@@ -191,7 +191,10 @@ mod tests {
                 .unwrap_err();
             assert_eq!(error.kind(), ErrorKind::ValueValidation);
             let shown = error.render().to_string();
-            assert!(shown.contains("invalid value for '--body <body>'"), "{shown}");
+            assert!(
+                shown.contains("invalid value for '--body <body>'"),
+                "{shown}"
+            );
             assert!(!shown.contains("s3cr3t"), "{shown}");
         }
     }

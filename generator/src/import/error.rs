@@ -37,6 +37,7 @@ pub enum ImportError {
 #[derive(Debug, PartialEq, Eq)]
 pub enum OverlayProblem {
     UnknownOperation,
+    UnknownSchema,
     InvalidPath {
         reason: String,
     },
@@ -89,6 +90,7 @@ impl fmt::Display for OverlayProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::UnknownOperation => f.write_str("no such operation in the metadata"),
+            Self::UnknownSchema => f.write_str("no such shared schema in the metadata"),
             Self::InvalidPath { reason } => write!(f, "invalid path: {reason}"),
             Self::NoSuchField { name } => write!(f, "no parameter or field `{name}` there"),
             Self::NotAnArray { name } => {

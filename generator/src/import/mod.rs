@@ -224,6 +224,7 @@ pub fn import_specs(
     // Pagination is detected through the shared schemas that responses reference.
     let mut schemas = converter.shared_schemas(&operations);
     sensitive::mark_schemas(&mut schemas, &mut judged_secrets);
+    overlay.patch_schemas(&mut schemas)?;
     let mut paging_left_out = BTreeMap::new();
     for ((action, operation), names) in operations.iter_mut().zip(&names) {
         match pagination::detect(operation, &schemas) {

@@ -22,6 +22,10 @@ pub(crate) struct Overlay {
     /// written as its `operations/<Action>.yaml` would be. `name` may be left out.
     #[serde(default)]
     added_operations: BTreeMap<String, OperationSpec>,
+    /// Patches to the fields of shared schemas (`schemas.yaml`), keyed by the schema's name,
+    /// then by a field's path within it.
+    #[serde(default)]
+    schemas: BTreeMap<String, BTreeMap<String, ShapePatch>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,6 +115,31 @@ impl Overlay {
                 None => operation.name = Some(spanned(action.clone())),
             }
             operations.insert(action.clone(), operation);
+        }
+        Ok(())
+    }
+
+    /// Applies the patches to the shared schemas' fields, after the importer's rule marked
+    /// them: as for an operation's, a patch's `sensitive` overrides the rule.
+    pub(crate) fn patch_schemas(&self, schemas: &mut [Shape]) -> Result<(), ImportError> {
+        for (name, patches) in &self.schemas {
+            let Some(schema) = schemas
+                .iter_mut()
+                .find(|schema| schema.name.as_ref().is_some_and(|own| own.value == *name))
+            else {
+                return Err(ImportError::Overlay {
+                    at: format!("schema `{name}`"),
+                    problem: OverlayProblem::UnknownSchema,
+                });
+            };
+            for (field_path, patch) in patches {
+                let error = |problem| ImportError::Overlay {
+                    at: format!("schema `{name}`, path `{field_path}`"),
+                    problem,
+                };
+                let target = path::resolve(&mut schema.fields, field_path).map_err(error)?;
+                patch.apply(target).map_err(error)?;
+            }
         }
         Ok(())
     }

@@ -94,6 +94,10 @@ operations:
     request:
       Options.AdminPassword: {sensitive: false}
       Comment: {sensitive: true}
+schemas:
+  Session:
+    SessionToken: {sensitive: false}
+    Expiration: {sensitive: true}
 "#;
     let specs = import_specs(METADATA, None, Some(overlay)).expect("the overlay applies");
     let request = &operation(&specs, "CreateDatabase").request;
@@ -103,6 +107,9 @@ operations:
     );
     assert!(!request[3].fields[0].sensitive);
     assert!(request[4].sensitive);
+    let session = &specs.schemas[0].fields;
+    assert!(!session[0].sensitive);
+    assert!(session[1].sensitive);
 }
 
 #[test]
@@ -123,6 +130,23 @@ fn an_override_that_names_nothing_or_agrees_with_the_rule_is_an_error() {
     ];
     for (patch, expected) in cases {
         let overlay = format!("operations:\n  CreateDatabase:\n    request:\n      {patch}\n");
+        let error = import_specs(METADATA, None, Some(&overlay))
+            .expect_err("the overlay is refused")
+            .to_string();
+        assert_eq!(error, expected);
+    }
+    let schemas = [
+        (
+            "Sessions:\n    SessionToken: {sensitive: false}",
+            "overlay, schema `Sessions`: no such shared schema in the metadata",
+        ),
+        (
+            "Session:\n    SessionToken: {sensitive: true}",
+            "overlay, schema `Session`, path `SessionToken`: `sensitive: true` is what the importer's rule already decides (spec/README.md): remove it",
+        ),
+    ];
+    for (patch, expected) in schemas {
+        let overlay = format!("schemas:\n  {patch}\n");
         let error = import_specs(METADATA, None, Some(&overlay))
             .expect_err("the overlay is refused")
             .to_string();
