@@ -69,14 +69,18 @@
 //!       "TagResources.TagResource[].TagValue":
 //!         description: The tag value.
 //!     pagination: null           # null: none; a mapping: replaces the detected one
+//! schemas:
+//!   Session:                     # a shared schema, by name
+//!     SessionToken: {sensitive: false}  # patches keyed by path of one of its fields
 //! ```
 //!
 //! A path names parameters and fields by wire name, joined by `.`; `[]` steps into an
 //! array's items and `{}` into a map's values (`Executions[].Status`, `Labels{}.Name`).
 //! A patch takes any key of a shape but `name`; the keys it gives replace the imported ones
 //! (see `overlay.rs` for how `type`, `items`, `values` and `fields` combine).
-//! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, and
-//! before pagination is detected and type names are chosen. An operation, path, parameter
+//! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, after
+//! the [`sensitive`] rule marked secrets (a patch's `sensitive` overrides it), and before
+//! pagination is detected and type names are chosen. An operation, path, parameter
 //! or field that the metadata lacks is an error, so an overlay cannot silently rot.
 
 mod convert;
