@@ -114,6 +114,7 @@ mod tests {
             call: acs_runtime::Operation::new("Ping", Method::Post),
             pagination: None,
             parameters: &[],
+            nested_secrets: &[],
         }],
         waiters: &[],
     };

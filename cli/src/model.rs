@@ -28,6 +28,11 @@ pub struct Operation {
     pub call: acs_runtime::Operation,
     pub pagination: Option<Pagination>,
     pub parameters: &'static [Parameter],
+    /// Secrets inside parameters' values: each the wire names from a parameter (or a field of
+    /// the `--body` object) down to the secret, `[]` stepping into a list's items and `{}` into
+    /// a map's values (`["LoginConfig", "Password"]`, `["nodepools", "[]", "scaling_group",
+    /// "login_password"]`). `--dry-run` shows them redacted, and the rest of the value as sent.
+    pub nested_secrets: &'static [&'static [&'static str]],
 }
 
 /// The response fields the pages of a paginated operation are followed by; the request
@@ -85,7 +90,8 @@ pub struct Parameter {
     pub required: bool,
     pub description: &'static str,
     pub example: Option<&'static str>,
-    /// Shown as `** redacted **` by `--dry-run`.
+    /// A secret: its value is shown as `** redacted **` by `--dry-run` (secrets inside a
+    /// structured value are the operation's `nested_secrets`).
     pub sensitive: bool,
 }
 

@@ -1,11 +1,13 @@
 //! Flag values: where they come from (inline, `file://PATH`, `-` for stdin) and what they must
 //! look like, checked by clap's value parsers before anything is sent.
 
+use std::ffi::OsStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::builder::{TypedValueParser, ValueParser};
+use clap::error::ErrorKind;
 use serde_json::Value;
 
 use crate::model::Kind;
@@ -38,13 +40,10 @@ impl Sources {
     /// A parser that accepts only values of `kind` and yields them as JSON values: strings as
     /// they are, numbers and booleans checked, JSON parsed.
     pub fn parameter(&self, kind: Kind) -> ValueParser {
-        let sources = self.clone();
-        ValueParser::new(
-            clap::builder::StringValueParser::new().try_map(move |text| {
-                let text = sources.read(&text)?;
-                parse_kind(kind, &text)
-            }),
-        )
+        ValueParser::new(ParameterParser {
+            sources: self.clone(),
+            kind,
+        })
     }
 
     /// A parser for an access key id or secret. Keys never hold whitespace, so the line break
@@ -58,6 +57,40 @@ impl Sources {
     }
 }
 
+/// An operation parameter's value parser. A value refused is never shown, as clap's own
+/// errors show it: it may be or hold a secret (a password, a JSON body with one inside).
+#[derive(Clone)]
+struct ParameterParser {
+    sources: Sources,
+    kind: Kind,
+}
+
+impl TypedValueParser for ParameterParser {
+    type Value = Value;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Value, clap::Error> {
+        let refuse = |problem: String| {
+            let flag = arg.map_or_else(|| "the value".to_owned(), |arg| format!("'{arg}'"));
+            clap::Error::raw(
+                ErrorKind::ValueValidation,
+                format!("invalid value for {flag}: {problem}\n"),
+            )
+            .with_cmd(command)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refuse("not valid UTF-8".to_owned()))?;
+        let text = self.sources.read(text).map_err(refuse)?;
+        parse_kind(self.kind, &text).map_err(refuse)
+    }
+}
+
+/// `text` as a value of `kind`, or what is wrong with it, without the text itself.
 fn parse_kind(kind: Kind, text: &str) -> Result<Value, String> {
     match kind {
         Kind::String | Kind::Binary | Kind::BareBinary | Kind::JsonText => {
@@ -66,21 +99,21 @@ fn parse_kind(kind: Kind, text: &str) -> Result<Value, String> {
         Kind::Int32 => text
             .parse::<i32>()
             .map(Value::from)
-            .map_err(|error| format!("`{text}` is not a 32-bit integer ({error})")),
+            .map_err(|error| format!("not a 32-bit integer ({error})")),
         Kind::Int64 => text
             .parse::<i64>()
             .map(Value::from)
-            .map_err(|error| format!("`{text}` is not a 64-bit integer ({error})")),
+            .map_err(|error| format!("not a 64-bit integer ({error})")),
         Kind::Float => text
             .parse::<f64>()
             .ok()
             .and_then(serde_json::Number::from_f64)
             .map(Value::Number)
-            .ok_or_else(|| format!("`{text}` is not a finite number")),
+            .ok_or_else(|| "not a finite number".to_owned()),
         Kind::Boolean => match text {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("`{text}` is neither `true` nor `false`")),
+            _ => Err("neither `true` nor `false`".to_owned()),
         },
         Kind::Json => {
             serde_json::from_str(text).map_err(|error| format!("not valid JSON ({error})"))
@@ -137,6 +170,33 @@ mod tests {
                 .unwrap_err()
                 .starts_with("not valid JSON")
         );
+    }
+
+    #[test]
+    fn a_refused_value_is_named_by_its_flag_and_never_shown() {
+        let secret = "s3cr3t +%€ 秘密";
+        let sources = Sources::default();
+        for (kind, value) in [
+            (Kind::Json, format!(r#"{{"password": "{secret}","#)),
+            (Kind::Int32, secret.to_owned()),
+            (Kind::Boolean, secret.to_owned()),
+        ] {
+            let command = clap::Command::new("cs").arg(
+                clap::Arg::new("body")
+                    .long("body")
+                    .value_parser(sources.parameter(kind)),
+            );
+            let error = command
+                .try_get_matches_from(["cs", "--body", &value])
+                .unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::ValueValidation);
+            let shown = error.render().to_string();
+            assert!(
+                shown.contains("invalid value for '--body <body>'"),
+                "{shown}"
+            );
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! What an import changes in a product's spec, as semantic versioning sees the generated
 //! crates: a removed or retyped operation, parameter or field, or a parameter that became
 //! required, breaks callers (major); a new operation, optional parameter, response field or
-//! waiter, or a request that travels differently, adds (minor); documentation, examples and
-//! endpoints change nothing a caller compiles against (patch). [`release`] turns the changes
+//! waiter, or a request that travels differently, adds (minor); documentation, examples,
+//! endpoints and which values are secrets (redacted from `Debug` and `--dry-run`) change
+//! nothing a caller compiles against (patch). [`release`] turns the changes
 //! into the next entry of the spec's `changelog.yaml`, with the crate version they call for.
 
 use std::collections::BTreeMap;
@@ -440,6 +441,14 @@ fn shape(at: &str, label: &str, old: &Shape, new: &Shape, side: Side, found: &mu
     if !old.deprecated && new.deprecated {
         found.push(Level::Minor, format!("{at}: {label} is deprecated."));
     }
+    if old.sensitive != new.sensitive {
+        let now = if new.sensitive {
+            "is now a secret, redacted from `Debug`"
+        } else {
+            "is no longer redacted from `Debug`"
+        };
+        found.push(Level::Patch, format!("{at}: {label} {now}."));
+    }
     if docs_differ(old, new) {
         found.documented.insert(at.to_owned());
     }
@@ -649,6 +658,35 @@ mod tests {
             }]
         );
         assert!(changes_between(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn a_value_that_becomes_or_stops_being_a_secret_is_a_patch() {
+        let plain = "request:\n- {name: Config, in: query, type: object, fields: [\
+                     {name: Password, type: string}]}\n";
+        let secret = plain.replace("type: string}", "type: string, sensitive: true}");
+        let (plain, secret) = (
+            operations(&[("CreateFleet", plain)]),
+            operations(&[("CreateFleet", &secret)]),
+        );
+        assert_eq!(
+            changes_between(&plain, &secret),
+            [Change {
+                level: Level::Patch,
+                text: "`CreateFleet`: the parameter `Config`: the parameter `Password` is now a \
+                       secret, redacted from `Debug`."
+                    .into()
+            }]
+        );
+        assert_eq!(
+            changes_between(&secret, &plain),
+            [Change {
+                level: Level::Patch,
+                text: "`CreateFleet`: the parameter `Config`: the parameter `Password` is no \
+                       longer redacted from `Debug`."
+                    .into()
+            }]
+        );
     }
 
     #[test]

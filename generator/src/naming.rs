@@ -91,7 +91,7 @@ pub struct OperationNames {
     /// The generated tests of its examples.
     pub response_test: String,
     pub request_test: String,
-    /// The generated test that its `Debug` output shows no secret.
+    /// The generated test that no secret of it shows (`Debug`, errors, encoded parameters).
     pub redaction_test: String,
 }
 
@@ -106,7 +106,7 @@ impl OperationNames {
             response: format!("{prefix}Response"),
             response_test: format!("{module}_response_example_decodes"),
             request_test: format!("{module}_request_example_encodes"),
-            redaction_test: format!("{module}_debug_shows_no_secret"),
+            redaction_test: format!("{module}_shows_no_secret"),
             module,
         }
     }

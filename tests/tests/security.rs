@@ -123,8 +123,45 @@ async fn a_self_signed_certificate_is_refused_unless_explicitly_accepted() {
 const KEY_ID: &str = "LTAI5tSecurityTests";
 const SECRET: &str = "client-secret-must-not-show";
 const TOKEN: &str = "security-token-must-not-show";
-/// A value of a parameter the spec marks sensitive (`CreateSecretParameter`'s `Value`).
-const SENSITIVE_VALUE: &str = "sensitive-parameter-value-must-not-show";
+/// A value of a parameter the spec marks sensitive (`CreateSecretParameter`'s `Value`), with a
+/// space, `+`, `%` and non-ASCII text, which every encoder changes.
+const SENSITIVE_VALUE: &str = "s3cr3t +%€ 秘密";
+
+/// [`SENSITIVE_VALUE`] as it reads encoded: percent-encoded (a query, a path), form-encoded
+/// (the space a `+`), in JSON that escapes non-ASCII, in Rust's `escape_default` and in a byte
+/// string's `Debug`. The generated crates' secrets tests check the same forms.
+const SENSITIVE_FORMS: [&str; 6] = [
+    SENSITIVE_VALUE,
+    "s3cr3t%20%2B%25%E2%82%AC%20%E7%A7%98%E5%AF%86",
+    "s3cr3t+%2B%25%E2%82%AC+%E7%A7%98%E5%AF%86",
+    r"s3cr3t +%\u20ac \u79d8\u5bc6",
+    r"s3cr3t +%\u{20ac} \u{79d8}\u{5bc6}",
+    r"s3cr3t +%\xe2\x82\xac \xe7\xa7\x98\xe5\xaf\x86",
+];
+
+#[test]
+fn the_forms_checked_are_the_encodings_of_the_secret() {
+    let mut percent = String::new();
+    acs_runtime::sign::percent_encode_into(&mut percent, SENSITIVE_VALUE);
+    assert_eq!(SENSITIVE_FORMS[1], percent);
+    assert_eq!(SENSITIVE_FORMS[2], percent.replace("%20", "+"));
+    let ascii_json: String = SENSITIVE_VALUE
+        .chars()
+        .map(|c| match c {
+            ' '..='~' => c.to_string(),
+            _ => format!("\\u{:04x}", c as u32),
+        })
+        .collect();
+    assert_eq!(SENSITIVE_FORMS[3], ascii_json);
+    assert_eq!(
+        SENSITIVE_FORMS[4],
+        SENSITIVE_VALUE.escape_default().to_string()
+    );
+    assert_eq!(
+        SENSITIVE_FORMS[5],
+        SENSITIVE_VALUE.as_bytes().escape_ascii().to_string()
+    );
+}
 
 fn temporary_credentials() -> Credentials {
     Credentials::new(KEY_ID, SECRET, "test").with_security_token(TOKEN)
@@ -162,8 +199,9 @@ fn signatures(server: &TestServer) -> Vec<String> {
 }
 
 fn assert_no_secret(shown: &str, signatures: &[String]) {
-    for secret in [SECRET, TOKEN, SENSITIVE_VALUE]
+    for secret in [SECRET, TOKEN]
         .into_iter()
+        .chain(SENSITIVE_FORMS)
         .chain(signatures.iter().map(String::as_str))
     {
         assert!(!shown.contains(secret), "`{secret}` shown in:\n{shown}");
@@ -431,7 +469,16 @@ async fn trace_level_output_shows_calls_but_no_secret_signature_or_sensitive_val
 /// Runs `oos` against `server` with the tests' temporary credentials in the environment and
 /// nothing else from the machine; returns its exit code and everything it printed.
 async fn run_oos(server: &TestServer, args: &[&str]) -> (Option<i32>, String) {
-    let output = tokio::process::Command::new(integration_tests::oos_binary())
+    run(integration_tests::oos_binary(), server, args).await
+}
+
+/// Runs `binary` as [`run_oos`] runs `oos`.
+async fn run(
+    binary: &std::path::Path,
+    server: &TestServer,
+    args: &[&str],
+) -> (Option<i32>, String) {
+    let output = tokio::process::Command::new(binary)
         .args(args)
         .args(["--endpoint", &server.endpoint()])
         .env_clear()
@@ -504,4 +551,54 @@ async fn the_cli_shows_no_secret_in_dry_run_or_error_output() {
     assert_ne!(code, Some(0), "{printed}");
     assert!(printed.contains("cannot decode the response"), "{printed}");
     assert_no_secret(&printed, &signatures(&server));
+}
+
+/// Container Service's secrets sit in the JSON body, at the top and nested: `--dry-run` shows
+/// the body as it would be sent with each of them redacted, and sends nothing.
+#[tokio::test]
+async fn the_cs_dry_run_shows_the_body_with_its_secrets_redacted() {
+    trace_log();
+    let server = server_knowing(SECRET).await;
+    let body = serde_json::json!({
+        "name": "cluster-1",
+        "login_password": SENSITIVE_VALUE,
+        "control_plane_config": {"login_password": SENSITIVE_VALUE, "size": 3},
+        "nodepools": [{"scaling_group": {"login_password": SENSITIVE_VALUE, "vswitch_ids": ["vsw-1"]}}],
+    })
+    .to_string();
+    let binary = integration_tests::cs_binary();
+    let (code, printed) = run(
+        binary,
+        &server,
+        &["CreateCluster", "--body", &body, "--dry-run"],
+    )
+    .await;
+    assert_eq!(code, Some(0), "{printed}");
+    assert_no_secret(&printed, &[]);
+    for shown in ["cluster-1", "vsw-1", r#""size":3"#] {
+        assert!(
+            printed.contains(shown),
+            "`{shown}` is not shown:\n{printed}"
+        );
+    }
+    assert_eq!(printed.matches("** redacted **").count(), 3, "{printed}");
+
+    let attach = r#"{"instances": ["i-1"], "password": "s3cr3t +%€ 秘密"}"#;
+    let (code, printed) = run(
+        binary,
+        &server,
+        &[
+            "AttachInstances",
+            "--ClusterId",
+            "c-1",
+            "--body",
+            attach,
+            "--dry-run",
+        ],
+    )
+    .await;
+    assert_eq!(code, Some(0), "{printed}");
+    assert_no_secret(&printed, &[]);
+    assert!(printed.contains("i-1"), "{printed}");
+    assert!(server.requests().is_empty(), "a dry run sends nothing");
 }

@@ -12,6 +12,10 @@
 //! follow the importer's rule with every version of a product present: the newest version
 //! (the greatest version string) takes `<product>`, the others `<product>-<version>`.
 //!
+//! It prints how many values the importer's rule marked sensitive, and with
+//! `--sensitive-report FILE` writes them, one line per distinct name, for review (see
+//! `sensitive_report`); `--sensitive-report-check` fails instead when the file is not current.
+//!
 //! The sample built by `--compile` holds the largest product-version (by operations), those
 //! named by `--include`, and others drawn in a shuffle seeded by `--seed`, so that the same
 //! command builds the same sample.
@@ -23,7 +27,10 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use acs_codegen::import::sensitive::Judged;
 use acs_codegen::import::{self, ImportError, ImportedSpecs, LeftOut};
+
+use crate::sensitive_report::{self, Tally};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
@@ -40,6 +47,12 @@ pub struct Options {
     /// Product-versions (spec directory names, such as `ecs`) the built sample includes.
     #[arg(long, value_delimiter = ',')]
     include: Vec<String>,
+    /// Write the names the secrets rule marks, and those it passes over, to this file.
+    #[arg(long, value_name = "FILE")]
+    sensitive_report: Option<PathBuf>,
+    /// Compare the report with the file instead of writing it; fail when it differs.
+    #[arg(long, requires = "sensitive_report")]
+    sensitive_report_check: bool,
 }
 
 /// One `api-docs.json` of the corpus.
@@ -76,6 +89,8 @@ pub enum Outcome {
         operations: usize,
         paging: PagingCounts,
         files: BTreeMap<PathBuf, String>,
+        /// What the secrets rule decided.
+        judged_secrets: Vec<Judged>,
     },
     NoOperations,
     Declined(String),
@@ -113,6 +128,15 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
     }
     summary.print(started);
     if summary.failed > 0 {
+        return ExitCode::FAILURE;
+    }
+    if let Some(file) = &options.sensitive_report
+        && !sensitive_report::write_or_check(
+            &summary.secrets,
+            &root.join(file),
+            options.sensitive_report_check,
+        )
+    {
         return ExitCode::FAILURE;
     }
     match options.compile {
@@ -236,6 +260,7 @@ pub fn generate(root: &Path, entry: &Entry) -> Outcome {
                 operations: specs.operations.len(),
                 paging: PagingCounts::of(&specs),
                 files,
+                judged_secrets: specs.judged_secrets,
             }
         }
         Err(error) => Outcome::Failed(first_lines(&error.to_string(), 3)),
@@ -332,6 +357,7 @@ struct Summary {
     failed: usize,
     /// Style → (product-versions, operations).
     by_style: BTreeMap<String, (usize, usize)>,
+    secrets: Tally,
     paging: PagingCounts,
 }
 
@@ -343,10 +369,15 @@ impl Summary {
                 style,
                 operations,
                 paging,
+                judged_secrets,
                 ..
             } => {
                 self.generated += 1;
                 self.paging.add(paging);
+                self.secrets.add(
+                    &format!("{} {}", entry.product.to_lowercase(), entry.version),
+                    judged_secrets,
+                );
                 let counts = self.by_style.entry(style.clone()).or_default();
                 counts.0 += 1;
                 counts.1 += operations;
@@ -385,6 +416,7 @@ impl Summary {
             println!("  {style}: {products} product-versions, {operations} APIs");
         }
         self.paging.print();
+        println!("{}", self.secrets.summary());
     }
 }
 

@@ -12,6 +12,7 @@ mod facts;
 mod import;
 mod package;
 mod report;
+mod sensitive_report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

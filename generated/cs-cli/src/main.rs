@@ -89,6 +89,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["password"]],
         },
         ::acs_cli::Operation {
             kebab: "attach-instances-to-node-pool",
@@ -134,6 +135,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["password"]],
         },
         ::acs_cli::Operation {
             kebab: "cancel-cluster-upgrade",
@@ -158,6 +160,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-component-upgrade",
@@ -193,6 +196,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-operation-plan",
@@ -216,6 +220,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-task",
@@ -239,6 +244,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-control-plane-log-enable",
@@ -263,6 +269,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-service-role",
@@ -286,6 +293,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "clean-cluster-user-permissions",
@@ -332,6 +340,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "clean-user-permissions",
@@ -377,6 +386,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-autoscaling-config",
@@ -411,6 +421,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-cluster",
@@ -433,6 +444,11 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     example: None,
                     sensitive: false,
                 },
+            ],
+            nested_secrets: &[
+                &["nodepools", "[]", "scaling_group", "login_password"],
+                &["control_plane_config", "login_password"],
+                &["login_password"],
             ],
         },
         ::acs_cli::Operation {
@@ -468,6 +484,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-cluster-inspect-config",
@@ -502,6 +519,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-cluster-node-pool",
@@ -536,6 +554,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["scaling_group", "login_password"]],
         },
         ::acs_cli::Operation {
             kebab: "create-kubernetes-trigger",
@@ -559,6 +578,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-template",
@@ -582,6 +602,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-trigger",
@@ -616,6 +637,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-alert-contact",
@@ -639,6 +661,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-alert-contact-group",
@@ -662,6 +685,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster",
@@ -729,6 +753,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster-inspect-config",
@@ -752,6 +777,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster-nodepool",
@@ -797,6 +823,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-cluster-nodes",
@@ -831,6 +858,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-kubernetes-trigger",
@@ -855,6 +883,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-policy-instance",
@@ -900,6 +929,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-template",
@@ -924,6 +954,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-trigger",
@@ -959,6 +990,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "deploy-policy-instance",
@@ -1005,6 +1037,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-addon",
@@ -1106,6 +1139,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-addons",
@@ -1174,6 +1208,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addon-instance",
@@ -1209,6 +1244,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addon-metadata",
@@ -1255,6 +1291,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addon-upgrade-status",
@@ -1292,6 +1329,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addons-upgrade-status",
@@ -1327,6 +1365,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-addons-version",
@@ -1351,6 +1390,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-attach-scripts",
@@ -1386,6 +1426,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-detail",
@@ -1410,6 +1451,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-events",
@@ -1476,6 +1518,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-logs",
@@ -1500,6 +1543,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-node-pool-detail",
@@ -1509,7 +1553,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1535,6 +1580,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-node-pools",
@@ -1544,7 +1590,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/clusters/{ClusterId}/nodepools")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1570,6 +1617,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-nodes",
@@ -1658,6 +1706,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-resources",
@@ -1693,6 +1742,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-tasks",
@@ -1748,6 +1798,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-user-kubeconfig",
@@ -1757,7 +1808,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/k8s/{ClusterId}/user_config")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1794,6 +1846,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-v2-user-kubeconfig",
@@ -1803,7 +1856,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/api/v2/k8s/{ClusterId}/user_config")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -1840,6 +1894,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-cluster-vuls",
@@ -1864,6 +1919,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-clusters",
@@ -1910,6 +1966,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-clusters-for-region",
@@ -2020,6 +2077,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-clusters-v1",
@@ -2130,6 +2188,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-events",
@@ -2196,6 +2255,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-events-for-region",
@@ -2262,6 +2322,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-external-agent",
@@ -2308,6 +2369,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-kubernetes-version-metadata",
@@ -2398,6 +2460,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-node-pool-vuls",
@@ -2444,6 +2507,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policies",
@@ -2456,6 +2520,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 .read_only(),
             pagination: None,
             parameters: &[],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-details",
@@ -2480,6 +2545,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-governance-in-cluster",
@@ -2504,6 +2570,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-instances",
@@ -2550,6 +2617,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-policy-instances-status",
@@ -2574,6 +2642,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-resources-delete-protection",
@@ -2631,6 +2700,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-subaccount-k8s-cluster-user-config",
@@ -2640,7 +2710,8 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     ::acs_runtime::Method::Get,
                 )
                 .with_path("/k8s/{ClusterId}/users/{Uid}/user_config")
-                .read_only(),
+                .read_only()
+                .with_secret_response(),
             pagination: None,
             parameters: &[
                 ::acs_cli::Parameter {
@@ -2688,6 +2759,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-task-info",
@@ -2712,6 +2784,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-template-attribute",
@@ -2747,6 +2820,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-templates",
@@ -2802,6 +2876,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-trigger",
@@ -2870,6 +2945,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-user-cluster-namespaces",
@@ -2894,6 +2970,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-user-permission",
@@ -2918,6 +2995,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-user-quota",
@@ -2930,6 +3008,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 .read_only(),
             pagination: None,
             parameters: &[],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "fix-node-pool-vuls",
@@ -2975,6 +3054,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-addon-instance",
@@ -3010,6 +3090,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-audit-project",
@@ -3034,6 +3115,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-check",
@@ -3071,6 +3153,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-diagnosis-check-items",
@@ -3117,6 +3200,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-diagnosis-result",
@@ -3163,6 +3247,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-inspect-config",
@@ -3187,6 +3272,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-cluster-inspect-report-detail",
@@ -3307,6 +3393,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-kubernetes-trigger",
@@ -3375,6 +3462,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-upgrade-status",
@@ -3399,6 +3487,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "grant-permissions",
@@ -3434,6 +3523,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "install-cluster-addons",
@@ -3468,6 +3558,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-addons",
@@ -3544,6 +3635,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-addon-instances",
@@ -3568,6 +3660,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-checks",
@@ -3614,6 +3707,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-inspect-reports",
@@ -3668,6 +3762,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-cluster-kubeconfig-states",
@@ -3722,6 +3817,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-operation-plans",
@@ -3757,6 +3853,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-operation-plans-for-region",
@@ -3813,6 +3910,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-resources",
@@ -3891,6 +3989,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-user-kube-config-states",
@@ -3945,6 +4044,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "migrate-cluster",
@@ -3979,6 +4079,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster",
@@ -4013,6 +4114,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["control_plane_config", "login_password"]],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster-addon",
@@ -4059,6 +4161,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster-node-pool",
@@ -4104,6 +4207,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[&["scaling_group", "login_password"]],
         },
         ::acs_cli::Operation {
             kebab: "modify-cluster-tags",
@@ -4139,6 +4243,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-node-pool-node-config",
@@ -4184,6 +4289,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "modify-policy-instance",
@@ -4229,6 +4335,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "open-ack-service",
@@ -4252,6 +4359,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "pause-cluster-upgrade",
@@ -4276,6 +4384,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "pause-component-upgrade",
@@ -4311,6 +4420,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "pause-task",
@@ -4332,6 +4442,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "remove-node-pool-nodes",
@@ -4421,6 +4532,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "repair-cluster-node-pool",
@@ -4466,6 +4578,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "resume-component-upgrade",
@@ -4501,6 +4614,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "resume-task",
@@ -4524,6 +4638,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "resume-upgrade-cluster",
@@ -4548,6 +4663,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "revoke-k8s-cluster-kube-config",
@@ -4572,6 +4688,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "run-cluster-check",
@@ -4606,6 +4723,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "run-cluster-inspect",
@@ -4640,6 +4758,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "scale-cluster-node-pool",
@@ -4685,6 +4804,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "scan-cluster-vuls",
@@ -4708,6 +4828,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "start-alert",
@@ -4742,6 +4863,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "stop-alert",
@@ -4773,6 +4895,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "sync-cluster-node-pool",
@@ -4796,6 +4919,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "tag-resources",
@@ -4819,6 +4943,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "un-install-cluster-addons",
@@ -4853,6 +4978,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "untag-resources",
@@ -4920,6 +5046,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-cluster-audit-log-config",
@@ -4954,6 +5081,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-cluster-inspect-config",
@@ -4988,6 +5116,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-contact-group-for-alert",
@@ -5022,6 +5151,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-control-plane-log",
@@ -5056,6 +5186,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-k8s-cluster-user-config-expire",
@@ -5091,6 +5222,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-resources-delete-protection",
@@ -5125,6 +5257,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-template",
@@ -5160,6 +5293,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-user-permissions",
@@ -5206,6 +5340,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "upgrade-cluster",
@@ -5240,6 +5375,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "upgrade-cluster-addons",
@@ -5274,6 +5410,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "upgrade-cluster-nodepool",
@@ -5319,6 +5456,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
     ],
     waiters: &[],

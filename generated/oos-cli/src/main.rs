@@ -156,6 +156,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "cancel-execution",
@@ -189,6 +190,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "change-resource-group",
@@ -244,6 +246,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-git-repo-file-exists",
@@ -356,6 +359,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "check-git-repository-exists",
@@ -446,6 +450,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "continue-deploy-application-group",
@@ -503,6 +508,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-application",
@@ -618,6 +624,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-application-group",
@@ -729,6 +736,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-chat-configuration",
@@ -806,6 +814,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-deploy-revision",
@@ -883,6 +892,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-git-repository",
@@ -1018,6 +1028,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-ops-item",
@@ -1177,6 +1188,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-parameter",
@@ -1290,6 +1302,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-patch-baseline",
@@ -1447,6 +1460,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-secret-parameter",
@@ -1582,6 +1596,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-state-configuration",
@@ -1730,6 +1745,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "create-template",
@@ -1809,6 +1825,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-application",
@@ -1864,6 +1881,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-application-group",
@@ -1919,6 +1937,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-chat-configuration",
@@ -1952,6 +1971,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-executions",
@@ -1996,6 +2016,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-ops-items",
@@ -2029,6 +2050,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-parameter",
@@ -2062,6 +2084,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-patch-baseline",
@@ -2095,6 +2118,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-secret-parameter",
@@ -2128,6 +2152,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-state-configurations",
@@ -2173,6 +2198,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-template",
@@ -2217,6 +2243,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "delete-templates",
@@ -2261,6 +2288,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "deploy-application-group",
@@ -2329,6 +2357,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-application-group-bill",
@@ -2426,6 +2455,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "describe-regions",
@@ -2460,6 +2490,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "generate-execution-policy",
@@ -2529,6 +2560,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "generate-ops-item",
@@ -2596,6 +2628,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-application",
@@ -2630,6 +2663,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-application-group",
@@ -2675,6 +2709,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-chat-configuration",
@@ -2709,6 +2744,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-execution-template",
@@ -2743,6 +2779,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-git-branch",
@@ -2832,6 +2869,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-git-repository",
@@ -2910,6 +2948,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-inventory-schema",
@@ -2985,6 +3024,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-ops-item",
@@ -3019,6 +3059,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-parameter",
@@ -3075,6 +3116,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-parameters",
@@ -3109,6 +3151,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-parameters-by-path",
@@ -3184,6 +3227,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-patch-baseline",
@@ -3218,6 +3262,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-secret-parameter",
@@ -3275,6 +3320,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-secret-parameters",
@@ -3321,6 +3367,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-secret-parameters-by-path",
@@ -3408,6 +3455,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-service-settings",
@@ -3431,6 +3479,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-template",
@@ -3476,6 +3525,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-template-parameter-constraints",
@@ -3560,6 +3610,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-actions",
@@ -3624,6 +3675,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-application-groups",
@@ -3732,6 +3784,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-applications",
@@ -3829,6 +3882,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-chat-configurations",
@@ -3885,6 +3939,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-execution-logs",
@@ -3982,6 +4037,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-execution-risky-tasks",
@@ -4016,6 +4072,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-executions",
@@ -4333,6 +4390,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-accounts",
@@ -4401,6 +4459,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-branches",
@@ -4493,6 +4552,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-organizations",
@@ -4561,6 +4621,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-repositories",
@@ -4673,6 +4734,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-git-repository-contents",
@@ -4796,6 +4858,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-instance-package-states",
@@ -4871,6 +4934,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-instance-patch-states",
@@ -4937,6 +5001,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-instance-patches",
@@ -5014,6 +5079,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-inventory-entries",
@@ -5100,6 +5166,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-ops-items",
@@ -5186,6 +5253,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-parameter-versions",
@@ -5261,6 +5329,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-parameters",
@@ -5413,6 +5482,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-patch-baselines",
@@ -5554,6 +5624,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-resource-execution-status",
@@ -5618,6 +5689,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-secret-parameter-versions",
@@ -5705,6 +5777,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-secret-parameters",
@@ -5835,6 +5908,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-state-configurations",
@@ -5943,6 +6017,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-keys",
@@ -6007,6 +6082,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-resources",
@@ -6082,6 +6158,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-tag-values",
@@ -6157,6 +6234,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-task-execution-invocations",
@@ -6202,6 +6280,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-task-executions",
@@ -6409,6 +6488,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-template-versions",
@@ -6484,6 +6564,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "list-templates",
@@ -6702,6 +6783,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "notify-execution",
@@ -6825,6 +6907,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "register-default-patch-baseline",
@@ -6858,6 +6941,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "search-inventory",
@@ -6933,6 +7017,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "set-service-settings",
@@ -7043,6 +7128,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "start-debug-execution",
@@ -7099,6 +7185,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "start-execution",
@@ -7269,6 +7356,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "tag-resources",
@@ -7324,6 +7412,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "trigger-execution",
@@ -7393,6 +7482,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "untag-resources",
@@ -7459,6 +7549,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-application",
@@ -7536,6 +7627,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-application-group",
@@ -7635,6 +7727,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-chat-configuration",
@@ -7712,6 +7805,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-execution",
@@ -7801,6 +7895,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-instance-package-state",
@@ -7889,6 +7984,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-ops-item",
@@ -8070,6 +8166,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-parameter",
@@ -8147,6 +8244,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-patch-baseline",
@@ -8293,6 +8391,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-secret-parameter",
@@ -8370,6 +8469,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-state-configuration",
@@ -8507,6 +8607,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-template",
@@ -8586,6 +8687,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "update-template-attributes",
@@ -8663,6 +8765,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "validate-template-content",
@@ -8712,6 +8815,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
     ],
     waiters: &[

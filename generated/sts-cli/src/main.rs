@@ -130,6 +130,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "assume-role-with-oidc",
@@ -211,6 +212,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "assume-role-with-saml",
@@ -279,6 +281,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                     sensitive: false,
                 },
             ],
+            nested_secrets: &[],
         },
         ::acs_cli::Operation {
             kebab: "get-caller-identity",
@@ -290,6 +293,7 @@ static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
                 .read_only(),
             pagination: None,
             parameters: &[],
+            nested_secrets: &[],
         },
     ],
     waiters: &[],

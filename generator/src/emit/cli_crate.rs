@@ -119,6 +119,9 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
         None => quote!(None),
     };
     let parameters = cli_parameters(operation);
+    let nested_secrets = nested_secrets(operation, shared)
+        .into_iter()
+        .map(|path| quote!(&[#(#path),*]));
     quote! {
         ::acs_cli::Operation {
             kebab: #kebab,
@@ -126,6 +129,7 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
             call: #call,
             pagination: #pagination,
             parameters: &[#(#parameters),*],
+            nested_secrets: &[#(#nested_secrets),*],
         }
     }
 }
@@ -151,6 +155,83 @@ fn cli_parameters(operation: &Operation) -> Vec<TokenStream> {
         }
     }
     entries
+}
+
+/// The paths to the secrets inside parameters' values (see `acs_cli::Operation`): every
+/// sensitive field of a struct a parameter holds, at any depth, and the sensitive fields of
+/// the `--body` object, which are no parameters of their own.
+fn nested_secrets(operation: &Operation, shared: &[Struct]) -> Vec<Vec<String>> {
+    let mut paths = Vec::new();
+    for member in &operation.request {
+        let in_body = operation.body_parameter.is_some() && member.location == Location::BodyField;
+        let mut path = vec![member.wire_name.clone()];
+        if in_body && member.sensitive {
+            paths.push(path.clone());
+        }
+        let mut within = Within {
+            operation,
+            shared,
+            filling: Vec::new(),
+        };
+        within.secrets(&member.ty, false, &mut path, &mut paths);
+    }
+    paths
+}
+
+/// Walks the structs a value holds; `filling` keeps a struct that holds itself from being
+/// walked forever.
+struct Within<'a> {
+    operation: &'a Operation,
+    shared: &'a [Struct],
+    filling: Vec<(bool, String)>,
+}
+
+impl Within<'_> {
+    /// Adds to `paths` the secrets inside a value of type `ty` at `path`; `in_shared` says
+    /// whether `ty` is seen from the shared types module, whose structs name shared ones.
+    fn secrets(
+        &mut self,
+        ty: &Type,
+        in_shared: bool,
+        path: &mut Vec<String>,
+        paths: &mut Vec<Vec<String>>,
+    ) {
+        let (step, inner) = match ty {
+            Type::Array(item) => ("[]", item),
+            Type::Map(value) => ("{}", value),
+            Type::Struct(name) | Type::Shared(name) => {
+                let shared = in_shared || matches!(ty, Type::Shared(_));
+                let key = (shared, name.clone());
+                let structs = if shared {
+                    self.shared
+                } else {
+                    &self.operation.structs
+                };
+                let Some(item) = structs.iter().find(|item| &item.name == name) else {
+                    return;
+                };
+                if self.filling.contains(&key) {
+                    return;
+                }
+                self.filling.push(key);
+                for field in &item.fields {
+                    path.push(field.wire_name.clone());
+                    if field.sensitive {
+                        paths.push(path.clone());
+                    } else {
+                        self.secrets(&field.ty, shared, path, paths);
+                    }
+                    path.pop();
+                }
+                self.filling.pop();
+                return;
+            }
+            _ => return,
+        };
+        path.push(step.to_owned());
+        self.secrets(inner, in_shared, path, paths);
+        path.pop();
+    }
 }
 
 fn body_entry(name: &str, required: bool) -> TokenStream {

@@ -37,6 +37,7 @@ pub enum ImportError {
 #[derive(Debug, PartialEq, Eq)]
 pub enum OverlayProblem {
     UnknownOperation,
+    UnknownSchema,
     InvalidPath {
         reason: String,
     },
@@ -60,6 +61,10 @@ pub enum OverlayProblem {
     },
     /// An added parameter without a `name`.
     Unnamed,
+    /// A `sensitive` that the import already gives: the importer's rule decided the same.
+    SensitiveAsImported {
+        sensitive: bool,
+    },
 }
 
 impl fmt::Display for ImportError {
@@ -85,6 +90,7 @@ impl fmt::Display for OverlayProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::UnknownOperation => f.write_str("no such operation in the metadata"),
+            Self::UnknownSchema => f.write_str("no such shared schema in the metadata"),
             Self::InvalidPath { reason } => write!(f, "invalid path: {reason}"),
             Self::NoSuchField { name } => write!(f, "no parameter or field `{name}` there"),
             Self::NotAnArray { name } => {
@@ -97,6 +103,11 @@ impl fmt::Display for OverlayProblem {
             ),
             Self::NameMismatch { name } => write!(f, "its `name` is `{name}`"),
             Self::Unnamed => f.write_str("it has no `name`"),
+            Self::SensitiveAsImported { sensitive } => write!(
+                f,
+                "`sensitive: {sensitive}` is what the importer's rule already decides \
+                 (spec/README.md): remove it"
+            ),
         }
     }
 }

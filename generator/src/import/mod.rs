@@ -69,14 +69,18 @@
 //!       "TagResources.TagResource[].TagValue":
 //!         description: The tag value.
 //!     pagination: null           # null: none; a mapping: replaces the detected one
+//! schemas:
+//!   Session:                     # a shared schema, by name
+//!     SessionToken: {sensitive: false}  # patches keyed by path of one of its fields
 //! ```
 //!
 //! A path names parameters and fields by wire name, joined by `.`; `[]` steps into an
 //! array's items and `{}` into a map's values (`Executions[].Status`, `Labels{}.Name`).
 //! A patch takes any key of a shape but `name`; the keys it gives replace the imported ones
 //! (see `overlay.rs` for how `type`, `items`, `values` and `fields` combine).
-//! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, and
-//! before pagination is detected and type names are chosen. An operation, path, parameter
+//! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, after
+//! the [`sensitive`] rule marked secrets (a patch's `sensitive` overrides it), and before
+//! pagination is detected and type names are chosen. An operation, path, parameter
 //! or field that the metadata lacks is an error, so an overlay cannot silently rot.
 
 mod convert;
@@ -89,6 +93,7 @@ mod openmeta;
 mod overlay;
 mod pagination;
 mod path;
+pub mod sensitive;
 mod text;
 
 use std::collections::BTreeMap;
@@ -113,6 +118,9 @@ pub struct ImportedSpecs {
     pub schemas: SchemasSpec,
     /// Keyed by action; empty for a product-version that lists no operation.
     pub operations: BTreeMap<String, OperationSpec>,
+    /// What the importer's rule marked sensitive, and what it passed over that is named like
+    /// a secret (see [`sensitive`]), before the overlay overrode any of it.
+    pub judged_secrets: Vec<sensitive::Judged>,
     /// The operations that take paging parameters but got no paginator, and why (not those
     /// whose pagination the overlay turned off).
     pub paging_left_out: BTreeMap<String, LeftOut>,
@@ -206,13 +214,21 @@ pub fn import_specs(
             .iter()
             .map(|waiter| waiter.name.value.as_str()),
     );
+    let mut judged_secrets = Vec::new();
     for (action, operation) in operations.iter_mut() {
-        if let Some(refinements) = overlay.operations.get(action) {
+        let refinements = overlay.operations.get(action);
+        if let Some(refinements) = refinements {
+            refinements.add_parameters(action, operation)?;
+        }
+        sensitive::mark_operation(action, operation, &mut judged_secrets);
+        if let Some(refinements) = refinements {
             refinements.patch_shapes(action, operation)?;
         }
     }
     // Pagination is detected through the shared schemas that responses reference.
     let mut schemas = converter.shared_schemas(&operations);
+    sensitive::mark_schemas(&mut schemas, &mut judged_secrets);
+    overlay.patch_schemas(&mut schemas)?;
     let mut paging_left_out = BTreeMap::new();
     for ((action, operation), names) in operations.iter_mut().zip(&names) {
         match pagination::detect(operation, &schemas) {
@@ -237,6 +253,7 @@ pub fn import_specs(
         service,
         schemas,
         operations,
+        judged_secrets,
         paging_left_out,
         changelog: ChangelogSpec::new(),
     })
@@ -254,7 +271,9 @@ impl ImportedSpecs {
             service: files.service,
             schemas: files.schemas.map(|file| file.schemas).unwrap_or_default(),
             operations,
-            // Only an import from the metadata knows what paging parameters went unpaginated.
+            // Only an import from the metadata knows what the secrets rule judged and what
+            // paging parameters went unpaginated.
+            judged_secrets: Vec::new(),
             paging_left_out: BTreeMap::new(),
             changelog: files
                 .changelog

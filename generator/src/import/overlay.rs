@@ -22,6 +22,10 @@ pub(crate) struct Overlay {
     /// written as its `operations/<Action>.yaml` would be. `name` may be left out.
     #[serde(default)]
     added_operations: BTreeMap<String, OperationSpec>,
+    /// Patches to the fields of shared schemas (`schemas.yaml`), keyed by the schema's name,
+    /// then by a field's path within it.
+    #[serde(default)]
+    schemas: BTreeMap<String, BTreeMap<String, ShapePatch>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,6 +119,31 @@ impl Overlay {
         Ok(())
     }
 
+    /// Applies the patches to the shared schemas' fields, after the importer's rule marked
+    /// them: as for an operation's, a patch's `sensitive` overrides the rule.
+    pub(crate) fn patch_schemas(&self, schemas: &mut [Shape]) -> Result<(), ImportError> {
+        for (name, patches) in &self.schemas {
+            let Some(schema) = schemas
+                .iter_mut()
+                .find(|schema| schema.name.as_ref().is_some_and(|own| own.value == *name))
+            else {
+                return Err(ImportError::Overlay {
+                    at: format!("schema `{name}`"),
+                    problem: OverlayProblem::UnknownSchema,
+                });
+            };
+            for (field_path, patch) in patches {
+                let error = |problem| ImportError::Overlay {
+                    at: format!("schema `{name}`, path `{field_path}`"),
+                    problem,
+                };
+                let target = path::resolve(&mut schema.fields, field_path).map_err(error)?;
+                patch.apply(target).map_err(error)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Every operation the overlay names must exist, so that no entry silently stops applying.
     pub(crate) fn check_operations_exist(
         &self,
@@ -163,7 +192,8 @@ impl Overlay {
 }
 
 impl OperationOverlay {
-    pub(crate) fn patch_shapes(
+    /// Appends the parameters the metadata lacks.
+    pub(crate) fn add_parameters(
         &self,
         action: &str,
         operation: &mut OperationSpec,
@@ -185,18 +215,28 @@ impl OperationOverlay {
             }
             operation.request.push(parameter.clone());
         }
+        Ok(())
+    }
+
+    /// Applies the patches, after the importer's rule marked what is sensitive: a patch's
+    /// `sensitive` overrides the rule, and one that agrees with it is an error.
+    pub(crate) fn patch_shapes(
+        &self,
+        action: &str,
+        operation: &mut OperationSpec,
+    ) -> Result<(), ImportError> {
         let sides = [
             ("request", &self.request, &mut operation.request),
             ("response", &self.response, &mut operation.response),
         ];
         for (side, patches, shapes) in sides {
             for (shape_path, patch) in patches {
-                let target =
-                    path::resolve(shapes, shape_path).map_err(|problem| ImportError::Overlay {
-                        at: format!("operation `{action}`, {side} path `{shape_path}`"),
-                        problem,
-                    })?;
-                patch.apply(target);
+                let error = |problem| ImportError::Overlay {
+                    at: format!("operation `{action}`, {side} path `{shape_path}`"),
+                    problem,
+                };
+                let target = path::resolve(shapes, shape_path).map_err(error)?;
+                patch.apply(target).map_err(error)?;
             }
         }
         Ok(())
@@ -276,7 +316,12 @@ fn require_parameter(request: &[Shape], name: &str) -> Result<(), OverlayProblem
 }
 
 impl ShapePatch {
-    fn apply(&self, shape: &mut Shape) {
+    fn apply(&self, shape: &mut Shape) -> Result<(), OverlayProblem> {
+        if self.sensitive == Some(shape.sensitive) {
+            return Err(OverlayProblem::SensitiveAsImported {
+                sensitive: shape.sensitive,
+            });
+        }
         if let Some(ty) = &self.ty {
             if shape.ty.as_ref().is_none_or(|current| &current.value != ty) {
                 shape.fields.clear();
@@ -340,10 +385,11 @@ impl ShapePatch {
             shape.fields = fields.clone();
         }
         if let Some(items) = &self.items {
-            items.apply(shape.items.get_or_insert_with(Box::default));
+            items.apply(shape.items.get_or_insert_with(Box::default))?;
         }
         if let Some(values) = &self.values {
-            values.apply(shape.values.get_or_insert_with(Box::default));
+            values.apply(shape.values.get_or_insert_with(Box::default))?;
         }
+        Ok(())
     }
 }

@@ -53,7 +53,7 @@ operations:
     assert_same(
         &api.request,
         r#"
-- {name: Secret, in: formData, type: string}
+- {name: Secret, in: formData, type: string, sensitive: true}
 - {name: Tags, in: query, style: simple, type: array, items: {type: string}}
 - {name: Name, in: body, type: string}
 "#,

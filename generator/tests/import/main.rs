@@ -10,6 +10,7 @@ mod naming;
 mod official_rules;
 mod overlay;
 mod pagination;
+mod sensitive;
 
 use std::path::Path;
 

@@ -104,7 +104,12 @@ async fn usage_errors_exit_2_before_anything_is_sent() {
         &["ListInstancePatchStates", "--MaxResults", "fifty"],
     )
     .await;
-    assert_fails(&invalid, 2, "fifty");
+    // The flag is named, its value is not: another flag's value may be a secret.
+    assert_fails(
+        &invalid,
+        2,
+        "invalid value for '--MaxResults <INTEGER>': not a 32-bit integer",
+    );
 
     let bad_json = run(
         &server,

@@ -16,7 +16,7 @@ impl crate::Client {
     }
 }
 /// Parameters of `AttachInstances`. Build one with [`AttachInstancesRequest::builder`].
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachInstancesRequest {
     /// The cluster ID.
@@ -41,7 +41,7 @@ pub struct AttachInstancesRequest {
     ///
     /// The password is encrypted during data transfer to ensure security.
     ///
-    /// Wire name: `password`.
+    /// Wire name: `password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `Hello1234`
     pub password: Option<String>,
@@ -162,6 +162,26 @@ impl AttachInstancesRequest {
             .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
+impl ::std::fmt::Debug for AttachInstancesRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AttachInstancesRequest")
+            .field("cluster_id", &self.cluster_id)
+            .field("instances", &self.instances)
+            .field("key_pair", &self.key_pair)
+            .field("password", &self.password.as_ref().map(|_| "** redacted **"))
+            .field("format_disk", &self.format_disk)
+            .field("keep_instance_name", &self.keep_instance_name)
+            .field("is_edge_worker", &self.is_edge_worker)
+            .field("nodepool_id", &self.nodepool_id)
+            .field("image_id", &self.image_id)
+            .field("cpu_policy", &self.cpu_policy)
+            .field("user_data", &self.user_data)
+            .field("rds_instances", &self.rds_instances)
+            .field("runtime", &self.runtime)
+            .field("tags", &self.tags)
+            .finish()
+    }
+}
 impl ::acs_runtime::EncodeRequest for AttachInstancesRequest {
     fn encode(
         &self,
@@ -211,7 +231,7 @@ impl ::acs_runtime::EncodeRequest for AttachInstancesRequest {
     }
 }
 /// Builds a [`AttachInstancesRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct AttachInstancesRequestBuilder {
     cluster_id: Option<String>,
     instances: Option<Vec<String>>,
@@ -227,6 +247,26 @@ pub struct AttachInstancesRequestBuilder {
     rds_instances: Option<Vec<String>>,
     runtime: Option<crate::types::Runtime>,
     tags: Option<Vec<crate::types::Tag>>,
+}
+impl ::std::fmt::Debug for AttachInstancesRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AttachInstancesRequestBuilder")
+            .field("cluster_id", &self.cluster_id)
+            .field("instances", &self.instances)
+            .field("key_pair", &self.key_pair)
+            .field("password", &self.password.as_ref().map(|_| "** redacted **"))
+            .field("format_disk", &self.format_disk)
+            .field("keep_instance_name", &self.keep_instance_name)
+            .field("is_edge_worker", &self.is_edge_worker)
+            .field("nodepool_id", &self.nodepool_id)
+            .field("image_id", &self.image_id)
+            .field("cpu_policy", &self.cpu_policy)
+            .field("user_data", &self.user_data)
+            .field("rds_instances", &self.rds_instances)
+            .field("runtime", &self.runtime)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AttachInstancesRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(

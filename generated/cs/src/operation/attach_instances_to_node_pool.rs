@@ -18,7 +18,7 @@ impl crate::Client {
     }
 }
 /// Parameters of `AttachInstancesToNodePool`. Build one with [`AttachInstancesToNodePoolRequest::builder`].
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachInstancesToNodePoolRequest {
     /// The cluster ID.
@@ -39,7 +39,7 @@ pub struct AttachInstancesToNodePoolRequest {
     pub instances: Option<Vec<String>>,
     /// The SSH password that is used to log on to the instance.
     ///
-    /// Wire name: `password`.
+    /// Wire name: `password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `Hello1234`
     pub password: Option<String>,
@@ -89,6 +89,18 @@ impl AttachInstancesToNodePoolRequest {
             .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
+impl ::std::fmt::Debug for AttachInstancesToNodePoolRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AttachInstancesToNodePoolRequest")
+            .field("cluster_id", &self.cluster_id)
+            .field("nodepool_id", &self.nodepool_id)
+            .field("instances", &self.instances)
+            .field("password", &self.password.as_ref().map(|_| "** redacted **"))
+            .field("format_disk", &self.format_disk)
+            .field("keep_instance_name", &self.keep_instance_name)
+            .finish()
+    }
+}
 impl ::acs_runtime::EncodeRequest for AttachInstancesToNodePoolRequest {
     fn encode(
         &self,
@@ -112,7 +124,7 @@ impl ::acs_runtime::EncodeRequest for AttachInstancesToNodePoolRequest {
     }
 }
 /// Builds a [`AttachInstancesToNodePoolRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct AttachInstancesToNodePoolRequestBuilder {
     cluster_id: Option<String>,
     nodepool_id: Option<String>,
@@ -120,6 +132,18 @@ pub struct AttachInstancesToNodePoolRequestBuilder {
     password: Option<String>,
     format_disk: Option<bool>,
     keep_instance_name: Option<bool>,
+}
+impl ::std::fmt::Debug for AttachInstancesToNodePoolRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AttachInstancesToNodePoolRequestBuilder")
+            .field("cluster_id", &self.cluster_id)
+            .field("nodepool_id", &self.nodepool_id)
+            .field("instances", &self.instances)
+            .field("password", &self.password.as_ref().map(|_| "** redacted **"))
+            .field("format_disk", &self.format_disk)
+            .field("keep_instance_name", &self.keep_instance_name)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AttachInstancesToNodePoolRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(

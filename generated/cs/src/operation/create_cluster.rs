@@ -30,7 +30,7 @@ impl crate::Client {
     }
 }
 /// Parameters of `CreateCluster`. Build one with [`CreateClusterRequest::builder`].
-#[derive(Clone, PartialEq, Debug, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateClusterRequest {
     /// The cluster name.
@@ -527,7 +527,7 @@ pub struct CreateClusterRequest {
     ///
     /// The password for SSH logon. You must set this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters.
     ///
-    /// Wire name: `login_password`; deprecated.
+    /// Wire name: `login_password`; deprecated; sensitive: redacted from `Debug` output.
     ///
     /// Example: `Hello@1234`
     pub login_password: Option<String>,
@@ -1014,6 +1014,129 @@ impl CreateClusterRequest {
             .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
+impl ::std::fmt::Debug for CreateClusterRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateClusterRequest")
+            .field("name", &self.name)
+            .field("region_id", &self.region_id)
+            .field("cluster_type", &self.cluster_type)
+            .field("cluster_spec", &self.cluster_spec)
+            .field("profile", &self.profile)
+            .field("kubernetes_version", &self.kubernetes_version)
+            .field("auto_mode", &self.auto_mode)
+            .field("tags", &self.tags)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("deletion_protection", &self.deletion_protection)
+            .field("zone_ids", &self.zone_ids)
+            .field("vpcid", &self.vpcid)
+            .field("vswitch_ids", &self.vswitch_ids)
+            .field("ip_stack", &self.ip_stack)
+            .field("pod_vswitch_ids", &self.pod_vswitch_ids)
+            .field("container_cidr", &self.container_cidr)
+            .field("service_cidr", &self.service_cidr)
+            .field("security_group_id", &self.security_group_id)
+            .field("is_enterprise_security_group", &self.is_enterprise_security_group)
+            .field("snat_entry", &self.snat_entry)
+            .field("endpoint_public_access", &self.endpoint_public_access)
+            .field("load_balancer_id", &self.load_balancer_id)
+            .field("ssh_flags", &self.ssh_flags)
+            .field("timezone", &self.timezone)
+            .field("node_cidr_mask", &self.node_cidr_mask)
+            .field("proxy_mode", &self.proxy_mode)
+            .field("controlplane_log_ttl", &self.controlplane_log_ttl)
+            .field("controlplane_log_project", &self.controlplane_log_project)
+            .field("controlplane_log_components", &self.controlplane_log_components)
+            .field("audit_log_config", &self.audit_log_config)
+            .field("rrsa_config", &self.rrsa_config)
+            .field("cluster_domain", &self.cluster_domain)
+            .field("encryption_provider_key", &self.encryption_provider_key)
+            .field("service_account_issuer", &self.service_account_issuer)
+            .field("api_audiences", &self.api_audiences)
+            .field("extra_sans", &self.extra_sans)
+            .field("maintenance_window", &self.maintenance_window)
+            .field("operation_policy", &self.operation_policy)
+            .field("addons", &self.addons)
+            .field("nodepools", &self.nodepools)
+            .field("user_ca", &self.user_ca)
+            .field("control_plane_config", &self.control_plane_config)
+            .field("custom_san", &self.custom_san)
+            .field("runtime", &self.runtime)
+            .field("node_name_mode", &self.node_name_mode)
+            .field("user_data", &self.user_data)
+            .field("image_id", &self.image_id)
+            .field("rds_instances", &self.rds_instances)
+            .field("taints", &self.taints)
+            .field("cloud_monitor_flags", &self.cloud_monitor_flags)
+            .field("platform", &self.platform)
+            .field("os_type", &self.os_type)
+            .field("soc_enabled", &self.soc_enabled)
+            .field("security_hardening_os", &self.security_hardening_os)
+            .field("cis_enabled", &self.cis_enabled)
+            .field("cpu_policy", &self.cpu_policy)
+            .field("node_port_range", &self.node_port_range)
+            .field("master_vswitch_ids", &self.master_vswitch_ids)
+            .field("key_pair", &self.key_pair)
+            .field(
+                "login_password",
+                &self.login_password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("master_count", &self.master_count)
+            .field("master_instance_types", &self.master_instance_types)
+            .field("master_system_disk_category", &self.master_system_disk_category)
+            .field("master_system_disk_size", &self.master_system_disk_size)
+            .field(
+                "master_system_disk_performance_level",
+                &self.master_system_disk_performance_level,
+            )
+            .field(
+                "master_system_disk_snapshot_policy_id",
+                &self.master_system_disk_snapshot_policy_id,
+            )
+            .field("master_instance_charge_type", &self.master_instance_charge_type)
+            .field("master_period_unit", &self.master_period_unit)
+            .field("master_period", &self.master_period)
+            .field("master_auto_renew", &self.master_auto_renew)
+            .field("master_auto_renew_period", &self.master_auto_renew_period)
+            .field("num_of_nodes", &self.num_of_nodes)
+            .field("worker_vswitch_ids", &self.worker_vswitch_ids)
+            .field("worker_instance_types", &self.worker_instance_types)
+            .field("worker_system_disk_category", &self.worker_system_disk_category)
+            .field("worker_system_disk_size", &self.worker_system_disk_size)
+            .field(
+                "worker_system_disk_snapshot_policy_id",
+                &self.worker_system_disk_snapshot_policy_id,
+            )
+            .field(
+                "worker_system_disk_performance_level",
+                &self.worker_system_disk_performance_level,
+            )
+            .field("worker_data_disks", &self.worker_data_disks)
+            .field("worker_instance_charge_type", &self.worker_instance_charge_type)
+            .field("worker_period_unit", &self.worker_period_unit)
+            .field("worker_period", &self.worker_period)
+            .field("worker_auto_renew", &self.worker_auto_renew)
+            .field("worker_auto_renew_period", &self.worker_auto_renew_period)
+            .field("instances", &self.instances)
+            .field("format_disk", &self.format_disk)
+            .field("keep_instance_name", &self.keep_instance_name)
+            .field("service_discovery_types", &self.service_discovery_types)
+            .field("nat_gateway", &self.nat_gateway)
+            .field("zone_id", &self.zone_id)
+            .field("logging_type", &self.logging_type)
+            .field("disable_rollback", &self.disable_rollback)
+            .field("timeout_mins", &self.timeout_mins)
+            .field("image_type", &self.image_type)
+            .field("load_balancer_spec", &self.load_balancer_spec)
+            .field("enable_rrsa", &self.enable_rrsa)
+            .field("charge_type", &self.charge_type)
+            .field("period_unit", &self.period_unit)
+            .field("period", &self.period)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("access_control_list", &self.access_control_list)
+            .finish()
+    }
+}
 impl ::acs_runtime::EncodeRequest for CreateClusterRequest {
     fn encode(
         &self,
@@ -1329,7 +1452,7 @@ impl ::acs_runtime::EncodeRequest for CreateClusterRequest {
     }
 }
 /// Builds a [`CreateClusterRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateClusterRequestBuilder {
     name: Option<String>,
     region_id: Option<String>,
@@ -1433,6 +1556,129 @@ pub struct CreateClusterRequestBuilder {
     auto_renew: Option<bool>,
     auto_renew_period: Option<i64>,
     access_control_list: Option<Vec<String>>,
+}
+impl ::std::fmt::Debug for CreateClusterRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateClusterRequestBuilder")
+            .field("name", &self.name)
+            .field("region_id", &self.region_id)
+            .field("cluster_type", &self.cluster_type)
+            .field("cluster_spec", &self.cluster_spec)
+            .field("profile", &self.profile)
+            .field("kubernetes_version", &self.kubernetes_version)
+            .field("auto_mode", &self.auto_mode)
+            .field("tags", &self.tags)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("deletion_protection", &self.deletion_protection)
+            .field("zone_ids", &self.zone_ids)
+            .field("vpcid", &self.vpcid)
+            .field("vswitch_ids", &self.vswitch_ids)
+            .field("ip_stack", &self.ip_stack)
+            .field("pod_vswitch_ids", &self.pod_vswitch_ids)
+            .field("container_cidr", &self.container_cidr)
+            .field("service_cidr", &self.service_cidr)
+            .field("security_group_id", &self.security_group_id)
+            .field("is_enterprise_security_group", &self.is_enterprise_security_group)
+            .field("snat_entry", &self.snat_entry)
+            .field("endpoint_public_access", &self.endpoint_public_access)
+            .field("load_balancer_id", &self.load_balancer_id)
+            .field("ssh_flags", &self.ssh_flags)
+            .field("timezone", &self.timezone)
+            .field("node_cidr_mask", &self.node_cidr_mask)
+            .field("proxy_mode", &self.proxy_mode)
+            .field("controlplane_log_ttl", &self.controlplane_log_ttl)
+            .field("controlplane_log_project", &self.controlplane_log_project)
+            .field("controlplane_log_components", &self.controlplane_log_components)
+            .field("audit_log_config", &self.audit_log_config)
+            .field("rrsa_config", &self.rrsa_config)
+            .field("cluster_domain", &self.cluster_domain)
+            .field("encryption_provider_key", &self.encryption_provider_key)
+            .field("service_account_issuer", &self.service_account_issuer)
+            .field("api_audiences", &self.api_audiences)
+            .field("extra_sans", &self.extra_sans)
+            .field("maintenance_window", &self.maintenance_window)
+            .field("operation_policy", &self.operation_policy)
+            .field("addons", &self.addons)
+            .field("nodepools", &self.nodepools)
+            .field("user_ca", &self.user_ca)
+            .field("control_plane_config", &self.control_plane_config)
+            .field("custom_san", &self.custom_san)
+            .field("runtime", &self.runtime)
+            .field("node_name_mode", &self.node_name_mode)
+            .field("user_data", &self.user_data)
+            .field("image_id", &self.image_id)
+            .field("rds_instances", &self.rds_instances)
+            .field("taints", &self.taints)
+            .field("cloud_monitor_flags", &self.cloud_monitor_flags)
+            .field("platform", &self.platform)
+            .field("os_type", &self.os_type)
+            .field("soc_enabled", &self.soc_enabled)
+            .field("security_hardening_os", &self.security_hardening_os)
+            .field("cis_enabled", &self.cis_enabled)
+            .field("cpu_policy", &self.cpu_policy)
+            .field("node_port_range", &self.node_port_range)
+            .field("master_vswitch_ids", &self.master_vswitch_ids)
+            .field("key_pair", &self.key_pair)
+            .field(
+                "login_password",
+                &self.login_password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("master_count", &self.master_count)
+            .field("master_instance_types", &self.master_instance_types)
+            .field("master_system_disk_category", &self.master_system_disk_category)
+            .field("master_system_disk_size", &self.master_system_disk_size)
+            .field(
+                "master_system_disk_performance_level",
+                &self.master_system_disk_performance_level,
+            )
+            .field(
+                "master_system_disk_snapshot_policy_id",
+                &self.master_system_disk_snapshot_policy_id,
+            )
+            .field("master_instance_charge_type", &self.master_instance_charge_type)
+            .field("master_period_unit", &self.master_period_unit)
+            .field("master_period", &self.master_period)
+            .field("master_auto_renew", &self.master_auto_renew)
+            .field("master_auto_renew_period", &self.master_auto_renew_period)
+            .field("num_of_nodes", &self.num_of_nodes)
+            .field("worker_vswitch_ids", &self.worker_vswitch_ids)
+            .field("worker_instance_types", &self.worker_instance_types)
+            .field("worker_system_disk_category", &self.worker_system_disk_category)
+            .field("worker_system_disk_size", &self.worker_system_disk_size)
+            .field(
+                "worker_system_disk_snapshot_policy_id",
+                &self.worker_system_disk_snapshot_policy_id,
+            )
+            .field(
+                "worker_system_disk_performance_level",
+                &self.worker_system_disk_performance_level,
+            )
+            .field("worker_data_disks", &self.worker_data_disks)
+            .field("worker_instance_charge_type", &self.worker_instance_charge_type)
+            .field("worker_period_unit", &self.worker_period_unit)
+            .field("worker_period", &self.worker_period)
+            .field("worker_auto_renew", &self.worker_auto_renew)
+            .field("worker_auto_renew_period", &self.worker_auto_renew_period)
+            .field("instances", &self.instances)
+            .field("format_disk", &self.format_disk)
+            .field("keep_instance_name", &self.keep_instance_name)
+            .field("service_discovery_types", &self.service_discovery_types)
+            .field("nat_gateway", &self.nat_gateway)
+            .field("zone_id", &self.zone_id)
+            .field("logging_type", &self.logging_type)
+            .field("disable_rollback", &self.disable_rollback)
+            .field("timeout_mins", &self.timeout_mins)
+            .field("image_type", &self.image_type)
+            .field("load_balancer_spec", &self.load_balancer_spec)
+            .field("enable_rrsa", &self.enable_rrsa)
+            .field("charge_type", &self.charge_type)
+            .field("period_unit", &self.period_unit)
+            .field("period", &self.period)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("access_control_list", &self.access_control_list)
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateClusterRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5219,7 +5465,7 @@ impl OperationPolicy {
     }
 }
 /// The control plane configurations of an ACK dedicated cluster.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ControlPlaneConfig {
     /// The billing method of the node.
@@ -5284,7 +5530,7 @@ pub struct ControlPlaneConfig {
     pub key_pair: Option<String>,
     /// The SSH logon password. The password must be 8 to 30 characters in length and contain a minimum of three of the following character types: uppercase letters, lowercase letters, digits, and special characters. You must set this parameter or key_pair.
     ///
-    /// Wire name: `login_password`.
+    /// Wire name: `login_password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `ack@Test`
     pub login_password: Option<String>,
@@ -5737,6 +5983,43 @@ impl ControlPlaneConfig {
     pub fn size(mut self, input: i64) -> Self {
         self.size = Some(input);
         self
+    }
+}
+impl ::std::fmt::Debug for ControlPlaneConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ControlPlaneConfig")
+            .field("charge_type", &self.charge_type)
+            .field("period", &self.period)
+            .field("period_unit", &self.period_unit)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("instance_types", &self.instance_types)
+            .field("image_type", &self.image_type)
+            .field("image_id", &self.image_id)
+            .field("key_pair", &self.key_pair)
+            .field(
+                "login_password",
+                &self.login_password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("system_disk_category", &self.system_disk_category)
+            .field("system_disk_size", &self.system_disk_size)
+            .field(
+                "system_disk_snapshot_policy_id",
+                &self.system_disk_snapshot_policy_id,
+            )
+            .field("system_disk_performance_level", &self.system_disk_performance_level)
+            .field("system_disk_provisioned_iops", &self.system_disk_provisioned_iops)
+            .field("system_disk_bursting_enabled", &self.system_disk_bursting_enabled)
+            .field("deploymentset_id", &self.deploymentset_id)
+            .field("cloud_monitor_flags", &self.cloud_monitor_flags)
+            .field("instance_metadata_options", &self.instance_metadata_options)
+            .field("soc_enabled", &self.soc_enabled)
+            .field("security_hardening_os", &self.security_hardening_os)
+            .field("cpu_policy", &self.cpu_policy)
+            .field("runtime", &self.runtime)
+            .field("node_port_range", &self.node_port_range)
+            .field("size", &self.size)
+            .finish()
     }
 }
 /// The configurations of data disks.

@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}")
-    .read_only();
+    .read_only()
+    .with_secret_response();
 impl crate::Client {
     /// You can call the DescribeClusterNodePoolDetail.html operation to query the details about a node pool in a cluster by node pool ID.
     ///
@@ -1966,7 +1967,7 @@ impl ResourcePoolOptions {
     }
 }
 /// The configurations of the scaling group that is used by the node pool.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingGroup {
     /// The ID of the scaling group.
@@ -2153,7 +2154,7 @@ pub struct ScalingGroup {
     ///
     /// For security purposes, the returned password is encrypted.
     ///
-    /// Wire name: `login_password`.
+    /// Wire name: `login_password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `********`
     pub login_password: Option<String>,
@@ -2983,6 +2984,72 @@ impl ScalingGroup {
     /// `system_disk_snapshot_policy_id`, if the service sent it.
     pub fn system_disk_snapshot_policy_id(&self) -> Option<&str> {
         self.system_disk_snapshot_policy_id.as_deref()
+    }
+}
+impl ::std::fmt::Debug for ScalingGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ScalingGroup")
+            .field("scaling_group_id", &self.scaling_group_id)
+            .field("vswitch_ids", &self.vswitch_ids)
+            .field("instance_types", &self.instance_types)
+            .field("instance_charge_type", &self.instance_charge_type)
+            .field("period", &self.period)
+            .field("period_unit", &self.period_unit)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("spot_strategy", &self.spot_strategy)
+            .field("spot_price_limit", &self.spot_price_limit)
+            .field("image_type", &self.image_type)
+            .field("image_id", &self.image_id)
+            .field("system_disk_category", &self.system_disk_category)
+            .field("system_disk_categories", &self.system_disk_categories)
+            .field("system_disk_size", &self.system_disk_size)
+            .field("system_disk_performance_level", &self.system_disk_performance_level)
+            .field("system_disk_encrypted", &self.system_disk_encrypted)
+            .field("system_disk_kms_key_id", &self.system_disk_kms_key_id)
+            .field("system_disk_encrypt_algorithm", &self.system_disk_encrypt_algorithm)
+            .field("system_disk_bursting_enabled", &self.system_disk_bursting_enabled)
+            .field("system_disk_provisioned_iops", &self.system_disk_provisioned_iops)
+            .field("data_disks", &self.data_disks)
+            .field("security_group_ids", &self.security_group_ids)
+            .field("key_pair", &self.key_pair)
+            .field(
+                "login_password",
+                &self.login_password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("login_as_non_root", &self.login_as_non_root)
+            .field("cis_enabled", &self.cis_enabled)
+            .field("soc_enabled", &self.soc_enabled)
+            .field("security_hardening_os", &self.security_hardening_os)
+            .field("internet_charge_type", &self.internet_charge_type)
+            .field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)
+            .field("tags", &self.tags)
+            .field("desired_size", &self.desired_size)
+            .field("multi_az_policy", &self.multi_az_policy)
+            .field("scaling_policy", &self.scaling_policy)
+            .field("on_demand_base_capacity", &self.on_demand_base_capacity)
+            .field(
+                "on_demand_percentage_above_base_capacity",
+                &self.on_demand_percentage_above_base_capacity,
+            )
+            .field("spot_instance_pools", &self.spot_instance_pools)
+            .field("spot_instance_remedy", &self.spot_instance_remedy)
+            .field("compensate_with_on_demand", &self.compensate_with_on_demand)
+            .field("deploymentset_id", &self.deploymentset_id)
+            .field("rds_instances", &self.rds_instances)
+            .field("private_pool_options", &self.private_pool_options)
+            .field("security_group_id", &self.security_group_id)
+            .field("platform", &self.platform)
+            .field("ram_policy", &self.ram_policy)
+            .field("instance_patterns", &self.instance_patterns)
+            .field("ram_role_name", &self.ram_role_name)
+            .field("instance_metadata_options", &self.instance_metadata_options)
+            .field("resource_pool_options", &self.resource_pool_options)
+            .field(
+                "system_disk_snapshot_policy_id",
+                &self.system_disk_snapshot_policy_id,
+            )
+            .finish()
     }
 }
 /// NodeOsConfig

@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/k8s/{ClusterId}/user_config")
-    .read_only();
+    .read_only()
+    .with_secret_response();
 impl crate::Client {
     /// Kubeconfig files store identity and authentication information that is used by clients to access Container Service for Kubernetes (ACK) clusters. To use a kubectl client to manage an ACK cluster, you need to use the corresponding kubeconfig file to connect to the ACK cluster. We recommend that you keep kubeconfig files confidential and revoke kubeconfig files that are not in use. This helps prevent data leaks caused by the disclosure of kubeconfig files.
     ///
@@ -264,12 +265,12 @@ impl DescribeClusterUserKubeconfigFluentBuilder {
     }
 }
 /// What `DescribeClusterUserKubeconfig` returns.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterUserKubeconfigResponse {
     /// The kubeconfig file of the cluster.
     ///
-    /// Wire name: `config`.
+    /// Wire name: `config`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `apiVersion: v1****`
     pub config: Option<String>,
@@ -344,5 +345,13 @@ impl DescribeClusterUserKubeconfigResponse {
         &self,
     ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
         self.expiration.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+}
+impl ::std::fmt::Debug for DescribeClusterUserKubeconfigResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeClusterUserKubeconfigResponse")
+            .field("config", &self.config.as_ref().map(|_| "** redacted **"))
+            .field("expiration", &self.expiration)
+            .finish()
     }
 }

@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/api/v2/k8s/{ClusterId}/user_config")
-    .read_only();
+    .read_only()
+    .with_secret_response();
 impl crate::Client {
     /// 获取集群kubeconfig接口
     ///
@@ -241,10 +242,10 @@ impl DescribeClusterV2UserKubeconfigFluentBuilder {
     }
 }
 /// What `DescribeClusterV2UserKubeconfig` returns.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterV2UserKubeconfigResponse {
-    /// Wire name: `config`.
+    /// Wire name: `config`; sensitive: redacted from `Debug` output.
     pub config: Option<String>,
 }
 impl ::serde::Serialize for DescribeClusterV2UserKubeconfigResponse {
@@ -297,5 +298,12 @@ impl DescribeClusterV2UserKubeconfigResponse {
     /// `config`, if the service sent it.
     pub fn config(&self) -> Option<&str> {
         self.config.as_deref()
+    }
+}
+impl ::std::fmt::Debug for DescribeClusterV2UserKubeconfigResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeClusterV2UserKubeconfigResponse")
+            .field("config", &self.config.as_ref().map(|_| "** redacted **"))
+            .finish()
     }
 }

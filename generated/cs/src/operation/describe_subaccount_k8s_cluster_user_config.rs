@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Get,
     )
     .with_path("/k8s/{ClusterId}/users/{Uid}/user_config")
-    .read_only();
+    .read_only()
+    .with_secret_response();
 impl crate::Client {
     /// Queries or issues the kubeconfig credentials of a Resource Access Management (RAM) user or RAM role of the account. If you are the permission manager of a Container Service for Kubernetes (ACK) cluster, you can issue the kubeconfig credentials to a specific RAM user or RAM role of the account by using the Alibaba Cloud account. The kubeconfig credentials, which are used to connect to the ACK cluster, contain the identity information about the RAM user or RAM role.
     ///
@@ -307,12 +308,12 @@ impl DescribeSubaccountK8sClusterUserConfigFluentBuilder {
     }
 }
 /// What `DescribeSubaccountK8sClusterUserConfig` returns.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSubaccountK8sClusterUserConfigResponse {
     /// The cluster kubeconfig file. For more information about how to view the kubeconfig file content, see Configure cluster credentials.
     ///
-    /// Wire name: `config`; required.
+    /// Wire name: `config`; required; sensitive: redacted from `Debug` output.
     ///
     /// Example: `apiVersion: v1****`
     pub config: Option<String>,
@@ -388,5 +389,13 @@ impl DescribeSubaccountK8sClusterUserConfigResponse {
         &self,
     ) -> Option<Result<::std::time::SystemTime, ::acs_runtime::TimestampError>> {
         self.expiration.as_deref().map(::acs_runtime::parse_timestamp)
+    }
+}
+impl ::std::fmt::Debug for DescribeSubaccountK8sClusterUserConfigResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeSubaccountK8sClusterUserConfigResponse")
+            .field("config", &self.config.as_ref().map(|_| "** redacted **"))
+            .field("expiration", &self.expiration)
+            .finish()
     }
 }

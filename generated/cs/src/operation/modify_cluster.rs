@@ -1412,7 +1412,7 @@ impl ApiServerCustomCertSans {
     }
 }
 /// The control plane configurations of an ACK dedicated cluster.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ControlPlaneConfig {
     /// The billing method of control plane nodes. Valid values:
@@ -1488,7 +1488,7 @@ pub struct ControlPlaneConfig {
     pub key_pair: Option<String>,
     /// The password for SSH logon. You must configure either this parameter or the `key_pair` parameter. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters. To log on with a password, you must specify this parameter during the scale-out.
     ///
-    /// Wire name: `login_password`.
+    /// Wire name: `login_password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `Ack@2000.`
     pub login_password: Option<String>,
@@ -1947,6 +1947,42 @@ impl ControlPlaneConfig {
     pub fn size(mut self, input: i64) -> Self {
         self.size = Some(input);
         self
+    }
+}
+impl ::std::fmt::Debug for ControlPlaneConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ControlPlaneConfig")
+            .field("charge_type", &self.charge_type)
+            .field("period", &self.period)
+            .field("period_unit", &self.period_unit)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("instance_types", &self.instance_types)
+            .field("image_type", &self.image_type)
+            .field("image_id", &self.image_id)
+            .field("key_pair", &self.key_pair)
+            .field(
+                "login_password",
+                &self.login_password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("system_disk_category", &self.system_disk_category)
+            .field("system_disk_size", &self.system_disk_size)
+            .field(
+                "system_disk_snapshot_policy_id",
+                &self.system_disk_snapshot_policy_id,
+            )
+            .field("system_disk_performance_level", &self.system_disk_performance_level)
+            .field("system_disk_provisioned_iops", &self.system_disk_provisioned_iops)
+            .field("system_disk_bursting_enabled", &self.system_disk_bursting_enabled)
+            .field("deploymentset_id", &self.deploymentset_id)
+            .field("cloud_monitor_flags", &self.cloud_monitor_flags)
+            .field("soc_enabled", &self.soc_enabled)
+            .field("security_hardening_os", &self.security_hardening_os)
+            .field("cpu_policy", &self.cpu_policy)
+            .field("runtime", &self.runtime)
+            .field("node_port_range", &self.node_port_range)
+            .field("size", &self.size)
+            .finish()
     }
 }
 /// Specifies whether to overwrite or add SANs. Valid values:

@@ -1866,7 +1866,7 @@ impl ResourcePoolOptions {
     }
 }
 /// The configurations of the scaling group that is used by the node pool.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingGroup {
     /// The vSwitch IDs. You can specify one to eight vSwitch IDs.
@@ -2068,7 +2068,7 @@ pub struct ScalingGroup {
     pub key_pair: Option<String>,
     /// The password for SSH logon. You must specify this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters.
     ///
-    /// Wire name: `login_password`.
+    /// Wire name: `login_password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `Hello1234`
     pub login_password: Option<String>,
@@ -2817,6 +2817,63 @@ impl ScalingGroup {
     pub fn system_disk_snapshot_policy_id(mut self, input: impl Into<String>) -> Self {
         self.system_disk_snapshot_policy_id = Some(input.into());
         self
+    }
+}
+impl ::std::fmt::Debug for ScalingGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ScalingGroup")
+            .field("vswitch_ids", &self.vswitch_ids)
+            .field("instance_types", &self.instance_types)
+            .field("instance_charge_type", &self.instance_charge_type)
+            .field("period", &self.period)
+            .field("period_unit", &self.period_unit)
+            .field("auto_renew", &self.auto_renew)
+            .field("auto_renew_period", &self.auto_renew_period)
+            .field("spot_strategy", &self.spot_strategy)
+            .field("spot_price_limit", &self.spot_price_limit)
+            .field("image_type", &self.image_type)
+            .field("image_id", &self.image_id)
+            .field("system_disk_category", &self.system_disk_category)
+            .field("system_disk_categories", &self.system_disk_categories)
+            .field("system_disk_size", &self.system_disk_size)
+            .field("system_disk_performance_level", &self.system_disk_performance_level)
+            .field("system_disk_encrypted", &self.system_disk_encrypted)
+            .field("system_disk_kms_key_id", &self.system_disk_kms_key_id)
+            .field("system_disk_encrypt_algorithm", &self.system_disk_encrypt_algorithm)
+            .field("system_disk_provisioned_iops", &self.system_disk_provisioned_iops)
+            .field("system_disk_bursting_enabled", &self.system_disk_bursting_enabled)
+            .field("data_disks", &self.data_disks)
+            .field("key_pair", &self.key_pair)
+            .field(
+                "login_password",
+                &self.login_password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("internet_charge_type", &self.internet_charge_type)
+            .field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)
+            .field("tags", &self.tags)
+            .field("desired_size", &self.desired_size)
+            .field("multi_az_policy", &self.multi_az_policy)
+            .field("scaling_policy", &self.scaling_policy)
+            .field("on_demand_base_capacity", &self.on_demand_base_capacity)
+            .field(
+                "on_demand_percentage_above_base_capacity",
+                &self.on_demand_percentage_above_base_capacity,
+            )
+            .field("spot_instance_pools", &self.spot_instance_pools)
+            .field("spot_instance_remedy", &self.spot_instance_remedy)
+            .field("compensate_with_on_demand", &self.compensate_with_on_demand)
+            .field("rds_instances", &self.rds_instances)
+            .field("private_pool_options", &self.private_pool_options)
+            .field("platform", &self.platform)
+            .field("instance_patterns", &self.instance_patterns)
+            .field("deploymentset_id", &self.deploymentset_id)
+            .field("security_group_ids", &self.security_group_ids)
+            .field("resource_pool_options", &self.resource_pool_options)
+            .field(
+                "system_disk_snapshot_policy_id",
+                &self.system_disk_snapshot_policy_id,
+            )
+            .finish()
     }
 }
 /// The configurations of the cluster.

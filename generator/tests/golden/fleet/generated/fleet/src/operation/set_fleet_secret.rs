@@ -15,14 +15,14 @@ impl crate::Client {
     }
 }
 /// Parameters of `SetFleetSecret`. Build one with [`SetFleetSecretRequest::builder`].
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetFleetSecretRequest {
     /// Wire name: `FleetId`; required.
     ///
     /// Example: `f-1`
     pub fleet_id: String,
-    /// Wire name: `SecretData`; required.
+    /// Wire name: `SecretData`; required; sensitive: redacted from `Debug` output.
     ///
     /// Example: `s3cr3t+/ 值`
     pub secret_data: String,
@@ -43,6 +43,14 @@ impl SetFleetSecretRequest {
             .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
     }
 }
+impl ::std::fmt::Debug for SetFleetSecretRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetFleetSecretRequest")
+            .field("fleet_id", &self.fleet_id)
+            .field("secret_data", &"** redacted **")
+            .finish()
+    }
+}
 impl ::acs_runtime::EncodeRequest for SetFleetSecretRequest {
     fn encode(
         &self,
@@ -54,10 +62,18 @@ impl ::acs_runtime::EncodeRequest for SetFleetSecretRequest {
     }
 }
 /// Builds a [`SetFleetSecretRequest`]. Also read from JSON keyed by the parameters' wire names (`acs_runtime::de::from_slice`), as requests kept in files are.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SetFleetSecretRequestBuilder {
     fleet_id: Option<String>,
     secret_data: Option<String>,
+}
+impl ::std::fmt::Debug for SetFleetSecretRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetFleetSecretRequestBuilder")
+            .field("fleet_id", &self.fleet_id)
+            .field("secret_data", &self.secret_data.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetFleetSecretRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
