@@ -21,23 +21,32 @@ use crate::retry::{self, RetryReason};
 pub struct SignedRequest {
     pub request: http::Request<bytes::Bytes>,
     /// Holds the security token of temporary credentials, as a signed header, and every
-    /// parameter's value.
+    /// parameter's value. For the SLS and PDS schemes, which sign no canonical request, the
+    /// string to sign itself.
     pub canonical_request: String,
+    /// Shown in `Debug`: it holds nothing secret (for the SLS and PDS schemes, whose string
+    /// to sign holds the request's values, a digest of it).
     pub string_to_sign: String,
 }
 
 /// Headers the client writes itself that carry nothing secret; every other header (the
 /// signature, the security token, an operation's header parameters) is redacted in `Debug`.
-const SHOWN_HEADERS: [&str; 11] = [
+const SHOWN_HEADERS: [&str; 17] = [
     "accept",
+    "content-md5",
     "content-type",
     "date",
     "user-agent",
     "x-acs-action",
     "x-acs-content-sha256",
     "x-acs-date",
+    "x-acs-signature-method",
     "x-acs-signature-nonce",
+    "x-acs-signature-version",
     "x-acs-version",
+    "x-log-apiversion",
+    "x-log-bodyrawsize",
+    "x-log-signaturemethod",
     "x-oss-content-sha256",
     "x-oss-date",
 ];

@@ -12,11 +12,14 @@
 pub mod acs3;
 pub mod anonymous;
 pub mod oss4;
+pub mod pds;
+pub mod sls;
 
 use std::time::SystemTime;
 
 use http::header::{AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
+use sha2::Digest as _;
 
 use crate::attempt::SignedRequest;
 use crate::credentials::{Credentials, CredentialsError};
@@ -33,6 +36,10 @@ pub enum AuthScheme {
     /// OSS4-HMAC-SHA256, Object Storage Service's signature V4, in headers ([`oss4`]; its
     /// presigned URLs are [`oss4::presign`]'s).
     Oss4HmacSha256,
+    /// The SLS gateway's scheme, `LOG <id>:<signature>` ([`sls`]).
+    SlsLogHmacSha256,
+    /// The PDS gateway's scheme, `acs <id>:<signature>` ([`pds`]).
+    PdsAcsHmacSha1,
     /// No signature, for the calls that are authenticated otherwise (STS
     /// `AssumeRoleWithOIDC`, by the OIDC token it carries): the request the official SDKs send
     /// for such a call ([`anonymous`]).
@@ -41,9 +48,11 @@ pub enum AuthScheme {
 
 impl AuthScheme {
     /// Every scheme.
-    pub const ALL: [AuthScheme; 3] = [
+    pub const ALL: [AuthScheme; 5] = [
         AuthScheme::Acs3HmacSha256,
         AuthScheme::Oss4HmacSha256,
+        AuthScheme::SlsLogHmacSha256,
+        AuthScheme::PdsAcsHmacSha1,
         AuthScheme::Anonymous,
     ];
 
@@ -75,6 +84,8 @@ pub(crate) fn sign(
     match scheme {
         AuthScheme::Acs3HmacSha256 => acs3::sign(unsigned, credentials),
         AuthScheme::Oss4HmacSha256 => oss4::sign(unsigned, credentials),
+        AuthScheme::SlsLogHmacSha256 => sls::sign(unsigned, credentials),
+        AuthScheme::PdsAcsHmacSha1 => pds::sign(unsigned, credentials),
         AuthScheme::Anonymous => anonymous::sign(unsigned),
     }
 }
@@ -138,6 +149,18 @@ pub(crate) fn finish(unsigned: Unsigned<'_>, output: SchemeOutput) -> Result<Sig
         canonical_request,
         string_to_sign,
     })
+}
+
+/// What a scheme whose string to sign holds the request's values (a security token, the
+/// query) shows of it: `<algorithm>\n<hex SHA-256 of it>`, enough to tell two apart. The
+/// string itself is kept as the request's `canonical_request`, which nothing shows.
+pub(crate) fn digest_of(algorithm: &str, string_to_sign: &str) -> String {
+    let mut digest = format!("{algorithm}\n");
+    crate::sign::push_lower_hex(
+        &mut digest,
+        &sha2::Sha256::digest(string_to_sign.as_bytes()),
+    );
+    digest
 }
 
 /// A header value the client made itself (a date, a hex digest): ASCII letters, digits and
