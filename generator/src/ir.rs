@@ -21,6 +21,8 @@ pub use crate::naming::{FieldNames, OperationNames, WaiterNames};
 pub enum Signature {
     Acs3HmacSha256,
     Oss4HmacSha256,
+    SlsLogHmacSha256,
+    PdsAcsHmacSha1,
 }
 
 impl Signature {
@@ -28,6 +30,8 @@ impl Signature {
     pub const ALL: &[(&str, Signature)] = &[
         ("ACS3-HMAC-SHA256", Signature::Acs3HmacSha256),
         ("OSS4-HMAC-SHA256", Signature::Oss4HmacSha256),
+        ("SLS-LOG-HMAC-SHA256", Signature::SlsLogHmacSha256),
+        ("PDS-ACS-HMAC-SHA1", Signature::PdsAcsHmacSha1),
     ];
 
     /// The name of the runtime's `AuthScheme` variant.
@@ -35,6 +39,8 @@ impl Signature {
         match self {
             Signature::Acs3HmacSha256 => "Acs3HmacSha256",
             Signature::Oss4HmacSha256 => "Oss4HmacSha256",
+            Signature::SlsLogHmacSha256 => "SlsLogHmacSha256",
+            Signature::PdsAcsHmacSha1 => "PdsAcsHmacSha1",
         }
     }
 }

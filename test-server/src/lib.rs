@@ -32,6 +32,7 @@ mod freshness;
 mod mock;
 mod reply;
 mod verify;
+mod verify_gateways;
 mod verify_oss4;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -56,6 +57,7 @@ pub use mock::MockHttpClient;
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
 pub use verify::{Received, VerifyError, verify};
+pub use verify_gateways::{Gateway, verify_gateway};
 pub use verify_oss4::verify_oss4;
 
 /// Access key id the server knows unless told otherwise.

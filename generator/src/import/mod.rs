@@ -89,6 +89,7 @@ mod openmeta;
 mod overlay;
 mod pagination;
 mod path;
+mod signature;
 mod text;
 
 use std::collections::BTreeMap;
