@@ -97,6 +97,7 @@ mod tests {
         product: "demo",
         api_version: "2020-01-01",
         endpoint_rule: "demo.{region}.aliyuncs.com",
+        auth: acs_runtime::AuthScheme::Acs3HmacSha256,
         protocol: "https",
         regional_endpoints: &[],
         sdk_name: "demo-cli",

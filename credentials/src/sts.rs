@@ -8,13 +8,15 @@
 use std::time::SystemTime;
 
 use acs_runtime::http::SharedHttpClient;
-use acs_runtime::{CallOptions, CallSpec, Config, EncodeRequest, Operation};
+use acs_runtime::{
+    AuthScheme, CallOptions, CallSpec, Config, ConfigBuilder, EncodeRequest, Operation,
+};
 use alibabacloud_sts::operation::{assume_role, assume_role_with_oidc};
 use serde::de::DeserializeOwned;
 
 use crate::env::Env;
 use crate::wire::{MAX_RESPONSE_BYTES, TemporaryFields};
-use crate::{Credentials, CredentialsError, SharedCredentialsProvider, StaticProvider};
+use crate::{Credentials, CredentialsError, SharedCredentialsProvider};
 
 /// Sends STS calls to this endpoint (a host or URL) instead of the region's.
 pub const STS_ENDPOINT_ENV: &str = "ALIBABA_CLOUD_STS_ENDPOINT";
@@ -87,7 +89,35 @@ impl Sts {
         signer: SharedCredentialsProvider,
         provider: &'static str,
     ) -> Result<Self, CredentialsError> {
-        let mut builder = settings.configure(env, Config::builder().credentials_provider(signer));
+        Self::with(
+            settings,
+            env,
+            Config::builder().credentials_provider(signer),
+            provider,
+        )
+    }
+
+    /// For `AssumeRoleWithOIDC`, which the OIDC token authenticates: no signature.
+    pub(crate) fn unsigned(
+        settings: &StsSettings,
+        env: &Env,
+        provider: &'static str,
+    ) -> Result<Self, CredentialsError> {
+        Self::with(
+            settings,
+            env,
+            Config::builder().auth_scheme(AuthScheme::Anonymous),
+            provider,
+        )
+    }
+
+    fn with(
+        settings: &StsSettings,
+        env: &Env,
+        builder: ConfigBuilder,
+        provider: &'static str,
+    ) -> Result<Self, CredentialsError> {
+        let mut builder = settings.configure(env, builder);
         builder = match &settings.http_client {
             Some(http_client) => builder.http_client(http_client.clone()),
             None => builder.max_response_bytes(MAX_RESPONSE_BYTES),
@@ -99,21 +129,6 @@ impl Sts {
             client: alibabacloud_sts::Client::from_conf(config),
             provider,
         })
-    }
-
-    /// For `AssumeRoleWithOIDC`, which the OIDC token authenticates: no signature.
-    pub(crate) fn unsigned(
-        settings: &StsSettings,
-        env: &Env,
-        provider: &'static str,
-    ) -> Result<Self, CredentialsError> {
-        let anonymous = StaticProvider::new(Credentials::anonymous());
-        Self::new(
-            settings,
-            env,
-            SharedCredentialsProvider::new(anonymous),
-            provider,
-        )
     }
 
     /// `AssumeRole`: credentials of `session`'s role.

@@ -16,6 +16,35 @@ pub use acs_runtime::params::Style;
 
 pub use crate::naming::{FieldNames, OperationNames, WaiterNames};
 
+/// A signature scheme a spec may name, as the runtime's `AuthScheme` has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signature {
+    Acs3HmacSha256,
+    Oss4HmacSha256,
+    SlsLogHmacSha256,
+    PdsAcsHmacSha1,
+}
+
+impl Signature {
+    /// Every scheme, by the name a spec gives it.
+    pub const ALL: &[(&str, Signature)] = &[
+        ("ACS3-HMAC-SHA256", Signature::Acs3HmacSha256),
+        ("OSS4-HMAC-SHA256", Signature::Oss4HmacSha256),
+        ("SLS-LOG-HMAC-SHA256", Signature::SlsLogHmacSha256),
+        ("PDS-ACS-HMAC-SHA1", Signature::PdsAcsHmacSha1),
+    ];
+
+    /// The name of the runtime's `AuthScheme` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Signature::Acs3HmacSha256 => "Acs3HmacSha256",
+            Signature::Oss4HmacSha256 => "Oss4HmacSha256",
+            Signature::SlsLogHmacSha256 => "SlsLogHmacSha256",
+            Signature::PdsAcsHmacSha1 => "PdsAcsHmacSha1",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Service {
     /// Directory name under `spec/` and `generated/` (`oos`, `cas-2018-07-13`).
@@ -39,6 +68,8 @@ pub struct Service {
     /// The spec's releases, newest first, for the crates' `CHANGELOG.md`.
     pub releases: Vec<crate::spec::ReleaseSpec>,
     pub protocol: String,
+    /// How its requests are signed (the spec's `signature`).
+    pub auth: Signature,
     pub endpoint_rule: String,
     /// `(region, host)` in the spec's order.
     pub regions: Vec<(String, String)>,

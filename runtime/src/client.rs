@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::attempt::{self, AttemptFailure, SignedRequest};
+use crate::auth::{self, Unsigned};
 use crate::config::{CallOptions, Config};
 use crate::credentials::Credentials;
 use crate::error::{BuildError, ConfigError, Error, TimeoutError, TimeoutKind};
@@ -286,14 +287,15 @@ impl Client {
         nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
-        attempt::sign(
+        let message = Message::new(call.path, base, params);
+        let unsigned = Unsigned {
             call,
             base,
-            &Message::new(call.path, base, params),
-            credentials,
+            message: &message,
             now,
             nonce,
-        )
+        };
+        auth::sign(base.auth, unsigned, credentials)
     }
 }
 
@@ -304,22 +306,25 @@ mod tests {
     use http::HeaderName;
 
     use super::*;
+    use crate::auth::AuthScheme;
     use crate::sign;
 
     static STS: Service = Service {
         product: "sts",
         api_version: "2015-04-01",
         endpoint_rule: "sts.{region}.aliyuncs.com",
+        auth: AuthScheme::Acs3HmacSha256,
         protocol: "https",
         regional_endpoints: &[],
         sdk_name: "test",
         sdk_version: "0",
     };
 
+    /// A client whose own credentials go unused: `prepare` signs with the ones it is given.
     fn sts_client(endpoint: &str) -> Client {
         let config = Config::builder()
             .endpoint(endpoint)
-            .credentials(Credentials::anonymous())
+            .credentials(Credentials::new("LTAIunused", "unused", "test"))
             .build()
             .unwrap();
         Client::new(&STS, config)
@@ -338,24 +343,33 @@ mod tests {
     }
 
     #[test]
-    fn anonymous_credentials_send_no_authorization() {
-        let client = sts_client("sts.aliyuncs.com");
-        let sign = |credentials: Credentials| {
+    fn the_anonymous_scheme_sends_no_authorization_nor_security_token() {
+        let anonymous = Client::new(
+            &STS,
+            Config::builder()
+                .endpoint("sts.aliyuncs.com")
+                .auth_scheme(AuthScheme::Anonymous)
+                .build()
+                .unwrap(),
+        );
+        let sign = |client: &Client| {
             client
                 .prepare(
                     call("AssumeRoleWithOIDC"),
                     &RequestParams::default(),
-                    &credentials,
+                    &Credentials::new("LTAIid", "secret", "test").with_security_token("token"),
                     SystemTime::UNIX_EPOCH,
                     NONCE,
                 )
                 .expect("valid header values")
         };
 
-        let anonymous = sign(Credentials::anonymous()).request;
-        assert!(anonymous.headers().get("authorization").is_none());
-        assert_eq!(anonymous.headers()["x-acs-action"], "AssumeRoleWithOIDC");
-        let keyed = sign(Credentials::new("LTAIid", "secret", "test")).request;
+        let unsigned = sign(&anonymous).request;
+        assert!(unsigned.headers().get("authorization").is_none());
+        assert!(unsigned.headers().get("x-acs-security-token").is_none());
+        assert_eq!(unsigned.headers()["x-acs-action"], "AssumeRoleWithOIDC");
+        assert_eq!(unsigned.headers()["x-acs-signature-nonce"], NONCE);
+        let keyed = sign(&sts_client("sts.aliyuncs.com")).request;
         assert!(
             keyed.headers()["authorization"]
                 .to_str()
@@ -597,47 +611,73 @@ mod tests {
 
     #[test]
     fn a_signed_requests_debug_shows_no_parameter_value_signature_or_token() {
-        let client = sts_client("http://127.0.0.1:8080");
-        let mut params = RequestParams::default();
-        params.query.insert("Value", "query-secret");
-        params.headers.insert("x-acs-parameter", "header-secret");
-        params.form.insert("OIDCToken", "form-secret");
-        let credentials =
-            Credentials::new("LTAIid", "key-secret", "test").with_security_token("sts-token");
-        let signed = client
-            .prepare(
-                call("AssumeRole"),
-                &params,
-                &credentials,
-                SystemTime::now(),
-                NONCE,
-            )
-            .unwrap();
-        let shown = format!("{signed:?}");
-        let signature = signed.request.headers()["authorization"]
-            .to_str()
-            .unwrap()
-            .rsplit_once("Signature=")
-            .unwrap()
-            .1
-            .to_string();
-        for secret in [
-            "query-secret",
-            "header-secret",
-            "form-secret",
-            "key-secret",
-            "sts-token",
-            signature.as_str(),
-        ] {
-            assert!(!shown.contains(secret), "{secret} in {shown}");
+        for scheme in AuthScheme::ALL {
+            let client = Client::new(
+                &STS,
+                Config::builder()
+                    .endpoint("http://127.0.0.1:8080")
+                    .region("cn-hangzhou")
+                    .auth_scheme(scheme)
+                    .credentials(Credentials::new("LTAIunused", "unused", "test"))
+                    .build()
+                    .unwrap(),
+            );
+            let mut params = RequestParams::default();
+            params.query.insert("Value", "query-secret");
+            params.headers.insert("x-acs-parameter", "header-secret");
+            params.form.insert("OIDCToken", "form-secret");
+            let credentials =
+                Credentials::new("LTAIid", "key-secret", "test").with_security_token("sts-token");
+            let signed = client
+                .prepare(
+                    call("AssumeRole"),
+                    &params,
+                    &credentials,
+                    SystemTime::now(),
+                    NONCE,
+                )
+                .unwrap();
+            let shown = format!("{signed:?}");
+            let authorization = signed
+                .request
+                .headers()
+                .get("authorization")
+                .map(|value| value.to_str().unwrap().to_owned());
+            assert_eq!(
+                authorization.is_some(),
+                scheme.takes_credentials(),
+                "{scheme:?}"
+            );
+            // The signature, however the scheme writes it (`Signature=<hex>`, `ak:<base64>`).
+            let signature = authorization.as_deref().and_then(|value| {
+                value
+                    .rsplit(['=', ':', ' '])
+                    .find(|part| part.len() >= 16)
+                    .map(str::to_owned)
+            });
+            assert_eq!(
+                signature.is_some(),
+                scheme.takes_credentials(),
+                "{scheme:?}"
+            );
+            for secret in [
+                "query-secret",
+                "header-secret",
+                "form-secret",
+                "key-secret",
+                "sts-token",
+            ]
+            .into_iter()
+            .chain(signature.as_deref())
+            .chain(authorization.as_deref())
+            {
+                assert!(!shown.contains(secret), "{scheme:?}: {secret} in {shown}");
+            }
+            assert!(shown.contains("\"Value\""), "{scheme:?}: {shown}");
+            assert!(
+                shown.contains(&signed.string_to_sign.replace('\n', "\\n")),
+                "{scheme:?}: {shown}"
+            );
         }
-        assert!(
-            shown.contains("\"Value\"") && shown.contains("x-acs-action"),
-            "{shown}"
-        );
-        assert!(
-            shown.contains(&signed.string_to_sign.replace('\n', "\\n")),
-            "{shown}"
-        );
     }
 }

@@ -3,8 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::auth::AuthScheme;
 use crate::credentials::{
-    Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
+    Credentials, NoCredentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
 };
 use crate::error::{ConfigError, Error};
 use crate::http::{
@@ -109,6 +110,7 @@ pub struct Config {
     pub(crate) region: Option<String>,
     pub(crate) endpoint: Option<String>,
     pub(crate) credentials: SharedCredentialsProvider,
+    pub(crate) auth_scheme: Option<AuthScheme>,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) http_client: SharedHttpClient,
@@ -160,6 +162,11 @@ impl Config {
         &self.credentials
     }
 
+    /// The scheme that replaces the service's, if one does.
+    pub fn auth_scheme(&self) -> Option<AuthScheme> {
+        self.auth_scheme
+    }
+
     pub fn http_client(&self) -> &SharedHttpClient {
         &self.http_client
     }
@@ -172,6 +179,7 @@ impl fmt::Debug for Config {
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("credentials", &self.credentials)
+            .field("auth_scheme", &self.auth_scheme)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("http_client", &self.http_client)
@@ -184,6 +192,7 @@ pub struct ConfigBuilder {
     region: Option<String>,
     endpoint: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
+    auth_scheme: Option<AuthScheme>,
     retry: Option<RetryConfig>,
     timeouts: Option<TimeoutConfig>,
     http_client: Option<SharedHttpClient>,
@@ -212,6 +221,14 @@ impl ConfigBuilder {
     /// Fixed credentials.
     pub fn credentials(self, credentials: Credentials) -> Self {
         self.credentials_provider(StaticProvider::new(credentials))
+    }
+
+    /// Signs every call by `scheme` rather than by the service's own: with
+    /// [`AuthScheme::Anonymous`], for the calls authenticated otherwise (STS
+    /// `AssumeRoleWithOIDC`), a client needs no credentials.
+    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
+        self.auth_scheme = Some(scheme);
+        self
     }
 
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
@@ -249,16 +266,22 @@ impl ConfigBuilder {
     /// Builds the configuration.
     ///
     /// # Errors
-    /// Without credentials or a credentials provider: the runtime has no default source of
-    /// its own. `acs_credentials::from_env()` starts a builder with Alibaba Cloud's default
-    /// chain, and the region from `ALIBABA_CLOUD_REGION_ID`.
+    /// Without credentials or a credentials provider, unless the scheme is
+    /// [`AuthScheme::Anonymous`]: the runtime has no default source of its own.
+    /// `acs_credentials::from_env()` starts a builder with Alibaba Cloud's default chain, and
+    /// the region from `ALIBABA_CLOUD_REGION_ID`.
     pub fn build(self) -> Result<Config, Error> {
-        let credentials = self.credentials.ok_or_else(|| {
-            ConfigError::new(
-                "no credentials: set them with `credentials` or `credentials_provider` \
-                 (acs_credentials::from_env() uses Alibaba Cloud's default chain)",
-            )
-        })?;
+        let credentials = match (self.credentials, self.auth_scheme) {
+            (Some(credentials), _) => credentials,
+            (None, Some(AuthScheme::Anonymous)) => SharedCredentialsProvider::new(NoCredentials),
+            (None, _) => {
+                return Err(ConfigError::new(
+                    "no credentials: set them with `credentials` or `credentials_provider` \
+                     (acs_credentials::from_env() uses Alibaba Cloud's default chain)",
+                )
+                .into());
+            }
+        };
         let timeouts = self.timeouts.unwrap_or_default();
         let http_client = match self.http_client {
             Some(client) => client,
@@ -280,6 +303,7 @@ impl ConfigBuilder {
             region: self.region,
             endpoint: self.endpoint,
             credentials,
+            auth_scheme: self.auth_scheme,
             retry: self.retry.unwrap_or_default(),
             timeouts,
             http_client,
@@ -306,5 +330,27 @@ mod tests {
             .build()
             .unwrap();
         assert!(!format!("{config:?}").contains("secret\""));
+    }
+
+    #[tokio::test]
+    async fn an_anonymous_configuration_needs_no_credentials_and_has_none() {
+        let config = Config::builder()
+            .auth_scheme(AuthScheme::Anonymous)
+            .build()
+            .unwrap();
+        assert_eq!(config.auth_scheme(), Some(AuthScheme::Anonymous));
+        let error = config
+            .credentials_provider()
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert_eq!(error.provider(), "none");
+        assert!(
+            Config::builder()
+                .auth_scheme(AuthScheme::Acs3HmacSha256)
+                .build()
+                .is_err(),
+            "a signed scheme needs credentials"
+        );
     }
 }

@@ -86,6 +86,23 @@ impl ProvideCredentials for StaticProvider {
     }
 }
 
+/// The provider of a client whose scheme takes no credentials
+/// ([`AuthScheme::Anonymous`](crate::AuthScheme::Anonymous)): the client never asks it, and
+/// anything else that does is told there are none.
+#[derive(Clone, Copy, Debug)]
+pub struct NoCredentials;
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(async {
+            Err(CredentialsError::new(
+                "none",
+                "this client signs nothing (its scheme is Anonymous) and holds no credentials",
+            ))
+        })
+    }
+}
+
 /// An access key pair, with a security token and expiry for temporary (STS) credentials.
 ///
 /// Clones share the keys: a provider hands out a clone for every attempt, and a cache or
@@ -101,9 +118,6 @@ struct Keys {
     security_token: Option<String>,
     expiry: Option<SystemTime>,
     provider: &'static str,
-    /// Set only by [`Credentials::anonymous`]: an empty key given by mistake still signs
-    /// (and fails at the service) rather than silently sending an unsigned request.
-    anonymous: bool,
 }
 
 impl Credentials {
@@ -119,21 +133,7 @@ impl Credentials {
             security_token: None,
             expiry: None,
             provider,
-            anonymous: false,
         }))
-    }
-
-    /// No credentials: the client sends requests without an `Authorization` header, for the
-    /// few calls that take none (STS `AssumeRoleWithOIDC`).
-    pub fn anonymous() -> Self {
-        let mut credentials = Credentials::new("", "", "anonymous");
-        Arc::make_mut(&mut credentials.0).anonymous = true;
-        credentials
-    }
-
-    /// Whether these are [`Credentials::anonymous`].
-    pub fn is_anonymous(&self) -> bool {
-        self.0.anonymous
     }
 
     /// Adds the security token of temporary credentials.
@@ -240,18 +240,6 @@ mod tests {
         assert!(!shown.contains("TokenSecretValue"));
         let provider = SharedCredentialsProvider::new(StaticProvider::new(credentials));
         assert!(!format!("{provider:?}").contains("VerySecretValue"));
-    }
-
-    #[test]
-    fn anonymous_credentials_have_no_key() {
-        let anonymous = Credentials::anonymous();
-        assert!(anonymous.is_anonymous());
-        assert_eq!(anonymous.provider(), "anonymous");
-        assert!(!Credentials::new("LTAIkey", "secret", "test").is_anonymous());
-        assert!(
-            !Credentials::new("", "", "test").is_anonymous(),
-            "only anonymous() is anonymous"
-        );
     }
 
     #[test]

@@ -89,6 +89,7 @@ mod tests {
         product: "oos",
         api_version: "2019-06-01",
         endpoint_rule: "oos.{region}.aliyuncs.com",
+        auth: crate::AuthScheme::Acs3HmacSha256,
         protocol: "https",
         regional_endpoints: &[("cn-special", "oos-special.example.com")],
         sdk_name: "test",

@@ -2,14 +2,16 @@
 //!
 //! Generated crates describe each operation ([`Operation`]: its action, method, path template
 //! and response body) and how its request encodes into parameters ([`EncodeRequest`]), and
-//! hand both to [`Client`], which signs (ACS3-HMAC-SHA256), sends, retries and decodes.
+//! hand both to [`Client`], which signs (by the service's [`AuthScheme`]), sends, retries and
+//! decodes.
 //! Everything that is not specific to one operation lives here, one phase per module:
 //!
 //! - [`location`] and [`params`]: where a parameter travels and how its value is encoded,
 //!   the model the generator shares. They are all a build without the default `client`
 //!   feature holds, which is how the generator depends on this crate: without the HTTP stack;
 //! - [`request`]: parameters by location and what every attempt sends; [`params`]: parameter
-//!   encoding styles; [`sign`]: the ACS3-HMAC-SHA256 signature;
+//!   encoding styles; [`auth`]: the signature schemes, one module each, and the one a service
+//!   uses; [`sign`]: the ACS3-HMAC-SHA256 algorithm;
 //! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
 //!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
 //! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding;
@@ -25,6 +27,8 @@ pub mod params;
 
 #[cfg(feature = "client")]
 pub mod attempt;
+#[cfg(feature = "client")]
+pub mod auth;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
@@ -68,6 +72,7 @@ pub use params::Params;
 #[cfg(feature = "client")]
 pub use {
     attempt::SignedRequest,
+    auth::AuthScheme,
     client::{Client, ResponseFuture},
     config::{CallOptions, Config, ConfigBuilder, TimeoutConfig},
     credentials::Credentials,

@@ -18,6 +18,7 @@ use http::uri::{Authority, Scheme};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::auth::AuthScheme;
 use crate::config::Config;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{BuildError, ConfigError, Error};
@@ -294,6 +295,10 @@ pub(crate) struct RequestBase {
     pub(crate) api_version: &'static str,
     pub(crate) api_version_header: HeaderValue,
     pub(crate) user_agent: HeaderValue,
+    /// The service's scheme, or the one the configuration puts in its place.
+    pub(crate) auth: AuthScheme,
+    /// The configured region (empty for none), which OSS4's scope names.
+    pub(crate) region: String,
 }
 
 impl RequestBase {
@@ -333,6 +338,8 @@ impl RequestBase {
             api_version: service.api_version,
             api_version_header,
             user_agent,
+            auth: config.auth_scheme().unwrap_or(service.auth),
+            region: config.region().unwrap_or_default().to_owned(),
         })
     }
 
@@ -394,6 +401,8 @@ pub(crate) struct Message<'p> {
     pub(crate) path: String,
     /// `<host labels>.<endpoint authority>`, when the operation has host parameters.
     pub(crate) authority: Option<String>,
+    /// The host labels, which some schemes sign (OSS4's bucket).
+    pub(crate) host_labels: &'p Params,
     pub(crate) query: &'p Params,
     pub(crate) headers: &'p Params,
     pub(crate) body: Bytes,
@@ -415,6 +424,7 @@ impl<'p> Message<'p> {
         Message {
             path: params.render_path(path_template),
             authority,
+            host_labels: &params.host,
             query: &params.query,
             headers: &params.headers,
             body,

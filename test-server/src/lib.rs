@@ -32,6 +32,8 @@ mod freshness;
 mod mock;
 mod reply;
 mod verify;
+mod verify_gateways;
+mod verify_oss4;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
@@ -55,6 +57,8 @@ pub use mock::MockHttpClient;
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
 pub use verify::{Received, VerifyError, verify};
+pub use verify_gateways::{Gateway, verify_gateway};
+pub use verify_oss4::verify_oss4;
 
 /// Access key id the server knows unless told otherwise.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tTestServerAccessKey";
@@ -552,7 +556,7 @@ pub fn decode_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     fn hex_value(digit: u8) -> Option<u8> {
         char::from(digit)
             .to_digit(16)

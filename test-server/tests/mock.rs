@@ -11,6 +11,7 @@ static OOS: Service = Service {
     product: "oos",
     api_version: "2019-06-01",
     endpoint_rule: "oos.{region}.aliyuncs.com",
+    auth: acs_runtime::AuthScheme::Acs3HmacSha256,
     protocol: "https",
     regional_endpoints: &[],
     sdk_name: "test",

@@ -2,7 +2,7 @@
 //! `types.rs` and `testing.rs`.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::inner_doc_attrs;
 use crate::ir::{Operation, Response, Service, Type};
@@ -219,16 +219,18 @@ pub fn service_static(service: &Service, crate_name: &str) -> TokenStream {
     let version = &service.api_version;
     let rule = &service.endpoint_rule;
     let protocol = &service.protocol;
+    let auth = format_ident!("{}", service.auth.variant());
     let regions = service
         .regions
         .iter()
         .map(|(region, host)| quote!((#region, #host)));
     quote! {
-        /// What the runtime needs to know about this service: product, version, endpoints.
+        /// What the runtime needs to know about this service: product, version, signature, endpoints.
         pub static SERVICE: ::acs_runtime::Service = ::acs_runtime::Service {
             product: #product,
             api_version: #version,
             endpoint_rule: #rule,
+            auth: ::acs_runtime::AuthScheme::#auth,
             protocol: #protocol,
             regional_endpoints: &[#(#regions),*],
             sdk_name: #crate_name,

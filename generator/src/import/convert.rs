@@ -10,13 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::endpoints;
 use super::openmeta::{AdditionalProperties, Api, Document, Parameter, ResponseDemo, Schema};
 use super::spanned;
+use super::{endpoints, signature};
 use crate::spec::{EndpointsSpec, OperationSpec, RamSpec, ServiceSpec, Shape};
 
 const PROTOCOL: &str = "https";
-const SIGNATURE: &str = "ACS3-HMAC-SHA256";
 /// Where a `$ref` points: `#/components/schemas/<name>`.
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// The spec's `format` of a string holding an RFC 3339 time.
@@ -33,7 +32,7 @@ pub(crate) fn service(document: &Document) -> ServiceSpec {
         api_version: spanned(document.info.version.clone()),
         style: spanned(document.info.style.to_lowercase()),
         protocol: spanned(PROTOCOL.to_owned()),
-        signature: spanned(SIGNATURE.to_owned()),
+        signature: spanned(signature::of(&document.info).to_owned()),
         endpoints: EndpointsSpec {
             rule: spanned(rule),
             regions,
@@ -45,6 +44,8 @@ pub(crate) fn service(document: &Document) -> ServiceSpec {
 /// Converts schemas and APIs of one document.
 pub(crate) struct Converter<'d> {
     product: &'d str,
+    /// Whether host parameters are kept ([`signature::sends_host_labels`]).
+    host_labels: bool,
     schemas: &'d BTreeMap<String, Schema>,
 }
 
@@ -61,6 +62,7 @@ impl<'d> Converter<'d> {
     pub(crate) fn new(document: &'d Document) -> Self {
         Converter {
             product: &document.info.product,
+            host_labels: signature::sends_host_labels(&document.info),
             schemas: &document.components.schemas,
         }
     }
@@ -113,6 +115,7 @@ impl<'d> Converter<'d> {
             .iter()
             // The metadata lists a few parameters twice; they are one parameter.
             .filter(|parameter| names.insert(parameter.name.as_str()))
+            .filter(|parameter| self.host_labels || parameter.location != "host")
             .map(|parameter| self.request_parameter(parameter))
             .collect();
         let (response, response_body) = self.response(api);

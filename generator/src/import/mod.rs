@@ -94,6 +94,7 @@ mod overlay;
 mod pagination;
 mod path;
 pub mod sensitive;
+mod signature;
 mod text;
 
 use std::collections::BTreeMap;

@@ -50,7 +50,12 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         }
     };
     check(&spec.style, STYLES, "style");
-    check(&spec.signature, &["ACS3-HMAC-SHA256"], "signature");
+    let signatures: Vec<&str> = ir::Signature::ALL.iter().map(|(name, _)| *name).collect();
+    check(&spec.signature, &signatures, "signature");
+    let auth = ir::Signature::ALL
+        .iter()
+        .find(|(name, _)| *name == spec.signature.value)
+        .map_or(ir::Signature::Acs3HmacSha256, |(_, signature)| *signature);
     check(&spec.protocol, &["https", "http"], "protocol");
     if spec.endpoints.rule.value.trim().is_empty() {
         diagnostics.push(
@@ -134,6 +139,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         version: releases[0].version.value.clone(),
         releases,
         protocol: spec.protocol.value.clone(),
+        auth,
         endpoint_rule: spec.endpoints.rule.value.clone(),
         regions: spec
             .endpoints

@@ -1,0 +1,193 @@
+//! How a request shows who sends it: the scheme a product's official SDK signs with.
+//!
+//! A product signs with one scheme, chosen by data: its spec's `signature` (set by the
+//! importer from the product and its metadata), which the generated crate's
+//! [`Service`](crate::Service) description carries as [`AuthScheme`]. A client's
+//! [`ConfigBuilder::auth_scheme`](crate::ConfigBuilder::auth_scheme) can replace it (the
+//! credential providers call STS [`AuthScheme::Anonymous`]). Each scheme is a module that
+//! writes the headers it signs, signs them and hands the rest to [`finish`], which adds what
+//! every scheme sends alike: the operation's header parameters, the `User-Agent` and the URL.
+//! The test server verifies each scheme with code of its own (`acs-test-server`).
+
+pub mod acs3;
+pub mod anonymous;
+pub mod oss4;
+pub mod pds;
+pub mod sls;
+
+use std::time::SystemTime;
+
+use http::header::{AUTHORIZATION, USER_AGENT};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use sha2::Digest as _;
+
+use crate::attempt::SignedRequest;
+use crate::credentials::{Credentials, CredentialsError};
+use crate::error::{BuildError, Error};
+use crate::operation::CallSpec;
+use crate::request::{Message, RequestBase};
+
+/// The signature scheme of a product's requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthScheme {
+    /// ACS3-HMAC-SHA256, Alibaba Cloud's signature V3: the default ([`acs3`]).
+    Acs3HmacSha256,
+    /// OSS4-HMAC-SHA256, Object Storage Service's signature V4, in headers ([`oss4`]; its
+    /// presigned URLs are [`oss4::presign`]'s).
+    Oss4HmacSha256,
+    /// The SLS gateway's scheme, `LOG <id>:<signature>` ([`sls`]).
+    SlsLogHmacSha256,
+    /// The PDS gateway's scheme, `acs <id>:<signature>` ([`pds`]).
+    PdsAcsHmacSha1,
+    /// No signature, for the calls that are authenticated otherwise (STS
+    /// `AssumeRoleWithOIDC`, by the OIDC token it carries): the request the official SDKs send
+    /// for such a call ([`anonymous`]).
+    Anonymous,
+}
+
+impl AuthScheme {
+    /// Every scheme.
+    pub const ALL: [AuthScheme; 5] = [
+        AuthScheme::Acs3HmacSha256,
+        AuthScheme::Oss4HmacSha256,
+        AuthScheme::SlsLogHmacSha256,
+        AuthScheme::PdsAcsHmacSha1,
+        AuthScheme::Anonymous,
+    ];
+
+    /// Whether a request of this scheme is signed with credentials, which the client then asks
+    /// its provider for before every attempt.
+    pub fn takes_credentials(self) -> bool {
+        !matches!(self, AuthScheme::Anonymous)
+    }
+}
+
+/// One attempt's request before its scheme's headers: the call, what every attempt sends, and
+/// the attempt's date and nonce.
+#[derive(Clone, Copy)]
+pub(crate) struct Unsigned<'a> {
+    pub(crate) call: CallSpec<'a>,
+    pub(crate) base: &'a RequestBase,
+    pub(crate) message: &'a Message<'a>,
+    pub(crate) now: SystemTime,
+    pub(crate) nonce: &'a str,
+}
+
+/// Signs `unsigned` by `scheme` with `credentials`, which [`AuthScheme::Anonymous`] leaves
+/// unused.
+pub(crate) fn sign(
+    scheme: AuthScheme,
+    unsigned: Unsigned<'_>,
+    credentials: &Credentials,
+) -> Result<SignedRequest, Error> {
+    match scheme {
+        AuthScheme::Acs3HmacSha256 => acs3::sign(unsigned, credentials),
+        AuthScheme::Oss4HmacSha256 => oss4::sign(unsigned, credentials),
+        AuthScheme::SlsLogHmacSha256 => sls::sign(unsigned, credentials),
+        AuthScheme::PdsAcsHmacSha1 => pds::sign(unsigned, credentials),
+        AuthScheme::Anonymous => anonymous::sign(unsigned),
+    }
+}
+
+/// What a scheme made of one request: its own headers (in the order they are sent), the
+/// `Authorization` value if it has one, the URL (whose query some schemes sign in a form of
+/// their own), and what went into the signature.
+pub(crate) struct SchemeOutput {
+    pub(crate) headers: HeaderMap,
+    pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) uri: http::Uri,
+    pub(crate) canonical_request: String,
+    pub(crate) string_to_sign: String,
+}
+
+/// The request every scheme sends: its headers, then the operation's header parameters (which
+/// replace a scheme's header of the same name, as they were signed), the `Authorization`, a
+/// `User-Agent` unless the call gave its own.
+pub(crate) fn finish(unsigned: Unsigned<'_>, output: SchemeOutput) -> Result<SignedRequest, Error> {
+    let SchemeOutput {
+        mut headers,
+        authorization,
+        uri,
+        canonical_request,
+        string_to_sign,
+    } = output;
+    let Unsigned {
+        call,
+        base,
+        message,
+        ..
+    } = unsigned;
+    for (name, value) in message.headers.iter() {
+        let name = HeaderName::try_from(name).map_err(|_| {
+            Error::Build(BuildError::Encode(format!(
+                "`{}` cannot be an HTTP header name",
+                name.escape_debug()
+            )))
+        })?;
+        let value = HeaderValue::try_from(value).map_err(|_| {
+            Error::Build(BuildError::Encode(format!(
+                "the value of the header parameter `{name}` holds characters an HTTP header cannot carry"
+            )))
+        })?;
+        headers.insert(name, value);
+    }
+    if let Some(authorization) = authorization {
+        headers.insert(AUTHORIZATION, authorization);
+    }
+    // A `User-Agent` of the call's own is signed and sent as it is, like any header parameter.
+    headers
+        .entry(USER_AGENT)
+        .or_insert_with(|| base.user_agent.clone());
+
+    let mut request = http::Request::new(message.body.clone());
+    *request.method_mut() = call.method.as_http();
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    Ok(SignedRequest {
+        request,
+        canonical_request,
+        string_to_sign,
+    })
+}
+
+/// What a scheme whose string to sign holds the request's values (a security token, the
+/// query) shows of it: `<algorithm>\n<hex SHA-256 of it>`, enough to tell two apart. The
+/// string itself is kept as the request's `canonical_request`, which nothing shows.
+pub(crate) fn digest_of(algorithm: &str, string_to_sign: &str) -> String {
+    let mut digest = format!("{algorithm}\n");
+    crate::sign::push_lower_hex(
+        &mut digest,
+        &sha2::Sha256::digest(string_to_sign.as_bytes()),
+    );
+    digest
+}
+
+/// A header value the client made itself (a date, a hex digest): ASCII letters, digits and
+/// punctuation only. An owned string becomes the value without being copied.
+pub(crate) fn generated_value(text: std::borrow::Cow<'static, str>) -> HeaderValue {
+    let value = match text {
+        std::borrow::Cow::Borrowed(text) => Ok(HeaderValue::from_static(text)),
+        std::borrow::Cow::Owned(text) => HeaderValue::try_from(text),
+    };
+    value.expect("dates and digests are printable ASCII")
+}
+
+/// A header value given by the caller or the service description (an action name, a nonce),
+/// refused with `what` named when HTTP cannot carry it.
+pub(crate) fn given_value(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::Build(BuildError::Encode(format!(
+            "{what} holds characters an HTTP header cannot carry"
+        )))
+    })
+}
+
+/// Credentials HTTP cannot carry (a line break at the end of an access key read from a file,
+/// say). The message never quotes them.
+pub(crate) fn unsendable(credentials: &Credentials) -> Error {
+    Error::Credentials(CredentialsError::new(
+        credentials.provider(),
+        "the access key id or security token holds characters an HTTP header cannot carry",
+    ))
+}

@@ -1,0 +1,192 @@
+//! Requests the official SLS and PDS gateways signed at a pinned date and nonce
+//! (`tests/fixtures/official/gateways/`, made by its `record.py`): a client of each scheme,
+//! given the same call, must send the same headers, `Authorization` included, byte for byte.
+
+use std::time::{Duration, SystemTime};
+
+use acs_runtime::auth::{pds, sls};
+use acs_runtime::{
+    AuthScheme, CallSpec, Client, Config, Credentials, Method, RequestParams, Service,
+};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+#[derive(Deserialize)]
+struct VectorFile {
+    nonce: String,
+    access_key_id: String,
+    access_key_secret: String,
+    vectors: Vec<Vector>,
+}
+
+#[derive(Deserialize)]
+struct Vector {
+    name: String,
+    scheme: String,
+    security_token: Option<String>,
+    method: String,
+    path: String,
+    query: Map<String, Value>,
+    headers: Map<String, Value>,
+    body: String,
+}
+
+/// Wed, 01 May 2024 08:30:00 GMT, the recording's date.
+const PINNED: u64 = 1_714_552_200;
+
+static SLS: Service = Service {
+    product: "Sls",
+    api_version: "2020-12-30",
+    endpoint_rule: "{region}.log.aliyuncs.com",
+    auth: AuthScheme::SlsLogHmacSha256,
+    protocol: "https",
+    regional_endpoints: &[],
+    sdk_name: "test",
+    sdk_version: "0",
+};
+
+static PDS: Service = Service {
+    product: "pds",
+    api_version: "2022-03-01",
+    endpoint_rule: "{region}.admin.aliyunpds.com",
+    auth: AuthScheme::PdsAcsHmacSha1,
+    protocol: "https",
+    regional_endpoints: &[],
+    sdk_name: "test",
+    sdk_version: "0",
+};
+
+fn vectors() -> VectorFile {
+    serde_json::from_str(include_str!(
+        "../../tests/fixtures/official/gateways/vectors.json"
+    ))
+    .expect("fixture parses")
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().expect("recorded values are text")
+}
+
+/// The action of a PDS vector, which the request names in `x-acs-action`; SLS sends none.
+fn action(vector: &Vector) -> &str {
+    vector.headers.get("x-acs-action").map_or("Sls", text)
+}
+
+#[test]
+fn the_official_strings_to_sign_give_the_official_authorization() {
+    let file = vectors();
+    for vector in &file.vectors {
+        let query: Vec<(&str, &str)> = vector
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), text(v)))
+            .collect();
+        let headers: Vec<(&str, &str)> = vector
+            .headers
+            .iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
+            .map(|(name, value)| (name.as_str(), text(value)))
+            .collect();
+        let recorded = vector
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+            .map(|(_, value)| text(value))
+            .unwrap();
+        let authorization = match vector.scheme.as_str() {
+            "sls" => sls::authorization(
+                &file.access_key_id,
+                &file.access_key_secret,
+                &sls::string_to_sign(&vector.method, &vector.path, &query, &headers),
+            ),
+            _ => pds::authorization(
+                &file.access_key_id,
+                &file.access_key_secret,
+                &pds::string_to_sign(&vector.method, &vector.path, &query, &headers),
+            ),
+        };
+        assert_eq!(authorization, recorded, "{}", vector.name);
+    }
+}
+
+#[test]
+fn a_client_of_each_gateway_scheme_sends_the_official_request() {
+    let file = vectors();
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(PINNED);
+    let mut checked = 0;
+    for vector in &file.vectors {
+        let (service, host_suffix) = match vector.scheme.as_str() {
+            "sls" => (&SLS, "cn-hangzhou.log.aliyuncs.com"),
+            _ => (&PDS, "cn-hangzhou.admin.aliyunpds.com"),
+        };
+        let client = Client::new(
+            service,
+            Config::builder()
+                .region("cn-hangzhou")
+                .credentials(Credentials::new("unused", "unused", "test"))
+                .build()
+                .unwrap(),
+        );
+        let mut params = RequestParams::default();
+        let host = text(&vector.headers["host"]);
+        if let Some(project) = host
+            .strip_suffix(host_suffix)
+            .and_then(|p| p.strip_suffix('.'))
+        {
+            params.host.insert("project", project);
+        }
+        for (key, value) in &vector.query {
+            params.query.insert(key.clone(), text(value));
+        }
+        params
+            .headers
+            .insert("user-agent", text(&vector.headers["user-agent"]));
+        if !vector.body.is_empty() {
+            params.put_text_body(&vector.body);
+        }
+        let credentials = Credentials::new(&file.access_key_id, &file.access_key_secret, "vector");
+        let credentials = match &vector.security_token {
+            Some(token) => credentials.with_security_token(token),
+            None => credentials,
+        };
+        let method = match vector.method.as_str() {
+            "GET" => Method::Get,
+            _ => Method::Post,
+        };
+        let call = CallSpec {
+            action: action(vector),
+            method,
+            path: &vector.path,
+            idempotency_token: None,
+            read_only: false,
+        };
+        let signed = client
+            .prepare(call, &params, &credentials, at, &file.nonce)
+            .unwrap();
+        let request = &signed.request;
+        assert_eq!(request.uri().host(), Some(host), "{}", vector.name);
+        assert_eq!(request.uri().path(), vector.path, "{}", vector.name);
+        assert_eq!(
+            request.body().as_ref(),
+            vector.body.as_bytes(),
+            "{}",
+            vector.name
+        );
+        let mut sent: Vec<(String, String)> = request
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        sent.sort();
+        let mut recorded: Vec<(String, String)> = vector
+            .headers
+            .iter()
+            .filter(|(name, _)| name.as_str() != "host")
+            .map(|(name, value)| (name.to_ascii_lowercase(), text(value).to_owned()))
+            .collect();
+        recorded.sort();
+        assert_eq!(sent, recorded, "{}", vector.name);
+        checked += 1;
+    }
+    assert_eq!(checked, 5, "every vector is checked");
+}
