@@ -247,13 +247,15 @@ fn sign(criterion: &mut Criterion) {
     // What one attempt does: endpoint, date, nonce, payload hash, signature, the HTTP request.
     group.bench_function("signed_request", |bencher| {
         bencher.iter(|| {
+            let now = SystemTime::now();
             client
                 .runtime()
                 .prepare(
                     call_spec("StartExecution"),
                     black_box(&params),
                     &credentials,
-                    SystemTime::now(),
+                    now,
+                    &acs_runtime::nonce::next(now),
                 )
                 .expect("signs")
         })
@@ -265,13 +267,15 @@ fn sign(criterion: &mut Criterion) {
     group.bench_function("start_execution", |bencher| {
         bencher.iter(|| {
             let params: RequestParams = black_box(&start).to_params().expect("encodes");
+            let now = SystemTime::now();
             client
                 .runtime()
                 .prepare(
                     call_spec("StartExecution"),
                     &params,
                     &credentials,
-                    SystemTime::now(),
+                    now,
+                    &acs_runtime::nonce::next(now),
                 )
                 .expect("signs")
         })
@@ -324,13 +328,15 @@ fn call(criterion: &mut Criterion) {
     group.bench_function("encode_sign_decode", |bencher| {
         bencher.iter(|| {
             let params = black_box(&request).to_params().expect("encodes");
+            let now = SystemTime::now();
             let signed = client
                 .runtime()
                 .prepare(
                     call_spec(common::ACTION),
                     &params,
                     &credentials,
-                    SystemTime::now(),
+                    now,
+                    &acs_runtime::nonce::next(now),
                 )
                 .expect("signs");
             let response: ListInstancePatchStatesResponse =

@@ -68,7 +68,14 @@ pub fn render(
     }
     let placeholder = Credentials::new("ACCESS_KEY_ID", "", "dry run");
     let call = CallSpec::from(&operation.call);
-    let signed = client.prepare(call, &shown, &placeholder, SystemTime::now())?;
+    let now = SystemTime::now();
+    let signed = client.prepare(
+        call,
+        &shown,
+        &placeholder,
+        now,
+        &acs_runtime::nonce::next(now),
+    )?;
     let mut text = format!(
         "{} {}\n\nParameters:\n",
         signed.request.method(),

@@ -36,6 +36,10 @@ pub struct Service {
     /// Product code as Alibaba Cloud spells it (`Sls`).
     pub product: String,
     pub api_version: String,
+    /// The crates' version: the newest release of the spec's changelog.
+    pub version: String,
+    /// The spec's releases, newest first, for the crates' `CHANGELOG.md`.
+    pub releases: Vec<crate::spec::ReleaseSpec>,
     pub protocol: String,
     pub endpoint_rule: String,
     /// `(region, host)` in the spec's order.

@@ -7,6 +7,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod catalog;
+pub mod changes;
 pub mod diagnostics;
 mod emit;
 pub mod golden;

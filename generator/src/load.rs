@@ -1,5 +1,5 @@
-//! Reading the spec tree from disk: `spec/<service>/service.yaml`, `schemas.yaml` and
-//! `operations/*.yaml`, and what the last run left (`last_run`). The only stage besides
+//! Reading the spec tree from disk: `spec/<service>/service.yaml`, `schemas.yaml`,
+//! `changelog.yaml` and `operations/*.yaml`, and what the last run left (`last_run`). The only stage besides
 //! `sync` that touches the disk.
 
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
 use crate::last_run::{self, LastRun, Reusable, ServiceRun};
-use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
+use crate::spec::{ChangelogSpec, OperationSpec, SchemasSpec, ServiceSpec};
 use crate::yaml;
 
 /// One service's spec files, parsed. Paths are relative to the workspace root so that
@@ -21,6 +21,8 @@ pub struct ServiceFiles {
     pub service: ServiceSpec,
     /// `schemas.yaml`, when the service has shared schemas.
     pub schemas: Option<SchemasFile>,
+    /// `changelog.yaml`, when the service keeps one.
+    pub changelog: Option<ChangelogFile>,
     /// Sorted by file name.
     pub operations: Vec<OperationFile>,
     /// Stems of operation files that did not parse (already reported), so that references
@@ -35,9 +37,29 @@ pub struct SchemasFile {
 }
 
 #[derive(Debug, Clone)]
+pub struct ChangelogFile {
+    pub path: PathBuf,
+    pub releases: ChangelogSpec,
+}
+
+#[derive(Debug, Clone)]
 pub struct OperationFile {
     pub path: PathBuf,
     pub spec: OperationSpec,
+}
+
+impl OperationFile {
+    /// The action the file declares: its `name`, else its file stem.
+    pub fn action(&self) -> String {
+        match &self.spec.name {
+            Some(name) => name.value.clone(),
+            None => self
+                .path
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Loads every service under `<root>/spec`. Files that do not parse are reported, and the
@@ -121,15 +143,19 @@ pub fn load_against(
     (services, diagnostics.into_sorted())
 }
 
-/// The texts of a service's spec files, by path from `root`.
-fn read_spec_texts(
+/// The texts of a service's spec files (`root/dir`), by path from `root`.
+pub fn read_spec_texts(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Diagnostics,
 ) -> BTreeMap<PathBuf, String> {
     // A service without operations yet has no `operations/` directory.
     let operations_dir = dir.join("operations");
-    let mut paths = vec![dir.join("service.yaml"), dir.join("schemas.yaml")];
+    let mut paths = vec![
+        dir.join("service.yaml"),
+        dir.join("schemas.yaml"),
+        dir.join("changelog.yaml"),
+    ];
     if operations_dir.exists() {
         paths.extend(
             sorted_entries(&operations_dir, diagnostics)
@@ -194,6 +220,14 @@ pub fn parse_service(
             schemas,
         })
     });
+    let changelog_path = spec_dir.join("changelog.yaml");
+    let changelog = texts.get(&changelog_path).and_then(|text| {
+        let releases = parse_text::<ChangelogSpec>(&changelog_path, text, diagnostics)?;
+        Some(ChangelogFile {
+            path: changelog_path.clone(),
+            releases,
+        })
+    });
     let operations_dir = spec_dir.join("operations");
     let operation_texts: Vec<(&PathBuf, &String)> = texts
         .iter()
@@ -223,6 +257,7 @@ pub fn parse_service(
         service_path,
         service: service?,
         schemas,
+        changelog,
         operations,
         unparsed_operations,
     })

@@ -239,6 +239,29 @@ pub struct EntriesSpec {
 /// `name` is what a `ref` gives, with a `type_name` and `fields`.
 pub type SchemasSpec = Vec<Shape>;
 
+/// `changelog.yaml`: the spec's releases, newest first, each written by the `cargo xtask
+/// import` that changed the spec (see `crate::changes`). The first release's `version` is the
+/// generated crates' version; without the file they are at `0.1.0`.
+pub type ChangelogSpec = Vec<ReleaseSpec>;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseSpec {
+    /// `major.minor.patch`.
+    pub version: Spanned<String>,
+    /// One sentence: where the release came from.
+    pub summary: String,
+    /// Changes that break callers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub major: Vec<String>,
+    /// Additions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub minor: Vec<String>,
+    /// Changes callers do not compile against (documentation, endpoints).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patch: Vec<String>,
+}
+
 fn is_false(value: &bool) -> bool {
     !*value
 }

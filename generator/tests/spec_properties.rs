@@ -23,6 +23,7 @@ fn load_and_lower(text: &str) {
         service_path: PathBuf::from("spec/oos/service.yaml"),
         service,
         schemas: None,
+        changelog: None,
         operations: vec![OperationFile {
             path: path.to_path_buf(),
             spec,
@@ -71,6 +72,7 @@ fn the_real_spec_lowers_without_diagnostics() {
         service_path: PathBuf::from("spec/oos/service.yaml"),
         service,
         schemas: None,
+        changelog: None,
         operations: vec![OperationFile {
             path: path.to_path_buf(),
             spec,

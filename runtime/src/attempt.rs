@@ -155,7 +155,8 @@ pub(crate) async fn attempt(
         .provide_credentials()
         .await
         .map_err(|error| AttemptFailure::final_error(Error::Credentials(error)))?;
-    let signed = sign(call, base, message, &credentials, SystemTime::now())
+    let now = SystemTime::now();
+    let signed = sign(call, base, message, &credentials, now, &nonce::next(now))
         .map_err(AttemptFailure::final_error)?;
     let exchange = config.http_client.send(signed.request);
     let response = match tokio::time::timeout(read_timeout, exchange).await {
@@ -207,7 +208,8 @@ static X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-securit
 /// Asked for in `accept`, as the official SDKs do: some services answer XML otherwise.
 const JSON_MEDIA_TYPE: &str = "application/json";
 
-/// Signs one attempt's request with `credentials` at `now`: a fresh date and nonce, the
+/// Signs one attempt's request with `credentials`, dated `now` and carrying `nonce` (fresh for
+/// every attempt sent; given, so that a test can sign as a recorded request was signed): the
 /// signature, and the request with the endpoint's parts and header names made beforehand.
 pub(crate) fn sign(
     call: CallSpec<'_>,
@@ -215,9 +217,9 @@ pub(crate) fn sign(
     message: &Message<'_>,
     credentials: &Credentials,
     now: SystemTime,
+    nonce: &str,
 ) -> Result<SignedRequest, Error> {
     let date = format_date(now);
-    let nonce = nonce::next(now);
     let payload_hash = sign::hex_sha256(&message.body);
     let mut signed_headers: Vec<(&str, &str)> = Vec::with_capacity(9 + message.headers.len());
     signed_headers.extend([
@@ -226,7 +228,7 @@ pub(crate) fn sign(
         (X_ACS_ACTION.as_str(), call.action),
         (X_ACS_CONTENT_SHA256.as_str(), &payload_hash),
         (X_ACS_DATE.as_str(), &date),
-        (X_ACS_SIGNATURE_NONCE.as_str(), &nonce),
+        (X_ACS_SIGNATURE_NONCE.as_str(), nonce),
         (X_ACS_VERSION.as_str(), base.api_version),
     ]);
     if let Some(token) = credentials.security_token() {
@@ -268,7 +270,12 @@ pub(crate) fn sign(
     headers.insert(X_ACS_ACTION.clone(), action);
     headers.insert(X_ACS_CONTENT_SHA256.clone(), generated_value(payload_hash));
     headers.insert(X_ACS_DATE.clone(), generated_value(date.into()));
-    headers.insert(X_ACS_SIGNATURE_NONCE.clone(), generated_value(nonce.into()));
+    let nonce = HeaderValue::from_str(nonce).map_err(|_| {
+        Error::Build(BuildError::Encode(
+            "the signature nonce holds characters an HTTP header cannot carry".into(),
+        ))
+    })?;
+    headers.insert(X_ACS_SIGNATURE_NONCE.clone(), nonce);
     headers.insert(X_ACS_VERSION.clone(), base.api_version_header.clone());
     if let Some(token) = credentials.security_token() {
         let token = HeaderValue::from_str(token).map_err(|_| unsendable(credentials))?;
@@ -303,7 +310,11 @@ pub(crate) fn sign(
             HeaderValue::try_from(authorization).map_err(|_| unsendable(credentials))?;
         headers.insert(AUTHORIZATION, authorization);
     }
-    headers.insert(USER_AGENT, base.user_agent.clone());
+    // A `User-Agent` of the call's own is signed above and sent as it is, like any header
+    // parameter.
+    headers
+        .entry(USER_AGENT)
+        .or_insert_with(|| base.user_agent.clone());
 
     let mut request = http::Request::new(message.body.clone());
     *request.method_mut() = call.method.as_http();
@@ -316,14 +327,14 @@ pub(crate) fn sign(
     })
 }
 
-/// A header value the client made itself (a date, a nonce, a hex digest): ASCII letters,
+/// A header value the client made itself (a date, a hex digest): ASCII letters,
 /// digits and punctuation only. An owned string becomes the value without being copied.
 fn generated_value(text: Cow<'static, str>) -> HeaderValue {
     let value = match text {
         Cow::Borrowed(text) => Ok(HeaderValue::from_static(text)),
         Cow::Owned(text) => HeaderValue::try_from(text),
     };
-    value.expect("dates, nonces and digests are printable ASCII")
+    value.expect("dates and digests are printable ASCII")
 }
 
 /// Credentials HTTP cannot carry (a line break at the end of an access key read from a file,

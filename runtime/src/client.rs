@@ -274,13 +274,16 @@ impl Client {
         }
     }
 
-    /// The signed request a call would send with `credentials` at `now`, without sending it.
+    /// The signed request a call would send with `credentials`, dated `now` and carrying
+    /// `nonce` as its `x-acs-signature-nonce`, without sending it. A request sent needs a
+    /// nonce of its own ([`crate::nonce::next`]); a fixed one reproduces a recorded request.
     pub fn prepare(
         &self,
         call: CallSpec<'_>,
         params: &RequestParams,
         credentials: &Credentials,
         now: SystemTime,
+        nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
         attempt::sign(
@@ -289,6 +292,7 @@ impl Client {
             &Message::new(call.path, base, params),
             credentials,
             now,
+            nonce,
         )
     }
 }
@@ -321,6 +325,8 @@ mod tests {
         Client::new(&STS, config)
     }
 
+    const NONCE: &str = "0123456789abcdef0123456789abcdef";
+
     fn call(action: &str) -> CallSpec<'_> {
         CallSpec {
             action,
@@ -341,6 +347,7 @@ mod tests {
                     &RequestParams::default(),
                     &credentials,
                     SystemTime::UNIX_EPOCH,
+                    NONCE,
                 )
                 .expect("valid header values")
         };
@@ -368,7 +375,7 @@ mod tests {
             Credentials::new("LTAIid", "secret", "test").with_security_token("sts-token");
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_714_552_200);
         let signed = client
-            .prepare(call("AssumeRole"), &params, &credentials, at)
+            .prepare(call("AssumeRole"), &params, &credentials, at, NONCE)
             .unwrap();
 
         let request = &signed.request;
@@ -410,13 +417,11 @@ mod tests {
         );
         assert!(signed.canonical_request.contains("\nhost:127.0.0.1:8080\n"));
 
-        let again = client
-            .prepare(call("AssumeRole"), &params, &credentials, at)
-            .unwrap();
-        assert_ne!(
-            again.request.headers()["x-acs-signature-nonce"],
-            request.headers()["x-acs-signature-nonce"],
-            "each attempt has its own nonce, even at the same time"
+        assert_eq!(header("x-acs-signature-nonce"), NONCE);
+        assert!(
+            signed
+                .canonical_request
+                .contains(&format!("\nx-acs-signature-nonce:{NONCE}\n"))
         );
     }
 
@@ -438,7 +443,7 @@ mod tests {
         params.put_body_field("cluster_name", "prod 集群").unwrap();
         let credentials = Credentials::new("LTAIid", "secret", "test");
         let signed = client
-            .prepare(call, &params, &credentials, SystemTime::UNIX_EPOCH)
+            .prepare(call, &params, &credentials, SystemTime::UNIX_EPOCH, NONCE)
             .unwrap();
 
         let request = &signed.request;
@@ -475,7 +480,13 @@ mod tests {
         let params = RequestParams::default();
         let credentials = Credentials::new("LTAIid\n", "secret", "test");
         let error = sts_client("sts.aliyuncs.com")
-            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap_err();
         assert!(matches!(error, Error::Credentials(_)), "{error:?}");
 
@@ -486,6 +497,7 @@ mod tests {
                 &params,
                 &credentials,
                 SystemTime::now(),
+                NONCE,
             )
             .unwrap_err();
         assert!(matches!(error, Error::Build(_)), "{error:?}");
@@ -493,16 +505,91 @@ mod tests {
         let mut spaced = RequestParams::default();
         spaced.query.insert("Role Arn", "x");
         let error = sts_client("sts.aliyuncs.com")
-            .prepare(call("AssumeRole"), &spaced, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &spaced,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap_err();
         assert!(matches!(error, Error::Build(_)), "{error:?}");
 
+        let error = sts_client("sts.aliyuncs.com")
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                "a\nb",
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Build(BuildError::Encode(reason)) if reason.contains("nonce")),
+            "{error:?}"
+        );
+
         let error = sts_client("sts.aliyuncs.com\n")
-            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap_err();
         assert_eq!(
             error.to_string(),
             "invalid configuration: the endpoint `sts.aliyuncs.com\\n` does not make a valid URL"
+        );
+    }
+
+    #[test]
+    fn a_user_agent_of_the_calls_own_is_sent_as_it_is_signed() {
+        let client = sts_client("http://127.0.0.1:8080");
+        let credentials = Credentials::new("LTAIid", "secret", "test");
+        let default = client
+            .prepare(
+                call("AssumeRole"),
+                &RequestParams::default(),
+                &credentials,
+                SystemTime::UNIX_EPOCH,
+                NONCE,
+            )
+            .unwrap();
+        assert!(!default.canonical_request.contains("user-agent"));
+        assert!(
+            default.request.headers()["user-agent"]
+                .to_str()
+                .unwrap()
+                .contains("test/0")
+        );
+
+        let mut params = RequestParams::default();
+        params.headers.insert("User-Agent", "another-client/1.0");
+        let signed = client
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::UNIX_EPOCH,
+                NONCE,
+            )
+            .unwrap();
+        assert_eq!(signed.request.headers()["user-agent"], "another-client/1.0");
+        assert_eq!(
+            signed
+                .request
+                .headers()
+                .get_all("user-agent")
+                .iter()
+                .count(),
+            1
+        );
+        assert!(
+            signed
+                .canonical_request
+                .contains("\nuser-agent:another-client/1.0\n")
         );
     }
 
@@ -516,7 +603,13 @@ mod tests {
         let credentials =
             Credentials::new("LTAIid", "key-secret", "test").with_security_token("sts-token");
         let signed = client
-            .prepare(call("AssumeRole"), &params, &credentials, SystemTime::now())
+            .prepare(
+                call("AssumeRole"),
+                &params,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
             .unwrap();
         let shown = format!("{signed:?}");
         let signature = signed.request.headers()["authorization"]

@@ -10,8 +10,8 @@
 //!   feature holds, which is how the generator depends on this crate: without the HTTP stack;
 //! - [`request`]: parameters by location and what every attempt sends; [`params`]: parameter
 //!   encoding styles; [`sign`]: the ACS3-HMAC-SHA256 signature;
-//! - [`attempt`]: one signed exchange; [`client`]: the send loop; [`retry`]: what is retried,
-//!   for which operations, and the retry budget;
+//! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
+//!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
 //! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding;
 //! - [`service`] and [`endpoint`]: where calls go; [`credentials`]: the keys they are signed
 //!   with (the providers and Alibaba Cloud's default chain are in `acs-credentials`);
@@ -42,7 +42,7 @@ pub mod error;
 #[cfg(feature = "client")]
 pub mod http;
 #[cfg(feature = "client")]
-mod nonce;
+pub mod nonce;
 #[cfg(feature = "client")]
 pub mod operation;
 #[cfg(feature = "client")]

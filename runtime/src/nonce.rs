@@ -35,7 +35,7 @@ const NONCE_BYTES: usize = 16;
 /// # Panics
 /// When the operating system's random number generator cannot be read, the first time only
 /// (as `uuid::Uuid::new_v4` did on every call).
-pub(crate) fn next(now: SystemTime) -> String {
+pub fn next(now: SystemTime) -> String {
     let keyed = KEYED.get_or_init(|| {
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).expect("the operating system's random number generator works");

@@ -2,8 +2,11 @@
 //!
 //! [`TestServer`] listens on `127.0.0.1`, checks the ACS3-HMAC-SHA256 signature of every signed
 //! request (the action in `x-acs-action`, RPC or ROA alike) against known credentials, answers
-//! with scripted [`Reply`]s (faults included), and records what it received. It also serves
-//! unsigned routes by method and path, for endpoints such as the ECS instance metadata service.
+//! with scripted [`Reply`]s (faults included), and records what it received. As Alibaba Cloud
+//! does, it refuses a request that leaves a header it must sign out of its signature (see
+//! [`verify`]), one dated more than 15 minutes from its clock, and one whose signature nonce
+//! was used before. It also serves unsigned routes by method and path, for endpoints such as
+//! the ECS instance metadata service.
 //!
 //! The signature check ([`verify`]) is this crate's own, written from the algorithm's
 //! description and tested against the official SDK's vectors, not the client's signer: a
@@ -25,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 mod diff;
+mod freshness;
 mod mock;
 mod reply;
 mod verify;
@@ -33,7 +37,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response};
@@ -46,6 +50,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use diff::lenient_json_diff;
+use freshness::{DEFAULT_DATE_WINDOW, Freshness};
 pub use mock::MockHttpClient;
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
@@ -75,8 +80,9 @@ pub struct RecordedRequest {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
-    /// Whether the request carried a valid ACS3-HMAC-SHA256 signature; always `false` on
-    /// unsigned routes.
+    /// Whether the request was accepted as signed: a valid ACS3-HMAC-SHA256 signature over
+    /// every header it must sign, a current date and a new nonce; always `false` on unsigned
+    /// routes.
     pub signature_verified: bool,
 }
 
@@ -85,6 +91,7 @@ pub struct RecordedRequest {
 pub struct TestServerBuilder {
     credentials: HashMap<String, String>,
     kept_requests: Option<usize>,
+    date_window: Duration,
 }
 
 impl TestServerBuilder {
@@ -107,6 +114,14 @@ impl TestServerBuilder {
         self
     }
 
+    /// Accepts requests dated up to `window` from the server's clock, either way, instead of
+    /// 15 minutes, and refuses a nonce used again as long; for requests signed at a pinned
+    /// date (`Duration::MAX` accepts any date, and remembers every nonce).
+    pub fn date_window(mut self, window: Duration) -> Self {
+        self.date_window = window;
+        self
+    }
+
     /// Binds `127.0.0.1` on a free port and starts serving on the current tokio runtime.
     ///
     /// # Errors
@@ -114,7 +129,7 @@ impl TestServerBuilder {
     pub async fn start(self) -> std::io::Result<TestServer> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let address = listener.local_addr()?;
-        let state = Arc::new(State::new(self.credentials, self.kept_requests));
+        let state = Arc::new(State::new(self));
         let accept_loop = tokio::spawn(accept_connections(listener, Arc::clone(&state)));
         Ok(TestServer {
             address,
@@ -157,6 +172,7 @@ impl TestServer {
                 DEFAULT_ACCESS_KEY_SECRET.to_owned(),
             )]),
             kept_requests: None,
+            date_window: DEFAULT_DATE_WINDOW,
         }
     }
 
@@ -256,18 +272,20 @@ impl Scripted for TestServer {
 /// What a server or a mock knows and has seen.
 struct State {
     credentials: HashMap<String, String>,
+    freshness: Freshness,
     scripts: Mutex<Scripts>,
     requests: Mutex<RequestLog>,
 }
 
 impl State {
-    fn new(credentials: HashMap<String, String>, kept_requests: Option<usize>) -> Self {
+    fn new(settings: TestServerBuilder) -> Self {
         State {
-            credentials,
+            credentials: settings.credentials,
+            freshness: Freshness::new(settings.date_window),
             scripts: Mutex::default(),
             requests: Mutex::new(RequestLog {
                 kept: VecDeque::new(),
-                limit: kept_requests,
+                limit: settings.kept_requests,
                 count: 0,
             }),
         }
@@ -438,7 +456,8 @@ fn respond(
     (reply, host_id)
 }
 
-/// Checks the signature, records the action and picks the reply for a signed request.
+/// Checks the signature, then the date and nonce, records the action and picks the reply for
+/// a signed request.
 fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
     let received = Received {
         method: recorded.method.as_str(),
@@ -449,7 +468,8 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
     };
     let verified = verify(&received, |access_key_id| {
         state.credentials.get(access_key_id).cloned()
-    });
+    })
+    .and_then(|()| state.freshness.check(&recorded.headers, SystemTime::now()));
     let action = recorded
         .headers
         .get("x-acs-action")
@@ -494,13 +514,28 @@ fn signature_error_reply(error: VerifyError) -> Reply {
             "SignatureDoesNotMatch",
             format!("Specified signature does not match our calculation. {error}"),
         ),
-        VerifyError::MalformedAuthorization { .. } | VerifyError::MissingSignedHeader { .. } => {
-            Reply::error(
-                400,
-                "IncompleteSignature",
-                format!("The request signature does not conform to Aliyun standards. {error}"),
-            )
-        }
+        VerifyError::MalformedAuthorization { .. }
+        | VerifyError::MissingSignedHeader { .. }
+        | VerifyError::UnsignedHeaders { .. } => Reply::error(
+            400,
+            "IncompleteSignature",
+            format!("The request signature does not conform to Aliyun standards. {error}"),
+        ),
+        VerifyError::MalformedDate { .. } => Reply::error(
+            400,
+            "InvalidTimeStamp.Format",
+            format!("Specified time stamp or date value is not well formatted. {error}"),
+        ),
+        VerifyError::StaleDate { .. } => Reply::error(
+            400,
+            "InvalidTimeStamp.Expired",
+            format!("Specified time stamp or date value is expired. {error}"),
+        ),
+        VerifyError::NonceReused { .. } => Reply::error(
+            400,
+            "SignatureNonceUsed",
+            format!("Specified signature nonce was used already. {error}"),
+        ),
     }
 }
 

@@ -1,8 +1,9 @@
 //! [`MockHttpClient`]: the test server without a socket. It plugs into a client's
 //! configuration as its HTTP client (`Config::builder().http_client(mock.clone())`), checks
-//! every request's signature with this crate's own [`verify`](crate::verify), answers with
-//! scripted [`Reply`]s and records what it was sent, all in process: nothing listens, so
-//! tests need no port, and run where sockets are not allowed.
+//! every request as the server does (the signature with this crate's own
+//! [`verify`](crate::verify), then the date and nonce), answers with scripted [`Reply`]s and
+//! records what it was sent, all in process: nothing listens, so tests need no port, and run
+//! where sockets are not allowed.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -52,7 +53,7 @@ impl TestServerBuilder {
     /// The mock HTTP client these settings make, instead of a server.
     pub fn mock(self) -> MockHttpClient {
         MockHttpClient {
-            state: Arc::new(State::new(self.credentials, self.kept_requests)),
+            state: Arc::new(State::new(self)),
         }
     }
 }

@@ -6,8 +6,17 @@
 //! The check takes the request as it arrived: the path as sent (percent-encoded, which is the
 //! canonical URI), the raw query string (decoded here, then encoded again the canonical way),
 //! every header received and the body.
+//!
+//! A signature proves only what it covers, so the request must sign what says what it asks
+//! and when: `host`, `x-acs-action`, `x-acs-version`, `x-acs-date`, `x-acs-signature-nonce`,
+//! `x-acs-content-sha256`, `content-type` when it comes with a body (a body of bytes may come
+//! without one), and every other `x-acs-*` header it carries (the security token among them).
+//! The official SDKs sign all of these (`tests/fixtures/official/vectors.json`). Whether the date is current and the nonce new is
+//! the server's to judge, with its clock and memory (`freshness.rs`).
 
+use std::collections::BTreeSet;
 use std::fmt;
+use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
 use http::HeaderMap;
@@ -15,6 +24,16 @@ use sha2::{Digest, Sha256};
 
 const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 const CONTENT_SHA256: &str = "x-acs-content-sha256";
+
+/// Headers every signed request must sign, whether it carries them or not.
+const ALWAYS_SIGNED: [&str; 6] = [
+    "host",
+    "x-acs-action",
+    "x-acs-version",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    CONTENT_SHA256,
+];
 
 /// A request as the server received it.
 #[derive(Clone, Copy, Debug)]
@@ -48,6 +67,11 @@ pub enum VerifyError {
         /// The header's name, lower-cased.
         name: String,
     },
+    /// `SignedHeaders` leaves out headers that must be signed (see the [module](self)).
+    UnsignedHeaders {
+        /// Their names, lower-cased, in byte order.
+        names: Vec<String>,
+    },
     /// `x-acs-content-sha256` is missing or is not the hash of the body.
     PayloadHashMismatch {
         /// The header's value, if present.
@@ -59,6 +83,23 @@ pub enum VerifyError {
     SignatureMismatch {
         /// The string to sign as the server computed it.
         string_to_sign: String,
+    },
+    /// `x-acs-date` is not a date such as `2024-05-01T08:30:00Z`.
+    MalformedDate {
+        /// The header's value.
+        date: String,
+    },
+    /// `x-acs-date` is further from the server's clock than the window allows.
+    StaleDate {
+        /// The header's value.
+        date: String,
+        /// How far from the server's clock a date may be.
+        window: Duration,
+    },
+    /// `x-acs-signature-nonce` was used by an earlier request within the window.
+    NonceReused {
+        /// The nonce.
+        nonce: String,
     },
 }
 
@@ -75,6 +116,13 @@ impl fmt::Display for VerifyError {
             Self::MissingSignedHeader { name } => {
                 write!(f, "signed header {name:?} is not in the request")
             }
+            Self::UnsignedHeaders { names } => write!(
+                f,
+                "SignedHeaders leaves out {}: host, x-acs-action, x-acs-version, x-acs-date, \
+                 x-acs-signature-nonce, x-acs-content-sha256, content-type with a body and \
+                 every x-acs-* header sent must be signed",
+                names.join(", ")
+            ),
             Self::PayloadHashMismatch {
                 declared: Some(declared),
                 actual,
@@ -91,6 +139,20 @@ impl fmt::Display for VerifyError {
                     "signature does not match; string to sign is {string_to_sign:?}"
                 )
             }
+            Self::MalformedDate { date } => {
+                write!(
+                    f,
+                    "x-acs-date {date:?} is not a date such as 2024-05-01T08:30:00Z"
+                )
+            }
+            Self::StaleDate { date, window } => write!(
+                f,
+                "x-acs-date {date:?} is more than {} s from the server's clock",
+                window.as_secs()
+            ),
+            Self::NonceReused { nonce } => {
+                write!(f, "x-acs-signature-nonce {nonce:?} was used already")
+            }
         }
     }
 }
@@ -105,7 +167,10 @@ struct Authorization<'a> {
     signature: &'a str,
 }
 
-/// Checks the signature of `request`, looking its access key's secret up with `secret_for`.
+/// Checks the signature of `request`, looking its access key's secret up with `secret_for`:
+/// that it signs every header it must, that `x-acs-content-sha256` is the body's hash, and
+/// that the signature is the one the secret makes. The date and nonce are checked by the
+/// server, which has a clock and remembers nonces.
 pub fn verify(
     request: &Received<'_>,
     secret_for: impl FnOnce(&str) -> Option<String>,
@@ -124,6 +189,11 @@ pub fn verify(
         secret_for(authorization.access_key_id).ok_or_else(|| VerifyError::UnknownAccessKey {
             access_key_id: authorization.access_key_id.to_string(),
         })?;
+
+    let unsigned = unsigned_headers(request, &authorization.signed_headers);
+    if !unsigned.is_empty() {
+        return Err(VerifyError::UnsignedHeaders { names: unsigned });
+    }
 
     let body_hash = hex(&Sha256::digest(request.body));
     let declared = request
@@ -149,6 +219,23 @@ pub fn verify(
         Some(signature) if mac.verify_slice(&signature).is_ok() => Ok(()),
         _ => Err(VerifyError::SignatureMismatch { string_to_sign }),
     }
+}
+
+/// The headers `request` must sign that `signed` leaves out, in byte order.
+fn unsigned_headers(request: &Received<'_>, signed: &[String]) -> Vec<String> {
+    let mut required: BTreeSet<&str> = ALWAYS_SIGNED.into_iter().collect();
+    // Header names arrive lower-cased (`http` keeps them so).
+    for name in request.headers.keys() {
+        let name = name.as_str();
+        if name.starts_with("x-acs-") || (name == "content-type" && !request.body.is_empty()) {
+            required.insert(name);
+        }
+    }
+    required
+        .into_iter()
+        .filter(|name| !signed.iter().any(|signed| signed == name))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `method \n path \n canonical query \n canonical headers \n signed headers \n body hash`;
@@ -306,6 +393,72 @@ mod tests {
         );
         assert_eq!(canonical_query(""), "");
         assert_eq!(encode("aZ09-_.~ +*/%é"), "aZ09-_.~%20%2B%2A%2F%25%C3%A9");
+    }
+
+    #[test]
+    fn every_header_that_must_be_signed_is_named_when_left_out() {
+        let mut headers = HeaderMap::new();
+        for name in [
+            "host",
+            "x-acs-action",
+            "x-acs-version",
+            "x-acs-date",
+            "x-acs-signature-nonce",
+            "x-acs-content-sha256",
+            "x-acs-security-token",
+            "x-acs-custom",
+            "content-type",
+            "user-agent",
+        ] {
+            headers.insert(name, "v".parse().unwrap());
+        }
+        let with_body = Received {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: &headers,
+            body: b"a=1",
+        };
+        let all: Vec<String> = headers
+            .keys()
+            .map(|name| name.to_string())
+            .filter(|name| name != "user-agent")
+            .collect();
+        assert!(unsigned_headers(&with_body, &all).is_empty());
+        let mut expected = all.clone();
+        expected.sort();
+        assert_eq!(unsigned_headers(&with_body, &[]), expected);
+        // `user-agent` may be signed or not; `content-type` must be only with a body.
+        let without_body = Received {
+            body: b"",
+            ..with_body
+        };
+        let all_but_content_type: Vec<String> = all
+            .iter()
+            .filter(|name| *name != "content-type")
+            .cloned()
+            .collect();
+        assert!(unsigned_headers(&without_body, &all_but_content_type).is_empty());
+        assert_eq!(
+            unsigned_headers(&with_body, &all_but_content_type),
+            ["content-type"]
+        );
+        // The fixed headers must be signed even when the request does not carry them.
+        let bare = HeaderMap::new();
+        let nothing = Received {
+            headers: &bare,
+            ..without_body
+        };
+        assert_eq!(
+            unsigned_headers(&nothing, &["host".to_owned()]),
+            [
+                "x-acs-action",
+                "x-acs-content-sha256",
+                "x-acs-date",
+                "x-acs-signature-nonce",
+                "x-acs-version"
+            ]
+        );
     }
 
     #[test]

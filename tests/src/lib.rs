@@ -3,6 +3,9 @@
 
 #![forbid(unsafe_code)]
 
+// Only where rustdoc collects doctests: the README is the workspace's, outside this crate's
+// package (`cargo package` builds the crate without it).
+#[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 mod readme {}
 

@@ -13,8 +13,10 @@
 //!
 //! (one such command per product, `--operations` listing the vectors' actions). They are
 //! generated into one scratch workspace with a test crate whose tests build each vector's
-//! request through the generated builders (`acs_codegen::request_builders`) and compare what
-//! the runtime would send with the vector (`tests/fixtures/official/check.rs`).
+//! request through the generated builders (`acs_codegen::request_builders`), have the runtime
+//! sign it at the vector's date with its nonce, and compare what the runtime would send, its
+//! canonical request and its `Authorization` with the vector's
+//! (`tests/fixtures/official/check.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -114,7 +116,8 @@ fn generated_sdks_send_what_the_official_sdks_sent() {
         format!(
             "[package]\nname = \"official-vectors\"\nversion = \"0.0.0\"\npublish = false\n\
              edition.workspace = true\n\n[dev-dependencies]\nacs-runtime.workspace = true\n\
-             serde_json.workspace = true\n{dependencies}"
+             hmac.workspace = true\nserde_json.workspace = true\nsha2.workspace = true\n\
+             {dependencies}"
         ),
     )
     .unwrap();

@@ -188,6 +188,7 @@ async fn configuration_credentials_client_and_signed_requests_show_no_secret() {
             &acs_runtime::RequestParams::default(),
             &temporary_credentials(),
             std::time::SystemTime::now(),
+            "0123456789abcdef0123456789abcdef",
         )
         .unwrap();
     let authorization = signed.request.headers()["authorization"].to_str().unwrap();

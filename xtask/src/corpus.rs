@@ -2,9 +2,9 @@
 //! product-version of an OpenMeta corpus (`DIR/**/api-docs.json`, as Alibaba Cloud publishes
 //! it) in memory, writing nothing; prints one line per failure, then a summary, with how many
 //! operations got a paginator, by paging style, and why those that take paging parameters
-//! but got none were left out. With
-//! `--compile N` it also writes N product-versions into a scratch workspace and builds them,
-//! failing on any warning.
+//! but got none were left out. With `--compile N` it also writes N product-versions into a
+//! scratch workspace, builds them and documents them, failing on any warning (of rustc or
+//! rustdoc).
 //!
 //! Each product-version is generated as `cargo xtask import` then `cargo xtask codegen` would
 //! make it: imported spec files as YAML text (with the official SDK's facts of the
@@ -30,7 +30,8 @@ pub struct Options {
     /// A directory holding the corpus: `<language>/<product>/<version>/api-docs.json`.
     #[arg(long)]
     openmeta_dir: PathBuf,
-    /// Also build this many product-versions in a scratch workspace, failing on any warning.
+    /// Also build and document this many product-versions in a scratch workspace, failing on
+    /// any warning.
     #[arg(long)]
     compile: Option<usize>,
     /// The seed of the shuffle that picks the built sample.
@@ -122,23 +123,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
 
 /// Every `api-docs.json` under `dir`, with its product, version and spec directory name.
 fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
-    let mut paths = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let listing = fs::read_dir(&dir)
-            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
-        for item in listing {
-            let path = item
-                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
-                .path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
+    let paths = api_docs_files(dir)?;
     let mut entries = paths
         .into_iter()
         .map(Entry::read)
@@ -156,6 +141,28 @@ fn entries(dir: &Path) -> Result<Vec<Entry>, String> {
         entry.dir = import::directory_name(&entry.product, &entry.version, beside_another);
     }
     Ok(entries)
+}
+
+/// Every `api-docs.json` under `dir`, at any depth, sorted.
+pub fn api_docs_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let listing = fs::read_dir(&dir)
+            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+        for item in listing {
+            let path = item
+                .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().is_some_and(|name| name == "api-docs.json") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    Ok(paths)
 }
 
 /// The outcome of every entry, in order, generated on every core: one product-version
@@ -381,8 +388,8 @@ impl Summary {
     }
 }
 
-/// Writes the sample into a scratch workspace under `target/` and builds it with warnings
-/// denied.
+/// Writes the sample into a scratch workspace under `target/`, builds it and documents it,
+/// warnings denied in both.
 fn compile(
     root: &Path,
     options: &Options,
@@ -428,23 +435,38 @@ fn compile(
         eprintln!("compile: cannot write {}: {error}", scratch.display());
         return ExitCode::FAILURE;
     }
+    // Every crate of the sample is built, so that one run reports all that fail.
+    let build = cargo_denying_warnings(&scratch, "RUSTFLAGS", &["build", "--keep-going"]);
+    // The metadata's Markdown, as rendered into doc comments, must pass rustdoc's lints.
+    let doc = || cargo_denying_warnings(&scratch, "RUSTDOCFLAGS", &["doc", "--no-deps"]);
+    if build == ExitCode::SUCCESS {
+        doc()
+    } else {
+        build
+    }
+}
+
+/// `cargo <arguments> --workspace --offline` in the scratch workspace with `-D warnings` in
+/// `flags_variable`.
+fn cargo_denying_warnings(scratch: &Path, flags_variable: &str, arguments: &[&str]) -> ExitCode {
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        // Every crate of the sample is built, so that one run reports all that fail.
-        .args(["build", "--workspace", "--offline", "--keep-going"])
-        .current_dir(&scratch)
-        .env("RUSTFLAGS", "-D warnings")
+        .args(arguments)
+        .args(["--workspace", "--offline"])
+        .current_dir(scratch)
+        .env(flags_variable, "-D warnings")
         .status();
+    let task = arguments[0];
     match status {
         Ok(status) if status.success() => {
             println!(
-                "compile: built without warnings in {:.0} s",
+                "compile: cargo {task} passed without warnings in {:.0} s",
                 started.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS
         }
         Ok(status) => {
-            eprintln!("compile: the build failed ({status})");
+            eprintln!("compile: cargo {task} failed ({status})");
             ExitCode::FAILURE
         }
         Err(error) => {

@@ -703,7 +703,7 @@ pub struct DataDisk {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub auto_snapshot_policy_id: Option<String>,
-    /// The performance level (PL) of the data disk. This parameter takes effect only for an ESSD. This parameter is related to the disk size. For more information, see [ESSDs](~~122389~~).
+    /// The performance level (PL) of the data disk. This parameter takes effect only for an ESSD. This parameter is related to the disk size. For more information, see ESSDs.
     ///
     /// Wire name: `performance_level`.
     ///
@@ -711,7 +711,7 @@ pub struct DataDisk {
     pub performance_level: Option<String>,
     /// The preset IOPS of the data disk. Valid values: 0 to min{50,000, 1,000 × Capacity - Baseline IOPS}. Baseline IOPS = min{1,800 + 50 × Capacity, 50,000}.
     ///
-    /// This parameter is available only if `DiskCategory` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is available only if `DiskCategory` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `provisioned_iops`.
     ///
@@ -722,7 +722,7 @@ pub struct DataDisk {
     /// *   `true`: enables the burst feature.
     /// *   `false`: disables the burst feature for the data disk.
     ///
-    /// This parameter is available only if `DiskCategory` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is available only if `DiskCategory` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `bursting_enabled`.
     ///
@@ -1089,23 +1089,23 @@ pub struct InstancePatterns {
     ///
     /// Wire name: `cpu_architectures`.
     pub cpu_architectures: Option<Vec<String>>,
-    /// [This parameter is deprecated and replaced by cores] The number of vCores provided by the instance type.
+    /// \[This parameter is deprecated and replaced by cores\] The number of vCores provided by the instance type.
     ///
     /// Wire name: `core`; deprecated.
     ///
     /// Example: `4`
     pub core: Option<i64>,
-    /// [This parameter is deprecated] The maximum hourly price of the instance.
+    /// \[This parameter is deprecated\] The maximum hourly price of the instance.
     ///
     /// Wire name: `max_price`; deprecated.
     ///
     /// Example: `2`
     pub max_price: Option<f64>,
-    /// [This parameter is deprecated and replaced by cpu_architectures] The architectures of instance types.
+    /// \[This parameter is deprecated and replaced by cpu_architectures\] The architectures of instance types.
     ///
     /// Wire name: `architectures`; deprecated.
     pub architectures: Option<Vec<String>>,
-    /// [This parameter is deprecated] Specifies whether to include burstable instance types.
+    /// \[This parameter is deprecated\] Specifies whether to include burstable instance types.
     ///
     /// Wire name: `burst_performance_option`; deprecated.
     ///
@@ -3395,7 +3395,7 @@ pub struct Runtime {
     pub name: Option<String>,
     /// The version of the container runtime. By default, the latest version is used.
     ///
-    /// For more information about the changes to Sandboxed-Container, see [Sandboxed-Container release notes](~~160312~~).
+    /// For more information about the changes to Sandboxed-Container, see Sandboxed-Container release notes.
     ///
     /// Wire name: `version`.
     ///
@@ -3575,7 +3575,7 @@ pub struct ScalingGroup {
     /// *   SpotWithPriceLimit: a preemptible instance that is configured with the highest bid price.
     /// *   SpotAsPriceGo: bids based on the up-to-date market price are submitted.
     ///
-    /// For more information, see [Preemptible Instance](~~157759~~).
+    /// For more information, see Preemptible Instance.
     ///
     /// Wire name: `spot_strategy`.
     ///
@@ -3661,7 +3661,7 @@ pub struct ScalingGroup {
     pub system_disk_encrypt_algorithm: Option<String>,
     /// The preset read/write IOPS of the system disk. Valid values: 0 to min{50,000, 1,000 × Capacity - Baseline IOPS} Baseline IOPS = min{1,800 + 50 × Capacity, 50,000}.
     ///
-    /// This parameter is available only if `SystemDiskCategory` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is available only if `SystemDiskCategory` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_provisioned_iops`.
     ///
@@ -3672,7 +3672,7 @@ pub struct ScalingGroup {
     /// *   true: enables the burst feature.
     /// *   false: disables the burst feature.
     ///
-    /// This parameter is available only if `SystemDiskCategory` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is available only if `SystemDiskCategory` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_bursting_enabled`.
     ///
@@ -3698,7 +3698,7 @@ pub struct ScalingGroup {
     ///
     ///     **Note** `COST_OPTIMIZED` is valid only when multiple instance types are specified or at least one preemptible instance type is specified.
     ///
-    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If the distribution of ECS instances across zones is not balanced due to reasons such as insufficient inventory, you can call the RebalanceInstances operation to evenly distribute the ECS instances across zones. For more information, see [RebalanceInstances](~~71516~~)
+    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If the distribution of ECS instances across zones is not balanced due to reasons such as insufficient inventory, you can call the RebalanceInstances operation to evenly distribute the ECS instances across zones. For more information, see RebalanceInstances
     ///
     /// Default value: `PRIORITY`.
     ///

@@ -17,7 +17,7 @@ pub fn cargo_toml(service: &Service) -> String {
         r#"[package]
 name = "{cli_crate_name}"
 description = "`{binary}`: the Alibaba Cloud {upper} command-line tool, generated from the spec."
-version.workspace = true
+version = "{crate_version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -42,6 +42,7 @@ acs-cli.workspace = true
 acs-runtime.workspace = true
 "#,
         cli_crate_name = service.cli_crate_name,
+        crate_version = service.version,
         binary = service.cli_binary,
         upper = service.product.to_uppercase(),
     )

@@ -20,7 +20,7 @@ pub fn member_doc(member: &Member) -> String {
     let docs: &Docs = &member.docs;
     let mut paragraphs = Vec::new();
     if let Some(description) = docs.description.as_deref().filter(|text| !text.is_empty()) {
-        paragraphs.push(description.to_string());
+        paragraphs.push(super::markdown::rustdoc(description));
     }
     let mut facts = vec![format!("Wire name: `{}`", member.wire_name)];
     if member.required {
@@ -73,13 +73,15 @@ pub fn setter_doc(member: &Member, owner: &str) -> String {
     )
 }
 
-/// The first sentence of a description (its first line when that has no sentence end).
+/// The first sentence of a description (its first line when that has no sentence end), as
+/// rustdoc takes it.
 pub fn first_sentence(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
-    match line.find(". ") {
-        Some(end) => line[..=end].to_string(),
-        None => line.to_string(),
-    }
+    let sentence = match line.find(". ") {
+        Some(end) => &line[..=end],
+        None => line,
+    };
+    super::markdown::rustdoc(sentence)
 }
 
 fn example_doc(example: &str) -> String {

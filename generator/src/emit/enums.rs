@@ -17,7 +17,7 @@ pub fn emit_enum(item: &Enum) -> TokenStream {
         item.description
             .as_deref()
             .filter(|text| !text.is_empty())
-            .unwrap_or(&item.name),
+            .map_or_else(|| item.name.clone(), super::markdown::rustdoc),
         item.variants
             .first()
             .map(|variant| variant.value.as_str())

@@ -5,6 +5,7 @@ mod cli_crate;
 mod docs;
 mod enums;
 mod examples;
+mod markdown;
 mod operation;
 mod sdk_crate;
 mod serde_impls;
@@ -108,6 +109,7 @@ pub fn service_files(
     }
     let mut files = render_in_parallel(service, &jobs, reusable)?;
     let cli_spec = spec_dir(service);
+    let changelog_spec = format!("{}changelog.yaml", spec_dir(service));
     let manifests = [
         (
             sdk.join("Cargo.toml"),
@@ -128,6 +130,20 @@ pub fn service_files(
             cli.join("README.md"),
             render::header_html(&cli_spec),
             cli_crate::readme(service),
+        ),
+        (
+            sdk.join("CHANGELOG.md"),
+            render::header_html(&changelog_spec),
+            crate::changes::markdown(&service.crate_name, &spec_dir(service), &service.releases),
+        ),
+        (
+            cli.join("CHANGELOG.md"),
+            render::header_html(&changelog_spec),
+            crate::changes::markdown(
+                &service.cli_crate_name,
+                &spec_dir(service),
+                &service.releases,
+            ),
         ),
     ];
     for (path, header, body) in manifests {

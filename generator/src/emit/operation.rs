@@ -39,7 +39,7 @@ fn module_doc(operation: &Operation) -> String {
     let mut text = format!("`{}`", operation.name);
     if let Some(summary) = &operation.summary {
         text.push_str(": ");
-        text.push_str(summary);
+        text.push_str(&super::markdown::rustdoc(summary));
     }
     text
 }
@@ -131,13 +131,13 @@ fn runtime_location(location: Location) -> Option<TokenStream> {
 fn emit_client_method(operation: &Operation) -> TokenStream {
     let fluent = ident(&operation.names.fluent_builder);
     let method = ident(&operation.names.module);
-    let mut text = operation
-        .summary
-        .clone()
-        .unwrap_or_else(|| format!("Calls `{}`.", operation.name));
+    let mut text = operation.summary.as_deref().map_or_else(
+        || format!("Calls `{}`.", operation.name),
+        super::markdown::rustdoc,
+    );
     if let Some(description) = operation.description.as_deref().filter(|d| !d.is_empty()) {
         text.push_str("\n\n");
-        text.push_str(description);
+        text.push_str(&super::markdown::rustdoc(description));
     }
     if let Some(ram) = &operation.ram {
         text.push_str(&format!(

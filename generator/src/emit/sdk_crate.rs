@@ -23,7 +23,7 @@ pub fn cargo_toml(service: &Service) -> String {
         r#"[package]
 name = "{crate_name}"
 description = "Alibaba Cloud {upper} SDK for Rust (API {version}), generated from the spec."
-version.workspace = true
+version = "{crate_version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -62,6 +62,7 @@ proptest = {{ version = "1", default-features = false, features = ["std"] }}
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 "#,
         crate_name = service.crate_name,
+        crate_version = service.version,
         upper = service.product.to_uppercase(),
         version = service.api_version,
         keywords = keywords.join(", "),
@@ -121,8 +122,8 @@ pub fn lib_rs(service: &Service) -> TokenStream {
          One module per operation under [`operation`]; each is called through [`Client`] in the \
          fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries \
          and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, \
-         from `acs_credentials`. With the `testing` feature, [`testing`] helps test code that \
-         calls the service.{}",
+         from `acs_credentials`. With the `testing` feature, the `testing` module helps test code \
+         that calls the service.{}",
         service.product.to_uppercase(),
         service.api_version,
         example.unwrap_or_default(),
@@ -140,7 +141,6 @@ pub fn lib_rs(service: &Service) -> TokenStream {
     quote! {
         #doc
         #![cfg_attr(docsrs, feature(doc_cfg))]
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         mod client;
         pub mod operation;

@@ -129,10 +129,11 @@ pub fn chain_setter(member: &Member, target: &TokenStream, owner: &str) -> Token
 pub fn emit_struct(item: &Struct) -> TokenStream {
     let name = ident(&item.name);
     let doc = doc_attrs(
-        item.description
+        &item
+            .description
             .as_deref()
             .filter(|d| !d.is_empty())
-            .unwrap_or(&item.name),
+            .map_or_else(|| item.name.clone(), super::markdown::rustdoc),
     );
     let fields = item.fields.iter().map(|field| {
         let doc = doc_attrs(&member_doc(field));

@@ -28,10 +28,10 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
     let success = &waiter.success;
     let failure = &waiter.failure;
     let needs_action = &waiter.needs_action;
-    let description = waiter
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("Waits for {}.", waiter.name));
+    let description = waiter.description.as_deref().map_or_else(
+        || format!("Waits for {}.", waiter.name),
+        super::markdown::rustdoc,
+    );
     let needs_action_text = if needs_action.is_empty() {
         String::new()
     } else {

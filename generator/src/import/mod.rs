@@ -74,7 +74,7 @@
 //! A path names parameters and fields by wire name, joined by `.`; `[]` steps into an
 //! array's items and `{}` into a map's values (`Executions[].Status`, `Labels{}.Name`).
 //! A patch takes any key of a shape but `name`; the keys it gives replace the imported ones
-//! (see [`overlay`](self::overlay) for how `type`, `items`, `values` and `fields` combine).
+//! (see `overlay.rs` for how `type`, `items`, `values` and `fields` combine).
 //! Patches apply in path order, so `ResourceIds` is patched before `ResourceIds[]`, and
 //! before pagination is detected and type names are chosen. An operation, path, parameter
 //! or field that the metadata lacks is an error, so an overlay cannot silently rot.
@@ -101,7 +101,8 @@ pub use error::{ImportError, OverlayProblem};
 pub use facts::OfficialSdkFacts;
 pub use pagination::LeftOut;
 
-use crate::spec::{OperationSpec, SchemasSpec, ServiceSpec};
+use crate::changes::SpecView;
+use crate::spec::{ChangelogSpec, OperationSpec, SchemasSpec, ServiceSpec};
 use overlay::Overlay;
 
 /// The specs of one product, before they are written as files.
@@ -115,6 +116,10 @@ pub struct ImportedSpecs {
     /// The operations that take paging parameters but got no paginator, and why (not those
     /// whose pagination the overlay turned off).
     pub paging_left_out: BTreeMap<String, LeftOut>,
+    /// The releases of `changelog.yaml`, newest first; not written when empty. The importer
+    /// leaves it empty: what an import changed depends on the spec it replaces
+    /// ([`crate::changes::release`]).
+    pub changelog: ChangelogSpec,
 }
 
 /// The product code (`oos`) and API version of the metadata.
@@ -122,6 +127,19 @@ pub fn product_and_version(openmeta_json: &str) -> Result<(String, String), Impo
     let header: openmeta::Header =
         serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
     Ok((header.info.product, header.info.version))
+}
+
+/// What the catalog records of the metadata: its product code, version, style and number of
+/// operations.
+pub fn catalog_entry(openmeta_json: &str) -> Result<crate::catalog::Entry, ImportError> {
+    let outline: openmeta::Outline =
+        serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
+    Ok(crate::catalog::Entry {
+        code: outline.info.product,
+        version: outline.info.version,
+        style: outline.info.style,
+        operations: outline.apis.len(),
+    })
 }
 
 /// The spec directory of a product-version: the product code in lower case (`spec/kms`),
@@ -220,10 +238,40 @@ pub fn import_specs(
         schemas,
         operations,
         paging_left_out,
+        changelog: ChangelogSpec::new(),
     })
 }
 
 impl ImportedSpecs {
+    /// The specs of a service read back from its files (with the changelog it keeps).
+    pub fn from_files(files: crate::load::ServiceFiles) -> ImportedSpecs {
+        let operations = files
+            .operations
+            .into_iter()
+            .map(|file| (file.action(), file.spec))
+            .collect();
+        ImportedSpecs {
+            service: files.service,
+            schemas: files.schemas.map(|file| file.schemas).unwrap_or_default(),
+            operations,
+            // Only an import from the metadata knows what paging parameters went unpaginated.
+            paging_left_out: BTreeMap::new(),
+            changelog: files
+                .changelog
+                .map(|file| file.releases)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What [`crate::changes`] compares.
+    pub fn view(&self) -> SpecView<'_> {
+        SpecView {
+            service: &self.service,
+            schemas: &self.schemas,
+            operations: &self.operations,
+        }
+    }
+
     /// The spec files (`service.yaml`, `schemas.yaml`, `operations/<Action>.yaml`, relative
     /// to the product's spec directory) and their contents.
     pub fn to_files(&self) -> Result<BTreeMap<PathBuf, String>, ImportError> {
@@ -238,6 +286,11 @@ impl ImportedSpecs {
             let text = emit::yaml_file(&schemas_file, &self.schemas)?;
             files.insert(schemas_file, text);
         }
+        if !self.changelog.is_empty() {
+            let changelog_file = PathBuf::from("changelog.yaml");
+            let text = emit::yaml_file(&changelog_file, &self.changelog)?;
+            files.insert(changelog_file, text);
+        }
         for (action, operation) in &self.operations {
             let file = PathBuf::from("operations").join(format!("{action}.yaml"));
             let text = emit::yaml_file(&file, operation)?;
@@ -248,6 +301,6 @@ impl ImportedSpecs {
 }
 
 /// A value made here rather than read from a file, so it has no source location.
-fn spanned<T>(value: T) -> Spanned<T> {
+pub(crate) fn spanned<T>(value: T) -> Spanned<T> {
     Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
 }

@@ -202,3 +202,12 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
 pub(crate) struct Header {
     pub info: Info,
 }
+
+/// The header and the names of the APIs, without reading what each API says: what the
+/// catalog records of a product-version.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Outline {
+    pub info: Info,
+    #[serde(default)]
+    pub apis: BTreeMap<String, IgnoredAny>,
+}

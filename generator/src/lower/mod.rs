@@ -2,10 +2,10 @@
 //! IR, so lowering never sees an unchecked value and every problem is reported in one run.
 //!
 //! - `mod.rs`: the service (its keys, endpoints and names);
-//! - [`shapes`]: parameters, fields and types, the structs they declare and the shared ones;
-//! - [`operation`]: one operation (path template, methods, body, response);
-//! - [`pagination`] and [`waiter`]: the paths they name into requests and responses;
-//! - [`recursion`]: which struct fields need a `Box`.
+//! - `shapes`: parameters, fields and types, the structs they declare and the shared ones;
+//! - `operation`: one operation (path template, methods, body, response);
+//! - `pagination` and `waiter`: the paths they name into requests and responses;
+//! - `recursion`: which struct fields need a `Box`.
 
 mod operation;
 mod pagination;
@@ -77,7 +77,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
     let actions: Vec<String> = files
         .operations
         .iter()
-        .map(operation::action_name)
+        .map(crate::load::OperationFile::action)
         .collect();
     let (operation_names, waiter_names) = naming::client_names(
         actions.iter().map(String::as_str),
@@ -120,6 +120,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         .collect();
 
     let crates = naming::crate_names(&files.dir_name);
+    let releases = releases(files, diagnostics);
     ir::Service {
         dir_name: files.dir_name.clone(),
         cli_dir_name: crates.cli_dir,
@@ -131,6 +132,8 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         crate_name: crates.sdk,
         product: spec.product.value.clone(),
         api_version: spec.api_version.value.clone(),
+        version: releases[0].version.value.clone(),
+        releases,
         protocol: spec.protocol.value.clone(),
         endpoint_rule: spec.endpoints.rule.value.clone(),
         regions: spec
@@ -144,6 +147,51 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         shared_enums,
         waiters,
     }
+}
+
+/// The spec's releases, newest first: its `changelog.yaml`, whose releases must have
+/// versions that go down from the newest, or without one the first release.
+fn releases(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> Vec<crate::spec::ReleaseSpec> {
+    let Some(file) = files
+        .changelog
+        .as_ref()
+        .filter(|file| !file.releases.is_empty())
+    else {
+        return vec![crate::spec::ReleaseSpec {
+            version: crate::import::spanned(crate::changes::FIRST_VERSION.to_owned()),
+            summary: "First release.".to_owned(),
+            major: Vec::new(),
+            minor: Vec::new(),
+            patch: Vec::new(),
+        }];
+    };
+    let mut newer: Option<Vec<u64>> = None;
+    for release in &file.releases {
+        let numbers: Option<Vec<u64>> = release
+            .version
+            .value
+            .split('.')
+            .map(|number| number.parse().ok())
+            .collect();
+        let problem = match &numbers {
+            Some(numbers) if numbers.len() == 3 => newer
+                .as_ref()
+                .filter(|newer| *newer <= numbers)
+                .map(|_| "is not older than the release above it"),
+            _ => Some("is not a version (major.minor.patch)"),
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(
+                Diagnostic::new(
+                    yaml::location_of(&file.path, &release.version),
+                    format!("release `{}` {problem}", release.version.value),
+                )
+                .with_hint("releases go newest first, each `major.minor.patch`"),
+            );
+        }
+        newer = numbers;
+    }
+    file.releases.clone()
 }
 
 /// `did you mean …?` for the candidate closest to `got`, else the list of candidates.

@@ -14,18 +14,6 @@ use crate::yaml;
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
-/// The action an operation file declares: its `name`, else its file stem.
-pub(super) fn action_name(file: &OperationFile) -> String {
-    match &file.spec.name {
-        Some(name) => name.value.clone(),
-        None => file
-            .path
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    }
-}
-
 pub(super) fn lower(
     file: &OperationFile,
     names: &OperationNames,
@@ -34,7 +22,7 @@ pub(super) fn lower(
 ) -> ir::Operation {
     let path = file.path.as_path();
     let spec = &file.spec;
-    let name = action_name(file);
+    let name = file.action();
     check_name(file, &name, diagnostics);
     let reserved = names.type_names().map(str::to_owned);
     let mut shapes = Shapes::new(path, diagnostics, &shared.names, reserved);

@@ -118,7 +118,7 @@ pub struct AttachInstancesRequest {
     ///
     /// Example: `none`
     pub cpu_policy: Option<String>,
-    /// The user-defined data on the node. For more information, see [Use instance user data to automatically run commands or scripts on instance startup](~~49121~~).
+    /// The user-defined data on the node. For more information, see Use instance user data to automatically run commands or scripts on instance startup.
     ///
     /// >  This parameter is not supported if you specify `nodepool_id`.
     ///

@@ -228,7 +228,7 @@ impl CheckServiceRoleResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoleInput {
-    /// The server role name. For more information about the service roles and their permissions in ACK, see [ACK roles](~~86483~~).
+    /// The server role name. For more information about the service roles and their permissions in ACK, see ACK roles.
     ///
     /// Wire name: `name`; required.
     ///

@@ -127,7 +127,7 @@ pub struct CreateAutoscalingConfigRequest {
     ///
     /// Example: `0`
     pub min_replica_count: Option<i32>,
-    /// Specifies whether to delete the corresponding Kubernetes node objects after nodes are removed in swift mode. For more information about the swift mode, see [Scaling mode](~~119099~~). Default value: false Valid values:
+    /// Specifies whether to delete the corresponding Kubernetes node objects after nodes are removed in swift mode. For more information about the swift mode, see Scaling mode. Default value: false Valid values:
     ///
     /// *   `true`: deletes the corresponding Kubernetes node objects after nodes are removed in swift mode. We recommend that you do not set the value to true because data inconsistency may occur in Kubernetes objects.
     /// *   `false`: retains the corresponding Kubernetes node objects after nodes are removed in swift mode.
@@ -160,7 +160,7 @@ pub struct CreateAutoscalingConfigRequest {
     ///
     /// Example: `goatscaler`
     pub scaler_type: Option<ScalerType>,
-    /// Auto-scaling priority configuration. After creating a node pool with elasticity enabled, you can choose whether to configure a priority strategy and priority settings through [Enabling Node Auto-scaling](~~119099~~). This allows you to set priorities for the specified auto-scaling node pool scaling group. The priority value range is [1, 100] and must be a positive integer.
+    /// Auto-scaling priority configuration. After creating a node pool with elasticity enabled, you can choose whether to configure a priority strategy and priority settings through Enabling Node Auto-scaling. This allows you to set priorities for the specified auto-scaling node pool scaling group. The priority value range is \[1, 100\] and must be a positive integer.
     ///
     /// Wire name: `priorities`.
     pub priorities: Option<::acs_runtime::IndexMap<String, Vec<String>>>,

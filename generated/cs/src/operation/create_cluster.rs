@@ -10,7 +10,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
 impl crate::Client {
     /// Creates a Container Service for Kubernetes (ACK) cluster. For example, you can create an ACK managed cluster, ACK Serverless cluster, ACK Edge cluster, or registered cluster. When you create an ACK cluster, you need to configure the cluster information, components, and cloud resources used by ACK.
     ///
-    /// ### [](#-openapi-)Generate API request parameters through the ACK console
+    /// ### Generate API request parameters through the ACK console
     ///
     /// When calling the CreateCluster operation to create a cluster, if the API call fails due to invalid parameter settings, you can generate valid request parameters through the ACK console. Follow these steps:
     ///
@@ -41,7 +41,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cluster-demo`
     pub name: Option<String>,
-    /// The ID of the region in which the cluster is deployed. For more information about the regions supported by ACK, see [Regions supported by ACK](~~216938~~).
+    /// The ID of the region in which the cluster is deployed. For more information about the regions supported by ACK, see Regions supported by ACK.
     ///
     /// Wire name: `region_id`.
     ///
@@ -77,7 +77,7 @@ pub struct CreateClusterRequest {
     pub profile: Option<String>,
     /// The Kubernetes version of the cluster. The Kubernetes versions supported by ACK are the same as the Kubernetes versions supported by open source Kubernetes. We recommend that you specify the latest Kubernetes version. If you do not specify this parameter, the latest Kubernetes version is used.
     ///
-    /// You can create ACK clusters of the latest three Kubernetes versions in the ACK console. If you want to create clusters that run earlier Kubernetes versions, use the ACK API. For more information about the Kubernetes versions supported by ACK, see [Support for Kubernetes versions](~~185269~~).
+    /// You can create ACK clusters of the latest three Kubernetes versions in the ACK console. If you want to create clusters that run earlier Kubernetes versions, use the ACK API. For more information about the Kubernetes versions supported by ACK, see Support for Kubernetes versions.
     ///
     /// Wire name: `kubernetes_version`.
     ///
@@ -146,7 +146,7 @@ pub struct CreateClusterRequest {
     pub pod_vswitch_ids: Option<Vec<String>>,
     /// The pod CIDR block. You can specify 10.0.0.0/8, 172.16-31.0.0/12-16, 192.168.0.0/16, or their subnets as the pod CIDR block. The pod CIDR block cannot overlap with the CIDR block of the VPC in which the cluster is deployed and the CIDR blocks of existing clusters in the VPC. You cannot modify the pod CIDR block after you create the cluster.
     ///
-    /// For more information about how to plan the network of an ACK cluster, see [Plan the network of an ACK cluster](~~86500~~).
+    /// For more information about how to plan the network of an ACK cluster, see Plan the network of an ACK cluster.
     ///
     /// >  This parameter is required if the cluster uses the Flannel plug-in.
     ///
@@ -186,7 +186,7 @@ pub struct CreateClusterRequest {
     /// *   `true`: automatically creates a NAT gateway and configures SNAT rules. Set the value to `true` if nodes and applications in the cluster need to access the Internet.
     /// *   `false`: does not create a NAT gateway or configure SNAT rules. In this case, nodes and applications in the cluster cannot access the Internet.
     ///
-    /// >  If this feature is disabled when you create the cluster, you can also manually enable this feature after you create the cluster. For more information, see [Enable an existing ACK cluster to access the Internet](~~178480~~).
+    /// >  If this feature is disabled when you create the cluster, you can also manually enable this feature after you create the cluster. For more information, see Enable an existing ACK cluster to access the Internet.
     ///
     /// Default value: `true`.
     ///
@@ -279,7 +279,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cluster.local`
     pub cluster_domain: Option<String>,
-    /// The ID of the Key Management Service (KMS) key that is used to encrypt the system disk. For more information, see [What is KMS?](~~28935~~)
+    /// The ID of the Key Management Service (KMS) key that is used to encrypt the system disk. For more information, see What is KMS?
     ///
     /// >  The key can be used only in ACK Pro clusters.
     ///
@@ -289,7 +289,7 @@ pub struct CreateClusterRequest {
     pub encryption_provider_key: Option<String>,
     /// Service accounts provide identities for pods when pods communicate with the `API server` of the cluster. `service-account-issuer` specifies the issuer of the `serviceaccount token`, which is specified by using the `iss` field in the `token payload`.
     ///
-    /// For more information about `ServiceAccount`, see [Enable service account token volume projection](~~160384~~).
+    /// For more information about `ServiceAccount`, see Enable service account token volume projection.
     ///
     /// Wire name: `service_account_issuer`.
     ///
@@ -297,7 +297,7 @@ pub struct CreateClusterRequest {
     pub service_account_issuer: Option<String>,
     /// Service accounts provide identities for pods when pods communicate with the `API server` of the cluster. The `api-audiences` parameter validates `tokens` and is used by the `API server` to check whether the `tokens` of requests are valid. Separate multiple values with commas (,).``
     ///
-    /// For more information about `service accounts`, see [Enable service account token volume projection](~~160384~~).
+    /// For more information about `service accounts`, see Enable service account token volume projection.
     ///
     /// Wire name: `api_audiences`.
     ///
@@ -317,28 +317,28 @@ pub struct CreateClusterRequest {
     ///
     /// **Network plug-in**: required. The Flannel and Terway plug-ins are supported. Select one of the plug-ins for the cluster.
     ///
-    /// *   If you want to use the Terway component, specify the network plug-in in the [{"name":"flannel","config":""}] format.
-    /// *   If you want to use the Terway component, specify the value network plug-in in the [{"name": "terway-eniip","Config": ""}] format.
+    /// *   If you want to use the Terway component, specify the network plug-in in the \[{"name":"flannel","config":""}\] format.
+    /// *   If you want to use the Terway component, specify the value network plug-in in the \[{"name": "terway-eniip","Config": ""}\] format.
     ///
     /// **Volume plug-in**: optional. Only the `Container Storage Interface (CSI)` plug-in is supported.
     ///
-    /// Specify the `CSI` plug-in in the following format: [{"name":"csi-plugin","config": ""},{"name": "csi-provisioner","config": ""}].
+    /// Specify the `CSI` plug-in in the following format: \[{"name":"csi-plugin","config": ""},{"name": "csi-provisioner","config": ""}\].
     ///
     /// **Simple Log Service component**: optional. We recommend that you enable Simple Log Service. If Simple Log Service is disabled, you cannot use the cluster auditing feature.
     ///
-    /// *   Specify an existing `Simple Log Service project` in the following format: [{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true","sls_project_name":"your_sls_project_name"}"}].
-    /// *   To create a `Simple Log Service project`, specify the component in the following format: [{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true"}"}].
+    /// *   Specify an existing `Simple Log Service project` in the following format: \[{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true","sls_project_name":"your_sls_project_name"}"}\].
+    /// *   To create a `Simple Log Service project`, specify the component in the following format: \[{"name": "logtail-ds","config": "{"IngressDashboardEnabled":"true"}"}\].
     ///
     /// **Ingress controller**: optional. By default, the `nginx-ingress-controller` component is installed in ACK dedicated clusters.
     ///
-    /// *   To install nginx-ingress-controller and enable Internet access, specify the Ingress controller in the following format: [{"name":"nginx-ingress-controller","config":"{"IngressSlbNetworkType":"internet"}"}].
-    /// *   To disable the automatic installation of nginx-ingress-controller, specify the Ingress controller in the following format: [{"name": "nginx-ingress-controller","config": "","disabled": true}].
+    /// *   To install nginx-ingress-controller and enable Internet access, specify the Ingress controller in the following format: \[{"name":"nginx-ingress-controller","config":"{"IngressSlbNetworkType":"internet"}"}\].
+    /// *   To disable the automatic installation of nginx-ingress-controller, specify the Ingress controller in the following format: \[{"name": "nginx-ingress-controller","config": "","disabled": true}\].
     ///
     /// **Event center**: optional. By default, the event center feature is enabled.
     ///
-    /// You can use ACK event centers to store and query events and configure alerts. You can use the Logstores that are associated with ACK event centers free of charge within 90 days. For more information, see [Create and use an event center](~~150476~~).
+    /// You can use ACK event centers to store and query events and configure alerts. You can use the Logstores that are associated with ACK event centers free of charge within 90 days. For more information, see Create and use an event center.
     ///
-    /// To enable the event center feature, specify the event center component in the following format: [{"name":"ack-node-problem-detector","config":"{"sls_project_name":"your_sls_project_name"}"}].
+    /// To enable the event center feature, specify the event center component in the following format: \[{"name":"ack-node-problem-detector","config":"{"sls_project_name":"your_sls_project_name"}"}\].
     ///
     /// Wire name: `addons`.
     pub addons: Option<Vec<crate::types::Addon>>,
@@ -364,11 +364,11 @@ pub struct CreateClusterRequest {
     pub custom_san: Option<String>,
     /// The container runtime. The default container runtime is Docker. containerd and Sandboxed-Container are also supported.
     ///
-    /// For more information about how to select a proper container runtime, see [Comparison among Docker, containerd, and Sandboxed-Container](~~160313~~).
+    /// For more information about how to select a proper container runtime, see Comparison among Docker, containerd, and Sandboxed-Container.
     ///
     /// Wire name: `runtime`; deprecated.
     pub runtime: Option<crate::types::Runtime>,
-    /// [**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The custom node name.
     ///
@@ -389,27 +389,27 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `IyEvdXNyL2Jpbi9iYXNoCmVjaG8gIkhlbGxvIEFD****`
     pub user_data: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
-    /// The custom image for nodes. By default, the image provided by ACK is used. You can select a custom image to replace the default image. For more information, see [Use a custom image to create an ACK cluster](~~146647~~).
+    /// The custom image for nodes. By default, the image provided by ACK is used. You can select a custom image to replace the default image. For more information, see Use a custom image to create an ACK cluster.
     ///
     /// Wire name: `image_id`; deprecated.
     ///
     /// Example: `m-bp16z7xko3vvv8gt****`
     pub image_id: Option<String>,
-    /// [**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The ApsaraDB RDS instances. The pod CIDR block and node CIDR block are added to the whitelists of the ApsaraDB RDS instances. We recommend that you add the pod CIDR block and node CIDR block to the whitelists of the ApsaraDB RDS instances in the ApsaraDB RDS console. If the RDS instances are not in the Running state, new nodes cannot be added to the cluster.
     ///
     /// Wire name: `rds_instances`; deprecated.
     pub rds_instances: Option<Vec<String>>,
-    /// [**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The taints that you want to add to nodes. Taints can be used together with tolerations to avoid scheduling pods to specific nodes. For more information, see [taint-and-toleration](https://kubernetes.io/zh/docs/concepts/scheduling-eviction/taint-and-toleration/).
     ///
     /// Wire name: `taints`; deprecated.
     pub taints: Option<Vec<crate::types::Taint>>,
-    /// [**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cms_enabled` parameter of the `kubernetes_config` field in the nodepool section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cms_enabled` parameter of the `kubernetes_config` field in the nodepool section instead.
     ///
     /// Specifies whether to install the CloudMonitor agent. Valid values:
     ///
@@ -422,7 +422,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub cloud_monitor_flags: Option<bool>,
-    /// [**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The OS distribution that is used. Valid values:
     ///
@@ -439,7 +439,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `CentOS`
     pub platform: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The type of OS. Valid values:
     ///
@@ -452,9 +452,9 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Linux`
     pub os_type: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `soc_enabled` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `soc_enabled` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
-    /// Specifies whether to enable Multi-Level Protection Scheme (MLPS) security hardening. For more information, see [ACK security hardening based on MLPS](~~196148~~).
+    /// Specifies whether to enable Multi-Level Protection Scheme (MLPS) security hardening. For more information, see ACK security hardening based on MLPS.
     ///
     /// Valid values:
     ///
@@ -467,7 +467,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub soc_enabled: Option<bool>,
-    /// [**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable Alibaba Cloud Linux Security Hardening. Valid values:
     ///
@@ -480,13 +480,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub security_hardening_os: Option<bool>,
-    /// [Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[Deprecated\] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `security_hardening_os` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Wire name: `cis_enabled`; deprecated.
     ///
     /// Example: `false`
     pub cis_enabled: Option<bool>,
-    /// [**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cpu_policy` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `cpu_policy` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     ///
     /// The CPU management policy of the node. The following policies are supported if the Kubernetes version of the cluster is 1.12.6 or later:
     ///
@@ -507,7 +507,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `30000~32767    `
     pub node_port_range: Option<String>,
-    /// [**Deprecated**] Use the `vswitch_ids` parameter instead.
+    /// \[**Deprecated**\] Use the `vswitch_ids` parameter instead.
     ///
     /// The IDs of the vSwitches that are specified for master nodes. You can specify up to three vSwitches. We recommend that you specify three vSwitches in different zones to ensure high availability.
     ///
@@ -515,7 +515,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `master_vswitch_ids`; deprecated.
     pub master_vswitch_ids: Option<Vec<String>>,
-    /// [**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `key_pair` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `key_pair` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The name of the key pair. You must configure this parameter or `login_password`.
     ///
@@ -523,7 +523,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `secrity-key`
     pub key_pair: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `login_password` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `login_password` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The password for SSH logon. You must set this parameter or `key_pair`. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters.
     ///
@@ -531,7 +531,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Hello@1234`
     pub login_password: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
     ///
     /// The number of master nodes. Valid values: `3` and `5`.
     ///
@@ -541,13 +541,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `3`
     pub master_count: Option<i64>,
-    /// [**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
     ///
-    /// The instance types of master nodes. For more information, see [Overview of instance families](~~25378~~).
+    /// The instance types of master nodes. For more information, see Overview of instance families.
     ///
     /// Wire name: `master_instance_types`; deprecated.
     pub master_instance_types: Option<Vec<String>>,
-    /// [**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
     ///
     /// The system disk category of master nodes. Valid values:
     ///
@@ -561,7 +561,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cloud_ssd`
     pub master_system_disk_category: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
     ///
     /// The system disk size of master nodes. Valid values: 40 to 500. Unit: GiB.
     ///
@@ -571,15 +571,15 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `120`
     pub master_system_disk_size: Option<i64>,
-    /// [**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
     ///
-    /// The performance level (PL) of the system disk that you want to use for master nodes. This parameter takes effect only for ESSDs. For more information about the relationship between disk PLs and disk sizes, see [ESSDs](~~122389~~).
+    /// The performance level (PL) of the system disk that you want to use for master nodes. This parameter takes effect only for ESSDs. For more information about the relationship between disk PLs and disk sizes, see ESSDs.
     ///
     /// Wire name: `master_system_disk_performance_level`; deprecated.
     ///
     /// Example: `PL1`
     pub master_system_disk_performance_level: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
     ///
     /// The ID of the automatic snapshot policy that is used by the system disk specified for master nodes.
     ///
@@ -587,7 +587,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub master_system_disk_snapshot_policy_id: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
     ///
     /// The billing method of master nodes. Valid values:
     ///
@@ -600,7 +600,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PrePaid`
     pub master_instance_charge_type: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
     ///
     /// The billing cycle of the master nodes in the cluster. This parameter is required if master_instance_charge_type is set to `PrePaid`.
     ///
@@ -610,7 +610,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub master_period_unit: Option<String>,
-    /// [**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
     ///
     /// The subscription duration of master nodes. This parameter takes effect and is required only when `master_instance_charge_type` is set to `PrePaid`.
     ///
@@ -622,7 +622,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub master_period: Option<i64>,
-    /// [**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
     ///
     /// Specifies whether to enable auto-renewal for master nodes. This parameter takes effect only when `master_instance_charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -635,7 +635,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub master_auto_renew: Option<bool>,
-    /// [**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
     ///
     /// The auto-renewal duration. This parameter takes effect and is required only when the subscription billing method is selected for master nodes.
     ///
@@ -647,7 +647,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub master_auto_renew_period: Option<i64>,
-    /// [**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The number of worker nodes. Valid values: 0 to 100.
     ///
@@ -655,7 +655,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `3`
     pub num_of_nodes: Option<i64>,
-    /// [**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The vSwitches for worker nodes. Each worker node is allocated a vSwitch.
     ///
@@ -663,15 +663,15 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `worker_vswitch_ids`; deprecated.
     pub worker_vswitch_ids: Option<Vec<String>>,
-    /// [**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The instance configurations of worker nodes.
     ///
     /// Wire name: `worker_instance_types`; deprecated.
     pub worker_instance_types: Option<Vec<String>>,
-    /// [**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
-    /// The system disk category of worker nodes. For more information, see [Elastic Block Storage devices](~~63136~~).
+    /// The system disk category of worker nodes. For more information, see Elastic Block Storage devices.
     ///
     /// Valid values:
     ///
@@ -684,7 +684,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `cloud_efficiency`
     pub worker_system_disk_category: Option<String>,
-    /// [**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The system disk size of worker nodes. Unit: GiB.
     ///
@@ -698,7 +698,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `120`
     pub worker_system_disk_size: Option<i64>,
-    /// [**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The ID of the automatic snapshot policy that is used by the system disk specified for worker nodes.
     ///
@@ -706,9 +706,9 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub worker_system_disk_snapshot_policy_id: Option<String>,
-    /// [**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
-    /// If the system disk is an ESSD, you can specify the PL of the ESSD. For more information, see [Enterprise SSDs](~~122389~~).
+    /// If the system disk is an ESSD, you can specify the PL of the ESSD. For more information, see Enterprise SSDs.
     ///
     /// Valid values:
     ///
@@ -721,13 +721,13 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PL1`
     pub worker_system_disk_performance_level: Option<String>,
-    /// [**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The configurations of the data disks that you want to mount to worker nodes. The configurations include the disk category and disk size.
     ///
     /// Wire name: `worker_data_disks`; deprecated.
     pub worker_data_disks: Option<Vec<WorkerDataDisk>>,
-    /// [**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The billing method of worker nodes. Valid values:
     ///
@@ -740,7 +740,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `PrePaid`
     pub worker_instance_charge_type: Option<String>,
-    /// [**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The billing cycle of worker nodes. This parameter is required if worker_instance_charge_type is set to `PrePaid`.
     ///
@@ -750,7 +750,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `Month`
     pub worker_period_unit: Option<String>,
-    /// [**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The subscription duration of worker nodes. This parameter takes effect and is required only when `worker_instance_charge_type` is set to `PrePaid`.
     ///
@@ -762,7 +762,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub worker_period: Option<i64>,
-    /// [**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// Specifies whether to enable auto-renewal for worker nodes. This parameter takes effect and is required only when `worker_instance_charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -775,7 +775,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub worker_auto_renew: Option<bool>,
-    /// [**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The auto-renewal duration of worker nodes. This parameter takes effect and is required only if the subscription billing method is selected for worker nodes.
     ///
@@ -785,7 +785,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `1`
     pub worker_auto_renew_period: Option<i64>,
-    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// \[**Deprecated**\] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the AttachInstancesToNodePool operation.
     ///
     /// The existing ECS instances that are specified as worker nodes for the cluster.
     ///
@@ -793,7 +793,7 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `instances`; deprecated.
     pub instances: Option<Vec<String>>,
-    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// \[**Deprecated**\] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the AttachInstancesToNodePool operation.
     ///
     /// Specifies whether to mount a data disk to a node that is created based on an existing ECS instance. Valid values:
     ///
@@ -811,7 +811,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `false`
     pub format_disk: Option<bool>,
-    /// [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the [AttachInstancesToNodePool](~~2667920~~) operation.
+    /// \[**Deprecated**\] When you configure a node pool, you cannot add existing nodes to the cluster. If you want to add existing nodes, you must first create a node pool and then call the AttachInstancesToNodePool operation.
     ///
     /// Specifies whether to retain the names of existing ECS instances that are used in the cluster. Valid values:
     ///
@@ -833,13 +833,13 @@ pub struct CreateClusterRequest {
     ///
     /// Wire name: `service_discovery_types`; deprecated.
     pub service_discovery_types: Option<Vec<String>>,
-    /// [Deprecated] Use the `snat_entry` parameter instead.
+    /// \[Deprecated\] Use the `snat_entry` parameter instead.
     ///
     /// Wire name: `nat_gateway`; deprecated.
     ///
     /// Example: `true`
     pub nat_gateway: Option<bool>,
-    /// [Deprecated] Use the `zone_ids` parameter instead.
+    /// \[Deprecated\] Use the `zone_ids` parameter instead.
     ///
     /// The ID of the zone to which the cluster belongs. This parameter is specific to ACK Serverless clusters.
     ///
@@ -855,7 +855,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `SLS`
     pub logging_type: Option<String>,
-    /// [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
+    /// \[**Deprecated**\] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
     ///
     /// Specifies whether to perform a rollback when the cluster fails to be created. Valid values:
     ///
@@ -868,7 +868,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub disable_rollback: Option<bool>,
-    /// [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
+    /// \[**Deprecated**\] By default, the system does not perform a rollback when the cluster fails to be created. You must manually delete the cluster that fails to be created.
     ///
     /// Specifies the timeout period of cluster creation. Unit: minutes.
     ///
@@ -878,7 +878,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `60`
     pub timeout_mins: Option<i64>,
-    /// [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// \[**Deprecated**\] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead. When you configure a node pool, use the `image_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     ///
     /// The type of OS distribution that you want to use. To specify the node OS, we recommend that you use this parameter. Valid values:
     ///
@@ -898,7 +898,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `AliyunLinux`
     pub image_type: Option<String>,
-    /// [**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances. This parameter does not take effect.
+    /// \[**Deprecated**\] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances. This parameter does not take effect.
     ///
     /// The specification of the Server Load Balancer (SLB) instance. Valid values:
     ///
@@ -921,7 +921,7 @@ pub struct CreateClusterRequest {
     ///
     /// Example: `true`
     pub enable_rrsa: Option<bool>,
-    /// [**Deprecated**]
+    /// \[**Deprecated**\]
     ///
     /// The billing method of the CLB instance that is used by the API server. Default value: PostPaid. Valid values:
     ///
@@ -930,29 +930,29 @@ pub struct CreateClusterRequest {
     ///
     /// >
     ///
-    /// *   This parameter was changed on October 15, 2024. For more information, see [Announcement on changes to the parameter behavior of the CreateCluster operation](~~2849194~~).
+    /// *   This parameter was changed on October 15, 2024. For more information, see Announcement on changes to the parameter behavior of the CreateCluster operation.
     ///
     /// *   Starting from December 1, 2024, newly created CLB instances no longer support the subscription billing method, and an instance fee will be charged for newly created CLB instances
     ///
-    /// For more information, see [CLB billing adjustments](~~2839797~~).
+    /// For more information, see CLB billing adjustments.
     ///
     /// Wire name: `charge_type`; deprecated.
     ///
     /// Example: `1`
     pub charge_type: Option<String>,
-    /// [**Deprecated**]
+    /// \[**Deprecated**\]
     ///
     /// The billing cycle. This parameter is required if charge_type is set to PrePaid.
     ///
     /// Valid value: Month, which indicates that resources are billed only on a monthly basis.
     ///
-    /// This parameter was changed on October 15, 2024. For more information, see [Announcement on changes to the parameter behavior of the CreateCluster operation](~~2849194~~).
+    /// This parameter was changed on October 15, 2024. For more information, see Announcement on changes to the parameter behavior of the CreateCluster operation.
     ///
     /// Wire name: `period_unit`; deprecated.
     ///
     /// Example: `Month`
     pub period_unit: Option<String>,
-    /// [**Deprecated**]
+    /// \[**Deprecated**\]
     ///
     /// The subscription duration. This parameter takes effect and is required only when you set charge_type to PrePaid.
     ///
@@ -960,13 +960,13 @@ pub struct CreateClusterRequest {
     ///
     /// Default value: 1.
     ///
-    /// This parameter was changed on October 15, 2024. For more information, see [Announcement on changes to the parameter behavior of the CreateCluster operation](~~2849194~~).
+    /// This parameter was changed on October 15, 2024. For more information, see Announcement on changes to the parameter behavior of the CreateCluster operation.
     ///
     /// Wire name: `period`; deprecated.
     ///
     /// Example: `FY2023`
     pub period: Option<i64>,
-    /// [**Deprecated**]
+    /// \[**Deprecated**\]
     ///
     /// Specifies whether to enable auto-renewal. This parameter takes effect only when `charge_type` is set to `PrePaid`. Valid values:
     ///
@@ -975,19 +975,19 @@ pub struct CreateClusterRequest {
     ///
     /// Default value: `false`.
     ///
-    /// This parameter was changed on October 15, 2024. For more information, see [Announcement on changes to the parameter behavior of the CreateCluster operation](~~2849194~~).
+    /// This parameter was changed on October 15, 2024. For more information, see Announcement on changes to the parameter behavior of the CreateCluster operation.
     ///
     /// Wire name: `auto_renew`; deprecated.
     ///
     /// Example: `true`
     pub auto_renew: Option<bool>,
-    /// [**Deprecated**]
+    /// \[**Deprecated**\]
     ///
     /// The auto-renewal duration. This parameter takes effect only if charge_type is set to PrePaid and auto_renew is set to true. If you set `period_unit` to Month, the valid values of auto_renew_period are 1, 2, 3, 6, and 12.
     ///
     /// Default value: 1.
     ///
-    /// This parameter was changed on October 15, 2024. For more information, see [Announcement on changes to the parameter behavior of the CreateCluster operation](~~2849194~~).
+    /// This parameter was changed on October 15, 2024. For more information, see Announcement on changes to the parameter behavior of the CreateCluster operation.
     ///
     /// Wire name: `auto_renew_period`; deprecated.
     ///
@@ -2302,7 +2302,7 @@ impl CreateClusterRequestBuilder {
         self.node_name_mode = Some(input.into());
         self
     }
-    /// Sets or clears `node_name_mode`. [**Deprecated**] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// Sets or clears `node_name_mode`. \[**Deprecated**\] When you configure a node pool, use the `node_name_mode` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     pub fn set_node_name_mode(mut self, input: Option<String>) -> Self {
         self.node_name_mode = input;
         self
@@ -2330,7 +2330,7 @@ impl CreateClusterRequestBuilder {
         self.image_id = Some(input.into());
         self
     }
-    /// Sets or clears `image_id`. [**Deprecated**] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `image_id`. \[**Deprecated**\] When you configure the control plane, use the `image_id` parameter in the `control_plane_config` section instead.
     pub fn set_image_id(mut self, input: Option<String>) -> Self {
         self.image_id = input;
         self
@@ -2346,7 +2346,7 @@ impl CreateClusterRequestBuilder {
         self.rds_instances.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `rds_instances`. [**Deprecated**] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `rds_instances`. \[**Deprecated**\] When you configure a node pool, use the `rds_instances` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_rds_instances(mut self, input: Option<Vec<String>>) -> Self {
         self.rds_instances = input;
         self
@@ -2362,7 +2362,7 @@ impl CreateClusterRequestBuilder {
         self.taints.get_or_insert_with(Vec::new).push(input);
         self
     }
-    /// Sets or clears `taints`. [**Deprecated**] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
+    /// Sets or clears `taints`. \[**Deprecated**\] When you configure a node pool, use the `taints` parameter of the `kubernetes_config` field in the `nodepool` section instead.
     pub fn set_taints(mut self, input: Option<Vec<crate::types::Taint>>) -> Self {
         self.taints = input;
         self
@@ -2376,7 +2376,7 @@ impl CreateClusterRequestBuilder {
         self.cloud_monitor_flags = Some(input);
         self
     }
-    /// Sets or clears `cloud_monitor_flags`. [**Deprecated**] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cloud_monitor_flags`. \[**Deprecated**\] When you configure the control plane, use the `cloud_monitor_flags` parameter in the `control_plane_config` section instead.
     pub fn set_cloud_monitor_flags(mut self, input: Option<bool>) -> Self {
         self.cloud_monitor_flags = input;
         self
@@ -2390,7 +2390,7 @@ impl CreateClusterRequestBuilder {
         self.platform = Some(input.into());
         self
     }
-    /// Sets or clears `platform`. [**Deprecated**] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `platform`. \[**Deprecated**\] When you configure a node pool, use the `platform` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_platform(mut self, input: Option<String>) -> Self {
         self.platform = input;
         self
@@ -2404,7 +2404,7 @@ impl CreateClusterRequestBuilder {
         self.os_type = Some(input.into());
         self
     }
-    /// Sets or clears `os_type`. [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `os_type`. \[**Deprecated**\] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
     pub fn set_os_type(mut self, input: Option<String>) -> Self {
         self.os_type = input;
         self
@@ -2418,7 +2418,7 @@ impl CreateClusterRequestBuilder {
         self.soc_enabled = Some(input);
         self
     }
-    /// Sets or clears `soc_enabled`. [**Deprecated**] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `soc_enabled`. \[**Deprecated**\] When you configure the control plane, use the `soc_enabled` parameter in the `control_plane_config` section instead.
     pub fn set_soc_enabled(mut self, input: Option<bool>) -> Self {
         self.soc_enabled = input;
         self
@@ -2432,7 +2432,7 @@ impl CreateClusterRequestBuilder {
         self.security_hardening_os = Some(input);
         self
     }
-    /// Sets or clears `security_hardening_os`. [**Deprecated**] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `security_hardening_os`. \[**Deprecated**\] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
     pub fn set_security_hardening_os(mut self, input: Option<bool>) -> Self {
         self.security_hardening_os = input;
         self
@@ -2446,7 +2446,7 @@ impl CreateClusterRequestBuilder {
         self.cis_enabled = Some(input);
         self
     }
-    /// Sets or clears `cis_enabled`. [Deprecated] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cis_enabled`. \[Deprecated\] When you configure the control plane, use the `security_hardening_os` parameter in the `control_plane_config` section instead.
     pub fn set_cis_enabled(mut self, input: Option<bool>) -> Self {
         self.cis_enabled = input;
         self
@@ -2460,7 +2460,7 @@ impl CreateClusterRequestBuilder {
         self.cpu_policy = Some(input.into());
         self
     }
-    /// Sets or clears `cpu_policy`. [**Deprecated**] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `cpu_policy`. \[**Deprecated**\] When you configure the control plane, use the `cpu_policy` parameter in the `control_plane_config` section instead.
     pub fn set_cpu_policy(mut self, input: Option<String>) -> Self {
         self.cpu_policy = input;
         self
@@ -2490,7 +2490,7 @@ impl CreateClusterRequestBuilder {
         self.master_vswitch_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `master_vswitch_ids`. [**Deprecated**] Use the `vswitch_ids` parameter instead.
+    /// Sets or clears `master_vswitch_ids`. \[**Deprecated**\] Use the `vswitch_ids` parameter instead.
     pub fn set_master_vswitch_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.master_vswitch_ids = input;
         self
@@ -2504,7 +2504,7 @@ impl CreateClusterRequestBuilder {
         self.key_pair = Some(input.into());
         self
     }
-    /// Sets or clears `key_pair`. [**Deprecated**] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `key_pair`. \[**Deprecated**\] When you configure the control plane, use the `key_pair` parameter in the `control_plane_config` section instead.
     pub fn set_key_pair(mut self, input: Option<String>) -> Self {
         self.key_pair = input;
         self
@@ -2518,7 +2518,7 @@ impl CreateClusterRequestBuilder {
         self.login_password = Some(input.into());
         self
     }
-    /// Sets or clears `login_password`. [**Deprecated**] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `login_password`. \[**Deprecated**\] When you configure the control plane, use the `login_password` parameter in the `control_plane_config` section instead.
     pub fn set_login_password(mut self, input: Option<String>) -> Self {
         self.login_password = input;
         self
@@ -2532,7 +2532,7 @@ impl CreateClusterRequestBuilder {
         self.master_count = Some(input);
         self
     }
-    /// Sets or clears `master_count`. [**Deprecated**] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_count`. \[**Deprecated**\] When you configure the control plane, use the `size` parameter in the `control_plane_config` section instead.
     pub fn set_master_count(mut self, input: Option<i64>) -> Self {
         self.master_count = input;
         self
@@ -2548,7 +2548,7 @@ impl CreateClusterRequestBuilder {
         self.master_instance_types.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `master_instance_types`. [**Deprecated**] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_instance_types`. \[**Deprecated**\] When you configure the control plane, use the `instance_types` parameter in the `control_plane_config` section instead.
     pub fn set_master_instance_types(mut self, input: Option<Vec<String>>) -> Self {
         self.master_instance_types = input;
         self
@@ -2562,7 +2562,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_category = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_category`. [**Deprecated**] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_category`. \[**Deprecated**\] When you configure the control plane, use the `system_disk_category` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_category(mut self, input: Option<String>) -> Self {
         self.master_system_disk_category = input;
         self
@@ -2576,7 +2576,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_size = Some(input);
         self
     }
-    /// Sets or clears `master_system_disk_size`. [**Deprecated**] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_size`. \[**Deprecated**\] When you configure the control plane, use the `system_disk_disk` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_size(mut self, input: Option<i64>) -> Self {
         self.master_system_disk_size = input;
         self
@@ -2593,7 +2593,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_performance_level = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_performance_level`. [**Deprecated**] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_performance_level`. \[**Deprecated**\] When you configure the control plane, use the `system_disk_performance_level` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_performance_level(
         mut self,
         input: Option<String>,
@@ -2613,7 +2613,7 @@ impl CreateClusterRequestBuilder {
         self.master_system_disk_snapshot_policy_id = Some(input.into());
         self
     }
-    /// Sets or clears `master_system_disk_snapshot_policy_id`. [**Deprecated**] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_system_disk_snapshot_policy_id`. \[**Deprecated**\] When you configure the control plane, use the `system_disk_snapshot_policy_id` parameter in the `control_plane_config` section instead.
     pub fn set_master_system_disk_snapshot_policy_id(
         mut self,
         input: Option<String>,
@@ -2630,7 +2630,7 @@ impl CreateClusterRequestBuilder {
         self.master_instance_charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `master_instance_charge_type`. [**Deprecated**] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_instance_charge_type`. \[**Deprecated**\] When you configure the control plane, use the `instance_charge_type` parameter in the `control_plane_config` section instead.
     pub fn set_master_instance_charge_type(mut self, input: Option<String>) -> Self {
         self.master_instance_charge_type = input;
         self
@@ -2644,7 +2644,7 @@ impl CreateClusterRequestBuilder {
         self.master_period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `master_period_unit`. [**Deprecated**] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_period_unit`. \[**Deprecated**\] When you configure the control plane, use the `period_unit` parameter in the `control_plane_config` section instead.
     pub fn set_master_period_unit(mut self, input: Option<String>) -> Self {
         self.master_period_unit = input;
         self
@@ -2658,7 +2658,7 @@ impl CreateClusterRequestBuilder {
         self.master_period = Some(input);
         self
     }
-    /// Sets or clears `master_period`. [**Deprecated**] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_period`. \[**Deprecated**\] When you configure the control plane, use the `unit` parameter in the `control_plane_config` section instead.
     pub fn set_master_period(mut self, input: Option<i64>) -> Self {
         self.master_period = input;
         self
@@ -2672,7 +2672,7 @@ impl CreateClusterRequestBuilder {
         self.master_auto_renew = Some(input);
         self
     }
-    /// Sets or clears `master_auto_renew`. [**Deprecated**] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_auto_renew`. \[**Deprecated**\] When you configure the control plane, use the `auto-renew` parameter in the `control_plane_config` section instead.
     pub fn set_master_auto_renew(mut self, input: Option<bool>) -> Self {
         self.master_auto_renew = input;
         self
@@ -2686,7 +2686,7 @@ impl CreateClusterRequestBuilder {
         self.master_auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `master_auto_renew_period`. [**Deprecated**] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `master_auto_renew_period`. \[**Deprecated**\] When you configure the control plane, use the `auto-renew_period` parameter in the `control_plane_config` section instead.
     pub fn set_master_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.master_auto_renew_period = input;
         self
@@ -2700,7 +2700,7 @@ impl CreateClusterRequestBuilder {
         self.num_of_nodes = Some(input);
         self
     }
-    /// Sets or clears `num_of_nodes`. [**Deprecated**] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `num_of_nodes`. \[**Deprecated**\] When you configure a node pool, use the `desired_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_num_of_nodes(mut self, input: Option<i64>) -> Self {
         self.num_of_nodes = input;
         self
@@ -2716,7 +2716,7 @@ impl CreateClusterRequestBuilder {
         self.worker_vswitch_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `worker_vswitch_ids`. [**Deprecated**] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_vswitch_ids`. \[**Deprecated**\] When you configure a node pool, use the `vswitch_ids` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_vswitch_ids(mut self, input: Option<Vec<String>>) -> Self {
         self.worker_vswitch_ids = input;
         self
@@ -2732,7 +2732,7 @@ impl CreateClusterRequestBuilder {
         self.worker_instance_types.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `worker_instance_types`. [**Deprecated**] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_instance_types`. \[**Deprecated**\] When you configure a node pool, use the `instance_types` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_instance_types(mut self, input: Option<Vec<String>>) -> Self {
         self.worker_instance_types = input;
         self
@@ -2746,7 +2746,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_category = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_category`. [**Deprecated**] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_category`. \[**Deprecated**\] When you configure a node pool, use the `system_disk_category` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_category(mut self, input: Option<String>) -> Self {
         self.worker_system_disk_category = input;
         self
@@ -2760,7 +2760,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_size = Some(input);
         self
     }
-    /// Sets or clears `worker_system_disk_size`. [**Deprecated**] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_size`. \[**Deprecated**\] When you configure a node pool, use the `system_disk_size` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_size(mut self, input: Option<i64>) -> Self {
         self.worker_system_disk_size = input;
         self
@@ -2777,7 +2777,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_snapshot_policy_id = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_snapshot_policy_id`. [**Deprecated**] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_snapshot_policy_id`. \[**Deprecated**\] When you configure a node pool, use the `system_disk_snapshot_policy_id` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_snapshot_policy_id(
         mut self,
         input: Option<String>,
@@ -2797,7 +2797,7 @@ impl CreateClusterRequestBuilder {
         self.worker_system_disk_performance_level = Some(input.into());
         self
     }
-    /// Sets or clears `worker_system_disk_performance_level`. [**Deprecated**] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_system_disk_performance_level`. \[**Deprecated**\] When you configure a node pool, use the `system_disk_performance_level` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_system_disk_performance_level(
         mut self,
         input: Option<String>,
@@ -2816,7 +2816,7 @@ impl CreateClusterRequestBuilder {
         self.worker_data_disks.get_or_insert_with(Vec::new).push(input);
         self
     }
-    /// Sets or clears `worker_data_disks`. [**Deprecated**] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_data_disks`. \[**Deprecated**\] When you configure a node pool, use the `data_disks` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_data_disks(mut self, input: Option<Vec<WorkerDataDisk>>) -> Self {
         self.worker_data_disks = input;
         self
@@ -2830,7 +2830,7 @@ impl CreateClusterRequestBuilder {
         self.worker_instance_charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `worker_instance_charge_type`. [**Deprecated**] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_instance_charge_type`. \[**Deprecated**\] When you configure a node pool, use the `instance_charge_type` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_instance_charge_type(mut self, input: Option<String>) -> Self {
         self.worker_instance_charge_type = input;
         self
@@ -2844,7 +2844,7 @@ impl CreateClusterRequestBuilder {
         self.worker_period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `worker_period_unit`. [**Deprecated**] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_period_unit`. \[**Deprecated**\] When you configure a node pool, use the `period_unit` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_period_unit(mut self, input: Option<String>) -> Self {
         self.worker_period_unit = input;
         self
@@ -2858,7 +2858,7 @@ impl CreateClusterRequestBuilder {
         self.worker_period = Some(input);
         self
     }
-    /// Sets or clears `worker_period`. [**Deprecated**] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_period`. \[**Deprecated**\] When you configure a node pool, use the `period` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_period(mut self, input: Option<i64>) -> Self {
         self.worker_period = input;
         self
@@ -2872,7 +2872,7 @@ impl CreateClusterRequestBuilder {
         self.worker_auto_renew = Some(input);
         self
     }
-    /// Sets or clears `worker_auto_renew`. [**Deprecated**] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_auto_renew`. \[**Deprecated**\] When you configure a node pool, use the `auto_renew` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_auto_renew(mut self, input: Option<bool>) -> Self {
         self.worker_auto_renew = input;
         self
@@ -2886,7 +2886,7 @@ impl CreateClusterRequestBuilder {
         self.worker_auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `worker_auto_renew_period`. [**Deprecated**] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
+    /// Sets or clears `worker_auto_renew_period`. \[**Deprecated**\] When you configure a node pool, use the `auto_renew_period` parameter of the `scaling_group` field in the `nodepool` section instead.
     pub fn set_worker_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.worker_auto_renew_period = input;
         self
@@ -2902,7 +2902,7 @@ impl CreateClusterRequestBuilder {
         self.instances.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets or clears `instances`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `instances`. \[**Deprecated**\] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_instances(mut self, input: Option<Vec<String>>) -> Self {
         self.instances = input;
         self
@@ -2916,7 +2916,7 @@ impl CreateClusterRequestBuilder {
         self.format_disk = Some(input);
         self
     }
-    /// Sets or clears `format_disk`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `format_disk`. \[**Deprecated**\] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_format_disk(mut self, input: Option<bool>) -> Self {
         self.format_disk = input;
         self
@@ -2930,7 +2930,7 @@ impl CreateClusterRequestBuilder {
         self.keep_instance_name = Some(input);
         self
     }
-    /// Sets or clears `keep_instance_name`. [**Deprecated**] When you configure a node pool, you cannot add existing nodes to the cluster.
+    /// Sets or clears `keep_instance_name`. \[**Deprecated**\] When you configure a node pool, you cannot add existing nodes to the cluster.
     pub fn set_keep_instance_name(mut self, input: Option<bool>) -> Self {
         self.keep_instance_name = input;
         self
@@ -2960,7 +2960,7 @@ impl CreateClusterRequestBuilder {
         self.nat_gateway = Some(input);
         self
     }
-    /// Sets or clears `nat_gateway`. [Deprecated] Use the `snat_entry` parameter instead.
+    /// Sets or clears `nat_gateway`. \[Deprecated\] Use the `snat_entry` parameter instead.
     pub fn set_nat_gateway(mut self, input: Option<bool>) -> Self {
         self.nat_gateway = input;
         self
@@ -2974,7 +2974,7 @@ impl CreateClusterRequestBuilder {
         self.zone_id = Some(input.into());
         self
     }
-    /// Sets or clears `zone_id`. [Deprecated] Use the `zone_ids` parameter instead.
+    /// Sets or clears `zone_id`. \[Deprecated\] Use the `zone_ids` parameter instead.
     pub fn set_zone_id(mut self, input: Option<String>) -> Self {
         self.zone_id = input;
         self
@@ -3002,7 +3002,7 @@ impl CreateClusterRequestBuilder {
         self.disable_rollback = Some(input);
         self
     }
-    /// Sets or clears `disable_rollback`. [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
+    /// Sets or clears `disable_rollback`. \[**Deprecated**\] By default, the system does not perform a rollback when the cluster fails to be created.
     pub fn set_disable_rollback(mut self, input: Option<bool>) -> Self {
         self.disable_rollback = input;
         self
@@ -3016,7 +3016,7 @@ impl CreateClusterRequestBuilder {
         self.timeout_mins = Some(input);
         self
     }
-    /// Sets or clears `timeout_mins`. [**Deprecated**] By default, the system does not perform a rollback when the cluster fails to be created.
+    /// Sets or clears `timeout_mins`. \[**Deprecated**\] By default, the system does not perform a rollback when the cluster fails to be created.
     pub fn set_timeout_mins(mut self, input: Option<i64>) -> Self {
         self.timeout_mins = input;
         self
@@ -3030,7 +3030,7 @@ impl CreateClusterRequestBuilder {
         self.image_type = Some(input.into());
         self
     }
-    /// Sets or clears `image_type`. [**Deprecated**] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
+    /// Sets or clears `image_type`. \[**Deprecated**\] When you configure the control plane, use the `image_type` parameter in the `control_plane_config` section instead.
     pub fn set_image_type(mut self, input: Option<String>) -> Self {
         self.image_type = input;
         self
@@ -3044,7 +3044,7 @@ impl CreateClusterRequestBuilder {
         self.load_balancer_spec = Some(input.into());
         self
     }
-    /// Sets or clears `load_balancer_spec`. [**Deprecated**] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances.
+    /// Sets or clears `load_balancer_spec`. \[**Deprecated**\] The pay-as-you-go billing method is used by Classic Load Balancer (CLB) instances.
     pub fn set_load_balancer_spec(mut self, input: Option<String>) -> Self {
         self.load_balancer_spec = input;
         self
@@ -3072,7 +3072,7 @@ impl CreateClusterRequestBuilder {
         self.charge_type = Some(input.into());
         self
     }
-    /// Sets or clears `charge_type`. [**Deprecated**]
+    /// Sets or clears `charge_type`. \[**Deprecated**\]
     pub fn set_charge_type(mut self, input: Option<String>) -> Self {
         self.charge_type = input;
         self
@@ -3086,7 +3086,7 @@ impl CreateClusterRequestBuilder {
         self.period_unit = Some(input.into());
         self
     }
-    /// Sets or clears `period_unit`. [**Deprecated**]
+    /// Sets or clears `period_unit`. \[**Deprecated**\]
     pub fn set_period_unit(mut self, input: Option<String>) -> Self {
         self.period_unit = input;
         self
@@ -3100,7 +3100,7 @@ impl CreateClusterRequestBuilder {
         self.period = Some(input);
         self
     }
-    /// Sets or clears `period`. [**Deprecated**]
+    /// Sets or clears `period`. \[**Deprecated**\]
     pub fn set_period(mut self, input: Option<i64>) -> Self {
         self.period = input;
         self
@@ -3114,7 +3114,7 @@ impl CreateClusterRequestBuilder {
         self.auto_renew = Some(input);
         self
     }
-    /// Sets or clears `auto_renew`. [**Deprecated**]
+    /// Sets or clears `auto_renew`. \[**Deprecated**\]
     pub fn set_auto_renew(mut self, input: Option<bool>) -> Self {
         self.auto_renew = input;
         self
@@ -3128,7 +3128,7 @@ impl CreateClusterRequestBuilder {
         self.auto_renew_period = Some(input);
         self
     }
-    /// Sets or clears `auto_renew_period`. [**Deprecated**]
+    /// Sets or clears `auto_renew_period`. \[**Deprecated**\]
     pub fn set_auto_renew_period(mut self, input: Option<i64>) -> Self {
         self.auto_renew_period = input;
         self
@@ -5766,7 +5766,7 @@ pub struct WorkerDataDisk {
     ///
     /// Example: `120`
     pub size: Option<String>,
-    /// The PL of the data disk. This parameter takes effect only for ESSDs. You can specify a higher PL if you increase the size of a data disk. For more information, see [Enterprise SSDs](~~122389~~).
+    /// The PL of the data disk. This parameter takes effect only for ESSDs. You can specify a higher PL if you increase the size of a data disk. For more information, see Enterprise SSDs.
     ///
     /// Wire name: `performance_level`.
     ///

@@ -1033,13 +1033,13 @@ pub struct AutoScaling {
     ///
     /// Example: `cpu`
     pub r#type: Option<AutoScalingType>,
-    /// The maximum number to which the Elastic Compute Service (ECS) instances in the node pool can be scaled. The number of nodes in the node pool cannot be greater than this value. This parameter takes effect only when `enable` is set to true. Valid values: [min_instances, 2000]. Default value: 0.
+    /// The maximum number to which the Elastic Compute Service (ECS) instances in the node pool can be scaled. The number of nodes in the node pool cannot be greater than this value. This parameter takes effect only when `enable` is set to true. Valid values: \[min_instances, 2000\]. Default value: 0.
     ///
     /// Wire name: `max_instances`.
     ///
     /// Example: `10`
     pub max_instances: Option<i64>,
-    /// The minimum number to which the ECS instances in the node pool can be scaled. The number of nodes in the node pool cannot be smaller than this value. This parameter takes effect only when `enable` is set to true. Valid values: [0, max_instances]. Default value: 0.
+    /// The minimum number to which the ECS instances in the node pool can be scaled. The number of nodes in the node pool cannot be smaller than this value. This parameter takes effect only when `enable` is set to true. Valid values: \[0, max_instances\]. Default value: 0.
     ///
     /// Wire name: `min_instances`.
     ///
@@ -2339,7 +2339,7 @@ pub struct ScalingGroup {
     /// *   `SpotWithPriceLimit`: specifies the highest bid for the preemptible instance.
     /// *   `SpotAsPriceGo`: automatically submits bids based on the up-to-date market price.
     ///
-    /// For more information, see [Use preemptible instances](~~165053~~).
+    /// For more information, see Use preemptible instances.
     ///
     /// Wire name: `spot_strategy`.
     ///
@@ -2413,7 +2413,7 @@ pub struct ScalingGroup {
     /// *   PL2: high maximum concurrent I/O performance and low I/O latency.
     /// *   PL3: ultra-high maximum concurrent I/O performance and ultra-low I/O latency.
     ///
-    /// >  Alibaba Cloud disks support the preceding PLs. However, when you create a disk, the available PLs vary based on the ECS instance type that you selected. For more information, see [Overview of ECS instance families](~~25378~~).
+    /// >  Alibaba Cloud disks support the preceding PLs. However, when you create a disk, the available PLs vary based on the ECS instance type that you selected. For more information, see Overview of ECS instance families.
     ///
     /// Wire name: `system_disk_performance_level`.
     ///
@@ -2442,7 +2442,7 @@ pub struct ScalingGroup {
     /// *   true: enables the burst feature.
     /// *   false: disables the burst feature.
     ///
-    /// This parameter is available only when `SystemDiskCategory` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is available only when `SystemDiskCategory` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_bursting_enabled`.
     ///
@@ -2450,7 +2450,7 @@ pub struct ScalingGroup {
     pub system_disk_bursting_enabled: Option<bool>,
     /// The preset IOPS of the system disk. Valid values: 0 to min{50,000, 1,000 × Capacity - Baseline IOPS}. Baseline IOPS = min{1,800 + 50 × Capacity, 50,000}.
     ///
-    /// This parameter is supported only when `SystemDiskCategory` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is supported only when `SystemDiskCategory` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_provisioned_iops`.
     ///
@@ -2544,7 +2544,7 @@ pub struct ScalingGroup {
     ///
     ///     **Note** `COST_OPTIMIZED` takes effect only when multiple instance types are specified or at least one preemptible instance type is specified.
     ///
-    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones for the scaling group. If ECS instances become imbalanced among multiple zones due to insufficient inventory, you can call the [RebalanceInstances](~~71516~~) operation of Auto Scaling to evenly distribute the ECS instances among zones.
+    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones for the scaling group. If ECS instances become imbalanced among multiple zones due to insufficient inventory, you can call the RebalanceInstances operation of Auto Scaling to evenly distribute the ECS instances among zones.
     ///
     /// Default value: `PRIORITY`.
     ///
@@ -2639,7 +2639,7 @@ pub struct ScalingGroup {
     /// The name of the worker RAM role.
     ///
     /// *   If you do not specify this parameter, the default worker RAM role created by the cluster is used.
-    /// *   The specified RAM role must be a **regular service role** and the **Select Trusted Service** parameter must be set to **Elastic Compute Service**. For more information, see [Create a normal service role](~~116800~~). If the specified RAM role is not the default worker RAM role created by the cluster, the name of the RAM role cannot start with `KubernetesMasterRole-` or `KubernetesWorkerRole-`.
+    /// *   The specified RAM role must be a **regular service role** and the **Select Trusted Service** parameter must be set to **Elastic Compute Service**. For more information, see Create a normal service role. If the specified RAM role is not the default worker RAM role created by the cluster, the name of the RAM role cannot start with `KubernetesMasterRole-` or `KubernetesWorkerRole-`.
     ///
     /// >  This parameter is available only for ACK managed clusters that run Kubernetes 1.22 or later.
     ///

@@ -12,7 +12,7 @@ impl crate::Client {
     ///
     /// Warning:
     ///
-    /// *   Subscription ECS instances and Lingjun nodes in a cluster cannot be automatically released. To avoid unnecessary costs, we recommend that you manually release the resources. For more information, see [Rules for deleting clusters and releasing nodes]({0}).
+    /// *   Subscription ECS instances and Lingjun nodes in a cluster cannot be automatically released. To avoid unnecessary costs, we recommend that you manually release the resources. For more information, see Rules for deleting clusters and releasing nodes.
     /// *   If the SLB instance of the API server uses the subscription billing method, it cannot be automatically released. To avoid unnecessary costs, we recommend that you manually release it.
     /// *   By default, virtual private clouds (VPCs), vSwitches, security groups, and RAM roles are retained if they are used by other resources. To avoid unnecessary costs, we recommend that you manually release the resources.
     /// *   Elastic container instances created on virtual nodes are automatically released.

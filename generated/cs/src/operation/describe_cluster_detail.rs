@@ -198,7 +198,7 @@ pub struct DescribeClusterDetailResponse {
     ///
     /// Example: `1.16.6-aliyun.1`
     pub init_version: Option<String>,
-    /// The Kubernetes version of the cluster. For more information about the Kubernetes versions supported by ACK, see [Release notes for Kubernetes versions](~~185269~~).
+    /// The Kubernetes version of the cluster. For more information about the Kubernetes versions supported by ACK, see Release notes for Kubernetes versions.
     ///
     /// Wire name: `current_version`.
     ///
@@ -1093,7 +1093,7 @@ pub struct ClusterAutoUpgrade {
     ///
     /// Example: `true`
     pub enabled: Option<bool>,
-    /// The frequency of auto cluster updates. For more information, see [Update frequency](~~2712866~~).
+    /// The frequency of auto cluster updates. For more information, see Update frequency.
     ///
     /// Valid values:
     ///

@@ -2033,7 +2033,7 @@ pub struct ScalingGroup {
     /// *   SpotWithPriceLimit: a preemptible instance that is configured with the highest bid price.
     /// *   SpotAsPriceGo: a preemptible instance for which the system automatically bids based on the current market price.
     ///
-    /// For more information, see [Preemptible instances](~~157759~~).
+    /// For more information, see Preemptible instances.
     ///
     /// Wire name: `spot_strategy`.
     ///
@@ -2123,7 +2123,7 @@ pub struct ScalingGroup {
     /// *   true: enables the burst feature for the system disk. The performance burst feature allows ESSD AutoPL disks to burst their performance when spikes in read/write workloads occur and reduce the performance to the baseline level at the end of workload spikes.
     /// *   false: does not enable the burst feature for the system disk.
     ///
-    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_bursting_enabled`.
     ///
@@ -2163,7 +2163,7 @@ pub struct ScalingGroup {
     ///
     /// Example: `true`
     pub login_as_non_root: Option<bool>,
-    /// [**Deprecated**] Please use the parameter security_hardening_os instead.
+    /// \[**Deprecated**\] Please use the parameter security_hardening_os instead.
     ///
     /// Wire name: `cis_enabled`; deprecated.
     ///
@@ -2219,7 +2219,7 @@ pub struct ScalingGroup {
     ///
     ///     **Note**The `COST_OPTIMIZED` setting takes effect only when multiple instance types are specified or at least one instance type is specified for preemptible instances.
     ///
-    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If ECS instances become imbalanced among multiple zones due to insufficient inventory, you can call the RebalanceInstances operation of Auto Scaling to balance the instance distribution among zones. For more information, see [RebalanceInstances](~~71516~~).
+    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If ECS instances become imbalanced among multiple zones due to insufficient inventory, you can call the RebalanceInstances operation of Auto Scaling to balance the instance distribution among zones. For more information, see RebalanceInstances.
     ///
     /// Default value: `PRIORITY`.
     ///
@@ -3161,7 +3161,7 @@ pub struct KubernetesConfig {
     ///
     /// Example: `none`
     pub cpu_policy: Option<String>,
-    /// The custom script to be executed after nodes in the node pool are initialized. For more information, see [Generate user-defined data](~~49121~~).
+    /// The custom script to be executed after nodes in the node pool are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `user_data`.
     ///
@@ -3193,7 +3193,7 @@ pub struct KubernetesConfig {
     ///
     /// Example: `customized,test.,5,.com`
     pub node_name_mode: Option<String>,
-    /// The user-defined script that is executed before nodes are initialized. For more information, see [Generate user-defined data](~~49121~~).
+    /// The user-defined script that is executed before nodes are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `pre_user_data`.
     ///

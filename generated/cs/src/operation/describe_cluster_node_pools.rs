@@ -654,7 +654,7 @@ impl Status {
 pub struct AutoScaling {
     /// Indicates whether auto scaling is enabled. Valid values:
     ///
-    /// *   `true`: Auto scaling is enabled for the node pool. When the capacity planning of the cluster cannot meet the requirements of pod scheduling, ACK automatically scales out nodes based on the configured minimum and maximum number of instances. Node instant scaling is enabled by default for clusters that run Kubernetes 1.24 or later. Node auto scaling is enabled for clusters that run Kubernetes 1.24 and earlier. For more information, see [Node auto scaling](~~2746785~~).
+    /// *   `true`: Auto scaling is enabled for the node pool. When the capacity planning of the cluster cannot meet the requirements of pod scheduling, ACK automatically scales out nodes based on the configured minimum and maximum number of instances. Node instant scaling is enabled by default for clusters that run Kubernetes 1.24 or later. Node auto scaling is enabled for clusters that run Kubernetes 1.24 and earlier. For more information, see Node auto scaling.
     /// *   `false`: does not enable auto scaling. ACK adjusts the number of nodes in the node pool based on the value of the Expected Nodes parameter. The number of nodes is always the same as the value of the Expected Nodes parameter.
     ///
     /// If you set this parameter to false, other parameters of `auto_scaling` do not take effect.
@@ -1726,7 +1726,7 @@ pub struct ScalingGroup {
     /// *   SpotWithPriceLimit: specifies the highest bid.
     /// *   SpotAsPriceGo: automatically submits bids based on the up-to-date market price.
     ///
-    /// For more information, see [Create a preemptible elastic container instance](~~157759~~).
+    /// For more information, see Create a preemptible elastic container instance.
     ///
     /// Wire name: `spot_strategy`.
     ///
@@ -1783,7 +1783,7 @@ pub struct ScalingGroup {
     ///
     /// Example: `120`
     pub system_disk_size: Option<i64>,
-    /// The performance level (PL) of the system disk. This parameter takes effect only for an ESSD. You can specify a higher PL if you increase the size of a data disk. For more information, see [ESSDs](~~122389~~).
+    /// The performance level (PL) of the system disk. This parameter takes effect only for an ESSD. You can specify a higher PL if you increase the size of a data disk. For more information, see ESSDs.
     ///
     /// *   PL0: moderate maximum concurrent I/O performance and low I/O latency.
     /// *   PL1: moderate maximum concurrent I/O performance and low I/O latency.
@@ -1820,7 +1820,7 @@ pub struct ScalingGroup {
     /// *   true: enables the burst feature.
     /// *   false: disables the burst feature.
     ///
-    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_bursting_enabled`.
     ///
@@ -1925,7 +1925,7 @@ pub struct ScalingGroup {
     ///
     ///     **Note** `COST_OPTIMIZED` takes effect only if multiple instance types are specified or at least one preemptible instance type is specified.
     ///
-    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If the distribution of ECS instances across zones is not balanced due to reasons such as insufficient inventory, you can call the `RebalanceInstances` operation to evenly distribute the ECS instances across zones. For more information, see [RebalanceInstances](~~71516~~).
+    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If the distribution of ECS instances across zones is not balanced due to reasons such as insufficient inventory, you can call the `RebalanceInstances` operation to evenly distribute the ECS instances across zones. For more information, see RebalanceInstances.
     ///
     /// Wire name: `multi_az_policy`.
     ///
@@ -2852,7 +2852,7 @@ pub struct KubernetesConfig {
     ///
     /// Example: `none`
     pub cpu_policy: Option<String>,
-    /// The user-defined script that is executed after nodes are initialized. For more information, see [Generate user-defined data](~~49121~~).
+    /// The user-defined script that is executed after nodes are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `user_data`.
     ///
@@ -2889,7 +2889,7 @@ pub struct KubernetesConfig {
     ///
     /// Example: `customized,test.,5,.com`
     pub node_name_mode: Option<String>,
-    /// The user-defined script that is executed before nodes are initialized. For more information, see [Generate user-defined data](~~49121~~).
+    /// The user-defined script that is executed before nodes are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `pre_user_data`.
     ///

@@ -22,9 +22,9 @@ impl crate::Client {
 pub struct DescribeClusterResourcesRequest {
     /// The cluster ID.
     ///
-    /// For more information about how to query cluster IDs, see [View cluster information](~~89446~~).
+    /// For more information about how to query cluster IDs, see View cluster information.
     ///
-    /// You can also call the [DescribeClustersV1](~~183905~~) API operation to query all clusters that belong to an Alibaba Cloud account.
+    /// You can also call the DescribeClustersV1 API operation to query all clusters that belong to an Alibaba Cloud account.
     ///
     /// Wire name: `ClusterId`; required.
     ///
@@ -528,7 +528,7 @@ pub struct Item {
     ///
     /// Example: `lb-wz9poz4r0ymh8u0uf****`
     pub instance_id: Option<String>,
-    /// The resource information. For more information about how to query the source information about the resource, see [ListStackResources](~~133836~~).
+    /// The resource information. For more information about how to query the source information about the resource, see ListStackResources.
     ///
     /// Wire name: `resource_info`.
     ///

@@ -557,7 +557,7 @@ pub struct ClusterAutoUpgrade {
     ///
     /// Example: `true`
     pub enabled: Option<bool>,
-    /// The frequency of auto cluster updates. For more information, see [Update frequency](~~2712866~~).
+    /// The frequency of auto cluster updates. For more information, see Update frequency.
     ///
     /// Valid values:
     ///
@@ -719,7 +719,7 @@ pub struct Cluster {
     ///
     /// Example: `2020-08-20T10:51:29+08:00`
     pub created: Option<String>,
-    /// The version of the cluster. For more information about the Kubernetes versions supported by ACK, see [Release notes for Kubernetes versions](~~185269~~).
+    /// The version of the cluster. For more information about the Kubernetes versions supported by ACK, see Release notes for Kubernetes versions.
     ///
     /// Wire name: `init_version`.
     ///

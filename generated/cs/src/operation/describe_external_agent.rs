@@ -11,7 +11,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
 impl crate::Client {
     /// Queries the proxy configurations of a registered cluster by cluster ID.
     ///
-    /// For more information, see [Register an external Kubernetes cluster](~~121053~~).
+    /// For more information, see Register an external Kubernetes cluster.
     ///
     /// RAM action `CS:DescribeExternalAgent` (access level: get).
     #[deprecated]

@@ -40,7 +40,7 @@ pub struct DescribeKubernetesVersionMetadataRequest {
     pub cluster_type: String,
     /// The Kubernetes version of the cluster. The Kubernetes versions supported by ACK are the same as the Kubernetes versions supported by open source Kubernetes. We recommend that you specify the latest Kubernetes version. If you do not configure this parameter, the latest Kubernetes version is used.
     ///
-    /// For more information about the Kubernetes versions supported by ACK, see [Release notes for Kubernetes versions](~~185269~~).
+    /// For more information about the Kubernetes versions supported by ACK, see Release notes for Kubernetes versions.
     ///
     /// Wire name: `KubernetesVersion`.
     ///
@@ -693,7 +693,7 @@ pub struct Item {
     ///
     /// Wire name: `runtimes`.
     pub runtimes: Option<Vec<crate::types::Runtime>>,
-    /// The Kubernetes version supported by ACK. For more information, see [Release notes for Kubernetes versions](~~185269~~).
+    /// The Kubernetes version supported by ACK. For more information, see Release notes for Kubernetes versions.
     ///
     /// Wire name: `version`.
     ///

@@ -260,7 +260,7 @@ impl DescribePolicyInstancesStatusResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyInstance {
-    /// The type of the policy. For more information about different types of policies and their descriptions, see [Predefined security policies of ACK](~~359819~~).
+    /// The type of the policy. For more information about different types of policies and their descriptions, see Predefined security policies of ACK.
     ///
     /// Wire name: `policy_category`.
     ///

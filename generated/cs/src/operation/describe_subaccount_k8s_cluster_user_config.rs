@@ -310,7 +310,7 @@ impl DescribeSubaccountK8sClusterUserConfigFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSubaccountK8sClusterUserConfigResponse {
-    /// The cluster kubeconfig file. For more information about how to view the kubeconfig file content, see [Configure cluster credentials](~~86494~~).
+    /// The cluster kubeconfig file. For more information about how to view the kubeconfig file content, see Configure cluster credentials.
     ///
     /// Wire name: `config`; required.
     ///

@@ -26,7 +26,7 @@ pub struct GetClusterCheckRequest {
     ///
     /// Example: `ce0da5a1d627e4e9e9f96cae8ad07****`
     pub cluster_id: String,
-    /// The ID of the cluster check task. You can call the [RunClusterCheck](~~2667902~~) operation to obtain the check_id.
+    /// The ID of the cluster check task. You can call the RunClusterCheck operation to obtain the check_id.
     ///
     /// Wire name: `check_id`; required.
     ///

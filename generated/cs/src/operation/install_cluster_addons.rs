@@ -302,13 +302,13 @@ impl InstallClusterAddonsResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    /// 组件名称。您可以通过[ListAddons](~~2667939~~)接口查询可用组件的信息，包括组件名称及版本等。
+    /// 组件名称。您可以通过ListAddons接口查询可用组件的信息，包括组件名称及版本等。
     ///
     /// Wire name: `name`; required.
     ///
     /// Example: `logtail-ds`
     pub name: Option<String>,
-    /// 组件版本。您可以通过[ListAddons](~~2667939~~)接口查询可用组件的信息，包括组件名称及版本等。
+    /// 组件版本。您可以通过ListAddons接口查询可用组件的信息，包括组件名称及版本等。
     ///
     /// Wire name: `version`; required.
     ///

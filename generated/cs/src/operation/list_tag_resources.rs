@@ -474,7 +474,7 @@ pub struct TagResource {
     ///
     /// Example: `i-xxx`
     pub resource_id: Option<String>,
-    /// The type of the resource. For more information, see [Labels](~~110425~~).
+    /// The type of the resource. For more information, see Labels.
     ///
     /// Wire name: `resource_type`.
     ///

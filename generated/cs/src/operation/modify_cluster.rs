@@ -1166,7 +1166,7 @@ pub struct ClusterAutoUpgrade {
     ///
     /// Example: `true`
     pub enabled: Option<bool>,
-    /// The frequency of auto cluster update. For more information, see [Update frequency](~~2712866~~).
+    /// The frequency of auto cluster update. For more information, see Update frequency.
     ///
     /// Valid values:
     ///
@@ -1461,7 +1461,7 @@ pub struct ControlPlaneConfig {
     ///
     /// Example: `1`
     pub auto_renew_period: Option<i64>,
-    /// The type of instance. For more information, see [Overview of ECS instance families](~~25378~~).
+    /// The type of instance. For more information, see Overview of ECS instance families.
     ///
     /// Wire name: `instance_types`.
     pub instance_types: Option<Vec<String>>,
@@ -1505,7 +1505,7 @@ pub struct ControlPlaneConfig {
     ///
     /// Example: `cloud_essd`
     pub system_disk_category: Option<String>,
-    /// The type of the system disk. Valid values: [40,500]. Unit: GiB.
+    /// The type of the system disk. Valid values: \[40,500\]. Unit: GiB.
     ///
     /// Wire name: `system_disk_size`.
     ///
@@ -1517,7 +1517,7 @@ pub struct ControlPlaneConfig {
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
     pub system_disk_snapshot_policy_id: Option<String>,
-    /// The performance level (PL) of the system disk that you want to use for the node. This parameter is effective only for ESSDs. This parameter is related to the disk size. For more information, see [ESSDs](~~122389~~).
+    /// The performance level (PL) of the system disk that you want to use for the node. This parameter is effective only for ESSDs. This parameter is related to the disk size. For more information, see ESSDs.
     ///
     /// Wire name: `system_disk_performance_level`.
     ///
@@ -1525,7 +1525,7 @@ pub struct ControlPlaneConfig {
     pub system_disk_performance_level: Option<String>,
     /// The preset read/write input/output operations per second (IOPS) of the system disk. Valid values: 0 to min{50,000, 1,000 × Capacity - Baseline IOPS}. Baseline IOPS = min{1,800 + 50 × Capacity, 50,000}.
     ///
-    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_provisioned_iops`.
     ///
@@ -1536,7 +1536,7 @@ pub struct ControlPlaneConfig {
     /// *   `true`: enables the burst feature.
     /// *   `false`: disables the burst feature.
     ///
-    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_bursting_enabled`.
     ///
@@ -1557,7 +1557,7 @@ pub struct ControlPlaneConfig {
     ///
     /// Example: `true`
     pub cloud_monitor_flags: Option<bool>,
-    /// Specifies whether to enable Multi-Level Protection Scheme (MLPS) security hardening. For more information, see [ACK security hardening based on MLPS](~~196148~~).
+    /// Specifies whether to enable Multi-Level Protection Scheme (MLPS) security hardening. For more information, see ACK security hardening based on MLPS.
     ///
     /// Valid values:
     ///

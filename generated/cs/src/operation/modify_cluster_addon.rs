@@ -13,8 +13,8 @@ impl crate::Client {
     ///
     /// You can call this API operation to modify the component parameters of an ACK Basic cluster or the control plane parameters of an ACK Pro cluster:
     ///
-    /// *   To view the component parameters of an ACK Basic cluster, call the DescribeClusterAddonMetadata API operation. For more information, see [Query the metadata of a cluster component](~~2667944~~).
-    /// *   To view the control plane parameters of an ACK Pro cluster, see [Customize the control plane parameters of an ACK Pro cluster](~~199588~~).
+    /// *   To view the component parameters of an ACK Basic cluster, call the DescribeClusterAddonMetadata API operation. For more information, see Query the metadata of a cluster component.
+    /// *   To view the control plane parameters of an ACK Pro cluster, see Customize the control plane parameters of an ACK Pro cluster.
     ///
     /// After you call this operation, the component may be redeployed and restarted. We recommend that you assess the impact before you call this operation.
     ///

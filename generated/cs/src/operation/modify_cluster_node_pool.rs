@@ -705,7 +705,7 @@ impl NodepoolInfo {
 pub struct AutoScaling {
     /// Specifies whether to enable auto scaling. Valid values:
     ///
-    /// *   `true`: enables auto scaling for the node pool. When the capacity planning of the cluster cannot meet the requirements of pod scheduling, ACK automatically scales out nodes based on the configured minimum and maximum number of instances. By default, node instant scaling is enabled for clusters that run Kubernetes 1.24. By default, node auto scaling is enabled for clusters that run Kubernetes versions earlier than 1.24. For more information, see [Auto scaling of nodes](~~2746785~~).
+    /// *   `true`: enables auto scaling for the node pool. When the capacity planning of the cluster cannot meet the requirements of pod scheduling, ACK automatically scales out nodes based on the configured minimum and maximum number of instances. By default, node instant scaling is enabled for clusters that run Kubernetes 1.24. By default, node auto scaling is enabled for clusters that run Kubernetes versions earlier than 1.24. For more information, see Auto scaling of nodes.
     /// *   `false`: disables auto scaling. Container Service for Kubernetes (ACK) adjusts the number of nodes in the node pool based on the value of the Expected Nodes parameter. The number of nodes is always the same as the value of the Expected Nodes parameter.
     ///
     /// If you set this parameter to false, other parameters in the `auto_scaling` section do not take effect.
@@ -1940,7 +1940,7 @@ pub struct ScalingGroup {
     /// *   `SpotWithPriceLimit`: specifies the highest bid.
     /// *   `SpotAsPriceGo`: automatically submits bids based on the up-to-date market price.
     ///
-    /// For more information, see [Create a preemptible elastic container instance](~~157759~~).
+    /// For more information, see Create a preemptible elastic container instance.
     ///
     /// Wire name: `spot_strategy`.
     ///
@@ -2003,7 +2003,7 @@ pub struct ScalingGroup {
     ///
     /// Example: `120`
     pub system_disk_size: Option<i64>,
-    /// The performance level (PL) of the system disk. This parameter takes effect only for an ESSD. You can specify a higher PL if you increase the size of the data disk. For more information, see [ESSDs](~~122389~~).
+    /// The performance level (PL) of the system disk. This parameter takes effect only for an ESSD. You can specify a higher PL if you increase the size of the data disk. For more information, see ESSDs.
     ///
     /// *   PL0: moderate maximum concurrent I/O performance and low I/O latency.
     /// *   PL1: moderate maximum concurrent I/O performance and low I/O latency.
@@ -2039,7 +2039,7 @@ pub struct ScalingGroup {
     ///
     /// Valid values: 0 to min{50,000, 1,000 × Capacity - Baseline IOPS}. Baseline IOPS = min{1,800 + 50 × Capacity, 50,000}.
     ///
-    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_provisioned_iops`.
     ///
@@ -2050,7 +2050,7 @@ pub struct ScalingGroup {
     /// *   true: enables the burst feature.
     /// *   false: disables the burst feature.
     ///
-    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see [ESSD AutoPL disks](~~368372~~).
+    /// This parameter is effective only when `system_disk_category` is set to `cloud_auto`. For more information, see ESSD AutoPL disks.
     ///
     /// Wire name: `system_disk_bursting_enabled`.
     ///
@@ -2113,7 +2113,7 @@ pub struct ScalingGroup {
     ///
     ///     **Note** `COST_OPTIMIZED` takes effect only when multiple instance types are specified or at least one preemptible instance type is specified.
     ///
-    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If ECS instances become imbalanced among multiple zones due to insufficient inventory, you can call the `RebalanceInstances` operation of Auto Scaling to balance the instance distribution among zones. For more information, see [RebalanceInstances](~~71516~~).
+    /// *   `BALANCE`: ECS instances are evenly distributed across multiple zones specified by the scaling group. If ECS instances become imbalanced among multiple zones due to insufficient inventory, you can call the `RebalanceInstances` operation of Auto Scaling to balance the instance distribution among zones. For more information, see RebalanceInstances.
     ///
     /// Default value: `PRIORITY`.
     ///
@@ -2872,7 +2872,7 @@ pub struct KubernetesConfig {
     ///
     /// Example: `false`
     pub unschedulable: Option<bool>,
-    /// The user data of the instance. Nodes automatically run user-data scripts after they are added to the cluster. For more information, see [User-Data script](~~49121~~).
+    /// The user data of the instance. Nodes automatically run user-data scripts after they are added to the cluster. For more information, see User-Data script.
     ///
     /// Wire name: `user_data`.
     ///
@@ -2889,7 +2889,7 @@ pub struct KubernetesConfig {
     ///
     /// Example: `true`
     pub cms_enabled: Option<bool>,
-    /// Predefined custom data. Nodes automatically run predefined scripts before they are added to the cluster. For more information, see [User-Data script](~~49121~~).
+    /// Predefined custom data. Nodes automatically run predefined scripts before they are added to the cluster. For more information, see User-Data script.
     ///
     /// Wire name: `pre_user_data`.
     ///

@@ -50,7 +50,7 @@ pub struct ModifyPolicyInstanceRequest {
     ///
     /// Wire name: `namespaces`.
     pub namespaces: Option<Vec<String>>,
-    /// The parameters of the policy instance. For more information, see [Predefined security policies of ACK](~~359819~~).
+    /// The parameters of the policy instance. For more information, see Predefined security policies of ACK.
     ///
     /// Wire name: `parameters`.
     ///

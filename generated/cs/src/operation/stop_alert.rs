@@ -21,7 +21,7 @@ impl crate::Client {
 pub struct StopAlertRequest {
     /// The cluster ID.
     ///
-    /// You can call the [ListClusters](~~87116~~) operation to obtain cluster IDs.
+    /// You can call the ListClusters operation to obtain cluster IDs.
     ///
     /// Wire name: `ClusterId`; required.
     ///

@@ -300,7 +300,7 @@ impl UnInstallClusterAddonsResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addon {
-    /// The name of the add-on to uninstall. You can call the [ListClusterAddonInstances](~~2667940~~) operation to query the installed add-ons.
+    /// The name of the add-on to uninstall. You can call the ListClusterAddonInstances operation to query the installed add-ons.
     ///
     /// Wire name: `name`.
     ///

@@ -29,7 +29,7 @@ pub struct UpdateClusterAuditLogConfigRequest {
     ///
     /// Example: `c82e6987e2961451182edacd74faf****`
     pub clusterid: Option<String>,
-    /// The [Simple Log Service project](~~48873~~) to which the [Logstore](~~48873~~) storing the cluster audit logs belongs.
+    /// The Simple Log Service project to which the Logstore storing the cluster audit logs belongs.
     ///
     /// *   Default value: k8s-log-{clusterid}.
     /// *   After the cluster audit log feature is enabled, a Logstore is created in the specified Simple Log Service project to store cluster audit logs.
@@ -143,7 +143,7 @@ impl UpdateClusterAuditLogConfigRequestBuilder {
         self.sls_project_name = Some(input.into());
         self
     }
-    /// Sets or clears `sls_project_name`. The [Simple Log Service project](~~48873~~) to which the [Logstore](~~48873~~) storing the cluster audit logs belongs.
+    /// Sets or clears `sls_project_name`. The Simple Log Service project to which the Logstore storing the cluster audit logs belongs.
     pub fn set_sls_project_name(mut self, input: Option<String>) -> Self {
         self.sls_project_name = input;
         self

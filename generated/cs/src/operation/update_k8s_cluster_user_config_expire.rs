@@ -33,7 +33,7 @@ pub struct UpdateK8sClusterUserConfigExpireRequest {
     pub cluster_id: String,
     /// Specifies the expiration time of the kubeconfig file. Unit: hours.
     ///
-    /// Valid values: [1, 1876000]. The maximum value is 100 years.
+    /// Valid values: \[1, 1876000\]. The maximum value is 100 years.
     ///
     /// Wire name: `expire_hour`; minimum 0; maximum 876000.
     ///

@@ -11,10 +11,10 @@ impl crate::Client {
     /// Outdated Kubernetes versions may have security and stability issues. We recommend that you update the Kubernetes version of your cluster at the earliest opportunity to enjoy the new features of the new Kubernetes version. You can call the UpgradeCluster operation to manually upgrade a cluster.
     ///
     /// After successfully calling the UpgradeCluster interface, this API returns the `task_id` of the upgrade task. You can manage this operation task by calling the following task APIs:
-    /// - [Call DescribeTaskInfo to query task details](~~2667985~~)
-    /// - [Call PauseTask to pause a running task](~~2667986~~)
-    /// - [Call ResumeTask to resume a task that has been paused](~~2667987~~)
-    /// - [Call CancelTask to cancel a running task](~~2667988~~)
+    /// - Call DescribeTaskInfo to query task details
+    /// - Call PauseTask to pause a running task
+    /// - Call ResumeTask to resume a task that has been paused
+    /// - Call CancelTask to cancel a running task
     ///
     /// RAM action `CS:UpgradeCluster` (access level: update).
     pub fn upgrade_cluster(&self) -> UpgradeClusterFluentBuilder {

@@ -39,19 +39,19 @@ pub struct UpgradeClusterNodepoolRequest {
     ///
     /// Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`
     pub image_id: Option<String>,
-    /// The version of the container runtime used by the nodes. You can call the [DescribeKubernetesVersionMetadata](~~2667899~~) operation and get the runtime version in the runtime field.
+    /// The version of the container runtime used by the nodes. You can call the DescribeKubernetesVersionMetadata operation and get the runtime version in the runtime field.
     ///
     /// Wire name: `runtime_version`.
     ///
     /// Example: `1.5.10`
     pub runtime_version: Option<String>,
-    /// The Kubernetes version used by the nodes. You can call the [DescribeKubernetesVersionMetadata](~~2667899~~) operation and get the Kubernetes version of the current cluster in the current_version field.
+    /// The Kubernetes version used by the nodes. You can call the DescribeKubernetesVersionMetadata operation and get the Kubernetes version of the current cluster in the current_version field.
     ///
     /// Wire name: `kubernetes_version`.
     ///
     /// Example: `1.22.15-aliyun.1`
     pub kubernetes_version: Option<String>,
-    /// The runtime type. You can call the [DescribeKubernetesVersionMetadata](~~2667899~~) operation and get the runtime information in the runtime field.
+    /// The runtime type. You can call the DescribeKubernetesVersionMetadata operation and get the runtime information in the runtime field.
     ///
     /// Wire name: `runtime_type`.
     ///

@@ -36,7 +36,7 @@ pub struct ChangeResourceGroupRequest {
     ///
     /// Example: `TemplateName`
     pub resource_id: String,
-    /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](~~94475~~)
+    /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see What is Resource Management?
     ///
     /// Wire name: `NewResourceGroupId`; required.
     ///

@@ -21,14 +21,14 @@ impl crate::Client {
     ///
     /// You can refer to the following information to troubleshoot the error:
     ///
-    /// *   Cause of the error: The policy that is required to assume a RAM role is not attached to the requester. To resolve this issue, attach the AliyunSTSAssumeRoleAccess policy or a custom policy to the requester. For more information, see [Can I specify the RAM role that a RAM user can assume?](~~39744~~) and [Grant permissions to a RAM user](~~116146~~).
-    /// *   Cause of the error: The requester is not authorized to assume the RAM role. To resolve this issue, add the requester to the Principal element in the trust policy of the RAM role For more information, see [Edit the trust policy of a RAM role](~~116819~~).
+    /// *   Cause of the error: The policy that is required to assume a RAM role is not attached to the requester. To resolve this issue, attach the AliyunSTSAssumeRoleAccess policy or a custom policy to the requester. For more information, see Can I specify the RAM role that a RAM user can assume? and Grant permissions to a RAM user.
+    /// *   Cause of the error: The requester is not authorized to assume the RAM role. To resolve this issue, add the requester to the Principal element in the trust policy of the RAM role For more information, see Edit the trust policy of a RAM role.
     ///
     /// ### Best practices
     ///
-    /// An STS token is valid for a period of time after it is issued, and the number of STS tokens that can be issued within an interval is also limited. Therefore, we recommend that you configure a proper validity period for an STS token and repeatedly use the token within this period. This prevents frequent issuing of STS tokens from adversely affecting your services if a large number of requests are sent. For more information about the limit, see [Is the number of STS API requests limited?](~~39744~~) You can configure the `DurationSeconds` parameter to specify a validity period for an STS token.
+    /// An STS token is valid for a period of time after it is issued, and the number of STS tokens that can be issued within an interval is also limited. Therefore, we recommend that you configure a proper validity period for an STS token and repeatedly use the token within this period. This prevents frequent issuing of STS tokens from adversely affecting your services if a large number of requests are sent. For more information about the limit, see Is the number of STS API requests limited? You can configure the `DurationSeconds` parameter to specify a validity period for an STS token.
     ///
-    /// When you upload or download Object Storage Service (OSS) objects on mobile devices, a large number of STS API requests are sent. In this case, repeated use of an STS token may not meet your business requirements. To avoid the limit on STS API requests from affecting access to OSS, you can **add a signature to the URL of an OSS object**. For more information, see [Add signatures to URLs](~~31952~~) and [Obtain signature information from the server and upload data to OSS](~~31926~~).
+    /// When you upload or download Object Storage Service (OSS) objects on mobile devices, a large number of STS API requests are sent. In this case, repeated use of an STS token may not meet your business requirements. To avoid the limit on STS API requests from affecting access to OSS, you can **add a signature to the URL of an OSS object**. For more information, see Add signatures to URLs and Obtain signature information from the server and upload data to OSS.
     ///
     /// RAM action `Sts:AssumeRole` (access level: get).
     pub fn assume_role(&self) -> AssumeRoleFluentBuilder {
@@ -43,7 +43,7 @@ pub struct AssumeRoleRequest {
     ///
     /// Minimum value: 900. Maximum value: the value of the `MaxSessionDuration` parameter. Default value: 3600.
     ///
-    /// You can call the CreateRole or UpdateRole operation to configure the `MaxSessionDuration` parameter. For more information, see [CreateRole](~~28710~~) or [UpdateRole](~~28712~~).
+    /// You can call the CreateRole or UpdateRole operation to configure the `MaxSessionDuration` parameter. For more information, see CreateRole or UpdateRole.
     ///
     /// Wire name: `DurationSeconds`.
     ///
@@ -56,7 +56,7 @@ pub struct AssumeRoleRequest {
     ///
     /// The value must be 1 to 2,048 characters in length.
     ///
-    /// For more information about policy elements and sample policies, see [Policy elements](~~93738~~) and [Overview of sample policies](~~210969~~).
+    /// For more information about policy elements and sample policies, see Policy elements and Overview of sample policies.
     ///
     /// Wire name: `Policy`.
     ///
@@ -64,14 +64,14 @@ pub struct AssumeRoleRequest {
     pub policy: Option<String>,
     /// The Alibaba Cloud Resource Name (ARN) of the RAM role.
     ///
-    /// The trusted entity of the RAM role is an Alibaba Cloud account. For more information, see [Create a RAM role for a trusted Alibaba Cloud account](~~93691~~) or [CreateRole](~~28710~~).
+    /// The trusted entity of the RAM role is an Alibaba Cloud account. For more information, see Create a RAM role for a trusted Alibaba Cloud account or CreateRole.
     ///
     /// Format: `acs:ram::<account_id>:role/<role_name>`.
     ///
     /// You can view the ARN in the RAM console or by calling operations. The following items describe the validity periods of storage addresses:
     ///
-    /// *   For more information about how to view the ARN in the RAM console, see [How do I find the ARN of the RAM role?](~~39744~~)
-    /// *   For more information about how to view the ARN by calling operations, see [ListRoles](~~28713~~) or [GetRole](~~28711~~).
+    /// *   For more information about how to view the ARN in the RAM console, see How do I find the ARN of the RAM role?
+    /// *   For more information about how to view the ARN by calling operations, see ListRoles or GetRole.
     ///
     /// Wire name: `RoleArn`; required.
     ///
@@ -89,7 +89,7 @@ pub struct AssumeRoleRequest {
     pub role_session_name: String,
     /// The external ID of the RAM role.
     ///
-    /// This parameter is provided by an external party and is used to prevent the confused deputy problem. For more information, see [Use ExternalId to prevent the confused deputy problem](~~2361741~~).
+    /// This parameter is provided by an external party and is used to prevent the confused deputy problem. For more information, see Use ExternalId to prevent the confused deputy problem.
     ///
     /// The value must be 2 to 1,224 characters in length and can contain letters, digits, and the following special characters: `= , . @ : / - _`. The regular expression for this parameter is `[\w+=,.@:\/-]*`.
     ///

@@ -14,8 +14,8 @@ impl crate::Client {
     /// ### Prerequisites
     ///
     /// *   An OIDC token is obtained from an external identity provider (IdP).
-    /// *   An OIDC IdP is created in the RAM console. For more information, see [Create an OIDC IdP](~~327123~~) or [CreateOIDCProvider](~~327135~~).
-    /// *   A RAM role whose trusted entity is an OIDC IdP is created in the RAM console. For more information, see [Create a RAM role for a trusted IdP](~~116805~~) or [CreateRole](~~28710~~).
+    /// *   An OIDC IdP is created in the RAM console. For more information, see Create an OIDC IdP or CreateOIDCProvider.
+    /// *   A RAM role whose trusted entity is an OIDC IdP is created in the RAM console. For more information, see Create a RAM role for a trusted IdP or CreateRole.
     ///
     /// RAM action `Sts:AssumeRoleWithOIDC` (access level: get).
     pub fn assume_role_with_oidc(&self) -> AssumeRoleWithOidcFluentBuilder {
@@ -30,8 +30,8 @@ pub struct AssumeRoleWithOidcRequest {
     ///
     /// You can view the ARN in the RAM console or by calling operations.
     ///
-    /// *   For more information about how to view the ARN in the RAM console, see [View the information about an OIDC IdP](~~327123~~).
-    /// *   For more information about how to view the ARN by calling operations, see [GetOIDCProvider](~~327126~~) or [ListOIDCProviders](~~327127~~).
+    /// *   For more information about how to view the ARN in the RAM console, see View the information about an OIDC IdP.
+    /// *   For more information about how to view the ARN by calling operations, see GetOIDCProvider or ListOIDCProviders.
     ///
     /// Wire name: `OIDCProviderArn`.
     ///
@@ -41,8 +41,8 @@ pub struct AssumeRoleWithOidcRequest {
     ///
     /// You can view the ARN in the RAM console or by calling operations.
     ///
-    /// *   For more information about how to view the ARN in the RAM console, see [How do I view the ARN of the RAM role?](~~39744~~)
-    /// *   For more information about how to view the ARN by calling operations, see [ListRoles](~~28713~~) or [GetRole](~~28711~~).
+    /// *   For more information about how to view the ARN in the RAM console, see How do I view the ARN of the RAM role?
+    /// *   For more information about how to view the ARN by calling operations, see ListRoles or GetRole.
     ///
     /// Wire name: `RoleArn`.
     ///
@@ -73,7 +73,7 @@ pub struct AssumeRoleWithOidcRequest {
     ///
     /// Default value: 3600. Minimum value: 900. Maximum value: the value of the `MaxSessionDuration` parameter.
     ///
-    /// For more information about how to specify `MaxSessionDuration`, see [CreateRole](~~28710~~) or [UpdateRole](~~28712~~).
+    /// For more information about how to specify `MaxSessionDuration`, see CreateRole or UpdateRole.
     ///
     /// Wire name: `DurationSeconds`.
     ///
@@ -574,7 +574,7 @@ pub struct OidcTokenInfo {
     ///
     /// Example: `2021-10-20T03:27:09Z`
     pub issuance_time: Option<String>,
-    /// The verification information about the OIDC token. For more information, see [Manage an OIDC IdP](~~327123~~).
+    /// The verification information about the OIDC token. For more information, see Manage an OIDC IdP.
     ///
     /// Wire name: `VerificationInfo`.
     ///

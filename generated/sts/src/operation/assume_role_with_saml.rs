@@ -14,8 +14,8 @@ impl crate::Client {
     /// ###
     ///
     /// *   A SAML response is obtained from an external identity provider (IdP).
-    /// *   A SAML IdP is created in the RAM console. For more information, see [Create a SAML IdP](~~116083~~) or [CreateSAMLProvider](~~186846~~).
-    /// *   A RAM role whose trusted entity is a SAML IdP is created in the RAM console. For more information, see [Create a RAM role for a trusted IdP](~~116805~~) or [CreateRole](~~28710~~).
+    /// *   A SAML IdP is created in the RAM console. For more information, see Create a SAML IdP or CreateSAMLProvider.
+    /// *   A RAM role whose trusted entity is a SAML IdP is created in the RAM console. For more information, see Create a RAM role for a trusted IdP or CreateRole.
     ///
     /// RAM action `Sts:AssumeRoleWithSAML` (access level: get).
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSamlFluentBuilder {
@@ -32,8 +32,8 @@ pub struct AssumeRoleWithSamlRequest {
     ///
     /// You can view the ARN in the RAM console or by calling operations.
     ///
-    /// *   For more information about how to view the ARN in the RAM console, see [How do I view the ARN of a RAM role?](~~116795~~)
-    /// *   For more information about how to view the ARN by calling operations, see [GetSAMLProvider](~~186833~~) or [ListSAMLProviders](~~186851~~).
+    /// *   For more information about how to view the ARN in the RAM console, see How do I view the ARN of a RAM role?
+    /// *   For more information about how to view the ARN by calling operations, see GetSAMLProvider or ListSAMLProviders.
     ///
     /// Wire name: `SAMLProviderArn`.
     ///
@@ -41,14 +41,14 @@ pub struct AssumeRoleWithSamlRequest {
     pub saml_provider_arn: Option<String>,
     /// The ARN of the RAM role.
     ///
-    /// The trust entity of the RAM role is a SAML IdP. For more information, see [Create a RAM role for a trusted IdP](~~116805~~) or [CreateRole](~~28710~~).
+    /// The trust entity of the RAM role is a SAML IdP. For more information, see Create a RAM role for a trusted IdP or CreateRole.
     ///
     /// Format: `acs:ram::<account_id>:role/<role_name>`.
     ///
     /// You can view the ARN in the RAM console or by calling operations.
     ///
-    /// *   For more information about how to view the ARN in the RAM console, see [How do I view the ARN of the RAM role?](~~39744~~).
-    /// *   For more information about how to view the ARN by calling operations, see [ListRoles](~~28713~~) or [GetRole](~~28711~~).
+    /// *   For more information about how to view the ARN in the RAM console, see How do I view the ARN of the RAM role?.
+    /// *   For more information about how to view the ARN by calling operations, see ListRoles or GetRole.
     ///
     /// Wire name: `RoleArn`.
     ///
@@ -79,7 +79,7 @@ pub struct AssumeRoleWithSamlRequest {
     ///
     /// Minimum value: 900. Maximum value: the value of the `MaxSessionDuration` parameter. Default value: 3600.
     ///
-    /// You can call the CreateRole or UpdateRole operation to configure the `MaxSessionDuration` parameter. For more information, see [CreateRole](~~28710~~) or [UpdateRole](~~28712~~).
+    /// You can call the CreateRole or UpdateRole operation to configure the `MaxSessionDuration` parameter. For more information, see CreateRole or UpdateRole.
     ///
     /// Wire name: `DurationSeconds`.
     ///
