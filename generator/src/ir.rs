@@ -112,6 +112,16 @@ pub struct Flag {
     pub takes: FlagValue,
 }
 
+impl Flag {
+    /// The wire name of the parameter (or whole body) that the flag sets, of `operation`.
+    pub fn wire_name<'a>(&'a self, operation: &'a Operation) -> &'a str {
+        match &self.takes {
+            FlagValue::Parameter(index) => &operation.request[*index].wire_name,
+            FlagValue::Body { wire_name, .. } => wire_name,
+        }
+    }
+}
+
 /// What a flag sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlagValue {

@@ -5,6 +5,7 @@
 mod bench;
 mod catalog;
 mod codegen;
+mod command_names;
 mod corpus;
 mod download;
 mod facts;

@@ -82,7 +82,7 @@ fn renamed_spellings(service: &Service) -> String {
             ));
         }
         for flag in &operation.flags {
-            let wire_name = flag_wire_name(operation, flag);
+            let wire_name = flag.wire_name(operation);
             if flag.names.name != wire_name {
                 lines.push(format!(
                     "- `{} {} --{}` sets the parameter `{wire_name}`.\n",
@@ -103,14 +103,6 @@ fn renamed_spellings(service: &Service) -> String {
          taken too.\n\n{}",
         lines.concat()
     )
-}
-
-/// The wire name of the parameter (or whole body) that `flag` sets.
-fn flag_wire_name<'a>(operation: &'a Operation, flag: &'a Flag) -> &'a str {
-    match &flag.takes {
-        FlagValue::Parameter(index) => &operation.request[*index].wire_name,
-        FlagValue::Body { wire_name, .. } => wire_name,
-    }
 }
 
 /// `src/lib.rs`: the service and the table, whose operations are the modules of
@@ -187,7 +179,7 @@ pub fn operation_rs(operation: &Operation, shared: &[Struct]) -> TokenStream {
     }
     doc.push('.');
     for flag in &operation.flags {
-        let wire_name = flag_wire_name(operation, flag);
+        let wire_name = flag.wire_name(operation);
         if flag.names.name != wire_name {
             doc.push_str(&format!(
                 "\n\n`--{}` sets the parameter `{wire_name}`, a spelling the command takes \
