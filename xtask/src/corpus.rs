@@ -229,12 +229,11 @@ fn generate_all(
                         if let Outcome::Generated {
                             files, commands, ..
                         } = &mut outcome
+                            && find_commands
                         {
-                            if find_commands {
-                                match Commands::of(&entry.dir, files) {
-                                    Ok(found) => *commands = Some(found),
-                                    Err(problem) => outcome = Outcome::Failed(problem),
-                                }
+                            match Commands::of(&entry.dir, files) {
+                                Ok(found) => *commands = Some(found),
+                                Err(problem) => outcome = Outcome::Failed(problem),
                             }
                         }
                         if let Outcome::Generated { files, .. } = &mut outcome
