@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::fingerprint;
 use crate::last_run::{self, LastRun, ServiceRun};
 use crate::{Error, Mode, Report, import, sync};
 
@@ -82,7 +83,7 @@ pub fn sync(root: &Path, mode: Mode) -> Result<Report, Error> {
     let owned = [PathBuf::from(GOLDEN_DIR)];
     let record_path = root.join(RECORD);
     let (metadata, facts) = fixture_texts(root)?;
-    let fixture = last_run::fingerprint(format!("{metadata}\0{facts}").as_bytes());
+    let fixture = fingerprint::fingerprint(format!("{metadata}\0{facts}").as_bytes());
     let generator = last_run::generator_build();
     let last = LastRun::read(&record_path);
     if let Some(run) = last.service(&generator, GOLDEN_DIR)

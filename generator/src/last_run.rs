@@ -10,12 +10,12 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::hash::{DefaultHasher, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint::fingerprint;
 use crate::render::Rendered;
 
 /// Where the record of `generated/` lives, under the workspace root.
@@ -129,34 +129,6 @@ impl LastRun {
         let same_build = self.generator == generator && !generator.is_empty();
         self.services.get(dir_name).filter(|_| same_build)
     }
-}
-
-/// A fingerprint of `bytes` (std's SipHash with fixed keys: the same on every run of one
-/// build, which is all a cache needs).
-pub fn fingerprint(bytes: &[u8]) -> u64 {
-    let mut hasher = hasher();
-    hasher.write(bytes);
-    hasher.finish()
-}
-
-/// A fingerprint of `value`'s `Debug` text, fed to the hasher as it is written. For the IR,
-/// whose types all derive `Debug`, that text holds every field.
-pub fn fingerprint_debug(value: &impl std::fmt::Debug) -> u64 {
-    struct Feed(DefaultHasher);
-    impl std::fmt::Write for Feed {
-        fn write_str(&mut self, text: &str) -> std::fmt::Result {
-            self.0.write(text.as_bytes());
-            Ok(())
-        }
-    }
-    let mut feed = Feed(hasher());
-    let _ = std::fmt::Write::write_fmt(&mut feed, format_args!("{value:?}"));
-    feed.0.finish()
-}
-
-/// The hasher behind [`fingerprint`], for input that is fed in parts.
-pub fn hasher() -> DefaultHasher {
-    DefaultHasher::new()
 }
 
 /// Identifies the running generator build by its executable's size and modification time; a

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod changes;
 pub mod diagnostics;
 mod emit;
+mod fingerprint;
 pub mod golden;
 pub mod import;
 pub mod ir;

@@ -7,7 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
-use crate::last_run::{self, LastRun, Reusable, ServiceRun};
+use crate::fingerprint;
+use crate::last_run::{LastRun, Reusable, ServiceRun};
 use crate::spec::{ChangelogSpec, OperationSpec, SchemasSpec, ServiceSpec};
 use crate::yaml;
 
@@ -187,14 +188,14 @@ fn spec_fingerprint(texts: &BTreeMap<PathBuf, String>) -> u64 {
         all.extend_from_slice(text.as_bytes());
         all.push(0);
     }
-    last_run::fingerprint(&all)
+    fingerprint::fingerprint(&all)
 }
 
 /// The files of `run` whose text on disk is still what it wrote.
 fn still_written(root: &Path, run: &ServiceRun) -> Reusable {
     let files = run.files.iter().filter_map(|(path, file)| {
         let text = fs::read_to_string(root.join(path)).ok()?;
-        (last_run::fingerprint(text.as_bytes()) == file.text)
+        (fingerprint::fingerprint(text.as_bytes()) == file.text)
             .then(|| (path.clone(), (file.tokens, text)))
     });
     Reusable(files.collect())

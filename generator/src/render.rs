@@ -75,7 +75,7 @@ pub fn rust_file_or_reuse(
     reuse: impl FnOnce(u64) -> Option<String>,
 ) -> Result<Rendered, syn::Error> {
     let blocks = take_doc_blocks();
-    let mut hasher = crate::last_run::hasher();
+    let mut hasher = crate::fingerprint::hasher();
     spec_path.hash(&mut hasher);
     hash_tokens(&tokens, &mut hasher, &mut String::new());
     for block in &blocks {
@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn token_boundaries_and_spacing_are_part_of_the_fingerprint() {
         let fingerprint = |tokens: TokenStream| {
-            let mut hasher = crate::last_run::hasher();
+            let mut hasher = crate::fingerprint::hasher();
             hash_tokens(&tokens, &mut hasher, &mut String::new());
             hasher.finish()
         };

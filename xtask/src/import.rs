@@ -486,6 +486,12 @@ mod tests {
             .unwrap()
     }
 
+    /// How many operations the fixture's metadata lists: one file each under `operations/`.
+    fn operations_in(metadata: &str) -> usize {
+        let metadata: serde_json::Value = serde_json::from_str(metadata).unwrap();
+        metadata["apis"].as_object().unwrap().len()
+    }
+
     /// A stand-in for the metadata service on 127.0.0.1 that answers one request with
     /// `status` and `body`, and returns the request line it got.
     fn metadata_service(status: &str, body: String) -> (String, JoinHandle<String>) {
@@ -533,7 +539,7 @@ mod tests {
             fs::read_dir(root.join("spec/fleet/operations"))
                 .unwrap()
                 .count(),
-            8
+            operations_in(&fixture())
         );
         let changelog = fs::read_to_string(root.join("spec/fleet/changelog.yaml")).unwrap();
         assert!(changelog.contains("version: \"0.1.0\""), "{changelog}");
@@ -580,7 +586,7 @@ mod tests {
             fs::read_dir(root.join("spec/fleet/operations"))
                 .unwrap()
                 .count(),
-            7
+            operations_in(&fixture()) - 1
         );
 
         // The whole fixture adds an operation back: a minor change, which a check reports and
@@ -601,11 +607,12 @@ mod tests {
             "{changelog}"
         );
 
-        // A corpus without the product's file: the check says so and passes.
+        // A corpus without the product's file fails the check, so that a drift check cannot
+        // pass by finding nothing to compare.
         fs::remove_file(&file).unwrap();
         assert_eq!(
             run(&root, options(&["--check", "--openmeta-dir", corpus])),
-            ExitCode::SUCCESS
+            ExitCode::FAILURE
         );
         fs::remove_dir_all(root).unwrap();
     }

@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::fingerprint;
 use crate::ir::{Location, Service, Style};
-use crate::last_run::{self, Reusable};
+use crate::last_run::Reusable;
 use crate::render::{self, Rendered};
 pub(crate) use examples::request_builder;
 
@@ -148,7 +149,7 @@ pub fn service_files(
     ];
     for (path, header, body) in manifests {
         let text = format!("{header}{body}");
-        let from = last_run::fingerprint(text.as_bytes());
+        let from = fingerprint::fingerprint(text.as_bytes());
         files.insert(path, Rendered { text, from });
     }
     Ok(files)
@@ -180,7 +181,7 @@ impl<'a> Job<'a> {
         // shared structs alone: when those are as last time, its text is reused without even
         // emitting its tokens.
         if let Item::Operation(operation) | Item::CliOperation(operation) = self.item {
-            let from = last_run::fingerprint_debug(&(&self.spec, operation, shared_structs));
+            let from = fingerprint::fingerprint_debug(&(&self.spec, operation, shared_structs));
             let text = match reusable.text(&self.path, from) {
                 Some(text) => text.to_owned(),
                 None => {
@@ -242,7 +243,7 @@ fn render_in_parallel(
     jobs: &[Job<'_>],
     reusable: &Reusable,
 ) -> Result<BTreeMap<PathBuf, Rendered>, EmitError> {
-    let shared_structs = last_run::fingerprint_debug(&service.shared_structs);
+    let shared_structs = fingerprint::fingerprint_debug(&service.shared_structs);
     let texts = crate::parallel::map(jobs, |job| job.render(service, shared_structs, reusable));
     jobs.iter()
         .zip(texts)
