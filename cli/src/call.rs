@@ -4,6 +4,7 @@ use acs_runtime::{CallOptions, Client, Error, Location, RequestParams};
 use clap::ArgMatches;
 use serde_json::Value;
 
+use crate::command;
 use crate::model::{Kind, Operation, Parameter};
 
 /// The parameter that names a call's region, in every Alibaba Cloud API.
@@ -16,7 +17,7 @@ pub fn collect_params<'a>(
 ) -> RequestParams {
     let mut params = RequestParams::default();
     for parameter in parameters {
-        if let Some(value) = arguments.get_one::<Value>(parameter.name) {
+        if let Some(value) = arguments.get_one::<Value>(&command::parameter_id(parameter)) {
             let target = match parameter.location {
                 Location::Query => &mut params.query,
                 Location::Path => &mut params.path,

@@ -1,11 +1,20 @@
 //! The clap command tree: one subcommand per operation and one flag per parameter; `wait`
 //! with one subcommand per waiter; `completion` and `man`.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use clap::builder::ValueParser;
 use clap::{Arg, Command};
 
+use crate::dry_run::DRY_RUN;
 use crate::exit::EXIT_CODES;
+use crate::logging::LOG_LEVEL;
 use crate::model::{Cli, Operation, Parameter, Waiter};
+use crate::output::{CLI_QUERY, OUTPUT, QUIET};
+use crate::paging::PAGER;
 use crate::values::{self, Sources};
+use crate::waiting::{INTERVAL, TIMEOUT, WAITER};
 use crate::{dry_run, logging, output, paging, waiting};
 
 /// Global options, accepted before or after the command: where and how to call.
@@ -23,6 +32,37 @@ pub const COMPLETION: &str = "completion";
 pub const SHELL: &str = "shell";
 pub const MAN: &str = "man";
 pub const WAIT: &str = "wait";
+
+/// clap's own option, and subcommand.
+const HELP: &str = "help";
+
+/// Every long option this engine gives the commands that take parameters (an operation's,
+/// a waiter's), with clap's `--help`: the spellings no parameter's flag takes (the
+/// generator's `naming::CLI_OWN_OPTIONS`). `--version` is the tool's alone, not theirs.
+pub const OWN_OPTIONS: &[&str] = &[
+    ACCESS_KEY_ID,
+    ACCESS_KEY_SECRET,
+    CLI_QUERY,
+    CONNECT_TIMEOUT,
+    DRY_RUN,
+    ENDPOINT,
+    HELP,
+    INTERVAL,
+    LOG_LEVEL,
+    OUTPUT,
+    PAGER,
+    PROFILE,
+    QUIET,
+    READ_TIMEOUT,
+    REGION,
+    RETRY_COUNT,
+    TIMEOUT,
+    WAITER,
+];
+
+/// The subcommands beside the operations, with clap's `help`: the spellings no operation's
+/// subcommand takes (the generator's `naming::CLI_OWN_COMMANDS`).
+pub const OWN_COMMANDS: &[&str] = &[COMPLETION, HELP, MAN, WAIT];
 
 const GLOBAL_OPTIONS: &str = "Global options";
 const VALUE_SOURCES: &str = "Every parameter flag also takes file://PATH (the file's text) or - \
@@ -154,7 +194,7 @@ fn waiter_command(
             statuses.join(" or ")
         ),
     };
-    let command = Command::new(waiter.kebab)
+    let command = Command::new(waiter.command)
         .about(first_sentence(waiter.description))
         .long_about(format!(
             "{}\n\nCalls {} about every interval (jittered) until {} is {success} (exit 0) or \
@@ -169,70 +209,109 @@ fn waiter_command(
         .args(waiting::rule_args(&waiter.rule).map(|arg| arg.help_heading(CALL_OPTIONS)))
         .args(output::args(CALL_OPTIONS));
     // What the waiter takes names what it waits for: without it, it would wait on anything.
-    let command = with_parameters(command, waiter.parameters(operation), sources, globals);
-    waiter.inputs.iter().fold(command, |command, input| {
-        command.mut_arg(*input, |arg| arg.required(true))
+    let inputs: Vec<&Parameter> = waiter.parameters(operation).collect();
+    let command = with_parameters(command, &inputs, sources, globals);
+    inputs.iter().fold(command, |command, input| {
+        command.mut_arg(parameter_id(input), |arg| arg.required(true))
     })
 }
 
 fn operation_command(operation: &Operation, sources: &Sources, globals: &[&str]) -> Command {
-    let command = Command::new(operation.call.action())
-        .visible_alias(operation.kebab)
+    let action = operation.call.action();
+    let long_about = if operation.command == action {
+        operation.summary.to_owned()
+    } else {
+        format!(
+            "{}\n\nCalls the action `{action}`, whose spelling is a command of this tool's own.",
+            operation.summary
+        )
+    };
+    let command = Command::new(operation.command)
         .about(first_sentence(operation.summary))
-        .long_about(operation.summary)
+        .long_about(long_about)
         .after_help(format!("{VALUE_SOURCES}\n\n{EXIT_CODES}"))
         .args(output::args(CALL_OPTIONS))
         .arg(waiting::flag(CALL_OPTIONS))
         .arg(dry_run::arg(CALL_OPTIONS))
         .arg(paging::arg(CALL_OPTIONS));
-    with_parameters(command, operation.parameters.iter(), sources, globals)
+    let command = match operation.alias {
+        Some(alias) => command.visible_alias(alias),
+        None => command,
+    };
+    let parameters: Vec<&Parameter> = operation.parameters.iter().collect();
+    with_parameters(command, &parameters, sources, globals)
 }
 
-/// Adds one flag per parameter, spelled as the API spells it, with a kebab-case alias
-/// unless an option of the command already uses that spelling.
-fn with_parameters<'a>(
+/// The clap id of a parameter's flag: its spelling with the `--`. No option of this engine
+/// has such an id, so a parameter never stands in for one, and a spelling used twice is
+/// clap's to catch (`Command::debug_assert`).
+pub fn parameter_id(parameter: &Parameter) -> String {
+    format!("--{}", parameter.flag)
+}
+
+/// Adds one flag per parameter, spelled as the table spells it.
+fn with_parameters(
     command: Command,
-    parameters: impl Iterator<Item = &'a Parameter>,
+    parameters: &[&Parameter],
     sources: &Sources,
     globals: &[&str],
 ) -> Command {
-    let mut taken: Vec<&str> = command
+    let options: BTreeSet<String> = command
         .get_arguments()
         .filter_map(Arg::get_long)
         .chain(globals.iter().copied())
-        .chain(["help", "version"])
+        .chain([HELP])
+        .chain(
+            parameters
+                .iter()
+                .flat_map(|parameter| [Some(parameter.flag), parameter.alias])
+                .flatten(),
+        )
+        .map(str::to_owned)
         .collect();
-    taken.sort_unstable();
-    let parameters: Vec<Arg> = parameters
-        .map(|parameter| parameter_arg(parameter, sources, &taken))
+    let options = Arc::new(options);
+    let args: Vec<Arg> = parameters
+        .iter()
+        .map(|parameter| {
+            parameter_arg(
+                parameter,
+                sources.parameter(parameter.kind, Arc::clone(&options)),
+            )
+        })
         .collect();
-    command.args(parameters)
+    command.args(args)
 }
 
-fn parameter_arg(parameter: &Parameter, sources: &Sources, taken: &[&str]) -> Arg {
+/// A parameter's flag takes the next argument as its value whatever it starts with
+/// (`--Bandwidth -1`, `--Name -foo`), as long as it is not an option of the command (which
+/// `parser` refuses).
+fn parameter_arg(parameter: &Parameter, parser: ValueParser) -> Arg {
     let mut details = vec![format!("type: {}", parameter.kind.describe())];
     if parameter.required {
         details.push("required".to_string());
+    }
+    if parameter.flag != parameter.name {
+        details.push(format!("the API's `{}`", parameter.name));
     }
     if let Some(example) = parameter.example.filter(|example| !example.contains('\n')) {
         details.push(format!("example: {example}"));
     }
     let summary = parameter.description.lines().next().unwrap_or_default();
-    let arg = Arg::new(parameter.name)
-        .long(parameter.name)
+    let arg = Arg::new(parameter_id(parameter))
+        .long(parameter.flag)
         .value_name(parameter.kind.value_name())
         .required(parameter.required)
-        .value_parser(sources.parameter(parameter.kind))
+        .allow_hyphen_values(true)
+        .value_parser(parser)
         .help(format!("{summary} [{}]", details.join("; ")))
         .long_help(format!(
             "{}\n[{}]",
             parameter.description,
             details.join("; ")
         ));
-    if parameter.kebab != parameter.name && taken.binary_search(&parameter.kebab).is_err() {
-        arg.visible_alias(parameter.kebab)
-    } else {
-        arg
+    match parameter.alias {
+        Some(alias) => arg.visible_alias(alias),
+        None => arg,
     }
 }
 
@@ -252,7 +331,201 @@ fn first_sentence(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use acs_runtime::params::Style;
+    use acs_runtime::{Location, Method, WaitRule};
+    use clap::error::ErrorKind;
+    use serde_json::json;
+
     use super::*;
+    use crate::call;
+    use crate::model::Kind;
+
+    static SERVICE: acs_runtime::Service = acs_runtime::Service {
+        product: "demo",
+        api_version: "2020-01-01",
+        endpoint_rule: "demo.{region}.aliyuncs.com",
+        auth: acs_runtime::AuthScheme::Acs3HmacSha256,
+        protocol: "https",
+        regional_endpoints: &[],
+        sdk_name: "demo-cli",
+        sdk_version: "0",
+    };
+
+    const fn parameter(
+        name: &'static str,
+        flag: &'static str,
+        alias: Option<&'static str>,
+        kind: Kind,
+    ) -> Parameter {
+        Parameter {
+            name,
+            flag,
+            alias,
+            kind,
+            style: Style::Simple,
+            location: Location::Query,
+            required: false,
+            description: "A parameter.",
+            example: None,
+            sensitive: false,
+        }
+    }
+
+    /// A table as the generator writes one for parameters spelled like the engine's options
+    /// (`profile`), like each other's aliases (`Name` and `name`), and an action spelled like
+    /// one of its subcommands (`wait`).
+    static CLI: Cli = Cli {
+        name: "demo",
+        version: "0",
+        about: "A demo.",
+        service: &SERVICE,
+        operations: &[
+            Operation {
+                command: "Tune",
+                alias: Some("tune"),
+                summary: "Tunes.",
+                call: acs_runtime::Operation::new("Tune", Method::Post),
+                pagination: None,
+                parameters: &[
+                    parameter("Bandwidth", "Bandwidth", Some("bandwidth"), Kind::Int32),
+                    parameter("Name", "Name", None, Kind::String),
+                    parameter("name", "name", None, Kind::String),
+                    parameter("profile", "param-profile", None, Kind::String),
+                    parameter("Value", "Value", Some("value"), Kind::Json),
+                ],
+                nested_secrets: &[],
+            },
+            Operation {
+                command: "action-wait",
+                alias: None,
+                summary: "Waits.",
+                call: acs_runtime::Operation::new("wait", Method::Post),
+                pagination: None,
+                parameters: &[],
+                nested_secrets: &[],
+            },
+        ],
+        waiters: &[Waiter {
+            command: "tuned",
+            description: "Waits until tuned.",
+            operation: "Tune",
+            inputs: &["profile"],
+            status_path: "Status",
+            rule: WaitRule {
+                success: &["Done"],
+                failure: &[],
+                needs_action: &[],
+                delay: std::time::Duration::from_secs(1),
+                timeout: std::time::Duration::from_secs(2),
+            },
+        }],
+    };
+
+    fn parse(args: &[&str]) -> Result<clap::ArgMatches, clap::Error> {
+        build(&CLI).try_get_matches_from(["demo"].iter().chain(args))
+    }
+
+    #[test]
+    fn the_tree_passes_clap_checks() {
+        build(&CLI).debug_assert();
+    }
+
+    #[test]
+    fn own_options_and_commands_are_those_the_tree_has() {
+        let mut command = build(&CLI);
+        command.build();
+        fn options(command: &Command, found: &mut BTreeSet<String>) {
+            for arg in command.get_arguments() {
+                if arg.get_id().as_str().starts_with("--") {
+                    continue;
+                }
+                found.extend(arg.get_long().map(str::to_owned));
+                found.extend(
+                    arg.get_all_aliases()
+                        .into_iter()
+                        .flatten()
+                        .map(str::to_owned),
+                );
+            }
+        }
+        let mut found = BTreeSet::new();
+        let wait = command.find_subcommand(WAIT).unwrap();
+        for subcommand in command.get_subcommands().chain(wait.get_subcommands()) {
+            options(subcommand, &mut found);
+        }
+        let own: BTreeSet<String> = OWN_OPTIONS.iter().map(|name| name.to_string()).collect();
+        assert_eq!(found, own);
+        let commands: BTreeSet<&str> = command
+            .get_subcommands()
+            .map(Command::get_name)
+            .filter(|name| CLI.operations.iter().all(|op| op.command != *name))
+            .collect();
+        assert_eq!(commands, OWN_COMMANDS.iter().copied().collect());
+    }
+
+    #[test]
+    fn a_parameter_spelled_like_a_global_option_leaves_it_alone() {
+        let matches = parse(&["Tune", "--param-profile", "p", "--profile", "default"]).unwrap();
+        let (_, arguments) = matches.subcommand().unwrap();
+        assert_eq!(
+            arguments.get_one::<String>(PROFILE).map(String::as_str),
+            Some("default")
+        );
+        let params = call::collect_params(CLI.operations[0].parameters, arguments);
+        assert_eq!(params.query.get("profile"), Some("p"));
+        let waited = parse(&["wait", "tuned", "--param-profile", "p"]).unwrap();
+        assert!(waited.subcommand().is_some());
+        let missing = parse(&["wait", "tuned"]).unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::MissingRequiredArgument);
+        assert!(missing.to_string().contains("--param-profile"), "{missing}");
+    }
+
+    #[test]
+    fn an_action_spelled_like_a_command_of_the_engine_has_its_own_spelling() {
+        let matches = parse(&["action-wait"]).unwrap();
+        assert_eq!(matches.subcommand_name(), Some("action-wait"));
+        let waiter = parse(&["wait", "tuned", "--param-profile", "p"]).unwrap();
+        assert_eq!(waiter.subcommand_name(), Some(WAIT));
+    }
+
+    #[test]
+    fn values_may_start_with_a_hyphen() {
+        let matches = parse(&[
+            "Tune",
+            "--Bandwidth",
+            "-1",
+            "--Name",
+            "-foo",
+            "--name",
+            "--not-an-option",
+            "--value",
+            "-1.5e3",
+        ])
+        .unwrap();
+        let (_, arguments) = matches.subcommand().unwrap();
+        let params = call::collect_params(CLI.operations[0].parameters, arguments);
+        assert_eq!(params.query.get("Bandwidth"), Some("-1"));
+        assert_eq!(params.query.get("Name"), Some("-foo"));
+        assert_eq!(params.query.get("name"), Some("--not-an-option"));
+        assert_eq!(
+            arguments.get_one::<serde_json::Value>("--Value"),
+            Some(&json!(-1500.0))
+        );
+    }
+
+    #[test]
+    fn an_option_of_the_command_is_not_taken_as_a_value() {
+        for option in ["--dry-run", "--profile=default", "--bandwidth"] {
+            let error = parse(&["Tune", "--Name", option]).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                ErrorKind::ValueValidation,
+                "{option}: {error}"
+            );
+        }
+        let error = parse(&["Tune", "--Bandwidth", "-x"]).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::ValueValidation, "{error}");
+    }
 
     #[test]
     fn first_sentences() {

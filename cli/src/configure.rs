@@ -110,7 +110,8 @@ mod tests {
         about: "A demo.",
         service: &SERVICE,
         operations: &[Operation {
-            kebab: "ping",
+            command: "Ping",
+            alias: Some("ping"),
             summary: "Pings.",
             call: acs_runtime::Operation::new("Ping", Method::Post),
             pagination: None,

@@ -217,7 +217,8 @@ mod tests {
         static PARAMETERS: [Parameter; 3] = [
             Parameter {
                 name: "Password",
-                kebab: "password",
+                flag: "Password",
+                alias: Some("password"),
                 kind: Kind::String,
                 style: Style::Simple,
                 location: Location::Query,
@@ -228,7 +229,8 @@ mod tests {
             },
             Parameter {
                 name: "LoginConfig",
-                kebab: "login-config",
+                flag: "LoginConfig",
+                alias: Some("login-config"),
                 kind: Kind::Json,
                 style: Style::Flat,
                 location: Location::Query,
@@ -239,7 +241,8 @@ mod tests {
             },
             Parameter {
                 name: "Options",
-                kebab: "options",
+                flag: "Options",
+                alias: Some("options"),
                 kind: Kind::JsonText,
                 style: Style::Json,
                 location: Location::Form,
@@ -250,7 +253,8 @@ mod tests {
             },
         ];
         let operation = Operation {
-            kebab: "create-thing",
+            command: "CreateThing",
+            alias: Some("create-thing"),
             summary: "",
             call: acs_runtime::Operation::new("CreateThing", Method::Post),
             pagination: None,

@@ -27,10 +27,17 @@ mod table;
 mod values;
 mod waiting;
 
+pub use command::{OWN_COMMANDS, OWN_OPTIONS};
 pub use exit::ExitStatus;
 pub use model::{Cli, Kind, Operation, Pagination, Parameter, Waiter};
 
 /// Parses the process's arguments, runs the chosen command and returns the exit code.
 pub fn main(cli: &'static Cli) -> std::process::ExitCode {
     run::run(cli, std::env::args_os()).into()
+}
+
+/// The clap command tree of `cli`, as [`main`] parses with it: for tests, such as clap's
+/// `Command::debug_assert`, which checks the whole tree in a debug build.
+pub fn command(cli: &Cli) -> clap::Command {
+    command::build(cli)
 }

@@ -13,15 +13,20 @@ pub struct Cli {
     pub about: &'static str,
     pub service: &'static acs_runtime::Service,
     pub operations: &'static [Operation],
-    /// The spec's waiters, run by `<name> wait <kebab>`.
+    /// The spec's waiters, run by `<name> wait <command>`.
     pub waiters: &'static [Waiter],
 }
 
+/// Subcommands and flags are spelled as the generator names them (its `naming.rs`): the
+/// action and the wire names, unless this engine spells an option or subcommand of its own
+/// so, with kebab-case aliases where free. No two spellings in a command are the same.
 #[derive(Debug)]
 pub struct Operation {
-    /// Kebab-case alias (`list-instance-patch-states`) of the subcommand, which is the
-    /// action's name (`ListInstancePatchStates`).
-    pub kebab: &'static str,
+    /// The subcommand: the action (`ListInstancePatchStates`), or `action-` and its kebab
+    /// case when a subcommand of this engine has that spelling (`action-wait`).
+    pub command: &'static str,
+    /// Its kebab-case alias (`list-instance-patch-states`), if free.
+    pub alias: Option<&'static str>,
     pub summary: &'static str,
     /// The action, and how the runtime sends it and reads its response, as in the SDK
     /// (including how its pages are asked for).
@@ -54,7 +59,7 @@ pub struct Pagination {
 #[derive(Debug)]
 pub struct Waiter {
     /// Subcommand of `wait` (`execution-finished`).
-    pub kebab: &'static str,
+    pub command: &'static str,
     pub description: &'static str,
     /// Action of the polled operation, one of [`Cli::operations`].
     pub operation: &'static str,
@@ -80,10 +85,13 @@ impl Waiter {
 
 #[derive(Debug)]
 pub struct Parameter {
-    /// Wire name, also the flag (`--RegionId`).
+    /// Wire name (`RegionId`).
     pub name: &'static str,
-    /// Kebab-case alias (`--region-id`).
-    pub kebab: &'static str,
+    /// The long option, without `--`: the wire name (`RegionId`), or `param-` and its kebab
+    /// case when an option of this engine has that spelling (`param-profile`).
+    pub flag: &'static str,
+    /// Its kebab-case alias (`region-id`), if free.
+    pub alias: Option<&'static str>,
     pub kind: Kind,
     pub style: Style,
     pub location: Location,

@@ -48,13 +48,13 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
         }
         Some((MAN, _)) => man_page(command),
         Some((WAIT, arguments)) => match arguments.subcommand() {
-            Some((name, arguments)) => match cli.waiters.iter().find(|w| w.kebab == name) {
+            Some((name, arguments)) => match cli.waiters.iter().find(|w| w.command == name) {
                 Some(waiter) => block_on(wait(cli, waiter, arguments)),
                 None => Err(Failure::Usage(format!("no waiter `{name}`"))),
             },
             None => Err(Failure::Usage("wait needs a waiter".into())),
         },
-        Some((name, arguments)) => match find_operation(cli, name) {
+        Some((name, arguments)) => match cli.operations.iter().find(|op| op.command == name) {
             Some(operation) => block_on(call_operation(cli, operation, arguments)),
             None => Err(Failure::Usage(format!("no operation `{name}`"))),
         },
@@ -66,6 +66,7 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
     }
 }
 
+/// The operation the table names `action`, as waiters name theirs.
 fn find_operation(cli: &'static Cli, action: &str) -> Option<&'static Operation> {
     cli.operations
         .iter()

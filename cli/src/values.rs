@@ -1,6 +1,7 @@
 //! Flag values: where they come from (inline, `file://PATH`, `-` for stdin) and what they must
 //! look like, checked by clap's value parsers before anything is sent.
 
+use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,11 +39,13 @@ impl Sources {
     }
 
     /// A parser that accepts only values of `kind` and yields them as JSON values: strings as
-    /// they are, numbers and booleans checked, JSON parsed.
-    pub fn parameter(&self, kind: Kind) -> ValueParser {
+    /// they are, numbers and booleans checked, JSON parsed. `options` are the long options of
+    /// the command (without `--`), which a value is not (see [`refuse_option`]).
+    pub fn parameter(&self, kind: Kind, options: Arc<BTreeSet<String>>) -> ValueParser {
         ValueParser::new(ParameterParser {
             sources: self.clone(),
             kind,
+            options,
         })
     }
 
@@ -63,6 +66,7 @@ impl Sources {
 struct ParameterParser {
     sources: Sources,
     kind: Kind,
+    options: Arc<BTreeSet<String>>,
 }
 
 impl TypedValueParser for ParameterParser {
@@ -85,8 +89,29 @@ impl TypedValueParser for ParameterParser {
         let text = value
             .to_str()
             .ok_or_else(|| refuse("not valid UTF-8".to_owned()))?;
+        refuse_option(text, &self.options).map_err(refuse)?;
         let text = self.sources.read(text).map_err(refuse)?;
         parse_kind(self.kind, &text).map_err(refuse)
+    }
+}
+
+/// A parameter's flag takes the next argument as its value even when it starts with `-`, but
+/// one of the command's own options (`--dry-run`, `--RegionId=…`) means that the flag was
+/// given no value: sending the call with that text instead, maybe without the `--dry-run` the
+/// caller asked for, would be worse than refusing it. The text itself can still be sent, from
+/// a file or standard input.
+fn refuse_option(text: &str, options: &BTreeSet<String>) -> Result<(), String> {
+    let Some(option) = text.strip_prefix("--") else {
+        return Ok(());
+    };
+    let name = option.split_once('=').map_or(option, |(name, _)| name);
+    if options.contains(name) {
+        Err(format!(
+            "`--{name}` is an option of this command, so the flag before it has no value; \
+             to send this text as the value, give it as file://PATH or - (stdin)"
+        ))
+    } else {
+        Ok(())
     }
 }
 
@@ -184,7 +209,7 @@ mod tests {
             let command = clap::Command::new("cs").arg(
                 clap::Arg::new("body")
                     .long("body")
-                    .value_parser(sources.parameter(kind)),
+                    .value_parser(sources.parameter(kind, Default::default())),
             );
             let error = command
                 .try_get_matches_from(["cs", "--body", &value])
@@ -217,6 +242,18 @@ mod tests {
         let sources = Sources::default();
         sources.stdin_taken.store(true, Ordering::SeqCst);
         assert!(sources.read("-").unwrap_err().contains("only one value"));
+    }
+
+    #[test]
+    fn values_may_start_with_a_hyphen_but_not_be_an_option_of_the_command() {
+        let options: BTreeSet<String> = ["dry-run", "RegionId"].map(String::from).into();
+        for value in ["-1", "-foo", "--foo", "---cert", "-", "--"] {
+            assert_eq!(refuse_option(value, &options), Ok(()), "{value}");
+        }
+        for value in ["--dry-run", "--RegionId=cn-hangzhou"] {
+            let error = refuse_option(value, &options).unwrap_err();
+            assert!(error.contains("file://PATH or - (stdin)"), "{error}");
+        }
     }
 
     #[test]

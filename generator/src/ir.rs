@@ -14,7 +14,7 @@ use std::path::PathBuf;
 pub use acs_runtime::Location;
 pub use acs_runtime::params::Style;
 
-pub use crate::naming::{FieldNames, OperationNames, WaiterNames};
+pub use crate::naming::{FieldNames, OperationNames, Spellings, WaiterNames};
 
 /// A signature scheme a spec may name, as the runtime's `AuthScheme` has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub struct Service {
     pub crate_ident: String,
     /// Cargo package of the command-line tool (`alibabacloud-oos-cli`).
     pub cli_crate_name: String,
+    /// Rust name of its library, which holds the command's table (`alibabacloud_oos_cli`).
+    pub cli_crate_ident: String,
     /// The command-line tool's binary (`oos`).
     pub cli_binary: String,
     /// Product code as Alibaba Cloud spells it (`Sls`).
@@ -103,6 +105,8 @@ pub struct Operation {
     /// The wire name of a JSON body parameter whose fields are the request fields at
     /// [`Location::BodyField`] (the metadata's `body` object), which the CLI takes whole.
     pub body_parameter: Option<String>,
+    /// The command-line flags, in request order.
+    pub flags: Vec<Flag>,
     pub response: Response,
     /// Every object type of the operation, request side first, in spec order.
     pub structs: Vec<Struct>,
@@ -130,6 +134,33 @@ impl Operation {
                 .iter()
                 .any(|item| item.side.response && item.has_sensitive_fields())
     }
+}
+
+/// One flag of an operation's subcommand.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub names: Spellings,
+    pub takes: FlagValue,
+}
+
+impl Flag {
+    /// The wire name of the parameter (or whole body) that the flag sets, of `operation`.
+    pub fn wire_name<'a>(&'a self, operation: &'a Operation) -> &'a str {
+        match &self.takes {
+            FlagValue::Parameter(index) => &operation.request[*index].wire_name,
+            FlagValue::Body { wire_name, .. } => wire_name,
+        }
+    }
+}
+
+/// What a flag sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlagValue {
+    /// The request parameter `request[index]`.
+    Parameter(usize),
+    /// The whole JSON object whose fields are the request's [`Location::BodyField`]s (see
+    /// [`Operation::body_parameter`]), under its wire name; required when one of them is.
+    Body { wire_name: String, required: bool },
 }
 
 /// What a successful response's body holds.

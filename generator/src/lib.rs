@@ -100,6 +100,29 @@ pub fn generate_from_texts(
     )?))
 }
 
+/// The IR of one service whose spec files are given as text (as in [`generate_from_texts`]):
+/// what its files are emitted from, for tools that check a property of many services, such
+/// as their command lines (`cargo xtask corpus --command-names`), without rendering them, or
+/// that drive a generated SDK from outside (`cargo xtask conformance` derives its inputs from
+/// what its operations take and where each parameter travels).
+pub fn lower_from_texts(
+    dir_name: &str,
+    spec_texts: &BTreeMap<PathBuf, String>,
+) -> Result<ir::Service, Error> {
+    let mut diagnostics = diagnostics::Diagnostics::default();
+    let spec_dir = Path::new("spec").join(dir_name);
+    let service = load::parse_service(dir_name, &spec_dir, spec_texts, &mut diagnostics);
+    let mut diagnostics = diagnostics.into_sorted();
+    if let Some(files) = service.filter(|_| diagnostics.is_empty()) {
+        match lower::lower(&files) {
+            Ok(service) => return Ok(service),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    diagnostics.sort();
+    Err(Error::Spec(diagnostics))
+}
+
 /// For each `(action, inputs)` of `requests`, a Rust expression `(&SERVICE, &OPERATION,
 /// request)` of the generated SDK of the service whose spec files are `spec_texts` (as in
 /// [`generate_from_texts`]), whose request is built by the operation's builder with each input
@@ -132,22 +155,6 @@ pub fn request_builder(
     emit::request_builder(service, operation, inputs)
         .map(|tokens| tokens.to_string())
         .map_err(Error::Request)
-}
-
-/// The IR of one service whose spec files are given as text (as in [`generate_from_texts`]):
-/// what its operations take and where each parameter travels, for tools that drive a
-/// generated SDK from outside (`cargo xtask conformance` derives its inputs from it).
-pub fn lower_from_texts(
-    dir_name: &str,
-    spec_texts: &BTreeMap<PathBuf, String>,
-) -> Result<ir::Service, Error> {
-    let mut diagnostics = diagnostics::Diagnostics::default();
-    let spec_dir = Path::new("spec").join(dir_name);
-    let files = load::parse_service(dir_name, &spec_dir, spec_texts, &mut diagnostics);
-    match files {
-        Some(files) if diagnostics.is_empty() => lower::lower(&files).map_err(Error::Spec),
-        _ => Err(Error::Spec(diagnostics.into_sorted())),
-    }
 }
 
 /// The texts of every service's files, keyed by path.

@@ -21,6 +21,19 @@
 //! names: the first keeps the plain name and each later one takes the first free suffix
 //! `_2`, `_3`, … (`2`, `3`, … for PascalCase). The result depends only on the set of names, so
 //! it is the same on every run and whatever order the metadata lists them in.
+//!
+//! **The command line.** The generated command spells each operation as its action
+//! (`ListExecutions`) and each parameter as its wire name (`--ExecutionId`), each with a
+//! kebab-case alias (`list-executions`, `--execution-id`). A wire name the command cannot take
+//! as it is, because the command-line engine spells an option or subcommand of its own so
+//! ([`CLI_OWN_OPTIONS`], [`CLI_OWN_COMMANDS`]) or because it starts with `-` (or, for a flag,
+//! holds `=`), is prefixed: `param-` for a flag (`profile` → `--param-profile`), `action-` for
+//! a subcommand (`wait` → `action-wait`), taking `-2`, `-3`, … if that is taken too. Wire names
+//! keep their spelling first; an alias that is the flag itself or already taken is left out.
+//!
+//! **Crates.** A service in `spec/<dir>/` is the SDK crate `alibabacloud-<dir>` in
+//! `generated/<dir>/` and the command-line crate `alibabacloud-<dir>-cli` in
+//! `generated/<dir>-cli/`, whose binary is `<dir>` ([`crate_names`]).
 
 use std::collections::BTreeSet;
 
@@ -78,6 +91,87 @@ const TRAIT_METHODS: &[&str] = &[
 /// Method names of the generated `Client` itself, which operations must not shadow.
 const CLIENT_METHODS: &[&str] = &["new", "from_conf", "from_env", "config", "runtime", "clone"];
 
+/// The long options the command-line engine (`acs-cli`) gives the commands that take
+/// parameters, all of them or some (`--timeout` and `--interval` of `wait`), with clap's
+/// `--help`: a parameter's flag takes none of these spellings, whichever command it is in.
+/// (`--version` is the tool's, not its subcommands'.)
+/// `tests/tests/command_trees.rs` holds this list to the engine's own.
+pub const CLI_OWN_OPTIONS: &[&str] = &[
+    "access-key-id",
+    "access-key-secret",
+    "cli-query",
+    "connect-timeout",
+    "dry-run",
+    "endpoint",
+    "help",
+    "interval",
+    "log-level",
+    "output",
+    "pager",
+    "profile",
+    "quiet",
+    "read-timeout",
+    "region",
+    "retry-count",
+    "timeout",
+    "waiter",
+];
+
+/// The subcommands the command-line engine defines beside the operations, clap's `help`
+/// included.
+pub const CLI_OWN_COMMANDS: &[&str] = &["completion", "help", "man", "wait"];
+
+/// What a flag whose wire name the command cannot take is prefixed with.
+const RENAMED_FLAG_PREFIX: &str = "param-";
+/// What a subcommand whose action the command cannot take is prefixed with.
+const RENAMED_COMMAND_PREFIX: &str = "action-";
+
+/// What the Cargo packages of generated crates are named with.
+pub const CRATE_PREFIX: &str = "alibabacloud-";
+
+/// The names of a service's crates and its command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateNames {
+    /// The SDK's Cargo package (`alibabacloud-oos`).
+    pub sdk: String,
+    /// The SDK's Rust name (`alibabacloud_oos`).
+    pub sdk_ident: String,
+    /// The command-line crate's directory under `generated/` (`oos-cli`).
+    pub cli_dir: String,
+    /// The command-line crate's Cargo package (`alibabacloud-oos-cli`).
+    pub cli: String,
+    /// Its library's Rust name (`alibabacloud_oos_cli`).
+    pub cli_ident: String,
+    /// The command (`oos`).
+    pub binary: String,
+}
+
+/// The crates of the service whose spec is `spec/<dir_name>/`.
+pub fn crate_names(dir_name: &str) -> CrateNames {
+    let sdk = format!("{CRATE_PREFIX}{dir_name}");
+    let cli = format!("{sdk}-cli");
+    CrateNames {
+        sdk_ident: sdk.replace('-', "_"),
+        cli_dir: format!("{dir_name}-cli"),
+        cli_ident: cli.replace('-', "_"),
+        binary: dir_name.to_owned(),
+        sdk,
+        cli,
+    }
+}
+
+/// How the command line spells an operation or a parameter: its subcommand or long option,
+/// and a kebab-case alias.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spellings {
+    /// The subcommand (`ListExecutions`) or long option (`RegionId`, `param-profile`),
+    /// without its `--`.
+    pub name: String,
+    /// The kebab-case alias (`list-executions`, `region-id`), unless that is the name itself
+    /// or taken.
+    pub alias: Option<String>,
+}
+
 /// The Rust names of one operation's items.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationNames {
@@ -93,13 +187,17 @@ pub struct OperationNames {
     pub request_test: String,
     /// The generated test that no secret of it shows (`Debug`, errors, encoded parameters).
     pub redaction_test: String,
+    /// Its subcommand in the generated command.
+    pub command: Spellings,
 }
 
 impl OperationNames {
-    /// The names of an operation whose module and method are `module` (see [`Namespace`]).
-    fn new(module: String) -> Self {
+    /// The names of an operation whose module and method are `module` (see [`Namespace`]) and
+    /// whose subcommand is `command`.
+    fn new(module: String, command: Spellings) -> Self {
         let prefix = upper_camel(&module);
         OperationNames {
+            command,
             request: format!("{prefix}Request"),
             request_builder: format!("{prefix}RequestBuilder"),
             fluent_builder: format!("{prefix}FluentBuilder"),
@@ -131,6 +229,8 @@ pub struct WaiterNames {
     pub waiter: String,
     /// The function reading the status from a response (`execution_finished_status`).
     pub status: String,
+    /// Its subcommand of the command's `wait` (`execution-finished`).
+    pub command: String,
 }
 
 /// The Rust names of a field and its accessors.
@@ -152,28 +252,104 @@ pub fn client_names<'a>(
     actions: impl IntoIterator<Item = &'a str>,
     waiters: impl IntoIterator<Item = &'a str>,
 ) -> (Vec<OperationNames>, Vec<WaiterNames>) {
+    let actions: Vec<&str> = actions.into_iter().collect();
+    let waiters: Vec<&str> = waiters.into_iter().collect();
     let mut namespace = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
+    let commands = spellings(&actions, CLI_OWN_COMMANDS, RENAMED_COMMAND_PREFIX, |_| true);
     let operations = namespace
         .assign(actions, |action| vec![snake_identifier(action)])
         .into_iter()
-        .map(|mut names| OperationNames::new(names.remove(0)))
+        .zip(commands)
+        .map(|(mut names, command)| OperationNames::new(names.remove(0), command))
         .collect();
+    // `wait` has clap's `help` beside the waiters.
+    let mut wait_commands = Namespace::kebab_with_reserved(["help"]);
+    let wait_commands = wait_commands.assign(waiters.iter().copied(), |waiter| {
+        vec![non_empty_kebab(waiter)]
+    });
     let waiters = namespace
         .assign(waiters, |waiter| {
             vec![format!("wait_until_{}", snake_words(waiter))]
         })
         .into_iter()
-        .map(|mut names| {
+        .zip(wait_commands)
+        .map(|(mut names, mut command)| {
             let method = names.remove(0);
             let snake = method.trim_start_matches("wait_until_");
             WaiterNames {
                 waiter: format!("{}Waiter", upper_camel(snake)),
                 status: format!("{snake}_status"),
+                command: command.remove(0),
                 method,
             }
         })
         .collect();
     (operations, waiters)
+}
+
+/// The long option and alias of each of one command's parameters, given by wire name in
+/// request order (see the module documentation).
+pub fn flag_names<'a>(wire_names: impl IntoIterator<Item = &'a str>) -> Vec<Spellings> {
+    let wire_names: Vec<&str> = wire_names.into_iter().collect();
+    spellings(
+        &wire_names,
+        CLI_OWN_OPTIONS,
+        RENAMED_FLAG_PREFIX,
+        // clap reads `--Name=value` as the option `Name` with a value.
+        |name| !name.contains('='),
+    )
+}
+
+/// The spellings of a set of subcommands or of one command's options: each wire name as it
+/// is, when `usable` and neither one of the engine's own (`reserved`), nor starting with
+/// `-`, nor another's; else `prefix` and its kebab case, suffixed where taken. Then the
+/// kebab-case aliases, in the byte order of the wire names, where still free.
+fn spellings(
+    wire_names: &[&str],
+    reserved: &[&str],
+    prefix: &str,
+    usable: impl Fn(&str) -> bool,
+) -> Vec<Spellings> {
+    let mut order: Vec<usize> = (0..wire_names.len()).collect();
+    order.sort_by_key(|&index| wire_names[index]);
+    let mut taken: BTreeSet<String> = reserved.iter().map(|name| (*name).to_owned()).collect();
+    let mut names: Vec<Option<String>> = vec![None; wire_names.len()];
+    for &index in &order {
+        let wire = wire_names[index];
+        if !wire.is_empty() && !wire.starts_with('-') && usable(wire) && taken.insert(wire.into()) {
+            names[index] = Some(wire.to_owned());
+        }
+    }
+    let renamed: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&index| names[index].is_none())
+        .collect();
+    let mut namespace = Namespace {
+        taken,
+        suffix: kebab_suffix,
+    };
+    let chosen = namespace.assign(renamed.iter().map(|&index| wire_names[index]), |wire| {
+        vec![format!("{prefix}{}", non_empty_kebab(wire))]
+    });
+    for (index, mut chosen) in renamed.into_iter().zip(chosen) {
+        names[index] = Some(chosen.remove(0));
+    }
+    let mut aliases: Vec<Option<String>> = vec![None; wire_names.len()];
+    for &index in &order {
+        let kebab = kebab_words(wire_names[index]);
+        if !kebab.is_empty() && namespace.taken.insert(kebab.clone()) {
+            aliases[index] = Some(kebab);
+        }
+    }
+    names
+        .into_iter()
+        .zip(aliases)
+        .map(|(name, alias)| Spellings {
+            name: name.expect("every wire name was given a spelling"),
+            alias,
+        })
+        .collect()
 }
 
 /// The names of the fields of one struct (or request), in the order given: each field by its
@@ -226,12 +402,24 @@ pub fn enum_variants<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Strin
 /// A set of names in use, which hands out free ones by the collision rule above.
 struct Namespace {
     taken: BTreeSet<String>,
+    /// A name with a collision suffix.
+    suffix: fn(&str, usize) -> String,
 }
 
 impl Namespace {
+    /// Rust names: `_2` (`2` for PascalCase).
     fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
         Namespace {
             taken: reserved.into_iter().map(str::to_owned).collect(),
+            suffix: with_suffix,
+        }
+    }
+
+    /// Command-line names: `-2`.
+    fn kebab_with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Namespace {
+            taken: reserved.into_iter().map(str::to_owned).collect(),
+            suffix: kebab_suffix,
         }
     }
 
@@ -252,7 +440,7 @@ impl Namespace {
                 .map(|counter| {
                     group
                         .iter()
-                        .map(|name| with_suffix(name, counter))
+                        .map(|name| (self.suffix)(name, counter))
                         .collect::<Vec<_>>()
                 })
                 .find(|names| names.iter().all(|name| !self.taken.contains(name)))
@@ -273,6 +461,29 @@ fn with_suffix(name: &str, counter: usize) -> String {
         format!("{name}{counter}")
     } else {
         format!("{name}_{counter}")
+    }
+}
+
+/// `name` with the collision suffix `counter` (none for 1) of command-line names: `-2`.
+fn kebab_suffix(name: &str, counter: usize) -> String {
+    if counter == 1 {
+        name.to_owned()
+    } else {
+        format!("{name}-{counter}")
+    }
+}
+
+/// The kebab-case words of a wire name (`ListExecutions` → `list-executions`), as
+/// [`snake_words`] splits them; empty when it has none.
+fn kebab_words(wire_name: &str) -> String {
+    snake_words(wire_name).replace('_', "-")
+}
+
+/// [`kebab_words`], or `value` for a name without words.
+fn non_empty_kebab(wire_name: &str) -> String {
+    match kebab_words(wire_name) {
+        words if words.is_empty() => "value".to_owned(),
+        words => words,
     }
 }
 

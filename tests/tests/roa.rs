@@ -170,6 +170,44 @@ async fn the_cs_command_takes_the_body_whole_and_path_parameters_as_flags() {
     assert_eq!(server.requests().len(), 1, "a dry run sends nothing");
 }
 
+/// Container Service's `profile` parameter is spelled like the command's `--profile`: it is
+/// `--param-profile`, and `--profile` stays the credentials' profile.
+#[tokio::test]
+async fn a_parameter_spelled_like_a_global_option_is_sent_under_its_own_flag() {
+    let server = TestServer::start().await.unwrap();
+    server.enqueue("DescribeAddon", Reply::json(200, r#"{"name":"coredns"}"#));
+    let output = cs(
+        &server,
+        &[
+            "DescribeAddon",
+            "--addon_name",
+            "coredns",
+            "--param-profile",
+            "Default",
+            "--cluster_version=-1",
+        ],
+    )
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let request = &server.requests()[0];
+    assert!(request.signature_verified);
+    assert_eq!(request.path, "/addons/coredns");
+    assert_eq!(request.query["profile"], "Default");
+    assert_eq!(request.query["cluster_version"], "-1");
+
+    // `--profile` names a profile of aliyun-cli's configuration, which this home lacks: a
+    // configuration problem (exit 5), not a parameter.
+    let profile = cs(&server, &["DescribeAddon", "--profile", "Default"]).await;
+    assert_eq!(profile.status.code(), Some(5));
+    let said = String::from_utf8_lossy(&profile.stderr);
+    assert!(said.contains("cli profile"), "{said}");
+    assert_eq!(server.requests().len(), 1);
+}
+
 /// Container Service pages by `page_number` in the query and reports the total inside
 /// `page_info`: the SDK's paginator and `--pager` ask each page once and stop at the total.
 #[tokio::test]

@@ -4,7 +4,8 @@
 //! operations got a paginator, by paging style, and why those that take paging parameters
 //! but got none were left out. With `--compile N` it also writes N product-versions into a
 //! scratch workspace, builds them and documents them, failing on any warning (of rustc or
-//! rustdoc).
+//! rustdoc). With `--command-names PATH` it writes the names the commands of some of them take,
+//! the fixture of `tests/tests/command_trees.rs` (`command_names.rs`).
 //!
 //! Each product-version is generated as `cargo xtask import` then `cargo xtask codegen` would
 //! make it: imported spec files as YAML text (with the official SDK's facts of the
@@ -30,6 +31,7 @@ use std::time::Instant;
 use acs_codegen::import::sensitive::Judged;
 use acs_codegen::import::{self, ImportError, ImportedSpecs, LeftOut};
 
+use crate::command_names::{self, Commands};
 use crate::sensitive_report::{self, Tally};
 
 #[derive(Debug, clap::Args)]
@@ -53,6 +55,11 @@ pub struct Options {
     /// Compare the report with the file instead of writing it; fail when it differs.
     #[arg(long, requires = "sensitive_report")]
     sensitive_report_check: bool,
+    /// Also write the command names of the products named by `--include`, and of those whose
+    /// command spells a name of its own, to this file: the fixture of
+    /// `tests/tests/command_trees.rs`.
+    #[arg(long)]
+    command_names: Option<PathBuf>,
 }
 
 /// One `api-docs.json` of the corpus.
@@ -91,6 +98,8 @@ pub enum Outcome {
         files: BTreeMap<PathBuf, String>,
         /// What the secrets rule decided.
         judged_secrets: Vec<Judged>,
+        /// The names its command takes, when `--command-names` asks for them.
+        commands: Option<Commands>,
     },
     NoOperations,
     Declined(String),
@@ -113,17 +122,32 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcomes = generate_all(root, &entries, options.compile.is_some());
+    let outcomes = generate_all(
+        root,
+        &entries,
+        options.compile.is_some(),
+        options.command_names.is_some(),
+    );
     let mut summary = Summary::default();
     let mut generated = Vec::new();
+    let mut command_names = BTreeMap::new();
     for (entry, outcome) in entries.iter().zip(outcomes) {
         summary.count(entry, &outcome);
         if let Outcome::Generated {
-            operations, files, ..
+            operations,
+            files,
+            commands,
+            ..
         } = outcome
-            && options.compile.is_some()
         {
-            generated.push((entry.dir.clone(), operations, files));
+            if let Some(commands) =
+                commands.filter(|commands| commands.chosen(&entry.dir, &options.include))
+            {
+                command_names.insert(entry.dir.clone(), commands);
+            }
+            if options.compile.is_some() {
+                generated.push((entry.dir.clone(), operations, files));
+            }
         }
     }
     summary.print(started);
@@ -138,6 +162,19 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
         )
     {
         return ExitCode::FAILURE;
+    }
+    if let Some(path) = &options.command_names {
+        match command_names::write(path, &options.include, &command_names) {
+            Ok(()) => println!(
+                "command names of {} product-versions written to {}",
+                command_names.len(),
+                path.display()
+            ),
+            Err(message) => {
+                eprintln!("corpus: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
     }
     match options.compile {
         Some(count) => compile(root, &options, count, generated),
@@ -191,8 +228,14 @@ pub fn api_docs_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// The outcome of every entry, in order, generated on every core: one product-version
 /// after another on each, as most of a product-version's work is not parallel. The files are
-/// kept only when `keep_files`.
-fn generate_all(root: &Path, entries: &[Entry], keep_files: bool) -> Vec<Outcome> {
+/// kept only when `keep_files`, and the names their commands take found only when
+/// `find_commands`.
+fn generate_all(
+    root: &Path,
+    entries: &[Entry],
+    keep_files: bool,
+    find_commands: bool,
+) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
     let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
@@ -206,6 +249,16 @@ fn generate_all(root: &Path, entries: &[Entry], keep_files: bool) -> Vec<Outcome
                             break done;
                         };
                         let mut outcome = generate(root, entry);
+                        if let Outcome::Generated {
+                            files, commands, ..
+                        } = &mut outcome
+                            && find_commands
+                        {
+                            match Commands::of(&entry.dir, files) {
+                                Ok(found) => *commands = Some(found),
+                                Err(problem) => outcome = Outcome::Failed(problem),
+                            }
+                        }
                         if let Outcome::Generated { files, .. } = &mut outcome
                             && !keep_files
                         {
@@ -261,6 +314,7 @@ pub fn generate(root: &Path, entry: &Entry) -> Outcome {
                 paging: PagingCounts::of(&specs),
                 files,
                 judged_secrets: specs.judged_secrets,
+                commands: None,
             }
         }
         Err(error) => Outcome::Failed(first_lines(&error.to_string(), 3)),

@@ -5,6 +5,7 @@
 mod bench;
 mod catalog;
 mod codegen;
+mod command_names;
 mod conformance;
 mod corpus;
 mod download;

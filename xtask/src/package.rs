@@ -52,7 +52,7 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
 
 /// Writes the crates and returns their names, each after those it depends on.
 fn package(root: &Path, options: &Options) -> Result<Vec<String>, String> {
-    let sdk = format!("alibabacloud-{}", options.product);
+    let crates = acs_codegen::naming::crate_names(&options.product);
     if !root
         .join(acs_codegen::GENERATED_DIR)
         .join(&options.product)
@@ -62,11 +62,12 @@ fn package(root: &Path, options: &Options) -> Result<Vec<String>, String> {
         return Err(format!(
             "no generated crate {sdk}: run `cargo xtask import {product}` and `cargo xtask \
              codegen` first",
+            sdk = crates.sdk,
             product = options.product
         ));
     }
     let workspace = workspace_packages(root)?;
-    let order = dependency_order(&workspace, &[sdk.clone(), format!("{sdk}-cli")])?;
+    let order = dependency_order(&workspace, &[crates.sdk, crates.cli])?;
     let target = root.join("target");
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     // Not verified here: the crates are built where they are used. Imported products are

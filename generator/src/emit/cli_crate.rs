@@ -1,12 +1,16 @@
-//! The command-line crate `generated/<service>-cli/`: a table of every operation and its
-//! parameters, and of every waiter, for the hand-written engine in `cli/` (`acs-cli`).
+//! The command-line crate `generated/<service>-cli/`: a library holding the table of every
+//! operation and its parameters, and of every waiter, for the hand-written engine in `cli/`
+//! (`acs-cli`), one file per operation as in the SDK; and the binary that runs it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::docs::inner_doc_attrs;
 use super::sdk_crate::service_static;
-use crate::ir::{Location, Member, Operation, PageStyle, Service, Struct, Style, Type, Waiter};
-use heck::ToKebabCase;
+use crate::ir::{
+    Flag, FlagValue, Member, Operation, PageStyle, Service, Struct, Style, Type, Waiter,
+};
+use crate::naming::ident;
 
 pub fn cargo_toml(service: &Service) -> String {
     format!(
@@ -21,7 +25,13 @@ readme = "README.md"
 keywords = ["alibaba-cloud", "aliyun", "cli"]
 categories = ["command-line-utilities"]
 
-# The command holds no unit tests: `cargo test` need not compile it a second time.
+# The command's table is a library, which tests check with clap's `Command::debug_assert` and
+# other commands may embed. Neither target holds tests: `cargo test` need not compile them again.
+[lib]
+path = "src/lib.rs"
+test = false
+doctest = false
+
 [[bin]]
 name = "{binary}"
 path = "src/main.rs"
@@ -50,16 +60,54 @@ pub fn readme(service: &Service) -> String {
          cargo install {cli_crate}\n\
          {binary} --help\n\
          ```\n\n\
-         The Rust SDK of the same API is `{sdk}`.\n",
+         The Rust SDK of the same API is `{sdk}`.\n{renamed}",
         cli_crate = service.cli_crate_name,
         binary = service.cli_binary,
         upper = service.product.to_uppercase(),
         version = service.api_version,
         sdk = service.crate_name,
+        renamed = renamed_spellings(service),
     )
 }
 
-pub fn main_rs(service: &Service) -> TokenStream {
+/// The README's list of the operations and parameters whose spelling the command cannot take,
+/// with the spelling they have instead; empty when there are none.
+fn renamed_spellings(service: &Service) -> String {
+    let mut lines = Vec::new();
+    for operation in &service.operations {
+        if operation.names.command.name != operation.name {
+            lines.push(format!(
+                "- `{} {}` calls the action `{}`.\n",
+                service.cli_binary, operation.names.command.name, operation.name
+            ));
+        }
+        for flag in &operation.flags {
+            let wire_name = flag.wire_name(operation);
+            if flag.names.name != wire_name {
+                lines.push(format!(
+                    "- `{} {} --{}` sets the parameter `{wire_name}`.\n",
+                    service.cli_binary, operation.names.command.name, flag.names.name
+                ));
+            }
+        }
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n## Spellings of its own\n\n\
+         A subcommand is spelled as the API names the action and a flag as it names the \
+         parameter, unless the command has an option or subcommand of that spelling itself (or \
+         the name starts with `-` or, for a flag, holds `=`): then the flag is `--param-` and the \
+         subcommand `action-` followed by the name in kebab case, with `-2`, `-3`, … if that is \
+         taken too.\n\n{}",
+        lines.concat()
+    )
+}
+
+/// `src/lib.rs`: the service and the table, whose operations are the modules of
+/// `src/operation/`.
+pub fn lib_rs(service: &Service) -> TokenStream {
     let service_static = service_static(service, &service.cli_crate_name);
     let binary = &service.cli_binary;
     let about = format!(
@@ -67,17 +115,24 @@ pub fn main_rs(service: &Service) -> TokenStream {
         service.product.to_uppercase(),
         service.api_version
     );
-    let operations = service
-        .operations
-        .iter()
-        .map(|operation| operation_entry(operation, &service.shared_structs));
+    let operations = service.operations.iter().map(|operation| {
+        let module = ident(&operation.names.module);
+        quote!(operation::#module::OPERATION)
+    });
     let waiters = service.waiters.iter().map(waiter_entry);
+    let doc = inner_doc_attrs(&format!(
+        "The table of the `{binary}` command: every operation and waiter of the spec, run by \
+         `acs_cli::main`."
+    ));
     quote! {
-        //! The command-line tool: every operation and waiter of the spec, run by `acs_cli`.
+        #doc
+
+        mod operation;
 
         #service_static
 
-        static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
+        /// The command: its operations, their parameters and the waiters.
+        pub static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
             name: #binary,
             version: ::std::env!("CARGO_PKG_VERSION"),
             about: #about,
@@ -85,19 +140,66 @@ pub fn main_rs(service: &Service) -> TokenStream {
             operations: &[#(#operations),*],
             waiters: &[#(#waiters),*],
         };
+    }
+}
+
+/// `src/operation/mod.rs`.
+pub fn operation_mod_rs(service: &Service) -> TokenStream {
+    let modules = service.operations.iter().map(|operation| {
+        let module = ident(&operation.names.module);
+        quote!(pub(crate) mod #module;)
+    });
+    quote! {
+        //! One module per operation: its subcommand, flags and how it is sent.
+        #(#modules)*
+    }
+}
+
+/// `src/main.rs`: the binary, which runs the library's table.
+pub fn main_rs(service: &Service) -> TokenStream {
+    let krate = ident(&service.cli_crate_ident);
+    quote! {
+        //! The command-line tool.
 
         fn main() -> ::std::process::ExitCode {
-            ::acs_cli::main(&CLI)
+            ::acs_cli::main(&::#krate::CLI)
         }
     }
 }
 
+/// `src/operation/<module>.rs`: one operation's entry of the table.
+pub fn operation_rs(operation: &Operation, shared: &[Struct]) -> TokenStream {
+    let command = &operation.names.command;
+    let mut doc = format!("The subcommand `{}`", command.name);
+    if let Some(alias) = &command.alias {
+        doc.push_str(&format!(" (`{alias}`)"));
+    }
+    if command.name != operation.name {
+        doc.push_str(&format!(", which calls the action `{}`", operation.name));
+    }
+    doc.push('.');
+    for flag in &operation.flags {
+        let wire_name = flag.wire_name(operation);
+        if flag.names.name != wire_name {
+            doc.push_str(&format!(
+                "\n\n`--{}` sets the parameter `{wire_name}`, a spelling the command takes \
+                 for itself.",
+                flag.names.name
+            ));
+        }
+    }
+    let doc = inner_doc_attrs(&doc);
+    let entry = operation_entry(operation, shared);
+    quote! {
+        #doc
+
+        pub(crate) const OPERATION: ::acs_cli::Operation = #entry;
+    }
+}
+
 fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
-    let kebab = operation
-        .names
-        .module
-        .trim_start_matches("r#")
-        .to_kebab_case();
+    let command = &operation.names.command.name;
+    let alias = option(operation.names.command.alias.as_deref());
     let summary = operation.summary.clone().unwrap_or_default();
     let call = super::operation::runtime_operation(operation, shared);
     let pagination = match &operation.pagination {
@@ -118,13 +220,20 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
         }
         None => quote!(None),
     };
-    let parameters = cli_parameters(operation);
+    let parameters = operation.flags.iter().map(|flag| match &flag.takes {
+        FlagValue::Parameter(index) => parameter_entry(&operation.request[*index], flag),
+        FlagValue::Body {
+            wire_name,
+            required,
+        } => body_entry(wire_name, *required, flag),
+    });
     let nested_secrets = nested_secrets(operation, shared)
         .into_iter()
         .map(|path| quote!(&[#(#path),*]));
     quote! {
         ::acs_cli::Operation {
-            kebab: #kebab,
+            command: #command,
+            alias: #alias,
             summary: #summary,
             call: #call,
             pagination: #pagination,
@@ -134,36 +243,14 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
     }
 }
 
-/// One flag per parameter, but one `--<name>` flag taking the whole JSON object for the
-/// fields the SDK opens out of the metadata's `body` parameter.
-fn cli_parameters(operation: &Operation) -> Vec<TokenStream> {
-    let mut entries = Vec::new();
-    let mut body_shown = false;
-    for member in &operation.request {
-        match (&operation.body_parameter, member.location) {
-            (Some(body), Location::BodyField) => {
-                if !body_shown {
-                    body_shown = true;
-                    let required = operation
-                        .request
-                        .iter()
-                        .any(|member| member.location == Location::BodyField && member.required);
-                    entries.push(body_entry(body, required));
-                }
-            }
-            _ => entries.push(parameter_entry(member)),
-        }
-    }
-    entries
-}
-
 /// The paths to the secrets inside parameters' values (see `acs_cli::Operation`): every
 /// sensitive field of a struct a parameter holds, at any depth, and the sensitive fields of
 /// the `--body` object, which are no parameters of their own.
 fn nested_secrets(operation: &Operation, shared: &[Struct]) -> Vec<Vec<String>> {
     let mut paths = Vec::new();
     for member in &operation.request {
-        let in_body = operation.body_parameter.is_some() && member.location == Location::BodyField;
+        let in_body = operation.body_parameter.is_some()
+            && member.location == acs_runtime::Location::BodyField;
         let mut path = vec![member.wire_name.clone()];
         if in_body && member.sensitive {
             paths.push(path.clone());
@@ -234,12 +321,13 @@ impl Within<'_> {
     }
 }
 
-fn body_entry(name: &str, required: bool) -> TokenStream {
-    let kebab = name.to_kebab_case();
+fn body_entry(name: &str, required: bool, flag: &Flag) -> TokenStream {
+    let (flag, alias) = flag_spellings(flag);
     quote! {
         ::acs_cli::Parameter {
             name: #name,
-            kebab: #kebab,
+            flag: #flag,
+            alias: #alias,
             kind: ::acs_cli::Kind::Json,
             style: ::acs_runtime::params::Style::Simple,
             location: ::acs_runtime::Location::Body,
@@ -254,7 +342,7 @@ fn body_entry(name: &str, required: bool) -> TokenStream {
 /// The waiter as the CLI runs it: the SDK's rule, with the status path in wire names, which
 /// the CLI evaluates on the JSON response.
 fn waiter_entry(waiter: &Waiter) -> TokenStream {
-    let kebab = waiter.name.to_kebab_case();
+    let command = &waiter.names.command;
     let description = waiter.description.clone().unwrap_or_else(|| {
         format!(
             "Polls {} until {} is final.",
@@ -271,7 +359,7 @@ fn waiter_entry(waiter: &Waiter) -> TokenStream {
     let timeout = waiter.timeout_seconds;
     quote! {
         ::acs_cli::Waiter {
-            kebab: #kebab,
+            command: #command,
             description: #description,
             operation: #operation,
             inputs: &[#(#inputs),*],
@@ -287,10 +375,9 @@ fn waiter_entry(waiter: &Waiter) -> TokenStream {
     }
 }
 
-fn parameter_entry(member: &Member) -> TokenStream {
+fn parameter_entry(member: &Member, flag: &Flag) -> TokenStream {
     let name = &member.wire_name;
-    // From the field name, which is unique among the operation's parameters.
-    let kebab = crate::naming::unraw(&member.names.field).to_kebab_case();
+    let (flag, alias) = flag_spellings(flag);
     let kind = match member.ty {
         // JSON text on the wire: the command sends what it is given, as aliyun-cli does.
         _ if member.style == Style::Json => quote!(JsonText),
@@ -314,7 +401,8 @@ fn parameter_entry(member: &Member) -> TokenStream {
     quote! {
         ::acs_cli::Parameter {
             name: #name,
-            kebab: #kebab,
+            flag: #flag,
+            alias: #alias,
             kind: ::acs_cli::Kind::#kind,
             style: #style,
             location: #location,
@@ -324,6 +412,11 @@ fn parameter_entry(member: &Member) -> TokenStream {
             sensitive: #sensitive,
         }
     }
+}
+
+/// A flag's long option and the tokens of its alias.
+fn flag_spellings(flag: &Flag) -> (&str, TokenStream) {
+    (&flag.names.name, option(flag.names.alias.as_deref()))
 }
 
 fn option(value: Option<&str>) -> TokenStream {

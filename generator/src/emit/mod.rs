@@ -71,6 +71,12 @@ pub fn service_files(
             &operations_spec,
             Item::Examples,
         ),
+        Job::new(cli.join("src/lib.rs"), &spec_dir(service), Item::CliLib),
+        Job::new(
+            cli.join("src/operation/mod.rs"),
+            &operations_spec,
+            Item::CliOperationModule,
+        ),
         Job::new(cli.join("src/main.rs"), &spec_dir(service), Item::CliMain),
     ];
     if !service.shared_structs.is_empty() {
@@ -90,11 +96,16 @@ pub fn service_files(
     }
     for operation in &service.operations {
         let file = format!("{}.rs", crate::naming::unraw(&operation.names.module));
-        let path = sdk.join("src/operation").join(file);
+        let spec = spec_path(&operation.spec_path);
         jobs.push(Job::new(
-            path,
-            &spec_path(&operation.spec_path),
+            sdk.join("src/operation").join(&file),
+            &spec,
             Item::Operation(operation),
+        ));
+        jobs.push(Job::new(
+            cli.join("src/operation").join(&file),
+            &spec,
+            Item::CliOperation(operation),
         ));
     }
     let mut files = render_in_parallel(service, &jobs, reusable)?;
@@ -166,14 +177,19 @@ impl<'a> Job<'a> {
         shared_structs: u64,
         reusable: &Reusable,
     ) -> Result<Rendered, EmitError> {
-        // An operation's module is a function of its IR and the shared structs alone: when
-        // those are as last time, its text is reused without even emitting its tokens.
-        if let Item::Operation(operation) = self.item {
+        // An operation's module, in the SDK or the command, is a function of its IR and the
+        // shared structs alone: when those are as last time, its text is reused without even
+        // emitting its tokens.
+        if let Item::Operation(operation) | Item::CliOperation(operation) = self.item {
             let from = fingerprint::fingerprint_debug(&(&self.spec, operation, shared_structs));
             let text = match reusable.text(&self.path, from) {
                 Some(text) => text.to_owned(),
                 None => {
-                    let tokens = operation::emit_operation(operation, &service.shared_structs);
+                    let shared = &service.shared_structs;
+                    let tokens = match self.item {
+                        Item::CliOperation(_) => cli_crate::operation_rs(operation, shared),
+                        _ => operation::emit_operation(operation, shared),
+                    };
                     render::rust_file(&self.spec, tokens).map_err(|error| self.error(error))?
                 }
             };
@@ -187,8 +203,10 @@ impl<'a> Job<'a> {
             Item::Types => sdk_crate::types_rs(service),
             Item::Waiters => waiters::emit_waiters(&service.waiters),
             Item::Examples => examples::emit_examples(service),
+            Item::CliLib => cli_crate::lib_rs(service),
+            Item::CliOperationModule => cli_crate::operation_mod_rs(service),
             Item::CliMain => cli_crate::main_rs(service),
-            Item::Operation(_) => unreachable!("rendered above"),
+            Item::Operation(_) | Item::CliOperation(_) => unreachable!("rendered above"),
         };
         let reuse = |from| reusable.text(&self.path, from).map(str::to_owned);
         render::rust_file_or_reuse(&self.spec, tokens, reuse).map_err(|error| self.error(error))
@@ -211,8 +229,11 @@ enum Item<'a> {
     Types,
     Waiters,
     Examples,
+    CliLib,
+    CliOperationModule,
     CliMain,
     Operation(&'a crate::ir::Operation),
+    CliOperation(&'a crate::ir::Operation),
 }
 
 /// Renders every job on every core (token streams are not `Send`, so each job is emitted

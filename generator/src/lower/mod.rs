@@ -124,16 +124,17 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         })
         .collect();
 
-    let crate_name = format!("alibabacloud-{}", files.dir_name);
+    let crates = naming::crate_names(&files.dir_name);
     let releases = releases(files, diagnostics);
     ir::Service {
         dir_name: files.dir_name.clone(),
-        cli_dir_name: format!("{}-cli", files.dir_name),
+        cli_dir_name: crates.cli_dir,
         spec_path: files.service_path.clone(),
-        crate_ident: crate_name.replace('-', "_"),
-        cli_crate_name: format!("{crate_name}-cli"),
-        cli_binary: files.dir_name.clone(),
-        crate_name,
+        crate_ident: crates.sdk_ident,
+        cli_crate_name: crates.cli,
+        cli_crate_ident: crates.cli_ident,
+        cli_binary: crates.binary,
+        crate_name: crates.sdk,
         product: spec.product.value.clone(),
         api_version: spec.api_version.value.clone(),
         version: releases[0].version.value.clone(),

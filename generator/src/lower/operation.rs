@@ -9,7 +9,7 @@ use super::tidy;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
 use crate::ir::{self, Location, Response, Type};
 use crate::load::OperationFile;
-use crate::naming::OperationNames;
+use crate::naming::{self, OperationNames};
 use crate::yaml;
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
@@ -67,6 +67,7 @@ pub(super) fn lower(
         .iter()
         .find(|member| member.wire_name == "ClientToken" && member.ty == Type::String)
         .map(|member| (member.wire_name.clone(), member.location));
+    let flags = flags(&request, body_parameter.as_deref());
 
     ir::Operation {
         spec_path: path.to_path_buf(),
@@ -83,6 +84,7 @@ pub(super) fn lower(
         read_only: spec.read_only,
         request,
         body_parameter,
+        flags,
         response,
         structs: shapes.structs,
         enums: shapes.enums,
@@ -145,6 +147,39 @@ fn check_methods(shapes: &mut Shapes<'_>, methods: &[String]) {
             );
         }
     }
+}
+
+/// One flag per request parameter, but one for the whole body object whose fields were opened
+/// into the request (`body_parameter`), where its first field is.
+fn flags(request: &[ir::Member], body_parameter: Option<&str>) -> Vec<ir::Flag> {
+    let mut takes = Vec::new();
+    for (index, member) in request.iter().enumerate() {
+        match body_parameter {
+            Some(body) if member.location == Location::BodyField => {
+                if !takes
+                    .iter()
+                    .any(|taken| matches!(taken, ir::FlagValue::Body { .. }))
+                {
+                    takes.push(ir::FlagValue::Body {
+                        wire_name: body.to_owned(),
+                        required: request.iter().any(|member| {
+                            member.location == Location::BodyField && member.required
+                        }),
+                    });
+                }
+            }
+            _ => takes.push(ir::FlagValue::Parameter(index)),
+        }
+    }
+    let names = naming::flag_names(takes.iter().map(|takes| match takes {
+        ir::FlagValue::Parameter(index) => request[*index].wire_name.as_str(),
+        ir::FlagValue::Body { wire_name, .. } => wire_name.as_str(),
+    }));
+    takes
+        .into_iter()
+        .zip(names)
+        .map(|(takes, names)| ir::Flag { names, takes })
+        .collect()
 }
 
 /// The request as the SDK exposes it: a body parameter named `body` that is an object has

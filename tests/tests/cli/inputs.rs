@@ -229,3 +229,39 @@ async fn no_region_at_all_is_a_configuration_error() {
     assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
     std::fs::remove_dir_all(home).unwrap();
 }
+
+/// A value may start with `-`, given after the flag or after `=` (SLB documents `--Bandwidth
+/// -1` for no limit), but an option of the command is not a value: the call is refused
+/// rather than sent without it.
+#[tokio::test]
+async fn values_may_start_with_a_hyphen() {
+    let server = server().await;
+    let output = run(
+        &server,
+        &[
+            "ListExecutions",
+            "--MaxResults",
+            "-1",
+            "--TemplateName=-1.5e3",
+            "--Status",
+            "--not-an-option",
+            "--execution-id",
+            "-",
+        ],
+    )
+    .await;
+    // `-` alone is standard input, which is empty here.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let request = &server.requests()[0];
+    assert!(request.signature_verified);
+    assert_eq!(request.query["MaxResults"], "-1");
+    assert_eq!(request.query["TemplateName"], "-1.5e3");
+    assert_eq!(request.query["Status"], "--not-an-option");
+    assert_eq!(request.query["ExecutionId"], "");
+
+    let refused = run(&server, &["ListExecutions", "--TemplateName", "--dry-run"]).await;
+    assert_fails(&refused, 2, "`--dry-run` is an option of this command");
+    let not_a_number = run(&server, &["ListExecutions", "--MaxResults=-x"]).await;
+    assert_fails(&not_a_number, 2, "--MaxResults");
+    assert_eq!(server.requests().len(), 1);
+}
