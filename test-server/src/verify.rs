@@ -67,7 +67,9 @@ pub enum VerifyError {
         /// The header's name, lower-cased.
         name: String,
     },
-    /// `SignedHeaders` leaves out headers that must be signed (see the [module](self)).
+    /// `SignedHeaders` leaves out headers that must be signed: `host`, every `x-acs-*` header
+    /// it was sent (the action, version, date, nonce, payload hash and security token among
+    /// them) and `content-type` when there is a body.
     UnsignedHeaders {
         /// Their names, lower-cased, in byte order.
         names: Vec<String>,

@@ -5,7 +5,7 @@
 //! [`Service`](crate::Service) description carries as [`AuthScheme`]. A client's
 //! [`ConfigBuilder::auth_scheme`](crate::ConfigBuilder::auth_scheme) can replace it (the
 //! credential providers call STS [`AuthScheme::Anonymous`]). Each scheme is a module that
-//! writes the headers it signs, signs them and hands the rest to [`finish`], which adds what
+//! writes the headers it signs, signs them and hands the rest to `finish`, which adds what
 //! every scheme sends alike: the operation's header parameters, the `User-Agent` and the URL.
 //! The test server verifies each scheme with code of its own (`acs-test-server`).
 
