@@ -55,13 +55,27 @@ impl Freshness {
 
     /// Checks the date of a request received at `now` and uses its nonce up. Called only for
     /// requests whose signature holds, so that a forged request cannot use up a nonce.
-    pub(crate) fn check(&self, headers: &HeaderMap, now: SystemTime) -> Result<(), VerifyError> {
-        let date_text = header(headers, "x-acs-date");
-        let date: SystemTime = OffsetDateTime::parse(&date_text, &Rfc3339)
-            .map_err(|_| VerifyError::MalformedDate {
-                date: date_text.clone(),
-            })?
-            .into();
+    pub(crate) fn check(
+        &self,
+        headers: &HeaderMap,
+        dated_by: DatedBy,
+        now: SystemTime,
+    ) -> Result<(), VerifyError> {
+        let (date_text, date) = match dated_by {
+            DatedBy::AcsDate => {
+                let date_text = header(headers, "x-acs-date");
+                let date = OffsetDateTime::parse(&date_text, &Rfc3339).map(SystemTime::from);
+                (date_text, date.ok())
+            }
+            DatedBy::HttpDate => {
+                let date_text = header(headers, "date");
+                let date = httpdate::parse_http_date(&date_text);
+                (date_text, date.ok())
+            }
+        };
+        let date = date.ok_or_else(|| VerifyError::MalformedDate {
+            date: date_text.clone(),
+        })?;
         let distance = now
             .duration_since(date)
             .unwrap_or_else(|ahead| ahead.duration());
@@ -72,6 +86,10 @@ impl Freshness {
             });
         }
 
+        // The SLS gateway sends no nonce: its requests are judged by their date alone.
+        if dated_by == DatedBy::HttpDate && headers.get("x-acs-signature-nonce").is_none() {
+            return Ok(());
+        }
         let nonce = header(headers, "x-acs-signature-nonce");
         let mut seen = crate::lock(&self.seen);
         seen.forget_expired(now);
@@ -84,6 +102,14 @@ impl Freshness {
         }
         Ok(())
     }
+}
+
+/// Which header dates a request: ACS3's `x-acs-date` (RFC 3339), or the HTTP `date` the SLS
+/// and PDS gateways sign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DatedBy {
+    AcsDate,
+    HttpDate,
 }
 
 /// A header's value as text; empty when absent (the signature check has made sure that the
@@ -117,16 +143,16 @@ mod tests {
         let freshness = Freshness::new(DEFAULT_DATE_WINDOW);
         let minutes = |count: u64| Duration::from_secs(count * 60);
         assert_eq!(
-            freshness.check(&headers(AT, "a"), at() + minutes(15)),
+            freshness.check(&headers(AT, "a"), DatedBy::AcsDate, at() + minutes(15)),
             Ok(())
         );
         assert_eq!(
-            freshness.check(&headers(AT, "b"), at() - minutes(15)),
+            freshness.check(&headers(AT, "b"), DatedBy::AcsDate, at() - minutes(15)),
             Ok(())
         );
         for now in [at() + minutes(16), at() - minutes(16)] {
             assert_eq!(
-                freshness.check(&headers(AT, "c"), now),
+                freshness.check(&headers(AT, "c"), DatedBy::AcsDate, now),
                 Err(VerifyError::StaleDate {
                     date: AT.to_owned(),
                     window: DEFAULT_DATE_WINDOW
@@ -135,7 +161,7 @@ mod tests {
         }
         for date in ["2024-05-01 08:30:00", "1714552200", ""] {
             assert_eq!(
-                freshness.check(&headers(date, "d"), at()),
+                freshness.check(&headers(date, "d"), DatedBy::AcsDate, at()),
                 Err(VerifyError::MalformedDate {
                     date: date.to_owned()
                 })
@@ -146,21 +172,34 @@ mod tests {
     #[test]
     fn a_nonce_is_refused_again_until_its_date_is_out_of_the_window() {
         let freshness = Freshness::new(Duration::from_secs(60));
-        assert_eq!(freshness.check(&headers(AT, "n-1"), at()), Ok(()));
         assert_eq!(
-            freshness.check(&headers(AT, "n-1"), at() + Duration::from_secs(59)),
+            freshness.check(&headers(AT, "n-1"), DatedBy::AcsDate, at()),
+            Ok(())
+        );
+        assert_eq!(
+            freshness.check(
+                &headers(AT, "n-1"),
+                DatedBy::AcsDate,
+                at() + Duration::from_secs(59)
+            ),
             Err(VerifyError::NonceReused {
                 nonce: "n-1".to_owned()
             })
         );
-        assert_eq!(freshness.check(&headers(AT, "n-2"), at()), Ok(()));
+        assert_eq!(
+            freshness.check(&headers(AT, "n-2"), DatedBy::AcsDate, at()),
+            Ok(())
+        );
         // Out of the window, the nonce is forgotten: its request is refused as stale instead.
         let later = at() + Duration::from_secs(61);
         let later_date = "2024-05-01T08:31:01Z";
-        assert_eq!(freshness.check(&headers(later_date, "n-3"), later), Ok(()));
+        assert_eq!(
+            freshness.check(&headers(later_date, "n-3"), DatedBy::AcsDate, later),
+            Ok(())
+        );
         assert!(crate::lock(&freshness.seen).nonces.len() == 1);
         assert!(matches!(
-            freshness.check(&headers(AT, "n-1"), later),
+            freshness.check(&headers(AT, "n-1"), DatedBy::AcsDate, later),
             Err(VerifyError::StaleDate { .. })
         ));
     }
@@ -169,12 +208,39 @@ mod tests {
     fn under_the_longest_window_any_date_passes_and_nonces_are_kept() {
         let freshness = Freshness::new(Duration::MAX);
         assert_eq!(
-            freshness.check(&headers("2015-01-01T00:00:00Z", "x"), SystemTime::now()),
+            freshness.check(
+                &headers("2015-01-01T00:00:00Z", "x"),
+                DatedBy::AcsDate,
+                SystemTime::now()
+            ),
             Ok(())
         );
         assert!(matches!(
-            freshness.check(&headers(AT, "x"), SystemTime::now()),
+            freshness.check(&headers(AT, "x"), DatedBy::AcsDate, SystemTime::now()),
             Err(VerifyError::NonceReused { .. })
+        ));
+    }
+
+    #[test]
+    fn a_gateway_request_is_dated_by_its_http_date_and_a_nonce_is_used_up_when_it_has_one() {
+        let freshness = Freshness::new(DEFAULT_DATE_WINDOW);
+        let mut pds = HeaderMap::new();
+        pds.insert("date", "Wed, 01 May 2024 08:30:00 GMT".parse().unwrap());
+        pds.insert("x-acs-signature-nonce", "p-1".parse().unwrap());
+        assert_eq!(freshness.check(&pds, DatedBy::HttpDate, at()), Ok(()));
+        assert_eq!(
+            freshness.check(&pds, DatedBy::HttpDate, at()),
+            Err(VerifyError::NonceReused {
+                nonce: "p-1".to_owned()
+            })
+        );
+        let mut sls = HeaderMap::new();
+        sls.insert("date", "Wed, 01 May 2024 08:30:00 GMT".parse().unwrap());
+        assert_eq!(freshness.check(&sls, DatedBy::HttpDate, at()), Ok(()));
+        assert_eq!(freshness.check(&sls, DatedBy::HttpDate, at()), Ok(()));
+        assert!(matches!(
+            freshness.check(&sls, DatedBy::HttpDate, at() + Duration::from_secs(16 * 60)),
+            Err(VerifyError::StaleDate { .. })
         ));
     }
 }

@@ -52,7 +52,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use diff::lenient_json_diff;
-use freshness::{DEFAULT_DATE_WINDOW, Freshness};
+use freshness::{DEFAULT_DATE_WINDOW, DatedBy, Freshness};
 pub use mock::MockHttpClient;
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
@@ -470,10 +470,26 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
         headers: &recorded.headers,
         body: &recorded.body,
     };
-    let verified = verify(&received, |access_key_id| {
-        state.credentials.get(access_key_id).cloned()
-    })
-    .and_then(|()| state.freshness.check(&recorded.headers, SystemTime::now()));
+    let secret_for = |access_key_id: &str| state.credentials.get(access_key_id).cloned();
+    // The scheme is told by the `Authorization` header's first word, as the service tells it.
+    let authorization = recorded
+        .headers
+        .get("authorization")
+        .map_or(&b""[..], |value| value.as_bytes());
+    let (verified, dated_by) = if authorization.starts_with(b"LOG ") {
+        let verified = verify_gateway(Gateway::Sls, &received, secret_for);
+        (verified, DatedBy::HttpDate)
+    } else if authorization.starts_with(b"acs ") {
+        let verified = verify_gateway(Gateway::Pds, &received, secret_for);
+        (verified, DatedBy::HttpDate)
+    } else {
+        (verify(&received, secret_for), DatedBy::AcsDate)
+    };
+    let verified = verified.and_then(|()| {
+        state
+            .freshness
+            .check(&recorded.headers, dated_by, SystemTime::now())
+    });
     let action = recorded
         .headers
         .get("x-acs-action")

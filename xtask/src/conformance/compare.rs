@@ -95,26 +95,27 @@ pub fn compare(
 ) -> (Vec<Difference>, Normalised) {
     let mut found = Vec::new();
     let mut normalised = Normalised::default();
-    let other_signature = !official
-        .header("authorization")
-        .is_some_and(|value| value.starts_with("ACS3-HMAC-SHA256 "));
-    if let Some(scheme) = official
-        .header("authorization")
-        .filter(|value| !value.starts_with("ACS3-HMAC-SHA256 "))
-        .map(|value| {
-            value
-                .split([' ', ':'])
-                .next()
-                .unwrap_or_default()
-                .to_owned()
+    let scheme_of = |request: &Recorded| {
+        request.header("authorization").map(|value| {
+            let scheme = value.split([' ', ':']).next().unwrap_or_default();
+            scheme.to_owned()
         })
-        .or_else(|| {
-            official
-                .header("authorization")
-                .is_none()
-                .then(|| "no Authorization".into())
-        })
-    {
+    };
+    let official_scheme = scheme_of(official);
+    // A gateway's own scheme (PDS's `acs`, SLS's `LOG`) that ours signs with too: the request
+    // is compared header by header and its `Authorization` byte for byte, as the date and
+    // nonce are the official call's.
+    let same_other_scheme = side == Side::Sdk
+        && official_scheme
+            .as_deref()
+            .is_some_and(|scheme| scheme != "ACS3-HMAC-SHA256")
+        && official_scheme == scheme_of(ours);
+    let other_signature = !same_other_scheme
+        && !official
+            .header("authorization")
+            .is_some_and(|value| value.starts_with("ACS3-HMAC-SHA256 "));
+    if other_signature {
+        let scheme = official_scheme.unwrap_or_else(|| "no Authorization".into());
         found.push(difference(
             format!("official SDK signs otherwise ({scheme}), not ACS3-HMAC-SHA256"),
             "",
@@ -161,7 +162,14 @@ pub fn compare(
         bodies_differ,
         other_signature,
     ));
-    if side == Side::Sdk && !other_signature {
+    if same_other_scheme {
+        if found.is_empty() && official.header("authorization") != ours.header("authorization") {
+            found.push(difference(
+                "authorization: ours is not the official one",
+                "",
+            ));
+        }
+    } else if side == Side::Sdk && !other_signature {
         found.extend(signed_headers(official, ours));
         if found.is_empty() {
             let official = normalised_official(official, ours, normalised, &unset_lists);
@@ -1120,6 +1128,35 @@ mod tests {
             ),
             "{classes:?}"
         );
+    }
+
+    #[test]
+    fn a_gateway_scheme_both_sign_with_is_compared_header_by_header_and_byte_for_byte() {
+        let gateway = |authorization: &str| Recorded {
+            method: "POST".into(),
+            path: "/v2/file/list".into(),
+            query: String::new(),
+            headers: [
+                ("host", "127.0.0.1:1"),
+                ("date", "Wed, 01 May 2024 08:30:00 GMT"),
+                ("x-acs-signature-nonce", "n"),
+                ("content-type", "application/json"),
+                ("authorization", authorization),
+            ]
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect(),
+            body: base64("{}"),
+        };
+        let official = gateway("acs ak:c2lnbmF0dXJl");
+        assert!(classes(&official, &gateway("acs ak:c2lnbmF0dXJl")).is_empty());
+        assert_eq!(
+            classes(&official, &gateway("acs ak:b3RoZXI=")),
+            ["authorization: ours is not the official one"]
+        );
+        let mut later = gateway("acs ak:c2lnbmF0dXJl");
+        later.headers[1].1 = "Wed, 01 May 2024 08:31:00 GMT".into();
+        assert_eq!(classes(&official, &later), ["header date"]);
     }
 
     #[test]
