@@ -1,7 +1,9 @@
 //! An in-process stand-in for an Alibaba Cloud endpoint, for testing code that calls one.
 //!
-//! [`TestServer`] listens on `127.0.0.1`, checks the ACS3-HMAC-SHA256 signature of every signed
-//! request (the action in `x-acs-action`, RPC or ROA alike) against known credentials, answers
+//! [`TestServer`] listens on `127.0.0.1`, checks the signature of every signed request (the
+//! action in `x-acs-action`, RPC or ROA alike) against known credentials, by the scheme its
+//! `Authorization` names: ACS3-HMAC-SHA256, or the SLS (`LOG`) or PDS (`acs`) gateway's
+//! ([`verify_gateway`]; these are dated by their HTTP `date`, and SLS sends no nonce), answers
 //! with scripted [`Reply`]s (faults included), and records what it received. As Alibaba Cloud
 //! does, it refuses a request that leaves a header it must sign out of its signature (see
 //! [`verify`]), one dated more than 15 minutes from its clock, and one whose signature nonce
