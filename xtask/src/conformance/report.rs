@@ -172,7 +172,7 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "official SDK signs otherwise*",
         &[],
-        "the official client signs these with another algorithm (the v2 HMAC-SHA1 signature of RPC, `_signature_algorithm = 'v2'`, in fnf, gemp, hdr, linkcard, vcs; its gateway's own in SLS and PDS); ours signs ACS3-HMAC-SHA256 everywhere (`runtime/src/attempt.rs`; the runtime's auth-scheme seam is another branch's work). Their signature headers and parameters are not compared one by one, the rest of the request is",
+        "the official client signs these otherwise: old-style clients (`do_rpcrequest`, as AHAS, GWS and RTC White Board, or `_signature_algorithm = 'v2'`, as HDR) with the v2 HMAC-SHA1 signature in the query, and operations the metadata marks `security: Anonymous` (AppStream Center, Elasticsearch `CapacityPlan`, four of PDS) not at all; ours signs both with the product's scheme (`runtime/src/auth/`), as the scheme is chosen per product, not per operation. Their signature headers and parameters are not compared one by one, the rest of the request is",
     ),
     (
         "header only in the official request: x-log-*",
