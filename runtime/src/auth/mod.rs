@@ -151,6 +151,36 @@ pub(crate) fn finish(unsigned: Unsigned<'_>, output: SchemeOutput) -> Result<Sig
     })
 }
 
+/// How a gateway's string to sign writes a query parameter with an empty value.
+#[derive(Clone, Copy)]
+pub(crate) enum EmptyValue {
+    /// `key` (PDS).
+    KeyAlone,
+    /// `key=` (SLS).
+    WithEquals,
+}
+
+/// The resource the SLS and PDS gateways sign: the path as sent, then the query decoded and
+/// sorted by key, `?k=v&…`.
+pub(crate) fn push_resource(
+    text: &mut String,
+    path: &str,
+    query: &[(&str, &str)],
+    empty_value: EmptyValue,
+) {
+    text.push_str(path);
+    let mut pairs = query.to_vec();
+    pairs.sort_by_key(|(key, _)| *key);
+    for (index, (key, value)) in pairs.iter().enumerate() {
+        text.push(if index == 0 { '?' } else { '&' });
+        text.push_str(key);
+        if !value.is_empty() || matches!(empty_value, EmptyValue::WithEquals) {
+            text.push('=');
+            text.push_str(value);
+        }
+    }
+}
+
 /// What a scheme whose string to sign holds the request's values (a security token, the
 /// query) shows of it: `<algorithm>\n<hex SHA-256 of it>`, enough to tell two apart. The
 /// string itself is kept as the request's `canonical_request`, which nothing shows.

@@ -18,7 +18,7 @@ use http::header::{ACCEPT, CONTENT_TYPE, DATE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use sha1::Sha1;
 
-use super::{SchemeOutput, Unsigned, digest_of, finish, given_value, unsendable};
+use super::{EmptyValue, SchemeOutput, Unsigned, digest_of, finish, given_value, unsendable};
 use crate::attempt::SignedRequest;
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -70,17 +70,7 @@ pub fn string_to_sign(
         text.push_str(value);
         text.push('\n');
     }
-    text.push_str(path);
-    let mut pairs = query.to_vec();
-    pairs.sort_by_key(|(key, _)| *key);
-    for (index, (key, value)) in pairs.iter().enumerate() {
-        text.push(if index == 0 { '?' } else { '&' });
-        text.push_str(key);
-        if !value.is_empty() {
-            text.push('=');
-            text.push_str(value);
-        }
-    }
+    super::push_resource(&mut text, path, query, EmptyValue::KeyAlone);
     text
 }
 

@@ -20,7 +20,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
 
-use super::{SchemeOutput, Unsigned, digest_of, finish, given_value, unsendable};
+use super::{EmptyValue, SchemeOutput, Unsigned, digest_of, finish, given_value, unsendable};
 use crate::attempt::SignedRequest;
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -74,15 +74,7 @@ pub fn string_to_sign(
         text.push_str(value);
         text.push('\n');
     }
-    text.push_str(path);
-    let mut pairs = query.to_vec();
-    pairs.sort_by_key(|(key, _)| *key);
-    for (index, (key, value)) in pairs.iter().enumerate() {
-        text.push(if index == 0 { '?' } else { '&' });
-        text.push_str(key);
-        text.push('=');
-        text.push_str(value);
-    }
+    super::push_resource(&mut text, path, query, EmptyValue::WithEquals);
     text
 }
 
