@@ -82,6 +82,9 @@ fn call_spec(action: &'static str) -> CallSpec<'static> {
         path: "/",
         idempotency_token: None,
         read_only: true,
+        anonymous: false,
+        auth: None,
+        body_fields: None,
     }
 }
 

@@ -7,10 +7,9 @@
 
 use std::time::SystemTime;
 
+use acs_runtime::credentials::NoCredentials;
 use acs_runtime::http::SharedHttpClient;
-use acs_runtime::{
-    AuthScheme, CallOptions, CallSpec, Config, ConfigBuilder, EncodeRequest, Operation,
-};
+use acs_runtime::{CallOptions, CallSpec, Config, ConfigBuilder, EncodeRequest, Operation};
 use alibabacloud_sts::operation::{assume_role, assume_role_with_oidc};
 use serde::de::DeserializeOwned;
 
@@ -97,7 +96,8 @@ impl Sts {
         )
     }
 
-    /// For `AssumeRoleWithOIDC`, which the OIDC token authenticates: no signature.
+    /// For `AssumeRoleWithOIDC`, which the OIDC token authenticates: the operation is sent
+    /// unsigned (the spec's `anonymous`), so the client holds no credentials.
     pub(crate) fn unsigned(
         settings: &StsSettings,
         env: &Env,
@@ -106,7 +106,7 @@ impl Sts {
         Self::with(
             settings,
             env,
-            Config::builder().auth_scheme(AuthScheme::Anonymous),
+            Config::builder().credentials_provider(NoCredentials),
             provider,
         )
     }
@@ -314,7 +314,7 @@ mod tests {
         let sts = Sts::unsigned(&settings, env, "test").map_err(|e| e.to_string())?;
         let session =
             RoleSession::new("test", env, "acs:ram::1:role/r".into(), None, None, None).unwrap();
-        sts.assume_role(&session, None)
+        sts.assume_role_with_oidc(&session, "acs:ram::1:oidc-provider/p", "token")
             .await
             .map_err(|e| e.to_string())?;
         let uri = http.requests()[0].uri.clone();
@@ -416,10 +416,13 @@ mod tests {
         let sts = Sts::unsigned(&settings, &env, "test").unwrap();
         let session =
             RoleSession::new("test", &env, "acs:ram::1:role/r".into(), None, None, None).unwrap();
-        let error = sts.assume_role(&session, None).await.unwrap_err();
+        let error = sts
+            .assume_role_with_oidc(&session, "acs:ram::1:oidc-provider/p", "token")
+            .await
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "test: the STS AssumeRole response is larger than 1048576 bytes"
+            "test: the STS AssumeRoleWithOIDC response is larger than 1048576 bytes"
         );
     }
 

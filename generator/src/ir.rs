@@ -23,6 +23,7 @@ pub enum Signature {
     Oss4HmacSha256,
     SlsLogHmacSha256,
     PdsAcsHmacSha1,
+    RpcV2HmacSha1,
 }
 
 impl Signature {
@@ -32,7 +33,16 @@ impl Signature {
         ("OSS4-HMAC-SHA256", Signature::Oss4HmacSha256),
         ("SLS-LOG-HMAC-SHA256", Signature::SlsLogHmacSha256),
         ("PDS-ACS-HMAC-SHA1", Signature::PdsAcsHmacSha1),
+        ("RPC-V2-HMAC-SHA1", Signature::RpcV2HmacSha1),
     ];
+
+    /// The scheme a spec names `name`.
+    pub fn named(name: &str) -> Option<Signature> {
+        Self::ALL
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, signature)| *signature)
+    }
 
     /// The name of the runtime's `AuthScheme` variant.
     pub fn variant(self) -> &'static str {
@@ -41,6 +51,7 @@ impl Signature {
             Signature::Oss4HmacSha256 => "Oss4HmacSha256",
             Signature::SlsLogHmacSha256 => "SlsLogHmacSha256",
             Signature::PdsAcsHmacSha1 => "PdsAcsHmacSha1",
+            Signature::RpcV2HmacSha1 => "RpcV2HmacSha1",
         }
     }
 }
@@ -100,6 +111,10 @@ pub struct Operation {
     pub ram: Option<Ram>,
     /// Sending it twice changes nothing.
     pub read_only: bool,
+    /// Sent unsigned, as the official SDKs send it (the spec's `anonymous`).
+    pub anonymous: bool,
+    /// The scheme of its requests when not the service's (the spec's `signature`).
+    pub auth: Option<Signature>,
     /// The request's fields, as the SDK exposes them.
     pub request: Vec<Member>,
     /// The wire name of a JSON body parameter whose fields are the request fields at

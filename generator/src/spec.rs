@@ -101,6 +101,15 @@ pub struct OperationSpec {
     /// access levels `get` and `list`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
+    /// The official SDKs send the operation unsigned (their `auth_type: Anonymous`): the
+    /// request carries what authenticates it. The importer sets it from the metadata's
+    /// `security` (`generator/src/import/signature.rs`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub anonymous: bool,
+    /// The scheme the official SDKs send this operation with, when not the service's: they
+    /// send an anonymous RPC call through their v2 path (`RPC-V2-HMAC-SHA1`, unsigned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Spanned<String>>,
     #[serde(default)]
     pub request: Vec<Shape>,
     /// Fields of a response body that is a JSON object.

@@ -167,17 +167,19 @@ pub(crate) async fn attempt(
         now,
         nonce: &nonce,
     };
-    let signed = if base.auth.takes_credentials() {
+    let scheme = call.auth.unwrap_or(base.auth);
+    let credentials = if scheme.takes_credentials(&call) {
         let credentials = config
             .credentials
             .provide_credentials()
             .await
             .map_err(|error| AttemptFailure::final_error(Error::Credentials(error)))?;
-        auth::sign(base.auth, unsigned, &credentials)
+        Some(credentials)
     } else {
-        auth::anonymous::sign(unsigned)
-    }
-    .map_err(AttemptFailure::final_error)?;
+        None
+    };
+    let signed =
+        auth::sign(scheme, unsigned, credentials.as_ref()).map_err(AttemptFailure::final_error)?;
     let exchange = config.http_client.send(signed.request);
     let response = match tokio::time::timeout(read_timeout, exchange).await {
         Err(_) => return Err(AttemptFailure::read_timeout(read_timeout)),

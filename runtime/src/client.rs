@@ -136,6 +136,9 @@ impl Client {
             path: "/",
             idempotency_token: None,
             read_only: false,
+            anonymous: false,
+            auth: None,
+            body_fields: None,
         };
         let params = RequestParams {
             query: params,
@@ -210,7 +213,7 @@ impl Client {
         let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
         let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);
         // The path, host and body do not change between attempts: encode them once.
-        let message = Message::new(call.path, base, params);
+        let message = Message::new(call, base, params);
         let mut attempt = 1;
         let mut last_withdrawal = None;
         loop {
@@ -287,7 +290,7 @@ impl Client {
         nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
-        let message = Message::new(call.path, base, params);
+        let message = Message::new(call, base, params);
         let unsigned = Unsigned {
             call,
             base,
@@ -295,7 +298,9 @@ impl Client {
             now,
             nonce,
         };
-        auth::sign(base.auth, unsigned, credentials)
+        let scheme = call.auth.unwrap_or(base.auth);
+        let credentials = scheme.takes_credentials(&call).then_some(credentials);
+        auth::sign(scheme, unsigned, credentials)
     }
 }
 
@@ -339,43 +344,94 @@ mod tests {
             path: "/",
             idempotency_token: None,
             read_only: false,
+            anonymous: false,
+            auth: None,
+            body_fields: None,
         }
     }
 
     #[test]
-    fn the_anonymous_scheme_sends_no_authorization_nor_security_token() {
-        let anonymous = Client::new(
-            &STS,
-            Config::builder()
-                .endpoint("sts.aliyuncs.com")
-                .auth_scheme(AuthScheme::Anonymous)
-                .build()
-                .unwrap(),
-        );
-        let sign = |client: &Client| {
+    fn an_anonymous_operation_is_sent_without_authorization_nor_security_token() {
+        let client = sts_client("sts.aliyuncs.com");
+        let credentials = Credentials::new("LTAIid", "secret", "test").with_security_token("token");
+        let sign = |call: CallSpec<'_>| {
             client
                 .prepare(
-                    call("AssumeRoleWithOIDC"),
+                    call,
                     &RequestParams::default(),
-                    &Credentials::new("LTAIid", "secret", "test").with_security_token("token"),
+                    &credentials,
                     SystemTime::UNIX_EPOCH,
                     NONCE,
                 )
                 .expect("valid header values")
+                .request
         };
-
-        let unsigned = sign(&anonymous).request;
+        let unsigned = sign(CallSpec {
+            anonymous: true,
+            ..call("AssumeRoleWithOIDC")
+        });
         assert!(unsigned.headers().get("authorization").is_none());
         assert!(unsigned.headers().get("x-acs-security-token").is_none());
         assert_eq!(unsigned.headers()["x-acs-action"], "AssumeRoleWithOIDC");
         assert_eq!(unsigned.headers()["x-acs-signature-nonce"], NONCE);
-        let keyed = sign(&sts_client("sts.aliyuncs.com")).request;
+        assert!(unsigned.headers().contains_key("x-acs-date"));
+        assert!(unsigned.headers().contains_key("x-acs-content-sha256"));
+        let keyed = sign(call("AssumeRole"));
         assert!(
             keyed.headers()["authorization"]
                 .to_str()
                 .unwrap()
                 .starts_with("ACS3-HMAC-SHA256 Credential=LTAIid,")
         );
+    }
+
+    /// The SLS and OSS gateways sign every call, `Anonymous` or not; ACS3, the v2 RPC path and
+    /// the PDS gateway leave an anonymous one unsigned, and its client never asks its provider.
+    #[tokio::test]
+    async fn which_schemes_send_an_anonymous_operation_unsigned() {
+        let anonymous = CallSpec {
+            anonymous: true,
+            ..call("Token")
+        };
+        for scheme in AuthScheme::ALL {
+            let unsigned = !matches!(
+                scheme,
+                AuthScheme::SlsLogHmacSha256 | AuthScheme::Oss4HmacSha256
+            );
+            assert_eq!(
+                scheme.takes_credentials(&anonymous),
+                !unsigned,
+                "{scheme:?}"
+            );
+            assert!(scheme.takes_credentials(&call("Token")), "{scheme:?}");
+        }
+        // A port nothing listens on: the unsigned call fails to connect, having been sent.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let server = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let client = Client::new(
+            &STS,
+            Config::builder()
+                .endpoint(server)
+                .credentials_provider(crate::credentials::NoCredentials)
+                .retry_config(RetryConfig::disabled())
+                .build()
+                .unwrap(),
+        );
+        let signed = client
+            .invoke(
+                call("AssumeRole"),
+                RequestParams::default(),
+                &CallOptions::default(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(signed, Error::Credentials(_)), "{signed:?}");
+        let unsigned = client
+            .invoke(anonymous, RequestParams::default(), &CallOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(unsigned, Error::Connection(_)), "{unsigned:?}");
     }
 
     #[test]
@@ -448,6 +504,9 @@ mod tests {
             path: "/api/v2/clusters/{ClusterId}",
             idempotency_token: None,
             read_only: false,
+            anonymous: false,
+            auth: None,
+            body_fields: None,
         };
         let mut params = RequestParams::default();
         params.path.insert("ClusterId", "c 1/2");
@@ -638,16 +697,18 @@ mod tests {
                 )
                 .unwrap();
             let shown = format!("{signed:?}");
+            // The v2 signature travels in the query, every other in `Authorization`.
             let authorization = signed
                 .request
                 .headers()
                 .get("authorization")
-                .map(|value| value.to_str().unwrap().to_owned());
-            assert_eq!(
-                authorization.is_some(),
-                scheme.takes_credentials(),
-                "{scheme:?}"
-            );
+                .map(|value| value.to_str().unwrap().to_owned())
+                .or_else(|| {
+                    let query = signed.request.uri().query()?;
+                    let (_, signature) = query.split_once("Signature=")?;
+                    Some(signature.split('&').next()?.to_owned())
+                });
+            assert!(authorization.is_some(), "{scheme:?}");
             // The signature, however the scheme writes it (`Signature=<hex>`, `ak:<base64>`).
             let signature = authorization.as_deref().and_then(|value| {
                 value
@@ -655,11 +716,7 @@ mod tests {
                     .find(|part| part.len() >= 16)
                     .map(str::to_owned)
             });
-            assert_eq!(
-                signature.is_some(),
-                scheme.takes_credentials(),
-                "{scheme:?}"
-            );
+            assert!(signature.is_some(), "{scheme:?}");
             for secret in [
                 "query-secret",
                 "header-secret",

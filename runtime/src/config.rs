@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::auth::AuthScheme;
 use crate::credentials::{
-    Credentials, NoCredentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
+    Credentials, ProvideCredentials, SharedCredentialsProvider, StaticProvider,
 };
 use crate::error::{ConfigError, Error};
 use crate::http::{
@@ -223,9 +223,7 @@ impl ConfigBuilder {
         self.credentials_provider(StaticProvider::new(credentials))
     }
 
-    /// Signs every call by `scheme` rather than by the service's own: with
-    /// [`AuthScheme::Anonymous`], for the calls authenticated otherwise (STS
-    /// `AssumeRoleWithOIDC`), a client needs no credentials.
+    /// Signs every call by `scheme` rather than by the service's own.
     pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
         self.auth_scheme = Some(scheme);
         self
@@ -266,21 +264,19 @@ impl ConfigBuilder {
     /// Builds the configuration.
     ///
     /// # Errors
-    /// Without credentials or a credentials provider, unless the scheme is
-    /// [`AuthScheme::Anonymous`]: the runtime has no default source of its own.
+    /// Without credentials or a credentials provider: the runtime has no default source of
+    /// its own. A client that sends only operations the official SDKs send unsigned (STS
+    /// `AssumeRoleWithOIDC`) is given
+    /// [`NoCredentials`](crate::credentials::NoCredentials).
     /// `acs_credentials::from_env()` starts a builder with Alibaba Cloud's default chain, and
     /// the region from `ALIBABA_CLOUD_REGION_ID`.
     pub fn build(self) -> Result<Config, Error> {
-        let credentials = match (self.credentials, self.auth_scheme) {
-            (Some(credentials), _) => credentials,
-            (None, Some(AuthScheme::Anonymous)) => SharedCredentialsProvider::new(NoCredentials),
-            (None, _) => {
-                return Err(ConfigError::new(
-                    "no credentials: set them with `credentials` or `credentials_provider` \
-                     (acs_credentials::from_env() uses Alibaba Cloud's default chain)",
-                )
-                .into());
-            }
+        let Some(credentials) = self.credentials else {
+            return Err(ConfigError::new(
+                "no credentials: set them with `credentials` or `credentials_provider` \
+                 (acs_credentials::from_env() uses Alibaba Cloud's default chain)",
+            )
+            .into());
         };
         let timeouts = self.timeouts.unwrap_or_default();
         let http_client = match self.http_client {
@@ -330,27 +326,5 @@ mod tests {
             .build()
             .unwrap();
         assert!(!format!("{config:?}").contains("secret\""));
-    }
-
-    #[tokio::test]
-    async fn an_anonymous_configuration_needs_no_credentials_and_has_none() {
-        let config = Config::builder()
-            .auth_scheme(AuthScheme::Anonymous)
-            .build()
-            .unwrap();
-        assert_eq!(config.auth_scheme(), Some(AuthScheme::Anonymous));
-        let error = config
-            .credentials_provider()
-            .provide_credentials()
-            .await
-            .unwrap_err();
-        assert_eq!(error.provider(), "none");
-        assert!(
-            Config::builder()
-                .auth_scheme(AuthScheme::Acs3HmacSha256)
-                .build()
-                .is_err(),
-            "a signed scheme needs credentials"
-        );
     }
 }

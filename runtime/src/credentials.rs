@@ -86,9 +86,9 @@ impl ProvideCredentials for StaticProvider {
     }
 }
 
-/// The provider of a client whose scheme takes no credentials
-/// ([`AuthScheme::Anonymous`](crate::AuthScheme::Anonymous)): the client never asks it, and
-/// anything else that does is told there are none.
+/// The provider of a client that sends only operations the official SDKs send unsigned
+/// ([`Operation::anonymous`](crate::Operation::anonymous), STS `AssumeRoleWithOIDC`): the
+/// client never asks it for those, and a call that is signed is told there are none.
 #[derive(Clone, Copy, Debug)]
 pub struct NoCredentials;
 
@@ -97,7 +97,7 @@ impl ProvideCredentials for NoCredentials {
         Box::pin(async {
             Err(CredentialsError::new(
                 "none",
-                "this client signs nothing (its scheme is Anonymous) and holds no credentials",
+                "this client holds no credentials: it sends only the operations sent unsigned",
             ))
         })
     }

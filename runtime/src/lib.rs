@@ -79,7 +79,7 @@ pub use {
     entries::{Entries, EntriesSeed},
     error::{BuildError, Error, ServiceError},
     indexmap::IndexMap,
-    operation::{CallSpec, Method, Operation, Paging, ResponseBody},
+    operation::{BodyFields, CallSpec, Method, Operation, Paging, ResponseBody},
     paginator::{Page, Paginator},
     request::{Body, EncodeRequest, RequestParams},
     response::{Blob, RawResponse},

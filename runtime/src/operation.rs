@@ -2,6 +2,7 @@
 //! template, where its special parameters live and what its response body holds; and one call
 //! of it as the send path sees it ([`CallSpec`]).
 
+use crate::auth::AuthScheme;
 use crate::location::Location;
 
 /// An HTTP method an operation is sent with.
@@ -62,6 +63,17 @@ pub enum ResponseBody {
     Empty,
 }
 
+/// The kind of body an operation's body fields make. The official SDKs send it even when no
+/// field is set (their request's `body` map is then empty, not absent): a form with no fields,
+/// or the JSON object `{}`, each with its content type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyFields {
+    /// Form fields (`application/x-www-form-urlencoded`).
+    Form,
+    /// Fields of a JSON object (`application/json; charset=utf-8`).
+    Json,
+}
+
 /// Describes one operation to the runtime.
 #[derive(Clone, Copy, Debug)]
 pub struct Operation {
@@ -73,6 +85,9 @@ pub struct Operation {
     paging: Option<Paging>,
     secret_response: bool,
     read_only: bool,
+    anonymous: bool,
+    auth: Option<AuthScheme>,
+    body_fields: Option<BodyFields>,
 }
 
 impl Operation {
@@ -87,7 +102,32 @@ impl Operation {
             paging: None,
             secret_response: false,
             read_only: false,
+            anonymous: false,
+            auth: None,
+            body_fields: None,
         }
+    }
+
+    /// The official SDKs send the operation by another scheme than the service's (an
+    /// anonymous RPC call goes through their v2 path): it is sent by `scheme`.
+    pub const fn with_auth(mut self, scheme: AuthScheme) -> Self {
+        self.auth = Some(scheme);
+        self
+    }
+
+    /// The official SDKs send the operation unsigned (the metadata's `security` is
+    /// `Anonymous`: the request itself carries what authenticates it, such as STS
+    /// `AssumeRoleWithOIDC`'s token): the client asks no credentials for it, and its scheme
+    /// writes its headers without a signature (see [`crate::auth`]).
+    pub const fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// The operation has body fields of this kind, so its body is sent even when none is set.
+    pub const fn with_body_fields(mut self, kind: BodyFields) -> Self {
+        self.body_fields = Some(kind);
+        self
     }
 
     /// The path template (`/clusters/{ClusterId}/nodes`): each `{Name}` is replaced by the
@@ -162,6 +202,18 @@ impl Operation {
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }
+
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous
+    }
+
+    pub fn body_fields(&self) -> Option<BodyFields> {
+        self.body_fields
+    }
+
+    pub fn auth(&self) -> Option<AuthScheme> {
+        self.auth
+    }
 }
 
 /// One call as the send path sees it.
@@ -174,6 +226,12 @@ pub struct CallSpec<'a> {
     pub idempotency_token: Option<(&'a str, Location)>,
     /// The operation only reads (see [`Operation::read_only`]).
     pub read_only: bool,
+    /// Sent unsigned (see [`Operation::anonymous`]).
+    pub anonymous: bool,
+    /// Its scheme, when not the service's (see [`Operation::with_auth`]).
+    pub auth: Option<AuthScheme>,
+    /// The kind of body its body fields make (see [`Operation::with_body_fields`]).
+    pub body_fields: Option<BodyFields>,
 }
 
 impl CallSpec<'_> {
@@ -193,6 +251,9 @@ impl From<&Operation> for CallSpec<'static> {
             path: operation.path(),
             idempotency_token: operation.idempotency_token(),
             read_only: operation.is_read_only(),
+            anonymous: operation.is_anonymous(),
+            auth: operation.auth(),
+            body_fields: operation.body_fields(),
         }
     }
 }

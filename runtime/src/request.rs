@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{BuildError, ConfigError, Error};
 use crate::location::Location;
+use crate::operation::{BodyFields, CallSpec};
 use crate::params::Params;
 use crate::service::Service;
 use crate::sign;
@@ -242,14 +243,22 @@ impl RequestParams {
         path
     }
 
-    /// The body's bytes and content type; no content type for no body.
-    pub(crate) fn encode_body(&self) -> (Bytes, Option<&'static str>) {
+    /// The body's bytes and content type; no content type for no body, unless the operation
+    /// has body fields (`body_fields`), whose empty body the official SDKs still send.
+    pub(crate) fn encode_body(
+        &self,
+        body_fields: Option<BodyFields>,
+    ) -> (Bytes, Option<&'static str>) {
         match &self.body {
             Some(Body::Json(value)) => (Bytes::from(value.to_string()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Text(text)) => (Bytes::from(text.clone()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Binary(bytes)) => (bytes.clone(), Some(BINARY_CONTENT_TYPE)),
             Some(Body::Bare(bytes)) => (bytes.clone(), None),
-            None if self.form.is_empty() => (Bytes::new(), None),
+            None if self.form.is_empty() => match body_fields {
+                None => (Bytes::new(), None),
+                Some(BodyFields::Form) => (Bytes::new(), Some(FORM_CONTENT_TYPE)),
+                Some(BodyFields::Json) => (Bytes::from_static(b"{}"), Some(JSON_CONTENT_TYPE)),
+            },
             None => (Bytes::from(form_body(&self.form)), Some(FORM_CONTENT_TYPE)),
         }
     }
@@ -405,13 +414,15 @@ pub(crate) struct Message<'p> {
     pub(crate) host_labels: &'p Params,
     pub(crate) query: &'p Params,
     pub(crate) headers: &'p Params,
+    /// The form fields, which the v2 RPC signature signs beside the query.
+    pub(crate) form: &'p Params,
     pub(crate) body: Bytes,
     pub(crate) content_type: Option<&'static str>,
 }
 
 impl<'p> Message<'p> {
-    pub(crate) fn new(path_template: &str, base: &RequestBase, params: &'p RequestParams) -> Self {
-        let (body, content_type) = params.encode_body();
+    pub(crate) fn new(call: CallSpec<'_>, base: &RequestBase, params: &'p RequestParams) -> Self {
+        let (body, content_type) = params.encode_body(call.body_fields);
         let authority = (!params.host.is_empty()).then(|| {
             let mut authority = String::new();
             for (_, label) in params.host.iter() {
@@ -422,11 +433,12 @@ impl<'p> Message<'p> {
             authority
         });
         Message {
-            path: params.render_path(path_template),
+            path: params.render_path(call.path),
             authority,
             host_labels: &params.host,
             query: &params.query,
             headers: &params.headers,
+            form: &params.form,
             body,
             content_type,
         }
@@ -474,7 +486,7 @@ mod tests {
         params.put_body_field("b", &Some(2)).unwrap();
         params.put_body_field("a", "prod 集群").unwrap();
         params.put_body_field("unset", &None::<i32>).unwrap();
-        let (body, content_type) = params.encode_body();
+        let (body, content_type) = params.encode_body(None);
         assert_eq!(body.as_ref(), r#"{"b":2,"a":"prod 集群"}"#.as_bytes());
         assert_eq!(content_type, Some(JSON_CONTENT_TYPE));
         assert_eq!(params.get(Location::BodyField, "a"), Some("prod 集群"));
@@ -483,30 +495,57 @@ mod tests {
     #[test]
     fn each_body_kind_has_its_content_type() {
         let mut params = RequestParams::default();
-        assert_eq!(params.encode_body(), (Bytes::new(), None));
+        assert_eq!(params.encode_body(None), (Bytes::new(), None));
         params.form.insert("Name", "a b");
         params.form.insert("Data", "{\"k\":\"v 值\"}+*~%");
         assert_eq!(
-            params.encode_body(),
+            params.encode_body(None),
             (
                 Bytes::from_static(b"Data=%7B%22k%22%3A%22v+%E5%80%BC%22%7D%2B%2A~%25&Name=a+b"),
                 Some(FORM_CONTENT_TYPE)
             )
         );
         params.put_body(&["x", "y"]).unwrap();
-        assert_eq!(params.encode_body().0.as_ref(), br#"["x","y"]"#);
+        assert_eq!(params.encode_body(None).0.as_ref(), br#"["x","y"]"#);
         params.put_text_body("{\"raw\": 1}");
         assert_eq!(
-            params.encode_body(),
+            params.encode_body(None),
             (Bytes::from_static(b"{\"raw\": 1}"), Some(JSON_CONTENT_TYPE))
         );
         params.put_binary_body(&[0, 159]);
         assert_eq!(
-            params.encode_body(),
+            params.encode_body(None),
             (Bytes::from_static(&[0, 159]), Some(BINARY_CONTENT_TYPE))
         );
         params.put_bare_body(&[0, 159]);
-        assert_eq!(params.encode_body(), (Bytes::from_static(&[0, 159]), None));
+        assert_eq!(
+            params.encode_body(None),
+            (Bytes::from_static(&[0, 159]), None)
+        );
+    }
+
+    #[test]
+    fn an_operation_with_body_fields_sends_its_empty_body_as_the_official_sdks_do() {
+        let params = RequestParams::default();
+        assert_eq!(
+            params.encode_body(Some(BodyFields::Form)),
+            (Bytes::new(), Some(FORM_CONTENT_TYPE))
+        );
+        assert_eq!(
+            params.encode_body(Some(BodyFields::Json)),
+            (Bytes::from_static(b"{}"), Some(JSON_CONTENT_TYPE))
+        );
+        let mut set = RequestParams::default();
+        set.form.insert("Name", "a");
+        assert_eq!(
+            set.encode_body(Some(BodyFields::Form)),
+            (Bytes::from_static(b"Name=a"), Some(FORM_CONTENT_TYPE))
+        );
+        set.put_body_field("name", "b").unwrap();
+        assert_eq!(
+            set.encode_body(Some(BodyFields::Json)).0.as_ref(),
+            br#"{"name":"b"}"#
+        );
     }
 
     #[test]

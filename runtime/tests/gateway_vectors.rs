@@ -159,6 +159,9 @@ fn a_client_of_each_gateway_scheme_sends_the_official_request() {
             path: &vector.path,
             idempotency_token: None,
             read_only: false,
+            anonymous: false,
+            auth: None,
+            body_fields: None,
         };
         let signed = client
             .prepare(call, &params, &credentials, at, &file.nonce)

@@ -36,6 +36,7 @@ mod reply;
 mod verify;
 mod verify_gateways;
 mod verify_oss4;
+mod verify_rpc_v2;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
@@ -61,6 +62,7 @@ pub use reply::{JsonBody, Reply};
 pub use verify::{Received, VerifyError, verify};
 pub use verify_gateways::{Gateway, verify_gateway};
 pub use verify_oss4::verify_oss4;
+pub use verify_rpc_v2::verify_rpc_v2;
 
 /// Access key id the server knows unless told otherwise.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tTestServerAccessKey";
@@ -98,6 +100,7 @@ pub struct TestServerBuilder {
     credentials: HashMap<String, String>,
     kept_requests: Option<usize>,
     date_window: Duration,
+    accept_unsigned: bool,
 }
 
 impl TestServerBuilder {
@@ -125,6 +128,14 @@ impl TestServerBuilder {
     /// date (`Duration::MAX` accepts any date, and remembers every nonce).
     pub fn date_window(mut self, window: Duration) -> Self {
         self.date_window = window;
+        self
+    }
+
+    /// Also answers requests that carry no signature at all, as a service answers the
+    /// operations whose request itself authenticates the caller (a spec's `anonymous`); they
+    /// are still dated and their nonce checked when they carry them.
+    pub fn accept_unsigned(mut self, accept: bool) -> Self {
+        self.accept_unsigned = accept;
         self
     }
 
@@ -179,6 +190,7 @@ impl TestServer {
             )]),
             kept_requests: None,
             date_window: DEFAULT_DATE_WINDOW,
+            accept_unsigned: false,
         }
     }
 
@@ -279,6 +291,7 @@ impl Scripted for TestServer {
 struct State {
     credentials: HashMap<String, String>,
     freshness: Freshness,
+    accept_unsigned: bool,
     scripts: Mutex<Scripts>,
     requests: Mutex<RequestLog>,
 }
@@ -288,6 +301,7 @@ impl State {
         State {
             credentials: settings.credentials,
             freshness: Freshness::new(settings.date_window),
+            accept_unsigned: settings.accept_unsigned,
             scripts: Mutex::default(),
             requests: Mutex::new(RequestLog {
                 kept: VecDeque::new(),
@@ -478,19 +492,66 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
         .headers
         .get("authorization")
         .map_or(&b""[..], |value| value.as_bytes());
+    // The v2 RPC request carries its signature, timestamp and nonce in the query.
+    let query = decode_query(raw_query);
+    let in_query = |name: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
     let (verified, dated_by) = if authorization.starts_with(b"LOG ") {
         let verified = verify_gateway(Gateway::Sls, &received, secret_for);
-        (verified, DatedBy::HttpDate)
+        (verified, DatedFrom::Headers(DatedBy::HttpDate))
     } else if authorization.starts_with(b"acs ") {
         let verified = verify_gateway(Gateway::Pds, &received, secret_for);
-        (verified, DatedBy::HttpDate)
+        (verified, DatedFrom::Headers(DatedBy::HttpDate))
+    } else if !authorization.is_empty() {
+        (
+            verify(&received, secret_for),
+            DatedFrom::Headers(DatedBy::AcsDate),
+        )
+    } else if in_query("Signature").is_some() {
+        (verify_rpc_v2(&received, secret_for), DatedFrom::Query)
     } else {
-        (verify(&received, secret_for), DatedBy::AcsDate)
+        // Unsigned: dated as the scheme whose other headers it carries dates its requests.
+        let verified = if state.accept_unsigned {
+            Ok(())
+        } else {
+            Err(VerifyError::MissingAuthorization)
+        };
+        let dated_by = if in_query("Timestamp").is_some() {
+            DatedFrom::Query
+        } else if recorded.headers.contains_key("date") {
+            DatedFrom::Headers(DatedBy::HttpDate)
+        } else {
+            DatedFrom::Headers(DatedBy::AcsDate)
+        };
+        (verified, dated_by)
     };
-    let verified = verified.and_then(|()| {
-        state
-            .freshness
-            .check(&recorded.headers, dated_by, SystemTime::now())
+    let verified = verified.and_then(|()| match dated_by {
+        // The v2 request's timestamp and nonce are judged as ACS3's headers are.
+        DatedFrom::Query => {
+            let mut dating = http::HeaderMap::new();
+            for (parameter, header) in [
+                ("Timestamp", "x-acs-date"),
+                ("SignatureNonce", "x-acs-signature-nonce"),
+            ] {
+                if let Some(value) =
+                    in_query(parameter).and_then(|value| http::HeaderValue::try_from(value).ok())
+                {
+                    dating.insert(header, value);
+                }
+            }
+            state
+                .freshness
+                .check(&dating, DatedBy::AcsDate, SystemTime::now())
+        }
+        DatedFrom::Headers(dated_by) => {
+            state
+                .freshness
+                .check(&recorded.headers, dated_by, SystemTime::now())
+        }
     });
     let action = recorded
         .headers
@@ -515,6 +576,13 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
             "Specified api is not found, please check your url and method.",
         )
     })
+}
+
+/// Where a request's date and nonce are: in headers, or in the query (the v2 RPC request).
+#[derive(Clone, Copy)]
+enum DatedFrom {
+    Headers(DatedBy),
+    Query,
 }
 
 fn signature_error_reply(error: VerifyError) -> Reply {

@@ -73,6 +73,9 @@ impl Wire {
             path: "/",
             idempotency_token: None,
             read_only: false,
+            anonymous: false,
+            auth: None,
+            body_fields: None,
         };
         let nonce = acs_runtime::nonce::next(at);
         let request = Client::new(&OOS, config)

@@ -89,6 +89,33 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     if operation.read_only {
         value = quote!(#value.read_only());
     }
+    if operation.anonymous {
+        value = quote!(#value.anonymous());
+    }
+    if let Some(auth) = operation.auth {
+        let variant = ident(auth.variant());
+        value = quote!(#value.with_auth(::acs_runtime::AuthScheme::#variant));
+    }
+    // Form fields or JSON body fields make a body the official SDKs send even when none is
+    // set (their `body` map is empty, not absent).
+    let body_fields = if operation
+        .request
+        .iter()
+        .any(|member| member.location == Location::Form)
+    {
+        Some(quote!(Form))
+    } else if operation
+        .request
+        .iter()
+        .any(|member| member.location == Location::BodyField)
+    {
+        Some(quote!(Json))
+    } else {
+        None
+    };
+    if let Some(kind) = body_fields {
+        value = quote!(#value.with_body_fields(::acs_runtime::BodyFields::#kind));
+    }
     if operation.response_has_secrets(shared) {
         value = quote!(#value.with_secret_response());
     }

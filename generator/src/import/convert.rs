@@ -148,6 +148,8 @@ impl<'d> Converter<'d> {
                 api.system_tags.operation_type.as_deref(),
                 Some("get" | "list")
             ),
+            anonymous: signature::is_anonymous(api.security.as_deref()),
+            signature: None,
             request,
             response,
             response_body,

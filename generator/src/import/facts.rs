@@ -16,7 +16,8 @@
 //!     method: GET
 //! ```
 //!
-//! An operation takes `method` and `parameters`; a parameter, by its wire name, `in` and
+//! `signature` (optional) names the scheme the official SDK signs every call with, when the
+//! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and `parameters`; a parameter, by its wire name, `in` and
 //! `style`. An operation or parameter the metadata lacks, or a value the spec has no word
 //! for, is an error at its line and column, so that facts cannot silently stop applying.
 //!
@@ -61,6 +62,11 @@ pub struct OfficialSdkFacts {
 struct FactsFile {
     /// The official SDK and version the facts were read from (`alibabacloud-kms20160120==3.3.1`).
     source: String,
+    /// The scheme the official SDK signs every call with, when not the importer's rule's: the
+    /// clients that send every call through `tea-openapi`'s `do_rpcrequest` (or set
+    /// `_signature_algorithm = 'v2'`) sign with `RPC-V2-HMAC-SHA1`.
+    signature: Option<Spanned<String>>,
+    #[serde(default)]
     operations: Keyed<OperationFacts>,
 }
 
@@ -133,6 +139,11 @@ impl OfficialSdkFacts {
         &self.facts.source
     }
 
+    /// The spec's `signature` of the product, when the official SDK's is not the rule's.
+    pub(crate) fn signature(&self) -> Option<&Spanned<String>> {
+        self.facts.signature.as_ref()
+    }
+
     /// Keeps the facts of `actions` only, for an import of those operations alone
     /// (`cargo xtask import --operations`), whose metadata lacks the others.
     pub fn only_operations(mut self, actions: &[String]) -> Self {
@@ -159,6 +170,13 @@ impl OfficialSdkFacts {
                 )
             }
         };
+        if let Some(signature) = &self.facts.signature {
+            let signatures: Vec<&str> = crate::ir::Signature::ALL
+                .iter()
+                .map(|(name, _)| *name)
+                .collect();
+            known(signature, &signatures, "signature")?;
+        }
         for (_, operation) in &self.facts.operations.0 {
             if let Some(method) = &operation.method {
                 known(method, METHODS, "HTTP method")?;

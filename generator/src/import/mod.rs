@@ -246,10 +246,16 @@ pub fn import_specs(
         naming::assign_type_names(names, operation);
     }
     naming::assign_schema_type_names(&mut schemas);
-    let service = ServiceSpec {
+    let mut service = ServiceSpec {
         waiters: overlay.checked_waiters(&mut operations)?,
         ..convert::service(&document)
     };
+    if let Some(signature) = facts.and_then(OfficialSdkFacts::signature) {
+        service.signature = spanned(signature.value.clone());
+    }
+    for operation in operations.values_mut() {
+        operation.signature = signature::of_operation(&service, operation).map(spanned);
+    }
     Ok(ImportedSpecs {
         service,
         schemas,

@@ -59,6 +59,10 @@ pub(crate) struct Api {
     pub methods: Vec<String>,
     #[serde(default)]
     pub system_tags: SystemTags,
+    /// How a call may be authenticated: alternatives, each naming one scheme (`AK`,
+    /// `Anonymous`, `BearerToken`, …) with its scopes.
+    #[serde(default, deserialize_with = "lenient")]
+    pub security: Option<Vec<BTreeMap<String, Value>>>,
     #[serde(default)]
     pub parameters: Vec<Parameter>,
     #[serde(default)]

@@ -46,6 +46,18 @@ pub(super) fn lower(
         }
         check_path(&mut shapes, &template, at, &request);
     }
+    let auth = spec.signature.as_ref().and_then(|signature| {
+        let named = ir::Signature::named(&signature.value);
+        if named.is_none() {
+            let known: Vec<&str> = ir::Signature::ALL.iter().map(|(name, _)| *name).collect();
+            shapes.report(
+                shapes.at(signature),
+                format!("unsupported signature `{}`", signature.value),
+                Some(format!("supported: {}", known.join(", "))),
+            );
+        }
+        named
+    });
     let response = lower_response(&mut shapes, spec);
     let pagination = spec.pagination.as_ref().and_then(|pagination| {
         let fields = match &response {
@@ -82,6 +94,8 @@ pub(super) fn lower(
             access_level: ram.access_level.clone(),
         }),
         read_only: spec.read_only,
+        anonymous: spec.anonymous,
+        auth,
         request,
         body_parameter,
         flags,

@@ -26,18 +26,10 @@ static X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-securit
 /// Asked for in `accept`, as the official SDKs do: some services answer XML otherwise.
 const JSON_MEDIA_TYPE: &str = "application/json";
 
-/// The request signed with `credentials`.
-pub(crate) fn sign(
-    unsigned: Unsigned<'_>,
-    credentials: &Credentials,
-) -> Result<SignedRequest, Error> {
-    request(unsigned, Some(credentials))
-}
-
 /// The request with the headers ACS3 signs, signed with `credentials` when given: without,
-/// it has neither a security token nor an `Authorization`, as the official SDKs send an
-/// `Anonymous` call (the canonical request is still made, for the URL's query and for
-/// `--dry-run`).
+/// it has neither a security token nor an `Authorization`, as `tea-openapi`'s `do_request`
+/// sends an `Anonymous` call (the canonical request is still made, for the URL's query and
+/// for `--dry-run`).
 pub(crate) fn request(
     unsigned: Unsigned<'_>,
     credentials: Option<&Credentials>,
@@ -141,7 +133,7 @@ pub(crate) fn request(
 
 /// `x-acs-date`: UTC to the second, `2024-05-01T08:30:00Z`. The two-digit fields are
 /// appended as digits rather than formatted, as this runs for every attempt.
-fn format_date(now: SystemTime) -> String {
+pub(crate) fn format_date(now: SystemTime) -> String {
     let utc = time::OffsetDateTime::from(now);
     let mut date = String::with_capacity(20);
     write!(date, "{:04}", utc.year()).expect("writing to a String cannot fail");

@@ -3,16 +3,23 @@
 //! A product signs with one scheme, chosen by data: its spec's `signature` (set by the
 //! importer from the product and its metadata), which the generated crate's
 //! [`Service`](crate::Service) description carries as [`AuthScheme`]. A client's
-//! [`ConfigBuilder::auth_scheme`](crate::ConfigBuilder::auth_scheme) can replace it (the
-//! credential providers call STS [`AuthScheme::Anonymous`]). Each scheme is a module that
-//! writes the headers it signs, signs them and hands the rest to `finish`, which adds what
-//! every scheme sends alike: the operation's header parameters, the `User-Agent` and the URL.
-//! The test server verifies each scheme with code of its own (`acs-test-server`).
+//! [`ConfigBuilder::auth_scheme`](crate::ConfigBuilder::auth_scheme) can replace it. Each
+//! scheme is a module that writes the headers it signs, signs them and hands the rest to
+//! `finish`, which adds what every scheme sends alike: the operation's header parameters, the
+//! `User-Agent` and the URL. The test server verifies each scheme with code of its own
+//! (`acs-test-server`).
+//!
+//! An operation the official SDKs send `Anonymous` ([`Operation::anonymous`](crate::Operation::anonymous),
+//! from the metadata's `security`) keeps its product's request shape without the signature:
+//! `tea-openapi`'s `do_request` and `do_rpcrequest` and the PDS gateway write every header
+//! and parameter they otherwise would (date, nonce, body hash) and skip only the credentials
+//! and the signature. The SLS and OSS gateways never look at it and sign every call, and so
+//! do their schemes here.
 
 pub mod acs3;
-pub mod anonymous;
 pub mod oss4;
 pub mod pds;
+pub mod rpc_v2;
 pub mod sls;
 
 use std::time::SystemTime;
@@ -40,10 +47,9 @@ pub enum AuthScheme {
     SlsLogHmacSha256,
     /// The PDS gateway's scheme, `acs <id>:<signature>` ([`pds`]).
     PdsAcsHmacSha1,
-    /// No signature, for the calls that are authenticated otherwise (STS
-    /// `AssumeRoleWithOIDC`, by the OIDC token it carries): the request the official SDKs send
-    /// for such a call ([`anonymous`]).
-    Anonymous,
+    /// The v2 signature of RPC calls, HMAC-SHA1 in the query, which the official SDKs of
+    /// older products send ([`rpc_v2`]).
+    RpcV2HmacSha1,
 }
 
 impl AuthScheme {
@@ -53,13 +59,18 @@ impl AuthScheme {
         AuthScheme::Oss4HmacSha256,
         AuthScheme::SlsLogHmacSha256,
         AuthScheme::PdsAcsHmacSha1,
-        AuthScheme::Anonymous,
+        AuthScheme::RpcV2HmacSha1,
     ];
 
-    /// Whether a request of this scheme is signed with credentials, which the client then asks
-    /// its provider for before every attempt.
-    pub fn takes_credentials(self) -> bool {
-        !matches!(self, AuthScheme::Anonymous)
+    /// Whether a call of `call`'s operation is signed with credentials, which the client then
+    /// asks its provider for before every attempt: every call but an anonymous operation's of
+    /// a scheme that sends those unsigned.
+    pub fn takes_credentials(self, call: &CallSpec<'_>) -> bool {
+        !call.anonymous
+            || matches!(
+                self,
+                AuthScheme::SlsLogHmacSha256 | AuthScheme::Oss4HmacSha256
+            )
     }
 }
 
@@ -74,19 +85,25 @@ pub(crate) struct Unsigned<'a> {
     pub(crate) nonce: &'a str,
 }
 
-/// Signs `unsigned` by `scheme` with `credentials`, which [`AuthScheme::Anonymous`] leaves
-/// unused.
+/// The request of `unsigned` by `scheme`, signed with `credentials` if given: none for a call
+/// that takes none ([`AuthScheme::takes_credentials`]), whose client never asks its provider.
 pub(crate) fn sign(
     scheme: AuthScheme,
     unsigned: Unsigned<'_>,
-    credentials: &Credentials,
+    credentials: Option<&Credentials>,
 ) -> Result<SignedRequest, Error> {
-    match scheme {
-        AuthScheme::Acs3HmacSha256 => acs3::sign(unsigned, credentials),
-        AuthScheme::Oss4HmacSha256 => oss4::sign(unsigned, credentials),
-        AuthScheme::SlsLogHmacSha256 => sls::sign(unsigned, credentials),
-        AuthScheme::PdsAcsHmacSha1 => pds::sign(unsigned, credentials),
-        AuthScheme::Anonymous => anonymous::sign(unsigned),
+    match (scheme, credentials) {
+        (AuthScheme::Acs3HmacSha256, keys) => acs3::request(unsigned, keys),
+        (AuthScheme::PdsAcsHmacSha1, keys) => pds::request(unsigned, keys),
+        (AuthScheme::RpcV2HmacSha1, keys) => rpc_v2::request(unsigned, keys),
+        (AuthScheme::Oss4HmacSha256, Some(keys)) => oss4::sign(unsigned, keys),
+        (AuthScheme::SlsLogHmacSha256, Some(keys)) => sls::sign(unsigned, keys),
+        (AuthScheme::Oss4HmacSha256 | AuthScheme::SlsLogHmacSha256, None) => {
+            Err(Error::Credentials(CredentialsError::new(
+                "none",
+                "this scheme signs every call, and no credentials were given",
+            )))
+        }
     }
 }
 

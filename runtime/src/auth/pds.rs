@@ -85,10 +85,12 @@ pub fn authorization(access_key_id: &str, access_key_secret: &str, string_to_sig
     )
 }
 
-/// A client's request as the PDS gateway signs it.
-pub(crate) fn sign(
+/// A client's request as the PDS gateway writes it, signed with `credentials` when given:
+/// without, it has neither a security token nor an `Authorization`, as the gateway sends an
+/// `Anonymous` call.
+pub(crate) fn request(
     unsigned: Unsigned<'_>,
-    credentials: &Credentials,
+    credentials: Option<&Credentials>,
 ) -> Result<SignedRequest, Error> {
     let Unsigned {
         call,
@@ -113,7 +115,8 @@ pub(crate) fn sign(
         (X_ACS_SIGNATURE_METHOD.as_str(), SIGNATURE_METHOD),
         (X_ACS_SIGNATURE_VERSION.as_str(), SIGNATURE_VERSION),
     ]);
-    if let Some(token) = credentials.security_token() {
+    let security_token = credentials.and_then(Credentials::security_token);
+    if let Some(token) = security_token {
         signed.push((X_ACS_SECURITY_TOKEN.as_str(), token));
     }
     for (name, _) in message.headers.iter() {
@@ -126,11 +129,6 @@ pub(crate) fn sign(
         &message.path,
         &query,
         &signed,
-    );
-    let authorization = authorization(
-        credentials.access_key_id(),
-        credentials.access_key_secret(),
-        &string_to_sign,
     );
     let uri = base.uri(message, &crate::sign::canonical_query(query))?;
 
@@ -157,17 +155,26 @@ pub(crate) fn sign(
         X_ACS_SIGNATURE_VERSION.clone(),
         HeaderValue::from_static(SIGNATURE_VERSION),
     );
-    if let Some(token) = credentials.security_token() {
-        let token = HeaderValue::from_str(token).map_err(|_| unsendable(credentials))?;
-        headers.insert(X_ACS_SECURITY_TOKEN.clone(), token);
-    }
-    let authorization =
-        HeaderValue::try_from(authorization).map_err(|_| unsendable(credentials))?;
+    let authorization = match credentials {
+        Some(credentials) => {
+            if let Some(token) = security_token {
+                let token = HeaderValue::from_str(token).map_err(|_| unsendable(credentials))?;
+                headers.insert(X_ACS_SECURITY_TOKEN.clone(), token);
+            }
+            let value = authorization(
+                credentials.access_key_id(),
+                credentials.access_key_secret(),
+                &string_to_sign,
+            );
+            Some(HeaderValue::try_from(value).map_err(|_| unsendable(credentials))?)
+        }
+        None => None,
+    };
     finish(
         unsigned,
         SchemeOutput {
             headers,
-            authorization: Some(authorization),
+            authorization,
             uri,
             string_to_sign: digest_of(ALGORITHM, &string_to_sign),
             canonical_request: string_to_sign,

@@ -102,13 +102,12 @@ pub fn compare(
         })
     };
     let official_scheme = scheme_of(official);
-    // A gateway's own scheme (PDS's `acs`, SLS's `LOG`) that ours signs with too: the request
-    // is compared header by header and its `Authorization` byte for byte, as the date and
-    // nonce are the official call's.
+    // A gateway's own scheme (PDS's `acs`, SLS's `LOG`) that ours signs with too, or no
+    // `Authorization` on either side (an unsigned call, or the v2 signature in the query): the
+    // request is compared header by header and parameter by parameter, its `Authorization` or
+    // `Signature` byte for byte, as the date and nonce are the official call's.
     let same_other_scheme = side == Side::Sdk
-        && official_scheme
-            .as_deref()
-            .is_some_and(|scheme| scheme != "ACS3-HMAC-SHA256")
+        && official_scheme.as_deref() != Some("ACS3-HMAC-SHA256")
         && official_scheme == scheme_of(ours);
     let other_signature = !same_other_scheme
         && !official
@@ -1157,6 +1156,21 @@ mod tests {
         let mut later = gateway("acs ak:c2lnbmF0dXJl");
         later.headers[1].1 = "Wed, 01 May 2024 08:31:00 GMT".into();
         assert_eq!(classes(&official, &later), ["header date"]);
+    }
+
+    #[test]
+    fn requests_neither_side_authorizes_are_compared_parameter_by_parameter() {
+        let mut official = official("GET", "Action=A&Signature=s%2B&Timestamp=t", None, "");
+        official.headers.retain(|(name, _)| name != "authorization");
+        assert!(classes(&official, &official.clone()).is_empty());
+        let mut ours = official.clone();
+        ours.query = "Action=A&Signature=other&Timestamp=t".into();
+        let found = classes(&official, &ours);
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|class| !class.contains("signs otherwise")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -89,6 +89,8 @@ impl Run {
             .block_on(
                 acs_test_server::TestServer::builder()
                     .with_credentials(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
+                    // The operations the official SDKs send unsigned are answered too.
+                    .accept_unsigned(true)
                     .keep_requests(1)
                     .start(),
             )

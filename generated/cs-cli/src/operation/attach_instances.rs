@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("attach-instances"),
     summary: "Adds existing Elastic Compute Service (ECS) instances to a Container Service for Kubernetes (ACK) cluster. When you need to add an ECS instance as a worker node to an ACK cluster or re-add a worker node to the cluster, you can call this operation.",
     call: ::acs_runtime::Operation::new("AttachInstances", ::acs_runtime::Method::Post)
-        .with_path("/clusters/{ClusterId}/attach"),
+        .with_path("/clusters/{ClusterId}/attach")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

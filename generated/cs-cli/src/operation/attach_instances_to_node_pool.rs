@@ -9,7 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "AttachInstancesToNodePool",
             ::acs_runtime::Method::Post,
         )
-        .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/attach"),
+        .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/attach")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("check-service-role"),
     summary: "Checks whether the specified service roles are granted to Container Service for Kubernetes (ACK) within the current Alibaba Cloud account. ACK can access other cloud services, such as Elastic Compute Service (ECS), Object Storage Service (OSS), File Storage NAS (NAS), and Server Load Balancer (SLB), only after ACK is assigned the required service roles.",
     call: ::acs_runtime::Operation::new("CheckServiceRole", ::acs_runtime::Method::Post)
-        .with_path("/ram/check-service-role"),
+        .with_path("/ram/check-service-role")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -9,7 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "CreateClusterInspectConfig",
             ::acs_runtime::Method::Post,
         )
-        .with_path("/clusters/{clusterId}/inspectConfig"),
+        .with_path("/clusters/{clusterId}/inspectConfig")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

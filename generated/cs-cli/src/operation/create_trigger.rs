@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("create-trigger"),
     summary: "Creates a trigger for an application to redeploy the application pods when specific conditions are met.",
     call: ::acs_runtime::Operation::new("CreateTrigger", ::acs_runtime::Method::Post)
-        .with_path("/clusters/{cluster_id}/triggers"),
+        .with_path("/clusters/{cluster_id}/triggers")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

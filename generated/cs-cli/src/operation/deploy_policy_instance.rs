@@ -10,7 +10,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             ::acs_runtime::Method::Post,
         )
         .with_path("/clusters/{cluster_id}/policies/{policy_name}")
-        .read_only(),
+        .read_only()
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("migrate-cluster"),
     summary: "The Container Service for Kubernetes (ACK) managed Pro cluster type is developed based on the ACK managed Basic cluster type. It inherits all benefits of ACK managed clusters, such as fully-managed control planes and control plane high availability. It further enhances reliability, security, scheduling capabilities, and offers service level agreement (SLA)-backed guarantees, making it ideal for enterprise customers with large-scale production workloads requiring high stability and security. You can call the MigrateCluster operation to migrate an ACK managed Basic cluster to an ACK managed Pro cluster.",
     call: ::acs_runtime::Operation::new("MigrateCluster", ::acs_runtime::Method::Post)
-        .with_path("/clusters/{cluster_id}/migrate"),
+        .with_path("/clusters/{cluster_id}/migrate")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

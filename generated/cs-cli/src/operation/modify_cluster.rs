@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("modify-cluster"),
     summary: "You can call the ModifyCluster operation to modify the cluster configurations by cluster ID.",
     call: ::acs_runtime::Operation::new("ModifyCluster", ::acs_runtime::Method::Put)
-        .with_path("/api/v2/clusters/{ClusterId}"),
+        .with_path("/api/v2/clusters/{ClusterId}")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

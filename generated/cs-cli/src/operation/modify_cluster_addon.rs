@@ -10,7 +10,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             ::acs_runtime::Method::Post,
         )
         .with_path("/clusters/{cluster_id}/components/{component_id}/config")
-        .with_response_body(::acs_runtime::ResponseBody::Empty),
+        .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -9,7 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "ModifyNodePoolNodeConfig",
             ::acs_runtime::Method::Put,
         )
-        .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/node_config"),
+        .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/node_config")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

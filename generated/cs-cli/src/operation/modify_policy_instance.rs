@@ -9,7 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "ModifyPolicyInstance",
             ::acs_runtime::Method::Put,
         )
-        .with_path("/clusters/{cluster_id}/policies/{policy_name}"),
+        .with_path("/clusters/{cluster_id}/policies/{policy_name}")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -9,7 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "RepairClusterNodePool",
             ::acs_runtime::Method::Post,
         )
-        .with_path("/clusters/{cluster_id}/nodepools/{nodepool_id}/repair"),
+        .with_path("/clusters/{cluster_id}/nodepools/{nodepool_id}/repair")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

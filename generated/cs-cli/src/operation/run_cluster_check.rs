@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("run-cluster-check"),
     summary: "Container Intelligence Service (CIS) provides a variety of cluster check capabilities to allow you to perform cluster update check, cluster migration check, component installation check, component update check, and node pool check. A precheck is automatically triggered before an update, migration, or installation is performed. You can perform changes only if the cluster passes the precheck. You can also manually call the RunClusterCheck operation to initiate cluster checks. We recommend that you periodically check and maintain your cluster to mitigate potential risks.",
     call: ::acs_runtime::Operation::new("RunClusterCheck", ::acs_runtime::Method::Post)
-        .with_path("/clusters/{cluster_id}/checks"),
+        .with_path("/clusters/{cluster_id}/checks")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

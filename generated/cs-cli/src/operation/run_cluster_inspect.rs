@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("run-cluster-inspect"),
     summary: "Triggers a cluster inspection and generates a report.",
     call: ::acs_runtime::Operation::new("RunClusterInspect", ::acs_runtime::Method::Post)
-        .with_path("/clusters/{clusterId}/inspectReports"),
+        .with_path("/clusters/{clusterId}/inspectReports")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

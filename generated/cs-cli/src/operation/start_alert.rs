@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("start-alert"),
     summary: "Activates the specified alert rule(s).",
     call: ::acs_runtime::Operation::new("StartAlert", ::acs_runtime::Method::Post)
-        .with_path("/alert/{ClusterId}/alert_rule/start"),
+        .with_path("/alert/{ClusterId}/alert_rule/start")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("stop-alert"),
     summary: "You can call the StopAlert operation to disable an alert rule or an alert rule set in the alert center of Container Service for Kubernetes (ACK).",
     call: ::acs_runtime::Operation::new("StopAlert", ::acs_runtime::Method::Post)
-        .with_path("/alert/{ClusterId}/alert_rule/stop"),
+        .with_path("/alert/{ClusterId}/alert_rule/stop")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("tag-resources"),
     summary: "You can add labels in key-value pairs to clusters. This allows cluster developers or O&M engineers to classify and manage clusters in a more flexible manner. This also meets the requirements for monitoring, cost analysis, and tenant isolation. You can call the TagResources operation to add labels to a cluster.",
     call: ::acs_runtime::Operation::new("TagResources", ::acs_runtime::Method::Put)
-        .with_path("/tags"),
+        .with_path("/tags")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

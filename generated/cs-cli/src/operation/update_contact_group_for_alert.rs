@@ -9,7 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "UpdateContactGroupForAlert",
             ::acs_runtime::Method::Post,
         )
-        .with_path("/alert/{ClusterId}/alert_rule/contact_groups"),
+        .with_path("/alert/{ClusterId}/alert_rule/contact_groups")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

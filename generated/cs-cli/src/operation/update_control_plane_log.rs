@@ -9,7 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "UpdateControlPlaneLog",
             ::acs_runtime::Method::Put,
         )
-        .with_path("/clusters/{ClusterId}/controlplanelog"),
+        .with_path("/clusters/{ClusterId}/controlplanelog")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

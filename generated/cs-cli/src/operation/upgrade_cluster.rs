@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("upgrade-cluster"),
     summary: "Outdated Kubernetes versions may have security and stability issues. We recommend that you update the Kubernetes version of your cluster at the earliest opportunity to enjoy the new features of the new Kubernetes version. You can call the UpgradeCluster operation to manually upgrade a cluster.",
     call: ::acs_runtime::Operation::new("UpgradeCluster", ::acs_runtime::Method::Post)
-        .with_path("/api/v2/clusters/{ClusterId}/upgrade"),
+        .with_path("/api/v2/clusters/{ClusterId}/upgrade")
+        .with_body_fields(::acs_runtime::BodyFields::Json),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "AttachInstances",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{ClusterId}/attach");
+    .with_path("/clusters/{ClusterId}/attach")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Adds existing Elastic Compute Service (ECS) instances to a Container Service for Kubernetes (ACK) cluster. When you need to add an ECS instance as a worker node to an ACK cluster or re-add a worker node to the cluster, you can call this operation.
     ///

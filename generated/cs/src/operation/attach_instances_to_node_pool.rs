@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "AttachInstancesToNodePool",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/attach");
+    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/attach")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Adds existing nodes to a specific node pool. You can add existing ECS instances to a specific node pool in a Container Service for Kubernetes (ACK) cluster as worker nodes. You can also add removed worker nodes back to the node pool.
     ///

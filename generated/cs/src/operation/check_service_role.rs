@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CheckServiceRole",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/ram/check-service-role");
+    .with_path("/ram/check-service-role")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Checks whether the specified service roles are granted to Container Service for Kubernetes (ACK) within the current Alibaba Cloud account. ACK can access other cloud services, such as Elastic Compute Service (ECS), Object Storage Service (OSS), File Storage NAS (NAS), and Server Load Balancer (SLB), only after ACK is assigned the required service roles.
     ///

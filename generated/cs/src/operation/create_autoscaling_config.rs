@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateAutoscalingConfig",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/cluster/{ClusterId}/autoscale/config/");
+    .with_path("/cluster/{ClusterId}/autoscale/config/")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Creates a scaling configuration to allow the system to scale resources based on the given scaling rules. When you create a scaling configuration, you can specify the scaling metrics, thresholds, scaling order, and scaling interval.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateCluster",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters");
+    .with_path("/clusters")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Creates a Container Service for Kubernetes (ACK) cluster. For example, you can create an ACK managed cluster, ACK Serverless cluster, ACK Edge cluster, or registered cluster. When you create an ACK cluster, you need to configure the cluster information, components, and cloud resources used by ACK.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateClusterDiagnosis",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{cluster_id}/diagnosis");
+    .with_path("/clusters/{cluster_id}/diagnosis")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Starts a cluster diagnostic.
     ///

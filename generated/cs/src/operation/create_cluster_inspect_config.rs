@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateClusterInspectConfig",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{clusterId}/inspectConfig");
+    .with_path("/clusters/{clusterId}/inspectConfig")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Configures cluster inspection.
     ///

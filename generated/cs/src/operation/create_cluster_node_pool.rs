@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateClusterNodePool",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{ClusterId}/nodepools");
+    .with_path("/clusters/{ClusterId}/nodepools")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Creates a node pool for a Container Service for Kubernetes (ACK) cluster. You can use node pools to facilitate node management. For example, you can schedule, configure, or maintain nodes by node pool, and enable auto scaling for a node pool. We recommend that you use a managed node pool, which can help automate specific O&M tasks for nodes, such as Common Vulnerabilities and Exposures (CVE) patching and node repair. This reduces your O&M workload.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateKubernetesTrigger",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/triggers");
+    .with_path("/triggers")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// You can call the CreateKubernetesTrigger operation to create a trigger for an application.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateTrigger",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{cluster_id}/triggers");
+    .with_path("/clusters/{cluster_id}/triggers")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Creates a trigger for an application to redeploy the application pods when specific conditions are met.
     ///

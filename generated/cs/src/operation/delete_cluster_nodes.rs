@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "DeleteClusterNodes",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{ClusterId}/nodes");
+    .with_path("/clusters/{ClusterId}/nodes")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Removes nodes from a Container Service for Kubernetes (ACK) cluster when they are no longer required through the DeleteClusterNodes interface. When removing nodes, you can specify whether to release the Elastic Compute Service (ECS) instances and drain the nodes.
     ///

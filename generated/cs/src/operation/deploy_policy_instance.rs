@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Post,
     )
     .with_path("/clusters/{cluster_id}/policies/{policy_name}")
-    .read_only();
+    .read_only()
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Deploys a policy in the specified namespaces of a specific Container Service for Kubernetes (ACK) cluster. You can create and deploy a security policy by specifying the policy type, action of the policy such as alerting or denying, and namespaces to which the policy applies.
     ///

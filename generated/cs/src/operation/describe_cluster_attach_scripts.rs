@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Post,
     )
     .with_path("/clusters/{ClusterId}/attachscript")
-    .with_response_body(::acs_runtime::ResponseBody::Text);
+    .with_response_body(::acs_runtime::ResponseBody::Text)
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Queries the scripts used to add existing nodes to a Container Service for Kubernetes (ACK) cluster. ACK allows you to manually add existing Elastic Compute Service (ECS) instances to an ACK cluster as worker nodes or re-add worker nodes that you remove from the cluster to a node pool.
     ///

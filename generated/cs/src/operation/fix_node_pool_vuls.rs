@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "FixNodePoolVuls",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{cluster_id}/nodepools/{nodepool_id}/vuls/fix");
+    .with_path("/clusters/{cluster_id}/nodepools/{nodepool_id}/vuls/fix")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Patches node vulnerabilities in a node pool to enhance node security. Cloud Security provided by Alibaba Cloud periodically scans Elastic Compute Service (ECS) instances for vulnerabilities and provides suggestions on how to patch the detected vulnerabilities. Vulnerability patching may require node restarts. Make sure that your cluster has sufficient idle nodes for node draining.
     ///

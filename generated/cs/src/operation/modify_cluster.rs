@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ModifyCluster",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/api/v2/clusters/{ClusterId}");
+    .with_path("/api/v2/clusters/{ClusterId}")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// You can call the ModifyCluster operation to modify the cluster configurations by cluster ID.
     ///

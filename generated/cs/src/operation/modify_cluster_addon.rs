@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Post,
     )
     .with_path("/clusters/{cluster_id}/components/{component_id}/config")
-    .with_response_body(::acs_runtime::ResponseBody::Empty);
+    .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Modifies the configuration of a cluster component. This operation may affect your businesses. We recommend that you assess the impact, back up data, and perform the operation during off-peak hours.
     ///

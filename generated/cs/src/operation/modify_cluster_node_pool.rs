@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ModifyClusterNodePool",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}");
+    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// You can call the ModifyClusterNodePool operation to modify the configuration of a node pool with the specified node pool ID.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ModifyNodePoolNodeConfig",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/node_config");
+    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/node_config")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Modifies the configuration of a node pool, such as the kubelet configuration and node rolling update configuration. After you modify the node pool configuration, nodes are batch updated and the kubelet on each node is restarted. This may adversely affect the nodes and workloads. We recommend that you perform this operation during off-peak hours.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ModifyPolicyInstance",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/clusters/{cluster_id}/policies/{policy_name}");
+    .with_path("/clusters/{cluster_id}/policies/{policy_name}")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Updates a policy in a specific Container Service for Kubernetes (ACK) cluster. You can modify the action of the policy such as alerting or denying and namespaces to which the policy applies.
     ///

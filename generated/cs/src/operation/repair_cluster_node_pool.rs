@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "RepairClusterNodePool",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{cluster_id}/nodepools/{nodepool_id}/repair");
+    .with_path("/clusters/{cluster_id}/nodepools/{nodepool_id}/repair")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Repairs a node pool.
     ///

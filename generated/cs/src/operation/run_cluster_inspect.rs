@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "RunClusterInspect",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{clusterId}/inspectReports");
+    .with_path("/clusters/{clusterId}/inspectReports")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Triggers a cluster inspection and generates a report.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "ScaleClusterNodePool",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}");
+    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Scales out a node pool.
     ///

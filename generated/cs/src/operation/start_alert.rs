@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "StartAlert",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/alert/{ClusterId}/alert_rule/start");
+    .with_path("/alert/{ClusterId}/alert_rule/start")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Activates the specified alert rule(s).
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "StopAlert",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/alert/{ClusterId}/alert_rule/stop");
+    .with_path("/alert/{ClusterId}/alert_rule/stop")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// You can call the StopAlert operation to disable an alert rule or an alert rule set in the alert center of Container Service for Kubernetes (ACK).
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "TagResources",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/tags");
+    .with_path("/tags")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// You can add labels in key-value pairs to clusters. This allows cluster developers or O&M engineers to classify and manage clusters in a more flexible manner. This also meets the requirements for monitoring, cost analysis, and tenant isolation. You can call the TagResources operation to add labels to a cluster.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "UpdateClusterInspectConfig",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/clusters/{clusterId}/inspectConfig");
+    .with_path("/clusters/{clusterId}/inspectConfig")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Modifies cluster inspection configurations.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "UpdateContactGroupForAlert",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/alert/{ClusterId}/alert_rule/contact_groups");
+    .with_path("/alert/{ClusterId}/alert_rule/contact_groups")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// You can call the UpdateContactGroupForAlert operation to specify a contact group for an alert rule in an ACK cluster.
     ///

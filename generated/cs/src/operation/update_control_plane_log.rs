@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "UpdateControlPlaneLog",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/clusters/{ClusterId}/controlplanelog");
+    .with_path("/clusters/{ClusterId}/controlplanelog")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Modifies the log configurations of control plane components. The configurations include the log retention period and components whose logs that you want to collect. Container Service for Kubernetes (ACK) managed clusters can collect the logs of control plane components and deliver the logs to projects in Simple Log Service. These control plane components include Kube-apiserver, kube-scheduler, Kubernetes controller manager, and cloud controller manager (CCM).
     ///

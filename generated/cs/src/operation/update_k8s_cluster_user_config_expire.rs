@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Post,
     )
     .with_path("/k8s/{ClusterId}/user_config/expire")
-    .with_response_body(::acs_runtime::ResponseBody::Empty);
+    .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Sets the validity period of a kubeconfig file used by a Resource Access Management (RAM) user or RAM role to connect to a Container Service for Kubernetes (ACK) cluster. The validity period ranges from 1 to 876,000 hours. You can call this API operation when you customize configurations by using an Alibaba Cloud account. The default validity period of a kubeconfig file is three years.
     ///

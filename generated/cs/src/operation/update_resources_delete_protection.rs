@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "UpdateResourcesDeleteProtection",
         ::acs_runtime::Method::Put,
     )
-    .with_path("/clusters/{ClusterId}/resources/protection");
+    .with_path("/clusters/{ClusterId}/resources/protection")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Updates the deletion protection status of the specified resources. You can enable or disable deletion protection for namespaces and Services. You can call this operation to enable deletion protection for namespaces or Services that involve businesses-critical and sensitive data to avoid incurring maintenance costs caused by accidental namespace or Service deletion.
     ///

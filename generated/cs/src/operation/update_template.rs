@@ -7,7 +7,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Put,
     )
     .with_path("/templates/{TemplateId}")
-    .with_response_body(::acs_runtime::ResponseBody::Empty);
+    .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Updates the configurations of an orchestration template. An orchestration template defines and describes a group of Container Service for Kubernetes (ACK) resources. An orchestration template describes the configurations of an application or how an application runs in a declarative manner.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "UpgradeCluster",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/api/v2/clusters/{ClusterId}/upgrade");
+    .with_path("/api/v2/clusters/{ClusterId}/upgrade")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// Outdated Kubernetes versions may have security and stability issues. We recommend that you update the Kubernetes version of your cluster at the earliest opportunity to enjoy the new features of the new Kubernetes version. You can call the UpgradeCluster operation to manually upgrade a cluster.
     ///

@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "UpgradeClusterNodepool",
         ::acs_runtime::Method::Post,
     )
-    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/upgrade");
+    .with_path("/clusters/{ClusterId}/nodepools/{NodepoolId}/upgrade")
+    .with_body_fields(::acs_runtime::BodyFields::Json);
 impl crate::Client {
     /// You can call the UpgradeClusterNodepool operation to update the Kubernetes version, OS version, or container runtime version of the nodes in a node pool.
     ///

@@ -10,6 +10,9 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             ::acs_runtime::Method::Post,
         )
         .read_only()
+        .anonymous()
+        .with_auth(::acs_runtime::AuthScheme::RpcV2HmacSha1)
+        .with_body_fields(::acs_runtime::BodyFields::Form)
         .with_secret_response(),
     pagination: None,
     parameters: &[

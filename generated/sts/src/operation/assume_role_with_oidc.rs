@@ -7,6 +7,9 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ::acs_runtime::Method::Post,
     )
     .read_only()
+    .anonymous()
+    .with_auth(::acs_runtime::AuthScheme::RpcV2HmacSha1)
+    .with_body_fields(::acs_runtime::BodyFields::Form)
     .with_secret_response();
 impl crate::Client {
     /// Queries a Security Token Service (STS) token to assume a Resource Access Management (RAM) role during role-based single sign-on (SSO) by using OpenID Connect (OIDC).

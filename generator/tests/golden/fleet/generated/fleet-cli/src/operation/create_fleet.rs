@@ -6,7 +6,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     alias: Some("create-fleet"),
     summary: "Creates a fleet.",
     call: ::acs_runtime::Operation::new("CreateFleet", ::acs_runtime::Method::Post)
-        .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query),
+        .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+        .with_body_fields(::acs_runtime::BodyFields::Form),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

@@ -5,7 +5,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     command: "RunCommand",
     alias: Some("run-command"),
     summary: "Runs a command on a fleet's instances.",
-    call: ::acs_runtime::Operation::new("RunCommand", ::acs_runtime::Method::Post),
+    call: ::acs_runtime::Operation::new("RunCommand", ::acs_runtime::Method::Post)
+        .with_body_fields(::acs_runtime::BodyFields::Form),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

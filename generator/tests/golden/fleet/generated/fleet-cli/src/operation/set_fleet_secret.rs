@@ -5,7 +5,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     command: "SetFleetSecret",
     alias: Some("set-fleet-secret"),
     summary: "Stores a fleet's secret; the metadata puts it in the query, the facts (product.facts.yaml) in the form body.",
-    call: ::acs_runtime::Operation::new("SetFleetSecret", ::acs_runtime::Method::Post),
+    call: ::acs_runtime::Operation::new("SetFleetSecret", ::acs_runtime::Method::Post)
+        .with_body_fields(::acs_runtime::BodyFields::Form),
     pagination: None,
     parameters: &[
         ::acs_cli::Parameter {

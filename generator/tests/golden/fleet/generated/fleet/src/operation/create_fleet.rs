@@ -6,7 +6,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "CreateFleet",
         ::acs_runtime::Method::Post,
     )
-    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query);
+    .with_idempotency_token("ClientToken", ::acs_runtime::Location::Query)
+    .with_body_fields(::acs_runtime::BodyFields::Form);
 impl crate::Client {
     /// Creates a fleet.
     ///

@@ -3,9 +3,10 @@
 //! `RunCommand`: Runs a command on a fleet's instances.
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "RunCommand",
-    ::acs_runtime::Method::Post,
-);
+        "RunCommand",
+        ::acs_runtime::Method::Post,
+    )
+    .with_body_fields(::acs_runtime::BodyFields::Form);
 impl crate::Client {
     /// Runs a command on a fleet's instances.
     ///

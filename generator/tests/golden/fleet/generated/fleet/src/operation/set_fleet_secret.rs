@@ -3,9 +3,10 @@
 //! `SetFleetSecret`: Stores a fleet's secret; the metadata puts it in the query, the facts (product.facts.yaml) in the form body.
 /// How the runtime sends this operation: its action, method, path and response.
 pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
-    "SetFleetSecret",
-    ::acs_runtime::Method::Post,
-);
+        "SetFleetSecret",
+        ::acs_runtime::Method::Post,
+    )
+    .with_body_fields(::acs_runtime::BodyFields::Form);
 impl crate::Client {
     /// Stores a fleet's secret; the metadata puts it in the query, the facts (product.facts.yaml) in the form body.
     ///
