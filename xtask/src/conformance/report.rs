@@ -147,7 +147,7 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "body: official JSON, ours none",
         &[],
-        "the official SDK sends `{}` when an operation has body fields and none is set (its `body` map is empty, not absent); ours sends no body then. Left as it is: the runtime would need to know that the operation has a body (see the `content-type` class)",
+        "the official SDK sends `{}` when an operation has body fields and none is set (its `body` map is empty, not absent); ours does so for every operation whose spec has body fields (`Operation::with_body_fields`), so this is an operation whose official model has body fields the metadata lacks",
     ),
     (
         "JSON text: same value, other text (key order or spacing)",
@@ -157,7 +157,7 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "header only in the official request: content-type",
         &[],
-        "the official SDK sends `content-type` (and signs it) when an operation has body fields and none is set (its `body` map is empty, not absent); ours sends it only with a body (`runtime/src/request.rs`, `RequestParams::encode_body`). Not fixed in this run: the generated request builders would have to declare the body of every operation that has one",
+        "the official SDK sends `content-type` (and signs it) with an empty body when an operation has body fields and none is set (its `body` map is empty, not absent); ours does so for every operation whose spec has body fields (`Operation::with_body_fields`). These are operations whose official model has body fields the metadata lacks (KMS `AsymmetricDecrypt`'s `Recipient`), or that send their whole request, with no parameter, as a form (AHAS `OpenAhasService`)",
     ),
     (
         "signed headers: ours does not sign content-type",
@@ -172,7 +172,17 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "official SDK signs otherwise*",
         &[],
-        "the official client signs these otherwise: old-style clients (`do_rpcrequest`, as AHAS, GWS and RTC White Board, or `_signature_algorithm = 'v2'`, as HDR) with the v2 HMAC-SHA1 signature in the query, and operations the metadata marks `security: Anonymous` (AppStream Center, Elasticsearch `CapacityPlan`, four of PDS) not at all; ours signs both with the product's scheme (`runtime/src/auth/`), as the scheme is chosen per product, not per operation. Their signature headers and parameters are not compared one by one, the rest of the request is",
+        "the official client signs these otherwise than ours: an old-style client (`do_rpcrequest`, or `_signature_algorithm = 'v2'`) that signs with the v2 RPC signature and that the official SDK's facts do not name yet (`generator/official-sdk-facts/`, `signature`), or an operation the official SDK sends unsigned that the metadata does not mark `Anonymous`. Their signature headers and parameters are not compared one by one, the rest of the request is",
+    ),
+    (
+        "header only in the official request: x-acs-signature-*",
+        &["elasticsearch"],
+        "an anonymous ROA call (Elasticsearch `CapacityPlan`), which the official SDK sends through its old-style `do_roarequest`: `date` and `x-acs-signature-method`/`-version` headers instead of `x-acs-date` and the body hash; ours sends it unsigned in the ACS3 shape. The runtime has no ROA v2 scheme",
+    ),
+    (
+        "value",
+        &["ahas-openapi", "gws", "hdr", "rtc-white-board"],
+        "the v2 `Signature` of an action with a boolean parameter: it covers the boolean's text, Python's `True` in the official request and `true` in ours (see Normalisations); every other parameter is the same",
     ),
     (
         "header only in the official request: x-log-*",
