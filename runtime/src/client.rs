@@ -434,6 +434,62 @@ mod tests {
         assert!(matches!(unsigned, Error::Connection(_)), "{unsigned:?}");
     }
 
+    /// `alibabacloud-gateway-pds` signs `DownloadFile` with a form content type it does not
+    /// send; every other call without a body signs none.
+    #[test]
+    fn the_pds_gateway_signs_download_file_with_a_content_type_it_does_not_send() {
+        static PDS: Service = Service {
+            product: "pds",
+            api_version: "2022-03-01",
+            endpoint_rule: "{region}.admin.aliyunpds.com",
+            auth: AuthScheme::PdsAcsHmacSha1,
+            protocol: "https",
+            regional_endpoints: &[],
+            sdk_name: "test",
+            sdk_version: "0",
+        };
+        let client = Client::new(
+            &PDS,
+            Config::builder()
+                .endpoint("http://127.0.0.1:8080")
+                .credentials(Credentials::new("ak", "secret", "test"))
+                .build()
+                .unwrap(),
+        );
+        let signed = |action: &str, path: &str| {
+            let call = CallSpec {
+                method: Method::Get,
+                path,
+                ..call(action)
+            };
+            let credentials = Credentials::new("ak", "secret", "test");
+            client
+                .prepare(
+                    call,
+                    &RequestParams::default(),
+                    &credentials,
+                    SystemTime::UNIX_EPOCH,
+                    NONCE,
+                )
+                .unwrap()
+        };
+        let download = signed("DownloadFile", "/v2/file/download");
+        assert!(download.request.headers().get("content-type").is_none());
+        assert!(
+            download.canonical_request.starts_with(
+                "GET\napplication/json\n\napplication/x-www-form-urlencoded; charset=UTF-8\n"
+            ),
+            "{}",
+            download.canonical_request
+        );
+        let other = signed("GetFile", "/v2/file/get");
+        assert!(
+            other
+                .canonical_request
+                .starts_with("GET\napplication/json\n\n\n")
+        );
+    }
+
     #[test]
     fn requests_carry_the_signed_headers_in_order_and_the_canonical_query() {
         let client = sts_client("http://127.0.0.1:8080");

@@ -85,6 +85,20 @@ pub fn authorization(access_key_id: &str, access_key_secret: &str, string_to_sig
     )
 }
 
+/// The content type the gateway signs `DownloadFile` with, which it does not send.
+const DOWNLOAD_FILE_SIGNED_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=UTF-8";
+
+/// The content type signed for a request that sends none: `alibabacloud-gateway-pds` signs
+/// `DownloadFile` (`GET /v2/file/download`, by its action and path) as if it carried a form,
+/// and no other call.
+fn signed_content_type(
+    call: &crate::operation::CallSpec<'_>,
+    message: &crate::request::Message<'_>,
+) -> Option<&'static str> {
+    (call.action == "DownloadFile" && message.path == "/v2/file/download")
+        .then_some(DOWNLOAD_FILE_SIGNED_CONTENT_TYPE)
+}
+
 /// A client's request as the PDS gateway writes it, signed with `credentials` when given:
 /// without, it has neither a security token nor an `Authorization`, as the gateway sends an
 /// `Anonymous` call.
@@ -108,7 +122,10 @@ pub(crate) fn request(
         (X_ACS_SIGNATURE_NONCE.as_str(), nonce),
         (ACCEPT.as_str(), JSON_MEDIA_TYPE),
     ]);
-    if let Some(content_type) = message.content_type {
+    if let Some(content_type) = message
+        .content_type
+        .or_else(|| signed_content_type(&call, message))
+    {
         signed.push((CONTENT_TYPE.as_str(), content_type));
     }
     signed.extend([
