@@ -88,7 +88,15 @@ fn string_to_sign(gateway: Gateway, request: &Received<'_>) -> String {
     };
     let mut lines = vec![request.method.to_string()];
     for name in positional {
-        lines.push(header(request, name).unwrap_or_default());
+        let value = header(request, name).or_else(|| {
+            // The PDS gateway signs `DownloadFile`, which sends no body, as a form.
+            let download = gateway == Gateway::Pds
+                && *name == "content-type"
+                && request.path == "/v2/file/download"
+                && header(request, "x-acs-action").as_deref() == Some("DownloadFile");
+            download.then(|| "application/x-www-form-urlencoded; charset=UTF-8".to_string())
+        });
+        lines.push(value.unwrap_or_default());
     }
     let mut text = lines.join("\n");
     text.push('\n');
