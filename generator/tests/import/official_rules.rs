@@ -25,6 +25,18 @@ fn post_goes_first_when_listed_and_any_other_method_keeps_its_place() {
     }
 }
 
+/// The official SDKs send every RPC call to `/`, whatever path its metadata lists (AIMath
+/// `ChatMessage` lists `/conversation/message`); a RESTful call keeps its path.
+#[test]
+fn rpc_calls_go_to_the_root_whatever_path_is_listed() {
+    let api = r#"{"path": "/conversation/message", "methods": ["post"]}"#;
+    let rpc = with_api(api);
+    assert!(operation(&imported(&rpc), "Api").path.is_none());
+    let roa = rpc.replace(r#""style": "RPC""#, r#""style": "ROA""#);
+    let path = operation(&imported(&roa), "Api").path.as_ref().map(|path| path.value.clone());
+    assert_eq!(path.as_deref(), Some("/conversation/message"));
+}
+
 /// A call sent with `GET` carries no body: the official SDKs send its form fields in the query.
 #[test]
 fn the_form_fields_of_a_get_go_in_the_query() {
