@@ -46,6 +46,10 @@ pub(crate) struct Converter<'d> {
     product: &'d str,
     /// Whether host parameters are kept ([`signature::sends_host_labels`]).
     host_labels: bool,
+    /// Whether the APIs are RPC calls, which the official SDKs send to `/` whatever path the
+    /// metadata lists (AIMath `ChatMessage` lists `/conversation/message`; its official client
+    /// sets `pathname='/'`, as every official client does for the 50 RPC APIs with a path).
+    rpc: bool,
     schemas: &'d BTreeMap<String, Schema>,
 }
 
@@ -63,6 +67,7 @@ impl<'d> Converter<'d> {
         Converter {
             product: &document.info.product,
             host_labels: signature::sends_host_labels(&document.info),
+            rpc: document.info.style.eq_ignore_ascii_case("rpc"),
             schemas: &document.components.schemas,
         }
     }
@@ -127,7 +132,7 @@ impl<'d> Converter<'d> {
         let path = api
             .path
             .as_deref()
-            .filter(|path| path.starts_with('/'))
+            .filter(|path| !self.rpc && path.starts_with('/'))
             .map(|path| path_template(path, &mut request));
         OperationSpec {
             name: Some(spanned(action.to_owned())),

@@ -4,7 +4,7 @@
 
 use acs_codegen::import::{ImportError, import_specs, product_and_version};
 
-use crate::{assert_same, imported, operation, with_api};
+use crate::{assert_same, imported, operation, with_api, with_roa_api};
 
 /// An API whose one parameter, `Spec`, has schema `schema`.
 fn with_parameter_schema(schema: &str) -> String {
@@ -147,7 +147,7 @@ fn references_become_shared_schemas_or_free_form_json() {
 
 #[test]
 fn path_templates_name_every_path_parameter() {
-    let metadata = with_api(
+    let metadata = with_roa_api(
         r#"{"path": "/instances/[instanceId]/items/*", "methods": ["get"], "parameters": [
             {"name": "instanceId", "in": "path", "schema": {"type": "string", "required": true}},
             {"name": "rest", "in": "path", "schema": {"type": "string"}}]}"#,
@@ -161,7 +161,7 @@ fn path_templates_name_every_path_parameter() {
         Some("/instances/{instanceId}/items/{rest}")
     );
 
-    let undeclared = with_api(r#"{"path": "/providers/{provider}/x", "methods": ["get"]}"#);
+    let undeclared = with_roa_api(r#"{"path": "/providers/{provider}/x", "methods": ["get"]}"#);
     let specs = imported(&undeclared);
     let names: Vec<&str> = specs.operations["Api"]
         .request
@@ -178,7 +178,7 @@ fn path_templates_name_every_path_parameter() {
 #[test]
 fn a_star_path_whose_template_names_undeclared_placeholders_is_the_whole_path() {
     // Cloud Control: `requestPath` is the whole path, as the official SDKs send it.
-    let metadata = with_api(
+    let metadata = with_roa_api(
         r#"{"path": "/api/v1/providers/{provider}/products/{product}/resources/*",
             "methods": ["post"], "parameters": [
             {"name": "requestPath", "in": "path", "schema": {"type": "string"}}]}"#,

@@ -50,6 +50,11 @@ pub fn with_api(api: &str) -> String {
     )
 }
 
+/// A RESTful (ROA) document with one API, `Api`: RPC calls have no path.
+pub fn with_roa_api(api: &str) -> String {
+    with_api(api).replace(r#""style": "RPC""#, r#""style": "ROA""#)
+}
+
 pub fn imported(metadata: &str) -> ImportedSpecs {
     import_specs(metadata, None, None).unwrap_or_else(|error| panic!("import failed: {error}"))
 }

@@ -2,7 +2,7 @@
 //! rules that hold across the published metadata: the method, the form fields of a `GET`, and
 //! parameters nested in an object.
 
-use crate::{assert_same, imported, operation, with_api};
+use crate::{assert_same, imported, operation, with_api, with_roa_api};
 
 /// The official SDKs send a call with `POST` when its metadata lists `POST`, else with the
 /// method it lists, whatever the style; the spec's first method is the one sent.
@@ -23,6 +23,21 @@ fn post_goes_first_when_listed_and_any_other_method_keeps_its_place() {
             "{listed}"
         );
     }
+}
+
+/// The official SDKs send every RPC call to `/`, whatever path its metadata lists (AIMath
+/// `ChatMessage` lists `/conversation/message`); a RESTful call keeps its path.
+#[test]
+fn rpc_calls_go_to_the_root_whatever_path_is_listed() {
+    let api = r#"{"path": "/conversation/message", "methods": ["post"]}"#;
+    let rpc = with_api(api);
+    assert!(operation(&imported(&rpc), "Api").path.is_none());
+    let roa = with_roa_api(api);
+    let path = operation(&imported(&roa), "Api")
+        .path
+        .as_ref()
+        .map(|path| path.value.clone());
+    assert_eq!(path.as_deref(), Some("/conversation/message"));
 }
 
 /// A call sent with `GET` carries no body: the official SDKs send its form fields in the query.

@@ -5,7 +5,8 @@
 //! Three quirks of the Python SDK are normalised before comparing, and only these (CONFORMANCE.md
 //! gives the evidence that the other official SDKs do otherwise):
 //! - booleans in queries and forms are `True`/`False` (Python's `str`): read as `true`/`false`;
-//! - unset lists are written into JSON bodies as `[]`: an empty list ours leaves out is dropped;
+//! - unset lists and maps are written into JSON bodies as `[]` and `{}`: an empty list or
+//!   object ours leaves out is dropped;
 //! - every header the SDK sets is signed, `user-agent` and `x-acs-credentials-provider`
 //!   among them: ours must sign what every official SDK signs (`host`, `content-type` and the
 //!   `x-acs-*` headers), and its signature must verify over the official request.
@@ -480,8 +481,8 @@ fn body_kind(body: &Body) -> &'static str {
     }
 }
 
-/// Drops from `official` the empty lists `ours` does not have, at every depth of objects
-/// and lists both hold; whether any was dropped.
+/// Drops from `official` the empty lists and objects (unset maps) `ours` does not have, at
+/// every depth of objects and lists both hold; whether any was dropped.
 fn drop_empty_lists(official: &mut Value, ours: &Value) -> bool {
     if let (Value::Array(official), Value::Array(ours)) = (&mut *official, ours) {
         return official
@@ -494,7 +495,12 @@ fn drop_empty_lists(official: &mut Value, ours: &Value) -> bool {
     };
     let before = official.len();
     official.retain(|key, value| {
-        !matches!(value, Value::Array(items) if items.is_empty()) || ours.contains_key(key)
+        let empty = match value {
+            Value::Array(items) => items.is_empty(),
+            Value::Object(entries) => entries.is_empty(),
+            _ => false,
+        };
+        !empty || ours.contains_key(key)
     });
     let mut dropped = official.len() != before;
     for (key, value) in official.iter_mut() {
@@ -1025,7 +1031,12 @@ mod tests {
             "{found:?}"
         );
 
-        let official_json = official("POST", "", Some("application/json"), r#"{"a":1,"tags":[]}"#);
+        let official_json = official(
+            "POST",
+            "",
+            Some("application/json"),
+            r#"{"a":1,"tags":[],"labels":{}}"#,
+        );
         let ours = ours_from(&official_json, "", r#"{"a":1}"#);
         let (found, normalised) = compare(&official_json, &ours, Side::Sdk, SECRET);
         assert!(normalised.python_empty_lists);

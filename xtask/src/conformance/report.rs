@@ -210,6 +210,26 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
         "PDS: ours puts the required `domain_id` before the endpoint as a host label; the official PDS SDK takes the endpoint whole and has no `domain_id`",
     ),
     (
+        "JSON text: the official holds unset lists as [] (Python models), else the same",
+        &[],
+        "a Python model artefact (see Normalisations): the parameter travels as JSON text, inside which the official model writes a nested unset list as `[]`; ours leaves it out, as the Go SDKs do. Not normalised, since the text is signed",
+    ),
+    (
+        "placement: official JSON body, ours query",
+        &["saf"],
+        "SAF's official client sends every parameter twice, in the query as the metadata says and the whole request again as a JSON body (`body=UtilClient.to_map(request)`); ours sends the query only. A parameter has one place in the spec and in the facts, so this is not fixed",
+    ),
+    (
+        "value",
+        &["linkedmall"],
+        "the official model holds `disputeId` as text (`str`), the metadata as an integer; ours follows the metadata",
+    ),
+    (
+        "reply 200 with Code: official success, ours error",
+        &["eiam-developerapi"],
+        "follows from the `security: Anonymous` class above: ours signs the call with ACS3 beside the caller's `Authorization` header, and the test server checks that signature and refuses it",
+    ),
+    (
         "JSON body field: official JSON text in a string",
         &[],
         "the official model holds this body field as text, which it sends as a JSON string; ours sends the object (the spec's type for it)",
@@ -703,13 +723,15 @@ otherwise; everything else is compared as sent.
   `false`. The official `True` / `False` are read as
   `true` / `false`; our signature is then checked over the official request with them so
   written.
-- **Unset lists in JSON bodies.** The Python models' `to_map` writes every list field, set or
+- **Unset lists and maps in JSON bodies.** The Python models' `to_map` writes every list field, set or
   not (`result['Tags'] = []` before filling it), so an unset list is sent as `[]` in a JSON
   body, and as the text `[]` where the parameter travels as JSON text in a query or form. The
   Go models tag every list `omitempty` (the field `Tag []*DescribeInstancesRequestTag` of the
   Go SDKs' `DescribeInstancesRequest` is tagged `json:\"Tag,omitempty\"`) and leave unset lists
-  out, as ours do. An empty list in the official JSON body, or a query or form field `[]`, that ours
-  does not send is dropped before comparing.
+  out, as ours do. Unset maps likewise: `result['VoteConfigs'] = {}` (OpenITag `CreateTaskDetail`)
+  where the Go models tag maps `omitempty` too (FC's Go model `Resource`, beside `RdsTriggerConfig`:
+  `Tags map[string]*string` tagged `json:\"tags,omitempty\"`). An empty list or object in the official
+  JSON body, or a query or form field `[]`, that ours does not send is dropped before comparing.
 - **Which headers are signed.** Python signs every header it sets, `user-agent` and
   `x-acs-credentials-provider` included (`alibabacloud_tea_openapi/utils.py`,
   `get_canonicalized_headers`). The Go SDK signs only `host`, `content-type` and the `x-acs-*`
