@@ -82,6 +82,7 @@ fn call_spec(action: &'static str) -> CallSpec<'static> {
         path: "/",
         idempotency_token: None,
         read_only: true,
+        xml_body: false,
     }
 }
 

@@ -100,6 +100,10 @@ pub struct Operation {
     pub ram: Option<Ram>,
     /// Sending it twice changes nothing.
     pub read_only: bool,
+    /// Body fields are sent as XML (the spec's `xml_request`).
+    pub xml_request: bool,
+    /// A response of fields is read as XML (the spec's `xml_response`).
+    pub xml_response: bool,
     /// The request's fields, as the SDK exposes them.
     pub request: Vec<Member>,
     /// The wire name of a JSON body parameter whose fields are the request fields at

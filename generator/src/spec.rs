@@ -101,6 +101,14 @@ pub struct OperationSpec {
     /// access levels `get` and `list`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
+    /// The request's body fields are sent as an XML document (the metadata's `style: xml`),
+    /// the one field its root element, and a text body as `application/xml`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub xml_request: bool,
+    /// A response described by fields is an XML document (the metadata `produces`
+    /// `application/xml`), its root element the one field.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub xml_response: bool,
     #[serde(default)]
     pub request: Vec<Shape>,
     /// Fields of a response body that is a JSON object.

@@ -136,6 +136,7 @@ impl Client {
             path: "/",
             idempotency_token: None,
             read_only: false,
+            xml_body: false,
         };
         let params = RequestParams {
             query: params,
@@ -210,7 +211,7 @@ impl Client {
         let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
         let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);
         // The path, host and body do not change between attempts: encode them once.
-        let message = Message::new(call.path, base, params);
+        let message = Message::new(call, base, params)?;
         let mut attempt = 1;
         let mut last_withdrawal = None;
         loop {
@@ -287,7 +288,7 @@ impl Client {
         nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
-        let message = Message::new(call.path, base, params);
+        let message = Message::new(call, base, params)?;
         let unsigned = Unsigned {
             call,
             base,
@@ -339,6 +340,7 @@ mod tests {
             path: "/",
             idempotency_token: None,
             read_only: false,
+            xml_body: false,
         }
     }
 
@@ -448,6 +450,7 @@ mod tests {
             path: "/api/v2/clusters/{ClusterId}",
             idempotency_token: None,
             read_only: false,
+            xml_body: false,
         };
         let mut params = RequestParams::default();
         params.path.insert("ClusterId", "c 1/2");

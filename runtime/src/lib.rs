@@ -14,7 +14,8 @@
 //!   uses; [`sign`]: the ACS3-HMAC-SHA256 algorithm;
 //! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
 //!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
-//! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding;
+//! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding; `xml`:
+//!   XML request and response bodies;
 //! - [`service`] and [`endpoint`]: where calls go; [`credentials`]: the keys they are signed
 //!   with (the providers and Alibaba Cloud's default chain are in `acs-credentials`);
 //! - [`http`]: the transport (bring your own with [`http::HttpClient`]); [`error`]: what can
@@ -65,6 +66,8 @@ pub mod sign;
 pub mod timestamp;
 #[cfg(feature = "client")]
 pub mod waiter;
+#[cfg(feature = "client")]
+mod xml;
 
 pub use location::Location;
 pub use params::Params;

@@ -58,6 +58,8 @@ pub enum ResponseBody {
     Text,
     /// Bytes, taken whole.
     Binary,
+    /// An XML document, read as JSON (see `xml.rs`) and decoded tolerantly.
+    Xml,
     /// Nothing the operation describes: the body is not read.
     Empty,
 }
@@ -73,6 +75,7 @@ pub struct Operation {
     paging: Option<Paging>,
     secret_response: bool,
     read_only: bool,
+    xml_body: bool,
 }
 
 impl Operation {
@@ -87,6 +90,7 @@ impl Operation {
             paging: None,
             secret_response: false,
             read_only: false,
+            xml_body: false,
         }
     }
 
@@ -100,6 +104,13 @@ impl Operation {
     /// What the response body holds, when it is not JSON.
     pub const fn with_response_body(mut self, body: ResponseBody) -> Self {
         self.response_body = body;
+        self
+    }
+
+    /// The request's body fields are written as an XML document, its text body sent as XML
+    /// (the metadata's `style: xml`).
+    pub const fn with_xml_body(mut self) -> Self {
+        self.xml_body = true;
         self
     }
 
@@ -162,6 +173,10 @@ impl Operation {
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }
+
+    pub fn has_xml_body(&self) -> bool {
+        self.xml_body
+    }
 }
 
 /// One call as the send path sees it.
@@ -174,6 +189,8 @@ pub struct CallSpec<'a> {
     pub idempotency_token: Option<(&'a str, Location)>,
     /// The operation only reads (see [`Operation::read_only`]).
     pub read_only: bool,
+    /// Body fields are written as XML (see [`Operation::with_xml_body`]).
+    pub xml_body: bool,
 }
 
 impl CallSpec<'_> {
@@ -193,6 +210,7 @@ impl From<&Operation> for CallSpec<'static> {
             path: operation.path(),
             idempotency_token: operation.idempotency_token(),
             read_only: operation.is_read_only(),
+            xml_body: operation.has_xml_body(),
         }
     }
 }

@@ -159,6 +159,7 @@ fn a_client_of_each_gateway_scheme_sends_the_official_request() {
             path: &vector.path,
             idempotency_token: None,
             read_only: false,
+            xml_body: false,
         };
         let signed = client
             .prepare(call, &params, &credentials, at, &file.nonce)

@@ -73,6 +73,7 @@ impl Wire {
             path: "/",
             idempotency_token: None,
             read_only: false,
+            xml_body: false,
         };
         let nonce = acs_runtime::nonce::next(at);
         let request = Client::new(&OOS, config)

@@ -222,6 +222,7 @@ async fn configuration_credentials_client_and_signed_requests_show_no_secret() {
                 path: "/",
                 idempotency_token: None,
                 read_only: true,
+                xml_body: false,
             },
             &acs_runtime::RequestParams::default(),
             &temporary_credentials(),

@@ -70,6 +70,7 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
         value = quote!(#value.with_path(#path));
     }
     let body = match operation.response {
+        Response::Fields(_) | Response::Json(_) if operation.xml_response => Some(quote!(Xml)),
         Response::Fields(_) | Response::Json(_) => None,
         Response::Text => Some(quote!(Text)),
         Response::Binary => Some(quote!(Binary)),
@@ -88,6 +89,9 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     }
     if operation.read_only {
         value = quote!(#value.read_only());
+    }
+    if operation.xml_request {
+        value = quote!(#value.with_xml_body());
     }
     if operation.response_has_secrets(shared) {
         value = quote!(#value.with_secret_response());
@@ -283,6 +287,7 @@ fn encode_statement(member: &Member) -> TokenStream {
                 (Style::Json, _) => quote!(#target.put_json(#wire, #value)?;),
                 (Style::RepeatList, _) => quote!(#target.put_repeat_list(#wire, #value)?;),
                 (Style::Flat, _) => quote!(#target.put_flat(#wire, #value)?;),
+                (Style::Prefixed, _) => quote!(#target.put_prefixed(#wire, #value);),
             }
         }
     };

@@ -59,6 +59,9 @@ pub(crate) struct Api {
     pub methods: Vec<String>,
     #[serde(default)]
     pub system_tags: SystemTags,
+    /// The media types of the response (`application/xml`).
+    #[serde(default, deserialize_with = "lenient")]
+    pub produces: Option<Vec<String>>,
     #[serde(default)]
     pub parameters: Vec<Parameter>,
     #[serde(default)]

@@ -22,7 +22,7 @@ use crate::naming::{self, OperationNames};
 use crate::yaml::{self, Spanned};
 
 /// Request styles generated; `oss` has a protocol and signature of its own.
-const STYLES: &[&str] = &["rpc", "roa", "v3", "fc", "aligenie", "pds"];
+const STYLES: &[&str] = &["rpc", "roa", "v3", "fc", "aligenie", "pds", "oss"];
 
 /// Checks one service's spec and lowers it to IR, or returns every problem found.
 pub fn lower(files: &ServiceFiles) -> Result<ir::Service, Vec<Diagnostic>> {

@@ -82,6 +82,8 @@ pub(super) fn lower(
             access_level: ram.access_level.clone(),
         }),
         read_only: spec.read_only,
+        xml_request: spec.xml_request,
+        xml_response: spec.xml_response,
         request,
         body_parameter,
         flags,
