@@ -91,7 +91,7 @@ impl Client {
         self.inner.service
     }
 
-    fn request_base(&self) -> Result<&RequestBase, Error> {
+    pub(crate) fn request_base(&self) -> Result<&RequestBase, Error> {
         self.inner
             .base
             .as_ref()

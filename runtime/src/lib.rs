@@ -12,6 +12,7 @@
 //! - [`request`]: parameters by location and what every attempt sends; [`params`]: parameter
 //!   encoding styles; [`auth`]: the signature schemes, one module each, and the one a service
 //!   uses; [`sign`]: the ACS3-HMAC-SHA256 algorithm;
+//! - [`presign`]: OSS calls as presigned URLs;
 //! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
 //!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
 //! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding; `xml`:
@@ -53,6 +54,8 @@ pub mod operation;
 #[cfg(feature = "client")]
 pub mod paginator;
 #[cfg(feature = "client")]
+pub mod presign;
+#[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]
 pub mod response;
@@ -84,6 +87,7 @@ pub use {
     indexmap::IndexMap,
     operation::{CallSpec, Method, Operation, Paging, ResponseBody},
     paginator::{Page, Paginator},
+    presign::PresignedRequest,
     request::{Body, EncodeRequest, RequestParams},
     response::{Blob, RawResponse},
     retry::RetryConfig,

@@ -30,6 +30,9 @@ impl ::serde::Serialize for AbortMultipartUpload {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.days {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Days", value)?;
+        }
         if let Some(value) = &self.created_before_date {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -39,9 +42,6 @@ impl ::serde::Serialize for AbortMultipartUpload {
         }
         if let Some(value) = &self.date {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Date", value)?;
-        }
-        if let Some(value) = &self.days {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Days", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -772,10 +772,10 @@ impl ::serde::Serialize for ApplyServerSideEncryptionByDefault {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kms_data_encryption {
+        if let Some(value) = &self.sse_algorithm {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "KMSDataEncryption",
+                "SSEAlgorithm",
                 value,
             )?;
         }
@@ -786,10 +786,10 @@ impl ::serde::Serialize for ApplyServerSideEncryptionByDefault {
                 value,
             )?;
         }
-        if let Some(value) = &self.sse_algorithm {
+        if let Some(value) = &self.kms_data_encryption {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "SSEAlgorithm",
+                "KMSDataEncryption",
                 value,
             )?;
         }
@@ -1429,14 +1429,14 @@ impl ::serde::Serialize for BucketChannelConfig {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.version {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "version", value)?;
+        }
         if let Some(value) = &self.debug_info {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "DebugInfo", value)?;
         }
         if let Some(value) = &self.rule_list {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RuleList", value)?;
-        }
-        if let Some(value) = &self.version {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "version", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -2540,13 +2540,6 @@ impl ::serde::Serialize for BucketProcessConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bucket_channel_config {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "BucketChannelConfig",
-                value,
-            )?;
-        }
         if let Some(value) = &self.complied_host {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -2572,6 +2565,13 @@ impl ::serde::Serialize for BucketProcessConfiguration {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "SourceFileProtectSuffix",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.bucket_channel_config {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "BucketChannelConfig",
                 value,
             )?;
         }
@@ -3474,15 +3474,8 @@ impl ::serde::Serialize for CertificateConfiguration {
         if let Some(value) = &self.certificate {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Certificate", value)?;
         }
-        if let Some(value) = &self.delete_certificate {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "DeleteCertificate",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.force {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Force", value)?;
+        if let Some(value) = &self.private_key {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PrivateKey", value)?;
         }
         if let Some(value) = &self.previous_cert_id {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -3491,8 +3484,15 @@ impl ::serde::Serialize for CertificateConfiguration {
                 value,
             )?;
         }
-        if let Some(value) = &self.private_key {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PrivateKey", value)?;
+        if let Some(value) = &self.force {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Force", value)?;
+        }
+        if let Some(value) = &self.delete_certificate {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DeleteCertificate",
+                value,
+            )?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -3645,19 +3645,8 @@ impl ::serde::Serialize for Channel {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.auto_set_content_type {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "AutoSetContentType",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.default404_pic {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "Default404Pic",
-                value,
-            )?;
+        if let Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
         if let Some(value) = &self.orig_pic_forbidden {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -3666,20 +3655,17 @@ impl ::serde::Serialize for Channel {
                 value,
             )?;
         }
-        if let Some(value) = &self.set_attach_name {
+        if let Some(value) = &self.use_style_only {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "SetAttachName",
+                "UseStyleOnly",
                 value,
             )?;
         }
-        if let Some(value) = &self.status {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
-        }
-        if let Some(value) = &self.style_delimiters {
+        if let Some(value) = &self.auto_set_content_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "StyleDelimiters",
+                "AutoSetContentType",
                 value,
             )?;
         }
@@ -3690,10 +3676,24 @@ impl ::serde::Serialize for Channel {
                 value,
             )?;
         }
-        if let Some(value) = &self.use_style_only {
+        if let Some(value) = &self.set_attach_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "UseStyleOnly",
+                "SetAttachName",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.default404_pic {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Default404Pic",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.style_delimiters {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StyleDelimiters",
                 value,
             )?;
         }
@@ -3812,15 +3812,15 @@ impl ::serde::Serialize for Cname {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.domain {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Domain", value)?;
+        }
         if let Some(value) = &self.certificate_configuration {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CertificateConfiguration",
                 value,
             )?;
-        }
-        if let Some(value) = &self.domain {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Domain", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -4605,11 +4605,11 @@ impl ::serde::Serialize for CompleteMultipartUploadPart {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.e_tag {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ETag", value)?;
-        }
         if let Some(value) = &self.part_number {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "PartNumber", value)?;
+        }
+        if let Some(value) = &self.e_tag {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ETag", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -4874,10 +4874,10 @@ impl ::serde::Serialize for CorsRule {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_header {
+        if let Some(value) = &self.allowed_origin {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "AllowedHeader",
+                "AllowedOrigin",
                 value,
             )?;
         }
@@ -4888,10 +4888,10 @@ impl ::serde::Serialize for CorsRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.allowed_origin {
+        if let Some(value) = &self.allowed_header {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "AllowedOrigin",
+                "AllowedHeader",
                 value,
             )?;
         }
@@ -5213,17 +5213,17 @@ impl ::serde::Serialize for CreateBucketConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data_redundancy_type {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "DataRedundancyType",
-                value,
-            )?;
-        }
         if let Some(value) = &self.storage_class {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "StorageClass",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.data_redundancy_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DataRedundancyType",
                 value,
             )?;
         }
@@ -5362,17 +5362,17 @@ impl ::serde::Serialize for CsvInput {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_quoted_record_delimiter {
+        if let Some(value) = &self.file_header_info {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "AllowQuotedRecordDelimiter",
+                "FileHeaderInfo",
                 value,
             )?;
         }
-        if let Some(value) = &self.comment_character {
+        if let Some(value) = &self.record_delimiter {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "CommentCharacter",
+                "RecordDelimiter",
                 value,
             )?;
         }
@@ -5383,13 +5383,6 @@ impl ::serde::Serialize for CsvInput {
                 value,
             )?;
         }
-        if let Some(value) = &self.file_header_info {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "FileHeaderInfo",
-                value,
-            )?;
-        }
         if let Some(value) = &self.quote_character {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -5397,13 +5390,20 @@ impl ::serde::Serialize for CsvInput {
                 value,
             )?;
         }
+        if let Some(value) = &self.comment_character {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "CommentCharacter",
+                value,
+            )?;
+        }
         if let Some(value) = &self.range {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Range", value)?;
         }
-        if let Some(value) = &self.record_delimiter {
+        if let Some(value) = &self.allow_quoted_record_delimiter {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "RecordDelimiter",
+                "AllowQuotedRecordDelimiter",
                 value,
             )?;
         }
@@ -5518,17 +5518,17 @@ impl ::serde::Serialize for CsvOutput {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.field_delimiter {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "FieldDelimiter",
-                value,
-            )?;
-        }
         if let Some(value) = &self.record_delimiter {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "RecordDelimiter",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.field_delimiter {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "FieldDelimiter",
                 value,
             )?;
         }
@@ -5822,11 +5822,11 @@ impl ::serde::Serialize for ErrorDocument {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.http_status {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HttpStatus", value)?;
-        }
         if let Some(value) = &self.key {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
+        }
+        if let Some(value) = &self.http_status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HttpStatus", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -6002,9 +6002,6 @@ impl ::serde::Serialize for Expiration {
                 value,
             )?;
         }
-        if let Some(value) = &self.date {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Date", value)?;
-        }
         if let Some(value) = &self.days {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Days", value)?;
         }
@@ -6014,6 +6011,9 @@ impl ::serde::Serialize for Expiration {
                 "ExpiredObjectDeleteMarker",
                 value,
             )?;
+        }
+        if let Some(value) = &self.date {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Date", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -6379,15 +6379,15 @@ impl ::serde::Serialize for FunctionCompute {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.function_arn {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "FunctionArn", value)?;
-        }
         if let Some(value) = &self.function_assume_role_arn {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "FunctionAssumeRoleArn",
                 value,
             )?;
+        }
+        if let Some(value) = &self.function_arn {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "FunctionArn", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -7147,17 +7147,17 @@ impl ::serde::Serialize for IncludeHeader {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ends_with {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndsWith", value)?;
+        if let Some(value) = &self.key {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
         }
         if let Some(value) = &self.equals {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Equals", value)?;
         }
-        if let Some(value) = &self.key {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Key", value)?;
-        }
         if let Some(value) = &self.starts_with {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "StartsWith", value)?;
+        }
+        if let Some(value) = &self.ends_with {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "EndsWith", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -7439,15 +7439,15 @@ impl ::serde::Serialize for InputSerialization {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.csv {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CSV", value)?;
-        }
         if let Some(value) = &self.compression_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CompressionType",
                 value,
             )?;
+        }
+        if let Some(value) = &self.csv {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CSV", value)?;
         }
         if let Some(value) = &self.json {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "JSON", value)?;
@@ -7567,14 +7567,20 @@ impl ::serde::Serialize for InventoryConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
+        }
+        if let Some(value) = &self.is_enabled {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsEnabled", value)?;
+        }
         if let Some(value) = &self.destination {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Destination", value)?;
         }
+        if let Some(value) = &self.schedule {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Schedule", value)?;
+        }
         if let Some(value) = &self.filter {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Filter", value)?;
-        }
-        if let Some(value) = &self.id {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Id", value)?;
         }
         if let Some(value) = &self.included_object_versions {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -7583,18 +7589,12 @@ impl ::serde::Serialize for InventoryConfiguration {
                 value,
             )?;
         }
-        if let Some(value) = &self.is_enabled {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "IsEnabled", value)?;
-        }
         if let Some(value) = &self.optional_fields {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OptionalFields",
                 value,
             )?;
-        }
-        if let Some(value) = &self.schedule {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Schedule", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -7779,11 +7779,11 @@ impl ::serde::Serialize for InventoryEncryption {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sse_kms {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "SSE-KMS", value)?;
-        }
         if let Some(value) = &self.sse_oss {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "SSE-OSS", value)?;
+        }
+        if let Some(value) = &self.sse_kms {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "SSE-KMS", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -7908,6 +7908,9 @@ impl ::serde::Serialize for InventoryFilter {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.prefix {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Prefix", value)?;
+        }
         if let Some(value) = &self.last_modify_begin_time_stamp {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -7929,8 +7932,12 @@ impl ::serde::Serialize for InventoryFilter {
                 value,
             )?;
         }
-        if let Some(value) = &self.prefix {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Prefix", value)?;
+        if let Some(value) = &self.upper_size_bound {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "UpperSizeBound",
+                value,
+            )?;
         }
         if let Some(value) = &self.storage_class {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -7939,9 +7946,6 @@ impl ::serde::Serialize for InventoryFilter {
                 value,
             )?;
         }
-        if let Some(value) = &self.tags {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
-        }
         if let Some(value) = &self.tags_condition {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -7949,12 +7953,8 @@ impl ::serde::Serialize for InventoryFilter {
                 value,
             )?;
         }
-        if let Some(value) = &self.upper_size_bound {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "UpperSizeBound",
-                value,
-            )?;
+        if let Some(value) = &self.tags {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tags", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -8095,23 +8095,23 @@ impl ::serde::Serialize for InventoryOssBucketDestination {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.format {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Format", value)?;
+        }
         if let Some(value) = &self.account_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "AccountId", value)?;
+        }
+        if let Some(value) = &self.role_arn {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RoleArn", value)?;
         }
         if let Some(value) = &self.bucket {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Bucket", value)?;
         }
-        if let Some(value) = &self.encryption {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Encryption", value)?;
-        }
-        if let Some(value) = &self.format {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Format", value)?;
-        }
         if let Some(value) = &self.prefix {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Prefix", value)?;
         }
-        if let Some(value) = &self.role_arn {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RoleArn", value)?;
+        if let Some(value) = &self.encryption {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Encryption", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -8420,18 +8420,18 @@ impl ::serde::Serialize for JsonInput {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
+        }
+        if let Some(value) = &self.range {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Range", value)?;
+        }
         if let Some(value) = &self.parse_json_number_as_string {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ParseJsonNumberAsString",
                 value,
             )?;
-        }
-        if let Some(value) = &self.range {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Range", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -8790,6 +8790,21 @@ impl ::serde::Serialize for LifecycleRule {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ID", value)?;
+        }
+        if let Some(value) = &self.prefix {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Prefix", value)?;
+        }
+        if let Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let Some(value) = &self.expiration {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Expiration", value)?;
+        }
+        if let Some(value) = &self.transition {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Transition", value)?;
+        }
         if let Some(value) = &self.abort_multipart_upload {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -8797,17 +8812,8 @@ impl ::serde::Serialize for LifecycleRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.atime_base {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "AtimeBase", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Expiration", value)?;
-        }
-        if let Some(value) = &self.filter {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Filter", value)?;
-        }
-        if let Some(value) = &self.id {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ID", value)?;
+        if let Some(value) = &self.tag {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?;
         }
         if let Some(value) = &self.noncurrent_version_expiration {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -8823,17 +8829,11 @@ impl ::serde::Serialize for LifecycleRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.prefix {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Prefix", value)?;
+        if let Some(value) = &self.filter {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Filter", value)?;
         }
-        if let Some(value) = &self.status {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
-        }
-        if let Some(value) = &self.tag {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?;
-        }
-        if let Some(value) = &self.transition {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Transition", value)?;
+        if let Some(value) = &self.atime_base {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "AtimeBase", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -9466,14 +9466,14 @@ impl ::serde::Serialize for LiveChannelConfiguration {
         if let Some(value) = &self.description {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Description", value)?;
         }
-        if let Some(value) = &self.snapshot {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Snapshot", value)?;
-        }
         if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
         if let Some(value) = &self.target {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Target", value)?;
+        }
+        if let Some(value) = &self.snapshot {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Snapshot", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -9708,17 +9708,17 @@ impl ::serde::Serialize for LiveChannelSnapshot {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.role_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RoleName", value)?;
+        }
         if let Some(value) = &self.dest_bucket {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "DestBucket", value)?;
-        }
-        if let Some(value) = &self.interval {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Interval", value)?;
         }
         if let Some(value) = &self.notify_topic {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NotifyTopic", value)?;
         }
-        if let Some(value) = &self.role_name {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RoleName", value)?;
+        if let Some(value) = &self.interval {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Interval", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -9839,8 +9839,8 @@ impl ::serde::Serialize for LiveChannelTarget {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.frag_count {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "FragCount", value)?;
+        if let Some(value) = &self.r#type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
         if let Some(value) = &self.frag_duration {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -9849,15 +9849,15 @@ impl ::serde::Serialize for LiveChannelTarget {
                 value,
             )?;
         }
+        if let Some(value) = &self.frag_count {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "FragCount", value)?;
+        }
         if let Some(value) = &self.playlist_name {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "PlaylistName",
                 value,
             )?;
-        }
-        if let Some(value) = &self.r#type {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Type", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -10369,27 +10369,27 @@ impl ::serde::Serialize for MetaQuery {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aggregations {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "Aggregations",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.max_results {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
-        }
         if let Some(value) = &self.next_token {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "NextToken", value)?;
         }
-        if let Some(value) = &self.order {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Order", value)?;
+        if let Some(value) = &self.max_results {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MaxResults", value)?;
         }
         if let Some(value) = &self.query {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Query", value)?;
         }
         if let Some(value) = &self.sort {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Sort", value)?;
+        }
+        if let Some(value) = &self.order {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Order", value)?;
+        }
+        if let Some(value) = &self.aggregations {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Aggregations",
+                value,
+            )?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -11430,6 +11430,12 @@ impl ::serde::Serialize for MirrorAuth {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.auth_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "AuthType", value)?;
+        }
+        if let Some(value) = &self.region {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Region", value)?;
+        }
         if let Some(value) = &self.access_key_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "AccessKeyId", value)?;
         }
@@ -11439,12 +11445,6 @@ impl ::serde::Serialize for MirrorAuth {
                 "AccessKeySecret",
                 value,
             )?;
-        }
-        if let Some(value) = &self.auth_type {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "AuthType", value)?;
-        }
-        if let Some(value) = &self.region {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Region", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -11579,11 +11579,11 @@ impl ::serde::Serialize for MirrorHeaders {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.pass {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Pass", value)?;
-        }
         if let Some(value) = &self.pass_all {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "PassAll", value)?;
+        }
+        if let Some(value) = &self.pass {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Pass", value)?;
         }
         if let Some(value) = &self.remove {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Remove", value)?;
@@ -11698,13 +11698,6 @@ impl ::serde::Serialize for MirrorMultiAlternate {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mirror_multi_alternate_dst_region {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorMultiAlternateDstRegion",
-                value,
-            )?;
-        }
         if let Some(value) = &self.mirror_multi_alternate_number {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -11723,6 +11716,13 @@ impl ::serde::Serialize for MirrorMultiAlternate {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "MirrorMultiAlternateVpcId",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_multi_alternate_dst_region {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorMultiAlternateDstRegion",
                 value,
             )?;
         }
@@ -12228,10 +12228,17 @@ impl ::serde::Serialize for NoncurrentVersionTransition {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_small_file {
+        if let Some(value) = &self.noncurrent_days {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "AllowSmallFile",
+                "NoncurrentDays",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.storage_class {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StorageClass",
                 value,
             )?;
         }
@@ -12242,13 +12249,6 @@ impl ::serde::Serialize for NoncurrentVersionTransition {
                 value,
             )?;
         }
-        if let Some(value) = &self.noncurrent_days {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "NoncurrentDays",
-                value,
-            )?;
-        }
         if let Some(value) = &self.return_to_std_when_visit {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -12256,10 +12256,10 @@ impl ::serde::Serialize for NoncurrentVersionTransition {
                 value,
             )?;
         }
-        if let Some(value) = &self.storage_class {
+        if let Some(value) = &self.allow_small_file {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "StorageClass",
+                "AllowSmallFile",
                 value,
             )?;
         }
@@ -12444,17 +12444,17 @@ impl ::serde::Serialize for ObjectHashConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.display_object_hash {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "DisplayObjectHash",
-                value,
-            )?;
-        }
         if let Some(value) = &self.object_hash_function {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ObjectHashFunction",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.display_object_hash {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "DisplayObjectHash",
                 value,
             )?;
         }
@@ -13351,13 +13351,6 @@ impl ::serde::Serialize for OutputSerialization {
         if let Some(value) = &self.csv {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "CSV", value)?;
         }
-        if let Some(value) = &self.enable_payload_crc {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "EnablePayloadCrc",
-                value,
-            )?;
-        }
         if let Some(value) = &self.json {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "JSON", value)?;
         }
@@ -13379,6 +13372,13 @@ impl ::serde::Serialize for OutputSerialization {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OutputRawData",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.enable_payload_crc {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "EnablePayloadCrc",
                 value,
             )?;
         }
@@ -13569,20 +13569,20 @@ impl ::serde::Serialize for OverwriteConfigurationRule {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.action {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Action", value)?;
-        }
         if let Some(value) = &self.id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "ID", value)?;
+        }
+        if let Some(value) = &self.action {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Action", value)?;
         }
         if let Some(value) = &self.prefix {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Prefix", value)?;
         }
-        if let Some(value) = &self.principals {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Principals", value)?;
-        }
         if let Some(value) = &self.suffix {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Suffix", value)?;
+        }
+        if let Some(value) = &self.principals {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Principals", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -14281,20 +14281,20 @@ impl ::serde::Serialize for RefererConfiguration {
                 value,
             )?;
         }
-        if let Some(value) = &self.referer_blacklist {
+        if let Some(value) = &self.truncate_path {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "RefererBlacklist",
+                "TruncatePath",
                 value,
             )?;
         }
         if let Some(value) = &self.referer_list {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RefererList", value)?;
         }
-        if let Some(value) = &self.truncate_path {
+        if let Some(value) = &self.referer_blacklist {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "TruncatePath",
+                "RefererBlacklist",
                 value,
             )?;
         }
@@ -15117,18 +15117,20 @@ impl ::serde::Serialize for ReplicationRule {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ID", value)?;
+        }
+        if let Some(value) = &self.prefix_set {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PrefixSet", value)?;
+        }
         if let Some(value) = &self.action {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Action", value)?;
         }
         if let Some(value) = &self.destination {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Destination", value)?;
         }
-        if let Some(value) = &self.encryption_configuration {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "EncryptionConfiguration",
-                value,
-            )?;
+        if let Some(value) = &self.status {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
         }
         if let Some(value) = &self.historical_object_replication {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -15137,14 +15139,8 @@ impl ::serde::Serialize for ReplicationRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.id {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ID", value)?;
-        }
-        if let Some(value) = &self.prefix_set {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PrefixSet", value)?;
-        }
-        if let Some(value) = &self.rtc {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RTC", value)?;
+        if let Some(value) = &self.sync_role {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "SyncRole", value)?;
         }
         if let Some(value) = &self.source_selection_criteria {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -15153,11 +15149,15 @@ impl ::serde::Serialize for ReplicationRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.status {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        if let Some(value) = &self.encryption_configuration {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "EncryptionConfiguration",
+                value,
+            )?;
         }
-        if let Some(value) = &self.sync_role {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "SyncRole", value)?;
+        if let Some(value) = &self.rtc {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RTC", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -15690,17 +15690,17 @@ impl ::serde::Serialize for RoutingRule {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.rule_number {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RuleNumber", value)?;
+        }
         if let Some(value) = &self.condition {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Condition", value)?;
-        }
-        if let Some(value) = &self.lua_config {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "LuaConfig", value)?;
         }
         if let Some(value) = &self.redirect {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Redirect", value)?;
         }
-        if let Some(value) = &self.rule_number {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RuleNumber", value)?;
+        if let Some(value) = &self.lua_config {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "LuaConfig", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -15803,20 +15803,6 @@ impl ::serde::Serialize for RoutingRuleCondition {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.http_error_code_returned_equals {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "HttpErrorCodeReturnedEquals",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.include_header {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "IncludeHeader",
-                value,
-            )?;
-        }
         if let Some(value) = &self.key_prefix_equals {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -15828,6 +15814,20 @@ impl ::serde::Serialize for RoutingRuleCondition {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "KeySuffixEquals",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.http_error_code_returned_equals {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "HttpErrorCodeReturnedEquals",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.include_header {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "IncludeHeader",
                 value,
             )?;
         }
@@ -16262,200 +16262,10 @@ impl ::serde::Serialize for RoutingRuleRedirect {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enable_replace_prefix {
+        if let Some(value) = &self.redirect_type {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "EnableReplacePrefix",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.host_name {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HostName", value)?;
-        }
-        if let Some(value) = &self.http_redirect_code {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "HttpRedirectCode",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_allow_get_image_info {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorAllowGetImageInfo",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_allow_head_object {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorAllowHeadObject",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_allow_video_snapshot {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorAllowVideoSnapshot",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_async_status {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorAsyncStatus",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_auth {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorAuth", value)?;
-        }
-        if let Some(value) = &self.mirror_check_md5 {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorCheckMd5",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_dst_region {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorDstRegion",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_dst_slave_vpc_id {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorDstSlaveVpcId",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_dst_vpc_id {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorDstVpcId",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_follow_redirect {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorFollowRedirect",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_headers {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorHeaders",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_is_express_tunnel {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorIsExpressTunnel",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_multi_alternates {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorMultiAlternates",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_pass_original_slashes {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorPassOriginalSlashes",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_pass_query_string {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorPassQueryString",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_proxy_pass {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorProxyPass",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_return_headers {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorReturnHeaders",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_role {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorRole", value)?;
-        }
-        if let Some(value) = &self.mirror_sni {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorSNI", value)?;
-        }
-        if let Some(value) = &self.mirror_save_oss_meta {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorSaveOssMeta",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_switch_all_errors {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorSwitchAllErrors",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_taggings {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorTaggings",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_tunnel_id {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorTunnelId",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_url {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorURL", value)?;
-        }
-        if let Some(value) = &self.mirror_url_probe {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorURLProbe",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_url_slave {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorURLSlave",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_user_last_modified {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorUserLastModified",
-                value,
-            )?;
-        }
-        if let Some(value) = &self.mirror_using_role {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorUsingRole",
+                "RedirectType",
                 value,
             )?;
         }
@@ -16466,20 +16276,57 @@ impl ::serde::Serialize for RoutingRuleRedirect {
                 value,
             )?;
         }
+        if let Some(value) = &self.mirror_url {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorURL", value)?;
+        }
+        if let Some(value) = &self.mirror_sni {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorSNI", value)?;
+        }
+        if let Some(value) = &self.mirror_pass_query_string {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorPassQueryString",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_follow_redirect {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorFollowRedirect",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_check_md5 {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorCheckMd5",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_headers {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorHeaders",
+                value,
+            )?;
+        }
         if let Some(value) = &self.protocol {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Protocol", value)?;
         }
-        if let Some(value) = &self.redirect_type {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "RedirectType",
-                value,
-            )?;
+        if let Some(value) = &self.host_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "HostName", value)?;
         }
         if let Some(value) = &self.replace_key_prefix_with {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ReplaceKeyPrefixWith",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.enable_replace_prefix {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "EnableReplacePrefix",
                 value,
             )?;
         }
@@ -16490,10 +16337,163 @@ impl ::serde::Serialize for RoutingRuleRedirect {
                 value,
             )?;
         }
+        if let Some(value) = &self.http_redirect_code {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "HttpRedirectCode",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_pass_original_slashes {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorPassOriginalSlashes",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_url_slave {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorURLSlave",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_url_probe {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorURLProbe",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_save_oss_meta {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorSaveOssMeta",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_proxy_pass {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorProxyPass",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_allow_get_image_info {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorAllowGetImageInfo",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_allow_video_snapshot {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorAllowVideoSnapshot",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_is_express_tunnel {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorIsExpressTunnel",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_dst_region {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorDstRegion",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_dst_vpc_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorDstVpcId",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_dst_slave_vpc_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorDstSlaveVpcId",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_user_last_modified {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorUserLastModified",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_switch_all_errors {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorSwitchAllErrors",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_tunnel_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorTunnelId",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_using_role {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorUsingRole",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_role {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorRole", value)?;
+        }
+        if let Some(value) = &self.mirror_allow_head_object {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorAllowHeadObject",
+                value,
+            )?;
+        }
         if let Some(value) = &self.transparent_mirror_response_codes {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "TransparentMirrorResponseCodes",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_async_status {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorAsyncStatus",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_taggings {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorTaggings",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_return_headers {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorReturnHeaders",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mirror_auth {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "MirrorAuth", value)?;
+        }
+        if let Some(value) = &self.mirror_multi_alternates {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MirrorMultiAlternates",
                 value,
             )?;
         }
@@ -16979,11 +16979,11 @@ impl ::serde::Serialize for RtcConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ID", value)?;
-        }
         if let Some(value) = &self.rtc {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "RTC", value)?;
+        }
+        if let Some(value) = &self.id {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ID", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -17068,18 +17068,18 @@ impl ::serde::Serialize for Rule {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.rule_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RuleName", value)?;
+        }
+        if let Some(value) = &self.rule_regex {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RuleRegex", value)?;
+        }
         if let Some(value) = &self.front_content {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "FrontContent",
                 value,
             )?;
-        }
-        if let Some(value) = &self.rule_name {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RuleName", value)?;
-        }
-        if let Some(value) = &self.rule_regex {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RuleRegex", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -17365,15 +17365,15 @@ impl ::serde::Serialize for SelectRequest {
                 value,
             )?;
         }
-        if let Some(value) = &self.options {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Options", value)?;
-        }
         if let Some(value) = &self.output_serialization {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "OutputSerialization",
                 value,
             )?;
+        }
+        if let Some(value) = &self.options {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Options", value)?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -17482,17 +17482,17 @@ impl ::serde::Serialize for SelectRequestOptions {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_skipped_records_allowed {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MaxSkippedRecordsAllowed",
-                value,
-            )?;
-        }
         if let Some(value) = &self.skip_partial_data_record {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "SkipPartialDataRecord",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.max_skipped_records_allowed {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "MaxSkippedRecordsAllowed",
                 value,
             )?;
         }
@@ -18823,13 +18823,6 @@ impl ::serde::Serialize for Transition {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_small_file {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "AllowSmallFile",
-                value,
-            )?;
-        }
         if let Some(value) = &self.created_before_date {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
@@ -18839,6 +18832,13 @@ impl ::serde::Serialize for Transition {
         }
         if let Some(value) = &self.days {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Days", value)?;
+        }
+        if let Some(value) = &self.storage_class {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "StorageClass",
+                value,
+            )?;
         }
         if let Some(value) = &self.is_access_time {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -18854,10 +18854,10 @@ impl ::serde::Serialize for Transition {
                 value,
             )?;
         }
-        if let Some(value) = &self.storage_class {
+        if let Some(value) = &self.allow_small_file {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "StorageClass",
+                "AllowSmallFile",
                 value,
             )?;
         }
@@ -19360,17 +19360,17 @@ impl ::serde::Serialize for WebsiteConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_document {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "ErrorDocument",
-                value,
-            )?;
-        }
         if let Some(value) = &self.index_document {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "IndexDocument",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.error_document {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "ErrorDocument",
                 value,
             )?;
         }

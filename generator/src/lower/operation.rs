@@ -84,6 +84,7 @@ pub(super) fn lower(
         read_only: spec.read_only,
         xml_request: spec.xml_request,
         xml_response: spec.xml_response,
+        presignable: false,
         request,
         body_parameter,
         flags,

@@ -681,6 +681,7 @@ impl<'a> Shapes<'a> {
             side: position.side().sides(),
             description: shape.description.as_deref().map(tidy),
             fields,
+            in_spec_order: false,
         });
         Some(Type::Struct(type_name.value.clone()))
     }

@@ -252,6 +252,16 @@ impl CreateAccessPointForObjectProcessFluentBuilder {
     ) -> ::acs_runtime::ResponseFuture<CreateAccessPointForObjectProcessResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// A URL that makes this call without credentials until `expires_in` has passed,
+    /// signed with the client's credentials (OSS4 in the query, as the official OSS
+    /// SDK presigns); the request made with it must carry its `signed_headers`.
+    pub async fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<::acs_runtime::PresignedRequest, ::acs_runtime::Error> {
+        let request = self.inner.build()?;
+        self.client.runtime().presign((&OPERATION).into(), &request, expires_in).await
+    }
     /// Sets `bucket`: see [`CreateAccessPointForObjectProcessRequest::bucket`].
     pub fn bucket(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.bucket(input);
@@ -419,17 +429,17 @@ impl ::serde::Serialize for CreateAccessPointForObjectProcessConfiguration {
                 value,
             )?;
         }
-        if let Some(value) = &self.allow_anonymous_access_for_object_process {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "AllowAnonymousAccessForObjectProcess",
-                value,
-            )?;
-        }
         if let Some(value) = &self.object_process_configuration {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "ObjectProcessConfiguration",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.allow_anonymous_access_for_object_process {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "AllowAnonymousAccessForObjectProcess",
                 value,
             )?;
         }

@@ -153,6 +153,16 @@ impl GetBucketReplicationFluentBuilder {
     pub fn send(self) -> ::acs_runtime::ResponseFuture<GetBucketReplicationResponse> {
         self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
     }
+    /// A URL that makes this call without credentials until `expires_in` has passed,
+    /// signed with the client's credentials (OSS4 in the query, as the official OSS
+    /// SDK presigns); the request made with it must carry its `signed_headers`.
+    pub async fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<::acs_runtime::PresignedRequest, ::acs_runtime::Error> {
+        let request = self.inner.build()?;
+        self.client.runtime().presign((&OPERATION).into(), &request, expires_in).await
+    }
     /// Sets `bucket`: see [`GetBucketReplicationRequest::bucket`].
     pub fn bucket(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.bucket(input);
