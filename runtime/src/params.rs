@@ -660,4 +660,24 @@ mod tests {
         params.insert("Value", "secret-value");
         assert_eq!(format!("{params:?}"), r#"{"Name", "Value"}"#);
     }
+
+    #[test]
+    fn each_entry_of_a_prefixed_map_is_a_parameter_of_its_own() {
+        let mut typed = Params::new();
+        let entries = [("owner".to_owned(), "Ann Lee".to_owned())];
+        typed.put_prefixed(
+            "x-oss-meta-*",
+            entries.iter().map(|(key, value)| (key, value)),
+        );
+        let mut dynamic = Params::new();
+        dynamic.put_value(
+            "x-oss-meta-*",
+            Style::Prefixed,
+            &serde_json::json!({"owner": "Ann Lee"}),
+        );
+        for params in [typed, dynamic] {
+            let pairs: Vec<(&str, &str)> = params.iter().collect();
+            assert_eq!(pairs, [("x-oss-meta-owner", "Ann Lee")]);
+        }
+    }
 }

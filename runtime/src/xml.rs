@@ -185,6 +185,40 @@ mod tests {
         );
     }
 
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Listing {
+        #[serde(rename = "MaxKeys")]
+        max_keys: Option<i32>,
+        #[serde(rename = "Contents")]
+        contents: Option<Vec<Entry>>,
+        #[serde(rename = "Prefix")]
+        prefixes: Option<Vec<String>>,
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+    }
+
+    #[test]
+    fn a_single_element_decodes_as_a_list_of_one() {
+        let document = b"<R><MaxKeys>2</MaxKeys><Contents><Key>a</Key></Contents>\
+            <Prefix>p/</Prefix></R>";
+        let Value::Object(mut root) = from_xml(document).unwrap() else {
+            panic!("a document is an object");
+        };
+        let listing: Listing = crate::de::from_value(root.remove("R").unwrap()).unwrap();
+        assert_eq!(
+            listing,
+            Listing {
+                max_keys: Some(2),
+                contents: Some(vec![Entry { key: "a".into() }]),
+                prefixes: Some(vec!["p/".into()]),
+            }
+        );
+    }
+
     #[test]
     fn a_broken_document_is_an_error() {
         assert!(from_xml(b"<A><B>x</A>").is_err());

@@ -261,11 +261,16 @@ fn encode_statement(member: &Member) -> TokenStream {
     } else {
         quote!(value)
     };
+    let bytes = if member.required {
+        quote!(self.#name.as_ref())
+    } else {
+        quote!(value.as_ref())
+    };
     let value = super::serde_impls::wire_value(member, &value);
     let put = match member.location {
         Location::Body => match member.ty {
-            Type::Binary if member.bare_body => quote!(params.put_bare_body(#value.as_ref());),
-            Type::Binary => quote!(params.put_binary_body(#value.as_ref());),
+            Type::Binary if member.bare_body => quote!(params.put_bare_body(#bytes);),
+            Type::Binary => quote!(params.put_binary_body(#bytes);),
             Type::String => quote!(params.put_text_body(#value);),
             _ => quote!(params.put_body(#value)?;),
         },

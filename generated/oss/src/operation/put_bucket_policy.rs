@@ -83,7 +83,7 @@ impl ::acs_runtime::EncodeRequest for PutBucketPolicyRequest {
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
         params.host.put("bucket", &self.bucket);
-        params.put_binary_body(&self.body.as_ref());
+        params.put_binary_body(self.body.as_ref());
         Ok(())
     }
 }
