@@ -13,8 +13,9 @@
 //! - for a boolean: a boolean or the string `"true"` or `"false"` in any letter case;
 //! - for a list, a map or a struct: one, or a string holding one as JSON text (UpdateParameter
 //!   sends a parameter's tags as `"{\"k1\":\"v1\"}"`);
-//! - for a list: also a single value that is not one, as a list of one (XML, read by
-//!   [`from_value`], writes a list of one as one element);
+//! - for a list: also a single object or text that is not one, as a list of one (XML, read by
+//!   [`from_value`], writes a list of one as one element, and so does JSON some services
+//!   convert from XML);
 //! - for `serde_json::Value` (or anything that asks for "any"): the value as sent;
 //! - `null` for an absent optional value, and unknown fields, which are skipped.
 //!
