@@ -115,6 +115,12 @@ pub struct Operation {
     pub anonymous: bool,
     /// The scheme of its requests when not the service's (the spec's `signature`).
     pub auth: Option<Signature>,
+    /// Body fields are sent as XML (the spec's `xml_request`).
+    pub xml_request: bool,
+    /// A response of fields is read as XML (the spec's `xml_response`).
+    pub xml_response: bool,
+    /// Calls can be presigned as URLs: the service signs with OSS4.
+    pub presignable: bool,
     /// The request's fields, as the SDK exposes them.
     pub request: Vec<Member>,
     /// The wire name of a JSON body parameter whose fields are the request fields at
@@ -295,6 +301,10 @@ pub struct Struct {
     pub side: Sides,
     pub description: Option<String>,
     pub fields: Vec<Member>,
+    /// Sent with its fields in the spec's order rather than their names' byte order: the
+    /// structs of a service that sends XML bodies, whose official SDK writes an element's
+    /// children in the order its model declares them.
+    pub in_spec_order: bool,
 }
 
 impl Struct {

@@ -110,6 +110,14 @@ pub struct OperationSpec {
     /// send an anonymous RPC call through their v2 path (`RPC-V2-HMAC-SHA1`, unsigned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Spanned<String>>,
+    /// The request's body fields are sent as an XML document (the metadata's `style: xml`),
+    /// the one field its root element, and a text body as `application/xml`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub xml_request: bool,
+    /// A response described by fields is an XML document (the metadata `produces`
+    /// `application/xml`), its root element the one field.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub xml_response: bool,
     #[serde(default)]
     pub request: Vec<Shape>,
     /// Fields of a response body that is a JSON object.

@@ -91,7 +91,7 @@ impl Client {
         self.inner.service
     }
 
-    fn request_base(&self) -> Result<&RequestBase, Error> {
+    pub(crate) fn request_base(&self) -> Result<&RequestBase, Error> {
         self.inner
             .base
             .as_ref()
@@ -213,7 +213,7 @@ impl Client {
         let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
         let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);
         // The path, host and body do not change between attempts: encode them once.
-        let message = Message::new(call, base, params);
+        let message = Message::new(call, base, params)?;
         let mut attempt = 1;
         let mut last_withdrawal = None;
         loop {
@@ -290,7 +290,7 @@ impl Client {
         nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
-        let message = Message::new(call, base, params);
+        let message = Message::new(call, base, params)?;
         let unsigned = Unsigned {
             call,
             base,

@@ -111,6 +111,7 @@ pub struct Config {
     pub(crate) endpoint: Option<String>,
     pub(crate) credentials: SharedCredentialsProvider,
     pub(crate) auth_scheme: Option<AuthScheme>,
+    pub(crate) path_style: bool,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) http_client: SharedHttpClient,
@@ -167,6 +168,12 @@ impl Config {
         self.auth_scheme
     }
 
+    /// Whether host parameters go before the path rather than the host (see
+    /// [`ConfigBuilder::path_style`]).
+    pub fn path_style(&self) -> bool {
+        self.path_style
+    }
+
     pub fn http_client(&self) -> &SharedHttpClient {
         &self.http_client
     }
@@ -180,6 +187,7 @@ impl fmt::Debug for Config {
             .field("endpoint", &self.endpoint)
             .field("credentials", &self.credentials)
             .field("auth_scheme", &self.auth_scheme)
+            .field("path_style", &self.path_style)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("http_client", &self.http_client)
@@ -193,6 +201,7 @@ pub struct ConfigBuilder {
     endpoint: Option<String>,
     credentials: Option<SharedCredentialsProvider>,
     auth_scheme: Option<AuthScheme>,
+    path_style: bool,
     retry: Option<RetryConfig>,
     timeouts: Option<TimeoutConfig>,
     http_client: Option<SharedHttpClient>,
@@ -226,6 +235,15 @@ impl ConfigBuilder {
     /// Signs every call by `scheme` rather than by the service's own.
     pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
         self.auth_scheme = Some(scheme);
+        self
+    }
+
+    /// Sends host parameters as the first segments of the path instead of labels before the
+    /// host: OSS's path-style addressing (`oss-cn-hangzhou.aliyuncs.com/bucket/key` rather than
+    /// `bucket.oss-cn-hangzhou.aliyuncs.com/key`), for endpoints that are an IP address or
+    /// serve no bucket subdomains. OSS4 signs the same request either way.
+    pub fn path_style(mut self, path_style: bool) -> Self {
+        self.path_style = path_style;
         self
     }
 
@@ -300,6 +318,7 @@ impl ConfigBuilder {
             endpoint: self.endpoint,
             credentials,
             auth_scheme: self.auth_scheme,
+            path_style: self.path_style,
             retry: self.retry.unwrap_or_default(),
             timeouts,
             http_client,

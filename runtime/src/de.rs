@@ -13,6 +13,9 @@
 //! - for a boolean: a boolean or the string `"true"` or `"false"` in any letter case;
 //! - for a list, a map or a struct: one, or a string holding one as JSON text (UpdateParameter
 //!   sends a parameter's tags as `"{\"k1\":\"v1\"}"`);
+//! - for a list: also a single object or text that is not one, as a list of one (XML, read by
+//!   [`from_value`], writes a list of one as one element, and so does JSON some services
+//!   convert from XML);
 //! - for `serde_json::Value` (or anything that asks for "any"): the value as sent;
 //! - `null` for an absent optional value, and unknown fields, which are skipped.
 //!
@@ -24,6 +27,7 @@
 
 use std::fmt;
 
+use serde::Deserialize as _;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected,
     Visitor,
@@ -39,6 +43,14 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Er
     let value = T::deserialize(Tolerant(&mut deserializer))?;
     deserializer.end()?;
     Ok(value)
+}
+
+/// Decodes `value` (an XML response read as JSON) into `T`, with the same tolerances.
+///
+/// # Errors
+/// When `value` does not fit `T` even with those tolerances.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
+    T::deserialize(Tolerant(value))
 }
 
 /// Wraps a deserializer so that scalars convert as documented and every nested value is wrapped
@@ -295,11 +307,32 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for StructureFromText<V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        if let Structure::Seq = self.1 {
+            let item = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            return self.list_of_one(item);
+        }
         self.0.visit_map(Nested(map))
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<V::Value, E> {
+        if let Structure::Seq = self.1
+            && !text.trim_start().starts_with('[')
+        {
+            return self.list_of_one(serde_json::Value::String(text.to_owned()));
+        }
         self.parse_text(text)
+    }
+}
+
+impl<V> StructureFromText<V> {
+    /// `[item]`, for a list that arrived as its one item.
+    fn list_of_one<'de, E: de::Error>(self, item: serde_json::Value) -> Result<V::Value, E>
+    where
+        V: Visitor<'de>,
+    {
+        Tolerant(serde_json::Value::Array(vec![item]))
+            .deserialize_seq(self.0)
+            .map_err(E::custom)
     }
 }
 

@@ -12,9 +12,11 @@
 //! - [`request`]: parameters by location and what every attempt sends; [`params`]: parameter
 //!   encoding styles; [`auth`]: the signature schemes, one module each, and the one a service
 //!   uses; [`sign`]: the ACS3-HMAC-SHA256 algorithm;
+//! - [`presign`]: OSS calls as presigned URLs;
 //! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
 //!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
-//! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding;
+//! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding; `xml`:
+//!   XML request and response bodies;
 //! - [`service`] and [`endpoint`]: where calls go; [`credentials`]: the keys they are signed
 //!   with (the providers and Alibaba Cloud's default chain are in `acs-credentials`);
 //! - [`http`]: the transport (bring your own with [`http::HttpClient`]); [`error`]: what can
@@ -52,6 +54,8 @@ pub mod operation;
 #[cfg(feature = "client")]
 pub mod paginator;
 #[cfg(feature = "client")]
+pub mod presign;
+#[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]
 pub mod response;
@@ -65,6 +69,8 @@ pub mod sign;
 pub mod timestamp;
 #[cfg(feature = "client")]
 pub mod waiter;
+#[cfg(feature = "client")]
+mod xml;
 
 pub use location::Location;
 pub use params::Params;
@@ -81,6 +87,7 @@ pub use {
     indexmap::IndexMap,
     operation::{BodyFields, CallSpec, Method, Operation, Paging, ResponseBody},
     paginator::{Page, Paginator},
+    presign::PresignedRequest,
     request::{Body, EncodeRequest, RequestParams},
     response::{Blob, RawResponse},
     retry::RetryConfig,

@@ -59,19 +59,25 @@ pub enum ResponseBody {
     Text,
     /// Bytes, taken whole.
     Binary,
+    /// An XML document, read as JSON (see `xml.rs`) and decoded tolerantly.
+    Xml,
     /// Nothing the operation describes: the body is not read.
     Empty,
 }
 
-/// The kind of body an operation's body fields make. The official SDKs send it even when no
-/// field is set (their request's `body` map is then empty, not absent): a form with no fields,
-/// or the JSON object `{}`, each with its content type.
+/// The kind of body an operation's body fields make. The official SDKs send a form or JSON
+/// body even when no field is set (their request's `body` map is then empty, not absent): a
+/// form with no fields, or the JSON object `{}`, each with its content type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BodyFields {
     /// Form fields (`application/x-www-form-urlencoded`).
     Form,
     /// Fields of a JSON object (`application/json; charset=utf-8`).
     Json,
+    /// The elements of an XML document, the one field its root (the metadata's `style: xml`);
+    /// a text body goes as XML too. Unlike a form or JSON, none is sent when no field is set,
+    /// as the official OSS SDK sends none.
+    Xml,
 }
 
 /// Describes one operation to the runtime.
@@ -124,7 +130,8 @@ impl Operation {
         self
     }
 
-    /// The operation has body fields of this kind, so its body is sent even when none is set.
+    /// The operation has body fields of this kind: how they are written, and whether an empty
+    /// body is still sent (form and JSON: yes; XML: no).
     pub const fn with_body_fields(mut self, kind: BodyFields) -> Self {
         self.body_fields = Some(kind);
         self

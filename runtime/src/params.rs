@@ -175,7 +175,8 @@ impl Params {
 
     /// Sets a parameter from a dynamically typed value, in the given style: for `Simple`,
     /// strings are written as they are, numbers and booleans as text, arrays of scalars joined
-    /// by `,`, and other arrays and objects as compact JSON. Null sets nothing in every style.
+    /// by `,`, and other arrays and objects as compact JSON; for `Prefixed`, each scalar entry
+    /// of an object as its own parameter. Null sets nothing in every style.
     pub fn put_value(&mut self, name: &str, style: Style, value: &Value) {
         match (style, value) {
             (_, Value::Null) => {}
@@ -194,6 +195,31 @@ impl Params {
             (Style::RepeatList | Style::Flat, value) => {
                 let mut key = String::from(name);
                 self.put_flattened_value(&mut key, value);
+            }
+            (Style::Prefixed, Value::Object(entries)) => {
+                let prefix = name.strip_suffix('*').unwrap_or(name);
+                for (key, value) in entries {
+                    if let Some(text) = scalar_value_text(value) {
+                        self.insert(format!("{prefix}{key}"), text);
+                    }
+                }
+            }
+            // Only a map has entries to name parameters after.
+            (Style::Prefixed, _) => {}
+        }
+    }
+
+    /// Sets one parameter per entry of `entries`, named `name` without its trailing `*`
+    /// followed by the entry's key ([`Style::Prefixed`]).
+    pub fn put_prefixed<'a, V: ParamValue + 'a>(
+        &mut self,
+        name: &'static str,
+        entries: impl IntoIterator<Item = (&'a String, &'a V)>,
+    ) {
+        let prefix = name.strip_suffix('*').unwrap_or(name);
+        for (key, value) in entries {
+            if let Some(text) = value.to_param() {
+                self.insert(format!("{prefix}{key}"), text);
             }
         }
     }
@@ -241,6 +267,10 @@ pub enum Style {
     RepeatList,
     /// Flattened into `Name.Key…` keys (metadata style `flat`).
     Flat,
+    /// A map of text whose every entry is a parameter of its own, named the parameter's name
+    /// without its trailing `*` followed by the key: OSS's user metadata, `x-oss-meta-*`,
+    /// is `x-oss-meta-<key>: <value>` headers.
+    Prefixed,
 }
 
 /// A scalar that can be a `simple`-style parameter.
@@ -629,5 +659,25 @@ mod tests {
         params.insert("Name", "visible-name");
         params.insert("Value", "secret-value");
         assert_eq!(format!("{params:?}"), r#"{"Name", "Value"}"#);
+    }
+
+    #[test]
+    fn each_entry_of_a_prefixed_map_is_a_parameter_of_its_own() {
+        let mut typed = Params::new();
+        let entries = [("owner".to_owned(), "Ann Lee".to_owned())];
+        typed.put_prefixed(
+            "x-oss-meta-*",
+            entries.iter().map(|(key, value)| (key, value)),
+        );
+        let mut dynamic = Params::new();
+        dynamic.put_value(
+            "x-oss-meta-*",
+            Style::Prefixed,
+            &serde_json::json!({"owner": "Ann Lee"}),
+        );
+        for params in [typed, dynamic] {
+            let pairs: Vec<(&str, &str)> = params.iter().collect();
+            assert_eq!(pairs, [("x-oss-meta-owner", "Ann Lee")]);
+        }
     }
 }

@@ -10,6 +10,7 @@
 //! content type for the metadata's `format: byte`). This is what
 //! Alibaba Cloud's official SDKs send for each.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -31,6 +32,7 @@ use crate::sign;
 pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub(crate) const BINARY_CONTENT_TYPE: &str = "application/octet-stream";
+pub(crate) const XML_CONTENT_TYPE: &str = "application/xml";
 
 /// A request's parameters by location. `Debug` shows names, never values: any of them may be
 /// a secret the spec marks `sensitive`.
@@ -210,6 +212,7 @@ impl RequestParams {
     /// `requestPath`, the whole path): each segment is encoded and the `/` between them kept.
     /// The path starts with `/` whatever the values.
     pub(crate) fn render_path(&self, template: &str) -> String {
+        let template = template.split_once('?').map_or(template, |(path, _)| path);
         let mut path = String::with_capacity(template.len());
         let mut rest = template;
         while let Some(open) = rest.find('{') {
@@ -244,23 +247,31 @@ impl RequestParams {
     }
 
     /// The body's bytes and content type; no content type for no body, unless the operation
-    /// has body fields (`body_fields`), whose empty body the official SDKs still send.
+    /// has form or JSON body fields (`body_fields`), whose empty body the official SDKs still
+    /// send. An XML operation writes its fields as XML, and its text under the XML content type.
     pub(crate) fn encode_body(
         &self,
         body_fields: Option<BodyFields>,
-    ) -> (Bytes, Option<&'static str>) {
-        match &self.body {
+    ) -> Result<(Bytes, Option<&'static str>), Error> {
+        let xml = body_fields == Some(BodyFields::Xml);
+        Ok(match &self.body {
+            Some(Body::Json(Value::Object(fields))) if xml => {
+                let document = crate::xml::to_xml(fields)
+                    .map_err(|reason| Error::Build(BuildError::Encode(reason)))?;
+                (Bytes::from(document), Some(XML_CONTENT_TYPE))
+            }
+            Some(Body::Text(text)) if xml => (Bytes::from(text.clone()), Some(XML_CONTENT_TYPE)),
             Some(Body::Json(value)) => (Bytes::from(value.to_string()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Text(text)) => (Bytes::from(text.clone()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Binary(bytes)) => (bytes.clone(), Some(BINARY_CONTENT_TYPE)),
             Some(Body::Bare(bytes)) => (bytes.clone(), None),
             None if self.form.is_empty() => match body_fields {
-                None => (Bytes::new(), None),
+                None | Some(BodyFields::Xml) => (Bytes::new(), None),
                 Some(BodyFields::Form) => (Bytes::new(), Some(FORM_CONTENT_TYPE)),
                 Some(BodyFields::Json) => (Bytes::from_static(b"{}"), Some(JSON_CONTENT_TYPE)),
             },
             None => (Bytes::from(form_body(&self.form)), Some(FORM_CONTENT_TYPE)),
-        }
+        })
     }
 }
 
@@ -308,6 +319,8 @@ pub(crate) struct RequestBase {
     pub(crate) auth: AuthScheme,
     /// The configured region (empty for none), which OSS4's scope names.
     pub(crate) region: String,
+    /// Host parameters go before the path ([`crate::ConfigBuilder::path_style`]).
+    pub(crate) path_style: bool,
 }
 
 impl RequestBase {
@@ -349,6 +362,7 @@ impl RequestBase {
             user_agent,
             auth: config.auth_scheme().unwrap_or(service.auth),
             region: config.region().unwrap_or_default().to_owned(),
+            path_style: config.path_style(),
         })
     }
 
@@ -407,12 +421,16 @@ fn is_unreserved(text: &str) -> bool {
 /// What every attempt of one call sends, encoded once: the path, the host when host
 /// parameters change it, and the body with its content type.
 pub(crate) struct Message<'p> {
+    /// The path as sent: with the host labels as its first segments under path-style
+    /// addressing.
     pub(crate) path: String,
-    /// `<host labels>.<endpoint authority>`, when the operation has host parameters.
+    /// `<host labels>.<endpoint authority>`, when the operation has host parameters and the
+    /// addressing is not path-style.
     pub(crate) authority: Option<String>,
     /// The host labels, which some schemes sign (OSS4's bucket).
     pub(crate) host_labels: &'p Params,
-    pub(crate) query: &'p Params,
+    /// The query parameters, and after them the path template's own (`/?acl`, `/?list-type=2`).
+    pub(crate) query: Cow<'p, Params>,
     pub(crate) headers: &'p Params,
     /// The form fields, which the v2 RPC signature signs beside the query.
     pub(crate) form: &'p Params,
@@ -421,9 +439,25 @@ pub(crate) struct Message<'p> {
 }
 
 impl<'p> Message<'p> {
-    pub(crate) fn new(call: CallSpec<'_>, base: &RequestBase, params: &'p RequestParams) -> Self {
-        let (body, content_type) = params.encode_body(call.body_fields);
-        let authority = (!params.host.is_empty()).then(|| {
+    pub(crate) fn new(
+        call: CallSpec<'_>,
+        base: &RequestBase,
+        params: &'p RequestParams,
+    ) -> Result<Self, Error> {
+        let (body, content_type) = params.encode_body(call.body_fields)?;
+        let query = match call.path.split_once('?') {
+            None => Cow::Borrowed(&params.query),
+            Some((_, constant)) => {
+                let mut query = params.query.clone();
+                for pair in constant.split('&').filter(|pair| !pair.is_empty()) {
+                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    query.insert(key.to_owned(), value);
+                }
+                Cow::Owned(query)
+            }
+        };
+        let labels_in_host = !params.host.is_empty() && !base.path_style;
+        let authority = labels_in_host.then(|| {
             let mut authority = String::new();
             for (_, label) in params.host.iter() {
                 authority.push_str(label);
@@ -432,16 +466,25 @@ impl<'p> Message<'p> {
             authority.push_str(&base.endpoint.authority);
             authority
         });
-        Message {
-            path: params.render_path(call.path),
+        let mut path = params.render_path(call.path);
+        if base.path_style && !params.host.is_empty() {
+            let mut labels = String::new();
+            for (_, label) in params.host.iter() {
+                labels.push('/');
+                sign::percent_encode_into(&mut labels, label);
+            }
+            path.insert_str(0, &labels);
+        }
+        Ok(Message {
+            path,
             authority,
             host_labels: &params.host,
-            query: &params.query,
+            query,
             headers: &params.headers,
             form: &params.form,
             body,
             content_type,
-        }
+        })
     }
 
     /// The host the request goes to, as signed.
@@ -486,7 +529,7 @@ mod tests {
         params.put_body_field("b", &Some(2)).unwrap();
         params.put_body_field("a", "prod 集群").unwrap();
         params.put_body_field("unset", &None::<i32>).unwrap();
-        let (body, content_type) = params.encode_body(None);
+        let (body, content_type) = params.encode_body(None).unwrap();
         assert_eq!(body.as_ref(), r#"{"b":2,"a":"prod 集群"}"#.as_bytes());
         assert_eq!(content_type, Some(JSON_CONTENT_TYPE));
         assert_eq!(params.get(Location::BodyField, "a"), Some("prod 集群"));
@@ -495,31 +538,34 @@ mod tests {
     #[test]
     fn each_body_kind_has_its_content_type() {
         let mut params = RequestParams::default();
-        assert_eq!(params.encode_body(None), (Bytes::new(), None));
+        assert_eq!(params.encode_body(None).unwrap(), (Bytes::new(), None));
         params.form.insert("Name", "a b");
         params.form.insert("Data", "{\"k\":\"v 值\"}+*~%");
         assert_eq!(
-            params.encode_body(None),
+            params.encode_body(None).unwrap(),
             (
                 Bytes::from_static(b"Data=%7B%22k%22%3A%22v+%E5%80%BC%22%7D%2B%2A~%25&Name=a+b"),
                 Some(FORM_CONTENT_TYPE)
             )
         );
         params.put_body(&["x", "y"]).unwrap();
-        assert_eq!(params.encode_body(None).0.as_ref(), br#"["x","y"]"#);
+        assert_eq!(
+            params.encode_body(None).unwrap().0.as_ref(),
+            br#"["x","y"]"#
+        );
         params.put_text_body("{\"raw\": 1}");
         assert_eq!(
-            params.encode_body(None),
+            params.encode_body(None).unwrap(),
             (Bytes::from_static(b"{\"raw\": 1}"), Some(JSON_CONTENT_TYPE))
         );
         params.put_binary_body(&[0, 159]);
         assert_eq!(
-            params.encode_body(None),
+            params.encode_body(None).unwrap(),
             (Bytes::from_static(&[0, 159]), Some(BINARY_CONTENT_TYPE))
         );
         params.put_bare_body(&[0, 159]);
         assert_eq!(
-            params.encode_body(None),
+            params.encode_body(None).unwrap(),
             (Bytes::from_static(&[0, 159]), None)
         );
     }
@@ -528,24 +574,61 @@ mod tests {
     fn an_operation_with_body_fields_sends_its_empty_body_as_the_official_sdks_do() {
         let params = RequestParams::default();
         assert_eq!(
-            params.encode_body(Some(BodyFields::Form)),
+            params.encode_body(Some(BodyFields::Form)).unwrap(),
             (Bytes::new(), Some(FORM_CONTENT_TYPE))
         );
         assert_eq!(
-            params.encode_body(Some(BodyFields::Json)),
+            params.encode_body(Some(BodyFields::Json)).unwrap(),
             (Bytes::from_static(b"{}"), Some(JSON_CONTENT_TYPE))
         );
         let mut set = RequestParams::default();
         set.form.insert("Name", "a");
         assert_eq!(
-            set.encode_body(Some(BodyFields::Form)),
+            set.encode_body(Some(BodyFields::Form)).unwrap(),
             (Bytes::from_static(b"Name=a"), Some(FORM_CONTENT_TYPE))
         );
         set.put_body_field("name", "b").unwrap();
         assert_eq!(
-            set.encode_body(Some(BodyFields::Json)).0.as_ref(),
+            set.encode_body(Some(BodyFields::Json)).unwrap().0.as_ref(),
             br#"{"name":"b"}"#
         );
+        assert_eq!(
+            params.encode_body(Some(BodyFields::Xml)).unwrap(),
+            (Bytes::new(), None)
+        );
+    }
+
+    #[test]
+    fn an_xml_operation_writes_its_body_fields_and_text_as_xml() {
+        let mut params = RequestParams::default();
+        params
+            .put_body_field(
+                "Tagging",
+                &serde_json::json!({"TagSet": {"Tag": [{"Key": "k"}]}}),
+            )
+            .unwrap();
+        assert_eq!(
+            params.encode_body(Some(BodyFields::Xml)).unwrap(),
+            (
+                Bytes::from_static(b"<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging>"),
+                Some(XML_CONTENT_TYPE)
+            )
+        );
+        params.put_body_field("Second", "root").unwrap();
+        assert!(params.encode_body(Some(BodyFields::Xml)).is_err());
+        params.put_text_body("<Policy/>");
+        assert_eq!(
+            params.encode_body(Some(BodyFields::Xml)).unwrap(),
+            (Bytes::from_static(b"<Policy/>"), Some(XML_CONTENT_TYPE))
+        );
+    }
+
+    #[test]
+    fn a_path_template_s_query_is_left_out_of_the_path() {
+        let mut params = RequestParams::default();
+        params.path.insert("key", "dir/a b.txt");
+        assert_eq!(params.render_path("/{+key}?acl"), "/dir/a%20b.txt");
+        assert_eq!(params.render_path("/?list-type=2"), "/");
     }
 
     #[test]

@@ -74,6 +74,9 @@ impl RawResponse {
     pub fn decode_as<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
         let decoded = match operation.response_body() {
             ResponseBody::Json => crate::de::from_slice(&self.body),
+            ResponseBody::Xml => crate::xml::from_xml(&self.body)
+                .map_err(serde::de::Error::custom)
+                .and_then(crate::de::from_value),
             ResponseBody::Text => {
                 let text = String::from_utf8_lossy(&self.body);
                 T::deserialize(StrDeserializer::<serde_json::Error>::new(&text))

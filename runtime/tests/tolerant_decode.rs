@@ -240,9 +240,15 @@ fn json_values_keep_what_was_sent() {
 }
 
 #[test]
+fn a_single_value_where_a_list_is_expected_is_a_list_of_one() {
+    let response: Response = decode(json!({"Items": {"Flag": "true"}})).unwrap();
+    assert_eq!(response.items.unwrap().len(), 1);
+}
+
+#[test]
 fn errors_still_catch_what_cannot_fit() {
     assert!(decode::<Response>(json!({"Top": "not an object"})).is_err());
-    assert!(decode::<Response>(json!({"Items": {"not": "a list"}})).is_err());
+    assert!(decode::<Response>(json!({"Items": 5})).is_err());
     assert!(decode::<Response>(json!({"Names": [[1]]})).is_err());
     assert!(de::from_slice::<Response>(b"{\"RequestId\":\"x\"} trailing").is_err());
     assert!(de::from_slice::<Response>(b"{\"RequestId\":").is_err());

@@ -7,8 +7,10 @@
 //! with scripted [`Reply`]s (faults included), and records what it received. As Alibaba Cloud
 //! does, it refuses a request that leaves a header it must sign out of its signature (see
 //! [`verify`]), one dated more than 15 minutes from its clock, and one whose signature nonce
-//! was used before. It also serves unsigned routes by method and path, for endpoints such as
-//! the ECS instance metadata service.
+//! was used before. It also serves routes by method and path: unsigned, for endpoints such as
+//! the ECS instance metadata service, and OSS's, whose requests name no action, after their
+//! OSS4-HMAC-SHA256 signature ([`verify_oss4`], in headers or a presigned URL) checks for the
+//! bucket in the host or the path and the server's OSS region.
 //!
 //! The signature check ([`verify`]) is this crate's own, written from the algorithm's
 //! description and tested against the official SDK's vectors, not the client's signer: a
@@ -64,6 +66,10 @@ pub use verify_gateways::{Gateway, verify_gateway};
 pub use verify_oss4::verify_oss4;
 pub use verify_rpc_v2::verify_rpc_v2;
 
+/// The region whose OSS the server stands for unless told otherwise
+/// ([`TestServerBuilder::oss_region`]).
+pub const DEFAULT_OSS_REGION: &str = "cn-hangzhou";
+
 /// Access key id the server knows unless told otherwise.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tTestServerAccessKey";
 
@@ -88,9 +94,9 @@ pub struct RecordedRequest {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
-    /// Whether the request was accepted as signed: a valid ACS3-HMAC-SHA256 signature over
-    /// every header it must sign, a current date and a new nonce; always `false` on unsigned
-    /// routes.
+    /// Whether the request was accepted as signed: a valid signature by the scheme its
+    /// `Authorization` (or presigned query) names, over every header it must sign, a current
+    /// date and a new nonce; always `false` on unsigned routes.
     pub signature_verified: bool,
 }
 
@@ -101,6 +107,7 @@ pub struct TestServerBuilder {
     kept_requests: Option<usize>,
     date_window: Duration,
     accept_unsigned: bool,
+    oss_region: String,
 }
 
 impl TestServerBuilder {
@@ -112,6 +119,13 @@ impl TestServerBuilder {
     ) -> Self {
         self.credentials
             .insert(access_key_id.into(), access_key_secret.into());
+        self
+    }
+
+    /// The region whose OSS the server stands for, which an OSS4 signature's scope must name
+    /// (`cn-hangzhou` unless told otherwise).
+    pub fn oss_region(mut self, region: impl Into<String>) -> Self {
+        self.oss_region = region.into();
         self
     }
 
@@ -191,6 +205,7 @@ impl TestServer {
             kept_requests: None,
             date_window: DEFAULT_DATE_WINDOW,
             accept_unsigned: false,
+            oss_region: DEFAULT_OSS_REGION.to_owned(),
         }
     }
 
@@ -224,8 +239,8 @@ impl TestServer {
         self.state.set_default(action, reply);
     }
 
-    /// Serves `method path` without checking signatures, with `reply` once the route's queue is
-    /// empty.
+    /// Serves `method path` with `reply` once the route's queue is empty: an unsigned request
+    /// as it is, an OSS4-signed one (which names no action) once its signature checks.
     pub fn route(&self, method: Method, path: &str, reply: Reply) {
         self.scripts()
             .routes
@@ -234,7 +249,7 @@ impl TestServer {
             .default = Some(reply);
     }
 
-    /// Serves `method path` without checking signatures, queueing `reply` like
+    /// Serves `method path` (unsigned, or signed by OSS4, as [`route`](Self::route) does), queueing `reply` like
     /// [`enqueue`](Self::enqueue). A route with nothing left to send answers HTTP 404.
     pub fn enqueue_route(&self, method: Method, path: &str, reply: Reply) {
         self.scripts()
@@ -290,6 +305,7 @@ impl Scripted for TestServer {
 /// What a server or a mock knows and has seen.
 struct State {
     credentials: HashMap<String, String>,
+    oss_region: String,
     freshness: Freshness,
     accept_unsigned: bool,
     scripts: Mutex<Scripts>,
@@ -300,6 +316,7 @@ impl State {
     fn new(settings: TestServerBuilder) -> Self {
         State {
             credentials: settings.credentials,
+            oss_region: settings.oss_region,
             freshness: Freshness::new(settings.date_window),
             accept_unsigned: settings.accept_unsigned,
             scripts: Mutex::default(),
@@ -457,6 +474,11 @@ fn respond(
         signature_verified: false,
     };
 
+    if is_oss4(&recorded.headers, &raw_query) {
+        let reply = oss4_reply(state, &mut recorded, &raw_query);
+        lock(&state.requests).record(recorded);
+        return (reply, host_id);
+    }
     let route = (recorded.method.clone(), recorded.path.clone());
     let route_reply = lock(&state.scripts)
         .routes
@@ -474,6 +496,71 @@ fn respond(
     };
     lock(&state.requests).record(recorded);
     (reply, host_id)
+}
+
+/// Whether a request is signed by OSS4-HMAC-SHA256, in its headers or as a presigned URL.
+fn is_oss4(headers: &HeaderMap, raw_query: &str) -> bool {
+    let in_headers = headers
+        .get("authorization")
+        .is_some_and(|value| value.as_bytes().starts_with(b"OSS4-HMAC-SHA256 "));
+    in_headers
+        || raw_query
+            .split('&')
+            .any(|pair| pair.split('=').next() == Some("x-oss-signature"))
+}
+
+/// The bucket an OSS request names in its host, as a virtual-hosted request does: the host's
+/// first label, unless the host is this server's own address (an IP address or `localhost`),
+/// where a bucket is the path's first segment (path-style) and signed as part of the path.
+fn bucket_in_host(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(http::header::HOST)?.to_str().ok()?;
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    if name.parse::<std::net::IpAddr>().is_ok() || name == "localhost" {
+        return None;
+    }
+    let (bucket, _) = name.split_once('.')?;
+    Some(bucket.to_owned())
+}
+
+/// Checks an OSS4 signature (and the `Date` of one sent in headers; a presigned URL's expiry
+/// is not judged), then answers with the route of the request's method and path, as OSS
+/// answers by bucket and key rather than by action.
+fn oss4_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
+    let received = Received {
+        method: recorded.method.as_str(),
+        path: &recorded.path,
+        query: raw_query,
+        headers: &recorded.headers,
+        body: &recorded.body,
+    };
+    let secret_for = |access_key_id: &str| state.credentials.get(access_key_id).cloned();
+    let bucket = bucket_in_host(&recorded.headers);
+    let presigned = !recorded.headers.contains_key("authorization");
+    let verified = verify_oss4(&received, bucket.as_deref(), &state.oss_region, secret_for)
+        .and_then(|()| {
+            if presigned {
+                return Ok(());
+            }
+            state
+                .freshness
+                .check(&recorded.headers, DatedBy::HttpDate, SystemTime::now())
+        });
+    if let Err(error) = verified {
+        return signature_error_reply(error);
+    }
+    recorded.signature_verified = true;
+    let route = (recorded.method.clone(), recorded.path.clone());
+    lock(&state.scripts)
+        .routes
+        .get_mut(&route)
+        .and_then(Script::next_reply)
+        .unwrap_or_else(|| {
+            Reply::xml_error(
+                404,
+                "NoSuchKey",
+                format!("Nothing is routed at {} {}.", route.0, route.1),
+            )
+        })
 }
 
 /// Checks the signature, then the date and nonce, records the action and picks the reply for

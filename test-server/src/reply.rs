@@ -82,6 +82,7 @@ impl From<String> for JsonBody {
 const JSON: &str = "application/json;charset=utf-8";
 const XML: &str = "text/xml;charset=utf-8";
 const TEXT: &str = "text/plain;charset=utf-8";
+const XML_DOCUMENT: &str = "application/xml";
 
 fn status_code(status: u16) -> StatusCode {
     StatusCode::from_u16(status).unwrap_or_else(|_| panic!("{status} is not an HTTP status code"))
@@ -122,6 +123,18 @@ impl Reply {
         Self::new(ReplyKind::Body {
             status: status_code(status),
             content_type: TEXT,
+            body: Bytes::from(body.into()),
+        })
+    }
+
+    /// An XML document with the given status, as OSS answers (`application/xml`).
+    ///
+    /// # Panics
+    /// If `status` is not between 100 and 999.
+    pub fn xml(status: u16, body: impl Into<String>) -> Self {
+        Self::new(ReplyKind::Body {
+            status: status_code(status),
+            content_type: XML_DOCUMENT,
             body: Bytes::from(body.into()),
         })
     }

@@ -288,6 +288,7 @@ fn style_path(style: Style) -> TokenStream {
         Style::Json => quote!(Json),
         Style::RepeatList => quote!(RepeatList),
         Style::Flat => quote!(Flat),
+        Style::Prefixed => quote!(Prefixed),
     };
     quote!(::acs_runtime::params::Style::#variant)
 }

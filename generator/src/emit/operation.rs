@@ -70,6 +70,7 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
         value = quote!(#value.with_path(#path));
     }
     let body = match operation.response {
+        Response::Fields(_) | Response::Json(_) if operation.xml_response => Some(quote!(Xml)),
         Response::Fields(_) | Response::Json(_) => None,
         Response::Text => Some(quote!(Text)),
         Response::Binary => Some(quote!(Binary)),
@@ -97,8 +98,10 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
         value = quote!(#value.with_auth(::acs_runtime::AuthScheme::#variant));
     }
     // Form fields or JSON body fields make a body the official SDKs send even when none is
-    // set (their `body` map is empty, not absent).
-    let body_fields = if operation
+    // set (their `body` map is empty, not absent); XML's official SDK sends none.
+    let body_fields = if operation.xml_request {
+        Some(quote!(Xml))
+    } else if operation
         .request
         .iter()
         .any(|member| member.location == Location::Form)
@@ -284,11 +287,16 @@ fn encode_statement(member: &Member) -> TokenStream {
     } else {
         quote!(value)
     };
+    let bytes = if member.required {
+        quote!(self.#name.as_ref())
+    } else {
+        quote!(value.as_ref())
+    };
     let value = super::serde_impls::wire_value(member, &value);
     let put = match member.location {
         Location::Body => match member.ty {
-            Type::Binary if member.bare_body => quote!(params.put_bare_body(#value.as_ref());),
-            Type::Binary => quote!(params.put_binary_body(#value.as_ref());),
+            Type::Binary if member.bare_body => quote!(params.put_bare_body(#bytes);),
+            Type::Binary => quote!(params.put_binary_body(#bytes);),
             Type::String => quote!(params.put_text_body(#value);),
             _ => quote!(params.put_body(#value)?;),
         },
@@ -310,6 +318,7 @@ fn encode_statement(member: &Member) -> TokenStream {
                 (Style::Json, _) => quote!(#target.put_json(#wire, #value)?;),
                 (Style::RepeatList, _) => quote!(#target.put_repeat_list(#wire, #value)?;),
                 (Style::Flat, _) => quote!(#target.put_flat(#wire, #value)?;),
+                (Style::Prefixed, _) => quote!(#target.put_prefixed(#wire, #value);),
             }
         }
     };
@@ -391,6 +400,20 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
         .request
         .iter()
         .map(|member| fluent_delegates(member, &operation.names.request));
+    let presign = operation.presignable.then(|| {
+        quote! {
+            /// A URL that makes this call without credentials until `expires_in` has passed,
+            /// signed with the client's credentials (OSS4 in the query, as the official OSS
+            /// SDK presigns); the request made with it must carry its `signed_headers`.
+            pub async fn presign(
+                self,
+                expires_in: ::std::time::Duration,
+            ) -> Result<::acs_runtime::PresignedRequest, ::acs_runtime::Error> {
+                let request = self.inner.build()?;
+                self.client.runtime().presign((&OPERATION).into(), &request, expires_in).await
+            }
+        }
+    });
     let paginator = operation.pagination.as_ref().map(|pagination| {
         let doc = doc_attrs(&paginator_doc(pagination));
         quote! {
@@ -437,6 +460,7 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
                 self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
             }
             #paginator
+            #presign
             #(#delegates)*
         }
     }
@@ -545,6 +569,7 @@ fn emit_response(operation: &Operation) -> TokenStream {
             response: true,
         },
         description: Some(description),
+        in_spec_order: false,
         fields,
     };
     let definition = emit_struct(&item);

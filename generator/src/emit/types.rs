@@ -122,7 +122,8 @@ pub fn chain_setter(member: &Member, target: &TokenStream, owner: &str) -> Token
 
 /// A struct of a response or a nested object. Every field is optional: the service may omit
 /// anything. Structs built by callers (the request side) serialise with their fields in the
-/// byte order of their wire names, as the official SDKs write them, and get chainable
+/// byte order of their wire names, as the official SDKs write JSON (in the spec's order for a
+/// service that sends XML, as its official SDK writes elements), and get chainable
 /// setters; structs only read from responses get accessors borrowing their fields. Every
 /// struct deserialises, tolerantly through `acs_runtime::de`: responses so, and requests read
 /// from JSON keyed by wire names.
@@ -149,7 +150,7 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
     } else {
         quote!(Clone, Debug, Default, PartialEq)
     };
-    let serialize = if item.side.request {
+    let serialize = if item.side.request && !item.in_spec_order {
         let mut sorted: Vec<&Member> = item.fields.iter().collect();
         sorted.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
         serialize_impl(&name, sorted)

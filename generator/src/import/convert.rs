@@ -50,6 +50,9 @@ pub(crate) struct Converter<'d> {
     /// metadata lists (AIMath `ChatMessage` lists `/conversation/message`; its official client
     /// sets `pathname='/'`, as every official client does for the 50 RPC APIs with a path).
     rpc: bool,
+    /// Whether path parameters keep their `/` (`{+key}`): an OSS object key is a path, which
+    /// the official OSS SDK sends with its `/` as they are.
+    multi_segment_paths: bool,
     schemas: &'d BTreeMap<String, Schema>,
 }
 
@@ -68,6 +71,7 @@ impl<'d> Converter<'d> {
             product: &document.info.product,
             host_labels: signature::sends_host_labels(&document.info),
             rpc: document.info.style.eq_ignore_ascii_case("rpc"),
+            multi_segment_paths: document.info.style.eq_ignore_ascii_case("oss"),
             schemas: &document.components.schemas,
         }
     }
@@ -133,7 +137,20 @@ impl<'d> Converter<'d> {
             .path
             .as_deref()
             .filter(|path| !self.rpc && path.starts_with('/'))
-            .map(|path| path_template(path, &mut request));
+            .map(|path| path_template(path, &mut request))
+            .map(|path| {
+                if self.multi_segment_paths {
+                    path.replace('{', "{+").replace("{++", "{+")
+                } else {
+                    path
+                }
+            });
+        let xml_request = api.parameters.iter().any(|parameter| {
+            parameter.location == "body" && parameter.style.as_deref() == Some("xml")
+        });
+        let produces = api.produces.as_deref().unwrap_or_default();
+        let xml_response = produces.iter().any(|media| media == "application/xml")
+            && !produces.iter().any(|media| media == "application/json");
         OperationSpec {
             name: Some(spanned(action.to_owned())),
             summary: documentation(api.summary.as_deref()),
@@ -155,6 +172,8 @@ impl<'d> Converter<'d> {
             ),
             anonymous: signature::is_anonymous(api.security.as_deref()),
             signature: None,
+            xml_request,
+            xml_response,
             request,
             response,
             response_body,
@@ -172,7 +191,15 @@ impl<'d> Converter<'d> {
         };
         let mut shape = self.shape(&parameter.schema, position, 0);
         let nested = parameter.name.contains('.');
-        shape.style = style(location, parameter.style.as_deref(), nested, &shape).map(spanned);
+        let name_is_prefix = parameter.name.ends_with('*');
+        shape.style = style(
+            location,
+            parameter.style.as_deref(),
+            nested,
+            name_is_prefix,
+            &shape,
+        )
+        .map(spanned);
         // Bytes of `format: byte` go bare; the official SDKs label only `format: binary`
         // streams `application/octet-stream`.
         let is_binary = shape.ty.as_ref().is_some_and(|ty| ty.value == "binary");
@@ -511,7 +538,13 @@ fn any() -> Shape {
 /// A `nested` parameter, one whose name has a `.` (KMS's `ExtendedConfig.CustomData`), is a
 /// field of an object in the official SDKs (`ExtendedConfig`), which they flatten whole,
 /// whatever style the metadata gives the field: `ExtendedConfig.CustomData.DBName=app1`.
-fn style(location: &str, given: Option<&str>, nested: bool, shape: &Shape) -> Option<String> {
+fn style(
+    location: &str,
+    given: Option<&str>,
+    nested: bool,
+    name_is_prefix: bool,
+    shape: &Shape,
+) -> Option<String> {
     if !matches!(location, "query" | "formData" | "header") {
         return None;
     }
@@ -527,6 +560,8 @@ fn style(location: &str, given: Option<&str>, nested: bool, shape: &Shape) -> Op
         shape.reference.is_some() || matches!(ty, Some("array" | "object" | "map" | "any"));
     let chosen = match given {
         _ if !structured => return None,
+        // `x-oss-meta-*`: a map of headers, each its name's prefix and the key.
+        _ if location == "header" && name_is_prefix && ty == Some("map") => "prefixed",
         // A header carries one value: its JSON.
         _ if location == "header" => "json",
         _ if nested && ty == Some("array") => "repeatList",

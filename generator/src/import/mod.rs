@@ -6,7 +6,7 @@
 //!
 //! `service.yaml` takes the product, `info.version` as `api_version`, `info.style` lower-cased,
 //! protocol `https`, signature `ACS3-HMAC-SHA256`, the endpoints (see `endpoints`: every listed
-//! host, and the rule most of them follow) and the overlay's waiters. OSS is declined.
+//! host, and the rule most of them follow) and the overlay's waiters.
 //!
 //! `operations/<Action>.yaml` takes, per API: the name, summary, description, `deprecated`,
 //! the methods upper-cased in the metadata's order but for `POST`, which goes first when it is
@@ -186,13 +186,6 @@ pub fn import_specs(
 ) -> Result<ImportedSpecs, ImportError> {
     let document: openmeta::Document =
         serde_json::from_str(openmeta_json).map_err(ImportError::Metadata)?;
-    if document.info.style.eq_ignore_ascii_case("oss") {
-        return Err(ImportError::Declined {
-            product: document.info.product.clone(),
-            version: document.info.version.clone(),
-            reason: "OSS has a protocol and a signature of its own, not ACS3-HMAC-SHA256",
-        });
-    }
     let overlay = overlay_yaml
         .map(Overlay::parse)
         .transpose()?

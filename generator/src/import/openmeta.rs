@@ -63,6 +63,9 @@ pub(crate) struct Api {
     /// `Anonymous`, `BearerToken`, …) with its scopes.
     #[serde(default, deserialize_with = "lenient")]
     pub security: Option<Vec<BTreeMap<String, Value>>>,
+    /// The media types of the response (`application/xml`).
+    #[serde(default, deserialize_with = "lenient")]
+    pub produces: Option<Vec<String>>,
     #[serde(default)]
     pub parameters: Vec<Parameter>,
     #[serde(default)]

@@ -22,7 +22,7 @@ use crate::naming::{self, OperationNames};
 use crate::yaml::{self, Spanned};
 
 /// Request styles generated; `oss` has a protocol and signature of its own.
-const STYLES: &[&str] = &["rpc", "roa", "v3", "fc", "aligenie", "pds"];
+const STYLES: &[&str] = &["rpc", "roa", "v3", "fc", "aligenie", "pds", "oss"];
 
 /// Checks one service's spec and lowers it to IR, or returns every problem found.
 pub fn lower(files: &ServiceFiles) -> Result<ir::Service, Vec<Diagnostic>> {
@@ -104,9 +104,20 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         })
         .collect();
     operations.sort_by(|a, b| a.name.cmp(&b.name));
+    for operation in &mut operations {
+        operation.presignable = auth == ir::Signature::Oss4HmacSha256;
+    }
     shared.mark_sides(&operations);
     let (mut shared_structs, shared_enums) = shared.into_types();
     recursion::box_cycles(&mut shared_structs);
+    if operations.iter().any(|operation| operation.xml_request) {
+        let local = operations
+            .iter_mut()
+            .flat_map(|operation| operation.structs.iter_mut());
+        for item in shared_structs.iter_mut().chain(local) {
+            item.in_spec_order = true;
+        }
+    }
     let waiters = spec
         .waiters
         .iter()

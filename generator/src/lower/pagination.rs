@@ -203,6 +203,7 @@ fn field(
     leaf: Leaf,
 ) -> Option<PageField> {
     let mut members = response.to_vec();
+    let mut in_shared = false;
     let mut names = Vec::new();
     let segments: Vec<&str> = path.value.split('.').collect();
     for (index, segment) in segments.iter().enumerate() {
@@ -224,12 +225,18 @@ fn field(
         let found = match (&member.ty, last, leaf) {
             (Type::Array(item), true, Leaf::List) => Some((**item).clone()),
             (ty, true, Leaf::Scalar) if is_text_or_integer(ty) => Some(ty.clone()),
+            // An inline object of a shared schema is a shared type too.
+            (Type::Struct(name), false, _) if in_shared => {
+                members = struct_fields(shared, name);
+                None
+            }
             (Type::Struct(name), false, _) => {
                 members = struct_fields(&shapes.structs, name);
                 None
             }
             (Type::Shared(name), false, _) => {
                 members = struct_fields(shared, name);
+                in_shared = true;
                 None
             }
             _ => {

@@ -80,6 +80,7 @@ mod tests {
             side: Sides::default(),
             description: None,
             fields,
+            in_spec_order: false,
         }
     }
 

@@ -17,7 +17,7 @@ pub(super) const TYPES: &[&str] = &[
     "string", "boolean", "int32", "int64", "float", "double", "binary", "object", "array", "map",
     "any",
 ];
-pub(super) const STYLES: &[&str] = &["simple", "json", "repeatList", "flat"];
+pub(super) const STYLES: &[&str] = &["simple", "json", "repeatList", "flat", "prefixed"];
 const LOCATIONS: &[&str] = &["query", "formData", "body", "path", "header", "host"];
 
 /// Which side of a call a shape is on.
@@ -312,6 +312,7 @@ impl<'a> Shapes<'a> {
                 "json" => Style::Json,
                 "repeatList" => Style::RepeatList,
                 "flat" => Style::Flat,
+                "prefixed" => Style::Prefixed,
                 other => {
                     self.report(
                         self.at(value),
@@ -377,7 +378,7 @@ impl<'a> Shapes<'a> {
                 "a structured parameter needs an encoding style",
                 Some("add `style: json`, `style: repeatList` or `style: flat`".into()),
             ),
-            (Style::Json | Style::RepeatList | Style::Flat, true) => self.report(
+            (Style::Json | Style::RepeatList | Style::Flat | Style::Prefixed, true) => self.report(
                 style_at,
                 "a scalar parameter is sent as text; a style applies only to structured values",
                 Some("remove `style`".into()),
@@ -389,6 +390,14 @@ impl<'a> Shapes<'a> {
                 at.clone(),
                 "a header carries one value",
                 Some("use `style: json`".into()),
+            );
+        }
+        let map_of_scalars = matches!(ty, Type::Map(values) if values.is_scalar());
+        if style == Style::Prefixed && (location != Location::Header || !map_of_scalars) {
+            self.report(
+                at.clone(),
+                "`prefixed` sends each entry of a map of scalars as a header of its own",
+                Some("make it a header `map` of scalars, or use `style: json`".into()),
             );
         }
         if style == Style::RepeatList && !matches!(ty, Type::Array(_)) {
@@ -672,6 +681,7 @@ impl<'a> Shapes<'a> {
             side: position.side().sides(),
             description: shape.description.as_deref().map(tidy),
             fields,
+            in_spec_order: false,
         });
         Some(Type::Struct(type_name.value.clone()))
     }

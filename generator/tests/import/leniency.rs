@@ -218,16 +218,30 @@ fn a_body_of_format_byte_goes_without_content_type() {
 }
 
 #[test]
-fn oss_is_declined_and_products_without_operations_import_nothing() {
-    let oss =
-        r#"{"info": {"style": "OSS", "product": "Oss", "version": "2019-05-17"}, "apis": {}}"#;
-    match import_specs(oss, None, None) {
-        Err(error @ ImportError::Declined { .. }) => assert_eq!(
-            error.to_string(),
-            "Oss 2019-05-17 is declined: OSS has a protocol and a signature of its own, not ACS3-HMAC-SHA256"
-        ),
-        other => panic!("OSS should be declined: {other:?}"),
-    }
+fn oss_imports_and_products_without_operations_import_nothing() {
+    let oss = r#"{"info": {"style": "OSS", "product": "Oss", "version": "2019-05-17"},
+        "apis": {"PutBucketTags": {"path": "/?tagging", "methods": ["put"],
+            "produces": ["application/xml"],
+            "parameters": [
+                {"name": "bucket", "in": "host", "schema": {"type": "string", "required": true}},
+                {"name": "body", "in": "body", "style": "xml", "schema": {"type": "object",
+                    "properties": {"Tagging": {"type": "object",
+                        "properties": {"Name": {"type": "string"}}}}}}
+            ],
+            "responses": {"200": {"schema": {"type": "object",
+                "properties": {"Result": {"type": "object",
+                    "properties": {"Name": {"type": "string"}}}}}}}},
+         "GetObject": {"path": "/{key}", "methods": ["get"],
+            "parameters": [{"name": "key", "in": "path", "schema": {"type": "string"}}]}}}"#;
+    let specs = imported(oss);
+    assert_eq!(specs.service.signature.value, "OSS4-HMAC-SHA256");
+    let tags = operation(&specs, "PutBucketTags");
+    assert!(tags.xml_request && tags.xml_response);
+    assert_eq!(tags.request[0].location.as_ref().unwrap().value, "host");
+    // An object key keeps its `/`, as the official OSS SDK sends it.
+    let get = operation(&specs, "GetObject");
+    assert_eq!(get.path.as_ref().unwrap().value, "/{+key}");
+    assert!(!get.xml_request && !get.xml_response);
     let empty =
         r#"{"info": {"style": "RPC", "product": "cas", "version": "2018-07-13"}, "apis": {}}"#;
     assert!(imported(empty).operations.is_empty());

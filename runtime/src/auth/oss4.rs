@@ -366,7 +366,8 @@ fn iso8601_basic(now: SystemTime) -> String {
 }
 
 /// A client's request signed in headers: the bucket is the operation's first host label and
-/// the object key its path, as sent; the scope's region is the client's.
+/// the object key its path, as sent (in the host or, path-style, before the path: the
+/// canonical URI is `/<bucket>/<key>` either way); the scope's region is the client's.
 pub(crate) fn sign(
     unsigned: Unsigned<'_>,
     credentials: &Credentials,
@@ -405,7 +406,8 @@ pub(crate) fn sign(
     let signature = signature(
         &Canonical {
             method: call.method.as_http().as_str(),
-            uri: if message.host_labels.is_empty() {
+            // Under path-style addressing the path starts with the bucket already.
+            uri: if message.host_labels.is_empty() || base.path_style {
                 &message.path
             } else {
                 &uri

@@ -23,6 +23,7 @@ pub use values::{request_builder, required_setters};
 pub fn emit_examples(service: &Service) -> TokenStream {
     let crate_ident = format_ident!("{}", service.crate_ident);
     let mut secrets = false;
+    let mut responses = false;
     let tests: Vec<TokenStream> = service
         .operations
         .iter()
@@ -31,15 +32,14 @@ pub fn emit_examples(service: &Service) -> TokenStream {
             let request = request::request_test(operation, service);
             let redaction = redaction::redaction_test(operation, service);
             secrets |= redaction.is_some();
+            responses |= response.is_some();
             quote!(#response #request #redaction)
         })
         .collect();
     let secret_helpers = secrets.then(|| redaction::helpers(service));
-    quote! {
-        //! Every operation's examples, checked: responses decode losslessly, requests encode
-        //! as the official SDKs encode them; and no secret shows.
-        use #crate_ident::operation;
-
+    // OSS's samples are XML, which no response test reads: then the helpers are left out.
+    let response_helpers = responses.then(|| {
+        quote! {
         /// The sample decodes with nothing lost, and so does every variation of it whose
         /// scalars keep their JSON kind: decode → encode → decode gives the same value.
         /// `described` is the part of the example the response describes, when the example
@@ -92,6 +92,14 @@ pub fn emit_examples(service: &Service) -> TokenStream {
                 Value::Null => Value::Null,
             }
         }
+        }
+    });
+    quote! {
+        //! Every operation's examples, checked: responses decode losslessly, requests encode
+        //! as the official SDKs encode them; and no secret shows.
+        use #crate_ident::operation;
+
+        #response_helpers
 
         /// `expected` holds `(location, name, text)` for the path, host, query, header and
         /// form parameters; `body` the JSON, text or bytes of any other body.

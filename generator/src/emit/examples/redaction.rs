@@ -71,8 +71,12 @@ pub(super) fn helpers(service: &Service) -> TokenStream {
 pub(super) fn redaction_test(operation: &Operation, service: &Service) -> Option<TokenStream> {
     let examples = Examples::of(operation, service);
     let secret_request = examples.secret_document(&operation.request, SECRET);
+    // The test serves the secrets as a JSON reply scripted by action; an XML response (OSS,
+    // whose replies the test server picks by bucket and key) is left to its end-to-end tests.
     let secret_response = match &operation.response {
-        Response::Fields(fields) => examples.secret_document(fields, SECRET),
+        Response::Fields(fields) if !operation.xml_response => {
+            examples.secret_document(fields, SECRET)
+        }
         _ => None,
     };
     if secret_request.is_none() && secret_response.is_none() {

@@ -123,6 +123,13 @@ fn encode(name: &str, style: Style, value: &Value, out: &mut Vec<(String, String
         (Style::Simple, value) => out.push((name.to_string(), scalar_text(value))),
         (Style::Json, value) => out.push((name.to_string(), value.to_string())),
         (Style::RepeatList | Style::Flat, value) => flatten(name, value, out),
+        (Style::Prefixed, Value::Object(entries)) => {
+            let prefix = name.strip_suffix('*').unwrap_or(name);
+            for (key, value) in entries {
+                out.push((format!("{prefix}{key}"), scalar_text(value)));
+            }
+        }
+        (Style::Prefixed, _) => {}
     }
 }
 
