@@ -25,6 +25,7 @@
 //! `Option`: the choice between `None` and `Some` is made before the inner type asks for a number,
 //! so the adapter cannot turn `""` into `None` for numbers while keeping `Some("")` for strings.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize as _;
@@ -36,10 +37,20 @@ use serde::de::{
 /// Decodes a JSON response body into `T`, tolerating the mismatches listed in the
 /// [module documentation](self).
 ///
+/// A body that is not UTF-8 is read with each invalid sequence replaced by U+FFFD, as the
+/// official Go and Java SDKs read one.
+///
 /// # Errors
 /// When `bytes` is not JSON, or holds a value that does not fit `T` even with those tolerances.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    // Read from bytes, serde_json checks each string and key for UTF-8 on its own: a sixth of
+    // the decoding's CPU, itself a fifth of a call's client CPU (`perf`, BENCHMARKS.md). Text
+    // checked once as a whole is read without those checks.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
     let value = T::deserialize(Tolerant(&mut deserializer))?;
     deserializer.end()?;
     Ok(value)
@@ -445,7 +456,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for BoolFromText<V> {
 /// An object key, borrowed from the input unless it had escapes: what generated
 /// `Deserialize` implementations match field names against, without allocating.
 #[derive(Debug)]
-pub struct FieldName<'de>(std::borrow::Cow<'de, str>);
+pub struct FieldName<'de>(Cow<'de, str>);
 
 impl FieldName<'_> {
     pub fn as_str(&self) -> &str {
@@ -465,11 +476,11 @@ impl<'de> de::Deserialize<'de> for FieldName<'de> {
             }
 
             fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
-                Ok(FieldName(std::borrow::Cow::Borrowed(name)))
+                Ok(FieldName(Cow::Borrowed(name)))
             }
 
             fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
-                Ok(FieldName(std::borrow::Cow::Owned(name.to_owned())))
+                Ok(FieldName(Cow::Owned(name.to_owned())))
             }
         }
 

@@ -254,6 +254,14 @@ fn errors_still_catch_what_cannot_fit() {
     assert!(de::from_slice::<Response>(b"{\"RequestId\":").is_err());
 }
 
+#[test]
+fn bytes_that_are_not_utf8_read_as_replacement_characters() {
+    let body = b"{\"RequestId\":\"id-\xff\xfe\",\"Unknown\":\"\xc3\",\"Names\":[\"caf\xc3\xa9\"]}";
+    let response = de::from_slice::<Response>(body).unwrap();
+    assert_eq!(response.request_id.as_deref(), Some("id-\u{fffd}\u{fffd}"));
+    assert_eq!(response.names, Some(vec!["caf\u{e9}".to_owned()]));
+}
+
 /// JSON documents shaped roughly like `Response`: known and unknown keys, every kind of scalar,
 /// including numeric and boolean strings.
 fn response_like_json() -> impl Strategy<Value = Value> {
