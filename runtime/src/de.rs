@@ -37,20 +37,26 @@ use serde::de::{
 /// Decodes a JSON response body into `T`, tolerating the mismatches listed in the
 /// [module documentation](self).
 ///
-/// A body that is not UTF-8 is read with each invalid sequence replaced by U+FFFD, as the
-/// official Go and Java SDKs read one.
-///
 /// # Errors
-/// When `bytes` is not JSON, or holds a value that does not fit `T` even with those tolerances.
+/// When `bytes` is not JSON, or holds a value that does not fit `T` even with those tolerances
+/// (a kept string that is not UTF-8 among them).
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     // Read from bytes, serde_json checks each string and key for UTF-8 on its own: a sixth of
     // the decoding's CPU, itself a fifth of a call's client CPU (`perf`, BENCHMARKS.md). Text
     // checked once as a whole is read without those checks.
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
-    };
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    // A body that is not UTF-8 is read from bytes as before: refused where a kept value has
+    // the bad bytes, never with a replacement character the service did not send.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => decode(serde_json::Deserializer::from_str(text)),
+        Err(_) => decode(serde_json::Deserializer::from_slice(bytes)),
+    }
+}
+
+fn decode<'de, R, T>(mut deserializer: serde_json::Deserializer<R>) -> Result<T, serde_json::Error>
+where
+    R: serde_json::de::Read<'de>,
+    T: DeserializeOwned,
+{
     let value = T::deserialize(Tolerant(&mut deserializer))?;
     deserializer.end()?;
     Ok(value)

@@ -255,11 +255,15 @@ fn errors_still_catch_what_cannot_fit() {
 }
 
 #[test]
-fn bytes_that_are_not_utf8_read_as_replacement_characters() {
-    let body = b"{\"RequestId\":\"id-\xff\xfe\",\"Unknown\":\"\xc3\",\"Names\":[\"caf\xc3\xa9\"]}";
-    let response = de::from_slice::<Response>(body).unwrap();
-    assert_eq!(response.request_id.as_deref(), Some("id-\u{fffd}\u{fffd}"));
+fn bytes_that_are_not_utf8_are_refused_in_a_kept_field_and_skipped_elsewhere() {
+    let valid = b"{\"RequestId\":\"id\",\"Names\":[\"caf\xc3\xa9\"]}";
+    let response = de::from_slice::<Response>(valid).unwrap();
     assert_eq!(response.names, Some(vec!["caf\u{e9}".to_owned()]));
+    let in_an_unknown_field = b"{\"RequestId\":\"id\",\"Unknown\":\"\xc3\"}";
+    let response = de::from_slice::<Response>(in_an_unknown_field).unwrap();
+    assert_eq!(response.request_id.as_deref(), Some("id"));
+    let in_a_kept_field = b"{\"RequestId\":\"id-\xff\xfe\"}";
+    assert!(de::from_slice::<Response>(in_a_kept_field).is_err());
 }
 
 /// JSON documents shaped roughly like `Response`: known and unknown keys, every kind of scalar,
