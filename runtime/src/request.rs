@@ -45,6 +45,9 @@ pub struct RequestParams {
     pub form: Params,
     /// A body other than a form, if any.
     pub body: Option<Body>,
+    /// The operation requires the body's MD5 as `Content-MD5`: the client adds it unless a
+    /// header parameter sets it (OSS's configuration calls, as the official SDK sends them).
+    pub content_md5: bool,
 }
 
 /// A request body other than a form.

@@ -10,6 +10,9 @@
 //! was used before. It also serves unsigned routes by method and path, for endpoints such as
 //! the ECS instance metadata service.
 //!
+//! [`ObjectServer`] stands in for OSS's object endpoints: objects streamed in by `PUT` and out
+//! by `GET`, whole or by range, with their CRC-64, too large to hold in memory.
+//!
 //! The signature check ([`verify`]) is this crate's own, written from the algorithm's
 //! description and tested against the official SDK's vectors, not the client's signer: a
 //! mistake made on one side is caught by the other.
@@ -32,6 +35,7 @@
 mod diff;
 mod freshness;
 mod mock;
+mod objects;
 mod reply;
 mod verify;
 mod verify_gateways;
@@ -56,6 +60,7 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use diff::lenient_json_diff;
 use freshness::{DEFAULT_DATE_WINDOW, DatedBy, Freshness};
 pub use mock::MockHttpClient;
+pub use objects::{ObjectServer, PutFault, StoredObject};
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
 pub use verify::{Received, VerifyError, verify};
