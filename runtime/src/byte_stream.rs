@@ -31,9 +31,30 @@ use crate::error::{BodyError, Error};
 const FILE_CHUNK: usize = 512 * 1024;
 
 /// A request body, sent as it is read. See the [module documentation](self).
+///
+/// Clones share the source: a clone of a stream's body is the same one-time stream.
+#[derive(Clone)]
 pub struct ByteStream {
-    source: Source,
+    source: Arc<Source>,
     length: Option<u64>,
+}
+
+/// Two bodies are equal when they hold equal bytes, or read the same source.
+impl PartialEq for ByteStream {
+    fn eq(&self, other: &Self) -> bool {
+        match (&*self.source, &*other.source) {
+            (Source::Bytes(a), Source::Bytes(b)) => a == b,
+            _ => Arc::ptr_eq(&self.source, &other.source),
+        }
+    }
+}
+
+/// From bytes, or text taken as its bytes (a request read from JSON, as the CLI's examples
+/// and the generated tests give one).
+impl<'de> serde::Deserialize<'de> for ByteStream {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::Blob::deserialize(deserializer).map(|blob| ByteStream::from(blob.0))
+    }
 }
 
 enum Source {
@@ -55,7 +76,7 @@ enum Source {
 impl fmt::Debug for ByteStream {
     /// The kind of source and its length, never the content.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match &self.source {
+        let kind = match &*self.source {
             Source::Bytes(_) => "Bytes",
             Source::Path { .. } => "Path",
             Source::File { .. } => "File",
@@ -74,7 +95,7 @@ impl ByteStream {
         let bytes = bytes.into();
         ByteStream {
             length: Some(bytes.len() as u64),
-            source: Source::Bytes(bytes),
+            source: Arc::new(Source::Bytes(bytes)),
         }
     }
 
@@ -92,7 +113,7 @@ impl ByteStream {
             })?
             .len();
         Ok(ByteStream {
-            source: Source::Path { path, offset: 0 },
+            source: Arc::new(Source::Path { path, offset: 0 }),
             length: Some(length),
         })
     }
@@ -100,10 +121,10 @@ impl ByteStream {
     /// `length` bytes of the file at `path` from `offset`: one part of a multipart upload.
     pub fn from_path_range(path: impl AsRef<Path>, offset: u64, length: u64) -> Self {
         ByteStream {
-            source: Source::Path {
+            source: Arc::new(Source::Path {
                 path: path.as_ref().to_owned(),
                 offset,
-            },
+            }),
             length: Some(length),
         }
     }
@@ -123,10 +144,10 @@ impl ByteStream {
             .map_err(io_error)?;
         let length = file.metadata().await.map_err(io_error)?.len();
         Ok(ByteStream {
-            source: Source::File {
+            source: Arc::new(Source::File {
                 file: Arc::new(file.into_std().await),
                 offset,
-            },
+            }),
             length: Some(length.saturating_sub(offset)),
         })
     }
@@ -139,7 +160,7 @@ impl ByteStream {
         S: Stream<Item = io::Result<Bytes>> + Send + 'static,
     {
         ByteStream {
-            source: Source::Stream(Mutex::new(Some(stream.boxed()))),
+            source: Arc::new(Source::Stream(Mutex::new(Some(stream.boxed())))),
             length,
         }
     }
@@ -151,13 +172,21 @@ impl ByteStream {
 
     /// Whether every attempt can send the body from its start.
     pub fn is_replayable(&self) -> bool {
-        !matches!(self.source, Source::Stream(_))
+        !matches!(*self.source, Source::Stream(_))
+    }
+
+    /// The body, when it is bytes in memory.
+    pub fn in_memory(&self) -> Option<&Bytes> {
+        match &*self.source {
+            Source::Bytes(bytes) => Some(bytes),
+            _ => None,
+        }
     }
 
     /// The whole body in memory, for a scheme that signs the body's hash (as the official
     /// SDKs read a stream whole for it).
     pub async fn collect(&self) -> Result<Bytes, Error> {
-        if let Source::Bytes(bytes) = &self.source {
+        if let Some(bytes) = self.in_memory() {
             return Ok(bytes.clone());
         }
         let mut chunks = self.chunks().await?;
@@ -183,7 +212,7 @@ impl ByteStream {
     }
 
     async fn chunks(&self) -> Result<BoxStream<'static, io::Result<Bytes>>, Error> {
-        match &self.source {
+        match &*self.source {
             Source::Bytes(bytes) => Ok(stream::iter([Ok(bytes.clone())]).boxed()),
             Source::Path { path, offset } => {
                 let path = path.clone();

@@ -117,17 +117,16 @@ impl Client {
         }
     }
 
-    /// Sends a generated operation whose request body is `payload` or whose response is an
+    /// Sends a generated operation whose request body streams or whose response is an
     /// object read as it arrives (see [`Client::invoke_streamed`]).
     pub async fn send_streamed(
         &self,
         operation: &'static Operation,
         request: Result<impl EncodeRequest, BuildError>,
-        payload: Option<ByteStream>,
         options: CallOptions,
     ) -> Result<StreamedResponse, Error> {
         let params = request.and_then(|request| request.to_params())?;
-        self.invoke_streamed(operation.into(), params, payload, &options)
+        self.invoke_streamed(operation.into(), params, &options)
             .await
     }
 
@@ -162,41 +161,58 @@ impl Client {
             .decode()
     }
 
-    /// Encodes, signs and sends one call with retries; returns the successful response.
+    /// Encodes, signs and sends one call with retries; returns the successful response. A
+    /// body that streams ([`Body::Stream`]) is sent as [`Client::invoke_streamed`] sends it,
+    /// and the response read whole.
     pub async fn invoke(
         &self,
         call: CallSpec<'_>,
         params: RequestParams,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
+        if matches!(params.body, Some(Body::Stream { .. })) {
+            return self
+                .invoke_streamed(call, params, options)
+                .await?
+                .into_raw_response()
+                .await
+                .map_err(|error| error.with_action(call.action));
+        }
         self.invoke_with(call, params, options, Buffered).await
     }
 
-    /// Sends one call whose request body streams from `payload`, or whose response body is
-    /// read as it arrives, with retries: see [`StreamedResponse`]. A payload is streamed under
-    /// OSS4 and the PDS gateway's scheme, which sign no hash of it; the schemes that do
-    /// (ACS3, the SLS gateway's) read it whole first, as the official SDKs do. Without a
-    /// `Content-Type` header parameter, the payload is sent as `application/octet-stream`.
+    /// Sends one call whose request body streams ([`RequestParams::put_stream_body`]), or
+    /// whose response body is read as it arrives, with retries: see [`StreamedResponse`]. A
+    /// body is streamed under OSS4 and the PDS gateway's scheme, which sign no hash of it; the
+    /// schemes that do (ACS3, the SLS gateway's) read it whole first, as the official SDKs do.
+    /// Without a `Content-Type` header parameter, it is sent as `application/octet-stream`
+    /// (unless bare).
     pub async fn invoke_streamed(
         &self,
         call: CallSpec<'_>,
         mut params: RequestParams,
-        payload: Option<ByteStream>,
         options: &CallOptions,
     ) -> Result<StreamedResponse, Error> {
-        let mut payload = payload;
-        if let Some(body) = &payload {
+        let mut payload = None;
+        if let Some(Body::Stream { stream, bare }) = params.body.take() {
             if signs_payload(self.request_base()?.auth) {
-                params.body = Some(Body::Binary(body.collect().await?));
-                payload = None;
-            } else if !params
-                .headers
-                .iter()
-                .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-            {
-                params
+                let whole = stream.collect().await?;
+                params.body = Some(if bare {
+                    Body::Bare(whole)
+                } else {
+                    Body::Binary(whole)
+                });
+            } else {
+                let typed = params
                     .headers
-                    .insert("Content-Type", crate::request::BINARY_CONTENT_TYPE);
+                    .iter()
+                    .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+                if !typed && !bare {
+                    params
+                        .headers
+                        .insert("Content-Type", crate::request::BINARY_CONTENT_TYPE);
+                }
+                payload = Some(stream);
             }
         }
         self.invoke_with(call, params, options, Streamed(payload.as_ref()))

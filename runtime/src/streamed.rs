@@ -3,8 +3,9 @@
 //! read a chunk at a time, collected, or written to a file.
 //!
 //! Both directions are held to the service's `x-oss-hash-crc64ecma` as the official OSS SDK
-//! holds them: an upload's CRC-64 when its response carries one, a download's when it is of
-//! the whole object (status 200, not a range) and carries one.
+//! holds them: an upload's CRC-64 when its response carries one, a download's (the body of a
+//! `GET`) when it is of the whole object (status 200, not a range) and carries one. The
+//! header of any other response describes the object stored, not the response's body.
 
 use std::fmt;
 use std::path::Path;
@@ -22,7 +23,7 @@ use crate::checksum::{Crc64, check_crc64};
 use crate::config::Config;
 use crate::error::{BodyError, ConnectionError, Error};
 use crate::http::{HttpClient as _, HttpErrorKind, RequestBody, ResponseStream};
-use crate::operation::CallSpec;
+use crate::operation::{CallSpec, Method};
 use crate::request::{Message, RequestBase};
 use crate::response::RawResponse;
 
@@ -88,6 +89,7 @@ pub(crate) async fn attempt(
                 status,
                 response.headers,
                 ResponseStream::whole(response.body),
+                false,
             )),
         };
     }
@@ -101,7 +103,13 @@ pub(crate) async fn attempt(
                 .map_err(AttemptFailure::final_error)?;
         }
     }
-    Ok(StreamedResponse::new(status, parts.headers, body))
+    let whole_object = call.method == Method::Get && status == 200;
+    Ok(StreamedResponse::new(
+        status,
+        parts.headers,
+        body,
+        whole_object,
+    ))
 }
 
 async fn read_error_body(mut body: ResponseStream) -> Result<Bytes, AttemptFailure> {
@@ -118,8 +126,9 @@ async fn read_error_body(mut body: ResponseStream) -> Result<Bytes, AttemptFailu
 }
 
 /// The response of a call whose body streams: its status and headers, and its body as it
-/// arrives. As a [`Stream`] it yields the body's chunks, then, when the body was the whole
-/// object and its CRC-64 is not the service's, an error ([`BodyError::Checksum`]).
+/// arrives. As a [`Stream`] it yields the body's chunks, then, when the body was a whole
+/// object (`GET`, status 200) and its CRC-64 is not the service's, an error
+/// ([`BodyError::Checksum`]).
 pub struct StreamedResponse {
     status: u16,
     headers: http::HeaderMap,
@@ -139,13 +148,19 @@ impl fmt::Debug for StreamedResponse {
 }
 
 impl StreamedResponse {
-    fn new(status: u16, headers: http::HeaderMap, body: ResponseStream) -> Self {
-        let whole_object = status == 200 && headers.contains_key(crate::checksum::CRC64_HEADER);
+    /// `whole_object`: the body is a whole object, to be held to the header's CRC-64.
+    fn new(
+        status: u16,
+        headers: http::HeaderMap,
+        body: ResponseStream,
+        whole_object: bool,
+    ) -> Self {
+        let checked = whole_object && headers.contains_key(crate::checksum::CRC64_HEADER);
         StreamedResponse {
             status,
             headers,
             body,
-            crc64: whole_object.then(Crc64::default),
+            crc64: checked.then(Crc64::default),
             finished: false,
         }
     }
@@ -166,6 +181,16 @@ impl StreamedResponse {
             .ok()?
             .parse()
             .ok()
+    }
+
+    /// The response with its whole body, checked, for decoding as an operation's.
+    pub(crate) async fn into_raw_response(self) -> Result<RawResponse, Error> {
+        let (status, headers) = (self.status, self.headers.clone());
+        Ok(RawResponse {
+            status,
+            headers,
+            body: self.collect().await?,
+        })
     }
 
     /// The whole body in memory, checked.

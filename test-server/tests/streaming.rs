@@ -100,8 +100,10 @@ async fn a_file_goes_up_and_comes_back_whole_and_by_ranges() {
     let uploaded = client
         .invoke_streamed(
             call("PutObject", Method::Put),
-            object("large"),
-            Some(ByteStream::from_path(&source).await.unwrap()),
+            with_payload(
+                object("large"),
+                ByteStream::from_path(&source).await.unwrap(),
+            ),
             &CallOptions::default(),
         )
         .await
@@ -119,7 +121,6 @@ async fn a_file_goes_up_and_comes_back_whole_and_by_ranges() {
         .invoke_streamed(
             call("GetObject", Method::Get),
             object("large"),
-            None,
             &CallOptions::default(),
         )
         .await
@@ -136,7 +137,6 @@ async fn a_file_goes_up_and_comes_back_whole_and_by_ranges() {
         .invoke_streamed(
             call("GetObject", Method::Get),
             range,
-            None,
             &CallOptions::default(),
         )
         .await
@@ -171,8 +171,7 @@ async fn a_retried_upload_sends_a_rewindable_body_again_from_its_start() {
         client
             .invoke_streamed(
                 call("PutObject", Method::Put),
-                object(key),
-                Some(body),
+                with_payload(object(key), body),
                 &CallOptions::default(),
             )
             .await
@@ -198,8 +197,7 @@ async fn a_stream_that_cannot_be_sent_again_fails_clearly_instead_of_being_retri
     let error = client
         .invoke_streamed(
             call("PutObject", Method::Put),
-            object("one-shot"),
-            Some(ByteStream::from_stream(chunks, None)),
+            with_payload(object("one-shot"), ByteStream::from_stream(chunks, None)),
             &CallOptions::default(),
         )
         .await
@@ -225,6 +223,29 @@ async fn a_stream_that_cannot_be_sent_again_fails_clearly_instead_of_being_retri
 }
 
 #[tokio::test]
+async fn a_streamed_body_sent_for_a_decoded_response_goes_the_same_way() {
+    let directory = scratch("decoded");
+    let server = ObjectServer::start(&directory, REGION).await.unwrap();
+    let chunks =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"hello world"))]);
+    let response = client(&server.endpoint())
+        .invoke(
+            call("PutObject", Method::Put),
+            with_payload(object("decoded"), ByteStream::from_stream(chunks, Some(11))),
+            &CallOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        response.headers["x-oss-hash-crc64ecma"],
+        "5981764153023615706"
+    );
+    assert_eq!(server.put_lengths(), [11]);
+    std::fs::remove_dir_all(&directory).unwrap();
+}
+
+#[tokio::test]
 async fn an_upload_whose_crc_is_not_the_services_is_an_error() {
     let directory = scratch("upload-crc");
     let server = ObjectServer::start(&directory, REGION).await.unwrap();
@@ -233,8 +254,7 @@ async fn an_upload_whose_crc_is_not_the_services_is_an_error() {
     let error = client(&server.endpoint())
         .invoke_streamed(
             call("PutObject", Method::Put),
-            object("damaged"),
-            Some(ByteStream::from("hello world")),
+            with_payload(object("damaged"), ByteStream::from("hello world")),
             &CallOptions::default(),
         )
         .await
@@ -313,7 +333,6 @@ async fn a_download_whose_crc_is_not_the_services_ends_with_an_error() {
         .invoke_streamed(
             call("GetObject", Method::Get),
             object("damaged"),
-            None,
             &CallOptions::default(),
         )
         .await
@@ -325,4 +344,9 @@ async fn a_download_whose_crc_is_not_the_services_ends_with_an_error() {
         "{error:?}"
     );
     assert!(response.next().await.is_none());
+}
+
+fn with_payload(mut params: RequestParams, payload: ByteStream) -> RequestParams {
+    params.put_stream_body(&payload, false);
+    params
 }
