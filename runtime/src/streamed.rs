@@ -6,10 +6,16 @@
 //! holds them: an upload's CRC-64 when its response carries one, a download's (the body of a
 //! `GET`) when it is of the whole object (status 200, not a range) and carries one. The
 //! header of any other response describes the object stored, not the response's body.
+//!
+//! The read timeout counts from the last byte of the request's body sent to the response's
+//! head, so that a large upload is not cut off for taking longer than it; the response's body
+//! is read without one.
 
 use std::fmt;
+use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -18,7 +24,7 @@ use futures_util::stream::{Stream, StreamExt};
 use tokio::io::AsyncWriteExt;
 
 use crate::attempt::{self, AttemptFailure};
-use crate::byte_stream::ByteStream;
+use crate::byte_stream::{ByteStream, Sent};
 use crate::checksum::{Crc64, check_crc64};
 use crate::config::Config;
 use crate::error::{BodyError, ConnectionError, Error};
@@ -50,12 +56,12 @@ pub(crate) async fn attempt(
         .request
         .map(|_| body.map_or(RequestBody::Whole(None), RequestBody::Streamed));
     let exchange = config.http_client.send_streaming(request);
-    let response = match tokio::time::timeout(read_timeout, exchange).await {
-        Err(_) => return Err(AttemptFailure::read_timeout(read_timeout)),
-        Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
+    let response = match head_within(exchange, read_timeout, sent.as_ref()).await {
+        None => return Err(AttemptFailure::read_timeout(read_timeout)),
+        Some(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
             return Err(AttemptFailure::read_timeout(read_timeout));
         }
-        Ok(Err(error)) => {
+        Some(Err(error)) => {
             // A body that could not be read is the caller's to fix: another attempt would
             // meet the same file.
             let unreadable = sent.as_ref().and_then(|sent| {
@@ -72,7 +78,7 @@ pub(crate) async fn attempt(
                 None => AttemptFailure::from_http(error),
             });
         }
-        Ok(Ok(response)) => response,
+        Some(Ok(response)) => response,
     };
     let (parts, body) = response.into_parts();
     let status = parts.status.as_u16();
@@ -110,6 +116,35 @@ pub(crate) async fn attempt(
         body,
         whole_object,
     ))
+}
+
+/// What `exchange` gives, unless `limit` passes without the response's head and without a
+/// byte of the request's body sent: sending a large body takes as long as it takes, and the
+/// read timeout counts from the last byte sent, as an idle connection's would.
+async fn head_within<T>(
+    exchange: impl Future<Output = T>,
+    limit: Duration,
+    sent: Option<&Arc<Mutex<Sent>>>,
+) -> Option<T> {
+    let bytes_sent = || {
+        sent.map_or(0, |sent| {
+            sent.lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .bytes
+        })
+    };
+    let mut exchange = std::pin::pin!(exchange);
+    let mut progress = bytes_sent();
+    loop {
+        if let Ok(output) = tokio::time::timeout(limit, exchange.as_mut()).await {
+            return Some(output);
+        }
+        let now = bytes_sent();
+        if now == progress {
+            return None;
+        }
+        progress = now;
+    }
 }
 
 async fn read_error_body(mut body: ResponseStream) -> Result<Bytes, AttemptFailure> {
