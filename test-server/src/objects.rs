@@ -36,6 +36,8 @@ use crate::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, lock, verify_oss4}
 
 /// How much of an object one read of its file takes when serving it.
 const CHUNK: usize = 256 * 1024;
+/// How much of an arriving object is gathered before it is written to its file.
+const WRITE_BUFFER: usize = 4 * 1024 * 1024;
 
 type ObjectBody = StreamBody<Pin<Box<dyn Stream<Item = io::Result<Frame<Bytes>>> + Send>>>;
 
@@ -199,7 +201,10 @@ async fn put(
 ) -> io::Result<Response<ObjectBody>> {
     let fault = lock(&state.faults).pop_front();
     let partial = path.with_extension("partial");
-    let mut file = tokio::fs::File::create(&partial).await?;
+    // Written a few MiB at a time: each write of a tokio file is a trip to a blocking thread,
+    // and the frames of a body are small.
+    let mut file =
+        tokio::io::BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::create(&partial).await?);
     let mut crc64 = crc64fast::Digest::new();
     let mut md5 = Md5::new();
     let mut length = 0;
