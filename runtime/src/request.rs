@@ -267,9 +267,12 @@ impl RequestParams {
             Some(Body::Text(text)) => (Bytes::from(text.clone()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Binary(bytes)) => (bytes.clone(), Some(BINARY_CONTENT_TYPE)),
             Some(Body::Bare(bytes)) => (bytes.clone(), None),
-            // Sent apart from the message, by the streamed send path, which takes it out of the
-            // parameters before they are encoded.
-            Some(Body::Stream { .. }) => (Bytes::new(), None),
+            // The streamed send path takes the body out of the parameters before they are
+            // encoded; a request only signed (`Client::prepare`) shows it when in memory.
+            Some(Body::Stream { stream, bare }) => (
+                stream.in_memory().cloned().unwrap_or_default(),
+                (!bare).then_some(BINARY_CONTENT_TYPE),
+            ),
             None if self.form.is_empty() => (Bytes::new(), None),
             None => (Bytes::from(form_body(&self.form)), Some(FORM_CONTENT_TYPE)),
         }
