@@ -65,6 +65,12 @@ pub fn render(
         Some(Body::Binary(bytes) | Body::Bare(bytes)) => {
             text.push_str(&format!("\nBody: {} bytes\n", bytes.len()))
         }
+        Some(Body::Stream { stream, .. }) => text.push_str(&format!(
+            "\nBody: {} bytes, streamed\n",
+            stream
+                .content_length()
+                .map_or("unknown".into(), |length| length.to_string())
+        )),
         None => {}
     }
     text.push_str(&format!(
@@ -109,7 +115,9 @@ fn redact(params: &mut RequestParams, operation: &Operation, path: &[&str]) {
                 redact_json(value, steps);
             }
         }
-        body @ Some(Body::Text(_) | Body::Binary(_) | Body::Bare(_)) if whole_body => {
+        body @ Some(Body::Text(_) | Body::Binary(_) | Body::Bare(_) | Body::Stream { .. })
+            if whole_body =>
+        {
             *body = Some(Body::Text(REDACTED.to_owned()));
         }
         _ => {}

@@ -106,7 +106,7 @@ pub(crate) struct AttemptFailure {
 }
 
 impl AttemptFailure {
-    fn final_error(error: Error) -> Self {
+    pub(crate) fn final_error(error: Error) -> Self {
         AttemptFailure {
             error,
             retry: None,
@@ -114,7 +114,7 @@ impl AttemptFailure {
         }
     }
 
-    fn read_timeout(after: Duration) -> Self {
+    pub(crate) fn read_timeout(after: Duration) -> Self {
         AttemptFailure {
             error: Error::Timeout(TimeoutError {
                 kind: TimeoutKind::Read,
@@ -129,7 +129,7 @@ impl AttemptFailure {
     /// A failed exchange. A connection that could not be made sent nothing; one that broke, or
     /// any other failure on the wire, may have delivered the request. A response over the size
     /// limit or a refused certificate would come again.
-    fn from_http(error: HttpError) -> Self {
+    pub(crate) fn from_http(error: HttpError) -> Self {
         let (message, retry) = match error.kind() {
             HttpErrorKind::Connect => ("could not connect", Some(RetryReason::Connect)),
             HttpErrorKind::Io => ("the connection broke", Some(RetryReason::ConnectionBroken)),
@@ -158,6 +158,35 @@ pub(crate) async fn attempt(
     message: &Message<'_>,
     read_timeout: Duration,
 ) -> Result<RawResponse, AttemptFailure> {
+    let signed = sign(config, call, base, message).await?;
+    let exchange = config.http_client.send(signed.request);
+    let response = match tokio::time::timeout(read_timeout, exchange).await {
+        Err(_) => return Err(AttemptFailure::read_timeout(read_timeout)),
+        Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
+            return Err(AttemptFailure::read_timeout(read_timeout));
+        }
+        Ok(Err(error)) => return Err(AttemptFailure::from_http(error)),
+        Ok(Ok(response)) => response,
+    };
+    let (parts, body) = response.into_parts();
+    let response = RawResponse {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body,
+    };
+    match failure(&response, signed.string_to_sign) {
+        Some(failure) => Err(failure),
+        None => Ok(response),
+    }
+}
+
+/// The attempt's request, signed with fresh credentials, date and nonce.
+pub(crate) async fn sign(
+    config: &Config,
+    call: CallSpec<'_>,
+    base: &RequestBase,
+    message: &Message<'_>,
+) -> Result<SignedRequest, AttemptFailure> {
     let now = SystemTime::now();
     let nonce = nonce::next(now);
     let unsigned = Unsigned {
@@ -178,23 +207,11 @@ pub(crate) async fn attempt(
     } else {
         None
     };
-    let signed =
-        auth::sign(scheme, unsigned, credentials.as_ref()).map_err(AttemptFailure::final_error)?;
-    let exchange = config.http_client.send(signed.request);
-    let response = match tokio::time::timeout(read_timeout, exchange).await {
-        Err(_) => return Err(AttemptFailure::read_timeout(read_timeout)),
-        Ok(Err(error)) if error.kind() == HttpErrorKind::Timeout => {
-            return Err(AttemptFailure::read_timeout(read_timeout));
-        }
-        Ok(Err(error)) => return Err(AttemptFailure::from_http(error)),
-        Ok(Ok(response)) => response,
-    };
-    let (parts, body) = response.into_parts();
-    let response = RawResponse {
-        status: parts.status.as_u16(),
-        headers: parts.headers,
-        body,
-    };
+    auth::sign(scheme, unsigned, credentials.as_ref()).map_err(AttemptFailure::final_error)
+}
+
+/// The service error `response` carries, as a failed attempt, if it carries one.
+pub(crate) fn failure(response: &RawResponse, string_to_sign: String) -> Option<AttemptFailure> {
     // The attempt's span carries what the response said. Only when a subscriber wants the
     // span: finding the request id allocates, and without the header it parses the body.
     let span = tracing::Span::current();
@@ -203,15 +220,13 @@ pub(crate) async fn attempt(
         span.record("request_id", response.request_id().as_deref().unwrap_or(""));
     }
     tracing::debug!("response");
-    let Some(mut error) = response.service_error() else {
-        return Ok(response);
-    };
+    let mut error = response.service_error()?;
     if error.code == "SignatureDoesNotMatch" {
-        error.client_string_to_sign = Some(signed.string_to_sign);
+        error.client_string_to_sign = Some(string_to_sign);
     }
     let error = Error::Service(Box::new(error));
     let retry_after = retry::retry_after(&response.headers);
-    Err(AttemptFailure {
+    Some(AttemptFailure {
         retry: retry::service_retry_reason(&error, retry_after),
         error,
         retry_after,

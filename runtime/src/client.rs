@@ -10,22 +10,24 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::attempt::{self, AttemptFailure, SignedRequest};
-use crate::auth::{self, Unsigned};
+use crate::auth::{self, AuthScheme, Unsigned};
+use crate::byte_stream::ByteStream;
 use crate::config::{CallOptions, Config};
 use crate::credentials::Credentials;
-use crate::error::{BuildError, ConfigError, Error, TimeoutError, TimeoutKind};
+use crate::error::{BodyError, BuildError, ConfigError, Error, TimeoutError, TimeoutKind};
 use crate::operation::{CallSpec, Method, Operation};
 use crate::params::Params;
-use crate::request::{EncodeRequest, Message, RequestBase, RequestParams};
+use crate::request::{Body, EncodeRequest, Message, RequestBase, RequestParams};
 use crate::response::RawResponse;
 use crate::retry::{RetryBudget, RetryConfig};
 use crate::service::Service;
+use crate::streamed::{self, StreamedResponse};
 
 /// The response of one call of a generated operation: await it for the decoded response.
 #[must_use = "a call does nothing until awaited"]
@@ -115,6 +117,19 @@ impl Client {
         }
     }
 
+    /// Sends a generated operation whose request body streams or whose response is an
+    /// object read as it arrives (see [`Client::invoke_streamed`]).
+    pub async fn send_streamed(
+        &self,
+        operation: &'static Operation,
+        request: Result<impl EncodeRequest, BuildError>,
+        options: CallOptions,
+    ) -> Result<StreamedResponse, Error> {
+        let params = request.and_then(|request| request.to_params())?;
+        self.invoke_streamed(operation.into(), params, &options)
+            .await
+    }
+
     fn invoke_owned(
         &self,
         call: CallSpec<'static>,
@@ -149,13 +164,71 @@ impl Client {
             .decode()
     }
 
-    /// Encodes, signs and sends one call with retries; returns the successful response.
+    /// Encodes, signs and sends one call with retries; returns the successful response. A
+    /// body that streams ([`Body::Stream`]) is sent as [`Client::invoke_streamed`] sends it,
+    /// and the response read whole.
     pub async fn invoke(
+        &self,
+        call: CallSpec<'_>,
+        params: RequestParams,
+        options: &CallOptions,
+    ) -> Result<RawResponse, Error> {
+        if matches!(params.body, Some(Body::Stream { .. })) {
+            return self
+                .invoke_streamed(call, params, options)
+                .await?
+                .into_raw_response()
+                .await
+                .map_err(|error| error.with_action(call.action));
+        }
+        self.invoke_with(call, params, options, Buffered).await
+    }
+
+    /// Sends one call whose request body streams ([`RequestParams::put_stream_body`]), or
+    /// whose response body is read as it arrives, with retries: see [`StreamedResponse`]. A
+    /// body is streamed under OSS4 and the PDS gateway's scheme, which sign no hash of it; the
+    /// schemes that do (ACS3, the SLS gateway's) read it whole first, as the official SDKs do.
+    /// Without a `Content-Type` header parameter, it is sent as `application/octet-stream`
+    /// (unless bare).
+    pub async fn invoke_streamed(
         &self,
         call: CallSpec<'_>,
         mut params: RequestParams,
         options: &CallOptions,
-    ) -> Result<RawResponse, Error> {
+    ) -> Result<StreamedResponse, Error> {
+        let mut payload = None;
+        if let Some(Body::Stream { stream, bare }) = params.body.take() {
+            if signs_payload(self.request_base()?.auth) {
+                let whole = stream.collect().await?;
+                params.body = Some(if bare {
+                    Body::Bare(whole)
+                } else {
+                    Body::Binary(whole)
+                });
+            } else {
+                let typed = params
+                    .headers
+                    .iter()
+                    .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+                if !typed && !bare {
+                    params
+                        .headers
+                        .insert("Content-Type", crate::request::BINARY_CONTENT_TYPE);
+                }
+                payload = Some(stream);
+            }
+        }
+        self.invoke_with(call, params, options, Streamed(payload.as_ref()))
+            .await
+    }
+
+    async fn invoke_with<X: Exchange>(
+        &self,
+        call: CallSpec<'_>,
+        mut params: RequestParams,
+        options: &CallOptions,
+        exchange: X,
+    ) -> Result<X::Response, Error> {
         // A call's own region, endpoint or credentials make a configuration of its own, and
         // the parts of its requests that follow from it.
         let overridden = self.inner.config.overridden(options);
@@ -170,6 +243,16 @@ impl Client {
         for (name, value) in options.headers.iter() {
             params.headers.insert(name.to_owned(), value.to_owned());
         }
+        if params.content_md5
+            && !params
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("content-md5"))
+        {
+            let (body, _) = params.encode_body(call.body_fields)?;
+            let md5 = crate::checksum::content_md5(&body);
+            params.headers.insert("Content-MD5", md5);
+        }
         if let Some((token, location)) = call.idempotency_token
             && params.get(location, token).is_none_or(str::is_empty)
         {
@@ -182,7 +265,7 @@ impl Client {
             endpoint = %base.endpoint.authority,
         );
         let attempts = self
-            .attempts(call, config, base, &params, options)
+            .attempts(call, config, base, &params, options, &exchange)
             .instrument(span);
         let result = match options.call_timeout.or(config.timeouts.call) {
             Some(limit) => {
@@ -201,14 +284,15 @@ impl Client {
 
     /// Attempts until one succeeds, or a failure is final: not retryable for this call, the
     /// attempts used up, the wait asked for too long, or the client's retry budget spent.
-    async fn attempts(
+    async fn attempts<X: Exchange>(
         &self,
         call: CallSpec<'_>,
         config: &Config,
         base: &RequestBase,
         params: &RequestParams,
         options: &CallOptions,
-    ) -> Result<RawResponse, Error> {
+        exchange: &X,
+    ) -> Result<X::Response, Error> {
         let budget = &self.inner.budget;
         let retry: &RetryConfig = options.retry.as_ref().unwrap_or(&config.retry);
         let read_timeout = options.read_timeout.unwrap_or(config.timeouts.read);
@@ -217,7 +301,8 @@ impl Client {
         let mut attempt = 1;
         let mut last_withdrawal = None;
         loop {
-            let result = attempt::attempt(config, call, base, &message, read_timeout)
+            let result = exchange
+                .attempt(config, call, base, &message, read_timeout)
                 .instrument(tracing::debug_span!(
                     "acs_attempt",
                     attempt,
@@ -248,6 +333,11 @@ impl Client {
             }
             if attempt >= retry.max_attempts() {
                 return Err(error);
+            }
+            if !exchange.replayable() {
+                return Err(Error::Body(BodyError::NotReplayable {
+                    after: Some(Box::new(error)),
+                }));
             }
             attempt += 1;
             let backoff = retry.backoff(attempt);
@@ -302,6 +392,73 @@ impl Client {
         let credentials = scheme.takes_credentials(&call).then_some(credentials);
         auth::sign(scheme, unsigned, credentials)
     }
+}
+
+/// What an attempt sends and hands back: the whole response, or a streamed one.
+trait Exchange: Sync {
+    type Response: Send;
+
+    fn attempt<'a>(
+        &'a self,
+        config: &'a Config,
+        call: CallSpec<'a>,
+        base: &'a RequestBase,
+        message: &'a Message<'a>,
+        read_timeout: Duration,
+    ) -> impl Future<Output = Result<Self::Response, AttemptFailure>> + Send + 'a;
+
+    /// Whether another attempt can send the request again from its start.
+    fn replayable(&self) -> bool;
+}
+
+struct Buffered;
+
+impl Exchange for Buffered {
+    type Response = RawResponse;
+
+    fn attempt<'a>(
+        &'a self,
+        config: &'a Config,
+        call: CallSpec<'a>,
+        base: &'a RequestBase,
+        message: &'a Message<'a>,
+        read_timeout: Duration,
+    ) -> impl Future<Output = Result<RawResponse, AttemptFailure>> + Send + 'a {
+        attempt::attempt(config, call, base, message, read_timeout)
+    }
+
+    fn replayable(&self) -> bool {
+        true
+    }
+}
+
+struct Streamed<'p>(Option<&'p ByteStream>);
+
+impl Exchange for Streamed<'_> {
+    type Response = StreamedResponse;
+
+    fn attempt<'a>(
+        &'a self,
+        config: &'a Config,
+        call: CallSpec<'a>,
+        base: &'a RequestBase,
+        message: &'a Message<'a>,
+        read_timeout: Duration,
+    ) -> impl Future<Output = Result<StreamedResponse, AttemptFailure>> + Send + 'a {
+        streamed::attempt(config, call, base, message, self.0, read_timeout)
+    }
+
+    fn replayable(&self) -> bool {
+        self.0.is_none_or(ByteStream::is_replayable)
+    }
+}
+
+/// Whether `scheme` signs a hash of the body, which must then be read whole before sending.
+fn signs_payload(scheme: AuthScheme) -> bool {
+    !matches!(
+        scheme,
+        AuthScheme::Oss4HmacSha256 | AuthScheme::PdsAcsHmacSha1
+    )
 }
 
 #[cfg(test)]

@@ -53,6 +53,8 @@ pub enum Error {
     Credentials(CredentialsError),
     /// The client is misconfigured (no region, a bad endpoint).
     Config(ConfigError),
+    /// A streamed body could not be read, sent again or trusted (see [`BodyError`]).
+    Body(BodyError),
 }
 
 impl Error {
@@ -168,6 +170,7 @@ impl fmt::Display for Error {
             Error::Build(error) => error.fmt(f),
             Error::Credentials(error) => write!(f, "credentials: {error}"),
             Error::Config(error) => error.fmt(f),
+            Error::Body(error) => error.fmt(f),
         }
     }
 }
@@ -178,7 +181,59 @@ impl std::error::Error for Error {
             Error::Connection(error) => error.source.as_deref().map(|source| source as _),
             Error::Decode(error) => Some(&error.source),
             Error::Credentials(error) => Some(error),
+            Error::Body(BodyError::Io { source, .. }) => Some(source),
+            Error::Body(BodyError::NotReplayable { after: Some(error) }) => Some(error.as_ref()),
             _ => None,
+        }
+    }
+}
+
+/// What went wrong with a body that streams.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BodyError {
+    /// The call would have been retried, but its body is a stream of the caller's that was
+    /// read already: sending it again would send only what is left of it. `after` is the
+    /// failure that would have been retried.
+    NotReplayable { after: Option<Box<Error>> },
+    /// Reading the body to upload, or writing a download, failed.
+    Io {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// The CRC-64 of what was sent or received is not the service's.
+    Checksum(ChecksumMismatch),
+}
+
+/// The CRC-64 a transfer computed and the one the service sent (`x-oss-hash-crc64ecma`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecksumMismatch {
+    /// `upload` or `download`.
+    pub direction: &'static str,
+    pub client: u64,
+    pub server: String,
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyError::NotReplayable { after } => {
+                f.write_str(
+                    "the request body could not be replayed: it is a stream that was read \
+                     already, so the call was not retried",
+                )?;
+                match after {
+                    Some(error) => write!(f, " after: {error}"),
+                    None => Ok(()),
+                }
+            }
+            BodyError::Io { what, source } => write!(f, "{what}: {source}"),
+            BodyError::Checksum(mismatch) => write!(
+                f,
+                "the {}'s CRC-64 is {} but the service's x-oss-hash-crc64ecma is {}: the body \
+                 was damaged on the way",
+                mismatch.direction, mismatch.client, mismatch.server
+            ),
         }
     }
 }

@@ -38,8 +38,8 @@ use bytes::Bytes;
 use http::Uri;
 use http::header::PROXY_AUTHORIZATION;
 use http::uri::Scheme;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper::body::Body as _;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::{Body as _, Incoming};
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
 use hyper_util::client::legacy::Client;
@@ -51,6 +51,9 @@ use rustls_platform_verifier::BuilderVerifierExt;
 use tokio::net::TcpStream;
 use tower_service::Service;
 
+mod body;
+pub use body::{RequestBody, ResponseStream};
+
 /// A response body larger than this is refused rather than buffered (64 MiB): OOS responses
 /// are at most a few megabytes, and a runaway body must not exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
@@ -58,10 +61,31 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 pub type HttpFuture<'a> =
     Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, HttpError>> + Send + 'a>>;
 
+pub type StreamingHttpFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<http::Response<ResponseStream>, HttpError>> + Send + 'a>>;
+
 /// Sends one HTTP request and returns the whole response. Implementations must not retry;
 /// the runtime does. Dropping the future must cancel the request.
 pub trait HttpClient: Send + Sync + fmt::Debug {
     fn send(&self, request: http::Request<Bytes>) -> HttpFuture<'_>;
+
+    /// Sends a request whose body may stream and returns the response as soon as its head
+    /// arrives, its body to be read as it comes: the calls that upload or download an object.
+    /// This default reads the request body whole, sends it with [`HttpClient::send`] and hands
+    /// back the whole response, which is right for test doubles but holds both bodies in
+    /// memory: a client for large objects streams instead, as [`DefaultHttpClient`] does.
+    fn send_streaming(&self, request: http::Request<RequestBody>) -> StreamingHttpFuture<'_> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|error| HttpError::new(HttpErrorKind::Other, error))?
+                .to_bytes();
+            let response = self.send(http::Request::from_parts(parts, body)).await?;
+            Ok(response.map(ResponseStream::whole))
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +100,10 @@ impl SharedHttpClient {
 impl HttpClient for SharedHttpClient {
     fn send(&self, request: http::Request<Bytes>) -> HttpFuture<'_> {
         self.0.send(request)
+    }
+
+    fn send_streaming(&self, request: http::Request<RequestBody>) -> StreamingHttpFuture<'_> {
+        self.0.send_streaming(request)
     }
 }
 
@@ -178,7 +206,7 @@ type Connecting<T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>;
 /// pool.
 #[derive(Clone, Debug)]
 pub struct DefaultHttpClient {
-    client: Client<Connector, Full<Bytes>>,
+    client: Client<Connector, RequestBody>,
     proxies: Arc<Matcher>,
     max_response_bytes: usize,
 }
@@ -238,19 +266,30 @@ impl DefaultHttpClient {
     }
 }
 
+impl DefaultHttpClient {
+    /// Sends `request` and returns the response once its head has arrived.
+    async fn exchange(
+        &self,
+        request: http::Request<RequestBody>,
+    ) -> Result<http::Response<Incoming>, HttpError> {
+        // Only for an error's message: hyper takes the request itself.
+        let destination = request.uri().clone();
+        let mut request = request;
+        self.authorize_to_forwarding_proxy(&mut request);
+        self.client.request(request).await.map_err(|error| {
+            HttpError::new(
+                kind_of_failed_send(&error),
+                ExchangeError::new("sending the request to", &destination, error),
+            )
+        })
+    }
+}
+
 impl HttpClient for DefaultHttpClient {
     fn send(&self, request: http::Request<Bytes>) -> HttpFuture<'_> {
         Box::pin(async move {
-            // Only for an error's message: hyper takes the request itself.
             let destination = request.uri().clone();
-            let mut request = request.map(Full::new);
-            self.authorize_to_forwarding_proxy(&mut request);
-            let response = self.client.request(request).await.map_err(|error| {
-                HttpError::new(
-                    kind_of_failed_send(&error),
-                    ExchangeError::new("sending the request to", &destination, error),
-                )
-            })?;
+            let response = self.exchange(request.map(RequestBody::whole)).await?;
             let (parts, body) = response.into_parts();
             let limit = self.max_response_bytes;
             // The lower bound is the `Content-Length`, where there is one.
@@ -268,6 +307,15 @@ impl HttpClient for DefaultHttpClient {
                 }
             })?;
             Ok(http::Response::from_parts(parts, body.to_bytes()))
+        })
+    }
+
+    /// Streams both bodies: the response's size limit does not apply, as the caller reads it
+    /// a chunk at a time.
+    fn send_streaming(&self, request: http::Request<RequestBody>) -> StreamingHttpFuture<'_> {
+        Box::pin(async move {
+            let response = self.exchange(request).await?;
+            Ok(response.map(ResponseStream::incoming))
         })
     }
 }

@@ -17,6 +17,10 @@
 //!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
 //! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding; `xml`:
 //!   XML request and response bodies;
+//! - [`byte_stream`]: request bodies that stream (bytes, files, streams) and whether another
+//!   attempt can send them again; [`streamed`]: calls whose bodies stream, and their
+//!   responses read as they arrive; [`checksum`]: the CRC-64 and `Content-MD5` they are held
+//!   to;
 //! - [`service`] and [`endpoint`]: where calls go; [`credentials`]: the keys they are signed
 //!   with (the providers and Alibaba Cloud's default chain are in `acs-credentials`);
 //! - [`http`]: the transport (bring your own with [`http::HttpClient`]); [`error`]: what can
@@ -31,6 +35,10 @@ pub mod params;
 pub mod attempt;
 #[cfg(feature = "client")]
 pub mod auth;
+#[cfg(feature = "client")]
+pub mod byte_stream;
+#[cfg(feature = "client")]
+pub mod checksum;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
@@ -66,6 +74,8 @@ pub mod service;
 #[cfg(feature = "client")]
 pub mod sign;
 #[cfg(feature = "client")]
+pub mod streamed;
+#[cfg(feature = "client")]
 pub mod timestamp;
 #[cfg(feature = "client")]
 pub mod waiter;
@@ -79,11 +89,12 @@ pub use params::Params;
 pub use {
     attempt::SignedRequest,
     auth::AuthScheme,
+    byte_stream::ByteStream,
     client::{Client, ResponseFuture},
     config::{CallOptions, Config, ConfigBuilder, TimeoutConfig},
     credentials::Credentials,
     entries::{Entries, EntriesSeed},
-    error::{BuildError, Error, ServiceError},
+    error::{BodyError, BuildError, Error, ServiceError},
     indexmap::IndexMap,
     operation::{BodyFields, CallSpec, Method, Operation, Paging, ResponseBody},
     paginator::{Page, Paginator},
@@ -92,6 +103,7 @@ pub use {
     response::{Blob, RawResponse},
     retry::RetryConfig,
     service::Service,
+    streamed::StreamedResponse,
     timestamp::{TimestampError, parse_timestamp},
     waiter::{StatusCallback, WaitRule, WaiterError, wait},
 };

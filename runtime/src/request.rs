@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::auth::AuthScheme;
+use crate::byte_stream::ByteStream;
 use crate::config::Config;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{BuildError, ConfigError, Error};
@@ -48,6 +49,9 @@ pub struct RequestParams {
     pub form: Params,
     /// A body other than a form, if any.
     pub body: Option<Body>,
+    /// The operation requires the body's MD5 as `Content-MD5`: the client adds it unless a
+    /// header parameter sets it (OSS's configuration calls, as the official SDK sends them).
+    pub content_md5: bool,
 }
 
 /// A request body other than a form.
@@ -63,6 +67,10 @@ pub enum Body {
     /// Bytes sent as they are, without a `Content-Type`: the official SDKs send a body the
     /// metadata types `format: byte` so.
     Bare(Bytes),
+    /// A body read as it is sent, as `application/octet-stream` (without a `Content-Type`
+    /// when `bare`): an object's. It travels apart from the rest of the request (see
+    /// [`Client::invoke_streamed`](crate::Client::invoke_streamed)).
+    Stream { stream: ByteStream, bare: bool },
 }
 
 /// Shows the kind and size of the body, never its content.
@@ -77,6 +85,7 @@ impl fmt::Debug for Body {
             Body::Text(text) => write!(f, "Text({} bytes)", text.len()),
             Body::Binary(bytes) => write!(f, "Binary({} bytes)", bytes.len()),
             Body::Bare(bytes) => write!(f, "Bare({} bytes)", bytes.len()),
+            Body::Stream { stream, .. } => write!(f, "Stream({stream:?})"),
         }
     }
 }
@@ -141,6 +150,15 @@ impl RequestParams {
     /// Makes `bytes` the whole body.
     pub fn put_binary_body(&mut self, bytes: &[u8]) {
         self.body = Some(Body::Binary(Bytes::copy_from_slice(bytes)));
+    }
+
+    /// Makes `stream` the whole body, read as it is sent; `bare` sends it without a
+    /// `Content-Type`.
+    pub fn put_stream_body(&mut self, stream: &ByteStream, bare: bool) {
+        self.body = Some(Body::Stream {
+            stream: stream.clone(),
+            bare,
+        });
     }
 
     /// Makes `bytes` the whole body, sent without a `Content-Type`.
@@ -265,6 +283,12 @@ impl RequestParams {
             Some(Body::Text(text)) => (Bytes::from(text.clone()), Some(JSON_CONTENT_TYPE)),
             Some(Body::Binary(bytes)) => (bytes.clone(), Some(BINARY_CONTENT_TYPE)),
             Some(Body::Bare(bytes)) => (bytes.clone(), None),
+            // The streamed send path takes the body out of the parameters before they are
+            // encoded; a request only signed (`Client::prepare`) shows it when in memory.
+            Some(Body::Stream { stream, bare }) => (
+                stream.in_memory().cloned().unwrap_or_default(),
+                (!bare).then_some(BINARY_CONTENT_TYPE),
+            ),
             None if self.form.is_empty() => match body_fields {
                 None | Some(BodyFields::Xml) => (Bytes::new(), None),
                 Some(BodyFields::Form) => (Bytes::new(), Some(FORM_CONTENT_TYPE)),

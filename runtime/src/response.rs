@@ -40,6 +40,11 @@ impl fmt::Debug for RawResponse {
 }
 
 impl RawResponse {
+    /// Whether a response of `status` is a service error.
+    pub(crate) fn is_error_status(status: u16) -> bool {
+        ERROR_STATUSES.contains(&status)
+    }
+
     /// The service error this response carries, if any: a 4xx or 5xx status, with the error
     /// its body describes, or one made from the status when the body describes none. The
     /// request id comes from the body, else from the `x-acs-request-id` header.

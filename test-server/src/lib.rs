@@ -12,6 +12,9 @@
 //! OSS4-HMAC-SHA256 signature ([`verify_oss4`], in headers or a presigned URL) checks for the
 //! bucket in the host or the path and the server's OSS region.
 //!
+//! [`ObjectServer`] stands in for OSS's object endpoints: objects streamed in by `PUT` and out
+//! by `GET`, whole or by range, with their CRC-64, too large to hold in memory.
+//!
 //! The signature check ([`verify`]) is this crate's own, written from the algorithm's
 //! description and tested against the official SDK's vectors, not the client's signer: a
 //! mistake made on one side is caught by the other.
@@ -34,6 +37,7 @@
 mod diff;
 mod freshness;
 mod mock;
+mod objects;
 mod reply;
 mod verify;
 mod verify_gateways;
@@ -59,6 +63,7 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use diff::lenient_json_diff;
 use freshness::{DEFAULT_DATE_WINDOW, DatedBy, Freshness};
 pub use mock::MockHttpClient;
+pub use objects::{ObjectServer, PutFault, StoredObject};
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
 pub use verify::{Received, VerifyError, verify};

@@ -231,6 +231,19 @@ fn emit_request(operation: &Operation) -> TokenStream {
     }
     let debug = sensitive.then(|| redacting_debug(&request, &operation.request, true));
     let encode = emit_encode(operation);
+    let send_with = if matches!(operation.response, Response::Binary) {
+        quote! {
+            pub async fn send_with(self, client: &crate::Client) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+                client.runtime().send_streamed(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default()).await
+            }
+        }
+    } else {
+        quote! {
+            pub fn send_with(self, client: &crate::Client) -> ::acs_runtime::ResponseFuture<#response> {
+                client.runtime().send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+            }
+        }
+    };
     quote! {
         #doc_tokens
         #[derive(#(#derives),*)]
@@ -245,9 +258,7 @@ fn emit_request(operation: &Operation) -> TokenStream {
             }
             /// Sends this request with `client`, as the client's method with the same
             /// parameters does.
-            pub fn send_with(self, client: &crate::Client) -> ::acs_runtime::ResponseFuture<#response> {
-                client.runtime().send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
-            }
+            #send_with
         }
         #debug
         #encode
@@ -287,16 +298,13 @@ fn encode_statement(member: &Member) -> TokenStream {
     } else {
         quote!(value)
     };
-    let bytes = if member.required {
-        quote!(self.#name.as_ref())
-    } else {
-        quote!(value.as_ref())
-    };
     let value = super::serde_impls::wire_value(member, &value);
     let put = match member.location {
         Location::Body => match member.ty {
-            Type::Binary if member.bare_body => quote!(params.put_bare_body(#bytes);),
-            Type::Binary => quote!(params.put_binary_body(#bytes);),
+            Type::Binary => {
+                let bare = member.bare_body;
+                quote!(params.put_stream_body(#value, #bare);)
+            }
             Type::String => quote!(params.put_text_body(#value);),
             _ => quote!(params.put_body(#value)?;),
         },
@@ -423,6 +431,25 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
             }
         }
     });
+    let send = if matches!(operation.response, Response::Binary) {
+        quote! {
+            /// Signs and sends the request, retrying transient failures, and returns the
+            /// response once its head arrives, its body (an object) to be read as it comes:
+            /// as a stream of `Bytes`, `collect()`ed or written `into_file(path)`, held to the
+            /// service's CRC-64 where it sends one.
+            pub async fn send(self) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+                self.client.runtime().send_streamed(&OPERATION, self.inner.build(), self.options).await
+            }
+        }
+    } else {
+        quote! {
+            /// Signs and sends the request, retrying transient failures, and decodes the
+            /// response; a parameter error comes back without anything being sent.
+            pub fn send(self) -> ::acs_runtime::ResponseFuture<#response> {
+                self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
+            }
+        }
+    };
     let doc = format!(
         "Sets the parameters of `{}` and sends it; from [`Client::{}`](crate::Client::{}).",
         operation.name, operation.names.module, operation.names.module
@@ -454,11 +481,7 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
                 self.options = customize(self.options);
                 self
             }
-            /// Signs and sends the request, retrying transient failures, and decodes the
-            /// response; a parameter error comes back without anything being sent.
-            pub fn send(self) -> ::acs_runtime::ResponseFuture<#response> {
-                self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
-            }
+            #send
             #paginator
             #presign
             #(#delegates)*

@@ -18,7 +18,9 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Int64 => quote!(i64),
         // JSON numbers are doubles; `f32` would round decimals such as 18.88 on the way in.
         Type::Float | Type::Double => quote!(f64),
-        Type::Binary => quote!(::acs_runtime::Blob),
+        // A whole request body, streamed as it is read (a whole binary response is a
+        // `StreamedResponse` or, in typed replies, a `Blob`).
+        Type::Binary => quote!(::acs_runtime::ByteStream),
         Type::Any => quote!(::serde_json::Value),
         Type::Array(item) => {
             let item = rust_type(item);
@@ -53,7 +55,10 @@ pub fn setter_argument(ty: &Type, name: &TokenStream) -> (TokenStream, TokenStre
     match ty {
         Type::String => (quote!(impl Into<String>), quote!(#name.into())),
         Type::Any => (quote!(impl Into<::serde_json::Value>), quote!(#name.into())),
-        Type::Binary => (quote!(impl Into<::acs_runtime::Blob>), quote!(#name.into())),
+        Type::Binary => (
+            quote!(impl Into<::acs_runtime::ByteStream>),
+            quote!(#name.into()),
+        ),
         Type::Enum(_) | Type::SharedEnum(_) => {
             let ty = rust_type(ty);
             (quote!(impl Into<#ty>), quote!(#name.into()))

@@ -8,7 +8,7 @@
 //! - `programs` builds the `benchmarks` package and runs its criterion benches and
 //!   measurement programs; `own_build` times one crate's own compilation.
 //! - One module per section, in the order they run: `generation`, `spec_edit`, `compile`,
-//!   `ecs`, `corpus`, `client`, `ssm_ratio`, `load`, `paginate`.
+//!   `ecs`, `corpus`, `client`, `ssm_ratio`, `load`, `paginate`, `stream_object`.
 
 mod cargo;
 mod client;
@@ -24,6 +24,7 @@ mod programs;
 mod spec_edit;
 mod ssm_ratio;
 mod stats;
+mod stream_object;
 mod summary;
 
 use std::collections::BTreeMap;
@@ -59,6 +60,8 @@ pub enum Section {
     Load,
     /// Memory while paginating.
     Paginate,
+    /// A 1 GiB object streamed up and down: throughput and peak RSS.
+    StreamObject,
 }
 
 impl Section {
@@ -74,6 +77,7 @@ impl Section {
             Section::SsmRatio => "ssm-ratio",
             Section::Load => "load",
             Section::Paginate => "paginate",
+            Section::StreamObject => "stream-object",
         }
     }
 
@@ -109,6 +113,10 @@ pub struct Options {
     /// the `corpus` and `ecs` sections; they are skipped without it.
     #[arg(long, value_name = "DIR")]
     openmeta_dir: Option<PathBuf>,
+    /// A Python interpreter with the official OSS SDK V2 (`benches/official/requirements.txt`),
+    /// for the `stream-object` section's comparison; it is skipped without one.
+    #[arg(long, value_name = "PYTHON")]
+    official_oss_python: Option<PathBuf>,
 }
 
 impl Options {
@@ -204,6 +212,7 @@ impl Bench {
                 Section::SsmRatio => ssm_ratio::run(self)?,
                 Section::Load => load::run(self)?,
                 Section::Paginate => paginate::run(self)?,
+                Section::StreamObject => stream_object::run(self)?,
             }
         }
         self.summary.finish();

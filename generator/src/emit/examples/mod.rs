@@ -127,7 +127,8 @@ pub fn emit_examples(service: &Service) -> TokenStream {
                     assert_eq!(value, &expected, "JSON body");
                 }
                 (Some(expected), Some(::acs_runtime::Body::Text(text))) => assert_eq!(text, expected, "text body"),
-                (Some(expected), Some(::acs_runtime::Body::Binary(bytes) | ::acs_runtime::Body::Bare(bytes))) => {
+                (Some(expected), Some(::acs_runtime::Body::Stream { stream, .. })) => {
+                    let bytes = stream.in_memory().expect("the example's body is bytes");
                     assert_eq!(bytes.as_ref(), expected.as_bytes(), "binary body")
                 }
                 (expected, actual) => panic!("body: expected {expected:?}, encoded {actual:?}"),
