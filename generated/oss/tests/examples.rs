@@ -32,10 +32,10 @@ fn check_params(
         (Some(expected), Some(::acs_runtime::Body::Text(text))) => {
             assert_eq!(text, expected, "text body")
         }
-        (
-            Some(expected),
-            Some(::acs_runtime::Body::Binary(bytes) | ::acs_runtime::Body::Bare(bytes)),
-        ) => assert_eq!(bytes.as_ref(), expected.as_bytes(), "binary body"),
+        (Some(expected), Some(::acs_runtime::Body::Stream { stream, .. })) => {
+            let bytes = stream.in_memory().expect("the example's body is bytes");
+            assert_eq!(bytes.as_ref(), expected.as_bytes(), "binary body")
+        }
         (expected, actual) => panic!("body: expected {expected:?}, encoded {actual:?}"),
     }
 }

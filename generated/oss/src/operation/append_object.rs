@@ -149,7 +149,7 @@ pub struct AppendObjectRequest {
     /// Wire name: `body`.
     ///
     /// Example: `Binary content.`
-    pub body: Option<::acs_runtime::Blob>,
+    pub body: Option<::acs_runtime::ByteStream>,
 }
 impl AppendObjectRequest {
     /// A builder for this request.
@@ -189,7 +189,7 @@ impl ::acs_runtime::EncodeRequest for AppendObjectRequest {
         params.headers.put("Content-MD5", &self.content_md5);
         params.headers.put("Expires", &self.expires);
         if let Some(value) = &self.body {
-            params.put_binary_body(value.as_ref());
+            params.put_stream_body(value, false);
         }
         Ok(())
     }
@@ -209,7 +209,7 @@ pub struct AppendObjectRequestBuilder {
     content_encoding: Option<String>,
     content_md5: Option<String>,
     expires: Option<String>,
-    body: Option<::acs_runtime::Blob>,
+    body: Option<::acs_runtime::ByteStream>,
 }
 impl<'de> ::serde::Deserialize<'de> for AppendObjectRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -444,17 +444,17 @@ impl AppendObjectRequestBuilder {
         &self.expires
     }
     /// Sets `body`: see [`AppendObjectRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.body = Some(input.into());
         self
     }
     /// Sets or clears `body`. The request body.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.body = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         &self.body
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -700,17 +700,17 @@ impl AppendObjectFluentBuilder {
         self.inner.get_expires()
     }
     /// Sets `body`: see [`AppendObjectRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.body(input);
         self
     }
     /// Sets or clears `body`.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.set_body(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         self.inner.get_body()
     }
 }

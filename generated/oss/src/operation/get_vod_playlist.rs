@@ -55,13 +55,14 @@ impl GetVodPlaylistRequest {
     }
     /// Sends this request with `client`, as the client's method with the same
     /// parameters does.
-    pub fn send_with(
+    pub async fn send_with(
         self,
         client: &crate::Client,
-    ) -> ::acs_runtime::ResponseFuture<GetVodPlaylistResponse> {
+    ) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
         client
             .runtime()
-            .send(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+            .send_streamed(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
+            .await
     }
 }
 impl ::acs_runtime::EncodeRequest for GetVodPlaylistRequest {
@@ -225,10 +226,17 @@ impl GetVodPlaylistFluentBuilder {
         self.options = customize(self.options);
         self
     }
-    /// Signs and sends the request, retrying transient failures, and decodes the
-    /// response; a parameter error comes back without anything being sent.
-    pub fn send(self) -> ::acs_runtime::ResponseFuture<GetVodPlaylistResponse> {
-        self.client.runtime().send(&OPERATION, self.inner.build(), self.options)
+    /// Signs and sends the request, retrying transient failures, and returns the
+    /// response once its head arrives, its body (an object) to be read as it comes:
+    /// as a stream of `Bytes`, `collect()`ed or written `into_file(path)`, held to the
+    /// service's CRC-64 where it sends one.
+    pub async fn send(
+        self,
+    ) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+        self.client
+            .runtime()
+            .send_streamed(&OPERATION, self.inner.build(), self.options)
+            .await
     }
     /// A URL that makes this call without credentials until `expires_in` has passed,
     /// signed with the client's credentials (OSS4 in the query, as the official OSS

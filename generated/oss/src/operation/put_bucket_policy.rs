@@ -59,7 +59,7 @@ pub struct PutBucketPolicyRequest {
     ///   ]
     ///  }
     /// ```
-    pub body: ::acs_runtime::Blob,
+    pub body: ::acs_runtime::ByteStream,
 }
 impl PutBucketPolicyRequest {
     /// A builder for this request.
@@ -83,7 +83,7 @@ impl ::acs_runtime::EncodeRequest for PutBucketPolicyRequest {
         params: &mut ::acs_runtime::RequestParams,
     ) -> Result<(), ::serde_json::Error> {
         params.host.put("bucket", &self.bucket);
-        params.put_binary_body(self.body.as_ref());
+        params.put_stream_body(&self.body, false);
         Ok(())
     }
 }
@@ -91,7 +91,7 @@ impl ::acs_runtime::EncodeRequest for PutBucketPolicyRequest {
 #[derive(Clone, Debug, Default)]
 pub struct PutBucketPolicyRequestBuilder {
     bucket: Option<String>,
-    body: Option<::acs_runtime::Blob>,
+    body: Option<::acs_runtime::ByteStream>,
 }
 impl<'de> ::serde::Deserialize<'de> for PutBucketPolicyRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -144,17 +144,17 @@ impl PutBucketPolicyRequestBuilder {
         &self.bucket
     }
     /// Sets `body`: see [`PutBucketPolicyRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.body = Some(input.into());
         self
     }
     /// Sets or clears `body`. The request parameters.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.body = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         &self.body
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -226,17 +226,17 @@ impl PutBucketPolicyFluentBuilder {
         self.inner.get_bucket()
     }
     /// Sets `body`: see [`PutBucketPolicyRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.body(input);
         self
     }
     /// Sets or clears `body`.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.set_body(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         self.inner.get_body()
     }
 }

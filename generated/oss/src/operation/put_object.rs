@@ -128,7 +128,7 @@ pub struct PutObjectRequest {
     /// Wire name: `body`.
     ///
     /// Example: `Binary content`
-    pub body: Option<::acs_runtime::Blob>,
+    pub body: Option<::acs_runtime::ByteStream>,
     /// The object's media type, kept with it and sent back when it is read.
     ///
     /// Wire name: `Content-Type`.
@@ -182,7 +182,7 @@ impl ::acs_runtime::EncodeRequest for PutObjectRequest {
             params.headers.put_prefixed("x-oss-meta-*", value);
         }
         if let Some(value) = &self.body {
-            params.put_binary_body(value.as_ref());
+            params.put_stream_body(value, false);
         }
         params.headers.put("Content-Type", &self.content_type);
         Ok(())
@@ -201,7 +201,7 @@ pub struct PutObjectRequestBuilder {
     x_oss_storage_class: Option<XOssStorageClass>,
     x_oss_tagging: Option<String>,
     x_oss_meta: Option<::acs_runtime::IndexMap<String, String>>,
-    body: Option<::acs_runtime::Blob>,
+    body: Option<::acs_runtime::ByteStream>,
     content_type: Option<String>,
 }
 impl<'de> ::serde::Deserialize<'de> for PutObjectRequestBuilder {
@@ -424,17 +424,17 @@ impl PutObjectRequestBuilder {
         &self.x_oss_meta
     }
     /// Sets `body`: see [`PutObjectRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.body = Some(input.into());
         self
     }
     /// Sets or clears `body`. The body of the request.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.body = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         &self.body
     }
     /// Sets `Content-Type`: see [`PutObjectRequest::content_type`].
@@ -676,17 +676,17 @@ impl PutObjectFluentBuilder {
         self.inner.get_x_oss_meta()
     }
     /// Sets `body`: see [`PutObjectRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.body(input);
         self
     }
     /// Sets or clears `body`.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.set_body(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         self.inner.get_body()
     }
     /// Sets `Content-Type`: see [`PutObjectRequest::content_type`].

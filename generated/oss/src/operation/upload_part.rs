@@ -62,7 +62,7 @@ pub struct UploadPartRequest {
     /// Wire name: `body`.
     ///
     /// Example: `Binary content.`
-    pub body: Option<::acs_runtime::Blob>,
+    pub body: Option<::acs_runtime::ByteStream>,
 }
 impl UploadPartRequest {
     /// A builder for this request.
@@ -90,7 +90,7 @@ impl ::acs_runtime::EncodeRequest for UploadPartRequest {
         params.query.put("partNumber", &self.part_number);
         params.query.put("uploadId", &self.upload_id);
         if let Some(value) = &self.body {
-            params.put_binary_body(value.as_ref());
+            params.put_stream_body(value, false);
         }
         Ok(())
     }
@@ -102,7 +102,7 @@ pub struct UploadPartRequestBuilder {
     key: Option<String>,
     part_number: Option<i64>,
     upload_id: Option<String>,
-    body: Option<::acs_runtime::Blob>,
+    body: Option<::acs_runtime::ByteStream>,
 }
 impl<'de> ::serde::Deserialize<'de> for UploadPartRequestBuilder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -200,17 +200,17 @@ impl UploadPartRequestBuilder {
         &self.upload_id
     }
     /// Sets `body`: see [`UploadPartRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.body = Some(input.into());
         self
     }
     /// Sets or clears `body`. The request body.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.body = input;
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         &self.body
     }
     /// The request, or an error naming the first required parameter left unset.
@@ -331,17 +331,17 @@ impl UploadPartFluentBuilder {
         self.inner.get_upload_id()
     }
     /// Sets `body`: see [`UploadPartRequest::body`].
-    pub fn body(mut self, input: impl Into<::acs_runtime::Blob>) -> Self {
+    pub fn body(mut self, input: impl Into<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.body(input);
         self
     }
     /// Sets or clears `body`.
-    pub fn set_body(mut self, input: Option<::acs_runtime::Blob>) -> Self {
+    pub fn set_body(mut self, input: Option<::acs_runtime::ByteStream>) -> Self {
         self.inner = self.inner.set_body(input);
         self
     }
     /// The value set for this parameter, if any.
-    pub fn get_body(&self) -> &Option<::acs_runtime::Blob> {
+    pub fn get_body(&self) -> &Option<::acs_runtime::ByteStream> {
         self.inner.get_body()
     }
 }
