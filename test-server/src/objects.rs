@@ -57,8 +57,10 @@ pub struct StoredObject {
     pub crc64: u64,
 }
 
-/// See the [module documentation](self). Dropping it stops the server; the files stay in its
-/// directory, which is the caller's.
+/// A stand-in for OSS's object endpoints: each object `PUT` to `/<bucket>/<key>` is stored in
+/// a file as it arrives and served back to `GET`, whole or by `Range`, with its CRC-64 in
+/// `x-oss-hash-crc64ecma`; an OSS4 signature that does not verify is refused. Dropping it
+/// stops the server; the files stay in its directory, which is the caller's.
 pub struct ObjectServer {
     address: SocketAddr,
     state: Arc<ObjectState>,

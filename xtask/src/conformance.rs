@@ -136,7 +136,6 @@ pub struct Product {
 
 pub enum State {
     Compared,
-    Declined(String),
     NoOperations,
     Failed(String),
 }
@@ -489,10 +488,6 @@ fn generate_one(
             }
             Outcome::NoOperations => {
                 product.state = State::NoOperations;
-                return Ok(product);
-            }
-            Outcome::Declined(reason) => {
-                product.state = State::Declined(reason);
                 return Ok(product);
             }
             Outcome::Failed(reason) => {

@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use acs_codegen::import::sensitive::Judged;
-use acs_codegen::import::{self, ImportError, ImportedSpecs, LeftOut};
+use acs_codegen::import::{self, ImportedSpecs, LeftOut};
 
 use crate::command_names::{self, Commands};
 use crate::sensitive_report::{self, Tally};
@@ -98,11 +98,12 @@ pub enum Outcome {
         files: BTreeMap<PathBuf, String>,
         /// What the secrets rule decided.
         judged_secrets: Vec<Judged>,
+        /// The operations the official SDK's facts decline, and why, by action.
+        declined: BTreeMap<String, String>,
         /// The names its command takes, when `--command-names` asks for them.
         commands: Option<Commands>,
     },
     NoOperations,
-    Declined(String),
     Failed(String),
 }
 
@@ -291,7 +292,6 @@ pub fn generate(root: &Path, entry: &Entry) -> Outcome {
     };
     let specs = match import::import_specs(&text, facts.as_ref(), None) {
         Ok(specs) => specs,
-        Err(ImportError::Declined { reason, .. }) => return Outcome::Declined(reason.to_owned()),
         Err(error) => return Outcome::Failed(format!("import: {error}")),
     };
     if specs.operations.is_empty() {
@@ -314,6 +314,7 @@ pub fn generate(root: &Path, entry: &Entry) -> Outcome {
                 paging: PagingCounts::of(&specs),
                 files,
                 judged_secrets: specs.judged_secrets,
+                declined: specs.declined,
                 commands: None,
             }
         }
@@ -407,6 +408,7 @@ impl PagingCounts {
 struct Summary {
     generated: usize,
     no_operations: usize,
+    /// Operations, not product-versions: a product-version is generated or fails.
     declined: usize,
     failed: usize,
     /// Style → (product-versions, operations).
@@ -424,9 +426,14 @@ impl Summary {
                 operations,
                 paging,
                 judged_secrets,
+                declined,
                 ..
             } => {
                 self.generated += 1;
+                self.declined += declined.len();
+                for (action, reason) in declined {
+                    println!("{name}: {action} declined: {reason}");
+                }
                 self.paging.add(paging);
                 self.secrets.add(
                     &format!("{} {}", entry.product.to_lowercase(), entry.version),
@@ -440,10 +447,6 @@ impl Summary {
                 self.no_operations += 1;
                 println!("{name}: lists no operations; nothing generated");
             }
-            Outcome::Declined(reason) => {
-                self.declined += 1;
-                println!("{name}: declined: {reason}");
-            }
             Outcome::Failed(problem) => {
                 self.failed += 1;
                 println!("{name}: FAILED: {problem}");
@@ -452,19 +455,19 @@ impl Summary {
     }
 
     fn print(&self, started: Instant) {
-        let total = self.generated + self.no_operations + self.declined + self.failed;
+        let total = self.generated + self.no_operations + self.failed;
         let operations: usize = self
             .by_style
             .values()
             .map(|(_, operations)| operations)
             .sum();
         println!(
-            "\ncorpus: {total} product-versions: {} generated ({operations} APIs), {} without operations, {} declined, {} failed, in {:.1} s",
+            "\ncorpus: {total} product-versions: {} generated ({operations} APIs), {} without operations, {} failed, in {:.1} s; {} operations declined",
             self.generated,
             self.no_operations,
-            self.declined,
             self.failed,
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            self.declined,
         );
         for (style, (products, operations)) in &self.by_style {
             println!("  {style}: {products} product-versions, {operations} APIs");

@@ -321,6 +321,9 @@ fn import_one(root: &Path, options: &Options, job: &Job) -> Result<ExitCode, Str
     }
     let mut specs = import::import_specs(&metadata, facts.as_ref(), overlay.as_deref())
         .map_err(|error| error.to_string())?;
+    for (action, reason) in &specs.declined {
+        println!("{product} {version}: {action} declined: {reason}");
+    }
     if specs.operations.is_empty() {
         println!("{product} {version} lists no operations: nothing to import");
         return Ok(ExitCode::SUCCESS);

@@ -10,12 +10,6 @@ use crate::diagnostics::Diagnostic;
 pub enum ImportError {
     /// The metadata is not JSON of OpenMeta's shape.
     Metadata(serde_json::Error),
-    /// A product the generator does not make an SDK for, and why.
-    Declined {
-        product: String,
-        version: String,
-        reason: &'static str,
-    },
     /// A facts file of the official SDK (`generator/official-sdk-facts/`) that does not parse
     /// or names what the metadata lacks.
     Facts(Diagnostic),
@@ -71,11 +65,6 @@ impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Metadata(error) => write!(f, "invalid OpenMeta metadata: {error}"),
-            Self::Declined {
-                product,
-                version,
-                reason,
-            } => write!(f, "{product} {version} is declined: {reason}"),
             Self::Facts(diagnostic) => diagnostic.fmt(f),
             Self::OverlaySyntax(error) => write!(f, "invalid overlay: {error}"),
             Self::Overlay { at, problem } => write!(f, "overlay, {at}: {problem}"),
@@ -118,7 +107,7 @@ impl std::error::Error for ImportError {
             Self::Metadata(error) => Some(error),
             Self::OverlaySyntax(error) => Some(error),
             Self::Emit { source, .. } => Some(source),
-            Self::Declined { .. } | Self::Facts(_) | Self::Overlay { .. } => None,
+            Self::Facts(_) | Self::Overlay { .. } => None,
         }
     }
 }

@@ -17,8 +17,11 @@
 //! ```
 //!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
-//! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and `parameters`; a parameter, by its wire name, `in` and
-//! `style`. An operation or parameter the metadata lacks, or a value the spec has no word
+//! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
+//! `parameters`; a parameter, by its wire name, `in` and `style`. An operation whose wire
+//! format the official SDK writes by special code the generator does not have (SLS `PutLogs`,
+//! a protobuf body) takes `declined` with the one-line reason: the import leaves it out and
+//! reports the reason, rather than generate a call the service would refuse. An operation or parameter the metadata lacks, or a value the spec has no word
 //! for, is an error at its line and column, so that facts cannot silently stop applying.
 //!
 //! This module is pure: the caller reads the file (the import, the drift check and the
@@ -73,6 +76,8 @@ struct FactsFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OperationFacts {
+    /// Why the operation is left out of the import, in one line.
+    declined: Option<Spanned<String>>,
     /// Only where the official SDK's method differs from the importer's rule.
     method: Option<Spanned<String>>,
     #[serde(default)]
@@ -195,11 +200,13 @@ impl OfficialSdkFacts {
 
     /// Applies the facts to the operations imported from the metadata: a method goes first
     /// among the operation's methods, so that calls are sent with it; a parameter takes the
-    /// location and style given (and loses its style where its new location takes none).
+    /// location and style given (and loses its style where its new location takes none); a
+    /// declined operation is removed. Returns the declined operations' reasons, by action.
     pub(crate) fn apply(
         &self,
         operations: &mut BTreeMap<String, OperationSpec>,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<BTreeMap<String, String>, Diagnostic> {
+        let mut declined = BTreeMap::new();
         for (action, facts) in &self.facts.operations.0 {
             let Some(operation) = operations.get_mut(&action.value) else {
                 return Err(Diagnostic::new(
@@ -208,6 +215,11 @@ impl OfficialSdkFacts {
                 )
                 .with_hint("remove the facts of an operation the metadata no longer lists"));
             };
+            if let Some(reason) = &facts.declined {
+                operations.remove(&action.value);
+                declined.insert(action.value.clone(), reason.value.clone());
+                continue;
+            }
             if let Some(method) = &facts.method {
                 operation.methods.retain(|listed| *listed != method.value);
                 operation.methods.insert(0, method.value.clone());
@@ -243,6 +255,6 @@ impl OfficialSdkFacts {
                 }
             }
         }
-        Ok(())
+        Ok(declined)
     }
 }

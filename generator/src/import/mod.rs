@@ -125,6 +125,9 @@ pub struct ImportedSpecs {
     /// The operations that take paging parameters but got no paginator, and why (not those
     /// whose pagination the overlay turned off).
     pub paging_left_out: BTreeMap<String, LeftOut>,
+    /// The operations the official SDK's facts decline, and why, by action: left out of
+    /// `operations`.
+    pub declined: BTreeMap<String, String>,
     /// The releases of `changelog.yaml`, newest first; not written when empty. The importer
     /// leaves it empty: what an import changed depends on the spec it replaces
     /// ([`crate::changes::release`]).
@@ -196,9 +199,10 @@ pub fn import_specs(
         .iter()
         .map(|(action, api)| (action.clone(), converter.operation(action, api)))
         .collect();
-    if let Some(facts) = facts {
-        facts.apply(&mut operations).map_err(ImportError::Facts)?;
-    }
+    let declined = match facts {
+        Some(facts) => facts.apply(&mut operations).map_err(ImportError::Facts)?,
+        None => BTreeMap::new(),
+    };
     overlay.add_operations(&mut operations)?;
     overlay.check_operations_exist(&operations)?;
     let (names, _) = crate::naming::client_names(
@@ -255,6 +259,7 @@ pub fn import_specs(
         operations,
         judged_secrets,
         paging_left_out,
+        declined,
         changelog: ChangelogSpec::new(),
     })
 }
@@ -271,10 +276,11 @@ impl ImportedSpecs {
             service: files.service,
             schemas: files.schemas.map(|file| file.schemas).unwrap_or_default(),
             operations,
-            // Only an import from the metadata knows what the secrets rule judged and what
-            // paging parameters went unpaginated.
+            // Only an import from the metadata knows what the secrets rule judged, what
+            // paging parameters went unpaginated and which operations the facts declined.
             judged_secrets: Vec::new(),
             paging_left_out: BTreeMap::new(),
+            declined: BTreeMap::new(),
             changelog: files
                 .changelog
                 .map(|file| file.releases)

@@ -111,6 +111,20 @@ fn an_unknown_operation_parameter_or_value_is_an_error_at_its_line_and_column() 
 }
 
 #[test]
+fn a_declined_operation_is_left_out_with_its_reason() {
+    let text = "source: s\noperations:\n  Api:\n    declined: \"a protobuf body\"\n";
+    let specs = import_specs(&metadata(), Some(&facts(text).unwrap()), None).unwrap();
+    assert!(specs.operations.is_empty(), "{:?}", specs.operations.keys());
+    assert_eq!(
+        specs.declined.into_iter().collect::<Vec<_>>(),
+        [("Api".to_owned(), "a protobuf body".to_owned())]
+    );
+    let kept = import_specs(&metadata(), None, None).unwrap();
+    assert!(kept.declined.is_empty());
+    assert!(kept.operations.contains_key("Api"));
+}
+
+#[test]
 fn facts_errors_are_import_errors() {
     let facts = facts("source: s\noperations:\n  Missing: {}\n").unwrap();
     let error = import_specs(&metadata(), Some(&facts), None).unwrap_err();

@@ -404,7 +404,6 @@ pub fn markdown(root: &Path, command: &str, timings: &Timings, products: &[Produ
         .iter()
         .filter_map(|product| match &product.state {
             State::Compared => None,
-            State::Declined(reason) => Some(format!("{} (declined: {reason})", product.dir)),
             State::NoOperations => Some(format!("{} (lists no operation)", product.dir)),
             State::Failed(reason) => Some(format!("{} (failed: {})", product.dir, cell(reason))),
         })
@@ -594,7 +593,6 @@ pub fn markdown(root: &Path, command: &str, timings: &Timings, products: &[Produ
                 .map(|(class, count)| format!("{class} ({count})"))
                 .collect::<Vec<_>>()
                 .join("; "),
-            State::Declined(reason) => format!("declined: {reason}"),
             State::NoOperations => "lists no operation".into(),
             State::Failed(reason) => format!("failed: {reason}"),
         };
