@@ -52,9 +52,12 @@ pub(crate) async fn attempt(
     };
     let sent = body.as_ref().map(|body| body.sent());
     let signed = attempt::sign(config, call, base, message).await?;
-    let request = signed
-        .request
-        .map(|_| body.map_or(RequestBody::Whole(None), RequestBody::Streamed));
+    // Without a payload to stream (none, or one read whole because its scheme signs a hash of
+    // it), the signed request's own body is what goes.
+    let request = signed.request.map(|whole| match body {
+        Some(body) => RequestBody::Streamed(body),
+        None => RequestBody::whole(whole),
+    });
     let exchange = config.http_client.send_streaming(request);
     let response = match head_within(exchange, read_timeout, sent.as_ref()).await {
         None => return Err(AttemptFailure::read_timeout(read_timeout)),

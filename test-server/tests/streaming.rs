@@ -11,7 +11,9 @@ use acs_runtime::{
     AuthScheme, ByteStream, CallOptions, CallSpec, Client, Config, Credentials, Error, Method,
     RequestParams, RetryConfig, Service,
 };
-use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ObjectServer, PutFault};
+use acs_test_server::{
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ObjectServer, PutFault, Reply, TestServer,
+};
 use bytes::Bytes;
 use futures_util::StreamExt;
 
@@ -347,6 +349,59 @@ async fn a_download_whose_crc_is_not_the_services_ends_with_an_error() {
         "{error:?}"
     );
     assert!(response.next().await.is_none());
+}
+
+/// ACS3 signs a hash of the body, so a streamed body is read whole before it is signed (FC
+/// `InvokeFunction`, OCR's images): what goes must be those bytes, under that signature.
+#[tokio::test]
+async fn a_stream_read_whole_for_acs3_is_the_body_sent_and_signed() {
+    static FC: Service = Service {
+        product: "fc",
+        api_version: "2023-03-30",
+        endpoint_rule: "fc.{region}.aliyuncs.com",
+        auth: AuthScheme::Acs3HmacSha256,
+        protocol: "https",
+        regional_endpoints: &[],
+        sdk_name: "streaming-test",
+        sdk_version: "0",
+    };
+    let server = TestServer::start().await.unwrap();
+    server.enqueue("InvokeFunction", Reply::json(200, r#"{"RequestId":"r"}"#));
+    let config = Config::builder()
+        .endpoint(server.endpoint())
+        .region(REGION)
+        .credentials(Credentials::new(
+            DEFAULT_ACCESS_KEY_ID,
+            DEFAULT_ACCESS_KEY_SECRET,
+            "test",
+        ))
+        .build()
+        .unwrap();
+    let chunks = futures_util::stream::iter([
+        Ok::<_, std::io::Error>(Bytes::from_static(b"event ")),
+        Ok(Bytes::from_static(b"payload")),
+    ]);
+    let call = CallSpec {
+        action: "InvokeFunction",
+        method: Method::Post,
+        path: "/functions/f/invocations",
+        idempotency_token: None,
+        read_only: false,
+        anonymous: false,
+        auth: None,
+        body_fields: None,
+    };
+    let mut params = RequestParams::default();
+    params.put_stream_body(&ByteStream::from_stream(chunks, Some(13)), false);
+    let response = Client::new(&FC, config)
+        .invoke(call, params, &CallOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    let sent = server.requests().pop().unwrap();
+    assert!(sent.signature_verified);
+    assert_eq!(sent.body.as_ref(), b"event payload");
+    assert_eq!(sent.headers["content-type"], "application/octet-stream");
 }
 
 fn with_payload(mut params: RequestParams, payload: ByteStream) -> RequestParams {
