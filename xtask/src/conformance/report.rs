@@ -176,8 +176,23 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "header only in the official request: x-acs-signature-*",
-        &["elasticsearch"],
-        "an anonymous ROA call (Elasticsearch `CapacityPlan`), which the official SDK sends through its old-style `do_roarequest`: `date` and `x-acs-signature-method`/`-version` headers instead of `x-acs-date` and the body hash; ours sends it unsigned in the ACS3 shape. The runtime has no ROA v2 scheme",
+        &["elasticsearch", "eiam-developerapi"],
+        "an anonymous ROA call (Elasticsearch `CapacityPlan`, EIAM Developer API's operations), which the official SDK sends through its old-style `do_roarequest`: `date` and `x-acs-signature-method`/`-version` headers instead of `x-acs-date` and the body hash; ours sends it unsigned in the ACS3 shape. The runtime has no ROA v2 scheme",
+    ),
+    (
+        "header only in the official request: date",
+        &["elasticsearch", "eiam-developerapi"],
+        "an anonymous ROA call (Elasticsearch `CapacityPlan`, EIAM Developer API's operations), which the official SDK sends through its old-style `do_roarequest`: `date` and `x-acs-signature-method`/`-version` headers instead of `x-acs-date` and the body hash; ours sends it unsigned in the ACS3 shape. The runtime has no ROA v2 scheme",
+    ),
+    (
+        "header only in ours: x-acs-date",
+        &["elasticsearch", "eiam-developerapi"],
+        "an anonymous ROA call (Elasticsearch `CapacityPlan`, EIAM Developer API's operations), which the official SDK sends through its old-style `do_roarequest`: `date` and `x-acs-signature-method`/`-version` headers instead of `x-acs-date` and the body hash; ours sends it unsigned in the ACS3 shape. The runtime has no ROA v2 scheme",
+    ),
+    (
+        "header only in ours: x-acs-content-sha256",
+        &["elasticsearch", "eiam-developerapi"],
+        "an anonymous ROA call (Elasticsearch `CapacityPlan`, EIAM Developer API's operations), which the official SDK sends through its old-style `do_roarequest`: `date` and `x-acs-signature-method`/`-version` headers instead of `x-acs-date` and the body hash; ours sends it unsigned in the ACS3 shape. The runtime has no ROA v2 scheme",
     ),
     (
         "value",
@@ -227,7 +242,7 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "reply 200 with Code: official success, ours error",
         &["eiam-developerapi"],
-        "follows from the `security: Anonymous` class above: ours signs the call with ACS3 beside the caller's `Authorization` header, and the test server checks that signature and refuses it",
+        "not a difference on the wire: both send the caller's `Authorization` header (an EIAM bearer token, a parameter of these anonymous operations); the test server that answers ours reads it as a signature and refuses it (`IncompleteSignature`), where the official SDK's capturing server verifies nothing",
     ),
     (
         "JSON body field: official JSON text in a string",

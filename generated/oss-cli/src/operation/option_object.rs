@@ -8,6 +8,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("OptionObject", ::acs_runtime::Method::Options)
         .with_path("/{+key}")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .anonymous()
         .with_secret_response(),
     pagination: None,
     parameters: &[
