@@ -462,7 +462,7 @@ impl Summary {
             .map(|(_, operations)| operations)
             .sum();
         println!(
-            "\ncorpus: {total} product-versions: {} generated ({operations} APIs), {} without operations, {} failed, in {:.1} s; {} operations declined",
+            "\ncorpus: {total} product-versions: {} generated ({operations} APIs), {} without operations, {} failed, in {:.1} s; operations declined: {}",
             self.generated,
             self.no_operations,
             self.failed,
