@@ -62,7 +62,7 @@ fn assert_redacted(value: &impl ::std::fmt::Debug) {
 }
 /// A client whose calls a mock transport answers, with the mock.
 fn mock_client() -> (::acs_test_server::MockHttpClient, alibabacloud_oss::Client) {
-    let mock = ::acs_test_server::MockHttpClient::new();
+    let mock = ::acs_test_server::TestServer::builder().accept_unsigned(true).mock();
     let config = alibabacloud_oss::Config::builder()
         .region("cn-hangzhou")
         .credentials(

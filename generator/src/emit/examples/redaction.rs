@@ -27,6 +27,20 @@ const SECRET_FORMS: [&str; 6] = [
 pub(super) fn helpers(service: &Service) -> TokenStream {
     let krate = ident(&service.crate_ident);
     let forms = SECRET_FORMS.iter();
+    // An operation sent unsigned, as the official SDKs send it, must reach its reply.
+    let mock = if service
+        .operations
+        .iter()
+        .any(|operation| operation.anonymous)
+    {
+        quote!(
+            ::acs_test_server::TestServer::builder()
+                .accept_unsigned(true)
+                .mock()
+        )
+    } else {
+        quote!(::acs_test_server::MockHttpClient::new())
+    };
     quote! {
         /// Every form the secret the tests set takes when encoded (see `SECRET`).
         const SECRET_FORMS: [&str; 6] = [#(#forms),*];
@@ -47,7 +61,7 @@ pub(super) fn helpers(service: &Service) -> TokenStream {
 
         /// A client whose calls a mock transport answers, with the mock.
         fn mock_client() -> (::acs_test_server::MockHttpClient, #krate::Client) {
-            let mock = ::acs_test_server::MockHttpClient::new();
+            let mock = #mock;
             let config = #krate::Config::builder()
                 .region("cn-hangzhou")
                 .credentials(#krate::Credentials::new(
