@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use crate::auth::{self, Unsigned};
+use crate::auth::{self, AuthScheme, Unsigned};
 use crate::config::Config;
 use crate::credentials::ProvideCredentials;
 use crate::error::{ConnectionError, Error, TimeoutError, TimeoutKind};
@@ -196,7 +196,7 @@ pub(crate) async fn sign(
         now,
         nonce: &nonce,
     };
-    let scheme = call.auth.unwrap_or(base.auth);
+    let scheme = AuthScheme::of(&call, base);
     let credentials = if scheme.takes_credentials(&call) {
         let credentials = config
             .credentials

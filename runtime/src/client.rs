@@ -198,7 +198,7 @@ impl Client {
     ) -> Result<StreamedResponse, Error> {
         let mut payload = None;
         if let Some(Body::Stream { stream, bare }) = params.body.take() {
-            if signs_payload(self.request_base()?.auth) {
+            if AuthScheme::of(&call, self.request_base()?).signs_body_hash() {
                 let whole = stream.collect().await?;
                 params.body = Some(if bare {
                     Body::Bare(whole)
@@ -249,7 +249,18 @@ impl Client {
                 .iter()
                 .any(|(name, _)| name.eq_ignore_ascii_case("content-md5"))
         {
-            let (body, _) = params.encode_body(call.body_fields)?;
+            // A streamed body is hashed only when in memory: one read from a file or a stream
+            // goes to the service, so its digest is the caller's to give as a header.
+            let body = match exchange.payload() {
+                Some(stream) => stream.in_memory().cloned().ok_or_else(|| {
+                    Error::Build(BuildError::Encode(
+                        "the Content-MD5 of a body streamed from a file or a stream is not \
+                         computed: give it as the `Content-MD5` header"
+                            .to_owned(),
+                    ))
+                })?,
+                None => params.encode_body(call.body_fields)?.0,
+            };
             let md5 = crate::checksum::content_md5(&body);
             params.headers.insert("Content-MD5", md5);
         }
@@ -388,7 +399,7 @@ impl Client {
             now,
             nonce,
         };
-        let scheme = call.auth.unwrap_or(base.auth);
+        let scheme = AuthScheme::of(&call, base);
         let credentials = scheme.takes_credentials(&call).then_some(credentials);
         auth::sign(scheme, unsigned, credentials)
     }
@@ -407,8 +418,13 @@ trait Exchange: Sync {
         read_timeout: Duration,
     ) -> impl Future<Output = Result<Self::Response, AttemptFailure>> + Send + 'a;
 
+    /// The body it streams, if any; any other body is in memory.
+    fn payload(&self) -> Option<&ByteStream>;
+
     /// Whether another attempt can send the request again from its start.
-    fn replayable(&self) -> bool;
+    fn replayable(&self) -> bool {
+        self.payload().is_none_or(ByteStream::is_replayable)
+    }
 }
 
 struct Buffered;
@@ -427,8 +443,8 @@ impl Exchange for Buffered {
         attempt::attempt(config, call, base, message, read_timeout)
     }
 
-    fn replayable(&self) -> bool {
-        true
+    fn payload(&self) -> Option<&ByteStream> {
+        None
     }
 }
 
@@ -448,17 +464,9 @@ impl Exchange for Streamed<'_> {
         streamed::attempt(config, call, base, message, self.0, read_timeout)
     }
 
-    fn replayable(&self) -> bool {
-        self.0.is_none_or(ByteStream::is_replayable)
+    fn payload(&self) -> Option<&ByteStream> {
+        self.0
     }
-}
-
-/// Whether `scheme` signs a hash of the body, which must then be read whole before sending.
-fn signs_payload(scheme: AuthScheme) -> bool {
-    !matches!(
-        scheme,
-        AuthScheme::Oss4HmacSha256 | AuthScheme::PdsAcsHmacSha1
-    )
 }
 
 #[cfg(test)]

@@ -309,6 +309,51 @@ async fn content_md5_is_added_when_the_operation_requires_it() {
     std::fs::remove_dir_all(&directory).unwrap();
 }
 
+/// A body streamed from a file is read once, for the service: its `Content-MD5` is not
+/// computed from a second read but asked of the caller, and one the caller gives is sent.
+#[tokio::test]
+async fn content_md5_of_a_streamed_file_is_the_callers_to_give() {
+    let directory = scratch("md5-file");
+    let server = ObjectServer::start(directory.join("server"), REGION)
+        .await
+        .unwrap();
+    std::fs::create_dir_all(directory.join("server")).unwrap();
+    let source = directory.join("source");
+    std::fs::write(&source, b"hello world").unwrap();
+    let mut params = with_payload(
+        object("digest"),
+        ByteStream::from_path(&source).await.unwrap(),
+    );
+    params.content_md5 = true;
+    let refused = client(&server.endpoint())
+        .invoke_streamed(
+            call("PutObject", Method::Put),
+            params.clone(),
+            &CallOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("`Content-MD5` header"),
+        "{refused}"
+    );
+    assert!(server.put_lengths().is_empty(), "nothing was sent");
+
+    params
+        .headers
+        .insert("Content-MD5", "XrY7u+Ae7tCTyyK7j1rNww==");
+    client(&server.endpoint())
+        .invoke_streamed(
+            call("PutObject", Method::Put),
+            params,
+            &CallOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(server.put_lengths(), [11]);
+    std::fs::remove_dir_all(&directory).unwrap();
+}
+
 /// Answers every request with `hello world` and a CRC-64 that is not its own, as a whole
 /// response: the `HttpClient` default that buffers.
 #[derive(Debug)]

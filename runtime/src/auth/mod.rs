@@ -62,6 +62,21 @@ impl AuthScheme {
         AuthScheme::RpcV2HmacSha1,
     ];
 
+    /// The scheme a call is sent with: its operation's own (`Operation::with_auth`), else the
+    /// client's.
+    pub(crate) fn of(call: &CallSpec<'_>, base: &RequestBase) -> AuthScheme {
+        call.auth.unwrap_or(base.auth)
+    }
+
+    /// Whether the scheme signs a hash of the body, which must then be read whole before it
+    /// is sent; OSS4 and the PDS gateway sign none, so their bodies stream.
+    pub(crate) fn signs_body_hash(self) -> bool {
+        !matches!(
+            self,
+            AuthScheme::Oss4HmacSha256 | AuthScheme::PdsAcsHmacSha1
+        )
+    }
+
     /// Whether a call of `call`'s operation is signed with credentials, which the client then
     /// asks its provider for before every attempt: every call but an anonymous operation's of
     /// a scheme that sends those unsigned.
