@@ -170,56 +170,68 @@ impl Client {
     pub async fn invoke(
         &self,
         call: CallSpec<'_>,
-        params: RequestParams,
+        mut params: RequestParams,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
-        if matches!(params.body, Some(Body::Stream { .. })) {
-            return self
-                .invoke_streamed(call, params, options)
+        match self.take_payload(&call, &mut params).await? {
+            None => self.invoke_with(call, params, options, Buffered).await,
+            Some(payload) => self
+                .invoke_with(call, params, options, Streamed(Some(&payload)))
                 .await?
                 .into_raw_response()
                 .await
-                .map_err(|error| error.with_action(call.action));
+                .map_err(|error| error.with_action(call.action)),
         }
-        self.invoke_with(call, params, options, Buffered).await
     }
 
     /// Sends one call whose request body streams ([`RequestParams::put_stream_body`]), or
-    /// whose response body is read as it arrives, with retries: see [`StreamedResponse`]. A
-    /// body is streamed under OSS4 and the PDS gateway's scheme, which sign no hash of it; the
-    /// schemes that do (ACS3, the SLS gateway's) read it whole first, as the official SDKs do.
-    /// Without a `Content-Type` header parameter, it is sent as `application/octet-stream`
-    /// (unless bare).
+    /// whose response body is read as it arrives, with retries: see [`StreamedResponse`].
     pub async fn invoke_streamed(
         &self,
         call: CallSpec<'_>,
         mut params: RequestParams,
         options: &CallOptions,
     ) -> Result<StreamedResponse, Error> {
-        let mut payload = None;
-        if let Some(Body::Stream { stream, bare }) = params.body.take() {
-            if AuthScheme::of(&call, self.request_base()?).signs_body_hash() {
-                let whole = stream.collect().await?;
-                params.body = Some(if bare {
-                    Body::Bare(whole)
-                } else {
-                    Body::Binary(whole)
-                });
-            } else {
-                let typed = params
-                    .headers
-                    .iter()
-                    .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
-                if !typed && !bare {
-                    params
-                        .headers
-                        .insert("Content-Type", crate::request::BINARY_CONTENT_TYPE);
-                }
-                payload = Some(stream);
-            }
-        }
+        let payload = self.take_payload(&call, &mut params).await?;
         self.invoke_with(call, params, options, Streamed(payload.as_ref()))
             .await
+    }
+
+    /// Takes out of `params` a body that is to stream as it is sent: under OSS4 and the PDS
+    /// gateway's scheme, which sign no hash of it. Under the schemes that do (ACS3, the SLS
+    /// gateway's), it is read whole into `params`, as the official SDKs read it. A streamed
+    /// body without a `Content-Type` header parameter goes as `application/octet-stream`
+    /// (unless bare).
+    async fn take_payload(
+        &self,
+        call: &CallSpec<'_>,
+        params: &mut RequestParams,
+    ) -> Result<Option<ByteStream>, Error> {
+        let Some(Body::Stream { stream, bare }) = params
+            .body
+            .take_if(|body| matches!(body, Body::Stream { .. }))
+        else {
+            return Ok(None);
+        };
+        if AuthScheme::of(call, self.request_base()?).signs_body_hash() {
+            let whole = stream.collect().await?;
+            params.body = Some(if bare {
+                Body::Bare(whole)
+            } else {
+                Body::Binary(whole)
+            });
+            return Ok(None);
+        }
+        let typed = params
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        if !typed && !bare {
+            params
+                .headers
+                .insert("Content-Type", crate::request::BINARY_CONTENT_TYPE);
+        }
+        Ok(Some(stream))
     }
 
     async fn invoke_with<X: Exchange>(
