@@ -503,6 +503,19 @@ fn respond(
     (reply, host_id)
 }
 
+impl RecordedRequest {
+    /// The request as a verifier reads it, with its query as sent.
+    fn received<'a>(&'a self, raw_query: &'a str) -> Received<'a> {
+        Received {
+            method: self.method.as_str(),
+            path: &self.path,
+            query: raw_query,
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+}
+
 /// Whether a request is signed by OSS4-HMAC-SHA256, in its headers or as a presigned URL.
 fn is_oss4(headers: &HeaderMap, raw_query: &str) -> bool {
     let in_headers = headers
@@ -531,13 +544,7 @@ fn bucket_in_host(headers: &HeaderMap) -> Option<String> {
 /// is not judged), then answers with the route of the request's method and path, as OSS
 /// answers by bucket and key rather than by action.
 fn oss4_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
-    let received = Received {
-        method: recorded.method.as_str(),
-        path: &recorded.path,
-        query: raw_query,
-        headers: &recorded.headers,
-        body: &recorded.body,
-    };
+    let received = recorded.received(raw_query);
     let secret_for = |access_key_id: &str| state.credentials.get(access_key_id).cloned();
     let bucket = bucket_in_host(&recorded.headers);
     let presigned = !recorded.headers.contains_key("authorization");
@@ -571,13 +578,7 @@ fn oss4_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) ->
 /// Checks the signature, then the date and nonce, records the action and picks the reply for
 /// a signed request.
 fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
-    let received = Received {
-        method: recorded.method.as_str(),
-        path: &recorded.path,
-        query: raw_query,
-        headers: &recorded.headers,
-        body: &recorded.body,
-    };
+    let received = recorded.received(raw_query);
     let secret_for = |access_key_id: &str| state.credentials.get(access_key_id).cloned();
     // The scheme is told by the `Authorization` header's first word, as the service tells it.
     let authorization = recorded
