@@ -9,6 +9,7 @@ use clap::{Arg, Command};
 
 use crate::dry_run::DRY_RUN;
 use crate::exit::EXIT_CODES;
+use crate::extension::Extension;
 use crate::logging::LOG_LEVEL;
 use crate::model::{Cli, Operation, Parameter, Waiter};
 use crate::output::{CLI_QUERY, OUTPUT, QUIET};
@@ -71,6 +72,11 @@ const VALUE_SOURCES: &str = "Every parameter flag also takes file://PATH (the fi
 const CALL_OPTIONS: &str = "Call options";
 
 pub fn build(cli: &Cli) -> Command {
+    build_with(cli, None)
+}
+
+/// The tree of `cli`, with the hand-written subcommands of `extension` beside the operations.
+pub fn build_with(cli: &Cli, extension: Option<&dyn Extension>) -> Command {
     let sources = Sources::default();
     let global = global_args(&sources).map(|arg| arg.global(true).help_heading(GLOBAL_OPTIONS));
     let globals: Vec<&str> = global.iter().filter_map(Arg::get_long).collect();
@@ -90,6 +96,7 @@ pub fn build(cli: &Cli) -> Command {
         .arg_required_else_help(true)
         .args(global.iter().cloned())
         .subcommands(utilities)
+        .subcommands(extension.into_iter().flat_map(Extension::commands))
         .subcommands(operations)
 }
 

@@ -22,6 +22,17 @@ pub async fn client(
     arguments: &ArgMatches,
     region_parameter: Option<&str>,
 ) -> Result<Client, Error> {
+    Ok(Client::new(
+        cli.service,
+        config(arguments, region_parameter).await?,
+    ))
+}
+
+/// The configuration of [`client`], for any service.
+pub async fn config(
+    arguments: &ArgMatches,
+    region_parameter: Option<&str>,
+) -> Result<Config, Error> {
     let mut builder = Config::builder();
     let profile_name = arguments.get_one::<String>(PROFILE);
     let profile = match profile_name {
@@ -52,7 +63,11 @@ pub async fn client(
         builder = builder.region(region);
     }
     if let Some(endpoint) = arguments.get_one::<String>(ENDPOINT) {
-        builder = builder.endpoint(endpoint.clone());
+        // An IP address serves no bucket subdomains: the official OSS SDK V2 addresses it by
+        // path. Only host parameters (OSS's bucket) are placed by this.
+        builder = builder
+            .path_style(host_is_ip_address(endpoint))
+            .endpoint(endpoint.clone());
     }
     let keys = (
         arguments.get_one::<String>(ACCESS_KEY_ID),
@@ -82,7 +97,24 @@ pub async fn client(
         builder = builder
             .retry_config(RetryConfig::default().with_max_attempts(retries.saturating_add(1)));
     }
-    Ok(Client::new(cli.service, builder.build()?))
+    builder.build()
+}
+
+/// Whether the host of `endpoint` (a URL or a bare `host[:port]`) is an IPv4 or IPv6 address.
+fn host_is_ip_address(endpoint: &str) -> bool {
+    let authority = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    let authority = authority.split(['/', '?']).next().unwrap_or_default();
+    if let Some(bracketed) = authority.strip_prefix('[') {
+        return bracketed
+            .split_once(']')
+            .is_some_and(|(host, _)| host.parse::<std::net::Ipv6Addr>().is_ok());
+    }
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _)| host);
+    host.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 #[cfg(test)]
@@ -158,6 +190,20 @@ mod tests {
             &TimeoutConfig::default()
         );
         assert_eq!(defaults.config().retry_config(), &RetryConfig::default());
+    }
+
+    #[test]
+    fn an_ip_address_endpoint_is_addressed_by_path() {
+        for (endpoint, by_path) in [
+            ("http://127.0.0.1:8080", true),
+            ("127.0.0.1", true),
+            ("https://[::1]:443/", true),
+            ("oss-cn-hangzhou.aliyuncs.com", false),
+            ("http://localhost:8080", false),
+        ] {
+            let client = configured(&["--endpoint", endpoint], None);
+            assert_eq!(client.config().path_style(), by_path, "{endpoint}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod command;
 mod configure;
 mod dry_run;
 mod exit;
+mod extension;
 mod logging;
 mod model;
 mod output;
@@ -28,16 +29,28 @@ mod values;
 mod waiting;
 
 pub use command::{OWN_COMMANDS, OWN_OPTIONS};
-pub use exit::ExitStatus;
+pub use exit::{ExitStatus, Failure};
+pub use extension::{CommandFuture, Extension, Invocation};
 pub use model::{Cli, Kind, Operation, Pagination, Parameter, Waiter};
 
 /// Parses the process's arguments, runs the chosen command and returns the exit code.
 pub fn main(cli: &'static Cli) -> std::process::ExitCode {
-    run::run(cli, std::env::args_os()).into()
+    run::run(cli, None, std::env::args_os()).into()
+}
+
+/// [`main`], with a product's hand-written subcommands beside the operations.
+pub fn main_with(cli: &'static Cli, extension: &dyn Extension) -> std::process::ExitCode {
+    run::run(cli, Some(extension), std::env::args_os()).into()
 }
 
 /// The clap command tree of `cli`, as [`main`] parses with it: for tests, such as clap's
 /// `Command::debug_assert`, which checks the whole tree in a debug build.
 pub fn command(cli: &Cli) -> clap::Command {
     command::build(cli)
+}
+
+/// The clap command tree of `cli` with `extension`'s subcommands, as [`main_with`] parses with
+/// it.
+pub fn command_with(cli: &Cli, extension: &dyn Extension) -> clap::Command {
+    command::build_with(cli, Some(extension))
 }

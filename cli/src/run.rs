@@ -11,14 +11,19 @@ use tracing_subscriber::filter::LevelFilter;
 use crate::command::{self, COMPLETION, MAN, SHELL, WAIT};
 use crate::dry_run::{self, DRY_RUN};
 use crate::exit::{ExitStatus, Failure};
+use crate::extension::{Extension, Invocation};
 use crate::logging::{self, LOG_LEVEL};
 use crate::model::{Cli, Operation, Waiter};
 use crate::output::Output;
 use crate::waiting::Wait;
 use crate::{call, configure, paging};
 
-pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
-    let mut command = command::build(cli);
+pub fn run(
+    cli: &'static Cli,
+    extension: Option<&dyn Extension>,
+    args: impl IntoIterator<Item = OsString>,
+) -> ExitStatus {
+    let mut command = command::build_with(cli, extension);
     let matches = match command.try_get_matches_from_mut(args) {
         Ok(matches) => matches,
         Err(error) => {
@@ -56,7 +61,10 @@ pub fn run(cli: &'static Cli, args: impl IntoIterator<Item = OsString>) -> ExitS
         },
         Some((name, arguments)) => match cli.operations.iter().find(|op| op.command == name) {
             Some(operation) => block_on(call_operation(cli, operation, arguments)),
-            None => Err(Failure::Usage(format!("no operation `{name}`"))),
+            None => match extension {
+                Some(extension) => block_on(extension.run(name, Invocation::new(arguments))),
+                None => Err(Failure::Usage(format!("no operation `{name}`"))),
+            },
         },
         None => Err(Failure::Usage("no command".into())),
     };

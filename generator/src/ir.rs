@@ -73,6 +73,9 @@ pub struct Service {
     pub cli_crate_ident: String,
     /// The command-line tool's binary (`oos`).
     pub cli_binary: String,
+    /// The crate of its hand-written subcommands, run beside the operations
+    /// (`alibabacloud-oss-commands`), if it has any.
+    pub cli_commands: Option<String>,
     /// Product code as Alibaba Cloud spells it (`Sls`).
     pub product: String,
     pub api_version: String,

@@ -24,6 +24,10 @@ pub struct ServiceSpec {
     /// Waiters: polling loops the generator turns into `Client::wait_until_<name>()`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiters: Vec<WaiterSpec>,
+    /// The crate of the command's hand-written subcommands (`alibabacloud-oss-commands`): a
+    /// workspace dependency whose `COMMANDS` the command runs beside its operations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cli_commands: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

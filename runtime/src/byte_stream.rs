@@ -37,7 +37,12 @@ const FILE_CHUNK: usize = 512 * 1024;
 pub struct ByteStream {
     source: Arc<Source>,
     length: Option<u64>,
+    progress: Option<Progress>,
 }
+
+/// Told, as an attempt reads the body, how many bytes it has read so far: every attempt counts
+/// again from 0 (a progress bar of an upload, which a retry starts over).
+pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
 
 /// Two bodies are equal when they hold equal bytes, or read the same source.
 impl PartialEq for ByteStream {
@@ -96,6 +101,7 @@ impl ByteStream {
         ByteStream {
             length: Some(bytes.len() as u64),
             source: Arc::new(Source::Bytes(bytes)),
+            progress: None,
         }
     }
 
@@ -115,6 +121,7 @@ impl ByteStream {
         Ok(ByteStream {
             source: Arc::new(Source::Path { path, offset: 0 }),
             length: Some(length),
+            progress: None,
         })
     }
 
@@ -126,6 +133,7 @@ impl ByteStream {
                 offset,
             }),
             length: Some(length),
+            progress: None,
         }
     }
 
@@ -149,6 +157,7 @@ impl ByteStream {
                 offset,
             }),
             length: Some(length.saturating_sub(offset)),
+            progress: None,
         })
     }
 
@@ -162,7 +171,14 @@ impl ByteStream {
         ByteStream {
             source: Arc::new(Source::Stream(Mutex::new(Some(stream.boxed())))),
             length,
+            progress: None,
         }
+    }
+
+    /// This body, telling `progress` how much of it each attempt has read.
+    pub fn with_progress(mut self, progress: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
     }
 
     /// The body's length in bytes, when known before it is read.
@@ -204,8 +220,21 @@ impl ByteStream {
 
     /// The body of one attempt, from the start.
     pub(crate) async fn open(&self) -> Result<AttemptBody, Error> {
+        let mut chunks = self.chunks().await?;
+        if let Some(progress) = &self.progress {
+            let progress = Arc::clone(progress);
+            let mut read = 0;
+            chunks = chunks
+                .inspect(move |chunk| {
+                    if let Ok(chunk) = chunk {
+                        read += chunk.len() as u64;
+                        progress(read);
+                    }
+                })
+                .boxed();
+        }
         Ok(AttemptBody {
-            chunks: self.chunks().await?,
+            chunks,
             length: self.length,
             sent: Arc::new(Mutex::new(Sent::default())),
         })
@@ -422,6 +451,26 @@ mod tests {
         crc.update(&whole);
         assert_eq!(sent.crc64.value(), crc.value());
         Ok(whole)
+    }
+
+    #[tokio::test]
+    async fn progress_counts_what_each_attempt_read_from_zero() {
+        let content: Vec<u8> = (0..2 * FILE_CHUNK + 5).map(|i| (i % 251) as u8).collect();
+        let (path, mut file) = tempfile();
+        file.write_all(&content).unwrap();
+        let reported = Arc::new(Mutex::new(Vec::new()));
+        let body = ByteStream::from_path(&path).await.unwrap().with_progress({
+            let reported = Arc::clone(&reported);
+            move |read| reported.lock().unwrap().push(read)
+        });
+        let whole = content.len() as u64;
+        let chunk = FILE_CHUNK as u64;
+        for _attempt in 0..2 {
+            sent_by_one_attempt(&body).await.unwrap();
+            let counts = std::mem::take(&mut *reported.lock().unwrap());
+            assert_eq!(counts, [chunk, 2 * chunk, whole]);
+        }
+        std::fs::remove_file(path).unwrap();
     }
 
     #[tokio::test]

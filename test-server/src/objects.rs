@@ -3,7 +3,8 @@
 //! addressed by IP) in a file of its directory as the body arrives, and serves it back to `GET`,
 //! whole or by `Range`, a chunk at a time. Like OSS, it answers both with the object's CRC-64 in
 //! `x-oss-hash-crc64ecma`, checks a `Content-MD5` it is sent, and refuses a request whose OSS4
-//! signature does not verify ([`verify_oss4`](crate::verify_oss4)).
+//! signature does not verify ([`verify_oss4`](crate::verify_oss4)). It lists objects and
+//! buckets as OSS does (`object_listing.rs`).
 //!
 //! The CRC-64 is computed with `crc64fast` directly, not through the client's code, and the
 //! client's CRC is held to the official SDK's values in its own tests.
@@ -31,6 +32,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::object_listing::{self, Answer};
 use crate::verify::Received;
 use crate::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, lock, verify_oss4};
 
@@ -173,9 +175,27 @@ async fn serve(
         ));
     }
     let name = crate::percent_decode(parts.uri.path());
-    let file = state
-        .directory
-        .join(name.trim_start_matches('/').replace('/', "%2F"));
+    let listed = object_listing::answer(
+        &parts.method,
+        &name,
+        parts.uri.query().unwrap_or(""),
+        &lock(&state.objects),
+        |name| {
+            std::fs::metadata(object_file(&state, name))
+                .and_then(|file| file.modified())
+                .ok()
+        },
+    );
+    match listed {
+        Some(Answer::Xml(xml)) => return Ok(xml_reply(xml)),
+        Some(Answer::Error {
+            status,
+            code,
+            message,
+        }) => return Ok(error(status, code, &message)),
+        None => {}
+    }
+    let file = object_file(&state, &name);
     let answered = match parts.method {
         Method::PUT => put(&state, &name, file, &parts.headers, body).await,
         Method::GET => get(&state, &name, file, &parts.headers).await,
@@ -192,6 +212,13 @@ async fn serve(
             &failure.to_string(),
         )
     }))
+}
+
+/// The file the object `/<bucket>/<key>` is kept in.
+fn object_file(state: &ObjectState, name: &str) -> PathBuf {
+    state
+        .directory
+        .join(name.trim_start_matches('/').replace('/', "%2F"))
 }
 
 async fn put(
@@ -319,6 +346,14 @@ fn parse_range(value: &str, length: u64) -> Option<(u64, u64)> {
 
 fn whole(bytes: Bytes) -> ObjectBody {
     StreamBody::new(stream::iter([Ok(Frame::data(bytes))]).boxed())
+}
+
+fn xml_reply(xml: String) -> Response<ObjectBody> {
+    Response::builder()
+        .header("x-oss-request-id", "object-server")
+        .header(http::header::CONTENT_TYPE, "application/xml")
+        .body(whole(Bytes::from(xml)))
+        .expect("the headers are valid")
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response<ObjectBody> {

@@ -79,6 +79,12 @@ pub fn oos_binary() -> &'static Path {
     BINARY.get_or_init(|| build_binary("alibabacloud-oos-cli", "oos"))
 }
 
+/// The `oss` binary of this build, with its hand-written `cp` and `ls`.
+pub fn oss_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| build_binary("alibabacloud-oss-cli", "oss"))
+}
+
 /// The `cs` binary of this build (Container Service, a ROA product).
 pub fn cs_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();

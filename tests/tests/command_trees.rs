@@ -143,6 +143,12 @@ fn every_command_tree_passes_clap_checks() {
     for cli in generated() {
         acs_cli::command(cli).debug_assert();
     }
+    // OSS's, with the hand-written `cp` and `ls` beside the operations.
+    acs_cli::command_with(
+        &alibabacloud_oss_cli::CLI,
+        &alibabacloud_oss_commands::COMMANDS,
+    )
+    .debug_assert();
     let sample = sample();
     // The fixture holds the products whose names collide with the engine's own, and SLB.
     for dir in ["cs", "maxcompute", "opensearch", "slb"] {

@@ -2,5 +2,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The command-line tool.
 fn main() -> ::std::process::ExitCode {
-    ::acs_cli::main(&::alibabacloud_oss_cli::CLI)
+    ::acs_cli::main_with(
+        &::alibabacloud_oss_cli::CLI,
+        &::alibabacloud_oss_commands::COMMANDS,
+    )
 }

@@ -40,7 +40,13 @@ test = false
 [dependencies]
 acs-cli.workspace = true
 acs-runtime.workspace = true
-"#,
+{commands}"#,
+        commands = service
+            .cli_commands
+            .as_ref()
+            .map_or(String::new(), |commands| format!(
+                "{commands}.workspace = true\n"
+            )),
         cli_crate_name = service.cli_crate_name,
         crate_version = service.version,
         binary = service.cli_binary,
@@ -155,14 +161,22 @@ pub fn operation_mod_rs(service: &Service) -> TokenStream {
     }
 }
 
-/// `src/main.rs`: the binary, which runs the library's table.
+/// `src/main.rs`: the binary, which runs the library's table, with the hand-written
+/// subcommands of the spec's `cli_commands` crate beside it.
 pub fn main_rs(service: &Service) -> TokenStream {
     let krate = ident(&service.cli_crate_ident);
+    let run = match &service.cli_commands {
+        Some(commands) => {
+            let commands = ident(&commands.replace('-', "_"));
+            quote!(::acs_cli::main_with(&::#krate::CLI, &::#commands::COMMANDS))
+        }
+        None => quote!(::acs_cli::main(&::#krate::CLI)),
+    };
     quote! {
         //! The command-line tool.
 
         fn main() -> ::std::process::ExitCode {
-            ::acs_cli::main(&::#krate::CLI)
+            #run
         }
     }
 }

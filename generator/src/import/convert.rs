@@ -23,7 +23,7 @@ const DATE_TIME: &str = "date-time";
 /// How many `$ref`s to other references are followed before giving up on a chain that loops.
 const MAX_REFERENCE_CHAIN: usize = 8;
 
-/// `service.yaml` without waiters (those come from the overlay).
+/// `service.yaml` without waiters and hand-written subcommands (those come from the overlay).
 pub(crate) fn service(document: &Document) -> ServiceSpec {
     let product = &document.info.product;
     let (rule, regions) = endpoints::from_metadata(product, &document.endpoints);
@@ -38,6 +38,7 @@ pub(crate) fn service(document: &Document) -> ServiceSpec {
             regions,
         },
         waiters: Vec::new(),
+        cli_commands: None,
     }
 }
 

@@ -50,6 +50,7 @@
 //! Hand refinements live in `spec/<product>/overlay.yaml` and are applied on every import:
 //!
 //! ```yaml
+//! cli_commands: alibabacloud-oss-commands  # copied into service.yaml
 //! waiters:                       # copied into service.yaml (keys as in service.yaml)
 //!   - name: ExecutionFinished
 //!     operation: ListExecutions
@@ -245,6 +246,7 @@ pub fn import_specs(
     naming::assign_schema_type_names(&mut schemas);
     let mut service = ServiceSpec {
         waiters: overlay.checked_waiters(&mut operations)?,
+        cli_commands: overlay.cli_commands.clone(),
         ..convert::service(&document)
     };
     if let Some(signature) = facts.and_then(OfficialSdkFacts::signature) {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
 
 use super::error::{ImportError, OverlayProblem};
 use super::{path, spanned};
@@ -15,6 +16,9 @@ pub(crate) struct Overlay {
     /// Copied into `service.yaml` once their operation, inputs and path are found.
     #[serde(default)]
     pub waiters: Vec<WaiterSpec>,
+    /// Copied into `service.yaml`: the crate of the command's hand-written subcommands.
+    #[serde(default)]
+    pub cli_commands: Option<Spanned<String>>,
     /// Keyed by action.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationOverlay>,

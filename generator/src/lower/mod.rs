@@ -66,6 +66,21 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
             .with_hint("write the host, with `{region}` where the region goes, e.g. `oos.{region}.aliyuncs.com`"),
         );
     }
+    if let Some(commands) = &spec.cli_commands {
+        let valid = !commands.value.is_empty()
+            && commands.value.bytes().all(|byte| {
+                byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' || byte == b'_'
+            });
+        if !valid {
+            diagnostics.push(
+                Diagnostic::new(
+                    yaml::location_of(file, commands),
+                    format!("`{}` is not a crate name", commands.value),
+                )
+                .with_hint("name the crate of the hand-written subcommands, e.g. `alibabacloud-oss-commands`"),
+            );
+        }
+    }
     let mut regions = BTreeMap::new();
     for region in &spec.endpoints.regions {
         if regions.insert(region.region.as_str(), ()).is_some() {
@@ -145,6 +160,10 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         cli_crate_name: crates.cli,
         cli_crate_ident: crates.cli_ident,
         cli_binary: crates.binary,
+        cli_commands: spec
+            .cli_commands
+            .as_ref()
+            .map(|commands| commands.value.clone()),
         crate_name: crates.sdk,
         product: spec.product.value.clone(),
         api_version: spec.api_version.value.clone(),

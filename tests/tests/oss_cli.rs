@@ -1,0 +1,316 @@
+//! `oss cp` and `oss ls` end to end: the built `oss` binary against the test server's object
+//! store on 127.0.0.1, which verifies every OSS4 signature, stores what is uploaded and lists
+//! it as OSS does.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ObjectServer, PutFault};
+
+const REGION: &str = "cn-hangzhou";
+const BUCKET: &str = "examplebucket";
+
+/// A directory of this test's own, empty.
+fn scratch(name: &str) -> PathBuf {
+    let directory = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("oss-cli")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).unwrap();
+    directory
+}
+
+/// A server storing objects in `directory/store`.
+async fn server(directory: &Path) -> ObjectServer {
+    let store = directory.join("store");
+    std::fs::create_dir_all(&store).unwrap();
+    ObjectServer::start(store, REGION).await.unwrap()
+}
+
+/// Runs `oss ARGS` against `server` with the test credentials in the environment, and
+/// nothing else of the machine's.
+async fn oss(server: &ObjectServer, args: &[&str]) -> Output {
+    oss_with_secret(server, DEFAULT_ACCESS_KEY_SECRET, args).await
+}
+
+async fn oss_with_secret(server: &ObjectServer, secret: &str, args: &[&str]) -> Output {
+    let mut command = tokio::process::Command::new(integration_tests::oss_binary());
+    command
+        .env_clear()
+        .env("HOME", std::env::temp_dir().join("oss-cli-tests-home"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+        .args(args)
+        .args(["--endpoint", &server.endpoint(), "--region", REGION]);
+    tokio::time::timeout(Duration::from_secs(120), command.output())
+        .await
+        .expect("oss ends within two minutes")
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_succeeds(output: &Output) {
+    assert!(output.status.success(), "oss failed: {}", stderr(output));
+    // stderr is not a terminal here: no progress bar, nothing at all.
+    assert_eq!(stderr(output), "");
+}
+
+fn assert_fails(output: &Output, code: i32, message: &str) {
+    let said = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "{said}");
+    assert!(said.contains(message), "no `{message}` in:\n{said}");
+}
+
+/// `length` bytes that are not all alike.
+fn content(length: usize) -> Vec<u8> {
+    (0..length).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+#[tokio::test]
+async fn a_file_goes_up_and_comes_back_the_same() {
+    let directory = scratch("round-trip");
+    let server = server(&directory).await;
+    let original = content(3 * 1024 * 1024 + 5);
+    let file = directory.join("data.bin");
+    std::fs::write(&file, &original).unwrap();
+
+    let up = oss(
+        &server,
+        &[
+            "cp",
+            file.to_str().unwrap(),
+            "oss://examplebucket/dir/data.bin",
+        ],
+    )
+    .await;
+    assert_succeeds(&up);
+    let stored = server.object(BUCKET, "dir/data.bin").unwrap();
+    assert_eq!(stored.length, original.len() as u64);
+
+    let copy = directory.join("copy.bin");
+    let down = oss(
+        &server,
+        &[
+            "cp",
+            "oss://examplebucket/dir/data.bin",
+            copy.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_succeeds(&down);
+    assert!(std::fs::read(&copy).unwrap() == original);
+
+    // Into a directory: the object's name; to `-`: stdout.
+    let into = directory.join("into");
+    std::fs::create_dir(&into).unwrap();
+    let down = oss(
+        &server,
+        &[
+            "cp",
+            "oss://examplebucket/dir/data.bin",
+            into.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_succeeds(&down);
+    assert!(std::fs::read(into.join("data.bin")).unwrap() == original);
+    let piped = oss(&server, &["cp", "oss://examplebucket/dir/data.bin", "-"]).await;
+    assert_succeeds(&piped);
+    assert!(piped.stdout == original);
+    // No partial file is left behind.
+    let mut left: Vec<String> = std::fs::read_dir(&directory)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["copy.bin", "data.bin", "into", "store"]);
+
+    // A key ending with `/` takes the file's name.
+    let up = oss(
+        &server,
+        &["cp", file.to_str().unwrap(), "oss://examplebucket/other/"],
+    )
+    .await;
+    assert_succeeds(&up);
+    assert!(server.object(BUCKET, "other/data.bin").is_some());
+}
+
+#[tokio::test]
+async fn an_upload_refused_once_is_sent_again_whole() {
+    let directory = scratch("retry");
+    let server = server(&directory).await;
+    let file = directory.join("data.bin");
+    std::fs::write(&file, content(700 * 1024)).unwrap();
+    server.fail_next_put(PutFault::Unavailable);
+    let up = oss(
+        &server,
+        &["cp", file.to_str().unwrap(), "oss://examplebucket/data.bin"],
+    )
+    .await;
+    assert_succeeds(&up);
+    assert_eq!(server.put_lengths(), [700 * 1024, 700 * 1024]);
+}
+
+#[tokio::test]
+async fn ls_pages_through_every_object_under_a_prefix() {
+    let directory = scratch("listing");
+    let server = server(&directory).await;
+    let file = directory.join("small.txt");
+    std::fs::write(&file, b"abc").unwrap();
+    let keys = [
+        "logs/2024/a.log",
+        "logs/2024/b.log",
+        "logs/2025/c.log",
+        "logs/d.log",
+        "logs/e.log",
+        "photos/cat.jpg",
+    ];
+    for key in keys {
+        let up = oss(
+            &server,
+            &[
+                "cp",
+                file.to_str().unwrap(),
+                &format!("oss://examplebucket/{key}"),
+            ],
+        )
+        .await;
+        assert_succeeds(&up);
+    }
+    std::fs::write(&file, b"abcdef").unwrap();
+    let up = oss(
+        &server,
+        &["cp", file.to_str().unwrap(), "oss://otherbucket/x"],
+    )
+    .await;
+    assert_succeeds(&up);
+
+    // Five objects, two a page: three requests, every object once, in order.
+    let short = oss(
+        &server,
+        &["ls", "oss://examplebucket/logs/", "--page-size", "2", "-s"],
+    )
+    .await;
+    assert_succeeds(&short);
+    let listed: Vec<String> = keys[..5]
+        .iter()
+        .map(|key| format!("oss://examplebucket/{key}"))
+        .collect();
+    assert_eq!(
+        String::from_utf8(short.stdout).unwrap(),
+        listed.join("\n") + "\n"
+    );
+
+    // The long format: modified, size, storage class, URL.
+    let long = oss(&server, &["ls", "oss://otherbucket"]).await;
+    assert_succeeds(&long);
+    let line = String::from_utf8(long.stdout).unwrap();
+    let columns: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        columns[1..],
+        ["6", "Standard", "oss://otherbucket/x"],
+        "{line}"
+    );
+    assert!(
+        columns[0].ends_with('Z') && columns[0].len() == 24,
+        "{line}"
+    );
+
+    // One level: the "directories" and the objects beside them.
+    let level = oss(
+        &server,
+        &[
+            "ls",
+            "oss://examplebucket/logs/",
+            "-d",
+            "-s",
+            "--page-size",
+            "1",
+        ],
+    )
+    .await;
+    assert_succeeds(&level);
+    assert_eq!(
+        String::from_utf8(level.stdout).unwrap(),
+        "oss://examplebucket/logs/2024/\noss://examplebucket/logs/2025/\n\
+         oss://examplebucket/logs/d.log\noss://examplebucket/logs/e.log\n"
+    );
+
+    let buckets = oss(&server, &["ls", "-s", "--page-size", "1"]).await;
+    assert_succeeds(&buckets);
+    assert_eq!(
+        String::from_utf8(buckets.stdout).unwrap(),
+        "oss://examplebucket\noss://otherbucket\n"
+    );
+}
+
+#[tokio::test]
+async fn failures_exit_with_the_engines_codes_and_never_show_the_secret() {
+    let directory = scratch("failures");
+    let server = server(&directory).await;
+    let file = directory.join("small.txt");
+    std::fs::write(&file, b"abc").unwrap();
+    let path = file.to_str().unwrap();
+    assert_succeeds(&oss(&server, &["cp", path, "oss://examplebucket/k"]).await);
+
+    // The service's errors: 3, with the code and the request id.
+    let missing_bucket = oss(&server, &["ls", "oss://nosuchbucket/"]).await;
+    assert_fails(&missing_bucket, 3, "NoSuchBucket");
+    assert_fails(&missing_bucket, 3, "RequestId: object-server");
+    let target = directory.join("never");
+    let missing_key = oss(
+        &server,
+        &[
+            "cp",
+            "oss://examplebucket/missing",
+            target.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_fails(&missing_key, 3, "NoSuchKey");
+    assert!(!target.exists());
+    let missing_bucket = oss(&server, &["cp", "oss://nosuchbucket/k", "-"]).await;
+    assert_fails(&missing_bucket, 3, "NoSuchBucket");
+
+    // Usage errors: 2, before anything is sent.
+    for args in [
+        ["cp", path, "oss://Bad_Bucket/k"],
+        ["cp", path, "oss:///k"],
+        ["cp", "./no/such/file", "oss://examplebucket/k"],
+        ["cp", path, "./elsewhere"],
+        ["cp", "oss://examplebucket/k", "oss://examplebucket/k2"],
+        ["cp", "oss://examplebucket/dir/", "-"],
+        ["ls", "https://examplebucket", "-s"],
+    ] {
+        let output = oss(&server, &args).await;
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).starts_with("ERROR: "),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    let unknown = oss(&server, &["ls", "--no-such-flag"]).await;
+    assert_eq!(unknown.status.code(), Some(2));
+
+    // A wrong secret: the service refuses the signature (3), and the secret is not shown.
+    let secret = "not-the-secret-0123456789";
+    let refused = oss_with_secret(
+        &server,
+        secret,
+        &["ls", "oss://examplebucket", "--log-level", "debug"],
+    )
+    .await;
+    assert_fails(&refused, 3, "SignatureDoesNotMatch");
+    assert!(!stderr(&refused).contains(secret));
+    assert!(!String::from_utf8_lossy(&refused.stdout).contains(secret));
+}
