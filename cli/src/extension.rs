@@ -47,3 +47,100 @@ impl<'a> Invocation<'a> {
         Ok(configure::config(self.arguments, None).await?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::exit::ExitStatus;
+    use crate::model::Cli;
+
+    static SERVICE: acs_runtime::Service = acs_runtime::Service {
+        product: "demo",
+        api_version: "2020-01-01",
+        endpoint_rule: "demo.{region}.aliyuncs.com",
+        auth: acs_runtime::AuthScheme::Acs3HmacSha256,
+        protocol: "https",
+        regional_endpoints: &[],
+        sdk_name: "demo-cli",
+        sdk_version: "0",
+    };
+
+    static CLI: Cli = Cli {
+        name: "demo",
+        version: "0",
+        about: "A demo.",
+        service: &SERVICE,
+        operations: &[],
+        waiters: &[],
+    };
+
+    /// `greet [--loud]`, which records the region it was configured with and fails unless
+    /// loud.
+    #[derive(Default)]
+    struct Greet {
+        regions: Mutex<Vec<Option<String>>>,
+    }
+
+    impl Extension for Greet {
+        fn commands(&self) -> Vec<clap::Command> {
+            vec![
+                clap::Command::new("greet").arg(
+                    clap::Arg::new("loud")
+                        .long("loud")
+                        .action(clap::ArgAction::SetTrue),
+                ),
+            ]
+        }
+
+        fn run<'a>(&'a self, name: &'a str, invocation: Invocation<'a>) -> CommandFuture<'a> {
+            Box::pin(async move {
+                assert_eq!(name, "greet");
+                let config = invocation.config().await?;
+                self.regions
+                    .lock()
+                    .unwrap()
+                    .push(config.region().map(str::to_owned));
+                if invocation.arguments().get_flag("loud") {
+                    Ok(())
+                } else {
+                    Err(Failure::Usage("say it louder".into()))
+                }
+            })
+        }
+    }
+
+    fn run(extension: &Greet, args: &[&str]) -> ExitStatus {
+        let args = ["demo"]
+            .iter()
+            .chain(args)
+            .chain(&["--access-key-id", "id", "--access-key-secret", "secret"])
+            .map(OsString::from);
+        crate::run::run(&CLI, Some(extension), args)
+    }
+
+    #[test]
+    fn a_hand_written_command_runs_with_the_engines_options_and_exit_codes() {
+        let greet = Greet::default();
+        crate::command::build_with(&CLI, Some(&greet)).debug_assert();
+        assert_eq!(
+            run(&greet, &["greet", "--loud", "--region", "cn-shanghai"]),
+            ExitStatus::Success
+        );
+        assert_eq!(
+            run(&greet, &["--region", "cn-beijing", "greet"]),
+            ExitStatus::Usage
+        );
+        assert_eq!(
+            *greet.regions.lock().unwrap(),
+            [
+                Some("cn-shanghai".to_owned()),
+                Some("cn-beijing".to_owned())
+            ]
+        );
+        assert_eq!(run(&greet, &["greet", "--quiet"]), ExitStatus::Usage);
+        assert_eq!(greet.regions.lock().unwrap().len(), 2);
+    }
+}

@@ -66,7 +66,12 @@ pub fn readme(service: &Service) -> String {
          cargo install {cli_crate}\n\
          {binary} --help\n\
          ```\n\n\
-         The Rust SDK of the same API is `{sdk}`.\n{renamed}",
+         The Rust SDK of the same API is `{sdk}`.\n{commands}{renamed}",
+        commands = service.cli_commands.as_ref().map_or(String::new(), |commands| format!(
+            "\nBeside the operations, `{binary}` has the hand-written subcommands of `{commands}` \
+             (`{binary} --help` lists them).\n",
+            binary = service.cli_binary,
+        )),
         cli_crate = service.cli_crate_name,
         binary = service.cli_binary,
         upper = service.product.to_uppercase(),
