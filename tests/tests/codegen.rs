@@ -265,6 +265,22 @@ fn a_content_type_off_a_binary_body_is_reported() {
 }
 
 #[test]
+fn a_cli_commands_entry_that_is_no_crate_name_is_reported() {
+    let scratch = Scratch::new("cli-commands");
+    scratch.edit("spec/oos/service.yaml", |text| {
+        format!("{text}cli_commands: Oos Commands\n")
+    });
+    let errors = spec_errors(&scratch);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("spec/oos/service.yaml:")
+            && errors[0].contains("`Oos Commands` is not a crate name"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
 fn a_duplicate_parameter_is_reported() {
     let scratch = Scratch::new("duplicate");
     scratch.edit(OPERATION, |text| {
