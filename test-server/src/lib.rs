@@ -37,6 +37,7 @@
 mod diff;
 mod freshness;
 mod mock;
+mod multipart;
 mod objects;
 mod reply;
 mod verify;
