@@ -197,6 +197,10 @@ async fn serve(
     let answered = match parts.method {
         Method::PUT => put(&state, &name, file, &parts.headers, body).await,
         Method::GET => get(&state, &name, file, &parts.headers).await,
+        // What a GET would answer, without the body (the official downloader asks first).
+        Method::HEAD => get(&state, &name, file, &parts.headers)
+            .await
+            .map(|response| response.map(|_| whole(Bytes::new()))),
         _ => Ok(error(
             StatusCode::METHOD_NOT_ALLOWED,
             "MethodNotAllowed",
