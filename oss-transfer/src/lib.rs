@@ -10,8 +10,8 @@
 //!   their offsets, all held to the ETag of the first (`If-Match`), then the whole file to the
 //!   object's CRC-64.
 //!
-//! Memory stays about part size × concurrency at most: no part is held whole, each streams
-//! a chunk at a time between the file and the connection.
+//! Memory is bounded by part size × concurrency whatever the file's size: no part is held
+//! whole, each streams a chunk at a time between the file and the connection.
 //!
 //! Both report their progress to a [`ProgressCallback`], and fail with a [`TransferError`]
 //! naming the part and its bytes.
