@@ -15,21 +15,18 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use acs_runtime::{
     AuthScheme, ByteStream, CallOptions, CallSpec, Client, Config, Credentials, Method,
     RequestParams, Service,
 };
-use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ObjectServer};
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 
 use common::Args;
-
-const SERVE_OBJECTS: &str = "--serve-objects";
-const REGION: &str = "cn-hangzhou";
+use common::objects::{self, ObjectServerProcess, REGION, write_object};
 
 static OSS: Service = Service {
     product: "oss",
@@ -44,8 +41,7 @@ static OSS: Service = Service {
 
 fn main() {
     let args = Args::from_env();
-    if let Some(directory) = args.text(SERVE_OBJECTS) {
-        serve(Path::new(directory));
+    if objects::serve_objects_if_asked(&args) {
         return;
     }
     let mib = args.number("--mib", 64) as u64;
@@ -57,24 +53,15 @@ fn main() {
     let source = scratch.join("source");
     write_object(&source, mib);
 
-    let mut server = Command::new(std::env::current_exe().expect("the bench's own path"))
-        .arg(SERVE_OBJECTS)
-        .arg(scratch.join("server"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the object server starts");
-    let mut endpoint = String::new();
-    BufReader::new(server.stdout.take().expect("piped"))
-        .read_line(&mut endpoint)
-        .expect("the server's endpoint");
+    let server = ObjectServerProcess::spawn(&scratch.join("server"), 1);
+    let endpoint = &server.endpoint;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a runtime");
-    let client = client(endpoint.trim());
+    let client = client(endpoint);
     let bytes = mib * 1024 * 1024;
     let (upload, download) = runtime.block_on(async {
         let started = Instant::now();
@@ -109,12 +96,8 @@ fn main() {
          peak_rss_kib={peak_rss_kib}"
     );
     if let Some(python) = args.text("--python") {
-        let (official_upload, official_download) = official(
-            python,
-            endpoint.trim(),
-            &source,
-            &scratch.join("official-copy"),
-        );
+        let (official_upload, official_download) =
+            official(python, endpoint, &source, &scratch.join("official-copy"));
         let (official_upload, official_download) = (rate(official_upload), rate(official_download));
         line.push_str(&format!(
             " official_upload_mib_s={official_upload:.1} official_download_mib_s={official_download:.1} \
@@ -123,8 +106,7 @@ fn main() {
             download / official_download
         ));
     }
-    drop(server.stdin.take());
-    let _ = server.wait();
+    drop(server);
     std::fs::remove_dir_all(&scratch).expect("the scratch directory is removed");
     println!("{line}");
 }
@@ -162,39 +144,6 @@ fn official(python: &str, endpoint: &str, source: &Path, copy: &Path) -> (f64, f
         std::fs::metadata(source).expect("the object").len()
     );
     (seconds("upload_s"), seconds("download_s"))
-}
-
-/// `mib` MiB of bytes that differ from one offset to the next, written a MiB at a time.
-fn write_object(path: &Path, mib: u64) {
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("the object file"));
-    let mut chunk = vec![0u8; 1024 * 1024];
-    for index in 0..mib {
-        for (offset, byte) in chunk.iter_mut().enumerate() {
-            *byte = (offset as u64 * 31 + index) as u8;
-        }
-        file.write_all(&chunk).expect("the object is written");
-    }
-    file.flush().expect("the object is written");
-}
-
-/// The object server, until its standard input closes.
-fn serve(directory: &Path) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(async {
-        let server = ObjectServer::start(directory, REGION)
-            .await
-            .expect("the object server binds");
-        println!("{}", server.endpoint());
-        std::io::stdout().flush().expect("the endpoint is sent");
-        tokio::task::spawn_blocking(|| std::io::read_to_string(std::io::stdin()))
-            .await
-            .expect("stdin is read")
-            .expect("stdin closes");
-    });
 }
 
 fn client(endpoint: &str) -> Client {

@@ -38,6 +38,7 @@ mod diff;
 mod freshness;
 mod mock;
 mod object_listing;
+mod multipart;
 mod objects;
 mod reply;
 mod verify;

@@ -3,8 +3,11 @@
 //! addressed by IP) in a file of its directory as the body arrives, and serves it back to `GET`,
 //! whole or by `Range`, a chunk at a time. Like OSS, it answers both with the object's CRC-64 in
 //! `x-oss-hash-crc64ecma`, checks a `Content-MD5` it is sent, and refuses a request whose OSS4
-//! signature does not verify ([`verify_oss4`](crate::verify_oss4)). It lists objects and
-//! buckets as OSS does (`object_listing.rs`).
+//! signature does not verify ([`verify_oss4`](crate::verify_oss4)). Its ETag is derived from
+//! the CRC-64 (so it changes with the content), and a `GET` whose `If-Match` is not it is
+//! refused with `412 PreconditionFailed`. The multipart upload's requests, told apart by their
+//! query, are answered by [`crate::multipart`]. It lists objects
+//! and buckets as OSS does (`object_listing.rs`).
 //!
 //! The CRC-64 is computed with `crc64fast` directly, not through the client's code, and the
 //! client's CRC is held to the official SDK's values in its own tests.
@@ -33,6 +36,7 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::object_listing::{self, Answer};
+use crate::multipart::{self, Uploads};
 use crate::verify::Received;
 use crate::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, lock, verify_oss4};
 
@@ -41,7 +45,8 @@ const CHUNK: usize = 256 * 1024;
 /// How much of an arriving object is gathered before it is written to its file.
 const WRITE_BUFFER: usize = 4 * 1024 * 1024;
 
-type ObjectBody = StreamBody<Pin<Box<dyn Stream<Item = io::Result<Frame<Bytes>>> + Send>>>;
+pub(crate) type ObjectBody =
+    StreamBody<Pin<Box<dyn Stream<Item = io::Result<Frame<Bytes>>> + Send>>>;
 
 /// What the server does to the next `PUT` instead of storing it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +70,7 @@ pub struct StoredObject {
 /// stops the server; the files stay in its directory, which is the caller's.
 pub struct ObjectServer {
     address: SocketAddr,
-    state: Arc<ObjectState>,
+    pub(crate) state: Arc<ObjectState>,
     accept_loop: JoinHandle<()>,
 }
 
@@ -83,10 +88,11 @@ impl Drop for ObjectServer {
     }
 }
 
-struct ObjectState {
-    directory: PathBuf,
+pub(crate) struct ObjectState {
+    pub(crate) directory: PathBuf,
     region: String,
-    objects: Mutex<HashMap<String, StoredObject>>,
+    pub(crate) objects: Mutex<HashMap<String, StoredObject>>,
+    pub(crate) uploads: Uploads,
     faults: Mutex<VecDeque<PutFault>>,
     /// The bytes each `PUT` delivered, in order, faults included.
     put_lengths: Mutex<Vec<u64>>,
@@ -107,6 +113,7 @@ impl ObjectServer {
             objects: Mutex::default(),
             faults: Mutex::default(),
             put_lengths: Mutex::default(),
+            uploads: Uploads::default(),
         });
         let accept_loop = tokio::spawn(accept(listener, Arc::clone(&state)));
         Ok(ObjectServer {
@@ -175,6 +182,18 @@ async fn serve(
         ));
     }
     let name = crate::percent_decode(parts.uri.path());
+    let file = object_file(&state, &name);
+    let query = crate::decode_query(parts.uri.query().unwrap_or(""));
+    if multipart::is_multipart(&query) {
+        let answered = multipart::serve(&state, &parts.method, &query, &name, file, body).await;
+        return Ok(answered.unwrap_or_else(|failure| {
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                &failure.to_string(),
+            )
+        }));
+    }
     let listed = object_listing::answer(
         &parts.method,
         &name,
@@ -195,10 +214,13 @@ async fn serve(
         }) => return Ok(error(status, code, &message)),
         None => {}
     }
-    let file = object_file(&state, &name);
     let answered = match parts.method {
         Method::PUT => put(&state, &name, file, &parts.headers, body).await,
         Method::GET => get(&state, &name, file, &parts.headers).await,
+        // What a GET would answer, without the body (the official downloader asks first).
+        Method::HEAD => get(&state, &name, file, &parts.headers)
+            .await
+            .map(|response| response.map(|_| whole(Bytes::new()))),
         _ => Ok(error(
             StatusCode::METHOD_NOT_ALLOWED,
             "MethodNotAllowed",
@@ -274,7 +296,7 @@ async fn put(
     Ok(Response::builder()
         .header("x-oss-request-id", "object-server")
         .header("x-oss-hash-crc64ecma", crc64.to_string())
-        .header("etag", format!("\"{crc64:016X}\""))
+        .header("etag", object_etag(crc64))
         .body(whole(Bytes::new()))
         .expect("the headers are valid"))
 }
@@ -292,6 +314,17 @@ async fn get(
             "The specified key does not exist.",
         ));
     };
+    let etag = object_etag(object.crc64);
+    if headers
+        .get(http::header::IF_MATCH)
+        .is_some_and(|wanted| wanted.as_bytes() != etag.as_bytes())
+    {
+        return Ok(error(
+            StatusCode::PRECONDITION_FAILED,
+            "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold.",
+        ));
+    }
     let range = headers
         .get(http::header::RANGE)
         .and_then(|value| value.to_str().ok())
@@ -320,6 +353,7 @@ async fn get(
         .status(status)
         .header("x-oss-request-id", "object-server")
         .header("x-oss-hash-crc64ecma", object.crc64.to_string())
+        .header(http::header::ETAG, etag)
         .header(http::header::CONTENT_LENGTH, end - start)
         .header(http::header::CONTENT_TYPE, "application/octet-stream");
     if status == StatusCode::PARTIAL_CONTENT {
@@ -344,7 +378,13 @@ fn parse_range(value: &str, length: u64) -> Option<(u64, u64)> {
     (first < end).then_some((first, end))
 }
 
-fn whole(bytes: Bytes) -> ObjectBody {
+/// This server's ETag of an object: derived from its CRC-64, so that it changes with the
+/// content, as OSS's does.
+pub(crate) fn object_etag(crc64: u64) -> String {
+    format!("\"{crc64:016X}\"")
+}
+
+pub(crate) fn whole(bytes: Bytes) -> ObjectBody {
     StreamBody::new(stream::iter([Ok(Frame::data(bytes))]).boxed())
 }
 
@@ -356,7 +396,7 @@ fn xml_reply(xml: String) -> Response<ObjectBody> {
         .expect("the headers are valid")
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response<ObjectBody> {
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response<ObjectBody> {
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n  <Code>{code}</Code>\n  \
          <Message>{message}</Message>\n  <RequestId>object-server</RequestId>\n</Error>\n"

@@ -4,6 +4,7 @@
 //! Every bench includes this module and uses part of it.
 #![allow(dead_code)]
 
+pub mod objects;
 pub mod usage;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -8,7 +8,7 @@
 //! - `programs` builds the `benchmarks` package and runs its criterion benches and
 //!   measurement programs; `own_build` times one crate's own compilation.
 //! - One module per section, in the order they run: `generation`, `spec_edit`, `compile`,
-//!   `ecs`, `corpus`, `client`, `ssm_ratio`, `load`, `paginate`, `stream_object`.
+//!   `ecs`, `corpus`, `client`, `ssm_ratio`, `load`, `paginate`, `stream_object`, `transfer`.
 
 mod cargo;
 mod client;
@@ -26,6 +26,7 @@ mod ssm_ratio;
 mod stats;
 mod stream_object;
 mod summary;
+mod transfer;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -62,6 +63,9 @@ pub enum Section {
     Paginate,
     /// A 1 GiB object streamed up and down: throughput and peak RSS.
     StreamObject,
+    /// A 1 GiB object up by multipart and down by ranges, in parallel parts: throughput and
+    /// peak RSS.
+    Transfer,
 }
 
 impl Section {
@@ -78,6 +82,7 @@ impl Section {
             Section::Load => "load",
             Section::Paginate => "paginate",
             Section::StreamObject => "stream-object",
+            Section::Transfer => "transfer",
         }
     }
 
@@ -114,7 +119,7 @@ pub struct Options {
     #[arg(long, value_name = "DIR")]
     openmeta_dir: Option<PathBuf>,
     /// A Python interpreter with the official OSS SDK V2 (`benches/official/requirements.txt`),
-    /// for the `stream-object` section's comparison; it is skipped without one.
+    /// for the `stream-object` and `transfer` sections' comparisons; they are skipped without one.
     #[arg(long, value_name = "PYTHON")]
     official_oss_python: Option<PathBuf>,
 }
@@ -213,6 +218,7 @@ impl Bench {
                 Section::Load => load::run(self)?,
                 Section::Paginate => paginate::run(self)?,
                 Section::StreamObject => stream_object::run(self)?,
+                Section::Transfer => transfer::run(self)?,
             }
         }
         self.summary.finish();
