@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use acs_cli::{Failure, Invocation};
 use acs_runtime::{BodyError, Error};
+use alibabacloud_oss_transfer::{TransferError, TransferManager};
 use clap::{Arg, Command};
 
 use crate::location::{ObjectUrl, Target};
 use crate::progress::Bar;
-use crate::transfer::{download, upload};
+use crate::stdout::download_to;
 
 pub const NAME: &str = "cp";
 const SOURCE: &str = "SOURCE";
@@ -22,9 +23,11 @@ pub fn command() -> Command {
             "Copy a file to an object (oss cp ./FILE oss://BUCKET/KEY), or an object to a file \
              or to stdout (oss cp oss://BUCKET/KEY ./FILE, or -). A KEY that is empty or ends \
              with / takes the file's name; so does a FILE that is a directory or ends with /. \
-             The copy streams, and shows a progress bar when stderr is a terminal. A download \
-             goes to a file beside FILE, renamed to FILE once whole and checked. --dry-run is \
-             not supported.",
+             A file larger than a part (6 MiB) goes up by multipart upload and an object comes \
+             down by ranged GETs, three parts at a time; to stdout it streams in one GET. A \
+             progress bar shows when stderr is a terminal. A download goes to a file beside \
+             FILE, renamed to FILE once whole and its CRC-64 checked. --dry-run is not \
+             supported.",
         )
         .arg(
             Arg::new(SOURCE)
@@ -85,8 +88,12 @@ async fn copy_up(
     };
     let client = crate::client(invocation).await?;
     let bar = Bar::on_stderr(&key);
-    let uploaded = upload(&client, file, &object.bucket, &key, bar.clone()).await;
-    finish(&bar, uploaded.map(drop))
+    let uploaded = TransferManager::new(client)
+        .upload_file(object.bucket, key, file)
+        .progress(bar.callback())
+        .send()
+        .await;
+    finish(&bar, uploaded.map(drop).map_err(failure))
 }
 
 /// Downloads to `file`, or to stdout when it is `None`.
@@ -104,7 +111,7 @@ async fn copy_down(
     let client = crate::client(invocation).await?;
     let bar = Bar::on_stderr(name);
     let Some(file) = file else {
-        let downloaded = download(
+        let downloaded = download_to(
             &client,
             &object.bucket,
             &object.key,
@@ -124,26 +131,10 @@ async fn copy_down(
         };
     };
     let file = destination_file(file, name).await;
-    let partial = partial_path(&file);
-    let mut writer = tokio::fs::File::create(&partial)
-        .await
-        .map_err(|error| Failure::Usage(format!("cannot create {}: {error}", partial.display())))?;
-    let downloaded = download(&client, &object.bucket, &object.key, &mut writer, &bar).await;
-    drop(writer);
-    let renamed = match downloaded {
-        Ok(_) => tokio::fs::rename(&partial, &file).await.map_err(|error| {
-            Failure::Unexpected(format!(
-                "cannot rename {} to {}: {error}",
-                partial.display(),
-                file.display()
-            ))
-        }),
-        Err(error) => {
-            let _ = tokio::fs::remove_file(&partial).await;
-            Err(Failure::Call(error))
-        }
-    };
-    finish(&bar, renamed)
+    let downloaded = TransferManager::new(client)
+        .download_file(&object.bucket, &object.key, &file, Some(bar.callback()))
+        .await;
+    finish(&bar, downloaded.map(drop).map_err(failure))
 }
 
 /// `file`, or the object's `name` in it when it is a directory (or is written as one).
@@ -159,13 +150,23 @@ async fn destination_file(file: &Path, name: &str) -> PathBuf {
     }
 }
 
-/// Where a download is written until it is whole and checked: beside `file`, so that the
-/// rename stays within one file system, and never `file` itself, which stays as it was if the
-/// download fails.
-fn partial_path(file: &Path) -> PathBuf {
-    let mut name = file.file_name().unwrap_or_default().to_owned();
-    name.push(format!(".{}.oss-partial", std::process::id()));
-    file.with_file_name(name)
+/// A transfer's failure as the command reports it: a failed call keeps the service's error, so
+/// that its exit status and what it shows are those of any other subcommand's, with the part it
+/// concerned said first.
+fn failure(error: TransferError) -> Failure {
+    match error {
+        TransferError::Call { source, .. } | TransferError::Sdk(source) => Failure::Call(source),
+        TransferError::Part {
+            part_number,
+            start,
+            end,
+            source,
+        } => {
+            eprintln!("part {part_number} (bytes {start} to {end}):");
+            failure(*source)
+        }
+        other => Failure::Unexpected(other.to_string()),
+    }
 }
 
 fn finish<E: Into<Failure>>(bar: &Bar, result: Result<(), E>) -> Result<(), Failure> {
@@ -178,17 +179,5 @@ fn finish<E: Into<Failure>>(bar: &Bar, result: Result<(), E>) -> Result<(), Fail
             bar.abandon();
             Err(error.into())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn partial_downloads_sit_beside_their_file() {
-        let partial = partial_path(Path::new("dir/cat.jpg"));
-        assert_eq!(partial.parent(), Some(Path::new("dir")));
-        assert!(partial.to_string_lossy().starts_with("dir/cat.jpg."));
     }
 }

@@ -3,8 +3,8 @@
 //! (`acs_cli::main_with(&CLI, &COMMANDS)`, as `spec/oss/service.yaml`'s `cli_commands` asks).
 //!
 //! They call OSS through the generated SDK, configured by the engine as every other
-//! subcommand is (global options, environment, profile). Each direction of a copy is one
-//! function ([`upload`], [`download`]), so that how an object travels can change behind it.
+//! subcommand is (global options, environment, profile); a copy between a file and an object
+//! goes through `alibabacloud-oss-transfer`, in parallel parts.
 
 #![forbid(unsafe_code)]
 
@@ -12,13 +12,11 @@ mod copy;
 mod listing;
 mod location;
 mod progress;
-mod transfer;
+mod stdout;
 
 use acs_cli::{CommandFuture, Extension, Failure, Invocation};
 
 pub use location::{ObjectUrl, Target};
-pub use progress::Progress;
-pub use transfer::{download, upload};
 
 /// The subcommands, for `acs_cli::main_with`.
 pub static COMMANDS: OssCommands = OssCommands;

@@ -1,17 +1,11 @@
 //! How far a transfer is: a bar on stderr when a person is watching it, nothing otherwise.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Duration;
 
+use alibabacloud_oss_transfer::{Progress as TransferProgress, ProgressCallback};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-/// Told how far a transfer is.
-pub trait Progress: Send + Sync {
-    /// The transfer's length in bytes, once known.
-    fn set_length(&self, length: u64);
-    /// The bytes transferred so far (a retry starts again from 0).
-    fn set_done(&self, done: u64);
-}
 
 /// A progress bar on stderr, drawn only when stderr is a terminal, so that a script or a pipe
 /// reads nothing but what it asked for.
@@ -41,18 +35,28 @@ impl Bar {
         self.0.finish();
     }
 
-    /// Takes the bar off the terminal, for a transfer that failed.
-    pub(crate) fn abandon(&self) {
-        self.0.abandon();
-    }
-}
-
-impl Progress for Bar {
-    fn set_length(&self, length: u64) {
+    /// The transfer's length in bytes, once known.
+    pub(crate) fn set_length(&self, length: u64) {
         self.0.set_length(length);
     }
 
-    fn set_done(&self, done: u64) {
+    /// The bytes transferred so far.
+    pub(crate) fn set_done(&self, done: u64) {
         self.0.set_position(done);
+    }
+
+    /// The bar as the transfer helper's callback, which parts moving at once tell of their
+    /// running total.
+    pub(crate) fn callback(&self) -> ProgressCallback {
+        let bar = self.0.clone();
+        Arc::new(move |progress: TransferProgress| {
+            bar.set_length(progress.total);
+            bar.set_position(progress.done);
+        })
+    }
+
+    /// Takes the bar off the terminal, for a transfer that failed.
+    pub(crate) fn abandon(&self) {
+        self.0.abandon();
     }
 }

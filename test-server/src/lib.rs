@@ -37,8 +37,8 @@
 mod diff;
 mod freshness;
 mod mock;
-mod object_listing;
 mod multipart;
+mod object_listing;
 mod objects;
 mod reply;
 mod verify;

@@ -35,8 +35,8 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::object_listing::{self, Answer};
 use crate::multipart::{self, Uploads};
+use crate::object_listing::{self, Answer};
 use crate::verify::Received;
 use crate::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, lock, verify_oss4};
 

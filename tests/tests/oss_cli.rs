@@ -71,6 +71,41 @@ fn content(length: usize) -> Vec<u8> {
 }
 
 #[tokio::test]
+async fn a_file_larger_than_a_part_goes_up_in_parts_and_comes_back_by_ranges() {
+    let directory = scratch("in-parts");
+    let server = server(&directory).await;
+    // Two whole parts of the default 6 MiB and a short third one.
+    let original = content(12 * 1024 * 1024 + 333);
+    let file = directory.join("big.bin");
+    std::fs::write(&file, &original).unwrap();
+
+    let up = oss(
+        &server,
+        &["cp", file.to_str().unwrap(), "oss://examplebucket/big.bin"],
+    )
+    .await;
+    assert_succeeds(&up);
+    let mut parts = server.uploaded_parts();
+    parts.sort();
+    assert_eq!(parts, [1, 2, 3]);
+    assert!(
+        server.put_lengths().is_empty(),
+        "no PutObject: {:?}",
+        server.put_lengths()
+    );
+    assert_eq!(server.open_uploads(), 0);
+
+    let copy = directory.join("big-copy.bin");
+    let down = oss(
+        &server,
+        &["cp", "oss://examplebucket/big.bin", copy.to_str().unwrap()],
+    )
+    .await;
+    assert_succeeds(&down);
+    assert!(std::fs::read(&copy).unwrap() == original);
+}
+
+#[tokio::test]
 async fn a_file_goes_up_and_comes_back_the_same() {
     let directory = scratch("round-trip");
     let server = server(&directory).await;
