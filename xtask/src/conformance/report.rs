@@ -733,9 +733,12 @@ otherwise; everything else is compared as sent.
 - **Booleans in queries and forms.** Python writes them with `str()`: `True`, `False`. The Go
   SDK's `openapi-util` (`aliyun/darabonba-openapi-util`, `golang/service/service.go`,
   `flatRepeatedList`) writes every scalar with `fmt.Sprintf(\"%v\", …)`, which gives `true` and
-  `false`. The official `True` / `False` are read as
-  `true` / `false`; our signature is then checked over the official request with them so
-  written.
+  `false`, on the v2 RPC path as on ACS3's (the Go clients of v2 products build their query
+  with the same `openapiutil.Query`, and Go's `DoRPCRequest` sends it as it is), so the
+  service takes both. The official `True` / `False` are read as `true` / `false`; our
+  signature is then checked over the official request with them so written: an ACS3
+  `Authorization` by `test-server/src/verify.rs`, a v2 RPC `Signature` (which is in the query,
+  so otherwise compared byte for byte) by `test-server/src/verify_rpc_v2.rs`.
 - **Unset lists and maps in JSON bodies.** The Python models' `to_map` writes every list field, set or
   not (`result['Tags'] = []` before filling it), so an unset list is sent as `[]` in a JSON
   body, and as the text `[]` where the parameter travels as JSON text in a query or form. The
