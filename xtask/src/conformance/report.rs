@@ -215,7 +215,7 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
         "the official model holds `disputeId` as text (`str`, in `alibabacloud-linkedmall20230930`'s request model), the metadata as an integer, so the same input is `\"7\"` in the official JSON body and `7` in ours; ours follows the metadata. Not fixed: the official SDK's facts carry placement and style, not types",
     ),
     (
-        "JSON body field: official JSON text in a string",
+        "JSON body field: official JSON text in a string, ours the JSON value",
         &[],
         "the official model holds this body field as text (SAE `CreateConfigMapRequest.data: str` in `alibabacloud-sae20190506`), which it sends as a JSON string inside the JSON body; the metadata types `Data` an object (whose one property is again `Data`, a string), and ours sends the object, the spec's type for it. Not fixed: the official SDK's facts carry placement and style, not types",
     ),
