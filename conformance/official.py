@@ -89,6 +89,7 @@ def pin_nonce_and_date(nonce, date, http_date):
     from alibabacloud_tea_openapi import utils as openapi_utils
     openapi_utils.Utils.get_nonce = staticmethod(lambda: nonce)
     openapi_utils.Utils.get_timestamp = staticmethod(lambda: date)
+    openapi_utils.Utils.get_date_utcstring = staticmethod(lambda: http_date)
     try:
         from alibabacloud_tea_util.client import Client as TeaUtil
         TeaUtil.get_nonce = staticmethod(lambda: nonce)

@@ -24,6 +24,7 @@ pub enum Signature {
     SlsLogHmacSha256,
     PdsAcsHmacSha1,
     RpcV2HmacSha1,
+    RoaV2HmacSha1,
 }
 
 impl Signature {
@@ -34,6 +35,7 @@ impl Signature {
         ("SLS-LOG-HMAC-SHA256", Signature::SlsLogHmacSha256),
         ("PDS-ACS-HMAC-SHA1", Signature::PdsAcsHmacSha1),
         ("RPC-V2-HMAC-SHA1", Signature::RpcV2HmacSha1),
+        ("ROA-V2-HMAC-SHA1", Signature::RoaV2HmacSha1),
     ];
 
     /// The scheme a spec names `name`.
@@ -52,6 +54,7 @@ impl Signature {
             Signature::SlsLogHmacSha256 => "SlsLogHmacSha256",
             Signature::PdsAcsHmacSha1 => "PdsAcsHmacSha1",
             Signature::RpcV2HmacSha1 => "RpcV2HmacSha1",
+            Signature::RoaV2HmacSha1 => "RoaV2HmacSha1",
         }
     }
 }

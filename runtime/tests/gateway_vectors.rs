@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use acs_runtime::auth::{pds, sls};
+use acs_runtime::auth::{roa_v2, sls};
 use acs_runtime::{
     AuthScheme, CallSpec, Client, Config, Credentials, Method, RequestParams, Service,
 };
@@ -99,10 +99,10 @@ fn the_official_strings_to_sign_give_the_official_authorization() {
                 &file.access_key_secret,
                 &sls::string_to_sign(&vector.method, &vector.path, &query, &headers),
             ),
-            _ => pds::authorization(
+            _ => roa_v2::authorization(
                 &file.access_key_id,
                 &file.access_key_secret,
-                &pds::string_to_sign(&vector.method, &vector.path, &query, &headers),
+                &roa_v2::string_to_sign(&vector.method, &vector.path, &query, &headers),
             ),
         };
         assert_eq!(authorization, recorded, "{}", vector.name);

@@ -601,7 +601,11 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
     } else if authorization.starts_with(b"acs ") {
         let verified = verify_gateway(Gateway::Pds, &received, secret_for);
         (verified, DatedFrom::Headers(DatedBy::HttpDate))
-    } else if !authorization.is_empty() {
+    } else if !authorization.is_empty() && !recorded.headers.contains_key("x-acs-signature-method")
+    {
+        // A request in the v2 ROA shape (`x-acs-signature-method`) that is not signed `acs`
+        // is an anonymous call whose `Authorization` is a parameter of its own (EIAM's
+        // bearer token), not a signature.
         (
             verify(&received, secret_for),
             DatedFrom::Headers(DatedBy::AcsDate),

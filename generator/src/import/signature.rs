@@ -45,14 +45,26 @@ pub(crate) fn is_anonymous(security: Option<&[BTreeMap<String, Value>]>) -> bool
 }
 
 /// The scheme of an operation when not its service's: the official SDKs send an anonymous
-/// call of an RPC-style product that signs with ACS3 through `tea-openapi`'s `do_rpcrequest`
-/// (`alibabacloud-sts20150401`'s `AssumeRoleWithOIDC`, AppStream Center's, ECD's), which
-/// writes the v2 RPC request, unsigned: the action, version, timestamp and nonce in the query.
+/// call of a product that signs with ACS3 through `tea-openapi`'s old paths, unsigned. An
+/// RPC-style product's goes through `do_rpcrequest` (`alibabacloud-sts20150401`'s
+/// `AssumeRoleWithOIDC`, AppStream Center's, ECD's), which writes the v2 RPC request: the
+/// action, version, timestamp and nonce in the query. A ROA-style product's goes through
+/// `do_roarequest` (Elasticsearch's `CapacityPlan`, every EIAM Developer API operation), which
+/// writes the v2 ROA request: an HTTP `date`, the signature method and version in headers, no
+/// body hash. Every anonymous operation of the official wheels of the corpus but SLS's (which
+/// its gateway signs) goes one of these two ways: 50 RPC, 61 ROA.
 pub(crate) fn of_operation(service: &ServiceSpec, operation: &OperationSpec) -> Option<String> {
-    let v2_path = operation.anonymous
-        && service.style.value.eq_ignore_ascii_case("rpc")
-        && service.signature.value == "ACS3-HMAC-SHA256";
-    v2_path.then(|| "RPC-V2-HMAC-SHA1".to_owned())
+    if !operation.anonymous || service.signature.value != "ACS3-HMAC-SHA256" {
+        return None;
+    }
+    let style = &service.style.value;
+    if style.eq_ignore_ascii_case("rpc") {
+        Some("RPC-V2-HMAC-SHA1".to_owned())
+    } else if style.eq_ignore_ascii_case("roa") {
+        Some("ROA-V2-HMAC-SHA1".to_owned())
+    } else {
+        None
+    }
 }
 
 /// Whether the official SDK puts the metadata's host parameters before the host: not PDS's

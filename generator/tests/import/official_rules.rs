@@ -82,3 +82,28 @@ fn parameters_nested_in_an_object_are_flattened_whatever_their_style() {
 "#,
     );
 }
+
+/// The official SDKs send an anonymous operation of a product that signs with ACS3 through
+/// their old paths, unsigned: an RPC one through `do_rpcrequest` (the v2 RPC request), a ROA
+/// one through `do_roarequest` (the v2 ROA request); a signed operation keeps its service's
+/// scheme.
+#[test]
+fn an_anonymous_operation_goes_the_old_path_of_its_style() {
+    let anonymous =
+        r#"{"path": "/v1/things", "methods": ["post"], "security": [{"Anonymous": []}]}"#;
+    let signed = r#"{"path": "/v1/things", "methods": ["post"], "security": [{"AK": []}]}"#;
+    for (metadata, expected) in [
+        (with_api(anonymous), Some("RPC-V2-HMAC-SHA1")),
+        (with_roa_api(anonymous), Some("ROA-V2-HMAC-SHA1")),
+        (with_api(signed), None),
+        (with_roa_api(signed), None),
+    ] {
+        let imported = imported(&metadata);
+        let operation = operation(&imported, "Api");
+        assert_eq!(
+            operation.signature.as_ref().map(|name| name.value.as_str()),
+            expected,
+            "{metadata}"
+        );
+    }
+}

@@ -11,7 +11,7 @@
 //!
 //! An operation the official SDKs send `Anonymous` ([`Operation::anonymous`](crate::Operation::anonymous),
 //! from the metadata's `security`) keeps its product's request shape without the signature:
-//! `tea-openapi`'s `do_request` and `do_rpcrequest` and the PDS gateway write every header
+//! `tea-openapi`'s `do_request`, `do_rpcrequest` and `do_roarequest` and the PDS gateway write every header
 //! and parameter they otherwise would (date, nonce, body hash) and skip only the credentials
 //! and the signature. The SLS and OSS gateways never look at it and sign every call, and so
 //! do their schemes here.
@@ -19,6 +19,7 @@
 pub mod acs3;
 pub mod oss4;
 pub mod pds;
+pub mod roa_v2;
 pub mod rpc_v2;
 pub mod sls;
 
@@ -50,16 +51,20 @@ pub enum AuthScheme {
     /// The v2 signature of RPC calls, HMAC-SHA1 in the query, which the official SDKs of
     /// older products send ([`rpc_v2`]).
     RpcV2HmacSha1,
+    /// The v2 signature of ROA calls, HMAC-SHA1 in an `acs` `Authorization` with an HTTP
+    /// `date`, which the official SDKs send an anonymous ROA operation with ([`roa_v2`]).
+    RoaV2HmacSha1,
 }
 
 impl AuthScheme {
     /// Every scheme.
-    pub const ALL: [AuthScheme; 5] = [
+    pub const ALL: [AuthScheme; 6] = [
         AuthScheme::Acs3HmacSha256,
         AuthScheme::Oss4HmacSha256,
         AuthScheme::SlsLogHmacSha256,
         AuthScheme::PdsAcsHmacSha1,
         AuthScheme::RpcV2HmacSha1,
+        AuthScheme::RoaV2HmacSha1,
     ];
 
     /// The scheme a call is sent with: its operation's own (`Operation::with_auth`), else the
@@ -73,7 +78,7 @@ impl AuthScheme {
     pub(crate) fn signs_body_hash(self) -> bool {
         !matches!(
             self,
-            AuthScheme::Oss4HmacSha256 | AuthScheme::PdsAcsHmacSha1
+            AuthScheme::Oss4HmacSha256 | AuthScheme::PdsAcsHmacSha1 | AuthScheme::RoaV2HmacSha1
         )
     }
 
@@ -111,6 +116,7 @@ pub(crate) fn sign(
         (AuthScheme::Acs3HmacSha256, keys) => acs3::request(unsigned, keys),
         (AuthScheme::PdsAcsHmacSha1, keys) => pds::request(unsigned, keys),
         (AuthScheme::RpcV2HmacSha1, keys) => rpc_v2::request(unsigned, keys),
+        (AuthScheme::RoaV2HmacSha1, keys) => roa_v2::request(unsigned, keys),
         (AuthScheme::Oss4HmacSha256, Some(keys)) => oss4::sign(unsigned, keys),
         (AuthScheme::SlsLogHmacSha256, Some(keys)) => sls::sign(unsigned, keys),
         (AuthScheme::Oss4HmacSha256 | AuthScheme::SlsLogHmacSha256, None) => {

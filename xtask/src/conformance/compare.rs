@@ -5,6 +5,8 @@
 //! Three quirks of the Python SDK are normalised before comparing, and only these (CONFORMANCE.md
 //! gives the evidence that the other official SDKs do otherwise):
 //! - booleans in queries and forms are `True`/`False` (Python's `str`): read as `true`/`false`;
+//!   a v2 RPC `Signature` over them is then checked by verifying ours over the official
+//!   request so read, as an ACS3 signature is;
 //! - unset lists and maps are written into JSON bodies as `[]` and `{}`: an empty list or
 //!   object ours leaves out is dropped;
 //! - every header the SDK sets is signed, `user-agent` and `x-acs-credentials-provider`
@@ -145,7 +147,20 @@ pub fn compare(
             .query
             .retain(|(key, _)| !V2_SIGNATURE_PARAMETERS.contains(&key.as_str()));
     }
-    let ours_params = Parameters::of(ours, &mut Normalised::default());
+    let mut ours_params = Parameters::of(ours, &mut Normalised::default());
+    // The v2 RPC signature is over the query and form as sent, so where Python's booleans
+    // were read as `true` its `Signature` is over `True`: ours is then checked by verifying
+    // it over the official request so normalised, as an ACS3 signature is, not byte for byte.
+    let v2_signature_over_python_booleans = same_other_scheme
+        && normalised.python_booleans
+        && official_params
+            .query
+            .iter()
+            .any(|(key, _)| key == "Signature");
+    if v2_signature_over_python_booleans {
+        official_params.query.retain(|(key, _)| key != "Signature");
+        ours_params.query.retain(|(key, _)| key != "Signature");
+    }
     let unset_lists = official_params.drop_unset_lists(&ours_params);
     if !unset_lists.is_empty() {
         normalised.python_empty_lists = true;
@@ -153,7 +168,21 @@ pub fn compare(
     let bodies_differ = official_params.raw_body != ours_params.raw_body;
     found.extend(official_params.differences(&ours_params, &unset_lists, &mut normalised));
     if side == Side::Sdk && !other_signature && official_params.query == ours_params.query {
-        found.extend(query_encoding(&official.query, &ours.query, &unset_lists));
+        // A `Signature` checked by verifying it is left out here too.
+        let compared = |query: &str| {
+            query
+                .split('&')
+                .filter(|pair| {
+                    !(v2_signature_over_python_booleans && pair.starts_with("Signature="))
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        found.extend(query_encoding(
+            &compared(&official.query),
+            &compared(&ours.query),
+            &unset_lists,
+        ));
     }
     found.extend(headers(
         official,
@@ -162,7 +191,12 @@ pub fn compare(
         bodies_differ,
         other_signature,
     ));
-    if same_other_scheme {
+    if v2_signature_over_python_booleans {
+        if found.is_empty() {
+            let official = normalised_official(official, ours, normalised, &unset_lists);
+            found.extend(rpc_v2_signature(&official, ours, secret));
+        }
+    } else if same_other_scheme {
         if found.is_empty() && official.header("authorization") != ours.header("authorization") {
             found.push(difference(
                 "authorization: ours is not the official one",
@@ -848,6 +882,48 @@ fn signature(official: &Recorded, ours: &Recorded, secret: &str) -> Option<Diffe
         })
 }
 
+/// Our v2 RPC `Signature` must verify over the official request (normalised), by the test
+/// server's own implementation of the v2 signature: the official query with ours in place of
+/// its `Signature`.
+fn rpc_v2_signature(official: &Recorded, ours: &Recorded, secret: &str) -> Option<Difference> {
+    let is_signature = |pair: &&str| {
+        pair.split_once('=')
+            .is_some_and(|(key, _)| key == "Signature")
+    };
+    let ours_signature = ours.query.split('&').find(is_signature)?;
+    let query: Vec<&str> = official
+        .query
+        .split('&')
+        .filter(|pair| !is_signature(pair))
+        .chain([ours_signature])
+        .collect();
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in &official.headers {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::try_from(name.as_str()),
+            http::HeaderValue::try_from(value.as_str()),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    let body = official.body_bytes();
+    let received = acs_test_server::Received {
+        method: &official.method,
+        path: &official.path,
+        query: &query.join("&"),
+        headers: &headers,
+        body: &body,
+    };
+    acs_test_server::verify_rpc_v2(&received, |_| Some(secret.to_owned()))
+        .err()
+        .map(|error| {
+            difference(
+                "signature: ours does not verify over the official request",
+                clip(&error.to_string()),
+            )
+        })
+}
+
 /// At most 160 characters of `text`, for a report line.
 pub fn clip(text: &str) -> String {
     const LIMIT: usize = 160;
@@ -1043,6 +1119,71 @@ mod tests {
         assert!(
             found.iter().all(|found| !found.class.starts_with("JSON")),
             "{found:?}"
+        );
+    }
+
+    /// A v2 RPC request, `Signature` in the query over `pairs` and `Flag=<flag>`.
+    fn rpc_v2(flag: &str, signature_of: &str) -> Recorded {
+        let mut pairs = vec![
+            ("Action", "Act"),
+            ("Format", "json"),
+            ("Version", "2020-01-01"),
+            ("Timestamp", "2024-05-01T08:30:00Z"),
+            ("SignatureNonce", "n"),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+            ("AccessKeyId", "ak"),
+            ("Flag", flag),
+        ];
+        let text = acs_runtime::auth::rpc_v2::string_to_sign("POST", &{
+            let mut signed = pairs.clone();
+            signed.retain(|(key, _)| *key != "Flag");
+            signed.push(("Flag", signature_of));
+            signed
+        });
+        let signature = acs_runtime::auth::rpc_v2::signature(SECRET, &text);
+        pairs.push(("Signature", &signature));
+        let query = pairs
+            .iter()
+            .map(|(key, value)| {
+                let value: String = percent_encoding::utf8_percent_encode(
+                    value,
+                    percent_encoding::NON_ALPHANUMERIC,
+                )
+                .to_string();
+                format!("{key}={value}")
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        Recorded {
+            method: "POST".into(),
+            path: "/".into(),
+            query,
+            headers: [
+                ("host", "127.0.0.1:1"),
+                ("x-acs-action", "Act"),
+                ("x-acs-version", "2020-01-01"),
+            ]
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect(),
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_v2_signature_over_python_booleans_is_verified_not_compared_byte_for_byte() {
+        let official = rpc_v2("True", "True");
+        let (found, normalised) = compare(&official, &rpc_v2("true", "true"), Side::Sdk, SECRET);
+        assert!(normalised.python_booleans);
+        assert_eq!(found, vec![]);
+
+        let signed_otherwise = rpc_v2("true", "false");
+        let (found, _) = compare(&official, &signed_otherwise, Side::Sdk, SECRET);
+        let classes: Vec<&str> = found.iter().map(|found| found.class.as_str()).collect();
+        assert_eq!(
+            classes,
+            ["signature: ours does not verify over the official request"]
         );
     }
 
