@@ -1,0 +1,250 @@
+//! The default client's connections: HTTP/1.1 connections kept open per destination, each
+//! driven by the call that uses it.
+//!
+//! hyper-util's pooling client runs every connection as a task of its own that a call talks to
+//! through channels, and spawns one more task per call to put the connection back: each call
+//! then wakes two tasks, which on a current-thread runtime also costs an extra poll of the
+//! I/O driver, and pays for the pool's locking and hashing. Here a call takes an idle
+//! connection, polls it itself while it waits for the response and its body (hyper's
+//! `client::conn::http1`), and puts it back once the body is read. Only a streamed response,
+//! whose body is read after the call has returned, has its connection driven by a task.
+
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use futures_util::task::AtomicWaker;
+use http::HeaderValue;
+use http::uri::{Authority, Scheme, Uri};
+use hyper::body::Incoming;
+use hyper::client::conn::TrySendError;
+use hyper::client::conn::http1::{Connection, SendRequest};
+use hyper_rustls::MaybeHttpsStream;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+use super::RequestBody;
+
+/// What a connection runs over: TLS or not to the destination, over TLS or not to a proxy, if
+/// any, over TCP.
+pub(super) type Stream = MaybeHttpsStream<MaybeHttpsStream<TokioIo<TcpStream>>>;
+
+/// An unused connection is closed rather than used after this long; servers drop idle ones
+/// themselves after a while.
+const IDLE_CONNECTION_LIFETIME: Duration = Duration::from_secs(90);
+
+/// Requests to the same scheme and authority share connections.
+#[derive(Clone, PartialEq, Eq)]
+pub(super) struct Destination {
+    scheme: Scheme,
+    authority: Authority,
+}
+
+impl Destination {
+    /// `None` for a URL without a scheme or host, which names no destination.
+    pub(super) fn of(uri: &Uri) -> Option<Self> {
+        Some(Destination {
+            scheme: uri.scheme()?.clone(),
+            authority: uri.authority()?.clone(),
+        })
+    }
+}
+
+/// One HTTP/1.1 connection: the handle requests are sent through, and the connection itself,
+/// which moves only while someone polls it.
+pub(super) struct Conn {
+    sender: SendRequest<RequestBody>,
+    connection: Connection<Stream, RequestBody>,
+    /// Polling the connection again after it finished is not allowed.
+    finished: bool,
+    relay: Arc<Relay>,
+    /// Wakes `relay`: made once, as a waker made from an `Arc` is an allocation.
+    relay_waker: Waker,
+    /// Connected to a proxy that forwards requests: they carry their URL in absolute form
+    /// (`POST http://host/?… HTTP/1.1`) and the proxy's credentials, if any.
+    pub(super) forwarding: Option<Forwarding>,
+    /// Taken from the pool: the server may have closed it in the meantime, and a request that
+    /// it refused before writing is then sent again on another.
+    pub(super) reused: bool,
+}
+
+pub(super) struct Forwarding {
+    pub(super) proxy_authorization: Option<HeaderValue>,
+}
+
+impl Conn {
+    pub(super) fn new(
+        sender: SendRequest<RequestBody>,
+        connection: Connection<Stream, RequestBody>,
+        forwarding: Option<Forwarding>,
+    ) -> Self {
+        let relay = Arc::new(Relay::default());
+        Conn {
+            sender,
+            connection,
+            finished: false,
+            relay_waker: Waker::from(Arc::clone(&relay)),
+            relay,
+            forwarding,
+            reused: false,
+        }
+    }
+
+    /// Sends `request`, driving the connection until the response's head has arrived. A
+    /// request the connection refused before writing any of it comes back with the error.
+    pub(super) async fn send(
+        &mut self,
+        request: http::Request<RequestBody>,
+    ) -> Result<http::Response<Incoming>, TrySendError<http::Request<RequestBody>>> {
+        let sent = self.sender.try_send_request(request);
+        self.drive(sent).await
+    }
+
+    /// Awaits `work`, polling the connection before it each time: reading and writing happen
+    /// in the connection's poll, which hands what it read to the response and its body.
+    ///
+    /// The connection and `work` wake each other as they hand the response over (the
+    /// response's channel, the body's demand for data). Such a wake, made while this very poll
+    /// runs, is answered by polling both again at once ([`Relay`]): passed on to the caller's
+    /// task, it would have the runtime poll its I/O driver once more before polling the task
+    /// again, a system call per wake.
+    pub(super) async fn drive<T>(&mut self, work: impl Future<Output = T>) -> T {
+        let mut work = pin!(work);
+        poll_fn(|cx| {
+            let relay = &self.relay;
+            relay.task.register(cx.waker());
+            let mut inner = Context::from_waker(&self.relay_waker);
+            loop {
+                relay.polling.store(true, Ordering::SeqCst);
+                // Its failures reach the response or the body, which are `work`'s to report.
+                if !self.finished && self.connection.poll_without_shutdown(&mut inner).is_ready() {
+                    self.finished = true;
+                }
+                let done = work.as_mut().poll(&mut inner);
+                relay.polling.store(false, Ordering::SeqCst);
+                if done.is_ready() || !relay.woken_while_polling.swap(false, Ordering::SeqCst) {
+                    return done;
+                }
+            }
+        })
+        .await
+    }
+
+    /// Whether the connection is open and waiting for a request: after an exchange, whether
+    /// the response left it reusable; in the pool, whether the server has closed it since.
+    pub(super) async fn is_idle(&mut self) -> bool {
+        poll_fn(|cx| {
+            if !self.finished && self.connection.poll_without_shutdown(cx).is_ready() {
+                self.finished = true;
+            }
+            Poll::Ready(!self.finished && self.sender.is_ready())
+        })
+        .await
+    }
+
+    /// Drives the connection on a task of its own until its exchange is over, then puts it
+    /// back: for a response whose body is read after the call has returned.
+    pub(super) fn drive_in_background(mut self, pool: Arc<Pool>, to: Destination) {
+        tokio::spawn(async move {
+            let idle = poll_fn(|cx| {
+                if self.connection.poll_without_shutdown(cx).is_ready() {
+                    return Poll::Ready(false);
+                }
+                self.sender.poll_ready(cx).map(|ready| ready.is_ok())
+            })
+            .await;
+            if idle {
+                pool.check_in(to, self);
+            }
+        });
+    }
+}
+
+/// The idle connections, most recently used last, per destination (a client talks to one or
+/// a few: a list is quicker to search than a map is to hash).
+pub(super) struct Pool {
+    idle: Mutex<Vec<(Destination, Vec<Idle>)>>,
+    max_idle_per_destination: usize,
+}
+
+/// The waker that [`Conn::drive`] hands the connection and its work: a wake while the drive
+/// polls them only asks it to poll them again; any other (the socket became ready, a timer)
+/// wakes the calling task.
+#[derive(Default)]
+struct Relay {
+    task: AtomicWaker,
+    polling: AtomicBool,
+    woken_while_polling: AtomicBool,
+}
+
+impl Wake for Relay {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if self.polling.load(Ordering::SeqCst) {
+            self.woken_while_polling.store(true, Ordering::SeqCst);
+        } else {
+            self.task.wake();
+        }
+    }
+}
+
+struct Idle {
+    conn: Conn,
+    since: Instant,
+}
+
+impl Pool {
+    pub(super) fn new(max_idle_per_destination: usize) -> Self {
+        Pool {
+            idle: Mutex::new(Vec::new()),
+            max_idle_per_destination,
+        }
+    }
+
+    /// The most recently used idle connection to `to` that is still open, if any; expired and
+    /// closed ones met on the way are dropped, which closes them.
+    pub(super) async fn check_out(&self, to: &Destination) -> Option<Conn> {
+        loop {
+            let idle = {
+                let mut pool = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                let (_, idle) = pool.iter_mut().find(|(destination, _)| destination == to)?;
+                let newest = idle.pop()?;
+                if newest.since.elapsed() > IDLE_CONNECTION_LIFETIME {
+                    // The others have been idle longer still.
+                    idle.clear();
+                    return None;
+                }
+                newest
+            };
+            let mut conn = idle.conn;
+            if conn.is_idle().await {
+                conn.reused = true;
+                return Some(conn);
+            }
+        }
+    }
+
+    /// Keeps `conn` for the next request to `to`, unless as many are kept already: a burst of
+    /// concurrent calls opens as many connections as it needs, and all but these are closed.
+    pub(super) fn check_in(&self, to: Destination, conn: Conn) {
+        let now = Instant::now();
+        let mut pool = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        let idle = match pool.iter().position(|(destination, _)| *destination == to) {
+            Some(index) => &mut pool[index].1,
+            None => {
+                pool.push((to, Vec::new()));
+                &mut pool.last_mut().expect("just pushed").1
+            }
+        };
+        idle.retain(|kept| now.duration_since(kept.since) <= IDLE_CONNECTION_LIFETIME);
+        if idle.len() < self.max_idle_per_destination {
+            idle.push(Idle { conn, since: now });
+        }
+    }
+}
