@@ -11,12 +11,10 @@
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use futures_util::task::AtomicWaker;
 use http::HeaderValue;
 use http::uri::{Authority, Scheme, Uri};
 use hyper::body::Incoming;
@@ -60,9 +58,6 @@ pub(super) struct Conn {
     connection: Connection<Stream, RequestBody>,
     /// Polling the connection again after it finished is not allowed.
     finished: bool,
-    relay: Arc<Relay>,
-    /// Wakes `relay`: made once, as a waker made from an `Arc` is an allocation.
-    relay_waker: Waker,
     /// Connected to a proxy that forwards requests: they carry their URL in absolute form
     /// (`POST http://host/?… HTTP/1.1`) and the proxy's credentials, if any.
     pub(super) forwarding: Option<Forwarding>,
@@ -81,13 +76,10 @@ impl Conn {
         connection: Connection<Stream, RequestBody>,
         forwarding: Option<Forwarding>,
     ) -> Self {
-        let relay = Arc::new(Relay::default());
         Conn {
             sender,
             connection,
             finished: false,
-            relay_waker: Waker::from(Arc::clone(&relay)),
-            relay,
             forwarding,
             reused: false,
         }
@@ -105,30 +97,14 @@ impl Conn {
 
     /// Awaits `work`, polling the connection before it each time: reading and writing happen
     /// in the connection's poll, which hands what it read to the response and its body.
-    ///
-    /// The connection and `work` wake each other as they hand the response over (the
-    /// response's channel, the body's demand for data). Such a wake, made while this very poll
-    /// runs, is answered by polling both again at once ([`Relay`]): passed on to the caller's
-    /// task, it would have the runtime poll its I/O driver once more before polling the task
-    /// again, a system call per wake.
     pub(super) async fn drive<T>(&mut self, work: impl Future<Output = T>) -> T {
         let mut work = pin!(work);
         poll_fn(|cx| {
-            let relay = &self.relay;
-            relay.task.register(cx.waker());
-            let mut inner = Context::from_waker(&self.relay_waker);
-            loop {
-                relay.polling.store(true, Ordering::SeqCst);
-                // Its failures reach the response or the body, which are `work`'s to report.
-                if !self.finished && self.connection.poll_without_shutdown(&mut inner).is_ready() {
-                    self.finished = true;
-                }
-                let done = work.as_mut().poll(&mut inner);
-                relay.polling.store(false, Ordering::SeqCst);
-                if done.is_ready() || !relay.woken_while_polling.swap(false, Ordering::SeqCst) {
-                    return done;
-                }
+            // Its failures reach the response or the body, which are `work`'s to report.
+            if !self.finished && self.connection.poll_without_shutdown(cx).is_ready() {
+                self.finished = true;
             }
+            work.as_mut().poll(cx)
         })
         .await
     }
@@ -168,30 +144,6 @@ impl Conn {
 pub(super) struct Pool {
     idle: Mutex<Vec<(Destination, Vec<Idle>)>>,
     max_idle_per_destination: usize,
-}
-
-/// The waker that [`Conn::drive`] hands the connection and its work: a wake while the drive
-/// polls them only asks it to poll them again; any other (the socket became ready, a timer)
-/// wakes the calling task.
-#[derive(Default)]
-struct Relay {
-    task: AtomicWaker,
-    polling: AtomicBool,
-    woken_while_polling: AtomicBool,
-}
-
-impl Wake for Relay {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        if self.polling.load(Ordering::SeqCst) {
-            self.woken_while_polling.store(true, Ordering::SeqCst);
-        } else {
-            self.task.wake();
-        }
-    }
 }
 
 struct Idle {
