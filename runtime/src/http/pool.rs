@@ -3,8 +3,7 @@
 //!
 //! hyper-util's pooling client runs every connection as a task of its own that a call talks to
 //! through channels, and spawns one more task per call to put the connection back: each call
-//! then wakes two tasks, which on a current-thread runtime also costs an extra poll of the
-//! I/O driver, and pays for the pool's locking and hashing. Here a call takes an idle
+//! then wakes two tasks and pays for the pool's locking and hashing. Here a call takes an idle
 //! connection, polls it itself while it waits for the response and its body (hyper's
 //! `client::conn::http1`), and puts it back once the body is read. Only a streamed response,
 //! whose body is read after the call has returned, has its connection driven by a task.
