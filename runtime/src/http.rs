@@ -1,9 +1,11 @@
 //! The HTTP layer: a small trait so users can bring their own client, and the default one.
 //!
-//! [`DefaultHttpClient`] is hyper-util's pooling client, HTTP/1.1 only, over rustls with the
-//! *ring* provider: nothing to build beyond Rust and a C compiler. It sends the
-//! `http::Request` the runtime signed as it is, with no second parse of its URL and no
-//! redirect handling (the API answers every call itself).
+//! [`DefaultHttpClient`] is hyper's HTTP/1.1 client over a pool of kept-alive connections, each
+//! driven by the call that uses it (`pool`), over rustls with the *ring* provider: nothing to
+//! build beyond Rust and a C compiler. It sends the `http::Request` the runtime signed as it
+//! is, with no second parse of its URL and no redirect handling (the API answers every call
+//! itself). A request that a kept connection refused before writing any of it (the server
+//! had closed it) is sent again on another.
 //!
 //! **Certificates** are verified unless
 //! [`DefaultHttpClientSettings::danger_accept_invalid_certificates`] is set, by
@@ -35,24 +37,24 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::Uri;
-use http::header::PROXY_AUTHORIZATION;
+use http::header::{HOST, PROXY_AUTHORIZATION};
 use http::uri::Scheme;
+use http::{HeaderValue, Uri};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Body as _, Incoming};
-use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
-use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::proxy::matcher::Matcher;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use rustls_platform_verifier::BuilderVerifierExt;
 use tokio::net::TcpStream;
 use tower_service::Service;
 
 mod body;
+mod pool;
 pub use body::{RequestBody, ResponseStream};
+use pool::{Conn, Destination, Forwarding, Pool, Stream};
 
 /// A response body larger than this is refused rather than buffered (64 MiB): OOS responses
 /// are at most a few megabytes, and a runaway body must not exhaust memory.
@@ -184,14 +186,9 @@ impl Default for DefaultHttpClientSettings {
     }
 }
 
-/// An unused pooled connection is closed after this long; servers drop idle ones themselves
-/// after a while, and a request that meets such a connection before it was written is sent
-/// again on a new one by hyper-util.
-const IDLE_CONNECTION_LIFETIME: Duration = Duration::from_secs(90);
-
-/// At most this many unused connections per host stay in the pool: a burst of concurrent calls
-/// opens as many connections as it needs, and all but these are closed once it is over, rather
-/// than holding sockets (and the server's resources) until they have been idle for
+/// At most this many unused connections per destination stay open: a burst of concurrent
+/// calls opens as many connections as it needs, and all but these are closed once it is over,
+/// rather than holding sockets (and the server's resources) until they have been idle for
 /// 90 seconds.
 pub const MAX_IDLE_CONNECTIONS_PER_HOST: usize = 32;
 
@@ -204,11 +201,22 @@ type Connecting<T> = Pin<Box<dyn Future<Output = Result<T, BoxError>> + Send>>;
 
 /// The default client (see the [module documentation](self)). Clones share the connection
 /// pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DefaultHttpClient {
-    client: Client<Connector, RequestBody>,
+    connector: Connector,
+    pool: Arc<Pool>,
     proxies: Arc<Matcher>,
     max_response_bytes: usize,
+}
+
+/// Shows the proxies' matcher, which hides their credentials.
+impl fmt::Debug for DefaultHttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultHttpClient")
+            .field("proxies", &self.proxies)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl DefaultHttpClient {
@@ -238,85 +246,168 @@ impl DefaultHttpClient {
             tls: HttpsConnector::from((route, tls)),
             timeout: settings.connect_timeout,
         };
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(IDLE_CONNECTION_LIFETIME)
-            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS_PER_HOST)
-            .build(connector);
         Ok(DefaultHttpClient {
-            client,
+            connector,
+            pool: Arc::new(Pool::new(MAX_IDLE_CONNECTIONS_PER_HOST)),
             proxies,
             max_response_bytes: settings.max_response_bytes,
         })
     }
 
-    /// A proxy that forwards requests to an http destination reads its credentials from each
-    /// request; a tunnelling one gets them with `CONNECT` instead (see [`Route`]).
-    fn authorize_to_forwarding_proxy<B>(&self, request: &mut http::Request<B>) {
-        if request.uri().scheme() != Some(&Scheme::HTTP) {
-            return;
-        }
-        if let Some(proxy) = self.proxies.intercept(request.uri())
-            && let Some(credentials) = proxy.basic_auth()
-        {
-            request
-                .headers_mut()
-                .insert(PROXY_AUTHORIZATION, credentials.clone());
-        }
+    /// A new connection to `destination`, within the connect timeout, ready for a request.
+    async fn connect(&self, destination: &Uri) -> Result<Conn, HttpError> {
+        let failed = |error: BoxError| {
+            let kind = if refused_certificate(error.as_ref()) {
+                HttpErrorKind::Certificate
+            } else {
+                HttpErrorKind::Connect
+            };
+            HttpError::new(
+                kind,
+                ExchangeError::new("sending the request to", destination, error),
+            )
+        };
+        let stream = self.connector.clone().call(destination.clone()).await;
+        let stream = stream.map_err(failed)?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(stream)
+            .await
+            .map_err(|error| failed(error.into()))?;
+        Ok(Conn::new(sender, connection, self.forwarding(destination)))
     }
-}
 
-impl DefaultHttpClient {
-    /// Sends `request` and returns the response once its head has arrived.
+    /// Whether requests to `destination` go to a proxy that forwards them: an http
+    /// destination behind a proxy (an https one is tunnelled, see [`Route`]). Such a proxy
+    /// reads its credentials from each request.
+    fn forwarding(&self, destination: &Uri) -> Option<Forwarding> {
+        if destination.scheme() != Some(&Scheme::HTTP) {
+            return None;
+        }
+        let proxy = self.proxies.intercept(destination)?;
+        Some(Forwarding {
+            proxy_authorization: proxy.basic_auth().cloned(),
+        })
+    }
+
+    /// Sends `request` and returns the response once its head has arrived, with the
+    /// connection it came on, whose body is still to be read from it.
     async fn exchange(
         &self,
         request: http::Request<RequestBody>,
-    ) -> Result<http::Response<Incoming>, HttpError> {
-        // Only for an error's message: hyper takes the request itself.
-        let destination = request.uri().clone();
-        let mut request = request;
-        self.authorize_to_forwarding_proxy(&mut request);
-        self.client.request(request).await.map_err(|error| {
-            HttpError::new(
-                kind_of_failed_send(&error),
-                ExchangeError::new("sending the request to", &destination, error),
-            )
-        })
+    ) -> Result<(Conn, Destination, http::Response<Incoming>), HttpError> {
+        let (mut parts, body) = request.into_parts();
+        // Kept whole for an error's message, a second connection and a forwarding proxy.
+        let uri = std::mem::take(&mut parts.uri);
+        let Some(destination) = Destination::of(&uri) else {
+            return Err(HttpError::new(
+                HttpErrorKind::Other,
+                ExchangeError::new("sending the request to", &uri, "the URL names no host"),
+            ));
+        };
+        if !parts.headers.contains_key(HOST) {
+            parts.headers.insert(HOST, host_header(&uri)?);
+        }
+        let mut request = http::Request::from_parts(parts, body);
+        loop {
+            let mut conn = match self.pool.check_out(&destination).await {
+                Some(conn) => conn,
+                None => self.connect(&uri).await?,
+            };
+            match &conn.forwarding {
+                Some(forwarding) => {
+                    *request.uri_mut() = uri.clone();
+                    if let Some(credentials) = &forwarding.proxy_authorization {
+                        request
+                            .headers_mut()
+                            .insert(PROXY_AUTHORIZATION, credentials.clone());
+                    }
+                }
+                None => *request.uri_mut() = origin_form(&uri),
+            }
+            match conn.send(request).await {
+                Ok(response) => return Ok((conn, destination, response)),
+                Err(mut refused) => match refused.take_message() {
+                    // The server closed the kept connection before it took the request.
+                    Some(unsent) if conn.reused => request = unsent,
+                    _ => {
+                        let error = refused.into_error();
+                        let kind = if error.is_user() {
+                            HttpErrorKind::Other
+                        } else {
+                            HttpErrorKind::Io
+                        };
+                        return Err(HttpError::new(
+                            kind,
+                            ExchangeError::new("sending the request to", &uri, error),
+                        ));
+                    }
+                },
+            }
+        }
     }
 }
 
 impl HttpClient for DefaultHttpClient {
     fn send(&self, request: http::Request<Bytes>) -> HttpFuture<'_> {
         Box::pin(async move {
-            let destination = request.uri().clone();
-            let response = self.exchange(request.map(RequestBody::whole)).await?;
+            // Only for an error's message: the request goes to hyper.
+            let uri = request.uri().clone();
+            let (mut conn, destination, response) =
+                self.exchange(request.map(RequestBody::whole)).await?;
             let (parts, body) = response.into_parts();
             let limit = self.max_response_bytes;
             // The lower bound is the `Content-Length`, where there is one.
             if body.size_hint().lower() > limit as u64 {
                 return Err(too_large(limit));
             }
-            let body = Limited::new(body, limit).collect().await.map_err(|error| {
+            let body = conn.drive(Limited::new(body, limit).collect()).await;
+            let body = body.map_err(|error| {
                 if error.is::<LengthLimitError>() {
                     too_large(limit)
                 } else {
                     HttpError::new(
                         HttpErrorKind::Io,
-                        ExchangeError::new("reading the response from", &destination, error),
+                        ExchangeError::new("reading the response from", &uri, error),
                     )
                 }
             })?;
+            if conn.is_idle().await {
+                self.pool.check_in(destination, conn);
+            }
             Ok(http::Response::from_parts(parts, body.to_bytes()))
         })
     }
 
     /// Streams both bodies: the response's size limit does not apply, as the caller reads it
-    /// a chunk at a time.
+    /// a chunk at a time, while a task drives the connection.
     fn send_streaming(&self, request: http::Request<RequestBody>) -> StreamingHttpFuture<'_> {
         Box::pin(async move {
-            let response = self.exchange(request).await?;
+            let (conn, destination, response) = self.exchange(request).await?;
+            conn.drive_in_background(Arc::clone(&self.pool), destination);
             Ok(response.map(ResponseStream::incoming))
         })
+    }
+}
+
+/// The `Host` header of a request to `uri`: its host, and its port unless it is the scheme's
+/// own.
+fn host_header(uri: &Uri) -> Result<HeaderValue, HttpError> {
+    let host = uri.host().unwrap_or_default();
+    let default_port = match uri.scheme_str() {
+        Some("https") => 443,
+        _ => 80,
+    };
+    let value = match uri.port_u16() {
+        Some(port) if port != default_port => HeaderValue::try_from(format!("{host}:{port}")),
+        _ => HeaderValue::from_str(host),
+    };
+    value.map_err(|error| HttpError::new(HttpErrorKind::Other, error))
+}
+
+/// The request line's target for a server reached directly: the path and query alone.
+fn origin_form(uri: &Uri) -> Uri {
+    match uri.path_and_query() {
+        Some(path) => Uri::from(path.clone()),
+        None => Uri::from_static("/"),
     }
 }
 
@@ -325,26 +416,6 @@ fn too_large(limit: usize) -> HttpError {
         HttpErrorKind::ResponseTooLarge,
         format!("response body exceeds the {limit}-byte limit"),
     )
-}
-
-/// A connection that fails is a [`HttpErrorKind::Connect`]; hyper refusing the request
-/// itself, or the client refusing it before it reached hyper (a URL without a host), is
-/// [`HttpErrorKind::Other`]; anything else happened on the wire.
-fn kind_of_failed_send(error: &hyper_util::client::legacy::Error) -> HttpErrorKind {
-    if error.is_connect() {
-        return if refused_certificate(error) {
-            HttpErrorKind::Certificate
-        } else {
-            HttpErrorKind::Connect
-        };
-    }
-    match error
-        .source()
-        .and_then(|cause| cause.downcast_ref::<hyper::Error>())
-    {
-        Some(cause) if !cause.is_user() => HttpErrorKind::Io,
-        _ => HttpErrorKind::Other,
-    }
 }
 
 /// Whether rustls refused the server's certificate somewhere down `error`'s causes. rustls's
@@ -447,7 +518,7 @@ struct Connector {
 }
 
 impl Service<Uri> for Connector {
-    type Response = MaybeHttpsStream<RoutedStream>;
+    type Response = Stream;
     type Error = BoxError;
     type Future = Connecting<Self::Response>;
 
@@ -480,9 +551,9 @@ struct Route {
 }
 
 impl Service<Uri> for Route {
-    type Response = RoutedStream;
+    type Response = MaybeHttpsStream<TokioIo<TcpStream>>;
     type Error = BoxError;
-    type Future = Connecting<RoutedStream>;
+    type Future = Connecting<Self::Response>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         ready!(self.direct.poll_ready(cx))?;
@@ -493,8 +564,7 @@ impl Service<Uri> for Route {
         let Some(proxy) = self.proxies.intercept(&destination) else {
             let connecting = self.direct.call(destination);
             return Box::pin(async move {
-                let stream = connecting.await?;
-                Ok::<_, BoxError>(RoutedStream::new(MaybeHttpsStream::Http(stream), false))
+                Ok::<_, BoxError>(MaybeHttpsStream::Http(connecting.await?))
             });
         };
         if destination.scheme() == Some(&Scheme::HTTPS) {
@@ -503,74 +573,10 @@ impl Service<Uri> for Route {
                 tunnel = tunnel.with_auth(credentials.clone());
             }
             let connecting = tunnel.call(destination);
-            Box::pin(async move { Ok::<_, BoxError>(RoutedStream::new(connecting.await?, false)) })
+            Box::pin(async move { Ok::<_, BoxError>(connecting.await?) })
         } else {
-            let connecting = self.to_proxy.call(proxy.uri().clone());
-            Box::pin(async move { Ok::<_, BoxError>(RoutedStream::new(connecting.await?, true)) })
+            self.to_proxy.call(proxy.uri().clone())
         }
-    }
-}
-
-/// A connection as [`Route`] made it, before any TLS to the destination.
-struct RoutedStream {
-    stream: MaybeHttpsStream<TokioIo<TcpStream>>,
-    /// Connected to a proxy that forwards requests: hyper then writes their URL in absolute
-    /// form (`POST http://host/?… HTTP/1.1`), so that the proxy knows where they go.
-    forwarding: bool,
-}
-
-impl RoutedStream {
-    fn new(stream: MaybeHttpsStream<TokioIo<TcpStream>>, forwarding: bool) -> Self {
-        RoutedStream { stream, forwarding }
-    }
-}
-
-impl Connection for RoutedStream {
-    /// Says nothing more: the TCP stream's own answer would have hyper-util copy its addresses
-    /// into every response's extensions, an allocation per call that nothing reads.
-    fn connected(&self) -> Connected {
-        Connected::new().proxy(self.forwarding)
-    }
-}
-
-impl Read for RoutedStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: ReadBufCursor<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
-    }
-}
-
-impl Write for RoutedStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
-
-    /// Passed on, so that hyper writes a request's head and body with one `writev`.
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
     }
 }
 
@@ -762,6 +768,41 @@ mod tests {
             !request.to_ascii_lowercase().contains("proxy-authorization"),
             "{request}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_kept_connection_carries_the_next_request_and_one_the_server_closed_is_replaced() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut kept, _) = listener.accept().await.unwrap();
+            for body in ["one", "two"] {
+                read_head(&mut kept).await;
+                let response = format!("HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\n{body}");
+                kept.write_all(response.as_bytes()).await.unwrap();
+            }
+            drop(kept);
+            let (mut replacement, _) = listener.accept().await.unwrap();
+            read_head(&mut replacement).await;
+            replacement
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nthree")
+                .await
+                .unwrap();
+            replacement
+        });
+        let client = DefaultHttpClient::direct(&DefaultHttpClientSettings::default()).unwrap();
+        let url = format!("http://{address}/?Action=Describe");
+
+        for expected in ["one", "two"] {
+            let response = client.send(get(&url)).await.unwrap();
+            assert_eq!(&response.body()[..], expected.as_bytes());
+        }
+        // The server's close reaches the kept connection while it is idle.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let response = client.send(get(&url)).await.unwrap();
+
+        assert_eq!(&response.body()[..], b"three");
+        server.await.unwrap();
     }
 
     /// The error and its sources, as `ConnectionError` shows them.

@@ -485,7 +485,8 @@ fn a_call_dropped_mid_flight_leaves_no_task_no_broken_connection_and_no_lock() {
     client_runtime().block_on(async {
         let client = client(&server);
         get_template(&client).await.unwrap();
-        // The connection pool's tasks (its idle connection, its idle timer), and nothing else.
+        // The tasks alive between calls: none of the connection pool's, whose idle connections
+        // wait for the call that takes them.
         let idle_tasks = tokio::runtime::Handle::current()
             .metrics()
             .num_alive_tasks();
