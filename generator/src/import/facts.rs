@@ -16,6 +16,11 @@
 //!     method: GET
 //! ```
 //!
+//! An operation may also take `response_headers`, by header name, each with the `type` the
+//! official SDK reads it as (`ETag: {type: string}`, `x-oss-meta-*: {type: map}`): the
+//! response field `in: header` of that name (matched without case) takes that type, and is
+//! added when the metadata lacks it (OSS's, from the official OSS SDK V2's result models).
+//!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
 //! `parameters`; a parameter, by its wire name, `in` and `style`. An operation whose wire
