@@ -1,7 +1,8 @@
 //! The golden output: the fleet fixture (`generator/tests/fixtures/openmeta/product.json`, the
 //! project's own OpenMeta metadata with formData, flat, repeat-list and map parameters, every
 //! scalar type, enums, keywords and colliding names as names, both kinds of pagination, a
-//! parameter nested in an object, a call listed with `GET` only, and facts of an official SDK in
+//! parameter nested in an object, a call listed with `GET` only, response headers (two typed; one
+//! named as a body field and one with non-breaking hyphens, left out), and facts of an official SDK in
 //! `product.facts.yaml`) imported and generated into `generator/tests/golden/fleet/`. It is checked in, so that a
 //! change to what the importer or the emitters write shows in review as a diff of that tree.
 //! `cargo xtask codegen` keeps it with `generated/`, and `--check` reports it stale the same

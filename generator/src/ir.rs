@@ -135,6 +135,9 @@ pub struct Operation {
     /// The command-line flags, in request order.
     pub flags: Vec<Flag>,
     pub response: Response,
+    /// The response fields carried by headers (at [`Location::Header`]), decoded with the
+    /// body's into the one response type; only beside a body of fields or none.
+    pub response_headers: Vec<Member>,
     /// Every object type of the operation, request side first, in spec order.
     pub structs: Vec<Struct>,
     /// Every enum of the operation, in spec order.
@@ -152,7 +155,10 @@ impl Operation {
             Response::Fields(fields) => fields.as_slice(),
             _ => &[],
         };
-        fields.iter().any(|member| member.sensitive)
+        fields
+            .iter()
+            .chain(&self.response_headers)
+            .any(|member| member.sensitive)
             || self
                 .structs
                 .iter()

@@ -124,7 +124,8 @@ pub struct OperationSpec {
     pub xml_response: bool,
     #[serde(default)]
     pub request: Vec<Shape>,
-    /// Fields of a response body that is a JSON object.
+    /// Fields of a response body that is a JSON object (or an XML document), and fields
+    /// read from response headers (`in: header`).
     #[serde(default)]
     pub response: Vec<Shape>,
     /// A response body that is not an object with fields: an array, a scalar, free-form
@@ -184,7 +185,8 @@ pub struct Shape {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Spanned<String>>,
     /// Parameter location: `query`, `formData` (a form body field), `body` (a JSON body:
-    /// see the spec's README), `path`, `header` or `host`.
+    /// see the spec's README), `path`, `header` or `host`. On a response field, `header`
+    /// alone: the field is read from the response header of its name, not from the body.
     #[serde(rename = "in", skip_serializing_if = "Option::is_none")]
     pub location: Option<Spanned<String>>,
     /// Parameter encoding in the query, a form or a header: `simple` (the default; an array

@@ -455,6 +455,22 @@ impl DecodeError {
         }
     }
 
+    /// An error whose message says all there is to say, the body being beside the point (a
+    /// response header that does not read as its field's type).
+    pub fn without_body(
+        status: u16,
+        request_id: Option<String>,
+        source: serde_json::Error,
+    ) -> Self {
+        DecodeError {
+            action: None,
+            status,
+            request_id,
+            body_excerpt: None,
+            source,
+        }
+    }
+
     /// An error about a response that carries secrets: no excerpt of the body, and instead
     /// of serde's message, which quotes the value of the wrong type, only where and how the
     /// JSON failed.

@@ -100,7 +100,7 @@ pub use {
     paginator::{Page, Paginator},
     presign::PresignedRequest,
     request::{Body, EncodeRequest, RequestParams},
-    response::{Blob, RawResponse},
+    response::{Blob, HeaderKind, RawResponse, ResponseHeader},
     retry::RetryConfig,
     service::Service,
     streamed::StreamedResponse,

@@ -4,6 +4,7 @@
 
 use crate::auth::AuthScheme;
 use crate::location::Location;
+use crate::response::ResponseHeader;
 
 /// An HTTP method an operation is sent with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +88,7 @@ pub struct Operation {
     method: Method,
     path: &'static str,
     response_body: ResponseBody,
+    response_headers: &'static [ResponseHeader],
     idempotency_token: Option<(&'static str, Location)>,
     paging: Option<Paging>,
     secret_response: bool,
@@ -104,6 +106,7 @@ impl Operation {
             method,
             path: "/",
             response_body: ResponseBody::Json,
+            response_headers: &[],
             idempotency_token: None,
             paging: None,
             secret_response: false,
@@ -150,6 +153,13 @@ impl Operation {
         self
     }
 
+    /// Response fields carried by headers, decoded with the body's (see
+    /// [`RawResponse::decode_as`](crate::response::RawResponse::decode_as)).
+    pub const fn with_response_headers(mut self, fields: &'static [ResponseHeader]) -> Self {
+        self.response_headers = fields;
+        self
+    }
+
     /// The responses carry secret values (a `sensitive` field in the spec): an error about
     /// one that does not decode then leaves its body out, where it would show the secrets.
     pub const fn with_secret_response(mut self) -> Self {
@@ -192,6 +202,10 @@ impl Operation {
 
     pub fn response_body(&self) -> ResponseBody {
         self.response_body
+    }
+
+    pub fn response_headers(&self) -> &'static [ResponseHeader] {
+        self.response_headers
     }
 
     pub fn idempotency_token(&self) -> Option<(&'static str, Location)> {

@@ -2,6 +2,9 @@
 //! operation's response type by what the operation says its body holds.
 
 mod error_document;
+mod headers;
+
+pub use headers::{HeaderKind, ResponseHeader};
 
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -76,7 +79,14 @@ impl RawResponse {
     /// [`RawResponse::decode`] does, text and bytes whole, and an empty description without
     /// reading the body. When the operation's responses carry secrets, an error shows
     /// nothing of the body.
+    ///
+    /// An operation with fields carried by headers ([`Operation::response_headers`]) has its
+    /// body read as a document first, the headers' fields added to it, and the whole decoded
+    /// as one (see [`headers`]).
     pub fn decode_as<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
+        if !operation.response_headers().is_empty() {
+            return self.decode_with_headers(operation);
+        }
         let decoded = match operation.response_body() {
             ResponseBody::Json => crate::de::from_slice(&self.body),
             ResponseBody::Xml => crate::xml::from_xml(&self.body)
@@ -97,6 +107,40 @@ impl RawResponse {
             Error::Decode(self.decode_error(source, operation.secret_response()))
                 .with_action(operation.action())
         })
+    }
+
+    fn decode_with_headers<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
+        let with_action = |error: DecodeError| Error::Decode(error).with_action(operation.action());
+        let secret = operation.secret_response();
+        let body = match operation.response_body() {
+            ResponseBody::Json => crate::de::from_slice::<serde_json::Value>(&self.body),
+            ResponseBody::Xml => crate::xml::from_xml(&self.body).map_err(serde::de::Error::custom),
+            ResponseBody::Empty => Ok(serde_json::Value::Object(serde_json::Map::new())),
+            // The generator gives header fields only to a body of fields, or to none.
+            ResponseBody::Text | ResponseBody::Binary => Err(serde::de::Error::custom(
+                "a whole text or binary body takes no header fields",
+            )),
+        };
+        let mut document = match body {
+            Ok(serde_json::Value::Object(document)) => document,
+            Ok(_) => {
+                let source = serde::de::Error::custom("the body is not an object with fields");
+                return Err(with_action(self.decode_error(source, secret)));
+            }
+            Err(source) => return Err(with_action(self.decode_error(source, secret))),
+        };
+        headers::add_to(&mut document, &self.headers, operation.response_headers()).map_err(
+            |unreadable| {
+                let source = serde::de::Error::custom(unreadable);
+                with_action(DecodeError::without_body(
+                    self.status,
+                    self.request_id(),
+                    source,
+                ))
+            },
+        )?;
+        crate::de::from_value(serde_json::Value::Object(document))
+            .map_err(|source| with_action(self.decode_error(source, secret)))
     }
 
     pub(crate) fn decode_error(&self, source: serde_json::Error, secret: bool) -> DecodeError {

@@ -18,6 +18,8 @@ use serde_json::Value;
 pub struct Reply {
     kind: ReplyKind,
     delay: Option<Duration>,
+    /// Headers sent besides the ones every reply carries.
+    headers: http::HeaderMap,
 }
 
 #[derive(Clone, Debug)]
@@ -242,8 +244,26 @@ impl Reply {
         }
     }
 
+    /// The same reply with the header `name: value` too (a response field a service sends
+    /// as a header, an object's `ETag`).
+    ///
+    /// # Panics
+    /// If `name` or `value` cannot be an HTTP header's.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        let name = http::HeaderName::from_bytes(name.as_bytes())
+            .unwrap_or_else(|_| panic!("`{name}` is no header name"));
+        let value =
+            HeaderValue::from_str(value).unwrap_or_else(|_| panic!("`{value}` is no header value"));
+        self.headers.append(name, value);
+        self
+    }
+
     fn new(kind: ReplyKind) -> Self {
-        Self { kind, delay: None }
+        Self {
+            kind,
+            delay: None,
+            headers: http::HeaderMap::new(),
+        }
     }
 
     fn service_error(
@@ -366,6 +386,9 @@ impl Reply {
                 "x-acs-retry-after",
                 HeaderValue::from(retry_after.as_millis() as u64),
             );
+        }
+        for (name, value) in &self.headers {
+            headers.insert(name, value.clone());
         }
         Some(response)
     }

@@ -2,7 +2,7 @@
 //! own OpenMeta metadata in the style of Alibaba Cloud's RPC products (formData parameters,
 //! repeatList and flat lists of objects with nested lists, JSON-style maps and free-form
 //! objects, every scalar type, enums, keywords as names, token and page-number pagination, a
-//! parameter nested in an object, a call listed with `GET` only), imported with the facts an
+//! parameter nested in an object, a call listed with `GET` only, response headers), imported with the facts an
 //! official SDK would have of it (`product.facts.yaml`), becomes the product `fleet`, whose
 //! generated SDK and CLI must build without a warning and whose generated tests must pass, in a
 //! scratch workspace beside this one. What it writes is the checked-in golden output

@@ -79,6 +79,13 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     if let Some(body) = body {
         value = quote!(#value.with_response_body(::acs_runtime::ResponseBody::#body));
     }
+    if !operation.response_headers.is_empty() {
+        let headers = operation
+            .response_headers
+            .iter()
+            .map(runtime_response_header);
+        value = quote!(#value.with_response_headers(&[#(#headers),*]));
+    }
     if let Some((token, location)) = &operation.idempotency_token
         && let Some(location) = runtime_location(*location)
     {
@@ -123,6 +130,19 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
         value = quote!(#value.with_secret_response());
     }
     value
+}
+
+/// The `acs_runtime::ResponseHeader` a header field is read by.
+fn runtime_response_header(member: &Member) -> TokenStream {
+    let name = &member.wire_name;
+    let kind = match &member.ty {
+        Type::Boolean => quote!(Boolean),
+        Type::Int32 | Type::Int64 => quote!(Integer),
+        Type::Float | Type::Double => quote!(Float),
+        Type::Map(_) => quote!(Prefixed),
+        _ => quote!(Text),
+    };
+    quote!(::acs_runtime::ResponseHeader { name: #name, kind: ::acs_runtime::HeaderKind::#kind })
 }
 
 /// The `acs_runtime::Paging` the paginator follows.
@@ -573,9 +593,9 @@ fn fluent_delegates(member: &Member, request: &str) -> TokenStream {
 fn emit_response(operation: &Operation) -> TokenStream {
     let response = ident(&operation.names.response);
     let description = format!("What `{}` returns.", operation.name);
-    let fields = match &operation.response {
-        Response::Fields(fields) => fields.clone(),
-        Response::Empty => Vec::new(),
+    let body_fields = match &operation.response {
+        Response::Fields(fields) => fields.as_slice(),
+        Response::Empty => &[],
         Response::Json(ty) => {
             let ty = rust_type(ty);
             return whole_body_response(&response, &description, quote!(Option<#ty>));
@@ -593,7 +613,11 @@ fn emit_response(operation: &Operation) -> TokenStream {
         },
         description: Some(description),
         in_spec_order: false,
-        fields,
+        fields: body_fields
+            .iter()
+            .chain(&operation.response_headers)
+            .cloned()
+            .collect(),
     };
     let definition = emit_struct(&item);
     let page = operation

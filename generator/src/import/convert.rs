@@ -213,16 +213,31 @@ impl<'d> Converter<'d> {
     }
 
     /// The fields of the first success response when it is an object with properties, else
-    /// the response body's shape.
+    /// the response body's shape; then the fields its headers carry, when the body is one of
+    /// fields or none (see [`Converter::header_fields`]).
     fn response(&self, api: &Api) -> (Vec<Shape>, Option<Shape>) {
-        let success = api
+        let Some(success) = api
             .responses
             .iter()
             .find(|(status, _)| status.len() == 3 && status.starts_with('2'))
-            .and_then(|(_, response)| response.schema.as_ref());
-        let Some(schema) = success else {
+            .map(|(_, response)| response)
+        else {
             return (Vec::new(), None);
         };
+        let (mut fields, body) = match &success.schema {
+            None => (Vec::new(), None),
+            Some(schema) => self.response_body(schema),
+        };
+        if body.is_none()
+            && let Some(headers) = &success.headers
+        {
+            let headers = self.header_fields(&headers.0, &fields);
+            fields.extend(headers);
+        }
+        (fields, body)
+    }
+
+    fn response_body(&self, schema: &Schema) -> (Vec<Shape>, Option<Shape>) {
         let schema = self.resolved(schema);
         if let Some(properties) = schema.properties.as_ref().filter(|p| !p.0.is_empty())
             && schema.ty.as_deref().is_none_or(|ty| ty == "object")
@@ -237,6 +252,52 @@ impl<'d> Converter<'d> {
         let body = self.shape(schema, Position::Body, 0);
         let describes_nothing = schema.ty.is_none() && schema.reference.is_none();
         (Vec::new(), (!describes_nothing).then_some(body))
+    }
+
+    /// The response's headers as fields `in: header` (the generator documents where they come
+    /// from): scalars, and a `map` for a name ending
+    /// in `*` (`x-oss-meta-*`, every header of that prefix). Left out: a header named as a
+    /// body field or an earlier header (names compare without case, as HTTP's do), a name
+    /// that is no HTTP header name (OSS writes `x‑oss‑tagging‑count` with non-breaking
+    /// hyphens), and a header of a type a header cannot hold.
+    fn header_fields(
+        &self,
+        headers: &[(String, super::openmeta::ResponseHeader)],
+        body_fields: &[Shape],
+    ) -> Vec<Shape> {
+        let mut taken: BTreeSet<String> = body_fields
+            .iter()
+            .filter_map(|field| field.name.as_ref())
+            .map(|name| name.value.to_ascii_lowercase())
+            .collect();
+        let mut fields = Vec::new();
+        for (name, header) in headers {
+            let prefix = name.strip_suffix('*');
+            let token = prefix.unwrap_or(name);
+            if !is_header_name(token) || !taken.insert(name.to_ascii_lowercase()) {
+                continue;
+            }
+            let mut shape = self.shape(&header.schema, Position::Value, 0);
+            let ty = shape.ty.as_ref().map(|ty| ty.value.as_str());
+            let scalar_values = shape.values.as_ref().is_some_and(|values| {
+                matches!(
+                    values.ty.as_ref().map(|ty| ty.value.as_str()),
+                    Some("string")
+                )
+            });
+            match (prefix, ty) {
+                (None, Some("string" | "boolean" | "int32" | "int64" | "float" | "double")) => {}
+                (Some(_), Some("map")) if scalar_values => {
+                    shape.style = Some(spanned("prefixed".to_owned()));
+                }
+                _ => continue,
+            }
+            shape.name = Some(spanned(name.clone()));
+            shape.location = Some(spanned("header".to_owned()));
+            shape.required = false;
+            fields.push(shape);
+        }
+        fields
     }
 
     /// `schema`, or the shared schema it references when that is an object.
@@ -461,6 +522,14 @@ fn path_template(path: &str, request: &mut Vec<Shape>) -> String {
         rest = &rest[open + close + 1..];
     }
     template
+}
+
+/// Whether `name` is an HTTP header name (RFC 9110's `token`).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 /// The names of a template's `{Name}` placeholders.

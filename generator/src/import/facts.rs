@@ -16,6 +16,11 @@
 //!     method: GET
 //! ```
 //!
+//! An operation may also take `response_headers`, by header name, each with the `type` the
+//! official SDK reads it as (`ETag: {type: string}`, `x-oss-meta-*: {type: map}`): the
+//! response field `in: header` of that name (matched without case) takes that type, and is
+//! added when the metadata lacks it (OSS's, from the official OSS SDK V2's result models).
+//!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
 //! `parameters`; a parameter, by its wire name, `in` and `style`. An operation whose wire
@@ -36,7 +41,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
 use crate::diagnostics::{Diagnostic, SourceLocation};
-use crate::spec::OperationSpec;
+use crate::spec::{OperationSpec, Shape};
 use crate::yaml::{self, Spanned};
 
 /// The directory of the facts files, from the workspace root.
@@ -45,6 +50,10 @@ pub const FACTS_DIR: &str = "generator/official-sdk-facts";
 const LOCATIONS: &[&str] = &["query", "formData", "body", "header", "path", "host"];
 const STYLES: &[&str] = &["simple", "json", "repeatList", "flat"];
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+/// The types of a response header: a scalar, or a `map` (of text) for a name ending in `*`.
+const HEADER_TYPES: &[&str] = &[
+    "string", "boolean", "int32", "int64", "float", "double", "map",
+];
 /// The locations that take a style; a parameter moved anywhere else loses its style.
 const STYLED_LOCATIONS: &[&str] = &["query", "formData", "header"];
 
@@ -82,6 +91,17 @@ struct OperationFacts {
     method: Option<Spanned<String>>,
     #[serde(default)]
     parameters: Keyed<ParameterFacts>,
+    /// Response fields carried by headers, by header name: the type the official SDK reads
+    /// each as, the field added when the metadata lacks it.
+    #[serde(default)]
+    response_headers: Keyed<ResponseHeaderFacts>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponseHeaderFacts {
+    #[serde(rename = "type")]
+    ty: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,6 +214,16 @@ impl OfficialSdkFacts {
                     known(style, STYLES, "style")?;
                 }
             }
+            for (name, header) in &operation.response_headers.0 {
+                known(&header.ty, HEADER_TYPES, "response header type")?;
+                if (header.ty.value == "map") != name.value.ends_with('*') {
+                    return Err(Diagnostic::new(
+                        self.at(&header.ty),
+                        format!("`{}` cannot be a `{}`", name.value, header.ty.value),
+                        )
+                        .with_hint("a `map` collects the headers of a prefix, named `prefix*`; any other header is a scalar"));
+                }
+            }
         }
         Ok(())
     }
@@ -254,7 +284,77 @@ impl OfficialSdkFacts {
                     parameter.style = Some(yaml::unspanned(style.value.clone()));
                 }
             }
+            for (name, fact) in &facts.response_headers.0 {
+                self.apply_response_header(&action.value, operation, name, &fact.ty)?;
+            }
         }
         Ok(declined)
+    }
+
+    /// Gives the header field `name` (matched without case, as HTTP matches names) the type
+    /// `ty`, adding it after the response's fields when the metadata lacks it. A fact that
+    /// changes nothing is an error, so that none outlives a metadata that learnt it.
+    fn apply_response_header(
+        &self,
+        action: &str,
+        operation: &mut OperationSpec,
+        name: &Spanned<String>,
+        ty: &Spanned<String>,
+    ) -> Result<(), Diagnostic> {
+        if operation.response_body.is_some() {
+            return Err(Diagnostic::new(
+                self.at(name),
+                format!("`{action}` has a whole response body, which takes no header fields"),
+            )
+            .with_hint("header fields go with a body of fields, or with none"));
+        }
+        let existing = operation.response.iter_mut().find(|field| {
+            field
+                .location
+                .as_ref()
+                .is_some_and(|at| at.value == "header")
+                && field
+                    .name
+                    .as_ref()
+                    .is_some_and(|wire| wire.value.eq_ignore_ascii_case(&name.value))
+        });
+        let field = match existing {
+            Some(field)
+                if field
+                    .ty
+                    .as_ref()
+                    .is_some_and(|known| known.value == ty.value) =>
+            {
+                return Err(Diagnostic::new(
+                    self.at(ty),
+                    format!(
+                        "the metadata already gives `{action}`'s response header `{}` this type",
+                        name.value
+                    ),
+                )
+                .with_hint("remove the fact"));
+            }
+            Some(field) => field,
+            None => {
+                operation.response.push(Shape {
+                    name: Some(yaml::unspanned(name.value.clone())),
+                    location: Some(yaml::unspanned("header".to_owned())),
+                    ..Shape::default()
+                });
+                operation.response.last_mut().expect("just pushed")
+            }
+        };
+        field.ty = Some(yaml::unspanned(ty.value.clone()));
+        field.format = None;
+        field.enum_values.clear();
+        field.type_name = None;
+        if ty.value == "map" {
+            field.style = Some(yaml::unspanned("prefixed".to_owned()));
+            field.values = Some(Box::new(Shape {
+                ty: Some(yaml::unspanned("string".to_owned())),
+                ..Shape::default()
+            }));
+        }
+        Ok(())
     }
 }

@@ -94,6 +94,15 @@ pub(crate) struct Parameter {
 #[derive(Debug, Deserialize)]
 pub(crate) struct Response {
     pub schema: Option<Schema>,
+    /// Response fields carried by headers, by header name, in the metadata's order.
+    #[serde(default)]
+    pub headers: Option<Ordered<ResponseHeader>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ResponseHeader {
+    #[serde(default)]
+    pub schema: Schema,
 }
 
 /// One entry of the decoded `responseDemo` list.

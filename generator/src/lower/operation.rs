@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::pagination;
-use super::shapes::{self, Position, Shapes, Side};
+use super::shapes::{self, Position, Shapes};
 use super::tidy;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
-use crate::ir::{self, Location, Response, Type};
+use crate::ir::{self, Location, Response, Style, Type};
 use crate::load::OperationFile;
 use crate::naming::{self, OperationNames};
 use crate::yaml;
@@ -58,7 +58,7 @@ pub(super) fn lower(
         }
         named
     });
-    let response = lower_response(&mut shapes, spec);
+    let (response, response_headers) = lower_response(&mut shapes, spec);
     let pagination = spec.pagination.as_ref().and_then(|pagination| {
         let fields = match &response {
             Response::Fields(fields) => fields.as_slice(),
@@ -103,6 +103,7 @@ pub(super) fn lower(
         body_parameter,
         flags,
         response,
+        response_headers,
         structs: shapes.structs,
         enums: shapes.enums,
         pagination,
@@ -269,10 +270,94 @@ fn check_body(shapes: &mut Shapes<'_>, request: &[ir::Member]) {
     }
 }
 
-fn lower_response(shapes: &mut Shapes<'_>, spec: &crate::spec::OperationSpec) -> Response {
-    let fields = shapes.lower_members(&spec.response, Position::Field(Side::Response));
+/// The response's body, and the fields its headers carry.
+fn lower_response(
+    shapes: &mut Shapes<'_>,
+    spec: &crate::spec::OperationSpec,
+) -> (Response, Vec<ir::Member>) {
+    let (headers, fields): (Vec<_>, Vec<_>) = shapes
+        .lower_members(&spec.response, Position::ResponseField)
+        .into_iter()
+        .partition(|member| member.location == Location::Header);
+    let headers: Vec<ir::Member> = headers
+        .into_iter()
+        .filter_map(|header| check_header_field(shapes, spec, header))
+        .collect();
+    let body = lower_response_body(shapes, spec, fields);
+    if !headers.is_empty() && !matches!(body, Response::Fields(_) | Response::Empty) {
+        shapes.report(
+            SourceLocation::file_start(shapes.file),
+            "header fields go with a response body of fields, or with none",
+            Some(
+                "remove the `in: header` fields, or describe the body by `response` fields".into(),
+            ),
+        );
+    }
+    (body, headers)
+}
+
+/// A header field holds a scalar, or a `map` of text when `prefixed` (its name the prefix
+/// and `*`); its documentation says where it comes from.
+fn check_header_field(
+    shapes: &mut Shapes<'_>,
+    spec: &crate::spec::OperationSpec,
+    mut header: ir::Member,
+) -> Option<ir::Member> {
+    let prefixed = header.style == Style::Prefixed;
+    let fits = if prefixed {
+        header.wire_name.ends_with('*') && header.ty == Type::Map(Box::new(Type::String))
+    } else {
+        header.ty.is_scalar() && !header.wire_name.contains('*')
+    };
+    if !fits {
+        let at = spec
+            .response
+            .iter()
+            .find(|shape| {
+                shape
+                    .name
+                    .as_ref()
+                    .is_some_and(|name| name.value == header.wire_name)
+            })
+            .map_or_else(
+                || SourceLocation::file_start(shapes.file),
+                |shape| shapes.member_location(shape),
+            );
+        shapes.report(
+            at,
+            format!("the response header `{}` cannot hold its type", header.wire_name),
+            Some(
+                "a header is a scalar, or with `style: prefixed` and a name ending in `*` a `map` of `string`"
+                    .into(),
+            ),
+        );
+        return None;
+    }
+    let origin = if prefixed {
+        let prefix = header.wire_name.trim_end_matches('*');
+        format!(
+            "From the response headers named `{prefix}…`, by the rest of their names in lower case."
+        )
+    } else {
+        format!(
+            "From the `{}` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.",
+            header.wire_name
+        )
+    };
+    header.docs.description = Some(match header.docs.description.take() {
+        Some(description) => format!("{description}\n\n{origin}"),
+        None => origin,
+    });
+    Some(header)
+}
+
+fn lower_response_body(
+    shapes: &mut Shapes<'_>,
+    spec: &crate::spec::OperationSpec,
+    fields: Vec<ir::Member>,
+) -> Response {
     match &spec.response_body {
-        Some(body) if !spec.response.is_empty() => {
+        Some(body) if !fields.is_empty() => {
             shapes.report(
                 shapes.member_location(body),
                 "a response has `response` fields or a `response_body`, not both",

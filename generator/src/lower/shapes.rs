@@ -40,6 +40,8 @@ impl Side {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Position {
     Parameter,
+    /// A field of an operation's response: of the body, or `in: header`.
+    ResponseField,
     Field(Side),
     Element(Side),
     /// A whole response body (`response_body`).
@@ -55,14 +57,14 @@ impl Position {
             Position::Field(side) | Position::Element(side) => side,
             // A shared schema's sides are marked from its uses; its nested structs start
             // from the response side, which needs the least of them.
-            Position::ResponseBody | Position::Schema => Side::Response,
+            Position::ResponseField | Position::ResponseBody | Position::Schema => Side::Response,
         }
     }
 
     fn is_named(self) -> bool {
         matches!(
             self,
-            Position::Parameter | Position::Field(_) | Position::Schema
+            Position::Parameter | Position::ResponseField | Position::Field(_) | Position::Schema
         )
     }
 }
@@ -267,6 +269,11 @@ impl<'a> Shapes<'a> {
         position: Position,
         location: &SourceLocation,
     ) -> (Location, Style) {
+        if position == Position::ResponseField
+            && let Some(header) = self.lower_response_location(shape)
+        {
+            return header;
+        }
         if position != Position::Parameter {
             for (key, value) in [("in", &shape.location), ("style", &shape.style)] {
                 if let Some(value) = value {
@@ -324,6 +331,36 @@ impl<'a> Shapes<'a> {
             },
         };
         (location_kind, style)
+    }
+
+    /// Where a response field comes from: `in: header`, with `style: prefixed` for a map of
+    /// every header of a prefix, or `None` for a field of the body (no `in`).
+    fn lower_response_location(&mut self, shape: &Shape) -> Option<(Location, Style)> {
+        let location = shape.location.as_ref()?;
+        if location.value != "header" {
+            self.report(
+                self.at(location),
+                format!(
+                    "a response field is `in: header` or of the body, not `{}`",
+                    location.value
+                ),
+                Some("remove `in` for a field of the body".into()),
+            );
+            return None;
+        }
+        let style = match &shape.style {
+            None => Style::Simple,
+            Some(style) if style.value == "prefixed" => Style::Prefixed,
+            Some(style) => {
+                self.report(
+                    self.at(style),
+                    format!("a response header takes no style `{}`", style.value),
+                    Some("use `style: prefixed` for a map of headers, or none".into()),
+                );
+                Style::Simple
+            }
+        };
+        Some((Location::Header, style))
     }
 
     /// Whether a parameter's type and style can travel where it goes.

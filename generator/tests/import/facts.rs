@@ -160,3 +160,70 @@ fn every_shipped_facts_file_parses() {
     }
     assert!(files > 0, "no facts in {}", dir.display());
 }
+
+/// Metadata whose `Api` answers a body field `Name` and the headers `ETag` and
+/// `x-count` (an integer).
+fn metadata_with_headers() -> String {
+    with_api(
+        r#"{"methods": ["post"], "responses": {"200": {
+            "schema": {"type": "object", "properties": {"Name": {"type": "string"}}},
+            "headers": {"ETag": {"schema": {"type": "string"}},
+                        "x-count": {"schema": {"type": "integer", "format": "int64"}}}}}}"#,
+    )
+}
+
+#[test]
+fn response_header_facts_set_a_type_and_add_what_the_metadata_lacks() {
+    let text = "\
+source: s
+operations:
+  Api:
+    response_headers:
+      X-Count: {type: string}
+      Content-MD5: {type: string}
+      x-meta-*: {type: map}
+";
+    let specs = import_specs(&metadata_with_headers(), Some(&facts(text).unwrap()), None).unwrap();
+    assert_same(
+        &operation(&specs, "Api").response,
+        r#"
+- {name: Name, type: string}
+- {name: ETag, in: header, type: string}
+- {name: x-count, in: header, type: string}
+- {name: Content-MD5, in: header, type: string}
+- {name: x-meta-*, in: header, style: prefixed, type: map, values: {type: string}}
+"#,
+    );
+}
+
+#[test]
+fn a_response_header_fact_that_changes_nothing_or_cannot_be_is_an_error() {
+    let cases = [
+        (
+            "source: s\noperations:\n  Api:\n    response_headers:\n      etag: {type: string}\n",
+            format!(
+                "{FILE}:5:20: error: the metadata already gives `Api`'s response header `etag` this type"
+            ),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    response_headers:\n      ETag: {type: map}\n",
+            format!("{FILE}:5:20: error: `ETag` cannot be a `map`"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    response_headers:\n      ETag: {type: array}\n",
+            format!("{FILE}:5:20: error: `array` is no response header type"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = facts(text)
+            .and_then(|facts| {
+                import_specs(&metadata_with_headers(), Some(&facts), None)
+                    .map_err(|error| error.to_string())
+            })
+            .unwrap_err();
+        assert!(
+            error.starts_with(&expected),
+            "{error}\nexpected: {expected}"
+        );
+    }
+}

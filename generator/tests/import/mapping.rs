@@ -170,3 +170,34 @@ response:
 "#,
     );
 }
+
+#[test]
+fn success_response_headers_become_header_fields_of_the_response() {
+    use crate::{imported, with_api};
+    let specs = imported(&with_api(
+        r#"{"methods": ["post"], "responses": {"200": {
+            "schema": {"type": "object", "properties": {"RequestId": {"type": "string"}}},
+            "headers": {
+                "x-next": {"schema": {"type": "integer", "format": "int64"}},
+                "x-ok": {"schema": {"type": "boolean"}},
+                "x-meta-*": {"schema": {"type": "object", "additionalProperties": {"type": "string"}}},
+                "requestid": {"schema": {"type": "string"}},
+                "x\u2011count": {"schema": {"type": "integer"}},
+                "x-shape": {"schema": {"type": "object", "properties": {"A": {"type": "string"}}}}}}}}"#,
+    ));
+    assert_same(
+        &operation(&specs, "Api").response,
+        r#"
+- {name: RequestId, type: string}
+- {name: x-next, in: header, type: int64}
+- {name: x-ok, in: header, type: boolean}
+- {name: x-meta-*, in: header, style: prefixed, type: map, values: {type: string}}
+"#,
+    );
+    let whole_body = imported(&with_api(
+        r#"{"methods": ["get"], "responses": {"200": {
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "headers": {"x-count": {"schema": {"type": "integer"}}}}}}"#,
+    ));
+    assert!(operation(&whole_body, "Api").response.is_empty());
+}

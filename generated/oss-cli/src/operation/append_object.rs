@@ -8,6 +8,34 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("AppendObject", ::acs_runtime::Method::Post)
         .with_path("/{+key}?append")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-next-append-position",
+                    kind: ::acs_runtime::HeaderKind::Integer,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-hash-crc64ecma",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-server-side-encryption",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-server-side-data-encryption",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-server-side-encryption-key-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .with_secret_response(),
     pagination: None,
     parameters: &[

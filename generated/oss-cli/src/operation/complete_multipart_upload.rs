@@ -11,6 +11,18 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         )
         .with_path("/{+key}")
         .with_response_body(::acs_runtime::ResponseBody::Xml)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-hash-crc64ecma",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .with_body_fields(::acs_runtime::BodyFields::Xml)
         .with_secret_response(),
     pagination: None,

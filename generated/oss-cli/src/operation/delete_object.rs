@@ -8,6 +8,18 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("DeleteObject", ::acs_runtime::Method::Delete)
         .with_path("/{+key}")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-delete-marker",
+                    kind: ::acs_runtime::HeaderKind::Boolean,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .with_secret_response(),
     pagination: None,
     parameters: &[

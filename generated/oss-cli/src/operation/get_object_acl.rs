@@ -8,6 +8,14 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("GetObjectAcl", ::acs_runtime::Method::Get)
         .with_path("/{+key}?acl")
         .with_response_body(::acs_runtime::ResponseBody::Xml)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .read_only()
         .with_secret_response(),
     pagination: None,

@@ -8,6 +8,42 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("GetObjectMeta", ::acs_runtime::Method::Head)
         .with_path("/{+key}?objectMeta")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "ETag",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "Content-Length",
+                    kind: ::acs_runtime::HeaderKind::Integer,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-last-access-time",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "Last-Modifed",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-transition-time",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "Last-Modified",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-hash-crc64ecma",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .read_only()
         .with_secret_response(),
     pagination: None,

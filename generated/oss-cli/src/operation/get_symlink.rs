@@ -8,6 +8,26 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("GetSymlink", ::acs_runtime::Method::Get)
         .with_path("/{+key}?symlink")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-symlink-target",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "ETag",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-meta-*",
+                    kind: ::acs_runtime::HeaderKind::Prefixed,
+                },
+            ],
+        )
         .read_only()
         .with_secret_response(),
     pagination: None,

@@ -11,6 +11,14 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         )
         .with_path("/?antiDDos")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-defender-instance",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .with_secret_response(),
     pagination: None,
     parameters: &[],

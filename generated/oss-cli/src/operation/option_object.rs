@@ -8,6 +8,30 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("OptionObject", ::acs_runtime::Method::Options)
         .with_path("/{+key}")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "Access-Control-Allow-Origin",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "Access-Control-Allow-Methods",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "Access-Control-Allow-Headers",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "Access-Control-Expose-Headers",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "Access-Control-Max-Age",
+                    kind: ::acs_runtime::HeaderKind::Integer,
+                },
+            ],
+        )
         .anonymous()
         .with_secret_response(),
     pagination: None,

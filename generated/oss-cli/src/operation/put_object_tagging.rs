@@ -8,6 +8,14 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("PutObjectTagging", ::acs_runtime::Method::Put)
         .with_path("/{+key}?tagging")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .with_body_fields(::acs_runtime::BodyFields::Xml)
         .with_secret_response(),
     pagination: None,

@@ -8,6 +8,18 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("RestoreObject", ::acs_runtime::Method::Post)
         .with_path("/{+key}?restore")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-object-restore-priority",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-oss-version-id",
+                    kind: ::acs_runtime::HeaderKind::Text,
+                },
+            ],
+        )
         .with_body_fields(::acs_runtime::BodyFields::Xml)
         .with_secret_response(),
     pagination: None,

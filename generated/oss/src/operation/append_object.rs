@@ -8,6 +8,34 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?append")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-next-append-position",
+                kind: ::acs_runtime::HeaderKind::Integer,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-hash-crc64ecma",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-encryption",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-data-encryption",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-encryption-key-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to upload an object by appending the object to an existing object.
@@ -717,13 +745,80 @@ impl AppendObjectFluentBuilder {
 /// What `AppendObject` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AppendObjectResponse {}
+pub struct AppendObjectResponse {
+    /// From the `x-oss-next-append-position` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-next-append-position`.
+    pub x_oss_next_append_position: Option<i64>,
+    /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-hash-crc64ecma`.
+    pub x_oss_hash_crc64ecma: Option<String>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+    /// From the `x-oss-server-side-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-encryption`.
+    pub x_oss_server_side_encryption: Option<String>,
+    /// From the `x-oss-server-side-data-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-data-encryption`.
+    pub x_oss_server_side_data_encryption: Option<String>,
+    /// From the `x-oss-server-side-encryption-key-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-encryption-key-id`.
+    pub x_oss_server_side_encryption_key_id: Option<String>,
+}
 impl ::serde::Serialize for AppendObjectResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_next_append_position {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-next-append-position",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_hash_crc64ecma {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-hash-crc64ecma",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_encryption {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-encryption",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_data_encryption {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-data-encryption",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_encryption_key_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-encryption-key-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -744,9 +839,31 @@ impl<'de> ::serde::Deserialize<'de> for AppendObjectResponse {
                 self,
                 mut map: A,
             ) -> Result<AppendObjectResponse, A::Error> {
-                let value = AppendObjectResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = AppendObjectResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-next-append-position" => {
+                            value.x_oss_next_append_position = map.next_value()?;
+                        }
+                        "x-oss-hash-crc64ecma" => {
+                            value.x_oss_hash_crc64ecma = map.next_value()?;
+                        }
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        "x-oss-server-side-encryption" => {
+                            value.x_oss_server_side_encryption = map.next_value()?;
+                        }
+                        "x-oss-server-side-data-encryption" => {
+                            value.x_oss_server_side_data_encryption = map.next_value()?;
+                        }
+                        "x-oss-server-side-encryption-key-id" => {
+                            value.x_oss_server_side_encryption_key_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -754,7 +871,32 @@ impl<'de> ::serde::Deserialize<'de> for AppendObjectResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl AppendObjectResponse {}
+impl AppendObjectResponse {
+    /// `x-oss-next-append-position`, if the service sent it.
+    pub fn x_oss_next_append_position(&self) -> Option<i64> {
+        self.x_oss_next_append_position
+    }
+    /// `x-oss-hash-crc64ecma`, if the service sent it.
+    pub fn x_oss_hash_crc64ecma(&self) -> Option<&str> {
+        self.x_oss_hash_crc64ecma.as_deref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+    /// `x-oss-server-side-encryption`, if the service sent it.
+    pub fn x_oss_server_side_encryption(&self) -> Option<&str> {
+        self.x_oss_server_side_encryption.as_deref()
+    }
+    /// `x-oss-server-side-data-encryption`, if the service sent it.
+    pub fn x_oss_server_side_data_encryption(&self) -> Option<&str> {
+        self.x_oss_server_side_data_encryption.as_deref()
+    }
+    /// `x-oss-server-side-encryption-key-id`, if the service sent it.
+    pub fn x_oss_server_side_encryption_key_id(&self) -> Option<&str> {
+        self.x_oss_server_side_encryption_key_id.as_deref()
+    }
+}
 /// The access control list (ACL) of the object. Default value: default.  Valid values:
 ///
 /// - default: The ACL of the object is the same as that of the bucket in which the object is stored.

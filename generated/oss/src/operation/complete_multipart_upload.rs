@@ -8,6 +8,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-hash-crc64ecma",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_body_fields(::acs_runtime::BodyFields::Xml)
     .with_secret_response();
 impl crate::Client {
@@ -479,6 +491,14 @@ pub struct CompleteMultipartUploadResponse {
     ///
     /// Wire name: `CompleteMultipartUploadResult`.
     pub complete_multipart_upload_result: Option<CompleteMultipartUploadResult>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+    /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-hash-crc64ecma`.
+    pub x_oss_hash_crc64ecma: Option<String>,
 }
 impl ::serde::Serialize for CompleteMultipartUploadResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -490,6 +510,20 @@ impl ::serde::Serialize for CompleteMultipartUploadResponse {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CompleteMultipartUploadResult",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_hash_crc64ecma {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-hash-crc64ecma",
                 value,
             )?;
         }
@@ -521,6 +555,10 @@ impl<'de> ::serde::Deserialize<'de> for CompleteMultipartUploadResponse {
                         "CompleteMultipartUploadResult" => {
                             value.complete_multipart_upload_result = map.next_value()?;
                         }
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        "x-oss-hash-crc64ecma" => {
+                            value.x_oss_hash_crc64ecma = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -538,6 +576,14 @@ impl CompleteMultipartUploadResponse {
         &self,
     ) -> Option<&CompleteMultipartUploadResult> {
         self.complete_multipart_upload_result.as_ref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+    /// `x-oss-hash-crc64ecma`, if the service sent it.
+    pub fn x_oss_hash_crc64ecma(&self) -> Option<&str> {
+        self.x_oss_hash_crc64ecma.as_deref()
     }
 }
 /// The container that stores the results of the CompleteMultipartUpload request.

@@ -8,6 +8,34 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-copy-source-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-hash-crc64ecma",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-encryption",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-data-encryption",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-encryption-key-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// Copies objects within a bucket or between buckets in the same region.
@@ -981,6 +1009,30 @@ pub struct CopyObjectResponse {
     ///
     /// Wire name: `CopyObjectResult`.
     pub copy_object_result: Option<CopyObjectResult>,
+    /// From the `x-oss-copy-source-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-copy-source-version-id`.
+    pub x_oss_copy_source_version_id: Option<String>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+    /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-hash-crc64ecma`.
+    pub x_oss_hash_crc64ecma: Option<String>,
+    /// From the `x-oss-server-side-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-encryption`.
+    pub x_oss_server_side_encryption: Option<String>,
+    /// From the `x-oss-server-side-data-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-data-encryption`.
+    pub x_oss_server_side_data_encryption: Option<String>,
+    /// From the `x-oss-server-side-encryption-key-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-encryption-key-id`.
+    pub x_oss_server_side_encryption_key_id: Option<String>,
 }
 impl ::serde::Serialize for CopyObjectResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -992,6 +1044,48 @@ impl ::serde::Serialize for CopyObjectResponse {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CopyObjectResult",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_copy_source_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-copy-source-version-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_hash_crc64ecma {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-hash-crc64ecma",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_encryption {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-encryption",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_data_encryption {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-data-encryption",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_encryption_key_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-encryption-key-id",
                 value,
             )?;
         }
@@ -1023,6 +1117,22 @@ impl<'de> ::serde::Deserialize<'de> for CopyObjectResponse {
                         "CopyObjectResult" => {
                             value.copy_object_result = map.next_value()?;
                         }
+                        "x-oss-copy-source-version-id" => {
+                            value.x_oss_copy_source_version_id = map.next_value()?;
+                        }
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        "x-oss-hash-crc64ecma" => {
+                            value.x_oss_hash_crc64ecma = map.next_value()?;
+                        }
+                        "x-oss-server-side-encryption" => {
+                            value.x_oss_server_side_encryption = map.next_value()?;
+                        }
+                        "x-oss-server-side-data-encryption" => {
+                            value.x_oss_server_side_data_encryption = map.next_value()?;
+                        }
+                        "x-oss-server-side-encryption-key-id" => {
+                            value.x_oss_server_side_encryption_key_id = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1038,6 +1148,30 @@ impl CopyObjectResponse {
     /// `CopyObjectResult`, if the service sent it.
     pub fn copy_object_result(&self) -> Option<&CopyObjectResult> {
         self.copy_object_result.as_ref()
+    }
+    /// `x-oss-copy-source-version-id`, if the service sent it.
+    pub fn x_oss_copy_source_version_id(&self) -> Option<&str> {
+        self.x_oss_copy_source_version_id.as_deref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+    /// `x-oss-hash-crc64ecma`, if the service sent it.
+    pub fn x_oss_hash_crc64ecma(&self) -> Option<&str> {
+        self.x_oss_hash_crc64ecma.as_deref()
+    }
+    /// `x-oss-server-side-encryption`, if the service sent it.
+    pub fn x_oss_server_side_encryption(&self) -> Option<&str> {
+        self.x_oss_server_side_encryption.as_deref()
+    }
+    /// `x-oss-server-side-data-encryption`, if the service sent it.
+    pub fn x_oss_server_side_data_encryption(&self) -> Option<&str> {
+        self.x_oss_server_side_data_encryption.as_deref()
+    }
+    /// `x-oss-server-side-encryption-key-id`, if the service sent it.
+    pub fn x_oss_server_side_encryption_key_id(&self) -> Option<&str> {
+        self.x_oss_server_side_encryption_key_id.as_deref()
     }
 }
 /// The results of the CopyObject operation.

@@ -8,6 +8,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-delete-marker",
+                kind: ::acs_runtime::HeaderKind::Boolean,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to delete an object.
@@ -274,13 +286,36 @@ impl DeleteObjectFluentBuilder {
 /// What `DeleteObject` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectResponse {}
+pub struct DeleteObjectResponse {
+    /// From the `x-oss-delete-marker` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-delete-marker`.
+    pub x_oss_delete_marker: Option<bool>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+}
 impl ::serde::Serialize for DeleteObjectResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_delete_marker {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-delete-marker",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -301,9 +336,19 @@ impl<'de> ::serde::Deserialize<'de> for DeleteObjectResponse {
                 self,
                 mut map: A,
             ) -> Result<DeleteObjectResponse, A::Error> {
-                let value = DeleteObjectResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = DeleteObjectResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-delete-marker" => {
+                            value.x_oss_delete_marker = map.next_value()?;
+                        }
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -311,4 +356,13 @@ impl<'de> ::serde::Deserialize<'de> for DeleteObjectResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl DeleteObjectResponse {}
+impl DeleteObjectResponse {
+    /// `x-oss-delete-marker`, if the service sent it.
+    pub fn x_oss_delete_marker(&self) -> Option<bool> {
+        self.x_oss_delete_marker
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+}

@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?tagging")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to delete the tags of a specified object.
@@ -258,13 +266,25 @@ impl DeleteObjectTaggingFluentBuilder {
 /// What `DeleteObjectTagging` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteObjectTaggingResponse {}
+pub struct DeleteObjectTaggingResponse {
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+}
 impl ::serde::Serialize for DeleteObjectTaggingResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -285,9 +305,16 @@ impl<'de> ::serde::Deserialize<'de> for DeleteObjectTaggingResponse {
                 self,
                 mut map: A,
             ) -> Result<DeleteObjectTaggingResponse, A::Error> {
-                let value = DeleteObjectTaggingResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = DeleteObjectTaggingResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -295,4 +322,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteObjectTaggingResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl DeleteObjectTaggingResponse {}
+impl DeleteObjectTaggingResponse {
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+}

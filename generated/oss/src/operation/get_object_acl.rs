@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?acl")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .read_only()
     .with_secret_response();
 impl crate::Client {
@@ -266,6 +274,10 @@ pub struct GetObjectAclResponse {
     ///
     /// Wire name: `AccessControlPolicy`.
     pub access_control_policy: Option<AccessControlPolicy>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
 }
 impl ::serde::Serialize for GetObjectAclResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -277,6 +289,13 @@ impl ::serde::Serialize for GetObjectAclResponse {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "AccessControlPolicy",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
                 value,
             )?;
         }
@@ -308,6 +327,7 @@ impl<'de> ::serde::Deserialize<'de> for GetObjectAclResponse {
                         "AccessControlPolicy" => {
                             value.access_control_policy = map.next_value()?;
                         }
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -323,6 +343,10 @@ impl GetObjectAclResponse {
     /// `AccessControlPolicy`, if the service sent it.
     pub fn access_control_policy(&self) -> Option<&AccessControlPolicy> {
         self.access_control_policy.as_ref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
     }
 }
 /// The container that stores the ACL information.

@@ -8,6 +8,42 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?objectMeta")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "ETag",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Content-Length",
+                kind: ::acs_runtime::HeaderKind::Integer,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-last-access-time",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Last-Modifed",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-transition-time",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Last-Modified",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-hash-crc64ecma",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .read_only()
     .with_secret_response();
 impl crate::Client {
@@ -263,13 +299,98 @@ impl GetObjectMetaFluentBuilder {
 /// What `GetObjectMeta` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetObjectMetaResponse {}
+pub struct GetObjectMetaResponse {
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+    /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `ETag`.
+    pub e_tag: Option<String>,
+    /// From the `Content-Length` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-Length`.
+    pub content_length: Option<i64>,
+    /// From the `x-oss-last-access-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-last-access-time`.
+    pub x_oss_last_access_time: Option<String>,
+    /// From the `Last-Modifed` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Last-Modifed`.
+    pub last_modifed: Option<String>,
+    /// From the `x-oss-transition-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-transition-time`.
+    pub x_oss_transition_time: Option<String>,
+    /// From the `Last-Modified` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-hash-crc64ecma`.
+    pub x_oss_hash_crc64ecma: Option<String>,
+}
 impl ::serde::Serialize for GetObjectMetaResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.e_tag {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ETag", value)?;
+        }
+        if let Some(value) = &self.content_length {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Content-Length",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_last_access_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-last-access-time",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.last_modifed {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Last-Modifed",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_transition_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-transition-time",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.last_modified {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Last-Modified",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_hash_crc64ecma {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-hash-crc64ecma",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -290,9 +411,29 @@ impl<'de> ::serde::Deserialize<'de> for GetObjectMetaResponse {
                 self,
                 mut map: A,
             ) -> Result<GetObjectMetaResponse, A::Error> {
-                let value = GetObjectMetaResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = GetObjectMetaResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        "ETag" => value.e_tag = map.next_value()?,
+                        "Content-Length" => value.content_length = map.next_value()?,
+                        "x-oss-last-access-time" => {
+                            value.x_oss_last_access_time = map.next_value()?;
+                        }
+                        "Last-Modifed" => value.last_modifed = map.next_value()?,
+                        "x-oss-transition-time" => {
+                            value.x_oss_transition_time = map.next_value()?;
+                        }
+                        "Last-Modified" => value.last_modified = map.next_value()?,
+                        "x-oss-hash-crc64ecma" => {
+                            value.x_oss_hash_crc64ecma = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -300,4 +441,37 @@ impl<'de> ::serde::Deserialize<'de> for GetObjectMetaResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl GetObjectMetaResponse {}
+impl GetObjectMetaResponse {
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+    /// `ETag`, if the service sent it.
+    pub fn e_tag(&self) -> Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// `Content-Length`, if the service sent it.
+    pub fn content_length(&self) -> Option<i64> {
+        self.content_length
+    }
+    /// `x-oss-last-access-time`, if the service sent it.
+    pub fn x_oss_last_access_time(&self) -> Option<&str> {
+        self.x_oss_last_access_time.as_deref()
+    }
+    /// `Last-Modifed`, if the service sent it.
+    pub fn last_modifed(&self) -> Option<&str> {
+        self.last_modifed.as_deref()
+    }
+    /// `x-oss-transition-time`, if the service sent it.
+    pub fn x_oss_transition_time(&self) -> Option<&str> {
+        self.x_oss_transition_time.as_deref()
+    }
+    /// `Last-Modified`, if the service sent it.
+    pub fn last_modified(&self) -> Option<&str> {
+        self.last_modified.as_deref()
+    }
+    /// `x-oss-hash-crc64ecma`, if the service sent it.
+    pub fn x_oss_hash_crc64ecma(&self) -> Option<&str> {
+        self.x_oss_hash_crc64ecma.as_deref()
+    }
+}

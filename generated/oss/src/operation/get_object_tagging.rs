@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?tagging")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .read_only()
     .with_secret_response();
 impl crate::Client {
@@ -264,6 +272,10 @@ pub struct GetObjectTaggingResponse {
     ///
     /// Wire name: `Tagging`.
     pub tagging: Option<Tagging>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
 }
 impl ::serde::Serialize for GetObjectTaggingResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -273,6 +285,13 @@ impl ::serde::Serialize for GetObjectTaggingResponse {
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.tagging {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tagging", value)?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -300,6 +319,7 @@ impl<'de> ::serde::Deserialize<'de> for GetObjectTaggingResponse {
                 {
                     match key.as_str() {
                         "Tagging" => value.tagging = map.next_value()?,
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -315,6 +335,10 @@ impl GetObjectTaggingResponse {
     /// `Tagging`, if the service sent it.
     pub fn tagging(&self) -> Option<&Tagging> {
         self.tagging.as_ref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
     }
 }
 /// The container that stores the returned tag of the bucket.

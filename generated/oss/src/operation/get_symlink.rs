@@ -8,6 +8,26 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?symlink")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-symlink-target",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "ETag",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-meta-*",
+                kind: ::acs_runtime::HeaderKind::Prefixed,
+            },
+        ],
+    )
     .read_only()
     .with_secret_response();
 impl crate::Client {
@@ -259,13 +279,54 @@ impl GetSymlinkFluentBuilder {
 /// What `GetSymlink` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSymlinkResponse {}
+pub struct GetSymlinkResponse {
+    /// From the `x-oss-symlink-target` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-symlink-target`.
+    pub x_oss_symlink_target: Option<String>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+    /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `ETag`.
+    pub e_tag: Option<String>,
+    /// From the response headers named `x-oss-meta-…`, by the rest of their names in lower case.
+    ///
+    /// Wire name: `x-oss-meta-*`.
+    pub x_oss_meta: Option<::acs_runtime::IndexMap<String, String>>,
+}
 impl ::serde::Serialize for GetSymlinkResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_symlink_target {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-symlink-target",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.e_tag {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ETag", value)?;
+        }
+        if let Some(value) = &self.x_oss_meta {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-meta-*",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -286,9 +347,21 @@ impl<'de> ::serde::Deserialize<'de> for GetSymlinkResponse {
                 self,
                 mut map: A,
             ) -> Result<GetSymlinkResponse, A::Error> {
-                let value = GetSymlinkResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = GetSymlinkResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-symlink-target" => {
+                            value.x_oss_symlink_target = map.next_value()?;
+                        }
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        "ETag" => value.e_tag = map.next_value()?,
+                        "x-oss-meta-*" => value.x_oss_meta = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -296,4 +369,21 @@ impl<'de> ::serde::Deserialize<'de> for GetSymlinkResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl GetSymlinkResponse {}
+impl GetSymlinkResponse {
+    /// `x-oss-symlink-target`, if the service sent it.
+    pub fn x_oss_symlink_target(&self) -> Option<&str> {
+        self.x_oss_symlink_target.as_deref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+    /// `ETag`, if the service sent it.
+    pub fn e_tag(&self) -> Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// `x-oss-meta-*`, if the service sent it.
+    pub fn x_oss_meta(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.x_oss_meta.as_ref()
+    }
+}

@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?antiDDos")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-defender-instance",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// Creates an Anti-DDoS instance.
@@ -131,13 +139,25 @@ impl InitUserAntiDDosInfoFluentBuilder {
 /// What `InitUserAntiDDosInfo` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InitUserAntiDDosInfoResponse {}
+pub struct InitUserAntiDDosInfoResponse {
+    /// From the `x-oss-defender-instance` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-defender-instance`.
+    pub x_oss_defender_instance: Option<String>,
+}
 impl ::serde::Serialize for InitUserAntiDDosInfoResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_defender_instance {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-defender-instance",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -158,9 +178,18 @@ impl<'de> ::serde::Deserialize<'de> for InitUserAntiDDosInfoResponse {
                 self,
                 mut map: A,
             ) -> Result<InitUserAntiDDosInfoResponse, A::Error> {
-                let value = InitUserAntiDDosInfoResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = InitUserAntiDDosInfoResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-defender-instance" => {
+                            value.x_oss_defender_instance = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -168,4 +197,9 @@ impl<'de> ::serde::Deserialize<'de> for InitUserAntiDDosInfoResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl InitUserAntiDDosInfoResponse {}
+impl InitUserAntiDDosInfoResponse {
+    /// `x-oss-defender-instance`, if the service sent it.
+    pub fn x_oss_defender_instance(&self) -> Option<&str> {
+        self.x_oss_defender_instance.as_deref()
+    }
+}

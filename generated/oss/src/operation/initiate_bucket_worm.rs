@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?worm")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-worm-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_body_fields(::acs_runtime::BodyFields::Xml)
     .with_secret_response();
 impl crate::Client {
@@ -240,13 +248,25 @@ impl InitiateBucketWormFluentBuilder {
 /// What `InitiateBucketWorm` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct InitiateBucketWormResponse {}
+pub struct InitiateBucketWormResponse {
+    /// From the `x-oss-worm-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-worm-id`.
+    pub x_oss_worm_id: Option<String>,
+}
 impl ::serde::Serialize for InitiateBucketWormResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_worm_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-worm-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -267,9 +287,16 @@ impl<'de> ::serde::Deserialize<'de> for InitiateBucketWormResponse {
                 self,
                 mut map: A,
             ) -> Result<InitiateBucketWormResponse, A::Error> {
-                let value = InitiateBucketWormResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = InitiateBucketWormResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-worm-id" => value.x_oss_worm_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -277,4 +304,9 @@ impl<'de> ::serde::Deserialize<'de> for InitiateBucketWormResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl InitiateBucketWormResponse {}
+impl InitiateBucketWormResponse {
+    /// `x-oss-worm-id`, if the service sent it.
+    pub fn x_oss_worm_id(&self) -> Option<&str> {
+        self.x_oss_worm_id.as_deref()
+    }
+}

@@ -8,6 +8,30 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "Access-Control-Allow-Origin",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Access-Control-Allow-Methods",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Access-Control-Allow-Headers",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Access-Control-Expose-Headers",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Access-Control-Max-Age",
+                kind: ::acs_runtime::HeaderKind::Integer,
+            },
+        ],
+    )
     .anonymous()
     .with_secret_response();
 impl crate::Client {
@@ -341,13 +365,69 @@ impl OptionObjectFluentBuilder {
 /// What `OptionObject` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct OptionObjectResponse {}
+pub struct OptionObjectResponse {
+    /// From the `Access-Control-Allow-Origin` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Access-Control-Allow-Origin`.
+    pub access_control_allow_origin: Option<String>,
+    /// From the `Access-Control-Allow-Methods` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Access-Control-Allow-Methods`.
+    pub access_control_allow_methods: Option<String>,
+    /// From the `Access-Control-Allow-Headers` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Access-Control-Allow-Headers`.
+    pub access_control_allow_headers: Option<String>,
+    /// From the `Access-Control-Expose-Headers` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Access-Control-Expose-Headers`.
+    pub access_control_expose_headers: Option<String>,
+    /// From the `Access-Control-Max-Age` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Access-Control-Max-Age`.
+    pub access_control_max_age: Option<i64>,
+}
 impl ::serde::Serialize for OptionObjectResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.access_control_allow_origin {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Access-Control-Allow-Origin",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.access_control_allow_methods {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Access-Control-Allow-Methods",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.access_control_allow_headers {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Access-Control-Allow-Headers",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.access_control_expose_headers {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Access-Control-Expose-Headers",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.access_control_max_age {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Access-Control-Max-Age",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -368,9 +448,30 @@ impl<'de> ::serde::Deserialize<'de> for OptionObjectResponse {
                 self,
                 mut map: A,
             ) -> Result<OptionObjectResponse, A::Error> {
-                let value = OptionObjectResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = OptionObjectResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Access-Control-Allow-Origin" => {
+                            value.access_control_allow_origin = map.next_value()?;
+                        }
+                        "Access-Control-Allow-Methods" => {
+                            value.access_control_allow_methods = map.next_value()?;
+                        }
+                        "Access-Control-Allow-Headers" => {
+                            value.access_control_allow_headers = map.next_value()?;
+                        }
+                        "Access-Control-Expose-Headers" => {
+                            value.access_control_expose_headers = map.next_value()?;
+                        }
+                        "Access-Control-Max-Age" => {
+                            value.access_control_max_age = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -378,4 +479,25 @@ impl<'de> ::serde::Deserialize<'de> for OptionObjectResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl OptionObjectResponse {}
+impl OptionObjectResponse {
+    /// `Access-Control-Allow-Origin`, if the service sent it.
+    pub fn access_control_allow_origin(&self) -> Option<&str> {
+        self.access_control_allow_origin.as_deref()
+    }
+    /// `Access-Control-Allow-Methods`, if the service sent it.
+    pub fn access_control_allow_methods(&self) -> Option<&str> {
+        self.access_control_allow_methods.as_deref()
+    }
+    /// `Access-Control-Allow-Headers`, if the service sent it.
+    pub fn access_control_allow_headers(&self) -> Option<&str> {
+        self.access_control_allow_headers.as_deref()
+    }
+    /// `Access-Control-Expose-Headers`, if the service sent it.
+    pub fn access_control_expose_headers(&self) -> Option<&str> {
+        self.access_control_expose_headers.as_deref()
+    }
+    /// `Access-Control-Max-Age`, if the service sent it.
+    pub fn access_control_max_age(&self) -> Option<i64> {
+        self.access_control_max_age
+    }
+}

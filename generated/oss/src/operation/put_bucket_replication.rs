@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?replication&comp=add")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-replication-rule-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_body_fields(::acs_runtime::BodyFields::Xml)
     .with_secret_response();
 impl crate::Client {
@@ -245,13 +253,25 @@ impl PutBucketReplicationFluentBuilder {
 /// What `PutBucketReplication` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutBucketReplicationResponse {}
+pub struct PutBucketReplicationResponse {
+    /// From the `x-oss-replication-rule-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-replication-rule-id`.
+    pub x_oss_replication_rule_id: Option<String>,
+}
 impl ::serde::Serialize for PutBucketReplicationResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_replication_rule_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-replication-rule-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -272,9 +292,18 @@ impl<'de> ::serde::Deserialize<'de> for PutBucketReplicationResponse {
                 self,
                 mut map: A,
             ) -> Result<PutBucketReplicationResponse, A::Error> {
-                let value = PutBucketReplicationResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = PutBucketReplicationResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-replication-rule-id" => {
+                            value.x_oss_replication_rule_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -282,4 +311,9 @@ impl<'de> ::serde::Deserialize<'de> for PutBucketReplicationResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl PutBucketReplicationResponse {}
+impl PutBucketReplicationResponse {
+    /// `x-oss-replication-rule-id`, if the service sent it.
+    pub fn x_oss_replication_rule_id(&self) -> Option<&str> {
+        self.x_oss_replication_rule_id.as_deref()
+    }
+}

@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?acl")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to modify the ACL of an object.
@@ -312,13 +320,25 @@ impl PutObjectAclFluentBuilder {
 /// What `PutObjectAcl` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectAclResponse {}
+pub struct PutObjectAclResponse {
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+}
 impl ::serde::Serialize for PutObjectAclResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -339,9 +359,16 @@ impl<'de> ::serde::Deserialize<'de> for PutObjectAclResponse {
                 self,
                 mut map: A,
             ) -> Result<PutObjectAclResponse, A::Error> {
-                let value = PutObjectAclResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = PutObjectAclResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -349,7 +376,12 @@ impl<'de> ::serde::Deserialize<'de> for PutObjectAclResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl PutObjectAclResponse {}
+impl PutObjectAclResponse {
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+}
 /// The access control list (ACL) of the object.
 ///
 /// Built from its text with `From<&str>` (`"private".into()`); a value this SDK does not list becomes `Unknown`, and is sent and shown as it is.

@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?tagging")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_body_fields(::acs_runtime::BodyFields::Xml)
     .with_secret_response();
 impl crate::Client {
@@ -307,13 +315,25 @@ impl PutObjectTaggingFluentBuilder {
 /// What `PutObjectTagging` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct PutObjectTaggingResponse {}
+pub struct PutObjectTaggingResponse {
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+}
 impl ::serde::Serialize for PutObjectTaggingResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -334,9 +354,16 @@ impl<'de> ::serde::Deserialize<'de> for PutObjectTaggingResponse {
                 self,
                 mut map: A,
             ) -> Result<PutObjectTaggingResponse, A::Error> {
-                let value = PutObjectTaggingResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = PutObjectTaggingResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -344,4 +371,9 @@ impl<'de> ::serde::Deserialize<'de> for PutObjectTaggingResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl PutObjectTaggingResponse {}
+impl PutObjectTaggingResponse {
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+}

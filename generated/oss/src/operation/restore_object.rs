@@ -8,6 +8,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?restore")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-object-restore-priority",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_body_fields(::acs_runtime::BodyFields::Xml)
     .with_secret_response();
 impl crate::Client {
@@ -339,13 +351,36 @@ impl RestoreObjectFluentBuilder {
 /// What `RestoreObject` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct RestoreObjectResponse {}
+pub struct RestoreObjectResponse {
+    /// From the `x-oss-object-restore-priority` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-object-restore-priority`.
+    pub x_oss_object_restore_priority: Option<String>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+}
 impl ::serde::Serialize for RestoreObjectResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_object_restore_priority {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-object-restore-priority",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -366,9 +401,19 @@ impl<'de> ::serde::Deserialize<'de> for RestoreObjectResponse {
                 self,
                 mut map: A,
             ) -> Result<RestoreObjectResponse, A::Error> {
-                let value = RestoreObjectResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = RestoreObjectResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-object-restore-priority" => {
+                            value.x_oss_object_restore_priority = map.next_value()?;
+                        }
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -376,4 +421,13 @@ impl<'de> ::serde::Deserialize<'de> for RestoreObjectResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl RestoreObjectResponse {}
+impl RestoreObjectResponse {
+    /// `x-oss-object-restore-priority`, if the service sent it.
+    pub fn x_oss_object_restore_priority(&self) -> Option<&str> {
+        self.x_oss_object_restore_priority.as_deref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+}

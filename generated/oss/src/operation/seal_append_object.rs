@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}?seal")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-sealed-time",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// This operation stops writing to the Appendable Object, after which the user can configure lifecycle rules to change the storage class of the corresponding Appendable Object to Cold Archive or Deep Cold Archive.
@@ -256,13 +264,25 @@ impl SealAppendObjectFluentBuilder {
 /// What `SealAppendObject` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SealAppendObjectResponse {}
+pub struct SealAppendObjectResponse {
+    /// From the `x-oss-sealed-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-sealed-time`.
+    pub x_oss_sealed_time: Option<String>,
+}
 impl ::serde::Serialize for SealAppendObjectResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_sealed_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-sealed-time",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -283,9 +303,18 @@ impl<'de> ::serde::Deserialize<'de> for SealAppendObjectResponse {
                 self,
                 mut map: A,
             ) -> Result<SealAppendObjectResponse, A::Error> {
-                let value = SealAppendObjectResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = SealAppendObjectResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-sealed-time" => {
+                            value.x_oss_sealed_time = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -293,4 +322,9 @@ impl<'de> ::serde::Deserialize<'de> for SealAppendObjectResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl SealAppendObjectResponse {}
+impl SealAppendObjectResponse {
+    /// `x-oss-sealed-time`, if the service sent it.
+    pub fn x_oss_sealed_time(&self) -> Option<&str> {
+        self.x_oss_sealed_time.as_deref()
+    }
+}

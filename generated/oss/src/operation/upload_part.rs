@@ -8,6 +8,22 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "Content-MD5",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "ETag",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-hash-crc64ecma",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to upload an object by part based on the object name and the upload ID that you specify.
@@ -348,13 +364,39 @@ impl UploadPartFluentBuilder {
 /// What `UploadPart` returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UploadPartResponse {}
+pub struct UploadPartResponse {
+    /// From the `Content-MD5` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-MD5`.
+    pub content_md5: Option<String>,
+    /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `ETag`.
+    pub e_tag: Option<String>,
+    /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-hash-crc64ecma`.
+    pub x_oss_hash_crc64ecma: Option<String>,
+}
 impl ::serde::Serialize for UploadPartResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map = serializer.serialize_map(None)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.content_md5 {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Content-MD5", value)?;
+        }
+        if let Some(value) = &self.e_tag {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ETag", value)?;
+        }
+        if let Some(value) = &self.x_oss_hash_crc64ecma {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-hash-crc64ecma",
+                value,
+            )?;
+        }
         ::serde::ser::SerializeMap::end(map)
     }
 }
@@ -375,9 +417,20 @@ impl<'de> ::serde::Deserialize<'de> for UploadPartResponse {
                 self,
                 mut map: A,
             ) -> Result<UploadPartResponse, A::Error> {
-                let value = UploadPartResponse::default();
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
+                let mut value = UploadPartResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "Content-MD5" => value.content_md5 = map.next_value()?,
+                        "ETag" => value.e_tag = map.next_value()?,
+                        "x-oss-hash-crc64ecma" => {
+                            value.x_oss_hash_crc64ecma = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
                 Ok(value)
             }
@@ -385,4 +438,17 @@ impl<'de> ::serde::Deserialize<'de> for UploadPartResponse {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl UploadPartResponse {}
+impl UploadPartResponse {
+    /// `Content-MD5`, if the service sent it.
+    pub fn content_md5(&self) -> Option<&str> {
+        self.content_md5.as_deref()
+    }
+    /// `ETag`, if the service sent it.
+    pub fn e_tag(&self) -> Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// `x-oss-hash-crc64ecma`, if the service sent it.
+    pub fn x_oss_hash_crc64ecma(&self) -> Option<&str> {
+        self.x_oss_hash_crc64ecma.as_deref()
+    }
+}

@@ -8,6 +8,14 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-copy-source-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// 通过拷贝现有文件的方式上传单个分片
@@ -625,6 +633,10 @@ pub struct UploadPartCopyResponse {
     ///
     /// Wire name: `CopyPartResult`.
     pub copy_part_result: Option<CopyPartResult>,
+    /// From the `x-oss-copy-source-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-copy-source-version-id`.
+    pub x_oss_copy_source_version_id: Option<String>,
 }
 impl ::serde::Serialize for UploadPartCopyResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -636,6 +648,13 @@ impl ::serde::Serialize for UploadPartCopyResponse {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
                 "CopyPartResult",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_copy_source_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-copy-source-version-id",
                 value,
             )?;
         }
@@ -665,6 +684,9 @@ impl<'de> ::serde::Deserialize<'de> for UploadPartCopyResponse {
                 {
                     match key.as_str() {
                         "CopyPartResult" => value.copy_part_result = map.next_value()?,
+                        "x-oss-copy-source-version-id" => {
+                            value.x_oss_copy_source_version_id = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -680,6 +702,10 @@ impl UploadPartCopyResponse {
     /// `CopyPartResult`, if the service sent it.
     pub fn copy_part_result(&self) -> Option<&CopyPartResult> {
         self.copy_part_result.as_ref()
+    }
+    /// `x-oss-copy-source-version-id`, if the service sent it.
+    pub fn x_oss_copy_source_version_id(&self) -> Option<&str> {
+        self.x_oss_copy_source_version_id.as_deref()
     }
 }
 /// The container that stores the copy result.

@@ -9,6 +9,18 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             "DescribeFleetStatus",
             ::acs_runtime::Method::Get,
         )
+        .with_response_headers(
+            &[
+                ::acs_runtime::ResponseHeader {
+                    name: "x-fleet-capacity",
+                    kind: ::acs_runtime::HeaderKind::Integer,
+                },
+                ::acs_runtime::ResponseHeader {
+                    name: "x-fleet-healthy",
+                    kind: ::acs_runtime::HeaderKind::Boolean,
+                },
+            ],
+        )
         .read_only(),
     pagination: None,
     parameters: &[

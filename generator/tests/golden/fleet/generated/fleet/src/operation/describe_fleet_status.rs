@@ -6,6 +6,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         "DescribeFleetStatus",
         ::acs_runtime::Method::Get,
     )
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-fleet-capacity",
+                kind: ::acs_runtime::HeaderKind::Integer,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-fleet-healthy",
+                kind: ::acs_runtime::HeaderKind::Boolean,
+            },
+        ],
+    )
     .read_only();
 impl crate::Client {
     /// Reads a fleet's status; listed with GET only, so sent with GET, its form field in the query.
@@ -205,6 +217,14 @@ pub struct DescribeFleetStatusResponse {
     pub request_id: Option<String>,
     /// Wire name: `Status`.
     pub status: Option<String>,
+    /// From the `x-fleet-capacity` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-fleet-capacity`.
+    pub x_fleet_capacity: Option<i64>,
+    /// From the `x-fleet-healthy` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-fleet-healthy`.
+    pub x_fleet_healthy: Option<bool>,
 }
 impl ::serde::Serialize for DescribeFleetStatusResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -217,6 +237,20 @@ impl ::serde::Serialize for DescribeFleetStatusResponse {
         }
         if let Some(value) = &self.status {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Status", value)?;
+        }
+        if let Some(value) = &self.x_fleet_capacity {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-fleet-capacity",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_fleet_healthy {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-fleet-healthy",
+                value,
+            )?;
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -245,6 +279,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeFleetStatusResponse {
                     match key.as_str() {
                         "RequestId" => value.request_id = map.next_value()?,
                         "Status" => value.status = map.next_value()?,
+                        "x-fleet-capacity" => value.x_fleet_capacity = map.next_value()?,
+                        "x-fleet-healthy" => value.x_fleet_healthy = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -264,5 +300,13 @@ impl DescribeFleetStatusResponse {
     /// `Status`, if the service sent it.
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
+    }
+    /// `x-fleet-capacity`, if the service sent it.
+    pub fn x_fleet_capacity(&self) -> Option<i64> {
+        self.x_fleet_capacity
+    }
+    /// `x-fleet-healthy`, if the service sent it.
+    pub fn x_fleet_healthy(&self) -> Option<bool> {
+        self.x_fleet_healthy
     }
 }
