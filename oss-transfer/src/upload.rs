@@ -2,15 +2,16 @@
 //! parallel parts, each read from the file by range as it is sent, resumable from a
 //! checkpoint file.
 //!
-//! A part's ETag is read from UploadPart's response headers (the generated
-//! `UploadPartResponse` has no field for it): the call goes through the runtime's
-//! `send_streamed`, which hands back the response's head.
+//! A part's ETag is UploadPart's response header, a field of the generated `UploadPartResponse`
+//! (`e_tag`, from the official SDK's facts: the metadata does not declare it).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use acs_runtime::{ByteStream, CallOptions};
-use alibabacloud_oss::operation::upload_part::{OPERATION as UPLOAD_PART, UploadPartRequest};
+use alibabacloud_oss::operation::upload_part::{
+    OPERATION as UPLOAD_PART, UploadPartRequest, UploadPartResponse,
+};
 use alibabacloud_oss::types::{CompleteMultipartUpload, CompleteMultipartUploadPart};
 use tokio::task::JoinSet;
 
@@ -320,16 +321,13 @@ async fn upload_part(
     client: &alibabacloud_oss::Client,
     request: Result<UploadPartRequest, acs_runtime::BuildError>,
 ) -> Result<String, TransferError> {
-    let response = client
+    let response: UploadPartResponse = client
         .runtime()
-        .send_streamed(&UPLOAD_PART, request, CallOptions::default())
+        .send(&UPLOAD_PART, request, CallOptions::default())
         .await
         .map_err(TransferError::Sdk)?;
     response
-        .headers()
-        .get("etag")
-        .and_then(|etag| etag.to_str().ok())
-        .map(str::to_owned)
+        .e_tag
         .ok_or_else(|| TransferError::UnexpectedResponse {
             action: "UploadPart",
             detail: "no ETag header".into(),
