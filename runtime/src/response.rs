@@ -82,7 +82,7 @@ impl RawResponse {
     ///
     /// An operation with fields carried by headers ([`Operation::response_headers`]) has its
     /// body read as a document first, the headers' fields added to it, and the whole decoded
-    /// as one (see [`headers`]).
+    /// as one (`response/headers.rs`).
     pub fn decode_as<T: DeserializeOwned>(&self, operation: &Operation) -> Result<T, Error> {
         if !operation.response_headers().is_empty() {
             return self.decode_with_headers(operation);
