@@ -15,8 +15,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use acs_runtime::{
@@ -96,8 +95,14 @@ fn main() {
          peak_rss_kib={peak_rss_kib}"
     );
     if let Some(python) = args.text("--python") {
-        let (official_upload, official_download) =
-            official(python, endpoint, &source, &scratch.join("official-copy"));
+        let (official_upload, official_download) = objects::official_seconds(
+            python,
+            "stream_object.py",
+            endpoint,
+            &source,
+            &scratch.join("official-copy"),
+            &[],
+        );
         let (official_upload, official_download) = (rate(official_upload), rate(official_download));
         line.push_str(&format!(
             " official_upload_mib_s={official_upload:.1} official_download_mib_s={official_download:.1} \
@@ -109,41 +114,6 @@ fn main() {
     drop(server);
     std::fs::remove_dir_all(&scratch).expect("the scratch directory is removed");
     println!("{line}");
-}
-
-/// The official SDK's upload and download of `source`, in seconds.
-fn official(python: &str, endpoint: &str, source: &Path, copy: &Path) -> (f64, f64) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("official/stream_object.py");
-    let output = Command::new(python)
-        .arg(script)
-        .args([
-            endpoint,
-            REGION,
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ])
-        .arg(source)
-        .arg(copy)
-        .output()
-        .expect("the official SDK's script starts");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the official SDK's transfer failed: {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let seconds = |key: &str| -> f64 {
-        stdout
-            .split_whitespace()
-            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
-            .and_then(|value| value.parse().ok())
-            .unwrap_or_else(|| panic!("no {key} in {stdout}"))
-    };
-    assert_eq!(
-        std::fs::metadata(copy).expect("the official copy").len(),
-        std::fs::metadata(source).expect("the object").len()
-    );
-    (seconds("upload_s"), seconds("download_s"))
 }
 
 fn client(endpoint: &str) -> Client {

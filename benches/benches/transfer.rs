@@ -16,8 +16,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -108,13 +107,16 @@ fn main() {
         completing.as_secs_f64()
     );
     if let Some(python) = args.text("--python") {
-        let (official_upload, official_download) = official(
+        let (official_upload, official_download) = objects::official_seconds(
             python,
+            "transfer.py",
             &server.endpoint,
             &source,
             &scratch.join("official-copy"),
-            part_mib * 1024 * 1024,
-            concurrency,
+            &[
+                (part_mib * 1024 * 1024).to_string(),
+                concurrency.to_string(),
+            ],
         );
         let (official_upload, official_download) = (rate(official_upload), rate(official_download));
         line.push_str(&format!(
@@ -128,49 +130,6 @@ fn main() {
     let _ = std::fs::remove_dir_all(&server_dir);
     std::fs::remove_dir_all(&scratch).expect("the scratch directory is removed");
     println!("{line}");
-}
-
-/// The official SDK's uploader's and downloader's times for `source`, in seconds.
-fn official(
-    python: &str,
-    endpoint: &str,
-    source: &Path,
-    copy: &Path,
-    part_size: u64,
-    concurrency: usize,
-) -> (f64, f64) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("official/transfer.py");
-    let output = Command::new(python)
-        .arg(script)
-        .args([
-            endpoint,
-            REGION,
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ])
-        .arg(source)
-        .arg(copy)
-        .args([part_size.to_string(), concurrency.to_string()])
-        .output()
-        .expect("the official SDK's script starts");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the official SDK's transfer failed: {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let seconds = |key: &str| -> f64 {
-        stdout
-            .split_whitespace()
-            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
-            .and_then(|value| value.parse().ok())
-            .unwrap_or_else(|| panic!("no {key} in {stdout}"))
-    };
-    assert_eq!(
-        std::fs::metadata(copy).expect("the official copy").len(),
-        std::fs::metadata(source).expect("the object").len()
-    );
-    (seconds("upload_s"), seconds("download_s"))
 }
 
 /// The generated OSS SDK's client for the object server (an IP: buckets go in the path).

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use acs_test_server::ObjectServer;
+use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ObjectServer};
 
 /// The argument that makes a bench's executable the object server.
 const SERVE_OBJECTS: &str = "--serve-objects";
@@ -85,4 +85,52 @@ pub fn serve_objects_if_asked(args: &super::Args) -> bool {
             .expect("stdin closes");
     });
     true
+}
+
+/// The seconds the official SDK's script `official/<script>` takes to upload `source` through
+/// the object server at `endpoint` and to download it to `copy` (its `RESULT upload_s=…
+/// download_s=…` line), the copy checked to be as long as the source. `extra` follows the
+/// script's five fixed arguments.
+pub fn official_seconds(
+    python: &str,
+    script: &str,
+    endpoint: &str,
+    source: &Path,
+    copy: &Path,
+    extra: &[String],
+) -> (f64, f64) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("official")
+        .join(script);
+    let output = Command::new(python)
+        .arg(script)
+        .args([
+            endpoint,
+            REGION,
+            DEFAULT_ACCESS_KEY_ID,
+            DEFAULT_ACCESS_KEY_SECRET,
+        ])
+        .arg(source)
+        .arg(copy)
+        .args(extra)
+        .output()
+        .expect("the official SDK's script starts");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the official SDK's transfer failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seconds = |key: &str| -> f64 {
+        stdout
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("no {key} in {stdout}"))
+    };
+    assert_eq!(
+        std::fs::metadata(copy).expect("the official copy").len(),
+        std::fs::metadata(source).expect("the object").len()
+    );
+    (seconds("upload_s"), seconds("download_s"))
 }
