@@ -347,16 +347,7 @@ mod tests {
     use crate::call;
     use crate::model::Kind;
 
-    static SERVICE: acs_runtime::Service = acs_runtime::Service {
-        product: "demo",
-        api_version: "2020-01-01",
-        endpoint_rule: "demo.{region}.aliyuncs.com",
-        auth: acs_runtime::AuthScheme::Acs3HmacSha256,
-        protocol: "https",
-        regional_endpoints: &[],
-        sdk_name: "demo-cli",
-        sdk_version: "0",
-    };
+    use crate::demo_service::SERVICE;
 
     const fn parameter(
         name: &'static str,

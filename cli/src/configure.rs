@@ -125,16 +125,7 @@ mod tests {
     use crate::command;
     use crate::model::Operation;
 
-    static SERVICE: acs_runtime::Service = acs_runtime::Service {
-        product: "demo",
-        api_version: "2020-01-01",
-        endpoint_rule: "demo.{region}.aliyuncs.com",
-        auth: acs_runtime::AuthScheme::Acs3HmacSha256,
-        protocol: "https",
-        regional_endpoints: &[],
-        sdk_name: "demo-cli",
-        sdk_version: "0",
-    };
+    use crate::demo_service::SERVICE;
 
     static CLI: Cli = Cli {
         name: "demo",

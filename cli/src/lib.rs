@@ -15,6 +15,8 @@
 mod call;
 mod command;
 mod configure;
+#[cfg(test)]
+mod demo_service;
 mod dry_run;
 mod exit;
 mod extension;
