@@ -2,7 +2,8 @@
 //! IR, so lowering never sees an unchecked value and every problem is reported in one run.
 //!
 //! - `mod.rs`: the service (its keys, endpoints and names);
-//! - `shapes`: parameters, fields and types, the structs they declare and the shared ones;
+//! - `shapes`: parameters, fields and types, and the structs they declare;
+//! - `schemas`: the shared schemas of `schemas.yaml`, which shapes name with `ref`;
 //! - `operation`: one operation (path template, methods, body, response);
 //! - `pagination` and `waiter`: the paths they name into requests and responses;
 //! - `recursion`: which struct fields need a `Box`.
@@ -10,6 +11,7 @@
 mod operation;
 mod pagination;
 mod recursion;
+mod schemas;
 mod shapes;
 mod waiter;
 
@@ -109,7 +111,7 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
         .zip(&operation_names)
         .collect();
 
-    let mut shared = shapes::SharedTypes::lower(files.schemas.as_ref(), diagnostics);
+    let mut shared = schemas::SharedTypes::lower(files.schemas.as_ref(), diagnostics);
     let mut operations: Vec<ir::Operation> = files
         .operations
         .iter()

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::pagination;
+use super::schemas::SharedTypes;
 use super::shapes::{self, Position, Shapes};
 use super::tidy;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
@@ -17,7 +18,7 @@ const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPT
 pub(super) fn lower(
     file: &OperationFile,
     names: &OperationNames,
-    shared: &shapes::SharedTypes,
+    shared: &SharedTypes,
     diagnostics: &mut Diagnostics,
 ) -> ir::Operation {
     let path = file.path.as_path();
