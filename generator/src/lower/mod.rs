@@ -3,6 +3,7 @@
 //!
 //! - `mod.rs`: the service (its keys, endpoints and names);
 //! - `shapes`: parameters, fields and types, and the structs they declare;
+//! - `placement`: where a parameter or response field travels, and its encoding style;
 //! - `schemas`: the shared schemas of `schemas.yaml`, which shapes name with `ref`;
 //! - `operation`: one operation (path template, methods, body, response);
 //! - `pagination` and `waiter`: the paths they name into requests and responses;
@@ -10,6 +11,7 @@
 
 mod operation;
 mod pagination;
+mod placement;
 mod recursion;
 mod schemas;
 mod shapes;
@@ -343,7 +345,7 @@ mod tests {
     fn suggests_the_nearest_name() {
         assert_eq!(suggestion("strng", shapes::TYPES), "did you mean `string`?");
         assert_eq!(
-            suggestion("repeatlist", shapes::STYLES),
+            suggestion("repeatlist", placement::STYLES),
             "did you mean `repeatList`?"
         );
         assert!(suggestion("zzzzzzzzzz", shapes::TYPES).starts_with("expected one of"));
