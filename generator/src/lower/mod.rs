@@ -4,6 +4,7 @@
 //! - `mod.rs`: the service (its keys, endpoints and names);
 //! - `shapes`: parameters, fields and types, and the structs they declare;
 //! - `placement`: where a parameter or response field travels, and its encoding style;
+//! - `types`: what a shape's `type` or `ref` becomes, and the enums and structs it declares;
 //! - `schemas`: the shared schemas of `schemas.yaml`, which shapes name with `ref`;
 //! - `operation`: one operation (path template, methods, body, response);
 //! - `pagination` and `waiter`: the paths they name into requests and responses;
@@ -15,6 +16,7 @@ mod placement;
 mod recursion;
 mod schemas;
 mod shapes;
+mod types;
 mod waiter;
 
 use std::collections::BTreeMap;
@@ -343,11 +345,11 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_name() {
-        assert_eq!(suggestion("strng", shapes::TYPES), "did you mean `string`?");
+        assert_eq!(suggestion("strng", types::TYPES), "did you mean `string`?");
         assert_eq!(
             suggestion("repeatlist", placement::STYLES),
             "did you mean `repeatList`?"
         );
-        assert!(suggestion("zzzzzzzzzz", shapes::TYPES).starts_with("expected one of"));
+        assert!(suggestion("zzzzzzzzzz", types::TYPES).starts_with("expected one of"));
     }
 }

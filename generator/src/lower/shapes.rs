@@ -1,21 +1,19 @@
-//! Parameters, fields and their types: each shape is checked for the keys its position
-//! allows, its type resolved (to a scalar, a collection, a struct it declares or a shared
-//! one), and its Rust names given by [`crate::naming`].
+//! The walk over one file's shapes: [`Shapes`] turns each parameter, response field, field
+//! of an object, array element, map value, body or shared schema into an [`ir::Member`],
+//! checked for the keys its [`Position`] allows, with a wire name unique among its siblings
+//! and Rust names from [`crate::naming`]. Where a member travels is `placement`'s concern and
+//! what its type becomes is `types`'; `Shapes` holds what they share: the file and its
+//! diagnostics, the type names taken in the module, and the structs and enums declared.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::{suggestion, tidy};
+use super::tidy;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
 use crate::ir::{self, Docs, Sides, Type};
 use crate::naming;
 use crate::spec::Shape;
 use crate::yaml::{self, Spanned};
-
-pub(super) const TYPES: &[&str] = &[
-    "string", "boolean", "int32", "int64", "float", "double", "binary", "object", "array", "map",
-    "any",
-];
 
 /// Which side of a call a shape is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +23,7 @@ pub(super) enum Side {
 }
 
 impl Side {
-    fn sides(self) -> Sides {
+    pub(super) fn sides(self) -> Sides {
         Sides {
             request: self == Side::Request,
             response: self == Side::Response,
@@ -48,7 +46,7 @@ pub(super) enum Position {
 }
 
 impl Position {
-    fn side(self) -> Side {
+    pub(super) fn side(self) -> Side {
         match self {
             Position::Parameter => Side::Request,
             Position::Field(side) | Position::Element(side) => side,
@@ -72,9 +70,9 @@ pub(super) struct Shapes<'a> {
     pub file: &'a Path,
     pub diagnostics: &'a mut Diagnostics,
     /// Shared schema name → type name.
-    shared: &'a BTreeMap<String, String>,
+    pub shared: &'a BTreeMap<String, String>,
     /// Type names declared in this module, with where each was declared.
-    type_names: BTreeMap<String, SourceLocation>,
+    pub type_names: BTreeMap<String, SourceLocation>,
     pub structs: Vec<ir::Struct>,
     pub enums: Vec<ir::Enum>,
     /// Members already reported as broken: references to them are not reported again.
@@ -230,283 +228,6 @@ impl<'a> Shapes<'a> {
                 deprecated: shape.deprecated,
             },
         })
-    }
-
-    fn lower_type(
-        &mut self,
-        shape: &Shape,
-        position: Position,
-        wire_name: &str,
-        location: &SourceLocation,
-    ) -> Option<Type> {
-        if let Some(reference) = &shape.reference {
-            if let Some(ty) = &shape.ty {
-                self.report(
-                    self.at(ty),
-                    "a shape has a `type` or a `ref`, not both",
-                    Some("remove one".into()),
-                );
-            }
-            return self.lower_reference(reference);
-        }
-        let Some(ty) = &shape.ty else {
-            self.report(
-                location.clone(),
-                "missing key `type`",
-                Some(format!(
-                    "one of: {}, or `ref` to a shared schema",
-                    TYPES.join(", ")
-                )),
-            );
-            return None;
-        };
-        let type_location = self.at(ty);
-        let kind = ty.value.as_str();
-        if !TYPES.contains(&kind) {
-            self.report(
-                type_location,
-                format!("unknown type `{kind}`"),
-                Some(suggestion(kind, TYPES)),
-            );
-            return None;
-        }
-        for (key, present, applies_to) in [
-            ("fields", !shape.fields.is_empty(), "object"),
-            ("items", shape.items.is_some(), "array"),
-            ("values", shape.values.is_some(), "map"),
-            ("type_name", shape.type_name.is_some(), "object"),
-        ] {
-            // A string's `type_name` names the enum of its values.
-            let enum_name = key == "type_name" && kind == "string";
-            if present && kind != applies_to && !enum_name {
-                self.report(
-                    type_location.clone(),
-                    format!("`{key}` applies to `{applies_to}`, not `{kind}`"),
-                    Some(format!(
-                        "remove `{key}` or change the type to `{applies_to}`"
-                    )),
-                );
-            }
-        }
-        let element = Position::Element(position.side());
-        Some(match kind {
-            "string" => match &shape.type_name {
-                Some(type_name) => self.lower_enum(shape, type_name)?,
-                None => Type::String,
-            },
-            "boolean" => Type::Boolean,
-            "int32" => Type::Int32,
-            "int64" => Type::Int64,
-            "float" => Type::Float,
-            "double" => Type::Double,
-            "binary" => Type::Binary,
-            "any" => Type::Any,
-            "array" => {
-                let Some(items) = &shape.items else {
-                    self.report(
-                        type_location,
-                        "an array needs `items`",
-                        Some("use `items: {type: any}` for free-form elements".into()),
-                    );
-                    return None;
-                };
-                Type::Array(Box::new(self.lower_member(items, element)?.ty))
-            }
-            "map" => {
-                let Some(values) = &shape.values else {
-                    self.report(type_location, "a map needs `values`", None);
-                    return None;
-                };
-                Type::Map(Box::new(self.lower_member(values, element)?.ty))
-            }
-            _ => self.lower_struct(shape, position, wire_name, type_location)?,
-        })
-    }
-
-    /// A string with `enum` values and a `type_name`: an enum of those values.
-    fn lower_enum(&mut self, shape: &Shape, type_name: &Spanned<String>) -> Option<Type> {
-        let name_location = self.at(type_name);
-        if !self.declare_type_name(type_name) {
-            return None;
-        }
-        let mut values: Vec<&str> = Vec::new();
-        for value in &shape.enum_values {
-            if !values.contains(&value.as_str()) {
-                values.push(value);
-            }
-        }
-        if values.is_empty() {
-            self.report(
-                name_location,
-                "a `type_name` on a `string` names the enum of its `enum` values, and it has none",
-                Some("list the values under `enum`, or remove `type_name`".into()),
-            );
-            return None;
-        }
-        let variants = naming::enum_variants(values.iter().copied())
-            .into_iter()
-            .zip(&values)
-            .map(|(name, value)| ir::Variant {
-                value: (*value).to_owned(),
-                name,
-            })
-            .collect();
-        self.enums.push(ir::Enum {
-            name: type_name.value.clone(),
-            description: shape.description.as_deref().map(tidy),
-            variants,
-        });
-        Some(Type::Enum(type_name.value.clone()))
-    }
-
-    /// Whether the shape is a timestamp (`format: date-time`, on strings only).
-    fn lower_format(&mut self, shape: &Shape, ty: &Type) -> bool {
-        let Some(format) = &shape.format else {
-            return false;
-        };
-        if format.value != "date-time" {
-            self.report(
-                self.at(format),
-                format!("unknown format `{}`", format.value),
-                Some("the one format is `date-time`".into()),
-            );
-            return false;
-        }
-        if *ty != Type::String {
-            self.report(
-                self.at(format),
-                "`format: date-time` applies to a `string` without `enum` names",
-                Some("remove `format`".into()),
-            );
-            return false;
-        }
-        true
-    }
-
-    /// The entry names of a map sent as a list of key-value objects.
-    fn lower_entries(&mut self, shape: &Shape, ty: &Type) -> Option<ir::Entries> {
-        let entries = shape.entries.as_ref()?;
-        let location = self.member_location(shape);
-        if !matches!(ty, Type::Map(_)) {
-            self.report(
-                location,
-                "`entries` applies to `map`",
-                Some("remove `entries`, or make the shape a `map`".into()),
-            );
-            return None;
-        }
-        if entries.key.is_empty() || entries.value.is_empty() || entries.key == entries.value {
-            self.report(
-                location,
-                "`entries` names a key field and a value field, both non-empty and different",
-                Some("e.g. `entries: {key: Key, value: Value}`".into()),
-            );
-            return None;
-        }
-        Some(ir::Entries {
-            key: entries.key.clone(),
-            value: entries.value.clone(),
-        })
-    }
-
-    /// Reserves a type name of this module, reporting one that is not PascalCase, shadows a
-    /// prelude name or is taken. Returns whether the name is usable.
-    fn declare_type_name(&mut self, type_name: &Spanned<String>) -> bool {
-        let name_location = self.at(type_name);
-        let mut usable = true;
-        if !naming::is_type_name(&type_name.value) {
-            self.report(
-                name_location.clone(),
-                format!("type name `{}` is not PascalCase", type_name.value),
-                Some(format!("e.g. `{}`", naming::type_name(&type_name.value))),
-            );
-            usable = false;
-        }
-        if naming::PRELUDE_NAMES.contains(&type_name.value.as_str()) {
-            self.report(
-                name_location.clone(),
-                format!(
-                    "type name `{}` would hide the standard `{}` the generated code uses",
-                    type_name.value, type_name.value
-                ),
-                Some(format!(
-                    "pick another `type_name`, e.g. `{}Value`",
-                    type_name.value
-                )),
-            );
-            usable = false;
-        }
-        if let Some(first) = self.type_names.get(&type_name.value) {
-            let hint = format!(
-                "already used at line {} of this file; pick another `type_name`",
-                first.line
-            );
-            self.report(
-                name_location.clone(),
-                format!("type name `{}` is taken", type_name.value),
-                Some(hint),
-            );
-            usable = false;
-        }
-        self.type_names
-            .insert(type_name.value.clone(), name_location);
-        usable
-    }
-
-    fn lower_reference(&mut self, reference: &Spanned<String>) -> Option<Type> {
-        match self.shared.get(&reference.value) {
-            Some(type_name) => Some(Type::Shared(type_name.clone())),
-            None => {
-                let names: Vec<&str> = self.shared.keys().map(String::as_str).collect();
-                let hint = suggestion(&reference.value, &names);
-                self.report(
-                    self.at(reference),
-                    format!("`ref` names no shared schema `{}`", reference.value),
-                    Some(hint),
-                );
-                None
-            }
-        }
-    }
-
-    fn lower_struct(
-        &mut self,
-        shape: &Shape,
-        position: Position,
-        wire_name: &str,
-        type_location: SourceLocation,
-    ) -> Option<Type> {
-        let Some(type_name) = &shape.type_name else {
-            let guess = if wire_name.is_empty() {
-                "Item".to_string()
-            } else {
-                naming::type_name(wire_name)
-            };
-            self.report(
-                type_location,
-                "an object needs a `type_name`",
-                Some(format!("add e.g. `type_name: {guess}`")),
-            );
-            return None;
-        };
-        let name_location = self.at(type_name);
-        self.declare_type_name(type_name);
-        if shape.fields.is_empty() {
-            self.report(
-                name_location,
-                "an object needs `fields`",
-                Some("use `type: any` for free-form JSON".into()),
-            );
-        }
-        let fields = self.lower_members(&shape.fields, Position::Field(position.side()));
-        self.structs.push(ir::Struct {
-            name: type_name.value.clone(),
-            side: position.side().sides(),
-            description: shape.description.as_deref().map(tidy),
-            fields,
-            in_spec_order: false,
-        });
-        Some(Type::Struct(type_name.value.clone()))
     }
 }
 
