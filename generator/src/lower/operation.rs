@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use super::descriptions::tidy;
 use super::pagination;
 use super::schemas::SharedTypes;
 use super::shapes::{self, Position, Shapes};
-use super::tidy;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
 use crate::ir::{self, Location, Response, Style, Type};
 use crate::load::OperationFile;

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::tidy;
+use super::descriptions::tidy;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceLocation};
 use crate::ir::{self, Docs, Sides, Type};
 use crate::naming;

@@ -3,8 +3,9 @@
 //! `type_name` reserved in the module and its fields lowered in turn; or a shared schema.
 //! Also the keys that refine a type: `format: date-time` on a string, `entries` on a map.
 
+use super::descriptions::tidy;
 use super::shapes::{Position, Shapes};
-use super::{suggestion, tidy};
+use super::suggestion;
 use crate::diagnostics::SourceLocation;
 use crate::ir::{self, Type};
 use crate::naming;

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::{suggestion, tidy};
+use super::descriptions::tidy;
+use super::suggestion;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{self, PathStep, Response, Type};
 use crate::naming;
