@@ -7,7 +7,8 @@
 //! (`application/x-www-form-urlencoded`), a JSON document (`application/json; charset=utf-8`:
 //! an object built from body fields, or one parameter's value as the whole body), text sent as
 //! it is under the same JSON content type, or bytes (`application/octet-stream`, or no
-//! content type for the metadata's `format: byte`). This is what
+//! content type for the metadata's `format: byte`); SLS `PutLogs`'s JSON fields go as a
+//! compressed protobuf log group (`sls_log_group.rs`). This is what
 //! Alibaba Cloud's official SDKs send for each.
 
 use std::borrow::Cow;
