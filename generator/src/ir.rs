@@ -125,6 +125,8 @@ pub struct Operation {
     pub xml_request: bool,
     /// A response of fields is read as XML (the spec's `xml_response`).
     pub xml_response: bool,
+    /// Body fields are sent as an SLS log group (the spec's `log_group_request`).
+    pub log_group_request: bool,
     /// Calls can be presigned as URLs: the service signs with OSS4.
     pub presignable: bool,
     /// The request's fields, as the SDK exposes them.

@@ -122,6 +122,11 @@ pub struct OperationSpec {
     /// `application/xml`), its root element the one field.
     #[serde(default, skip_serializing_if = "is_false")]
     pub xml_response: bool,
+    /// The request's body fields are an SLS log group (`LogItems`, `LogTags`, `Topic`,
+    /// `Source`), sent as the official SLS gateway sends `PutLogs`: a protobuf `LogGroup`,
+    /// compressed as the `x-log-compresstype` header says. Set by the official SDK's facts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub log_group_request: bool,
     #[serde(default)]
     pub request: Vec<Shape>,
     /// Fields of a response body that is a JSON object (or an XML document), and fields

@@ -271,7 +271,7 @@ impl Client {
                             .to_owned(),
                     ))
                 })?,
-                None => params.encode_body(call.body_fields)?.0,
+                None => params.encode_message_body(call.body_fields)?.bytes,
             };
             let md5 = crate::checksum::content_md5(&body);
             params.headers.insert("Content-MD5", md5);

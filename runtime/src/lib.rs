@@ -16,7 +16,8 @@
 //! - [`attempt`]: one signed exchange; [`nonce`]: each attempt's signature nonce; [`client`]:
 //!   the send loop; [`retry`]: what is retried, for which operations, and the retry budget;
 //! - [`response`]: service errors and decoding; [`de`]: tolerant response decoding; `xml`:
-//!   XML request and response bodies;
+//!   XML request and response bodies; `sls_log_group` (with `lz4_block`): SLS `PutLogs`'s
+//!   protobuf body, compressed as the official SLS gateway compresses it;
 //! - [`byte_stream`]: request bodies that stream (bytes, files, streams) and whether another
 //!   attempt can send them again; [`streamed`]: calls whose bodies stream, and their
 //!   responses read as they arrive; [`checksum`]: the CRC-64 and `Content-MD5` they are held
@@ -56,6 +57,8 @@ pub mod error;
 #[cfg(feature = "client")]
 pub mod http;
 #[cfg(feature = "client")]
+mod lz4_block;
+#[cfg(feature = "client")]
 pub mod nonce;
 #[cfg(feature = "client")]
 pub mod operation;
@@ -73,6 +76,8 @@ pub mod retry;
 pub mod service;
 #[cfg(feature = "client")]
 pub mod sign;
+#[cfg(feature = "client")]
+mod sls_log_group;
 #[cfg(feature = "client")]
 pub mod streamed;
 #[cfg(feature = "client")]

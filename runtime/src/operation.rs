@@ -79,6 +79,10 @@ pub enum BodyFields {
     /// a text body goes as XML too. Unlike a form or JSON, none is sent when no field is set,
     /// as the official OSS SDK sends none.
     Xml,
+    /// An SLS log group (`LogItems`, `LogTags`, `Topic`, `Source`), sent as the official SLS
+    /// gateway sends `PutLogs`: protobuf, compressed as the `x-log-compresstype` header says
+    /// (see `sls_log_group.rs`). Like XML, none is sent when no field is set.
+    SlsLogGroup,
 }
 
 /// Describes one operation to the runtime.

@@ -7,7 +7,8 @@
 //! (`application/x-www-form-urlencoded`), a JSON document (`application/json; charset=utf-8`:
 //! an object built from body fields, or one parameter's value as the whole body), text sent as
 //! it is under the same JSON content type, or bytes (`application/octet-stream`, or no
-//! content type for the metadata's `format: byte`). This is what
+//! content type for the metadata's `format: byte`); SLS `PutLogs`'s JSON fields go as a
+//! compressed protobuf log group (`sls_log_group.rs`). This is what
 //! Alibaba Cloud's official SDKs send for each.
 
 use std::borrow::Cow;
@@ -264,6 +265,31 @@ impl RequestParams {
         path
     }
 
+    /// The body as sent: a log group's fields as SLS's compressed protobuf
+    /// ([`BodyFields::SlsLogGroup`], with its size before compression), any other body as
+    /// [`Self::encode_body`] writes it.
+    pub(crate) fn encode_message_body(
+        &self,
+        body_fields: Option<BodyFields>,
+    ) -> Result<EncodedBody, Error> {
+        if body_fields == Some(BodyFields::SlsLogGroup)
+            && let Some(Body::Json(Value::Object(fields))) = &self.body
+        {
+            let group = crate::sls_log_group::encode(fields, &self.headers)?;
+            return Ok(EncodedBody {
+                bytes: group.body,
+                content_type: Some(crate::sls_log_group::PROTOBUF_CONTENT_TYPE),
+                raw_size: Some(group.raw_size),
+            });
+        }
+        let (bytes, content_type) = self.encode_body(body_fields)?;
+        Ok(EncodedBody {
+            bytes,
+            content_type,
+            raw_size: None,
+        })
+    }
+
     /// The body's bytes and content type; no content type for no body, unless the operation
     /// has form or JSON body fields (`body_fields`), whose empty body the official SDKs still
     /// send. An XML operation writes its fields as XML, and its text under the XML content type.
@@ -290,13 +316,22 @@ impl RequestParams {
                 (!bare).then_some(BINARY_CONTENT_TYPE),
             ),
             None if self.form.is_empty() => match body_fields {
-                None | Some(BodyFields::Xml) => (Bytes::new(), None),
+                None | Some(BodyFields::Xml | BodyFields::SlsLogGroup) => (Bytes::new(), None),
                 Some(BodyFields::Form) => (Bytes::new(), Some(FORM_CONTENT_TYPE)),
                 Some(BodyFields::Json) => (Bytes::from_static(b"{}"), Some(JSON_CONTENT_TYPE)),
             },
             None => (Bytes::from(form_body(&self.form)), Some(FORM_CONTENT_TYPE)),
         })
     }
+}
+
+/// A request body as sent.
+pub(crate) struct EncodedBody {
+    pub(crate) bytes: Bytes,
+    pub(crate) content_type: Option<&'static str>,
+    /// The size before compression, of a body the encoding compressed (SLS's
+    /// `x-log-bodyrawsize`).
+    pub(crate) raw_size: Option<usize>,
 }
 
 /// A form body as the official SDKs write one: the fields sorted by name, names and values
@@ -460,6 +495,8 @@ pub(crate) struct Message<'p> {
     pub(crate) form: &'p Params,
     pub(crate) body: Bytes,
     pub(crate) content_type: Option<&'static str>,
+    /// The body's size before compression, when its encoding compressed it.
+    pub(crate) raw_body_size: Option<usize>,
 }
 
 impl<'p> Message<'p> {
@@ -468,7 +505,7 @@ impl<'p> Message<'p> {
         base: &RequestBase,
         params: &'p RequestParams,
     ) -> Result<Self, Error> {
-        let (body, content_type) = params.encode_body(call.body_fields)?;
+        let body = params.encode_message_body(call.body_fields)?;
         let query = match call.path.split_once('?') {
             None => Cow::Borrowed(&params.query),
             Some((_, constant)) => {
@@ -506,8 +543,9 @@ impl<'p> Message<'p> {
             query,
             headers: &params.headers,
             form: &params.form,
-            body,
-            content_type,
+            body: body.bytes,
+            content_type: body.content_type,
+            raw_body_size: body.raw_size,
         })
     }
 

@@ -10,7 +10,9 @@
 //! was used before. It also serves routes by method and path: unsigned, for endpoints such as
 //! the ECS instance metadata service, and OSS's, whose requests name no action, after their
 //! OSS4-HMAC-SHA256 signature ([`verify_oss4`], in headers or a presigned URL) checks for the
-//! bucket in the host or the path and the server's OSS region.
+//! bucket in the host or the path and the server's OSS region, and SLS's, which name none
+//! either, after their `LOG` signature checks; an SLS `PutLogs` body (protobuf, LZ4) must also
+//! decode as SLS decodes it ([`decode_put_logs`]), or is refused as SLS refuses it.
 //!
 //! [`ObjectServer`] stands in for OSS's object endpoints: objects streamed in by `PUT` and out
 //! by `GET`, whole or by range, with their CRC-64, too large to hold in memory.
@@ -41,6 +43,7 @@ mod multipart;
 mod object_listing;
 mod objects;
 mod reply;
+mod sls_logs;
 mod verify;
 mod verify_gateways;
 mod verify_oss4;
@@ -68,6 +71,7 @@ pub use mock::MockHttpClient;
 pub use objects::{ObjectServer, PutFault, StoredObject};
 use reply::ReplyBody;
 pub use reply::{JsonBody, Reply};
+pub use sls_logs::{Log, LogGroup, Pair, PutLogsError, decode_put_logs};
 pub use verify::{Received, VerifyError, verify};
 pub use verify_gateways::{Gateway, verify_gateway};
 pub use verify_oss4::verify_oss4;
@@ -247,7 +251,7 @@ impl TestServer {
     }
 
     /// Serves `method path` with `reply` once the route's queue is empty: an unsigned request
-    /// as it is, an OSS4-signed one (which names no action) once its signature checks.
+    /// as it is, an OSS4- or SLS-signed one (which names no action) once its signature checks.
     pub fn route(&self, method: Method, path: &str, reply: Reply) {
         self.scripts()
             .routes
@@ -256,7 +260,7 @@ impl TestServer {
             .default = Some(reply);
     }
 
-    /// Serves `method path` (unsigned, or signed by OSS4, as [`route`](Self::route) does), queueing `reply` like
+    /// Serves `method path` (unsigned, or signed by OSS4 or SLS, as [`route`](Self::route) does), queueing `reply` like
     /// [`enqueue`](Self::enqueue). A route with nothing left to send answers HTTP 404.
     pub fn enqueue_route(&self, method: Method, path: &str, reply: Reply) {
         self.scripts()
@@ -487,10 +491,15 @@ fn respond(
         return (reply, host_id);
     }
     let route = (recorded.method.clone(), recorded.path.clone());
-    let route_reply = lock(&state.scripts)
-        .routes
-        .get_mut(&route)
-        .map(Script::next_reply);
+    // SLS's requests are routed too, but only once their signature checks (`signed_reply`).
+    let route_reply = if is_sls(&recorded.headers) {
+        None
+    } else {
+        lock(&state.scripts)
+            .routes
+            .get_mut(&route)
+            .map(Script::next_reply)
+    };
     let reply = match route_reply {
         Some(reply) => reply.unwrap_or_else(|| {
             Reply::error(
@@ -516,6 +525,13 @@ impl RecordedRequest {
             body: &self.body,
         }
     }
+}
+
+/// Whether a request is signed by the SLS gateway's scheme.
+fn is_sls(headers: &HeaderMap) -> bool {
+    headers
+        .get("authorization")
+        .is_some_and(|value| value.as_bytes().starts_with(b"LOG "))
 }
 
 /// Whether a request is signed by OSS4-HMAC-SHA256, in its headers or as a presigned URL.
@@ -662,6 +678,9 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
     }
     recorded.signature_verified = true;
 
+    if is_sls(&recorded.headers) {
+        return sls_reply(state, recorded);
+    }
     let scripted = action.and_then(|action| {
         lock(&state.scripts)
             .actions
@@ -675,6 +694,32 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
             "Specified api is not found, please check your url and method.",
         )
     })
+}
+
+/// The reply to a signed SLS request, which SLS answers by method and path: a protobuf body
+/// (`PutLogs`) is refused unless it decodes as SLS decodes it.
+fn sls_reply(state: &State, recorded: &RecordedRequest) -> Reply {
+    let protobuf = recorded
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes() == b"application/x-protobuf");
+    if protobuf
+        && let Err(PutLogsError(reason)) = decode_put_logs(&recorded.headers, &recorded.body)
+    {
+        return Reply::error(400, "PostBodyInvalid", reason);
+    }
+    let route = (recorded.method.clone(), recorded.path.clone());
+    lock(&state.scripts)
+        .routes
+        .get_mut(&route)
+        .and_then(Script::next_reply)
+        .unwrap_or_else(|| {
+            Reply::error(
+                404,
+                "InvalidRoute.NotFound",
+                format!("Nothing is routed at {} {}.", route.0, route.1),
+            )
+        })
 }
 
 /// Where a request's date and nonce are: in headers, or in the query (the v2 RPC request).

@@ -105,9 +105,12 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
         value = quote!(#value.with_auth(::acs_runtime::AuthScheme::#variant));
     }
     // Form fields or JSON body fields make a body the official SDKs send even when none is
-    // set (their `body` map is empty, not absent); XML's official SDK sends none.
+    // set (their `body` map is empty, not absent); XML's official SDK sends none, nor does
+    // SLS's gateway send an empty log group.
     let body_fields = if operation.xml_request {
         Some(quote!(Xml))
+    } else if operation.log_group_request {
+        Some(quote!(SlsLogGroup))
     } else if operation
         .request
         .iter()

@@ -175,6 +175,7 @@ impl<'d> Converter<'d> {
             signature: None,
             xml_request,
             xml_response,
+            log_group_request: false,
             request,
             response,
             response_body,

@@ -23,10 +23,12 @@
 //!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
-//! `parameters`; a parameter, by its wire name, `in` and `style`. An operation whose wire
-//! format the official SDK writes by special code the generator does not have (SLS `PutLogs`,
-//! a protobuf body) takes `declined` with the one-line reason: the import leaves it out and
-//! reports the reason, rather than generate a call the service would refuse. An operation or parameter the metadata lacks, or a value the spec has no word
+//! `parameters`; a parameter, by its wire name, `in` and `style`. `log_group_request: true`
+//! says its body fields are an SLS log group, which the official SLS gateway writes as
+//! compressed protobuf (SLS `PutLogs`). An operation whose wire format the official SDK
+//! writes by special code the generator does not have takes `declined` with the one-line
+//! reason: the import leaves it out and reports the reason, rather than generate a call the
+//! service would refuse. An operation or parameter the metadata lacks, or a value the spec has no word
 //! for, is an error at its line and column, so that facts cannot silently stop applying.
 //!
 //! This module is pure: the caller reads the file (the import, the drift check and the
@@ -87,6 +89,10 @@ struct FactsFile {
 struct OperationFacts {
     /// Why the operation is left out of the import, in one line.
     declined: Option<Spanned<String>>,
+    /// The body fields are an SLS log group, which the official SLS gateway sends as
+    /// compressed protobuf (the spec's `log_group_request`).
+    #[serde(default)]
+    log_group_request: bool,
     /// Only where the official SDK's method differs from the importer's rule.
     method: Option<Spanned<String>>,
     #[serde(default)]
@@ -250,6 +256,7 @@ impl OfficialSdkFacts {
                 declined.insert(action.value.clone(), reason.value.clone());
                 continue;
             }
+            operation.log_group_request |= facts.log_group_request;
             if let Some(method) = &facts.method {
                 operation.methods.retain(|listed| *listed != method.value);
                 operation.methods.insert(0, method.value.clone());

@@ -99,6 +99,7 @@ pub(super) fn lower(
         auth,
         xml_request: spec.xml_request,
         xml_response: spec.xml_response,
+        log_group_request: spec.log_group_request,
         presignable: false,
         request,
         body_parameter,

@@ -111,6 +111,18 @@ fn an_unknown_operation_parameter_or_value_is_an_error_at_its_line_and_column() 
 }
 
 #[test]
+fn a_log_group_fact_marks_the_operation_s_body_a_log_group() {
+    let text = "source: s\noperations:\n  Api:\n    log_group_request: true\n";
+    let specs = import_specs(&metadata(), Some(&facts(text).unwrap()), None).unwrap();
+    let api = operation(&specs, "Api");
+    assert!(api.log_group_request);
+    let written = serde_saphyr::to_string(api).unwrap();
+    assert!(written.contains("log_group_request: true"), "{written}");
+    let plain = import_specs(&metadata(), None, None).unwrap();
+    assert!(!operation(&plain, "Api").log_group_request);
+}
+
+#[test]
 fn a_declined_operation_is_left_out_with_its_reason() {
     let text = "source: s\noperations:\n  Api:\n    declined: \"a protobuf body\"\n";
     let specs = import_specs(&metadata(), Some(&facts(text).unwrap()), None).unwrap();

@@ -8,8 +8,9 @@
 //! /path?key=value&…       (the query decoded, sorted by key)
 //! ```
 //!
-//! `Content-MD5` is the upper-case hex MD5 of the body (empty without one), JSON is sent as
-//! `application/json`, and `x-log-apiversion`, `x-log-bodyrawsize` and
+//! `Content-MD5` is the upper-case hex MD5 of the body as sent (empty without one), JSON is
+//! sent as `application/json`, and `x-log-apiversion`, `x-log-bodyrawsize` (the body's size
+//! before compression: `PutLogs`'s log group is compressed, `sls_log_group.rs`) and
 //! `x-log-signaturemethod` go with every call. The project is a host label (the spec's).
 
 use base64::Engine as _;
@@ -117,7 +118,10 @@ pub(crate) fn sign(
         Some(BINARY_CONTENT_TYPE) => BINARY_CONTENT_TYPE,
         Some(other) => other,
     };
-    let raw_size = message.body.len().to_string();
+    let raw_size = message
+        .raw_body_size
+        .unwrap_or(message.body.len())
+        .to_string();
     let date = httpdate::fmt_http_date(now);
     let md5 = content_md5(&message.body);
     let mut signed: Vec<(&str, &str)> = Vec::with_capacity(message.headers.len() + 8);
