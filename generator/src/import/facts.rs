@@ -21,6 +21,12 @@
 //! response field `in: header` of that name (matched without case) takes that type, and is
 //! added when the metadata lacks it (OSS's, from the official OSS SDK V2's result models).
 //!
+//! A parameter fact may also give `type`, a scalar (`string`, `boolean`, `int32`, `int64`,
+//! `float`, `double`): the type the official request model holds it as, where the metadata
+//! types it otherwise (LinkedMall `CreateGoodsShippingNotice`'s `disputeId`, `str` in the model,
+//! an integer in the metadata). With `in` and `type`, a fact adds a parameter the metadata
+//! lacks and the official model has (KMS `AsymmetricDecrypt`'s form field `Recipient`).
+//!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
 //! `parameters`; a parameter, by its wire name, `in` and `style`. `log_group_request: true`
@@ -52,6 +58,8 @@ pub const FACTS_DIR: &str = "generator/official-sdk-facts";
 const LOCATIONS: &[&str] = &["query", "formData", "body", "header", "path", "host"];
 const STYLES: &[&str] = &["simple", "json", "repeatList", "flat"];
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+/// The types a parameter fact may give: the scalars of the official request models.
+const PARAMETER_TYPES: &[&str] = &["string", "boolean", "int32", "int64", "float", "double"];
 /// The types of a response header: a scalar, or a `map` (of text) for a name ending in `*`.
 const HEADER_TYPES: &[&str] = &[
     "string", "boolean", "int32", "int64", "float", "double", "map",
@@ -116,6 +124,11 @@ struct ParameterFacts {
     #[serde(rename = "in")]
     location: Option<Spanned<String>>,
     style: Option<Spanned<String>>,
+    /// The scalar type the official request model holds the parameter as, where the
+    /// metadata types it otherwise (LinkedMall's `disputeId`: `str` in the model, an integer
+    /// in the metadata); with `in`, it adds a parameter the metadata lacks.
+    #[serde(rename = "type")]
+    ty: Option<Spanned<String>>,
 }
 
 /// A mapping in file order with the position of every key, which an unknown name is
@@ -219,6 +232,9 @@ impl OfficialSdkFacts {
                 if let Some(style) = &parameter.style {
                     known(style, STYLES, "style")?;
                 }
+                if let Some(ty) = &parameter.ty {
+                    known(ty, PARAMETER_TYPES, "parameter type")?;
+                }
             }
             for (name, header) in &operation.response_headers.0 {
                 known(&header.ty, HEADER_TYPES, "response header type")?;
@@ -262,25 +278,7 @@ impl OfficialSdkFacts {
                 operation.methods.insert(0, method.value.clone());
             }
             for (name, fact) in &facts.parameters.0 {
-                let parameter = operation
-                    .request
-                    .iter_mut()
-                    .find(|parameter| {
-                        parameter
-                            .name
-                            .as_ref()
-                            .is_some_and(|wire| wire.value == name.value)
-                    })
-                    .ok_or_else(|| {
-                        Diagnostic::new(
-                            self.at(name),
-                            format!(
-                                "`{}` has no request parameter `{}`",
-                                action.value, name.value
-                            ),
-                        )
-                        .with_hint("parameters are named as the metadata names them")
-                    })?;
+                let parameter = self.parameter(&action.value, operation, name, fact)?;
                 if let Some(location) = &fact.location {
                     parameter.location = Some(yaml::unspanned(location.value.clone()));
                     if !STYLED_LOCATIONS.contains(&location.value.as_str()) {
@@ -290,12 +288,52 @@ impl OfficialSdkFacts {
                 if let Some(style) = &fact.style {
                     parameter.style = Some(yaml::unspanned(style.value.clone()));
                 }
+                if let Some(ty) = &fact.ty {
+                    retype(parameter, &ty.value);
+                }
             }
             for (name, fact) in &facts.response_headers.0 {
                 self.apply_response_header(&action.value, operation, name, &fact.ty)?;
             }
         }
         Ok(declined)
+    }
+
+    /// The request parameter the fact `name` is about: the metadata's, or, when the metadata
+    /// lacks it and the fact gives both `in` and `type`, one added after the others (KMS
+    /// `AsymmetricDecrypt`'s `Recipient`, a form field of the official model only: the
+    /// official client then sends a form, empty when nothing is set, which ours does for an
+    /// operation with form fields).
+    fn parameter<'a>(
+        &self,
+        action: &str,
+        operation: &'a mut OperationSpec,
+        name: &Spanned<String>,
+        fact: &ParameterFacts,
+    ) -> Result<&'a mut Shape, Diagnostic> {
+        let position = operation.request.iter().position(|parameter| {
+            parameter
+                .name
+                .as_ref()
+                .is_some_and(|wire| wire.value == name.value)
+        });
+        if let Some(position) = position {
+            return Ok(&mut operation.request[position]);
+        }
+        if fact.location.is_none() || fact.ty.is_none() {
+            return Err(Diagnostic::new(
+                self.at(name),
+                format!("`{action}` has no request parameter `{}`", name.value),
+            )
+            .with_hint(
+                "parameters are named as the metadata names them; one it lacks needs `in` and `type`",
+            ));
+        }
+        operation.request.push(Shape {
+            name: Some(yaml::unspanned(name.value.clone())),
+            ..Shape::default()
+        });
+        Ok(operation.request.last_mut().expect("just pushed"))
     }
 
     /// Gives the header field `name` (matched without case, as HTTP matches names) the type
@@ -364,4 +402,21 @@ impl OfficialSdkFacts {
         }
         Ok(())
     }
+}
+
+/// Makes `parameter` a scalar of type `ty`, forgetting what the metadata's type said of it
+/// (its format, values, fields, elements, bounds and Rust type name).
+fn retype(parameter: &mut Shape, ty: &str) {
+    parameter.ty = Some(yaml::unspanned(ty.to_owned()));
+    parameter.reference = None;
+    parameter.format = None;
+    parameter.type_name = None;
+    parameter.enum_values.clear();
+    parameter.minimum = None;
+    parameter.maximum = None;
+    parameter.max_items = None;
+    parameter.fields.clear();
+    parameter.items = None;
+    parameter.values = None;
+    parameter.entries = None;
 }

@@ -61,6 +61,29 @@ operations:
 }
 
 #[test]
+fn facts_retype_parameters_and_add_those_the_metadata_lacks() {
+    let text = "\
+source: s
+operations:
+  Api:
+    parameters:
+      Tags: {type: string}
+      Recipient: {in: formData, type: string}
+";
+    let facts = facts(text).unwrap();
+    let specs = import_specs(&metadata(), Some(&facts), None).unwrap();
+    assert_same(
+        &operation(&specs, "Api").request,
+        r#"
+- {name: Secret, in: query, type: string, sensitive: true}
+- {name: Tags, in: query, style: json, type: string}
+- {name: Name, in: formData, type: string}
+- {name: Recipient, in: formData, type: string}
+"#,
+    );
+}
+
+#[test]
 fn a_hand_overlay_wins_over_the_facts() {
     let imported = import_with(
         "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {in: formData}\n",
@@ -95,6 +118,14 @@ fn an_unknown_operation_parameter_or_value_is_an_error_at_its_line_and_column() 
         (
             "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {style: bracket}\n",
             format!("{FILE}:5:23: error: `bracket` is no style"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    parameters:\n      Absent: {type: string}\n",
+            format!("{FILE}:5:7: error: `Api` has no request parameter `Absent`"),
+        ),
+        (
+            "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {type: object}\n",
+            format!("{FILE}:5:22: error: `object` is no parameter type"),
         ),
         (
             "source: s\noperations:\n  Api:\n    parameters:\n      Secret: {location: query}\n",

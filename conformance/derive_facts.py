@@ -1,0 +1,229 @@
+"""Finds, in the official Python SDKs, the form and JSON body fields that make the official
+client send a body where the metadata gives the operation none, and prints them as facts
+(`generator/official-sdk-facts/<product>-<version>.yaml`, see `generator/src/import/facts.rs`).
+
+The official client builds `body = {}` and fills it field by field from its request model (or
+takes the whole request model as its body, `body=UtilClient.to_map(request)`), then sends that
+map as the body even when it stays empty: with `content-type` (a form, or `{}` for
+JSON), signed. Where the metadata lists none of those fields, ours sends no body at all; a fact
+adding the model's fields (`Recipient: {in: formData, type: string}`) makes ours send the
+official one. Only operations whose metadata has no body field at all are reported: elsewhere
+the body is sent either way, and a field the metadata lacks is an input it cannot express.
+
+    python3 conformance/derive_facts.py SITE_PACKAGES OPENMETA_DIR \
+        conformance/requirements-products.txt generator/official-sdk-facts
+
+SITE_PACKAGES holds the pinned official SDKs (the conformance venv's). Prints, per
+product-version, the facts to merge by hand into its file; an operation whose facts already
+move a parameter into the body is left out, as ours sends its body already. Once every such
+fact is in its file, it prints GEMP's and WebPlus's `signature: ROA-V2-HMAC-SHA1` alone, which
+are left out on purpose: with them, ours signs 144 of GEMP's 147 actions and all 46 of
+WebPlus's otherwise than the official SDK (`authorization: ours is not the official one`), so
+they keep ACS3 until the runtime's signed ROA v2 requests are the official ones.
+"""
+
+import json
+import os
+import re
+import sys
+
+WITH_OPTIONS = re.compile(r"\n    def (\w+)_with_options\(\n(.*?)(?=\n    (?:async )?def |\Z)", re.S)
+ACTION = re.compile(r"action\s*=\s*'(\w+)'|do_\w+request(?:_async)?\(\s*'(\w+)'")
+BODY_FIELD = re.compile(r"body\['([^']+)'\]\s*=\s*(?:request|tmp_req)\.(\w+)")
+REQUEST_CLASS = re.compile(r"(?:request|tmp_req): [\w.]+\.(\w+),")
+SHRINK_CLASS = re.compile(r"request = [\w.]+\.(\w+)\(\)")
+MODEL_FIELD = re.compile(r"result\['([^']+)'\] = self\.(\w+)\n")
+WHOLE_REQUEST_BODY = "body=UtilClient.to_map(request)"
+BODY_KIND = re.compile(r"req_body_type\s*=\s*'(\w+)'")
+PYTHON_TYPES = {"str": "string", "int": "int64", "bool": "boolean", "float": "double"}
+
+
+def normalized(name):
+    return re.sub(r"[-_.]+", "_", name.lower())
+
+
+def pinned_packages(path):
+    packages = {}
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            packages[normalized(name)] = f"{name}=={version}"
+    return packages
+
+
+def corpus(openmeta_dir):
+    """The metadata of every product-version, by the official package's module name."""
+    for dirpath, _, files in os.walk(openmeta_dir):
+        if "api-docs.json" in files:
+            with open(os.path.join(dirpath, "api-docs.json"), encoding="utf-8") as file:
+                document = json.load(file)
+            info = document["info"]
+            module = normalized(
+                "alibabacloud_" + info["product"].lower() + info["version"].replace("-", "")
+            )
+            yield module, info["product"], info["version"], document
+
+
+def models_source(package_dir):
+    """Every model class's source, by class name."""
+    texts = []
+    single = os.path.join(package_dir, "models.py")
+    if os.path.exists(single):
+        texts.append(open(single, encoding="utf-8").read())
+    models_dir = os.path.join(package_dir, "models")
+    if os.path.isdir(models_dir):
+        for name in sorted(os.listdir(models_dir)):
+            if name.endswith(".py"):
+                texts.append(open(os.path.join(models_dir, name), encoding="utf-8").read())
+    classes = {}
+    for text in texts:
+        for match in re.finditer(r"\nclass (\w+)\(.*?(?=\nclass |\Z)", text, re.S):
+            classes[match.group(1)] = match.group(0)
+    return classes
+
+
+def attribute_type(classes, class_name, attribute):
+    source = classes.get(class_name, "")
+    match = re.search(rf"\n\s+{attribute}: (\w+)", source)
+    return PYTHON_TYPES.get(match.group(1)) if match else None
+
+
+def known_facts(facts_file):
+    """What the facts file says already: the operations whose facts move a parameter into the
+    body (so that ours sends one), and the (operation, parameter) pairs given a type. Read line
+    by line, as the facts files are written (an operation at two spaces, a parameter at six)."""
+    moved, typed = set(), set()
+    if not os.path.exists(facts_file):
+        return moved, typed
+    operation = None
+    for line in open(facts_file, encoding="utf-8"):
+        match = re.match(r"  (\w+):$", line)
+        if match:
+            operation = match.group(1)
+            continue
+        if operation and re.search(r"\{in: (formData|body)\b", line):
+            moved.add(operation)
+        parameter = re.match(r"      (\S+): \{.*\btype: ", line)
+        if operation and parameter:
+            typed.add((operation, parameter.group(1)))
+    return moved, typed
+
+
+def retyped(parameters, fields, classes, class_name):
+    """The JSON body's fields that the official model holds as text where the metadata types
+    them otherwise (SAE `CreateConfigMap`'s `Data`, an object): the official JSON body has a
+    string there. (In a query or a form, text and number are written alike.)"""
+    types = {p["name"]: p.get("schema", {}).get("type") for p in parameters if p.get("in") == "body"}
+    facts = {}
+    for wire, attribute in fields:
+        listed = types.get(wire)
+        if listed and listed != "string" and not attribute.endswith("_shrink"):
+            if attribute_type(classes, class_name, attribute) == "string":
+                facts[wire] = {"type": "string"}
+    return facts
+
+
+def old_signature(client_source, style):
+    """The v2 scheme an old-style client signs every call with, when it does: through
+    tea-openapi's `do_rpcrequest` (RPC-V2-HMAC-SHA1) or `do_roarequest` and
+    `do_roarequest_with_form` (ROA-V2-HMAC-SHA1), with no call through `call_api` or
+    `execute`, which sign with ACS3-HMAC-SHA256 unless the client sets
+    `_signature_algorithm = 'v2'`: then tea-openapi's `call_api` sends an RPC call through
+    `do_rpcrequest` and a ROA call through `do_roarequest`, by the product's style."""
+    rpc = re.search(r"\.do_rpcrequest\(", client_source)
+    roa = re.search(r"\.do_roarequest(?:_with_form)?\(", client_source)
+    acs3 = re.search(r"\.(?:call_api|execute)\(", client_source)
+    if "'AK'" not in client_source:
+        return None  # Every call is sent unsigned (`Anonymous`): no scheme to name.
+    if re.search(r"_signature_algorithm = 'v2'", client_source):
+        return "ROA-V2-HMAC-SHA1" if style.upper() == "ROA" else "RPC-V2-HMAC-SHA1"
+    if acs3 or (rpc and roa):
+        return None
+    if rpc:
+        return "RPC-V2-HMAC-SHA1"
+    if roa:
+        return "ROA-V2-HMAC-SHA1"
+    return None
+
+
+def derive(site_packages, package_dir_name, document, known):
+    already_moved, already_typed = known
+    package_dir = os.path.join(site_packages, package_dir_name)
+    client = os.path.join(package_dir, "client.py")
+    if not os.path.exists(client):
+        return {}
+    classes = models_source(package_dir)
+    facts = {}
+    for match in WITH_OPTIONS.finditer(open(client, encoding="utf-8").read()):
+        code = match.group(2)
+        action = ACTION.search(code)
+        kind = BODY_KIND.search(code)
+        if not action:
+            continue
+        action = action.group(1) or action.group(2)
+        api = document["apis"].get(action)
+        shrink = SHRINK_CLASS.search(code)
+        request = REQUEST_CLASS.search(code)
+        class_name = (shrink or request).group(1) if (shrink or request) else ""
+        if WHOLE_REQUEST_BODY in code:
+            # The whole request model is the body: every field its `to_map` writes.
+            fields = MODEL_FIELD.findall(classes.get(class_name, ""))
+        elif "body = {}" in code:
+            fields = BODY_FIELD.findall(code)
+        else:
+            continue
+        if api is None or not fields:
+            continue
+        parameters = api.get("parameters", [])
+        form = kind.group(1) == "formData" if kind else "do_rpcrequest" in code
+        added = {}
+        if any(p.get("in") in ("formData", "body") for p in parameters) or action in already_moved:
+            if not form:
+                added = retyped(parameters, fields, classes, class_name)
+                added = {w: f for w, f in added.items() if (action, w) not in already_typed}
+        else:
+            # The old clients' `do_rpcrequest` sends a form; the others say which body they send.
+            location = "formData" if form else "body"
+            listed = {p["name"] for p in parameters}
+            for wire, attribute in fields:
+                ty = attribute_type(classes, class_name, attribute)
+                if wire not in listed and ty:
+                    added[wire] = {"in": location, "type": ty}
+        if added:
+            facts[action] = added
+    return facts
+
+
+def main():
+    site_packages, openmeta_dir, requirements, facts_dir = sys.argv[1:5]
+    packages = pinned_packages(requirements)
+    for module, product, version, document in sorted(corpus(openmeta_dir)):
+        if module not in packages:
+            continue
+        facts_file = os.path.join(facts_dir, f"{product.lower()}-{version}.yaml")
+        facts = derive(site_packages, module, document, known_facts(facts_file))
+        client = os.path.join(site_packages, module, "client.py")
+        signature = None
+        if os.path.exists(client) and document.get("apis"):
+            with open(client, encoding="utf-8") as source:
+                signature = old_signature(source.read(), document["info"]["style"])
+        has_signature = os.path.exists(facts_file) and re.search(
+            r"^signature: ", open(facts_file, encoding="utf-8").read(), re.M
+        )
+        if signature and not has_signature:
+            print(f"# {product.lower()}-{version}.yaml, from {packages[module]}")
+            print(f"signature: {signature}")
+        if not facts:
+            continue
+        print(f"# {product.lower()}-{version}.yaml, from {packages[module]}")
+        print("operations:")
+        for action, added in sorted(facts.items()):
+            print(f"  {action}:\n    parameters:")
+            for wire, fact in sorted(added.items()):
+                text = ", ".join(f"{key}: {value}" for key, value in fact.items())
+                print(f"      {wire}: {{{text}}}")
+
+
+if __name__ == "__main__":
+    main()
