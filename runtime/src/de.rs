@@ -419,7 +419,17 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for NumberFromText<V> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<V::Value, E> {
-        let trimmed = text.trim();
+        // Counts and sizes arrive as text in most responses (ten in each item of a listing):
+        // text that starts and ends with a digit has no whitespace to trim, and skips
+        // `trim`'s character-by-character walk from both ends.
+        let bytes = text.as_bytes();
+        let trimmed = if bytes.first().is_some_and(u8::is_ascii_digit)
+            && bytes.last().is_some_and(u8::is_ascii_digit)
+        {
+            text
+        } else {
+            text.trim()
+        };
         if let Ok(number) = trimmed.parse::<u64>() {
             self.0.visit_u64(number)
         } else if let Ok(number) = trimmed.parse::<i64>() {

@@ -310,7 +310,10 @@ impl DefaultHttpClient {
         loop {
             let mut conn = match self.pool.check_out(&destination).await {
                 Some(conn) => conn,
-                None => self.connect(&uri).await?,
+                // Boxed: the connector's future (TCP, proxy tunnel, TLS handshake) is large,
+                // and inline it would enlarge every call's future, which is built on the
+                // stack and copied into its box whole, for the few calls that connect.
+                None => Box::pin(self.connect(&uri)).await?,
             };
             match &conn.forwarding {
                 Some(forwarding) => {

@@ -54,7 +54,10 @@ impl Destination {
 /// which moves only while someone polls it.
 pub(super) struct Conn {
     sender: SendRequest<RequestBody>,
-    connection: Connection<Stream, RequestBody>,
+    /// Boxed: with its TLS state and buffers it takes kilobytes, which every move of the
+    /// connection (out of the pool, into the call's future, back) and every future that holds
+    /// one (built on the stack, then moved into its box) would otherwise copy, on every call.
+    connection: Box<Connection<Stream, RequestBody>>,
     /// Polling the connection again after it finished is not allowed.
     finished: bool,
     /// Connected to a proxy that forwards requests: they carry their URL in absolute form
@@ -77,7 +80,7 @@ impl Conn {
     ) -> Self {
         Conn {
             sender,
-            connection,
+            connection: Box::new(connection),
             finished: false,
             forwarding,
             reused: false,
