@@ -1,6 +1,6 @@
 //! One call of an operation: its flags as wire parameters, sent through the SDK's send path.
 
-use acs_runtime::{CallOptions, Client, Error, Location, RequestParams};
+use acs_runtime::{ByteStream, CallOptions, Client, Error, Location, RequestParams};
 use clap::ArgMatches;
 use serde_json::Value;
 
@@ -10,14 +10,22 @@ use crate::model::{Kind, Operation, Parameter};
 /// The parameter that names a call's region, in every Alibaba Cloud API.
 const REGION_ID: &str = "RegionId";
 
-/// The given flags among `parameters` as wire parameters, encoded by each one's style.
+/// The given flags among `parameters` as wire parameters, encoded by each one's style; a
+/// binary body as the stream its flag gives.
 pub fn collect_params<'a>(
     parameters: impl IntoIterator<Item = &'a Parameter>,
     arguments: &ArgMatches,
 ) -> RequestParams {
     let mut params = RequestParams::default();
     for parameter in parameters {
-        if let Some(value) = arguments.get_one::<Value>(&command::parameter_id(parameter)) {
+        let id = command::parameter_id(parameter);
+        if let Kind::Binary | Kind::BareBinary = parameter.kind {
+            if let Some(body) = arguments.get_one::<ByteStream>(&id) {
+                params.put_stream_body(body, parameter.kind == Kind::BareBinary);
+            }
+            continue;
+        }
+        if let Some(value) = arguments.get_one::<Value>(&id) {
             let target = match parameter.location {
                 Location::Query => &mut params.query,
                 Location::Path => &mut params.path,
@@ -31,15 +39,9 @@ pub fn collect_params<'a>(
                     continue;
                 }
                 Location::Body => {
-                    match (parameter.kind, value) {
-                        (Kind::Binary, Value::String(text)) => {
-                            params.put_binary_body(text.as_bytes());
-                        }
-                        (Kind::BareBinary, Value::String(text)) => {
-                            params.put_bare_body(text.as_bytes());
-                        }
-                        (_, Value::String(text)) => params.put_text_body(text),
-                        (_, other) => params.put_body(other).expect("a JSON value serialises"),
+                    match value {
+                        Value::String(text) => params.put_text_body(text),
+                        other => params.put_body(other).expect("a JSON value serialises"),
                     }
                     continue;
                 }

@@ -4,19 +4,21 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use acs_runtime::ResponseBody;
 use clap::builder::ValueParser;
 use clap::{Arg, Command};
 
+use crate::download::OUTFILE;
 use crate::dry_run::DRY_RUN;
 use crate::exit::EXIT_CODES;
 use crate::extension::Extension;
 use crate::logging::LOG_LEVEL;
-use crate::model::{Cli, Operation, Parameter, Waiter};
+use crate::model::{Cli, Kind, Operation, Parameter, Waiter};
 use crate::output::{CLI_QUERY, OUTPUT, QUIET};
 use crate::paging::PAGER;
 use crate::values::{self, Sources};
 use crate::waiting::{INTERVAL, TIMEOUT, WAITER};
-use crate::{dry_run, logging, output, paging, waiting};
+use crate::{download, dry_run, logging, output, paging, waiting};
 
 /// Global options, accepted before or after the command: where and how to call.
 pub const REGION: &str = "region";
@@ -50,6 +52,7 @@ pub const OWN_OPTIONS: &[&str] = &[
     HELP,
     INTERVAL,
     LOG_LEVEL,
+    OUTFILE,
     OUTPUT,
     PAGER,
     PROFILE,
@@ -68,6 +71,10 @@ pub const OWN_COMMANDS: &[&str] = &[COMPLETION, HELP, MAN, WAIT];
 const GLOBAL_OPTIONS: &str = "Global options";
 const VALUE_SOURCES: &str = "Every parameter flag also takes file://PATH (the file's text) or - \
 (standard input) instead of a value.";
+/// What a command with a binary body's flag adds to [`VALUE_SOURCES`].
+const BYTES_SOURCES: &str = "A BYTES flag streams the file or standard input as it sends it, \
+never holding it whole; standard input is read once, so a call that fails after sending some \
+of it is not retried.";
 /// Options of one call: what it prints, and whether it pages, waits or only shows itself.
 const CALL_OPTIONS: &str = "Call options";
 
@@ -233,14 +240,28 @@ fn operation_command(operation: &Operation, sources: &Sources, globals: &[&str])
             operation.summary
         )
     };
+    let streams = operation
+        .parameters
+        .iter()
+        .any(|parameter| matches!(parameter.kind, Kind::Binary | Kind::BareBinary));
+    let value_sources = if streams {
+        format!("{VALUE_SOURCES} {BYTES_SOURCES}")
+    } else {
+        VALUE_SOURCES.to_owned()
+    };
     let command = Command::new(operation.command)
         .about(first_sentence(operation.summary))
         .long_about(long_about)
-        .after_help(format!("{VALUE_SOURCES}\n\n{EXIT_CODES}"))
+        .after_help(format!("{value_sources}\n\n{EXIT_CODES}"))
         .args(output::args(CALL_OPTIONS))
         .arg(waiting::flag(CALL_OPTIONS))
         .arg(dry_run::arg(CALL_OPTIONS))
         .arg(paging::arg(CALL_OPTIONS));
+    let command = if operation.call.response_body() == ResponseBody::Binary {
+        command.arg(download::arg(CALL_OPTIONS))
+    } else {
+        command
+    };
     let command = match operation.alias {
         Some(alias) => command.visible_alias(alias),
         None => command,
@@ -280,10 +301,12 @@ fn with_parameters(
     let args: Vec<Arg> = parameters
         .iter()
         .map(|parameter| {
-            parameter_arg(
-                parameter,
-                sources.parameter(parameter.kind, Arc::clone(&options)),
-            )
+            let options = Arc::clone(&options);
+            let parser = match parameter.kind {
+                Kind::Binary | Kind::BareBinary => sources.body(options),
+                kind => sources.parameter(kind, options),
+            };
+            parameter_arg(parameter, parser)
         })
         .collect();
     command.args(args)
@@ -339,13 +362,12 @@ fn first_sentence(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use acs_runtime::params::Style;
-    use acs_runtime::{Location, Method, WaitRule};
+    use acs_runtime::{Body, Location, Method, WaitRule};
     use clap::error::ErrorKind;
     use serde_json::json;
 
     use super::*;
     use crate::call;
-    use crate::model::Kind;
 
     use crate::demo_service::SERVICE;
 
@@ -391,6 +413,19 @@ mod tests {
                     parameter("profile", "param-profile", None, Kind::String),
                     parameter("Value", "Value", Some("value"), Kind::Json),
                 ],
+                nested_secrets: &[],
+            },
+            Operation {
+                command: "Fetch",
+                alias: None,
+                summary: "Fetches bytes, sending bytes.",
+                call: acs_runtime::Operation::new("Fetch", Method::Put)
+                    .with_response_body(acs_runtime::ResponseBody::Binary),
+                pagination: None,
+                parameters: &[Parameter {
+                    location: Location::Body,
+                    ..parameter("Data", "Data", None, Kind::Binary)
+                }],
                 nested_secrets: &[],
             },
             Operation {
@@ -509,6 +544,55 @@ mod tests {
             arguments.get_one::<serde_json::Value>("--Value"),
             Some(&json!(-1500.0))
         );
+    }
+
+    #[test]
+    fn a_binary_body_is_text_or_a_file_streamed_and_may_start_with_a_hyphen() {
+        let body = |value: &str| {
+            let matches = parse(&["Fetch", "--Data", value, "--outfile", "-"])?;
+            let (_, arguments) = matches.subcommand().unwrap();
+            Ok::<_, clap::Error>(call::collect_params(
+                CLI.operations[1].parameters,
+                arguments,
+            ))
+        };
+        for text in ["-x", "--not-an-option", "plain"] {
+            let params = body(text).unwrap();
+            let Some(Body::Stream { stream, bare }) = &params.body else {
+                panic!("{text}: no body");
+            };
+            assert_eq!(
+                stream.in_memory().map(|bytes| &bytes[..]),
+                Some(text.as_bytes())
+            );
+            assert!(!bare);
+        }
+        let path = std::env::temp_dir().join(format!("acs-cli-body-{}", std::process::id()));
+        std::fs::write(&path, [0, 159, 255]).unwrap();
+        let params = body(&format!("file://{}", path.display())).unwrap();
+        let Some(Body::Stream { stream, .. }) = &params.body else {
+            panic!("no body from the file");
+        };
+        assert!(
+            stream.in_memory().is_none(),
+            "a file is streamed, not read whole"
+        );
+        assert!(stream.is_replayable());
+        assert_eq!(stream.content_length(), Some(3));
+        std::fs::remove_file(&path).unwrap();
+        let missing = body(&format!("file://{}", path.display())).unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::ValueValidation);
+        assert!(missing.to_string().contains("cannot read"), "{missing}");
+        let directory = body(&format!("file://{}", std::env::temp_dir().display())).unwrap_err();
+        assert!(
+            directory.to_string().contains("is a directory"),
+            "{directory}"
+        );
+        let option = body("--dry-run").unwrap_err();
+        assert_eq!(option.kind(), ErrorKind::ValueValidation, "{option}");
+        // Only a binary response's command writes a body to a file.
+        assert!(parse(&["Tune", "--outfile", "x"]).is_err());
+        assert!(parse(&["Fetch", "--outfile", "x", "--dry-run"]).is_err());
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod command;
 mod configure;
 #[cfg(test)]
 mod demo_service;
+mod download;
 mod dry_run;
 mod exit;
 mod extension;

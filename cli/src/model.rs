@@ -114,8 +114,8 @@ pub enum Kind {
     /// Objects, arrays, maps and free-form values, given as JSON text and parsed (to flatten
     /// them, or to put them in a JSON body).
     Json,
-    /// A whole body of bytes, given as text (or `file://`), sent as
-    /// `application/octet-stream`.
+    /// A whole body of bytes, sent as `application/octet-stream`: the text given, or streamed
+    /// from the file `file://PATH` or standard input (`-`), never read whole.
     Binary,
     /// A whole body of bytes sent without a `Content-Type` (the metadata's `format: byte`).
     BareBinary,
@@ -127,7 +127,8 @@ pub enum Kind {
 impl Kind {
     pub(crate) fn value_name(self) -> &'static str {
         match self {
-            Kind::String | Kind::Binary | Kind::BareBinary => "STRING",
+            Kind::String => "STRING",
+            Kind::Binary | Kind::BareBinary => "BYTES",
             Kind::Int32 | Kind::Int64 => "INTEGER",
             Kind::Float => "NUMBER",
             Kind::Boolean => "BOOLEAN",
@@ -138,7 +139,9 @@ impl Kind {
     pub(crate) fn describe(self) -> &'static str {
         match self {
             Kind::String => "string",
-            Kind::Binary | Kind::BareBinary => "bytes (text, or file://PATH)",
+            Kind::Binary | Kind::BareBinary => {
+                "bytes: the text, or file://PATH or - (stdin) streamed"
+            }
             Kind::Int32 => "integer (32-bit)",
             Kind::Int64 => "integer (64-bit)",
             Kind::Float => "number",

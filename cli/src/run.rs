@@ -1,10 +1,12 @@
 //! Running one command: parse, then print a completion script or the man page, wait for a
-//! waiter, or call an operation (once, every page, until a status, or as a dry run).
+//! waiter, or call an operation (once, every page, until a status, or as a dry run; with a
+//! binary response, as a download).
 
 use std::ffi::OsString;
 use std::future::Future;
 use std::io::{ErrorKind, Write};
 
+use acs_runtime::ResponseBody;
 use clap::ArgMatches;
 use tracing_subscriber::filter::LevelFilter;
 
@@ -16,7 +18,7 @@ use crate::logging::{self, LOG_LEVEL};
 use crate::model::{Cli, Operation, Waiter};
 use crate::output::Output;
 use crate::waiting::Wait;
-use crate::{call, configure, paging};
+use crate::{call, configure, download, paging};
 
 pub fn run(
     cli: &'static Cli,
@@ -123,6 +125,15 @@ async fn call_operation(
     if arguments.get_flag(DRY_RUN) {
         return write_out(dry_run::render(&client, operation, &params)?.as_bytes());
     }
+    if operation.call.response_body() == ResponseBody::Binary {
+        if waiter.is_some() {
+            return Err(Failure::Usage(format!(
+                "--waiter polls a response of fields, and {} answers with bytes",
+                operation.command
+            )));
+        }
+        return download::run(&client, operation, params, arguments, &output).await;
+    }
     let document = if let Some(wait) = waiter {
         wait.run(&client, operation, params, !output.quiet())
             .await?
@@ -162,7 +173,7 @@ async fn wait(cli: &'static Cli, waiter: &Waiter, arguments: &ArgMatches) -> Res
     print(&output, document, items)
 }
 
-fn print(
+pub(crate) fn print(
     output: &Output,
     document: serde_json::Value,
     items: Option<&[&str]>,

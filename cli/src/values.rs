@@ -1,12 +1,16 @@
 //! Flag values: where they come from (inline, `file://PATH`, `-` for stdin) and what they must
-//! look like, checked by clap's value parsers before anything is sent.
+//! look like, checked by clap's value parsers before anything is sent. A binary body is the
+//! exception to reading values whole: its file or standard input is streamed as it is sent.
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
+use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use acs_runtime::ByteStream;
+use bytes::Bytes;
 use clap::builder::{TypedValueParser, ValueParser};
 use clap::error::ErrorKind;
 use serde_json::Value;
@@ -25,9 +29,7 @@ impl Sources {
     /// (`-`), taken verbatim: a trailing line break is part of the value.
     fn read(&self, text: &str) -> Result<String, String> {
         if text == "-" {
-            if self.stdin_taken.swap(true, Ordering::SeqCst) {
-                return Err("standard input (`-`) can supply only one value".into());
-            }
+            self.take_stdin()?;
             return std::io::read_to_string(std::io::stdin())
                 .map_err(|error| format!("cannot read standard input: {error}"));
         }
@@ -38,6 +40,37 @@ impl Sources {
         }
     }
 
+    fn take_stdin(&self) -> Result<(), String> {
+        if self.stdin_taken.swap(true, Ordering::SeqCst) {
+            return Err("standard input (`-`) can supply only one value".into());
+        }
+        Ok(())
+    }
+
+    /// A binary body, never read whole: the file `file://PATH` names, read a chunk at a time as
+    /// it is sent (again by every attempt when it is a regular file; once when it is a pipe or
+    /// a device), or standard input (`-`), read once; else the text's own bytes.
+    fn stream(&self, text: &str) -> Result<ByteStream, String> {
+        if text == "-" {
+            self.take_stdin()?;
+            return Ok(read_once(std::io::stdin()));
+        }
+        let Some(path) = text.strip_prefix("file://") else {
+            return Ok(ByteStream::from_bytes(text.as_bytes().to_vec()));
+        };
+        let cannot_read = |error: std::io::Error| format!("cannot read `{path}`: {error}");
+        let file = std::fs::File::open(path).map_err(cannot_read)?;
+        let metadata = file.metadata().map_err(cannot_read)?;
+        if metadata.is_dir() {
+            return Err(format!("cannot read `{path}`: it is a directory"));
+        }
+        if metadata.is_file() {
+            Ok(ByteStream::from_path_range(path, 0, metadata.len()))
+        } else {
+            Ok(read_once(file))
+        }
+    }
+
     /// A parser that accepts only values of `kind` and yields them as JSON values: strings as
     /// they are, numbers and booleans checked, JSON parsed. `options` are the long options of
     /// the command (without `--`), which a value is not (see [`refuse_option`]).
@@ -45,6 +78,15 @@ impl Sources {
         ValueParser::new(ParameterParser {
             sources: self.clone(),
             kind,
+            options,
+        })
+    }
+
+    /// A parser for a binary body's flag, yielding the [`ByteStream`] it is sent as (see
+    /// [`Sources::stream`]). `options` as for [`Sources::parameter`].
+    pub fn body(&self, options: Arc<BTreeSet<String>>) -> ValueParser {
+        ValueParser::new(BodyParser {
+            sources: self.clone(),
             options,
         })
     }
@@ -78,21 +120,83 @@ impl TypedValueParser for ParameterParser {
         arg: Option<&clap::Arg>,
         value: &OsStr,
     ) -> Result<Value, clap::Error> {
-        let refuse = |problem: String| {
-            let flag = arg.map_or_else(|| "the value".to_owned(), |arg| format!("'{arg}'"));
-            clap::Error::raw(
-                ErrorKind::ValueValidation,
-                format!("invalid value for {flag}: {problem}\n"),
-            )
-            .with_cmd(command)
-        };
+        let refuse = refusal(command, arg);
         let text = value
             .to_str()
             .ok_or_else(|| refuse("not valid UTF-8".to_owned()))?;
-        refuse_option(text, &self.options).map_err(refuse)?;
-        let text = self.sources.read(text).map_err(refuse)?;
+        refuse_option(text, &self.options).map_err(&refuse)?;
+        let text = self.sources.read(text).map_err(&refuse)?;
         parse_kind(self.kind, &text).map_err(refuse)
     }
+}
+
+/// A binary body's value parser: as [`ParameterParser`], but the value is the body to stream.
+#[derive(Clone)]
+struct BodyParser {
+    sources: Sources,
+    options: Arc<BTreeSet<String>>,
+}
+
+impl TypedValueParser for BodyParser {
+    type Value = ByteStream;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<ByteStream, clap::Error> {
+        let refuse = refusal(command, arg);
+        let text = value
+            .to_str()
+            .ok_or_else(|| refuse("not valid UTF-8".to_owned()))?;
+        refuse_option(text, &self.options).map_err(&refuse)?;
+        self.sources.stream(text).map_err(refuse)
+    }
+}
+
+/// The error refusing a flag's value for `problem`, which names the flag and never shows the
+/// value.
+fn refusal<'a>(
+    command: &'a clap::Command,
+    arg: Option<&'a clap::Arg>,
+) -> impl Fn(String) -> clap::Error + 'a {
+    move |problem| {
+        let flag = arg.map_or_else(|| "the value".to_owned(), |arg| format!("'{arg}'"));
+        clap::Error::raw(
+            ErrorKind::ValueValidation,
+            format!("invalid value for {flag}: {problem}\n"),
+        )
+        .with_cmd(command)
+    }
+}
+
+/// How much of a pipe one read of a streamed body waits for: as a file's chunks, so that a
+/// body of unknown length goes in few frames.
+const PIPE_CHUNK: u64 = 512 * 1024;
+
+/// A body read from `reader` once, a chunk at a time on tokio's blocking threads, of a length
+/// unknown until it ends (sent chunked). Nothing is read before the body is sent.
+fn read_once(reader: impl Read + Send + 'static) -> ByteStream {
+    let chunks = futures_util::stream::try_unfold(Some(reader), |reader| async move {
+        let Some(mut reader) = reader else {
+            return Ok(None);
+        };
+        let (reader, chunk) = tokio::task::spawn_blocking(move || {
+            let mut chunk = Vec::new();
+            (&mut reader).take(PIPE_CHUNK).read_to_end(&mut chunk)?;
+            Ok::<_, std::io::Error>((reader, chunk))
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        // A short chunk is the end of the input: the next read would find nothing.
+        let next = (chunk.len() as u64 == PIPE_CHUNK).then_some(reader);
+        if chunk.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((Bytes::from(chunk), next)))
+    });
+    ByteStream::from_stream(chunks, None)
 }
 
 /// A parameter's flag takes the next argument as its value even when it starts with `-`, but

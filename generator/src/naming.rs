@@ -106,6 +106,7 @@ pub const CLI_OWN_OPTIONS: &[&str] = &[
     "help",
     "interval",
     "log-level",
+    "outfile",
     "output",
     "pager",
     "profile",

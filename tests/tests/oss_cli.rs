@@ -59,10 +59,12 @@ fn assert_succeeds(output: &Output) {
     assert_eq!(stderr(output), "");
 }
 
+/// The command exits with `code`, saying `message` and never the secret it signs with.
 fn assert_fails(output: &Output, code: i32, message: &str) {
     let said = stderr(output);
     assert_eq!(output.status.code(), Some(code), "{said}");
     assert!(said.contains(message), "no `{message}` in:\n{said}");
+    assert!(!said.contains(DEFAULT_ACCESS_KEY_SECRET), "{said}");
 }
 
 /// `length` bytes that are not all alike.
@@ -348,4 +350,316 @@ async fn failures_exit_with_the_engines_codes_and_never_show_the_secret() {
     assert_fails(&refused, 3, "SignatureDoesNotMatch");
     assert!(!stderr(&refused).contains(secret));
     assert!(!String::from_utf8_lossy(&refused.stdout).contains(secret));
+}
+
+/// Runs `oss ARGS` with `input` on its standard input, and the peak resident memory it reached
+/// (`VmHWM`, read while it runs; Linux only), in KiB.
+async fn oss_with_stdin(server: &ObjectServer, args: &[&str], input: Vec<u8>) -> (Output, u64) {
+    let mut command = tokio::process::Command::new(integration_tests::oss_binary());
+    command
+        .env_clear()
+        .env("HOME", std::env::temp_dir().join("oss-cli-tests-home"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
+        .args(args)
+        .args(["--endpoint", &server.endpoint(), "--region", REGION])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeding = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        // The command may stop reading early (a refused flag): that is its to report.
+        let _ = stdin.write_all(&input).await;
+    });
+    let peak = peak_memory_kib(child.id().unwrap());
+    let output = tokio::time::timeout(Duration::from_secs(120), child.wait_with_output())
+        .await
+        .expect("oss ends within two minutes")
+        .unwrap();
+    feeding.await.unwrap();
+    (output, peak.await.unwrap())
+}
+
+/// The highest `VmHWM` of process `pid` until it ends (0 where `/proc` does not tell).
+fn peak_memory_kib(pid: u32) -> tokio::task::JoinHandle<u64> {
+    tokio::spawn(async move {
+        let mut peak = 0;
+        while let Ok(status) = tokio::fs::read_to_string(format!("/proc/{pid}/status")).await {
+            let Some(kib) = status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            else {
+                break;
+            };
+            peak = peak.max(kib);
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        peak
+    })
+}
+
+/// An object of several MiB, streamed by the command (see `MEMORY_BOUND_KIB`).
+const LARGE: usize = 24 * 1024 * 1024 + 11;
+/// What the `oss` command may hold at its peak while it streams a `LARGE` object. A debug
+/// build peaks at about 18 MiB whatever the object's size (its code and runtime); one that
+/// held the body whole would need that and the object's 24 MiB.
+const MEMORY_BOUND_KIB: u64 = 32 * 1024;
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|error| panic!("not JSON ({error}): {}", String::from_utf8_lossy(bytes)))
+}
+
+#[tokio::test]
+async fn put_object_and_get_object_stream_a_file_both_ways_in_bounded_memory() {
+    let directory = scratch("bodies-file");
+    let server = server(&directory).await;
+    let original = content(LARGE);
+    let file = directory.join("large.bin");
+    std::fs::write(&file, &original).unwrap();
+    let body = format!("file://{}", file.display());
+
+    let (up, up_peak) = oss_with_stdin(
+        &server,
+        &[
+            "PutObject",
+            "--bucket",
+            BUCKET,
+            "--key",
+            "large.bin",
+            "--body",
+            &body,
+        ],
+        Vec::new(),
+    )
+    .await;
+    assert_succeeds(&up);
+    let stored = server.object(BUCKET, "large.bin").unwrap();
+    assert_eq!(stored.length, LARGE as u64);
+    // The response's header fields, checked against the upload's CRC-64 by the command.
+    let answered = json(&up.stdout);
+    assert_eq!(answered["x-oss-hash-crc64ecma"], stored.crc64.to_string());
+    assert!(answered["ETag"].is_string(), "{answered}");
+
+    let copy = directory.join("copy.bin");
+    let (down, down_peak) = oss_with_stdin(
+        &server,
+        &[
+            "GetObject",
+            "--bucket",
+            BUCKET,
+            "--key",
+            "large.bin",
+            "--outfile",
+            copy.to_str().unwrap(),
+        ],
+        Vec::new(),
+    )
+    .await;
+    assert_succeeds(&down);
+    assert!(std::fs::read(&copy).unwrap() == original);
+    let headers = json(&down.stdout);
+    assert_eq!(headers["content-length"], LARGE.to_string());
+    assert_eq!(headers["x-oss-hash-crc64ecma"], stored.crc64.to_string());
+    assert_eq!(headers["etag"], answered["ETag"]);
+    // Nothing but the object and its copy: no partial file is left.
+    let mut left: Vec<String> = std::fs::read_dir(&directory)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["copy.bin", "large.bin", "store"]);
+
+    if cfg!(target_os = "linux") {
+        for (direction, peak) in [("up", up_peak), ("down", down_peak)] {
+            assert!(peak > 0, "{direction}: no VmHWM read");
+            assert!(
+                peak < MEMORY_BOUND_KIB,
+                "{direction}: peak RSS {peak} KiB for a {LARGE}-byte object"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn bodies_come_from_stdin_and_text_and_go_to_stdout() {
+    let directory = scratch("bodies-stdio");
+    let server = server(&directory).await;
+    let original = content(LARGE);
+
+    let (up, up_peak) = oss_with_stdin(
+        &server,
+        &[
+            "PutObject",
+            "--bucket",
+            BUCKET,
+            "--key",
+            "piped",
+            "--body",
+            "-",
+        ],
+        original.clone(),
+    )
+    .await;
+    assert_succeeds(&up);
+    assert_eq!(server.put_lengths(), [LARGE as u64]);
+    assert_eq!(server.object(BUCKET, "piped").unwrap().length, LARGE as u64);
+
+    // stdout is a pipe here: the body goes there unasked, and the headers to stderr.
+    let (down, down_peak) = oss_with_stdin(
+        &server,
+        &["GetObject", "--bucket", BUCKET, "--key", "piped"],
+        Vec::new(),
+    )
+    .await;
+    assert!(down.status.success(), "{}", stderr(&down));
+    assert!(down.stdout == original, "the body, and nothing else");
+    let headers = json(&down.stderr);
+    assert_eq!(headers["content-length"], LARGE.to_string());
+    if cfg!(target_os = "linux") {
+        for (direction, peak) in [("up", up_peak), ("down", down_peak)] {
+            assert!(
+                peak > 0 && peak < MEMORY_BOUND_KIB,
+                "{direction}: peak RSS {peak} KiB"
+            );
+        }
+    }
+
+    // Text is the body's bytes, whatever it starts with; `--outfile -` asks for stdout.
+    for text in ["hello", "-1", "--not-an-option"] {
+        let up = oss(
+            &server,
+            &[
+                "PutObject",
+                "--bucket",
+                BUCKET,
+                "--key",
+                "text",
+                "--body",
+                text,
+            ],
+        )
+        .await;
+        assert_succeeds(&up);
+        let down = oss(
+            &server,
+            &[
+                "GetObject",
+                "--bucket",
+                BUCKET,
+                "--key",
+                "text",
+                "--outfile",
+                "-",
+                "--quiet",
+            ],
+        )
+        .await;
+        assert_succeeds(&down);
+        assert_eq!(down.stdout, text.as_bytes());
+    }
+}
+
+#[tokio::test]
+async fn body_errors_are_clear_and_leave_files_as_they_were() {
+    let directory = scratch("bodies-errors");
+    let server = server(&directory).await;
+    let missing = directory.join("missing.bin");
+    let put = |key: &'static str, body: String| {
+        let server = &server;
+        async move {
+            oss(
+                server,
+                &[
+                    "PutObject",
+                    "--bucket",
+                    BUCKET,
+                    "--key",
+                    key,
+                    "--body",
+                    &body,
+                ],
+            )
+            .await
+        }
+    };
+
+    // A file that is not there: a usage error, before anything is sent.
+    let output = put("k", format!("file://{}", missing.display())).await;
+    assert_fails(&output, 2, "cannot read");
+    assert_fails(&output, 2, "missing.bin");
+    assert!(server.put_lengths().is_empty());
+
+    // The upload's CRC-64 is not the service's: exit 1, saying so.
+    server.fail_next_put(PutFault::WrongCrc);
+    let output = put("k", "some bytes".to_owned()).await;
+    assert_fails(&output, 1, "CRC-64");
+
+    // An output that cannot be written: a usage error, before anything is sent.
+    let file = directory.join("object.bin");
+    std::fs::write(&file, content(1024 * 1024)).unwrap();
+    let output = put("object.bin", format!("file://{}", file.display())).await;
+    assert_succeeds(&output);
+    let get = |outfile: PathBuf| {
+        let server = &server;
+        async move {
+            oss(
+                server,
+                &[
+                    "GetObject",
+                    "--bucket",
+                    BUCKET,
+                    "--key",
+                    "object.bin",
+                    "--outfile",
+                    outfile.to_str().unwrap(),
+                ],
+            )
+            .await
+        }
+    };
+    let output = get(directory.join("no-such-directory").join("x.bin")).await;
+    assert_fails(&output, 2, "cannot write");
+    let output = get(directory.clone()).await;
+    assert_fails(&output, 2, "is a directory");
+
+    // The object damaged in the store: the download fails its CRC-64 check (exit 1), and the
+    // file it was to replace is left as it was.
+    let stored = std::fs::read_dir(directory.join("store"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.to_string_lossy().ends_with("object.bin"))
+        .expect("the object's file in the store");
+    let mut damaged = std::fs::read(&stored).unwrap();
+    damaged[1000] ^= 0xff;
+    std::fs::write(&stored, damaged).unwrap();
+    let kept = directory.join("kept.bin");
+    std::fs::write(&kept, b"as it was").unwrap();
+    let output = get(kept.clone()).await;
+    assert_fails(&output, 1, "CRC-64");
+    assert_eq!(std::fs::read(&kept).unwrap(), b"as it was");
+    // A missing object: the service's error (3), nothing written.
+    let output = oss(
+        &server,
+        &[
+            "GetObject",
+            "--bucket",
+            BUCKET,
+            "--key",
+            "nothing-here",
+            "--outfile",
+            directory.join("never.bin").to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_fails(&output, 3, "NoSuchKey");
+    let mut left: Vec<String> = std::fs::read_dir(&directory)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["kept.bin", "object.bin", "store"]);
 }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::inner_doc_attrs;
 use super::sdk_crate::service_static;
 use crate::ir::{
-    Flag, FlagValue, Member, Operation, PageStyle, Service, Struct, Style, Type, Waiter,
+    Flag, FlagValue, Member, Operation, PageStyle, Response, Service, Struct, Style, Type, Waiter,
 };
 use crate::naming::ident;
 
@@ -66,7 +66,8 @@ pub fn readme(service: &Service) -> String {
          cargo install {cli_crate}\n\
          {binary} --help\n\
          ```\n\n\
-         The Rust SDK of the same API is `{sdk}`.\n{commands}{renamed}",
+         The Rust SDK of the same API is `{sdk}`.\n{bytes}{commands}{renamed}",
+        bytes = bytes_flags(service),
         commands = service.cli_commands.as_ref().map_or(String::new(), |commands| format!(
             "\nBeside the operations, `{binary}` has the hand-written subcommands of `{commands}` \
              (`{binary} --help` lists them).\n",
@@ -79,6 +80,31 @@ pub fn readme(service: &Service) -> String {
         sdk = service.crate_name,
         renamed = renamed_spellings(service),
     )
+}
+
+/// The README's paragraph on bytes in and out, for a command with operations whose request or
+/// response body is bytes (OSS `PutObject`, `GetObject`); empty when it has none.
+fn bytes_flags(service: &Service) -> String {
+    let binary = |operation: &Operation| {
+        matches!(operation.response, Response::Binary)
+            || operation
+                .request
+                .iter()
+                .any(|member| member.ty == Type::Binary)
+    };
+    if !service.operations.iter().any(binary) {
+        return String::new();
+    }
+    "\n## Bodies of bytes\n\n\
+     A request body of bytes (a flag of type `BYTES` in `--help`) is the text given, or \
+     streams from `file://PATH` (a regular file is read again by a retry) or from `-` \
+     (standard input, read once: a call that fails after sending some of it is not retried); \
+     a file or stdin is never held whole in memory. A response body of bytes streams to \
+     `--outfile PATH`, which is replaced only once the body is whole and its CRC-64 checked; \
+     the response's headers then print as the response (`--output`, `--cli-query` and \
+     `--quiet` apply). `--outfile -`, or no `--outfile` when stdout is not a terminal, writes \
+     the body to stdout and the headers to stderr.\n"
+        .to_owned()
 }
 
 /// The README's list of the operations and parameters whose spelling the command cannot take,
