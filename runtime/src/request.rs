@@ -148,11 +148,6 @@ impl RequestParams {
         self.body = Some(Body::Text(text.to_owned()));
     }
 
-    /// Makes `bytes` the whole body.
-    pub fn put_binary_body(&mut self, bytes: &[u8]) {
-        self.body = Some(Body::Binary(Bytes::copy_from_slice(bytes)));
-    }
-
     /// Makes `stream` the whole body, read as it is sent; `bare` sends it without a
     /// `Content-Type`.
     pub fn put_stream_body(&mut self, stream: &ByteStream, bare: bool) {
@@ -160,11 +155,6 @@ impl RequestParams {
             stream: stream.clone(),
             bare,
         });
-    }
-
-    /// Makes `bytes` the whole body, sent without a `Content-Type`.
-    pub fn put_bare_body(&mut self, bytes: &[u8]) {
-        self.body = Some(Body::Bare(Bytes::copy_from_slice(bytes)));
     }
 
     /// The text of the parameter `name` at `location`, if set as text: a JSON body field
@@ -620,12 +610,12 @@ mod tests {
             params.encode_body(None).unwrap(),
             (Bytes::from_static(b"{\"raw\": 1}"), Some(JSON_CONTENT_TYPE))
         );
-        params.put_binary_body(&[0, 159]);
+        params.body = Some(Body::Binary(Bytes::from_static(&[0, 159])));
         assert_eq!(
             params.encode_body(None).unwrap(),
             (Bytes::from_static(&[0, 159]), Some(BINARY_CONTENT_TYPE))
         );
-        params.put_bare_body(&[0, 159]);
+        params.body = Some(Body::Bare(Bytes::from_static(&[0, 159])));
         assert_eq!(
             params.encode_body(None).unwrap(),
             (Bytes::from_static(&[0, 159]), None)
@@ -733,9 +723,9 @@ mod tests {
 
         params.put_text_body("text-secret");
         assert!(format!("{params:?}").contains("Text(11 bytes)"));
-        params.put_binary_body(b"binary-secret");
+        params.body = Some(Body::Binary(Bytes::from_static(b"binary-secret")));
         assert!(format!("{params:?}").contains("Binary(13 bytes)"));
-        params.put_bare_body(b"bare-secret");
+        params.body = Some(Body::Bare(Bytes::from_static(b"bare-secret")));
         assert!(format!("{params:?}").contains("Bare(11 bytes)"));
         params.put_body(&["array-secret"]).unwrap();
         assert!(!format!("{params:?}").contains("array-secret"));

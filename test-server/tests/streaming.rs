@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use acs_runtime::error::BodyError;
 use acs_runtime::http::{HttpClient, HttpFuture};
 use acs_runtime::{
-    AuthScheme, ByteStream, CallOptions, CallSpec, Client, Config, Credentials, Error, Method,
-    RequestParams, RetryConfig, Service,
+    AuthScheme, Body, ByteStream, CallOptions, CallSpec, Client, Config, Credentials, Error,
+    Method, RequestParams, RetryConfig, Service,
 };
 use acs_test_server::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ObjectServer, PutFault, Reply, TestServer,
@@ -279,7 +279,9 @@ async fn content_md5_is_added_when_the_operation_requires_it() {
     let directory = scratch("md5");
     let server = ObjectServer::start(&directory, REGION).await.unwrap();
     let mut params = object("configuration");
-    params.put_binary_body(b"<Delete><Quiet>true</Quiet></Delete>");
+    params.body = Some(Body::Binary(Bytes::from_static(
+        b"<Delete><Quiet>true</Quiet></Delete>",
+    )));
     params.content_md5 = true;
     client(&server.endpoint())
         .invoke(
