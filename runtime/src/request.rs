@@ -25,7 +25,8 @@ use crate::config::Config;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{BuildError, ConfigError, Error};
 use crate::location::Location;
-use crate::operation::{BodyFields, CallSpec};
+use crate::media_type;
+use crate::operation::{BodyFields, CallSpec, ContentType};
 use crate::params::Params;
 use crate::service::Service;
 use crate::sign;
@@ -468,7 +469,18 @@ impl<'p> Message<'p> {
         base: &RequestBase,
         params: &'p RequestParams,
     ) -> Result<Self, Error> {
-        let (body, content_type) = params.encode_body(call.body_fields)?;
+        let (body, body_type) = params.encode_body(call.body_fields)?;
+        let content_type = match call.defaults.content_type {
+            ContentType::OfBody => body_type,
+            ContentType::Fixed(content_type) => Some(content_type),
+            ContentType::Omitted => None,
+            ContentType::ByExtensionOf(name) => Some(
+                params
+                    .path
+                    .get(name)
+                    .map_or(media_type::DEFAULT, media_type::of_name),
+            ),
+        };
         let query = match call.path.split_once('?') {
             None => Cow::Borrowed(&params.query),
             Some((_, constant)) => {
