@@ -85,6 +85,7 @@ fn call_spec(action: &'static str) -> CallSpec<'static> {
         anonymous: false,
         auth: None,
         body_fields: None,
+        defaults: Default::default(),
     }
 }
 

@@ -144,6 +144,7 @@ fn call(method: Method) -> CallSpec<'static> {
         anonymous: false,
         auth: None,
         body_fields: None,
+        defaults: Default::default(),
     }
 }
 

@@ -101,6 +101,19 @@ pub struct Service {
     pub waiters: Vec<Waiter>,
 }
 
+/// The `Content-Type` an operation's requests go with when no header parameter sets one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentType {
+    /// The body's own, none without a body.
+    OfBody,
+    /// This media type, with a body or without.
+    Fixed(String),
+    /// None, whatever the body.
+    Omitted,
+    /// The media type the extension of this path parameter's value names.
+    ByExtensionOf(String),
+}
+
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub spec_path: PathBuf,
@@ -127,6 +140,11 @@ pub struct Operation {
     pub xml_response: bool,
     /// Body fields are sent as an SLS log group (the spec's `log_group_request`).
     pub log_group_request: bool,
+    /// The `Content-Type` its requests go with when no header parameter sets one (the spec's
+    /// `content_type` and `content_type_from`).
+    pub content_type: ContentType,
+    /// Its requests carry the body's `Content-MD5` (the spec's `content_md5`).
+    pub content_md5: bool,
     /// Calls can be presigned as URLs: the service signs with OSS4.
     pub presignable: bool,
     /// The request's fields, as the SDK exposes them.

@@ -118,6 +118,21 @@ pub struct OperationSpec {
     /// the one field its root element, and a text body as `application/xml`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub xml_request: bool,
+    /// The `Content-Type` the official SDK sends the operation with when no header parameter
+    /// sets one, where it is not the body's own: a media type, sent with a body or without
+    /// (OSS's configuration reads go as `application/xml`), or `none`, no `Content-Type`
+    /// whatever the body. From the official SDK's facts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<Spanned<String>>,
+    /// The path parameter whose extension names the `Content-Type` the official SDK sends
+    /// when no header parameter sets one (`key`: OSS's uploads); `application/octet-stream`
+    /// when it names none. From the official SDK's facts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type_from: Option<Spanned<String>>,
+    /// The official SDK sends the body's MD5 as `Content-MD5` (the empty body's when there
+    /// is none). From the official SDK's facts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub content_md5: bool,
     /// A response described by fields is an XML document (the metadata `produces`
     /// `application/xml`), its root element the one field.
     #[serde(default, skip_serializing_if = "is_false")]

@@ -1,6 +1,6 @@
 //! The record that lets an interrupted multipart upload continue: which upload, of which file
 //! (its length and modification time, so that a changed file starts over), in parts of which
-//! size, and the parts done with their ETags. Written after every part, as JSON, to a
+//! size, and the parts done with their ETags and CRC-64s. Written after every part, as JSON, to a
 //! temporary file then renamed over the last one, so that a crash leaves the last whole record.
 
 use std::path::Path;
@@ -35,6 +35,9 @@ impl SourceIdentity {
 pub(crate) struct DonePart {
     pub(crate) part_number: u32,
     pub(crate) etag: String,
+    /// The part's CRC-64 as OSS answered it (absent from a checkpoint of an earlier version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) crc64: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +109,7 @@ mod tests {
             parts: vec![DonePart {
                 part_number: 1,
                 etag: "\"E\"".into(),
+                crc64: Some(u64::MAX),
             }],
         };
         checkpoint.save(&path).unwrap();

@@ -39,6 +39,13 @@ pub enum TransferError {
     ObjectChanged { etag: String },
     /// The file written is not the object: its CRC-64 is not the service's.
     Checksum { computed: u64, service: u64 },
+    /// The object a multipart upload completed is not the file: the CRC-64 its parts combine
+    /// into is not the one CompleteMultipartUpload answered.
+    CompletedChecksum {
+        upload_id: String,
+        parts: u64,
+        object: u64,
+    },
     /// The upload's checkpoint file could not be written.
     Checkpoint { path: PathBuf, source: io::Error },
 }
@@ -72,6 +79,16 @@ impl fmt::Display for TransferError {
                 f,
                 "the downloaded file's CRC-64 is {computed} but the object's \
                  x-oss-hash-crc64ecma is {service}: the file is not the object"
+            ),
+            TransferError::CompletedChecksum {
+                upload_id,
+                parts,
+                object,
+            } => write!(
+                f,
+                "the uploaded parts' CRC-64 is {parts} but the object CompleteMultipartUpload \
+                 made of them (upload {upload_id}) has x-oss-hash-crc64ecma {object}: the \
+                 object is not the file; upload it again"
             ),
             TransferError::Checkpoint { path, source } => write!(
                 f,

@@ -3,8 +3,9 @@
 //!
 //! - [`TransferManager::upload_file`]: a file in parts of [`TransferManager::part_size`],
 //!   [`TransferManager::concurrency`] of them at a time, each read from the file by range as
-//!   it is sent, then completed with the parts' ETags in order. A file no larger than a part
-//!   goes up in one `PutObject`. With a checkpoint file, an interrupted upload continues with
+//!   it is sent, then completed with the parts' ETags in order, and the object's CRC-64 held
+//!   to the one its parts' CRC-64s combine into. A file no larger than a part goes up in one
+//!   `PutObject`. With a checkpoint file, an interrupted upload continues with
 //!   the parts it lacks; without one, a failed upload is aborted.
 //! - [`TransferManager::download_file`]: an object in ranged `GET`s of a part each, written at
 //!   their offsets, all held to the ETag of the first (`If-Match`), then the whole file to the
@@ -19,6 +20,7 @@
 #![deny(unsafe_code)]
 
 mod checkpoint;
+mod combined_crc;
 mod download;
 mod error;
 mod list_parts;

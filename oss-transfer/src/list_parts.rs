@@ -1,36 +1,25 @@
-//! The parts an upload holds, by ListParts, page after page.
-//!
-//! OSS answers ListParts with a `ListPartsResult` document (as the official SDK reads it),
-//! while the metadata the SDK is generated from names the root `ListPartResult`, so the
-//! generated response finds nothing in OSS's answer. The document is read here instead, by
-//! its fields, whatever its root.
+//! The parts an upload holds, by ListParts, page after page, through the generated SDK (whose
+//! response root is OSS's `ListPartsResult` by the official SDK's facts: the metadata says
+//! `ListPartResult`).
 
-use acs_runtime::CallOptions;
-use alibabacloud_oss::operation::list_parts::{ListPartsRequest, OPERATION};
-use serde::Deserialize;
+use alibabacloud_oss::operation::list_parts::ListPartsResponse;
 
 use crate::TransferError;
 
 const ACTION: &str = "ListParts";
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ListedPart {
-    #[serde(rename = "PartNumber")]
     pub(crate) part_number: u32,
-    #[serde(rename = "ETag")]
     pub(crate) etag: String,
-    #[serde(rename = "Size")]
     pub(crate) size: u64,
 }
 
-#[derive(Deserialize)]
+/// One page of the listing: its parts, and the marker of the next page when it is truncated.
 struct Page {
-    #[serde(rename = "IsTruncated", default)]
-    is_truncated: bool,
-    #[serde(rename = "NextPartNumberMarker", default)]
-    next_part_number_marker: Option<u32>,
-    #[serde(rename = "Part", default)]
     parts: Vec<ListedPart>,
+    next: Option<i64>,
+    truncated: bool,
 }
 
 /// Every part `upload_id` holds, by part number.
@@ -43,24 +32,18 @@ pub(crate) async fn uploaded_parts(
     let mut parts = Vec::new();
     let mut marker = None;
     loop {
-        let mut request = ListPartsRequest::builder()
+        let mut request = client
+            .list_parts()
             .bucket(bucket)
             .key(key)
             .upload_id(upload_id);
         if let Some(marker) = marker {
-            request = request.part_number_marker(i64::from(marker));
+            request = request.part_number_marker(marker);
         }
-        let body = client
-            .runtime()
-            .send_streamed(&OPERATION, request.build(), CallOptions::default())
-            .await
-            .map_err(TransferError::call(ACTION))?
-            .collect()
-            .await
-            .map_err(TransferError::call(ACTION))?;
-        let page = read_page(&body)?;
+        let response = request.send().await.map_err(TransferError::call(ACTION))?;
+        let page = page_of(&response)?;
         parts.extend(page.parts);
-        match (page.is_truncated, page.next_part_number_marker) {
+        match (page.truncated, page.next) {
             (true, Some(next)) if Some(next) != marker => marker = Some(next),
             (true, _) => {
                 return Err(TransferError::UnexpectedResponse {
@@ -73,25 +56,43 @@ pub(crate) async fn uploaded_parts(
     }
 }
 
-fn read_page(body: &[u8]) -> Result<Page, TransferError> {
-    std::str::from_utf8(body)
-        .map_err(|error| error.to_string())
-        .and_then(|text| quick_xml::de::from_str(text).map_err(|error| error.to_string()))
-        .map_err(|detail| TransferError::UnexpectedResponse {
-            action: ACTION,
-            detail,
+fn page_of(response: &ListPartsResponse) -> Result<Page, TransferError> {
+    let unexpected = |detail: &str| TransferError::UnexpectedResponse {
+        action: ACTION,
+        detail: detail.to_owned(),
+    };
+    let result = response
+        .list_parts_result()
+        .ok_or_else(|| unexpected("no ListPartsResult"))?;
+    let parts = result
+        .part()
+        .iter()
+        .map(|part| {
+            Some(ListedPart {
+                part_number: u32::try_from(part.part_number()?).ok()?,
+                etag: part.e_tag()?.to_owned(),
+                size: u64::try_from(part.size()?).ok()?,
+            })
         })
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| unexpected("a part without its number, ETag or size"))?;
+    Ok(Page {
+        parts,
+        next: result.next_part_number_marker(),
+        truncated: result.is_truncated().unwrap_or(false),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use acs_runtime::RawResponse;
+    use alibabacloud_oss::operation::list_parts::OPERATION;
 
     #[test]
-    fn a_page_is_read_from_oss_s_document() {
+    fn the_generated_response_reads_oss_s_document() {
         // OSS's example answer (its documentation of ListParts), trimmed.
-        let page = read_page(
-            br#"<?xml version="1.0" encoding="UTF-8"?>
+        let body = br#"<?xml version="1.0" encoding="UTF-8"?>
 <ListPartsResult xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com">
     <Bucket>multipart_upload</Bucket>
     <Key>multipart.data</Key>
@@ -111,11 +112,17 @@ mod tests {
         <ETag>&quot;7265F4D211B56873A381D321F586****&quot;</ETag>
         <Size>1024</Size>
     </Part>
-</ListPartsResult>"#,
-        )
+</ListPartsResult>"#;
+        let response: ListPartsResponse = RawResponse {
+            status: 200,
+            headers: http::HeaderMap::new(),
+            body: body.as_slice().into(),
+        }
+        .decode_as(&OPERATION)
         .unwrap();
-        assert!(!page.is_truncated);
-        assert_eq!(page.next_part_number_marker, Some(5));
+        let page = page_of(&response).unwrap();
+        assert!(!page.truncated);
+        assert_eq!(page.next, Some(5));
         assert_eq!(
             page.parts,
             [

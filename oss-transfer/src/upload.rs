@@ -16,6 +16,7 @@ use alibabacloud_oss::types::{CompleteMultipartUpload, CompleteMultipartUploadPa
 use tokio::task::JoinSet;
 
 use crate::checkpoint::{Checkpoint, DonePart, SourceIdentity};
+use crate::combined_crc;
 use crate::list_parts::uploaded_parts;
 use crate::progress::Tracker;
 use crate::{ProgressCallback, TransferError, TransferManager, parts_of};
@@ -53,6 +54,9 @@ pub struct Uploaded {
     pub parts: u32,
     /// How many of them an earlier, interrupted upload had sent already.
     pub parts_resumed: u32,
+    /// Whether the object's CRC-64 was held to the file's: OSS answered it, and (for a
+    /// multipart upload) every part's, whose combination it must be.
+    pub crc64_checked: bool,
 }
 
 impl UploadFile {
@@ -106,7 +110,7 @@ impl UploadFile {
                 return Err(failure);
             }
         }
-        self.complete(&checkpoint).await?;
+        let crc64_checked = self.complete(&checkpoint).await?;
         if let Some(path) = &self.checkpoint {
             Checkpoint::remove(path);
         }
@@ -114,6 +118,7 @@ impl UploadFile {
             length: source.length,
             parts: checkpoint.parts.len() as u32,
             parts_resumed,
+            crc64_checked,
         })
     }
 
@@ -122,7 +127,9 @@ impl UploadFile {
         let body = ByteStream::from_path(&self.source)
             .await
             .map_err(TransferError::call("PutObject"))?;
-        self.manager
+        // The SDK holds the body to the CRC-64 OSS answers, when it answers one.
+        let put = self
+            .manager
             .client
             .put_object()
             .bucket(&self.bucket)
@@ -136,6 +143,7 @@ impl UploadFile {
             length,
             parts: 1,
             parts_resumed: 0,
+            crc64_checked: put.x_oss_hash_crc64ecma.is_some(),
         })
     }
 
@@ -258,17 +266,22 @@ impl UploadFile {
                     .build();
                 let client = self.manager.client.clone();
                 running.spawn(async move {
-                    let etag = upload_part(&client, request)
+                    let (etag, crc64) = upload_part(&client, request)
                         .await
                         .map_err(|failure| failure.in_part(part_number, start, end))?;
-                    Ok::<_, TransferError>((part_number, end - start, etag))
+                    Ok::<_, TransferError>((part_number, end - start, etag, crc64))
                 });
             }
             let Some(finished) = running.join_next().await else {
                 return Ok(());
             };
-            let (part_number, bytes, etag) = finished.expect("an upload task does not panic")?;
-            checkpoint.parts.push(DonePart { part_number, etag });
+            let (part_number, bytes, etag, crc64) =
+                finished.expect("an upload task does not panic")?;
+            checkpoint.parts.push(DonePart {
+                part_number,
+                etag,
+                crc64,
+            });
             if let Some(path) = &self.checkpoint {
                 checkpoint.save(path)?;
             }
@@ -276,9 +289,20 @@ impl UploadFile {
         }
     }
 
-    async fn complete(&self, checkpoint: &Checkpoint) -> Result<(), TransferError> {
+    /// Completes the upload, and holds the object's CRC-64 to the combination of its parts'
+    /// in order, as the official SDK's uploader does: whether it could (OSS answered every
+    /// CRC). A mismatch fails the upload; the object is OSS's by then, and not the file.
+    async fn complete(&self, checkpoint: &Checkpoint) -> Result<bool, TransferError> {
         let mut parts = checkpoint.parts.clone();
         parts.sort_by_key(|part| part.part_number);
+        let sizes: BTreeMap<u32, u64> = parts_of(checkpoint.source.length, checkpoint.part_size)
+            .map(|(number, start, end)| (number, end - start))
+            .collect();
+        let parts_crc64 = combined_crc::combined(
+            parts
+                .iter()
+                .map(|part| (part.crc64, sizes[&part.part_number])),
+        );
         let list = parts
             .into_iter()
             .fold(CompleteMultipartUpload::new(), |list, part| {
@@ -288,7 +312,8 @@ impl UploadFile {
                         .e_tag(part.etag),
                 )
             });
-        self.manager
+        let completed = self
+            .manager
             .client
             .complete_multipart_upload()
             .bucket(&self.bucket)
@@ -298,7 +323,21 @@ impl UploadFile {
             .send()
             .await
             .map_err(TransferError::call("CompleteMultipartUpload"))?;
-        Ok(())
+        let object_crc64 = completed
+            .x_oss_hash_crc64ecma
+            .as_deref()
+            .and_then(|text| text.trim().parse::<u64>().ok());
+        match (parts_crc64, object_crc64) {
+            (Some(parts), Some(object)) if parts != object => {
+                Err(TransferError::CompletedChecksum {
+                    upload_id: checkpoint.upload_id.clone(),
+                    parts,
+                    object,
+                })
+            }
+            (Some(_), Some(_)) => Ok(true),
+            _ => Ok(false),
+        }
     }
 
     /// Aborts `upload_id`, as well as it can: the upload failed already, and its error is the
@@ -316,20 +355,26 @@ impl UploadFile {
     }
 }
 
-/// Sends one part and returns its ETag.
+/// Sends one part and returns its ETag and the CRC-64 OSS answered (which the SDK has held
+/// to the bytes sent).
 async fn upload_part(
     client: &alibabacloud_oss::Client,
     request: Result<UploadPartRequest, acs_runtime::BuildError>,
-) -> Result<String, TransferError> {
+) -> Result<(String, Option<u64>), TransferError> {
     let response: UploadPartResponse = client
         .runtime()
         .send(&UPLOAD_PART, request, CallOptions::default())
         .await
         .map_err(TransferError::Sdk)?;
-    response
+    let crc64 = response
+        .x_oss_hash_crc64ecma
+        .as_deref()
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    let etag = response
         .e_tag
         .ok_or_else(|| TransferError::UnexpectedResponse {
             action: "UploadPart",
             detail: "no ETag header".into(),
-        })
+        })?;
+    Ok((etag, crc64))
 }

@@ -122,6 +122,7 @@ async fn a_file_goes_up_in_parallel_parts_and_comes_back_by_ranges() {
         .await
         .unwrap();
     assert_eq!((uploaded.length, uploaded.parts), (LENGTH as u64, PARTS));
+    assert!(uploaded.crc64_checked);
     let stored = fixture.server.object(BUCKET, "dir/object").unwrap();
     assert_eq!(
         (stored.length, stored.crc64),
@@ -291,6 +292,29 @@ async fn a_changed_file_starts_a_new_upload_and_aborts_the_old_one() {
         .await
         .unwrap();
     assert!(std::fs::read(&copy).unwrap() == changed);
+}
+
+#[tokio::test]
+async fn a_completed_object_whose_crc_is_not_the_parts_fails_the_upload() {
+    let fixture = Fixture::new("misreported").await;
+    let original = content(LENGTH, 9);
+    let source = fixture.file("source", &original);
+    fixture.server.misreport_next_completion();
+    let failure = fixture
+        .manager(2)
+        .upload_file(BUCKET, "object", &source)
+        .send()
+        .await
+        .unwrap_err();
+    let TransferError::CompletedChecksum { parts, object, .. } = &failure else {
+        panic!("not a checksum failure: {failure}");
+    };
+    assert_eq!(*parts, crc64(&original));
+    assert_eq!(*object, !crc64(&original));
+    assert!(
+        failure.to_string().contains("the object is not the file"),
+        "{failure}"
+    );
 }
 
 #[tokio::test]

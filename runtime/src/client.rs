@@ -5,6 +5,7 @@
 //! implementation; [`Client::send`] does the rest. The retry loop is not generic, so it is
 //! compiled once however many operations a crate has.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -21,7 +22,7 @@ use crate::byte_stream::ByteStream;
 use crate::config::{CallOptions, Config};
 use crate::credentials::Credentials;
 use crate::error::{BodyError, BuildError, ConfigError, Error, TimeoutError, TimeoutKind};
-use crate::operation::{CallSpec, Method, Operation};
+use crate::operation::{CallSpec, ContentType, Method, Operation};
 use crate::params::Params;
 use crate::request::{Body, EncodeRequest, Message, RequestBase, RequestParams};
 use crate::response::RawResponse;
@@ -154,6 +155,7 @@ impl Client {
             anonymous: false,
             auth: None,
             body_fields: None,
+            defaults: Default::default(),
         };
         let params = RequestParams {
             query: params,
@@ -226,7 +228,7 @@ impl Client {
             .headers
             .iter()
             .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
-        if !typed && !bare {
+        if !typed && !bare && call.defaults.content_type == ContentType::OfBody {
             params
                 .headers
                 .insert("Content-Type", crate::request::BINARY_CONTENT_TYPE);
@@ -255,27 +257,7 @@ impl Client {
         for (name, value) in options.headers.iter() {
             params.headers.insert(name.to_owned(), value.to_owned());
         }
-        if params.content_md5
-            && !params
-                .headers
-                .iter()
-                .any(|(name, _)| name.eq_ignore_ascii_case("content-md5"))
-        {
-            // A streamed body is hashed only when in memory: one read from a file or a stream
-            // goes to the service, so its digest is the caller's to give as a header.
-            let body = match exchange.payload() {
-                Some(stream) => stream.in_memory().cloned().ok_or_else(|| {
-                    Error::Build(BuildError::Encode(
-                        "the Content-MD5 of a body streamed from a file or a stream is not \
-                         computed: give it as the `Content-MD5` header"
-                            .to_owned(),
-                    ))
-                })?,
-                None => params.encode_message_body(call.body_fields)?.bytes,
-            };
-            let md5 = crate::checksum::content_md5(&body);
-            params.headers.insert("Content-MD5", md5);
-        }
+        add_content_md5(&call, &mut params, exchange.payload())?;
         if let Some((token, location)) = call.idempotency_token
             && params.get(location, token).is_none_or(str::is_empty)
         {
@@ -403,7 +385,11 @@ impl Client {
         nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
-        let message = Message::new(call, base, params)?;
+        let mut params = Cow::Borrowed(params);
+        if wants_content_md5(&call, &params) {
+            add_content_md5(&call, params.to_mut(), None)?;
+        }
+        let message = Message::new(call, base, &params)?;
         let unsigned = Unsigned {
             call,
             base,
@@ -415,6 +401,42 @@ impl Client {
         let credentials = scheme.takes_credentials(&call).then_some(credentials);
         auth::sign(scheme, unsigned, credentials)
     }
+}
+
+/// Whether the call sends its body's `Content-MD5` and no header parameter gives one.
+fn wants_content_md5(call: &CallSpec<'_>, params: &RequestParams) -> bool {
+    (params.content_md5 || call.defaults.content_md5)
+        && !params
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-md5"))
+}
+
+/// Adds the body's `Content-MD5` (the empty body's when there is none) as a header parameter
+/// where the call wants it; `payload` is the body taken out to stream, if any.
+fn add_content_md5(
+    call: &CallSpec<'_>,
+    params: &mut RequestParams,
+    payload: Option<&ByteStream>,
+) -> Result<(), Error> {
+    if !wants_content_md5(call, params) {
+        return Ok(());
+    }
+    // A streamed body is hashed only when in memory: one read from a file or a stream goes
+    // to the service, so its digest is the caller's to give as a header.
+    let body = match payload {
+        Some(stream) => stream.in_memory().cloned().ok_or_else(|| {
+            Error::Build(BuildError::Encode(
+                "the Content-MD5 of a body streamed from a file or a stream is not computed: \
+                 give it as the `Content-MD5` header"
+                    .to_owned(),
+            ))
+        })?,
+        None => params.encode_message_body(call.body_fields)?.bytes,
+    };
+    let md5 = crate::checksum::content_md5(&body);
+    params.headers.insert("Content-MD5", md5);
+    Ok(())
 }
 
 /// What an attempt sends and hands back: the whole response, or a streamed one.
@@ -524,6 +546,7 @@ mod tests {
             anonymous: false,
             auth: None,
             body_fields: None,
+            defaults: Default::default(),
         }
     }
 
@@ -740,6 +763,7 @@ mod tests {
             anonymous: false,
             auth: None,
             body_fields: None,
+            defaults: Default::default(),
         };
         let mut params = RequestParams::default();
         params.path.insert("ClusterId", "c 1/2");

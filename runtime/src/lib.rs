@@ -59,6 +59,8 @@ pub mod http;
 #[cfg(feature = "client")]
 mod lz4_block;
 #[cfg(feature = "client")]
+pub mod media_type;
+#[cfg(feature = "client")]
 pub mod nonce;
 #[cfg(feature = "client")]
 pub mod operation;
@@ -101,7 +103,9 @@ pub use {
     entries::{Entries, EntriesSeed},
     error::{BodyError, BuildError, Error, ServiceError},
     indexmap::IndexMap,
-    operation::{BodyFields, CallSpec, Method, Operation, Paging, ResponseBody},
+    operation::{
+        BodyFields, CallSpec, ContentType, Method, Operation, Paging, RequestDefaults, ResponseBody,
+    },
     paginator::{Page, Paginator},
     presign::PresignedRequest,
     request::{Body, EncodeRequest, RequestParams},

@@ -85,6 +85,32 @@ pub enum BodyFields {
     SlsLogGroup,
 }
 
+/// The `Content-Type` a request goes with when no header parameter sets one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ContentType {
+    /// The body's own: form, JSON, XML or bytes, and none without a body.
+    #[default]
+    OfBody,
+    /// This one, with a body or without (the official OSS SDK sends `application/xml` with
+    /// its configuration reads, and `application/octet-stream` with its listings).
+    Fixed(&'static str),
+    /// None, whatever the body (the official OSS SDK's CompleteMultipartUpload and
+    /// PutObjectTagging send their XML so).
+    Omitted,
+    /// The media type the extension of this path parameter (an object key) names, or
+    /// `application/octet-stream` when it names none: see [`crate::media_type`].
+    ByExtensionOf(&'static str),
+}
+
+/// What the official SDK sends with an operation's requests beyond its parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestDefaults {
+    pub content_type: ContentType,
+    /// The body's MD5 goes as `Content-MD5` (the empty body's when there is none), unless a
+    /// header parameter sets it.
+    pub content_md5: bool,
+}
+
 /// Describes one operation to the runtime.
 #[derive(Clone, Copy, Debug)]
 pub struct Operation {
@@ -100,6 +126,7 @@ pub struct Operation {
     anonymous: bool,
     auth: Option<AuthScheme>,
     body_fields: Option<BodyFields>,
+    defaults: RequestDefaults,
 }
 
 impl Operation {
@@ -118,7 +145,23 @@ impl Operation {
             anonymous: false,
             auth: None,
             body_fields: None,
+            defaults: RequestDefaults {
+                content_type: ContentType::OfBody,
+                content_md5: false,
+            },
         }
+    }
+
+    /// The `Content-Type` the official SDK sends the operation with, when not the body's.
+    pub const fn with_content_type(mut self, content_type: ContentType) -> Self {
+        self.defaults.content_type = content_type;
+        self
+    }
+
+    /// The official SDK sends the operation's body with its `Content-MD5`.
+    pub const fn with_content_md5(mut self) -> Self {
+        self.defaults.content_md5 = true;
+        self
     }
 
     /// The official SDKs send the operation by another scheme than the service's (an
@@ -239,6 +282,10 @@ impl Operation {
     pub fn auth(&self) -> Option<AuthScheme> {
         self.auth
     }
+
+    pub fn defaults(&self) -> RequestDefaults {
+        self.defaults
+    }
 }
 
 /// One call as the send path sees it.
@@ -257,6 +304,8 @@ pub struct CallSpec<'a> {
     pub auth: Option<AuthScheme>,
     /// The kind of body its body fields make (see [`Operation::with_body_fields`]).
     pub body_fields: Option<BodyFields>,
+    /// What goes with its requests beyond the parameters (see [`RequestDefaults`]).
+    pub defaults: RequestDefaults,
 }
 
 impl CallSpec<'_> {
@@ -279,6 +328,7 @@ impl From<&Operation> for CallSpec<'static> {
             anonymous: operation.is_anonymous(),
             auth: operation.auth(),
             body_fields: operation.body_fields(),
+            defaults: operation.defaults(),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::auth::oss4::{self, Oss4Request, Scope};
 use crate::client::Client;
 use crate::credentials::{Credentials, ProvideCredentials as _};
 use crate::error::{ConfigError, Error};
-use crate::operation::CallSpec;
+use crate::operation::{CallSpec, RequestDefaults};
 use crate::request::{EncodeRequest, Message};
 
 /// A presigned call: what to send, where, and until when it is accepted.
@@ -69,6 +69,12 @@ impl Client {
                 "only calls signed with OSS4-HMAC-SHA256 (OSS) can be presigned",
             )));
         }
+        // The official SDK's presigner signs what the request's fields say and nothing it
+        // would add to a request it sends (no guessed `Content-Type`, no `Content-MD5`).
+        let call = CallSpec {
+            defaults: RequestDefaults::default(),
+            ..call
+        };
         let message = Message::new(call, base, params)?;
         // The key, unencoded, as OSS4 signs it; under path-style addressing the path holds the
         // bucket too, which then signs as the key's first segment, the same canonical URI.

@@ -26,7 +26,8 @@ use crate::config::Config;
 use crate::endpoint::{self, Endpoint};
 use crate::error::{BuildError, ConfigError, Error};
 use crate::location::Location;
-use crate::operation::{BodyFields, CallSpec};
+use crate::media_type;
+use crate::operation::{BodyFields, CallSpec, ContentType};
 use crate::params::Params;
 use crate::service::Service;
 use crate::sign;
@@ -496,6 +497,17 @@ impl<'p> Message<'p> {
         params: &'p RequestParams,
     ) -> Result<Self, Error> {
         let body = params.encode_message_body(call.body_fields)?;
+        let content_type = match call.defaults.content_type {
+            ContentType::OfBody => body.content_type,
+            ContentType::Fixed(content_type) => Some(content_type),
+            ContentType::Omitted => None,
+            ContentType::ByExtensionOf(name) => Some(
+                params
+                    .path
+                    .get(name)
+                    .map_or(media_type::DEFAULT, media_type::of_name),
+            ),
+        };
         let query = match call.path.split_once('?') {
             None => Cow::Borrowed(&params.query),
             Some((_, constant)) => {
@@ -534,7 +546,7 @@ impl<'p> Message<'p> {
             headers: &params.headers,
             form: &params.form,
             body: body.bytes,
-            content_type: body.content_type,
+            content_type,
             raw_body_size: body.raw_size,
         })
     }

@@ -162,6 +162,7 @@ fn a_client_of_each_gateway_scheme_sends_the_official_request() {
             anonymous: false,
             auth: None,
             body_fields: None,
+            defaults: Default::default(),
         };
         let signed = client
             .prepare(call, &params, &credentials, at, &file.nonce)

@@ -116,6 +116,7 @@ fn put_logs_is_sent_as_the_official_sdk_sent_it_body_and_authorization_included(
             anonymous: false,
             auth: None,
             body_fields: Some(BodyFields::SlsLogGroup),
+            defaults: Default::default(),
         };
         let credentials = Credentials::new(&file.access_key_id, &file.access_key_secret, "vector");
         let signed = client

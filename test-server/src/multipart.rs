@@ -12,13 +12,14 @@
 //!
 //! Tests see which parts arrived, in order ([`ObjectServer::uploaded_parts`]), the most that
 //! arrived at once ([`ObjectServer::max_parts_in_flight`]) and the uploads still open, and
-//! can have one part number refused ([`ObjectServer::refuse_part`]).
+//! can have one part number refused ([`ObjectServer::refuse_part`]) or the next completed
+//! object misreported ([`ObjectServer::misreport_next_completion`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use http::{Method, Response, StatusCode};
@@ -46,6 +47,7 @@ pub(crate) struct Uploads {
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
     refused_part: Mutex<Option<u32>>,
+    misreport_completion: AtomicBool,
 }
 
 struct Upload {
@@ -82,6 +84,15 @@ impl ObjectServer {
     /// client does not retry, until this is called again with `None`.
     pub fn refuse_part(&self, part_number: Option<u32>) {
         *lock(&self.state.uploads.refused_part) = part_number;
+    }
+
+    /// The next CompleteMultipartUpload stores the object but answers with an
+    /// `x-oss-hash-crc64ecma` that is not its CRC-64, as a damaged object would.
+    pub fn misreport_next_completion(&self) {
+        self.state
+            .uploads
+            .misreport_completion
+            .store(true, Ordering::SeqCst);
     }
 }
 
@@ -345,8 +356,15 @@ async fn complete(
         escape(key),
         escape(&object_etag(crc64))
     ));
+    let misreported = state
+        .uploads
+        .misreport_completion
+        .swap(false, Ordering::SeqCst);
     let headers = response.headers_mut();
-    headers.insert("x-oss-hash-crc64ecma", crc64.into());
+    headers.insert(
+        "x-oss-hash-crc64ecma",
+        if misreported { !crc64 } else { crc64 }.into(),
+    );
     headers.insert(
         "etag",
         object_etag(crc64)

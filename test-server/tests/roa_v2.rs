@@ -147,6 +147,7 @@ fn the_client_sends_what_the_official_sdks_sent() {
             anonymous,
             auth: Some(AuthScheme::RoaV2HmacSha1),
             body_fields: None,
+            defaults: Default::default(),
         };
         let version = header("x-acs-version").unwrap().to_owned();
         let signed = client_for(Box::leak(version.into_boxed_str()))

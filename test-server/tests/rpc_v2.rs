@@ -112,6 +112,7 @@ fn the_client_sends_what_the_official_sdks_sent() {
             anonymous: name.ends_with("anonymous"),
             auth: None,
             body_fields: None,
+            defaults: Default::default(),
         };
         let signed = client_for(Box::leak(version.into_boxed_str()))
             .prepare(

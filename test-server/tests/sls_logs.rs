@@ -4,8 +4,8 @@
 //! whose declared size is wrong is refused as SLS refuses it.
 
 use acs_runtime::{
-    AuthScheme, BodyFields, CallOptions, CallSpec, Client, Config, Credentials, Error, Method,
-    RequestParams, Service,
+    AuthScheme, BodyFields, CallOptions, CallSpec, Client, Config, ContentType, Credentials, Error,
+    Method, RequestDefaults, RequestParams, Service,
 };
 use acs_test_server::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Log, LogGroup, Pair, Reply, TestServer,
@@ -33,6 +33,10 @@ const PUT_LOGS: CallSpec<'static> = CallSpec {
     anonymous: false,
     auth: None,
     body_fields: Some(BodyFields::SlsLogGroup),
+    defaults: RequestDefaults {
+        content_type: ContentType::OfBody,
+        content_md5: false,
+    },
 };
 
 fn pair(key: &str, value: &str) -> Pair {

@@ -60,6 +60,7 @@ fn call(action: &str, method: Method) -> CallSpec<'_> {
         anonymous: false,
         auth: None,
         body_fields: None,
+        defaults: Default::default(),
     }
 }
 
@@ -437,6 +438,7 @@ async fn a_stream_read_whole_for_acs3_is_the_body_sent_and_signed() {
         anonymous: false,
         auth: None,
         body_fields: None,
+        defaults: Default::default(),
     };
     let mut params = RequestParams::default();
     params.put_stream_body(&ByteStream::from_stream(chunks, Some(13)), false);

@@ -76,6 +76,7 @@ impl Wire {
             anonymous: false,
             auth: None,
             body_fields: None,
+            defaults: Default::default(),
         };
         let nonce = acs_runtime::nonce::next(at);
         let request = Client::new(&OOS, config)

@@ -225,6 +225,7 @@ async fn configuration_credentials_client_and_signed_requests_show_no_secret() {
                 anonymous: false,
                 auth: None,
                 body_fields: None,
+                defaults: Default::default(),
             },
             &acs_runtime::RequestParams::default(),
             &temporary_credentials(),

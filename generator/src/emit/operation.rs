@@ -7,8 +7,8 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs, member_doc, setter_doc};
 use super::types::{chain_setter, emit_struct, option_accessors, redacting_debug, rust_type};
 use crate::ir::{
-    FieldNames, Location, Member, Operation, PageStyle, Pagination, Response, Sides, Struct, Style,
-    Type,
+    ContentType, FieldNames, Location, Member, Operation, PageStyle, Pagination, Response, Sides,
+    Struct, Style, Type,
 };
 use crate::naming::ident;
 
@@ -128,6 +128,18 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     };
     if let Some(kind) = body_fields {
         value = quote!(#value.with_body_fields(::acs_runtime::BodyFields::#kind));
+    }
+    let content_type = match &operation.content_type {
+        ContentType::OfBody => None,
+        ContentType::Fixed(media_type) => Some(quote!(Fixed(#media_type))),
+        ContentType::Omitted => Some(quote!(Omitted)),
+        ContentType::ByExtensionOf(parameter) => Some(quote!(ByExtensionOf(#parameter))),
+    };
+    if let Some(content_type) = content_type {
+        value = quote!(#value.with_content_type(::acs_runtime::ContentType::#content_type));
+    }
+    if operation.content_md5 {
+        value = quote!(#value.with_content_md5());
     }
     if operation.response_has_secrets(shared) {
         value = quote!(#value.with_secret_response());

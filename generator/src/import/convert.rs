@@ -174,6 +174,10 @@ impl<'d> Converter<'d> {
             anonymous: signature::is_anonymous(api.security.as_deref()),
             signature: None,
             xml_request,
+            // What the official SDK adds to a request is its facts', not the metadata's.
+            content_type: None,
+            content_type_from: None,
+            content_md5: false,
             xml_response,
             log_group_request: false,
             request,

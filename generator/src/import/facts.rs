@@ -23,9 +23,19 @@
 //!
 //! A parameter fact may also give `type`, a scalar (`string`, `boolean`, `int32`, `int64`,
 //! `float`, `double`): the type the official request model holds it as, where the metadata
-//! types it otherwise (LinkedMall `CreateGoodsShippingNotice`'s `disputeId`, `str` in the model,
-//! an integer in the metadata). With `in` and `type`, a fact adds a parameter the metadata
-//! lacks and the official model has (KMS `AsymmetricDecrypt`'s form field `Recipient`).
+//! types it otherwise (SAE `CreateConfigMap`'s `Data`, `str` in the model, an object in the
+//! metadata). With `in` and `type`, a fact adds a parameter the metadata lacks and the official
+//! model has (KMS `AsymmetricDecrypt`'s form field `Recipient`).
+//!
+//! An operation may take what the official SDK sends with its requests beyond their
+//! parameters: `content_md5: true` (the body's `Content-MD5`), `content_type` (the
+//! `Content-Type` it sends when the caller sets none, where not the body's: a media type or
+//! `none`) or `content_type_from` (the path parameter whose extension gives it), copied into
+//! the spec's keys of those names (`spec/README.md`).
+//!
+//! `response_root` renames the root element of an XML response (its one top-level field)
+//! where the official SDK reads another than the metadata names (OSS ListParts'
+//! `ListPartsResult`).
 //!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
@@ -109,6 +119,18 @@ struct OperationFacts {
     /// each as, the field added when the metadata lacks it.
     #[serde(default)]
     response_headers: Keyed<ResponseHeaderFacts>,
+    /// The spec's `content_type`: what the official SDK sends as `Content-Type` when the
+    /// caller sets none, where it is not the body's (a media type, or `none`).
+    content_type: Option<Spanned<String>>,
+    /// The spec's `content_type_from`: the path parameter whose extension gives it.
+    content_type_from: Option<Spanned<String>>,
+    /// The spec's `content_md5`: the official SDK sends the body's `Content-MD5`.
+    #[serde(default)]
+    content_md5: bool,
+    /// The root element of the XML response as the official SDK reads it (its result model's
+    /// `_xml_map` name), where the metadata names the one top-level response field otherwise:
+    /// OSS answers ListParts with `ListPartsResult`, the metadata says `ListPartResult`.
+    response_root: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,8 +147,8 @@ struct ParameterFacts {
     location: Option<Spanned<String>>,
     style: Option<Spanned<String>>,
     /// The scalar type the official request model holds the parameter as, where the
-    /// metadata types it otherwise (LinkedMall's `disputeId`: `str` in the model, an integer
-    /// in the metadata); with `in`, it adds a parameter the metadata lacks.
+    /// metadata types it otherwise (SAE `CreateConfigMap`'s `Data`: `str` in the model, an
+    /// object in the metadata); with `in`, it adds a parameter the metadata lacks.
     #[serde(rename = "type")]
     ty: Option<Spanned<String>>,
 }
@@ -295,6 +317,17 @@ impl OfficialSdkFacts {
             for (name, fact) in &facts.response_headers.0 {
                 self.apply_response_header(&action.value, operation, name, &fact.ty)?;
             }
+            // Checked where the spec is lowered, as the spec's own keys are.
+            if let Some(content_type) = &facts.content_type {
+                operation.content_type = Some(yaml::unspanned(content_type.value.clone()));
+            }
+            if let Some(parameter) = &facts.content_type_from {
+                operation.content_type_from = Some(yaml::unspanned(parameter.value.clone()));
+            }
+            operation.content_md5 |= facts.content_md5;
+            if let Some(root) = &facts.response_root {
+                self.rename_response_root(&action.value, operation, root)?;
+            }
         }
         Ok(declined)
     }
@@ -334,6 +367,48 @@ impl OfficialSdkFacts {
             ..Shape::default()
         });
         Ok(operation.request.last_mut().expect("just pushed"))
+    }
+
+    /// Renames the one top-level field of an XML response (its root element) to `root`. A
+    /// fact that changes nothing, or an operation without such a field, is an error.
+    fn rename_response_root(
+        &self,
+        action: &str,
+        operation: &mut OperationSpec,
+        root: &Spanned<String>,
+    ) -> Result<(), Diagnostic> {
+        let mut body_fields = operation.response.iter_mut().filter(|field| {
+            field
+                .location
+                .as_ref()
+                .is_none_or(|at| at.value != "header")
+        });
+        let (Some(field), None, true) = (
+            body_fields.next(),
+            body_fields.next(),
+            operation.xml_response,
+        ) else {
+            return Err(Diagnostic::new(
+                self.at(root),
+                format!("`{action}` has no XML response with one root field to rename"),
+            )
+            .with_hint("`response_root` names the root of an XML response of one field"));
+        };
+        let name = field
+            .name
+            .get_or_insert_with(|| yaml::unspanned(String::new()));
+        if name.value == root.value {
+            return Err(Diagnostic::new(
+                self.at(root),
+                format!(
+                    "the metadata already names `{action}`'s response root `{}`",
+                    root.value
+                ),
+            )
+            .with_hint("remove the fact"));
+        }
+        name.value.clone_from(&root.value);
+        Ok(())
     }
 
     /// Gives the header field `name` (matched without case, as HTTP matches names) the type

@@ -847,6 +847,7 @@ mod tests {
             "NextMarker",
             "KeyId",
             "KMSKeyId",
+            "x-oss-server-side-encryption-key-id",
             "AccessKeyId",
             "SecretName",
             "SecretId",

@@ -76,6 +76,7 @@ pub(super) fn lower(
             Some("paste the reference's sample success response verbatim".into()),
         );
     }
+    let content_type = content_type(&mut shapes, spec, &request);
     let idempotency_token = request
         .iter()
         .find(|member| member.wire_name == "ClientToken" && member.ty == Type::String)
@@ -100,6 +101,8 @@ pub(super) fn lower(
         xml_request: spec.xml_request,
         xml_response: spec.xml_response,
         log_group_request: spec.log_group_request,
+        content_type,
+        content_md5: spec.content_md5,
         presignable: false,
         request,
         body_parameter,
@@ -113,6 +116,64 @@ pub(super) fn lower(
         response_example: spec.response_example.clone(),
         name,
     }
+}
+
+/// The spec's `content_type` (a media type or `none`) or `content_type_from` (a path
+/// parameter), one of them at most.
+fn content_type(
+    shapes: &mut Shapes,
+    spec: &crate::spec::OperationSpec,
+    request: &[ir::Member],
+) -> ir::ContentType {
+    match (&spec.content_type, &spec.content_type_from) {
+        (Some(given), Some(_)) => {
+            shapes.report(
+                shapes.at(given),
+                "`content_type` and `content_type_from` both say what the Content-Type is",
+                Some("keep one".into()),
+            );
+            ir::ContentType::OfBody
+        }
+        (Some(given), None) if given.value == "none" => ir::ContentType::Omitted,
+        (Some(given), None) => {
+            if http_media_type(&given.value) {
+                ir::ContentType::Fixed(given.value.clone())
+            } else {
+                shapes.report(
+                    shapes.at(given),
+                    format!("`{}` is no media type", given.value),
+                    Some("a media type (`application/xml`) or `none`".into()),
+                );
+                ir::ContentType::OfBody
+            }
+        }
+        (None, Some(parameter)) => {
+            let in_path = request.iter().any(|member| {
+                member.location == Location::Path && member.wire_name == parameter.value
+            });
+            if !in_path {
+                shapes.report(
+                    shapes.at(parameter),
+                    format!(
+                        "`content_type_from` names `{}`, no path parameter",
+                        parameter.value
+                    ),
+                    Some("name the path parameter whose extension gives the type (`key`)".into()),
+                );
+            }
+            ir::ContentType::ByExtensionOf(parameter.value.clone())
+        }
+        (None, None) => ir::ContentType::OfBody,
+    }
+}
+
+/// `type/subtype`, in characters a header value carries as they are.
+fn http_media_type(text: &str) -> bool {
+    text.split_once('/').is_some_and(|(kind, subtype)| {
+        !kind.is_empty() && !subtype.is_empty() && !subtype.contains('/')
+    }) && text
+        .bytes()
+        .all(|byte| byte.is_ascii_graphic() || byte == b' ')
 }
 
 fn check_name(file: &OperationFile, name: &str, diagnostics: &mut Diagnostics) {

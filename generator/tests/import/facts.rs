@@ -270,3 +270,67 @@ fn a_response_header_fact_that_changes_nothing_or_cannot_be_is_an_error() {
         );
     }
 }
+
+/// Metadata whose `Api` answers an XML document of one root, `ListPartResult`.
+fn metadata_with_xml_root() -> String {
+    with_api(
+        r#"{"methods": ["get"], "produces": ["application/xml"], "responses": {"200": {
+            "schema": {"type": "object", "properties": {"ListPartResult": {"type": "object",
+                "properties": {"Key": {"type": "string"}}}}}}}}"#,
+    )
+}
+
+#[test]
+fn what_the_official_sdk_adds_to_a_request_and_its_response_root_reach_the_spec() {
+    let text = "\
+source: s
+operations:
+  Api:
+    content_type: application/xml
+    content_md5: true
+    response_root: ListPartsResult
+";
+    let specs = import_specs(&metadata_with_xml_root(), Some(&facts(text).unwrap()), None).unwrap();
+    let api = operation(&specs, "Api");
+    assert_eq!(
+        api.content_type.as_ref().map(|given| given.value.as_str()),
+        Some("application/xml")
+    );
+    assert!(api.content_type_from.is_none());
+    assert!(api.content_md5);
+    assert_eq!(
+        api.response[0]
+            .name
+            .as_ref()
+            .map(|name| name.value.as_str()),
+        Some("ListPartsResult")
+    );
+}
+
+#[test]
+fn a_response_root_fact_that_changes_nothing_or_names_no_xml_root_is_an_error() {
+    let cases = [
+        (
+            metadata_with_xml_root(),
+            format!(
+                "{FILE}:4:20: error: the metadata already names `Api`'s response root `ListPartResult`"
+            ),
+        ),
+        (
+            metadata(),
+            format!("{FILE}:4:20: error: `Api` has no XML response with one root field to rename"),
+        ),
+    ];
+    let text = "source: s\noperations:\n  Api:\n    response_root: ListPartResult\n";
+    for (metadata, expected) in cases {
+        let error = facts(text)
+            .and_then(|facts| {
+                import_specs(&metadata, Some(&facts), None).map_err(|error| error.to_string())
+            })
+            .unwrap_err();
+        assert!(
+            error.starts_with(&expected),
+            "{error}\nexpected: {expected}"
+        );
+    }
+}

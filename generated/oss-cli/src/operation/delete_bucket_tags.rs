@@ -11,6 +11,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         )
         .with_path("/?tagging")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

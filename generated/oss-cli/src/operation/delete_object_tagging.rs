@@ -19,6 +19,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
                 },
             ],
         )
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

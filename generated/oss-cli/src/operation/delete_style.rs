@@ -8,6 +8,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("DeleteStyle", ::acs_runtime::Method::Delete)
         .with_path("/?style")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

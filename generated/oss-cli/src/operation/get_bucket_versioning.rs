@@ -12,6 +12,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         .with_path("/?versioning")
         .with_response_body(::acs_runtime::ResponseBody::Xml)
         .read_only()
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

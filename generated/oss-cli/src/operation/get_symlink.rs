@@ -29,6 +29,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             ],
         )
         .read_only()
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

@@ -13,6 +13,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             at: ::acs_runtime::Location::Query,
         })
         .read_only()
+        .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+        .with_content_md5()
         .with_secret_response(),
     pagination: Some(::acs_cli::Pagination {
         output_token: &["ListAccessPointsResult", "NextContinuationToken"],

@@ -12,6 +12,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
             at: ::acs_runtime::Location::Query,
         })
         .read_only()
+        .with_content_type(::acs_runtime::ContentType::Fixed("application/octet-stream"))
+        .with_content_md5()
         .with_secret_response(),
     pagination: Some(::acs_cli::Pagination {
         output_token: &["ListAllMyBucketsResult", "NextMarker"],

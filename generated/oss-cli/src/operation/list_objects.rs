@@ -8,6 +8,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("ListObjects", ::acs_runtime::Method::Get)
         .with_response_body(::acs_runtime::ResponseBody::Xml)
         .read_only()
+        .with_content_type(::acs_runtime::ContentType::Fixed("application/octet-stream"))
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

@@ -9,6 +9,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         .with_path("/{+key}")
         .with_response_body(::acs_runtime::ResponseBody::Xml)
         .read_only()
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

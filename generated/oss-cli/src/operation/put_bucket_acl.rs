@@ -8,6 +8,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("PutBucketAcl", ::acs_runtime::Method::Put)
         .with_path("/?acl")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

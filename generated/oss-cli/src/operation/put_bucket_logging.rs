@@ -9,6 +9,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         .with_path("/?logging")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
         .with_body_fields(::acs_runtime::BodyFields::Xml)
+        .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+        .with_content_md5()
         .with_secret_response(),
     pagination: None,
     parameters: &[

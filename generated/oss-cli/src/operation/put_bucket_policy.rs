@@ -8,6 +8,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
     call: ::acs_runtime::Operation::new("PutBucketPolicy", ::acs_runtime::Method::Put)
         .with_path("/?policy")
         .with_response_body(::acs_runtime::ResponseBody::Empty)
+        .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
         .with_secret_response(),
     pagination: None,
     parameters: &[

@@ -28,6 +28,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
                 },
             ],
         )
+        .with_content_type(::acs_runtime::ContentType::ByExtensionOf("key"))
         .with_secret_response(),
     pagination: None,
     parameters: &[

@@ -8,6 +8,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to cancel a multipart upload task and delete the parts that are uploaded by the multipart upload task.

@@ -8,6 +8,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?metaQuery&comp=delete")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Disables the metadata management feature for an Object Storage Service (OSS) bucket. After the metadata management feature is disabled for a bucket, OSS automatically deletes the metadata index library of the bucket and you cannot perform metadata indexing.

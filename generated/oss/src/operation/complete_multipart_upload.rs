@@ -21,6 +21,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ],
     )
     .with_body_fields(::acs_runtime::BodyFields::Xml)
+    .with_content_type(::acs_runtime::ContentType::Omitted)
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to complete the multipart upload task of an object.

@@ -36,6 +36,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
             },
         ],
     )
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Copies objects within a bucket or between buckets in the same region.

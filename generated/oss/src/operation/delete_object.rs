@@ -20,6 +20,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
             },
         ],
     )
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to delete an object.

@@ -16,6 +16,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
             },
         ],
     )
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to delete the tags of a specified object.

@@ -8,6 +8,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?userDefinedLogFieldsConfig")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Deletes the custom configurations of the user_defined_log_fields field in the real-time logs of a bucket.

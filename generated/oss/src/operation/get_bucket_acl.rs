@@ -9,6 +9,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?acl")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries the access control list (ACL) of a bucket. Only the owner of a bucket can query the ACL of the bucket.

@@ -9,6 +9,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?redundancyTransition")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries the redundancy type conversion tasks of a bucket.

@@ -9,6 +9,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?bucketInfo")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries the information about a bucket. Only the owner of a bucket can query the information about the bucket. You can call this operation from an Object Storage Service (OSS) endpoint.

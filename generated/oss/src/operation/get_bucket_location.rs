@@ -9,6 +9,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?location")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries the region in which a bucket resides. Only the owner of a bucket can query the region in which the bucket resides.

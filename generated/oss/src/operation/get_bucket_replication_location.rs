@@ -9,6 +9,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?replicationLocation")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries the regions in which available destination buckets reside. You can determine the region of the destination bucket to which the data in the source bucket are replicated based on the returned response.

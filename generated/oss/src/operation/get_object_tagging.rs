@@ -17,6 +17,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ],
     )
     .read_only()
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to query the tags of an object.

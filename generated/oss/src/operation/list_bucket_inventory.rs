@@ -13,6 +13,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         at: ::acs_runtime::Location::Query,
     })
     .read_only()
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries all inventories in a bucket at a time.

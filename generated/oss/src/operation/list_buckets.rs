@@ -12,6 +12,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         at: ::acs_runtime::Location::Query,
     })
     .read_only()
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/octet-stream"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries all buckets that are owned by a requester.

@@ -9,6 +9,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?uploads")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to list all ongoing multipart upload tasks.

@@ -9,6 +9,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?versions")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/octet-stream"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Queries the information about the versions of all objects in a bucket, including the delete markers.

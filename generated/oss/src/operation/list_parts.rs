@@ -9,6 +9,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to list all parts that are uploaded by using a specified upload ID.
@@ -391,8 +392,8 @@ impl ListPartsFluentBuilder {
 pub struct ListPartsResponse {
     /// The container that stores the response of the ListParts request.
     ///
-    /// Wire name: `ListPartResult`.
-    pub list_part_result: Option<ListPartResult>,
+    /// Wire name: `ListPartsResult`.
+    pub list_parts_result: Option<ListPartsResult>,
 }
 impl ::serde::Serialize for ListPartsResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -400,10 +401,10 @@ impl ::serde::Serialize for ListPartsResponse {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list_part_result {
+        if let Some(value) = &self.list_parts_result {
             ::serde::ser::SerializeMap::serialize_entry(
                 &mut map,
-                "ListPartResult",
+                "ListPartsResult",
                 value,
             )?;
         }
@@ -432,7 +433,7 @@ impl<'de> ::serde::Deserialize<'de> for ListPartsResponse {
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
                     match key.as_str() {
-                        "ListPartResult" => value.list_part_result = map.next_value()?,
+                        "ListPartsResult" => value.list_parts_result = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -445,15 +446,15 @@ impl<'de> ::serde::Deserialize<'de> for ListPartsResponse {
     }
 }
 impl ListPartsResponse {
-    /// `ListPartResult`, if the service sent it.
-    pub fn list_part_result(&self) -> Option<&ListPartResult> {
-        self.list_part_result.as_ref()
+    /// `ListPartsResult`, if the service sent it.
+    pub fn list_parts_result(&self) -> Option<&ListPartsResult> {
+        self.list_parts_result.as_ref()
     }
 }
 /// The container that stores the response of the ListParts request.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ListPartResult {
+pub struct ListPartsResult {
     /// The name of the bucket.
     ///
     /// Wire name: `Bucket`.
@@ -503,7 +504,7 @@ pub struct ListPartResult {
     /// Wire name: `Part`.
     pub part: Option<Vec<crate::types::Part>>,
 }
-impl ::serde::Serialize for ListPartResult {
+impl ::serde::Serialize for ListPartsResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -544,24 +545,24 @@ impl ::serde::Serialize for ListPartResult {
         ::serde::ser::SerializeMap::end(map)
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ListPartResult {
+impl<'de> ::serde::Deserialize<'de> for ListPartsResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListPartResult;
+            type Value = ListPartsResult;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("a ListPartResult object")
+                formatter.write_str("a ListPartsResult object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListPartResult, A::Error> {
-                let mut value = ListPartResult::default();
+            ) -> Result<ListPartsResult, A::Error> {
+                let mut value = ListPartsResult::default();
                 while let Some(key) = map
                     .next_key::<::acs_runtime::de::FieldName<'de>>()?
                 {
@@ -589,7 +590,7 @@ impl<'de> ::serde::Deserialize<'de> for ListPartResult {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
-impl ListPartResult {
+impl ListPartsResult {
     /// `Bucket`, if the service sent it.
     pub fn bucket(&self) -> Option<&str> {
         self.bucket.as_deref()

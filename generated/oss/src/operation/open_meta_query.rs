@@ -9,6 +9,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?metaQuery&comp=add")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
     .with_body_fields(::acs_runtime::BodyFields::Xml)
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Enables metadata management for a bucket. After you enable the metadata management feature for a bucket, Object Storage Service (OSS) creates a metadata index library for the bucket and creates metadata indexes for all objects in the bucket. After the metadata index library is created, OSS continues to perform quasi-real-time scans on incremental objects in the bucket and creates metadata indexes for the incremental objects.

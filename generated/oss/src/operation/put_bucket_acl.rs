@@ -8,6 +8,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?acl")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Configures or modifies the access control list (ACL) for a bucket.

@@ -8,6 +8,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?policy")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
     .with_secret_response();
 impl crate::Client {
     /// Configures a policy for a bucket.

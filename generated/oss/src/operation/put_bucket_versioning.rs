@@ -9,6 +9,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_path("/?versioning")
     .with_response_body(::acs_runtime::ResponseBody::Empty)
     .with_body_fields(::acs_runtime::BodyFields::Xml)
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// Configures the versioning state for a bucket.

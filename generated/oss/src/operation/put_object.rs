@@ -28,6 +28,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
             },
         ],
     )
+    .with_content_type(::acs_runtime::ContentType::ByExtensionOf("key"))
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to upload an object.

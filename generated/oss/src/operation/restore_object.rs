@@ -21,6 +21,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
         ],
     )
     .with_body_fields(::acs_runtime::BodyFields::Xml)
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to restore objects of the Archive and Cold Archive storage classes.

@@ -16,6 +16,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
             },
         ],
     )
+    .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// This operation stops writing to the Appendable Object, after which the user can configure lifecycle rules to change the storage class of the corresponding Appendable Object to Cold Archive or Deep Cold Archive.

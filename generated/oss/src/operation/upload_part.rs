@@ -24,6 +24,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
             },
         ],
     )
+    .with_content_type(::acs_runtime::ContentType::Omitted)
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to upload an object by part based on the object name and the upload ID that you specify.

@@ -16,6 +16,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
             },
         ],
     )
+    .with_content_md5()
     .with_secret_response();
 impl crate::Client {
     /// 通过拷贝现有文件的方式上传单个分片
