@@ -246,7 +246,7 @@ fn operation_entry(operation: &Operation, shared: &[Struct]) -> TokenStream {
     let command = &operation.names.command.name;
     let alias = option(operation.names.command.alias.as_deref());
     let summary = operation.summary.clone().unwrap_or_default();
-    let call = super::operation::runtime_operation(operation, shared);
+    let call = super::runtime_operation::runtime_operation(operation, shared);
     let pagination = match &operation.pagination {
         Some(pagination) => {
             let (output, total): (&[String], &[String]) = match &pagination.style {

@@ -7,6 +7,7 @@ mod enums;
 mod examples;
 mod markdown;
 mod operation;
+mod runtime_operation;
 mod sdk_crate;
 mod serde_impls;
 mod types;
