@@ -16,10 +16,7 @@ the body is sent either way, and a field the metadata lacks is an input it canno
 SITE_PACKAGES holds the pinned official SDKs (the conformance venv's). Prints, per
 product-version, the facts to merge by hand into its file; an operation whose facts already
 move a parameter into the body is left out, as ours sends its body already. Once every such
-fact is in its file, it prints GEMP's and WebPlus's `signature: ROA-V2-HMAC-SHA1` alone, which
-are left out on purpose: with them, ours signs 144 of GEMP's 147 actions and all 46 of
-WebPlus's otherwise than the official SDK (`authorization: ours is not the official one`), so
-they keep ACS3 until the runtime's signed ROA v2 requests are the official ones.
+fact is in its file, it prints nothing.
 """
 
 import json

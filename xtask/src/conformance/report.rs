@@ -725,6 +725,12 @@ otherwise; everything else is compared as sent.
   official SDK signed, may sign other headers the official request carries with the same value
   (`accept`), and its signature must verify over the official request: `SignedHeaders` lists
   themselves are not compared, nor the `Authorization` bytes, which differ with them.
+- **The credentials provider in a v2 ROA signature.** tea-openapi's v2 ROA path
+  (`do_roarequest`, `do_roarequest_with_form`) sends `x-acs-credentials-provider` and, as it
+  signs every `x-acs-*` header it sends, signs it; ours does not send it, so the two
+  `Authorization`s differ by that header alone. Where the official request carries it, our
+  `Authorization` must verify over the official request without it
+  (`test-server/src/verify_gateways.rs`, the v2 ROA string); else it is compared byte for byte.
 ";
 
 const EXCEPTIONS: &str = "
