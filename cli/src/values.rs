@@ -121,10 +121,7 @@ impl TypedValueParser for ParameterParser {
         value: &OsStr,
     ) -> Result<Value, clap::Error> {
         let refuse = refusal(command, arg);
-        let text = value
-            .to_str()
-            .ok_or_else(|| refuse("not valid UTF-8".to_owned()))?;
-        refuse_option(text, &self.options).map_err(&refuse)?;
+        let text = value_text(value, &self.options).map_err(&refuse)?;
         let text = self.sources.read(text).map_err(&refuse)?;
         parse_kind(self.kind, &text).map_err(refuse)
     }
@@ -147,12 +144,16 @@ impl TypedValueParser for BodyParser {
         value: &OsStr,
     ) -> Result<ByteStream, clap::Error> {
         let refuse = refusal(command, arg);
-        let text = value
-            .to_str()
-            .ok_or_else(|| refuse("not valid UTF-8".to_owned()))?;
-        refuse_option(text, &self.options).map_err(&refuse)?;
+        let text = value_text(value, &self.options).map_err(&refuse)?;
         self.sources.stream(text).map_err(refuse)
     }
+}
+
+/// A flag's value as text, refused when it is not UTF-8 or is one of the command's own options.
+fn value_text<'v>(value: &'v OsStr, options: &BTreeSet<String>) -> Result<&'v str, String> {
+    let text = value.to_str().ok_or_else(|| "not valid UTF-8".to_owned())?;
+    refuse_option(text, options)?;
+    Ok(text)
 }
 
 /// The error refusing a flag's value for `problem`, which names the flag and never shows the

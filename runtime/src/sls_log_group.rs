@@ -100,12 +100,13 @@ pub(crate) fn encode(
         )
     })?;
     let raw = group.encode_to_vec();
+    let raw_size = raw.len();
     let compression = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(COMPRESS_TYPE_HEADER))
         .map(|(_, value)| value);
     let body = match compression {
-        None => raw.clone(),
+        None => raw,
         Some("lz4") => crate::lz4_block::compress(&raw),
         Some(other) => {
             return Err(encode_error(format!(
@@ -115,7 +116,7 @@ pub(crate) fn encode(
         }
     };
     Ok(EncodedLogGroup {
-        raw_size: raw.len(),
+        raw_size,
         body: Bytes::from(body),
     })
 }
