@@ -8,11 +8,11 @@
 
 use std::path::PathBuf;
 
+pub use acs_runtime::params::Style;
 /// Where a parameter travels (fields of structs and responses have `Query`, unused) and how
 /// its value is encoded: the runtime's own types, so the generator and what it generates
 /// cannot disagree.
-pub use acs_runtime::Location;
-pub use acs_runtime::params::Style;
+pub use acs_runtime::{ContentType, Location};
 
 pub use crate::naming::{FieldNames, OperationNames, Spellings, WaiterNames};
 
@@ -101,19 +101,6 @@ pub struct Service {
     pub waiters: Vec<Waiter>,
 }
 
-/// The `Content-Type` an operation's requests go with when no header parameter sets one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContentType {
-    /// The body's own, none without a body.
-    OfBody,
-    /// This media type, with a body or without.
-    Fixed(String),
-    /// None, whatever the body.
-    Omitted,
-    /// The media type the extension of this path parameter's value names.
-    ByExtensionOf(String),
-}
-
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub spec_path: PathBuf,
@@ -142,7 +129,7 @@ pub struct Operation {
     pub log_group_request: bool,
     /// The `Content-Type` its requests go with when no header parameter sets one (the spec's
     /// `content_type` and `content_type_from`).
-    pub content_type: ContentType,
+    pub content_type: ContentType<String>,
     /// Its requests carry the body's `Content-MD5` (the spec's `content_md5`).
     pub content_md5: bool,
     /// Calls can be presigned as URLs: the service signs with OSS4.

@@ -29,6 +29,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod content_type;
 pub mod location;
 pub mod params;
 
@@ -89,6 +90,7 @@ pub mod waiter;
 #[cfg(feature = "client")]
 mod xml;
 
+pub use content_type::ContentType;
 pub use location::Location;
 pub use params::Params;
 
@@ -103,9 +105,7 @@ pub use {
     entries::{Entries, EntriesSeed},
     error::{BodyError, BuildError, Error, ServiceError},
     indexmap::IndexMap,
-    operation::{
-        BodyFields, CallSpec, ContentType, Method, Operation, Paging, RequestDefaults, ResponseBody,
-    },
+    operation::{BodyFields, CallSpec, Method, Operation, Paging, RequestDefaults, ResponseBody},
     paginator::{Page, Paginator},
     presign::PresignedRequest,
     request::{Body, EncodeRequest, RequestParams},

@@ -3,6 +3,7 @@
 //! of it as the send path sees it ([`CallSpec`]).
 
 use crate::auth::AuthScheme;
+use crate::content_type::ContentType;
 use crate::location::Location;
 use crate::response::ResponseHeader;
 
@@ -83,23 +84,6 @@ pub enum BodyFields {
     /// gateway sends `PutLogs`: protobuf, compressed as the `x-log-compresstype` header says
     /// (see `sls_log_group.rs`). Like XML, none is sent when no field is set.
     SlsLogGroup,
-}
-
-/// The `Content-Type` a request goes with when no header parameter sets one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ContentType {
-    /// The body's own: form, JSON, XML or bytes, and none without a body.
-    #[default]
-    OfBody,
-    /// This one, with a body or without (the official OSS SDK sends `application/xml` with
-    /// its configuration reads, and `application/octet-stream` with its listings).
-    Fixed(&'static str),
-    /// None, whatever the body (the official OSS SDK's CompleteMultipartUpload and
-    /// PutObjectTagging send their XML so).
-    Omitted,
-    /// The media type the extension of this path parameter (an object key) names, or
-    /// `application/octet-stream` when it names none: see [`crate::media_type`].
-    ByExtensionOf(&'static str),
 }
 
 /// What the official SDK sends with an operation's requests beyond its parameters.

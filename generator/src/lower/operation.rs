@@ -124,7 +124,7 @@ fn content_type(
     shapes: &mut Shapes,
     spec: &crate::spec::OperationSpec,
     request: &[ir::Member],
-) -> ir::ContentType {
+) -> ir::ContentType<String> {
     match (&spec.content_type, &spec.content_type_from) {
         (Some(given), Some(_)) => {
             shapes.report(
