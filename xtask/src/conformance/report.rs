@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use super::{ActionOutcome, ActionResult, Product, State, Timings};
+use super::action_results::{ActionOutcome, ActionResult};
+use super::{Product, State, Timings};
 
 /// `dir<TAB>action<TAB>side<TAB>class` for every difference found.
 pub fn known(products: &[Product]) -> BTreeSet<String> {
