@@ -10,6 +10,11 @@ adding the model's fields (`Recipient: {in: formData, type: string}`) makes ours
 official one. Only operations whose metadata has no body field at all are reported: elsewhere
 the body is sent either way, and a field the metadata lacks is an input it cannot express.
 
+It also finds the fields of the metadata's shared schemas (`components`) that requests use and
+whose official model, the class of the schema's name, holds as text where the metadata types
+them otherwise (LinkedMall `GoodsShippingNoticeCreateCmd.disputeId`): the official JSON has a
+string there, which a `schemas` fact gives ours.
+
     python3 conformance/derive_facts.py SITE_PACKAGES OPENMETA_DIR \
         conformance/requirements-products.txt generator/official-sdk-facts
 
@@ -33,6 +38,7 @@ MODEL_FIELD = re.compile(r"result\['([^']+)'\] = self\.(\w+)\n")
 WHOLE_REQUEST_BODY = "body=UtilClient.to_map(request)"
 BODY_KIND = re.compile(r"req_body_type\s*=\s*'(\w+)'")
 PYTHON_TYPES = {"str": "string", "int": "int64", "bool": "boolean", "float": "double"}
+SCHEMA_PREFIX = "#/components/schemas/"
 
 
 def normalized(name):
@@ -88,23 +94,34 @@ def attribute_type(classes, class_name, attribute):
 
 def known_facts(facts_file):
     """What the facts file says already: the operations whose facts move a parameter into the
-    body (so that ours sends one), and the (operation, parameter) pairs given a type. Read line
-    by line, as the facts files are written (an operation at two spaces, a parameter at six)."""
-    moved, typed = set(), set()
+    body (so that ours sends one), the (operation, parameter) pairs given a type, and the
+    (schema, field) pairs given a type. Read line by line, as the facts files are written (a
+    section at the margin, an operation or schema at two spaces, a parameter at six, a schema's
+    field at four)."""
+    moved, typed, schema_typed = set(), set(), set()
     if not os.path.exists(facts_file):
-        return moved, typed
-    operation = None
+        return moved, typed, schema_typed
+    section, operation = None, None
     for line in open(facts_file, encoding="utf-8"):
+        match = re.match(r"(\w+):", line)
+        if match:
+            section = match.group(1)
+            continue
         match = re.match(r"  (\w+):$", line)
         if match:
             operation = match.group(1)
+            continue
+        if section == "schemas":
+            field = re.match(r"    (\S+): \{.*\btype: ", line)
+            if operation and field:
+                schema_typed.add((operation, field.group(1)))
             continue
         if operation and re.search(r"\{in: (formData|body)\b", line):
             moved.add(operation)
         parameter = re.match(r"      (\S+): \{.*\btype: ", line)
         if operation and parameter:
             typed.add((operation, parameter.group(1)))
-    return moved, typed
+    return moved, typed, schema_typed
 
 
 def retyped(parameters, fields, classes, class_name):
@@ -144,8 +161,50 @@ def old_signature(client_source, style):
     return None
 
 
+def referenced_schemas(value, schemas, found):
+    """The names of the shared schemas `value` references, and those they reference, into
+    `found`."""
+    if isinstance(value, dict):
+        reference = value.get("$ref")
+        if isinstance(reference, str) and reference.startswith(SCHEMA_PREFIX):
+            name = reference[len(SCHEMA_PREFIX):]
+            if name in schemas and name not in found:
+                found.add(name)
+                referenced_schemas(schemas[name], schemas, found)
+        for child in value.values():
+            referenced_schemas(child, schemas, found)
+    elif isinstance(value, list):
+        for child in value:
+            referenced_schemas(child, schemas, found)
+
+
+def retyped_schema_fields(site_packages, package_dir_name, document, already_typed):
+    """By shared schema, the fields that requests send and that the schema's official model
+    holds as text where the metadata types them otherwise."""
+    package_dir = os.path.join(site_packages, package_dir_name)
+    if not os.path.isdir(package_dir):
+        return {}
+    classes = models_source(package_dir)
+    schemas = document.get("components", {}).get("schemas", {})
+    used = set()
+    for api in document.get("apis", {}).values():
+        referenced_schemas(api.get("parameters", []), schemas, used)
+    facts = {}
+    for name in sorted(used):
+        properties = schemas[name].get("properties") or {}
+        for wire, attribute in MODEL_FIELD.findall(classes.get(name, "")):
+            listed = properties.get(wire, {})
+            if "$ref" in listed or listed.get("type") in (None, "string"):
+                continue
+            if (name, wire) in already_typed:
+                continue
+            if attribute_type(classes, name, attribute) == "string":
+                facts.setdefault(name, {})[wire] = {"type": "string"}
+    return facts
+
+
 def derive(site_packages, package_dir_name, document, known):
-    already_moved, already_typed = known
+    already_moved, already_typed, _ = known
     package_dir = os.path.join(site_packages, package_dir_name)
     client = os.path.join(package_dir, "client.py")
     if not os.path.exists(client):
@@ -199,7 +258,9 @@ def main():
         if module not in packages:
             continue
         facts_file = os.path.join(facts_dir, f"{product.lower()}-{version}.yaml")
-        facts = derive(site_packages, module, document, known_facts(facts_file))
+        known = known_facts(facts_file)
+        facts = derive(site_packages, module, document, known)
+        schema_facts = retyped_schema_fields(site_packages, module, document, known[2])
         client = os.path.join(site_packages, module, "client.py")
         signature = None
         if os.path.exists(client) and document.get("apis"):
@@ -211,6 +272,13 @@ def main():
         if signature and not has_signature:
             print(f"# {product.lower()}-{version}.yaml, from {packages[module]}")
             print(f"signature: {signature}")
+        if schema_facts:
+            print(f"# {product.lower()}-{version}.yaml, from {packages[module]}")
+            print("schemas:")
+            for name, fields in sorted(schema_facts.items()):
+                print(f"  {name}:")
+                for wire, fact in sorted(fields.items()):
+                    print(f"    {wire}: {{type: {fact['type']}}}")
         if not facts:
             continue
         print(f"# {product.lower()}-{version}.yaml, from {packages[module]}")

@@ -320,9 +320,10 @@ pub struct Struct {
     pub side: Sides,
     pub description: Option<String>,
     pub fields: Vec<Member>,
-    /// Sent with its fields in the spec's order rather than their names' byte order: the
-    /// structs of a service that sends XML bodies, whose official SDK writes an element's
-    /// children in the order its model declares them.
+    /// Sent with its fields in the spec's order rather than their names' byte order, as the
+    /// official SDK's model declares them: the structs of a service that sends XML bodies
+    /// (an element's children), and those inside a map's values or the items of an array of
+    /// arrays (`lower/types.rs`).
     pub in_spec_order: bool,
 }
 

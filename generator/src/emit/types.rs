@@ -128,7 +128,8 @@ pub fn chain_setter(member: &Member, target: &TokenStream, owner: &str) -> Token
 /// A struct of a response or a nested object. Every field is optional: the service may omit
 /// anything. Structs built by callers (the request side) serialise with their fields in the
 /// byte order of their wire names, as the official SDKs write JSON (in the spec's order for a
-/// service that sends XML, as its official SDK writes elements), and get chainable
+/// service that sends XML, as its official SDK writes elements, and inside a map's values or
+/// an array of arrays, as the official models declare those fields), and get chainable
 /// setters; structs only read from responses get accessors borrowing their fields. Every
 /// struct deserialises, tolerantly through `acs_runtime::de`: responses so, and requests read
 /// from JSON keyed by wire names.

@@ -37,6 +37,14 @@
 //! where the official SDK reads another than the metadata names (OSS ListParts'
 //! `ListPartsResult`).
 //!
+//! `schemas` gives fields of the shared schemas (`schemas.yaml`), by schema name and then by
+//! the field's path (as the overlay writes paths: `Config.Port`, `Items[].Id`), the `type`
+//! the official model holds them as, where the metadata types them otherwise: the official
+//! models of the metadata's shared schemas are classes of the same names, so a field typed
+//! otherwise there is sent otherwise wherever the schema is (LinkedMall
+//! `GoodsShippingNoticeCreateCmd`'s `disputeId`, `str` in the model, an integer in the
+//! metadata). A fact that names no field, or gives the type the field has, is an error.
+//!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
 //! `parameters`; a parameter, by its wire name, `in` and `style`. `log_group_request: true`
@@ -58,6 +66,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
+use super::path;
 use crate::diagnostics::{Diagnostic, SourceLocation};
 use crate::spec::{OperationSpec, Shape};
 use crate::yaml::{self, Spanned};
@@ -87,6 +96,9 @@ pub fn file_name(product: &str, version: &str) -> String {
 pub struct OfficialSdkFacts {
     file: PathBuf,
     facts: FactsFile,
+    /// Kept for some operations only (`only_operations`): a shared schema none of them uses
+    /// is then not imported, and its facts do not apply.
+    some_operations: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +112,17 @@ struct FactsFile {
     signature: Option<Spanned<String>>,
     #[serde(default)]
     operations: Keyed<OperationFacts>,
+    /// Fields of shared schemas, by schema name and then by path: the type the official
+    /// model holds each as.
+    #[serde(default)]
+    schemas: Keyed<Keyed<FieldFacts>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldFacts {
+    #[serde(rename = "type")]
+    ty: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,6 +218,7 @@ impl OfficialSdkFacts {
         let this = OfficialSdkFacts {
             file: file.to_path_buf(),
             facts,
+            some_operations: false,
         };
         this.check_values()?;
         Ok(this)
@@ -217,6 +241,7 @@ impl OfficialSdkFacts {
             .operations
             .0
             .retain(|(action, _)| actions.contains(&action.value));
+        self.some_operations = true;
         self
     }
 
@@ -267,6 +292,60 @@ impl OfficialSdkFacts {
                         )
                         .with_hint("a `map` collects the headers of a prefix, named `prefix*`; any other header is a scalar"));
                 }
+            }
+        }
+        for (_, fields) in &self.facts.schemas.0 {
+            for (_, field) in &fields.0 {
+                known(&field.ty, PARAMETER_TYPES, "field type")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the facts of `schemas` to the shared schemas imported from the metadata: each
+    /// field named takes the scalar type given.
+    pub(crate) fn apply_to_schemas(&self, schemas: &mut [Shape]) -> Result<(), Diagnostic> {
+        for (name, fields) in &self.facts.schemas.0 {
+            let Some(schema) = schemas.iter_mut().find(|schema| {
+                schema
+                    .name
+                    .as_ref()
+                    .is_some_and(|own| own.value == name.value)
+            }) else {
+                if self.some_operations {
+                    continue;
+                }
+                return Err(Diagnostic::new(
+                    self.at(name),
+                    format!(
+                        "no request or response uses a shared schema `{}`",
+                        name.value
+                    ),
+                )
+                .with_hint("remove the facts of a schema the metadata no longer lists"));
+            };
+            for (path, fact) in &fields.0 {
+                let field = path::resolve(&mut schema.fields, &path.value).map_err(|problem| {
+                    Diagnostic::new(
+                        self.at(path),
+                        format!("schema `{}`, path `{}`: {problem}", name.value, path.value),
+                    )
+                })?;
+                if field
+                    .ty
+                    .as_ref()
+                    .is_some_and(|ty| ty.value == fact.ty.value)
+                {
+                    return Err(Diagnostic::new(
+                        self.at(&fact.ty),
+                        format!(
+                            "the metadata already types `{}` of schema `{}` `{}`",
+                            path.value, name.value, fact.ty.value
+                        ),
+                    )
+                    .with_hint("remove the fact"));
+                }
+                retype(field, &fact.ty.value);
             }
         }
         Ok(())

@@ -226,6 +226,11 @@ pub fn import_specs(
     }
     // Pagination is detected through the shared schemas that responses reference.
     let mut schemas = converter.shared_schemas(&operations);
+    if let Some(facts) = facts {
+        facts
+            .apply_to_schemas(&mut schemas)
+            .map_err(ImportError::Facts)?;
+    }
     sensitive::mark_schemas(&mut schemas, &mut judged_secrets);
     overlay.patch_schemas(&mut schemas)?;
     let mut paging_left_out = BTreeMap::new();

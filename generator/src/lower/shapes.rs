@@ -77,6 +77,9 @@ pub(super) struct Shapes<'a> {
     pub enums: Vec<ir::Enum>,
     /// Members already reported as broken: references to them are not reported again.
     pub broken: BTreeSet<String>,
+    /// Whether the structs declared now are inside a map's values or the items of an array
+    /// of arrays, and so keep their fields in the spec's order (`types.rs`).
+    pub in_declared_order: bool,
 }
 
 impl<'a> Shapes<'a> {
@@ -98,6 +101,7 @@ impl<'a> Shapes<'a> {
             structs: Vec::new(),
             enums: Vec::new(),
             broken: BTreeSet::new(),
+            in_declared_order: false,
         }
     }
 

@@ -96,17 +96,38 @@ impl Shapes<'_> {
                     );
                     return None;
                 };
-                Type::Array(Box::new(self.lower_member(items, element)?.ty))
+                let of_arrays = items.ty.as_ref().is_some_and(|ty| ty.value == "array");
+                let item = self
+                    .in_declared_order(of_arrays, |shapes| shapes.lower_member(items, element))?;
+                Type::Array(Box::new(item.ty))
             }
             "map" => {
                 let Some(values) = &shape.values else {
                     self.report(type_location, "a map needs `values`", None);
                     return None;
                 };
-                Type::Map(Box::new(self.lower_member(values, element)?.ty))
+                let value =
+                    self.in_declared_order(true, |shapes| shapes.lower_member(values, element))?;
+                Type::Map(Box::new(value.ty))
             }
             _ => self.lower_struct(shape, position, wire_name, type_location)?,
         })
+    }
+
+    /// Lowers with `lower`, the structs it declares keeping their fields in the spec's order
+    /// when `declared` (and when the walk is already inside such a place). The official SDKs'
+    /// models write an object's fields in the byte order of their names, but for the models
+    /// of a map's values and of the items of an array of arrays, and everything inside them,
+    /// whose fields they write in the metadata's order: `FeatureViewConfigValue` of
+    /// `alibabacloud-paifeaturestore20230621` writes `Partitions`, `EventTime`, `Equal`,
+    /// `UseMock`, and eventbridge's `MatchRules` (an array of arrays) `Prefix`, `Suffix`,
+    /// `Name`, `MatchState`, as their metadata lists them. The spec keeps the metadata's order.
+    fn in_declared_order<T>(&mut self, declared: bool, lower: impl FnOnce(&mut Self) -> T) -> T {
+        let outer = self.in_declared_order;
+        self.in_declared_order |= declared;
+        let lowered = lower(self);
+        self.in_declared_order = outer;
+        lowered
     }
 
     /// A string with `enum` values and a `type_name`: an enum of those values.
@@ -290,8 +311,94 @@ impl Shapes<'_> {
             side: position.side().sides(),
             description: shape.description.as_deref().map(tidy),
             fields,
-            in_spec_order: false,
+            in_spec_order: self.in_declared_order,
         });
         Some(Type::Struct(type_name.value.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    const SERVICE: &str = "product: demo\napi_version: \"2020-01-01\"\nstyle: roa\nprotocol: https\nsignature: ACS3-HMAC-SHA256\nendpoints:\n  rule: demo.{region}.aliyuncs.com\n";
+
+    /// `PutThings`, whose one body field holds an object in each place an object can be in.
+    const OPERATION: &str = r#"
+name: PutThings
+methods: [POST]
+path: /things
+request:
+  - name: Doc
+    in: body
+    type: object
+    type_name: Doc
+    fields:
+      - name: Plain
+        type: object
+        type_name: Plain
+        fields:
+          - {name: Zed, type: string}
+          - {name: Alpha, type: string}
+      - name: Rows
+        type: array
+        items:
+          type: object
+          type_name: Row
+          fields:
+            - {name: Zed, type: string}
+            - {name: Alpha, type: string}
+      - name: Grid
+        type: array
+        items:
+          type: array
+          items:
+            type: object
+            type_name: Cell
+            fields:
+              - {name: Zed, type: string}
+              - {name: Alpha, type: string}
+      - name: Configs
+        type: map
+        values:
+          type: object
+          type_name: Config
+          fields:
+            - {name: Zed, type: string}
+            - name: Inner
+              type: object
+              type_name: Inner
+              fields:
+                - {name: Zed, type: string}
+                - {name: Alpha, type: string}
+"#;
+
+    #[test]
+    fn objects_in_map_values_and_arrays_of_arrays_keep_the_spec_order() {
+        let texts = BTreeMap::from([
+            (PathBuf::from("spec/demo/service.yaml"), SERVICE.to_owned()),
+            (
+                PathBuf::from("spec/demo/operations/PutThings.yaml"),
+                OPERATION.to_owned(),
+            ),
+        ]);
+        let service = crate::lower_from_texts("demo", &texts).expect("the spec lowers");
+        let in_spec_order: BTreeMap<&str, bool> = service.operations[0]
+            .structs
+            .iter()
+            .map(|item| (item.name.as_str(), item.in_spec_order))
+            .collect();
+        assert_eq!(
+            in_spec_order,
+            BTreeMap::from([
+                ("Cell", true),
+                ("Config", true),
+                ("Doc", false),
+                ("Inner", true),
+                ("Plain", false),
+                ("Row", false),
+            ])
+        );
     }
 }

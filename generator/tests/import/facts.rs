@@ -334,3 +334,74 @@ fn a_response_root_fact_that_changes_nothing_or_names_no_xml_root_is_an_error() 
         );
     }
 }
+
+/// Metadata whose `Api` takes its body as the shared schema `Cmd`, whose `disputeId` is an
+/// integer.
+fn metadata_with_shared_body() -> String {
+    with_api(
+        r##"{"methods": ["post"], "parameters": [{"name": "body", "in": "body",
+            "schema": {"$ref": "#/components/schemas/Cmd"}}]}"##,
+    )
+    .replace(
+        r#""apis""#,
+        r#""components": {"schemas": {"Cmd": {"type": "object", "properties": {
+            "cpCode": {"type": "string"},
+            "disputeId": {"type": "integer", "format": "int64"}}}}}, "apis""#,
+    )
+}
+
+#[test]
+fn schema_facts_retype_fields_of_shared_schemas() {
+    let text = "source: s\nschemas:\n  Cmd:\n    disputeId: {type: string}\n";
+    let specs = import_specs(
+        &metadata_with_shared_body(),
+        Some(&facts(text).unwrap()),
+        None,
+    )
+    .unwrap();
+    let cmd = specs
+        .schemas
+        .iter()
+        .find(|schema| schema.name.as_ref().is_some_and(|name| name.value == "Cmd"))
+        .expect("the shared schema is imported");
+    assert_same(
+        &cmd.fields,
+        "- {name: cpCode, type: string}\n- {name: disputeId, type: string}\n",
+    );
+}
+
+#[test]
+fn a_schema_fact_that_names_nothing_or_changes_nothing_is_an_error() {
+    let cases = [
+        (
+            "source: s\nschemas:\n  Other:\n    disputeId: {type: string}\n",
+            format!("{FILE}:3:3: error: no request or response uses a shared schema `Other`"),
+        ),
+        (
+            "source: s\nschemas:\n  Cmd:\n    orderId: {type: string}\n",
+            format!("{FILE}:4:5: error: schema `Cmd`, path `orderId`"),
+        ),
+        (
+            "source: s\nschemas:\n  Cmd:\n    cpCode: {type: string}\n",
+            format!(
+                "{FILE}:4:20: error: the metadata already types `cpCode` of schema `Cmd` `string`"
+            ),
+        ),
+        (
+            "source: s\nschemas:\n  Cmd:\n    cpCode: {type: text}\n",
+            format!("{FILE}:4:20: error: `text` is no field type"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = facts(text)
+            .and_then(|facts| {
+                import_specs(&metadata_with_shared_body(), Some(&facts), None)
+                    .map_err(|error| error.to_string())
+            })
+            .unwrap_err();
+        assert!(
+            error.starts_with(&expected),
+            "{error}\nexpected: {expected}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! request. The CLI signs with a date and nonce of its own, so those and the signature are not
 //! compared with the official request; everything else is.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -12,6 +13,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
+use super::Product;
+use super::call_constants::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, replies};
 use super::compare::Recorded;
 
 /// The command line's arguments after the action: one `--Name=value` per input.
@@ -185,6 +188,103 @@ pub fn recorded(request: &acs_test_server::RecordedRequest) -> Recorded {
         headers,
         body: STANDARD.encode(&request.body),
     }
+}
+
+/// One CLI run: the request the test server recorded (if any), whether its signature
+/// verified, and how each reply was taken.
+pub struct CliRun {
+    pub request: Option<Recorded>,
+    pub verified: bool,
+    pub outcomes: BTreeMap<String, Value>,
+    pub failure: Option<String>,
+}
+
+/// Runs every action of the CLI sample once per reply, against a test server.
+pub fn run_cli(
+    work: &Path,
+    products: &[Product],
+    sample: &[String],
+) -> Result<BTreeMap<(String, String), CliRun>, String> {
+    let mut runs = BTreeMap::new();
+    if sample.is_empty() {
+        return Ok(runs);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|error| format!("a tokio runtime: {error}"))?;
+    let server = runtime
+        .block_on(
+            acs_test_server::TestServer::builder()
+                .with_credentials(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
+                .keep_requests(1)
+                .start(),
+        )
+        .map_err(|error| format!("the test server: {error}"))?;
+    let endpoint = server.endpoint();
+    for product in products
+        .iter()
+        .filter(|product| sample.contains(&product.dir))
+    {
+        let Some(service) = &product.service else {
+            continue;
+        };
+        let binary = work.join("build/debug").join(&service.cli_binary);
+        for (action, official) in &product.official {
+            if official.request.is_none() {
+                continue;
+            }
+            let Some(operation) = service.operations.iter().find(|op| &op.name == action) else {
+                continue;
+            };
+            let flags = flags(service, operation, &official.kept);
+            let mut run = CliRun {
+                request: None,
+                verified: false,
+                outcomes: BTreeMap::new(),
+                failure: None,
+            };
+            if !binary.exists() {
+                run.failure = Some("the CLI did not build".into());
+            }
+            for (name, status, body) in replies() {
+                if run.failure.is_some() {
+                    break;
+                }
+                let before = server.request_count();
+                server.enqueue(action, acs_test_server::Reply::json(status, body));
+                let output = self::run(
+                    &binary,
+                    action,
+                    &flags,
+                    &endpoint,
+                    (ACCESS_KEY_ID, ACCESS_KEY_SECRET),
+                    REGION,
+                )
+                .map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+                let outcome = outcome(output.status.code(), &output.stderr);
+                let sent = server.request_count() > before;
+                match server.requests().last().filter(|_| sent) {
+                    Some(request) if run.request.is_none() => {
+                        run.verified = request.signature_verified;
+                        run.request = Some(recorded(request));
+                    }
+                    Some(_) => {}
+                    // Its reply is still queued: the run of this action stops here.
+                    None => {
+                        run.failure = Some(format!(
+                            "the CLI sent nothing: {}",
+                            outcome["detail"].as_str().unwrap_or_default()
+                        ));
+                    }
+                }
+                run.outcomes.insert(name, outcome);
+            }
+            runs.insert((product.dir.clone(), action.clone()), run);
+        }
+    }
+    Ok(runs)
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use super::{ActionOutcome, ActionResult, Product, State, Timings};
+use super::action_results::{ActionOutcome, ActionResult};
+use super::{Product, State, Timings};
 
 /// `dir<TAB>action<TAB>side<TAB>class` for every difference found.
 pub fn known(products: &[Product]) -> BTreeSet<String> {
@@ -152,7 +153,12 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "JSON text: same value, other text (key order or spacing)",
         &[],
-        "the official Python model writes a nested object's fields in the order its `to_map` declares them, which is not byte order for this type; ours writes byte order. Same JSON value (the comparison parses both texts and finds them equal), so the service reads the same request; not fixed, as the order is each Python model's own and the metadata does not give it",
+        "the official model writes an object's fields in an order ours does not follow. Ours writes them in the byte order of their names, as the official models declare them, but inside a map's values or an array of arrays in the metadata's order, as the official models of those objects declare them (`generator/src/lower/types.rs`); a case here is a model declared otherwise. Same JSON value (the comparison parses both texts and finds them equal)",
+    ),
+    (
+        "JSON body: same value, other bytes (key order, spacing or escapes)",
+        &[],
+        "the official model writes an object's fields in an order ours does not follow. Ours writes them in the byte order of their names, as the official models declare them, but inside a map's values or an array of arrays in the metadata's order, as the official models of those objects declare them (`generator/src/lower/types.rs`); a case here is a model declared otherwise. Same JSON value",
     ),
     (
         "header only in the official request: content-type",
@@ -192,7 +198,7 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "parameter only in ours*",
         &[],
-        "ours requires a parameter the official model cannot express (the metadata lists a flattened `AlertConfig.NotifyType` beside the object, or a field the model lacks): ours sends it alone (`generator/src/import/`, required flattened names)",
+        "ours requires a parameter that the input, as the metadata names it, cannot give the official Python model, so ours sends it alone; kept, since the official Go SDK (`aliyun/alibabacloud-go-sdk`) has it: Cloud Monitor's `AlertConfig.NotifyType` and Tag's `TagFilter.Key` are fields of a struct in both official models (Go `CreateHostAvailabilityRequest.AlertConfig`, `ListResourcesByTagRequest.TagFilter` with `Key`, in `tag-20180828/client/list_resources_by_tag_request_model.go`), which both send as `TagFilter.Key`, where the metadata lists the flattened name; IDRS `CreateTaskGroup`'s `VideoInfo` is in the Go client's `CreateTaskGroupRequest` (`VideoInfo []*CreateTaskGroupRequestVideoInfo`, `idrsservice-20200630/client/client.go`) though not in the Python 1.0.0 model; AgentRun's `body` is a typed model in both (`CreateSandboxInput`, …), while the metadata's `$ref` names a schema its `components` lack, so ours takes free-form JSON, which the harness's free-form input fills with fields that model does not have. AliGenie IAP `WakeUpApp`'s `SubjectId`, required by the metadata, is in neither official model (Python 2.0.0 and Go `WakeUpAppRequest`: `IsDebug`, `Path`, `TargetInfo`)",
     ),
     (
         "header host",
@@ -202,7 +208,7 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     (
         "JSON text: the official holds unset lists as [] (Python models), else the same",
         &[],
-        "a Python model artefact (see Normalisations): the parameter travels as JSON text, inside which the official model writes a nested unset list as `[]`; ours leaves it out, as the Go SDKs do. Not normalised, since the text is signed",
+        "a Python model artefact (see Normalisations): the parameter travels as JSON text, inside which the official model writes a nested unset list as `[]`; ours leaves it out, as the Go SDKs do: the Go model tags the list `omitempty` (alikafka's `CreatePrePayInstanceRequestConfluentConfig.KsqlList`, `json:\"KsqlList,omitempty\"`, in `alikafka-20190916/client/create_pre_pay_instance_request_model.go` of `aliyun/alibabacloud-go-sdk`) and the Go client writes the text with `openapiutil.ArrayToStringWithSpecifiedStyle(tmpReq.ConfluentConfig, \"ConfluentConfig\", \"json\")`, which stringifies the model through those tags (`darabonba-openapi-util`, Go). Not normalised, since the text is signed",
     ),
     (
         "placement: official JSON body, ours query",
@@ -211,8 +217,8 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "value",
-        &["linkedmall"],
-        "the official model holds `disputeId` as text (`str`, in `alibabacloud-linkedmall20230930`'s request model), the metadata as an integer, so the same input is `\"7\"` in the official JSON body and `7` in ours; ours follows the metadata. Not fixed: the official SDK's facts carry placement and style, not types",
+        &["idrsservice"],
+        "IDRS signs with the v2 RPC signature, which is in the query and covers every parameter sent: ours sends `VideoInfo`, which the official Python model lacks (see `parameter only in ours`), so the two `Signature`s differ",
     ),
     (
         "JSON body field: official JSON text in a string, ours the JSON value",

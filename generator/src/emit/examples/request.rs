@@ -70,7 +70,8 @@ pub(super) fn request_test(operation: &Operation, service: &Service) -> TokenStr
 
 impl Examples<'_> {
     /// `value` of type `ty` with the keys of its structs in the byte order of their wire
-    /// names, as the official SDKs write them; maps and free-form JSON keep their order, the
+    /// names, as the official SDKs write them (in the spec's order, which the example value
+    /// has, for a struct that is sent so); maps and free-form JSON keep their order, the
     /// order the setters insert in.
     fn in_official_order(&self, ty: &Type, value: Value) -> Value {
         match (ty, value) {
@@ -100,7 +101,9 @@ impl Examples<'_> {
                         (key, value)
                     })
                     .collect();
-                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                if !self.struct_in_spec_order(ty) {
+                    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                }
                 Value::Object(sorted.into_iter().collect())
             }
             (_, value) => value,

@@ -173,6 +173,19 @@ impl Examples<'_> {
         }
     }
 
+    /// Whether the struct a value of type `ty` is writes its fields in the spec's order
+    /// rather than their names' byte order (`ir::Struct::in_spec_order`).
+    pub(super) fn struct_in_spec_order(&self, ty: &Type) -> bool {
+        let (structs, name) = match ty {
+            Type::Struct(name) => (&self.operation.structs[..], name),
+            Type::Shared(name) => (self.shared, name),
+            _ => return false,
+        };
+        structs
+            .iter()
+            .any(|item| &item.name == name && item.in_spec_order)
+    }
+
     /// The struct a value of type `ty` is, and its fields. Inside a shared struct, the
     /// structs its fields hold are shared ones too, so their types say `Shared` from here on.
     pub(super) fn struct_fields(&self, ty: &Type) -> Option<Vec<Member>> {
