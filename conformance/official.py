@@ -309,8 +309,10 @@ class Product:
         self.client = self.module.Client(config)
         self.methods = {}
         for name in dir(self.client):
-            if name.endswith("_with_options") and not name.startswith("_"):
-                self.methods.setdefault(normalized(name[: -len("_with_options")]), name)
+            # An action ending in a capital letter loses the underscore before the suffix
+            # (ECS `DisableNetworkInterfaceQoS`: `disable_network_interface_qo_swith_options`).
+            if name.endswith("with_options") and not name.startswith("_"):
+                self.methods.setdefault(normalized(name[: -len("with_options")]), name)
 
     def run(self, action):
         name = self.methods.get(normalized(action["action"]))
