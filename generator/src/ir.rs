@@ -145,6 +145,12 @@ pub struct Operation {
     pub content_type: ContentType,
     /// Its requests carry the body's `Content-MD5` (the spec's `content_md5`).
     pub content_md5: bool,
+    /// Query parameters sent with these values unless the caller sets them (the spec's
+    /// `query_defaults`).
+    pub query_defaults: Vec<(String, String)>,
+    /// Response fields the client URL-decodes when the answer's `EncodingType` is `url` (the
+    /// spec's `url_encoded_response`).
+    pub url_encoded_response: Vec<String>,
     /// Calls can be presigned as URLs: the service signs with OSS4.
     pub presignable: bool,
     /// The request's fields, as the SDK exposes them.
