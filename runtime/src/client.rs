@@ -582,7 +582,9 @@ mod tests {
         for scheme in AuthScheme::ALL {
             let unsigned = !matches!(
                 scheme,
-                AuthScheme::SlsLogHmacSha256 | AuthScheme::Oss4HmacSha256
+                AuthScheme::SlsLogHmacSha256
+                    | AuthScheme::Oss4HmacSha256
+                    | AuthScheme::OssGatewayHmacSha256
             );
             assert_eq!(
                 scheme.takes_credentials(&anonymous),
