@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use acs_codegen::load::{OperationFile, SchemasFile, ServiceFiles};
-use acs_codegen::spec::{OperationSpec, SchemasSpec, ServiceSpec};
+use acs_codegen::spec::{OperationSpec, SchemasSpec};
 use acs_codegen::{ir, lower, yaml};
 
 const OPERATION: &str = include_str!("../../spec/oss/operations/ListObjectsV2.yaml");
