@@ -331,6 +331,7 @@ fn operation(action: &str, old: &OperationSpec, new: &OperationSpec, found: &mut
     if !old.deprecated && new.deprecated {
         found.push(Level::Minor, format!("{at}: deprecated."));
     }
+    url_encoding(&at, old, new, found);
     if old.read_only != new.read_only {
         found.push(
             Level::Minor,
@@ -345,6 +346,67 @@ fn operation(action: &str, old: &OperationSpec, new: &OperationSpec, found: &mut
         || old.response_example != new.response_example
     {
         found.documented.insert(at);
+    }
+}
+
+/// The query defaults and URL-decoded response fields: a field decoded now, or no longer,
+/// holds other text than before for a caller who asked for the encoding (major); a default
+/// alone changes only what is asked (patch).
+fn url_encoding(at: &str, old: &OperationSpec, new: &OperationSpec, found: &mut Found) {
+    let paths = |spec: &OperationSpec| -> Vec<String> {
+        let mut paths: Vec<String> = spec
+            .url_encoded_response
+            .iter()
+            .map(|path| path.value.clone())
+            .collect();
+        paths.sort_unstable();
+        paths
+    };
+    let (before, after) = (paths(old), paths(new));
+    let quoted = |paths: Vec<&String>| {
+        paths
+            .into_iter()
+            .map(|path| format!("`{path}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let decoded: Vec<&String> = after.iter().filter(|path| !before.contains(path)).collect();
+    if !decoded.is_empty() {
+        found.push(
+            Level::Major,
+            format!(
+                "{at}: {} URL-decoded when the answer's `EncodingType` is `url`.",
+                quoted(decoded)
+            ),
+        );
+    }
+    let kept: Vec<&String> = before.iter().filter(|path| !after.contains(path)).collect();
+    if !kept.is_empty() {
+        found.push(
+            Level::Major,
+            format!("{at}: {} no longer URL-decoded.", quoted(kept)),
+        );
+    }
+    let defaults = |spec: &OperationSpec| -> Vec<(String, String)> {
+        spec.query_defaults
+            .iter()
+            .map(|(name, value)| (name.clone(), value.value.clone()))
+            .collect()
+    };
+    if defaults(old) != defaults(new) {
+        let sent: Vec<String> = defaults(new)
+            .into_iter()
+            .map(|(name, value)| format!("`{name}={value}`"))
+            .collect();
+        let text = if sent.is_empty() {
+            format!("{at}: sent without query defaults.")
+        } else {
+            format!(
+                "{at}: sent with {} unless the caller sets it.",
+                sent.join(", ")
+            )
+        };
+        found.push(Level::Patch, text);
     }
 }
 

@@ -21,6 +21,7 @@ pub use crate::naming::{FieldNames, OperationNames, Spellings, WaiterNames};
 pub enum Signature {
     Acs3HmacSha256,
     Oss4HmacSha256,
+    OssGatewayHmacSha256,
     SlsLogHmacSha256,
     PdsAcsHmacSha1,
     RpcV2HmacSha1,
@@ -32,6 +33,10 @@ impl Signature {
     pub const ALL: &[(&str, Signature)] = &[
         ("ACS3-HMAC-SHA256", Signature::Acs3HmacSha256),
         ("OSS4-HMAC-SHA256", Signature::Oss4HmacSha256),
+        (
+            "OSS-GATEWAY-OSS4-HMAC-SHA256",
+            Signature::OssGatewayHmacSha256,
+        ),
         ("SLS-LOG-HMAC-SHA256", Signature::SlsLogHmacSha256),
         ("PDS-ACS-HMAC-SHA1", Signature::PdsAcsHmacSha1),
         ("RPC-V2-HMAC-SHA1", Signature::RpcV2HmacSha1),
@@ -51,6 +56,7 @@ impl Signature {
         match self {
             Signature::Acs3HmacSha256 => "Acs3HmacSha256",
             Signature::Oss4HmacSha256 => "Oss4HmacSha256",
+            Signature::OssGatewayHmacSha256 => "OssGatewayHmacSha256",
             Signature::SlsLogHmacSha256 => "SlsLogHmacSha256",
             Signature::PdsAcsHmacSha1 => "PdsAcsHmacSha1",
             Signature::RpcV2HmacSha1 => "RpcV2HmacSha1",
@@ -132,6 +138,12 @@ pub struct Operation {
     pub content_type: ContentType<String>,
     /// Its requests carry the body's `Content-MD5` (the spec's `content_md5`).
     pub content_md5: bool,
+    /// Query parameters sent with these values unless the caller sets them (the spec's
+    /// `query_defaults`).
+    pub query_defaults: Vec<(String, String)>,
+    /// Response fields the client URL-decodes when the answer's `EncodingType` is `url` (the
+    /// spec's `url_encoded_response`).
+    pub url_encoded_response: Vec<String>,
     /// Calls can be presigned as URLs: the service signs with OSS4.
     pub presignable: bool,
     /// The request's fields, as the SDK exposes them.

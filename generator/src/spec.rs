@@ -3,6 +3,8 @@
 //! `validate` turns these into diagnostics and `ir` into resolved names. Keys that a person
 //! may forget are `Option` so that validation can report every missing key at once.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -133,6 +135,16 @@ pub struct OperationSpec {
     /// is none). From the official SDK's facts.
     #[serde(default, skip_serializing_if = "is_false")]
     pub content_md5: bool,
+    /// Query parameters the official SDK sends with these values unless the caller sets them
+    /// (`encoding-type: url`, OSS's listings and multipart calls); each names a query
+    /// parameter of the operation. From the official SDK's facts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query_defaults: BTreeMap<String, Spanned<String>>,
+    /// Response fields, by their path from the XML document's root element
+    /// (`Contents.Key`), that the service URL-encodes when the root's `EncodingType` is `url`,
+    /// and the client decodes, as the official OSS SDK does. From the official SDK's facts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub url_encoded_response: Vec<Spanned<String>>,
     /// A response described by fields is an XML document (the metadata `produces`
     /// `application/xml`), its root element the one field.
     #[serde(default, skip_serializing_if = "is_false")]

@@ -5,7 +5,6 @@
 //! implementation; [`Client::send`] does the rest. The retry loop is not generic, so it is
 //! compiled once however many operations a crate has.
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -25,7 +24,7 @@ use crate::credentials::Credentials;
 use crate::error::{BodyError, BuildError, ConfigError, Error, TimeoutError, TimeoutKind};
 use crate::operation::{CallSpec, Method, Operation};
 use crate::params::Params;
-use crate::request::{Body, EncodeRequest, Message, RequestBase, RequestParams};
+use crate::request::{Body, EncodeRequest, Message, RequestBase, RequestParams, wants_content_md5};
 use crate::response::RawResponse;
 use crate::retry::{RetryBudget, RetryConfig};
 use crate::service::Service;
@@ -258,7 +257,9 @@ impl Client {
         for (name, value) in options.headers.iter() {
             params.headers.insert(name.to_owned(), value.to_owned());
         }
-        add_content_md5(&call, &mut params, exchange.payload())?;
+        if let Some(payload) = exchange.payload() {
+            add_streamed_content_md5(&call, &mut params, payload)?;
+        }
         if let Some((token, location)) = call.idempotency_token
             && params.get(location, token).is_none_or(str::is_empty)
         {
@@ -386,11 +387,7 @@ impl Client {
         nonce: &str,
     ) -> Result<SignedRequest, Error> {
         let base = self.request_base()?;
-        let mut params = Cow::Borrowed(params);
-        if wants_content_md5(&call, &params) {
-            add_content_md5(&call, params.to_mut(), None)?;
-        }
-        let message = Message::new(call, base, &params)?;
+        let message = Message::new(call, base, params)?;
         let unsigned = Unsigned {
             call,
             base,
@@ -404,38 +401,27 @@ impl Client {
     }
 }
 
-/// Whether the call sends its body's `Content-MD5` and no header parameter gives one.
-fn wants_content_md5(call: &CallSpec<'_>, params: &RequestParams) -> bool {
-    (params.content_md5 || call.defaults.content_md5)
-        && !params
-            .headers
-            .iter()
-            .any(|(name, _)| name.eq_ignore_ascii_case("content-md5"))
-}
-
-/// Adds the body's `Content-MD5` (the empty body's when there is none) as a header parameter
-/// where the call wants it; `payload` is the body taken out to stream, if any.
-fn add_content_md5(
+/// Adds the `Content-MD5` of a body that streams where the call wants it: hashed when it is in
+/// memory, refused when it is read from a file or a stream. A body sent whole is hashed as
+/// `Message::new` encodes it.
+fn add_streamed_content_md5(
     call: &CallSpec<'_>,
     params: &mut RequestParams,
-    payload: Option<&ByteStream>,
+    payload: &ByteStream,
 ) -> Result<(), Error> {
-    if !wants_content_md5(call, params) {
+    if !wants_content_md5(*call, params) {
         return Ok(());
     }
-    // A streamed body is hashed only when in memory: one read from a file or a stream goes
-    // to the service, so its digest is the caller's to give as a header.
-    let body = match payload {
-        Some(stream) => stream.in_memory().cloned().ok_or_else(|| {
-            Error::Build(BuildError::Encode(
-                "the Content-MD5 of a body streamed from a file or a stream is not computed: \
-                 give it as the `Content-MD5` header"
-                    .to_owned(),
-            ))
-        })?,
-        None => params.encode_message_body(call.body_fields)?.bytes,
-    };
-    let md5 = crate::checksum::content_md5(&body);
+    // One read from a file or a stream goes to the service, so its digest is the caller's to
+    // give as a header.
+    let body = payload.in_memory().ok_or_else(|| {
+        Error::Build(BuildError::Encode(
+            "the Content-MD5 of a body streamed from a file or a stream is not computed: \
+             give it as the `Content-MD5` header"
+                .to_owned(),
+        ))
+    })?;
+    let md5 = crate::checksum::content_md5(body);
     params.headers.insert("Content-MD5", md5);
     Ok(())
 }
@@ -597,7 +583,9 @@ mod tests {
         for scheme in AuthScheme::ALL {
             let unsigned = !matches!(
                 scheme,
-                AuthScheme::SlsLogHmacSha256 | AuthScheme::Oss4HmacSha256
+                AuthScheme::SlsLogHmacSha256
+                    | AuthScheme::Oss4HmacSha256
+                    | AuthScheme::OssGatewayHmacSha256
             );
             assert_eq!(
                 scheme.takes_credentials(&anonymous),

@@ -93,6 +93,9 @@ pub struct RequestDefaults {
     /// The body's MD5 goes as `Content-MD5` (the empty body's when there is none), unless a
     /// header parameter sets it.
     pub content_md5: bool,
+    /// Query parameters sent with these values unless the caller sets them (the official OSS
+    /// SDK's `encoding-type=url` on its listings and multipart calls).
+    pub query: &'static [(&'static str, &'static str)],
 }
 
 /// Describes one operation to the runtime.
@@ -111,6 +114,7 @@ pub struct Operation {
     auth: Option<AuthScheme>,
     body_fields: Option<BodyFields>,
     defaults: RequestDefaults,
+    url_encoded_response: &'static [&'static str],
 }
 
 impl Operation {
@@ -132,7 +136,9 @@ impl Operation {
             defaults: RequestDefaults {
                 content_type: ContentType::OfBody,
                 content_md5: false,
+                query: &[],
             },
+            url_encoded_response: &[],
         }
     }
 
@@ -145,6 +151,25 @@ impl Operation {
     /// The official SDK sends the operation's body with its `Content-MD5`.
     pub const fn with_content_md5(mut self) -> Self {
         self.defaults.content_md5 = true;
+        self
+    }
+
+    /// The official SDK sends these query parameters with these values unless the caller sets
+    /// them.
+    pub const fn with_default_query(
+        mut self,
+        query: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        self.defaults.query = query;
+        self
+    }
+
+    /// Response fields, by their path from the XML document's root element
+    /// (`Contents.Key`), that the service sends URL-encoded when the root's `EncodingType` is
+    /// `url`: the client decodes them, as the official OSS SDK does (see
+    /// `response/url_encoded.rs`).
+    pub const fn with_url_encoded_response(mut self, fields: &'static [&'static str]) -> Self {
+        self.url_encoded_response = fields;
         self
     }
 
@@ -269,6 +294,10 @@ impl Operation {
 
     pub fn defaults(&self) -> RequestDefaults {
         self.defaults
+    }
+
+    pub fn url_encoded_response(&self) -> &'static [&'static str] {
+        self.url_encoded_response
     }
 }
 

@@ -317,6 +317,15 @@ impl RequestParams {
     }
 }
 
+/// Whether the call sends its body's `Content-MD5` and no header parameter gives one.
+pub(crate) fn wants_content_md5(call: CallSpec<'_>, params: &RequestParams) -> bool {
+    (params.content_md5 || call.defaults.content_md5)
+        && !params
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-md5"))
+}
+
 /// A request body as sent.
 pub(crate) struct EncodedBody {
     pub(crate) bytes: Bytes,
@@ -482,7 +491,8 @@ pub(crate) struct Message<'p> {
     pub(crate) host_labels: &'p Params,
     /// The query parameters, and after them the path template's own (`/?acl`, `/?list-type=2`).
     pub(crate) query: Cow<'p, Params>,
-    pub(crate) headers: &'p Params,
+    /// The header parameters, and the body's `Content-MD5` where the call wants it.
+    pub(crate) headers: Cow<'p, Params>,
     /// The form fields, which the v2 RPC signature signs beside the query.
     pub(crate) form: &'p Params,
     pub(crate) body: Bytes,
@@ -509,16 +519,36 @@ impl<'p> Message<'p> {
                     .map_or(media_type::DEFAULT, media_type::of_name),
             ),
         };
-        let query = match call.path.split_once('?') {
-            None => Cow::Borrowed(&params.query),
-            Some((_, constant)) => {
-                let mut query = params.query.clone();
-                for pair in constant.split('&').filter(|pair| !pair.is_empty()) {
-                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                    query.insert(key.to_owned(), value);
-                }
-                Cow::Owned(query)
+        let constant = call.path.split_once('?').map(|(_, constant)| constant);
+        let defaults = call
+            .defaults
+            .query
+            .iter()
+            .filter(|(key, _)| params.query.get(key).is_none());
+        let query = if constant.is_none() && defaults.clone().next().is_none() {
+            Cow::Borrowed(&params.query)
+        } else {
+            let mut query = params.query.clone();
+            for (key, value) in defaults {
+                query.insert(*key, *value);
             }
+            let pairs = constant
+                .into_iter()
+                .flat_map(|constant| constant.split('&'));
+            for pair in pairs.filter(|pair| !pair.is_empty()) {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                query.insert(key.to_owned(), value);
+            }
+            Cow::Owned(query)
+        };
+        // The body is hashed as it is sent, encoded once. A body that streams was taken out of
+        // `params` before: the client gave its `Content-MD5` already (`client.rs`).
+        let headers = if wants_content_md5(call, params) {
+            let mut headers = params.headers.clone();
+            headers.insert("Content-MD5", crate::checksum::content_md5(&body.bytes));
+            Cow::Owned(headers)
+        } else {
+            Cow::Borrowed(&params.headers)
         };
         let labels_in_host = !params.host.is_empty() && !base.path_style;
         let authority = labels_in_host.then(|| {
@@ -544,7 +574,7 @@ impl<'p> Message<'p> {
             authority,
             host_labels: &params.host,
             query,
-            headers: &params.headers,
+            headers,
             form: &params.form,
             body: body.bytes,
             content_type,

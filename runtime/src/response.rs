@@ -3,6 +3,7 @@
 
 mod error_document;
 mod headers;
+mod url_encoded;
 
 pub use headers::{HeaderKind, ResponseHeader};
 
@@ -89,9 +90,7 @@ impl RawResponse {
         }
         let decoded = match operation.response_body() {
             ResponseBody::Json => crate::de::from_slice(&self.body),
-            ResponseBody::Xml => crate::xml::from_xml(&self.body)
-                .map_err(serde::de::Error::custom)
-                .and_then(crate::de::from_value),
+            ResponseBody::Xml => self.xml_document(operation).and_then(crate::de::from_value),
             ResponseBody::Text => {
                 let text = String::from_utf8_lossy(&self.body);
                 T::deserialize(StrDeserializer::<serde_json::Error>::new(&text))
@@ -114,7 +113,7 @@ impl RawResponse {
         let secret = operation.secret_response();
         let body = match operation.response_body() {
             ResponseBody::Json => crate::de::from_slice::<serde_json::Value>(&self.body),
-            ResponseBody::Xml => crate::xml::from_xml(&self.body).map_err(serde::de::Error::custom),
+            ResponseBody::Xml => self.xml_document(operation),
             ResponseBody::Empty => Ok(serde_json::Value::Object(serde_json::Map::new())),
             // The generator gives header fields only to a body of fields, or to none.
             ResponseBody::Text | ResponseBody::Binary => Err(serde::de::Error::custom(
@@ -141,6 +140,13 @@ impl RawResponse {
         )?;
         crate::de::from_value(serde_json::Value::Object(document))
             .map_err(|source| with_action(self.decode_error(source, secret)))
+    }
+
+    /// The XML body as JSON, its URL-encoded fields decoded (`response/url_encoded.rs`).
+    fn xml_document(&self, operation: &Operation) -> Result<serde_json::Value, serde_json::Error> {
+        let mut document = crate::xml::from_xml(&self.body).map_err(serde::de::Error::custom)?;
+        url_encoded::decode(&mut document, operation.url_encoded_response());
+        Ok(document)
     }
 
     pub(crate) fn decode_error(&self, source: serde_json::Error, secret: bool) -> DecodeError {

@@ -165,7 +165,7 @@ fn requests_signed_in_headers_match_the_official_sdk() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 16, "every header vector is checked");
+    assert_eq!(checked, 22, "every header vector is checked");
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Listings for the [`ObjectServer`](crate::ObjectServer), as OSS answers them: the objects of
 //! a bucket (`GET /<bucket>/?list-type=2`, ListObjectsV2, with `prefix`, `delimiter`,
-//! `max-keys`, `start-after` and `continuation-token`) and the buckets (`GET /`, ListBuckets,
+//! `max-keys`, `start-after`, `continuation-token` and `encoding-type=url`, which writes the
+//! keys, prefixes, delimiter and tokens percent-encoded, as RFC 3986 has it, and says so in
+//! `EncodingType`, so that a key XML 1.0 cannot carry reaches the client) and the buckets (`GET /`, ListBuckets,
 //! with `prefix`, `marker` and `max-keys`). A bucket is there while it holds an object; a
 //! read of one that holds none is answered `NoSuchBucket`, as OSS answers for a bucket that
 //! does not exist.
@@ -77,6 +79,24 @@ fn list_objects_v2(
         Ok(max_keys) => max_keys,
         Err(answer) => return answer,
     };
+    let url_encoded = match query.get("encoding-type") {
+        None => false,
+        Some("url") => true,
+        Some(_) => {
+            return Answer::Error {
+                status: StatusCode::BAD_REQUEST,
+                code: "InvalidArgument",
+                message: "The encoding type is not url.".into(),
+            };
+        }
+    };
+    let text = |value: &str| {
+        if url_encoded {
+            crate::verify::encode(value)
+        } else {
+            escape(value)
+        }
+    };
     let prefix = query.get("prefix").unwrap_or_default();
     let delimiter = query
         .get("delimiter")
@@ -132,7 +152,7 @@ fn list_objects_v2(
                 let _ = write!(
                     common_prefixes,
                     "<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>",
-                    escape(common)
+                    text(common)
                 );
                 last = Some(common);
             }
@@ -142,7 +162,7 @@ fn list_objects_v2(
                     "<Contents><Key>{}</Key><LastModified>{}</LastModified>\
                      <ETag>\"{:016X}\"</ETag><Type>Normal</Type><Size>{}</Size>\
                      <StorageClass>Standard</StorageClass></Contents>",
-                    escape(key),
+                    text(key),
                     modified.map(iso8601).unwrap_or_default(),
                     object.crc64,
                     object.length,
@@ -155,24 +175,31 @@ fn list_objects_v2(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult><Name>{}</Name>\
          <Prefix>{}</Prefix><MaxKeys>{max_keys}</MaxKeys>",
         escape(bucket),
-        escape(prefix),
+        text(prefix),
     );
     if let Some(delimiter) = delimiter {
-        let _ = write!(xml, "<Delimiter>{}</Delimiter>", escape(delimiter));
+        let _ = write!(xml, "<Delimiter>{}</Delimiter>", text(delimiter));
+    }
+    if let Some(start_after) = query.get("start-after") {
+        let _ = write!(xml, "<StartAfter>{}</StartAfter>", text(start_after));
     }
     if let Some(token) = query.get("continuation-token") {
         let _ = write!(
             xml,
             "<ContinuationToken>{}</ContinuationToken>",
-            escape(token)
+            text(token)
         );
+    }
+    if url_encoded {
+        xml.push_str("<EncodingType>url</EncodingType>");
     }
     let _ = write!(xml, "<IsTruncated>{truncated}</IsTruncated>");
     if let (true, Some(last)) = (truncated, last) {
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(last);
         let _ = write!(
             xml,
-            "<NextContinuationToken>{token}</NextContinuationToken>"
+            "<NextContinuationToken>{}</NextContinuationToken>",
+            text(&token)
         );
     }
     let _ = write!(
@@ -369,6 +396,51 @@ mod tests {
         ));
         assert_eq!(between(&rest, "<Key>", "</Key>"), ["top"]);
         assert_eq!(between(&rest, "<CommonPrefixes><Prefix>", "<"), ["d2/"]);
+    }
+
+    #[test]
+    fn encoding_type_url_percent_encodes_keys_prefixes_and_the_delimiter() {
+        let objects = stored(&["a b/c+d", "a b/\u{1}中", "a b/dir/x"]);
+        let listing = xml(answer(
+            &Method::GET,
+            "/bucket/",
+            "list-type=2&prefix=a%20b%2F&delimiter=%2F&start-after=a%20b&encoding-type=url",
+            &objects,
+            |_| None,
+        ));
+        assert_eq!(
+            between(&listing, "<Key>", "</Key>"),
+            ["a%20b%2F%01%E4%B8%AD", "a%20b%2Fc%2Bd"]
+        );
+        assert_eq!(
+            between(&listing, "<Prefix>", "</Prefix>"),
+            ["a%20b%2F", "a%20b%2Fdir%2F"]
+        );
+        assert_eq!(between(&listing, "<Delimiter>", "<"), ["%2F"]);
+        assert_eq!(between(&listing, "<StartAfter>", "<"), ["a%20b"]);
+        assert_eq!(between(&listing, "<EncodingType>", "<"), ["url"]);
+        let plain = xml(answer(
+            &Method::GET,
+            "/bucket/",
+            "list-type=2",
+            &objects,
+            |_| None,
+        ));
+        assert!(plain.contains("<Key>a b/c+d</Key>") && !plain.contains("EncodingType"));
+        let refused = answer(
+            &Method::GET,
+            "/bucket/",
+            "list-type=2&encoding-type=base64",
+            &objects,
+            |_| None,
+        );
+        assert!(matches!(
+            refused,
+            Some(Answer::Error {
+                code: "InvalidArgument",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -285,7 +285,7 @@ fn canonical_query(raw: &str) -> String {
 }
 
 /// RFC 3986 percent-encoding of UTF-8: only `A-Z a-z 0-9 - _ . ~` stay.
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {

@@ -36,6 +36,7 @@ const PUT_LOGS: CallSpec<'static> = CallSpec {
     defaults: RequestDefaults {
         content_type: ContentType::OfBody,
         content_md5: false,
+        query: &[],
     },
 };
 

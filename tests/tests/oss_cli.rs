@@ -286,6 +286,39 @@ async fn ls_pages_through_every_object_under_a_prefix() {
 }
 
 #[tokio::test]
+async fn ls_shows_keys_xml_cannot_carry_as_they_were_written() {
+    let directory = scratch("awkward-keys");
+    let server = server(&directory).await;
+    let file = directory.join("small.txt");
+    std::fs::write(&file, b"abc").unwrap();
+    let mut keys = [
+        "x y/a b+c.txt",
+        "x y/100%.txt",
+        "x y/中文 😀.png",
+        "x y/ctl\u{1}end",
+    ];
+    for key in keys {
+        let url = format!("oss://{BUCKET}/{key}");
+        assert_succeeds(&oss(&server, &["cp", file.to_str().unwrap(), &url]).await);
+    }
+    keys.sort_unstable();
+    let listed = oss(
+        &server,
+        &["ls", "oss://examplebucket/x y/", "--page-size", "1", "-s"],
+    )
+    .await;
+    assert_succeeds(&listed);
+    let urls: Vec<String> = keys
+        .iter()
+        .map(|key| format!("oss://{BUCKET}/{key}"))
+        .collect();
+    assert_eq!(
+        String::from_utf8(listed.stdout).unwrap(),
+        urls.join("\n") + "\n"
+    );
+}
+
+#[tokio::test]
 async fn failures_exit_with_the_engines_codes_and_never_show_the_secret() {
     let directory = scratch("failures");
     let server = server(&directory).await;

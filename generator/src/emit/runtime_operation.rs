@@ -101,6 +101,17 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     if operation.content_md5 {
         value = quote!(#value.with_content_md5());
     }
+    if !operation.query_defaults.is_empty() {
+        let pairs = operation
+            .query_defaults
+            .iter()
+            .map(|(name, default)| quote!((#name, #default)));
+        value = quote!(#value.with_default_query(&[#(#pairs),*]));
+    }
+    if !operation.url_encoded_response.is_empty() {
+        let fields = &operation.url_encoded_response;
+        value = quote!(#value.with_url_encoded_response(&[#(#fields),*]));
+    }
     if operation.response_has_secrets(shared) {
         value = quote!(#value.with_secret_response());
     }

@@ -178,6 +178,8 @@ impl<'d> Converter<'d> {
             content_type: None,
             content_type_from: None,
             content_md5: false,
+            query_defaults: Default::default(),
+            url_encoded_response: Vec::new(),
             xml_response,
             log_group_request: false,
             request,

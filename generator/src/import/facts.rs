@@ -33,6 +33,11 @@
 //! `none`) or `content_type_from` (the path parameter whose extension gives it), copied into
 //! the spec's keys of those names (`spec/README.md`).
 //!
+//! `query_defaults` (`{encoding-type: url}`) and `url_encoded_response` (response fields by
+//! their path from the XML root, `Contents.Key`) are copied into the spec's keys of those
+//! names: the official OSS SDK asks its listings and multipart calls for URL-encoded keys and
+//! decodes the fields it names when the answer says so.
+//!
 //! `response_root` renames the root element of an XML response (its one top-level field)
 //! where the official SDK reads another than the metadata names (OSS ListParts'
 //! `ListPartsResult`).
@@ -154,6 +159,14 @@ struct OperationFacts {
     /// `_xml_map` name), where the metadata names the one top-level response field otherwise:
     /// OSS answers ListParts with `ListPartsResult`, the metadata says `ListPartResult`.
     response_root: Option<Spanned<String>>,
+    /// The spec's `query_defaults`: query parameters the official SDK sends with these values
+    /// unless the caller sets them (OSS's `encoding-type: url`).
+    #[serde(default)]
+    query_defaults: BTreeMap<String, Spanned<String>>,
+    /// The spec's `url_encoded_response`: the response fields the official SDK URL-decodes
+    /// when the answer's `EncodingType` is `url` (OSS's `deserialize_encode_type`).
+    #[serde(default)]
+    url_encoded_response: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -404,6 +417,12 @@ impl OfficialSdkFacts {
                 operation.content_type_from = Some(yaml::unspanned(parameter.value.clone()));
             }
             operation.content_md5 |= facts.content_md5;
+            operation
+                .query_defaults
+                .extend(facts.query_defaults.clone());
+            operation
+                .url_encoded_response
+                .extend(facts.url_encoded_response.iter().cloned());
             if let Some(root) = &facts.response_root {
                 self.rename_response_root(&action.value, operation, root)?;
             }

@@ -77,6 +77,8 @@ pub(super) fn lower(
         );
     }
     let content_type = content_type(&mut shapes, spec, &request);
+    let query_defaults = query_defaults(&mut shapes, spec, &request);
+    let url_encoded_response = url_encoded_response(&mut shapes, shared, spec, &response);
     let idempotency_token = request
         .iter()
         .find(|member| member.wire_name == "ClientToken" && member.ty == Type::String)
@@ -103,6 +105,8 @@ pub(super) fn lower(
         log_group_request: spec.log_group_request,
         content_type,
         content_md5: spec.content_md5,
+        query_defaults,
+        url_encoded_response,
         presignable: false,
         request,
         body_parameter,
@@ -165,6 +169,79 @@ fn content_type(
         }
         (None, None) => ir::ContentType::OfBody,
     }
+}
+
+/// The spec's `query_defaults`, each of which names a query parameter of the operation: the
+/// caller's value replaces the default.
+fn query_defaults(
+    shapes: &mut Shapes,
+    spec: &crate::spec::OperationSpec,
+    request: &[ir::Member],
+) -> Vec<(String, String)> {
+    let mut defaults = Vec::with_capacity(spec.query_defaults.len());
+    for (name, value) in &spec.query_defaults {
+        let in_query = request
+            .iter()
+            .any(|member| member.location == Location::Query && member.wire_name == *name);
+        if !in_query {
+            shapes.report(
+                shapes.at(value),
+                format!("`query_defaults` names `{name}`, no query parameter"),
+                Some("name a query parameter the caller may set otherwise".into()),
+            );
+        }
+        defaults.push((name.clone(), value.value.clone()));
+    }
+    defaults
+}
+
+/// The spec's `url_encoded_response`: each a path of fields from the XML response's root
+/// element (`Contents.Key`, through lists) that ends at text.
+fn url_encoded_response(
+    shapes: &mut Shapes,
+    shared: &SharedTypes,
+    spec: &crate::spec::OperationSpec,
+    response: &Response,
+) -> Vec<String> {
+    let mut fields = Vec::with_capacity(spec.url_encoded_response.len());
+    for path in &spec.url_encoded_response {
+        let root = match response {
+            Response::Fields(fields) if spec.xml_response && fields.len() == 1 => Some(&fields[0]),
+            _ => None,
+        };
+        let ends_at_text = root.is_some_and(|root| {
+            let mut ty = &root.ty;
+            for segment in path.value.split('.') {
+                while let Type::Array(item) = ty {
+                    ty = item;
+                }
+                let members = match ty {
+                    Type::Struct(name) => shapes.structs.iter().find(|s| s.name == *name),
+                    Type::Shared(name) => shared.structs().iter().find(|s| s.name == *name),
+                    _ => None,
+                };
+                let Some(field) = members
+                    .and_then(|members| members.fields.iter().find(|f| f.wire_name == segment))
+                else {
+                    return false;
+                };
+                ty = &field.ty;
+            }
+            *ty == Type::String
+        });
+        if !ends_at_text {
+            shapes.report(
+                shapes.at(path),
+                format!(
+                    "`url_encoded_response` names `{}`, no text field under the XML response's root",
+                    path.value
+                ),
+                Some("a path of field names from the root element's fields (`Contents.Key`)".into()),
+            );
+        }
+        fields.push(path.value.clone());
+    }
+    fields
 }
 
 /// `type/subtype`, in characters a header value carries as they are.

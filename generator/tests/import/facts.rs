@@ -289,6 +289,8 @@ operations:
     content_type: application/xml
     content_md5: true
     response_root: ListPartsResult
+    query_defaults: {encoding-type: url}
+    url_encoded_response: [Key]
 ";
     let specs = import_specs(&metadata_with_xml_root(), Some(&facts(text).unwrap()), None).unwrap();
     let api = operation(&specs, "Api");
@@ -298,6 +300,18 @@ operations:
     );
     assert!(api.content_type_from.is_none());
     assert!(api.content_md5);
+    let defaults: Vec<(&str, &str)> = api
+        .query_defaults
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.value.as_str()))
+        .collect();
+    assert_eq!(defaults, [("encoding-type", "url")]);
+    let decoded: Vec<&str> = api
+        .url_encoded_response
+        .iter()
+        .map(|path| path.value.as_str())
+        .collect();
+    assert_eq!(decoded, ["Key"]);
     assert_eq!(
         api.response[0]
             .name

@@ -18,6 +18,7 @@
 
 pub mod acs3;
 pub mod oss4;
+mod oss_gateway;
 pub mod pds;
 pub mod roa_v2;
 pub mod rpc_v2;
@@ -44,6 +45,10 @@ pub enum AuthScheme {
     /// OSS4-HMAC-SHA256, Object Storage Service's signature V4, in headers ([`oss4`]; its
     /// presigned URLs are [`oss4::presign`]'s).
     Oss4HmacSha256,
+    /// The OSS gateway's OSS4-HMAC-SHA256, which the official SDKs of products other than
+    /// OSS sign through (hcs-mgw): the path alone in the canonical URI, `, ` between the parts
+    /// of `Authorization` (`oss_gateway.rs`).
+    OssGatewayHmacSha256,
     /// The SLS gateway's scheme, `LOG <id>:<signature>` ([`sls`]).
     SlsLogHmacSha256,
     /// The PDS gateway's scheme, `acs <id>:<signature>` ([`pds`]).
@@ -58,9 +63,10 @@ pub enum AuthScheme {
 
 impl AuthScheme {
     /// Every scheme.
-    pub const ALL: [AuthScheme; 6] = [
+    pub const ALL: [AuthScheme; 7] = [
         AuthScheme::Acs3HmacSha256,
         AuthScheme::Oss4HmacSha256,
+        AuthScheme::OssGatewayHmacSha256,
         AuthScheme::SlsLogHmacSha256,
         AuthScheme::PdsAcsHmacSha1,
         AuthScheme::RpcV2HmacSha1,
@@ -78,7 +84,10 @@ impl AuthScheme {
     pub(crate) fn signs_body_hash(self) -> bool {
         !matches!(
             self,
-            AuthScheme::Oss4HmacSha256 | AuthScheme::PdsAcsHmacSha1 | AuthScheme::RoaV2HmacSha1
+            AuthScheme::Oss4HmacSha256
+                | AuthScheme::OssGatewayHmacSha256
+                | AuthScheme::PdsAcsHmacSha1
+                | AuthScheme::RoaV2HmacSha1
         )
     }
 
@@ -89,7 +98,9 @@ impl AuthScheme {
         !call.anonymous
             || matches!(
                 self,
-                AuthScheme::SlsLogHmacSha256 | AuthScheme::Oss4HmacSha256
+                AuthScheme::SlsLogHmacSha256
+                    | AuthScheme::Oss4HmacSha256
+                    | AuthScheme::OssGatewayHmacSha256
             )
     }
 }
@@ -118,13 +129,17 @@ pub(crate) fn sign(
         (AuthScheme::RpcV2HmacSha1, keys) => rpc_v2::request(unsigned, keys),
         (AuthScheme::RoaV2HmacSha1, keys) => roa_v2::request(unsigned, keys),
         (AuthScheme::Oss4HmacSha256, Some(keys)) => oss4::sign(unsigned, keys),
+        (AuthScheme::OssGatewayHmacSha256, Some(keys)) => oss_gateway::sign(unsigned, keys),
         (AuthScheme::SlsLogHmacSha256, Some(keys)) => sls::sign(unsigned, keys),
-        (AuthScheme::Oss4HmacSha256 | AuthScheme::SlsLogHmacSha256, None) => {
-            Err(Error::Credentials(CredentialsError::new(
-                "none",
-                "this scheme signs every call, and no credentials were given",
-            )))
-        }
+        (
+            AuthScheme::Oss4HmacSha256
+            | AuthScheme::OssGatewayHmacSha256
+            | AuthScheme::SlsLogHmacSha256,
+            None,
+        ) => Err(Error::Credentials(CredentialsError::new(
+            "none",
+            "this scheme signs every call, and no credentials were given",
+        ))),
     }
 }
 

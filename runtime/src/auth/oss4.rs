@@ -74,16 +74,40 @@ pub struct Oss4Signature {
 impl Oss4Signature {
     /// The `Authorization` header of a request signed in headers.
     pub fn authorization(&self) -> String {
+        self.authorization_separated_by(",")
+    }
+
+    /// The `Authorization` header with `separator` between its parts: the official OSS SDK
+    /// V2 writes `,`, the OSS gateway `, ` ([`super::oss_gateway`]).
+    pub(crate) fn authorization_separated_by(&self, separator: &str) -> String {
         let mut out = format!("{ALGORITHM} Credential={}", self.credential);
         if !self.additional_headers.is_empty() {
-            out.push_str(",AdditionalHeaders=");
+            out.push_str(separator);
+            out.push_str("AdditionalHeaders=");
             out.push_str(&self.additional_headers);
         }
-        out.push_str(",Signature=");
+        out.push_str(separator);
+        out.push_str("Signature=");
         out.push_str(&self.signature);
         out
     }
 }
+
+/// What differs between the signers of OSS4 in headers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Signer {
+    /// The first host label is a bucket, which the canonical URI starts with (the official
+    /// OSS SDK V2); the OSS gateway signs the path alone, whatever the host.
+    pub(crate) bucket_in_host: bool,
+    /// Between the parts of `Authorization`.
+    pub(crate) separator: &'static str,
+}
+
+/// The official OSS SDK V2's.
+const OSS_SDK: Signer = Signer {
+    bucket_in_host: true,
+    separator: ",",
+};
 
 /// The headers a request signed in headers carries besides its own, as the official SDK
 /// writes them; `x-oss-content-sha256` is [`UNSIGNED_PAYLOAD`] and a security token is sent
@@ -372,6 +396,15 @@ pub(crate) fn sign(
     unsigned: Unsigned<'_>,
     credentials: &Credentials,
 ) -> Result<SignedRequest, Error> {
+    sign_as(OSS_SDK, unsigned, credentials)
+}
+
+/// A client's request signed in headers as `signer` signs.
+pub(crate) fn sign_as(
+    signer: Signer,
+    unsigned: Unsigned<'_>,
+    credentials: &Credentials,
+) -> Result<SignedRequest, Error> {
     let Unsigned {
         call,
         base,
@@ -407,7 +440,7 @@ pub(crate) fn sign(
         &Canonical {
             method: call.method.as_http().as_str(),
             // Under path-style addressing the path starts with the bucket already.
-            uri: if message.host_labels.is_empty() || base.path_style {
+            uri: if !signer.bucket_in_host || message.host_labels.is_empty() || base.path_style {
                 &message.path
             } else {
                 &uri
@@ -440,7 +473,8 @@ pub(crate) fn sign(
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
     let authorization =
-        HeaderValue::try_from(signature.authorization()).map_err(|_| unsendable(credentials))?;
+        HeaderValue::try_from(signature.authorization_separated_by(signer.separator))
+            .map_err(|_| unsendable(credentials))?;
     finish(
         unsigned,
         SchemeOutput {

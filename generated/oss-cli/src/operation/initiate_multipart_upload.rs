@@ -13,6 +13,8 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         .with_response_body(::acs_runtime::ResponseBody::Xml)
         .with_content_type(::acs_runtime::ContentType::ByExtensionOf("key"))
         .with_content_md5()
+        .with_default_query(&[("encoding-type", "url")])
+        .with_url_encoded_response(&["Key"])
         .with_secret_response(),
     pagination: None,
     parameters: &[

@@ -13,6 +13,10 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         .with_response_body(::acs_runtime::ResponseBody::Xml)
         .read_only()
         .with_content_md5()
+        .with_default_query(&[("encoding-type", "url")])
+        .with_url_encoded_response(
+            &["KeyMarker", "NextKeyMarker", "Prefix", "Delimiter", "Upload.Key"],
+        )
         .with_secret_response(),
     pagination: None,
     parameters: &[

@@ -11,6 +11,18 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         .read_only()
         .with_content_type(::acs_runtime::ContentType::Fixed("application/octet-stream"))
         .with_content_md5()
+        .with_default_query(&[("encoding-type", "url")])
+        .with_url_encoded_response(
+            &[
+                "Prefix",
+                "KeyMarker",
+                "Delimiter",
+                "NextKeyMarker",
+                "Version.Key",
+                "DeleteMarker.Key",
+                "CommonPrefixes.Prefix",
+            ],
+        )
         .with_secret_response(),
     pagination: None,
     parameters: &[

@@ -15,6 +15,18 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         .read_only()
         .with_content_type(::acs_runtime::ContentType::Fixed("application/octet-stream"))
         .with_content_md5()
+        .with_default_query(&[("encoding-type", "url")])
+        .with_url_encoded_response(
+            &[
+                "Prefix",
+                "StartAfter",
+                "ContinuationToken",
+                "Delimiter",
+                "NextContinuationToken",
+                "Contents.Key",
+                "CommonPrefixes.Prefix",
+            ],
+        )
         .with_secret_response(),
     pagination: Some(::acs_cli::Pagination {
         output_token: &["ListBucketResult", "NextContinuationToken"],

@@ -23,6 +23,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_body_fields(::acs_runtime::BodyFields::Xml)
     .with_content_type(::acs_runtime::ContentType::Omitted)
     .with_content_md5()
+    .with_default_query(&[("encoding-type", "url")])
+    .with_url_encoded_response(&["Key"])
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to complete the multipart upload task of an object.

@@ -10,6 +10,8 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .with_content_type(::acs_runtime::ContentType::ByExtensionOf("key"))
     .with_content_md5()
+    .with_default_query(&[("encoding-type", "url")])
+    .with_url_encoded_response(&["Key"])
     .with_secret_response();
 impl crate::Client {
     /// Initiates a multipart upload task.

@@ -10,6 +10,10 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .with_response_body(::acs_runtime::ResponseBody::Xml)
     .read_only()
     .with_content_md5()
+    .with_default_query(&[("encoding-type", "url")])
+    .with_url_encoded_response(
+        &["KeyMarker", "NextKeyMarker", "Prefix", "Delimiter", "Upload.Key"],
+    )
     .with_secret_response();
 impl crate::Client {
     /// You can call this operation to list all ongoing multipart upload tasks.

@@ -11,6 +11,18 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     .read_only()
     .with_content_type(::acs_runtime::ContentType::Fixed("application/octet-stream"))
     .with_content_md5()
+    .with_default_query(&[("encoding-type", "url")])
+    .with_url_encoded_response(
+        &[
+            "Prefix",
+            "KeyMarker",
+            "Delimiter",
+            "NextKeyMarker",
+            "Version.Key",
+            "DeleteMarker.Key",
+            "CommonPrefixes.Prefix",
+        ],
+    )
     .with_secret_response();
 impl crate::Client {
     /// Queries the information about the versions of all objects in a bucket, including the delete markers.
