@@ -360,7 +360,7 @@ mod tests {
         assert_eq!(decoded, serde_json::json!({"x-log-count": 1}));
 
         answer.headers.insert("x-log-count", "1a".parse().unwrap());
-        let error = answer.decode_as::<serde_json::Value>(&LOGS).unwrap_err();
+        let error = answer.decode_as::<serde_json::Value>(&TEXT).unwrap_err();
         assert!(error.to_string().contains("x-log-count"), "{error}");
         let error =
             decode_header_fields::<serde_json::Value>(200, &answer.headers, &OBJECT).unwrap_err();

@@ -204,7 +204,7 @@ fn success_response_headers_become_header_fields_of_the_response() {
     ));
     assert_same(
         &operation(&whole_body, "Api").response,
-        "- {name: x-count, in: header, type: int32}\n",
+        "- {name: x-count, in: header, type: int64}\n",
     );
     assert!(operation(&whole_body, "Api").response_body.is_some());
 }
