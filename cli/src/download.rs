@@ -1,7 +1,8 @@
 //! Operations whose response body is binary (OSS `GetObject`): the body is written as it
 //! arrives, to `--outfile PATH` or to stdout, never held whole nor printed as JSON, and held to
-//! the service's CRC-64 where it sends one. What is printed as the response is its headers: on
-//! stdout when the body goes to a file, on stderr when the body has stdout.
+//! the service's CRC-64 where it sends one. What is printed as the response is the fields its
+//! headers carry, typed as the operation's table says (as any response's header fields are
+//! printed): on stdout when the body goes to a file, on stderr when the body has stdout.
 //!
 //! A file is written beside its path and renamed to it once the body is whole and checked, so
 //! that a failed download leaves the file there as it was. Bytes written to stdout cannot be
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use acs_runtime::{BodyError, CallOptions, CallSpec, Client, Error, RequestParams};
 use clap::{Arg, ArgMatches};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::dry_run::DRY_RUN;
 use crate::exit::Failure;
@@ -31,7 +32,7 @@ pub fn arg(heading: &'static str) -> Arg {
         .help_heading(heading)
         .help(
             "Write the response body (bytes) to PATH as it arrives, replacing PATH once it is \
-             whole and its CRC-64 checked, and print the response headers as the response; - \
+             whole and its CRC-64 checked, and print the fields its headers carry as the response; - \
              writes it to stdout, with the headers on stderr (the default, unless stdout is a \
              terminal)",
         )
@@ -96,7 +97,15 @@ pub async fn run(
             return Err(error.into());
         }
     };
-    let headers = header_document(response.headers());
+    let headers = match response.decode_header_fields::<Value>(&operation.call) {
+        Ok(headers) => headers,
+        Err(error) => {
+            if let Some(file) = file {
+                file.discard().await;
+            }
+            return Err(error.into());
+        }
+    };
     let Some(mut file) = file else {
         match response.write_to(&mut tokio::io::stdout()).await {
             // A reader that stopped reading (`… | head -c 10`) has what it wanted.
@@ -122,21 +131,6 @@ pub async fn run(
         }
     }
     crate::run::print(output, headers, None)
-}
-
-/// The response's headers as a document: each name (in lower case, as HTTP carries it) with its
-/// value, several values joined by `, ` as HTTP joins them.
-fn header_document(headers: &http::HeaderMap) -> Value {
-    let mut document = Map::new();
-    for name in headers.keys() {
-        let values: Vec<String> = headers
-            .get_all(name)
-            .iter()
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-            .collect();
-        document.insert(name.as_str().to_owned(), Value::String(values.join(", ")));
-    }
-    Value::Object(document)
 }
 
 /// A download's file while the body arrives: beside its path, renamed to it when whole. A path
@@ -258,18 +252,6 @@ mod tests {
             panic!("bytes were let onto a terminal");
         };
         assert!(refused.contains("--outfile PATH"), "{refused}");
-    }
-
-    #[test]
-    fn headers_are_a_document_of_names_in_lower_case() {
-        let mut headers = http::HeaderMap::new();
-        headers.insert("ETag", "\"AB\"".parse().unwrap());
-        headers.append("x-oss-meta-a", "1".parse().unwrap());
-        headers.append("x-oss-meta-a", "2".parse().unwrap());
-        assert_eq!(
-            header_document(&headers),
-            serde_json::json!({"etag": "\"AB\"", "x-oss-meta-a": "1, 2"})
-        );
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -298,6 +298,25 @@ fn operation(action: &str, old: &OperationSpec, new: &OperationSpec, found: &mut
             format!("{at}: the response body changed type."),
         ),
     }
+    // A whole body takes its first header fields by a change of shape: a streamed body's
+    // `send()` returns them beside it, and any other is decoded as their document's `body`.
+    let has_headers = |spec: &OperationSpec| {
+        spec.response.iter().any(|field| {
+            field
+                .location
+                .as_ref()
+                .is_some_and(|at| at.value == "header")
+        })
+    };
+    if new.response_body.is_some() && has_headers(old) != has_headers(new) {
+        let change = if has_headers(new) {
+            "its response's header fields now go beside its whole body, which the response \
+             holds otherwise"
+        } else {
+            "its response no longer has header fields beside its whole body"
+        };
+        found.push(Level::Major, format!("{at}: {change}."));
+    }
     let path = |spec: &OperationSpec| spec.path.as_ref().map(|path| path.value.clone());
     if old.methods != new.methods || path(old) != path(new) {
         found.push(
@@ -645,6 +664,29 @@ mod tests {
                 operations: new,
             },
         )
+    }
+
+    #[test]
+    fn header_fields_beside_a_whole_body_change_its_shape() {
+        let bare = "response_body: {type: binary}\n";
+        let with_header =
+            "response:\n- {name: ETag, in: header, type: string}\nresponse_body: {type: binary}\n";
+        let gained = changes_between(
+            &operations(&[("GetObject", bare)]),
+            &operations(&[("GetObject", with_header)]),
+        );
+        assert_eq!(level(&gained), Some(Level::Major), "{gained:?}");
+        assert!(
+            gained
+                .iter()
+                .any(|change| change.text.contains("now go beside its whole body")),
+            "{gained:?}"
+        );
+        let lost = changes_between(
+            &operations(&[("GetObject", with_header)]),
+            &operations(&[("GetObject", bare)]),
+        );
+        assert_eq!(level(&lost), Some(Level::Major), "{lost:?}");
     }
 
     #[test]

@@ -155,8 +155,11 @@ pub struct Operation {
     pub flags: Vec<Flag>,
     pub response: Response,
     /// The response fields carried by headers (at [`Location::Header`]), decoded with the
-    /// body's into the one response type; only beside a body of fields or none.
+    /// body's into the one response type, whatever the body is.
     pub response_headers: Vec<Member>,
+    /// A whole JSON or text body as the response's field `body`, when header fields go beside
+    /// it (a binary body streams beside them instead).
+    pub whole_body_beside_headers: Option<Member>,
     /// Every object type of the operation, request side first, in spec order.
     pub structs: Vec<Struct>,
     /// Every enum of the operation, in spec order.

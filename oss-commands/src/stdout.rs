@@ -20,7 +20,13 @@ pub(crate) async fn download_to(
     destination: &mut (impl AsyncWrite + Unpin),
     progress: &Bar,
 ) -> Result<u64, Error> {
-    let mut response = client.get_object().bucket(bucket).key(key).send().await?;
+    let mut response = client
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await?
+        .body;
     if let Some(length) = response.content_length() {
         progress.set_length(length);
     }

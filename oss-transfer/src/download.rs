@@ -12,7 +12,7 @@ use std::io::{self, Read as _, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use acs_runtime::StreamedResponse;
-use acs_runtime::checksum::{CRC64_HEADER, Crc64};
+use acs_runtime::checksum::Crc64;
 use futures_util::StreamExt;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tokio::task::JoinSet;
@@ -86,14 +86,14 @@ async fn download_to(
     let file = tokio::fs::File::create(path)
         .await
         .map_err(TransferError::file("creating", path))?;
-    let etag = header(&first, "etag").map(str::to_owned);
-    if first.status() == 200 {
+    let etag = first.headers.e_tag.clone();
+    if first.body.status() == 200 {
         // The whole object (OSS ignores a range that starts past the end of an empty one):
         // the response checks its own CRC-64.
-        let length = first.content_length().unwrap_or(0);
-        let crc64_checked = first.headers().contains_key(CRC64_HEADER);
+        let length = first.body.content_length().unwrap_or(0);
+        let crc64_checked = first.headers.x_oss_hash_crc64ecma.is_some();
         let tracker = Tracker::new(length, 0, progress);
-        write_part(first, path, 0, length, &tracker)
+        write_part(first.body, path, 0, length, &tracker)
             .await
             .map_err(|failure| failure.in_part(1, 0, length))?;
         return Ok(Downloaded {
@@ -102,13 +102,20 @@ async fn download_to(
             crc64_checked,
         });
     }
-    let length = header(&first, "content-range")
+    let length = first
+        .headers
+        .content_range
+        .as_deref()
         .and_then(total_length)
         .ok_or_else(|| TransferError::UnexpectedResponse {
             action: "GetObject",
             detail: "a part without the object's length in Content-Range".into(),
         })?;
-    let crc64 = header(&first, CRC64_HEADER).and_then(|value| value.trim().parse::<u64>().ok());
+    let crc64 = first
+        .headers
+        .x_oss_hash_crc64ecma
+        .as_deref()
+        .and_then(|value| value.trim().parse::<u64>().ok());
     file.set_len(length)
         .await
         .map_err(TransferError::file("sizing", path))?;
@@ -116,7 +123,7 @@ async fn download_to(
 
     let tracker = Tracker::new(length, 0, progress);
     let mut parts = parts_of(length, part_size);
-    let mut first = Some(first);
+    let mut first = Some(first.body);
     let mut running = JoinSet::new();
     loop {
         while running.len() < manager.concurrency {
@@ -187,18 +194,16 @@ async fn get_range(
             },
             _ => TransferError::Sdk(failure),
         })?;
-    let range = header(&response, "content-range");
+    let range = response.headers.content_range.as_deref();
     let expected = format!("bytes {start}-{}/", end - 1);
-    if response.status() != 206 || !range.is_some_and(|range| range.starts_with(&expected)) {
+    let status = response.body.status();
+    if status != 206 || !range.is_some_and(|range| range.starts_with(&expected)) {
         return Err(TransferError::UnexpectedResponse {
             action: "GetObject",
-            detail: format!(
-                "status {} with Content-Range {range:?}, not the part asked for",
-                response.status()
-            ),
+            detail: format!("status {status} with Content-Range {range:?}, not the part asked for"),
         });
     }
-    Ok(response)
+    Ok(response.body)
 }
 
 /// Writes `response`'s body, which must be `length` bytes, at `offset` of the file at `path`.
@@ -260,10 +265,6 @@ async fn crc64_of(path: &Path) -> Result<u64, TransferError> {
     })
     .await
     .expect("the CRC-64 task does not panic")
-}
-
-fn header<'a>(response: &'a StreamedResponse, name: &str) -> Option<&'a str> {
-    response.headers().get(name)?.to_str().ok()
 }
 
 /// The object's length in a `Content-Range` of `bytes a-b/length`.

@@ -118,17 +118,19 @@ impl Client {
         }
     }
 
-    /// Sends a generated operation whose request body streams or whose response is an
-    /// object read as it arrives (see [`Client::invoke_streamed`]).
-    pub async fn send_streamed(
+    /// Sends a generated operation whose response is an object read as it arrives (see
+    /// [`Client::invoke_streamed`]), with the response's header fields decoded as `T`.
+    pub async fn send_streamed<T: DeserializeOwned>(
         &self,
         operation: &'static Operation,
         request: Result<impl EncodeRequest, BuildError>,
         options: CallOptions,
-    ) -> Result<StreamedResponse, Error> {
+    ) -> Result<streamed::Streamed<T>, Error> {
         let params = request.and_then(|request| request.to_params())?;
-        self.invoke_streamed(operation.into(), params, &options)
-            .await
+        let body = self
+            .invoke_streamed(operation.into(), params, &options)
+            .await?;
+        streamed::Streamed::decode(body, operation)
     }
 
     fn invoke_owned(

@@ -112,7 +112,7 @@ pub use {
     response::{Blob, HeaderKind, RawResponse, ResponseHeader},
     retry::RetryConfig,
     service::Service,
-    streamed::StreamedResponse,
+    streamed::{Streamed, StreamedResponse},
     timestamp::{TimestampError, parse_timestamp},
     waiter::{StatusCallback, WaitRule, WaiterError, wait},
 };

@@ -106,6 +106,7 @@ pub struct Operation {
     path: &'static str,
     response_body: ResponseBody,
     response_headers: &'static [ResponseHeader],
+    whole_body_beside_headers: bool,
     idempotency_token: Option<(&'static str, Location)>,
     paging: Option<Paging>,
     secret_response: bool,
@@ -126,6 +127,7 @@ impl Operation {
             path: "/",
             response_body: ResponseBody::Json,
             response_headers: &[],
+            whole_body_beside_headers: false,
             idempotency_token: None,
             paging: None,
             secret_response: false,
@@ -216,6 +218,14 @@ impl Operation {
         self
     }
 
+    /// The body is one value as a whole (an array, text) beside the header fields: it is
+    /// decoded with them as the field `body` of one document, where a body of fields is
+    /// decoded with its fields.
+    pub const fn with_whole_body_beside_headers(mut self) -> Self {
+        self.whole_body_beside_headers = true;
+        self
+    }
+
     /// The responses carry secret values (a `sensitive` field in the spec): an error about
     /// one that does not decode then leaves its body out, where it would show the secrets.
     pub const fn with_secret_response(mut self) -> Self {
@@ -262,6 +272,10 @@ impl Operation {
 
     pub fn response_headers(&self) -> &'static [ResponseHeader] {
         self.response_headers
+    }
+
+    pub fn whole_body_beside_headers(&self) -> bool {
+        self.whole_body_beside_headers
     }
 
     pub fn idempotency_token(&self) -> Option<(&'static str, Location)> {

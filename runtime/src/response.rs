@@ -114,13 +114,21 @@ impl RawResponse {
         let body = match operation.response_body() {
             ResponseBody::Json => crate::de::from_slice::<serde_json::Value>(&self.body),
             ResponseBody::Xml => self.xml_document(operation),
-            ResponseBody::Empty => Ok(serde_json::Value::Object(serde_json::Map::new())),
-            // The generator gives header fields only to a body of fields, or to none.
-            ResponseBody::Text | ResponseBody::Binary => Err(serde::de::Error::custom(
-                "a whole text or binary body takes no header fields",
+            ResponseBody::Text => Ok(serde_json::Value::String(
+                String::from_utf8_lossy(&self.body).into_owned(),
             )),
+            // A binary body streams beside the header fields (`StreamedResponse`), never in
+            // the document.
+            ResponseBody::Empty | ResponseBody::Binary => {
+                Ok(serde_json::Value::Object(serde_json::Map::new()))
+            }
         };
         let mut document = match body {
+            Ok(body) if operation.whole_body_beside_headers() => {
+                let mut document = serde_json::Map::new();
+                document.insert(WHOLE_BODY_FIELD.to_owned(), body);
+                document
+            }
             Ok(serde_json::Value::Object(document)) => document,
             Ok(_) => {
                 let source = serde::de::Error::custom("the body is not an object with fields");
@@ -128,16 +136,7 @@ impl RawResponse {
             }
             Err(source) => return Err(with_action(self.decode_error(source, secret))),
         };
-        headers::add_to(&mut document, &self.headers, operation.response_headers()).map_err(
-            |unreadable| {
-                let source = serde::de::Error::custom(unreadable);
-                with_action(DecodeError::without_body(
-                    self.status,
-                    self.request_id(),
-                    source,
-                ))
-            },
-        )?;
+        add_header_fields(&mut document, self.status, &self.headers, operation)?;
         crate::de::from_value(serde_json::Value::Object(document))
             .map_err(|source| with_action(self.decode_error(source, secret)))
     }
@@ -157,6 +156,48 @@ impl RawResponse {
             DecodeError::new(self.status, request_id, &self.body, source)
         }
     }
+}
+
+/// The key under which a whole body (an array, text) is decoded beside the header fields
+/// ([`Operation::whole_body_beside_headers`]): the generated response's field `body`.
+const WHOLE_BODY_FIELD: &str = "body";
+
+/// Adds the header fields of `operation` that `headers` carry to `document`; one that does
+/// not read as its kind fails the decoding, naming the header and not its value.
+fn add_header_fields(
+    document: &mut serde_json::Map<String, serde_json::Value>,
+    status: u16,
+    headers: &http::HeaderMap,
+    operation: &Operation,
+) -> Result<(), Error> {
+    headers::add_to(document, headers, operation.response_headers()).map_err(|unreadable| {
+        let source = serde::de::Error::custom(unreadable);
+        Error::Decode(DecodeError::without_body(
+            status,
+            header_request_id(headers),
+            source,
+        ))
+        .with_action(operation.action())
+    })
+}
+
+/// The header fields of `operation` read from `headers` alone, as `T` (the fields of a
+/// response whose body streams).
+pub(crate) fn decode_header_fields<T: DeserializeOwned>(
+    status: u16,
+    headers: &http::HeaderMap,
+    operation: &Operation,
+) -> Result<T, Error> {
+    let mut document = serde_json::Map::new();
+    add_header_fields(&mut document, status, headers, operation)?;
+    crate::de::from_value(serde_json::Value::Object(document)).map_err(|source| {
+        Error::Decode(DecodeError::without_body(
+            status,
+            header_request_id(headers),
+            source,
+        ))
+        .with_action(operation.action())
+    })
 }
 
 fn header_request_id(headers: &http::HeaderMap) -> Option<String> {
@@ -285,6 +326,51 @@ mod tests {
         assert_eq!(body_request_id(br#"{"Items":[]}"#), None);
         assert_eq!(body_request_id(b"<Error/>"), None);
         assert_eq!(body_request_id(br#"["RequestId"]"#), None);
+    }
+
+    #[test]
+    fn a_whole_body_beside_header_fields_is_their_documents_body() {
+        const COUNT: &[ResponseHeader] = &[ResponseHeader {
+            name: "x-log-count",
+            kind: headers::HeaderKind::Integer,
+        }];
+        static LOGS: Operation = Operation::new("GetLogs", Method::Get)
+            .with_response_headers(COUNT)
+            .with_whole_body_beside_headers();
+        static TEXT: Operation = Operation::new("A", Method::Get)
+            .with_response_body(ResponseBody::Text)
+            .with_response_headers(COUNT)
+            .with_whole_body_beside_headers();
+        static OBJECT: Operation = Operation::new("GetObject", Method::Get)
+            .with_response_body(ResponseBody::Binary)
+            .with_response_headers(COUNT);
+        let mut answer = response(br#"[{"a":"1"}]"#);
+        answer.headers.insert("x-log-count", "1".parse().unwrap());
+        let decoded: serde_json::Value = answer.decode_as(&LOGS).unwrap();
+        assert_eq!(
+            decoded,
+            serde_json::json!({"body": [{"a": "1"}], "x-log-count": 1})
+        );
+
+        answer.body = Bytes::from_static(b"text, not JSON");
+        let decoded: serde_json::Value = answer.decode_as(&TEXT).unwrap();
+        assert_eq!(
+            decoded,
+            serde_json::json!({"body": "text, not JSON", "x-log-count": 1})
+        );
+        // A binary body streams beside the header fields, never in their document.
+        let decoded: serde_json::Value = answer.decode_as(&OBJECT).unwrap();
+        assert_eq!(decoded, serde_json::json!({"x-log-count": 1}));
+        let decoded: serde_json::Value =
+            decode_header_fields(200, &answer.headers, &OBJECT).unwrap();
+        assert_eq!(decoded, serde_json::json!({"x-log-count": 1}));
+
+        answer.headers.insert("x-log-count", "1a".parse().unwrap());
+        let error = answer.decode_as::<serde_json::Value>(&TEXT).unwrap_err();
+        assert!(error.to_string().contains("x-log-count"), "{error}");
+        let error =
+            decode_header_fields::<serde_json::Value>(200, &answer.headers, &OBJECT).unwrap_err();
+        assert!(error.to_string().contains("x-log-count"), "{error}");
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::checksum::{Crc64, check_crc64};
 use crate::config::Config;
 use crate::error::{BodyError, ConnectionError, Error};
 use crate::http::{HttpClient as _, HttpErrorKind, RequestBody, ResponseStream};
-use crate::operation::{CallSpec, Method};
+use crate::operation::{CallSpec, Method, Operation};
 use crate::request::{Message, RequestBase};
 use crate::response::RawResponse;
 
@@ -163,6 +163,25 @@ async fn read_error_body(mut body: ResponseStream) -> Result<Bytes, AttemptFailu
     Ok(whole.freeze())
 }
 
+/// What a generated operation whose response body streams returns: the response's fields
+/// carried by headers, typed (`headers`, the operation's response type), and the body as it
+/// arrives (`body`, with the status and every header as sent).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Streamed<T> {
+    pub headers: T,
+    pub body: StreamedResponse,
+}
+
+impl<T: serde::de::DeserializeOwned> Streamed<T> {
+    /// Reads `operation`'s header fields from `body`'s headers; one that does not read as its
+    /// type fails as any response's does.
+    pub(crate) fn decode(body: StreamedResponse, operation: &Operation) -> Result<Self, Error> {
+        let headers = body.decode_header_fields(operation)?;
+        Ok(Streamed { headers, body })
+    }
+}
+
 /// The response of a call whose body streams: its status and headers, and its body as it
 /// arrives. As a [`Stream`] it yields the body's chunks, then, when the body was a whole
 /// object (`GET`, status 200) and its CRC-64 is not the service's, an error
@@ -209,6 +228,15 @@ impl StreamedResponse {
 
     pub fn headers(&self) -> &http::HeaderMap {
         &self.headers
+    }
+
+    /// `operation`'s response fields carried by headers, read from this response's headers
+    /// as [`RawResponse::decode_as`] reads them beside a body.
+    pub fn decode_header_fields<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &Operation,
+    ) -> Result<T, Error> {
+        crate::response::decode_header_fields(self.status, &self.headers, operation)
     }
 
     /// The body's length, from `Content-Length`.

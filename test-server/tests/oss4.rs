@@ -83,7 +83,15 @@ fn wires() -> Vec<(String, Wire)> {
 #[test]
 fn every_official_request_is_accepted() {
     let wires = wires();
-    assert_eq!(wires.len(), 24);
+    // Requests to a bucket's host and to the service's (ListBuckets) alike.
+    assert!(
+        wires.iter().any(|(_, wire)| wire.bucket.is_some()),
+        "no recorded request to a bucket"
+    );
+    assert!(
+        wires.iter().any(|(_, wire)| wire.bucket.is_none()),
+        "no recorded request without a bucket"
+    );
     for (name, wire) in &wires {
         assert_eq!(wire.verify(), Ok(()), "{name}");
     }

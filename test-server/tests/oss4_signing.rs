@@ -75,11 +75,22 @@ struct Vector {
     expires_in: Option<u64>,
 }
 
+/// The recorded requests, each signed in headers or presigned in its query: the two tests
+/// below check those of their kind, and between them every one.
 fn vectors() -> VectorFile {
-    serde_json::from_str(include_str!(
+    let file: VectorFile = serde_json::from_str(include_str!(
         "../../tests/fixtures/official/oss_signing/vectors.json"
     ))
-    .expect("the fixture parses")
+    .expect("the fixture parses");
+    for vector in &file.vectors {
+        assert!(
+            ["header", "query"].contains(&vector.kind.as_str()),
+            "{}: a vector of kind `{}`, which no test checks",
+            vector.name,
+            vector.kind
+        );
+    }
+    file
 }
 
 fn pinned() -> SystemTime {
@@ -305,7 +316,7 @@ fn requests_signed_in_headers_are_the_official_sdk_s() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 59, "every request signed in headers is checked");
+    assert!(checked > 0, "no request signed in headers was recorded");
 }
 
 /// The verifier's answers to the request with one signed part changed each: the method, the
@@ -439,5 +450,5 @@ fn presigned_urls_are_the_official_sdk_s() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 10, "every presigned URL is checked");
+    assert!(checked > 0, "no presigned URL was recorded");
 }

@@ -9,6 +9,8 @@
 #[doc = include_str!("../../README.md")]
 mod readme {}
 
+pub mod scratch_check;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;

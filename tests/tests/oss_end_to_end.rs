@@ -75,7 +75,18 @@ async fn objects_go_up_come_back_and_list_with_verified_signatures() {
     server.route(
         Method::GET,
         "/examplebucket/dir/a%20b.txt",
-        Reply::text(206, "bc"),
+        Reply::text(206, "bc")
+            .with_header("ETag", "\"900150983CD24FB0D6963F7D28E17F72\"")
+            .with_header("Last-Modified", "Fri, 24 Feb 2012 06:07:48 GMT")
+            .with_header("Content-Range", "bytes 1-2/3")
+            .with_header("x-oss-hash-crc64ecma", "18446744073709551615")
+            .with_header(
+                "x-oss-version-id",
+                "CAEQNhiBgM0BYiIDc4MGZjZGI2OTBjOTRmNTE5NmU5NmFhZjhjYmY0",
+            )
+            .with_header("x-oss-tagging-count", "2")
+            .with_header("x-oss-delete-marker", "false")
+            .with_header("x-oss-meta-owner", "Ann Lee"),
     );
     let got = oss
         .get_object()
@@ -85,8 +96,36 @@ async fn objects_go_up_come_back_and_list_with_verified_signatures() {
         .send()
         .await
         .unwrap();
-    assert_eq!(got.status(), 206);
-    assert_eq!(got.collect().await.unwrap().as_ref(), b"bc");
+    // The response's header fields, typed as the official SDK's GetObjectResult holds them,
+    // beside the body, which streams.
+    let fields = &got.headers;
+    assert_eq!(
+        fields.e_tag.as_deref(),
+        Some("\"900150983CD24FB0D6963F7D28E17F72\"")
+    );
+    assert_eq!(fields.content_length, Some(2));
+    assert_eq!(
+        fields.last_modified.as_deref(),
+        Some("Fri, 24 Feb 2012 06:07:48 GMT")
+    );
+    assert_eq!(fields.content_range.as_deref(), Some("bytes 1-2/3"));
+    // A CRC-64 exceeds an int64: it is text, as the official SDK holds it.
+    assert_eq!(
+        fields.x_oss_hash_crc64ecma.as_deref(),
+        Some("18446744073709551615")
+    );
+    assert_eq!(
+        fields.x_oss_version_id.as_deref(),
+        Some("CAEQNhiBgM0BYiIDc4MGZjZGI2OTBjOTRmNTE5NmU5NmFhZjhjYmY0")
+    );
+    assert_eq!(fields.x_oss_tagging_count, Some(2));
+    assert_eq!(fields.x_oss_delete_marker, Some(false));
+    let metadata = fields.x_oss_meta.as_ref().unwrap();
+    assert_eq!(metadata.len(), 1);
+    assert_eq!(metadata["owner"], "Ann Lee");
+    assert_eq!(fields.x_oss_storage_class, None);
+    assert_eq!(got.body.status(), 206);
+    assert_eq!(got.body.collect().await.unwrap().as_ref(), b"bc");
     let get = server.requests().pop().unwrap();
     assert!(get.signature_verified);
     assert_eq!(get.headers["range"], "bytes=1-2");

@@ -5,12 +5,16 @@
 //! method, host, path, headers, body and `Authorization` the same byte for byte
 //! (`tests/fixtures/official/sls/check_put_logs.rs`).
 //!
+//! The same SDK's `GetLogs` (a JSON array as the whole body) gives its caller the fields its
+//! headers carry, typed, beside the logs: `x-log-progress`, `x-log-count`, … against the test
+//! server (`tests/fixtures/official/sls/get_logs.rs`).
+//!
 //! The spec is `tests/fixtures/official/sls/spec/`, imported from the published metadata with
-//! the official SDK's facts and only this operation:
+//! the official SDK's facts and only these operations:
 //!
 //! ```sh
 //! cargo xtask import --openmeta <corpus>/sls/2020-12-30/api-docs.json \
-//!     --into tests/fixtures/official/sls/spec --operations PutLogs
+//!     --into tests/fixtures/official/sls/spec --operations PutLogs,GetLogs
 //! ```
 //!
 //! It is generated into a scratch workspace with a test crate whose tests build each vector's
@@ -20,9 +24,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use acs_codegen::Mode;
+use integration_tests::scratch_check::{CheckCrate, fixture_specs};
 use serde_json::{Map, Value, json};
 
 /// The vector's call as the generated request's inputs, by wire name: the log group is the
@@ -62,34 +66,23 @@ fn inputs(vector: &Value) -> Map<String, Value> {
 }
 
 #[test]
-fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did() {
+fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did_and_reads_get_logs_headers() {
     let root = integration_tests::workspace_root();
     let fixtures = root.join("tests/fixtures/official/sls");
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sls-put-logs");
 
-    let mut spec_files = BTreeMap::new();
-    let spec_root = fixtures.join("spec");
-    let mut pending = vec![spec_root.clone()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.file_name().is_some_and(|name| name != "overlay.yaml") {
-                let relative = path.strip_prefix(&spec_root).unwrap();
-                spec_files.insert(
-                    Path::new("spec").join(relative),
-                    fs::read_to_string(&path).unwrap(),
-                );
-            }
-        }
-    }
+    let spec_files = fixture_specs(&fixtures.join("spec"));
     acs_codegen::scratch::write_workspace(root, &scratch, &spec_files).unwrap();
     acs_codegen::codegen(&scratch, Mode::Write).unwrap();
 
     let vectors_path = fixtures.join("vectors.json");
     let file: Value = serde_json::from_str(&fs::read_to_string(&vectors_path).unwrap()).unwrap();
     let vectors = file["vectors"].as_array().unwrap();
+    assert!(
+        !vectors.is_empty(),
+        "no vector in {}",
+        vectors_path.display()
+    );
     let dir = acs_codegen::import::directory_name("Sls", "2020-12-30", false);
     let texts: BTreeMap<PathBuf, String> = spec_files
         .iter()
@@ -110,43 +103,32 @@ fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did() {
         )
         .unwrap();
     }
-    let crate_dir = scratch.join("generated/sls-put-logs-check");
-    fs::create_dir_all(crate_dir.join("tests")).unwrap();
-    fs::write(
-        crate_dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"sls-put-logs-check\"\nversion = \"0.0.0\"\npublish = false\n\
-             edition.workspace = true\n\n[dev-dependencies]\nacs-runtime.workspace = true\n\
-             base64 = \"0.23\"\nserde_json.workspace = true\n\
-             alibabacloud-{dir} = {{ path = \"../{dir}\" }}\n"
+    let printed = CheckCrate {
+        name: "sls-put-logs-check",
+        dev_dependencies: format!(
+            "base64 = \"0.23\"\nhttp.workspace = true\n\
+             tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n\
+             alibabacloud-{dir} = {{ path = \"../{dir}\", features = [\"testing\"] }}\n"
         ),
-    )
-    .unwrap();
-    fs::write(
-        crate_dir.join("tests/put_logs.rs"),
-        format!(
-            "const VECTORS: &str = include_str!({:?});\ninclude!({:?});\n\n{tests}",
-            vectors_path,
-            fixtures.join("check_put_logs.rs")
-        ),
-    )
-    .unwrap();
-
-    // This workspace's target directory: the dependencies are built there already.
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["test", "--quiet", "--offline", "-p", "sls-put-logs-check"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", integration_tests::target_dir())
-        .output()
-        .unwrap();
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{printed}");
-    let passed = format!("test result: ok. {} passed; 0 failed", vectors.len());
-    assert!(printed.contains(&passed), "expected {passed}:\n{printed}");
-    assert!(!printed.contains("warning"), "{printed}");
+        test_files: vec![
+            (
+                "put_logs.rs",
+                format!(
+                    "const VECTORS: &str = include_str!({:?});\ninclude!({:?});\n\n{tests}",
+                    vectors_path,
+                    fixtures.join("check_put_logs.rs")
+                ),
+            ),
+            (
+                "get_logs.rs",
+                format!("include!({:?});\n", fixtures.join("get_logs.rs")),
+            ),
+        ],
+    }
+    .run(&scratch);
+    // Every vector was checked (one test each, none left out), and GetLogs's one test ran.
+    for passed in [vectors.len(), 1] {
+        let passed = format!("test result: ok. {passed} passed; 0 failed");
+        assert!(printed.contains(&passed), "expected {passed}:\n{printed}");
+    }
 }

@@ -95,6 +95,7 @@ pub enum Outcome {
         style: String,
         operations: usize,
         paging: PagingCounts,
+        headers_beside_whole_body: HeadersBesideWholeBody,
         files: BTreeMap<PathBuf, String>,
         /// What the secrets rule decided.
         judged_secrets: Vec<Judged>,
@@ -312,6 +313,7 @@ pub fn generate(root: &Path, entry: &Entry) -> Outcome {
                 style: specs.service.style.value.clone(),
                 operations: specs.operations.len(),
                 paging: PagingCounts::of(&specs),
+                headers_beside_whole_body: HeadersBesideWholeBody::of(&specs),
                 files,
                 judged_secrets: specs.judged_secrets,
                 declined: specs.declined,
@@ -329,6 +331,55 @@ fn first_lines(text: &str, count: usize) -> String {
         shown.push_str(&format!("\n    … {} more line(s)", lines.len() - count));
     }
     shown
+}
+
+/// The operations of one or more product-versions whose response has header fields beside a
+/// whole body: a binary one, which streams beside them, or any other (JSON, text), decoded
+/// with them as their document's `body`.
+#[derive(Default)]
+pub struct HeadersBesideWholeBody {
+    binary: usize,
+    other: usize,
+}
+
+impl HeadersBesideWholeBody {
+    fn of(specs: &ImportedSpecs) -> Self {
+        let mut counts = HeadersBesideWholeBody::default();
+        for operation in specs.operations.values() {
+            let Some(body) = &operation.response_body else {
+                continue;
+            };
+            let has_headers = operation.response.iter().any(|field| {
+                field
+                    .location
+                    .as_ref()
+                    .is_some_and(|at| at.value == "header")
+            });
+            if !has_headers {
+                continue;
+            }
+            if body.ty.as_ref().is_some_and(|ty| ty.value == "binary") {
+                counts.binary += 1;
+            } else {
+                counts.other += 1;
+            }
+        }
+        counts
+    }
+
+    fn add(&mut self, other: &HeadersBesideWholeBody) {
+        self.binary += other.binary;
+        self.other += other.other;
+    }
+
+    fn print(&self) {
+        println!(
+            "header fields beside a whole body: {} operations ({} binary, {} JSON or text)",
+            self.binary + self.other,
+            self.binary,
+            self.other
+        );
+    }
 }
 
 /// How the operations of one or more product-versions page.
@@ -415,6 +466,7 @@ struct Summary {
     by_style: BTreeMap<String, (usize, usize)>,
     secrets: Tally,
     paging: PagingCounts,
+    headers_beside_whole_body: HeadersBesideWholeBody,
 }
 
 impl Summary {
@@ -425,6 +477,7 @@ impl Summary {
                 style,
                 operations,
                 paging,
+                headers_beside_whole_body,
                 judged_secrets,
                 declined,
                 ..
@@ -435,6 +488,8 @@ impl Summary {
                     println!("{name}: {action} declined: {reason}");
                 }
                 self.paging.add(paging);
+                self.headers_beside_whole_body
+                    .add(headers_beside_whole_body);
                 self.secrets.add(
                     &format!("{} {}", entry.product.to_lowercase(), entry.version),
                     judged_secrets,
@@ -473,6 +528,7 @@ impl Summary {
             println!("  {style}: {products} product-versions, {operations} APIs");
         }
         self.paging.print();
+        self.headers_beside_whole_body.print();
         println!("{}", self.secrets.summary());
     }
 }

@@ -129,7 +129,7 @@ fn emit_request(operation: &Operation) -> TokenStream {
     let encode = emit_encode(operation);
     let send_with = if matches!(operation.response, Response::Binary) {
         quote! {
-            pub async fn send_with(self, client: &crate::Client) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+            pub async fn send_with(self, client: &crate::Client) -> Result<::acs_runtime::Streamed<#response>, ::acs_runtime::Error> {
                 client.runtime().send_streamed(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default()).await
             }
         }
@@ -330,10 +330,11 @@ fn emit_fluent_builder(operation: &Operation) -> TokenStream {
     let send = if matches!(operation.response, Response::Binary) {
         quote! {
             /// Signs and sends the request, retrying transient failures, and returns the
-            /// response once its head arrives, its body (an object) to be read as it comes:
-            /// as a stream of `Bytes`, `collect()`ed or written `into_file(path)`, held to the
-            /// service's CRC-64 where it sends one.
-            pub async fn send(self) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+            /// response once its head arrives: its header fields typed (`headers`), and its
+            /// body (an object) to be read as it comes (`body`): as a stream of `Bytes`,
+            /// `collect()`ed or written `into_file(path)`, held to the service's CRC-64 where
+            /// it sends one.
+            pub async fn send(self) -> Result<::acs_runtime::Streamed<#response>, ::acs_runtime::Error> {
                 self.client.runtime().send_streamed(&OPERATION, self.inner.build(), self.options).await
             }
         }
@@ -468,17 +469,25 @@ fn fluent_delegates(member: &Member, request: &str) -> TokenStream {
 
 fn emit_response(operation: &Operation) -> TokenStream {
     let response = ident(&operation.names.response);
-    let description = format!("What `{}` returns.", operation.name);
-    let body_fields = match &operation.response {
-        Response::Fields(fields) => fields.as_slice(),
-        Response::Empty => &[],
-        Response::Json(ty) => {
+    let description = if matches!(operation.response, Response::Binary) {
+        format!(
+            "What `{}` returns beside its body, which streams: the fields its headers carry.",
+            operation.name
+        )
+    } else {
+        format!("What `{}` returns.", operation.name)
+    };
+    let body_fields = match (&operation.response, &operation.whole_body_beside_headers) {
+        (_, Some(whole)) => std::slice::from_ref(whole),
+        (Response::Fields(fields), None) => fields.as_slice(),
+        // The body streams beside the header fields (`acs_runtime::Streamed`).
+        (Response::Empty | Response::Binary, None) => &[],
+        (Response::Json(ty), None) => {
             let ty = rust_type(ty);
             return whole_body_response(&response, &description, quote!(Option<#ty>));
         }
-        Response::Text => return whole_body_response(&response, &description, quote!(String)),
-        Response::Binary => {
-            return whole_body_response(&response, &description, quote!(::acs_runtime::Blob));
+        (Response::Text, None) => {
+            return whole_body_response(&response, &description, quote!(String));
         }
     };
     let item = Struct {
@@ -575,9 +584,9 @@ fn reference(path: &[FieldNames], last: TokenStream) -> TokenStream {
     quote!(#(#steps)*)
 }
 
-/// A response whose body is one value as a whole (JSON that is not an object with fields,
-/// text or bytes): a struct with that value as `body`. JSON may be `null`, so it is an
-/// `Option`; text and bytes are read whole, never absent.
+/// A response whose body is one value as a whole (JSON that is not an object with fields, or
+/// text) and no header fields: a struct with that value as `body`. JSON may be `null`, so it
+/// is an `Option`; text is read whole, never absent.
 fn whole_body_response(
     response: &proc_macro2::Ident,
     description: &str,

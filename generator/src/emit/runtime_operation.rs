@@ -46,6 +46,9 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
             .map(runtime_response_header);
         value = quote!(#value.with_response_headers(&[#(#headers),*]));
     }
+    if operation.whole_body_beside_headers.is_some() {
+        value = quote!(#value.with_whole_body_beside_headers());
+    }
     if let Some((token, location)) = &operation.idempotency_token
         && let Some(location) = runtime_location(*location)
     {

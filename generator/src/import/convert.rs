@@ -220,8 +220,8 @@ impl<'d> Converter<'d> {
     }
 
     /// The fields of the first success response when it is an object with properties, else
-    /// the response body's shape; then the fields its headers carry, when the body is one of
-    /// fields or none (see [`Converter::header_fields`]).
+    /// the response body's shape; then the fields its headers carry, whatever the body (see
+    /// [`Converter::header_fields`]).
     fn response(&self, api: &Api) -> (Vec<Shape>, Option<Shape>) {
         let Some(success) = api
             .responses
@@ -235,10 +235,8 @@ impl<'d> Converter<'d> {
             None => (Vec::new(), None),
             Some(schema) => self.response_body(schema),
         };
-        if body.is_none()
-            && let Some(headers) = &success.headers
-        {
-            let headers = self.header_fields(&headers.0, &fields);
+        if let Some(headers) = &success.headers {
+            let headers = self.header_fields(&headers.0, &fields, body.is_some());
             fields.extend(headers);
         }
         (fields, body)
@@ -264,19 +262,24 @@ impl<'d> Converter<'d> {
     /// The response's headers as fields `in: header` (the generator documents where they come
     /// from): scalars, and a `map` for a name ending
     /// in `*` (`x-oss-meta-*`, every header of that prefix). Left out: a header named as a
-    /// body field or an earlier header (names compare without case, as HTTP's do), a name
-    /// that is no HTTP header name (OSS writes `x‑oss‑tagging‑count` with non-breaking
-    /// hyphens), and a header of a type a header cannot hold.
+    /// body field, or `body` beside a whole body (the field the body is decoded as), or an
+    /// earlier header (names compare without case, as HTTP's do), a name that is no HTTP
+    /// header name (OSS writes `x‑oss‑tagging‑count` with non-breaking hyphens), and a header
+    /// of a type a header cannot hold.
     fn header_fields(
         &self,
         headers: &[(String, super::openmeta::ResponseHeader)],
         body_fields: &[Shape],
+        whole_body: bool,
     ) -> Vec<Shape> {
         let mut taken: BTreeSet<String> = body_fields
             .iter()
             .filter_map(|field| field.name.as_ref())
             .map(|name| name.value.to_ascii_lowercase())
             .collect();
+        if whole_body {
+            taken.insert("body".to_owned());
+        }
         let mut fields = Vec::new();
         for (name, header) in headers {
             let prefix = name.strip_suffix('*');

@@ -519,13 +519,6 @@ impl OfficialSdkFacts {
         name: &Spanned<String>,
         ty: &Spanned<String>,
     ) -> Result<(), Diagnostic> {
-        if operation.response_body.is_some() {
-            return Err(Diagnostic::new(
-                self.at(name),
-                format!("`{action}` has a whole response body, which takes no header fields"),
-            )
-            .with_hint("header fields go with a body of fields, or with none"));
-        }
         let existing = operation.response.iter_mut().find(|field| {
             field
                 .location

@@ -59,7 +59,7 @@ pub(super) fn lower(
         }
         named
     });
-    let (response, response_headers) = lower_response(&mut shapes, spec);
+    let (response, response_headers, whole_body_beside_headers) = lower_response(&mut shapes, spec);
     let pagination = spec.pagination.as_ref().and_then(|pagination| {
         let fields = match &response {
             Response::Fields(fields) => fields.as_slice(),
@@ -113,6 +113,7 @@ pub(super) fn lower(
         flags,
         response,
         response_headers,
+        whole_body_beside_headers,
         structs: shapes.structs,
         enums: shapes.enums,
         pagination,
@@ -410,31 +411,54 @@ fn check_body(shapes: &mut Shapes<'_>, request: &[ir::Member]) {
     }
 }
 
-/// The response's body, and the fields its headers carry.
+/// The response's body, the fields its headers carry, and, when a whole body (an array, text)
+/// goes beside them, that body as the field `body` the runtime decodes it under.
 fn lower_response(
     shapes: &mut Shapes<'_>,
     spec: &crate::spec::OperationSpec,
-) -> (Response, Vec<ir::Member>) {
+) -> (Response, Vec<ir::Member>, Option<ir::Member>) {
     let (headers, fields): (Vec<_>, Vec<_>) = shapes
         .lower_members(&spec.response, Position::ResponseField)
         .into_iter()
         .partition(|member| member.location == Location::Header);
-    let headers: Vec<ir::Member> = headers
+    let mut headers: Vec<ir::Member> = headers
         .into_iter()
         .filter_map(|header| check_header_field(shapes, spec, header))
         .collect();
-    let body = lower_response_body(shapes, spec, fields);
-    if !headers.is_empty() && !matches!(body, Response::Fields(_) | Response::Empty) {
+    let (body, whole) = lower_response_body(shapes, spec, fields);
+    let whole =
+        whole.filter(|_| !headers.is_empty() && matches!(body, Response::Json(_) | Response::Text));
+    let Some(mut whole) = whole else {
+        return (body, headers, None);
+    };
+    if let Some(header) = headers
+        .iter()
+        .find(|header| header.wire_name.eq_ignore_ascii_case(WHOLE_BODY_FIELD))
+    {
         shapes.report(
             SourceLocation::file_start(shapes.file),
-            "header fields go with a response body of fields, or with none",
-            Some(
-                "remove the `in: header` fields, or describe the body by `response` fields".into(),
+            format!(
+                "the response header `{}` has the name of the whole body's field",
+                header.wire_name
             ),
+            Some("remove the header field".into()),
         );
     }
-    (body, headers)
+    whole.wire_name = WHOLE_BODY_FIELD.to_owned();
+    whole.docs.description = Some(match whole.docs.description.take() {
+        Some(description) => format!("The response body: {description}"),
+        None => "The response body.".to_owned(),
+    });
+    let mut members = vec![whole];
+    members.append(&mut headers);
+    super::shapes::name_members(&mut members);
+    let whole = members.remove(0);
+    (body, members, Some(whole))
 }
+
+/// The key the runtime decodes a whole body under beside the header fields
+/// (`acs_runtime::Operation::with_whole_body_beside_headers`).
+const WHOLE_BODY_FIELD: &str = "body";
 
 /// A header field holds a scalar, or a `map` of text when `prefixed` (its name the prefix
 /// and `*`); its documentation says where it comes from.
@@ -491,11 +515,12 @@ fn check_header_field(
     Some(header)
 }
 
+/// The response's body, and the member a whole body was lowered to.
 fn lower_response_body(
     shapes: &mut Shapes<'_>,
     spec: &crate::spec::OperationSpec,
     fields: Vec<ir::Member>,
-) -> Response {
+) -> (Response, Option<ir::Member>) {
     match &spec.response_body {
         Some(body) if !fields.is_empty() => {
             shapes.report(
@@ -503,18 +528,21 @@ fn lower_response_body(
                 "a response has `response` fields or a `response_body`, not both",
                 Some("keep the one that describes the body".into()),
             );
-            Response::Fields(fields)
+            (Response::Fields(fields), None)
         }
         Some(body) => match shapes.lower_member(body, Position::ResponseBody) {
-            Some(member) => match member.ty {
-                Type::String => Response::Text,
-                Type::Binary => Response::Binary,
-                ty => Response::Json(ty),
-            },
-            None => Response::Empty,
+            Some(member) => {
+                let response = match &member.ty {
+                    Type::String => Response::Text,
+                    Type::Binary => Response::Binary,
+                    ty => Response::Json(ty.clone()),
+                };
+                (response, Some(member))
+            }
+            None => (Response::Empty, None),
         },
-        None if fields.is_empty() => Response::Empty,
-        None => Response::Fields(fields),
+        None if fields.is_empty() => (Response::Empty, None),
+        None => (Response::Fields(fields), None),
     }
 }
 

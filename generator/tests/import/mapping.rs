@@ -194,10 +194,17 @@ fn success_response_headers_become_header_fields_of_the_response() {
 - {name: x-meta-*, in: header, style: prefixed, type: map, values: {type: string}}
 "#,
     );
+    // Beside a whole body too, but for a header named as the field the body is decoded as.
     let whole_body = imported(&with_api(
         r#"{"methods": ["get"], "responses": {"200": {
             "schema": {"type": "array", "items": {"type": "string"}},
-            "headers": {"x-count": {"schema": {"type": "integer"}}}}}}"#,
+            "headers": {
+                "x-count": {"schema": {"type": "integer"}},
+                "Body": {"schema": {"type": "string"}}}}}}"#,
     ));
-    assert!(operation(&whole_body, "Api").response.is_empty());
+    assert_same(
+        &operation(&whole_body, "Api").response,
+        "- {name: x-count, in: header, type: int64}\n",
+    );
+    assert!(operation(&whole_body, "Api").response_body.is_some());
 }

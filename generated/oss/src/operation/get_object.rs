@@ -8,6 +8,126 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/{+key}")
     .with_response_body(::acs_runtime::ResponseBody::Binary)
+    .with_response_headers(
+        &[
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-encryption",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-encryption-key-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-storage-class",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-object-type",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-next-append-position",
+                kind: ::acs_runtime::HeaderKind::Integer,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-hash-crc64ecma",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-expiration",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-restore",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-process-status",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-request-charged",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Content-Md5",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Content-Length",
+                kind: ::acs_runtime::HeaderKind::Integer,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Last-Modified",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Content-Type",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "ETag",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-meta-*",
+                kind: ::acs_runtime::HeaderKind::Prefixed,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Content-Range",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Cache-Control",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Content-Disposition",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Content-Encoding",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "Expires",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-version-id",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-tagging-count",
+                kind: ::acs_runtime::HeaderKind::Integer,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-server-side-data-encryption",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-delete-marker",
+                kind: ::acs_runtime::HeaderKind::Boolean,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-sealed-time",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-object-worm-retain-until-date",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-object-worm-mode",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+            ::acs_runtime::ResponseHeader {
+                name: "x-oss-object-worm-legal-hold",
+                kind: ::acs_runtime::HeaderKind::Text,
+            },
+        ],
+    )
     .read_only()
     .with_secret_response();
 impl crate::Client {
@@ -153,7 +273,7 @@ impl GetObjectRequest {
     pub async fn send_with(
         self,
         client: &crate::Client,
-    ) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+    ) -> Result<::acs_runtime::Streamed<GetObjectResponse>, ::acs_runtime::Error> {
         client
             .runtime()
             .send_streamed(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
@@ -530,12 +650,13 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Signs and sends the request, retrying transient failures, and returns the
-    /// response once its head arrives, its body (an object) to be read as it comes:
-    /// as a stream of `Bytes`, `collect()`ed or written `into_file(path)`, held to the
-    /// service's CRC-64 where it sends one.
+    /// response once its head arrives: its header fields typed (`headers`), and its
+    /// body (an object) to be read as it comes (`body`): as a stream of `Bytes`,
+    /// `collect()`ed or written `into_file(path)`, held to the service's CRC-64 where
+    /// it sends one.
     pub async fn send(
         self,
-    ) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+    ) -> Result<::acs_runtime::Streamed<GetObjectResponse>, ::acs_runtime::Error> {
         self.client
             .runtime()
             .send_streamed(&OPERATION, self.inner.build(), self.options)
@@ -762,28 +883,536 @@ impl GetObjectFluentBuilder {
         self.inner.get_version_id()
     }
 }
-/// What `GetObject` returns.
+/// What `GetObject` returns beside its body, which streams: the fields its headers carry.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetObjectResponse {
-    /// The response body.
-    pub body: ::acs_runtime::Blob,
+    /// From the `x-oss-server-side-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-encryption`.
+    pub x_oss_server_side_encryption: Option<String>,
+    /// From the `x-oss-server-side-encryption-key-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-encryption-key-id`.
+    pub x_oss_server_side_encryption_key_id: Option<String>,
+    /// From the `x-oss-storage-class` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-storage-class`.
+    pub x_oss_storage_class: Option<String>,
+    /// From the `x-oss-object-type` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-object-type`.
+    pub x_oss_object_type: Option<String>,
+    /// From the `x-oss-next-append-position` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-next-append-position`.
+    pub x_oss_next_append_position: Option<i64>,
+    /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-hash-crc64ecma`.
+    pub x_oss_hash_crc64ecma: Option<String>,
+    /// From the `x-oss-expiration` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-expiration`.
+    pub x_oss_expiration: Option<String>,
+    /// From the `x-oss-restore` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-restore`.
+    pub x_oss_restore: Option<String>,
+    /// From the `x-oss-process-status` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-process-status`.
+    pub x_oss_process_status: Option<String>,
+    /// From the `x-oss-request-charged` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-request-charged`.
+    pub x_oss_request_charged: Option<String>,
+    /// From the `Content-Md5` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-Md5`.
+    pub content_md5: Option<String>,
+    /// From the `Content-Length` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-Length`.
+    pub content_length: Option<i64>,
+    /// From the `Last-Modified` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// From the `Content-Type` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-Type`.
+    pub content_type: Option<String>,
+    /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `ETag`.
+    pub e_tag: Option<String>,
+    /// From the response headers named `x-oss-meta-…`, by the rest of their names in lower case.
+    ///
+    /// Wire name: `x-oss-meta-*`.
+    pub x_oss_meta: Option<::acs_runtime::IndexMap<String, String>>,
+    /// From the `Content-Range` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-Range`.
+    pub content_range: Option<String>,
+    /// From the `Cache-Control` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Cache-Control`.
+    pub cache_control: Option<String>,
+    /// From the `Content-Disposition` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-Disposition`.
+    pub content_disposition: Option<String>,
+    /// From the `Content-Encoding` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Content-Encoding`.
+    pub content_encoding: Option<String>,
+    /// From the `Expires` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `Expires`.
+    pub expires: Option<String>,
+    /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-version-id`.
+    pub x_oss_version_id: Option<String>,
+    /// From the `x-oss-tagging-count` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-tagging-count`.
+    pub x_oss_tagging_count: Option<i64>,
+    /// From the `x-oss-server-side-data-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-server-side-data-encryption`.
+    pub x_oss_server_side_data_encryption: Option<String>,
+    /// From the `x-oss-delete-marker` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-delete-marker`.
+    pub x_oss_delete_marker: Option<bool>,
+    /// From the `x-oss-sealed-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-sealed-time`.
+    pub x_oss_sealed_time: Option<String>,
+    /// From the `x-oss-object-worm-retain-until-date` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-object-worm-retain-until-date`.
+    pub x_oss_object_worm_retain_until_date: Option<String>,
+    /// From the `x-oss-object-worm-mode` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-object-worm-mode`.
+    pub x_oss_object_worm_mode: Option<String>,
+    /// From the `x-oss-object-worm-legal-hold` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
+    ///
+    /// Wire name: `x-oss-object-worm-legal-hold`.
+    pub x_oss_object_worm_legal_hold: Option<String>,
 }
 impl ::serde::Serialize for GetObjectResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.body, serializer)
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.x_oss_server_side_encryption {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-encryption",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_encryption_key_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-encryption-key-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_storage_class {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-storage-class",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_object_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-object-type",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_next_append_position {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-next-append-position",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_hash_crc64ecma {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-hash-crc64ecma",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_expiration {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-expiration",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_restore {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-restore",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_process_status {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-process-status",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_request_charged {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-request-charged",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.content_md5 {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Content-Md5", value)?;
+        }
+        if let Some(value) = &self.content_length {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Content-Length",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.last_modified {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Last-Modified",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.content_type {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Content-Type",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.e_tag {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "ETag", value)?;
+        }
+        if let Some(value) = &self.x_oss_meta {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-meta-*",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.content_range {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Content-Range",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.cache_control {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Cache-Control",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.content_disposition {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Content-Disposition",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.content_encoding {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "Content-Encoding",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.expires {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Expires", value)?;
+        }
+        if let Some(value) = &self.x_oss_version_id {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-version-id",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_tagging_count {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-tagging-count",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_server_side_data_encryption {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-server-side-data-encryption",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_delete_marker {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-delete-marker",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_sealed_time {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-sealed-time",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_object_worm_retain_until_date {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-object-worm-retain-until-date",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_object_worm_mode {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-object-worm-mode",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.x_oss_object_worm_legal_hold {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "x-oss-object-worm-legal-hold",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetObjectResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let body = <::acs_runtime::Blob as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self { body })
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetObjectResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a GetObjectResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetObjectResponse, A::Error> {
+                let mut value = GetObjectResponse::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "x-oss-server-side-encryption" => {
+                            value.x_oss_server_side_encryption = map.next_value()?;
+                        }
+                        "x-oss-server-side-encryption-key-id" => {
+                            value.x_oss_server_side_encryption_key_id = map.next_value()?;
+                        }
+                        "x-oss-storage-class" => {
+                            value.x_oss_storage_class = map.next_value()?;
+                        }
+                        "x-oss-object-type" => {
+                            value.x_oss_object_type = map.next_value()?;
+                        }
+                        "x-oss-next-append-position" => {
+                            value.x_oss_next_append_position = map.next_value()?;
+                        }
+                        "x-oss-hash-crc64ecma" => {
+                            value.x_oss_hash_crc64ecma = map.next_value()?;
+                        }
+                        "x-oss-expiration" => value.x_oss_expiration = map.next_value()?,
+                        "x-oss-restore" => value.x_oss_restore = map.next_value()?,
+                        "x-oss-process-status" => {
+                            value.x_oss_process_status = map.next_value()?;
+                        }
+                        "x-oss-request-charged" => {
+                            value.x_oss_request_charged = map.next_value()?;
+                        }
+                        "Content-Md5" => value.content_md5 = map.next_value()?,
+                        "Content-Length" => value.content_length = map.next_value()?,
+                        "Last-Modified" => value.last_modified = map.next_value()?,
+                        "Content-Type" => value.content_type = map.next_value()?,
+                        "ETag" => value.e_tag = map.next_value()?,
+                        "x-oss-meta-*" => value.x_oss_meta = map.next_value()?,
+                        "Content-Range" => value.content_range = map.next_value()?,
+                        "Cache-Control" => value.cache_control = map.next_value()?,
+                        "Content-Disposition" => {
+                            value.content_disposition = map.next_value()?;
+                        }
+                        "Content-Encoding" => value.content_encoding = map.next_value()?,
+                        "Expires" => value.expires = map.next_value()?,
+                        "x-oss-version-id" => value.x_oss_version_id = map.next_value()?,
+                        "x-oss-tagging-count" => {
+                            value.x_oss_tagging_count = map.next_value()?;
+                        }
+                        "x-oss-server-side-data-encryption" => {
+                            value.x_oss_server_side_data_encryption = map.next_value()?;
+                        }
+                        "x-oss-delete-marker" => {
+                            value.x_oss_delete_marker = map.next_value()?;
+                        }
+                        "x-oss-sealed-time" => {
+                            value.x_oss_sealed_time = map.next_value()?;
+                        }
+                        "x-oss-object-worm-retain-until-date" => {
+                            value.x_oss_object_worm_retain_until_date = map.next_value()?;
+                        }
+                        "x-oss-object-worm-mode" => {
+                            value.x_oss_object_worm_mode = map.next_value()?;
+                        }
+                        "x-oss-object-worm-legal-hold" => {
+                            value.x_oss_object_worm_legal_hold = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl GetObjectResponse {
+    /// `x-oss-server-side-encryption`, if the service sent it.
+    pub fn x_oss_server_side_encryption(&self) -> Option<&str> {
+        self.x_oss_server_side_encryption.as_deref()
+    }
+    /// `x-oss-server-side-encryption-key-id`, if the service sent it.
+    pub fn x_oss_server_side_encryption_key_id(&self) -> Option<&str> {
+        self.x_oss_server_side_encryption_key_id.as_deref()
+    }
+    /// `x-oss-storage-class`, if the service sent it.
+    pub fn x_oss_storage_class(&self) -> Option<&str> {
+        self.x_oss_storage_class.as_deref()
+    }
+    /// `x-oss-object-type`, if the service sent it.
+    pub fn x_oss_object_type(&self) -> Option<&str> {
+        self.x_oss_object_type.as_deref()
+    }
+    /// `x-oss-next-append-position`, if the service sent it.
+    pub fn x_oss_next_append_position(&self) -> Option<i64> {
+        self.x_oss_next_append_position
+    }
+    /// `x-oss-hash-crc64ecma`, if the service sent it.
+    pub fn x_oss_hash_crc64ecma(&self) -> Option<&str> {
+        self.x_oss_hash_crc64ecma.as_deref()
+    }
+    /// `x-oss-expiration`, if the service sent it.
+    pub fn x_oss_expiration(&self) -> Option<&str> {
+        self.x_oss_expiration.as_deref()
+    }
+    /// `x-oss-restore`, if the service sent it.
+    pub fn x_oss_restore(&self) -> Option<&str> {
+        self.x_oss_restore.as_deref()
+    }
+    /// `x-oss-process-status`, if the service sent it.
+    pub fn x_oss_process_status(&self) -> Option<&str> {
+        self.x_oss_process_status.as_deref()
+    }
+    /// `x-oss-request-charged`, if the service sent it.
+    pub fn x_oss_request_charged(&self) -> Option<&str> {
+        self.x_oss_request_charged.as_deref()
+    }
+    /// `Content-Md5`, if the service sent it.
+    pub fn content_md5(&self) -> Option<&str> {
+        self.content_md5.as_deref()
+    }
+    /// `Content-Length`, if the service sent it.
+    pub fn content_length(&self) -> Option<i64> {
+        self.content_length
+    }
+    /// `Last-Modified`, if the service sent it.
+    pub fn last_modified(&self) -> Option<&str> {
+        self.last_modified.as_deref()
+    }
+    /// `Content-Type`, if the service sent it.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+    /// `ETag`, if the service sent it.
+    pub fn e_tag(&self) -> Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// `x-oss-meta-*`, if the service sent it.
+    pub fn x_oss_meta(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+        self.x_oss_meta.as_ref()
+    }
+    /// `Content-Range`, if the service sent it.
+    pub fn content_range(&self) -> Option<&str> {
+        self.content_range.as_deref()
+    }
+    /// `Cache-Control`, if the service sent it.
+    pub fn cache_control(&self) -> Option<&str> {
+        self.cache_control.as_deref()
+    }
+    /// `Content-Disposition`, if the service sent it.
+    pub fn content_disposition(&self) -> Option<&str> {
+        self.content_disposition.as_deref()
+    }
+    /// `Content-Encoding`, if the service sent it.
+    pub fn content_encoding(&self) -> Option<&str> {
+        self.content_encoding.as_deref()
+    }
+    /// `Expires`, if the service sent it.
+    pub fn expires(&self) -> Option<&str> {
+        self.expires.as_deref()
+    }
+    /// `x-oss-version-id`, if the service sent it.
+    pub fn x_oss_version_id(&self) -> Option<&str> {
+        self.x_oss_version_id.as_deref()
+    }
+    /// `x-oss-tagging-count`, if the service sent it.
+    pub fn x_oss_tagging_count(&self) -> Option<i64> {
+        self.x_oss_tagging_count
+    }
+    /// `x-oss-server-side-data-encryption`, if the service sent it.
+    pub fn x_oss_server_side_data_encryption(&self) -> Option<&str> {
+        self.x_oss_server_side_data_encryption.as_deref()
+    }
+    /// `x-oss-delete-marker`, if the service sent it.
+    pub fn x_oss_delete_marker(&self) -> Option<bool> {
+        self.x_oss_delete_marker
+    }
+    /// `x-oss-sealed-time`, if the service sent it.
+    pub fn x_oss_sealed_time(&self) -> Option<&str> {
+        self.x_oss_sealed_time.as_deref()
+    }
+    /// `x-oss-object-worm-retain-until-date`, if the service sent it.
+    pub fn x_oss_object_worm_retain_until_date(&self) -> Option<&str> {
+        self.x_oss_object_worm_retain_until_date.as_deref()
+    }
+    /// `x-oss-object-worm-mode`, if the service sent it.
+    pub fn x_oss_object_worm_mode(&self) -> Option<&str> {
+        self.x_oss_object_worm_mode.as_deref()
+    }
+    /// `x-oss-object-worm-legal-hold`, if the service sent it.
+    pub fn x_oss_object_worm_legal_hold(&self) -> Option<&str> {
+        self.x_oss_object_worm_legal_hold.as_deref()
     }
 }

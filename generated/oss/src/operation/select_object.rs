@@ -62,7 +62,7 @@ impl SelectObjectRequest {
     pub async fn send_with(
         self,
         client: &crate::Client,
-    ) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+    ) -> Result<::acs_runtime::Streamed<SelectObjectResponse>, ::acs_runtime::Error> {
         client
             .runtime()
             .send_streamed(&OPERATION, Ok(self), ::acs_runtime::CallOptions::default())
@@ -232,12 +232,13 @@ impl SelectObjectFluentBuilder {
         self
     }
     /// Signs and sends the request, retrying transient failures, and returns the
-    /// response once its head arrives, its body (an object) to be read as it comes:
-    /// as a stream of `Bytes`, `collect()`ed or written `into_file(path)`, held to the
-    /// service's CRC-64 where it sends one.
+    /// response once its head arrives: its header fields typed (`headers`), and its
+    /// body (an object) to be read as it comes (`body`): as a stream of `Bytes`,
+    /// `collect()`ed or written `into_file(path)`, held to the service's CRC-64 where
+    /// it sends one.
     pub async fn send(
         self,
-    ) -> Result<::acs_runtime::StreamedResponse, ::acs_runtime::Error> {
+    ) -> Result<::acs_runtime::Streamed<SelectObjectResponse>, ::acs_runtime::Error> {
         self.client
             .runtime()
             .send_streamed(&OPERATION, self.inner.build(), self.options)
@@ -313,28 +314,44 @@ impl SelectObjectFluentBuilder {
         self.inner.get_select_request()
     }
 }
-/// What `SelectObject` returns.
+/// What `SelectObject` returns beside its body, which streams: the fields its headers carry.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SelectObjectResponse {
-    /// The response body.
-    pub body: ::acs_runtime::Blob,
-}
+pub struct SelectObjectResponse {}
 impl ::serde::Serialize for SelectObjectResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.body, serializer)
+        let map = serializer.serialize_map(None)?;
+        ::serde::ser::SerializeMap::end(map)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SelectObjectResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let body = <::acs_runtime::Blob as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self { body })
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SelectObjectResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a SelectObjectResponse object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SelectObjectResponse, A::Error> {
+                let value = SelectObjectResponse::default();
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
+impl SelectObjectResponse {}

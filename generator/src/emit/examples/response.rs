@@ -10,8 +10,13 @@ use crate::ir::{Entries, Member, Operation, Response, Struct, Type};
 use crate::naming::ident;
 
 pub(super) fn response_test(operation: &Operation, shared: &[Struct]) -> Option<TokenStream> {
-    let example = operation.response_example.as_ref()?;
-    let value: Value = serde_json::from_str(example).ok()?;
+    let mut example = operation.response_example.clone()?;
+    let mut value: Value = serde_json::from_str(&example).ok()?;
+    // A whole body beside header fields is decoded as the response's field of its name.
+    if let Some(whole) = &operation.whole_body_beside_headers {
+        value = Value::Object(Map::from_iter([(whole.wire_name.clone(), value)]));
+        example = value.to_string();
+    }
     let examples = Examples {
         operation,
         shared,
@@ -19,9 +24,10 @@ pub(super) fn response_test(operation: &Operation, shared: &[Struct]) -> Option<
         filling: Default::default(),
     };
     // An example that does not have the response's shape at all tests nothing.
-    let described = match &operation.response {
-        Response::Fields(fields) => examples.described_fields(fields, &value)?,
-        Response::Json(ty) => examples.described(ty, &value)?,
+    let described = match (&operation.response, &operation.whole_body_beside_headers) {
+        (_, Some(whole)) => examples.described_fields(std::slice::from_ref(whole), &value)?,
+        (Response::Fields(fields), None) => examples.described_fields(fields, &value)?,
+        (Response::Json(ty), None) => examples.described(ty, &value)?,
         _ => return None,
     };
     let described = (described != value).then(|| described.to_string());
