@@ -67,10 +67,15 @@ pub(crate) fn request(
     }
     signed_headers.extend(message.headers.iter());
     let query_pairs: Vec<(&str, &str)> = message.query.iter().collect();
-    let (access_key_id, access_key_secret) = credentials.map_or(("", ""), |credentials| {
-        (credentials.access_key_id(), credentials.access_key_secret())
-    });
-    let signature = sign::sign_with_payload_hash(
+    let anonymous_key;
+    let (access_key_id, key) = match credentials {
+        Some(credentials) => (credentials.access_key_id(), credentials.acs3_key()),
+        None => {
+            anonymous_key = sign::SigningKey::new("");
+            ("", &anonymous_key)
+        }
+    };
+    let signature = sign::sign_with_key(
         &sign::SigningRequest {
             method: call.method.as_http().as_str(),
             path: &message.path,
@@ -80,7 +85,7 @@ pub(crate) fn request(
         },
         &payload_hash,
         access_key_id,
-        access_key_secret,
+        key,
     );
 
     let uri = base.uri(message, signature.canonical_query())?;
