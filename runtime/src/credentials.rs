@@ -11,8 +11,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
+
+use crate::sign::SigningKey;
 
 /// A boxed future, so providers can be used as trait objects.
 pub type ProvideFuture<'a> =
@@ -111,14 +113,31 @@ impl ProvideCredentials for NoCredentials {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials(Arc<Keys>);
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 struct Keys {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
     expiry: Option<SystemTime>,
     provider: &'static str,
+    /// The secret as an ACS3 signature's HMAC key, made at the first signature: every
+    /// attempt signs with the same secret, and making the key hashes a block each of its
+    /// inner and outer pads.
+    acs3_key: OnceLock<SigningKey>,
 }
+
+/// Equal keys: the signing key follows from the secret.
+impl PartialEq for Keys {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.access_key_secret == other.access_key_secret
+            && self.security_token == other.security_token
+            && self.expiry == other.expiry
+            && self.provider == other.provider
+    }
+}
+
+impl Eq for Keys {}
 
 impl Credentials {
     /// Long-term credentials (an AccessKey pair).
@@ -133,6 +152,7 @@ impl Credentials {
             security_token: None,
             expiry: None,
             provider,
+            acs3_key: OnceLock::new(),
         }))
     }
 
@@ -167,6 +187,14 @@ impl Credentials {
     /// Which provider produced these credentials (`environment`, `profile`, …).
     pub fn provider(&self) -> &'static str {
         self.0.provider
+    }
+
+    /// The ACS3 signature's key: the secret's HMAC-SHA256 key, made once for these keys and
+    /// every clone of them.
+    pub(crate) fn acs3_key(&self) -> &SigningKey {
+        self.0
+            .acs3_key
+            .get_or_init(|| SigningKey::new(self.access_key_secret()))
     }
 }
 

@@ -392,16 +392,20 @@ impl HttpClient for DefaultHttpClient {
 }
 
 /// The `Host` header of a request to `uri`: its host, and its port unless it is the scheme's
-/// own.
+/// own. A port other than the scheme's is sent as the URL writes it, which is copied rather
+/// than formatted again for every request.
 fn host_header(uri: &Uri) -> Result<HeaderValue, HttpError> {
-    let host = uri.host().unwrap_or_default();
     let default_port = match uri.scheme_str() {
         Some("https") => 443,
         _ => 80,
     };
-    let value = match uri.port_u16() {
-        Some(port) if port != default_port => HeaderValue::try_from(format!("{host}:{port}")),
-        _ => HeaderValue::from_str(host),
+    let value = match (uri.authority(), uri.port_u16()) {
+        (Some(authority), Some(port)) if port != default_port => {
+            // The authority less any user information: `host:port`.
+            let text = authority.as_str();
+            HeaderValue::from_str(text.rsplit_once('@').map_or(text, |(_, host)| host))
+        }
+        _ => HeaderValue::from_str(uri.host().unwrap_or_default()),
     };
     value.map_err(|error| HttpError::new(HttpErrorKind::Other, error))
 }
@@ -680,6 +684,23 @@ mod tests {
             head.push(stream.read_u8().await.unwrap());
         }
         String::from_utf8(head).unwrap()
+    }
+
+    #[test]
+    fn the_host_header_names_the_port_only_when_it_is_not_the_schemes() {
+        for (url, host) in [
+            ("https://ecs.aliyuncs.com/?a=1", "ecs.aliyuncs.com"),
+            ("https://ecs.aliyuncs.com:443/", "ecs.aliyuncs.com"),
+            ("http://ecs.aliyuncs.com:80/", "ecs.aliyuncs.com"),
+            ("http://127.0.0.1:8080/", "127.0.0.1:8080"),
+            ("https://ecs.aliyuncs.com:80/", "ecs.aliyuncs.com:80"),
+            ("http://[::1]:8080/", "[::1]:8080"),
+            ("http://user:secret@127.0.0.1:8080/", "127.0.0.1:8080"),
+            ("http://user:secret@example.com/", "example.com"),
+        ] {
+            let uri: Uri = url.parse().unwrap();
+            assert_eq!(host_header(&uri).unwrap(), host, "{url}");
+        }
     }
 
     #[tokio::test]

@@ -1,56 +1,35 @@
 //! `x-acs-signature-nonce` values: a different one for every attempt, unpredictable, and
 //! without a system call each.
 //!
-//! A nonce is HMAC-SHA256 over a process-wide counter and the signing time, keyed once per
-//! process with 32 bytes from the operating system's generator, cut to 128 bits and written as
-//! 32 lower-case hex digits (as long as the UUIDs sent before). The counter never repeats
-//! within a process, so neither does the nonce; without the key, which never leaves this
-//! module, the next nonce cannot be told from the previous ones. The time is there for a
-//! forked child, which inherits key and counter: it repeats its parent's nonce only by signing
-//! with the same count in the same nanosecond.
+//! A nonce is 128 bits from rand's thread-local generator (ChaCha12, seeded from the operating
+//! system and reseeded after every 64 KiB of output), written as 32 lower-case hex digits (as
+//! long as the UUIDs sent before). The service needs it unique within its 15-minute window,
+//! and unguessable so that a request cannot be prepared for a nonce before it is used; the
+//! official SDKs send an MD5 of the time, a counter and a non-cryptographic random number.
+//! The signing time in nanoseconds is mixed in for a forked child, which inherits the
+//! generator's state (rand does not reseed on fork): it repeats its parent's nonce only by
+//! signing in the same nanosecond.
 //!
 //! `uuid::Uuid::new_v4` asked the operating system for 16 bytes every attempt (a `getrandom`
-//! system call, about 1.5 µs here); this costs two SHA-256 blocks. uuid's `fast-rng` feature
-//! would avoid the call too, but brings `rand` and `chacha20` into every build for what the
-//! `hmac` and `sha2` the signature needs already do.
+//! system call, about 1.5 µs here); an HMAC-SHA256 over a counter, used next, cost two SHA-256
+//! blocks an attempt; the generator costs a quarter of a ChaCha block.
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-
 use crate::sign::push_lower_hex;
-
-/// The HMAC state with the key absorbed, cloned for each nonce.
-static KEYED: OnceLock<Hmac<Sha256>> = OnceLock::new();
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Bytes of the HMAC kept: 128 bits.
-const NONCE_BYTES: usize = 16;
 
 /// A nonce for a request signed at `now`.
 ///
 /// # Panics
-/// When the operating system's random number generator cannot be read, the first time only
-/// (as `uuid::Uuid::new_v4` did on every call).
+/// When the operating system's random number generator cannot be read, the first time a thread
+/// asks (as `uuid::Uuid::new_v4` did on every call).
 pub fn next(now: SystemTime) -> String {
-    let keyed = KEYED.get_or_init(|| {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).expect("the operating system's random number generator works");
-        Hmac::new_from_slice(&key).expect("HMAC takes keys of any length")
-    });
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let since_epoch = now
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_nanos());
-    let mut mac = keyed.clone();
-    mac.update(&count.to_le_bytes());
-    mac.update(&since_epoch.to_le_bytes());
-    let digest = mac.finalize().into_bytes();
-    let mut nonce = String::with_capacity(2 * NONCE_BYTES);
-    push_lower_hex(&mut nonce, &digest[..NONCE_BYTES]);
+    let random: u128 = rand::random();
+    let mut nonce = String::with_capacity(32);
+    push_lower_hex(&mut nonce, &(random ^ since_epoch).to_le_bytes());
     nonce
 }
 

@@ -156,13 +156,10 @@ pub struct Signature {
     pub canonical_request: String,
     /// `ACS3-HMAC-SHA256\n` followed by the hex SHA-256 of the canonical request.
     pub string_to_sign: String,
-    /// Lower-case hex HMAC-SHA256 of the string to sign, keyed with the access key secret.
-    pub signature: String,
-    /// Lower-cased names of the signed headers, sorted and joined by `;`.
-    pub signed_headers: String,
     /// The `Authorization` header value.
     pub authorization: String,
     query_range: Range<usize>,
+    signed_headers_range: Range<usize>,
 }
 
 impl Signature {
@@ -170,6 +167,46 @@ impl Signature {
     /// without encoding the parameters a second time.
     pub fn canonical_query(&self) -> &str {
         &self.canonical_request[self.query_range.clone()]
+    }
+
+    /// Lower-cased names of the signed headers, sorted and joined by `;`: a line of the
+    /// canonical request.
+    pub fn signed_headers(&self) -> &str {
+        &self.canonical_request[self.signed_headers_range.clone()]
+    }
+
+    /// Lower-case hex HMAC-SHA256 of the string to sign, keyed with the access key secret:
+    /// the end of the `Authorization` value.
+    pub fn signature(&self) -> &str {
+        &self.authorization[self.authorization.len() - SIGNATURE_HEX_LEN..]
+    }
+}
+
+/// Hex digits of an HMAC-SHA256.
+const SIGNATURE_HEX_LEN: usize = 64;
+
+/// An access key secret as an HMAC-SHA256 key: the hash state after its inner and outer pads,
+/// which every signature with the secret starts from (`Credentials` keeps one).
+#[derive(Clone)]
+pub(crate) struct SigningKey(HmacSha256);
+
+impl SigningKey {
+    pub(crate) fn new(access_key_secret: &str) -> Self {
+        SigningKey(
+            HmacSha256::new_from_slice(access_key_secret.as_bytes())
+                .expect("HMAC takes keys of any length"),
+        )
+    }
+
+    fn hex_signature(&self, message: &[u8]) -> [u8; SIGNATURE_HEX_LEN] {
+        let mut mac = self.0.clone();
+        mac.update(message);
+        let mut hex = [0u8; SIGNATURE_HEX_LEN];
+        for (digits, byte) in hex.chunks_exact_mut(2).zip(mac.finalize().into_bytes()) {
+            digits[0] = LOWER_HEX[usize::from(byte >> 4)];
+            digits[1] = LOWER_HEX[usize::from(byte & 0x0f)];
+        }
+        hex
     }
 }
 
@@ -182,34 +219,38 @@ pub fn sign(
     access_key_id: &str,
     access_key_secret: &str,
 ) -> Signature {
-    sign_with_payload_hash(
+    sign_with_key(
         request,
         &hex_sha256(request.body),
         access_key_id,
-        access_key_secret,
+        &SigningKey::new(access_key_secret),
     )
 }
 
-/// [`sign`] for a caller that has already hashed the body for `x-acs-content-sha256`:
-/// `payload_hash` must be [`hex_sha256`] of `request.body`, or the signature is wrong.
-pub fn sign_with_payload_hash(
+/// [`sign`] with the secret's key made already, for a caller that has already hashed the
+/// body for `x-acs-content-sha256`: `payload_hash` must be [`hex_sha256`] of `request.body`,
+/// or the signature is wrong.
+pub(crate) fn sign_with_key(
     request: &SigningRequest<'_>,
     payload_hash: &str,
     access_key_id: &str,
-    access_key_secret: &str,
+    key: &SigningKey,
 ) -> Signature {
     let mut headers: Vec<HeaderLine<'_>> = request.headers.iter().map(HeaderLine::new).collect();
     let canonical = CanonicalRequest::build(request, &mut headers, payload_hash);
     let string_to_sign = string_to_sign(&canonical.text);
-    let signature = hex_hmac_sha256(access_key_secret.as_bytes(), string_to_sign.as_bytes());
-    let authorization = authorization(access_key_id, &canonical.signed_headers, &signature);
+    let signature = key.hex_signature(string_to_sign.as_bytes());
+    let authorization = authorization(
+        access_key_id,
+        &canonical.text[canonical.signed_headers_range.clone()],
+        std::str::from_utf8(&signature).expect("hex digits are ASCII"),
+    );
     Signature {
         canonical_request: canonical.text,
         string_to_sign,
-        signature,
-        signed_headers: canonical.signed_headers,
         authorization,
         query_range: canonical.query_range,
+        signed_headers_range: canonical.signed_headers_range,
     }
 }
 
@@ -250,14 +291,6 @@ fn string_to_sign(canonical_request: &str) -> String {
     out
 }
 
-fn hex_hmac_sha256(key: &[u8], message: &[u8]) -> String {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(message);
-    let mut out = String::with_capacity(64);
-    push_lower_hex(&mut out, &mac.finalize().into_bytes());
-    out
-}
-
 /// One header with its name lower-cased and its value trimmed.
 struct HeaderLine<'a> {
     name: Cow<'a, str>,
@@ -284,8 +317,8 @@ fn lower_case(name: &str) -> Cow<'_, str> {
 
 struct CanonicalRequest {
     text: String,
-    signed_headers: String,
     query_range: Range<usize>,
+    signed_headers_range: Range<usize>,
 }
 
 impl CanonicalRequest {
@@ -315,37 +348,38 @@ impl CanonicalRequest {
         let query_range = query_start..text.len();
         text.push('\n');
 
-        let mut signed_headers =
-            String::with_capacity(headers.iter().map(|line| line.name.len() + 1).sum());
-        let mut index = 0;
-        while index < headers.len() {
-            let name = &headers[index].name;
-            text.push_str(name);
-            text.push(':');
-            if index > 0 {
-                signed_headers.push(';');
+        // One line per name, the values of a repeated name joined by `,`.
+        for (index, line) in headers.iter().enumerate() {
+            let repeated = index > 0 && headers[index - 1].name == line.name;
+            if repeated {
+                text.pop();
+                text.push(',');
+            } else {
+                text.push_str(&line.name);
+                text.push(':');
             }
-            signed_headers.push_str(name);
-            let mut next = index;
-            while next < headers.len() && headers[next].name == *name {
-                if next > index {
-                    text.push(',');
-                }
-                text.push_str(headers[next].value);
-                next += 1;
-            }
+            text.push_str(line.value);
             text.push('\n');
-            index = next;
         }
         text.push('\n');
-        text.push_str(&signed_headers);
+        let signed_headers_start = text.len();
+        for (index, line) in headers.iter().enumerate() {
+            if index > 0 && headers[index - 1].name == line.name {
+                continue;
+            }
+            if index > 0 {
+                text.push(';');
+            }
+            text.push_str(&line.name);
+        }
+        let signed_headers_range = signed_headers_start..text.len();
         text.push('\n');
         text.push_str(hashed_payload);
 
         Self {
             text,
-            signed_headers,
             query_range,
+            signed_headers_range,
         }
     }
 }
@@ -446,7 +480,7 @@ mod tests {
             body: b"",
         };
         let signature = sign(&request, "id", "secret");
-        assert_eq!(signature.signed_headers, "x-a;x-b");
+        assert_eq!(signature.signed_headers(), "x-a;x-b");
         assert_eq!(
             signature.canonical_request,
             format!(

@@ -26,6 +26,11 @@ static X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-securit
 /// Asked for in `accept`, as the official SDKs do: some services answer XML otherwise.
 const JSON_MEDIA_TYPE: &str = "application/json";
 
+// Header values every call sends, checked once at compile time rather than at each attempt.
+static JSON_MEDIA_TYPE_VALUE: HeaderValue = HeaderValue::from_static(JSON_MEDIA_TYPE);
+static EMPTY_PAYLOAD_SHA256_VALUE: HeaderValue =
+    HeaderValue::from_static(sign::EMPTY_PAYLOAD_SHA256);
+
 /// The request with the headers ACS3 signs, signed with `credentials` when given: without,
 /// it has neither a security token nor an `Authorization`, as `tea-openapi`'s `do_request`
 /// sends an `Anonymous` call (the canonical request is still made, for the URL's query and
@@ -67,10 +72,15 @@ pub(crate) fn request(
     }
     signed_headers.extend(message.headers.iter());
     let query_pairs: Vec<(&str, &str)> = message.query.iter().collect();
-    let (access_key_id, access_key_secret) = credentials.map_or(("", ""), |credentials| {
-        (credentials.access_key_id(), credentials.access_key_secret())
-    });
-    let signature = sign::sign_with_payload_hash(
+    let anonymous_key;
+    let (access_key_id, key) = match credentials {
+        Some(credentials) => (credentials.access_key_id(), credentials.acs3_key()),
+        None => {
+            anonymous_key = sign::SigningKey::new("");
+            ("", &anonymous_key)
+        }
+    };
+    let signature = sign::sign_with_key(
         &sign::SigningRequest {
             method: call.method.as_http().as_str(),
             path: &message.path,
@@ -80,7 +90,7 @@ pub(crate) fn request(
         },
         &payload_hash,
         access_key_id,
-        access_key_secret,
+        key,
     );
 
     let uri = base.uri(message, signature.canonical_query())?;
@@ -94,12 +104,17 @@ pub(crate) fn request(
     // The same headers in the same order, but `host`, which the HTTP client writes from
     // the URI, and the operation's header parameters, which `finish` adds.
     let mut headers = HeaderMap::with_capacity(signed_headers.len() + 2);
-    headers.insert(ACCEPT, HeaderValue::from_static(JSON_MEDIA_TYPE));
+    headers.insert(ACCEPT, JSON_MEDIA_TYPE_VALUE.clone());
     headers.insert(
         X_ACS_ACTION.clone(),
         given_value(call.action, "the action name")?,
     );
-    headers.insert(X_ACS_CONTENT_SHA256.clone(), generated_value(payload_hash));
+    let payload_hash = if message.body.is_empty() {
+        EMPTY_PAYLOAD_SHA256_VALUE.clone()
+    } else {
+        generated_value(payload_hash)
+    };
+    headers.insert(X_ACS_CONTENT_SHA256.clone(), payload_hash);
     headers.insert(X_ACS_DATE.clone(), generated_value(date.into()));
     headers.insert(
         X_ACS_SIGNATURE_NONCE.clone(),
