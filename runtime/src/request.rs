@@ -729,7 +729,10 @@ mod tests {
         params.path.insert("jobId", "j:1");
         params.path.insert("instanceId", "i-1");
         // Ververica StopJob, DevOps CancelExecutionReleaseStage: `%3A` in the official clients.
-        assert_eq!(params.render_path("/jobs/{jobId}:stop"), "/jobs/j%3A1%3Astop");
+        assert_eq!(
+            params.render_path("/jobs/{jobId}:stop"),
+            "/jobs/j%3A1%3Astop"
+        );
         assert_eq!(params.render_path("/jobs:start"), "/jobs%3Astart");
         // AIRec ListOfflineStorages: `/v2/openapi/instances/%5BinstanceId%5D/offlineStorages`.
         assert_eq!(

@@ -116,7 +116,9 @@ fn an_anonymous_operation_goes_the_old_path_of_its_style() {
 #[test]
 fn a_roa_call_s_free_form_body_object_is_the_body_s_field_body() {
     let parameters = |schema: &str| {
-        format!(r#"{{"path": "/a", "parameters": [{{"name": "body", "in": "body", "style": "json", "schema": {schema}}}]}}"#)
+        format!(
+            r#"{{"path": "/a", "parameters": [{{"name": "body", "in": "body", "style": "json", "schema": {schema}}}]}}"#
+        )
     };
     let object = parameters(r#"{"type": "object", "description": "The body."}"#);
     assert_same(
@@ -147,6 +149,12 @@ fn a_bracketed_name_in_a_path_stays_text() {
     let api = r#"{"path": "/instances/[instanceId]/offlineStorages", "parameters": [
         {"name": "instanceId", "in": "path", "schema": {"type": "string", "required": true}}]}"#;
     let imported = imported(&with_roa_api(api));
-    let path = operation(&imported, "Api").path.as_ref().map(|path| path.value.clone());
-    assert_eq!(path.as_deref(), Some("/instances/[instanceId]/offlineStorages"));
+    let path = operation(&imported, "Api")
+        .path
+        .as_ref()
+        .map(|path| path.value.clone());
+    assert_eq!(
+        path.as_deref(),
+        Some("/instances/[instanceId]/offlineStorages")
+    );
 }
