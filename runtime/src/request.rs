@@ -221,6 +221,9 @@ impl RequestParams {
     /// (empty when unset), as the canonical URI and the request line both carry it. A
     /// `{+Name}` placeholder is a parameter that holds several segments (Cloud Control's
     /// `requestPath`, the whole path): each segment is encoded and the `/` between them kept.
+    /// The template's own text between placeholders is encoded the same way, segment by
+    /// segment: the official SDKs' generator writes a literal `:` or `[` of the metadata's path
+    /// as `%3A`, `%5B` (Ververica's `/jobs/{jobId}:stop` goes out as `/jobs/…%3Astop`).
     /// The path starts with `/` whatever the values.
     pub(crate) fn render_path(&self, template: &str) -> String {
         let template = template.split_once('?').map_or(template, |(path, _)| path);
@@ -230,18 +233,10 @@ impl RequestParams {
             let Some(close) = rest[open..].find('}').map(|close| open + close) else {
                 break;
             };
-            path.push_str(&rest[..open]);
+            encode_segments_into(&mut path, &rest[..open]);
             let placeholder = &rest[open + 1..close];
             match placeholder.strip_prefix('+') {
-                Some(name) => {
-                    for (index, segment) in self.path.get(name).unwrap_or("").split('/').enumerate()
-                    {
-                        if index > 0 {
-                            path.push('/');
-                        }
-                        sign::percent_encode_into(&mut path, segment);
-                    }
-                }
+                Some(name) => encode_segments_into(&mut path, self.path.get(name).unwrap_or("")),
                 None => {
                     if let Some(value) = self.path.get(placeholder) {
                         sign::percent_encode_into(&mut path, value);
@@ -250,7 +245,7 @@ impl RequestParams {
             }
             rest = &rest[close + 1..];
         }
-        path.push_str(rest);
+        encode_segments_into(&mut path, rest);
         if !path.starts_with('/') {
             path.insert(0, '/');
         }
@@ -333,6 +328,16 @@ pub(crate) struct EncodedBody {
     /// The size before compression, of a body the encoding compressed (SLS's
     /// `x-log-bodyrawsize`).
     pub(crate) raw_size: Option<usize>,
+}
+
+/// `text` percent-encoded segment by segment, the `/` between segments kept.
+fn encode_segments_into(out: &mut String, text: &str) {
+    for (index, segment) in text.split('/').enumerate() {
+        if index > 0 {
+            out.push('/');
+        }
+        sign::percent_encode_into(out, segment);
+    }
 }
 
 /// A form body as the official SDKs write one: the fields sorted by name, names and values
@@ -605,7 +610,7 @@ mod tests {
         );
         assert_eq!(params.render_path("/"), "/");
         assert_eq!(params.render_path("/a/{Missing}/b"), "/a//b");
-        assert_eq!(params.render_path("/a/{unclosed"), "/a/{unclosed");
+        assert_eq!(params.render_path("/a/{unclosed"), "/a/%7Bunclosed");
 
         params
             .path
@@ -715,6 +720,24 @@ mod tests {
         assert_eq!(
             params.encode_body(Some(BodyFields::Xml)).unwrap(),
             (Bytes::from_static(b"<Policy/>"), Some(XML_CONTENT_TYPE))
+        );
+    }
+
+    #[test]
+    fn the_template_s_own_text_is_percent_encoded_as_the_official_sdks_write_it() {
+        let mut params = RequestParams::default();
+        params.path.insert("jobId", "j:1");
+        params.path.insert("instanceId", "i-1");
+        // Ververica StopJob, DevOps CancelExecutionReleaseStage: `%3A` in the official clients.
+        assert_eq!(
+            params.render_path("/jobs/{jobId}:stop"),
+            "/jobs/j%3A1%3Astop"
+        );
+        assert_eq!(params.render_path("/jobs:start"), "/jobs%3Astart");
+        // AIRec ListOfflineStorages: `/v2/openapi/instances/%5BinstanceId%5D/offlineStorages`.
+        assert_eq!(
+            params.render_path("/v2/openapi/instances/[instanceId]/offlineStorages"),
+            "/v2/openapi/instances/%5BinstanceId%5D/offlineStorages"
         );
     }
 

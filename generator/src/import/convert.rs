@@ -54,6 +54,9 @@ pub(crate) struct Converter<'d> {
     /// Whether path parameters keep their `/` (`{+key}`): an OSS object key is a path, which
     /// the official OSS SDK sends with its `/` as they are.
     multi_segment_paths: bool,
+    /// Whether the APIs are ROA calls, whose free-form `body` object is one field of the body
+    /// ([`Converter::request_parameter`]).
+    roa: bool,
     schemas: &'d BTreeMap<String, Schema>,
 }
 
@@ -73,6 +76,7 @@ impl<'d> Converter<'d> {
             host_labels: signature::sends_host_labels(&document.info),
             rpc: document.info.style.eq_ignore_ascii_case("rpc"),
             multi_segment_paths: document.info.style.eq_ignore_ascii_case("oss"),
+            roa: document.info.style.eq_ignore_ascii_case("roa"),
             schemas: &document.components.schemas,
         }
     }
@@ -216,7 +220,28 @@ impl<'d> Converter<'d> {
         }
         shape.name = Some(spanned(parameter.name.clone()));
         shape.location = Some(spanned(parameter.location.clone()));
+        if self.is_body_field_named_body(parameter) {
+            return body_holding_one_field(shape);
+        }
         shape
+    }
+
+    /// Whether `parameter` is a ROA call's `body` that the metadata types a free-form
+    /// `object` (no properties, or only `additionalProperties`): the official ROA clients send
+    /// it as the JSON body's field `body` (`body['body'] = request.body`: AIRec
+    /// `ModifyRankingSystem`, OpenSearch `BindEsInstance`, OpenSearch Engine
+    /// `ListPostQueryResult`, `ModifyPublicUrlIpList`: 15 operations of the pinned official
+    /// SDKs, and none otherwise), where a `body` of `type: any` (OpenSearch
+    /// `CreateQueryProcessor`) or of a V3 call (Cloud Control `CreateResource`) is the whole
+    /// body.
+    fn is_body_field_named_body(&self, parameter: &Parameter) -> bool {
+        let schema = &parameter.schema;
+        self.roa
+            && parameter.location == "body"
+            && parameter.name.eq_ignore_ascii_case("body")
+            && schema.reference.is_none()
+            && schema.ty.as_deref() == Some("object")
+            && schema.properties.as_ref().is_none_or(|p| p.0.is_empty())
     }
 
     /// The fields of the first success response when it is an object with properties, else
@@ -455,9 +480,26 @@ fn form_fields_in_the_query(request: &mut [Shape]) {
     }
 }
 
-/// The API's path template with every path parameter a `{Name}` placeholder: `[Name]` is
-/// read as `{Name}`, and a `*` segment as the one path parameter the template does not
-/// otherwise name. When the template also names placeholders that are no parameter
+/// A JSON body object whose one field is `field`, named as the body is: the spec opens a
+/// `body` object into the body's fields, so `field` travels as `{"body": …}`.
+fn body_holding_one_field(mut field: Shape) -> Shape {
+    let body = Shape {
+        name: field.name.clone(),
+        location: field.location.take(),
+        required: field.required,
+        ty: Some(spanned("object".to_owned())),
+        ..Shape::default()
+    };
+    Shape {
+        fields: vec![field],
+        ..body
+    }
+}
+
+/// The API's path template with every path parameter a `{Name}` placeholder: a `*` segment
+/// is read as the one path parameter the template does not otherwise name. A `[Name]` stays
+/// text, as the official SDKs send it (AIRec `ListOfflineStorages`: its official client
+/// takes `instance_id` and sends the path `/v2/openapi/instances/%5BinstanceId%5D/…`). When the template also names placeholders that are no parameter
 /// (Cloud Control's `/api/v1/providers/{provider}/products/{product}/resources/*` with the
 /// one parameter `requestPath`), that parameter is the whole path, as the official SDKs
 /// send it: the template is `{+Name}`. Otherwise a placeholder that names no parameter gets
@@ -474,9 +516,6 @@ fn path_template(path: &str, request: &mut Vec<Shape>) -> String {
         .filter_map(|parameter| parameter.name.as_ref().map(|name| name.value.clone()))
         .collect();
     let mut template = path.to_owned();
-    for name in &path_parameters {
-        template = template.replace(&format!("[{name}]"), &format!("{{{name}}}"));
-    }
     let unnamed: Vec<&String> = path_parameters
         .iter()
         .filter(|name| !template.contains(&format!("{{{name}}}")))

@@ -343,9 +343,10 @@ fn flags(request: &[ir::Member], body_parameter: Option<&str>) -> Vec<ir::Flag> 
 
 /// The request as the SDK exposes it: a body parameter named `body` that is an object has
 /// its fields sent as the JSON body's fields, and they become fields of the request, as in
-/// the official SDKs. Any other body parameter is the whole body when it is named `body` or
-/// is an array, and one field of a JSON object body otherwise (`{"Data": …}`). Returns the
-/// opened parameter's wire name.
+/// the official SDKs. Any other body parameter is the whole body when it is named `body`, is
+/// an array or is a shared schema (`ref`: the official DataLake client sends its
+/// `UpdateTablePartitionColumnStatisticsRequest` as the body), and one field of a JSON object
+/// body otherwise (`{"Data": …}`). Returns the opened parameter's wire name.
 fn open_body(
     shapes: &mut Shapes<'_>,
     request: Vec<ir::Member>,
@@ -371,7 +372,7 @@ fn open_body(
                     opened = Some(member.wire_name.clone());
                 }
             }
-            Type::Array(_) => members.push(member),
+            Type::Array(_) | Type::Shared(_) => members.push(member),
             _ if named_body => members.push(member),
             _ => {
                 member.location = Location::BodyField;
@@ -578,5 +579,38 @@ fn check_path(shapes: &mut Shapes<'_>, template: &str, at: SourceLocation, reque
                 Some("add the parameter with `in: path`, or fix the template".into()),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use crate::ir::Location;
+
+    const SERVICE: &str = "product: demo\napi_version: \"2020-01-01\"\nstyle: roa\nprotocol: https\nsignature: ACS3-HMAC-SHA256\nendpoints:\n  rule: demo.{region}.aliyuncs.com\n";
+
+    const SCHEMAS: &str = "- {name: Statistics, type: object, type_name: Statistics, fields: [{name: CatalogId, type: string}]}\n";
+
+    /// DataLake `UpdatePartitionColumnStatistics`: its one body parameter, a shared schema not
+    /// named `body`, is what the official client sends as the whole body.
+    const OPERATION: &str = "name: PutStatistics\nmethods: [PUT]\npath: /statistics\nrequest:\n  - {name: StatisticsRequest, in: body, ref: Statistics}\n";
+
+    #[test]
+    fn a_shared_schema_in_the_body_is_the_whole_body_whatever_its_name() {
+        let texts = BTreeMap::from([
+            (PathBuf::from("spec/demo/service.yaml"), SERVICE.to_owned()),
+            (PathBuf::from("spec/demo/schemas.yaml"), SCHEMAS.to_owned()),
+            (
+                PathBuf::from("spec/demo/operations/PutStatistics.yaml"),
+                OPERATION.to_owned(),
+            ),
+        ]);
+        let service = crate::lower_from_texts("demo", &texts).expect("the spec lowers");
+        let request = &service.operations[0].request;
+        assert_eq!(request.len(), 1);
+        assert_eq!(request[0].wire_name, "StatisticsRequest");
+        assert_eq!(request[0].location, Location::Body);
     }
 }

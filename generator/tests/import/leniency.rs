@@ -148,7 +148,7 @@ fn references_become_shared_schemas_or_free_form_json() {
 #[test]
 fn path_templates_name_every_path_parameter() {
     let metadata = with_roa_api(
-        r#"{"path": "/instances/[instanceId]/items/*", "methods": ["get"], "parameters": [
+        r#"{"path": "/instances/{instanceId}/items/*", "methods": ["get"], "parameters": [
             {"name": "instanceId", "in": "path", "schema": {"type": "string", "required": true}},
             {"name": "rest", "in": "path", "schema": {"type": "string"}}]}"#,
     );

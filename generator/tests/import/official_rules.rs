@@ -107,3 +107,54 @@ fn an_anonymous_operation_goes_the_old_path_of_its_style() {
         );
     }
 }
+
+/// The official ROA clients send a `body` that the metadata types a free-form `object` as the
+/// JSON body's field `body` (`body['body'] = request.body`: OpenSearch `BindEsInstance`,
+/// AIRec `ModifyRankingSystem`), so the spec holds it as an object whose one field is `body`;
+/// a `body` of `type: any`, or of a V3 call (Cloud Control `CreateResource`), stays the whole
+/// body.
+#[test]
+fn a_roa_call_s_free_form_body_object_is_the_body_s_field_body() {
+    let parameters = |schema: &str| {
+        format!(
+            r#"{{"path": "/a", "parameters": [{{"name": "body", "in": "body", "style": "json", "schema": {schema}}}]}}"#
+        )
+    };
+    let object = parameters(r#"{"type": "object", "description": "The body."}"#);
+    assert_same(
+        &operation(&imported(&with_roa_api(&object)), "Api").request,
+        "[{name: body, in: body, type: object, type_name: Body, fields: [{name: body, type: any, description: The body.}]}]",
+    );
+    let map = parameters(r#"{"type": "object", "additionalProperties": {"type": "string"}}"#);
+    assert_same(
+        &operation(&imported(&with_roa_api(&map)), "Api").request,
+        "[{name: body, in: body, type: object, type_name: Body, fields: [{name: body, type: map, values: {type: string}}]}]",
+    );
+    let any = parameters(r#"{"type": "any"}"#);
+    assert_same(
+        &operation(&imported(&with_roa_api(&any)), "Api").request,
+        "[{name: body, in: body, type: any}]",
+    );
+    let v3 = with_api(&object).replace(r#""style": "RPC""#, r#""style": "V3""#);
+    assert_same(
+        &operation(&imported(&v3), "Api").request,
+        "[{name: body, in: body, type: any, description: The body.}]",
+    );
+}
+
+/// A `[Name]` in a path is text, not a placeholder: AIRec's official client takes
+/// `instance_id` for `ListOfflineStorages` and sends `/v2/openapi/instances/%5BinstanceId%5D/…`.
+#[test]
+fn a_bracketed_name_in_a_path_stays_text() {
+    let api = r#"{"path": "/instances/[instanceId]/offlineStorages", "parameters": [
+        {"name": "instanceId", "in": "path", "schema": {"type": "string", "required": true}}]}"#;
+    let imported = imported(&with_roa_api(api));
+    let path = operation(&imported, "Api")
+        .path
+        .as_ref()
+        .map(|path| path.value.clone());
+    assert_eq!(
+        path.as_deref(),
+        Some("/instances/[instanceId]/offlineStorages")
+    );
+}
