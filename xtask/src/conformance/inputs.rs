@@ -89,11 +89,19 @@ fn derive_operation(service: &Service, operation: &Operation) -> ActionInputs {
         if let Some(pair) = &member.entries {
             entries.insert(member.wire_name.clone(), json!([pair.key, pair.value]));
         }
-        inputs.insert(member.wire_name.clone(), value);
-        locations.insert(
-            member.wire_name.clone(),
-            location_name(member.location).into(),
-        );
+        // A wire name in the path and elsewhere too (CS `CreateTrigger`'s `cluster_id`, also a
+        // body field) is one input, which the builders give to both: it is recorded where it
+        // is not the path, as the official request model holds it there (the official method
+        // takes the path's as an argument, found by its name).
+        let shared_with_path =
+            member.location == Location::Path && locations.contains_key(&member.wire_name);
+        if !shared_with_path {
+            inputs.insert(member.wire_name.clone(), value);
+            locations.insert(
+                member.wire_name.clone(),
+                location_name(member.location).into(),
+            );
+        }
     }
     ActionInputs {
         action: operation.name.clone(),
@@ -337,6 +345,26 @@ request:
   type: binary
 "#,
             ),
+            (
+                "spec/demo/operations/Trigger.yaml",
+                r#"name: Trigger
+methods: [POST]
+path: /items/{ItemId}/triggers
+request:
+- name: body
+  in: body
+  type: object
+  type_name: Body
+  fields:
+  - name: ItemId
+    type: string
+  - name: Action
+    type: string
+- name: ItemId
+  in: path
+  type: string
+"#,
+            ),
         ]
         .into_iter()
         .map(|(path, text)| (PathBuf::from(path), text.to_owned()))
@@ -373,6 +401,25 @@ request:
         assert_eq!(tags[0]["Key"], format!("Key{TRICKY}"));
         // A Node holds a Child Node: it is filled once, without the child.
         assert_eq!(tags[1]["Node"], json!({"Name": format!("Name{TRICKY}")}));
+    }
+
+    #[test]
+    fn a_wire_name_in_the_path_and_the_body_is_one_input_recorded_in_the_body() {
+        let service = service();
+        let trigger = derive(&service)
+            .into_iter()
+            .find(|inputs| inputs.action == "Trigger")
+            .expect("the operation");
+        assert_eq!(trigger.inputs["ItemId"], format!("ItemId{TRICKY}"));
+        assert_eq!(trigger.locations["ItemId"], "body-field");
+        let builder =
+            acs_codegen::request_builder(&service, "Trigger", &trigger.inputs).expect("builds");
+        // The builders give the one input to the path parameter and to the body field.
+        assert_eq!(
+            builder.matches(&format!("\"ItemId{TRICKY}\"")).count(),
+            2,
+            "{builder}"
+        );
     }
 
     #[test]
