@@ -227,6 +227,86 @@ def restore(kept, original):
     return original
 
 
+def dotted_path(name):
+    """The place a flattened name (`TagFilter.Key`, `DataDisk.1.Category`) stands for in the
+    nested value it flattens: object keys, and list positions counted from 1 on the wire."""
+    return [int(part) - 1 if part.isdigit() else part for part in name.split(".")]
+
+
+def nest(model_class, inputs):
+    """`inputs` with each name the metadata flattens (`TagFilter.Key`) put where the official
+    model holds it, in its nested field (`{"TagFilter": {"Key": …}}`, and in a list's element
+    for `DataDisk.1.Category`), when the model has that field and no input names it whole;
+    and the names so nested, in order. Other inputs are as given."""
+    nested = {}
+    moved = []
+    for key, value in inputs.items():
+        path = dotted_path(key)
+        nestable = (len(path) > 1 and isinstance(path[0], str) and path[0]
+                    and path[0] not in inputs and has_field(model_class, path[0])
+                    and all(part != "" for part in path))
+        if nestable and place(nested, path, value):
+            moved.append(key)
+        else:
+            nested[key] = value
+    return nested, moved
+
+
+def place(tree, path, value):
+    """Puts `value` at `path` in `tree`, making the objects and lists on the way (a list's
+    missing elements empty objects); whether the place was free and of the right kind."""
+    node = tree
+    for part, following in zip(path, path[1:]):
+        empty = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                return False
+            while len(node) <= part:
+                node.append({})
+            if node[part] == {} and isinstance(following, int):
+                node[part] = empty
+            node = node[part]
+        else:
+            if not isinstance(node, dict):
+                return False
+            node = node.setdefault(part, empty)
+        if not isinstance(node, type(empty)):
+            return False
+    last = path[-1]
+    if isinstance(last, int):
+        if not isinstance(node, list):
+            return False
+        while len(node) <= last:
+            node.append({})
+        if node[last] != {}:
+            return False
+        node[last] = value
+        return True
+    if not isinstance(node, dict) or last in node:
+        return False
+    node[last] = value
+    return True
+
+
+def unnest(kept, moved):
+    """The kept inputs by the names given: each nested name whose place the model kept, and
+    the other kept inputs as they are."""
+    flat = {key: value for key, value in kept.items()
+            if key not in {dotted_path(name)[0] for name in moved}}
+    for name in moved:
+        node = kept
+        for part in dotted_path(name):
+            if isinstance(part, int):
+                node = node[part] if isinstance(node, list) and part < len(node) else None
+            else:
+                node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                break
+        if node is not None:
+            flat[name] = node
+    return flat
+
+
 def as_entries(value, names):
     """A map as the list of key-value objects the wire carries it as."""
     key_name, value_name = names
@@ -297,6 +377,10 @@ def binary_field(model, wire_name):
     return None, "text"
 
 
+# Where an input travels when the request model holds it (a path argument or a header does not).
+MODEL_LOCATIONS = ("query", "form", "body-field", "body")
+
+
 class Product:
     def __init__(self, spec, port):
         self.spec = spec
@@ -345,6 +429,11 @@ class Product:
             request_class = annotation_class(request_parameter, self.namespace)
             if request_class is None:
                 return {"method": name, "failure": "the request model's class is not found"}
+            # A path argument whose wire name is also a field of the request model (CS
+            # `CreateTrigger`'s `cluster_id`, in the path and the body): the model takes it too.
+            for key in list(kept):
+                if where.get(key) in MODEL_LOCATIONS and has_field(request_class, key):
+                    inputs[key] = kept[key]
             body_fields = [k for k in inputs if where.get(k) == "body-field"]
             regrouped = (body_fields and "body" not in inputs
                          and hasattr(request_class(), "body"))
@@ -362,10 +451,11 @@ class Product:
             entries = action.get("entries", {})
             given = {k: as_entries(v, entries[k]) if k in entries and isinstance(v, dict) else v
                      for k, v in model_inputs.items()}
+            given, nested = nest(request_class, given)
             given = adapt(request_class, given, adapted)
             model_kept = expressible(request_class, given, dropped)
             request = request_class().from_map(copy.deepcopy(model_kept))
-            model_kept = restore(model_kept, model_inputs)
+            model_kept = restore(unnest(model_kept, nested), model_inputs)
             if regrouped and "body" in model_kept:
                 kept.update(model_kept.pop("body"))
             for key in spread:

@@ -57,7 +57,75 @@ class Request:
         return self
 
 
+class Disk:
+    def __init__(self, category: str = None, size: int = None):
+        self.category = category
+        self.size = size
+
+    def to_map(self):
+        result = {}
+        if self.category is not None:
+            result["Category"] = self.category
+        if self.size is not None:
+            result["Size"] = self.size
+        return result
+
+    def from_map(self, m):
+        self.category = m.get("Category")
+        self.size = m.get("Size")
+        return self
+
+
+class NestedRequest:
+    """As the models of ECS `DescribePrice` and Tag `ListTagKeys` are: an object field and a
+    list of objects where the metadata lists `TagFilter.Key` and `DataDisk.1.Category`."""
+
+    def __init__(self, name: str = None, tag_filter: Tag = None, data_disk: List[Disk] = None):
+        self.name = name
+        self.tag_filter = tag_filter
+        self.data_disk = data_disk
+
+    def to_map(self):
+        result = {}
+        if self.name is not None:
+            result["Name"] = self.name
+        if self.tag_filter is not None:
+            result["TagFilter"] = self.tag_filter.to_map()
+        result["DataDisk"] = [d.to_map() for d in self.data_disk or []]
+        return result
+
+    def from_map(self, m):
+        self.name = m.get("Name")
+        if m.get("TagFilter") is not None:
+            self.tag_filter = Tag().from_map(m["TagFilter"])
+        self.data_disk = [Disk().from_map(d) for d in m.get("DataDisk") or []]
+        return self
+
+
 class OfficialTest(unittest.TestCase):
+    def test_flattened_names_are_given_nested_and_kept_by_their_names(self):
+        inputs = {"Name": "n", "TagFilter.Key": "k", "TagFilter.Extra": "e",
+                  "DataDisk.2.Size": 20, "DataDisk.1.Category": "c", "Other.Key": "o"}
+        given, moved = official.nest(NestedRequest, inputs)
+        self.assertEqual(given, {
+            "Name": "n", "TagFilter": {"Key": "k", "Extra": "e"},
+            "DataDisk": [{"Category": "c"}, {"Size": 20}], "Other.Key": "o"})
+        self.assertEqual(moved, ["TagFilter.Key", "TagFilter.Extra", "DataDisk.2.Size",
+                                 "DataDisk.1.Category"])
+        dropped = []
+        kept = official.expressible(NestedRequest, given, dropped)
+        kept = official.restore(official.unnest(kept, moved), inputs)
+        self.assertEqual(kept, {"Name": "n", "TagFilter.Key": "k", "DataDisk.2.Size": 20,
+                                "DataDisk.1.Category": "c"})
+        self.assertEqual(sorted(path for path, _ in dropped), ["Other.Key", "TagFilter.Extra"])
+
+    def test_a_flattened_name_beside_its_whole_object_is_not_nested(self):
+        given, moved = official.nest(NestedRequest, {"TagFilter": {"Key": "k"},
+                                                     "TagFilter.Key": "k2"})
+        self.assertEqual(moved, [])
+        self.assertEqual(given, {"TagFilter": {"Key": "k"}, "TagFilter.Key": "k2"})
+
+
     def test_what_the_model_cannot_hold_is_dropped_with_why(self):
         dropped = []
         kept = official.expressible(Request, {

@@ -711,10 +711,13 @@ otherwise; everything else is compared as sent.
   `flatRepeatedList`) writes every scalar with `fmt.Sprintf(\"%v\", …)`, which gives `true` and
   `false`, on the v2 RPC path as on ACS3's (the Go clients of v2 products build their query
   with the same `openapiutil.Query`, and Go's `DoRPCRequest` sends it as it is), so the
-  service takes both. The official `True` / `False` are read as `true` / `false`; our
-  signature is then checked over the official request with them so written: an ACS3
-  `Authorization` by `test-server/src/verify.rs`, a v2 RPC `Signature` (which is in the query,
-  so otherwise compared byte for byte) by `test-server/src/verify_rpc_v2.rs`.
+  service takes both. The official `True` / `False` are read as `true` / `false` where ours
+  sends `true` / `false` for the same parameter, as it does for a boolean alone (a string
+  whose value is `True`, R-KVStore's `NoShardBackup` enum, is the same text on both sides and
+  compared as it is); our signature is then checked over the official request with them so
+  written: an ACS3 `Authorization` by `test-server/src/verify.rs`, a v2 RPC `Signature` (which
+  is in the query, so otherwise compared byte for byte) by `test-server/src/verify_rpc_v2.rs`,
+  an SLS `LOG` `Authorization` (over the query too) by `test-server/src/verify_gateways.rs`.
 - **Unset lists and maps in JSON bodies.** The Python models' `to_map` writes every list field, set or
   not (`result['Tags'] = []` before filling it), so an unset list is sent as `[]` in a JSON
   body, and as the text `[]` where the parameter travels as JSON text in a query or form. The
@@ -744,10 +747,11 @@ const EXCEPTIONS: &str = "
 
 Each request model (and headers model) of the official SDK is given the inputs through
 `from_map` and read back through `to_map`; an input that does not come back unchanged is
-dropped, from both sides, before anything is sent. These are the only inputs not compared. The
-usual cause: the metadata lists a parameter the Python model holds otherwise (`Filter.1.Key`,
-where the model has a list `Filter`; `SystemDisk.Category` inside `SystemDisk`), or a field the
-model lacks.
+dropped, from both sides, before anything is sent. These are the only inputs not compared. A
+name the metadata flattens where the model holds a nested field (`TagFilter.Key`,
+`SystemDisk.Category`, `DataDisk.1.Category`) is given to the model nested
+(`{\"TagFilter\": {\"Key\": …}}`, `{\"DataDisk\": [{\"Category\": …}]}`), as a caller of the
+official SDK would give it, and compared. The usual cause of a drop: a field the model lacks.
 ";
 
 const ADAPTED: &str = "
