@@ -233,23 +233,53 @@ def dotted_path(name):
     return [int(part) - 1 if part.isdigit() else part for part in name.split(".")]
 
 
-def nest(model_class, inputs):
+def nest(model_class, inputs, where=()):
     """`inputs` with each name the metadata flattens (`TagFilter.Key`) put where the official
     model holds it, in its nested field (`{"TagFilter": {"Key": …}}`, and in a list's element
-    for `DataDisk.1.Category`), when the model has that field and no input names it whole;
-    and the names so nested, in order. Other inputs are as given."""
-    nested = {}
+    for `DataDisk.1.Category`), when the model has that field and not the flattened name, and
+    the place is free (an input naming the object whole, ECS `SystemDisk`, keeps its own
+    fields); so inside nested models too (Cloud Monitor's `Escalations.Info.Threshold` in each
+    `GroupMetricRules` element). Also returns each name so nested, with the path of the
+    object (`where`, then keys and list positions) that names it."""
+    nested = copy.deepcopy(inputs)
     moved = []
-    for key, value in inputs.items():
+    for key in inputs:
         path = dotted_path(key)
-        nestable = (len(path) > 1 and isinstance(path[0], str) and path[0]
-                    and path[0] not in inputs and has_field(model_class, path[0])
-                    and all(part != "" for part in path))
-        if nestable and place(nested, path, value):
-            moved.append(key)
-        else:
-            nested[key] = value
+        if (len(path) > 1 and isinstance(path[0], str) and all(part != "" for part in path)
+                and not has_field(model_class, key) and has_field(model_class, path[0])
+                and place(nested, path, nested[key])):
+            del nested[key]
+            moved.append((where, key))
+    texts, namespace = hints(model_class)
+    by_name = {normalized(name): name for name in texts}
+    for key, value in nested.items():
+        hint = texts.get(by_name.get(normalized(key), ""))
+        if hint is None:
+            continue
+        model = model_class_of(hint, namespace)
+        element = element_hint(hint)
+        element_model = model_class_of(element, namespace) if element else None
+        if model is not None and isinstance(value, dict):
+            nested[key], inner = nest(model, value, where + (key,))
+            moved += inner
+        elif element_model is not None and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    value[index], inner = nest(element_model, item, where + (key, index))
+                    moved += inner
     return nested, moved
+
+
+def found_at(node, path):
+    """What `node` holds at `path` (keys and list positions), or `None`."""
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node
 
 
 def place(tree, path, value):
@@ -289,21 +319,14 @@ def place(tree, path, value):
 
 
 def unnest(kept, moved):
-    """The kept inputs by the names given: each nested name whose place the model kept, and
-    the other kept inputs as they are."""
-    flat = {key: value for key, value in kept.items()
-            if key not in {dotted_path(name)[0] for name in moved}}
-    for name in moved:
-        node = kept
-        for part in dotted_path(name):
-            if isinstance(part, int):
-                node = node[part] if isinstance(node, list) and part < len(node) else None
-            else:
-                node = node.get(part) if isinstance(node, dict) else None
-            if node is None:
-                break
-        if node is not None:
-            flat[name] = node
+    """The kept inputs with each nested name (`nest`) whose place the model kept back under
+    that name, beside its object; `restore` then leaves out the objects nesting made."""
+    flat = copy.deepcopy(kept)
+    for where, name in moved:
+        holder = found_at(flat, where)
+        value = found_at(holder, dotted_path(name))
+        if isinstance(holder, dict) and value is not None:
+            holder[name] = value
     return flat
 
 

@@ -102,6 +102,31 @@ class NestedRequest:
         return self
 
 
+class Rule:
+    def __init__(self, disk: "Disk" = None):
+        self.disk = disk
+
+    def to_map(self):
+        return {"Disk": self.disk.to_map()} if self.disk is not None else {}
+
+    def from_map(self, m):
+        if m.get("Disk") is not None:
+            self.disk = Disk().from_map(m["Disk"])
+        return self
+
+
+class RulesRequest:
+    def __init__(self, rules: "List[Rule]" = None):
+        self.rules = rules
+
+    def to_map(self):
+        return {"Rules": [r.to_map() for r in self.rules or []]}
+
+    def from_map(self, m):
+        self.rules = [Rule().from_map(r) for r in m.get("Rules") or []]
+        return self
+
+
 class OfficialTest(unittest.TestCase):
     def test_flattened_names_are_given_nested_and_kept_by_their_names(self):
         inputs = {"Name": "n", "TagFilter.Key": "k", "TagFilter.Extra": "e",
@@ -110,8 +135,8 @@ class OfficialTest(unittest.TestCase):
         self.assertEqual(given, {
             "Name": "n", "TagFilter": {"Key": "k", "Extra": "e"},
             "DataDisk": [{"Category": "c"}, {"Size": 20}], "Other.Key": "o"})
-        self.assertEqual(moved, ["TagFilter.Key", "TagFilter.Extra", "DataDisk.2.Size",
-                                 "DataDisk.1.Category"])
+        self.assertEqual(moved, [((), "TagFilter.Key"), ((), "TagFilter.Extra"),
+                                 ((), "DataDisk.2.Size"), ((), "DataDisk.1.Category")])
         dropped = []
         kept = official.expressible(NestedRequest, given, dropped)
         kept = official.restore(official.unnest(kept, moved), inputs)
@@ -119,11 +144,29 @@ class OfficialTest(unittest.TestCase):
                                 "DataDisk.1.Category": "c"})
         self.assertEqual(sorted(path for path, _ in dropped), ["Other.Key", "TagFilter.Extra"])
 
-    def test_a_flattened_name_beside_its_whole_object_is_not_nested(self):
-        given, moved = official.nest(NestedRequest, {"TagFilter": {"Key": "k"},
-                                                     "TagFilter.Key": "k2"})
-        self.assertEqual(moved, [])
-        self.assertEqual(given, {"TagFilter": {"Key": "k"}, "TagFilter.Key": "k2"})
+    def test_a_flattened_name_joins_its_whole_object_where_the_place_is_free(self):
+        # ECS `CreateInstance` lists `SystemDisk` (with `StorageClusterId`) and
+        # `SystemDisk.Category`; `DataDisk` and `DataDisk.1.Size` both name the first disk's.
+        inputs = {"TagFilter": {"Key": "k"}, "TagFilter.Value": "v", "TagFilter.Key": "k2",
+                  "DataDisk": [{"Size": 1}], "DataDisk.1.Size": 2, "DataDisk.2.Size": 3}
+        given, moved = official.nest(NestedRequest, inputs)
+        self.assertEqual(given, {"TagFilter": {"Key": "k", "Value": "v"}, "TagFilter.Key": "k2",
+                                 "DataDisk": [{"Size": 1}, {"Size": 3}], "DataDisk.1.Size": 2})
+        dropped = []
+        kept = official.expressible(NestedRequest, given, dropped)
+        kept = official.restore(official.unnest(kept, moved), inputs)
+        self.assertEqual(kept, {"TagFilter": {"Key": "k"}, "TagFilter.Value": "v",
+                                "DataDisk": [{"Size": 1}], "DataDisk.2.Size": 3})
+        self.assertEqual(sorted(path for path, _ in dropped), ["DataDisk.1.Size", "TagFilter.Key"])
+
+    def test_flattened_names_inside_list_elements_are_nested_too(self):
+        # Cloud Monitor `CreateGroupMetricRules`: `Escalations.Info.Threshold` in each rule.
+        inputs = {"Rules": [{"Disk.Size": 1}, {"Disk.Category": "c"}]}
+        given, moved = official.nest(RulesRequest, inputs)
+        self.assertEqual(given, {"Rules": [{"Disk": {"Size": 1}}, {"Disk": {"Category": "c"}}]})
+        self.assertEqual(moved, [(("Rules", 0), "Disk.Size"), (("Rules", 1), "Disk.Category")])
+        kept = official.expressible(RulesRequest, given, [])
+        self.assertEqual(official.restore(official.unnest(kept, moved), inputs), inputs)
 
 
     def test_what_the_model_cannot_hold_is_dropped_with_why(self):
