@@ -7,13 +7,17 @@
 //! Headers and host labels cannot carry everything: their strings are ASCII, and a host label
 //! is a DNS label.
 
-use acs_codegen::ir::{Docs, Location, Member, Operation, Service, Struct, Type};
+use acs_codegen::ir::{Docs, Location, Member, Operation, Service, Signature, Struct, Type};
 use serde_json::{Map, Value, json};
 
 /// What every string that may carry it ends with.
 const TRICKY: &str = " a+b~c*d%e/f&g=h?i#j 中文 😀";
 /// The same without what an HTTP header value cannot carry.
 const TRICKY_ASCII: &str = " a+b~c*d%e/f&g=h?i#j";
+/// The same without `/` and `?`, which the SLS gateway writes into a path unencoded, where
+/// they end the segment or the path: the official request would be another request, and
+/// every part of it after the path compared with nothing.
+const TRICKY_SEGMENT: &str = " a+b~c*d%e&g=h#j 中文 😀";
 
 /// Structs nest at most this deep: deeper levels add no new encoding rule, and a type that
 /// contains itself would never end.
@@ -73,10 +77,12 @@ fn derive_operation(service: &Service, operation: &Operation) -> ActionInputs {
     let mut locations = Map::new();
     let mut entries = Map::new();
     let mut binary_body = None;
+    let sls_gateway = operation.auth.unwrap_or(service.auth) == Signature::SlsLogHmacSha256;
     for member in &operation.request {
         let text = match member.location {
             Location::Header => Text::Ascii,
             Location::Host => Text::HostLabel,
+            Location::Path if sls_gateway => Text::PathSegment,
             _ => Text::Any,
         };
         let mut filling = Vec::new();
@@ -118,6 +124,7 @@ enum Text {
     Any,
     Ascii,
     HostLabel,
+    PathSegment,
 }
 
 struct Deriver<'a> {
@@ -246,6 +253,7 @@ impl Deriver<'_> {
 fn string(label: &str, text: Text) -> String {
     match text {
         Text::Any => format!("{label}{TRICKY}"),
+        Text::PathSegment => format!("{label}{TRICKY_SEGMENT}"),
         Text::Ascii => {
             let ascii: String = label.chars().filter(char::is_ascii).collect();
             format!("{ascii}{TRICKY_ASCII}")
@@ -419,6 +427,36 @@ request:
             builder.matches(&format!("\"ItemId{TRICKY}\"")).count(),
             2,
             "{builder}"
+        );
+    }
+
+    #[test]
+    fn an_sls_path_parameter_holds_neither_slash_nor_question_mark() {
+        let files: BTreeMap<PathBuf, String> = [
+            (
+                "spec/logs/service.yaml",
+                "product: Logs\napi_version: \"2020-12-30\"\nstyle: roa\nprotocol: https\n\
+                 signature: SLS-LOG-HMAC-SHA256\nendpoints:\n  rule: '{region}.log.aliyuncs.com'\n",
+            ),
+            (
+                "spec/logs/operations/GetStore.yaml",
+                "name: GetStore\nmethods: [GET]\npath: /logstores/{logstore}\nrequest:\n\
+                 - name: logstore\n  in: path\n  type: string\n- name: query\n  in: query\n  \
+                 type: string\n",
+            ),
+        ]
+        .into_iter()
+        .map(|(path, text)| (PathBuf::from(path), text.to_owned()))
+        .collect();
+        let logs = acs_codegen::lower_from_texts("logs", &files).expect("the spec lowers");
+        let inputs = &derive(&logs)[0].inputs;
+        assert_eq!(inputs["logstore"], format!("logstore{TRICKY_SEGMENT}"));
+        assert!(!TRICKY_SEGMENT.contains(['/', '?']));
+        assert_eq!(inputs["query"], format!("query{TRICKY}"), "only the path's");
+        // Elsewhere a path parameter carries every tricky character.
+        assert_eq!(
+            derive(&service())[0].inputs["ItemId"],
+            format!("ItemId{TRICKY}")
         );
     }
 
