@@ -14,10 +14,10 @@ use serde_json::{Map, Value, json};
 const TRICKY: &str = " a+b~c*d%e/f&g=h?i#j 中文 😀";
 /// The same without what an HTTP header value cannot carry.
 const TRICKY_ASCII: &str = " a+b~c*d%e/f&g=h?i#j";
-/// The same without `/` and `?`, which the SLS gateway writes into a path unencoded, where
-/// they end the segment or the path: the official request would be another request, and
-/// every part of it after the path compared with nothing.
-const TRICKY_SEGMENT: &str = " a+b~c*d%e&g=h#j 中文 😀";
+/// The same without `/`, `?` and `#`, which the SLS gateway writes into a path unencoded,
+/// where they end the segment, the path or the URL: the official request would be another
+/// request, and every part of it after the path compared with nothing.
+const TRICKY_SEGMENT: &str = " a+b~c*d%e&g=h 中文 😀";
 
 /// Structs nest at most this deep: deeper levels add no new encoding rule, and a type that
 /// contains itself would never end.
@@ -78,11 +78,19 @@ fn derive_operation(service: &Service, operation: &Operation) -> ActionInputs {
     let mut entries = Map::new();
     let mut binary_body = None;
     let sls_gateway = operation.auth.unwrap_or(service.auth) == Signature::SlsLogHmacSha256;
+    // A body field of a path parameter's name is the same input (below).
+    let in_sls_path = |wire_name: &str| {
+        sls_gateway
+            && operation
+                .request
+                .iter()
+                .any(|member| member.location == Location::Path && member.wire_name == wire_name)
+    };
     for member in &operation.request {
         let text = match member.location {
             Location::Header => Text::Ascii,
             Location::Host => Text::HostLabel,
-            Location::Path if sls_gateway => Text::PathSegment,
+            _ if in_sls_path(&member.wire_name) => Text::PathSegment,
             _ => Text::Any,
         };
         let mut filling = Vec::new();
@@ -431,7 +439,7 @@ request:
     }
 
     #[test]
-    fn an_sls_path_parameter_holds_neither_slash_nor_question_mark() {
+    fn an_sls_path_parameter_holds_no_slash_question_mark_or_hash() {
         let files: BTreeMap<PathBuf, String> = [
             (
                 "spec/logs/service.yaml",
@@ -451,7 +459,7 @@ request:
         let logs = acs_codegen::lower_from_texts("logs", &files).expect("the spec lowers");
         let inputs = &derive(&logs)[0].inputs;
         assert_eq!(inputs["logstore"], format!("logstore{TRICKY_SEGMENT}"));
-        assert!(!TRICKY_SEGMENT.contains(['/', '?']));
+        assert!(!TRICKY_SEGMENT.contains(['/', '?', '#']));
         assert_eq!(inputs["query"], format!("query{TRICKY}"), "only the path's");
         // Elsewhere a path parameter carries every tricky character.
         assert_eq!(
