@@ -227,6 +227,109 @@ def restore(kept, original):
     return original
 
 
+def dotted_path(name):
+    """The place a flattened name (`TagFilter.Key`, `DataDisk.1.Category`) stands for in the
+    nested value it flattens: object keys, and list positions counted from 1 on the wire."""
+    return [int(part) - 1 if part.isdigit() else part for part in name.split(".")]
+
+
+def nest(model_class, inputs, where=()):
+    """`inputs` with each name the metadata flattens (`TagFilter.Key`) put where the official
+    model holds it, in its nested field (`{"TagFilter": {"Key": …}}`, and in a list's element
+    for `DataDisk.1.Category`), when the model has that field and not the flattened name, and
+    the place is free (an input naming the object whole, ECS `SystemDisk`, keeps its own
+    fields); so inside nested models too (Cloud Monitor's `Escalations.Info.Threshold` in each
+    `GroupMetricRules` element). Also returns each name so nested, with the path of the
+    object (`where`, then keys and list positions) that names it."""
+    nested = copy.deepcopy(inputs)
+    moved = []
+    for key in inputs:
+        path = dotted_path(key)
+        if (len(path) > 1 and isinstance(path[0], str) and all(part != "" for part in path)
+                and not has_field(model_class, key) and has_field(model_class, path[0])
+                and place(nested, path, nested[key])):
+            del nested[key]
+            moved.append((where, key))
+    texts, namespace = hints(model_class)
+    by_name = {normalized(name): name for name in texts}
+    for key, value in nested.items():
+        hint = texts.get(by_name.get(normalized(key), ""))
+        if hint is None:
+            continue
+        model = model_class_of(hint, namespace)
+        element = element_hint(hint)
+        element_model = model_class_of(element, namespace) if element else None
+        if model is not None and isinstance(value, dict):
+            nested[key], inner = nest(model, value, where + (key,))
+            moved += inner
+        elif element_model is not None and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    value[index], inner = nest(element_model, item, where + (key, index))
+                    moved += inner
+    return nested, moved
+
+
+def found_at(node, path):
+    """What `node` holds at `path` (keys and list positions), or `None`."""
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node
+
+
+def place(tree, path, value):
+    """Puts `value` at `path` in `tree`, making the objects and lists on the way (a list's
+    missing elements empty objects); whether the place was free and of the right kind."""
+    node = tree
+    for part, following in zip(path, path[1:]):
+        empty = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                return False
+            while len(node) <= part:
+                node.append({})
+            if node[part] == {} and isinstance(following, int):
+                node[part] = empty
+            node = node[part]
+        else:
+            if not isinstance(node, dict):
+                return False
+            node = node.setdefault(part, empty)
+        if not isinstance(node, type(empty)):
+            return False
+    last = path[-1]
+    if isinstance(last, int):
+        if not isinstance(node, list):
+            return False
+        while len(node) <= last:
+            node.append({})
+        if node[last] != {}:
+            return False
+        node[last] = value
+        return True
+    if not isinstance(node, dict) or last in node:
+        return False
+    node[last] = value
+    return True
+
+
+def unnest(kept, moved):
+    """The kept inputs with each nested name (`nest`) whose place the model kept back under
+    that name, beside its object; `restore` then leaves out the objects nesting made."""
+    flat = copy.deepcopy(kept)
+    for where, name in moved:
+        holder = found_at(flat, where)
+        value = found_at(holder, dotted_path(name))
+        if isinstance(holder, dict) and value is not None:
+            holder[name] = value
+    return flat
+
+
 def as_entries(value, names):
     """A map as the list of key-value objects the wire carries it as."""
     key_name, value_name = names
@@ -297,6 +400,10 @@ def binary_field(model, wire_name):
     return None, "text"
 
 
+# Where an input travels when the request model holds it (a path argument or a header does not).
+MODEL_LOCATIONS = ("query", "form", "body-field", "body")
+
+
 class Product:
     def __init__(self, spec, port):
         self.spec = spec
@@ -345,6 +452,11 @@ class Product:
             request_class = annotation_class(request_parameter, self.namespace)
             if request_class is None:
                 return {"method": name, "failure": "the request model's class is not found"}
+            # A path argument whose wire name is also a field of the request model (CS
+            # `CreateTrigger`'s `cluster_id`, in the path and the body): the model takes it too.
+            for key in list(kept):
+                if where.get(key) in MODEL_LOCATIONS and has_field(request_class, key):
+                    inputs[key] = kept[key]
             body_fields = [k for k in inputs if where.get(k) == "body-field"]
             regrouped = (body_fields and "body" not in inputs
                          and hasattr(request_class(), "body"))
@@ -362,10 +474,11 @@ class Product:
             entries = action.get("entries", {})
             given = {k: as_entries(v, entries[k]) if k in entries and isinstance(v, dict) else v
                      for k, v in model_inputs.items()}
+            given, nested = nest(request_class, given)
             given = adapt(request_class, given, adapted)
             model_kept = expressible(request_class, given, dropped)
             request = request_class().from_map(copy.deepcopy(model_kept))
-            model_kept = restore(model_kept, model_inputs)
+            model_kept = restore(unnest(model_kept, nested), model_inputs)
             if regrouped and "body" in model_kept:
                 kept.update(model_kept.pop("body"))
             for key in spread:

@@ -57,7 +57,118 @@ class Request:
         return self
 
 
+class Disk:
+    def __init__(self, category: str = None, size: int = None):
+        self.category = category
+        self.size = size
+
+    def to_map(self):
+        result = {}
+        if self.category is not None:
+            result["Category"] = self.category
+        if self.size is not None:
+            result["Size"] = self.size
+        return result
+
+    def from_map(self, m):
+        self.category = m.get("Category")
+        self.size = m.get("Size")
+        return self
+
+
+class NestedRequest:
+    """As the models of ECS `DescribePrice` and Tag `ListTagKeys` are: an object field and a
+    list of objects where the metadata lists `TagFilter.Key` and `DataDisk.1.Category`."""
+
+    def __init__(self, name: str = None, tag_filter: Tag = None, data_disk: List[Disk] = None):
+        self.name = name
+        self.tag_filter = tag_filter
+        self.data_disk = data_disk
+
+    def to_map(self):
+        result = {}
+        if self.name is not None:
+            result["Name"] = self.name
+        if self.tag_filter is not None:
+            result["TagFilter"] = self.tag_filter.to_map()
+        result["DataDisk"] = [d.to_map() for d in self.data_disk or []]
+        return result
+
+    def from_map(self, m):
+        self.name = m.get("Name")
+        if m.get("TagFilter") is not None:
+            self.tag_filter = Tag().from_map(m["TagFilter"])
+        self.data_disk = [Disk().from_map(d) for d in m.get("DataDisk") or []]
+        return self
+
+
+class Rule:
+    def __init__(self, disk: "Disk" = None):
+        self.disk = disk
+
+    def to_map(self):
+        return {"Disk": self.disk.to_map()} if self.disk is not None else {}
+
+    def from_map(self, m):
+        if m.get("Disk") is not None:
+            self.disk = Disk().from_map(m["Disk"])
+        return self
+
+
+class RulesRequest:
+    def __init__(self, rules: "List[Rule]" = None):
+        self.rules = rules
+
+    def to_map(self):
+        return {"Rules": [r.to_map() for r in self.rules or []]}
+
+    def from_map(self, m):
+        self.rules = [Rule().from_map(r) for r in m.get("Rules") or []]
+        return self
+
+
 class OfficialTest(unittest.TestCase):
+    def test_flattened_names_are_given_nested_and_kept_by_their_names(self):
+        inputs = {"Name": "n", "TagFilter.Key": "k", "TagFilter.Extra": "e",
+                  "DataDisk.2.Size": 20, "DataDisk.1.Category": "c", "Other.Key": "o"}
+        given, moved = official.nest(NestedRequest, inputs)
+        self.assertEqual(given, {
+            "Name": "n", "TagFilter": {"Key": "k", "Extra": "e"},
+            "DataDisk": [{"Category": "c"}, {"Size": 20}], "Other.Key": "o"})
+        self.assertEqual(moved, [((), "TagFilter.Key"), ((), "TagFilter.Extra"),
+                                 ((), "DataDisk.2.Size"), ((), "DataDisk.1.Category")])
+        dropped = []
+        kept = official.expressible(NestedRequest, given, dropped)
+        kept = official.restore(official.unnest(kept, moved), inputs)
+        self.assertEqual(kept, {"Name": "n", "TagFilter.Key": "k", "DataDisk.2.Size": 20,
+                                "DataDisk.1.Category": "c"})
+        self.assertEqual(sorted(path for path, _ in dropped), ["Other.Key", "TagFilter.Extra"])
+
+    def test_a_flattened_name_joins_its_whole_object_where_the_place_is_free(self):
+        # ECS `CreateInstance` lists `SystemDisk` (with `StorageClusterId`) and
+        # `SystemDisk.Category`; `DataDisk` and `DataDisk.1.Size` both name the first disk's.
+        inputs = {"TagFilter": {"Key": "k"}, "TagFilter.Value": "v", "TagFilter.Key": "k2",
+                  "DataDisk": [{"Size": 1}], "DataDisk.1.Size": 2, "DataDisk.2.Size": 3}
+        given, moved = official.nest(NestedRequest, inputs)
+        self.assertEqual(given, {"TagFilter": {"Key": "k", "Value": "v"}, "TagFilter.Key": "k2",
+                                 "DataDisk": [{"Size": 1}, {"Size": 3}], "DataDisk.1.Size": 2})
+        dropped = []
+        kept = official.expressible(NestedRequest, given, dropped)
+        kept = official.restore(official.unnest(kept, moved), inputs)
+        self.assertEqual(kept, {"TagFilter": {"Key": "k"}, "TagFilter.Value": "v",
+                                "DataDisk": [{"Size": 1}], "DataDisk.2.Size": 3})
+        self.assertEqual(sorted(path for path, _ in dropped), ["DataDisk.1.Size", "TagFilter.Key"])
+
+    def test_flattened_names_inside_list_elements_are_nested_too(self):
+        # Cloud Monitor `CreateGroupMetricRules`: `Escalations.Info.Threshold` in each rule.
+        inputs = {"Rules": [{"Disk.Size": 1}, {"Disk.Category": "c"}]}
+        given, moved = official.nest(RulesRequest, inputs)
+        self.assertEqual(given, {"Rules": [{"Disk": {"Size": 1}}, {"Disk": {"Category": "c"}}]})
+        self.assertEqual(moved, [(("Rules", 0), "Disk.Size"), (("Rules", 1), "Disk.Category")])
+        kept = official.expressible(RulesRequest, given, [])
+        self.assertEqual(official.restore(official.unnest(kept, moved), inputs), inputs)
+
+
     def test_what_the_model_cannot_hold_is_dropped_with_why(self):
         dropped = []
         kept = official.expressible(Request, {

@@ -12,7 +12,9 @@
 //! OSS4-HMAC-SHA256 signature ([`verify_oss4`], in headers or a presigned URL) checks for the
 //! bucket in the host or the path and the server's OSS region, and SLS's, which name none
 //! either, after their `LOG` signature checks; an SLS `PutLogs` body (protobuf, LZ4) must also
-//! decode as SLS decodes it ([`decode_put_logs`]), or is refused as SLS refuses it.
+//! decode as SLS decodes it ([`decode_put_logs`]), or is refused as SLS refuses it. A reply
+//! set for the next request ([`TestServer::reply_next`]) answers it whatever its scheme, once
+//! its signature checks.
 //!
 //! [`ObjectServer`] stands in for OSS's object endpoints: objects streamed in by `PUT` and out
 //! by `GET`, whole or by range, with their CRC-64, too large to hold in memory.
@@ -250,6 +252,15 @@ impl TestServer {
         self.state.set_default(action, reply);
     }
 
+    /// Answers the next request whose signature checks (or that is accepted unsigned), by any
+    /// scheme, with `reply`, instead of what is scripted for its action or route; replaces a
+    /// reply set so and not yet sent. For a caller that sends one request at a time and need
+    /// not know how the server would key it (OSS and SLS requests name no action). A refused
+    /// request does not take it, nor does one an unsigned [`route`](Self::route) answers.
+    pub fn reply_next(&self, reply: Reply) {
+        self.scripts().next = Some(reply);
+    }
+
     /// Serves `method path` with `reply` once the route's queue is empty: an unsigned request
     /// as it is, an OSS4- or SLS-signed one (which names no action) once its signature checks.
     pub fn route(&self, method: Method, path: &str, reply: Reply) {
@@ -384,6 +395,8 @@ impl RequestLog {
 struct Scripts {
     actions: HashMap<String, Script>,
     routes: HashMap<(Method, String), Script>,
+    /// [`TestServer::reply_next`]'s.
+    next: Option<Reply>,
 }
 
 #[derive(Default)]
@@ -580,10 +593,11 @@ fn oss4_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) ->
     }
     recorded.signature_verified = true;
     let route = (recorded.method.clone(), recorded.path.clone());
-    lock(&state.scripts)
-        .routes
-        .get_mut(&route)
-        .and_then(Script::next_reply)
+    let mut scripts = lock(&state.scripts);
+    scripts
+        .next
+        .take()
+        .or_else(|| scripts.routes.get_mut(&route).and_then(Script::next_reply))
         .unwrap_or_else(|| {
             Reply::xml_error(
                 404,
@@ -681,11 +695,14 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
     if is_sls(&recorded.headers) {
         return sls_reply(state, recorded);
     }
-    let scripted = action.and_then(|action| {
-        lock(&state.scripts)
-            .actions
-            .get_mut(&action)
-            .and_then(Script::next_reply)
+    let mut scripts = lock(&state.scripts);
+    let scripted = scripts.next.take().or_else(|| {
+        action.and_then(|action| {
+            scripts
+                .actions
+                .get_mut(&action)
+                .and_then(Script::next_reply)
+        })
     });
     scripted.unwrap_or_else(|| {
         Reply::error(
@@ -709,10 +726,11 @@ fn sls_reply(state: &State, recorded: &RecordedRequest) -> Reply {
         return Reply::error(400, "PostBodyInvalid", reason);
     }
     let route = (recorded.method.clone(), recorded.path.clone());
-    lock(&state.scripts)
-        .routes
-        .get_mut(&route)
-        .and_then(Script::next_reply)
+    let mut scripts = lock(&state.scripts);
+    scripts
+        .next
+        .take()
+        .or_else(|| scripts.routes.get_mut(&route).and_then(Script::next_reply))
         .unwrap_or_else(|| {
             Reply::error(
                 404,

@@ -4,9 +4,11 @@
 //!
 //! Three quirks of the Python SDK are normalised before comparing, and only these (CONFORMANCE.md
 //! gives the evidence that the other official SDKs do otherwise):
-//! - booleans in queries and forms are `True`/`False` (Python's `str`): read as `true`/`false`;
-//!   a v2 RPC `Signature` over them is then checked by verifying ours over the official
-//!   request so read, as an ACS3 signature is;
+//! - booleans in queries and forms are `True`/`False` (Python's `str`): read as `true`/`false`
+//!   where ours sends `true`/`false` for the same parameter, which it does for a boolean alone
+//!   (a string such as R-KVStore's `NoShardBackup` enum, `True`, is the same text on both
+//!   sides); a v2 RPC `Signature` or an SLS `Authorization` over them is then checked by
+//!   verifying ours over the official request so read, as an ACS3 signature is;
 //! - unset lists and maps are written into JSON bodies as `[]` and `{}`: an empty list or
 //!   object ours leaves out is dropped;
 //! - every header the SDK sets is signed, `user-agent` and `x-acs-credentials-provider`
@@ -140,14 +142,16 @@ pub fn compare(
             format!("official {}, ours {}", official.path, ours.path),
         ));
     }
-    let mut official_params = Parameters::of(official, &mut normalised);
+    let booleans = PythonBooleans::of(ours);
+    let mut official_params = Parameters::of(official, &booleans, &mut normalised);
     if other_signature {
         // What the other signature puts in the query is the signature's, not the call's.
         official_params
             .query
             .retain(|(key, _)| !V2_SIGNATURE_PARAMETERS.contains(&key.as_str()));
     }
-    let mut ours_params = Parameters::of(ours, &mut Normalised::default());
+    let mut ours_params =
+        Parameters::of(ours, &PythonBooleans::default(), &mut Normalised::default());
     // The v2 RPC signature is over the query and form as sent, so where Python's booleans
     // were read as `true` its `Signature` is over `True`: ours is then checked by verifying
     // it over the official request so normalised, as an ACS3 signature is, not byte for byte.
@@ -166,7 +170,12 @@ pub fn compare(
         normalised.python_empty_lists = true;
     }
     let bodies_differ = official_params.raw_body != ours_params.raw_body;
-    found.extend(official_params.differences(&ours_params, &unset_lists, &mut normalised));
+    found.extend(official_params.differences(
+        &ours_params,
+        &unset_lists,
+        &booleans,
+        &mut normalised,
+    ));
     if side == Side::Sdk && !other_signature && official_params.query == ours_params.query {
         // A `Signature` checked by verifying it is left out here too.
         let compared = |query: &str| {
@@ -182,6 +191,7 @@ pub fn compare(
             &compared(&official.query),
             &compared(&ours.query),
             &unset_lists,
+            &booleans,
         ));
     }
     found.extend(headers(
@@ -193,7 +203,7 @@ pub fn compare(
     ));
     if v2_signature_over_python_booleans {
         if found.is_empty() {
-            let official = normalised_official(official, ours, normalised, &unset_lists);
+            let official = normalised_official(official, ours, normalised, &unset_lists, &booleans);
             found.extend(rpc_v2_signature(&official, ours, secret));
         }
     } else if same_other_scheme {
@@ -203,11 +213,22 @@ pub fn compare(
             // every `x-acs-*` header it sends, and it sends `x-acs-credentials-provider`, which
             // ours does not: the two strings to sign differ by that header alone. Ours is
             // then checked by verifying it over the official request without it.
-            if official_authorization.is_some_and(|value| value.starts_with("acs "))
+            let gateway = if official_authorization.is_some_and(|value| value.starts_with("acs "))
                 && official.header("x-acs-credentials-provider").is_some()
             {
-                let official = normalised_official(official, ours, normalised, &unset_lists);
-                found.extend(roa_v2_signature(&official, ours, secret));
+                Some(acs_test_server::Gateway::Pds)
+            } else if official_authorization.is_some_and(|value| value.starts_with("LOG "))
+                && normalised.python_booleans
+            {
+                // The SLS gateway signs the query decoded, Python's booleans as sent.
+                Some(acs_test_server::Gateway::Sls)
+            } else {
+                None
+            };
+            if let Some(gateway) = gateway {
+                let official =
+                    normalised_official(official, ours, normalised, &unset_lists, &booleans);
+                found.extend(gateway_signature(gateway, &official, ours, secret));
             } else {
                 found.push(difference(
                     "authorization: ours is not the official one",
@@ -218,7 +239,7 @@ pub fn compare(
     } else if side == Side::Sdk && !other_signature {
         found.extend(signed_headers(official, ours));
         if found.is_empty() {
-            let official = normalised_official(official, ours, normalised, &unset_lists);
+            let official = normalised_official(official, ours, normalised, &unset_lists, &booleans);
             found.extend(signature(&official, ours, secret));
         }
     }
@@ -236,6 +257,7 @@ fn normalised_official(
     ours: &Recorded,
     normalised: Normalised,
     unset_lists: &[String],
+    booleans: &PythonBooleans,
 ) -> Recorded {
     if normalised == Normalised::default() {
         return official.clone();
@@ -248,11 +270,7 @@ fn normalised_official(
             let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
             !unset_lists.iter().any(|dropped| *dropped == key)
         })
-        .map(|pair| match pair.split_once('=') {
-            Some((key, "True")) => format!("{key}=true"),
-            Some((key, "False")) => format!("{key}=false"),
-            _ => pair.to_owned(),
-        })
+        .map(|pair| booleans.read_pair(pair))
         .collect();
     let mut headers = official.headers.clone();
     if official.body != ours.body {
@@ -276,18 +294,65 @@ fn decode_path(path: &str) -> String {
         .into_owned()
 }
 
-/// Python writes booleans with `str()`.
-fn python_boolean(value: String, normalised: &mut Normalised) -> String {
-    match value.as_str() {
-        "True" => {
-            normalised.python_booleans = true;
-            "true".into()
+/// The parameters (decoded names) ours sends as `true` or `false`, where the official
+/// request's `True` or `False` is Python's `str()` of a boolean, read as the other official
+/// SDKs write it. Ours writes `true`/`false` for a boolean alone; for a string it sends the
+/// text it is given, the official SDK's own.
+#[derive(Default)]
+struct PythonBooleans(BTreeSet<(String, &'static str)>);
+
+impl PythonBooleans {
+    fn of(ours: &Recorded) -> Self {
+        let mut pairs = acs_test_server::decode_query(&ours.query);
+        let content_type = ours.header("content-type").unwrap_or_default();
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            pairs.extend(acs_test_server::decode_query(&String::from_utf8_lossy(
+                &ours.body_bytes(),
+            )));
         }
-        "False" => {
+        PythonBooleans(
+            pairs
+                .into_iter()
+                .filter_map(|(key, value)| match value.as_str() {
+                    "true" => Some((key, "true")),
+                    "false" => Some((key, "false")),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// The official `value` of parameter `key` (decoded) as ours writes it.
+    fn read(&self, key: &str, value: String, normalised: &mut Normalised) -> String {
+        let ours = match value.as_str() {
+            "True" => "true",
+            "False" => "false",
+            _ => return value,
+        };
+        if self.0.contains(&(key.to_owned(), ours)) {
             normalised.python_booleans = true;
-            "false".into()
+            ours.to_owned()
+        } else {
+            value
         }
-        _ => value,
+    }
+
+    /// An encoded `key=value` pair of the official query or form, so read.
+    fn read_pair(&self, pair: &str) -> String {
+        match (
+            pair.split_once('='),
+            acs_test_server::decode_query(pair).pop(),
+        ) {
+            (Some((raw_key, _)), Some((key, value))) => {
+                let read = self.read(&key, value.clone(), &mut Normalised::default());
+                if read == value {
+                    pair.to_owned()
+                } else {
+                    format!("{raw_key}={read}")
+                }
+            }
+            _ => pair.to_owned(),
+        }
     }
 }
 
@@ -309,10 +374,13 @@ struct Parameters {
 }
 
 impl Parameters {
-    fn of(request: &Recorded, normalised: &mut Normalised) -> Self {
+    fn of(request: &Recorded, booleans: &PythonBooleans, normalised: &mut Normalised) -> Self {
         let mut query: Vec<(String, String)> = acs_test_server::decode_query(&request.query)
             .into_iter()
-            .map(|(key, value)| (key, python_boolean(value, normalised)))
+            .map(|(key, value)| {
+                let value = booleans.read(&key, value, normalised);
+                (key, value)
+            })
             .collect();
         query.sort();
         let raw_body = request.body_bytes();
@@ -323,7 +391,10 @@ impl Parameters {
             let text = String::from_utf8_lossy(&raw_body);
             let mut pairs: Vec<(String, String)> = acs_test_server::decode_query(&text)
                 .into_iter()
-                .map(|(key, value)| (key, python_boolean(value, normalised)))
+                .map(|(key, value)| {
+                    let value = booleans.read(&key, value, normalised);
+                    (key, value)
+                })
                 .collect();
             pairs.sort();
             Body::Form(pairs)
@@ -400,6 +471,7 @@ impl Parameters {
         &self,
         ours: &Parameters,
         unset_lists: &[String],
+        booleans: &PythonBooleans,
         normalised: &mut Normalised,
     ) -> Vec<Difference> {
         let mut found = Vec::new();
@@ -431,8 +503,8 @@ impl Parameters {
             }
             (Body::Form(a), Body::Form(b))
                 if a == b
-                    && form_fields(&self.raw_body, unset_lists)
-                        != form_fields(&ours.raw_body, &[]) =>
+                    && form_fields(&self.raw_body, unset_lists, booleans)
+                        != form_fields(&ours.raw_body, &[], &PythonBooleans::default()) =>
             {
                 found.push(difference(
                     "form body: same fields, other encoding or order",
@@ -500,7 +572,7 @@ fn same_json_bytes(official_raw: &[u8], normalised: &Value, ours: &[u8]) -> bool
 
 /// A form body's fields as sent, in order, Python's booleans read as `true`/`false`, without
 /// the unset lists dropped from its fields.
-fn form_fields(raw: &[u8], unset_lists: &[String]) -> Vec<String> {
+fn form_fields(raw: &[u8], unset_lists: &[String], booleans: &PythonBooleans) -> Vec<String> {
     String::from_utf8_lossy(raw)
         .split('&')
         .filter(|pair| {
@@ -510,11 +582,7 @@ fn form_fields(raw: &[u8], unset_lists: &[String]) -> Vec<String> {
                 .into_owned();
             !unset_lists.contains(&key)
         })
-        .map(|pair| match pair.split_once('=') {
-            Some((key, "True")) => format!("{key}=true"),
-            Some((key, "False")) => format!("{key}=false"),
-            _ => pair.to_owned(),
-        })
+        .map(|pair| booleans.read_pair(pair))
         .collect()
 }
 
@@ -672,7 +740,12 @@ fn value_difference(key: &str, official: &str, ours: &str) -> Difference {
 
 /// The query, encoded, pair by pair: ours as sent, the official with `+` read as `%20`, its
 /// booleans normalised and without the unset lists dropped.
-fn query_encoding(official: &str, ours: &str, unset_lists: &[String]) -> Option<Difference> {
+fn query_encoding(
+    official: &str,
+    ours: &str,
+    unset_lists: &[String],
+    booleans: &PythonBooleans,
+) -> Option<Difference> {
     let pairs = |query: &str| -> Vec<String> {
         let mut pairs: Vec<String> = query
             .split('&')
@@ -689,11 +762,7 @@ fn query_encoding(official: &str, ours: &str, unset_lists: &[String]) -> Option<
             let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
             !unset_lists.iter().any(|dropped| *dropped == key)
         })
-        .map(|pair| match pair.split_once('=') {
-            Some((key, "True")) => format!("{key}=true"),
-            Some((key, "False")) => format!("{key}=false"),
-            _ => pair,
-        })
+        .map(|pair| booleans.read_pair(&pair))
         .collect();
     let ours_pairs = pairs(ours);
     (official_pairs != ours_pairs).then(|| {
@@ -936,9 +1005,16 @@ fn rpc_v2_signature(official: &Recorded, ours: &Recorded, secret: &str) -> Optio
         })
 }
 
-/// Whether our v2 ROA `Authorization` verifies over the official request without its
-/// `x-acs-credentials-provider` header, which ours does not send.
-fn roa_v2_signature(official: &Recorded, ours: &Recorded, secret: &str) -> Option<Difference> {
+/// Whether our `Authorization` of a gateway's scheme verifies over the official request
+/// (normalised) without its `x-acs-credentials-provider` header, which ours does not send:
+/// tea-openapi's v2 ROA path signs it (PDS's `acs`), and Python's booleans are read as
+/// `true`/`false` (SLS's `LOG`, over the query).
+fn gateway_signature(
+    gateway: acs_test_server::Gateway,
+    official: &Recorded,
+    ours: &Recorded,
+    secret: &str,
+) -> Option<Difference> {
     let mut headers = http::HeaderMap::new();
     for (name, value) in &official.headers {
         let value = match name.as_str() {
@@ -961,16 +1037,14 @@ fn roa_v2_signature(official: &Recorded, ours: &Recorded, secret: &str) -> Optio
         headers: &headers,
         body: &body,
     };
-    acs_test_server::verify_gateway(acs_test_server::Gateway::Pds, &received, |_| {
-        Some(secret.to_owned())
-    })
-    .err()
-    .map(|error| {
-        difference(
-            "signature: ours does not verify over the official request",
-            clip(&error.to_string()),
-        )
-    })
+    acs_test_server::verify_gateway(gateway, &received, |_| Some(secret.to_owned()))
+        .err()
+        .map(|error| {
+            difference(
+                "signature: ours does not verify over the official request",
+                clip(&error.to_string()),
+            )
+        })
 }
 
 /// At most 160 characters of `text`, for a report line.
@@ -1232,6 +1306,56 @@ mod tests {
         let classes: Vec<&str> = found.iter().map(|found| found.class.as_str()).collect();
         assert_eq!(
             classes,
+            ["signature: ours does not verify over the official request"]
+        );
+    }
+
+    #[test]
+    fn a_string_python_writes_as_true_is_read_as_it_is() {
+        // R-KVStore `DescribeClusterBackupList`'s `NoShardBackup`: an enum of `True`, `False`.
+        let text = official("GET", "NoShardBackup=True", None, "");
+        let ours = ours_from(&text, "NoShardBackup=True", "");
+        let (found, normalised) = compare(&text, &ours, Side::Sdk, SECRET);
+        assert_eq!((found, normalised.python_booleans), (vec![], false));
+        let both = official("GET", "NoShardBackup=True&Flag=True", None, "");
+        let ours = ours_from(&both, "NoShardBackup=True&Flag=true", "");
+        let (found, normalised) = compare(&both, &ours, Side::Sdk, SECRET);
+        assert_eq!(found, []);
+        assert!(normalised.python_booleans, "Flag is a boolean");
+    }
+
+    #[test]
+    fn an_sls_signature_over_python_booleans_is_verified_over_the_official_request_so_read() {
+        use acs_runtime::auth::sls::{authorization, string_to_sign};
+        // The query as sent, and the flag's text the signature is computed over.
+        let request = |flag: &str, signed_flag: &str| {
+            let headers = [
+                ("date", "Wed, 01 May 2024 08:30:00 GMT"),
+                ("x-log-apiversion", "0.6.0"),
+                ("x-log-signaturemethod", "hmac-sha256"),
+                ("x-log-bodyrawsize", "0"),
+            ];
+            let query = [("reverse", signed_flag), ("type", "log")];
+            let signed = string_to_sign("GET", "/logstores/s", &query, &headers);
+            let value = authorization("ak", SECRET, &signed);
+            Recorded {
+                method: "GET".into(),
+                path: "/logstores/s".into(),
+                query: format!("reverse={flag}&type=log"),
+                headers: headers
+                    .into_iter()
+                    .chain([("authorization", value.as_str())])
+                    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                    .collect(),
+                body: String::new(),
+            }
+        };
+        let official = request("True", "True");
+        let (found, normalised) = compare(&official, &request("true", "true"), Side::Sdk, SECRET);
+        assert_eq!(found, []);
+        assert!(normalised.python_booleans);
+        assert_eq!(
+            classes(&official, &request("true", "false")),
             ["signature: ours does not verify over the official request"]
         );
     }

@@ -7,13 +7,17 @@
 //! Headers and host labels cannot carry everything: their strings are ASCII, and a host label
 //! is a DNS label.
 
-use acs_codegen::ir::{Docs, Location, Member, Operation, Service, Struct, Type};
+use acs_codegen::ir::{Docs, Location, Member, Operation, Service, Signature, Struct, Type};
 use serde_json::{Map, Value, json};
 
 /// What every string that may carry it ends with.
 const TRICKY: &str = " a+b~c*d%e/f&g=h?i#j 中文 😀";
 /// The same without what an HTTP header value cannot carry.
 const TRICKY_ASCII: &str = " a+b~c*d%e/f&g=h?i#j";
+/// The same without `/`, `?` and `#`, which the SLS gateway writes into a path unencoded,
+/// where they end the segment, the path or the URL: the official request would be another
+/// request, and every part of it after the path compared with nothing.
+const TRICKY_SEGMENT: &str = " a+b~c*d%e&g=h 中文 😀";
 
 /// Structs nest at most this deep: deeper levels add no new encoding rule, and a type that
 /// contains itself would never end.
@@ -73,10 +77,20 @@ fn derive_operation(service: &Service, operation: &Operation) -> ActionInputs {
     let mut locations = Map::new();
     let mut entries = Map::new();
     let mut binary_body = None;
+    let sls_gateway = operation.auth.unwrap_or(service.auth) == Signature::SlsLogHmacSha256;
+    // A body field of a path parameter's name is the same input (below).
+    let in_sls_path = |wire_name: &str| {
+        sls_gateway
+            && operation
+                .request
+                .iter()
+                .any(|member| member.location == Location::Path && member.wire_name == wire_name)
+    };
     for member in &operation.request {
         let text = match member.location {
             Location::Header => Text::Ascii,
             Location::Host => Text::HostLabel,
+            _ if in_sls_path(&member.wire_name) => Text::PathSegment,
             _ => Text::Any,
         };
         let mut filling = Vec::new();
@@ -89,11 +103,19 @@ fn derive_operation(service: &Service, operation: &Operation) -> ActionInputs {
         if let Some(pair) = &member.entries {
             entries.insert(member.wire_name.clone(), json!([pair.key, pair.value]));
         }
-        inputs.insert(member.wire_name.clone(), value);
-        locations.insert(
-            member.wire_name.clone(),
-            location_name(member.location).into(),
-        );
+        // A wire name in the path and elsewhere too (CS `CreateTrigger`'s `cluster_id`, also a
+        // body field) is one input, which the builders give to both: it is recorded where it
+        // is not the path, as the official request model holds it there (the official method
+        // takes the path's as an argument, found by its name).
+        let shared_with_path =
+            member.location == Location::Path && locations.contains_key(&member.wire_name);
+        if !shared_with_path {
+            inputs.insert(member.wire_name.clone(), value);
+            locations.insert(
+                member.wire_name.clone(),
+                location_name(member.location).into(),
+            );
+        }
     }
     ActionInputs {
         action: operation.name.clone(),
@@ -110,6 +132,7 @@ enum Text {
     Any,
     Ascii,
     HostLabel,
+    PathSegment,
 }
 
 struct Deriver<'a> {
@@ -238,6 +261,7 @@ impl Deriver<'_> {
 fn string(label: &str, text: Text) -> String {
     match text {
         Text::Any => format!("{label}{TRICKY}"),
+        Text::PathSegment => format!("{label}{TRICKY_SEGMENT}"),
         Text::Ascii => {
             let ascii: String = label.chars().filter(char::is_ascii).collect();
             format!("{ascii}{TRICKY_ASCII}")
@@ -337,6 +361,26 @@ request:
   type: binary
 "#,
             ),
+            (
+                "spec/demo/operations/Trigger.yaml",
+                r#"name: Trigger
+methods: [POST]
+path: /items/{ItemId}/triggers
+request:
+- name: body
+  in: body
+  type: object
+  type_name: Body
+  fields:
+  - name: ItemId
+    type: string
+  - name: Action
+    type: string
+- name: ItemId
+  in: path
+  type: string
+"#,
+            ),
         ]
         .into_iter()
         .map(|(path, text)| (PathBuf::from(path), text.to_owned()))
@@ -373,6 +417,55 @@ request:
         assert_eq!(tags[0]["Key"], format!("Key{TRICKY}"));
         // A Node holds a Child Node: it is filled once, without the child.
         assert_eq!(tags[1]["Node"], json!({"Name": format!("Name{TRICKY}")}));
+    }
+
+    #[test]
+    fn a_wire_name_in_the_path_and_the_body_is_one_input_recorded_in_the_body() {
+        let service = service();
+        let trigger = derive(&service)
+            .into_iter()
+            .find(|inputs| inputs.action == "Trigger")
+            .expect("the operation");
+        assert_eq!(trigger.inputs["ItemId"], format!("ItemId{TRICKY}"));
+        assert_eq!(trigger.locations["ItemId"], "body-field");
+        let builder =
+            acs_codegen::request_builder(&service, "Trigger", &trigger.inputs).expect("builds");
+        // The builders give the one input to the path parameter and to the body field.
+        assert_eq!(
+            builder.matches(&format!("\"ItemId{TRICKY}\"")).count(),
+            2,
+            "{builder}"
+        );
+    }
+
+    #[test]
+    fn an_sls_path_parameter_holds_no_slash_question_mark_or_hash() {
+        let files: BTreeMap<PathBuf, String> = [
+            (
+                "spec/logs/service.yaml",
+                "product: Logs\napi_version: \"2020-12-30\"\nstyle: roa\nprotocol: https\n\
+                 signature: SLS-LOG-HMAC-SHA256\nendpoints:\n  rule: '{region}.log.aliyuncs.com'\n",
+            ),
+            (
+                "spec/logs/operations/GetStore.yaml",
+                "name: GetStore\nmethods: [GET]\npath: /logstores/{logstore}\nrequest:\n\
+                 - name: logstore\n  in: path\n  type: string\n- name: query\n  in: query\n  \
+                 type: string\n",
+            ),
+        ]
+        .into_iter()
+        .map(|(path, text)| (PathBuf::from(path), text.to_owned()))
+        .collect();
+        let logs = acs_codegen::lower_from_texts("logs", &files).expect("the spec lowers");
+        let inputs = &derive(&logs)[0].inputs;
+        assert_eq!(inputs["logstore"], format!("logstore{TRICKY_SEGMENT}"));
+        assert!(!TRICKY_SEGMENT.contains(['/', '?', '#']));
+        assert_eq!(inputs["query"], format!("query{TRICKY}"), "only the path's");
+        // Elsewhere a path parameter carries every tricky character.
+        assert_eq!(
+            derive(&service())[0].inputs["ItemId"],
+            format!("ItemId{TRICKY}")
+        );
     }
 
     #[test]

@@ -186,19 +186,24 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
         "SLS's gateway protocol headers (`alibabacloud_gateway_sls`), which ours does not send",
     ),
     (
-        "path",
+        "path encoding",
         &["sls"],
-        "SLS: the official SDK is wrong. Its gateway writes path parameters with only `%` and space encoded: the request line it sent for `machineGroup a+b~c*d%e/f&g=h?i#j …` is `/machinegroups/machineGroup%20a+b~c*d%25e/f&g=h?i%23j…`, a path of other segments ending at the `?`, whose rest became the query (as RFC 3986 reads it, and as the capture shows). Ours encodes every reserved character",
+        "SLS: its gateway (`alibabacloud_gateway_sls`) writes a path parameter with only `%`, space and non-ASCII encoded, and ours every reserved character (`+ * & =` as `%2B %2A %26 %3D`): the same path once decoded. The gateway writes `/`, `?` and `#` unencoded too, which makes another request (a path of other segments, ending at the `?` or `#`), so the inputs of SLS path parameters leave those three out (`inputs.rs`); SLS's names (project, logstore, machine group, …) hold none of these characters",
     ),
     (
-        "parameter only in the official request (query)",
+        "path",
         &["sls"],
-        "SLS: follows from the official path bug (the rest of a path parameter after `?` became query fields)",
+        "SLS `GetLogs`: the official SDK (`get_logs_with_options`) sends `POST /logstores/{logstore}/logs` with a JSON body; the metadata, and so ours, `GET /logstores/{logstore}?type=log` with a query. A path and method the official SDK's facts cannot carry yet",
+    ),
+    (
+        "parameter only in ours (query)",
+        &["sls"],
+        "SLS `GetLogs`: follows from its path and method (`path`): ours sends the metadata's `type=log` and the other parameters in the query",
     ),
     (
         "parameter only in ours*",
         &[],
-        "ours requires a parameter that the input, as the metadata names it, cannot give the official Python model, so ours sends it alone; kept, since the official Go SDK (`aliyun/alibabacloud-go-sdk`) has it: Cloud Monitor's `AlertConfig.NotifyType` and Tag's `TagFilter.Key` are fields of a struct in both official models (Go `CreateHostAvailabilityRequest.AlertConfig`, `ListResourcesByTagRequest.TagFilter` with `Key`, in `tag-20180828/client/list_resources_by_tag_request_model.go`), which both send as `TagFilter.Key`, where the metadata lists the flattened name; IDRS `CreateTaskGroup`'s `VideoInfo` is in the Go client's `CreateTaskGroupRequest` (`VideoInfo []*CreateTaskGroupRequestVideoInfo`, `idrsservice-20200630/client/client.go`) though not in the Python 1.0.0 model; AgentRun's `body` is a typed model in both (`CreateSandboxInput`, …), while the metadata's `$ref` names a schema its `components` lack, so ours takes free-form JSON, which the harness's free-form input fills with fields that model does not have. AliGenie IAP `WakeUpApp`'s `SubjectId`, required by the metadata, is in neither official model (Python 2.0.0 and Go `WakeUpAppRequest`: `IsDebug`, `Path`, `TargetInfo`)",
+        "ours requires a parameter that the input, as the metadata names it, cannot give the official Python model, so ours sends it alone; kept, since the official Go SDK (`aliyun/alibabacloud-go-sdk`) has it: IDRS `CreateTaskGroup`'s `VideoInfo` is in the Go client's `CreateTaskGroupRequest` (`VideoInfo []*CreateTaskGroupRequestVideoInfo`, `idrsservice-20200630/client/client.go`) though not in the Python 1.0.0 model; AgentRun's `body` is a typed model in both (`CreateSandboxInput`, …), while the metadata's `$ref` names a schema its `components` lack, so ours takes free-form JSON, which the harness's free-form input fills with fields that model does not have. AliGenie IAP `WakeUpApp`'s `SubjectId`, required by the metadata, is in neither official model (Python 2.0.0 and Go `WakeUpAppRequest`: `IsDebug`, `Path`, `TargetInfo`)",
     ),
     (
         "header host",
@@ -711,10 +716,13 @@ otherwise; everything else is compared as sent.
   `flatRepeatedList`) writes every scalar with `fmt.Sprintf(\"%v\", …)`, which gives `true` and
   `false`, on the v2 RPC path as on ACS3's (the Go clients of v2 products build their query
   with the same `openapiutil.Query`, and Go's `DoRPCRequest` sends it as it is), so the
-  service takes both. The official `True` / `False` are read as `true` / `false`; our
-  signature is then checked over the official request with them so written: an ACS3
-  `Authorization` by `test-server/src/verify.rs`, a v2 RPC `Signature` (which is in the query,
-  so otherwise compared byte for byte) by `test-server/src/verify_rpc_v2.rs`.
+  service takes both. The official `True` / `False` are read as `true` / `false` where ours
+  sends `true` / `false` for the same parameter, as it does for a boolean alone (a string
+  whose value is `True`, R-KVStore's `NoShardBackup` enum, is the same text on both sides and
+  compared as it is); our signature is then checked over the official request with them so
+  written: an ACS3 `Authorization` by `test-server/src/verify.rs`, a v2 RPC `Signature` (which
+  is in the query, so otherwise compared byte for byte) by `test-server/src/verify_rpc_v2.rs`,
+  an SLS `LOG` `Authorization` (over the query too) by `test-server/src/verify_gateways.rs`.
 - **Unset lists and maps in JSON bodies.** The Python models' `to_map` writes every list field, set or
   not (`result['Tags'] = []` before filling it), so an unset list is sent as `[]` in a JSON
   body, and as the text `[]` where the parameter travels as JSON text in a query or form. The
@@ -744,10 +752,11 @@ const EXCEPTIONS: &str = "
 
 Each request model (and headers model) of the official SDK is given the inputs through
 `from_map` and read back through `to_map`; an input that does not come back unchanged is
-dropped, from both sides, before anything is sent. These are the only inputs not compared. The
-usual cause: the metadata lists a parameter the Python model holds otherwise (`Filter.1.Key`,
-where the model has a list `Filter`; `SystemDisk.Category` inside `SystemDisk`), or a field the
-model lacks.
+dropped, from both sides, before anything is sent. These are the only inputs not compared. A
+name the metadata flattens where the model holds a nested field (`TagFilter.Key`,
+`SystemDisk.Category`, `DataDisk.1.Category`) is given to the model nested
+(`{\"TagFilter\": {\"Key\": …}}`, `{\"DataDisk\": [{\"Category\": …}]}`), as a caller of the
+official SDK would give it, and compared. The usual cause of a drop: a field the model lacks.
 ";
 
 const ADAPTED: &str = "
@@ -786,10 +795,11 @@ mod tests {
             "",
             "known in SLS only"
         );
+        assert!(cause("path encoding", &products(&["sls"])).contains("once decoded"));
         assert_eq!(
-            cause("path encoding", &products(&["sls"])),
+            cause("path encoding", &products(&["ecs"])),
             "",
-            "not a prefix"
+            "\"path\" is not a prefix"
         );
         assert!(
             !cause(

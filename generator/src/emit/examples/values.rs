@@ -24,8 +24,9 @@ pub fn required_setters(operation: &Operation, service: &Service) -> Vec<TokenSt
 
 /// An expression `(&SERVICE, &OPERATION, request)` whose request is that of `operation` built
 /// from `inputs`, its parameters by wire name as JSON (`{"RegionId": "cn-hangzhou", "Tag":
-/// [{"Key": "k"}]}`), through the SDK's builders, as a caller would write it. An input the
-/// operation does not have is an error naming it.
+/// [{"Key": "k"}]}`), through the SDK's builders, as a caller would write it. An input whose
+/// wire name several parameters share (CS `CreateTrigger`'s `cluster_id`, in the path and in
+/// the body) is given to each. An input the operation does not have is an error naming it.
 pub fn request_builder(
     service: &Service,
     operation: &Operation,
@@ -34,13 +35,21 @@ pub fn request_builder(
     let examples = Examples::of(operation, service);
     let mut setters = Vec::new();
     for (name, value) in inputs {
-        let member = operation
+        let mut members = operation
             .request
             .iter()
-            .find(|member| &member.wire_name == name)
-            .ok_or_else(|| format!("{} has no request parameter `{name}`", operation.name))?;
-        examples.check_known(&member.ty, value, name)?;
-        setters.push(examples.setter(member, value));
+            .filter(|member| &member.wire_name == name)
+            .peekable();
+        if members.peek().is_none() {
+            return Err(format!(
+                "{} has no request parameter `{name}`",
+                operation.name
+            ));
+        }
+        for member in members {
+            examples.check_known(&member.ty, value, name)?;
+            setters.push(examples.setter(member, value));
+        }
     }
     let krate = ident(&service.crate_ident);
     let module = ident(&operation.names.module);
