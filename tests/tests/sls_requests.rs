@@ -1,20 +1,25 @@
-//! The generated SLS SDK sends `PutLogs` as the official SDK sent it
-//! (`tests/fixtures/official/sls/vectors.json`, recorded by its `record.py`): the log group
-//! set through the generated request builder, the body a protobuf `LogGroup` compressed with
-//! LZ4 by the runtime (the official SDK's facts mark the operation `log_group_request`), and
-//! method, host, path, headers, body and `Authorization` the same byte for byte
-//! (`tests/fixtures/official/sls/check_put_logs.rs`).
+//! The generated SLS SDK sends `PutLogs` and `GetLogs` as the official SDK sent them
+//! (`tests/fixtures/official/sls/vectors.json`, recorded by its `record.py`), method, host,
+//! path, headers, body and `Authorization` the same byte for byte
+//! (`tests/fixtures/official/sls/check_request.rs`):
 //!
-//! The same SDK's `GetLogs` (a JSON array as the whole body) gives its caller the fields its
-//! headers carry, typed, beside the logs: `x-log-progress`, `x-log-count`, … against the test
-//! server (`tests/fixtures/official/sls/get_logs.rs`).
+//! - `PutLogs`: the log group set through the generated request builder, the body a protobuf
+//!   `LogGroup` compressed with LZ4 by the runtime (the official SDK's facts mark the operation
+//!   `log_group_request`);
+//! - `GetLogs`: `POST /logstores/{logstore}/logs` with its parameters in a JSON body, where the
+//!   metadata says `GET /logstores/{logstore}?type=log` with a query (the official SDK's facts
+//!   give its method, path and parameters' places, `generator/official-sdk-facts/`).
+//!
+//! The same SDK's `GetLogs` reads the response the official model reads (`GetLogsV2`'s
+//! `meta` and `data`) against the test server (`tests/fixtures/official/sls/get_logs.rs`).
 //!
 //! The spec is `tests/fixtures/official/sls/spec/`, imported from the published metadata with
-//! the official SDK's facts and only these operations:
+//! the official SDK's facts and only these operations (`GetLogsV2` for the response `GetLogs`
+//! is read as):
 //!
 //! ```sh
 //! cargo xtask import --openmeta <corpus>/sls/2020-12-30/api-docs.json \
-//!     --into tests/fixtures/official/sls/spec --operations PutLogs,GetLogs
+//!     --into tests/fixtures/official/sls/spec --operations PutLogs,GetLogs,GetLogsV2
 //! ```
 //!
 //! It is generated into a scratch workspace with a test crate whose tests build each vector's
@@ -29,9 +34,18 @@ use acs_codegen::Mode;
 use integration_tests::scratch_check::{CheckCrate, fixture_specs};
 use serde_json::{Map, Value, json};
 
-/// The vector's call as the generated request's inputs, by wire name: the log group is the
-/// whole body (the metadata's `body`, a `LogGroup`).
-fn inputs(vector: &Value) -> Map<String, Value> {
+/// The `GetLogs` vector's call as the generated request's inputs, by wire name: the
+/// project, the Logstore and the request model's fields.
+fn get_logs_inputs(vector: &Value) -> Map<String, Value> {
+    let mut inputs = vector["inputs"].as_object().unwrap().clone();
+    inputs.insert("project".into(), vector["project"].clone());
+    inputs.insert("logstore".into(), vector["logstore"].clone());
+    inputs
+}
+
+/// The `PutLogs` vector's call as the generated request's inputs, by wire name: the log group
+/// is the whole body (the metadata's `body`, a `LogGroup`).
+fn put_logs_inputs(vector: &Value) -> Map<String, Value> {
     let pairs = |list: &Value| -> Vec<Value> {
         list.as_array()
             .map(|pairs| {
@@ -66,10 +80,10 @@ fn inputs(vector: &Value) -> Map<String, Value> {
 }
 
 #[test]
-fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did_and_reads_get_logs_headers() {
+fn the_generated_sls_sdk_sends_put_logs_and_get_logs_as_the_official_sdk_did() {
     let root = integration_tests::workspace_root();
     let fixtures = root.join("tests/fixtures/official/sls");
-    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sls-put-logs");
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sls-requests");
 
     let spec_files = fixture_specs(&fixtures.join("spec"));
     acs_codegen::scratch::write_workspace(root, &scratch, &spec_files).unwrap();
@@ -77,24 +91,40 @@ fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did_and_reads_get_lo
 
     let vectors_path = fixtures.join("vectors.json");
     let file: Value = serde_json::from_str(&fs::read_to_string(&vectors_path).unwrap()).unwrap();
-    let vectors = file["vectors"].as_array().unwrap();
-    assert!(
-        !vectors.is_empty(),
-        "no vector in {}",
-        vectors_path.display()
-    );
+    let mut calls: Vec<(&str, &Value, Map<String, Value>)> = Vec::new();
+    for (list, action, inputs) in [
+        (
+            "vectors",
+            "PutLogs",
+            put_logs_inputs as fn(&Value) -> Map<String, Value>,
+        ),
+        ("get_logs", "GetLogs", get_logs_inputs),
+    ] {
+        let vectors = file[list].as_array().unwrap();
+        assert!(
+            !vectors.is_empty(),
+            "no {action} vector in {}",
+            vectors_path.display()
+        );
+        calls.extend(
+            vectors
+                .iter()
+                .map(|vector| (action, vector, inputs(vector))),
+        );
+    }
     let dir = acs_codegen::import::directory_name("Sls", "2020-12-30", false);
     let texts: BTreeMap<PathBuf, String> = spec_files
         .iter()
         .filter(|(path, _)| path.starts_with(Path::new("spec").join(&dir)))
         .map(|(path, text)| (path.clone(), text.clone()))
         .collect();
-    let inputs: Vec<Map<String, Value>> = vectors.iter().map(inputs).collect();
-    let requests: Vec<(&str, &Map<String, Value>)> =
-        inputs.iter().map(|inputs| ("PutLogs", inputs)).collect();
+    let requests: Vec<(&str, &Map<String, Value>)> = calls
+        .iter()
+        .map(|(action, _, inputs)| (*action, inputs))
+        .collect();
     let builders = acs_codegen::request_builders(&dir, &texts, &requests).unwrap();
     let mut tests = String::new();
-    for (vector, builder) in vectors.iter().zip(builders) {
+    for ((_, vector, _), builder) in calls.iter().zip(builders) {
         let name = vector["name"].as_str().unwrap();
         writeln!(
             tests,
@@ -104,7 +134,7 @@ fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did_and_reads_get_lo
         .unwrap();
     }
     let printed = CheckCrate {
-        name: "sls-put-logs-check",
+        name: "sls-requests-check",
         dev_dependencies: format!(
             "base64 = \"0.23\"\nhttp.workspace = true\n\
              tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n\
@@ -112,11 +142,11 @@ fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did_and_reads_get_lo
         ),
         test_files: vec![
             (
-                "put_logs.rs",
+                "requests.rs",
                 format!(
                     "const VECTORS: &str = include_str!({:?});\ninclude!({:?});\n\n{tests}",
                     vectors_path,
-                    fixtures.join("check_put_logs.rs")
+                    fixtures.join("check_request.rs")
                 ),
             ),
             (
@@ -127,7 +157,7 @@ fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did_and_reads_get_lo
     }
     .run(&scratch);
     // Every vector was checked (one test each, none left out), and GetLogs's one test ran.
-    for passed in [vectors.len(), 1] {
+    for passed in [calls.len(), 1] {
         let passed = format!("test result: ok. {passed} passed; 0 failed");
         assert!(printed.contains(&passed), "expected {passed}:\n{printed}");
     }
