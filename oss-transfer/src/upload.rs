@@ -372,6 +372,7 @@ async fn upload_part(
         .and_then(|text| text.trim().parse::<u64>().ok());
     let etag = response
         .e_tag
+        .map(String::from)
         .ok_or_else(|| TransferError::UnexpectedResponse {
             action: "UploadPart",
             detail: "no ETag header".into(),
