@@ -143,7 +143,10 @@ fn compact_strings_take_what_strings_take() {
     let as_strings = decode::<Vec<String>>(values.clone()).unwrap();
     let compact = decode::<Vec<CompactString>>(values.clone()).unwrap();
     assert_eq!(compact, as_strings);
-    assert_eq!(de::from_value::<Vec<CompactString>>(values).unwrap(), as_strings);
+    assert_eq!(
+        de::from_value::<Vec<CompactString>>(values).unwrap(),
+        as_strings
+    );
 
     let nested = json!({"Names": "[1, \"two\"]", "ByName": {"k": [false, null]}});
     #[derive(Debug, Deserialize)]
