@@ -343,7 +343,7 @@ fn flags(request: &[ir::Member], body_parameter: Option<&str>) -> Vec<ir::Flag> 
 
 /// The request as the SDK exposes it: a body parameter that is an object declared in place
 /// (`fields`), whatever its name, has its fields sent as the JSON body's fields, and they
-/// become fields of the request, as in the official SDKs (a `body`, FC's `function`: 1,187
+/// become fields of the request, as in the official SDKs (a `body`, FC's `function`: 1,185
 /// such parameters of the pinned official SDKs, `conformance/body_objects.py`). Any other body
 /// parameter is the whole body when it is named `body`, is an array or is a shared schema
 /// (`ref`: the official DataLake client sends its `UpdateTablePartitionColumnStatisticsRequest`
