@@ -5,6 +5,10 @@
 //! method, host, path, headers, body and `Authorization` the same byte for byte
 //! (`tests/fixtures/official/sls/check_put_logs.rs`).
 //!
+//! `GetMachineGroup`, whose machine group is a path parameter, goes out the same with a name of
+//! characters `requests` sends unencoded (`+ * & =`), a `%`, spaces, CJK and an emoji: the
+//! path as `requests` encoded it, the signature over the name unencoded.
+//!
 //! The same SDK's `GetLogs` (a JSON array as the whole body) gives its caller the fields its
 //! headers carry, typed, beside the logs: `x-log-progress`, `x-log-count`, … against the test
 //! server (`tests/fixtures/official/sls/get_logs.rs`).
@@ -14,7 +18,7 @@
 //!
 //! ```sh
 //! cargo xtask import --openmeta <corpus>/sls/2020-12-30/api-docs.json \
-//!     --into tests/fixtures/official/sls/spec --operations PutLogs,GetLogs
+//!     --into tests/fixtures/official/sls/spec --operations PutLogs,GetLogs,GetMachineGroup
 //! ```
 //!
 //! It is generated into a scratch workspace with a test crate whose tests build each vector's
@@ -29,9 +33,13 @@ use acs_codegen::Mode;
 use integration_tests::scratch_check::{CheckCrate, fixture_specs};
 use serde_json::{Map, Value, json};
 
-/// The vector's call as the generated request's inputs, by wire name: the log group is the
-/// whole body (the metadata's `body`, a `LogGroup`).
-fn inputs(vector: &Value) -> Map<String, Value> {
+/// The vector's operation and its call as the generated request's inputs, by wire name: a
+/// vector of another operation than `PutLogs` gives both; `PutLogs`'s log group is the whole
+/// body (the metadata's `body`, a `LogGroup`).
+fn call(vector: &Value) -> (&str, Map<String, Value>) {
+    if let (Some(operation), Some(inputs)) = (vector["operation"].as_str(), vector.get("inputs")) {
+        return (operation, inputs.as_object().unwrap().clone());
+    }
     let pairs = |list: &Value| -> Vec<Value> {
         list.as_array()
             .map(|pairs| {
@@ -62,7 +70,7 @@ fn inputs(vector: &Value) -> Map<String, Value> {
     inputs.insert("logstore".into(), vector["logstore"].clone());
     inputs.insert("x-log-compresstype".into(), vector["compress_type"].clone());
     inputs.insert("body".into(), Value::Object(body));
-    inputs
+    ("PutLogs", inputs)
 }
 
 #[test]
@@ -89,9 +97,11 @@ fn the_generated_sls_sdk_sends_put_logs_as_the_official_sdk_did_and_reads_get_lo
         .filter(|(path, _)| path.starts_with(Path::new("spec").join(&dir)))
         .map(|(path, text)| (path.clone(), text.clone()))
         .collect();
-    let inputs: Vec<Map<String, Value>> = vectors.iter().map(inputs).collect();
-    let requests: Vec<(&str, &Map<String, Value>)> =
-        inputs.iter().map(|inputs| ("PutLogs", inputs)).collect();
+    let calls: Vec<(&str, Map<String, Value>)> = vectors.iter().map(call).collect();
+    let requests: Vec<(&str, &Map<String, Value>)> = calls
+        .iter()
+        .map(|(operation, inputs)| (*operation, inputs))
+        .collect();
     let builders = acs_codegen::request_builders(&dir, &texts, &requests).unwrap();
     let mut tests = String::new();
     for (vector, builder) in vectors.iter().zip(builders) {
